@@ -1,0 +1,33 @@
+/** The activity event contract shared by the HTTP ingest, the JSONL import and the offline build. */
+export const EVENT_TYPES = ['search', 'view', 'save', 'click', 'purchase', 'board', 'custom'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface EventItem {
+  id: string;
+  title?: string;
+  annotations?: string[];
+  categories?: string[];
+}
+
+export interface ActivityEvent {
+  id: string;
+  userId: string;
+  type: EventType;
+  occurredAt: Date;
+  query?: string;
+  item?: EventItem;
+  board?: { name: string };
+  properties?: Record<string, unknown>;
+}
+
+export const EVENT_LIMITS = {
+  idLength: 256,
+  queryLength: 512,
+  titleLength: 512,
+  annotations: 50,
+  annotationLength: 256,
+  categories: 50,
+  categoryLength: 256,
+  boardNameLength: 256,
+  futureSkewMs: 5 * 60 * 1000,
+} as const;

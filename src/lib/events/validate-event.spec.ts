@@ -1,0 +1,51 @@
+import { validateEvent } from './validate-event';
+
+const NOW = new Date('2026-01-10T12:00:00Z');
+const valid = {
+  id: 'e1',
+  userId: 'u1',
+  type: 'save',
+  occurredAt: '2026-01-10T11:00:00Z',
+  item: { id: 'i1', title: 'White kitchen cabinets', annotations: ['kitchen'], categories: ['home'] },
+};
+
+function fieldsOf(raw: unknown): string[] {
+  const result = validateEvent(raw, NOW);
+  return result.ok ? [] : result.errors.map((e) => e.field);
+}
+
+describe('validateEvent', () => {
+  it('accepts a valid event and parses its timestamp', () => {
+    const result = validateEvent(valid, NOW);
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.event.occurredAt.toISOString()).toBe('2026-01-10T11:00:00.000Z');
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['missing id', { id: undefined }, 'id'],
+    ['empty userId', { userId: '  ' }, 'userId'],
+    ['unknown type', { type: 'like' }, 'type'],
+    ['non-ISO timestamp', { occurredAt: '10/01/2026' }, 'occurredAt'],
+    ['timestamp without zone', { occurredAt: '2026-01-10T11:00:00' }, 'occurredAt'],
+    ['timestamp 6 minutes ahead', { occurredAt: '2026-01-10T12:06:00Z' }, 'occurredAt'],
+    ['long query', { query: 'q'.repeat(513) }, 'query'],
+    ['long title', { item: { id: 'i', title: 't'.repeat(513) } }, 'item.title'],
+    ['51 annotations', { item: { id: 'i', annotations: Array(51).fill('a') } }, 'item.annotations'],
+    ['non-string annotation', { item: { id: 'i', annotations: ['ok', 3] } }, 'item.annotations[1]'],
+    ['item without id', { item: { title: 'x' } }, 'item.id'],
+    ['properties not an object', { properties: [1] }, 'properties'],
+    ['unknown field', { colour: 'red' }, 'colour'],
+  ])('rejects %s naming the field', (_case, override, field) => {
+    expect(fieldsOf({ ...valid, ...override })).toContain(field);
+  });
+
+  it('requires a query on search events and an item on save events', () => {
+    expect(fieldsOf({ id: 'e', userId: 'u', type: 'search', occurredAt: valid.occurredAt })).toEqual(['query']);
+    expect(fieldsOf({ id: 'e', userId: 'u', type: 'save', occurredAt: valid.occurredAt })).toEqual(['item']);
+    expect(fieldsOf({ id: 'e', userId: 'u', type: 'board', occurredAt: valid.occurredAt })).toEqual(['board']);
+  });
+
+  it('accepts a timestamp within the 5-minute skew', () => {
+    expect(fieldsOf({ ...valid, occurredAt: '2026-01-10T12:04:59+00:00' })).toEqual([]);
+  });
+});

@@ -1,0 +1,149 @@
+import { ActivityEvent, EVENT_LIMITS, EVENT_TYPES, EventItem, EventType } from './activity-event';
+
+/** One problem with one field of an incoming event; `field` is a dotted path such as `item.title`. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export type EventValidation = { ok: true; event: ActivityEvent } | { ok: false; errors: FieldError[] };
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ITEM_TYPES: ReadonlySet<EventType> = new Set(['view', 'save', 'click', 'purchase']);
+const KNOWN_FIELDS = new Set(['id', 'userId', 'type', 'occurredAt', 'query', 'item', 'board', 'properties']);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkString(
+  errors: FieldError[],
+  field: string,
+  value: unknown,
+  opts: { required: boolean; max: number },
+): string | undefined {
+  if (value === undefined || value === null) {
+    if (opts.required) errors.push({ field, message: `${field} is required` });
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    errors.push({ field, message: `${field} must be a string` });
+    return undefined;
+  }
+  if (opts.required && value.trim().length === 0) {
+    errors.push({ field, message: `${field} must not be empty` });
+    return undefined;
+  }
+  if (value.length > opts.max) {
+    errors.push({ field, message: `${field} must be at most ${opts.max} characters` });
+    return undefined;
+  }
+  return value;
+}
+
+function checkStringList(errors: FieldError[], field: string, value: unknown, maxItems: number, maxLength: number) {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    errors.push({ field, message: `${field} must be an array of strings` });
+    return undefined;
+  }
+  if (value.length > maxItems) {
+    errors.push({ field, message: `${field} must have at most ${maxItems} entries` });
+    return undefined;
+  }
+  const before = errors.length;
+  value.forEach((entry, i) => checkString(errors, `${field}[${i}]`, entry, { required: true, max: maxLength }));
+  return errors.length === before ? (value as string[]) : undefined;
+}
+
+function checkItem(errors: FieldError[], value: unknown): EventItem | undefined {
+  if (!isPlainObject(value)) {
+    errors.push({ field: 'item', message: 'item must be an object' });
+    return undefined;
+  }
+  const id = checkString(errors, 'item.id', value.id, { required: true, max: EVENT_LIMITS.idLength });
+  const title = checkString(errors, 'item.title', value.title, { required: false, max: EVENT_LIMITS.titleLength });
+  const annotations = checkStringList(
+    errors, 'item.annotations', value.annotations, EVENT_LIMITS.annotations, EVENT_LIMITS.annotationLength,
+  );
+  const categories = checkStringList(
+    errors, 'item.categories', value.categories, EVENT_LIMITS.categories, EVENT_LIMITS.categoryLength,
+  );
+  if (id === undefined) return undefined;
+  return {
+    id,
+    ...(title !== undefined && { title }),
+    ...(annotations !== undefined && { annotations }),
+    ...(categories !== undefined && { categories }),
+  };
+}
+
+function checkOccurredAt(errors: FieldError[], value: unknown, now: Date): Date | undefined {
+  if (value === undefined || value === null) {
+    errors.push({ field: 'occurredAt', message: 'occurredAt is required' });
+    return undefined;
+  }
+  const date = typeof value === 'string' && ISO_8601.test(value) ? new Date(value) : undefined;
+  if (!date || Number.isNaN(date.getTime())) {
+    errors.push({ field: 'occurredAt', message: 'occurredAt must be an ISO-8601 timestamp with a time zone' });
+    return undefined;
+  }
+  if (date.getTime() > now.getTime() + EVENT_LIMITS.futureSkewMs) {
+    errors.push({ field: 'occurredAt', message: 'occurredAt must not be more than 5 minutes in the future' });
+    return undefined;
+  }
+  return date;
+}
+
+/**
+ * Validates one raw event against the contract; `now` bounds how far in the future `occurredAt` may be.
+ * Every problem is reported, not just the first, so a client can fix a batch in one round trip.
+ */
+export function validateEvent(raw: unknown, now: Date): EventValidation {
+  if (!isPlainObject(raw)) return { ok: false, errors: [{ field: '', message: 'event must be a JSON object' }] };
+  const errors: FieldError[] = [];
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_FIELDS.has(key)) errors.push({ field: key, message: `${key} is not a known event field` });
+  }
+  const id = checkString(errors, 'id', raw.id, { required: true, max: EVENT_LIMITS.idLength });
+  const userId = checkString(errors, 'userId', raw.userId, { required: true, max: EVENT_LIMITS.idLength });
+  let type: EventType | undefined;
+  if (typeof raw.type === 'string' && (EVENT_TYPES as readonly string[]).includes(raw.type)) {
+    type = raw.type as EventType;
+  } else {
+    errors.push({ field: 'type', message: `type must be one of ${EVENT_TYPES.join(', ')}` });
+  }
+  const occurredAt = checkOccurredAt(errors, raw.occurredAt, now);
+  const query = checkString(errors, 'query', raw.query, { required: type === 'search', max: EVENT_LIMITS.queryLength });
+  let item: EventItem | undefined;
+  if (raw.item !== undefined) item = checkItem(errors, raw.item);
+  else if (type && ITEM_TYPES.has(type)) errors.push({ field: 'item', message: `item is required for ${type} events` });
+  let board: { name: string } | undefined;
+  if (raw.board !== undefined) {
+    if (!isPlainObject(raw.board)) errors.push({ field: 'board', message: 'board must be an object' });
+    else {
+      const name = checkString(errors, 'board.name', raw.board.name, {
+        required: true,
+        max: EVENT_LIMITS.boardNameLength,
+      });
+      if (name !== undefined) board = { name };
+    }
+  } else if (type === 'board') errors.push({ field: 'board', message: 'board is required for board events' });
+  if (raw.properties !== undefined && !isPlainObject(raw.properties)) {
+    errors.push({ field: 'properties', message: 'properties must be an object' });
+  }
+  if (errors.length > 0 || !id || !userId || !type || !occurredAt) return { ok: false, errors };
+  return {
+    ok: true,
+    event: {
+      id,
+      userId,
+      type,
+      occurredAt,
+      ...(query !== undefined && { query }),
+      ...(item !== undefined && { item }),
+      ...(board !== undefined && { board }),
+      ...(raw.properties !== undefined && { properties: raw.properties as Record<string, unknown> }),
+    },
+  };
+}

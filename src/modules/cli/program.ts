@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+import { COMMANDS } from './commands';
+
+/** The `journeycast` command tree; each command file registers itself under its noun. */
+export function buildProgram(): Command {
+  const program = new Command('journeycast')
+    .description('Journey-aware notification campaigns: build journeys, import events, manage keys.')
+    .showHelpAfterError();
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+/** Finds or creates a noun group such as `journeys` or `events`. */
+export function group(program: Command, name: string, description: string): Command {
+  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
+}
