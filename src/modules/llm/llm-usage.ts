@@ -1,0 +1,44 @@
+import { LlmUsageTotals } from './llm.types';
+
+const empty = (): LlmUsageTotals => ({ calls: 0, failures: 0, promptTokens: 0, completionTokens: 0 });
+
+/** Token and call accounting per purpose, so build runs and reports can show what the LLM cost. */
+export class LlmUsageMeter {
+  private readonly byPurpose = new Map<string, LlmUsageTotals>();
+
+  recordSuccess(purpose: string, promptTokens: number, completionTokens: number): void {
+    const totals = this.totalsOf(purpose);
+    totals.calls += 1;
+    totals.promptTokens += promptTokens;
+    totals.completionTokens += completionTokens;
+  }
+
+  recordFailure(purpose: string): void {
+    const totals = this.totalsOf(purpose);
+    totals.calls += 1;
+    totals.failures += 1;
+  }
+
+  /** A copy of the totals, per purpose and overall. */
+  snapshot(): { total: LlmUsageTotals; byPurpose: Record<string, LlmUsageTotals> } {
+    const total = empty();
+    const byPurpose: Record<string, LlmUsageTotals> = {};
+    for (const [purpose, totals] of this.byPurpose) {
+      byPurpose[purpose] = { ...totals };
+      total.calls += totals.calls;
+      total.failures += totals.failures;
+      total.promptTokens += totals.promptTokens;
+      total.completionTokens += totals.completionTokens;
+    }
+    return { total, byPurpose };
+  }
+
+  private totalsOf(purpose: string): LlmUsageTotals {
+    let totals = this.byPurpose.get(purpose);
+    if (!totals) {
+      totals = empty();
+      this.byPurpose.set(purpose, totals);
+    }
+    return totals;
+  }
+}

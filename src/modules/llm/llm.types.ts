@@ -1,0 +1,47 @@
+/** Settings of the LLM client; every field comes from validated configuration. */
+export interface LlmSettings {
+  /** Unset means no LLM: callers fall back to templates and the keyword namer. */
+  apiKey?: string;
+  baseUrl: string;
+  model: string;
+  embeddingModel: string;
+  timeoutMs: number;
+  maxRetries: number;
+  concurrency: number;
+}
+
+export interface LlmMessage {
+  role: 'system' | 'user';
+  content: string;
+}
+
+export interface LlmCompletionRequest {
+  /** What the call is for (`journey-naming`, `journey-expansion`, `copy`): the key of usage accounting. */
+  purpose: string;
+  messages: LlmMessage[];
+  /** When set, the model is asked for JSON that follows this schema (structured output). */
+  jsonSchema?: { name: string; schema: Record<string, unknown> };
+  maxTokens?: number;
+  temperature?: number;
+}
+
+export interface LlmCompletion {
+  text: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface LlmUsageTotals {
+  calls: number;
+  failures: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export class LlmUnavailableError extends Error {
+  constructor() {
+    super('no LLM is configured (OPENAI_API_KEY is unset)');
+    this.name = 'LlmUnavailableError';
+  }
+}
