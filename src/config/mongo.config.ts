@@ -1,0 +1,12 @@
+import { boolean, optional, text, url } from './parsers';
+import { defineNamespace, setting } from './setting';
+
+export const mongoNamespace = defineNamespace('mongo', {
+  uri: setting(
+    'MONGODB_URI',
+    optional(url(['mongodb:', 'mongodb+srv:'])),
+    'MongoDB connection string. Unset: the embedded MongoDB-compatible server (development only).',
+  ),
+  dataDir: setting('MONGO_DATA_DIR', text(), 'Where the embedded server keeps its data when MONGODB_URI is unset.'),
+  autoIndex: setting('MONGO_AUTO_INDEX', boolean(), 'Create indexes at boot; turn off when indexes are managed.'),
+});

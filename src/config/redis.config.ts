@@ -1,0 +1,16 @@
+import { boolean, optional, text, url } from './parsers';
+import { defineNamespace, setting } from './setting';
+
+export const redisNamespace = defineNamespace('redis', {
+  url: setting(
+    'REDIS_URL',
+    optional(url(['redis:', 'rediss:'])),
+    'Redis for queues and rate limits. Unset: 127.0.0.1:6379 if it answers, else a private redis-server.',
+  ),
+  prefix: setting('REDIS_PREFIX', text(), 'Key prefix for queues and rate-limit counters.'),
+  autostart: setting(
+    'REDIS_AUTOSTART',
+    boolean(),
+    'Whether an unset REDIS_URL may start a private redis-server child process.',
+  ),
+});
