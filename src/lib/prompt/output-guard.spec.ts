@@ -1,0 +1,34 @@
+import { findBlockedTerm, guardGeneratedText } from './output-guard';
+
+describe('guardGeneratedText', () => {
+  const options = { maxLength: 40, maxWords: 4, blockedTerms: ['casino', 'weight loss pills'] };
+
+  it.each<[string, unknown, string | null]>([
+    ['plain name', '  Kitchen   Renovation ', null],
+    ['non-string', 42, 'not a string'],
+    ['empty', '   ', 'empty'],
+    ['too long', 'x'.repeat(41), 'longer than 40 characters'],
+    ['too many words', 'one two three four five', 'more than 4 words'],
+    ['url', 'Visit evil.com now', 'contains a URL'],
+    ['http url', 'see https://x.y/z', 'contains a URL'],
+    ['html', '<b>Kitchen</b>', 'contains HTML'],
+    ['entity', 'Tom &amp; Jerry', 'contains HTML'],
+    ['control character', 'Kitchen\u0007', 'control characters'],
+    ['bidi override', 'Kitchen\u202e', 'control characters'],
+    ['blocked word', 'Casino Nights', 'contains the blocked term "casino"'],
+    ['blocked phrase', 'Weight-Loss Pills', 'contains the blocked term "weight loss pills"'],
+  ])('%s', (_case, input, reason) => {
+    const result = guardGeneratedText(input, options);
+    if (reason === null) expect(result).toEqual({ ok: true, text: 'Kitchen Renovation' });
+    else expect(result).toEqual({ ok: false, reason });
+  });
+
+  it('allows URLs and HTML when the template allows them', () => {
+    expect(guardGeneratedText('<b>see x.com</b>', { maxLength: 100, allowHtml: true, allowUrls: true }).ok).toBe(true);
+  });
+
+  it('matches blocked terms on word boundaries only', () => {
+    expect(findBlockedTerm('Casinovia Resort', ['casino'])).toBeUndefined();
+    expect(findBlockedTerm('the CASINO night', ['casino'])).toBe('casino');
+  });
+});

@@ -1,0 +1,42 @@
+/** Limits that generated text must satisfy before it may reach a message or a journey name. */
+export interface OutputGuardOptions {
+  maxLength: number;
+  maxWords?: number;
+  allowUrls?: boolean;
+  allowHtml?: boolean;
+  /** Lower-case terms that may not appear as words or phrases. */
+  blockedTerms?: readonly string[];
+}
+
+export type GuardResult = { ok: true; text: string } | { ok: false; reason: string };
+
+const URL_LIKE = /\b(?:https?:\/\/|www\.)\S+|\b[a-z0-9-]+\.(?:com|net|org|io|ly|co|info|biz|xyz|app)\b/i;
+const HTML_LIKE = /<\/?[a-z][^>]*>|&[a-z]+;|&#\d+;/i;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** Validates generated text: trims it and rejects empty, over-long, URL, HTML, control-character or blocked output. */
+export function guardGeneratedText(raw: unknown, options: OutputGuardOptions): GuardResult {
+  if (typeof raw !== 'string') return { ok: false, reason: 'not a string' };
+  const text = raw.normalize('NFKC').trim().replace(/\s+/g, ' ');
+  if (text.length === 0) return { ok: false, reason: 'empty' };
+  if (text.length > options.maxLength) return { ok: false, reason: `longer than ${options.maxLength} characters` };
+  if (options.maxWords !== undefined && text.split(' ').length > options.maxWords) {
+    return { ok: false, reason: `more than ${options.maxWords} words` };
+  }
+  if (CONTROL.test(raw)) return { ok: false, reason: 'control characters' };
+  if (!options.allowUrls && URL_LIKE.test(text)) return { ok: false, reason: 'contains a URL' };
+  if (!options.allowHtml && HTML_LIKE.test(text)) return { ok: false, reason: 'contains HTML' };
+  const blocked = findBlockedTerm(text, options.blockedTerms ?? []);
+  if (blocked) return { ok: false, reason: `contains the blocked term "${blocked}"` };
+  return { ok: true, text };
+}
+
+/** Returns the first blocked term found as a whole word or phrase (case-insensitive), if any. */
+export function findBlockedTerm(text: string, blockedTerms: readonly string[]): string | undefined {
+  const padded = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+  return blockedTerms.find((term) => {
+    const words = term.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    return words.length > 0 && padded.includes(` ${words} `);
+  });
+}
