@@ -1,5 +1,8 @@
-export { AppRole, APP_ROLES } from './app.config';
+export type { AppRole } from './app.config';
+export { APP_ROLES } from './app.config';
 export { ConfigError } from './parsers';
-export { Environment, loadConfig } from './load-config';
-export { NAMESPACES, Settings } from './settings';
+export type { Environment } from './load-config';
+export { loadConfig } from './load-config';
+export type { Settings } from './settings';
+export { NAMESPACES } from './settings';
 export { processEnvironment } from './process-env';
