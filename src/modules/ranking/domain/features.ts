@@ -1,0 +1,127 @@
+import { Journey } from '../../journeys/domain/journey';
+import { isAboutJourney, NotificationOutcome, outcomeLabel } from './notification-outcome';
+
+const DAY_MS = 86_400_000;
+const HALF_LIVES_DAYS = [7, 30, 180] as const;
+const ACTIONS = ['search', 'view', 'save', 'click', 'purchase', 'board'] as const;
+/** Notifications older than this no longer tell us about fatigue. */
+const FATIGUE_HORIZON_DAYS = 90;
+/** Stands in for "never notified" so the feature stays finite and monotone. */
+const NEVER_NOTIFIED_DAYS = 365;
+
+/** Canonical feature order; a model may use any subset, looked up by name. Counts enter as log1p. */
+export const FEATURE_NAMES = [
+  'events_log',
+  ...ACTIONS.map((a) => `${a}_log`),
+  'sources_count',
+  'from_search',
+  'days_since_last_log',
+  ...HALF_LIVES_DAYS.map((h) => `decayed_${h}d_log`),
+  'span_days_log',
+  'distinct_days_log',
+  'distinct_weeks_log',
+  'cadence_days_log',
+  'week_coverage',
+  'stage_ongoing',
+  'type_evergreen',
+  'confidence',
+  'keywords_log',
+  'user_events_log',
+  'user_active_days_log',
+  'user_journeys_log',
+  'event_share',
+  'days_behind_user_log',
+  'fatigue_sent_7d_log',
+  'fatigue_sent_30d_log',
+  'fatigue_engaged_rate',
+  'fatigue_ignored_streak_log',
+  'days_since_notified_log',
+] as const;
+
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+/** User-level facts shared by all of a user's journeys; computed once per ranking call. */
+export interface UserSummary {
+  events: number;
+  activeDays: number;
+  journeys: number;
+  lastSeen: number;
+}
+
+/** Summarises a user's activity from their journeys (the ranker sees no raw events). */
+export function summariseUser(journeys: readonly Journey[]): UserSummary {
+  const days = new Set<number>();
+  let events = 0;
+  let lastSeen = 0;
+  for (const journey of journeys) {
+    events += journey.engagement.events;
+    lastSeen = Math.max(lastSeen, journey.engagement.lastSeen.getTime());
+    for (const t of journey.engagement.timestamps) days.add(Math.floor(t / DAY_MS));
+  }
+  return { events, activeDays: days.size, journeys: journeys.length, lastSeen };
+}
+
+const log1pDays = (ms: number) => Math.log1p(Math.max(0, ms) / DAY_MS);
+
+function fatigueFeatures(journey: Journey, history: readonly NotificationOutcome[], now: number): number[] {
+  const recent = history
+    .filter((o) => isAboutJourney(o, journey) && o.sentAt.getTime() <= now && now - o.sentAt.getTime() <= FATIGUE_HORIZON_DAYS * DAY_MS)
+    .sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime());
+  const sentWithin = (days: number) => recent.filter((o) => now - o.sentAt.getTime() <= days * DAY_MS).length;
+  const engaged = recent.filter((o) => outcomeLabel(o) === 1).length;
+  let streak = 0;
+  while (streak < recent.length && outcomeLabel(recent[streak]) === 0) streak++;
+  const sinceLast = recent.length > 0 ? now - recent[0].sentAt.getTime() : NEVER_NOTIFIED_DAYS * DAY_MS;
+  return [
+    Math.log1p(sentWithin(7)),
+    Math.log1p(sentWithin(30)),
+    // Smoothed towards 1/2 so one ignored notification does not condemn a journey.
+    (engaged + 1) / (recent.length + 2),
+    Math.log1p(streak),
+    log1pDays(Math.min(sinceLast, NEVER_NOTIFIED_DAYS * DAY_MS)),
+  ];
+}
+
+/** Feature vector of one (user, journey) at `now`, in FEATURE_NAMES order. */
+export function extractFeatures(
+  journey: Journey,
+  user: UserSummary,
+  now: Date,
+  history: readonly NotificationOutcome[] = [],
+): Float64Array {
+  const t = now.getTime();
+  const e = journey.engagement;
+  const first = e.firstSeen.getTime();
+  const last = e.lastSeen.getTime();
+  const decayed = HALF_LIVES_DAYS.map(() => 0);
+  for (const ts of e.timestamps) {
+    if (ts > t) continue; // events after `now` are the future the ranker must not see
+    const ageDays = (t - ts) / DAY_MS;
+    for (let h = 0; h < HALF_LIVES_DAYS.length; h++) decayed[h] += Math.pow(0.5, ageDays / HALF_LIVES_DAYS[h]);
+  }
+  const spanDays = Math.max(0, last - first) / DAY_MS;
+  const values = [
+    Math.log1p(e.events),
+    ...ACTIONS.map((a) => Math.log1p(e.actions[a] ?? 0)),
+    new Set(e.sources).size,
+    e.sources.includes('search') ? 1 : 0,
+    log1pDays(t - last),
+    ...decayed.map((d) => Math.log1p(d)),
+    Math.log1p(spanDays),
+    Math.log1p(e.distinctDays),
+    Math.log1p(e.distinctWeeks),
+    Math.log1p(spanDays / Math.max(1, e.distinctDays - 1)),
+    Math.min(1, e.distinctWeeks / (Math.floor(spanDays / 7) + 1)),
+    journey.stage === 'ongoing' ? 1 : 0,
+    journey.type === 'evergreen' ? 1 : 0,
+    journey.confidence,
+    Math.log1p(journey.keywords.length),
+    Math.log1p(user.events),
+    Math.log1p(user.activeDays),
+    Math.log1p(user.journeys),
+    user.events > 0 ? e.events / user.events : 0,
+    log1pDays(user.lastSeen - last),
+    ...fatigueFeatures(journey, history, t),
+  ];
+  return Float64Array.from(values);
+}
