@@ -1,0 +1,27 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Settings } from '../../config/settings';
+
+/**
+ * Bull's shared Redis connection; each feature module then calls BullModule.registerQueue for the
+ * queue it owns (see jobs/<module>.queue.ts and TypedProducer).
+ */
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<Settings, true>) => {
+        const redis = config.get('redis', { infer: true });
+        return {
+          redis: redis.url,
+          prefix: `${redis.prefix}:bull`,
+          // Bounded history: `removeOnComplete: true` races with job.finished() (see stack probe).
+          defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 3, backoff: 1000 },
+        };
+      },
+    }),
+  ],
+  exports: [BullModule],
+})
+export class QueueModule {}

@@ -1,0 +1,25 @@
+import { JobOptions, Queue } from 'bull';
+
+/**
+ * Base of every module's producer: `Jobs` maps job names to payload types, and the job id is always
+ * derived from a business key so enqueuing the same work twice is a no-op.
+ *
+ *   type JourneyJobs = { 'journeys.build-for-user': { userId: string } };
+ *   class JourneysQueue extends TypedProducer<JourneyJobs> {
+ *     constructor(@InjectQueue(JOURNEYS_QUEUE) queue: Queue) { super(queue); }
+ *     enqueueBuild(userId: string) { return this.add('journeys.build-for-user', { userId }, `user:${userId}`); }
+ *   }
+ */
+export abstract class TypedProducer<Jobs extends Record<string, object>> {
+  protected constructor(protected readonly queue: Queue) {}
+
+  protected async add<Name extends keyof Jobs & string>(
+    name: Name,
+    payload: Jobs[Name],
+    jobId: string,
+    options: Omit<JobOptions, 'jobId'> = {},
+  ): Promise<string> {
+    const job = await this.queue.add(name, payload, { ...options, jobId: `${name}:${jobId}` });
+    return String(job.id);
+  }
+}
