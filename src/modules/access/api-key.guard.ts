@@ -1,0 +1,59 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { AccessService } from './access.service';
+import { ApiKey, Scope, parseBearer, scopeAllows } from './domain/api-key';
+import { RateLimiter } from './rate-limiter';
+
+export const REQUIRED_SCOPE = 'access:required-scope';
+
+export type AuthenticatedRequest = IncomingMessage & { apiKey?: ApiKey };
+
+/** Authenticates the Bearer key, checks its scope, then counts the request against the key's limit. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly access: AccessService,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const required = this.reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!required) return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthenticatedRequest>();
+    const token = parseBearer(request.headers.authorization);
+    if (!token) throw new UnauthorizedException('Send an API key as "Authorization: Bearer jc_..."');
+    const key = await this.access.authenticate(token);
+    if (!key) throw new UnauthorizedException('Unknown or revoked API key');
+    if (!scopeAllows(key.scopes, required)) {
+      throw new ForbiddenException(`This API key lacks the ${required} scope`);
+    }
+    const decision = await this.limiter.hit(key.keyId, key.rateLimit);
+    const response = http.getResponse<ServerResponse>();
+    response.setHeader('RateLimit-Limit', decision.limit);
+    response.setHeader('RateLimit-Remaining', decision.remaining);
+    if (!decision.allowed) {
+      const retryAfter = Math.max(1, Math.ceil(decision.resetMs / 1000));
+      response.setHeader('Retry-After', retryAfter);
+      throw new HttpException(
+        { statusCode: 429, error: 'Too Many Requests', message: `Rate limit exceeded; retry in ${retryAfter}s` },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+    request.apiKey = key;
+    return true;
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { ApiKeyRecord } from './api-key.schema';
+import { ApiKey, Scope } from './domain/api-key';
+
+type Lean = ApiKeyRecord & { _id: unknown };
+
+function toApiKey(doc: Lean): ApiKey {
+  return {
+    keyId: doc.keyId,
+    name: doc.name,
+    scopes: doc.scopes,
+    createdAt: doc.createdAt,
+    ...(doc.rateLimit != null && { rateLimit: doc.rateLimit }),
+    ...(doc.revokedAt != null && { revokedAt: doc.revokedAt }),
+  };
+}
+
+@Injectable()
+export class ApiKeyRepository {
+  constructor(@InjectModel(ApiKeyRecord.name) private readonly model: Model<ApiKeyRecord>) {}
+
+  async create(key: { keyId: string; hash: string; name: string; scopes: Scope[]; rateLimit?: number }): Promise<ApiKey> {
+    const doc = await this.model.create(key);
+    return toApiKey(doc.toObject());
+  }
+
+  async findActiveByHash(hash: string): Promise<ApiKey | undefined> {
+    const doc = await this.model.findOne({ hash, revokedAt: null }).lean<Lean>();
+    return doc ? toApiKey(doc) : undefined;
+  }
+
+  async findAll(): Promise<ApiKey[]> {
+    const docs = await this.model.find().sort({ createdAt: 1 }).lean<Lean[]>();
+    return docs.map(toApiKey);
+  }
+
+  /** Marks a key revoked; returns false when no active key has that id. */
+  async revoke(keyId: string, at: Date): Promise<boolean> {
+    const result = await this.model.updateOne({ keyId, revokedAt: null }, { $set: { revokedAt: at } });
+    return result.modifiedCount === 1;
+  }
+}

@@ -1,0 +1,21 @@
+import { SetMetadata, UseGuards, applyDecorators } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ApiKeyGuard, REQUIRED_SCOPE } from './api-key.guard';
+import { Scope } from './domain/api-key';
+
+/** Requires an API key with `scope` (admin keys pass every scope) and applies the key's rate limit. */
+export function Auth(scope: Scope) {
+  return applyDecorators(
+    SetMetadata(REQUIRED_SCOPE, scope),
+    UseGuards(ApiKeyGuard),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked API key' }),
+    ApiForbiddenResponse({ description: `The key lacks the ${scope} scope` }),
+    ApiTooManyRequestsResponse({ description: 'Rate limit exceeded; see Retry-After' }),
+  );
+}

@@ -1,0 +1,21 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { SCOPES, Scope } from '../domain/api-key';
+
+export class CreateKeyDto {
+  @ApiProperty({ example: 'backend ingest' })
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+
+  @ApiProperty({ enum: SCOPES })
+  @IsIn(SCOPES)
+  scope!: Scope;
+
+  @ApiPropertyOptional({ description: 'Requests per window for this key; defaults to RATE_LIMIT_REQUESTS' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  rateLimit?: number;
+}

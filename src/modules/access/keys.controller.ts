@@ -1,0 +1,30 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { AccessService } from './access.service';
+import { Auth } from './auth.decorator';
+import { CreateKeyDto } from './dto/create-key.dto';
+import { CreatedKeyResponse, KeyResponse, toKeyResponse } from './dto/key-response.dto';
+
+@ApiTags('keys')
+@Auth('admin')
+@Controller('v1/keys')
+export class KeysController {
+  constructor(private readonly access: AccessService) {}
+
+  @Post()
+  async createKey(@Body() dto: CreateKeyDto): Promise<CreatedKeyResponse> {
+    const { key, token } = await this.access.createKey({ name: dto.name, scopes: [dto.scope], rateLimit: dto.rateLimit });
+    return { ...toKeyResponse(key), token };
+  }
+
+  @Get()
+  async listKeys(): Promise<KeyResponse[]> {
+    return (await this.access.listKeys()).map(toKeyResponse);
+  }
+
+  @Delete(':keyId')
+  @HttpCode(204)
+  revokeKey(@Param('keyId') keyId: string): Promise<void> {
+    return this.access.revokeKey(keyId);
+  }
+}
