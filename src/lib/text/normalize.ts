@@ -1,0 +1,55 @@
+/** Text normalisation shared by keyword extraction and the embedders. */
+
+// Function words plus the generic modifiers people add to any search ("ideas", "best", "diy"): they say
+// nothing about what the user is working towards and would glue unrelated journeys together.
+const STOPWORDS = new Set(
+  (
+    'a an and are as at be but by can do does for from get how i in into is it its my of on or our so than ' +
+    'that the their them these this those to too up vs was we what when where which who why will with you your ' +
+    'ideas idea inspiration inspo tips tip best cheap easy guide simple diy beginner beginners things worth ' +
+    'choose explained love us everyone everything make ways way new near me really very more most'
+  ).split(' '),
+);
+
+/** NFKC, lower case, punctuation to spaces, collapsed whitespace. */
+export function normalizeText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/['’]s\b/gu, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+export function isStopword(token: string): boolean {
+  return STOPWORDS.has(token);
+}
+
+/** Content tokens of a text: normalised, without stopwords, numbers or one-letter tokens. */
+export function contentTokens(text: string): string[] {
+  const normalized = normalizeText(text);
+  if (normalized.length === 0) return [];
+  return normalized.split(' ').filter((t) => t.length > 1 && !STOPWORDS.has(t) && !/^\p{N}+$/u.test(t));
+}
+
+const INVARIANT = /(?:ss|us|is|ous|ics|ness)$/;
+
+/** English singular of a token ("cabinets" -> "cabinet", "dishes" -> "dish", "puppies" -> "puppy"). */
+export function singularize(token: string): string {
+  if (token.length <= 3 || INVARIANT.test(token)) return token;
+  if (token.endsWith('ies') && token.length > 4) return `${token.slice(0, -3)}y`;
+  if (/(?:ches|shes|xes|sses|zes)$/.test(token)) return token.slice(0, -2);
+  if (token.endsWith('oes') && token.length > 5) return token.slice(0, -2);
+  if (token.endsWith('s') && !token.endsWith('ss')) return token.slice(0, -1);
+  return token;
+}
+
+/** The merge key of a phrase: its tokens singularised, so "Kitchen Cabinets" and "kitchen cabinet" are one keyword. */
+export function keywordKey(tokens: readonly string[]): string {
+  return tokens.map(singularize).join(' ');
+}
+
+/** Title Case for display ("kitchen remodel" -> "Kitchen Remodel"). */
+export function titleCase(text: string): string {
+  return text.replace(/(^|\s)(\p{L})/gu, (_m, space: string, letter: string) => space + letter.toUpperCase());
+}

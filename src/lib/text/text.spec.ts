@@ -1,0 +1,50 @@
+import { charNgrams, fnv1a, ngramSimilarity } from './ngrams';
+import { contentTokens, keywordKey, normalizeText, singularize, titleCase } from './normalize';
+
+describe('normalizeText', () => {
+  it.each([
+    ['  White   KITCHEN-Cabinets! ', 'white kitchen cabinets'],
+    ['ｆｕｌｌｗｉｄｔｈ Ｔｅｘｔ', 'fullwidth text'],
+    ["Mom's kitchen", 'mom kitchen'],
+    ['Café  crème', 'café crème'],
+  ])('%j -> %j', (input, expected) => expect(normalizeText(input)).toBe(expected));
+});
+
+describe('contentTokens', () => {
+  it('drops stopwords, generic modifiers, numbers and single letters', () => {
+    expect(contentTokens('Best ideas for a small kitchen 2026 x')).toEqual(['small', 'kitchen']);
+    expect(contentTokens('   ')).toEqual([]);
+  });
+});
+
+describe('singularize', () => {
+  it.each([
+    ['cabinets', 'cabinet'], ['dishes', 'dish'], ['puppies', 'puppy'], ['boxes', 'box'], ['tomatoes', 'tomato'],
+    ['glass', 'glass'], ['hummus', 'hummus'], ['yoga', 'yoga'], ['gas', 'gas'], ['basis', 'basis'],
+  ])('%s -> %s', (plural, singular) => expect(singularize(plural)).toBe(singular));
+
+  it('merges the plural and singular of a phrase into one key', () => {
+    expect(keywordKey(['kitchen', 'cabinets'])).toBe(keywordKey(['kitchen', 'cabinet']));
+  });
+});
+
+describe('ngrams', () => {
+  it('pads with word boundaries', () => {
+    expect(charNgrams('ab', 3, 3)).toEqual(['<ab', 'ab>']);
+  });
+
+  it('scores a misspelling close and a different word far', () => {
+    expect(ngramSimilarity('kitchen cabinet', 'kitchen cabnet')).toBeGreaterThan(0.6);
+    expect(ngramSimilarity('kitchen cabinet', 'wedding dress')).toBeLessThan(0.1);
+    expect(ngramSimilarity('same', 'same')).toBe(1);
+  });
+
+  it('hashes deterministically', () => {
+    expect(fnv1a('kitchen')).toBe(fnv1a('kitchen'));
+    expect(fnv1a('kitchen')).not.toBe(fnv1a('kitchens'));
+  });
+
+  it('title-cases for display', () => {
+    expect(titleCase('kitchen remodel')).toBe('Kitchen Remodel');
+  });
+});
