@@ -1,4 +1,7 @@
 import { Command } from 'commander';
+import { registerTrainRankerCommand } from './ranker-train.command';
 
 /** Every CLI command registers itself here; one line per command file. */
-export const COMMANDS: Array<(program: Command) => void> = [];
+export const COMMANDS: Array<(program: Command) => void> = [
+  registerTrainRankerCommand,
+];

@@ -1,0 +1,69 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { createReadStream } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { DEFAULT_ATTRIBUTION_WINDOW_HOURS } from '../../ranking/domain/notification-outcome';
+import { DEFAULT_TRAINING, trainRankingModel } from '../../ranking/domain/training';
+import { parseAnnotationsCsv, parseTrainingExample, TrainingExample } from '../../ranking/domain/training-example';
+import { formatTrainingReport } from '../../ranking/domain/training-report';
+import { group } from '../program';
+
+interface TrainOptions {
+  examples: string;
+  out: string;
+  annotations?: string;
+  l2: number;
+  attributionHours: number;
+  now?: string;
+  modelVersion?: string;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a non-negative number');
+  return n;
+}
+
+async function readExamples(path: string, attributionHours: number): Promise<TrainingExample[]> {
+  const examples: TrainingExample[] = [];
+  let line = 0;
+  for await (const text of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
+    line++;
+    if (text.trim().length === 0) continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new Error(`${path} line ${line}: not valid JSON`);
+    }
+    examples.push(parseTrainingExample(raw, `${path} line ${line}`, attributionHours));
+  }
+  return examples;
+}
+
+/** `journeycast ranker train`: fits the journey ranker from labelled examples and prints its report. */
+export function registerTrainRankerCommand(program: Command): void {
+  group(program, 'ranker', 'Train and inspect the journey ranking model.')
+    .command('train')
+    .description('Train the journey ranker from labelled examples (JSONL) and write the model as JSON.')
+    .requiredOption('--examples <file.jsonl>', 'one example per line: {userId, journeyName, at, features, label | openedAt/clickedAt}')
+    .requiredOption('--out <model.json>', 'where to write the trained model')
+    .option('--annotations <file.csv>', 'human labels: CSV with userId,journeyName,label')
+    .option('--l2 <lambda>', 'L2 regularisation strength', positiveNumber, DEFAULT_TRAINING.l2)
+    .option('--attribution-hours <hours>', 'open/click window that makes an outcome positive', positiveNumber, DEFAULT_ATTRIBUTION_WINDOW_HOURS)
+    .option('--now <ISO-8601>', 'training time recorded in the model (default: the current time)')
+    .option('--model-version <version>', 'version string of the model (default: lr-<training time>)')
+    .action(async (options: TrainOptions) => {
+      const now = options.now ? new Date(options.now) : new Date();
+      if (Number.isNaN(now.getTime())) throw new Error('--now must be an ISO-8601 date');
+      const examples = await readExamples(options.examples, options.attributionHours);
+      const annotations = options.annotations ? parseAnnotationsCsv(await readFile(options.annotations, 'utf8')) : [];
+      const model = trainRankingModel(examples, { now, l2: options.l2, version: options.modelVersion }, annotations);
+      await writeFile(options.out, `${JSON.stringify(model, null, 2)}\n`);
+      console.log(formatTrainingReport(model.version, model.report!));
+      if (annotations.length > model.report!.examples.annotations) {
+        console.log(`${annotations.length - model.report!.examples.annotations} annotations matched no training example and were skipped`);
+      }
+      console.log(`wrote ${options.out}`);
+    });
+}
