@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { createValidationPipe } from './common/http/validation.pipe';
+import { settingsModule } from './config/config.module';
+import { Settings } from './config/settings';
+import { modulesForRole } from './app.roles';
+
+/** The composed application for one role, built from explicit settings (never from process.env). */
+@Module({})
+export class AppModule {
+  static forRoot(settings: Settings): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [settingsModule(settings), ...modulesForRole(settings.app.role)],
+      providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],
+    };
+  }
+}

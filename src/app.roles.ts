@@ -1,0 +1,33 @@
+import { Type } from '@nestjs/common';
+import { AppRole } from './config/app.config';
+import { ErasureModule } from './common/erasure/erasure.module';
+import { MetricsModule } from './common/metrics/metrics.module';
+import { DatabaseModule } from './common/mongo/database.module';
+import { QueueModule } from './common/queue/queue.module';
+import { RedisModule } from './common/redis/redis.module';
+import { AccessModule } from './modules/access/access.module';
+import { IngestModule } from './modules/ingest/ingest.module';
+import { OperationsModule } from './modules/operations/operations.module';
+
+/** Modules every role needs: configuration comes separately from AppModule.forRoot. */
+const CORE: Type[] = [MetricsModule, ErasureModule, DatabaseModule, RedisModule, QueueModule, AccessModule];
+
+/**
+ * What each APP_ROLE runs. A feature module lands in `api` when it has controllers, in `worker` when
+ * it has Bull processors, in `scheduler` when it has cron triggers; `all` is the union.
+ */
+export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
+  api: [IngestModule, OperationsModule],
+  worker: [],
+  scheduler: [],
+};
+
+export function modulesForRole(role: AppRole): Type[] {
+  const roles = role === 'all' ? (['api', 'worker', 'scheduler'] as const) : [role];
+  return [...new Set([...CORE, ...roles.flatMap((r) => ROLE_MODULES[r])])];
+}
+
+/** Only roles that serve HTTP listen on a port. */
+export function servesHttp(role: AppRole): boolean {
+  return role === 'api' || role === 'all';
+}

@@ -1,0 +1,36 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { EVENT_TYPES } from '../../../lib/events/activity-event';
+
+// Documentation only: the batch is validated by validateEventBatch, which is far faster than
+// class-validator over 1000 nested objects and names fields exactly as the JSONL import does.
+class EventItemDoc {
+  @ApiProperty() id!: string;
+  @ApiPropertyOptional({ maxLength: 512 }) title?: string;
+  @ApiPropertyOptional({ type: [String], maxItems: 50 }) annotations?: string[];
+  @ApiPropertyOptional({ type: [String] }) categories?: string[];
+}
+
+class EventBoardDoc {
+  @ApiProperty() name!: string;
+}
+
+export class EventDoc {
+  @ApiProperty({ description: 'Idempotency key' }) id!: string;
+  @ApiProperty() userId!: string;
+  @ApiProperty({ enum: EVENT_TYPES }) type!: string;
+  @ApiProperty({ example: '2026-03-01T12:00:00Z', description: 'At most 5 minutes in the future' })
+  occurredAt!: string;
+  @ApiPropertyOptional({ maxLength: 512, description: 'Required for search events' }) query?: string;
+  @ApiPropertyOptional({ type: EventItemDoc }) item?: EventItemDoc;
+  @ApiPropertyOptional({ type: EventBoardDoc }) board?: EventBoardDoc;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) properties?: Record<string, unknown>;
+}
+
+export class PostEventsBody {
+  @ApiProperty({ type: [EventDoc], minItems: 1, maxItems: 1000 }) events!: EventDoc[];
+}
+
+export class IngestResultResponse {
+  @ApiProperty({ description: 'Events stored by this request' }) accepted!: number;
+  @ApiProperty({ description: 'Events whose id was already stored (replays)' }) duplicates!: number;
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, mongo } from 'mongoose';
+import { ActivityEvent } from '../../lib/events/activity-event';
+import { EventRecord } from './event.schema';
+
+const DUPLICATE_KEY = 11000;
+
+export interface InsertResult {
+  accepted: number;
+  duplicates: number;
+}
+
+function toEvent(doc: EventRecord): ActivityEvent {
+  return {
+    id: doc.id,
+    userId: doc.userId,
+    type: doc.type,
+    occurredAt: doc.occurredAt,
+    ...(doc.query !== undefined && { query: doc.query }),
+    ...(doc.item !== undefined && { item: doc.item }),
+    ...(doc.board !== undefined && { board: doc.board }),
+    ...(doc.properties !== undefined && { properties: doc.properties }),
+  };
+}
+
+@Injectable()
+export class EventRepository {
+  constructor(@InjectModel(EventRecord.name) private readonly model: Model<EventRecord>) {}
+
+  /**
+   * Inserts validated events; ids already stored (or repeated in the batch) are counted as
+   * duplicates by the unique index instead of being read first, so a replay costs one round trip.
+   */
+  async insertMany(events: ActivityEvent[], receivedAt: Date): Promise<InsertResult> {
+    if (events.length === 0) return { accepted: 0, duplicates: 0 };
+    const docs = events.map((event) => ({ ...event, receivedAt }));
+    try {
+      const result = await this.model.collection.insertMany(docs, { ordered: false });
+      return { accepted: result.insertedCount, duplicates: 0 };
+    } catch (error) {
+      if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
+      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      if (writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
+      return { accepted: error.result.insertedCount, duplicates: writeErrors.length };
+    }
+  }
+
+  async findByUser(userId: string, since?: Date): Promise<ActivityEvent[]> {
+    const filter = since ? { userId, occurredAt: { $gte: since } } : { userId };
+    const docs = await this.model.find(filter).sort({ occurredAt: 1 }).lean<EventRecord[]>();
+    return docs.map(toEvent);
+  }
+
+  /** Users with at least one event at or after `since` (the incremental journey build's audience). */
+  async findUserIdsActiveSince(since: Date): Promise<string[]> {
+    return this.model.distinct('userId', { occurredAt: { $gte: since } });
+  }
+
+  async countByType(): Promise<Record<string, number>> {
+    const rows = await this.model.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$type', n: { $sum: 1 } } }]);
+    return Object.fromEntries(rows.sort((a, b) => a._id.localeCompare(b._id)).map((r) => [r._id, r.n]));
+  }
+
+  async deleteByUser(userId: string): Promise<number> {
+    return (await this.model.deleteMany({ userId })).deletedCount;
+  }
+}

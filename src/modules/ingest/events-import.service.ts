@@ -1,0 +1,67 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { ActivityEvent } from '../../lib/events/activity-event';
+import { parseEventLine } from './domain/event-batch';
+import { EventsService } from './events.service';
+
+export interface RejectedLine {
+  line: number;
+  reason: string;
+}
+
+export interface ImportSummary {
+  lines: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  /** The first `maxRejectionsListed` rejected lines; `rejected` counts all of them. */
+  rejections: RejectedLine[];
+}
+
+export interface ImportOptions {
+  batchSize?: number;
+  maxRejectionsListed?: number;
+  /** Called after each stored batch with bytes read so far. */
+  onProgress?: (bytesRead: number, summary: ImportSummary) => void;
+}
+
+/**
+ * Streams a JSONL file of events into the store in constant memory: one batch in flight, the same
+ * validation and idempotency as POST /v1/events. Blank lines are skipped.
+ */
+@Injectable()
+export class EventsImportService {
+  private readonly logger = new Logger(EventsImportService.name);
+
+  constructor(private readonly events: EventsService) {}
+
+  async importFile(path: string, options: ImportOptions = {}): Promise<ImportSummary> {
+    const { batchSize = 1000, maxRejectionsListed = 100, onProgress } = options;
+    const summary: ImportSummary = { lines: 0, accepted: 0, duplicates: 0, rejected: 0, rejections: [] };
+    const stream = createReadStream(path, { encoding: 'utf8' });
+    let batch: ActivityEvent[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const result = await this.events.store(batch);
+      summary.accepted += result.accepted;
+      summary.duplicates += result.duplicates;
+      batch = [];
+      onProgress?.(stream.bytesRead, summary);
+    };
+    for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+      summary.lines += 1;
+      if (line.trim() === '') continue;
+      const parsed = parseEventLine(line, new Date());
+      if (parsed.ok) batch.push(parsed.event);
+      else {
+        summary.rejected += 1;
+        if (summary.rejections.length < maxRejectionsListed) summary.rejections.push({ line: summary.lines, reason: parsed.reason });
+      }
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+    this.logger.log(`imported ${path}: ${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected`);
+    return summary;
+  }
+}

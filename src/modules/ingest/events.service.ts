@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { FieldValidationException } from '../../common/http/field-errors';
+import { ActivityEvent } from '../../lib/events/activity-event';
+import { validateEventBatch } from './domain/event-batch';
+import { EventRepository, InsertResult } from './event.repository';
+import { IngestMetrics } from './ingest.metrics';
+
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly events: EventRepository,
+    private readonly metrics: IngestMetrics,
+  ) {}
+
+  /** Validates the whole batch first (nothing is stored when any event is bad), then stores it idempotently. */
+  async ingestBatch(body: unknown): Promise<InsertResult> {
+    const validation = validateEventBatch(body, new Date());
+    if (!validation.ok) {
+      this.metrics.batchRejected();
+      throw new FieldValidationException(validation.errors);
+    }
+    return this.store(validation.events);
+  }
+
+  /** Stores already-validated events (the JSONL import validates line by line). */
+  async store(events: ActivityEvent[]): Promise<InsertResult> {
+    const result = await this.events.insertMany(events, new Date());
+    this.metrics.eventsStored(result);
+    return result;
+  }
+
+  countByType(): Promise<Record<string, number>> {
+    return this.events.countByType();
+  }
+}

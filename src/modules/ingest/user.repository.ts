@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { UserProfile } from './domain/user-profile';
+import { UserRecord } from './user.schema';
+
+export type ProfileFields = Omit<UserProfile, 'userId' | 'createdAt' | 'updatedAt'>;
+
+function toUser(doc: UserRecord): UserProfile {
+  return {
+    userId: doc.userId,
+    ...(doc.email != null && { email: doc.email }),
+    pushTokens: (doc.pushTokens ?? []).map(({ platform, token }) => ({ platform, token })),
+    ...(doc.locale != null && { locale: doc.locale }),
+    ...(doc.timeZone != null && { timeZone: doc.timeZone }),
+    attributes: doc.attributes ?? {},
+    consent: { email: doc.consent?.email === true, push: doc.consent?.push === true },
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+@Injectable()
+export class UserRepository {
+  constructor(@InjectModel(UserRecord.name) private readonly model: Model<UserRecord>) {}
+
+  /** Replaces the profile (fields left out are cleared); says whether the user is new. */
+  async upsert(userId: string, fields: ProfileFields): Promise<{ user: UserProfile; created: boolean }> {
+    const cleared = (['email', 'locale', 'timeZone'] as const).filter((key) => fields[key] === undefined);
+    const result = await this.model.updateOne(
+      { userId },
+      { $set: fields, ...(cleared.length > 0 && { $unset: Object.fromEntries(cleared.map((k) => [k, 1])) }) },
+      { upsert: true },
+    );
+    const user = await this.findByUserId(userId);
+    if (!user) throw new Error(`user ${userId} vanished after upsert`);
+    return { user, created: result.upsertedCount === 1 };
+  }
+
+  async findByUserId(userId: string): Promise<UserProfile | undefined> {
+    const doc = await this.model.findOne({ userId }).lean<UserRecord>();
+    return doc ? toUser(doc) : undefined;
+  }
+
+  async findByUserIds(userIds: string[]): Promise<UserProfile[]> {
+    const docs = await this.model.find({ userId: { $in: userIds } }).lean<UserRecord[]>();
+    return docs.map(toUser);
+  }
+
+  async count(): Promise<number> {
+    return this.model.countDocuments();
+  }
+
+  async deleteByUserId(userId: string): Promise<number> {
+    return (await this.model.deleteOne({ userId })).deletedCount;
+  }
+}

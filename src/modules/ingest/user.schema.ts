@@ -1,0 +1,32 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { SchemaTypes } from 'mongoose';
+import { AttributeValue, ChannelConsent, PushToken } from './domain/user-profile';
+
+@Schema({ collection: 'users', timestamps: true, versionKey: false })
+export class UserRecord {
+  @Prop({ required: true, unique: true })
+  userId!: string;
+
+  @Prop()
+  email?: string;
+
+  @Prop({ type: [{ _id: false, platform: String, token: String }], default: [] })
+  pushTokens!: PushToken[];
+
+  @Prop()
+  locale?: string;
+
+  @Prop()
+  timeZone?: string;
+
+  @Prop({ type: SchemaTypes.Mixed, default: {} })
+  attributes!: Record<string, AttributeValue>;
+
+  @Prop({ type: { _id: false, email: Boolean, push: Boolean }, default: { email: false, push: false } })
+  consent!: ChannelConsent;
+
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export const UserSchema = SchemaFactory.createForClass(UserRecord);

@@ -1,0 +1,43 @@
+import { Body, Controller, Delete, Get, Param, Put, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Auth } from '../access/auth.decorator';
+import { ErasureResponse, UserResponse, toUserResponse } from './dto/user-response.dto';
+import { PutUserDto, UserIdParams } from './dto/put-user.dto';
+import { UsersService } from './users.service';
+
+interface StatusResponse {
+  status(code: number): unknown;
+}
+
+@ApiTags('users')
+@Controller('v1/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Put(':userId')
+  @Auth('ingest')
+  @ApiOkResponse({ type: UserResponse, description: '200 when updated, 201 when created' })
+  async putUser(
+    @Param() { userId }: UserIdParams,
+    @Body() dto: PutUserDto,
+    @Res({ passthrough: true }) res: StatusResponse,
+  ): Promise<UserResponse> {
+    const { user, created } = await this.users.putUser(userId, dto);
+    res.status(created ? 201 : 200);
+    return toUserResponse(user);
+  }
+
+  @Get(':userId')
+  @Auth('admin')
+  @ApiOkResponse({ type: UserResponse })
+  async getUser(@Param() { userId }: UserIdParams): Promise<UserResponse> {
+    return toUserResponse(await this.users.getUser(userId));
+  }
+
+  @Delete(':userId')
+  @Auth('admin')
+  @ApiOkResponse({ type: ErasureResponse })
+  async eraseUser(@Param() { userId }: UserIdParams): Promise<ErasureResponse> {
+    return { userId, erased: await this.users.eraseUser(userId) };
+  }
+}

@@ -1,0 +1,45 @@
+import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
+import { UserProfile } from './domain/user-profile';
+import { PutUserDto } from './dto/put-user.dto';
+import { EventRepository } from './event.repository';
+import { UserRepository } from './user.repository';
+
+@Injectable()
+export class UsersService implements OnModuleInit {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly events: EventRepository,
+    private readonly erasure: UserErasureRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.erasure.register({ name: 'events', erase: (userId) => this.events.deleteByUser(userId) });
+  }
+
+  putUser(userId: string, dto: PutUserDto): Promise<{ user: UserProfile; created: boolean }> {
+    return this.users.upsert(userId, {
+      email: dto.email,
+      pushTokens: (dto.pushTokens ?? []).map(({ platform, token }) => ({ platform, token })),
+      locale: dto.locale,
+      timeZone: dto.timeZone,
+      attributes: dto.attributes ?? {},
+      consent: { email: dto.consent?.email ?? false, push: dto.consent?.push ?? false },
+    });
+  }
+
+  async getUser(userId: string): Promise<UserProfile> {
+    const user = await this.users.findByUserId(userId);
+    if (!user) throw new NotFoundException(`user ${userId} not found`);
+    return user;
+  }
+
+  /**
+   * Erases everything derived from the user (every registered eraser), then the profile itself,
+   * so a failed erasure can simply be retried. Idempotent: erasing twice reports zeros.
+   */
+  async eraseUser(userId: string): Promise<Record<string, number>> {
+    const derived = await this.erasure.eraseAll(userId);
+    return { ...derived, users: await this.users.deleteByUserId(userId) };
+  }
+}
