@@ -1,0 +1,124 @@
+import { ActivityEvent } from '../../../lib/events/activity-event';
+import { clusterPoints, cohesion } from './clustering';
+import { journeyConfidence, interimScore } from './confidence';
+import { dot, Embedder, meanVector } from './embedder';
+import { assignJourneyIds, PreviousJourney } from './identity';
+import { Journey, JourneyEngagement, JourneyKeyword, KeywordSource, UserJourneysRecord } from './journey';
+import { DEFAULT_JOURNEY_PARAMS, JourneyParams } from './journey-params';
+import { ExtractedEvent, extractEventKeywords, sortEvents } from './keywords';
+import { JourneyNamer, KeywordNamer } from './naming';
+import { embedKeywords, keywordFeatures, sessionsOf } from './signals';
+import { classifyStage } from './stage';
+import { aggregateKeywords, UserKeyword } from './user-keywords';
+
+const DAY = 86_400_000;
+const WEEK = 7 * DAY;
+
+export interface BuildOptions {
+  now: Date;
+  embedder: Embedder;
+  params?: JourneyParams;
+  /** The user's journeys from the previous build: continuing journeys keep their ids. */
+  previous?: readonly PreviousJourney[];
+  namer?: JourneyNamer;
+  /** Needed for ids when the user has no events; otherwise taken from the events. */
+  userId?: string;
+}
+
+/** Builds one user's journeys from their raw events; the entry point the service and the CLI share. */
+export function buildUserJourneys(events: readonly ActivityEvent[], options: BuildOptions): Journey[] {
+  const userId = options.userId ?? events[0]?.userId ?? '';
+  return buildJourneysFromExtracted(userId, events.map(extractEventKeywords), options);
+}
+
+/** Events assigned to the cluster carrying most of their keyword weight; -1 when no clustered keyword occurs. */
+function assignEvents(events: readonly ExtractedEvent[], keywords: readonly UserKeyword[], clusters: readonly number[][], params: JourneyParams): number[] {
+  const clusterOf = new Map<string, number>();
+  clusters.forEach((members, c) => members.forEach((m) => clusterOf.set(keywords[m].key, c)));
+  return events.map((e) => {
+    const votes = new Map<number, number>();
+    for (const m of e.mentions) {
+      const c = clusterOf.get(m.key);
+      if (c !== undefined) votes.set(c, (votes.get(c) ?? 0) + (params.sourceWeights[m.source] ?? 1));
+    }
+    let best = -1;
+    let bestVote = 0;
+    for (const [c, v] of votes) if (v > bestVote || (v === bestVote && c < best)) [best, bestVote] = [c, v];
+    return best;
+  });
+}
+
+function engagementOf(events: readonly ExtractedEvent[], indices: readonly number[], members: readonly UserKeyword[]): JourneyEngagement {
+  const timestamps = indices.map((i) => events[i].at);
+  const actions: Record<string, number> = {};
+  for (const i of indices) actions[events[i].type] = (actions[events[i].type] ?? 0) + 1;
+  const sources = [...new Set(members.flatMap((k) => k.sources))].sort() as KeywordSource[];
+  return {
+    events: indices.length,
+    actions,
+    sources,
+    distinctDays: new Set(timestamps.map((t) => Math.floor(t / DAY))).size,
+    distinctWeeks: new Set(timestamps.map((t) => Math.floor(t / WEEK))).size,
+    firstSeen: new Date(timestamps[0]),
+    lastSeen: new Date(timestamps[timestamps.length - 1]),
+    timestamps,
+  };
+}
+
+/** The listed keywords: only those well supported relative to the journey's strongest one. */
+function tightKeywords(members: readonly UserKeyword[], params: JourneyParams): UserKeyword[] {
+  const sorted = [...members].sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
+  const top = sorted[0]?.weight ?? 0;
+  return sorted.filter((k) => k.weight >= params.minKeywordShare * top).slice(0, params.maxKeywords);
+}
+
+/** Builds one user's journeys from extracted events (any order); ranked by the interim score. */
+export function buildJourneysFromExtracted(userId: string, input: readonly ExtractedEvent[], options: BuildOptions): Journey[] {
+  const params = options.params ?? DEFAULT_JOURNEY_PARAMS;
+  const namer = options.namer ?? new KeywordNamer();
+  const now = options.now.getTime();
+  const events = sortEvents(input);
+  const keywords = aggregateKeywords(events, now, params);
+  if (keywords.length === 0) return [];
+  const embeddings = embedKeywords(keywords, options.embedder);
+  const features = keywordFeatures(keywords, embeddings, sessionsOf(events, params.sessionGapMinutes * 60_000), params.sessionWeight);
+  const clusters = clusterPoints(features, params);
+  const owner = assignEvents(events, keywords, clusters, params);
+  const drafts = clusters.flatMap((members, c) => {
+    const indices = owner.flatMap((o, i) => (o === c ? [i] : []));
+    if (indices.length < params.minJourneyEvents || members.length < params.minJourneyKeywords) return [];
+    const memberKeywords = members.map((m) => keywords[m]);
+    const listed = tightKeywords(memberKeywords, params);
+    const listedVectors = listed.map((k) => embeddings[keywords.indexOf(k)]);
+    const embedding = meanVector(listedVectors, listed.map((k) => k.weight), options.embedder.dimension);
+    const engagement = engagementOf(events, indices, memberKeywords);
+    const { type, stage } = classifyStage(engagement.timestamps, now, params);
+    const confidence = journeyConfidence({
+      cohesion: cohesion(embeddings, members),
+      events: engagement.events,
+      distinctDays: engagement.distinctDays,
+      sources: engagement.sources.length,
+    });
+    const top = listed[0].weight;
+    const journeyKeywords: JourneyKeyword[] = listed.map((k) => ({ text: k.text, weight: Math.round((k.weight / top) * 1000) / 1000 }));
+    const name = namer.name(listed.map((k, j) => ({ key: k.key, text: k.text, weight: k.weight / top, centrality: dot(listedVectors[j], embedding), sources: k.sources })));
+    const score = interimScore(confidence, (now - engagement.lastSeen.getTime()) / DAY, params.recencyHalfLifeDays);
+    return [{ name, keywords: journeyKeywords, stage, type, confidence, score, embedding: Array.from(embedding), engagement }];
+  });
+  drafts.sort((a, b) => b.score - a.score || b.engagement.lastSeen.getTime() - a.engagement.lastSeen.getTime() || (a.name < b.name ? -1 : 1));
+  const kept = drafts.slice(0, params.maxJourneys);
+  const ids = assignJourneyIds(userId, kept, options.previous ?? [], params.identityOverlap);
+  return kept.map((d, i) => ({ id: ids[i], rank: i + 1, ...d }));
+}
+
+/** The offline build's output line for a user, journeys in rank order (optionally the top N). */
+export function toUserJourneysRecord(userId: string, journeys: readonly Journey[], generatedAt: Date, top?: number): UserJourneysRecord {
+  const ranked = [...journeys].sort((a, b) => a.rank - b.rank);
+  return {
+    userId,
+    generatedAt: generatedAt.toISOString(),
+    journeys: ranked.slice(0, top ?? ranked.length).map((j) => ({
+      name: j.name, keywords: j.keywords, stage: j.stage, type: j.type, confidence: j.confidence, score: j.score,
+    })),
+  };
+}

@@ -1,0 +1,93 @@
+/** Tunable parameters of journey inference; `config/journeys.json` documents and may override them. */
+export interface JourneyParams {
+  /** Half-life of a keyword's weight: interests persist for months. */
+  keywordHalfLifeDays: number;
+  /** Weight of one event by action; saving says more than glancing. */
+  actionWeights: Record<string, number>;
+  /** Weight of a mention by where it came from; categories are broad and shared across journeys. */
+  sourceWeights: Record<string, number>;
+  /** A keyword enters clustering only when it appears in at least this many of the user's events. */
+  minKeywordEvents: number;
+  /** Two keywords of the same user whose character trigrams are at least this similar are one keyword. */
+  variantSimilarity: number;
+  /** Events closer than this belong to one session; searches minutes apart usually serve one need. */
+  sessionGapMinutes: number;
+  /** Share of the clustering signal given to session co-occurrence; the rest is embedding similarity. */
+  sessionWeight: number;
+  /** A cluster whose mean cosine to its centroid is below this is split again. */
+  splitCohesion: number;
+  /** Clusters whose centroids are at least this similar are merged back. */
+  mergeSimilarity: number;
+  /** Upper bound on bisections per user, a guard for users with thousands of keywords. */
+  maxSplits: number;
+  /** A journey needs at least this many events and distinct keywords; smaller clusters are noise. */
+  minJourneyEvents: number;
+  minJourneyKeywords: number;
+  maxJourneys: number;
+  /** Keywords listed per journey; a keyword needs this share of the journey's top weight to be listed. */
+  maxKeywords: number;
+  minKeywordShare: number;
+  /** Evergreen: active over at least this span, in this many distinct weeks, without long silences. */
+  evergreenMinSpanDays: number;
+  evergreenMinWeeks: number;
+  evergreenMaxGapShare: number;
+  /** Situational journeys end after max(endedMinDays, cadenceFactor x own cadence) without engagement. */
+  endedMinDays: number;
+  endedCadenceFactor: number;
+  /** Evergreen journeys count as ended only after this long without engagement. */
+  evergreenEndedDays: number;
+  /** Recency half-life of the interim score (confidence x recency) used until the ranking model lands. */
+  recencyHalfLifeDays: number;
+  /** Minimum keyword overlap for a rebuilt journey to keep a previous journey's id. */
+  identityOverlap: number;
+  seed: number;
+}
+
+export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
+  keywordHalfLifeDays: 180,
+  actionWeights: { search: 1.5, view: 1, click: 2, save: 3, purchase: 4, board: 2.5, custom: 0.5 },
+  sourceWeights: { search: 1, title: 0.6, annotation: 0.8, category: 0.3, board: 1 },
+  minKeywordEvents: 2,
+  variantSimilarity: 0.72,
+  sessionGapMinutes: 30,
+  sessionWeight: 0.35,
+  splitCohesion: 0.55,
+  mergeSimilarity: 0.6,
+  maxSplits: 40,
+  minJourneyEvents: 4,
+  minJourneyKeywords: 2,
+  maxJourneys: 8,
+  maxKeywords: 8,
+  minKeywordShare: 0.15,
+  evergreenMinSpanDays: 60,
+  evergreenMinWeeks: 4,
+  evergreenMaxGapShare: 0.6,
+  endedMinDays: 14,
+  endedCadenceFactor: 3,
+  evergreenEndedDays: 90,
+  recencyHalfLifeDays: 21,
+  identityOverlap: 0.3,
+  seed: 1,
+};
+
+/** Defaults overlaid with a partial override (nested weight maps merge key by key); unknown keys are rejected. */
+export function resolveJourneyParams(override: Record<string, unknown> = {}): JourneyParams {
+  const params: JourneyParams = {
+    ...DEFAULT_JOURNEY_PARAMS,
+    actionWeights: { ...DEFAULT_JOURNEY_PARAMS.actionWeights },
+    sourceWeights: { ...DEFAULT_JOURNEY_PARAMS.sourceWeights },
+  };
+  for (const [key, value] of Object.entries(override)) {
+    if (key.startsWith('$') || key === 'description') continue;
+    if (!(key in params)) throw new Error(`unknown journey parameter "${key}"`);
+    const current = params[key as keyof JourneyParams];
+    if (typeof current === 'number') {
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`journey parameter "${key}" must be a number`);
+      (params as unknown as Record<string, unknown>)[key] = value;
+    } else {
+      if (typeof value !== 'object' || value === null) throw new Error(`journey parameter "${key}" must be an object`);
+      Object.assign(current, value);
+    }
+  }
+  return params;
+}

@@ -1,0 +1,79 @@
+import { ActivityEvent, EventType } from '../../../lib/events/activity-event';
+import { contentTokens, keywordKey } from '../../../lib/text/normalize';
+import { KeywordSource } from './journey';
+
+/** One keyword candidate found in one event. `key` merges variants; `surface` is how the user saw it. */
+export interface KeywordMention {
+  key: string;
+  surface: string;
+  source: KeywordSource;
+}
+
+/** The compact form of an event that inference needs: when, what action, which keywords. */
+export interface ExtractedEvent {
+  at: number;
+  type: EventType;
+  mentions: KeywordMention[];
+}
+
+type Candidate = Pick<KeywordMention, 'key' | 'surface'>;
+
+const CACHE_LIMIT = 200_000;
+// Titles, annotations and board names repeat across events and users; parsing each text once matters.
+const cache = new Map<string, Candidate[]>();
+
+function candidate(tokens: string[]): Candidate {
+  return { key: keywordKey(tokens), surface: tokens.join(' ') };
+}
+
+/** Phrase candidates of one text: the whole short phrase, its adjacent word pairs, and its single words. */
+export function phraseCandidates(text: string): Candidate[] {
+  const cached = cache.get(text);
+  if (cached) return cached;
+  const tokens = contentTokens(text);
+  const out: Candidate[] = [];
+  if (tokens.length >= 2 && tokens.length <= 3) out.push(candidate(tokens));
+  if (tokens.length >= 3) for (let i = 0; i + 1 < tokens.length; i++) out.push(candidate(tokens.slice(i, i + 2)));
+  for (const t of tokens) if (t.length >= 3) out.push(candidate([t]));
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(text, out);
+  return out;
+}
+
+/** Extracts the keyword mentions of one event (one mention per key and source). */
+export function extractEventKeywords(event: Pick<ActivityEvent, 'type' | 'occurredAt' | 'query' | 'item' | 'board'>): ExtractedEvent {
+  const mentions: KeywordMention[] = [];
+  const seen = new Set<string>();
+  const add = (text: string | undefined, source: KeywordSource) => {
+    if (!text) return;
+    for (const c of phraseCandidates(text)) {
+      const id = `${source}\u0000${c.key}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      mentions.push({ key: c.key, surface: c.surface, source });
+    }
+  };
+  add(event.query, 'search');
+  add(event.item?.title, 'title');
+  for (const a of event.item?.annotations ?? []) add(a, 'annotation');
+  for (const c of event.item?.categories ?? []) add(c, 'category');
+  add(event.board?.name, 'board');
+  return { at: event.occurredAt.getTime(), type: event.type, mentions };
+}
+
+function signature(e: ExtractedEvent): string {
+  return `${e.type}|${e.mentions.map((m) => `${m.source}:${m.key}`).join(',')}`;
+}
+
+/** Events in a canonical order (time, then content) so results never depend on input order. */
+export function sortEvents(events: readonly ExtractedEvent[]): ExtractedEvent[] {
+  return events
+    .map((e) => ({ e, s: '' }))
+    .sort((a, b) => {
+      if (a.e.at !== b.e.at) return a.e.at - b.e.at;
+      a.s ||= signature(a.e);
+      b.s ||= signature(b.e);
+      return a.s < b.s ? -1 : a.s > b.s ? 1 : 0;
+    })
+    .map(({ e }) => e);
+}
