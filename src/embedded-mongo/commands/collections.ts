@@ -1,0 +1,92 @@
+import { calculateObjectSize } from 'bson';
+import { Query } from 'mingo';
+import { ErrorCode, ServerError } from '../errors';
+import { Collection } from '../storage/collection';
+import { Doc } from '../storage/documents';
+import { CommandHandler, collectionName, existingCollection, optionalDoc } from './context';
+
+const UNSUPPORTED_CREATE_OPTIONS = ['capped', 'timeseries', 'viewOn', 'pipeline', 'validator', 'clusteredIndex', 'collation', 'changeStreamPreAndPostImages'];
+
+const create: CommandHandler = (cmd, ctx) => {
+  const name = collectionName(cmd, 'create');
+  const unsupported = UNSUPPORTED_CREATE_OPTIONS.filter((option) => cmd[option] !== undefined && cmd[option] !== false);
+  if (unsupported.length > 0) {
+    throw new ServerError(ErrorCode.NotImplemented, `collection options not supported by the embedded server: ${unsupported.join(', ')}`);
+  }
+  ctx.store.createCollection(ctx.db, name, {});
+  return { ok: 1 };
+};
+
+const drop: CommandHandler = (cmd, ctx) => {
+  const name = collectionName(cmd, 'drop');
+  const collection = existingCollection(ctx, name);
+  const nIndexesWas = collection.indexes.size;
+  ctx.store.dropCollection(ctx.db, name);
+  return { nIndexesWas, ns: collection.ns, ok: 1 };
+};
+
+const dropDatabase: CommandHandler = (_cmd, ctx) => {
+  ctx.store.dropDatabase(ctx.db);
+  return { dropped: ctx.db, ok: 1 };
+};
+
+function describeCollection(collection: Collection): Doc {
+  return {
+    name: collection.name,
+    type: 'collection',
+    options: collection.options,
+    info: { readOnly: false },
+    idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+  };
+}
+
+const listCollections: CommandHandler = (cmd, ctx) => {
+  const filter = optionalDoc(cmd, 'filter') ?? {};
+  const query = new Query(filter, {});
+  const all = [...(ctx.store.databases.get(ctx.db)?.values() ?? [])].map(describeCollection).filter((d) => query.test(d));
+  const docs = cmd.nameOnly === true ? all.map(({ name, type }) => ({ name, type })) : all;
+  return ctx.cursors.open(`${ctx.db}.$cmd.listCollections`, docs, undefined);
+};
+
+function dataSize(collection: Collection): number {
+  let size = 0;
+  for (const doc of collection.docs.values()) size += calculateObjectSize(doc);
+  return size;
+}
+
+const listDatabases: CommandHandler = (cmd, ctx) => {
+  const query = new Query(optionalDoc(cmd, 'filter') ?? {}, {});
+  const databases = [...ctx.store.databases.entries()].map(([name, collections]) => {
+    const sizeOnDisk = [...collections.values()].reduce((sum, c) => sum + dataSize(c), 0);
+    return { name, sizeOnDisk, empty: [...collections.values()].every((c) => c.docs.size === 0) };
+  }).filter((d) => query.test(d));
+  if (cmd.nameOnly === true) return { databases: databases.map(({ name }) => ({ name })), ok: 1 };
+  return { databases, totalSize: databases.reduce((sum, d) => sum + d.sizeOnDisk, 0), ok: 1 };
+};
+
+const collStats: CommandHandler = (cmd, ctx) => {
+  const collection = existingCollection(ctx, collectionName(cmd, 'collStats'));
+  const size = dataSize(collection);
+  const count = collection.docs.size;
+  const indexSizes: Doc = {};
+  for (const [name, index] of collection.indexes) indexSizes[name] = index.entries.size * 32;
+  const totalIndexSize = Object.values(indexSizes).reduce((sum: number, s) => sum + Number(s), 0);
+  return {
+    ns: collection.ns, count, size, avgObjSize: count > 0 ? Math.round(size / count) : 0, storageSize: size,
+    nindexes: collection.indexes.size, totalIndexSize, indexSizes, ok: 1,
+  };
+};
+
+const dbStats: CommandHandler = (_cmd, ctx) => {
+  const collections = [...(ctx.store.databases.get(ctx.db)?.values() ?? [])];
+  const objects = collections.reduce((sum, c) => sum + c.docs.size, 0);
+  const size = collections.reduce((sum, c) => sum + dataSize(c), 0);
+  return {
+    db: ctx.db, collections: collections.length, views: 0, objects, avgObjSize: objects > 0 ? size / objects : 0,
+    dataSize: size, storageSize: size, indexes: collections.reduce((sum, c) => sum + c.indexes.size, 0), ok: 1,
+  };
+};
+
+export const collectionCommands: Record<string, CommandHandler> = {
+  create, drop, dropDatabase, listCollections, listDatabases, collStats, dbStats,
+};

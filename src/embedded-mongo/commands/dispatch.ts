@@ -1,0 +1,47 @@
+import { ErrorCode, ServerError, toServerError } from '../errors';
+import { Doc } from '../storage/documents';
+import { aggregateCommands } from './aggregate';
+import { collectionCommands } from './collections';
+import { CommandContext, CommandHandler } from './context';
+import { findAndModifyCommands } from './find-and-modify';
+import { handshakeCommands } from './handshake';
+import { indexCommands } from './indexes';
+import { insertDeleteCommands } from './insert-delete';
+import { readCommands } from './read';
+import { updateCommands } from './update';
+
+const HANDLERS = new Map<string, CommandHandler>(
+  Object.entries({
+    ...handshakeCommands,
+    ...readCommands,
+    ...insertDeleteCommands,
+    ...updateCommands,
+    ...findAndModifyCommands,
+    ...aggregateCommands,
+    ...indexCommands,
+    ...collectionCommands,
+  }),
+);
+
+const TRANSACTION_FIELDS = ['txnNumber', 'startTransaction', 'autocommit'];
+
+/** Runs one command document and always returns a reply document, `{ ok: 0, ... }` on failure. */
+export function dispatch(body: Doc, ctx: Omit<CommandContext, 'db'>): Doc {
+  try {
+    const name = Object.keys(body)[0];
+    if (name === undefined) throw new ServerError(ErrorCode.CommandNotFound, 'no such command: (empty document)');
+    // Checked first so commitTransaction/abortTransaction get the same answer as a real standalone.
+    if (TRANSACTION_FIELDS.some((field) => body[field] !== undefined)) {
+      throw new ServerError(ErrorCode.IllegalOperation, 'Transaction numbers are only allowed on a replica set member or mongos');
+    }
+    const handler = HANDLERS.get(name);
+    if (!handler) throw new ServerError(ErrorCode.CommandNotFound, `no such command: '${name}'`);
+    const db = body.$db;
+    if (typeof db !== 'string' || db.length === 0 || /[/\\. "$]/.test(db) || db.includes('\u0000')) {
+      throw new ServerError(ErrorCode.InvalidNamespace, `Invalid database name: '${String(db)}'`);
+    }
+    return handler(body, { ...ctx, db });
+  } catch (error) {
+    return { ok: 0, ...toServerError(error).toDocument() };
+  }
+}

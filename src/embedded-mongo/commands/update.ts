@@ -1,0 +1,77 @@
+import { ErrorCode, ServerError } from '../errors';
+import { UpdateSpec, applyUpdate, buildUpsert } from '../storage/apply-update';
+import { Collection } from '../storage/collection';
+import { Doc } from '../storage/documents';
+import { isPlainObject } from '../storage/key-encoding';
+import { matching } from '../storage/query-executor';
+import { CommandContext, CommandHandler, collectionName } from './context';
+import { checkDocumentSize, runStatements, statements, writeReply } from './write-batch';
+
+export interface UpdateStatement {
+  q: Doc;
+  u: UpdateSpec;
+  upsert: boolean;
+  multi: boolean;
+  arrayFilters?: Doc[];
+}
+
+/** Validates one `updates[]` entry (also used by findAndModify for its update half). */
+export function parseUpdateStatement(raw: Doc): UpdateStatement {
+  const { q, u } = raw;
+  if (!isPlainObject(q)) throw new ServerError(ErrorCode.BadValue, "BSON field 'update.updates.q' is missing or not an object");
+  if (!isPlainObject(u) && !(Array.isArray(u) && u.every(isPlainObject))) {
+    throw new ServerError(ErrorCode.FailedToParse, 'Update argument must be either an object or an array');
+  }
+  const multi = raw.multi === true;
+  const isReplacement = isPlainObject(u) && !Object.keys(u).some((k) => k.startsWith('$'));
+  if (multi && isReplacement && Object.keys(u).length > 0) {
+    throw new ServerError(ErrorCode.FailedToParse, 'multi update is not supported for replacement-style update');
+  }
+  const arrayFilters = Array.isArray(raw.arrayFilters) ? (raw.arrayFilters as Doc[]) : undefined;
+  return { q, u: u as UpdateSpec, upsert: raw.upsert === true, multi, arrayFilters };
+}
+
+/** Applies one statement; returns matched, modified and the upserted `_id` when it inserted. */
+export function executeUpdate(ctx: CommandContext, collection: Collection, s: UpdateStatement, target?: Doc[]) {
+  const docs = target ?? matching(collection, s.q, s.multi ? 0 : 1);
+  if (docs.length === 0 && s.upsert) {
+    const doc = buildUpsert(s.q, s.u, s.arrayFilters);
+    checkDocumentSize(ctx, doc, 'update');
+    ctx.store.insert(collection, doc);
+    return { matched: 0, modified: 0, upserted: doc, after: doc };
+  }
+  let modified = 0;
+  let after: Doc | undefined;
+  for (const doc of docs) {
+    const outcome = applyUpdate(doc, s.u, { arrayFilters: s.arrayFilters, query: s.q });
+    after = outcome.doc;
+    if (!outcome.modified) {
+      after = doc;
+      continue;
+    }
+    checkDocumentSize(ctx, outcome.doc, 'update');
+    ctx.store.replace(collection, doc, outcome.doc);
+    modified++;
+  }
+  return { matched: docs.length, modified, upserted: undefined, after };
+}
+
+const update: CommandHandler = (cmd, ctx) => {
+  const name = collectionName(cmd, 'update');
+  const updates = statements(cmd, 'updates');
+  let n = 0;
+  let nModified = 0;
+  const upserted: Doc[] = [];
+  const writeErrors = runStatements(updates, cmd.ordered !== false, (raw, index) => {
+    const s = parseUpdateStatement(raw);
+    const collection = s.upsert ? ctx.store.ensureCollection(ctx.db, name) : ctx.store.collection(ctx.db, name);
+    if (!collection) return;
+    const result = executeUpdate(ctx, collection, s);
+    n += result.matched + (result.upserted ? 1 : 0);
+    nModified += result.modified;
+    if (result.upserted) upserted.push({ index, _id: result.upserted._id });
+  });
+  return writeReply(upserted.length > 0 ? { n, nModified, upserted } : { n, nModified }, writeErrors);
+};
+
+export const updateCommands: Record<string, CommandHandler> = { update };

@@ -1,0 +1,38 @@
+import { deserialize, serialize } from 'bson';
+import { crc32 } from 'node:zlib';
+import { Doc } from '../storage/documents';
+
+/** Each record is `[uint32 length][uint32 crc32][BSON payload]`, so a torn tail is detectable. */
+const RECORD_HEADER = 8;
+
+export function encodeRecord(record: Doc): Buffer {
+  const payload = serialize(record);
+  const out = Buffer.allocUnsafe(RECORD_HEADER + payload.length);
+  out.writeUInt32LE(payload.length, 0);
+  out.writeUInt32LE(crc32(payload), 4);
+  out.set(payload, RECORD_HEADER);
+  return out;
+}
+
+/**
+ * Decodes records up to the first incomplete or corrupt one. `validBytes` is where the intact
+ * prefix ends: recovery truncates there, so a half-written record is never replayed.
+ */
+export function decodeRecords(buffer: Buffer): { records: Doc[]; validBytes: number } {
+  const records: Doc[] = [];
+  let offset = 0;
+  while (offset + RECORD_HEADER <= buffer.length) {
+    const length = buffer.readUInt32LE(offset);
+    const end = offset + RECORD_HEADER + length;
+    if (length < 5 || end > buffer.length) break;
+    const payload = buffer.subarray(offset + RECORD_HEADER, end);
+    if (crc32(payload) !== buffer.readUInt32LE(offset + 4)) break;
+    try {
+      records.push(deserialize(payload));
+    } catch {
+      break;
+    }
+    offset = end;
+  }
+  return { records, validBytes: offset };
+}

@@ -1,0 +1,76 @@
+import { Query } from 'mingo';
+import { ErrorCode, ServerError } from '../errors';
+import { Doc, idKeyOf, valuesAtPath } from './documents';
+import { encodeValue } from './key-encoding';
+import { SortedEntries } from './sorted-entries';
+
+/** An index definition as stored and listed (`listIndexes` returns it with `v: 2`). */
+export interface IndexSpec {
+  name: string;
+  key: Record<string, 1 | -1>;
+  unique?: boolean;
+  sparse?: boolean;
+  partialFilterExpression?: Doc;
+  expireAfterSeconds?: number;
+}
+
+const MAX_KEYS_PER_DOC = 10_000;
+
+/** One index: a sorted (key, id) structure maintained on every write, multikey over arrays. */
+export class CollectionIndex {
+  readonly entries = new SortedEntries();
+  readonly fields: string[];
+  /** Set once any document contributes several keys; range plans then use one bound only. */
+  multikey = false;
+  private readonly partial: Query | null;
+
+  constructor(readonly spec: IndexSpec) {
+    this.fields = Object.keys(spec.key);
+    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, {}) : null;
+  }
+
+  get isIdIndex(): boolean {
+    return this.spec.name === '_id_';
+  }
+
+  /** The distinct keys a document contributes, or an empty list when it is outside the index. */
+  keysFor(doc: Doc): string[] {
+    if (this.isIdIndex) return [idKeyOf(doc._id)];
+    if (this.partial && !this.partial.test(doc)) return [];
+    const perField = this.fields.map((field) => valuesAtPath(doc, field));
+    if (this.spec.sparse && perField.every((values) => values.every((v) => v === undefined))) return [];
+    let keys = [''];
+    for (const values of perField) {
+      const encoded = [...new Set(values.map(encodeValue))];
+      if (encoded.length > 1) this.multikey = true;
+      keys = keys.flatMap((prefix) => encoded.map((e) => prefix + e));
+      if (keys.length > MAX_KEYS_PER_DOC) {
+        throw new ServerError(ErrorCode.CannotCreateIndex, `document generates too many keys for index ${this.spec.name}`);
+      }
+    }
+    return keys;
+  }
+
+  /** The id of another document holding one of these keys in a unique index, if any. */
+  conflictFor(keys: string[], selfId: string): string | undefined {
+    if (!this.spec.unique) return undefined;
+    for (const key of keys) {
+      for (const id of this.entries.idsWithKey(key)) if (id !== selfId) return id;
+    }
+    return undefined;
+  }
+
+  add(keys: string[], id: string): void {
+    for (const key of keys) this.entries.insert(key, id);
+  }
+
+  remove(keys: string[], id: string): void {
+    for (const key of keys) this.entries.remove(key, id);
+  }
+
+  /** `{ v: 2, key, name, ...options }` as listIndexes reports it. */
+  describe(): Doc {
+    const { key, name, ...options } = this.spec;
+    return { v: 2, key, name, ...options };
+  }
+}

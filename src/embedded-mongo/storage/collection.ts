@@ -1,0 +1,92 @@
+import { ErrorCode, ServerError } from '../errors';
+import { CollectionIndex, IndexSpec } from './collection-index';
+import { Doc, getPath, idKeyOf } from './documents';
+import { formatValue } from './format-value';
+
+export const ID_INDEX: IndexSpec = { name: '_id_', key: { _id: 1 } };
+
+/** Documents of one collection by `_id` (insertion order is natural order) plus their indexes. */
+export class Collection {
+  readonly docs = new Map<string, Doc>();
+  readonly indexes = new Map<string, CollectionIndex>();
+
+  constructor(
+    readonly db: string,
+    readonly name: string,
+    readonly options: Doc = {},
+  ) {
+    this.indexes.set(ID_INDEX.name, new CollectionIndex(ID_INDEX));
+  }
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  private duplicate(index: CollectionIndex, doc: Doc): ServerError {
+    const keyValue: Doc = {};
+    for (const field of index.fields) keyValue[field] = getPath(doc, field) ?? null;
+    const shown = Object.entries(keyValue).map(([k, v]) => `${k}: ${formatValue(v)}`).join(', ');
+    return new ServerError(
+      ErrorCode.DuplicateKey,
+      `E11000 duplicate key error collection: ${this.ns} index: ${index.spec.name} dup key: { ${shown} }`,
+      { keyPattern: index.spec.key, keyValue },
+    );
+  }
+
+  /** Computes every index's keys for `doc`, failing with 11000 before anything changes. */
+  private keysChecked(doc: Doc, id: string): string[][] {
+    const all: string[][] = [];
+    for (const index of this.indexes.values()) {
+      const keys = index.keysFor(doc);
+      if (index.conflictFor(keys, id) !== undefined) throw this.duplicate(index, doc);
+      all.push(keys);
+    }
+    return all;
+  }
+
+  insert(doc: Doc): void {
+    const id = idKeyOf(doc._id);
+    if (this.docs.has(id)) throw this.duplicate(this.indexes.get(ID_INDEX.name)!, doc);
+    const keys = this.keysChecked(doc, id);
+    let i = 0;
+    for (const index of this.indexes.values()) index.add(keys[i++], id);
+    this.docs.set(id, doc);
+  }
+
+  /** Swaps in a new version of a stored document (same `_id`), keeping unique indexes intact. */
+  replace(previous: Doc, next: Doc): void {
+    const id = idKeyOf(previous._id);
+    const nextKeys = this.keysChecked(next, id);
+    let i = 0;
+    for (const index of this.indexes.values()) {
+      const oldKeys = new Set(index.keysFor(previous));
+      const newKeys = nextKeys[i++];
+      const added = newKeys.filter((k) => !oldKeys.delete(k));
+      index.remove([...oldKeys], id);
+      index.add(added, id);
+    }
+    this.docs.set(id, next);
+  }
+
+  remove(doc: Doc): void {
+    const id = idKeyOf(doc._id);
+    if (!this.docs.delete(id)) return;
+    for (const index of this.indexes.values()) index.remove(index.keysFor(doc), id);
+  }
+
+  /** Builds a new index over the existing documents; a unique violation leaves nothing behind. */
+  addIndex(spec: IndexSpec): void {
+    const index = new CollectionIndex(spec);
+    for (const [id, doc] of this.docs) {
+      const keys = index.keysFor(doc);
+      if (index.conflictFor(keys, id) !== undefined) throw this.duplicate(index, doc);
+      index.add(keys, id);
+    }
+    this.indexes.set(spec.name, index);
+  }
+
+  clear(): void {
+    this.docs.clear();
+    for (const index of this.indexes.values()) index.entries.clear();
+  }
+}

@@ -1,0 +1,132 @@
+import { Collection } from './collection';
+import { CollectionIndex } from './collection-index';
+import { Doc } from './documents';
+import { KEY_MAX_SUFFIX, encodeValue, isPlainObject } from './key-encoding';
+import { KeyBound } from './sorted-entries';
+
+interface FieldPredicate {
+  eq?: unknown[];
+  lo?: { value: unknown; inclusive: boolean };
+  hi?: { value: unknown; inclusive: boolean };
+}
+
+/** How a query will read its candidates: which index (if any) and which key intervals. */
+export interface Plan {
+  index: CollectionIndex | null;
+  intervals: Array<{ lo: KeyBound; hi: KeyBound }>;
+}
+
+const MAX_INTERVALS = 1000;
+
+/** Values usable as exact index keys: scalars and BSON values, not regexes, arrays or sub-documents. */
+function isKeyable(value: unknown): boolean {
+  return !(value instanceof RegExp) && !Array.isArray(value) && !isPlainObject(value)
+    && (value as { _bsontype?: string } | null)?._bsontype !== 'BSONRegExp';
+}
+
+function rangeable(value: unknown): boolean {
+  const tag = encodeValue(value)[0];
+  return isKeyable(value) && value !== null && value !== undefined && '2379'.includes(tag);
+}
+
+function predicateFor(condition: unknown): FieldPredicate | null {
+  if (!isPlainObject(condition) || !Object.keys(condition).some((k) => k.startsWith('$'))) {
+    return isKeyable(condition) ? { eq: [condition] } : null;
+  }
+  const p: FieldPredicate = {};
+  for (const [op, value] of Object.entries(condition)) {
+    if (op === '$eq' && isKeyable(value)) p.eq = [value];
+    else if (op === '$in' && Array.isArray(value) && value.every(isKeyable)) p.eq = value;
+    else if ((op === '$gt' || op === '$gte') && rangeable(value)) p.lo = { value, inclusive: op === '$gte' };
+    else if ((op === '$lt' || op === '$lte') && rangeable(value)) p.hi = { value, inclusive: op === '$lte' };
+  }
+  if (p.lo && p.hi && encodeValue(p.lo.value)[0] !== encodeValue(p.hi.value)[0]) delete p.hi;
+  return p.eq || p.lo || p.hi ? p : null;
+}
+
+/** Field predicates implied by a filter: top-level fields and `$and` branches (first one per field wins). */
+export function extractPredicates(filter: Doc, into = new Map<string, FieldPredicate>()): Map<string, FieldPredicate> {
+  for (const [field, condition] of Object.entries(filter)) {
+    if (field === '$and' && Array.isArray(condition)) {
+      for (const branch of condition) if (isPlainObject(branch)) extractPredicates(branch, into);
+      continue;
+    }
+    if (field.startsWith('$')) continue;
+    const p = predicateFor(condition);
+    const known = into.get(field);
+    if (p && (!known || (!known.eq && p.eq))) into.set(field, p);
+  }
+  return into;
+}
+
+function rangeInterval(prefix: string, p: FieldPredicate, multikey: boolean): { lo: KeyBound; hi: KeyBound } {
+  const tag = encodeValue((p.lo ?? p.hi)!.value)[0];
+  // On a multikey index two bounds may be met by different elements, so only one bound is safe.
+  const hiP = multikey && p.lo ? undefined : p.hi;
+  const lo = p.lo
+    ? { key: prefix + encodeValue(p.lo.value), inclusive: p.lo.inclusive }
+    : { key: prefix + tag, inclusive: true };
+  const hi = hiP
+    ? { key: prefix + encodeValue(hiP.value) + (hiP.inclusive ? KEY_MAX_SUFFIX : ''), inclusive: false }
+    : { key: prefix + tag + KEY_MAX_SUFFIX, inclusive: false };
+  if (p.lo && !p.lo.inclusive) lo.key += KEY_MAX_SUFFIX;
+  return { lo, hi };
+}
+
+function planFor(index: CollectionIndex, preds: Map<string, FieldPredicate>): { score: number; plan: Plan } | null {
+  let prefixes = [''];
+  let used = 0;
+  for (const field of index.fields) {
+    const eq = preds.get(field)?.eq;
+    if (!eq || prefixes.length * eq.length > MAX_INTERVALS) break;
+    const encoded = eq.map(encodeValue);
+    prefixes = prefixes.flatMap((prefix) => encoded.map((e) => prefix + e));
+    used++;
+  }
+  const next = used < index.fields.length ? preds.get(index.fields[used]) : undefined;
+  const range = next && !next.eq && (next.lo || next.hi) ? next : undefined;
+  if (used === 0 && !range) return null;
+  const intervals = prefixes.map((prefix) =>
+    range
+      ? rangeInterval(prefix, range, index.multikey)
+      : { lo: { key: prefix, inclusive: true }, hi: { key: prefix + KEY_MAX_SUFFIX, inclusive: false } },
+  );
+  const exact = used === index.fields.length && index.spec.unique ? 1 : 0;
+  return { score: used * 4 + (range ? 2 : 0) + exact, plan: { index, intervals } };
+}
+
+/** Picks the index that constrains the most leading fields; null index means a collection scan. */
+export function planQuery(collection: Collection, filter: Doc): Plan {
+  const preds = extractPredicates(filter);
+  let best: { score: number; plan: Plan } | null = null;
+  if (preds.size > 0) {
+    for (const index of collection.indexes.values()) {
+      // Partial and sparse indexes omit documents, so they cannot prove a complete candidate set.
+      if (index.spec.partialFilterExpression || index.spec.sparse) continue;
+      const candidate = planFor(index, preds);
+      if (candidate && (!best || candidate.score > best.score)) best = candidate;
+    }
+  }
+  return best?.plan ?? { index: null, intervals: [] };
+}
+
+/** Candidate documents for a filter (a superset of the matches), read through the chosen plan. */
+export function candidates(collection: Collection, filter: Doc): Doc[] {
+  const plan = planQuery(collection, filter);
+  if (!plan.index) return [...collection.docs.values()];
+  if (plan.index.isIdIndex) {
+    const eq = extractPredicates(filter).get('_id')?.eq;
+    if (eq) return [...new Set(eq.map(encodeValue))].map((k) => collection.docs.get(k)).filter((d): d is Doc => d !== undefined);
+  }
+  const seen = new Set<string>();
+  const out: Doc[] = [];
+  for (const { lo, hi } of plan.intervals) {
+    for (const [, id] of plan.index.entries.range(lo, hi)) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const doc = collection.docs.get(id);
+      if (doc) out.push(doc);
+    }
+  }
+  return out;
+}

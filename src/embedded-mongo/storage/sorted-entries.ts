@@ -1,0 +1,117 @@
+/**
+ * A sorted multiset of (key, id) pairs kept in bounded chunks: O(log n) seeks and cheap inserts,
+ * so index lookups stay flat as a collection grows from thousands to millions of documents.
+ */
+const CHUNK_MAX = 512;
+
+interface Chunk {
+  keys: string[];
+  ids: string[];
+}
+
+export interface KeyBound {
+  key: string;
+  inclusive: boolean;
+}
+
+function before(k1: string, i1: string, k2: string, i2: string): boolean {
+  return k1 < k2 || (k1 === k2 && i1 < i2);
+}
+
+export class SortedEntries {
+  private chunks: Chunk[] = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Index of the first chunk whose last entry is not before (key, id); clamps to the last chunk. */
+  private chunkFor(key: string, id: string): number {
+    let lo = 0;
+    let hi = this.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const c = this.chunks[mid];
+      const last = c.keys.length - 1;
+      if (before(c.keys[last], c.ids[last], key, id)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private static position(c: Chunk, key: string, id: string): number {
+    let lo = 0;
+    let hi = c.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(c.keys[mid], c.ids[mid], key, id)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  insert(key: string, id: string): void {
+    this.count++;
+    if (this.chunks.length === 0) {
+      this.chunks.push({ keys: [key], ids: [id] });
+      return;
+    }
+    const ci = this.chunkFor(key, id);
+    const c = this.chunks[ci];
+    const last = c.keys.length - 1;
+    if (before(c.keys[last], c.ids[last], key, id)) {
+      c.keys.push(key);
+      c.ids.push(id);
+    } else {
+      const p = SortedEntries.position(c, key, id);
+      c.keys.splice(p, 0, key);
+      c.ids.splice(p, 0, id);
+    }
+    if (c.keys.length > CHUNK_MAX) {
+      const half = c.keys.length >> 1;
+      this.chunks.splice(ci + 1, 0, { keys: c.keys.splice(half), ids: c.ids.splice(half) });
+    }
+  }
+
+  remove(key: string, id: string): boolean {
+    if (this.chunks.length === 0) return false;
+    const ci = this.chunkFor(key, id);
+    const c = this.chunks[ci];
+    const p = SortedEntries.position(c, key, id);
+    if (c.keys[p] !== key || c.ids[p] !== id) return false;
+    c.keys.splice(p, 1);
+    c.ids.splice(p, 1);
+    if (c.keys.length === 0) this.chunks.splice(ci, 1);
+    this.count--;
+    return true;
+  }
+
+  /** Ids whose key lies within the bounds, in key order. Bounds compare on the key only. */
+  *range(lo: KeyBound | null, hi: KeyBound | null): Generator<[string, string]> {
+    if (this.chunks.length === 0) return;
+    // An exclusive lower bound seeks past every id of that key; ids never start with U+FFFF.
+    const startId = lo && !lo.inclusive ? '\uffff' : '';
+    let ci = lo ? this.chunkFor(lo.key, startId) : 0;
+    let p = lo ? SortedEntries.position(this.chunks[ci], lo.key, startId) : 0;
+    for (; ci < this.chunks.length; ci++, p = 0) {
+      const c = this.chunks[ci];
+      for (; p < c.keys.length; p++) {
+        const key = c.keys[p];
+        if (lo && (lo.inclusive ? key < lo.key : key <= lo.key)) continue;
+        if (hi && (hi.inclusive ? key > hi.key : key >= hi.key)) return;
+        yield [key, c.ids[p]];
+      }
+    }
+  }
+
+  /** Ids stored under exactly this key. */
+  *idsWithKey(key: string): Generator<string> {
+    for (const [, id] of this.range({ key, inclusive: true }, { key, inclusive: true })) yield id;
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.count = 0;
+  }
+}

@@ -1,0 +1,110 @@
+import { deserialize, serialize } from 'bson';
+import { Doc } from '../storage/documents';
+import { HEADER_SIZE, ProtocolError } from './frame-decoder';
+
+export const OpCode = { reply: 1, query: 2004, compressed: 2012, msg: 2013 } as const;
+
+const FLAG_CHECKSUM = 1;
+const FLAG_MORE_TO_COME = 2;
+const KNOWN_FLAGS = FLAG_CHECKSUM | FLAG_MORE_TO_COME | (1 << 16);
+
+export interface CommandMessage {
+  body: Doc;
+  /** The client expects no reply (fire-and-forget, e.g. endSessions). */
+  moreToCome: boolean;
+  /** Largest single BSON document in the message; used for the 16 MiB document limit. */
+  largestDocument: number;
+}
+
+function readDocument(buffer: Buffer, offset: number, end: number): { doc: Doc; size: number } {
+  if (offset + 5 > end) throw new ProtocolError('truncated BSON document');
+  const size = buffer.readInt32LE(offset);
+  if (size < 5 || offset + size > end) throw new ProtocolError('BSON document length out of bounds');
+  try {
+    return { doc: deserialize(buffer.subarray(offset, offset + size)), size };
+  } catch (error) {
+    throw new ProtocolError(`invalid BSON: ${(error as Error).message}`);
+  }
+}
+
+function readCString(buffer: Buffer, offset: number, end: number): { value: string; next: number } {
+  const zero = buffer.indexOf(0, offset);
+  if (zero < 0 || zero >= end) throw new ProtocolError('unterminated cstring');
+  return { value: buffer.toString('utf8', offset, zero), next: zero + 1 };
+}
+
+/** Parses OP_MSG: one kind-0 body plus kind-1 document sequences merged in as arrays. */
+export function parseOpMsg(payload: Buffer): CommandMessage {
+  if (payload.length < 5) throw new ProtocolError('OP_MSG too short');
+  const flags = payload.readUInt32LE(0);
+  if ((flags & ~KNOWN_FLAGS) & 0xffff) throw new ProtocolError(`unknown required OP_MSG flag bits ${flags}`);
+  const end = flags & FLAG_CHECKSUM ? payload.length - 4 : payload.length;
+  let offset = 4;
+  let body: Doc | undefined;
+  let largestDocument = 0;
+  const sequences: Array<[string, Doc[]]> = [];
+  while (offset < end) {
+    const kind = payload[offset++];
+    if (kind === 0) {
+      if (body) throw new ProtocolError('OP_MSG with two bodies');
+      const { doc, size } = readDocument(payload, offset, end);
+      body = doc;
+      largestDocument = Math.max(largestDocument, size);
+      offset += size;
+    } else if (kind === 1) {
+      if (offset + 4 > end) throw new ProtocolError('truncated document sequence');
+      const sectionEnd = offset + payload.readInt32LE(offset);
+      if (sectionEnd <= offset + 4 || sectionEnd > end) throw new ProtocolError('document sequence length out of bounds');
+      const id = readCString(payload, offset + 4, sectionEnd);
+      const docs: Doc[] = [];
+      for (let at = id.next; at < sectionEnd; ) {
+        const { doc, size } = readDocument(payload, at, sectionEnd);
+        docs.push(doc);
+        largestDocument = Math.max(largestDocument, size);
+        at += size;
+      }
+      sequences.push([id.value, docs]);
+      offset = sectionEnd;
+    } else {
+      throw new ProtocolError(`unknown OP_MSG section kind ${kind}`);
+    }
+  }
+  if (!body) throw new ProtocolError('OP_MSG without a body');
+  for (const [identifier, docs] of sequences) body[identifier] = docs;
+  return { body, moreToCome: (flags & FLAG_MORE_TO_COME) !== 0, largestDocument };
+}
+
+/** Parses a legacy OP_QUERY, which drivers still use for the first handshake on each connection. */
+export function parseOpQuery(payload: Buffer): { namespace: string; query: Doc } {
+  if (payload.length < 4) throw new ProtocolError('OP_QUERY too short');
+  const ns = readCString(payload, 4, payload.length);
+  const { doc } = readDocument(payload, ns.next + 8, payload.length);
+  const query = doc.$query && typeof doc.$query === 'object' ? (doc.$query as Doc) : doc;
+  return { namespace: ns.value, query };
+}
+
+function header(length: number, requestId: number, responseTo: number, opCode: number): Buffer {
+  const head = Buffer.alloc(HEADER_SIZE);
+  head.writeInt32LE(length, 0);
+  head.writeInt32LE(requestId, 4);
+  head.writeInt32LE(responseTo, 8);
+  head.writeInt32LE(opCode, 12);
+  return head;
+}
+
+/** An OP_MSG reply: flags 0 and a single kind-0 section. */
+export function encodeOpMsg(requestId: number, responseTo: number, body: Doc): Buffer {
+  const bson = serialize(body);
+  const prefix = Buffer.alloc(5);
+  const length = HEADER_SIZE + prefix.length + bson.length;
+  return Buffer.concat([header(length, requestId, responseTo, OpCode.msg), prefix, bson]);
+}
+
+/** An OP_REPLY carrying one document, the answer to an OP_QUERY handshake. */
+export function encodeOpReply(requestId: number, responseTo: number, doc: Doc): Buffer {
+  const bson = serialize(doc);
+  const fields = Buffer.alloc(20);
+  fields.writeInt32LE(1, 16); // numberReturned; flags, cursorID and startingFrom stay zero
+  const length = HEADER_SIZE + fields.length + bson.length;
+  return Buffer.concat([header(length, requestId, responseTo, OpCode.reply), fields, bson]);
+}
