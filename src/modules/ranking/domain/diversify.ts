@@ -23,16 +23,22 @@ export interface Diversified<T> {
   occurrence: number;
 }
 
-function similarityMatrix(items: readonly Diversifiable[], threshold: number): boolean[][] {
+/** Symmetric n x n flags (row-major): cosine of the two embeddings at or above the threshold. */
+function similarityMatrix(items: readonly Diversifiable[], threshold: number): Uint8Array {
+  const n = items.length;
   const norms = items.map((it) => Math.sqrt(it.embedding.reduce((s, v) => s + v * v, 0)));
-  return items.map((a, i) =>
-    items.map((b, j) => {
-      if (i === j || norms[i] === 0 || norms[j] === 0) return false;
+  const similar = new Uint8Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const a = items[i].embedding;
+    for (let j = 0; j < i; j++) {
+      if (norms[i] === 0 || norms[j] === 0) continue;
+      const b = items[j].embedding;
       let dot = 0;
-      for (let k = 0; k < a.embedding.length; k++) dot += a.embedding[k] * b.embedding[k];
-      return dot / (norms[i] * norms[j]) >= threshold;
-    }),
-  );
+      for (let k = 0; k < a.length; k++) dot += a[k] * b[k];
+      if (dot / (norms[i] * norms[j]) >= threshold) similar[i * n + j] = similar[j * n + i] = 1;
+    }
+  }
+  return similar;
 }
 
 /** Sorts by score descending; equal scores keep their input order. */
@@ -56,7 +62,7 @@ export function diversify<T extends Diversifiable>(items: readonly T[], params: 
   );
   if (params.variant === 'single-pass') {
     for (let i = 0; i < ranked.length; i++) {
-      for (let j = 0; j < i; j++) if (similar[i][j]) ranked[i].occurrence++;
+      for (let j = 0; j < i; j++) ranked[i].occurrence += similar[i * ranked.length + j];
       ranked[i].score *= Math.pow(params.penalty, ranked[i].occurrence);
     }
     return byScore(ranked);
@@ -76,7 +82,7 @@ export function diversify<T extends Diversifiable>(items: readonly T[], params: 
     });
     const [chosen] = remaining.splice(best, 1);
     picked.push({ item: ranked[chosen].item, score: bestScore, occurrence: occurrence[chosen] });
-    for (const r of remaining) if (similar[chosen][r]) occurrence[r]++;
+    for (const r of remaining) occurrence[r] += similar[chosen * ranked.length + r];
   }
   return picked;
 }

@@ -82,6 +82,9 @@ function fatigueFeatures(journey: Journey, history: readonly NotificationOutcome
   ];
 }
 
+const DECAY_RATES = HALF_LIVES_DAYS.map((h) => Math.LN2 / (h * DAY_MS));
+const RESTED = [0, 0, 0.5, 0, Math.log1p(NEVER_NOTIFIED_DAYS)];
+
 /** Feature vector of one (user, journey) at `now`, in FEATURE_NAMES order. */
 export function extractFeatures(
   journey: Journey,
@@ -93,35 +96,41 @@ export function extractFeatures(
   const e = journey.engagement;
   const first = e.firstSeen.getTime();
   const last = e.lastSeen.getTime();
-  const decayed = HALF_LIVES_DAYS.map(() => 0);
+  // Written in place: this runs for every candidate journey on every ranking call.
+  let d7 = 0;
+  let d30 = 0;
+  let d180 = 0;
   for (const ts of e.timestamps) {
     if (ts > t) continue; // events after `now` are the future the ranker must not see
-    const ageDays = (t - ts) / DAY_MS;
-    for (let h = 0; h < HALF_LIVES_DAYS.length; h++) decayed[h] += Math.pow(0.5, ageDays / HALF_LIVES_DAYS[h]);
+    d7 += Math.exp(-(t - ts) * DECAY_RATES[0]);
+    d30 += Math.exp(-(t - ts) * DECAY_RATES[1]);
+    d180 += Math.exp(-(t - ts) * DECAY_RATES[2]);
   }
   const spanDays = Math.max(0, last - first) / DAY_MS;
-  const values = [
-    Math.log1p(e.events),
-    ...ACTIONS.map((a) => Math.log1p(e.actions[a] ?? 0)),
-    new Set(e.sources).size,
-    e.sources.includes('search') ? 1 : 0,
-    log1pDays(t - last),
-    ...decayed.map((d) => Math.log1p(d)),
-    Math.log1p(spanDays),
-    Math.log1p(e.distinctDays),
-    Math.log1p(e.distinctWeeks),
-    Math.log1p(spanDays / Math.max(1, e.distinctDays - 1)),
-    Math.min(1, e.distinctWeeks / (Math.floor(spanDays / 7) + 1)),
-    journey.stage === 'ongoing' ? 1 : 0,
-    journey.type === 'evergreen' ? 1 : 0,
-    journey.confidence,
-    Math.log1p(journey.keywords.length),
-    Math.log1p(user.events),
-    Math.log1p(user.activeDays),
-    Math.log1p(user.journeys),
-    user.events > 0 ? e.events / user.events : 0,
-    log1pDays(user.lastSeen - last),
-    ...fatigueFeatures(journey, history, t),
-  ];
-  return Float64Array.from(values);
+  const out = new Float64Array(FEATURE_NAMES.length);
+  let k = 0;
+  out[k++] = Math.log1p(e.events);
+  for (const action of ACTIONS) out[k++] = Math.log1p(e.actions[action] ?? 0);
+  out[k++] = new Set(e.sources).size;
+  out[k++] = e.sources.includes('search') ? 1 : 0;
+  out[k++] = log1pDays(t - last);
+  out[k++] = Math.log1p(d7);
+  out[k++] = Math.log1p(d30);
+  out[k++] = Math.log1p(d180);
+  out[k++] = Math.log1p(spanDays);
+  out[k++] = Math.log1p(e.distinctDays);
+  out[k++] = Math.log1p(e.distinctWeeks);
+  out[k++] = Math.log1p(spanDays / Math.max(1, e.distinctDays - 1));
+  out[k++] = Math.min(1, e.distinctWeeks / (Math.floor(spanDays / 7) + 1));
+  out[k++] = journey.stage === 'ongoing' ? 1 : 0;
+  out[k++] = journey.type === 'evergreen' ? 1 : 0;
+  out[k++] = journey.confidence;
+  out[k++] = Math.log1p(journey.keywords.length);
+  out[k++] = Math.log1p(user.events);
+  out[k++] = Math.log1p(user.activeDays);
+  out[k++] = Math.log1p(user.journeys);
+  out[k++] = user.events > 0 ? e.events / user.events : 0;
+  out[k++] = log1pDays(user.lastSeen - last);
+  out.set(history.length === 0 ? RESTED : fatigueFeatures(journey, history, t), k);
+  return out;
 }
