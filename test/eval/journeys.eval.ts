@@ -2,6 +2,7 @@
  * `npm run eval:journeys [-- options]`: journey inference against a synthetic population with planted
  * journeys. The algorithm sees only the events; the ground truth is used here, for scoring.
  *   --users N (400)  --seed S (2026)  --events-per-user E (80)  --now ISO (2026-03-01T12:00:00Z)
+ *   --params JSON  parameter overrides, as in `journeys build --config`
  *   --write-events FILE  write the population as JSONL (the `journeys build` input) and stop
  *   --write-truth FILE   also write the planted journeys as JSONL
  */
@@ -14,7 +15,7 @@ import { contentTokens, keywordKey } from '../../src/lib/text/normalize';
 import { buildJourneysFromExtracted } from '../../src/modules/journeys/domain/build-journeys';
 import { Embedder } from '../../src/modules/journeys/domain/embedder';
 import { Journey } from '../../src/modules/journeys/domain/journey';
-import { DEFAULT_JOURNEY_PARAMS } from '../../src/modules/journeys/domain/journey-params';
+import { JourneyParams, resolveJourneyParams } from '../../src/modules/journeys/domain/journey-params';
 import { ExtractedEvent, extractEventKeywords, sortEvents } from '../../src/modules/journeys/domain/keywords';
 import { trainPlatformEmbedder } from '../../src/modules/journeys/domain/platform-training';
 
@@ -78,7 +79,7 @@ function namingHit(journey: Journey, planted: PlantedJourney): boolean {
   return keyOf(planted.name).split(' ').some((t) => nameTokens.has(t)) || themeVocabulary(planted.themeId).has(keyOf(journey.name));
 }
 
-function evaluateStructure(users: UserData[], embedder: Embedder, now: Date): void {
+function evaluateStructure(users: UserData[], embedder: Embedder, now: Date, params: JourneyParams): void {
   const items: LabelledItem[] = [];
   let planted = 0;
   let recovered = 0;
@@ -87,7 +88,7 @@ function evaluateStructure(users: UserData[], embedder: Embedder, now: Date): vo
   let journeysOut = 0;
   const keywordCounts: number[] = [];
   for (const user of users) {
-    const journeys = buildJourneysFromExtracted(user.userId, user.events.map((e) => e.extracted), { now, embedder });
+    const journeys = buildJourneysFromExtracted(user.userId, user.events.map((e) => e.extracted), { now, embedder, params });
     const labels = keywordLabels(user);
     const matched = new Map<string, Journey>();
     journeysOut += journeys.length;
@@ -122,7 +123,7 @@ function evaluateStructure(users: UserData[], embedder: Embedder, now: Date): vo
 }
 
 /** Hold out the last 20% of each timeline; compare coverage of top-3 journeys vs the most frequent keywords. */
-function evaluateFuture(users: UserData[], seed: number): void {
+function evaluateFuture(users: UserData[], seed: number, params: JourneyParams): void {
   const splits = users.map((u) => {
     const cut = Math.floor(u.events.length * 0.8);
     return { user: u, train: u.events.slice(0, cut).map((e) => e.extracted), test: u.events.slice(cut).map((e) => e.extracted) };
@@ -135,7 +136,7 @@ function evaluateFuture(users: UserData[], seed: number): void {
   for (const { user, train, test } of splits) {
     if (train.length === 0 || test.length === 0) continue;
     const now = new Date(train[train.length - 1].at);
-    const journeys = buildJourneysFromExtracted(user.userId, train, { now, embedder });
+    const journeys = buildJourneysFromExtracted(user.userId, train, { now, embedder, params });
     const chosen = new Set(journeys.slice(0, 3).flatMap((j) => j.keywords.map((k) => keyOf(k.text))));
     const frequency = new Map<string, number>();
     for (const e of sortEvents(train)) for (const key of new Set(e.mentions.map((m) => m.key))) frequency.set(key, (frequency.get(key) ?? 0) + 1);
@@ -169,9 +170,11 @@ function main(): void {
   const started = Date.now();
   const embedder = trainPlatformEmbedder(() => users.map((u) => u.events.map((e) => e.extracted)), { seed });
   console.log(`events ${population.events.length}; platform embedder: ${embedder.vocab.length} keywords, trained in ${Date.now() - started} ms`);
-  console.log(`params: ${JSON.stringify({ splitCohesion: DEFAULT_JOURNEY_PARAMS.splitCohesion, mergeSimilarity: DEFAULT_JOURNEY_PARAMS.mergeSimilarity, sessionWeight: DEFAULT_JOURNEY_PARAMS.sessionWeight })}`);
-  evaluateStructure(users, embedder, now);
-  evaluateFuture(users, seed);
+  const overrides = JSON.parse(option('params', '{}')) as Record<string, unknown>;
+  const params = resolveJourneyParams(overrides);
+  if (Object.keys(overrides).length > 0) console.log(`parameter overrides: ${JSON.stringify(overrides)}`);
+  evaluateStructure(users, embedder, now, params);
+  evaluateFuture(users, seed, params);
 }
 
 main();

@@ -81,19 +81,23 @@ function spanOf(type: Theme['type'], stage: PlantedJourney['stage'], now: number
 function plantJourney(theme: Theme, journey: number, budget: number, now: number, prng: Prng): { drafts: Draft[]; stage: PlantedJourney['stage'] } {
   const stage = theme.type === 'evergreen' || prng.chance(0.5) ? 'ongoing' : 'ended';
   const [start, end] = spanOf(theme.type, stage, now, prng);
+  // Hobbies come back in short, regular sessions; projects come in bursts of longer sessions.
+  const sizes: number[] = [];
+  for (let left = budget; left > 0; left -= sizes[sizes.length - 1]) {
+    sizes.push(Math.min(theme.type === 'evergreen' ? prng.int(1, 3) : prng.int(2, 6), left));
+  }
   const drafts: Draft[] = [];
-  let sessionIndex = 0;
-  while (drafts.length < budget) {
-    const size = Math.min(prng.int(1, 6), budget - drafts.length);
-    // The first and last sessions sit on the span's ends so the planted span is the real one.
-    const at = sessionIndex === 0 ? start : drafts.length + size >= budget ? end - 30 * MINUTE : prng.float(start, end);
-    let t = at;
+  sizes.forEach((size, k) => {
+    // First and last sessions sit on the span's ends so the planted span is the real one.
+    const slot = sizes.length === 1 ? 0 : k / (sizes.length - 1);
+    const jitter = k === 0 || k === sizes.length - 1 ? 0 : prng.float(-0.3, 0.3) / (sizes.length - 1);
+    const at = theme.type === 'evergreen' || k === 0 || k === sizes.length - 1 ? start + (slot + jitter) * (end - start) : prng.float(start, end);
+    let t = Math.min(at, end - 45 * MINUTE);
     for (let i = 0; i < size; i++) {
       drafts.push({ at: t, journey, body: sessionEvent(theme, prng, i === 0) });
       t += prng.float(0.5, 8) * MINUTE;
     }
-    sessionIndex++;
-  }
+  });
   return { drafts, stage };
 }
 

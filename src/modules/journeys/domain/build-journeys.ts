@@ -31,7 +31,7 @@ export function buildUserJourneys(events: readonly ActivityEvent[], options: Bui
   return buildJourneysFromExtracted(userId, events.map(extractEventKeywords), options);
 }
 
-/** Events assigned to the cluster carrying most of their keyword weight; -1 when no clustered keyword occurs. */
+/** Events assigned to the cluster with the most evidence in them; -1 when no cluster has enough. */
 function assignEvents(events: readonly ExtractedEvent[], keywords: readonly UserKeyword[], clusters: readonly number[][], params: JourneyParams): number[] {
   const clusterOf = new Map<string, number>();
   clusters.forEach((members, c) => members.forEach((m) => clusterOf.set(keywords[m].key, c)));
@@ -39,10 +39,12 @@ function assignEvents(events: readonly ExtractedEvent[], keywords: readonly User
     const votes = new Map<number, number>();
     for (const m of e.mentions) {
       const c = clusterOf.get(m.key);
-      if (c !== undefined) votes.set(c, (votes.get(c) ?? 0) + (params.sourceWeights[m.source] ?? 1));
+      if (c === undefined) continue;
+      const word = m.source !== 'search' && !m.key.includes(' ');
+      votes.set(c, (votes.get(c) ?? 0) + (params.sourceWeights[m.source] ?? 1) * (word ? 0.5 : 1));
     }
     let best = -1;
-    let bestVote = 0;
+    let bestVote = params.minEventEvidence - 1e-9;
     for (const [c, v] of votes) if (v > bestVote || (v === bestVote && c < best)) [best, bestVote] = [c, v];
     return best;
   });

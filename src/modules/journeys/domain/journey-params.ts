@@ -18,6 +18,11 @@ export interface JourneyParams {
   splitCohesion: number;
   /** Clusters whose centroids are at least this similar are merged back. */
   mergeSimilarity: number;
+  /**
+   * An event belongs to a journey only with this much evidence: the source weights of the journey keywords it
+   * mentions, single words from item text counting half. One shared word or category is not enough.
+   */
+  minEventEvidence: number;
   /** Upper bound on bisections per user, a guard for users with thousands of keywords. */
   maxSplits: number;
   /** A journey needs at least this many events and distinct keywords; smaller clusters are noise. */
@@ -51,8 +56,9 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   variantSimilarity: 0.72,
   sessionGapMinutes: 30,
   sessionWeight: 0.35,
-  splitCohesion: 0.55,
-  mergeSimilarity: 0.6,
+  splitCohesion: 0.8,
+  mergeSimilarity: 0.4,
+  minEventEvidence: 0.8,
   maxSplits: 40,
   minJourneyEvents: 4,
   minJourneyKeywords: 2,
