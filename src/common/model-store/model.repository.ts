@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { createHash } from 'node:crypto';
+import { Model } from 'mongoose';
+import { ModelChunkRecord, StoredModelRecord } from './stored-model.schema';
+
+export const MODEL_CHUNK_BYTES = 4 * 1024 * 1024;
+
+export interface StoredModelInfo {
+  kind: string;
+  version: string;
+  byteLength: number;
+  sha256: string;
+  meta: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface StoredModel extends StoredModelInfo {
+  payload: Buffer;
+}
+
+/** Versioned model storage: bytes in chunks, a header marked complete last, checksummed on read. */
+@Injectable()
+export class ModelRepository {
+  constructor(
+    @InjectModel(StoredModelRecord.name) private readonly models: Model<StoredModelRecord>,
+    @InjectModel(ModelChunkRecord.name) private readonly chunks: Model<ModelChunkRecord>,
+  ) {}
+
+  /** Saves a version; saving the same kind and version again replaces an incomplete earlier attempt. */
+  async save(kind: string, version: string, payload: Buffer, meta: Record<string, unknown> = {}): Promise<void> {
+    const chunkCount = Math.max(1, Math.ceil(payload.length / MODEL_CHUNK_BYTES));
+    const sha256 = createHash('sha256').update(payload).digest('hex');
+    const existing = await this.models.findOne({ kind, version }).lean();
+    if (existing?.complete) {
+      if (existing.sha256 === sha256) return;
+      throw new Error(`model ${kind}@${version} already exists with other contents`);
+    }
+    await this.models.updateOne(
+      { kind, version },
+      { $set: { byteLength: payload.length, chunkCount, sha256, meta, complete: false } },
+      { upsert: true },
+    );
+    await this.chunks.deleteMany({ kind, version });
+    for (let n = 0; n < chunkCount; n += 1) {
+      const data = payload.subarray(n * MODEL_CHUNK_BYTES, (n + 1) * MODEL_CHUNK_BYTES);
+      await this.chunks.create({ kind, version, n, data });
+    }
+    await this.models.updateOne({ kind, version }, { $set: { complete: true } });
+  }
+
+  async findLatest(kind: string): Promise<StoredModel | undefined> {
+    const header = await this.models.findOne({ kind, complete: true }).sort({ createdAt: -1, _id: -1 }).lean();
+    return header ? this.load(header) : undefined;
+  }
+
+  async findVersion(kind: string, version: string): Promise<StoredModel | undefined> {
+    const header = await this.models.findOne({ kind, version, complete: true }).lean();
+    return header ? this.load(header) : undefined;
+  }
+
+  async listVersions(kind: string, limit = 20): Promise<StoredModelInfo[]> {
+    const headers = await this.models.find({ kind, complete: true }).sort({ createdAt: -1, _id: -1 }).limit(limit).lean();
+    return headers.map((h) => toInfo(h));
+  }
+
+  private async load(header: StoredModelRecord): Promise<StoredModel> {
+    const parts = await this.chunks.find({ kind: header.kind, version: header.version }).sort({ n: 1 }).lean();
+    const payload = Buffer.concat(parts.map((p) => Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength)));
+    const sha256 = createHash('sha256').update(payload).digest('hex');
+    if (parts.length !== header.chunkCount || sha256 !== header.sha256) {
+      throw new Error(`model ${header.kind}@${header.version} is corrupt (checksum mismatch)`);
+    }
+    return { ...toInfo(header), payload };
+  }
+}
+
+function toInfo(header: StoredModelRecord): StoredModelInfo {
+  return {
+    kind: header.kind,
+    version: header.version,
+    byteLength: header.byteLength,
+    sha256: header.sha256,
+    meta: header.meta ?? {},
+    createdAt: header.createdAt,
+  };
+}
