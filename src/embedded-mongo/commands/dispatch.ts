@@ -3,6 +3,7 @@ import { Doc } from '../storage/documents';
 import { aggregateCommands } from './aggregate';
 import { collectionCommands } from './collections';
 import { CommandContext, CommandHandler } from './context';
+import { explainCommands } from './explain';
 import { findAndModifyCommands } from './find-and-modify';
 import { handshakeCommands } from './handshake';
 import { indexCommands } from './indexes';
@@ -20,6 +21,7 @@ const HANDLERS = new Map<string, CommandHandler>(
     ...aggregateCommands,
     ...indexCommands,
     ...collectionCommands,
+    ...explainCommands,
   }),
 );
 

@@ -17,6 +17,7 @@ const find: CommandHandler = (cmd, ctx) => {
     sort: optionalDoc(cmd, 'sort'),
     projection: optionalDoc(cmd, 'projection'),
     collation: optionalDoc(cmd, 'collation'),
+    hint: cmd.hint,
     skip,
     limit,
   });

@@ -1,6 +1,8 @@
 import { Query } from 'mingo';
+import { badValue } from '../errors';
 import { Collection } from './collection';
 import { Doc } from './documents';
+import { isPlainObject } from './key-encoding';
 import { candidates } from './query-planner';
 
 type Collation = NonNullable<Parameters<typeof import('mingo').aggregate>[2]>['collation'];
@@ -12,6 +14,15 @@ export interface FindOptions {
   limit?: number;
   projection?: Doc;
   collation?: Doc;
+  /** `{ $natural: 1 }` forces a collection scan; an index name or key must name an existing index. */
+  hint?: unknown;
+}
+
+function checkHint(collection: Collection, hint: unknown): void {
+  if (hint === undefined || hint === null || (isPlainObject(hint) && '$natural' in hint)) return;
+  const exists = [...collection.indexes.values()].some((index) =>
+    typeof hint === 'string' ? index.spec.name === hint : JSON.stringify(index.spec.key) === JSON.stringify(hint));
+  if (!exists) throw badValue('error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index');
 }
 
 function idFirst(doc: Doc): Doc {
@@ -26,7 +37,8 @@ export function runFind(collection: Collection | undefined, options: FindOptions
   const filter = options.filter ?? {};
   const query = new Query(filter, options.collation ? { collation: options.collation as unknown as Collation } : {});
   const projection = options.projection && Object.keys(options.projection).length > 0 ? options.projection : undefined;
-  let cursor = query.find<Doc>(candidates(collection, filter), projection);
+  checkHint(collection, options.hint);
+  let cursor = query.find<Doc>(candidates(collection, filter, options.hint), projection);
   if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort as Record<string, 1 | -1>);
   if (options.skip) cursor = cursor.skip(options.skip);
   if (options.limit) cursor = cursor.limit(Math.abs(options.limit));

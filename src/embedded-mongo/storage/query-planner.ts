@@ -95,38 +95,78 @@ function planFor(index: CollectionIndex, preds: Map<string, FieldPredicate>): { 
   return { score: used * 4 + (range ? 2 : 0) + exact, plan: { index, intervals } };
 }
 
-/** Picks the index that constrains the most leading fields; null index means a collection scan. */
+/** Counts the keys a plan would read, stopping at `cap`: a cheap trial run, like MongoDB's plan race. */
+function keysWithin(plan: Plan, cap: number): number {
+  let n = 0;
+  for (const { lo, hi } of plan.intervals) {
+    for (const _entry of plan.index!.entries.range(lo, hi)) if (++n >= cap) return n;
+  }
+  return n;
+}
+
+const TRIAL_CAP = 100_000;
+
+/** Picks the usable index that reads the fewest keys; null index means a collection scan. */
 export function planQuery(collection: Collection, filter: Doc): Plan {
   const preds = extractPredicates(filter);
-  let best: { score: number; plan: Plan } | null = null;
+  const options: Array<{ score: number; plan: Plan }> = [];
   if (preds.size > 0) {
     for (const index of collection.indexes.values()) {
       // Partial and sparse indexes omit documents, so they cannot prove a complete candidate set.
       if (index.spec.partialFilterExpression || index.spec.sparse) continue;
       const candidate = planFor(index, preds);
-      if (candidate && (!best || candidate.score > best.score)) best = candidate;
+      if (candidate) options.push(candidate);
     }
   }
-  return best?.plan ?? { index: null, intervals: [] };
+  if (options.length === 0) return { index: null, intervals: [] };
+  options.sort((a, b) => b.score - a.score);
+  let best = options[0].plan;
+  if (options.length > 1) {
+    let bestKeys = keysWithin(best, TRIAL_CAP);
+    for (const option of options.slice(1)) {
+      if (bestKeys <= 1) break;
+      const keys = keysWithin(option.plan, bestKeys);
+      if (keys < bestKeys) [best, bestKeys] = [option.plan, keys];
+    }
+  }
+  return best;
+}
+
+/** What a scan read: the candidate documents and how it found them (reported by explain). */
+export interface ScanResult {
+  docs: Doc[];
+  indexName: string | null;
+  keysExamined: number;
 }
 
 /** Candidate documents for a filter (a superset of the matches), read through the chosen plan. */
-export function candidates(collection: Collection, filter: Doc): Doc[] {
-  const plan = planQuery(collection, filter);
-  if (!plan.index) return [...collection.docs.values()];
+export function scan(collection: Collection, filter: Doc, hint?: unknown): ScanResult {
+  const plan = isPlainObject(hint) && '$natural' in hint ? { index: null, intervals: [] } : planQuery(collection, filter);
+  if (!plan.index) return { docs: [...collection.docs.values()], indexName: null, keysExamined: 0 };
+  const indexName = plan.index.spec.name;
   if (plan.index.isIdIndex) {
     const eq = extractPredicates(filter).get('_id')?.eq;
-    if (eq) return [...new Set(eq.map(encodeValue))].map((k) => collection.docs.get(k)).filter((d): d is Doc => d !== undefined);
+    if (eq) {
+      const keys = [...new Set(eq.map(encodeValue))];
+      const docs = keys.map((k) => collection.docs.get(k)).filter((d): d is Doc => d !== undefined);
+      return { docs, indexName, keysExamined: docs.length };
+    }
   }
   const seen = new Set<string>();
-  const out: Doc[] = [];
+  const docs: Doc[] = [];
+  let keysExamined = 0;
   for (const { lo, hi } of plan.intervals) {
     for (const [, id] of plan.index.entries.range(lo, hi)) {
+      keysExamined++;
       if (seen.has(id)) continue;
       seen.add(id);
       const doc = collection.docs.get(id);
-      if (doc) out.push(doc);
+      if (doc) docs.push(doc);
     }
   }
-  return out;
+  return { docs, indexName, keysExamined };
+}
+
+export function candidates(collection: Collection, filter: Doc, hint?: unknown): Doc[] {
+  return scan(collection, filter, hint).docs;
 }
