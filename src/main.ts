@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp, createContext, createLogger } from './app.factory';
+import { servesHttp } from './app.roles';
+import { provisionServers } from './common/infrastructure/provision';
+import { installGracefulShutdown } from './common/lifecycle/graceful-shutdown';
+import { loadConfig, processEnvironment } from './config';
+
+async function main(): Promise<void> {
+  const settings = loadConfig(processEnvironment());
+  const logger = createLogger(settings);
+  Logger.overrideLogger(logger);
+  const servers = await provisionServers(settings);
+  const { role, host, port } = servers.settings.app;
+  if (servesHttp(role)) {
+    const app = await createApp(servers.settings, logger);
+    installGracefulShutdown(app, servers, settings.app.shutdownTimeoutMs);
+    await app.listen(port, host);
+    new Logger('Main').log(`Journeycast (${role}) listening on http://${host}:${port} - API docs at /docs`);
+  } else {
+    const app = await createContext(servers.settings, logger);
+    installGracefulShutdown(app, servers, settings.app.shutdownTimeoutMs);
+    await app.init();
+    new Logger('Main').log(`Journeycast (${role}) started`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,80 @@
+import { MetricsRegistry } from '../../src/common/metrics/metrics.registry';
+import { buildEvents } from '../factories/event.factory';
+import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
+
+describe('operations: /health, /metrics, /docs, graceful shutdown', () => {
+  let servers: TestServers;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    servers = await startTestServers();
+    t = await createTestApp(servers, { database: 'ops' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await servers?.stop();
+  });
+
+  it('reports MongoDB and Redis up', async () => {
+    const res = await t.http().get('/health').expect(200);
+    expect(res.body).toMatchObject({ status: 'ok', info: { mongodb: { status: 'up' }, redis: { status: 'up' } } });
+  });
+
+  it('exposes Prometheus metrics including ingest counters', async () => {
+    const token = await t.createKey('ingest');
+    const events = buildEvents(12);
+    await t.http().post('/v1/events').set('Authorization', `Bearer ${token}`).send({ events }).expect(200);
+    await t.http().post('/v1/events').set('Authorization', `Bearer ${token}`).send({ events: events.slice(0, 2) }).expect(200);
+    const res = await t.http().get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    expect(res.text).toContain('journeycast_ingest_events_total{result="accepted"} 12');
+    expect(res.text).toContain('journeycast_ingest_events_total{result="duplicate"} 2');
+    expect(res.text).toMatch(/journeycast_http_requests_total\{method="POST",route="\/v1\/events",status="200"\} 2/);
+    expect(res.text).toContain('journeycast_process_cpu_user_seconds_total');
+  });
+
+  it('serves the OpenAPI document and UI', async () => {
+    const doc = await t.http().get('/docs-json').expect(200);
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/events', '/v1/users/{userId}', '/v1/keys', '/health', '/metrics']),
+    );
+    await t.http().get('/docs').expect(200);
+  });
+
+  it('reports Redis down with 503 when it stops answering', async () => {
+    const lonely = await startTestServers();
+    const app = await createTestApp(lonely, { database: 'ops-down' });
+    try {
+      await lonely.redis.stop();
+      const res = await app.http().get('/health').expect(503);
+      expect(res.body.error.redis.status).toBe('down');
+      expect(res.body.info.mongodb.status).toBe('up');
+    } finally {
+      await app.close();
+      await lonely.stop();
+      // ioredis gives a socket to an unreachable server 2 s to close before destroying it.
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+    }
+  });
+
+  it('finishes an in-flight request before closing', async () => {
+    const app = await createTestApp(servers, { database: 'ops-shutdown' });
+    const token = await app.createKey('ingest');
+    await app.app.listen(0, '127.0.0.1');
+    const inFlight = app.http().post('/v1/events').set('Authorization', `Bearer ${token}`).send({ events: buildEvents(1000) });
+    const response = new Promise<{ status: number; body: { accepted: number } }>((resolve, reject) => {
+      inFlight.then(resolve, reject);
+    });
+    // Close as soon as the server has started serving the request.
+    const gauge = /journeycast_http_requests_in_flight (\d+)/;
+    for (let i = 0; i < 200; i++) {
+      const text = await app.app.get(MetricsRegistry).render();
+      if (Number(gauge.exec(text)?.[1] ?? 0) > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await app.close();
+    const res = await response;
+    expect(res.status).toBe(200);
+    expect(res.body.accepted).toBe(1000);
+  });
+});

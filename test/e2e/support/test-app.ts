@@ -1,0 +1,63 @@
+import { INestApplication } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Connection } from 'mongoose';
+import request from 'supertest';
+import { createApp } from '../../../src/app.factory';
+import { RedisProcess } from '../../../src/common/redis/redis-process';
+import { loadConfig, Settings } from '../../../src/config';
+import { AccessService } from '../../../src/modules/access/access.service';
+import { Scope } from '../../../src/modules/access/domain/api-key';
+import { startTestMongo } from '../../setup/mongo';
+import { startTestRedis } from '../../setup/redis';
+
+/** One embedded MongoDB-compatible server and one real redis-server for a test file. */
+export interface TestServers {
+  mongoUri: string;
+  redis: RedisProcess;
+  stop(): Promise<void>;
+}
+
+export async function startTestServers(): Promise<TestServers> {
+  const [mongo, redis] = await Promise.all([startTestMongo(), startTestRedis()]);
+  return {
+    mongoUri: mongo.uri,
+    redis,
+    stop: async () => {
+      await Promise.all([mongo.stop(), redis.stop()]);
+    },
+  };
+}
+
+export interface TestApp {
+  app: INestApplication;
+  settings: Settings;
+  http(): ReturnType<typeof request>;
+  createKey(scope: Scope, rateLimit?: number): Promise<string>;
+  db(): Connection;
+  close(): Promise<void>;
+}
+
+/** The composed app (all roles) on the test servers; `env` adds or overrides configuration variables. */
+export async function createTestApp(
+  servers: TestServers,
+  options: { database: string; env?: Record<string, string> },
+): Promise<TestApp> {
+  const settings = loadConfig({
+    NODE_ENV: 'test',
+    MONGODB_URI: `${servers.mongoUri}${options.database}`,
+    REDIS_URL: servers.redis.url,
+    REDIS_PREFIX: options.database,
+    ...options.env,
+  });
+  const app = await createApp(settings, false);
+  await app.init();
+  return {
+    app,
+    settings,
+    http: () => request(app.getHttpServer()),
+    createKey: async (scope, rateLimit) =>
+      (await app.get(AccessService).createKey({ name: `test ${scope}`, scopes: [scope], rateLimit })).token,
+    db: () => app.get<Connection>(getConnectionToken()),
+    close: () => app.close(),
+  };
+}

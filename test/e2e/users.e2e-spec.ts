@@ -1,0 +1,98 @@
+import { buildEvents } from '../factories/event.factory';
+import { buildUserProfile } from '../factories/user.factory';
+import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
+
+describe('/v1/users', () => {
+  let servers: TestServers;
+  let t: TestApp;
+  let ingest: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    servers = await startTestServers();
+    t = await createTestApp(servers, { database: 'users' });
+    [ingest, admin] = await Promise.all([t.createKey('ingest'), t.createKey('admin')]);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await servers?.stop();
+  });
+
+  const put = (userId: string, body: object) =>
+    t.http().put(`/v1/users/${encodeURIComponent(userId)}`).set('Authorization', `Bearer ${ingest}`).send(body);
+  const get = (userId: string) => t.http().get(`/v1/users/${userId}`).set('Authorization', `Bearer ${admin}`);
+
+  it('creates (201), reads and replaces (200) a profile', async () => {
+    const created = await put('u-create', buildUserProfile()).expect(201);
+    expect(created.body).toMatchObject({
+      userId: 'u-create',
+      email: 'ana@example.com',
+      pushTokens: [{ platform: 'fcm', token: 'fcm-token-abc123' }],
+      locale: 'en-GB',
+      timeZone: 'Europe/London',
+      attributes: { plan: 'pro', signupYear: 2024, beta: true },
+      consent: { email: true, push: false },
+    });
+    await put('u-create', { locale: 'fr-FR', consent: { push: true } }).expect(200);
+    const read = await get('u-create').expect(200);
+    expect(read.body).toMatchObject({ userId: 'u-create', locale: 'fr-FR', pushTokens: [], consent: { email: false, push: true } });
+    expect(read.body.email).toBeUndefined();
+    expect(read.body.createdAt).toBe(created.body.createdAt);
+  });
+
+  it('answers 404 for an unknown user', async () => {
+    const res = await get('nobody').expect(404);
+    expect(res.body.message).toContain('nobody');
+  });
+
+  describe('validation matrix: each bad field gives 400 naming it and changes nothing', () => {
+    it.each([
+      ['email', { email: 'not-an-email' }],
+      ['pushTokens', { pushTokens: 'fcm:abc' }],
+      ['pushTokens[0].platform', { pushTokens: [{ platform: 'sms', token: 't' }] }],
+      ['pushTokens[0].token', { pushTokens: [{ platform: 'apns', token: '' }] }],
+      ['pushTokens[1].extra', { pushTokens: [{ platform: 'fcm', token: 'a' }, { platform: 'webpush', token: 'b', extra: 1 }] }],
+      ['locale', { locale: 'not a locale!' }],
+      ['timeZone', { timeZone: 'Mars/Olympus_Mons' }],
+      ['attributes', { attributes: { nested: { deep: 1 } } }],
+      ['attributes', { attributes: ['plan'] }],
+      ['consent.email', { consent: { email: 'yes' } }],
+      ['consent.sms', { consent: { sms: true } }],
+      ['nickname', { nickname: 'ana' }],
+    ])('%s', async (field, patch) => {
+      await put('u-matrix', buildUserProfile()).expect((r) => expect([200, 201]).toContain(r.status));
+      const before = (await get('u-matrix').expect(200)).body;
+      const res = await put('u-matrix', buildUserProfile(patch)).expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect((await get('u-matrix').expect(200)).body).toEqual(before);
+    });
+
+    it('userId longer than 256 characters', async () => {
+      const res = await put('u'.repeat(257), buildUserProfile()).expect(400);
+      expect(res.body.errors[0].field).toBe('userId');
+      expect(await t.db().collection('users').countDocuments({ userId: 'u'.repeat(257) })).toBe(0);
+    });
+  });
+
+  it('erases a user and their events, reports counts, and is idempotent', async () => {
+    await put('u-erase', buildUserProfile()).expect(201);
+    await put('u-keep', buildUserProfile()).expect(201);
+    const events = [...buildEvents(7, { userId: 'u-erase' }), ...buildEvents(3, { userId: 'u-keep' })];
+    await t.http().post('/v1/events').set('Authorization', `Bearer ${ingest}`).send({ events }).expect(200);
+
+    const res = await t.http().delete('/v1/users/u-erase').set('Authorization', `Bearer ${admin}`).expect(200);
+    expect(res.body).toEqual({ userId: 'u-erase', erased: { events: 7, users: 1 } });
+    await get('u-erase').expect(404);
+    expect(await t.db().collection('events').countDocuments({ userId: 'u-erase' })).toBe(0);
+    expect(await t.db().collection('events').countDocuments({ userId: 'u-keep' })).toBe(3);
+
+    const again = await t.http().delete('/v1/users/u-erase').set('Authorization', `Bearer ${admin}`).expect(200);
+    expect(again.body.erased).toEqual({ events: 0, users: 0 });
+  });
+
+  it('reserves reading and erasing profiles to admin keys', async () => {
+    await t.http().get('/v1/users/u-keep').set('Authorization', `Bearer ${ingest}`).expect(403);
+    await t.http().delete('/v1/users/u-keep').set('Authorization', `Bearer ${ingest}`).expect(403);
+    await get('u-keep').expect(200);
+  });
+});
