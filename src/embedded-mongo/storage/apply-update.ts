@@ -32,7 +32,15 @@ function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
   return out;
 }
 
+const UPDATE_OPERATORS = new Set([
+  '$set', '$setOnInsert', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$currentDate',
+  '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$bit',
+]);
+
 function applyOperators(doc: Doc, u: Doc, inserting: boolean, arrayFilters: Doc[] | undefined, query: Doc): UpdateOutcome {
+  for (const operator of Object.keys(u)) {
+    if (!UPDATE_OPERATORS.has(operator)) throw new ServerError(ErrorCode.FailedToParse, `Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`);
+  }
   const modifier: Doc = { ...u };
   const onInsert = modifier.$setOnInsert;
   delete modifier.$setOnInsert;
@@ -40,6 +48,12 @@ function applyOperators(doc: Doc, u: Doc, inserting: boolean, arrayFilters: Doc[
     modifier.$set = { ...(isPlainObject(modifier.$set) ? modifier.$set : {}), ...onInsert };
   }
   const next = cloneValue(doc);
+  if (inserting && next._id === undefined && isPlainObject(modifier.$set) && modifier.$set._id !== undefined) {
+    // An upsert may choose the new document's _id through $set / $setOnInsert.
+    const { _id, ...rest } = modifier.$set;
+    next._id = cloneValue(_id);
+    modifier.$set = rest;
+  }
   if (Object.keys(modifier).length === 0) return { doc: next, modified: false };
   const changed = mingoUpdate(next, modifier, arrayFilters, query, { cloneMode: 'deep' });
   return { doc: next, modified: changed.length > 0 };

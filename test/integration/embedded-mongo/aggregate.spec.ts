@@ -1,0 +1,75 @@
+import { Db, MongoClient } from 'mongodb';
+import { EmbeddedMongo } from '../../../src/embedded-mongo';
+import { startTestMongo } from '../../setup/mongo';
+
+describe('embedded mongo aggregation', () => {
+  let server: EmbeddedMongo;
+  let client: MongoClient;
+  let db: Db;
+
+  beforeAll(async () => {
+    server = await startTestMongo();
+    client = await MongoClient.connect(server.uri);
+    db = client.db('agg');
+    await db.collection('users').insertMany([
+      { _id: 1 as never, name: 'ann', team: 'red', profile: { city: 'Oslo' } },
+      { _id: 2 as never, name: 'bob', team: 'blue', profile: { city: 'Rome' } },
+      { _id: 3 as never, name: 'cid', team: 'red', profile: { city: 'Oslo' } },
+    ]);
+    await db.collection('orders').insertMany(
+      Array.from({ length: 300 }, (_, i) => ({ userId: (i % 3) + 1, amount: i, items: [`sku${i % 4}`, `sku${(i + 1) % 4}`] })),
+    );
+  });
+
+  afterAll(async () => {
+    await client.close();
+    await server.stop();
+  });
+
+  it('groups, sorts and counts', async () => {
+    const totals = await db
+      .collection('orders')
+      .aggregate([{ $match: { amount: { $gte: 100 } } }, { $group: { _id: '$userId', total: { $sum: '$amount' }, n: { $sum: 1 } } }, { $sort: { _id: 1 } }])
+      .toArray();
+    expect(totals.map((t) => t.n)).toEqual([66, 67, 67]);
+    expect(totals.reduce((sum, t) => sum + t.total, 0)).toBe(Array.from({ length: 200 }, (_, i) => i + 100).reduce((a, b) => a + b));
+    const [counted] = await db.collection('orders').aggregate([{ $unwind: '$items' }, { $count: 'n' }]).toArray();
+    expect(counted).toEqual({ n: 600 });
+  });
+
+  it('joins across collections with $lookup and shapes results with $facet', async () => {
+    const [facets] = await db
+      .collection('users')
+      .aggregate([
+        { $lookup: { from: 'orders', localField: '_id', foreignField: 'userId', as: 'orders' } },
+        { $addFields: { spent: { $sum: '$orders.amount' }, orders: '$$REMOVE' } },
+        { $facet: { top: [{ $sort: { spent: -1 } }, { $limit: 1 }, { $project: { name: 1 } }], byTeam: [{ $sortByCount: '$team' }] } },
+      ])
+      .toArray();
+    expect(facets.top).toEqual([{ _id: 3, name: 'cid' }]);
+    expect(facets.byTeam).toEqual([{ _id: 'red', count: 2 }, { _id: 'blue', count: 1 }]);
+    const piped = await db
+      .collection('users')
+      .aggregate([
+        { $match: { team: 'red' } },
+        { $lookup: { from: 'orders', let: { uid: '$_id' }, pipeline: [{ $match: { $expr: { $eq: ['$userId', '$$uid'] } } }, { $count: 'n' }], as: 'stats' } },
+        { $project: { _id: 0, name: 1, n: { $first: '$stats.n' } } },
+      ])
+      .toArray();
+    expect(piped).toEqual([{ name: 'ann', n: 100 }, { name: 'cid', n: 100 }]);
+  });
+
+  it('never changes stored documents through pipeline stages', async () => {
+    await db.collection('users').aggregate([{ $set: { 'profile.city': 'Paris', extra: 1 } }, { $unwind: { path: '$name' } }]).toArray();
+    expect(await db.collection('users').findOne({ _id: 1 as never })).toEqual({ _id: 1, name: 'ann', team: 'red', profile: { city: 'Oslo' } });
+  });
+
+  it('batches large results through getMore and writes $out collections', async () => {
+    const all = await db.collection('orders').aggregate([{ $sort: { amount: -1 } }], { batchSize: 40 }).toArray();
+    expect(all).toHaveLength(300);
+    expect(all[0].amount).toBe(299);
+    await db.collection('orders').aggregate([{ $match: { amount: { $lt: 10 } } }, { $project: { amount: 1 } }, { $out: 'small' }]).toArray();
+    expect(await db.collection('small').countDocuments()).toBe(10);
+    await expect(db.collection('orders').aggregate([{ $merge: { into: 'x' } }]).toArray()).rejects.toMatchObject({ code: 238 });
+  });
+});
