@@ -1,11 +1,13 @@
 import { accessNamespace } from './access.config';
 import { appNamespace } from './app.config';
+import { journeysNamespace } from './journeys.config';
+import { llmNamespace } from './llm.config';
 import { mongoNamespace } from './mongo.config';
 import { redisNamespace } from './redis.config';
 import { NamespaceValues } from './setting';
 
 /** Every configuration namespace; a new one is one import and one entry here. */
-export const NAMESPACES = [appNamespace, mongoNamespace, redisNamespace, accessNamespace] as const;
+export const NAMESPACES = [appNamespace, mongoNamespace, redisNamespace, accessNamespace, llmNamespace, journeysNamespace] as const;
 
 /** The validated, typed configuration of one process. */
 export interface Settings {
@@ -13,4 +15,6 @@ export interface Settings {
   mongo: NamespaceValues<typeof mongoNamespace.specs>;
   redis: NamespaceValues<typeof redisNamespace.specs>;
   access: NamespaceValues<typeof accessNamespace.specs>;
+  llm: NamespaceValues<typeof llmNamespace.specs>;
+  journeys: NamespaceValues<typeof journeysNamespace.specs>;
 }

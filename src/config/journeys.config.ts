@@ -1,0 +1,53 @@
+import { boolean, ConfigError, integer, Parser, text } from './parsers';
+import { withDefault } from './llm.config';
+import { defineNamespace, setting } from './setting';
+
+/** A comma-separated list of lower-case terms. */
+function termList(): Parser<string[]> {
+  return (raw, variable) => {
+    if (Array.isArray(raw)) return raw.map((term) => text()(term, variable).trim().toLowerCase()).filter(Boolean);
+    return text()(raw, variable).split(',').map((term) => term.trim().toLowerCase()).filter(Boolean);
+  };
+}
+
+/** A five- or six-field cron pattern; Bull validates the fields themselves when the schedule is registered. */
+function cron(): Parser<string> {
+  return (raw, variable) => {
+    const value = text()(raw, variable).trim();
+    const fields = value.split(/\s+/).length;
+    if (fields < 5 || fields > 6) throw new ConfigError(`Invalid configuration: ${variable} must be a cron pattern (got ${JSON.stringify(raw)})`);
+    return value;
+  };
+}
+
+export const journeysNamespace = defineNamespace('journeys', {
+  incrementalCron: setting(
+    'JOURNEYS_INCREMENTAL_CRON',
+    withDefault(cron(), '0 3 * * *'),
+    'When the incremental build runs for users with events received since their last build.',
+  ),
+  retrainCron: setting(
+    'JOURNEYS_RETRAIN_CRON',
+    withDefault(cron(), '0 2 * * *'),
+    'When the platform embedder is retrained; a changed model starts a full rebuild.',
+  ),
+  scheduleEnabled: setting('JOURNEYS_SCHEDULE_ENABLED', withDefault(boolean(), true), 'Whether the scheduler role registers the journey crons.'),
+  shardSize: setting('JOURNEYS_SHARD_SIZE', withDefault(integer(1, 10_000), 200), 'Users per build job.'),
+  concurrency: setting('JOURNEYS_CONCURRENCY', withDefault(integer(1, 64), 2), 'Build jobs one worker process runs at once.'),
+  attempts: setting('JOURNEYS_JOB_ATTEMPTS', withDefault(integer(1, 50), 5), 'Tries of a build job before it is marked failed.'),
+  backoffMs: setting('JOURNEYS_JOB_BACKOFF_MS', withDefault(integer(0, 3_600_000), 2000), 'First retry delay of a build job (exponential).'),
+  lockDurationMs: setting(
+    'JOURNEYS_LOCK_DURATION_MS',
+    withDefault(integer(500, 3_600_000), 30_000),
+    'How long a worker holds a job lock between renewals; a crashed worker\'s job is retaken after it lapses.',
+  ),
+  stalledIntervalMs: setting(
+    'JOURNEYS_STALLED_INTERVAL_MS',
+    withDefault(integer(500, 3_600_000), 30_000),
+    'How often workers look for jobs whose lock lapsed (stalled by a crash).',
+  ),
+  maxStalledCount: setting('JOURNEYS_MAX_STALLED_COUNT', withDefault(integer(0, 100), 3), 'Crashes a job survives before it fails.'),
+  blockedTerms: setting('JOURNEYS_BLOCKED_TERMS', withDefault(termList(), []), 'Extra comma-separated terms that block a journey or expansion.'),
+  namingConcurrency: setting('JOURNEYS_NAMING_CONCURRENCY', withDefault(integer(1, 256), 8), 'LLM naming calls one build waits on at once.'),
+  defaultLocale: setting('JOURNEYS_DEFAULT_LOCALE', withDefault(text(), 'en'), 'Locale of LLM names and expansions for users without one.'),
+});
