@@ -37,7 +37,8 @@ export function optionalDoc(cmd: Doc, field: string): Doc | undefined {
   const value = cmd[field];
   if (value === undefined || value === null) return undefined;
   if (!isPlainObject(value)) {
-    throw new ServerError(ErrorCode.TypeMismatch, `BSON field '${field}' is the wrong type '${typeof value}', expected type 'object'`);
+    const type = Array.isArray(value) ? 'array' : value instanceof Date ? 'date' : typeof value;
+    throw new ServerError(ErrorCode.TypeMismatch, `BSON field '${field}' is the wrong type '${type}', expected type 'object'`);
   }
   return value;
 }
