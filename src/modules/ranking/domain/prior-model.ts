@@ -9,19 +9,20 @@ import { RANKING_MODEL_FORMAT, RankingModel } from './ranking-model';
  * touching weeks ago, or ignored notifications about, is less likely to land. Features not listed weigh 0.
  */
 export const PRIOR_WEIGHTS: Partial<Record<FeatureName, number>> = {
-  // Engagement frequency, discounted by age: the 30-day count carries most of the signal.
-  decayed_7d_log: 0.4,
-  decayed_30d_log: 0.8,
-  decayed_180d_log: 0.3,
+  // Engagement frequency, discounted by age: recent counts carry the signal, lifetime counts little
+  // (a burst of activity that stopped months ago is a finished project, not a live interest).
+  decayed_7d_log: 0.6,
+  decayed_30d_log: 0.4,
+  decayed_180d_log: 0.1,
   // Deliberate actions say more than views.
   search_log: 0.1,
   save_log: 0.15,
-  // Recency: each e-fold of days since the last engagement costs ~0.5 logits.
-  days_since_last_log: -0.5,
+  // Recency: each e-fold of days since the last engagement costs 0.8 logits.
+  days_since_last_log: -0.8,
   // Journeys the user still engages with (stage from inference) and spread over many weeks.
   stage_ongoing: 0.5,
-  week_coverage: 0.3,
-  confidence: 0.5,
+  distinct_weeks_log: 0.3,
+  confidence: 0.3,
   // Fatigue: ignored notifications in a row, and notifications sent in the past week.
   fatigue_ignored_streak_log: -0.6,
   fatigue_sent_7d_log: -0.3,
