@@ -7,7 +7,9 @@
  *   --window-days D (28)  label window after each cutoff; training cutoffs are 3D and 2D before the test cutoff
  *   --grid JSON  [[penalty, threshold], ...] diversifier settings for the trade-off table
  *   --feature-aucs  also print the AUC of each single feature on the training examples
+ *   --write-examples FILE  also write the training examples as JSONL, the `journeycast ranker train` input
  */
+import { writeFileSync } from 'node:fs';
 import { validateEvent } from '../../src/lib/events/validate-event';
 import { generatePopulation } from '../../src/lib/synthetic/population';
 import { contentTokens, keywordKey } from '../../src/lib/text/normalize';
@@ -157,6 +159,8 @@ function main(): void {
   const testCases = casesAt(testUsers, testCutoff, windowDays, embedder);
   const examples = examplesOf(trainCases);
   const model = trainRankingModel(examples, { now: testCutoff, version: 'eval' });
+  const examplesFile = option('write-examples', '');
+  if (examplesFile) writeFileSync(examplesFile, examples.map((e) => JSON.stringify({ ...e, at: e.at.toISOString() })).join('\n') + '\n');
   const positives = (cases: Case[]) => cases.filter((c) => [...c.relevant.values()].some((r) => r > 0)).length;
   const journeysPerUser = mean(testCases.map((c) => c.journeys.length));
   console.log(`population: ${byUser.length} users, seed ${seed}; label window ${windowDays} days; built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
