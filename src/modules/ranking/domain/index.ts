@@ -1,0 +1,21 @@
+/** Public surface of the ranking domain, for the journeys build, the ranking service and the CLI. */
+export { rankJourneys } from './rank-journeys';
+export type { RankableJourney, RankOptions } from './rank-journeys';
+export { DEFAULT_RANKING_PARAMS, parseRankingParams } from './ranking-params';
+export type { RankingParams } from './ranking-params';
+export { priorModel, PRIOR_WEIGHTS } from './prior-model';
+export { parseRankingModel, modelProbability } from './scoring';
+export { RANKING_MODEL_FORMAT } from './ranking-model';
+export type { RankingModel, TrainingReport, SplitMetrics } from './ranking-model';
+export { trainRankingModel, DEFAULT_TRAINING } from './training';
+export type { TrainingOptions } from './training';
+export { featureRecord, parseAnnotationsCsv, parseTrainingExample } from './training-example';
+export type { Annotation, TrainingExample } from './training-example';
+export { formatTrainingReport } from './training-report';
+export { extractFeatures, FEATURE_NAMES, summariseUser } from './features';
+export { outcomeLabel } from './notification-outcome';
+export type { NotificationOutcome } from './notification-outcome';
+export { diversify } from './diversify';
+export type { DiversificationParams, DiversificationVariant } from './diversify';
+export { RankingError } from './ranking.errors';
+export type { RankingErrorCode } from './ranking.errors';
