@@ -66,13 +66,29 @@ describe('extractFeatures', () => {
       sentAt: daysAgo(d),
       openedAt: opened ? new Date(daysAgo(d).getTime() + 3_600_000) : null,
     });
-    const history = [sent(2, false), sent(5, false), sent(20, true), sent(1, true, 'marathon training'), sent(200, false)];
+    const history = [sent(4, false), sent(5, false), sent(20, true), sent(1, true, 'marathon training'), sent(200, false)];
     const values = extractFeatures(journey, summariseUser([journey]), NOW, history);
     expect(featureOf(values, 'fatigue_sent_7d_log')).toBeCloseTo(Math.log1p(2), 10);
     expect(featureOf(values, 'fatigue_sent_30d_log')).toBeCloseTo(Math.log1p(3), 10);
     expect(featureOf(values, 'fatigue_engaged_rate')).toBeCloseTo((1 + 1) / (3 + 2), 10);
     expect(featureOf(values, 'fatigue_ignored_streak_log')).toBeCloseTo(Math.log1p(2), 10);
-    expect(featureOf(values, 'days_since_notified_log')).toBeCloseTo(Math.log1p(2), 10);
+    expect(featureOf(values, 'days_since_notified_log')).toBeCloseTo(Math.log1p(4), 10);
+  });
+
+  it('counts neither pending notifications as ignored nor opens after now as engaged', () => {
+    const journey = makeJourney(NOW);
+    const history: NotificationOutcome[] = [
+      // Sent 10 hours ago, not opened yet: still inside the 72-hour window.
+      { userId: 'u1', journeyName: journey.name, sentAt: new Date(NOW.getTime() - 10 * 3_600_000) },
+      // Sent 2 days ago, opened tomorrow: at `now` the open is unknown and the window still open.
+      { userId: 'u1', journeyName: journey.name, sentAt: daysAgo(2), openedAt: daysAgo(-1) },
+      // Sent 5 days ago, opened 1 day ago (after its window): ignored.
+      { userId: 'u1', journeyName: journey.name, sentAt: daysAgo(5), openedAt: daysAgo(1) },
+    ];
+    const values = extractFeatures(journey, summariseUser([journey]), NOW, history);
+    expect(featureOf(values, 'fatigue_sent_7d_log')).toBeCloseTo(Math.log1p(3), 10);
+    expect(featureOf(values, 'fatigue_engaged_rate')).toBeCloseTo(1 / 3, 10);
+    expect(featureOf(values, 'fatigue_ignored_streak_log')).toBeCloseTo(Math.log1p(1), 10);
   });
 
   it('treats a journey never notified about as rested', () => {

@@ -1,5 +1,5 @@
 import { Journey } from '../../journeys/domain/journey';
-import { isAboutJourney, NotificationOutcome, outcomeLabel } from './notification-outcome';
+import { DEFAULT_ATTRIBUTION_WINDOW_HOURS, isAboutJourney, NotificationOutcome, outcomeLabel } from './notification-outcome';
 
 const DAY_MS = 86_400_000;
 const HALF_LIVES_DAYS = [7, 30, 180] as const;
@@ -63,20 +63,28 @@ export function summariseUser(journeys: readonly Journey[]): UserSummary {
 
 const log1pDays = (ms: number) => Math.log1p(Math.max(0, ms) / DAY_MS);
 
+/** Opened or clicked, as far as anyone could know at `now` (later opens are the future). */
+function engagedBy(o: NotificationOutcome, now: number): boolean {
+  const seen = (at: Date | null | undefined) => at != null && at.getTime() <= now;
+  return outcomeLabel(o) === 1 && (seen(o.openedAt) || seen(o.clickedAt));
+}
+
 function fatigueFeatures(journey: Journey, history: readonly NotificationOutcome[], now: number): number[] {
   const recent = history
     .filter((o) => isAboutJourney(o, journey) && o.sentAt.getTime() <= now && now - o.sentAt.getTime() <= FATIGUE_HORIZON_DAYS * DAY_MS)
     .sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime());
   const sentWithin = (days: number) => recent.filter((o) => now - o.sentAt.getTime() <= days * DAY_MS).length;
-  const engaged = recent.filter((o) => outcomeLabel(o) === 1).length;
+  // A notification still inside its attribution window and unopened is undecided, not ignored.
+  const settled = recent.filter((o) => engagedBy(o, now) || now - o.sentAt.getTime() >= DEFAULT_ATTRIBUTION_WINDOW_HOURS * 3_600_000);
+  const engaged = settled.filter((o) => engagedBy(o, now)).length;
   let streak = 0;
-  while (streak < recent.length && outcomeLabel(recent[streak]) === 0) streak++;
+  while (streak < settled.length && !engagedBy(settled[streak], now)) streak++;
   const sinceLast = recent.length > 0 ? now - recent[0].sentAt.getTime() : NEVER_NOTIFIED_DAYS * DAY_MS;
   return [
     Math.log1p(sentWithin(7)),
     Math.log1p(sentWithin(30)),
     // Smoothed towards 1/2 so one ignored notification does not condemn a journey.
-    (engaged + 1) / (recent.length + 2),
+    (engaged + 1) / (settled.length + 2),
     Math.log1p(streak),
     log1pDays(Math.min(sinceLast, NEVER_NOTIFIED_DAYS * DAY_MS)),
   ];
