@@ -218,6 +218,9 @@ function main(): void {
     const verdict = gap <= 0.0005 ? 'met' : gapCi[0] <= 0 ? 'MISSED on the point estimate, within noise' : 'MISSED';
     console.log(`  ${name}:`);
     console.log(`    NDCG@3 ${fmt(mean(chosen.ndcg))} = ${ratio.toFixed(3)}x frequency [${ratioCi.map((x) => x.toFixed(3)).join(', ')}]  (${ratio >= 1.15 ? 'met' : 'MISSED'})`);
+    const recency = rows[1][1];
+    const overRecency = bootstrap(testCases.length, (p) => pick(chosen.ndcg, p) / pick(recency.ndcg, p), seed + 2);
+    console.log(`    vs recency: ${(mean(chosen.ndcg) / mean(recency.ndcg)).toFixed(3)}x [${overRecency.map((x) => x.toFixed(3)).join(', ')}]`);
     console.log(`    ILS@3 ${fmt(mean(chosen.ils))} vs ${fmt(mean(frequency.ils))}: gap ${gap >= 0 ? '+' : ''}${gap.toFixed(4)} [${gapCi.map((x) => x.toFixed(4)).join(', ')}]  (${verdict})`);
   }
   console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
