@@ -107,6 +107,13 @@ describe('rankJourneys', () => {
     });
   });
 
+  it('sinks a journey whose features are not numbers instead of breaking the order', () => {
+    const broken = { ...makeJourney(NOW, { id: 'broken', ageDays: ages(30) }), confidence: Number.NaN };
+    const ranked = rankJourneys([broken, makeJourney(NOW, { id: 'b', ageDays: ages(3) }), makeJourney(NOW, { id: 'c', ageDays: ages(9) })], { now: NOW });
+    expect(ranked.map((j) => j.id)).toEqual(['c', 'b', 'broken']);
+    expect(ranked[2].score).toBe(0);
+  });
+
   it('cuts the list at the limit', () => {
     const ranked = rankJourneys(randomJourneys(8, 20, NOW), { now: NOW, params: params({ limit: 5 }) });
     expect(ranked).toHaveLength(5);

@@ -32,7 +32,9 @@ export function rankJourneys<T extends RankableJourney>(journeys: readonly T[], 
   const user = summariseUser(own);
   const probability = new Map<string, number>();
   const scored = own.map((journey) => {
-    const score = modelProbability(model, extractFeatures(journey, user, options.now, options.history));
+    const p = modelProbability(model, extractFeatures(journey, user, options.now, options.history));
+    // A malformed journey (say, a NaN confidence) must sink, not poison the sort for the others.
+    const score = Number.isFinite(p) ? p : 0;
     probability.set(journey.id, score);
     return { journey, score, embedding: journey.embedding };
   });
