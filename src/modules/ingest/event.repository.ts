@@ -57,6 +57,40 @@ export class EventRepository {
     return this.model.distinct('userId', { occurredAt: { $gte: since } });
   }
 
+  /**
+   * Users with events received (not occurred) after `since`, each with the latest receipt time: the
+   * candidates of an incremental journey build, compared with what their last build read.
+   */
+  async findUserIdsReceivedSince(since: Date): Promise<Array<{ userId: string; receivedThrough: Date }>> {
+    const rows = await this.model.aggregate<{ _id: string; last: Date }>([
+      { $match: { receivedAt: { $gt: since } } },
+      { $group: { _id: '$userId', last: { $max: '$receivedAt' } } },
+    ]);
+    return rows.map((r) => ({ userId: r._id, receivedThrough: r.last })).sort((a, b) => (a.userId < b.userId ? -1 : 1));
+  }
+
+  /** One user's history in time order and the latest receipt time among the events read. */
+  async findHistory(userId: string): Promise<{ events: ActivityEvent[]; receivedThrough?: Date }> {
+    const docs = await this.model.find({ userId }).sort({ occurredAt: 1 }).lean<EventRecord[]>();
+    let receivedThrough: Date | undefined;
+    for (const d of docs) if (!receivedThrough || d.receivedAt > receivedThrough) receivedThrough = d.receivedAt;
+    return { events: docs.map(toEvent), receivedThrough };
+  }
+
+  /** Every event, grouped by user (users in id order, events in time order), read through a cursor. */
+  async *streamByUser(batchSize = 1000): AsyncGenerator<ActivityEvent[]> {
+    let current: ActivityEvent[] = [];
+    const cursor = this.model.find().sort({ userId: 1, occurredAt: 1 }).lean<EventRecord[]>().cursor({ batchSize });
+    for await (const doc of cursor as AsyncIterable<EventRecord>) {
+      if (current.length > 0 && current[0].userId !== doc.userId) {
+        yield current;
+        current = [];
+      }
+      current.push(toEvent(doc));
+    }
+    if (current.length > 0) yield current;
+  }
+
   async countByType(): Promise<Record<string, number>> {
     const rows = await this.model.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$type', n: { $sum: 1 } } }]);
     return Object.fromEntries(rows.sort((a, b) => a._id.localeCompare(b._id)).map((r) => [r._id, r.n]));

@@ -36,3 +36,5 @@ export class EventRecord {
 export const EventSchema = SchemaFactory.createForClass(EventRecord);
 // Journey builds read one user's history in time order.
 EventSchema.index({ userId: 1, occurredAt: 1 });
+// Incremental journey builds select users by when their events arrived, not when they happened.
+EventSchema.index({ receivedAt: 1 });
