@@ -11,6 +11,8 @@ export interface EmbeddedMongoOptions {
   port?: number;
   /** Interface to bind; defaults to 127.0.0.1. */
   host?: string;
+  /** Journal size that triggers compaction into a snapshot (default 64 MiB). */
+  compactAfterBytes?: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export class EmbeddedMongo {
     const log = (message: string) => process.stderr.write(`[embedded-mongo] ${message}\n`);
     const store = new Store();
     const cursors = new CursorRegistry();
-    const data = options.dir ? DataDirectory.open(options.dir, store) : null;
+    const data = options.dir ? DataDirectory.open(options.dir, store, options.compactAfterBytes) : null;
     const commit = () => data?.commit();
     const server = new WireServer({ context: { store, cursors }, commit, log });
     let port: number;

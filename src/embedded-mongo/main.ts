@@ -11,9 +11,15 @@ async function main(): Promise<void> {
     .option('--port <port>', 'TCP port (0 picks a free one)', '27017')
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--dir <dir>', 'data directory (omit to keep data in memory)')
+    .option('--compact-after <bytes>', 'journal size that triggers a snapshot')
     .parse(process.argv)
-    .opts<{ port: string; host: string; dir?: string }>();
-  const server = await EmbeddedMongo.start({ port: Number(options.port), host: options.host, dir: options.dir });
+    .opts<{ port: string; host: string; dir?: string; compactAfter?: string }>();
+  const server = await EmbeddedMongo.start({
+    port: Number(options.port),
+    host: options.host,
+    dir: options.dir,
+    compactAfterBytes: options.compactAfter ? Number(options.compactAfter) : undefined,
+  });
   console.log(`embedded MongoDB-compatible server listening on ${server.uri}${options.dir ? ` (data in ${options.dir})` : ' (in memory)'}`);
   let stopping = false;
   const stop = (signal: string) => {

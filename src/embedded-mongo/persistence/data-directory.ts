@@ -57,6 +57,7 @@ export class DataDirectory implements ChangeSink {
     private readonly store: Store,
     private generation: number,
     journalBytes: number,
+    private readonly compactAfterBytes: number,
   ) {
     this.fd = openSync(join(dir, journalName(generation)), 'a');
     this.journalBytes = journalBytes;
@@ -65,7 +66,7 @@ export class DataDirectory implements ChangeSink {
   }
 
   /** Locks the directory, loads the snapshot, replays intact journal records and attaches the journal. */
-  static open(dir: string, store: Store): DataDirectory {
+  static open(dir: string, store: Store, compactAfterBytes = COMPACT_AFTER_BYTES): DataDirectory {
     mkdirSync(dir, { recursive: true });
     acquireLock(dir);
     const snapshot = readSnapshot(dir);
@@ -86,7 +87,7 @@ export class DataDirectory implements ChangeSink {
       generation = gen;
       bytes = validBytes;
     }
-    const data = new DataDirectory(dir, store, generation, bytes);
+    const data = new DataDirectory(dir, store, generation, bytes, compactAfterBytes);
     store.sink = data;
     return data;
   }
@@ -103,7 +104,7 @@ export class DataDirectory implements ChangeSink {
     writeSync(this.fd, buffer);
     this.journalBytes += buffer.length;
     this.dirty = true;
-    if (this.journalBytes >= COMPACT_AFTER_BYTES) this.compact();
+    if (this.journalBytes >= this.compactAfterBytes) this.compact();
   }
 
   private sync(): void {

@@ -1,0 +1,148 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { EmbeddedMongo } from '../../../src/embedded-mongo';
+
+const MAIN = join(__dirname, '../../../src/embedded-mongo/main.ts');
+const children = new Set<ChildProcess>();
+
+jest.setTimeout(60_000);
+
+/** Starts the standalone server in a child process and resolves with its URI. */
+function startChild(dir: string): Promise<{ child: ChildProcess; uri: string }> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', MAIN, '--port', '0', '--dir', dir, '--compact-after', '65536'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /(mongodb:\/\/\S+)/.exec(output);
+      if (match) resolve({ child, uri: match[1] });
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+}
+
+interface Acked {
+  inserted: Array<{ w: number; seq: number }>;
+  increments: number[];
+}
+
+/** Eight writers hammer the server until it dies; only writes whose reply arrived count as acknowledged. */
+async function writeUntilKilled(uri: string, child: ChildProcess, killAfter: number): Promise<Acked> {
+  const client = await MongoClient.connect(uri, { maxPoolSize: 8, serverSelectionTimeoutMS: 500, retryWrites: false });
+  const acked: Acked = { inserted: [], increments: Array(8).fill(0) };
+  await client.db('durable').collection('events').createIndex({ w: 1, seq: 1 }, { unique: true });
+  const writer = async (w: number) => {
+    const db = client.db('durable');
+    for (let seq = 0; ; seq += 1) {
+      if (seq % 10 === 9) {
+        const batch = Array.from({ length: 20 }, (_, k) => ({ w, seq: seq * 100 + k, pad: 'p'.repeat(200) }));
+        await db.collection('events').insertMany(batch);
+        acked.inserted.push(...batch.map(({ w: bw, seq: bs }) => ({ w: bw, seq: bs })));
+      } else {
+        await db.collection('events').insertOne({ w, seq, pad: 'p'.repeat(200) });
+        acked.inserted.push({ w, seq });
+      }
+      await db.collection('counters').updateOne({ _id: w as never }, { $inc: { n: 1 } }, { upsert: true });
+      acked.increments[w]++;
+      if (acked.inserted.length >= killAfter && !child.killed) child.kill('SIGKILL');
+    }
+  };
+  await Promise.allSettled(Array.from({ length: 8 }, (_, w) => writer(w)));
+  await client.close(true);
+  return acked;
+}
+
+describe('embedded mongo durability', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'embedded-mongo-durability-'));
+  });
+
+  afterAll(() => {
+    for (const child of children) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loses no acknowledged write after SIGKILL mid-write, across journal compactions', async () => {
+    const { child, uri } = await startChild(dir);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const acked = await writeUntilKilled(uri, child, 4000);
+    expect(await exited).toBeNull();
+
+    const server = await EmbeddedMongo.start({ dir });
+    const client = await MongoClient.connect(server.uri);
+    try {
+      const events = client.db('durable').collection('events');
+      const stored = new Set((await events.find({}, { projection: { _id: 0, w: 1, seq: 1 } }).toArray()).map((d) => `${d.w}:${d.seq}`));
+      const missing = acked.inserted.filter(({ w, seq }) => !stored.has(`${w}:${seq}`));
+      expect(missing).toEqual([]);
+      // At most one unacknowledged operation per writer was in flight when the server died.
+      expect(stored.size - acked.inserted.length).toBeLessThanOrEqual(8 * 20);
+      const counters = await client.db('durable').collection('counters').find().sort({ _id: 1 }).toArray();
+      counters.forEach((c) => {
+        const w = c._id as unknown as number;
+        expect(c.n).toBeGreaterThanOrEqual(acked.increments[w]);
+        expect(c.n).toBeLessThanOrEqual(acked.increments[w] + 1);
+      });
+      expect((await events.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_', 'w_1_seq_1']);
+      await expect(events.insertOne({ w: 0, seq: 0 })).rejects.toMatchObject({ code: 11000 });
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('ignores a torn record at the end of the journal and keeps appending after it', async () => {
+    let server = await EmbeddedMongo.start({ dir });
+    let client = await MongoClient.connect(server.uri);
+    const before = await client.db('durable').collection('events').countDocuments();
+    await client.db('durable').collection('torn').insertOne({ _id: 'kept' as never });
+    await client.close();
+    // Simulate a crash in the middle of a write: a header promising more bytes than follow.
+    const journal = readdirSync(dir).find((f) => f.startsWith('journal-'))!;
+    const torn = Buffer.alloc(12);
+    torn.writeUInt32LE(500, 0);
+    appendFileSync(join(dir, journal), torn);
+    // Simulate the dead process too: skip stop(), so the lock stays behind like after kill -9.
+    await (server as unknown as { server: { close(): Promise<void> } }).server.close();
+
+    server = await EmbeddedMongo.start({ dir });
+    client = await MongoClient.connect(server.uri);
+    try {
+      expect(await client.db('durable').collection('events').countDocuments()).toBe(before);
+      expect(await client.db('durable').collection('torn').find().toArray()).toEqual([{ _id: 'kept' }]);
+      await client.db('durable').collection('torn').insertOne({ _id: 'after' as never });
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+    server = await EmbeddedMongo.start({ dir });
+    client = await MongoClient.connect(server.uri);
+    try {
+      expect((await client.db('durable').collection('torn').find().sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual(['after', 'kept']);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  });
+
+  it('refuses to open a data directory another live process holds', async () => {
+    const server = await EmbeddedMongo.start({ dir: join(dir, 'locked') });
+    try {
+      const { child } = await startChild(join(dir, 'locked')).catch((error: Error) => ({ child: null, error }));
+      expect(child).toBeNull();
+    } finally {
+      await server.stop();
+    }
+  });
+});
