@@ -1,3 +1,8 @@
+import { validateEvent } from '../../../lib/events/validate-event';
+import { generatePopulation } from '../../../lib/synthetic/population';
+import { buildJourneysFromExtracted } from '../../journeys/domain/build-journeys';
+import { ExtractedEvent, extractEventKeywords } from '../../journeys/domain/keywords';
+import { trainPlatformEmbedder } from '../../journeys/domain/platform-training';
 import { FEATURE_NAMES } from './features';
 import { NotificationOutcome } from './notification-outcome';
 import { priorModel } from './prior-model';
@@ -127,5 +132,32 @@ describe('rankJourneys', () => {
       { now: NOW, model: eventsModel() },
     );
     expect(ranked.map((j) => j.id)).toEqual(['many', 'few']);
+  });
+});
+
+describe('rankJourneys on journeys built by the journeys library', () => {
+  const now = new Date('2026-03-01T12:00:00Z');
+  const { events } = generatePopulation({ seed: 3, users: 12, now, eventsPerUser: 60 });
+  const byUser = new Map<string, ExtractedEvent[]>();
+  for (const raw of events) {
+    const v = validateEvent(raw, now);
+    if (!v.ok) throw new Error(`invalid synthetic event ${raw.id}`);
+    byUser.set(raw.userId, [...(byUser.get(raw.userId) ?? []), extractEventKeywords(v.event)]);
+  }
+  const embedder = trainPlatformEmbedder(() => byUser.values(), { seed: 3 });
+  const users = [...byUser].map(([userId, list]) => buildJourneysFromExtracted(userId, list, { now, embedder }));
+
+  it.each(['single-pass', 'greedy', 'none'] as const)('returns every journey once, ranked 1..n with non-increasing scores (%s)', (variant) => {
+    expect(users.some((journeys) => journeys.length >= 3)).toBe(true);
+    for (const journeys of users) {
+      const ranked = rankJourneys(journeys, { now, params: params({ diversification: { penalty: 0.5, threshold: 0.3, variant } }) });
+      expect(ranked.map((j) => j.id).sort()).toEqual(journeys.map((j) => j.id).sort());
+      expect(ranked.map((j) => j.rank)).toEqual(ranked.map((_, i) => i + 1));
+      ranked.forEach((j, i) => {
+        expect(j.score).toBeGreaterThan(0);
+        if (i > 0) expect(j.score).toBeLessThanOrEqual(ranked[i - 1].score);
+      });
+      expect(rankJourneys(journeys, { now })).toEqual(rankJourneys(journeys, { now }));
+    }
   });
 });
