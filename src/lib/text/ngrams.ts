@@ -20,11 +20,23 @@ export function fnv1a(text: string): number {
   return h >>> 0;
 }
 
+const TRIGRAM_CACHE_LIMIT = 100_000;
+const trigramCache = new Map<string, Set<string>>();
+
+function trigrams(text: string): Set<string> {
+  let grams = trigramCache.get(text);
+  if (!grams) {
+    if (trigramCache.size >= TRIGRAM_CACHE_LIMIT) trigramCache.clear();
+    trigramCache.set(text, (grams = new Set(charNgrams(text, 3, 3))));
+  }
+  return grams;
+}
+
 /** Cosine similarity of two texts' character trigram sets (Ochiai coefficient), in [0, 1]. */
 export function ngramSimilarity(a: string, b: string): number {
   if (a === b) return 1;
-  const ga = new Set(charNgrams(a, 3, 3));
-  const gb = new Set(charNgrams(b, 3, 3));
+  const ga = trigrams(a);
+  const gb = trigrams(b);
   let shared = 0;
   for (const g of ga) if (gb.has(g)) shared++;
   return ga.size === 0 || gb.size === 0 ? 0 : shared / Math.sqrt(ga.size * gb.size);

@@ -31,23 +31,26 @@ export function buildUserJourneys(events: readonly ActivityEvent[], options: Bui
   return buildJourneysFromExtracted(userId, events.map(extractEventKeywords), options);
 }
 
-/** Events assigned to the cluster with the most evidence in them; -1 when no cluster has enough. */
-function assignEvents(events: readonly ExtractedEvent[], keywords: readonly UserKeyword[], clusters: readonly number[][], params: JourneyParams): number[] {
+/** Each cluster's events: an event joins the cluster with the most evidence in it, or none without enough. */
+function assignEvents(events: readonly ExtractedEvent[], keywords: readonly UserKeyword[], clusters: readonly number[][], params: JourneyParams): number[][] {
   const clusterOf = new Map<string, number>();
   clusters.forEach((members, c) => members.forEach((m) => clusterOf.set(keywords[m].key, c)));
-  return events.map((e) => {
-    const votes = new Map<number, number>();
+  const owned: number[][] = clusters.map(() => []);
+  const votes = new Float64Array(clusters.length);
+  events.forEach((e, index) => {
+    votes.fill(0);
     for (const m of e.mentions) {
       const c = clusterOf.get(m.key);
       if (c === undefined) continue;
       const word = m.source !== 'search' && !m.key.includes(' ');
-      votes.set(c, (votes.get(c) ?? 0) + (params.sourceWeights[m.source] ?? 1) * (word ? 0.5 : 1));
+      votes[c] += (params.sourceWeights[m.source] ?? 1) * (word ? 0.5 : 1);
     }
     let best = -1;
     let bestVote = params.minEventEvidence - 1e-9;
-    for (const [c, v] of votes) if (v > bestVote || (v === bestVote && c < best)) [best, bestVote] = [c, v];
-    return best;
+    for (let c = 0; c < votes.length; c++) if (votes[c] > bestVote) [best, bestVote] = [c, votes[c]];
+    if (best >= 0) owned[best].push(index);
   });
+  return owned;
 }
 
 function engagementOf(events: readonly ExtractedEvent[], indices: readonly number[], members: readonly UserKeyword[]): JourneyEngagement {
@@ -85,9 +88,9 @@ export function buildJourneysFromExtracted(userId: string, input: readonly Extra
   const embeddings = embedKeywords(keywords, options.embedder);
   const features = keywordFeatures(keywords, embeddings, sessionsOf(events, params.sessionGapMinutes * 60_000), params.sessionWeight);
   const clusters = clusterPoints(features, params);
-  const owner = assignEvents(events, keywords, clusters, params);
+  const owned = assignEvents(events, keywords, clusters, params);
   const drafts = clusters.flatMap((members, c) => {
-    const indices = owner.flatMap((o, i) => (o === c ? [i] : []));
+    const indices = owned[c];
     if (indices.length < params.minJourneyEvents || members.length < params.minJourneyKeywords) return [];
     const memberKeywords = members.map((m) => keywords[m]);
     const listed = tightKeywords(memberKeywords, params);

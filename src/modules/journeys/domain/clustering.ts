@@ -6,7 +6,8 @@ export interface ClusteringParams {
   splitCohesion: number;
   mergeSimilarity: number;
   maxSplits: number;
-  seed: number;
+  maxClusterPoints: number;
+  attachSimilarity: number;
 }
 
 function centroid(points: readonly Float32Array[], members: readonly number[]): Float32Array {
@@ -25,9 +26,35 @@ export function cohesion(points: readonly Float32Array[], members: readonly numb
   return s / members.length;
 }
 
-function bisect(points: readonly Float32Array[], members: number[], seed: number): [number[], number[]] | undefined {
-  const data = members.map((m) => Array.from(points[m]));
-  const { clusters } = kmeans(data, 2, { initialization: 'kmeans++', seed, maxIterations: 50 });
+/** The member farthest from the centroid and the member farthest from that one: a deterministic 2-means start. */
+function farthestPair(data: readonly number[][]): number[][] {
+  const dimension = data[0].length;
+  const c = new Float64Array(dimension);
+  for (const p of data) for (let i = 0; i < dimension; i++) c[i] += p[i] / data.length;
+  const farthestFrom = (q: ArrayLike<number>) => {
+    let best = 0;
+    let bestDistance = -1;
+    data.forEach((p, j) => {
+      let d = 0;
+      for (let i = 0; i < dimension; i++) d += (p[i] - q[i]) ** 2;
+      if (d > bestDistance) [best, bestDistance] = [j, d];
+    });
+    return data[best];
+  };
+  const a = farthestFrom(c);
+  return [a.slice(), farthestFrom(a).slice()];
+}
+
+/** ml-kmeans wants plain arrays; an explicit loop is far faster than Array.from on a typed array. */
+function toArray(v: Float32Array): number[] {
+  const out = new Array<number>(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i];
+  return out;
+}
+
+function bisect(rows: readonly number[][], members: number[]): [number[], number[]] | undefined {
+  const data = members.map((m) => rows[m]);
+  const { clusters } = kmeans(data, 2, { initialization: farthestPair(data), maxIterations: 20 });
   const left = members.filter((_, i) => clusters[i] === 0);
   const right = members.filter((_, i) => clusters[i] === 1);
   return left.length > 0 && right.length > 0 ? [left, right] : undefined;
@@ -70,27 +97,38 @@ function mergeClose(points: readonly Float32Array[], clusters: number[][], thres
 /**
  * Divisive hierarchical clustering of unit vectors: bisecting k-means splits the loosest cluster until every
  * cluster is cohesive, then an average-linkage pass merges clusters that k-means cut apart needlessly.
+ * Only the first `maxClusterPoints` points (callers pass the strongest first) shape the clusters; the rest
+ * join the cluster whose centroid is closest when at least `attachSimilarity` close, and are noise otherwise.
  * Returns clusters as ascending member indices, in order of their first member.
  */
 export function clusterPoints(points: readonly Float32Array[], params: ClusteringParams): number[][] {
   if (points.length === 0) return [];
-  let clusters: number[][] = [points.map((_, i) => i)];
-  const final = new Set<number[]>();
+  const core = points.slice(0, Math.max(1, params.maxClusterPoints));
+  let clusters: number[][] = [core.map((_, i) => i)];
+  const rows = core.map(toArray);
+  // Cohesion of each open cluster, computed once; clusters k-means cannot split leave the map.
+  const open = new Map<number[], number>([[clusters[0], cohesion(core, clusters[0])]]);
   for (let split = 0; split < params.maxSplits; split++) {
     let target: number[] | undefined;
     let loosest = params.splitCohesion;
-    for (const c of clusters) {
-      if (c.length < 2 || final.has(c)) continue;
-      const h = cohesion(points, c);
-      if (h < loosest) [loosest, target] = [h, c];
-    }
+    for (const [c, h] of open) if (c.length >= 2 && h < loosest) [loosest, target] = [h, c];
     if (!target) break;
-    const halves = bisect(points, target, params.seed + split);
-    if (!halves) {
-      final.add(target);
-      continue;
-    }
+    open.delete(target);
+    const halves = bisect(rows, target);
+    if (!halves) continue;
+    for (const half of halves) open.set(half, cohesion(core, half));
     clusters = clusters.filter((c) => c !== target).concat(halves);
   }
-  return mergeClose(points, clusters, params.mergeSimilarity).sort((a, b) => a[0] - b[0]);
+  clusters = mergeClose(core, clusters, params.mergeSimilarity);
+  const centroids = clusters.map((c) => centroid(core, c));
+  for (let p = core.length; p < points.length; p++) {
+    let best = -1;
+    let bestSimilarity = params.attachSimilarity;
+    centroids.forEach((c, j) => {
+      const s = dot(points[p], c);
+      if (s >= bestSimilarity) [best, bestSimilarity] = [j, s];
+    });
+    if (best >= 0) clusters[best].push(p);
+  }
+  return clusters.sort((a, b) => a[0] - b[0]);
 }

@@ -25,6 +25,9 @@ export interface JourneyParams {
   minEventEvidence: number;
   /** Upper bound on bisections per user, a guard for users with thousands of keywords. */
   maxSplits: number;
+  /** Only a user's strongest keywords shape the clusters; weaker ones then join the closest cluster or stay out. */
+  maxClusterPoints: number;
+  attachSimilarity: number;
   /** A journey needs at least this many events and distinct keywords; smaller clusters are noise. */
   minJourneyEvents: number;
   minJourneyKeywords: number;
@@ -45,7 +48,6 @@ export interface JourneyParams {
   recencyHalfLifeDays: number;
   /** Minimum keyword overlap for a rebuilt journey to keep a previous journey's id. */
   identityOverlap: number;
-  seed: number;
 }
 
 export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
@@ -60,6 +62,8 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   mergeSimilarity: 0.4,
   minEventEvidence: 0.8,
   maxSplits: 40,
+  maxClusterPoints: 80,
+  attachSimilarity: 0.5,
   minJourneyEvents: 4,
   minJourneyKeywords: 2,
   maxJourneys: 8,
@@ -73,7 +77,6 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   evergreenEndedDays: 90,
   recencyHalfLifeDays: 21,
   identityOverlap: 0.3,
-  seed: 1,
 };
 
 /** Defaults overlaid with a partial override (nested weight maps merge key by key); unknown keys are rejected. */
