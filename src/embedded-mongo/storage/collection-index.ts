@@ -37,6 +37,11 @@ export class CollectionIndex {
   keysFor(doc: Doc): string[] {
     if (this.isIdIndex) return [idKeyOf(doc._id)];
     if (this.partial && !this.partial.test(doc)) return [];
+    if (this.fields.length === 1 && !this.spec.sparse && !this.fields[0].includes('.')) {
+      // Fast path for the common single top-level field holding a scalar.
+      const value = doc[this.fields[0]];
+      if (!Array.isArray(value)) return [encodeValue(value)];
+    }
     const perField = this.fields.map((field) => valuesAtPath(doc, field));
     if (this.spec.sparse && perField.every((values) => values.every((v) => v === undefined))) return [];
     let keys = [''];
@@ -51,13 +56,11 @@ export class CollectionIndex {
     return keys;
   }
 
-  /** The id of another document holding one of these keys in a unique index, if any. */
-  conflictFor(keys: string[], selfId: string): string | undefined {
-    if (!this.spec.unique) return undefined;
-    for (const key of keys) {
-      for (const id of this.entries.idsWithKey(key)) if (id !== selfId) return id;
-    }
-    return undefined;
+  /** Whether another document already holds one of these keys in a unique index. */
+  conflicts(keys: string[], selfId: string): boolean {
+    if (!this.spec.unique) return false;
+    for (const key of keys) if (this.entries.hasOtherId(key, selfId)) return true;
+    return false;
   }
 
   add(keys: string[], id: string): void {

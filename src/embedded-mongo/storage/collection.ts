@@ -38,7 +38,7 @@ export class Collection {
     const all: string[][] = [];
     for (const index of this.indexes.values()) {
       const keys = index.keysFor(doc);
-      if (index.conflictFor(keys, id) !== undefined) throw this.duplicate(index, doc);
+      if (index.conflicts(keys, id)) throw this.duplicate(index, doc);
       all.push(keys);
     }
     return all;
@@ -79,7 +79,7 @@ export class Collection {
     const index = new CollectionIndex(spec);
     for (const [id, doc] of this.docs) {
       const keys = index.keysFor(doc);
-      if (index.conflictFor(keys, id) !== undefined) throw this.duplicate(index, doc);
+      if (index.conflicts(keys, id)) throw this.duplicate(index, doc);
       index.add(keys, id);
     }
     this.indexes.set(spec.name, index);

@@ -105,6 +105,20 @@ export class SortedEntries {
     }
   }
 
+  /** Whether some id other than `selfId` is stored under `key` (the unique-index check). */
+  hasOtherId(key: string, selfId: string): boolean {
+    if (this.chunks.length === 0) return false;
+    let ci = this.chunkFor(key, '');
+    for (let p = SortedEntries.position(this.chunks[ci], key, ''); ci < this.chunks.length; ci++, p = 0) {
+      const c = this.chunks[ci];
+      for (; p < c.keys.length; p++) {
+        if (c.keys[p] !== key) return false;
+        if (c.ids[p] !== selfId) return true;
+      }
+    }
+    return false;
+  }
+
   /** Ids stored under exactly this key. */
   *idsWithKey(key: string): Generator<string> {
     for (const [, id] of this.range({ key, inclusive: true }, { key, inclusive: true })) yield id;

@@ -1,0 +1,92 @@
+/**
+ * Embedded MongoDB-compatible server through the official driver (client and server share one
+ * process and event loop): single inserts/s, insertMany docs/s, indexed findOne latency, a $group
+ * over 100k documents, and the same indexed find at 10k and 1M documents.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Collection, MongoClient } from 'mongodb';
+import { EmbeddedMongo } from '../../src/embedded-mongo';
+
+const doc = (i: number) => ({ k: `key-${i}`, n: i, group: `g${i % 100}`, at: new Date(1_700_000_000_000 + i * 1000), tags: ['a', 'b'] });
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function fill(collection: Collection, count: number): Promise<number> {
+  const started = performance.now();
+  for (let from = 0; from < count; from += 10_000) {
+    await collection.insertMany(Array.from({ length: Math.min(10_000, count - from) }, (_, j) => doc(from + j)), { ordered: false });
+  }
+  return performance.now() - started;
+}
+
+async function findLatency(collection: Collection, size: number, samples = 3000): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const k = `key-${(i * 7919) % size}`;
+    const t0 = performance.now();
+    const found = await collection.findOne({ k });
+    times.push(performance.now() - t0);
+    if (!found) throw new Error(`missing ${k}`);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+async function singleInserts(uri: string, label: string): Promise<void> {
+  const client = await MongoClient.connect(uri);
+  const c = client.db('bench').collection(`single_${label}`);
+  await c.createIndex({ k: 1 }, { unique: true });
+  const count = 5000;
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) await c.insertOne(doc(i));
+  const ms = performance.now() - t0;
+  console.log(`single insertOne (${label}, unique index): ${Math.round((count / ms) * 1000)} inserts/s`);
+  await client.close();
+}
+
+export async function run(): Promise<void> {
+  const server = await EmbeddedMongo.start();
+  const client = await MongoClient.connect(server.uri);
+  const db = client.db('bench');
+  try {
+    await singleInserts(server.uri, 'memory');
+    const dir = mkdtempSync(join(tmpdir(), 'embedded-mongo-bench-'));
+    const durable = await EmbeddedMongo.start({ dir });
+    await singleInserts(durable.uri, 'journaled');
+    await durable.stop();
+    rmSync(dir, { recursive: true, force: true });
+
+    const many = db.collection('many');
+    await many.createIndex({ k: 1 }, { unique: true });
+    const manyMs = await fill(many, 100_000);
+    console.log(`insertMany (10k per call, unique index): ${Math.round((100_000 / manyMs) * 1000)} docs/s`);
+
+    const t0 = performance.now();
+    const groups = await many.aggregate([{ $group: { _id: '$group', total: { $sum: '$n' }, n: { $sum: 1 } } }]).toArray();
+    console.log(`$group over 100k docs (${groups.length} groups): ${(performance.now() - t0).toFixed(1)} ms`);
+
+    const small = db.collection('small');
+    await small.createIndex({ k: 1 });
+    await fill(small, 10_000);
+    const big = db.collection('big');
+    await big.createIndex({ k: 1 });
+    const bigMs = await fill(big, 1_000_000);
+    console.log(`loaded 1M docs with insertMany in ${(bigMs / 1000).toFixed(1)} s (${Math.round((1_000_000 / bigMs) * 1000)} docs/s)`);
+
+    const at100k = await findLatency(many, 100_000);
+    console.log(`indexed findOne p50 / p99 (100k docs, unique index): ${at100k.p50.toFixed(3)} / ${at100k.p99.toFixed(3)} ms`);
+    const at10k = await findLatency(small, 10_000);
+    const at1m = await findLatency(big, 1_000_000);
+    console.log(`indexed findOne at 10k docs p50 / p99: ${at10k.p50.toFixed(3)} / ${at10k.p99.toFixed(3)} ms`);
+    console.log(`indexed findOne at 1M docs  p50 / p99: ${at1m.p50.toFixed(3)} / ${at1m.p99.toFixed(3)} ms`);
+    console.log(`1M / 10k p50 ratio: ${(at1m.p50 / at10k.p50).toFixed(2)}x`);
+    console.log(`process RSS: ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MB`);
+  } finally {
+    await client.close();
+    await server.stop();
+  }
+}
