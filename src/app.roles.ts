@@ -6,7 +6,7 @@ import { DatabaseModule } from './common/mongo/database.module';
 import { QueueModule } from './common/queue/queue.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AccessModule } from './modules/access/access.module';
-import { IngestModule } from './modules/ingest/ingest.module';
+import { IngestApiModule } from './modules/ingest/ingest-api.module';
 import { OperationsModule } from './modules/operations/operations.module';
 
 /** Modules every role needs: configuration comes separately from AppModule.forRoot. */
@@ -17,7 +17,7 @@ const CORE: Type[] = [MetricsModule, ErasureModule, DatabaseModule, RedisModule,
  * it has Bull processors, in `scheduler` when it has cron triggers; `all` is the union.
  */
 export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
-  api: [IngestModule, OperationsModule],
+  api: [IngestApiModule, OperationsModule],
   worker: [],
   scheduler: [],
 };

@@ -10,6 +10,7 @@ describe('loadConfig', () => {
     expect(settings.app).toMatchObject({ role: 'all', port: 3000, env: 'development', logFormat: 'text' });
     expect(settings.mongo.uri).toBeUndefined();
     expect(settings.redis).toMatchObject({ url: undefined, prefix: 'jc', autostart: true });
+    expect(settings.mongo).toMatchObject({ dataDir: './data/mongo', embeddedPort: 27027, autoIndex: true });
   });
 
   it('lets the environment override files', () => {

@@ -1,4 +1,4 @@
-import { boolean, optional, text, url } from './parsers';
+import { boolean, integer, optional, text, url } from './parsers';
 import { defineNamespace, setting } from './setting';
 
 export const mongoNamespace = defineNamespace('mongo', {
@@ -8,5 +8,10 @@ export const mongoNamespace = defineNamespace('mongo', {
     'MongoDB connection string. Unset: the embedded MongoDB-compatible server (development only).',
   ),
   dataDir: setting('MONGO_DATA_DIR', text(), 'Where the embedded server keeps its data when MONGODB_URI is unset.'),
+  embeddedPort: setting(
+    'MONGO_EMBEDDED_PORT',
+    integer(0, 65535),
+    'Port of the embedded server (0 = random). CLI commands reach a running app\'s embedded server on it.',
+  ),
   autoIndex: setting('MONGO_AUTO_INDEX', boolean(), 'Create indexes at boot; turn off when indexes are managed.'),
 });

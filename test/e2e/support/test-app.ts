@@ -10,6 +10,9 @@ import { Scope } from '../../../src/modules/access/domain/api-key';
 import { startTestMongo } from '../../setup/mongo';
 import { startTestRedis } from '../../setup/redis';
 
+// Booting servers and apps is quick alone but can be slow while the whole suite shares two cores.
+jest.setTimeout(30_000);
+
 /** One embedded MongoDB-compatible server and one real redis-server for a test file. */
 export interface TestServers {
   mongoUri: string;

@@ -1,9 +1,13 @@
 import { Command } from 'commander';
+import { registerImportEventsCommand } from './events-import.command';
 import { registerBuildJourneysCommand } from './journeys-build.command';
+import { registerCreateKeyCommand } from './keys-create.command';
 import { registerTrainRankerCommand } from './ranker-train.command';
 
 /** Every CLI command registers itself here; one line per command file. */
 export const COMMANDS: Array<(program: Command) => void> = [
   registerTrainRankerCommand,
+  registerImportEventsCommand,
+  registerCreateKeyCommand,
   registerBuildJourneysCommand,
 ];

@@ -1,0 +1,43 @@
+import { INestApplicationContext, Logger, Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppLogger } from '../logging/app-logger';
+import { ErasureModule } from '../erasure/erasure.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { DatabaseModule } from '../mongo/database.module';
+import { provisionServers } from '../infrastructure/provision';
+import { settingsModule } from '../../config/config.module';
+import { loadConfig } from '../../config/load-config';
+import { processEnvironment } from '../../config/process-env';
+
+@Module({})
+class CommandModule {}
+
+/**
+ * Runs a CLI command against the configured MongoDB (embedded when MONGODB_URI is unset) with just
+ * the feature modules it needs, then closes everything; logs go to stderr at warn level.
+ */
+export async function withCommandContext<T>(
+  imports: Type[],
+  run: (context: INestApplicationContext) => Promise<T>,
+): Promise<T> {
+  const settings = loadConfig(processEnvironment());
+  const logger = new AppLogger({ json: settings.app.logFormat === 'json', level: 'warn' });
+  Logger.overrideLogger(logger);
+  const servers = await provisionServers(settings, { redis: false });
+  try {
+    const context = await NestFactory.createApplicationContext(
+      {
+        module: CommandModule,
+        imports: [settingsModule(servers.settings), MetricsModule, ErasureModule, DatabaseModule, ...imports],
+      },
+      { logger },
+    );
+    try {
+      return await run(context);
+    } finally {
+      await context.close();
+    }
+  } finally {
+    await servers.stop();
+  }
+}

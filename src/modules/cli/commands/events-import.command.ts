@@ -1,0 +1,44 @@
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { statSync } from 'node:fs';
+import { withCommandContext } from '../../../common/cli/command-context';
+import { EventsImportService, ImportSummary } from '../../ingest/events-import.service';
+import { IngestModule } from '../../ingest/ingest.module';
+import { group } from '../program';
+
+function printSummary(file: string, summary: ImportSummary): void {
+  console.log(
+    `${file}: ${summary.lines} lines, ${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected`,
+  );
+  for (const { line, reason } of summary.rejections) console.log(`  line ${line}: ${reason}`);
+  const unlisted = summary.rejected - summary.rejections.length;
+  if (unlisted > 0) console.log(`  ... and ${unlisted} more rejected lines`);
+}
+
+/**
+ * `journeycast events import <file.jsonl>`: streams any size of file in constant memory with the
+ * validation and idempotency of POST /v1/events. Exit code 2 when some lines were rejected.
+ */
+export function registerImportEventsCommand(program: Command): void {
+  group(program, 'events', 'Activity events')
+    .command('import <file>')
+    .description('Import a JSONL file of events (one event per line); replays are counted as duplicates')
+    .option('--batch-size <n>', 'events per bulk insert', (v) => Math.min(10_000, Math.max(1, Number(v) || 1000)), 1000)
+    .action(async (file: string, options: { batchSize: number }) => {
+      const size = statSync(file).size;
+      const bar = process.stderr.isTTY
+        ? new SingleBar({ format: 'importing [{bar}] {percentage}% | {accepted} accepted | {rejected} rejected', stream: process.stderr })
+        : undefined;
+      bar?.start(size, 0, { accepted: 0, rejected: 0 });
+      const summary = await withCommandContext([IngestModule], (context) =>
+        context.get(EventsImportService).importFile(file, {
+          batchSize: options.batchSize,
+          onProgress: (bytes, s) => bar?.update(bytes, { accepted: s.accepted, rejected: s.rejected }),
+        }),
+      );
+      bar?.update(size);
+      bar?.stop();
+      printSummary(file, summary);
+      if (summary.rejected > 0) process.exitCode = 2;
+    });
+}

@@ -1,0 +1,27 @@
+import { Command, Option } from 'commander';
+import { withCommandContext } from '../../../common/cli/command-context';
+import { AccessService } from '../../access/access.service';
+import { ApiKeysModule } from '../../access/api-keys.module';
+import { SCOPES, Scope } from '../../access/domain/api-key';
+import { group } from '../program';
+
+/** `journeycast keys create --scope ingest|admin`: prints the new key once; only its hash is stored. */
+export function registerCreateKeyCommand(program: Command): void {
+  group(program, 'keys', 'API keys for the HTTP API')
+    .command('create')
+    .description('Create an API key and print it (it cannot be shown again)')
+    .addOption(new Option('--scope <scope>', 'what the key may do').choices(SCOPES).makeOptionMandatory())
+    .option('--name <name>', 'a label for the key', 'cli')
+    .option('--rate-limit <n>', 'requests per window for this key (default: RATE_LIMIT_REQUESTS)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error('--rate-limit must be a positive integer');
+      return n;
+    })
+    .action(async (options: { scope: Scope; name: string; rateLimit?: number }) => {
+      const { key, token } = await withCommandContext([ApiKeysModule], (context) =>
+        context.get(AccessService).createKey({ name: options.name, scopes: [options.scope], rateLimit: options.rateLimit }),
+      );
+      console.error(`Created ${key.scopes.join(',')} key ${key.keyId} (${key.name}). Store it now; it is not shown again:`);
+      console.log(token);
+    });
+}
