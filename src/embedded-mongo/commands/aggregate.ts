@@ -4,6 +4,7 @@ import { Doc, cloneValue, withIdFirst } from '../storage/documents';
 import { isPlainObject } from '../storage/key-encoding';
 import { candidates } from '../storage/query-planner';
 import { CommandContext, CommandHandler, optionalDoc, optionalNumber } from './context';
+import { MINGO_OPTIONS } from '../storage/mingo-options';
 
 type Collation = NonNullable<Parameters<typeof import('mingo').aggregate>[2]>['collation'];
 
@@ -58,6 +59,7 @@ const aggregate: CommandHandler = (cmd, ctx) => {
   const stages = outStage === undefined ? pipeline : pipeline.slice(0, -1);
   const collation = optionalDoc(cmd, 'collation') as unknown as Collation | undefined;
   const results = mingoAggregate(input, stages, {
+    ...MINGO_OPTIONS,
     collation,
     collectionResolver: (foreign: string) => {
       const docs = [...(ctx.store.collection(ctx.db, foreign)?.docs.values() ?? [])];

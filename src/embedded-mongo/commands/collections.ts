@@ -4,6 +4,7 @@ import { ErrorCode, ServerError } from '../errors';
 import { Collection } from '../storage/collection';
 import { Doc } from '../storage/documents';
 import { CommandHandler, collectionName, existingCollection, optionalDoc } from './context';
+import { MINGO_OPTIONS } from '../storage/mingo-options';
 
 const UNSUPPORTED_CREATE_OPTIONS = ['capped', 'timeseries', 'viewOn', 'pipeline', 'validator', 'clusteredIndex', 'collation', 'changeStreamPreAndPostImages'];
 
@@ -42,7 +43,7 @@ function describeCollection(collection: Collection): Doc {
 
 const listCollections: CommandHandler = (cmd, ctx) => {
   const filter = optionalDoc(cmd, 'filter') ?? {};
-  const query = new Query(filter, {});
+  const query = new Query(filter, MINGO_OPTIONS);
   const all = [...(ctx.store.databases.get(ctx.db)?.values() ?? [])].map(describeCollection).filter((d) => query.test(d));
   const docs = cmd.nameOnly === true ? all.map(({ name, type }) => ({ name, type })) : all;
   return ctx.cursors.open(`${ctx.db}.$cmd.listCollections`, docs, undefined);
@@ -55,7 +56,7 @@ function dataSize(collection: Collection): number {
 }
 
 const listDatabases: CommandHandler = (cmd, ctx) => {
-  const query = new Query(optionalDoc(cmd, 'filter') ?? {}, {});
+  const query = new Query(optionalDoc(cmd, 'filter') ?? {}, MINGO_OPTIONS);
   const databases = [...ctx.store.databases.entries()].map(([name, collections]) => {
     const sizeOnDisk = [...collections.values()].reduce((sum, c) => sum + dataSize(c), 0);
     return { name, sizeOnDisk, empty: [...collections.values()].every((c) => c.docs.size === 0) };

@@ -3,6 +3,7 @@ import { aggregate, update as mingoUpdate } from 'mingo';
 import { ErrorCode, ServerError, badValue } from '../errors';
 import { Doc, cloneValue, setPath, withIdFirst } from './documents';
 import { encodeValue, isPlainObject } from './key-encoding';
+import { MINGO_OPTIONS } from './mingo-options';
 
 export type UpdateSpec = Doc | Doc[];
 
@@ -27,7 +28,7 @@ function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
     const name = Object.keys(stage)[0];
     if (!PIPELINE_UPDATE_STAGES.has(name)) throw badValue(`${name} is not allowed to be used within an update`);
   }
-  const [out] = aggregate([cloneValue(doc)], pipeline);
+  const [out] = aggregate([cloneValue(doc)], pipeline, MINGO_OPTIONS);
   if (!out) throw badValue('update pipeline produced no document');
   return out;
 }
@@ -55,7 +56,7 @@ function applyOperators(doc: Doc, u: Doc, inserting: boolean, arrayFilters: Doc[
     modifier.$set = rest;
   }
   if (Object.keys(modifier).length === 0) return { doc: next, modified: false };
-  const changed = mingoUpdate(next, modifier, arrayFilters, query, { cloneMode: 'deep' });
+  const changed = mingoUpdate(next, modifier, arrayFilters, query, { cloneMode: 'deep', queryOptions: MINGO_OPTIONS });
   return { doc: next, modified: changed.length > 0 };
 }
 

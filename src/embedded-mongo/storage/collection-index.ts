@@ -3,6 +3,7 @@ import { ErrorCode, ServerError } from '../errors';
 import { Doc, idKeyOf, valuesAtPath } from './documents';
 import { encodeValue } from './key-encoding';
 import { SortedEntries } from './sorted-entries';
+import { MINGO_OPTIONS } from './mingo-options';
 
 /** An index definition as stored and listed (`listIndexes` returns it with `v: 2`). */
 export interface IndexSpec {
@@ -26,7 +27,7 @@ export class CollectionIndex {
 
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
-    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, {}) : null;
+    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, MINGO_OPTIONS) : null;
   }
 
   get isIdIndex(): boolean {

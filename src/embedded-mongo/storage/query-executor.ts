@@ -3,7 +3,9 @@ import { badValue } from '../errors';
 import { Collection } from './collection';
 import { Doc } from './documents';
 import { isPlainObject } from './key-encoding';
-import { candidates } from './query-planner';
+import { candidates, planQuery, readPlan } from './query-planner';
+import { indexForSort, parseSort, sortDocuments } from './sort';
+import { MINGO_OPTIONS } from './mingo-options';
 
 type Collation = NonNullable<Parameters<typeof import('mingo').aggregate>[2]>['collation'];
 
@@ -31,30 +33,71 @@ function idFirst(doc: Doc): Doc {
   return { _id, ...rest };
 }
 
-/** Runs a query: index-chosen candidates, mingo for matching, sort, skip, limit and projection. */
-export function runFind(collection: Collection | undefined, options: FindOptions): Doc[] {
-  if (!collection) return [];
-  const filter = options.filter ?? {};
-  const query = new Query(filter, options.collation ? { collation: options.collation as unknown as Collation } : {});
-  const projection = options.projection && Object.keys(options.projection).length > 0 ? options.projection : undefined;
-  checkHint(collection, options.hint);
+function isNatural(hint: unknown): boolean {
+  return isPlainObject(hint) && '$natural' in hint;
+}
+
+/** Walks an index in sort order, keeping matches until `wanted` (0 = all) are found. */
+function inIndexOrder(collection: Collection, ordered: NonNullable<ReturnType<typeof indexForSort>>, query: Query, wanted: number): Doc[] {
+  const seen = new Set<string>();
+  const out: Doc[] = [];
+  for (const id of ordered.index.entries.ids(ordered.reverse)) {
+    // A multikey index lists a document once per element; its first sighting is its sort position.
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const doc = collection.docs.get(id);
+    if (doc && query.test(doc)) out.push(doc);
+    if (out.length === wanted) break;
+  }
+  return out;
+}
+
+function findWithCollation(collection: Collection, filter: Doc, options: FindOptions, projection: Doc | undefined): Doc[] {
+  const query = new Query(filter, { ...MINGO_OPTIONS, collation: options.collation as unknown as Collation });
   let cursor = query.find<Doc>(candidates(collection, filter, options.hint), projection);
   if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort as Record<string, 1 | -1>);
   if (options.skip) cursor = cursor.skip(options.skip);
   if (options.limit) cursor = cursor.limit(Math.abs(options.limit));
-  const docs = cursor.all();
-  return projection ? docs.map(idFirst) : docs;
+  return cursor.all();
+}
+
+/**
+ * Runs a query: candidates from the chosen index (or an index walked in sort order when the filter
+ * has no usable index), mingo for matching and projection, BSON-order sorting, then skip and limit.
+ */
+export function runFind(collection: Collection | undefined, options: FindOptions): Doc[] {
+  if (!collection) return [];
+  const filter = options.filter ?? {};
+  checkHint(collection, options.hint);
+  const projection = options.projection && Object.keys(options.projection).length > 0 ? options.projection : undefined;
+  if (options.collation) return findWithCollation(collection, filter, options, projection).map(idFirst);
+  const skip = options.skip ?? 0;
+  const limit = Math.abs(options.limit ?? 0);
+  const sort = parseSort(options.sort);
+  const query = new Query(filter, MINGO_OPTIONS);
+  const plan = isNatural(options.hint) ? { index: null, intervals: [] } : planQuery(collection, filter);
+  const ordered = plan.index === null && !isNatural(options.hint) ? indexForSort(collection, sort) : null;
+  let docs: Doc[];
+  if (ordered) {
+    docs = inIndexOrder(collection, ordered, query, limit > 0 ? skip + limit : 0).slice(skip);
+  } else {
+    docs = readPlan(collection, filter, plan).docs.filter((doc) => query.test(doc));
+    if (sort.length > 0) docs = sortDocuments(docs, sort);
+    if (skip > 0 || limit > 0) docs = docs.slice(skip, limit > 0 ? skip + limit : undefined);
+  }
+  if (!projection) return docs;
+  return new Query({}, MINGO_OPTIONS).find<Doc>(docs, projection).all().map(idFirst);
 }
 
 /** Applies a find-style projection to one document. */
 export function projectOne(doc: Doc, projection: Doc | undefined): Doc {
   if (!projection || Object.keys(projection).length === 0) return doc;
-  return idFirst(new Query({}, {}).find<Doc>([doc], projection).all()[0]);
+  return idFirst(new Query({}, MINGO_OPTIONS).find<Doc>([doc], projection).all()[0]);
 }
 
 /** Matching documents in natural (or index) order, for writes that must visit them (at most `limit`). */
 export function matching(collection: Collection, filter: Doc, limit = 0): Doc[] {
-  const query = new Query(filter, {});
+  const query = new Query(filter, MINGO_OPTIONS);
   const out: Doc[] = [];
   for (const doc of candidates(collection, filter)) {
     if (!query.test(doc)) continue;

@@ -141,7 +141,12 @@ export interface ScanResult {
 
 /** Candidate documents for a filter (a superset of the matches), read through the chosen plan. */
 export function scan(collection: Collection, filter: Doc, hint?: unknown): ScanResult {
-  const plan = isPlainObject(hint) && '$natural' in hint ? { index: null, intervals: [] } : planQuery(collection, filter);
+  const natural = isPlainObject(hint) && '$natural' in hint;
+  return readPlan(collection, filter, natural ? { index: null, intervals: [] } : planQuery(collection, filter));
+}
+
+/** Reads the documents a plan points at (all of them for a collection scan). */
+export function readPlan(collection: Collection, filter: Doc, plan: Plan): ScanResult {
   if (!plan.index) return { docs: [...collection.docs.values()], indexName: null, keysExamined: 0 };
   const indexName = plan.index.spec.name;
   if (plan.index.isIdIndex) {

@@ -119,6 +119,18 @@ export class SortedEntries {
     return false;
   }
 
+  /** Every id in key order, or in reverse key order. */
+  *ids(reverse: boolean): Generator<string> {
+    if (!reverse) {
+      for (const c of this.chunks) yield* c.ids;
+      return;
+    }
+    for (let ci = this.chunks.length - 1; ci >= 0; ci--) {
+      const ids = this.chunks[ci].ids;
+      for (let p = ids.length - 1; p >= 0; p--) yield ids[p];
+    }
+  }
+
   /** Ids stored under exactly this key. */
   *idsWithKey(key: string): Generator<string> {
     for (const [, id] of this.range({ key, inclusive: true }, { key, inclusive: true })) yield id;

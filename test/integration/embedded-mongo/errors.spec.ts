@@ -80,6 +80,13 @@ describe('embedded mongo errors and bulk writes', () => {
     await expect(db.collection('users').find({ $foo: 1 }).toArray()).rejects.toMatchObject({ code: 2, codeName: 'BadValue' });
     await expect(db.collection('users').find({ a: { $bogus: 1 } }).toArray()).rejects.toMatchObject({ code: 2 });
     await expect(db.collection('users').aggregate([{ $nope: 1 }]).toArray()).rejects.toMatchObject({ code: 2 });
+    // Server-side JavaScript stays off: a client must not run code inside the app's process.
+    await db.collection('scripts').insertOne({ email: 'a' });
+    await expect(db.collection('scripts').find({ $where: 'this.email === "a"' }).toArray()).rejects.toMatchObject({ code: 2 });
+    await expect(
+      db.collection('scripts').aggregate([{ $project: { x: { $function: { body: 'function() { return 1 }', args: [], lang: 'js' } } } }]).toArray(),
+    ).rejects.toMatchObject({ code: 2 });
+    await expect(db.collection('users').find({ $text: { $search: 'x' } }).toArray()).rejects.toMatchObject({ code: 2 });
     await db.collection('users').updateOne({ email: 'e' }, { $set: { _id: 5 } as object }, { upsert: true });
     expect(await db.collection('users').findOne({ _id: 5 as never })).toEqual({ _id: 5, email: 'e' });
     await expect(db.collection('users').updateOne({ email: 'e' }, { $set: { _id: 6 } as object })).rejects.toMatchObject({ code: 66 });

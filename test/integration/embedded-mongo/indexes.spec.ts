@@ -133,6 +133,25 @@ describe('embedded mongo indexes', () => {
     expect((await c.listIndexes().toArray()).map((i) => i.name)).not.toContain('org_1');
   });
 
+  it('sorts in BSON cross-type order, with or without an index to walk', async () => {
+    const c = db.collection('sorting');
+    await c.insertMany([
+      { n: 0, v: 'b' }, { n: 1, v: 2 }, { n: 2, v: null }, { n: 3, v: new Date(0) }, { n: 4, v: true },
+      { n: 5, v: { a: 1 } }, { n: 6, v: [5, 0] }, { n: 7 }, { n: 8, v: 'a' }, { n: 9, v: 1.5 },
+    ]);
+    const order = async (dir: 1 | -1, limit = 0) => (await c.find().sort({ v: dir }).limit(limit).toArray()).map((d) => d.n);
+    const ascending = [2, 7, 6, 9, 1, 8, 0, 5, 4, 3];
+    expect(await order(1)).toEqual(ascending);
+    const descending = await order(-1);
+    expect(descending.slice(0, 8)).toEqual([3, 4, 5, 0, 8, 6, 1, 9]);
+    expect(descending.slice(8).sort()).toEqual([2, 7]);
+    await c.createIndex({ v: 1 });
+    expect(await order(1)).toEqual(ascending);
+    expect(await order(1, 4)).toEqual(ascending.slice(0, 4));
+    expect((await order(-1, 8))).toEqual(descending.slice(0, 8));
+    expect((await c.find({ n: { $gte: 5 } }).sort({ v: 1 }).skip(1).limit(2).toArray()).map((d) => d.n)).toEqual([6, 9]);
+  });
+
   it('uses the _id index for lookups and ranges', async () => {
     const c = db.collection<{ _id: number; v: number }>('ids');
     await c.insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: i, v: i * 2 })));
