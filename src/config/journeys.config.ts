@@ -48,6 +48,10 @@ export const journeysNamespace = defineNamespace('journeys', {
   ),
   maxStalledCount: setting('JOURNEYS_MAX_STALLED_COUNT', withDefault(integer(0, 100), 3), 'Crashes a job survives before it fails.'),
   blockedTerms: setting('JOURNEYS_BLOCKED_TERMS', withDefault(termList(), []), 'Extra comma-separated terms that block a journey or expansion.'),
-  namingConcurrency: setting('JOURNEYS_NAMING_CONCURRENCY', withDefault(integer(1, 256), 8), 'LLM naming calls one build waits on at once.'),
+  userConcurrency: setting(
+    'JOURNEYS_USER_CONCURRENCY',
+    withDefault(integer(1, 256), 4),
+    'Users one build job builds at once, so LLM waits overlap with inference.',
+  ),
   defaultLocale: setting('JOURNEYS_DEFAULT_LOCALE', withDefault(text(), 'en'), 'Locale of LLM names and expansions for users without one.'),
 });

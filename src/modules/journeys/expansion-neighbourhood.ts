@@ -1,0 +1,52 @@
+import { contentTokens, keywordKey, singularize, titleCase } from '../../lib/text/normalize';
+import { dot } from './domain/embedder';
+import { assessJourneySafety, SafetyPolicy } from './domain/journey-safety';
+
+/** The part of the platform embedder a neighbourhood needs: its vocabulary and vectors. */
+export interface VocabularyEmbedder {
+  readonly vocab: readonly string[];
+  embed(key: string): ArrayLike<number>;
+}
+
+export interface NeighbourhoodOptions {
+  maxRelated: number;
+  /** A phrase must be at least this similar to the journey to count as related. */
+  minSimilarity: number;
+  /** Two related phrases at least this similar to each other are one suggestion (the closer one is kept). */
+  duplicateSimilarity: number;
+}
+
+export const DEFAULT_NEIGHBOURHOOD: NeighbourhoodOptions = { maxRelated: 10, minSimilarity: 0.25, duplicateSimilarity: 0.8 };
+
+/**
+ * Related journeys without an LLM: the platform vocabulary's phrases nearest to the journey embedding
+ * (keyword clusters of other users), excluding the journey's own keywords and their words, de-duplicated
+ * by mutual similarity and filtered by the safety policy. Phrases of two or more words only: single words
+ * are shelves ("kitchen"), not journeys.
+ */
+export function neighbourhoodExpansions(
+  journey: { embedding: ArrayLike<number>; keywords: ReadonlyArray<{ text: string }> },
+  embedder: VocabularyEmbedder,
+  policy: SafetyPolicy,
+  options: NeighbourhoodOptions = DEFAULT_NEIGHBOURHOOD,
+): string[] {
+  const ownTokens = new Set(journey.keywords.flatMap((k) => contentTokens(k.text).map(singularize)));
+  const ownKeys = new Set(journey.keywords.map((k) => keywordKey(contentTokens(k.text))));
+  const scored: Array<{ key: string; similarity: number }> = [];
+  for (const key of embedder.vocab) {
+    const tokens = key.split(' ');
+    if (tokens.length < 2 || ownKeys.has(key) || tokens.every((t) => ownTokens.has(t))) continue;
+    const similarity = dot(embedder.embed(key), journey.embedding);
+    if (similarity >= options.minSimilarity) scored.push({ key, similarity });
+  }
+  scored.sort((a, b) => b.similarity - a.similarity || (a.key < b.key ? -1 : 1));
+  const kept: string[] = [];
+  for (const { key } of scored) {
+    if (kept.length >= options.maxRelated) break;
+    if (kept.some((other) => dot(embedder.embed(other), embedder.embed(key)) >= options.duplicateSimilarity)) continue;
+    const verdict = assessJourneySafety({ name: key, keywords: [] }, policy);
+    if (verdict.blocked || verdict.sensitiveCategories.length > 0) continue;
+    kept.push(key);
+  }
+  return kept.map(titleCase);
+}

@@ -1,0 +1,60 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { JobOptions, Queue } from 'bull';
+import { TypedProducer } from '../../../common/queue/typed-producer';
+import { Settings } from '../../../config/settings';
+import { RunKind, RunTrigger } from '../journey-build-run.schema';
+
+export const JOURNEYS_QUEUE = 'journeys';
+
+export const JOURNEY_JOBS = {
+  startRun: 'journeys.start-run',
+  buildShard: 'journeys.build-shard',
+  scheduledIncremental: 'journeys.scheduled-incremental',
+  retrain: 'journeys.retrain',
+} as const;
+
+export interface JourneyJobs extends Record<string, object> {
+  [JOURNEY_JOBS.startRun]: { runId: string; kind: RunKind; trigger: RunTrigger };
+  [JOURNEY_JOBS.buildShard]: { runId: string; shard: number };
+  [JOURNEY_JOBS.scheduledIncremental]: Record<string, never>;
+  [JOURNEY_JOBS.retrain]: Record<string, never>;
+}
+
+/** The journeys queue's producer: job ids come from the run and shard, so enqueuing twice is a no-op. */
+@Injectable()
+export class JourneysProducer extends TypedProducer<JourneyJobs> {
+  private readonly retry: JobOptions;
+
+  constructor(@InjectQueue(JOURNEYS_QUEUE) queue: Queue, config: ConfigService<Settings, true>) {
+    super(queue);
+    const { attempts, backoffMs } = config.get('journeys', { infer: true });
+    this.retry = { attempts, backoff: { type: 'exponential', delay: backoffMs } };
+  }
+
+  enqueueStart(runId: string, kind: RunKind, trigger: RunTrigger): Promise<string> {
+    return this.add(JOURNEY_JOBS.startRun, { runId, kind, trigger }, `run:${runId}`, this.retry);
+  }
+
+  async enqueueShards(runId: string, shardCount: number): Promise<void> {
+    for (let shard = 0; shard < shardCount; shard++) {
+      await this.add(JOURNEY_JOBS.buildShard, { runId, shard }, `run:${runId}:shard:${shard}`, this.retry);
+    }
+  }
+
+  /**
+   * Registers a repeatable job under a fixed id: every scheduler replica registers the same repeat key, so
+   * Redis holds one schedule. A schedule of this job with another pattern (a config change) is removed.
+   */
+  async schedule(name: typeof JOURNEY_JOBS.scheduledIncremental | typeof JOURNEY_JOBS.retrain, cron: string): Promise<void> {
+    for (const existing of await this.queue.getRepeatableJobs()) {
+      if (existing.name === name && existing.cron !== cron) await this.queue.removeRepeatableByKey(existing.key);
+    }
+    await this.queue.add(name, {}, { jobId: name, repeat: { cron }, removeOnComplete: 100, removeOnFail: 100 });
+  }
+
+  async listSchedules(): Promise<Array<{ name: string; cron: string }>> {
+    return (await this.queue.getRepeatableJobs()).map((job) => ({ name: job.name, cron: job.cron }));
+  }
+}

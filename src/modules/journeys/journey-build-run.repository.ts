@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { JourneyBuildRunRecord, RunCounts, RunKind, RunStatus, RunTrigger } from './journey-build-run.schema';
+
+@Injectable()
+export class JourneyBuildRunRepository {
+  constructor(@InjectModel(JourneyBuildRunRecord.name) private readonly model: Model<JourneyBuildRunRecord>) {}
+
+  /** Creates the run once; creating it again (a re-delivered start job) returns the stored one. */
+  async createOnce(runId: string, kind: RunKind, trigger: RunTrigger, createdAt: Date): Promise<JourneyBuildRunRecord> {
+    await this.model.updateOne(
+      { runId },
+      { $setOnInsert: { runId, kind, trigger, status: 'pending', createdAt, shardCount: 0, doneShards: [] } },
+      { upsert: true },
+    );
+    return (await this.findByRunId(runId))!;
+  }
+
+  async findByRunId(runId: string): Promise<JourneyBuildRunRecord | undefined> {
+    return (await this.model.findOne({ runId }).lean<JourneyBuildRunRecord>()) ?? undefined;
+  }
+
+  /** The selection time of the latest run of these kinds that finished selecting. */
+  async findLastSelectedAt(kinds: readonly RunKind[]): Promise<Date | undefined> {
+    const run = await this.model
+      .findOne({ kind: { $in: kinds }, status: { $in: ['running', 'completed'] }, selectedAt: { $exists: true } })
+      .sort({ selectedAt: -1 })
+      .lean<JourneyBuildRunRecord>();
+    return run?.selectedAt;
+  }
+
+  async markSelecting(runId: string, modelVersion: string, startedAt: Date): Promise<void> {
+    await this.model.updateOne({ runId, status: { $in: ['pending', 'selecting'] } }, { $set: { status: 'selecting', modelVersion, startedAt } });
+  }
+
+  async markRunning(runId: string, selectedAt: Date, shardCount: number, selected: number): Promise<void> {
+    await this.model.updateOne(
+      { runId, status: 'selecting' },
+      { $set: { status: 'running', selectedAt, shardCount, 'counts.selected': selected } },
+    );
+  }
+
+  /** Records a finished shard; $addToSet makes a re-processed shard count once. */
+  async addDoneShard(runId: string, shard: number, timings: Record<string, number>): Promise<void> {
+    const inc = Object.fromEntries(Object.entries(timings).map(([k, v]) => [`timings.${k}`, v]));
+    await this.model.updateOne({ runId }, { $addToSet: { doneShards: shard }, $inc: inc });
+  }
+
+  /** Moves a running run whose shards are all done to `completed`; true for the one caller that did it. */
+  async completeIfDone(runId: string, counts: RunCounts, finishedAt: Date): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { runId, status: 'running', $expr: { $gte: [{ $size: '$doneShards' }, '$shardCount'] } },
+      { $set: { status: 'completed', counts, finishedAt } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async markFailed(runId: string, error: string, finishedAt: Date): Promise<void> {
+    await this.model.updateOne({ runId, status: { $nin: ['completed'] } }, { $set: { status: 'failed' as RunStatus, error, finishedAt } });
+  }
+
+  async addLlmUsage(runId: string, usage: Record<string, number>): Promise<void> {
+    const inc = Object.fromEntries(Object.entries(usage).map(([k, v]) => [`llmUsage.${k}`, v]));
+    if (Object.keys(inc).length > 0) await this.model.updateOne({ runId }, { $inc: inc });
+  }
+}

@@ -1,0 +1,87 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LlmClient } from '../llm/llm.client';
+import { buildExpansionPrompt, EXPANSION_PROMPT_VERSION, expansionKey, parseExpansionReply } from './domain/journey-expansion';
+import { BuildStats } from './build-stats';
+import { neighbourhoodExpansions, VocabularyEmbedder } from './expansion-neighbourhood';
+import { JourneyExpansionRecord } from './journey-expansion.schema';
+import { JourneyExpansionRepository } from './journey-expansion.repository';
+import { JOURNEY_POLICY, JourneyPolicy } from './journey-policy';
+import { StoredJourney } from './stored-journey';
+
+export const NEIGHBOURHOOD_VERSION = 'neighbourhood-v1';
+
+/**
+ * Related journeys per journey name and locale, generated once and stored: by the LLM when one is
+ * configured, else from the platform embedder's neighbourhood. Never mixed into a journey's own keywords.
+ */
+@Injectable()
+export class JourneyExpansionService {
+  private readonly logger = new Logger(JourneyExpansionService.name);
+  private readonly inFlight = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly llm: LlmClient,
+    private readonly expansions: JourneyExpansionRepository,
+    @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
+  ) {}
+
+  /** Stored expansions of these journeys, by journey id. */
+  async findFor(journeys: readonly StoredJourney[], locale: string): Promise<Map<string, JourneyExpansionRecord>> {
+    const stored = await this.expansions.findByKeys(journeys.map((j) => expansionKey(j.name, locale)));
+    const out = new Map<string, JourneyExpansionRecord>();
+    for (const j of journeys) {
+      const record = stored.get(expansionKey(j.name, locale));
+      if (record) out.set(j.id, record);
+    }
+    return out;
+  }
+
+  /** Generates and stores the expansions missing for these journeys; failures leave them for the next build. */
+  async ensure(journeys: readonly StoredJourney[], locale: string, embedder: { version: string; embedder: VocabularyEmbedder }, stats: BuildStats): Promise<void> {
+    const stored = await this.expansions.findByKeys(journeys.map((j) => expansionKey(j.name, locale)));
+    await Promise.all(
+      journeys
+        .filter((j) => !stored.has(expansionKey(j.name, locale)))
+        .map((j) => {
+          const key = expansionKey(j.name, locale);
+          let pending = this.inFlight.get(key);
+          if (!pending) {
+            pending = this.generate(key, j, locale, embedder, stats).finally(() => this.inFlight.delete(key));
+            this.inFlight.set(key, pending);
+          }
+          return pending;
+        }),
+    );
+  }
+
+  private async generate(key: string, journey: StoredJourney, locale: string, embedder: { version: string; embedder: VocabularyEmbedder }, stats: BuildStats): Promise<void> {
+    const base = { key, name: journey.name, locale, createdAt: new Date() };
+    if (!this.llm.available) {
+      const related = neighbourhoodExpansions(journey, embedder.embedder, this.policy.safety);
+      if (related.length === 0) return;
+      await this.expansions.insertOnce({ ...base, related, source: 'embedder', model: embedder.version, promptVersion: NEIGHBOURHOOD_VERSION });
+      return;
+    }
+    const prompt = buildExpansionPrompt(journey.name, locale);
+    stats.expansionCalls += 1;
+    try {
+      const reply = await this.llm.complete({
+        purpose: 'journey-expansion',
+        messages: [
+          { role: 'system', content: prompt.system },
+          { role: 'user', content: prompt.user },
+        ],
+        jsonSchema: prompt.schema,
+        maxTokens: 300,
+      });
+      stats.promptTokens += reply.promptTokens;
+      stats.completionTokens += reply.completionTokens;
+      const parsed = parseExpansionReply(reply.text, journey.name, this.policy.safety);
+      if (!parsed.ok) throw new Error(parsed.reason);
+      await this.expansions.insertOnce({ ...base, related: parsed.related, source: 'llm', model: reply.model, promptVersion: EXPANSION_PROMPT_VERSION });
+    } catch (error) {
+      stats.expansionFallbacks += 1;
+      this.logger.warn(`expansion of "${journey.name}" failed, retried on a later build: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+
+/** A validated LLM journey name, cached by naming signature (heaviest keywords, locale, prompt version). */
+@Schema({ collection: 'journey_names', versionKey: false })
+export class JourneyNameRecord {
+  @Prop({ required: true, unique: true }) signature!: string;
+  @Prop({ required: true }) name!: string;
+  @Prop({ required: true }) locale!: string;
+  @Prop({ required: true }) model!: string;
+  @Prop({ required: true }) promptVersion!: string;
+  @Prop({ required: true }) createdAt!: Date;
+}
+
+export const JourneyNameSchema = SchemaFactory.createForClass(JourneyNameRecord);

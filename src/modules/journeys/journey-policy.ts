@@ -1,0 +1,22 @@
+import { Settings } from '../../config/settings';
+import { DEFAULT_SAFETY_POLICY, SafetyPolicy } from './domain/journey-safety';
+import { DEFAULT_NAMING_RULES, NamingRules } from './domain/llm-naming';
+
+/** Injection token of the journey policies resolved from the `journeys` settings. */
+export const JOURNEY_POLICY = Symbol('JOURNEY_POLICY');
+
+/** Safety and naming rules of one deployment: the defaults plus the configured extra blocked terms. */
+export interface JourneyPolicy {
+  safety: SafetyPolicy;
+  naming: NamingRules;
+  defaultLocale: string;
+}
+
+export function journeyPolicyOf(settings: Settings['journeys']): JourneyPolicy {
+  const blockedTerms = [...new Set([...DEFAULT_SAFETY_POLICY.blockedTerms, ...settings.blockedTerms])];
+  return {
+    safety: { ...DEFAULT_SAFETY_POLICY, blockedTerms },
+    naming: { ...DEFAULT_NAMING_RULES, blockedTerms },
+    defaultLocale: settings.defaultLocale,
+  };
+}

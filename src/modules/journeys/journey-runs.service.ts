@@ -1,0 +1,147 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { randomBytes } from 'node:crypto';
+import { Semaphore } from '../../lib/concurrency/semaphore';
+import { Settings } from '../../config/settings';
+import { EventRepository } from '../ingest/event.repository';
+import { addBuildStats, emptyBuildStats } from './build-stats';
+import { JourneyBuildLedgerRepository } from './journey-build-ledger.repository';
+import { JourneyBuildRunRecord, RunKind, RunTrigger } from './journey-build-run.schema';
+import { JourneyBuildRunRepository } from './journey-build-run.repository';
+import { JourneyBuilderService } from './journey-builder.service';
+import { JourneysProducer } from './jobs/journeys.queue';
+import { PlatformEmbedderService } from './platform-embedder.service';
+import { UserJourneysRepository } from './user-journeys.repository';
+
+const WATERMARK_CHUNK = 1000;
+
+/**
+ * Build runs: a run selects its users once (stored as pending ledger entries), fans out shard jobs with ids
+ * from the run and shard, and completes once every shard has been recorded done. Safe to re-deliver any job.
+ */
+@Injectable()
+export class JourneyRunsService {
+  private readonly logger = new Logger(JourneyRunsService.name);
+  private readonly settings: Settings['journeys'];
+
+  constructor(
+    config: ConfigService<Settings, true>,
+    private readonly runs: JourneyBuildRunRepository,
+    private readonly ledger: JourneyBuildLedgerRepository,
+    private readonly userJourneys: UserJourneysRepository,
+    private readonly events: EventRepository,
+    private readonly embedders: PlatformEmbedderService,
+    private readonly builder: JourneyBuilderService,
+    private readonly producer: JourneysProducer,
+  ) {
+    this.settings = config.get('journeys', { infer: true });
+  }
+
+  /** Creates a run and enqueues its start; the worker does the selection. */
+  async requestRun(kind: RunKind, trigger: RunTrigger, runId = newRunId(kind)): Promise<JourneyBuildRunRecord> {
+    const run = await this.runs.createOnce(runId, kind, trigger, new Date());
+    await this.producer.enqueueStart(runId, kind, trigger);
+    return run;
+  }
+
+  async findRun(runId: string): Promise<JourneyBuildRunRecord | undefined> {
+    const run = await this.runs.findByRunId(runId);
+    if (!run || run.status === 'completed' || run.status === 'pending') return run;
+    // Live progress of an unfinished run comes from its ledger.
+    const { pending: _pending, ...counts } = await this.ledger.countByStatus(runId);
+    return { ...run, counts };
+  }
+
+  /** Selects the run's users and enqueues its shards; a re-delivered start job resumes where it stopped. */
+  async startRun(runId: string, kind: RunKind, trigger: RunTrigger): Promise<void> {
+    const run = await this.runs.createOnce(runId, kind, trigger, new Date());
+    if (run.status === 'completed' || run.status === 'failed') return;
+    if (run.status === 'running') return this.producer.enqueueShards(runId, run.shardCount);
+    const { version } = await this.embedders.current();
+    const selectedAt = new Date();
+    await this.runs.markSelecting(runId, version, selectedAt);
+    // A selection interrupted before `running` enqueued nothing, so it is simply made again.
+    await this.ledger.deleteRun(runId);
+    const userIds = await this.select(kind);
+    await this.ledger.insertSelection(runId, userIds, this.settings.shardSize);
+    const shardCount = Math.ceil(userIds.length / this.settings.shardSize);
+    await this.runs.markRunning(runId, selectedAt, shardCount, userIds.length);
+    this.logger.log(`run ${runId} (${kind}, ${trigger}): ${userIds.length} users in ${shardCount} shards, embedder ${version}`);
+    if (shardCount === 0) await this.completeIfDone(runId);
+    else await this.producer.enqueueShards(runId, shardCount);
+  }
+
+  /** Builds the users of one shard that are not settled yet; users this run already committed are skipped. */
+  async processShard(runId: string, shard: number, progress: (percent: number) => Promise<void> = async () => {}): Promise<void> {
+    const run = await this.runs.findByRunId(runId);
+    if (!run || run.status !== 'running' || !run.modelVersion) return;
+    const embedder = await this.embedders.forVersion(run.modelVersion);
+    const entries = (await this.ledger.findShard(runId, shard)).filter((e) => e.status === 'pending' || e.status === 'failed');
+    const stats = emptyBuildStats();
+    const gate = new Semaphore(this.settings.userConcurrency);
+    const started = Date.now();
+    let done = 0;
+    await Promise.all(
+      entries.map((entry) =>
+        gate.run(async () => {
+          const userStats = emptyBuildStats();
+          try {
+            const result = await this.builder.build({ userId: entry.userId, runId, embedder, now: new Date() }, userStats);
+            await this.ledger.settle(runId, entry.userId, result.outcome, { journeys: result.journeys.length });
+          } catch (error) {
+            this.logger.error(`run ${runId} shard ${shard}: user ${entry.userId} failed: ${(error as Error).message}`);
+            await this.ledger.settle(runId, entry.userId, 'failed', { error: (error as Error).message.slice(0, 500) });
+          }
+          addBuildStats(stats, userStats);
+          done += 1;
+          if (done % 20 === 0) await progress(Math.round((100 * done) / entries.length));
+        }),
+      ),
+    );
+    await this.runs.addLlmUsage(runId, { ...stats });
+    await this.runs.addDoneShard(runId, shard, { buildMs: Date.now() - started });
+    await progress(100);
+    await this.completeIfDone(runId);
+  }
+
+  /** Retrains the platform embedder and starts a full run when its version changed. */
+  async retrain(): Promise<{ version: string; changed: boolean; runId?: string }> {
+    const result = await this.embedders.retrain();
+    if (!result.changed) return result;
+    const run = await this.requestRun('full', 'retrain', `full-${result.version}`);
+    return { ...result, runId: run.runId };
+  }
+
+  private async completeIfDone(runId: string): Promise<void> {
+    const run = await this.runs.findByRunId(runId);
+    if (!run || run.status !== 'running' || run.doneShards.length < run.shardCount) return;
+    const { pending: _pending, ...counts } = await this.ledger.countByStatus(runId);
+    if (await this.runs.completeIfDone(runId, counts, new Date())) {
+      this.logger.log(`run ${runId} completed: ${JSON.stringify(counts)}`);
+    }
+  }
+
+  private async select(kind: RunKind): Promise<string[]> {
+    if (kind === 'full') return (await this.events.findUserIdsReceivedSince(new Date(0))).map((c) => c.userId);
+    // Candidates since the last selection (with slack for clock skew between processes), then per user:
+    // only those whose newest event arrived after what their last build read.
+    const last = await this.runs.findLastSelectedAt(['incremental', 'full']);
+    const since = last ? new Date(last.getTime() - 3_600_000) : new Date(0);
+    const candidates = await this.events.findUserIdsReceivedSince(since);
+    const selected: string[] = [];
+    for (let i = 0; i < candidates.length; i += WATERMARK_CHUNK) {
+      const chunk = candidates.slice(i, i + WATERMARK_CHUNK);
+      const built = await this.userJourneys.findReceivedThrough(chunk.map((c) => c.userId));
+      for (const c of chunk) {
+        const through = built.get(c.userId);
+        if (!through || c.receivedThrough > through) selected.push(c.userId);
+      }
+    }
+    return selected;
+  }
+}
+
+function newRunId(kind: RunKind): string {
+  return `${kind}-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
+}
+

@@ -1,0 +1,58 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { UserRepository } from '../ingest/user.repository';
+import { emptyBuildStats } from './build-stats';
+import { JourneyBuilderService } from './journey-builder.service';
+import { JourneyExpansionRecord } from './journey-expansion.schema';
+import { JourneyExpansionService } from './journey-expansion.service';
+import { JOURNEY_POLICY, JourneyPolicy } from './journey-policy';
+import { PlatformEmbedderService } from './platform-embedder.service';
+import { StoredJourney } from './stored-journey';
+import { UserJourneysRepository } from './user-journeys.repository';
+
+/** A user's journeys as the API shows them: ranked, with the stored expansions of each journey. */
+export interface UserJourneysView {
+  userId: string;
+  generatedAt: Date;
+  modelVersion: string;
+  buildRunId: string;
+  buildCount: number;
+  journeys: Array<{ journey: StoredJourney; expansion?: JourneyExpansionRecord }>;
+}
+
+/** Reading and synchronously rebuilding one user's journeys. */
+@Injectable()
+export class JourneysService {
+  constructor(
+    private readonly userJourneys: UserJourneysRepository,
+    private readonly users: UserRepository,
+    private readonly builder: JourneyBuilderService,
+    private readonly embedders: PlatformEmbedderService,
+    private readonly expansions: JourneyExpansionService,
+    @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
+  ) {}
+
+  async getUserJourneys(userId: string): Promise<UserJourneysView> {
+    const record = await this.userJourneys.findByUserId(userId);
+    if (!record) throw new NotFoundException(`user ${userId} has no journeys yet`);
+    const locale = (await this.users.findByUserId(userId))?.locale ?? this.policy.defaultLocale;
+    const journeys = [...record.journeys].sort((a, b) => a.rank - b.rank);
+    const expansions = await this.expansions.findFor(journeys, locale);
+    return {
+      userId,
+      generatedAt: record.generatedAt,
+      modelVersion: record.modelVersion,
+      buildRunId: record.buildRunId,
+      buildCount: record.buildCount,
+      journeys: journeys.map((journey) => ({ journey, expansion: expansions.get(journey.id) })),
+    };
+  }
+
+  /** Rebuilds one user now, outside any run, and returns the result as the API shows it. */
+  async rebuildUser(userId: string): Promise<UserJourneysView> {
+    const embedder = await this.embedders.current();
+    const runId = `user-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
+    await this.builder.build({ userId, runId, embedder, now: new Date() }, emptyBuildStats());
+    return this.getUserJourneys(userId);
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, mongo } from 'mongoose';
+import { StoredJourney } from './stored-journey';
+import { UserJourneysRecord } from './user-journeys.schema';
+
+const DUPLICATE_KEY = 11000;
+
+export interface UserJourneysBuild {
+  userId: string;
+  journeys: StoredJourney[];
+  generatedAt: Date;
+  modelVersion: string;
+  buildRunId: string;
+  eventsReceivedThrough?: Date;
+}
+
+/** What a commit did: wrote the build, found the run already committed, or lost a race to another run. */
+export type CommitOutcome = 'committed' | 'already-built' | 'conflict';
+
+@Injectable()
+export class UserJourneysRepository {
+  constructor(@InjectModel(UserJourneysRecord.name) private readonly model: Model<UserJourneysRecord>) {}
+
+  async findByUserId(userId: string): Promise<UserJourneysRecord | undefined> {
+    return (await this.model.findOne({ userId }).lean<UserJourneysRecord>()) ?? undefined;
+  }
+
+  /** Receipt watermarks of the given users' last builds (users never built are absent). */
+  async findReceivedThrough(userIds: readonly string[]): Promise<Map<string, Date | undefined>> {
+    const docs = await this.model
+      .find({ userId: { $in: userIds } }, { userId: 1, eventsReceivedThrough: 1 })
+      .lean<Array<Pick<UserJourneysRecord, 'userId' | 'eventsReceivedThrough'>>>();
+    return new Map(docs.map((d) => [d.userId, d.eventsReceivedThrough]));
+  }
+
+  /**
+   * Commits a build with one conditional write: it applies only when the stored document is still the one
+   * the build started from (`expectedBuildCount`) and does not already carry this run. A user first built
+   * is inserted; the unique userId index turns a racing second insert into a no-op.
+   */
+  async commitBuild(build: UserJourneysBuild, base: UserJourneysRecord | undefined): Promise<CommitOutcome> {
+    const previous = base && { journeys: base.journeys, generatedAt: base.generatedAt, buildRunId: base.buildRunId };
+    const filter = { userId: build.userId, buildRunId: { $ne: build.buildRunId }, buildCount: base?.buildCount ?? 0 };
+    try {
+      const result = await this.model.updateOne(
+        filter,
+        { $set: { ...build, ...(previous && { previous }) }, $inc: { buildCount: 1 } },
+        { upsert: base === undefined },
+      );
+      if (result.modifiedCount === 1 || result.upsertedCount === 1) return 'committed';
+    } catch (error) {
+      if (!(error instanceof mongo.MongoServerError) || error.code !== DUPLICATE_KEY) throw error;
+    }
+    const now = await this.model.findOne({ userId: build.userId }, { buildRunId: 1 }).lean<Pick<UserJourneysRecord, 'buildRunId'>>();
+    return now?.buildRunId === build.buildRunId ? 'already-built' : 'conflict';
+  }
+
+  async deleteByUserId(userId: string): Promise<number> {
+    return (await this.model.deleteOne({ userId })).deletedCount;
+  }
+}
