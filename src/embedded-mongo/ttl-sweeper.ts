@@ -43,14 +43,14 @@ export class TtlSweeper {
         for (const index of collection.indexes.values()) {
           if (index.spec.expireAfterSeconds === undefined) continue;
           const cutoff = new Date(now.getTime() - index.spec.expireAfterSeconds * 1000);
-          const expired: Doc[] = [];
+          const expired = new Set<Doc>();
           const range = index.entries.range({ key: TypeTag.date, inclusive: true }, { key: encodeValue(cutoff), inclusive: false });
           for (const [, id] of range) {
             const doc = collection.docs.get(id);
-            if (doc && !expired.includes(doc)) expired.push(doc);
+            if (doc) expired.add(doc);
           }
           for (const doc of expired) this.store.remove(collection, doc);
-          removed += expired.length;
+          removed += expired.size;
         }
       }
     }

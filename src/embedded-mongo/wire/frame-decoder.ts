@@ -18,19 +18,26 @@ export interface Frame {
 export class FrameDecoder {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** Length of the message being assembled; 0 until its header has arrived. */
+  private expected = 0;
+
+  private readLength(): number {
+    const head = this.pending[0].length >= 4 ? this.pending[0] : Buffer.concat(this.pending);
+    const length = head.readInt32LE(0);
+    if (length < HEADER_SIZE || length > MAX_MESSAGE_SIZE) throw new ProtocolError(`invalid message length ${length}`);
+    return length;
+  }
 
   push(chunk: Buffer): Frame[] {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
     const frames: Frame[] = [];
     while (this.pendingBytes >= 4) {
+      if (this.expected === 0) this.expected = this.readLength();
+      // Chunks are joined only once a whole message is there, so large messages cost one copy.
+      if (this.pendingBytes < this.expected) break;
       const buffer = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
-      this.pending = [buffer];
-      const length = buffer.readInt32LE(0);
-      if (length < HEADER_SIZE || length > MAX_MESSAGE_SIZE) {
-        throw new ProtocolError(`invalid message length ${length}`);
-      }
-      if (buffer.length < length) break;
+      const length = this.expected;
       frames.push({
         requestId: buffer.readInt32LE(4),
         responseTo: buffer.readInt32LE(8),
@@ -40,6 +47,7 @@ export class FrameDecoder {
       const rest = buffer.subarray(length);
       this.pending = rest.length > 0 ? [rest] : [];
       this.pendingBytes = rest.length;
+      this.expected = 0;
     }
     return frames;
   }
