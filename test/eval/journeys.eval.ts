@@ -6,10 +6,10 @@
  *   --write-events FILE  write the population as JSONL (the `journeys build` input) and stop
  *   --write-truth FILE   also write the planted journeys as JSONL
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { validateEvent } from '../../src/lib/events/validate-event';
 import { adjustedRandIndex, bcubed, LabelledItem } from '../../src/lib/synthetic/cluster-metrics';
-import { generatePopulation, PlantedJourney, RawEvent } from '../../src/lib/synthetic/population';
+import { generatePopulation, generateUser, PlantedJourney, RawEvent } from '../../src/lib/synthetic/population';
 import { THEMES } from '../../src/lib/synthetic/themes';
 import { contentTokens, keywordKey } from '../../src/lib/text/normalize';
 import { buildJourneysFromExtracted } from '../../src/modules/journeys/domain/build-journeys';
@@ -154,18 +154,30 @@ function evaluateFuture(users: UserData[], seed: number, params: JourneyParams):
   console.log(`  journeys ahead for ${fmt(wins / n)} of users, tied ${fmt(ties / n)}, behind ${fmt((n - wins - ties) / n)}`);
 }
 
+/** Writes the population user by user, so millions of events never sit in memory at once. */
+function writePopulation(seed: number, users: number, now: Date, eventsPerUser: number, eventsFile: string, truthFile: string): void {
+  const events = openSync(eventsFile, 'w');
+  const truth = truthFile ? openSync(truthFile, 'w') : undefined;
+  let count = 0;
+  for (let i = 0; i < users; i++) {
+    const user = generateUser(seed, i, now, eventsPerUser);
+    writeSync(events, user.events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    if (truth !== undefined) writeSync(truth, user.truth.map((t) => `${JSON.stringify(t)}\n`).join(''));
+    count += user.events.length;
+  }
+  closeSync(events);
+  if (truth !== undefined) closeSync(truth);
+  console.log(`wrote ${count} events of ${users} users to ${eventsFile} (now = ${now.toISOString()})`);
+}
+
 function main(): void {
   const seed = Number(option('seed', '2026'));
   const now = new Date(option('now', '2026-03-01T12:00:00Z'));
-  const population = generatePopulation({ seed, users: Number(option('users', '400')), now, eventsPerUser: Number(option('events-per-user', '80')) });
+  const userCount = Number(option('users', '400'));
+  const eventsPerUser = Number(option('events-per-user', '80'));
   const eventsFile = option('write-events', '');
-  if (eventsFile) {
-    writeFileSync(eventsFile, population.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    const truthFile = option('write-truth', '');
-    if (truthFile) writeFileSync(truthFile, population.truth.map((t) => JSON.stringify(t)).join('\n') + '\n');
-    console.log(`wrote ${population.events.length} events of ${new Set(population.events.map((e) => e.userId)).size} users to ${eventsFile} (now = ${now.toISOString()})`);
-    return;
-  }
+  if (eventsFile) return writePopulation(seed, userCount, now, eventsPerUser, eventsFile, option('write-truth', ''));
+  const population = generatePopulation({ seed, users: userCount, now, eventsPerUser });
   const users = groupUsers(population.events, population.truth, now);
   const started = Date.now();
   const embedder = trainPlatformEmbedder(() => users.map((u) => u.events.map((e) => e.extracted)), { seed });

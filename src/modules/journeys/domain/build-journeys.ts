@@ -5,6 +5,7 @@ import { dot, Embedder, meanVector } from './embedder';
 import { assignJourneyIds, PreviousJourney } from './identity';
 import { Journey, JourneyEngagement, JourneyKeyword, KeywordSource, UserJourneysRecord } from './journey';
 import { DEFAULT_JOURNEY_PARAMS, JourneyParams } from './journey-params';
+import { tightKeywords } from './keyword-list';
 import { ExtractedEvent, extractEventKeywords, sortEvents } from './keywords';
 import { JourneyNamer, KeywordNamer } from './naming';
 import { embedKeywords, keywordFeatures, sessionsOf } from './signals';
@@ -68,13 +69,6 @@ function engagementOf(events: readonly ExtractedEvent[], indices: readonly numbe
     lastSeen: new Date(timestamps[timestamps.length - 1]),
     timestamps,
   };
-}
-
-/** The listed keywords: only those well supported relative to the journey's strongest one. */
-function tightKeywords(members: readonly UserKeyword[], params: JourneyParams): UserKeyword[] {
-  const sorted = [...members].sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
-  const top = sorted[0]?.weight ?? 0;
-  return sorted.filter((k) => k.weight >= params.minKeywordShare * top).slice(0, params.maxKeywords);
 }
 
 /** Builds one user's journeys from extracted events (any order); ranked by the interim score. */

@@ -35,6 +35,8 @@ export interface JourneyParams {
   /** Keywords listed per journey; a keyword needs this share of the journey's top weight to be listed. */
   maxKeywords: number;
   minKeywordShare: number;
+  /** A word is not listed when this share of its events also mention one of the journey's listed phrases. */
+  subsumedShare: number;
   /** Evergreen: active over at least this span, in this many distinct weeks, without long silences. */
   evergreenMinSpanDays: number;
   evergreenMinWeeks: number;
@@ -69,6 +71,7 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   maxJourneys: 8,
   maxKeywords: 8,
   minKeywordShare: 0.15,
+  subsumedShare: 0.8,
   evergreenMinSpanDays: 60,
   evergreenMinWeeks: 4,
   evergreenMaxGapShare: 0.6,

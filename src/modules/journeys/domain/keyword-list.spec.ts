@@ -1,0 +1,36 @@
+import { tightKeywords } from './keyword-list';
+import { KeywordSource } from './journey';
+import { UserKeyword } from './user-keywords';
+
+const PARAMS = { minKeywordShare: 0.15, maxKeywords: 8, subsumedShare: 0.8 };
+
+function kw(key: string, weight: number, events: number[], sources: KeywordSource[] = ['search']): UserKeyword {
+  return { key, text: key, weight, sources, actions: {}, events, firstSeen: 0, lastSeen: 0, variants: [] };
+}
+
+const keys = (list: UserKeyword[]) => list.map((k) => k.key);
+
+describe('tightKeywords', () => {
+  it('lists strongest first and drops keywords far below the top one', () => {
+    expect(keys(tightKeywords([kw('yoga', 2, [1]), kw('yin yoga', 10, [2]), kw('mat', 1, [3])], PARAMS))).toEqual(['yin yoga', 'yoga']);
+  });
+
+  it('drops a word or phrase that almost only occurs inside a longer listed phrase', () => {
+    const list = tightKeywords(
+      [kw('trench coat', 5, [1, 2, 3, 4]), kw('trench', 5, [1, 2, 3, 4]), kw('coat', 6, [1, 2, 3, 4, 7, 8]), kw('japan rail pass', 4, [5, 6]), kw('rail pass', 4, [5, 6])],
+      PARAMS,
+    );
+    expect(keys(list)).toEqual(['coat', 'trench coat', 'japan rail pass']);
+  });
+
+  it('keeps a word with support of its own and drops what only item titles say', () => {
+    const list = tightKeywords([kw('kitchen', 9, [1, 2, 3, 4, 5]), kw('kitchen cabinet', 8, [1, 2]), kw('minute', 8, [3], ['title']), kw('modern white', 8, [4], ['title'])], PARAMS);
+    expect(keys(list)).toEqual(['kitchen', 'kitchen cabinet']);
+  });
+
+  it('caps the list length', () => {
+    const many = Array.from({ length: 20 }, (_, i) => kw(`word${i}`, 10 - i * 0.1, [i]));
+    expect(tightKeywords(many, PARAMS)).toHaveLength(8);
+    expect(tightKeywords([], PARAMS)).toEqual([]);
+  });
+});

@@ -1,0 +1,32 @@
+import { JourneyParams } from './journey-params';
+import { UserKeyword } from './user-keywords';
+
+type ListParams = Pick<JourneyParams, 'minKeywordShare' | 'maxKeywords' | 'subsumedShare'>;
+
+/** Share of `word`'s events that also mention `phrase` (both ascending event indices). */
+function coveredShare(phrase: readonly number[], word: readonly number[]): number {
+  let i = 0;
+  let shared = 0;
+  for (const e of word) {
+    while (i < phrase.length && phrase[i] < e) i++;
+    if (phrase[i] === e) shared++;
+  }
+  return word.length === 0 ? 0 : shared / word.length;
+}
+
+/**
+ * The keywords a journey lists, strongest first: only those with a fair share of the top keyword's weight;
+ * no word or phrase that (almost) only ever occurs inside a longer listed phrase, since it adds nothing the
+ * longer one does not say; nothing seen only in item titles, whose words ("tutorial", "minute", two adjacent words)
+ * nobody chose as a keyword - annotations, queries and board names are the chosen words.
+ */
+export function tightKeywords(members: readonly UserKeyword[], params: ListParams): UserKeyword[] {
+  const sorted = [...members].sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
+  const top = sorted[0]?.weight ?? 0;
+  const strong = sorted.filter((k) => k.weight >= params.minKeywordShare * top && !(k.sources.length === 1 && k.sources[0] === 'title'));
+  const phrases = strong.filter((k) => k.key.includes(' '));
+  const inside = (k: UserKeyword, p: UserKeyword) => p.key.length > k.key.length && ` ${p.key} `.includes(` ${k.key} `);
+  return strong
+    .filter((k) => !phrases.some((p) => inside(k, p) && coveredShare(p.events, k.events) >= params.subsumedShare))
+    .slice(0, params.maxKeywords);
+}
