@@ -7,7 +7,10 @@ import { QueueModule } from './common/queue/queue.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AccessModule } from './modules/access/access.module';
 import { IngestApiModule } from './modules/ingest/ingest-api.module';
+import { JourneysJobsModule } from './modules/journeys/jobs/journeys-jobs.module';
+import { JourneysHttpModule } from './modules/journeys/journeys-http.module';
 import { OperationsModule } from './modules/operations/operations.module';
+import { SchedulingModule } from './modules/scheduling/scheduling.module';
 
 /** Modules every role needs: configuration comes separately from AppModule.forRoot. */
 const CORE: Type[] = [MetricsModule, ErasureModule, DatabaseModule, RedisModule, QueueModule, AccessModule];
@@ -17,9 +20,9 @@ const CORE: Type[] = [MetricsModule, ErasureModule, DatabaseModule, RedisModule,
  * it has Bull processors, in `scheduler` when it has cron triggers; `all` is the union.
  */
 export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
-  api: [IngestApiModule, OperationsModule],
-  worker: [],
-  scheduler: [],
+  api: [IngestApiModule, OperationsModule, JourneysHttpModule],
+  worker: [JourneysJobsModule],
+  scheduler: [SchedulingModule],
 };
 
 export function modulesForRole(role: AppRole): Type[] {

@@ -17,11 +17,11 @@ describe('journey build runs through Bull', () => {
     [mongo, redis] = await Promise.all([startTestMongo(), startTestRedis()]);
     app = await startJourneysContext(journeySettings(mongo.uri, redis, 'runs'));
     await ingest(app, events, new Date(Date.now() - 10_000));
-  });
+  }, 60_000);
   afterAll(async () => {
     await app?.close();
     await Promise.all([mongo?.stop(), redis?.stop()]);
-  });
+  }, 30_000);
 
   it('builds every user with events in a full run, once each, in shards', async () => {
     const runs = app.get(JourneyRunsService);

@@ -1,0 +1,108 @@
+import { generatePopulation } from '../../src/lib/synthetic/population';
+import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
+
+const DAY = 86_400_000;
+
+/** A user who researches one health condition for weeks: a journey that must be flagged sensitive. */
+function healthEvents(userId: string) {
+  const queries = ['diabetes meal plan', 'diabetes friendly recipes', 'diabetes meal prep', 'type 2 diabetes diet'];
+  return Array.from({ length: 16 }, (_, i) => ({
+    id: `${userId}-${i}`,
+    userId,
+    type: 'search',
+    occurredAt: new Date(Date.now() - (16 - i) * DAY + (i % 3) * 60_000).toISOString(),
+    query: queries[i % queries.length],
+  }));
+}
+
+describe('journeys API', () => {
+  let servers: TestServers;
+  let t: TestApp;
+  let admin: string;
+  let ingest: string;
+  const { events } = generatePopulation({ seed: 5, users: 20, now: new Date(Date.now() - 60_000), eventsPerUser: 40 });
+  const userId = events[0].userId;
+
+  beforeAll(async () => {
+    servers = await startTestServers();
+    t = await createTestApp(servers, { database: 'journeys_api', env: { JOURNEYS_SCHEDULE_ENABLED: 'false', JOURNEYS_SHARD_SIZE: '8' } });
+    [admin, ingest] = await Promise.all([t.createKey('admin'), t.createKey('ingest')]);
+    const all = [...events, ...healthEvents('u-health')];
+    for (let i = 0; i < all.length; i += 500) {
+      await t.http().post('/v1/events').set('Authorization', `Bearer ${ingest}`).send({ events: all.slice(i, i + 500) }).expect(200);
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await servers?.stop();
+  }, 30_000);
+
+  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  it('requires an admin key', async () => {
+    await t.http().get(`/v1/users/${userId}/journeys`).expect(401);
+    await t.http().get(`/v1/users/${userId}/journeys`).set(as(ingest)).expect(403);
+    await t.http().post(`/v1/users/${userId}/journeys:rebuild`).set(as(ingest)).expect(403);
+    await t.http().post('/v1/journey-runs').set(as(ingest)).send({ kind: 'full' }).expect(403);
+  });
+
+  it('answers 404 before a user is built, then rebuilds synchronously and serves ranked journeys', async () => {
+    await t.http().get(`/v1/users/${userId}/journeys`).set(as(admin)).expect(404);
+    const rebuilt = await t.http().post(`/v1/users/${userId}/journeys:rebuild`).set(as(admin)).expect(200);
+    expect(rebuilt.body).toMatchObject({ userId, buildCount: 1, modelVersion: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    const journeys = rebuilt.body.journeys as Array<Record<string, unknown>>;
+    expect(journeys.length).toBeGreaterThan(0);
+    expect(journeys.map((j) => j.rank)).toEqual(journeys.map((_, i) => i + 1));
+    for (const j of journeys) {
+      expect(j).toMatchObject({ namedBy: 'keyword', sensitive: false, stage: expect.stringMatching(/^(ongoing|ended)$/) });
+      expect(j.type).toMatch(/^(situational|evergreen)$/);
+      expect((j.keywords as unknown[]).length).toBeGreaterThan(0);
+      expect(j.confidence).toBeGreaterThan(0);
+    }
+    // Without an LLM, expansions come from the platform embedder and never repeat the journey's own keywords.
+    const expanded = journeys.filter((j) => j.expansion);
+    expect(expanded.length).toBeGreaterThan(0);
+    for (const j of expanded) {
+      const expansion = j.expansion as { related: string[]; source: string };
+      expect(expansion.source).toBe('embedder');
+      const own = new Set((j.keywords as Array<{ text: string }>).map((k) => k.text.toLowerCase()));
+      expect(expansion.related.some((r) => own.has(r.toLowerCase()))).toBe(false);
+    }
+    const read = await t.http().get(`/v1/users/${userId}/journeys`).set(as(admin)).expect(200);
+    expect(read.body).toEqual(rebuilt.body);
+  });
+
+  it('flags a health journey as sensitive and keeps it visible', async () => {
+    const res = await t.http().post('/v1/users/u-health/journeys:rebuild').set(as(admin)).expect(200);
+    const diabetes = (res.body.journeys as Array<{ name: string; sensitive: boolean; sensitiveCategories: string[] }>).find((j) =>
+      /diabetes/i.test(j.name),
+    );
+    expect(diabetes).toMatchObject({ sensitive: true, sensitiveCategories: ['health'] });
+  });
+
+  it('starts a full run over HTTP and reports its status until it completes', async () => {
+    const created = await t.http().post('/v1/journey-runs').set(as(admin)).send({ kind: 'full' }).expect(202);
+    expect(created.body).toMatchObject({ kind: 'full', trigger: 'manual', status: 'pending' });
+    let status: Record<string, unknown> = created.body as Record<string, unknown>;
+    for (let i = 0; i < 200 && status.status !== 'completed'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await t.http().get(`/v1/journey-runs/${created.body.runId}`).set(as(admin)).expect(200)).body as Record<string, unknown>;
+    }
+    expect(status).toMatchObject({ status: 'completed', shardCount: 3, doneShards: 3, counts: { selected: 21, built: 21, failed: 0 } });
+    const user = await t.http().get(`/v1/users/${userId}/journeys`).set(as(admin)).expect(200);
+    expect(user.body).toMatchObject({ buildRunId: created.body.runId, buildCount: 2 });
+  });
+
+  it('rejects an unknown run kind naming the field, and an unknown run with 404', async () => {
+    const res = await t.http().post('/v1/journey-runs').set(as(admin)).send({ kind: 'everything' }).expect(400);
+    expect(JSON.stringify(res.body)).toMatch(/kind/);
+    await t.http().get('/v1/journey-runs/no-such-run').set(as(admin)).expect(404);
+  });
+
+  it('erases a user\'s journeys with the user', async () => {
+    const res = await t.http().delete(`/v1/users/${userId}`).set(as(admin)).expect(200);
+    expect(res.body.erased.journeys).toBeGreaterThanOrEqual(2);
+    await t.http().get(`/v1/users/${userId}/journeys`).set(as(admin)).expect(404);
+    expect(await t.db().collection('journey_build_ledger').countDocuments({ userId })).toBe(0);
+  });
+});
