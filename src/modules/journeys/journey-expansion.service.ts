@@ -39,19 +39,24 @@ export class JourneyExpansionService {
   /** Generates and stores the expansions missing for these journeys; failures leave them for the next build. */
   async ensure(journeys: readonly StoredJourney[], locale: string, embedder: { version: string; embedder: VocabularyEmbedder }, stats: BuildStats): Promise<void> {
     const stored = await this.expansions.findByKeys(journeys.map((j) => expansionKey(j.name, locale)));
+    const missing = journeys.filter((j) => !stored.has(expansionKey(j.name, locale)));
     await Promise.all(
-      journeys
-        .filter((j) => !stored.has(expansionKey(j.name, locale)))
-        .map((j) => {
-          const key = expansionKey(j.name, locale);
-          let pending = this.inFlight.get(key);
-          if (!pending) {
-            pending = this.generate(key, j, locale, embedder, stats).finally(() => this.inFlight.delete(key));
-            this.inFlight.set(key, pending);
-          }
-          return pending;
-        }),
+      missing.map((j) => {
+        const key = expansionKey(j.name, locale);
+        let pending = this.inFlight.get(key);
+        if (!pending) {
+          pending = this.generateOnce(key, j, locale, embedder, stats).finally(() => this.inFlight.delete(key));
+          this.inFlight.set(key, pending);
+        }
+        return pending;
+      }),
     );
+  }
+
+  /** Generates unless another build stored the expansion since this one looked (the window before in-flight). */
+  private async generateOnce(key: string, journey: StoredJourney, locale: string, embedder: { version: string; embedder: VocabularyEmbedder }, stats: BuildStats): Promise<void> {
+    if ((await this.expansions.findByKeys([key])).has(key)) return;
+    await this.generate(key, journey, locale, embedder, stats);
   }
 
   private async generate(key: string, journey: StoredJourney, locale: string, embedder: { version: string; embedder: VocabularyEmbedder }, stats: BuildStats): Promise<void> {

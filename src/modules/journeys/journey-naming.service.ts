@@ -34,17 +34,12 @@ export class JourneyNamingService {
   private async nameOne(journey: Journey, locale: string, stats: BuildStats): Promise<JourneyName> {
     const keywordName = { name: journey.name, namedBy: 'keyword' as const };
     if (!this.llm.available) return keywordName;
-    const cluster = { keywords: journey.keywords };
-    const signature = namingSignature(cluster, locale, this.policy.naming);
-    const cached = await this.names.findBySignature(signature);
-    if (cached) {
-      stats.namingCacheHits += 1;
-      return { name: cached.name, namedBy: 'llm' };
-    }
+    const signature = namingSignature({ keywords: journey.keywords }, locale, this.policy.naming);
+    // The in-flight entry covers the cache read too, so a user arriving just after a call finished finds its result.
     let pending = this.inFlight.get(signature);
     if (pending) stats.namingCacheHits += 1;
     else {
-      pending = this.ask(journey, locale, signature, stats).finally(() => this.inFlight.delete(signature));
+      pending = this.cachedOrAsk(journey, locale, signature, stats).finally(() => this.inFlight.delete(signature));
       this.inFlight.set(signature, pending);
     }
     const name = await pending;
@@ -53,6 +48,15 @@ export class JourneyNamingService {
       return keywordName;
     }
     return { name, namedBy: 'llm' };
+  }
+
+  private async cachedOrAsk(journey: Journey, locale: string, signature: string, stats: BuildStats): Promise<string | undefined> {
+    const cached = await this.names.findBySignature(signature);
+    if (cached) {
+      stats.namingCacheHits += 1;
+      return cached.name;
+    }
+    return this.ask(journey, locale, signature, stats);
   }
 
   /** One LLM call; undefined (keyword fallback) on errors, timeouts and replies that fail validation. */
