@@ -25,7 +25,10 @@ export function installGracefulShutdown(
       .close()
       .then(() => servers.stop())
       .then(
-        () => process.exit(0),
+        () => {
+          logger.log('stopped');
+          process.exit(0);
+        },
         (error: unknown) => {
           logger.error(`shutdown failed: ${(error as Error).message}`);
           process.exit(1);
