@@ -88,6 +88,7 @@ export function buildJourneysFromExtracted(userId: string, input: readonly Extra
     if (indices.length < params.minJourneyEvents || members.length < params.minJourneyKeywords) return [];
     const memberKeywords = members.map((m) => keywords[m]);
     const listed = tightKeywords(memberKeywords, params);
+    if (listed.length === 0) return [];
     const listedVectors = listed.map((k) => embeddings[keywords.indexOf(k)]);
     const embedding = meanVector(listedVectors, listed.map((k) => k.weight), options.embedder.dimension);
     const engagement = engagementOf(events, indices, memberKeywords);

@@ -41,8 +41,12 @@ export interface JourneyParams {
   evergreenMinSpanDays: number;
   evergreenMinWeeks: number;
   evergreenMaxGapShare: number;
-  /** Situational journeys end after max(endedMinDays, cadenceFactor x own cadence) without engagement. */
+  /**
+   * Situational journeys end after cadenceFactor x their own cadence without engagement, but never sooner
+   * than endedMinDays and always after endedMaxDays (a month of silence ends a project whatever its pace).
+   */
   endedMinDays: number;
+  endedMaxDays: number;
   endedCadenceFactor: number;
   /** Evergreen journeys count as ended only after this long without engagement. */
   evergreenEndedDays: number;
@@ -73,9 +77,10 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   minKeywordShare: 0.15,
   subsumedShare: 0.8,
   evergreenMinSpanDays: 60,
-  evergreenMinWeeks: 4,
+  evergreenMinWeeks: 3,
   evergreenMaxGapShare: 0.6,
   endedMinDays: 14,
+  endedMaxDays: 30,
   endedCadenceFactor: 3,
   evergreenEndedDays: 90,
   recencyHalfLifeDays: 21,

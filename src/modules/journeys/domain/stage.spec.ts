@@ -15,6 +15,7 @@ describe('classifyStage', () => {
     ['a burst long ago and one visit now (a long silence, not a habit)', daysAgo(200, 199, 198, 197, 1), 'situational', 'ongoing'],
     ['monthly for a year, quiet for five months', daysAgo(...every(500, 150, 30)), 'evergreen', 'ended'],
     ['a single day today', daysAgo(0, 0), 'situational', 'ongoing'],
+    ['a slow project (every 17 days) silent for six weeks', daysAgo(80, 62, 45), 'situational', 'ended'],
   ])('%s', (_case, timestamps, type, stage) => {
     expect(classifyStage(timestamps, NOW, DEFAULT_JOURNEY_PARAMS)).toEqual({ type, stage });
   });

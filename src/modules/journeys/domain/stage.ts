@@ -5,7 +5,7 @@ const DAY = 86_400_000;
 const WEEK = 7 * DAY;
 
 type StageParams = Pick<JourneyParams,
-  'evergreenMinSpanDays' | 'evergreenMinWeeks' | 'evergreenMaxGapShare' | 'endedMinDays' | 'endedCadenceFactor' | 'evergreenEndedDays'>;
+  'evergreenMinSpanDays' | 'evergreenMinWeeks' | 'evergreenMaxGapShare' | 'endedMinDays' | 'endedMaxDays' | 'endedCadenceFactor' | 'evergreenEndedDays'>;
 
 /** Median gap in days between consecutive active days; 0 with fewer than two active days. */
 export function cadenceDays(timestamps: readonly number[]): number {
@@ -18,7 +18,8 @@ export function cadenceDays(timestamps: readonly number[]): number {
 
 /**
  * Type from the engagement pattern (evergreen: a long span, many distinct weeks, no silence taking most of
- * the span), stage from the time since the last engagement relative to the journey's own cadence.
+ * the span), stage from the time since the last engagement relative to the journey's own cadence,
+ * bounded for situational journeys by endedMinDays and endedMaxDays.
  */
 export function classifyStage(timestamps: readonly number[], now: number, params: StageParams): { type: JourneyType; stage: JourneyStage } {
   if (timestamps.length === 0) return { type: 'situational', stage: 'ended' };
@@ -34,6 +35,6 @@ export function classifyStage(timestamps: readonly number[], now: number, params
   const patience = params.endedCadenceFactor * cadenceDays(timestamps);
   const ended = evergreen
     ? sinceDays > Math.max(params.evergreenEndedDays, patience)
-    : sinceDays > Math.max(params.endedMinDays, patience);
+    : sinceDays > Math.min(params.endedMaxDays, Math.max(params.endedMinDays, patience));
   return { type: evergreen ? 'evergreen' : 'situational', stage: ended ? 'ended' : 'ongoing' };
 }
