@@ -1,11 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LlmClient } from '../llm/llm.client';
 import { Journey } from './domain/journey';
-import { buildNamingPrompt, NAMING_PROMPT_VERSION, namingSignature, parseNamingReply } from './domain/llm-naming';
+import { buildNamingPrompt, NAMING_PROMPT_VERSION, NamingRules, namingSignature, parseNamingReply } from './domain/llm-naming';
 import { BuildStats } from './build-stats';
 import { JOURNEY_POLICY, JourneyPolicy } from './journey-policy';
 import { JourneyNameRepository } from './journey-name.repository';
 import { NamedBy } from './stored-journey';
+
+/** Keyword weights are relative to the journey's top keyword (1). */
+const STRONG_KEYWORD_SHARE = 0.5;
 
 export interface JourneyName {
   name: string;
@@ -59,6 +62,16 @@ export class JourneyNamingService {
     return this.ask(journey, locale, signature, stats);
   }
 
+  /**
+   * Validation counts as well supported only keywords with at least half the top weight (at most the
+   * policy's count): a phrase the user typed a couple of times, such as an injected instruction, stays
+   * in the weak tail even when the journey has few keywords, so a name built from it is rejected.
+   */
+  private groundingRules(journey: Journey): NamingRules {
+    const strong = journey.keywords.filter((k) => k.weight >= STRONG_KEYWORD_SHARE).length;
+    return { ...this.policy.naming, groundingKeywords: Math.max(1, Math.min(this.policy.naming.groundingKeywords, strong)) };
+  }
+
   /** One LLM call; undefined (keyword fallback) on errors, timeouts and replies that fail validation. */
   private async ask(journey: Journey, locale: string, signature: string, stats: BuildStats): Promise<string | undefined> {
     const cluster = { keywords: journey.keywords };
@@ -76,7 +89,7 @@ export class JourneyNamingService {
       });
       stats.promptTokens += reply.promptTokens;
       stats.completionTokens += reply.completionTokens;
-      const parsed = parseNamingReply(reply.text, cluster, this.policy.naming);
+      const parsed = parseNamingReply(reply.text, cluster, this.groundingRules(journey));
       if (!parsed.ok) {
         this.logger.warn(`naming reply rejected for "${journey.name}": ${parsed.reason}`);
         return undefined;
