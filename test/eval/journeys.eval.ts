@@ -2,7 +2,8 @@
  * `npm run eval:journeys [-- options]`: journey inference against a synthetic population with planted
  * journeys. The algorithm sees only the events; the ground truth is used here, for scoring.
  *   --users N (400)  --seed S (2026)  --events-per-user E (80)  --now ISO (2026-03-01T12:00:00Z)
- *   --params JSON  parameter overrides, as in `journeys build --config`
+ *   --params JSON  inference parameter overrides (the "inference" section of config/journeys.json)
+ *   --embedder JSON  embedder training overrides (the "embedder" section)
  *   --write-events FILE  write the population as JSONL (the `journeys build` input) and stop
  *   --write-truth FILE   also write the planted journeys as JSONL
  */
@@ -17,7 +18,7 @@ import { Embedder } from '../../src/modules/journeys/domain/embedder';
 import { Journey } from '../../src/modules/journeys/domain/journey';
 import { JourneyParams, resolveJourneyParams } from '../../src/modules/journeys/domain/journey-params';
 import { ExtractedEvent, extractEventKeywords, sortEvents } from '../../src/modules/journeys/domain/keywords';
-import { trainPlatformEmbedder } from '../../src/modules/journeys/domain/platform-training';
+import { PlatformTrainingOptions, trainPlatformEmbedder } from '../../src/modules/journeys/domain/platform-training';
 
 interface UserData {
   userId: string;
@@ -123,12 +124,12 @@ function evaluateStructure(users: UserData[], embedder: Embedder, now: Date, par
 }
 
 /** Hold out the last 20% of each timeline; compare coverage of top-3 journeys vs the most frequent keywords. */
-function evaluateFuture(users: UserData[], seed: number, params: JourneyParams): void {
+function evaluateFuture(users: UserData[], training: Partial<PlatformTrainingOptions>, params: JourneyParams): void {
   const splits = users.map((u) => {
     const cut = Math.floor(u.events.length * 0.8);
     return { user: u, train: u.events.slice(0, cut).map((e) => e.extracted), test: u.events.slice(cut).map((e) => e.extracted) };
   });
-  const embedder = trainPlatformEmbedder(() => splits.map((s) => s.train), { seed });
+  const embedder = trainPlatformEmbedder(() => splits.map((s) => s.train), training);
   const journeyCoverage: number[] = [];
   const baselineCoverage: number[] = [];
   let wins = 0;
@@ -179,14 +180,15 @@ function main(): void {
   if (eventsFile) return writePopulation(seed, userCount, now, eventsPerUser, eventsFile, option('write-truth', ''));
   const population = generatePopulation({ seed, users: userCount, now, eventsPerUser });
   const users = groupUsers(population.events, population.truth, now);
+  const training = { seed, ...(JSON.parse(option('embedder', '{}')) as Partial<PlatformTrainingOptions>) };
   const started = Date.now();
-  const embedder = trainPlatformEmbedder(() => users.map((u) => u.events.map((e) => e.extracted)), { seed });
+  const embedder = trainPlatformEmbedder(() => users.map((u) => u.events.map((e) => e.extracted)), training);
   console.log(`events ${population.events.length}; platform embedder: ${embedder.vocab.length} keywords, trained in ${Date.now() - started} ms`);
   const overrides = JSON.parse(option('params', '{}')) as Record<string, unknown>;
   const params = resolveJourneyParams(overrides);
   if (Object.keys(overrides).length > 0) console.log(`parameter overrides: ${JSON.stringify(overrides)}`);
   evaluateStructure(users, embedder, now, params);
-  evaluateFuture(users, seed, params);
+  evaluateFuture(users, training, params);
 }
 
 main();

@@ -68,6 +68,13 @@ describe('buildUserJourneys', () => {
     expectRecordShape(toUserJourneysRecord('u0', [], FIXTURE_NOW));
   });
 
+  it('leaves out a cluster with nothing listable (only words of item titles)', () => {
+    const views = Array.from({ length: 8 }, (_, i) =>
+      extractEventKeywords({ type: 'view', occurredAt: new Date(FIXTURE_NOW.getTime() - i * 3_600_000), item: { id: `i${i % 2}`, title: 'Zqxv Wmbt Plorf' } }),
+    );
+    expect(buildJourneysFromExtracted('u', views, options)).toEqual([]);
+  });
+
   it('handles a user with thousands of events within the journey cap', () => {
     const heavy = fixtureUser(2, 2500);
     const result = build(heavy.events);
