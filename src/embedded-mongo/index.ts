@@ -52,11 +52,16 @@ export class EmbeddedMongo {
     return new EmbeddedMongo(`mongodb://${uriHost}:${port}/`, port, server, sweeper, cursorTimer, data);
   }
 
-  /** Closes every client socket, then writes a snapshot and releases the data directory. */
-  async stop(): Promise<void> {
-    this.sweeper.stop();
-    clearInterval(this.cursorTimer);
-    await this.server.close();
-    this.data?.close();
+  private stopping: Promise<void> | null = null;
+
+  /** Closes every client socket, then writes a snapshot and releases the data directory. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.sweeper.stop();
+      clearInterval(this.cursorTimer);
+      await this.server.close();
+      this.data?.close();
+    })();
+    return this.stopping;
   }
 }

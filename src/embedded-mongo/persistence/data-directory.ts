@@ -1,5 +1,5 @@
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Doc } from '../storage/documents';
 import { ChangeSink, Store } from '../storage/store';
 import { decodeRecords, encodeRecord } from './record-format';
@@ -29,15 +29,28 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** Directories this process holds; a lock naming our own pid but not listed here is stale (pid reuse). */
+const held = new Set<string>();
+
+/** Creates the lock file exclusively; a lock left by a dead process (kill -9) is taken over. */
 function acquireLock(dir: string): void {
   const path = join(dir, LOCK_FILE);
-  if (existsSync(path)) {
-    const pid = Number(readFileSync(path, 'utf8'));
-    if (pid > 0 && pid !== process.pid && processAlive(pid)) {
-      throw new Error(`data directory ${dir} is in use by process ${pid}`);
+  if (held.has(resolve(dir))) throw new Error(`data directory ${dir} is in use by process ${process.pid}`);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      held.add(resolve(dir));
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
+    const pid = Number(readFileSync(path, 'utf8'));
+    if (pid > 0 && pid !== process.pid && processAlive(pid)) throw new Error(`data directory ${dir} is in use by process ${pid}`);
+    unlinkSync(path);
   }
-  writeFileSync(path, String(process.pid));
+  throw new Error(`could not lock data directory ${dir}`);
 }
 
 /**
@@ -133,5 +146,6 @@ export class DataDirectory implements ChangeSink {
     closeSync(this.fd);
     this.store.sink = null;
     unlinkSync(join(this.dir, LOCK_FILE));
+    held.delete(resolve(this.dir));
   }
 }

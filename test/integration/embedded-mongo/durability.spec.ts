@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -103,37 +103,52 @@ describe('embedded mongo durability', () => {
   });
 
   it('ignores a torn record at the end of the journal and keeps appending after it', async () => {
-    let server = await EmbeddedMongo.start({ dir });
-    let client = await MongoClient.connect(server.uri);
-    const before = await client.db('durable').collection('events').countDocuments();
-    await client.db('durable').collection('torn').insertOne({ _id: 'kept' as never });
-    await client.close();
-    // Simulate a crash in the middle of a write: a header promising more bytes than follow.
-    const journal = readdirSync(dir).find((f) => f.startsWith('journal-'))!;
+    const tornDir = join(dir, 'torn');
+    const { child, uri } = await startChild(tornDir);
+    const writer = await MongoClient.connect(uri);
+    await writer.db('durable').collection('torn').insertMany([{ _id: 'kept-1' as never }, { _id: 'kept-2' as never }]);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    await writer.close(true);
+    // A crash in the middle of a write leaves a header promising more bytes than follow.
+    const journal = readdirSync(tornDir).find((f) => f.startsWith('journal-'))!;
     const torn = Buffer.alloc(12);
     torn.writeUInt32LE(500, 0);
-    appendFileSync(join(dir, journal), torn);
-    // Simulate the dead process too: skip stop(), so the lock stays behind like after kill -9.
-    await (server as unknown as { server: { close(): Promise<void> } }).server.close();
+    appendFileSync(join(tornDir, journal), torn);
 
-    server = await EmbeddedMongo.start({ dir });
-    client = await MongoClient.connect(server.uri);
+    let server = await EmbeddedMongo.start({ dir: tornDir });
+    let client = await MongoClient.connect(server.uri);
     try {
-      expect(await client.db('durable').collection('events').countDocuments()).toBe(before);
-      expect(await client.db('durable').collection('torn').find().toArray()).toEqual([{ _id: 'kept' }]);
+      expect((await client.db('durable').collection('torn').find().toArray()).map((d) => d._id)).toEqual(['kept-1', 'kept-2']);
       await client.db('durable').collection('torn').insertOne({ _id: 'after' as never });
     } finally {
       await client.close();
       await server.stop();
     }
-    server = await EmbeddedMongo.start({ dir });
+    server = await EmbeddedMongo.start({ dir: tornDir });
     client = await MongoClient.connect(server.uri);
     try {
-      expect((await client.db('durable').collection('torn').find().sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual(['after', 'kept']);
+      expect((await client.db('durable').collection('torn').find().sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual(['after', 'kept-1', 'kept-2']);
     } finally {
       await client.close();
       await server.stop();
     }
+  });
+
+  it('refuses a second server on a directory this process already serves', async () => {
+    const server = await EmbeddedMongo.start({ dir: join(dir, 'twice') });
+    try {
+      await expect(EmbeddedMongo.start({ dir: join(dir, 'twice') })).rejects.toThrow(/in use by process/);
+    } finally {
+      await server.stop();
+      await server.stop();
+    }
+    // After a container restart the new process may get the dead one's pid: that lock is stale.
+    mkdirSync(join(dir, 'reused'));
+    writeFileSync(join(dir, 'reused', 'embedded-mongo.lock'), String(process.pid));
+    const reused = await EmbeddedMongo.start({ dir: join(dir, 'reused') });
+    await reused.stop();
   });
 
   it('refuses to open a data directory another live process holds', async () => {
