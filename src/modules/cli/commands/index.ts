@@ -3,6 +3,7 @@ import { registerImportEventsCommand } from './events-import.command';
 import { registerBuildJourneysCommand } from './journeys-build.command';
 import { registerCreateKeyCommand } from './keys-create.command';
 import { registerTrainRankerCommand } from './ranker-train.command';
+import { registerRebuildJourneysCommand } from './journeys-rebuild.command';
 
 /** Every CLI command registers itself here; one line per command file. */
 export const COMMANDS: Array<(program: Command) => void> = [
@@ -10,4 +11,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerImportEventsCommand,
   registerCreateKeyCommand,
   registerBuildJourneysCommand,
+  registerRebuildJourneysCommand,
 ];

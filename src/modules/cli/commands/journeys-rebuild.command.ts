@@ -1,0 +1,89 @@
+import { INestApplicationContext, Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Command } from 'commander';
+import { ErasureModule } from '../../../common/erasure/erasure.module';
+import { provisionServers } from '../../../common/infrastructure/provision';
+import { AppLogger } from '../../../common/logging/app-logger';
+import { MetricsModule } from '../../../common/metrics/metrics.module';
+import { DatabaseModule } from '../../../common/mongo/database.module';
+import { QueueModule } from '../../../common/queue/queue.module';
+import { probeRedis } from '../../../common/redis/redis-probe';
+import { settingsModule } from '../../../config/config.module';
+import { loadConfig } from '../../../config/load-config';
+import { processEnvironment } from '../../../config/process-env';
+import { JourneysJobsModule } from '../../journeys/jobs/journeys-jobs.module';
+import { JourneyBuildRunRecord, RunKind } from '../../journeys/journey-build-run.schema';
+import { JourneyRunsService } from '../../journeys/journey-runs.service';
+import { JourneysModule } from '../../journeys/journeys.module';
+import { group } from '../program';
+
+interface RebuildOptions {
+  all?: boolean;
+  wait?: boolean;
+  local?: boolean;
+}
+
+@Module({})
+class RebuildCommandModule {}
+
+function describeRun(run: JourneyBuildRunRecord): string {
+  const { selected, built, skipped, failed } = run.counts;
+  return `run ${run.runId}: ${run.status}, shards ${run.doneShards.length}/${run.shardCount}, selected ${selected}, built ${built}, skipped ${skipped}, failed ${failed}`;
+}
+
+async function waitForRun(context: INestApplicationContext, runId: string): Promise<JourneyBuildRunRecord> {
+  const runs = context.get(JourneyRunsService);
+  let last = '';
+  for (;;) {
+    const run = await runs.findRun(runId);
+    if (!run) throw new Error(`run ${runId} vanished`);
+    const line = describeRun(run);
+    if (line !== last) console.error((last = line));
+    if (run.status === 'completed' || run.status === 'failed') return run;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * `journeycast journeys rebuild`: queues a manual build run for the deployment's workers (incremental by
+ * default, every user with `--all`); `--wait` follows it to the end, `--local` also builds in this process.
+ */
+export function registerRebuildJourneysCommand(program: Command): void {
+  group(program, 'journeys', 'Build and inspect user journeys.')
+    .command('rebuild')
+    .description('Queue a journey build run: users with new events, or everyone with --all')
+    .option('--all', 'rebuild every user with events (a full run)')
+    .option('--wait', 'follow the run until it completes')
+    .option('--local', 'build in this process too (no running worker needed); implies --wait')
+    .action(async (options: RebuildOptions) => {
+      const settings = loadConfig(processEnvironment());
+      const logger = new AppLogger({ json: settings.app.logFormat === 'json', level: 'warn' });
+      Logger.overrideLogger(logger);
+      if (!options.local && !settings.redis.url && !(await probeRedis('127.0.0.1', 6379))) {
+        throw new Error('No Redis to queue the run on: set REDIS_URL to the deployment\'s Redis, or pass --local');
+      }
+      const servers = await provisionServers(settings);
+      try {
+        const context = await NestFactory.createApplicationContext(
+          {
+            module: RebuildCommandModule,
+            imports: [settingsModule(servers.settings), MetricsModule, ErasureModule, DatabaseModule, QueueModule, JourneysModule, ...(options.local ? [JourneysJobsModule] : [])],
+          },
+          { logger },
+        );
+        try {
+          const kind: RunKind = options.all ? 'full' : 'incremental';
+          const run = await context.get(JourneyRunsService).requestRun(kind, 'manual');
+          console.log(run.runId);
+          if (options.wait || options.local) {
+            const finished = await waitForRun(context, run.runId);
+            if (finished.status !== 'completed' || finished.counts.failed > 0) process.exitCode = 1;
+          }
+        } finally {
+          await context.close();
+        }
+      } finally {
+        await servers.stop();
+      }
+    });
+}
