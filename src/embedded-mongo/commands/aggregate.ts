@@ -36,6 +36,9 @@ function parsePipeline(cmd: Doc): Doc[] {
 function writeOut(ctx: CommandContext, target: unknown, docs: Doc[]): void {
   const name = typeof target === 'string' ? target : isPlainObject(target) ? target.coll : undefined;
   if (typeof name !== 'string') throw badValue('$out requires a collection name');
+  if (isPlainObject(target) && target.db !== undefined && target.db !== ctx.db) {
+    throw new ServerError(ErrorCode.NotImplemented, '$out to another database is not supported by the embedded server');
+  }
   const collection = ctx.store.ensureCollection(ctx.db, name);
   for (const doc of [...collection.docs.values()]) ctx.store.remove(collection, doc);
   for (const doc of docs) ctx.store.insert(collection, withIdFirst(doc));
