@@ -29,7 +29,14 @@ describe('journeys build (offline command)', () => {
 
   it('writes one contract-shaped line per user and counts what it skipped', async () => {
     const out = join(dir, 'journeys.jsonl');
+    const stderr = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const summary = await runJourneysBuild({ events, now: NOW, out, saveModel: join(dir, 'model.json') });
+    expect(stderr.mock.calls.map(([message]) => String(message))).toEqual([
+      `${events} line 3: not valid JSON`,
+      `${events} line 6: userId: userId is required`,
+      `${events} line 9: occurredAt: occurredAt must not be more than 5 minutes in the future`,
+    ]);
+    stderr.mockRestore();
     expect(summary).toMatchObject({ invalid: 3, duplicates: 1, events: population.events.length, users: 40 });
     const records = readRecords(out);
     expect(records.map((r) => r.userId)).toEqual([...new Set(population.events.map((e) => e.userId))].sort());
@@ -50,6 +57,7 @@ describe('journeys build (offline command)', () => {
   it('reuses a saved model, cuts to --top and applies --config overrides', async () => {
     const full = readRecords(join(dir, 'journeys.jsonl'));
     const out = join(dir, 'top.jsonl');
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
     await runJourneysBuild({ events, now: NOW, out, top: 2, model: join(dir, 'model.json') });
     expect(readRecords(out)).toEqual(full.map((r) => ({ ...r, journeys: r.journeys.slice(0, 2) })));
     const config = join(dir, 'params.json');
@@ -58,6 +66,7 @@ describe('journeys build (offline command)', () => {
     const tight = readRecords(out).flatMap((r) => r.journeys);
     expect(tight.length).toBeGreaterThan(0);
     for (const j of tight) expect(j.keywords.length).toBeLessThanOrEqual(3);
+    jest.restoreAllMocks();
   });
 
   it('reports invalid lines by number on stderr and exits with 2 from the real CLI', () => {
