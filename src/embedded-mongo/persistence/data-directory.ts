@@ -71,15 +71,22 @@ export class DataDirectory implements ChangeSink {
     private generation: number,
     journalBytes: number,
     private readonly compactAfterBytes: number,
+    private readonly onError: (message: string) => void,
   ) {
     this.fd = openSync(join(dir, journalName(generation)), 'a');
     this.journalBytes = journalBytes;
-    this.fsyncTimer = setInterval(() => this.sync(), FSYNC_INTERVAL_MS);
+    this.fsyncTimer = setInterval(() => {
+      try {
+        this.sync();
+      } catch (error) {
+        this.onError(`fsync failed: ${(error as Error).message}`);
+      }
+    }, FSYNC_INTERVAL_MS);
     this.fsyncTimer.unref();
   }
 
   /** Locks the directory, loads the snapshot, replays intact journal records and attaches the journal. */
-  static open(dir: string, store: Store, compactAfterBytes = COMPACT_AFTER_BYTES): DataDirectory {
+  static open(dir: string, store: Store, options: { compactAfterBytes?: number; onError: (message: string) => void }): DataDirectory {
     mkdirSync(dir, { recursive: true });
     acquireLock(dir);
     const snapshot = readSnapshot(dir);
@@ -100,7 +107,7 @@ export class DataDirectory implements ChangeSink {
       generation = gen;
       bytes = validBytes;
     }
-    const data = new DataDirectory(dir, store, generation, bytes, compactAfterBytes);
+    const data = new DataDirectory(dir, store, generation, bytes, options.compactAfterBytes ?? COMPACT_AFTER_BYTES, options.onError);
     store.sink = data;
     return data;
   }
@@ -117,7 +124,13 @@ export class DataDirectory implements ChangeSink {
     writeSync(this.fd, buffer);
     this.journalBytes += buffer.length;
     this.dirty = true;
-    if (this.journalBytes >= this.compactAfterBytes) this.compact();
+    if (this.journalBytes < this.compactAfterBytes) return;
+    try {
+      this.compact();
+    } catch (error) {
+      // The command's records are already in the journal; a failed snapshot is retried next time.
+      this.onError(`snapshot failed: ${(error as Error).message}`);
+    }
   }
 
   private sync(): void {
