@@ -30,6 +30,9 @@ describe('embedded mongo CRUD through the official driver', () => {
     expect(await people.findOne({ name: 'p03' }, { projection: { _id: 0, age: 1 } })).toEqual({ age: 3 });
     expect(await people.distinct('tags')).toEqual(['even', 'odd']);
     expect(await people.estimatedDocumentCount()).toBe(20);
+    expect(await db.command({ count: 'people', query: { age: { $lt: 2 } }, skip: 1, limit: 4 })).toEqual({ n: 4, ok: 1 });
+    expect(await db.command({ count: 'nobody' })).toEqual({ n: 0, ok: 1 });
+    expect(await db.command({ distinct: 'people', key: 'age', query: { tags: 'odd' } })).toEqual({ values: [0, 1, 2, 3, 4, 5, 6], ok: 1 });
   });
 
   it('streams cursors over more than 101 documents with getMore and kills them early', async () => {
@@ -124,6 +127,8 @@ describe('embedded mongo CRUD through the official driver', () => {
     expect(await admin.command({ ping: 1 })).toEqual({ ok: 1 });
     expect(await admin.command({ hello: 1 })).toMatchObject({ isWritablePrimary: true, maxWireVersion: 21 });
     expect(await admin.command({ buildInfo: 1 })).toMatchObject({ version: '7.0.0' });
+    expect(await admin.command({ endSessions: [] })).toEqual({ ok: 1 });
+    expect(await admin.command({ connectionStatus: 1 })).toMatchObject({ authInfo: { authenticatedUsers: [] }, ok: 1 });
     expect(await admin.command({ getParameter: 1, featureCompatibilityVersion: 1 })).toMatchObject({ featureCompatibilityVersion: { version: '7.0' } });
   });
 });
