@@ -68,11 +68,13 @@ describe('buildUserJourneys', () => {
     expectRecordShape(toUserJourneysRecord('u0', [], FIXTURE_NOW));
   });
 
-  it('leaves out a cluster with nothing listable (only words of item titles)', () => {
-    const views = Array.from({ length: 8 }, (_, i) =>
-      extractEventKeywords({ type: 'view', occurredAt: new Date(FIXTURE_NOW.getTime() - i * 3_600_000), item: { id: `i${i % 2}`, title: 'Zqxv Wmbt Plorf' } }),
+  it('builds journeys from item titles alone when an install sends nothing else', () => {
+    const titles = ['White Leather Sneakers', 'Chunky White Sneakers', 'Retro Running Sneakers', 'Canvas Sneakers Outfit'];
+    const views = Array.from({ length: 12 }, (_, i) =>
+      extractEventKeywords({ type: 'view', occurredAt: new Date(FIXTURE_NOW.getTime() - i * 86_400_000), item: { id: `i${i % 4}`, title: titles[i % 4] } }),
     );
-    expect(buildJourneysFromExtracted('u', views, options)).toEqual([]);
+    const [journey] = buildJourneysFromExtracted('u', views, options);
+    expect(journey.keywords.map((k) => k.text)).toContain('sneakers');
   });
 
   it('handles a user with thousands of events within the journey cap', () => {

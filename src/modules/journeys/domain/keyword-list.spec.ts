@@ -28,6 +28,11 @@ describe('tightKeywords', () => {
     expect(keys(list)).toEqual(['kitchen', 'kitchen cabinet']);
   });
 
+  it('falls back to title words when titles are all the journey has', () => {
+    const list = tightKeywords([kw('sneaker', 9, [1, 2, 3], ['title']), kw('white sneaker', 8, [1, 2], ['title'])], PARAMS);
+    expect(keys(list)).toEqual(['sneaker', 'white sneaker']);
+  });
+
   it('caps the list length', () => {
     const many = Array.from({ length: 20 }, (_, i) => kw(`word${i}`, 10 - i * 0.1, [i]));
     expect(tightKeywords(many, PARAMS)).toHaveLength(8);

@@ -17,13 +17,16 @@ function coveredShare(phrase: readonly number[], word: readonly number[]): numbe
 /**
  * The keywords a journey lists, strongest first: only those with a fair share of the top keyword's weight;
  * no word or phrase that (almost) only ever occurs inside a longer listed phrase, since it adds nothing the
- * longer one does not say; nothing seen only in item titles, whose words ("tutorial", "minute", two adjacent words)
- * nobody chose as a keyword - annotations, queries and board names are the chosen words.
+ * longer one does not say; and nothing seen only in item titles, whose words ("tutorial", "minute", two
+ * adjacent words) nobody chose as a keyword - unless titles are all the journey has (an install that sends
+ * no annotations, queries or board names).
  */
 export function tightKeywords(members: readonly UserKeyword[], params: ListParams): UserKeyword[] {
   const sorted = [...members].sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
   const top = sorted[0]?.weight ?? 0;
-  const strong = sorted.filter((k) => k.weight >= params.minKeywordShare * top && !(k.sources.length === 1 && k.sources[0] === 'title'));
+  const supported = sorted.filter((k) => k.weight >= params.minKeywordShare * top);
+  const chosen = supported.filter((k) => !(k.sources.length === 1 && k.sources[0] === 'title'));
+  const strong = chosen.length >= 2 ? chosen : supported;
   const phrases = strong.filter((k) => k.key.includes(' '));
   const inside = (k: UserKeyword, p: UserKeyword) => p.key.length > k.key.length && ` ${p.key} `.includes(` ${k.key} `);
   return strong
