@@ -1,0 +1,139 @@
+/**
+ * Journeys as a service: incremental build throughput through Bull (in-process embedded MongoDB, a real
+ * redis-server, an in-process worker), against the bare inference loop over the same users in memory;
+ * and LLM naming calls per 1,000 users (a local OpenAI-compatible server) against one call per journey.
+ * BENCH_USERS (default 10000) and BENCH_LLM_USERS (default 1000) scale the two parts.
+ */
+import { INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { ErasureModule } from '../../src/common/erasure/erasure.module';
+import { MetricsModule } from '../../src/common/metrics/metrics.module';
+import { DatabaseModule } from '../../src/common/mongo/database.module';
+import { QueueModule } from '../../src/common/queue/queue.module';
+import { startRedisProcess } from '../../src/common/redis/redis-process';
+import { RedisModule } from '../../src/common/redis/redis.module';
+import { loadConfig } from '../../src/config';
+import { settingsModule } from '../../src/config/config.module';
+import { EmbeddedMongo } from '../../src/embedded-mongo';
+import { validateEvent } from '../../src/lib/events/validate-event';
+import { ActivityEvent } from '../../src/lib/events/activity-event';
+import { generateUser } from '../../src/lib/synthetic/population';
+import { EventRepository } from '../../src/modules/ingest/event.repository';
+import { buildUserJourneys } from '../../src/modules/journeys/domain/build-journeys';
+import { JourneysJobsModule } from '../../src/modules/journeys/jobs/journeys-jobs.module';
+import { JourneyBuildRunRecord } from '../../src/modules/journeys/journey-build-run.schema';
+import { JourneyRunsService } from '../../src/modules/journeys/journey-runs.service';
+import { JourneysModule } from '../../src/modules/journeys/journeys.module';
+import { PlatformEmbedderService } from '../../src/modules/journeys/platform-embedder.service';
+import { FakeOpenAiServer } from '../setup/openai-server';
+
+const EVENTS_PER_USER = 40;
+
+function usersOf(count: number, seed: number): ActivityEvent[][] {
+  const now = new Date(Date.now() - 60_000);
+  return Array.from({ length: count }, (_, i) =>
+    generateUser(seed, i, now, EVENTS_PER_USER).events.flatMap((raw) => {
+      const v = validateEvent(raw, new Date());
+      return v.ok ? [v.event] : [];
+    }),
+  );
+}
+
+async function startContext(mongoUri: string, redisUrl: string, database: string, env: Record<string, string> = {}): Promise<INestApplicationContext> {
+  const settings = loadConfig({
+    NODE_ENV: 'test', MONGODB_URI: `${mongoUri}${database}`, REDIS_URL: redisUrl, REDIS_PREFIX: database,
+    JOURNEYS_SCHEDULE_ENABLED: 'false', LOG_LEVEL: 'error', ...env,
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [settingsModule(settings), MetricsModule, ErasureModule, DatabaseModule, RedisModule, QueueModule, JourneysModule, JourneysJobsModule],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  await app.init();
+  return app;
+}
+
+async function runToCompletion(app: INestApplicationContext, kind: 'incremental' | 'full'): Promise<{ run: JourneyBuildRunRecord; seconds: number; cpuSeconds: number }> {
+  const runs = app.get(JourneyRunsService);
+  const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  const { runId } = await runs.requestRun(kind, 'manual');
+  for (;;) {
+    const run = await runs.findRun(runId);
+    if (run?.status === 'completed' || run?.status === 'failed') {
+      const used = process.cpuUsage(cpu);
+      return { run, seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: (used.user + used.system) / 1e6 };
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function ingestUsers(app: INestApplicationContext, users: ActivityEvent[][]): Promise<void> {
+  const events = users.flat();
+  for (let i = 0; i < events.length; i += 5000) await app.get(EventRepository).insertMany(events.slice(i, i + 5000), new Date());
+}
+
+async function throughput(mongo: EmbeddedMongo, redisUrl: string): Promise<void> {
+  const count = Number(process.env.BENCH_USERS ?? 10_000);
+  const users = usersOf(count, 31);
+  const app = await startContext(mongo.uri, redisUrl, 'bench_throughput');
+  try {
+    await ingestUsers(app, users);
+    const trainStarted = Date.now();
+    const { version, embedder } = await app.get(PlatformEmbedderService).current();
+    console.log(`service: ${count} users, ${users.reduce((s, u) => s + u.length, 0)} events; embedder ${version} trained in ${Date.now() - trainStarted} ms`);
+    const { run, seconds, cpuSeconds } = await runToCompletion(app, 'incremental');
+    console.log(
+      `incremental run through Bull (shards of 200, concurrency 2, 4 users at once per shard): ${run.counts.built} built, ${run.counts.failed} failed ` +
+        `in ${seconds.toFixed(1)} s = ${(run.counts.built / seconds).toFixed(0)} users/s (process CPU ${cpuSeconds.toFixed(1)} s incl. the embedded MongoDB)`,
+    );
+    // Baseline: the same users' inference alone, events already in memory, no storage or queue.
+    const now = new Date();
+    const started = process.hrtime.bigint();
+    for (const events of users) buildUserJourneys(events, { now, embedder });
+    const bare = Number(process.hrtime.bigint() - started) / 1e9;
+    console.log(`baseline: inference only, in memory: ${(count / bare).toFixed(0)} users/s; the service runs at ${((run.counts.built / seconds) / (count / bare) * 100).toFixed(0)}% of it`);
+  } finally {
+    await app.close();
+  }
+}
+
+async function namingCalls(mongo: EmbeddedMongo, redisUrl: string): Promise<void> {
+  const count = Number(process.env.BENCH_LLM_USERS ?? 1000);
+  const server = await FakeOpenAiServer.start();
+  server.onChat((request) => {
+    const user = request.messages.find((m) => m.role === 'user')?.content ?? '';
+    if (request.response_format?.json_schema?.name === 'related_journeys') {
+      return { content: JSON.stringify({ related: ['Pantry Makeover', 'Garden Shed Build', 'Patio Refresh', 'Paint Colour Plan', 'Tile Backsplash'] }), delayMs: 20 };
+    }
+    const first = JSON.parse(/<keywords>\n(.*)\n/.exec(user)?.[1] ?? '""') as string;
+    return { content: JSON.stringify({ name: first.replace(/(^|\s)(\p{L})/gu, (m) => m.toUpperCase()) }), delayMs: 20 };
+  });
+  const app = await startContext(mongo.uri, redisUrl, 'bench_naming', { OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: server.baseUrl, OPENAI_MAX_RETRIES: '0' });
+  try {
+    await ingestUsers(app, usersOf(count, 77));
+    await app.get(PlatformEmbedderService).current();
+    const { run, seconds } = await runToCompletion(app, 'full');
+    const u = run.llmUsage;
+    const named = u.namingCalls + u.namingCacheHits;
+    console.log(`naming: ${count} users, ${named} journeys named in ${seconds.toFixed(1)} s`);
+    console.log(
+      `naming calls per 1,000 users: ${((u.namingCalls / count) * 1000).toFixed(0)} with the signature cache vs ${((named / count) * 1000).toFixed(0)} without (one per journey); ` +
+        `cache hit rate ${((u.namingCacheHits / named) * 100).toFixed(1)}%, ${u.namingFallbacks} fallbacks`,
+    );
+    console.log(`expansion calls: ${u.expansionCalls} (one per distinct journey name); tokens ${u.promptTokens} prompt + ${u.completionTokens} completion; HTTP requests ${server.requests.length}`);
+  } finally {
+    await app.close();
+    await server.stop();
+  }
+}
+
+export async function run(): Promise<void> {
+  const [mongo, redis] = await Promise.all([EmbeddedMongo.start(), startRedisProcess()]);
+  try {
+    await throughput(mongo, redis.url);
+    await namingCalls(mongo, redis.url);
+  } finally {
+    await mongo.stop();
+    await redis.stop();
+  }
+}
