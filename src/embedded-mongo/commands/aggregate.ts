@@ -2,7 +2,7 @@ import { aggregate as mingoAggregate } from 'mingo';
 import { ErrorCode, ServerError, badValue } from '../errors';
 import { Doc, cloneValue, withIdFirst } from '../storage/documents';
 import { isPlainObject } from '../storage/key-encoding';
-import { candidates } from '../storage/query-planner';
+import { candidates } from '../storage/plan-reader';
 import { CommandContext, CommandHandler, optionalDoc, optionalNumber } from './context';
 import { MINGO_OPTIONS } from '../storage/mingo-options';
 

@@ -2,7 +2,7 @@ import { ErrorCode, ServerError } from '../errors';
 import { Doc } from '../storage/documents';
 import { isPlainObject } from '../storage/key-encoding';
 import { runFind } from '../storage/query-executor';
-import { scan } from '../storage/query-planner';
+import { scan } from '../storage/plan-reader';
 import { CommandHandler, collectionName } from './context';
 
 /** Where each explainable command keeps its filter. */

@@ -3,7 +3,8 @@ import { badValue } from '../errors';
 import { Collection } from './collection';
 import { Doc } from './documents';
 import { isPlainObject } from './key-encoding';
-import { candidates, planQuery, readPlan } from './query-planner';
+import { candidates, readPlan } from './plan-reader';
+import { planQuery } from './query-planner';
 import { indexForSort, parseSort, sortDocuments } from './sort';
 import { MINGO_OPTIONS } from './mingo-options';
 
