@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -132,6 +132,30 @@ describe('embedded mongo durability', () => {
       expect((await client.db('durable').collection('torn').find().sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual(['after', 'kept-1', 'kept-2']);
     } finally {
       await client.close();
+      await server.stop();
+    }
+  });
+
+  it('stops cleanly on SIGTERM, leaving a snapshot and an empty journal', async () => {
+    const cleanDir = join(dir, 'clean');
+    const { child, uri } = await startChild(cleanDir);
+    const client = await MongoClient.connect(uri);
+    await client.db('durable').collection('clean').insertMany(Array.from({ length: 50 }, (_, i) => ({ i })));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await client.close(true);
+    const files = readdirSync(cleanDir).sort();
+    expect(files.filter((f) => f.startsWith('snapshot') || f.endsWith('.lock'))).toEqual(['snapshot.bson']);
+    const journals = files.filter((f) => f.startsWith('journal-'));
+    expect(journals).toHaveLength(1);
+    expect(statSync(join(cleanDir, journals[0])).size).toBe(0);
+    const server = await EmbeddedMongo.start({ dir: cleanDir });
+    const reader = await MongoClient.connect(server.uri);
+    try {
+      expect(await reader.db('durable').collection('clean').countDocuments()).toBe(50);
+    } finally {
+      await reader.close();
       await server.stop();
     }
   });
