@@ -53,5 +53,10 @@ export const journeysNamespace = defineNamespace('journeys', {
     withDefault(integer(1, 256), 4),
     'Users one build job builds at once, so LLM waits overlap with inference.',
   ),
+  notifySensitive: setting(
+    'JOURNEYS_NOTIFY_SENSITIVE',
+    withDefault(boolean(), false),
+    'Whether journeys in a sensitive category (health, finance, ...) may be the subject of notifications.',
+  ),
   defaultLocale: setting('JOURNEYS_DEFAULT_LOCALE', withDefault(text(), 'en'), 'Locale of LLM names and expansions for users without one.'),
 });

@@ -54,7 +54,7 @@ describe('journeys API', () => {
     expect(journeys.length).toBeGreaterThan(0);
     expect(journeys.map((j) => j.rank)).toEqual(journeys.map((_, i) => i + 1));
     for (const j of journeys) {
-      expect(j).toMatchObject({ namedBy: 'keyword', sensitive: false, stage: expect.stringMatching(/^(ongoing|ended)$/) });
+      expect(j).toMatchObject({ namedBy: 'keyword', sensitive: false, notifiable: true, stage: expect.stringMatching(/^(ongoing|ended)$/) });
       expect(j.type).toMatch(/^(situational|evergreen)$/);
       expect((j.keywords as unknown[]).length).toBeGreaterThan(0);
       expect(j.confidence).toBeGreaterThan(0);
@@ -74,10 +74,10 @@ describe('journeys API', () => {
 
   it('flags a health journey as sensitive and keeps it visible', async () => {
     const res = await t.http().post('/v1/users/u-health/journeys:rebuild').set(as(admin)).expect(200);
-    const diabetes = (res.body.journeys as Array<{ name: string; sensitive: boolean; sensitiveCategories: string[] }>).find((j) =>
+    const diabetes = (res.body.journeys as Array<{ name: string; sensitive: boolean; sensitiveCategories: string[]; notifiable: boolean }>).find((j) =>
       /diabetes/i.test(j.name),
     );
-    expect(diabetes).toMatchObject({ sensitive: true, sensitiveCategories: ['health'] });
+    expect(diabetes).toMatchObject({ sensitive: true, sensitiveCategories: ['health'], notifiable: false });
   });
 
   it('starts a full run over HTTP and reports its status until it completes', async () => {

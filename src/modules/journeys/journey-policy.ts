@@ -10,6 +10,7 @@ export interface JourneyPolicy {
   safety: SafetyPolicy;
   naming: NamingRules;
   defaultLocale: string;
+  notifySensitive: boolean;
 }
 
 export function journeyPolicyOf(settings: Settings['journeys']): JourneyPolicy {
@@ -18,5 +19,11 @@ export function journeyPolicyOf(settings: Settings['journeys']): JourneyPolicy {
     safety: { ...DEFAULT_SAFETY_POLICY, blockedTerms },
     naming: { ...DEFAULT_NAMING_RULES, blockedTerms },
     defaultLocale: settings.defaultLocale,
+    notifySensitive: settings.notifySensitive,
   };
+}
+
+/** Whether campaigns may notify about a journey: sensitive ones are excluded unless the deployment opts in. */
+export function isNotifiable(journey: { sensitiveCategories: readonly string[] }, policy: Pick<JourneyPolicy, 'notifySensitive'>): boolean {
+  return policy.notifySensitive || journey.sensitiveCategories.length === 0;
 }

@@ -5,7 +5,7 @@ import { emptyBuildStats } from './build-stats';
 import { JourneyBuilderService } from './journey-builder.service';
 import { JourneyExpansionRecord } from './journey-expansion.schema';
 import { JourneyExpansionService } from './journey-expansion.service';
-import { JOURNEY_POLICY, JourneyPolicy } from './journey-policy';
+import { isNotifiable, JOURNEY_POLICY, JourneyPolicy } from './journey-policy';
 import { PlatformEmbedderService } from './platform-embedder.service';
 import { StoredJourney } from './stored-journey';
 import { UserJourneysRepository } from './user-journeys.repository';
@@ -17,7 +17,7 @@ export interface UserJourneysView {
   modelVersion: string;
   buildRunId: string;
   buildCount: number;
-  journeys: Array<{ journey: StoredJourney; expansion?: JourneyExpansionRecord }>;
+  journeys: Array<{ journey: StoredJourney; notifiable: boolean; expansion?: JourneyExpansionRecord }>;
 }
 
 /** Reading and synchronously rebuilding one user's journeys. */
@@ -44,7 +44,7 @@ export class JourneysService {
       modelVersion: record.modelVersion,
       buildRunId: record.buildRunId,
       buildCount: record.buildCount,
-      journeys: journeys.map((journey) => ({ journey, expansion: expansions.get(journey.id) })),
+      journeys: journeys.map((journey) => ({ journey, notifiable: isNotifiable(journey, this.policy), expansion: expansions.get(journey.id) })),
     };
   }
 

@@ -23,7 +23,8 @@ export class JourneyResponse {
   @ApiProperty({ enum: ['ongoing', 'ended'] }) stage!: string;
   @ApiProperty({ enum: ['situational', 'evergreen'] }) type!: string;
   @ApiProperty({ type: [JourneyKeywordResponse] }) keywords!: JourneyKeywordResponse[];
-  @ApiProperty({ description: 'Sensitive journeys are shown but excluded from notifications' }) sensitive!: boolean;
+  @ApiProperty({ description: 'In a sensitive category (health, finance, ...): shown, but not notified about by default' }) sensitive!: boolean;
+  @ApiProperty({ description: 'Whether campaigns may notify about this journey' }) notifiable!: boolean;
   @ApiProperty({ type: [String] }) sensitiveCategories!: string[];
   @ApiProperty() lastSeen!: string;
   @ApiPropertyOptional({ type: JourneyExpansionResponse }) expansion?: JourneyExpansionResponse;
@@ -45,7 +46,7 @@ export function toUserJourneysResponse(view: UserJourneysView): UserJourneysResp
     modelVersion: view.modelVersion,
     buildRunId: view.buildRunId,
     buildCount: view.buildCount,
-    journeys: view.journeys.map(({ journey, expansion }) => ({
+    journeys: view.journeys.map(({ journey, notifiable, expansion }) => ({
       id: journey.id,
       name: journey.name,
       namedBy: journey.namedBy,
@@ -57,6 +58,7 @@ export function toUserJourneysResponse(view: UserJourneysView): UserJourneysResp
       keywords: journey.keywords.map(({ text, weight }) => ({ text, weight })),
       sensitive: journey.sensitiveCategories.length > 0,
       sensitiveCategories: journey.sensitiveCategories,
+      notifiable,
       lastSeen: new Date(journey.engagement.lastSeen).toISOString(),
       ...(expansion && {
         expansion: { related: expansion.related, source: expansion.source, model: expansion.model, promptVersion: expansion.promptVersion },
