@@ -25,10 +25,12 @@ export class Prng {
     return min + this.next() * (max - min);
   }
 
+  /** True with probability p. */
   chance(p: number): boolean {
     return this.next() < p;
   }
 
+  /** One item, uniformly. */
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new Error('cannot pick from an empty list');
     return items[Math.floor(this.next() * items.length)];

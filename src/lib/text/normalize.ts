@@ -21,6 +21,7 @@ export function normalizeText(text: string): string {
     .trim();
 }
 
+/** Whether a normalised token is a function word or a generic search modifier. */
 export function isStopword(token: string): boolean {
   return STOPWORDS.has(token);
 }

@@ -43,10 +43,12 @@ export class PlatformEmbedder implements Embedder {
     vocab.forEach((key, i) => this.index.set(key, i));
   }
 
+  /** Whether the key has its own trained vector (otherwise it is embedded from sub-words). */
   has(key: string): boolean {
     return this.index.has(key);
   }
 
+  /** The key's trained vector, or one composed from its known words and character n-grams (cached). */
   embed(key: string): Float32Array {
     const i = this.index.get(key);
     if (i !== undefined) return this.vectors.subarray(i * this.dimension, (i + 1) * this.dimension);
@@ -77,6 +79,7 @@ export class PlatformEmbedder implements Embedder {
     return out;
   }
 
+  /** The serialized, versioned model (JSON.stringify calls this). */
   toJSON(): PlatformModelJson {
     const ids = [...this.ngram.vectors.keys()].sort((a, b) => a - b);
     const buckets = new Float32Array(ids.length * this.dimension);
