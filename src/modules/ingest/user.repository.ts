@@ -26,10 +26,12 @@ export class UserRepository {
 
   /** Replaces the profile (fields left out are cleared); says whether the user is new. */
   async upsert(userId: string, fields: ProfileFields): Promise<{ user: UserProfile; created: boolean }> {
+    // Omitted optional fields are unset explicitly: a path may not appear in both $set and $unset.
+    const set = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
     const cleared = (['email', 'locale', 'timeZone'] as const).filter((key) => fields[key] === undefined);
     const result = await this.model.updateOne(
       { userId },
-      { $set: fields, ...(cleared.length > 0 && { $unset: Object.fromEntries(cleared.map((k) => [k, 1])) }) },
+      { $set: set, ...(cleared.length > 0 && { $unset: Object.fromEntries(cleared.map((k) => [k, 1])) }) },
       { upsert: true },
     );
     const user = await this.findByUserId(userId);
