@@ -67,6 +67,12 @@ describe('/v1/users', () => {
       expect((await get('u-matrix').expect(200)).body).toEqual(before);
     });
 
+    it('a body that is not an object', async () => {
+      const res = await put('u-array', [buildUserProfile()]).expect(400);
+      expect(res.body.statusCode).toBe(400);
+      expect(await t.db().collection('users').countDocuments({ userId: 'u-array' })).toBe(0);
+    });
+
     it('userId longer than 256 characters', async () => {
       const res = await put('u'.repeat(257), buildUserProfile()).expect(400);
       expect(res.body.errors[0].field).toBe('userId');
