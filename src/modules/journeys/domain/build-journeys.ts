@@ -77,7 +77,11 @@ export function buildJourneysFromExtracted(userId: string, input: readonly Extra
   const namer = options.namer ?? new KeywordNamer();
   const now = options.now.getTime();
   const events = sortEvents(input);
-  const keywords = aggregateKeywords(events, now, params);
+  // Keywords someone chose (queries, annotations, categories, boards) shape the clusters; words seen only in
+  // item titles come last, so they join the clusters rather than define them.
+  const aggregated = aggregateKeywords(events, now, params);
+  const titleOnly = (k: UserKeyword) => k.sources.length === 1 && k.sources[0] === 'title';
+  const keywords = [...aggregated.filter((k) => !titleOnly(k)), ...aggregated.filter(titleOnly)];
   if (keywords.length === 0) return [];
   const embeddings = embedKeywords(keywords, options.embedder);
   const features = keywordFeatures(keywords, embeddings, sessionsOf(events, params.sessionGapMinutes * 60_000), params.sessionWeight);
