@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LlmClient } from '../llm/llm.client';
+import { assessJourneySafety } from './domain/journey-safety';
 import { buildExpansionPrompt, EXPANSION_PROMPT_VERSION, expansionKey, parseExpansionReply } from './domain/journey-expansion';
 import { BuildStats } from './build-stats';
 import { neighbourhoodExpansions, VocabularyEmbedder } from './expansion-neighbourhood';
@@ -31,7 +32,12 @@ export class JourneyExpansionService {
     const out = new Map<string, JourneyExpansionRecord>();
     for (const j of journeys) {
       const record = stored.get(expansionKey(j.name, locale));
-      if (record) out.set(j.id, record);
+      // Stored expansions outlive policy changes: the current blocklist applies when they are read.
+      const related = record?.related.filter((name) => {
+        const verdict = assessJourneySafety({ name, keywords: [] }, this.policy.safety);
+        return !verdict.blocked && verdict.sensitiveCategories.length === 0;
+      });
+      if (record && related && related.length > 0) out.set(j.id, { ...record, related });
     }
     return out;
   }
