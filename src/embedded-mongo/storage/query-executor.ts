@@ -5,6 +5,7 @@ import { Doc } from './documents';
 import { isPlainObject } from './key-encoding';
 import { candidates, readPlan } from './plan-reader';
 import { planQuery } from './query-planner';
+import { compileSimpleFilter } from './simple-filter';
 import { indexForSort, parseSort, sortDocuments } from './sort';
 import { MINGO_OPTIONS } from './mingo-options';
 
@@ -38,8 +39,18 @@ function isNatural(hint: unknown): boolean {
   return isPlainObject(hint) && '$natural' in hint;
 }
 
+type Matcher = (doc: Doc) => boolean;
+
+/** The direct matcher for simple filters, mingo for everything else. */
+function matcherFor(filter: Doc): Matcher {
+  const simple = compileSimpleFilter(filter);
+  if (simple) return simple;
+  const query = new Query(filter, MINGO_OPTIONS);
+  return (doc) => query.test(doc);
+}
+
 /** Walks an index in sort order, keeping matches until `wanted` (0 = all) are found. */
-function inIndexOrder(collection: Collection, ordered: NonNullable<ReturnType<typeof indexForSort>>, query: Query, wanted: number): Doc[] {
+function inIndexOrder(collection: Collection, ordered: NonNullable<ReturnType<typeof indexForSort>>, test: Matcher, wanted: number): Doc[] {
   const seen = new Set<string>();
   const out: Doc[] = [];
   for (const id of ordered.index.entries.ids(ordered.reverse)) {
@@ -47,7 +58,7 @@ function inIndexOrder(collection: Collection, ordered: NonNullable<ReturnType<ty
     if (seen.has(id)) continue;
     seen.add(id);
     const doc = collection.docs.get(id);
-    if (doc && query.test(doc)) out.push(doc);
+    if (doc && test(doc)) out.push(doc);
     if (out.length === wanted) break;
   }
   return out;
@@ -75,14 +86,14 @@ export function runFind(collection: Collection | undefined, options: FindOptions
   const skip = options.skip ?? 0;
   const limit = Math.abs(options.limit ?? 0);
   const sort = parseSort(options.sort);
-  const query = new Query(filter, MINGO_OPTIONS);
+  const test = matcherFor(filter);
   const plan = isNatural(options.hint) ? { index: null, intervals: [] } : planQuery(collection, filter);
   const ordered = plan.index === null && !isNatural(options.hint) ? indexForSort(collection, sort) : null;
   let docs: Doc[];
   if (ordered) {
-    docs = inIndexOrder(collection, ordered, query, limit > 0 ? skip + limit : 0).slice(skip);
+    docs = inIndexOrder(collection, ordered, test, limit > 0 ? skip + limit : 0).slice(skip);
   } else {
-    docs = readPlan(collection, filter, plan).docs.filter((doc) => query.test(doc));
+    docs = readPlan(collection, filter, plan).docs.filter(test);
     if (sort.length > 0) docs = sortDocuments(docs, sort);
     if (skip > 0 || limit > 0) docs = docs.slice(skip, limit > 0 ? skip + limit : undefined);
   }
@@ -98,10 +109,10 @@ export function projectOne(doc: Doc, projection: Doc | undefined): Doc {
 
 /** Matching documents in natural (or index) order, for writes that must visit them (at most `limit`). */
 export function matching(collection: Collection, filter: Doc, limit = 0): Doc[] {
-  const query = new Query(filter, MINGO_OPTIONS);
+  const test = matcherFor(filter);
   const out: Doc[] = [];
   for (const doc of candidates(collection, filter)) {
-    if (!query.test(doc)) continue;
+    if (!test(doc)) continue;
     out.push(doc);
     if (out.length === limit) break;
   }
