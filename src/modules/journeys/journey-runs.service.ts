@@ -112,6 +112,12 @@ export class JourneyRunsService {
     return { ...result, runId: run.runId };
   }
 
+  /** Marks an unfinished run failed (a job ran out of retries); a completed run stays completed. */
+  async failRun(runId: string, error: string): Promise<void> {
+    this.logger.error(`run ${runId} failed: ${error}`);
+    await this.runs.markFailed(runId, error.slice(0, 1000), new Date());
+  }
+
   private async completeIfDone(runId: string): Promise<void> {
     const run = await this.runs.findByRunId(runId);
     if (!run || run.status !== 'running' || run.doneShards.length < run.shardCount) return;

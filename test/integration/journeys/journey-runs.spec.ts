@@ -1,6 +1,10 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
+import { getQueueToken } from '@nestjs/bull';
+import { Queue } from 'bull';
+import { JOURNEY_JOBS, JOURNEYS_QUEUE } from '../../../src/modules/journeys/jobs/journeys.queue';
+import { JourneyBuildRunRepository } from '../../../src/modules/journeys/journey-build-run.repository';
 import { EventRepository } from '../../../src/modules/ingest/event.repository';
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
 import { startTestMongo } from '../../setup/mongo';
@@ -52,6 +56,15 @@ describe('journey build runs through Bull', () => {
     const built = await db(app).collection('user_journeys').find({ buildRunId: run.runId }).toArray();
     expect(built.map((d) => d.userId).sort()).toEqual([a, b].sort());
     expect(built.every((d) => d.buildCount === 2 && d.previous?.buildRunId !== undefined)).toBe(true);
+  });
+
+  it('marks a run failed when one of its jobs runs out of retries', async () => {
+    const queue = app.get<Queue>(getQueueToken(JOURNEYS_QUEUE));
+    await app.get(JourneyBuildRunRepository).createOnce('broken-run', 'full', 'manual', new Date());
+    await queue.add(JOURNEY_JOBS.buildShard, { runId: 'broken-run', shard: 'first' }, { attempts: 2, backoff: 10 });
+    const run = await waitForRun(app, 'broken-run');
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/shard must be a non-negative integer/);
   });
 
   it('picks up next time a user whose events arrived while the run was building', async () => {

@@ -39,6 +39,13 @@ export class JourneysProcessor implements OnApplicationBootstrap {
       [JOURNEY_JOBS.scheduledIncremental, 1, (job) => this.scheduledIncremental(job)],
       [JOURNEY_JOBS.retrain, 1, (job) => this.retrain(job)],
     ];
+    // A start or shard job out of retries leaves its run unable to finish: say so on the run.
+    this.queue.on('failed', (job: Job, error: Error) => {
+      const data = job.data as { runId?: unknown };
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      if (!final || typeof data.runId !== 'string' || (job.name !== JOURNEY_JOBS.startRun && job.name !== JOURNEY_JOBS.buildShard)) return;
+      this.runs.failRun(data.runId, `${job.name} ${String(job.id)}: ${error.message}`).catch((e: unknown) => this.logger.error(`run ${String(data.runId)}: ${(e as Error).message}`));
+    });
     for (const [name, slots, handler] of handlers) {
       // process() settles only when the queue closes; a rejection means the worker loop itself broke.
       this.queue.process(name, slots, handler).catch((error: unknown) => this.logger.error(`${name} worker stopped: ${(error as Error).message}`));
