@@ -112,8 +112,12 @@ export class DataDirectory implements ChangeSink {
     return data;
   }
 
-  record(change: Doc): void {
-    this.pending.push(encodeRecord(change));
+  encode(change: Doc): Buffer {
+    return encodeRecord(change);
+  }
+
+  append(encoded: Buffer): void {
+    this.pending.push(encoded);
   }
 
   /** Writes the changes of the current command to the journal; called before its reply is sent. */

@@ -5,7 +5,10 @@ import { Doc } from './documents';
 
 /** Receives every state change in order; the durable journal implements it. */
 export interface ChangeSink {
-  record(change: Doc): void;
+  /** Encodes a change; called before the change is applied, so an unencodable change never happens. */
+  encode(change: Doc): Buffer;
+  /** Queues an encoded change once it has been applied. */
+  append(encoded: Buffer): void;
 }
 
 /**
@@ -15,6 +18,10 @@ export interface ChangeSink {
 export class Store {
   readonly databases = new Map<string, Map<string, Collection>>();
   sink: ChangeSink | null = null;
+
+  private commit(encoded: Buffer | undefined): void {
+    if (encoded) this.sink!.append(encoded);
+  }
 
   collection(db: string, name: string): Collection | undefined {
     return this.databases.get(db)?.get(name);
@@ -31,9 +38,10 @@ export class Store {
     }
     let collections = this.databases.get(db);
     if (!collections) this.databases.set(db, (collections = new Map()));
+    const encoded = this.sink?.encode({ op: 'createCollection', db, coll: name, options });
     const collection = new Collection(db, name, options);
     collections.set(name, collection);
-    this.sink?.record({ op: 'createCollection', db, coll: name, options });
+    this.commit(encoded);
     return collection;
   }
 
@@ -41,37 +49,42 @@ export class Store {
     const collections = this.databases.get(db);
     if (!collections?.delete(name)) return false;
     if (collections.size === 0) this.databases.delete(db);
-    this.sink?.record({ op: 'dropCollection', db, coll: name });
+    this.commit(this.sink?.encode({ op: 'dropCollection', db, coll: name }));
     return true;
   }
 
   dropDatabase(db: string): void {
     if (!this.databases.delete(db)) return;
-    this.sink?.record({ op: 'dropDatabase', db });
+    this.commit(this.sink?.encode({ op: 'dropDatabase', db }));
   }
 
   insert(collection: Collection, doc: Doc): void {
+    const encoded = this.sink?.encode({ op: 'put', db: collection.db, coll: collection.name, doc });
     collection.insert(doc);
-    this.sink?.record({ op: 'put', db: collection.db, coll: collection.name, doc });
+    this.commit(encoded);
   }
 
   replace(collection: Collection, previous: Doc, next: Doc): void {
+    const encoded = this.sink?.encode({ op: 'put', db: collection.db, coll: collection.name, doc: next });
     collection.replace(previous, next);
-    this.sink?.record({ op: 'put', db: collection.db, coll: collection.name, doc: next });
+    this.commit(encoded);
   }
 
   remove(collection: Collection, doc: Doc): void {
+    const encoded = this.sink?.encode({ op: 'delete', db: collection.db, coll: collection.name, id: doc._id });
     collection.remove(doc);
-    this.sink?.record({ op: 'delete', db: collection.db, coll: collection.name, id: doc._id });
+    this.commit(encoded);
   }
 
   createIndex(collection: Collection, spec: IndexSpec): void {
+    const encoded = this.sink?.encode({ op: 'createIndex', db: collection.db, coll: collection.name, spec });
     collection.addIndex(spec);
-    this.sink?.record({ op: 'createIndex', db: collection.db, coll: collection.name, spec });
+    this.commit(encoded);
   }
 
   dropIndex(collection: Collection, name: string): void {
+    const encoded = this.sink?.encode({ op: 'dropIndex', db: collection.db, coll: collection.name, name });
     collection.indexes.delete(name);
-    this.sink?.record({ op: 'dropIndex', db: collection.db, coll: collection.name, name });
+    this.commit(encoded);
   }
 }
