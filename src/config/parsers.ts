@@ -37,6 +37,27 @@ export function integer(min: number, max: number): Parser<number> {
   };
 }
 
+export function decimal(min: number, max: number): Parser<number> {
+  return (raw, variable) => {
+    if (isUnset(raw)) missing(variable);
+    const value = typeof raw === 'string' && /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : raw;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+      fail(variable, `a number between ${min} and ${max}`, raw);
+    }
+    return value;
+  };
+}
+
+/** A five- or six-field cron pattern; Bull validates the fields themselves when a schedule is registered. */
+export function cron(): Parser<string> {
+  return (raw, variable) => {
+    const value = text()(raw, variable).trim();
+    const fields = value.split(/\s+/).length;
+    if (fields < 5 || fields > 6) fail(variable, 'a cron pattern', raw);
+    return value;
+  };
+}
+
 export function boolean(): Parser<boolean> {
   return (raw, variable) => {
     if (isUnset(raw)) missing(variable);

@@ -3,11 +3,12 @@ import { appNamespace } from './app.config';
 import { journeysNamespace } from './journeys.config';
 import { llmNamespace } from './llm.config';
 import { mongoNamespace } from './mongo.config';
+import { rankingNamespace } from './ranking.config';
 import { redisNamespace } from './redis.config';
 import { NamespaceValues } from './setting';
 
 /** Every configuration namespace; a new one is one import and one entry here. */
-export const NAMESPACES = [appNamespace, mongoNamespace, redisNamespace, accessNamespace, llmNamespace, journeysNamespace] as const;
+export const NAMESPACES = [appNamespace, mongoNamespace, redisNamespace, accessNamespace, llmNamespace, journeysNamespace, rankingNamespace] as const;
 
 /** The validated, typed configuration of one process. */
 export interface Settings {
@@ -17,4 +18,5 @@ export interface Settings {
   access: NamespaceValues<typeof accessNamespace.specs>;
   llm: NamespaceValues<typeof llmNamespace.specs>;
   journeys: NamespaceValues<typeof journeysNamespace.specs>;
+  ranking: NamespaceValues<typeof rankingNamespace.specs>;
 }

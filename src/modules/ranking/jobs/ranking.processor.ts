@@ -1,0 +1,37 @@
+import { Process, Processor } from '@nestjs/bull';
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Job } from 'bull';
+import { Settings } from '../../../config/settings';
+import { RankerTrainingService } from '../ranker-training.service';
+import { RANKING_JOBS, RANKING_QUEUE } from './ranking.queue';
+
+/** What a retrain job returns to Bull (the model itself is in MongoDB). */
+export type RetrainSummary =
+  | { status: 'skipped'; reason: string; examples: number }
+  | { status: 'promoted' | 'rejected'; version: string; examples: number; validationAuc?: number; currentAuc: number };
+
+/** Runs ranker retrains; the work and the promotion gate live in RankerTrainingService. */
+@Processor(RANKING_QUEUE)
+export class RankingProcessor {
+  private readonly logger = new Logger(RankingProcessor.name);
+
+  constructor(
+    private readonly training: RankerTrainingService,
+    private readonly config: ConfigService<Settings, true>,
+  ) {}
+
+  @Process(RANKING_JOBS.retrain)
+  async handleRetrain(job: Job): Promise<RetrainSummary> {
+    this.logger.log(`ranker retrain started (job ${job.id})`);
+    const outcome = await this.training.retrain(new Date(), this.config.get('ranking', { infer: true }));
+    if (outcome.status === 'skipped') return outcome;
+    return {
+      status: outcome.status,
+      version: outcome.model.version,
+      examples: outcome.examples,
+      validationAuc: outcome.model.report?.validation.auc,
+      currentAuc: outcome.currentAuc,
+    };
+  }
+}

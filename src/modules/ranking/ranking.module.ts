@@ -1,0 +1,39 @@
+import { BullModule } from '@nestjs/bull';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
+import { ModelStoreModule } from '../../common/model-store/model-store.module';
+import { RANKING_QUEUE, RankingProducer } from './jobs/ranking.queue';
+import { RankerModelService } from './ranker-model.service';
+import { RankerTrainingService } from './ranker-training.service';
+import { RankingExampleRepository } from './ranking-example.repository';
+import {
+  RankingAnnotationRecord,
+  RankingAnnotationSchema,
+  RankingExampleRecord,
+  RankingExampleSchema,
+} from './ranking-example.schema';
+
+/** The journey ranker in service: model versions in MongoDB, outcome-labelled examples, retraining. */
+@Module({
+  imports: [
+    ModelStoreModule,
+    MongooseModule.forFeature([
+      { name: RankingExampleRecord.name, schema: RankingExampleSchema },
+      { name: RankingAnnotationRecord.name, schema: RankingAnnotationSchema },
+    ]),
+    BullModule.registerQueue({ name: RANKING_QUEUE }),
+  ],
+  providers: [RankerModelService, RankerTrainingService, RankingExampleRepository, RankingProducer],
+  exports: [RankerModelService, RankerTrainingService, RankingExampleRepository, RankingProducer],
+})
+export class RankingModule implements OnModuleInit {
+  constructor(
+    private readonly erasure: UserErasureRegistry,
+    private readonly examples: RankingExampleRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.erasure.register({ name: 'rankingExamples', erase: (userId) => this.examples.deleteByUser(userId) });
+  }
+}

@@ -1,0 +1,122 @@
+import { getQueueToken } from '@nestjs/bull';
+import { Test, TestingModule } from '@nestjs/testing';
+import { Queue } from 'bull';
+import { ErasureModule } from '../../../src/common/erasure/erasure.module';
+import { UserErasureRegistry } from '../../../src/common/erasure/user-erasure.registry';
+import { ModelRepository } from '../../../src/common/model-store/model.repository';
+import { DatabaseModule } from '../../../src/common/mongo/database.module';
+import { QueueModule } from '../../../src/common/queue/queue.module';
+import { loadConfig } from '../../../src/config';
+import { settingsModule } from '../../../src/config/config.module';
+import { EmbeddedMongo } from '../../../src/embedded-mongo';
+import { Prng } from '../../../src/lib/synthetic/prng';
+import { FEATURE_NAMES, priorModel } from '../../../src/modules/ranking/domain';
+import { RANKING_QUEUE, RankingProducer } from '../../../src/modules/ranking/jobs/ranking.queue';
+import { RetrainSummary } from '../../../src/modules/ranking/jobs/ranking.processor';
+import { RANKER_MODEL_KIND, RankerModelService } from '../../../src/modules/ranking/ranker-model.service';
+import { RankerTrainingService } from '../../../src/modules/ranking/ranker-training.service';
+import { RankingExampleRepository } from '../../../src/modules/ranking/ranking-example.repository';
+import { RankingJobsModule } from '../../../src/modules/ranking/ranking-jobs.module';
+import { RankingModule } from '../../../src/modules/ranking/ranking.module';
+import { RedisProcess } from '../../../src/common/redis/redis-process';
+import { startTestMongo } from '../../setup/mongo';
+import { startTestRedis } from '../../setup/redis';
+
+const HOUR = 3_600_000;
+// The retrain job uses the wall clock, so the logged history ends now.
+const NOW = new Date(Math.floor(Date.now() / HOUR) * HOUR);
+const POLICY = { lookbackDays: 90, minExamples: 200, attributionWindowHours: 72, aucTolerance: 0.005 };
+
+/**
+ * Logs `count` sent notifications over the 60 days before NOW. With `signal`, two features the prior model
+ * ignores (span and search share) decide whether the user opens, so a trained model must beat the prior.
+ */
+async function logNotifications(repo: RankingExampleRepository, prefix: string, count: number, signal: boolean, seed: number) {
+  const rng = new Prng(seed);
+  for (let i = 0; i < count; i++) {
+    const features = Object.fromEntries(FEATURE_NAMES.map((name) => [name, rng.float(0, 1)]));
+    const sentAt = new Date(NOW.getTime() - 60 * 24 * HOUR + (i / count) * 55 * 24 * HOUR);
+    const notificationId = `${prefix}-${i}`;
+    await repo.logSent({ notificationId, userId: `u${i % 50}`, journeyId: `j${i % 7}`, journeyName: `Journey ${i % 7}`, sentAt, features });
+    const logit = signal ? 5 * (features.span_days_log - 0.5) + 4 * (features.from_search - 0.5) : 0;
+    if (rng.next() < 1 / (1 + Math.exp(-logit))) await repo.recordOutcome(notificationId, 'open', new Date(sentAt.getTime() + 2 * HOUR));
+  }
+}
+
+describe('journey ranker retraining', () => {
+  let mongo: EmbeddedMongo;
+  let redis: RedisProcess;
+  let moduleRef: TestingModule;
+  let repo: RankingExampleRepository;
+  let models: RankerModelService;
+  let training: RankerTrainingService;
+
+  beforeAll(async () => {
+    [mongo, redis] = await Promise.all([startTestMongo(), startTestRedis()]);
+    const settings = loadConfig({ NODE_ENV: 'test', MONGODB_URI: `${mongo.uri}ranking`, REDIS_URL: redis.url });
+    moduleRef = await Test.createTestingModule({
+      imports: [await settingsModule(settings), DatabaseModule, QueueModule, ErasureModule, RankingModule, RankingJobsModule],
+    }).compile();
+    await moduleRef.init();
+    repo = moduleRef.get(RankingExampleRepository);
+    models = moduleRef.get(RankerModelService);
+    training = moduleRef.get(RankerTrainingService);
+  });
+
+  afterAll(async () => {
+    await moduleRef.close();
+    await Promise.all([mongo.stop(), redis.stop()]);
+  });
+
+  it('keeps the prior when there are too few labelled examples', async () => {
+    await logNotifications(repo, 'few', 30, true, 1);
+    const outcome = await training.retrain(NOW, POLICY);
+    expect(outcome).toMatchObject({ status: 'skipped', examples: 30 });
+    expect((await models.current(NOW.getTime())).version).toBe(priorModel().version);
+  });
+
+  it('labels outcomes by the attribution window and leaves out unsettled notifications', async () => {
+    await repo.logSent({ notificationId: 'late', userId: 'x', journeyId: 'j', journeyName: 'J', sentAt: new Date(NOW.getTime() - 10 * 24 * HOUR), features: { a: 1 } });
+    await repo.recordOutcome('late', 'open', new Date(NOW.getTime() - 5 * 24 * HOUR));
+    await repo.recordOutcome('late', 'open', new Date(NOW.getTime() - 9.9 * 24 * HOUR));
+    await repo.logSent({ notificationId: 'fresh', userId: 'x', journeyId: 'j', journeyName: 'J', sentAt: new Date(NOW.getTime() - HOUR), features: { a: 1 } });
+    const labelled = await repo.findLabelled(new Date(NOW.getTime() - 11 * 24 * HOUR), NOW, 72);
+    expect(labelled.filter((e) => e.userId === 'x')).toEqual([expect.objectContaining({ journeyName: 'J', label: 0 })]);
+    await repo.deleteByUser('x');
+  });
+
+  it('retrains through the ranking queue, promotes a better model and serves it to builds', async () => {
+    await logNotifications(repo, 'signal', 600, true, 2);
+    const job = await moduleRef.get(RankingProducer).enqueueRetrain(NOW);
+    const queue = moduleRef.get<Queue>(getQueueToken(RANKING_QUEUE));
+    const summary = (await (await queue.getJob(job))!.finished()) as RetrainSummary;
+    expect(summary.status).toBe('promoted');
+    if (summary.status === 'skipped') throw new Error('unreachable');
+    expect(summary.validationAuc).toBeGreaterThan(0.75);
+    const current = await models.current(Date.now() + 120_000);
+    expect(current.version).toBe(summary.version);
+    const stored = await moduleRef.get(ModelRepository).listVersions(RANKER_MODEL_KIND);
+    expect(stored[0]).toMatchObject({ version: summary.version, meta: expect.objectContaining({ promoted: true }) });
+  });
+
+  it('rejects a retrain that ranks the latest examples worse than the model in use', async () => {
+    const inUse = await models.current(Date.now() + 240_000);
+    // Scrambled labels everywhere but in the latest examples, which the gate validates on.
+    const examples = await repo.findLabelled(new Date(0), NOW, 72);
+    const scrambled = examples.map((e, i) => (i < examples.length * 0.8 ? { ...e, label: (i % 3 === 0 ? 1 : 0) as 0 | 1 } : e));
+    const noise = await training.trainAndGate(
+      scrambled,
+      [],
+      new Date(NOW.getTime() + 1000),
+      POLICY,
+    );
+    expect(noise.status).toBe('rejected');
+    expect((await models.current(Date.now() + 360_000)).version).toBe(inUse.version);
+  });
+
+  it('erases a user’s examples with the user', async () => {
+    const counts = await moduleRef.get(UserErasureRegistry).eraseAll('u1');
+    expect(counts.rankingExamples).toBeGreaterThan(0);
+    expect((await repo.findLabelled(new Date(0), NOW, 72)).some((e) => e.userId === 'u1')).toBe(false);
+  });
+});
