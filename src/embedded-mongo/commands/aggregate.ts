@@ -3,6 +3,7 @@ import { ErrorCode, ServerError, badValue } from '../errors';
 import { Doc, cloneValue, withIdFirst } from '../storage/documents';
 import { isPlainObject } from '../storage/key-encoding';
 import { candidates } from '../storage/plan-reader';
+import { FindOptions, runFind } from '../storage/query-executor';
 import { CommandContext, CommandHandler, optionalDoc, optionalNumber } from './context';
 import { MINGO_OPTIONS } from '../storage/mingo-options';
 
@@ -44,6 +45,22 @@ function writeOut(ctx: CommandContext, target: unknown, docs: Doc[]): void {
   for (const doc of docs) ctx.store.insert(collection, withIdFirst(doc));
 }
 
+/**
+ * Leading `$match` / `$sort` / `$skip` / `$limit` stages run as a find: index-backed, sorted in
+ * BSON order, and able to stop early when an index already yields the sort order.
+ */
+function leadingFind(pipeline: Doc[]): { find: FindOptions | null; rest: Doc[] } {
+  const find: FindOptions = {};
+  let i = 0;
+  if (isPlainObject(pipeline[i]?.$match)) find.filter = pipeline[i++].$match as Doc;
+  if (isPlainObject(pipeline[i]?.$sort)) find.sort = pipeline[i++].$sort as Doc;
+  if (typeof pipeline[i]?.$skip === 'number' && find.sort) find.skip = pipeline[i++].$skip as number;
+  if (typeof pipeline[i]?.$limit === 'number' && find.sort) find.limit = pipeline[i++].$limit as number;
+  if (!find.sort) return { find: null, rest: pipeline };
+  if ((find.limit ?? 1) <= 0 || (find.skip ?? 0) < 0) throw badValue('$limit must be positive and $skip non-negative');
+  return { find, rest: pipeline.slice(i) };
+}
+
 const aggregate: CommandHandler = (cmd, ctx) => {
   const pipeline = parsePipeline(cmd);
   const cursorOptions = optionalDoc(cmd, 'cursor');
@@ -53,17 +70,18 @@ const aggregate: CommandHandler = (cmd, ctx) => {
   if (typeof name !== 'string' && name !== 1) throw badValue('aggregate requires a collection name or 1');
   const collection = typeof name === 'string' ? ctx.store.collection(ctx.db, name) : undefined;
 
-  const readOnly = pipeline.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0]));
-  const first = pipeline[0]?.$match;
-  let input = !collection ? [] : isPlainObject(first) ? candidates(collection, first) : [...collection.docs.values()];
+  const collation = optionalDoc(cmd, 'collation');
+  const { find, rest } = collation ? { find: null, rest: pipeline } : leadingFind(pipeline);
+  const readOnly = rest.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0]));
+  const first = rest[0]?.$match;
+  let input = find ? runFind(collection, find) : !collection ? [] : isPlainObject(first) ? candidates(collection, first) : [...collection.docs.values()];
   if (!readOnly) input = input.map(cloneValue);
 
-  const outStage = pipeline[pipeline.length - 1]?.$out;
-  const stages = outStage === undefined ? pipeline : pipeline.slice(0, -1);
-  const collation = optionalDoc(cmd, 'collation') as unknown as Collation | undefined;
+  const outStage = rest[rest.length - 1]?.$out;
+  const stages = outStage === undefined ? rest : rest.slice(0, -1);
   const results = mingoAggregate(input, stages, {
     ...MINGO_OPTIONS,
-    collation,
+    collation: collation as unknown as Collation | undefined,
     collectionResolver: (foreign: string) => {
       const docs = [...(ctx.store.collection(ctx.db, foreign)?.docs.values() ?? [])];
       return readOnly ? docs : docs.map(cloneValue);

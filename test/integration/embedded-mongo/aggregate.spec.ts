@@ -59,6 +59,18 @@ describe('embedded mongo aggregation', () => {
     expect(piped).toEqual([{ name: 'ann', n: 100 }, { name: 'cid', n: 100 }]);
   });
 
+  it('runs leading $match/$sort/$skip/$limit like find: BSON order, index-backed', async () => {
+    const mixed = db.collection('mixed');
+    await mixed.insertMany([{ v: 'x' }, { v: 3 }, { v: new Date(5) }, { v: null }, { v: [9, -1] }, { v: true }]);
+    const sorted = await mixed.aggregate([{ $sort: { v: 1 } }, { $project: { _id: 0, v: 1 } }]).toArray();
+    expect(sorted.map((d) => d.v)).toEqual([null, [9, -1], 3, 'x', true, new Date(5)]);
+    await db.collection('orders').createIndex({ amount: -1 });
+    const top = await db.collection('orders').aggregate([{ $match: { userId: 2 } }, { $sort: { amount: -1 } }, { $skip: 1 }, { $limit: 3 }, { $project: { _id: 0, amount: 1 } }]).toArray();
+    expect(top).toEqual([{ amount: 295 }, { amount: 292 }, { amount: 289 }]);
+    const viaFind = await db.collection('orders').find({ userId: 2 }).sort({ amount: -1 }).skip(1).limit(3).project({ _id: 0, amount: 1 }).toArray();
+    expect(viaFind).toEqual(top);
+  });
+
   it('never changes stored documents through pipeline stages', async () => {
     await db.collection('users').aggregate([{ $set: { 'profile.city': 'Paris', extra: 1 } }, { $unwind: { path: '$name' } }]).toArray();
     expect(await db.collection('users').findOne({ _id: 1 as never })).toEqual({ _id: 1, name: 'ann', team: 'red', profile: { city: 'Oslo' } });
