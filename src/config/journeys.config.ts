@@ -53,6 +53,11 @@ export const journeysNamespace = defineNamespace('journeys', {
     withDefault(integer(1, 256), 4),
     'Users one build job builds at once, so LLM waits overlap with inference.',
   ),
+  namingSignatureKeywords: setting(
+    'JOURNEYS_NAMING_SIGNATURE_KEYWORDS',
+    withDefault(integer(1, 12), 3),
+    'Heaviest keywords that make a journey\'s LLM-naming cache key: fewer means more users share a name call.',
+  ),
   notifySensitive: setting(
     'JOURNEYS_NOTIFY_SENSITIVE',
     withDefault(boolean(), false),

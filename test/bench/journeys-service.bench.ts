@@ -2,10 +2,12 @@
  * Journeys as a service: incremental build throughput through Bull (in-process embedded MongoDB, a real
  * redis-server, an in-process worker), against the bare inference loop over the same users in memory;
  * and LLM naming calls per 1,000 users (a local OpenAI-compatible server) against one call per journey.
- * BENCH_USERS (default 10000) and BENCH_LLM_USERS (default 1000) scale the two parts.
+ * BENCH_USERS (default 10000) and BENCH_LLM_USERS (default 1000) scale the two parts (0 skips one).
  */
 import { INestApplicationContext } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
 import { Test } from '@nestjs/testing';
+import { Connection } from 'mongoose';
 import { ErasureModule } from '../../src/common/erasure/erasure.module';
 import { MetricsModule } from '../../src/common/metrics/metrics.module';
 import { DatabaseModule } from '../../src/common/mongo/database.module';
@@ -20,6 +22,8 @@ import { ActivityEvent } from '../../src/lib/events/activity-event';
 import { generateUser } from '../../src/lib/synthetic/population';
 import { EventRepository } from '../../src/modules/ingest/event.repository';
 import { buildUserJourneys } from '../../src/modules/journeys/domain/build-journeys';
+import { JourneyKeyword } from '../../src/modules/journeys/domain/journey';
+import { DEFAULT_NAMING_RULES, namingSignature } from '../../src/modules/journeys/domain/llm-naming';
 import { JourneysJobsModule } from '../../src/modules/journeys/jobs/journeys-jobs.module';
 import { JourneyBuildRunRecord } from '../../src/modules/journeys/journey-build-run.schema';
 import { JourneyRunsService } from '../../src/modules/journeys/journey-runs.service';
@@ -51,6 +55,8 @@ async function startContext(mongoUri: string, redisUrl: string, database: string
   await app.init();
   return app;
 }
+
+const db = (app: INestApplicationContext) => app.get<Connection>(getConnectionToken());
 
 async function runToCompletion(app: INestApplicationContext, kind: 'incremental' | 'full'): Promise<{ run: JourneyBuildRunRecord; seconds: number; cpuSeconds: number }> {
   const runs = app.get(JourneyRunsService);
@@ -120,6 +126,11 @@ async function namingCalls(mongo: EmbeddedMongo, redisUrl: string): Promise<void
       `naming calls per 1,000 users: ${((u.namingCalls / count) * 1000).toFixed(0)} with the signature cache vs ${((named / count) * 1000).toFixed(0)} without (one per journey); ` +
         `cache hit rate ${((u.namingCacheHits / named) * 100).toFixed(1)}%, ${u.namingFallbacks} fallbacks`,
     );
+    // What other signature widths would need on the same journeys (one call per distinct signature).
+    const stored = await db(app).collection('user_journeys').find({}, { projection: { journeys: 1 } }).toArray();
+    const clusters = stored.flatMap((d) => d.journeys as Array<{ keywords: JourneyKeyword[] }>);
+    const widths = [1, 2, 3, 4, 5].map((k) => `${k}: ${new Set(clusters.map((c) => namingSignature(c, 'en', { ...DEFAULT_NAMING_RULES, groundingKeywords: k }))).size}`);
+    console.log(`distinct naming signatures by keywords in the key (upper bound of calls): ${widths.join(', ')}; configured 3`);
     console.log(`expansion calls: ${u.expansionCalls} (one per distinct journey name); tokens ${u.promptTokens} prompt + ${u.completionTokens} completion; HTTP requests ${server.requests.length}`);
   } finally {
     await app.close();
@@ -130,8 +141,8 @@ async function namingCalls(mongo: EmbeddedMongo, redisUrl: string): Promise<void
 export async function run(): Promise<void> {
   const [mongo, redis] = await Promise.all([EmbeddedMongo.start(), startRedisProcess()]);
   try {
-    await throughput(mongo, redis.url);
-    await namingCalls(mongo, redis.url);
+    if (Number(process.env.BENCH_USERS ?? 1) > 0) await throughput(mongo, redis.url);
+    if (Number(process.env.BENCH_LLM_USERS ?? 1) > 0) await namingCalls(mongo, redis.url);
   } finally {
     await mongo.stop();
     await redis.stop();

@@ -22,7 +22,7 @@ export interface JourneyName {
 @Injectable()
 export class JourneyNamingService {
   private readonly logger = new Logger(JourneyNamingService.name);
-  private readonly inFlight = new Map<string, Promise<string | undefined>>();
+  private readonly inFlight = new Map<string, Promise<{ name?: string; cached: boolean }>>();
 
   constructor(
     private readonly llm: LlmClient,
@@ -37,15 +37,21 @@ export class JourneyNamingService {
   private async nameOne(journey: Journey, locale: string, stats: BuildStats): Promise<JourneyName> {
     const keywordName = { name: journey.name, namedBy: 'keyword' as const };
     if (!this.llm.available) return keywordName;
-    const signature = namingSignature({ keywords: journey.keywords }, locale, this.policy.naming);
+    const signature = namingSignature({ keywords: journey.keywords }, locale, { ...this.policy.naming, groundingKeywords: this.policy.signatureKeywords });
     // The in-flight entry covers the cache read too, so a user arriving just after a call finished finds its result.
     let pending = this.inFlight.get(signature);
-    if (pending) stats.namingCacheHits += 1;
-    else {
+    const shared = pending !== undefined;
+    if (!pending) {
       pending = this.cachedOrAsk(journey, locale, signature, stats).finally(() => this.inFlight.delete(signature));
       this.inFlight.set(signature, pending);
     }
-    const name = await pending;
+    const result = await pending;
+    let name = result.name;
+    if (name !== undefined && (shared || result.cached)) {
+      // A name shared by signature was validated for another user's cluster: it must also fit this one.
+      if (this.fits(name, journey)) stats.namingCacheHits += 1;
+      else name = await this.ask(journey, locale, signature, stats, false);
+    }
     if (name === undefined) {
       stats.namingFallbacks += 1;
       return keywordName;
@@ -53,13 +59,14 @@ export class JourneyNamingService {
     return { name, namedBy: 'llm' };
   }
 
-  private async cachedOrAsk(journey: Journey, locale: string, signature: string, stats: BuildStats): Promise<string | undefined> {
+  private async cachedOrAsk(journey: Journey, locale: string, signature: string, stats: BuildStats): Promise<{ name?: string; cached: boolean }> {
     const cached = await this.names.findBySignature(signature);
-    if (cached) {
-      stats.namingCacheHits += 1;
-      return cached.name;
-    }
-    return this.ask(journey, locale, signature, stats);
+    if (cached) return { name: cached.name, cached: true };
+    return { name: await this.ask(journey, locale, signature, stats, true), cached: false };
+  }
+
+  private fits(name: string, journey: Journey): boolean {
+    return parseNamingReply(JSON.stringify({ name }), { keywords: journey.keywords }, this.groundingRules(journey)).ok;
   }
 
   /**
@@ -73,7 +80,7 @@ export class JourneyNamingService {
   }
 
   /** One LLM call; undefined (keyword fallback) on errors, timeouts and replies that fail validation. */
-  private async ask(journey: Journey, locale: string, signature: string, stats: BuildStats): Promise<string | undefined> {
+  private async ask(journey: Journey, locale: string, signature: string, stats: BuildStats, store: boolean): Promise<string | undefined> {
     const cluster = { keywords: journey.keywords };
     const prompt = buildNamingPrompt(cluster, locale, this.policy.naming);
     stats.namingCalls += 1;
@@ -94,7 +101,7 @@ export class JourneyNamingService {
         this.logger.warn(`naming reply rejected for "${journey.name}": ${parsed.reason}`);
         return undefined;
       }
-      await this.names.insertOnce({ signature, name: parsed.text, locale, model: reply.model, promptVersion: NAMING_PROMPT_VERSION, createdAt: new Date() });
+      if (store) await this.names.insertOnce({ signature, name: parsed.text, locale, model: reply.model, promptVersion: NAMING_PROMPT_VERSION, createdAt: new Date() });
       return parsed.text;
     } catch (error) {
       this.logger.warn(`naming call failed for "${journey.name}": ${(error as Error).message}`);

@@ -9,6 +9,8 @@ export const JOURNEY_POLICY = Symbol('JOURNEY_POLICY');
 export interface JourneyPolicy {
   safety: SafetyPolicy;
   naming: NamingRules;
+  /** How many of a journey's heaviest keywords make its naming-cache signature. */
+  signatureKeywords: number;
   defaultLocale: string;
   notifySensitive: boolean;
 }
@@ -18,6 +20,7 @@ export function journeyPolicyOf(settings: Settings['journeys']): JourneyPolicy {
   return {
     safety: { ...DEFAULT_SAFETY_POLICY, blockedTerms },
     naming: { ...DEFAULT_NAMING_RULES, blockedTerms },
+    signatureKeywords: settings.namingSignatureKeywords,
     defaultLocale: settings.defaultLocale,
     notifySensitive: settings.notifySensitive,
   };
