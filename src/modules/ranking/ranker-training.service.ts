@@ -44,17 +44,29 @@ export class RankerTrainingService {
     return this.trainAndGate(examples, annotations, now, policy);
   }
 
-  /** Trains on given examples (the CLI's file input) and applies the same promotion gate. */
+  /** Trains on the given examples and publishes the candidate through the promotion gate. */
   async trainAndGate(
     examples: readonly TrainingExample[],
     annotations: readonly Annotation[],
     now: Date,
     policy: Pick<RetrainPolicy, 'aucTolerance'>,
   ): Promise<RetrainOutcome> {
-    const model = trainRankingModel(examples, { now }, annotations);
+    return this.publish(trainRankingModel(examples, { now }, annotations), examples, policy);
+  }
+
+  /**
+   * Stores a trained model as a candidate, or as the model builds use when it ranks the latest examples
+   * (its validation split) at least as well as the model in use; `force` skips that comparison.
+   */
+  async publish(
+    model: RankingModel,
+    examples: readonly TrainingExample[],
+    policy: Pick<RetrainPolicy, 'aucTolerance'> & { force?: boolean },
+  ): Promise<RetrainOutcome> {
     const current = await this.models.current();
     const currentAuc = aucOnValidationSplit(current, model, examples);
-    const promote = model.report !== undefined && model.report.validation.auc >= currentAuc - policy.aucTolerance;
+    const better = model.report !== undefined && model.report.validation.auc >= currentAuc - policy.aucTolerance;
+    const promote = policy.force === true || better;
     await this.models.save(model, promote);
     this.logger.log(
       `ranker ${model.version} ${promote ? 'promoted' : 'rejected'}: validation AUC ${model.report?.validation.auc.toFixed(3)} against ${currentAuc.toFixed(3)} in use`,

@@ -1,9 +1,7 @@
-import { BullModule } from '@nestjs/bull';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
 import { ModelStoreModule } from '../../common/model-store/model-store.module';
-import { RANKING_QUEUE, RankingProducer } from './jobs/ranking.queue';
 import { RankerModelService } from './ranker-model.service';
 import { RankerTrainingService } from './ranker-training.service';
 import { RankingExampleRepository } from './ranking-example.repository';
@@ -22,10 +20,9 @@ import {
       { name: RankingExampleRecord.name, schema: RankingExampleSchema },
       { name: RankingAnnotationRecord.name, schema: RankingAnnotationSchema },
     ]),
-    BullModule.registerQueue({ name: RANKING_QUEUE }),
   ],
-  providers: [RankerModelService, RankerTrainingService, RankingExampleRepository, RankingProducer],
-  exports: [RankerModelService, RankerTrainingService, RankingExampleRepository, RankingProducer],
+  providers: [RankerModelService, RankerTrainingService, RankingExampleRepository],
+  exports: [RankerModelService, RankerTrainingService, RankingExampleRepository],
 })
 export class RankingModule implements OnModuleInit {
   constructor(

@@ -6,6 +6,9 @@ import { DEFAULT_ATTRIBUTION_WINDOW_HOURS } from '../../ranking/domain/notificat
 import { DEFAULT_TRAINING, trainRankingModel } from '../../ranking/domain/training';
 import { parseAnnotationsCsv, parseTrainingExample, TrainingExample } from '../../ranking/domain/training-example';
 import { formatTrainingReport } from '../../ranking/domain/training-report';
+import { withCommandContext } from '../../../common/cli/command-context';
+import { RankerTrainingService } from '../../ranking/ranker-training.service';
+import { RankingModule } from '../../ranking/ranking.module';
 import { group } from '../program';
 
 interface TrainOptions {
@@ -16,6 +19,9 @@ interface TrainOptions {
   attributionHours: number;
   now?: string;
   modelVersion?: string;
+  publish?: boolean;
+  force?: boolean;
+  aucTolerance: number;
 }
 
 function positiveNumber(value: string): number {
@@ -53,6 +59,9 @@ export function registerTrainRankerCommand(program: Command): void {
     .option('--attribution-hours <hours>', 'open/click window that makes an outcome positive', positiveNumber, DEFAULT_ATTRIBUTION_WINDOW_HOURS)
     .option('--now <ISO-8601>', 'training time recorded in the model (default: the current time)')
     .option('--model-version <version>', 'version string of the model (default: lr-<training time>)')
+    .option('--publish', 'also store the model in MongoDB; builds use it if it ranks the latest examples at least as well as the model in use')
+    .option('--force', 'with --publish: make it the model in use without the comparison')
+    .option('--auc-tolerance <delta>', 'with --publish: how much lower a validation AUC may be and still be promoted', positiveNumber, 0.005)
     .action(async (options: TrainOptions) => {
       const now = options.now ? new Date(options.now) : new Date();
       if (Number.isNaN(now.getTime())) throw new Error('--now must be an ISO-8601 date');
@@ -65,5 +74,16 @@ export function registerTrainRankerCommand(program: Command): void {
         console.log(`${annotations.length - model.report!.examples.annotations} annotations matched no training example and were skipped`);
       }
       console.log(`wrote ${options.out}`);
+      if (options.publish) {
+        const outcome = await withCommandContext([RankingModule], (context) =>
+          context.get(RankerTrainingService).publish(model, examples, { aucTolerance: options.aucTolerance, force: options.force }),
+        );
+        if (outcome.status === 'skipped') throw new Error(outcome.reason);
+        console.log(
+          outcome.status === 'promoted'
+            ? `published ${model.version}: journey builds use it from now on`
+            : `stored ${model.version} as a candidate only: the model in use ranks the latest examples better (AUC ${outcome.currentAuc.toFixed(3)})`,
+        );
+      }
     });
 }
