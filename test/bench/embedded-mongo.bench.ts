@@ -4,23 +4,30 @@
  * over 100k documents, and the same indexed find at 10k and 1M documents.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Collection, MongoClient } from 'mongodb';
 import { EmbeddedMongo } from '../../src/embedded-mongo';
 
 const doc = (i: number) => ({ k: `key-${i}`, n: i, group: `g${i % 100}`, at: new Date(1_700_000_000_000 + i * 1000), tags: ['a', 'b'] });
 
+/** CPU time of this process (client and server together) in ms: steadier than wall time on a busy machine. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function fill(collection: Collection, count: number): Promise<number> {
+async function fill(collection: Collection, count: number): Promise<{ wall: number; cpu: number }> {
   const started = performance.now();
+  const cpu0 = cpuMs();
   for (let from = 0; from < count; from += 10_000) {
     await collection.insertMany(Array.from({ length: Math.min(10_000, count - from) }, (_, j) => doc(from + j)), { ordered: false });
   }
-  return performance.now() - started;
+  return { wall: performance.now() - started, cpu: cpuMs() - cpu0 };
 }
 
 async function findLatency(collection: Collection, size: number, samples = 3000): Promise<{ p50: number; p99: number }> {
@@ -42,9 +49,11 @@ async function singleInserts(uri: string, label: string): Promise<void> {
   await c.createIndex({ k: 1 }, { unique: true });
   const count = 5000;
   const t0 = performance.now();
+  const cpu0 = cpuMs();
   for (let i = 0; i < count; i++) await c.insertOne(doc(i));
   const ms = performance.now() - t0;
-  console.log(`single insertOne (${label}, unique index): ${Math.round((count / ms) * 1000)} inserts/s`);
+  const cpu = cpuMs() - cpu0;
+  console.log(`single insertOne (${label}, unique index): ${Math.round((count / ms) * 1000)} inserts/s wall, ${Math.round((count / cpu) * 1000)} inserts/s per CPU-second`);
   await client.close();
 }
 
@@ -62,20 +71,23 @@ export async function run(): Promise<void> {
 
     const many = db.collection('many');
     await many.createIndex({ k: 1 }, { unique: true });
-    const manyMs = await fill(many, 100_000);
-    console.log(`insertMany (10k per call, unique index): ${Math.round((100_000 / manyMs) * 1000)} docs/s`);
+    const manyTime = await fill(many, 100_000);
+    console.log(
+      `insertMany (10k per call, unique index): ${Math.round((100_000 / manyTime.wall) * 1000)} docs/s wall, ${Math.round((100_000 / manyTime.cpu) * 1000)} docs/s per CPU-second`,
+    );
 
     const t0 = performance.now();
+    const cpu0 = cpuMs();
     const groups = await many.aggregate([{ $group: { _id: '$group', total: { $sum: '$n' }, n: { $sum: 1 } } }]).toArray();
-    console.log(`$group over 100k docs (${groups.length} groups): ${(performance.now() - t0).toFixed(1)} ms`);
+    console.log(`$group over 100k docs (${groups.length} groups): ${(performance.now() - t0).toFixed(1)} ms wall, ${(cpuMs() - cpu0).toFixed(1)} ms CPU`);
 
     const small = db.collection('small');
     await small.createIndex({ k: 1 });
     await fill(small, 10_000);
     const big = db.collection('big');
     await big.createIndex({ k: 1 });
-    const bigMs = await fill(big, 1_000_000);
-    console.log(`loaded 1M docs with insertMany in ${(bigMs / 1000).toFixed(1)} s (${Math.round((1_000_000 / bigMs) * 1000)} docs/s)`);
+    const bigTime = await fill(big, 1_000_000);
+    console.log(`loaded 1M docs with insertMany in ${(bigTime.wall / 1000).toFixed(1)} s (${Math.round((1_000_000 / bigTime.wall) * 1000)} docs/s wall)`);
 
     const at100k = await findLatency(many, 100_000);
     console.log(`indexed findOne p50 / p99 (100k docs, unique index): ${at100k.p50.toFixed(3)} / ${at100k.p99.toFixed(3)} ms`);
@@ -84,7 +96,10 @@ export async function run(): Promise<void> {
     console.log(`indexed findOne at 10k docs p50 / p99: ${at10k.p50.toFixed(3)} / ${at10k.p99.toFixed(3)} ms`);
     console.log(`indexed findOne at 1M docs  p50 / p99: ${at1m.p50.toFixed(3)} / ${at1m.p99.toFixed(3)} ms`);
     console.log(`1M / 10k p50 ratio: ${(at1m.p50 / at10k.p50).toFixed(2)}x`);
-    console.log(`process RSS: ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MB`);
+    const lookupCpu0 = cpuMs();
+    await findLatency(big, 1_000_000, 2000);
+    console.log(`indexed findOne at 1M docs: ${(((cpuMs() - lookupCpu0) / 2000) * 1000).toFixed(0)} µs CPU per lookup (client + server)`);
+    console.log(`process RSS: ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MB; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
   } finally {
     await client.close();
     await server.stop();
