@@ -16,7 +16,8 @@ export interface Plan {
   intervals: Array<{ lo: KeyBound; hi: KeyBound }>;
 }
 
-const MAX_INTERVALS = 1000;
+// Bounds the cartesian product of `$in` lists over compound keys; one long `$in` (populate) stays indexed.
+const MAX_INTERVALS = 100_000;
 
 /** Values usable as exact index keys: scalars and BSON values, not regexes, arrays or sub-documents. */
 function isKeyable(value: unknown): boolean {

@@ -157,6 +157,10 @@ describe('embedded mongo indexes', () => {
     await c.insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: i, v: i * 2 })));
     const byId = await explain('ids', { _id: 42 });
     expect(byId.executionStats).toMatchObject({ nReturned: 1, totalDocsExamined: 1 });
+    const many = await explain('ids', { _id: { $in: Array.from({ length: 1500 }, (_, i) => i) } });
+    expect(many.executionStats).toMatchObject({ nReturned: 300, totalDocsExamined: 300 });
+    const manyScores = await explain('events', { score: { $in: Array.from({ length: 1500 }, (_, i) => i * 2) } });
+    expect(manyScores.executionStats).toMatchObject({ nReturned: 1000, totalDocsExamined: 1000 });
     const range = await explain('ids', { _id: { $gt: 290 } });
     expect(range.executionStats).toMatchObject({ nReturned: 9, totalDocsExamined: 9 });
     expect(await c.findOne({ _id: 299 })).toEqual({ _id: 299, v: 598 });
