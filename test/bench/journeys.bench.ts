@@ -2,6 +2,7 @@
  * Journey inference throughput: the offline build for users with 200 events (embedder training excluded),
  * against a plain keyword-frequency profile of the same users, and platform embedder training on 1M events.
  */
+import { cpus, loadavg } from 'node:os';
 import { validateEvent } from '../../src/lib/events/validate-event';
 import { generateUser } from '../../src/lib/synthetic/population';
 import { buildJourneysFromExtracted } from '../../src/modules/journeys/domain/build-journeys';
@@ -37,24 +38,27 @@ async function buildThroughput(): Promise<void> {
   const embedder = trainPlatformEmbedder(() => store.eventLists());
   for (const [userId, events] of users.slice(0, 50)) buildJourneysFromExtracted(userId, events, { now: NOW, embedder });
   let journeys = 0;
-  const started = process.hrtime.bigint();
-  const cpu = process.cpuUsage();
-  for (const [userId, events] of users) journeys += buildJourneysFromExtracted(userId, events, { now: NOW, embedder }).length;
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  // CPU time next to wall time: on a shared machine the wall clock also counts other processes' turns.
-  const cpuSeconds = process.cpuUsage(cpu).user / 1e6;
+  // Timed in batches of 100 users: on a shared machine the fastest batch is the best estimate of the code's
+  // own cost, the total is what this run got.
+  const batchSeconds: number[] = [];
+  for (let b = 0; b < users.length; b += 100) {
+    const started = process.hrtime.bigint();
+    for (const [userId, events] of users.slice(b, b + 100)) journeys += buildJourneysFromExtracted(userId, events, { now: NOW, embedder }).length;
+    batchSeconds.push(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+  const seconds = batchSeconds.reduce((a, c) => a + c, 0);
+  const fastest = Math.min(...batchSeconds);
   const baselineStarted = process.hrtime.bigint();
   let keywords = 0;
   for (const [, events] of users) keywords += frequencyProfile(events).length;
   const baselineSeconds = Number(process.hrtime.bigint() - baselineStarted) / 1e9;
   console.log(`build: ${users.length} users, ${store.events} events (${(store.events / users.length).toFixed(0)} per user), ${journeys} journeys`);
-  console.log(`  journeys build        ${(users.length / seconds).toFixed(0)} users/s wall (${((seconds * 1000) / users.length).toFixed(2)} ms per user), ${(users.length / cpuSeconds).toFixed(0)} users/s of CPU time   target >= 500 users/s`);
+  console.log(`  journeys build        ${(users.length / seconds).toFixed(0)} users/s over the run (${((seconds * 1000) / users.length).toFixed(2)} ms per user), ${(100 / fastest).toFixed(0)} users/s in the fastest batch   target >= 500 users/s`);
   console.log(`  frequency baseline    ${(users.length / baselineSeconds).toFixed(0)} users/s (${keywords} keywords)`);
+  console.log(`  (1-minute load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
 }
 
 async function trainingTime(): Promise<void> {
-  const load = (await import('node:os')).loadavg()[0];
-  console.log(`  (1-minute load average ${load.toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`);
   const store = storeOf(12_500, 80, 2);
   global.gc?.();
   const before = process.memoryUsage().rss;
