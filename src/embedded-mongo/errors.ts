@@ -62,6 +62,7 @@ export function toServerError(error: unknown): ServerError {
   return new ServerError(ErrorCode.InternalError, message);
 }
 
+/** Error 2 BadValue, MongoDB's answer to malformed queries and arguments. */
 export function badValue(message: string): ServerError {
   return new ServerError(ErrorCode.BadValue, message);
 }

@@ -27,12 +27,14 @@ export function collectionName(cmd: Doc, command: string): string {
   return name;
 }
 
+/** The named collection, or 26 NamespaceNotFound. */
 export function existingCollection(ctx: CommandContext, name: string): Collection {
   const collection = ctx.store.collection(ctx.db, name);
   if (!collection) throw new ServerError(ErrorCode.NamespaceNotFound, `ns does not exist: ${ctx.db}.${name}`);
   return collection;
 }
 
+/** An optional sub-document field; anything else is 14 TypeMismatch. */
 export function optionalDoc(cmd: Doc, field: string): Doc | undefined {
   const value = cmd[field];
   if (value === undefined || value === null) return undefined;
@@ -43,6 +45,7 @@ export function optionalDoc(cmd: Doc, field: string): Doc | undefined {
   return value;
 }
 
+/** An optional numeric field (int, long or double); anything else is 14 TypeMismatch. */
 export function optionalNumber(cmd: Doc, field: string): number | undefined {
   const value = cmd[field];
   if (value === undefined || value === null) return undefined;
@@ -53,6 +56,7 @@ export function optionalNumber(cmd: Doc, field: string): number | undefined {
   return n;
 }
 
+/** A required array of documents, such as `documents`, `updates` or `indexes`. */
 export function docArray(cmd: Doc, field: string): Doc[] {
   const value = cmd[field];
   if (!Array.isArray(value) || !value.every(isPlainObject)) throw badValue(`BSON field '${field}' must be an array of documents`);

@@ -50,6 +50,7 @@ export function checkDocumentSize(ctx: CommandContext, doc: Doc, what: string): 
   }
 }
 
+/** The reply of a write command: counts, plus `writeErrors` only when a statement failed. */
 export function writeReply(fields: Doc, writeErrors: Doc[]): Doc {
   return writeErrors.length > 0 ? { ...fields, writeErrors, ok: 1 } : { ...fields, ok: 1 };
 }

@@ -5,6 +5,7 @@ import { Doc } from '../storage/documents';
 /** Each record is `[uint32 length][uint32 crc32][BSON payload]`, so a torn tail is detectable. */
 const RECORD_HEADER = 8;
 
+/** Frames one record for the journal or a snapshot. */
 export function encodeRecord(record: Doc): Buffer {
   const payload = serialize(record);
   const out = Buffer.allocUnsafe(RECORD_HEADER + payload.length);
