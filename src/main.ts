@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { AddressInfo } from 'node:net';
 import { createApp, createContext, createLogger } from './app.factory';
 import { servesHttp } from './app.roles';
 import { provisionServers } from './common/infrastructure/provision';
@@ -16,7 +17,8 @@ async function main(): Promise<void> {
     const app = await createApp(servers.settings, logger);
     installGracefulShutdown(app, servers, settings.app.shutdownTimeoutMs);
     await app.listen(port, host);
-    new Logger('Main').log(`Journeycast (${role}) listening on http://${host}:${port} - API docs at /docs`);
+    const { port: bound } = app.getHttpServer().address() as AddressInfo;
+    new Logger('Main').log(`Journeycast (${role}) listening on http://${host}:${bound} - API docs at /docs`);
   } else {
     const app = await createContext(servers.settings, logger);
     installGracefulShutdown(app, servers, settings.app.shutdownTimeoutMs);

@@ -1,0 +1,80 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { buildEvents } from '../factories/event.factory';
+import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
+
+const ROOT = join(__dirname, '..', '..');
+// The child compiles the whole app with ts-node before it listens: several seconds on two cores.
+jest.setTimeout(60_000);
+
+/** Starts `src/main.ts` in its own process; resolves with its URL once it listens. */
+function startMain(env: Record<string, string>): { child: ChildProcess; url: Promise<string>; output: () => string } {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let output = '';
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (match) resolve(match[1]);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`main exited with ${code}: ${output}`)));
+  });
+  return { child, url, output: () => output };
+}
+
+describe('the app process (src/main.ts)', () => {
+  let servers: TestServers;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    servers = await startTestServers();
+    t = await createTestApp(servers, { database: 'main' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await servers?.stop();
+  });
+
+  it('logs JSON lines in production, and on SIGTERM finishes the in-flight request, then exits 0', async () => {
+    const token = await t.createKey('ingest');
+    const main = startMain({
+      NODE_ENV: 'production',
+      MONGODB_URI: `${servers.mongoUri}main`,
+      REDIS_URL: servers.redis.url,
+      HOST: '127.0.0.1',
+      PORT: '0',
+    });
+    const url = await main.url;
+    const exited = new Promise<number | null>((resolve) => main.child.once('exit', resolve));
+
+    const events = buildEvents(1000, { userId: 'main-user', properties: { note: 'x'.repeat(700) } });
+    const inFlight = fetch(`${url}/v1/events`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ events }),
+    });
+    // Signal as soon as the server is serving the batch (the /metrics request itself counts as one).
+    for (let i = 0; i < 100; i++) {
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      if (Number(/journeycast_http_requests_in_flight (\d+)/.exec(metrics)?.[1] ?? 0) >= 2) break;
+    }
+    main.child.kill('SIGTERM');
+
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ accepted: 1000, duplicates: 0 });
+    expect(await exited).toBe(0);
+    expect(await t.db().collection('events').countDocuments({ userId: 'main-user' })).toBe(1000);
+
+    const lines = main.output().trim().split('\n').filter((line) => line.startsWith('{'));
+    expect(lines.length).toBeGreaterThan(3);
+    expect(lines.map((line) => JSON.parse(line) as { context?: string; message?: unknown }).at(-1)).toMatchObject({
+      context: 'Shutdown',
+      message: 'stopped',
+    });
+  });
+});
