@@ -36,8 +36,17 @@ describe('embedded mongo robustness', () => {
     const insert = opMsg(1, { insert: 'docs', $db: 'fuzz' }, { documents: [{ a: 3 }, { a: 4 }] });
     const silent = opMsg(2, { insert: 'docs', $db: 'fuzz' }, { documents: [{ a: 5 }] }, 2);
     const unknown = opMsg(3, { frobnicate: 1, $db: 'fuzz' });
-    const { data } = await exchange(server.port, insert, silent, unknown);
-    expect(replies(data)).toEqual([{ n: 2, ok: 1 }, expect.objectContaining({ ok: 0, code: 59, codeName: 'CommandNotFound' })]);
+    // checksumPresent: four trailing CRC bytes follow the sections and the length covers them.
+    const plain = opMsg(4, { count: 'docs', $db: 'fuzz' });
+    const withChecksum = Buffer.concat([plain, Buffer.alloc(4)]);
+    withChecksum.writeInt32LE(withChecksum.length, 0);
+    withChecksum.writeUInt32LE(1, 16);
+    const { data } = await exchange(server.port, insert, silent, unknown, withChecksum);
+    expect(replies(data)).toEqual([
+      { n: 2, ok: 1 },
+      expect.objectContaining({ ok: 0, code: 59, codeName: 'CommandNotFound' }),
+      { n: 5, ok: 1 },
+    ]);
     expect(await client.db('fuzz').collection('docs').countDocuments()).toBe(5);
   });
 
