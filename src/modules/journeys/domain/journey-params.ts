@@ -70,7 +70,7 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   maxSplits: 40,
   maxClusterPoints: 80,
   attachSimilarity: 0.5,
-  minJourneyEvents: 4,
+  minJourneyEvents: 3,
   minJourneyKeywords: 2,
   maxJourneys: 8,
   maxKeywords: 8,
