@@ -8,7 +8,7 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.factory';
 import { startRedisProcess } from '../../src/common/redis/redis-process';
@@ -63,7 +63,8 @@ export async function run(): Promise<void> {
     const token = (await app.get(AccessService).createKey({ name: 'bench', scopes: ['ingest'] })).token;
     const events = generatePopulation({ seed: 11, users: 800, now: new Date() }).events.slice(0, 40_000);
     const n = events.length;
-    console.log(`${n} synthetic events, batches of ${BATCH}, 2-core machine, app and embedded server in one process`);
+    const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+    console.log(`${n} synthetic events, batches of ${BATCH}, ${cpus().length} cores (load average ${load}), app and embedded server in one process`);
 
     await postAll(baseUrl, token, batchesOf(events.slice(0, 2000), 'warm'), 2);
     const validateStart = process.hrtime.bigint();
