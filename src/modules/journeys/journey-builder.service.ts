@@ -47,9 +47,12 @@ export class JourneyBuilderService {
   async build(request: BuildRequest, stats: BuildStats): Promise<BuildResult> {
     const { userId, runId, embedder, now } = request;
     for (let attempt = 1; ; attempt++) {
-      const base = await this.userJourneys.findByUserId(userId);
+      const [base, { events, receivedThrough }, profile] = await Promise.all([
+        this.userJourneys.findByUserId(userId),
+        this.events.findHistory(userId),
+        this.users.findByUserId(userId),
+      ]);
       if (base?.buildRunId === runId) return { outcome: 'skipped', journeys: base.journeys };
-      const [{ events, receivedThrough }, profile] = await Promise.all([this.events.findHistory(userId), this.users.findByUserId(userId)]);
       const locale = profile?.locale ?? this.policy.defaultLocale;
       const inferred = buildUserJourneys(events, { now, embedder: embedder.embedder, previous: base?.journeys ?? [], userId });
       const ranked = rankJourneys(inferred, { now });

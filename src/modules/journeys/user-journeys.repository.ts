@@ -36,19 +36,21 @@ export class UserJourneysRepository {
 
   /**
    * Commits a build with one conditional write: it applies only when the stored document is still the one
-   * the build started from (`expectedBuildCount`) and does not already carry this run. A user first built
-   * is inserted; the unique userId index turns a racing second insert into a no-op.
+   * the build started from (its buildCount) and does not already carry this run.
    */
   async commitBuild(build: UserJourneysBuild, base: UserJourneysRecord | undefined): Promise<CommitOutcome> {
-    const previous = base && { journeys: base.journeys, generatedAt: base.generatedAt, buildRunId: base.buildRunId };
-    const filter = { userId: build.userId, buildRunId: { $ne: build.buildRunId }, buildCount: base?.buildCount ?? 0 };
     try {
+      if (!base) {
+        // A first build is a plain insert; the unique userId index turns a racing second insert into a no-op.
+        await this.model.collection.insertOne({ ...build, buildCount: 1 });
+        return 'committed';
+      }
+      const previous = { journeys: base.journeys, generatedAt: base.generatedAt, buildRunId: base.buildRunId };
       const result = await this.model.updateOne(
-        filter,
-        { $set: { ...build, ...(previous && { previous }) }, $inc: { buildCount: 1 } },
-        { upsert: base === undefined },
+        { userId: build.userId, buildRunId: { $ne: build.buildRunId }, buildCount: base.buildCount },
+        { $set: { ...build, previous }, $inc: { buildCount: 1 } },
       );
-      if (result.modifiedCount === 1 || result.upsertedCount === 1) return 'committed';
+      if (result.modifiedCount === 1) return 'committed';
     } catch (error) {
       if (!(error instanceof mongo.MongoServerError) || error.code !== DUPLICATE_KEY) throw error;
     }
