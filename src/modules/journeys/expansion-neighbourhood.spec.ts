@@ -18,6 +18,8 @@ const embedder = embedderOf({
   'tile backsplash': [0.9, 0.1, 0.1],
   'subway tile backsplash': [0.89, 0.1, 0.11],
   'pantry shelving': [0.6, 0, 0.8],
+  'kitchen remodel budget': [0.99, 0.01, 0],
+  'kitchen island seating': [0.5, 0.3, -0.6],
   'diabetes meal plan': [0.85, 0, 0.2],
   'half marathon': [0, 1, 0],
   kitchen: [1, 0, 0],
@@ -33,6 +35,9 @@ describe('neighbourhoodExpansions', () => {
     expect(related).not.toContain('Kitchen Remodel');
     expect(related).not.toContain('Kitchen Cabinet');
     expect(related).not.toContain('Kitchen');
+    // Mostly the journey's own words: a variant of it. One own word in three: a related journey.
+    expect(related).not.toContain('Kitchen Remodel Budget');
+    expect(related).toContain('Kitchen Island Seating');
   });
 
   it('drops near-duplicates of a better suggestion, unrelated phrases and sensitive topics', () => {

@@ -20,7 +20,7 @@ export const DEFAULT_NEIGHBOURHOOD: NeighbourhoodOptions = { maxRelated: 10, min
 
 /**
  * Related journeys without an LLM: the platform vocabulary's phrases nearest to the journey embedding
- * (keyword clusters of other users), excluding the journey's own keywords and their words, de-duplicated
+ * (keyword clusters of other users), excluding the journey's own keywords and phrases made mostly of their words, de-duplicated
  * by mutual similarity and filtered by the safety policy. Phrases of two or more words only: single words
  * are shelves ("kitchen"), not journeys.
  */
@@ -35,7 +35,8 @@ export function neighbourhoodExpansions(
   const scored: Array<{ key: string; similarity: number }> = [];
   for (const key of embedder.vocab) {
     const tokens = key.split(' ');
-    if (tokens.length < 2 || ownKeys.has(key) || tokens.every((t) => ownTokens.has(t))) continue;
+    // Mostly the journey's own words ("marathon training plan" for Marathon Training) is a variant, not a relative.
+    if (tokens.length < 2 || ownKeys.has(key) || tokens.filter((t) => ownTokens.has(t)).length * 2 > tokens.length) continue;
     const similarity = dot(embedder.embed(key), journey.embedding);
     if (similarity >= options.minSimilarity) scored.push({ key, similarity });
   }
