@@ -45,10 +45,10 @@ function farthestPair(data: readonly number[][]): number[][] {
   return [a.slice(), farthestFrom(a).slice()];
 }
 
-/** ml-kmeans wants plain arrays; an explicit loop is far faster than Array.from on a typed array. */
+/** ml-kmeans wants plain arrays; pushing builds a packed one, faster to read than Array.from or new Array(n). */
 function toArray(v: Float32Array): number[] {
-  const out = new Array<number>(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i];
+  const out: number[] = [];
+  for (let i = 0; i < v.length; i++) out.push(v[i]);
   return out;
 }
 

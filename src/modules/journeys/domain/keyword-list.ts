@@ -27,9 +27,11 @@ export function tightKeywords(members: readonly UserKeyword[], params: ListParam
   const supported = sorted.filter((k) => k.weight >= params.minKeywordShare * top);
   const chosen = supported.filter((k) => !(k.sources.length === 1 && k.sources[0] === 'title'));
   const strong = chosen.length >= 2 ? chosen : supported;
-  const phrases = strong.filter((k) => k.key.includes(' '));
-  const inside = (k: UserKeyword, p: UserKeyword) => p.key.length > k.key.length && ` ${p.key} `.includes(` ${k.key} `);
+  const phrases = strong.filter((k) => k.key.includes(' ')).map((k) => ({ k, padded: ` ${k.key} ` }));
   return strong
-    .filter((k) => !phrases.some((p) => inside(k, p) && coveredShare(p.events, k.events) >= params.subsumedShare))
+    .filter((k) => {
+      const padded = ` ${k.key} `;
+      return !phrases.some((p) => p.k.key.length > k.key.length && p.padded.includes(padded) && coveredShare(p.k.events, k.events) >= params.subsumedShare);
+    })
     .slice(0, params.maxKeywords);
 }
