@@ -68,7 +68,7 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   mergeSimilarity: 0.4,
   minEventEvidence: 0.8,
   maxSplits: 40,
-  maxClusterPoints: 80,
+  maxClusterPoints: 64,
   attachSimilarity: 0.5,
   minJourneyEvents: 3,
   minJourneyKeywords: 2,
