@@ -22,8 +22,9 @@ export type CommitOutcome = 'committed' | 'already-built' | 'conflict';
 export class UserJourneysRepository {
   constructor(@InjectModel(UserJourneysRecord.name) private readonly model: Model<UserJourneysRecord>) {}
 
+  /** The current build without the previous one (only diffs need that, and it doubles the document). */
   async findByUserId(userId: string): Promise<UserJourneysRecord | undefined> {
-    return (await this.model.findOne({ userId }).lean<UserJourneysRecord>()) ?? undefined;
+    return (await this.model.findOne({ userId }, { previous: 0 }).lean<UserJourneysRecord>()) ?? undefined;
   }
 
   /** Receipt watermarks of the given users' last builds (users never built are absent). */
