@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { generatePopulation } from '../../../src/lib/synthetic/population';
 import { runJourneysBuild } from '../../../src/modules/cli/commands/journeys-build.command';
 import { UserJourneysRecord } from '../../../src/modules/journeys/domain/journey';
+import { priorModel } from '../../../src/modules/ranking/domain';
 
 const NOW = '2026-03-01T12:00:00.000Z';
 const ROOT = join(__dirname, '../../..');
@@ -67,6 +68,25 @@ describe('journeys build (offline command)', () => {
     expect(tight.length).toBeGreaterThan(0);
     for (const j of tight) expect(j.keywords.length).toBeLessThanOrEqual(3);
     jest.restoreAllMocks();
+  });
+
+  it('orders journeys with the given --ranker model', async () => {
+    // A ranker that prefers ended journeys, the opposite of the prior: the order must follow the model.
+    const prior = priorModel();
+    const weights = prior.weights.map((w, i) => (prior.featureNames[i] === 'stage_ongoing' ? -8 : w));
+    const rankerFile = join(dir, 'ranker.json');
+    writeFileSync(rankerFile, JSON.stringify({ ...prior, version: 'prefers-ended', weights }));
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const out = join(dir, 'ranked.jsonl');
+    await runJourneysBuild({ events, now: NOW, out, model: join(dir, 'model.json'), ranker: rankerFile });
+    jest.restoreAllMocks();
+    const mixed = (records: UserJourneysRecord[]) =>
+      records.filter((r) => new Set(r.journeys.map((j) => j.stage)).size === 2);
+    const ranked = mixed(readRecords(out));
+    const byPrior = mixed(readRecords(join(dir, 'journeys.jsonl')));
+    expect(ranked.length).toBeGreaterThan(5);
+    expect(ranked.every((r) => r.journeys[0].stage === 'ended')).toBe(true);
+    expect(byPrior.filter((r) => r.journeys[0].stage === 'ongoing').length).toBeGreaterThan(byPrior.length / 2);
   });
 
   it('reports invalid lines by number on stderr and exits with 2 from the real CLI', () => {

@@ -10,6 +10,7 @@ import { UserEventStore } from '../../journeys/domain/event-store';
 import { resolveJourneysConfig } from '../../journeys/domain/journeys-config';
 import { PlatformEmbedder } from '../../journeys/domain/platform-embedder';
 import { trainPlatformEmbedder } from '../../journeys/domain/platform-training';
+import { parseRankingModel, rankJourneys, RankingModel } from '../../ranking/domain';
 import { group } from '../program';
 
 export interface JourneysBuildOptions {
@@ -20,6 +21,7 @@ export interface JourneysBuildOptions {
   model?: string;
   saveModel?: string;
   config?: string;
+  ranker?: string;
 }
 
 export interface JourneysBuildSummary {
@@ -88,11 +90,16 @@ export async function runJourneysBuild(options: JourneysBuildOptions): Promise<J
     ? PlatformEmbedder.fromJSON(JSON.parse(await readFile(options.model, 'utf8')))
     : trainPlatformEmbedder(() => store.eventLists(), config.training);
   if (options.saveModel) await writeFile(options.saveModel, JSON.stringify(embedder));
+  const ranker: RankingModel | undefined = options.ranker
+    ? parseRankingModel(JSON.parse(await readFile(options.ranker, 'utf8')))
+    : undefined;
   const out = createWriteStream(options.out, 'utf8');
   const bar = progressBar('building', store.users);
   let done = 0;
   for (const [userId, events] of store.entries()) {
-    const journeys = buildJourneysFromExtracted(userId, events, { now, embedder, params: config.params });
+    // The same order as the service: inference, then the ranker (the prior until a trained one is given).
+    const built = buildJourneysFromExtracted(userId, events, { now, embedder, params: config.params });
+    const journeys = rankJourneys(built, { now, model: ranker });
     summary.journeys += Math.min(journeys.length, options.top ?? journeys.length);
     if (!out.write(`${JSON.stringify(toUserJourneysRecord(userId, journeys, now, options.top))}\n`)) await once(out, 'drain');
     if (++done % 100 === 0) bar?.update(done);
@@ -105,7 +112,7 @@ export async function runJourneysBuild(options: JourneysBuildOptions): Promise<J
 
 /**
  * `journeycast journeys build --events <events.jsonl> --now <ISO> --out <journeys.jsonl>`: trains the platform
- * embedder on the input (or loads --model) and writes one line per user. Invalid lines are reported on stderr
+ * embedder on the input (or loads --model), ranks with the journey ranker and writes one line per user. Invalid lines are reported on stderr
  * and skipped; the exit code is then 2.
  */
 export function registerBuildJourneysCommand(program: Command): void {
@@ -119,6 +126,7 @@ export function registerBuildJourneysCommand(program: Command): void {
     .option('--model <model.json>', 'use this platform embedder instead of training one on the input')
     .option('--save-model <model.json>', 'write the platform embedder used for this build')
     .option('--config <params.json>', 'parameter overrides, shaped like config/journeys.json')
+    .option('--ranker <model.json>', 'a trained journey ranker (from `ranker train`); default: the documented prior')
     .action(async (options: JourneysBuildOptions) => {
       const started = Date.now();
       const s = await runJourneysBuild(options);
