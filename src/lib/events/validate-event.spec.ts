@@ -35,6 +35,8 @@ describe('validateEvent', () => {
     ['item without id', { item: { title: 'x' } }, 'item.id'],
     ['properties not an object', { properties: [1] }, 'properties'],
     ['unknown field', { colour: 'red' }, 'colour'],
+    ['unknown item field', { item: { id: 'i', price: 3 } }, 'item.price'],
+    ['unknown board field', { type: 'board', board: { name: 'Kitchen', owner: 'x' } }, 'board.owner'],
   ])('rejects %s naming the field', (_case, override, field) => {
     expect(fieldsOf({ ...valid, ...override })).toContain(field);
   });

@@ -11,9 +11,18 @@ export type EventValidation = { ok: true; event: ActivityEvent } | { ok: false; 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const ITEM_TYPES: ReadonlySet<EventType> = new Set(['view', 'save', 'click', 'purchase']);
 const KNOWN_FIELDS = new Set(['id', 'userId', 'type', 'occurredAt', 'query', 'item', 'board', 'properties']);
+const KNOWN_ITEM_FIELDS = new Set(['id', 'title', 'annotations', 'categories']);
+const KNOWN_BOARD_FIELDS = new Set(['name']);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Unknown fields are rejected by name rather than dropped, so a client's typo never loses data silently. */
+function checkKnownFields(errors: FieldError[], value: Record<string, unknown>, known: ReadonlySet<string>, prefix = '') {
+  for (const key of Object.keys(value)) {
+    if (!known.has(key)) errors.push({ field: `${prefix}${key}`, message: `${prefix}${key} is not a known event field` });
+  }
 }
 
 function checkString(
@@ -61,6 +70,7 @@ function checkItem(errors: FieldError[], value: unknown): EventItem | undefined 
     errors.push({ field: 'item', message: 'item must be an object' });
     return undefined;
   }
+  checkKnownFields(errors, value, KNOWN_ITEM_FIELDS, 'item.');
   const id = checkString(errors, 'item.id', value.id, { required: true, max: EVENT_LIMITS.idLength });
   const title = checkString(errors, 'item.title', value.title, { required: false, max: EVENT_LIMITS.titleLength });
   const annotations = checkStringList(
@@ -102,9 +112,7 @@ function checkOccurredAt(errors: FieldError[], value: unknown, now: Date): Date 
 export function validateEvent(raw: unknown, now: Date): EventValidation {
   if (!isPlainObject(raw)) return { ok: false, errors: [{ field: '', message: 'event must be a JSON object' }] };
   const errors: FieldError[] = [];
-  for (const key of Object.keys(raw)) {
-    if (!KNOWN_FIELDS.has(key)) errors.push({ field: key, message: `${key} is not a known event field` });
-  }
+  checkKnownFields(errors, raw, KNOWN_FIELDS);
   const id = checkString(errors, 'id', raw.id, { required: true, max: EVENT_LIMITS.idLength });
   const userId = checkString(errors, 'userId', raw.userId, { required: true, max: EVENT_LIMITS.idLength });
   let type: EventType | undefined;
@@ -122,6 +130,7 @@ export function validateEvent(raw: unknown, now: Date): EventValidation {
   if (raw.board !== undefined) {
     if (!isPlainObject(raw.board)) errors.push({ field: 'board', message: 'board must be an object' });
     else {
+      checkKnownFields(errors, raw.board, KNOWN_BOARD_FIELDS, 'board.');
       const name = checkString(errors, 'board.name', raw.board.name, {
         required: true,
         max: EVENT_LIMITS.boardNameLength,
