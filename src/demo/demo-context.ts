@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { RawEvent } from '../lib/synthetic/population';
+import { PlantedJourney, RawEvent } from '../lib/synthetic/population';
 
 /** What the demo steps share: the running app, its URL, keys, the synthetic data and the report. */
 export interface DemoContext {
@@ -9,6 +9,8 @@ export interface DemoContext {
   seed: number;
   tokens: { admin: string; ingest: string };
   events: RawEvent[];
+  /** The journeys planted in the synthetic population, to set beside what Journeycast infers. */
+  truth: PlantedJourney[];
   userIds: string[];
   /** Numbers the final step prints; later steps add their own sections. */
   report: Record<string, Record<string, unknown>>;

@@ -9,12 +9,13 @@ import { loadConfig, processEnvironment } from '../config';
 import { generatePopulation } from '../lib/synthetic/population';
 import { AccessService } from '../modules/access/access.service';
 import { DemoContext, DemoStep } from './demo-context';
+import { buildJourneysStep } from './steps/build-journeys.step';
 import { reportIngestStep } from './steps/report-ingest.step';
 import { replayBatchStep, sendEventsStep } from './steps/send-events.step';
 import { sendUsersStep } from './steps/send-users.step';
 
 /** The demo, in order; later capabilities (journeys, campaigns, reports) append their steps here. */
-export const DEMO_STEPS: DemoStep[] = [sendUsersStep, sendEventsStep, replayBatchStep, reportIngestStep];
+export const DEMO_STEPS: DemoStep[] = [sendUsersStep, sendEventsStep, replayBatchStep, reportIngestStep, buildJourneysStep];
 
 const DATA_DIR = join(process.cwd(), 'data', 'demo');
 
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
         ingest: (await access.createKey({ name: 'demo ingest', scopes: ['ingest'] })).token,
       },
       events: population.events,
+      truth: population.truth,
       userIds: [...new Set(population.events.map((e) => e.userId))],
       report: {},
       log: (line) => console.log(`   ${line}`),
