@@ -66,3 +66,5 @@ export const JourneyBuildLedgerSchema = SchemaFactory.createForClass(JourneyBuil
 JourneyBuildLedgerSchema.index({ runId: 1, userId: 1 }, { unique: true });
 JourneyBuildLedgerSchema.index({ runId: 1, shard: 1 });
 JourneyBuildLedgerSchema.index({ userId: 1 });
+// One entry per user per run adds up; settled entries only matter while a run is inspected.
+JourneyBuildLedgerSchema.index({ settledAt: 1 }, { expireAfterSeconds: 90 * 86_400 });
