@@ -1,4 +1,4 @@
-import { KeywordNamer, NamingCandidate, nameScore } from './naming';
+import { coverageOf, KeywordNamer, NamingCandidate, nameScore } from './naming';
 
 const candidate = (key: string, weight: number, overrides: Partial<NamingCandidate> = {}): NamingCandidate => ({
   key, text: key, weight, centrality: 0.9, sources: ['search'], ...overrides,
@@ -19,6 +19,18 @@ describe(KeywordNamer.name, () => {
   it('uses the display text and returns an empty name for no candidates', () => {
     expect(namer.name([candidate('tokyo itinerary', 1, { text: 'tokyo itineraries' })])).toBe('Tokyo Itineraries');
     expect(namer.name([])).toBe('');
+  });
+
+  it('prefers the phrase that speaks for the most of the cluster over a narrower, heavier one', () => {
+    const cluster = [
+      candidate('farmhouse sink', 1),
+      candidate('kitchen remodel', 0.7),
+      candidate('kitchen island', 0.6),
+      candidate('kitchen cabinets', 0.6),
+    ];
+    expect(namer.name(cluster)).toBe('Kitchen Remodel');
+    expect(coverageOf(cluster[1], cluster)).toBeCloseTo(1.9 / 2.9);
+    expect(coverageOf(cluster[0], cluster)).toBeCloseTo(1 / 2.9);
   });
 
   it('scores weight monotonically', () => {

@@ -21,6 +21,9 @@ export interface JourneyNamer {
 // board names are the user's own words for the goal.
 const SOURCE_PRIOR: Record<KeywordSource, number> = { search: 1.1, annotation: 1.1, board: 1, title: 0.9, category: 0.6 };
 
+/** How much a candidate that represents none of the other keywords keeps of its score. */
+const COVERAGE_FLOOR = 0.1;
+
 /** Score of a candidate as a name: well supported, central, specific (phrases of two or three words win). */
 export function nameScore(c: NamingCandidate): number {
   const words = c.key.split(' ').length;
@@ -29,13 +32,28 @@ export function nameScore(c: NamingCandidate): number {
   return Math.pow(c.weight, 0.6) * (0.4 + 0.6 * Math.max(0, c.centrality)) * specificity * prior;
 }
 
+/**
+ * Share of the cluster's keyword weight that shares a word with a candidate: "kitchen remodel" speaks for
+ * "kitchen", "kitchen island" and "kitchen cabinets", while "farmhouse sink" speaks only for itself.
+ */
+export function coverageOf(candidate: NamingCandidate, candidates: readonly NamingCandidate[]): number {
+  const words = new Set(candidate.key.split(' '));
+  let covered = 0;
+  let total = 0;
+  for (const other of candidates) {
+    total += other.weight;
+    if (other.key.split(' ').some((w) => words.has(w))) covered += other.weight;
+  }
+  return total > 0 ? covered / total : 0;
+}
+
 /** The production namer: the best keyword of the cluster, title-cased ("kitchen remodel" -> "Kitchen Remodel"). */
 export class KeywordNamer implements JourneyNamer {
   name(candidates: readonly NamingCandidate[]): string {
     let best: NamingCandidate | undefined;
     let bestScore = -Infinity;
     for (const c of candidates) {
-      const s = nameScore(c);
+      const s = nameScore(c) * (COVERAGE_FLOOR + coverageOf(c, candidates));
       if (s > bestScore || (s === bestScore && best && c.key < best.key)) [best, bestScore] = [c, s];
     }
     return best ? titleCase(best.text) : '';
