@@ -72,6 +72,10 @@ describe('journeys API', () => {
     expect(read.body).toEqual(rebuilt.body);
   });
 
+  it('answers 404 to a rebuild of a user without events', async () => {
+    await t.http().post('/v1/users/nobody/journeys:rebuild').set(as(admin)).expect(404);
+  });
+
   it('flags a health journey as sensitive and keeps it visible', async () => {
     const res = await t.http().post('/v1/users/u-health/journeys:rebuild').set(as(admin)).expect(200);
     const diabetes = (res.body.journeys as Array<{ name: string; sensitive: boolean; sensitiveCategories: string[]; notifiable: boolean }>).find((j) =>

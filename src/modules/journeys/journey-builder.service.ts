@@ -53,6 +53,8 @@ export class JourneyBuilderService {
         this.users.findByUserId(userId),
       ]);
       if (base?.buildRunId === runId) return { outcome: 'skipped', journeys: base.journeys };
+      // Nothing to build from (never active, or erased since selection): store nothing rather than an empty record.
+      if (!base && events.length === 0) return { outcome: 'skipped', journeys: [] };
       const locale = profile?.locale ?? this.policy.defaultLocale;
       const inferred = buildUserJourneys(events, { now, embedder: embedder.embedder, previous: base?.journeys ?? [], userId });
       const ranked = rankJourneys(inferred, { now });
