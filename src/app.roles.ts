@@ -10,6 +10,7 @@ import { IngestApiModule } from './modules/ingest/ingest-api.module';
 import { JourneysJobsModule } from './modules/journeys/jobs/journeys-jobs.module';
 import { JourneysHttpModule } from './modules/journeys/journeys-http.module';
 import { OperationsModule } from './modules/operations/operations.module';
+import { RankingJobsModule } from './modules/ranking/ranking-jobs.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
 
 /** Modules every role needs: configuration comes separately from AppModule.forRoot. */
@@ -21,7 +22,7 @@ const CORE: Type[] = [MetricsModule, ErasureModule, DatabaseModule, RedisModule,
  */
 export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
   api: [IngestApiModule, OperationsModule, JourneysHttpModule],
-  worker: [JourneysJobsModule],
+  worker: [JourneysJobsModule, RankingJobsModule],
   scheduler: [SchedulingModule],
 };
 

@@ -1,4 +1,4 @@
-import { boolean, ConfigError, integer, Parser, text } from './parsers';
+import { boolean, cron, integer, Parser, text } from './parsers';
 import { withDefault } from './llm.config';
 import { defineNamespace, setting } from './setting';
 
@@ -7,16 +7,6 @@ function termList(): Parser<string[]> {
   return (raw, variable) => {
     if (Array.isArray(raw)) return raw.map((term) => text()(term, variable).trim().toLowerCase()).filter(Boolean);
     return text()(raw, variable).split(',').map((term) => term.trim().toLowerCase()).filter(Boolean);
-  };
-}
-
-/** A five- or six-field cron pattern; Bull validates the fields themselves when the schedule is registered. */
-function cron(): Parser<string> {
-  return (raw, variable) => {
-    const value = text()(raw, variable).trim();
-    const fields = value.split(/\s+/).length;
-    if (fields < 5 || fields > 6) throw new ConfigError(`Invalid configuration: ${variable} must be a cron pattern (got ${JSON.stringify(raw)})`);
-    return value;
   };
 }
 

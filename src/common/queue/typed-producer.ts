@@ -33,4 +33,9 @@ export abstract class TypedProducer<Jobs extends Record<string, object>> {
     }
     await this.queue.add(name, payload, { jobId: name, repeat: { cron }, removeOnComplete: 100, removeOnFail: 100 });
   }
+
+  /** The repeatable jobs registered on this queue, by job name and cron pattern. */
+  async listSchedules(): Promise<Array<{ name: string; cron: string }>> {
+    return (await this.queue.getRepeatableJobs()).map((job) => ({ name: job.name, cron: job.cron }));
+  }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventRepository } from '../ingest/event.repository';
 import { UserRepository } from '../ingest/user.repository';
 import { rankJourneys } from '../ranking/domain/rank-journeys';
+import { RankerModelService } from '../ranking/ranker-model.service';
 import { buildUserJourneys } from './domain/build-journeys';
 import { assessJourneySafety } from './domain/journey-safety';
 import { BuildStats } from './build-stats';
@@ -41,6 +42,7 @@ export class JourneyBuilderService {
     private readonly userJourneys: UserJourneysRepository,
     private readonly naming: JourneyNamingService,
     private readonly expansions: JourneyExpansionService,
+    private readonly ranker: RankerModelService,
     @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
   ) {}
 
@@ -57,7 +59,7 @@ export class JourneyBuilderService {
       if (!base && events.length === 0) return { outcome: 'skipped', journeys: [] };
       const locale = profile?.locale ?? this.policy.defaultLocale;
       const inferred = buildUserJourneys(events, { now, embedder: embedder.embedder, previous: base?.journeys ?? [], userId });
-      const ranked = rankJourneys(inferred, { now });
+      const ranked = rankJourneys(inferred, { now, model: await this.ranker.current() });
       const names = await this.naming.nameAll(ranked, locale, stats);
       const journeys: StoredJourney[] = [];
       ranked.forEach((journey, i) => {

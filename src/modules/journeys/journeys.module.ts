@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
+import { RankingModule } from '../ranking/ranking.module';
 import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
 import { ModelStoreModule } from '../../common/model-store/model-store.module';
 import { Settings } from '../../config/settings';
@@ -50,6 +51,7 @@ const journeysQueue = BullModule.registerQueueAsync({
     IngestModule,
     ModelStoreModule,
     LlmModule,
+    RankingModule,
     MongooseModule.forFeature([
       { name: UserJourneysRecord.name, schema: UserJourneysSchema },
       { name: JourneyBuildRunRecord.name, schema: JourneyBuildRunSchema },

@@ -4,6 +4,7 @@ import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { JourneysJobsModule } from '../../../src/modules/journeys/jobs/journeys-jobs.module';
 import { JOURNEY_JOBS, JourneysProducer } from '../../../src/modules/journeys/jobs/journeys.queue';
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
+import { RANKING_JOBS, RankingProducer } from '../../../src/modules/ranking/jobs/ranking.queue';
 import { SchedulingModule } from '../../../src/modules/scheduling/scheduling.module';
 import { startTestMongo } from '../../setup/mongo';
 import { startTestRedis } from '../../setup/redis';
@@ -41,6 +42,7 @@ describe('journey schedules and retraining', () => {
       cron: '30 4 * * *',
     });
     expect(await schedules()).toHaveLength(2);
+    expect(await first.get(RankingProducer).listSchedules()).toEqual([{ name: RANKING_JOBS.retrain, cron: '30 1 * * *' }]);
   });
 
   it('lets a worker turn a cron firing into one incremental run', async () => {

@@ -43,18 +43,8 @@ export class JourneysProducer extends TypedProducer<JourneyJobs> {
     }
   }
 
-  /**
-   * Registers a repeatable job under a fixed id: every scheduler replica registers the same repeat key, so
-   * Redis holds one schedule. A schedule of this job with another pattern (a config change) is removed.
-   */
-  async schedule(name: typeof JOURNEY_JOBS.scheduledIncremental | typeof JOURNEY_JOBS.retrain, cron: string): Promise<void> {
-    for (const existing of await this.queue.getRepeatableJobs()) {
-      if (existing.name === name && existing.cron !== cron) await this.queue.removeRepeatableByKey(existing.key);
-    }
-    await this.queue.add(name, {}, { jobId: name, repeat: { cron }, removeOnComplete: 100, removeOnFail: 100 });
-  }
-
-  async listSchedules(): Promise<Array<{ name: string; cron: string }>> {
-    return (await this.queue.getRepeatableJobs()).map((job) => ({ name: job.name, cron: job.cron }));
+  /** Registers a cron as a repeatable job with a fixed id: one schedule however many schedulers register it. */
+  schedule(name: typeof JOURNEY_JOBS.scheduledIncremental | typeof JOURNEY_JOBS.retrain, cron: string): Promise<void> {
+    return this.scheduleRepeatable(name, {}, cron);
   }
 }
