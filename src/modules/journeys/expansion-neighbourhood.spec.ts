@@ -18,6 +18,7 @@ const embedder = embedderOf({
   'tile backsplash': [0.9, 0.1, 0.1],
   'subway tile backsplash': [0.89, 0.1, 0.11],
   'pantry shelving': [0.6, 0, 0.8],
+  'pantry shelvng': [0.62, 0, 0.78],
   'kitchen remodel budget': [0.99, 0.01, 0],
   'kitchen island seating': [0.5, 0.3, -0.6],
   'diabetes meal plan': [0.85, 0, 0.2],
@@ -50,5 +51,11 @@ describe('neighbourhoodExpansions', () => {
   it('respects the requested maximum', () => {
     const options = { maxRelated: 1, minSimilarity: 0, duplicateSimilarity: 0.99 };
     expect(neighbourhoodExpansions(journey, embedder, DEFAULT_SAFETY_POLICY, options)).toEqual(['Tile Backsplash']);
+  });
+
+  it('leaves out a rarer misspelling of a suggested phrase', () => {
+    const related = neighbourhoodExpansions(journey, embedder, DEFAULT_SAFETY_POLICY, { maxRelated: 10, minSimilarity: 0.25, duplicateSimilarity: 2 });
+    expect(related).toContain('Pantry Shelving');
+    expect(related).not.toContain('Pantry Shelvng');
   });
 });

@@ -1,4 +1,5 @@
 import { contentTokens, keywordKey, singularize, titleCase } from '../../lib/text/normalize';
+import { ngramSimilarity } from '../../lib/text/ngrams';
 import { dot } from './domain/embedder';
 import { assessJourneySafety, SafetyPolicy } from './domain/journey-safety';
 
@@ -16,6 +17,9 @@ export interface NeighbourhoodOptions {
   duplicateSimilarity: number;
 }
 
+/** Character-trigram similarity above which two phrases are spellings of one another. */
+const SPELLING_VARIANT_SIMILARITY = 0.7;
+
 export const DEFAULT_NEIGHBOURHOOD: NeighbourhoodOptions = { maxRelated: 10, minSimilarity: 0.25, duplicateSimilarity: 0.8 };
 
 /**
@@ -32,22 +36,28 @@ export function neighbourhoodExpansions(
 ): string[] {
   const ownTokens = new Set(journey.keywords.flatMap((k) => contentTokens(k.text).map(singularize)));
   const ownKeys = new Set(journey.keywords.map((k) => keywordKey(contentTokens(k.text))));
-  const scored: Array<{ key: string; similarity: number }> = [];
-  for (const key of embedder.vocab) {
+  const scored: Array<{ key: string; similarity: number; rank: number }> = [];
+  for (const [rank, key] of embedder.vocab.entries()) {
     const tokens = key.split(' ');
     // Mostly the journey's own words ("marathon training plan" for Marathon Training) is a variant, not a relative.
     if (tokens.length < 2 || ownKeys.has(key) || tokens.filter((t) => ownTokens.has(t)).length * 2 > tokens.length) continue;
     const similarity = dot(embedder.embed(key), journey.embedding);
-    if (similarity >= options.minSimilarity) scored.push({ key, similarity });
+    if (similarity >= options.minSimilarity) scored.push({ key, similarity, rank });
   }
   scored.sort((a, b) => b.similarity - a.similarity || (a.key < b.key ? -1 : 1));
   const kept: string[] = [];
-  for (const { key } of scored) {
+  for (const { key, rank } of scored) {
     if (kept.length >= options.maxRelated) break;
+    // The vocabulary is ordered by frequency: a rarer spelling of a nearby phrase ("wedding dresss") is a typo.
+    if (scored.some((other) => other.rank < rank && isSpellingVariant(other.key, key))) continue;
     if (kept.some((other) => dot(embedder.embed(other), embedder.embed(key)) >= options.duplicateSimilarity)) continue;
     const verdict = assessJourneySafety({ name: key, keywords: [] }, policy);
     if (verdict.blocked || verdict.sensitiveCategories.length > 0) continue;
     kept.push(key);
   }
   return kept.map(titleCase);
+}
+
+function isSpellingVariant(a: string, b: string): boolean {
+  return Math.abs(a.length - b.length) <= 2 && ngramSimilarity(a, b) >= SPELLING_VARIANT_SIMILARITY;
 }
