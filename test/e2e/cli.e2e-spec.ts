@@ -1,29 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEvents } from '../factories/event.factory';
+import { journeycast } from './support/cli';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
 
-const ROOT = join(__dirname, '..', '..');
 // Each run starts a fresh Node process that compiles the CLI with ts-node: a few seconds.
 jest.setTimeout(60_000);
-
-/** Runs the real `journeycast` CLI in a child process against the test database. */
-function journeycast(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('journeycast CLI: keys create, events import', () => {
   let servers: TestServers;

@@ -1,25 +1,7 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { generatePopulation } from '../../src/lib/synthetic/population';
+import { journeycast } from './support/cli';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
 
-const ROOT = join(__dirname, '..', '..');
-
-/** Runs the real `journeycast` CLI in a child process against the test servers. */
-function journeycast(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('journeycast journeys rebuild', () => {
   let servers: TestServers;
