@@ -2,10 +2,12 @@
  * Journey inference throughput: the offline build for users with 200 events (embedder training excluded),
  * against a plain keyword-frequency profile of the same users, and platform embedder training on 1M events.
  */
-import { readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runJourneysBuild } from '../../src/modules/cli/commands/journeys-build.command';
 import { validateEvent } from '../../src/lib/events/validate-event';
-import { generateUser } from '../../src/lib/synthetic/population';
+import { generatePopulation, generateUser } from '../../src/lib/synthetic/population';
 import { buildJourneysFromExtracted } from '../../src/modules/journeys/domain/build-journeys';
 import { UserEventStore } from '../../src/modules/journeys/domain/event-store';
 import { ExtractedEvent } from '../../src/modules/journeys/domain/keywords';
@@ -90,7 +92,33 @@ async function trainingTime(): Promise<void> {
   console.log(`  platform embedder     ${seconds.toFixed(1)} s   target < 60 s   (rss ${mb(before)} before, ${mb(process.memoryUsage().rss)} after)`);
 }
 
+/** The `journeys build` command end to end (reading, validation, build, ranking, output) with a saved embedder. */
+async function commandThroughput(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-'));
+  try {
+    const events = join(dir, 'events.jsonl');
+    const population = generatePopulation({ seed: 3, users: 2000, now: NOW, eventsPerUser: 200 });
+    writeFileSync(events, population.events.map((e) => JSON.stringify(e)).join('\n'));
+    const model = join(dir, 'model.json');
+    const quiet = console.error;
+    console.error = () => undefined;
+    await runJourneysBuild({ events, now: NOW.toISOString(), out: join(dir, 'warm.jsonl'), saveModel: model });
+    const started = process.hrtime.bigint();
+    const summary = await runJourneysBuild({ events, now: NOW.toISOString(), out: join(dir, 'out.jsonl'), model });
+    const single = { summary, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+    console.error = quiet;
+    const line = (label: string, r: typeof single) =>
+      `  ${label}   build ${(r.summary.users / r.summary.buildSeconds).toFixed(0)} users/s (${r.summary.buildSeconds.toFixed(1)} s, ranking and output included)` +
+      `; reading ${(r.summary.events / r.summary.readSeconds / 1000).toFixed(0)}k events/s (${r.summary.readSeconds.toFixed(1)} s); whole command ${(r.summary.users / r.seconds).toFixed(0)} users/s`;
+    console.log(`command: ${single.summary.users} users, ${single.summary.events} events, saved embedder (training excluded)`);
+    console.log(line('journeys build', single) + '   target >= 500 users/s (build)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
   await buildThroughput();
+  await commandThroughput();
   await trainingTime();
 }

@@ -5,12 +5,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { validateEvent } from '../../../lib/events/validate-event';
-import { buildJourneysFromExtracted, toUserJourneysRecord } from '../../journeys/domain/build-journeys';
 import { UserEventStore } from '../../journeys/domain/event-store';
 import { resolveJourneysConfig } from '../../journeys/domain/journeys-config';
 import { PlatformEmbedder } from '../../journeys/domain/platform-embedder';
 import { trainPlatformEmbedder } from '../../journeys/domain/platform-training';
-import { parseRankingModel, rankJourneys, RankingModel } from '../../ranking/domain';
+import { ExtractedEvent } from '../../journeys/domain/keywords';
+import { parseRankingModel, RankingModel } from '../../ranking/domain';
+import { buildUserLines, UserLines } from '../journeys-build/user-lines';
 import { group } from '../program';
 
 export interface JourneysBuildOptions {
@@ -31,9 +32,26 @@ export interface JourneysBuildSummary {
   duplicates: number;
   users: number;
   journeys: number;
+  /** Wall time reading and validating the input, and building (embedder training excluded). */
+  readSeconds: number;
+  buildSeconds: number;
 }
 
 const DETAILED_INVALID_LINES = 50;
+const USERS_PER_BATCH = 100;
+
+/** Users in id order, in batches of output lines. */
+function* batchesOf(store: UserEventStore): IterableIterator<Array<[string, ExtractedEvent[]]>> {
+  let batch: Array<[string, ExtractedEvent[]]> = [];
+  for (const entry of store.entries()) {
+    batch.push(entry);
+    if (batch.length === USERS_PER_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
 
 function positiveInteger(value: string): number {
   const n = Number(value);
@@ -83,8 +101,10 @@ export async function runJourneysBuild(options: JourneysBuildOptions): Promise<J
   const now = new Date(options.now);
   if (Number.isNaN(now.getTime())) throw new Error('--now must be an ISO-8601 date');
   const config = resolveJourneysConfig(options.config ? JSON.parse(await readFile(options.config, 'utf8')) : {});
-  const summary: JourneysBuildSummary = { lines: 0, events: 0, invalid: 0, duplicates: 0, users: 0, journeys: 0 };
+  const summary: JourneysBuildSummary = { lines: 0, events: 0, invalid: 0, duplicates: 0, users: 0, journeys: 0, readSeconds: 0, buildSeconds: 0 };
+  const readStarted = Date.now();
   const store = await readEvents(options.events, now, summary);
+  summary.readSeconds = (Date.now() - readStarted) / 1000;
   if (summary.invalid > DETAILED_INVALID_LINES) console.error(`... and ${summary.invalid - DETAILED_INVALID_LINES} more invalid lines`);
   const embedder = options.model
     ? PlatformEmbedder.fromJSON(JSON.parse(await readFile(options.model, 'utf8')))
@@ -93,20 +113,21 @@ export async function runJourneysBuild(options: JourneysBuildOptions): Promise<J
   const ranker: RankingModel | undefined = options.ranker
     ? parseRankingModel(JSON.parse(await readFile(options.ranker, 'utf8')))
     : undefined;
+  const buildStarted = Date.now();
   const out = createWriteStream(options.out, 'utf8');
   const bar = progressBar('building', store.users);
   let done = 0;
-  for (const [userId, events] of store.entries()) {
-    // The same order as the service: inference, then the ranker (the prior until a trained one is given).
-    const built = buildJourneysFromExtracted(userId, events, { now, embedder, params: config.params });
-    const journeys = rankJourneys(built, { now, model: ranker });
-    summary.journeys += Math.min(journeys.length, options.top ?? journeys.length);
-    if (!out.write(`${JSON.stringify(toUserJourneysRecord(userId, journeys, now, options.top))}\n`)) await once(out, 'drain');
-    if (++done % 100 === 0) bar?.update(done);
-  }
+  const write = async ({ lines, journeys }: UserLines) => {
+    summary.journeys += journeys;
+    if (!out.write(lines.map((line) => `${line}\n`).join(''))) await once(out, 'drain');
+    bar?.update((done += lines.length));
+  };
+  const context = { now, embedder, params: config.params, ranker, top: options.top };
+  for (const batch of batchesOf(store)) await write(buildUserLines(batch, context));
   bar?.stop();
   out.end();
   await once(out, 'finish');
+  summary.buildSeconds = (Date.now() - buildStarted) / 1000;
   return summary;
 }
 

@@ -1,0 +1,31 @@
+import { buildJourneysFromExtracted, toUserJourneysRecord } from '../../journeys/domain/build-journeys';
+import { Embedder } from '../../journeys/domain/embedder';
+import { JourneyParams } from '../../journeys/domain/journey-params';
+import { ExtractedEvent } from '../../journeys/domain/keywords';
+import { rankJourneys, RankingModel } from '../../ranking/domain';
+
+export interface LineContext {
+  now: Date;
+  embedder: Embedder;
+  params: JourneyParams;
+  ranker?: RankingModel;
+  top?: number;
+}
+
+export interface UserLines {
+  lines: string[];
+  journeys: number;
+}
+
+/** Builds and ranks each user's journeys, as the service does, and renders the output contract's lines. */
+export function buildUserLines(users: ReadonlyArray<readonly [string, readonly ExtractedEvent[]]>, context: LineContext): UserLines {
+  const { now, embedder, params, ranker, top } = context;
+  let journeys = 0;
+  const lines = users.map(([userId, events]) => {
+    const built = buildJourneysFromExtracted(userId, events, { now, embedder, params });
+    const ranked = rankJourneys(built, { now, model: ranker });
+    journeys += Math.min(ranked.length, top ?? ranked.length);
+    return JSON.stringify(toUserJourneysRecord(userId, ranked, now, top));
+  });
+  return { lines, journeys };
+}
