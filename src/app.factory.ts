@@ -23,7 +23,9 @@ function jsonBodyErrors(error: BodyError, _req: IncomingMessage, res: ServerResp
   const body = {
     statusCode: error.status,
     error: tooLarge ? 'Payload Too Large' : 'Bad Request',
-    message: tooLarge ? `Request body exceeds ${BODY_LIMIT.replace('mb', ' MiB')}` : `Malformed request body: ${error.message}`,
+    message: tooLarge
+      ? `Request body exceeds ${BODY_LIMIT.replace('mb', ' MiB')}`
+      : `Malformed request body: ${error.message}`,
   };
   res.writeHead(error.status, { 'Content-Type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
@@ -53,5 +55,7 @@ export async function createApp(settings: Settings, logger: LoggerService | fals
 
 /** A process without HTTP (worker or scheduler role). */
 export function createContext(settings: Settings, logger: LoggerService | false = createLogger(settings)) {
-  return NestFactory.createApplicationContext(AppModule.forRoot(settings), { logger }) as Promise<INestApplicationContext>;
+  return NestFactory.createApplicationContext(AppModule.forRoot(settings), {
+    logger,
+  }) as Promise<INestApplicationContext>;
 }

@@ -6,7 +6,10 @@ import { defineNamespace, setting } from './setting';
 function termList(): Parser<string[]> {
   return (raw, variable) => {
     if (Array.isArray(raw)) return raw.map((term) => text()(term, variable).trim().toLowerCase()).filter(Boolean);
-    return text()(raw, variable).split(',').map((term) => term.trim().toLowerCase()).filter(Boolean);
+    return text()(raw, variable)
+      .split(',')
+      .map((term) => term.trim().toLowerCase())
+      .filter(Boolean);
   };
 }
 
@@ -21,23 +24,47 @@ export const journeysNamespace = defineNamespace('journeys', {
     withDefault(cron(), '0 2 * * *'),
     'When the platform embedder is retrained; a changed model starts a full rebuild.',
   ),
-  scheduleEnabled: setting('JOURNEYS_SCHEDULE_ENABLED', withDefault(boolean(), true), 'Whether the scheduler role registers the journey crons.'),
+  scheduleEnabled: setting(
+    'JOURNEYS_SCHEDULE_ENABLED',
+    withDefault(boolean(), true),
+    'Whether the scheduler role registers the journey crons.',
+  ),
   shardSize: setting('JOURNEYS_SHARD_SIZE', withDefault(integer(1, 10_000), 200), 'Users per build job.'),
-  concurrency: setting('JOURNEYS_CONCURRENCY', withDefault(integer(1, 64), 2), 'Build jobs one worker process runs at once.'),
-  attempts: setting('JOURNEYS_JOB_ATTEMPTS', withDefault(integer(1, 50), 5), 'Tries of a build job before it is marked failed.'),
-  backoffMs: setting('JOURNEYS_JOB_BACKOFF_MS', withDefault(integer(0, 3_600_000), 2000), 'First retry delay of a build job (exponential).'),
+  concurrency: setting(
+    'JOURNEYS_CONCURRENCY',
+    withDefault(integer(1, 64), 2),
+    'Build jobs one worker process runs at once.',
+  ),
+  attempts: setting(
+    'JOURNEYS_JOB_ATTEMPTS',
+    withDefault(integer(1, 50), 5),
+    'Tries of a build job before it is marked failed.',
+  ),
+  backoffMs: setting(
+    'JOURNEYS_JOB_BACKOFF_MS',
+    withDefault(integer(0, 3_600_000), 2000),
+    'First retry delay of a build job (exponential).',
+  ),
   lockDurationMs: setting(
     'JOURNEYS_LOCK_DURATION_MS',
     withDefault(integer(500, 3_600_000), 30_000),
-    'How long a worker holds a job lock between renewals; a crashed worker\'s job is retaken after it lapses.',
+    "How long a worker holds a job lock between renewals; a crashed worker's job is retaken after it lapses.",
   ),
   stalledIntervalMs: setting(
     'JOURNEYS_STALLED_INTERVAL_MS',
     withDefault(integer(500, 3_600_000), 30_000),
     'How often workers look for jobs whose lock lapsed (stalled by a crash).',
   ),
-  maxStalledCount: setting('JOURNEYS_MAX_STALLED_COUNT', withDefault(integer(0, 100), 3), 'Crashes a job survives before it fails.'),
-  blockedTerms: setting('JOURNEYS_BLOCKED_TERMS', withDefault(termList(), []), 'Extra comma-separated terms that block a journey or expansion.'),
+  maxStalledCount: setting(
+    'JOURNEYS_MAX_STALLED_COUNT',
+    withDefault(integer(0, 100), 3),
+    'Crashes a job survives before it fails.',
+  ),
+  blockedTerms: setting(
+    'JOURNEYS_BLOCKED_TERMS',
+    withDefault(termList(), []),
+    'Extra comma-separated terms that block a journey or expansion.',
+  ),
   userConcurrency: setting(
     'JOURNEYS_USER_CONCURRENCY',
     withDefault(integer(1, 256), 4),
@@ -46,12 +73,16 @@ export const journeysNamespace = defineNamespace('journeys', {
   namingSignatureKeywords: setting(
     'JOURNEYS_NAMING_SIGNATURE_KEYWORDS',
     withDefault(integer(1, 12), 3),
-    'Heaviest keywords that make a journey\'s LLM-naming cache key: fewer means more users share a name call.',
+    "Heaviest keywords that make a journey's LLM-naming cache key: fewer means more users share a name call.",
   ),
   notifySensitive: setting(
     'JOURNEYS_NOTIFY_SENSITIVE',
     withDefault(boolean(), false),
     'Whether journeys in a sensitive category (health, finance, ...) may be the subject of notifications.',
   ),
-  defaultLocale: setting('JOURNEYS_DEFAULT_LOCALE', withDefault(text(), 'en'), 'Locale of LLM names and expansions for users without one.'),
+  defaultLocale: setting(
+    'JOURNEYS_DEFAULT_LOCALE',
+    withDefault(text(), 'en'),
+    'Locale of LLM names and expansions for users without one.',
+  ),
 });

@@ -8,15 +8,31 @@ export function withDefault<T>(parser: Parser<T>, fallback: T): Parser<T> {
 
 /** The one LLM client (any OpenAI-compatible endpoint); without an API key the product uses no LLM. */
 export const llmNamespace = defineNamespace('llm', {
-  apiKey: setting('OPENAI_API_KEY', optional(text()), 'API key of the OpenAI-compatible endpoint; unset turns LLM features off.'),
+  apiKey: setting(
+    'OPENAI_API_KEY',
+    optional(text()),
+    'API key of the OpenAI-compatible endpoint; unset turns LLM features off.',
+  ),
   baseUrl: setting(
     'OPENAI_BASE_URL',
     withDefault(url(['http:', 'https:']), 'https://api.openai.com/v1'),
     'Base URL of the OpenAI-compatible endpoint (OpenAI, Azure, Ollama, vLLM).',
   ),
-  model: setting('OPENAI_MODEL', withDefault(text(), 'gpt-4o-mini'), 'Chat model for journey names, expansions and copy.'),
+  model: setting(
+    'OPENAI_MODEL',
+    withDefault(text(), 'gpt-4o-mini'),
+    'Chat model for journey names, expansions and copy.',
+  ),
   embeddingModel: setting('OPENAI_EMBEDDING_MODEL', withDefault(text(), 'text-embedding-3-small'), 'Embedding model.'),
   timeoutMs: setting('OPENAI_TIMEOUT_MS', withDefault(integer(100, 600_000), 20_000), 'Timeout of one LLM request.'),
-  maxRetries: setting('OPENAI_MAX_RETRIES', withDefault(integer(0, 10), 2), 'Retries of a failed LLM request (by the SDK).'),
-  concurrency: setting('OPENAI_CONCURRENCY', withDefault(integer(1, 256), 8), 'LLM requests one process sends at once.'),
+  maxRetries: setting(
+    'OPENAI_MAX_RETRIES',
+    withDefault(integer(0, 10), 2),
+    'Retries of a failed LLM request (by the SDK).',
+  ),
+  concurrency: setting(
+    'OPENAI_CONCURRENCY',
+    withDefault(integer(1, 256), 8),
+    'LLM requests one process sends at once.',
+  ),
 });

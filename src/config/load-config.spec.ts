@@ -44,7 +44,11 @@ describe('loadConfig', () => {
 
   it('requires explicit servers in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/MONGODB_URI is required when NODE_ENV=production/);
-    const settings = loadConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/jc', REDIS_URL: 'redis://r:6379' });
+    const settings = loadConfig({
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb://db/jc',
+      REDIS_URL: 'redis://r:6379',
+    });
     expect(settings.app.logFormat).toBe('json');
   });
 

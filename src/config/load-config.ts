@@ -49,7 +49,11 @@ export function loadConfig(env: Environment, configDir = CONFIG_DIR): Settings {
 /** Embedded fallbacks are development conveniences; production must name its servers. */
 function checkProduction(settings: Settings): Settings {
   if (settings.app.env !== 'production') return settings;
-  if (!settings.mongo.uri) throw new ConfigError('Invalid configuration: MONGODB_URI is required when NODE_ENV=production');
-  if (!settings.redis.url) throw new ConfigError('Invalid configuration: REDIS_URL is required when NODE_ENV=production');
+  if (!settings.mongo.uri) {
+    throw new ConfigError('Invalid configuration: MONGODB_URI is required when NODE_ENV=production');
+  }
+  if (!settings.redis.url) {
+    throw new ConfigError('Invalid configuration: REDIS_URL is required when NODE_ENV=production');
+  }
   return settings;
 }

@@ -88,7 +88,9 @@ export function url(protocols: readonly string[]): Parser<string> {
       return fail(variable, `a URL starting with ${protocols.join(' or ')}//`, '<invalid URL>');
     }
     // The raw value may carry a password; never echo it back.
-    if (!protocols.includes(parsed.protocol)) fail(variable, `a URL starting with ${protocols.join(' or ')}//`, parsed.protocol);
+    if (!protocols.includes(parsed.protocol)) {
+      fail(variable, `a URL starting with ${protocols.join(' or ')}//`, parsed.protocol);
+    }
     return value;
   };
 }

@@ -9,8 +9,16 @@ export const rankingNamespace = defineNamespace('ranking', {
     withDefault(cron(), '30 1 * * *'),
     'When the journey ranker is retrained from logged notification outcomes.',
   ),
-  scheduleEnabled: setting('RANKER_SCHEDULE_ENABLED', withDefault(boolean(), true), 'Whether the scheduler role registers the ranker retrain cron.'),
-  lookbackDays: setting('RANKER_LOOKBACK_DAYS', withDefault(integer(1, 3650), 90), 'Days of notification outcomes a retrain uses.'),
+  scheduleEnabled: setting(
+    'RANKER_SCHEDULE_ENABLED',
+    withDefault(boolean(), true),
+    'Whether the scheduler role registers the ranker retrain cron.',
+  ),
+  lookbackDays: setting(
+    'RANKER_LOOKBACK_DAYS',
+    withDefault(integer(1, 3650), 90),
+    'Days of notification outcomes a retrain uses.',
+  ),
   minExamples: setting(
     'RANKER_MIN_EXAMPLES',
     withDefault(integer(20, 100_000_000), 500),

@@ -8,7 +8,15 @@ import { redisNamespace } from './redis.config';
 import { NamespaceValues } from './setting';
 
 /** Every configuration namespace; a new one is one import and one entry here. */
-export const NAMESPACES = [appNamespace, mongoNamespace, redisNamespace, accessNamespace, llmNamespace, journeysNamespace, rankingNamespace] as const;
+export const NAMESPACES = [
+  appNamespace,
+  mongoNamespace,
+  redisNamespace,
+  accessNamespace,
+  llmNamespace,
+  journeysNamespace,
+  rankingNamespace,
+] as const;
 
 /** The validated, typed configuration of one process. */
 export interface Settings {

@@ -15,7 +15,13 @@ import { replayBatchStep, sendEventsStep } from './steps/send-events.step';
 import { sendUsersStep } from './steps/send-users.step';
 
 /** The demo, in order; later capabilities (journeys, campaigns, reports) append their steps here. */
-export const DEMO_STEPS: DemoStep[] = [sendUsersStep, sendEventsStep, replayBatchStep, reportIngestStep, buildJourneysStep];
+export const DEMO_STEPS: DemoStep[] = [
+  sendUsersStep,
+  sendEventsStep,
+  replayBatchStep,
+  reportIngestStep,
+  buildJourneysStep,
+];
 
 const DATA_DIR = join(process.cwd(), 'data', 'demo');
 
@@ -66,7 +72,9 @@ async function main(): Promise<void> {
       report: {},
       log: (line) => console.log(`   ${line}`),
     };
-    console.log(`Journeycast demo: ${users} synthetic users (seed ${seed}), API at ${context.baseUrl}, data in ${mongoDir}`);
+    console.log(
+      `Journeycast demo: ${users} synthetic users (seed ${seed}), API at ${context.baseUrl}, data in ${mongoDir}`,
+    );
     for (const [index, step] of DEMO_STEPS.entries()) {
       console.log(`\n${index + 1}. ${step.title}`);
       await step.run(context);

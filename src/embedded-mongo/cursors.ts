@@ -50,7 +50,10 @@ export class CursorRegistry {
     const cursor = this.cursors.get(id);
     if (!cursor) throw new ServerError(ErrorCode.CursorNotFound, `cursor id ${id} not found`);
     if (cursor.ns !== ns) {
-      throw new ServerError(ErrorCode.BadValue, `Requested getMore on namespace '${ns}', but cursor belongs to '${cursor.ns}'`);
+      throw new ServerError(
+        ErrorCode.BadValue,
+        `Requested getMore on namespace '${ns}', but cursor belongs to '${cursor.ns}'`,
+      );
     }
     cursor.lastUsed = Date.now();
     const nextBatch = CursorRegistry.take(cursor, batchSize);

@@ -52,7 +52,9 @@ export class ServerError extends Error {
 export function toServerError(error: unknown): ServerError {
   if (error instanceof ServerError) return error;
   if (error instanceof Error && error.constructor.name === 'MingoError') {
-    if (error.message.includes("immutable field '_id'")) return new ServerError(ErrorCode.ImmutableField, error.message);
+    if (error.message.includes("immutable field '_id'")) {
+      return new ServerError(ErrorCode.ImmutableField, error.message);
+    }
     return new ServerError(ErrorCode.BadValue, error.message);
   }
   if (error instanceof RangeError && /call stack/i.test(error.message)) {

@@ -34,7 +34,9 @@ export class EmbeddedMongo {
     const log = (message: string) => process.stderr.write(`[embedded-mongo] ${message}\n`);
     const store = new Store();
     const cursors = new CursorRegistry();
-    const data = options.dir ? DataDirectory.open(options.dir, store, { compactAfterBytes: options.compactAfterBytes, onError: log }) : null;
+    const data = options.dir
+      ? DataDirectory.open(options.dir, store, { compactAfterBytes: options.compactAfterBytes, onError: log })
+      : null;
     const commit = () => data?.commit();
     const server = new WireServer({ context: { store, cursors }, commit, log });
     let port: number;

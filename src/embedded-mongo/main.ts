@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     dir: options.dir,
     compactAfterBytes: options.compactAfter ? Number(options.compactAfter) : undefined,
   });
-  console.log(`embedded MongoDB-compatible server listening on ${server.uri}${options.dir ? ` (data in ${options.dir})` : ' (in memory)'}`);
+  console.log(
+    `embedded MongoDB-compatible server listening on ${server.uri}${options.dir ? ` (data in ${options.dir})` : ' (in memory)'}`,
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

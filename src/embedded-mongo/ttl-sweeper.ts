@@ -44,7 +44,10 @@ export class TtlSweeper {
           if (index.spec.expireAfterSeconds === undefined) continue;
           const cutoff = new Date(now.getTime() - index.spec.expireAfterSeconds * 1000);
           const expired = new Set<Doc>();
-          const range = index.entries.range({ key: TypeTag.date, inclusive: true }, { key: encodeValue(cutoff), inclusive: false });
+          const range = index.entries.range(
+            { key: TypeTag.date, inclusive: true },
+            { key: encodeValue(cutoff), inclusive: false },
+          );
           for (const [, id] of range) {
             const doc = collection.docs.get(id);
             if (doc) expired.add(doc);

@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { Collection, MongoClient } from 'mongodb';
 import { EmbeddedMongo } from '../../src/embedded-mongo';
 
-const doc = (i: number) => ({ k: `key-${i}`, n: i, group: `g${i % 100}`, at: new Date(1_700_000_000_000 + i * 1000), tags: ['a', 'b'] });
+const doc = (i: number) => ({
+  k: `key-${i}`,
+  n: i,
+  group: `g${i % 100}`,
+  at: new Date(1_700_000_000_000 + i * 1000),
+  tags: ['a', 'b'],
+});
 
 /** CPU time of this process (client and server together) in ms: steadier than wall time on a busy machine. */
 function cpuMs(): number {
@@ -25,12 +31,19 @@ async function fill(collection: Collection, count: number): Promise<{ wall: numb
   const started = performance.now();
   const cpu0 = cpuMs();
   for (let from = 0; from < count; from += 10_000) {
-    await collection.insertMany(Array.from({ length: Math.min(10_000, count - from) }, (_, j) => doc(from + j)), { ordered: false });
+    await collection.insertMany(
+      Array.from({ length: Math.min(10_000, count - from) }, (_, j) => doc(from + j)),
+      { ordered: false },
+    );
   }
   return { wall: performance.now() - started, cpu: cpuMs() - cpu0 };
 }
 
-async function findLatency(collection: Collection, size: number, samples = 3000): Promise<{ p50: number; p99: number }> {
+async function findLatency(
+  collection: Collection,
+  size: number,
+  samples = 3000,
+): Promise<{ p50: number; p99: number }> {
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {
     const k = `key-${(i * 7919) % size}`;
@@ -53,7 +66,9 @@ async function singleInserts(uri: string, label: string): Promise<void> {
   for (let i = 0; i < count; i++) await c.insertOne(doc(i));
   const ms = performance.now() - t0;
   const cpu = cpuMs() - cpu0;
-  console.log(`single insertOne (${label}, unique index): ${Math.round((count / ms) * 1000)} inserts/s wall, ${Math.round((count / cpu) * 1000)} inserts/s per CPU-second`);
+  console.log(
+    `single insertOne (${label}, unique index): ${Math.round((count / ms) * 1000)} inserts/s wall, ${Math.round((count / cpu) * 1000)} inserts/s per CPU-second`,
+  );
   await client.close();
 }
 
@@ -78,8 +93,12 @@ export async function run(): Promise<void> {
 
     const t0 = performance.now();
     const cpu0 = cpuMs();
-    const groups = await many.aggregate([{ $group: { _id: '$group', total: { $sum: '$n' }, n: { $sum: 1 } } }]).toArray();
-    console.log(`$group over 100k docs (${groups.length} groups): ${(performance.now() - t0).toFixed(1)} ms wall, ${(cpuMs() - cpu0).toFixed(1)} ms CPU`);
+    const groups = await many
+      .aggregate([{ $group: { _id: '$group', total: { $sum: '$n' }, n: { $sum: 1 } } }])
+      .toArray();
+    console.log(
+      `$group over 100k docs (${groups.length} groups): ${(performance.now() - t0).toFixed(1)} ms wall, ${(cpuMs() - cpu0).toFixed(1)} ms CPU`,
+    );
 
     const small = db.collection('small');
     await small.createIndex({ k: 1 });
@@ -87,10 +106,14 @@ export async function run(): Promise<void> {
     const big = db.collection('big');
     await big.createIndex({ k: 1 });
     const bigTime = await fill(big, 1_000_000);
-    console.log(`loaded 1M docs with insertMany in ${(bigTime.wall / 1000).toFixed(1)} s (${Math.round((1_000_000 / bigTime.wall) * 1000)} docs/s wall)`);
+    console.log(
+      `loaded 1M docs with insertMany in ${(bigTime.wall / 1000).toFixed(1)} s (${Math.round((1_000_000 / bigTime.wall) * 1000)} docs/s wall)`,
+    );
 
     const at100k = await findLatency(many, 100_000);
-    console.log(`indexed findOne p50 / p99 (100k docs, unique index): ${at100k.p50.toFixed(3)} / ${at100k.p99.toFixed(3)} ms`);
+    console.log(
+      `indexed findOne p50 / p99 (100k docs, unique index): ${at100k.p50.toFixed(3)} / ${at100k.p99.toFixed(3)} ms`,
+    );
     const at10k = await findLatency(small, 10_000);
     const at1m = await findLatency(big, 1_000_000);
     console.log(`indexed findOne at 10k docs p50 / p99: ${at10k.p50.toFixed(3)} / ${at10k.p99.toFixed(3)} ms`);
@@ -98,8 +121,12 @@ export async function run(): Promise<void> {
     console.log(`1M / 10k p50 ratio: ${(at1m.p50 / at10k.p50).toFixed(2)}x`);
     const lookupCpu0 = cpuMs();
     await findLatency(big, 1_000_000, 2000);
-    console.log(`indexed findOne at 1M docs: ${(((cpuMs() - lookupCpu0) / 2000) * 1000).toFixed(0)} µs CPU per lookup (client + server)`);
-    console.log(`process RSS: ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MB; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
+    console.log(
+      `indexed findOne at 1M docs: ${(((cpuMs() - lookupCpu0) / 2000) * 1000).toFixed(0)} µs CPU per lookup (client + server)`,
+    );
+    console.log(
+      `process RSS: ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MB; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
+    );
   } finally {
     await client.close();
     await server.stop();

@@ -43,13 +43,32 @@ function usersOf(count: number, seed: number): ActivityEvent[][] {
   );
 }
 
-async function startContext(mongoUri: string, redisUrl: string, database: string, env: Record<string, string> = {}): Promise<INestApplicationContext> {
+async function startContext(
+  mongoUri: string,
+  redisUrl: string,
+  database: string,
+  env: Record<string, string> = {},
+): Promise<INestApplicationContext> {
   const settings = loadConfig({
-    NODE_ENV: 'test', MONGODB_URI: `${mongoUri}${database}`, REDIS_URL: redisUrl, REDIS_PREFIX: database,
-    JOURNEYS_SCHEDULE_ENABLED: 'false', LOG_LEVEL: 'error', ...env,
+    NODE_ENV: 'test',
+    MONGODB_URI: `${mongoUri}${database}`,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: database,
+    JOURNEYS_SCHEDULE_ENABLED: 'false',
+    LOG_LEVEL: 'error',
+    ...env,
   });
   const moduleRef = await Test.createTestingModule({
-    imports: [settingsModule(settings), MetricsModule, ErasureModule, DatabaseModule, RedisModule, QueueModule, JourneysModule, JourneysJobsModule],
+    imports: [
+      settingsModule(settings),
+      MetricsModule,
+      ErasureModule,
+      DatabaseModule,
+      RedisModule,
+      QueueModule,
+      JourneysModule,
+      JourneysJobsModule,
+    ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   await app.init();
@@ -58,7 +77,10 @@ async function startContext(mongoUri: string, redisUrl: string, database: string
 
 const db = (app: INestApplicationContext) => app.get<Connection>(getConnectionToken());
 
-async function runToCompletion(app: INestApplicationContext, kind: 'incremental' | 'full'): Promise<{ run: JourneyBuildRunRecord; seconds: number; cpuSeconds: number }> {
+async function runToCompletion(
+  app: INestApplicationContext,
+  kind: 'incremental' | 'full',
+): Promise<{ run: JourneyBuildRunRecord; seconds: number; cpuSeconds: number }> {
   const runs = app.get(JourneyRunsService);
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
@@ -67,7 +89,11 @@ async function runToCompletion(app: INestApplicationContext, kind: 'incremental'
     const run = await runs.findRun(runId);
     if (run?.status === 'completed' || run?.status === 'failed') {
       const used = process.cpuUsage(cpu);
-      return { run, seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: (used.user + used.system) / 1e6 };
+      return {
+        run,
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        cpuSeconds: (used.user + used.system) / 1e6,
+      };
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -75,7 +101,9 @@ async function runToCompletion(app: INestApplicationContext, kind: 'incremental'
 
 async function ingestUsers(app: INestApplicationContext, users: ActivityEvent[][]): Promise<void> {
   const events = users.flat();
-  for (let i = 0; i < events.length; i += 5000) await app.get(EventRepository).insertMany(events.slice(i, i + 5000), new Date());
+  for (let i = 0; i < events.length; i += 5000) {
+    await app.get(EventRepository).insertMany(events.slice(i, i + 5000), new Date());
+  }
 }
 
 async function throughput(mongo: EmbeddedMongo, redisUrl: string): Promise<void> {
@@ -86,14 +114,18 @@ async function throughput(mongo: EmbeddedMongo, redisUrl: string): Promise<void>
     await ingestUsers(app, users);
     const trainStarted = Date.now();
     const { version, embedder } = await app.get(PlatformEmbedderService).current();
-    console.log(`service: ${count} users, ${users.reduce((s, u) => s + u.length, 0)} events; embedder ${version} trained in ${Date.now() - trainStarted} ms`);
+    console.log(
+      `service: ${count} users, ${users.reduce((s, u) => s + u.length, 0)} events; embedder ${version} trained in ${Date.now() - trainStarted} ms`,
+    );
     const { run, seconds, cpuSeconds } = await runToCompletion(app, 'incremental');
     console.log(
       `incremental run through Bull (shards of 200, concurrency 2, 4 users at once per shard): ${run.counts.built} built, ${run.counts.failed} failed ` +
         `in ${seconds.toFixed(1)} s = ${(run.counts.built / seconds).toFixed(0)} users/s (process CPU ${cpuSeconds.toFixed(1)} s incl. the embedded MongoDB)`,
     );
     // A day later: a tenth of the users send new events; the next incremental run selects only them.
-    const active = users.filter((_, i) => i % 10 === 0).map((events) => events.slice(-4).map((e) => ({ ...e, id: `${e.id}-next` })));
+    const active = users
+      .filter((_, i) => i % 10 === 0)
+      .map((events) => events.slice(-4).map((e) => ({ ...e, id: `${e.id}-next` })));
     await ingestUsers(app, active);
     const next = await runToCompletion(app, 'incremental');
     console.log(
@@ -105,7 +137,9 @@ async function throughput(mongo: EmbeddedMongo, redisUrl: string): Promise<void>
     const started = process.hrtime.bigint();
     for (const events of users) buildUserJourneys(events, { now, embedder });
     const bare = Number(process.hrtime.bigint() - started) / 1e9;
-    console.log(`baseline: inference only, in memory: ${(count / bare).toFixed(0)} users/s; the service runs at ${((run.counts.built / seconds) / (count / bare) * 100).toFixed(0)}% of it`);
+    console.log(
+      `baseline: inference only, in memory: ${(count / bare).toFixed(0)} users/s; the service runs at ${((run.counts.built / seconds / (count / bare)) * 100).toFixed(0)}% of it`,
+    );
   } finally {
     await app.close();
   }
@@ -117,12 +151,21 @@ async function namingCalls(mongo: EmbeddedMongo, redisUrl: string): Promise<void
   server.onChat((request) => {
     const user = request.messages.find((m) => m.role === 'user')?.content ?? '';
     if (request.response_format?.json_schema?.name === 'related_journeys') {
-      return { content: JSON.stringify({ related: ['Pantry Makeover', 'Garden Shed Build', 'Patio Refresh', 'Paint Colour Plan', 'Tile Backsplash'] }), delayMs: 20 };
+      return {
+        content: JSON.stringify({
+          related: ['Pantry Makeover', 'Garden Shed Build', 'Patio Refresh', 'Paint Colour Plan', 'Tile Backsplash'],
+        }),
+        delayMs: 20,
+      };
     }
     const first = JSON.parse(/<keywords>\n(.*)\n/.exec(user)?.[1] ?? '""') as string;
     return { content: JSON.stringify({ name: first.replace(/(^|\s)(\p{L})/gu, (m) => m.toUpperCase()) }), delayMs: 20 };
   });
-  const app = await startContext(mongo.uri, redisUrl, 'bench_naming', { OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: server.baseUrl, OPENAI_MAX_RETRIES: '0' });
+  const app = await startContext(mongo.uri, redisUrl, 'bench_naming', {
+    OPENAI_API_KEY: 'bench',
+    OPENAI_BASE_URL: server.baseUrl,
+    OPENAI_MAX_RETRIES: '0',
+  });
   try {
     await ingestUsers(app, usersOf(count, 77));
     await app.get(PlatformEmbedderService).current();
@@ -135,11 +178,21 @@ async function namingCalls(mongo: EmbeddedMongo, redisUrl: string): Promise<void
         `cache hit rate ${((u.namingCacheHits / named) * 100).toFixed(1)}%, ${u.namingFallbacks} fallbacks`,
     );
     // What other signature widths would need on the same journeys (one call per distinct signature).
-    const stored = await db(app).collection('user_journeys').find({}, { projection: { journeys: 1 } }).toArray();
+    const stored = await db(app)
+      .collection('user_journeys')
+      .find({}, { projection: { journeys: 1 } })
+      .toArray();
     const clusters = stored.flatMap((d) => d.journeys as Array<{ keywords: JourneyKeyword[] }>);
-    const widths = [1, 2, 3, 4, 5].map((k) => `${k}: ${new Set(clusters.map((c) => namingSignature(c, 'en', { ...DEFAULT_NAMING_RULES, groundingKeywords: k }))).size}`);
-    console.log(`distinct naming signatures by keywords in the key (upper bound of calls): ${widths.join(', ')}; configured 3`);
-    console.log(`expansion calls: ${u.expansionCalls} (one per distinct journey name); tokens ${u.promptTokens} prompt + ${u.completionTokens} completion; HTTP requests ${server.requests.length}`);
+    const widths = [1, 2, 3, 4, 5].map(
+      (k) =>
+        `${k}: ${new Set(clusters.map((c) => namingSignature(c, 'en', { ...DEFAULT_NAMING_RULES, groundingKeywords: k }))).size}`,
+    );
+    console.log(
+      `distinct naming signatures by keywords in the key (upper bound of calls): ${widths.join(', ')}; configured 3`,
+    );
+    console.log(
+      `expansion calls: ${u.expansionCalls} (one per distinct journey name); tokens ${u.promptTokens} prompt + ${u.completionTokens} completion; HTTP requests ${server.requests.length}`,
+    );
   } finally {
     await app.close();
     await server.stop();

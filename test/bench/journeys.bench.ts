@@ -30,7 +30,10 @@ function storeOf(users: number, eventsPerUser: number, seed: number): UserEventS
 function frequencyProfile(events: readonly ExtractedEvent[]): string[] {
   const counts = new Map<string, number>();
   for (const e of events) for (const m of e.mentions) counts.set(m.key, (counts.get(m.key) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 24).map(([k]) => k);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 24)
+    .map(([k]) => k);
 }
 
 /**
@@ -62,7 +65,9 @@ async function buildThroughput(): Promise<void> {
   const cpuBefore = mainThreadCpuSeconds();
   for (let b = 0; b < users.length; b += 100) {
     const started = process.hrtime.bigint();
-    for (const [userId, events] of users.slice(b, b + 100)) journeys += buildJourneysFromExtracted(userId, events, { now: NOW, embedder }).length;
+    for (const [userId, events] of users.slice(b, b + 100)) {
+      journeys += buildJourneysFromExtracted(userId, events, { now: NOW, embedder }).length;
+    }
     batchSeconds.push(Number(process.hrtime.bigint() - started) / 1e9);
   }
   const cpuAfter = mainThreadCpuSeconds();
@@ -72,10 +77,16 @@ async function buildThroughput(): Promise<void> {
   let keywords = 0;
   for (const [, events] of users) keywords += frequencyProfile(events).length;
   const baselineSeconds = Number(process.hrtime.bigint() - baselineStarted) / 1e9;
-  console.log(`build: ${users.length} users, ${store.events} events (${(store.events / users.length).toFixed(0)} per user), ${journeys} journeys`);
-  console.log(`  journeys build        ${(users.length / seconds).toFixed(0)} users/s over the run (${((seconds * 1000) / users.length).toFixed(2)} ms per user), ${(100 / fastest).toFixed(0)} users/s in the fastest batch   target >= 500 users/s`);
+  console.log(
+    `build: ${users.length} users, ${store.events} events (${(store.events / users.length).toFixed(0)} per user), ${journeys} journeys`,
+  );
+  console.log(
+    `  journeys build        ${(users.length / seconds).toFixed(0)} users/s over the run (${((seconds * 1000) / users.length).toFixed(2)} ms per user), ${(100 / fastest).toFixed(0)} users/s in the fastest batch   target >= 500 users/s`,
+  );
   if (cpuBefore !== undefined && cpuAfter !== undefined) {
-    console.log(`  journeys build        ${(users.length / (cpuAfter - cpuBefore)).toFixed(0)} users/s of main-thread CPU time (${(cpuAfter - cpuBefore).toFixed(2)} s)`);
+    console.log(
+      `  journeys build        ${(users.length / (cpuAfter - cpuBefore)).toFixed(0)} users/s of main-thread CPU time (${(cpuAfter - cpuBefore).toFixed(2)} s)`,
+    );
   }
   console.log(`  frequency baseline    ${(users.length / baselineSeconds).toFixed(0)} users/s (${keywords} keywords)`);
   console.log(`  (1-minute load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
@@ -88,8 +99,12 @@ async function trainingTime(): Promise<void> {
   const started = Date.now();
   const embedder = trainPlatformEmbedder(() => store.eventLists());
   const seconds = (Date.now() - started) / 1000;
-  console.log(`training: ${store.events} events of ${store.users} users -> ${embedder.vocab.length} keywords x ${embedder.dimension} dims`);
-  console.log(`  platform embedder     ${seconds.toFixed(1)} s   target < 60 s   (rss ${mb(before)} before, ${mb(process.memoryUsage().rss)} after)`);
+  console.log(
+    `training: ${store.events} events of ${store.users} users -> ${embedder.vocab.length} keywords x ${embedder.dimension} dims`,
+  );
+  console.log(
+    `  platform embedder     ${seconds.toFixed(1)} s   target < 60 s   (rss ${mb(before)} before, ${mb(process.memoryUsage().rss)} after)`,
+  );
 }
 
 /** The `journeys build` command end to end (reading, validation, build, ranking, output) with a saved embedder. */
@@ -110,7 +125,9 @@ async function commandThroughput(): Promise<void> {
     const line = (label: string, r: typeof single) =>
       `  ${label}   build ${(r.summary.users / r.summary.buildSeconds).toFixed(0)} users/s (${r.summary.buildSeconds.toFixed(1)} s, ranking and output included)` +
       `; reading ${(r.summary.events / r.summary.readSeconds / 1000).toFixed(0)}k events/s (${r.summary.readSeconds.toFixed(1)} s); whole command ${(r.summary.users / r.seconds).toFixed(0)} users/s`;
-    console.log(`command: ${single.summary.users} users, ${single.summary.events} events, saved embedder (training excluded)`);
+    console.log(
+      `command: ${single.summary.users} users, ${single.summary.events} events, saved embedder (training excluded)`,
+    );
     console.log(line('journeys build', single) + '   target >= 500 users/s (build)');
   } finally {
     rmSync(dir, { recursive: true, force: true });

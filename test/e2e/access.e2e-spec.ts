@@ -67,7 +67,12 @@ describe('API keys, scopes and rate limits', () => {
   });
 
   it('rejects a bad key request by field', async () => {
-    const res = await a.http().post('/v1/keys').set('Authorization', `Bearer ${admin}`).send({ name: 'x', scope: 'root' }).expect(400);
+    const res = await a
+      .http()
+      .post('/v1/keys')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ name: 'x', scope: 'root' })
+      .expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['scope']);
   });
 

@@ -18,7 +18,11 @@ describe('POST /v1/events validation matrix', () => {
   });
 
   const inFuture = (ms: number) => new Date(Date.now() + ms).toISOString();
-  const item = (patch: object) => ({ type: 'view', query: undefined, item: { id: 'i1', title: 'Oak table', ...patch } });
+  const item = (patch: object) => ({
+    type: 'view',
+    query: undefined,
+    item: { id: 'i1', title: 'Oak table', ...patch },
+  });
 
   it.each([
     ['id', { id: undefined }],

@@ -20,7 +20,12 @@ describe('POST /v1/events', () => {
     await t.db().collection('events').deleteMany({});
   });
 
-  const post = (body: unknown) => t.http().post('/v1/events').set('Authorization', `Bearer ${token}`).send(body as object);
+  const post = (body: unknown) =>
+    t
+      .http()
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${token}`)
+      .send(body as object);
 
   it('stores a batch and reports it accepted', async () => {
     const events = buildEvents(30);
@@ -51,7 +56,10 @@ describe('POST /v1/events', () => {
     events[3] = { ...events[3], item: { id: 'i', title: 'x'.repeat(513) } };
     events[5] = { ...events[5], occurredAt: 'yesterday' };
     const res = await post({ events }).expect(400);
-    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['events[3].item.title', 'events[5].occurredAt']);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([
+      'events[3].item.title',
+      'events[5].occurredAt',
+    ]);
     expect(res.body.message).toContain('events[3].item.title');
     expect(await count()).toBe(0);
   });

@@ -2,7 +2,6 @@ import { generatePopulation } from '../../src/lib/synthetic/population';
 import { journeycast } from './support/cli';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
 
-
 describe('journeycast journeys rebuild', () => {
   let servers: TestServers;
   let t: TestApp;
@@ -11,7 +10,12 @@ describe('journeycast journeys rebuild', () => {
     servers = await startTestServers();
     // The API role only: the run is built by the CLI's own worker (--local), not by this app.
     t = await createTestApp(servers, { database: 'journeys_cli', env: { APP_ROLE: 'api' } });
-    const { events } = generatePopulation({ seed: 12, users: 8, now: new Date(Date.now() - 60_000), eventsPerUser: 40 });
+    const { events } = generatePopulation({
+      seed: 12,
+      users: 8,
+      now: new Date(Date.now() - 60_000),
+      eventsPerUser: 40,
+    });
     const ingest = await t.createKey('ingest');
     await t.http().post('/v1/events').set('Authorization', `Bearer ${ingest}`).send({ events }).expect(200);
   }, 60_000);
@@ -21,7 +25,11 @@ describe('journeycast journeys rebuild', () => {
   }, 30_000);
 
   it('queues a full run with --all and, with --local, builds it to completion', async () => {
-    const env = { MONGODB_URI: `${servers.mongoUri}journeys_cli`, REDIS_URL: servers.redis.url, REDIS_PREFIX: 'journeys_cli' };
+    const env = {
+      MONGODB_URI: `${servers.mongoUri}journeys_cli`,
+      REDIS_URL: servers.redis.url,
+      REDIS_PREFIX: 'journeys_cli',
+    };
     const { code, stdout, stderr } = await journeycast(['journeys', 'rebuild', '--all', '--local'], env);
     expect(code).toBe(0);
     const runId = stdout.trim();

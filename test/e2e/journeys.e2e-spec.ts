@@ -25,11 +25,19 @@ describe('journeys API', () => {
 
   beforeAll(async () => {
     servers = await startTestServers();
-    t = await createTestApp(servers, { database: 'journeys_api', env: { JOURNEYS_SCHEDULE_ENABLED: 'false', JOURNEYS_SHARD_SIZE: '8' } });
+    t = await createTestApp(servers, {
+      database: 'journeys_api',
+      env: { JOURNEYS_SCHEDULE_ENABLED: 'false', JOURNEYS_SHARD_SIZE: '8' },
+    });
     [admin, ingest] = await Promise.all([t.createKey('admin'), t.createKey('ingest')]);
     const all = [...events, ...healthEvents('u-health')];
     for (let i = 0; i < all.length; i += 500) {
-      await t.http().post('/v1/events').set('Authorization', `Bearer ${ingest}`).send({ events: all.slice(i, i + 500) }).expect(200);
+      await t
+        .http()
+        .post('/v1/events')
+        .set('Authorization', `Bearer ${ingest}`)
+        .send({ events: all.slice(i, i + 500) })
+        .expect(200);
     }
   }, 60_000);
   afterAll(async () => {
@@ -49,12 +57,21 @@ describe('journeys API', () => {
   it('answers 404 before a user is built, then rebuilds synchronously and serves ranked journeys', async () => {
     await t.http().get(`/v1/users/${userId}/journeys`).set(as(admin)).expect(404);
     const rebuilt = await t.http().post(`/v1/users/${userId}/journeys:rebuild`).set(as(admin)).expect(200);
-    expect(rebuilt.body).toMatchObject({ userId, buildCount: 1, modelVersion: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(rebuilt.body).toMatchObject({
+      userId,
+      buildCount: 1,
+      modelVersion: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
     const journeys = rebuilt.body.journeys as Array<Record<string, unknown>>;
     expect(journeys.length).toBeGreaterThan(0);
     expect(journeys.map((j) => j.rank)).toEqual(journeys.map((_, i) => i + 1));
     for (const j of journeys) {
-      expect(j).toMatchObject({ namedBy: 'keyword', sensitive: false, notifiable: true, stage: expect.stringMatching(/^(ongoing|ended)$/) });
+      expect(j).toMatchObject({
+        namedBy: 'keyword',
+        sensitive: false,
+        notifiable: true,
+        stage: expect.stringMatching(/^(ongoing|ended)$/),
+      });
       expect(j.type).toMatch(/^(situational|evergreen)$/);
       expect((j.keywords as unknown[]).length).toBeGreaterThan(0);
       expect(j.confidence).toBeGreaterThan(0);
@@ -78,9 +95,14 @@ describe('journeys API', () => {
 
   it('flags a health journey as sensitive and keeps it visible', async () => {
     const res = await t.http().post('/v1/users/u-health/journeys:rebuild').set(as(admin)).expect(200);
-    const diabetes = (res.body.journeys as Array<{ name: string; sensitive: boolean; sensitiveCategories: string[]; notifiable: boolean }>).find((j) =>
-      /diabetes/i.test(j.name),
-    );
+    const diabetes = (
+      res.body.journeys as Array<{
+        name: string;
+        sensitive: boolean;
+        sensitiveCategories: string[];
+        notifiable: boolean;
+      }>
+    ).find((j) => /diabetes/i.test(j.name));
     expect(diabetes).toMatchObject({ sensitive: true, sensitiveCategories: ['health'], notifiable: false });
   });
 
@@ -90,9 +112,17 @@ describe('journeys API', () => {
     let status: Record<string, unknown> = created.body as Record<string, unknown>;
     for (let i = 0; i < 200 && status.status !== 'completed'; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      status = (await t.http().get(`/v1/journey-runs/${created.body.runId}`).set(as(admin)).expect(200)).body as Record<string, unknown>;
+      status = (await t.http().get(`/v1/journey-runs/${created.body.runId}`).set(as(admin)).expect(200)).body as Record<
+        string,
+        unknown
+      >;
     }
-    expect(status).toMatchObject({ status: 'completed', shardCount: 3, doneShards: 3, counts: { selected: 21, built: 21, failed: 0 } });
+    expect(status).toMatchObject({
+      status: 'completed',
+      shardCount: 3,
+      doneShards: 3,
+      counts: { selected: 21, built: 21, failed: 0 },
+    });
     const user = await t.http().get(`/v1/users/${userId}/journeys`).set(as(admin)).expect(200);
     expect(user.body).toMatchObject({ buildRunId: created.body.runId, buildCount: 2 });
   });
@@ -103,7 +133,7 @@ describe('journeys API', () => {
     await t.http().get('/v1/journey-runs/no-such-run').set(as(admin)).expect(404);
   });
 
-  it('erases a user\'s journeys with the user', async () => {
+  it("erases a user's journeys with the user", async () => {
     const res = await t.http().delete(`/v1/users/${userId}`).set(as(admin)).expect(200);
     expect(res.body.erased.journeys).toBeGreaterThanOrEqual(2);
     await t.http().get(`/v1/users/${userId}/journeys`).set(as(admin)).expect(404);

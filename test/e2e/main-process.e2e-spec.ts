@@ -70,7 +70,11 @@ describe('the app process (src/main.ts)', () => {
     expect(await exited).toBe(0);
     expect(await t.db().collection('events').countDocuments({ userId: 'main-user' })).toBe(1000);
 
-    const lines = main.output().trim().split('\n').filter((line) => line.startsWith('{'));
+    const lines = main
+      .output()
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
     expect(lines.length).toBeGreaterThan(3);
     expect(lines.map((line) => JSON.parse(line) as { context?: string; message?: unknown }).at(-1)).toMatchObject({
       context: 'Shutdown',

@@ -24,7 +24,12 @@ describe('operations: /health, /metrics, /docs, graceful shutdown', () => {
     const token = await t.createKey('ingest');
     const events = buildEvents(12);
     await t.http().post('/v1/events').set('Authorization', `Bearer ${token}`).send({ events }).expect(200);
-    await t.http().post('/v1/events').set('Authorization', `Bearer ${token}`).send({ events: events.slice(0, 2) }).expect(200);
+    await t
+      .http()
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ events: events.slice(0, 2) })
+      .expect(200);
     const res = await t.http().get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     expect(res.text).toContain('journeycast_ingest_events_total{result="accepted"} 12');
@@ -61,7 +66,11 @@ describe('operations: /health, /metrics, /docs, graceful shutdown', () => {
     const app = await createTestApp(servers, { database: 'ops-shutdown' });
     const token = await app.createKey('ingest');
     await app.app.listen(0, '127.0.0.1');
-    const inFlight = app.http().post('/v1/events').set('Authorization', `Bearer ${token}`).send({ events: buildEvents(1000) });
+    const inFlight = app
+      .http()
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ events: buildEvents(1000) });
     const response = new Promise<{ status: number; body: { accepted: number } }>((resolve, reject) => {
       inFlight.then(resolve, reject);
     });

@@ -19,7 +19,11 @@ describe('/v1/users', () => {
   });
 
   const put = (userId: string, body: object) =>
-    t.http().put(`/v1/users/${encodeURIComponent(userId)}`).set('Authorization', `Bearer ${ingest}`).send(body);
+    t
+      .http()
+      .put(`/v1/users/${encodeURIComponent(userId)}`)
+      .set('Authorization', `Bearer ${ingest}`)
+      .send(body);
   const get = (userId: string) => t.http().get(`/v1/users/${userId}`).set('Authorization', `Bearer ${admin}`);
 
   it('creates (201), reads and replaces (200) a profile', async () => {
@@ -35,7 +39,12 @@ describe('/v1/users', () => {
     });
     await put('u-create', { locale: 'fr-FR', consent: { push: true } }).expect(200);
     const read = await get('u-create').expect(200);
-    expect(read.body).toMatchObject({ userId: 'u-create', locale: 'fr-FR', pushTokens: [], consent: { email: false, push: true } });
+    expect(read.body).toMatchObject({
+      userId: 'u-create',
+      locale: 'fr-FR',
+      pushTokens: [],
+      consent: { email: false, push: true },
+    });
     expect(read.body.email).toBeUndefined();
     expect(read.body.createdAt).toBe(created.body.createdAt);
   });
@@ -51,7 +60,15 @@ describe('/v1/users', () => {
       ['pushTokens', { pushTokens: 'fcm:abc' }],
       ['pushTokens[0].platform', { pushTokens: [{ platform: 'sms', token: 't' }] }],
       ['pushTokens[0].token', { pushTokens: [{ platform: 'apns', token: '' }] }],
-      ['pushTokens[1].extra', { pushTokens: [{ platform: 'fcm', token: 'a' }, { platform: 'webpush', token: 'b', extra: 1 }] }],
+      [
+        'pushTokens[1].extra',
+        {
+          pushTokens: [
+            { platform: 'fcm', token: 'a' },
+            { platform: 'webpush', token: 'b', extra: 1 },
+          ],
+        },
+      ],
       ['locale', { locale: 'not a locale!' }],
       ['timeZone', { timeZone: 'Mars/Olympus_Mons' }],
       ['attributes', { attributes: { nested: { deep: 1 } } }],
@@ -76,7 +93,12 @@ describe('/v1/users', () => {
     it('userId longer than 256 characters', async () => {
       const res = await put('u'.repeat(257), buildUserProfile()).expect(400);
       expect(res.body.errors[0].field).toBe('userId');
-      expect(await t.db().collection('users').countDocuments({ userId: 'u'.repeat(257) })).toBe(0);
+      expect(
+        await t
+          .db()
+          .collection('users')
+          .countDocuments({ userId: 'u'.repeat(257) }),
+      ).toBe(0);
     });
   });
 

@@ -78,7 +78,9 @@ function themeVocabulary(themeId: string): Set<string> {
 /** Strict: the name shares a word with the planted name ("Kitchen Remodel" for "Kitchen Renovation"). */
 function namingStrictHit(journey: Journey, planted: PlantedJourney): boolean {
   const nameTokens = new Set(keyOf(journey.name).split(' '));
-  return keyOf(planted.name).split(' ').some((t) => nameTokens.has(t));
+  return keyOf(planted.name)
+    .split(' ')
+    .some((t) => nameTokens.has(t));
 }
 
 /** Lenient: strict, or the name is any phrase of the theme's vocabulary ("Farmhouse Sink"). */
@@ -96,7 +98,11 @@ function evaluateStructure(users: UserData[], embedder: Embedder, now: Date, par
   let journeysOut = 0;
   const keywordCounts: number[] = [];
   for (const user of users) {
-    const journeys = buildJourneysFromExtracted(user.userId, user.events.map((e) => e.extracted), { now, embedder, params });
+    const journeys = buildJourneysFromExtracted(
+      user.userId,
+      user.events.map((e) => e.extracted),
+      { now, embedder, params },
+    );
     const labels = keywordLabels(user);
     const matched = new Map<string, Journey>();
     journeysOut += journeys.length;
@@ -123,19 +129,29 @@ function evaluateStructure(users: UserData[], embedder: Embedder, now: Date, par
     }
   }
   const b = bcubed(items);
-  console.log(`users ${users.length}, planted journeys ${planted}, inferred journeys ${journeysOut}, keywords per journey ${fmt(mean(keywordCounts))}`);
+  console.log(
+    `users ${users.length}, planted journeys ${planted}, inferred journeys ${journeysOut}, keywords per journey ${fmt(mean(keywordCounts))}`,
+  );
   console.log(`B-cubed precision ${fmt(b.precision)} recall ${fmt(b.recall)} F1 ${fmt(b.f1)}   (target F1 >= 0.85)`);
   console.log(`adjusted Rand index ${fmt(adjustedRandIndex(items))}`);
   console.log(`planted journeys recovered ${fmt(recovered / planted)}`);
-  console.log(`naming hit rate ${fmt(names / Math.max(1, stage.pairs))} (a theme phrase); shares a word with the planted name ${fmt(strictNames / Math.max(1, stage.pairs))}`);
-  console.log(`stage accuracy (type and stage) ${fmt(stage.both / Math.max(1, stage.pairs))}   (target >= 0.9); type ${fmt(stage.type / Math.max(1, stage.pairs))}, ongoing/ended ${fmt(stage.stage / Math.max(1, stage.pairs))}`);
+  console.log(
+    `naming hit rate ${fmt(names / Math.max(1, stage.pairs))} (a theme phrase); shares a word with the planted name ${fmt(strictNames / Math.max(1, stage.pairs))}`,
+  );
+  console.log(
+    `stage accuracy (type and stage) ${fmt(stage.both / Math.max(1, stage.pairs))}   (target >= 0.9); type ${fmt(stage.type / Math.max(1, stage.pairs))}, ongoing/ended ${fmt(stage.stage / Math.max(1, stage.pairs))}`,
+  );
 }
 
 /** Hold out the last 20% of each timeline; compare coverage of top-3 journeys vs the most frequent keywords. */
 function evaluateFuture(users: UserData[], training: Partial<PlatformTrainingOptions>, params: JourneyParams): void {
   const splits = users.map((u) => {
     const cut = Math.floor(u.events.length * 0.8);
-    return { user: u, train: u.events.slice(0, cut).map((e) => e.extracted), test: u.events.slice(cut).map((e) => e.extracted) };
+    return {
+      user: u,
+      train: u.events.slice(0, cut).map((e) => e.extracted),
+      test: u.events.slice(cut).map((e) => e.extracted),
+    };
   });
   const embedder = trainPlatformEmbedder(() => splits.map((s) => s.train), training);
   const journeyCoverage: number[] = [];
@@ -148,8 +164,15 @@ function evaluateFuture(users: UserData[], training: Partial<PlatformTrainingOpt
     const journeys = buildJourneysFromExtracted(user.userId, train, { now, embedder, params });
     const chosen = new Set(journeys.slice(0, 3).flatMap((j) => j.keywords.map((k) => keyOf(k.text))));
     const frequency = new Map<string, number>();
-    for (const e of sortEvents(train)) for (const key of new Set(e.mentions.map((m) => m.key))) frequency.set(key, (frequency.get(key) ?? 0) + 1);
-    const baseline = new Set([...frequency].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, chosen.size).map(([k]) => k));
+    for (const e of sortEvents(train)) {
+      for (const key of new Set(e.mentions.map((m) => m.key))) frequency.set(key, (frequency.get(key) ?? 0) + 1);
+    }
+    const baseline = new Set(
+      [...frequency]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, chosen.size)
+        .map(([k]) => k),
+    );
     const cover = (set: Set<string>) => test.filter((e) => e.mentions.some((m) => set.has(m.key))).length / test.length;
     const j = cover(chosen);
     const f = cover(baseline);
@@ -159,12 +182,23 @@ function evaluateFuture(users: UserData[], training: Partial<PlatformTrainingOpt
     else if (j === f) ties++;
   }
   const n = journeyCoverage.length;
-  console.log(`future engagement (last 20% held out, equal keyword budget): top-3 journeys cover ${fmt(mean(journeyCoverage))}, most frequent keywords ${fmt(mean(baselineCoverage))}`);
-  console.log(`  journeys ahead for ${fmt(wins / n)} of users, tied ${fmt(ties / n)}, behind ${fmt((n - wins - ties) / n)}`);
+  console.log(
+    `future engagement (last 20% held out, equal keyword budget): top-3 journeys cover ${fmt(mean(journeyCoverage))}, most frequent keywords ${fmt(mean(baselineCoverage))}`,
+  );
+  console.log(
+    `  journeys ahead for ${fmt(wins / n)} of users, tied ${fmt(ties / n)}, behind ${fmt((n - wins - ties) / n)}`,
+  );
 }
 
 /** Writes the population user by user, so millions of events never sit in memory at once. */
-function writePopulation(seed: number, users: number, now: Date, eventsPerUser: number, eventsFile: string, truthFile: string): void {
+function writePopulation(
+  seed: number,
+  users: number,
+  now: Date,
+  eventsPerUser: number,
+  eventsFile: string,
+  truthFile: string,
+): void {
   const events = openSync(eventsFile, 'w');
   const truth = truthFile ? openSync(truthFile, 'w') : undefined;
   let count = 0;
@@ -191,7 +225,9 @@ function main(): void {
   const training = { seed, ...(JSON.parse(option('embedder', '{}')) as Partial<PlatformTrainingOptions>) };
   const started = Date.now();
   const embedder = trainPlatformEmbedder(() => users.map((u) => u.events.map((e) => e.extracted)), training);
-  console.log(`events ${population.events.length}; platform embedder: ${embedder.vocab.length} keywords, trained in ${Date.now() - started} ms`);
+  console.log(
+    `events ${population.events.length}; platform embedder: ${embedder.vocab.length} keywords, trained in ${Date.now() - started} ms`,
+  );
   const overrides = JSON.parse(option('params', '{}')) as Record<string, unknown>;
   const params = resolveJourneyParams(overrides);
   if (Object.keys(overrides).length > 0) console.log(`parameter overrides: ${JSON.stringify(overrides)}`);

@@ -77,7 +77,9 @@ function casesAt(users: [string, ExtractedEvent[]][], cutoff: Date, windowDays: 
     const journeys = buildJourneysFromExtracted(userId, past, { now: cutoff, embedder });
     if (journeys.length === 0) return [];
     const futureKeys = new Set(future.flatMap((e) => e.mentions.map((m) => m.key)));
-    const relevant = new Map(journeys.map((j) => [j.id, j.keywords.some((k) => futureKeys.has(keyOf(k.text))) ? 1 : 0]));
+    const relevant = new Map(
+      journeys.map((j) => [j.id, j.keywords.some((k) => futureKeys.has(keyOf(k.text))) ? 1 : 0]),
+    );
     return [{ userId, cutoff, journeys, relevant }];
   });
 }
@@ -112,7 +114,12 @@ function evaluate(cases: Case[], rank: Ranker): CaseScores {
     const any = rels.some((r) => r > 0); // nothing to find: NDCG and hit rate are undefined
     scores.ndcg.push(any ? ndcgAtK(rels, K) : Number.NaN);
     scores.hit.push(any ? hitAtK(rels, K) : Number.NaN);
-    scores.ils.push(intraListSimilarity(ordered.map((j) => j.embedding), K));
+    scores.ils.push(
+      intraListSimilarity(
+        ordered.map((j) => j.embedding),
+        K,
+      ),
+    );
   }
   return scores;
 }
@@ -120,25 +127,43 @@ function evaluate(cases: Case[], rank: Ranker): CaseScores {
 /** 95% interval of a statistic of the cases by a seeded bootstrap over cases. */
 function bootstrap(n: number, statistic: (picks: number[]) => number, seed: number, rounds = 1000): [number, number] {
   const random = seededRandom(seed);
-  const values = Array.from({ length: rounds }, () => statistic(Array.from({ length: n }, () => Math.floor(random() * n)))).sort((a, b) => a - b);
+  const values = Array.from({ length: rounds }, () =>
+    statistic(Array.from({ length: n }, () => Math.floor(random() * n))),
+  ).sort((a, b) => a - b);
   return [values[Math.floor(0.025 * rounds)], values[Math.floor(0.975 * rounds)]];
 }
 
 const pick = (xs: number[], picks: number[]) => mean(picks.map((i) => xs[i]));
 
 /** Stable sort on a key, ties keeping the journeys library's own order. */
-const sortBy = (key: (j: Journey) => number): Ranker => (c) =>
-  c.journeys.map((j, i) => ({ j, i })).sort((a, b) => key(b.j) - key(a.j) || a.i - b.i).map((x) => x.j);
+const sortBy =
+  (key: (j: Journey) => number): Ranker =>
+  (c) =>
+    c.journeys
+      .map((j, i) => ({ j, i }))
+      .sort((a, b) => key(b.j) - key(a.j) || a.i - b.i)
+      .map((x) => x.j);
 
-function withDiversity(variant: RankingParams['diversification']['variant'], penalty: number, threshold: number): RankingParams {
+function withDiversity(
+  variant: RankingParams['diversification']['variant'],
+  penalty: number,
+  threshold: number,
+): RankingParams {
   return { ...DEFAULT_RANKING_PARAMS, diversification: { variant, penalty, threshold } };
 }
 
-const modelRanker = (model: RankingModel, params: RankingParams): Ranker => (c) => rankJourneys(c.journeys, { now: c.cutoff, model, params });
+const modelRanker =
+  (model: RankingModel, params: RankingParams): Ranker =>
+  (c) =>
+    rankJourneys(c.journeys, { now: c.cutoff, model, params });
 
 function pairwiseSimilarities(cases: Case[]): number[] {
   return cases
-    .flatMap((c) => c.journeys.flatMap((a, i) => c.journeys.slice(i + 1).map((b) => a.embedding.reduce((s, v, k) => s + v * b.embedding[k], 0))))
+    .flatMap((c) =>
+      c.journeys.flatMap((a, i) =>
+        c.journeys.slice(i + 1).map((b) => a.embedding.reduce((s, v, k) => s + v * b.embedding[k], 0)),
+      ),
+    )
     .sort((a, b) => a - b);
 }
 
@@ -153,36 +178,82 @@ function main(): void {
   const trainUsers = byUser.filter((_, i) => i % 2 === 0);
   const testUsers = byUser.filter((_, i) => i % 2 === 1);
   // The keyword embedder is unsupervised and sees only events before the test cutoff.
-  const embedder = trainPlatformEmbedder(() => byUser.map(([, events]) => events.filter((e) => e.at <= testCutoff.getTime())), { seed });
+  const embedder = trainPlatformEmbedder(
+    () => byUser.map(([, events]) => events.filter((e) => e.at <= testCutoff.getTime())),
+    { seed },
+  );
   const trainCutoffs = [3, 2].map((w) => new Date(testCutoff.getTime() - w * windowDays * DAY));
   const trainCases = trainCutoffs.flatMap((cutoff) => casesAt(trainUsers, cutoff, windowDays, embedder));
   const testCases = casesAt(testUsers, testCutoff, windowDays, embedder);
   const examples = examplesOf(trainCases);
   const model = trainRankingModel(examples, { now: testCutoff, version: 'eval' });
   const examplesFile = option('write-examples', '');
-  if (examplesFile) writeFileSync(examplesFile, examples.map((e) => JSON.stringify({ ...e, at: e.at.toISOString() })).join('\n') + '\n');
+  if (examplesFile) {
+    writeFileSync(
+      examplesFile,
+      examples.map((e) => JSON.stringify({ ...e, at: e.at.toISOString() })).join('\n') + '\n',
+    );
+  }
   const positives = (cases: Case[]) => cases.filter((c) => [...c.relevant.values()].some((r) => r > 0)).length;
   const journeysPerUser = mean(testCases.map((c) => c.journeys.length));
-  console.log(`population: ${byUser.length} users, seed ${seed}; label window ${windowDays} days; built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`train: ${trainUsers.length} users at cutoffs ${trainCutoffs.map((c) => c.toISOString().slice(0, 10)).join(', ')} -> ${examples.length} (user, journey) examples, ${fmt(mean(examples.map((e) => e.label)))} positive`);
-  console.log(`test:  ${testUsers.length} other users at cutoff ${testCutoff.toISOString().slice(0, 10)} -> ${testCases.length} with journeys (${fmt(journeysPerUser)} per user), ${positives(testCases)} with a relevant journey`);
+  console.log(
+    `population: ${byUser.length} users, seed ${seed}; label window ${windowDays} days; built in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `train: ${trainUsers.length} users at cutoffs ${trainCutoffs.map((c) => c.toISOString().slice(0, 10)).join(', ')} -> ${examples.length} (user, journey) examples, ${fmt(mean(examples.map((e) => e.label)))} positive`,
+  );
+  console.log(
+    `test:  ${testUsers.length} other users at cutoff ${testCutoff.toISOString().slice(0, 10)} -> ${testCases.length} with journeys (${fmt(journeysPerUser)} per user), ${positives(testCases)} with a relevant journey`,
+  );
   console.log(`\n${formatTrainingReport(model.version, model.report!)}`);
-  const strongest = model.featureNames.map((name, j) => ({ name, w: model.weights[j] })).sort((a, b) => Math.abs(b.w) - Math.abs(a.w));
-  console.log(`strongest standardised weights: ${strongest.slice(0, 8).map((f) => `${f.name} ${f.w.toFixed(2)}`).join(', ')}\n`);
+  const strongest = model.featureNames
+    .map((name, j) => ({ name, w: model.weights[j] }))
+    .sort((a, b) => Math.abs(b.w) - Math.abs(a.w));
+  console.log(
+    `strongest standardised weights: ${strongest
+      .slice(0, 8)
+      .map((f) => `${f.name} ${f.w.toFixed(2)}`)
+      .join(', ')}\n`,
+  );
 
   if (process.argv.includes('--feature-aucs')) {
     const labels = examples.map((e) => e.label);
-    const aucs = Object.keys(examples[0].features).map((name) => ({ name, auc: auc(examples.map((e) => e.features[name]), labels) }));
-    console.log(aucs.sort((a, b) => Math.abs(b.auc - 0.5) - Math.abs(a.auc - 0.5)).map((f) => `${f.name} ${fmt(f.auc)}`).join('\n'));
+    const aucs = Object.keys(examples[0].features).map((name) => ({
+      name,
+      auc: auc(
+        examples.map((e) => e.features[name]),
+        labels,
+      ),
+    }));
+    console.log(
+      aucs
+        .sort((a, b) => Math.abs(b.auc - 0.5) - Math.abs(a.auc - 0.5))
+        .map((f) => `${f.name} ${fmt(f.auc)}`)
+        .join('\n'),
+    );
   }
   const sims = pairwiseSimilarities(testCases);
   const pct = (p: number) => fmt(sims[Math.min(sims.length - 1, Math.floor(p * sims.length))]);
   console.log(`cosine between a user's journeys: p50 ${pct(0.5)}  p90 ${pct(0.9)}  p99 ${pct(0.99)}  max ${pct(1)}`);
 
-  const grid = JSON.parse(option('grid', '[[0.95,0.8],[0.8,0.3],[0.5,0.2],[0.1,0.3],[0.1,0.1],[0.05,0.0]]')) as number[][];
+  const grid = JSON.parse(
+    option('grid', '[[0.95,0.8],[0.8,0.3],[0.5,0.2],[0.1,0.3],[0.1,0.1],[0.05,0.0]]'),
+  ) as number[][];
   const rows: Array<[string, CaseScores]> = [
-    ['frequency (events)', evaluate(testCases, sortBy((j) => j.engagement.events))],
-    ['recency (last seen)', evaluate(testCases, sortBy((j) => j.engagement.lastSeen.getTime()))],
+    [
+      'frequency (events)',
+      evaluate(
+        testCases,
+        sortBy((j) => j.engagement.events),
+      ),
+    ],
+    [
+      'recency (last seen)',
+      evaluate(
+        testCases,
+        sortBy((j) => j.engagement.lastSeen.getTime()),
+      ),
+    ],
     ['journeys library order', evaluate(testCases, (c) => c.journeys)],
     ['prior model, no diversification', evaluate(testCases, modelRanker(priorModel(), withDiversity('none', 1, 1)))],
     ['prior model, defaults', evaluate(testCases, modelRanker(priorModel(), DEFAULT_RANKING_PARAMS))],
@@ -191,14 +262,21 @@ function main(): void {
   ];
   for (const variant of ['single-pass', 'greedy'] as const) {
     for (const [penalty, threshold] of grid) {
-      rows.push([`trained + ${variant} p=${penalty} t=${threshold}`, evaluate(testCases, modelRanker(model, withDiversity(variant, penalty, threshold)))]);
+      rows.push([
+        `trained + ${variant} p=${penalty} t=${threshold}`,
+        evaluate(testCases, modelRanker(model, withDiversity(variant, penalty, threshold))),
+      ]);
     }
   }
   const longer = testCases.map((c, i) => (c.journeys.length > K ? i : -1)).filter((i) => i >= 0);
   const frequency = rows[0][1];
   const d = DEFAULT_RANKING_PARAMS.diversification;
-  console.log(`\ndefaults: ${d.variant}, penalty ${d.penalty}, threshold ${d.threshold}.  Columns: all ${testCases.length} test users | the ${longer.length} with more than ${K} journeys`);
-  console.log(`${'ranker'.padEnd(40)} NDCG@3  x freq  hit@3  ILS@3 | NDCG@3  x freq  hit@3  ILS@3   (ILS: lower = more diverse)`);
+  console.log(
+    `\ndefaults: ${d.variant}, penalty ${d.penalty}, threshold ${d.threshold}.  Columns: all ${testCases.length} test users | the ${longer.length} with more than ${K} journeys`,
+  );
+  console.log(
+    `${'ranker'.padEnd(40)} NDCG@3  x freq  hit@3  ILS@3 | NDCG@3  x freq  hit@3  ILS@3   (ILS: lower = more diverse)`,
+  );
   const all = testCases.map((_, i) => i);
   for (const [name, s] of rows) {
     const cols = [all, longer].map((subset) => {
@@ -207,7 +285,9 @@ function main(): void {
     });
     console.log(`${name.padEnd(40)} ${cols.join(' | ')}`);
   }
-  console.log(`\ntargets on all test users: NDCG@3 >= 1.15x frequency, ILS@3 no worse (95% bootstrap intervals over users)`);
+  console.log(
+    `\ntargets on all test users: NDCG@3 >= 1.15x frequency, ILS@3 no worse (95% bootstrap intervals over users)`,
+  );
   for (const name of ['trained model, defaults', `trained + single-pass p=${STRONG[0]} t=${STRONG[1]}`]) {
     const chosen = rows.find(([row]) => row === name)![1];
     const ratio = mean(chosen.ndcg) / mean(frequency.ndcg);
@@ -217,11 +297,17 @@ function main(): void {
     // "No worse" at the table's precision: a gap under half a unit of the third decimal counts as equal.
     const verdict = gap <= 0.0005 ? 'met' : gapCi[0] <= 0 ? 'MISSED on the point estimate, within noise' : 'MISSED';
     console.log(`  ${name}:`);
-    console.log(`    NDCG@3 ${fmt(mean(chosen.ndcg))} = ${ratio.toFixed(3)}x frequency [${ratioCi.map((x) => x.toFixed(3)).join(', ')}]  (${ratio >= 1.15 ? 'met' : 'MISSED'})`);
+    console.log(
+      `    NDCG@3 ${fmt(mean(chosen.ndcg))} = ${ratio.toFixed(3)}x frequency [${ratioCi.map((x) => x.toFixed(3)).join(', ')}]  (${ratio >= 1.15 ? 'met' : 'MISSED'})`,
+    );
     const recency = rows[1][1];
     const overRecency = bootstrap(testCases.length, (p) => pick(chosen.ndcg, p) / pick(recency.ndcg, p), seed + 2);
-    console.log(`    vs recency: ${(mean(chosen.ndcg) / mean(recency.ndcg)).toFixed(3)}x [${overRecency.map((x) => x.toFixed(3)).join(', ')}]`);
-    console.log(`    ILS@3 ${fmt(mean(chosen.ils))} vs ${fmt(mean(frequency.ils))}: gap ${gap >= 0 ? '+' : ''}${gap.toFixed(4)} [${gapCi.map((x) => x.toFixed(4)).join(', ')}]  (${verdict})`);
+    console.log(
+      `    vs recency: ${(mean(chosen.ndcg) / mean(recency.ndcg)).toFixed(3)}x [${overRecency.map((x) => x.toFixed(3)).join(', ')}]`,
+    );
+    console.log(
+      `    ILS@3 ${fmt(mean(chosen.ils))} vs ${fmt(mean(frequency.ils))}: gap ${gap >= 0 ? '+' : ''}${gap.toFixed(4)} [${gapCi.map((x) => x.toFixed(4)).join(', ')}]  (${verdict})`,
+    );
   }
   console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

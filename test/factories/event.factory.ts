@@ -16,7 +16,10 @@ export function buildEvent(overrides: Record<string, unknown> = {}): RawEvent & 
 }
 
 /** `count` valid events cycling through the event types that need an item, a query or a board. */
-export function buildEvents(count: number, overrides: Record<string, unknown> = {}): Array<RawEvent & Record<string, unknown>> {
+export function buildEvents(
+  count: number,
+  overrides: Record<string, unknown> = {},
+): Array<RawEvent & Record<string, unknown>> {
   return Array.from({ length: count }, (_, i) => {
     switch (i % 3) {
       case 0:

@@ -92,7 +92,11 @@ export class FakeOpenAiServer {
         body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
       return { object: 'embedding', index, embedding };
     });
-    this.send(res, 200, JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: 3, total_tokens: 3 } }));
+    this.send(
+      res,
+      200,
+      JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: 3, total_tokens: 3 } }),
+    );
   }
 
   private send(res: ServerResponse, status: number, body: string): void {

@@ -17,7 +17,11 @@ describe(provisionServers.name, () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('keeps explicit servers and starts nothing', async () => {
-    const settings = loadConfig({ NODE_ENV: 'test', MONGODB_URI: 'mongodb://db.internal:27017/jc', REDIS_URL: 'redis://cache:6379' });
+    const settings = loadConfig({
+      NODE_ENV: 'test',
+      MONGODB_URI: 'mongodb://db.internal:27017/jc',
+      REDIS_URL: 'redis://cache:6379',
+    });
     const servers = await provisionServers(settings, { logger: quiet });
     expect(servers.settings.mongo.uri).toBe('mongodb://db.internal:27017/jc');
     expect(servers.settings.redis.url).toBe('redis://cache:6379');
@@ -46,7 +50,12 @@ describe(provisionServers.name, () => {
         probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
       });
     });
-    const env = { NODE_ENV: 'test', MONGO_DATA_DIR: join(dir, 'b'), MONGO_EMBEDDED_PORT: String(port), REDIS_URL: 'redis://x:1' };
+    const env = {
+      NODE_ENV: 'test',
+      MONGO_DATA_DIR: join(dir, 'b'),
+      MONGO_EMBEDDED_PORT: String(port),
+      REDIS_URL: 'redis://x:1',
+    };
     const owner = await provisionServers(loadConfig(env), { logger: quiet, redis: false });
     try {
       expect(owner.settings.mongo.uri).toBe(`mongodb://127.0.0.1:${port}/`);

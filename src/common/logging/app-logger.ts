@@ -23,6 +23,12 @@ export class AppLogger extends ConsoleLogger {
     errorStack?: unknown,
   ): void {
     const stack = typeof errorStack === 'string' ? redactText(errorStack) : errorStack;
-    super.printMessages(messages.map((message) => redact(message)), context, logLevel, writeStreamType, stack);
+    super.printMessages(
+      messages.map((message) => redact(message)),
+      context,
+      logLevel,
+      writeStreamType,
+      stack,
+    );
   }
 }

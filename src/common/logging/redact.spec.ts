@@ -17,7 +17,11 @@ describe('redact', () => {
       email: 'ana@example.com',
       profile: { pushTokens: [{ platform: 'fcm', token: 'x' }], note: 'mail bob@example.org' },
     });
-    expect(logged).toEqual({ userId: 'u1', email: '[redacted]', profile: { pushTokens: '[redacted]', note: 'mail [email]' } });
+    expect(logged).toEqual({
+      userId: 'u1',
+      email: '[redacted]',
+      profile: { pushTokens: '[redacted]', note: 'mail [email]' },
+    });
   });
 
   it('keeps errors as errors with redacted messages', () => {

@@ -60,7 +60,11 @@ export class ModelRepository {
   }
 
   async listVersions(kind: string, limit = 20): Promise<StoredModelInfo[]> {
-    const headers = await this.models.find({ kind, complete: true }).sort({ createdAt: -1, _id: -1 }).limit(limit).lean();
+    const headers = await this.models
+      .find({ kind, complete: true })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit)
+      .lean();
     return headers.map((h) => toInfo(h));
   }
 

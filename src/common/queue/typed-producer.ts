@@ -27,7 +27,11 @@ export abstract class TypedProducer<Jobs extends Record<string, object>> {
    * Registers a repeatable job under a fixed id: every scheduler replica registers the same repeat key, so
    * Redis holds one schedule. A schedule of the same job with another pattern (a config change) is removed.
    */
-  protected async scheduleRepeatable<Name extends keyof Jobs & string>(name: Name, payload: Jobs[Name], cron: string): Promise<void> {
+  protected async scheduleRepeatable<Name extends keyof Jobs & string>(
+    name: Name,
+    payload: Jobs[Name],
+    cron: string,
+  ): Promise<void> {
     for (const existing of await this.queue.getRepeatableJobs()) {
       if (existing.name === name && existing.cron !== cron) await this.queue.removeRepeatableByKey(existing.key);
     }

@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
-export const REDIS_INSTALL_HINT = 'redis-server was not found on PATH. Install it with: apt-get install -y redis-server';
+export const REDIS_INSTALL_HINT =
+  'redis-server was not found on PATH. Install it with: apt-get install -y redis-server';
 
 /** A private, in-memory redis-server child process on a random loopback port. */
 export interface RedisProcess {

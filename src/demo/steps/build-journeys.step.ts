@@ -10,7 +10,12 @@ const SAMPLE_USERS = 3;
 async function waitForRun(context: DemoContext, runId: string): Promise<JourneyRunResponse> {
   const deadline = Date.now() + RUN_TIMEOUT_MS;
   for (;;) {
-    const run = await callApi<JourneyRunResponse>(context.baseUrl, context.tokens.admin, 'GET', `/v1/journey-runs/${runId}`);
+    const run = await callApi<JourneyRunResponse>(
+      context.baseUrl,
+      context.tokens.admin,
+      'GET',
+      `/v1/journey-runs/${runId}`,
+    );
     if (run.status === 'completed' || run.status === 'failed') return run;
     if (Date.now() > deadline) throw new Error(`journey run ${runId} did not finish in ${RUN_TIMEOUT_MS / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -18,7 +23,10 @@ async function waitForRun(context: DemoContext, runId: string): Promise<JourneyR
 }
 
 function describeJourney(j: UserJourneysResponse['journeys'][number]): string {
-  const keywords = j.keywords.slice(0, 4).map((k) => k.text).join(', ');
+  const keywords = j.keywords
+    .slice(0, 4)
+    .map((k) => k.text)
+    .join(', ');
   const related = j.expansion ? `; related: ${j.expansion.related.slice(0, 3).join(', ')}` : '';
   return `#${j.rank} ${j.name} (${j.type}, ${j.stage}, confidence ${j.confidence.toFixed(2)}) - ${keywords}${related}`;
 }
@@ -28,15 +36,30 @@ export const buildJourneysStep: DemoStep = {
   title: 'Build journeys (POST /v1/journey-runs, Bull workers)',
   async run(context) {
     const started = Date.now();
-    const queued = await callApi<JourneyRunResponse>(context.baseUrl, context.tokens.admin, 'POST', '/v1/journey-runs', { kind: 'full' });
+    const queued = await callApi<JourneyRunResponse>(
+      context.baseUrl,
+      context.tokens.admin,
+      'POST',
+      '/v1/journey-runs',
+      { kind: 'full' },
+    );
     const run = await waitForRun(context, queued.runId);
     if (run.status !== 'completed') throw new Error(`journey run ${run.runId} failed: ${run.error ?? 'unknown error'}`);
     const seconds = (Date.now() - started) / 1000;
-    context.log(`run ${run.runId}: ${run.counts.built} users built in ${run.shardCount} shards in ${seconds.toFixed(1)} s`);
+    context.log(
+      `run ${run.runId}: ${run.counts.built} users built in ${run.shardCount} shards in ${seconds.toFixed(1)} s`,
+    );
 
     const built: UserJourneysResponse[] = [];
     await forEachConcurrently(context.userIds, 8, async (userId) => {
-      built.push(await callApi<UserJourneysResponse>(context.baseUrl, context.tokens.admin, 'GET', `/v1/users/${userId}/journeys`));
+      built.push(
+        await callApi<UserJourneysResponse>(
+          context.baseUrl,
+          context.tokens.admin,
+          'GET',
+          `/v1/users/${userId}/journeys`,
+        ),
+      );
     });
     const journeys = built.flatMap((b) => b.journeys);
     const count = (predicate: (j: (typeof journeys)[number]) => boolean) => journeys.filter(predicate).length;
@@ -54,7 +77,9 @@ export const buildJourneysStep: DemoStep = {
     };
 
     for (const user of [...built].sort((a, b) => (a.userId < b.userId ? -1 : 1)).slice(0, SAMPLE_USERS)) {
-      const planted = context.truth.filter((t) => t.userId === user.userId).map((t) => `${t.name} (${t.type}, ${t.stage})`);
+      const planted = context.truth
+        .filter((t) => t.userId === user.userId)
+        .map((t) => `${t.name} (${t.type}, ${t.stage})`);
       context.log(`${user.userId} - planted: ${planted.join('; ')}`);
       for (const journey of user.journeys.slice(0, 4)) context.log(`    ${describeJourney(journey)}`);
     }

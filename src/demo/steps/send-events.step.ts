@@ -17,7 +17,9 @@ export const sendEventsStep: DemoStep = {
     const totals = { accepted: 0, duplicates: 0 };
     const started = process.hrtime.bigint();
     await forEachConcurrently(batches, 4, async (events) => {
-      const result = await callApi<IngestResult>(context.baseUrl, context.tokens.ingest, 'POST', '/v1/events', { events });
+      const result = await callApi<IngestResult>(context.baseUrl, context.tokens.ingest, 'POST', '/v1/events', {
+        events,
+      });
       totals.accepted += result.accepted;
       totals.duplicates += result.duplicates;
     });
@@ -29,7 +31,9 @@ export const sendEventsStep: DemoStep = {
       seconds: Number(seconds.toFixed(2)),
       eventsPerSecond: Math.round(context.events.length / seconds),
     };
-    context.log(`${totals.accepted} events accepted in ${seconds.toFixed(2)} s (${Math.round(context.events.length / seconds)} events/s)`);
+    context.log(
+      `${totals.accepted} events accepted in ${seconds.toFixed(2)} s (${Math.round(context.events.length / seconds)} events/s)`,
+    );
   },
 };
 
@@ -38,7 +42,9 @@ export const replayBatchStep: DemoStep = {
   title: 'Replay one batch to show idempotency',
   async run(context) {
     const events = context.events.slice(0, BATCH);
-    const result = await callApi<IngestResult>(context.baseUrl, context.tokens.ingest, 'POST', '/v1/events', { events });
+    const result = await callApi<IngestResult>(context.baseUrl, context.tokens.ingest, 'POST', '/v1/events', {
+      events,
+    });
     context.report.replay = { sent: events.length, ...result };
     context.log(`replayed ${events.length} events: ${result.accepted} accepted, ${result.duplicates} duplicates`);
   },

@@ -13,7 +13,10 @@ type Collation = NonNullable<Parameters<typeof import('mingo').aggregate>[2]>['c
 const READ_ONLY_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$skip', '$count', '$sortByCount']);
 
 const REJECTED_STAGES: Record<string, ServerError> = {
-  $changeStream: new ServerError(ErrorCode.ChangeStreamNotSupported, 'The $changeStream stage is only supported on replica sets'),
+  $changeStream: new ServerError(
+    ErrorCode.ChangeStreamNotSupported,
+    'The $changeStream stage is only supported on replica sets',
+  ),
   $merge: new ServerError(ErrorCode.NotImplemented, '$merge is not supported by the embedded server; use $out'),
   $geoNear: new ServerError(ErrorCode.NotImplemented, '$geoNear is not supported by the embedded server'),
   $search: new ServerError(ErrorCode.NotImplemented, '$search is not supported by the embedded server'),
@@ -23,13 +26,17 @@ const REJECTED_STAGES: Record<string, ServerError> = {
 
 function parsePipeline(cmd: Doc): Doc[] {
   const pipeline = cmd.pipeline;
-  if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject)) throw badValue("'pipeline' option must be specified as an array");
+  if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject)) {
+    throw badValue("'pipeline' option must be specified as an array");
+  }
   pipeline.forEach((stage, i) => {
     const names = Object.keys(stage);
     if (names.length !== 1) throw badValue('A pipeline stage specification object must contain exactly one field.');
     const rejected = REJECTED_STAGES[names[0]];
     if (rejected) throw rejected;
-    if (names[0] === '$out' && i !== pipeline.length - 1) throw badValue('$out can only be the final stage in the pipeline');
+    if (names[0] === '$out' && i !== pipeline.length - 1) {
+      throw badValue('$out can only be the final stage in the pipeline');
+    }
   });
   return pipeline;
 }
@@ -65,7 +72,12 @@ const aggregate: CommandHandler = (cmd, ctx) => {
   const pipeline = parsePipeline(cmd);
   const cursorOptions = optionalDoc(cmd, 'cursor');
   if (cmd.explain) throw new ServerError(ErrorCode.NotImplemented, 'explain is not supported by the embedded server');
-  if (!cursorOptions) throw new ServerError(ErrorCode.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
+  if (!cursorOptions) {
+    throw new ServerError(
+      ErrorCode.FailedToParse,
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
+  }
   const name = cmd.aggregate;
   if (typeof name !== 'string' && name !== 1) throw badValue('aggregate requires a collection name or 1');
   const collection = typeof name === 'string' ? ctx.store.collection(ctx.db, name) : undefined;
@@ -74,7 +86,13 @@ const aggregate: CommandHandler = (cmd, ctx) => {
   const { find, rest } = collation ? { find: null, rest: pipeline } : leadingFind(pipeline);
   const readOnly = rest.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0]));
   const first = rest[0]?.$match;
-  let input = find ? runFind(collection, find) : !collection ? [] : isPlainObject(first) ? candidates(collection, first) : [...collection.docs.values()];
+  let input = find
+    ? runFind(collection, find)
+    : !collection
+      ? []
+      : isPlainObject(first)
+        ? candidates(collection, first)
+        : [...collection.docs.values()];
   if (!readOnly) input = input.map(cloneValue);
 
   const outStage = rest[rest.length - 1]?.$out;

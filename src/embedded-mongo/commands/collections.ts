@@ -6,13 +6,25 @@ import { Doc } from '../storage/documents';
 import { CommandHandler, collectionName, existingCollection, optionalDoc } from './context';
 import { MINGO_OPTIONS } from '../storage/mingo-options';
 
-const UNSUPPORTED_CREATE_OPTIONS = ['capped', 'timeseries', 'viewOn', 'pipeline', 'validator', 'clusteredIndex', 'collation', 'changeStreamPreAndPostImages'];
+const UNSUPPORTED_CREATE_OPTIONS = [
+  'capped',
+  'timeseries',
+  'viewOn',
+  'pipeline',
+  'validator',
+  'clusteredIndex',
+  'collation',
+  'changeStreamPreAndPostImages',
+];
 
 const create: CommandHandler = (cmd, ctx) => {
   const name = collectionName(cmd, 'create');
   const unsupported = UNSUPPORTED_CREATE_OPTIONS.filter((option) => cmd[option] !== undefined && cmd[option] !== false);
   if (unsupported.length > 0) {
-    throw new ServerError(ErrorCode.NotImplemented, `collection options not supported by the embedded server: ${unsupported.join(', ')}`);
+    throw new ServerError(
+      ErrorCode.NotImplemented,
+      `collection options not supported by the embedded server: ${unsupported.join(', ')}`,
+    );
   }
   ctx.store.createCollection(ctx.db, name, {});
   return { ok: 1 };
@@ -44,7 +56,9 @@ function describeCollection(collection: Collection): Doc {
 const listCollections: CommandHandler = (cmd, ctx) => {
   const filter = optionalDoc(cmd, 'filter') ?? {};
   const query = new Query(filter, MINGO_OPTIONS);
-  const all = [...(ctx.store.databases.get(ctx.db)?.values() ?? [])].map(describeCollection).filter((d) => query.test(d));
+  const all = [...(ctx.store.databases.get(ctx.db)?.values() ?? [])]
+    .map(describeCollection)
+    .filter((d) => query.test(d));
   const docs = cmd.nameOnly === true ? all.map(({ name, type }) => ({ name, type })) : all;
   return ctx.cursors.open(`${ctx.db}.$cmd.listCollections`, docs, undefined);
 };
@@ -57,10 +71,12 @@ function dataSize(collection: Collection): number {
 
 const listDatabases: CommandHandler = (cmd, ctx) => {
   const query = new Query(optionalDoc(cmd, 'filter') ?? {}, MINGO_OPTIONS);
-  const databases = [...ctx.store.databases.entries()].map(([name, collections]) => {
-    const sizeOnDisk = [...collections.values()].reduce((sum, c) => sum + dataSize(c), 0);
-    return { name, sizeOnDisk, empty: [...collections.values()].every((c) => c.docs.size === 0) };
-  }).filter((d) => query.test(d));
+  const databases = [...ctx.store.databases.entries()]
+    .map(([name, collections]) => {
+      const sizeOnDisk = [...collections.values()].reduce((sum, c) => sum + dataSize(c), 0);
+      return { name, sizeOnDisk, empty: [...collections.values()].every((c) => c.docs.size === 0) };
+    })
+    .filter((d) => query.test(d));
   if (cmd.nameOnly === true) return { databases: databases.map(({ name }) => ({ name })), ok: 1 };
   return { databases, totalSize: databases.reduce((sum, d) => sum + d.sizeOnDisk, 0), ok: 1 };
 };
@@ -73,8 +89,15 @@ const collStats: CommandHandler = (cmd, ctx) => {
   for (const [name, index] of collection.indexes) indexSizes[name] = index.entries.size * 32;
   const totalIndexSize = Object.values(indexSizes).reduce((sum: number, s) => sum + Number(s), 0);
   return {
-    ns: collection.ns, count, size, avgObjSize: count > 0 ? Math.round(size / count) : 0, storageSize: size,
-    nindexes: collection.indexes.size, totalIndexSize, indexSizes, ok: 1,
+    ns: collection.ns,
+    count,
+    size,
+    avgObjSize: count > 0 ? Math.round(size / count) : 0,
+    storageSize: size,
+    nindexes: collection.indexes.size,
+    totalIndexSize,
+    indexSizes,
+    ok: 1,
   };
 };
 
@@ -83,11 +106,24 @@ const dbStats: CommandHandler = (_cmd, ctx) => {
   const objects = collections.reduce((sum, c) => sum + c.docs.size, 0);
   const size = collections.reduce((sum, c) => sum + dataSize(c), 0);
   return {
-    db: ctx.db, collections: collections.length, views: 0, objects, avgObjSize: objects > 0 ? size / objects : 0,
-    dataSize: size, storageSize: size, indexes: collections.reduce((sum, c) => sum + c.indexes.size, 0), ok: 1,
+    db: ctx.db,
+    collections: collections.length,
+    views: 0,
+    objects,
+    avgObjSize: objects > 0 ? size / objects : 0,
+    dataSize: size,
+    storageSize: size,
+    indexes: collections.reduce((sum, c) => sum + c.indexes.size, 0),
+    ok: 1,
   };
 };
 
 export const collectionCommands: Record<string, CommandHandler> = {
-  create, drop, dropDatabase, listCollections, listDatabases, collStats, dbStats,
+  create,
+  drop,
+  dropDatabase,
+  listCollections,
+  listDatabases,
+  collStats,
+  dbStats,
 };

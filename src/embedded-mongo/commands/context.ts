@@ -40,7 +40,10 @@ export function optionalDoc(cmd: Doc, field: string): Doc | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isPlainObject(value)) {
     const type = Array.isArray(value) ? 'array' : value instanceof Date ? 'date' : typeof value;
-    throw new ServerError(ErrorCode.TypeMismatch, `BSON field '${field}' is the wrong type '${type}', expected type 'object'`);
+    throw new ServerError(
+      ErrorCode.TypeMismatch,
+      `BSON field '${field}' is the wrong type '${type}', expected type 'object'`,
+    );
   }
   return value;
 }
@@ -59,6 +62,8 @@ export function optionalNumber(cmd: Doc, field: string): number | undefined {
 /** A required array of documents, such as `documents`, `updates` or `indexes`. */
 export function docArray(cmd: Doc, field: string): Doc[] {
   const value = cmd[field];
-  if (!Array.isArray(value) || !value.every(isPlainObject)) throw badValue(`BSON field '${field}' must be an array of documents`);
+  if (!Array.isArray(value) || !value.every(isPlainObject)) {
+    throw badValue(`BSON field '${field}' must be an array of documents`);
+  }
   return value;
 }

@@ -34,7 +34,10 @@ export function dispatch(body: Doc, ctx: Omit<CommandContext, 'db'>): Doc {
     if (name === undefined) throw new ServerError(ErrorCode.CommandNotFound, 'no such command: (empty document)');
     // Checked first so commitTransaction/abortTransaction get the same answer as a real standalone.
     if (TRANSACTION_FIELDS.some((field) => body[field] !== undefined)) {
-      throw new ServerError(ErrorCode.IllegalOperation, 'Transaction numbers are only allowed on a replica set member or mongos');
+      throw new ServerError(
+        ErrorCode.IllegalOperation,
+        'Transaction numbers are only allowed on a replica set member or mongos',
+      );
     }
     const handler = HANDLERS.get(name);
     if (!handler) throw new ServerError(ErrorCode.CommandNotFound, `no such command: '${name}'`);

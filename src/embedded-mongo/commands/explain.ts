@@ -11,7 +11,8 @@ const FILTER_FIELD: Record<string, (cmd: Doc) => unknown> = {
   count: (cmd) => cmd.query,
   distinct: (cmd) => cmd.query,
   findAndModify: (cmd) => cmd.query,
-  aggregate: (cmd) => (Array.isArray(cmd.pipeline) && isPlainObject(cmd.pipeline[0]) ? cmd.pipeline[0].$match : undefined),
+  aggregate: (cmd) =>
+    Array.isArray(cmd.pipeline) && isPlainObject(cmd.pipeline[0]) ? cmd.pipeline[0].$match : undefined,
 };
 
 /** explain: reports the index (IXSCAN) or collection scan (COLLSCAN) a command's filter would use. */
@@ -20,7 +21,9 @@ const explain: CommandHandler = (cmd, ctx) => {
   if (!isPlainObject(inner)) throw new ServerError(ErrorCode.BadValue, 'explain requires a command document');
   const command = Object.keys(inner)[0];
   const filterOf = FILTER_FIELD[command];
-  if (!filterOf) throw new ServerError(ErrorCode.NotImplemented, `explain is not supported for ${command} by the embedded server`);
+  if (!filterOf) {
+    throw new ServerError(ErrorCode.NotImplemented, `explain is not supported for ${command} by the embedded server`);
+  }
   const name = collectionName(inner, command);
   const rawFilter = filterOf(inner);
   const filter = isPlainObject(rawFilter) ? rawFilter : {};
@@ -30,9 +33,15 @@ const explain: CommandHandler = (cmd, ctx) => {
   const input = index
     ? { stage: 'IXSCAN', indexName: index.spec.name, keyPattern: index.spec.key, isMultiKey: index.multikey }
     : { stage: 'COLLSCAN', filter };
-  const nReturned = command === 'find' && collection ? runFind(collection, { filter, hint: inner.hint }).length : result.docs.length;
+  const nReturned =
+    command === 'find' && collection ? runFind(collection, { filter, hint: inner.hint }).length : result.docs.length;
   return {
-    queryPlanner: { namespace: `${ctx.db}.${name}`, parsedQuery: filter, winningPlan: index ? { stage: 'FETCH', inputStage: input } : input, rejectedPlans: [] },
+    queryPlanner: {
+      namespace: `${ctx.db}.${name}`,
+      parsedQuery: filter,
+      winningPlan: index ? { stage: 'FETCH', inputStage: input } : input,
+      rejectedPlans: [],
+    },
     executionStats: { nReturned, totalKeysExamined: result.keysExamined, totalDocsExamined: result.docs.length },
     serverInfo: { host: 'localhost', version: '7.0.0' },
     ok: 1,

@@ -17,9 +17,15 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   const remove = cmd.remove === true;
   const returnNew = cmd.new === true;
   const upsert = cmd.upsert === true;
-  if (remove && cmd.update !== undefined) throw new ServerError(ErrorCode.FailedToParse, 'Cannot specify both an update and remove=true');
-  if (!remove && cmd.update === undefined) throw new ServerError(ErrorCode.FailedToParse, 'Either an update or remove=true must be specified');
-  if (remove && (returnNew || upsert)) throw new ServerError(ErrorCode.FailedToParse, 'Cannot specify both new=true or upsert=true and remove=true');
+  if (remove && cmd.update !== undefined) {
+    throw new ServerError(ErrorCode.FailedToParse, 'Cannot specify both an update and remove=true');
+  }
+  if (!remove && cmd.update === undefined) {
+    throw new ServerError(ErrorCode.FailedToParse, 'Either an update or remove=true must be specified');
+  }
+  if (remove && (returnNew || upsert)) {
+    throw new ServerError(ErrorCode.FailedToParse, 'Cannot specify both new=true or upsert=true and remove=true');
+  }
 
   const collection = upsert ? ctx.store.ensureCollection(ctx.db, name) : ctx.store.collection(ctx.db, name);
   const target = collection ? runFind(collection, { filter: query, sort, limit: 1 }) : [];
@@ -28,10 +34,19 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
     if (collection && target[0]) ctx.store.remove(collection, target[0]);
     return { lastErrorObject: { n: target.length }, value: project(target[0], fields), ok: 1 };
   }
-  const statement = parseUpdateStatement({ q: query, u: cmd.update, upsert, multi: false, arrayFilters: cmd.arrayFilters });
+  const statement = parseUpdateStatement({
+    q: query,
+    u: cmd.update,
+    upsert,
+    multi: false,
+    arrayFilters: cmd.arrayFilters,
+  });
   if (!collection) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
   const result = executeUpdate(ctx, collection, statement, target);
-  const lastErrorObject: Doc = { n: result.matched > 0 || result.upserted ? 1 : 0, updatedExisting: result.matched > 0 };
+  const lastErrorObject: Doc = {
+    n: result.matched > 0 || result.upserted ? 1 : 0,
+    updatedExisting: result.matched > 0,
+  };
   if (result.upserted) lastErrorObject.upserted = result.upserted._id;
   const value = returnNew ? result.after : target[0];
   return { lastErrorObject, value: project(value, fields), ok: 1 };

@@ -5,29 +5,59 @@ import { Doc } from '../storage/documents';
 import { isPlainObject } from '../storage/key-encoding';
 import { CommandHandler, collectionName, docArray, existingCollection } from './context';
 
-const ALLOWED_OPTIONS = new Set(['key', 'name', 'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'background', 'v', 'ns']);
+const ALLOWED_OPTIONS = new Set([
+  'key',
+  'name',
+  'unique',
+  'sparse',
+  'partialFilterExpression',
+  'expireAfterSeconds',
+  'background',
+  'v',
+  'ns',
+]);
 
 function parseSpec(raw: Doc): IndexSpec {
-  if (!isPlainObject(raw.key) || Object.keys(raw.key).length === 0) throw badValue('index key pattern must be a non-empty object');
+  if (!isPlainObject(raw.key) || Object.keys(raw.key).length === 0) {
+    throw badValue('index key pattern must be a non-empty object');
+  }
   const key: Record<string, 1 | -1> = {};
   for (const [field, direction] of Object.entries(raw.key)) {
     if (direction !== 1 && direction !== -1) {
-      throw new ServerError(ErrorCode.CannotCreateIndex, `index type ${JSON.stringify(direction)} on '${field}' is not supported by the embedded server`);
+      throw new ServerError(
+        ErrorCode.CannotCreateIndex,
+        `index type ${JSON.stringify(direction)} on '${field}' is not supported by the embedded server`,
+      );
     }
     key[field] = direction;
   }
   const unsupported = Object.keys(raw).filter((option) => !ALLOWED_OPTIONS.has(option));
   if (unsupported.length > 0) {
-    throw new ServerError(ErrorCode.CannotCreateIndex, `index options not supported by the embedded server: ${unsupported.join(', ')}`);
+    throw new ServerError(
+      ErrorCode.CannotCreateIndex,
+      `index options not supported by the embedded server: ${unsupported.join(', ')}`,
+    );
   }
-  const name = typeof raw.name === 'string' ? raw.name : Object.entries(key).map(([f, d]) => `${f}_${d}`).join('_');
+  const name =
+    typeof raw.name === 'string'
+      ? raw.name
+      : Object.entries(key)
+          .map(([f, d]) => `${f}_${d}`)
+          .join('_');
   const spec: IndexSpec = { name, key };
   if (raw.unique === true) spec.unique = true;
   if (raw.sparse === true) spec.sparse = true;
   if (isPlainObject(raw.partialFilterExpression)) spec.partialFilterExpression = raw.partialFilterExpression;
   if (raw.expireAfterSeconds !== undefined) {
-    if (typeof raw.expireAfterSeconds !== 'number' || raw.expireAfterSeconds < 0) throw badValue('expireAfterSeconds must be a non-negative number');
-    if (Object.keys(key).length !== 1) throw new ServerError(ErrorCode.CannotCreateIndex, 'TTL indexes are single-field indexes, compound indexes do not support TTL');
+    if (typeof raw.expireAfterSeconds !== 'number' || raw.expireAfterSeconds < 0) {
+      throw badValue('expireAfterSeconds must be a non-negative number');
+    }
+    if (Object.keys(key).length !== 1) {
+      throw new ServerError(
+        ErrorCode.CannotCreateIndex,
+        'TTL indexes are single-field indexes, compound indexes do not support TTL',
+      );
+    }
     spec.expireAfterSeconds = Number(raw.expireAfterSeconds);
   }
   return spec;
@@ -44,16 +74,28 @@ function checkExisting(collection: Collection, spec: IndexSpec): boolean {
   const sameName = collection.indexes.get(spec.name)?.spec;
   if (sameName) {
     if (JSON.stringify(sameName.key) !== JSON.stringify(spec.key)) {
-      throw new ServerError(ErrorCode.IndexKeySpecsConflict, `An existing index has the same name as the requested index: ${spec.name}`);
+      throw new ServerError(
+        ErrorCode.IndexKeySpecsConflict,
+        `An existing index has the same name as the requested index: ${spec.name}`,
+      );
     }
     if (!sameOptions(sameName, spec)) {
-      throw new ServerError(ErrorCode.IndexOptionsConflict, `An equivalent index already exists with the same name but different options: ${spec.name}`);
+      throw new ServerError(
+        ErrorCode.IndexOptionsConflict,
+        `An equivalent index already exists with the same name but different options: ${spec.name}`,
+      );
     }
     return false;
   }
   for (const index of collection.indexes.values()) {
-    if (JSON.stringify(index.spec.key) === JSON.stringify(spec.key) && sameOptions(index.spec, { ...spec, name: index.spec.name })) {
-      throw new ServerError(ErrorCode.IndexOptionsConflict, `Index already exists with a different name: ${index.spec.name}`);
+    if (
+      JSON.stringify(index.spec.key) === JSON.stringify(spec.key) &&
+      sameOptions(index.spec, { ...spec, name: index.spec.name })
+    ) {
+      throw new ServerError(
+        ErrorCode.IndexOptionsConflict,
+        `Index already exists with a different name: ${index.spec.name}`,
+      );
     }
   }
   return true;
@@ -86,7 +128,9 @@ function indexNamesToDrop(collection: Collection, selector: unknown): string[] {
   if (typeof selector === 'string') return [selector];
   if (isPlainObject(selector)) {
     const found = [...collection.indexes.values()].find((i) => JSON.stringify(i.spec.key) === JSON.stringify(selector));
-    if (!found) throw new ServerError(ErrorCode.IndexNotFound, `can't find index with key: ${JSON.stringify(selector)}`);
+    if (!found) {
+      throw new ServerError(ErrorCode.IndexNotFound, `can't find index with key: ${JSON.stringify(selector)}`);
+    }
     return [found.spec.name];
   }
   throw badValue("dropIndexes requires 'index' as a name, key pattern, list of names or '*'");
@@ -99,7 +143,9 @@ const dropIndexes: CommandHandler = (cmd, ctx) => {
   const names = indexNamesToDrop(collection, cmd.index);
   for (const indexName of names) {
     if (indexName === '_id_') throw new ServerError(ErrorCode.InvalidOptions, 'cannot drop _id index');
-    if (!collection.indexes.has(indexName)) throw new ServerError(ErrorCode.IndexNotFound, `index not found with name [${indexName}]`);
+    if (!collection.indexes.has(indexName)) {
+      throw new ServerError(ErrorCode.IndexNotFound, `index not found with name [${indexName}]`);
+    }
   }
   for (const indexName of names) ctx.store.dropIndex(collection, indexName);
   return { nIndexesWas, ok: 1 };

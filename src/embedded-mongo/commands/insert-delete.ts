@@ -32,9 +32,13 @@ const deleteCommand: CommandHandler = (cmd, ctx) => {
   const collection = ctx.store.collection(ctx.db, name);
   let n = 0;
   const writeErrors = runStatements(deletes, cmd.ordered !== false, (statement) => {
-    if (!isPlainObject(statement.q)) throw new ServerError(ErrorCode.BadValue, "BSON field 'delete.deletes.q' is missing");
+    if (!isPlainObject(statement.q)) {
+      throw new ServerError(ErrorCode.BadValue, "BSON field 'delete.deletes.q' is missing");
+    }
     const limit = Number(statement.limit ?? 0);
-    if (limit !== 0 && limit !== 1) throw new ServerError(ErrorCode.BadValue, 'The limit field in delete objects must be 0 or 1');
+    if (limit !== 0 && limit !== 1) {
+      throw new ServerError(ErrorCode.BadValue, 'The limit field in delete objects must be 0 or 1');
+    }
     if (!collection) return;
     for (const doc of matching(collection, statement.q, limit)) {
       ctx.store.remove(collection, doc);

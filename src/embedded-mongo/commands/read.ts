@@ -56,7 +56,11 @@ const count: CommandHandler = (cmd, ctx: CommandContext) => {
   const query = optionalDoc(cmd, 'query');
   const skip = optionalNumber(cmd, 'skip') ?? 0;
   const limit = Math.abs(optionalNumber(cmd, 'limit') ?? 0);
-  let n = !collection ? 0 : query && Object.keys(query).length > 0 ? runFind(collection, { filter: query }).length : collection.docs.size;
+  let n = !collection
+    ? 0
+    : query && Object.keys(query).length > 0
+      ? runFind(collection, { filter: query }).length
+      : collection.docs.size;
   n = Math.max(0, n - skip);
   return { n: limit > 0 ? Math.min(n, limit) : n, ok: 1 };
 };
@@ -64,7 +68,10 @@ const count: CommandHandler = (cmd, ctx: CommandContext) => {
 const distinct: CommandHandler = (cmd, ctx) => {
   const name = collectionName(cmd, 'distinct');
   if (typeof cmd.key !== 'string') throw badValue("BSON field 'distinct.key' is missing or not a string");
-  const docs = runFind(ctx.store.collection(ctx.db, name), { filter: optionalDoc(cmd, 'query'), collation: optionalDoc(cmd, 'collation') });
+  const docs = runFind(ctx.store.collection(ctx.db, name), {
+    filter: optionalDoc(cmd, 'query'),
+    collation: optionalDoc(cmd, 'collation'),
+  });
   const seen = new Map<string, unknown>();
   for (const doc of docs) {
     for (const value of valuesAtPath(doc, cmd.key)) {

@@ -18,7 +18,9 @@ export interface UpdateStatement {
 /** Validates one `updates[]` entry (also used by findAndModify for its update half). */
 export function parseUpdateStatement(raw: Doc): UpdateStatement {
   const { q, u } = raw;
-  if (!isPlainObject(q)) throw new ServerError(ErrorCode.BadValue, "BSON field 'update.updates.q' is missing or not an object");
+  if (!isPlainObject(q)) {
+    throw new ServerError(ErrorCode.BadValue, "BSON field 'update.updates.q' is missing or not an object");
+  }
   if (!isPlainObject(u) && !(Array.isArray(u) && u.every(isPlainObject))) {
     throw new ServerError(ErrorCode.FailedToParse, 'Update argument must be either an object or an array');
   }

@@ -15,8 +15,19 @@ type Op =
 
 const coll = fc.constantFrom('a', 'b');
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('put' as const), coll, id: fc.integer({ min: 0, max: 15 }), v: fc.integer({ min: 0, max: 99 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), coll, id: fc.integer({ min: 0, max: 15 }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('put' as const),
+      coll,
+      id: fc.integer({ min: 0, max: 15 }),
+      v: fc.integer({ min: 0, max: 99 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('delete' as const), coll, id: fc.integer({ min: 0, max: 15 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('index' as const), coll }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('dropIndex' as const), coll }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('dropCollection' as const), coll }) },
@@ -24,7 +35,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 function apply(store: Store, op: Op): void {
   const c = store.ensureCollection('db', op.coll);
-  const existing = 'id' in op ? c.docs.get([...c.docs.keys()].find((k) => c.docs.get(k)!._id === op.id) ?? '') : undefined;
+  const existing =
+    'id' in op ? c.docs.get([...c.docs.keys()].find((k) => c.docs.get(k)!._id === op.id) ?? '') : undefined;
   if (op.kind === 'put') {
     const doc = { _id: op.id, v: op.v, pad: 'x'.repeat(op.v) };
     if (existing) store.replace(c, existing, doc);
@@ -62,7 +74,12 @@ describe(DataDirectory.name, () => {
           const crashed = join(root, `crashed-${run++}`);
           const store = new Store();
           // A tiny compaction threshold makes histories cross several snapshot generations.
-          const data = DataDirectory.open(dir, store, { compactAfterBytes: 1500, onError: (m) => { throw new Error(m); } });
+          const data = DataDirectory.open(dir, store, {
+            compactAfterBytes: 1500,
+            onError: (m) => {
+              throw new Error(m);
+            },
+          });
           for (const op of ops) {
             apply(store, op);
             data.commit();
@@ -70,7 +87,11 @@ describe(DataDirectory.name, () => {
           // Copy the files as a killed process would leave them: no final snapshot, lock left behind.
           cpSync(dir, crashed, { recursive: true });
           const recovered = new Store();
-          const reopened = DataDirectory.open(crashed, recovered, { onError: (m) => { throw new Error(m); } });
+          const reopened = DataDirectory.open(crashed, recovered, {
+            onError: (m) => {
+              throw new Error(m);
+            },
+          });
           expect(state(recovered)).toBe(state(store));
           reopened.close();
           data.close();

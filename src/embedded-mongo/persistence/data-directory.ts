@@ -1,4 +1,14 @@
-import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Doc } from '../storage/documents';
 import { ChangeSink, Store } from '../storage/store';
@@ -47,7 +57,9 @@ function acquireLock(dir: string): void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const pid = Number(readFileSync(path, 'utf8'));
-    if (pid > 0 && pid !== process.pid && processAlive(pid)) throw new Error(`data directory ${dir} is in use by process ${pid}`);
+    if (pid > 0 && pid !== process.pid && processAlive(pid)) {
+      throw new Error(`data directory ${dir} is in use by process ${pid}`);
+    }
     unlinkSync(path);
   }
   throw new Error(`could not lock data directory ${dir}`);
@@ -86,7 +98,11 @@ export class DataDirectory implements ChangeSink {
   }
 
   /** Locks the directory, loads the snapshot, replays intact journal records and attaches the journal. */
-  static open(dir: string, store: Store, options: { compactAfterBytes?: number; onError: (message: string) => void }): DataDirectory {
+  static open(
+    dir: string,
+    store: Store,
+    options: { compactAfterBytes?: number; onError: (message: string) => void },
+  ): DataDirectory {
     mkdirSync(dir, { recursive: true });
     acquireLock(dir);
     const snapshot = readSnapshot(dir);
@@ -107,7 +123,14 @@ export class DataDirectory implements ChangeSink {
       generation = gen;
       bytes = validBytes;
     }
-    const data = new DataDirectory(dir, store, generation, bytes, options.compactAfterBytes ?? COMPACT_AFTER_BYTES, options.onError);
+    const data = new DataDirectory(
+      dir,
+      store,
+      generation,
+      bytes,
+      options.compactAfterBytes ?? COMPACT_AFTER_BYTES,
+      options.onError,
+    );
     store.sink = data;
     return data;
   }

@@ -1,7 +1,11 @@
 import { decodeRecords, encodeRecord } from './record-format';
 
 describe('journal record format', () => {
-  const records = [{ op: 'put', n: 1 }, { op: 'put', n: 2, s: 'x'.repeat(100) }, { op: 'delete', id: 3 }];
+  const records = [
+    { op: 'put', n: 1 },
+    { op: 'put', n: 2, s: 'x'.repeat(100) },
+    { op: 'delete', id: 3 },
+  ];
   const encoded = records.map(encodeRecord);
   const stream = Buffer.concat(encoded);
 

@@ -34,13 +34,37 @@ function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
 }
 
 const UPDATE_OPERATORS = new Set([
-  '$set', '$setOnInsert', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$currentDate',
-  '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$bit',
+  '$set',
+  '$setOnInsert',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$rename',
+  '$currentDate',
+  '$push',
+  '$pull',
+  '$pullAll',
+  '$addToSet',
+  '$pop',
+  '$bit',
 ]);
 
-function applyOperators(doc: Doc, u: Doc, inserting: boolean, arrayFilters: Doc[] | undefined, query: Doc): UpdateOutcome {
+function applyOperators(
+  doc: Doc,
+  u: Doc,
+  inserting: boolean,
+  arrayFilters: Doc[] | undefined,
+  query: Doc,
+): UpdateOutcome {
   for (const operator of Object.keys(u)) {
-    if (!UPDATE_OPERATORS.has(operator)) throw new ServerError(ErrorCode.FailedToParse, `Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    if (!UPDATE_OPERATORS.has(operator)) {
+      throw new ServerError(
+        ErrorCode.FailedToParse,
+        `Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
+    }
   }
   const modifier: Doc = { ...u };
   const onInsert = modifier.$setOnInsert;
@@ -61,7 +85,11 @@ function applyOperators(doc: Doc, u: Doc, inserting: boolean, arrayFilters: Doc[
 }
 
 /** Applies an operator, replacement or pipeline update to a copy of `doc`; `_id` may not change. */
-export function applyUpdate(doc: Doc, u: UpdateSpec, options: { inserting?: boolean; arrayFilters?: Doc[]; query?: Doc } = {}): UpdateOutcome {
+export function applyUpdate(
+  doc: Doc,
+  u: UpdateSpec,
+  options: { inserting?: boolean; arrayFilters?: Doc[]; query?: Doc } = {},
+): UpdateOutcome {
   let outcome: UpdateOutcome;
   if (Array.isArray(u)) {
     const next = applyPipeline(doc, u);

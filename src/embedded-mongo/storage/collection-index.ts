@@ -51,7 +51,10 @@ export class CollectionIndex {
       if (encoded.length > 1) this.multikey = true;
       keys = keys.flatMap((prefix) => encoded.map((e) => prefix + e));
       if (keys.length > MAX_KEYS_PER_DOC) {
-        throw new ServerError(ErrorCode.CannotCreateIndex, `document generates too many keys for index ${this.spec.name}`);
+        throw new ServerError(
+          ErrorCode.CannotCreateIndex,
+          `document generates too many keys for index ${this.spec.name}`,
+        );
       }
     }
     return keys;

@@ -25,7 +25,9 @@ export class Collection {
   private duplicate(index: CollectionIndex, doc: Doc): ServerError {
     const keyValue: Doc = {};
     for (const field of index.fields) keyValue[field] = getPath(doc, field) ?? null;
-    const shown = Object.entries(keyValue).map(([k, v]) => `${k}: ${formatValue(v)}`).join(', ');
+    const shown = Object.entries(keyValue)
+      .map(([k, v]) => `${k}: ${formatValue(v)}`)
+      .join(', ');
     return new ServerError(
       ErrorCode.DuplicateKey,
       `E11000 duplicate key error collection: ${this.ns} index: ${index.spec.name} dup key: { ${shown} }`,

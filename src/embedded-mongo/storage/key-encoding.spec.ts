@@ -31,8 +31,21 @@ describe('encodeValue', () => {
 
   it('follows MongoDB cross-type order', () => {
     const ordered = [
-      new MinKey(), null, -5, 3.5, '', 'z', { a: 1 }, [1], new Binary(Buffer.from('x')),
-      new ObjectId('000000000000000000000001'), false, true, new Date(0), /re/, new MaxKey(),
+      new MinKey(),
+      null,
+      -5,
+      3.5,
+      '',
+      'z',
+      { a: 1 },
+      [1],
+      new Binary(Buffer.from('x')),
+      new ObjectId('000000000000000000000001'),
+      false,
+      true,
+      new Date(0),
+      /re/,
+      new MaxKey(),
     ];
     const encoded = ordered.map(encodeValue);
     expect([...encoded].sort()).toEqual(encoded);

@@ -72,7 +72,10 @@ function encodeBson(type: string, value: object): string {
     case 'MaxKey':
       return TypeTag.maxKey;
     case 'BSONRegExp':
-      return encodeString(TypeTag.regex, `${String(value['pattern' as keyof object])}/${String(value['options' as keyof object])}`);
+      return encodeString(
+        TypeTag.regex,
+        `${String(value['pattern' as keyof object])}/${String(value['options' as keyof object])}`,
+      );
     default:
       return encodeString(TypeTag.object, `${type}:${String(v.toString())}`);
   }

@@ -25,8 +25,13 @@ export interface FindOptions {
 function checkHint(collection: Collection, hint: unknown): void {
   if (hint === undefined || hint === null || (isPlainObject(hint) && '$natural' in hint)) return;
   const exists = [...collection.indexes.values()].some((index) =>
-    typeof hint === 'string' ? index.spec.name === hint : JSON.stringify(index.spec.key) === JSON.stringify(hint));
-  if (!exists) throw badValue('error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index');
+    typeof hint === 'string' ? index.spec.name === hint : JSON.stringify(index.spec.key) === JSON.stringify(hint),
+  );
+  if (!exists) {
+    throw badValue(
+      'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index',
+    );
+  }
 }
 
 function idFirst(doc: Doc): Doc {
@@ -50,7 +55,12 @@ function matcherFor(filter: Doc): Matcher {
 }
 
 /** Walks an index in sort order, keeping matches until `wanted` (0 = all) are found. */
-function inIndexOrder(collection: Collection, ordered: NonNullable<ReturnType<typeof indexForSort>>, test: Matcher, wanted: number): Doc[] {
+function inIndexOrder(
+  collection: Collection,
+  ordered: NonNullable<ReturnType<typeof indexForSort>>,
+  test: Matcher,
+  wanted: number,
+): Doc[] {
   const seen = new Set<string>();
   const out: Doc[] = [];
   for (const id of ordered.index.entries.ids(ordered.reverse)) {
@@ -64,10 +74,17 @@ function inIndexOrder(collection: Collection, ordered: NonNullable<ReturnType<ty
   return out;
 }
 
-function findWithCollation(collection: Collection, filter: Doc, options: FindOptions, projection: Doc | undefined): Doc[] {
+function findWithCollation(
+  collection: Collection,
+  filter: Doc,
+  options: FindOptions,
+  projection: Doc | undefined,
+): Doc[] {
   const query = new Query(filter, { ...MINGO_OPTIONS, collation: options.collation as unknown as Collation });
   let cursor = query.find<Doc>(candidates(collection, filter, options.hint), projection);
-  if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort as Record<string, 1 | -1>);
+  if (options.sort && Object.keys(options.sort).length > 0) {
+    cursor = cursor.sort(options.sort as Record<string, 1 | -1>);
+  }
   if (options.skip) cursor = cursor.skip(options.skip);
   if (options.limit) cursor = cursor.limit(Math.abs(options.limit));
   return cursor.all();

@@ -21,8 +21,12 @@ const MAX_INTERVALS = 100_000;
 
 /** Values usable as exact index keys: scalars and BSON values, not regexes, arrays or sub-documents. */
 function isKeyable(value: unknown): boolean {
-  return !(value instanceof RegExp) && !Array.isArray(value) && !isPlainObject(value)
-    && (value as { _bsontype?: string } | null)?._bsontype !== 'BSONRegExp';
+  return (
+    !(value instanceof RegExp) &&
+    !Array.isArray(value) &&
+    !isPlainObject(value) &&
+    (value as { _bsontype?: string } | null)?._bsontype !== 'BSONRegExp'
+  );
 }
 
 function rangeable(value: unknown): boolean {

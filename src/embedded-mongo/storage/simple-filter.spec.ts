@@ -4,7 +4,9 @@ import { Query } from 'mingo';
 import { Doc } from './documents';
 import { compileSimpleFilter } from './simple-filter';
 
-const ids = ['000000000000000000000001', '000000000000000000000002', '000000000000000000000003'].map((h) => new ObjectId(h));
+const ids = ['000000000000000000000001', '000000000000000000000002', '000000000000000000000003'].map(
+  (h) => new ObjectId(h),
+);
 const rangeable = fc.oneof(
   fc.integer({ min: -3, max: 3 }),
   fc.constantFrom(1.5, -0.5, 0),
@@ -17,7 +19,13 @@ const leaf = fc.oneof(scalar, fc.constant(null), fc.array(scalar, { maxLength: 3
 const doc: fc.Arbitrary<Doc> = fc.record(
   {
     a: leaf,
-    b: fc.oneof(leaf, fc.record({ c: leaf }, { requiredKeys: [], noNullPrototype: true }), fc.array(fc.record({ c: fc.oneof(scalar, fc.constant(null)) }, { requiredKeys: [], noNullPrototype: true }), { maxLength: 3 })),
+    b: fc.oneof(
+      leaf,
+      fc.record({ c: leaf }, { requiredKeys: [], noNullPrototype: true }),
+      fc.array(fc.record({ c: fc.oneof(scalar, fc.constant(null)) }, { requiredKeys: [], noNullPrototype: true }), {
+        maxLength: 3,
+      }),
+    ),
   },
   { requiredKeys: [], noNullPrototype: true },
 );
@@ -25,7 +33,12 @@ const condition = fc.oneof(
   scalar,
   fc.record({ $eq: scalar }, { requiredKeys: ['$eq'], noNullPrototype: true }),
   fc.record({ $in: fc.array(scalar, { maxLength: 3 }) }, { requiredKeys: ['$in'], noNullPrototype: true }),
-  fc.record({ $gt: rangeable, $gte: rangeable, $lt: rangeable, $lte: rangeable }, { requiredKeys: [], noNullPrototype: true }).filter((c) => Object.keys(c).length > 0),
+  fc
+    .record(
+      { $gt: rangeable, $gte: rangeable, $lt: rangeable, $lte: rangeable },
+      { requiredKeys: [], noNullPrototype: true },
+    )
+    .filter((c) => Object.keys(c).length > 0),
 );
 const filter = fc.record({ a: condition, 'b.c': condition, b: condition }, { requiredKeys: [], noNullPrototype: true });
 
@@ -50,7 +63,15 @@ describe('compileSimpleFilter', () => {
   });
 
   it('declines filters it does not model exactly', () => {
-    for (const f of [{ a: null }, { a: /x/ }, { a: { $ne: 1 } }, { $or: [{ a: 1 }] }, { a: { b: 1 } }, { a: [1] }, { a: { $in: [null] } }]) {
+    for (const f of [
+      { a: null },
+      { a: /x/ },
+      { a: { $ne: 1 } },
+      { $or: [{ a: 1 }] },
+      { a: { b: 1 } },
+      { a: [1] },
+      { a: { $in: [null] } },
+    ]) {
       expect(compileSimpleFilter(f)).toBeNull();
     }
   });

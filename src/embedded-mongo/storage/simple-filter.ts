@@ -7,7 +7,15 @@ const RANGE_TAGS = '2379'; // numbers, strings, ObjectIds, dates: the types rang
 const OPERATORS = new Set(['$eq', '$in', '$gt', '$gte', '$lt', '$lte']);
 
 function isKeyable(value: unknown): boolean {
-  if (value === null || value === undefined || value instanceof RegExp || Array.isArray(value) || isPlainObject(value)) return false;
+  if (
+    value === null ||
+    value === undefined ||
+    value instanceof RegExp ||
+    Array.isArray(value) ||
+    isPlainObject(value)
+  ) {
+    return false;
+  }
   return (value as { _bsontype?: string })._bsontype !== 'BSONRegExp';
 }
 

@@ -10,7 +10,9 @@ export type SortSpec = Array<[field: string, direction: 1 | -1]>;
 export function parseSort(sort: Doc | undefined): SortSpec {
   if (!sort) return [];
   return Object.entries(sort).map(([field, direction]) => {
-    if (direction !== 1 && direction !== -1) throw badValue(`$sort key ordering must be 1 (for ascending) or -1 (for descending): ${field}`);
+    if (direction !== 1 && direction !== -1) {
+      throw badValue(`$sort key ordering must be 1 (for ascending) or -1 (for descending): ${field}`);
+    }
     return [field, direction];
   });
 }
@@ -41,7 +43,10 @@ export function sortDocuments(docs: Doc[], spec: SortSpec): Doc[] {
  * An index whose stored order already is the requested order: the sort fields are a prefix of its
  * key and all run the same way. Keys are stored ascending whatever the declared direction.
  */
-export function indexForSort(collection: Collection, spec: SortSpec): { index: CollectionIndex; reverse: boolean } | null {
+export function indexForSort(
+  collection: Collection,
+  spec: SortSpec,
+): { index: CollectionIndex; reverse: boolean } | null {
   if (spec.length === 0 || !spec.every(([, dir]) => dir === spec[0][1])) return null;
   for (const index of collection.indexes.values()) {
     if (index.spec.sparse || index.spec.partialFilterExpression) continue;

@@ -40,7 +40,9 @@ export class Connection {
         if (reply) this.socket.write(reply);
       }
     } catch (error) {
-      if (!(error instanceof ProtocolError)) this.env.log(`connection ${this.id} failed: ${(error as Error).stack ?? String(error)}`);
+      if (!(error instanceof ProtocolError)) {
+        this.env.log(`connection ${this.id} failed: ${(error as Error).stack ?? String(error)}`);
+      }
       this.socket.destroy();
     }
   }
@@ -65,9 +67,13 @@ export class Connection {
     if (frame.opCode === OpCode.query) {
       const { namespace, query } = parseOpQuery(frame.payload);
       const name = Object.keys(query)[0];
-      const reply = namespace.endsWith('.$cmd') && HANDSHAKE_COMMANDS.has(name)
-        ? helloReply(this.id)
-        : new ServerError(ErrorCode.UnsupportedOpQueryCommand, `Unsupported OP_QUERY command: ${name}. The client driver may require an upgrade.`).toDocument();
+      const reply =
+        namespace.endsWith('.$cmd') && HANDSHAKE_COMMANDS.has(name)
+          ? helloReply(this.id)
+          : new ServerError(
+              ErrorCode.UnsupportedOpQueryCommand,
+              `Unsupported OP_QUERY command: ${name}. The client driver may require an upgrade.`,
+            ).toDocument();
       return encodeOpReply(this.env.nextRequestId(), frame.requestId, 'ok' in reply ? reply : { ok: 0, ...reply });
     }
     throw new ProtocolError(`unsupported opCode ${frame.opCode}`);
@@ -77,7 +83,10 @@ export class Connection {
     try {
       return encodeOpMsg(this.env.nextRequestId(), frame.requestId, reply);
     } catch (error) {
-      const failure = new ServerError(ErrorCode.BSONObjectTooLarge, `reply could not be encoded: ${(error as Error).message}`);
+      const failure = new ServerError(
+        ErrorCode.BSONObjectTooLarge,
+        `reply could not be encoded: ${(error as Error).message}`,
+      );
       return encodeOpMsg(this.env.nextRequestId(), frame.requestId, { ok: 0, ...failure.toDocument() });
     }
   }

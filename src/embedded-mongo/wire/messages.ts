@@ -37,7 +37,7 @@ function readCString(buffer: Buffer, offset: number, end: number): { value: stri
 export function parseOpMsg(payload: Buffer): CommandMessage {
   if (payload.length < 5) throw new ProtocolError('OP_MSG too short');
   const flags = payload.readUInt32LE(0);
-  if ((flags & ~KNOWN_FLAGS) & 0xffff) throw new ProtocolError(`unknown required OP_MSG flag bits ${flags}`);
+  if (flags & ~KNOWN_FLAGS & 0xffff) throw new ProtocolError(`unknown required OP_MSG flag bits ${flags}`);
   const end = flags & FLAG_CHECKSUM ? payload.length - 4 : payload.length;
   let offset = 4;
   let body: Doc | undefined;
@@ -54,10 +54,12 @@ export function parseOpMsg(payload: Buffer): CommandMessage {
     } else if (kind === 1) {
       if (offset + 4 > end) throw new ProtocolError('truncated document sequence');
       const sectionEnd = offset + payload.readInt32LE(offset);
-      if (sectionEnd <= offset + 4 || sectionEnd > end) throw new ProtocolError('document sequence length out of bounds');
+      if (sectionEnd <= offset + 4 || sectionEnd > end) {
+        throw new ProtocolError('document sequence length out of bounds');
+      }
       const id = readCString(payload, offset + 4, sectionEnd);
       const docs: Doc[] = [];
-      for (let at = id.next; at < sectionEnd; ) {
+      for (let at = id.next; at < sectionEnd;) {
         const { doc, size } = readDocument(payload, at, sectionEnd);
         docs.push(doc);
         largestDocument = Math.max(largestDocument, size);

@@ -19,9 +19,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Unknown fields are rejected by name rather than dropped, so a client's typo never loses data silently. */
-function checkKnownFields(errors: FieldError[], value: Record<string, unknown>, known: ReadonlySet<string>, prefix = '') {
+function checkKnownFields(
+  errors: FieldError[],
+  value: Record<string, unknown>,
+  known: ReadonlySet<string>,
+  prefix = '',
+) {
   for (const key of Object.keys(value)) {
-    if (!known.has(key)) errors.push({ field: `${prefix}${key}`, message: `${prefix}${key} is not a known event field` });
+    if (!known.has(key)) {
+      errors.push({ field: `${prefix}${key}`, message: `${prefix}${key} is not a known event field` });
+    }
   }
 }
 
@@ -74,10 +81,18 @@ function checkItem(errors: FieldError[], value: unknown): EventItem | undefined 
   const id = checkString(errors, 'item.id', value.id, { required: true, max: EVENT_LIMITS.idLength });
   const title = checkString(errors, 'item.title', value.title, { required: false, max: EVENT_LIMITS.titleLength });
   const annotations = checkStringList(
-    errors, 'item.annotations', value.annotations, EVENT_LIMITS.annotations, EVENT_LIMITS.annotationLength,
+    errors,
+    'item.annotations',
+    value.annotations,
+    EVENT_LIMITS.annotations,
+    EVENT_LIMITS.annotationLength,
   );
   const categories = checkStringList(
-    errors, 'item.categories', value.categories, EVENT_LIMITS.categories, EVENT_LIMITS.categoryLength,
+    errors,
+    'item.categories',
+    value.categories,
+    EVENT_LIMITS.categories,
+    EVENT_LIMITS.categoryLength,
   );
   if (id === undefined) return undefined;
   return {

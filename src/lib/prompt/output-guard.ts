@@ -36,7 +36,10 @@ export function guardGeneratedText(raw: unknown, options: OutputGuardOptions): G
 export function findBlockedTerm(text: string, blockedTerms: readonly string[]): string | undefined {
   const padded = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
   return blockedTerms.find((term) => {
-    const words = term.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const words = term
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
     return words.length > 0 && padded.includes(` ${words} `);
   });
 }

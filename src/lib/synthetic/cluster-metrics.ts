@@ -36,7 +36,10 @@ const pairs = (n: number) => (n * (n - 1)) / 2;
 export function adjustedRandIndex(items: readonly LabelledItem[]): number {
   const n = items.length;
   if (n < 2) return 1;
-  const sumCells = [...countBy(items, (i) => `${i.predicted}\u0000${i.truth}`).values()].reduce((s, c) => s + pairs(c), 0);
+  const sumCells = [...countBy(items, (i) => `${i.predicted}\u0000${i.truth}`).values()].reduce(
+    (s, c) => s + pairs(c),
+    0,
+  );
   const sumRows = [...countBy(items, (i) => i.predicted).values()].reduce((s, c) => s + pairs(c), 0);
   const sumCols = [...countBy(items, (i) => i.truth).values()].reduce((s, c) => s + pairs(c), 0);
   const expected = (sumRows * sumCols) / pairs(n);

@@ -62,11 +62,15 @@ function itemOf(theme: Theme, index: number): NonNullable<RawEvent['item']> {
 
 function sessionEvent(theme: Theme, prng: Prng, first: boolean): Draft['body'] {
   const roll = prng.next();
-  if ((first && roll < 0.7) || (!first && roll < 0.35)) return { type: 'search', query: varyQuery(prng.pick(theme.queries), prng) };
+  if ((first && roll < 0.7) || (!first && roll < 0.35)) {
+    return { type: 'search', query: varyQuery(prng.pick(theme.queries), prng) };
+  }
   if (roll < 0.95) {
     const type: EventType = roll < 0.6 ? 'view' : roll < 0.75 ? 'click' : 'save';
     const item = itemOf(theme, prng.int(0, theme.titles.length - 1));
-    return type === 'save' && prng.chance(0.5) ? { type, item, board: { name: prng.pick(theme.boards) } } : { type, item };
+    return type === 'save' && prng.chance(0.5)
+      ? { type, item, board: { name: prng.pick(theme.boards) } }
+      : { type, item };
   }
   return { type: 'board', board: { name: prng.pick(theme.boards) } };
 }
@@ -78,7 +82,13 @@ function spanOf(type: Theme['type'], stage: PlantedJourney['stage'], now: number
   return [end - prng.float(10, 40) * DAY, end];
 }
 
-function plantJourney(theme: Theme, journey: number, budget: number, now: number, prng: Prng): { drafts: Draft[]; stage: PlantedJourney['stage'] } {
+function plantJourney(
+  theme: Theme,
+  journey: number,
+  budget: number,
+  now: number,
+  prng: Prng,
+): { drafts: Draft[]; stage: PlantedJourney['stage'] } {
   const stage = theme.type === 'evergreen' || prng.chance(0.5) ? 'ongoing' : 'ended';
   const [start, end] = spanOf(theme.type, stage, now, prng);
   // Hobbies come back in short, regular sessions; projects come in bursts of longer sessions.
@@ -91,7 +101,10 @@ function plantJourney(theme: Theme, journey: number, budget: number, now: number
     // First and last sessions sit on the span's ends so the planted span is the real one.
     const slot = sizes.length === 1 ? 0 : k / (sizes.length - 1);
     const jitter = k === 0 || k === sizes.length - 1 ? 0 : prng.float(-0.3, 0.3) / (sizes.length - 1);
-    const at = theme.type === 'evergreen' || k === 0 || k === sizes.length - 1 ? start + (slot + jitter) * (end - start) : prng.float(start, end);
+    const at =
+      theme.type === 'evergreen' || k === 0 || k === sizes.length - 1
+        ? start + (slot + jitter) * (end - start)
+        : prng.float(start, end);
     let t = Math.min(at, end - 45 * MINUTE);
     for (let i = 0; i < size; i++) {
       drafts.push({ at: t, journey, body: sessionEvent(theme, prng, i === 0) });
@@ -139,12 +152,20 @@ export function generateUser(seed: number, index: number, now: Date, eventsPerUs
   const journeyDrafts = drafts.length;
   for (let i = 0; i < noiseCount; i++) {
     // Some noise lands minutes after journey activity: time proximity alone must not glue it in.
-    const at = prng.chance(0.15) ? drafts[prng.int(0, journeyDrafts - 1)].at + prng.float(1, 6) * MINUTE : nowMs - prng.float(0, 240) * DAY;
+    const at = prng.chance(0.15)
+      ? drafts[prng.int(0, journeyDrafts - 1)].at + prng.float(1, 6) * MINUTE
+      : nowMs - prng.float(0, 240) * DAY;
     drafts.push({ at: Math.min(at, nowMs), journey: -1, body: noiseEvent(prng, own) });
   }
   drafts.sort((a, b) => a.at - b.at || a.journey - b.journey);
   const truth: PlantedJourney[] = themes.map((theme, j) => ({
-    id: `${userId}:${theme.id}`, userId, themeId: theme.id, name: theme.name, type: theme.type, stage: stages[j], eventIds: [],
+    id: `${userId}:${theme.id}`,
+    userId,
+    themeId: theme.id,
+    name: theme.name,
+    type: theme.type,
+    stage: stages[j],
+    eventIds: [],
   }));
   const noiseEventIds: string[] = [];
   const events = drafts.map((d, i): RawEvent => {

@@ -10,7 +10,33 @@ describe('varyQuery', () => {
     expect(variants).toContain('white kitchen cabinet');
     expect(variants.some((v) => /^White Kitchen/.test(v))).toBe(true);
     expect(variants.some((v) => / (ideas|inspiration|tips|best|cheap|2026|for beginners|diy)$/.test(v))).toBe(true);
-    expect(variants.some((v) => v.toLowerCase().split(' ').some((w) => !['white', 'whites', 'kitchen', 'kitchens', 'cabinet', 'cabinets', 'ideas', 'inspiration', 'tips', 'best', 'cheap', '2026', 'for', 'beginners', 'diy'].includes(w)))).toBe(true);
+    expect(
+      variants.some((v) =>
+        v
+          .toLowerCase()
+          .split(' ')
+          .some(
+            (w) =>
+              ![
+                'white',
+                'whites',
+                'kitchen',
+                'kitchens',
+                'cabinet',
+                'cabinets',
+                'ideas',
+                'inspiration',
+                'tips',
+                'best',
+                'cheap',
+                '2026',
+                'for',
+                'beginners',
+                'diy',
+              ].includes(w),
+          ),
+      ),
+    ).toBe(true);
   });
 
   it('is deterministic for a seed', () => {

@@ -19,8 +19,16 @@ describe('contentTokens', () => {
 
 describe('singularize', () => {
   it.each([
-    ['cabinets', 'cabinet'], ['dishes', 'dish'], ['puppies', 'puppy'], ['boxes', 'box'], ['tomatoes', 'tomato'],
-    ['glass', 'glass'], ['hummus', 'hummus'], ['yoga', 'yoga'], ['gas', 'gas'], ['basis', 'basis'],
+    ['cabinets', 'cabinet'],
+    ['dishes', 'dish'],
+    ['puppies', 'puppy'],
+    ['boxes', 'box'],
+    ['tomatoes', 'tomato'],
+    ['glass', 'glass'],
+    ['hummus', 'hummus'],
+    ['yoga', 'yoga'],
+    ['gas', 'gas'],
+    ['basis', 'basis'],
   ])('%s -> %s', (plural, singular) => expect(singularize(plural)).toBe(singular));
 
   it('merges the plural and singular of a phrase into one key', () => {

@@ -10,7 +10,11 @@ export class AccessService {
   constructor(private readonly keys: ApiKeyRepository) {}
 
   /** Creates a key and returns its token; the token is not stored and cannot be shown again. */
-  async createKey(input: { name: string; scopes: Scope[]; rateLimit?: number }): Promise<{ key: ApiKey; token: string }> {
+  async createKey(input: {
+    name: string;
+    scopes: Scope[];
+    rateLimit?: number;
+  }): Promise<{ key: ApiKey; token: string }> {
     const issued = issueKey(randomBytes(41));
     const key = await this.keys.create({ ...input, keyId: issued.keyId, hash: issued.hash });
     this.logger.log(`created API key ${key.keyId} (${key.scopes.join(',')})`);

@@ -21,7 +21,13 @@ function toApiKey(doc: Lean): ApiKey {
 export class ApiKeyRepository {
   constructor(@InjectModel(ApiKeyRecord.name) private readonly model: Model<ApiKeyRecord>) {}
 
-  async create(key: { keyId: string; hash: string; name: string; scopes: Scope[]; rateLimit?: number }): Promise<ApiKey> {
+  async create(key: {
+    keyId: string;
+    hash: string;
+    name: string;
+    scopes: Scope[];
+    rateLimit?: number;
+  }): Promise<ApiKey> {
     const doc = await this.model.create(key);
     return toApiKey(doc.toObject());
   }

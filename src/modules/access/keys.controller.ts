@@ -13,7 +13,11 @@ export class KeysController {
 
   @Post()
   async createKey(@Body() dto: CreateKeyDto): Promise<CreatedKeyResponse> {
-    const { key, token } = await this.access.createKey({ name: dto.name, scopes: [dto.scope], rateLimit: dto.rateLimit });
+    const { key, token } = await this.access.createKey({
+      name: dto.name,
+      scopes: [dto.scope],
+      rateLimit: dto.rateLimit,
+    });
     return { ...toKeyResponse(key), token };
   }
 

@@ -26,7 +26,10 @@ export class RateLimiter {
   private readonly defaultLimit: number;
   private readonly prefix: string;
 
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis, config: ConfigService<Settings, true>) {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    config: ConfigService<Settings, true>,
+  ) {
     const access = config.get('access', { infer: true });
     this.windowMs = access.rateLimitWindowMs;
     this.defaultLimit = access.rateLimitRequests;

@@ -56,12 +56,16 @@ export class EventsImportService {
       if (parsed.ok) batch.push(parsed.event);
       else {
         summary.rejected += 1;
-        if (summary.rejections.length < maxRejectionsListed) summary.rejections.push({ line: summary.lines, reason: parsed.reason });
+        if (summary.rejections.length < maxRejectionsListed) {
+          summary.rejections.push({ line: summary.lines, reason: parsed.reason });
+        }
       }
       if (batch.length >= batchSize) await flush();
     }
     await flush();
-    this.logger.log(`imported ${path}: ${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected`);
+    this.logger.log(
+      `imported ${path}: ${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected`,
+    );
     return summary;
   }
 }

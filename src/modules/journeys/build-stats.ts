@@ -10,7 +10,15 @@ export interface BuildStats {
 }
 
 export function emptyBuildStats(): BuildStats {
-  return { namingCalls: 0, namingCacheHits: 0, namingFallbacks: 0, expansionCalls: 0, expansionFallbacks: 0, promptTokens: 0, completionTokens: 0 };
+  return {
+    namingCalls: 0,
+    namingCacheHits: 0,
+    namingFallbacks: 0,
+    expansionCalls: 0,
+    expansionFallbacks: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+  };
 }
 
 /** Adds `more` into `into` (in place) and returns it. */

@@ -4,11 +4,13 @@ import { neighbourhoodExpansions, VocabularyEmbedder } from './expansion-neighbo
 
 /** A tiny vocabulary with hand-placed vectors: kitchen phrases near [1,0,0], running near [0,1,0]. */
 function embedderOf(vectors: Record<string, number[]>): VocabularyEmbedder {
-  const unit = Object.fromEntries(Object.entries(vectors).map(([k, v]) => {
-    const f = Float32Array.from(v);
-    normalizeInPlace(f);
-    return [k, f];
-  }));
+  const unit = Object.fromEntries(
+    Object.entries(vectors).map(([k, v]) => {
+      const f = Float32Array.from(v);
+      normalizeInPlace(f);
+      return [k, f];
+    }),
+  );
   return { vocab: Object.keys(unit), embed: (key) => unit[key] ?? new Float32Array(3) };
 }
 
@@ -29,7 +31,7 @@ const embedder = embedderOf({
 describe('neighbourhoodExpansions', () => {
   const journey = { embedding: [1, 0, 0], keywords: [{ text: 'Kitchen Remodel' }, { text: 'kitchen cabinets' }] };
 
-  it('suggests near phrases, never the journey\'s own keywords or single words', () => {
+  it("suggests near phrases, never the journey's own keywords or single words", () => {
     const related = neighbourhoodExpansions(journey, embedder, DEFAULT_SAFETY_POLICY);
     expect(related[0]).toBe('Tile Backsplash');
     expect(related).toContain('Pantry Shelving');
@@ -54,7 +56,11 @@ describe('neighbourhoodExpansions', () => {
   });
 
   it('leaves out a rarer misspelling of a suggested phrase', () => {
-    const related = neighbourhoodExpansions(journey, embedder, DEFAULT_SAFETY_POLICY, { maxRelated: 10, minSimilarity: 0.25, duplicateSimilarity: 2 });
+    const related = neighbourhoodExpansions(journey, embedder, DEFAULT_SAFETY_POLICY, {
+      maxRelated: 10,
+      minSimilarity: 0.25,
+      duplicateSimilarity: 2,
+    });
     expect(related).toContain('Pantry Shelving');
     expect(related).not.toContain('Pantry Shelvng');
   });

@@ -20,7 +20,11 @@ export interface NeighbourhoodOptions {
 /** Character-trigram similarity above which two phrases are spellings of one another. */
 const SPELLING_VARIANT_SIMILARITY = 0.7;
 
-export const DEFAULT_NEIGHBOURHOOD: NeighbourhoodOptions = { maxRelated: 10, minSimilarity: 0.25, duplicateSimilarity: 0.8 };
+export const DEFAULT_NEIGHBOURHOOD: NeighbourhoodOptions = {
+  maxRelated: 10,
+  minSimilarity: 0.25,
+  duplicateSimilarity: 0.8,
+};
 
 /**
  * Related journeys without an LLM: the platform vocabulary's phrases nearest to the journey embedding
@@ -40,7 +44,9 @@ export function neighbourhoodExpansions(
   for (const [rank, key] of embedder.vocab.entries()) {
     const tokens = key.split(' ');
     // Mostly the journey's own words ("marathon training plan" for Marathon Training) is a variant, not a relative.
-    if (tokens.length < 2 || ownKeys.has(key) || tokens.filter((t) => ownTokens.has(t)).length * 2 > tokens.length) continue;
+    if (tokens.length < 2 || ownKeys.has(key) || tokens.filter((t) => ownTokens.has(t)).length * 2 > tokens.length) {
+      continue;
+    }
     const similarity = dot(embedder.embed(key), journey.embedding);
     if (similarity >= options.minSimilarity) scored.push({ key, similarity, rank });
   }

@@ -40,7 +40,12 @@ export class JourneyBuildLedgerRepository {
   }
 
   /** Settles a user's entry; the (runId, userId) key makes a repeated settlement overwrite, never duplicate. */
-  async settle(runId: string, userId: string, status: Exclude<LedgerStatus, 'pending'>, details: { journeys?: number; error?: string }): Promise<void> {
+  async settle(
+    runId: string,
+    userId: string,
+    status: Exclude<LedgerStatus, 'pending'>,
+    details: { journeys?: number; error?: string },
+  ): Promise<void> {
     await this.model.updateOne({ runId, userId }, { $set: { status, ...details, settledAt: new Date() } });
   }
 

@@ -31,7 +31,10 @@ export class JourneyBuildRunRepository {
   }
 
   async markSelecting(runId: string, modelVersion: string, startedAt: Date): Promise<void> {
-    await this.model.updateOne({ runId, status: { $in: ['pending', 'selecting'] } }, { $set: { status: 'selecting', modelVersion, startedAt } });
+    await this.model.updateOne(
+      { runId, status: { $in: ['pending', 'selecting'] } },
+      { $set: { status: 'selecting', modelVersion, startedAt } },
+    );
   }
 
   async markRunning(runId: string, selectedAt: Date, shardCount: number, selected: number): Promise<void> {
@@ -57,7 +60,10 @@ export class JourneyBuildRunRepository {
   }
 
   async markFailed(runId: string, error: string, finishedAt: Date): Promise<void> {
-    await this.model.updateOne({ runId, status: { $nin: ['completed'] } }, { $set: { status: 'failed' as RunStatus, error, finishedAt } });
+    await this.model.updateOne(
+      { runId, status: { $nin: ['completed'] } },
+      { $set: { status: 'failed' as RunStatus, error, finishedAt } },
+    );
   }
 
   async addLlmUsage(runId: string, usage: Record<string, number>): Promise<void> {

@@ -58,17 +58,31 @@ export class JourneyBuilderService {
       // Nothing to build from (never active, or erased since selection): store nothing rather than an empty record.
       if (!base && events.length === 0) return { outcome: 'skipped', journeys: [] };
       const locale = profile?.locale ?? this.policy.defaultLocale;
-      const inferred = buildUserJourneys(events, { now, embedder: embedder.embedder, previous: base?.journeys ?? [], userId });
+      const inferred = buildUserJourneys(events, {
+        now,
+        embedder: embedder.embedder,
+        previous: base?.journeys ?? [],
+        userId,
+      });
       const ranked = rankJourneys(inferred, { now, model: await this.ranker.current() });
       const names = await this.naming.nameAll(ranked, locale, stats);
       const journeys: StoredJourney[] = [];
       ranked.forEach((journey, i) => {
         const verdict = assessJourneySafety({ name: names[i].name, keywords: journey.keywords }, this.policy.safety);
         if (verdict.blocked) return;
-        journeys.push(toStoredJourney({ ...journey, rank: journeys.length + 1 }, names[i], verdict.sensitiveCategories));
+        journeys.push(
+          toStoredJourney({ ...journey, rank: journeys.length + 1 }, names[i], verdict.sensitiveCategories),
+        );
       });
       const outcome = await this.userJourneys.commitBuild(
-        { userId, journeys, generatedAt: now, modelVersion: embedder.version, buildRunId: runId, eventsReceivedThrough: receivedThrough },
+        {
+          userId,
+          journeys,
+          generatedAt: now,
+          modelVersion: embedder.version,
+          buildRunId: runId,
+          eventsReceivedThrough: receivedThrough,
+        },
         base,
       );
       if (outcome === 'already-built') return { outcome: 'skipped', journeys };

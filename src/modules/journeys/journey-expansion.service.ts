@@ -1,7 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LlmClient } from '../llm/llm.client';
 import { assessJourneySafety } from './domain/journey-safety';
-import { buildExpansionPrompt, EXPANSION_PROMPT_VERSION, expansionKey, parseExpansionReply } from './domain/journey-expansion';
+import {
+  buildExpansionPrompt,
+  EXPANSION_PROMPT_VERSION,
+  expansionKey,
+  parseExpansionReply,
+} from './domain/journey-expansion';
 import { BuildStats } from './build-stats';
 import { neighbourhoodExpansions, VocabularyEmbedder } from './expansion-neighbourhood';
 import { JourneyExpansionRecord } from './journey-expansion.schema';
@@ -43,7 +48,12 @@ export class JourneyExpansionService {
   }
 
   /** Generates and stores the expansions missing for these journeys; failures leave them for the next build. */
-  async ensure(journeys: readonly StoredJourney[], locale: string, embedder: { version: string; embedder: VocabularyEmbedder }, stats: BuildStats): Promise<void> {
+  async ensure(
+    journeys: readonly StoredJourney[],
+    locale: string,
+    embedder: { version: string; embedder: VocabularyEmbedder },
+    stats: BuildStats,
+  ): Promise<void> {
     const stored = await this.expansions.findByKeys(journeys.map((j) => expansionKey(j.name, locale)));
     const missing = journeys.filter((j) => !stored.has(expansionKey(j.name, locale)));
     await Promise.all(
@@ -60,17 +70,35 @@ export class JourneyExpansionService {
   }
 
   /** Generates unless another build stored the expansion since this one looked (the window before in-flight). */
-  private async generateOnce(key: string, journey: StoredJourney, locale: string, embedder: { version: string; embedder: VocabularyEmbedder }, stats: BuildStats): Promise<void> {
+  private async generateOnce(
+    key: string,
+    journey: StoredJourney,
+    locale: string,
+    embedder: { version: string; embedder: VocabularyEmbedder },
+    stats: BuildStats,
+  ): Promise<void> {
     if ((await this.expansions.findByKeys([key])).has(key)) return;
     await this.generate(key, journey, locale, embedder, stats);
   }
 
-  private async generate(key: string, journey: StoredJourney, locale: string, embedder: { version: string; embedder: VocabularyEmbedder }, stats: BuildStats): Promise<void> {
+  private async generate(
+    key: string,
+    journey: StoredJourney,
+    locale: string,
+    embedder: { version: string; embedder: VocabularyEmbedder },
+    stats: BuildStats,
+  ): Promise<void> {
     const base = { key, name: journey.name, locale, createdAt: new Date() };
     if (!this.llm.available) {
       const related = neighbourhoodExpansions(journey, embedder.embedder, this.policy.safety);
       if (related.length === 0) return;
-      await this.expansions.insertOnce({ ...base, related, source: 'embedder', model: embedder.version, promptVersion: NEIGHBOURHOOD_VERSION });
+      await this.expansions.insertOnce({
+        ...base,
+        related,
+        source: 'embedder',
+        model: embedder.version,
+        promptVersion: NEIGHBOURHOOD_VERSION,
+      });
       return;
     }
     const prompt = buildExpansionPrompt(journey.name, locale);
@@ -89,7 +117,13 @@ export class JourneyExpansionService {
       stats.completionTokens += reply.completionTokens;
       const parsed = parseExpansionReply(reply.text, journey.name, this.policy.safety);
       if (!parsed.ok) throw new Error(parsed.reason);
-      await this.expansions.insertOnce({ ...base, related: parsed.related, source: 'llm', model: reply.model, promptVersion: EXPANSION_PROMPT_VERSION });
+      await this.expansions.insertOnce({
+        ...base,
+        related: parsed.related,
+        source: 'llm',
+        model: reply.model,
+        promptVersion: EXPANSION_PROMPT_VERSION,
+      });
     } catch (error) {
       stats.expansionFallbacks += 1;
       this.logger.warn(`expansion of "${journey.name}" failed, retried on a later build: ${(error as Error).message}`);

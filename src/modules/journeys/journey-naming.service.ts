@@ -1,7 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LlmClient } from '../llm/llm.client';
 import { Journey } from './domain/journey';
-import { buildNamingPrompt, NAMING_PROMPT_VERSION, NamingRules, namingSignature, parseNamingReply } from './domain/llm-naming';
+import {
+  buildNamingPrompt,
+  NAMING_PROMPT_VERSION,
+  NamingRules,
+  namingSignature,
+  parseNamingReply,
+} from './domain/llm-naming';
 import { BuildStats } from './build-stats';
 import { JOURNEY_POLICY, JourneyPolicy } from './journey-policy';
 import { JourneyNameRepository } from './journey-name.repository';
@@ -37,7 +43,10 @@ export class JourneyNamingService {
   private async nameOne(journey: Journey, locale: string, stats: BuildStats): Promise<JourneyName> {
     const keywordName = { name: journey.name, namedBy: 'keyword' as const };
     if (!this.llm.available) return keywordName;
-    const signature = namingSignature({ keywords: journey.keywords }, locale, { ...this.policy.naming, groundingKeywords: this.policy.signatureKeywords });
+    const signature = namingSignature({ keywords: journey.keywords }, locale, {
+      ...this.policy.naming,
+      groundingKeywords: this.policy.signatureKeywords,
+    });
     // The in-flight entry covers the cache read too, so a user arriving just after a call finished finds its result.
     let pending = this.inFlight.get(signature);
     const shared = pending !== undefined;
@@ -59,7 +68,12 @@ export class JourneyNamingService {
     return { name, namedBy: 'llm' };
   }
 
-  private async cachedOrAsk(journey: Journey, locale: string, signature: string, stats: BuildStats): Promise<{ name?: string; cached: boolean }> {
+  private async cachedOrAsk(
+    journey: Journey,
+    locale: string,
+    signature: string,
+    stats: BuildStats,
+  ): Promise<{ name?: string; cached: boolean }> {
     const cached = await this.names.findBySignature(signature);
     if (cached) return { name: cached.name, cached: true };
     return { name: await this.ask(journey, locale, signature, stats, true), cached: false };
@@ -76,11 +90,20 @@ export class JourneyNamingService {
    */
   private groundingRules(journey: Journey): NamingRules {
     const strong = journey.keywords.filter((k) => k.weight >= STRONG_KEYWORD_SHARE).length;
-    return { ...this.policy.naming, groundingKeywords: Math.max(1, Math.min(this.policy.naming.groundingKeywords, strong)) };
+    return {
+      ...this.policy.naming,
+      groundingKeywords: Math.max(1, Math.min(this.policy.naming.groundingKeywords, strong)),
+    };
   }
 
   /** One LLM call; undefined (keyword fallback) on errors, timeouts and replies that fail validation. */
-  private async ask(journey: Journey, locale: string, signature: string, stats: BuildStats, store: boolean): Promise<string | undefined> {
+  private async ask(
+    journey: Journey,
+    locale: string,
+    signature: string,
+    stats: BuildStats,
+    store: boolean,
+  ): Promise<string | undefined> {
     const cluster = { keywords: journey.keywords };
     const prompt = buildNamingPrompt(cluster, locale, this.policy.naming);
     stats.namingCalls += 1;
@@ -101,7 +124,16 @@ export class JourneyNamingService {
         this.logger.warn(`naming reply rejected for "${journey.name}": ${parsed.reason}`);
         return undefined;
       }
-      if (store) await this.names.insertOnce({ signature, name: parsed.text, locale, model: reply.model, promptVersion: NAMING_PROMPT_VERSION, createdAt: new Date() });
+      if (store) {
+        await this.names.insertOnce({
+          signature,
+          name: parsed.text,
+          locale,
+          model: reply.model,
+          promptVersion: NAMING_PROMPT_VERSION,
+          createdAt: new Date(),
+        });
+      }
       return parsed.text;
     } catch (error) {
       this.logger.warn(`naming call failed for "${journey.name}": ${(error as Error).message}`);

@@ -34,12 +34,33 @@ describe(toStoredJourney.name, () => {
   it('keeps the keyword name, records how the journey was named and caps engagement timestamps', () => {
     const timestamps = Array.from({ length: MAX_STORED_TIMESTAMPS + 50 }, (_, i) => i);
     const journey = {
-      id: 'j_1', name: 'Kitchen Remodel', keywords: [{ text: 'kitchen remodel', weight: 1 }], stage: 'ongoing', type: 'situational',
-      confidence: 0.8, score: 0.5, rank: 1, embedding: [1, 0],
-      engagement: { events: timestamps.length, actions: {}, sources: ['search'], distinctDays: 3, distinctWeeks: 1, firstSeen: new Date(0), lastSeen: new Date(1), timestamps },
+      id: 'j_1',
+      name: 'Kitchen Remodel',
+      keywords: [{ text: 'kitchen remodel', weight: 1 }],
+      stage: 'ongoing',
+      type: 'situational',
+      confidence: 0.8,
+      score: 0.5,
+      rank: 1,
+      embedding: [1, 0],
+      engagement: {
+        events: timestamps.length,
+        actions: {},
+        sources: ['search'],
+        distinctDays: 3,
+        distinctWeeks: 1,
+        firstSeen: new Date(0),
+        lastSeen: new Date(1),
+        timestamps,
+      },
     } satisfies Journey;
     const stored = toStoredJourney(journey, { name: 'Kitchen Makeover', namedBy: 'llm' }, ['finance']);
-    expect(stored).toMatchObject({ name: 'Kitchen Makeover', namedBy: 'llm', keywordName: 'Kitchen Remodel', sensitiveCategories: ['finance'] });
+    expect(stored).toMatchObject({
+      name: 'Kitchen Makeover',
+      namedBy: 'llm',
+      keywordName: 'Kitchen Remodel',
+      sensitiveCategories: ['finance'],
+    });
     expect(stored.engagement.timestamps).toHaveLength(MAX_STORED_TIMESTAMPS);
     expect(stored.engagement.timestamps[0]).toBe(50);
     expect(stored.engagement.events).toBe(timestamps.length);

@@ -27,6 +27,9 @@ export function journeyPolicyOf(settings: Settings['journeys']): JourneyPolicy {
 }
 
 /** Whether campaigns may notify about a journey: sensitive ones are excluded unless the deployment opts in. */
-export function isNotifiable(journey: { sensitiveCategories: readonly string[] }, policy: Pick<JourneyPolicy, 'notifySensitive'>): boolean {
+export function isNotifiable(
+  journey: { sensitiveCategories: readonly string[] },
+  policy: Pick<JourneyPolicy, 'notifySensitive'>,
+): boolean {
   return policy.notifySensitive || journey.sensitiveCategories.length === 0;
 }

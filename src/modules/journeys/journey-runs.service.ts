@@ -66,17 +66,25 @@ export class JourneyRunsService {
     await this.ledger.insertSelection(runId, userIds, this.settings.shardSize);
     const shardCount = Math.ceil(userIds.length / this.settings.shardSize);
     await this.runs.markRunning(runId, selectedAt, shardCount, userIds.length);
-    this.logger.log(`run ${runId} (${kind}, ${trigger}): ${userIds.length} users in ${shardCount} shards, embedder ${version}`);
+    this.logger.log(
+      `run ${runId} (${kind}, ${trigger}): ${userIds.length} users in ${shardCount} shards, embedder ${version}`,
+    );
     if (shardCount === 0) await this.completeIfDone(runId);
     else await this.producer.enqueueShards(runId, shardCount);
   }
 
   /** Builds the users of one shard that are not settled yet; users this run already committed are skipped. */
-  async processShard(runId: string, shard: number, progress: (percent: number) => Promise<void> = async () => {}): Promise<void> {
+  async processShard(
+    runId: string,
+    shard: number,
+    progress: (percent: number) => Promise<void> = async () => {},
+  ): Promise<void> {
     const run = await this.runs.findByRunId(runId);
     if (!run || run.status !== 'running' || !run.modelVersion) return;
     const embedder = await this.embedders.forVersion(run.modelVersion);
-    const entries = (await this.ledger.findShard(runId, shard)).filter((e) => e.status === 'pending' || e.status === 'failed');
+    const entries = (await this.ledger.findShard(runId, shard)).filter(
+      (e) => e.status === 'pending' || e.status === 'failed',
+    );
     const stats = emptyBuildStats();
     const gate = new Semaphore(this.settings.userConcurrency);
     const started = Date.now();
@@ -86,7 +94,10 @@ export class JourneyRunsService {
         gate.run(async () => {
           const userStats = emptyBuildStats();
           try {
-            const result = await this.builder.build({ userId: entry.userId, runId, embedder, now: new Date() }, userStats);
+            const result = await this.builder.build(
+              { userId: entry.userId, runId, embedder, now: new Date() },
+              userStats,
+            );
             await this.ledger.settle(runId, entry.userId, result.outcome, { journeys: result.journeys.length });
           } catch (error) {
             this.logger.error(`run ${runId} shard ${shard}: user ${entry.userId} failed: ${(error as Error).message}`);
@@ -150,4 +161,3 @@ export class JourneyRunsService {
 function newRunId(kind: RunKind): string {
   return `${kind}-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
 }
-

@@ -27,7 +27,7 @@ export class JourneysController {
   @Post('users/:userId/journeys\\:rebuild')
   @HttpCode(200)
   @Auth('admin')
-  @ApiOkResponse({ type: UserJourneysResponse, description: 'Rebuilt synchronously from the user\'s events' })
+  @ApiOkResponse({ type: UserJourneysResponse, description: "Rebuilt synchronously from the user's events" })
   async rebuild(@Param() { userId }: UserIdParams): Promise<UserJourneysResponse> {
     return toUserJourneysResponse(await this.journeys.rebuildUser(userId));
   }
@@ -35,7 +35,10 @@ export class JourneysController {
   @Post('journey-runs')
   @HttpCode(202)
   @Auth('admin')
-  @ApiAcceptedResponse({ type: JourneyRunResponse, description: 'The run is queued; poll GET /v1/journey-runs/{runId}' })
+  @ApiAcceptedResponse({
+    type: JourneyRunResponse,
+    description: 'The run is queued; poll GET /v1/journey-runs/{runId}',
+  })
   async createRun(@Body() dto: CreateJourneyRunDto): Promise<JourneyRunResponse> {
     return toJourneyRunResponse(await this.runs.requestRun(dto.kind, 'manual'));
   }

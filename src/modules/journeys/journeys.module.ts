@@ -10,7 +10,12 @@ import { IngestModule } from '../ingest/ingest.module';
 import { LlmModule } from '../llm/llm.module';
 import { JOURNEYS_QUEUE, JourneysProducer } from './jobs/journeys.queue';
 import { JourneyBuildLedgerRepository } from './journey-build-ledger.repository';
-import { JourneyBuildLedgerRecord, JourneyBuildLedgerSchema, JourneyBuildRunRecord, JourneyBuildRunSchema } from './journey-build-run.schema';
+import {
+  JourneyBuildLedgerRecord,
+  JourneyBuildLedgerSchema,
+  JourneyBuildRunRecord,
+  JourneyBuildRunSchema,
+} from './journey-build-run.schema';
 import { JourneyBuildRunRepository } from './journey-build-run.repository';
 import { JourneyBuilderService } from './journey-builder.service';
 import { JourneyExpansionRecord, JourneyExpansionSchema } from './journey-expansion.schema';
@@ -80,7 +85,14 @@ const journeysQueue = BullModule.registerQueueAsync({
     JourneysService,
     JourneysProducer,
   ],
-  exports: [journeysQueue, JourneysService, JourneyRunsService, JourneysProducer, UserJourneysRepository, PlatformEmbedderService],
+  exports: [
+    journeysQueue,
+    JourneysService,
+    JourneyRunsService,
+    JourneysProducer,
+    UserJourneysRepository,
+    PlatformEmbedderService,
+  ],
 })
 export class JourneysModule implements OnModuleInit {
   constructor(
@@ -92,7 +104,8 @@ export class JourneysModule implements OnModuleInit {
   onModuleInit(): void {
     this.erasure.register({
       name: 'journeys',
-      erase: async (userId) => (await this.userJourneys.deleteByUserId(userId)) + (await this.ledger.deleteByUserId(userId)),
+      erase: async (userId) =>
+        (await this.userJourneys.deleteByUserId(userId)) + (await this.ledger.deleteByUserId(userId)),
     });
   }
 }

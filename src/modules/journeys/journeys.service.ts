@@ -44,7 +44,11 @@ export class JourneysService {
       modelVersion: record.modelVersion,
       buildRunId: record.buildRunId,
       buildCount: record.buildCount,
-      journeys: journeys.map((journey) => ({ journey, notifiable: isNotifiable(journey, this.policy), expansion: expansions.get(journey.id) })),
+      journeys: journeys.map((journey) => ({
+        journey,
+        notifiable: isNotifiable(journey, this.policy),
+        expansion: expansions.get(journey.id),
+      })),
     };
   }
 

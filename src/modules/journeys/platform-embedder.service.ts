@@ -75,10 +75,16 @@ export class PlatformEmbedderService {
     const [latest] = await this.models.listVersions(PLATFORM_EMBEDDER_KIND, 1);
     const changed = latest?.version !== version;
     if (changed || !latest) {
-      await this.models.save(PLATFORM_EMBEDDER_KIND, version, payload, { users: users.length, events: eventCount, vocabulary: embedder.vocab.length });
+      await this.models.save(PLATFORM_EMBEDDER_KIND, version, payload, {
+        users: users.length,
+        events: eventCount,
+        vocabulary: embedder.vocab.length,
+      });
     }
     this.cache.set(version, Promise.resolve({ version, embedder }));
-    this.logger.log(`platform embedder ${version}: ${users.length} users, ${eventCount} events, vocabulary ${embedder.vocab.length}, ${Date.now() - started} ms${changed ? '' : ' (unchanged)'}`);
+    this.logger.log(
+      `platform embedder ${version}: ${users.length} users, ${eventCount} events, vocabulary ${embedder.vocab.length}, ${Date.now() - started} ms${changed ? '' : ' (unchanged)'}`,
+    );
     return { version, changed };
   }
 }

@@ -16,7 +16,11 @@ export interface StoredJourney extends Journey {
 export const MAX_STORED_TIMESTAMPS = 300;
 
 /** The stored form of a journey, with its engagement timestamps capped to the most recent ones. */
-export function toStoredJourney(journey: Journey, naming: { name: string; namedBy: NamedBy }, sensitiveCategories: string[]): StoredJourney {
+export function toStoredJourney(
+  journey: Journey,
+  naming: { name: string; namedBy: NamedBy },
+  sensitiveCategories: string[],
+): StoredJourney {
   const { timestamps } = journey.engagement;
   return {
     ...journey,
@@ -24,6 +28,9 @@ export function toStoredJourney(journey: Journey, naming: { name: string; namedB
     namedBy: naming.namedBy,
     keywordName: journey.name,
     sensitiveCategories,
-    engagement: { ...journey.engagement, timestamps: timestamps.slice(Math.max(0, timestamps.length - MAX_STORED_TIMESTAMPS)) },
+    engagement: {
+      ...journey.engagement,
+      timestamps: timestamps.slice(Math.max(0, timestamps.length - MAX_STORED_TIMESTAMPS)),
+    },
   };
 }

@@ -55,7 +55,9 @@ export class UserJourneysRepository {
     } catch (error) {
       if (!(error instanceof mongo.MongoServerError) || error.code !== DUPLICATE_KEY) throw error;
     }
-    const now = await this.model.findOne({ userId: build.userId }, { buildRunId: 1 }).lean<Pick<UserJourneysRecord, 'buildRunId'>>();
+    const now = await this.model
+      .findOne({ userId: build.userId }, { buildRunId: 1 })
+      .lean<Pick<UserJourneysRecord, 'buildRunId'>>();
     return now?.buildRunId === build.buildRunId ? 'already-built' : 'conflict';
   }
 

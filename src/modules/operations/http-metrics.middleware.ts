@@ -14,9 +14,12 @@ export class HttpMetricsMiddleware implements NestMiddleware {
 
   constructor(metrics: MetricsRegistry) {
     this.requests = metrics.counter('journeycast_http_requests_total', 'HTTP requests', ['method', 'route', 'status']);
-    this.duration = metrics.histogram('journeycast_http_request_duration_seconds', 'HTTP latency', ['method', 'route'], [
-      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
-    ]);
+    this.duration = metrics.histogram(
+      'journeycast_http_request_duration_seconds',
+      'HTTP latency',
+      ['method', 'route'],
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    );
     this.inFlight = metrics.gauge('journeycast_http_requests_in_flight', 'HTTP requests being served');
   }
 

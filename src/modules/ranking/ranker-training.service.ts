@@ -76,10 +76,22 @@ export class RankerTrainingService {
 }
 
 /** AUC of a model on the candidate's validation split (the latest examples), so both are judged alike. */
-function aucOnValidationSplit(model: RankingModel, candidate: RankingModel, examples: readonly TrainingExample[]): number {
+function aucOnValidationSplit(
+  model: RankingModel,
+  candidate: RankingModel,
+  examples: readonly TrainingExample[],
+): number {
   if (!candidate.report) return 0;
   const from = Date.parse(candidate.report.splitAt[1]);
   const validation = examples.filter((e) => e.at.getTime() >= from);
-  const scores = validation.map((e) => modelProbability(model, model.featureNames.map((name) => e.features[name] ?? 0)));
-  return auc(scores, validation.map((e) => e.label));
+  const scores = validation.map((e) =>
+    modelProbability(
+      model,
+      model.featureNames.map((name) => e.features[name] ?? 0),
+    ),
+  );
+  return auc(
+    scores,
+    validation.map((e) => e.label),
+  );
 }

@@ -23,7 +23,11 @@ export class RankingExampleRepository {
 
   /** Logs the features of a sent notification; logging the same notification again changes nothing. */
   async logSent(example: LoggedExample): Promise<void> {
-    await this.examples.updateOne({ notificationId: example.notificationId }, { $setOnInsert: example }, { upsert: true });
+    await this.examples.updateOne(
+      { notificationId: example.notificationId },
+      { $setOnInsert: example },
+      { upsert: true },
+    );
   }
 
   /** Records the first open or click of a notification; later ones keep the first time. */

@@ -17,7 +17,11 @@ describe('embedded mongo aggregation', () => {
       { _id: 3 as never, name: 'cid', team: 'red', profile: { city: 'Oslo' } },
     ]);
     await db.collection('orders').insertMany(
-      Array.from({ length: 300 }, (_, i) => ({ userId: (i % 3) + 1, amount: i, items: [`sku${i % 4}`, `sku${(i + 1) % 4}`] })),
+      Array.from({ length: 300 }, (_, i) => ({
+        userId: (i % 3) + 1,
+        amount: i,
+        items: [`sku${i % 4}`, `sku${(i + 1) % 4}`],
+      })),
     );
   });
 
@@ -29,11 +33,20 @@ describe('embedded mongo aggregation', () => {
   it('groups, sorts and counts', async () => {
     const totals = await db
       .collection('orders')
-      .aggregate([{ $match: { amount: { $gte: 100 } } }, { $group: { _id: '$userId', total: { $sum: '$amount' }, n: { $sum: 1 } } }, { $sort: { _id: 1 } }])
+      .aggregate([
+        { $match: { amount: { $gte: 100 } } },
+        { $group: { _id: '$userId', total: { $sum: '$amount' }, n: { $sum: 1 } } },
+        { $sort: { _id: 1 } },
+      ])
       .toArray();
     expect(totals.map((t) => t.n)).toEqual([66, 67, 67]);
-    expect(totals.reduce((sum, t) => sum + t.total, 0)).toBe(Array.from({ length: 200 }, (_, i) => i + 100).reduce((a, b) => a + b));
-    const [counted] = await db.collection('orders').aggregate([{ $unwind: '$items' }, { $count: 'n' }]).toArray();
+    expect(totals.reduce((sum, t) => sum + t.total, 0)).toBe(
+      Array.from({ length: 200 }, (_, i) => i + 100).reduce((a, b) => a + b),
+    );
+    const [counted] = await db
+      .collection('orders')
+      .aggregate([{ $unwind: '$items' }, { $count: 'n' }])
+      .toArray();
     expect(counted).toEqual({ n: 600 });
   });
 
@@ -43,20 +56,38 @@ describe('embedded mongo aggregation', () => {
       .aggregate([
         { $lookup: { from: 'orders', localField: '_id', foreignField: 'userId', as: 'orders' } },
         { $addFields: { spent: { $sum: '$orders.amount' }, orders: '$$REMOVE' } },
-        { $facet: { top: [{ $sort: { spent: -1 } }, { $limit: 1 }, { $project: { name: 1 } }], byTeam: [{ $sortByCount: '$team' }] } },
+        {
+          $facet: {
+            top: [{ $sort: { spent: -1 } }, { $limit: 1 }, { $project: { name: 1 } }],
+            byTeam: [{ $sortByCount: '$team' }],
+          },
+        },
       ])
       .toArray();
     expect(facets.top).toEqual([{ _id: 3, name: 'cid' }]);
-    expect(facets.byTeam).toEqual([{ _id: 'red', count: 2 }, { _id: 'blue', count: 1 }]);
+    expect(facets.byTeam).toEqual([
+      { _id: 'red', count: 2 },
+      { _id: 'blue', count: 1 },
+    ]);
     const piped = await db
       .collection('users')
       .aggregate([
         { $match: { team: 'red' } },
-        { $lookup: { from: 'orders', let: { uid: '$_id' }, pipeline: [{ $match: { $expr: { $eq: ['$userId', '$$uid'] } } }, { $count: 'n' }], as: 'stats' } },
+        {
+          $lookup: {
+            from: 'orders',
+            let: { uid: '$_id' },
+            pipeline: [{ $match: { $expr: { $eq: ['$userId', '$$uid'] } } }, { $count: 'n' }],
+            as: 'stats',
+          },
+        },
         { $project: { _id: 0, name: 1, n: { $first: '$stats.n' } } },
       ])
       .toArray();
-    expect(piped).toEqual([{ name: 'ann', n: 100 }, { name: 'cid', n: 100 }]);
+    expect(piped).toEqual([
+      { name: 'ann', n: 100 },
+      { name: 'cid', n: 100 },
+    ]);
   });
 
   it('runs leading $match/$sort/$skip/$limit like find: BSON order, index-backed', async () => {
@@ -65,23 +96,58 @@ describe('embedded mongo aggregation', () => {
     const sorted = await mixed.aggregate([{ $sort: { v: 1 } }, { $project: { _id: 0, v: 1 } }]).toArray();
     expect(sorted.map((d) => d.v)).toEqual([null, [9, -1], 3, 'x', true, new Date(5)]);
     await db.collection('orders').createIndex({ amount: -1 });
-    const top = await db.collection('orders').aggregate([{ $match: { userId: 2 } }, { $sort: { amount: -1 } }, { $skip: 1 }, { $limit: 3 }, { $project: { _id: 0, amount: 1 } }]).toArray();
+    const top = await db
+      .collection('orders')
+      .aggregate([
+        { $match: { userId: 2 } },
+        { $sort: { amount: -1 } },
+        { $skip: 1 },
+        { $limit: 3 },
+        { $project: { _id: 0, amount: 1 } },
+      ])
+      .toArray();
     expect(top).toEqual([{ amount: 295 }, { amount: 292 }, { amount: 289 }]);
-    const viaFind = await db.collection('orders').find({ userId: 2 }).sort({ amount: -1 }).skip(1).limit(3).project({ _id: 0, amount: 1 }).toArray();
+    const viaFind = await db
+      .collection('orders')
+      .find({ userId: 2 })
+      .sort({ amount: -1 })
+      .skip(1)
+      .limit(3)
+      .project({ _id: 0, amount: 1 })
+      .toArray();
     expect(viaFind).toEqual(top);
   });
 
   it('never changes stored documents through pipeline stages', async () => {
-    await db.collection('users').aggregate([{ $set: { 'profile.city': 'Paris', extra: 1 } }, { $unwind: { path: '$name' } }]).toArray();
-    expect(await db.collection('users').findOne({ _id: 1 as never })).toEqual({ _id: 1, name: 'ann', team: 'red', profile: { city: 'Oslo' } });
+    await db
+      .collection('users')
+      .aggregate([{ $set: { 'profile.city': 'Paris', extra: 1 } }, { $unwind: { path: '$name' } }])
+      .toArray();
+    expect(await db.collection('users').findOne({ _id: 1 as never })).toEqual({
+      _id: 1,
+      name: 'ann',
+      team: 'red',
+      profile: { city: 'Oslo' },
+    });
   });
 
   it('batches large results through getMore and writes $out collections', async () => {
-    const all = await db.collection('orders').aggregate([{ $sort: { amount: -1 } }], { batchSize: 40 }).toArray();
+    const all = await db
+      .collection('orders')
+      .aggregate([{ $sort: { amount: -1 } }], { batchSize: 40 })
+      .toArray();
     expect(all).toHaveLength(300);
     expect(all[0].amount).toBe(299);
-    await db.collection('orders').aggregate([{ $match: { amount: { $lt: 10 } } }, { $project: { amount: 1 } }, { $out: 'small' }]).toArray();
+    await db
+      .collection('orders')
+      .aggregate([{ $match: { amount: { $lt: 10 } } }, { $project: { amount: 1 } }, { $out: 'small' }])
+      .toArray();
     expect(await db.collection('small').countDocuments()).toBe(10);
-    await expect(db.collection('orders').aggregate([{ $merge: { into: 'x' } }]).toArray()).rejects.toMatchObject({ code: 238 });
+    await expect(
+      db
+        .collection('orders')
+        .aggregate([{ $merge: { into: 'x' } }])
+        .toArray(),
+    ).rejects.toMatchObject({ code: 238 });
   });
 });

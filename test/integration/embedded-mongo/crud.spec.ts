@@ -21,18 +21,34 @@ describe('embedded mongo CRUD through the official driver', () => {
   it('finds with filter, sort, skip, limit and projection', async () => {
     const people = db.collection('people');
     await people.insertMany(
-      Array.from({ length: 20 }, (_, i) => ({ name: `p${String(i).padStart(2, '0')}`, age: i % 7, tags: i % 2 ? ['odd'] : ['even'] })),
+      Array.from({ length: 20 }, (_, i) => ({
+        name: `p${String(i).padStart(2, '0')}`,
+        age: i % 7,
+        tags: i % 2 ? ['odd'] : ['even'],
+      })),
     );
-    const page = await people.find({ age: { $gte: 3 } }).sort({ age: -1, name: 1 }).skip(1).limit(4).project({ name: 1 }).toArray();
+    const page = await people
+      .find({ age: { $gte: 3 } })
+      .sort({ age: -1, name: 1 })
+      .skip(1)
+      .limit(4)
+      .project({ name: 1 })
+      .toArray();
     expect(page.map((d) => d.name)).toEqual(['p13', 'p05', 'p12', 'p19']);
     expect(Object.keys(page[0])).toEqual(['_id', 'name']);
     expect(await people.countDocuments({ tags: 'odd' })).toBe(10);
     expect(await people.findOne({ name: 'p03' }, { projection: { _id: 0, age: 1 } })).toEqual({ age: 3 });
     expect(await people.distinct('tags')).toEqual(['even', 'odd']);
     expect(await people.estimatedDocumentCount()).toBe(20);
-    expect(await db.command({ count: 'people', query: { age: { $lt: 2 } }, skip: 1, limit: 4 })).toEqual({ n: 4, ok: 1 });
+    expect(await db.command({ count: 'people', query: { age: { $lt: 2 } }, skip: 1, limit: 4 })).toEqual({
+      n: 4,
+      ok: 1,
+    });
     expect(await db.command({ count: 'nobody' })).toEqual({ n: 0, ok: 1 });
-    expect(await db.command({ distinct: 'people', key: 'age', query: { tags: 'odd' } })).toEqual({ values: [0, 1, 2, 3, 4, 5, 6], ok: 1 });
+    expect(await db.command({ distinct: 'people', key: 'age', query: { tags: 'odd' } })).toEqual({
+      values: [0, 1, 2, 3, 4, 5, 6],
+      ok: 1,
+    });
   });
 
   it('streams cursors over more than 101 documents with getMore and kills them early', async () => {
@@ -65,16 +81,36 @@ describe('embedded mongo CRUD through the official driver', () => {
     expect([multi.matchedCount, multi.modifiedCount]).toEqual([2, 2]);
     const unchanged = await items.updateOne({ sku: 'a' }, { $set: { qty: 11 } });
     expect([unchanged.matchedCount, unchanged.modifiedCount]).toEqual([1, 0]);
-    await items.updateOne({ sku: 'a' }, { $set: { 'grades.$[hi].top': true } }, { arrayFilters: [{ 'hi.g': { $gte: 90 } }] });
+    await items.updateOne(
+      { sku: 'a' },
+      { $set: { 'grades.$[hi].top': true } },
+      { arrayFilters: [{ 'hi.g': { $gte: 90 } }] },
+    );
     expect((await items.findOne({ sku: 'a' }))?.grades).toEqual([{ g: 80 }, { g: 95, top: true }]);
-    const up = await items.updateOne({ sku: 'c', 'meta.kind': 'new' }, { $set: { qty: 5 }, $setOnInsert: { created: true } }, { upsert: true });
+    const up = await items.updateOne(
+      { sku: 'c', 'meta.kind': 'new' },
+      { $set: { qty: 5 }, $setOnInsert: { created: true } },
+      { upsert: true },
+    );
     expect(up.upsertedCount).toBe(1);
     expect(up.upsertedId).toBeInstanceOf(ObjectId);
-    expect(await items.findOne({ sku: 'c' }, { projection: { _id: 0 } })).toEqual({ sku: 'c', meta: { kind: 'new' }, qty: 5, created: true });
+    expect(await items.findOne({ sku: 'c' }, { projection: { _id: 0 } })).toEqual({
+      sku: 'c',
+      meta: { kind: 'new' },
+      qty: 5,
+      created: true,
+    });
     await items.updateOne({ sku: 'c' }, { $set: { qty: 6 }, $setOnInsert: { created: false } }, { upsert: true });
     expect(await items.findOne({ sku: 'c' })).toMatchObject({ qty: 6, created: true });
     await items.updateMany({ sku: { $in: ['a', 'b'] } }, [{ $set: { total: { $multiply: ['$qty', 2] } } }]);
-    expect((await items.find({ total: { $exists: true } }).sort({ sku: 1 }).toArray()).map((d) => d.total)).toEqual([22, 24]);
+    expect(
+      (
+        await items
+          .find({ total: { $exists: true } })
+          .sort({ sku: 1 })
+          .toArray()
+      ).map((d) => d.total),
+    ).toEqual([22, 24]);
     const replaced = await items.replaceOne({ sku: 'b' }, { sku: 'b', qty: 0 });
     expect(replaced.modifiedCount).toBe(1);
     expect(await items.findOne({ sku: 'b' }, { projection: { _id: 0 } })).toEqual({ sku: 'b', qty: 0 });
@@ -90,15 +126,30 @@ describe('embedded mongo CRUD through the official driver', () => {
 
   it('supports every findAndModify variant', async () => {
     const jobs = db.collection<{ _id?: ObjectId; name: string; state: string; n?: number }>('jobs');
-    await jobs.insertMany([{ name: 'x', state: 'new', n: 2 }, { name: 'y', state: 'new', n: 1 }]);
-    const claimed = await jobs.findOneAndUpdate({ state: 'new' }, { $set: { state: 'running' } }, { sort: { n: 1 }, returnDocument: 'after' });
+    await jobs.insertMany([
+      { name: 'x', state: 'new', n: 2 },
+      { name: 'y', state: 'new', n: 1 },
+    ]);
+    const claimed = await jobs.findOneAndUpdate(
+      { state: 'new' },
+      { $set: { state: 'running' } },
+      { sort: { n: 1 }, returnDocument: 'after' },
+    );
     expect(claimed).toMatchObject({ name: 'y', state: 'running' });
     const before = await jobs.findOneAndUpdate({ name: 'x' }, { $inc: { n: 1 } }, { projection: { n: 1, _id: 0 } });
     expect(before).toEqual({ n: 2 });
-    const meta = await jobs.findOneAndUpdate({ name: 'z' }, { $set: { state: 'new' } }, { upsert: true, returnDocument: 'after', includeResultMetadata: true });
+    const meta = await jobs.findOneAndUpdate(
+      { name: 'z' },
+      { $set: { state: 'new' } },
+      { upsert: true, returnDocument: 'after', includeResultMetadata: true },
+    );
     expect(meta.lastErrorObject).toMatchObject({ n: 1, updatedExisting: false });
     expect(meta.value).toMatchObject({ name: 'z', state: 'new' });
-    const replaced = await jobs.findOneAndReplace({ name: 'x' }, { name: 'x2', state: 'done' }, { returnDocument: 'after' });
+    const replaced = await jobs.findOneAndReplace(
+      { name: 'x' },
+      { name: 'x2', state: 'done' },
+      { returnDocument: 'after' },
+    );
     expect(replaced).toMatchObject({ name: 'x2', state: 'done' });
     expect(await jobs.findOneAndDelete({ name: 'y' })).toMatchObject({ name: 'y' });
     expect(await jobs.findOneAndDelete({ name: 'nope' })).toBeNull();
@@ -111,7 +162,10 @@ describe('embedded mongo CRUD through the official driver', () => {
     await admin.collection('c2').insertOne({ a: 1 });
     const names = (await admin.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
     expect(names).toEqual(['c1', 'c2']);
-    expect((await admin.listCollections({ name: 'c2' }).toArray())[0]).toMatchObject({ name: 'c2', type: 'collection' });
+    expect((await admin.listCollections({ name: 'c2' }).toArray())[0]).toMatchObject({
+      name: 'c2',
+      type: 'collection',
+    });
     const dbs = await client.db().admin().listDatabases();
     expect(dbs.databases.map((d) => d.name)).toEqual(expect.arrayContaining(['crud', 'scratch']));
     const stats = await admin.command({ collStats: 'c2' });
@@ -129,6 +183,8 @@ describe('embedded mongo CRUD through the official driver', () => {
     expect(await admin.command({ buildInfo: 1 })).toMatchObject({ version: '7.0.0' });
     expect(await admin.command({ endSessions: [] })).toEqual({ ok: 1 });
     expect(await admin.command({ connectionStatus: 1 })).toMatchObject({ authInfo: { authenticatedUsers: [] }, ok: 1 });
-    expect(await admin.command({ getParameter: 1, featureCompatibilityVersion: 1 })).toMatchObject({ featureCompatibilityVersion: { version: '7.0' } });
+    expect(await admin.command({ getParameter: 1, featureCompatibilityVersion: 1 })).toMatchObject({
+      featureCompatibilityVersion: { version: '7.0' },
+    });
   });
 });

@@ -12,9 +12,13 @@ jest.setTimeout(60_000);
 
 /** Starts the standalone server in a child process and resolves with its URI. */
 function startChild(dir: string): Promise<{ child: ChildProcess; uri: string }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', MAIN, '--port', '0', '--dir', dir, '--compact-after', '65536'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', MAIN, '--port', '0', '--dir', dir, '--compact-after', '65536'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.add(child);
   child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
@@ -82,7 +86,9 @@ describe('embedded mongo durability', () => {
     const client = await MongoClient.connect(server.uri);
     try {
       const events = client.db('durable').collection('events');
-      const stored = new Set((await events.find({}, { projection: { _id: 0, w: 1, seq: 1 } }).toArray()).map((d) => `${d.w}:${d.seq}`));
+      const stored = new Set(
+        (await events.find({}, { projection: { _id: 0, w: 1, seq: 1 } }).toArray()).map((d) => `${d.w}:${d.seq}`),
+      );
       const missing = acked.inserted.filter(({ w, seq }) => !stored.has(`${w}:${seq}`));
       expect(missing).toEqual([]);
       // At most one unacknowledged operation per writer was in flight when the server died.
@@ -106,7 +112,10 @@ describe('embedded mongo durability', () => {
     const tornDir = join(dir, 'torn');
     const { child, uri } = await startChild(tornDir);
     const writer = await MongoClient.connect(uri);
-    await writer.db('durable').collection('torn').insertMany([{ _id: 'kept-1' as never }, { _id: 'kept-2' as never }]);
+    await writer
+      .db('durable')
+      .collection('torn')
+      .insertMany([{ _id: 'kept-1' as never }, { _id: 'kept-2' as never }]);
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
@@ -120,8 +129,14 @@ describe('embedded mongo durability', () => {
     let server = await EmbeddedMongo.start({ dir: tornDir });
     let client = await MongoClient.connect(server.uri);
     try {
-      expect((await client.db('durable').collection('torn').find().toArray()).map((d) => d._id)).toEqual(['kept-1', 'kept-2']);
-      await client.db('durable').collection('torn').insertOne({ _id: 'after' as never });
+      expect((await client.db('durable').collection('torn').find().toArray()).map((d) => d._id)).toEqual([
+        'kept-1',
+        'kept-2',
+      ]);
+      await client
+        .db('durable')
+        .collection('torn')
+        .insertOne({ _id: 'after' as never });
     } finally {
       await client.close();
       await server.stop();
@@ -129,7 +144,9 @@ describe('embedded mongo durability', () => {
     server = await EmbeddedMongo.start({ dir: tornDir });
     client = await MongoClient.connect(server.uri);
     try {
-      expect((await client.db('durable').collection('torn').find().sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual(['after', 'kept-1', 'kept-2']);
+      expect(
+        (await client.db('durable').collection('torn').find().sort({ _id: 1 }).toArray()).map((d) => d._id),
+      ).toEqual(['after', 'kept-1', 'kept-2']);
     } finally {
       await client.close();
       await server.stop();
@@ -140,7 +157,10 @@ describe('embedded mongo durability', () => {
     const cleanDir = join(dir, 'clean');
     const { child, uri } = await startChild(cleanDir);
     const client = await MongoClient.connect(uri);
-    await client.db('durable').collection('clean').insertMany(Array.from({ length: 50 }, (_, i) => ({ i })));
+    await client
+      .db('durable')
+      .collection('clean')
+      .insertMany(Array.from({ length: 50 }, (_, i) => ({ i })));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

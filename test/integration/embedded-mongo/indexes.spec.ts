@@ -54,7 +54,9 @@ describe('embedded mongo indexes', () => {
 
     const compound = await explain('events', { user: 'u7', at: { $gte: new Date(Date.UTC(2026, 0, 1, 10)) } });
     expect(compound.executionStats.totalDocsExamined).toBe(compound.executionStats.nReturned);
-    expect(compound.executionStats.nReturned).toBe(await db.collection('events').countDocuments({ user: 'u7', at: { $gte: new Date(Date.UTC(2026, 0, 1, 10)) } }));
+    expect(compound.executionStats.nReturned).toBe(
+      await db.collection('events').countDocuments({ user: 'u7', at: { $gte: new Date(Date.UTC(2026, 0, 1, 10)) } }),
+    );
 
     const multikey = await explain('events', { tags: 't3', score: { $lt: 30 } });
     expect(multikey.executionStats.nReturned).toBe(10);
@@ -63,9 +65,15 @@ describe('embedded mongo indexes', () => {
     const inList = await explain('events', { score: { $in: [5, 6, 7000] } });
     expect(inList.executionStats).toMatchObject({ nReturned: 2, totalDocsExamined: 2 });
 
-    const hinted = (await db.collection('events').find({ score: 5 }).hint({ $natural: 1 }).explain('executionStats')) as unknown as Explained;
+    const hinted = (await db
+      .collection('events')
+      .find({ score: 5 })
+      .hint({ $natural: 1 })
+      .explain('executionStats')) as unknown as Explained;
     expect(hinted.executionStats.totalDocsExamined).toBe(2000);
-    await expect(db.collection('events').find({ score: 5 }).hint('nope_1').toArray()).rejects.toMatchObject({ code: 2 });
+    await expect(db.collection('events').find({ score: 5 }).hint('nope_1').toArray()).rejects.toMatchObject({
+      code: 2,
+    });
 
     const unindexed = await explain('events', { missing: 1 });
     expect(unindexed.queryPlanner.winningPlan.stage).toBe('COLLSCAN');
@@ -122,9 +130,17 @@ describe('embedded mongo indexes', () => {
       keyPattern: { org: 1, handle: 1 },
       keyValue: { org: 1, handle: 'x' },
     });
-    await expect(c.updateOne({ email: 'b' }, { $set: { email: 'a' } })).rejects.toMatchObject({ code: 11000, keyValue: { email: 'a' } });
-    await expect(c.updateOne({ email: 'b' }, { $set: { active: true } })).rejects.toMatchObject({ code: 11000, keyPattern: { code: 1 } });
-    await expect(c.updateOne({ email: 'zz' }, { $set: { org: 1, handle: 'y' } }, { upsert: true })).rejects.toMatchObject({ code: 11000 });
+    await expect(c.updateOne({ email: 'b' }, { $set: { email: 'a' } })).rejects.toMatchObject({
+      code: 11000,
+      keyValue: { email: 'a' },
+    });
+    await expect(c.updateOne({ email: 'b' }, { $set: { active: true } })).rejects.toMatchObject({
+      code: 11000,
+      keyPattern: { code: 1 },
+    });
+    await expect(
+      c.updateOne({ email: 'zz' }, { $set: { org: 1, handle: 'y' } }, { upsert: true }),
+    ).rejects.toMatchObject({ code: 11000 });
     expect(await c.findOne({ email: 'b' })).toMatchObject({ active: false });
     await c.createIndex({ tags: 1 }, { unique: true, sparse: true });
     await c.updateOne({ email: 'a' }, { $set: { tags: ['p', 'q'] } });
@@ -136,10 +152,19 @@ describe('embedded mongo indexes', () => {
   it('sorts in BSON cross-type order, with or without an index to walk', async () => {
     const c = db.collection('sorting');
     await c.insertMany([
-      { n: 0, v: 'b' }, { n: 1, v: 2 }, { n: 2, v: null }, { n: 3, v: new Date(0) }, { n: 4, v: true },
-      { n: 5, v: { a: 1 } }, { n: 6, v: [5, 0] }, { n: 7 }, { n: 8, v: 'a' }, { n: 9, v: 1.5 },
+      { n: 0, v: 'b' },
+      { n: 1, v: 2 },
+      { n: 2, v: null },
+      { n: 3, v: new Date(0) },
+      { n: 4, v: true },
+      { n: 5, v: { a: 1 } },
+      { n: 6, v: [5, 0] },
+      { n: 7 },
+      { n: 8, v: 'a' },
+      { n: 9, v: 1.5 },
     ]);
-    const order = async (dir: 1 | -1, limit = 0) => (await c.find().sort({ v: dir }).limit(limit).toArray()).map((d) => d.n);
+    const order = async (dir: 1 | -1, limit = 0) =>
+      (await c.find().sort({ v: dir }).limit(limit).toArray()).map((d) => d.n);
     const ascending = [2, 7, 6, 9, 1, 8, 0, 5, 4, 3];
     expect(await order(1)).toEqual(ascending);
     const descending = await order(-1);
@@ -148,8 +173,17 @@ describe('embedded mongo indexes', () => {
     await c.createIndex({ v: 1 });
     expect(await order(1)).toEqual(ascending);
     expect(await order(1, 4)).toEqual(ascending.slice(0, 4));
-    expect((await order(-1, 8))).toEqual(descending.slice(0, 8));
-    expect((await c.find({ n: { $gte: 5 } }).sort({ v: 1 }).skip(1).limit(2).toArray()).map((d) => d.n)).toEqual([6, 9]);
+    expect(await order(-1, 8)).toEqual(descending.slice(0, 8));
+    expect(
+      (
+        await c
+          .find({ n: { $gte: 5 } })
+          .sort({ v: 1 })
+          .skip(1)
+          .limit(2)
+          .toArray()
+      ).map((d) => d.n),
+    ).toEqual([6, 9]);
   });
 
   it('uses the _id index for lookups and ranges', async () => {

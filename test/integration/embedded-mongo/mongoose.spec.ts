@@ -24,7 +24,10 @@ describe('embedded mongo with mongoose', () => {
   beforeAll(async () => {
     server = await startTestMongo();
     connection = await mongoose.createConnection(server.uri, { dbName: 'blog' }).asPromise();
-    AuthorModel = connection.model<Author>('Author', new Schema<Author>({ handle: { type: String, unique: true, required: true }, joinedAt: Date }));
+    AuthorModel = connection.model<Author>(
+      'Author',
+      new Schema<Author>({ handle: { type: String, unique: true, required: true }, joinedAt: Date }),
+    );
     const postSchema = new Schema<Post>({
       title: { type: String, index: true },
       author: { type: Schema.Types.ObjectId, ref: 'Author' },
@@ -57,35 +60,72 @@ describe('embedded mongo with mongoose', () => {
 
   it('runs findOneAndUpdate, findOneAndReplace and findOneAndDelete variants', async () => {
     const author = await AuthorModel.create({ handle: 'bo' });
-    const created = await PostModel.findOneAndUpdate({ title: 'Upserted' }, { $set: { author: author._id } }, { upsert: true, returnDocument: 'after' });
+    const created = await PostModel.findOneAndUpdate(
+      { title: 'Upserted' },
+      { $set: { author: author._id } },
+      { upsert: true, returnDocument: 'after' },
+    );
     expect(created).toMatchObject({ title: 'Upserted', likes: 0, __v: 0 });
     const before = await PostModel.findOneAndUpdate({ title: 'Upserted' }, { $inc: { likes: 5 } });
     expect(before?.likes).toBe(0);
-    const raw = await PostModel.findOneAndUpdate({ title: 'Upserted' }, { $push: { tags: 'x' } }, { returnDocument: 'after', includeResultMetadata: true });
+    const raw = await PostModel.findOneAndUpdate(
+      { title: 'Upserted' },
+      { $push: { tags: 'x' } },
+      { returnDocument: 'after', includeResultMetadata: true },
+    );
     expect(raw.lastErrorObject?.updatedExisting).toBe(true);
     expect(raw.value?.tags).toEqual(['x']);
-    const replaced = await PostModel.findOneAndReplace({ title: 'Upserted' }, { title: 'Replaced', author: author._id, tags: [], likes: 1 }, { returnDocument: 'after' });
+    const replaced = await PostModel.findOneAndReplace(
+      { title: 'Upserted' },
+      { title: 'Replaced', author: author._id, tags: [], likes: 1 },
+      { returnDocument: 'after' },
+    );
     expect(replaced).toMatchObject({ title: 'Replaced', likes: 1 });
     expect(await PostModel.findByIdAndDelete(replaced!._id)).toMatchObject({ title: 'Replaced' });
     expect(await PostModel.findOneAndDelete({ title: 'Replaced' })).toBeNull();
-    await expect(AuthorModel.findOneAndUpdate({ handle: 'bo' }, { handle: 'ada' })).rejects.toMatchObject({ code: 11000, keyValue: { handle: 'ada' } });
+    await expect(AuthorModel.findOneAndUpdate({ handle: 'bo' }, { handle: 'ada' })).rejects.toMatchObject({
+      code: 11000,
+      keyValue: { handle: 'ada' },
+    });
   });
 
   it('applies bulkWrite, pipeline updates, Mixed changes with save, and cursors over many documents', async () => {
     const author = await AuthorModel.create({ handle: 'cy' });
-    await PostModel.insertMany(Array.from({ length: 260 }, (_, i) => ({ title: `bulk-${i}`, author: author._id, likes: i })));
+    await PostModel.insertMany(
+      Array.from({ length: 260 }, (_, i) => ({ title: `bulk-${i}`, author: author._id, likes: i })),
+    );
     const result = await PostModel.bulkWrite([
       { insertOne: { document: { title: 'bw-new', author: author._id, tags: [], likes: 0, meta: {} } } },
       { updateOne: { filter: { title: 'bulk-1' }, update: { $set: { likes: 1000 } } } },
-      { updateMany: { filter: { author: author._id, likes: { $lt: 10 } }, update: { $addToSet: { tags: { $each: ['low', 'low'] } } } } },
-      { replaceOne: { filter: { title: 'bulk-2' }, replacement: { title: 'bulk-2b', author: author._id, tags: [], likes: 2, meta: {} } } },
+      {
+        updateMany: {
+          filter: { author: author._id, likes: { $lt: 10 } },
+          update: { $addToSet: { tags: { $each: ['low', 'low'] } } },
+        },
+      },
+      {
+        replaceOne: {
+          filter: { title: 'bulk-2' },
+          replacement: { title: 'bulk-2b', author: author._id, tags: [], likes: 2, meta: {} },
+        },
+      },
       { deleteOne: { filter: { title: 'bulk-3' } } },
       { updateOne: { filter: { title: 'bw-upsert' }, update: { $set: { likes: 7 } }, upsert: true } },
     ]);
-    expect(result).toMatchObject({ insertedCount: 1, matchedCount: 12, modifiedCount: 12, deletedCount: 1, upsertedCount: 1 });
+    expect(result).toMatchObject({
+      insertedCount: 1,
+      matchedCount: 12,
+      modifiedCount: 12,
+      deletedCount: 1,
+      upsertedCount: 1,
+    });
     expect((await PostModel.findOne({ title: 'bulk-4' }).lean())?.tags).toEqual(['low']);
 
-    await PostModel.updateMany({ author: author._id, likes: { $gte: 250 } }, [{ $set: { likes: { $add: ['$likes', 1] } } }], { updatePipeline: true });
+    await PostModel.updateMany(
+      { author: author._id, likes: { $gte: 250 } },
+      [{ $set: { likes: { $add: ['$likes', 1] } } }],
+      { updatePipeline: true },
+    );
     expect((await PostModel.findOne({ title: 'bulk-259' }).lean())?.likes).toBe(260);
 
     const doc = await PostModel.findOne({ title: 'bulk-5' });
@@ -115,7 +155,9 @@ describe('embedded mongo with mongoose', () => {
   it('fails loudly on transactions, as a standalone MongoDB does', async () => {
     const session = await connection.startSession();
     try {
-      await expect(session.withTransaction(() => AuthorModel.create([{ handle: 'tx' }], { session }))).rejects.toThrow(/retryable writes|Transaction numbers/);
+      await expect(session.withTransaction(() => AuthorModel.create([{ handle: 'tx' }], { session }))).rejects.toThrow(
+        /retryable writes|Transaction numbers/,
+      );
     } finally {
       await session.endSession();
     }

@@ -24,7 +24,10 @@ describe('embedded mongo robustness', () => {
   beforeAll(async () => {
     server = await startTestMongo();
     client = await MongoClient.connect(server.uri);
-    await client.db('fuzz').collection('docs').insertMany([{ a: 1 }, { a: 2 }]);
+    await client
+      .db('fuzz')
+      .collection('docs')
+      .insertMany([{ a: 1 }, { a: 2 }]);
   });
 
   afterAll(async () => {
@@ -52,12 +55,23 @@ describe('embedded mongo robustness', () => {
 
   it('enforces the 16 MiB document limit and closes connections that send oversized messages', async () => {
     const huge = { s: 'x'.repeat(16 * MiB) };
-    const { data } = await exchange(server.port, opMsg(1, { insert: 'big', $db: 'fuzz', ordered: false }, { documents: [huge, { s: 'ok' }] }));
+    const { data } = await exchange(
+      server.port,
+      opMsg(1, { insert: 'big', $db: 'fuzz', ordered: false }, { documents: [huge, { s: 'ok' }] }),
+    );
     const [reply] = replies(data);
     expect(reply).toMatchObject({ n: 1, writeErrors: [{ index: 0, code: 10334 }] });
     const nine = 'y'.repeat(9 * MiB);
-    await client.db('fuzz').collection('big').updateOne({ s: 'ok' }, { $set: { a: nine } });
-    await expect(client.db('fuzz').collection('big').updateOne({ s: 'ok' }, { $set: { b: nine } })).rejects.toMatchObject({ code: 10334 });
+    await client
+      .db('fuzz')
+      .collection('big')
+      .updateOne({ s: 'ok' }, { $set: { a: nine } });
+    await expect(
+      client
+        .db('fuzz')
+        .collection('big')
+        .updateOne({ s: 'ok' }, { $set: { b: nine } }),
+    ).rejects.toMatchObject({ code: 10334 });
     const claimsTooMuch = Buffer.alloc(16);
     claimsTooMuch.writeInt32LE(64 * MiB, 0);
     const closed = await exchange(server.port, claimsTooMuch, opMsg(2, { ping: 1, $db: 'admin' }));
@@ -96,13 +110,52 @@ describe('embedded mongo robustness', () => {
     expect(answeredPings).toBeGreaterThan(20);
     expect(answeredPings).toBeLessThan(400);
     expect(await client.db('admin').command({ ping: 1 })).toEqual({ ok: 1 });
-    expect(await client.db('fuzz').collection('docs').countDocuments({ a: { $gte: 1 } })).toBeGreaterThanOrEqual(5);
+    expect(
+      await client
+        .db('fuzz')
+        .collection('docs')
+        .countDocuments({ a: { $gte: 1 } }),
+    ).toBeGreaterThanOrEqual(5);
   });
 
   it('turns random well-framed commands into error replies, never a crash', async () => {
     const random = mulberry32(7);
-    const names = ['find', 'insert', 'update', 'delete', 'aggregate', 'findAndModify', 'count', 'distinct', 'createIndexes', 'getMore', 'killCursors', 'listIndexes', 'dropIndexes', 'create', 'explain'];
-    const fields = ['filter', 'documents', 'updates', 'deletes', 'pipeline', 'query', 'update', 'key', 'indexes', 'cursor', 'sort', 'projection', 'limit', 'batchSize', 'index', 'q', 'u'];
+    const names = [
+      'find',
+      'insert',
+      'update',
+      'delete',
+      'aggregate',
+      'findAndModify',
+      'count',
+      'distinct',
+      'createIndexes',
+      'getMore',
+      'killCursors',
+      'listIndexes',
+      'dropIndexes',
+      'create',
+      'explain',
+    ];
+    const fields = [
+      'filter',
+      'documents',
+      'updates',
+      'deletes',
+      'pipeline',
+      'query',
+      'update',
+      'key',
+      'indexes',
+      'cursor',
+      'sort',
+      'projection',
+      'limit',
+      'batchSize',
+      'index',
+      'q',
+      'u',
+    ];
     const value = (depth: number): unknown => {
       const pick = Math.floor(random() * (depth > 3 ? 5 : 8));
       if (pick === 0) return Math.floor(random() * 200) - 100;
@@ -112,12 +165,18 @@ describe('embedded mongo robustness', () => {
       if (pick === 4) return new Date(Math.floor(random() * 1e12));
       if (pick <= 6) return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
       const doc: Record<string, unknown> = {};
-      for (let k = 0; k < 1 + random() * 3; k++) doc[[...fields, '$gt', '$set', '$inc', '$match', '$group', 'a'][Math.floor(random() * (fields.length + 6))]] = value(depth + 1);
+      for (let k = 0; k < 1 + random() * 3; k++) {
+        doc[[...fields, '$gt', '$set', '$inc', '$match', '$group', 'a'][Math.floor(random() * (fields.length + 6))]] =
+          value(depth + 1);
+      }
       return doc;
     };
     const frames: Buffer[] = [];
     for (let i = 0; i < 300; i++) {
-      const body: Record<string, unknown> = { [names[Math.floor(random() * names.length)]]: random() < 0.8 ? 'docs' : value(0), $db: 'fuzz' };
+      const body: Record<string, unknown> = {
+        [names[Math.floor(random() * names.length)]]: random() < 0.8 ? 'docs' : value(0),
+        $db: 'fuzz',
+      };
       for (let f = 0; f < random() * 4; f++) body[fields[Math.floor(random() * fields.length)]] = value(1);
       frames.push(opMsg(i, body));
     }
@@ -131,7 +190,12 @@ describe('embedded mongo robustness', () => {
   it('answers the legacy OP_QUERY handshake with OP_REPLY and refuses other OP_QUERY commands', async () => {
     const query = (requestId: number, doc: object) => {
       const ns = Buffer.from('admin.$cmd\0');
-      const body = Buffer.concat([Buffer.alloc(4), ns, Buffer.from([0, 0, 0, 0, 255, 255, 255, 255]), Buffer.from(serialize(doc))]);
+      const body = Buffer.concat([
+        Buffer.alloc(4),
+        ns,
+        Buffer.from([0, 0, 0, 0, 255, 255, 255, 255]),
+        Buffer.from(serialize(doc)),
+      ]);
       const header = Buffer.alloc(16);
       header.writeInt32LE(16 + body.length, 0);
       header.writeInt32LE(requestId, 4);

@@ -25,11 +25,18 @@ describe('embedded mongo smoke (mongoose)', () => {
   it('connects, creates indexes and round-trips documents', async () => {
     const AccountModel = connection.model<Account>(
       'Account',
-      new Schema<Account>({ email: { type: String, unique: true }, name: String, visits: { type: Number, default: 0 } }),
+      new Schema<Account>({
+        email: { type: String, unique: true },
+        name: String,
+        visits: { type: Number, default: 0 },
+      }),
     );
     await AccountModel.init();
     await AccountModel.create({ email: 'a@example.com', name: 'Ada' });
-    await AccountModel.insertMany([{ email: 'b@example.com', name: 'Bo' }, { email: 'c@example.com', name: 'Cy' }]);
+    await AccountModel.insertMany([
+      { email: 'b@example.com', name: 'Bo' },
+      { email: 'c@example.com', name: 'Cy' },
+    ]);
     await AccountModel.updateOne({ email: 'a@example.com' }, { $inc: { visits: 2 } });
     const ada = await AccountModel.findOne({ email: 'a@example.com' }).lean();
     expect(ada).toMatchObject({ name: 'Ada', visits: 2 });

@@ -37,7 +37,10 @@ describe('embedded mongo TTL indexes', () => {
       { name: 'not-a-date', lastSeen: 'yesterday' },
       { name: 'missing' },
     ]);
-    const expired = await waitFor(async () => (await sessions.countDocuments({ name: { $in: ['stale', 'stale-array', 'soon'] } })) === 0, 5000);
+    const expired = await waitFor(
+      async () => (await sessions.countDocuments({ name: { $in: ['stale', 'stale-array', 'soon'] } })) === 0,
+      5000,
+    );
     expect(expired).toBe(true);
     expect((await sessions.find().toArray()).map((d) => d.name).sort()).toEqual(['fresh', 'missing', 'not-a-date']);
     expect((await sessions.listIndexes().toArray())[1]).toMatchObject({ key: { lastSeen: 1 }, expireAfterSeconds: 1 });

@@ -36,7 +36,10 @@ describe(EventsImportService.name, () => {
     mongo = await startTestMongo();
     const settings = loadConfig({ NODE_ENV: 'test', MONGODB_URI: `${mongo.uri}import` });
     context = await NestFactory.createApplicationContext(
-      { module: ImportTestModule, imports: [settingsModule(settings), MetricsModule, ErasureModule, DatabaseModule, IngestModule] },
+      {
+        module: ImportTestModule,
+        imports: [settingsModule(settings), MetricsModule, ErasureModule, DatabaseModule, IngestModule],
+      },
       { logger: false, abortOnError: false },
     );
     sut = context.get(EventsImportService);
@@ -75,7 +78,10 @@ describe(EventsImportService.name, () => {
   });
 
   it('counts a re-import as duplicates and stores nothing twice', async () => {
-    const path = writeJsonl('replay.jsonl', buildEvents(300).map((e) => JSON.stringify(e)));
+    const path = writeJsonl(
+      'replay.jsonl',
+      buildEvents(300).map((e) => JSON.stringify(e)),
+    );
     await sut.importFile(path, { batchSize: 128 });
     const replay = await sut.importFile(path, { batchSize: 128 });
     expect(replay).toMatchObject({ accepted: 0, duplicates: 300, rejected: 0 });
@@ -83,7 +89,10 @@ describe(EventsImportService.name, () => {
   });
 
   it('caps the listed rejections but counts them all', async () => {
-    const path = writeJsonl('bad.jsonl', Array.from({ length: 40 }, () => 'nope'));
+    const path = writeJsonl(
+      'bad.jsonl',
+      Array.from({ length: 40 }, () => 'nope'),
+    );
     const summary = await sut.importFile(path, { maxRejectionsListed: 5 });
     expect(summary.rejected).toBe(40);
     expect(summary.rejections.map((r) => r.line)).toEqual([1, 2, 3, 4, 5]);

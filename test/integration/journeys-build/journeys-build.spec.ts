@@ -11,7 +11,10 @@ const NOW = '2026-03-01T12:00:00.000Z';
 const ROOT = join(__dirname, '../../..');
 
 function readRecords(file: string): UserJourneysRecord[] {
-  return readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as UserJourneysRecord);
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as UserJourneysRecord);
 }
 
 describe('journeys build (offline command)', () => {
@@ -22,7 +25,11 @@ describe('journeys build (offline command)', () => {
   // Line 3: not JSON; line 6: missing userId; line 9: in the future; the last line repeats an id.
   lines.splice(2, 0, '{"id": "broken"');
   lines.splice(5, 0, JSON.stringify({ id: 'x1', type: 'search', occurredAt: NOW, query: 'yoga' }));
-  lines.splice(8, 0, JSON.stringify({ id: 'x2', userId: 'u', type: 'search', occurredAt: '2027-01-01T00:00:00Z', query: 'yoga' }));
+  lines.splice(
+    8,
+    0,
+    JSON.stringify({ id: 'x2', userId: 'u', type: 'search', occurredAt: '2027-01-01T00:00:00Z', query: 'yoga' }),
+  );
   lines.push(lines[0], '');
   writeFileSync(events, lines.join('\n'));
 
@@ -93,7 +100,21 @@ describe('journeys build (offline command)', () => {
     const out = join(dir, 'cli.jsonl');
     const run = spawnSync(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', 'journeys', 'build', '--events', events, '--now', NOW, '--out', out, '--top', '3'],
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        'src/cli.ts',
+        'journeys',
+        'build',
+        '--events',
+        events,
+        '--now',
+        NOW,
+        '--out',
+        out,
+        '--top',
+        '3',
+      ],
       { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') } },
     );
     expect(run.stderr).toContain('events.jsonl line 3: not valid JSON');

@@ -31,11 +31,17 @@ describe('journey build runs through Bull', () => {
     const runs = app.get(JourneyRunsService);
     const requested = await runs.requestRun('full', 'manual');
     const run = await waitForRun(app, requested.runId);
-    expect(run).toMatchObject({ status: 'completed', shardCount: 3, counts: { selected: 24, built: 24, skipped: 0, failed: 0 } });
+    expect(run).toMatchObject({
+      status: 'completed',
+      shardCount: 3,
+      counts: { selected: 24, built: 24, skipped: 0, failed: 0 },
+    });
     expect([...run.doneShards].sort()).toEqual([0, 1, 2]);
     const docs = await db(app).collection('user_journeys').find().toArray();
     expect(docs.map((d) => d.userId).sort()).toEqual(userIds);
-    expect(docs.every((d) => d.buildCount === 1 && d.buildRunId === run.runId && d.modelVersion === run.modelVersion)).toBe(true);
+    expect(
+      docs.every((d) => d.buildCount === 1 && d.buildRunId === run.runId && d.modelVersion === run.modelVersion),
+    ).toBe(true);
     const withJourneys = docs.filter((d) => (d.journeys as unknown[]).length > 0);
     expect(withJourneys.length).toBeGreaterThan(20);
     const ledger = await db(app).collection('journey_build_ledger').find({ runId: run.runId }).toArray();
@@ -49,7 +55,9 @@ describe('journey build runs through Bull', () => {
     expect(idle.counts).toMatchObject({ selected: 0 });
 
     const [a, b] = [userIds[2], userIds[17]];
-    const fresh = [a, b].flatMap((u) => events.filter((e) => e.userId === u).slice(0, 3)).map((e) => ({ ...e, id: `${e.id}-again` }));
+    const fresh = [a, b]
+      .flatMap((u) => events.filter((e) => e.userId === u).slice(0, 3))
+      .map((e) => ({ ...e, id: `${e.id}-again` }));
     await ingest(app, fresh);
     const run = await waitForRun(app, (await runs.requestRun('incremental', 'manual')).runId);
     expect(run.counts).toMatchObject({ selected: 2, built: 2 });
@@ -73,14 +81,22 @@ describe('journey build runs through Bull', () => {
     // Events land while the run builds: each user either read them (watermark covers them) or did not.
     const late = userIds.filter((_, i) => i % 4 === 0);
     for (const [n, userId] of late.entries()) {
-      await ingest(app, [{ ...events.find((e) => e.userId === userId)!, id: `late-${userId}` }], new Date(Date.now() + n));
+      await ingest(
+        app,
+        [{ ...events.find((e) => e.userId === userId)!, id: `late-${userId}` }],
+        new Date(Date.now() + n),
+      );
       await new Promise((r) => setTimeout(r, 15));
     }
     await waitForRun(app, requested.runId);
     const stale = await staleUsers(app);
     const next = await waitForRun(app, (await runs.requestRun('incremental', 'manual')).runId);
     expect(next.counts.selected).toBe(stale.length);
-    expect((await db(app).collection('user_journeys').find({ buildRunId: next.runId }).toArray()).map((d) => d.userId).sort()).toEqual(stale);
+    expect(
+      (await db(app).collection('user_journeys').find({ buildRunId: next.runId }).toArray())
+        .map((d) => d.userId)
+        .sort(),
+    ).toEqual(stale);
     expect(await staleUsers(app)).toEqual([]);
   });
 });
@@ -90,5 +106,8 @@ async function staleUsers(app: INestApplicationContext): Promise<string[]> {
   const latest = await app.get(EventRepository).findUserIdsReceivedSince(new Date(0));
   const docs = await db(app).collection('user_journeys').find().toArray();
   const through = new Map(docs.map((d) => [d.userId as string, d.eventsReceivedThrough as Date]));
-  return latest.filter((c) => !through.get(c.userId) || c.receivedThrough > through.get(c.userId)!).map((c) => c.userId).sort();
+  return latest
+    .filter((c) => !through.get(c.userId) || c.receivedThrough > through.get(c.userId)!)
+    .map((c) => c.userId)
+    .sort();
 }

@@ -19,7 +19,12 @@ import { JourneyBuildRunRecord } from '../../../src/modules/journeys/journey-bui
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
 
 /** Test settings on the given servers; `env` adds or overrides configuration variables. */
-export function journeySettings(mongoUri: string, redis: RedisProcess, database: string, env: Record<string, string> = {}): Settings {
+export function journeySettings(
+  mongoUri: string,
+  redis: RedisProcess,
+  database: string,
+  env: Record<string, string> = {},
+): Settings {
   return loadConfig({
     NODE_ENV: 'test',
     MONGODB_URI: `${mongoUri}${database}`,
@@ -33,9 +38,21 @@ export function journeySettings(mongoUri: string, redis: RedisProcess, database:
 }
 
 /** The journeys module (and, for a worker, its processor) on real MongoDB and Redis, without HTTP. */
-export async function startJourneysContext(settings: Settings, extra: Type[] = [JourneysJobsModule]): Promise<INestApplicationContext> {
+export async function startJourneysContext(
+  settings: Settings,
+  extra: Type[] = [JourneysJobsModule],
+): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
-    imports: [settingsModule(settings), MetricsModule, ErasureModule, DatabaseModule, RedisModule, QueueModule, JourneysModule, ...extra],
+    imports: [
+      settingsModule(settings),
+      MetricsModule,
+      ErasureModule,
+      DatabaseModule,
+      RedisModule,
+      QueueModule,
+      JourneysModule,
+      ...extra,
+    ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
@@ -43,7 +60,11 @@ export async function startJourneysContext(settings: Settings, extra: Type[] = [
 }
 
 /** Stores raw events as ingest would, all received at `receivedAt`. */
-export async function ingest(app: INestApplicationContext, raw: readonly RawEvent[], receivedAt = new Date()): Promise<void> {
+export async function ingest(
+  app: INestApplicationContext,
+  raw: readonly RawEvent[],
+  receivedAt = new Date(),
+): Promise<void> {
   const events = raw.map((r) => {
     const v = validateEvent(r, new Date(Date.now() + 60_000));
     if (!v.ok) throw new Error(`invalid test event ${r.id}: ${JSON.stringify(v.errors)}`);
@@ -59,7 +80,11 @@ export function population(users: number, seed = 7, eventsPerUser = 40): { event
 }
 
 /** Polls a run until it completes (or fails), failing the test after `timeoutMs`. */
-export async function waitForRun(app: INestApplicationContext, runId: string, timeoutMs = 30_000): Promise<JourneyBuildRunRecord> {
+export async function waitForRun(
+  app: INestApplicationContext,
+  runId: string,
+  timeoutMs = 30_000,
+): Promise<JourneyBuildRunRecord> {
   const runs = app.get(JourneyRunsService);
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -14,7 +14,9 @@ describe('configured blocklist', () => {
   const puppyOwner = events.find((e) => e.query?.includes('puppy'))!.userId;
   const mentionsPuppy = (view: UserJourneysView) =>
     view.journeys.filter(({ journey, expansion }) =>
-      [journey.name, ...journey.keywords.map((k) => k.text), ...(expansion?.related ?? [])].some((t) => /pupp/i.test(t)),
+      [journey.name, ...journey.keywords.map((k) => k.text), ...(expansion?.related ?? [])].some((t) =>
+        /pupp/i.test(t),
+      ),
     );
 
   beforeAll(async () => {

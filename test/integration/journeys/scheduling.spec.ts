@@ -15,7 +15,10 @@ describe('journey schedules and retraining', () => {
   let redis: RedisProcess;
   const apps: INestApplicationContext[] = [];
   const start = async (env: Record<string, string>, modules = [SchedulingModule]) => {
-    const app = await startJourneysContext(journeySettings(mongo.uri, redis, 'schedules', { JOURNEYS_SCHEDULE_ENABLED: 'true', ...env }), modules);
+    const app = await startJourneysContext(
+      journeySettings(mongo.uri, redis, 'schedules', { JOURNEYS_SCHEDULE_ENABLED: 'true', ...env }),
+      modules,
+    );
     apps.push(app);
     return app;
   };
@@ -42,12 +45,17 @@ describe('journey schedules and retraining', () => {
       cron: '30 4 * * *',
     });
     expect(await schedules()).toHaveLength(2);
-    expect(await first.get(RankingProducer).listSchedules()).toEqual([{ name: RANKING_JOBS.retrain, cron: '30 1 * * *' }]);
+    expect(await first.get(RankingProducer).listSchedules()).toEqual([
+      { name: RANKING_JOBS.retrain, cron: '30 1 * * *' },
+    ]);
   });
 
   it('lets a worker turn a cron firing into one incremental run', async () => {
     // A scheduler firing every second (six-field pattern), and a worker.
-    const worker = await start({ JOURNEYS_INCREMENTAL_CRON: '* * * * * *', JOURNEYS_RETRAIN_CRON: '0 2 * * *' }, [SchedulingModule, JourneysJobsModule]);
+    const worker = await start({ JOURNEYS_INCREMENTAL_CRON: '* * * * * *', JOURNEYS_RETRAIN_CRON: '0 2 * * *' }, [
+      SchedulingModule,
+      JourneysJobsModule,
+    ]);
     await ingest(worker, population(6, 4).events);
     const runs = db(worker).collection('journey_build_runs');
     let first: { runId: string } | null = null;
@@ -67,11 +75,19 @@ describe('journey schedules and retraining', () => {
     const first = await runs.retrain();
     const again = await runs.retrain();
     expect(again).toEqual({ version: first.version, changed: false });
-    await ingest(app, population(6, 99).events.map((e) => ({ ...e, id: `more-${e.id}`, userId: `more-${e.userId}` })));
+    await ingest(
+      app,
+      population(6, 99).events.map((e) => ({ ...e, id: `more-${e.id}`, userId: `more-${e.userId}` })),
+    );
     const retrained = await runs.retrain();
     expect(retrained).toMatchObject({ changed: true, runId: `full-${retrained.version}` });
     expect(retrained.version).not.toBe(first.version);
     const run = await waitForRun(app, retrained.runId!);
-    expect(run).toMatchObject({ kind: 'full', trigger: 'retrain', status: 'completed', modelVersion: retrained.version });
+    expect(run).toMatchObject({
+      kind: 'full',
+      trigger: 'retrain',
+      status: 'completed',
+      modelVersion: retrained.version,
+    });
   });
 });

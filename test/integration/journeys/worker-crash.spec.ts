@@ -41,7 +41,9 @@ function startWorker(mongo: EmbeddedMongo, redis: RedisProcess, log: string[]): 
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((r) => child.once('exit', () => r()));
 }
 
 describe('a worker killed with SIGKILL mid-run', () => {
@@ -73,7 +75,7 @@ describe('a worker killed with SIGKILL mid-run', () => {
 
     // Kill the worker in the middle of the second shard (users 21-40 of 60).
     let builtAtKill = 0;
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
       builtAtKill = await ledger.countDocuments({ runId, status: { $ne: 'pending' } });
       if (builtAtKill >= 25) break;
       await new Promise((r) => setTimeout(r, 10));

@@ -32,12 +32,17 @@ describe(OpenAiLlmClient.name, () => {
     expect(server.requests[0].model).toBe('test-model');
     expect(server.requests[0].response_format?.json_schema?.name).toBe('journey_name');
     expect(sut.usage.snapshot().byPurpose['journey-naming']).toEqual({
-      calls: 1, failures: 0, promptTokens: 42, completionTokens: 7,
+      calls: 1,
+      failures: 0,
+      promptTokens: 42,
+      completionTokens: 7,
     });
   });
 
   it('retries a failing server with the SDK and succeeds', async () => {
-    server.onChat((_req, i) => (i === 0 ? { status: 500, body: '{"error":{"message":"overloaded"}}' } : { content: 'ok' }));
+    server.onChat((_req, i) =>
+      i === 0 ? { status: 500, body: '{"error":{"message":"overloaded"}}' } : { content: 'ok' },
+    );
     const sut = new OpenAiLlmClient(settings({ maxRetries: 2 }));
     await expect(sut.complete({ purpose: 'copy', messages: [{ role: 'user', content: 'x' }] })).resolves.toMatchObject({
       text: 'ok',

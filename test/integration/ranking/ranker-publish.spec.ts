@@ -50,7 +50,15 @@ describe('journeycast ranker train --publish', () => {
 
   it('publishes a model that beats the prior, then keeps a worse one as a candidate only', async () => {
     writeFileSync(join(dir, 'good.jsonl'), exampleLines(400, 1));
-    await train('--examples', join(dir, 'good.jsonl'), '--out', join(dir, 'good.json'), '--model-version', 'good', '--publish');
+    await train(
+      '--examples',
+      join(dir, 'good.jsonl'),
+      '--out',
+      join(dir, 'good.json'),
+      '--model-version',
+      'good',
+      '--publish',
+    );
     expect(logs.at(-1)).toBe('published good: journey builds use it from now on');
 
     const noisy = exampleLines(400, 2)
@@ -58,12 +66,26 @@ describe('journeycast ranker train --publish', () => {
       .map((line, i) => (i < 320 ? line.replace(/"label":[01]/, `"label":${i % 2}`) : line))
       .join('\n');
     writeFileSync(join(dir, 'noisy.jsonl'), noisy);
-    await train('--examples', join(dir, 'noisy.jsonl'), '--out', join(dir, 'noisy.json'), '--model-version', 'noisy', '--publish');
+    await train(
+      '--examples',
+      join(dir, 'noisy.jsonl'),
+      '--out',
+      join(dir, 'noisy.json'),
+      '--model-version',
+      'noisy',
+      '--publish',
+    );
     expect(logs.at(-1)).toMatch(/^stored noisy as a candidate only/);
 
     const connection = await mongoose.createConnection(`${mongo.uri}ranker-cli`).asPromise();
-    const models = await connection.collection('models').find({}, { projection: { kind: 1, version: 1 } }).toArray();
+    const models = await connection
+      .collection('models')
+      .find({}, { projection: { kind: 1, version: 1 } })
+      .toArray();
     await connection.close();
-    expect(models.map((m) => `${m.kind}@${m.version}`).sort()).toEqual(['journey-ranker.candidate@noisy', 'journey-ranker@good']);
+    expect(models.map((m) => `${m.kind}@${m.version}`).sort()).toEqual([
+      'journey-ranker.candidate@noisy',
+      'journey-ranker@good',
+    ]);
   });
 });

@@ -31,15 +31,30 @@ const POLICY = { lookbackDays: 90, minExamples: 200, attributionWindowHours: 72,
  * Logs `count` sent notifications over the 60 days before NOW. With `signal`, two features the prior model
  * ignores (span and search share) decide whether the user opens, so a trained model must beat the prior.
  */
-async function logNotifications(repo: RankingExampleRepository, prefix: string, count: number, signal: boolean, seed: number) {
+async function logNotifications(
+  repo: RankingExampleRepository,
+  prefix: string,
+  count: number,
+  signal: boolean,
+  seed: number,
+) {
   const rng = new Prng(seed);
   for (let i = 0; i < count; i++) {
     const features = Object.fromEntries(FEATURE_NAMES.map((name) => [name, rng.float(0, 1)]));
     const sentAt = new Date(NOW.getTime() - 60 * 24 * HOUR + (i / count) * 55 * 24 * HOUR);
     const notificationId = `${prefix}-${i}`;
-    await repo.logSent({ notificationId, userId: `u${i % 50}`, journeyId: `j${i % 7}`, journeyName: `Journey ${i % 7}`, sentAt, features });
+    await repo.logSent({
+      notificationId,
+      userId: `u${i % 50}`,
+      journeyId: `j${i % 7}`,
+      journeyName: `Journey ${i % 7}`,
+      sentAt,
+      features,
+    });
     const logit = signal ? 5 * (features.span_days_log - 0.5) + 4 * (features.from_search - 0.5) : 0;
-    if (rng.next() < 1 / (1 + Math.exp(-logit))) await repo.recordOutcome(notificationId, 'open', new Date(sentAt.getTime() + 2 * HOUR));
+    if (rng.next() < 1 / (1 + Math.exp(-logit))) {
+      await repo.recordOutcome(notificationId, 'open', new Date(sentAt.getTime() + 2 * HOUR));
+    }
   }
 }
 
@@ -55,7 +70,14 @@ describe('journey ranker retraining', () => {
     [mongo, redis] = await Promise.all([startTestMongo(), startTestRedis()]);
     const settings = loadConfig({ NODE_ENV: 'test', MONGODB_URI: `${mongo.uri}ranking`, REDIS_URL: redis.url });
     moduleRef = await Test.createTestingModule({
-      imports: [await settingsModule(settings), DatabaseModule, QueueModule, ErasureModule, RankingModule, RankingJobsModule],
+      imports: [
+        await settingsModule(settings),
+        DatabaseModule,
+        QueueModule,
+        ErasureModule,
+        RankingModule,
+        RankingJobsModule,
+      ],
     }).compile();
     await moduleRef.init();
     repo = moduleRef.get(RankingExampleRepository);
@@ -76,10 +98,24 @@ describe('journey ranker retraining', () => {
   });
 
   it('labels outcomes by the attribution window and leaves out unsettled notifications', async () => {
-    await repo.logSent({ notificationId: 'late', userId: 'x', journeyId: 'j', journeyName: 'J', sentAt: new Date(NOW.getTime() - 10 * 24 * HOUR), features: { a: 1 } });
+    await repo.logSent({
+      notificationId: 'late',
+      userId: 'x',
+      journeyId: 'j',
+      journeyName: 'J',
+      sentAt: new Date(NOW.getTime() - 10 * 24 * HOUR),
+      features: { a: 1 },
+    });
     await repo.recordOutcome('late', 'open', new Date(NOW.getTime() - 5 * 24 * HOUR));
     await repo.recordOutcome('late', 'open', new Date(NOW.getTime() - 9.9 * 24 * HOUR));
-    await repo.logSent({ notificationId: 'fresh', userId: 'x', journeyId: 'j', journeyName: 'J', sentAt: new Date(NOW.getTime() - HOUR), features: { a: 1 } });
+    await repo.logSent({
+      notificationId: 'fresh',
+      userId: 'x',
+      journeyId: 'j',
+      journeyName: 'J',
+      sentAt: new Date(NOW.getTime() - HOUR),
+      features: { a: 1 },
+    });
     const labelled = await repo.findLabelled(new Date(NOW.getTime() - 11 * 24 * HOUR), NOW, 72);
     expect(labelled.filter((e) => e.userId === 'x')).toEqual([expect.objectContaining({ journeyName: 'J', label: 0 })]);
     await repo.deleteByUser('x');
@@ -103,13 +139,10 @@ describe('journey ranker retraining', () => {
     const inUse = await models.current(Date.now() + 240_000);
     // Scrambled labels everywhere but in the latest examples, which the gate validates on.
     const examples = await repo.findLabelled(new Date(0), NOW, 72);
-    const scrambled = examples.map((e, i) => (i < examples.length * 0.8 ? { ...e, label: (i % 3 === 0 ? 1 : 0) as 0 | 1 } : e));
-    const noise = await training.trainAndGate(
-      scrambled,
-      [],
-      new Date(NOW.getTime() + 1000),
-      POLICY,
+    const scrambled = examples.map((e, i) =>
+      i < examples.length * 0.8 ? { ...e, label: (i % 3 === 0 ? 1 : 0) as 0 | 1 } : e,
     );
+    const noise = await training.trainAndGate(scrambled, [], new Date(NOW.getTime() + 1000), POLICY);
     expect(noise.status).toBe('rejected');
     expect((await models.current(Date.now() + 360_000)).version).toBe(inUse.version);
   });

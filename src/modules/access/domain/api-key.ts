@@ -31,7 +31,10 @@ export function hashToken(token: string): string {
 /** Builds a key from 41 random bytes (9 for the id, 32 for the secret); randomness comes from the caller. */
 export function issueKey(random: Buffer): IssuedKey {
   if (random.length < 41) throw new Error('issueKey needs 41 random bytes');
-  const keyId = BigInt(`0x${random.subarray(0, 9).toString('hex')}`).toString(36).padStart(12, '0').slice(-12);
+  const keyId = BigInt(`0x${random.subarray(0, 9).toString('hex')}`)
+    .toString(36)
+    .padStart(12, '0')
+    .slice(-12);
   const token = `jc_${keyId}_${random.subarray(9, 41).toString('base64url')}`;
   return { keyId, token, hash: hashToken(token) };
 }

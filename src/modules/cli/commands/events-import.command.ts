@@ -27,7 +27,10 @@ export function registerImportEventsCommand(program: Command): void {
     .action(async (file: string, options: { batchSize: number }) => {
       const size = statSync(file).size;
       const bar = process.stderr.isTTY
-        ? new SingleBar({ format: 'importing [{bar}] {percentage}% | {accepted} accepted | {rejected} rejected', stream: process.stderr })
+        ? new SingleBar({
+            format: 'importing [{bar}] {percentage}% | {accepted} accepted | {rejected} rejected',
+            stream: process.stderr,
+          })
         : undefined;
       bar?.start(size, 0, { accepted: 0, rejected: 0 });
       const summary = await withCommandContext([IngestModule], (context) =>

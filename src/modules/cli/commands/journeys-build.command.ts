@@ -61,7 +61,11 @@ function positiveInteger(value: string): number {
 
 function progressBar(label: string, total: number): SingleBar | undefined {
   if (!process.stderr.isTTY) return undefined;
-  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total}`, stream: process.stderr, clearOnComplete: true });
+  const bar = new SingleBar({
+    format: `${label} [{bar}] {percentage}% | {value}/{total}`,
+    stream: process.stderr,
+    clearOnComplete: true,
+  });
   bar.start(total, 0);
   return bar;
 }
@@ -87,8 +91,9 @@ async function readEvents(file: string, now: Date, summary: JourneysBuildSummary
       continue;
     }
     const result = validateEvent(raw, now);
-    if (!result.ok) report(summary.lines, result.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; '));
-    else if (!store.add(result.event)) summary.duplicates++;
+    if (!result.ok) {
+      report(summary.lines, result.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; '));
+    } else if (!store.add(result.event)) summary.duplicates++;
   }
   bar?.stop();
   summary.events = store.events;
@@ -101,11 +106,22 @@ export async function runJourneysBuild(options: JourneysBuildOptions): Promise<J
   const now = new Date(options.now);
   if (Number.isNaN(now.getTime())) throw new Error('--now must be an ISO-8601 date');
   const config = resolveJourneysConfig(options.config ? JSON.parse(await readFile(options.config, 'utf8')) : {});
-  const summary: JourneysBuildSummary = { lines: 0, events: 0, invalid: 0, duplicates: 0, users: 0, journeys: 0, readSeconds: 0, buildSeconds: 0 };
+  const summary: JourneysBuildSummary = {
+    lines: 0,
+    events: 0,
+    invalid: 0,
+    duplicates: 0,
+    users: 0,
+    journeys: 0,
+    readSeconds: 0,
+    buildSeconds: 0,
+  };
   const readStarted = Date.now();
   const store = await readEvents(options.events, now, summary);
   summary.readSeconds = (Date.now() - readStarted) / 1000;
-  if (summary.invalid > DETAILED_INVALID_LINES) console.error(`... and ${summary.invalid - DETAILED_INVALID_LINES} more invalid lines`);
+  if (summary.invalid > DETAILED_INVALID_LINES) {
+    console.error(`... and ${summary.invalid - DETAILED_INVALID_LINES} more invalid lines`);
+  }
   const embedder = options.model
     ? PlatformEmbedder.fromJSON(JSON.parse(await readFile(options.model, 'utf8')))
     : trainPlatformEmbedder(() => store.eventLists(), config.training);
@@ -139,7 +155,7 @@ export async function runJourneysBuild(options: JourneysBuildOptions): Promise<J
 export function registerBuildJourneysCommand(program: Command): void {
   group(program, 'journeys', 'Infer and inspect user journeys.')
     .command('build')
-    .description('Build every user\'s journeys from a JSONL file of events, offline (no database, no Redis).')
+    .description("Build every user's journeys from a JSONL file of events, offline (no database, no Redis).")
     .requiredOption('--events <events.jsonl>', 'input: one event per line, as accepted by POST /v1/events')
     .requiredOption('--now <ISO-8601>', 'the build time: recency, stage and the future-timestamp check use it')
     .requiredOption('--out <journeys.jsonl>', 'output: one line per user, journeys in rank order')

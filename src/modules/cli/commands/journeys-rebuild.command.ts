@@ -60,14 +60,22 @@ export function registerRebuildJourneysCommand(program: Command): void {
       const logger = new AppLogger({ json: settings.app.logFormat === 'json', level: 'warn' });
       Logger.overrideLogger(logger);
       if (!options.local && !settings.redis.url && !(await probeRedis('127.0.0.1', 6379))) {
-        throw new Error('No Redis to queue the run on: set REDIS_URL to the deployment\'s Redis, or pass --local');
+        throw new Error("No Redis to queue the run on: set REDIS_URL to the deployment's Redis, or pass --local");
       }
       const servers = await provisionServers(settings);
       try {
         const context = await NestFactory.createApplicationContext(
           {
             module: RebuildCommandModule,
-            imports: [settingsModule(servers.settings), MetricsModule, ErasureModule, DatabaseModule, QueueModule, JourneysModule, ...(options.local ? [JourneysJobsModule] : [])],
+            imports: [
+              settingsModule(servers.settings),
+              MetricsModule,
+              ErasureModule,
+              DatabaseModule,
+              QueueModule,
+              JourneysModule,
+              ...(options.local ? [JourneysJobsModule] : []),
+            ],
           },
           { logger },
         );

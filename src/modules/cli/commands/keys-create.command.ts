@@ -19,9 +19,13 @@ export function registerCreateKeyCommand(program: Command): void {
     })
     .action(async (options: { scope: Scope; name: string; rateLimit?: number }) => {
       const { key, token } = await withCommandContext([ApiKeysModule], (context) =>
-        context.get(AccessService).createKey({ name: options.name, scopes: [options.scope], rateLimit: options.rateLimit }),
+        context
+          .get(AccessService)
+          .createKey({ name: options.name, scopes: [options.scope], rateLimit: options.rateLimit }),
       );
-      console.error(`Created ${key.scopes.join(',')} key ${key.keyId} (${key.name}). Store it now; it is not shown again:`);
+      console.error(
+        `Created ${key.scopes.join(',')} key ${key.keyId} (${key.name}). Store it now; it is not shown again:`,
+      );
       console.log(token);
     });
 }

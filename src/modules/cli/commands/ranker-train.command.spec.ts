@@ -49,11 +49,16 @@ describe('journeycast ranker train', () => {
     writeFileSync(join(dir, 'examples.jsonl'), `${exampleLines(400)}\n\n`);
     writeFileSync(join(dir, 'labels.csv'), 'userId,journeyName,label\nu1,j1,1\nu2,j2,0\nghost,j1,1\n');
     await run(
-      '--examples', join(dir, 'examples.jsonl'),
-      '--out', join(dir, 'model.json'),
-      '--annotations', join(dir, 'labels.csv'),
-      '--now', '2026-06-01T00:00:00Z',
-      '--model-version', 'lr-test',
+      '--examples',
+      join(dir, 'examples.jsonl'),
+      '--out',
+      join(dir, 'model.json'),
+      '--annotations',
+      join(dir, 'labels.csv'),
+      '--now',
+      '2026-06-01T00:00:00Z',
+      '--model-version',
+      'lr-test',
     );
     const model = parseRankingModel(JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')));
     expect(model.version).toBe('lr-test');

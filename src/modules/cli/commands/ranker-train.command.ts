@@ -52,16 +52,32 @@ export function registerTrainRankerCommand(program: Command): void {
   group(program, 'ranker', 'Train and inspect the journey ranking model.')
     .command('train')
     .description('Train the journey ranker from labelled examples (JSONL) and write the model as JSON.')
-    .requiredOption('--examples <file.jsonl>', 'one example per line: {userId, journeyName, at, features, label | openedAt/clickedAt}')
+    .requiredOption(
+      '--examples <file.jsonl>',
+      'one example per line: {userId, journeyName, at, features, label | openedAt/clickedAt}',
+    )
     .requiredOption('--out <model.json>', 'where to write the trained model')
     .option('--annotations <file.csv>', 'human labels: CSV with userId,journeyName,label')
     .option('--l2 <lambda>', 'L2 regularisation strength', positiveNumber, DEFAULT_TRAINING.l2)
-    .option('--attribution-hours <hours>', 'open/click window that makes an outcome positive', positiveNumber, DEFAULT_ATTRIBUTION_WINDOW_HOURS)
+    .option(
+      '--attribution-hours <hours>',
+      'open/click window that makes an outcome positive',
+      positiveNumber,
+      DEFAULT_ATTRIBUTION_WINDOW_HOURS,
+    )
     .option('--now <ISO-8601>', 'training time recorded in the model (default: the current time)')
     .option('--model-version <version>', 'version string of the model (default: lr-<training time>)')
-    .option('--publish', 'also store the model in MongoDB; builds use it if it ranks the latest examples at least as well as the model in use')
+    .option(
+      '--publish',
+      'also store the model in MongoDB; builds use it if it ranks the latest examples at least as well as the model in use',
+    )
     .option('--force', 'with --publish: make it the model in use without the comparison')
-    .option('--auc-tolerance <delta>', 'with --publish: how much lower a validation AUC may be and still be promoted', positiveNumber, 0.005)
+    .option(
+      '--auc-tolerance <delta>',
+      'with --publish: how much lower a validation AUC may be and still be promoted',
+      positiveNumber,
+      0.005,
+    )
     .action(async (options: TrainOptions) => {
       const now = options.now ? new Date(options.now) : new Date();
       if (Number.isNaN(now.getTime())) throw new Error('--now must be an ISO-8601 date');
@@ -71,12 +87,16 @@ export function registerTrainRankerCommand(program: Command): void {
       await writeFile(options.out, `${JSON.stringify(model, null, 2)}\n`);
       console.log(formatTrainingReport(model.version, model.report!));
       if (annotations.length > model.report!.examples.annotations) {
-        console.log(`${annotations.length - model.report!.examples.annotations} annotations matched no training example and were skipped`);
+        console.log(
+          `${annotations.length - model.report!.examples.annotations} annotations matched no training example and were skipped`,
+        );
       }
       console.log(`wrote ${options.out}`);
       if (options.publish) {
         const outcome = await withCommandContext([RankingModule], (context) =>
-          context.get(RankerTrainingService).publish(model, examples, { aucTolerance: options.aucTolerance, force: options.force }),
+          context
+            .get(RankerTrainingService)
+            .publish(model, examples, { aucTolerance: options.aucTolerance, force: options.force }),
         );
         if (outcome.status === 'skipped') throw new Error(outcome.reason);
         console.log(

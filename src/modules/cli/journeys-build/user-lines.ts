@@ -18,7 +18,10 @@ export interface UserLines {
 }
 
 /** Builds and ranks each user's journeys, as the service does, and renders the output contract's lines. */
-export function buildUserLines(users: ReadonlyArray<readonly [string, readonly ExtractedEvent[]]>, context: LineContext): UserLines {
+export function buildUserLines(
+  users: ReadonlyArray<readonly [string, readonly ExtractedEvent[]]>,
+  context: LineContext,
+): UserLines {
   const { now, embedder, params, ranker, top } = context;
   let journeys = 0;
   const lines = users.map(([userId, events]) => {

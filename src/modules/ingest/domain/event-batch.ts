@@ -35,7 +35,10 @@ export function validateEventBatch(body: unknown, now: Date): BatchValidation {
 }
 
 /** Parses and validates one JSONL line of an import; the reason names the field like the HTTP API does. */
-export function parseEventLine(line: string, now: Date): { ok: true; event: ActivityEvent } | { ok: false; reason: string } {
+export function parseEventLine(
+  line: string,
+  now: Date,
+): { ok: true; event: ActivityEvent } | { ok: false; reason: string } {
   let raw: unknown;
   try {
     raw = JSON.parse(line);

@@ -26,7 +26,12 @@ export interface UserProfile {
   updatedAt: Date;
 }
 
-export const USER_LIMITS = { attributes: 100, attributeKeyLength: 64, attributeValueLength: 1024, pushTokens: 20 } as const;
+export const USER_LIMITS = {
+  attributes: 100,
+  attributeKeyLength: 64,
+  attributeValueLength: 1024,
+  pushTokens: 20,
+} as const;
 
 /** Why an attributes object is not a flat map of scalars, or undefined when it is. */
 export function attributesProblem(value: unknown): string | undefined {

@@ -69,9 +69,18 @@ describe('buildUserJourneys', () => {
   });
 
   it('builds journeys from item titles alone when an install sends nothing else', () => {
-    const titles = ['White Leather Sneakers', 'Chunky White Sneakers', 'Retro Running Sneakers', 'Canvas Sneakers Outfit'];
+    const titles = [
+      'White Leather Sneakers',
+      'Chunky White Sneakers',
+      'Retro Running Sneakers',
+      'Canvas Sneakers Outfit',
+    ];
     const views = Array.from({ length: 12 }, (_, i) =>
-      extractEventKeywords({ type: 'view', occurredAt: new Date(FIXTURE_NOW.getTime() - i * 86_400_000), item: { id: `i${i % 4}`, title: titles[i % 4] } }),
+      extractEventKeywords({
+        type: 'view',
+        occurredAt: new Date(FIXTURE_NOW.getTime() - i * 86_400_000),
+        item: { id: `i${i % 4}`, title: titles[i % 4] },
+      }),
     );
     const [journey] = buildJourneysFromExtracted('u', views, options);
     expect(journey.keywords.map((k) => k.text)).toContain('sneakers');
@@ -106,23 +115,41 @@ describe('buildUserJourneys properties', () => {
 
   it('does not depend on the order of the input events', () => {
     fc.assert(
-      fc.property(fc.shuffledSubarray(extracted, { minLength: extracted.length, maxLength: extracted.length }), (shuffled) => {
-        expect(buildJourneysFromExtracted('u', shuffled, options)).toEqual(baseline);
-      }),
+      fc.property(
+        fc.shuffledSubarray(extracted, { minLength: extracted.length, maxLength: extracted.length }),
+        (shuffled) => {
+          expect(buildJourneysFromExtracted('u', shuffled, options)).toEqual(baseline);
+        },
+      ),
       { numRuns: 25, seed: 42 },
     );
   });
 
   it('does not split a strong journey when one unrelated event is added', () => {
     const strongest = [...baseline].sort((a, b) => b.confidence - a.confidence)[0];
-    const words = ['weather', 'tomorrow', 'lottery', 'crossword', 'podcast', 'zodiac', 'wallpaper', 'kitchen', 'yoga', 'tattoo'];
+    const words = [
+      'weather',
+      'tomorrow',
+      'lottery',
+      'crossword',
+      'podcast',
+      'zodiac',
+      'wallpaper',
+      'kitchen',
+      'yoga',
+      'tattoo',
+    ];
     const unrelated = fc.record({
       query: fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 3 }).map((w) => w.join(' ')),
       daysAgo: fc.double({ min: 0, max: 240, noNaN: true }),
     });
     fc.assert(
       fc.property(unrelated, ({ query, daysAgo }) => {
-        const event = extractEventKeywords({ type: 'search', query, occurredAt: new Date(FIXTURE_NOW.getTime() - daysAgo * 86_400_000) });
+        const event = extractEventKeywords({
+          type: 'search',
+          query,
+          occurredAt: new Date(FIXTURE_NOW.getTime() - daysAgo * 86_400_000),
+        });
         const after = buildJourneysFromExtracted('u', [...extracted, event], options);
         const best = Math.max(...after.map((j) => keywordOverlap(j.keywords, strongest.keywords)));
         expect(best).toBeGreaterThanOrEqual(0.8);
@@ -132,7 +159,18 @@ describe('buildUserJourneys properties', () => {
   });
 
   it('always produces records matching the output contract', () => {
-    const vocabulary = ['kitchen cabinets', 'quartz countertop', 'yoga poses', 'yin yoga', 'sourdough starter', 'tokyo itinerary', 'weather', 'the best', '', '!!!'];
+    const vocabulary = [
+      'kitchen cabinets',
+      'quartz countertop',
+      'yoga poses',
+      'yin yoga',
+      'sourdough starter',
+      'tokyo itinerary',
+      'weather',
+      'the best',
+      '',
+      '!!!',
+    ];
     const event = fc.record({
       type: fc.constantFrom('search', 'view', 'save', 'click', 'board' as const),
       text: fc.constantFrom(...vocabulary),
@@ -144,7 +182,11 @@ describe('buildUserJourneys properties', () => {
           extractEventKeywords({
             type: d.type,
             occurredAt: new Date(FIXTURE_NOW.getTime() - d.minutesAgo * 60_000),
-            ...(d.type === 'search' ? { query: d.text } : d.type === 'board' ? { board: { name: d.text } } : { item: { id: d.text, title: d.text } }),
+            ...(d.type === 'search'
+              ? { query: d.text }
+              : d.type === 'board'
+                ? { board: { name: d.text } }
+                : { item: { id: d.text, title: d.text } }),
           }),
         );
         expectRecordShape(toUserJourneysRecord('u', buildJourneysFromExtracted('u', events, options), FIXTURE_NOW));

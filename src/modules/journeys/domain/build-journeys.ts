@@ -33,7 +33,12 @@ export function buildUserJourneys(events: readonly ActivityEvent[], options: Bui
 }
 
 /** Each cluster's events: an event joins the cluster with the most evidence in it, or none without enough. */
-function assignEvents(events: readonly ExtractedEvent[], keywords: readonly UserKeyword[], clusters: readonly number[][], params: JourneyParams): number[][] {
+function assignEvents(
+  events: readonly ExtractedEvent[],
+  keywords: readonly UserKeyword[],
+  clusters: readonly number[][],
+  params: JourneyParams,
+): number[][] {
   const clusterOf = new Map<string, number>();
   clusters.forEach((members, c) => members.forEach((m) => clusterOf.set(keywords[m].key, c)));
   const owned: number[][] = clusters.map(() => []);
@@ -54,7 +59,11 @@ function assignEvents(events: readonly ExtractedEvent[], keywords: readonly User
   return owned;
 }
 
-function engagementOf(events: readonly ExtractedEvent[], indices: readonly number[], members: readonly UserKeyword[]): JourneyEngagement {
+function engagementOf(
+  events: readonly ExtractedEvent[],
+  indices: readonly number[],
+  members: readonly UserKeyword[],
+): JourneyEngagement {
   const timestamps = indices.map((i) => events[i].at);
   const actions: Record<string, number> = {};
   for (const i of indices) actions[events[i].type] = (actions[events[i].type] ?? 0) + 1;
@@ -72,7 +81,11 @@ function engagementOf(events: readonly ExtractedEvent[], indices: readonly numbe
 }
 
 /** Builds one user's journeys from extracted events (any order); ranked by the interim score. */
-export function buildJourneysFromExtracted(userId: string, input: readonly ExtractedEvent[], options: BuildOptions): Journey[] {
+export function buildJourneysFromExtracted(
+  userId: string,
+  input: readonly ExtractedEvent[],
+  options: BuildOptions,
+): Journey[] {
   const params = options.params ?? DEFAULT_JOURNEY_PARAMS;
   const namer = options.namer ?? new KeywordNamer();
   const now = options.now.getTime();
@@ -84,7 +97,12 @@ export function buildJourneysFromExtracted(userId: string, input: readonly Extra
   const keywords = [...aggregated.filter((k) => !titleOnly(k)), ...aggregated.filter(titleOnly)];
   if (keywords.length === 0) return [];
   const embeddings = embedKeywords(keywords, options.embedder);
-  const features = keywordFeatures(keywords, embeddings, sessionsOf(events, params.sessionGapMinutes * 60_000), params.sessionWeight);
+  const features = keywordFeatures(
+    keywords,
+    embeddings,
+    sessionsOf(events, params.sessionGapMinutes * 60_000),
+    params.sessionWeight,
+  );
   const clusters = clusterPoints(features, params);
   const owned = assignEvents(events, keywords, clusters, params);
   const drafts = clusters.flatMap((members, c) => {
@@ -94,7 +112,11 @@ export function buildJourneysFromExtracted(userId: string, input: readonly Extra
     const listed = tightKeywords(memberKeywords, params);
     if (listed.length === 0) return [];
     const listedVectors = listed.map((k) => embeddings[keywords.indexOf(k)]);
-    const embedding = meanVector(listedVectors, listed.map((k) => k.weight), options.embedder.dimension);
+    const embedding = meanVector(
+      listedVectors,
+      listed.map((k) => k.weight),
+      options.embedder.dimension,
+    );
     const engagement = engagementOf(events, indices, memberKeywords);
     const { type, stage } = classifyStage(engagement.timestamps, now, params);
     const confidence = journeyConfidence({
@@ -104,25 +126,53 @@ export function buildJourneysFromExtracted(userId: string, input: readonly Extra
       sources: engagement.sources.length,
     });
     const top = listed[0].weight;
-    const journeyKeywords: JourneyKeyword[] = listed.map((k) => ({ text: k.text, weight: Math.round((k.weight / top) * 1000) / 1000 }));
-    const name = namer.name(listed.map((k, j) => ({ key: k.key, text: k.text, weight: k.weight / top, centrality: dot(listedVectors[j], embedding), sources: k.sources })));
+    const journeyKeywords: JourneyKeyword[] = listed.map((k) => ({
+      text: k.text,
+      weight: Math.round((k.weight / top) * 1000) / 1000,
+    }));
+    const name = namer.name(
+      listed.map((k, j) => ({
+        key: k.key,
+        text: k.text,
+        weight: k.weight / top,
+        centrality: dot(listedVectors[j], embedding),
+        sources: k.sources,
+      })),
+    );
     const score = interimScore(confidence, (now - engagement.lastSeen.getTime()) / DAY, params.recencyHalfLifeDays);
-    return [{ name, keywords: journeyKeywords, stage, type, confidence, score, embedding: Array.from(embedding), engagement }];
+    return [
+      { name, keywords: journeyKeywords, stage, type, confidence, score, embedding: Array.from(embedding), engagement },
+    ];
   });
-  drafts.sort((a, b) => b.score - a.score || b.engagement.lastSeen.getTime() - a.engagement.lastSeen.getTime() || (a.name < b.name ? -1 : 1));
+  drafts.sort(
+    (a, b) =>
+      b.score - a.score ||
+      b.engagement.lastSeen.getTime() - a.engagement.lastSeen.getTime() ||
+      (a.name < b.name ? -1 : 1),
+  );
   const kept = drafts.slice(0, params.maxJourneys);
   const ids = assignJourneyIds(userId, kept, options.previous ?? [], params.identityOverlap);
   return kept.map((d, i) => ({ id: ids[i], rank: i + 1, ...d }));
 }
 
 /** The offline build's output line for a user, journeys in rank order (optionally the top N). */
-export function toUserJourneysRecord(userId: string, journeys: readonly Journey[], generatedAt: Date, top?: number): UserJourneysRecord {
+export function toUserJourneysRecord(
+  userId: string,
+  journeys: readonly Journey[],
+  generatedAt: Date,
+  top?: number,
+): UserJourneysRecord {
   const ranked = [...journeys].sort((a, b) => a.rank - b.rank);
   return {
     userId,
     generatedAt: generatedAt.toISOString(),
     journeys: ranked.slice(0, top ?? ranked.length).map((j) => ({
-      name: j.name, keywords: j.keywords, stage: j.stage, type: j.type, confidence: j.confidence, score: j.score,
+      name: j.name,
+      keywords: j.keywords,
+      stage: j.stage,
+      type: j.type,
+      confidence: j.confidence,
+      score: j.score,
     })),
   };
 }

@@ -2,7 +2,13 @@ import { clusterPoints, cohesion } from './clustering';
 import { normalizeInPlace } from './embedder';
 import { Prng } from '../../../lib/synthetic/prng';
 
-const PARAMS = { splitCohesion: 0.8, mergeSimilarity: 0.4, maxSplits: 40, maxClusterPoints: 100, attachSimilarity: 0.5 };
+const PARAMS = {
+  splitCohesion: 0.8,
+  mergeSimilarity: 0.4,
+  maxSplits: 40,
+  maxClusterPoints: 100,
+  attachSimilarity: 0.5,
+};
 
 /** `count` unit vectors scattered around `axis` of an 8-dimensional space. */
 function blob(axis: number, count: number, prng: Prng, spread = 0.15): Float32Array[] {

@@ -11,7 +11,14 @@ describe('vector helpers', () => {
   });
 
   it('takes the weighted, normalised mean', () => {
-    const mean = meanVector([[1, 0], [0, 1]], [3, 1], 2);
+    const mean = meanVector(
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [3, 1],
+      2,
+    );
     expect(dot(mean, mean)).toBeCloseTo(1, 6);
     expect(mean[0] / mean[1]).toBeCloseTo(3, 5);
   });

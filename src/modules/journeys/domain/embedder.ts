@@ -28,7 +28,11 @@ export function normalizeInPlace(v: Float32Array | number[]): void {
 }
 
 /** L2-normalised weighted mean of vectors. */
-export function meanVector(vectors: readonly ArrayLike<number>[], weights: readonly number[], dimension: number): Float32Array {
+export function meanVector(
+  vectors: readonly ArrayLike<number>[],
+  weights: readonly number[],
+  dimension: number,
+): Float32Array {
   const out = new Float32Array(dimension);
   vectors.forEach((v, j) => {
     for (let i = 0; i < dimension; i++) out[i] += v[i] * weights[j];

@@ -1,7 +1,11 @@
 import { UserEventStore } from './event-store';
 
 const event = (id: string, userId: string, minute: number, query: string) => ({
-  id, userId, type: 'search' as const, occurredAt: new Date(Date.UTC(2026, 0, 1, 0, minute)), query,
+  id,
+  userId,
+  type: 'search' as const,
+  occurredAt: new Date(Date.UTC(2026, 0, 1, 0, minute)),
+  query,
 });
 
 describe(UserEventStore.name, () => {

@@ -16,7 +16,11 @@ describe('assignJourneyIds', () => {
   ];
 
   it('keeps the id of a continuing journey and mints a stable id for a new one', () => {
-    const current = [{ keywords: kw('yoga', 'yoga poses', 'yin yoga') }, { keywords: kw('kitchen', 'kitchen cabinets', 'backsplash') }, { keywords: kw('sourdough') }];
+    const current = [
+      { keywords: kw('yoga', 'yoga poses', 'yin yoga') },
+      { keywords: kw('kitchen', 'kitchen cabinets', 'backsplash') },
+      { keywords: kw('sourdough') },
+    ];
     const ids = assignJourneyIds('u1', current, previous, 0.3);
     expect(ids.slice(0, 2)).toEqual(['j_yoga', 'j_kitchen']);
     expect(ids[2]).toMatch(/^j_[0-9a-f]{16}$/);
@@ -32,7 +36,12 @@ describe('assignJourneyIds', () => {
   });
 
   it('does not continue a journey below the overlap threshold, and never reuses a taken id', () => {
-    const ids = assignJourneyIds('u1', [{ keywords: kw('kitchen', 'a', 'b', 'c', 'd', 'e') }, { keywords: kw('kitchen', 'a', 'b', 'c', 'd', 'e') }], previous, 0.9);
+    const ids = assignJourneyIds(
+      'u1',
+      [{ keywords: kw('kitchen', 'a', 'b', 'c', 'd', 'e') }, { keywords: kw('kitchen', 'a', 'b', 'c', 'd', 'e') }],
+      previous,
+      0.9,
+    );
     expect(ids).not.toContain('j_kitchen');
     expect(new Set(ids).size).toBe(2);
   });

@@ -21,7 +21,9 @@ describe('parseExpansionReply', () => {
   const parse = (text: string) => parseExpansionReply(text, 'Kitchen Renovation', DEFAULT_SAFETY_POLICY);
 
   it('keeps valid, distinct suggestions and reports the rest', () => {
-    const result = parse(reply([...good, 'kitchen renovation', 'Bathroom remodel', 'Debt Relief Plans', 'see x.com', 42]));
+    const result = parse(
+      reply([...good, 'kitchen renovation', 'Bathroom remodel', 'Debt Relief Plans', 'see x.com', 42]),
+    );
     expect(result).toEqual({
       ok: true,
       related: good,

@@ -18,7 +18,11 @@ export type ExpansionReply = { ok: true; related: string[]; rejected: string[] }
 
 /** The key of the expansion store: one entry per normalised journey name and locale, shared by all users. */
 export function expansionKey(name: string, locale: string): string {
-  const normalised = name.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const normalised = name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
   return `${locale.toLowerCase()}:${normalised}`;
 }
 
@@ -66,7 +70,11 @@ export function parseExpansionReply(
   const kept: string[] = [];
   const rejected: string[] = [];
   for (const candidate of related) {
-    const guarded = guardGeneratedText(candidate, { maxLength: rules.maxLength, maxWords: rules.maxWords, blockedTerms: policy.blockedTerms });
+    const guarded = guardGeneratedText(candidate, {
+      maxLength: rules.maxLength,
+      maxWords: rules.maxWords,
+      blockedTerms: policy.blockedTerms,
+    });
     const key = guarded.ok ? expansionKey(guarded.text, '') : '';
     const verdict = guarded.ok ? assessJourneySafety({ name: guarded.text, keywords: [] }, policy) : undefined;
     if (!guarded.ok || !verdict || verdict.blocked || verdict.sensitiveCategories.length > 0 || seen.has(key)) {

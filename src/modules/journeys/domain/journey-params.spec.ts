@@ -9,7 +9,12 @@ describe('resolveJourneyParams', () => {
   });
 
   it('overrides numbers and merges weight maps key by key, ignoring documentation keys', () => {
-    const params = resolveJourneyParams({ maxJourneys: 3, actionWeights: { save: 5 }, $comment: 'x', description: 'y' });
+    const params = resolveJourneyParams({
+      maxJourneys: 3,
+      actionWeights: { save: 5 },
+      $comment: 'x',
+      description: 'y',
+    });
     expect(params.maxJourneys).toBe(3);
     expect(params.actionWeights).toEqual({ ...DEFAULT_JOURNEY_PARAMS.actionWeights, save: 5 });
   });

@@ -99,7 +99,9 @@ export function resolveJourneyParams(override: Record<string, unknown> = {}): Jo
     if (!(key in params)) throw new Error(`unknown journey parameter "${key}"`);
     const current = params[key as keyof JourneyParams];
     if (typeof current === 'number') {
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`journey parameter "${key}" must be a number`);
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new Error(`journey parameter "${key}" must be a number`);
+      }
       (params as unknown as Record<string, unknown>)[key] = value;
     } else {
       if (typeof value !== 'object' || value === null) throw new Error(`journey parameter "${key}" must be an object`);

@@ -4,11 +4,31 @@ const journey = (name: string, ...keywords: string[]) => ({ name, keywords: keyw
 
 describe('assessJourneySafety', () => {
   it.each<[string, ReturnType<typeof journey>, { blocked: boolean; sensitiveCategories: string[] }]>([
-    ['an ordinary journey', journey('Kitchen Renovation', 'kitchen cabinets', 'backsplash'), { blocked: false, sensitiveCategories: [] }],
-    ['a health journey by keyword', journey('Meal Ideas', 'diabetes recipes', 'low sugar'), { blocked: false, sensitiveCategories: ['health'] }],
-    ['two categories', journey('Pregnancy Budget', 'debt relief'), { blocked: false, sensitiveCategories: ['fertility', 'finance'] }],
-    ['a blocked term in a keyword', journey('Night Out', 'escort services'), { blocked: true, sensitiveCategories: [] }],
-    ['a word that merely contains a term', journey('Debtor Prison History', 'debtors'), { blocked: false, sensitiveCategories: [] }],
+    [
+      'an ordinary journey',
+      journey('Kitchen Renovation', 'kitchen cabinets', 'backsplash'),
+      { blocked: false, sensitiveCategories: [] },
+    ],
+    [
+      'a health journey by keyword',
+      journey('Meal Ideas', 'diabetes recipes', 'low sugar'),
+      { blocked: false, sensitiveCategories: ['health'] },
+    ],
+    [
+      'two categories',
+      journey('Pregnancy Budget', 'debt relief'),
+      { blocked: false, sensitiveCategories: ['fertility', 'finance'] },
+    ],
+    [
+      'a blocked term in a keyword',
+      journey('Night Out', 'escort services'),
+      { blocked: true, sensitiveCategories: [] },
+    ],
+    [
+      'a word that merely contains a term',
+      journey('Debtor Prison History', 'debtors'),
+      { blocked: false, sensitiveCategories: [] },
+    ],
   ])('%s', (_case, input, expected) => {
     expect(assessJourneySafety(input)).toMatchObject(expected);
   });
@@ -16,7 +36,9 @@ describe('assessJourneySafety', () => {
   it('names the blocking term and honours a custom policy', () => {
     const policy = { ...DEFAULT_SAFETY_POLICY, blockedTerms: ['crypto'] };
     expect(assessJourneySafety(journey('Crypto Gains', 'bitcoin'), policy)).toEqual({
-      blocked: true, blockedBy: 'crypto', sensitiveCategories: [],
+      blocked: true,
+      blockedBy: 'crypto',
+      sensitiveCategories: [],
     });
   });
 });

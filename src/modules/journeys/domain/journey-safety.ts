@@ -23,7 +23,19 @@ export interface SafetyVerdict {
 export const DEFAULT_SAFETY_POLICY: SafetyPolicy = {
   blockedTerms: ['porn', 'nsfw', 'escort', 'suicide', 'self harm', 'overdose', 'gore'],
   sensitiveCategories: {
-    health: ['cancer', 'chemotherapy', 'diabetes', 'depression', 'anxiety', 'hiv', 'diagnosis', 'therapy', 'rehab', 'addiction', 'eating disorder'],
+    health: [
+      'cancer',
+      'chemotherapy',
+      'diabetes',
+      'depression',
+      'anxiety',
+      'hiv',
+      'diagnosis',
+      'therapy',
+      'rehab',
+      'addiction',
+      'eating disorder',
+    ],
     finance: ['debt', 'bankruptcy', 'foreclosure', 'payday loan', 'eviction', 'debt relief'],
     fertility: ['pregnancy', 'pregnant', 'ivf', 'fertility', 'miscarriage', 'pregnancy test'],
     bereavement: ['funeral', 'grief', 'obituary', 'memorial service', 'condolence'],

@@ -6,7 +6,11 @@ import { DEFAULT_TRAINING_OPTIONS } from './platform-training';
 
 function stripComments(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('$')).map(([k, v]) => [k, stripComments(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !k.startsWith('$'))
+      .map(([k, v]) => [k, stripComments(v)]),
+  );
 }
 
 describe('resolveJourneysConfig', () => {

@@ -15,7 +15,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function resolveJourneysConfig(raw: unknown = {}): JourneysConfig {
   if (!isObject(raw)) throw new Error('journeys config must be a JSON object');
   for (const key of Object.keys(raw)) {
-    if (!key.startsWith('$') && key !== 'inference' && key !== 'embedder') throw new Error(`unknown journeys config section "${key}"`);
+    if (!key.startsWith('$') && key !== 'inference' && key !== 'embedder') {
+      throw new Error(`unknown journeys config section "${key}"`);
+    }
   }
   const inference = raw.inference ?? {};
   const embedder = raw.embedder ?? {};
@@ -24,7 +26,9 @@ export function resolveJourneysConfig(raw: unknown = {}): JourneysConfig {
   for (const [key, value] of Object.entries(embedder)) {
     if (key.startsWith('$')) continue;
     if (!(key in training)) throw new Error(`unknown embedder option "${key}"`);
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`embedder option "${key}" must be a non-negative number`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new Error(`embedder option "${key}" must be a non-negative number`);
+    }
     training[key as keyof PlatformTrainingOptions] = value;
   }
   return { params: resolveJourneyParams(inference), training };

@@ -12,24 +12,44 @@ const keys = (list: UserKeyword[]) => list.map((k) => k.key);
 
 describe('tightKeywords', () => {
   it('lists strongest first and drops keywords far below the top one', () => {
-    expect(keys(tightKeywords([kw('yoga', 2, [1]), kw('yin yoga', 10, [2]), kw('mat', 1, [3])], PARAMS))).toEqual(['yin yoga', 'yoga']);
+    expect(keys(tightKeywords([kw('yoga', 2, [1]), kw('yin yoga', 10, [2]), kw('mat', 1, [3])], PARAMS))).toEqual([
+      'yin yoga',
+      'yoga',
+    ]);
   });
 
   it('drops a word or phrase that almost only occurs inside a longer listed phrase', () => {
     const list = tightKeywords(
-      [kw('trench coat', 5, [1, 2, 3, 4]), kw('trench', 5, [1, 2, 3, 4]), kw('coat', 6, [1, 2, 3, 4, 7, 8]), kw('japan rail pass', 4, [5, 6]), kw('rail pass', 4, [5, 6])],
+      [
+        kw('trench coat', 5, [1, 2, 3, 4]),
+        kw('trench', 5, [1, 2, 3, 4]),
+        kw('coat', 6, [1, 2, 3, 4, 7, 8]),
+        kw('japan rail pass', 4, [5, 6]),
+        kw('rail pass', 4, [5, 6]),
+      ],
       PARAMS,
     );
     expect(keys(list)).toEqual(['coat', 'trench coat', 'japan rail pass']);
   });
 
   it('keeps a word with support of its own and drops what only item titles say', () => {
-    const list = tightKeywords([kw('kitchen', 9, [1, 2, 3, 4, 5]), kw('kitchen cabinet', 8, [1, 2]), kw('minute', 8, [3], ['title']), kw('modern white', 8, [4], ['title'])], PARAMS);
+    const list = tightKeywords(
+      [
+        kw('kitchen', 9, [1, 2, 3, 4, 5]),
+        kw('kitchen cabinet', 8, [1, 2]),
+        kw('minute', 8, [3], ['title']),
+        kw('modern white', 8, [4], ['title']),
+      ],
+      PARAMS,
+    );
     expect(keys(list)).toEqual(['kitchen', 'kitchen cabinet']);
   });
 
   it('falls back to title words when titles are all the journey has', () => {
-    const list = tightKeywords([kw('sneaker', 9, [1, 2, 3], ['title']), kw('white sneaker', 8, [1, 2], ['title'])], PARAMS);
+    const list = tightKeywords(
+      [kw('sneaker', 9, [1, 2, 3], ['title']), kw('white sneaker', 8, [1, 2], ['title'])],
+      PARAMS,
+    );
     expect(keys(list)).toEqual(['sneaker', 'white sneaker']);
   });
 

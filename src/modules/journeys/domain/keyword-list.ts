@@ -31,7 +31,12 @@ export function tightKeywords(members: readonly UserKeyword[], params: ListParam
   return strong
     .filter((k) => {
       const padded = ` ${k.key} `;
-      return !phrases.some((p) => p.k.key.length > k.key.length && p.padded.includes(padded) && coveredShare(p.k.events, k.events) >= params.subsumedShare);
+      return !phrases.some(
+        (p) =>
+          p.k.key.length > k.key.length &&
+          p.padded.includes(padded) &&
+          coveredShare(p.k.events, k.events) >= params.subsumedShare,
+      );
     })
     .slice(0, params.maxKeywords);
 }

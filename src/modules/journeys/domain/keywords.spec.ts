@@ -31,18 +31,31 @@ describe('extractEventKeywords', () => {
     const e = extractEventKeywords({
       type: 'save',
       occurredAt: at,
-      item: { id: 'i', title: 'Kitchen Island', annotations: ['kitchen island', 'kitchen'], categories: ['home improvement'] },
+      item: {
+        id: 'i',
+        title: 'Kitchen Island',
+        annotations: ['kitchen island', 'kitchen'],
+        categories: ['home improvement'],
+      },
       board: { name: 'Dream Kitchen' },
     });
     expect(e.at).toBe(at.getTime());
     expect(e.type).toBe('save');
-    expect(e.mentions.filter((m) => m.key === 'kitchen').map((m) => m.source)).toEqual(['title', 'annotation', 'board']);
+    expect(e.mentions.filter((m) => m.key === 'kitchen').map((m) => m.source)).toEqual([
+      'title',
+      'annotation',
+      'board',
+    ]);
     expect(e.mentions.map((m) => m.source)).toContain('category');
   });
 
   it('treats a search query as a search mention', () => {
-    expect(extractEventKeywords({ type: 'search', occurredAt: at, query: 'marathon training plan' }).mentions[0]).toEqual({
-      key: 'marathon training plan', surface: 'marathon training plan', source: 'search',
+    expect(
+      extractEventKeywords({ type: 'search', occurredAt: at, query: 'marathon training plan' }).mentions[0],
+    ).toEqual({
+      key: 'marathon training plan',
+      surface: 'marathon training plan',
+      source: 'search',
     });
   });
 });
@@ -51,7 +64,11 @@ describe('sortEvents', () => {
   it('orders by time, then by content, whatever the input order', () => {
     const a = extractEventKeywords({ type: 'search', occurredAt: at, query: 'yoga' });
     const b = extractEventKeywords({ type: 'search', occurredAt: at, query: 'knitting' });
-    const c = extractEventKeywords({ type: 'view', occurredAt: new Date(at.getTime() - 1000), item: { id: 'x', title: 'Yarn' } });
+    const c = extractEventKeywords({
+      type: 'view',
+      occurredAt: new Date(at.getTime() - 1000),
+      item: { id: 'x', title: 'Yarn' },
+    });
     expect(sortEvents([a, b, c])).toEqual(sortEvents([b, c, a]));
     expect(sortEvents([a, b, c])[0]).toBe(c);
   });

@@ -41,7 +41,9 @@ export function phraseCandidates(text: string): Candidate[] {
 }
 
 /** Extracts the keyword mentions of one event (one mention per key and source). */
-export function extractEventKeywords(event: Pick<ActivityEvent, 'type' | 'occurredAt' | 'query' | 'item' | 'board'>): ExtractedEvent {
+export function extractEventKeywords(
+  event: Pick<ActivityEvent, 'type' | 'occurredAt' | 'query' | 'item' | 'board'>,
+): ExtractedEvent {
   const mentions: KeywordMention[] = [];
   const seen = new Set<string>();
   const add = (text: string | undefined, source: KeywordSource) => {

@@ -47,7 +47,10 @@ describe('parseNamingReply', () => {
 
   it('rejects blocked terms', () => {
     const result = parseNamingReply(reply('Kitchen Casino'), cluster, {
-      maxWords: 4, maxLength: 40, blockedTerms: ['casino'], groundingKeywords: 5,
+      maxWords: 4,
+      maxLength: 40,
+      blockedTerms: ['casino'],
+      groundingKeywords: 5,
     });
     expect(result).toEqual({ ok: false, reason: 'contains the blocked term "casino"' });
   });

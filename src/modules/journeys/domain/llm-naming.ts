@@ -58,12 +58,21 @@ export function buildNamingPrompt(cluster: NamingCluster, locale: string, rules 
 
 /** The cache key of a naming call: users whose clusters share their heaviest keywords share one call. */
 export function namingSignature(cluster: NamingCluster, locale: string, rules = DEFAULT_NAMING_RULES): string {
-  const top = heaviest(cluster, rules.groundingKeywords).map((k) => k.text.toLowerCase()).sort();
-  return createHash('sha256').update(JSON.stringify([NAMING_PROMPT_VERSION, locale, top])).digest('hex').slice(0, 32);
+  const top = heaviest(cluster, rules.groundingKeywords)
+    .map((k) => k.text.toLowerCase())
+    .sort();
+  return createHash('sha256')
+    .update(JSON.stringify([NAMING_PROMPT_VERSION, locale, top]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 function words(text: string): string[] {
-  return text.toLowerCase().normalize('NFKC').split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 2);
+  return text
+    .toLowerCase()
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 2);
 }
 
 // Plural and possessive endings, so "cabinet" grounds "Cabinets".
@@ -82,10 +91,18 @@ export function parseNamingReply(text: string, cluster: NamingCluster, rules = D
   } catch {
     return { ok: false, reason: 'reply is not JSON' };
   }
-  const guarded = guardGeneratedText(name, { maxLength: rules.maxLength, maxWords: rules.maxWords, blockedTerms: rules.blockedTerms });
+  const guarded = guardGeneratedText(name, {
+    maxLength: rules.maxLength,
+    maxWords: rules.maxWords,
+    blockedTerms: rules.blockedTerms,
+  });
   if (!guarded.ok) return guarded;
   if (!NAME_CHARACTERS.test(guarded.text)) return { ok: false, reason: 'unexpected characters' };
-  const strong = new Set(heaviest(cluster, rules.groundingKeywords).flatMap((k) => words(k.text)).map(stem));
+  const strong = new Set(
+    heaviest(cluster, rules.groundingKeywords)
+      .flatMap((k) => words(k.text))
+      .map(stem),
+  );
   const all = new Set(cluster.keywords.flatMap((k) => words(k.text)).map(stem));
   const nameStems = words(guarded.text).map(stem);
   if (!nameStems.some((w) => strong.has(w))) return { ok: false, reason: 'not grounded in the journey keywords' };

@@ -19,7 +19,13 @@ export interface JourneyNamer {
 
 // Categories are broad shelves shared by many journeys ("home improvement"); queries, annotations and
 // board names are the user's own words for the goal.
-const SOURCE_PRIOR: Record<KeywordSource, number> = { search: 1.1, annotation: 1.1, board: 1, title: 0.9, category: 0.6 };
+const SOURCE_PRIOR: Record<KeywordSource, number> = {
+  search: 1.1,
+  annotation: 1.1,
+  board: 1,
+  title: 0.9,
+  category: 0.6,
+};
 
 /** How much a candidate that represents none of the other keywords keeps of its score. */
 const COVERAGE_FLOOR = 0.1;

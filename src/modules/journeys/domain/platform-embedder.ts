@@ -97,13 +97,22 @@ export class PlatformEmbedder implements Embedder {
   /** Loads a serialized model, refusing other formats and versions rather than guessing. */
   static fromJSON(json: unknown): PlatformEmbedder {
     const m = json as Partial<PlatformModelJson>;
-    if (m?.format !== PLATFORM_MODEL_FORMAT) throw new Error(`not a platform embedder model (format ${String(m?.format)})`);
-    if (m.version !== PLATFORM_MODEL_VERSION) throw new Error(`platform model version ${String(m.version)} is not supported (expected ${PLATFORM_MODEL_VERSION})`);
+    if (m?.format !== PLATFORM_MODEL_FORMAT) {
+      throw new Error(`not a platform embedder model (format ${String(m?.format)})`);
+    }
+    if (m.version !== PLATFORM_MODEL_VERSION) {
+      throw new Error(
+        `platform model version ${String(m.version)} is not supported (expected ${PLATFORM_MODEL_VERSION})`,
+      );
+    }
     const { dimension, vocab, vectors, ngram } = m as PlatformModelJson;
     const bucketData = decode(ngram.vectors, ngram.ids.length * dimension);
     const buckets = new Map<number, Float32Array>();
     ngram.ids.forEach((id, j) => buckets.set(id, bucketData.slice(j * dimension, (j + 1) * dimension)));
-    return new PlatformEmbedder(dimension, vocab, decode(vectors, vocab.length * dimension), { ...ngram, vectors: buckets });
+    return new PlatformEmbedder(dimension, vocab, decode(vectors, vocab.length * dimension), {
+      ...ngram,
+      vectors: buckets,
+    });
   }
 }
 

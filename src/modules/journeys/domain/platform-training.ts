@@ -19,7 +19,14 @@ export interface PlatformTrainingOptions {
 }
 
 export const DEFAULT_TRAINING_OPTIONS: PlatformTrainingOptions = {
-  dimension: 64, minCount: 3, maxVocab: 6000, windowMinutes: 30, ngramMin: 3, ngramMax: 4, ngramBuckets: 1 << 15, seed: 1,
+  dimension: 64,
+  minCount: 3,
+  maxVocab: 6000,
+  windowMinutes: 30,
+  ngramMin: 3,
+  ngramMax: 4,
+  ngramBuckets: 1 << 15,
+  seed: 1,
 };
 
 /** Every user's events in time order; called once per pass, so the source can be streamed or re-read. */
@@ -28,7 +35,9 @@ export type UserEventSource = () => Iterable<readonly ExtractedEvent[]>;
 function vocabularyOf(source: UserEventSource, options: PlatformTrainingOptions): string[] {
   const counts = new Map<string, number>();
   for (const events of source()) {
-    for (const e of events) for (const key of new Set(e.mentions.map((m) => m.key))) counts.set(key, (counts.get(key) ?? 0) + 1);
+    for (const e of events) {
+      for (const key of new Set(e.mentions.map((m) => m.key))) counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
   }
   return [...counts]
     .filter(([, n]) => n >= options.minCount)
@@ -90,7 +99,10 @@ function ppmi(counts: Float32Array, size: number): SparseSymmetric {
 }
 
 /** Trains the platform embedder: vocabulary, co-occurrence, PPMI, truncated SVD, sub-word bucket vectors. */
-export function trainPlatformEmbedder(source: UserEventSource, overrides: Partial<PlatformTrainingOptions> = {}): PlatformEmbedder {
+export function trainPlatformEmbedder(
+  source: UserEventSource,
+  overrides: Partial<PlatformTrainingOptions> = {},
+): PlatformEmbedder {
   const options = { ...DEFAULT_TRAINING_OPTIONS, ...overrides };
   const vocab = vocabularyOf(source, options);
   const index = new Map(vocab.map((key, i) => [key, i]));
@@ -117,5 +129,10 @@ export function trainPlatformEmbedder(source: UserEventSource, overrides: Partia
     }
   });
   for (const b of buckets.values()) normalizeInPlace(b);
-  return new PlatformEmbedder(dimension, vocab, vectors, { min: options.ngramMin, max: options.ngramMax, buckets: options.ngramBuckets, vectors: buckets });
+  return new PlatformEmbedder(dimension, vocab, vectors, {
+    min: options.ngramMin,
+    max: options.ngramMax,
+    buckets: options.ngramBuckets,
+    vectors: buckets,
+  });
 }

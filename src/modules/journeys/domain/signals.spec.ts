@@ -4,10 +4,21 @@ import { keywordFeatures, sessionsOf } from './signals';
 import { UserKeyword } from './user-keywords';
 
 const MINUTE = 60_000;
-const at = (minutes: number) => extractEventKeywords({ type: 'search', occurredAt: new Date(minutes * MINUTE), query: 'x' });
+const at = (minutes: number) =>
+  extractEventKeywords({ type: 'search', occurredAt: new Date(minutes * MINUTE), query: 'x' });
 
 function keyword(key: string, events: number[]): UserKeyword {
-  return { key, text: key, weight: 1, sources: ['search'], actions: {}, events, firstSeen: 0, lastSeen: 0, variants: [] };
+  return {
+    key,
+    text: key,
+    weight: 1,
+    sources: ['search'],
+    actions: {},
+    events,
+    firstSeen: 0,
+    lastSeen: 0,
+    variants: [],
+  };
 }
 
 describe('sessionsOf', () => {

@@ -14,13 +14,20 @@ function sparse(dense: number[][]): SparseSymmetric {
     });
     rowStart.push(cols.length);
   }
-  return { size: dense.length, rowStart: Int32Array.from(rowStart), cols: Int32Array.from(cols), values: Float32Array.from(values) };
+  return {
+    size: dense.length,
+    rowStart: Int32Array.from(rowStart),
+    cols: Int32Array.from(cols),
+    values: Float32Array.from(values),
+  };
 }
 
 describe('truncatedSvd', () => {
   // Two blocks of co-occurring terms plus weak cross links: a rank-2 structure with a little noise.
   const dense = Array.from({ length: 12 }, (_, i) =>
-    Array.from({ length: 12 }, (_, j) => (i === j ? 0 : (i < 6) === (j < 6) ? 2 + ((i + j) % 3) : (i + j) % 5 === 0 ? 0.3 : 0)),
+    Array.from({ length: 12 }, (_, j) =>
+      i === j ? 0 : i < 6 === j < 6 ? 2 + ((i + j) % 3) : (i + j) % 5 === 0 ? 0.3 : 0,
+    ),
   );
 
   it('matches the leading singular values of a dense SVD', () => {
@@ -32,6 +39,8 @@ describe('truncatedSvd', () => {
   });
 
   it('is deterministic for a seed', () => {
-    expect(truncatedSvd(sparse(dense), 2, 5).vectors.to2DArray()).toEqual(truncatedSvd(sparse(dense), 2, 5).vectors.to2DArray());
+    expect(truncatedSvd(sparse(dense), 2, 5).vectors.to2DArray()).toEqual(
+      truncatedSvd(sparse(dense), 2, 5).vectors.to2DArray(),
+    );
   });
 });

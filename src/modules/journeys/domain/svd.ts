@@ -35,7 +35,12 @@ function gaussian(prng: Prng): number {
  * decomposition runs only on a size x (rank + oversampling) matrix, so vocabularies of thousands stay fast.
  * Returns the top `rank` left singular vectors (rows = terms) and singular values; seeded, deterministic.
  */
-export function truncatedSvd(a: SparseSymmetric, rank: number, seed: number, powerIterations = 2): { vectors: Matrix; values: number[] } {
+export function truncatedSvd(
+  a: SparseSymmetric,
+  rank: number,
+  seed: number,
+  powerIterations = 2,
+): { vectors: Matrix; values: number[] } {
   const width = Math.min(a.size, rank + 10);
   const prng = new Prng(seed);
   let q = Matrix.zeros(a.size, width);

@@ -10,13 +10,28 @@ function search(query: string, daysAgo: number): ExtractedEvent {
 }
 
 function act(type: 'view' | 'click' | 'save', annotation: string, daysAgo: number): ExtractedEvent {
-  return extractEventKeywords({ type, occurredAt: new Date(NOW - daysAgo * DAY), item: { id: annotation, annotations: [annotation] } });
+  return extractEventKeywords({
+    type,
+    occurredAt: new Date(NOW - daysAgo * DAY),
+    item: { id: annotation, annotations: [annotation] },
+  });
 }
 
 describe('aggregateKeywords', () => {
   it('weights saves over clicks over views', () => {
-    const events = [act('view', 'yoga', 3), act('view', 'yoga', 2), act('click', 'knitting', 3), act('click', 'knitting', 2), act('save', 'baking', 3), act('save', 'baking', 2)];
-    expect(aggregateKeywords(events, NOW, DEFAULT_JOURNEY_PARAMS).map((k) => k.key)).toEqual(['baking', 'knitting', 'yoga']);
+    const events = [
+      act('view', 'yoga', 3),
+      act('view', 'yoga', 2),
+      act('click', 'knitting', 3),
+      act('click', 'knitting', 2),
+      act('save', 'baking', 3),
+      act('save', 'baking', 2),
+    ];
+    expect(aggregateKeywords(events, NOW, DEFAULT_JOURNEY_PARAMS).map((k) => k.key)).toEqual([
+      'baking',
+      'knitting',
+      'yoga',
+    ]);
   });
 
   it('decays weight with a long half-life', () => {
@@ -29,7 +44,11 @@ describe('aggregateKeywords', () => {
     const keywords = aggregateKeywords(events, NOW, DEFAULT_JOURNEY_PARAMS);
     expect(keywords.map((k) => k.key).sort()).toEqual(['cabinet', 'kitchen', 'kitchen cabinet']);
     const phrase = keywords.find((k) => k.key === 'kitchen cabinet')!;
-    expect(phrase).toMatchObject({ sources: ['annotation', 'search'], actions: { search: 1, save: 1 }, events: [0, 1] });
+    expect(phrase).toMatchObject({
+      sources: ['annotation', 'search'],
+      actions: { search: 1, save: 1 },
+      events: [0, 1],
+    });
     expect(phrase.firstSeen).toBe(NOW - 10 * DAY);
     expect(phrase.lastSeen).toBe(NOW - 5 * DAY);
   });

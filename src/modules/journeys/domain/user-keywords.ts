@@ -36,11 +36,29 @@ interface Draft extends UserKeyword {
 }
 
 function draftOf(key: string, surface: string, at: number): Draft {
-  return { key, text: surface, weight: 0, sources: [], actions: {}, events: [], firstSeen: at, lastSeen: at, variants: [], textCount: 0, sourceBits: 0, lastEvent: -1, eventSourceWeight: 0 };
+  return {
+    key,
+    text: surface,
+    weight: 0,
+    sources: [],
+    actions: {},
+    events: [],
+    firstSeen: at,
+    lastSeen: at,
+    variants: [],
+    textCount: 0,
+    sourceBits: 0,
+    lastEvent: -1,
+    eventSourceWeight: 0,
+  };
 }
 
 /** Aggregates a user's sorted events into keywords, folding misspelled rare keywords into supported ones. */
-export function aggregateKeywords(events: readonly ExtractedEvent[], now: number, params: JourneyParams): UserKeyword[] {
+export function aggregateKeywords(
+  events: readonly ExtractedEvent[],
+  now: number,
+  params: JourneyParams,
+): UserKeyword[] {
   const byKey = new Map<string, Draft>();
   const lambda = Math.LN2 / (params.keywordHalfLifeDays * DAY);
   const touched: Draft[] = [];
@@ -78,8 +96,12 @@ export function aggregateKeywords(events: readonly ExtractedEvent[], now: number
   // Misspellings come from what users type (queries, board names); item text is curated.
   const typed = SOURCE_BIT.get('search')! | SOURCE_BIT.get('board')!;
   for (const rare of all) {
-    if (rare.events.length >= params.minKeywordEvents || rare.key.length < 5 || (rare.sourceBits & ~typed) !== 0) continue;
-    const target = buckets.get(variantBucket(rare.key))?.find((k) => isVariant(rare.key, k.key, params.variantSimilarity));
+    if (rare.events.length >= params.minKeywordEvents || rare.key.length < 5 || (rare.sourceBits & ~typed) !== 0) {
+      continue;
+    }
+    const target = buckets
+      .get(variantBucket(rare.key))
+      ?.find((k) => isVariant(rare.key, k.key, params.variantSimilarity));
     if (target) absorb(target, rare);
   }
   return kept.map(finish).sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
@@ -109,9 +131,18 @@ function absorb(target: Draft, rare: Draft): void {
 function finish(d: Draft): UserKeyword {
   let text = d.text;
   let best = d.textCount;
-  for (const [surface, n] of d.surfaces ?? []) if (n > best || (n === best && surface < text)) [text, best] = [surface, n];
+  for (const [surface, n] of d.surfaces ?? []) {
+    if (n > best || (n === best && surface < text)) [text, best] = [surface, n];
+  }
   return {
-    key: d.key, text, weight: d.weight, sources: SOURCES.filter((_, i) => d.sourceBits & (1 << i)), actions: d.actions,
-    events: d.events, firstSeen: d.firstSeen, lastSeen: d.lastSeen, variants: d.variants,
+    key: d.key,
+    text,
+    weight: d.weight,
+    sources: SOURCES.filter((_, i) => d.sourceBits & (1 << i)),
+    actions: d.actions,
+    events: d.events,
+    firstSeen: d.firstSeen,
+    lastSeen: d.lastSeen,
+    variants: d.variants,
   };
 }

@@ -3,7 +3,10 @@ import { IsIn, IsString, Length } from 'class-validator';
 import { JourneyBuildRunRecord, RUN_KINDS, RunKind } from '../journey-build-run.schema';
 
 export class CreateJourneyRunDto {
-  @ApiProperty({ enum: RUN_KINDS, description: 'incremental: users with events since their last build; full: every user' })
+  @ApiProperty({
+    enum: RUN_KINDS,
+    description: 'incremental: users with events since their last build; full: every user',
+  })
   @IsIn(RUN_KINDS)
   kind!: RunKind;
 }
@@ -23,7 +26,10 @@ export class JourneyRunResponse {
   @ApiProperty() shardCount!: number;
   @ApiProperty() doneShards!: number;
   @ApiProperty({ example: { selected: 100, built: 98, skipped: 0, failed: 2 } }) counts!: Record<string, number>;
-  @ApiProperty({ description: 'LLM calls, cache hits, fallbacks and tokens of the run' }) llmUsage!: Record<string, number>;
+  @ApiProperty({ description: 'LLM calls, cache hits, fallbacks and tokens of the run' }) llmUsage!: Record<
+    string,
+    number
+  >;
   @ApiProperty() timings!: Record<string, number>;
   @ApiProperty() createdAt!: string;
   @ApiPropertyOptional() startedAt?: string;

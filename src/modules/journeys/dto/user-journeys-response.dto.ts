@@ -3,7 +3,7 @@ import { UserJourneysView } from '../journeys.service';
 
 export class JourneyKeywordResponse {
   @ApiProperty() text!: string;
-  @ApiProperty({ description: 'Relative to the journey\'s strongest keyword (1)' }) weight!: number;
+  @ApiProperty({ description: "Relative to the journey's strongest keyword (1)" }) weight!: number;
 }
 
 export class JourneyExpansionResponse {
@@ -23,7 +23,10 @@ export class JourneyResponse {
   @ApiProperty({ enum: ['ongoing', 'ended'] }) stage!: string;
   @ApiProperty({ enum: ['situational', 'evergreen'] }) type!: string;
   @ApiProperty({ type: [JourneyKeywordResponse] }) keywords!: JourneyKeywordResponse[];
-  @ApiProperty({ description: 'In a sensitive category (health, finance, ...): shown, but not notified about by default' }) sensitive!: boolean;
+  @ApiProperty({
+    description: 'In a sensitive category (health, finance, ...): shown, but not notified about by default',
+  })
+  sensitive!: boolean;
   @ApiProperty({ description: 'Whether campaigns may notify about this journey' }) notifiable!: boolean;
   @ApiProperty({ type: [String] }) sensitiveCategories!: string[];
   @ApiProperty() lastSeen!: string;
@@ -61,7 +64,12 @@ export function toUserJourneysResponse(view: UserJourneysView): UserJourneysResp
       notifiable,
       lastSeen: new Date(journey.engagement.lastSeen).toISOString(),
       ...(expansion && {
-        expansion: { related: expansion.related, source: expansion.source, model: expansion.model, promptVersion: expansion.promptVersion },
+        expansion: {
+          related: expansion.related,
+          source: expansion.source,
+          model: expansion.model,
+          promptVersion: expansion.promptVersion,
+        },
       }),
     })),
   };

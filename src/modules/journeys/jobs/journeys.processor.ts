@@ -8,7 +8,9 @@ import { JourneyRunsService } from '../journey-runs.service';
 import { JOURNEY_JOBS, JOURNEYS_QUEUE } from './journeys.queue';
 
 function text(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw new Error(`job payload: ${field} must be a non-empty string`);
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new Error(`job payload: ${field} must be a non-empty string`);
+  }
   return value;
 }
 
@@ -43,12 +45,22 @@ export class JourneysProcessor implements OnApplicationBootstrap {
     this.queue.on('failed', (job: Job, error: Error) => {
       const data = job.data as { runId?: unknown };
       const final = job.attemptsMade >= (job.opts.attempts ?? 1);
-      if (!final || typeof data.runId !== 'string' || (job.name !== JOURNEY_JOBS.startRun && job.name !== JOURNEY_JOBS.buildShard)) return;
-      this.runs.failRun(data.runId, `${job.name} ${String(job.id)}: ${error.message}`).catch((e: unknown) => this.logger.error(`run ${String(data.runId)}: ${(e as Error).message}`));
+      if (
+        !final ||
+        typeof data.runId !== 'string' ||
+        (job.name !== JOURNEY_JOBS.startRun && job.name !== JOURNEY_JOBS.buildShard)
+      ) {
+        return;
+      }
+      this.runs
+        .failRun(data.runId, `${job.name} ${String(job.id)}: ${error.message}`)
+        .catch((e: unknown) => this.logger.error(`run ${String(data.runId)}: ${(e as Error).message}`));
     });
     for (const [name, slots, handler] of handlers) {
       // process() settles only when the queue closes; a rejection means the worker loop itself broke.
-      this.queue.process(name, slots, handler).catch((error: unknown) => this.logger.error(`${name} worker stopped: ${(error as Error).message}`));
+      this.queue
+        .process(name, slots, handler)
+        .catch((error: unknown) => this.logger.error(`${name} worker stopped: ${(error as Error).message}`));
     }
   }
 
@@ -76,6 +88,8 @@ export class JourneysProcessor implements OnApplicationBootstrap {
 
   private async retrain(job: Job): Promise<void> {
     const result = await this.runs.retrain();
-    this.logger.log(`job ${job.id}: embedder ${result.version}${result.changed ? `, full run ${result.runId}` : ' unchanged'}`);
+    this.logger.log(
+      `job ${job.id}: embedder ${result.version}${result.changed ? `, full run ${result.runId}` : ' unchanged'}`,
+    );
   }
 }

@@ -23,7 +23,9 @@ describe('fitPlattCalibration', () => {
     const fit = fitPlattCalibration(margins, labels);
     const grid = Array.from({ length: 41 }, (_, i) => -10 + i / 2);
     const probabilities = grid.map((m) => calibrate(m, fit));
-    for (let i = 1; i < probabilities.length; i++) expect(probabilities[i]).toBeGreaterThanOrEqual(probabilities[i - 1]);
+    for (let i = 1; i < probabilities.length; i++) {
+      expect(probabilities[i]).toBeGreaterThanOrEqual(probabilities[i - 1]);
+    }
   });
 
   it.each([

@@ -13,9 +13,19 @@ const ids = (result: { item: { id: string } }[]) => result.map((r) => r.item.id)
 describe('diversify (single-pass)', () => {
   it.each([
     // B is similar to A: 0.99 * 0.95 = 0.9405 still beats C at 0.9.
-    ['a mild penalty keeps the order', [item('A', 1, [1, 0]), item('B', 0.99, [1, 0]), item('C', 0.9, [0, 1])], ['A', 'B', 'C'], [1, 0.9405, 0.9]],
+    [
+      'a mild penalty keeps the order',
+      [item('A', 1, [1, 0]), item('B', 0.99, [1, 0]), item('C', 0.9, [0, 1])],
+      ['A', 'B', 'C'],
+      [1, 0.9405, 0.9],
+    ],
     // ...but not C at 0.95.
-    ['the penalty lets a different journey overtake', [item('A', 1, [1, 0]), item('B', 0.99, [1, 0]), item('C', 0.95, [0, 1])], ['A', 'C', 'B'], [1, 0.95, 0.9405]],
+    [
+      'the penalty lets a different journey overtake',
+      [item('A', 1, [1, 0]), item('B', 0.99, [1, 0]), item('C', 0.95, [0, 1])],
+      ['A', 'C', 'B'],
+      [1, 0.95, 0.9405],
+    ],
     // Three alike: occurrences 0, 1, 2 -> 1, 0.855, 0.85 * 0.9025 = 0.767125; D (0.8) passes the third.
     [
       'occurrence counts every similar journey above',
@@ -30,7 +40,10 @@ describe('diversify (single-pass)', () => {
   });
 
   it('counts against the ranker order even when the input is unsorted', () => {
-    const result = diversify([item('B', 0.99, [1, 0]), item('C', 0.95, [0, 1]), item('A', 1, [1, 0])], params('single-pass'));
+    const result = diversify(
+      [item('B', 0.99, [1, 0]), item('C', 0.95, [0, 1]), item('A', 1, [1, 0])],
+      params('single-pass'),
+    );
     expect(ids(result)).toEqual(['A', 'C', 'B']);
     expect(result.map((r) => r.occurrence)).toEqual([0, 0, 1]);
   });
@@ -44,7 +57,12 @@ describe('diversify (single-pass)', () => {
 
 describe('diversify (greedy)', () => {
   // A~B and B~C are similar (30 degrees apart), A and C are not (60 degrees); D is unrelated.
-  const chain = [item('A', 1, angle(0)), item('B', 0.97, angle(30)), item('C', 0.96, angle(60)), item('D', 0.93, angle(-90))];
+  const chain = [
+    item('A', 1, angle(0)),
+    item('B', 0.97, angle(30)),
+    item('C', 0.96, angle(60)),
+    item('D', 0.93, angle(-90)),
+  ];
 
   it('differs from single-pass by counting only journeys already picked', () => {
     // Single pass: B and C each have one similar journey above -> A 1, D 0.93, B 0.9215, C 0.912.

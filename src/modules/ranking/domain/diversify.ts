@@ -53,7 +53,10 @@ function byScore<T extends { score: number }>(entries: T[]): T[] {
  * Re-ranks items by the penalised score. `single-pass` counts similar items above each one in the
  * ranker's order; `greedy` picks one item at a time and counts similar items already picked.
  */
-export function diversify<T extends Diversifiable>(items: readonly T[], params: DiversificationParams): Diversified<T>[] {
+export function diversify<T extends Diversifiable>(
+  items: readonly T[],
+  params: DiversificationParams,
+): Diversified<T>[] {
   const ranked = byScore(items.map((item) => ({ item, score: item.score, occurrence: 0 })));
   if (params.variant === 'none' || params.penalty === 1 || ranked.length < 2) return ranked;
   const similar = similarityMatrix(

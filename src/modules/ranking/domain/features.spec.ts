@@ -29,7 +29,11 @@ describe('extractFeatures', () => {
 
   it.each([
     ['an event now counts 1 at every half-life', [0], [1, 1, 1]],
-    ['an event one half-life (7 days) ago halves the 7-day count', [7], [0.5, Math.pow(0.5, 7 / 30), Math.pow(0.5, 7 / 180)]],
+    [
+      'an event one half-life (7 days) ago halves the 7-day count',
+      [7],
+      [0.5, Math.pow(0.5, 7 / 30), Math.pow(0.5, 7 / 180)],
+    ],
     ['two events 30 days ago', [30, 30], [2 * Math.pow(0.5, 30 / 7), 1, 2 * Math.pow(0.5, 30 / 180)]],
   ])('decayed counts: %s', (_name, ages, expected) => {
     const journey = makeJourney(NOW, { ageDays: ages });
@@ -66,7 +70,13 @@ describe('extractFeatures', () => {
       sentAt: daysAgo(d),
       openedAt: opened ? new Date(daysAgo(d).getTime() + 3_600_000) : null,
     });
-    const history = [sent(4, false), sent(5, false), sent(20, true), sent(1, true, 'marathon training'), sent(200, false)];
+    const history = [
+      sent(4, false),
+      sent(5, false),
+      sent(20, true),
+      sent(1, true, 'marathon training'),
+      sent(200, false),
+    ];
     const values = extractFeatures(journey, summariseUser([journey]), NOW, history);
     expect(featureOf(values, 'fatigue_sent_7d_log')).toBeCloseTo(Math.log1p(2), 10);
     expect(featureOf(values, 'fatigue_sent_30d_log')).toBeCloseTo(Math.log1p(3), 10);

@@ -1,5 +1,10 @@
 import { Journey } from '../../journeys/domain/journey';
-import { DEFAULT_ATTRIBUTION_WINDOW_HOURS, isAboutJourney, NotificationOutcome, outcomeLabel } from './notification-outcome';
+import {
+  DEFAULT_ATTRIBUTION_WINDOW_HOURS,
+  isAboutJourney,
+  NotificationOutcome,
+  outcomeLabel,
+} from './notification-outcome';
 
 const DAY_MS = 86_400_000;
 const HALF_LIVES_DAYS = [7, 30, 180] as const;
@@ -71,11 +76,18 @@ function engagedBy(o: NotificationOutcome, now: number): boolean {
 
 function fatigueFeatures(journey: Journey, history: readonly NotificationOutcome[], now: number): number[] {
   const recent = history
-    .filter((o) => isAboutJourney(o, journey) && o.sentAt.getTime() <= now && now - o.sentAt.getTime() <= FATIGUE_HORIZON_DAYS * DAY_MS)
+    .filter(
+      (o) =>
+        isAboutJourney(o, journey) &&
+        o.sentAt.getTime() <= now &&
+        now - o.sentAt.getTime() <= FATIGUE_HORIZON_DAYS * DAY_MS,
+    )
     .sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime());
   const sentWithin = (days: number) => recent.filter((o) => now - o.sentAt.getTime() <= days * DAY_MS).length;
   // A notification still inside its attribution window and unopened is undecided, not ignored.
-  const settled = recent.filter((o) => engagedBy(o, now) || now - o.sentAt.getTime() >= DEFAULT_ATTRIBUTION_WINDOW_HOURS * 3_600_000);
+  const settled = recent.filter(
+    (o) => engagedBy(o, now) || now - o.sentAt.getTime() >= DEFAULT_ATTRIBUTION_WINDOW_HOURS * 3_600_000,
+  );
   const engaged = settled.filter((o) => engagedBy(o, now)).length;
   let streak = 0;
   while (streak < settled.length && !engagedBy(settled[streak], now)) streak++;

@@ -1,4 +1,10 @@
-import { fitLogisticRegression, logisticGradient, logisticObjective, sigmoid, solveSymmetric } from './logistic-regression';
+import {
+  fitLogisticRegression,
+  logisticGradient,
+  logisticObjective,
+  sigmoid,
+  solveSymmetric,
+} from './logistic-regression';
 import { seededRandom } from './testing/journeys.fixture';
 
 function syntheticProblem(seed: number, n: number, trueWeights: number[], bias: number) {
@@ -19,7 +25,11 @@ describe('sigmoid', () => {
 
 describe('logisticObjective', () => {
   it('is log 2 at zero weights, whatever the labels', () => {
-    const X = [[1, 2], [3, -1], [0, 0]];
+    const X = [
+      [1, 2],
+      [3, -1],
+      [0, 0],
+    ];
     expect(logisticObjective(X, [1, 0, 1], [0, 0], 0, { l2: 0 })).toBeCloseTo(Math.log(2), 12);
   });
 
@@ -60,7 +70,11 @@ describe('logisticGradient', () => {
 
 describe('solveSymmetric', () => {
   it('solves a positive definite system', () => {
-    const A = [[4, 1, 0], [1, 3, 1], [0, 1, 2]];
+    const A = [
+      [4, 1, 0],
+      [1, 3, 1],
+      [0, 1, 2],
+    ];
     const x = solveSymmetric(A, [1, 2, 3]);
     const back = A.map((row) => row.reduce((s, v, j) => s + v * x[j], 0));
     back.forEach((v, i) => expect(v).toBeCloseTo([1, 2, 3][i], 12));

@@ -108,7 +108,11 @@ export function solveSymmetric(A: number[][], b: number[]): number[] {
 }
 
 /** Fits weights and intercept by damped Newton steps (step halving guarantees the objective never rises). */
-export function fitLogisticRegression(X: readonly ArrayLike<number>[], y: readonly number[], options: LogisticOptions): LogisticFit {
+export function fitLogisticRegression(
+  X: readonly ArrayLike<number>[],
+  y: readonly number[],
+  options: LogisticOptions,
+): LogisticFit {
   const d = X.length > 0 ? X[0].length : 0;
   const sw = options.sampleWeights;
   const maxIterations = options.maxIterations ?? 50;

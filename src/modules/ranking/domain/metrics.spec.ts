@@ -1,4 +1,13 @@
-import { auc, calibrationTable, cosine, expectedCalibrationError, hitAtK, intraListSimilarity, logLoss, ndcgAtK } from './metrics';
+import {
+  auc,
+  calibrationTable,
+  cosine,
+  expectedCalibrationError,
+  hitAtK,
+  intraListSimilarity,
+  logLoss,
+  ndcgAtK,
+} from './metrics';
 import { seededRandom } from './testing/journeys.fixture';
 
 describe('auc', () => {
@@ -74,7 +83,12 @@ describe('cosine and intraListSimilarity', () => {
   ])('cosine(%p, %p) = %p', (a, b, expected) => expect(cosine(a, b)).toBeCloseTo(expected, 12));
 
   it('averages the pairs of the top k only', () => {
-    const list = [[1, 0], [1, 0], [0, 1], [1, 0]];
+    const list = [
+      [1, 0],
+      [1, 0],
+      [0, 1],
+      [1, 0],
+    ];
     expect(intraListSimilarity(list, 3)).toBeCloseTo((1 + 0 + 0) / 3, 12);
     expect(intraListSimilarity(list, 1)).toBeNaN();
   });

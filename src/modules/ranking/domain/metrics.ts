@@ -7,7 +7,7 @@ export function auc(scores: readonly number[], labels: readonly number[]): numbe
   const order = scores.map((s, i) => ({ s, y: labels[i] })).sort((a, b) => a.s - b.s);
   let rankSumPositive = 0;
   let positives = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && order[j].s === order[i].s) j++;
     const meanRank = (i + 1 + j) / 2; // ranks i+1..j share their mean
@@ -36,7 +36,11 @@ export function logLoss(probabilities: readonly number[], labels: readonly numbe
 }
 
 /** Reliability table over equal-width probability bins; empty bins are left out. */
-export function calibrationTable(probabilities: readonly number[], labels: readonly number[], bins = 10): CalibrationBin[] {
+export function calibrationTable(
+  probabilities: readonly number[],
+  labels: readonly number[],
+  bins = 10,
+): CalibrationBin[] {
   const acc = Array.from({ length: bins }, () => ({ count: 0, predicted: 0, positives: 0 }));
   probabilities.forEach((p, i) => {
     const b = Math.min(bins - 1, Math.floor(p * bins));
@@ -47,7 +51,15 @@ export function calibrationTable(probabilities: readonly number[], labels: reado
   return acc.flatMap((a, b) =>
     a.count === 0
       ? []
-      : [{ lower: b / bins, upper: (b + 1) / bins, count: a.count, meanPredicted: a.predicted / a.count, observedRate: a.positives / a.count }],
+      : [
+          {
+            lower: b / bins,
+            upper: (b + 1) / bins,
+            count: a.count,
+            meanPredicted: a.predicted / a.count,
+            observedRate: a.positives / a.count,
+          },
+        ],
   );
 }
 

@@ -12,7 +12,10 @@ export interface NotificationOutcome {
 export const DEFAULT_ATTRIBUTION_WINDOW_HOURS = 72;
 
 /** 1 when the notification was opened or clicked within the attribution window after sending, else 0. */
-export function outcomeLabel(outcome: NotificationOutcome, attributionWindowHours = DEFAULT_ATTRIBUTION_WINDOW_HOURS): 0 | 1 {
+export function outcomeLabel(
+  outcome: NotificationOutcome,
+  attributionWindowHours = DEFAULT_ATTRIBUTION_WINDOW_HOURS,
+): 0 | 1 {
   const sent = outcome.sentAt.getTime();
   const limit = sent + attributionWindowHours * 3_600_000;
   const within = (at: Date | null | undefined) => at != null && at.getTime() >= sent && at.getTime() <= limit;

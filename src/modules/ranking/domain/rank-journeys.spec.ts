@@ -53,7 +53,11 @@ describe('rankJourneys', () => {
   it('lowers a journey whose recent notifications were ignored', () => {
     const a = makeJourney(NOW, { id: 'a', name: 'kitchen renovation', embedding: unitVector([1, 0]) });
     const b = makeJourney(NOW, { id: 'b', name: 'marathon training', embedding: unitVector([0, 1]) });
-    const ignored = (d: number): NotificationOutcome => ({ userId: 'u', journeyName: 'kitchen renovation', sentAt: new Date(NOW.getTime() - d * DAY_MS) });
+    const ignored = (d: number): NotificationOutcome => ({
+      userId: 'u',
+      journeyName: 'kitchen renovation',
+      sentAt: new Date(NOW.getTime() - d * DAY_MS),
+    });
     expect(rankJourneys([a, b], { now: NOW })[0].id).toBe('a'); // equal features: input order breaks the tie
     expect(rankJourneys([a, b], { now: NOW, history: [ignored(1), ignored(3), ignored(5)] })[0].id).toBe('b');
   });
@@ -114,7 +118,10 @@ describe('rankJourneys', () => {
 
   it('sinks a journey whose features are not numbers instead of breaking the order', () => {
     const broken = { ...makeJourney(NOW, { id: 'broken', ageDays: ages(30) }), confidence: Number.NaN };
-    const ranked = rankJourneys([broken, makeJourney(NOW, { id: 'b', ageDays: ages(3) }), makeJourney(NOW, { id: 'c', ageDays: ages(9) })], { now: NOW });
+    const ranked = rankJourneys(
+      [broken, makeJourney(NOW, { id: 'b', ageDays: ages(3) }), makeJourney(NOW, { id: 'c', ageDays: ages(9) })],
+      { now: NOW },
+    );
     expect(ranked.map((j) => j.id)).toEqual(['c', 'b', 'broken']);
     expect(ranked[2].score).toBe(0);
   });
@@ -147,17 +154,23 @@ describe('rankJourneys on journeys built by the journeys library', () => {
   const embedder = trainPlatformEmbedder(() => byUser.values(), { seed: 3 });
   const users = [...byUser].map(([userId, list]) => buildJourneysFromExtracted(userId, list, { now, embedder }));
 
-  it.each(['single-pass', 'greedy', 'none'] as const)('returns every journey once, ranked 1..n with non-increasing scores (%s)', (variant) => {
-    expect(users.some((journeys) => journeys.length >= 3)).toBe(true);
-    for (const journeys of users) {
-      const ranked = rankJourneys(journeys, { now, params: params({ diversification: { penalty: 0.5, threshold: 0.3, variant } }) });
-      expect(ranked.map((j) => j.id).sort()).toEqual(journeys.map((j) => j.id).sort());
-      expect(ranked.map((j) => j.rank)).toEqual(ranked.map((_, i) => i + 1));
-      ranked.forEach((j, i) => {
-        expect(j.score).toBeGreaterThan(0);
-        if (i > 0) expect(j.score).toBeLessThanOrEqual(ranked[i - 1].score);
-      });
-      expect(rankJourneys(journeys, { now })).toEqual(rankJourneys(journeys, { now }));
-    }
-  });
+  it.each(['single-pass', 'greedy', 'none'] as const)(
+    'returns every journey once, ranked 1..n with non-increasing scores (%s)',
+    (variant) => {
+      expect(users.some((journeys) => journeys.length >= 3)).toBe(true);
+      for (const journeys of users) {
+        const ranked = rankJourneys(journeys, {
+          now,
+          params: params({ diversification: { penalty: 0.5, threshold: 0.3, variant } }),
+        });
+        expect(ranked.map((j) => j.id).sort()).toEqual(journeys.map((j) => j.id).sort());
+        expect(ranked.map((j) => j.rank)).toEqual(ranked.map((_, i) => i + 1));
+        ranked.forEach((j, i) => {
+          expect(j.score).toBeGreaterThan(0);
+          if (i > 0) expect(j.score).toBeLessThanOrEqual(ranked[i - 1].score);
+        });
+        expect(rankJourneys(journeys, { now })).toEqual(rankJourneys(journeys, { now }));
+      }
+    },
+  );
 });

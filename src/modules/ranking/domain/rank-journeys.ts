@@ -42,7 +42,9 @@ export function rankJourneys<T extends RankableJourney>(journeys: readonly T[], 
     for (const journey of journeys) {
       // An expansion has no engagement of its own: it borrows a share of its source journey's score.
       const source = journey.expandedFrom === undefined ? undefined : probability.get(journey.expandedFrom);
-      if (source !== undefined) scored.push({ journey, score: source * params.expansions.scoreFactor, embedding: journey.embedding });
+      if (source !== undefined) {
+        scored.push({ journey, score: source * params.expansions.scoreFactor, embedding: journey.embedding });
+      }
     }
   }
   const ordered = diversify(scored, params.diversification);

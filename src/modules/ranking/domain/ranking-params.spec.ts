@@ -5,7 +5,9 @@ import { RankingError } from './ranking.errors';
 
 describe('parseRankingParams', () => {
   it('config/ranking.json documents exactly the built-in defaults', () => {
-    const file = JSON.parse(readFileSync(join(__dirname, '../../../../config/ranking.json'), 'utf8')) as { params: unknown };
+    const file = JSON.parse(readFileSync(join(__dirname, '../../../../config/ranking.json'), 'utf8')) as {
+      params: unknown;
+    };
     expect(parseRankingParams(file.params)).toEqual(DEFAULT_RANKING_PARAMS);
   });
 
@@ -25,6 +27,8 @@ describe('parseRankingParams', () => {
     [{ limit: -1 }, 'limit'],
     [{ expansions: [] }, 'expansions'],
   ])('rejects %p naming %s', (raw, field) => {
-    expect(() => parseRankingParams(raw)).toThrow(expect.objectContaining({ code: 'ranking.invalid-params', field }) as RankingError);
+    expect(() => parseRankingParams(raw)).toThrow(
+      expect.objectContaining({ code: 'ranking.invalid-params', field }) as RankingError,
+    );
   });
 });

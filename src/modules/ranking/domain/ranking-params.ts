@@ -28,8 +28,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function numberIn(value: unknown, field: string, min: number, max: number, integer = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new RankingError('ranking.invalid-params', `${field} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`, field);
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new RankingError(
+      'ranking.invalid-params',
+      `${field} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`,
+      field,
+    );
   }
   return value;
 }
@@ -40,11 +50,17 @@ export function parseRankingParams(raw: unknown, defaults: RankingParams = DEFAU
   if (!isRecord(raw)) throw new RankingError('ranking.invalid-params', 'ranking params must be an object');
   const div = raw.diversification ?? {};
   const exp = raw.expansions ?? {};
-  if (!isRecord(div)) throw new RankingError('ranking.invalid-params', 'diversification must be an object', 'diversification');
+  if (!isRecord(div)) {
+    throw new RankingError('ranking.invalid-params', 'diversification must be an object', 'diversification');
+  }
   if (!isRecord(exp)) throw new RankingError('ranking.invalid-params', 'expansions must be an object', 'expansions');
   const variant = div.variant ?? defaults.diversification.variant;
   if (!VARIANTS.includes(variant as (typeof VARIANTS)[number])) {
-    throw new RankingError('ranking.invalid-params', `diversification.variant must be one of ${VARIANTS.join(', ')}`, 'diversification.variant');
+    throw new RankingError(
+      'ranking.invalid-params',
+      `diversification.variant must be one of ${VARIANTS.join(', ')}`,
+      'diversification.variant',
+    );
   }
   return {
     diversification: {

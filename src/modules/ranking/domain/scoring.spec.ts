@@ -25,7 +25,9 @@ describe('priorModel', () => {
   it('documents a weight for every named feature and scores an empty journey near 5%', () => {
     const model = priorModel();
     expect(model.featureNames).toEqual([...FEATURE_NAMES]);
-    Object.entries(PRIOR_WEIGHTS).forEach(([name, w]) => expect(model.weights[FEATURE_NAMES.indexOf(name as never)]).toBe(w));
+    Object.entries(PRIOR_WEIGHTS).forEach(([name, w]) =>
+      expect(model.weights[FEATURE_NAMES.indexOf(name as never)]).toBe(w),
+    );
     const x = zeros();
     x[FEATURE_NAMES.indexOf('fatigue_engaged_rate')] = 0.5;
     expect(modelProbability(model, x)).toBeCloseTo(0.047, 3);
@@ -43,9 +45,17 @@ describe('parseRankingModel', () => {
     ['format', (m: Record<string, unknown>) => (m.format = 'other'), 'format'],
     ['version', (m: Record<string, unknown>) => (m.version = ''), 'version'],
     ['weights length', (m: Record<string, unknown>) => (m.weights = [1]), 'weights'],
-    ['scale', (m: Record<string, unknown>) => ((m.standardisation as { scale: number[] }).scale[0] = 0), 'standardisation.scale'],
+    [
+      'scale',
+      (m: Record<string, unknown>) => ((m.standardisation as { scale: number[] }).scale[0] = 0),
+      'standardisation.scale',
+    ],
     ['calibration', (m: Record<string, unknown>) => (m.calibration = { a: 'x', b: 0 }), 'calibration.a'],
-    ['unknown feature', (m: Record<string, unknown>) => ((m.featureNames as string[])[2] = 'shoe_size'), 'featureNames[2]'],
+    [
+      'unknown feature',
+      (m: Record<string, unknown>) => ((m.featureNames as string[])[2] = 'shoe_size'),
+      'featureNames[2]',
+    ],
   ])('rejects a bad %s, naming the field', (_name, corrupt, field) => {
     const m = valid();
     corrupt(m);

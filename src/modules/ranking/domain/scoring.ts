@@ -47,23 +47,39 @@ export function modelProbability(model: RankingModel, features: ArrayLike<number
 }
 
 function finiteArray(value: unknown, length: number, field: string, positive = false): number[] {
-  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === 'number' && Number.isFinite(v) && (!positive || v > 0))) {
-    throw new RankingError('ranking.invalid-model', `${field} must be ${length} finite${positive ? ' positive' : ''} numbers`, field);
+  if (
+    !Array.isArray(value) ||
+    value.length !== length ||
+    !value.every((v) => typeof v === 'number' && Number.isFinite(v) && (!positive || v > 0))
+  ) {
+    throw new RankingError(
+      'ranking.invalid-model',
+      `${field} must be ${length} finite${positive ? ' positive' : ''} numbers`,
+      field,
+    );
   }
   return value as number[];
 }
 
 function finite(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new RankingError('ranking.invalid-model', `${field} must be a finite number`, field);
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new RankingError('ranking.invalid-model', `${field} must be a finite number`, field);
+  }
   return value;
 }
 
 /** Validates a stored model (plain JSON) before use; errors name the offending field. */
 export function parseRankingModel(raw: unknown): RankingModel {
-  if (typeof raw !== 'object' || raw === null) throw new RankingError('ranking.invalid-model', 'model must be an object');
+  if (typeof raw !== 'object' || raw === null) {
+    throw new RankingError('ranking.invalid-model', 'model must be an object');
+  }
   const m = raw as Record<string, unknown>;
-  if (m.format !== RANKING_MODEL_FORMAT) throw new RankingError('ranking.invalid-model', `format must be ${RANKING_MODEL_FORMAT}`, 'format');
-  if (typeof m.version !== 'string' || m.version.length === 0) throw new RankingError('ranking.invalid-model', 'version must be a non-empty string', 'version');
+  if (m.format !== RANKING_MODEL_FORMAT) {
+    throw new RankingError('ranking.invalid-model', `format must be ${RANKING_MODEL_FORMAT}`, 'format');
+  }
+  if (typeof m.version !== 'string' || m.version.length === 0) {
+    throw new RankingError('ranking.invalid-model', 'version must be a non-empty string', 'version');
+  }
   if (!Array.isArray(m.featureNames) || !m.featureNames.every((n) => typeof n === 'string')) {
     throw new RankingError('ranking.invalid-model', 'featureNames must be an array of strings', 'featureNames');
   }

@@ -2,7 +2,12 @@ import { FEATURE_NAMES } from './features';
 import { RankingError } from './ranking.errors';
 import { featureRecord, parseAnnotationsCsv, parseTrainingExample } from './training-example';
 
-const base = { userId: 'u1', journeyName: 'kitchen renovation', at: '2026-03-01T10:00:00Z', features: { events_log: 1.5 } };
+const base = {
+  userId: 'u1',
+  journeyName: 'kitchen renovation',
+  at: '2026-03-01T10:00:00Z',
+  features: { events_log: 1.5 },
+};
 
 describe('parseTrainingExample', () => {
   it.each([
@@ -23,7 +28,9 @@ describe('parseTrainingExample', () => {
     [{ ...base, label: 2 }, 'label'],
     [{ ...base, openedAt: 'soon' }, 'openedAt'],
   ])('rejects %p naming %s', (raw, field) => {
-    expect(() => parseTrainingExample(raw, 'line 3')).toThrow(expect.objectContaining({ code: 'ranking.invalid-example', field }) as RankingError);
+    expect(() => parseTrainingExample(raw, 'line 3')).toThrow(
+      expect.objectContaining({ code: 'ranking.invalid-example', field }) as RankingError,
+    );
     expect(() => parseTrainingExample(raw, 'line 3')).toThrow(/^line 3: /);
   });
 });
@@ -50,6 +57,8 @@ describe('parseAnnotationsCsv', () => {
     ['userId,journeyName,label\nu1,j,yes', 'label'],
     ['userId,journeyName,label\n,j,1', 'userId'],
   ])('rejects %p naming %s', (csv, field) => {
-    expect(() => parseAnnotationsCsv(csv)).toThrow(expect.objectContaining({ code: 'ranking.invalid-annotation', field }) as RankingError);
+    expect(() => parseAnnotationsCsv(csv)).toThrow(
+      expect.objectContaining({ code: 'ranking.invalid-annotation', field }) as RankingError,
+    );
   });
 });

@@ -38,18 +38,28 @@ function optionalDate(value: unknown, where: string, field: string): Date | unde
  * Validates one JSONL training line. The label is either given (`label`: 0 or 1) or derived from the
  * outcome: `openedAt`/`clickedAt` within the attribution window after `at` (the send time) = 1.
  */
-export function parseTrainingExample(raw: unknown, where: string, attributionWindowHours = DEFAULT_ATTRIBUTION_WINDOW_HOURS): TrainingExample {
+export function parseTrainingExample(
+  raw: unknown,
+  where: string,
+  attributionWindowHours = DEFAULT_ATTRIBUTION_WINDOW_HOURS,
+): TrainingExample {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail(where, 'example', 'must be an object');
   const r = raw as Record<string, unknown>;
   for (const field of ['userId', 'journeyName'] as const) {
-    if (typeof r[field] !== 'string' || (r[field] as string).length === 0) throw fail(where, field, 'must be a non-empty string');
+    if (typeof r[field] !== 'string' || (r[field] as string).length === 0) {
+      throw fail(where, field, 'must be a non-empty string');
+    }
   }
   const at = optionalDate(r.at, where, 'at');
   if (!at) throw fail(where, 'at', 'is required');
-  if (typeof r.features !== 'object' || r.features === null || Array.isArray(r.features)) throw fail(where, 'features', 'must be an object');
+  if (typeof r.features !== 'object' || r.features === null || Array.isArray(r.features)) {
+    throw fail(where, 'features', 'must be an object');
+  }
   const features = r.features as Record<string, unknown>;
   for (const [name, value] of Object.entries(features)) {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw fail(where, `features.${name}`, 'must be a finite number');
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw fail(where, `features.${name}`, 'must be a finite number');
+    }
   }
   let label: 0 | 1;
   if (r.label !== undefined) {
@@ -58,9 +68,18 @@ export function parseTrainingExample(raw: unknown, where: string, attributionWin
   } else {
     const openedAt = optionalDate(r.openedAt, where, 'openedAt');
     const clickedAt = optionalDate(r.clickedAt, where, 'clickedAt');
-    label = outcomeLabel({ userId: r.userId as string, journeyName: r.journeyName as string, sentAt: at, openedAt, clickedAt }, attributionWindowHours);
+    label = outcomeLabel(
+      { userId: r.userId as string, journeyName: r.journeyName as string, sentAt: at, openedAt, clickedAt },
+      attributionWindowHours,
+    );
   }
-  return { userId: r.userId as string, journeyName: r.journeyName as string, at, features: features as Record<string, number>, label };
+  return {
+    userId: r.userId as string,
+    journeyName: r.journeyName as string,
+    at,
+    features: features as Record<string, number>,
+    label,
+  };
 }
 
 function splitCsvLine(line: string): string[] {
@@ -100,7 +119,11 @@ export function parseAnnotationsCsv(text: string): Annotation[] {
       throw new RankingError('ranking.invalid-annotation', `annotations line ${i + 2}: label must be 0 or 1`, 'label');
     }
     if (!cells[u] || !cells[j]) {
-      throw new RankingError('ranking.invalid-annotation', `annotations line ${i + 2}: userId and journeyName are required`, cells[u] ? 'journeyName' : 'userId');
+      throw new RankingError(
+        'ranking.invalid-annotation',
+        `annotations line ${i + 2}: userId and journeyName are required`,
+        cells[u] ? 'journeyName' : 'userId',
+      );
     }
     return { userId: cells[u], journeyName: cells[j], label: label === '1' ? 1 : 0 };
   });

@@ -18,7 +18,8 @@ export function formatTrainingReport(version: string, report: TrainingReport): s
     metricsLine('prior (valid.)', report.priorValidation),
     'validation calibration:   bin        n   predicted  observed',
     ...report.validation.calibration.map(
-      (b) => `                   ${b.lower.toFixed(1)}-${b.upper.toFixed(1)} ${String(b.count).padStart(7)}   ${fixed(b.meanPredicted)}      ${fixed(b.observedRate)}`,
+      (b) =>
+        `                   ${b.lower.toFixed(1)}-${b.upper.toFixed(1)} ${String(b.count).padStart(7)}   ${fixed(b.meanPredicted)}      ${fixed(b.observedRate)}`,
     ),
   ];
   return lines.join('\n');

@@ -20,7 +20,7 @@ function plantedExamples(seed: number, n: number): TrainingExample[] {
     return {
       userId: `u${i % 50}`,
       journeyName: `j${i % 7}`,
-      at: new Date(NOW.getTime() - (n - i) * DAY_MS / 10),
+      at: new Date(NOW.getTime() - ((n - i) * DAY_MS) / 10),
       features,
       label: random() < p ? 1 : 0,
     };
@@ -67,7 +67,9 @@ describe('trainRankingModel', () => {
   });
 
   it('adds human annotations to the training split only', () => {
-    const flipped = examples.slice(0, 40).map((e) => ({ userId: e.userId, journeyName: e.journeyName, label: (1 - e.label) as 0 | 1 }));
+    const flipped = examples
+      .slice(0, 40)
+      .map((e) => ({ userId: e.userId, journeyName: e.journeyName, label: (1 - e.label) as 0 | 1 }));
     const withAnnotations = trainRankingModel(examples, { now: NOW, annotationWeight: 2 }, [
       ...flipped,
       { userId: 'nobody', journeyName: 'j1', label: 1 },
@@ -82,7 +84,11 @@ describe('trainRankingModel', () => {
   it.each([
     ['too few examples', plantedExamples(2, 10), 'ranking.insufficient-data'],
     ['a single class', plantedExamples(3, 100).map((e) => ({ ...e, label: 0 as const })), 'ranking.insufficient-data'],
-    ['a missing feature', plantedExamples(4, 100).map((e) => ({ ...e, features: { events_log: 1 } })), 'ranking.invalid-example'],
+    [
+      'a missing feature',
+      plantedExamples(4, 100).map((e) => ({ ...e, features: { events_log: 1 } })),
+      'ranking.invalid-example',
+    ],
   ])('refuses %s', (_name, bad, code) => {
     expect(() => trainRankingModel(bad, { now: NOW })).toThrow(expect.objectContaining({ code }) as RankingError);
   });

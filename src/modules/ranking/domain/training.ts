@@ -21,13 +21,25 @@ export interface TrainingOptions {
   version?: string;
 }
 
-export const DEFAULT_TRAINING = { l2: 0.01, maxIterations: 50, calibrationShare: 0.15, validationShare: 0.15, annotationWeight: 1 };
+export const DEFAULT_TRAINING = {
+  l2: 0.01,
+  maxIterations: 50,
+  calibrationShare: 0.15,
+  validationShare: 0.15,
+  annotationWeight: 1,
+};
 const MIN_EXAMPLES = 20;
 
 function vectorOf(example: TrainingExample, names: readonly string[]): number[] {
   return names.map((name) => {
     const value = example.features[name];
-    if (value === undefined) throw new RankingError('ranking.invalid-example', `example for ${example.userId}/${example.journeyName} lacks feature ${name}`, `features.${name}`);
+    if (value === undefined) {
+      throw new RankingError(
+        'ranking.invalid-example',
+        `example for ${example.userId}/${example.journeyName} lacks feature ${name}`,
+        `features.${name}`,
+      );
+    }
     return value;
   });
 }
@@ -52,7 +64,10 @@ export function splitMetrics(probabilities: readonly number[], labels: readonly 
 }
 
 /** Human labels join the outcome example of the same (user, journey) closest to the end, reusing its features. */
-function annotationExamples(annotations: readonly Annotation[], examples: readonly TrainingExample[]): TrainingExample[] {
+function annotationExamples(
+  annotations: readonly Annotation[],
+  examples: readonly TrainingExample[],
+): TrainingExample[] {
   const latest = new Map<string, TrainingExample>();
   for (const e of examples) latest.set(`${e.userId}\u0000${e.journeyName}`, e);
   return annotations.flatMap((a) => {
@@ -66,11 +81,23 @@ function annotationExamples(annotations: readonly Annotation[], examples: readon
  * regression on standardised features, Platt scaling on the calibration split, and a report measured on
  * the validation split only (the latest examples, as the model will meet the future).
  */
-export function trainRankingModel(examples: readonly TrainingExample[], options: TrainingOptions, annotations: readonly Annotation[] = []): RankingModel {
+export function trainRankingModel(
+  examples: readonly TrainingExample[],
+  options: TrainingOptions,
+  annotations: readonly Annotation[] = [],
+): RankingModel {
   const o = { ...DEFAULT_TRAINING, ...options };
   const names = [...(options.featureNames ?? FEATURE_NAMES)];
-  if (examples.length < MIN_EXAMPLES) throw new RankingError('ranking.insufficient-data', `need at least ${MIN_EXAMPLES} examples, got ${examples.length}`);
-  const sorted = examples.map((e, i) => ({ e, i })).sort((a, b) => a.e.at.getTime() - b.e.at.getTime() || a.i - b.i).map((x) => x.e);
+  if (examples.length < MIN_EXAMPLES) {
+    throw new RankingError(
+      'ranking.insufficient-data',
+      `need at least ${MIN_EXAMPLES} examples, got ${examples.length}`,
+    );
+  }
+  const sorted = examples
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.at.getTime() - b.e.at.getTime() || a.i - b.i)
+    .map((x) => x.e);
   const trainEnd = Math.floor(sorted.length * (1 - o.calibrationShare - o.validationShare));
   const calibrationEnd = Math.floor(sorted.length * (1 - o.validationShare));
   const outcomeTrain = sorted.slice(0, trainEnd);
@@ -80,19 +107,35 @@ export function trainRankingModel(examples: readonly TrainingExample[], options:
   const annotated = annotationExamples(annotations, outcomeTrain);
   const train = [...outcomeTrain, ...annotated];
   const positives = train.filter((e) => e.label === 1).length;
-  if (positives === 0 || positives === train.length) throw new RankingError('ranking.insufficient-data', 'the training split needs both positive and negative examples');
-  if (calibrationSet.length === 0 || validationSet.length === 0) throw new RankingError('ranking.insufficient-data', 'calibration and validation splits must not be empty');
+  if (positives === 0 || positives === train.length) {
+    throw new RankingError('ranking.insufficient-data', 'the training split needs both positive and negative examples');
+  }
+  if (calibrationSet.length === 0 || validationSet.length === 0) {
+    throw new RankingError('ranking.insufficient-data', 'calibration and validation splits must not be empty');
+  }
 
   const rawTrain = train.map((e) => vectorOf(e, names));
   const std = standardisation(rawTrain, names.length);
   const z = (x: number[]) => x.map((v, j) => (v - std.mean[j]) / std.scale[j]);
   const sampleWeights = train.map((_, i) => (i < outcomeTrain.length ? 1 : o.annotationWeight));
-  const fit = fitLogisticRegression(rawTrain.map(z), train.map((e) => e.label), { l2: o.l2, maxIterations: o.maxIterations, sampleWeights });
-  const margin = (e: TrainingExample) => z(vectorOf(e, names)).reduce((s, v, j) => s + v * fit.weights[j], fit.intercept);
-  const calibration = fitPlattCalibration(calibrationSet.map(margin), calibrationSet.map((e) => e.label));
+  const fit = fitLogisticRegression(
+    rawTrain.map(z),
+    train.map((e) => e.label),
+    { l2: o.l2, maxIterations: o.maxIterations, sampleWeights },
+  );
+  const margin = (e: TrainingExample) =>
+    z(vectorOf(e, names)).reduce((s, v, j) => s + v * fit.weights[j], fit.intercept);
+  const calibration = fitPlattCalibration(
+    calibrationSet.map(margin),
+    calibrationSet.map((e) => e.label),
+  );
   const probabilities = (set: readonly TrainingExample[]) => set.map((e) => calibrate(margin(e), calibration));
   const prior = priorModel();
-  const priorProbability = (e: TrainingExample) => calibrate(prior.featureNames.reduce((s, n, j) => s + prior.weights[j] * (e.features[n] ?? 0), prior.intercept), prior.calibration);
+  const priorProbability = (e: TrainingExample) =>
+    calibrate(
+      prior.featureNames.reduce((s, n, j) => s + prior.weights[j] * (e.features[n] ?? 0), prior.intercept),
+      prior.calibration,
+    );
   const iso = (d: Date) => d.toISOString();
   return {
     format: RANKING_MODEL_FORMAT,
@@ -104,12 +147,26 @@ export function trainRankingModel(examples: readonly TrainingExample[], options:
     calibration,
     report: {
       trainedAt: iso(o.now),
-      examples: { train: outcomeTrain.length, calibration: calibrationSet.length, validation: validationSet.length, annotations: annotated.length },
+      examples: {
+        train: outcomeTrain.length,
+        calibration: calibrationSet.length,
+        validation: validationSet.length,
+        annotations: annotated.length,
+      },
       splitAt: [iso(calibrationSet[0].at), iso(validationSet[0].at)],
       optimiser: { method: 'newton', iterations: fit.iterations, converged: fit.converged, l2: o.l2 },
-      train: splitMetrics(probabilities(train), train.map((e) => e.label)),
-      validation: splitMetrics(probabilities(validationSet), validationSet.map((e) => e.label)),
-      priorValidation: splitMetrics(validationSet.map(priorProbability), validationSet.map((e) => e.label)),
+      train: splitMetrics(
+        probabilities(train),
+        train.map((e) => e.label),
+      ),
+      validation: splitMetrics(
+        probabilities(validationSet),
+        validationSet.map((e) => e.label),
+      ),
+      priorValidation: splitMetrics(
+        validationSet.map(priorProbability),
+        validationSet.map((e) => e.label),
+      ),
     },
   };
 }
