@@ -5,7 +5,7 @@ import { settingsModule } from './config/config.module';
 import { Settings } from './config/settings';
 import { modulesForRole } from './app.roles';
 
-/** The composed application for one role, built from explicit settings (never from process.env). */
+/** The composed application for one role, built from explicit settings (never from the process environment). */
 @Module({})
 export class AppModule {
   static forRoot(settings: Settings): DynamicModule {

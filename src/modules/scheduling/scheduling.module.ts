@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
 import { JourneysModule } from '../journeys/journeys.module';
 import { RankingQueueModule } from '../ranking/jobs/ranking-queue.module';
-import { JourneysScheduleService } from './journeys-schedule.service';
-import { RankingScheduleService } from './ranking-schedule.service';
+import { SchedulesService } from './schedules.service';
 
 /** The scheduler role: turns configured crons into Bull repeatable jobs and does nothing else. */
-@Module({ imports: [JourneysModule, RankingQueueModule], providers: [JourneysScheduleService, RankingScheduleService] })
+@Module({ imports: [JourneysModule, RankingQueueModule], providers: [SchedulesService] })
 export class SchedulingModule {}

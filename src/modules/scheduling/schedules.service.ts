@@ -1,0 +1,36 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Settings } from '../../config/settings';
+import { JOURNEY_JOBS, JourneysProducer } from '../journeys/jobs/journeys.queue';
+import { RankingProducer } from '../ranking/jobs/ranking.queue';
+
+/**
+ * Registers every configured cron as a Bull repeatable job with a fixed id: any number of scheduler
+ * replicas end up with one schedule each, and the workers do the actual selection, building and training.
+ */
+@Injectable()
+export class SchedulesService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(SchedulesService.name);
+
+  constructor(
+    private readonly journeysProducer: JourneysProducer,
+    private readonly rankingProducer: RankingProducer,
+    private readonly config: ConfigService<Settings, true>,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const journeys = this.config.get('journeys', { infer: true });
+    if (journeys.scheduleEnabled) {
+      await this.journeysProducer.schedule(JOURNEY_JOBS.scheduledIncremental, journeys.incrementalCron);
+      await this.journeysProducer.schedule(JOURNEY_JOBS.retrain, journeys.retrainCron);
+      this.logger.log(
+        `journey schedules: incremental "${journeys.incrementalCron}", retrain "${journeys.retrainCron}"`,
+      );
+    }
+    const ranking = this.config.get('ranking', { infer: true });
+    if (ranking.scheduleEnabled) {
+      await this.rankingProducer.scheduleRetrain(ranking.retrainCron);
+      this.logger.log(`ranker retrain schedule: "${ranking.retrainCron}"`);
+    }
+  }
+}
