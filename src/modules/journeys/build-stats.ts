@@ -1,3 +1,6 @@
+import { LlmClient } from '../llm/llm.client';
+import { LlmCompletion } from '../llm/llm.types';
+
 /** What building some users cost in LLM calls and time; summed per shard and stored on the run. */
 export interface BuildStats {
   namingCalls: number;
@@ -19,6 +22,28 @@ export function emptyBuildStats(): BuildStats {
     promptTokens: 0,
     completionTokens: 0,
   };
+}
+
+/** Asks the LLM for structured output with a prompt's system and user messages, counting its tokens. */
+export async function completeStructured(
+  llm: LlmClient,
+  purpose: string,
+  prompt: { system: string; user: string; schema: { name: string; schema: Record<string, unknown> } },
+  maxTokens: number,
+  stats: BuildStats,
+): Promise<LlmCompletion> {
+  const reply = await llm.complete({
+    purpose,
+    messages: [
+      { role: 'system', content: prompt.system },
+      { role: 'user', content: prompt.user },
+    ],
+    jsonSchema: prompt.schema,
+    maxTokens,
+  });
+  stats.promptTokens += reply.promptTokens;
+  stats.completionTokens += reply.completionTokens;
+  return reply;
 }
 
 /** Adds `more` into `into` (in place) and returns it. */

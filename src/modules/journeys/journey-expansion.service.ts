@@ -7,7 +7,7 @@ import {
   expansionKey,
   parseExpansionReply,
 } from './domain/journey-expansion';
-import { BuildStats } from './build-stats';
+import { BuildStats, completeStructured } from './build-stats';
 import { neighbourhoodExpansions, VocabularyEmbedder } from './expansion-neighbourhood';
 import { JourneyExpansionRecord } from './journey-expansion.schema';
 import { JourneyExpansionRepository } from './journey-expansion.repository';
@@ -104,17 +104,7 @@ export class JourneyExpansionService {
     const prompt = buildExpansionPrompt(journey.name, locale);
     stats.expansionCalls += 1;
     try {
-      const reply = await this.llm.complete({
-        purpose: 'journey-expansion',
-        messages: [
-          { role: 'system', content: prompt.system },
-          { role: 'user', content: prompt.user },
-        ],
-        jsonSchema: prompt.schema,
-        maxTokens: 300,
-      });
-      stats.promptTokens += reply.promptTokens;
-      stats.completionTokens += reply.completionTokens;
+      const reply = await completeStructured(this.llm, 'journey-expansion', prompt, 300, stats);
       const parsed = parseExpansionReply(reply.text, journey.name, this.policy.safety);
       if (!parsed.ok) throw new Error(parsed.reason);
       await this.expansions.insertOnce({

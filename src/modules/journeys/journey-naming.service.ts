@@ -8,7 +8,7 @@ import {
   namingSignature,
   parseNamingReply,
 } from './domain/llm-naming';
-import { BuildStats } from './build-stats';
+import { BuildStats, completeStructured } from './build-stats';
 import { JOURNEY_POLICY, JourneyPolicy } from './journey-policy';
 import { JourneyNameRepository } from './journey-name.repository';
 import { NamedBy } from './stored-journey';
@@ -108,17 +108,7 @@ export class JourneyNamingService {
     const prompt = buildNamingPrompt(cluster, locale, this.policy.naming);
     stats.namingCalls += 1;
     try {
-      const reply = await this.llm.complete({
-        purpose: 'journey-naming',
-        messages: [
-          { role: 'system', content: prompt.system },
-          { role: 'user', content: prompt.user },
-        ],
-        jsonSchema: prompt.schema,
-        maxTokens: 60,
-      });
-      stats.promptTokens += reply.promptTokens;
-      stats.completionTokens += reply.completionTokens;
+      const reply = await completeStructured(this.llm, 'journey-naming', prompt, 60, stats);
       const parsed = parseNamingReply(reply.text, cluster, this.groundingRules(journey));
       if (!parsed.ok) {
         this.logger.warn(`naming reply rejected for "${journey.name}": ${parsed.reason}`);
