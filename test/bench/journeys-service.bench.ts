@@ -6,16 +6,9 @@
  */
 import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { Test } from '@nestjs/testing';
 import { Connection } from 'mongoose';
-import { ErasureModule } from '../../src/common/erasure/erasure.module';
-import { MetricsModule } from '../../src/common/metrics/metrics.module';
-import { DatabaseModule } from '../../src/common/mongo/database.module';
-import { QueueModule } from '../../src/common/queue/queue.module';
 import { startRedisProcess } from '../../src/common/redis/redis-process';
-import { RedisModule } from '../../src/common/redis/redis.module';
 import { loadConfig } from '../../src/config';
-import { settingsModule } from '../../src/config/config.module';
 import { EmbeddedMongo } from '../../src/embedded-mongo';
 import { validateEvent } from '../../src/lib/events/validate-event';
 import { ActivityEvent } from '../../src/lib/events/activity-event';
@@ -24,11 +17,10 @@ import { EventRepository } from '../../src/modules/ingest/event.repository';
 import { buildUserJourneys } from '../../src/modules/journeys/domain/build-journeys';
 import { JourneyKeyword } from '../../src/modules/journeys/domain/journey';
 import { DEFAULT_NAMING_RULES, namingSignature } from '../../src/modules/journeys/domain/llm-naming';
-import { JourneysJobsModule } from '../../src/modules/journeys/jobs/journeys-jobs.module';
 import { JourneyBuildRunRecord } from '../../src/modules/journeys/journey-build-run.schema';
 import { JourneyRunsService } from '../../src/modules/journeys/journey-runs.service';
-import { JourneysModule } from '../../src/modules/journeys/journeys.module';
 import { PlatformEmbedderService } from '../../src/modules/journeys/platform-embedder.service';
+import { startJourneysContext } from '../integration/journeys/journeys-harness';
 import { FakeOpenAiServer } from '../setup/openai-server';
 
 const EVENTS_PER_USER = 40;
@@ -58,21 +50,8 @@ async function startContext(
     LOG_LEVEL: 'error',
     ...env,
   });
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      settingsModule(settings),
-      MetricsModule,
-      ErasureModule,
-      DatabaseModule,
-      RedisModule,
-      QueueModule,
-      JourneysModule,
-      JourneysJobsModule,
-    ],
-  }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
-  await app.init();
-  return app;
+  // The same composition as the integration tests: the journeys module and its worker, without HTTP.
+  return startJourneysContext(settings);
 }
 
 const db = (app: INestApplicationContext) => app.get<Connection>(getConnectionToken());
