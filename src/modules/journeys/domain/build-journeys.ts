@@ -6,7 +6,7 @@ import { assignJourneyIds, PreviousJourney } from './identity';
 import { Journey, JourneyEngagement, JourneyKeyword, KeywordSource, UserJourneysRecord } from './journey';
 import { DEFAULT_JOURNEY_PARAMS, JourneyParams } from './journey-params';
 import { tightKeywords } from './keyword-list';
-import { ExtractedEvent, extractEventKeywords, sortEvents } from './keywords';
+import { ExtractedEvent, extractEventKeywords, sortedOrder } from './keywords';
 import { JourneyNamer, KeywordNamer } from './naming';
 import { embedKeywords, keywordFeatures, sessionsOf } from './signals';
 import { classifyStage } from './stage';
@@ -86,16 +86,37 @@ export function buildJourneysFromExtracted(
   input: readonly ExtractedEvent[],
   options: BuildOptions,
 ): Journey[] {
+  return buildJourneysWithMembership(userId, input, options).journeys;
+}
+
+/** Journeys and the grouping of the events behind them, for evaluating how events are grouped. */
+export interface JourneysWithMembership {
+  journeys: Journey[];
+  /** Per input event (input order): the index of its journey in `journeys`, or -1. */
+  journeyOf: number[];
+  /** Per input event: its keyword cluster, journey or not (clusters too small to be journeys count), or -1. */
+  clusterOf: number[];
+}
+
+/** Builds one user's journeys and says which journey and which cluster each input event went to. */
+export function buildJourneysWithMembership(
+  userId: string,
+  input: readonly ExtractedEvent[],
+  options: BuildOptions,
+): JourneysWithMembership {
   const params = options.params ?? DEFAULT_JOURNEY_PARAMS;
   const namer = options.namer ?? new KeywordNamer();
   const now = options.now.getTime();
-  const events = sortEvents(input);
+  const order = sortedOrder(input);
+  const events = order.map((i) => input[i]);
+  const journeyOf = input.map(() => -1);
+  const clusterOf = input.map(() => -1);
   // Keywords someone chose (queries, annotations, categories, boards) shape the clusters; words seen only in
   // item titles come last, so they join the clusters rather than define them.
   const aggregated = aggregateKeywords(events, now, params);
   const titleOnly = (k: UserKeyword) => k.sources.length === 1 && k.sources[0] === 'title';
   const keywords = [...aggregated.filter((k) => !titleOnly(k)), ...aggregated.filter(titleOnly)];
-  if (keywords.length === 0) return [];
+  if (keywords.length === 0) return { journeys: [], journeyOf, clusterOf };
   const embeddings = embedKeywords(keywords, options.embedder);
   const features = keywordFeatures(
     keywords,
@@ -105,6 +126,7 @@ export function buildJourneysFromExtracted(
   );
   const clusters = clusterPoints(features, params);
   const owned = assignEvents(events, keywords, clusters, params);
+  owned.forEach((indices, c) => indices.forEach((i) => (clusterOf[order[i]] = c)));
   const drafts = clusters.flatMap((members, c) => {
     const indices = owned[c];
     if (indices.length < params.minJourneyEvents || members.length < params.minJourneyKeywords) return [];
@@ -141,18 +163,36 @@ export function buildJourneysFromExtracted(
     );
     const score = interimScore(confidence, (now - engagement.lastSeen.getTime()) / DAY, params.recencyHalfLifeDays);
     return [
-      { name, keywords: journeyKeywords, stage, type, confidence, score, embedding: Array.from(embedding), engagement },
+      {
+        cluster: c,
+        draft: {
+          name,
+          keywords: journeyKeywords,
+          stage,
+          type,
+          confidence,
+          score,
+          embedding: Array.from(embedding),
+          engagement,
+        },
+      },
     ];
   });
   drafts.sort(
-    (a, b) =>
+    ({ draft: a }, { draft: b }) =>
       b.score - a.score ||
       b.engagement.lastSeen.getTime() - a.engagement.lastSeen.getTime() ||
       (a.name < b.name ? -1 : 1),
   );
   const kept = drafts.slice(0, params.maxJourneys);
-  const ids = assignJourneyIds(userId, kept, options.previous ?? [], params.identityOverlap);
-  return kept.map((d, i) => ({ id: ids[i], rank: i + 1, ...d }));
+  kept.forEach(({ cluster }, j) => owned[cluster].forEach((i) => (journeyOf[order[i]] = j)));
+  const ids = assignJourneyIds(
+    userId,
+    kept.map((k) => k.draft),
+    options.previous ?? [],
+    params.identityOverlap,
+  );
+  return { journeys: kept.map(({ draft }, i) => ({ id: ids[i], rank: i + 1, ...draft })), journeyOf, clusterOf };
 }
 
 /** The offline build's output line for a user, journeys in rank order (optionally the top N). */

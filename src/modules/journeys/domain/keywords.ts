@@ -67,15 +67,22 @@ function signature(e: ExtractedEvent): string {
   return `${e.type}|${e.mentions.map((m) => `${m.source}:${m.key}`).join(',')}`;
 }
 
+/** Positions of events in their canonical order (time, then content), so results never depend on input order. */
+export function sortedOrder(events: readonly ExtractedEvent[]): number[] {
+  const keys = events.map(() => '');
+  return events
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const ea = events[a];
+      const eb = events[b];
+      if (ea.at !== eb.at) return ea.at - eb.at;
+      keys[a] ||= signature(ea);
+      keys[b] ||= signature(eb);
+      return keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0;
+    });
+}
+
 /** Events in a canonical order (time, then content) so results never depend on input order. */
 export function sortEvents(events: readonly ExtractedEvent[]): ExtractedEvent[] {
-  return events
-    .map((e) => ({ e, s: '' }))
-    .sort((a, b) => {
-      if (a.e.at !== b.e.at) return a.e.at - b.e.at;
-      a.s ||= signature(a.e);
-      b.s ||= signature(b.e);
-      return a.s < b.s ? -1 : a.s > b.s ? 1 : 0;
-    })
-    .map(({ e }) => e);
+  return sortedOrder(events).map((i) => events[i]);
 }
