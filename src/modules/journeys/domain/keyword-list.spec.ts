@@ -1,11 +1,12 @@
 import { tightKeywords } from './keyword-list';
 import { KeywordSource } from './journey';
+import { userKeyword } from './testing/keywords.fixture';
 import { UserKeyword } from './user-keywords';
 
 const PARAMS = { minKeywordShare: 0.15, maxKeywords: 8, subsumedShare: 0.8 };
 
 function kw(key: string, weight: number, events: number[], sources: KeywordSource[] = ['search']): UserKeyword {
-  return { key, text: key, weight, sources, actions: {}, events, firstSeen: 0, lastSeen: 0, variants: [] };
+  return userKeyword(key, { weight, events, sources });
 }
 
 const keys = (list: UserKeyword[]) => list.map((k) => k.key);

@@ -17,12 +17,15 @@ function coveredShare(phrase: readonly number[], word: readonly number[]): numbe
 /**
  * The keywords a journey lists, strongest first: only those with a fair share of the top keyword's weight;
  * no word or phrase that (almost) only ever occurs inside a longer listed phrase, since it adds nothing the
- * longer one does not say; and nothing seen only in item titles, whose words ("tutorial", "minute", two
- * adjacent words) nobody chose as a keyword - unless titles are all the journey has (an install that sends
- * no annotations, queries or board names).
+ * longer one does not say; no pair cut out of a longer text that nobody ever wrote whole (it may straddle
+ * two phrases: "organization clear"); and nothing seen only in item titles, whose words ("tutorial",
+ * "minute") nobody chose as a keyword - unless titles are all the journey has (an install that sends no
+ * annotations, queries or board names).
  */
 export function tightKeywords(members: readonly UserKeyword[], params: ListParams): UserKeyword[] {
-  const sorted = [...members].sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
+  const sorted = [...members]
+    .filter((k) => k.standalone)
+    .sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
   const top = sorted[0]?.weight ?? 0;
   const supported = sorted.filter((k) => k.weight >= params.minKeywordShare * top);
   const chosen = supported.filter((k) => !(k.sources.length === 1 && k.sources[0] === 'title'));

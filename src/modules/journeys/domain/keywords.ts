@@ -7,6 +7,8 @@ export interface KeywordMention {
   key: string;
   surface: string;
   source: KeywordSource;
+  /** Set when the candidate is the whole text (a whole query, board name, annotation or short title), not a part. */
+  whole?: true;
 }
 
 /** The compact form of an event that inference needs: when, what action, which keywords. */
@@ -16,25 +18,31 @@ export interface ExtractedEvent {
   mentions: KeywordMention[];
 }
 
-type Candidate = Pick<KeywordMention, 'key' | 'surface'>;
+type Candidate = Pick<KeywordMention, 'key' | 'surface' | 'whole'>;
 
 const CACHE_LIMIT = 200_000;
 // Titles, annotations and board names repeat across events and users; parsing each text once matters.
 const cache = new Map<string, Candidate[]>();
 
-function candidate(tokens: string[]): Candidate {
-  return { key: keywordKey(tokens), surface: tokens.join(' ') };
+function candidate(tokens: string[], whole: boolean): Candidate {
+  return { key: keywordKey(tokens), surface: tokens.join(' '), ...(whole && { whole: true as const }) };
 }
 
-/** Phrase candidates of one text: the whole short phrase, its adjacent word pairs, and its single words. */
+/**
+ * Phrase candidates of one text: the whole short phrase, its adjacent word pairs, and its single words. Only
+ * the candidate that is the whole text is marked `whole`: a pair cut out of a longer text may straddle two
+ * phrases ("organization clear" out of "closet organization clear bins").
+ */
 export function phraseCandidates(text: string): Candidate[] {
   const cached = cache.get(text);
   if (cached) return cached;
   const tokens = contentTokens(text);
   const out: Candidate[] = [];
-  if (tokens.length >= 2 && tokens.length <= 3) out.push(candidate(tokens));
-  if (tokens.length >= 3) for (let i = 0; i + 1 < tokens.length; i++) out.push(candidate(tokens.slice(i, i + 2)));
-  for (const t of tokens) if (t.length >= 3) out.push(candidate([t]));
+  if (tokens.length >= 2 && tokens.length <= 3) out.push(candidate(tokens, true));
+  if (tokens.length >= 3) {
+    for (let i = 0; i + 1 < tokens.length; i++) out.push(candidate(tokens.slice(i, i + 2), false));
+  }
+  for (const t of tokens) if (t.length >= 3) out.push(candidate([t], tokens.length === 1));
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(text, out);
   return out;
@@ -52,7 +60,7 @@ export function extractEventKeywords(
       const id = `${source}\u0000${c.key}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      mentions.push({ key: c.key, surface: c.surface, source });
+      mentions.push({ key: c.key, surface: c.surface, source, ...(c.whole && { whole: true as const }) });
     }
   };
   add(event.query, 'search');
