@@ -37,9 +37,11 @@ export function assignEvents(
     for (const m of e.mentions) {
       const k = clusterOf.get(m.key);
       if (k === undefined) continue;
-      const word = m.source !== 'search' && !m.key.includes(' ');
-      // A generic keyword ("home") is weak evidence that an event belongs to one journey rather than another.
-      votes[k.cluster] += (params.sourceWeights[m.source] ?? 1) * (word ? 0.5 : 1) * k.specificity;
+      // A single word cut out of a longer text ("white" of "white kitchen cabinets") is half the evidence of a
+      // phrase or of a whole one-word text (a query or board name the user wrote); a generic keyword ("home")
+      // is weak evidence that an event belongs to one journey rather than another.
+      const partial = !m.whole && !m.key.includes(' ');
+      votes[k.cluster] += (params.sourceWeights[m.source] ?? 1) * (partial ? 0.5 : 1) * k.specificity;
     }
     let best = -1;
     let bestVote = params.minEventEvidence - 1e-9;

@@ -4,6 +4,8 @@ export interface JourneyParams {
   keywordHalfLifeDays: number;
   /** Weight of one event by action; saving says more than glancing. */
   actionWeights: Record<string, number>;
+  /** Share of its weight an event keeps when the same content (query, item) already occurred in its session. */
+  sessionRepeatWeight: number;
   /** Weight of a mention by where it came from; categories are broad and shared across journeys. */
   sourceWeights: Record<string, number>;
   /** A keyword enters clustering only when it appears in at least this many of the user's events. */
@@ -74,6 +76,7 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   keywordHalfLifeDays: 180,
   actionWeights: { search: 1.5, view: 1, click: 2, save: 3, purchase: 4, board: 2.5, custom: 0.5 },
   sourceWeights: { search: 1, title: 0.6, annotation: 0.8, category: 0.3, board: 1 },
+  sessionRepeatWeight: 1,
   minKeywordEvents: 2,
   genericShare: 0.15,
   genericMinUsers: 50,
@@ -87,7 +90,7 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   maxClusterPoints: 64,
   attachSimilarity: 0.5,
   minJourneyEvents: 3,
-  minJourneyKeywords: 2,
+  minJourneyKeywords: 1,
   maxJourneys: 8,
   sparseMinEvents: 3,
   sparseMaxKeywords: 3,

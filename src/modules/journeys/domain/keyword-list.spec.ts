@@ -46,6 +46,29 @@ describe('tightKeywords', () => {
     expect(keys(list)).toEqual(['kitchen', 'kitchen cabinet']);
   });
 
+  it("lists the words someone chose, not the catalogue's shelves and titles, even when those are heavier", () => {
+    const list = tightKeywords(
+      [
+        kw('drama', 30, [1, 2, 3, 4, 5, 6], ['category']),
+        kw('strangelove', 20, [1, 2], ['title']),
+        kw('dark comedy', 4, [3, 4], ['board']),
+      ],
+      PARAMS,
+    );
+    expect(keys(list)).toEqual(['dark comedy']);
+  });
+
+  it('never lists a pair nobody wrote whole', () => {
+    const list = tightKeywords(
+      [kw('organization clear', 9, [1, 2]), kw('closet organization', 8, [1, 2])].map((k, i) => ({
+        ...k,
+        standalone: i === 1,
+      })),
+      PARAMS,
+    );
+    expect(keys(list)).toEqual(['closet organization']);
+  });
+
   it('falls back to title words when titles are all the journey has', () => {
     const list = tightKeywords(
       [kw('sneaker', 9, [1, 2, 3], ['title']), kw('white sneaker', 8, [1, 2], ['title'])],

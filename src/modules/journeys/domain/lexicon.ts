@@ -26,7 +26,7 @@ export interface LexiconJson {
   surfaces: string[];
 }
 
-/** A variant folds into a keyword at least this many times as frequent, and at least this frequent. */
+/** A variant folds into a keyword written whole at least this many times as often as the variant occurs, and this often. */
 const CANONICAL_RATIO = 4;
 const CANONICAL_MIN_COUNT = 5;
 /** Typos are looked for in words this long at least: short words differ by one letter and mean other things. */
@@ -105,7 +105,7 @@ export class PlatformLexicon implements Lexicon {
     const candidates = new Set<number>();
     for (const c of this.orderIndexed().get([...tokens].sort().join(' ')) ?? []) candidates.add(c);
     tokens.forEach((word, position) => {
-      if (word.length < TYPO_MIN_LENGTH - 1) return;
+      if (word.length < TYPO_MIN_LENGTH) return;
       for (const d of deletions(word)) {
         for (const c of this.typoIndexed().get(maskKey(tokens, position, d)) ?? []) candidates.add(c);
       }
@@ -113,14 +113,15 @@ export class PlatformLexicon implements Lexicon {
     let best: number | undefined;
     for (const c of candidates) {
       const other = this.vocab[c];
-      if (other === key || this.stats.counts[c] < need || !isVariantOf(tokens, other.split(' '))) continue;
-      if (best === undefined || this.stats.counts[c] > this.stats.counts[best]) best = c;
+      // The common form must be one people write (whole queries, names), not words that recur inside titles.
+      if (other === key || this.stats.wholeCounts[c] < need || !isVariantOf(tokens, other.split(' '))) continue;
+      if (best === undefined || this.stats.wholeCounts[c] > this.stats.wholeCounts[best]) best = c;
     }
     return best === undefined ? undefined : this.vocab[best];
   }
 
   private common(): number[] {
-    return this.vocab.flatMap((_, i) => (this.stats.counts[i] >= CANONICAL_MIN_COUNT ? [i] : []));
+    return this.vocab.flatMap((_, i) => (this.stats.wholeCounts[i] >= CANONICAL_MIN_COUNT ? [i] : []));
   }
 
   private orderIndexed(): Map<string, number[]> {
@@ -171,11 +172,7 @@ function isVariantOf(a: readonly string[], b: readonly string[]): boolean {
   }
   if (differing < 0) return false;
   const [x, y] = [a[differing], b[differing]];
-  return (
-    Math.min(x.length, y.length) >= TYPO_MIN_LENGTH - 1 &&
-    Math.max(x.length, y.length) >= TYPO_MIN_LENGTH &&
-    oneEditApart(x, y)
-  );
+  return Math.min(x.length, y.length) >= TYPO_MIN_LENGTH && oneEditApart(x, y);
 }
 
 /** What decides when a keyword is generic: used by more than `genericShare` of users, on a large enough platform. */

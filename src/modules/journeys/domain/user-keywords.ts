@@ -87,8 +87,16 @@ export function aggregateKeywords(
     if (c === undefined) canonical.set(key, (c = lexicon.canonical(key) ?? key));
     return c;
   };
+  const gapMs = params.sessionGapMinutes * 60_000;
+  const seenInSession = new Set<string>();
   events.forEach((event, index) => {
     touched.length = 0;
+    if (index > 0 && event.at - events[index - 1].at > gapMs) seenInSession.clear();
+    // The same content again within one visit (a reload, several results of one search clicked) is one
+    // expression of interest, not several; the same keyword on another item or query still counts in full.
+    const content = mentionSignature(event);
+    const repeat = seenInSession.has(content) ? params.sessionRepeatWeight : 1;
+    seenInSession.add(content);
     for (const m of event.mentions) {
       const key = keyOf(m.key, m.source);
       const surface = key === m.key ? m.surface : (lexicon?.surface(key) ?? key);
@@ -109,7 +117,7 @@ export function aggregateKeywords(
     // One event supports a keyword once, at the weight of its strongest source.
     const base = (params.actionWeights[event.type] ?? 1) * Math.exp(-lambda * Math.max(0, now - event.at));
     for (const k of touched) {
-      k.weight += base * k.eventSourceWeight;
+      k.weight += base * k.eventSourceWeight * repeat;
       k.actions[event.type] = (k.actions[event.type] ?? 0) + 1;
       k.events.push(index);
       k.lastSeen = event.at;
@@ -133,6 +141,10 @@ export function aggregateKeywords(
     if (target) absorb(target, rare);
   }
   return kept.map((d) => finish(d, params, lexicon)).sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
+}
+
+function mentionSignature(event: ExtractedEvent): string {
+  return event.mentions.map((m) => `${m.source}:${m.key}`).join(',');
 }
 
 /** Spelling variants share their first letter and number of words. */
