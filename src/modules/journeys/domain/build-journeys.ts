@@ -7,9 +7,10 @@ import { assignEvents, draftJourney, JourneyDraft } from './journey-draft';
 import { DEFAULT_JOURNEY_PARAMS, JourneyParams } from './journey-params';
 import { tightKeywords } from './keyword-list';
 import { ExtractedEvent, extractEventKeywords, sortedOrder } from './keywords';
-import { Lexicon } from './lexicon';
+import { Lexicon, specificityOf } from './lexicon';
 import { JourneyNamer, KeywordNamer } from './naming';
 import { embedKeywords, keywordFeatures, sessionsOf } from './signals';
+import { claimBySession } from './session-context';
 import { sparseJourneyInput } from './sparse-journey';
 import { aggregateKeywords, UserKeyword } from './user-keywords';
 
@@ -74,14 +75,13 @@ export function buildJourneysWithMembership(
   const titleOnly = (k: UserKeyword) => k.sources.length === 1 && k.sources[0] === 'title';
   const keywords = [...aggregated.filter((k) => !titleOnly(k)), ...aggregated.filter(titleOnly)];
   const embeddings = embedKeywords(keywords, options.embedder);
-  const features = keywordFeatures(
-    keywords,
-    embeddings,
-    sessionsOf(events, params.sessionGapMinutes * 60_000),
-    params.sessionWeight,
-  );
+  const gapMs = params.sessionGapMinutes * 60_000;
+  const sessions = sessionsOf(events, gapMs);
+  const features = keywordFeatures(keywords, embeddings, sessions, params.sessionWeight);
   const clusters = clusterPoints(features, params);
-  const owned = assignEvents(events, keywords, clusters, params);
+  const assigned = assignEvents(events, keywords, clusters, params, sessions);
+  const isGeneric = (word: string) => specificityOf(word, lexicon, params) < 1;
+  const owned = claimBySession(events, assigned, gapMs, isGeneric);
   owned.forEach((indices, c) => indices.forEach((i) => (clusterOf[order[i]] = c)));
   const context = { now, params, namer, dimension: options.embedder.dimension };
   const drafts: Array<{ indices: readonly number[]; draft: JourneyDraft }> = clusters.flatMap((members, cluster) => {

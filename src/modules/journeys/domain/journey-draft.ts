@@ -22,7 +22,19 @@ export function assignEvents(
   keywords: readonly UserKeyword[],
   clusters: readonly number[][],
   params: Pick<JourneyParams, 'sourceWeights' | 'minEventEvidence'>,
+  sessions: readonly number[] = events.map((_, i) => i),
 ): number[][] {
+  // Keys mentioned by more than one event of a session: the subject of that visit.
+  const seen = new Map<string, number>();
+  const repeated = new Set<string>();
+  events.forEach((e, i) => {
+    for (const m of e.mentions) {
+      const id = `${sessions[i]}\u0000${m.key}`;
+      const first = seen.get(id);
+      if (first === undefined) seen.set(id, i);
+      else if (first !== i) repeated.add(id);
+    }
+  });
   const clusterOf = new Map<string, { cluster: number; specificity: number }>();
   clusters.forEach((members, cluster) =>
     members.forEach((m) => {
@@ -38,9 +50,9 @@ export function assignEvents(
       const k = clusterOf.get(m.key);
       if (k === undefined) continue;
       // A single word cut out of a longer text ("white" of "white kitchen cabinets") is half the evidence of a
-      // phrase or of a whole one-word text (a query or board name the user wrote); a generic keyword ("home")
-      // is weak evidence that an event belongs to one journey rather than another.
-      const partial = !m.whole && !m.key.includes(' ');
+      // phrase or of a whole one-word text (a query or board name the user wrote), unless other events of the
+      // session mention it too; a generic keyword ("home") is weak evidence for one journey over another.
+      const partial = !m.whole && !m.key.includes(' ') && !repeated.has(`${sessions[index]}\u0000${m.key}`);
       votes[k.cluster] += (params.sourceWeights[m.source] ?? 1) * (partial ? 0.5 : 1) * k.specificity;
     }
     let best = -1;
