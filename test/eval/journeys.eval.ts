@@ -17,7 +17,12 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { generatePopulation, generateUser, PlantedJourney, RawEvent } from '../../src/lib/synthetic/population';
 import { resolveJourneyParams } from '../../src/modules/journeys/domain/journey-params';
-import { PlatformTrainingOptions, trainPlatformEmbedder } from '../../src/modules/journeys/domain/platform-training';
+import { chooseEmbedder } from '../../src/modules/journeys/domain/embedder-choice';
+import {
+  DEFAULT_TRAINING_OPTIONS,
+  PlatformTrainingOptions,
+  trainPlatformEmbedder,
+} from '../../src/modules/journeys/domain/platform-training';
 import { readAol, TaskLabel } from './journeys/aol';
 import { DEFAULT_BOOTSTRAP } from './journeys/bootstrap';
 import { evaluateCoverage } from './journeys/coverage';
@@ -105,7 +110,8 @@ function main(): void {
   console.log(`dataset ${name}: ${users.length} users, ${dataset.events.length} events`);
   if (Object.keys(overrides).length > 0) console.log(`parameter overrides: ${JSON.stringify(overrides)}`);
   const results: boolean[] = [];
-  const whole = trainPlatformEmbedder(() => users.map((u) => u.events.map((e) => e.extracted)), training);
+  const model = trainPlatformEmbedder(() => users.map((u) => u.events.map((e) => e.extracted)), training);
+  const { embedder: whole } = chooseEmbedder(model, { ...DEFAULT_TRAINING_OPTIONS, ...training });
   if (dataset.planted) {
     results.push(evaluatePlanted(users, dataset.planted.truth, whole, dataset.planted.now, params));
   }

@@ -1,6 +1,11 @@
 import { buildRankedJourneys } from '../../../src/modules/cli/journeys-build/user-lines';
 import { JourneyParams } from '../../../src/modules/journeys/domain/journey-params';
-import { PlatformTrainingOptions, trainPlatformEmbedder } from '../../../src/modules/journeys/domain/platform-training';
+import { chooseEmbedder } from '../../../src/modules/journeys/domain/embedder-choice';
+import {
+  DEFAULT_TRAINING_OPTIONS,
+  PlatformTrainingOptions,
+  trainPlatformEmbedder,
+} from '../../../src/modules/journeys/domain/platform-training';
 import { hit, ndcg, setScores } from './metrics';
 import { nextSessions, splitHistory } from './split';
 import { interestTokens, journeyTokens } from './tokens';
@@ -23,8 +28,8 @@ export interface FutureResult {
   /** Builds (user x cut) scored, and those whose early part gave no journey (both methods score 0 there). */
   builds: number;
   withoutJourneys: number;
-  /** Vocabulary of the embedder trained at each cut. */
-  vocabularies: number[];
+  /** Vocabulary of the embedder trained at each cut, marked when too thin to cluster with. */
+  vocabularies: string[];
   atK: FutureAtK[];
 }
 
@@ -67,7 +72,7 @@ export function evaluateFuture(users: readonly EvalUser[], options: FutureOption
     interests: options.ks.map(zero),
     budget: options.ks.map(() => 0),
   }));
-  const vocabularies: number[] = [];
+  const vocabularies: string[] = [];
   let builds = 0;
   let withoutJourneys = 0;
   for (const fraction of options.cuts) {
@@ -76,8 +81,9 @@ export function evaluateFuture(users: readonly EvalUser[], options: FutureOption
       const window = options.horizonSessions > 0 ? nextSessions(later, options.horizonSessions, gapMs) : later;
       return { user, early, truth: new Set(window.flatMap((e) => e.tokens)) };
     });
-    const embedder = trainPlatformEmbedder(() => splits.map((s) => s.early.map((e) => e.extracted)), options.training);
-    vocabularies.push(embedder.vocab.length);
+    const model = trainPlatformEmbedder(() => splits.map((s) => s.early.map((e) => e.extracted)), options.training);
+    const { embedder, kind } = chooseEmbedder(model, { ...DEFAULT_TRAINING_OPTIONS, ...options.training });
+    vocabularies.push(`${model.vocab.length}${kind === 'lexical' ? ' (lexical)' : ''}`);
     splits.forEach(({ user, early, truth }, u) => {
       if (early.length === 0 || truth.size === 0) return;
       const now = new Date(early[early.length - 1].at);

@@ -1,7 +1,12 @@
 import { bcubed, LabelledItem } from '../../../src/lib/synthetic/cluster-metrics';
 import { buildJourneysWithMembership } from '../../../src/modules/journeys/domain/build-journeys';
 import { JourneyParams } from '../../../src/modules/journeys/domain/journey-params';
-import { PlatformTrainingOptions, trainPlatformEmbedder } from '../../../src/modules/journeys/domain/platform-training';
+import { chooseEmbedder } from '../../../src/modules/journeys/domain/embedder-choice';
+import {
+  DEFAULT_TRAINING_OPTIONS,
+  PlatformTrainingOptions,
+  trainPlatformEmbedder,
+} from '../../../src/modules/journeys/domain/platform-training';
 import { TaskLabel } from './aol';
 import { EvalEvent, EvalUser } from './users';
 
@@ -50,7 +55,8 @@ export function evaluateTasks(
     const until = user.events[lastLabelled].at;
     return [{ user, until, window: user.events.filter((e) => e.at <= until) }];
   });
-  const embedder = trainPlatformEmbedder(() => windows.map((w) => w.window.map((e) => e.extracted)), training);
+  const model = trainPlatformEmbedder(() => windows.map((w) => w.window.map((e) => e.extracted)), training);
+  const { embedder } = chooseEmbedder(model, { ...DEFAULT_TRAINING_OPTIONS, ...training });
   for (const { user, until, window } of windows) {
     const built = buildJourneysWithMembership(
       user.userId,

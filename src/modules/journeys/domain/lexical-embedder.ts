@@ -1,5 +1,6 @@
 import { charNgrams, fnv1a } from '../../../lib/text/ngrams';
 import { Embedder, normalizeInPlace } from './embedder';
+import { Lexicon } from './lexicon';
 
 export const LEXICAL_DIMENSION = 256;
 const CACHE_LIMIT = 50_000;
@@ -14,7 +15,12 @@ export class LexicalEmbedder implements Embedder {
   readonly id = 'lexical-v1';
   private readonly cache = new Map<string, Float32Array>();
 
-  constructor(readonly dimension = LEXICAL_DIMENSION) {}
+  /** `vocab` and `lexicon` pass through from a thin trained model: its counts are still the platform's. */
+  constructor(
+    readonly vocab: readonly string[] = [],
+    readonly lexicon?: Lexicon,
+    readonly dimension = LEXICAL_DIMENSION,
+  ) {}
 
   embed(key: string): Float32Array {
     let v = this.cache.get(key);

@@ -93,6 +93,12 @@ export class PlatformLexicon implements Lexicon {
     return found;
   }
 
+  /** Share of the vocabulary used by at least `users` users: a platform's shared words, not a few users' own. */
+  sharedShare(users: number): number {
+    const counts = this.stats.userCounts;
+    return counts.length === 0 ? 0 : counts.filter((n) => n >= users).length / counts.length;
+  }
+
   toJSON(): LexiconJson {
     return this.stats;
   }

@@ -17,6 +17,15 @@ export interface PlatformTrainingOptions {
   ngramMax: number;
   ngramBuckets: number;
   seed: number;
+  /**
+   * A model trained on fewer events, with a smaller vocabulary, or whose vocabulary is mostly used by fewer
+   * than three users (less than minSharedVocabulary of it used by three or more) is too thin to cluster
+   * with: its vectors would encode a few users' habits. Clustering then uses character n-grams and word
+   * overlap (the lexical embedder) until a retrain on more data.
+   */
+  minTrainingEvents: number;
+  minVocabulary: number;
+  minSharedVocabulary: number;
 }
 
 export const DEFAULT_TRAINING_OPTIONS: PlatformTrainingOptions = {
@@ -28,6 +37,9 @@ export const DEFAULT_TRAINING_OPTIONS: PlatformTrainingOptions = {
   ngramMax: 4,
   ngramBuckets: 1 << 15,
   seed: 1,
+  minTrainingEvents: 500,
+  minVocabulary: 100,
+  minSharedVocabulary: 0.5,
 };
 
 /** Every user's events in time order; called once per pass, so the source can be streamed or re-read. */
