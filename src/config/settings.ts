@@ -1,8 +1,10 @@
 import { accessNamespace } from './access.config';
 import { appNamespace } from './app.config';
+import { campaignsNamespace } from './campaigns.config';
 import { journeysNamespace } from './journeys.config';
 import { llmNamespace } from './llm.config';
 import { mongoNamespace } from './mongo.config';
+import { personalizationNamespace } from './personalization.config';
 import { rankingNamespace } from './ranking.config';
 import { redisNamespace } from './redis.config';
 import { NamespaceValues } from './setting';
@@ -16,6 +18,8 @@ export const NAMESPACES = [
   llmNamespace,
   journeysNamespace,
   rankingNamespace,
+  personalizationNamespace,
+  campaignsNamespace,
 ] as const;
 
 /** The validated, typed configuration of one process. */
@@ -27,4 +31,6 @@ export interface Settings {
   llm: NamespaceValues<typeof llmNamespace.specs>;
   journeys: NamespaceValues<typeof journeysNamespace.specs>;
   ranking: NamespaceValues<typeof rankingNamespace.specs>;
+  personalization: NamespaceValues<typeof personalizationNamespace.specs>;
+  campaigns: NamespaceValues<typeof campaignsNamespace.specs>;
 }
