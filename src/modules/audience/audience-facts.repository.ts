@@ -91,6 +91,10 @@ export class AudienceFactsRepository {
     );
   }
 
+  async findByUserId(userId: string): Promise<AudienceFactsRecord | undefined> {
+    return (await this.model.findOne({ userId }).lean<AudienceFactsRecord>()) ?? undefined;
+  }
+
   async count(query: AudienceQuery): Promise<number> {
     return this.model.countDocuments(toFilter(query));
   }

@@ -57,3 +57,14 @@ export const COPY_PARTS: Record<CopyChannel, ReadonlyArray<keyof GeneratedCopy>>
 export function limitOf(part: keyof GeneratedCopy, limits: CopyLimits): number {
   return limits[`${part}MaxChars` as keyof CopyLimits];
 }
+
+/** Where the copy came from, recorded with every message. */
+export interface CopyProvenance {
+  source: 'llm' | 'template';
+  promptVersion?: string;
+  model?: string;
+  fallbackReason?: string;
+  cacheHit?: boolean;
+  /** The subject journey's copy signature (journey variants). */
+  signature?: string;
+}
