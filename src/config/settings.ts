@@ -7,6 +7,7 @@ import { mongoNamespace } from './mongo.config';
 import { personalizationNamespace } from './personalization.config';
 import { rankingNamespace } from './ranking.config';
 import { redisNamespace } from './redis.config';
+import { templatesNamespace } from './templates.config';
 import { NamespaceValues } from './setting';
 
 /** Every configuration namespace; a new one is one import and one entry here. */
@@ -18,6 +19,7 @@ export const NAMESPACES = [
   llmNamespace,
   journeysNamespace,
   rankingNamespace,
+  templatesNamespace,
   personalizationNamespace,
   campaignsNamespace,
 ] as const;
@@ -31,6 +33,7 @@ export interface Settings {
   llm: NamespaceValues<typeof llmNamespace.specs>;
   journeys: NamespaceValues<typeof journeysNamespace.specs>;
   ranking: NamespaceValues<typeof rankingNamespace.specs>;
+  templates: NamespaceValues<typeof templatesNamespace.specs>;
   personalization: NamespaceValues<typeof personalizationNamespace.specs>;
   campaigns: NamespaceValues<typeof campaignsNamespace.specs>;
 }
