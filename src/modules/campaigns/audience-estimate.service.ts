@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Settings } from '../../config/settings';
 import { AudienceFactsRepository } from '../audience/audience-facts.repository';
-import { JOURNEY_POLICY, JourneyPolicy } from '../journeys/journey-policy';
 import { audienceQueryOf } from './domain/audience-rules';
 import { CampaignDefinition } from './domain/campaign-definition';
 
@@ -26,12 +27,12 @@ export interface AudienceEstimate {
 export class AudienceEstimateService {
   constructor(
     private readonly facts: AudienceFactsRepository,
-    @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
+    private readonly config: ConfigService<Settings, true>,
   ) {}
 
   async estimate(definition: CampaignDefinition, now = new Date()): Promise<AudienceEstimate> {
     const started = Date.now();
-    const options = { now, allowSensitive: this.policy.notifySensitive };
+    const options = { now, allowSensitive: this.config.get('journeys', { infer: true }).notifySensitive };
     const query = audienceQueryOf(definition, options);
     const stages = definition.audience.journeys?.stages;
     const ongoingDefinition: CampaignDefinition = {

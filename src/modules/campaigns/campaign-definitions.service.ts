@@ -6,8 +6,9 @@ import { Settings } from '../../config/settings';
 import { RENDER_CONTEXT_SHAPE } from '../personalization/domain/render-context';
 import { CampaignDefinition } from './domain/campaign-definition';
 import { definitionHash } from './domain/campaign-state';
-import { DefinitionProblem, loadDefinition, sortProblems } from './domain/load-definition';
-import { MessageTemplates } from './message-templates.port';
+import { DefinitionProblem, formatPath, loadDefinition, sortProblems } from './domain/load-definition';
+import { TemplateError } from '../templates/domain/templates.errors';
+import { TemplatesService } from '../templates/templates.service';
 
 /** One campaign file after validation: its definition and hash when valid, its problems otherwise. */
 export interface CheckedFile {
@@ -27,7 +28,7 @@ export class CampaignDefinitionsService {
   readonly dir: string;
 
   constructor(
-    private readonly templates: MessageTemplates,
+    private readonly templates: TemplatesService,
     config: ConfigService<Settings, true>,
   ) {
     this.dir = resolve(config.get('campaigns', { infer: true }).dir);
@@ -80,21 +81,23 @@ export class CampaignDefinitionsService {
     definition.experiment?.variants.forEach((v, i) => {
       if (v.template) refs.push({ ref: v.template, path: ['experiment', 'variants', i, 'template'] });
     });
-    return refs.flatMap(({ ref, path }) =>
-      this.templates.check(ref, definition.channel, RENDER_CONTEXT_SHAPE).map((p) => ({
-        file: join(relative(process.cwd(), this.templatesDirHint()), p.file),
-        line: p.line,
-        column: p.column,
-        path: `${path.join('.')} (${ref})`,
-        message: p.message,
-        kind: 'template' as const,
-        template: p.file,
-        ...(p.line === 0 && locate(path)),
-      })),
-    );
-  }
-
-  private templatesDirHint(): string {
-    return 'templates';
+    const templatesDir = relative(process.cwd(), this.templates.dir) || '.';
+    return refs.flatMap(({ ref, path }) => {
+      const field = `${formatPath(path)} (${ref})`;
+      try {
+        return this.templates.check(ref, definition.channel, RENDER_CONTEXT_SHAPE).map((p) => ({
+          file: join(templatesDir, p.file),
+          line: p.line,
+          column: p.column,
+          path: p.variable ? `${field}: ${p.variable}` : field,
+          message: p.message,
+          kind: 'template' as const,
+          template: p.file,
+        }));
+      } catch (error) {
+        if (!(error instanceof TemplateError) || error.code !== 'templates.not-found') throw error;
+        return [{ ...locate(path), path: formatPath(path), message: error.message, kind: 'template' as const }];
+      }
+    });
   }
 }

@@ -1,5 +1,4 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
-import { Response } from 'express';
 import { CampaignError, CampaignErrorCode } from './domain/campaign.errors';
 
 const STATUS: Record<CampaignErrorCode, HttpStatus> = {
@@ -17,7 +16,7 @@ export class CampaignErrorFilter implements ExceptionFilter {
     const status = STATUS[error.code];
     host
       .switchToHttp()
-      .getResponse<Response>()
+      .getResponse<{ status(code: number): { json(body: unknown): void } }>()
       .status(status)
       .json({
         statusCode: status,

@@ -9,7 +9,7 @@ import { PersonalizationService } from '../personalization/personalization.servi
 import { journeyRuleFailure, needsJourney, userRuleFailure } from './domain/audience-rules';
 import { CampaignDefinition } from './domain/campaign-definition';
 import { ComposeResult, ComposeVariant, SkipReason } from './domain/compose-result';
-import { MessageTemplates } from './message-templates.port';
+import { TemplatesService } from '../templates/templates.service';
 import { RecipientGuardRegistry } from './recipient-guards';
 
 /** A campaign as the composer needs it: its valid definition and content hash. */
@@ -40,7 +40,7 @@ export class CampaignMessageComposer {
     private readonly facts: AudienceFactsRepository,
     private readonly guards: RecipientGuardRegistry,
     private readonly personalization: PersonalizationService,
-    private readonly templates: MessageTemplates,
+    private readonly templates: TemplatesService,
     private readonly config: ConfigService<Settings, true>,
   ) {}
 
@@ -86,6 +86,7 @@ export class CampaignMessageComposer {
     const rendered = this.templates.render(ref, definition.channel, context, {
       locale: context.user.locale,
       timeZone: context.user.timeZone,
+      now: options.now,
       ...(definition.channel === 'push' && {
         pushLimits: {
           ...(limits?.titleMaxChars && { titleMaxChars: limits.titleMaxChars }),

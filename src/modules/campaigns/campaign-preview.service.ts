@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
 import { AudienceFactsRepository } from '../audience/audience-facts.repository';
-import { JOURNEY_POLICY, JourneyPolicy } from '../journeys/journey-policy';
 import { CampaignMessageComposer, ComposableCampaign } from './campaign-message-composer.service';
 import { CampaignsService } from './campaigns.service';
 import { audienceQueryOf } from './domain/audience-rules';
@@ -30,7 +29,6 @@ export class CampaignPreviewService {
     private readonly composer: CampaignMessageComposer,
     private readonly facts: AudienceFactsRepository,
     private readonly config: ConfigService<Settings, true>,
-    @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
   ) {}
 
   async previewUser(campaignId: string, userId: string, options: PreviewOptions = {}): Promise<ComposeResult> {
@@ -52,7 +50,10 @@ export class CampaignPreviewService {
     }
     const campaign = await this.campaigns.getUsable(campaignId);
     const now = options.now ?? new Date();
-    const query = audienceQueryOf(campaign.definition, { now, allowSensitive: this.policy.notifySensitive });
+    const query = audienceQueryOf(campaign.definition, {
+      now,
+      allowSensitive: this.config.get('journeys', { infer: true }).notifySensitive,
+    });
     const candidates = await this.facts.sampleUserIds(query, size * 2);
     const budget = this.composer.budgetFor(campaign.definition);
     const variant = variantOf(campaign, options.variantId);

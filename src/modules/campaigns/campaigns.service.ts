@@ -35,8 +35,9 @@ export class CampaignsService {
     campaignId: string,
   ): Promise<CampaignRecord & { definition: NonNullable<CampaignRecord['definition']> }> {
     const campaign = await this.get(campaignId);
-    if (campaign.state === 'archived')
+    if (campaign.state === 'archived') {
       throw new CampaignError('campaign.archived', `campaign ${campaignId} is archived`);
+    }
     if (!campaign.definition) {
       throw new CampaignError('campaign.invalid', `campaign ${campaignId} has no valid definition`, campaign.problems);
     }
@@ -133,8 +134,9 @@ export class CampaignsService {
 
   async pause(campaignId: string, actor: string, now = new Date()): Promise<CampaignRecord> {
     const campaign = await this.get(campaignId);
-    if (campaign.state === 'archived')
+    if (campaign.state === 'archived') {
       throw new CampaignError('campaign.archived', `campaign ${campaignId} is archived`);
+    }
     return this.move(campaign, 'paused', actor, now);
   }
 

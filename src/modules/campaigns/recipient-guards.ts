@@ -29,8 +29,9 @@ export class RecipientGuardRegistry {
   private readonly guards: RecipientGuard[] = [];
 
   register(guard: RecipientGuard): void {
-    if (this.guards.some((g) => g.name === guard.name))
+    if (this.guards.some((g) => g.name === guard.name)) {
       throw new Error(`a guard named ${guard.name} is already registered`);
+    }
     this.guards.push(guard);
   }
 
