@@ -65,6 +65,7 @@ export class AudienceFactsRepository {
           localeTags: localeTags(profile.locale),
           attributes: profile.attributes,
         },
+        $setOnInsert: { sampleKey: Math.random() },
       },
       { upsert: true },
     );
@@ -74,7 +75,11 @@ export class AudienceFactsRepository {
   async recordActivity(lastActive: ReadonlyMap<string, Date>): Promise<void> {
     if (lastActive.size === 0) return;
     const ops: AnyBulkWriteOperation<AudienceFactsRecord>[] = [...lastActive].map(([userId, at]) => ({
-      updateOne: { filter: { userId }, update: { $max: { lastActiveAt: at } }, upsert: true },
+      updateOne: {
+        filter: { userId },
+        update: { $max: { lastActiveAt: at }, $setOnInsert: { sampleKey: Math.random() } },
+        upsert: true,
+      },
     }));
     await this.model.bulkWrite(ops, { ordered: false });
   }
@@ -86,7 +91,10 @@ export class AudienceFactsRepository {
   ): Promise<void> {
     await this.model.updateOne(
       { userId },
-      { $set: { journeys: facts.journeys, journeyTags: facts.journeyTags, journeysBuiltAt: builtAt } },
+      {
+        $set: { journeys: facts.journeys, journeyTags: facts.journeyTags, journeysBuiltAt: builtAt },
+        $setOnInsert: { sampleKey: Math.random() },
+      },
       { upsert: true },
     );
   }
@@ -110,14 +118,21 @@ export class AudienceFactsRepository {
       .sort((a, b) => b.users - a.users || String(a.locale).localeCompare(String(b.locale)));
   }
 
-  /** Up to `size` random users of the audience. */
-  async sampleUserIds(query: AudienceQuery, size: number): Promise<string[]> {
-    const rows = await this.model.aggregate<{ userId: string }>([
-      { $match: toFilter(query) },
-      { $sample: { size } },
-      { $project: { _id: 0, userId: 1 } },
-    ]);
-    return rows.map((r) => r.userId);
+  /**
+   * Up to `size` distinct random users of the audience: those at or after a random point of the
+   * random `sampleKey` order, wrapping around, so the read is an index walk rather than a shuffle.
+   */
+  async sampleUserIds(query: AudienceQuery, size: number, random = Math.random()): Promise<string[]> {
+    const filter = toFilter(query);
+    const read = (range: Record<string, number>, limit: number) =>
+      this.model
+        .find({ ...filter, sampleKey: range }, { _id: 0, userId: 1 })
+        .sort({ sampleKey: 1 })
+        .limit(limit)
+        .lean<Array<{ userId: string }>>();
+    const after = await read({ $gte: random }, size);
+    const before = after.length < size ? await read({ $lt: random }, size - after.length) : [];
+    return [...after, ...before].map((r) => r.userId);
   }
 
   async deleteByUserId(userId: string): Promise<number> {

@@ -21,6 +21,8 @@ export class AudienceFactsRecord {
   @Prop({ type: [String], default: [] }) journeyTags!: string[];
   @Prop({ type: [SchemaTypes.Mixed], default: [] }) journeys!: JourneyFact[];
   @Prop() journeysBuiltAt?: Date;
+  /** Uniform in [0, 1), set once: previews sample users by walking this order from a random point. */
+  @Prop({ required: true }) sampleKey!: number;
 }
 
 export const AudienceFactsSchema = SchemaFactory.createForClass(AudienceFactsRecord);
@@ -32,3 +34,4 @@ AudienceFactsSchema.index({ 'consent.email': 1, lastActiveAt: 1 });
 AudienceFactsSchema.index({ localeTags: 1 });
 // Include terms ("wedding") pick few users out of many.
 AudienceFactsSchema.index({ 'journeys.terms': 1 });
+AudienceFactsSchema.index({ sampleKey: 1 });

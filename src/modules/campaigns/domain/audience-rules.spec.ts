@@ -1,5 +1,5 @@
 import { audienceQueryOf, journeyRuleFailure, needsJourney, userRuleFailure } from './audience-rules';
-import { CampaignDefinition, campaignDefinitionSchema } from './campaign-definition';
+import { CampaignDefinition, campaignDefinitionSchema, JourneyRules } from './campaign-definition';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 
@@ -36,7 +36,7 @@ describe('journeyRuleFailure', () => {
     [{ include: ['garden'] }, 'audience.journeys.include'],
     [{ exclude: ['Backsplash'] }, 'audience.journeys.exclude'],
   ])('%j -> %s', (rules, rule) => {
-    expect(journeyRuleFailure(journey, rules)?.rule).toBe(rule);
+    expect(journeyRuleFailure(journey, rules as JourneyRules)?.rule).toBe(rule);
   });
 });
 
