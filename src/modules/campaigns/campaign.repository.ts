@@ -30,7 +30,9 @@ export class CampaignRepository {
     fields: Partial<CampaignRecord>,
     insertOnly: Partial<CampaignRecord>,
   ): Promise<void> {
-    await this.campaigns.updateOne({ campaignId }, { $set: fields, $setOnInsert: insertOnly }, { upsert: true });
+    // MongoDB refuses a path in both $set and $setOnInsert: what is set anyway is left out of the insert-only part.
+    const onInsert = Object.fromEntries(Object.entries(insertOnly).filter(([key]) => !(key in fields)));
+    await this.campaigns.updateOne({ campaignId }, { $set: fields, $setOnInsert: onInsert }, { upsert: true });
   }
 
   /**
