@@ -60,10 +60,20 @@ class TextBuilder {
       if (text && !this.out.endsWith(' ') && !this.out.endsWith('\n')) this.out += ' ';
       return;
     }
-    if (this.pendingBreak > 0 && this.out) this.out = this.out.trimEnd() + '\n'.repeat(this.pendingBreak);
-    this.pendingBreak = 0;
+    this.flushBreak();
     const atLineStart = this.out === '' || this.out.endsWith('\n');
     this.out += atLineStart ? text.trimStart() : this.out.endsWith(' ') ? text.replace(/^ /, '') : text;
+  }
+
+  /** Starts a list item: its marker is written as is, indentation included. */
+  marker(text: string): void {
+    this.flushBreak();
+    this.out += text;
+  }
+
+  private flushBreak(): void {
+    if (this.pendingBreak > 0 && this.out) this.out = this.out.trimEnd() + '\n'.repeat(this.pendingBreak);
+    this.pendingBreak = 0;
   }
 
   block(lines: number): void {
@@ -115,11 +125,14 @@ export function htmlToText(html: string): string {
     else if (tag === 'ul' || tag === 'ol') {
       if (closing) lists.pop();
       else lists.push({ ordered: tag === 'ol', n: 0 });
+      // A nested list continues its item's lines; only the outermost list is a paragraph.
+      out.block(lists.length === (closing ? 0 : 1) ? 2 : 1);
+      continue;
     } else if (tag === 'li' && !closing) {
       const list = lists[lists.length - 1];
       out.block(1);
       const indent = '  '.repeat(Math.max(0, lists.length - 1));
-      out.text(`${indent}${list?.ordered ? `${++list.n}.` : '-'} `);
+      out.marker(`${indent}${list?.ordered ? `${++list.n}.` : '-'} `);
     } else if (tag === 'a') {
       if (!closing) links.push({ href: attribute(attributes, 'href'), start: out.length });
       else closeLink(out, links.pop());
