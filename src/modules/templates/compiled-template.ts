@@ -132,7 +132,7 @@ export class CompiledTemplate {
     if (this.parts.has('text')) {
       const body = this.run('text', context, data);
       text = this.layout.text
-        ? this.engine.run(this.layout.text, context, layoutData(body), this.partials.get('text')!)
+        ? this.engine.run(this.layout.text, context, layoutData(body.trim()), this.partials.get('text')!)
         : body;
       text = multiLine(text);
     } else {

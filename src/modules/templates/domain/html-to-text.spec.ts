@@ -46,7 +46,7 @@ describe('htmlToText', () => {
       '<h1>Hi Ana,</h1><p>Your journeys:</p><ul><li><strong>Kitchen</strong><br>tiles, paint</li></ul>' +
       '</td></tr></table><p><a href="__jc_abcdefgh_u1__">Unsubscribe</a></p></body></html>';
     const text = htmlToText(html);
-    expect(text).toBe('Hi Ana,\n\nYour journeys:\n\n- Kitchen\ntiles, paint\n\nUnsubscribe (__jc_abcdefgh_u1__)');
+    expect(text).toBe('Hi Ana,\n\nYour journeys:\n\n- Kitchen\n  tiles, paint\n\nUnsubscribe (__jc_abcdefgh_u1__)');
     expect(text).not.toMatch(/<[a-z]|&[a-z]+;/i);
   });
 });

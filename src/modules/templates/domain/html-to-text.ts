@@ -61,18 +61,24 @@ class TextBuilder {
       return;
     }
     this.flushBreak();
-    const atLineStart = this.out === '' || this.out.endsWith('\n');
+    const atLineStart =
+      this.out === '' || this.out.endsWith('\n') || (this.indent !== '' && this.out.endsWith(`\n${this.indent}`));
     this.out += atLineStart ? text.trimStart() : this.out.endsWith(' ') ? text.replace(/^ /, '') : text;
   }
 
+  /** Hanging indent of the lines that continue a list item (`<br>` inside `<li>`). */
+  indent = '';
+
   /** Starts a list item: its marker is written as is, indentation included. */
   marker(text: string): void {
-    this.flushBreak();
+    this.flushBreak(false);
     this.out += text;
   }
 
-  private flushBreak(): void {
-    if (this.pendingBreak > 0 && this.out) this.out = this.out.trimEnd() + '\n'.repeat(this.pendingBreak);
+  private flushBreak(indent = true): void {
+    if (this.pendingBreak > 0 && this.out) {
+      this.out = this.out.trimEnd() + '\n'.repeat(this.pendingBreak) + (indent ? this.indent : '');
+    }
     this.pendingBreak = 0;
   }
 
@@ -125,6 +131,7 @@ export function htmlToText(html: string): string {
     else if (tag === 'ul' || tag === 'ol') {
       if (closing) lists.pop();
       else lists.push({ ordered: tag === 'ol', n: 0 });
+      out.indent = '';
       // A nested list continues its item's lines; only the outermost list is a paragraph.
       out.block(lists.length === (closing ? 0 : 1) ? 2 : 1);
       continue;
@@ -132,7 +139,9 @@ export function htmlToText(html: string): string {
       const list = lists[lists.length - 1];
       out.block(1);
       const indent = '  '.repeat(Math.max(0, lists.length - 1));
-      out.marker(`${indent}${list?.ordered ? `${++list.n}.` : '-'} `);
+      const marker = `${indent}${list?.ordered ? `${++list.n}.` : '-'} `;
+      out.marker(marker);
+      out.indent = ' '.repeat(marker.length);
     } else if (tag === 'a') {
       if (!closing) links.push({ href: attribute(attributes, 'href'), start: out.length });
       else closeLink(out, links.pop());

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { codePoints, ELLIPSIS, jsonBytes, truncateWords } from './truncate';
 
 const PLACEHOLDER = '__jc_0123456789abcdef_c1__';
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 describe('truncateWords', () => {
   it.each([
@@ -43,7 +44,7 @@ describe('truncateWords', () => {
           expect(result.endsWith(ELLIPSIS)).toBe(true);
           expect(text.startsWith(result.slice(0, -ELLIPSIS.length))).toBe(true);
         }
-        expect(result.isWellFormed()).toBe(true);
+        expect(result).not.toMatch(LONE_SURROGATE);
       }),
     );
   });
