@@ -30,10 +30,19 @@ export interface RenderData {
   [name: string]: unknown;
 }
 
+/** One template run by `render`: its output can be cleaned and published to later steps as `@<as>`. */
+export interface RenderStep {
+  fn: TemplateFunction;
+  as?: string;
+  clean?: (output: string) => string;
+}
+
 export type ParseResult = { ast: Program } | { error: { line: number; column: number; message: string } };
 
 /** Name of the internal helper deep-link parts route `{{ }}` output through; not callable from templates. */
 const URL_HELPER = '__jc_url';
+/** Names of the parts inside a driver template; never a valid partial name in a template folder. */
+const PART_PREFIX = '__jc_part';
 
 function stateOf(options: Handlebars.HelperOptions): RenderState {
   return (options.data as RenderData).jc;
@@ -88,6 +97,7 @@ interface LexerState {
 export class HandlebarsEngine {
   private readonly env = Handlebars.create();
   private readonly compiled = new Map<string, TemplateFunction>();
+  private readonly drivers: TemplateFunction[] = [];
 
   constructor() {
     registerHelpers(this.env);
@@ -110,47 +120,95 @@ export class HandlebarsEngine {
     }
   }
 
-  /** The compiled function of a parsed file for an escape mode, built once per content `key`. */
+  /**
+   * The compiled function of a parsed file for an escape mode, built once per content `key`. Partial
+   * names are prefixed with the mode (`html:footer`), so each part calls partials compiled like itself.
+   */
   compile(ast: Program, mode: EscapeMode, key: string): TemplateFunction {
     const cacheKey = `${mode}:${key}`;
     let fn = this.compiled.get(cacheKey);
     if (!fn) {
-      const input = mode === 'url' ? encodeOutputs(structuredClone(ast)) : ast;
+      const input = prepare(structuredClone(ast), mode);
       fn = this.env.compile(input as unknown as hbs.AST.Program, { ...COMPILE_OPTIONS, noEscape: mode !== 'html' });
       this.compiled.set(cacheKey, fn);
     }
     return fn;
   }
 
-  /** Runs a compiled template; prototype properties and methods of the context stay out of reach. */
-  run(fn: TemplateFunction, context: unknown, data: RenderData, partials: Record<string, TemplateFunction>): string {
-    return fn(context, {
+  /**
+   * Runs several compiled parts against one context and returns their outputs in order. They run as
+   * partials of one small driver template, so Handlebars sets up helpers and prototype-access rules
+   * once per message instead of once per part; prototype properties and methods stay out of reach.
+   * A step with `as` publishes its (cleaned) output as a data variable to the steps after it, which
+   * is how a layout receives `@content`.
+   */
+  render(
+    steps: readonly RenderStep[],
+    context: unknown,
+    data: RenderData,
+    partials: Readonly<Record<string, TemplateFunction>>,
+  ): string[] {
+    const outputs = new Array<string>(steps.length);
+    const all: Record<string, TemplateFunction> = { ...partials };
+    steps.forEach(({ fn, as, clean }, i) => {
+      all[`${PART_PREFIX}${i}`] = ((ctx: unknown, options: Handlebars.RuntimeOptions) => {
+        outputs[i] = clean ? clean(fn(ctx, options)) : fn(ctx, options);
+        // Every step shares the driver's data frame, so later steps read this as @<as>.
+        if (as) (options.data as Record<string, unknown>)[as] = outputs[i];
+        return '';
+      }) as TemplateFunction;
+    });
+    this.driver(steps.length)(context, {
       data: { root: context, ...data },
-      partials,
+      partials: all,
       allowProtoPropertiesByDefault: false,
       allowProtoMethodsByDefault: false,
     });
+    return outputs;
+  }
+
+  /** The partial key a part compiled in `mode` calls partial `name` by. */
+  static partialKey(mode: EscapeMode, name: string): string {
+    return `${mode}:${name}`;
   }
 
   /** Forgets compiled functions (development reloads). */
   clear(): void {
     this.compiled.clear();
   }
+
+  private driver(count: number): TemplateFunction {
+    let driver = this.drivers[count];
+    if (!driver) {
+      const source = Array.from({ length: count }, (_, i) => `{{> ${PART_PREFIX}${i}}}`).join('');
+      driver = this.drivers[count] = this.env.compile(source, COMPILE_OPTIONS);
+    }
+    return driver;
+  }
 }
 
-/** Rewrites every escaped `{{ }}` of a deep link to go through the percent-encoding helper. */
-function encodeOutputs(program: Program): Program {
-  program.body = program.body.map((statement) => encodeStatement(statement));
+/**
+ * Readies a parsed file for compiling in `mode`: partial names get the mode prefix and, in deep links,
+ * every escaped `{{ }}` goes through the percent-encoding helper.
+ */
+function prepare(program: Program, mode: EscapeMode): Program {
+  program.body = program.body.map((statement) => prepareStatement(statement, mode));
   return program;
 }
 
-function encodeStatement(statement: Statement): Statement {
+function prepareStatement(statement: Statement, mode: EscapeMode): Statement {
   if (statement.type === 'BlockStatement') {
-    if (statement.program) encodeOutputs(statement.program);
-    if (statement.inverse) encodeOutputs(statement.inverse);
+    if (statement.program) prepare(statement.program, mode);
+    if (statement.inverse) prepare(statement.inverse, mode);
     return statement;
   }
-  if (statement.type !== 'MustacheStatement' || !statement.escaped) return statement;
+  if (statement.type === 'PartialStatement' && statement.name.type === 'PathExpression') {
+    return {
+      ...statement,
+      name: { ...statement.name, original: HandlebarsEngine.partialKey(mode, statement.name.original) },
+    };
+  }
+  if (mode !== 'url' || statement.type !== 'MustacheStatement' || !statement.escaped) return statement;
   const { loc } = statement;
   const isCall =
     statement.params.length > 0 ||
