@@ -3,11 +3,12 @@ import { htmlToText } from './domain/html-to-text';
 import { languageOf, localeChain } from './domain/locale-chain';
 import { linksPresent } from './domain/links';
 import { multiLine, oneLine } from './domain/plain-text';
+import { partialKey } from './domain/prepare-ast';
 import { fitPush } from './domain/push-payload';
 import { EscapeMode, PART_ESCAPE, PartName } from './domain/template-layout';
 import { DEFAULT_VARIANT, SourceFile, TemplateSource } from './domain/template-source';
 import { HandlebarsEngine, RenderData, RenderState, RenderStep, TemplateFunction } from './handlebars-engine';
-import { contentHash } from './template-catalog';
+import { contentHash } from './template-files';
 import { PushLimits, RenderedEmail, RenderedPush, TemplateUsed } from './template.types';
 
 /** The file of `byLocale` a recipient with this fallback chain gets: the most specific, else the default. */
@@ -72,7 +73,7 @@ export class CompiledTemplate {
       const file = pick(mapByLocale(shared.partial(name)), chain)!;
       files.push(file);
       for (const mode of modes) {
-        this.partials[HandlebarsEngine.partialKey(mode, name)] = engine.compile(file.ast!, mode, file.hash);
+        this.partials[partialKey(mode, name)] = engine.compile(file.ast!, mode, file.hash);
       }
     }
     this.used = {

@@ -6,7 +6,8 @@ import { LinkRecorder } from './domain/links';
 import { joinList } from './domain/lists';
 import { formatNumber, plural, PluralForms } from './domain/numbers';
 import { EscapeMode } from './domain/template-layout';
-import { Call, Expression, PathExpression, Position, Program, Statement } from './domain/template-ast';
+import { prepareForMode, URL_ENCODE_HELPER } from './domain/prepare-ast';
+import { Program } from './domain/template-ast';
 import { truncateWords } from './domain/truncate';
 
 /**
@@ -39,8 +40,6 @@ export interface RenderStep {
 
 export type ParseResult = { ast: Program } | { error: { line: number; column: number; message: string } };
 
-/** Name of the internal helper deep-link parts route `{{ }}` output through; not callable from templates. */
-const URL_HELPER = '__jc_url';
 /** Names of the parts inside a driver template; never a valid partial name in a template folder. */
 const PART_PREFIX = '__jc_part';
 
@@ -80,12 +79,14 @@ function registerHelpers(env: typeof Handlebars): void {
     default: helper(([value, fallback]) => (value === undefined || value === null || value === '' ? fallback : value)),
     track: helper(([url], _hash, s) => s.links.click(url)),
     unsubscribeUrl: helper(([category], _hash, s) => s.links.unsubscribe(category)),
-    [URL_HELPER]: helper(([value]) => (value === undefined || value === null ? '' : encodeURIComponent(String(value)))),
+    [URL_ENCODE_HELPER]: helper(([value]) =>
+      value === undefined || value === null ? '' : encodeURIComponent(String(value)),
+    ),
   });
 }
 
 const COMPILE_OPTIONS = {
-  knownHelpers: Object.fromEntries([...HELPER_NAMES, URL_HELPER].map((name) => [name, true])),
+  knownHelpers: Object.fromEntries([...HELPER_NAMES, URL_ENCODE_HELPER].map((name) => [name, true])),
   knownHelpersOnly: true,
   strict: false,
 };
@@ -128,7 +129,7 @@ export class HandlebarsEngine {
     const cacheKey = `${mode}:${key}`;
     let fn = this.compiled.get(cacheKey);
     if (!fn) {
-      const input = prepare(structuredClone(ast), mode);
+      const input = prepareForMode(structuredClone(ast), mode);
       fn = this.env.compile(input as unknown as hbs.AST.Program, { ...COMPILE_OPTIONS, noEscape: mode !== 'html' });
       this.compiled.set(cacheKey, fn);
     }
@@ -167,11 +168,6 @@ export class HandlebarsEngine {
     return outputs;
   }
 
-  /** The partial key a part compiled in `mode` calls partial `name` by. */
-  static partialKey(mode: EscapeMode, name: string): string {
-    return `${mode}:${name}`;
-  }
-
   /** Forgets compiled functions (development reloads). */
   clear(): void {
     this.compiled.clear();
@@ -184,58 +180,5 @@ export class HandlebarsEngine {
       driver = this.drivers[count] = this.env.compile(source, COMPILE_OPTIONS);
     }
     return driver;
-  }
-}
-
-/**
- * Readies a parsed file for compiling in `mode`: partial names get the mode prefix and, in deep links,
- * every escaped `{{ }}` goes through the percent-encoding helper.
- */
-function prepare(program: Program, mode: EscapeMode): Program {
-  program.body = program.body.map((statement) => prepareStatement(statement, mode));
-  return program;
-}
-
-function prepareStatement(statement: Statement, mode: EscapeMode): Statement {
-  if (statement.type === 'BlockStatement') {
-    if (statement.program) prepare(statement.program, mode);
-    if (statement.inverse) prepare(statement.inverse, mode);
-    return statement;
-  }
-  if (statement.type === 'PartialStatement' && statement.name.type === 'PathExpression') {
-    return {
-      ...statement,
-      name: { ...statement.name, original: HandlebarsEngine.partialKey(mode, statement.name.original) },
-    };
-  }
-  if (mode !== 'url' || statement.type !== 'MustacheStatement' || !statement.escaped) return statement;
-  const { loc } = statement;
-  const isCall =
-    statement.params.length > 0 ||
-    statement.hash !== undefined ||
-    (statement.path.type === 'PathExpression' && HELPER_NAMES.has(statement.path.original));
-  const value: Expression = isCall ? { ...(statement as Call), type: 'SubExpression' } : statement.path;
-  const path: PathExpression = {
-    type: 'PathExpression',
-    data: false,
-    depth: 0,
-    parts: [URL_HELPER],
-    original: URL_HELPER,
-    loc,
-  };
-  return { ...statement, path, params: [value], hash: undefined, escaped: false };
-}
-
-/** Moves every location in a parsed tree by `offset` (a template embedded at a line and column of a JSON file). */
-export function shiftLocations(node: unknown, offset: Position): void {
-  if (Array.isArray(node)) return node.forEach((child) => shiftLocations(child, offset));
-  if (node === null || typeof node !== 'object') return;
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'loc' && value && typeof value === 'object') {
-      for (const position of [(value as { start: Position }).start, (value as { end: Position }).end]) {
-        if (position.line === 1) position.column += offset.column;
-        position.line += offset.line - 1;
-      }
-    } else shiftLocations(value, offset);
   }
 }
