@@ -119,10 +119,8 @@ export class TemplateCatalog {
         report(file, typeof name === 'string' ? name : `not a ${channel} part (expected ${expected})`);
         continue;
       }
-      const read =
-        name.extension === 'json'
-          ? readData(this.engine, dir, file, entry.name)
-          : readTemplate(this.engine, dir, file, entry.name);
+      const toRead = { path: join(dir, entry.name), file };
+      const read = name.extension === 'json' ? readData(this.engine, toRead) : readTemplate(this.engine, toRead);
       problems.push(...read.problems.map((p) => ({ ...p, ref })));
       if (!parts.has(name.stem as PartName)) parts.set(name.stem as PartName, new Map());
       parts.get(name.stem as PartName)!.set(name.locale ?? DEFAULT_VARIANT, { ...read.file, locale: name.locale });
@@ -150,7 +148,7 @@ export class TemplateCatalog {
           });
           continue;
         }
-        const read = readTemplate(this.engine, dir, file, entry.name);
+        const read = readTemplate(this.engine, { path: join(dir, entry.name), file });
         read.problems.forEach(note);
         const variant = { ...read.file, locale: name.locale };
         if (folder === 'partials') {

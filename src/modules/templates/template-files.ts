@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseDataFile } from './domain/data-file';
 import { isCanonicalLocale } from './domain/locale-chain';
 import { shiftLocations } from './domain/prepare-ast';
@@ -49,34 +48,37 @@ export function readMeta(
   return meta;
 }
 
-/** Reads and parses one `.hbs` file; a syntax error becomes a problem (with an empty ref, set by the caller). */
-export function readTemplate(
-  engine: HandlebarsEngine,
-  dir: string,
-  file: string,
-  name: string,
-): { file: SourceFile; problems: TemplateProblem[] } {
-  const source = readFileSync(join(dir, name), 'utf8');
+/** A file read from disk: `path` on disk, `file` as problems name it (relative to the templates folder). */
+export interface FileToRead {
+  path: string;
+  file: string;
+}
+
+export interface FileRead {
+  file: SourceFile;
+  problems: TemplateProblem[];
+}
+
+/** A problem at a parser position (0-based column), reported 1-based. */
+function problemAt(file: string, position: { line: number; column: number; message: string }): TemplateProblem {
+  return { ref: '', file, line: position.line, column: position.column + 1, message: position.message };
+}
+
+/** Reads and parses one `.hbs` file; a syntax error becomes a problem. */
+export function readTemplate(engine: HandlebarsEngine, { path, file }: FileToRead): FileRead {
+  const source = readFileSync(path, 'utf8');
   const parsed = engine.parse(source);
   const hash = contentHash(source);
   if ('ast' in parsed) return { file: { file, hash, ast: parsed.ast }, problems: [] };
-  const { line, column, message } = parsed.error;
-  return { file: { file, hash }, problems: [{ ref: '', file, line, column: column + 1, message }] };
+  return { file: { file, hash }, problems: [problemAt(file, parsed.error)] };
 }
 
-export function readData(
-  engine: HandlebarsEngine,
-  dir: string,
-  file: string,
-  name: string,
-): { file: SourceFile; problems: TemplateProblem[] } {
-  const source = readFileSync(join(dir, name), 'utf8');
+/** Reads a push `data.json` and parses each value as a template positioned inside the JSON file. */
+export function readData(engine: HandlebarsEngine, { path, file }: FileToRead): FileRead {
+  const source = readFileSync(path, 'utf8');
   const hash = contentHash(source);
   const data = parseDataFile(source);
-  if ('problem' in data) {
-    const { line, column, message } = data.problem;
-    return { file: { file, hash, entries: [] }, problems: [{ ref: '', file, line, column: column + 1, message }] };
-  }
+  if ('problem' in data) return { file: { file, hash, entries: [] }, problems: [problemAt(file, data.problem)] };
   const problems: TemplateProblem[] = [];
   const entries = data.entries.map(({ key, value, line, column }) => {
     const parsed = engine.parse(value);
@@ -85,13 +87,8 @@ export function readData(
       return { key, ast: parsed.ast };
     }
     const at = parsed.error;
-    problems.push({
-      ref: '',
-      file,
-      line: line + at.line - 1,
-      column: (at.line === 1 ? column + at.column : at.column) + 1,
-      message: `data "${key}": ${at.message}`,
-    });
+    const position = { line: line + at.line - 1, column: at.line === 1 ? column + at.column : at.column };
+    problems.push(problemAt(file, { ...position, message: `data "${key}": ${at.message}` }));
     return { key };
   });
   return { file: { file, hash, entries }, problems };
