@@ -8,7 +8,12 @@ import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { templatesService, templateTree, SHIPPED_DIR } from '../../src/modules/templates/testing/template-tree';
+import {
+  removeTemplateTrees,
+  templatesService,
+  templateTree,
+  SHIPPED_DIR,
+} from '../../src/modules/templates/testing/template-tree';
 import { TemplatesService } from '../../src/modules/templates/templates.service';
 
 const USERS = 200; // distinct contexts, cycled
@@ -166,5 +171,6 @@ export async function run(): Promise<void> {
   console.log(
     `ratio to the bare ceiling (CPU time): push x${(pushRate.cpu / pushCeiling.cpu).toFixed(2)}, email x${(emailRate.cpu / emailCeiling.cpu).toFixed(2)}; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
   );
+  removeTemplateTrees();
   await Promise.resolve();
 }

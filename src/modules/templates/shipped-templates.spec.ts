@@ -1,4 +1,4 @@
-import { templatesService, templateTree } from './testing/template-tree';
+import { removeTemplateTrees, templatesService, templateTree } from './testing/template-tree';
 
 /** An email on top of the shipped layout and partials, as a growth team would write one. */
 const EMAIL = {
@@ -25,6 +25,8 @@ const CONTEXT = {
 };
 
 describe('shipped layouts and partials', () => {
+  afterAll(removeTemplateTrees);
+
   const service = templatesService(templateTree(EMAIL, { shipped: true }));
 
   it('pass the check with a matching shape', () => {

@@ -1,5 +1,5 @@
 import { ContextShape, TemplateProblem } from './template.types';
-import { templatesService, templateTree } from './testing/template-tree';
+import { removeTemplateTrees, templatesService, templateTree } from './testing/template-tree';
 
 const SHAPE: ContextShape = {
   user: { firstName: 'value', attributes: '*' },
@@ -16,6 +16,8 @@ function bodyProblems(body: string, extra: Record<string, string> = {}): string[
 }
 
 describe('TemplatesService.check', () => {
+  afterAll(removeTemplateTrees);
+
   it('reports an unknown variable with file, line, column and variable path', () => {
     const dir = templateTree({ 'push/t/title.hbs': 'Hi', 'push/t/body.hbs': 'Hello\n  {{user.firstNme}}!' });
     expect(templatesService(dir).check('push/t', 'push', SHAPE)).toEqual<TemplateProblem[]>([

@@ -5,6 +5,7 @@ import { TemplatesService } from './templates.service';
 import {
   FIXTURES_DIR as FIXTURES,
   TEST_PUSH_LIMITS as LIMITS,
+  removeTemplateTrees,
   templatesService,
   templateTree,
 } from './testing/template-tree';
@@ -27,6 +28,8 @@ const digest = (name = 'Kitchen remodel') => ({
 });
 
 describe(TemplatesService.name, () => {
+  afterAll(removeTemplateTrees);
+
   const service = new TemplatesService({ dir: FIXTURES, pushLimits: LIMITS });
 
   describe('render', () => {
