@@ -6,7 +6,8 @@ import { LinkRecorder } from './domain/links';
 import { joinList } from './domain/lists';
 import { formatNumber, plural, PluralForms } from './domain/numbers';
 import { EscapeMode } from './domain/template-layout';
-import { Call, Expression, PathExpression, Position, Program, Statement } from './domain/template-ast';
+import { prepareForMode, URL_ENCODE_HELPER } from './domain/prepare-ast';
+import { Program } from './domain/template-ast';
 import { truncateWords } from './domain/truncate';
 
 /**
@@ -30,10 +31,17 @@ export interface RenderData {
   [name: string]: unknown;
 }
 
+/** One template run by `render`: its output can be cleaned and published to later steps as `@<as>`. */
+export interface RenderStep {
+  fn: TemplateFunction;
+  as?: string;
+  clean?: (output: string) => string;
+}
+
 export type ParseResult = { ast: Program } | { error: { line: number; column: number; message: string } };
 
-/** Name of the internal helper deep-link parts route `{{ }}` output through; not callable from templates. */
-const URL_HELPER = '__jc_url';
+/** Names of the parts inside a driver template; never a valid partial name in a template folder. */
+const PART_PREFIX = '__jc_part';
 
 function stateOf(options: Handlebars.HelperOptions): RenderState {
   return (options.data as RenderData).jc;
@@ -71,12 +79,14 @@ function registerHelpers(env: typeof Handlebars): void {
     default: helper(([value, fallback]) => (value === undefined || value === null || value === '' ? fallback : value)),
     track: helper(([url], _hash, s) => s.links.click(url)),
     unsubscribeUrl: helper(([category], _hash, s) => s.links.unsubscribe(category)),
-    [URL_HELPER]: helper(([value]) => (value === undefined || value === null ? '' : encodeURIComponent(String(value)))),
+    [URL_ENCODE_HELPER]: helper(([value]) =>
+      value === undefined || value === null ? '' : encodeURIComponent(String(value)),
+    ),
   });
 }
 
 const COMPILE_OPTIONS = {
-  knownHelpers: Object.fromEntries([...HELPER_NAMES, URL_HELPER].map((name) => [name, true])),
+  knownHelpers: Object.fromEntries([...HELPER_NAMES, URL_ENCODE_HELPER].map((name) => [name, true])),
   knownHelpersOnly: true,
   strict: false,
 };
@@ -88,6 +98,7 @@ interface LexerState {
 export class HandlebarsEngine {
   private readonly env = Handlebars.create();
   private readonly compiled = new Map<string, TemplateFunction>();
+  private readonly drivers: TemplateFunction[] = [];
 
   constructor() {
     registerHelpers(this.env);
@@ -110,74 +121,64 @@ export class HandlebarsEngine {
     }
   }
 
-  /** The compiled function of a parsed file for an escape mode, built once per content `key`. */
+  /**
+   * The compiled function of a parsed file for an escape mode, built once per content `key`. Partial
+   * names are prefixed with the mode (`html:footer`), so each part calls partials compiled like itself.
+   */
   compile(ast: Program, mode: EscapeMode, key: string): TemplateFunction {
     const cacheKey = `${mode}:${key}`;
     let fn = this.compiled.get(cacheKey);
     if (!fn) {
-      const input = mode === 'url' ? encodeOutputs(structuredClone(ast)) : ast;
+      const input = prepareForMode(structuredClone(ast), mode);
       fn = this.env.compile(input as unknown as hbs.AST.Program, { ...COMPILE_OPTIONS, noEscape: mode !== 'html' });
       this.compiled.set(cacheKey, fn);
     }
     return fn;
   }
 
-  /** Runs a compiled template; prototype properties and methods of the context stay out of reach. */
-  run(fn: TemplateFunction, context: unknown, data: RenderData, partials: Record<string, TemplateFunction>): string {
-    return fn(context, {
+  /**
+   * Runs several compiled parts against one context and returns their outputs in order. They run as
+   * partials of one small driver template, so Handlebars sets up helpers and prototype-access rules
+   * once per message instead of once per part; prototype properties and methods stay out of reach.
+   * A step with `as` publishes its (cleaned) output as a data variable to the steps after it, which
+   * is how a layout receives `@content`.
+   */
+  render(
+    steps: readonly RenderStep[],
+    context: unknown,
+    data: RenderData,
+    partials: Readonly<Record<string, TemplateFunction>>,
+  ): string[] {
+    const outputs = new Array<string>(steps.length);
+    const all: Record<string, TemplateFunction> = { ...partials };
+    steps.forEach(({ fn, as, clean }, i) => {
+      all[`${PART_PREFIX}${i}`] = ((ctx: unknown, options: Handlebars.RuntimeOptions) => {
+        outputs[i] = clean ? clean(fn(ctx, options)) : fn(ctx, options);
+        // Every step shares the driver's data frame, so later steps read this as @<as>.
+        if (as) (options.data as Record<string, unknown>)[as] = outputs[i];
+        return '';
+      }) as TemplateFunction;
+    });
+    this.driver(steps.length)(context, {
       data: { root: context, ...data },
-      partials,
+      partials: all,
       allowProtoPropertiesByDefault: false,
       allowProtoMethodsByDefault: false,
     });
+    return outputs;
   }
 
   /** Forgets compiled functions (development reloads). */
   clear(): void {
     this.compiled.clear();
   }
-}
 
-/** Rewrites every escaped `{{ }}` of a deep link to go through the percent-encoding helper. */
-function encodeOutputs(program: Program): Program {
-  program.body = program.body.map((statement) => encodeStatement(statement));
-  return program;
-}
-
-function encodeStatement(statement: Statement): Statement {
-  if (statement.type === 'BlockStatement') {
-    if (statement.program) encodeOutputs(statement.program);
-    if (statement.inverse) encodeOutputs(statement.inverse);
-    return statement;
-  }
-  if (statement.type !== 'MustacheStatement' || !statement.escaped) return statement;
-  const { loc } = statement;
-  const isCall =
-    statement.params.length > 0 ||
-    statement.hash !== undefined ||
-    (statement.path.type === 'PathExpression' && HELPER_NAMES.has(statement.path.original));
-  const value: Expression = isCall ? { ...(statement as Call), type: 'SubExpression' } : statement.path;
-  const path: PathExpression = {
-    type: 'PathExpression',
-    data: false,
-    depth: 0,
-    parts: [URL_HELPER],
-    original: URL_HELPER,
-    loc,
-  };
-  return { ...statement, path, params: [value], hash: undefined, escaped: false };
-}
-
-/** Moves every location in a parsed tree by `offset` (a template embedded at a line and column of a JSON file). */
-export function shiftLocations(node: unknown, offset: Position): void {
-  if (Array.isArray(node)) return node.forEach((child) => shiftLocations(child, offset));
-  if (node === null || typeof node !== 'object') return;
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'loc' && value && typeof value === 'object') {
-      for (const position of [(value as { start: Position }).start, (value as { end: Position }).end]) {
-        if (position.line === 1) position.column += offset.column;
-        position.line += offset.line - 1;
-      }
-    } else shiftLocations(value, offset);
+  private driver(count: number): TemplateFunction {
+    let driver = this.drivers[count];
+    if (!driver) {
+      const source = Array.from({ length: count }, (_, i) => `{{> ${PART_PREFIX}${i}}}`).join('');
+      driver = this.drivers[count] = this.env.compile(source, COMPILE_OPTIONS);
+    }
+    return driver;
   }
 }

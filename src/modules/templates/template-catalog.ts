@@ -1,9 +1,6 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SharedFiles } from './domain/check-template';
-import { parseDataFile } from './domain/data-file';
-import { isCanonicalLocale } from './domain/locale-chain';
 import { CHANNEL_PARTS, CHANNELS, isPartOf, parseFileName, parseRef, PartName } from './domain/template-layout';
 import {
   DEFAULT_VARIANT,
@@ -14,17 +11,9 @@ import {
   variantLocales,
 } from './domain/template-source';
 import { TemplateError } from './domain/templates.errors';
-import { HandlebarsEngine, shiftLocations } from './handlebars-engine';
+import { readData, readMeta, readTemplate } from './template-files';
+import { HandlebarsEngine } from './handlebars-engine';
 import { TemplateProblem, TemplateSummary } from './template.types';
-
-const META_KEYS = new Set(['description', 'layout', 'locale', '$comment']);
-
-/** A short content hash: enough to tell versions of a template apart in notification records. */
-export function contentHash(...contents: string[]): string {
-  const hash = createHash('sha256');
-  for (const content of contents) hash.update(content).update('\0');
-  return hash.digest('hex').slice(0, 16);
-}
 
 interface Shared {
   partials: Map<string, SourceFile[]>;
@@ -120,7 +109,7 @@ export class TemplateCatalog {
         continue;
       }
       if (entry.name === 'template.json') {
-        meta = this.readMeta(join(dir, entry.name), file, meta, report);
+        meta = readMeta(join(dir, entry.name), file, meta, report);
         continue;
       }
       const name = parseFileName(entry.name);
@@ -130,79 +119,13 @@ export class TemplateCatalog {
         report(file, typeof name === 'string' ? name : `not a ${channel} part (expected ${expected})`);
         continue;
       }
-      const read =
-        name.extension === 'json' ? this.readData(dir, file, entry.name) : this.readTemplate(dir, file, entry.name);
+      const toRead = { path: join(dir, entry.name), file };
+      const read = name.extension === 'json' ? readData(this.engine, toRead) : readTemplate(this.engine, toRead);
       problems.push(...read.problems.map((p) => ({ ...p, ref })));
       if (!parts.has(name.stem as PartName)) parts.set(name.stem as PartName, new Map());
       parts.get(name.stem as PartName)!.set(name.locale ?? DEFAULT_VARIANT, { ...read.file, locale: name.locale });
     }
     return { ref, channel, meta, parts, problems };
-  }
-
-  private readMeta(
-    path: string,
-    file: string,
-    defaults: TemplateMeta,
-    report: (file: string, message: string) => void,
-  ): TemplateMeta {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      report(file, `invalid JSON: ${(error as Error).message}`);
-      return defaults;
-    }
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      report(file, 'template.json must be an object');
-      return defaults;
-    }
-    const meta = { ...defaults };
-    for (const [key, value] of Object.entries(raw)) {
-      if (!META_KEYS.has(key)) report(file, `unknown key "${key}" (description, layout, locale)`);
-      else if (key === 'description' && typeof value === 'string') meta.description = value;
-      else if (key === 'layout' && (value === null || typeof value === 'string')) meta.layout = value;
-      else if (key === 'locale' && typeof value === 'string' && isCanonicalLocale(value)) meta.locale = value;
-      else if (key !== '$comment') report(file, `invalid ${key}: ${JSON.stringify(value)}`);
-    }
-    return meta;
-  }
-
-  /** Reads and parses one `.hbs` file; a syntax error becomes a problem (with an empty ref, set by the caller). */
-  private readTemplate(dir: string, file: string, name: string): { file: SourceFile; problems: TemplateProblem[] } {
-    const source = readFileSync(join(dir, name), 'utf8');
-    const parsed = this.engine.parse(source);
-    const hash = contentHash(source);
-    if ('ast' in parsed) return { file: { file, hash, ast: parsed.ast }, problems: [] };
-    const { line, column, message } = parsed.error;
-    return { file: { file, hash }, problems: [{ ref: '', file, line, column: column + 1, message }] };
-  }
-
-  private readData(dir: string, file: string, name: string): { file: SourceFile; problems: TemplateProblem[] } {
-    const source = readFileSync(join(dir, name), 'utf8');
-    const hash = contentHash(source);
-    const data = parseDataFile(source);
-    if ('problem' in data) {
-      const { line, column, message } = data.problem;
-      return { file: { file, hash, entries: [] }, problems: [{ ref: '', file, line, column: column + 1, message }] };
-    }
-    const problems: TemplateProblem[] = [];
-    const entries = data.entries.map(({ key, value, line, column }) => {
-      const parsed = this.engine.parse(value);
-      if ('ast' in parsed) {
-        shiftLocations(parsed.ast, { line, column });
-        return { key, ast: parsed.ast };
-      }
-      const at = parsed.error;
-      problems.push({
-        ref: '',
-        file,
-        line: line + at.line - 1,
-        column: (at.line === 1 ? column + at.column : at.column) + 1,
-        message: `data "${key}": ${at.message}`,
-      });
-      return { key };
-    });
-    return { file: { file, hash, entries }, problems };
   }
 
   private readShared(): Shared {
@@ -225,7 +148,7 @@ export class TemplateCatalog {
           });
           continue;
         }
-        const read = this.readTemplate(dir, file, entry.name);
+        const read = readTemplate(this.engine, { path: join(dir, entry.name), file });
         read.problems.forEach(note);
         const variant = { ...read.file, locale: name.locale };
         if (folder === 'partials') {

@@ -45,14 +45,25 @@ export function formatDate(value: unknown, style: string, ctx: FormatContext): s
   return formatter.format(date);
 }
 
+const localDays = new Map<string, number>();
+
 /** Days since the epoch of the calendar date `date` falls on in `timeZone`. */
 function localDay(date: Date, timeZone: string): number {
-  const formatter = cachedFormatter(
-    `day|${timeZone}`,
-    () => new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }),
-  );
-  const parts = Object.fromEntries(formatter.formatToParts(date).map((p) => [p.type, p.value]));
-  return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)) / 86_400_000;
+  const key = `${timeZone}|${date.getTime()}`;
+  let day = localDays.get(key);
+  if (day === undefined) {
+    // en-CA writes dates as YYYY-MM-DD, which is quicker to read back than formatToParts.
+    const formatter = cachedFormatter(
+      `day|${timeZone}`,
+      () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
+    );
+    const [year, month, dayOfMonth] = formatter.format(date).split('-').map(Number);
+    day = Date.UTC(year, month - 1, dayOfMonth) / 86_400_000;
+    // Most lookups are the render's `now`, shared by a whole batch; the bound keeps one-off dates from piling up.
+    if (localDays.size >= 10_000) localDays.clear();
+    localDays.set(key, day);
+  }
+  return day;
 }
 
 const MINUTE = 60_000;

@@ -1,10 +1,10 @@
+import { attribute, decodeEntities, scanHtml } from './html-scan';
+
 /**
  * The plain-text part of an email derived from its HTML: paragraphs and line breaks kept, lists as
  * `- item` / `1. item`, links as `text (url)`, entities decoded; head, style, script and hidden
  * elements (the preheader) dropped. Tolerant of the loose HTML email layouts are written in.
  */
-const TOKEN =
-  /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<!DOCTYPE[^>]*>|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>|([^<]+)|</g;
 const SKIPPED = new Set(['head', 'style', 'script', 'title', 'template', 'noscript', 'svg']);
 const VOID = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'source', 'col', 'area', 'base', 'wbr']);
 const PARAGRAPH = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'table', 'blockquote', 'pre', 'hr']);
@@ -25,66 +25,94 @@ const LINE = new Set([
 ]);
 const HIDDEN = /display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all/i;
 
-const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', hellip: '…', mdash: '—', ndash: '–',
-  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', copy: '©', reg: '®',
-  trade: '™', middot: '·', bull: '•', euro: '€', pound: '£', times: '×', zwnj: '', zwj: '', shy: '',
-}; // prettier-ignore
-
-/** Decodes named and numeric character references; unknown names stay as written. */
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ref: string) => {
-    if (ref[0] !== '#') return NAMED[ref.toLowerCase()] ?? whole;
-    const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
-  });
-}
-
-function attribute(attributes: string, name: string): string | undefined {
-  const match = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(attributes);
-  return match ? decodeEntities(match[1] ?? match[2] ?? match[3]) : undefined;
-}
-
 // Zero-width spaces and joiners, the combining grapheme joiner and the BOM, matched one by one.
 const INVISIBLE = /\u200b|\u200c|\u200d|\u034f|\ufeff/g;
+const SPACES = /\s+/g;
 
-/** Accumulates text with collapsed spaces and pending line or paragraph breaks. */
+/** Whether `text` is only whitespace (most text between the tags of a layout is a line break). */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9 && !(c === 12 || c === 0xa0 || /\s/.test(text[i]))) return false;
+  }
+  return true;
+}
+
+/**
+ * Accumulates text with collapsed spaces and pending line or paragraph breaks. Output is kept as a
+ * list of chunks with the state of its end tracked, so no step rereads what was written (linear time).
+ */
 class TextBuilder {
-  private out = '';
+  private readonly chunks: string[] = [];
   private pendingBreak = 0;
+  /** The output so far ends with a space, or is at the start of a line (nothing written, or a break). */
+  private endsWithSpace = false;
+  private atLineStart = true;
+  /** Hanging indent of the lines that continue a list item (`<br>` inside `<li>`). */
+  indent = '';
 
   text(raw: string): void {
-    // Zero-width characters and combining joiners pad preheaders; they are invisible noise in text.
-    const text = decodeEntities(raw).replace(INVISIBLE, '').replace(/\s+/g, ' ');
-    if (!text.trim()) {
-      if (text && !this.out.endsWith(' ') && !this.out.endsWith('\n')) this.out += ' ';
+    if (isBlank(raw)) {
+      if (!this.endsWithSpace && !this.atLineStart) this.push(' ');
       return;
     }
-    if (this.pendingBreak > 0 && this.out) this.out = this.out.trimEnd() + '\n'.repeat(this.pendingBreak);
-    this.pendingBreak = 0;
-    const atLineStart = this.out === '' || this.out.endsWith('\n');
-    this.out += atLineStart ? text.trimStart() : this.out.endsWith(' ') ? text.replace(/^ /, '') : text;
+    // Zero-width characters and combining joiners pad preheaders; they are invisible noise in text.
+    const decoded = raw.includes('&') ? decodeEntities(raw).replace(INVISIBLE, '') : raw;
+    const text = decoded.replace(SPACES, ' ');
+    if (isBlank(text)) {
+      if (text && !this.endsWithSpace && !this.atLineStart) this.push(' ');
+      return;
+    }
+    this.flushBreak(true);
+    this.push((this.atLineStart || this.endsWithSpace) && text.charCodeAt(0) === 32 ? text.slice(1) : text);
+  }
+
+  /** Starts a list item: its marker is written as is, indentation included. */
+  marker(text: string): void {
+    this.flushBreak(false);
+    this.push(text);
+    this.atLineStart = true;
   }
 
   block(lines: number): void {
     this.pendingBreak = Math.max(this.pendingBreak, lines);
   }
 
+  /** A position to read the output from later, with `since`. */
   get length(): number {
-    return this.out.length;
+    return this.chunks.length;
   }
 
-  since(offset: number): string {
-    return this.out.slice(offset);
+  since(position: number): string {
+    return this.chunks.slice(position).join('');
   }
 
   result(): string {
-    return this.out
+    return this.chunks
+      .join('')
       .split('\n')
       .map((line) => line.trimEnd())
       .join('\n')
       .replace(/\n{3,}/g, '\n\n')
       .trim();
+  }
+
+  private push(text: string): void {
+    if (!text) return;
+    this.chunks.push(text);
+    this.endsWithSpace = text.endsWith(' ');
+    this.atLineStart = false;
+  }
+
+  private flushBreak(indent: boolean): void {
+    if (this.pendingBreak > 0 && this.chunks.length > 0) {
+      const last = this.chunks.length - 1;
+      if (this.endsWithSpace) this.chunks[last] = this.chunks[last].trimEnd();
+      this.chunks.push('\n'.repeat(this.pendingBreak) + (indent ? this.indent : ''));
+      this.endsWithSpace = false;
+      this.atLineStart = true;
+    }
+    this.pendingBreak = 0;
   }
 }
 
@@ -94,43 +122,48 @@ export function htmlToText(html: string): string {
   const skipping: string[] = [];
   const lists: Array<{ ordered: boolean; n: number }> = [];
   const links: Array<{ href?: string; start: number }> = [];
-  for (const match of html.matchAll(TOKEN)) {
-    const [, closing, rawTag, attributes = '', text] = match;
-    if (text !== undefined || (rawTag === undefined && match[0] === '<')) {
-      if (skipping.length === 0) out.text(text ?? '<');
-      continue;
-    }
-    if (rawTag === undefined) continue; // comments, CDATA, doctype
-    const tag = rawTag.toLowerCase();
-    if (skipping.length > 0) {
-      if (!closing && tag === skipping[skipping.length - 1] && !VOID.has(tag)) skipping.push(tag);
-      else if (closing && tag === skipping[skipping.length - 1]) skipping.pop();
-      continue;
-    }
-    if (!closing && !VOID.has(tag) && !attributes.endsWith('/') && (SKIPPED.has(tag) || HIDDEN.test(attributes))) {
-      skipping.push(tag);
-      continue;
-    }
-    if (tag === 'br') out.block(1);
-    else if (tag === 'ul' || tag === 'ol') {
-      if (closing) lists.pop();
-      else lists.push({ ordered: tag === 'ol', n: 0 });
-    } else if (tag === 'li' && !closing) {
-      const list = lists[lists.length - 1];
-      out.block(1);
-      const indent = '  '.repeat(Math.max(0, lists.length - 1));
-      out.text(`${indent}${list?.ordered ? `${++list.n}.` : '-'} `);
-    } else if (tag === 'a') {
-      if (!closing) links.push({ href: attribute(attributes, 'href'), start: out.length });
-      else closeLink(out, links.pop());
-    }
-    if (tag === 'hr' && !closing) {
-      out.block(2);
-      out.text('---');
-    }
-    if (PARAGRAPH.has(tag)) out.block(2);
-    else if (LINE.has(tag) && !(tag === 'li' && !closing)) out.block(1);
-  }
+  scanHtml(html, {
+    text: (text) => {
+      if (skipping.length === 0) out.text(text);
+    },
+    tag: (tag, closing, attributes) => {
+      if (skipping.length > 0) {
+        if (!closing && tag === skipping[skipping.length - 1] && !VOID.has(tag)) skipping.push(tag);
+        else if (closing && tag === skipping[skipping.length - 1]) skipping.pop();
+        return;
+      }
+      const hidden = SKIPPED.has(tag) || (attributes.length > 0 && HIDDEN.test(attributes));
+      if (!closing && hidden && !VOID.has(tag) && !attributes.endsWith('/')) {
+        skipping.push(tag);
+        return;
+      }
+      if (tag === 'br') out.block(1);
+      else if (tag === 'ul' || tag === 'ol') {
+        if (closing) lists.pop();
+        else lists.push({ ordered: tag === 'ol', n: 0 });
+        out.indent = '';
+        // A nested list continues its item's lines; only the outermost list is a paragraph.
+        out.block(lists.length === (closing ? 0 : 1) ? 2 : 1);
+        return;
+      } else if (tag === 'li' && !closing) {
+        const list = lists[lists.length - 1];
+        out.block(1);
+        const indent = '  '.repeat(Math.max(0, lists.length - 1));
+        const marker = `${indent}${list?.ordered ? `${++list.n}.` : '-'} `;
+        out.marker(marker);
+        out.indent = ' '.repeat(marker.length);
+        return;
+      } else if (tag === 'a') {
+        if (!closing) links.push({ href: attribute(attributes, 'href'), start: out.length });
+        else closeLink(out, links.pop());
+      } else if (tag === 'hr' && !closing) {
+        out.block(2);
+        out.text('---');
+      }
+      if (PARAGRAPH.has(tag)) out.block(2);
+      else if (LINE.has(tag)) out.block(1);
+    },
+  });
   return out.result();
 }
 

@@ -1,11 +1,10 @@
 import { ContextShape, TemplateProblem } from '../template.types';
 import { describeShape, elementShape, resolvePath, suggestion } from './context-shape';
-import { HELPER_NAMES, HELPER_SPECS } from './helper-specs';
+import { CallKind, checkHelperCall, isHelperName } from './helper-calls';
 import {
   BlockStatement,
   Call,
   Expression,
-  Hash,
   PartialStatement,
   PathExpression,
   Program,
@@ -131,44 +130,13 @@ class Inspector {
     }
   }
 
-  /** Checks a helper call's name and arguments; returns nothing, since helpers print values. */
-  private call(call: Call, kind: 'mustache' | 'block' | 'subexpression', scope: Scope): void {
+  /** Checks a helper call's name and arguments, and the variables among them. */
+  private call(call: Call, kind: CallKind, scope: Scope): void {
     for (const param of call.params) this.expression(param, scope);
     for (const pair of call.hash?.pairs ?? []) this.expression(pair.value, scope);
-    const name = call.path.type === 'PathExpression' && isHelperName(call.path) ? call.path.original : undefined;
-    if (name === undefined) {
-      const shown = call.path.type === 'PathExpression' ? call.path.original : String(call.path.type);
-      const close = suggestion(shown, [...HELPER_NAMES]);
-      const hint = close ? ` (did you mean "${close}"?)` : '';
-      return this.report(scope, call.path.loc, `unknown ${kind === 'block' ? 'block ' : ''}helper "${shown}"${hint}`);
-    }
-    this.uses.helpers.add(name);
-    const spec = HELPER_SPECS[name];
-    if (kind === 'block' && !spec.block) return this.report(scope, call.loc, `${name} is not a block helper`);
-    if (kind !== 'block' && spec.block) {
-      return this.report(scope, call.loc, `${name} needs a block: {{#${name} ...}}...{{/${name}}}`);
-    }
-    const [min, max] = spec.params;
-    if (call.params.length < min || call.params.length > max) {
-      const expected = min === max ? `${min}` : `${min} to ${max}`;
-      this.report(scope, call.loc, `${name} takes ${expected} argument(s), got ${call.params.length}`);
-    }
-    this.checkOptions(name, call.hash, scope);
-    const style = styleArgument(call);
-    if (spec.styles && style !== undefined && !spec.styles.includes(style)) {
-      this.report(scope, call.loc, `${name} has no style "${style}" (one of ${spec.styles.join(', ')})`);
-    }
-  }
-
-  private checkOptions(name: string, hash: Hash | undefined, scope: Scope): void {
-    const spec = HELPER_SPECS[name];
-    const keys = (hash?.pairs ?? []).map((pair) => pair.key);
-    for (const pair of hash?.pairs ?? []) {
-      if (!spec.hash?.includes(pair.key)) this.report(scope, pair.loc, `${name} has no option "${pair.key}"`);
-    }
-    for (const required of spec.required ?? []) {
-      if (!keys.includes(required)) this.report(scope, hash?.loc, `${name} needs the option ${required}="..."`);
-    }
+    const { helper, problems } = checkHelperCall(call, kind);
+    if (helper) this.uses.helpers.add(helper);
+    for (const { loc, message } of problems) this.report(scope, loc, message);
   }
 
   private block(block: BlockStatement, scope: Scope): void {
@@ -281,19 +249,6 @@ class Inspector {
       });
     }
   }
-}
-
-/** Whether a path names a helper (a bare name such as `date`, never `this.date` or `@date`). */
-function isHelperName(path: PathExpression): boolean {
-  return !path.data && path.depth === 0 && path.parts.length === 1 && path.original === path.parts[0]
-    ? HELPER_NAMES.has(path.parts[0])
-    : false;
-}
-
-/** The literal style of a call: its second positional argument or its `style` option, when a string. */
-function styleArgument(call: Call): string | undefined {
-  const literal = call.params[1] ?? call.hash?.pairs.find((pair) => pair.key === 'style')?.value;
-  return literal?.type === 'StringLiteral' ? String(literal.value) : undefined;
 }
 
 function expressionText(expression: Expression): string {

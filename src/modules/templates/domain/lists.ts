@@ -23,11 +23,13 @@ export function joinList(value: unknown, locale: string, options: JoinOptions = 
   if (value === undefined || value === null) return '';
   const type = TYPES[options.type ?? 'and'];
   if (!type) throw new TemplateError('templates.invalid-value', `unknown list type "${options.type}"`, 'type');
-  const items = (Array.isArray(value) ? value : [value])
-    .map((item: unknown) => (options.key ? property(item, options.key) : item))
-    .filter((item) => item !== undefined && item !== null && item !== '')
-    .map(String)
-    .slice(0, options.limit ?? Infinity);
+  const items: string[] = [];
+  const limit = options.limit ?? Infinity;
+  for (const entry of Array.isArray(value) ? (value as unknown[]) : [value]) {
+    if (items.length >= limit) break;
+    const item = options.key ? property(entry, options.key) : entry;
+    if (item !== undefined && item !== null && item !== '') items.push(String(item));
+  }
   const formatter = cachedFormatter(`list|${locale}|${type}`, () => new Intl.ListFormat(locale, { type }));
   return formatter.format(items);
 }

@@ -22,12 +22,11 @@ export function canonicalLocale(raw: string): string | undefined {
 /** The fallback chain of a canonical locale, most specific first: `zh-Hant-TW` → `zh-Hant`, `zh`. */
 export function localeChain(locale: string): string[] {
   const subtags = locale.split('-');
-  const chain: string[] = [];
-  for (let n = subtags.length; n >= 1; n--) {
-    // A lone single-letter subtag is an extension marker (`-u-`, `-x-`), never a locale of its own.
-    if (subtags[n - 1].length === 1) continue;
-    chain.push(subtags.slice(0, n).join('-'));
-  }
+  // Extensions (`-u-co-phonebk`, `-x-...`) start at the first single-letter subtag; they never stand alone.
+  const singleton = subtags.findIndex((subtag, i) => i > 0 && subtag.length === 1);
+  const base = singleton === -1 ? subtags : subtags.slice(0, singleton);
+  const chain = singleton === -1 ? [] : [locale];
+  for (let n = base.length; n >= 1; n--) chain.push(base.slice(0, n).join('-'));
   return chain;
 }
 

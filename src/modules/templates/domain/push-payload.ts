@@ -51,6 +51,8 @@ export function fitPush(
   fitted.title = title;
   fitted.body = body;
   const excess = () => pushPayloadBytes(fitted) - limits.payloadMaxBytes;
+  const order: PushTruncation[] = ['title', 'body', 'data'];
+  if (excess() <= 0) return { parts: fitted, truncated: order.filter((part) => truncated.has(part)) };
   const keys = Object.keys(fitted.data).sort((a, b) => jsonBytes(fitted.data[b]) - jsonBytes(fitted.data[a]));
   for (const key of keys) {
     if (excess() <= 0) break;
@@ -72,6 +74,5 @@ export function fitPush(
       'payload',
     );
   }
-  const order: PushTruncation[] = ['title', 'body', 'data'];
   return { parts: fitted, truncated: order.filter((part) => truncated.has(part)) };
 }

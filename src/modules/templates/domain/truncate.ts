@@ -17,7 +17,7 @@ export const codePoints: Measure = (text) => {
 export const jsonBytes: Measure = (text) => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
 
 export const ELLIPSIS = '…';
-const TRAILING_PUNCTUATION = /[\s,;:.\-–—(/]+$/u;
+const TRAILING_PUNCTUATION = /[\s\p{Po}\p{Pd}\p{Ps}]+$/u;
 
 const segmenters = new Map<string, { words: Intl.Segmenter; graphemes: Intl.Segmenter }>();
 
@@ -90,7 +90,7 @@ export function truncateWords(
   let cut = lastCut(words.segment(text), budget, measure, spans, (before, after) => !isSpace(before) && isSpace(after));
   // Text without spaces (Japanese, a long compound) would lose too much: cut between word segments.
   if (cut.kept < budget / 2) {
-    const anyWord = lastCut(words.segment(text), budget, measure, spans, (b, a) => !!b.isWordLike || !!a.isWordLike);
+    const anyWord = lastCut(words.segment(text), budget, measure, spans, () => true);
     if (anyWord.kept > cut.kept) cut = anyWord;
   }
   if (cut.index === 0) cut = lastCut(graphemes.segment(text), budget, measure, spans, () => true);
