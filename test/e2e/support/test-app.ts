@@ -64,3 +64,26 @@ export async function createTestApp(
     close: () => app.close(),
   };
 }
+
+/** A test file's servers, app and one key per scope, filled in by the hooks useTestApp registers. */
+export interface AppFixture {
+  servers: TestServers;
+  t: TestApp;
+  ingest: string;
+  admin: string;
+}
+
+/** Registers beforeAll/afterAll hooks that start servers, the app and an ingest and an admin key, then stop them. */
+export function useTestApp(options: { database: string; env?: Record<string, string> }): AppFixture {
+  const fixture = {} as AppFixture;
+  beforeAll(async () => {
+    fixture.servers = await startTestServers();
+    fixture.t = await createTestApp(fixture.servers, options);
+    [fixture.ingest, fixture.admin] = await Promise.all([fixture.t.createKey('ingest'), fixture.t.createKey('admin')]);
+  });
+  afterAll(async () => {
+    await fixture.t?.close();
+    await fixture.servers?.stop();
+  });
+  return fixture;
+}
