@@ -1,0 +1,24 @@
+// C0 and C1 controls, DEL, and the Unicode line and paragraph separators: anything that can end a
+// line or drive a terminal.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Makes text one printable line: control characters become visible escapes (`\n`, `\u001b`). */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const FRAME = /^\s+at /;
+
+/**
+ * A stack trace whose only line breaks are before its `at` frames: the header, which repeats the
+ * error's message (attacker text, possibly with newlines), is escaped into one line.
+ */
+export function escapeStack(stack: string): string {
+  const lines: string[] = [];
+  for (const line of stack.split('\n')) {
+    if (lines.length === 0 || FRAME.test(line)) lines.push(escapeControl(line));
+    else lines[lines.length - 1] += `\\n${escapeControl(line)}`;
+  }
+  return lines.join('\n');
+}
