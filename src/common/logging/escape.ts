@@ -1,5 +1,6 @@
 // C0 and C1 controls, DEL, and the Unicode line and paragraph separators: anything that can end a
 // line or drive a terminal.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
