@@ -1,7 +1,7 @@
-// C0 and C1 controls, DEL, and the Unicode line and paragraph separators: anything that can end a
-// line or drive a terminal.
+// C0 and C1 controls, DEL, the Unicode line and paragraph separators and bidi overrides: anything
+// that can end a line, drive a terminal or reorder what a reader sees.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /** Makes text one printable line: control characters become visible escapes (`\n`, `\u001b`). */
