@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { DependencyUnavailableFilter } from './common/http/dependency-unavailable.filter';
 import { JsonBodyInterceptor } from './common/http/json-body.interceptor';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { settingsModule } from './config/config.module';
@@ -16,6 +17,7 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
+        { provide: APP_FILTER, useClass: DependencyUnavailableFilter },
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, LoggerService } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import request from 'supertest';
@@ -40,10 +40,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The composed app (all roles) on the test servers; `env` adds or overrides configuration variables. */
+/**
+ * The composed app (all roles) on the test servers; `env` adds or overrides configuration variables, and
+ * `logger` receives the app's logs (none by default).
+ */
 export async function createTestApp(
   servers: TestServers,
-  options: { database: string; env?: Record<string, string> },
+  options: { database: string; env?: Record<string, string>; logger?: LoggerService },
 ): Promise<TestApp> {
   const settings = loadConfig({
     NODE_ENV: 'test',
@@ -52,7 +55,7 @@ export async function createTestApp(
     REDIS_PREFIX: options.database,
     ...options.env,
   });
-  const app = await createApp(settings, false);
+  const app = await createApp(settings, options.logger ?? false);
   await app.init();
   return {
     app,
