@@ -10,37 +10,42 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constr
  */
 export const MAX_BODY_DEPTH = 128;
 
-interface Pending {
-  value: unknown;
-  path: string;
-  depth: number;
+interface Found {
+  /** Path segments from the problem up to the root (built on the way out, so only on failure). */
+  segments: Array<string | number>;
+  forbiddenKey?: string;
 }
 
-/**
- * The first structural problem of parsed JSON: a forbidden key, or nesting deeper than `maxDepth`.
- * Iterative, so hostile nesting costs a loop, never the call stack.
- */
-export function findUnsafeShape(value: unknown, maxDepth = MAX_BODY_DEPTH): FieldError | undefined {
-  const pending: Pending[] = [{ value, path: '', depth: 1 }];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const { value: current, path, depth } = next;
-    if (typeof current !== 'object' || current === null) continue;
-    if (depth > maxDepth) {
-      return { field: path, message: `${path || 'body'} is nested more than ${maxDepth} levels deep` };
-    }
-    if (Array.isArray(current)) {
-      for (let i = current.length - 1; i >= 0; i--) {
-        pending.push({ value: current[i], path: childPath(path, i), depth: depth + 1 });
+// Recursion stops at maxDepth before descending, so hostile nesting costs at most maxDepth frames.
+function scan(value: unknown, depth: number, maxDepth: number): Found | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (depth > maxDepth) return { segments: [] };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = scan(value[i], depth + 1, maxDepth);
+      if (found) {
+        found.segments.push(i);
+        return found;
       }
-      continue;
     }
-    const keys = Object.keys(current);
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const key = keys[i];
-      const field = childPath(path, key);
-      if (FORBIDDEN_KEYS.has(key)) return { field, message: `${field}: the key "${key}" is not allowed` };
-      pending.push({ value: (current as Record<string, unknown>)[key], path: field, depth: depth + 1 });
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) return { segments: [key], forbiddenKey: key };
+    const found = scan((value as Record<string, unknown>)[key], depth + 1, maxDepth);
+    if (found) {
+      found.segments.push(key);
+      return found;
     }
   }
   return undefined;
+}
+
+/** The first structural problem of parsed JSON: a forbidden key, or nesting deeper than `maxDepth`. */
+export function findUnsafeShape(value: unknown, maxDepth = MAX_BODY_DEPTH): FieldError | undefined {
+  const found = scan(value, 1, maxDepth);
+  if (!found) return undefined;
+  const field = found.segments.reduceRight<string>((path, segment) => childPath(path, segment), '');
+  if (found.forbiddenKey) return { field, message: `${field}: the key "${found.forbiddenKey}" is not allowed` };
+  return { field, message: `${field || 'body'} is nested more than ${maxDepth} levels deep` };
 }
