@@ -22,8 +22,8 @@ import { EmbeddedMongo } from '../../src/embedded-mongo';
 import { validateEventBatch } from '../../src/modules/ingest/domain/event-batch';
 import { AccessService } from '../../src/modules/access/access.service';
 import { RawEvent, generatePopulation } from '../../src/lib/synthetic/population';
-import { loadLine, percentile } from './support/latency';
-import { loadOverHttp, loadThroughDriver, prefillEvents } from './support/ingest-load';
+import { loadLine, percentile, runLoad } from './support/latency';
+import { loadOverHttp, loadThroughDriver, postBatch, prefillEvents } from './support/ingest-load';
 
 const BATCH = 500;
 const CONCURRENT_BATCH = 100;
@@ -37,23 +37,7 @@ function batchesOf(events: RawEvent[], tag: string, size = BATCH): RawEvent[][] 
 }
 
 async function postAll(baseUrl: string, token: string, batches: RawEvent[][], concurrency: number): Promise<number> {
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < batches.length) {
-        const events = batches[next++];
-        const res = await fetch(`${baseUrl}/v1/events`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ events }),
-        });
-        const body = (await res.json()) as { accepted: number };
-        if (res.status !== 200 || body.accepted !== events.length) throw new Error(`batch failed: ${res.status}`);
-      }
-    }),
-  );
-  return Number(process.hrtime.bigint() - started) / 1e9;
+  return (await runLoad(batches, concurrency, (events) => postBatch(baseUrl, token, events))).seconds;
 }
 
 function line(label: string, events: number, seconds: number): void {
@@ -120,18 +104,7 @@ export async function run(): Promise<void> {
     line(
       'HTTP replay of stored events (all duplicates)',
       n,
-      await (async () => {
-        const started = process.hrtime.bigint();
-        const batches = batchesOf(events, 'c4');
-        for (const events of batches) {
-          await fetch(`${baseUrl}/v1/events`, {
-            method: 'POST',
-            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-            body: JSON.stringify({ events }),
-          });
-        }
-        return Number(process.hrtime.bigint() - started) / 1e9;
-      })(),
+      (await runLoad(batchesOf(events, 'c4'), 1, (batch) => postBatch(baseUrl, token, batch, false))).seconds,
     );
 
     const tag = Date.now().toString(36);

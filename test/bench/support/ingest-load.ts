@@ -29,6 +29,17 @@ export async function prefillEvents(db: Connection, target: number, log: (line: 
   return count;
 }
 
+/** Posts one batch; fails unless it is answered 200 (and, when `fresh`, every event is accepted). */
+export async function postBatch(baseUrl: string, token: string, events: RawEvent[], fresh = true): Promise<void> {
+  const res = await fetch(`${baseUrl}/v1/events`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ events }),
+  });
+  const body = (await res.json()) as { accepted: number };
+  if (res.status !== 200 || (fresh && body.accepted !== events.length)) throw new Error(`batch failed: ${res.status}`);
+}
+
 /** `clients` concurrent POST /v1/events loops over `batches`, with a /health ping from another client. */
 export function loadOverHttp(
   baseUrl: string,
@@ -39,15 +50,7 @@ export function loadOverHttp(
   return runLoad(
     batches,
     clients,
-    async (events) => {
-      const res = await fetch(`${baseUrl}/v1/events`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ events }),
-      });
-      const body = (await res.json()) as { accepted: number };
-      if (res.status !== 200 || body.accepted !== events.length) throw new Error(`batch failed: ${res.status}`);
-    },
+    (events) => postBatch(baseUrl, token, events),
     async () => {
       await (await fetch(`${baseUrl}/health`)).arrayBuffer();
     },
