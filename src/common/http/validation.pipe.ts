@@ -1,7 +1,7 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { FieldValidationException, flattenValidationErrors } from './field-errors';
 
-/** The global pipe: unknown fields are rejected by name, and every error names its field path. */
+/** Nest's ValidationPipe, except that a missing body is a 400 rather than an empty DTO. */
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // Without this, a missing body would be validated as `{}`: a PUT would clear the whole profile.
@@ -12,6 +12,7 @@ class ApiValidationPipe extends ValidationPipe {
   }
 }
 
+/** The global pipe: unknown fields are rejected by name, and every error names its field path. */
 export function createValidationPipe(): ValidationPipe {
   return new ApiValidationPipe({
     whitelist: true,
