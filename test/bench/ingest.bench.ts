@@ -28,10 +28,13 @@ import { loadOverHttp, loadThroughDriver, postBatch, prefillEvents } from './sup
 const BATCH = 500;
 const CONCURRENT_BATCH = 100;
 
+// Ids are new in every run, so a kept data directory never turns a run's events into duplicates.
+const RUN = Date.now().toString(36);
+
 function batchesOf(events: RawEvent[], tag: string, size = BATCH): RawEvent[][] {
   const out: RawEvent[][] = [];
   for (let i = 0; i < events.length; i += size) {
-    out.push(events.slice(i, i + size).map((e) => ({ ...e, id: `${tag}-${e.id}` })));
+    out.push(events.slice(i, i + size).map((e) => ({ ...e, id: `${RUN}-${tag}-${e.id}` })));
   }
   return out;
 }
@@ -107,10 +110,9 @@ export async function run(): Promise<void> {
       (await runLoad(batchesOf(events, 'c4'), 1, (batch) => postBatch(baseUrl, token, batch, false))).seconds,
     );
 
-    const tag = Date.now().toString(36);
-    const driver = await loadThroughDriver(db, batchesOf(events, `d${clients}-${tag}`, CONCURRENT_BATCH), clients);
+    const driver = await loadThroughDriver(db, batchesOf(events, `d${clients}`, CONCURRENT_BATCH), clients);
     console.log(loadLine(`baseline: driver insertMany, ${clients} clients`, n, driver));
-    const http = await loadOverHttp(baseUrl, token, batchesOf(events, `h${clients}-${tag}`, CONCURRENT_BATCH), clients);
+    const http = await loadOverHttp(baseUrl, token, batchesOf(events, `h${clients}`, CONCURRENT_BATCH), clients);
     console.log(loadLine(`HTTP POST /v1/events, ${clients} clients`, n, http));
     console.log(
       `ratio HTTP / driver: throughput ${(driver.seconds / http.seconds).toFixed(2)}, p99 ${(
