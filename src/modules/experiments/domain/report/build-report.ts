@@ -1,11 +1,11 @@
 import { HOLDOUT_ARM } from '../assignment/assign';
 import { METRICS, MetricId } from '../metrics';
-import { adjustPValues } from '../statistics/multiple-testing';
-import { SRM_THRESHOLD, SrmResult, expectedCounts, sampleRatioMismatch } from '../statistics/srm';
+import { SRM_THRESHOLD, sampleRatioMismatch } from '../statistics/srm';
 import { aggregate, sharesOn, total } from './aggregate';
-import { ComparisonContext, metricComparison, rawComparison } from './compare-metric';
+import { ComparisonContext } from './compare-metric';
+import { balanceOfDelivery, family } from './families';
 import { reportNotes } from './notes';
-import { ArmSummary, ExperimentReport, MetricReport, MetricRole, REPORT_FORMAT, ReportInput } from './report-model';
+import { ArmSummary, ExperimentReport, REPORT_FORMAT, ReportInput } from './report-model';
 import { validateReportInput } from './validate-input';
 
 /**
@@ -117,71 +117,6 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
   ];
   report.notes = reportNotes(report, input.allocations ?? []);
   return report;
-}
-
-/**
- * One family of comparisons (metrics × treatments), corrected together: primary and secondary
- * families by the experiment's method; guardrails and holdout comparisons are not corrected, as a
- * harm must never be explained away by the number of metrics watched.
- */
-function family(
-  ctx: ComparisonContext,
-  ids: MetricId[],
-  role: MetricRole,
-  control: string,
-  treatments: string[],
-): MetricReport[] {
-  const method = role === 'primary' || role === 'secondary' ? ctx.definition.analysis.correction : 'none';
-  const pairs = ids.flatMap((id) =>
-    treatments.map((t) => ({ id, t, p: rawComparison(ctx, METRICS[id], control, t)?.test.pValue ?? null })),
-  );
-  const tested = pairs.filter((x) => x.p !== null);
-  const adjusted = new Map(
-    adjustPValues(
-      tested.map((x) => x.p!),
-      method,
-    ).map((p, i) => [tested[i], p]),
-  );
-  const series = (id: MetricId) => ctx.aggregates.metrics.get(id);
-  return ids.map((id) => {
-    const spec = METRICS[id];
-    const arms = [control, ...treatments].map((arm) => {
-      const s = [...(series(id)?.get(arm)?.values() ?? [])].reduce(
-        (acc, x) => ({ n: acc.n + x.n, sum: acc.sum + x.sum }),
-        { n: 0, sum: 0 },
-      );
-      return { arm, n: s.n, sum: s.sum, value: s.n > 0 ? s.sum / s.n : null };
-    });
-    const comparisons = pairs
-      .filter((x) => x.id === id)
-      .map((x) =>
-        metricComparison(ctx, spec, role, control, x.t, method === 'none' ? null : (adjusted.get(x) ?? null)),
-      );
-    return {
-      id,
-      label: spec.label,
-      role,
-      kind: spec.kind,
-      higherIsBetter: spec.higherIsBetter,
-      correction: method,
-      arms,
-      comparisons,
-    };
-  });
-}
-
-/** χ² test of equal delivery rates across variants (expected delivered ∝ assigned); null before any delivery. */
-function balanceOfDelivery(arms: ArmSummary[]): SrmResult | null {
-  const delivered = arms.map((a) => a.delivered);
-  const totalDelivered = delivered.reduce((a, b) => a + b, 0);
-  if (totalDelivered === 0) return null;
-  return sampleRatioMismatch(
-    delivered,
-    expectedCounts(
-      totalDelivered,
-      arms.map((a) => a.assigned),
-    ),
-  );
 }
 
 /** "expected 50.0% / 50.0%, observed 52.1% / 47.9%, p < 0.001"-style summary of the split. */
