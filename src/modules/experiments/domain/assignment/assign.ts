@@ -64,6 +64,7 @@ export function createAssigner(design: AssignmentDesign): (userId: string, optio
   const keys = design.variants.map((v) => v.key);
   const ranges = variantRanges(design.variants.map((v) => v.weight));
   const holdoutShare = design.holdoutShare ?? 0;
+  const holdoutHashSeed = holdoutSeed(seed);
   return (userId, options = {}) => {
     if (!userId) return { status: 'excluded', reason: 'empty-user-id' };
     const bucket = hash(seed, userId, version) ?? 0;
@@ -81,7 +82,7 @@ export function createAssigner(design: AssignmentDesign): (userId: string, optio
     if (design.namespace && !inNamespace(userId, design.namespace)) {
       return { status: 'excluded', reason: 'outside-namespace' };
     }
-    if (holdoutShare > 0 && (hash(holdoutSeed(seed), userId, version) ?? 1) < holdoutShare) {
+    if (holdoutShare > 0 && (hash(holdoutHashSeed, userId, version) ?? 1) < holdoutShare) {
       return { status: 'holdout', arm: HOLDOUT_ARM, seed, bucket, source: 'hash' };
     }
     const index = Math.max(0, chooseVariation(bucket, ranges));
