@@ -1,4 +1,4 @@
-import { betaRegularized, gammaQ, logGamma } from './special-functions';
+import { betaRegularized, gammaQ } from './special-functions';
 
 /** Standard normal density φ(z). */
 export function normalPdf(z: number): number {
@@ -81,10 +81,4 @@ export function studentTCritical(p: number, df: number): number {
 /** Chi-square survival P(X >= x) with `df` degrees of freedom. */
 export function chiSquareSurvival(x: number, df: number): number {
   return gammaQ(df / 2, x / 2);
-}
-
-/** Student t density, for tests and power curves. */
-export function studentTPdf(t: number, df: number): number {
-  const logC = logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * Math.log(df * Math.PI);
-  return Math.exp(logC - ((df + 1) / 2) * Math.log1p((t * t) / df));
 }
