@@ -5,6 +5,7 @@ import { llmNamespace } from './llm.config';
 import { mongoNamespace } from './mongo.config';
 import { rankingNamespace } from './ranking.config';
 import { redisNamespace } from './redis.config';
+import { templatesNamespace } from './templates.config';
 import { NamespaceValues } from './setting';
 
 /** Every configuration namespace; a new one is one import and one entry here. */
@@ -16,6 +17,7 @@ export const NAMESPACES = [
   llmNamespace,
   journeysNamespace,
   rankingNamespace,
+  templatesNamespace,
 ] as const;
 
 /** The validated, typed configuration of one process. */
@@ -27,4 +29,5 @@ export interface Settings {
   llm: NamespaceValues<typeof llmNamespace.specs>;
   journeys: NamespaceValues<typeof journeysNamespace.specs>;
   ranking: NamespaceValues<typeof rankingNamespace.specs>;
+  templates: NamespaceValues<typeof templatesNamespace.specs>;
 }
