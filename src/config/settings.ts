@@ -1,8 +1,10 @@
 import { accessNamespace } from './access.config';
 import { appNamespace } from './app.config';
+import { campaignsNamespace } from './campaigns.config';
 import { journeysNamespace } from './journeys.config';
 import { llmNamespace } from './llm.config';
 import { mongoNamespace } from './mongo.config';
+import { personalizationNamespace } from './personalization.config';
 import { rankingNamespace } from './ranking.config';
 import { redisNamespace } from './redis.config';
 import { templatesNamespace } from './templates.config';
@@ -18,6 +20,8 @@ export const NAMESPACES = [
   journeysNamespace,
   rankingNamespace,
   templatesNamespace,
+  personalizationNamespace,
+  campaignsNamespace,
 ] as const;
 
 /** The validated, typed configuration of one process. */
@@ -30,4 +34,6 @@ export interface Settings {
   journeys: NamespaceValues<typeof journeysNamespace.specs>;
   ranking: NamespaceValues<typeof rankingNamespace.specs>;
   templates: NamespaceValues<typeof templatesNamespace.specs>;
+  personalization: NamespaceValues<typeof personalizationNamespace.specs>;
+  campaigns: NamespaceValues<typeof campaignsNamespace.specs>;
 }

@@ -82,7 +82,7 @@ describe(TemplatesService.name, () => {
         user: { firstNme: 'value' },
         sentAt: 'value',
         journeys: [{ name: 'value', keywords: ['value'] }],
-      };
+      } as const;
       const problems = service.check('email/digest', 'email', shape);
       expect(problems).toContainEqual(
         expect.objectContaining({ file: 'email/digest/html.hbs', line: 1, column: 18, variable: 'user.firstName' }),
