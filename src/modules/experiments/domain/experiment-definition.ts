@@ -130,8 +130,8 @@ export function parseExperimentDefinition(raw: unknown): ExperimentDefinition {
       input.minimumSample,
       'minimumSample',
       DEFAULT_MINIMUM_SAMPLE,
-      (n) => Number.isInteger(n) && n >= 2,
-      'an integer >= 2',
+      (n) => Number.isInteger(n) && n >= 1,
+      'a positive integer',
     ),
     analysis: {
       alpha: num(analysis.alpha, 'analysis.alpha', DEFAULT_ANALYSIS.alpha, (a) => a > 0 && a < 0.5, 'in (0, 0.5)'),
