@@ -1,10 +1,12 @@
 import { accessNamespace } from './access.config';
 import { appNamespace } from './app.config';
+import { deliveryNamespace } from './delivery.config';
 import { journeysNamespace } from './journeys.config';
 import { llmNamespace } from './llm.config';
 import { mongoNamespace } from './mongo.config';
 import { rankingNamespace } from './ranking.config';
 import { redisNamespace } from './redis.config';
+import { trackingNamespace } from './tracking.config';
 import { NamespaceValues } from './setting';
 
 /** Every configuration namespace; a new one is one import and one entry here. */
@@ -16,6 +18,8 @@ export const NAMESPACES = [
   llmNamespace,
   journeysNamespace,
   rankingNamespace,
+  deliveryNamespace,
+  trackingNamespace,
 ] as const;
 
 /** The validated, typed configuration of one process. */
@@ -27,4 +31,6 @@ export interface Settings {
   llm: NamespaceValues<typeof llmNamespace.specs>;
   journeys: NamespaceValues<typeof journeysNamespace.specs>;
   ranking: NamespaceValues<typeof rankingNamespace.specs>;
+  delivery: NamespaceValues<typeof deliveryNamespace.specs>;
+  tracking: NamespaceValues<typeof trackingNamespace.specs>;
 }
