@@ -33,7 +33,7 @@ interface ApnsResponse {
 export class ApnsChannel implements DeliveryChannel {
   readonly provider = 'apns' as const;
   private session?: ClientHttp2Session;
-  private providerToken?: { jwt: string; issuedAt: number };
+  private providerToken?: { jwt: Promise<string>; issuedAt: number };
 
   constructor(
     private readonly options: ApnsOptions,
@@ -85,8 +85,10 @@ export class ApnsChannel implements DeliveryChannel {
     if (this.providerToken && now.getTime() - this.providerToken.issuedAt < PROVIDER_TOKEN_TTL_MS) {
       return this.providerToken.jwt;
     }
-    const jwt = await this.options.signer.sign({ iss: this.options.teamId }, now);
+    // Shared by concurrent senders: APNs refuses a team that swaps tokens too often.
+    const jwt = this.options.signer.sign({ iss: this.options.teamId }, now);
     this.providerToken = { jwt, issuedAt: now.getTime() };
+    jwt.catch(() => (this.providerToken = undefined));
     return jwt;
   }
 
