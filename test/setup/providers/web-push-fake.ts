@@ -97,8 +97,9 @@ export class FakeWebPush {
     const vapid = await this.checkVapid(String(request.headers.authorization ?? ''), subscriber);
     if (vapid) return vapid;
     const ttl = Number(request.headers.ttl);
-    if (request.headers.ttl === undefined || !Number.isInteger(ttl) || ttl < 0)
-      {return { status: 400, body: 'TTL required' };}
+    if (request.headers.ttl === undefined || !Number.isInteger(ttl) || ttl < 0) {
+      return { status: 400, body: 'TTL required' };
+    }
     if (request.headers['content-encoding'] !== 'aes128gcm') return { status: 415, body: 'aes128gcm required' };
     const topic = request.headers.topic as string | undefined;
     if (topic !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(topic)) return { status: 400, body: 'bad Topic' };

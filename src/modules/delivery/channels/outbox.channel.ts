@@ -61,7 +61,7 @@ export class OutboxChannel implements DeliveryChannel {
       await rename(temporary, path);
       return path;
     } catch (error) {
-      await rm(temporary, { force: true });
+      await rm(temporary, { force: true }).catch(() => undefined);
       const failure = classifyTransportError(error);
       throw new DeliveryError(failure.code, this.provider, `outbox write failed: ${failure.message}`, failure.details);
     }
