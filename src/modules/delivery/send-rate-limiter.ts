@@ -42,6 +42,12 @@ export interface SendSlot {
   waitMs: number;
 }
 
+export interface RateBucket {
+  key: string;
+  ratePerSecond: number;
+  burst?: number;
+}
+
 type WithTake = Redis & { jcTakeSendSlot(...args: Array<string | number>): Promise<number> };
 
 /**
@@ -89,11 +95,14 @@ export class SendRateLimiter {
     ]);
   }
 
-  /** Takes a slot from every named bucket or none; buckets with a rate of 0 are unlimited. */
-  async take(buckets: Array<{ key: string; ratePerSecond: number }>): Promise<SendSlot> {
+  /**
+   * Takes a slot from every named bucket or none. A bucket holds `burst` slots (default: one
+   * second's worth, at least 1) refilled at `ratePerSecond`; a rate of 0 is unlimited.
+   */
+  async take(buckets: RateBucket[]): Promise<SendSlot> {
     const limited = buckets.filter((bucket) => bucket.ratePerSecond > 0);
     if (limited.length === 0) return { granted: true, waitMs: 0 };
-    const args = limited.flatMap((b) => [b.ratePerSecond, Math.max(1, b.ratePerSecond)]);
+    const args = limited.flatMap((b) => [b.ratePerSecond, b.burst ?? Math.max(1, b.ratePerSecond)]);
     const waitMs = Number(
       await this.redis.jcTakeSendSlot(limited.length, ...limited.map((b) => `${this.prefix}:${b.key}`), ...args),
     );

@@ -111,4 +111,20 @@ describe('APNs channel (HTTP/2 with a provider JWT against a loopback APNs)', ()
     await apns.stop();
     expect(await deliveryError(channel.send(apnsPush()))).toMatchObject({ code: 'delivery.network', retryable: true });
   });
+
+  it('refuses to start without a readable ES256 key, naming the setting', async () => {
+    const settings = {
+      DELIVERY_PUSH_CHANNEL: 'providers',
+      APNS_KEY_ID: apns.keyId,
+      APNS_TEAM_ID: apns.teamId,
+      APNS_BUNDLE_ID: apns.bundleId,
+    };
+    await expect(buildChannel('apns', { ...settings, APNS_KEY_FILE: `${scratch.dir}/missing.p8` })).rejects.toThrow(
+      /APNS_KEY_FILE .*missing\.p8 cannot be read/,
+    );
+    const notAKey = scratch.file('not-a-key.p8', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
+    await expect(buildChannel('apns', { ...settings, APNS_KEY_FILE: notAKey })).rejects.toThrow(
+      /APNS_KEY_FILE does not hold a PKCS#8 ES256 private key/,
+    );
+  });
 });
