@@ -62,4 +62,11 @@ describe('webhook channel (signed POST to a loopback receiver)', () => {
     });
     expect(received).toHaveLength(1);
   });
+
+  it('refuses a URL that is not http or https without any request', async () => {
+    for (const url of ['file:///etc/passwd', 'not a url', 'ftp://example.com/x']) {
+      expect(await deliveryError(channel.send(webhookMessage(url)))).toMatchObject({ code: 'delivery.rejected' });
+    }
+    expect(received).toHaveLength(0);
+  });
 });

@@ -27,6 +27,9 @@ export class WebhookChannel implements DeliveryChannel {
         `a webhook cannot carry a ${message.channel} message`,
       );
     }
+    if (!/^https?:$/.test(safeProtocol(message.to.url))) {
+      throw new DeliveryError('delivery.rejected', this.provider, 'the webhook URL must be http: or https:');
+    }
     const sentAt = this.context.now();
     const body = JSON.stringify(webhookBody(message, sentAt));
     let response: Response;
@@ -65,5 +68,13 @@ export class WebhookChannel implements DeliveryChannel {
 
   close(): Promise<void> {
     return Promise.resolve();
+  }
+}
+
+function safeProtocol(url: string): string {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return '';
   }
 }
