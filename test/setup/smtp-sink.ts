@@ -1,5 +1,6 @@
 import { AddressInfo } from 'node:net';
 import { SMTPServer, SMTPServerAddress, SMTPServerSession } from 'smtp-server';
+import { testCertificate } from './tls';
 
 /** One message as the sink received it: envelope, raw MIME and its top-level headers. */
 export interface ReceivedMail {
@@ -8,6 +9,15 @@ export interface ReceivedMail {
   raw: string;
   headers: Map<string, string>;
   sessionId: string;
+  /** Whether the session was encrypted (implicit TLS or STARTTLS). */
+  secure: boolean;
+}
+
+export interface SmtpSinkOptions {
+  /** Require AUTH with these credentials. */
+  credentials?: { user: string; pass: string };
+  /** `implicit`: TLS from the first byte (smtps://); `starttls`: plain, offering STARTTLS. Uses the test certificate. */
+  tls?: 'implicit' | 'starttls';
 }
 
 type Reply = { code: number; message: string };
@@ -50,11 +60,17 @@ export class SmtpSink {
   private dataReplies: Reply[] = [];
   private readonly server: SMTPServer;
 
-  private constructor(private readonly credentials?: { user: string; pass: string }) {
+  private readonly credentials?: { user: string; pass: string };
+
+  private constructor(options: SmtpSinkOptions) {
+    const { credentials, tls } = options;
+    this.credentials = credentials;
     this.server = new SMTPServer({
+      ...(tls ? testCertificate() : {}),
+      secure: tls === 'implicit',
       authOptional: !credentials,
       allowInsecureAuth: true,
-      disabledCommands: credentials ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+      disabledCommands: [...(tls === 'starttls' ? [] : ['STARTTLS']), ...(credentials ? [] : ['AUTH'])],
       logger: false,
       size: 10 * 1024 * 1024,
       onAuth: (auth, _session, callback) => {
@@ -89,6 +105,7 @@ export class SmtpSink {
             raw,
             headers: parseHeaders(raw),
             sessionId: session.id,
+            secure: session.secure,
           });
           callback(null);
         });
@@ -96,12 +113,13 @@ export class SmtpSink {
     });
   }
 
-  static async start(credentials?: { user: string; pass: string }): Promise<SmtpSink> {
-    const sink = new SmtpSink(credentials);
+  static async start(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
+    const { credentials, tls } = options;
+    const sink = new SmtpSink(options);
     await new Promise<void>((resolve) => sink.server.listen(0, '127.0.0.1', resolve));
     const { port } = sink.server.server.address() as AddressInfo;
     const auth = credentials ? `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.pass)}@` : '';
-    sink.url = `smtp://${auth}127.0.0.1:${port}`;
+    sink.url = `${tls === 'implicit' ? 'smtps' : 'smtp'}://${auth}127.0.0.1:${port}`;
     return sink;
   }
 

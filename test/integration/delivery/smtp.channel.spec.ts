@@ -15,7 +15,7 @@ describe('SMTP channel (nodemailer pool against a loopback SMTP server)', () => 
   let channel: DeliveryChannel;
 
   beforeEach(async () => {
-    sink = await SmtpSink.start({ user: 'relay', pass: 'p@ss:word' });
+    sink = await SmtpSink.start({ credentials: { user: 'relay', pass: 'p@ss:word' } });
     channel = await buildChannel('smtp', { ...ENV, SMTP_URL: sink.url, SMTP_POOL_SIZE: '2' });
   });
   afterEach(async () => {
@@ -108,5 +108,17 @@ describe('SMTP channel (nodemailer pool against a loopback SMTP server)', () => 
       retryable: true,
     });
     await closed.close();
+  });
+
+  it.each(['implicit', 'starttls'] as const)('encrypts the session with %s TLS', async (tls) => {
+    const secureSink = await SmtpSink.start({ tls, credentials: { user: 'relay', pass: 'secret' } });
+    const relay = await buildChannel('smtp', { ...ENV, SMTP_URL: secureSink.url });
+    try {
+      await expect(relay.send(emailMessage())).resolves.toMatchObject({ provider: 'smtp' });
+      expect(secureSink.messages).toMatchObject([{ secure: true, to: ['ana@example.com'] }]);
+    } finally {
+      await relay.close();
+      await secureSink.stop();
+    }
   });
 });

@@ -60,7 +60,13 @@ export async function createChannels(
     }),
   );
   if (selection.email === 'smtp' && delivery.smtpUrl) {
-    add(new SmtpChannel(Mailer.smtp(delivery.smtpUrl, delivery.smtpPoolSize, context.timeoutMs), sender, context));
+    add(
+      new SmtpChannel(
+        Mailer.smtp(delivery.smtpUrl, delivery.smtpPoolSize, context.timeoutMs, context.ca),
+        sender,
+        context,
+      ),
+    );
   }
   if (selection.webhook === 'http' && delivery.webhookSecret) add(new WebhookChannel(delivery.webhookSecret, context));
   if (selection.push !== 'providers') return channels;

@@ -1,4 +1,7 @@
+import { connect, Socket } from 'node:net';
 import { createTransport, Transporter } from 'nodemailer';
+import { parseConnectionUrl } from 'nodemailer/lib/shared';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { ComposedEmail } from '../../domain/email-envelope';
 
 /** The outcome of handing a message to nodemailer: the Message-ID, the server's words, the MIME bytes. */
@@ -15,20 +18,30 @@ export interface MailResult {
 export class Mailer {
   private constructor(private readonly transport: Transporter) {}
 
-  /** A pooled SMTP transport on `url`; pool size and timeouts become nodemailer URL options. */
-  static smtp(url: string, poolSize: number, timeoutMs: number): Mailer {
-    const target = new URL(url);
-    const options: Record<string, string> = {
-      pool: 'true',
-      maxConnections: String(poolSize),
-      connectionTimeout: String(timeoutMs),
-      greetingTimeout: String(timeoutMs),
-      socketTimeout: String(timeoutMs),
+  /**
+   * A pooled SMTP transport on `url` (query options such as `tls.rejectUnauthorized` pass through);
+   * `ca` replaces the trusted certificates (loopback servers in tests).
+   * Sockets are opened here with Nagle's algorithm off: nodemailer writes the end of DATA as a small
+   * separate segment, which Nagle holds back until the server's delayed ACK, about 40 ms per message.
+   */
+  static smtp(url: string, poolSize: number, timeoutMs: number, ca?: string): Mailer {
+    const parsed = parseConnectionUrl(url);
+    const options: SMTPPool.Options = {
+      ...parsed,
+      ...(ca ? { tls: { ...parsed.tls, ca } } : {}),
+      pool: true,
+      maxConnections: poolSize,
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+      getSocket: (socketOptions, callback) => {
+        openSocket(socketOptions, timeoutMs).then(
+          (connection) => callback(null, { connection }),
+          (error: Error) => callback(error, undefined),
+        );
+      },
     };
-    for (const [key, value] of Object.entries(options)) {
-      if (!target.searchParams.has(key)) target.searchParams.set(key, value);
-    }
-    return new Mailer(createTransport(target.toString()));
+    return new Mailer(createTransport(options));
   }
 
   /** Composes the raw message (CRLF, as on the wire) without sending it. */
@@ -54,4 +67,22 @@ export class Mailer {
   close(): void {
     this.transport.close();
   }
+}
+
+/** A connected TCP socket to the relay, without Nagle; nodemailer upgrades it for smtps:// and STARTTLS. */
+function openSocket(options: SMTPPool.Options, timeoutMs: number): Promise<Socket> {
+  const port = Number(options.port) || (options.secure ? 465 : 587);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: options.host ?? 'localhost', port, noDelay: true, keepAlive: true });
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(
+        Object.assign(new Error(`connection to ${options.host}:${port} timed out`), { code: 'ETIMEDOUT' }),
+      ),
+    );
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
 }
