@@ -1,11 +1,14 @@
 import { accessNamespace } from './access.config';
 import { appNamespace } from './app.config';
+import { campaignsNamespace } from './campaigns.config';
 import { deliveryNamespace } from './delivery.config';
 import { journeysNamespace } from './journeys.config';
 import { llmNamespace } from './llm.config';
 import { mongoNamespace } from './mongo.config';
+import { personalizationNamespace } from './personalization.config';
 import { rankingNamespace } from './ranking.config';
 import { redisNamespace } from './redis.config';
+import { templatesNamespace } from './templates.config';
 import { trackingNamespace } from './tracking.config';
 import { NamespaceValues } from './setting';
 
@@ -18,6 +21,9 @@ export const NAMESPACES = [
   llmNamespace,
   journeysNamespace,
   rankingNamespace,
+  templatesNamespace,
+  personalizationNamespace,
+  campaignsNamespace,
   deliveryNamespace,
   trackingNamespace,
 ] as const;
@@ -31,6 +37,9 @@ export interface Settings {
   llm: NamespaceValues<typeof llmNamespace.specs>;
   journeys: NamespaceValues<typeof journeysNamespace.specs>;
   ranking: NamespaceValues<typeof rankingNamespace.specs>;
+  templates: NamespaceValues<typeof templatesNamespace.specs>;
+  personalization: NamespaceValues<typeof personalizationNamespace.specs>;
+  campaigns: NamespaceValues<typeof campaignsNamespace.specs>;
   delivery: NamespaceValues<typeof deliveryNamespace.specs>;
   tracking: NamespaceValues<typeof trackingNamespace.specs>;
 }

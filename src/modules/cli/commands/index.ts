@@ -1,4 +1,7 @@
 import { Command } from 'commander';
+import { registerCampaignDefinitionCommands } from './campaigns-definitions.command';
+import { registerCampaignPreviewCommands } from './campaigns-preview.command';
+import { registerCampaignStateCommands } from './campaigns-state.command';
 import { registerImportEventsCommand } from './events-import.command';
 import { registerBuildJourneysCommand } from './journeys-build.command';
 import { registerCreateKeyCommand } from './keys-create.command';
@@ -12,4 +15,7 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerCreateKeyCommand,
   registerBuildJourneysCommand,
   registerRebuildJourneysCommand,
+  registerCampaignDefinitionCommands,
+  registerCampaignStateCommands,
+  registerCampaignPreviewCommands,
 ];
