@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkDeliverySettings } from './delivery.config';
 import { ConfigError } from './parsers';
 import { NAMESPACES, Settings } from './settings';
 
@@ -43,6 +44,7 @@ export function loadConfig(env: Environment, configDir = CONFIG_DIR): Settings {
     }
     settings[namespace.name] = values;
   }
+  checkDeliverySettings((settings as unknown as Settings).delivery);
   return checkProduction(settings as unknown as Settings);
 }
 
@@ -54,6 +56,10 @@ function checkProduction(settings: Settings): Settings {
   }
   if (!settings.redis.url) {
     throw new ConfigError('Invalid configuration: REDIS_URL is required when NODE_ENV=production');
+  }
+  // A generated development key would differ per machine, breaking links sent from another replica.
+  if (!settings.tracking.signingKeys) {
+    throw new ConfigError('Invalid configuration: TRACKING_SIGNING_KEYS is required when NODE_ENV=production');
   }
   return settings;
 }
