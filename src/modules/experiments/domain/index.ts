@@ -41,5 +41,5 @@ export { renderMarkdown } from './render/markdown';
 /** The output formats of `experiments report --format`. */
 export const REPORT_FORMATS = ['md', 'html', 'csv', 'json'] as const;
 export type ReportFormatName = (typeof REPORT_FORMATS)[number];
-export { definitionFromCampaign } from './campaign-experiment';
+export { definitionFromCampaign, experimentIdOf } from './campaign-experiment';
 export type { CampaignExperimentBlock } from './campaign-experiment';
