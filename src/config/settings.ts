@@ -1,6 +1,7 @@
 import { accessNamespace } from './access.config';
 import { appNamespace } from './app.config';
 import { campaignsNamespace } from './campaigns.config';
+import { experimentsNamespace } from './experiments.config';
 import { journeysNamespace } from './journeys.config';
 import { llmNamespace } from './llm.config';
 import { mongoNamespace } from './mongo.config';
@@ -22,6 +23,7 @@ export const NAMESPACES = [
   templatesNamespace,
   personalizationNamespace,
   campaignsNamespace,
+  experimentsNamespace,
 ] as const;
 
 /** The validated, typed configuration of one process. */
@@ -36,4 +38,5 @@ export interface Settings {
   templates: NamespaceValues<typeof templatesNamespace.specs>;
   personalization: NamespaceValues<typeof personalizationNamespace.specs>;
   campaigns: NamespaceValues<typeof campaignsNamespace.specs>;
+  experiments: NamespaceValues<typeof experimentsNamespace.specs>;
 }
