@@ -6,12 +6,14 @@ import { DatabaseModule } from './common/mongo/database.module';
 import { QueueModule } from './common/queue/queue.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AccessModule } from './modules/access/access.module';
+import { CampaignsHttpModule } from './modules/campaigns/campaigns-http.module';
 import { IngestApiModule } from './modules/ingest/ingest-api.module';
 import { JourneysJobsModule } from './modules/journeys/jobs/journeys-jobs.module';
 import { JourneysHttpModule } from './modules/journeys/journeys-http.module';
 import { OperationsModule } from './modules/operations/operations.module';
 import { RankingJobsModule } from './modules/ranking/ranking-jobs.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
+import { PreferenceGuardsModule } from './modules/tracking/preference-guards.module';
 
 /** Modules every role needs: configuration comes separately from AppModule.forRoot. */
 const CORE: Type[] = [MetricsModule, ErasureModule, DatabaseModule, RedisModule, QueueModule, AccessModule];
@@ -21,8 +23,8 @@ const CORE: Type[] = [MetricsModule, ErasureModule, DatabaseModule, RedisModule,
  * it has Bull processors, in `scheduler` when it has cron triggers; `all` is the union.
  */
 export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
-  api: [IngestApiModule, OperationsModule, JourneysHttpModule],
-  worker: [JourneysJobsModule, RankingJobsModule],
+  api: [IngestApiModule, OperationsModule, JourneysHttpModule, CampaignsHttpModule, PreferenceGuardsModule],
+  worker: [JourneysJobsModule, RankingJobsModule, PreferenceGuardsModule],
   scheduler: [SchedulingModule],
 };
 

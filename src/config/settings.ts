@@ -1,10 +1,16 @@
 import { accessNamespace } from './access.config';
 import { appNamespace } from './app.config';
+import { campaignsNamespace } from './campaigns.config';
+import { deliveryNamespace } from './delivery.config';
+import { experimentsNamespace } from './experiments.config';
 import { journeysNamespace } from './journeys.config';
 import { llmNamespace } from './llm.config';
 import { mongoNamespace } from './mongo.config';
+import { personalizationNamespace } from './personalization.config';
 import { rankingNamespace } from './ranking.config';
 import { redisNamespace } from './redis.config';
+import { templatesNamespace } from './templates.config';
+import { trackingNamespace } from './tracking.config';
 import { NamespaceValues } from './setting';
 
 /** Every configuration namespace; a new one is one import and one entry here. */
@@ -16,6 +22,12 @@ export const NAMESPACES = [
   llmNamespace,
   journeysNamespace,
   rankingNamespace,
+  templatesNamespace,
+  personalizationNamespace,
+  campaignsNamespace,
+  deliveryNamespace,
+  trackingNamespace,
+  experimentsNamespace,
 ] as const;
 
 /** The validated, typed configuration of one process. */
@@ -27,4 +39,10 @@ export interface Settings {
   llm: NamespaceValues<typeof llmNamespace.specs>;
   journeys: NamespaceValues<typeof journeysNamespace.specs>;
   ranking: NamespaceValues<typeof rankingNamespace.specs>;
+  templates: NamespaceValues<typeof templatesNamespace.specs>;
+  personalization: NamespaceValues<typeof personalizationNamespace.specs>;
+  campaigns: NamespaceValues<typeof campaignsNamespace.specs>;
+  delivery: NamespaceValues<typeof deliveryNamespace.specs>;
+  tracking: NamespaceValues<typeof trackingNamespace.specs>;
+  experiments: NamespaceValues<typeof experimentsNamespace.specs>;
 }
