@@ -3,6 +3,7 @@ import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
 import { PlatformEmbedderService } from '../../../src/modules/journeys/platform-embedder.service';
+import { UserJourneysRepository } from '../../../src/modules/journeys/user-journeys.repository';
 import { startTestMongo } from '../../setup/mongo';
 import { startTestRedis } from '../../setup/redis';
 import { ingest, journeySettings, population, startJourneysContext, waitForRun } from './journeys-harness';
@@ -61,6 +62,11 @@ describe('platform embedder retrained on corpus growth', () => {
       counts: { selected: 8, built: 8 },
     });
     expect(await runs.retrainIfGrown()).toBeUndefined();
+    // Stored keyword weights are the build's real weights (relative to the strongest), not all 1.
+    const stored = await app.get(UserJourneysRepository).findByUserId(a[0].userId);
+    const weights = stored!.journeys.flatMap((j) => j.keywords.map((k) => k.weight));
+    expect(Math.max(...weights)).toBe(1);
+    expect(weights.some((w) => w > 0 && w < 1)).toBe(true);
   }, 120_000);
 
   it('a model trained on little activity is stored but clustered with the lexical fallback, and says why', async () => {

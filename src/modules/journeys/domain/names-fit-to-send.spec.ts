@@ -46,6 +46,24 @@ describe('names and keywords fit to send', () => {
     expect(texts(journeys)).toContain('retinol serum');
   });
 
+  it('never names or lists a reordering: it folds into the order most users write', () => {
+    const lex = handLexicon(
+      [
+        ['drawer divider', 400, 90, 380],
+        ['divider drawer', 12, 4, 10],
+        ['drawer', 500, 120, 100],
+        ['divider', 300, 100, 60],
+      ],
+      1000,
+    );
+    const events = searches(['divider drawer', 'divider drawer', 'divider drawer', 'drawer divider', 'divider drawer']);
+    const journeys = buildJourneysFromExtracted('u', events, { now: FIXTURE_NOW, embedder, lexicon: lex });
+    expect(journeys.length).toBeGreaterThan(0);
+    expect(texts(journeys)).not.toContain('divider drawer');
+    expect(texts(journeys)).toContain('drawer divider');
+    expect(journeys[0].name.toLowerCase()).not.toMatch(/^divider drawer/);
+  });
+
   it('shows a keyword the way most users write it', () => {
     const lex = handLexicon([['kitchen cabinet', 400, 90, 380, 'kitchen cabinets']], 1000);
     const events = searches(['Kitchen Cabinet', 'kitchen cabinet', 'kitchen cabinet', 'kitchen cabinet']);
