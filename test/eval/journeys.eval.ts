@@ -10,12 +10,15 @@
  *   --embedder JSON  embedder training overrides (the "embedder" section)
  * Synthetic only:
  *   --users N (400)  --seed S (2026)  --events-per-user E (80)  --now ISO (2026-03-01T12:00:00Z)
+ *   --hard  the harder population (heavy-tailed activity around a dozen events, search-only and tag-only
+ *       users, coarse clocks, interleaved tasks, shared generic categories); --events-per-user is then ignored
  *   --write-events FILE  write the population as JSONL (the `journeys build` input) and stop
  *   --write-truth FILE   also write the planted journeys as JSONL
  * Real datasets are read from the given path and never copied; the output holds aggregates only.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { generatePopulation, generateUser, PlantedJourney, RawEvent } from '../../src/lib/synthetic/population';
+import { HARD_REALISM } from '../../src/lib/synthetic/realism';
 import { resolveJourneyParams } from '../../src/modules/journeys/domain/journey-params';
 import { chooseEmbedder } from '../../src/modules/journeys/domain/embedder-choice';
 import {
@@ -38,6 +41,8 @@ function option(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
+const realism = () => (process.argv.includes('--hard') ? HARD_REALISM : undefined);
+
 interface Dataset {
   events: RawEvent[];
   labels?: Map<string, TaskLabel>;
@@ -52,7 +57,7 @@ function writePopulation(seed: number, users: number, now: Date, eventsPerUser: 
   const truth = truthFile ? openSync(truthFile, 'w') : undefined;
   let count = 0;
   for (let i = 0; i < users; i++) {
-    const user = generateUser(seed, i, now, eventsPerUser);
+    const user = generateUser(seed, i, now, eventsPerUser, realism());
     writeSync(events, user.events.map((e) => `${JSON.stringify(e)}\n`).join(''));
     if (truth !== undefined) writeSync(truth, user.truth.map((t) => `${JSON.stringify(t)}\n`).join(''));
     count += user.events.length;
@@ -79,6 +84,7 @@ function loadDataset(name: string): Dataset {
         users: Number(option('users', '400')),
         now,
         eventsPerUser: Number(option('events-per-user', '80')),
+        realism: realism(),
       });
       return { events: population.events, planted: { truth: population.truth, now } };
     }
