@@ -5,7 +5,7 @@ import { assignJourneyIds, PreviousJourney } from './identity';
 import { Journey, UserJourneysRecord } from './journey';
 import { assignEvents, draftJourney, JourneyDraft } from './journey-draft';
 import { DEFAULT_JOURNEY_PARAMS, JourneyParams } from './journey-params';
-import { tightKeywords } from './keyword-list';
+import { isItemShelf, tightKeywords } from './keyword-list';
 import { ExtractedEvent, extractEventKeywords, sortedOrder } from './keywords';
 import { Lexicon, specificityOf } from './lexicon';
 import { JourneyNamer, KeywordNamer } from './naming';
@@ -89,7 +89,11 @@ export function buildJourneysWithMembership(
     if (indices.length < params.minJourneyEvents || members.length < params.minJourneyKeywords) return [];
     const memberKeywords = members.map((m) => keywords[m]);
     const listed = tightKeywords(memberKeywords, params);
-    if (listed.length === 0) return [];
+    const shelf = isItemShelf(
+      listed,
+      indices.map((i) => events[i]),
+    );
+    if (listed.length === 0 || shelf) return [];
     const listedVectors = listed.map((k) => embeddings[keywords.indexOf(k)]);
     const input = { members: memberKeywords, listed, listedVectors, indices, basis: 'cluster' as const };
     return [{ indices, draft: draftJourney(events, { ...input, cohesion: cohesion(embeddings, members) }, context) }];

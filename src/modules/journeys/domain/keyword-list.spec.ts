@@ -1,4 +1,5 @@
-import { tightKeywords } from './keyword-list';
+import { isItemShelf, tightKeywords } from './keyword-list';
+import { ExtractedEvent, extractEventKeywords } from './keywords';
 import { KeywordSource } from './journey';
 import { userKeyword } from './testing/keywords.fixture';
 import { UserKeyword } from './user-keywords';
@@ -81,5 +82,33 @@ describe('tightKeywords', () => {
     const many = Array.from({ length: 20 }, (_, i) => kw(`word${i}`, 10 - i * 0.1, [i]));
     expect(tightKeywords(many, PARAMS)).toHaveLength(8);
     expect(tightKeywords([], PARAMS)).toEqual([]);
+  });
+});
+
+describe('isItemShelf', () => {
+  const at = '2026-01-05T10:00:00Z';
+  const saved = (board: string): ExtractedEvent =>
+    extractEventKeywords({
+      type: 'save',
+      occurredAt: new Date(at),
+      item: { id: 'm1', title: 'The Long Voyage' },
+      board: { name: board },
+    });
+  const viewed = (): ExtractedEvent =>
+    extractEventKeywords({ type: 'view', occurredAt: new Date(at), item: { id: 'm1', title: 'The Long Voyage' } });
+  const title = [kw('long voyage', 6, [0, 1, 2], ['title'])];
+
+  it('is a title repeated across events the user described in their own words', () => {
+    expect(isItemShelf(title, [saved('sailing'), saved('sea stories'), saved('to watch')])).toBe(true);
+  });
+
+  it('is not a journey of catalogue text when that is all the user gave (views alone)', () => {
+    expect(isItemShelf(title, [viewed(), viewed(), saved('sailing')])).toBe(false);
+  });
+
+  it('is never a journey that lists a word someone chose', () => {
+    expect(isItemShelf([...title, kw('sailing', 3, [0], ['board'])], [saved('sailing'), saved('a'), saved('b')])).toBe(
+      false,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { JourneyParams } from './journey-params';
+import { ExtractedEvent } from './keywords';
 import { UserKeyword } from './user-keywords';
 
 type ListParams = Pick<JourneyParams, 'minKeywordShare' | 'maxKeywords' | 'subsumedShare'>;
@@ -17,6 +18,22 @@ function coveredShare(phrase: readonly number[], word: readonly number[]): numbe
 /** Seen only in item titles or categories: text the catalogue wrote, not words anyone chose for the journey. */
 export function isCatalogueOnly(k: Pick<UserKeyword, 'sources'>): boolean {
   return k.sources.every((s) => s === 'title' || s === 'category');
+}
+
+/** Whether an event carries words someone chose: a query, an annotation or a board name. */
+export function hasChosenWords(event: ExtractedEvent): boolean {
+  return event.mentions.some((m) => m.source !== 'title' && m.source !== 'category');
+}
+
+/**
+ * Whether a cluster that lists only catalogue text (titles, categories) stands for items met, not a journey:
+ * when most of its events carry words the user chose, those words say what the user was after (and belong
+ * to other clusters); a title repeated across those events names an item seen again, not a goal. Only
+ * activity without any chosen words (an install that sends views alone) makes journeys of catalogue text.
+ */
+export function isItemShelf(listed: readonly UserKeyword[], events: readonly ExtractedEvent[]): boolean {
+  if (events.length === 0 || !listed.every(isCatalogueOnly)) return false;
+  return 2 * events.filter(hasChosenWords).length > events.length;
 }
 
 /**
