@@ -173,12 +173,12 @@ export function generateUser(
   const userId = `user-${String(index).padStart(6, '0')}`;
   const nowMs = now.getTime() - 10 * MINUTE;
   const habits: UserHabits | undefined = realism && drawHabits(prng, realism);
+  // A user with a dozen events pursues one or two things, not five. (Without realism the draws keep their
+  // original order, so seeded populations stay what tests and evals were written against.)
+  const themes = habits
+    ? prng.sample(THEMES, prng.int(1, Math.max(1, Math.min(5, Math.round(habits.total / 8)))))
+    : prng.sample(THEMES, prng.int(2, 5));
   const total = habits?.total ?? Math.max(1, Math.round(eventsPerUser * prng.float(0.7, 1.3)));
-  // A user with a dozen events pursues one or two things, not five.
-  const themes = prng.sample(
-    THEMES,
-    habits ? prng.int(1, Math.max(1, Math.min(5, Math.round(total / 8)))) : prng.int(2, 5),
-  );
   const noiseCount = Math.round(total * NOISE_SHARE);
   const shares = themes.map(() => prng.float(0.6, 1.4));
   const shareSum = shares.reduce((a, b) => a + b, 0);

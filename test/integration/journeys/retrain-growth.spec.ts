@@ -32,7 +32,7 @@ describe('platform embedder retrained on corpus growth', () => {
     expect(await embedders.status()).toBeUndefined();
     expect(await runs.retrainIfGrown()).toBeUndefined();
 
-    const [a, b, c] = [batch(4, 3, 'a'), batch(2, 4, 'b'), batch(2, 5, 'c')];
+    const [a, b, c] = [batch(4, 3, 'a'), batch(2, 4, 'b'), batch(4, 5, 'c')];
     await ingest(app, a);
     const first = await embedders.current();
     const before = await embedders.status();
@@ -59,7 +59,7 @@ describe('platform embedder retrained on corpus growth', () => {
       trigger: 'retrain',
       status: 'completed',
       modelVersion: grown!.version,
-      counts: { selected: 8, built: 8 },
+      counts: { selected: 10, built: 10 },
     });
     expect(await runs.retrainIfGrown()).toBeUndefined();
     // Stored keyword weights are the build's real weights (relative to the strongest), not all 1.
