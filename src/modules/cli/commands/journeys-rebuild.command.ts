@@ -57,7 +57,7 @@ export function registerRebuildJourneysCommand(program: Command): void {
     .option('--local', 'build in this process too (no running worker needed); implies --wait')
     .action(async (options: RebuildOptions) => {
       const settings = loadConfig(processEnvironment());
-      const logger = new AppLogger({ json: settings.app.logFormat === 'json', level: 'warn' });
+      const logger = new AppLogger({ json: settings.app.logFormat === 'json', level: 'warn', stderr: true });
       Logger.overrideLogger(logger);
       if (!options.local && !settings.redis.url && !(await probeRedis('127.0.0.1', 6379))) {
         throw new Error("No Redis to queue the run on: set REDIS_URL to the deployment's Redis, or pass --local");
