@@ -1,10 +1,9 @@
 import { calculateObjectSize } from 'bson';
-import { Query } from 'mingo';
 import { ErrorCode, ServerError } from '../errors';
 import { Collection } from '../storage/collection';
 import { Doc } from '../storage/documents';
+import { compileFilter } from '../storage/filter/compile-filter';
 import { CommandHandler, collectionName, existingCollection, optionalDoc } from './context';
-import { MINGO_OPTIONS } from '../storage/mingo-options';
 
 const UNSUPPORTED_CREATE_OPTIONS = [
   'capped',
@@ -55,10 +54,8 @@ function describeCollection(collection: Collection): Doc {
 
 const listCollections: CommandHandler = (cmd, ctx) => {
   const filter = optionalDoc(cmd, 'filter') ?? {};
-  const query = new Query(filter, MINGO_OPTIONS);
-  const all = [...(ctx.store.databases.get(ctx.db)?.values() ?? [])]
-    .map(describeCollection)
-    .filter((d) => query.test(d));
+  const test = compileFilter(filter);
+  const all = [...(ctx.store.databases.get(ctx.db)?.values() ?? [])].map(describeCollection).filter(test);
   const docs = cmd.nameOnly === true ? all.map(({ name, type }) => ({ name, type })) : all;
   return ctx.cursors.open(`${ctx.db}.$cmd.listCollections`, docs, undefined);
 };
@@ -70,13 +67,13 @@ function dataSize(collection: Collection): number {
 }
 
 const listDatabases: CommandHandler = (cmd, ctx) => {
-  const query = new Query(optionalDoc(cmd, 'filter') ?? {}, MINGO_OPTIONS);
+  const test = compileFilter(optionalDoc(cmd, 'filter') ?? {});
   const databases = [...ctx.store.databases.entries()]
     .map(([name, collections]) => {
       const sizeOnDisk = [...collections.values()].reduce((sum, c) => sum + dataSize(c), 0);
       return { name, sizeOnDisk, empty: [...collections.values()].every((c) => c.docs.size === 0) };
     })
-    .filter((d) => query.test(d));
+    .filter(test);
   if (cmd.nameOnly === true) return { databases: databases.map(({ name }) => ({ name })), ok: 1 };
   return { databases, totalSize: databases.reduce((sum, d) => sum + d.sizeOnDisk, 0), ok: 1 };
 };

@@ -1,23 +1,30 @@
 import { Long } from 'bson';
 import { badValue } from '../errors';
-import { runFind } from '../storage/query-executor';
+import { parseCollation } from '../storage/collation';
 import { valuesAtPath } from '../storage/documents';
 import { encodeValue } from '../storage/key-encoding';
+import { FindOptions, runFindYielding } from '../storage/query-executor';
 import { CommandContext, CommandHandler, collectionName, optionalDoc, optionalNumber } from './context';
 
-const find: CommandHandler = (cmd, ctx) => {
+function findOptions(cmd: Record<string, unknown>, filterField: string): FindOptions {
+  return {
+    filter: optionalDoc(cmd, filterField),
+    collation: optionalDoc(cmd, 'collation'),
+    hint: cmd.hint,
+  };
+}
+
+const find: CommandHandler = async (cmd, ctx) => {
   const name = collectionName(cmd, 'find');
   const limit = optionalNumber(cmd, 'limit');
   const skip = optionalNumber(cmd, 'skip');
   if ((skip ?? 0) < 0) throw badValue('skip value must be non-negative');
   const batchSize = optionalNumber(cmd, 'batchSize');
   if ((batchSize ?? 0) < 0) throw badValue('batchSize value must be non-negative');
-  const docs = runFind(ctx.store.collection(ctx.db, name), {
-    filter: optionalDoc(cmd, 'filter'),
+  const docs = await runFindYielding(ctx.store.collection(ctx.db, name), {
+    ...findOptions(cmd, 'filter'),
     sort: optionalDoc(cmd, 'sort'),
     projection: optionalDoc(cmd, 'projection'),
-    collation: optionalDoc(cmd, 'collation'),
-    hint: cmd.hint,
     skip,
     limit,
   });
@@ -50,34 +57,31 @@ const killCursors: CommandHandler = (cmd, ctx) => {
   };
 };
 
-const count: CommandHandler = (cmd, ctx: CommandContext) => {
+const count: CommandHandler = async (cmd, ctx: CommandContext) => {
   const name = collectionName(cmd, 'count');
   const collection = ctx.store.collection(ctx.db, name);
-  const query = optionalDoc(cmd, 'query');
+  const options = findOptions(cmd, 'query');
   const skip = optionalNumber(cmd, 'skip') ?? 0;
   const limit = Math.abs(optionalNumber(cmd, 'limit') ?? 0);
-  let n = !collection
-    ? 0
-    : query && Object.keys(query).length > 0
-      ? runFind(collection, { filter: query }).length
-      : collection.docs.size;
+  const filtered = (options.filter && Object.keys(options.filter).length > 0) || options.hint || options.collation;
+  let n = filtered ? (await runFindYielding(collection, options)).length : (collection?.docs.size ?? 0);
   n = Math.max(0, n - skip);
   return { n: limit > 0 ? Math.min(n, limit) : n, ok: 1 };
 };
 
-const distinct: CommandHandler = (cmd, ctx) => {
+const distinct: CommandHandler = async (cmd, ctx) => {
   const name = collectionName(cmd, 'distinct');
   if (typeof cmd.key !== 'string') throw badValue("BSON field 'distinct.key' is missing or not a string");
-  const docs = runFind(ctx.store.collection(ctx.db, name), {
-    filter: optionalDoc(cmd, 'query'),
-    collation: optionalDoc(cmd, 'collation'),
-  });
+  const key = cmd.key;
+  const options = findOptions(cmd, 'query');
+  const strings = parseCollation(options.collation)?.key;
+  const docs = await runFindYielding(ctx.store.collection(ctx.db, name), options);
   const seen = new Map<string, unknown>();
   for (const doc of docs) {
-    for (const value of valuesAtPath(doc, cmd.key)) {
+    for (const value of valuesAtPath(doc, key)) {
       if (value === undefined) continue;
-      const key = encodeValue(value);
-      if (!seen.has(key)) seen.set(key, value);
+      const k = encodeValue(value, strings);
+      if (!seen.has(k)) seen.set(k, value);
     }
   }
   const values = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);

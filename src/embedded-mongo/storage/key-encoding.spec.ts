@@ -47,7 +47,7 @@ describe('encodeValue', () => {
       /re/,
       new MaxKey(),
     ];
-    const encoded = ordered.map(encodeValue);
+    const encoded = ordered.map((v) => encodeValue(v));
     expect([...encoded].sort()).toEqual(encoded);
     expect(encodeValue(undefined)).toBe(encodeValue(null));
   });

@@ -18,9 +18,13 @@ export interface ConnectionEnvironment {
 
 const HANDSHAKE_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
 
-/** Serves one TCP connection; a malformed frame closes this connection and nothing else. */
+/**
+ * Serves one TCP connection. Its requests run one after another, in order; a command that pauses
+ * (a long read) lets other connections run meanwhile. A malformed frame closes this connection only.
+ */
 export class Connection {
   private readonly decoder = new FrameDecoder();
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly socket: Socket,
@@ -32,23 +36,44 @@ export class Connection {
     socket.on('error', () => socket.destroy());
   }
 
+  private get stats() {
+    return this.env.context.server.stats;
+  }
+
   private receive(chunk: Buffer): void {
+    this.stats.network.bytesIn += chunk.length;
+    let frames: Frame[];
     try {
-      for (const frame of this.decoder.push(chunk)) {
-        if (this.socket.destroyed) return;
-        const reply = this.handle(frame);
-        if (reply) this.socket.write(reply);
+      frames = this.decoder.push(chunk);
+    } catch {
+      this.socket.destroy();
+      return;
+    }
+    for (const frame of frames) this.queue = this.queue.then(() => this.process(frame));
+  }
+
+  private async process(frame: Frame): Promise<void> {
+    if (this.socket.destroyed) return;
+    this.stats.network.numRequests++;
+    this.stats.connections.active++;
+    try {
+      const reply = await this.handle(frame);
+      if (reply && !this.socket.destroyed) {
+        this.stats.network.bytesOut += reply.length;
+        this.socket.write(reply);
       }
     } catch (error) {
       if (!(error instanceof ProtocolError)) {
         this.env.log(`connection ${this.id} failed: ${(error as Error).stack ?? String(error)}`);
       }
       this.socket.destroy();
+    } finally {
+      this.stats.connections.active--;
     }
   }
 
-  private execute(body: Doc, largestDocument: number): Doc {
-    const reply = dispatch(body, { ...this.env.context, connectionId: this.id, largestDocument });
+  private async execute(body: Doc, largestDocument: number): Promise<Doc> {
+    const reply = await dispatch(body, { ...this.env.context, connectionId: this.id, largestDocument });
     try {
       this.env.commit();
     } catch (error) {
@@ -58,10 +83,10 @@ export class Connection {
     return reply;
   }
 
-  private handle(frame: Frame): Buffer | null {
+  private async handle(frame: Frame): Promise<Buffer | null> {
     if (frame.opCode === OpCode.msg) {
-      const message = parseOpMsg(frame.payload);
-      const reply = this.execute(message.body, message.largestDocument);
+      const message = parseOpMsg(frame.payload, frame.message);
+      const reply = await this.execute(message.body, message.largestDocument);
       return message.moreToCome ? null : this.encode(frame, reply);
     }
     if (frame.opCode === OpCode.query) {

@@ -2,6 +2,7 @@ import { deserialize, serialize } from 'bson';
 import { MongoClient } from 'mongodb';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { startTestMongo } from '../../setup/mongo';
+import { crc32c } from '../../../src/embedded-mongo/wire/crc32c';
 import { exchange, opMsg, replies } from './raw-wire';
 
 /** Small seeded PRNG so every fuzz run is reproducible. */
@@ -16,6 +17,15 @@ function mulberry32(seed: number): () => number {
 }
 
 const MiB = 1024 * 1024;
+
+/** Sets checksumPresent and appends the CRC-32C of the whole message; the length covers it. */
+function checksummed(frame: Buffer): Buffer {
+  const message = Buffer.concat([frame, Buffer.alloc(4)]);
+  message.writeInt32LE(message.length, 0);
+  message.writeUInt32LE(message.readUInt32LE(16) | 1, 16);
+  message.writeUInt32LE(crc32c(message.subarray(0, message.length - 4)), message.length - 4);
+  return message;
+}
 
 describe('embedded mongo robustness', () => {
   let server: EmbeddedMongo;
@@ -39,11 +49,7 @@ describe('embedded mongo robustness', () => {
     const insert = opMsg(1, { insert: 'docs', $db: 'fuzz' }, { documents: [{ a: 3 }, { a: 4 }] });
     const silent = opMsg(2, { insert: 'docs', $db: 'fuzz' }, { documents: [{ a: 5 }] }, 2);
     const unknown = opMsg(3, { frobnicate: 1, $db: 'fuzz' });
-    // checksumPresent: four trailing CRC bytes follow the sections and the length covers them.
-    const plain = opMsg(4, { count: 'docs', $db: 'fuzz' });
-    const withChecksum = Buffer.concat([plain, Buffer.alloc(4)]);
-    withChecksum.writeInt32LE(withChecksum.length, 0);
-    withChecksum.writeUInt32LE(1, 16);
+    const withChecksum = checksummed(opMsg(4, { count: 'docs', $db: 'fuzz' }));
     const { data } = await exchange(server.port, insert, silent, unknown, withChecksum);
     expect(replies(data)).toEqual([
       { n: 2, ok: 1 },
@@ -51,6 +57,16 @@ describe('embedded mongo robustness', () => {
       { n: 5, ok: 1 },
     ]);
     expect(await client.db('fuzz').collection('docs').countDocuments()).toBe(5);
+  });
+
+  it('verifies OP_MSG checksums: a wrong one closes the connection without running the command', async () => {
+    const bad = checksummed(opMsg(1, { insert: 'checked', $db: 'fuzz' }, { documents: [{ a: 1 }] }));
+    bad.writeUInt32LE((bad.readUInt32LE(bad.length - 4) ^ 1) >>> 0, bad.length - 4);
+    const after = opMsg(2, { ping: 1, $db: 'fuzz' });
+    const { data, closedByServer } = await exchange(server.port, bad, after);
+    expect(closedByServer).toBe(true);
+    expect(replies(data)).toEqual([]);
+    expect(await client.db('fuzz').collection('checked').countDocuments()).toBe(0);
   });
 
   it('enforces the 16 MiB document limit and closes connections that send oversized messages', async () => {
