@@ -1,23 +1,14 @@
-import { Db, Long, MongoBulkWriteError, MongoClient } from 'mongodb';
-import { EmbeddedMongo } from '../../../src/embedded-mongo';
-import { startTestMongo } from '../../setup/mongo';
+import { Db, Long, MongoBulkWriteError } from 'mongodb';
+import { useDriverClient } from '../../setup/mongo';
 
 describe('embedded mongo errors and bulk writes', () => {
-  let server: EmbeddedMongo;
-  let client: MongoClient;
+  const mongo = useDriverClient('errs');
   let db: Db;
 
   beforeAll(async () => {
-    server = await startTestMongo();
-    client = await MongoClient.connect(server.uri);
-    db = client.db('errs');
+    db = mongo.db;
     await db.collection('users').createIndex({ email: 1 }, { unique: true });
     await db.collection('users').createIndex({ handle: 1 }, { unique: true, sparse: true });
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await server.stop();
   });
 
   beforeEach(async () => {
@@ -150,7 +141,7 @@ describe('embedded mongo errors and bulk writes', () => {
   });
 
   it('rejects transactions with IllegalOperation instead of pretending to be atomic', async () => {
-    const session = client.startSession();
+    const session = mongo.client.startSession();
     try {
       session.startTransaction();
       const error = await db
