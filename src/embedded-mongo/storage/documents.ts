@@ -13,7 +13,7 @@ export function idKeyOf(id: unknown): string {
 
 function collect(value: unknown, parts: string[], i: number, out: unknown[], expandLeaf: boolean): void {
   if (i === parts.length) {
-    if (expandLeaf && Array.isArray(value) && value.length > 0) out.push(...value);
+    if (expandLeaf && Array.isArray(value) && value.length > 0) for (const element of value) out.push(element);
     else out.push(value);
     return;
   }

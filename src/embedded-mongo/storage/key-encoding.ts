@@ -43,6 +43,8 @@ const TWO_53 = 2 ** 53;
 /** Maps each string to its collation key before encoding; absent means binary order. */
 export type StringKey = (value: string) => string;
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 function encodeDouble(value: number): string {
   if (Number.isNaN(value)) return '0000000000000000';
   scratch.writeDoubleBE(value === 0 ? 0 : value);
@@ -52,7 +54,9 @@ function encodeDouble(value: number): string {
   } else {
     scratch[0] |= 0x80;
   }
-  return scratch.toString('hex');
+  let hex = '';
+  for (let i = 0; i < 8; i++) hex += HEX[scratch[i]];
+  return hex;
 }
 
 /**

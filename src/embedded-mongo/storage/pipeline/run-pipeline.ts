@@ -126,7 +126,7 @@ export function* pipelineSteps(input: Doc[], stages: Doc[], ctx: PipelineContext
         ctx,
         false,
       );
-      docs = [...docs, ...other];
+      docs = docs.concat(other);
     } else if (STREAMING.has(name)) {
       docs = yield* chunkedStage(docs, stage, owned, ctx);
       owned = true;

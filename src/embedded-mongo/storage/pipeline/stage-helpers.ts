@@ -1,10 +1,11 @@
 import { badValue } from '../../errors';
-import { isPlainObject, numericValue } from '../bson-values';
+import { isPlainObject, numericValue, setOwn } from '../bson-values';
 import { Collation } from '../collation';
 import { Doc, cloneValue, setPath, valuesAtPath } from '../documents';
 import { encodeValue } from '../key-encoding';
-import { evaluate, runStages } from '../mingo';
+import { runStages } from '../mingo';
 import { Steps } from '../steps';
+import { Accumulator, AccumulatorFactory, accumulatorFactory, compileExpression } from './accumulators';
 
 /** What pipeline stages may use besides their input. */
 export interface PipelineContext {
@@ -17,13 +18,18 @@ export interface PipelineContext {
 
 const CHUNK = 512;
 
+/** Appends without spreading (a spread of a large array overflows the call stack). */
+function appendAll<T>(target: T[], items: T[]): void {
+  for (const item of items) target.push(item);
+}
+
 /** Runs a streaming stage through mingo in chunks, with pause points, on copies of stored documents. */
 export function* chunkedStage(docs: Doc[], stage: Doc, owned: boolean, ctx: PipelineContext): Steps<Doc[]> {
   const out: Doc[] = [];
   for (let i = 0; i < docs.length; i += CHUNK) {
     const chunk = docs.slice(i, i + CHUNK);
     const input = owned ? chunk : chunk.map(cloneValue);
-    out.push(...runStages(input, [stage], { collation: ctx.rawCollation, collectionResolver: ctx.resolve }));
+    appendAll(out, runStages(input, [stage], { collation: ctx.rawCollation, collectionResolver: ctx.resolve }));
     yield;
   }
   return out;
@@ -38,16 +44,48 @@ export function count(value: unknown, stage: string, positive: boolean): number 
   return Number(n);
 }
 
+/** `$group` computed here, accumulator by accumulator, as documents stream by (with pause points). */
+function* nativeGroup(
+  docs: Doc[],
+  id: (doc: Doc) => unknown,
+  fields: Array<[string, AccumulatorFactory]>,
+  ctx: PipelineContext,
+): Steps<Doc[]> {
+  const groups = new Map<string, { id: unknown; accumulators: Accumulator[] }>();
+  for (let i = 0; i < docs.length; i++) {
+    const value = id(docs[i]) ?? null;
+    const key = encodeValue(value, ctx.collation?.key);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { id: cloneValue(value), accumulators: fields.map(([, make]) => make()) }));
+    for (const accumulator of group.accumulators) accumulator.add(docs[i]);
+    if ((i & 1023) === 1023) yield;
+  }
+  const out: Doc[] = [];
+  for (const group of groups.values()) {
+    const doc: Doc = { _id: group.id };
+    fields.forEach(([name], i) => setOwn(doc, name, group.accumulators[i].result()));
+    out.push(doc);
+  }
+  return out;
+}
+
 /**
- * `$group`: documents are partitioned by their `_id` key here (with pause points), then mingo
- * computes the accumulators for a batch of whole groups at a time.
+ * `$group`: the common accumulators ($sum, $avg, $min, $max, $first, $last, $push, $addToSet,
+ * $count) are computed here as documents stream by; a spec with any other accumulator is
+ * partitioned here and mingo computes a batch of whole groups at a time.
  */
 export function* groupStage(docs: Doc[], spec: unknown, ctx: PipelineContext): Steps<Doc[]> {
   if (!isPlainObject(spec) || !('_id' in spec)) throw badValue('a group specification must include an _id');
+  const id = compileExpression(spec._id);
+  const fields = Object.entries(spec)
+    .filter(([name]) => name !== '_id')
+    .map(([name, acc]) => [name, accumulatorFactory(acc, ctx.collation?.compare, ctx.collation?.key)] as const);
+  if (fields.every((f): f is [string, AccumulatorFactory] => f[1] !== null)) {
+    return yield* nativeGroup(docs, id, fields as Array<[string, AccumulatorFactory]>, ctx);
+  }
   const groups = new Map<string, Doc[]>();
   for (let i = 0; i < docs.length; i++) {
-    const id = evaluate(docs[i], spec._id);
-    const key = encodeValue(id ?? null, ctx.collation?.key);
+    const key = encodeValue(id(docs[i]) ?? null, ctx.collation?.key);
     const members = groups.get(key);
     if (members) members.push(docs[i]);
     else groups.set(key, [docs[i]]);
@@ -56,11 +94,11 @@ export function* groupStage(docs: Doc[], spec: unknown, ctx: PipelineContext): S
   const out: Doc[] = [];
   let batch: Doc[] = [];
   const flush = () => {
-    out.push(...runStages(batch, [{ $group: spec }], { collation: ctx.rawCollation }));
+    appendAll(out, runStages(batch, [{ $group: spec }], { collation: ctx.rawCollation }));
     batch = [];
   };
   for (const members of groups.values()) {
-    batch.push(...members);
+    appendAll(batch, members);
     if (batch.length >= 4096) {
       flush();
       yield;

@@ -41,6 +41,11 @@ function checkedLong(value: bigint, what: string): bigint {
  * long), long op int/long stays long, anything with a double is a double, decimal wins over all.
  */
 export function arithmetic(op: '$inc' | '$mul', current: unknown, operand: unknown): unknown {
+  if (typeof current === 'number' && typeof operand === 'number') {
+    // The common case without BigInt: doubles stay doubles, ints stay ints unless they overflow.
+    const result = op === '$inc' ? current + operand : current * operand;
+    if (!isInt32(current) || !isInt32(operand) || isInt32(result)) return result;
+  }
   const a = numericValue(current)!;
   const b = numericValue(operand)!;
   const kind = widest(numericKind(current)!, numericKind(operand)!);
