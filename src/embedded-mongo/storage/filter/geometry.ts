@@ -58,14 +58,22 @@ function edges(ring: Position[]): Array<[V3, V3]> {
 /** A polygon's interior is the side of its outer ring smaller than a hemisphere (holes excluded). */
 export function sphereContains(polygon: Position[][], point: Position): boolean {
   const sum: V3 = [0, 0, 0];
-  for (const v of polygon[0]) {
+  for (const v of polygon[0].slice(0, -1)) {
     const u = toV3(v);
     sum[0] += u[0];
     sum[1] += u[1];
     sum[2] += u[2];
   }
-  const outside: V3 = [-sum[0], -sum[1], -sum[2]];
+  // Far outside: the antipode of the centre, nudged off any symmetry so the test arc never runs
+  // exactly through a vertex.
+  const length = Math.hypot(...sum) || 1;
+  let outside: V3 = [-sum[0] / length + 3.1e-4, -sum[1] / length + 2.7e-4, -sum[2] / length + 1.4e-4];
   const p = toV3(point);
+  if (dot(p, outside) < -(1 - 1e-7) * Math.hypot(...outside)) {
+    // The point is the polygon's centre: the arc to its antipode is undefined, so step the far point aside.
+    const aside = Math.abs(outside[0]) < 0.9 ? cross(outside, [1, 0, 0]) : cross(outside, [0, 1, 0]);
+    outside = [outside[0] + 1e-2 * aside[0], outside[1] + 1e-2 * aside[1], outside[2] + 1e-2 * aside[2]];
+  }
   let crossings = 0;
   for (const ring of polygon) {
     for (const [a, b] of edges(ring)) {

@@ -57,7 +57,11 @@ function extreme(values: (doc: Doc) => unknown, sign: 1 | -1, strings?: StringCo
  * $min/$max in BSON order, $addToSet by BSON equality). Null when the spec uses one this module
  * does not implement: the caller then hands the group to mingo.
  */
-export function accumulatorFactory(spec: unknown, strings?: StringCompare, keys?: StringKey): AccumulatorFactory | null {
+export function accumulatorFactory(
+  spec: unknown,
+  strings?: StringCompare,
+  keys?: StringKey,
+): AccumulatorFactory | null {
   if (!isPlainObject(spec) || Object.keys(spec).length !== 1) return null;
   const [op, arg] = Object.entries(spec)[0];
   const values = compileExpression(arg);
