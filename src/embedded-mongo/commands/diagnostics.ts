@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
 import { ErrorCode, ServerError } from '../errors';
 import { isPlainObject } from '../storage/bson-values';
 import { Doc } from '../storage/documents';
@@ -61,7 +61,7 @@ const serverStatus: CommandHandler = (_cmd, ctx) => {
 /** getCmdLineOpts: how this server was started, including its data directory (which clients use to identify it). */
 const getCmdLineOpts: CommandHandler = (_cmd, ctx) => {
   const parsed: Doc = { net: { bindIp: ctx.server.host, port: ctx.server.port } };
-  if (ctx.server.dataDir) parsed.storage = { dbPath: resolve(ctx.server.dataDir) };
+  if (ctx.server.dataDir) parsed.storage = { dbPath: realpathSync(ctx.server.dataDir) };
   return { argv: ['journeycast-embedded-mongo'], parsed, ok: 1 };
 };
 
