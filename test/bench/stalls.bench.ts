@@ -108,9 +108,7 @@ async function fillStore(uri: string, total: number): Promise<number> {
 
 /** Writes a snapshot of the whole store now (the same work compaction does when the journal is full). */
 async function snapshotNow(mongo: EmbeddedMongo): Promise<void> {
-  const m = mongo as unknown as { snapshot?: () => Promise<void>; data: { compact(): void } };
-  if (m.snapshot) await m.snapshot();
-  else m.data.compact();
+  await mongo.snapshot();
 }
 
 async function ingest(baseUrl: string, token: string, events: RawEvent[], health: Pinger) {
