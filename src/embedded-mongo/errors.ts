@@ -69,13 +69,10 @@ export class ServerError extends Error {
   }
 }
 
-/** Maps anything thrown while executing a command to a ServerError; mingo errors mean a malformed query. */
+/** Maps anything thrown while executing a command to a ServerError; mingo errors mean a malformed expression or stage. */
 export function toServerError(error: unknown): ServerError {
   if (error instanceof ServerError) return error;
   if (error instanceof Error && error.constructor.name === 'MingoError') {
-    if (error.message.includes("immutable field '_id'")) {
-      return new ServerError(ErrorCode.ImmutableField, error.message);
-    }
     return new ServerError(ErrorCode.BadValue, error.message);
   }
   if (error instanceof RangeError && /call stack/i.test(error.message)) {

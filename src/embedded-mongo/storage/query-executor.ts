@@ -35,7 +35,7 @@ interface PreparedFind {
 }
 
 /** The direct matcher for simple filters, the full matcher for everything else. */
-export function matcherFor(filter: Doc, collation: Collation | null = null): Matcher {
+function matcherFor(filter: Doc, collation: Collation | null = null): Matcher {
   return (!collation && compileSimpleFilter(filter)) || compileFilter(filter, { collation });
 }
 
