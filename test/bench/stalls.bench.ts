@@ -10,6 +10,7 @@
 import { INestApplication } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -85,6 +86,28 @@ function storedEvent(i: number, receivedAt: Date): Record<string, unknown> {
     properties: { source: 'bench', session: `s${i % 5000}` },
     receivedAt,
   };
+}
+
+/** The longest garbage-collection pause since the last reading: stalls no slicing can remove. */
+class GcPauses {
+  private longest = 0;
+  private readonly observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) this.longest = Math.max(this.longest, entry.duration);
+  });
+
+  constructor() {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  take(): number {
+    const value = this.longest;
+    this.longest = 0;
+    return value;
+  }
+
+  stop(): void {
+    this.observer.disconnect();
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -179,20 +202,25 @@ export async function run(): Promise<void> {
     idle.sort((a, b) => a - b);
     console.log(`baseline: idle ping p50 ${ms(percentile(idle, 50))}, max ${ms(idle[idle.length - 1])}`);
 
+    const gc = new GcPauses();
     const pinger = new Pinger(() => db.command({ ping: 1 }));
     const fillSeconds = await fillStore(mongo.uri, total);
     await pinger.settle();
-    console.log(`fill: ${total} events in ${fillSeconds.toFixed(1)} s, longest ping ${ms(pinger.max)}`);
+    console.log(
+      `fill: ${total} events in ${fillSeconds.toFixed(1)} s, longest ping ${ms(pinger.max)} (longest GC pause ${ms(gc.take())})`,
+    );
 
     pinger.reset();
+    gc.take();
     const snapStart = performance.now();
     await snapshotNow(mongo);
     await pinger.settle();
     console.log(
-      `snapshot of the store: ${((performance.now() - snapStart) / 1000).toFixed(1)} s, longest ping ${ms(pinger.max)}`,
+      `snapshot of the store: ${((performance.now() - snapStart) / 1000).toFixed(1)} s, longest ping ${ms(pinger.max)} (longest GC pause ${ms(gc.take())})`,
     );
 
     pinger.reset();
+    gc.take();
     const aggStart = performance.now();
     const groups = await db
       .collection('events')
@@ -200,18 +228,20 @@ export async function run(): Promise<void> {
       .toArray();
     await pinger.settle();
     console.log(
-      `$group over the events (${groups.length} groups): ${((performance.now() - aggStart) / 1000).toFixed(1)} s, longest ping ${ms(pinger.max)}`,
+      `$group over the events (${groups.length} groups): ${((performance.now() - aggStart) / 1000).toFixed(1)} s, longest ping ${ms(pinger.max)} (longest GC pause ${ms(gc.take())})`,
     );
     await pinger.stop();
 
     const health = new Pinger(() => fetch(`${baseUrl}/health`).then((r) => r.arrayBuffer()));
     const events = generatePopulation({ seed: 5, users: 3000, now: new Date() }).events.slice(0, 150_000);
+    gc.take();
     const result = await ingest(baseUrl, token, events, health);
     await health.settle();
     await health.stop();
     console.log(
-      `ingest, ${CLIENTS} clients x batches of ${BATCH}: ${Math.round(result.throughput)} events/s, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(result.max)}, longest /health ${ms(result.healthStall)}`,
+      `ingest, ${CLIENTS} clients x batches of ${BATCH}: ${Math.round(result.throughput)} events/s, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(result.max)}, longest /health ${ms(result.healthStall)} (longest GC pause ${ms(gc.take())})`,
     );
+    gc.stop();
   } finally {
     await client.close();
     await app?.close();

@@ -18,7 +18,7 @@ import { acquireLock, publishAddress, releaseLock } from './lock-file';
 import { encodeRecord } from './record-format';
 import { readRecordFile } from './record-reader';
 import { applyRecord } from './replay';
-import { SNAPSHOT_CHUNK_BYTES, SnapshotJob, loadSnapshot, removeStaleTemporary } from './snapshot';
+import { SNAPSHOT_CHUNK_BYTES, SnapshotAborted, SnapshotJob, loadSnapshot, removeStaleTemporary } from './snapshot';
 
 const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
 const FSYNC_INTERVAL_MS = 200;
@@ -62,13 +62,7 @@ export class DataDirectory implements ChangeSink {
   ) {
     this.fd = openSync(join(dir, journalName(generation)), 'a');
     this.journalBytes = journalBytes;
-    this.fsyncTimer = setInterval(() => {
-      try {
-        this.sync();
-      } catch (error) {
-        this.onError(`fsync failed: ${(error as Error).message}`);
-      }
-    }, FSYNC_INTERVAL_MS);
+    this.fsyncTimer = setInterval(() => void this.sync(), FSYNC_INTERVAL_MS);
     this.fsyncTimer.unref();
   }
 
@@ -137,14 +131,25 @@ export class DataDirectory implements ChangeSink {
     this.journalBytes += buffer.length;
     this.dirty = true;
     if (this.journalBytes >= this.compactAfterBytes && !this.running && !this.closed) {
-      this.snapshot().catch((error: unknown) => this.onError(`snapshot failed: ${(error as Error).message}`));
+      this.snapshot().catch((error: unknown) => {
+        if (!(error instanceof SnapshotAborted)) this.onError(`snapshot failed: ${(error as Error).message}`);
+      });
     }
   }
 
-  private sync(): void {
-    if (!this.dirty) return;
+  private syncing: Promise<void> | null = null;
+
+  /**
+   * fsyncs the journal in the thread pool: while a large snapshot is being flushed to disk an fsync
+   * can take seconds, and it must not hold the event loop for that long.
+   */
+  private sync(): Promise<void> {
+    if (this.syncing || !this.dirty) return this.syncing ?? Promise.resolve();
     this.dirty = false;
-    fsyncSync(this.fd);
+    this.syncing = fsyncAsync(this.fd)
+      .catch((error: unknown) => this.onError(`fsync failed: ${(error as Error).message}`))
+      .finally(() => (this.syncing = null));
+    return this.syncing;
   }
 
   /** Starts a new journal generation and a snapshot job for the state up to it. */
@@ -157,7 +162,8 @@ export class DataDirectory implements ChangeSink {
     this.journalBytes = 0;
     this.dirty = false;
     // The previous journal stays the recovery source until the snapshot is in place.
-    fsyncAsync(previous)
+    Promise.resolve(this.syncing)
+      .then(() => fsyncAsync(previous))
       .then(() => closeFd(previous))
       .catch((error: unknown) => this.onError(`closing a journal failed: ${(error as Error).message}`));
     return new SnapshotJob(this.dir, this.store, next, this.snapshotChunkBytes);
@@ -209,8 +215,8 @@ export class DataDirectory implements ChangeSink {
       await this.running.done.catch(() => undefined);
     }
     this.commit();
-    this.dirty = true;
-    this.sync();
+    await this.syncing;
+    fsyncSync(this.fd);
     closeSync(this.fd);
     this.store.sink = null;
     releaseLock(this.dir);

@@ -48,6 +48,13 @@ function* chunks(capture: SnapshotCapture, generation: number, chunkBytes: numbe
   yield* flush();
 }
 
+/** A snapshot given up because the server is stopping; not a failure worth reporting. */
+export class SnapshotAborted extends Error {
+  constructor() {
+    super('snapshot abandoned: the server is stopping');
+  }
+}
+
 /**
  * Writes a snapshot of the store as it was when the job was created, while the store keeps
  * changing: a chunk at a time, next to the old snapshot, then fsync and an atomic rename.
@@ -84,7 +91,7 @@ export class SnapshotJob {
     const file = await open(this.tmp, 'w');
     try {
       for (let step = this.steps.next(); !step.done; step = this.steps.next()) {
-        if (this.aborted) throw new Error('snapshot aborted');
+        if (this.aborted) throw new SnapshotAborted();
         await file.write(step.value);
       }
       this.detach();
