@@ -6,7 +6,7 @@ import { PipelineContext, pipelineSteps, validateStages } from '../storage/pipel
 import { readAll, sourceFor } from '../storage/plan-reader';
 import { FindOptions, findSteps } from '../storage/query-executor';
 import { planQuery } from '../storage/query-planner';
-import { Steps, drive } from '../storage/steps';
+import { Steps, drive, whenReady } from '../storage/steps';
 import { CommandContext, CommandHandler, optionalDoc, optionalNumber } from './context';
 
 const REJECTED_STAGES: Record<string, ServerError> = {
@@ -83,7 +83,7 @@ function* aggregateSteps(ctx: CommandContext, name: unknown, pipeline: Doc[], cm
   return yield* pipelineSteps(input, rest, context);
 }
 
-const aggregate: CommandHandler = async (cmd, ctx) => {
+const aggregate: CommandHandler = (cmd, ctx) => {
   const pipeline = parsePipeline(cmd);
   const cursorOptions = optionalDoc(cmd, 'cursor');
   if (cmd.explain) throw new ServerError(ErrorCode.NotImplemented, 'explain is not supported by the embedded server');
@@ -97,13 +97,13 @@ const aggregate: CommandHandler = async (cmd, ctx) => {
   if (typeof name !== 'string' && name !== 1) throw badValue('aggregate requires a collection name or 1');
   const outStage = pipeline[pipeline.length - 1]?.$out;
   const stages = outStage === undefined ? pipeline : pipeline.slice(0, -1);
-  const results = await drive(aggregateSteps(ctx, name, stages, cmd));
   const ns = `${ctx.db}.${typeof name === 'string' ? name : '$cmd.aggregate'}`;
-  if (outStage !== undefined) {
+  const batchSize = optionalNumber(cursorOptions, 'batchSize');
+  return whenReady(drive(aggregateSteps(ctx, name, stages, cmd)), (results) => {
+    if (outStage === undefined) return ctx.cursors.open(ns, results, batchSize);
     writeOut(ctx, outStage, results);
     return ctx.cursors.open(ns, [], undefined);
-  }
-  return ctx.cursors.open(ns, results, optionalNumber(cursorOptions, 'batchSize'));
+  });
 };
 
 export const aggregateCommands: Record<string, CommandHandler> = { aggregate };

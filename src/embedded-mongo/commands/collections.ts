@@ -62,7 +62,7 @@ const listCollections: CommandHandler = (cmd, ctx) => {
 };
 
 /** The BSON size of every document of some collections, measured with pause points (it reads them all). */
-function dataSize(collections: Iterable<Collection>): Promise<number> {
+async function dataSize(collections: Iterable<Collection>): Promise<number> {
   return drive(
     (function* measure(): Steps<number> {
       let size = 0;

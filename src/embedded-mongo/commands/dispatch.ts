@@ -36,8 +36,11 @@ function failure(error: unknown, ctx: Omit<CommandContext, 'db'>): Doc {
   return { ok: 0, ...toServerError(error).toDocument() };
 }
 
-/** Runs one command document and always returns a reply document, `{ ok: 0, ... }` on failure. */
-export async function dispatch(body: Doc, ctx: Omit<CommandContext, 'db'>): Promise<Doc> {
+/**
+ * Runs one command document and always returns a reply document, `{ ok: 0, ... }` on failure: at
+ * once for commands that complete synchronously, as a promise for reads that pause.
+ */
+export function dispatch(body: Doc, ctx: Omit<CommandContext, 'db'>): Doc | Promise<Doc> {
   try {
     const name = Object.keys(body)[0];
     if (name === undefined) throw new ServerError(ErrorCode.CommandNotFound, 'no such command: (empty document)');
@@ -55,7 +58,8 @@ export async function dispatch(body: Doc, ctx: Omit<CommandContext, 'db'>): Prom
       throw new ServerError(ErrorCode.InvalidNamespace, `Invalid database name: '${String(db)}'`);
     }
     ctx.server.stats.countCommand(name, body);
-    return await handler(body, { ...ctx, db });
+    const reply = handler(body, { ...ctx, db });
+    return reply instanceof Promise ? reply.catch((error: unknown) => failure(error, ctx)) : reply;
   } catch (error) {
     return failure(error, ctx);
   }

@@ -4,6 +4,7 @@ import { parseCollation } from '../storage/collation';
 import { valuesAtPath } from '../storage/documents';
 import { encodeValue } from '../storage/key-encoding';
 import { FindOptions, runFindYielding } from '../storage/query-executor';
+import { whenReady } from '../storage/steps';
 import { CommandContext, CommandHandler, collectionName, optionalDoc, optionalNumber } from './context';
 
 function findOptions(cmd: Record<string, unknown>, filterField: string): FindOptions {
@@ -14,14 +15,14 @@ function findOptions(cmd: Record<string, unknown>, filterField: string): FindOpt
   };
 }
 
-const find: CommandHandler = async (cmd, ctx) => {
+const find: CommandHandler = (cmd, ctx) => {
   const name = collectionName(cmd, 'find');
   const limit = optionalNumber(cmd, 'limit');
   const skip = optionalNumber(cmd, 'skip');
   if ((skip ?? 0) < 0) throw badValue('skip value must be non-negative');
   const batchSize = optionalNumber(cmd, 'batchSize');
   if ((batchSize ?? 0) < 0) throw badValue('batchSize value must be non-negative');
-  const docs = await runFindYielding(ctx.store.collection(ctx.db, name), {
+  const docs = runFindYielding(ctx.store.collection(ctx.db, name), {
     ...findOptions(cmd, 'filter'),
     sort: optionalDoc(cmd, 'sort'),
     projection: optionalDoc(cmd, 'projection'),
@@ -29,7 +30,7 @@ const find: CommandHandler = async (cmd, ctx) => {
     limit,
   });
   const singleBatch = cmd.singleBatch === true || (limit ?? 0) < 0;
-  return ctx.cursors.open(`${ctx.db}.${name}`, docs, batchSize, singleBatch);
+  return whenReady(docs, (found) => ctx.cursors.open(`${ctx.db}.${name}`, found, batchSize, singleBatch));
 };
 
 function cursorId(value: unknown): number {
@@ -57,35 +58,39 @@ const killCursors: CommandHandler = (cmd, ctx) => {
   };
 };
 
-const count: CommandHandler = async (cmd, ctx: CommandContext) => {
+const count: CommandHandler = (cmd, ctx: CommandContext) => {
   const name = collectionName(cmd, 'count');
   const collection = ctx.store.collection(ctx.db, name);
   const options = findOptions(cmd, 'query');
   const skip = optionalNumber(cmd, 'skip') ?? 0;
   const limit = Math.abs(optionalNumber(cmd, 'limit') ?? 0);
   const filtered = (options.filter && Object.keys(options.filter).length > 0) || options.hint || options.collation;
-  let n = filtered ? (await runFindYielding(collection, options)).length : (collection?.docs.size ?? 0);
-  n = Math.max(0, n - skip);
-  return { n: limit > 0 ? Math.min(n, limit) : n, ok: 1 };
+  const reply = (total: number) => {
+    const n = Math.max(0, total - skip);
+    return { n: limit > 0 ? Math.min(n, limit) : n, ok: 1 };
+  };
+  if (!filtered) return reply(collection?.docs.size ?? 0);
+  return whenReady(runFindYielding(collection, options), (docs) => reply(docs.length));
 };
 
-const distinct: CommandHandler = async (cmd, ctx) => {
+const distinct: CommandHandler = (cmd, ctx) => {
   const name = collectionName(cmd, 'distinct');
   if (typeof cmd.key !== 'string') throw badValue("BSON field 'distinct.key' is missing or not a string");
   const key = cmd.key;
   const options = findOptions(cmd, 'query');
   const strings = parseCollation(options.collation)?.key;
-  const docs = await runFindYielding(ctx.store.collection(ctx.db, name), options);
-  const seen = new Map<string, unknown>();
-  for (const doc of docs) {
-    for (const value of valuesAtPath(doc, key)) {
-      if (value === undefined) continue;
-      const k = encodeValue(value, strings);
-      if (!seen.has(k)) seen.set(k, value);
+  return whenReady(runFindYielding(ctx.store.collection(ctx.db, name), options), (docs) => {
+    const seen = new Map<string, unknown>();
+    for (const doc of docs) {
+      for (const value of valuesAtPath(doc, key)) {
+        if (value === undefined) continue;
+        const k = encodeValue(value, strings);
+        if (!seen.has(k)) seen.set(k, value);
+      }
     }
-  }
-  const values = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-  return { values, ok: 1 };
+    const values = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+    return { values, ok: 1 };
+  });
 };
 
 export const readCommands: Record<string, CommandHandler> = { find, getMore, killCursors, count, distinct };

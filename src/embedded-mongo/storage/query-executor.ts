@@ -97,8 +97,8 @@ export function runFind(collection: Collection | undefined, options: FindOptions
   return complete(findSteps(collection, options));
 }
 
-/** Runs a query in time slices, letting other connections in between. */
-export function runFindYielding(collection: Collection | undefined, options: FindOptions): Promise<Doc[]> {
+/** Runs a query in time slices, letting other connections in between (synchronously when it fits one slice). */
+export function runFindYielding(collection: Collection | undefined, options: FindOptions): Doc[] | Promise<Doc[]> {
   return drive(findSteps(collection, options));
 }
 

@@ -17,17 +17,35 @@ export function complete<T>(steps: Steps<T>): T {
   }
 }
 
-/** Runs steps, pausing (setImmediate) whenever the current slice of time is used up. */
-export async function drive<T>(steps: Steps<T>): Promise<T> {
-  let started = performance.now();
+/**
+ * Runs steps for one slice of time: returns the result at once when they finish within it (the
+ * common, small command pays no promise), else a promise that goes on in slices, pausing with
+ * setImmediate in between.
+ */
+export function drive<T>(steps: Steps<T>): T | Promise<T> {
+  const started = performance.now();
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
-    if (performance.now() - started >= SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      started = performance.now();
+    if (performance.now() - started >= SLICE_MS) return driveLater(steps);
+  }
+}
+
+async function driveLater<T>(steps: Steps<T>): Promise<T> {
+  for (;;) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const started = performance.now();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      if (performance.now() - started >= SLICE_MS) break;
     }
   }
+}
+
+/** Applies `then` to a value that may still be coming. */
+export function whenReady<T, R>(value: T | Promise<T>, then: (value: T) => R): R | Promise<R> {
+  return value instanceof Promise ? value.then(then) : then(value);
 }
 
 /** Sorts in runs of a few thousand, then merges them, with pause points in between. */

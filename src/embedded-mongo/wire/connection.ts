@@ -4,6 +4,7 @@ import { CommandContext } from '../commands/context';
 import { helloReply } from '../commands/handshake';
 import { ErrorCode, ServerError } from '../errors';
 import { Doc } from '../storage/documents';
+import { whenReady } from '../storage/steps';
 import { Frame, FrameDecoder, ProtocolError } from './frame-decoder';
 import { OpCode, encodeOpMsg, encodeOpReply, parseOpMsg, parseOpQuery } from './messages';
 
@@ -24,7 +25,9 @@ const HANDSHAKE_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
  */
 export class Connection {
   private readonly decoder = new FrameDecoder();
-  private queue: Promise<void> = Promise.resolve();
+  private readonly backlog: Frame[] = [];
+  /** The request being served, while it waits for a paused read. */
+  private busy = false;
 
   constructor(
     private readonly socket: Socket,
@@ -42,38 +45,66 @@ export class Connection {
 
   private receive(chunk: Buffer): void {
     this.stats.network.bytesIn += chunk.length;
-    let frames: Frame[];
     try {
-      frames = this.decoder.push(chunk);
+      for (const frame of this.decoder.push(chunk)) this.backlog.push(frame);
     } catch {
       this.socket.destroy();
       return;
     }
-    for (const frame of frames) this.queue = this.queue.then(() => this.process(frame));
+    this.pump();
   }
 
-  private async process(frame: Frame): Promise<void> {
-    if (this.socket.destroyed) return;
-    this.stats.network.numRequests++;
-    this.stats.connections.active++;
-    try {
-      const reply = await this.handle(frame);
-      if (reply && !this.socket.destroyed) {
-        this.stats.network.bytesOut += reply.length;
-        this.socket.write(reply);
+  /** Serves queued requests in order; synchronous ones back to back, a paused one resumes the queue when done. */
+  private pump(): void {
+    while (!this.busy && this.backlog.length > 0 && !this.socket.destroyed) {
+      const frame = this.backlog.shift()!;
+      this.stats.network.numRequests++;
+      this.stats.connections.active++;
+      let reply: Buffer | null | Promise<Buffer | null>;
+      try {
+        reply = this.handle(frame);
+      } catch (error) {
+        this.stats.connections.active--;
+        this.fail(error);
+        return;
       }
-    } catch (error) {
-      if (!(error instanceof ProtocolError)) {
-        this.env.log(`connection ${this.id} failed: ${(error as Error).stack ?? String(error)}`);
+      if (!(reply instanceof Promise)) {
+        this.stats.connections.active--;
+        this.send(reply);
+        continue;
       }
-      this.socket.destroy();
-    } finally {
-      this.stats.connections.active--;
+      this.busy = true;
+      reply.then(
+        (buffer) => {
+          this.stats.connections.active--;
+          this.busy = false;
+          this.send(buffer);
+          this.pump();
+        },
+        (error: unknown) => {
+          this.stats.connections.active--;
+          this.busy = false;
+          this.fail(error);
+        },
+      );
     }
   }
 
-  private async execute(body: Doc, largestDocument: number): Promise<Doc> {
-    const reply = await dispatch(body, { ...this.env.context, connectionId: this.id, largestDocument });
+  private send(reply: Buffer | null): void {
+    if (!reply || this.socket.destroyed) return;
+    this.stats.network.bytesOut += reply.length;
+    this.socket.write(reply);
+  }
+
+  private fail(error: unknown): void {
+    if (!(error instanceof ProtocolError)) {
+      this.env.log(`connection ${this.id} failed: ${(error as Error).stack ?? String(error)}`);
+    }
+    this.socket.destroy();
+  }
+
+  /** Makes the command's changes durable, then returns its reply (or the journal failure). */
+  private committed(reply: Doc): Doc {
     try {
       this.env.commit();
     } catch (error) {
@@ -83,11 +114,14 @@ export class Connection {
     return reply;
   }
 
-  private async handle(frame: Frame): Promise<Buffer | null> {
+  private handle(frame: Frame): Buffer | null | Promise<Buffer | null> {
     if (frame.opCode === OpCode.msg) {
       const message = parseOpMsg(frame.payload, frame.message);
-      const reply = await this.execute(message.body, message.largestDocument);
-      return message.moreToCome ? null : this.encode(frame, reply);
+      const context = { ...this.env.context, connectionId: this.id, largestDocument: message.largestDocument };
+      return whenReady(dispatch(message.body, context), (reply) => {
+        const durable = this.committed(reply);
+        return message.moreToCome ? null : this.encode(frame, durable);
+      });
     }
     if (frame.opCode === OpCode.query) {
       const { namespace, query } = parseOpQuery(frame.payload);
