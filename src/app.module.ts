@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { DependencyUnavailableFilter } from './common/http/dependency-unavailable.filter';
+import { JsonBodyInterceptor } from './common/http/json-body.interceptor';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { settingsModule } from './config/config.module';
 import { Settings } from './config/settings';
@@ -12,7 +14,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [settingsModule(settings), ...modulesForRole(settings.app.role)],
-      providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
+        { provide: APP_FILTER, useClass: DependencyUnavailableFilter },
+      ],
     };
   }
 }

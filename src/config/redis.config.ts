@@ -1,4 +1,5 @@
-import { boolean, optional, text, url } from './parsers';
+import { withDefault } from './llm.config';
+import { boolean, integer, optional, text, url } from './parsers';
 import { defineNamespace, setting } from './setting';
 
 export const redisNamespace = defineNamespace('redis', {
@@ -12,5 +13,10 @@ export const redisNamespace = defineNamespace('redis', {
     'REDIS_AUTOSTART',
     boolean(),
     'Whether an unset REDIS_URL may start a private redis-server child process.',
+  ),
+  commandTimeoutMs: setting(
+    'REDIS_COMMAND_TIMEOUT_MS',
+    withDefault(integer(50, 60_000), 1000),
+    'How long a rate-limit or health command waits for Redis before Redis counts as unreachable.',
   ),
 });

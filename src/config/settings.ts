@@ -1,10 +1,13 @@
 import { accessNamespace } from './access.config';
 import { appNamespace } from './app.config';
+import { campaignsNamespace } from './campaigns.config';
 import { journeysNamespace } from './journeys.config';
 import { llmNamespace } from './llm.config';
 import { mongoNamespace } from './mongo.config';
+import { personalizationNamespace } from './personalization.config';
 import { rankingNamespace } from './ranking.config';
 import { redisNamespace } from './redis.config';
+import { templatesNamespace } from './templates.config';
 import { NamespaceValues } from './setting';
 
 /** Every configuration namespace; a new one is one import and one entry here. */
@@ -16,6 +19,9 @@ export const NAMESPACES = [
   llmNamespace,
   journeysNamespace,
   rankingNamespace,
+  templatesNamespace,
+  personalizationNamespace,
+  campaignsNamespace,
 ] as const;
 
 /** The validated, typed configuration of one process. */
@@ -27,4 +33,7 @@ export interface Settings {
   llm: NamespaceValues<typeof llmNamespace.specs>;
   journeys: NamespaceValues<typeof journeysNamespace.specs>;
   ranking: NamespaceValues<typeof rankingNamespace.specs>;
+  templates: NamespaceValues<typeof templatesNamespace.specs>;
+  personalization: NamespaceValues<typeof personalizationNamespace.specs>;
+  campaigns: NamespaceValues<typeof campaignsNamespace.specs>;
 }

@@ -1,12 +1,17 @@
 /**
  * Ingest throughput: events/s through POST /v1/events in batches of 500 on the embedded defaults
  * (in-process embedded MongoDB-compatible server with a data directory, private redis-server), against a direct
- * insertMany of the same documents into the same server as the baseline.
+ * insertMany of the same documents into the same server as the baseline. Then many clients at once
+ * (BENCH_INGEST_CLIENTS, default 20) posting batches of 100: events/s, p50/p99 request latency, the
+ * longest event-loop stall and the slowest /health ping, against the same clients inserting through the driver.
+ *
+ * BENCH_INGEST_PREFILL (default 0) first fills the store to that many events (e.g. 1200000), and
+ * BENCH_INGEST_DIR keeps the data directory (e.g. ./data/bench-ingest) so a filled store is reused.
  */
 import { INestApplication } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,35 +22,25 @@ import { EmbeddedMongo } from '../../src/embedded-mongo';
 import { validateEventBatch } from '../../src/modules/ingest/domain/event-batch';
 import { AccessService } from '../../src/modules/access/access.service';
 import { RawEvent, generatePopulation } from '../../src/lib/synthetic/population';
+import { loadLine, percentile, runLoad } from './support/latency';
+import { loadOverHttp, loadThroughDriver, postBatch, prefillEvents } from './support/ingest-load';
 
 const BATCH = 500;
+const CONCURRENT_BATCH = 100;
 
-function batchesOf(events: RawEvent[], tag: string): RawEvent[][] {
+// Ids are new in every run, so a kept data directory never turns a run's events into duplicates.
+const RUN = Date.now().toString(36);
+
+function batchesOf(events: RawEvent[], tag: string, size = BATCH): RawEvent[][] {
   const out: RawEvent[][] = [];
-  for (let i = 0; i < events.length; i += BATCH) {
-    out.push(events.slice(i, i + BATCH).map((e) => ({ ...e, id: `${tag}-${e.id}` })));
+  for (let i = 0; i < events.length; i += size) {
+    out.push(events.slice(i, i + size).map((e) => ({ ...e, id: `${RUN}-${tag}-${e.id}` })));
   }
   return out;
 }
 
 async function postAll(baseUrl: string, token: string, batches: RawEvent[][], concurrency: number): Promise<number> {
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < batches.length) {
-        const events = batches[next++];
-        const res = await fetch(`${baseUrl}/v1/events`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ events }),
-        });
-        const body = (await res.json()) as { accepted: number };
-        if (res.status !== 200 || body.accepted !== events.length) throw new Error(`batch failed: ${res.status}`);
-      }
-    }),
-  );
-  return Number(process.hrtime.bigint() - started) / 1e9;
+  return (await runLoad(batches, concurrency, (events) => postBatch(baseUrl, token, events))).seconds;
 }
 
 function line(label: string, events: number, seconds: number): void {
@@ -60,8 +55,14 @@ function line(label: string, events: number, seconds: number): void {
 
 export async function run(): Promise<void> {
   // A data directory, as with the embedded defaults: every write is journaled.
-  const dir = mkdtempSync(join(tmpdir(), 'jc-bench-ingest-'));
+  const kept = process.env.BENCH_INGEST_DIR;
+  const dir = kept ?? mkdtempSync(join(tmpdir(), 'jc-bench-ingest-'));
+  if (kept) mkdirSync(kept, { recursive: true });
+  const prefill = Number(process.env.BENCH_INGEST_PREFILL ?? 0);
+  const clients = Number(process.env.BENCH_INGEST_CLIENTS ?? 20);
+  const bootStarted = process.hrtime.bigint();
   const [mongo, redis] = await Promise.all([EmbeddedMongo.start({ dir }), startRedisProcess()]);
+  const bootSeconds = Number(process.hrtime.bigint() - bootStarted) / 1e9;
   let app: INestApplication | undefined;
   try {
     const settings = loadConfig({
@@ -82,13 +83,15 @@ export async function run(): Promise<void> {
     console.log(
       `${n} synthetic events, batches of ${BATCH}, ${cpus().length} cores (load average ${load}), app and embedded server in one process`,
     );
+    const db = app.get<Connection>(getConnectionToken());
+    const stored = await prefillEvents(db, prefill, (text) => console.log(text));
+    console.log(`store: ${stored} events before the run (data directory loaded in ${bootSeconds.toFixed(1)} s)`);
 
     await postAll(baseUrl, token, batchesOf(events.slice(0, 2000), 'warm'), 2);
     const validateStart = process.hrtime.bigint();
     for (const batch of batchesOf(events, 'v')) validateEventBatch({ events: batch }, new Date());
     line('validate only (validateEventBatch)', n, Number(process.hrtime.bigint() - validateStart) / 1e9);
 
-    const db = app.get<Connection>(getConnectionToken());
     const baseline = db.collection('events_baseline');
     await baseline.createIndex({ id: 1 }, { unique: true });
     await baseline.createIndex({ userId: 1, occurredAt: 1 });
@@ -104,22 +107,21 @@ export async function run(): Promise<void> {
     line(
       'HTTP replay of stored events (all duplicates)',
       n,
-      await (async () => {
-        const started = process.hrtime.bigint();
-        const batches = batchesOf(events, 'c4');
-        for (const events of batches) {
-          await fetch(`${baseUrl}/v1/events`, {
-            method: 'POST',
-            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-            body: JSON.stringify({ events }),
-          });
-        }
-        return Number(process.hrtime.bigint() - started) / 1e9;
-      })(),
+      (await runLoad(batchesOf(events, 'c4'), 1, (batch) => postBatch(baseUrl, token, batch, false))).seconds,
+    );
+
+    const driver = await loadThroughDriver(db, batchesOf(events, `d${clients}`, CONCURRENT_BATCH), clients);
+    console.log(loadLine(`baseline: driver insertMany, ${clients} clients`, n, driver));
+    const http = await loadOverHttp(baseUrl, token, batchesOf(events, `h${clients}`, CONCURRENT_BATCH), clients);
+    console.log(loadLine(`HTTP POST /v1/events, ${clients} clients`, n, http));
+    console.log(
+      `ratio HTTP / driver: throughput ${(driver.seconds / http.seconds).toFixed(2)}, p99 ${(
+        percentile(http.latencies, 0.99) / percentile(driver.latencies, 0.99)
+      ).toFixed(2)}`,
     );
   } finally {
     await app?.close();
     await Promise.all([mongo.stop(), redis.stop()]);
-    rmSync(dir, { recursive: true, force: true });
+    if (!kept) rmSync(dir, { recursive: true, force: true });
   }
 }

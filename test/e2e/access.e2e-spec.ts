@@ -101,4 +101,68 @@ describe('API keys, scopes and rate limits', () => {
       await short.close();
     }
   });
+
+  describe('key lifetime', () => {
+    const create = (body: object) => a.http().post('/v1/keys').set('Authorization', `Bearer ${admin}`).send(body);
+    const listed = async (keyId: string) =>
+      (
+        (await a.http().get('/v1/keys').set('Authorization', `Bearer ${admin}`).expect(200)).body as Array<
+          Record<string, unknown>
+        >
+      ).find((k) => k.keyId === keyId);
+
+    it('creates keys that expire after a duration or at an instant', async () => {
+      const inDays = await create({ name: 'temp', scope: 'ingest', expiresIn: '30d' }).expect(201);
+      const days = (Date.parse(inDays.body.expiresAt as string) - Date.now()) / 86_400_000;
+      expect(days).toBeGreaterThan(29.9);
+      expect(days).toBeLessThanOrEqual(30);
+      expect(inDays.body.status).toBe('active');
+      await postEvent(b, `Bearer ${inDays.body.token}`).expect(200);
+      const year = new Date().getUTCFullYear() + 1;
+      const atInstant = await create({ name: 'until', scope: 'ingest', expiresAt: `${year}-06-01T00:00:00+01:00` });
+      expect(atInstant.body.expiresAt).toBe(`${year}-05-31T23:00:00.000Z`);
+    });
+
+    it.each([
+      [{ expiresIn: 'forever' }, 'expiresIn'],
+      [{ expiresAt: '2020-01-01T00:00:00Z' }, 'expiresAt'],
+      [{ expiresAt: '2099-02-30T00:00:00Z' }, 'expiresAt'],
+      [{ expiresIn: '1d', expiresAt: '2099-01-01T00:00:00Z' }, 'expiresAt'],
+    ])('refuses the expiry %j naming %s', async (expiry, field) => {
+      const res = await create({ name: 'bad', scope: 'ingest', ...expiry }).expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
+    });
+
+    it('stops authenticating an expired key and lists it as expired', async () => {
+      const created = await create({ name: 'expiring', scope: 'ingest', expiresIn: '1h' }).expect(201);
+      await postEvent(a, `Bearer ${created.body.token}`).expect(200);
+      const past = new Date(Date.now() - 1000);
+      await a
+        .db()
+        .collection('api_keys')
+        .updateOne({ keyId: created.body.keyId }, { $set: { expiresAt: past } });
+      const res = await postEvent(b, `Bearer ${created.body.token}`).expect(401);
+      expect(res.body.message).toMatch(/expired/);
+      expect(await listed(created.body.keyId as string)).toMatchObject({ status: 'expired' });
+    });
+
+    it('shows the last use, written at most once a minute', async () => {
+      const created = await create({ name: 'tracked', scope: 'ingest' }).expect(201);
+      const keyId = created.body.keyId as string;
+      expect((await listed(keyId))?.lastUsedAt).toBeUndefined();
+      const stored = async () => (await a.db().collection('api_keys').findOne({ keyId }))?.lastUsedAt as Date;
+      await postEvent(a, `Bearer ${created.body.token}`).expect(200);
+      const first = await stored();
+      expect((await listed(keyId))?.lastUsedAt).toBe(first.toISOString());
+      for (const app of [a, b, a]) await postEvent(app, `Bearer ${created.body.token}`).expect(200);
+      expect(await stored()).toEqual(first);
+      const earlier = new Date(first.getTime() - 120_000);
+      await a
+        .db()
+        .collection('api_keys')
+        .updateOne({ keyId }, { $set: { lastUsedAt: earlier } });
+      await postEvent(b, `Bearer ${created.body.token}`).expect(200);
+      expect((await stored()).getTime()).toBeGreaterThan(earlier.getTime());
+    });
+  });
 });

@@ -8,7 +8,7 @@ import { TestApp, TestServers, createTestApp, startTestServers } from './support
 // Each run starts a fresh Node process that compiles the CLI with ts-node: a few seconds.
 jest.setTimeout(60_000);
 
-describe('journeycast CLI: keys create, events import', () => {
+describe('journeycast CLI: keys create, list, revoke; events import', () => {
   let servers: TestServers;
   let t: TestApp;
   let env: Record<string, string>;
@@ -30,6 +30,71 @@ describe('journeycast CLI: keys create, events import', () => {
     const token = stdout.trim();
     const res = await t.http().get('/v1/keys').set('Authorization', `Bearer ${token}`).expect(200);
     expect(res.body.map((k: { name: string }) => k.name)).toContain('ops');
+  });
+
+  describe('keys list and revoke', () => {
+    let token: string;
+    let keyId: string;
+
+    it('creates a key with an expiry and lists it with its status, expiry and last use', async () => {
+      const created = await journeycast(
+        ['keys', 'create', '--scope', 'ingest', '--name', 'temp', '--expires-in', '30d'],
+        env,
+      );
+      expect(created.code).toBe(0);
+      expect(created.stderr).toMatch(/expires \d{4}-/);
+      token = created.stdout.trim();
+      keyId = token.split('_')[1];
+      await t
+        .http()
+        .post('/v1/events')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ events: buildEvents(1) })
+        .expect(200);
+
+      const table = await journeycast(['keys', 'list'], env);
+      expect(table.code).toBe(0);
+      expect(table.stdout.split('\n')[0]).toMatch(/^KEY ID\s+NAME\s+SCOPES\s+STATUS\s+CREATED\s+EXPIRES\s+LAST USED$/);
+      expect(table.stdout).toMatch(
+        new RegExp(`${keyId}\\s+temp\\s+ingest\\s+active\\s+\\S+\\s+\\d{4}-\\S+\\s+\\d{4}-`),
+      );
+    });
+
+    it('revokes it: the API refuses it and the JSON listing shows it revoked, without the secret', async () => {
+      const revoked = await journeycast(['keys', 'revoke', keyId], env);
+      expect(revoked.code).toBe(0);
+      await t
+        .http()
+        .post('/v1/events')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ events: buildEvents(1) })
+        .expect(401);
+      const json = await journeycast(['keys', 'list', '--json'], env);
+      const row = json.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((k) => k.keyId === keyId);
+      expect(row).toMatchObject({
+        name: 'temp',
+        status: 'revoked',
+        expiresAt: expect.any(String),
+        lastUsedAt: expect.any(String),
+      });
+      expect(json.stdout).not.toContain(token);
+    });
+
+    it('refuses to revoke it twice, and refuses an expiry in the past', async () => {
+      const again = await journeycast(['keys', 'revoke', keyId], env);
+      expect(again.code).not.toBe(0);
+      expect(again.stderr).toContain(`no active API key ${keyId}`);
+      const past = await journeycast(
+        ['keys', 'create', '--scope', 'ingest', '--expires-at', '2020-01-01T00:00:00Z'],
+        env,
+      );
+      expect(past.code).not.toBe(0);
+      expect(past.stderr).toContain('--expires-at: expiresAt must be in the future');
+    });
   });
 
   it('rejects an unknown scope', async () => {

@@ -1,30 +1,18 @@
 import { buildEvents } from '../factories/event.factory';
 import { buildUserProfile } from '../factories/user.factory';
-import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
+import { useTestApp } from './support/test-app';
 
 describe('/v1/users', () => {
-  let servers: TestServers;
-  let t: TestApp;
-  let ingest: string;
-  let admin: string;
-
-  beforeAll(async () => {
-    servers = await startTestServers();
-    t = await createTestApp(servers, { database: 'users' });
-    [ingest, admin] = await Promise.all([t.createKey('ingest'), t.createKey('admin')]);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await servers?.stop();
-  });
+  const app = useTestApp({ database: 'users' });
+  const t = { http: () => app.t.http(), db: () => app.t.db() };
 
   const put = (userId: string, body: object) =>
     t
       .http()
       .put(`/v1/users/${encodeURIComponent(userId)}`)
-      .set('Authorization', `Bearer ${ingest}`)
+      .set('Authorization', `Bearer ${app.ingest}`)
       .send(body);
-  const get = (userId: string) => t.http().get(`/v1/users/${userId}`).set('Authorization', `Bearer ${admin}`);
+  const get = (userId: string) => t.http().get(`/v1/users/${userId}`).set('Authorization', `Bearer ${app.admin}`);
 
   it('creates (201), reads and replaces (200) a profile', async () => {
     const created = await put('u-create', buildUserProfile()).expect(201);
@@ -71,7 +59,7 @@ describe('/v1/users', () => {
       ],
       ['locale', { locale: 'not a locale!' }],
       ['timeZone', { timeZone: 'Mars/Olympus_Mons' }],
-      ['attributes', { attributes: { nested: { deep: 1 } } }],
+      ['attributes.nested', { attributes: { nested: { deep: 1 } } }],
       ['attributes', { attributes: ['plan'] }],
       ['consent.email', { consent: { email: 'yes' } }],
       ['consent.sms', { consent: { sms: true } }],
@@ -106,21 +94,24 @@ describe('/v1/users', () => {
     await put('u-erase', buildUserProfile()).expect(201);
     await put('u-keep', buildUserProfile()).expect(201);
     const events = [...buildEvents(7, { userId: 'u-erase' }), ...buildEvents(3, { userId: 'u-keep' })];
-    await t.http().post('/v1/events').set('Authorization', `Bearer ${ingest}`).send({ events }).expect(200);
+    await t.http().post('/v1/events').set('Authorization', `Bearer ${app.ingest}`).send({ events }).expect(200);
 
-    const res = await t.http().delete('/v1/users/u-erase').set('Authorization', `Bearer ${admin}`).expect(200);
-    expect(res.body).toEqual({ userId: 'u-erase', erased: { events: 7, journeys: 0, rankingExamples: 0, users: 1 } });
+    const res = await t.http().delete('/v1/users/u-erase').set('Authorization', `Bearer ${app.admin}`).expect(200);
+    expect(res.body).toEqual({
+      userId: 'u-erase',
+      erased: { audienceFacts: 1, events: 7, journeys: 0, rankingExamples: 0, users: 1 },
+    });
     await get('u-erase').expect(404);
     expect(await t.db().collection('events').countDocuments({ userId: 'u-erase' })).toBe(0);
     expect(await t.db().collection('events').countDocuments({ userId: 'u-keep' })).toBe(3);
 
-    const again = await t.http().delete('/v1/users/u-erase').set('Authorization', `Bearer ${admin}`).expect(200);
-    expect(again.body.erased).toEqual({ events: 0, journeys: 0, rankingExamples: 0, users: 0 });
+    const again = await t.http().delete('/v1/users/u-erase').set('Authorization', `Bearer ${app.admin}`).expect(200);
+    expect(again.body.erased).toEqual({ audienceFacts: 0, events: 0, journeys: 0, rankingExamples: 0, users: 0 });
   });
 
   it('reserves reading and erasing profiles to admin keys', async () => {
-    await t.http().get('/v1/users/u-keep').set('Authorization', `Bearer ${ingest}`).expect(403);
-    await t.http().delete('/v1/users/u-keep').set('Authorization', `Bearer ${ingest}`).expect(403);
+    await t.http().get('/v1/users/u-keep').set('Authorization', `Bearer ${app.ingest}`).expect(403);
+    await t.http().delete('/v1/users/u-keep').set('Authorization', `Bearer ${app.ingest}`).expect(403);
     await get('u-keep').expect(200);
   });
 });

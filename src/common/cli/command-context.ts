@@ -5,6 +5,7 @@ import { ErasureModule } from '../erasure/erasure.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { DatabaseModule } from '../mongo/database.module';
 import { provisionServers } from '../infrastructure/provision';
+import { QueueModule } from '../queue/queue.module';
 import { settingsModule } from '../../config/config.module';
 import { loadConfig } from '../../config/load-config';
 import { processEnvironment } from '../../config/process-env';
@@ -14,21 +15,30 @@ class CommandModule {}
 
 /**
  * Runs a CLI command against the configured MongoDB (embedded when MONGODB_URI is unset) with just
- * the feature modules it needs, then closes everything; logs go to stderr at warn level.
+ * the feature modules it needs, then closes everything; logs go to stderr at warn level. Commands whose
+ * modules own a Bull queue pass `{ redis: true }` (REDIS_URL, the local Redis, or a private one).
  */
 export async function withCommandContext<T>(
   imports: Type[],
   run: (context: INestApplicationContext) => Promise<T>,
+  options: { redis?: boolean } = {},
 ): Promise<T> {
   const settings = loadConfig(processEnvironment());
   const logger = new AppLogger({ json: settings.app.logFormat === 'json', level: 'warn' });
   Logger.overrideLogger(logger);
-  const servers = await provisionServers(settings, { redis: false });
+  const servers = await provisionServers(settings, { redis: options.redis === true });
   try {
     const context = await NestFactory.createApplicationContext(
       {
         module: CommandModule,
-        imports: [settingsModule(servers.settings), MetricsModule, ErasureModule, DatabaseModule, ...imports],
+        imports: [
+          settingsModule(servers.settings),
+          MetricsModule,
+          ErasureModule,
+          DatabaseModule,
+          ...(options.redis ? [QueueModule] : []),
+          ...imports,
+        ],
       },
       { logger },
     );

@@ -1,33 +1,43 @@
 import { BadRequestException, ValidationError } from '@nestjs/common';
+import { FieldError, childPath } from '../../lib/validation/field-error';
+import { FREE_FORM, expandFreeFormError } from './free-form.decorator';
 
 /** One invalid input field, named by its path in the request (`events[3].item.title`). */
-export interface FieldErrorBody {
-  field: string;
-  message: string;
-}
+export type FieldErrorBody = FieldError;
 
-/** The one 400 shape of the API: a summary plus every bad field. */
+/** At most this many errors are listed in a 400; `errorCount` counts them all. */
+export const MAX_LISTED_ERRORS = 100;
+const FIELDS_IN_MESSAGE = 5;
+
+/** The one 400 shape of the API: a summary, the first bad fields and how many there are in all. */
 export class FieldValidationException extends BadRequestException {
   constructor(errors: FieldErrorBody[]) {
+    const named = errors.slice(0, FIELDS_IN_MESSAGE).map((e) => e.field || 'body');
+    const more = errors.length > FIELDS_IN_MESSAGE ? ` and ${errors.length - FIELDS_IN_MESSAGE} more` : '';
     super({
       statusCode: 400,
       error: 'Bad Request',
-      message: `Invalid request: ${errors.map((e) => e.field || 'body').join(', ')}`,
-      errors,
+      message: `Invalid request: ${named.join(', ')}${more}`,
+      errors: errors.slice(0, MAX_LISTED_ERRORS),
+      errorCount: errors.length,
     });
   }
 }
 
-function join(parent: string, property: string): string {
-  if (/^\d+$/.test(property)) return `${parent}[${property}]`;
-  return parent ? `${parent}.${property}` : property;
+/** Constraints that say a value has the wrong type; when one fails, the others would only mislead. */
+const TYPE_CONSTRAINTS = new Set(['isString', 'isBoolean', 'isInt', 'isNumber', 'isArray', 'isObject']);
+
+function constraintErrors(error: ValidationError, field: string): FieldErrorBody[] {
+  const constraints = Object.entries(error.constraints ?? {});
+  if (constraints.some(([name]) => name === FREE_FORM)) return expandFreeFormError(error, field);
+  const typeErrors = constraints.filter(([name]) => TYPE_CONSTRAINTS.has(name));
+  return (typeErrors.length > 0 ? typeErrors : constraints).map(([, message]) => ({ field, message }));
 }
 
-/** Flattens class-validator's error tree into field paths. */
+/** Flattens class-validator's error tree into field paths, the type error first and alone. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldErrorBody[] {
   return errors.flatMap((error) => {
-    const field = join(parent, error.property);
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
+    const field = childPath(parent, /^\d+$/.test(error.property) ? Number(error.property) : error.property);
+    return [...constraintErrors(error, field), ...flattenValidationErrors(error.children ?? [], field)];
   });
 }

@@ -14,7 +14,9 @@ import { Settings } from '../../config/settings';
       useFactory: (config: ConfigService<Settings, true>) => {
         const redis = config.get('redis', { infer: true });
         return {
-          redis: redis.url,
+          url: redis.url,
+          // Bull's own backoff grows to 20 s between attempts, so queues would lag far behind a Redis that is back.
+          redis: { retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) },
           prefix: `${redis.prefix}:bull`,
           // Bounded history: `removeOnComplete: true` races with job.finished() (see stack probe).
           defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 3, backoff: 1000 },

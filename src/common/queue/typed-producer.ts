@@ -1,4 +1,6 @@
 import { JobOptions, Queue } from 'bull';
+import { DependencyUnavailableError } from '../errors/dependency-unavailable.error';
+import { REDIS_RETRY_AFTER_SECONDS, RedisAvailability } from '../redis/redis-availability';
 
 /**
  * Base of every module's producer: `Jobs` maps job names to payload types, and the job id is always
@@ -11,7 +13,11 @@ import { JobOptions, Queue } from 'bull';
  *   }
  */
 export abstract class TypedProducer<Jobs extends Record<string, object>> {
-  protected constructor(protected readonly queue: Queue) {}
+  private readonly availability: RedisAvailability;
+
+  protected constructor(protected readonly queue: Queue) {
+    this.availability = new RedisAvailability(queue.client);
+  }
 
   protected async add<Name extends keyof Jobs & string>(
     name: Name,
@@ -19,6 +25,8 @@ export abstract class TypedProducer<Jobs extends Record<string, object>> {
     jobId: string,
     options: Omit<JobOptions, 'jobId'> = {},
   ): Promise<string> {
+    // Bull would wait for Redis to come back; a request that enqueues work answers 503 at once instead.
+    if (!this.availability.available) throw new DependencyUnavailableError('redis', REDIS_RETRY_AFTER_SECONDS);
     const job = await this.queue.add(name, payload, { ...options, jobId: `${name}:${jobId}` });
     return String(job.id);
   }

@@ -48,9 +48,12 @@ function waitForReady(child: ChildProcess, port: number): Promise<void> {
   });
 }
 
-/** Starts redis-server without persistence; the child is killed when this process exits. */
-export async function startRedisProcess(binary = 'redis-server'): Promise<RedisProcess> {
-  const port = await freePort();
+/**
+ * Starts redis-server without persistence on `port` (default: a free one); the child is killed when
+ * this process exits.
+ */
+export async function startRedisProcess(binary = 'redis-server', port?: number): Promise<RedisProcess> {
+  port ??= await freePort();
   const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

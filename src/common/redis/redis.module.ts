@@ -1,7 +1,8 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 import { Settings } from '../../config/settings';
+import { RedisAvailability } from './redis-availability';
 
 /** Injection token of the shared ioredis client (rate limits, health); Bull opens its own connections. */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
@@ -24,13 +25,29 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS_CLIENT,
       inject: [ConfigService],
       useFactory: (config: ConfigService<Settings, true>) => {
-        const { url } = config.get('redis', { infer: true });
+        const { url, commandTimeoutMs } = config.get('redis', { infer: true });
         if (!url) throw new Error('REDIS_URL must be resolved before the app module is built');
-        return new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+        return new Redis(url, {
+          maxRetriesPerRequest: 2,
+          enableOfflineQueue: true,
+          // Connected by the RedisAvailability provider, once its listeners are attached.
+          lazyConnect: true,
+          commandTimeout: commandTimeoutMs,
+        });
+      },
+    },
+    {
+      provide: RedisAvailability,
+      inject: [REDIS_CLIENT],
+      useFactory: (redis: Redis) => {
+        const availability = new RedisAvailability(redis, new Logger('Redis'));
+        // A failed first attempt is reported (and logged) as an 'error' event; ioredis keeps retrying.
+        redis.connect().catch(() => undefined);
+        return availability;
       },
     },
     RedisCloser,
   ],
-  exports: [REDIS_CLIENT],
+  exports: [REDIS_CLIENT, RedisAvailability],
 })
 export class RedisModule {}

@@ -30,4 +30,6 @@ export const EVENT_LIMITS = {
   categoryLength: 256,
   boardNameLength: 256,
   futureSkewMs: 5 * 60 * 1000,
+  /** Characters of keys and values in `properties`. */
+  propertiesSize: 65_536,
 } as const;

@@ -1,15 +1,15 @@
+import { parseIsoInstant } from '../time/iso-instant';
+import { FieldError } from '../validation/field-error';
+import { freeFormErrors } from '../validation/free-form';
 import { ActivityEvent, EVENT_LIMITS, EVENT_TYPES, EventItem, EventType } from './activity-event';
 
-/** One problem with one field of an incoming event; `field` is a dotted path such as `item.title`. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError } from '../validation/field-error';
 
 export type EventValidation = { ok: true; event: ActivityEvent } | { ok: false; errors: FieldError[] };
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const ITEM_TYPES: ReadonlySet<EventType> = new Set(['view', 'save', 'click', 'purchase']);
+// A stored event is a document of its own, so its properties sit at level 2.
+const PROPERTIES_RULES = { level: 2, nested: true, maxSize: EVENT_LIMITS.propertiesSize };
 const KNOWN_FIELDS = new Set(['id', 'userId', 'type', 'occurredAt', 'query', 'item', 'board', 'properties']);
 const KNOWN_ITEM_FIELDS = new Set(['id', 'title', 'annotations', 'categories']);
 const KNOWN_BOARD_FIELDS = new Set(['name']);
@@ -108,9 +108,9 @@ function checkOccurredAt(errors: FieldError[], value: unknown, now: Date): Date 
     errors.push({ field: 'occurredAt', message: 'occurredAt is required' });
     return undefined;
   }
-  const date = typeof value === 'string' && ISO_8601.test(value) ? new Date(value) : undefined;
-  if (!date || Number.isNaN(date.getTime())) {
-    errors.push({ field: 'occurredAt', message: 'occurredAt must be an ISO-8601 timestamp with a time zone' });
+  const date = typeof value === 'string' ? parseIsoInstant(value) : undefined;
+  if (!date) {
+    errors.push({ field: 'occurredAt', message: 'occurredAt must be a valid ISO-8601 timestamp with a time zone' });
     return undefined;
   }
   if (date.getTime() > now.getTime() + EVENT_LIMITS.futureSkewMs) {
@@ -153,9 +153,7 @@ export function validateEvent(raw: unknown, now: Date): EventValidation {
       if (name !== undefined) board = { name };
     }
   } else if (type === 'board') errors.push({ field: 'board', message: 'board is required for board events' });
-  if (raw.properties !== undefined && !isPlainObject(raw.properties)) {
-    errors.push({ field: 'properties', message: 'properties must be an object' });
-  }
+  if (raw.properties !== undefined) errors.push(...freeFormErrors(raw.properties, 'properties', PROPERTIES_RULES));
   if (errors.length > 0 || !id || !userId || !type || !occurredAt) return { ok: false, errors };
   return {
     ok: true,

@@ -2,6 +2,7 @@ import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { ApiKeyRepository } from './api-key.repository';
 import { ApiKey, Scope, hashToken, issueKey } from './domain/api-key';
+import { LAST_USED_RESOLUTION_MS, lastUsedIsStale } from './domain/key-lifetime';
 
 @Injectable()
 export class AccessService {
@@ -14,15 +15,26 @@ export class AccessService {
     name: string;
     scopes: Scope[];
     rateLimit?: number;
+    expiresAt?: Date;
   }): Promise<{ key: ApiKey; token: string }> {
     const issued = issueKey(randomBytes(41));
     const key = await this.keys.create({ ...input, keyId: issued.keyId, hash: issued.hash });
-    this.logger.log(`created API key ${key.keyId} (${key.scopes.join(',')})`);
+    const expiry = key.expiresAt ? `, expires ${key.expiresAt.toISOString()}` : '';
+    this.logger.log(`created API key ${key.keyId} (${key.scopes.join(',')}${expiry})`);
     return { key, token: issued.token };
   }
 
-  authenticate(token: string): Promise<ApiKey | undefined> {
-    return this.keys.findActiveByHash(hashToken(token));
+  /**
+   * The key behind a token, unless unknown, revoked or expired. Its last-used time is written only
+   * when the stored one is over a minute old: at most one write per key per minute, whatever the traffic.
+   */
+  async authenticate(token: string, now = new Date()): Promise<ApiKey | undefined> {
+    const key = await this.keys.findActiveByHash(hashToken(token), now);
+    if (key && lastUsedIsStale(key.lastUsedAt, now)) {
+      await this.keys.touch(key.keyId, now, new Date(now.getTime() - LAST_USED_RESOLUTION_MS));
+      return { ...key, lastUsedAt: now };
+    }
+    return key;
   }
 
   listKeys(): Promise<ApiKey[]> {

@@ -37,7 +37,7 @@ export class ApiKeyGuard implements CanActivate {
     const token = parseBearer(request.headers.authorization);
     if (!token) throw new UnauthorizedException('Send an API key as "Authorization: Bearer jc_..."');
     const key = await this.access.authenticate(token);
-    if (!key) throw new UnauthorizedException('Unknown or revoked API key');
+    if (!key) throw new UnauthorizedException('Unknown, revoked or expired API key');
     if (!scopeAllows(key.scopes, required)) {
       throw new ForbiddenException(`This API key lacks the ${required} scope`);
     }

@@ -14,6 +14,8 @@ function toApiKey(doc: Lean): ApiKey {
     createdAt: doc.createdAt,
     ...(doc.rateLimit != null && { rateLimit: doc.rateLimit }),
     ...(doc.revokedAt != null && { revokedAt: doc.revokedAt }),
+    ...(doc.expiresAt != null && { expiresAt: doc.expiresAt }),
+    ...(doc.lastUsedAt != null && { lastUsedAt: doc.lastUsedAt }),
   };
 }
 
@@ -27,14 +29,26 @@ export class ApiKeyRepository {
     name: string;
     scopes: Scope[];
     rateLimit?: number;
+    expiresAt?: Date;
   }): Promise<ApiKey> {
     const doc = await this.model.create(key);
     return toApiKey(doc.toObject());
   }
 
-  async findActiveByHash(hash: string): Promise<ApiKey | undefined> {
-    const doc = await this.model.findOne({ hash, revokedAt: null }).lean<Lean>();
+  /** The key with this hash, unless it is revoked or expired at `now`. */
+  async findActiveByHash(hash: string, now: Date): Promise<ApiKey | undefined> {
+    const doc = await this.model
+      .findOne({ hash, revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] })
+      .lean<Lean>();
     return doc ? toApiKey(doc) : undefined;
+  }
+
+  /** Records a use at `now` unless one at or after `staleBefore` is recorded (by any replica). */
+  async touch(keyId: string, now: Date, staleBefore: Date): Promise<void> {
+    await this.model.updateOne(
+      { keyId, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: staleBefore } }] },
+      { $set: { lastUsedAt: now } },
+    );
   }
 
   async findAll(): Promise<ApiKey[]> {

@@ -21,6 +21,12 @@ export class ApiKeyRecord {
   @Prop()
   revokedAt?: Date;
 
+  @Prop()
+  expiresAt?: Date;
+
+  @Prop()
+  lastUsedAt?: Date;
+
   createdAt!: Date;
 }
 

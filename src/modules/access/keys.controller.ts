@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { FieldValidationException } from '../../common/http/field-errors';
 import { AccessService } from './access.service';
+import { resolveExpiry } from './domain/key-lifetime';
 import { Auth } from './auth.decorator';
 import { CreateKeyDto } from './dto/create-key.dto';
 import { CreatedKeyResponse, KeyResponse, toKeyResponse } from './dto/key-response.dto';
@@ -13,17 +15,20 @@ export class KeysController {
 
   @Post()
   async createKey(@Body() dto: CreateKeyDto): Promise<CreatedKeyResponse> {
+    const expiry = resolveExpiry(dto, new Date());
+    if (!expiry.ok) throw new FieldValidationException([expiry.error]);
     const { key, token } = await this.access.createKey({
       name: dto.name,
       scopes: [dto.scope],
       rateLimit: dto.rateLimit,
+      expiresAt: expiry.expiresAt,
     });
     return { ...toKeyResponse(key), token };
   }
 
   @Get()
   async listKeys(): Promise<KeyResponse[]> {
-    return (await this.access.listKeys()).map(toKeyResponse);
+    return (await this.access.listKeys()).map((key) => toKeyResponse(key));
   }
 
   @Delete(':keyId')

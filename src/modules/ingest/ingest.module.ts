@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { AudienceModule } from '../audience/audience.module';
 import { EventRecord, EventSchema } from './event.schema';
 import { EventRepository } from './event.repository';
 import { EventsImportService } from './events-import.service';
@@ -15,6 +16,7 @@ import { UsersService } from './users.service';
  */
 @Module({
   imports: [
+    AudienceModule,
     MongooseModule.forFeature([
       { name: EventRecord.name, schema: EventSchema },
       { name: UserRecord.name, schema: UserSchema },

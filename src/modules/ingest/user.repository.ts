@@ -13,7 +13,8 @@ function toUser(doc: UserRecord): UserProfile {
     pushTokens: (doc.pushTokens ?? []).map(({ platform, token }) => ({ platform, token })),
     ...(doc.locale != null && { locale: doc.locale }),
     ...(doc.timeZone != null && { timeZone: doc.timeZone }),
-    attributes: doc.attributes ?? {},
+    // Null prototype: an attribute named like an Object.prototype member is plain data.
+    attributes: Object.assign(Object.create(null) as UserProfile['attributes'], doc.attributes),
     consent: { email: doc.consent?.email === true, push: doc.consent?.push === true },
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,

@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
+import { AudienceFactsRepository } from '../audience/audience-facts.repository';
 import { UserProfile } from './domain/user-profile';
 import { PutUserDto } from './dto/put-user.dto';
 import { EventRepository } from './event.repository';
@@ -11,14 +12,15 @@ export class UsersService implements OnModuleInit {
     private readonly users: UserRepository,
     private readonly events: EventRepository,
     private readonly erasure: UserErasureRegistry,
+    private readonly audienceFacts: AudienceFactsRepository,
   ) {}
 
   onModuleInit(): void {
     this.erasure.register({ name: 'events', erase: (userId) => this.events.deleteByUser(userId) });
   }
 
-  putUser(userId: string, dto: PutUserDto): Promise<{ user: UserProfile; created: boolean }> {
-    return this.users.upsert(userId, {
+  async putUser(userId: string, dto: PutUserDto): Promise<{ user: UserProfile; created: boolean }> {
+    const result = await this.users.upsert(userId, {
       email: dto.email,
       pushTokens: (dto.pushTokens ?? []).map(({ platform, token }) => ({ platform, token })),
       locale: dto.locale,
@@ -26,6 +28,9 @@ export class UsersService implements OnModuleInit {
       attributes: dto.attributes ?? {},
       consent: { email: dto.consent?.email ?? false, push: dto.consent?.push ?? false },
     });
+    // Campaign audiences count on these facts; a failure here fails the request so a retry restores them.
+    await this.audienceFacts.recordProfile(result.user);
+    return result;
   }
 
   async getUser(userId: string): Promise<UserProfile> {

@@ -30,7 +30,7 @@ export async function completeStructured(
   purpose: string,
   prompt: { system: string; user: string; schema: { name: string; schema: Record<string, unknown> } },
   maxTokens: number,
-  stats: BuildStats,
+  stats: Pick<BuildStats, 'promptTokens' | 'completionTokens'>,
 ): Promise<LlmCompletion> {
   const reply = await llm.complete({
     purpose,

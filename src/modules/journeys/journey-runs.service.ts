@@ -37,11 +37,13 @@ export class JourneyRunsService {
     this.settings = config.get('journeys', { infer: true });
   }
 
-  /** Creates a run and enqueues its start; the worker does the selection. */
+  /**
+   * Enqueues a run's start, then records the run (the worker records it too, idempotently): when the
+   * queue is unreachable nothing is recorded, so no run waits forever for a job that was never queued.
+   */
   async requestRun(kind: RunKind, trigger: RunTrigger, runId = newRunId(kind)): Promise<JourneyBuildRunRecord> {
-    const run = await this.runs.createOnce(runId, kind, trigger, new Date());
     await this.producer.enqueueStart(runId, kind, trigger);
-    return run;
+    return this.runs.createOnce(runId, kind, trigger, new Date());
   }
 
   async findRun(runId: string): Promise<JourneyBuildRunRecord | undefined> {

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
+import { AudienceModule } from '../audience/audience.module';
 import { RankingModule } from '../ranking/ranking.module';
 import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
 import { ModelStoreModule } from '../../common/model-store/model-store.module';
@@ -53,6 +54,7 @@ const journeysQueue = BullModule.registerQueueAsync({
  */
 @Module({
   imports: [
+    AudienceModule,
     IngestModule,
     ModelStoreModule,
     LlmModule,
@@ -87,6 +89,8 @@ const journeysQueue = BullModule.registerQueueAsync({
   ],
   exports: [
     journeysQueue,
+    JOURNEY_POLICY,
+    JourneyExpansionService,
     JourneysService,
     JourneyRunsService,
     JourneysProducer,

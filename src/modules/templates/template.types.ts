@@ -25,6 +25,8 @@ export interface RenderOptions {
   timeZone: string;
   /** Overrides of the configured push limits (a campaign may set tighter ones). */
   pushLimits?: Partial<PushLimits>;
+  /** The instant relative times are measured from (`{{relativeTime}}`); defaults to the current time. */
+  now?: Date;
 }
 
 /**
@@ -37,6 +39,8 @@ export interface TrackedLink {
   kind: 'click' | 'unsubscribe';
   /** The destination as the template wrote it (for `unsubscribe`, the category it unsubscribes from). */
   url: string;
+  /** The exact text standing for this link in the rendered parts; unguessable, different in every render. */
+  placeholder: string;
 }
 
 /** Facts about the template that produced a message, recorded with every notification. */
@@ -97,4 +101,9 @@ export interface TemplateSummary {
   ref: TemplateRef;
   channel: TemplateChannel;
   locales: string[];
+  /** From the template's `template.json`, when it has one. */
+  description?: string;
 }
+
+/** Turns a tracked link into the final URL delivery sends (signed click redirect, unsubscribe URL). */
+export type LinkResolver = (link: TrackedLink) => string;

@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, LoggerService } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import request from 'supertest';
@@ -40,10 +40,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The composed app (all roles) on the test servers; `env` adds or overrides configuration variables. */
+/**
+ * The composed app (all roles) on the test servers; `env` adds or overrides configuration variables, and
+ * `logger` receives the app's logs (none by default).
+ */
 export async function createTestApp(
   servers: TestServers,
-  options: { database: string; env?: Record<string, string> },
+  options: { database: string; env?: Record<string, string>; logger?: LoggerService },
 ): Promise<TestApp> {
   const settings = loadConfig({
     NODE_ENV: 'test',
@@ -52,7 +55,7 @@ export async function createTestApp(
     REDIS_PREFIX: options.database,
     ...options.env,
   });
-  const app = await createApp(settings, false);
+  const app = await createApp(settings, options.logger ?? false);
   await app.init();
   return {
     app,
@@ -63,4 +66,27 @@ export async function createTestApp(
     db: () => app.get<Connection>(getConnectionToken()),
     close: () => app.close(),
   };
+}
+
+/** A test file's servers, app and one key per scope, filled in by the hooks useTestApp registers. */
+export interface AppFixture {
+  servers: TestServers;
+  t: TestApp;
+  ingest: string;
+  admin: string;
+}
+
+/** Registers beforeAll/afterAll hooks that start servers, the app and an ingest and an admin key, then stop them. */
+export function useTestApp(options: { database: string; env?: Record<string, string> }): AppFixture {
+  const fixture = {} as AppFixture;
+  beforeAll(async () => {
+    fixture.servers = await startTestServers();
+    fixture.t = await createTestApp(fixture.servers, options);
+    [fixture.ingest, fixture.admin] = await Promise.all([fixture.t.createKey('ingest'), fixture.t.createKey('admin')]);
+  });
+  afterAll(async () => {
+    await fixture.t?.close();
+    await fixture.servers?.stop();
+  });
+  return fixture;
 }

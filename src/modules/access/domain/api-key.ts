@@ -12,6 +12,10 @@ export interface ApiKey {
   rateLimit?: number;
   createdAt: Date;
   revokedAt?: Date;
+  /** After this instant the key no longer authenticates; undefined means never. */
+  expiresAt?: Date;
+  /** The last authenticated use, to the minute (LAST_USED_RESOLUTION_MS). */
+  lastUsedAt?: Date;
 }
 
 export interface IssuedKey {

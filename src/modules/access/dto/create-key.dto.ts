@@ -18,4 +18,17 @@ export class CreateKeyDto {
   @Min(1)
   @Max(10_000_000)
   rateLimit?: number;
+
+  @ApiPropertyOptional({ example: '30d', description: 'Lifetime: a number and s, m, h, d or w. Not with expiresAt.' })
+  @IsOptional()
+  @IsString()
+  expiresIn?: string;
+
+  @ApiPropertyOptional({
+    example: '2027-01-01T00:00:00Z',
+    description: 'Expiry instant (ISO-8601). Not with expiresIn.',
+  })
+  @IsOptional()
+  @IsString()
+  expiresAt?: string;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ApiKey, SCOPES, Scope } from '../domain/api-key';
+import { KeyStatus, keyStatus } from '../domain/key-lifetime';
 
 export class KeyResponse {
   @ApiProperty() keyId!: string;
@@ -8,6 +9,9 @@ export class KeyResponse {
   @ApiPropertyOptional() rateLimit?: number;
   @ApiProperty() createdAt!: string;
   @ApiPropertyOptional() revokedAt?: string;
+  @ApiPropertyOptional() expiresAt?: string;
+  @ApiPropertyOptional({ description: 'Last authenticated use, to the minute' }) lastUsedAt?: string;
+  @ApiProperty({ enum: ['active', 'revoked', 'expired'] }) status!: KeyStatus;
 }
 
 export class CreatedKeyResponse extends KeyResponse {
@@ -15,7 +19,7 @@ export class CreatedKeyResponse extends KeyResponse {
   token!: string;
 }
 
-export function toKeyResponse(key: ApiKey): KeyResponse {
+export function toKeyResponse(key: ApiKey, now = new Date()): KeyResponse {
   return {
     keyId: key.keyId,
     name: key.name,
@@ -23,5 +27,8 @@ export function toKeyResponse(key: ApiKey): KeyResponse {
     ...(key.rateLimit !== undefined && { rateLimit: key.rateLimit }),
     createdAt: key.createdAt.toISOString(),
     ...(key.revokedAt && { revokedAt: key.revokedAt.toISOString() }),
+    ...(key.expiresAt && { expiresAt: key.expiresAt.toISOString() }),
+    ...(key.lastUsedAt && { lastUsedAt: key.lastUsedAt.toISOString() }),
+    status: keyStatus(key, now),
   };
 }

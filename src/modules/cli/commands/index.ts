@@ -1,7 +1,12 @@
 import { Command } from 'commander';
+import { registerCampaignDefinitionCommands } from './campaigns-definitions.command';
+import { registerCampaignPreviewCommands } from './campaigns-preview.command';
+import { registerCampaignStateCommands } from './campaigns-state.command';
 import { registerImportEventsCommand } from './events-import.command';
 import { registerBuildJourneysCommand } from './journeys-build.command';
 import { registerCreateKeyCommand } from './keys-create.command';
+import { registerListKeysCommand } from './keys-list.command';
+import { registerRevokeKeyCommand } from './keys-revoke.command';
 import { registerTrainRankerCommand } from './ranker-train.command';
 import { registerRebuildJourneysCommand } from './journeys-rebuild.command';
 
@@ -10,6 +15,11 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerTrainRankerCommand,
   registerImportEventsCommand,
   registerCreateKeyCommand,
+  registerListKeysCommand,
+  registerRevokeKeyCommand,
   registerBuildJourneysCommand,
   registerRebuildJourneysCommand,
+  registerCampaignDefinitionCommands,
+  registerCampaignStateCommands,
+  registerCampaignPreviewCommands,
 ];

@@ -1,3 +1,5 @@
+import { FreeFormRules } from '../../../lib/validation/free-form';
+
 /** A user's profile as the product sends it; consent is per channel and absent consent means no. */
 export const PUSH_PLATFORMS = ['fcm', 'apns', 'webpush'] as const;
 export type PushPlatform = (typeof PUSH_PLATFORMS)[number];
@@ -33,20 +35,12 @@ export const USER_LIMITS = {
   pushTokens: 20,
 } as const;
 
-/** Why an attributes object is not a flat map of scalars, or undefined when it is. */
-export function attributesProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object';
-  const entries = Object.entries(value);
-  if (entries.length > USER_LIMITS.attributes) return `must have at most ${USER_LIMITS.attributes} keys`;
-  for (const [key, entry] of entries) {
-    if (key.length === 0 || key.length > USER_LIMITS.attributeKeyLength || key.startsWith('$') || key.includes('.')) {
-      return `key ${JSON.stringify(key.slice(0, 80))} must be 1-${USER_LIMITS.attributeKeyLength} characters without "$" or "."`;
-    }
-    const scalar = entry === null || ['string', 'number', 'boolean'].includes(typeof entry);
-    if (!scalar) return `${key} must be a string, number, boolean or null`;
-    if (typeof entry === 'string' && entry.length > USER_LIMITS.attributeValueLength) {
-      return `${key} must be at most ${USER_LIMITS.attributeValueLength} characters`;
-    }
-  }
-  return undefined;
-}
+/** Attributes are a flat map of scalars stored inside the user document (level 2). */
+export const ATTRIBUTE_RULES: FreeFormRules = {
+  level: 2,
+  nested: false,
+  maxKeys: USER_LIMITS.attributes,
+  maxKeyLength: USER_LIMITS.attributeKeyLength,
+  maxStringLength: USER_LIMITS.attributeValueLength,
+  maxSize: USER_LIMITS.attributes * (USER_LIMITS.attributeKeyLength + USER_LIMITS.attributeValueLength),
+};

@@ -7,25 +7,16 @@ import {
   IsEmail,
   IsIn,
   IsLocale,
+  IsObject,
   IsOptional,
   IsString,
   IsTimeZone,
   Length,
   MaxLength,
-  ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { AttributeValue, PUSH_PLATFORMS, PushPlatform, USER_LIMITS, attributesProblem } from '../domain/user-profile';
-
-function IsFlatAttributes() {
-  return ValidateBy({
-    name: 'isFlatAttributes',
-    validator: {
-      validate: (value) => attributesProblem(value) === undefined,
-      defaultMessage: (args) => `attributes ${attributesProblem(args?.value) ?? 'are invalid'}`,
-    },
-  });
-}
+import { FreeForm } from '../../../common/http/free-form.decorator';
+import { ATTRIBUTE_RULES, AttributeValue, PUSH_PLATFORMS, PushPlatform, USER_LIMITS } from '../domain/user-profile';
 
 export class PushTokenDto {
   @ApiProperty({ enum: PUSH_PLATFORMS })
@@ -54,6 +45,7 @@ export class ConsentDto {
 export class PutUserDto {
   @ApiPropertyOptional({ example: 'ana@example.com' })
   @IsOptional()
+  @IsString()
   @IsEmail()
   @MaxLength(320)
   email?: string;
@@ -68,21 +60,24 @@ export class PutUserDto {
 
   @ApiPropertyOptional({ example: 'en-GB' })
   @IsOptional()
+  @IsString()
   @IsLocale()
   locale?: string;
 
   @ApiPropertyOptional({ example: 'Europe/Paris', description: 'IANA time zone' })
   @IsOptional()
+  @IsString()
   @IsTimeZone()
   timeZone?: string;
 
   @ApiPropertyOptional({ example: { plan: 'pro', signupYear: 2024 } })
   @IsOptional()
-  @IsFlatAttributes()
+  @FreeForm(ATTRIBUTE_RULES)
   attributes?: Record<string, AttributeValue>;
 
   @ApiPropertyOptional({ type: ConsentDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ConsentDto)
   consent?: ConsentDto;

@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { AnyBulkWriteOperation, QueryFilter, Model } from 'mongoose';
+import { AudienceFactsRecord } from './audience-facts.schema';
+import { JourneyFact, localeTags } from './domain/audience-facts';
+import { AudienceQuery } from './domain/audience-query';
+
+/** The profile fields audience facts keep. */
+export interface ProfileFacts {
+  userId: string;
+  email?: string;
+  pushTokens: readonly unknown[];
+  locale?: string;
+  attributes: Record<string, unknown>;
+  consent: { email: boolean; push: boolean };
+}
+
+function toFilter(query: AudienceQuery): QueryFilter<AudienceFactsRecord> {
+  const filter: Record<string, unknown> = {};
+  if (query.consentFor) {
+    filter[`consent.${query.consentFor}`] = true;
+    filter[`reachable.${query.consentFor}`] = true;
+  }
+  if (query.lastActiveSince) filter.lastActiveAt = { $gte: query.lastActiveSince };
+  if (query.locales) filter.localeTags = { $in: query.locales };
+  for (const [name, values] of Object.entries(query.attributes ?? {})) {
+    filter[`attributes.${name}`] = values.length === 1 ? values[0] : { $in: values };
+  }
+  const journey = query.journey;
+  if (journey) {
+    filter.journeyTags = { $in: journey.tags };
+    if (journey.include || journey.exclude) {
+      // Terms and the other journey rules must hold for the same journey: only $elemMatch says that.
+      const terms: Record<string, unknown> = {};
+      if (journey.include) terms.$in = journey.include;
+      if (journey.exclude) terms.$nin = journey.exclude;
+      filter.journeys = {
+        $elemMatch: {
+          ...(journey.stages && { stage: { $in: journey.stages } }),
+          ...(journey.types && { type: { $in: journey.types } }),
+          ...(journey.minConfidence !== undefined && { confidence: { $gte: journey.minConfidence } }),
+          ...(!journey.allowSensitive && { sensitive: false }),
+          terms,
+        },
+      };
+      if (journey.include) filter['journeys.terms'] = { $in: journey.include };
+    }
+  }
+  return filter as QueryFilter<AudienceFactsRecord>;
+}
+
+/** The only reader and writer of audience facts. */
+@Injectable()
+export class AudienceFactsRepository {
+  constructor(@InjectModel(AudienceFactsRecord.name) private readonly model: Model<AudienceFactsRecord>) {}
+
+  async recordProfile(profile: ProfileFacts): Promise<void> {
+    await this.model.updateOne(
+      { userId: profile.userId },
+      {
+        $set: {
+          consent: { email: profile.consent.email, push: profile.consent.push },
+          reachable: { email: Boolean(profile.email), push: profile.pushTokens.length > 0 },
+          locale: profile.locale ?? null,
+          localeTags: localeTags(profile.locale),
+          attributes: profile.attributes,
+        },
+        $setOnInsert: { sampleKey: Math.random() },
+      },
+      { upsert: true },
+    );
+  }
+
+  /** Moves each user's last activity forward (never back), in one round trip per batch. */
+  async recordActivity(lastActive: ReadonlyMap<string, Date>): Promise<void> {
+    if (lastActive.size === 0) return;
+    const ops: AnyBulkWriteOperation<AudienceFactsRecord>[] = [...lastActive].map(([userId, at]) => ({
+      updateOne: {
+        filter: { userId },
+        update: { $max: { lastActiveAt: at }, $setOnInsert: { sampleKey: Math.random() } },
+        upsert: true,
+      },
+    }));
+    await this.model.bulkWrite(ops, { ordered: false });
+  }
+
+  async recordJourneys(
+    userId: string,
+    facts: { journeys: JourneyFact[]; journeyTags: string[] },
+    builtAt: Date,
+  ): Promise<void> {
+    await this.model.updateOne(
+      { userId },
+      {
+        $set: { journeys: facts.journeys, journeyTags: facts.journeyTags, journeysBuiltAt: builtAt },
+        $setOnInsert: { sampleKey: Math.random() },
+      },
+      { upsert: true },
+    );
+  }
+
+  async findByUserId(userId: string): Promise<AudienceFactsRecord | undefined> {
+    return (await this.model.findOne({ userId }).lean<AudienceFactsRecord>()) ?? undefined;
+  }
+
+  async count(query: AudienceQuery): Promise<number> {
+    return this.model.countDocuments(toFilter(query));
+  }
+
+  /** Audience size per stored locale (null for users without one). */
+  async countByLocale(query: AudienceQuery): Promise<Array<{ locale: string | null; users: number }>> {
+    const rows = await this.model.aggregate<{ _id: string | null; n: number }>([
+      { $match: toFilter(query) },
+      { $group: { _id: '$locale', n: { $sum: 1 } } },
+    ]);
+    return rows
+      .map((r) => ({ locale: r._id ?? null, users: r.n }))
+      .sort((a, b) => b.users - a.users || String(a.locale).localeCompare(String(b.locale)));
+  }
+
+  /**
+   * Up to `size` distinct random users of the audience: those at or after a random point of the
+   * random `sampleKey` order, wrapping around, so the read is an index walk rather than a shuffle.
+   */
+  async sampleUserIds(query: AudienceQuery, size: number, random = Math.random()): Promise<string[]> {
+    const filter = toFilter(query);
+    const read = (range: Record<string, number>, limit: number) =>
+      this.model
+        .find({ ...filter, sampleKey: range }, { _id: 0, userId: 1 })
+        .sort({ sampleKey: 1 })
+        .limit(limit)
+        .lean<Array<{ userId: string }>>();
+    const after = await read({ $gte: random }, size);
+    const before = after.length < size ? await read({ $lt: random }, size - after.length) : [];
+    return [...after, ...before].map((r) => r.userId);
+  }
+
+  async deleteByUserId(userId: string): Promise<number> {
+    return (await this.model.deleteOne({ userId })).deletedCount;
+  }
+}

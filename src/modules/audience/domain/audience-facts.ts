@@ -1,0 +1,101 @@
+import { normalizeText } from '../../../lib/text/normalize';
+
+/**
+ * Per-user facts that audience rules count on, denormalised into one indexed document per user so a
+ * campaign's audience is an index-backed count rather than a scan of users, events and journeys.
+ */
+
+export type Stage = 'ongoing' | 'ended';
+export type JourneyKind = 'situational' | 'evergreen';
+
+/** One journey as audience rules see it. */
+export interface JourneyFact {
+  id: string;
+  stage: Stage;
+  type: JourneyKind;
+  confidence: number;
+  /** In a sensitive category: only deployments that notify about sensitive journeys count it. */
+  sensitive: boolean;
+  /** Its name and keywords, and each of their words, normalised: what include/exclude terms match. */
+  terms: string[];
+}
+
+/** The stored value of a user without a locale, so locale rules can name it. */
+export const NO_LOCALE = '-';
+
+const STAGES: readonly Stage[] = ['ongoing', 'ended'];
+const KINDS: readonly JourneyKind[] = ['situational', 'evergreen'];
+
+/** Whole percent of a confidence (two decimals of a rule compare exactly against it). */
+function percent(confidence: number): number {
+  return Math.max(0, Math.min(100, Math.floor(confidence * 100 + 1e-9)));
+}
+
+/** The tag of a journey: stage, type, whole-percent confidence and sensitivity; rules become `$in` lists of tags. */
+export function journeyTag(stage: Stage, type: JourneyKind, confidence: number, sensitive: boolean): string {
+  return `${stage}|${type}|${String(percent(confidence)).padStart(3, '0')}|${sensitive ? 's' : 'n'}`;
+}
+
+/** Normalised text for term matching: what a rule's term and a journey's names are compared as. */
+export function normalizeTerm(text: string): string {
+  return normalizeText(text);
+}
+
+/** Terms a journey answers to: its name, its keywords and every word of them. */
+export function journeyTerms(name: string, keywords: ReadonlyArray<{ text: string }>): string[] {
+  const phrases = [name, ...keywords.map((k) => k.text)].map(normalizeTerm).filter(Boolean);
+  return [...new Set([...phrases, ...phrases.flatMap((p) => p.split(' '))])].sort();
+}
+
+/** The facts of a user's journeys, from the stored journeys of their latest build. */
+export function journeyFactsOf(
+  journeys: ReadonlyArray<{
+    id: string;
+    name: string;
+    keywords: ReadonlyArray<{ text: string }>;
+    stage: Stage;
+    type: JourneyKind;
+    confidence: number;
+    sensitiveCategories: readonly string[];
+  }>,
+): { journeys: JourneyFact[]; journeyTags: string[] } {
+  const facts = journeys.map((j) => ({
+    id: j.id,
+    stage: j.stage,
+    type: j.type,
+    confidence: j.confidence,
+    sensitive: j.sensitiveCategories.length > 0,
+    terms: journeyTerms(j.name, j.keywords),
+  }));
+  const tags = facts.map((f) => journeyTag(f.stage, f.type, f.confidence, f.sensitive));
+  return { journeys: facts, journeyTags: [...new Set(tags)].sort() };
+}
+
+/** Tags of every journey meeting the rules: a `$in` list that makes the rule an indexed lookup. */
+export function tagsMatching(rules: {
+  stages?: readonly Stage[];
+  types?: readonly JourneyKind[];
+  minConfidence?: number;
+  allowSensitive: boolean;
+}): string[] {
+  const from = rules.minConfidence === undefined ? 0 : Math.round(rules.minConfidence * 100);
+  const tags: string[] = [];
+  for (const stage of rules.stages ?? STAGES) {
+    for (const type of rules.types ?? KINDS) {
+      for (let p = from; p <= 100; p++) {
+        for (const sensitive of rules.allowSensitive ? [false, true] : [false]) {
+          tags.push(journeyTag(stage, type, p / 100, sensitive));
+        }
+      }
+    }
+  }
+  return tags;
+}
+
+/** Tags a locale answers to: itself and its language (`fr-CA` → `fr-ca`, `fr`); NO_LOCALE when absent. */
+export function localeTags(locale: string | undefined): string[] {
+  if (!locale) return [NO_LOCALE];
+  const full = locale.toLowerCase().replace('_', '-');
+  const language = full.split('-')[0];
+  return full === language ? [full] : [full, language];
+}

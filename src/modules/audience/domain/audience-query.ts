@@ -1,0 +1,29 @@
+import { JourneyKind, Stage } from './audience-facts';
+
+export type AttributeScalar = string | number | boolean;
+
+/** Per-journey conditions: at least one of the user's journeys must meet all of them. */
+export interface JourneyCondition {
+  /** Tags of journeys meeting stage, type, confidence and sensitivity (see `tagsMatching`). */
+  tags: string[];
+  stages?: readonly Stage[];
+  types?: readonly JourneyKind[];
+  minConfidence?: number;
+  allowSensitive: boolean;
+  /** Normalised terms: the journey must answer to one of them. */
+  include?: string[];
+  /** Normalised terms: the journey must answer to none of them. */
+  exclude?: string[];
+}
+
+/** A campaign audience as plain conditions on audience facts; the repository turns it into an indexed query. */
+export interface AudienceQuery {
+  /** When set, consent for the channel and an address (email, or a push token) are required. */
+  consentFor?: 'push' | 'email';
+  lastActiveSince?: Date;
+  /** Locale tags (see `localeTags`); any of them. */
+  locales?: string[];
+  /** Attribute name → accepted values. */
+  attributes?: Record<string, AttributeScalar[]>;
+  journey?: JourneyCondition;
+}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { Settings } from '../../config/settings';
+import { RENDER_CONTEXT_SHAPE } from '../personalization/domain/render-context';
+import { CampaignDefinition } from './domain/campaign-definition';
+import { definitionHash } from './domain/campaign-state';
+import { DefinitionProblem, formatPath, loadDefinition, sortProblems } from './domain/load-definition';
+import { TemplateError } from '../templates/domain/templates.errors';
+import { TemplatesService } from '../templates/templates.service';
+
+/** One campaign file after validation: its definition and hash when valid, its problems otherwise. */
+export interface CheckedFile {
+  file: string;
+  /** The id the file declares (or its file name when it has no readable id). */
+  campaignId: string;
+  definition?: CampaignDefinition;
+  contentHash?: string;
+  problems: DefinitionProblem[];
+}
+
+const YAML_FILE = /\.ya?ml$/;
+
+/** Reads and validates campaign files: YAML, schema, cross-field rules and every template variable. */
+@Injectable()
+export class CampaignDefinitionsService {
+  readonly dir: string;
+
+  constructor(
+    private readonly templates: TemplatesService,
+    config: ConfigService<Settings, true>,
+  ) {
+    this.dir = resolve(config.get('campaigns', { infer: true }).dir);
+  }
+
+  /** Every `.yaml` / `.yml` file of the campaigns folder, by name. */
+  async listFiles(): Promise<string[]> {
+    const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [] as string[];
+      throw error;
+    });
+    return names
+      .filter((n) => YAML_FILE.test(n))
+      .sort()
+      .map((n) => join(this.dir, n));
+  }
+
+  async checkFiles(files: readonly string[]): Promise<CheckedFile[]> {
+    return Promise.all(files.map((f) => this.checkFile(f)));
+  }
+
+  async checkFile(path: string): Promise<CheckedFile> {
+    const file = relative(process.cwd(), resolve(path)) || path;
+    const text = await readFile(path, 'utf8');
+    const loaded = loadDefinition(file, text);
+    const stem = file.replace(/^.*[\\/]/, '').replace(YAML_FILE, '');
+    if (!loaded.ok) return { file, campaignId: stem, problems: sortProblems(loaded.problems) };
+    const definition = loaded.definition;
+    const problems = this.templateProblems(definition, (path) => ({ file, ...loaded.source.locate(path) }));
+    return {
+      file,
+      campaignId: definition.id,
+      definition,
+      contentHash: definitionHash(definition),
+      problems: sortProblems(problems),
+    };
+  }
+
+  /**
+   * Checks every template the campaign can render (its own and each experiment arm's) against the render
+   * context: an unknown variable is reported at its template file and line, naming the campaign field.
+   */
+  templateProblems(
+    definition: CampaignDefinition,
+    locate: (path: Array<string | number>) => { file: string; line: number; column: number },
+  ): DefinitionProblem[] {
+    const refs: Array<{ ref: string; path: Array<string | number> }> = [
+      { ref: definition.template, path: ['template'] },
+    ];
+    definition.experiment?.variants.forEach((v, i) => {
+      if (v.template) refs.push({ ref: v.template, path: ['experiment', 'variants', i, 'template'] });
+    });
+    const templatesDir = relative(process.cwd(), this.templates.dir) || '.';
+    return refs.flatMap(({ ref, path }) => {
+      const field = `${formatPath(path)} (${ref})`;
+      try {
+        return this.templates.check(ref, definition.channel, RENDER_CONTEXT_SHAPE).map((p) => ({
+          file: join(templatesDir, p.file),
+          line: p.line,
+          column: p.column,
+          path: p.variable ? `${field}: ${p.variable}` : field,
+          message: p.message,
+          kind: 'template' as const,
+          template: p.file,
+        }));
+      } catch (error) {
+        if (!(error instanceof TemplateError) || error.code !== 'templates.not-found') throw error;
+        return [{ ...locate(path), path: formatPath(path), message: error.message, kind: 'template' as const }];
+      }
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
+import { CampaignError, CampaignErrorCode } from './domain/campaign.errors';
+
+const STATUS: Record<CampaignErrorCode, HttpStatus> = {
+  'campaign.not-found': HttpStatus.NOT_FOUND,
+  'campaign.invalid': HttpStatus.CONFLICT,
+  'campaign.archived': HttpStatus.CONFLICT,
+  'campaign.conflict': HttpStatus.CONFLICT,
+  'campaign.bad-request': HttpStatus.BAD_REQUEST,
+};
+
+/** Maps coded campaign errors to the API's JSON error shape; invalid campaigns list their problems. */
+@Catch(CampaignError)
+export class CampaignErrorFilter implements ExceptionFilter {
+  catch(error: CampaignError, host: ArgumentsHost): void {
+    const status = STATUS[error.code];
+    host
+      .switchToHttp()
+      .getResponse<{ status(code: number): { json(body: unknown): void } }>()
+      .status(status)
+      .json({
+        statusCode: status,
+        error: HttpStatus[status]
+          .replace(/_/g, ' ')
+          .toLowerCase()
+          .replace(/\b\w/g, (c) => c.toUpperCase()),
+        code: error.code,
+        message: error.message,
+        ...(error.details && { problems: error.details }),
+      });
+  }
+}

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Settings } from '../../config/settings';
+import { AudienceFactsRepository } from '../audience/audience-facts.repository';
+import { UserProfile } from '../ingest/domain/user-profile';
+import { UserRepository } from '../ingest/user.repository';
+import { CopyBudget, LocalCopyBudget } from '../personalization/domain/copy-budget';
+import { PersonalizationService } from '../personalization/personalization.service';
+import { journeyRuleFailure, needsJourney, userRuleFailure } from './domain/audience-rules';
+import { CampaignDefinition } from './domain/campaign-definition';
+import { ComposeResult, ComposeVariant, SkipReason } from './domain/compose-result';
+import { TemplatesService } from '../templates/templates.service';
+import { RecipientGuardRegistry } from './recipient-guards';
+
+/** A campaign as the composer needs it: its valid definition and content hash. */
+export interface ComposableCampaign {
+  definition: CampaignDefinition;
+  contentHash?: string;
+}
+
+export interface ComposeOptions {
+  now: Date;
+  /** The experiment arm (from assignment); the campaign's own copy when absent. */
+  variant?: ComposeVariant;
+  /** The run's LLM budget, shared by all its users; a fresh one from the campaign's settings when absent. */
+  budget?: CopyBudget;
+  /** Previews: guards only look, nothing is reserved. */
+  dryRun?: boolean;
+}
+
+/**
+ * The one code path that turns (campaign, user) into a message or a precise reason to skip: profile,
+ * consent and address, registered guards, audience rules, subject and copy, then the template. Previews
+ * call it now; the send fan-out calls it per recipient, then applies send-time caps and quiet hours.
+ */
+@Injectable()
+export class CampaignMessageComposer {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly facts: AudienceFactsRepository,
+    private readonly guards: RecipientGuardRegistry,
+    private readonly personalization: PersonalizationService,
+    private readonly templates: TemplatesService,
+    private readonly config: ConfigService<Settings, true>,
+  ) {}
+
+  /** A budget for one run of the campaign: its copy.budget, or the configured defaults. */
+  budgetFor(definition: CampaignDefinition): CopyBudget {
+    const defaults = this.config.get('personalization', { infer: true });
+    return new LocalCopyBudget(
+      definition.copy.budget?.calls ?? defaults.maxCallsPerRun,
+      definition.copy.budget?.tokens ?? defaults.maxTokensPerRun,
+    );
+  }
+
+  async compose(campaign: ComposableCampaign, userId: string, options: ComposeOptions): Promise<ComposeResult> {
+    const { definition } = campaign;
+    const variant = options.variant ?? { id: 'default', copy: definition.copy.variant };
+    const skip = (reason: SkipReason): ComposeResult => ({
+      status: 'skip',
+      campaignId: definition.id,
+      userId,
+      variant: { id: variant.id, copy: variant.copy },
+      skip: reason,
+    });
+    const user = await this.users.findByUserId(userId);
+    if (!user) return skip({ code: 'no-profile', message: `user ${userId} has no profile` });
+    const refusal = await this.eligibility(definition, user, options);
+    if (refusal) return skip(refusal);
+    const personalized = await this.personalization.personalize({
+      user,
+      channel: definition.channel,
+      campaign: { id: definition.id, name: definition.name, category: definition.category ?? definition.id },
+      variant: { id: variant.id, copy: variant.copy },
+      content: definition.content,
+      journeyRule: (journey) => journeyRuleFailure(journey, definition.audience.journeys),
+      requireJourney: needsJourney(definition),
+      copy: { ...definition.copy, promptVersion: variant.promptVersion ?? definition.copy.promptVersion },
+      now: options.now,
+      budget: options.budget ?? this.budgetFor(definition),
+    });
+    if (!personalized.ok) return skip(personalized.skip);
+    const { context, subjects, copy } = personalized;
+    const ref = variant.template ?? definition.template;
+    const limits = definition.copy.limits;
+    const rendered = this.templates.render(ref, definition.channel, context, {
+      locale: context.user.locale,
+      timeZone: context.user.timeZone,
+      now: options.now,
+      ...(definition.channel === 'push' && {
+        pushLimits: {
+          ...(limits?.titleMaxChars && { titleMaxChars: limits.titleMaxChars }),
+          ...(limits?.bodyMaxChars && { bodyMaxChars: limits.bodyMaxChars }),
+        },
+      }),
+    });
+    const top = subjects[0];
+    return {
+      status: 'message',
+      message: {
+        campaignId: definition.id,
+        contentHash: campaign.contentHash,
+        userId,
+        channel: definition.channel,
+        variant: { id: variant.id, copy: variant.copy },
+        subject: { kind: top.kind, id: top.id, name: top.name, ...(copy.signature && { signature: copy.signature }) },
+        subjects: subjects.map((s) => ({ kind: s.kind, id: s.id, name: s.name })),
+        copy,
+        template: rendered.template,
+        rendered,
+        context,
+      },
+    };
+  }
+
+  /** Consent, an address, registered guards, then the profile rules of the audience. */
+  private async eligibility(
+    definition: CampaignDefinition,
+    user: UserProfile,
+    options: ComposeOptions,
+  ): Promise<SkipReason | undefined> {
+    const channel = definition.channel;
+    if (!user.consent[channel]) {
+      return { code: 'no-consent', rule: `consent.${channel}`, value: false, message: `no consent for ${channel}` };
+    }
+    if (channel === 'email' ? !user.email : user.pushTokens.length === 0) {
+      return { code: 'no-address', message: channel === 'email' ? 'no email address' : 'no push token' };
+    }
+    const guarded = await this.guards.firstFailure({
+      campaign: definition,
+      user,
+      now: options.now,
+      dryRun: options.dryRun === true,
+    });
+    if (guarded) return guarded;
+    const lastActiveAt = (await this.facts.findByUserId(user.userId))?.lastActiveAt;
+    const failure = userRuleFailure({ ...user, lastActiveAt }, definition, options.now);
+    if (failure) {
+      return {
+        code: 'audience-rule',
+        rule: failure.rule,
+        value: failure.value,
+        message: `${failure.rule}: has ${JSON.stringify(failure.value)}, expected ${failure.expected}`,
+      };
+    }
+    return undefined;
+  }
+}

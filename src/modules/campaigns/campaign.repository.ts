@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { CampaignChangeRecord, CampaignRecord } from './campaign.schema';
+import { CampaignState } from './domain/campaign-state';
+
+/** Campaign runtime state and its change log. */
+@Injectable()
+export class CampaignRepository {
+  constructor(
+    @InjectModel(CampaignRecord.name) private readonly campaigns: Model<CampaignRecord>,
+    @InjectModel(CampaignChangeRecord.name) private readonly changes: Model<CampaignChangeRecord>,
+  ) {}
+
+  async findById(campaignId: string): Promise<CampaignRecord | undefined> {
+    return (await this.campaigns.findOne({ campaignId }).lean<CampaignRecord>()) ?? undefined;
+  }
+
+  async findAll(): Promise<CampaignRecord[]> {
+    return this.campaigns.find().sort({ campaignId: 1 }).lean<CampaignRecord[]>();
+  }
+
+  async findActive(): Promise<CampaignRecord[]> {
+    return this.campaigns.find({ state: 'active' }).sort({ campaignId: 1 }).lean<CampaignRecord[]>();
+  }
+
+  /** Writes the synced fields of a campaign (creating it when new). */
+  async saveSynced(
+    campaignId: string,
+    fields: Partial<CampaignRecord>,
+    insertOnly: Partial<CampaignRecord>,
+  ): Promise<void> {
+    // MongoDB refuses a path in both $set and $setOnInsert: what is set anyway is left out of the insert-only part.
+    const onInsert = Object.fromEntries(Object.entries(insertOnly).filter(([key]) => !(key in fields)));
+    await this.campaigns.updateOne({ campaignId }, { $set: fields, $setOnInsert: onInsert }, { upsert: true });
+  }
+
+  /**
+   * Moves a campaign from one state to another only if it is still in `from` with `contentHash`: a
+   * concurrent sync or state change makes this a no-op (false) instead of acting on a stale view.
+   */
+  async transition(
+    campaignId: string,
+    expected: { from: CampaignState; contentHash?: string },
+    to: CampaignState,
+    actor: string,
+    at: Date,
+  ): Promise<boolean> {
+    const result = await this.campaigns.updateOne(
+      {
+        campaignId,
+        state: expected.from,
+        contentHash: expected.contentHash,
+        // Only activation needs a clean definition: pausing must always be possible.
+        ...(to === 'active' && { problems: { $size: 0 } }),
+      },
+      { $set: { state: to, stateChangedAt: at, stateChangedBy: actor } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async recordChange(change: CampaignChangeRecord): Promise<void> {
+    await this.changes.create(change);
+  }
+
+  async findChanges(campaignId: string, limit = 50): Promise<CampaignChangeRecord[]> {
+    return this.changes.find({ campaignId }, { _id: 0 }).sort({ at: -1 }).limit(limit).lean<CampaignChangeRecord[]>();
+  }
+}

@@ -1,0 +1,90 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthenticatedRequest } from '../access/api-key.guard';
+import { Auth } from '../access/auth.decorator';
+import { AudienceEstimateService } from './audience-estimate.service';
+import { CampaignErrorFilter } from './campaign-error.filter';
+import { CampaignPreviewService } from './campaign-preview.service';
+import { CampaignRepository } from './campaign.repository';
+import { CampaignsService } from './campaigns.service';
+import {
+  CampaignIdParams,
+  CampaignResponse,
+  CampaignSummaryResponse,
+  toCampaignResponse,
+  toCampaignSummary,
+} from './dto/campaign-response.dto';
+import { EstimateResponse, toEstimateResponse } from './dto/estimate-response.dto';
+import { PreviewRequestDto, PreviewResponse, toPreviewResponse } from './dto/preview.dto';
+
+const actorOf = (request: AuthenticatedRequest) => `key:${request.apiKey?.keyId ?? 'unknown'}`;
+
+@ApiTags('campaigns')
+@Controller('v1/campaigns')
+@UseFilters(CampaignErrorFilter)
+export class CampaignsController {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly repository: CampaignRepository,
+    private readonly previews: CampaignPreviewService,
+    private readonly estimates: AudienceEstimateService,
+  ) {}
+
+  @Get()
+  @Auth('admin')
+  @ApiOkResponse({ type: [CampaignSummaryResponse], description: 'Synced campaigns by id, archived ones included' })
+  async list(): Promise<CampaignSummaryResponse[]> {
+    return (await this.campaigns.list()).map(toCampaignSummary);
+  }
+
+  @Get(':campaignId')
+  @Auth('admin')
+  @ApiOkResponse({ type: CampaignResponse })
+  @ApiNotFoundResponse({ description: 'No such campaign (run `journeycast campaigns sync`)' })
+  async get(@Param() { campaignId }: CampaignIdParams): Promise<CampaignResponse> {
+    const campaign = await this.campaigns.get(campaignId);
+    return toCampaignResponse(campaign, await this.repository.findChanges(campaignId));
+  }
+
+  // Express 5 (path-to-regexp 8) reads an unescaped ':' as a parameter; the custom method needs `\\:`.
+  @Post(':campaignId\\:activate')
+  @HttpCode(200)
+  @Auth('admin')
+  @ApiOkResponse({ type: CampaignSummaryResponse })
+  @ApiConflictResponse({ description: 'The campaign is invalid (its problems are listed) or archived' })
+  async activate(@Param() { campaignId }: CampaignIdParams, @Req() req: AuthenticatedRequest) {
+    return toCampaignSummary(await this.campaigns.activate(campaignId, actorOf(req)));
+  }
+
+  @Post(':campaignId\\:pause')
+  @HttpCode(200)
+  @Auth('admin')
+  @ApiOkResponse({ type: CampaignSummaryResponse })
+  async pause(@Param() { campaignId }: CampaignIdParams, @Req() req: AuthenticatedRequest) {
+    return toCampaignSummary(await this.campaigns.pause(campaignId, actorOf(req)));
+  }
+
+  @Post(':campaignId/preview')
+  @HttpCode(200)
+  @Auth('admin')
+  @ApiOkResponse({
+    type: PreviewResponse,
+    description: 'The rendered message (every part, its subject and copy source), why the user is skipped, or a sample',
+  })
+  async preview(@Param() { campaignId }: CampaignIdParams, @Body() body: PreviewRequestDto): Promise<PreviewResponse> {
+    const options = { variantId: body.variant, now: body.now ? new Date(body.now) : undefined };
+    const result =
+      body.sample !== undefined
+        ? await this.previews.previewSample(campaignId, body.sample, options)
+        : await this.previews.previewUser(campaignId, body.userId!, options);
+    return toPreviewResponse(campaignId, result);
+  }
+
+  @Get(':campaignId/estimate')
+  @Auth('admin')
+  @ApiOkResponse({ type: EstimateResponse, description: 'Audience size by stage, locale and channel consent' })
+  async estimate(@Param() { campaignId }: CampaignIdParams): Promise<EstimateResponse> {
+    const campaign = await this.campaigns.getUsable(campaignId);
+    return toEstimateResponse(await this.estimates.estimate(campaign.definition));
+  }
+}

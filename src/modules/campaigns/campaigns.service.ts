@@ -1,0 +1,167 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { CampaignRecord } from './campaign.schema';
+import { CampaignDefinitionsService, CheckedFile } from './campaign-definitions.service';
+import { CampaignRepository } from './campaign.repository';
+import { CampaignState, SyncAction, syncActionOf } from './domain/campaign-state';
+import { CampaignError } from './domain/campaign.errors';
+import { DefinitionProblem } from './domain/load-definition';
+
+export interface SyncReport {
+  campaigns: Array<{ campaignId: string; file?: string; action: SyncAction; problems: DefinitionProblem[] }>;
+}
+
+/** Campaign state: sync from the campaigns folder, listing, and activation and pausing with an audit trail. */
+@Injectable()
+export class CampaignsService {
+  private readonly logger = new Logger(CampaignsService.name);
+
+  constructor(
+    private readonly campaigns: CampaignRepository,
+    private readonly definitions: CampaignDefinitionsService,
+  ) {}
+
+  list(): Promise<CampaignRecord[]> {
+    return this.campaigns.findAll();
+  }
+
+  async get(campaignId: string): Promise<CampaignRecord> {
+    const campaign = await this.campaigns.findById(campaignId);
+    if (!campaign) throw new CampaignError('campaign.not-found', `campaign ${campaignId} not found`);
+    return campaign;
+  }
+
+  /** A campaign that can compose messages: it exists, is not archived and has a valid definition. */
+  async getUsable(
+    campaignId: string,
+  ): Promise<CampaignRecord & { definition: NonNullable<CampaignRecord['definition']> }> {
+    const campaign = await this.get(campaignId);
+    if (campaign.state === 'archived') {
+      throw new CampaignError('campaign.archived', `campaign ${campaignId} is archived`);
+    }
+    if (!campaign.definition) {
+      throw new CampaignError('campaign.invalid', `campaign ${campaignId} has no valid definition`, campaign.problems);
+    }
+    return campaign as CampaignRecord & { definition: NonNullable<CampaignRecord['definition']> };
+  }
+
+  /** Loads the campaigns folder into MongoDB: new, changed, unchanged, invalid, and removed files (archived). */
+  async sync(actor: string, now = new Date()): Promise<SyncReport> {
+    const checked = await this.definitions.checkFiles(await this.definitions.listFiles());
+    const byId = new Map<string, CheckedFile>();
+    const report: SyncReport = { campaigns: [] };
+    for (const file of checked) {
+      const clash = byId.get(file.campaignId);
+      if (clash) {
+        file.problems.push({
+          file: file.file,
+          line: 1,
+          column: 1,
+          path: 'id',
+          kind: 'rule',
+          message: `the id ${file.campaignId} is already used by ${clash.file}`,
+        });
+        file.definition = undefined;
+      }
+      byId.set(file.campaignId, file);
+    }
+    const stored = new Map((await this.campaigns.findAll()).map((c) => [c.campaignId, c]));
+    for (const id of new Set([...byId.keys(), ...stored.keys()])) {
+      const file = byId.get(id);
+      const action = await this.syncOne(stored.get(id), id, file, actor, now);
+      report.campaigns.push({ campaignId: id, file: file?.file, action, problems: file?.problems ?? [] });
+    }
+    report.campaigns.sort((a, b) => a.campaignId.localeCompare(b.campaignId));
+    return report;
+  }
+
+  private async syncOne(
+    stored: CampaignRecord | undefined,
+    campaignId: string,
+    file: CheckedFile | undefined,
+    actor: string,
+    now: Date,
+  ): Promise<SyncAction> {
+    const valid = file !== undefined && file.problems.length === 0 && file.definition !== undefined;
+    const action = syncActionOf(stored, file && { valid, contentHash: file.contentHash });
+    if (action === 'unchanged') return action;
+    const fromState = stored?.state;
+    let toState: CampaignState = stored?.state ?? 'paused';
+    if (action === 'archived') toState = 'archived';
+    // A restored campaign comes back paused: someone must decide to send it again.
+    if (action === 'restored') toState = 'paused';
+    const fields: Partial<CampaignRecord> = { syncedAt: now, state: toState };
+    if (file) fields.file = file.file;
+    if (action === 'invalid') fields.problems = file!.problems;
+    else if (file) Object.assign(fields, { definition: file.definition, contentHash: file.contentHash, problems: [] });
+    if (toState !== fromState) Object.assign(fields, { stateChangedAt: now, stateChangedBy: actor });
+    await this.campaigns.saveSynced(campaignId, fields, { createdAt: now, stateChangedAt: now, stateChangedBy: actor });
+    await this.campaigns.recordChange({
+      campaignId,
+      at: now,
+      actor,
+      action,
+      fromState,
+      toState,
+      contentHash: fields.contentHash ?? stored?.contentHash,
+    });
+    this.logger.log(
+      `campaign ${campaignId}: ${action}${toState !== fromState ? ` (${fromState ?? 'new'} -> ${toState})` : ''}`,
+    );
+    return action;
+  }
+
+  /** Activates a campaign whose stored definition is valid and whose templates still check out. */
+  async activate(campaignId: string, actor: string, now = new Date()): Promise<CampaignRecord> {
+    const campaign = await this.getUsable(campaignId);
+    if (campaign.problems.length > 0) {
+      throw new CampaignError(
+        'campaign.invalid',
+        `campaign ${campaignId} has problems and cannot be activated`,
+        campaign.problems,
+      );
+    }
+    // Templates change outside sync: check them again against the render context now.
+    const problems = this.definitions.templateProblems(campaign.definition, () => ({
+      file: campaign.file,
+      line: 1,
+      column: 1,
+    }));
+    if (problems.length > 0) {
+      throw new CampaignError('campaign.invalid', `campaign ${campaignId} uses templates with problems`, problems);
+    }
+    return this.move(campaign, 'active', actor, now);
+  }
+
+  async pause(campaignId: string, actor: string, now = new Date()): Promise<CampaignRecord> {
+    const campaign = await this.get(campaignId);
+    if (campaign.state === 'archived') {
+      throw new CampaignError('campaign.archived', `campaign ${campaignId} is archived`);
+    }
+    return this.move(campaign, 'paused', actor, now);
+  }
+
+  private async move(campaign: CampaignRecord, to: CampaignState, actor: string, now: Date): Promise<CampaignRecord> {
+    if (campaign.state === to) return campaign;
+    const moved = await this.campaigns.transition(
+      campaign.campaignId,
+      { from: campaign.state, contentHash: campaign.contentHash },
+      to,
+      actor,
+      now,
+    );
+    if (!moved) {
+      throw new CampaignError('campaign.conflict', `campaign ${campaign.campaignId} changed meanwhile; try again`);
+    }
+    await this.campaigns.recordChange({
+      campaignId: campaign.campaignId,
+      at: now,
+      actor,
+      action: to === 'active' ? 'activated' : 'paused',
+      fromState: campaign.state,
+      toState: to,
+      contentHash: campaign.contentHash,
+    });
+    this.logger.log(`campaign ${campaign.campaignId}: ${campaign.state} -> ${to} by ${actor}`);
+    return this.get(campaign.campaignId);
+  }
+}

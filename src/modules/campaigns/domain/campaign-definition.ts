@@ -1,0 +1,222 @@
+import { z } from 'zod';
+
+/**
+ * The one schema of a campaign definition (YAML in `campaigns/`). The code validates with it and
+ * `campaigns/campaign.schema.json` is generated from it, so editors complete exactly what the loader accepts.
+ */
+
+export const CHANNELS = ['push', 'email'] as const;
+export const COPY_VARIANTS = ['interest', 'journey-template', 'journey-llm'] as const;
+export const JOURNEY_STAGES = ['ongoing', 'ended'] as const;
+export const JOURNEY_TYPES = ['situational', 'evergreen'] as const;
+/** Metrics an experiment may report; `email-open-rate-human` leaves out machine (privacy-proxy) opens. */
+export const EXPERIMENT_METRICS = [
+  'push-open-rate',
+  'email-open-rate',
+  'email-open-rate-human',
+  'click-rate',
+  'conversion-rate',
+  'unsubscribe-rate',
+] as const;
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const TEMPLATE_REF = /^(push|email)\/[a-z0-9][a-z0-9-]*$/;
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+const id = (what: string) => z.string().regex(ID, `${what} must be lower-case letters, digits and hyphens (1-63)`);
+const templateRef = z
+  .string()
+  .regex(TEMPLATE_REF, 'a template is referenced as <channel>/<name>, e.g. push/journey-nudge')
+  .describe('Template folder under templates/, e.g. push/journey-nudge');
+const terms = z.array(z.string().trim().min(1).max(80)).max(200);
+
+const schedule = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('cron'),
+      cron: z.string().describe('Five-field cron pattern, e.g. "0 9 * * 1"'),
+      timeZone: z.string().describe('IANA time zone the pattern is read in, e.g. Europe/Paris'),
+    })
+    .strict()
+    .describe('Fires on a cron pattern in one fixed time zone'),
+  z
+    .object({
+      type: z.literal('local-hour'),
+      hour: z.number().int().min(0).max(23).describe("Hour of the day in each user's own time zone"),
+      minute: z.number().int().min(0).max(59).default(0),
+      days: z.array(z.enum(WEEKDAYS)).min(1).max(7).optional().describe('Week days to send on (every day when absent)'),
+    })
+    .strict()
+    .describe("Fires at a local hour in each user's own time zone"),
+  z
+    .object({
+      type: z.literal('once'),
+      at: z.iso.datetime({ offset: true }).describe('The instant, ISO-8601 with a time zone'),
+    })
+    .strict()
+    .describe('Fires once at an instant'),
+]);
+
+const journeyRules = z
+  .object({
+    stages: z.array(z.enum(JOURNEY_STAGES)).min(1).optional(),
+    types: z.array(z.enum(JOURNEY_TYPES)).min(1).optional(),
+    minConfidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .multipleOf(0.01)
+      .optional()
+      .describe('Lowest journey confidence, two decimals at most'),
+    include: terms.optional().describe('Journey names or keywords: only journeys matching one of them qualify'),
+    exclude: terms.optional().describe('Journey names or keywords: journeys matching any of them never qualify'),
+  })
+  .strict();
+
+const audience = z
+  .object({
+    journeys: journeyRules.optional().describe('Which journeys qualify as the subject (interest copy ignores them)'),
+    locales: z.array(z.string().min(2).max(35)).min(1).optional().describe('e.g. [en, fr-CA]; "fr" covers fr-*'),
+    attributes: z
+      .record(
+        z.string().regex(/^[^$.]{1,64}$/, 'an attribute name has 1-64 characters without "$" or "."'),
+        z.union([z.string(), z.number(), z.boolean()]).or(z.array(z.union([z.string(), z.number(), z.boolean()]))),
+      )
+      .optional()
+      .describe('User attributes that must equal the value (or one of the listed values)'),
+    lastActiveWithinDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict()
+  .describe('Who the campaign targets; consent for the channel is always required');
+
+const content = z
+  .object({
+    topK: z.number().int().min(1).max(20).default(1).describe('Journeys the message may show (1 for a nudge)'),
+    diversificationPenalty: z.number().gt(0).max(1).default(0.95),
+    includeRelated: z.boolean().default(false).describe('Whether related journeys may appear beside each journey'),
+  })
+  .strict();
+
+const copyLimits = z
+  .object({
+    titleMaxChars: z.number().int().min(10).max(200).optional(),
+    bodyMaxChars: z.number().int().min(10).max(1000).optional(),
+    subjectMaxChars: z.number().int().min(10).max(200).optional(),
+    preheaderMaxChars: z.number().int().min(10).max(300).optional(),
+    introMaxChars: z.number().int().min(20).max(2000).optional(),
+  })
+  .strict();
+
+const copy = z
+  .object({
+    variant: z.enum(COPY_VARIANTS).describe('interest (baseline), journey-template or journey-llm'),
+    tone: z.string().min(1).max(80).default('friendly').describe('How LLM copy should sound'),
+    limits: copyLimits.optional(),
+    promptVersion: z.string().optional().describe('Pin a copy prompt version (the current one when absent)'),
+    allowUrls: z.boolean().default(false).describe('Whether LLM copy may contain URLs'),
+    allowHtml: z.boolean().default(false).describe('Whether LLM copy may contain HTML'),
+    budget: z
+      .object({
+        calls: z.number().int().min(0).optional(),
+        tokens: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .optional()
+      .describe('LLM calls and tokens one run may spend (configured defaults when absent)'),
+  })
+  .strict();
+
+const frequencyCap = z
+  .object({
+    max: z.number().int().min(1).max(1000),
+    withinHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90),
+    scope: z.enum(['campaign', 'channel']).default('channel').describe('This campaign only, or all of the channel'),
+  })
+  .strict();
+
+const quietHours = z
+  .object({
+    start: z.string().regex(CLOCK, 'a time as HH:MM'),
+    end: z.string().regex(CLOCK, 'a time as HH:MM'),
+    whenQuiet: z.enum(['delay', 'drop']).default('delay').describe("Wait for the window's end, or drop the message"),
+  })
+  .strict()
+  .describe("A window in each user's time zone when nothing is sent");
+
+const experimentVariant = z
+  .object({
+    id: id('a variant id'),
+    weight: z.number().gt(0).describe('Relative share of assigned users'),
+    copy: z.enum(COPY_VARIANTS),
+    template: templateRef.optional(),
+    promptVersion: z.string().optional(),
+  })
+  .strict();
+
+const experiment = z
+  .object({
+    id: id('an experiment id').optional().describe('Defaults to the campaign id'),
+    variants: z.array(experimentVariant).min(2).max(10),
+    holdout: z.number().min(0).max(0.5).default(0).describe('Share of the audience that receives nothing'),
+    metrics: z
+      .object({
+        primary: z.enum(EXPERIMENT_METRICS),
+        secondary: z.array(z.enum(EXPERIMENT_METRICS)).default([]),
+        guardrails: z.array(z.enum(EXPERIMENT_METRICS)).default([]),
+      })
+      .strict(),
+    attributionWindowHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(72),
+    minimumSample: z.number().int().min(1).default(100).describe('Users per variant before a verdict'),
+  })
+  .strict();
+
+export const campaignDefinitionSchema = z
+  .object({
+    id: id('a campaign id'),
+    name: z.string().min(1).max(120),
+    owner: z.string().min(1).max(120).describe('Who answers for the campaign (a team or an email)'),
+    description: z.string().max(2000).optional(),
+    channel: z.enum(CHANNELS),
+    category: id('a category').optional().describe('Unsubscribe category (defaults to the campaign id)'),
+    schedule,
+    audience: audience.default({}),
+    content: content.default({ topK: 1, diversificationPenalty: 0.95, includeRelated: false }),
+    template: templateRef,
+    copy,
+    frequencyCaps: z.array(frequencyCap).max(10).default([]),
+    quietHours: quietHours.optional(),
+    experiment: experiment.optional(),
+  })
+  .strict();
+
+/** A validated campaign definition, with defaults filled in. */
+export type CampaignDefinition = z.output<typeof campaignDefinitionSchema>;
+export type CampaignChannel = (typeof CHANNELS)[number];
+export type CopyVariant = (typeof COPY_VARIANTS)[number];
+export type ExperimentMetric = (typeof EXPERIMENT_METRICS)[number];
+export type CampaignSchedule = CampaignDefinition['schedule'];
+export type CampaignAudience = CampaignDefinition['audience'];
+export type JourneyRules = NonNullable<CampaignAudience['journeys']>;
+export type CopySettings = CampaignDefinition['copy'];
+export type ExperimentDefinition = NonNullable<CampaignDefinition['experiment']>;
+export type ExperimentVariant = ExperimentDefinition['variants'][number];
+
+/** The JSON Schema of a definition as written (inputs, so defaulted fields are optional), for editors. */
+export function campaignJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(campaignDefinitionSchema, { io: 'input', target: 'draft-2020-12' });
+  return {
+    ...schema,
+    title: 'Journeycast campaign',
+    description: 'A campaign definition: one YAML file per campaign in the campaigns/ folder.',
+  };
+}

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+
+/** Runtime states: only `active` campaigns are scheduled; `archived` ones left the campaigns folder. */
+export const CAMPAIGN_STATES = ['active', 'paused', 'archived'] as const;
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+
+/** What sync did to one campaign. */
+export type SyncAction = 'created' | 'updated' | 'unchanged' | 'archived' | 'restored' | 'invalid';
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+/** Content hash of a validated definition: key order, comments and formatting of the YAML do not change it. */
+export function definitionHash(definition: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(definition)))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** What sync does with a campaign given its stored record and its file (absent when the file is gone). */
+export function syncActionOf(
+  stored: { state: CampaignState; contentHash?: string; problems: readonly unknown[] } | undefined,
+  file: { valid: boolean; contentHash?: string } | undefined,
+): SyncAction {
+  if (!file) return stored && stored.state !== 'archived' ? 'archived' : 'unchanged';
+  if (!file.valid) return 'invalid';
+  if (!stored) return 'created';
+  if (stored.state === 'archived') return 'restored';
+  return stored.contentHash === file.contentHash && stored.problems.length === 0 ? 'unchanged' : 'updated';
+}

@@ -1,0 +1,102 @@
+import { parseExpression } from 'cron-parser';
+import { CampaignDefinition, ExperimentMetric } from './campaign-definition';
+
+export interface RuleProblem {
+  path: Array<string | number>;
+  message: string;
+}
+
+const PUSH_ONLY: readonly ExperimentMetric[] = ['push-open-rate'];
+const EMAIL_ONLY: readonly ExperimentMetric[] = ['email-open-rate', 'email-open-rate-human'];
+const PUSH_LIMITS = ['titleMaxChars', 'bodyMaxChars'] as const;
+const EMAIL_LIMITS = ['subjectMaxChars', 'preheaderMaxChars', 'introMaxChars'] as const;
+
+/** Whether `zone` is an IANA time zone this runtime knows. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+function scheduleProblems(schedule: CampaignDefinition['schedule']): RuleProblem[] {
+  if (schedule.type !== 'cron') return [];
+  const problems: RuleProblem[] = [];
+  if (!isTimeZone(schedule.timeZone)) {
+    problems.push({ path: ['schedule', 'timeZone'], message: `unknown time zone "${schedule.timeZone}"` });
+  }
+  const fields = schedule.cron.trim().split(/\s+/).length;
+  if (fields !== 5) problems.push({ path: ['schedule', 'cron'], message: 'a cron pattern has five fields' });
+  else {
+    try {
+      parseExpression(schedule.cron);
+    } catch (error) {
+      problems.push({ path: ['schedule', 'cron'], message: `invalid cron pattern: ${(error as Error).message}` });
+    }
+  }
+  return problems;
+}
+
+function experimentProblems(definition: CampaignDefinition, promptVersions: readonly string[]): RuleProblem[] {
+  const { experiment, channel } = definition;
+  if (!experiment) return [];
+  const problems: RuleProblem[] = [];
+  const seen = new Set<string>();
+  experiment.variants.forEach((variant, i) => {
+    if (seen.has(variant.id)) problems.push({ path: ['experiment', 'variants', i, 'id'], message: 'duplicate id' });
+    seen.add(variant.id);
+    if (variant.template && !variant.template.startsWith(`${channel}/`)) {
+      problems.push({ path: ['experiment', 'variants', i, 'template'], message: `must be a ${channel} template` });
+    }
+    if (variant.promptVersion && !promptVersions.includes(variant.promptVersion)) {
+      problems.push({
+        path: ['experiment', 'variants', i, 'promptVersion'],
+        message: `unknown prompt version (known: ${promptVersions.join(', ')})`,
+      });
+    }
+  });
+  const wrongChannel = channel === 'push' ? EMAIL_ONLY : PUSH_ONLY;
+  const used = new Map<string, Array<string | number>>();
+  const check = (metric: ExperimentMetric, path: Array<string | number>) => {
+    if (wrongChannel.includes(metric)) problems.push({ path, message: `${metric} does not apply to ${channel}` });
+    if (used.has(metric)) problems.push({ path, message: `${metric} is already a metric of this experiment` });
+    used.set(metric, path);
+  };
+  check(experiment.metrics.primary, ['experiment', 'metrics', 'primary']);
+  experiment.metrics.secondary.forEach((m, i) => check(m, ['experiment', 'metrics', 'secondary', i]));
+  experiment.metrics.guardrails.forEach((m, i) => check(m, ['experiment', 'metrics', 'guardrails', i]));
+  return problems;
+}
+
+/** Rules across fields that a schema cannot express; each problem names the field to fix. */
+export function definitionRuleProblems(
+  definition: CampaignDefinition,
+  options: { promptVersions: readonly string[] },
+): RuleProblem[] {
+  const problems = [...scheduleProblems(definition.schedule)];
+  if (!definition.template.startsWith(`${definition.channel}/`)) {
+    problems.push({
+      path: ['template'],
+      message: `a ${definition.channel} campaign needs a ${definition.channel}/...`,
+    });
+  }
+  const limits = definition.copy.limits ?? {};
+  for (const key of definition.channel === 'push' ? EMAIL_LIMITS : PUSH_LIMITS) {
+    if (limits[key] !== undefined) {
+      problems.push({ path: ['copy', 'limits', key], message: `does not apply to ${definition.channel}` });
+    }
+  }
+  const { promptVersion } = definition.copy;
+  if (promptVersion && !options.promptVersions.includes(promptVersion)) {
+    problems.push({
+      path: ['copy', 'promptVersion'],
+      message: `unknown prompt version (known: ${options.promptVersions.join(', ')})`,
+    });
+  }
+  if (definition.quietHours && definition.quietHours.start === definition.quietHours.end) {
+    problems.push({ path: ['quietHours', 'end'], message: 'the quiet window must not be empty' });
+  }
+  return [...problems, ...experimentProblems(definition, options.promptVersions)];
+}

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { campaignJsonSchema } from './campaign-definition';
+import { DefinitionProblem, loadDefinition } from './load-definition';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+const example = (name: string) => readFileSync(join(ROOT, 'campaigns', name), 'utf8');
+
+const MINIMAL = `id: nudge
+name: Nudge
+owner: growth
+channel: push
+schedule:
+  type: local-hour
+  hour: 18
+template: push/journey-nudge
+copy:
+  variant: journey-template
+`;
+
+function problems(text: string, file = 'nudge.yaml'): DefinitionProblem[] {
+  const loaded = loadDefinition(file, text);
+  if (loaded.ok) throw new Error('expected problems');
+  return loaded.problems;
+}
+
+describe('loadDefinition', () => {
+  it.each(['ongoing-journey-push.yaml', 'weekly-journeys-digest.yaml'])('accepts the example %s', (name) => {
+    const loaded = loadDefinition(name, example(name));
+    expect(loaded.ok && loaded.definition.id).toBe(name.replace('.yaml', ''));
+  });
+
+  it('fills defaults', () => {
+    const loaded = loadDefinition('nudge.yaml', MINIMAL);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    expect(loaded.definition.content).toEqual({ topK: 1, diversificationPenalty: 0.95, includeRelated: false });
+    expect(loaded.definition.copy).toMatchObject({ tone: 'friendly', allowUrls: false, allowHtml: false });
+    expect(loaded.definition.frequencyCaps).toEqual([]);
+  });
+
+  it('reports YAML syntax errors with their line and column', () => {
+    expect(problems('id: nudge\nname: [unclosed\nowner: x\n')).toEqual([
+      expect.objectContaining({ file: 'nudge.yaml', line: 3, kind: 'yaml', path: '' }),
+    ]);
+    expect(problems('id: nudge\nid: again\n')[0]).toMatchObject({ line: 2, kind: 'yaml' });
+  });
+
+  it.each([
+    ['an unknown field, at its key', MINIMAL.replace('owner: growth', 'owner: growth\ncolour: red'), 4, 1, 'colour'],
+    ['a wrong enum value, at the value', MINIMAL.replace('journey-template', 'journey-llmx'), 10, 12, 'copy.variant'],
+    ['a missing field, at its parent', MINIMAL.replace('  hour: 18\n', ''), 6, 3, 'schedule.hour'],
+    [
+      'a nested list item',
+      `${MINIMAL}experiment:\n  variants:\n    - { id: a, weight: 1, copy: interest }\n    - { id: b, weight: -2, copy: journey-llm }\n  metrics: { primary: click-rate }\n`,
+      14,
+      24,
+      'experiment.variants[1].weight',
+    ],
+  ])('reports %s with the field path', (_what, text, line, column, path) => {
+    expect(problems(text)).toContainEqual(expect.objectContaining({ line, column, path, kind: 'schema' }));
+  });
+
+  const base = {
+    id: 'nudge',
+    name: 'Nudge',
+    owner: 'growth',
+    channel: 'push',
+    schedule: { type: 'local-hour', hour: 18 },
+    template: 'push/journey-nudge',
+    copy: { variant: 'journey-template' },
+  };
+  const arms = [
+    { id: 'a', weight: 1, copy: 'interest' },
+    { id: 'b', weight: 1, copy: 'journey-llm' },
+  ];
+
+  it.each([
+    [
+      'a cron pattern out of range',
+      { schedule: { type: 'cron', cron: '0 99 * * *', timeZone: 'UTC' } },
+      'schedule.cron',
+    ],
+    [
+      'an unknown time zone',
+      { schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'Mars/Base' } },
+      'schedule.timeZone',
+    ],
+    ['a template of the other channel', { template: 'email/weekly-digest' }, 'template'],
+    [
+      'an email metric on push',
+      { experiment: { variants: arms, metrics: { primary: 'email-open-rate' } } },
+      'experiment.metrics.primary',
+    ],
+    [
+      'a metric listed twice',
+      { experiment: { variants: arms, metrics: { primary: 'click-rate', guardrails: ['click-rate'] } } },
+      'experiment.metrics.guardrails[0]',
+    ],
+    [
+      'duplicate variant ids',
+      { experiment: { variants: [arms[0], { ...arms[1], id: 'a' }], metrics: { primary: 'click-rate' } } },
+      'experiment.variants[1].id',
+    ],
+    ['an unknown prompt version', { copy: { variant: 'journey-llm', promptVersion: 'copy-v9' } }, 'copy.promptVersion'],
+    [
+      'an email limit on push',
+      { copy: { variant: 'journey-llm', limits: { subjectMaxChars: 40 } } },
+      'copy.limits.subjectMaxChars',
+    ],
+    ['an empty quiet window', { quietHours: { start: '22:00', end: '22:00' } }, 'quietHours.end'],
+  ])('rejects %s', (_what, fields, path) => {
+    const found = problems(stringify({ ...base, ...fields }));
+    expect(found).toContainEqual(expect.objectContaining({ path, kind: 'rule' }));
+    expect(found.every((p) => p.line > 1 && p.column >= 1)).toBe(true);
+  });
+
+  it('requires the id to match the file name', () => {
+    expect(problems(MINIMAL, 'campaigns/other.yaml')).toEqual([
+      expect.objectContaining({ path: 'id', line: 1, column: 5, message: expect.stringContaining('other') }),
+    ]);
+  });
+});
+
+describe('campaign.schema.json', () => {
+  it('is the JSON Schema generated from the schema the loader validates with', () => {
+    const onDisk = JSON.parse(readFileSync(join(ROOT, 'campaigns', 'campaign.schema.json'), 'utf8')) as unknown;
+    // Regenerate with: node dist/cli.js campaigns schema --out campaigns/campaign.schema.json
+    expect(onDisk).toEqual(campaignJsonSchema());
+  });
+});

@@ -1,0 +1,62 @@
+import { AudienceEstimate } from '../../campaigns/audience-estimate.service';
+import { SamplePreview } from '../../campaigns/campaign-preview.service';
+import { ComposedMessage } from '../../campaigns/domain/compose-result';
+
+const cell = (text: string, width: number) => {
+  const flat = text.replace(/\s+/g, ' ');
+  return (flat.length > width ? `${flat.slice(0, width - 1)}…` : flat).padEnd(width);
+};
+
+function copyLine(m: ComposedMessage): string {
+  const c = m.copy;
+  if (c.source === 'llm') return `llm (${c.promptVersion}, ${c.model}${c.cacheHit ? ', cached' : ''})`;
+  return c.fallbackReason ? `template (fallback: ${c.fallbackReason})` : 'template';
+}
+
+/** Every part of one rendered message, with what it is about and where its copy came from. */
+export function formatMessage(m: ComposedMessage): string {
+  const lines = [
+    `campaign ${m.campaignId}  user ${m.userId}  variant ${m.variant.id} (${m.variant.copy})`,
+    `about    ${m.subject.kind} "${m.subject.name}" (${m.subject.id})${m.subjects.length > 1 ? ` and ${m.subjects.length - 1} more` : ''}`,
+    `copy     ${copyLine(m)}`,
+    `template ${m.template.ref} [${m.template.locale}] ${m.template.hash}`,
+  ];
+  const r = m.rendered;
+  if (r.channel === 'push') {
+    lines.push(`title    ${r.title}`, `body     ${r.body}`);
+    if (r.deepLink) lines.push(`link     ${r.deepLink}`);
+    lines.push(`data     ${JSON.stringify(r.data)}`);
+    if (r.truncated.length > 0) lines.push(`cut      ${r.truncated.join(', ')}`);
+  } else {
+    lines.push(`subject  ${r.subject}`, `preview  ${r.preheader}`, '', r.text);
+  }
+  return lines.join('\n');
+}
+
+/** One row per sampled user: who, which variant, what about, copy source and the first two parts. */
+export function formatSample(sample: SamplePreview): string {
+  const header = `${cell('user', 16)} ${cell('variant', 18)} ${cell('about', 24)} ${cell('copy', 10)} ${cell('title / subject', 40)} body / preheader`;
+  const rows = sample.messages.map((m) => {
+    const [first, second] =
+      m.rendered.channel === 'push' ? [m.rendered.title, m.rendered.body] : [m.rendered.subject, m.rendered.preheader];
+    return `${cell(m.userId, 16)} ${cell(`${m.variant.id}/${m.variant.copy}`, 18)} ${cell(m.subject.name, 24)} ${cell(m.copy.source, 10)} ${cell(first, 40)} ${cell(second, 60).trimEnd()}`;
+  });
+  const skipped = Object.entries(sample.skipped).map(([code, n]) => `${code} ${n}`);
+  return [
+    header,
+    ...rows,
+    `${sample.messages.length} message(s)${skipped.length ? `; skipped: ${skipped.join(', ')}` : ''}`,
+  ].join('\n');
+}
+
+/** The estimate as a short report. */
+export function formatEstimate(e: AudienceEstimate): string {
+  const locales = e.byLocale.map((l) => `${l.locale ?? '(none)'} ${l.users}`).join(', ');
+  return [
+    `campaign ${e.campaignId} (${e.channel}): ${e.total} users`,
+    `  consent:  ${e.byConsent.consented} with ${e.channel} consent and an address, ${e.byConsent.withoutConsent} without`,
+    `  stage:    ${e.byStage.ongoing} with an ongoing journey, ${e.byStage.other} other`,
+    `  locales:  ${locales || '-'}`,
+    `  counted in ${e.durationMs} ms`,
+  ].join('\n');
+}

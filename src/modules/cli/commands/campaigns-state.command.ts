@@ -1,0 +1,61 @@
+import { Command } from 'commander';
+import { withCommandContext } from '../../../common/cli/command-context';
+import { CampaignsModule } from '../../campaigns/campaigns.module';
+import { CampaignsService } from '../../campaigns/campaigns.service';
+import { CampaignError } from '../../campaigns/domain/campaign.errors';
+import { DefinitionProblem, formatProblem } from '../../campaigns/domain/load-definition';
+import { group } from '../program';
+import { cliActor } from './campaigns-definitions.command';
+
+/** Prints a campaign error (with the problems of an invalid one) and sets the exit code: 2 for invalid input. */
+export function reportCampaignError(error: unknown): void {
+  if (!(error instanceof CampaignError)) throw error;
+  console.error(error.message);
+  for (const problem of (error.details ?? []) as DefinitionProblem[]) console.error(`  ${formatProblem(problem)}`);
+  process.exitCode = error.code === 'campaign.not-found' ? 1 : 2;
+}
+
+/** `journeycast campaigns sync|list|activate|pause`: campaign state in MongoDB, recorded with who and when. */
+export function registerCampaignStateCommands(program: Command): void {
+  const campaigns = group(program, 'campaigns', 'Campaigns as code: validate, sync, preview, estimate');
+  campaigns
+    .command('sync')
+    .description('Load the campaigns folder into MongoDB: new, changed, unchanged, invalid, removed (archived)')
+    .action(async () => {
+      const report = await withCommandContext([CampaignsModule], (c) => c.get(CampaignsService).sync(cliActor()));
+      for (const entry of report.campaigns) {
+        console.log(`${entry.action.padEnd(9)} ${entry.campaignId}`);
+        for (const problem of entry.problems) console.log(`  ${formatProblem(problem)}`);
+      }
+      if (report.campaigns.some((c) => c.action === 'invalid')) process.exitCode = 2;
+    });
+  campaigns
+    .command('list')
+    .description('List synced campaigns with their state')
+    .action(async () => {
+      const list = await withCommandContext([CampaignsModule], (c) => c.get(CampaignsService).list());
+      for (const c of list) {
+        const valid = c.definition && c.problems.length === 0 ? '' : '  (invalid)';
+        const channel = c.definition?.channel ?? '-';
+        console.log(
+          `${c.campaignId.padEnd(32)} ${c.state.padEnd(8)} ${channel.padEnd(5)} ${c.contentHash ?? '-'}${valid}`,
+        );
+      }
+      if (list.length === 0) console.error('no campaigns: run `journeycast campaigns sync`');
+    });
+  for (const action of ['activate', 'pause'] as const) {
+    campaigns
+      .command(`${action} <campaignId>`)
+      .description(action === 'activate' ? 'Activate a valid campaign' : 'Pause a campaign')
+      .action(async (campaignId: string) => {
+        try {
+          const campaign = await withCommandContext([CampaignsModule], (c) =>
+            c.get(CampaignsService)[action](campaignId, cliActor()),
+          );
+          console.log(`${campaign.campaignId}: ${campaign.state}`);
+        } catch (error) {
+          reportCampaignError(error);
+        }
+      });
+  }
+}

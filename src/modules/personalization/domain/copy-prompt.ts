@@ -1,0 +1,65 @@
+import { dataOnlyInstruction, delimitUserText } from '../../../lib/prompt/delimit';
+import { COPY_PARTS, CopyRequest, limitOf } from './copy-types';
+
+/** Prompt versions a campaign may pin; bump when the prompt or its validation changes (old cache entries stay apart). */
+export const COPY_PROMPT_VERSIONS = ['copy-v1'] as const;
+export const CURRENT_COPY_PROMPT_VERSION = 'copy-v1';
+
+export interface CopyPrompt {
+  system: string;
+  user: string;
+  schema: { name: string; schema: Record<string, unknown> };
+  /** Upper bound of completion tokens, from the channel's length limits. */
+  maxTokens: number;
+}
+
+const PARTS_TEXT = {
+  push: 'a push notification: "title" and "body"',
+  email: 'an email: "subject", "preheader" (the preview line) and "intro" (one short paragraph)',
+};
+
+/**
+ * The copy prompt: instructions and limits in the system message; the journey's name, keywords and
+ * related journeys (user text) only inside delimited blocks in the user message.
+ */
+export function buildCopyPrompt(request: CopyRequest): CopyPrompt {
+  const parts = COPY_PARTS[request.channel];
+  const limits = parts.map((p) => `"${p}" at most ${limitOf(p, request.limits)} characters`).join(', ');
+  const stage =
+    request.subject.stage === 'ongoing'
+      ? 'The person is in the middle of it right now.'
+      : 'The person worked on it a while ago and may come back to it.';
+  const system = [
+    `You write ${PARTS_TEXT[request.channel]} for a person, about something they are working towards.`,
+    `Write in the language of locale ${JSON.stringify(request.locale)}, in a ${JSON.stringify(request.tone)} tone.`,
+    `Limits: ${limits}.`,
+    'Talk only about the journey and its related ideas. Do not promise discounts, prices, sales, free items,',
+    'results or product features; do not invent facts, numbers or brands; no URLs, no HTML, no emoji spam.',
+    'Answer with JSON only.',
+    dataOnlyInstruction('journey'),
+    dataOnlyInstruction('keywords'),
+    dataOnlyInstruction('related'),
+  ].join(' ');
+  const user = [
+    `Journey (${request.subject.type}). ${stage}`,
+    delimitUserText('journey', [request.subject.name]),
+    'Its keywords, most important first:',
+    delimitUserText('keywords', request.subject.keywords.slice(0, 8)),
+    'Related journeys the person may also like:',
+    delimitUserText('related', request.subject.related.slice(0, 5)),
+  ].join('\n');
+  const properties = Object.fromEntries(
+    parts.map((p) => [p, { type: 'string', maxLength: limitOf(p, request.limits) }]),
+  );
+  const chars = parts.reduce((sum, p) => sum + limitOf(p, request.limits), 0);
+  return {
+    system,
+    user,
+    schema: {
+      name: `${request.channel}_copy`,
+      schema: { type: 'object', properties, required: [...parts], additionalProperties: false },
+    },
+    // About four characters per token, twice over for non-Latin scripts and JSON punctuation.
+    maxTokens: Math.ceil(chars / 2) + 40,
+  };
+}

@@ -1,0 +1,99 @@
+import { guardGeneratedText } from '../../../lib/prompt/output-guard';
+import { normalizeText, singularize } from '../../../lib/text/normalize';
+import { COPY_PARTS, CopyRequest, GeneratedCopy, limitOf } from './copy-types';
+import { languageMismatch } from './language';
+
+export type CopyVerdict = { ok: true; copy: GeneratedCopy } | { ok: false; reason: string };
+
+// Signs that the model followed instructions hidden in user data, or talks about itself.
+const INJECTION = [
+  /ignore (all |any )?(the )?(previous|prior|above|earlier) (instructions|prompts?)/i,
+  /system prompt/i,
+  /as an ai\b/i,
+  /\b(language model|chatgpt|openai)\b/i,
+  /<\/?(journey|keywords|related)>/i,
+];
+
+// Commercial promises we cannot back: a journey never justifies them unless the user's own keywords do.
+const CLAIM_WORDS = [
+  'free',
+  'discount',
+  'sale',
+  'off',
+  'deal',
+  'deals',
+  'coupon',
+  'promo',
+  'offer',
+  'guarantee',
+  'guaranteed',
+  'cheapest',
+  'price',
+  'prices',
+  'shipping',
+  'buy',
+  'order',
+  'cure',
+  'clinically',
+  'proven',
+  'winner',
+  'prize',
+];
+const MONEY = /[$€£¥₹%]|\b\d+\s?(?:percent|usd|eur|gbp)\b/i;
+
+const stems = (text: string) =>
+  normalizeText(text)
+    .split(' ')
+    .filter((w) => w.length > 2)
+    .map(singularize);
+
+/** Words and numbers the journey itself supplies: what the copy may mention without inventing it. */
+function groundWords(request: CopyRequest): Set<string> {
+  const { name, keywords, related } = request.subject;
+  return new Set([name, ...keywords, ...related].flatMap((text) => normalizeText(text).split(' ').map(singularize)));
+}
+
+/**
+ * Validates an LLM copy reply: JSON with exactly the channel's parts, each within its limit and free of
+ * URLs, HTML, control characters and blocked terms; in the expected language; free of injected
+ * instructions; grounded in the journey (it names it) and making no commercial claims the journey lacks.
+ */
+export function validateCopyReply(text: string, request: CopyRequest): CopyVerdict {
+  let reply: unknown;
+  try {
+    reply = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'reply is not JSON' };
+  }
+  if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) {
+    return { ok: false, reason: 'reply is not an object' };
+  }
+  const copy: GeneratedCopy = {};
+  for (const part of COPY_PARTS[request.channel]) {
+    const guarded = guardGeneratedText((reply as Record<string, unknown>)[part], {
+      maxLength: limitOf(part, request.limits),
+      allowUrls: request.allowUrls,
+      allowHtml: request.allowHtml,
+      blockedTerms: request.blockedTerms,
+    });
+    if (!guarded.ok) return { ok: false, reason: `${part}: ${guarded.reason}` };
+    copy[part] = guarded.text;
+  }
+  const all = Object.values(copy).join(' ');
+  const injected = INJECTION.find((pattern) => pattern.test(all));
+  if (injected) return { ok: false, reason: 'reads like injected instructions' };
+  const mismatch = languageMismatch(all, request.locale);
+  if (mismatch) return { ok: false, reason: `wrong language: ${mismatch}` };
+  const ground = groundWords(request);
+  const own = stems(`${request.subject.name} ${request.subject.keywords.slice(0, 3).join(' ')}`);
+  const words = stems(all);
+  // Scripts written without spaces (Chinese, Japanese) ground by containing the journey's name.
+  const named = words.some((w) => own.includes(w)) || normalizeText(all).includes(normalizeText(request.subject.name));
+  if (!named) return { ok: false, reason: 'not grounded: does not mention the journey' };
+  const claim = CLAIM_WORDS.find((w) => words.includes(w) && !ground.has(w));
+  if (claim) return { ok: false, reason: `makes a claim the journey does not support ("${claim}")` };
+  if (MONEY.test(all)) return { ok: false, reason: 'mentions prices or percentages' };
+  const number = all.match(/\d+/g)?.find((n) => !ground.has(n));
+  if (number) return { ok: false, reason: `invents the figure ${number}` };
+  return { ok: true, copy };
+}

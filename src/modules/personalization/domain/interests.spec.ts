@@ -1,0 +1,24 @@
+import { rankInterests } from './interests';
+
+const at = (day: number) => new Date(Date.UTC(2026, 0, day));
+
+describe('rankInterests', () => {
+  const events = [
+    { type: 'search' as const, occurredAt: at(1), query: 'trail running shoes' },
+    { type: 'search' as const, occurredAt: at(2), query: 'trail running' },
+    { type: 'view' as const, occurredAt: at(3), item: { id: 'i1', title: 'Sourdough starter' } },
+    { type: 'save' as const, occurredAt: at(4), item: { id: 'i2', title: 'Trail shoes', annotations: ['trail'] } },
+  ];
+
+  it('ranks keywords by the number of events that mention them, ties by key', () => {
+    const ranked = rankInterests(events);
+    expect(ranked[0]).toMatchObject({ key: 'trail', events: 3 });
+    expect(ranked.slice(1, 3).map((i) => i.key)).toEqual(['running', 'shoe']);
+  });
+
+  it('keeps the surface the user saw most and drops keywords that may not be notified about', () => {
+    const ranked = rankInterests(events, (text) => text !== 'trail');
+    expect(ranked[0].key).not.toBe('trail');
+    expect(ranked.find((i) => i.key === 'shoe')?.text).toBe('shoes');
+  });
+});

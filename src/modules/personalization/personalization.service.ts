@@ -1,0 +1,168 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EventRepository } from '../ingest/event.repository';
+import { assessJourneySafety } from '../journeys/domain/journey-safety';
+import { JourneyExpansionService } from '../journeys/journey-expansion.service';
+import { isNotifiable, JOURNEY_POLICY, JourneyPolicy } from '../journeys/journey-policy';
+import { StoredJourney } from '../journeys/stored-journey';
+import { UserJourneysRepository } from '../journeys/user-journeys.repository';
+import { DEFAULT_RANKING_PARAMS, NotificationOutcome, rankJourneys } from '../ranking/domain';
+import { RankerModelService } from '../ranking/ranker-model.service';
+import { CopyBudget } from './domain/copy-budget';
+import { CURRENT_COPY_PROMPT_VERSION } from './domain/copy-prompt';
+import { CopyLimits, CopyProvenance, DEFAULT_COPY_LIMITS } from './domain/copy-types';
+import { rankInterests } from './domain/interests';
+import { buildRenderContext, ContextSubject, CopyVariantName, RenderContext } from './domain/render-context';
+import { interestSubject, journeySubject, JourneyVerdict, pickJourneySubjects, SubjectSkip } from './domain/subjects';
+import { LlmCopyOutcome, LlmCopyService } from './llm-copy.service';
+
+const definedOnly = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/** Everything personalization needs about one message to one user. */
+export interface PersonalizeRequest {
+  user: { userId: string; locale?: string; timeZone?: string; attributes: RenderContext['user']['attributes'] };
+  channel: 'push' | 'email';
+  campaign: RenderContext['campaign'];
+  variant: { id: string; copy: CopyVariantName };
+  content: { topK: number; diversificationPenalty: number; includeRelated: boolean };
+  /** The campaign's journey rules for one journey: a failure, or undefined when it qualifies. */
+  journeyRule: (journey: StoredJourney) => { rule: string; value: unknown; expected: string } | undefined;
+  /** Whether a qualifying journey is required even for `interest` copy (so experiment arms share one audience). */
+  requireJourney: boolean;
+  copy: { tone: string; limits?: Partial<CopyLimits>; allowUrls: boolean; allowHtml: boolean; promptVersion?: string };
+  now: Date;
+  budget: CopyBudget;
+  /** Past notifications to the user, for the ranker's fatigue features (from delivery, when it exists). */
+  history?: readonly NotificationOutcome[];
+}
+
+export type PersonalizeResult =
+  | { ok: false; skip: SubjectSkip }
+  | { ok: true; context: RenderContext; subjects: ContextSubject[]; copy: CopyProvenance };
+
+/**
+ * Chooses what a message is about and writes its copy: the user's journeys ranked now by the served
+ * ranker (notifiable ones that meet the campaign's rules), or their most frequent interest keywords for
+ * the `interest` baseline; then LLM copy for `journey-llm`, template copy otherwise.
+ */
+@Injectable()
+export class PersonalizationService {
+  constructor(
+    private readonly userJourneys: UserJourneysRepository,
+    private readonly expansions: JourneyExpansionService,
+    private readonly events: EventRepository,
+    private readonly ranker: RankerModelService,
+    private readonly llmCopy: LlmCopyService,
+    @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
+  ) {}
+
+  async personalize(request: PersonalizeRequest): Promise<PersonalizeResult> {
+    const locale = request.user.locale ?? this.policy.defaultLocale;
+    const journeyVariant = request.variant.copy !== 'interest';
+    let journeys: StoredJourney[] = [];
+    if (journeyVariant || request.requireJourney) {
+      const picked = await this.pickJourneys(request);
+      if (!picked.ok) return picked;
+      journeys = picked.journeys;
+    }
+    let subjects: ContextSubject[];
+    if (journeyVariant) {
+      const related = request.content.includeRelated ? await this.expansions.findFor(journeys, locale) : new Map();
+      subjects = journeys.map((j) => journeySubject(j, related.get(j.id)?.related ?? []));
+    } else {
+      const interests = await this.interestSubjects(request.user.userId, request.content.topK);
+      if (interests.length === 0) {
+        return {
+          ok: false,
+          skip: { code: 'no-interest', message: 'the user has no interest keyword that may be notified about' },
+        };
+      }
+      subjects = interests;
+    }
+    const llm = request.variant.copy === 'journey-llm' ? await this.writeCopy(request, subjects[0], locale) : undefined;
+    const copy: CopyProvenance = llm
+      ? {
+          source: llm.source,
+          promptVersion: llm.promptVersion,
+          model: llm.model,
+          signature: llm.signature,
+          ...(llm.source === 'llm' ? { cacheHit: llm.cacheHit } : { fallbackReason: llm.fallbackReason }),
+        }
+      : { source: 'template' };
+    const context = buildRenderContext({
+      user: {
+        id: request.user.userId,
+        locale,
+        timeZone: request.user.timeZone ?? 'UTC',
+        attributes: request.user.attributes,
+      },
+      campaign: request.campaign,
+      variant: request.variant,
+      subjects,
+      copy: llm?.source === 'llm' ? llm.copy : undefined,
+      now: request.now,
+    });
+    return { ok: true, context, subjects, copy };
+  }
+
+  private async pickJourneys(request: PersonalizeRequest) {
+    const record = await this.userJourneys.findByUserId(request.user.userId);
+    const ranked = rankJourneys(record?.journeys ?? [], {
+      now: request.now,
+      model: await this.ranker.current(),
+      history: request.history,
+      params: {
+        ...DEFAULT_RANKING_PARAMS,
+        diversification: { ...DEFAULT_RANKING_PARAMS.diversification, penalty: request.content.diversificationPenalty },
+        limit: 0,
+      },
+    });
+    return pickJourneySubjects(ranked, (j) => this.verdict(j, request), request.content.topK);
+  }
+
+  private verdict(journey: StoredJourney, request: PersonalizeRequest): JourneyVerdict {
+    // The blocklist may have grown since the journey was built: apply today's policy.
+    const safety = assessJourneySafety(journey, this.policy.safety);
+    if (safety.blocked) return { ok: false, notifiable: false, why: `blocked term "${safety.blockedBy}"` };
+    if (!isNotifiable(journey, this.policy)) {
+      return { ok: false, notifiable: false, why: `sensitive: ${journey.sensitiveCategories.join(', ')}` };
+    }
+    const failure = request.journeyRule(journey);
+    return failure ? { ok: false, notifiable: true, ...failure } : { ok: true };
+  }
+
+  private async interestSubjects(userId: string, topK: number): Promise<ContextSubject[]> {
+    const events = await this.events.findByUser(userId);
+    const allowed = (text: string) => {
+      const verdict = assessJourneySafety({ name: text, keywords: [] }, this.policy.safety);
+      return !verdict.blocked && isNotifiable(verdict, this.policy);
+    };
+    return rankInterests(events, allowed)
+      .slice(0, topK)
+      .map((interest, i) => interestSubject(interest, i + 1, events.length));
+  }
+
+  private writeCopy(request: PersonalizeRequest, subject: ContextSubject, locale: string): Promise<LlmCopyOutcome> {
+    const sensitiveTerms = Object.values(this.policy.safety.sensitiveCategories).flat();
+    return this.llmCopy.generate(
+      {
+        channel: request.channel,
+        subject: {
+          name: subject.name,
+          keywords: subject.keywords,
+          stage: subject.stage === 'ended' ? 'ended' : 'ongoing',
+          type: subject.type === 'evergreen' ? 'evergreen' : 'situational',
+          related: subject.related,
+        },
+        locale,
+        tone: request.copy.tone,
+        limits: { ...DEFAULT_COPY_LIMITS, ...definedOnly(request.copy.limits ?? {}) },
+        allowUrls: request.copy.allowUrls,
+        allowHtml: request.copy.allowHtml,
+        blockedTerms: [...this.policy.safety.blockedTerms, ...(this.policy.notifySensitive ? [] : sensitiveTerms)],
+        promptVersion: request.copy.promptVersion ?? CURRENT_COPY_PROMPT_VERSION,
+      },
+      request.budget,
+    );
+  }
+}

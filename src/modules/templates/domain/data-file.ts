@@ -1,0 +1,49 @@
+/**
+ * `data.json` of a push template: a flat object of string templates (`{"journey": "{{journey.name}}"}`),
+ * with each value's position so problems inside a value point into the JSON file.
+ */
+export interface DataEntry {
+  key: string;
+  value: string;
+  /** Where the value's text starts (after the opening quote): 1-based line, 0-based column. */
+  line: number;
+  column: number;
+}
+
+export type DataFileResult = { entries: DataEntry[] } | { problem: { line: number; column: number; message: string } };
+
+function position(source: string, offset: number): { line: number; column: number } {
+  const before = source.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - (before.lastIndexOf('\n') + 1) };
+}
+
+/** Parses a `data.json` file, or says where and why it is not a flat object of strings. */
+export function parseDataFile(source: string): DataFileResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(source);
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /position (\d+)/.exec(message);
+    return { problem: { ...position(source, at ? Number(at[1]) : 0), message: `invalid JSON: ${message}` } };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return { problem: { line: 1, column: 0, message: 'data.json must be an object of string values' } };
+  }
+  const offsets = new Map<string, number>();
+  for (const match of source.matchAll(/"((?:[^"\\]|\\.)*)"\s*:\s*"/g)) {
+    const key = JSON.parse(`"${match[1]}"`) as string;
+    if (!offsets.has(key)) offsets.set(key, match.index + match[0].length);
+  }
+  const entries: DataEntry[] = [];
+  for (const [key, value] of Object.entries(parsed)) {
+    const offset = offsets.get(key);
+    if (typeof value !== 'string' || offset === undefined) {
+      const where = offset === undefined ? { line: 1, column: 0 } : position(source, offset);
+      return { problem: { ...where, message: `data value "${key}" must be a string (push data values are strings)` } };
+    }
+    entries.push({ key, value, ...position(source, offset) });
+  }
+  return { entries };
+}

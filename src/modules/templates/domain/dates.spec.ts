@@ -1,0 +1,90 @@
+import { DATE_STYLES, formatDate, relativeTime, toDate } from './dates';
+import { TemplateError } from './templates.errors';
+
+const ctx = (locale: string, timeZone: string, now = '2026-03-10T12:00:00Z') => ({
+  locale,
+  timeZone,
+  now: new Date(now),
+});
+// ICU separates times with narrow no-break spaces; compare with plain ones.
+const plain = (text: string) => text.replace(/\s/g, ' ');
+
+describe('formatDate', () => {
+  const instant = '2026-03-08T06:30:00Z';
+
+  it.each([
+    ['medium', 'en-US', 'America/New_York', 'Mar 8, 2026'],
+    ['long', 'fr-FR', 'Europe/Paris', '8 mars 2026'],
+    ['full', 'en-US', 'America/New_York', 'Sunday, March 8, 2026'],
+    ['time', 'en-US', 'America/New_York', '1:30 AM'],
+    ['time', 'fr-FR', 'Asia/Tokyo', '15:30'],
+    ['datetime', 'en-GB', 'Europe/London', '8 Mar 2026, 06:30'],
+    ['weekday', 'de-DE', 'Europe/Berlin', 'Sonntag'],
+    ['day-month', 'en-US', 'UTC', 'March 8'],
+    ['month-year', 'fr-FR', 'UTC', 'mars 2026'],
+  ])('%s in %s, %s', (style, locale, timeZone, expected) => {
+    expect(plain(formatDate(instant, style, ctx(locale, timeZone)))).toBe(expected);
+  });
+
+  it('puts one instant on different days in two time zones', () => {
+    const lateEvening = '2026-01-10T23:30:00Z';
+    expect(formatDate(lateEvening, 'weekday', ctx('en', 'America/Los_Angeles'))).toBe('Saturday');
+    expect(formatDate(lateEvening, 'weekday', ctx('en', 'Asia/Tokyo'))).toBe('Sunday');
+  });
+
+  it('follows a daylight saving change: one hour apart in UTC, two on the wall clock', () => {
+    // New York springs forward at 2:00 on 2026-03-08: 1:30 EST is followed an hour later by 3:30 EDT.
+    const before = formatDate('2026-03-08T06:30:00Z', 'time', ctx('en-US', 'America/New_York'));
+    const after = formatDate('2026-03-08T07:30:00Z', 'time', ctx('en-US', 'America/New_York'));
+    expect([plain(before), plain(after)]).toEqual(['1:30 AM', '3:30 AM']);
+  });
+
+  it('accepts dates, ISO strings and epoch milliseconds, prints nothing for a missing value', () => {
+    const date = new Date('2026-03-08T12:00:00Z');
+    for (const value of [date, date.toISOString(), date.getTime()]) {
+      expect(formatDate(value, 'medium', ctx('en-US', 'UTC'))).toBe('Mar 8, 2026');
+    }
+    expect(formatDate(undefined, 'medium', ctx('en', 'UTC'))).toBe('');
+    expect(formatDate(null, 'medium', ctx('en', 'UTC'))).toBe('');
+  });
+
+  it('refuses an invalid date or an unknown style', () => {
+    expect(() => toDate('next tuesday')).toThrow(TemplateError);
+    expect(() => formatDate(Date.now(), 'huge', ctx('en', 'UTC'))).toThrow(/unknown date style "huge"/);
+    expect(Object.keys(DATE_STYLES)).toContain('datetime');
+  });
+});
+
+describe('relativeTime', () => {
+  it.each([
+    ['2026-03-10T11:59:30Z', 'en', 'UTC', '30 seconds ago'],
+    ['2026-03-10T11:15:00Z', 'en', 'UTC', '45 minutes ago'],
+    ['2026-03-10T07:00:00Z', 'en', 'UTC', '5 hours ago'],
+    ['2026-03-09T10:00:00Z', 'en', 'UTC', 'yesterday'],
+    ['2026-03-07T10:00:00Z', 'en', 'UTC', '3 days ago'],
+    ['2026-03-07T10:00:00Z', 'fr', 'Europe/Paris', 'il y a 3 jours'],
+    ['2026-02-24T10:00:00Z', 'en', 'UTC', '2 weeks ago'],
+    ['2025-12-01T10:00:00Z', 'en', 'UTC', '3 months ago'],
+    ['2024-01-01T10:00:00Z', 'en', 'UTC', '2 years ago'],
+    ['2026-03-13T12:00:00Z', 'en', 'UTC', 'in 3 days'],
+  ])('%s in %s (%s)', (value, locale, timeZone, expected) => {
+    expect(relativeTime(value, 'long', ctx(locale, timeZone))).toBe(expected);
+  });
+
+  it('counts calendar days in the recipient time zone, across a DST change', () => {
+    // Noon on March 7 to noon on March 9 in New York is 47 hours (clocks sprang forward) but two days.
+    const now = '2026-03-09T16:00:00Z';
+    expect(relativeTime('2026-03-07T17:00:00Z', 'long', ctx('en', 'America/New_York', now))).toBe('2 days ago');
+    // 13 hours before 11:00 in Tokyo is yesterday there, but the same day (19:00) in Los Angeles.
+    const morning = '2026-03-10T02:00:00Z';
+    expect(relativeTime('2026-03-09T13:00:00Z', 'long', ctx('en', 'Asia/Tokyo', morning))).toBe('yesterday');
+    expect(relativeTime('2026-03-09T13:00:00Z', 'long', ctx('en', 'America/Los_Angeles', morning))).toBe(
+      '13 hours ago',
+    );
+  });
+
+  it('supports the short and narrow styles', () => {
+    expect(relativeTime('2026-03-07T10:00:00Z', 'short', ctx('en', 'UTC'))).toBe('3 days ago');
+    expect(() => relativeTime('2026-03-07T10:00:00Z', 'tiny', ctx('en', 'UTC'))).toThrow(TemplateError);
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * A small, tolerant reader of the HTML email layouts are written in: text runs and tags, attributes
+ * and character references. It scans with indexOf: every email's derived text part goes through it.
+ */
+const NAMED: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', hellip: '…', mdash: '—', ndash: '–',
+  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', copy: '©', reg: '®',
+  trade: '™', middot: '·', bull: '•', euro: '€', pound: '£', times: '×', zwnj: '', zwj: '', shy: '',
+}; // prettier-ignore
+
+/** The character a reference (`amp`, `#233`, `#xE9`) stands for, or undefined when it is not one. */
+function decodeReference(ref: string): string | undefined {
+  if (ref.charCodeAt(0) !== 35) return NAMED[ref.toLowerCase()];
+  const hex = ref[1] === 'x' || ref[1] === 'X';
+  const digits = ref.slice(hex ? 2 : 1);
+  if (!(hex ? /^[0-9a-f]+$/i : /^\d+$/).test(digits)) return undefined;
+  const code = parseInt(digits, hex ? 16 : 10);
+  return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+}
+
+/** Decodes named and numeric character references; unknown names stay as written. */
+export function decodeEntities(text: string): string {
+  let amp = text.indexOf('&');
+  if (amp === -1) return text;
+  let out = '';
+  let copied = 0;
+  while (amp !== -1) {
+    const semicolon = text.indexOf(';', amp);
+    if (semicolon === -1) break;
+    const decoded = semicolon - amp <= 32 ? decodeReference(text.slice(amp + 1, semicolon)) : undefined;
+    if (decoded !== undefined) {
+      out += text.slice(copied, amp) + decoded;
+      copied = semicolon + 1;
+    }
+    amp = text.indexOf('&', decoded === undefined ? amp + 1 : semicolon + 1);
+  }
+  return out + text.slice(copied);
+}
+
+const ATTRIBUTES = new Map<string, RegExp>();
+
+export function attribute(attributes: string, name: string): string | undefined {
+  let pattern = ATTRIBUTES.get(name);
+  if (!pattern) {
+    pattern = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i');
+    ATTRIBUTES.set(name, pattern);
+  }
+  const match = pattern.exec(attributes);
+  return match ? decodeEntities(match[1] ?? match[2] ?? match[3]) : undefined;
+}
+
+export interface HtmlVisitor {
+  text(text: string): void;
+  tag(name: string, closing: boolean, attributes: string): void;
+}
+
+/** ASCII letter (`letterOnly`) or letter, digit or `-`: the characters of a tag name. */
+function isNameChar(code: number, letterOnly = false): boolean {
+  const letter = (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+  return letter || (!letterOnly && ((code >= 48 && code <= 57) || code === 45));
+}
+
+/**
+ * Walks HTML as text runs and tags (names lower-cased), skipping comments, CDATA and doctypes. A `<`
+ * that opens no tag is text. Scans with indexOf, which matters: every email's text part comes from here.
+ */
+export function scanHtml(html: string, visitor: HtmlVisitor): void {
+  let i = 0;
+  while (i < html.length) {
+    const lt = html.indexOf('<', i);
+    if (lt === -1) {
+      visitor.text(html.slice(i));
+      return;
+    }
+    if (lt > i) visitor.text(html.slice(i, lt));
+    if (html.startsWith('<!--', lt)) {
+      const end = html.indexOf('-->', lt + 4);
+      i = end === -1 ? html.length : end + 3;
+      continue;
+    }
+    const next = html[lt + 1] ?? '';
+    const closing = next === '/';
+    const nameStart = closing ? lt + 2 : lt + 1;
+    const gt = html.indexOf('>', lt);
+    if (next === '!' || next === '?') {
+      i = gt === -1 ? html.length : gt + 1;
+      continue;
+    }
+    let nameEnd = nameStart;
+    while (nameEnd < html.length && isNameChar(html.charCodeAt(nameEnd))) nameEnd++;
+    if (gt === -1 || nameEnd === nameStart || !isNameChar(html.charCodeAt(nameStart), true)) {
+      visitor.text('<');
+      i = lt + 1;
+      continue;
+    }
+    visitor.tag(html.slice(nameStart, nameEnd).toLowerCase(), closing, html.slice(nameEnd, gt));
+    i = gt + 1;
+  }
+}

@@ -1,0 +1,52 @@
+import { htmlToText } from './html-to-text';
+
+describe('htmlToText', () => {
+  it.each([
+    ['paragraphs become blank-line separated', '<p>One</p><p>Two</p>', 'One\n\nTwo'],
+    ['line breaks and divs become new lines', '<div>One<br>Two</div><div>Three</div>', 'One\nTwo\nThree'],
+    [
+      'links show their URL after the text',
+      '<p>See <a href="https://x.test/a?b=1&amp;c=2">ideas</a>.</p>',
+      'See ideas (https://x.test/a?b=1&c=2).',
+    ],
+    ['a link whose text is its URL is shown once', '<a href="https://x.test">https://x.test</a>', 'https://x.test'],
+    ['anchors and empty links add nothing', '<a href="#top">Top</a> <a>plain</a>', 'Top plain'],
+    ['bullet lists', '<ul><li>Tiles</li><li>Paint</li></ul>', '- Tiles\n- Paint'],
+    ['numbered lists', '<ol><li>Measure</li><li>Order</li></ol>', '1. Measure\n2. Order'],
+    ['nested lists are indented', '<ul><li>A<ul><li>B</li></ul></li></ul>', '- A\n  - B'],
+    [
+      'entities are decoded',
+      '<p>Tom &amp; Jerry &lt;3 &eacute;&#233;&#x263A; &hellip;</p>',
+      'Tom & Jerry <3 &eacute;é☺ …',
+    ],
+    ['spaces collapse', '<p>  many\n\n   spaces\there </p>', 'many spaces here'],
+    [
+      'head, style and script are dropped',
+      '<head><title>T</title><style>p{}</style></head><script>x()</script><p>Body</p>',
+      'Body',
+    ],
+    [
+      'hidden elements (the preheader) are dropped',
+      '<div style="display:none;max-height:0">Preview&zwnj;</div><p>Body</p>',
+      'Body',
+    ],
+    ['nested hidden elements stay hidden', '<div style="display: none"><div>a</div>b</div><p>c</p>', 'c'],
+    ['comments are dropped', '<p>a<!-- <p>b</p> -->c</p>', 'ac'],
+    ['table cells go on their own lines', '<table><tr><td>A</td><td>B</td></tr></table>', 'A\nB'],
+    ['a stray < is kept', '<p>1 < 2</p>', '1 < 2'],
+    ['headings are paragraphs', '<h1>Hi Ana,</h1>Welcome', 'Hi Ana,\n\nWelcome'],
+  ])('%s', (_name, html, text) => {
+    expect(htmlToText(html)).toBe(text);
+  });
+
+  it('turns a whole email into readable text without tags or entities', () => {
+    const html =
+      '<!DOCTYPE html><html><head><meta charset="utf-8"><title>S</title></head><body>' +
+      '<div style="display:none">Preheader&#847;&zwnj;&nbsp;</div><table><tr><td>' +
+      '<h1>Hi Ana,</h1><p>Your journeys:</p><ul><li><strong>Kitchen</strong><br>tiles, paint</li></ul>' +
+      '</td></tr></table><p><a href="__jc_abcdefgh_u1__">Unsubscribe</a></p></body></html>';
+    const text = htmlToText(html);
+    expect(text).toBe('Hi Ana,\n\nYour journeys:\n\n- Kitchen\n  tiles, paint\n\nUnsubscribe (__jc_abcdefgh_u1__)');
+    expect(text).not.toMatch(/<[a-z]|&[a-z]+;/i);
+  });
+});

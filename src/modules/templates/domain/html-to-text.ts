@@ -1,0 +1,178 @@
+import { attribute, decodeEntities, scanHtml } from './html-scan';
+
+/**
+ * The plain-text part of an email derived from its HTML: paragraphs and line breaks kept, lists as
+ * `- item` / `1. item`, links as `text (url)`, entities decoded; head, style, script and hidden
+ * elements (the preheader) dropped. Tolerant of the loose HTML email layouts are written in.
+ */
+const SKIPPED = new Set(['head', 'style', 'script', 'title', 'template', 'noscript', 'svg']);
+const VOID = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'source', 'col', 'area', 'base', 'wbr']);
+const PARAGRAPH = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'table', 'blockquote', 'pre', 'hr']);
+const LINE = new Set([
+  'div',
+  'tr',
+  'li',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'center',
+  'dl',
+  'dt',
+  'dd',
+  'td',
+  'th',
+]);
+const HIDDEN = /display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all/i;
+
+// Zero-width spaces and joiners, the combining grapheme joiner and the BOM, matched one by one.
+const INVISIBLE = /\u200b|\u200c|\u200d|\u034f|\ufeff/g;
+const SPACES = /\s+/g;
+
+/** Whether `text` is only whitespace (most text between the tags of a layout is a line break). */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9 && !(c === 12 || c === 0xa0 || /\s/.test(text[i]))) return false;
+  }
+  return true;
+}
+
+/**
+ * Accumulates text with collapsed spaces and pending line or paragraph breaks. Output is kept as a
+ * list of chunks with the state of its end tracked, so no step rereads what was written (linear time).
+ */
+class TextBuilder {
+  private readonly chunks: string[] = [];
+  private pendingBreak = 0;
+  /** The output so far ends with a space, or is at the start of a line (nothing written, or a break). */
+  private endsWithSpace = false;
+  private atLineStart = true;
+  /** Hanging indent of the lines that continue a list item (`<br>` inside `<li>`). */
+  indent = '';
+
+  text(raw: string): void {
+    if (isBlank(raw)) {
+      if (!this.endsWithSpace && !this.atLineStart) this.push(' ');
+      return;
+    }
+    // Zero-width characters and combining joiners pad preheaders; they are invisible noise in text.
+    const decoded = raw.includes('&') ? decodeEntities(raw).replace(INVISIBLE, '') : raw;
+    const text = decoded.replace(SPACES, ' ');
+    if (isBlank(text)) {
+      if (text && !this.endsWithSpace && !this.atLineStart) this.push(' ');
+      return;
+    }
+    this.flushBreak(true);
+    this.push((this.atLineStart || this.endsWithSpace) && text.charCodeAt(0) === 32 ? text.slice(1) : text);
+  }
+
+  /** Starts a list item: its marker is written as is, indentation included. */
+  marker(text: string): void {
+    this.flushBreak(false);
+    this.push(text);
+    this.atLineStart = true;
+  }
+
+  block(lines: number): void {
+    this.pendingBreak = Math.max(this.pendingBreak, lines);
+  }
+
+  /** A position to read the output from later, with `since`. */
+  get length(): number {
+    return this.chunks.length;
+  }
+
+  since(position: number): string {
+    return this.chunks.slice(position).join('');
+  }
+
+  result(): string {
+    return this.chunks
+      .join('')
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
+  }
+
+  private push(text: string): void {
+    if (!text) return;
+    this.chunks.push(text);
+    this.endsWithSpace = text.endsWith(' ');
+    this.atLineStart = false;
+  }
+
+  private flushBreak(indent: boolean): void {
+    if (this.pendingBreak > 0 && this.chunks.length > 0) {
+      const last = this.chunks.length - 1;
+      if (this.endsWithSpace) this.chunks[last] = this.chunks[last].trimEnd();
+      this.chunks.push('\n'.repeat(this.pendingBreak) + (indent ? this.indent : ''));
+      this.endsWithSpace = false;
+      this.atLineStart = true;
+    }
+    this.pendingBreak = 0;
+  }
+}
+
+/** Converts an email's HTML to its readable plain-text alternative. */
+export function htmlToText(html: string): string {
+  const out = new TextBuilder();
+  const skipping: string[] = [];
+  const lists: Array<{ ordered: boolean; n: number }> = [];
+  const links: Array<{ href?: string; start: number }> = [];
+  scanHtml(html, {
+    text: (text) => {
+      if (skipping.length === 0) out.text(text);
+    },
+    tag: (tag, closing, attributes) => {
+      if (skipping.length > 0) {
+        if (!closing && tag === skipping[skipping.length - 1] && !VOID.has(tag)) skipping.push(tag);
+        else if (closing && tag === skipping[skipping.length - 1]) skipping.pop();
+        return;
+      }
+      const hidden = SKIPPED.has(tag) || (attributes.length > 0 && HIDDEN.test(attributes));
+      if (!closing && hidden && !VOID.has(tag) && !attributes.endsWith('/')) {
+        skipping.push(tag);
+        return;
+      }
+      if (tag === 'br') out.block(1);
+      else if (tag === 'ul' || tag === 'ol') {
+        if (closing) lists.pop();
+        else lists.push({ ordered: tag === 'ol', n: 0 });
+        out.indent = '';
+        // A nested list continues its item's lines; only the outermost list is a paragraph.
+        out.block(lists.length === (closing ? 0 : 1) ? 2 : 1);
+        return;
+      } else if (tag === 'li' && !closing) {
+        const list = lists[lists.length - 1];
+        out.block(1);
+        const indent = '  '.repeat(Math.max(0, lists.length - 1));
+        const marker = `${indent}${list?.ordered ? `${++list.n}.` : '-'} `;
+        out.marker(marker);
+        out.indent = ' '.repeat(marker.length);
+        return;
+      } else if (tag === 'a') {
+        if (!closing) links.push({ href: attribute(attributes, 'href'), start: out.length });
+        else closeLink(out, links.pop());
+      } else if (tag === 'hr' && !closing) {
+        out.block(2);
+        out.text('---');
+      }
+      if (PARAGRAPH.has(tag)) out.block(2);
+      else if (LINE.has(tag)) out.block(1);
+    },
+  });
+  return out.result();
+}
+
+/** Appends ` (url)` after a link's text, unless the text already is the URL or the link goes nowhere. */
+function closeLink(out: TextBuilder, link: { href?: string; start: number } | undefined): void {
+  const href = link?.href?.trim();
+  if (!link || !href || href.startsWith('#')) return;
+  const label = out.since(link.start).trim();
+  const shown = href.replace(/^mailto:/i, '');
+  if (label === href || label === shown) return;
+  out.text(label ? ` (${href})` : href);
+}

@@ -1,0 +1,63 @@
+import { cachedFormatter } from './intl';
+import { TemplateError } from './templates.errors';
+
+export const NUMBER_STYLES = ['decimal', 'percent', 'compact', 'currency'] as const;
+export type NumberStyle = (typeof NUMBER_STYLES)[number];
+
+export interface NumberOptions {
+  style?: string;
+  currency?: string;
+  maximumFractionDigits?: number;
+}
+
+function toNumber(value: unknown, field: string): number {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number)) {
+    throw new TemplateError('templates.invalid-value', `not a number: ${JSON.stringify(value)?.slice(0, 80)}`, field);
+  }
+  return number;
+}
+
+/** Formats a number in `locale`: `decimal` (default), `percent` (0.25 → 25%), `compact` (12K) or `currency`. */
+export function formatNumber(value: unknown, locale: string, options: NumberOptions = {}): string {
+  if (value === undefined || value === null || value === '') return '';
+  const style = options.style ?? 'decimal';
+  if (!(NUMBER_STYLES as readonly string[]).includes(style)) {
+    throw new TemplateError('templates.invalid-value', `unknown number style "${style}"`, 'style');
+  }
+  if (style === 'currency' && !options.currency) {
+    throw new TemplateError(
+      'templates.invalid-value',
+      'number style "currency" needs currency="EUR" (ISO 4217)',
+      'currency',
+    );
+  }
+  const key = `number|${locale}|${style}|${options.currency ?? ''}|${options.maximumFractionDigits ?? ''}`;
+  const formatter = cachedFormatter(key, () => {
+    const intl: Intl.NumberFormatOptions =
+      style === 'compact' ? { notation: 'compact' } : { style: style as 'decimal' | 'percent' | 'currency' };
+    if (style === 'currency') intl.currency = options.currency;
+    if (options.maximumFractionDigits !== undefined) intl.maximumFractionDigits = options.maximumFractionDigits;
+    return new Intl.NumberFormat(locale, intl);
+  });
+  return formatter.format(toNumber(value, 'number'));
+}
+
+/** Plural forms of `{{plural count one="# idea" other="# ideas"}}`; `zero`, when given, wins for exactly 0. */
+export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>>;
+
+export const PLURAL_FORMS: readonly string[] = ['zero', 'one', 'two', 'few', 'many', 'other'];
+
+/**
+ * The form for `count` by the locale's plural rules (`Intl.PluralRules`), with `#` replaced by the
+ * count formatted in the locale. Falls back to `other`, which is therefore required.
+ */
+export function plural(count: unknown, forms: PluralForms, locale: string): string {
+  const n = toNumber(count, 'count');
+  if (forms.other === undefined) {
+    throw new TemplateError('templates.invalid-value', 'plural needs an other="..." form', 'other');
+  }
+  const rules = cachedFormatter(`plural|${locale}`, () => new Intl.PluralRules(locale));
+  const form = (n === 0 ? forms.zero : undefined) ?? forms[rules.select(n)] ?? forms.other;
+  return form.replace(/#/g, formatNumber(n, locale));
+}

@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+import { codePoints, ELLIPSIS, jsonBytes, truncateWords } from './truncate';
+
+const PLACEHOLDER = '__jc_0123456789abcdef_c1__';
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+describe('truncateWords', () => {
+  it.each([
+    ['keeps text within the limit', 'Kitchen remodel ideas', 40, 'Kitchen remodel ideas'],
+    ['cuts after the last whole word', 'Kitchen remodel ideas for you', 20, 'Kitchen remodel…'],
+    ['drops punctuation left at the cut', 'Tiles, paint, lights and more', 14, 'Tiles, paint…'],
+    ['cuts a single long word on a grapheme', 'Supercalifragilisticexpialidocious', 10, 'Supercali…'],
+    ['keeps an emoji whole (surrogate pair)', 'ab😀😀😀😀', 5, 'ab😀😀…'],
+    ['keeps a family emoji whole (grapheme cluster)', 'x👨‍👩‍👧y and more text', 5, 'x…'],
+    ['cuts text without spaces between words', '今日は良い天気ですね。散歩に行きましょう', 12, '今日は良い天気ですね…'],
+    ['returns nothing when only the ellipsis would fit', 'Kitchen', 1, ''],
+  ])('%s', (_name, text, limit, expected) => {
+    const result = truncateWords(text, limit, { locale: 'en' });
+    expect(result).toBe(expected);
+    expect(codePoints(result)).toBeLessThanOrEqual(limit);
+  });
+
+  it('never cuts inside a link placeholder: it keeps it whole or drops it', () => {
+    const text = `Open ${PLACEHOLDER} now please`;
+    expect(truncateWords(text, 34)).toBe(`Open ${PLACEHOLDER}…`);
+    expect(truncateWords(`Open ${PLACEHOLDER}`, 20)).toBe('Open…');
+    expect(truncateWords(`${PLACEHOLDER}xyz`, 20)).toBe('');
+  });
+
+  it('measures bytes of the JSON form when asked', () => {
+    const text = 'é'.repeat(10) + ' ' + 'ü'.repeat(10); // two bytes per letter
+    const result = truncateWords(text, 25, { measure: jsonBytes });
+    expect(result).toBe('é'.repeat(10) + ELLIPSIS);
+    expect(jsonBytes(result)).toBeLessThanOrEqual(25);
+    expect(jsonBytes('a"b\n')).toBe(6);
+  });
+
+  it('always fits, keeps a prefix of the text and never leaves a lone surrogate', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.integer({ min: 0, max: 40 }), (text, limit) => {
+        const result = truncateWords(text, limit);
+        expect(codePoints(result)).toBeLessThanOrEqual(Math.max(limit, codePoints(text) <= limit ? limit : 0));
+        if (result !== text && result !== '') {
+          expect(result.endsWith(ELLIPSIS)).toBe(true);
+          expect(text.startsWith(result.slice(0, -ELLIPSIS.length))).toBe(true);
+        }
+        expect(result).not.toMatch(LONE_SURROGATE);
+      }),
+    );
+  });
+});

@@ -1,0 +1,99 @@
+import { PLACEHOLDER } from './links';
+
+/** How a length limit counts: code points for visible text, UTF-8 bytes of the JSON-escaped text for payloads. */
+export type Measure = (text: string) => number;
+
+/** Counts Unicode code points, so an emoji is one character whatever its UTF-16 length. */
+export const codePoints: Measure = (text) => {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++;
+  }
+  return n;
+};
+
+/** UTF-8 bytes of the text once escaped inside a JSON string. */
+export const jsonBytes: Measure = (text) => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
+
+export const ELLIPSIS = '…';
+const TRAILING_PUNCTUATION = /[\s\p{Po}\p{Pd}\p{Ps}]+$/u;
+
+const segmenters = new Map<string, { words: Intl.Segmenter; graphemes: Intl.Segmenter }>();
+
+function segmentersFor(locale: string | undefined) {
+  const key = locale ?? '';
+  let found = segmenters.get(key);
+  if (!found) {
+    found = {
+      words: new Intl.Segmenter(locale, { granularity: 'word' }),
+      graphemes: new Intl.Segmenter(locale, { granularity: 'grapheme' }),
+    };
+    segmenters.set(key, found);
+  }
+  return found;
+}
+
+/** Offsets strictly inside a link placeholder, where no cut may fall. */
+function placeholderSpans(text: string): Array<[number, number]> {
+  return [...text.matchAll(PLACEHOLDER)].map((m) => [m.index, m.index + m[0].length]);
+}
+
+interface Cut {
+  /** Offset in the text. */
+  index: number;
+  /** Measure of the text before it. */
+  kept: number;
+}
+
+/** The last boundary between segments that `accept` allows, with everything before it within `budget`. */
+function lastCut(
+  segments: Iterable<Intl.SegmentData>,
+  budget: number,
+  measure: Measure,
+  spans: Array<[number, number]>,
+  accept: (before: Intl.SegmentData, after: Intl.SegmentData) => boolean,
+): Cut {
+  let best: Cut = { index: 0, kept: 0 };
+  let used = 0;
+  let previous: Intl.SegmentData | undefined;
+  for (const segment of segments) {
+    if (previous && accept(previous, segment) && !spans.some(([s, e]) => segment.index > s && segment.index < e)) {
+      best = { index: segment.index, kept: used };
+    }
+    used += measure(segment.segment);
+    if (used > budget) return best;
+    previous = segment;
+  }
+  return best;
+}
+
+const isSpace = (s: Intl.SegmentData) => /^\s+$/u.test(s.segment);
+
+/**
+ * Shortens `text` to at most `limit` (by `measure`) and ends it with an ellipsis: cut after the last
+ * whole word that fits; in text without spaces (Japanese, one long word) after the last word segment or
+ * grapheme. Never splits a surrogate pair, a grapheme cluster or a link placeholder.
+ */
+export function truncateWords(
+  text: string,
+  limit: number,
+  options: { measure?: Measure; locale?: string; ellipsis?: string } = {},
+): string {
+  const measure = options.measure ?? codePoints;
+  if (measure(text) <= limit) return text;
+  const ellipsis = options.ellipsis ?? ELLIPSIS;
+  const budget = limit - measure(ellipsis);
+  if (budget <= 0) return '';
+  const { words, graphemes } = segmentersFor(options.locale);
+  const spans = placeholderSpans(text);
+  let cut = lastCut(words.segment(text), budget, measure, spans, (before, after) => !isSpace(before) && isSpace(after));
+  // Text without spaces (Japanese, a long compound) would lose too much: cut between word segments.
+  if (cut.kept < budget / 2) {
+    const anyWord = lastCut(words.segment(text), budget, measure, spans, () => true);
+    if (anyWord.kept > cut.kept) cut = anyWord;
+  }
+  if (cut.index === 0) cut = lastCut(graphemes.segment(text), budget, measure, spans, () => true);
+  const kept = text.slice(0, cut.index).replace(TRAILING_PUNCTUATION, '');
+  return kept ? kept + ellipsis : '';
+}

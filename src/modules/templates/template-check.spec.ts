@@ -1,0 +1,261 @@
+import { ContextShape, TemplateProblem } from './template.types';
+import { removeTemplateTrees, templatesService, templateTree } from './testing/template-tree';
+
+const SHAPE: ContextShape = {
+  user: { firstName: 'value', attributes: '*' },
+  journeys: [{ name: 'value', keywords: ['value'] }],
+  count: 'value',
+};
+
+/** Problems of a push whose body is `body` (title fixed), as `line:column message` strings. */
+function bodyProblems(body: string, extra: Record<string, string> = {}): string[] {
+  const dir = templateTree({ 'push/t/title.hbs': 'Title', 'push/t/body.hbs': body, ...extra });
+  return templatesService(dir)
+    .check('push/t', 'push', SHAPE)
+    .map((p) => `${p.file === 'push/t/body.hbs' ? '' : `${p.file} `}${p.line}:${p.column} ${p.message}`);
+}
+
+describe('TemplatesService.check', () => {
+  afterAll(removeTemplateTrees);
+
+  it('reports an unknown variable with file, line, column and variable path', () => {
+    const dir = templateTree({ 'push/t/title.hbs': 'Hi', 'push/t/body.hbs': 'Hello\n  {{user.firstNme}}!' });
+    expect(templatesService(dir).check('push/t', 'push', SHAPE)).toEqual<TemplateProblem[]>([
+      {
+        ref: 'push/t',
+        file: 'push/t/body.hbs',
+        line: 2,
+        column: 5,
+        variable: 'user.firstNme',
+        message: 'unknown variable "user.firstNme": user has no field "firstNme" (did you mean "firstName"?)',
+      },
+    ]);
+  });
+
+  it.each([
+    ['#each changes the context', '{{#each journeys}}{{name}} {{this.name}} {{join keywords}}{{/each}}'],
+    ['../ climbs back out of #each', '{{#each journeys}}{{../user.firstName}} {{../count}}{{/each}}'],
+    ['@index, @first and @last inside #each', '{{#each journeys}}{{@index}}{{#if @first}}.{{/if}}{{@last}}{{/each}}'],
+    ['block parameters', '{{#each journeys as |journey i|}}{{journey.name}} {{i}} {{name}}{{/each}}'],
+    [
+      'nested #each',
+      '{{#each journeys}}{{#each keywords}}{{this}} of {{../name}} for {{../../user.firstName}}{{/each}}{{/each}}',
+    ],
+    ['#with', '{{#with user}}{{firstName}} {{attributes.plan}}{{/with}}{{#with user as |u|}}{{u.firstName}}{{/with}}'],
+    [
+      '#if does not change the context',
+      '{{#if journeys}}{{journeys.length}} {{count}}{{else}}{{user.firstName}}{{/if}}',
+    ],
+    ['@root from anywhere', '{{#each journeys}}{{@root.user.firstName}}{{/each}}'],
+    ['free-form attributes', '{{user.attributes.plan}} {{user.attributes.plan.tier}}'],
+    [
+      'helpers and sub-expressions',
+      '{{truncate (default user.firstName "there") 10}} {{plural count one="#" other="#"}}',
+    ],
+    ['@locale and @timeZone', '{{@locale}} {{@timeZone}}'],
+    ['else of #each is outside the list', '{{#each journeys}}{{name}}{{else}}{{user.firstName}}{{/each}}'],
+  ])('accepts %s', (_name, body) => {
+    expect(bodyProblems(body)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'an unknown field inside #each',
+      '{{#each journeys}}\n{{nmae}}{{/each}}',
+      ['2:3 unknown variable "nmae": the context has no field "nmae" (did you mean "name"?)'],
+    ],
+    [
+      'a root field read inside #each without ../',
+      '{{#each journeys}}{{count}}{{/each}}',
+      ['1:21 unknown variable "count": the context has no field "count"'],
+    ],
+    ['../ above the root', '{{../count}}', ['1:3 ../count climbs above the root context']],
+    ['@index outside #each', '{{@index}}', ['1:3 @index only exists inside {{#each}}']],
+    ['an unknown data variable', '{{@locle}}', ['1:3 unknown data variable "@locle" (did you mean "@locale"?)']],
+    ['#each over a value', '{{#each count}}x{{/each}}', ['1:9 count is a value, not a list']],
+    [
+      'a field of a list',
+      '{{journeys.name}}',
+      ['1:3 unknown variable "journeys.name": journeys is a list: go through it with {{#each journeys}}'],
+    ],
+    ['printing an object', '{{user}}', ['1:3 user is an object: print one of its fields']],
+    ['printing a list', '{{journeys}}', ['1:3 journeys is a list: use {{join ...}} or {{#each ...}}']],
+    [
+      'an unknown variable in a helper argument',
+      '{{truncate user.name 10}}',
+      ['1:12 unknown variable "user.name": user has no field "name"'],
+    ],
+  ])('reports %s', (_name, body, expected) => {
+    expect(bodyProblems(body)).toEqual(expected);
+  });
+
+  it.each([
+    ['an unknown helper', '{{formatDate count}}', ['1:3 unknown helper "formatDate"']],
+    ['a misspelt helper', '{{plurl count other="#"}}', ['1:3 unknown helper "plurl" (did you mean "plural"?)']],
+    ['an unknown block helper', '{{#journeys}}x{{/journeys}}', ['1:4 unknown block helper "journeys"']],
+    ['a block helper without a block', '{{each journeys}}', ['1:1 each needs a block: {{#each ...}}...{{/each}}']],
+    ['a helper used as a block', '{{#date count}}x{{/date}}', ['1:1 date is not a block helper']],
+    ['the wrong number of arguments', '{{truncate count}}', ['1:1 truncate takes 2 argument(s), got 1']],
+    ['an unknown option', '{{join journeys sep=","}}', ['1:17 join has no option "sep"']],
+    ['a missing required option', '{{plural count one="#"}}', ['1:16 plural needs the option other="..."']],
+    [
+      'an unknown style',
+      '{{date count "huge"}}',
+      [
+        '1:1 date has no style "huge" (one of short, medium, long, full, time, datetime, weekday, day-month, month-year)',
+      ],
+    ],
+    ['an unknown partial', '{{> journey-lst}}', ['1:5 unknown partial "journey-lst"']],
+    ['a dynamic partial', '{{> (lookup . "x")}}', ['1:1 partial names must be written out: {{> journey-list}}']],
+    [
+      'a partial block',
+      '{{#> footer}}x{{/footer}}',
+      ['1:1 partial blocks ({{#> }}) are not supported: use {{> name}}'],
+    ],
+    ['a decorator', '{{* foo}}', ['1:1 decorators ({{* }}) are not supported']],
+  ])('reports %s', (_name, body, expected) => {
+    expect(bodyProblems(body, { 'partials/footer.hbs': 'f' })).toEqual(expected);
+  });
+
+  it.each([
+    ['an unclosed mustache', 'Hello {{user.firstName', '1:14 Parse error'],
+    ['a mismatched block', '{{#if count}}\n  x\n{{/iff}}', "1:4 if doesn't match iff"],
+  ])('reports the syntax error of %s with its position', (_name, body, position) => {
+    const [problem] = bodyProblems(body);
+    expect(problem.startsWith(position)).toBe(true);
+  });
+
+  it('checks partials in the context they are given, and reports in the partial file', () => {
+    const partial = '{{#each items}}<li>{{name}} {{url}}</li>{{/each}} {{title}}';
+    const problems = bodyProblems('{{> list items=journeys title=user.firstName}}', { 'partials/list.hbs': partial });
+    expect(problems).toEqual(['partials/list.hbs 1:31 unknown variable "url": the context has no field "url"']);
+  });
+
+  it('checks every locale variant of a partial and reports its syntax errors', () => {
+    const problems = bodyProblems('{{> list}}', {
+      'partials/list.hbs': '{{count}}',
+      'partials/list.fr.hbs': '{{countt}} {{',
+    });
+    expect(problems).toEqual([expect.stringMatching(/^partials\/list\.fr\.hbs 1:\d+ Parse error/)]);
+  });
+
+  it('reports missing required parts, per locale within its language', () => {
+    const dir = templateTree({
+      'push/t/title.hbs': 'T',
+      'push/t/title.fr-CA.hbs': 'T',
+      'push/t/title.de.hbs': 'T',
+      'push/t/body.de-AT.hbs': 'B',
+    });
+    const problems = templatesService(dir).check('push/t', 'push', SHAPE);
+    expect(problems.map((p) => `${p.file} ${p.message}`)).toEqual([
+      'push/t/body.de.hbs locale de has no body: add body.de.hbs',
+      'push/t/body.fr-CA.hbs locale fr-CA has no body: add body.fr-CA.hbs (or body.fr.hbs)',
+      'push/t/body.hbs missing required part body.hbs',
+    ]);
+  });
+
+  it('reports files that are not parts of the channel, bad locale suffixes and folders', () => {
+    const problems = bodyProblems('B', {
+      'push/t/titel.hbs': 'x',
+      'push/t/subject.hbs': 'x',
+      'push/t/body.fr_CA.hbs': 'x',
+      'push/t/fr/title.hbs': 'x',
+    });
+    expect(problems).toEqual([
+      'push/t/body.fr_CA.hbs 1:1 "fr_CA" is not a canonical locale suffix (write it like fr or fr-CA)',
+      'push/t/fr 1:1 unexpected folder: locale variants are files such as title.fr.hbs',
+      'push/t/subject.hbs 1:1 not a push part (expected title.hbs, body.hbs, deep-link.hbs, data.json)',
+      'push/t/titel.hbs 1:1 not a push part (expected title.hbs, body.hbs, deep-link.hbs, data.json)',
+    ]);
+  });
+
+  it('points problems inside data.json values at their line and column in the JSON file', () => {
+    const problems = bodyProblems('B', { 'push/t/data.json': '{\n  "a": "{{count}}",\n  "b": "x {{nope}}"\n}' });
+    expect(problems).toEqual(['push/t/data.json 3:13 unknown variable "nope": the context has no field "nope"']);
+  });
+
+  it('reports a bad template.json', () => {
+    const problems = bodyProblems('B', { 'push/t/template.json': '{"layout": 3, "colour": "red"}' });
+    expect(problems).toEqual([
+      'push/t/template.json 1:1 invalid layout: 3',
+      'push/t/template.json 1:1 unknown key "colour" (description, layout, locale)',
+    ]);
+  });
+
+  describe('emails', () => {
+    const email = (files: Record<string, string>) =>
+      templateTree({
+        'email/e/subject.hbs': 'S',
+        'email/e/preheader.hbs': 'P',
+        'email/e/html.hbs': '<p>Hi</p>',
+        ...files,
+      });
+    const messages = (dir: string) =>
+      templatesService(dir)
+        .check('email/e', 'email', SHAPE)
+        .map((p) => `${p.file} ${p.message}`);
+
+    it('needs the layout it names', () => {
+      expect(messages(email({ 'email/e/template.json': '{"layout":"fancy"}' }))).toContain(
+        'email/e/template.json layout "fancy" not found in layouts/',
+      );
+    });
+
+    it('needs an unsubscribe link in the layout or the HTML', () => {
+      const dir = email({ 'layouts/default.html.hbs': '{{{@content}}}' });
+      expect(messages(dir)).toEqual([
+        'email/e/html.hbs an email needs an unsubscribe link: add {{unsubscribeUrl}} to html.hbs or to the layout',
+      ]);
+      const inHtml = email({
+        'layouts/default.html.hbs': '{{{@content}}}',
+        'email/e/html.hbs': '<a href="{{unsubscribeUrl}}">u</a>',
+      });
+      expect(messages(inHtml)).toEqual([]);
+    });
+
+    it('needs layouts to insert @content unescaped', () => {
+      const missing = email({ 'layouts/default.html.hbs': '<div>{{unsubscribeUrl}}</div>' });
+      expect(messages(missing)).toContain(
+        'layouts/default.html.hbs a layout must insert the message with {{{@content}}}',
+      );
+      const escaped = email({ 'layouts/default.html.hbs': '{{@content}} {{unsubscribeUrl}}' });
+      expect(messages(escaped)).toEqual([
+        'layouts/default.html.hbs insert @content with {{{@content}}} so its HTML is kept',
+      ]);
+    });
+
+    it('checks layouts against the context shape too', () => {
+      const dir = email({
+        'layouts/default.html.hbs': '{{{@content}}} {{unsubscribeUrl}} {{user.lastName}} {{@subject}}',
+      });
+      expect(messages(dir)).toEqual([
+        'layouts/default.html.hbs unknown variable "user.lastName": user has no field "lastName"',
+      ]);
+    });
+
+    it('accepts an email without a layout when its HTML carries the unsubscribe link', () => {
+      const dir = email({ 'email/e/template.json': '{"layout": null}', 'email/e/html.hbs': '{{unsubscribeUrl}}' });
+      expect(messages(dir)).toEqual([]);
+    });
+  });
+
+  it('says when a template is checked for the wrong channel', () => {
+    const dir = templateTree({ 'push/t/title.hbs': 'T', 'push/t/body.hbs': 'B' });
+    expect(templatesService(dir).check('push/t', 'email', SHAPE)).toEqual([
+      expect.objectContaining({ message: 'push/t is a push template, not email' }),
+    ]);
+  });
+
+  it('refuses to render a template with structural problems, listing them', () => {
+    const dir = templateTree({ 'push/t/title.hbs': '{{plurl count other="#"}}', 'push/t/body.hbs': 'B' });
+    const render = () =>
+      templatesService(dir).render('push/t', 'push', { count: 1 }, { locale: 'en', timeZone: 'UTC' });
+    expect(render).toThrow(
+      expect.objectContaining({
+        code: 'templates.invalid',
+        problems: [expect.objectContaining({ file: 'push/t/title.hbs', line: 1, column: 3 })],
+      }),
+    );
+    expect(render).toThrow(/push\/t\/title\.hbs:1:3 unknown helper "plurl"/);
+  });
+});

@@ -1,0 +1,185 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { seedUser } from '../integration/campaigns/campaigns-harness';
+import { journeycast } from './support/cli';
+import { createTestApp, TestApp, TestServers, startTestServers } from './support/test-app';
+
+const DB = 'campaigns_e2e';
+const PUSH = 'ongoing-journey-push';
+const DIGEST = 'weekly-journeys-digest';
+
+/** The shipped example campaigns, plus one whose template uses a variable the render context lacks. */
+function campaignsFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'jc-e2e-campaigns-'));
+  for (const name of [`${PUSH}.yaml`, `${DIGEST}.yaml`]) copyFileSync(join('campaigns', name), join(dir, name));
+  writeFileSync(
+    join(dir, 'broken.yaml'),
+    [
+      'id: broken',
+      'name: Broken',
+      'owner: growth',
+      'channel: push',
+      'schedule:',
+      '  type: local-hour',
+      '  hour: 25',
+      'template: push/journey-nudge',
+      'copy: { variant: interest }',
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+describe('campaigns over HTTP and the CLI', () => {
+  let servers: TestServers;
+  let t: TestApp;
+  let admin: string;
+  let env: Record<string, string>;
+  const now = new Date();
+  const auth = () => ({ Authorization: `Bearer ${admin}` });
+
+  beforeAll(async () => {
+    servers = await startTestServers();
+    const dir = campaignsFolder();
+    env = {
+      MONGODB_URI: `${servers.mongoUri}${DB}`,
+      REDIS_URL: servers.redis.url,
+      REDIS_PREFIX: DB,
+      CAMPAIGNS_DIR: dir,
+    };
+    t = await createTestApp(servers, { database: DB, env: { CAMPAIGNS_DIR: dir } });
+    admin = await t.createKey('admin');
+    const kitchen = { name: 'Kitchen Remodel', keywords: ['kitchen remodel', 'backsplash tile'] };
+    await seedUser(t.app, 'ana', { now, journeys: [kitchen, { name: 'Trail Running', axis: 3 }] });
+    await seedUser(t.app, 'ben', { now, profile: { locale: 'fr-FR' }, journeys: [{ name: 'Pain Au Levain' }] });
+    await seedUser(t.app, 'cleo', { now, profile: { consent: { email: true, push: false } }, journeys: [kitchen] });
+    await seedUser(t.app, 'dan', { now, journeys: [{ name: 'Old Hobby', stage: 'ended' }] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await servers?.stop();
+  }, 30_000);
+
+  it('validates every file with file:line:column and the field path, exit 2 on a problem', async () => {
+    const result = await journeycast(['campaigns', 'validate'], env);
+    expect(result.code).toBe(2);
+    expect(result.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/broken\.yaml:7:9 schedule\.hour: Too big/),
+    ]);
+    expect(result.stderr).toContain('3 file(s), 1 problem(s)');
+  }, 60_000);
+
+  it('syncs the folder into MongoDB, listing what changed', async () => {
+    const first = await journeycast(['campaigns', 'sync'], env);
+    expect(first.code).toBe(2);
+    expect(first.stdout).toMatch(/invalid\s+broken\n.*schedule\.hour/);
+    expect(first.stdout).toMatch(new RegExp(`created\\s+${PUSH}`));
+    const again = await journeycast(['campaigns', 'sync'], env);
+    expect(again.stdout).toMatch(new RegExp(`unchanged\\s+${DIGEST}`));
+  }, 90_000);
+
+  it('lists and reads campaigns over HTTP (admin scope)', async () => {
+    await t.http().get('/v1/campaigns').expect(401);
+    const list = await t.http().get('/v1/campaigns').set(auth()).expect(200);
+    expect(list.body.map((c: { campaignId: string }) => c.campaignId)).toEqual(['broken', PUSH, DIGEST]);
+    expect(list.body[0]).toMatchObject({ state: 'paused', valid: false });
+    const push = await t.http().get(`/v1/campaigns/${PUSH}`).set(auth()).expect(200);
+    expect(push.body).toMatchObject({ state: 'paused', valid: true, definition: { channel: 'push' }, problems: [] });
+    expect(push.body.changes[0]).toMatchObject({ action: 'created', actor: expect.stringMatching(/^cli:/) });
+    await t.http().get('/v1/campaigns/nope').set(auth()).expect(404);
+    await t.http().get('/v1/campaigns/Bad_Id').set(auth()).expect(400);
+  });
+
+  it('refuses to activate an invalid campaign, and records who activated and paused a valid one', async () => {
+    const refused = await t.http().post('/v1/campaigns/broken:activate').set(auth()).expect(409);
+    expect(refused.body).toMatchObject({
+      code: 'campaign.invalid',
+      problems: [expect.objectContaining({ path: 'schedule.hour', line: 7 })],
+    });
+    const active = await t.http().post(`/v1/campaigns/${PUSH}:activate`).set(auth()).expect(200);
+    expect(active.body).toMatchObject({ state: 'active', stateChangedBy: expect.stringMatching(/^key:/) });
+    await t.http().post(`/v1/campaigns/${PUSH}:pause`).set(auth()).expect(200);
+    const read = await t.http().get(`/v1/campaigns/${PUSH}`).set(auth()).expect(200);
+    expect(read.body.changes.slice(0, 2).map((c: { action: string }) => c.action)).toEqual(['paused', 'activated']);
+  });
+
+  it('previews exactly what a user would receive, or why not', async () => {
+    const res = await t.http().post(`/v1/campaigns/${PUSH}/preview`).set(auth()).send({ userId: 'ana' }).expect(200);
+    expect(res.body).toMatchObject({
+      status: 'message',
+      preview: {
+        subject: { kind: 'journey', name: 'Kitchen Remodel' },
+        copy: { source: 'template', fallbackReason: 'no LLM is configured' },
+        template: { ref: 'push/journey-nudge' },
+        message: { channel: 'push', title: 'Still working on Kitchen Remodel?', deepLink: expect.any(String) },
+      },
+    });
+    const interest = await t
+      .http()
+      .post(`/v1/campaigns/${PUSH}/preview`)
+      .set(auth())
+      .send({ userId: 'ana', variant: 'interest' })
+      .expect(200);
+    expect(interest.body.preview).toMatchObject({
+      variant: { id: 'interest', copy: 'interest' },
+      subject: { kind: 'interest' },
+    });
+    const skipped = await t
+      .http()
+      .post(`/v1/campaigns/${PUSH}/preview`)
+      .set(auth())
+      .send({ userId: 'cleo' })
+      .expect(200);
+    expect(skipped.body).toMatchObject({ status: 'skip', skip: { code: 'no-consent', rule: 'consent.push' } });
+    const ended = await t.http().post(`/v1/campaigns/${PUSH}/preview`).set(auth()).send({ userId: 'dan' }).expect(200);
+    expect(ended.body.skip).toMatchObject({ code: 'audience-rule', rule: 'audience.journeys.stages', value: 'ended' });
+    const bad = await t.http().post(`/v1/campaigns/${PUSH}/preview`).set(auth()).send({ sample: 0 }).expect(400);
+    expect(bad.body.errors[0].field).toBe('sample');
+    await t
+      .http()
+      .post(`/v1/campaigns/${PUSH}/preview`)
+      .set(auth())
+      .send({ userId: 'ana', variant: 'zzz' })
+      .expect(400);
+  });
+
+  it('renders a sample of eligible users and estimates the audience by stage, locale and consent', async () => {
+    const sample = await t.http().post(`/v1/campaigns/${DIGEST}/preview`).set(auth()).send({ sample: 5 }).expect(200);
+    expect(sample.body.messages.map((m: { userId: string }) => m.userId).sort()).toEqual(['ana', 'ben', 'cleo', 'dan']);
+    const estimate = await t.http().get(`/v1/campaigns/${PUSH}/estimate`).set(auth()).expect(200);
+    expect(estimate.body).toMatchObject({
+      total: 2,
+      byConsent: { consented: 2, withoutConsent: 1 },
+      byStage: { ongoing: 2, other: 0 },
+      byLocale: [
+        { locale: 'en-GB', users: 1 },
+        { locale: 'fr-FR', users: 1 },
+      ],
+    });
+    const docs = await t.http().get('/docs-json').expect(200);
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/campaigns',
+        '/v1/campaigns/{campaignId}/preview',
+        '/v1/campaigns/{campaignId}/estimate',
+      ]),
+    );
+  });
+
+  it('previews and estimates from the CLI', async () => {
+    const [user, sample, estimate] = await Promise.all([
+      journeycast(['campaigns', 'preview', PUSH, '--user', 'ben'], env),
+      journeycast(['campaigns', 'preview', DIGEST, '--sample', '2'], env),
+      journeycast(['campaigns', 'estimate', PUSH], env),
+    ]);
+    expect(user.code).toBe(0);
+    expect(user.stdout).toContain('title    Toujours sur Pain Au Levain ?');
+    expect(user.stdout).toMatch(/copy\s+template \(fallback: no LLM is configured\)/);
+    expect(sample.code).toBe(0);
+    expect(sample.stdout).toMatch(/^user\s+variant\s+about/);
+    expect(sample.stdout).toContain('2 message(s)');
+    expect(estimate.stdout).toContain(`campaign ${PUSH} (push): 2 users`);
+  }, 120_000);
+});

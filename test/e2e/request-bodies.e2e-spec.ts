@@ -1,0 +1,128 @@
+import { buildEvent } from '../factories/event.factory';
+import { buildUserProfile } from '../factories/user.factory';
+import { RawResponse, rawRequest } from './support/raw-http';
+import { useTestApp } from './support/test-app';
+
+/** How bodies are read on every route: JSON only, after authentication, bounded in size and depth. */
+describe('request bodies', () => {
+  const app = useTestApp({ database: 'bodies', env: { JOURNEYS_SCHEDULE_ENABLED: 'false' } });
+  beforeAll(async () => {
+    await send('PUT', '/v1/users/u-body', JSON.stringify(buildUserProfile()), 'application/json');
+  });
+
+  const send = (method: string, path: string, body?: string, contentType?: string, token: string | null = app.admin) =>
+    rawRequest(app.t.app, {
+      method,
+      path,
+      body,
+      headers: {
+        ...(token && { Authorization: `Bearer ${token}` }),
+        ...(contentType !== undefined && { 'Content-Type': contentType }),
+      },
+    });
+  const profile = async () => (await send('GET', '/v1/users/u-body')).body;
+  const counts = async () => ({
+    events: await app.t.db().collection('events').countDocuments(),
+    keys: await app.t.db().collection('api_keys').countDocuments(),
+    runs: await app.t.db().collection('journey_build_runs').countDocuments(),
+  });
+
+  /** Every route that takes a body, with a valid body for it. */
+  const ROUTES: Array<[string, string, unknown]> = [
+    ['PUT', '/v1/users/u-body', buildUserProfile({ email: 'changed@example.com', attributes: {} })],
+    ['POST', '/v1/events', { events: [buildEvent()] }],
+    ['POST', '/v1/keys', { name: 'probe', scope: 'ingest' }],
+    ['POST', '/v1/journey-runs', { kind: 'full' }],
+  ];
+
+  function expectUnchanged(before: unknown, after: unknown) {
+    expect(after).toEqual(before);
+  }
+
+  describe.each(ROUTES)('%s %s', (method, path, valid) => {
+    const json = JSON.stringify(valid);
+
+    it.each([
+      ['text/plain', 'text/plain'],
+      ['form encoding (what curl -d sends)', 'application/x-www-form-urlencoded'],
+      ['no Content-Type', undefined],
+      ['multipart', 'multipart/form-data; boundary=x'],
+    ])('answers a JSON body sent as %s with 415 and changes nothing', async (_case, contentType) => {
+      const [before, stored] = [await profile(), await counts()];
+      const res = await send(method, path, json, contentType);
+      expect(res.status).toBe(415);
+      expect(res.headers['content-type']).toMatch(/application\/json/);
+      expect(res.body).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+      expect(res.body.message).toMatch(/Content-Type must be application\/json/);
+      expectUnchanged(before, await profile());
+      expect(await counts()).toEqual(stored);
+    });
+
+    it('answers a missing body with 400 naming the body', async () => {
+      const [before, stored] = [await profile(), await counts()];
+      for (const res of [await send(method, path), await send(method, path, '', 'application/json')]) {
+        expect(res.status).toBe(400);
+        expect(JSON.stringify(res.body)).toMatch(/body/);
+      }
+      expectUnchanged(before, await profile());
+      expect(await counts()).toEqual(stored);
+    });
+
+    it('answers 2,500 levels of nesting with a 400 naming the field, not a 500', async () => {
+      const deep = `${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}`;
+      const body = json.replace(/^\{/, `{"nested":${deep},`);
+      const [before, stored] = [await profile(), await counts()];
+      const res = await send(method, path, body, 'application/json');
+      expect(res.status).toBe(400);
+      expect((res.body.errors as Array<{ field: string }>)[0].field).toMatch(/^nested\.a\.a/);
+      expectUnchanged(before, await profile());
+      expect(await counts()).toEqual(stored);
+    });
+
+    it.each([
+      ['malformed JSON', '{"a":', 'application/json'],
+      ['text/plain', '{}', 'text/plain'],
+      ['a body over 1 MiB', JSON.stringify({ pad: 'x'.repeat(1_100_000) }), 'application/json'],
+      ['deep nesting', `${'['.repeat(3000)}${']'.repeat(3000)}`, 'application/json'],
+    ])('answers %s without a key with 401, before reading the body', async (_case, body, contentType) => {
+      const res = await send(method, path, body, contentType, null);
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ statusCode: 401 });
+    });
+  });
+
+  it('accepts JSON with a charset and +json media types', async () => {
+    const events = { events: [buildEvent()] };
+    for (const type of ['application/json; charset=utf-8', 'application/vnd.journeycast+json']) {
+      const res = await send('POST', '/v1/events', JSON.stringify(events), type, app.ingest);
+      expect(res.status).toBe(200);
+    }
+  });
+
+  it('keeps the JSON 400 for malformed JSON and the JSON 413 above 1 MiB', async () => {
+    const malformed = await send('POST', '/v1/events', '{"events": [', 'application/json', app.ingest);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(malformed.body.message).toMatch(/^Malformed request body/);
+    const big = JSON.stringify({ events: [buildEvent({ properties: { pad: 'x'.repeat(1_100_000) } })] });
+    const tooLarge = await send('POST', '/v1/events', big, 'application/json', app.ingest);
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'Request body exceeds 1 MiB',
+    });
+  });
+
+  it('serves routes without a body with no body and no Content-Type', async () => {
+    const res: RawResponse = await send('POST', '/v1/users/nobody/journeys:rebuild');
+    expect(res.status).toBe(404);
+    const key = await send('POST', '/v1/keys', JSON.stringify({ name: 'temp', scope: 'ingest' }), 'application/json');
+    expect((await send('DELETE', `/v1/keys/${String(key.body.keyId)}`)).status).toBe(204);
+  });
+
+  it('checks the scope before reading the body (403 before 400)', async () => {
+    const res = await send('POST', '/v1/keys', '{"name":', 'application/json', app.ingest);
+    expect(res.status).toBe(403);
+  });
+});

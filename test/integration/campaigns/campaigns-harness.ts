@@ -1,0 +1,88 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { ErasureModule } from '../../../src/common/erasure/erasure.module';
+import { MetricsModule } from '../../../src/common/metrics/metrics.module';
+import { DatabaseModule } from '../../../src/common/mongo/database.module';
+import { QueueModule } from '../../../src/common/queue/queue.module';
+import { RedisProcess } from '../../../src/common/redis/redis-process';
+import { loadConfig } from '../../../src/config';
+import { settingsModule } from '../../../src/config/config.module';
+import { ActivityEvent } from '../../../src/lib/events/activity-event';
+import { AudienceFactsRepository } from '../../../src/modules/audience/audience-facts.repository';
+import { journeyFactsOf } from '../../../src/modules/audience/domain/audience-facts';
+import { CampaignMessagesModule } from '../../../src/modules/campaigns/campaign-messages.module';
+import { EventsService } from '../../../src/modules/ingest/events.service';
+import { UsersService } from '../../../src/modules/ingest/users.service';
+import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
+import { UserJourneysRepository } from '../../../src/modules/journeys/user-journeys.repository';
+import { buildStoredJourney, StoredJourneySpec } from '../../factories/journey.factory';
+import { buildUserProfile } from '../../factories/user.factory';
+
+/** A folder of campaign files written from plain objects (YAML), for CAMPAIGNS_DIR. */
+export function campaignsDir(campaigns: Array<Record<string, unknown>>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'jc-campaigns-'));
+  for (const campaign of campaigns) writeFileSync(join(dir, `${String(campaign.id)}.yaml`), stringify(campaign));
+  return dir;
+}
+
+/** Campaign messages (composer, previews, estimates) on real MongoDB and Redis, without HTTP. */
+export async function startCampaignsContext(
+  mongoUri: string,
+  redis: RedisProcess,
+  database: string,
+  env: Record<string, string>,
+): Promise<INestApplicationContext> {
+  const settings = loadConfig({
+    NODE_ENV: 'test',
+    MONGODB_URI: `${mongoUri}${database}`,
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: database,
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      settingsModule(settings),
+      MetricsModule,
+      ErasureModule,
+      DatabaseModule,
+      QueueModule,
+      CampaignMessagesModule,
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return app;
+}
+
+/** Seeds one user: profile (through the users service), events, and committed journeys with their audience facts. */
+export async function seedUser(
+  app: INestApplicationContext,
+  userId: string,
+  options: {
+    now: Date;
+    profile?: Record<string, unknown>;
+    journeys?: StoredJourneySpec[];
+    events?: Array<Partial<ActivityEvent>>;
+  },
+): Promise<void> {
+  await app
+    .get(UsersService)
+    .putUser(userId, buildUserProfile({ consent: { email: true, push: true }, ...options.profile }) as PutUserDto);
+  const events = (options.events ?? [{ type: 'search', query: 'kitchen remodel' }]).map((e, i) => ({
+    id: `${userId}-e${i}`,
+    userId,
+    type: 'search',
+    occurredAt: new Date(options.now.getTime() - (i + 1) * 3_600_000),
+    ...e,
+  })) as ActivityEvent[];
+  await app.get(EventsService).store(events);
+  const journeys = (options.journeys ?? []).map((spec, i) => buildStoredJourney(options.now, spec, i + 1));
+  if (journeys.length === 0) return;
+  const build = { userId, journeys, generatedAt: options.now, modelVersion: 'test', buildRunId: `seed-${userId}` };
+  await app.get(UserJourneysRepository).commitBuild(build, await app.get(UserJourneysRepository).findByUserId(userId));
+  await app.get(AudienceFactsRepository).recordJourneys(userId, journeyFactsOf(journeys), options.now);
+}
