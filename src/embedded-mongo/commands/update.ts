@@ -4,7 +4,8 @@ import { Collection } from '../storage/collection';
 import { Doc } from '../storage/documents';
 import { isPlainObject } from '../storage/key-encoding';
 import { runFind } from '../storage/query-executor';
-import { UpdateSpec, applyUpdate, buildUpsert, isOperatorUpdate } from '../storage/update/apply-update';
+import { UpdateSpec, applyUpdate, isOperatorUpdate } from '../storage/update/apply-update';
+import { buildUpsert } from '../storage/update/upsert';
 import { CommandContext, CommandHandler, collectionName, optionalDoc } from './context';
 import { checkDocumentSize, runStatements, statements, writeReply } from './write-batch';
 
