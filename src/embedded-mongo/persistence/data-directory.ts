@@ -7,6 +7,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -18,7 +19,14 @@ import { acquireLock, publishAddress, releaseLock } from './lock-file';
 import { encodeRecord } from './record-format';
 import { readRecordFile } from './record-reader';
 import { applyRecord } from './replay';
-import { SNAPSHOT_CHUNK_BYTES, SnapshotAborted, SnapshotJob, loadSnapshot, removeStaleTemporary } from './snapshot';
+import {
+  SNAPSHOT_CHUNK_BYTES,
+  SNAPSHOT_FILE,
+  SnapshotAborted,
+  SnapshotJob,
+  loadSnapshot,
+  removeStaleTemporary,
+} from './snapshot';
 
 const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
 const FSYNC_INTERVAL_MS = 200;
@@ -49,6 +57,11 @@ export class DataDirectory implements ChangeSink {
   private fd: number;
   private readonly fsyncTimer: NodeJS.Timeout;
   private running: { job: SnapshotJob; done: Promise<void> } | null = null;
+  /**
+   * A snapshot rewrites the whole store, so one starts only once the journal is also as large as the
+   * last snapshot: on a large store writes then cost about twice their size on disk, not many times.
+   */
+  private snapshotBytes = 0;
   private closed = false;
 
   private constructor(
@@ -64,6 +77,7 @@ export class DataDirectory implements ChangeSink {
     this.journalBytes = journalBytes;
     this.fsyncTimer = setInterval(() => void this.sync(), FSYNC_INTERVAL_MS);
     this.fsyncTimer.unref();
+    this.measureSnapshot();
   }
 
   /** Locks the directory, loads the snapshot, replays intact journal records and attaches the journal. */
@@ -130,7 +144,8 @@ export class DataDirectory implements ChangeSink {
     writeSync(this.fd, buffer);
     this.journalBytes += buffer.length;
     this.dirty = true;
-    if (this.journalBytes >= this.compactAfterBytes && !this.running && !this.closed) {
+    const threshold = Math.max(this.compactAfterBytes, this.snapshotBytes);
+    if (this.journalBytes >= threshold && !this.running && !this.closed) {
       this.snapshot().catch((error: unknown) => {
         if (!(error instanceof SnapshotAborted)) this.onError(`snapshot failed: ${(error as Error).message}`);
       });
@@ -143,6 +158,15 @@ export class DataDirectory implements ChangeSink {
    * fsyncs the journal in the thread pool: while a large snapshot is being flushed to disk an fsync
    * can take seconds, and it must not hold the event loop for that long.
    */
+  /** Size of the snapshot in place (0 when there is none). */
+  private measureSnapshot(): void {
+    try {
+      this.snapshotBytes = statSync(join(this.dir, SNAPSHOT_FILE)).size;
+    } catch {
+      this.snapshotBytes = 0;
+    }
+  }
+
   private sync(): Promise<void> {
     if (this.syncing || !this.dirty) return this.syncing ?? Promise.resolve();
     this.dirty = false;
@@ -183,6 +207,7 @@ export class DataDirectory implements ChangeSink {
       () => {
         this.running = null;
         this.dropJournalsBefore(job.generation);
+        this.measureSnapshot();
       },
       (error: unknown) => {
         this.running = null;
@@ -200,6 +225,7 @@ export class DataDirectory implements ChangeSink {
     const fd = { value: null as number | null };
     while (!job.stepSync(fd)) between?.();
     this.dropJournalsBefore(job.generation);
+    this.measureSnapshot();
   }
 
   /**
