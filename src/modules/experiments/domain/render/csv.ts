@@ -1,0 +1,70 @@
+import { ExperimentReport, MetricComparison, MetricReport } from '../report/report-model';
+
+const COLUMNS = [
+  'metric',
+  'metric_role',
+  'arm',
+  'arm_role',
+  'users',
+  'events',
+  'value',
+  'control_arm',
+  'difference',
+  'difference_lower',
+  'difference_upper',
+  'lift',
+  'lift_lower',
+  'lift_upper',
+  'p_value',
+  'adjusted_p_value',
+  'chance_to_beat_control',
+  'expected_loss_ship',
+  'expected_loss_keep',
+  'verdict',
+  'verdict_text',
+] as const;
+
+/** One CSV cell: numbers at full precision, text quoted when needed and guarded against spreadsheet formulas. */
+function cell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function rows(metric: MetricReport): string[][] {
+  return metric.arms.map((arm) => {
+    const c: MetricComparison | undefined = metric.comparisons.find((x) => x.treatment === arm.arm);
+    const isControl = metric.comparisons.some((x) => x.control === arm.arm);
+    const values = [
+      metric.id,
+      metric.role,
+      arm.arm,
+      isControl ? 'control' : 'treatment',
+      arm.n,
+      arm.sum,
+      arm.value,
+      c?.control,
+      c?.absolute?.estimate,
+      c?.absolute?.lower,
+      c?.absolute?.upper,
+      c?.relative?.estimate,
+      c?.relative?.lower,
+      c?.relative?.upper,
+      c?.pValue,
+      c?.adjustedPValue,
+      c?.chanceToBeatControl,
+      c?.expectedLoss?.shipTreatment,
+      c?.expectedLoss?.keepControl,
+      c?.verdict.status,
+      c?.verdict.text,
+    ];
+    return values.map(cell);
+  });
+}
+
+/** The report as one CSV table: a row per (metric, arm), comparison columns filled on treatment rows. */
+export function renderCsv(report: ExperimentReport): string {
+  const lines = [COLUMNS.join(','), ...[...report.metrics, ...report.holdout].flatMap(rows).map((r) => r.join(','))];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,159 @@
+import { ExperimentError } from '../experiments.errors';
+import { pushExperiment, simulateReportInput } from '../testing/report.fixture';
+import { buildExperimentReport } from './build-report';
+import { ReportInput } from './report-model';
+
+const sum = (rows: Array<{ count: number }>) => rows.reduce((a, r) => a + r.count, 0);
+
+describe(buildExperimentReport.name, () => {
+  const input = simulateReportInput({ lift: 0.25 });
+  const report = buildExperimentReport(input);
+  const primary = report.metrics[0];
+
+  it('counts every assigned user in its arm (intent to treat) next to the delivered count', () => {
+    for (const arm of report.arms) {
+      expect(arm.assigned).toBe(sum(input.assigned.filter((r) => r.arm === arm.key)));
+      expect(arm.delivered).toBe(sum(input.delivered.filter((r) => r.arm === arm.key)));
+    }
+    // Rates use every assigned user as their denominator, delivered or not.
+    for (const value of primary.arms) expect(value.n).toBe(report.arms.find((a) => a.key === value.arm)!.assigned);
+    expect(report.arms.find((a) => a.key === 'holdout')).toMatchObject({ delivered: 0, deliveryRate: null });
+  });
+
+  it('recovers the planted lift inside the interval and says so in plain language', () => {
+    const c = primary.comparisons[0];
+    expect(c.relative!.lower! < 0.25 && 0.25 < c.relative!.upper!).toBe(true);
+    expect(c.verdict.status).toBe('win');
+    expect(c.verdict.text).toMatch(/^Journey LLM beats Interest on click rate: \+\d+\.\d% \[\+\d+\.\d%, \+\d+\.\d%\]$/);
+    expect(report.headline).toEqual([c.verdict.text]);
+    expect(report.srm.status).toBe('ok');
+  });
+
+  it('derives every number from one canonical test per comparison', () => {
+    for (const m of report.metrics) {
+      for (const c of m.comparisons) {
+        const p = c.adjustedPValue ?? c.pValue!;
+        const excludesZero = c.absolute!.lower! > 0 || c.absolute!.upper! < 0;
+        expect(excludesZero).toBe(p < report.settings.alpha);
+        if (c.relative?.lower != null) expect(c.relative.lower > 0 || c.relative.upper! < 0).toBe(excludesZero);
+      }
+    }
+  });
+
+  it('corrects secondary metrics together and leaves guardrails alone', () => {
+    const secondary = report.metrics.filter((m) => m.role === 'secondary').map((m) => m.comparisons[0]);
+    expect(secondary.every((c) => c.adjustedPValue! >= c.pValue!)).toBe(true);
+    expect(secondary.some((c) => c.adjustedPValue! > c.pValue!)).toBe(true);
+    const guardrail = report.metrics.find((m) => m.role === 'guardrail')!;
+    expect(guardrail.comparisons[0].adjustedPValue).toBeNull();
+  });
+
+  it('draws the cumulative lift per day, ending on the final comparison', () => {
+    const c = primary.comparisons[0];
+    expect(c.timeline.map((p) => p.day)).toEqual(expect.arrayContaining(['2026-03-02', '2026-03-15']));
+    expect(c.timeline).toHaveLength(report.period!.days);
+    expect(c.timeline.at(-1)!.estimate).toBeCloseTo(c.relative!.estimate, 12);
+    expect(c.timeline.at(-1)!.lower).toBeCloseTo(c.relative!.lower!, 12);
+  });
+
+  it('raises the SRM banner when assignments of one arm go missing', () => {
+    const broken = buildExperimentReport(simulateReportInput({ lostTreatmentShare: 0.1 }));
+    expect(broken.srm.status).toBe('warning');
+    expect(broken.headline[0]).toMatch(
+      /^Sample ratio mismatch \(expected 45\.0% \/ 45\.0% \/ 10\.0%, observed .*\): fix the assignment/,
+    );
+    expect(broken.metrics[0].comparisons[0].verdict.text).toMatch(/\(unreliable: sample ratio mismatch\)$/);
+  });
+
+  it('follows weight changes through the allocation history instead of crying SRM', () => {
+    const before = simulateReportInput({ days: 7, seed: 1 });
+    const after = simulateReportInput({
+      days: 7,
+      seed: 2,
+      firstDay: '2026-03-09',
+      definition: pushExperiment({
+        variants: [
+          { key: 'interest', weight: 20 },
+          { key: 'journey-llm', weight: 80 },
+        ],
+      }),
+    });
+    const merged: ReportInput = {
+      ...after,
+      assigned: [...before.assigned, ...after.assigned],
+      delivered: [...before.delivered, ...after.delivered],
+      metrics: [...before.metrics, ...after.metrics],
+    };
+    expect(buildExperimentReport(merged).srm.status).toBe('warning');
+    const withHistory = buildExperimentReport({
+      ...merged,
+      allocations: [
+        { from: '2026-03-02', weights: { interest: 50, 'journey-llm': 50 }, holdoutShare: 0.1 },
+        { from: '2026-03-09', weights: { interest: 20, 'journey-llm': 80 }, holdoutShare: 0.1 },
+      ],
+    });
+    expect(withHistory.srm.status).toBe('ok');
+    expect(withHistory.notes.join(' ')).toMatch(/Weights changed during the experiment/);
+  });
+
+  it('withholds verdicts until the minimum sample and shows days to a decision', () => {
+    const early = buildExperimentReport(
+      simulateReportInput({ days: 1, usersPerDay: 300, asOf: '2026-03-03T12:00:00Z' }),
+    );
+    const c = early.metrics[0].comparisons[0];
+    expect(c.verdict).toEqual({
+      status: 'not-enough-data',
+      text: expect.stringMatching(
+        /^Not enough data yet on click rate \(Journey LLM vs Interest\): \d+ of 200 users in the smaller arm$/,
+      ),
+    });
+    expect(c.power.daysToDecision).toBeGreaterThan(0);
+    expect(early.notes[0]).toMatch(/^Outcomes are still arriving/);
+  });
+
+  it('reports a breached guardrail and uneven delivery', () => {
+    const harmful = buildExperimentReport(
+      simulateReportInput({ unsubscribeFactor: 4, undeliveredTreatmentShare: 0.1, usersPerDay: 2000 }),
+    );
+    const guardrail = harmful.metrics.find((m) => m.role === 'guardrail')!.comparisons[0];
+    expect(guardrail.verdict.status).toBe('loss');
+    expect(guardrail.verdict.text).toMatch(
+      /^Guardrail breached: Journey LLM is worse than Interest on unsubscribe rate: \+/,
+    );
+    expect(harmful.deliveryBalance!.status).toBe('warning');
+    expect(harmful.notes.join(' ')).toMatch(/Delivery rates differ between variants/);
+  });
+
+  it('compares sending with the holdout on conversion metrics only', () => {
+    expect(report.holdout.map((m) => m.id)).toEqual(['conversion-rate', 'conversions-per-user']);
+    expect(report.holdout[0].comparisons.map((c) => [c.control, c.treatment])).toEqual([
+      ['holdout', 'interest'],
+      ['holdout', 'journey-llm'],
+    ]);
+  });
+
+  it('is plain JSON: it survives a round trip unchanged', () => {
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+
+  it('rejects impossible statistics, naming each field', () => {
+    const bad: ReportInput = {
+      ...input,
+      assigned: [{ arm: 'nobody', day: '2026-03-02', count: 3 }],
+      metrics: [
+        { metric: 'click-rate', arm: 'interest', day: '2026-03-02', n: 10, sum: 12, sumSquares: 12 },
+        { metric: 'conversions-per-user', arm: 'interest', day: '2026-03-02', n: 4, sum: 10, sumSquares: 5 },
+      ],
+    };
+    expect(() => buildExperimentReport(bad)).toThrow(ExperimentError);
+    try {
+      buildExperimentReport(bad);
+    } catch (error) {
+      expect((error as ExperimentError).problems.map((p) => p.field)).toEqual([
+        'assigned[0].arm',
+        'metrics[0].sum',
+        'metrics[1].sumSquares',
+      ]);
+    }
+  });
+});

@@ -1,0 +1,127 @@
+import { HOLDOUT_ARM } from '../assignment/assign';
+import { METRICS, MetricId } from '../metrics';
+import { SRM_THRESHOLD, sampleRatioMismatch } from '../statistics/srm';
+import { aggregate, sharesOn, total } from './aggregate';
+import { ComparisonContext } from './compare-metric';
+import { balanceOfDelivery, family } from './families';
+import { reportNotes } from './notes';
+import { ArmSummary, ExperimentReport, REPORT_FORMAT, ReportInput } from './report-model';
+import { validateReportInput } from './validate-input';
+
+/**
+ * Builds the report model from a definition and sufficient statistics. Pure and O(arms × metrics ×
+ * days): the number of users only changes the numbers inside the statistics.
+ */
+export function buildExperimentReport(input: ReportInput): ExperimentReport {
+  validateReportInput(input);
+  const { definition } = input;
+  const aggregates = aggregate(input);
+  const control = definition.variants[0].key;
+  const treatments = definition.variants.slice(1).map((v) => v.key);
+  const hasHoldout = definition.holdoutShare > 0 || total(aggregates.assigned, HOLDOUT_ARM) > 0;
+  const armKeys = [...definition.variants.map((v) => v.key), ...(hasHoldout ? [HOLDOUT_ARM] : [])];
+
+  // Expected counts follow the allocation in force on each day, so a mid-experiment weight change is not an SRM.
+  const expected = new Map(armKeys.map((k) => [k, 0]));
+  for (const day of aggregates.days) {
+    const dayTotal = armKeys.reduce((sum, k) => sum + (aggregates.assigned.get(k)?.get(day) ?? 0), 0);
+    const shares = sharesOn(definition, input.allocations ?? [], day);
+    for (const k of armKeys) expected.set(k, expected.get(k)! + dayTotal * shares.get(k)!);
+  }
+  const observed = armKeys.map((k) => total(aggregates.assigned, k));
+  const srm = {
+    ...sampleRatioMismatch(
+      observed,
+      armKeys.map((k) => expected.get(k)!),
+    ),
+    threshold: SRM_THRESHOLD,
+  };
+  const assignedTotal = observed.reduce((a, b) => a + b, 0);
+  const expectedTotal = [...expected.values()].reduce((a, b) => a + b, 0);
+
+  const names = new Map<string, string>([
+    ...definition.variants.map((v) => [v.key, v.name] as const),
+    [HOLDOUT_ARM, 'Holdout'],
+  ]);
+  const arms: ArmSummary[] = armKeys.map((key, i) => {
+    const delivered = total(aggregates.delivered, key);
+    return {
+      key,
+      name: names.get(key)!,
+      role: key === control ? 'control' : key === HOLDOUT_ARM ? 'holdout' : 'treatment',
+      expectedShare: expectedTotal > 0 ? expected.get(key)! / expectedTotal : 0,
+      observedShare: assignedTotal > 0 ? observed[i] / assignedTotal : 0,
+      assigned: observed[i],
+      delivered,
+      deliveryRate: key === HOLDOUT_ARM || observed[i] === 0 ? null : delivered / observed[i],
+    };
+  });
+
+  const ctx: ComparisonContext = {
+    definition,
+    aggregates,
+    names,
+    weights: new Map(definition.variants.map((v) => [v.key, v.weight])),
+    srmWarning: srm.status === 'warning',
+    test: { alpha: definition.analysis.alpha, sequential: definition.analysis.sequential },
+  };
+  const { primary, secondary, guardrails } = definition.metrics;
+  const metrics = [
+    ...family(ctx, [primary], 'primary', control, treatments),
+    ...family(ctx, secondary, 'secondary', control, treatments),
+    ...family(ctx, guardrails, 'guardrail', control, treatments),
+  ];
+  const holdoutMetrics = [...new Set<MetricId>([primary, ...secondary, ...guardrails])].filter(
+    (m) => METRICS[m].holdoutComparable,
+  );
+  const holdout =
+    hasHoldout && total(aggregates.assigned, HOLDOUT_ARM) > 0
+      ? family(ctx, holdoutMetrics, 'holdout', HOLDOUT_ARM, [control, ...treatments])
+      : [];
+  const deliveryBalance = balanceOfDelivery(arms.filter((a) => a.role !== 'holdout'));
+
+  const report: ExperimentReport = {
+    format: REPORT_FORMAT,
+    experiment: {
+      id: definition.id,
+      name: definition.name,
+      campaignId: definition.campaignId,
+      control,
+      variants: definition.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight })),
+      holdoutShare: definition.holdoutShare,
+      attributionWindowHours: definition.attributionWindowHours,
+      minimumSample: definition.minimumSample,
+    },
+    asOf: new Date(input.asOf).toISOString(),
+    period: aggregates.days.length
+      ? {
+          firstDay: aggregates.days[0],
+          lastDay: aggregates.days[aggregates.days.length - 1],
+          days: aggregates.days.length,
+        }
+      : null,
+    settings: definition.analysis,
+    arms,
+    srm,
+    deliveryBalance,
+    headline: [],
+    metrics,
+    holdout,
+    notes: [],
+  };
+  report.headline = [
+    ...(ctx.srmWarning
+      ? [`Sample ratio mismatch (${srmSummary(report)}): fix the assignment before trusting these results.`]
+      : []),
+    ...metrics.filter((m) => m.role === 'primary').flatMap((m) => m.comparisons.map((c) => c.verdict.text)),
+  ];
+  report.notes = reportNotes(report, input.allocations ?? []);
+  return report;
+}
+
+/** "expected 50.0% / 50.0%, observed 52.1% / 47.9%, p < 0.001"-style summary of the split. */
+export function srmSummary(report: Pick<ExperimentReport, 'arms' | 'srm'>): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const p = report.srm.pValue < 0.001 ? 'p < 0.001' : `p = ${report.srm.pValue.toFixed(3)}`;
+  return `expected ${report.arms.map((a) => pct(a.expectedShare)).join(' / ')}, observed ${report.arms.map((a) => pct(a.observedShare)).join(' / ')}, ${p}`;
+}

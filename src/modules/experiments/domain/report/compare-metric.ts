@@ -1,0 +1,126 @@
+import { ExperimentDefinition } from '../experiment-definition';
+import { MetricSpec } from '../metrics';
+import { bayesianComparison } from '../statistics/bayesian';
+import { Comparison, TestSettings, compareArms } from '../statistics/canonical-test';
+import { dataGate } from '../statistics/data-gate';
+import { adjustedComparison } from '../statistics/multiple-testing';
+import { PowerSettings, daysToDecision, minimumDetectableLift, requiredSampleSize } from '../statistics/power';
+import { armMoments } from '../statistics/sufficient-stats';
+import { Aggregates, totalStats } from './aggregate';
+import { MetricComparison, MetricRole } from './report-model';
+import { cumulativeTimeline } from './timeline';
+import { verdictFor } from './verdict';
+
+export interface ComparisonContext {
+  definition: ExperimentDefinition;
+  aggregates: Aggregates;
+  names: ReadonlyMap<string, string>;
+  weights: ReadonlyMap<string, number>;
+  srmWarning: boolean;
+  test: TestSettings;
+}
+
+/** The unadjusted canonical comparison of two arms on a metric (null when nothing can be tested yet). */
+export function rawComparison(
+  ctx: ComparisonContext,
+  metric: MetricSpec,
+  control: string,
+  treatment: string,
+): Comparison | null {
+  const series = ctx.aggregates.metrics.get(metric.id);
+  return compareArms(totalStats(series, control), totalStats(series, treatment), metric.kind, ctx.test);
+}
+
+/** Users per day per arm over the last week of data, the pace "days to a decision" extrapolates. */
+function recentPace(ctx: ComparisonContext, metric: MetricSpec, arm: string): number {
+  const recent = ctx.aggregates.days.slice(-7);
+  const byDay = ctx.aggregates.metrics.get(metric.id)?.get(arm);
+  return recent.reduce((sum, day) => sum + (byDay?.get(day)?.n ?? 0), 0) / Math.max(1, recent.length);
+}
+
+/** Everything the report says about one treatment-vs-control comparison of one metric. */
+export function metricComparison(
+  ctx: ComparisonContext,
+  metric: MetricSpec,
+  role: MetricRole,
+  control: string,
+  treatment: string,
+  adjustedP: number | null,
+): MetricComparison {
+  const { analysis, minimumSample } = ctx.definition;
+  const series = ctx.aggregates.metrics.get(metric.id);
+  const a = totalStats(series, control);
+  const b = totalStats(series, treatment);
+  const raw = compareArms(a, b, metric.kind, ctx.test);
+  const shown = raw && adjustedP !== null ? adjustedComparison(raw, adjustedP, analysis.alpha) : raw;
+  const scale =
+    shown?.relative && (shown.relative.lower !== null || shown.absolute.lower === null) ? 'relative' : 'absolute';
+  const bounds = shown && (scale === 'relative' ? shown.relative : shown.absolute);
+  const gate = dataGate(a, b, metric.kind, { minimumSample, minimumEvents: analysis.minimumEvents });
+  const controlMoments = armMoments(a, metric.kind);
+  const prior =
+    analysis.prior && controlMoments.mean !== 0
+      ? { mean: 0, sd: analysis.prior.relativeSd * Math.abs(controlMoments.mean) }
+      : null;
+  const bayes =
+    raw && bayesianComparison(raw.absolute.estimate, raw.absolute.standardError, metric.higherIsBetter, prior);
+  const power: PowerSettings = {
+    kind: metric.kind,
+    controlMean: controlMoments.mean,
+    controlVariance: controlMoments.variance,
+    alpha: analysis.alpha,
+    power: analysis.power,
+    allocationRatio: (ctx.weights.get(treatment) ?? 1) / (ctx.weights.get(control) ?? 1),
+    sequential: analysis.sequential,
+  };
+  const target = metric.higherIsBetter ? analysis.targetLift : -analysis.targetLift;
+  const needed = controlMoments.mean !== 0 && controlMoments.n >= 2 ? requiredSampleSize(power, target) : null;
+  const pace = { control: recentPace(ctx, metric, control), treatment: recentPace(ctx, metric, treatment) };
+  const pValue = adjustedP ?? raw?.test.pValue ?? null;
+  const verdict = verdictFor({
+    metric,
+    role,
+    control: ctx.names.get(control) ?? control,
+    treatment: ctx.names.get(treatment) ?? treatment,
+    gate,
+    pValue,
+    alpha: analysis.alpha,
+    bounds,
+    scale,
+    srmWarning: ctx.srmWarning,
+  });
+  const decided = verdict.status === 'win' || verdict.status === 'loss';
+  return {
+    control,
+    treatment,
+    test: raw && {
+      method: raw.test.method,
+      statistic: raw.test.statistic,
+      degreesOfFreedom: raw.test.degreesOfFreedom,
+    },
+    absolute: shown && shown.absolute,
+    relative: shown && shown.relative,
+    pValue: raw?.test.pValue ?? null,
+    adjustedPValue: adjustedP,
+    chanceToBeatControl: bayes?.chanceToBeatControl ?? null,
+    expectedLoss: bayes?.expectedLoss ?? null,
+    gate,
+    verdict,
+    power: {
+      targetLift: analysis.targetLift,
+      neededPerArm: needed,
+      minimumDetectableLift:
+        controlMoments.mean !== 0 ? minimumDetectableLift(power, { control: a.n, treatment: b.n }) : null,
+      daysToDecision: decided ? 0 : needed && daysToDecision(needed, { control: a.n, treatment: b.n }, pace),
+    },
+    timelineScale: scale,
+    timeline: cumulativeTimeline(
+      ctx.aggregates.days,
+      series?.get(control),
+      series?.get(treatment),
+      metric.kind,
+      ctx.test,
+      scale,
+    ),
+  };
+}

@@ -1,0 +1,72 @@
+import { METRICS, MetricId } from '../metrics';
+import { adjustPValues } from '../statistics/multiple-testing';
+import { SrmResult, expectedCounts, sampleRatioMismatch } from '../statistics/srm';
+import { ComparisonContext, metricComparison, rawComparison } from './compare-metric';
+import { ArmSummary, MetricReport, MetricRole } from './report-model';
+
+/**
+ * One family of comparisons (metrics × treatments), corrected together: primary and secondary
+ * families by the experiment's method; guardrails and holdout comparisons are not corrected, as a
+ * harm must never be explained away by the number of metrics watched.
+ */
+export function family(
+  ctx: ComparisonContext,
+  ids: MetricId[],
+  role: MetricRole,
+  control: string,
+  treatments: string[],
+): MetricReport[] {
+  const pairs = ids.flatMap((id) =>
+    treatments.map((t) => ({ id, t, p: rawComparison(ctx, METRICS[id], control, t)?.test.pValue ?? null })),
+  );
+  const tested = pairs.filter((x) => x.p !== null);
+  // A family of one (the primary metric of an A/B test) has nothing to correct for.
+  const corrected = (role === 'primary' || role === 'secondary') && tested.length > 1;
+  const method = corrected ? ctx.definition.analysis.correction : 'none';
+  const adjusted = new Map(
+    adjustPValues(
+      tested.map((x) => x.p!),
+      method,
+    ).map((p, i) => [tested[i], p]),
+  );
+  const series = (id: MetricId) => ctx.aggregates.metrics.get(id);
+  return ids.map((id) => {
+    const spec = METRICS[id];
+    const arms = [control, ...treatments].map((arm) => {
+      const s = [...(series(id)?.get(arm)?.values() ?? [])].reduce(
+        (acc, x) => ({ n: acc.n + x.n, sum: acc.sum + x.sum }),
+        { n: 0, sum: 0 },
+      );
+      return { arm, n: s.n, sum: s.sum, value: s.n > 0 ? s.sum / s.n : null };
+    });
+    const comparisons = pairs
+      .filter((x) => x.id === id)
+      .map((x) =>
+        metricComparison(ctx, spec, role, control, x.t, method === 'none' ? null : (adjusted.get(x) ?? null)),
+      );
+    return {
+      id,
+      label: spec.label,
+      role,
+      kind: spec.kind,
+      higherIsBetter: spec.higherIsBetter,
+      correction: method,
+      arms,
+      comparisons,
+    };
+  });
+}
+
+/** χ² test of equal delivery rates across variants (expected delivered ∝ assigned); null before any delivery. */
+export function balanceOfDelivery(arms: ArmSummary[]): SrmResult | null {
+  const delivered = arms.map((a) => a.delivered);
+  const totalDelivered = delivered.reduce((a, b) => a + b, 0);
+  if (totalDelivered === 0) return null;
+  return sampleRatioMismatch(
+    delivered,
+    expectedCounts(
+      totalDelivered,
+      arms.map((a) => a.assigned),
+    ),
+  );
+}

@@ -1,0 +1,49 @@
+import { MetricKind } from '../statistics/sufficient-stats';
+import { Bounds } from './report-model';
+
+/** Shared number formatting of verdicts and renderers, so every output says the same thing. */
+
+/** A signed percentage of a ratio: 0.1234 → "+12.3%". */
+export function formatPercent(ratio: number, digits = 1): string {
+  const text = (ratio * 100).toFixed(digits);
+  if (Number(text) === 0) return `${(0).toFixed(digits)}%`;
+  return `${ratio > 0 ? '+' : ''}${text}%`;
+}
+
+/** A signed difference: percentage points for rates, plain units for means. */
+export function formatDifference(difference: number, kind: MetricKind): string {
+  if (kind === 'rate') return `${difference > 0 ? '+' : ''}${(difference * 100).toFixed(2)} pp`;
+  return `${difference > 0 ? '+' : ''}${difference.toPrecision(3)}`;
+}
+
+/** An estimate with its interval on the relative or absolute scale: "+12.3% [+0.6%, +30.0%]". */
+export function formatEstimate(bounds: Bounds, scale: 'relative' | 'absolute', kind: MetricKind): string {
+  const one = (x: number | null, side: -1 | 1) => {
+    if (x === null) return side < 0 ? '-inf' : '+inf';
+    return scale === 'relative' ? formatPercent(x) : formatDifference(x, kind);
+  };
+  return `${one(bounds.estimate, 1)} [${one(bounds.lower, -1)}, ${one(bounds.upper, 1)}]`;
+}
+
+/** A metric value: rates as percentages, means with three significant digits. */
+export function formatValue(value: number | null, kind: MetricKind): string {
+  if (value === null) return '-';
+  return kind === 'rate' ? `${(value * 100).toFixed(2)}%` : value.toPrecision(3);
+}
+
+/** A p-value as people read it: "p = 0.041", "p < 0.001". */
+export function formatP(p: number | null): string {
+  if (p === null) return '-';
+  if (p < 0.001) return 'p < 0.001';
+  return `p = ${p.toFixed(3)}`;
+}
+
+/** A probability as a percentage without sign: 0.9797 → "98.0%". */
+export function formatProbability(p: number | null): string {
+  return p === null ? '-' : `${(p * 100).toFixed(1)}%`;
+}
+
+/** A count with thousands separators: 12345 → "12,345". */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}

@@ -1,0 +1,42 @@
+import { formatP } from './format';
+import { AllocationPeriod, ExperimentReport } from './report-model';
+
+const HOUR = 3_600_000;
+
+/** Caveats a reader needs next to the numbers: open windows, changed weights, uneven delivery, how to read intervals. */
+export function reportNotes(report: ExperimentReport, allocations: AllocationPeriod[]): string[] {
+  const notes: string[] = [];
+  const { settings, experiment } = report;
+  if (report.period) {
+    const closes = Date.parse(`${report.period.lastDay}T23:59:59.999Z`) + experiment.attributionWindowHours * HOUR;
+    if (closes > Date.parse(report.asOf)) {
+      notes.push(
+        `Outcomes are still arriving: the ${experiment.attributionWindowHours} h attribution window of users assigned on ${report.period.lastDay} closes at ${new Date(closes).toISOString()}; rates can still rise.`,
+      );
+    }
+  }
+  if (allocations.length > 1) {
+    notes.push(
+      'Weights changed during the experiment: the SRM check uses the allocation in force each day, and assigned users kept their arm. Pooled results mix periods; a new phase (seed) gives the cleanest read.',
+    );
+  }
+  if (report.deliveryBalance?.status === 'warning') {
+    notes.push(
+      `Delivery rates differ between variants (${formatP(report.deliveryBalance.pValue)}): one variant lost more users to suppression, fallback or failures. They still count in their variant (intent to treat), so the comparison stays fair, but check why.`,
+    );
+  }
+  notes.push(
+    settings.sequential
+      ? `Sequential testing is on (N* = ${settings.sequential.tuning}): p-values and intervals stay valid however often this report is read.`
+      : 'Fixed-horizon test: decide once, when the planned sample is reached; intervals of earlier days show the trend, not a decision.',
+  );
+  if (settings.correction !== 'none') {
+    notes.push(
+      `Secondary metrics (and the primary metric across several treatments) are corrected by ${settings.correction === 'holm' ? 'Holm' : 'Benjamini-Hochberg'}; their intervals are widened to agree with the adjusted p-values. Guardrails are not corrected.`,
+    );
+  }
+  notes.push(
+    'Chance to beat control is Bayesian (a flat prior unless one is set); with a flat prior it is the complement of the one-sided p-value, not extra evidence.',
+  );
+  return notes;
+}

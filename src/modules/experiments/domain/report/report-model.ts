@@ -1,0 +1,149 @@
+import { AnalysisSettings, ExperimentDefinition } from '../experiment-definition';
+import { MetricId } from '../metrics';
+import { TestMethod } from '../statistics/canonical-test';
+import { DataGate } from '../statistics/data-gate';
+import { CorrectionMethod } from '../statistics/multiple-testing';
+import { SrmResult } from '../statistics/srm';
+import { MetricKind, SufficientStats } from '../statistics/sufficient-stats';
+
+export const REPORT_FORMAT = 'journeycast.experiment-report/1';
+
+/** A count per (arm, day): users assigned, or delivered to. `day` is the UTC assignment day, YYYY-MM-DD. */
+export interface ArmDayCount {
+  arm: string;
+  day: string;
+  count: number;
+}
+
+/** Sufficient statistics of one metric for the users of one arm assigned on one day. */
+export interface MetricArmDay extends SufficientStats {
+  metric: MetricId;
+  arm: string;
+  day: string;
+}
+
+/** The weights in force from a day on, when they changed during the experiment (for the SRM check). */
+export interface AllocationPeriod {
+  from: string;
+  weights: Record<string, number>;
+  holdoutShare: number;
+}
+
+/** Everything a report is built from: no raw events, only counts and sufficient statistics. */
+export interface ReportInput {
+  definition: ExperimentDefinition;
+  /** ISO instant the statistics were read at. */
+  asOf: string;
+  assigned: ArmDayCount[];
+  delivered: ArmDayCount[];
+  metrics: MetricArmDay[];
+  allocations?: AllocationPeriod[];
+}
+
+export type ArmRole = 'control' | 'treatment' | 'holdout';
+
+export interface ArmSummary {
+  key: string;
+  name: string;
+  role: ArmRole;
+  expectedShare: number;
+  observedShare: number;
+  assigned: number;
+  delivered: number;
+  /** Delivered / assigned; null for the holdout (sent nothing by design). */
+  deliveryRate: number | null;
+}
+
+export type VerdictStatus = 'win' | 'loss' | 'inconclusive' | 'not-enough-data';
+
+export interface Verdict {
+  status: VerdictStatus;
+  /** One plain-language sentence, e.g. "B beats A on click rate: +12.0% [+2.1%, +22.9%]". */
+  text: string;
+}
+
+export interface Bounds {
+  estimate: number;
+  lower: number | null;
+  upper: number | null;
+}
+
+/** One point of the cumulative read-out: the comparison on all users assigned up to that day. */
+export interface TimelinePoint {
+  day: string;
+  controlN: number;
+  treatmentN: number;
+  estimate: number | null;
+  lower: number | null;
+  upper: number | null;
+}
+
+export interface MetricComparison {
+  control: string;
+  treatment: string;
+  /** Null when nothing can be tested yet (no variance, fewer than 2 users). */
+  test: { method: TestMethod; statistic: number; degreesOfFreedom: number | null } | null;
+  absolute: (Bounds & { standardError: number }) | null;
+  /** Relative lift with its Fieller interval; `standardError` is the delta-method one. */
+  relative: (Bounds & { standardError: number }) | null;
+  pValue: number | null;
+  /** After the family's multiple-comparison correction; the displayed intervals agree with it. */
+  adjustedPValue: number | null;
+  chanceToBeatControl: number | null;
+  expectedLoss: { shipTreatment: number; keepControl: number } | null;
+  gate: DataGate;
+  verdict: Verdict;
+  power: {
+    targetLift: number;
+    neededPerArm: { control: number; treatment: number } | null;
+    minimumDetectableLift: number | null;
+    /** Days until the target power at the current pace: 0 once decided, null when no longer accruing. */
+    daysToDecision: number | null;
+  };
+  /** Scale of the timeline's estimates: relative lift, or the absolute difference when there is none. */
+  timelineScale: 'relative' | 'absolute';
+  timeline: TimelinePoint[];
+}
+
+export interface MetricArmValue {
+  arm: string;
+  n: number;
+  sum: number;
+  value: number | null;
+}
+
+export type MetricRole = 'primary' | 'secondary' | 'guardrail' | 'holdout';
+
+export interface MetricReport {
+  id: MetricId;
+  label: string;
+  role: MetricRole;
+  kind: MetricKind;
+  higherIsBetter: boolean;
+  correction: CorrectionMethod;
+  arms: MetricArmValue[];
+  comparisons: MetricComparison[];
+}
+
+export interface ExperimentReport {
+  format: typeof REPORT_FORMAT;
+  experiment: Pick<
+    ExperimentDefinition,
+    'id' | 'name' | 'campaignId' | 'holdoutShare' | 'attributionWindowHours' | 'minimumSample'
+  > & {
+    control: string;
+    variants: Array<{ key: string; name: string; weight: number }>;
+  };
+  asOf: string;
+  period: { firstDay: string; lastDay: string; days: number } | null;
+  settings: AnalysisSettings;
+  arms: ArmSummary[];
+  srm: SrmResult & { threshold: number };
+  /** Whether delivery rates differ between variants more than chance allows (differential attrition). */
+  deliveryBalance: SrmResult | null;
+  headline: string[];
+  /** Primary, secondary, then guardrail metrics; `holdout` holds variant-vs-holdout comparisons. */
+  metrics: MetricReport[];
+  holdout: MetricReport[];
+  notes: string[];
+}

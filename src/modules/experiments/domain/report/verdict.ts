@@ -1,0 +1,57 @@
+import { MetricSpec } from '../metrics';
+import { DataGate } from '../statistics/data-gate';
+import { MetricKind } from '../statistics/sufficient-stats';
+import { formatCount, formatEstimate } from './format';
+import { Bounds, MetricRole, Verdict } from './report-model';
+
+export interface VerdictInput {
+  metric: MetricSpec;
+  role: MetricRole;
+  control: string;
+  treatment: string;
+  gate: DataGate;
+  /** The displayed (possibly adjusted) p-value; null when nothing could be tested. */
+  pValue: number | null;
+  alpha: number;
+  bounds: Bounds | null;
+  scale: 'relative' | 'absolute';
+  srmWarning: boolean;
+}
+
+/** Why a verdict is withheld, in words. */
+function gateText(gate: DataGate, kind: MetricKind): string {
+  if (gate.ready) return 'no variation in the data yet';
+  if (gate.reason === 'sample') {
+    return `${formatCount(gate.have)} of ${formatCount(gate.need)} users in the smaller arm`;
+  }
+  return `${formatCount(gate.have)} of ${formatCount(gate.need)} ${kind === 'rate' ? 'events' : 'values'} in the two arms`;
+}
+
+/**
+ * The plain-language verdict of one comparison. Significance is read from the same (adjusted)
+ * p-value the displayed interval inverts, so the sentence and its interval always agree.
+ */
+export function verdictFor(input: VerdictInput): Verdict {
+  const { metric, control, treatment, bounds, scale } = input;
+  const suffix = input.srmWarning ? ' (unreliable: sample ratio mismatch)' : '';
+  if (!input.gate.ready || input.pValue === null || bounds === null) {
+    return {
+      status: 'not-enough-data',
+      text: `Not enough data yet on ${metric.label} (${treatment} vs ${control}): ${gateText(input.gate, metric.kind)}${suffix}`,
+    };
+  }
+  const estimate = formatEstimate(bounds, scale, metric.kind);
+  if (input.pValue >= input.alpha) {
+    return {
+      status: 'inconclusive',
+      text: `No significant difference between ${treatment} and ${control} on ${metric.label}: ${estimate}${suffix}`,
+    };
+  }
+  const better = bounds.estimate > 0 === metric.higherIsBetter;
+  if (better) return { status: 'win', text: `${treatment} beats ${control} on ${metric.label}: ${estimate}${suffix}` };
+  const prefix = input.role === 'guardrail' ? 'Guardrail breached: ' : '';
+  return {
+    status: 'loss',
+    text: `${prefix}${treatment} is worse than ${control} on ${metric.label}: ${estimate}${suffix}`,
+  };
+}

@@ -1,0 +1,139 @@
+import { normalQuantile, normalTwoSided, studentTCritical, studentTTwoSided } from './distributions';
+import { deltaMethodLiftSe, fiellerLiftInterval, relativeLift } from './relative-lift';
+import { sequentialCritical, sequentialPValue, sequentialRho } from './sequential';
+import { ArmMoments, MetricKind, SufficientStats, armMoments } from './sufficient-stats';
+
+export interface TestSettings {
+  /** Two-sided significance level. */
+  alpha: number;
+  /** Always-valid inference with GrowthBook's tuning parameter N*; null for a fixed-horizon test. */
+  sequential: { tuning: number } | null;
+}
+
+export type TestMethod = 'z' | 'welch-t' | 'sequential-z';
+
+/** The one test a metric's comparison is judged by; every interval of the comparison inverts it. */
+export interface CanonicalTest {
+  method: TestMethod;
+  /** (treatment − control) / SE. */
+  statistic: number;
+  /** Welch–Satterthwaite degrees of freedom (welch-t only). */
+  degreesOfFreedom: number | null;
+  /** Users in the two arms and ρ (sequential-z only). */
+  totalN: number;
+  rho: number | null;
+  pValue: number;
+}
+
+export interface Interval {
+  estimate: number;
+  lower: number | null;
+  upper: number | null;
+}
+
+export interface Comparison {
+  control: ArmMoments;
+  treatment: ArmMoments;
+  test: CanonicalTest;
+  /** Difference of means with its standard error. */
+  absolute: Interval & { standardError: number };
+  /** Relative lift; `standardError` is the delta-method one; null when the control mean is 0. */
+  relative: (Interval & { standardError: number }) | null;
+  /** The critical value the intervals use: the |statistic| at which the test's p-value is α. */
+  critical: number;
+}
+
+/**
+ * Compares a treatment arm with the control by the metric's canonical test: the unpooled
+ * two-proportion z-test for rates (its inversion is the displayed Wald interval, which the pooled
+ * variant's is not), Welch's t for means, or the sequential z of either when sequential testing is on.
+ * Null when there is nothing to test yet (fewer than 2 users in an arm, or no variance at all).
+ */
+export function compareArms(
+  control: SufficientStats,
+  treatment: SufficientStats,
+  kind: MetricKind,
+  settings: TestSettings,
+): Comparison | null {
+  const a = armMoments(control, kind);
+  const b = armMoments(treatment, kind);
+  if (a.n < 2 || b.n < 2) return null;
+  const varianceA = a.variance / a.n;
+  const varianceB = b.variance / b.n;
+  const standardError = Math.sqrt(varianceA + varianceB);
+  if (!(standardError > 0)) return null;
+  const difference = b.mean - a.mean;
+  const statistic = difference / standardError;
+  const totalN = a.n + b.n;
+  let test: CanonicalTest;
+  if (settings.sequential) {
+    const rho = sequentialRho(settings.alpha, settings.sequential.tuning);
+    test = { method: 'sequential-z', statistic, degreesOfFreedom: null, totalN, rho, pValue: 0 };
+    test.pValue = sequentialPValue(statistic, totalN, rho);
+  } else if (kind === 'mean') {
+    const df = (varianceA + varianceB) ** 2 / (varianceA ** 2 / (a.n - 1) + varianceB ** 2 / (b.n - 1));
+    test = {
+      method: 'welch-t',
+      statistic,
+      degreesOfFreedom: df,
+      totalN,
+      rho: null,
+      pValue: studentTTwoSided(statistic, df),
+    };
+  } else {
+    test = { method: 'z', statistic, degreesOfFreedom: null, totalN, rho: null, pValue: normalTwoSided(statistic) };
+  }
+  const lift = relativeLift(a.mean, b.mean);
+  const comparison: Comparison = {
+    control: a,
+    treatment: b,
+    test,
+    absolute: { estimate: difference, standardError, lower: null, upper: null },
+    relative:
+      lift === null
+        ? null
+        : {
+            estimate: lift,
+            standardError: deltaMethodLiftSe(a.mean, varianceA, b.mean, varianceB),
+            lower: null,
+            upper: null,
+          },
+    critical: criticalValue(test, settings.alpha),
+  };
+  return withCritical(comparison, comparison.critical);
+}
+
+/** The |statistic| at which the test's p-value equals p: the critical value of a level-p test. */
+export function criticalValue(test: CanonicalTest, p: number): number {
+  if (p >= 1) return test.method === 'sequential-z' ? sequentialCritical(1, test.totalN, test.rho!) : 0;
+  switch (test.method) {
+    case 'z':
+      return normalQuantile(1 - p / 2);
+    case 'welch-t':
+      return studentTCritical(p, test.degreesOfFreedom!);
+    case 'sequential-z':
+      return sequentialCritical(p, test.totalN, test.rho!);
+  }
+}
+
+/** The comparison's absolute and relative intervals recomputed at critical value c (Infinity: unbounded). */
+export function withCritical(comparison: Comparison, critical: number): Comparison {
+  const { control: a, treatment: b, absolute } = comparison;
+  const finite = Number.isFinite(critical);
+  const half = critical * absolute.standardError;
+  const fieller = fiellerLiftInterval(a.mean, a.variance / a.n, b.mean, b.variance / b.n, critical);
+  return {
+    ...comparison,
+    critical,
+    absolute: {
+      ...absolute,
+      lower: finite ? absolute.estimate - half : null,
+      upper: finite ? absolute.estimate + half : null,
+    },
+    relative: comparison.relative && {
+      ...comparison.relative,
+      lower: fieller?.[0] ?? null,
+      upper: fieller?.[1] ?? null,
+    },
+  };
+}

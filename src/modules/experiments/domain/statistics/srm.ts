@@ -1,0 +1,48 @@
+import { chiSquareSurvival } from './distributions';
+
+export type SrmStatus = 'ok' | 'warning' | 'not-enough-data';
+
+export interface SrmResult {
+  status: SrmStatus;
+  chiSquare: number;
+  degreesOfFreedom: number;
+  pValue: number;
+  observed: number[];
+  expected: number[];
+}
+
+/** GrowthBook's, Eppo's and Statsig's red line: p below 0.001 means the split is broken, not unlucky. */
+export const SRM_THRESHOLD = 0.001;
+/** Below this expected count in some arm the chi-square approximation is not trusted. */
+export const SRM_MIN_EXPECTED = 5;
+
+/** Expected counts of a total split by shares (any positive scale). */
+export function expectedCounts(total: number, shares: readonly number[]): number[] {
+  const sum = shares.reduce((a, b) => a + b, 0);
+  return shares.map((s) => (sum > 0 ? (total * s) / sum : 0));
+}
+
+/**
+ * Sample-ratio-mismatch check: Pearson's χ² of observed against expected counts, df = arms − 1.
+ * Arms expected to be empty are skipped in the sum (a user found in one is a mismatch on its own).
+ */
+export function sampleRatioMismatch(
+  observed: readonly number[],
+  expected: readonly number[],
+  threshold = SRM_THRESHOLD,
+): SrmResult {
+  const degreesOfFreedom = Math.max(1, observed.length - 1);
+  const base = { degreesOfFreedom, observed: [...observed], expected: [...expected] };
+  if (observed.some((o, i) => expected[i] <= 0 && o > 0)) {
+    return { ...base, status: 'warning', chiSquare: Infinity, pValue: 0 };
+  }
+  let chiSquare = 0;
+  observed.forEach((o, i) => {
+    if (expected[i] > 0) chiSquare += (o - expected[i]) ** 2 / expected[i];
+  });
+  const pValue = chiSquareSurvival(chiSquare, degreesOfFreedom);
+  if (expected.some((e) => e > 0 && e < SRM_MIN_EXPECTED)) {
+    return { ...base, status: 'not-enough-data', chiSquare, pValue };
+  }
+  return { ...base, status: pValue < threshold ? 'warning' : 'ok', chiSquare, pValue };
+}

@@ -1,0 +1,113 @@
+import { bayesianComparison } from './bayesian';
+import { compareArms } from './canonical-test';
+import { dataGate } from './data-gate';
+import { adjustPValues, adjustedComparison } from './multiple-testing';
+import { daysToDecision, requiredSampleSize, twoSidedPower } from './power';
+import { fiellerLiftInterval } from './relative-lift';
+import { armMoments, statsOfValues } from './sufficient-stats';
+
+const rate = (k: number, n: number) => ({ n, sum: k, sumSquares: k });
+const fixed = { alpha: 0.05, sequential: null };
+
+describe('statistics building blocks', () => {
+  it('derives moments from sufficient statistics', () => {
+    expect(armMoments(statsOfValues([1, 2, 3, 4]), 'mean')).toEqual({ n: 4, mean: 2.5, variance: 5 / 3 });
+    expect(armMoments(rate(25, 100), 'rate')).toEqual({ n: 100, mean: 0.25, variance: 0.1875 });
+    expect(armMoments({ n: 0, sum: 0, sumSquares: 0 }, 'rate')).toEqual({ n: 0, mean: 0, variance: 0 });
+  });
+
+  it('has nothing to test without users or variance', () => {
+    expect(compareArms(rate(0, 1), rate(0, 100), 'rate', fixed)).toBeNull();
+    expect(compareArms(rate(0, 100), rate(0, 100), 'rate', fixed)).toBeNull();
+  });
+
+  it('gives no relative lift when the control mean is 0, and an unbounded one when it is not distinguishable from 0', () => {
+    const c = compareArms(rate(0, 100), rate(5, 100), 'rate', fixed)!;
+    expect(c.relative).toBeNull();
+    expect(c.absolute.lower).toBeLessThan(c.absolute.upper!);
+    expect(fiellerLiftInterval(0.01, 0.0001, 0.02, 0.0001, 1.96)).toBeNull();
+  });
+
+  it('mirrors the relative interval when the control mean is negative', () => {
+    const [lo, hi] = fiellerLiftInterval(-2, 0.01, -1.5, 0.01, 1.96)!;
+    expect(lo).toBeLessThan(0.25);
+    expect(hi).toBeGreaterThan(0.25);
+    expect(fiellerLiftInterval(2, 0.01, 2.5, 0.01, 1.96)).toEqual([expect.any(Number), expect.any(Number)]);
+  });
+
+  it('shrinks towards a proper prior and measures loss in the good direction', () => {
+    const flat = bayesianComparison(0.01, 0.005, true);
+    const shrunk = bayesianComparison(0.01, 0.005, true, { mean: 0, sd: 0.005 });
+    expect(shrunk.posterior.mean).toBeCloseTo(0.005, 12);
+    expect(shrunk.chanceToBeatControl).toBeLessThan(flat.chanceToBeatControl);
+    const lowerIsBetter = bayesianComparison(0.01, 0.005, false);
+    expect(lowerIsBetter.chanceToBeatControl).toBeCloseTo(1 - flat.chanceToBeatControl, 12);
+    expect(lowerIsBetter.expectedLoss.shipTreatment).toBeCloseTo(flat.expectedLoss.keepControl, 12);
+  });
+
+  it('makes an adjusted interval unbounded at p = 1 and unchanged at the raw p-value', () => {
+    const c = compareArms(rate(420, 10000), rate(480, 10000), 'rate', fixed)!;
+    const same = adjustedComparison(c, c.test.pValue, 0.05);
+    expect(same.absolute.lower).toBeCloseTo(c.absolute.lower!, 12);
+    const none = adjustedComparison(c, 1, 0.05);
+    expect([none.absolute.lower, none.absolute.upper, none.relative!.lower]).toEqual([null, null, null]);
+    expect(adjustPValues([0.2, 0.01], 'none')).toEqual([0.2, 0.01]);
+  });
+
+  it('gates verdicts on users per arm and on events', () => {
+    const settings = { minimumSample: 100, minimumEvents: 25 };
+    expect(dataGate(rate(5, 80), rate(9, 120), 'rate', settings)).toEqual({
+      ready: false,
+      reason: 'sample',
+      have: 80,
+      need: 100,
+    });
+    expect(dataGate(rate(5, 200), rate(9, 200), 'rate', settings)).toEqual({
+      ready: false,
+      reason: 'events',
+      have: 14,
+      need: 25,
+    });
+    expect(dataGate(rate(15, 200), rate(19, 200), 'rate', settings)).toEqual({ ready: true });
+    expect(
+      dataGate(statsOfValues(new Array(100).fill(0)), statsOfValues(new Array(100).fill(0)), 'mean', settings),
+    ).toEqual({ ready: true });
+  });
+
+  it('plans power: the planned sample reaches the target power, and days follow the accrual rate', () => {
+    const settings = {
+      kind: 'rate' as const,
+      controlMean: 0.05,
+      controlVariance: 0.0475,
+      alpha: 0.05,
+      power: 0.8,
+      allocationRatio: 1,
+      sequential: null,
+    };
+    const sizes = requiredSampleSize(settings, 0.1)!;
+    const se = Math.sqrt(0.0475 / sizes.control + (0.055 * 0.945) / sizes.treatment);
+    expect(twoSidedPower(0.005, se, 1.959963984540054)).toBeCloseTo(0.8, 3);
+    expect(requiredSampleSize({ ...settings, controlMean: 0.95 }, 0.1)).toBeNull();
+    expect(
+      daysToDecision(
+        { control: 1000, treatment: 1000 },
+        { control: 400, treatment: 500 },
+        { control: 100, treatment: 100 },
+      ),
+    ).toBe(6);
+    expect(
+      daysToDecision(
+        { control: 1000, treatment: 1000 },
+        { control: 1000, treatment: 1200 },
+        { control: 0, treatment: 0 },
+      ),
+    ).toBe(0);
+    expect(
+      daysToDecision(
+        { control: 1000, treatment: 1000 },
+        { control: 400, treatment: 500 },
+        { control: 0, treatment: 0 },
+      ),
+    ).toBeNull();
+  });
+});

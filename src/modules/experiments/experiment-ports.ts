@@ -1,0 +1,55 @@
+import type { CampaignDefinition } from '../campaigns/domain/campaign-definition';
+import type { ComposeVariant } from '../campaigns/domain/compose-result';
+
+/**
+ * The experiments module's promise to the send fan-out: one sticky, deterministic decision per
+ * (experiment, user), written when it is made, before any eligibility rule, so every assigned user
+ * counts in their arm (intent to treat). Implemented by the experiments module.
+ */
+export abstract class ExperimentAssignments {
+  /**
+   * The user's arm in the campaign's experiment (or the global control group). A campaign without an
+   * experiment block gets `{ receives: true }` and no experiment. Recorded before returning.
+   */
+  abstract assign(input: {
+    campaign: CampaignDefinition;
+    runId: string;
+    userId: string;
+    now: Date;
+  }): Promise<ArmDecision>;
+  /** The provider accepted the arm's message for this user (the "delivered" count of the report). */
+  abstract recordDelivered(input: {
+    experimentId: string;
+    armId: string;
+    userId: string;
+    notificationId: string;
+    at: Date;
+  }): Promise<void>;
+}
+
+export interface ArmDecision {
+  /** Absent when the campaign runs no experiment. */
+  experimentId?: string;
+  /** The variant id, or `holdout` / `global-control`. */
+  armId?: string;
+  /** False for holdout and global control: they receive nothing but still count. */
+  receives: boolean;
+  /** What to compose for this arm (copy variant, template, prompt version), when the user receives. */
+  variant?: ComposeVariant;
+}
+
+/** The experiments module's promise to tracking: outcomes attributed to (experiment, arm, user). */
+export abstract class ExperimentOutcomes {
+  /** Records one outcome; the experiments module attributes it within the window and deduplicates per user. */
+  abstract record(outcome: {
+    kind: 'open' | 'click' | 'conversion' | 'unsubscribe';
+    /** Mail privacy prefetch or a known proxy: counted apart from human opens. */
+    machine?: boolean;
+    userId: string;
+    campaignId: string;
+    notificationId?: string;
+    at: Date;
+    /** Conversion value, when the product reports one. */
+    value?: number;
+  }): Promise<void>;
+}
