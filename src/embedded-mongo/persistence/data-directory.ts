@@ -154,10 +154,6 @@ export class DataDirectory implements ChangeSink {
 
   private syncing: Promise<void> | null = null;
 
-  /**
-   * fsyncs the journal in the thread pool: while a large snapshot is being flushed to disk an fsync
-   * can take seconds, and it must not hold the event loop for that long.
-   */
   /** Size of the snapshot in place (0 when there is none). */
   private measureSnapshot(): void {
     try {
@@ -167,6 +163,10 @@ export class DataDirectory implements ChangeSink {
     }
   }
 
+  /**
+   * fsyncs the journal in the thread pool: while a large snapshot is being flushed to disk an fsync
+   * can take seconds, and it must not hold the event loop for that long.
+   */
   private sync(): Promise<void> {
     if (this.syncing || !this.dirty) return this.syncing ?? Promise.resolve();
     this.dirty = false;
