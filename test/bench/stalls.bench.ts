@@ -5,7 +5,8 @@
  * - the longest ping pause during a `$group` over every event,
  * - HTTP ingest with 20 concurrent clients on that store: throughput, p50/p99/max request latency
  *   and the longest `/health` stall, while the journal reaches its threshold and is compacted.
- * Each pause is printed beside the baseline ping round trip measured on the idle server in the same run.
+ * Each pause is printed beside the baseline ping round trip measured on the idle server in the same run, with
+ * the longest GC pause and the longest CPU slice (CPU time between two timer turns, robust to a busy machine).
  */
 import { INestApplication } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -110,6 +111,31 @@ class GcPauses {
   }
 }
 
+/**
+ * The most CPU time the process spent between two turns of a 1 ms timer: how long the event loop was
+ * held, in CPU time, so that it reads the same on an idle machine and on one shared with other work
+ * (wall-clock pauses there also count the time the process waited for a core). GC threads count too.
+ */
+class CpuSlices {
+  private longest = 0;
+  private last = process.cpuUsage();
+  private readonly timer = setInterval(() => {
+    const used = process.cpuUsage(this.last);
+    this.last = process.cpuUsage();
+    this.longest = Math.max(this.longest, (used.user + used.system) / 1000);
+  }, 1);
+
+  take(): number {
+    const value = this.longest;
+    this.longest = 0;
+    return value;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -193,6 +219,7 @@ export async function run(): Promise<void> {
     console.log(`${total} stored events, ${cpus().length} cores (load average ${load}), app and server in one process`);
 
     const db = client.db('bench');
+    const cpu = new CpuSlices();
     const idle: number[] = [];
     for (let i = 0; i < 200; i++) {
       const t0 = performance.now();
@@ -200,27 +227,31 @@ export async function run(): Promise<void> {
       idle.push(performance.now() - t0);
     }
     idle.sort((a, b) => a - b);
-    console.log(`baseline: idle ping p50 ${ms(percentile(idle, 50))}, max ${ms(idle[idle.length - 1])}`);
+    console.log(
+      `baseline: idle ping p50 ${ms(percentile(idle, 50))}, max ${ms(idle[idle.length - 1])}, longest CPU slice ${ms(cpu.take())}`,
+    );
 
     const gc = new GcPauses();
     const pinger = new Pinger(() => db.command({ ping: 1 }));
     const fillSeconds = await fillStore(mongo.uri, total);
     await pinger.settle();
     console.log(
-      `fill: ${total} events in ${fillSeconds.toFixed(1)} s, longest ping ${ms(pinger.max)} (longest GC pause ${ms(gc.take())})`,
+      `fill: ${total} events in ${fillSeconds.toFixed(1)} s, longest ping ${ms(pinger.max)} (longest GC pause ${ms(gc.take())}, longest CPU slice ${ms(cpu.take())})`,
     );
 
     pinger.reset();
     gc.take();
+    cpu.take();
     const snapStart = performance.now();
     await snapshotNow(mongo);
     await pinger.settle();
     console.log(
-      `snapshot of the store: ${((performance.now() - snapStart) / 1000).toFixed(1)} s, longest ping ${ms(pinger.max)} (longest GC pause ${ms(gc.take())})`,
+      `snapshot of the store: ${((performance.now() - snapStart) / 1000).toFixed(1)} s, longest ping ${ms(pinger.max)} (longest GC pause ${ms(gc.take())}, longest CPU slice ${ms(cpu.take())})`,
     );
 
     pinger.reset();
     gc.take();
+    cpu.take();
     const aggStart = performance.now();
     const groups = await db
       .collection('events')
@@ -228,20 +259,22 @@ export async function run(): Promise<void> {
       .toArray();
     await pinger.settle();
     console.log(
-      `$group over the events (${groups.length} groups): ${((performance.now() - aggStart) / 1000).toFixed(1)} s, longest ping ${ms(pinger.max)} (longest GC pause ${ms(gc.take())})`,
+      `$group over the events (${groups.length} groups): ${((performance.now() - aggStart) / 1000).toFixed(1)} s, longest ping ${ms(pinger.max)} (longest GC pause ${ms(gc.take())}, longest CPU slice ${ms(cpu.take())})`,
     );
     await pinger.stop();
 
     const health = new Pinger(() => fetch(`${baseUrl}/health`).then((r) => r.arrayBuffer()));
     const events = generatePopulation({ seed: 5, users: 3000, now: new Date() }).events.slice(0, 150_000);
     gc.take();
+    cpu.take();
     const result = await ingest(baseUrl, token, events, health);
     await health.settle();
     await health.stop();
     console.log(
-      `ingest, ${CLIENTS} clients x batches of ${BATCH}: ${Math.round(result.throughput)} events/s, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(result.max)}, longest /health ${ms(result.healthStall)} (longest GC pause ${ms(gc.take())})`,
+      `ingest, ${CLIENTS} clients x batches of ${BATCH}: ${Math.round(result.throughput)} events/s, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(result.max)}, longest /health ${ms(result.healthStall)} (longest GC pause ${ms(gc.take())}, longest CPU slice ${ms(cpu.take())})`,
     );
     gc.stop();
+    cpu.stop();
   } finally {
     await client.close();
     await app?.close();
