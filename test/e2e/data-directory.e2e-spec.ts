@@ -11,8 +11,9 @@ import { startTestRedis } from '../setup/redis';
 import { AppProcess, startApp } from './support/app-process';
 import { journeycast } from './support/cli';
 
-// Each app compiles itself with ts-node before it listens: several seconds each on two cores.
-jest.setTimeout(180_000);
+// Each app and CLI command compiles itself with ts-node before it runs: seconds each on two free cores,
+// more than a minute each when the machine is shared.
+jest.setTimeout(600_000);
 
 /** What an operator sets to run the app on the embedded defaults, on private ports. */
 function embeddedEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
