@@ -62,6 +62,16 @@ describe('POST /v1/conversions', () => {
     expect(named.body).toMatchObject({ attributed: true, notificationId: 'old-1', campaignId: 'promo' });
   });
 
+  it('stores a conversion reported several times at once exactly once', async () => {
+    await sendTracked(app.t.app, { notificationId: 'race-1', userId: 'dan' }, hoursAgo(2));
+    const body = { id: 'order-race', userId: 'dan', occurredAt: hoursAgo(1).toISOString() };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => post(body)));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    const db = app.t.db();
+    expect(await db.collection('conversions').countDocuments({ conversionId: 'order-race' })).toBe(1);
+    expect(await db.collection('tracking_events').countDocuments({ conversionId: 'order-race' })).toBe(1);
+  });
+
   it('keeps a conversion outside the window unattributed', async () => {
     await sendTracked(app.t.app, { notificationId: 'stale-1', userId: 'ben' }, hoursAgo(30));
     const late = await post({ id: 'order-3', userId: 'ben', occurredAt: hoursAgo(1).toISOString() }).expect(201);

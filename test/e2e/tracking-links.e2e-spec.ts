@@ -43,6 +43,22 @@ describe('tracking links: open pixel, click redirect, push open', () => {
     expect(record!.firstHumanOpenAt).toEqual((await events('open-1'))[0].at);
   });
 
+  it('counts one first open when the pixel is fetched many times at once', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'race-1' }, hoursAgo(2));
+    await Promise.all(Array.from({ length: 8 }, () => pixel(pathOf(issued.openPixelUrl!)).expect(200)));
+    const logged = await events('race-1');
+    expect(logged).toHaveLength(8);
+    expect(logged.filter((e) => !e.repeat)).toHaveLength(1);
+  });
+
+  it('keeps the network and user agent, never the full address, and ignores X-Forwarded-For with no proxy hops', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'privacy-1' }, hoursAgo(2));
+    await pixel(pathOf(issued.openPixelUrl!)).set('X-Forwarded-For', '17.1.2.3').expect(200);
+    const [event] = await events('privacy-1');
+    expect(event).toMatchObject({ network: '127.0.0.0/24', userAgent: BROWSER, machine: false });
+    expect(JSON.stringify(event)).not.toContain('127.0.0.1');
+  });
+
   it('redirects a click to the stored target only, and refuses tampered or unknown links with a 404 page', async () => {
     const { issued, notification } = await sendTracked(app.t.app, { notificationId: 'click-1' }, hoursAgo(2));
     const url = issued.resolveLink(notification.links[0]);

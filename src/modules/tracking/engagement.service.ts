@@ -45,7 +45,7 @@ export class EngagementService {
     if (!verified.valid || verified.claims.kind !== 'open') return;
     const notification = await this.notifications.findByNotificationId(verified.claims.notificationId);
     if (!notification) return;
-    const fetch = classifyFetch({ ...request, at, sentAt: notification.sentAt }, this.windowMs);
+    const fetch = this.classify(notification, request, at);
     const human = !fetch.machine;
     const before = await this.notifications.count(
       notification.notificationId,
@@ -66,7 +66,7 @@ export class EngagementService {
     const linkId = verified.claims.linkId;
     const link = notification?.links.find((l) => l.key === linkId);
     if (!notification || !link) return undefined;
-    const fetch = classifyFetch({ ...request, at, sentAt: notification.sentAt }, this.windowMs);
+    const fetch = this.classify(notification, request, at);
     const human = !fetch.machine;
     const before = await this.notifications.count(
       notification.notificationId,
@@ -106,6 +106,11 @@ export class EngagementService {
     await this.events.append({ ...this.event(notification, 'push-open', at, first), machine: false, source: 'app' });
     if (first) await this.outcomes.opened(notification, at, false);
     return true;
+  }
+
+  private classify(notification: TrackedNotificationRecord, request: RequestFacts, at: Date): FetchClass {
+    const { sentAt, channel } = notification;
+    return classifyFetch({ ...request, at, channel, ...(sentAt && { sentAt }) }, this.windowMs);
   }
 
   /**

@@ -23,6 +23,8 @@ describe('classifyFetch', () => {
     ['Outlook desktop', { userAgent: OUTLOOK }],
     ['a reader on IPv6', { address: '2001:db8::1' }],
     ['a reader just outside the window', { at: new Date(SENT.getTime() + WINDOW) }],
+    ['a push tapped at once', { channel: 'push' as const, at: new Date(SENT.getTime() + 1000) }],
+    ['a push tapped before its send time was written', { channel: 'push' as const, sentAt: undefined }],
   ])('counts %s as human', (_label, overrides) => {
     expect(classifyFetch(fetchOf(overrides), WINDOW)).toEqual({ machine: false });
   });

@@ -20,6 +20,11 @@ export interface Fetch {
   at: Date;
   /** When the provider accepted the message; unset when it has not been recorded. */
   sentAt?: Date;
+  /**
+   * The message's channel. The timing rules are for email, where prefetch happens on arrival; a
+   * push is often tapped within seconds, sometimes before its send time is written.
+   */
+  channel?: 'email' | 'push';
 }
 
 export interface FetchClass {
@@ -76,7 +81,9 @@ export function classifyFetch(fetch: Fetch, windowMs: number): FetchClass {
   const proxy = readerProxy(agent);
   if (PREVIEW_AGENTS.test(agent)) return machine('link-preview');
   if (!proxy && SCANNER_AGENTS.test(agent)) return machine('scanner');
-  if (!fetch.sentAt) return machine('before-send');
-  if (windowMs > 0 && fetch.at.getTime() - fetch.sentAt.getTime() < windowMs) return machine('too-soon');
+  if (fetch.channel !== 'push') {
+    if (!fetch.sentAt) return machine('before-send');
+    if (windowMs > 0 && fetch.at.getTime() - fetch.sentAt.getTime() < windowMs) return machine('too-soon');
+  }
   return proxy ? { machine: false, proxy } : { machine: false };
 }
