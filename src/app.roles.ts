@@ -14,6 +14,7 @@ import { OperationsModule } from './modules/operations/operations.module';
 import { RankingJobsModule } from './modules/ranking/ranking-jobs.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { PreferenceGuardsModule } from './modules/tracking/preference-guards.module';
+import { TrackingHttpModule } from './modules/tracking/tracking-http.module';
 
 /** Modules every role needs: configuration comes separately from AppModule.forRoot. */
 const CORE: Type[] = [MetricsModule, ErasureModule, DatabaseModule, RedisModule, QueueModule, AccessModule];
@@ -23,7 +24,14 @@ const CORE: Type[] = [MetricsModule, ErasureModule, DatabaseModule, RedisModule,
  * it has Bull processors, in `scheduler` when it has cron triggers; `all` is the union.
  */
 export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
-  api: [IngestApiModule, OperationsModule, JourneysHttpModule, CampaignsHttpModule, PreferenceGuardsModule],
+  api: [
+    IngestApiModule,
+    OperationsModule,
+    JourneysHttpModule,
+    CampaignsHttpModule,
+    PreferenceGuardsModule,
+    TrackingHttpModule,
+  ],
   worker: [JourneysJobsModule, RankingJobsModule, PreferenceGuardsModule],
   scheduler: [SchedulingModule],
 };
