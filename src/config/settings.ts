@@ -3,6 +3,7 @@ import { appNamespace } from './app.config';
 import { campaignsNamespace } from './campaigns.config';
 import { deliveryNamespace } from './delivery.config';
 import { journeysNamespace } from './journeys.config';
+import { judgeNamespace } from './judge.config';
 import { llmNamespace } from './llm.config';
 import { mongoNamespace } from './mongo.config';
 import { personalizationNamespace } from './personalization.config';
@@ -21,6 +22,7 @@ export const NAMESPACES = [
   llmNamespace,
   journeysNamespace,
   rankingNamespace,
+  judgeNamespace,
   templatesNamespace,
   personalizationNamespace,
   campaignsNamespace,
@@ -37,6 +39,7 @@ export interface Settings {
   llm: NamespaceValues<typeof llmNamespace.specs>;
   journeys: NamespaceValues<typeof journeysNamespace.specs>;
   ranking: NamespaceValues<typeof rankingNamespace.specs>;
+  judge: NamespaceValues<typeof judgeNamespace.specs>;
   templates: NamespaceValues<typeof templatesNamespace.specs>;
   personalization: NamespaceValues<typeof personalizationNamespace.specs>;
   campaigns: NamespaceValues<typeof campaignsNamespace.specs>;
