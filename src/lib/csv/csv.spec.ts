@@ -2,8 +2,22 @@ import { csvCell, parseCsv, renderCsv } from './csv';
 
 describe('parseCsv', () => {
   it.each([
-    ['plain cells', 'a,b\n1,2\n', [['a', 'b'], ['1', '2']]],
-    ['CRLF line ends and no final newline', 'a,b\r\n1,2', [['a', 'b'], ['1', '2']]],
+    [
+      'plain cells',
+      'a,b\n1,2\n',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
+    [
+      'CRLF line ends and no final newline',
+      'a,b\r\n1,2',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
     ['quoted commas, quotes and line breaks', 'a,"b, ""c""\nd"\n', [['a', 'b, "c"\nd']]],
     ['a byte-order mark and blank lines', '\ufeffa\n\n  \nb\n', [['a'], ['b']]],
     ['empty cells', ',x,\n', [['', 'x', '']]],
