@@ -2,6 +2,7 @@ import { accessNamespace } from './access.config';
 import { appNamespace } from './app.config';
 import { campaignsNamespace } from './campaigns.config';
 import { deliveryNamespace } from './delivery.config';
+import { experimentsNamespace } from './experiments.config';
 import { journeysNamespace } from './journeys.config';
 import { judgeNamespace } from './judge.config';
 import { llmNamespace } from './llm.config';
@@ -28,6 +29,7 @@ export const NAMESPACES = [
   campaignsNamespace,
   deliveryNamespace,
   trackingNamespace,
+  experimentsNamespace,
 ] as const;
 
 /** The validated, typed configuration of one process. */
@@ -45,4 +47,5 @@ export interface Settings {
   campaigns: NamespaceValues<typeof campaignsNamespace.specs>;
   delivery: NamespaceValues<typeof deliveryNamespace.specs>;
   tracking: NamespaceValues<typeof trackingNamespace.specs>;
+  experiments: NamespaceValues<typeof experimentsNamespace.specs>;
 }
