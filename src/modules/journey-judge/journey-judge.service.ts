@@ -111,6 +111,13 @@ export class JourneyJudgeService {
     });
   }
 
+  /** The latest completed judgement of any build run: the summary dashboards show next to /metrics. */
+  async latestCompleted(): Promise<JudgementReport | undefined> {
+    const found = await this.judgements.findLatestCompleted();
+    return found && toJudgementReport(found);
+  }
+
+  /** The latest judgement of a build run, finished or not. */
   async latestOfRun(buildRunId: string): Promise<JudgementReport | undefined> {
     const found = await this.judgements.findLatestOfRun(buildRunId);
     return found && toJudgementReport(found);

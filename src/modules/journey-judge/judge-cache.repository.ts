@@ -10,7 +10,7 @@ export class JudgeCacheRepository {
   /** The cached reply for a key, recording that this user's data produced it too. */
   async findByKey(key: string, userId: string): Promise<JudgeCacheRecord | undefined> {
     const found = await this.model
-      .findOneAndUpdate({ key }, { $addToSet: { userIds: userId } }, { new: true })
+      .findOneAndUpdate({ key }, { $addToSet: { userIds: userId } }, { returnDocument: 'after' })
       .lean<JudgeCacheRecord>();
     return found ?? undefined;
   }

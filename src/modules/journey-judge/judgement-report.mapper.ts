@@ -33,7 +33,7 @@ export function toJudgementReport(record: JourneyJudgementRecord): JudgementRepo
     seed: record.seed,
     createdAt: record.createdAt.toISOString(),
     ...(record.finishedAt && { finishedAt: record.finishedAt.toISOString() }),
-    counts: record.counts ?? { sampled: record.sample.length, judged: 0, cached: 0, failed: 0, skippedForBudget: 0 },
+    counts: record.counts ?? { sampled: record.sample?.length ?? 0, judged: 0, cached: 0, failed: 0, skippedForBudget: 0 },
     tokens: { spent: record.tokensSpent ?? 0, budget: record.tokenBudget, exhausted: record.budgetExhausted ?? false },
     summary,
     worst: record.worst,
