@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
 import { withCommandContext } from '../../../common/cli/command-context';
-import { parseHumanLabels } from '../../journey-judge/domain/grading-sheet';
+import { HumanLabel, parseHumanLabels } from '../../journey-judge/domain/grading-sheet';
 import { JudgeError } from '../../journey-judge/domain/judge.errors';
 import { renderAgreementMarkdown, renderAgreementText } from '../../journey-judge/domain/render-agreement';
 import { renderJudgementMarkdown, renderJudgementText } from '../../journey-judge/domain/render-judgement';
@@ -54,8 +54,11 @@ async function emit(text: string, out: string | undefined): Promise<void> {
   else console.log(text);
 }
 
-async function judge(options: JudgeOptions, service: JourneyJudgeService): Promise<string> {
-  const userIds = options.users ? await readUserIds(options.users) : undefined;
+async function judge(
+  options: JudgeOptions,
+  userIds: string[] | undefined,
+  service: JourneyJudgeService,
+): Promise<string> {
   const bar = progressBar('judging users', options.sample ?? userIds?.length ?? 0);
   const report = await service.judgeRun({
     buildRunId: options.run,
@@ -75,8 +78,7 @@ async function judge(options: JudgeOptions, service: JourneyJudgeService): Promi
   return options.format === 'md' ? renderJudgementMarkdown(report) : renderJudgementText(report);
 }
 
-async function agreement(options: JudgeOptions, service: JudgeAgreementService): Promise<string> {
-  const labels = parseHumanLabels(await readFile(options.labels!, 'utf8'));
+async function agreement(options: JudgeOptions, labels: HumanLabel[], service: JudgeAgreementService): Promise<string> {
   const result = await service.agreement(labels, options.maxTokens);
   if (options.format === 'json') return JSON.stringify(result, null, 2);
   const render = options.format === 'md' ? renderAgreementMarkdown : renderAgreementText;
@@ -107,11 +109,14 @@ export function registerJudgeJourneysCommand(program: Command): void {
         throw new Error('give one of --sample/--users, --labels or --export-sample');
       }
       try {
+        // Input files are read before connecting, so a bad file fails at once.
+        const labels = options.labels ? parseHumanLabels(await readFile(options.labels, 'utf8')) : undefined;
+        const userIds = options.users ? await readUserIds(options.users) : undefined;
         const output = await withCommandContext(
           [JourneyJudgeModule],
           async (context) => {
-            if (options.labels) return agreement(options, context.get(JudgeAgreementService));
-            if (options.exportSample === undefined) return judge(options, context.get(JourneyJudgeService));
+            if (labels) return agreement(options, labels, context.get(JudgeAgreementService));
+            if (options.exportSample === undefined) return judge(options, userIds, context.get(JourneyJudgeService));
             const sheet = await context
               .get(JudgeAgreementService)
               .exportSample(options.exportSample, { buildRunId: options.run, seed: options.seed });
