@@ -10,6 +10,8 @@ import { CampaignsHttpModule } from './modules/campaigns/campaigns-http.module';
 import { IngestApiModule } from './modules/ingest/ingest-api.module';
 import { JourneysJobsModule } from './modules/journeys/jobs/journeys-jobs.module';
 import { JourneysHttpModule } from './modules/journeys/journeys-http.module';
+import { JourneyJudgeJobsModule } from './modules/journey-judge/jobs/journey-judge-jobs.module';
+import { JourneyJudgeHttpModule } from './modules/journey-judge/journey-judge-http.module';
 import { OperationsModule } from './modules/operations/operations.module';
 import { RankingJobsModule } from './modules/ranking/ranking-jobs.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
@@ -28,11 +30,12 @@ export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
     IngestApiModule,
     OperationsModule,
     JourneysHttpModule,
+    JourneyJudgeHttpModule,
     CampaignsHttpModule,
     PreferenceGuardsModule,
     TrackingHttpModule,
   ],
-  worker: [JourneysJobsModule, RankingJobsModule, PreferenceGuardsModule],
+  worker: [JourneysJobsModule, RankingJobsModule, JourneyJudgeJobsModule, PreferenceGuardsModule],
   scheduler: [SchedulingModule],
 };
 
