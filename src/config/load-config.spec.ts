@@ -46,8 +46,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/MONGODB_URI is required when NODE_ENV=production/);
     const servers = { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/jc', REDIS_URL: 'redis://r:6379' };
     expect(() => loadConfig(servers)).toThrow(/TRACKING_SIGNING_KEYS is required when NODE_ENV=production/);
-    const settings = loadConfig({ ...servers, TRACKING_SIGNING_KEYS: `k1:${'s'.repeat(32)}` });
+    const keyed = { ...servers, TRACKING_SIGNING_KEYS: `k1:${'s'.repeat(32)}` };
+    expect(() => loadConfig(keyed)).toThrow(/PUBLIC_BASE_URL must be an https URL when NODE_ENV=production/);
+    const settings = loadConfig({ ...keyed, PUBLIC_BASE_URL: 'https://links.example.com/jc/' });
     expect(settings.app.logFormat).toBe('json');
+    expect(settings.tracking.publicBaseUrl).toBe('https://links.example.com/jc');
+  });
+
+  it('refuses a PUBLIC_BASE_URL with credentials, a query or a fragment', () => {
+    for (const value of [
+      'https://u:p@x.example',
+      'https://x.example/?a=1',
+      'https://x.example/#top',
+      'ftp://x.example',
+    ]) {
+      expect(() => loadConfig({ PUBLIC_BASE_URL: value })).toThrow(/PUBLIC_BASE_URL/);
+    }
   });
 
   it('reads the delivery defaults: outbox everywhere, SMTP once SMTP_URL is set', () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { checkDeliverySettings } from './delivery.config';
 import { ConfigError } from './parsers';
 import { NAMESPACES, Settings } from './settings';
+import { checkTrackingProduction } from './tracking.config';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -57,9 +58,6 @@ function checkProduction(settings: Settings): Settings {
   if (!settings.redis.url) {
     throw new ConfigError('Invalid configuration: REDIS_URL is required when NODE_ENV=production');
   }
-  // A generated development key would differ per machine, breaking links sent from another replica.
-  if (!settings.tracking.signingKeys) {
-    throw new ConfigError('Invalid configuration: TRACKING_SIGNING_KEYS is required when NODE_ENV=production');
-  }
+  checkTrackingProduction(settings.tracking);
   return settings;
 }

@@ -2,6 +2,7 @@ import { accessNamespace } from './access.config';
 import { appNamespace } from './app.config';
 import { campaignsNamespace } from './campaigns.config';
 import { deliveryNamespace } from './delivery.config';
+import { experimentsNamespace } from './experiments.config';
 import { journeysNamespace } from './journeys.config';
 import { llmNamespace } from './llm.config';
 import { mongoNamespace } from './mongo.config';
@@ -26,6 +27,7 @@ export const NAMESPACES = [
   campaignsNamespace,
   deliveryNamespace,
   trackingNamespace,
+  experimentsNamespace,
 ] as const;
 
 /** The validated, typed configuration of one process. */
@@ -42,4 +44,5 @@ export interface Settings {
   campaigns: NamespaceValues<typeof campaignsNamespace.specs>;
   delivery: NamespaceValues<typeof deliveryNamespace.specs>;
   tracking: NamespaceValues<typeof trackingNamespace.specs>;
+  experiments: NamespaceValues<typeof experimentsNamespace.specs>;
 }

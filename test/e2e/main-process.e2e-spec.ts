@@ -46,6 +46,7 @@ describe('the app process (src/main.ts)', () => {
       MONGODB_URI: `${servers.mongoUri}main`,
       REDIS_URL: servers.redis.url,
       TRACKING_SIGNING_KEYS: `k1:${'s'.repeat(32)}`,
+      PUBLIC_BASE_URL: 'https://links.example.com',
       HOST: '127.0.0.1',
       PORT: '0',
     });

@@ -12,8 +12,9 @@ export const TRACKING_KEY_RING = Symbol('TRACKING_KEY_RING');
 
 /**
  * Signs and verifies tracking tokens with this deployment's keys. Links built from these tokens
- * are `/o/<token>` (open pixel), `/c/<token>` (click; the target comes from the stored message),
- * `/u/<token>` (unsubscribe page and one-click POST) and the push-open callback body.
+ * are `<PUBLIC_BASE_URL>/t/o/<token>` (open pixel), `/t/c/<token>` (click; the target comes from the
+ * stored message), `/t/u/<token>` (unsubscribe page and one-click POST) and the push-open callback body
+ * (see `domain/tracking-urls.ts`).
  */
 @Injectable()
 export class TrackingTokens {

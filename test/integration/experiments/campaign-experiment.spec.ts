@@ -23,7 +23,7 @@ describe('campaign experiment blocks', () => {
       });
       const block = campaign.experiment!;
       expect(definition).toMatchObject({
-        id: block.id ?? campaign.id,
+        id: `${block.id ?? campaign.id}.v${block.version}`,
         campaignId: campaign.id,
         holdoutShare: block.holdout,
         metrics: block.metrics,

@@ -5,7 +5,7 @@ import { loadConfig } from '../../../src/config';
 import { settingsModule } from '../../../src/config/config.module';
 import { parseSigningKeys } from '../../../src/modules/tracking/domain/signing-keys';
 import { resolveKeyRing } from '../../../src/modules/tracking/tracking-keys';
-import { TrackingModule } from '../../../src/modules/tracking/tracking.module';
+import { TrackingTokensModule } from '../../../src/modules/tracking/tracking-tokens.module';
 import { TrackingTokens } from '../../../src/modules/tracking/tracking-tokens.service';
 import { scratchDir } from '../delivery/channels-harness';
 
@@ -53,7 +53,9 @@ describe('tracking signing keys', () => {
 
   it('gives the module a token service that signs with the configured key and verifies by kind', async () => {
     const settings = loadConfig({ NODE_ENV: 'test' });
-    const moduleRef = await Test.createTestingModule({ imports: [settingsModule(settings), TrackingModule] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [settingsModule(settings), TrackingTokensModule],
+    }).compile();
     const tokens = moduleRef.get(TrackingTokens);
     const token = tokens.sign({ kind: 'click', notificationId: 'n1', linkId: 'l1' });
     expect(token).toMatch(/^v1\.test\./);

@@ -17,7 +17,9 @@ export const EXPERIMENT_METRICS = [
   'click-rate',
   'conversion-rate',
   'unsubscribe-rate',
+  'conversions-per-user',
 ] as const;
+export const CORRECTION_METHODS = ['holm', 'benjamini-hochberg', 'none'] as const;
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -158,9 +160,47 @@ const experimentVariant = z
   })
   .strict();
 
+const analysis = z
+  .object({
+    alpha: z.number().gt(0).lt(0.5).optional().describe('Significance level (0.05: 95% intervals)'),
+    correction: z
+      .enum(CORRECTION_METHODS)
+      .optional()
+      .describe('Multiple-comparison correction over secondary metrics (holm by default)'),
+    sequential: z
+      .object({
+        tuning: z
+          .number()
+          .int()
+          .min(100)
+          .optional()
+          .describe('N*: the expected users of two arms at the decision (5000 when absent)'),
+      })
+      .strict()
+      .optional()
+      .describe('Always-valid intervals, for reading the report every day (fixed-horizon when absent)'),
+    minimumEvents: z.number().int().min(0).optional().describe('Fewest events of a rate in two arms before a verdict'),
+    targetLift: z.number().gt(0).max(10).optional().describe('Relative lift the power estimate plans for (0.1 = +10%)'),
+    power: z.number().min(0.5).lt(1).optional().describe('Power the days-to-a-decision estimate plans for'),
+    prior: z
+      .object({ relativeSd: z.number().gt(0).describe('Standard deviation of the relative lift, centred on 0') })
+      .strict()
+      .optional()
+      .describe('Normal prior of the Bayesian read-out (flat when absent)'),
+  })
+  .strict()
+  .describe('How results are read; every field has a default (see the experiments README)');
+
 const experiment = z
   .object({
     id: id('an experiment id').optional().describe('Defaults to the campaign id'),
+    version: z
+      .number()
+      .int()
+      .min(1)
+      .max(9999)
+      .default(1)
+      .describe('Bump to restart: a new version re-randomizes every user and counts from zero'),
     variants: z.array(experimentVariant).min(2).max(10),
     holdout: z.number().min(0).max(0.5).default(0).describe('Share of the audience that receives nothing'),
     metrics: z
@@ -177,6 +217,7 @@ const experiment = z
       .max(24 * 30)
       .default(72),
     minimumSample: z.number().int().min(1).default(100).describe('Users per variant before a verdict'),
+    analysis: analysis.optional(),
   })
   .strict();
 

@@ -10,6 +10,8 @@ const PUSH_ONLY: readonly ExperimentMetric[] = ['push-open-rate'];
 const EMAIL_ONLY: readonly ExperimentMetric[] = ['email-open-rate', 'email-open-rate-human'];
 const PUSH_LIMITS = ['titleMaxChars', 'bodyMaxChars'] as const;
 const EMAIL_LIMITS = ['subjectMaxChars', 'preheaderMaxChars', 'introMaxChars'] as const;
+/** Arm names the experiments module gives users who are sent nothing; a variant cannot take them. */
+const RESERVED_ARMS = ['holdout', 'global-control'];
 
 /** Whether `zone` is an IANA time zone this runtime knows. */
 export function isTimeZone(zone: string): boolean {
@@ -46,6 +48,9 @@ function experimentProblems(definition: CampaignDefinition, promptVersions: read
   const seen = new Set<string>();
   experiment.variants.forEach((variant, i) => {
     if (seen.has(variant.id)) problems.push({ path: ['experiment', 'variants', i, 'id'], message: 'duplicate id' });
+    if (RESERVED_ARMS.includes(variant.id)) {
+      problems.push({ path: ['experiment', 'variants', i, 'id'], message: `"${variant.id}" is reserved` });
+    }
     seen.add(variant.id);
     if (variant.template && !variant.template.startsWith(`${channel}/`)) {
       problems.push({ path: ['experiment', 'variants', i, 'template'], message: `must be a ${channel} template` });

@@ -7,6 +7,8 @@ import { ExperimentDefinition, parseExperimentDefinition } from './experiment-de
 export interface CampaignExperimentBlock {
   /** Defaults to the campaign id. */
   id?: string;
+  /** Bumped to restart the experiment; 1 when absent. */
+  version?: number;
   variants: ReadonlyArray<{ id: string; weight: number; copy: string; template?: string; promptVersion?: string }>;
   holdout: number;
   metrics: { primary: string; secondary: readonly string[]; guardrails: readonly string[] };
@@ -14,6 +16,16 @@ export interface CampaignExperimentBlock {
   minimumSample: number;
   /** Reading settings (alpha, correction, sequential tuning, ...) when the campaign declares them. */
   analysis?: unknown;
+}
+
+/**
+ * The id of a campaign's experiment: `<block id or campaign id>.v<version>`. It is also the hash seed, so
+ * bumping the version starts a new experiment (everyone re-randomized, counts from zero) while weight
+ * changes under one version keep every assigned user where they are. Campaign ids have no dots, so two
+ * campaigns can never share an experiment id.
+ */
+export function experimentIdOf(campaign: { id: string; experiment: Pick<CampaignExperimentBlock, 'id' | 'version'> }) {
+  return `${campaign.experiment.id ?? campaign.id}.v${campaign.experiment.version ?? 1}`;
 }
 
 /** The experiment definition of a campaign: the campaign's block in this module's terms, defaults filled. */
@@ -24,7 +36,7 @@ export function definitionFromCampaign(campaign: {
 }): ExperimentDefinition {
   const block = campaign.experiment;
   return parseExperimentDefinition({
-    id: block.id ?? campaign.id,
+    id: experimentIdOf(campaign),
     name: campaign.name,
     campaignId: campaign.id,
     variants: block.variants.map((v) => ({

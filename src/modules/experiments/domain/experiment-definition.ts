@@ -1,4 +1,4 @@
-import { AssignmentDesign, HOLDOUT_ARM } from './assignment/assign';
+import { AssignmentDesign, GLOBAL_CONTROL_ARM, HOLDOUT_ARM } from './assignment/assign';
 import { HashVersion } from './assignment/hash';
 import { ExperimentError, FieldProblem } from './experiments.errors';
 import { MetricId, isMetricId } from './metrics';
@@ -78,8 +78,8 @@ export function parseExperimentDefinition(raw: unknown): ExperimentDefinition {
   const parsedVariants = variants.map((v, i): ExperimentVariant => {
     const variant = (isObject(v) ? v : (fail(`variants[${i}]`, 'must be an object'), {})) as Input;
     const key = variant.key;
-    if (typeof key !== 'string' || !KEY.test(key) || key === HOLDOUT_ARM) {
-      fail(`variants[${i}].key`, `must be a lowercase key other than "${HOLDOUT_ARM}"`);
+    if (typeof key !== 'string' || !KEY.test(key) || key === HOLDOUT_ARM || key === GLOBAL_CONTROL_ARM) {
+      fail(`variants[${i}].key`, `must be a lowercase key other than "${HOLDOUT_ARM}" and "${GLOBAL_CONTROL_ARM}"`);
     } else if (keys.has(key)) fail(`variants[${i}].key`, `duplicates "${key}"`);
     keys.add(String(key));
     const optional = (name: string) => (typeof variant[name] === 'string' ? (variant[name] as string) : undefined);

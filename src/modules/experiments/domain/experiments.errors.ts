@@ -1,5 +1,9 @@
-/** Coded errors of the experiments domain; the service maps them to 400 responses naming the field. */
-export type ExperimentErrorCode = 'experiments.invalid-definition' | 'experiments.invalid-statistics';
+/** Coded errors of the experiments module; the HTTP filter maps them to 404, or 400 naming the field. */
+export type ExperimentErrorCode =
+  | 'experiments.invalid-definition'
+  | 'experiments.invalid-statistics'
+  | 'experiments.not-found'
+  | 'experiments.bad-request';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `variants[1].weight` or `metrics[3].sum`. */

@@ -1,5 +1,5 @@
 /** Public surface of the experiments domain, for the experiments service, the campaigns fan-out, the CLI and the demo. */
-export { assign, createAssigner, inGlobalControl, HOLDOUT_ARM } from './assignment/assign';
+export { assign, createAssigner, inGlobalControl, GLOBAL_CONTROL_ARM, HOLDOUT_ARM } from './assignment/assign';
 export type {
   Assignment,
   AssignmentDesign,
@@ -41,5 +41,9 @@ export { renderMarkdown } from './render/markdown';
 /** The output formats of `experiments report --format`. */
 export const REPORT_FORMATS = ['md', 'html', 'csv', 'json'] as const;
 export type ReportFormatName = (typeof REPORT_FORMATS)[number];
-export { definitionFromCampaign } from './campaign-experiment';
+export { definitionFromCampaign, experimentIdOf } from './campaign-experiment';
 export type { CampaignExperimentBlock } from './campaign-experiment';
+export { metricsMovedBy, statsIncrement, utcDay, withinWindow } from './outcomes';
+export type { ExperimentChannel, OutcomeKind } from './outcomes';
+export { leftOutNotes, reportInputFromStatistics } from './report/stored-statistics';
+export type { ArmDayStatistics, LeftOutArm } from './report/stored-statistics';

@@ -3,6 +3,8 @@ import { HashVersion, hash } from './hash';
 
 /** The arm of users held out of an experiment: assigned and counted, but sent nothing. */
 export const HOLDOUT_ARM = 'holdout';
+/** The arm recorded for users of the global control group, who receive no campaign at all. */
+export const GLOBAL_CONTROL_ARM = 'global-control';
 
 /** What assignment needs to know about an experiment (a subset of its definition). */
 export interface AssignmentDesign {

@@ -1,0 +1,73 @@
+import { GLOBAL_CONTROL_ARM, HOLDOUT_ARM } from '../assignment/assign';
+import { ExperimentDefinition } from '../experiment-definition';
+import { METRIC_IDS, MetricId } from '../metrics';
+import { AllocationPeriod, ArmDayCount, MetricArmDay, ReportInput } from './report-model';
+
+/**
+ * What the experiments service keeps per (experiment, arm, assignment day): users assigned, users
+ * delivered to at least once, and Σy, Σy² of every metric over those users. n of every metric is the
+ * assigned count (intent to treat): a user without an outcome has y = 0.
+ */
+export interface ArmDayStatistics {
+  arm: string;
+  day: string;
+  assigned: number;
+  delivered: number;
+  sums: Partial<Record<MetricId, { sum: number; sumSquares: number }>>;
+}
+
+/** Users recorded in arms the comparison does not include (the global control group, a removed variant). */
+export interface LeftOutArm {
+  arm: string;
+  assigned: number;
+}
+
+/**
+ * The report input of an experiment from its stored rows: only the definition's arms and declared
+ * metrics; users of other arms are counted apart so the report can say where they went.
+ */
+export function reportInputFromStatistics(
+  definition: ExperimentDefinition,
+  rows: readonly ArmDayStatistics[],
+  options: { asOf: Date; allocations?: AllocationPeriod[] },
+): { input: ReportInput; leftOut: LeftOutArm[] } {
+  const arms = new Set([...definition.variants.map((v) => v.key), HOLDOUT_ARM]);
+  const { primary, secondary, guardrails } = definition.metrics;
+  const declared = METRIC_IDS.filter((m) => m === primary || secondary.includes(m) || guardrails.includes(m));
+  const assigned: ArmDayCount[] = [];
+  const delivered: ArmDayCount[] = [];
+  const metrics: MetricArmDay[] = [];
+  const leftOut = new Map<string, number>();
+  for (const row of rows) {
+    if (!arms.has(row.arm)) {
+      leftOut.set(row.arm, (leftOut.get(row.arm) ?? 0) + row.assigned);
+      continue;
+    }
+    assigned.push({ arm: row.arm, day: row.day, count: row.assigned });
+    delivered.push({ arm: row.arm, day: row.day, count: row.delivered });
+    for (const metric of declared) {
+      const sums = row.sums[metric] ?? { sum: 0, sumSquares: 0 };
+      metrics.push({ metric, arm: row.arm, day: row.day, n: row.assigned, sum: sums.sum, sumSquares: sums.sumSquares });
+    }
+  }
+  const input: ReportInput = {
+    definition,
+    asOf: options.asOf.toISOString(),
+    assigned,
+    delivered,
+    metrics,
+    ...(options.allocations && options.allocations.length > 0 && { allocations: options.allocations }),
+  };
+  return { input, leftOut: [...leftOut].map(([arm, count]) => ({ arm, assigned: count })) };
+}
+
+/** One note per arm left out of the comparison, saying who those users are. */
+export function leftOutNotes(leftOut: readonly LeftOutArm[]): string[] {
+  return leftOut
+    .filter((a) => a.assigned > 0)
+    .map((a) =>
+      a.arm === GLOBAL_CONTROL_ARM
+        ? `${a.assigned} user(s) of the global control group were counted and sent nothing; they receive no campaign and are not part of this comparison.`
+        : `${a.assigned} user(s) stay recorded in "${a.arm}", a variant the definition no longer has; they are left out. Bump the experiment's version to restart it cleanly.`,
+    );
+}

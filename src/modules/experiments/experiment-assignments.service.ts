@@ -1,0 +1,136 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Settings } from '../../config/settings';
+import type { CampaignDefinition } from '../campaigns/domain/campaign-definition';
+import { GLOBAL_CONTROL_ARM, GlobalControlGroup, HOLDOUT_ARM, inGlobalControl, utcDay } from './domain';
+import { ExperimentAssignmentRepository, StoredAssignment } from './experiment-assignment.repository';
+import { ArmDecision, ExperimentAssignments } from './experiment-ports';
+import { ExperimentRegistry, PreparedExperiment } from './experiment-registry.service';
+import { ExperimentStatisticsRepository } from './experiment-statistics.repository';
+
+type ExperimentCampaign = CampaignDefinition & { experiment: NonNullable<CampaignDefinition['experiment']> };
+
+/**
+ * Sticky, recorded assignment. A user's first decision in an experiment is written (arm, seed, day)
+ * before the caller applies any eligibility rule, and counted in the arm's assigned users at once;
+ * every later decision reads that record back, whatever the weights say now, and adds an exposure
+ * (the start of an attribution window).
+ */
+@Injectable()
+export class ExperimentAssignmentsService extends ExperimentAssignments {
+  private readonly logger = new Logger(ExperimentAssignmentsService.name);
+
+  constructor(
+    private readonly registry: ExperimentRegistry,
+    private readonly assignments: ExperimentAssignmentRepository,
+    private readonly statistics: ExperimentStatisticsRepository,
+    private readonly config: ConfigService<Settings, true>,
+  ) {
+    super();
+  }
+
+  async assign(input: {
+    campaign: CampaignDefinition;
+    runId: string;
+    userId: string;
+    now: Date;
+  }): Promise<ArmDecision> {
+    const { campaign, userId, now } = input;
+    const group = this.globalControl();
+    if (!campaign.experiment) {
+      // The global control group receives no campaign at all; without an experiment there is nothing to count it in.
+      return group && inGlobalControl(userId, group)
+        ? { receives: false, armId: GLOBAL_CONTROL_ARM }
+        : { receives: true };
+    }
+    const experiment = this.registry.prepare(campaign as ExperimentCampaign);
+    await this.registry.ensureRegistered(experiment, campaign.channel, now);
+    const stored =
+      (await this.assignments.addExposure(experiment.definition.id, userId, now)) ??
+      (await this.decide(campaign as ExperimentCampaign, experiment, input.runId, userId, now, group));
+    return stored ? this.decision(campaign as ExperimentCampaign, stored.arm) : { receives: true };
+  }
+
+  async recordDelivered(input: {
+    experimentId: string;
+    armId: string;
+    userId: string;
+    notificationId: string;
+    at: Date;
+  }): Promise<void> {
+    const { experimentId, userId, at } = input;
+    const before = await this.assignments.recordDelivery(experimentId, userId, at, input.notificationId);
+    if (!before) {
+      this.logger.warn(
+        `delivery of ${input.notificationId} to user ${userId} who has no assignment in ${experimentId}`,
+      );
+      return;
+    }
+    if (before.arm !== input.armId) {
+      this.logger.warn(
+        `delivery of ${input.notificationId} says arm ${input.armId}, user ${userId} is in ${before.arm}`,
+      );
+    }
+    // Delivered counts users, not messages: only the first delivery to a user moves it.
+    if (!before.deliveredAt) await this.statistics.addDelivered(experimentId, before.arm, before.day);
+  }
+
+  /** The first decision: hashed, written, counted; a concurrent first decision's record stands. */
+  private async decide(
+    campaign: ExperimentCampaign,
+    experiment: PreparedExperiment,
+    runId: string,
+    userId: string,
+    now: Date,
+    globalControl: GlobalControlGroup | null,
+  ): Promise<StoredAssignment | undefined> {
+    const { definition } = experiment;
+    const assignment = experiment.assign(userId, { globalControl });
+    if (assignment.status === 'excluded') return undefined;
+    const record = {
+      experimentId: definition.id,
+      userId,
+      campaignId: campaign.id,
+      channel: campaign.channel,
+      seed: definition.seed ?? definition.id,
+      arm: assignment.status === 'global-control' ? GLOBAL_CONTROL_ARM : assignment.arm,
+      day: utcDay(now),
+      assignedAt: now,
+      runId,
+      exposures: [now],
+      values: {},
+      countedOutcomes: [],
+      notificationIds: [],
+    };
+    if (await this.assignments.insert(record)) {
+      await this.statistics.addAssigned(record.experimentId, record.arm, record.day);
+      return { ...record, _id: undefined };
+    }
+    return this.assignments.findOne(definition.id, userId);
+  }
+
+  /** What the arm receives: nothing for holdout and global control, the variant's copy otherwise. */
+  private decision(campaign: ExperimentCampaign, arm: string): ArmDecision {
+    const experimentId = this.registry.prepare(campaign).definition.id;
+    if (arm === HOLDOUT_ARM || arm === GLOBAL_CONTROL_ARM) return { experimentId, armId: arm, receives: false };
+    const variants = campaign.experiment.variants;
+    // A variant removed from the campaign keeps its users counted there (left out of the comparison); they get the control's message.
+    const variant = variants.find((v) => v.id === arm) ?? variants[0];
+    return {
+      experimentId,
+      armId: arm,
+      receives: true,
+      variant: {
+        id: variant.id,
+        copy: variant.copy,
+        ...(variant.template && { template: variant.template }),
+        ...(variant.promptVersion && { promptVersion: variant.promptVersion }),
+      },
+    };
+  }
+
+  private globalControl(): GlobalControlGroup | null {
+    const { globalControlShare, globalControlSeed } = this.config.get('experiments', { infer: true });
+    return globalControlShare > 0 ? { seed: globalControlSeed, share: globalControlShare } : null;
+  }
+}

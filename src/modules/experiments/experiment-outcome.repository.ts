@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { insertUnlessDuplicate } from '../../common/mongo/duplicate-key';
+import { ExperimentOutcomeRecord } from './experiment-outcome.schema';
+
+/** The raw outcome log of assigned users. */
+@Injectable()
+export class ExperimentOutcomeRepository {
+  constructor(@InjectModel(ExperimentOutcomeRecord.name) private readonly model: Model<ExperimentOutcomeRecord>) {}
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.model.exists({ key })) !== null;
+  }
+
+  /** Logs an outcome once; a second record with the same key changes nothing. */
+  async insert(record: ExperimentOutcomeRecord): Promise<void> {
+    await insertUnlessDuplicate(this.model, record);
+  }
+
+  async findByUser(userId: string): Promise<ExperimentOutcomeRecord[]> {
+    return this.model.find({ userId }, { _id: 0 }).sort({ at: 1 }).lean<ExperimentOutcomeRecord[]>();
+  }
+
+  async deleteByUser(userId: string): Promise<number> {
+    return (await this.model.deleteMany({ userId })).deletedCount;
+  }
+}

@@ -1,0 +1,94 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { METRICS, MetricId, metricsMovedBy, statsIncrement, withinWindow } from './domain';
+import { ExperimentAssignmentRepository, StoredAssignment } from './experiment-assignment.repository';
+import { OutcomeAttribution } from './experiment-outcome.schema';
+import { ExperimentOutcomeRepository } from './experiment-outcome.repository';
+import { ExperimentOutcomes } from './experiment-ports';
+import { ExperimentRepository } from './experiment.repository';
+import { ExperimentStatisticsRepository } from './experiment-statistics.repository';
+
+export type Outcome = Parameters<ExperimentOutcomes['record']>[0];
+
+/** The idempotency key of an outcome: the same report twice (a retry) has the same key. */
+export function outcomeKey(o: Outcome): string {
+  const parts = [o.kind, o.userId, o.campaignId, o.notificationId ?? '', o.at.toISOString(), o.machine ? 'm' : ''];
+  return createHash('sha256')
+    .update(JSON.stringify([...parts, o.value ?? null]))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/**
+ * Attributes outcomes to (experiment, arm, user). An outcome counts for each experiment of its campaign
+ * the user is assigned in, when it falls within the attribution window of one of the user's exposures.
+ * A rate moves once per user (the user's value goes 0 → 1 in one atomic conditional write, so a second
+ * open or a concurrent duplicate finds it at 1); a count moves once per outcome key. Only then are the
+ * arm's Σy and Σy² incremented, on the row of the user's assignment day.
+ */
+@Injectable()
+export class ExperimentOutcomesService extends ExperimentOutcomes {
+  private readonly logger = new Logger(ExperimentOutcomesService.name);
+
+  constructor(
+    private readonly experiments: ExperimentRepository,
+    private readonly assignments: ExperimentAssignmentRepository,
+    private readonly statistics: ExperimentStatisticsRepository,
+    private readonly log: ExperimentOutcomeRepository,
+  ) {
+    super();
+  }
+
+  async record(outcome: Outcome): Promise<void> {
+    const key = outcomeKey(outcome);
+    if (await this.log.exists(key)) return;
+    const assigned = await this.assignments.findByCampaignAndUser(outcome.campaignId, outcome.userId);
+    if (assigned.length === 0) return;
+    const attributions: OutcomeAttribution[] = [];
+    for (const assignment of assigned) attributions.push(await this.attribute(assignment, outcome, key));
+    await this.log.insert({
+      key,
+      kind: outcome.kind,
+      ...(outcome.machine !== undefined && { machine: outcome.machine }),
+      userId: outcome.userId,
+      campaignId: outcome.campaignId,
+      ...(outcome.notificationId && { notificationId: outcome.notificationId }),
+      at: outcome.at,
+      ...(outcome.value !== undefined && { value: outcome.value }),
+      attributions,
+      recordedAt: new Date(),
+    });
+  }
+
+  private async attribute(assignment: StoredAssignment, outcome: Outcome, key: string): Promise<OutcomeAttribution> {
+    const { experimentId, arm, day } = assignment;
+    const experiment = await this.experiments.findById(experimentId);
+    const windowHours = experiment?.definition.attributionWindowHours ?? 0;
+    if (!withinWindow(assignment.exposures, outcome.at, windowHours)) {
+      return { experimentId, arm, moved: [], skipped: 'outside-window' };
+    }
+    const moved: MetricId[] = [];
+    for (const metric of metricsMovedBy(outcome.kind, assignment.channel, outcome.machine === true)) {
+      const value = await this.moveUserValue(assignment, metric, key);
+      if (value === undefined) continue;
+      await this.statistics.addToMetric(experimentId, arm, day, metric, statsIncrement(metric, value));
+      moved.push(metric);
+    }
+    if (moved.length > 0) {
+      this.logger.debug(
+        `${outcome.kind} of user ${outcome.userId} moved ${moved.join(', ')} in ${experimentId}/${arm}`,
+      );
+    }
+    return { experimentId, arm, moved };
+  }
+
+  /** The user's new value of the metric, or undefined when this outcome does not move it (already counted). */
+  private async moveUserValue(
+    assignment: StoredAssignment,
+    metric: MetricId,
+    key: string,
+  ): Promise<number | undefined> {
+    if (METRICS[metric].kind === 'mean') return this.assignments.incrementCount(assignment._id, metric, key);
+    return (await this.assignments.reachRate(assignment._id, metric)) ? 1 : undefined;
+  }
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import {
+  ExperimentError,
+  ExperimentReport,
+  ReportFormatName,
+  buildExperimentReport,
+  leftOutNotes,
+  renderCsv,
+  renderHtml,
+  renderJson,
+  renderMarkdown,
+  reportInputFromStatistics,
+} from './domain';
+import { ExperimentRepository } from './experiment.repository';
+import { ExperimentRecord } from './experiment.schema';
+import { ArmTotals, ExperimentStatisticsRepository } from './experiment-statistics.repository';
+
+/** One experiment in the list: its arms with assigned and delivered users side by side (intent to treat). */
+export interface ExperimentSummary {
+  experimentId: string;
+  campaignId: string;
+  name: string;
+  channel: string;
+  primaryMetric: string;
+  arms: Array<{ arm: string; assigned: number; delivered: number }>;
+  assigned: number;
+  delivered: number;
+  /** First and last UTC day a user was assigned; null before the first assignment. */
+  firstDay: string | null;
+  lastDay: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const RENDERERS: Record<ReportFormatName, { render: (r: ExperimentReport) => string; contentType: string }> = {
+  json: { render: renderJson, contentType: 'application/json; charset=utf-8' },
+  md: { render: renderMarkdown, contentType: 'text/markdown; charset=utf-8' },
+  csv: { render: renderCsv, contentType: 'text/csv; charset=utf-8' },
+  html: { render: renderHtml, contentType: 'text/html; charset=utf-8' },
+};
+
+/** Reports from the stored sufficient statistics: the API, the CLI and the scheduled job all read them here. */
+@Injectable()
+export class ExperimentReportsService {
+  constructor(
+    private readonly experiments: ExperimentRepository,
+    private readonly statistics: ExperimentStatisticsRepository,
+  ) {}
+
+  async list(): Promise<ExperimentSummary[]> {
+    const [experiments, totals] = await Promise.all([this.experiments.findAll(), this.statistics.totalsByArm()]);
+    return experiments.map((e) =>
+      summarize(
+        e,
+        totals.filter((t) => t.experimentId === e.experimentId),
+      ),
+    );
+  }
+
+  /** The report of one experiment as of `asOf`; `experiments.not-found` for an unknown id. */
+  async report(experimentId: string, asOf = new Date()): Promise<ExperimentReport> {
+    const experiment = await this.experiments.findById(experimentId);
+    if (!experiment) {
+      throw new ExperimentError('experiments.not-found', [
+        { field: 'experimentId', message: `no experiment "${experimentId}" (ids are <campaign>.v<version>)` },
+      ]);
+    }
+    const rows = await this.statistics.findByExperiment(experimentId);
+    const { input, leftOut } = reportInputFromStatistics(experiment.definition, rows, {
+      asOf,
+      allocations: experiment.allocations,
+    });
+    const report = buildExperimentReport(input);
+    report.notes.unshift(...leftOutNotes(leftOut));
+    return report;
+  }
+
+  /** A report rendered in one format, with the HTTP content type of that format. */
+  render(report: ExperimentReport, format: ReportFormatName): { body: string; contentType: string } {
+    const renderer = RENDERERS[format];
+    return { body: renderer.render(report), contentType: renderer.contentType };
+  }
+}
+
+function summarize(experiment: ExperimentRecord, totals: ArmTotals[]): ExperimentSummary {
+  const { definition } = experiment;
+  const order = [...definition.variants.map((v) => v.key), 'holdout', 'global-control'];
+  const arms = [...totals]
+    .sort((a, b) => order.indexOf(a.arm) - order.indexOf(b.arm))
+    .map(({ arm, assigned, delivered }) => ({ arm, assigned, delivered }));
+  const days = totals.flatMap((t) => [t.firstDay, t.lastDay]).sort();
+  return {
+    experimentId: experiment.experimentId,
+    campaignId: experiment.campaignId,
+    name: definition.name,
+    channel: experiment.channel,
+    primaryMetric: definition.metrics.primary,
+    arms,
+    assigned: arms.reduce((s, a) => s + a.assigned, 0),
+    delivered: arms.reduce((s, a) => s + a.delivered, 0),
+    firstDay: days[0] ?? null,
+    lastDay: days[days.length - 1] ?? null,
+    createdAt: experiment.createdAt,
+    updatedAt: experiment.updatedAt,
+  };
+}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { insertUnlessDuplicate } from '../../common/mongo/duplicate-key';
+import type { AllocationPeriod } from './domain';
+import { ExperimentRecord } from './experiment.schema';
+
+/** Registered experiments: their latest definition and allocation history. */
+@Injectable()
+export class ExperimentRepository {
+  constructor(@InjectModel(ExperimentRecord.name) private readonly model: Model<ExperimentRecord>) {}
+
+  async findById(experimentId: string): Promise<ExperimentRecord | undefined> {
+    return (await this.model.findOne({ experimentId }, { _id: 0 }).lean<ExperimentRecord>()) ?? undefined;
+  }
+
+  async findAll(): Promise<ExperimentRecord[]> {
+    return this.model.find({}, { _id: 0 }).sort({ experimentId: 1 }).lean<ExperimentRecord[]>();
+  }
+
+  /** Registers a new experiment; false when another writer registered it first. */
+  async insert(record: ExperimentRecord): Promise<boolean> {
+    return insertUnlessDuplicate(this.model, record);
+  }
+
+  /**
+   * Replaces the definition only if it is still the one at `expectedHash` (two workers seeing a changed
+   * campaign at once record one allocation change); false when it was not.
+   */
+  async replaceDefinition(
+    experimentId: string,
+    expectedHash: string,
+    fields: Pick<ExperimentRecord, 'definition' | 'definitionHash' | 'updatedAt'>,
+    allocation?: AllocationPeriod,
+  ): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { experimentId, definitionHash: expectedHash },
+      { $set: fields, ...(allocation && { $push: { allocations: allocation } }) },
+    );
+    return result.modifiedCount === 1;
+  }
+}

@@ -1,0 +1,138 @@
+import { buildCampaign } from '../../factories/campaign.factory';
+import { ExperimentAssignments } from '../../../src/modules/experiments/experiment-ports';
+import { ExperimentReportsService } from '../../../src/modules/experiments/experiment-reports.service';
+import { ExperimentsContext, startExperimentsContext } from './experiments-harness';
+
+const NOW = new Date('2026-03-02T18:00:00Z');
+const DAY = 86_400_000;
+const users = (n: number, prefix = 'u') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+describe('experiment assignment through the service', () => {
+  let ctx: ExperimentsContext;
+  let assignments: ExperimentAssignments;
+  let reports: ExperimentReportsService;
+  const collection = (name: string) => ctx.db().collection(name);
+
+  beforeAll(async () => {
+    ctx = await startExperimentsContext('experiments_assign');
+    assignments = ctx.app.get(ExperimentAssignments);
+    reports = ctx.app.get(ExperimentReportsService);
+  });
+  afterAll(() => ctx?.close());
+
+  it('records each decision once, before eligibility, and answers the same arm on every later run', async () => {
+    const campaign = buildCampaign({ id: 'sticky' });
+    const first = [];
+    for (const userId of users(300)) first.push(await assignments.assign({ campaign, runId: 'r1', userId, now: NOW }));
+    expect(new Set(first.map((d) => d.experimentId))).toEqual(new Set(['sticky.v1']));
+    const arms = first.map((d) => d.armId);
+    expect(new Set(arms)).toEqual(new Set(['interest', 'journey', 'holdout']));
+    for (const d of first) {
+      if (d.armId === 'holdout') expect(d).toEqual({ experimentId: 'sticky.v1', armId: 'holdout', receives: false });
+      else expect(d.variant).toEqual({ id: d.armId, copy: d.armId === 'journey' ? 'journey-llm' : 'interest' });
+    }
+    const later = new Date(NOW.getTime() + 7 * DAY);
+    const again = await Promise.all(
+      users(300).map((userId) => assignments.assign({ campaign, runId: 'r2', userId, now: later })),
+    );
+    expect(again.map((d) => d.armId)).toEqual(arms);
+    expect(await collection('experiment_assignments').countDocuments({ experimentId: 'sticky.v1' })).toBe(300);
+    const stored = await collection('experiment_assignments').findOne({ experimentId: 'sticky.v1', userId: 'u7' });
+    expect(stored).toMatchObject({ runId: 'r1', day: '2026-03-02', exposures: [NOW, later], seed: 'sticky.v1' });
+    const report = await reports.report('sticky.v1', later);
+    const counted = Object.fromEntries(report.arms.map((a) => [a.key, a.assigned]));
+    const expected = Object.fromEntries(
+      ['interest', 'journey', 'holdout'].map((a) => [a, arms.filter((x) => x === a).length]),
+    );
+    expect(counted).toEqual(expected);
+  });
+
+  it('counts concurrent first decisions for one user once', async () => {
+    const campaign = buildCampaign({ id: 'race' });
+    const decisions = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => assignments.assign({ campaign, runId: `r${i}`, userId: 'same', now: NOW })),
+    );
+    expect(new Set(decisions.map((d) => d.armId)).size).toBe(1);
+    expect(await collection('experiment_assignments').countDocuments({ experimentId: 'race.v1' })).toBe(1);
+    const report = await reports.report('race.v1', NOW);
+    expect(report.arms.reduce((s, a) => s + a.assigned, 0)).toBe(1);
+  });
+
+  it('keeps assigned users in their arm when the weights change, and records the new allocation', async () => {
+    const even = buildCampaign({ id: 'reweigh' });
+    const before = await Promise.all(
+      users(400).map((userId) => assignments.assign({ campaign: even, runId: 'r1', userId, now: NOW })),
+    );
+    const skewed = buildCampaign(
+      { id: 'reweigh' },
+      {
+        variants: [
+          { id: 'interest', weight: 1, copy: 'interest' },
+          { id: 'journey', weight: 9, copy: 'journey-llm' },
+        ],
+        holdout: 0.2,
+      },
+    );
+    const next = new Date(NOW.getTime() + DAY);
+    const after = await Promise.all(
+      users(400).map((userId) => assignments.assign({ campaign: skewed, runId: 'r2', userId, now: next })),
+    );
+    expect(after.map((d) => d.armId)).toEqual(before.map((d) => d.armId));
+    const newcomers = await Promise.all(
+      users(400, 'new').map((userId) => assignments.assign({ campaign: skewed, runId: 'r2', userId, now: next })),
+    );
+    const share = (arm: string) => newcomers.filter((d) => d.armId === arm).length / 400;
+    expect(share('journey')).toBeGreaterThan(0.6);
+    expect(share('holdout')).toBeGreaterThan(0.12);
+    const experiment = await collection('experiments').findOne({ experimentId: 'reweigh.v1' });
+    expect(experiment?.allocations).toEqual([
+      { from: '2026-03-02', weights: { interest: 1, journey: 1 }, holdoutShare: 0.05 },
+      { from: '2026-03-03', weights: { interest: 1, journey: 9 }, holdoutShare: 0.2 },
+    ]);
+    const report = await reports.report('reweigh.v1', next);
+    expect(report.srm.status).not.toBe('warning');
+    expect(report.notes.join(' ')).toContain('Weights changed');
+  });
+
+  it('starts a new experiment, re-randomized, when the version is bumped', async () => {
+    const v1 = buildCampaign({ id: 'phases' });
+    const v2 = buildCampaign({ id: 'phases' }, { version: 2 });
+    const first = await Promise.all(
+      users(200).map((userId) => assignments.assign({ campaign: v1, runId: 'a', userId, now: NOW })),
+    );
+    const second = await Promise.all(
+      users(200).map((userId) => assignments.assign({ campaign: v2, runId: 'b', userId, now: NOW })),
+    );
+    expect(new Set(second.map((d) => d.experimentId))).toEqual(new Set(['phases.v2']));
+    const moved = first.filter((d, i) => d.armId !== second[i].armId).length;
+    expect(moved).toBeGreaterThan(50);
+    expect((await reports.list()).map((e) => e.experimentId)).toEqual(
+      expect.arrayContaining(['phases.v1', 'phases.v2']),
+    );
+  });
+
+  it('sends nothing to the global control group, the same users for every campaign', async () => {
+    const gc = await startExperimentsContext('experiments_global', { EXPERIMENTS_GLOBAL_CONTROL_SHARE: '0.2' });
+    try {
+      const service = gc.app.get(ExperimentAssignments);
+      const withExperiment = buildCampaign({ id: 'gc-a' });
+      const plain = buildCampaign({ id: 'gc-b' }, null);
+      const a = await Promise.all(
+        users(300).map((userId) => service.assign({ campaign: withExperiment, runId: 'r', userId, now: NOW })),
+      );
+      const b = await Promise.all(
+        users(300).map((userId) => service.assign({ campaign: plain, runId: 'r', userId, now: NOW })),
+      );
+      const inGroupA = a.map((d) => d.armId === 'global-control');
+      expect(b.map((d) => d.armId === 'global-control')).toEqual(inGroupA);
+      expect(inGroupA.filter(Boolean).length / 300).toBeCloseTo(0.2, 1);
+      for (const d of [...a, ...b]) if (d.armId === 'global-control') expect(d.receives).toBe(false);
+      expect(b.filter((d) => d.armId !== 'global-control').every((d) => d.receives && !d.experimentId)).toBe(true);
+      const report = await gc.app.get(ExperimentReportsService).report('gc-a.v1', NOW);
+      expect(report.arms.reduce((s, x) => s + x.assigned, 0)).toBe(300 - inGroupA.filter(Boolean).length);
+      expect(report.notes[0]).toMatch(/global control group/);
+    } finally {
+      await gc.close();
+    }
+  });
+});

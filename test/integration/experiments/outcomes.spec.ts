@@ -1,0 +1,168 @@
+import { buildCampaign } from '../../factories/campaign.factory';
+import {
+  ArmDecision,
+  ExperimentAssignments,
+  ExperimentOutcomes,
+} from '../../../src/modules/experiments/experiment-ports';
+import { ExperimentReportsService } from '../../../src/modules/experiments/experiment-reports.service';
+import { ExperimentsContext, startExperimentsContext } from './experiments-harness';
+
+const NOW = new Date('2026-03-02T18:00:00Z');
+const HOUR = 3_600_000;
+const at = (hours: number) => new Date(NOW.getTime() + hours * HOUR);
+
+describe('experiment outcomes through the service', () => {
+  let ctx: ExperimentsContext;
+  let assignments: ExperimentAssignments;
+  let outcomes: ExperimentOutcomes;
+  let reports: ExperimentReportsService;
+  const stats = async (experimentId: string) =>
+    ctx.db().collection('experiment_statistics').find({ experimentId }).toArray();
+  const metricOf = async (experimentId: string, metric: string, arm: string) => {
+    const report = await reports.report(experimentId, at(200));
+    const all = [...report.metrics, ...report.holdout];
+    return all.find((m) => m.id === metric)!.arms.find((a) => a.arm === arm)!;
+  };
+
+  beforeAll(async () => {
+    ctx = await startExperimentsContext('experiments_outcomes');
+    assignments = ctx.app.get(ExperimentAssignments);
+    outcomes = ctx.app.get(ExperimentOutcomes);
+    reports = ctx.app.get(ExperimentReportsService);
+  });
+  afterAll(() => ctx?.close());
+
+  /** Assigns one user in the default test campaign with the given id (the arm is whatever the hash says). */
+  function assignUser(campaignId: string, userId: string): Promise<ArmDecision> {
+    return assignments.assign({ campaign: buildCampaign({ id: campaignId }), runId: 'r1', userId, now: NOW });
+  }
+
+  it('counts a user once in a rate however often they open, and a retried report once', async () => {
+    const d = await assignUser('opens', 'ana');
+    await assignments.recordDelivered({
+      experimentId: d.experimentId!,
+      armId: d.armId!,
+      userId: 'ana',
+      notificationId: 'n1',
+      at: at(0.1),
+    });
+    const open = { kind: 'open' as const, userId: 'ana', campaignId: 'opens', notificationId: 'n1', at: at(1) };
+    await outcomes.record(open);
+    await outcomes.record(open);
+    await outcomes.record({ ...open, at: at(5) });
+    await Promise.all([outcomes.record({ ...open, at: at(6) }), outcomes.record({ ...open, at: at(7) })]);
+    expect(await metricOf('opens.v1', 'push-open-rate', d.armId!)).toMatchObject({ n: 1, sum: 1 });
+    const logged = await ctx.db().collection('experiment_outcomes').find({ userId: 'ana' }).toArray();
+    expect(logged).toHaveLength(4);
+    expect(logged.filter((o) => o.attributions[0].moved.length > 0)).toHaveLength(1);
+  });
+
+  it('attributes outcomes within the window of an exposure, and logs the rest without counting them', async () => {
+    const d = await assignUser('window', 'ben');
+    await outcomes.record({ kind: 'click', userId: 'ben', campaignId: 'window', at: at(73) });
+    await outcomes.record({ kind: 'click', userId: 'ben', campaignId: 'window', at: at(-1) });
+    expect(await metricOf('window.v1', 'click-rate', d.armId!)).toMatchObject({ n: 1, sum: 0 });
+    const skipped = await ctx.db().collection('experiment_outcomes').find({ userId: 'ben' }).toArray();
+    expect(skipped.map((o) => o.attributions[0].skipped)).toEqual(['outside-window', 'outside-window']);
+    // A delivery the next day opens a new window.
+    await assignments.recordDelivered({
+      experimentId: 'window.v1',
+      armId: d.armId!,
+      userId: 'ben',
+      notificationId: 'n2',
+      at: at(30),
+    });
+    await outcomes.record({ kind: 'click', userId: 'ben', campaignId: 'window', at: at(101) });
+    expect(await metricOf('window.v1', 'click-rate', d.armId!)).toMatchObject({ n: 1, sum: 1 });
+  });
+
+  it('keeps Σy and Σy² of conversions per user exact as a user converts again', async () => {
+    const campaign = buildCampaign(
+      { id: 'convert' },
+      { metrics: { primary: 'conversion-rate', secondary: ['conversions-per-user'], guardrails: [] }, holdout: 0 },
+    );
+    const decisions = await Promise.all(
+      ['c1', 'c2', 'c3'].map((userId) => assignments.assign({ campaign, runId: 'r', userId, now: NOW })),
+    );
+    const conversions: Record<string, number> = { c1: 3, c2: 1, c3: 0 };
+    for (const [userId, count] of Object.entries(conversions)) {
+      for (let i = 0; i < count; i++) {
+        await outcomes.record({ kind: 'conversion', userId, campaignId: 'convert', at: at(i + 1), value: 20 });
+      }
+    }
+    // The same conversion reported twice (a retry) and one after the window move nothing.
+    await outcomes.record({ kind: 'conversion', userId: 'c1', campaignId: 'convert', at: at(1), value: 20 });
+    await outcomes.record({ kind: 'conversion', userId: 'c2', campaignId: 'convert', at: at(80), value: 20 });
+    const byArm = new Map<string, number[]>();
+    decisions.forEach((d, i) => byArm.set(d.armId!, [...(byArm.get(d.armId!) ?? []), Object.values(conversions)[i]]));
+    for (const [arm, values] of byArm) {
+      const perUser = await metricOf('convert.v1', 'conversions-per-user', arm);
+      expect(perUser).toMatchObject({ n: values.length, sum: values.reduce((a, b) => a + b, 0) });
+      const rate = await metricOf('convert.v1', 'conversion-rate', arm);
+      expect(rate).toMatchObject({ n: values.length, sum: values.filter((v) => v > 0).length });
+    }
+    const rows = await stats('convert.v1');
+    const sumSquares = rows.reduce((s, r) => s + (r.sums['conversions-per-user']?.sumSquares ?? 0), 0);
+    expect(sumSquares).toBe(3 * 3 + 1 * 1);
+  });
+
+  it('counts machine opens in the email open rate and not in the human open rate', async () => {
+    const campaign = buildCampaign(
+      { id: 'digest', channel: 'email', template: 'email/weekly-digest' },
+      { metrics: { primary: 'email-open-rate', secondary: ['email-open-rate-human'], guardrails: [] } },
+    );
+    const [a, b] = await Promise.all(
+      ['ema', 'emb'].map((userId) => assignments.assign({ campaign, runId: 'r', userId, now: NOW })),
+    );
+    await outcomes.record({ kind: 'open', machine: true, userId: 'ema', campaignId: 'digest', at: at(0.2) });
+    await outcomes.record({ kind: 'open', userId: 'emb', campaignId: 'digest', at: at(2) });
+    await outcomes.record({ kind: 'open', machine: true, userId: 'emb', campaignId: 'digest', at: at(0.1) });
+    const value = async (metric: string, arm: string) => {
+      const report = await reports.report('digest.v1', at(200));
+      return report.metrics.find((m) => m.id === metric)!.arms.find((x) => x.arm === arm)!.sum;
+    };
+    const arms = [a.armId!, b.armId!];
+    const total = async (metric: string) =>
+      (await Promise.all([...new Set(arms)].map((arm) => value(metric, arm)))).reduce((x, y) => x + y, 0);
+    expect(await total('email-open-rate')).toBe(2);
+    expect(await total('email-open-rate-human')).toBe(1);
+  });
+
+  it('shows assigned and delivered side by side: an undelivered user still counts in their arm', async () => {
+    const campaign = buildCampaign({ id: 'itt' }, { holdout: 0 });
+    const decisions = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => assignments.assign({ campaign, runId: 'r', userId: `i${i}`, now: NOW })),
+    );
+    // Every other user is suppressed or fails: assigned, never delivered.
+    for (const [i, d] of decisions.entries()) {
+      if (i % 2 === 0) {
+        await assignments.recordDelivered({
+          experimentId: 'itt.v1',
+          armId: d.armId!,
+          userId: `i${i}`,
+          notificationId: `n${i}`,
+          at: at(1),
+        });
+        await assignments.recordDelivered({
+          experimentId: 'itt.v1',
+          armId: d.armId!,
+          userId: `i${i}`,
+          notificationId: `n${i}b`,
+          at: at(30),
+        });
+      }
+    }
+    const report = await reports.report('itt.v1', at(200));
+    for (const arm of report.arms) {
+      const inArm = decisions.map((d, i) => ({ d, i })).filter(({ d }) => d.armId === arm.key);
+      expect(arm.assigned).toBe(inArm.length);
+      expect(arm.delivered).toBe(inArm.filter(({ i }) => i % 2 === 0).length);
+      expect(report.metrics[0].arms.find((a) => a.arm === arm.key)!.n).toBe(inArm.length);
+    }
+  });
+
+  it('ignores outcomes of users and campaigns outside any experiment', async () => {
+    await outcomes.record({ kind: 'click', userId: 'nobody', campaignId: 'no-experiment', at: NOW });
+    expect(await ctx.db().collection('experiment_outcomes').countDocuments({ userId: 'nobody' })).toBe(0);
+  });
+});
