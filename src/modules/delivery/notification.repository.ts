@@ -55,7 +55,7 @@ export class NotificationRepository {
       .findOneAndUpdate(
         { notificationId, state: 'queued' },
         { $set: { state: 'sending', sending: { attemptId, startedAt: now, leaseUntil } } },
-        { new: true, projection: { _id: 0 } },
+        { returnDocument: 'after', projection: { _id: 0 } },
       )
       .lean<NotificationRecord>();
     return lean(doc);

@@ -53,7 +53,7 @@ export class UserRepository {
   /** Removes one push token (a provider called it dead); the updated profile, or undefined when gone. */
   async removePushToken(userId: string, token: string): Promise<UserProfile | undefined> {
     const doc = await this.model
-      .findOneAndUpdate({ userId }, { $pull: { pushTokens: { token } } }, { new: true })
+      .findOneAndUpdate({ userId }, { $pull: { pushTokens: { token } } }, { returnDocument: 'after' })
       .lean<UserRecord>();
     return doc ? toUser(doc) : undefined;
   }

@@ -97,13 +97,13 @@ export class ShardFanOut {
               runId,
               userId: entry.userId,
             });
-            if (finalAttempt)
+            if (finalAttempt) {
               settlements.push({
                 userId: entry.userId,
                 status: 'failed',
                 error: (error as Error).message.slice(0, 500),
               });
-            else firstError ??= error as Error;
+            } else firstError ??= error as Error;
           }
         }),
       ),
@@ -121,8 +121,9 @@ export class ShardFanOut {
     for (const [userId, { notificationId }] of existing) settlements.push({ userId, status: 'done', notificationId });
     await this.ledger.settle(runId, settlements, new Date());
     for (const n of created) {
-      if (n.state === 'suppressed')
+      if (n.state === 'suppressed') {
         this.metrics.count('suppressed', { campaignId: n.campaignId, channel: n.channel, reason: n.reason?.code });
+      }
     }
     return firstError;
   }

@@ -36,8 +36,9 @@ export function nextStep(
   if (isTerminal(state)) return { kind: 'done' };
   if (state === 'sending') {
     const lease = notification.sending;
-    if (lease && lease.leaseUntil.getTime() > now.getTime())
+    if (lease && lease.leaseUntil.getTime() > now.getTime()) {
       return { kind: 'wait', until: lease.leaseUntil, why: 'lease' };
+    }
     return { kind: 'recover', attemptId: lease?.attemptId ?? '' };
   }
   if (gate === 'cancelled') {

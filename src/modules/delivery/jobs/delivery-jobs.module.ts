@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ExperimentsModule } from '../../experiments/experiments.module';
 import { IngestModule } from '../../ingest/ingest.module';
 import { RankingModule } from '../../ranking/ranking.module';
 import { TemplatesModule } from '../../templates/templates.module';
@@ -14,7 +15,15 @@ import { DeliveryProcessor } from './delivery.processor';
 
 /** The worker role's part of delivery: the delivery job and everything it calls. */
 @Module({
-  imports: [NotificationsModule, DeliveryModule, TemplatesModule, IngestModule, RankingModule, TrackingModule],
+  imports: [
+    NotificationsModule,
+    DeliveryModule,
+    TemplatesModule,
+    IngestModule,
+    RankingModule,
+    TrackingModule,
+    ExperimentsModule,
+  ],
   providers: [
     RecipientChecks,
     OutboundMessages,

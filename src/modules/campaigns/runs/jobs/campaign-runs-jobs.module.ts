@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AudienceModule } from '../../../audience/audience.module';
 import { DeliveryJobsModule } from '../../../delivery/jobs/delivery-jobs.module';
+import { ExperimentsModule } from '../../../experiments/experiments.module';
 import { IngestModule } from '../../../ingest/ingest.module';
 import { JourneysModule } from '../../../journeys/journeys.module';
 import { CampaignRunsModule } from '../campaign-runs.module';
@@ -16,7 +17,7 @@ import { CampaignRunsProcessor } from './campaign-runs.processor';
  * hooks delivery asks (paused? cancelled? complete?), and the delivery job itself.
  */
 @Module({
-  imports: [CampaignRunsModule, DeliveryJobsModule, AudienceModule, IngestModule, JourneysModule],
+  imports: [CampaignRunsModule, DeliveryJobsModule, ExperimentsModule, AudienceModule, IngestModule, JourneysModule],
   providers: [RecipientFanOut, ShardFanOut, RunSelection, RunRequeue, RunHooks, CampaignRunsProcessor],
 })
 export class CampaignRunsJobsModule {}

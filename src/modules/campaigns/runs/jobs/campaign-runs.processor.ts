@@ -11,8 +11,9 @@ import { ShardFanOut } from '../shard-fan-out.service';
 import { CAMPAIGN_RUN_JOBS, CAMPAIGN_RUNS_QUEUE } from './campaign-runs.queue';
 
 function text(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.length === 0)
+  if (typeof value !== 'string' || value.length === 0) {
     throw new Error(`job payload: ${field} must be a non-empty string`);
+  }
   return value;
 }
 
