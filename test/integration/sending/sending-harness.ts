@@ -79,3 +79,28 @@ export async function notificationsOf(app: INestApplicationContext, runId: strin
   const docs = await db(app).collection<Notification>('notifications').find({ runId }).toArray();
   return new Map(docs.map((d) => [d.userId, d]));
 }
+
+/**
+ * Copies one seeded user's profile, journeys and audience facts to `userIds` in bulk (a crash test or a
+ * benchmark needs thousands of users; seeding each through the services would take minutes).
+ */
+export async function cloneSeededUser(
+  connection: Connection,
+  templateUserId: string,
+  userIds: readonly string[],
+  email: (userId: string) => string,
+): Promise<void> {
+  const copies: Array<[string, (doc: Record<string, unknown>, userId: string) => Record<string, unknown>]> = [
+    ['users', (doc, userId) => ({ ...doc, userId, email: email(userId) })],
+    ['user_journeys', (doc, userId) => ({ ...doc, userId })],
+    ['audience_facts', (doc, userId) => ({ ...doc, userId })],
+  ];
+  for (const [name, copy] of copies) {
+    const collection = connection.collection(name);
+    const template = await collection.findOne({ userId: templateUserId }, { projection: { _id: 0 } });
+    if (!template) throw new Error(`${templateUserId} has no document in ${name}`);
+    for (let i = 0; i < userIds.length; i += 1000) {
+      await collection.insertMany(userIds.slice(i, i + 1000).map((userId) => copy(template, userId)));
+    }
+  }
+}
