@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
 import { DeliveryProducer } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { CampaignRunsProducer } from '../../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
 import { RecipientPreferences } from '../../../src/modules/tracking/notification-tracking';
@@ -163,6 +164,12 @@ describe('a campaign run, from audience to provider', () => {
     expect(run.counts).toMatchObject({ sent: 0, suppressed: { 'frequency-cap': 5, unsubscribed: 1 } });
     const ana = (await notificationsOf(app, run.runId)).get('ana')!;
     expect(ana.reason).toMatchObject({ code: 'frequency-cap', rule: 'frequencyCaps[0]', value: 1 });
+    const why = await app.get(RunExplainService).explain(run.runId, 'ana');
+    expect(why).toMatchObject({
+      inAudience: true,
+      notification: { state: 'suppressed', reason: { code: 'frequency-cap' } },
+    });
+    expect(why.summary).toMatch(/^suppressed by frequencyCaps\[0\]: already 1 email message/);
   });
 
   it('assigns arms first: held-out users get a ledger entry and nothing else', async () => {
@@ -176,6 +183,10 @@ describe('a campaign run, from audience to provider', () => {
     expect(run.counts.sent + heldOut.length).toBe(pushUsers.length);
     const notifications = await notificationsOf(app, run.runId);
     for (const entry of heldOut) expect(notifications.has(entry.userId as string)).toBe(false);
+    const why = await app.get(RunExplainService).explain(run.runId, heldOut[0].userId as string);
+    expect(why).toMatchObject({ inAudience: true, experiment: { receives: false }, ledger: { status: 'held-out' } });
+    expect(why.notification).toBeUndefined();
+    expect(why.summary).toMatch(/^held out/);
     for (const n of notifications.values()) {
       expect(n.experiment).toMatchObject({ armId: expect.stringMatching(/^(interest|journey)$/) });
       expect(n.message!.variant.id).toBe(n.experiment!.armId);

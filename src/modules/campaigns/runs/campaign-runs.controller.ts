@@ -55,7 +55,7 @@ export class CampaignRunsController {
   @ApiOkResponse({ type: CampaignRunResponse })
   @ApiConflictResponse({ description: 'The run is finished' })
   async pause(@Param() { runId }: RunIdParams, @Req() req: AuthenticatedRequest): Promise<CampaignRunResponse> {
-    return toRunResponse(await this.runs.control(runId, 'pause', actorOf(req)));
+    return toRunResponse(await this.runs.pause(runId, actorOf(req)));
   }
 
   @Post(':runId\\:resume')
@@ -64,7 +64,7 @@ export class CampaignRunsController {
   @ApiOkResponse({ type: CampaignRunResponse })
   @ApiConflictResponse({ description: 'The run is finished' })
   async resume(@Param() { runId }: RunIdParams, @Req() req: AuthenticatedRequest): Promise<CampaignRunResponse> {
-    return toRunResponse(await this.runs.control(runId, 'resume', actorOf(req)));
+    return toRunResponse(await this.runs.resume(runId, actorOf(req)));
   }
 
   @Post(':runId\\:cancel')
@@ -73,7 +73,7 @@ export class CampaignRunsController {
   @ApiOkResponse({ type: CampaignRunResponse })
   @ApiConflictResponse({ description: 'The run is finished' })
   async cancel(@Param() { runId }: RunIdParams, @Req() req: AuthenticatedRequest): Promise<CampaignRunResponse> {
-    return toRunResponse(await this.runs.control(runId, 'cancel', actorOf(req)));
+    return toRunResponse(await this.runs.cancel(runId, actorOf(req)));
   }
 
   @Get(':runId/users/:userId')

@@ -65,8 +65,21 @@ export class CampaignRunsService {
     return this.view(run);
   }
 
-  async list(filter: RunFilter): Promise<CampaignRunRecord[]> {
-    return this.runs.list(filter);
+  /** Runs newest first, each with its counters (live for unfinished runs). */
+  async list(filter: RunFilter): Promise<RunView[]> {
+    return Promise.all((await this.runs.list(filter)).map((run) => this.view(run)));
+  }
+
+  pause(runId: string, actor: string): Promise<RunView> {
+    return this.control(runId, 'pause', actor);
+  }
+
+  resume(runId: string, actor: string): Promise<RunView> {
+    return this.control(runId, 'resume', actor);
+  }
+
+  cancel(runId: string, actor: string): Promise<RunView> {
+    return this.control(runId, 'cancel', actor);
   }
 
   /**

@@ -84,7 +84,7 @@ export function registerCampaignRunCommands(program: Command): void {
       await withRuns(async (context) => {
         const service = context.get(CampaignRunsService);
         const list = await service.list({ campaignId: options.campaign, state: options.state, limit: options.limit });
-        for (const run of list) console.log(formatRunLine(await service.get(run.runId)));
+        for (const run of list) console.log(formatRunLine(run));
         if (list.length === 0) console.error('no runs');
       });
     });
@@ -100,7 +100,7 @@ export function registerCampaignRunCommands(program: Command): void {
       .description(`${action[0].toUpperCase()}${action.slice(1)} a run`)
       .action(async (runId: string) => {
         await withRuns(async (context) => {
-          const run = await context.get(CampaignRunsService).control(runId, action, cliActor());
+          const run = await context.get(CampaignRunsService)[action](runId, cliActor());
           console.log(`${run.runId}: ${run.state}`);
         });
       });
