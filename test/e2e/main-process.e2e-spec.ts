@@ -4,8 +4,9 @@ import { buildEvents } from '../factories/event.factory';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
 
 const ROOT = join(__dirname, '..', '..');
-// The child compiles the whole app with ts-node before it listens: several seconds on two cores.
-jest.setTimeout(60_000);
+// The child compiles the whole app (every role's modules) with ts-node before it listens: well over
+// half a minute when two cores are shared.
+jest.setTimeout(120_000);
 
 /** Starts `src/main.ts` in its own process; resolves with its URL once it listens. */
 function startMain(env: Record<string, string>): { child: ChildProcess; url: Promise<string>; output: () => string } {

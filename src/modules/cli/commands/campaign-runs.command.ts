@@ -1,23 +1,37 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { INestApplicationContext } from '@nestjs/common';
 import { withCommandContext } from '../../../common/cli/command-context';
-import { RedisModule } from '../../../common/redis/redis.module';
-import { CampaignRunsModule } from '../../campaigns/runs/campaign-runs.module';
-import { CampaignRunsService, RunView } from '../../campaigns/runs/campaign-runs.service';
+import type { CampaignRunsService, RunView } from '../../campaigns/runs/campaign-runs.service';
 import { isFinished, RUN_STATES, RunState } from '../../campaigns/runs/domain/run-state';
-import { RunExplainService } from '../../campaigns/runs/run-explain.service';
-import { PreferenceGuardsModule } from '../../tracking/preference-guards.module';
 import { group } from '../program';
 import { cliActor } from './campaigns-definitions.command';
 import { formatExplanation, formatRunLine, formatRun } from './campaign-runs-output';
 import { reportCampaignError } from './campaigns-state.command';
 
-const RUN_MODULES = [RedisModule, CampaignRunsModule, PreferenceGuardsModule];
+/** The services the run commands use, loaded when one runs (so other commands start without them). */
+async function runServices() {
+  const [{ RedisModule }, { CampaignRunsModule }, { CampaignRunsService }, { RunExplainService }, guards] =
+    await Promise.all([
+      import('../../../common/redis/redis.module'),
+      import('../../campaigns/runs/campaign-runs.module'),
+      import('../../campaigns/runs/campaign-runs.service'),
+      import('../../campaigns/runs/run-explain.service'),
+      import('../../tracking/preference-guards.module'),
+    ]);
+  return {
+    modules: [RedisModule, CampaignRunsModule, guards.PreferenceGuardsModule],
+    runs: (context: INestApplicationContext) => context.get(CampaignRunsService),
+    explains: (context: INestApplicationContext) => context.get(RunExplainService),
+  };
+}
+
+type RunServices = Awaited<ReturnType<typeof runServices>>;
 
 /** Runs `work` in a context with the campaign runs services (MongoDB and Redis); coded errors set the exit code. */
-async function withRuns(work: (context: INestApplicationContext) => Promise<void>): Promise<void> {
+async function withRuns(work: (context: INestApplicationContext, services: RunServices) => Promise<void>) {
   try {
-    await withCommandContext(RUN_MODULES, work, { redis: true });
+    const services = await runServices();
+    await withCommandContext(services.modules, (context) => work(context, services), { redis: true });
   } catch (error) {
     reportCampaignError(error);
   }
@@ -62,8 +76,8 @@ export function registerCampaignRunCommands(program: Command): void {
     .option('--wait', 'wait until the run finishes and print its counters; exit code 1 unless it completed')
     .option('--timeout <seconds>', 'with --wait: give up after this many seconds', positiveInteger, 3600)
     .action(async (campaignId: string, options: { wait?: boolean; timeout: number }) => {
-      await withRuns(async (context) => {
-        const runs = context.get(CampaignRunsService);
+      await withRuns(async (context, services) => {
+        const runs = services.runs(context);
         const run = await runs.startManual(campaignId, cliActor());
         console.log(run.runId);
         if (!options.wait) return;
@@ -81,8 +95,8 @@ export function registerCampaignRunCommands(program: Command): void {
     .option('--state <state>', `only runs in this state (${RUN_STATES.join(', ')})`, runState)
     .option('--limit <n>', 'at most this many', positiveInteger, 20)
     .action(async (options: { campaign?: string; state?: RunState; limit: number }) => {
-      await withRuns(async (context) => {
-        const service = context.get(CampaignRunsService);
+      await withRuns(async (context, services) => {
+        const service = services.runs(context);
         const list = await service.list({ campaignId: options.campaign, state: options.state, limit: options.limit });
         for (const run of list) console.log(formatRunLine(run));
         if (list.length === 0) console.error('no runs');
@@ -92,15 +106,15 @@ export function registerCampaignRunCommands(program: Command): void {
     .command('show <runId>')
     .description('A run with its counters')
     .action(async (runId: string) => {
-      await withRuns(async (context) => console.log(formatRun(await context.get(CampaignRunsService).get(runId))));
+      await withRuns(async (context, services) => console.log(formatRun(await services.runs(context).get(runId))));
     });
   for (const action of ['pause', 'resume', 'cancel'] as const) {
     runs
       .command(`${action} <runId>`)
       .description(`${action[0].toUpperCase()}${action.slice(1)} a run`)
       .action(async (runId: string) => {
-        await withRuns(async (context) => {
-          const run = await context.get(CampaignRunsService)[action](runId, cliActor());
+        await withRuns(async (context, services) => {
+          const run = await services.runs(context)[action](runId, cliActor());
           console.log(`${run.runId}: ${run.state}`);
         });
       });
@@ -110,8 +124,8 @@ export function registerCampaignRunCommands(program: Command): void {
     .description("Why a user got (or didn't get) the run's message: audience, rule, arm, copy, render, attempts")
     .option('--json', 'print the whole explanation as JSON')
     .action(async (runId: string, userId: string, options: { json?: boolean }) => {
-      await withRuns(async (context) => {
-        const explanation = await context.get(RunExplainService).explain(runId, userId);
+      await withRuns(async (context, services) => {
+        const explanation = await services.explains(context).explain(runId, userId);
         console.log(options.json ? JSON.stringify(explanation, null, 2) : formatExplanation(explanation));
       });
     });
