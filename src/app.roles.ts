@@ -7,6 +7,8 @@ import { QueueModule } from './common/queue/queue.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AccessModule } from './modules/access/access.module';
 import { CampaignsHttpModule } from './modules/campaigns/campaigns-http.module';
+import { CampaignRunsHttpModule } from './modules/campaigns/runs/campaign-runs-http.module';
+import { CampaignRunsJobsModule } from './modules/campaigns/runs/jobs/campaign-runs-jobs.module';
 import { IngestApiModule } from './modules/ingest/ingest-api.module';
 import { JourneysJobsModule } from './modules/journeys/jobs/journeys-jobs.module';
 import { JourneysHttpModule } from './modules/journeys/journeys-http.module';
@@ -32,10 +34,17 @@ export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
     JourneysHttpModule,
     JourneyJudgeHttpModule,
     CampaignsHttpModule,
+    CampaignRunsHttpModule,
     PreferenceGuardsModule,
     TrackingHttpModule,
   ],
-  worker: [JourneysJobsModule, RankingJobsModule, JourneyJudgeJobsModule, PreferenceGuardsModule],
+  worker: [
+    JourneysJobsModule,
+    RankingJobsModule,
+    JourneyJudgeJobsModule,
+    CampaignRunsJobsModule,
+    PreferenceGuardsModule,
+  ],
   scheduler: [SchedulingModule],
 };
 

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerCampaignRunCommands } from './campaign-runs.command';
 import { registerCampaignDefinitionCommands } from './campaigns-definitions.command';
 import { registerCampaignPreviewCommands } from './campaigns-preview.command';
 import { registerCampaignStateCommands } from './campaigns-state.command';
@@ -24,4 +25,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerCampaignDefinitionCommands,
   registerCampaignStateCommands,
   registerCampaignPreviewCommands,
+  registerCampaignRunCommands,
 ];
