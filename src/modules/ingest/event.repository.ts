@@ -91,6 +91,11 @@ export class EventRepository {
     if (current.length > 0) yield current;
   }
 
+  /** Events stored, from collection metadata: cheap enough to ask before every build run. */
+  async countAll(): Promise<number> {
+    return this.model.estimatedDocumentCount();
+  }
+
   async countByType(): Promise<Record<string, number>> {
     const rows = await this.model.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$type', n: { $sum: 1 } } }]);
     return Object.fromEntries(rows.sort((a, b) => a._id.localeCompare(b._id)).map((r) => [r._id, r.n]));

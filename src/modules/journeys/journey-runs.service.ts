@@ -130,6 +130,13 @@ export class JourneyRunsService {
     return { ...result, runId: run.runId };
   }
 
+  /** Retrains (starting a full run when the model changed) when the events outgrew the current model; else undefined. */
+  async retrainIfGrown(): Promise<{ version: string; changed: boolean; runId?: string } | undefined> {
+    if (!(await this.embedders.hasGrown())) return undefined;
+    this.logger.log('the stored events outgrew the platform embedder: retraining');
+    return this.retrain();
+  }
+
   /** Marks an unfinished run failed (a job ran out of retries); a completed run stays completed. */
   async failRun(runId: string, error: string): Promise<void> {
     this.logger.error(`run ${runId} failed: ${error}`);

@@ -9,6 +9,7 @@ import { UserEventStore } from '../../journeys/domain/event-store';
 import { resolveJourneysConfig } from '../../journeys/domain/journeys-config';
 import { PlatformEmbedder } from '../../journeys/domain/platform-embedder';
 import { trainPlatformEmbedder } from '../../journeys/domain/platform-training';
+import { chooseEmbedder } from '../../journeys/domain/embedder-choice';
 import { ExtractedEvent } from '../../journeys/domain/keywords';
 import { parseRankingModel, RankingModel } from '../../ranking/domain';
 import { buildUserLines, UserLines } from '../journeys-build/user-lines';
@@ -122,10 +123,14 @@ export async function runJourneysBuild(options: JourneysBuildOptions): Promise<J
   if (summary.invalid > DETAILED_INVALID_LINES) {
     console.error(`... and ${summary.invalid - DETAILED_INVALID_LINES} more invalid lines`);
   }
-  const embedder = options.model
+  const model = options.model
     ? PlatformEmbedder.fromJSON(JSON.parse(await readFile(options.model, 'utf8')))
     : trainPlatformEmbedder(() => store.eventLists(), config.training);
-  if (options.saveModel) await writeFile(options.saveModel, JSON.stringify(embedder));
+  if (options.saveModel) await writeFile(options.saveModel, JSON.stringify(model));
+  const { embedder, reason } = chooseEmbedder(model, config.training);
+  if (reason) {
+    console.error(`platform embedder ${reason}: clustering uses character n-grams and word overlap instead`);
+  }
   const ranker: RankingModel | undefined = options.ranker
     ? parseRankingModel(JSON.parse(await readFile(options.ranker, 'utf8')))
     : undefined;

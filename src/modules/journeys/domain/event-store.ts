@@ -18,7 +18,7 @@ export class UserEventStore {
     this.ids.add(event.id);
     const extracted = extractEventKeywords(event);
     extracted.mentions = extracted.mentions.map((m) => {
-      const id = `${m.source}\u0000${m.key}\u0000${m.surface}`;
+      const id = `${m.source}\u0000${m.key}\u0000${m.surface}\u0000${m.whole ? 1 : 0}`;
       const shared = this.mentions.get(id);
       if (shared) return shared;
       this.mentions.set(id, m);
