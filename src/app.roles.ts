@@ -7,6 +7,7 @@ import { QueueModule } from './common/queue/queue.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AccessModule } from './modules/access/access.module';
 import { CampaignsHttpModule } from './modules/campaigns/campaigns-http.module';
+import { ConsoleModule } from './modules/console/console.module';
 import { IngestApiModule } from './modules/ingest/ingest-api.module';
 import { JourneysJobsModule } from './modules/journeys/jobs/journeys-jobs.module';
 import { JourneysHttpModule } from './modules/journeys/journeys-http.module';
@@ -23,7 +24,14 @@ const CORE: Type[] = [MetricsModule, ErasureModule, DatabaseModule, RedisModule,
  * it has Bull processors, in `scheduler` when it has cron triggers; `all` is the union.
  */
 export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
-  api: [IngestApiModule, OperationsModule, JourneysHttpModule, CampaignsHttpModule, PreferenceGuardsModule],
+  api: [
+    IngestApiModule,
+    OperationsModule,
+    JourneysHttpModule,
+    CampaignsHttpModule,
+    PreferenceGuardsModule,
+    ConsoleModule,
+  ],
   worker: [JourneysJobsModule, RankingJobsModule, PreferenceGuardsModule],
   scheduler: [SchedulingModule],
 };

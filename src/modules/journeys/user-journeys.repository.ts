@@ -27,6 +27,11 @@ export class UserJourneysRepository {
     return (await this.model.findOne({ userId }, { previous: 0 }).lean<UserJourneysRecord>()) ?? undefined;
   }
 
+  /** The current and previous builds of the given users (unique userId index), for population summaries. */
+  async findManyWithPrevious(userIds: readonly string[]): Promise<UserJourneysRecord[]> {
+    return this.model.find({ userId: { $in: userIds } }).lean<UserJourneysRecord[]>();
+  }
+
   /** Receipt watermarks of the given users' last builds (users never built are absent). */
   async findReceivedThrough(userIds: readonly string[]): Promise<Map<string, Date | undefined>> {
     const docs = await this.model

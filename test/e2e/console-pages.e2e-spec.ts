@@ -1,0 +1,93 @@
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Page } from 'playwright-core';
+import { CampaignRepository } from '../../src/modules/campaigns/campaign.repository';
+import { CampaignsService } from '../../src/modules/campaigns/campaigns.service';
+import { seedUser } from '../integration/campaigns/campaigns-harness';
+import { checkPage, signIn, useConsoleBrowser } from './support/console-browser';
+import { useTestApp } from './support/test-app';
+
+const PUSH = 'ongoing-journey-push';
+const DIGEST = 'weekly-journeys-digest';
+
+/** The shipped example campaigns in a folder of their own. */
+function campaignsFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'jc-console-campaigns-'));
+  for (const id of [PUSH, DIGEST]) copyFileSync(join('campaigns', `${id}.yaml`), join(dir, `${id}.yaml`));
+  return dir;
+}
+
+describe('web console pages in Chromium', () => {
+  const f = useTestApp({ database: 'console_pages', env: { CAMPAIGNS_DIR: campaignsFolder() } });
+  const browser = useConsoleBrowser();
+  const now = new Date();
+  let base: string;
+  let page: Page;
+
+  beforeAll(async () => {
+    await f.t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(f.t.app.getHttpServer().address() as AddressInfo).port}`;
+    await f.t.app.get(CampaignsService).sync('test:console', now);
+    const kitchen = { name: 'Kitchen Remodel', keywords: ['kitchen remodel', 'backsplash tile'] };
+    await seedUser(f.t.app, 'ana', { now, journeys: [kitchen, { name: 'Trail Running', axis: 3 }] });
+    await seedUser(f.t.app, 'ben', { now, profile: { locale: 'fr-FR' }, journeys: [{ name: 'Pain Au Levain' }] });
+    page = await (await browser.context()).newPage();
+    await signIn(page, base, f.admin, '/console/campaigns');
+  });
+
+  afterAll(() => expect(browser.errors).toEqual([]));
+
+  it('lists campaigns with status, channel, schedule and next run', async () => {
+    expect(new URL(page.url()).pathname).toBe('/console/campaigns');
+    const rows = page.locator('tbody tr');
+    await expect(rows.count()).resolves.toBe(2);
+    await expect(rows.first().textContent()).resolves.toMatch(/ongoing-journey-push.*paused.*push/s);
+    await expect(page.locator('[aria-current="page"]').textContent()).resolves.toBe('Campaigns');
+    await checkPage(page, 'campaigns');
+  });
+
+  it('shows a campaign with its estimate and previews a chosen user', async () => {
+    await page.getByRole('link', { name: PUSH }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(PUSH);
+    await expect(page.locator('dl.facts').nth(1).textContent()).resolves.toMatch(/Users\s*2/);
+    await page.getByLabel('User id').fill('ana');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByLabel('Preview of the message');
+    await expect(preview.textContent()).resolves.toContain('Still working on Kitchen Remodel?');
+    await checkPage(page, 'campaign');
+    await page.getByLabel('User id').fill('nobody');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toContain('no-profile');
+  });
+
+  it('activates and pauses a campaign from the browser, recorded under the signed-in key', async () => {
+    await page.goto(`${base}/console/campaigns/${PUSH}`);
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toBe('The campaign is active.');
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toBe('The campaign is paused.');
+    const campaign = await f.t.app.get(CampaignsService).get(PUSH);
+    expect(campaign).toMatchObject({ state: 'paused', stateChangedBy: expect.stringMatching(/^console:key:/) });
+  });
+
+  it('pages through campaigns with a keyset cursor', async () => {
+    const repository = f.t.app.get(CampaignRepository);
+    const ids = Array.from({ length: 30 }, (_, i) => `bulk-${String(i).padStart(2, '0')}`);
+    for (const campaignId of ids) {
+      const at = { syncedAt: now, stateChangedAt: now, stateChangedBy: 'test', createdAt: now };
+      await repository.saveSynced(campaignId, { state: 'paused', file: `${campaignId}.yaml`, problems: [], ...at }, {});
+    }
+    const seen: string[] = [];
+    await page.goto(`${base}/console/campaigns`);
+    for (;;) {
+      seen.push(...(await page.locator('tbody th[scope="row"]').allTextContents()));
+      const next = page.getByRole('link', { name: 'Next page' });
+      if ((await next.count()) === 0) break;
+      await next.click();
+    }
+    expect(seen).toEqual([...ids, PUSH, DIGEST]);
+    await checkPage(page, 'campaigns-last-page');
+  });
+});
