@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Page } from 'playwright-core';
 import { CampaignRepository } from '../../src/modules/campaigns/campaign.repository';
 import { CampaignsService } from '../../src/modules/campaigns/campaigns.service';
+import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
 import { seedUser } from '../integration/campaigns/campaigns-harness';
 import { checkPage, signIn, useConsoleBrowser } from './support/console-browser';
 import { useTestApp } from './support/test-app';
@@ -33,6 +34,10 @@ describe('web console pages in Chromium', () => {
     const kitchen = { name: 'Kitchen Remodel', keywords: ['kitchen remodel', 'backsplash tile'] };
     await seedUser(f.t.app, 'ana', { now, journeys: [kitchen, { name: 'Trail Running', axis: 3 }] });
     await seedUser(f.t.app, 'ben', { now, profile: { locale: 'fr-FR' }, journeys: [{ name: 'Pain Au Levain' }] });
+    const assignments = f.t.app.get(ExperimentAssignments, { strict: false });
+    const campaign = (await f.t.app.get(CampaignsService).getUsable(PUSH)).definition;
+    for (const userId of ['ana', 'ben', 'cleo', 'dan'])
+      await assignments.assign({ campaign, runId: 'r1', userId, now });
     page = await (await browser.context()).newPage();
     await signIn(page, base, f.admin, '/console/campaigns');
   });
@@ -70,6 +75,23 @@ describe('web console pages in Chromium', () => {
     await expect(page.getByRole('status').textContent()).resolves.toBe('The campaign is paused.');
     const campaign = await f.t.app.get(CampaignsService).get(PUSH);
     expect(campaign).toMatchObject({ state: 'paused', stateChangedBy: expect.stringMatching(/^console:key:/) });
+  });
+
+  it('follows a campaign to its experiment report, framed with its charts', async () => {
+    await page.goto(`${base}/console/campaigns/${PUSH}`);
+    await page.getByRole('link', { name: `${PUSH}.v1` }).click();
+    expect(new URL(page.url()).pathname).toBe(`/console/experiments/${PUSH}.v1`);
+    const frame = page.frameLocator('iframe.report');
+    await expect(frame.locator('h1').first().textContent()).resolves.toBeTruthy();
+    await expect(frame.locator('svg').count()).resolves.toBeGreaterThan(0);
+    await checkPage(page, 'experiment');
+    await page.goto(`${base}/console/experiments`);
+    await expect(page.locator('tbody th[scope="row"]').allTextContents()).resolves.toEqual([`${PUSH}.v1`]);
+    await checkPage(page, 'experiments');
+    const missing = await page.goto(`${base}/console/experiments/nope.v9`);
+    expect(missing?.status()).toBe(404);
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('no experiment "nope.v9"');
+    browser.errors.splice(0); // Chromium logs the 404 as a failed load.
   });
 
   it('pages through campaigns with a keyset cursor', async () => {

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CampaignMessagesModule } from '../campaigns/campaign-messages.module';
+import { ExperimentsModule } from '../experiments/experiments.module';
 import { ConsoleAuthController } from './pages/console-auth.controller';
+import { ConsoleExperimentsController } from './pages/console-experiments.controller';
 import { ConsoleCampaignsController } from './pages/console-campaigns.controller';
 import { ConsoleCampaignsService } from './pages/console-campaigns.service';
 import { ConsoleExceptionFilter } from './pages/console-exception.filter';
@@ -20,9 +22,10 @@ import { ConsoleViews } from './views/console-views';
 @Module({
   imports: [
     CampaignMessagesModule,
+    ExperimentsModule,
     MongooseModule.forFeature([{ name: ConsoleSessionRecord.name, schema: ConsoleSessionSchema }]),
   ],
-  controllers: [ConsoleAuthController, ConsoleCampaignsController],
+  controllers: [ConsoleAuthController, ConsoleCampaignsController, ConsoleExperimentsController],
   providers: [
     ConsoleViews,
     SessionCookies,
