@@ -36,8 +36,9 @@ describe('web console pages in Chromium', () => {
     await seedUser(f.t.app, 'ben', { now, profile: { locale: 'fr-FR' }, journeys: [{ name: 'Pain Au Levain' }] });
     const assignments = f.t.app.get(ExperimentAssignments, { strict: false });
     const campaign = (await f.t.app.get(CampaignsService).getUsable(PUSH)).definition;
-    for (const userId of ['ana', 'ben', 'cleo', 'dan'])
+    for (const userId of ['ana', 'ben', 'cleo', 'dan']) {
       await assignments.assign({ campaign, runId: 'r1', userId, now });
+    }
     page = await (await browser.context()).newPage();
     await signIn(page, base, f.admin, '/console/campaigns');
   });
