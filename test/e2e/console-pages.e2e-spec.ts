@@ -95,6 +95,25 @@ describe('web console pages in Chromium', () => {
     browser.errors.splice(0); // Chromium logs the 404 as a failed load.
   });
 
+  it('looks up a user: ranked journeys with keywords, stage, confidence and rebuild history', async () => {
+    await page.getByRole('link', { name: 'Journeys' }).click();
+    await page.getByLabel('User id').fill('ana');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    const rows = page.locator('section tbody tr');
+    await expect(rows.count()).resolves.toBe(2);
+    await expect(rows.first().textContent()).resolves.toMatch(/1\s*Kitchen Remodel.*kitchen remodel.*ongoing/s);
+    await expect(page.locator('section dl.facts').textContent()).resolves.toMatch(/Builds\s*1/);
+    const common = page.locator('table').nth(1).locator('tbody th');
+    await expect(common.allTextContents()).resolves.toEqual(
+      expect.arrayContaining(['Kitchen Remodel', 'Trail Running', 'Pain Au Levain']),
+    );
+    await expect(page.locator('table').nth(2).textContent()).resolves.toContain('the documented prior');
+    await checkPage(page, 'journeys');
+    await page.getByLabel('User id').fill('nobody');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toContain('nobody has no journeys yet');
+  });
+
   it('pages through campaigns with a keyset cursor', async () => {
     const repository = f.t.app.get(CampaignRepository);
     const ids = Array.from({ length: 30 }, (_, i) => `bulk-${String(i).padStart(2, '0')}`);

@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CampaignMessagesModule } from '../campaigns/campaign-messages.module';
+import { ModelStoreModule } from '../../common/model-store/model-store.module';
+import { AudienceModule } from '../audience/audience.module';
 import { ExperimentsModule } from '../experiments/experiments.module';
+import { JourneysModule } from '../journeys/journeys.module';
 import { ConsoleAuthController } from './pages/console-auth.controller';
 import { ConsoleExperimentsController } from './pages/console-experiments.controller';
+import { ConsoleJourneysController } from './pages/console-journeys.controller';
+import { ConsoleJourneysService } from './pages/console-journeys.service';
 import { ConsoleCampaignsController } from './pages/console-campaigns.controller';
 import { ConsoleCampaignsService } from './pages/console-campaigns.service';
 import { ConsoleExceptionFilter } from './pages/console-exception.filter';
@@ -23,9 +28,17 @@ import { ConsoleViews } from './views/console-views';
   imports: [
     CampaignMessagesModule,
     ExperimentsModule,
+    JourneysModule,
+    AudienceModule,
+    ModelStoreModule,
     MongooseModule.forFeature([{ name: ConsoleSessionRecord.name, schema: ConsoleSessionSchema }]),
   ],
-  controllers: [ConsoleAuthController, ConsoleCampaignsController, ConsoleExperimentsController],
+  controllers: [
+    ConsoleAuthController,
+    ConsoleCampaignsController,
+    ConsoleExperimentsController,
+    ConsoleJourneysController,
+  ],
   providers: [
     ConsoleViews,
     SessionCookies,
@@ -35,6 +48,7 @@ import { ConsoleViews } from './views/console-views';
     ConsoleAuthGuard,
     ConsoleExceptionFilter,
     ConsoleCampaignsService,
+    ConsoleJourneysService,
   ],
 })
 export class ConsoleModule {}
