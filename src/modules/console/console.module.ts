@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
+import { DiscoveryModule } from '@nestjs/core';
 import { CampaignMessagesModule } from '../campaigns/campaign-messages.module';
 import { ModelStoreModule } from '../../common/model-store/model-store.module';
 import { AudienceModule } from '../audience/audience.module';
@@ -12,11 +12,8 @@ import { ConsoleJourneysService } from './pages/console-journeys.service';
 import { ConsoleCampaignsController } from './pages/console-campaigns.controller';
 import { ConsoleCampaignsService } from './pages/console-campaigns.service';
 import { ConsoleExceptionFilter } from './pages/console-exception.filter';
-import { ConsoleAuthGuard, ConsoleSessionReader } from './session/console-auth.guard';
-import { ConsoleSessionRecord, ConsoleSessionSchema } from './session/console-session.schema';
-import { ConsoleSessionRepository } from './session/console-session.repository';
-import { ConsoleSessionsService } from './session/console-sessions.service';
-import { SessionCookies } from './session/session-cookies';
+import { QueueBoardRegistrar, queueBoardModule } from './queues/queue-board';
+import { ConsoleSessionModule } from './session/console-session.module';
 import { ConsoleViews } from './views/console-views';
 
 /**
@@ -31,7 +28,9 @@ import { ConsoleViews } from './views/console-views';
     JourneysModule,
     AudienceModule,
     ModelStoreModule,
-    MongooseModule.forFeature([{ name: ConsoleSessionRecord.name, schema: ConsoleSessionSchema }]),
+    ConsoleSessionModule,
+    DiscoveryModule,
+    queueBoardModule,
   ],
   controllers: [
     ConsoleAuthController,
@@ -41,14 +40,10 @@ import { ConsoleViews } from './views/console-views';
   ],
   providers: [
     ConsoleViews,
-    SessionCookies,
-    ConsoleSessionRepository,
-    ConsoleSessionsService,
-    ConsoleSessionReader,
-    ConsoleAuthGuard,
     ConsoleExceptionFilter,
     ConsoleCampaignsService,
     ConsoleJourneysService,
+    QueueBoardRegistrar,
   ],
 })
 export class ConsoleModule {}
