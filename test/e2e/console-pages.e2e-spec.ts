@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -53,6 +54,11 @@ describe('web console pages in Chromium', () => {
     await expect(rows.first().textContent()).resolves.toMatch(/ongoing-journey-push.*paused.*push/s);
     await expect(page.locator('[aria-current="page"]').textContent()).resolves.toBe('Campaigns');
     await checkPage(page, 'campaigns');
+    // Keyboard users reach a skip link first, then the navigation.
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('main');
   });
 
   it('shows a campaign with its estimate and previews a chosen user', async () => {

@@ -99,7 +99,17 @@ describe('/v1/users', () => {
     const res = await t.http().delete('/v1/users/u-erase').set('Authorization', `Bearer ${app.admin}`).expect(200);
     expect(res.body).toEqual({
       userId: 'u-erase',
-      erased: { audienceFacts: 1, events: 7, journeys: 0, rankingExamples: 0, tracking: 0, unsubscribes: 0, users: 1 },
+      erased: {
+        audienceFacts: 1,
+        events: 7,
+        experimentAssignments: 0,
+        experimentOutcomes: 0,
+        journeys: 0,
+        rankingExamples: 0,
+        tracking: 0,
+        unsubscribes: 0,
+        users: 1,
+      },
     });
     await get('u-erase').expect(404);
     expect(await t.db().collection('events').countDocuments({ userId: 'u-erase' })).toBe(0);
