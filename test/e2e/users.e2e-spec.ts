@@ -119,6 +119,8 @@ describe('/v1/users', () => {
     expect(again.body.erased).toEqual({
       audienceFacts: 0,
       events: 0,
+      experimentAssignments: 0,
+      experimentOutcomes: 0,
       journeys: 0,
       rankingExamples: 0,
       tracking: 0,
