@@ -5,6 +5,7 @@ import { consoleNamespace } from './console.config';
 import { deliveryNamespace } from './delivery.config';
 import { experimentsNamespace } from './experiments.config';
 import { journeysNamespace } from './journeys.config';
+import { judgeNamespace } from './judge.config';
 import { llmNamespace } from './llm.config';
 import { mongoNamespace } from './mongo.config';
 import { personalizationNamespace } from './personalization.config';
@@ -23,6 +24,7 @@ export const NAMESPACES = [
   llmNamespace,
   journeysNamespace,
   rankingNamespace,
+  judgeNamespace,
   templatesNamespace,
   personalizationNamespace,
   campaignsNamespace,
@@ -41,6 +43,7 @@ export interface Settings {
   llm: NamespaceValues<typeof llmNamespace.specs>;
   journeys: NamespaceValues<typeof journeysNamespace.specs>;
   ranking: NamespaceValues<typeof rankingNamespace.specs>;
+  judge: NamespaceValues<typeof judgeNamespace.specs>;
   templates: NamespaceValues<typeof templatesNamespace.specs>;
   personalization: NamespaceValues<typeof personalizationNamespace.specs>;
   campaigns: NamespaceValues<typeof campaignsNamespace.specs>;

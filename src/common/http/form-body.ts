@@ -1,41 +1,42 @@
-import {
-  BadRequestException,
-  PayloadTooLargeException,
-  SetMetadata,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
+import { SetMetadata } from '@nestjs/common';
 import { IncomingMessage } from 'node:http';
-import getRawBody from 'raw-body';
+import { FormFields, multipartBoundary, parseMultipart, parseUrlEncoded } from '../../lib/http/form-fields';
+import { malformed, readBodyText, unsupported } from './json-body';
 
-/** Metadata of handlers whose body is an HTML form rather than JSON. */
 export const FORM_BODY = 'http:form-body';
 
-/** HTML forms of the web console carry a few short fields; anything larger is not one of ours. */
-export const FORM_LIMIT_BYTES = 16 * 1024;
-
-/** Marks a handler that reads an `application/x-www-form-urlencoded` body (JsonBodyInterceptor reads it so). */
-export const FormBody = () => SetMetadata(FORM_BODY, true);
+export interface FormBodyOptions {
+  /** Largest accepted body in bytes, after decompression. */
+  limitBytes: number;
+}
 
 /**
- * Reads a urlencoded form into a null-prototype record of strings (the last value of a repeated name
- * wins): 415 for another media type, 413 above 16 KiB. A request without a body gives an empty record.
+ * Marks a route whose body is a small HTML form (urlencoded or multipart), such as the RFC 8058
+ * one-click unsubscribe POST, instead of JSON. The limit is tiny on purpose: these routes take no API
+ * key, so nobody can make the server read more than a form's worth of bytes.
  */
-export async function readFormBody(req: IncomingMessage): Promise<Record<string, string>> {
-  const fields = Object.create(null) as Record<string, string>;
-  const length = req.headers['content-length'];
-  if (req.headers['transfer-encoding'] === undefined && (length === undefined || Number(length) === 0)) return fields;
-  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') {
-    req.resume();
-    throw new UnsupportedMediaTypeException('Content-Type must be application/x-www-form-urlencoded');
-  }
-  const text = await getRawBody(req, { length, limit: FORM_LIMIT_BYTES, encoding: 'utf-8' }).catch((error: Error) => {
-    req.resume();
-    const tooLarge = (error as { type?: string }).type === 'entity.too.large';
-    throw tooLarge
-      ? new PayloadTooLargeException(`Form body exceeds ${FORM_LIMIT_BYTES / 1024} KiB`)
-      : new BadRequestException(`Malformed form body: ${error.message}`);
-  });
-  for (const [name, value] of new URLSearchParams(text)) fields[name] = value;
+export const FormBody = (options: FormBodyOptions = { limitBytes: 1024 }) => SetMetadata(FORM_BODY, options);
+
+function isUrlEncoded(type: string): boolean {
+  return type === 'application/x-www-form-urlencoded';
+}
+
+function checkFormType(req: IncomingMessage): void {
+  const header = req.headers['content-type'] ?? '';
+  const type = header.split(';')[0].trim().toLowerCase();
+  if (isUrlEncoded(type) || (type === 'multipart/form-data' && multipartBoundary(header))) return;
+  throw unsupported(
+    `Content-Type must be application/x-www-form-urlencoded or multipart/form-data (got ${header ? JSON.stringify(header) : 'none'})`,
+  );
+}
+
+/** Reads a form body into its text fields (`{}` when there is no body); 415, 413 and 400 as for JSON. */
+export async function readFormBody(req: IncomingMessage, options: FormBodyOptions): Promise<FormFields> {
+  const text = await readBodyText(req, { limit: options.limitBytes, checkType: checkFormType });
+  if (text === undefined) return {};
+  const header = req.headers['content-type'] ?? '';
+  if (isUrlEncoded(header.split(';')[0].trim().toLowerCase())) return parseUrlEncoded(text);
+  const fields = parseMultipart(text, multipartBoundary(header) ?? '');
+  if (!fields) throw malformed('not a multipart/form-data body of text fields');
   return fields;
 }

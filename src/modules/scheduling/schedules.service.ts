@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
+import { JourneyJudgeProducer } from '../journey-judge/jobs/journey-judge.queue';
 import { JOURNEY_JOBS, JourneysProducer } from '../journeys/jobs/journeys.queue';
 import { RankingProducer } from '../ranking/jobs/ranking.queue';
 
@@ -15,6 +16,7 @@ export class SchedulesService implements OnApplicationBootstrap {
   constructor(
     private readonly journeysProducer: JourneysProducer,
     private readonly rankingProducer: RankingProducer,
+    private readonly judgeProducer: JourneyJudgeProducer,
     private readonly config: ConfigService<Settings, true>,
   ) {}
 
@@ -31,6 +33,11 @@ export class SchedulesService implements OnApplicationBootstrap {
     if (ranking.scheduleEnabled) {
       await this.rankingProducer.scheduleRetrain(ranking.retrainCron);
       this.logger.log(`ranker retrain schedule: "${ranking.retrainCron}"`);
+    }
+    const judge = this.config.get('judge', { infer: true });
+    if (judge.scheduleEnabled) {
+      await this.judgeProducer.scheduleJudge(judge.cron);
+      this.logger.log(`journey judge schedule: "${judge.cron}" (the latest full rebuild not judged yet)`);
     }
   }
 }

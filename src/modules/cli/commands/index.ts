@@ -1,9 +1,11 @@
 import { Command } from 'commander';
+import { registerCampaignRunCommands } from './campaign-runs.command';
 import { registerCampaignDefinitionCommands } from './campaigns-definitions.command';
 import { registerCampaignPreviewCommands } from './campaigns-preview.command';
 import { registerCampaignStateCommands } from './campaigns-state.command';
 import { registerImportEventsCommand } from './events-import.command';
 import { registerBuildJourneysCommand } from './journeys-build.command';
+import { registerJudgeJourneysCommand } from './journeys-judge.command';
 import { registerCreateKeyCommand } from './keys-create.command';
 import { registerListKeysCommand } from './keys-list.command';
 import { registerRevokeKeyCommand } from './keys-revoke.command';
@@ -19,7 +21,9 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerRevokeKeyCommand,
   registerBuildJourneysCommand,
   registerRebuildJourneysCommand,
+  registerJudgeJourneysCommand,
   registerCampaignDefinitionCommands,
   registerCampaignStateCommands,
   registerCampaignPreviewCommands,
+  registerCampaignRunCommands,
 ];

@@ -16,7 +16,7 @@ import { SESSION_COOKIE, SIGN_IN_COOKIE, SessionCookies } from '../session/sessi
 import { ConsoleViews } from '../views/console-views';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsolePageInterceptor } from './console-page.interceptor';
-import { redirect, sendPage } from './respond';
+import { CONSOLE_FORM, redirect, sendPage } from './respond';
 
 /** A sign-in form stays usable this long; then the page must be reloaded. */
 const SIGN_IN_FORM_SECONDS = 30 * 60;
@@ -53,7 +53,7 @@ export class ConsoleAuthController {
   }
 
   @Post('sign-in')
-  @FormBody()
+  @FormBody(CONSOLE_FORM)
   async signIn(
     @Req() req: ConsoleRequest,
     @Res() res: ServerResponse,
@@ -72,7 +72,7 @@ export class ConsoleAuthController {
   }
 
   @Post('sign-out')
-  @FormBody()
+  @FormBody(CONSOLE_FORM)
   @UseGuards(ConsoleAuthGuard)
   @UseInterceptors(CsrfInterceptor)
   async signOut(

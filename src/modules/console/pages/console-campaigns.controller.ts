@@ -20,7 +20,7 @@ import { ConsoleViews } from '../views/console-views';
 import { ConsoleCampaignsService } from './console-campaigns.service';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsolePageInterceptor } from './console-page.interceptor';
-import { redirect } from './respond';
+import { CONSOLE_FORM, redirect } from './respond';
 
 const NOTICES: Record<string, string> = { activated: 'The campaign is active.', paused: 'The campaign is paused.' };
 
@@ -63,7 +63,7 @@ export class ConsoleCampaignsController {
 
   /** `activate` or `pause`; each form posts here with its session's form token. */
   @Post(':campaignId/:action')
-  @FormBody()
+  @FormBody(CONSOLE_FORM)
   @UseInterceptors(CsrfInterceptor)
   async changeState(
     @Session() session: ConsoleSession,

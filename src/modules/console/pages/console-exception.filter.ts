@@ -13,6 +13,8 @@ const CAMPAIGN_STATUS: Record<CampaignError['code'], number> = {
   'campaign.invalid': 409,
   'campaign.archived': 409,
   'campaign.conflict': 409,
+  'campaign.run-not-found': 404,
+  'campaign.run-conflict': 409,
 };
 
 /** The status and the message a person should read for an error of a console page. */

@@ -12,3 +12,6 @@ export function sendPage(res: ServerResponse, status: number, html: string): voi
   res.statusCode = status;
   res.end(html);
 }
+
+/** Console forms carry a few short fields; a sign-in form's return path is the largest of them. */
+export const CONSOLE_FORM = { limitBytes: 8 * 1024 };
