@@ -9,6 +9,7 @@ import { AccessModule } from './modules/access/access.module';
 import { CampaignsHttpModule } from './modules/campaigns/campaigns-http.module';
 import { CampaignRunsHttpModule } from './modules/campaigns/runs/campaign-runs-http.module';
 import { CampaignRunsJobsModule } from './modules/campaigns/runs/jobs/campaign-runs-jobs.module';
+import { ConsoleModule } from './modules/console/console.module';
 import { IngestApiModule } from './modules/ingest/ingest-api.module';
 import { JourneysJobsModule } from './modules/journeys/jobs/journeys-jobs.module';
 import { JourneysHttpModule } from './modules/journeys/journeys-http.module';
@@ -37,6 +38,7 @@ export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
     CampaignRunsHttpModule,
     PreferenceGuardsModule,
     TrackingHttpModule,
+    ConsoleModule,
   ],
   worker: [
     JourneysJobsModule,

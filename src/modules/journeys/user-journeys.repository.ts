@@ -27,6 +27,11 @@ export class UserJourneysRepository {
     return (await this.model.findOne({ userId }, { previous: 0 }).lean<UserJourneysRecord>()) ?? undefined;
   }
 
+  /** The current and previous builds of the given users (unique userId index), for population summaries. */
+  async findManyWithPrevious(userIds: readonly string[]): Promise<UserJourneysRecord[]> {
+    return this.model.find({ userId: { $in: userIds } }).lean<UserJourneysRecord[]>();
+  }
+
   /** Users whose current journeys come from this build run and are not empty, read through a cursor. */
   async *streamUserIdsByBuildRun(buildRunId: string, batchSize = 1000): AsyncGenerator<string> {
     const cursor = this.model
