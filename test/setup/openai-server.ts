@@ -58,7 +58,8 @@ export class FakeOpenAiServer {
       const request = body as unknown as FakeChatRequest;
       this.requests.push(request);
       const reply = this.chat(request, this.requests.length - 1);
-      if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+      // Unreferenced, so a slow reply still pending when the server stops does not keep the process alive.
+      if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs).unref());
       if ('status' in reply) return this.send(res, reply.status, reply.body);
       this.send(
         res,
