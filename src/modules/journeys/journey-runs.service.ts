@@ -13,7 +13,10 @@ import { PlatformEmbedderService } from './platform-embedder.service';
 import { UserJourneysRepository } from './user-journeys.repository';
 
 const WATERMARK_CHUNK = 1000;
-/** Users read, built and committed together: a few round trips per batch instead of several per user. */
+/**
+ * Users read, built and committed together: a few round trips per batch instead of several per user; at
+ * least four batches per shard, so a crash loses at most a quarter of a shard's work.
+ */
 const BATCH_USERS = 100;
 
 /**
@@ -90,8 +93,9 @@ export class JourneyRunsService {
     );
     const stats = emptyBuildStats();
     const started = Date.now();
-    for (let i = 0; i < entries.length; i += BATCH_USERS) {
-      const userIds = entries.slice(i, i + BATCH_USERS).map((e) => e.userId);
+    const batch = Math.max(1, Math.min(BATCH_USERS, Math.ceil(this.settings.shardSize / 4)));
+    for (let i = 0; i < entries.length; i += batch) {
+      const userIds = entries.slice(i, i + batch).map((e) => e.userId);
       const settled = await this.batchBuilder.buildMany(userIds, { runId, embedder, now: new Date() }, stats);
       await this.ledger.settleMany(runId, settled);
       await progress(Math.round((100 * (i + userIds.length)) / entries.length));
