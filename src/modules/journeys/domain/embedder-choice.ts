@@ -8,6 +8,12 @@ import { DEFAULT_TRAINING_OPTIONS, PlatformTrainingOptions } from './platform-tr
 const SHARED_BY_USERS = 3;
 const percent = (x: number) => `${Math.round(100 * x)}%`;
 
+/** What a trained model must have seen to be clustered with. */
+export type EmbedderMinimums = Pick<
+  PlatformTrainingOptions,
+  'minTrainingEvents' | 'minVocabulary' | 'minSharedVocabulary'
+>;
+
 /** The embedder a build clusters with, and why. */
 export interface EmbedderChoice {
   embedder: Embedder & { readonly vocab: readonly string[]; readonly lexicon?: Lexicon };
@@ -24,10 +30,7 @@ export interface EmbedderChoice {
  */
 export function chooseEmbedder(
   model: PlatformEmbedder,
-  minimums: Pick<
-    PlatformTrainingOptions,
-    'minTrainingEvents' | 'minVocabulary' | 'minSharedVocabulary'
-  > = DEFAULT_TRAINING_OPTIONS,
+  minimums: EmbedderMinimums = DEFAULT_TRAINING_OPTIONS,
 ): EmbedderChoice {
   const events = model.training?.events;
   const short: string[] = [];
