@@ -7,6 +7,8 @@ import { QueueModule } from './common/queue/queue.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AccessModule } from './modules/access/access.module';
 import { CampaignsHttpModule } from './modules/campaigns/campaigns-http.module';
+import { ExperimentsJobsModule } from './modules/experiments/jobs/experiments-jobs.module';
+import { ExperimentsHttpModule } from './modules/experiments/experiments-http.module';
 import { IngestApiModule } from './modules/ingest/ingest-api.module';
 import { JourneysJobsModule } from './modules/journeys/jobs/journeys-jobs.module';
 import { JourneysHttpModule } from './modules/journeys/journeys-http.module';
@@ -22,8 +24,8 @@ const CORE: Type[] = [MetricsModule, ErasureModule, DatabaseModule, RedisModule,
  * it has Bull processors, in `scheduler` when it has cron triggers; `all` is the union.
  */
 export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
-  api: [IngestApiModule, OperationsModule, JourneysHttpModule, CampaignsHttpModule],
-  worker: [JourneysJobsModule, RankingJobsModule],
+  api: [IngestApiModule, OperationsModule, JourneysHttpModule, CampaignsHttpModule, ExperimentsHttpModule],
+  worker: [JourneysJobsModule, RankingJobsModule, ExperimentsJobsModule],
   scheduler: [SchedulingModule],
 };
 

@@ -99,14 +99,30 @@ describe('/v1/users', () => {
     const res = await t.http().delete('/v1/users/u-erase').set('Authorization', `Bearer ${app.admin}`).expect(200);
     expect(res.body).toEqual({
       userId: 'u-erase',
-      erased: { audienceFacts: 1, events: 7, journeys: 0, rankingExamples: 0, users: 1 },
+      erased: {
+        audienceFacts: 1,
+        events: 7,
+        experimentAssignments: 0,
+        experimentOutcomes: 0,
+        journeys: 0,
+        rankingExamples: 0,
+        users: 1,
+      },
     });
     await get('u-erase').expect(404);
     expect(await t.db().collection('events').countDocuments({ userId: 'u-erase' })).toBe(0);
     expect(await t.db().collection('events').countDocuments({ userId: 'u-keep' })).toBe(3);
 
     const again = await t.http().delete('/v1/users/u-erase').set('Authorization', `Bearer ${app.admin}`).expect(200);
-    expect(again.body.erased).toEqual({ audienceFacts: 0, events: 0, journeys: 0, rankingExamples: 0, users: 0 });
+    expect(again.body.erased).toEqual({
+      audienceFacts: 0,
+      events: 0,
+      experimentAssignments: 0,
+      experimentOutcomes: 0,
+      journeys: 0,
+      rankingExamples: 0,
+      users: 0,
+    });
   });
 
   it('reserves reading and erasing profiles to admin keys', async () => {

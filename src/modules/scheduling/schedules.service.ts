@@ -1,12 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
+import { ExperimentsProducer } from '../experiments/jobs/experiments.queue';
 import { JOURNEY_JOBS, JourneysProducer } from '../journeys/jobs/journeys.queue';
 import { RankingProducer } from '../ranking/jobs/ranking.queue';
 
 /**
  * Registers every configured cron as a Bull repeatable job with a fixed id: any number of scheduler
- * replicas end up with one schedule each, and the workers do the actual selection, building and training.
+ * replicas end up with one schedule each, and the workers do the actual selection, building, training
+ * and report writing.
  */
 @Injectable()
 export class SchedulesService implements OnApplicationBootstrap {
@@ -15,6 +17,7 @@ export class SchedulesService implements OnApplicationBootstrap {
   constructor(
     private readonly journeysProducer: JourneysProducer,
     private readonly rankingProducer: RankingProducer,
+    private readonly experimentsProducer: ExperimentsProducer,
     private readonly config: ConfigService<Settings, true>,
   ) {}
 
@@ -31,6 +34,11 @@ export class SchedulesService implements OnApplicationBootstrap {
     if (ranking.scheduleEnabled) {
       await this.rankingProducer.scheduleRetrain(ranking.retrainCron);
       this.logger.log(`ranker retrain schedule: "${ranking.retrainCron}"`);
+    }
+    const experiments = this.config.get('experiments', { infer: true });
+    if (experiments.reportScheduleEnabled) {
+      await this.experimentsProducer.scheduleReports(experiments.reportCron);
+      this.logger.log(`experiment reports schedule: "${experiments.reportCron}"`);
     }
   }
 }

@@ -3,6 +3,7 @@ import { registerCampaignDefinitionCommands } from './campaigns-definitions.comm
 import { registerCampaignPreviewCommands } from './campaigns-preview.command';
 import { registerCampaignStateCommands } from './campaigns-state.command';
 import { registerImportEventsCommand } from './events-import.command';
+import { registerExperimentsCommands } from './experiments.command';
 import { registerBuildJourneysCommand } from './journeys-build.command';
 import { registerCreateKeyCommand } from './keys-create.command';
 import { registerListKeysCommand } from './keys-list.command';
@@ -22,4 +23,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerCampaignDefinitionCommands,
   registerCampaignStateCommands,
   registerCampaignPreviewCommands,
+  registerExperimentsCommands,
 ];
