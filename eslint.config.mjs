@@ -3,7 +3,14 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const FRAMEWORK_IMPORTS = ['@nestjs/*', 'mongoose', 'bull', 'ioredis', 'openai', 'handlebars', 'nodemailer'];
+const FRAMEWORK_IMPORTS = ['@nestjs/*', 'mongoose', 'bull', 'ioredis', 'openai', 'handlebars', 'nodemailer', 'jose', 'web-push'];
+
+// Each delivery engine is wrapped once: only its adapter file imports it.
+const WRAPPED_ONCE = {
+  nodemailer: 'src/modules/delivery/channels/email/mailer.ts',
+  jose: 'src/modules/delivery/channels/jwt-signer.ts',
+  'web-push': 'src/modules/delivery/channels/webpush.channel.ts',
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'eslint.config.mjs'] },
@@ -20,6 +27,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'smart'],
       curly: ['error', 'multi-line'],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: Object.values(WRAPPED_ONCE),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: Object.entries(WRAPPED_ONCE).map(([name, file]) => ({ name, message: `Only ${file} imports ${name}.` })) },
+      ],
     },
   },
   {

@@ -15,6 +15,7 @@ import { JourneysHttpModule } from './modules/journeys/journeys-http.module';
 import { OperationsModule } from './modules/operations/operations.module';
 import { RankingJobsModule } from './modules/ranking/ranking-jobs.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
+import { PreferenceGuardsModule } from './modules/tracking/preference-guards.module';
 
 /** Modules every role needs: configuration comes separately from AppModule.forRoot. */
 const CORE: Type[] = [MetricsModule, ErasureModule, DatabaseModule, RedisModule, QueueModule, AccessModule];
@@ -24,8 +25,15 @@ const CORE: Type[] = [MetricsModule, ErasureModule, DatabaseModule, RedisModule,
  * it has Bull processors, in `scheduler` when it has cron triggers; `all` is the union.
  */
 export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
-  api: [IngestApiModule, OperationsModule, JourneysHttpModule, CampaignsHttpModule, ExperimentsHttpModule],
-  worker: [JourneysJobsModule, RankingJobsModule, ExperimentsJobsModule],
+  api: [
+    IngestApiModule,
+    OperationsModule,
+    JourneysHttpModule,
+    CampaignsHttpModule,
+    PreferenceGuardsModule,
+    ExperimentsHttpModule,
+  ],
+  worker: [JourneysJobsModule, RankingJobsModule, PreferenceGuardsModule, ExperimentsJobsModule],
   scheduler: [SchedulingModule],
 };
 

@@ -44,12 +44,54 @@ describe('loadConfig', () => {
 
   it('requires explicit servers in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/MONGODB_URI is required when NODE_ENV=production/);
-    const settings = loadConfig({
-      NODE_ENV: 'production',
-      MONGODB_URI: 'mongodb://db/jc',
-      REDIS_URL: 'redis://r:6379',
-    });
+    const servers = { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/jc', REDIS_URL: 'redis://r:6379' };
+    expect(() => loadConfig(servers)).toThrow(/TRACKING_SIGNING_KEYS is required when NODE_ENV=production/);
+    const keyed = { ...servers, TRACKING_SIGNING_KEYS: `k1:${'s'.repeat(32)}` };
+    expect(() => loadConfig(keyed)).toThrow(/PUBLIC_BASE_URL must be an https URL when NODE_ENV=production/);
+    const settings = loadConfig({ ...keyed, PUBLIC_BASE_URL: 'https://links.example.com/jc/' });
     expect(settings.app.logFormat).toBe('json');
+    expect(settings.tracking.publicBaseUrl).toBe('https://links.example.com/jc');
+  });
+
+  it('refuses a PUBLIC_BASE_URL with credentials, a query or a fragment', () => {
+    for (const value of [
+      'https://u:p@x.example',
+      'https://x.example/?a=1',
+      'https://x.example/#top',
+      'ftp://x.example',
+    ]) {
+      expect(() => loadConfig({ PUBLIC_BASE_URL: value })).toThrow(/PUBLIC_BASE_URL/);
+    }
+  });
+
+  it('reads the delivery defaults: outbox everywhere, SMTP once SMTP_URL is set', () => {
+    const settings = loadConfig({});
+    expect(settings.delivery).toMatchObject({
+      emailChannel: undefined,
+      pushChannel: 'outbox',
+      webhookChannel: 'outbox',
+      outboxDir: './data/outbox',
+      smtpPoolSize: 5,
+    });
+    expect(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }).delivery.smtpUrl).toBe('smtp://127.0.0.1:2525');
+  });
+
+  it.each([
+    [{ DELIVERY_EMAIL_CHANNEL: 'smtp' }, /SMTP_URL is required when DELIVERY_EMAIL_CHANNEL=smtp/],
+    [
+      { APNS_KEY_FILE: 'key.p8', APNS_KEY_ID: 'ABC' },
+      /APNS_KEY_FILE, APNS_KEY_ID, APNS_TEAM_ID, APNS_BUNDLE_ID must be set together/,
+    ],
+    [{ VAPID_PUBLIC_KEY: 'x' }, /VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT must be set together/],
+    [{ DELIVERY_WEBHOOK_CHANNEL: 'http' }, /WEBHOOK_SIGNING_SECRET is required/],
+    [{ DELIVERY_PUSH_CHANNEL: 'providers' }, /needs FCM_SERVICE_ACCOUNT_FILE, APNS_KEY_FILE or VAPID_PUBLIC_KEY/],
+    [{ SMTP_URL: 'http://mail' }, /SMTP_URL must be a URL starting with smtp: or smtps:/],
+    [{ EMAIL_FROM_ADDRESS: 'not an address' }, /EMAIL_FROM_ADDRESS must be an email address/],
+    [{ DELIVERY_RATE_FCM: '-1' }, /DELIVERY_RATE_FCM must be a number between 0/],
+    [{ TRACKING_SIGNING_KEYS: 'k1:short-secret' }, /TRACKING_SIGNING_KEYS key "k1" needs a secret of at least 32/],
+  ])('refuses delivery and tracking settings that do not go together: %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
   });
 
   it('names the file key when a file value is bad', () => {

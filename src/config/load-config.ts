@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkDeliverySettings } from './delivery.config';
 import { ConfigError } from './parsers';
 import { NAMESPACES, Settings } from './settings';
+import { checkTrackingProduction } from './tracking.config';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -43,6 +45,7 @@ export function loadConfig(env: Environment, configDir = CONFIG_DIR): Settings {
     }
     settings[namespace.name] = values;
   }
+  checkDeliverySettings((settings as unknown as Settings).delivery);
   return checkProduction(settings as unknown as Settings);
 }
 
@@ -55,5 +58,6 @@ function checkProduction(settings: Settings): Settings {
   if (!settings.redis.url) {
     throw new ConfigError('Invalid configuration: REDIS_URL is required when NODE_ENV=production');
   }
+  checkTrackingProduction(settings.tracking);
   return settings;
 }

@@ -1,6 +1,7 @@
 import { accessNamespace } from './access.config';
 import { appNamespace } from './app.config';
 import { campaignsNamespace } from './campaigns.config';
+import { deliveryNamespace } from './delivery.config';
 import { experimentsNamespace } from './experiments.config';
 import { journeysNamespace } from './journeys.config';
 import { llmNamespace } from './llm.config';
@@ -9,6 +10,7 @@ import { personalizationNamespace } from './personalization.config';
 import { rankingNamespace } from './ranking.config';
 import { redisNamespace } from './redis.config';
 import { templatesNamespace } from './templates.config';
+import { trackingNamespace } from './tracking.config';
 import { NamespaceValues } from './setting';
 
 /** Every configuration namespace; a new one is one import and one entry here. */
@@ -23,6 +25,8 @@ export const NAMESPACES = [
   templatesNamespace,
   personalizationNamespace,
   campaignsNamespace,
+  deliveryNamespace,
+  trackingNamespace,
   experimentsNamespace,
 ] as const;
 
@@ -38,5 +42,7 @@ export interface Settings {
   templates: NamespaceValues<typeof templatesNamespace.specs>;
   personalization: NamespaceValues<typeof personalizationNamespace.specs>;
   campaigns: NamespaceValues<typeof campaignsNamespace.specs>;
+  delivery: NamespaceValues<typeof deliveryNamespace.specs>;
+  tracking: NamespaceValues<typeof trackingNamespace.specs>;
   experiments: NamespaceValues<typeof experimentsNamespace.specs>;
 }

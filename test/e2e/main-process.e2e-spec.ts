@@ -45,6 +45,8 @@ describe('the app process (src/main.ts)', () => {
       NODE_ENV: 'production',
       MONGODB_URI: `${servers.mongoUri}main`,
       REDIS_URL: servers.redis.url,
+      TRACKING_SIGNING_KEYS: `k1:${'s'.repeat(32)}`,
+      PUBLIC_BASE_URL: 'https://links.example.com',
       HOST: '127.0.0.1',
       PORT: '0',
     });

@@ -106,6 +106,8 @@ describe('/v1/users', () => {
         experimentOutcomes: 0,
         journeys: 0,
         rankingExamples: 0,
+        tracking: 0,
+        unsubscribes: 0,
         users: 1,
       },
     });
@@ -121,6 +123,8 @@ describe('/v1/users', () => {
       experimentOutcomes: 0,
       journeys: 0,
       rankingExamples: 0,
+      tracking: 0,
+      unsubscribes: 0,
       users: 0,
     });
   });

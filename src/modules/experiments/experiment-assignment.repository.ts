@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { insertUnlessDuplicate } from '../../common/mongo/duplicate-key';
+import { insertOnce } from '../../common/mongo/insert-once';
 import type { MetricId } from './domain';
 import { ExperimentAssignmentRecord } from './experiment-assignment.schema';
 
@@ -31,7 +31,7 @@ export class ExperimentAssignmentRepository {
 
   /** Records a new assignment; false when the user was assigned concurrently (that record stands). */
   async insert(record: ExperimentAssignmentRecord): Promise<boolean> {
-    return insertUnlessDuplicate(this.model, record);
+    return insertOnce(this.model, { experimentId: record.experimentId, userId: record.userId }, record);
   }
 
   async findOne(experimentId: string, userId: string): Promise<StoredAssignment | undefined> {

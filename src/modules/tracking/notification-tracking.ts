@@ -52,6 +52,8 @@ export interface TrackingEventView {
   machine?: boolean;
   linkId?: string;
   detail?: string;
+  /** An earlier event of the same kind exists for the notification (a replayed token): it counts nowhere. */
+  repeat?: boolean;
 }
 
 /**

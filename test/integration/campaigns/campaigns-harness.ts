@@ -1,4 +1,4 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,12 +29,13 @@ export function campaignsDir(campaigns: Array<Record<string, unknown>>): string 
   return dir;
 }
 
-/** Campaign messages (composer, previews, estimates) on real MongoDB and Redis, without HTTP. */
+/** Campaign messages (composer, previews, estimates) and `extra` modules on real MongoDB and Redis, without HTTP. */
 export async function startCampaignsContext(
   mongoUri: string,
   redis: RedisProcess,
   database: string,
   env: Record<string, string>,
+  extra: Type[] = [],
 ): Promise<INestApplicationContext> {
   const settings = loadConfig({
     NODE_ENV: 'test',
@@ -51,6 +52,7 @@ export async function startCampaignsContext(
       DatabaseModule,
       QueueModule,
       CampaignMessagesModule,
+      ...extra,
     ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });

@@ -1,0 +1,85 @@
+import type { ProviderName } from './outbound-message';
+
+/** Failures worth another attempt later: the provider or the road to it is the problem, not the message. */
+export const RETRYABLE_CODES = [
+  'delivery.network', // connection refused/reset, DNS, TLS
+  'delivery.timeout',
+  'delivery.unavailable', // 5xx, SMTP 4xx
+  'delivery.throttled', // 429, quota; honour retryAfterMs
+  'delivery.auth', // our provider credentials were refused or expired; a fixed config lets retries through
+] as const;
+
+/** Failures no retry can fix; some come with an action on the recipient. */
+export const PERMANENT_CODES = [
+  'delivery.invalid-token', // push token unknown to the provider: remove it from the user
+  'delivery.hard-bounce', // mailbox does not exist: suppress the address
+  'delivery.rejected', // the provider refused this message (payload, policy, gone endpoint)
+  'delivery.not-configured', // no credentials for this channel in this deployment
+] as const;
+
+export type RetryableCode = (typeof RETRYABLE_CODES)[number];
+export type PermanentCode = (typeof PERMANENT_CODES)[number];
+export type DeliveryErrorCode = RetryableCode | PermanentCode;
+
+/** What the caller should do about the recipient after a permanent failure. */
+export type RecipientAction = 'remove-token' | 'suppress-address' | 'none';
+
+export interface DeliveryErrorDetails {
+  /** HTTP status or SMTP reply code, when the provider answered. */
+  status?: number;
+  /** The provider's own error code (`UNREGISTERED`, `BadDeviceToken`, `5.1.1`, `ETIMEDOUT`...). */
+  providerCode?: string;
+  /** Milliseconds the provider asked us to wait (Retry-After). */
+  retryAfterMs?: number;
+}
+
+/** The one error type every channel throws; the delivery job reads `retryable`, `action` and `retryAfterMs`. */
+export class DeliveryError extends Error {
+  readonly status?: number;
+  readonly providerCode?: string;
+  readonly retryAfterMs?: number;
+
+  constructor(
+    readonly code: DeliveryErrorCode,
+    readonly provider: ProviderName,
+    message: string,
+    details: DeliveryErrorDetails = {},
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+    this.status = details.status;
+    this.providerCode = details.providerCode;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+
+  get retryable(): boolean {
+    return (RETRYABLE_CODES as readonly string[]).includes(this.code);
+  }
+
+  get action(): RecipientAction {
+    if (this.code === 'delivery.invalid-token') return 'remove-token';
+    if (this.code === 'delivery.hard-bounce') return 'suppress-address';
+    return 'none';
+  }
+
+  /** A plain record for the notification's attempt log and the "why" explanation. */
+  toJSON(): Record<string, unknown> {
+    return {
+      code: this.code,
+      provider: this.provider,
+      message: this.message,
+      status: this.status,
+      providerCode: this.providerCode,
+      retryAfterMs: this.retryAfterMs,
+      retryable: this.retryable,
+      action: this.action,
+    };
+  }
+}
+
+/** A classification before the provider name is attached: what the per-provider mappers return. */
+export interface FailureClass {
+  code: DeliveryErrorCode;
+  message: string;
+  details: DeliveryErrorDetails;
+}

@@ -1,0 +1,87 @@
+import type { FailureClass } from './delivery-error';
+import { classifyHttpStatus } from './http-failures';
+
+const FCM_ERROR_TYPE = 'type.googleapis.com/google.firebase.fcm.v1.FcmError';
+const BAD_REQUEST_TYPE = 'type.googleapis.com/google.rpc.BadRequest';
+
+interface GoogleErrorBody {
+  error?: {
+    message?: string;
+    status?: string;
+    details?: Array<{ '@type'?: string; errorCode?: string; fieldViolations?: Array<{ field?: string }> }>;
+  };
+}
+
+/**
+ * FCM HTTP v1 errors (google.rpc.Status with an FcmError detail): UNREGISTERED and SENDER_ID_MISMATCH
+ * mean the token is dead for us; INVALID_ARGUMENT blames the token only when the field violation or
+ * message says so (otherwise our payload is wrong); QUOTA_EXCEEDED, UNAVAILABLE and INTERNAL retry;
+ * THIRD_PARTY_AUTH_ERROR and UNAUTHENTICATED are credentials.
+ */
+export function classifyFcmError(status: number, body: unknown, retryAfterMs?: number): FailureClass {
+  const error = (body as GoogleErrorBody | undefined)?.error;
+  const details = error?.details ?? [];
+  const fcmCode = details.find((d) => d['@type'] === FCM_ERROR_TYPE)?.errorCode;
+  const providerCode = fcmCode ?? error?.status;
+  const message = error?.message ?? `HTTP ${status}`;
+  const base = { status, providerCode, retryAfterMs };
+  switch (fcmCode) {
+    case 'UNREGISTERED':
+    case 'SENDER_ID_MISMATCH':
+      return { code: 'delivery.invalid-token', message, details: base };
+    case 'INVALID_ARGUMENT': {
+      const fields = details.filter((d) => d['@type'] === BAD_REQUEST_TYPE).flatMap((d) => d.fieldViolations ?? []);
+      const blamesToken =
+        fields.some((f) => f.field === 'message.token') || /registration token/i.test(error?.message ?? '');
+      return { code: blamesToken ? 'delivery.invalid-token' : 'delivery.rejected', message, details: base };
+    }
+    case 'QUOTA_EXCEEDED':
+      return { code: 'delivery.throttled', message, details: base };
+    case 'UNAVAILABLE':
+    case 'INTERNAL':
+      return { code: 'delivery.unavailable', message, details: base };
+    case 'THIRD_PARTY_AUTH_ERROR':
+      return { code: 'delivery.auth', message, details: base };
+    case undefined:
+    default:
+      return { ...classifyHttpStatus(status, retryAfterMs, providerCode), message };
+  }
+}
+
+const APNS_DEAD_TOKEN = new Set(['BadDeviceToken', 'Unregistered', 'ExpiredToken', 'DeviceTokenNotForTopic']);
+const APNS_AUTH = new Set([
+  'ExpiredProviderToken',
+  'InvalidProviderToken',
+  'MissingProviderToken',
+  'BadCertificate',
+  'BadCertificateEnvironment',
+  'Forbidden',
+]);
+const APNS_RETRY = new Set(['InternalServerError', 'ServiceUnavailable', 'Shutdown', 'IdleTimeout']);
+
+/**
+ * APNs answers `{reason}`: 410 Unregistered/ExpiredToken and 400 BadDeviceToken/DeviceTokenNotForTopic
+ * mean the token is dead; provider-token reasons (403) are our JWT; 429 TooManyRequests throttles;
+ * 500/503 retry; every other reason rejects the message.
+ */
+export function classifyApnsError(status: number, reason: string | undefined, retryAfterMs?: number): FailureClass {
+  const details = { status, providerCode: reason, retryAfterMs };
+  const message = reason ? `APNs ${status} ${reason}` : `APNs HTTP ${status}`;
+  if (reason && APNS_DEAD_TOKEN.has(reason)) return { code: 'delivery.invalid-token', message, details };
+  if (reason && APNS_AUTH.has(reason)) return { code: 'delivery.auth', message, details };
+  if (status === 429) return { code: 'delivery.throttled', message, details };
+  if ((reason && APNS_RETRY.has(reason)) || status >= 500) return { code: 'delivery.unavailable', message, details };
+  return { code: 'delivery.rejected', message, details };
+}
+
+/**
+ * A Web Push service (RFC 8030) answer: 404 and 410 mean the subscription expired or was revoked,
+ * 413 is a payload too large, 401/403 our VAPID credentials, 429 and 5xx retry.
+ */
+export function classifyWebPushError(status: number, body: string | undefined, retryAfterMs?: number): FailureClass {
+  const message = `Web Push ${status}${body ? `: ${body.slice(0, 200)}` : ''}`;
+  if (status === 404 || status === 410) {
+    return { code: 'delivery.invalid-token', message, details: { status, retryAfterMs } };
+  }
+  return { ...classifyHttpStatus(status, retryAfterMs), message };
+}

@@ -1,0 +1,45 @@
+import type { FailureClass } from './delivery-error';
+import { classifyTransportError } from './http-failures';
+
+/** What nodemailer attaches to a failed send. */
+export interface SmtpErrorLike {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  command?: string;
+  message?: string;
+}
+
+const NETWORK_CODES = new Set(['ECONNECTION', 'ESOCKET', 'EDNS', 'ETLS', 'ECONNREFUSED', 'ECONNRESET', 'EPROTOCOL']);
+
+/** The RFC 3463 enhanced status code (`5.1.1`) at the start of an SMTP reply text, if any. */
+function enhancedStatus(response: string | undefined): string | undefined {
+  return response?.match(/^\d{3}[ -](\d\.\d{1,3}\.\d{1,3})\b/)?.[1];
+}
+
+/**
+ * SMTP replies: 4xx is temporary (greylisting, full queue) and retries; 5xx is permanent. Among 5xx,
+ * only a bad or disabled mailbox (5.1.x, 5.2.1, or a bare 550/551/553 at RCPT TO) is a hard bounce
+ * that suppresses the address; policy, size and content refusals (5.7.x, 5.3.4, 554) reject this
+ * message without blaming the address. 535 and EAUTH are our relay credentials.
+ */
+export function classifySmtpError(error: SmtpErrorLike): FailureClass {
+  const status = error.responseCode;
+  const enhanced = enhancedStatus(error.response);
+  const providerCode = enhanced ?? error.code;
+  const message = error.response ?? error.message ?? 'SMTP failure';
+  const details = { status, providerCode };
+  if (error.code === 'EAUTH' || status === 535 || status === 530) {
+    return { code: 'delivery.auth', message, details };
+  }
+  if (status === undefined) {
+    if (error.code && NETWORK_CODES.has(error.code)) return { ...classifyTransportError(error), message };
+    if (error.code === 'ETIMEDOUT') return classifyTransportError(error);
+    return { code: 'delivery.rejected', message, details };
+  }
+  if (status >= 400 && status < 500) return { code: 'delivery.unavailable', message, details };
+  const badMailbox = enhanced
+    ? enhanced.startsWith('5.1.') || enhanced === '5.2.1'
+    : [550, 551, 553].includes(status) && /^RCPT/i.test(error.command ?? '');
+  return { code: badMailbox ? 'delivery.hard-bounce' : 'delivery.rejected', message, details };
+}

@@ -1,0 +1,85 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Settings } from '../../config/settings';
+import { buildIssuedTracking } from './domain/issued-tracking';
+import { TrackingError } from './domain/tracking.errors';
+import { linkKey } from './domain/tracking-urls';
+import { IssuedTracking, NotificationTracking, TrackedNotification, TrackingEventView } from './notification-tracking';
+import { TrackedNotificationRepository } from './tracked-notification.repository';
+import { TrackingEventRecord } from './tracking-event.schema';
+import { TrackingEventRepository } from './tracking-event.repository';
+import { TrackingTokens } from './tracking-tokens.service';
+
+const FIXED_FACTS = ['userId', 'campaignId', 'runId', 'channel', 'category'] as const;
+
+/** What the event log says, for explain and the console. */
+function toView(event: TrackingEventRecord): TrackingEventView {
+  const detail = [event.machineReason, event.proxy && `proxy ${event.proxy}`, event.category, event.source]
+    .filter(Boolean)
+    .join(', ');
+  return {
+    kind: event.kind,
+    at: event.at,
+    ...(event.machine !== undefined && { machine: event.machine }),
+    ...(event.linkId !== undefined && { linkId: event.linkId }),
+    ...(detail && { detail }),
+    repeat: event.repeat,
+  };
+}
+
+/** Delivery's side of tracking: records each notification's trackable facts and hands back its signed URLs. */
+@Injectable()
+export class NotificationTrackingService extends NotificationTracking {
+  private readonly logger = new Logger(NotificationTrackingService.name);
+  private readonly base: string;
+
+  constructor(
+    private readonly tokens: TrackingTokens,
+    private readonly notifications: TrackedNotificationRepository,
+    private readonly events: TrackingEventRepository,
+    config: ConfigService<Settings, true>,
+  ) {
+    super();
+    this.base = config.get('tracking', { infer: true }).publicBaseUrl;
+  }
+
+  async issue(notification: TrackedNotification): Promise<IssuedTracking> {
+    const { notificationId, experiment, journeyId } = notification;
+    const clicks = notification.links.filter((link) => link.kind === 'click');
+    const stored = await this.notifications.issue(
+      {
+        notificationId,
+        runId: notification.runId,
+        campaignId: notification.campaignId,
+        userId: notification.userId,
+        channel: notification.channel,
+        category: notification.category,
+        issuedAt: new Date(),
+        ...(experiment && { experimentId: experiment.experimentId, armId: experiment.armId }),
+        ...(journeyId !== undefined && { journeyId }),
+      },
+      clicks.map((link) => ({ key: linkKey(link), id: link.id, url: link.url })),
+    );
+    const changed = FIXED_FACTS.find((fact) => stored[fact] !== notification[fact]);
+    if (changed) {
+      throw new TrackingError('tracking.conflict', `notification ${notificationId} was issued with another ${changed}`);
+    }
+    return buildIssuedTracking(
+      { ...stored, linkKeys: new Set(stored.links.map((link) => link.key)) },
+      (claims) => this.tokens.sign(claims),
+      this.base,
+    );
+  }
+
+  async recordSent(notificationId: string, at: Date): Promise<void> {
+    if (!(await this.notifications.markSent(notificationId, at))) {
+      this.logger.warn(
+        `notification ${notificationId} was sent without issued tracking; its engagement is not tracked`,
+      );
+    }
+  }
+
+  async eventsFor(notificationId: string): Promise<TrackingEventView[]> {
+    return (await this.events.findByNotification(notificationId)).map(toView);
+  }
+}

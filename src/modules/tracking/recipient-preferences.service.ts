@@ -1,0 +1,52 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { addressDomain, addressKey } from './domain/suppression-address';
+import { RecipientPreferences } from './notification-tracking';
+import { UnsubscribeRecord } from './preferences.schema';
+import { SuppressionRepository } from './suppression.repository';
+import { UnsubscribeRepository } from './unsubscribe.repository';
+
+export type SuppressionReason = 'hard-bounce' | 'complaint' | 'manual' | 'unsubscribed';
+
+/**
+ * Unsubscribes and the suppression list, read straight from MongoDB on every check (no cache), so an
+ * unsubscribe is effective for the very next send on every worker.
+ */
+@Injectable()
+export class RecipientPreferencesService extends RecipientPreferences {
+  private readonly logger = new Logger(RecipientPreferencesService.name);
+
+  constructor(
+    private readonly unsubscribes: UnsubscribeRepository,
+    private readonly suppressions: SuppressionRepository,
+  ) {
+    super();
+  }
+
+  isUnsubscribed(userId: string, category: string): Promise<boolean> {
+    return this.unsubscribes.isUnsubscribed(userId, category);
+  }
+
+  async suppressionOf(address: string): Promise<string | undefined> {
+    return (await this.suppressions.find(addressKey(address)))?.reason;
+  }
+
+  async suppress(address: string, reason: SuppressionReason, at: Date): Promise<void> {
+    const domain = addressDomain(address);
+    const added = await this.suppressions.add({ addressKey: addressKey(address), reason, at, domain });
+    if (added) this.logger.log(`suppressed an address at ${domain ?? 'an unknown domain'} (${reason})`);
+  }
+
+  /** Lifts a suppression (an operator's decision); true when the address was listed. */
+  lift(address: string): Promise<boolean> {
+    return this.suppressions.remove(addressKey(address));
+  }
+
+  /** Records an unsubscribe (category `*` = everything); true when the user had not left it already. */
+  unsubscribe(record: UnsubscribeRecord): Promise<boolean> {
+    return this.unsubscribes.add(record);
+  }
+
+  unsubscribesOf(userId: string): Promise<UnsubscribeRecord[]> {
+    return this.unsubscribes.findByUser(userId);
+  }
+}

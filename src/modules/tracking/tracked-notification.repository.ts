@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { isDuplicateKey } from '../../common/mongo/insert-once';
+import { EngagementCounts, StoredLink, TrackedNotificationRecord } from './tracked-notification.schema';
+
+/** The facts written once, on a notification's first issue. */
+export type NotificationFacts = Pick<
+  TrackedNotificationRecord,
+  'notificationId' | 'runId' | 'campaignId' | 'userId' | 'channel' | 'category' | 'issuedAt'
+> &
+  Partial<Pick<TrackedNotificationRecord, 'experimentId' | 'armId' | 'journeyId'>>;
+
+export type FirstTimes = Partial<Pick<TrackedNotificationRecord, 'firstOpenAt' | 'firstHumanOpenAt' | 'firstClickAt'>>;
+
+@Injectable()
+export class TrackedNotificationRepository {
+  constructor(@InjectModel(TrackedNotificationRecord.name) private readonly model: Model<TrackedNotificationRecord>) {}
+
+  /**
+   * Writes the facts on first issue (later issues never change them) and adds the click links not yet
+   * stored; returns the stored record. Two concurrent first issues race on the unique index: the
+   * loser retries and finds the winner's record.
+   */
+  async issue(facts: NotificationFacts, links: StoredLink[]): Promise<TrackedNotificationRecord> {
+    const update = () =>
+      this.model
+        .findOneAndUpdate(
+          { notificationId: facts.notificationId },
+          { $setOnInsert: { ...facts, counts: {} }, $addToSet: { links: { $each: links } } },
+          { upsert: true, returnDocument: 'after', setDefaultsOnInsert: false },
+        )
+        .lean<TrackedNotificationRecord>()
+        .orFail();
+    try {
+      return await update();
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      return update();
+    }
+  }
+
+  async findByNotificationId(notificationId: string): Promise<TrackedNotificationRecord | null> {
+    return this.model.findOne({ notificationId }).lean<TrackedNotificationRecord>();
+  }
+
+  /** Records the send time once; false when the notification was never issued. */
+  async markSent(notificationId: string, at: Date): Promise<boolean> {
+    const result = await this.model.updateOne({ notificationId, sentAt: { $exists: false } }, { $set: { sentAt: at } });
+    if (result.matchedCount > 0) return true;
+    return (await this.model.exists({ notificationId })) !== null;
+  }
+
+  /**
+   * Adds to the engagement counters and keeps the earliest first-event times, in one atomic write, and
+   * returns the counters as they were before: a zero there means this event is the first of its kind.
+   */
+  async count(
+    notificationId: string,
+    add: EngagementCounts,
+    firsts: FirstTimes,
+  ): Promise<EngagementCounts | undefined> {
+    const inc = Object.fromEntries(Object.entries(add).map(([name, n]) => [`counts.${name}`, n]));
+    const before = await this.model
+      .findOneAndUpdate(
+        { notificationId },
+        { $inc: inc, ...(Object.keys(firsts).length > 0 && { $min: firsts }) },
+        { returnDocument: 'before', projection: { counts: 1 } },
+      )
+      .lean<Pick<TrackedNotificationRecord, 'counts'>>();
+    return before ? (before.counts ?? {}) : undefined;
+  }
+
+  /** The user's latest notification sent in [from, to], optionally of one campaign. */
+  async findLastSent(
+    userId: string,
+    from: Date,
+    to: Date,
+    campaignId?: string,
+  ): Promise<TrackedNotificationRecord | null> {
+    return this.model
+      .findOne({ userId, sentAt: { $gte: from, $lte: to }, ...(campaignId !== undefined && { campaignId }) })
+      .sort({ sentAt: -1 })
+      .lean<TrackedNotificationRecord>();
+  }
+
+  async deleteByUser(userId: string): Promise<number> {
+    return (await this.model.deleteMany({ userId })).deletedCount;
+  }
+}

@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { TrackingEventRecord } from './tracking-event.schema';
+
+/** The raw engagement log: appended to, read per notification, erased per user. */
+@Injectable()
+export class TrackingEventRepository {
+  constructor(@InjectModel(TrackingEventRecord.name) private readonly model: Model<TrackingEventRecord>) {}
+
+  async append(event: TrackingEventRecord): Promise<void> {
+    await this.model.collection.insertOne({ ...event });
+  }
+
+  /** A notification's events, oldest first (insertion order breaks ties). */
+  async findByNotification(notificationId: string): Promise<TrackingEventRecord[]> {
+    return this.model.find({ notificationId }).sort({ at: 1, _id: 1 }).lean<TrackingEventRecord[]>();
+  }
+
+  async deleteByUser(userId: string): Promise<number> {
+    return (await this.model.deleteMany({ userId })).deletedCount;
+  }
+}

@@ -1,0 +1,65 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
+import { NotificationTracking, RecipientPreferences } from './notification-tracking';
+import { NotificationTrackingService } from './notification-tracking.service';
+import { SuppressionRecord, SuppressionSchema, UnsubscribeRecord, UnsubscribeSchema } from './preferences.schema';
+import { RecipientPreferencesService } from './recipient-preferences.service';
+import { SuppressionRepository } from './suppression.repository';
+import { TrackedNotificationRepository } from './tracked-notification.repository';
+import { TrackedNotificationRecord, TrackedNotificationSchema } from './tracked-notification.schema';
+import { TrackingEventRepository } from './tracking-event.repository';
+import { TrackingEventRecord, TrackingEventSchema } from './tracking-event.schema';
+import { TrackingTokensModule } from './tracking-tokens.module';
+import { UnsubscribeRepository } from './unsubscribe.repository';
+
+/**
+ * Tracking for every role: `NotificationTracking` (delivery asks it for a message's signed URLs) and
+ * `RecipientPreferences` (unsubscribes and suppressions, checked right before each send), over the
+ * tracking collections. The HTTP endpoints are in TrackingHttpModule.
+ */
+@Module({
+  imports: [
+    TrackingTokensModule,
+    MongooseModule.forFeature([
+      { name: TrackedNotificationRecord.name, schema: TrackedNotificationSchema },
+      { name: TrackingEventRecord.name, schema: TrackingEventSchema },
+      { name: UnsubscribeRecord.name, schema: UnsubscribeSchema },
+      { name: SuppressionRecord.name, schema: SuppressionSchema },
+    ]),
+  ],
+  providers: [
+    TrackedNotificationRepository,
+    TrackingEventRepository,
+    UnsubscribeRepository,
+    SuppressionRepository,
+    NotificationTrackingService,
+    RecipientPreferencesService,
+    { provide: NotificationTracking, useExisting: NotificationTrackingService },
+    { provide: RecipientPreferences, useExisting: RecipientPreferencesService },
+  ],
+  exports: [
+    TrackingTokensModule,
+    NotificationTracking,
+    RecipientPreferences,
+    NotificationTrackingService,
+    RecipientPreferencesService,
+  ],
+})
+export class TrackingModule implements OnModuleInit {
+  constructor(
+    private readonly erasure: UserErasureRegistry,
+    private readonly notifications: TrackedNotificationRepository,
+    private readonly events: TrackingEventRepository,
+    private readonly unsubscribes: UnsubscribeRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.erasure.register({
+      name: 'tracking',
+      erase: async (userId) =>
+        (await this.events.deleteByUser(userId)) + (await this.notifications.deleteByUser(userId)),
+    });
+    this.erasure.register({ name: 'unsubscribes', erase: (userId) => this.unsubscribes.deleteByUser(userId) });
+  }
+}

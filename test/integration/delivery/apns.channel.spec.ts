@@ -1,0 +1,130 @@
+import type { DeliveryChannel } from '../../../src/modules/delivery/channels/delivery-channel';
+import { apnsId, collapseTag } from '../../../src/modules/delivery/domain/provider-ids';
+import { pushMessage } from '../../../src/modules/delivery/domain/testing/messages.fixture';
+import { FakeApns } from '../../setup/providers/apns-fake';
+import { buildChannel, deliveryError, scratchDir } from './channels-harness';
+
+const DEVICE = 'a'.repeat(64);
+const apnsPush = (token = DEVICE, notificationId = '6650c0ffee0000000000beef') =>
+  pushMessage({ notificationId, to: { platform: 'apns', token } });
+
+describe('APNs channel (HTTP/2 with a provider JWT against a loopback APNs)', () => {
+  let apns: FakeApns;
+  let channel: DeliveryChannel;
+  let scratch: ReturnType<typeof scratchDir>;
+
+  beforeEach(async () => {
+    apns = await FakeApns.start();
+    scratch = scratchDir('apns');
+    channel = await buildChannel('apns', {
+      DELIVERY_PUSH_CHANNEL: 'providers',
+      APNS_KEY_FILE: scratch.file('AuthKey.p8', apns.privateKeyPem),
+      APNS_KEY_ID: apns.keyId,
+      APNS_TEAM_ID: apns.teamId,
+      APNS_BUNDLE_ID: apns.bundleId,
+      APNS_URL: apns.url,
+    });
+  });
+  afterEach(async () => {
+    await channel.close();
+    await apns.stop();
+    scratch.remove();
+  });
+
+  it('delivers with apns-id and collapse id derived from the notification id, over one connection and one JWT', async () => {
+    const receipts = await Promise.all(
+      ['n1', 'n2', 'n3'].map((id) => channel.send(apnsPush(`${id.padEnd(64, 'b').replace(/n/, 'c')}`, id))),
+    );
+    expect(receipts.map((r) => r.providerMessageId)).toEqual(['n1', 'n2', 'n3'].map(apnsId));
+    expect(apns.sessions).toBe(1);
+    expect(apns.providerTokens.size).toBe(1);
+    const [first] = apns.deliveries;
+    expect(first.headers).toMatchObject({
+      'apns-topic': apns.bundleId,
+      'apns-push-type': 'alert',
+      'apns-priority': '10',
+      'apns-collapse-id': collapseTag('n1'),
+    });
+    expect(first.payload).toMatchObject({ aps: { alert: { title: 'Kitchen remodel' } }, jc_notification_id: 'n1' });
+  });
+
+  it('sends the same apns-id again when the same notification is resent', async () => {
+    const first = await channel.send(apnsPush());
+    const second = await channel.send(apnsPush());
+    expect(second.providerMessageId).toBe(first.providerMessageId);
+  });
+
+  it('classifies 410 Unregistered and 400 BadDeviceToken as invalid tokens', async () => {
+    apns.failToken('d'.repeat(64), 'Unregistered');
+    expect(await deliveryError(channel.send(apnsPush('d'.repeat(64))))).toMatchObject({
+      code: 'delivery.invalid-token',
+      status: 410,
+      providerCode: 'Unregistered',
+      action: 'remove-token',
+    });
+    expect(await deliveryError(channel.send(apnsPush('not-a-device-token')))).toMatchObject({
+      code: 'delivery.invalid-token',
+      providerCode: 'BadDeviceToken',
+    });
+  });
+
+  it('retries 429 TooManyRequests and 503 ServiceUnavailable', async () => {
+    apns.failNext('TooManyRequests', '12');
+    expect(await deliveryError(channel.send(apnsPush()))).toMatchObject({
+      code: 'delivery.throttled',
+      retryAfterMs: 12_000,
+    });
+    apns.failNext('ServiceUnavailable');
+    expect(await deliveryError(channel.send(apnsPush()))).toMatchObject({
+      code: 'delivery.unavailable',
+      retryable: true,
+    });
+    await expect(channel.send(apnsPush())).resolves.toMatchObject({ provider: 'apns' });
+  });
+
+  it('signs a new provider token after APNs reports the old one expired', async () => {
+    await channel.send(apnsPush());
+    apns.expireProviderTokens();
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // JWT iat has one-second resolution
+    expect(await deliveryError(channel.send(apnsPush()))).toMatchObject({
+      code: 'delivery.auth',
+      providerCode: 'ExpiredProviderToken',
+    });
+    await channel.send(apnsPush());
+    expect(apns.providerTokens.size).toBe(2);
+  });
+
+  it('gets 413 PayloadTooLarge for a payload over 4 KB: rejected, not retried', async () => {
+    const big = pushMessage({
+      to: { platform: 'apns', token: DEVICE },
+      content: { title: 't', body: 'x'.repeat(4200), data: {} },
+    });
+    expect(await deliveryError(channel.send(big))).toMatchObject({
+      code: 'delivery.rejected',
+      status: 413,
+      retryable: false,
+    });
+  });
+
+  it('reconnects after the server goes away, and reports a refused connection as retryable', async () => {
+    await channel.send(apnsPush());
+    await apns.stop();
+    expect(await deliveryError(channel.send(apnsPush()))).toMatchObject({ code: 'delivery.network', retryable: true });
+  });
+
+  it('refuses to start without a readable ES256 key, naming the setting', async () => {
+    const settings = {
+      DELIVERY_PUSH_CHANNEL: 'providers',
+      APNS_KEY_ID: apns.keyId,
+      APNS_TEAM_ID: apns.teamId,
+      APNS_BUNDLE_ID: apns.bundleId,
+    };
+    await expect(buildChannel('apns', { ...settings, APNS_KEY_FILE: `${scratch.dir}/missing.p8` })).rejects.toThrow(
+      /APNS_KEY_FILE .*missing\.p8 cannot be read/,
+    );
+    const notAKey = scratch.file('not-a-key.p8', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
+    await expect(buildChannel('apns', { ...settings, APNS_KEY_FILE: notAKey })).rejects.toThrow(
+      /APNS_KEY_FILE does not hold a PKCS#8 ES256 private key/,
+    );
+  });
+});

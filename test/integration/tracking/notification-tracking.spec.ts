@@ -1,0 +1,181 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { UserErasureRegistry } from '../../../src/common/erasure/user-erasure.registry';
+import { RedisProcess } from '../../../src/common/redis/redis-process';
+import { EmbeddedMongo } from '../../../src/embedded-mongo';
+import { TrackingError } from '../../../src/modules/tracking/domain/tracking.errors';
+import { NotificationTracking, RecipientPreferences } from '../../../src/modules/tracking/notification-tracking';
+import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
+import { TrackedNotificationRepository } from '../../../src/modules/tracking/tracked-notification.repository';
+import { TrackingTokens } from '../../../src/modules/tracking/tracking-tokens.service';
+import { buildTrackedLink, buildTrackedNotification } from '../../factories/tracked-notification.factory';
+import { startTestMongo } from '../../setup/mongo';
+import { startTestRedis } from '../../setup/redis';
+import { startCampaignsContext } from '../campaigns/campaigns-harness';
+import { TrackingModule } from '../../../src/modules/tracking/tracking.module';
+
+const AT = new Date('2026-03-02T09:00:00Z');
+
+/** The token at the end of a tracking URL. */
+const tokenOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
+
+describe('NotificationTracking and RecipientPreferences', () => {
+  let mongo: EmbeddedMongo;
+  let redis: RedisProcess;
+  let app: INestApplicationContext;
+  let tracking: NotificationTracking;
+  let preferences: RecipientPreferences;
+  let tokens: TrackingTokens;
+
+  beforeAll(async () => {
+    [mongo, redis] = await Promise.all([startTestMongo(), startTestRedis()]);
+    app = await startCampaignsContext(mongo.uri, redis, 'tracking', { PUBLIC_BASE_URL: 'https://links.example.com' }, [
+      TrackingModule,
+    ]);
+    tracking = app.get(NotificationTracking);
+    preferences = app.get(RecipientPreferences);
+    tokens = app.get(TrackingTokens);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([mongo?.stop(), redis?.stop()]);
+  });
+
+  it('issues signed URLs under PUBLIC_BASE_URL, and the same ones again for a retried delivery', async () => {
+    const notification = buildTrackedNotification({ notificationId: 'issue-1' });
+    const [click, unsubscribe] = notification.links;
+    const first = await tracking.issue(notification);
+    const again = await tracking.issue(notification);
+
+    const clickUrl = first.resolveLink(click);
+    expect(clickUrl).toMatch(/^https:\/\/links\.example\.com\/t\/c\/v1\.test\./);
+    expect(first.openPixelUrl).toMatch(/^https:\/\/links\.example\.com\/t\/o\//);
+    expect(first.unsubscribeUrl).toMatch(/^https:\/\/links\.example\.com\/t\/u\//);
+    expect(first.pushOpenToken).toBeUndefined();
+    expect(again.resolveLink(click)).toBe(clickUrl);
+    expect(again.openPixelUrl).toBe(first.openPixelUrl);
+    expect(again.unsubscribeUrl).toBe(first.unsubscribeUrl);
+
+    expect(tokens.verify(tokenOf(clickUrl), 'click')).toMatchObject({
+      valid: true,
+      claims: { notificationId: 'issue-1', linkId: expect.stringMatching(/^c1-/) },
+    });
+    // A plain {{unsubscribeUrl}} unsubscribes from the campaign's category; the header URL too.
+    for (const url of [first.resolveLink(unsubscribe), first.unsubscribeUrl]) {
+      expect(tokens.verify(tokenOf(url), 'unsubscribe')).toMatchObject({
+        valid: true,
+        claims: { userId: 'u1', category: 'digest', notificationId: 'issue-1' },
+      });
+    }
+    const named = first.resolveLink(buildTrackedLink('u3', 'weekly-tips', 'unsubscribe'));
+    expect(tokens.verify(tokenOf(named), 'unsubscribe')).toMatchObject({ claims: { category: 'weekly-tips' } });
+  });
+
+  it('stores the attribution facts and only the click targets of the message', async () => {
+    await tracking.issue(
+      buildTrackedNotification({
+        notificationId: 'facts-1',
+        experiment: { experimentId: 'digest', armId: 'journey' },
+        journeyId: 'j-kitchen',
+      }),
+    );
+    const stored = await app.get(TrackedNotificationRepository).findByNotificationId('facts-1');
+    expect(stored).toMatchObject({
+      runId: 'run-1',
+      campaignId: 'digest',
+      userId: 'u1',
+      channel: 'email',
+      category: 'digest',
+      experimentId: 'digest',
+      armId: 'journey',
+      journeyId: 'j-kitchen',
+      links: [{ id: 'c1', url: 'https://shop.example.com/kitchen', key: expect.stringMatching(/^c1-/) }],
+    });
+    expect(stored!.sentAt).toBeUndefined();
+  });
+
+  it('refuses to resolve a link that was not issued with the notification', async () => {
+    const issued = await tracking.issue(buildTrackedNotification({ notificationId: 'links-1' }));
+    expect(() => issued.resolveLink(buildTrackedLink('c1', 'https://evil.example.com/'))).toThrow(TrackingError);
+  });
+
+  it('keeps both targets when a retry re-rendered a link id with another URL', async () => {
+    const first = await tracking.issue(buildTrackedNotification({ notificationId: 'rerender-1' }));
+    const moved = buildTrackedLink('c1', 'https://shop.example.com/kitchen-v2');
+    const second = await tracking.issue(buildTrackedNotification({ notificationId: 'rerender-1', links: [moved] }));
+    expect(second.resolveLink(moved)).not.toBe(first.resolveLink(buildTrackedNotification().links[0]));
+    const stored = await app.get(TrackedNotificationRepository).findByNotificationId('rerender-1');
+    expect(stored!.links.map((l) => l.url)).toEqual([
+      'https://shop.example.com/kitchen',
+      'https://shop.example.com/kitchen-v2',
+    ]);
+  });
+
+  it('refuses a second issue of a notification id for another user', async () => {
+    await tracking.issue(buildTrackedNotification({ notificationId: 'conflict-1' }));
+    await expect(
+      tracking.issue(buildTrackedNotification({ notificationId: 'conflict-1', userId: 'someone-else' })),
+    ).rejects.toMatchObject({ code: 'tracking.conflict' });
+  });
+
+  it('stores one record when the same notification is issued concurrently', async () => {
+    const notification = buildTrackedNotification({ notificationId: 'race-1' });
+    const issued = await Promise.all(Array.from({ length: 8 }, () => tracking.issue(notification)));
+    expect(new Set(issued.map((i) => i.openPixelUrl)).size).toBe(1);
+    expect(await app.get(TrackedNotificationRepository).findByNotificationId('race-1')).toMatchObject({
+      links: [expect.objectContaining({ id: 'c1' })],
+    });
+  });
+
+  it('gives push notifications a push-open token and no pixel', async () => {
+    const issued = await tracking.issue(
+      buildTrackedNotification({ notificationId: 'push-1', channel: 'push', links: [] }),
+    );
+    expect(issued.openPixelUrl).toBeUndefined();
+    expect(tokens.verify(issued.pushOpenToken!, 'push-open')).toMatchObject({
+      valid: true,
+      claims: { notificationId: 'push-1' },
+    });
+  });
+
+  it('records the first send time only', async () => {
+    await tracking.issue(buildTrackedNotification({ notificationId: 'sent-1' }));
+    await tracking.recordSent('sent-1', AT);
+    await tracking.recordSent('sent-1', new Date(AT.getTime() + 60_000));
+    await tracking.recordSent('never-issued', AT);
+    expect((await app.get(TrackedNotificationRepository).findByNotificationId('sent-1'))!.sentAt).toEqual(AT);
+    expect(await tracking.eventsFor('sent-1')).toEqual([]);
+  });
+
+  it('unsubscribes per category or from everything', async () => {
+    const service = app.get(RecipientPreferencesService);
+    expect(await preferences.isUnsubscribed('pref-1', 'digest')).toBe(false);
+    expect(await service.unsubscribe({ userId: 'pref-1', category: 'digest', at: AT, source: 'page' })).toBe(true);
+    expect(await service.unsubscribe({ userId: 'pref-1', category: 'digest', at: AT, source: 'page' })).toBe(false);
+    expect(await preferences.isUnsubscribed('pref-1', 'digest')).toBe(true);
+    expect(await preferences.isUnsubscribed('pref-1', 'nudges')).toBe(false);
+    await service.unsubscribe({ userId: 'pref-1', category: '*', at: AT, source: 'one-click' });
+    expect(await preferences.isUnsubscribed('pref-1', 'nudges')).toBe(true);
+    expect(await preferences.isUnsubscribed('pref-2', 'digest')).toBe(false);
+  });
+
+  it('suppresses addresses case-insensitively, keeps the first reason, and can lift one', async () => {
+    expect(await preferences.suppressionOf('ana@example.com')).toBeUndefined();
+    await preferences.suppress('Ana@Example.com ', 'hard-bounce', AT);
+    await preferences.suppress('ana@example.com', 'complaint', AT);
+    expect(await preferences.suppressionOf('ANA@example.COM')).toBe('hard-bounce');
+    expect(await preferences.suppressionOf('bob@example.com')).toBeUndefined();
+    expect(await app.get(RecipientPreferencesService).lift('ana@example.com')).toBe(true);
+    expect(await preferences.suppressionOf('ana@example.com')).toBeUndefined();
+  });
+
+  it('erases a user’s tracked notifications and unsubscribes', async () => {
+    await tracking.issue(buildTrackedNotification({ notificationId: 'erase-1', userId: 'erase-me' }));
+    await app
+      .get(RecipientPreferencesService)
+      .unsubscribe({ userId: 'erase-me', category: 'digest', at: AT, source: 'page' });
+    const counts = await app.get(UserErasureRegistry).eraseAll('erase-me');
+    expect(counts).toMatchObject({ tracking: 1, unsubscribes: 1 });
+    expect(await app.get(TrackedNotificationRepository).findByNotificationId('erase-1')).toBeNull();
+    expect(await preferences.isUnsubscribed('erase-me', 'digest')).toBe(false);
+  });
+});

@@ -1,0 +1,162 @@
+import { generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
+import {
+  constants,
+  createSecureServer,
+  Http2SecureServer,
+  IncomingHttpHeaders,
+  ServerHttp2Session,
+  ServerHttp2Stream,
+} from 'node:http2';
+import { AddressInfo } from 'node:net';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { testCertificate } from '../tls';
+
+export type ApnsFailure =
+  'Unregistered' | 'BadDeviceToken' | 'TooManyRequests' | 'InternalServerError' | 'ServiceUnavailable';
+
+const STATUS: Record<ApnsFailure, number> = {
+  Unregistered: 410,
+  BadDeviceToken: 400,
+  TooManyRequests: 429,
+  InternalServerError: 500,
+  ServiceUnavailable: 503,
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_PAYLOAD = 4096;
+
+/** An accepted notification as the device would get it. */
+export interface ApnsDelivery {
+  deviceToken: string;
+  headers: IncomingHttpHeaders;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * APNs over HTTP/2 and TLS on loopback. It checks what Apple checks: a provider JWT (ES256, the
+ * key id, the team as issuer, younger than an hour) in `authorization`, the topic, push type,
+ * `apns-id` and collapse id formats, priority, a hex device token, and a JSON body of at most 4 KB;
+ * it answers with Apple's status codes and `{reason}` bodies, per device token or once.
+ */
+export class FakeApns {
+  readonly deliveries: ApnsDelivery[] = [];
+  readonly providerTokens = new Set<string>();
+  sessions = 0;
+  private readonly failures = new Map<string, ApnsFailure>();
+  private readonly next: Array<{ failure: ApnsFailure; retryAfter?: string }> = [];
+  private expiredBefore = 0;
+  private readonly publicKey: KeyObject;
+  readonly privateKeyPem: string;
+  readonly keyId = 'ABC123DEFG';
+  readonly teamId = 'TEAM123456';
+  readonly bundleId = 'com.example.journeycast';
+  url = '';
+  private readonly server: Http2SecureServer;
+  private readonly open = new Set<ServerHttp2Session>();
+
+  private constructor() {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    this.publicKey = publicKey;
+    this.privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    this.server = createSecureServer(testCertificate());
+    this.server.on('session', (session: ServerHttp2Session) => {
+      this.sessions += 1;
+      this.open.add(session);
+      session.on('close', () => this.open.delete(session));
+    });
+    this.server.on('stream', (stream, headers) => void this.handle(stream, headers));
+  }
+
+  static async start(): Promise<FakeApns> {
+    const fake = new FakeApns();
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.url = `https://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  failToken(deviceToken: string, failure: ApnsFailure): void {
+    this.failures.set(deviceToken, failure);
+  }
+
+  failNext(failure: ApnsFailure, retryAfter?: string): void {
+    this.next.push({ failure, retryAfter });
+  }
+
+  /** Every provider token issued before now is refused with 403 ExpiredProviderToken. */
+  expireProviderTokens(): void {
+    this.expiredBefore = Math.floor(Date.now() / 1000) + 1;
+  }
+
+  /** Stops listening and drops every open connection, as a server going away would. */
+  stop(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const session of this.open) session.destroy();
+    return closed;
+  }
+
+  private async handle(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const reply = (status: number, reason?: string, extra: Record<string, string> = {}) => {
+      if (stream.closed) return;
+      stream.respond({
+        [constants.HTTP2_HEADER_STATUS]: status,
+        'apns-id': String(headers['apns-id'] ?? randomUUID()),
+        ...extra,
+      });
+      stream.end(reason ? JSON.stringify({ reason, ...(status === 410 ? { timestamp: Date.now() } : {}) }) : undefined);
+    };
+    const path = /^\/3\/device\/([^/]*)$/.exec(String(headers[constants.HTTP2_HEADER_PATH]));
+    if (!path) return reply(404, 'BadPath');
+    if (headers[constants.HTTP2_HEADER_METHOD] !== 'POST') return reply(405, 'MethodNotAllowed');
+    const auth = await this.checkProviderToken(String(headers.authorization ?? ''));
+    if (auth) return reply(403, auth);
+    const deviceToken = decodeURIComponent(path[1]);
+    if (!deviceToken) return reply(400, 'MissingDeviceToken');
+    if (headers['apns-topic'] === undefined) return reply(400, 'MissingTopic');
+    if (headers['apns-topic'] !== this.bundleId) return reply(400, 'DeviceTokenNotForTopic');
+    if (!['alert', 'background'].includes(String(headers['apns-push-type']))) return reply(400, 'InvalidPushType');
+    if (headers['apns-id'] !== undefined && !UUID.test(String(headers['apns-id']))) return reply(400, 'BadMessageId');
+    if (Buffer.byteLength(String(headers['apns-collapse-id'] ?? '')) > 64) return reply(400, 'BadCollapseId');
+    if (!['5', '10', undefined].includes(headers['apns-priority'] as string | undefined)) {
+      return reply(400, 'BadPriority');
+    }
+    if (!/^\d*$/.test(String(headers['apns-expiration'] ?? ''))) return reply(400, 'BadExpirationDate');
+    if (body.length === 0) return reply(400, 'PayloadEmpty');
+    if (body.length > MAX_PAYLOAD) return reply(413, 'PayloadTooLarge');
+    let payload: Record<string, unknown>;
+    try {
+      payload = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+      if (typeof payload.aps !== 'object') throw new Error('no aps');
+    } catch {
+      return reply(400, 'BadPayload');
+    }
+    if (!/^[0-9a-f]{64,200}$/i.test(deviceToken)) return reply(400, 'BadDeviceToken');
+    const scripted = this.next.shift();
+    const failure = scripted?.failure ?? this.failures.get(deviceToken);
+    if (failure) {
+      return reply(STATUS[failure], failure, scripted?.retryAfter ? { 'retry-after': scripted.retryAfter } : {});
+    }
+    this.deliveries.push({ deviceToken, headers, payload });
+    return reply(200);
+  }
+
+  /** The reason Apple would give for this authorization header, or undefined when it is good. */
+  private async checkProviderToken(authorization: string): Promise<string | undefined> {
+    const jwt = /^bearer (.+)$/.exec(authorization)?.[1];
+    if (!jwt) return 'MissingProviderToken';
+    try {
+      if (decodeProtectedHeader(jwt).kid !== this.keyId) return 'InvalidProviderToken';
+      const { payload } = await jwtVerify(jwt, this.publicKey, {
+        algorithms: ['ES256'],
+        issuer: this.teamId,
+        maxTokenAge: '1h',
+      });
+      if (payload.iat! < this.expiredBefore) return 'ExpiredProviderToken';
+    } catch {
+      return 'InvalidProviderToken';
+    }
+    this.providerTokens.add(jwt);
+    return undefined;
+  }
+}
