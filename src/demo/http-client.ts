@@ -8,7 +8,7 @@ export async function callApi<T>(
 ): Promise<T> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    headers: { ...(token && { Authorization: `Bearer ${token}` }), 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -23,4 +23,12 @@ export async function forEachConcurrently<T>(items: T[], concurrency: number, ta
     while (next < items.length) await task(items[next++]);
   });
   await Promise.all(workers);
+}
+
+/** GET of a non-JSON representation (a Markdown or HTML report): the body as text. */
+export async function getText(baseUrl: string, token: string, path: string): Promise<string> {
+  const response = await fetch(`${baseUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`GET ${path} -> ${response.status}: ${text.slice(0, 500)}`);
+  return text;
 }

@@ -72,6 +72,7 @@ export const COPY_PHRASES: Record<string, CopyPhrases> = {
       subject: ['Votre {name} : la suite', 'De nouvelles idées pour votre {name}'],
       preheader: ['Choisies pour vous à partir de vos recherches sur {keyword}.', 'Et un coup d’œil sur {related}.'],
       intro: [
+        'Vous avancez sur votre {name}. Voici les idées sur {keyword} qui vous correspondent en ce moment.',
         'Vous avancez sur votre {name}. Voici les idées sur {keyword} qui vous correspondent en ce moment, et quelques pistes pour {related}.',
       ],
     },
@@ -90,6 +91,7 @@ export const COPY_PHRASES: Record<string, CopyPhrases> = {
       subject: ['Ihr {name}: der nächste Schritt', 'Neue Ideen für Ihr {name}'],
       preheader: ['Ausgewählt nach Ihren Suchen zu {keyword}.', 'Und ein Blick auf {related}.'],
       intro: [
+        'Sie sind mitten in Ihrem {name}. Hier sind die Ideen zu {keyword}, die jetzt zu Ihnen passen.',
         'Sie sind mitten in Ihrem {name}. Hier sind die Ideen zu {keyword}, die jetzt zu Ihnen passen, und ein paar zu {related}.',
       ],
     },
@@ -110,6 +112,7 @@ export const COPY_PHRASES: Record<string, CopyPhrases> = {
       subject: ['Tu {name}: el siguiente paso', 'Nuevas ideas para tu {name}'],
       preheader: ['Elegidas a partir de tus búsquedas de {keyword}.'],
       intro: [
+        'Estás en medio de tu {name}. Estas son las ideas de {keyword} que encajan con tu momento.',
         'Estás en medio de tu {name}. Estas son las ideas de {keyword} que encajan con tu momento, y algunas de {related}.',
       ],
     },
@@ -131,6 +134,7 @@ export const COPY_PHRASES: Record<string, CopyPhrases> = {
       subject: ['O seu {name}: o próximo passo', 'Novas ideias para o seu {name}'],
       preheader: ['Escolhidas a partir das suas buscas de {keyword}.'],
       intro: [
+        'Você está no meio do seu {name}. Estas são as ideias de {keyword} que combinam com o seu momento.',
         'Você está no meio do seu {name}. Estas são as ideias de {keyword} que combinam com o seu momento, e algumas de {related}.',
       ],
     },
@@ -152,6 +156,7 @@ export const COPY_PHRASES: Record<string, CopyPhrases> = {
       subject: ['「{name}」の次の一歩に役立つアイデア'],
       preheader: ['「{keyword}」の検索をもとに、あなたのために選びました。'],
       intro: [
+        'いま「{name}」に取り組んでいるあなたへ。「{keyword}」の新しいアイデアをまとめてお届けします。',
         'いま「{name}」に取り組んでいるあなたへ。「{keyword}」の新しいアイデアと、「{related}」のヒントをまとめてお届けします。',
       ],
     },

@@ -68,19 +68,13 @@ function pick(key: string, count: number): number {
 const titleCase = (text: string) =>
   text.replace(/(^|\s)(\p{Ll})/gu, (_, space: string, c: string) => space + c.toUpperCase());
 
-/**
- * A name from the heaviest keyword (grounded by construction), sometimes with a word a writer would add;
- * never one of the cluster's own words, which the naming validation would read as weakly supported.
- */
+/** The heaviest keyword, title-cased: grounded by construction, as a careful writer would keep it. */
 function journeyName(keywords: string[], maxLength: number): string {
-  const top = titleCase(keywords[0] ?? 'New Ideas')
+  const name = titleCase(keywords[0] ?? 'New Ideas')
     .split(/\s+/)
-    .slice(0, 3)
+    .slice(0, 4)
     .join(' ');
-  const used = keywords.join(' ').toLowerCase();
-  const suffix = ['', ' Plans', ' Ideas', ''][pick(keywords.join('|'), 4)];
-  const named = suffix && !used.includes(suffix.trim().toLowerCase().slice(0, 4)) ? top + suffix : top;
-  return named.length <= maxLength ? named : top.slice(0, maxLength).trim();
+  return name.length <= maxLength ? name : name.slice(0, maxLength).replace(/\s+\S*$/u, '');
 }
 
 /** Five to eight related journey names: the journey's own head word with facets a person might explore next. */
@@ -94,15 +88,20 @@ function relatedJourneys(name: string): string[] {
 function copy(user: string, locale: string, limits: Record<string, number>): Record<string, string> {
   const name = block(user, 'journey')[0] ?? '';
   const keyword = block(user, 'keywords')[0] ?? name.toLowerCase();
-  const related = block(user, 'related')[0] ?? keyword;
+  const related = block(user, 'related')[0];
   const stage = user.includes('in the middle of it right now') ? 'ongoing' : 'ended';
   const language = locale.toLowerCase().split(/[-_]/)[0];
   const phrases: CopyPhrases = COPY_PHRASES[language] ?? COPY_PHRASES.en;
   const fill = (template: string) =>
-    template.replaceAll('{name}', name).replaceAll('{keyword}', keyword).replaceAll('{related}', related);
+    template
+      .replaceAll('{name}', name)
+      .replaceAll('{keyword}', keyword)
+      .replaceAll('{related}', related ?? '');
   const out: Record<string, string> = {};
   for (const [part, max] of Object.entries(limits)) {
-    const options = phrases[stage][part as keyof CopyPhrases['ongoing']] ?? [];
+    const all = phrases[stage][part as keyof CopyPhrases['ongoing']] ?? [];
+    // Without related journeys, the phrases that would name one are left out.
+    const options = related === undefined ? all.filter((p) => !p.includes('{related}')) : all;
     if (options.length === 0) continue;
     // The hashed choice first, then the shorter ones, so a tight limit still gets a whole sentence.
     const first = pick(`${name}|${part}|${locale}`, options.length);

@@ -47,6 +47,14 @@ export class ExperimentAssignmentRepository {
     return this.model.find({ campaignId, userId }).lean<StoredAssignment[]>();
   }
 
+  /** Each user's arm in one experiment (for analyses beside the report, at the size of one experiment). */
+  async armsByUser(experimentId: string): Promise<Map<string, string>> {
+    const rows = await this.model
+      .find({ experimentId }, { _id: 0, userId: 1, arm: 1 })
+      .lean<{ userId: string; arm: string }[]>();
+    return new Map(rows.map((r) => [r.userId, r.arm]));
+  }
+
   /**
    * Adds a delivery to the user's exposures and keeps the first delivery time. Returns the record as it
    * was before, so exactly one of concurrent first deliveries sees no `deliveredAt`.

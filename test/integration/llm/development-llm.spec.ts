@@ -64,7 +64,7 @@ describe('the development LLM (the real openai SDK over HTTP, judged by the prod
 
   it('writes push and email copy the copy validation accepts, in each supported language and stage', async () => {
     const accepted = new Set<string>();
-    for (const theme of THEMES.slice(0, 8)) {
+    for (const [index, theme] of THEMES.slice(0, 8).entries()) {
       for (const locale of LOCALES) {
         for (const channel of ['push', 'email'] as const) {
           for (const stage of ['ongoing', 'ended'] as const) {
@@ -75,7 +75,7 @@ describe('the development LLM (the real openai SDK over HTTP, judged by the prod
                 keywords: theme.queries,
                 stage,
                 type: theme.type,
-                related: ['Pantry Makeover'],
+                related: index % 2 ? [] : ['Pantry Makeover'],
               },
               locale,
               tone: 'warm',
