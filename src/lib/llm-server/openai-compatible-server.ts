@@ -69,7 +69,8 @@ export class OpenAiCompatibleServer {
       const request = body as unknown as ChatRequest;
       this.requests.push(request);
       const reply = this.chat(request, this.requests.length - 1);
-      if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+      // Unreferenced, so a slow reply still pending when the server stops does not keep the process alive.
+      if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs).unref());
       if ('status' in reply) return this.send(res, reply.status, reply.body);
       const promptTokens = reply.promptTokens ?? estimateTokens(request.messages.map((m) => m.content).join('\n'));
       const completionTokens = reply.completionTokens ?? estimateTokens(reply.content);

@@ -9,8 +9,18 @@ import { PersonalizationService } from '../personalization/personalization.servi
 import { journeyRuleFailure, needsJourney, userRuleFailure } from './domain/audience-rules';
 import { CampaignDefinition } from './domain/campaign-definition';
 import { ComposeResult, ComposeVariant, SkipReason } from './domain/compose-result';
+import { TemplateError, TemplateErrorCode } from '../templates/domain/templates.errors';
+import type { RenderedMessage } from '../templates/template.types';
 import { TemplatesService } from '../templates/templates.service';
 import { RecipientGuardRegistry } from './recipient-guards';
+
+/** Render errors caused by one recipient's values rather than by the campaign's template. */
+const USER_RENDER_FAILURES: ReadonlySet<TemplateErrorCode> = new Set([
+  'templates.invalid-option',
+  'templates.invalid-value',
+  'templates.invalid-link',
+  'templates.payload-too-large',
+]);
 
 /** A campaign as the composer needs it: its valid definition and content hash. */
 export interface ComposableCampaign {
@@ -83,17 +93,29 @@ export class CampaignMessageComposer {
     const { context, subjects, copy } = personalized;
     const ref = variant.template ?? definition.template;
     const limits = definition.copy.limits;
-    const rendered = this.templates.render(ref, definition.channel, context, {
-      locale: context.user.locale,
-      timeZone: context.user.timeZone,
-      now: options.now,
-      ...(definition.channel === 'push' && {
-        pushLimits: {
-          ...(limits?.titleMaxChars && { titleMaxChars: limits.titleMaxChars }),
-          ...(limits?.bodyMaxChars && { bodyMaxChars: limits.bodyMaxChars }),
-        },
-      }),
-    });
+    let rendered: RenderedMessage;
+    try {
+      rendered = this.templates.render(ref, definition.channel, context, {
+        locale: context.user.locale,
+        timeZone: context.user.timeZone,
+        now: options.now,
+        ...(definition.channel === 'push' && {
+          pushLimits: {
+            ...(limits?.titleMaxChars && { titleMaxChars: limits.titleMaxChars }),
+            ...(limits?.bodyMaxChars && { bodyMaxChars: limits.bodyMaxChars }),
+          },
+        }),
+      });
+    } catch (error) {
+      // One user's values (a locale, an oversized message) fail this user only; a missing or broken
+      // template is the campaign's problem and propagates.
+      if (!(error instanceof TemplateError) || !USER_RENDER_FAILURES.has(error.code)) throw error;
+      return skip({
+        code: 'render-failed',
+        message: error.message,
+        ...(error.field && { rule: error.field }),
+      });
+    }
     const top = subjects[0];
     return {
       status: 'message',

@@ -69,7 +69,7 @@ describe('LLM journey naming and expansion over the real openai SDK', () => {
         OPENAI_API_KEY: 'test-key',
         OPENAI_BASE_URL: server.baseUrl,
         OPENAI_MODEL: 'test-model',
-        OPENAI_TIMEOUT_MS: '300',
+        OPENAI_TIMEOUT_MS: '1500',
         OPENAI_MAX_RETRIES: '0',
       }),
       [],
@@ -121,7 +121,7 @@ describe('LLM journey naming and expansion over the real openai SDK', () => {
 
   // Each case names a user built for the first time, so nothing is cached yet.
   it.each<[string, number, FakeReply]>([
-    ['slow', 2, { content: '{"name":"Too Late"}', delayMs: 1500 }],
+    ['slow', 2, { content: '{"name":"Too Late"}', delayMs: 6000 }],
     ['failing', 3, { status: 500, body: '{"error":{"message":"overloaded"}}' }],
     ['malformed JSON', 4, { content: '{"name": "Kitchen' }],
     ['too long', 5, { content: '{"name":"A Very Long Name Of Many Words"}' }],

@@ -14,7 +14,8 @@ export interface SkipReason {
     | 'no-notifiable-journey'
     | 'no-interest'
     | 'holdout'
-    | 'guard';
+    | 'guard'
+    | 'render-failed';
   message: string;
   rule?: string;
   value?: unknown;
