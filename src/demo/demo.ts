@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createApp, createLogger } from '../app.factory';
 import { provisionServers } from '../common/infrastructure/provision';
 import { loadConfig, processEnvironment } from '../config';
@@ -35,22 +35,39 @@ export const DEMO_STEPS: DemoStep[] = [
   verifyEffectStep,
 ];
 
-const DATA_DIR = join(process.cwd(), 'data', 'demo');
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
 
 function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  const raw = option(name);
+  const value = raw === undefined ? fallback : Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
   return value;
+}
+
+const MARKER = '.journeycast-demo';
+
+/** Empties the demo's folder; a `--data` folder the demo did not create is refused rather than wiped. */
+function freshDataDir(dir: string, chosen: boolean): void {
+  if (chosen && existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, MARKER))) {
+    throw new Error(`${dir} is not empty and was not made by the demo: choose another --data folder`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, MARKER), 'Made by npm run demo, emptied on every run.\n');
 }
 
 async function main(): Promise<void> {
   const users = argument('users', 300);
   const seed = argument('seed', 7);
+  // Emptied first: everything the demo writes lives here.
+  const dataDir = resolve(option('data') ?? join('data', 'demo'));
   // Always the embedded defaults on a fresh directory: the demo must never write into a real database.
   const { MONGODB_URI: _ignored, ...env } = processEnvironment();
-  rmSync(DATA_DIR, { recursive: true, force: true });
-  const environment = await startDemoEnvironment(DATA_DIR, env);
+  freshDataDir(dataDir, option('data') !== undefined);
+  const environment = await startDemoEnvironment(dataDir, env);
   const settings = loadConfig({ LOG_LEVEL: 'warn', ...env, ...environment.settings });
   const logger = createLogger(settings);
   Logger.overrideLogger(logger);
@@ -85,7 +102,7 @@ async function main(): Promise<void> {
       ? `the development LLM at ${environment.llm.baseUrl}`
       : `the LLM at ${settings.llm.baseUrl}`;
     console.log(`Journeycast demo: ${users} synthetic users (seed ${seed}), API at ${context.baseUrl}, ${llm}`);
-    console.log(`Data, outbox and reports in ${DATA_DIR}`);
+    console.log(`Data, outbox and reports in ${dataDir}`);
     for (const [index, step] of DEMO_STEPS.entries()) {
       console.log(`\n${index + 1}. ${step.title}`);
       try {

@@ -32,3 +32,14 @@ export async function getText(baseUrl: string, token: string, path: string): Pro
   if (!response.ok) throw new Error(`GET ${path} -> ${response.status}: ${text.slice(0, 500)}`);
   return text;
 }
+
+/** Whether this build serves `method path` at all (a missing route answers "Cannot METHOD path"). */
+export async function routeExists(baseUrl: string, token: string, method: 'POST', path: string): Promise<boolean> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: '{}',
+  });
+  const text = await response.text();
+  return !(response.status === 404 && text.includes(`Cannot ${method} ${path}`));
+}

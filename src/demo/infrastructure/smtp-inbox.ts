@@ -7,6 +7,7 @@ export interface ReceivedEmail {
   to: string;
   subject: string;
   headers: Map<string, string>;
+  raw: string;
   /** The whole message with quoted-printable undone: where its links and pixel are found. */
   decoded: string;
 }
@@ -33,6 +34,7 @@ export class SmtpInbox {
             to: rcpt.address,
             subject: decodeHeaderWords(headers.get('subject') ?? ''),
             headers,
+            raw,
             decoded: decodeQuotedPrintable(raw),
           });
         }

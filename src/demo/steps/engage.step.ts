@@ -2,8 +2,8 @@ import { PlantedJourney } from '../../lib/synthetic/population';
 import { journeysMentioned, respond } from '../audience/planted-effect';
 import { emailsInInbox, pushesInOutbox, ReceivedMessage } from '../audience/received-messages';
 import { EMAIL_CAMPAIGN_ID } from '../campaigns/demo-campaigns';
-import { DemoContext, DemoStep } from '../demo-context';
-import { callApi, forEachConcurrently } from '../http-client';
+import { DemoContext, DemoStep, DemoStopped } from '../demo-context';
+import { callApi, forEachConcurrently, routeExists } from '../http-client';
 import { Progress } from '../progress';
 
 /** What one simulated reader did with one message, kept to set the report beside. */
@@ -53,6 +53,13 @@ async function act(context: DemoContext, engagement: Engagement): Promise<void> 
 export const engageStep: DemoStep = {
   title: 'Simulated people open, click and convert (POST /v1/track/push-open, GET /t/o, /t/c, POST /v1/conversions)',
   async run(context) {
+    for (const path of ['/v1/track/push-open', '/v1/conversions']) {
+      if (!(await routeExists(context.baseUrl, context.tokens.admin, 'POST', path))) {
+        throw new DemoStopped(
+          `${path} is not part of this build: the messages were sent, but nobody can respond to them`,
+        );
+      }
+    }
     const planted = new Map<string, PlantedJourney[]>();
     for (const journey of context.truth) planted.set(journey.userId, [...(planted.get(journey.userId) ?? []), journey]);
     const messages = [
