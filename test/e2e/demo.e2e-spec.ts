@@ -47,9 +47,30 @@ describe('npm run demo (src/demo/demo.ts as a child process, small size)', () =>
     expect(output).toMatch(/demo-journey-push \[interest\] user-\d+ about "[^"]+" \(template\)/);
     expect(output).toMatch(/demo-journey-push \[journey-llm\] user-\d+ about "[^"]+" \(llm\)/);
     expect(existsSync(join(data, 'campaigns', 'demo-journey-push.yaml'))).toBe(true);
-    const summary = JSON.parse(/\nSummary\n([\s\S]*?\n\})\n/.exec(output)?.[1] ?? '{}') as Record<string, unknown>;
+    const summary = JSON.parse(/\nSummary\n([\s\S]*?\n\})\n/.exec(output)?.[1] ?? '{}') as Record<
+      string,
+      Record<string, unknown>
+    >;
     expect(summary).toHaveProperty('journeys');
     expect(readFileSync(join(data, '.journeycast-demo'), 'utf8')).toContain('npm run demo');
+    const stopped = /Stopped at step (\d+): (.*)/.exec(output);
+    if (stopped) {
+      // A build without campaign runs or tracking: the demo says which, and reports nothing it did not do.
+      expect(stopped[2]).toMatch(/is not part of this build|are not part of this build/);
+      expect(summary).not.toHaveProperty(['demo-journey-push.v1']);
+      return;
+    }
+    for (const id of ['demo-journey-push.v1', 'demo-journeys-email.v1']) {
+      // The report's counts equal what the simulated people did through tracking, and the planted
+      // difference of expected open rates lies inside the primary interval.
+      expect(summary[id]).toMatchObject({ countsMatchTracking: true, recovered: true });
+      expect(existsSync(join(data, 'reports', `${id}.html`))).toBe(true);
+    }
+    expect(output).toMatch(/demo-journey-push: run \S+ completed/);
+    expect(output).toContain('One push, as written to the outbox');
+    expect(output).toContain('One email, as the SMTP server received it');
+    expect(output).toMatch(/push: \d+ received, \d+ about an ongoing journey of the reader; \d+ opened/);
+    expect(output).toContain(`Open the report: ${join(data, 'reports', 'demo-journey-push.v1.html')}`);
   });
 
   it('refuses a --data folder it did not make, and wipes nothing', async () => {
