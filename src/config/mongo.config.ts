@@ -11,7 +11,7 @@ export const mongoNamespace = defineNamespace('mongo', {
   embeddedPort: setting(
     'MONGO_EMBEDDED_PORT',
     integer(0, 65535),
-    "Port of the embedded server (0 = random). CLI commands reach a running app's embedded server on it.",
+    "Port of the embedded server (0 = random). A process that finds MONGO_DATA_DIR held by a running app uses that app's server.",
   ),
   autoIndex: setting('MONGO_AUTO_INDEX', boolean(), 'Create indexes at boot; turn off when indexes are managed.'),
 });

@@ -6,7 +6,7 @@ export const redisNamespace = defineNamespace('redis', {
   url: setting(
     'REDIS_URL',
     optional(url(['redis:', 'rediss:'])),
-    'Redis for queues and rate limits. Unset: 127.0.0.1:6379 if it answers, else a private redis-server.',
+    'Redis for queues and rate limits. Unset: the Redis a running app recorded in MONGO_DATA_DIR, 127.0.0.1:6379, or a private redis-server.',
   ),
   prefix: setting('REDIS_PREFIX', text(), 'Key prefix for queues and rate-limit counters.'),
   autostart: setting(

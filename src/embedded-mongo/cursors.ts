@@ -6,7 +6,6 @@ import { MAX_BSON_OBJECT_SIZE } from './wire/frame-decoder';
 const DEFAULT_FIRST_BATCH = 101;
 /** Room left in a 16 MiB reply for the envelope around the batch. */
 const BATCH_BYTES = MAX_BSON_OBJECT_SIZE - 64 * 1024;
-const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 
 interface OpenCursor {
   ns: string;
@@ -69,9 +68,9 @@ export class CursorRegistry {
     return { killed, notFound };
   }
 
-  /** Drops cursors idle longer than MongoDB's default 10 minutes. */
-  expireIdle(now = Date.now()): void {
-    for (const [id, cursor] of this.cursors) if (now - cursor.lastUsed > IDLE_TIMEOUT_MS) this.cursors.delete(id);
+  /** Drops cursors idle longer than `timeoutMs` (the cursorTimeoutMillis parameter, 10 minutes by default). */
+  expireIdle(now: number, timeoutMs: number): void {
+    for (const [id, cursor] of this.cursors) if (now - cursor.lastUsed > timeoutMs) this.cursors.delete(id);
   }
 
   get openCount(): number {

@@ -4,12 +4,17 @@ export const ErrorCode = {
   BadValue: 2,
   FailedToParse: 9,
   TypeMismatch: 14,
+  Overflow: 15,
   InvalidLength: 16,
   IllegalOperation: 20,
   NamespaceNotFound: 26,
   IndexNotFound: 27,
+  PathNotViable: 28,
+  ConflictingUpdateOperators: 40,
   CursorNotFound: 43,
   NamespaceExists: 48,
+  DollarPrefixedFieldName: 52,
+  EmptyFieldName: 56,
   CommandNotFound: 59,
   ImmutableField: 66,
   CannotCreateIndex: 67,
@@ -17,16 +22,32 @@ export const ErrorCode = {
   InvalidNamespace: 73,
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
+  InvalidPipelineOperator: 168,
+  InvalidIndexSpecificationOption: 197,
   NotImplemented: 238,
+  NoQueryExecutionPlans: 291,
   UnsupportedOpQueryCommand: 352,
   DuplicateKey: 11000,
   BSONObjectTooLarge: 10334,
+  PositionalProjectionMismatch: 51246,
+  ProjectionPathCollision: 31250,
+  ProjectionExclusionInInclusion: 31254,
+  ProjectionInclusionInExclusion: 31253,
+  SliceLimitNotPositive: 28724,
+  UnrecognizedPipelineStage: 40324,
+  MissingCollationLocale: 40414,
+  UnknownCollationField: 40415,
   ChangeStreamNotSupported: 40573,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-const NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name, code]) => [code, name]));
+/** Codes MongoDB raises at one place in its source carry the name `Location<code>`. */
+const LOCATION_CODES = new Set<number>([51246, 31250, 31253, 31254, 28724, 40324, 40414, 40415]);
+
+const NAMES = new Map<number, string>(
+  Object.entries(ErrorCode).map(([name, code]) => [code, LOCATION_CODES.has(code) ? `Location${code}` : name]),
+);
 
 /** A command failure that becomes `{ ok: 0, code, codeName, errmsg }` on the wire. */
 export class ServerError extends Error {
@@ -48,13 +69,10 @@ export class ServerError extends Error {
   }
 }
 
-/** Maps anything thrown while executing a command to a ServerError; mingo errors mean a malformed query. */
+/** Maps anything thrown while executing a command to a ServerError; mingo errors mean a malformed expression or stage. */
 export function toServerError(error: unknown): ServerError {
   if (error instanceof ServerError) return error;
   if (error instanceof Error && error.constructor.name === 'MingoError') {
-    if (error.message.includes("immutable field '_id'")) {
-      return new ServerError(ErrorCode.ImmutableField, error.message);
-    }
     return new ServerError(ErrorCode.BadValue, error.message);
   }
   if (error instanceof RangeError && /call stack/i.test(error.message)) {

@@ -1,8 +1,13 @@
 import { CursorRegistry } from './cursors';
 import { DataDirectory } from './persistence/data-directory';
+import { ServerState } from './server-state';
 import { WireServer } from './server';
 import { Store } from './storage/store';
 import { TtlSweeper } from './ttl-sweeper';
+
+export { DataDirectoryInUseError, processAlive, readLock } from './persistence/lock-file';
+export type { LockHolder } from './persistence/lock-file';
+export { probeEmbeddedServer } from './probe';
 
 export interface EmbeddedMongoOptions {
   /** Data directory for the journal and snapshots; in memory when omitted. */
@@ -34,35 +39,50 @@ export class EmbeddedMongo {
     const log = (message: string) => process.stderr.write(`[embedded-mongo] ${message}\n`);
     const store = new Store();
     const cursors = new CursorRegistry();
+    const state = new ServerState(options.dir ?? null);
     const data = options.dir
       ? DataDirectory.open(options.dir, store, { compactAfterBytes: options.compactAfterBytes, onError: log })
       : null;
     const commit = () => data?.commit();
-    const server = new WireServer({ context: { store, cursors }, commit, log });
+    const server = new WireServer({ context: { store, cursors, server: state }, commit, log });
     let port: number;
     try {
       port = await server.listen(options.port ?? 0, host);
     } catch (error) {
-      data?.close();
+      await data?.close();
       throw error;
     }
-    const sweeper = new TtlSweeper(store, commit, log);
+    state.host = host;
+    state.port = port;
+    data?.publish(host, port);
+    const sweeper = new TtlSweeper(store, commit, log, () => state.parameters.get('ttlMonitorEnabled') === true);
     sweeper.start();
-    const cursorTimer = setInterval(() => cursors.expireIdle(), 60_000);
+    const cursorTimer = setInterval(
+      () => cursors.expireIdle(Date.now(), Number(state.parameters.get('cursorTimeoutMillis'))),
+      1000,
+    );
     cursorTimer.unref();
     const uriHost = host.includes(':') ? `[${host}]` : host;
     return new EmbeddedMongo(`mongodb://${uriHost}:${port}/`, port, server, sweeper, cursorTimer, data);
   }
 
+  /**
+   * Writes a snapshot of the data directory now (as compaction does when the journal is full),
+   * without pausing other clients; resolves when it is in place. No-op in memory.
+   */
+  async snapshot(): Promise<void> {
+    await this.data?.snapshot();
+  }
+
   private stopping: Promise<void> | null = null;
 
-  /** Closes every client socket, then writes a snapshot and releases the data directory. Idempotent. */
+  /** Closes every client socket, makes the journal durable and releases the data directory. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.sweeper.stop();
       clearInterval(this.cursorTimer);
       await this.server.close();
-      this.data?.close();
+      await this.data?.close();
     })();
     return this.stopping;
   }

@@ -10,9 +10,15 @@ export class WireServer {
   constructor(env: Omit<ConnectionEnvironment, 'nextRequestId'>) {
     let requestId = 0;
     const full: ConnectionEnvironment = { ...env, nextRequestId: () => (requestId = (requestId + 1) | 0) };
+    const { connections } = env.context.server.stats;
     this.server = createServer((socket) => {
       this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
+      connections.current++;
+      connections.totalCreated++;
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        connections.current--;
+      });
       new Connection(socket, ++this.connectionCount, full);
     });
   }

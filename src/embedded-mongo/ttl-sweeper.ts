@@ -15,6 +15,8 @@ export class TtlSweeper {
     private readonly store: Store,
     private readonly commit: () => void,
     private readonly log: (message: string) => void,
+    /** The ttlMonitorEnabled server parameter. */
+    private readonly enabled: () => boolean = () => true,
   ) {}
 
   start(): void {
@@ -28,6 +30,7 @@ export class TtlSweeper {
   }
 
   private sweepSafely(): void {
+    if (!this.enabled()) return;
     try {
       this.sweep(new Date());
     } catch (error) {

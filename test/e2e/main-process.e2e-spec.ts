@@ -1,30 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { buildEvents } from '../factories/event.factory';
+import { startApp } from './support/app-process';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
 
-const ROOT = join(__dirname, '..', '..');
 // The child compiles the whole app with ts-node before it listens: several seconds on two cores.
 jest.setTimeout(60_000);
-
-/** Starts `src/main.ts` in its own process; resolves with its URL once it listens. */
-function startMain(env: Record<string, string>): { child: ChildProcess; url: Promise<string>; output: () => string } {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-  let output = '';
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
-      if (match) resolve(match[1]);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`main exited with ${code}: ${output}`)));
-  });
-  return { child, url, output: () => output };
-}
 
 describe('the app process (src/main.ts)', () => {
   let servers: TestServers;
@@ -41,7 +20,7 @@ describe('the app process (src/main.ts)', () => {
 
   it('logs JSON lines in production, and on SIGTERM finishes the in-flight request, then exits 0', async () => {
     const token = await t.createKey('ingest');
-    const main = startMain({
+    const main = startApp({
       NODE_ENV: 'production',
       MONGODB_URI: `${servers.mongoUri}main`,
       REDIS_URL: servers.redis.url,

@@ -1,13 +1,32 @@
 import { Logger } from '@nestjs/common';
 import { mongo } from 'mongoose';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config';
+import { ConfigError } from '../../config/parsers';
+import { EmbeddedMongo } from '../../embedded-mongo';
 import { probeRedis } from '../redis/redis-probe';
 import { startRedisProcess } from '../redis/redis-process';
+import { holderUri } from './embedded-mongo-holder';
+import { ENDPOINTS_FILE, readEndpoints } from './endpoints-file';
 import { provisionServers } from './provision';
+
+function freePort(): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** The pid of a process that has exited (its lock or endpoints file is stale). */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
+}
 
 const quiet = new Logger('test');
 jest.spyOn(quiet, 'log').mockImplementation(() => undefined);
@@ -43,13 +62,8 @@ describe(provisionServers.name, () => {
     }
   });
 
-  it('listens on MONGO_EMBEDDED_PORT, where CLI commands find a running app', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const address = probe.address();
-        probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
+  it('listens on MONGO_EMBEDDED_PORT when it owns the data directory', async () => {
+    const port = await freePort();
     const env = {
       NODE_ENV: 'test',
       MONGO_DATA_DIR: join(dir, 'b'),
@@ -62,6 +76,76 @@ describe(provisionServers.name, () => {
     } finally {
       await owner.stop();
     }
+  });
+});
+
+describe('provisioning on a data directory another server holds', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jc-holder-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("connects to the holder's server, never to another server on its own MONGO_EMBEDDED_PORT", async () => {
+    const shared = join(dir, 'shared');
+    const owner = await provisionServers(loadConfig({ NODE_ENV: 'test', MONGO_DATA_DIR: shared }), {
+      logger: quiet,
+      redis: false,
+    });
+    const decoy = await EmbeddedMongo.start();
+    try {
+      const second = await provisionServers(
+        loadConfig({ NODE_ENV: 'test', MONGO_DATA_DIR: shared, MONGO_EMBEDDED_PORT: String(decoy.port) }),
+        { logger: quiet, redis: false },
+      );
+      expect(second.settings.mongo.uri).toBe(owner.settings.mongo.uri);
+      expect(readEndpoints(shared)).toMatchObject({ pid: process.pid, mongo: owner.settings.mongo.uri });
+      await second.stop();
+    } finally {
+      await decoy.stop();
+      await owner.stop();
+    }
+    expect(readEndpoints(shared)).toBeNull();
+  });
+
+  it('refuses a holder that is alive but does not answer, and takes over the lock of a dead one', async () => {
+    const hung = join(dir, 'hung');
+    mkdirSync(hung);
+    const lock = { pid: process.pid, host: '127.0.0.1', port: await freePort() };
+    writeFileSync(join(hung, 'embedded-mongo.lock'), JSON.stringify(lock));
+    await expect(holderUri(hung, lock, 300)).rejects.toThrow(ConfigError);
+    await expect(holderUri(hung, lock, 300)).rejects.toThrow(
+      /is held by process \d+, whose embedded server does not answer/,
+    );
+    const stale = join(dir, 'stale');
+    mkdirSync(stale);
+    writeFileSync(join(stale, 'embedded-mongo.lock'), JSON.stringify({ pid: deadPid(), port: lock.port }));
+    const servers = await provisionServers(loadConfig({ NODE_ENV: 'test', MONGO_DATA_DIR: stale }), {
+      logger: quiet,
+      redis: false,
+    });
+    expect(servers.settings.mongo.uri).not.toContain(String(lock.port));
+    await servers.stop();
+  });
+
+  it('uses the private Redis a running app published, and ignores a file its crashed owner left', async () => {
+    const published = join(dir, 'published');
+    const env = { NODE_ENV: 'test', MONGO_DATA_DIR: published, REDIS_AUTOSTART: 'true' };
+    const app = await provisionServers(loadConfig(env), { logger: quiet });
+    try {
+      const viaFile = await provisionServers(loadConfig({ ...env, REDIS_AUTOSTART: 'false' }), {
+        logger: quiet,
+        redis: 'running',
+      });
+      expect(viaFile.settings.redis.url).toBe(app.settings.redis.url);
+      await viaFile.stop();
+    } finally {
+      await app.stop();
+    }
+    if (await probeRedis('127.0.0.1', 6379)) return; // with a Redis on 6379 nothing private was published
+    const crashed = join(dir, 'crashed');
+    mkdirSync(crashed);
+    writeFileSync(join(crashed, ENDPOINTS_FILE), JSON.stringify({ pid: deadPid(), redis: app.settings.redis.url }));
+    await expect(
+      provisionServers(loadConfig({ ...env, MONGO_DATA_DIR: crashed }), { logger: quiet, redis: 'running' }),
+    ).rejects.toThrow(/No Redis/);
   });
 });
 

@@ -1,16 +1,13 @@
-import { aggregate as mingoAggregate } from 'mingo';
 import { ErrorCode, ServerError, badValue } from '../errors';
 import { Doc, cloneValue, withIdFirst } from '../storage/documents';
 import { isPlainObject } from '../storage/key-encoding';
-import { candidates } from '../storage/plan-reader';
-import { FindOptions, runFind } from '../storage/query-executor';
+import { parseCollation } from '../storage/collation';
+import { PipelineContext, pipelineSteps, validateStages } from '../storage/pipeline/run-pipeline';
+import { readAll, sourceFor } from '../storage/plan-reader';
+import { FindOptions, findSteps } from '../storage/query-executor';
+import { planQuery } from '../storage/query-planner';
+import { Steps, drive, whenReady } from '../storage/steps';
 import { CommandContext, CommandHandler, optionalDoc, optionalNumber } from './context';
-import { MINGO_OPTIONS } from '../storage/mingo-options';
-
-type Collation = NonNullable<Parameters<typeof import('mingo').aggregate>[2]>['collation'];
-
-/** Stages that only read their input documents; any other stage gets copies so stored data stays intact. */
-const READ_ONLY_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$skip', '$count', '$sortByCount']);
 
 const REJECTED_STAGES: Record<string, ServerError> = {
   $changeStream: new ServerError(
@@ -26,19 +23,15 @@ const REJECTED_STAGES: Record<string, ServerError> = {
 
 function parsePipeline(cmd: Doc): Doc[] {
   const pipeline = cmd.pipeline;
-  if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject)) {
-    throw badValue("'pipeline' option must be specified as an array");
-  }
-  pipeline.forEach((stage, i) => {
-    const names = Object.keys(stage);
-    if (names.length !== 1) throw badValue('A pipeline stage specification object must contain exactly one field.');
-    const rejected = REJECTED_STAGES[names[0]];
+  if (!Array.isArray(pipeline)) throw badValue("'pipeline' option must be specified as an array");
+  const stages = validateStages(pipeline);
+  stages.forEach((stage, i) => {
+    const name = Object.keys(stage)[0];
+    const rejected = REJECTED_STAGES[name];
     if (rejected) throw rejected;
-    if (names[0] === '$out' && i !== pipeline.length - 1) {
-      throw badValue('$out can only be the final stage in the pipeline');
-    }
+    if (name === '$out' && i !== stages.length - 1) throw badValue('$out can only be the final stage in the pipeline');
   });
-  return pipeline;
+  return stages;
 }
 
 function writeOut(ctx: CommandContext, target: unknown, docs: Doc[]): void {
@@ -49,7 +42,7 @@ function writeOut(ctx: CommandContext, target: unknown, docs: Doc[]): void {
   }
   const collection = ctx.store.ensureCollection(ctx.db, name);
   for (const doc of [...collection.docs.values()]) ctx.store.remove(collection, doc);
-  for (const doc of docs) ctx.store.insert(collection, withIdFirst(doc));
+  for (const doc of docs) ctx.store.insert(collection, withIdFirst(cloneValue(doc)));
 }
 
 /**
@@ -68,6 +61,28 @@ function leadingFind(pipeline: Doc[]): { find: FindOptions | null; rest: Doc[] }
   return { find, rest: pipeline.slice(i) };
 }
 
+function* aggregateSteps(ctx: CommandContext, name: unknown, pipeline: Doc[], cmd: Doc): Steps<Doc[]> {
+  const collection = typeof name === 'string' ? ctx.store.collection(ctx.db, name) : undefined;
+  const rawCollation = optionalDoc(cmd, 'collation');
+  const collation = parseCollation(rawCollation);
+  const { find, rest } = leadingFind(pipeline);
+  let input: Doc[];
+  if (find) input = yield* findSteps(collection, { ...find, collation: rawCollation, hint: cmd.hint });
+  else if (!collection) input = [];
+  else {
+    // A leading $match picks its candidates through an index; the $match stage itself still filters them.
+    const first = rest[0]?.$match;
+    const filter = isPlainObject(first) ? first : {};
+    input = yield* readAll(sourceFor(collection, filter, planQuery(collection, filter, { collation, hint: cmd.hint })));
+  }
+  const context: PipelineContext = {
+    collation,
+    rawCollation,
+    resolve: (foreign) => [...(ctx.store.collection(ctx.db, foreign)?.docs.values() ?? [])],
+  };
+  return yield* pipelineSteps(input, rest, context);
+}
+
 const aggregate: CommandHandler = (cmd, ctx) => {
   const pipeline = parsePipeline(cmd);
   const cursorOptions = optionalDoc(cmd, 'cursor');
@@ -80,38 +95,15 @@ const aggregate: CommandHandler = (cmd, ctx) => {
   }
   const name = cmd.aggregate;
   if (typeof name !== 'string' && name !== 1) throw badValue('aggregate requires a collection name or 1');
-  const collection = typeof name === 'string' ? ctx.store.collection(ctx.db, name) : undefined;
-
-  const collation = optionalDoc(cmd, 'collation');
-  const { find, rest } = collation ? { find: null, rest: pipeline } : leadingFind(pipeline);
-  const readOnly = rest.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0]));
-  const first = rest[0]?.$match;
-  let input = find
-    ? runFind(collection, find)
-    : !collection
-      ? []
-      : isPlainObject(first)
-        ? candidates(collection, first)
-        : [...collection.docs.values()];
-  if (!readOnly) input = input.map(cloneValue);
-
-  const outStage = rest[rest.length - 1]?.$out;
-  const stages = outStage === undefined ? rest : rest.slice(0, -1);
-  const results = mingoAggregate(input, stages, {
-    ...MINGO_OPTIONS,
-    collation: collation as unknown as Collation | undefined,
-    collectionResolver: (foreign: string) => {
-      const docs = [...(ctx.store.collection(ctx.db, foreign)?.docs.values() ?? [])];
-      return readOnly ? docs : docs.map(cloneValue);
-    },
-  }) as Doc[];
-
+  const outStage = pipeline[pipeline.length - 1]?.$out;
+  const stages = outStage === undefined ? pipeline : pipeline.slice(0, -1);
   const ns = `${ctx.db}.${typeof name === 'string' ? name : '$cmd.aggregate'}`;
-  if (outStage !== undefined) {
+  const batchSize = optionalNumber(cursorOptions, 'batchSize');
+  return whenReady(drive(aggregateSteps(ctx, name, stages, cmd)), (results) => {
+    if (outStage === undefined) return ctx.cursors.open(ns, results, batchSize);
     writeOut(ctx, outStage, results);
     return ctx.cursors.open(ns, [], undefined);
-  }
-  return ctx.cursors.open(ns, results, optionalNumber(cursorOptions, 'batchSize'));
+  });
 };
 
 export const aggregateCommands: Record<string, CommandHandler> = { aggregate };

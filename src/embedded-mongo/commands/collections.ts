@@ -1,10 +1,10 @@
 import { calculateObjectSize } from 'bson';
-import { Query } from 'mingo';
 import { ErrorCode, ServerError } from '../errors';
 import { Collection } from '../storage/collection';
 import { Doc } from '../storage/documents';
+import { compileFilter } from '../storage/filter/compile-filter';
+import { Steps, drive } from '../storage/steps';
 import { CommandHandler, collectionName, existingCollection, optionalDoc } from './context';
-import { MINGO_OPTIONS } from '../storage/mingo-options';
 
 const UNSUPPORTED_CREATE_OPTIONS = [
   'capped',
@@ -55,35 +55,44 @@ function describeCollection(collection: Collection): Doc {
 
 const listCollections: CommandHandler = (cmd, ctx) => {
   const filter = optionalDoc(cmd, 'filter') ?? {};
-  const query = new Query(filter, MINGO_OPTIONS);
-  const all = [...(ctx.store.databases.get(ctx.db)?.values() ?? [])]
-    .map(describeCollection)
-    .filter((d) => query.test(d));
+  const test = compileFilter(filter);
+  const all = [...(ctx.store.databases.get(ctx.db)?.values() ?? [])].map(describeCollection).filter(test);
   const docs = cmd.nameOnly === true ? all.map(({ name, type }) => ({ name, type })) : all;
   return ctx.cursors.open(`${ctx.db}.$cmd.listCollections`, docs, undefined);
 };
 
-function dataSize(collection: Collection): number {
-  let size = 0;
-  for (const doc of collection.docs.values()) size += calculateObjectSize(doc);
-  return size;
+/** The BSON size of every document of some collections, measured with pause points (it reads them all). */
+async function dataSize(collections: Iterable<Collection>): Promise<number> {
+  return drive(
+    (function* measure(): Steps<number> {
+      let size = 0;
+      for (const collection of collections) {
+        let n = 0;
+        for (const doc of collection.docs.values()) {
+          size += calculateObjectSize(doc);
+          if ((++n & 1023) === 0) yield;
+        }
+      }
+      return size;
+    })(),
+  );
 }
 
-const listDatabases: CommandHandler = (cmd, ctx) => {
-  const query = new Query(optionalDoc(cmd, 'filter') ?? {}, MINGO_OPTIONS);
-  const databases = [...ctx.store.databases.entries()]
-    .map(([name, collections]) => {
-      const sizeOnDisk = [...collections.values()].reduce((sum, c) => sum + dataSize(c), 0);
-      return { name, sizeOnDisk, empty: [...collections.values()].every((c) => c.docs.size === 0) };
-    })
-    .filter((d) => query.test(d));
+const listDatabases: CommandHandler = async (cmd, ctx) => {
+  const test = compileFilter(optionalDoc(cmd, 'filter') ?? {});
+  const all: Doc[] = [];
+  for (const [name, collections] of [...ctx.store.databases.entries()]) {
+    const sizeOnDisk = cmd.nameOnly === true ? 0 : await dataSize(collections.values());
+    all.push({ name, sizeOnDisk, empty: [...collections.values()].every((c) => c.docs.size === 0) });
+  }
+  const databases = all.filter(test);
   if (cmd.nameOnly === true) return { databases: databases.map(({ name }) => ({ name })), ok: 1 };
-  return { databases, totalSize: databases.reduce((sum, d) => sum + d.sizeOnDisk, 0), ok: 1 };
+  return { databases, totalSize: databases.reduce((sum, d) => sum + Number(d.sizeOnDisk), 0), ok: 1 };
 };
 
-const collStats: CommandHandler = (cmd, ctx) => {
+const collStats: CommandHandler = async (cmd, ctx) => {
   const collection = existingCollection(ctx, collectionName(cmd, 'collStats'));
-  const size = dataSize(collection);
+  const size = await dataSize([collection]);
   const count = collection.docs.size;
   const indexSizes: Doc = {};
   for (const [name, index] of collection.indexes) indexSizes[name] = index.entries.size * 32;
@@ -101,10 +110,10 @@ const collStats: CommandHandler = (cmd, ctx) => {
   };
 };
 
-const dbStats: CommandHandler = (_cmd, ctx) => {
+const dbStats: CommandHandler = async (_cmd, ctx) => {
   const collections = [...(ctx.store.databases.get(ctx.db)?.values() ?? [])];
   const objects = collections.reduce((sum, c) => sum + c.docs.size, 0);
-  const size = collections.reduce((sum, c) => sum + dataSize(c), 0);
+  const size = await dataSize(collections);
   return {
     db: ctx.db,
     collections: collections.length,

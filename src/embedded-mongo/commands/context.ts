@@ -1,5 +1,6 @@
 import { CursorRegistry } from '../cursors';
 import { ErrorCode, ServerError, badValue } from '../errors';
+import { ServerState } from '../server-state';
 import { Collection } from '../storage/collection';
 import { Doc } from '../storage/documents';
 import { isPlainObject } from '../storage/key-encoding';
@@ -9,14 +10,19 @@ import { Store } from '../storage/store';
 export interface CommandContext {
   store: Store;
   cursors: CursorRegistry;
+  server: ServerState;
   db: string;
   connectionId: number;
   /** Size in bytes of the largest BSON document in the request. */
   largestDocument: number;
 }
 
-/** Handlers run synchronously, so each command is atomic with respect to every other connection. */
-export type CommandHandler = (cmd: Doc, ctx: CommandContext) => Doc;
+/**
+ * Writes run synchronously, so each write command is atomic with respect to every other
+ * connection; long reads (find, count, distinct, aggregate) return a promise and pause between
+ * slices, letting other connections in while they run.
+ */
+export type CommandHandler = (cmd: Doc, ctx: CommandContext) => Doc | Promise<Doc>;
 
 /** The collection name carried as the command's first value. */
 export function collectionName(cmd: Doc, command: string): string {

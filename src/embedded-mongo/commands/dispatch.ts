@@ -1,8 +1,10 @@
 import { ErrorCode, ServerError, toServerError } from '../errors';
 import { Doc } from '../storage/documents';
 import { aggregateCommands } from './aggregate';
+import { collModCommands } from './coll-mod';
 import { collectionCommands } from './collections';
 import { CommandContext, CommandHandler } from './context';
+import { diagnosticCommands } from './diagnostics';
 import { explainCommands } from './explain';
 import { findAndModifyCommands } from './find-and-modify';
 import { handshakeCommands } from './handshake';
@@ -14,6 +16,7 @@ import { updateCommands } from './update';
 const HANDLERS = new Map<string, CommandHandler>(
   Object.entries({
     ...handshakeCommands,
+    ...diagnosticCommands,
     ...readCommands,
     ...insertDeleteCommands,
     ...updateCommands,
@@ -21,14 +24,23 @@ const HANDLERS = new Map<string, CommandHandler>(
     ...aggregateCommands,
     ...indexCommands,
     ...collectionCommands,
+    ...collModCommands,
     ...explainCommands,
   }),
 );
 
 const TRANSACTION_FIELDS = ['txnNumber', 'startTransaction', 'autocommit'];
 
-/** Runs one command document and always returns a reply document, `{ ok: 0, ... }` on failure. */
-export function dispatch(body: Doc, ctx: Omit<CommandContext, 'db'>): Doc {
+function failure(error: unknown, ctx: Omit<CommandContext, 'db'>): Doc {
+  ctx.server.stats.userAsserts++;
+  return { ok: 0, ...toServerError(error).toDocument() };
+}
+
+/**
+ * Runs one command document and always returns a reply document, `{ ok: 0, ... }` on failure: at
+ * once for commands that complete synchronously, as a promise for reads that pause.
+ */
+export function dispatch(body: Doc, ctx: Omit<CommandContext, 'db'>): Doc | Promise<Doc> {
   try {
     const name = Object.keys(body)[0];
     if (name === undefined) throw new ServerError(ErrorCode.CommandNotFound, 'no such command: (empty document)');
@@ -45,8 +57,10 @@ export function dispatch(body: Doc, ctx: Omit<CommandContext, 'db'>): Doc {
     if (typeof db !== 'string' || db.length === 0 || /[/\\. "$]/.test(db) || db.includes('\u0000')) {
       throw new ServerError(ErrorCode.InvalidNamespace, `Invalid database name: '${String(db)}'`);
     }
-    return handler(body, { ...ctx, db });
+    ctx.server.stats.countCommand(name, body);
+    const reply = handler(body, { ...ctx, db });
+    return reply instanceof Promise ? reply.catch((error: unknown) => failure(error, ctx)) : reply;
   } catch (error) {
-    return { ok: 0, ...toServerError(error).toDocument() };
+    return failure(error, ctx);
   }
 }

@@ -28,7 +28,9 @@ const explain: CommandHandler = (cmd, ctx) => {
   const rawFilter = filterOf(inner);
   const filter = isPlainObject(rawFilter) ? rawFilter : {};
   const collection = ctx.store.collection(ctx.db, name);
-  const result = collection ? scan(collection, filter, inner.hint) : { docs: [], indexName: null, keysExamined: 0 };
+  const result = collection
+    ? scan(collection, filter, { hint: inner.hint })
+    : { docs: [], indexName: null, keysExamined: 0 };
   const index = result.indexName ? collection?.indexes.get(result.indexName) : undefined;
   const input = index
     ? { stage: 'IXSCAN', indexName: index.spec.name, keyPattern: index.spec.key, isMultiKey: index.multikey }

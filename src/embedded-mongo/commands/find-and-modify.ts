@@ -4,8 +4,8 @@ import { projectOne, runFind } from '../storage/query-executor';
 import { CommandHandler, collectionName, optionalDoc } from './context';
 import { executeUpdate, parseUpdateStatement } from './update';
 
-function project(doc: Doc | undefined, fields: Doc | undefined): Doc | null {
-  return doc ? projectOne(doc, fields) : null;
+function project(doc: Doc | undefined, fields: Doc | undefined, query: Doc): Doc | null {
+  return doc ? projectOne(doc, fields, query) : null;
 }
 
 /** findAndModify: the one-document atomic read-modify-write behind findOneAndUpdate/Replace/Delete. */
@@ -14,6 +14,7 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   const query = optionalDoc(cmd, 'query') ?? {};
   const sort = optionalDoc(cmd, 'sort');
   const fields = optionalDoc(cmd, 'fields');
+  const collation = optionalDoc(cmd, 'collation');
   const remove = cmd.remove === true;
   const returnNew = cmd.new === true;
   const upsert = cmd.upsert === true;
@@ -28,11 +29,11 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   }
 
   const collection = upsert ? ctx.store.ensureCollection(ctx.db, name) : ctx.store.collection(ctx.db, name);
-  const target = collection ? runFind(collection, { filter: query, sort, limit: 1 }) : [];
+  const target = runFind(collection, { filter: query, sort, limit: 1, collation, hint: cmd.hint });
 
   if (remove) {
     if (collection && target[0]) ctx.store.remove(collection, target[0]);
-    return { lastErrorObject: { n: target.length }, value: project(target[0], fields), ok: 1 };
+    return { lastErrorObject: { n: target.length }, value: project(target[0], fields, query), ok: 1 };
   }
   const statement = parseUpdateStatement({
     q: query,
@@ -40,6 +41,7 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
     upsert,
     multi: false,
     arrayFilters: cmd.arrayFilters,
+    collation,
   });
   if (!collection) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
   const result = executeUpdate(ctx, collection, statement, target);
@@ -49,7 +51,7 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   };
   if (result.upserted) lastErrorObject.upserted = result.upserted._id;
   const value = returnNew ? result.after : target[0];
-  return { lastErrorObject, value: project(value, fields), ok: 1 };
+  return { lastErrorObject, value: project(value, fields, query), ok: 1 };
 };
 
 export const findAndModifyCommands: Record<string, CommandHandler> = { findAndModify };

@@ -1,4 +1,3 @@
-import { ErrorCode, ServerError } from '../errors';
 import { Doc } from '../storage/documents';
 import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE } from '../wire/frame-decoder';
 import { CommandHandler } from './context';
@@ -42,16 +41,6 @@ const buildInfo: CommandHandler = () => ({
   ok: 1,
 });
 
-const PARAMETERS: Doc = { featureCompatibilityVersion: { version: '7.0' }, authenticationMechanisms: [] };
-
-const getParameter: CommandHandler = (cmd) => {
-  if (cmd.getParameter === '*') return { ...PARAMETERS, ok: 1 };
-  const reply: Doc = {};
-  for (const name of Object.keys(cmd)) if (name in PARAMETERS) reply[name] = PARAMETERS[name];
-  if (Object.keys(reply).length === 0) throw new ServerError(ErrorCode.InvalidOptions, 'no option found to get');
-  return { ...reply, ok: 1 };
-};
-
 export const handshakeCommands: Record<string, CommandHandler> = {
   hello,
   isMaster: hello,
@@ -59,7 +48,6 @@ export const handshakeCommands: Record<string, CommandHandler> = {
   ping: () => ({ ok: 1 }),
   buildInfo,
   buildinfo: buildInfo,
-  getParameter,
   endSessions: () => ({ ok: 1 }),
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
   whatsmyuri: (_cmd, ctx) => ({ you: `connection ${ctx.connectionId}`, ok: 1 }),

@@ -1,4 +1,6 @@
 import { ErrorCode, ServerError, badValue } from '../errors';
+import { numericValue } from '../storage/bson-values';
+import { parseCollation } from '../storage/collation';
 import { IndexSpec } from '../storage/collection-index';
 import { Collection } from '../storage/collection';
 import { Doc } from '../storage/documents';
@@ -13,22 +15,29 @@ const ALLOWED_OPTIONS = new Set([
   'partialFilterExpression',
   'expireAfterSeconds',
   'background',
+  'hidden',
+  'collation',
   'v',
   'ns',
 ]);
+
+/** Index types MongoDB has and this server does not build (geo, text, hashed, wildcard). */
+function notSupported(field: string, type: unknown): ServerError {
+  return new ServerError(
+    ErrorCode.CannotCreateIndex,
+    `Index type ${JSON.stringify(type)} on field '${field}' is not supported by the embedded MongoDB-compatible server; ` +
+      'supported are ascending (1) and descending (-1) keys',
+  );
+}
 
 function parseSpec(raw: Doc): IndexSpec {
   if (!isPlainObject(raw.key) || Object.keys(raw.key).length === 0) {
     throw badValue('index key pattern must be a non-empty object');
   }
   const key: Record<string, 1 | -1> = {};
-  for (const [field, direction] of Object.entries(raw.key)) {
-    if (direction !== 1 && direction !== -1) {
-      throw new ServerError(
-        ErrorCode.CannotCreateIndex,
-        `index type ${JSON.stringify(direction)} on '${field}' is not supported by the embedded server`,
-      );
-    }
+  for (const [field, declared] of Object.entries(raw.key)) {
+    const direction = typeof declared === 'string' ? declared : Number(numericValue(declared));
+    if (direction !== 1 && direction !== -1) throw notSupported(field, declared);
     key[field] = direction;
   }
   const unsupported = Object.keys(raw).filter((option) => !ALLOWED_OPTIONS.has(option));
@@ -48,8 +57,15 @@ function parseSpec(raw: Doc): IndexSpec {
   if (raw.unique === true) spec.unique = true;
   if (raw.sparse === true) spec.sparse = true;
   if (isPlainObject(raw.partialFilterExpression)) spec.partialFilterExpression = raw.partialFilterExpression;
+  if (raw.hidden === true) {
+    if (name === '_id_') throw badValue("can't hide _id index");
+    spec.hidden = true;
+  }
+  const collation = parseCollation(raw.collation);
+  if (collation) spec.collation = collation.spec;
   if (raw.expireAfterSeconds !== undefined) {
-    if (typeof raw.expireAfterSeconds !== 'number' || raw.expireAfterSeconds < 0) {
+    const seconds = numericValue(raw.expireAfterSeconds);
+    if (seconds === null || Number(seconds) < 0) {
       throw badValue('expireAfterSeconds must be a non-negative number');
     }
     if (Object.keys(key).length !== 1) {
@@ -58,7 +74,7 @@ function parseSpec(raw: Doc): IndexSpec {
         'TTL indexes are single-field indexes, compound indexes do not support TTL',
       );
     }
-    spec.expireAfterSeconds = Number(raw.expireAfterSeconds);
+    spec.expireAfterSeconds = Number(seconds);
   }
   return spec;
 }

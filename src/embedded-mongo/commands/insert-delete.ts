@@ -1,8 +1,8 @@
 import { ErrorCode, ServerError } from '../errors';
 import { Doc, withIdFirst } from '../storage/documents';
 import { isPlainObject } from '../storage/key-encoding';
-import { matching } from '../storage/query-executor';
-import { CommandHandler, collectionName } from './context';
+import { runFind } from '../storage/query-executor';
+import { CommandHandler, collectionName, optionalDoc } from './context';
 import { checkDocumentSize, runStatements, statements, writeReply } from './write-batch';
 
 function validateForInsert(doc: Doc): Doc {
@@ -39,9 +39,14 @@ const deleteCommand: CommandHandler = (cmd, ctx) => {
     if (limit !== 0 && limit !== 1) {
       throw new ServerError(ErrorCode.BadValue, 'The limit field in delete objects must be 0 or 1');
     }
-    if (!collection) return;
-    for (const doc of matching(collection, statement.q, limit)) {
-      ctx.store.remove(collection, doc);
+    const options = {
+      filter: statement.q,
+      limit,
+      collation: optionalDoc(statement, 'collation'),
+      hint: statement.hint,
+    };
+    for (const doc of runFind(collection, options)) {
+      ctx.store.remove(collection!, doc);
       n++;
     }
   });

@@ -1,9 +1,19 @@
 import { Long } from 'bson';
 import { badValue } from '../errors';
-import { runFind } from '../storage/query-executor';
+import { parseCollation } from '../storage/collation';
 import { valuesAtPath } from '../storage/documents';
 import { encodeValue } from '../storage/key-encoding';
+import { FindOptions, runFindYielding } from '../storage/query-executor';
+import { whenReady } from '../storage/steps';
 import { CommandContext, CommandHandler, collectionName, optionalDoc, optionalNumber } from './context';
+
+function findOptions(cmd: Record<string, unknown>, filterField: string): FindOptions {
+  return {
+    filter: optionalDoc(cmd, filterField),
+    collation: optionalDoc(cmd, 'collation'),
+    hint: cmd.hint,
+  };
+}
 
 const find: CommandHandler = (cmd, ctx) => {
   const name = collectionName(cmd, 'find');
@@ -12,17 +22,15 @@ const find: CommandHandler = (cmd, ctx) => {
   if ((skip ?? 0) < 0) throw badValue('skip value must be non-negative');
   const batchSize = optionalNumber(cmd, 'batchSize');
   if ((batchSize ?? 0) < 0) throw badValue('batchSize value must be non-negative');
-  const docs = runFind(ctx.store.collection(ctx.db, name), {
-    filter: optionalDoc(cmd, 'filter'),
+  const docs = runFindYielding(ctx.store.collection(ctx.db, name), {
+    ...findOptions(cmd, 'filter'),
     sort: optionalDoc(cmd, 'sort'),
     projection: optionalDoc(cmd, 'projection'),
-    collation: optionalDoc(cmd, 'collation'),
-    hint: cmd.hint,
     skip,
     limit,
   });
   const singleBatch = cmd.singleBatch === true || (limit ?? 0) < 0;
-  return ctx.cursors.open(`${ctx.db}.${name}`, docs, batchSize, singleBatch);
+  return whenReady(docs, (found) => ctx.cursors.open(`${ctx.db}.${name}`, found, batchSize, singleBatch));
 };
 
 function cursorId(value: unknown): number {
@@ -53,35 +61,36 @@ const killCursors: CommandHandler = (cmd, ctx) => {
 const count: CommandHandler = (cmd, ctx: CommandContext) => {
   const name = collectionName(cmd, 'count');
   const collection = ctx.store.collection(ctx.db, name);
-  const query = optionalDoc(cmd, 'query');
+  const options = findOptions(cmd, 'query');
   const skip = optionalNumber(cmd, 'skip') ?? 0;
   const limit = Math.abs(optionalNumber(cmd, 'limit') ?? 0);
-  let n = !collection
-    ? 0
-    : query && Object.keys(query).length > 0
-      ? runFind(collection, { filter: query }).length
-      : collection.docs.size;
-  n = Math.max(0, n - skip);
-  return { n: limit > 0 ? Math.min(n, limit) : n, ok: 1 };
+  const filtered = (options.filter && Object.keys(options.filter).length > 0) || options.hint || options.collation;
+  const reply = (total: number) => {
+    const n = Math.max(0, total - skip);
+    return { n: limit > 0 ? Math.min(n, limit) : n, ok: 1 };
+  };
+  if (!filtered) return reply(collection?.docs.size ?? 0);
+  return whenReady(runFindYielding(collection, options), (docs) => reply(docs.length));
 };
 
 const distinct: CommandHandler = (cmd, ctx) => {
   const name = collectionName(cmd, 'distinct');
   if (typeof cmd.key !== 'string') throw badValue("BSON field 'distinct.key' is missing or not a string");
-  const docs = runFind(ctx.store.collection(ctx.db, name), {
-    filter: optionalDoc(cmd, 'query'),
-    collation: optionalDoc(cmd, 'collation'),
-  });
-  const seen = new Map<string, unknown>();
-  for (const doc of docs) {
-    for (const value of valuesAtPath(doc, cmd.key)) {
-      if (value === undefined) continue;
-      const key = encodeValue(value);
-      if (!seen.has(key)) seen.set(key, value);
+  const key = cmd.key;
+  const options = findOptions(cmd, 'query');
+  const strings = parseCollation(options.collation)?.key;
+  return whenReady(runFindYielding(ctx.store.collection(ctx.db, name), options), (docs) => {
+    const seen = new Map<string, unknown>();
+    for (const doc of docs) {
+      for (const value of valuesAtPath(doc, key)) {
+        if (value === undefined) continue;
+        const k = encodeValue(value, strings);
+        if (!seen.has(k)) seen.set(k, value);
+      }
     }
-  }
-  const values = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-  return { values, ok: 1 };
+    const values = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+    return { values, ok: 1 };
+  });
 };
 
 export const readCommands: Record<string, CommandHandler> = { find, getMore, killCursors, count, distinct };

@@ -1,10 +1,12 @@
 import { ErrorCode, ServerError } from '../errors';
-import { UpdateSpec, applyUpdate, buildUpsert } from '../storage/apply-update';
+import { parseCollation } from '../storage/collation';
 import { Collection } from '../storage/collection';
 import { Doc } from '../storage/documents';
 import { isPlainObject } from '../storage/key-encoding';
-import { matching } from '../storage/query-executor';
-import { CommandContext, CommandHandler, collectionName } from './context';
+import { runFind } from '../storage/query-executor';
+import { UpdateSpec, applyUpdate, isOperatorUpdate } from '../storage/update/apply-update';
+import { buildUpsert } from '../storage/update/upsert';
+import { CommandContext, CommandHandler, collectionName, optionalDoc } from './context';
 import { checkDocumentSize, runStatements, statements, writeReply } from './write-batch';
 
 export interface UpdateStatement {
@@ -13,6 +15,8 @@ export interface UpdateStatement {
   upsert: boolean;
   multi: boolean;
   arrayFilters?: Doc[];
+  collation?: Doc;
+  hint?: unknown;
 }
 
 /** Validates one `updates[]` entry (also used by findAndModify for its update half). */
@@ -25,19 +29,31 @@ export function parseUpdateStatement(raw: Doc): UpdateStatement {
     throw new ServerError(ErrorCode.FailedToParse, 'Update argument must be either an object or an array');
   }
   const multi = raw.multi === true;
-  const isReplacement = isPlainObject(u) && !Object.keys(u).some((k) => k.startsWith('$'));
-  if (multi && isReplacement && Object.keys(u).length > 0) {
+  if (multi && isPlainObject(u) && !isOperatorUpdate(u) && Object.keys(u).length > 0) {
     throw new ServerError(ErrorCode.FailedToParse, 'multi update is not supported for replacement-style update');
   }
-  const arrayFilters = Array.isArray(raw.arrayFilters) ? (raw.arrayFilters as Doc[]) : undefined;
-  return { q, u: u as UpdateSpec, upsert: raw.upsert === true, multi, arrayFilters };
+  if (raw.arrayFilters !== undefined && !(Array.isArray(raw.arrayFilters) && raw.arrayFilters.every(isPlainObject))) {
+    throw new ServerError(ErrorCode.TypeMismatch, "BSON field 'arrayFilters' must be an array of objects");
+  }
+  return {
+    q,
+    u: u as UpdateSpec,
+    upsert: raw.upsert === true,
+    multi,
+    arrayFilters: raw.arrayFilters as Doc[] | undefined,
+    collation: optionalDoc(raw, 'collation'),
+    hint: raw.hint,
+  };
 }
 
 /** Applies one statement; returns matched, modified and the upserted `_id` when it inserted. */
 export function executeUpdate(ctx: CommandContext, collection: Collection, s: UpdateStatement, target?: Doc[]) {
-  const docs = target ?? matching(collection, s.q, s.multi ? 0 : 1);
+  const collation = parseCollation(s.collation);
+  const docs =
+    target ?? runFind(collection, { filter: s.q, limit: s.multi ? 0 : 1, collation: s.collation, hint: s.hint });
+  const options = { arrayFilters: s.arrayFilters, query: s.q, collation };
   if (docs.length === 0 && s.upsert) {
-    const doc = buildUpsert(s.q, s.u, s.arrayFilters);
+    const doc = buildUpsert(s.q, s.u, options);
     checkDocumentSize(ctx, doc, 'update');
     ctx.store.insert(collection, doc);
     return { matched: 0, modified: 0, upserted: doc, after: doc };
@@ -45,7 +61,7 @@ export function executeUpdate(ctx: CommandContext, collection: Collection, s: Up
   let modified = 0;
   let after: Doc | undefined;
   for (const doc of docs) {
-    const outcome = applyUpdate(doc, s.u, { arrayFilters: s.arrayFilters, query: s.q });
+    const outcome = applyUpdate(doc, s.u, options);
     after = outcome.doc;
     if (!outcome.modified) {
       after = doc;
@@ -67,7 +83,11 @@ const update: CommandHandler = (cmd, ctx) => {
   const writeErrors = runStatements(updates, cmd.ordered !== false, (raw, index) => {
     const s = parseUpdateStatement(raw);
     const collection = s.upsert ? ctx.store.ensureCollection(ctx.db, name) : ctx.store.collection(ctx.db, name);
-    if (!collection) return;
+    if (!collection) {
+      // Nothing to update, but a malformed filter or update still fails as it would on MongoDB.
+      runFind(undefined, { filter: s.q, collation: s.collation });
+      return;
+    }
     const result = executeUpdate(ctx, collection, s);
     n += result.matched + (result.upserted ? 1 : 0);
     nModified += result.modified;

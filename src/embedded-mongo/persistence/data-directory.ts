@@ -1,24 +1,37 @@
 import {
+  close as closeAsync,
   closeSync,
+  fsync,
   fsyncSync,
   ftruncateSync,
   mkdirSync,
   openSync,
-  readFileSync,
   readdirSync,
+  statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Doc } from '../storage/documents';
 import { ChangeSink, Store } from '../storage/store';
-import { decodeRecords, encodeRecord } from './record-format';
+import { acquireLock, publishAddress, releaseLock } from './lock-file';
+import { encodeRecord } from './record-format';
+import { readRecordFile } from './record-reader';
 import { applyRecord } from './replay';
-import { readSnapshot, writeSnapshot } from './snapshot';
+import {
+  SNAPSHOT_CHUNK_BYTES,
+  SNAPSHOT_FILE,
+  SnapshotAborted,
+  SnapshotJob,
+  loadSnapshot,
+  removeStaleTemporary,
+} from './snapshot';
 
-const LOCK_FILE = 'embedded-mongo.lock';
 const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
 const FSYNC_INTERVAL_MS = 200;
+const fsyncAsync = promisify(fsync);
+const closeFd = promisify(closeAsync);
 
 const journalName = (generation: number) => `journal-${String(generation).padStart(8, '0')}.log`;
 
@@ -30,45 +43,12 @@ function journalGenerations(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Directories this process holds; a lock naming our own pid but not listed here is stale (pid reuse). */
-const held = new Set<string>();
-
-/** Creates the lock file exclusively; a lock left by a dead process (kill -9) is taken over. */
-function acquireLock(dir: string): void {
-  const path = join(dir, LOCK_FILE);
-  if (held.has(resolve(dir))) throw new Error(`data directory ${dir} is in use by process ${process.pid}`);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      held.add(resolve(dir));
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const pid = Number(readFileSync(path, 'utf8'));
-    if (pid > 0 && pid !== process.pid && processAlive(pid)) {
-      throw new Error(`data directory ${dir} is in use by process ${pid}`);
-    }
-    unlinkSync(path);
-  }
-  throw new Error(`could not lock data directory ${dir}`);
-}
-
 /**
  * Durable state in a directory: a snapshot plus append-only journals. Changes are encoded as they
  * happen and written with one write(2) per command before its reply (so they survive a killed
- * process); fsync follows within FSYNC_INTERVAL_MS. Large journals are compacted into a snapshot.
+ * process); fsync follows within FSYNC_INTERVAL_MS. When the journal passes its threshold a new
+ * journal generation starts and a snapshot of the state at that instant is written in the
+ * background (copy-on-write, a chunk at a time), then older journals are deleted.
  */
 export class DataDirectory implements ChangeSink {
   private pending: Buffer[] = [];
@@ -76,6 +56,13 @@ export class DataDirectory implements ChangeSink {
   private dirty = false;
   private fd: number;
   private readonly fsyncTimer: NodeJS.Timeout;
+  private running: { job: SnapshotJob; done: Promise<void> } | null = null;
+  /**
+   * A snapshot rewrites the whole store, so one starts only once the journal is also as large as the
+   * last snapshot: on a large store writes then cost about twice their size on disk, not many times.
+   */
+  private snapshotBytes = 0;
+  private closed = false;
 
   private constructor(
     private readonly dir: string,
@@ -84,55 +71,56 @@ export class DataDirectory implements ChangeSink {
     journalBytes: number,
     private readonly compactAfterBytes: number,
     private readonly onError: (message: string) => void,
+    private readonly snapshotChunkBytes: number,
   ) {
     this.fd = openSync(join(dir, journalName(generation)), 'a');
     this.journalBytes = journalBytes;
-    this.fsyncTimer = setInterval(() => {
-      try {
-        this.sync();
-      } catch (error) {
-        this.onError(`fsync failed: ${(error as Error).message}`);
-      }
-    }, FSYNC_INTERVAL_MS);
+    this.fsyncTimer = setInterval(() => void this.sync(), FSYNC_INTERVAL_MS);
     this.fsyncTimer.unref();
+    this.measureSnapshot();
   }
 
   /** Locks the directory, loads the snapshot, replays intact journal records and attaches the journal. */
   static open(
     dir: string,
     store: Store,
-    options: { compactAfterBytes?: number; onError: (message: string) => void },
+    options: { compactAfterBytes?: number; onError: (message: string) => void; snapshotChunkBytes?: number },
   ): DataDirectory {
     mkdirSync(dir, { recursive: true });
     acquireLock(dir);
-    const snapshot = readSnapshot(dir);
-    for (const record of snapshot.records) applyRecord(store, record);
-    let generation = Math.max(snapshot.generation, 1);
-    let bytes = 0;
-    for (const gen of journalGenerations(dir)) {
-      const path = join(dir, journalName(gen));
-      if (gen < snapshot.generation) {
-        unlinkSync(path); // already folded into the snapshot
-        continue;
+    try {
+      removeStaleTemporary(dir);
+      const snapshotGeneration = loadSnapshot(dir, (record) => applyRecord(store, record));
+      let generation = Math.max(snapshotGeneration, 1);
+      let bytes = 0;
+      for (const gen of journalGenerations(dir)) {
+        const path = join(dir, journalName(gen));
+        if (gen < snapshotGeneration) {
+          unlinkSync(path); // already folded into the snapshot
+          continue;
+        }
+        const { validBytes } = readRecordFile(path, (record) => applyRecord(store, record));
+        const fd = openSync(path, 'r+');
+        ftruncateSync(fd, validBytes); // drop a torn tail so new records follow intact ones
+        closeSync(fd);
+        generation = gen;
+        bytes = validBytes;
       }
-      const { records, validBytes } = decodeRecords(readFileSync(path));
-      for (const record of records) applyRecord(store, record);
-      const fd = openSync(path, 'r+');
-      ftruncateSync(fd, validBytes); // drop a torn tail so new records follow intact ones
-      closeSync(fd);
-      generation = gen;
-      bytes = validBytes;
+      const data = new DataDirectory(
+        dir,
+        store,
+        generation,
+        bytes,
+        options.compactAfterBytes ?? COMPACT_AFTER_BYTES,
+        options.onError,
+        options.snapshotChunkBytes ?? SNAPSHOT_CHUNK_BYTES,
+      );
+      store.sink = data;
+      return data;
+    } catch (error) {
+      releaseLock(dir);
+      throw error;
     }
-    const data = new DataDirectory(
-      dir,
-      store,
-      generation,
-      bytes,
-      options.compactAfterBytes ?? COMPACT_AFTER_BYTES,
-      options.onError,
-    );
-    store.sink = data;
-    return data;
   }
 
   encode(change: Doc): Buffer {
@@ -143,6 +131,11 @@ export class DataDirectory implements ChangeSink {
     this.pending.push(encoded);
   }
 
+  /** Records where this directory's server listens (in the lock file). */
+  publish(host: string, port: number): void {
+    publishAddress(this.dir, host, port);
+  }
+
   /** Writes the changes of the current command to the journal; called before its reply is sent. */
   commit(): void {
     if (this.pending.length === 0) return;
@@ -151,41 +144,107 @@ export class DataDirectory implements ChangeSink {
     writeSync(this.fd, buffer);
     this.journalBytes += buffer.length;
     this.dirty = true;
-    if (this.journalBytes < this.compactAfterBytes) return;
-    try {
-      this.compact();
-    } catch (error) {
-      // The command's records are already in the journal; a failed snapshot is retried next time.
-      this.onError(`snapshot failed: ${(error as Error).message}`);
+    const threshold = Math.max(this.compactAfterBytes, this.snapshotBytes);
+    if (this.journalBytes >= threshold && !this.running && !this.closed) {
+      this.snapshot().catch((error: unknown) => {
+        if (!(error instanceof SnapshotAborted)) this.onError(`snapshot failed: ${(error as Error).message}`);
+      });
     }
   }
 
-  private sync(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    fsyncSync(this.fd);
+  private syncing: Promise<void> | null = null;
+
+  /** Size of the snapshot in place (0 when there is none). */
+  private measureSnapshot(): void {
+    try {
+      this.snapshotBytes = statSync(join(this.dir, SNAPSHOT_FILE)).size;
+    } catch {
+      this.snapshotBytes = 0;
+    }
   }
 
-  /** Starts a new journal generation and folds everything before it into a fresh snapshot. */
-  compact(): void {
+  /**
+   * fsyncs the journal in the thread pool: while a large snapshot is being flushed to disk an fsync
+   * can take seconds, and it must not hold the event loop for that long.
+   */
+  private sync(): Promise<void> {
+    if (this.syncing || !this.dirty) return this.syncing ?? Promise.resolve();
+    this.dirty = false;
+    this.syncing = fsyncAsync(this.fd)
+      .catch((error: unknown) => this.onError(`fsync failed: ${(error as Error).message}`))
+      .finally(() => (this.syncing = null));
+    return this.syncing;
+  }
+
+  /** Starts a new journal generation and a snapshot job for the state up to it. */
+  private rotate(): SnapshotJob {
     this.commit();
-    this.sync();
-    closeSync(this.fd);
+    const previous = this.fd;
     const next = this.generation + 1;
     this.fd = openSync(join(this.dir, journalName(next)), 'a');
-    writeSnapshot(this.dir, this.store, next);
-    for (const gen of journalGenerations(this.dir)) if (gen < next) unlinkSync(join(this.dir, journalName(gen)));
     this.generation = next;
     this.journalBytes = 0;
+    this.dirty = false;
+    // The previous journal stays the recovery source until the snapshot is in place.
+    Promise.resolve(this.syncing)
+      .then(() => fsyncAsync(previous))
+      .then(() => closeFd(previous))
+      .catch((error: unknown) => this.onError(`closing a journal failed: ${(error as Error).message}`));
+    return new SnapshotJob(this.dir, this.store, next, this.snapshotChunkBytes);
   }
 
-  close(): void {
+  private dropJournalsBefore(generation: number): void {
+    for (const gen of journalGenerations(this.dir)) {
+      if (gen < generation) unlinkSync(join(this.dir, journalName(gen)));
+    }
+  }
+
+  /** Writes a snapshot without stopping other work (joins one already running); resolves when it is in place. */
+  snapshot(): Promise<void> {
+    if (this.running) return this.running.done;
+    const job = this.rotate();
+    const done = job.run().then(
+      () => {
+        this.running = null;
+        this.dropJournalsBefore(job.generation);
+        this.measureSnapshot();
+      },
+      (error: unknown) => {
+        this.running = null;
+        throw error;
+      },
+    );
+    this.running = { job, done };
+    return done;
+  }
+
+  /** The same snapshot, written synchronously; `between` runs between its chunks (tests change the store there). */
+  compact(between?: () => void): void {
+    if (this.running) throw new Error('a snapshot is already being written');
+    const job = this.rotate();
+    const fd = { value: null as number | null };
+    while (!job.stepSync(fd)) between?.();
+    this.dropJournalsBefore(job.generation);
+    this.measureSnapshot();
+  }
+
+  /**
+   * Flushes and fsyncs the journal and releases the directory. A snapshot still being written is
+   * abandoned (the journals it would replace stay), so stopping never waits for one.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     clearInterval(this.fsyncTimer);
-    this.compact();
-    this.sync();
+    if (this.running) {
+      this.running.job.abort();
+      await this.running.done.catch(() => undefined);
+    }
+    this.commit();
+    await this.syncing;
+    fsyncSync(this.fd);
     closeSync(this.fd);
     this.store.sink = null;
-    unlinkSync(join(this.dir, LOCK_FILE));
-    held.delete(resolve(this.dir));
+    releaseLock(this.dir);
   }
 }

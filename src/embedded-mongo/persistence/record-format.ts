@@ -1,5 +1,6 @@
 import { deserialize, serialize } from 'bson';
 import { crc32 } from 'node:zlib';
+import { BSON_READ_OPTIONS } from '../storage/bson-values';
 import { Doc } from '../storage/documents';
 
 /** Each record is `[uint32 length][uint32 crc32][BSON payload]`, so a torn tail is detectable. */
@@ -29,7 +30,7 @@ export function decodeRecords(buffer: Buffer): { records: Doc[]; validBytes: num
     const payload = buffer.subarray(offset + RECORD_HEADER, end);
     if (crc32(payload) !== buffer.readUInt32LE(offset + 4)) break;
     try {
-      records.push(deserialize(payload));
+      records.push(deserialize(payload, BSON_READ_OPTIONS));
     } catch {
       break;
     }

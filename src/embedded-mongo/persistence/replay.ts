@@ -25,6 +25,12 @@ export function applyRecord(store: Store, record: Doc): void {
       if (!collection.indexes.has(spec.name)) collection.addIndex(spec);
       return;
     }
+    case 'modifyIndex':
+      store.collection(db, coll)?.modifyIndex(String(record.name), {
+        hidden: record.hidden as boolean | undefined,
+        expireAfterSeconds: record.expireAfterSeconds as number | undefined,
+      });
+      return;
     case 'dropIndex':
       store.collection(db, coll)?.indexes.delete(String(record.name));
       return;

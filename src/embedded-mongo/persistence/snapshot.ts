@@ -1,69 +1,162 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Doc } from '../storage/documents';
 import { Store } from '../storage/store';
-import { decodeRecords, encodeRecord } from './record-format';
+import { encodeRecord } from './record-format';
+import { readRecordFile } from './record-reader';
+import { SnapshotCapture } from './snapshot-capture';
 
 export const SNAPSHOT_FILE = 'snapshot.bson';
-const FLUSH_BYTES = 4 * 1024 * 1024;
+const TMP_FILE = `${SNAPSHOT_FILE}.tmp`;
+/** A chunk is handed to the file (and the event loop gets a turn) at this size or after this long. */
+export const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
+const CHUNK_MS = 4;
 
-/** Every record needed to rebuild the current state, in dependency order. */
-function* stateRecords(store: Store): Generator<Doc> {
-  for (const [db, collections] of store.databases) {
-    for (const [coll, collection] of collections) {
-      yield { op: 'createCollection', db, coll, options: collection.options };
-      for (const index of collection.indexes.values()) {
-        if (!index.isIdIndex) yield { op: 'createIndex', db, coll, spec: index.spec };
-      }
-      for (const doc of collection.docs.values()) yield { op: 'put', db, coll, doc };
+/** Every record of the captured state, in dependency order, as encoded chunks. */
+function* chunks(capture: SnapshotCapture, generation: number, chunkBytes: number): Generator<Buffer, void, void> {
+  let parts: Buffer[] = [encodeRecord({ op: 'snapshot', generation, createdAt: new Date() })];
+  let bytes = 0;
+  let count = 0;
+  let started = performance.now();
+  const add = (record: Doc) => {
+    const encoded = encodeRecord(record);
+    parts.push(encoded);
+    bytes += encoded.length;
+    count++;
+  };
+  const due = () => bytes >= chunkBytes || ((count & 63) === 0 && performance.now() - started >= CHUNK_MS);
+  function* flush(): Generator<Buffer, void, void> {
+    const chunk = Buffer.concat(parts);
+    parts = [];
+    bytes = 0;
+    yield chunk;
+    started = performance.now();
+  }
+  for (const { db, coll, options, indexes, collection } of capture.catalog) {
+    add({ op: 'createCollection', db, coll, options });
+    for (const spec of indexes) add({ op: 'createIndex', db, coll, spec });
+    // A live Map iterator: documents changed meanwhile are written as they were (copy-on-write).
+    for (const [id, current] of collection.docs) {
+      const doc = capture.versionToWrite(collection, id, current);
+      if (doc) add({ op: 'put', db, coll, doc });
+      if (due()) yield* flush();
     }
+    for (const doc of capture.unwritten(collection)) add({ op: 'put', db, coll, doc });
+  }
+  add({ op: 'end', count });
+  yield* flush();
+}
+
+/** A snapshot given up because the server is stopping; not a failure worth reporting. */
+export class SnapshotAborted extends Error {
+  constructor() {
+    super('snapshot abandoned: the server is stopping');
   }
 }
 
-/** Writes a complete snapshot next to the old one, fsyncs it, then atomically renames it into place. */
-export function writeSnapshot(dir: string, store: Store, generation: number): void {
-  const tmp = join(dir, `${SNAPSHOT_FILE}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    let chunks: Buffer[] = [encodeRecord({ op: 'snapshot', generation, createdAt: new Date() })];
-    let bytes = 0;
-    let count = 0;
-    for (const record of stateRecords(store)) {
-      const encoded = encodeRecord(record);
-      chunks.push(encoded);
-      bytes += encoded.length;
-      count++;
-      if (bytes >= FLUSH_BYTES) {
-        writeSync(fd, Buffer.concat(chunks));
-        chunks = [];
-        bytes = 0;
-      }
-    }
-    chunks.push(encodeRecord({ op: 'end', count }));
-    writeSync(fd, Buffer.concat(chunks));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+/**
+ * Writes a snapshot of the store as it was when the job was created, while the store keeps
+ * changing: a chunk at a time, next to the old snapshot, then fsync and an atomic rename.
+ */
+export class SnapshotJob {
+  private readonly capture: SnapshotCapture;
+  private readonly steps: Generator<Buffer, void, void>;
+  private readonly tmp: string;
+  private aborted = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly store: Store,
+    readonly generation: number,
+    chunkBytes = SNAPSHOT_CHUNK_BYTES,
+  ) {
+    this.capture = new SnapshotCapture(store.databases);
+    store.capture = this.capture;
+    this.steps = chunks(this.capture, generation, chunkBytes);
+    this.tmp = join(dir, TMP_FILE);
   }
-  renameSync(tmp, join(dir, SNAPSHOT_FILE));
-  const dirFd = openSync(dir, 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
+
+  /** Stops the job; a later call to run() or runSync() fails and leaves the old snapshot in place. */
+  abort(): void {
+    this.aborted = true;
+  }
+
+  private detach(): void {
+    if (this.store.capture === this.capture) this.store.capture = null;
+  }
+
+  /** Writes the snapshot with the event loop free between chunks; resolves once it is renamed into place. */
+  async run(): Promise<void> {
+    const file = await open(this.tmp, 'w');
+    try {
+      for (let step = this.steps.next(); !step.done; step = this.steps.next()) {
+        if (this.aborted) throw new SnapshotAborted();
+        await file.write(step.value);
+      }
+      this.detach();
+      await file.sync();
+    } catch (error) {
+      this.detach();
+      await file.close();
+      unlinkSync(this.tmp);
+      throw error;
+    }
+    await file.close();
+    renameSync(this.tmp, join(this.dir, SNAPSHOT_FILE));
+    const dirHandle = await open(this.dir, 'r');
+    try {
+      await dirHandle.sync();
+    } finally {
+      await dirHandle.close();
+    }
+  }
+
+  /** Writes the next chunk synchronously; true once the whole snapshot is in place (tests interleave writes with this). */
+  stepSync(fd: { value: number | null }): boolean {
+    fd.value ??= openSync(this.tmp, 'w');
+    const step = this.steps.next();
+    if (!step.done) {
+      writeSync(fd.value, step.value);
+      return false;
+    }
+    this.detach();
+    fsyncSync(fd.value);
+    closeSync(fd.value);
+    renameSync(this.tmp, join(this.dir, SNAPSHOT_FILE));
+    return true;
   }
 }
 
-/** The snapshot's generation and state records; generation 0 and no records when there is none. */
-export function readSnapshot(dir: string): { generation: number; records: Doc[] } {
+/** Loads the snapshot into the store record by record; returns its generation (0 when there is none). */
+export function loadSnapshot(dir: string, apply: (record: Doc) => void): number {
   const path = join(dir, SNAPSHOT_FILE);
-  if (!existsSync(path)) return { generation: 0, records: [] };
-  const { records } = decodeRecords(readFileSync(path));
-  const header = records[0];
-  const end = records[records.length - 1];
+  if (!existsSync(path)) return 0;
+  let header: Doc | undefined;
+  let end: Doc | undefined;
+  let applied = 0;
+  readRecordFile(path, (record) => {
+    if (!header) {
+      header = record;
+      if (header.op !== 'snapshot') throw damaged(path);
+    } else if (record.op === 'end') {
+      end = record;
+    } else {
+      if (end) throw damaged(path);
+      apply(record);
+      applied++;
+    }
+  });
   // Snapshots are renamed into place only after fsync, so an incomplete one means outside damage.
-  if (header?.op !== 'snapshot' || end?.op !== 'end' || end.count !== records.length - 2) {
-    throw new Error(`snapshot ${path} is damaged; refusing to start rather than lose data`);
-  }
-  return { generation: Number(header.generation), records: records.slice(1, -1) };
+  if (!header || !end || Number(end.count) !== applied) throw damaged(path);
+  return Number(header.generation);
+}
+
+function damaged(path: string): Error {
+  return new Error(`snapshot ${path} is damaged; refusing to start rather than lose data`);
+}
+
+/** Removes a snapshot left half-written by a crash or an aborted job. */
+export function removeStaleTemporary(dir: string): void {
+  if (existsSync(join(dir, TMP_FILE))) unlinkSync(join(dir, TMP_FILE));
 }

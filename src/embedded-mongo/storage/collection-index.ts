@@ -1,9 +1,10 @@
-import { Query } from 'mingo';
 import { ErrorCode, ServerError } from '../errors';
+import { own } from './bson-values';
+import { Collation, parseCollation } from './collation';
 import { Doc, idKeyOf, valuesAtPath } from './documents';
-import { encodeValue } from './key-encoding';
+import { Matcher, compileFilter } from './filter/compile-filter';
+import { StringKey, encodeKeyValue } from './key-encoding';
 import { SortedEntries } from './sorted-entries';
-import { MINGO_OPTIONS } from './mingo-options';
 
 /** An index definition as stored and listed (`listIndexes` returns it with `v: 2`). */
 export interface IndexSpec {
@@ -13,6 +14,9 @@ export interface IndexSpec {
   sparse?: boolean;
   partialFilterExpression?: Doc;
   expireAfterSeconds?: number;
+  /** Hidden indexes are maintained (and enforce uniqueness) but never chosen by the planner. */
+  hidden?: boolean;
+  collation?: Doc;
 }
 
 const MAX_KEYS_PER_DOC = 10_000;
@@ -23,11 +27,22 @@ export class CollectionIndex {
   readonly fields: string[];
   /** Set once any document contributes several keys; range plans then use one bound only. */
   multikey = false;
-  private readonly partial: Query | null;
+  private readonly partial: Matcher | null;
+  /** Strings are indexed by their collation key, so a unique index honours the collation. */
+  private readonly strings: StringKey | undefined;
+  readonly collation: Collation | null;
 
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
-    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, MINGO_OPTIONS) : null;
+    this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : null;
+    this.collation = parseCollation(spec.collation);
+    this.strings = this.collation?.key;
+  }
+
+  /** Whether the planner may read this index for a query under the given collation (simple when null). */
+  usableFor(collation: Collation | null): boolean {
+    if (this.spec.hidden || this.spec.partialFilterExpression || this.spec.sparse) return false;
+    return this.collation === null && collation === null;
   }
 
   get isIdIndex(): boolean {
@@ -37,17 +52,17 @@ export class CollectionIndex {
   /** The distinct keys a document contributes, or an empty list when it is outside the index. */
   keysFor(doc: Doc): string[] {
     if (this.isIdIndex) return [idKeyOf(doc._id)];
-    if (this.partial && !this.partial.test(doc)) return [];
+    if (this.partial && !this.partial(doc)) return [];
     if (this.fields.length === 1 && !this.spec.sparse && !this.fields[0].includes('.')) {
       // Fast path for the common single top-level field holding a scalar.
-      const value = doc[this.fields[0]];
-      if (!Array.isArray(value)) return [encodeValue(value)];
+      const value = own(doc, this.fields[0]);
+      if (!Array.isArray(value)) return [encodeKeyValue(value, this.strings)];
     }
     const perField = this.fields.map((field) => valuesAtPath(doc, field));
     if (this.spec.sparse && perField.every((values) => values.every((v) => v === undefined))) return [];
     let keys = [''];
     for (const values of perField) {
-      const encoded = [...new Set(values.map(encodeValue))];
+      const encoded = [...new Set(values.map((v) => encodeKeyValue(v, this.strings)))];
       if (encoded.length > 1) this.multikey = true;
       keys = keys.flatMap((prefix) => encoded.map((e) => prefix + e));
       if (keys.length > MAX_KEYS_PER_DOC) {

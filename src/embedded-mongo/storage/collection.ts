@@ -87,8 +87,14 @@ export class Collection {
     this.indexes.set(spec.name, index);
   }
 
-  clear(): void {
-    this.docs.clear();
-    for (const index of this.indexes.values()) index.entries.clear();
+  /** Changes index options that need no rebuild (hidden, expireAfterSeconds). */
+  modifyIndex(name: string, changes: { hidden?: boolean; expireAfterSeconds?: number }): void {
+    const index = this.indexes.get(name);
+    if (!index) return;
+    if (changes.hidden !== undefined) {
+      if (changes.hidden) index.spec.hidden = true;
+      else delete index.spec.hidden;
+    }
+    if (changes.expireAfterSeconds !== undefined) index.spec.expireAfterSeconds = changes.expireAfterSeconds;
   }
 }

@@ -1,5 +1,6 @@
 import { Binary, Long, MaxKey, MinKey, ObjectId } from 'bson';
 import fc from 'fast-check';
+import { compareBson } from './compare';
 import { encodeValue } from './key-encoding';
 
 const sign = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
@@ -47,7 +48,7 @@ describe('encodeValue', () => {
       /re/,
       new MaxKey(),
     ];
-    const encoded = ordered.map(encodeValue);
+    const encoded = ordered.map((v) => encodeValue(v));
     expect([...encoded].sort()).toEqual(encoded);
     expect(encodeValue(undefined)).toBe(encodeValue(null));
   });
@@ -60,6 +61,56 @@ describe('encodeValue', () => {
         const expected = first !== 0 ? first : cmp(encodeValue(b1), encodeValue(b2));
         expect(cmp(encodeValue(a1) + encodeValue(b1), encodeValue(a2) + encodeValue(b2))).toBe(expected);
       }),
+    );
+  });
+
+  it('keeps 64-bit integers beyond 2^53 distinct and exactly ordered against each other and doubles', () => {
+    const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
+    const near = fc.bigInt({ min: 2n ** 53n - 5n, max: 2n ** 53n + 5000n });
+    fc.assert(
+      fc.property(fc.oneof(int64, near), fc.oneof(int64, near), (a, b) => {
+        expect(cmp(encodeValue(a), encodeValue(b))).toBe(a < b ? -1 : a > b ? 1 : 0);
+        const d = Number(b);
+        expect(cmp(encodeValue(a), encodeValue(d))).toBe(a < d ? -1 : a > d ? 1 : 0);
+      }),
+    );
+    expect(encodeValue(5n)).toBe(encodeValue(5));
+    expect(encodeValue(2n ** 60n + 1n)).not.toBe(encodeValue(2n ** 60n));
+  });
+
+  it('orders binary data by length, then subtype, then bytes', () => {
+    const ordered = [
+      new Binary(Buffer.from([9]), 0),
+      new Binary(Buffer.from([1]), 4),
+      new Binary(Buffer.from([0, 0]), 0),
+      new Binary(Buffer.from([0, 1]), 0),
+      new Binary(Buffer.from([0, 0]), 5),
+    ];
+    const encoded = ordered.map((v) => encodeValue(v));
+    expect([...encoded].sort()).toEqual(encoded);
+    expect(new Set(encoded).size).toBe(ordered.length);
+  });
+
+  it('agrees with compareBson, the order the matcher and sorts use', () => {
+    const value = fc.letrec((tie) => ({
+      any: fc.oneof(
+        { depthSize: 'small' },
+        fc.double(),
+        fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+        fc.string({ maxLength: 3 }),
+        fc.boolean(),
+        fc.constant(null),
+        fc.integer({ min: -1e12, max: 1e12 }).map((t) => new Date(t)),
+        fc.uint8Array({ maxLength: 3 }).map((b) => new Binary(Buffer.from(b), b.length % 2 ? 0 : 4)),
+        fc.array(tie('any'), { maxLength: 2 }),
+        fc.dictionary(fc.constantFrom('a', 'b'), tie('any'), { maxKeys: 2, noNullPrototype: true }),
+      ),
+    })).any;
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        expect(sign(compareBson(a, b))).toBe(cmp(encodeValue(a), encodeValue(b)));
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -1,7 +1,127 @@
 import { Collection } from './collection';
+import { CollectionIndex } from './collection-index';
 import { Doc } from './documents';
-import { encodeValue, isPlainObject } from './key-encoding';
-import { Plan, extractPredicates, planQuery } from './query-planner';
+import { encodeValue } from './key-encoding';
+import { Plan, PlanOptions, extractPredicates, planQuery } from './query-planner';
+import { KeyBound } from './sorted-entries';
+import { Steps, complete } from './steps';
+
+/**
+ * Candidate documents in batches. A source can stop between batches and resume later while other
+ * commands write: each batch re-seeks the index after the last entry it returned, and documents are
+ * read at batch time, so a candidate is always the current version of a stored document.
+ */
+export interface CandidateSource {
+  /** The next candidates (up to `max`), or null once the source is exhausted. */
+  next(max: number): Doc[] | null;
+  readonly indexName: string | null;
+  keysExamined: number;
+}
+
+class CollectionScan implements CandidateSource {
+  readonly indexName = null;
+  keysExamined = 0;
+  private readonly iterator: Iterator<Doc>;
+
+  constructor(collection: Collection) {
+    // A Map iterator stays valid across inserts and deletes.
+    this.iterator = collection.docs.values();
+  }
+
+  next(max: number): Doc[] | null {
+    const out: Doc[] = [];
+    while (out.length < max) {
+      const step = this.iterator.next();
+      if (step.done) return out.length > 0 ? out : null;
+      out.push(step.value);
+    }
+    return out;
+  }
+}
+
+class IndexScan implements CandidateSource {
+  keysExamined = 0;
+  private interval = 0;
+  private after: [string, string] | null = null;
+  /** A multikey index lists a document once per element (and intervals may overlap); it is returned once. */
+  private readonly seen: Set<string> | null;
+
+  constructor(
+    private readonly collection: Collection,
+    private readonly index: CollectionIndex,
+    private readonly intervals: Array<{ lo: KeyBound | null; hi: KeyBound | null }>,
+    private readonly reverse = false,
+  ) {
+    this.seen = index.multikey || intervals.length > 1 ? new Set() : null;
+  }
+
+  get indexName(): string {
+    return this.index.spec.name;
+  }
+
+  next(max: number): Doc[] | null {
+    const out: Doc[] = [];
+    while (out.length === 0) {
+      if (this.interval >= this.intervals.length) return null;
+      const { lo, hi } = this.intervals[this.interval];
+      const entries = this.index.entries.batch(lo, hi, this.reverse, this.after, max);
+      this.keysExamined += entries.length;
+      for (const [, id] of entries) {
+        if (this.seen) {
+          if (this.seen.has(id)) continue;
+          this.seen.add(id);
+        }
+        const doc = this.collection.docs.get(id);
+        if (doc) out.push(doc);
+      }
+      if (entries.length < max) {
+        this.interval++;
+        this.after = null;
+      } else {
+        this.after = entries[entries.length - 1];
+      }
+    }
+    return out;
+  }
+}
+
+class IdLookup implements CandidateSource {
+  keysExamined = 0;
+  private done = false;
+
+  constructor(
+    private readonly collection: Collection,
+    private readonly ids: unknown[],
+  ) {}
+
+  get indexName(): string {
+    return '_id_';
+  }
+
+  next(): Doc[] | null {
+    if (this.done) return null;
+    this.done = true;
+    const keys = [...new Set(this.ids.map((id) => encodeValue(id)))];
+    const docs = keys.map((k) => this.collection.docs.get(k)).filter((d): d is Doc => d !== undefined);
+    this.keysExamined = docs.length;
+    return docs;
+  }
+}
+
+/** The source that reads what a plan points at (every document for a collection scan). */
+export function sourceFor(collection: Collection, filter: Doc, plan: Plan): CandidateSource {
+  if (!plan.index) return new CollectionScan(collection);
+  if (plan.index.isIdIndex) {
+    const eq = extractPredicates(filter).get('_id')?.eq;
+    if (eq) return new IdLookup(collection, eq);
+  }
+  return new IndexScan(collection, plan.index, plan.intervals);
+}
+
+/** Every entry of an index in key order (or reversed): a sort the index already holds. */
+export function indexOrderSource(collection: Collection, index: CollectionIndex, reverse: boolean): CandidateSource {
+  return new IndexScan(collection, index, [{ lo: null, hi: null }], reverse);
+}
 
 /** What a scan read: the candidate documents and how it found them (reported by explain). */
 export interface ScanResult {
@@ -10,40 +130,24 @@ export interface ScanResult {
   keysExamined: number;
 }
 
+/** Reads every candidate of a source, with a pause point after each batch. */
+export function* readAll(source: CandidateSource): Steps<Doc[]> {
+  const out: Doc[] = [];
+  for (let batch = source.next(1024); batch; batch = source.next(1024)) {
+    for (const doc of batch) out.push(doc);
+    yield;
+  }
+  return out;
+}
+
+/** Reads every candidate of a source at once. */
+export function drain(source: CandidateSource): Doc[] {
+  return complete(readAll(source));
+}
+
 /** Candidate documents for a filter (a superset of the matches), read through the chosen plan. */
-export function scan(collection: Collection, filter: Doc, hint?: unknown): ScanResult {
-  const natural = isPlainObject(hint) && '$natural' in hint;
-  return readPlan(collection, filter, natural ? { index: null, intervals: [] } : planQuery(collection, filter));
-}
-
-/** Reads the documents a plan points at (all of them for a collection scan). */
-export function readPlan(collection: Collection, filter: Doc, plan: Plan): ScanResult {
-  if (!plan.index) return { docs: [...collection.docs.values()], indexName: null, keysExamined: 0 };
-  const indexName = plan.index.spec.name;
-  if (plan.index.isIdIndex) {
-    const eq = extractPredicates(filter).get('_id')?.eq;
-    if (eq) {
-      const keys = [...new Set(eq.map(encodeValue))];
-      const docs = keys.map((k) => collection.docs.get(k)).filter((d): d is Doc => d !== undefined);
-      return { docs, indexName, keysExamined: docs.length };
-    }
-  }
-  const seen = new Set<string>();
-  const docs: Doc[] = [];
-  let keysExamined = 0;
-  for (const { lo, hi } of plan.intervals) {
-    for (const [, id] of plan.index.entries.range(lo, hi)) {
-      keysExamined++;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const doc = collection.docs.get(id);
-      if (doc) docs.push(doc);
-    }
-  }
-  return { docs, indexName, keysExamined };
-}
-
-/** The candidate documents alone. */
-export function candidates(collection: Collection, filter: Doc, hint?: unknown): Doc[] {
-  return scan(collection, filter, hint).docs;
+export function scan(collection: Collection, filter: Doc, options: PlanOptions = {}): ScanResult {
+  const source = sourceFor(collection, filter, planQuery(collection, filter, options));
+  const docs = drain(source);
+  return { docs, indexName: source.indexName, keysExamined: source.keysExamined };
 }

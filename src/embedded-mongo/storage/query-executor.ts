@@ -1,15 +1,13 @@
-import { Query } from 'mingo';
-import { badValue } from '../errors';
+import { Collation, parseCollation } from './collation';
 import { Collection } from './collection';
 import { Doc } from './documents';
-import { isPlainObject } from './key-encoding';
-import { candidates, readPlan } from './plan-reader';
-import { planQuery } from './query-planner';
+import { Matcher, compileFilter } from './filter/compile-filter';
 import { compileSimpleFilter } from './simple-filter';
-import { indexForSort, parseSort, sortDocuments } from './sort';
-import { MINGO_OPTIONS } from './mingo-options';
-
-type Collation = NonNullable<Parameters<typeof import('mingo').aggregate>[2]>['collation'];
+import { CandidateSource, indexOrderSource, sourceFor } from './plan-reader';
+import { Projector, compileProjection } from './projection/apply-projection';
+import { hintedIndex, planQuery } from './query-planner';
+import { SortSpec, indexForSort, parseSort, sortDocumentSteps } from './sort';
+import { Steps, complete, drive } from './steps';
 
 export interface FindOptions {
   filter?: Doc;
@@ -22,116 +20,95 @@ export interface FindOptions {
   hint?: unknown;
 }
 
-function checkHint(collection: Collection, hint: unknown): void {
-  if (hint === undefined || hint === null || (isPlainObject(hint) && '$natural' in hint)) return;
-  const exists = [...collection.indexes.values()].some((index) =>
-    typeof hint === 'string' ? index.spec.name === hint : JSON.stringify(index.spec.key) === JSON.stringify(hint),
-  );
-  if (!exists) {
-    throw badValue(
-      'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index',
-    );
-  }
+const BATCH = 256;
+
+/** A find validated and compiled before any document is read, so a bad query fails even on a missing collection. */
+interface PreparedFind {
+  filter: Doc;
+  matcher: Matcher;
+  sort: SortSpec;
+  projector: Projector | null;
+  collation: Collation | null;
+  skip: number;
+  limit: number;
+  hint: unknown;
 }
 
-function idFirst(doc: Doc): Doc {
-  if (!('_id' in doc) || Object.keys(doc)[0] === '_id') return doc;
-  const { _id, ...rest } = doc;
-  return { _id, ...rest };
+/** The direct matcher for simple filters, the full matcher for everything else. */
+function matcherFor(filter: Doc, collation: Collation | null = null): Matcher {
+  return (!collation && compileSimpleFilter(filter)) || compileFilter(filter, { collation });
 }
 
-function isNatural(hint: unknown): boolean {
-  return isPlainObject(hint) && '$natural' in hint;
+function prepare(options: FindOptions): PreparedFind {
+  const filter = options.filter ?? {};
+  const collation = parseCollation(options.collation);
+  return {
+    filter,
+    matcher: matcherFor(filter, collation),
+    sort: parseSort(options.sort),
+    projector: compileProjection(options.projection, filter, { collation }),
+    collation,
+    skip: options.skip ?? 0,
+    limit: Math.abs(options.limit ?? 0),
+    hint: options.hint,
+  };
 }
 
-type Matcher = (doc: Doc) => boolean;
-
-/** The direct matcher for simple filters, mingo for everything else. */
-function matcherFor(filter: Doc): Matcher {
-  const simple = compileSimpleFilter(filter);
-  if (simple) return simple;
-  const query = new Query(filter, MINGO_OPTIONS);
-  return (doc) => query.test(doc);
-}
-
-/** Walks an index in sort order, keeping matches until `wanted` (0 = all) are found. */
-function inIndexOrder(
-  collection: Collection,
-  ordered: NonNullable<ReturnType<typeof indexForSort>>,
-  test: Matcher,
-  wanted: number,
-): Doc[] {
-  const seen = new Set<string>();
-  const out: Doc[] = [];
-  for (const id of ordered.index.entries.ids(ordered.reverse)) {
-    // A multikey index lists a document once per element; its first sighting is its sort position.
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const doc = collection.docs.get(id);
-    if (doc && test(doc)) out.push(doc);
-    if (out.length === wanted) break;
-  }
-  return out;
-}
-
-function findWithCollation(
-  collection: Collection,
-  filter: Doc,
-  options: FindOptions,
-  projection: Doc | undefined,
-): Doc[] {
-  const query = new Query(filter, { ...MINGO_OPTIONS, collation: options.collation as unknown as Collation });
-  let cursor = query.find<Doc>(candidates(collection, filter, options.hint), projection);
-  if (options.sort && Object.keys(options.sort).length > 0) {
-    cursor = cursor.sort(options.sort as Record<string, 1 | -1>);
-  }
-  if (options.skip) cursor = cursor.skip(options.skip);
-  if (options.limit) cursor = cursor.limit(Math.abs(options.limit));
-  return cursor.all();
+function candidateSource(collection: Collection, p: PreparedFind): { source: CandidateSource; ordered: boolean } {
+  const plan = planQuery(collection, p.filter, { collation: p.collation, hint: p.hint });
+  const scanForced = hintedIndex(collection, p.hint) === null;
+  const ordered = plan.index === null && !scanForced && !p.collation ? indexForSort(collection, p.sort) : null;
+  if (ordered) return { source: indexOrderSource(collection, ordered.index, ordered.reverse), ordered: true };
+  return { source: sourceFor(collection, p.filter, plan), ordered: false };
 }
 
 /**
- * Runs a query: candidates from the chosen index (or an index walked in sort order when the filter
- * has no usable index), mingo for matching and projection, BSON-order sorting, then skip and limit.
+ * A query as pause-able steps: candidates from the chosen index (or an index walked in sort order
+ * when the filter has no usable index), matching, BSON-order sorting, skip, limit and projection.
+ * Without a sort, or with the order an index already has, it stops as soon as `limit` documents matched.
  */
-export function runFind(collection: Collection | undefined, options: FindOptions): Doc[] {
+export function* findSteps(collection: Collection | undefined, options: FindOptions): Steps<Doc[]> {
+  const p = prepare(options);
   if (!collection) return [];
-  const filter = options.filter ?? {};
-  checkHint(collection, options.hint);
-  const projection = options.projection && Object.keys(options.projection).length > 0 ? options.projection : undefined;
-  if (options.collation) return findWithCollation(collection, filter, options, projection).map(idFirst);
-  const skip = options.skip ?? 0;
-  const limit = Math.abs(options.limit ?? 0);
-  const sort = parseSort(options.sort);
-  const test = matcherFor(filter);
-  const plan = isNatural(options.hint) ? { index: null, intervals: [] } : planQuery(collection, filter);
-  const ordered = plan.index === null && !isNatural(options.hint) ? indexForSort(collection, sort) : null;
-  let docs: Doc[];
-  if (ordered) {
-    docs = inIndexOrder(collection, ordered, test, limit > 0 ? skip + limit : 0).slice(skip);
-  } else {
-    docs = readPlan(collection, filter, plan).docs.filter(test);
-    if (sort.length > 0) docs = sortDocuments(docs, sort);
-    if (skip > 0 || limit > 0) docs = docs.slice(skip, limit > 0 ? skip + limit : undefined);
+  const { source, ordered } = candidateSource(collection, p);
+  const wanted = (ordered || p.sort.length === 0) && p.limit > 0 ? p.skip + p.limit : 0;
+  let docs: Doc[] = [];
+  scanning: for (let batch = source.next(BATCH); batch; batch = source.next(BATCH)) {
+    for (const doc of batch) {
+      if (!p.matcher(doc)) continue;
+      docs.push(doc);
+      if (docs.length === wanted) break scanning;
+    }
+    yield;
   }
-  if (!projection) return docs;
-  return new Query({}, MINGO_OPTIONS).find<Doc>(docs, projection).all().map(idFirst);
+  if (p.sort.length > 0 && !ordered) docs = yield* sortDocumentSteps(docs, p.sort, p.collation?.compare);
+  if (p.skip > 0 || p.limit > 0) docs = docs.slice(p.skip, p.limit > 0 ? p.skip + p.limit : undefined);
+  if (!p.projector) return docs;
+  const projected: Doc[] = [];
+  for (let i = 0; i < docs.length; i++) {
+    projected.push(p.projector(docs[i]));
+    if ((i & (BATCH - 1)) === BATCH - 1) yield;
+  }
+  return projected;
 }
 
-/** Applies a find-style projection to one document. */
-export function projectOne(doc: Doc, projection: Doc | undefined): Doc {
-  if (!projection || Object.keys(projection).length === 0) return doc;
-  return idFirst(new Query({}, MINGO_OPTIONS).find<Doc>([doc], projection).all()[0]);
+/** Runs a query to the end at once (writes, explain, tests). */
+export function runFind(collection: Collection | undefined, options: FindOptions): Doc[] {
+  return complete(findSteps(collection, options));
+}
+
+/** Runs a query in time slices, letting other connections in between (synchronously when it fits one slice). */
+export function runFindYielding(collection: Collection | undefined, options: FindOptions): Doc[] | Promise<Doc[]> {
+  return drive(findSteps(collection, options));
+}
+
+/** Applies a find-style projection to one document (`filter` resolves a positional `a.$`). */
+export function projectOne(doc: Doc, projection: Doc | undefined, filter: Doc = {}): Doc {
+  const projector = compileProjection(projection, filter);
+  return projector ? projector(doc) : doc;
 }
 
 /** Matching documents in natural (or index) order, for writes that must visit them (at most `limit`). */
-export function matching(collection: Collection, filter: Doc, limit = 0): Doc[] {
-  const test = matcherFor(filter);
-  const out: Doc[] = [];
-  for (const doc of candidates(collection, filter)) {
-    if (!test(doc)) continue;
-    out.push(doc);
-    if (out.length === limit) break;
-  }
-  return out;
+export function matching(collection: Collection, filter: Doc, limit = 0, collation?: Doc): Doc[] {
+  return runFind(collection, { filter, limit, collation });
 }

@@ -1,3 +1,5 @@
+import { badValue } from '../errors';
+import { Collation } from './collation';
 import { Collection } from './collection';
 import { CollectionIndex } from './collection-index';
 import { Doc } from './documents';
@@ -84,7 +86,7 @@ function planFor(index: CollectionIndex, preds: Map<string, FieldPredicate>): { 
   for (const field of index.fields) {
     const eq = preds.get(field)?.eq;
     if (!eq || prefixes.length * eq.length > MAX_INTERVALS) break;
-    const encoded = eq.map(encodeValue);
+    const encoded = [...new Set(eq.map((v) => encodeValue(v)))];
     prefixes = prefixes.flatMap((prefix) => encoded.map((e) => prefix + e));
     used++;
   }
@@ -111,19 +113,56 @@ function keysWithin(plan: Plan, cap: number): number {
 
 const TRIAL_CAP = 100_000;
 
-/** Picks the usable index that reads the fewest keys; null index means a collection scan. */
-export function planQuery(collection: Collection, filter: Doc): Plan {
+const NATURAL: Plan = { index: null, intervals: [] };
+
+/** The index a `hint` names (by name or key pattern); `$natural` and no hint give undefined. */
+export function hintedIndex(collection: Collection, hint: unknown): CollectionIndex | null | undefined {
+  if (hint === undefined || hint === null) return undefined;
+  if (isPlainObject(hint) && '$natural' in hint) return null;
+  const found = [...collection.indexes.values()].find(
+    (index) =>
+      !index.spec.hidden &&
+      (typeof hint === 'string' ? index.spec.name === hint : JSON.stringify(index.spec.key) === JSON.stringify(hint)),
+  );
+  if (!found) {
+    throw badValue(
+      'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index',
+    );
+  }
+  return found;
+}
+
+export interface PlanOptions {
+  collation?: Collation | null;
+  hint?: unknown;
+}
+
+/**
+ * Picks the usable index that reads the fewest keys; null index means a collection scan. A hinted
+ * index is read even when the filter does not constrain it (all of its keys), as MongoDB does.
+ */
+export function planQuery(collection: Collection, filter: Doc, planOptions: PlanOptions = {}): Plan {
   const preds = extractPredicates(filter);
+  const hinted = hintedIndex(collection, planOptions.hint);
+  if (hinted === null) return NATURAL;
+  if (hinted) {
+    return (
+      planFor(hinted, preds)?.plan ?? {
+        index: hinted,
+        intervals: [{ lo: { key: '', inclusive: true }, hi: { key: KEY_MAX_SUFFIX, inclusive: false } }],
+      }
+    );
+  }
   const options: Array<{ score: number; plan: Plan }> = [];
   if (preds.size > 0) {
     for (const index of collection.indexes.values()) {
-      // Partial and sparse indexes omit documents, so they cannot prove a complete candidate set.
-      if (index.spec.partialFilterExpression || index.spec.sparse) continue;
+      // Partial, sparse and hidden indexes are never chosen; a collation query needs a matching index.
+      if (!index.usableFor(planOptions.collation ?? null)) continue;
       const candidate = planFor(index, preds);
       if (candidate) options.push(candidate);
     }
   }
-  if (options.length === 0) return { index: null, intervals: [] };
+  if (options.length === 0) return NATURAL;
   options.sort((a, b) => b.score - a.score);
   let best = options[0].plan;
   if (options.length > 1) {

@@ -2,6 +2,7 @@ import { ObjectId } from 'bson';
 import fc from 'fast-check';
 import { Query } from 'mingo';
 import { Doc } from './documents';
+import { compileFilter } from './filter/compile-filter';
 import { compileSimpleFilter } from './simple-filter';
 
 const ids = ['000000000000000000000001', '000000000000000000000002', '000000000000000000000003'].map(
@@ -43,13 +44,14 @@ const condition = fc.oneof(
 const filter = fc.record({ a: condition, 'b.c': condition, b: condition }, { requiredKeys: [], noNullPrototype: true });
 
 describe('compileSimpleFilter', () => {
-  it('agrees with mingo on equality, $in and range filters over scalars, arrays and sub-documents', () => {
+  it('agrees with mingo and with the full matcher on equality, $in and range filters', () => {
     fc.assert(
       fc.property(filter, fc.array(doc, { minLength: 1, maxLength: 8 }), (f, docs) => {
         const fast = compileSimpleFilter(f)!;
         expect(fast).not.toBeNull();
         const reference = new Query(f, {});
-        for (const d of docs) expect([f, d, fast(d)]).toEqual([f, d, reference.test(d)]);
+        const full = compileFilter(f);
+        for (const d of docs) expect([f, d, fast(d), full(d)]).toEqual([f, d, reference.test(d), reference.test(d)]);
       }),
       { numRuns: 400 },
     );
@@ -60,6 +62,8 @@ describe('compileSimpleFilter', () => {
     expect(compileSimpleFilter({ 'b.c': 4 })!(nested)).toBe(true);
     expect(compileSimpleFilter({ 'b.c': { $gt: 3 } })!(nested)).toBe(true);
     expect(compileSimpleFilter({ 'b.c': { $in: [7, 2] } })!(nested)).toBe(true);
+    expect(compileFilter({ 'b.c': 4 })(nested)).toBe(true);
+    expect(compileFilter({ 'b.c': { $gt: 3 } })(nested)).toBe(true);
   });
 
   it('declines filters it does not model exactly', () => {

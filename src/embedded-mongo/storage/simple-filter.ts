@@ -53,7 +53,7 @@ function conditionTests(condition: unknown): Test[] | null {
       tests.push((keys) => keys.includes(key));
     } else if (op === '$in') {
       if (!Array.isArray(value) || !value.every(isKeyable)) return null;
-      const set = new Set(value.map(encodeValue));
+      const set = new Set(value.map((v) => encodeValue(v)));
       tests.push((keys) => keys.some((k) => set.has(k)));
     } else {
       const test = rangeTest(op, value);
@@ -70,7 +70,7 @@ function conditionTests(condition: unknown): Test[] | null {
  * operator may be met by a different array element, as in MongoDB. Anything else returns null and
  * is matched by mingo; the differential test in simple-filter.spec.ts holds the two to agreement.
  */
-export function compileSimpleFilter(filter: Doc): ((doc: Doc) => boolean) | null {
+export function compileSimpleFilter(filter: Doc): ((doc: unknown) => boolean) | null {
   const fields: Array<[string, Test[]]> = [];
   for (const [field, condition] of Object.entries(filter)) {
     if (field.startsWith('$') || field.length === 0) return null;
@@ -80,7 +80,7 @@ export function compileSimpleFilter(filter: Doc): ((doc: Doc) => boolean) | null
   }
   return (doc) =>
     fields.every(([field, tests]) => {
-      const keys = valuesAtPath(doc, field).map(encodeValue);
+      const keys = valuesAtPath(doc as Doc, field).map((v) => encodeValue(v));
       return tests.every((test) => test(keys));
     });
 }

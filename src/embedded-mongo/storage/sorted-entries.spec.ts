@@ -53,4 +53,51 @@ describe(SortedEntries.name, () => {
       { numRuns: 60 },
     );
   });
+
+  it('reads the same entries in resumable batches, forwards and backwards, while entries change in between', () => {
+    fc.assert(
+      fc.property(
+        fc.array(opArb, { maxLength: 1500 }),
+        fc.array(opArb, { maxLength: 200 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.boolean(),
+        (initial, between, size, reverse) => {
+          const entries = new SortedEntries();
+          const present = new Set<string>();
+          const run = (op: Op) => {
+            const k = `${op.key}|${op.id}`;
+            if (op.kind === 'insert' && !present.has(k)) {
+              entries.insert(op.key, op.id);
+              present.add(k);
+            } else if (op.kind === 'remove' && present.delete(k)) {
+              entries.remove(op.key, op.id);
+            }
+          };
+          initial.forEach(run);
+          const before = new Set(model(initial).map(([k, id]) => `${k}|${id}`));
+          const seen: Array<[string, string]> = [];
+          let after: [string, string] | null = null;
+          const pending = [...between];
+          for (;;) {
+            const batch = entries.batch(null, null, reverse, after, size);
+            seen.push(...batch);
+            if (batch.length < size) break;
+            after = batch[batch.length - 1];
+            // Writes between batches, as when a read pauses for other connections.
+            pending.splice(0, 3).forEach(run);
+          }
+          const order = seen.map(([k, id]) => k + id);
+          expect(order).toEqual([...order].sort((a, b) => (reverse ? (a < b ? 1 : -1) : a < b ? -1 : 1)));
+          expect(new Set(order).size).toBe(order.length);
+          // Whatever was present before and after the read, untouched, was read.
+          const untouched = [...before].filter((k) => present.has(k));
+          const read = new Set(seen.map(([k, id]) => `${k}|${id}`));
+          for (const k of untouched) {
+            if (!between.some((op) => `${op.key}|${op.id}` === k)) expect(read.has(k)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
 });

@@ -105,6 +105,60 @@ export class SortedEntries {
     }
   }
 
+  /** Position of the first entry not before (key, id): chunk and offset, or one past the end. */
+  private seek(key: string, id: string): { ci: number; p: number } {
+    if (this.chunks.length === 0) return { ci: 0, p: 0 };
+    const ci = this.chunkFor(key, id);
+    const p = SortedEntries.position(this.chunks[ci], key, id);
+    return p < this.chunks[ci].keys.length ? { ci, p } : { ci: ci + 1, p: 0 };
+  }
+
+  /**
+   * Up to `max` entries within the bounds, in key order or reversed, strictly after the entry
+   * `after` in that order. Each call seeks afresh, so a long read can stop between batches while
+   * writes change the structure, and resume exactly where it left off.
+   */
+  batch(
+    lo: KeyBound | null,
+    hi: KeyBound | null,
+    reverse: boolean,
+    after: [string, string] | null,
+    max: number,
+  ): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    const below = (key: string) => lo !== null && (lo.inclusive ? key < lo.key : key <= lo.key);
+    const above = (key: string) => hi !== null && (hi.inclusive ? key > hi.key : key >= hi.key);
+    if (!reverse) {
+      let { ci, p } = after
+        ? this.seek(after[0], after[1] + '\u0000')
+        : lo
+          ? this.seek(lo.key, lo.inclusive ? '' : '\uffff')
+          : { ci: 0, p: 0 };
+      for (; ci < this.chunks.length && out.length < max; ci++, p = 0) {
+        const c = this.chunks[ci];
+        for (; p < c.keys.length && out.length < max; p++) {
+          if (above(c.keys[p])) return out;
+          if (!below(c.keys[p])) out.push([c.keys[p], c.ids[p]]);
+        }
+      }
+      return out;
+    }
+    let { ci, p } = after
+      ? this.seek(after[0], after[1])
+      : hi
+        ? this.seek(hi.key, hi.inclusive ? '\uffff' : '')
+        : { ci: this.chunks.length, p: 0 };
+    p--; // step back from the first entry not before the start, to the last entry before it
+    if (p < 0) p = ci > 0 ? this.chunks[--ci].keys.length - 1 : -1;
+    for (; ci >= 0 && p >= 0 && out.length < max;) {
+      const c = this.chunks[ci];
+      if (below(c.keys[p])) return out;
+      if (!above(c.keys[p])) out.push([c.keys[p], c.ids[p]]);
+      if (--p < 0 && ci > 0) p = this.chunks[--ci].keys.length - 1;
+    }
+    return out;
+  }
+
   /** Whether some id other than `selfId` is stored under `key` (the unique-index check). */
   hasOtherId(key: string, selfId: string): boolean {
     if (this.chunks.length === 0) return false;

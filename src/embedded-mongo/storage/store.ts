@@ -1,7 +1,12 @@
 import { ErrorCode, ServerError } from '../errors';
 import { Collection } from './collection';
 import { IndexSpec } from './collection-index';
-import { Doc } from './documents';
+import { Doc, idKeyOf } from './documents';
+
+/** Learns of each document about to change, so a snapshot in progress can keep its earlier version. */
+export interface ChangeObserver {
+  beforeChange(collection: Collection, id: string): void;
+}
 
 /** Receives every state change in order; the durable journal implements it. */
 export interface ChangeSink {
@@ -18,6 +23,7 @@ export interface ChangeSink {
 export class Store {
   readonly databases = new Map<string, Map<string, Collection>>();
   sink: ChangeSink | null = null;
+  capture: ChangeObserver | null = null;
 
   private commit(encoded: Buffer | undefined): void {
     if (encoded) this.sink!.append(encoded);
@@ -60,18 +66,21 @@ export class Store {
 
   insert(collection: Collection, doc: Doc): void {
     const encoded = this.sink?.encode({ op: 'put', db: collection.db, coll: collection.name, doc });
+    this.capture?.beforeChange(collection, idKeyOf(doc._id));
     collection.insert(doc);
     this.commit(encoded);
   }
 
   replace(collection: Collection, previous: Doc, next: Doc): void {
     const encoded = this.sink?.encode({ op: 'put', db: collection.db, coll: collection.name, doc: next });
+    this.capture?.beforeChange(collection, idKeyOf(previous._id));
     collection.replace(previous, next);
     this.commit(encoded);
   }
 
   remove(collection: Collection, doc: Doc): void {
     const encoded = this.sink?.encode({ op: 'delete', db: collection.db, coll: collection.name, id: doc._id });
+    this.capture?.beforeChange(collection, idKeyOf(doc._id));
     collection.remove(doc);
     this.commit(encoded);
   }
@@ -79,6 +88,19 @@ export class Store {
   createIndex(collection: Collection, spec: IndexSpec): void {
     const encoded = this.sink?.encode({ op: 'createIndex', db: collection.db, coll: collection.name, spec });
     collection.addIndex(spec);
+    this.commit(encoded);
+  }
+
+  /** collMod on an index: hidden and expireAfterSeconds are the options that can change in place. */
+  modifyIndex(collection: Collection, name: string, changes: { hidden?: boolean; expireAfterSeconds?: number }): void {
+    const encoded = this.sink?.encode({
+      op: 'modifyIndex',
+      db: collection.db,
+      coll: collection.name,
+      name,
+      ...changes,
+    });
+    collection.modifyIndex(name, changes);
     this.commit(encoded);
   }
 

@@ -4,6 +4,7 @@ import { CommandContext } from '../commands/context';
 import { helloReply } from '../commands/handshake';
 import { ErrorCode, ServerError } from '../errors';
 import { Doc } from '../storage/documents';
+import { whenReady } from '../storage/steps';
 import { Frame, FrameDecoder, ProtocolError } from './frame-decoder';
 import { OpCode, encodeOpMsg, encodeOpReply, parseOpMsg, parseOpQuery } from './messages';
 
@@ -18,9 +19,15 @@ export interface ConnectionEnvironment {
 
 const HANDSHAKE_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
 
-/** Serves one TCP connection; a malformed frame closes this connection and nothing else. */
+/**
+ * Serves one TCP connection. Its requests run one after another, in order; a command that pauses
+ * (a long read) lets other connections run meanwhile. A malformed frame closes this connection only.
+ */
 export class Connection {
   private readonly decoder = new FrameDecoder();
+  private readonly backlog: Frame[] = [];
+  /** The request being served, while it waits for a paused read. */
+  private busy = false;
 
   constructor(
     private readonly socket: Socket,
@@ -32,23 +39,72 @@ export class Connection {
     socket.on('error', () => socket.destroy());
   }
 
+  private get stats() {
+    return this.env.context.server.stats;
+  }
+
   private receive(chunk: Buffer): void {
+    this.stats.network.bytesIn += chunk.length;
     try {
-      for (const frame of this.decoder.push(chunk)) {
-        if (this.socket.destroyed) return;
-        const reply = this.handle(frame);
-        if (reply) this.socket.write(reply);
-      }
-    } catch (error) {
-      if (!(error instanceof ProtocolError)) {
-        this.env.log(`connection ${this.id} failed: ${(error as Error).stack ?? String(error)}`);
-      }
+      for (const frame of this.decoder.push(chunk)) this.backlog.push(frame);
+    } catch {
       this.socket.destroy();
+      return;
+    }
+    this.pump();
+  }
+
+  /** Serves queued requests in order; synchronous ones back to back, a paused one resumes the queue when done. */
+  private pump(): void {
+    while (!this.busy && this.backlog.length > 0 && !this.socket.destroyed) {
+      const frame = this.backlog.shift()!;
+      this.stats.network.numRequests++;
+      this.stats.connections.active++;
+      let reply: Buffer | null | Promise<Buffer | null>;
+      try {
+        reply = this.handle(frame);
+      } catch (error) {
+        this.stats.connections.active--;
+        this.fail(error);
+        return;
+      }
+      if (!(reply instanceof Promise)) {
+        this.stats.connections.active--;
+        this.send(reply);
+        continue;
+      }
+      this.busy = true;
+      reply.then(
+        (buffer) => {
+          this.stats.connections.active--;
+          this.busy = false;
+          this.send(buffer);
+          this.pump();
+        },
+        (error: unknown) => {
+          this.stats.connections.active--;
+          this.busy = false;
+          this.fail(error);
+        },
+      );
     }
   }
 
-  private execute(body: Doc, largestDocument: number): Doc {
-    const reply = dispatch(body, { ...this.env.context, connectionId: this.id, largestDocument });
+  private send(reply: Buffer | null): void {
+    if (!reply || this.socket.destroyed) return;
+    this.stats.network.bytesOut += reply.length;
+    this.socket.write(reply);
+  }
+
+  private fail(error: unknown): void {
+    if (!(error instanceof ProtocolError)) {
+      this.env.log(`connection ${this.id} failed: ${(error as Error).stack ?? String(error)}`);
+    }
+    this.socket.destroy();
+  }
+
+  /** Makes the command's changes durable, then returns its reply (or the journal failure). */
+  private committed(reply: Doc): Doc {
     try {
       this.env.commit();
     } catch (error) {
@@ -58,11 +114,14 @@ export class Connection {
     return reply;
   }
 
-  private handle(frame: Frame): Buffer | null {
+  private handle(frame: Frame): Buffer | null | Promise<Buffer | null> {
     if (frame.opCode === OpCode.msg) {
-      const message = parseOpMsg(frame.payload);
-      const reply = this.execute(message.body, message.largestDocument);
-      return message.moreToCome ? null : this.encode(frame, reply);
+      const message = parseOpMsg(frame.payload, frame.message);
+      const context = { ...this.env.context, connectionId: this.id, largestDocument: message.largestDocument };
+      return whenReady(dispatch(message.body, context), (reply) => {
+        const durable = this.committed(reply);
+        return message.moreToCome ? null : this.encode(frame, durable);
+      });
     }
     if (frame.opCode === OpCode.query) {
       const { namespace, query } = parseOpQuery(frame.payload);

@@ -12,6 +12,8 @@ export interface Frame {
   opCode: number;
   /** The bytes after the 16-byte header. */
   payload: Buffer;
+  /** The whole message, header included (what an OP_MSG checksum covers). */
+  message: Buffer;
 }
 
 /** Splits a TCP byte stream into length-prefixed MongoDB messages, rejecting impossible lengths early. */
@@ -43,6 +45,7 @@ export class FrameDecoder {
         responseTo: buffer.readInt32LE(8),
         opCode: buffer.readInt32LE(12),
         payload: buffer.subarray(HEADER_SIZE, length),
+        message: buffer.subarray(0, length),
       });
       const rest = buffer.subarray(length);
       this.pending = rest.length > 0 ? [rest] : [];

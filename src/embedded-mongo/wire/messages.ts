@@ -1,5 +1,7 @@
 import { deserialize, serialize } from 'bson';
 import { Doc } from '../storage/documents';
+import { BSON_READ_OPTIONS } from '../storage/bson-values';
+import { crc32c } from './crc32c';
 import { HEADER_SIZE, ProtocolError } from './frame-decoder';
 
 export const OpCode = { reply: 1, query: 2004, compressed: 2012, msg: 2013 } as const;
@@ -21,7 +23,7 @@ function readDocument(buffer: Buffer, offset: number, end: number): { doc: Doc; 
   const size = buffer.readInt32LE(offset);
   if (size < 5 || offset + size > end) throw new ProtocolError('BSON document length out of bounds');
   try {
-    return { doc: deserialize(buffer.subarray(offset, offset + size)), size };
+    return { doc: deserialize(buffer.subarray(offset, offset + size), BSON_READ_OPTIONS), size };
   } catch (error) {
     throw new ProtocolError(`invalid BSON: ${(error as Error).message}`);
   }
@@ -33,11 +35,20 @@ function readCString(buffer: Buffer, offset: number, end: number): { value: stri
   return { value: buffer.toString('utf8', offset, zero), next: zero + 1 };
 }
 
-/** Parses OP_MSG: one kind-0 body plus kind-1 document sequences merged in as arrays. */
-export function parseOpMsg(payload: Buffer): CommandMessage {
+/**
+ * Parses OP_MSG: one kind-0 body plus kind-1 document sequences merged in as arrays. A checksum,
+ * when present, must match (CRC-32C of the whole message); a mismatch closes the connection, as in MongoDB.
+ */
+export function parseOpMsg(payload: Buffer, message?: Buffer): CommandMessage {
   if (payload.length < 5) throw new ProtocolError('OP_MSG too short');
   const flags = payload.readUInt32LE(0);
   if (flags & ~KNOWN_FLAGS & 0xffff) throw new ProtocolError(`unknown required OP_MSG flag bits ${flags}`);
+  if (flags & FLAG_CHECKSUM) {
+    if (payload.length < 9) throw new ProtocolError('OP_MSG too short for its checksum');
+    if (message && crc32c(message.subarray(0, message.length - 4)) !== message.readUInt32LE(message.length - 4)) {
+      throw new ProtocolError('OP_MSG checksum does not match contents');
+    }
+  }
   const end = flags & FLAG_CHECKSUM ? payload.length - 4 : payload.length;
   let offset = 4;
   let body: Doc | undefined;

@@ -1,16 +1,12 @@
-import { Db, MongoClient } from 'mongodb';
-import { EmbeddedMongo } from '../../../src/embedded-mongo';
-import { startTestMongo } from '../../setup/mongo';
+import { Db } from 'mongodb';
+import { useDriverClient } from '../../setup/mongo';
 
 describe('embedded mongo aggregation', () => {
-  let server: EmbeddedMongo;
-  let client: MongoClient;
+  const mongo = useDriverClient('agg');
   let db: Db;
 
   beforeAll(async () => {
-    server = await startTestMongo();
-    client = await MongoClient.connect(server.uri);
-    db = client.db('agg');
+    db = mongo.db;
     await db.collection('users').insertMany([
       { _id: 1 as never, name: 'ann', team: 'red', profile: { city: 'Oslo' } },
       { _id: 2 as never, name: 'bob', team: 'blue', profile: { city: 'Rome' } },
@@ -23,11 +19,6 @@ describe('embedded mongo aggregation', () => {
         items: [`sku${i % 4}`, `sku${(i + 1) % 4}`],
       })),
     );
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await server.stop();
   });
 
   it('groups, sorts and counts', async () => {

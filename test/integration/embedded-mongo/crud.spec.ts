@@ -1,21 +1,12 @@
-import { Db, MongoClient, ObjectId } from 'mongodb';
-import { EmbeddedMongo } from '../../../src/embedded-mongo';
-import { startTestMongo } from '../../setup/mongo';
+import { Db, ObjectId } from 'mongodb';
+import { useDriverClient } from '../../setup/mongo';
 
 describe('embedded mongo CRUD through the official driver', () => {
-  let server: EmbeddedMongo;
-  let client: MongoClient;
+  const mongo = useDriverClient('crud');
   let db: Db;
 
   beforeAll(async () => {
-    server = await startTestMongo();
-    client = await MongoClient.connect(server.uri);
-    db = client.db('crud');
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await server.stop();
+    db = mongo.db;
   });
 
   it('finds with filter, sort, skip, limit and projection', async () => {
@@ -157,7 +148,7 @@ describe('embedded mongo CRUD through the official driver', () => {
   });
 
   it('manages collections and databases', async () => {
-    const admin = client.db('scratch');
+    const admin = mongo.client.db('scratch');
     await admin.createCollection('c1');
     await admin.collection('c2').insertOne({ a: 1 });
     const names = (await admin.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
@@ -166,18 +157,18 @@ describe('embedded mongo CRUD through the official driver', () => {
       name: 'c2',
       type: 'collection',
     });
-    const dbs = await client.db().admin().listDatabases();
+    const dbs = await mongo.client.db().admin().listDatabases();
     expect(dbs.databases.map((d) => d.name)).toEqual(expect.arrayContaining(['crud', 'scratch']));
     const stats = await admin.command({ collStats: 'c2' });
     expect(stats).toMatchObject({ ns: 'scratch.c2', count: 1, nindexes: 1 });
     expect(await admin.stats()).toMatchObject({ db: 'scratch', collections: 2, objects: 1 });
     expect(await admin.collection('c1').drop()).toBe(true);
     expect(await admin.dropDatabase()).toBe(true);
-    expect((await client.db().admin().listDatabases()).databases.map((d) => d.name)).not.toContain('scratch');
+    expect((await mongo.client.db().admin().listDatabases()).databases.map((d) => d.name)).not.toContain('scratch');
   });
 
   it('answers handshake and server info commands', async () => {
-    const admin = client.db('admin');
+    const admin = mongo.client.db('admin');
     expect(await admin.command({ ping: 1 })).toEqual({ ok: 1 });
     expect(await admin.command({ hello: 1 })).toMatchObject({ isWritablePrimary: true, maxWireVersion: 21 });
     expect(await admin.command({ buildInfo: 1 })).toMatchObject({ version: '7.0.0' });

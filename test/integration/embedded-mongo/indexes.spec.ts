@@ -1,6 +1,5 @@
-import { Db, Document, MongoClient } from 'mongodb';
-import { EmbeddedMongo } from '../../../src/embedded-mongo';
-import { startTestMongo } from '../../setup/mongo';
+import { Db, Document } from 'mongodb';
+import { useDriverClient } from '../../setup/mongo';
 
 interface Explained {
   queryPlanner: { winningPlan: { stage: string; inputStage?: { stage: string; indexName: string } } };
@@ -8,17 +7,14 @@ interface Explained {
 }
 
 describe('embedded mongo indexes', () => {
-  let server: EmbeddedMongo;
-  let client: MongoClient;
+  const mongo = useDriverClient('idx');
   let db: Db;
 
   const explain = async (collection: string, filter: Document): Promise<Explained> =>
     (await db.collection(collection).find(filter).explain('executionStats')) as unknown as Explained;
 
   beforeAll(async () => {
-    server = await startTestMongo();
-    client = await MongoClient.connect(server.uri);
-    db = client.db('idx');
+    db = mongo.db;
     const events = db.collection('events');
     await events.insertMany(
       Array.from({ length: 2000 }, (_, i) => ({
@@ -33,11 +29,6 @@ describe('embedded mongo indexes', () => {
       { key: { score: 1 } },
       { key: { tags: 1 } },
     ]);
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await server.stop();
   });
 
   it('answers equality, range and compound-prefix queries from an index, never a scan', async () => {

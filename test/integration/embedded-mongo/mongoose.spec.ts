@@ -163,4 +163,48 @@ describe('embedded mongo with mongoose', () => {
     }
     expect(await AuthorModel.exists({ handle: 'tx' })).toBeNull();
   });
+
+  it('updates a subdocument through the positional operator with subdocument timestamps', async () => {
+    const Family = connection.model(
+      'Family',
+      new Schema({
+        name: String,
+        children: [new Schema({ name: String, role: String }, { timestamps: true })],
+      }),
+    );
+    const family = await Family.create({
+      name: 'f',
+      children: [
+        { name: 'ann', role: 'kid' },
+        { name: 'bob', role: 'kid' },
+      ],
+    });
+    const bob = family.children[1];
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // mongoose adds children.$.updatedAt beside children.$.name: sibling paths under one positional.
+    const result = await Family.updateOne(
+      { _id: family._id, 'children._id': bob._id },
+      { $set: { 'children.$.name': 'bo' } },
+    );
+    expect(result.modifiedCount).toBe(1);
+    const stored = await Family.findById(family._id).lean();
+    expect(stored!.children.map((c) => c.name)).toEqual(['ann', 'bo']);
+    expect(stored!.children[0].updatedAt).toEqual(family.children[0].updatedAt);
+    expect(stored!.children[1].updatedAt.getTime()).toBeGreaterThan(bob.updatedAt.getTime());
+    // Document-array pull: mongoose sends the removed subdocuments as a $pull with $or.
+    const loaded = await Family.findById(family._id);
+    loaded!.children.pull({ _id: family.children[0]._id });
+    await loaded!.save();
+    expect((await Family.findById(family._id).lean())!.children.map((c) => c.name)).toEqual(['bo']);
+    const [projected] = await Family.find({ 'children.name': 'bo' }).select({ 'children.$': 1 }).lean();
+    expect(projected.children.map((c) => c.name)).toEqual(['bo']);
+  });
+
+  it('stores BigInt fields as 64-bit integers and reads them back exactly', async () => {
+    const Counter = connection.model('Counter', new Schema({ key: String, value: BigInt }));
+    await Counter.create({ key: 'big', value: 9007199254740993n });
+    expect((await Counter.findOne({ key: 'big' }))!.value).toBe(9007199254740993n);
+    await Counter.updateOne({ key: 'big' }, { $inc: { value: 2 } });
+    expect((await Counter.findOne({ value: { $gt: 9007199254740993n } }))!.value).toBe(9007199254740995n);
+  });
 });

@@ -1,7 +1,6 @@
 import { deserialize, serialize } from 'bson';
-import { MongoClient } from 'mongodb';
-import { EmbeddedMongo } from '../../../src/embedded-mongo';
-import { startTestMongo } from '../../setup/mongo';
+import { useDriverClient } from '../../setup/mongo';
+import { crc32c } from '../../../src/embedded-mongo/wire/crc32c';
 import { exchange, opMsg, replies } from './raw-wire';
 
 /** Small seeded PRNG so every fuzz run is reproducible. */
@@ -17,64 +16,71 @@ function mulberry32(seed: number): () => number {
 
 const MiB = 1024 * 1024;
 
+/** Sets checksumPresent and appends the CRC-32C of the whole message; the length covers it. */
+function checksummed(frame: Buffer): Buffer {
+  const message = Buffer.concat([frame, Buffer.alloc(4)]);
+  message.writeInt32LE(message.length, 0);
+  message.writeUInt32LE(message.readUInt32LE(16) | 1, 16);
+  message.writeUInt32LE(crc32c(message.subarray(0, message.length - 4)), message.length - 4);
+  return message;
+}
+
 describe('embedded mongo robustness', () => {
-  let server: EmbeddedMongo;
-  let client: MongoClient;
+  const mongo = useDriverClient('fuzz');
 
   beforeAll(async () => {
-    server = await startTestMongo();
-    client = await MongoClient.connect(server.uri);
-    await client
+    await mongo.client
       .db('fuzz')
       .collection('docs')
       .insertMany([{ a: 1 }, { a: 2 }]);
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await server.stop();
   });
 
   it('answers OP_MSG with document sequences, honours moreToCome and rejects unknown commands', async () => {
     const insert = opMsg(1, { insert: 'docs', $db: 'fuzz' }, { documents: [{ a: 3 }, { a: 4 }] });
     const silent = opMsg(2, { insert: 'docs', $db: 'fuzz' }, { documents: [{ a: 5 }] }, 2);
     const unknown = opMsg(3, { frobnicate: 1, $db: 'fuzz' });
-    // checksumPresent: four trailing CRC bytes follow the sections and the length covers them.
-    const plain = opMsg(4, { count: 'docs', $db: 'fuzz' });
-    const withChecksum = Buffer.concat([plain, Buffer.alloc(4)]);
-    withChecksum.writeInt32LE(withChecksum.length, 0);
-    withChecksum.writeUInt32LE(1, 16);
-    const { data } = await exchange(server.port, insert, silent, unknown, withChecksum);
+    const withChecksum = checksummed(opMsg(4, { count: 'docs', $db: 'fuzz' }));
+    const { data } = await exchange(mongo.server.port, insert, silent, unknown, withChecksum);
     expect(replies(data)).toEqual([
       { n: 2, ok: 1 },
       expect.objectContaining({ ok: 0, code: 59, codeName: 'CommandNotFound' }),
       { n: 5, ok: 1 },
     ]);
-    expect(await client.db('fuzz').collection('docs').countDocuments()).toBe(5);
+    expect(await mongo.client.db('fuzz').collection('docs').countDocuments()).toBe(5);
+  });
+
+  it('verifies OP_MSG checksums: a wrong one closes the connection without running the command', async () => {
+    const bad = checksummed(opMsg(1, { insert: 'checked', $db: 'fuzz' }, { documents: [{ a: 1 }] }));
+    bad.writeUInt32LE((bad.readUInt32LE(bad.length - 4) ^ 1) >>> 0, bad.length - 4);
+    const after = opMsg(2, { ping: 1, $db: 'fuzz' });
+    const { data, closedByServer } = await exchange(mongo.server.port, bad, after);
+    expect(closedByServer).toBe(true);
+    expect(replies(data)).toEqual([]);
+    expect(await mongo.client.db('fuzz').collection('checked').countDocuments()).toBe(0);
   });
 
   it('enforces the 16 MiB document limit and closes connections that send oversized messages', async () => {
     const huge = { s: 'x'.repeat(16 * MiB) };
     const { data } = await exchange(
-      server.port,
+      mongo.server.port,
       opMsg(1, { insert: 'big', $db: 'fuzz', ordered: false }, { documents: [huge, { s: 'ok' }] }),
     );
     const [reply] = replies(data);
     expect(reply).toMatchObject({ n: 1, writeErrors: [{ index: 0, code: 10334 }] });
     const nine = 'y'.repeat(9 * MiB);
-    await client
+    await mongo.client
       .db('fuzz')
       .collection('big')
       .updateOne({ s: 'ok' }, { $set: { a: nine } });
     await expect(
-      client
+      mongo.client
         .db('fuzz')
         .collection('big')
         .updateOne({ s: 'ok' }, { $set: { b: nine } }),
     ).rejects.toMatchObject({ code: 10334 });
     const claimsTooMuch = Buffer.alloc(16);
     claimsTooMuch.writeInt32LE(64 * MiB, 0);
-    const closed = await exchange(server.port, claimsTooMuch, opMsg(2, { ping: 1, $db: 'admin' }));
+    const closed = await exchange(mongo.server.port, claimsTooMuch, opMsg(2, { ping: 1, $db: 'admin' }));
     expect(closed.data.length).toBe(0);
   });
 
@@ -103,15 +109,15 @@ describe('embedded mongo robustness', () => {
         }
         if (mode === 2 && random() < 0.5) frame = frame.subarray(0, Math.floor(random() * frame.length));
       }
-      const { data } = await exchange(server.port, frame, ping);
+      const { data } = await exchange(mongo.server.port, frame, ping);
       if (replies(data).some((r) => r.ok === 1 && Object.keys(r).length === 1)) answeredPings++;
     }
     // Some mutations stay valid enough to be answered, many kill their connection; the server lives on.
     expect(answeredPings).toBeGreaterThan(20);
     expect(answeredPings).toBeLessThan(400);
-    expect(await client.db('admin').command({ ping: 1 })).toEqual({ ok: 1 });
+    expect(await mongo.client.db('admin').command({ ping: 1 })).toEqual({ ok: 1 });
     expect(
-      await client
+      await mongo.client
         .db('fuzz')
         .collection('docs')
         .countDocuments({ a: { $gte: 1 } }),
@@ -180,11 +186,11 @@ describe('embedded mongo robustness', () => {
       for (let f = 0; f < random() * 4; f++) body[fields[Math.floor(random() * fields.length)]] = value(1);
       frames.push(opMsg(i, body));
     }
-    const { data } = await exchange(server.port, ...frames);
+    const { data } = await exchange(mongo.server.port, ...frames);
     const answered = replies(data);
     expect(answered).toHaveLength(300);
     expect(answered.filter((r) => r.ok === 0).length).toBeGreaterThan(100);
-    expect(await client.db('admin').command({ ping: 1 })).toEqual({ ok: 1 });
+    expect(await mongo.client.db('admin').command({ ping: 1 })).toEqual({ ok: 1 });
   });
 
   it('answers the legacy OP_QUERY handshake with OP_REPLY and refuses other OP_QUERY commands', async () => {
@@ -202,7 +208,7 @@ describe('embedded mongo robustness', () => {
       header.writeInt32LE(2004, 12);
       return Buffer.concat([header, body]);
     };
-    const { data } = await exchange(server.port, query(5, { isMaster: 1 }), query(6, { find: 'docs' }));
+    const { data } = await exchange(mongo.server.port, query(5, { isMaster: 1 }), query(6, { find: 'docs' }));
     const first = data.readInt32LE(0);
     expect(data.readInt32LE(12)).toBe(1);
     expect(data.readInt32LE(8)).toBe(5);

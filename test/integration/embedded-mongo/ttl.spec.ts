@@ -1,6 +1,4 @@
-import { MongoClient } from 'mongodb';
-import { EmbeddedMongo } from '../../../src/embedded-mongo';
-import { startTestMongo } from '../../setup/mongo';
+import { useDriverClient } from '../../setup/mongo';
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -12,21 +10,10 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
 }
 
 describe('embedded mongo TTL indexes', () => {
-  let server: EmbeddedMongo;
-  let client: MongoClient;
-
-  beforeAll(async () => {
-    server = await startTestMongo();
-    client = await MongoClient.connect(server.uri);
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await server.stop();
-  });
+  const mongo = useDriverClient('ttl');
 
   it('expires documents whose indexed date is older than expireAfterSeconds and keeps the rest', async () => {
-    const sessions = client.db('ttl').collection('sessions');
+    const sessions = mongo.client.db('ttl').collection('sessions');
     await sessions.createIndex({ lastSeen: 1 }, { expireAfterSeconds: 1 });
     const now = Date.now();
     await sessions.insertMany([

@@ -7,8 +7,8 @@ import { AppLogger } from '../../../common/logging/app-logger';
 import { MetricsModule } from '../../../common/metrics/metrics.module';
 import { DatabaseModule } from '../../../common/mongo/database.module';
 import { QueueModule } from '../../../common/queue/queue.module';
-import { probeRedis } from '../../../common/redis/redis-probe';
 import { settingsModule } from '../../../config/config.module';
+import { ConfigError } from '../../../config/parsers';
 import { loadConfig } from '../../../config/load-config';
 import { processEnvironment } from '../../../config/process-env';
 import { JourneysJobsModule } from '../../journeys/jobs/journeys-jobs.module';
@@ -59,10 +59,14 @@ export function registerRebuildJourneysCommand(program: Command): void {
       const settings = loadConfig(processEnvironment());
       const logger = new AppLogger({ json: settings.app.logFormat === 'json', level: 'warn' });
       Logger.overrideLogger(logger);
-      if (!options.local && !settings.redis.url && !(await probeRedis('127.0.0.1', 6379))) {
-        throw new Error("No Redis to queue the run on: set REDIS_URL to the deployment's Redis, or pass --local");
-      }
-      const servers = await provisionServers(settings);
+      // Queuing for the deployment's workers needs the Redis they use (REDIS_URL, or the one a running
+      // app published); a private Redis would queue the run where no worker looks.
+      const servers = await provisionServers(settings, { redis: options.local ? true : 'running' }).catch(
+        (error: unknown) => {
+          if (!(error instanceof ConfigError) || options.local) throw error;
+          throw new ConfigError(`${error.message}. Set REDIS_URL to the deployment's Redis, or pass --local`);
+        },
+      );
       try {
         const context = await NestFactory.createApplicationContext(
           {

@@ -1,0 +1,119 @@
+import { isPlainObject, numericValue, own } from '../bson-values';
+import { StringCompare, compareBson } from '../compare';
+import { Doc, cloneValue } from '../documents';
+import { StringKey, encodeValue } from '../key-encoding';
+import { evaluate } from '../mingo';
+import { arithmetic } from '../update/numeric';
+
+/** One accumulator of one group: it sees the group's documents one at a time. */
+export interface Accumulator {
+  add(doc: Doc): void;
+  result(): unknown;
+}
+
+export type AccumulatorFactory = () => Accumulator;
+
+/** `$field` (no dots) reads the field directly; any other expression goes through the evaluator. */
+export function compileExpression(expr: unknown): (doc: Doc) => unknown {
+  if (typeof expr === 'string' && /^\$[^$.]+$/.test(expr)) {
+    const field = expr.slice(1);
+    return (doc) => own(doc, field);
+  }
+  if (typeof expr !== 'string' && !isPlainObject(expr) && !Array.isArray(expr)) return () => expr;
+  if (typeof expr === 'string' && !expr.startsWith('$')) return () => expr;
+  return (doc) => evaluate(doc, expr);
+}
+
+function sum(values: (doc: Doc) => unknown): Accumulator & { count: number; total: unknown } {
+  return {
+    count: 0,
+    total: 0,
+    add(doc) {
+      const v = values(doc);
+      if (numericValue(v) === null) return;
+      this.total = arithmetic('$inc', this.total, v);
+      this.count++;
+    },
+    result() {
+      return this.total;
+    },
+  };
+}
+
+function extreme(values: (doc: Doc) => unknown, sign: 1 | -1, strings?: StringCompare): Accumulator {
+  let best: unknown;
+  return {
+    add(doc) {
+      const v = values(doc);
+      if (v === null || v === undefined) return; // $min and $max skip null and missing
+      if (best === undefined || sign * compareBson(v, best, strings) > 0) best = v;
+    },
+    result: () => best ?? null,
+  };
+}
+
+/**
+ * Accumulators computed as documents stream by, in MongoDB's semantics ($sum of int64 stays int64,
+ * $min/$max in BSON order, $addToSet by BSON equality). Null when the spec uses one this module
+ * does not implement: the caller then hands the group to mingo.
+ */
+export function accumulatorFactory(
+  spec: unknown,
+  strings?: StringCompare,
+  keys?: StringKey,
+): AccumulatorFactory | null {
+  if (!isPlainObject(spec) || Object.keys(spec).length !== 1) return null;
+  const [op, arg] = Object.entries(spec)[0];
+  const values = compileExpression(arg);
+  switch (op) {
+    case '$sum':
+      return () => sum(values);
+    case '$count':
+      return () => sum(() => 1);
+    case '$avg':
+      return () => {
+        const s = sum(values);
+        return { add: (doc) => s.add(doc), result: () => (s.count === 0 ? null : Number(s.total) / s.count) };
+      };
+    case '$min':
+      return () => extreme(values, -1, strings);
+    case '$max':
+      return () => extreme(values, 1, strings);
+    case '$first':
+    case '$last': {
+      return () => {
+        let seen = false;
+        let value: unknown = null;
+        return {
+          add(doc) {
+            if (op === '$first' && seen) return;
+            seen = true;
+            value = values(doc) ?? null;
+          },
+          result: () => cloneValue(value),
+        };
+      };
+    }
+    case '$push':
+    case '$addToSet':
+      return () => {
+        const items: unknown[] = [];
+        const seen = new Set<string>();
+        return {
+          add(doc) {
+            const v = values(doc);
+            if (v === undefined) return;
+            if (op === '$addToSet') {
+              const key = encodeValue(v, keys);
+              if (seen.has(key)) return;
+              seen.add(key);
+            }
+            items.push(cloneValue(v));
+          },
+          result: () => items,
+        };
+      };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,28 @@
+import { isPlainObject } from '../bson-values';
+import { Doc, cloneValue, setPath, withIdFirst } from '../documents';
+import { UpdateOptions, UpdateSpec, applyUpdate, isOperatorUpdate } from './apply-update';
+
+function collectEqualities(filter: Doc, seed: Doc): void {
+  for (const [field, condition] of Object.entries(filter)) {
+    if (field === '$and' && Array.isArray(condition)) {
+      for (const branch of condition) if (isPlainObject(branch)) collectEqualities(branch, seed);
+    } else if (!field.startsWith('$')) {
+      const operators = isPlainObject(condition) && Object.keys(condition)[0]?.startsWith('$');
+      if (!operators && !(condition instanceof RegExp)) setPath(seed, field, cloneValue(condition));
+      else if (operators && '$eq' in (condition as Doc)) setPath(seed, field, cloneValue((condition as Doc).$eq));
+    }
+  }
+}
+
+/** The document an upsert inserts: query equalities, then the update (with `$setOnInsert`), `_id` first. */
+export function buildUpsert(query: Doc, u: UpdateSpec, options: UpdateOptions = {}): Doc {
+  const seed: Doc = {};
+  collectEqualities(query, seed);
+  if (!Array.isArray(u) && !isOperatorUpdate(u)) {
+    const doc = cloneValue(u);
+    if (doc._id === undefined && seed._id !== undefined) doc._id = seed._id;
+    return withIdFirst(doc);
+  }
+  const { doc } = applyUpdate(seed, u, { ...options, inserting: true, query: {} });
+  return withIdFirst(doc);
+}
