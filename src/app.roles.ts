@@ -9,13 +9,18 @@ import { AccessModule } from './modules/access/access.module';
 import { CampaignsHttpModule } from './modules/campaigns/campaigns-http.module';
 import { ExperimentsJobsModule } from './modules/experiments/jobs/experiments-jobs.module';
 import { ExperimentsHttpModule } from './modules/experiments/experiments-http.module';
+import { CampaignRunsHttpModule } from './modules/campaigns/runs/campaign-runs-http.module';
+import { CampaignRunsJobsModule } from './modules/campaigns/runs/jobs/campaign-runs-jobs.module';
 import { IngestApiModule } from './modules/ingest/ingest-api.module';
 import { JourneysJobsModule } from './modules/journeys/jobs/journeys-jobs.module';
 import { JourneysHttpModule } from './modules/journeys/journeys-http.module';
+import { JourneyJudgeJobsModule } from './modules/journey-judge/jobs/journey-judge-jobs.module';
+import { JourneyJudgeHttpModule } from './modules/journey-judge/journey-judge-http.module';
 import { OperationsModule } from './modules/operations/operations.module';
 import { RankingJobsModule } from './modules/ranking/ranking-jobs.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { PreferenceGuardsModule } from './modules/tracking/preference-guards.module';
+import { TrackingHttpModule } from './modules/tracking/tracking-http.module';
 
 /** Modules every role needs: configuration comes separately from AppModule.forRoot. */
 const CORE: Type[] = [MetricsModule, ErasureModule, DatabaseModule, RedisModule, QueueModule, AccessModule];
@@ -29,11 +34,21 @@ export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
     IngestApiModule,
     OperationsModule,
     JourneysHttpModule,
+    JourneyJudgeHttpModule,
     CampaignsHttpModule,
+    CampaignRunsHttpModule,
     PreferenceGuardsModule,
+    TrackingHttpModule,
     ExperimentsHttpModule,
   ],
-  worker: [JourneysJobsModule, RankingJobsModule, PreferenceGuardsModule, ExperimentsJobsModule],
+  worker: [
+    JourneysJobsModule,
+    RankingJobsModule,
+    JourneyJudgeJobsModule,
+    CampaignRunsJobsModule,
+    PreferenceGuardsModule,
+    ExperimentsJobsModule,
+  ],
   scheduler: [SchedulingModule],
 };
 

@@ -59,6 +59,31 @@ export const deliveryNamespace = defineNamespace('delivery', {
     withDefault(integer(10, 86_400_000), 3_600_000),
     'Ceiling of any retry delay (a provider Retry-After may ask for more).',
   ),
+  concurrency: setting(
+    'DELIVERY_CONCURRENCY',
+    withDefault(integer(1, 500), 20),
+    'Delivery jobs one worker process runs at once.',
+  ),
+  leaseMs: setting(
+    'DELIVERY_LEASE_MS',
+    withDefault(integer(1000, 600_000), 15_000),
+    "How long an attempt holds a notification without renewing; a dead worker's attempt is taken over after it.",
+  ),
+  jobAttempts: setting(
+    'DELIVERY_JOB_ATTEMPTS',
+    withDefault(integer(1, 50), 10),
+    'Tries of a delivery job after unexpected errors (a database outage), not provider failures.',
+  ),
+  lockDurationMs: setting(
+    'DELIVERY_LOCK_DURATION_MS',
+    withDefault(integer(500, 3_600_000), 30_000),
+    'How long a worker holds a delivery job lock between renewals.',
+  ),
+  stalledIntervalMs: setting(
+    'DELIVERY_STALLED_INTERVAL_MS',
+    withDefault(integer(500, 3_600_000), 30_000),
+    'How often workers look for delivery jobs whose lock lapsed (stalled by a crash).',
+  ),
   rateSmtp: rate('DELIVERY_RATE_SMTP', 50, 'through the SMTP relay'),
   rateFcm: rate('DELIVERY_RATE_FCM', 500, 'to FCM'),
   rateApns: rate('DELIVERY_RATE_APNS', 500, 'to APNs'),

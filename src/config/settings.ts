@@ -4,6 +4,7 @@ import { campaignsNamespace } from './campaigns.config';
 import { deliveryNamespace } from './delivery.config';
 import { experimentsNamespace } from './experiments.config';
 import { journeysNamespace } from './journeys.config';
+import { judgeNamespace } from './judge.config';
 import { llmNamespace } from './llm.config';
 import { mongoNamespace } from './mongo.config';
 import { personalizationNamespace } from './personalization.config';
@@ -22,6 +23,7 @@ export const NAMESPACES = [
   llmNamespace,
   journeysNamespace,
   rankingNamespace,
+  judgeNamespace,
   templatesNamespace,
   personalizationNamespace,
   campaignsNamespace,
@@ -39,6 +41,7 @@ export interface Settings {
   llm: NamespaceValues<typeof llmNamespace.specs>;
   journeys: NamespaceValues<typeof journeysNamespace.specs>;
   ranking: NamespaceValues<typeof rankingNamespace.specs>;
+  judge: NamespaceValues<typeof judgeNamespace.specs>;
   templates: NamespaceValues<typeof templatesNamespace.specs>;
   personalization: NamespaceValues<typeof personalizationNamespace.specs>;
   campaigns: NamespaceValues<typeof campaignsNamespace.specs>;

@@ -2,8 +2,9 @@ import { buildEvents } from '../factories/event.factory';
 import { startApp } from './support/app-process';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
 
-// The child compiles the whole app with ts-node before it listens: several seconds on two cores.
-jest.setTimeout(60_000);
+// The child compiles the whole app (every role's modules) with ts-node before it listens: well over
+// half a minute when two cores are shared.
+jest.setTimeout(120_000);
 
 describe('the app process (src/main.ts)', () => {
   let servers: TestServers;

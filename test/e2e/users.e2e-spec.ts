@@ -101,10 +101,13 @@ describe('/v1/users', () => {
       userId: 'u-erase',
       erased: {
         audienceFacts: 1,
+        campaignRunLedger: 0,
         events: 7,
         experimentAssignments: 0,
         experimentOutcomes: 0,
+        journeyJudgements: 0,
         journeys: 0,
+        notifications: 0,
         rankingExamples: 0,
         tracking: 0,
         unsubscribes: 0,
@@ -118,10 +121,13 @@ describe('/v1/users', () => {
     const again = await t.http().delete('/v1/users/u-erase').set('Authorization', `Bearer ${app.admin}`).expect(200);
     expect(again.body.erased).toEqual({
       audienceFacts: 0,
+      campaignRunLedger: 0,
       events: 0,
       experimentAssignments: 0,
       experimentOutcomes: 0,
+      journeyJudgements: 0,
       journeys: 0,
+      notifications: 0,
       rankingExamples: 0,
       tracking: 0,
       unsubscribes: 0,

@@ -29,7 +29,7 @@ function hasBody(req: IncomingMessage): boolean {
   return length !== undefined && Number(length) !== 0;
 }
 
-function unsupported(message: string): UnsupportedMediaTypeException {
+export function unsupported(message: string): UnsupportedMediaTypeException {
   return new UnsupportedMediaTypeException({ statusCode: 415, error: 'Unsupported Media Type', message });
 }
 
@@ -57,18 +57,24 @@ function decoded(req: IncomingMessage): { stream: Readable | NodeJS.ReadWriteStr
   return { stream: req.pipe(decompressor()), identity: false };
 }
 
-function readError(error: { status?: number; type?: string; message: string }): HttpException {
+/** `1 MiB`, `1 KiB`, or bytes. */
+function sizeLabel(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MiB`;
+  return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
+}
+
+function readError(error: { status?: number; type?: string; message: string }, limit: number): HttpException {
   if (error.type === 'entity.too.large') {
     return new PayloadTooLargeException({
       statusCode: 413,
       error: 'Payload Too Large',
-      message: `Request body exceeds ${BODY_LIMIT_BYTES / 1024 / 1024} MiB`,
+      message: `Request body exceeds ${sizeLabel(limit)}`,
     });
   }
   return malformed(error.message);
 }
 
-function malformed(reason: string): BadRequestException {
+export function malformed(reason: string): BadRequestException {
   return new BadRequestException({
     statusCode: 400,
     error: 'Bad Request',
@@ -77,26 +83,36 @@ function malformed(reason: string): BadRequestException {
 }
 
 /**
- * Reads and parses a JSON request body: undefined when there is none; 415 for any other media type,
- * 413 above 1 MiB, 400 for malformed JSON or a forbidden shape (prototype keys, hostile nesting).
- * Whatever is refused is drained and discarded, so the client reads the answer on a healthy connection.
+ * Reads a request body as UTF-8 text after `checkType` accepted its media type: undefined when there is
+ * none, 413 above `limit` bytes (after decompression), 415 for an unknown Content-Encoding. Whatever is
+ * refused is drained and discarded, so the client reads the answer on a healthy connection.
  */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+export async function readBodyText(
+  req: IncomingMessage,
+  options: { limit: number; checkType: (req: IncomingMessage) => void },
+): Promise<string | undefined> {
   if (!hasBody(req)) return undefined;
-  let text: string;
   try {
-    checkContentType(req);
+    options.checkType(req);
     const { stream, identity } = decoded(req);
     const length = identity ? req.headers['content-length'] : undefined;
-    text = await getRawBody(stream, { length, limit: BODY_LIMIT_BYTES, encoding: 'utf-8' }).catch((error: Error) => {
-      throw readError(error);
+    return await getRawBody(stream, { length, limit: options.limit, encoding: 'utf-8' }).catch((error: Error) => {
+      throw readError(error, options.limit);
     });
   } catch (error) {
     req.unpipe();
     req.resume();
     throw error;
   }
-  if (text.trim() === '') return undefined;
+}
+
+/**
+ * Reads and parses a JSON request body: undefined when there is none; 415 for any other media type,
+ * 413 above 1 MiB, 400 for malformed JSON or a forbidden shape (prototype keys, hostile nesting).
+ */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const text = await readBodyText(req, { limit: BODY_LIMIT_BYTES, checkType: checkContentType });
+  if (text === undefined || text.trim() === '') return undefined;
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -20,10 +20,29 @@ export class MetricsRegistry {
     );
   }
 
-  gauge<L extends string = never>(name: string, help: string, labelNames: L[] = []): Gauge<L> {
+  /**
+   * A gauge; with `collect`, its value is read at each scrape (from MongoDB, say), so any replica's /metrics
+   * shows state that another process wrote.
+   */
+  gauge<L extends string = never>(
+    name: string,
+    help: string,
+    labelNames: L[] = [],
+    collect?: (gauge: Gauge<L>) => Promise<void>,
+  ): Gauge<L> {
     return (
       (this.registry.getSingleMetric(name) as Gauge<L> | undefined) ??
-      new Gauge({ name, help, labelNames, registers: [this.registry] })
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [this.registry],
+        ...(collect && {
+          async collect(this: Gauge<L>) {
+            await collect(this);
+          },
+        }),
+      })
     );
   }
 

@@ -31,6 +31,18 @@ export abstract class TypedProducer<Jobs extends Record<string, object>> {
     return String(job.id);
   }
 
+  /** Adds many jobs of one name in one round trip; as with `add`, a job id already queued is a no-op. */
+  protected async addBulk<Name extends keyof Jobs & string>(
+    name: Name,
+    jobs: ReadonlyArray<{ payload: Jobs[Name]; jobId: string; options?: Omit<JobOptions, 'jobId'> }>,
+  ): Promise<void> {
+    if (jobs.length === 0) return;
+    if (!this.availability.available) throw new DependencyUnavailableError('redis', REDIS_RETRY_AFTER_SECONDS);
+    await this.queue.addBulk(
+      jobs.map((job) => ({ name, data: job.payload, opts: { ...job.options, jobId: `${name}:${job.jobId}` } })),
+    );
+  }
+
   /**
    * Registers a repeatable job under a fixed id: every scheduler replica registers the same repeat key, so
    * Redis holds one schedule. A schedule of the same job with another pattern (a config change) is removed.
@@ -44,6 +56,41 @@ export abstract class TypedProducer<Jobs extends Record<string, object>> {
       if (existing.name === name && existing.cron !== cron) await this.queue.removeRepeatableByKey(existing.key);
     }
     await this.queue.add(name, payload, { jobId: name, repeat: { cron }, removeOnComplete: 100, removeOnFail: 100 });
+  }
+
+  /**
+   * Registers one of many schedules of a job under `key` (say, a campaign id), in a time zone: a schedule
+   * of the same key with another pattern or zone is replaced; other keys' schedules stay.
+   */
+  protected async scheduleKeyedRepeatable<Name extends keyof Jobs & string>(
+    name: Name,
+    payload: Jobs[Name],
+    key: string,
+    repeat: { cron: string; tz: string },
+  ): Promise<void> {
+    for (const existing of await this.queue.getRepeatableJobs()) {
+      if (
+        existing.name === name &&
+        existing.id === key &&
+        (existing.cron !== repeat.cron || existing.tz !== repeat.tz)
+      ) {
+        await this.queue.removeRepeatableByKey(existing.key);
+      }
+    }
+    await this.queue.add(name, payload, { jobId: key, repeat, removeOnComplete: 100, removeOnFail: 100 });
+  }
+
+  /** The keyed schedules of one job: key (`id`), pattern, zone and Bull's repeat key (for removal). */
+  protected async repeatables(
+    name: keyof Jobs & string,
+  ): Promise<Array<{ id: string; cron: string; tz?: string; key: string }>> {
+    return (await this.queue.getRepeatableJobs())
+      .filter((job) => job.name === name)
+      .map((job) => ({ id: job.id ?? '', cron: job.cron, tz: job.tz ?? undefined, key: job.key }));
+  }
+
+  protected removeRepeatable(key: string): Promise<void> {
+    return this.queue.removeRepeatableByKey(key);
   }
 
   /** The repeatable jobs registered on this queue, by job name and cron pattern. */

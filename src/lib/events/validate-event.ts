@@ -1,5 +1,5 @@
-import { parseIsoInstant } from '../time/iso-instant';
 import { FieldError } from '../validation/field-error';
+import { checkInstant, checkKnownFields, checkString, isPlainObject } from '../validation/field-checks';
 import { freeFormErrors } from '../validation/free-form';
 import { ActivityEvent, EVENT_LIMITS, EVENT_TYPES, EventItem, EventType } from './activity-event';
 
@@ -13,49 +13,6 @@ const PROPERTIES_RULES = { level: 2, nested: true, maxSize: EVENT_LIMITS.propert
 const KNOWN_FIELDS = new Set(['id', 'userId', 'type', 'occurredAt', 'query', 'item', 'board', 'properties']);
 const KNOWN_ITEM_FIELDS = new Set(['id', 'title', 'annotations', 'categories']);
 const KNOWN_BOARD_FIELDS = new Set(['name']);
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Unknown fields are rejected by name rather than dropped, so a client's typo never loses data silently. */
-function checkKnownFields(
-  errors: FieldError[],
-  value: Record<string, unknown>,
-  known: ReadonlySet<string>,
-  prefix = '',
-) {
-  for (const key of Object.keys(value)) {
-    if (!known.has(key)) {
-      errors.push({ field: `${prefix}${key}`, message: `${prefix}${key} is not a known event field` });
-    }
-  }
-}
-
-function checkString(
-  errors: FieldError[],
-  field: string,
-  value: unknown,
-  opts: { required: boolean; max: number },
-): string | undefined {
-  if (value === undefined || value === null) {
-    if (opts.required) errors.push({ field, message: `${field} is required` });
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    errors.push({ field, message: `${field} must be a string` });
-    return undefined;
-  }
-  if (opts.required && value.trim().length === 0) {
-    errors.push({ field, message: `${field} must not be empty` });
-    return undefined;
-  }
-  if (value.length > opts.max) {
-    errors.push({ field, message: `${field} must be at most ${opts.max} characters` });
-    return undefined;
-  }
-  return value;
-}
 
 function checkStringList(errors: FieldError[], field: string, value: unknown, maxItems: number, maxLength: number) {
   if (value === undefined) return undefined;
@@ -77,7 +34,7 @@ function checkItem(errors: FieldError[], value: unknown): EventItem | undefined 
     errors.push({ field: 'item', message: 'item must be an object' });
     return undefined;
   }
-  checkKnownFields(errors, value, KNOWN_ITEM_FIELDS, 'item.');
+  checkKnownFields(errors, value, KNOWN_ITEM_FIELDS, 'event', 'item.');
   const id = checkString(errors, 'item.id', value.id, { required: true, max: EVENT_LIMITS.idLength });
   const title = checkString(errors, 'item.title', value.title, { required: false, max: EVENT_LIMITS.titleLength });
   const annotations = checkStringList(
@@ -103,23 +60,6 @@ function checkItem(errors: FieldError[], value: unknown): EventItem | undefined 
   };
 }
 
-function checkOccurredAt(errors: FieldError[], value: unknown, now: Date): Date | undefined {
-  if (value === undefined || value === null) {
-    errors.push({ field: 'occurredAt', message: 'occurredAt is required' });
-    return undefined;
-  }
-  const date = typeof value === 'string' ? parseIsoInstant(value) : undefined;
-  if (!date) {
-    errors.push({ field: 'occurredAt', message: 'occurredAt must be a valid ISO-8601 timestamp with a time zone' });
-    return undefined;
-  }
-  if (date.getTime() > now.getTime() + EVENT_LIMITS.futureSkewMs) {
-    errors.push({ field: 'occurredAt', message: 'occurredAt must not be more than 5 minutes in the future' });
-    return undefined;
-  }
-  return date;
-}
-
 /**
  * Validates one raw event against the contract; `now` bounds how far in the future `occurredAt` may be.
  * Every problem is reported, not just the first, so a client can fix a batch in one round trip.
@@ -127,7 +67,7 @@ function checkOccurredAt(errors: FieldError[], value: unknown, now: Date): Date 
 export function validateEvent(raw: unknown, now: Date): EventValidation {
   if (!isPlainObject(raw)) return { ok: false, errors: [{ field: '', message: 'event must be a JSON object' }] };
   const errors: FieldError[] = [];
-  checkKnownFields(errors, raw, KNOWN_FIELDS);
+  checkKnownFields(errors, raw, KNOWN_FIELDS, 'event');
   const id = checkString(errors, 'id', raw.id, { required: true, max: EVENT_LIMITS.idLength });
   const userId = checkString(errors, 'userId', raw.userId, { required: true, max: EVENT_LIMITS.idLength });
   let type: EventType | undefined;
@@ -136,7 +76,7 @@ export function validateEvent(raw: unknown, now: Date): EventValidation {
   } else {
     errors.push({ field: 'type', message: `type must be one of ${EVENT_TYPES.join(', ')}` });
   }
-  const occurredAt = checkOccurredAt(errors, raw.occurredAt, now);
+  const occurredAt = checkInstant(errors, 'occurredAt', raw.occurredAt, now, EVENT_LIMITS.futureSkewMs);
   const query = checkString(errors, 'query', raw.query, { required: type === 'search', max: EVENT_LIMITS.queryLength });
   let item: EventItem | undefined;
   if (raw.item !== undefined) item = checkItem(errors, raw.item);
@@ -145,7 +85,7 @@ export function validateEvent(raw: unknown, now: Date): EventValidation {
   if (raw.board !== undefined) {
     if (!isPlainObject(raw.board)) errors.push({ field: 'board', message: 'board must be an object' });
     else {
-      checkKnownFields(errors, raw.board, KNOWN_BOARD_FIELDS, 'board.');
+      checkKnownFields(errors, raw.board, KNOWN_BOARD_FIELDS, 'event', 'board.');
       const name = checkString(errors, 'board.name', raw.board.name, {
         required: true,
         max: EVENT_LIMITS.boardNameLength,

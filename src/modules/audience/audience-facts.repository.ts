@@ -135,6 +135,22 @@ export class AudienceFactsRepository {
     return [...after, ...before].map((r) => r.userId);
   }
 
+  /**
+   * The next `limit` users of the audience after `afterUserId`, in user id order: a campaign run reads
+   * its audience in such batches, walking the user id index, and resumes after the last one it stored.
+   */
+  async findUserIdsAfter(query: AudienceQuery, afterUserId: string | undefined, limit: number): Promise<string[]> {
+    const filter = toFilter(query) as Record<string, unknown>;
+    if (afterUserId !== undefined) filter.userId = { $gt: afterUserId };
+    const docs = await this.model
+      .find(filter, { _id: 0, userId: 1 })
+      .sort({ userId: 1 })
+      .hint({ userId: 1 })
+      .limit(limit)
+      .lean<Array<{ userId: string }>>();
+    return docs.map((d) => d.userId);
+  }
+
   async deleteByUserId(userId: string): Promise<number> {
     return (await this.model.deleteOne({ userId })).deletedCount;
   }

@@ -8,6 +8,8 @@ const STATUS: Record<CampaignErrorCode, HttpStatus> = {
   'campaign.archived': HttpStatus.CONFLICT,
   'campaign.conflict': HttpStatus.CONFLICT,
   'campaign.bad-request': HttpStatus.BAD_REQUEST,
+  'campaign.run-not-found': HttpStatus.NOT_FOUND,
+  'campaign.run-conflict': HttpStatus.CONFLICT,
 };
 
 /** Maps coded campaign errors to the API's JSON error shape; invalid campaigns list their problems. */

@@ -54,13 +54,19 @@ export class CampaignMessageComposer {
     private readonly config: ConfigService<Settings, true>,
   ) {}
 
-  /** A budget for one run of the campaign: its copy.budget, or the configured defaults. */
-  budgetFor(definition: CampaignDefinition): CopyBudget {
+  /** What one run of the campaign may spend on LLM copy: its copy.budget, or the configured defaults. */
+  budgetLimits(definition: CampaignDefinition): { calls: number; tokens: number } {
     const defaults = this.config.get('personalization', { infer: true });
-    return new LocalCopyBudget(
-      definition.copy.budget?.calls ?? defaults.maxCallsPerRun,
-      definition.copy.budget?.tokens ?? defaults.maxTokensPerRun,
-    );
+    return {
+      calls: definition.copy.budget?.calls ?? defaults.maxCallsPerRun,
+      tokens: definition.copy.budget?.tokens ?? defaults.maxTokensPerRun,
+    };
+  }
+
+  /** An in-process budget for one run (or preview) of the campaign. */
+  budgetFor(definition: CampaignDefinition): CopyBudget {
+    const { calls, tokens } = this.budgetLimits(definition);
+    return new LocalCopyBudget(calls, tokens);
   }
 
   async compose(campaign: ComposableCampaign, userId: string, options: ComposeOptions): Promise<ComposeResult> {

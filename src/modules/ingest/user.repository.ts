@@ -50,6 +50,22 @@ export class UserRepository {
     return docs.map(toUser);
   }
 
+  /** Removes one push token (a provider called it dead); the updated profile, or undefined when gone. */
+  async removePushToken(userId: string, token: string): Promise<UserProfile | undefined> {
+    const doc = await this.model
+      .findOneAndUpdate({ userId }, { $pull: { pushTokens: { token } } }, { returnDocument: 'after' })
+      .lean<UserRecord>();
+    return doc ? toUser(doc) : undefined;
+  }
+
+  /** Time zones of these users that have one, for bucketing sends by local time. */
+  async findTimeZones(userIds: readonly string[]): Promise<Map<string, string>> {
+    const docs = await this.model
+      .find({ userId: { $in: userIds }, timeZone: { $exists: true } }, { _id: 0, userId: 1, timeZone: 1 })
+      .lean<Array<Pick<UserRecord, 'userId' | 'timeZone'>>>();
+    return new Map(docs.map((d) => [d.userId, d.timeZone!]));
+  }
+
   async count(): Promise<number> {
     return this.model.countDocuments();
   }

@@ -33,6 +33,15 @@ export class UsersService implements OnModuleInit {
     return result;
   }
 
+  /**
+   * Forgets a push token a provider reported as dead, keeping the audience facts in step (a user whose
+   * last token went is no longer reachable by push). Idempotent.
+   */
+  async removePushToken(userId: string, token: string): Promise<void> {
+    const user = await this.users.removePushToken(userId, token);
+    if (user) await this.audienceFacts.recordProfile(user);
+  }
+
   async getUser(userId: string): Promise<UserProfile> {
     const user = await this.users.findByUserId(userId);
     if (!user) throw new NotFoundException(`user ${userId} not found`);

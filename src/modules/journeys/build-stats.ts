@@ -24,16 +24,21 @@ export function emptyBuildStats(): BuildStats {
   };
 }
 
-/** Asks the LLM for structured output with a prompt's system and user messages, counting its tokens. */
+/**
+ * Asks the LLM for structured output with a prompt's system and user messages, counting its tokens; `model`
+ * picks a chat model other than the configured one.
+ */
 export async function completeStructured(
   llm: LlmClient,
   purpose: string,
   prompt: { system: string; user: string; schema: { name: string; schema: Record<string, unknown> } },
   maxTokens: number,
   stats: Pick<BuildStats, 'promptTokens' | 'completionTokens'>,
+  model?: string,
 ): Promise<LlmCompletion> {
   const reply = await llm.complete({
     purpose,
+    ...(model !== undefined && { model }),
     messages: [
       { role: 'system', content: prompt.system },
       { role: 'user', content: prompt.user },

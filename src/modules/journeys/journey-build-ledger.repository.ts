@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, mongo } from 'mongoose';
+import { Model } from 'mongoose';
+import { insertNew } from '../../common/mongo/insert-new';
 import { JourneyBuildLedgerRecord, LedgerStatus, RunCounts } from './journey-build-run.schema';
 
-const DUPLICATE_KEY = 11000;
 const INSERT_BATCH = 5000;
 
 @Injectable()
@@ -16,13 +16,7 @@ export class JourneyBuildLedgerRepository {
       const docs = userIds
         .slice(start, start + INSERT_BATCH)
         .map((userId, i) => ({ runId, userId, shard: Math.floor((start + i) / shardSize), status: 'pending' }));
-      try {
-        await this.model.collection.insertMany(docs, { ordered: false });
-      } catch (error) {
-        if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-        const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-        if (writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
-      }
+      await insertNew(this.model, docs);
     }
   }
 

@@ -21,6 +21,15 @@ export class JourneyBuildRunRepository {
     return (await this.model.findOne({ runId }).lean<JourneyBuildRunRecord>()) ?? undefined;
   }
 
+  /** The latest completed run of these kinds, by finishing time. */
+  async findLatestCompleted(kinds: readonly RunKind[]): Promise<JourneyBuildRunRecord | undefined> {
+    const run = await this.model
+      .findOne({ kind: { $in: kinds }, status: 'completed' })
+      .sort({ finishedAt: -1 })
+      .lean<JourneyBuildRunRecord>();
+    return run ?? undefined;
+  }
+
   /** The selection time of the latest run of these kinds that finished selecting. */
   async findLastSelectedAt(kinds: readonly RunKind[]): Promise<Date | undefined> {
     const run = await this.model

@@ -6,7 +6,7 @@ import { Settings } from '../../config/settings';
 import { EventRepository } from '../ingest/event.repository';
 import { addBuildStats, emptyBuildStats } from './build-stats';
 import { JourneyBuildLedgerRepository } from './journey-build-ledger.repository';
-import { JourneyBuildRunRecord, RunKind, RunTrigger } from './journey-build-run.schema';
+import { JourneyBuildRunRecord, RUN_KINDS, RunKind, RunTrigger } from './journey-build-run.schema';
 import { JourneyBuildRunRepository } from './journey-build-run.repository';
 import { JourneyBuilderService } from './journey-builder.service';
 import { JourneysProducer } from './jobs/journeys.queue';
@@ -52,6 +52,11 @@ export class JourneyRunsService {
     // Live progress of an unfinished run comes from its ledger.
     const { pending: _pending, ...counts } = await this.ledger.countByStatus(runId);
     return { ...run, counts };
+  }
+
+  /** The latest completed run of these kinds (both by default), for tools that inspect a finished build. */
+  findLatestCompletedRun(kinds: readonly RunKind[] = RUN_KINDS): Promise<JourneyBuildRunRecord | undefined> {
+    return this.runs.findLatestCompleted(kinds);
   }
 
   /** Selects the run's users and enqueues its shards; a re-delivered start job resumes where it stopped. */

@@ -27,6 +27,15 @@ export class UserJourneysRepository {
     return (await this.model.findOne({ userId }, { previous: 0 }).lean<UserJourneysRecord>()) ?? undefined;
   }
 
+  /** Users whose current journeys come from this build run and are not empty, read through a cursor. */
+  async *streamUserIdsByBuildRun(buildRunId: string, batchSize = 1000): AsyncGenerator<string> {
+    const cursor = this.model
+      .find({ buildRunId, 'journeys.0': { $exists: true } }, { userId: 1 })
+      .lean<Array<Pick<UserJourneysRecord, 'userId'>>>()
+      .cursor({ batchSize });
+    for await (const doc of cursor as AsyncIterable<Pick<UserJourneysRecord, 'userId'>>) yield doc.userId;
+  }
+
   /** Receipt watermarks of the given users' last builds (users never built are absent). */
   async findReceivedThrough(userIds: readonly string[]): Promise<Map<string, Date | undefined>> {
     const docs = await this.model

@@ -18,3 +18,5 @@ export class UserJourneysRecord {
 }
 
 export const UserJourneysSchema = SchemaFactory.createForClass(UserJourneysRecord);
+// The journey judge samples the users of one build run.
+UserJourneysSchema.index({ buildRunId: 1 });

@@ -18,6 +18,8 @@ export interface LlmMessage {
 export interface LlmCompletionRequest {
   /** What the call is for (`journey-naming`, `journey-expansion`, `copy`): the key of usage accounting. */
   purpose: string;
+  /** A chat model other than the configured one, on the same endpoint (the journey judge's own model). */
+  model?: string;
   messages: LlmMessage[];
   /** When set, the model is asked for JSON that follows this schema (structured output). */
   jsonSchema?: { name: string; schema: Record<string, unknown> };

@@ -32,7 +32,7 @@ export class OpenAiLlmClient extends LlmClient {
     try {
       const response = await this.gate.run(() =>
         sdk.chat.completions.create({
-          model: this.settings.model,
+          model: request.model ?? this.settings.model,
           messages: request.messages,
           max_completion_tokens: request.maxTokens,
           temperature: request.temperature ?? 0,
@@ -49,7 +49,7 @@ export class OpenAiLlmClient extends LlmClient {
       const promptTokens = response.usage?.prompt_tokens ?? 0;
       const completionTokens = response.usage?.completion_tokens ?? 0;
       this.usage.recordSuccess(request.purpose, promptTokens, completionTokens);
-      return { text, model: response.model || this.settings.model, promptTokens, completionTokens };
+      return { text, model: response.model || request.model || this.settings.model, promptTokens, completionTokens };
     } catch (error) {
       this.usage.recordFailure(request.purpose);
       throw error;

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
 import { ExperimentsProducer } from '../experiments/jobs/experiments.queue';
+import { JourneyJudgeProducer } from '../journey-judge/jobs/journey-judge.queue';
 import { JOURNEY_JOBS, JourneysProducer } from '../journeys/jobs/journeys.queue';
 import { RankingProducer } from '../ranking/jobs/ranking.queue';
 
@@ -18,6 +19,7 @@ export class SchedulesService implements OnApplicationBootstrap {
     private readonly journeysProducer: JourneysProducer,
     private readonly rankingProducer: RankingProducer,
     private readonly experimentsProducer: ExperimentsProducer,
+    private readonly judgeProducer: JourneyJudgeProducer,
     private readonly config: ConfigService<Settings, true>,
   ) {}
 
@@ -39,6 +41,11 @@ export class SchedulesService implements OnApplicationBootstrap {
     if (experiments.reportScheduleEnabled) {
       await this.experimentsProducer.scheduleReports(experiments.reportCron);
       this.logger.log(`experiment reports schedule: "${experiments.reportCron}"`);
+    }
+    const judge = this.config.get('judge', { infer: true });
+    if (judge.scheduleEnabled) {
+      await this.judgeProducer.scheduleJudge(judge.cron);
+      this.logger.log(`journey judge schedule: "${judge.cron}" (the latest full rebuild not judged yet)`);
     }
   }
 }

@@ -1,9 +1,27 @@
 import { Module } from '@nestjs/common';
 import { ExperimentsQueueModule } from '../experiments/jobs/experiments-queue.module';
+import { CampaignsModule } from '../campaigns/campaigns.module';
+import { CampaignRunsQueueModule } from '../campaigns/runs/jobs/campaign-runs-queue.module';
+import { JourneyJudgeQueueModule } from '../journey-judge/jobs/journey-judge-queue.module';
 import { JourneysModule } from '../journeys/journeys.module';
 import { RankingQueueModule } from '../ranking/jobs/ranking-queue.module';
+import { CampaignSchedules } from './campaign-schedules.service';
 import { SchedulesService } from './schedules.service';
 
-/** The scheduler role: turns configured crons into Bull repeatable jobs and does nothing else. */
-@Module({ imports: [JourneysModule, RankingQueueModule, ExperimentsQueueModule], providers: [SchedulesService] })
+/**
+ * The scheduler role: turns configured crons and active campaigns' schedules into Bull repeatable and
+ * delayed jobs, and does nothing else.
+ */
+@Module({
+  imports: [
+    JourneysModule,
+    RankingQueueModule,
+    JourneyJudgeQueueModule,
+    CampaignsModule,
+    CampaignRunsQueueModule,
+    ExperimentsQueueModule,
+  ],
+  providers: [SchedulesService, CampaignSchedules],
+  exports: [CampaignSchedules],
+})
 export class SchedulingModule {}

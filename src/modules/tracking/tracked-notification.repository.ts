@@ -13,6 +13,12 @@ export type NotificationFacts = Pick<
 
 export type FirstTimes = Partial<Pick<TrackedNotificationRecord, 'firstOpenAt' | 'firstHumanOpenAt' | 'firstClickAt'>>;
 
+/** `$inc` of the counters and `$min` of the first-event times (left out when empty: MongoDB refuses an empty `$min`). */
+function countUpdate(add: EngagementCounts, firsts: FirstTimes) {
+  const inc = Object.fromEntries(Object.entries(add).map(([name, n]) => [`counts.${name}`, n]));
+  return { $inc: inc, ...(Object.keys(firsts).length > 0 && { $min: firsts }) };
+}
+
 @Injectable()
 export class TrackedNotificationRepository {
   constructor(@InjectModel(TrackedNotificationRecord.name) private readonly model: Model<TrackedNotificationRecord>) {}
@@ -60,15 +66,30 @@ export class TrackedNotificationRepository {
     add: EngagementCounts,
     firsts: FirstTimes,
   ): Promise<EngagementCounts | undefined> {
-    const inc = Object.fromEntries(Object.entries(add).map(([name, n]) => [`counts.${name}`, n]));
     const before = await this.model
-      .findOneAndUpdate(
-        { notificationId },
-        { $inc: inc, ...(Object.keys(firsts).length > 0 && { $min: firsts }) },
-        { returnDocument: 'before', projection: { counts: 1 } },
-      )
+      .findOneAndUpdate({ notificationId }, countUpdate(add, firsts), {
+        returnDocument: 'before',
+        projection: { counts: 1 },
+      })
       .lean<Pick<TrackedNotificationRecord, 'counts'>>();
     return before ? (before.counts ?? {}) : undefined;
+  }
+
+  /**
+   * Counts an open inferred from a click, only if the notification has none of that counter yet (one
+   * conditional write, so a concurrent real open and an inferred one are never both first).
+   */
+  async countIfNone(
+    notificationId: string,
+    counter: 'humanOpen' | 'pushOpen',
+    add: EngagementCounts,
+    firsts: FirstTimes,
+  ): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { notificationId, [`counts.${counter}`]: { $in: [null, 0] } },
+      countUpdate(add, firsts),
+    );
+    return result.modifiedCount > 0;
   }
 
   /** The user's latest notification sent in [from, to], optionally of one campaign. */

@@ -1,6 +1,8 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
+import { ConversionRepository } from './conversion.repository';
+import { ConversionRecord, ConversionSchema } from './conversion.schema';
 import { NotificationTracking, RecipientPreferences } from './notification-tracking';
 import { NotificationTrackingService } from './notification-tracking.service';
 import { SuppressionRecord, SuppressionSchema, UnsubscribeRecord, UnsubscribeSchema } from './preferences.schema';
@@ -26,6 +28,7 @@ import { UnsubscribeRepository } from './unsubscribe.repository';
       { name: TrackingEventRecord.name, schema: TrackingEventSchema },
       { name: UnsubscribeRecord.name, schema: UnsubscribeSchema },
       { name: SuppressionRecord.name, schema: SuppressionSchema },
+      { name: ConversionRecord.name, schema: ConversionSchema },
     ]),
   ],
   providers: [
@@ -33,6 +36,7 @@ import { UnsubscribeRepository } from './unsubscribe.repository';
     TrackingEventRepository,
     UnsubscribeRepository,
     SuppressionRepository,
+    ConversionRepository,
     NotificationTrackingService,
     RecipientPreferencesService,
     { provide: NotificationTracking, useExisting: NotificationTrackingService },
@@ -44,6 +48,9 @@ import { UnsubscribeRepository } from './unsubscribe.repository';
     RecipientPreferences,
     NotificationTrackingService,
     RecipientPreferencesService,
+    TrackedNotificationRepository,
+    TrackingEventRepository,
+    ConversionRepository,
   ],
 })
 export class TrackingModule implements OnModuleInit {
@@ -52,13 +59,16 @@ export class TrackingModule implements OnModuleInit {
     private readonly notifications: TrackedNotificationRepository,
     private readonly events: TrackingEventRepository,
     private readonly unsubscribes: UnsubscribeRepository,
+    private readonly conversions: ConversionRepository,
   ) {}
 
   onModuleInit(): void {
     this.erasure.register({
       name: 'tracking',
       erase: async (userId) =>
-        (await this.events.deleteByUser(userId)) + (await this.notifications.deleteByUser(userId)),
+        (await this.events.deleteByUser(userId)) +
+        (await this.notifications.deleteByUser(userId)) +
+        (await this.conversions.deleteByUser(userId)),
     });
     this.erasure.register({ name: 'unsubscribes', erase: (userId) => this.unsubscribes.deleteByUser(userId) });
   }

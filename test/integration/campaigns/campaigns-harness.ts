@@ -1,16 +1,10 @@
 import { INestApplicationContext, Type } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { ErasureModule } from '../../../src/common/erasure/erasure.module';
-import { MetricsModule } from '../../../src/common/metrics/metrics.module';
-import { DatabaseModule } from '../../../src/common/mongo/database.module';
-import { QueueModule } from '../../../src/common/queue/queue.module';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { loadConfig } from '../../../src/config';
-import { settingsModule } from '../../../src/config/config.module';
 import { ActivityEvent } from '../../../src/lib/events/activity-event';
 import { AudienceFactsRepository } from '../../../src/modules/audience/audience-facts.repository';
 import { journeyFactsOf } from '../../../src/modules/audience/domain/audience-facts';
@@ -21,6 +15,7 @@ import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
 import { UserJourneysRepository } from '../../../src/modules/journeys/user-journeys.repository';
 import { buildStoredJourney, StoredJourneySpec } from '../../factories/journey.factory';
 import { buildUserProfile } from '../../factories/user.factory';
+import { startNestContext } from '../../setup/nest-context';
 
 /** A folder of campaign files written from plain objects (YAML), for CAMPAIGNS_DIR. */
 export function campaignsDir(campaigns: Array<Record<string, unknown>>): string {
@@ -44,20 +39,7 @@ export async function startCampaignsContext(
     REDIS_PREFIX: database,
     ...env,
   });
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      settingsModule(settings),
-      MetricsModule,
-      ErasureModule,
-      DatabaseModule,
-      QueueModule,
-      CampaignMessagesModule,
-      ...extra,
-    ],
-  }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
-  return app;
+  return startNestContext(settings, [CampaignMessagesModule, ...extra]);
 }
 
 /** Seeds one user: profile (through the users service), events, and committed journeys with their audience facts. */

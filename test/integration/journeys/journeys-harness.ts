@@ -1,15 +1,8 @@
 import { INestApplicationContext, Type } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
-import { Test } from '@nestjs/testing';
 import { Connection } from 'mongoose';
-import { ErasureModule } from '../../../src/common/erasure/erasure.module';
-import { MetricsModule } from '../../../src/common/metrics/metrics.module';
-import { DatabaseModule } from '../../../src/common/mongo/database.module';
-import { QueueModule } from '../../../src/common/queue/queue.module';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
-import { RedisModule } from '../../../src/common/redis/redis.module';
 import { loadConfig, Settings } from '../../../src/config';
-import { settingsModule } from '../../../src/config/config.module';
 import { validateEvent } from '../../../src/lib/events/validate-event';
 import { generatePopulation, RawEvent } from '../../../src/lib/synthetic/population';
 import { EventRepository } from '../../../src/modules/ingest/event.repository';
@@ -17,6 +10,7 @@ import { JourneysJobsModule } from '../../../src/modules/journeys/jobs/journeys-
 import { JourneysModule } from '../../../src/modules/journeys/journeys.module';
 import { JourneyBuildRunRecord } from '../../../src/modules/journeys/journey-build-run.schema';
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
+import { startNestContext } from '../../setup/nest-context';
 
 /** Test settings on the given servers; `env` adds or overrides configuration variables. */
 export function journeySettings(
@@ -42,21 +36,7 @@ export async function startJourneysContext(
   settings: Settings,
   extra: Type[] = [JourneysJobsModule],
 ): Promise<INestApplicationContext> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      settingsModule(settings),
-      MetricsModule,
-      ErasureModule,
-      DatabaseModule,
-      RedisModule,
-      QueueModule,
-      JourneysModule,
-      ...extra,
-    ],
-  }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
-  return app;
+  return startNestContext(settings, [JourneysModule, ...extra]);
 }
 
 /** Stores raw events as ingest would, all received at `receivedAt`. */

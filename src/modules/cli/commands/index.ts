@@ -1,10 +1,12 @@
 import { Command } from 'commander';
+import { registerCampaignRunCommands } from './campaign-runs.command';
 import { registerCampaignDefinitionCommands } from './campaigns-definitions.command';
 import { registerCampaignPreviewCommands } from './campaigns-preview.command';
 import { registerCampaignStateCommands } from './campaigns-state.command';
 import { registerImportEventsCommand } from './events-import.command';
 import { registerExperimentsCommands } from './experiments.command';
 import { registerBuildJourneysCommand } from './journeys-build.command';
+import { registerJudgeJourneysCommand } from './journeys-judge.command';
 import { registerCreateKeyCommand } from './keys-create.command';
 import { registerListKeysCommand } from './keys-list.command';
 import { registerRevokeKeyCommand } from './keys-revoke.command';
@@ -20,8 +22,10 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerRevokeKeyCommand,
   registerBuildJourneysCommand,
   registerRebuildJourneysCommand,
+  registerJudgeJourneysCommand,
   registerCampaignDefinitionCommands,
   registerCampaignStateCommands,
   registerCampaignPreviewCommands,
   registerExperimentsCommands,
+  registerCampaignRunCommands,
 ];

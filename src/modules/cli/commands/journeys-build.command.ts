@@ -53,13 +53,13 @@ function* batchesOf(store: UserEventStore): IterableIterator<Array<[string, Extr
   if (batch.length > 0) yield batch;
 }
 
-function positiveInteger(value: string): number {
+export function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
   return n;
 }
 
-function progressBar(label: string, total: number): SingleBar | undefined {
+export function progressBar(label: string, total: number): SingleBar | undefined {
   if (!process.stderr.isTTY) return undefined;
   const bar = new SingleBar({
     format: `${label} [{bar}] {percentage}% | {value}/{total}`,

@@ -1,3 +1,4 @@
+import { parseJsonObject } from '../../../lib/prompt/json-reply';
 import { guardGeneratedText } from '../../../lib/prompt/output-guard';
 import { normalizeText, singularize } from '../../../lib/text/normalize';
 import { COPY_PARTS, CopyRequest, GeneratedCopy, limitOf } from './copy-types';
@@ -59,18 +60,12 @@ function groundWords(request: CopyRequest): Set<string> {
  * instructions; grounded in the journey (it names it) and making no commercial claims the journey lacks.
  */
 export function validateCopyReply(text: string, request: CopyRequest): CopyVerdict {
-  let reply: unknown;
-  try {
-    reply = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: 'reply is not JSON' };
-  }
-  if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) {
-    return { ok: false, reason: 'reply is not an object' };
-  }
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return parsed;
+  const reply = parsed.value;
   const copy: GeneratedCopy = {};
   for (const part of COPY_PARTS[request.channel]) {
-    const guarded = guardGeneratedText((reply as Record<string, unknown>)[part], {
+    const guarded = guardGeneratedText(reply[part], {
       maxLength: limitOf(part, request.limits),
       allowUrls: request.allowUrls,
       allowHtml: request.allowHtml,

@@ -1,3 +1,4 @@
+import { csvCell } from '../../../../lib/csv/csv';
 import { ExperimentReport, MetricComparison, MetricReport } from '../report/report-model';
 
 const COLUMNS = [
@@ -23,14 +24,6 @@ const COLUMNS = [
   'verdict',
   'verdict_text',
 ] as const;
-
-/** One CSV cell: numbers at full precision, text quoted when needed and guarded against spreadsheet formulas. */
-function cell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 function rows(metric: MetricReport): string[][] {
   return metric.arms.map((arm) => {
@@ -59,7 +52,7 @@ function rows(metric: MetricReport): string[][] {
       c?.verdict.status,
       c?.verdict.text,
     ];
-    return values.map(cell);
+    return values.map(csvCell);
   });
 }
 

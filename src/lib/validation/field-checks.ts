@@ -1,0 +1,75 @@
+import { parseIsoInstant } from '../time/iso-instant';
+import { FieldError } from './field-error';
+
+/** Whether `value` is a JSON object (not null, not an array). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reports every key of `value` outside `known` by name (`<prefix><key> is not a known <noun> field`),
+ * so a client's typo never loses data silently.
+ */
+export function checkKnownFields(
+  errors: FieldError[],
+  value: Record<string, unknown>,
+  known: ReadonlySet<string>,
+  noun: string,
+  prefix = '',
+): void {
+  for (const key of Object.keys(value)) {
+    if (!known.has(key)) {
+      errors.push({ field: `${prefix}${key}`, message: `${prefix}${key} is not a known ${noun} field` });
+    }
+  }
+}
+
+/** A string of at most `max` characters (non-blank when required), or undefined after reporting why not. */
+export function checkString(
+  errors: FieldError[],
+  field: string,
+  value: unknown,
+  opts: { required: boolean; max: number },
+): string | undefined {
+  if (value === undefined || value === null) {
+    if (opts.required) errors.push({ field, message: `${field} is required` });
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    errors.push({ field, message: `${field} must be a string` });
+    return undefined;
+  }
+  if (opts.required && value.trim().length === 0) {
+    errors.push({ field, message: `${field} must not be empty` });
+    return undefined;
+  }
+  if (value.length > opts.max) {
+    errors.push({ field, message: `${field} must be at most ${opts.max} characters` });
+    return undefined;
+  }
+  return value;
+}
+
+/** A required ISO-8601 instant with a time zone, at most `futureSkewMs` after `now`. */
+export function checkInstant(
+  errors: FieldError[],
+  field: string,
+  value: unknown,
+  now: Date,
+  futureSkewMs: number,
+): Date | undefined {
+  if (value === undefined || value === null) {
+    errors.push({ field, message: `${field} is required` });
+    return undefined;
+  }
+  const date = typeof value === 'string' ? parseIsoInstant(value) : undefined;
+  if (!date) {
+    errors.push({ field, message: `${field} must be a valid ISO-8601 timestamp with a time zone` });
+    return undefined;
+  }
+  if (date.getTime() > now.getTime() + futureSkewMs) {
+    errors.push({ field, message: `${field} must not be more than ${futureSkewMs / 60_000} minutes in the future` });
+    return undefined;
+  }
+  return date;
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { AnyBulkWriteOperation, Model } from 'mongoose';
+import { insertNew } from '../../../common/mongo/insert-new';
+import { CampaignRunLedgerRecord, LedgerStatus } from './campaign-run.schema';
+
+export interface LedgerSettlement {
+  userId: string;
+  status: Exclude<LedgerStatus, 'pending'>;
+  notificationId?: string;
+  arm?: { experimentId: string; armId: string };
+  error?: string;
+}
+
+/** The per-user ledger of a run: unique on (run, user), written at selection and settled once per user. */
+@Injectable()
+export class CampaignRunLedgerRepository {
+  constructor(@InjectModel(CampaignRunLedgerRecord.name) private readonly model: Model<CampaignRunLedgerRecord>) {}
+
+  /** Records selected users as pending; users already there (a repeated batch) keep their entry. */
+  insertSelection(entries: ReadonlyArray<Omit<CampaignRunLedgerRecord, 'status'>>): Promise<number> {
+    return insertNew(
+      this.model,
+      entries.map((e) => ({ ...e, status: 'pending' })),
+    );
+  }
+
+  /** The shard each of these users was recorded in. */
+  async findShards(runId: string, userIds: readonly string[]): Promise<Map<string, number>> {
+    const docs = await this.model
+      .find({ runId, userId: { $in: userIds } }, { _id: 0, userId: 1, shard: 1 })
+      .lean<Array<Pick<CampaignRunLedgerRecord, 'userId' | 'shard'>>>();
+    return new Map(docs.map((d) => [d.userId, d.shard]));
+  }
+
+  async findPendingInShard(runId: string, shard: number): Promise<CampaignRunLedgerRecord[]> {
+    return this.model
+      .find({ runId, shard, status: 'pending' }, { _id: 0 })
+      .sort({ userId: 1 })
+      .lean<CampaignRunLedgerRecord[]>();
+  }
+
+  async findEntry(runId: string, userId: string): Promise<CampaignRunLedgerRecord | undefined> {
+    return (await this.model.findOne({ runId, userId }, { _id: 0 }).lean<CampaignRunLedgerRecord>()) ?? undefined;
+  }
+
+  /** Settles pending entries; an entry settled already (a re-processed user) keeps its first settlement. */
+  async settle(runId: string, settlements: readonly LedgerSettlement[], at: Date): Promise<void> {
+    if (settlements.length === 0) return;
+    const ops: AnyBulkWriteOperation<CampaignRunLedgerRecord>[] = settlements.map(({ userId, ...fields }) => ({
+      updateOne: { filter: { runId, userId, status: 'pending' }, update: { $set: { ...fields, settledAt: at } } },
+    }));
+    await this.model.bulkWrite(ops, { ordered: false });
+  }
+
+  /** Shards with pending users and the earliest send time among them (for resuming a paused run). */
+  async findPendingShards(runId: string): Promise<Array<{ shard: number; sendAt?: Date }>> {
+    const rows = await this.model.aggregate<{ _id: number; sendAt: Date | null }>([
+      { $match: { runId, status: 'pending' } },
+      { $group: { _id: '$shard', sendAt: { $min: '$sendAt' } } },
+    ]);
+    return rows.map((r) => ({ shard: r._id, ...(r.sendAt && { sendAt: r.sendAt }) })).sort((a, b) => a.shard - b.shard);
+  }
+
+  async hasPending(runId: string): Promise<boolean> {
+    return (await this.model.exists({ runId, status: 'pending' })) !== null;
+  }
+
+  async countByStatus(runId: string): Promise<Record<string, number>> {
+    const rows = await this.model.aggregate<{ _id: string; n: number }>([
+      { $match: { runId } },
+      { $group: { _id: '$status', n: { $sum: 1 } } },
+    ]);
+    return Object.fromEntries(rows.map((r) => [r._id, r.n]));
+  }
+
+  async deleteByUserId(userId: string): Promise<number> {
+    return (await this.model.deleteMany({ userId })).deletedCount;
+  }
+}

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { CampaignRunRecord } from './campaign-run.schema';
+import { RunCounts, RunState } from './domain/run-state';
+
+export interface RunFilter {
+  campaignId?: string;
+  state?: RunState;
+  limit: number;
+}
+
+/** Campaign runs: every state change is a conditional write on the state it expects. */
+@Injectable()
+export class CampaignRunRepository {
+  constructor(@InjectModel(CampaignRunRecord.name) private readonly model: Model<CampaignRunRecord>) {}
+
+  /** Creates the run unless it exists (a firing delivered twice); returns the stored run and whether it is new. */
+  async createOnce(run: CampaignRunRecord): Promise<{ run: CampaignRunRecord; created: boolean }> {
+    const result = await this.model.updateOne({ runId: run.runId }, { $setOnInsert: run }, { upsert: true });
+    return { run: (await this.findById(run.runId))!, created: result.upsertedCount === 1 };
+  }
+
+  async findById(runId: string): Promise<CampaignRunRecord | undefined> {
+    return (await this.model.findOne({ runId }, { _id: 0 }).lean<CampaignRunRecord>()) ?? undefined;
+  }
+
+  /** The newest runs first, without their frozen definitions. */
+  async list(filter: RunFilter): Promise<CampaignRunRecord[]> {
+    const query = {
+      ...(filter.campaignId && { campaignId: filter.campaignId }),
+      ...(filter.state && { state: filter.state }),
+    };
+    return this.model
+      .find(query, { _id: 0, definition: 0 })
+      .sort({ createdAt: -1 })
+      .limit(filter.limit)
+      .lean<CampaignRunRecord[]>();
+  }
+
+  async findRunning(): Promise<CampaignRunRecord[]> {
+    return this.model.find({ state: 'running' }, { _id: 0, definition: 0 }).lean<CampaignRunRecord[]>();
+  }
+
+  async markStarted(runId: string, at: Date): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { runId, state: 'scheduled' },
+      { $set: { state: 'running', startedAt: at, stateChangedAt: at, stateChangedBy: 'system' } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /**
+   * Moves the selection past one batch: only from the cursor it expects, so of two workers repeating a
+   * batch one moves it. `shardCount` only grows: the next batch numbers its shards from it.
+   */
+  async advanceSelection(runId: string, from: string | undefined, to: string, shardCount: number): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { runId, cursor: from ?? { $exists: false } },
+      { $set: { cursor: to }, $max: { shardCount } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async finishSelection(runId: string): Promise<void> {
+    await this.model.updateOne({ runId }, { $set: { selectionDone: true } });
+  }
+
+  /** Changes the state if it is one of `from`; true when this call changed it. */
+  async transition(
+    runId: string,
+    from: readonly RunState[],
+    to: RunState,
+    actor: string,
+    at: Date,
+    inc: Partial<Record<'generation', number>> = {},
+  ): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { runId, state: { $in: from } },
+      {
+        $set: { state: to, stateChangedAt: at, stateChangedBy: actor, ...(to === 'cancelled' && { finishedAt: at }) },
+        ...(Object.keys(inc).length > 0 && { $inc: inc }),
+      },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** The one write that completes a running run whose selection is done; true for the caller that made it. */
+  async complete(runId: string, counts: RunCounts, at: Date): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { runId, state: 'running', selectionDone: true },
+      { $set: { state: 'completed', counts, finishedAt: at, stateChangedAt: at, stateChangedBy: 'system' } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** Records final counters of a run that ended otherwise (cancelled, failed). */
+  async saveCounts(runId: string, counts: RunCounts): Promise<void> {
+    await this.model.updateOne({ runId }, { $set: { counts } });
+  }
+
+  async markFailed(runId: string, error: string, at: Date): Promise<void> {
+    await this.model.updateOne(
+      { runId, state: { $in: ['scheduled', 'running', 'paused'] } },
+      { $set: { state: 'failed', error, finishedAt: at, stateChangedAt: at, stateChangedBy: 'system' } },
+    );
+  }
+}

@@ -1,0 +1,147 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { CampaignMessageComposer } from '../campaign-message-composer.service';
+import { CampaignsService } from '../campaigns.service';
+import { CampaignError } from '../domain/campaign.errors';
+import { CampaignRunRecord } from './campaign-run.schema';
+import { CampaignRunRepository, RunFilter } from './campaign-run.repository';
+import { localRunDate, scheduledRunId, sendsOn } from './domain/run-schedule';
+import { isFinished, RUN_TRANSITIONS, RunAction, RunCounts, RunTrigger } from './domain/run-state';
+import { CampaignRunsProducer } from './jobs/campaign-runs.queue';
+import { RunCompletion } from './run-completion';
+
+/** A run as shown: its record with live counters while it is not finished. */
+export type RunView = CampaignRunRecord & { counts: RunCounts };
+
+/** Firings of a one-off schedule more than this far from its instant belong to an older definition. */
+const ONCE_TOLERANCE_MS = 60_000;
+
+/**
+ * Campaign runs as the API, the CLI and the scheduler see them: starting one (manually or for a schedule
+ * firing), pausing, resuming and cancelling it, and reading it with its counters. The work itself is done
+ * by jobs: selection, fan-out shards, deliveries, and the requeue that resume and cancel enqueue.
+ */
+@Injectable()
+export class CampaignRunsService {
+  private readonly logger = new Logger(CampaignRunsService.name);
+
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly composer: CampaignMessageComposer,
+    private readonly runs: CampaignRunRepository,
+    private readonly producer: CampaignRunsProducer,
+    private readonly completion: RunCompletion,
+  ) {}
+
+  /** Starts a run of the campaign now, whatever its schedule (a manual send). */
+  async startManual(campaignId: string, actor: string, now = new Date()): Promise<RunView> {
+    const runId = `${campaignId}-manual-${now.toISOString().replace(/[-:]|\.\d{3}/g, '')}-${randomBytes(2).toString('hex')}`;
+    return this.view(await this.create(campaignId, runId, 'manual', actor, now));
+  }
+
+  /** Starts the run of a schedule firing, once however often the firing is delivered; undefined when none is due. */
+  async startScheduled(campaignId: string, firedAt: Date): Promise<CampaignRunRecord | undefined> {
+    const campaign = await this.campaigns.get(campaignId).catch(() => undefined);
+    if (campaign?.state !== 'active' || !campaign.definition) return undefined;
+    const schedule = campaign.definition.schedule;
+    if (schedule.type === 'once' && Math.abs(Date.parse(schedule.at) - firedAt.getTime()) > ONCE_TOLERANCE_MS) {
+      return undefined;
+    }
+    const localDate = schedule.type === 'local-hour' ? localRunDate(firedAt) : undefined;
+    if (schedule.type === 'local-hour' && !sendsOn(schedule, localDate!)) return undefined;
+    return this.create(
+      campaignId,
+      scheduledRunId(campaignId, schedule, firedAt),
+      'schedule',
+      'scheduler',
+      firedAt,
+      localDate,
+    );
+  }
+
+  async get(runId: string): Promise<RunView> {
+    const run = await this.runs.findById(runId);
+    if (!run) throw new CampaignError('campaign.run-not-found', `run ${runId} not found`);
+    return this.view(run);
+  }
+
+  /** Runs newest first, each with its counters (live for unfinished runs). */
+  async list(filter: RunFilter): Promise<RunView[]> {
+    return Promise.all((await this.runs.list(filter)).map((run) => this.view(run)));
+  }
+
+  pause(runId: string, actor: string): Promise<RunView> {
+    return this.control(runId, 'pause', actor);
+  }
+
+  resume(runId: string, actor: string): Promise<RunView> {
+    return this.control(runId, 'resume', actor);
+  }
+
+  cancel(runId: string, actor: string): Promise<RunView> {
+    return this.control(runId, 'cancel', actor);
+  }
+
+  /**
+   * Pauses, resumes or cancels a run. Resume and cancel enqueue a requeue of what the run left: the
+   * selection and shards of a resumed run, and every queued notification, whose delivery job then sends
+   * it (resume) or settles it as cancelled (cancel). Repeating resume on a running run re-enqueues
+   * that requeue, so a resume interrupted by a Redis outage can simply be repeated.
+   */
+  async control(runId: string, action: RunAction, actor: string, now = new Date()): Promise<RunView> {
+    const run = await this.get(runId);
+    const { from, to } = RUN_TRANSITIONS[action];
+    if (action === 'resume' && run.state === 'running') {
+      await this.producer.enqueueRequeue(runId, run.generation);
+      return run;
+    }
+    if (run.state === to) return run;
+    if (!from.includes(run.state)) {
+      throw new CampaignError('campaign.run-conflict', `run ${runId} is ${run.state}: it cannot ${action}`);
+    }
+    const bump = action === 'pause' ? {} : { generation: 1 };
+    if (!(await this.runs.transition(runId, from, to, actor, now, bump))) {
+      throw new CampaignError('campaign.run-conflict', `run ${runId} changed meanwhile; try again`);
+    }
+    this.logger.log({ message: `run ${run.state} -> ${to} by ${actor}`, runId, campaignId: run.campaignId });
+    if (action !== 'pause') await this.producer.enqueueRequeue(runId, run.generation + 1);
+    return this.get(runId);
+  }
+
+  private async create(
+    campaignId: string,
+    runId: string,
+    trigger: RunTrigger,
+    actor: string,
+    at: Date,
+    localDate?: string,
+  ): Promise<CampaignRunRecord> {
+    const campaign = await this.campaigns.getUsable(campaignId);
+    const { run, created } = await this.runs.createOnce({
+      runId,
+      campaignId,
+      contentHash: campaign.contentHash ?? '',
+      definition: campaign.definition,
+      trigger,
+      state: 'scheduled',
+      scheduledFor: at,
+      ...(localDate && { localDate }),
+      selectionDone: false,
+      shardCount: 0,
+      generation: 0,
+      copyBudget: this.composer.budgetLimits(campaign.definition),
+      createdAt: new Date(),
+      stateChangedAt: new Date(),
+      stateChangedBy: actor,
+    });
+    // Enqueued even for a run that existed: a firing whose first enqueue failed gets its start job now.
+    if (!isFinished(run.state)) await this.producer.enqueueStart(runId, run.generation);
+    if (created) this.logger.log({ message: `run created (${trigger})`, runId, campaignId });
+    return run;
+  }
+
+  private async view(run: CampaignRunRecord): Promise<RunView> {
+    if (run.counts && isFinished(run.state) && run.state !== 'cancelled') return run as RunView;
+    return { ...run, counts: await this.completion.counts(run.runId) };
+  }
+}

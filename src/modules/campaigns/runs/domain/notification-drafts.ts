@@ -1,0 +1,100 @@
+import type { Notification, NotificationReason, TargetDelivery } from '../../../delivery/domain/notification';
+import type { PushToken } from '../../../ingest/domain/user-profile';
+import type { CampaignDefinition } from '../../domain/campaign-definition';
+import type { ComposedMessage, SkipReason } from '../../domain/compose-result';
+
+/** Who a notification is for, as the fan-out read them. */
+export interface Recipient {
+  userId: string;
+  email?: string;
+  pushTokens: readonly PushToken[];
+  timeZone: string;
+}
+
+interface DraftBase {
+  notificationId: string;
+  runId: string;
+  definition: CampaignDefinition;
+  recipient: Recipient;
+  experiment?: { experimentId: string; armId: string };
+  now: Date;
+}
+
+function base(input: DraftBase) {
+  const { definition } = input;
+  return {
+    notificationId: input.notificationId,
+    runId: input.runId,
+    campaignId: definition.id,
+    userId: input.recipient.userId,
+    category: definition.category ?? definition.id,
+    channel: definition.channel,
+    timeZone: input.recipient.timeZone,
+    attempts: [],
+    createdAt: input.now,
+    ...(input.experiment && { experiment: input.experiment }),
+  };
+}
+
+/** What a notification keeps of the composed message (the render context is rebuilt, never stored). */
+function storedMessage(message: ComposedMessage): NonNullable<Notification['message']> {
+  const { variant, subject, subjects, copy, template, rendered } = message;
+  return { variant, subject, subjects, copy, template, rendered };
+}
+
+/** The addresses a message goes to: the email, or every device of the user. */
+export function targetsOf(channel: 'push' | 'email', recipient: Recipient): TargetDelivery[] {
+  if (channel === 'email') {
+    return recipient.email ? [{ to: { channel: 'email', address: recipient.email }, state: 'pending' }] : [];
+  }
+  return recipient.pushTokens.map(({ platform, token }) => ({
+    to: { channel: 'push', platform, token },
+    state: 'pending',
+  }));
+}
+
+/** A notification ready for delivery: the composed message, its targets and when it may go. */
+export function queuedNotification(
+  input: DraftBase & {
+    message: ComposedMessage;
+    notBefore?: Date;
+    ranking?: Notification['ranking'];
+  },
+): Notification {
+  const { message, definition } = input;
+  return {
+    ...base(input),
+    state: 'queued',
+    targets: targetsOf(definition.channel, input.recipient),
+    ...(input.notBefore && input.notBefore.getTime() > input.now.getTime() && { notBefore: input.notBefore }),
+    ...(definition.quietHours && { quietHours: definition.quietHours }),
+    message: storedMessage(message),
+    ...(input.ranking && { ranking: input.ranking }),
+  };
+}
+
+/** The record of a user who gets nothing, and why; with the composed message when the rule came after it. */
+export function suppressedNotification(
+  input: DraftBase & { reason: NotificationReason; message?: ComposedMessage },
+): Notification {
+  const { message } = input;
+  return {
+    ...base(input),
+    state: 'suppressed',
+    reason: input.reason,
+    targets: [],
+    finishedAt: input.now,
+    ...(message && { message: storedMessage(message) }),
+  };
+}
+
+/** A composer skip as the notification's reason. */
+export function reasonOfSkip(skip: SkipReason): NotificationReason {
+  return {
+    code: skip.code === 'guard' && skip.guard ? skip.guard : skip.code,
+    message: skip.message,
+    ...(skip.rule !== undefined && { rule: skip.rule }),
+    ...(skip.value !== undefined && { value: skip.value }),
+    ...(skip.guard !== undefined && { guard: skip.guard }),
+  };
+}

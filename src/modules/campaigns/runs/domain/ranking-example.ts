@@ -1,0 +1,21 @@
+import type { Journey } from '../../../journeys/domain/journey';
+import { extractFeatures, featureRecord, summariseUser } from '../../../ranking/domain';
+
+/**
+ * The ranker's example for a message about a journey: the journey's features as the ranker saw them
+ * when the message was composed. Interest messages (no journey) have none.
+ */
+export function rankingExampleOf(
+  journeys: readonly Journey[],
+  subject: { kind: 'journey' | 'interest'; id: string; name: string },
+  now: Date,
+): { journeyId: string; journeyName: string; features: Record<string, number> } | undefined {
+  if (subject.kind !== 'journey') return undefined;
+  const journey = journeys.find((j) => j.id === subject.id);
+  if (!journey) return undefined;
+  return {
+    journeyId: journey.id,
+    journeyName: subject.name,
+    features: featureRecord(extractFeatures(journey, summariseUser(journeys), now)),
+  };
+}

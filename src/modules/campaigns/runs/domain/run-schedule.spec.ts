@@ -1,0 +1,54 @@
+import { localRunDate, localSendInstant, repeatOf, scheduledRunId, sendsOn } from './run-schedule';
+
+const evening = { type: 'local-hour' as const, hour: 18, minute: 0, days: ['tue' as const, 'thu' as const] };
+
+describe('run schedules', () => {
+  it('names runs after the campaign and the firing, so replicas agree', () => {
+    const cron = { type: 'cron' as const, cron: '0 9 * * 1', timeZone: 'Europe/Paris' };
+    expect(scheduledRunId('digest', cron, new Date('2026-03-02T08:00:00Z'))).toBe('digest-20260302T080000Z');
+    expect(scheduledRunId('nudge', evening, new Date('2026-03-02T00:00:00Z'))).toBe('nudge-2026-03-03');
+    const once = { type: 'once' as const, at: '2026-04-01T10:00:00+02:00' };
+    expect(scheduledRunId('launch', once, new Date())).toBe('launch-once-20260401T080000Z');
+  });
+
+  it('covers the next UTC day with each daily firing, across months and years', () => {
+    expect(localRunDate(new Date('2026-03-02T00:00:00Z'))).toBe('2026-03-03');
+    expect(localRunDate(new Date('2026-02-28T00:00:05Z'))).toBe('2026-03-01');
+    expect(localRunDate(new Date('2026-12-31T00:00:00Z'))).toBe('2027-01-01');
+  });
+
+  it('sends only on the listed week days of the local date', () => {
+    expect(sendsOn(evening, '2026-03-03')).toBe(true); // Tuesday
+    expect(sendsOn(evening, '2026-03-04')).toBe(false);
+    expect(sendsOn({ ...evening, days: undefined }, '2026-03-04')).toBe(true);
+  });
+
+  it.each([
+    ['2026-03-03', 'Europe/Paris', '2026-03-03T17:00:00.000Z'],
+    ['2026-03-31', 'Europe/Paris', '2026-03-31T16:00:00.000Z'],
+    ['2026-03-03', 'America/New_York', '2026-03-03T23:00:00.000Z'],
+    ['2026-03-10', 'America/New_York', '2026-03-10T22:00:00.000Z'],
+    ['2026-03-03', 'Pacific/Kiritimati', '2026-03-03T04:00:00.000Z'],
+    ['2026-03-03', 'Not/AZone', '2026-03-03T18:00:00.000Z'],
+    ['2026-03-03', undefined, '2026-03-03T18:00:00.000Z'],
+  ])('sends %s in %s at %s', (date, zone, iso) => {
+    expect(localSendInstant(evening, date, zone).toISOString()).toBe(iso);
+  });
+
+  it('gives every zone its send after the firing that covers the date', () => {
+    const firedAt = new Date('2026-03-02T00:00:00Z');
+    for (const zone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Asia/Kolkata', 'UTC']) {
+      const early = localSendInstant({ ...evening, hour: 0 }, localRunDate(firedAt), zone);
+      expect(early.getTime()).toBeGreaterThan(firedAt.getTime());
+    }
+  });
+
+  it('registers cron schedules in their zone and local-hour ones daily at midnight UTC', () => {
+    expect(repeatOf({ type: 'cron', cron: '0 9 * * 1', timeZone: 'Europe/Paris' })).toEqual({
+      cron: '0 9 * * 1',
+      tz: 'Europe/Paris',
+    });
+    expect(repeatOf(evening)).toEqual({ cron: '0 0 * * *', tz: 'UTC' });
+    expect(repeatOf({ type: 'once', at: '2026-04-01T10:00:00Z' })).toBeUndefined();
+  });
+});

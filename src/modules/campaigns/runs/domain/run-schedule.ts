@@ -1,0 +1,57 @@
+import { addDays, formatDate, instantOfLocal, isKnownTimeZone, weekdayOf } from '../../../../lib/time/zoned-time';
+import { CampaignSchedule, WEEKDAYS } from '../../domain/campaign-definition';
+
+type LocalHourSchedule = Extract<CampaignSchedule, { type: 'local-hour' }>;
+
+const compact = (instant: Date) => instant.toISOString().replace(/[-:]|\.\d{3}/g, '');
+
+/**
+ * The id of the run a schedule firing starts: derived from the campaign and the firing alone, so every
+ * scheduler replica, and a firing delivered twice, names the same run.
+ */
+export function scheduledRunId(campaignId: string, schedule: CampaignSchedule, firedAt: Date): string {
+  switch (schedule.type) {
+    case 'cron':
+      return `${campaignId}-${compact(firedAt)}`;
+    case 'once':
+      return `${campaignId}-once-${compact(new Date(schedule.at))}`;
+    case 'local-hour':
+      return `${campaignId}-${localRunDate(firedAt)}`;
+  }
+}
+
+/**
+ * The local date a local-hour firing covers: the day after the UTC date it fires on. The daily firing at
+ * 00:00 UTC reaches every zone (UTC+14 to UTC-12) before that date's send hour there, and one run per
+ * local date gives each user exactly one send per date, even on the 23- and 25-hour days of a clock change.
+ */
+export function localRunDate(firedAt: Date): string {
+  return formatDate(
+    addDays({ year: firedAt.getUTCFullYear(), month: firedAt.getUTCMonth() + 1, day: firedAt.getUTCDate() }, 1),
+  );
+}
+
+/** Whether the schedule sends on that local date (its `days`, every day when absent). */
+export function sendsOn(schedule: LocalHourSchedule, localDate: string): boolean {
+  if (!schedule.days) return true;
+  const [year, month, day] = localDate.split('-').map(Number);
+  return schedule.days.includes(WEEKDAYS[weekdayOf({ year, month, day })]);
+}
+
+/**
+ * When a user in `timeZone` gets the local-hour send of `localDate`: the wall-clock hour there, resolved
+ * through clock changes (a skipped time moves forward, a repeated one is taken the first time). An
+ * unknown zone falls back to UTC.
+ */
+export function localSendInstant(schedule: LocalHourSchedule, localDate: string, timeZone: string | undefined): Date {
+  const [year, month, day] = localDate.split('-').map(Number);
+  const zone = timeZone && isKnownTimeZone(timeZone) ? timeZone : 'UTC';
+  return instantOfLocal({ year, month, day, hour: schedule.hour, minute: schedule.minute }, zone);
+}
+
+/** The cron pattern and zone a schedule is registered with; local-hour runs are started daily at 00:00 UTC. */
+export function repeatOf(schedule: CampaignSchedule): { cron: string; tz: string } | undefined {
+  if (schedule.type === 'cron') return { cron: schedule.cron, tz: schedule.timeZone };
+  if (schedule.type === 'local-hour') return { cron: '0 0 * * *', tz: 'UTC' };
+  return undefined;
+}

@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { quietVerdict } from '../../../lib/time/quiet-hours';
+import type { Notification, NotificationReason } from '../../delivery/domain/notification';
+import { notificationIdOf } from '../../delivery/domain/notification-id';
+import { FrequencyCaps } from '../../delivery/frequency-caps';
+import { ExperimentAssignments } from '../../experiments/experiment-ports';
+import { UserJourneysRepository } from '../../journeys/user-journeys.repository';
+import type { CopyBudget } from '../../personalization/domain/copy-budget';
+import { CampaignMessageComposer } from '../campaign-message-composer.service';
+import type { CampaignDefinition } from '../domain/campaign-definition';
+import type { ComposedMessage } from '../domain/compose-result';
+import { queuedNotification, reasonOfSkip, Recipient, suppressedNotification } from './domain/notification-drafts';
+import { rankingExampleOf } from './domain/ranking-example';
+
+/** What became of one user of a run. */
+export type RecipientOutcome =
+  | { kind: 'held-out'; arm: { experimentId: string; armId: string } }
+  | { kind: 'notification'; notification: Notification; arm?: { experimentId: string; armId: string } };
+
+export interface FanOutContext {
+  runId: string;
+  definition: CampaignDefinition;
+  contentHash: string;
+  budget: CopyBudget;
+  now: Date;
+}
+
+/**
+ * One user of a run, in the order the product promises: the experiment arm first (so every assigned
+ * user counts in it, intent to treat), then the message and the composer's eligibility (consent,
+ * preferences, audience rules), then send-time rules (quiet hours in the user's zone, frequency caps
+ * across campaigns). The result is a notification to create, queued or suppressed with its reason.
+ */
+@Injectable()
+export class RecipientFanOut {
+  constructor(
+    private readonly assignments: ExperimentAssignments,
+    private readonly composer: CampaignMessageComposer,
+    private readonly caps: FrequencyCaps,
+    private readonly journeys: UserJourneysRepository,
+  ) {}
+
+  async process(context: FanOutContext, recipient: Recipient, plannedAt?: Date): Promise<RecipientOutcome> {
+    const { runId, definition, now } = context;
+    const { userId } = recipient;
+    const decision = await this.assignments.assign({ campaign: definition, runId, userId, now });
+    const arm =
+      decision.experimentId && decision.armId
+        ? { experimentId: decision.experimentId, armId: decision.armId }
+        : undefined;
+    if (!decision.receives) {
+      return { kind: 'held-out', arm: arm ?? { experimentId: definition.id, armId: decision.armId ?? 'holdout' } };
+    }
+    const draft = {
+      notificationId: notificationIdOf(runId, userId),
+      runId,
+      definition,
+      recipient,
+      experiment: arm,
+      now,
+    };
+    const suppressed = (reason: NotificationReason, message?: ComposedMessage): RecipientOutcome => ({
+      kind: 'notification',
+      notification: suppressedNotification({ ...draft, reason, message }),
+      arm,
+    });
+    const composed = await this.composer.compose({ definition, contentHash: context.contentHash }, userId, {
+      now,
+      variant: decision.variant,
+      budget: context.budget,
+    });
+    if (composed.status === 'skip') return suppressed(reasonOfSkip(composed.skip));
+    const { message } = composed;
+    let sendAt = plannedAt && plannedAt.getTime() > now.getTime() ? plannedAt : now;
+    if (definition.quietHours) {
+      const verdict = quietVerdict(sendAt, recipient.timeZone, definition.quietHours);
+      if (verdict.quiet && definition.quietHours.whenQuiet === 'drop') {
+        return suppressed(
+          {
+            code: 'quiet-hours',
+            rule: 'quietHours',
+            value: `${definition.quietHours.start}-${definition.quietHours.end} ${recipient.timeZone}`,
+            message: 'due inside the quiet hours of a campaign that drops such messages',
+          },
+          message,
+        );
+      }
+      if (verdict.quiet) sendAt = verdict.endsAt;
+    }
+    const cap = await this.caps.reserve(
+      { userId, channel: definition.channel, campaignId: definition.id },
+      definition.frequencyCaps,
+      sendAt,
+      draft.notificationId,
+    );
+    if (!cap.granted) {
+      const { max, withinHours, scope } = cap.cap;
+      return suppressed(
+        {
+          code: 'frequency-cap',
+          rule: `frequencyCaps[${cap.index}]`,
+          value: cap.count,
+          message: `already ${cap.count} ${definition.channel} message(s) within ${withinHours}h on the ${scope} (max ${max})`,
+        },
+        message,
+      );
+    }
+    const stored = message.subject.kind === 'journey' ? await this.journeys.findByUserId(userId) : undefined;
+    const ranking = rankingExampleOf(stored?.journeys ?? [], message.subject, now);
+    return {
+      kind: 'notification',
+      notification: queuedNotification({ ...draft, message, notBefore: sendAt, ranking }),
+      arm,
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { NotificationRepository } from '../../delivery/notification.repository';
+import { CampaignRunLedgerRepository } from './campaign-run-ledger.repository';
+import { CampaignRunRepository } from './campaign-run.repository';
+import { countsOf, RunCounts } from './domain/run-state';
+
+/**
+ * Counters and completion of runs. A run completes when its selection is done, no ledger entry is
+ * pending and no notification is unsettled; whoever observes that last (the selection, a shard, a
+ * delivery, the scheduler's periodic check) makes the one conditional write that completes it.
+ */
+@Injectable()
+export class RunCompletion {
+  private readonly logger = new Logger(RunCompletion.name);
+
+  constructor(
+    private readonly runs: CampaignRunRepository,
+    private readonly ledger: CampaignRunLedgerRepository,
+    private readonly notifications: NotificationRepository,
+  ) {}
+
+  /** Live counters from the ledger and the notifications (one grouped count each). */
+  async counts(runId: string): Promise<RunCounts> {
+    const [ledger, notifications] = await Promise.all([
+      this.ledger.countByStatus(runId),
+      this.notifications.countByState(runId),
+    ]);
+    return countsOf(ledger, notifications);
+  }
+
+  async completeIfDone(runId: string): Promise<boolean> {
+    const run = await this.runs.findById(runId);
+    if (!run || run.state !== 'running' || !run.selectionDone) return false;
+    if (await this.ledger.hasPending(runId)) return false;
+    if (await this.notifications.hasUnsettled(runId)) return false;
+    const counts = await this.counts(runId);
+    if (!(await this.runs.complete(runId, counts, new Date()))) return false;
+    this.logger.log({ message: `run completed: ${JSON.stringify(counts)}`, runId, campaignId: run.campaignId });
+    return true;
+  }
+}

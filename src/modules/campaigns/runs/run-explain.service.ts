@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  AttemptRecord,
+  Notification,
+  NotificationReason,
+  TargetDelivery,
+} from '../../delivery/domain/notification';
+import { NotificationRepository } from '../../delivery/notification.repository';
+import { NotificationTracking, TrackingEventView } from '../../tracking/notification-tracking';
+import { CampaignMessageComposer } from '../campaign-message-composer.service';
+import type { SkipReason } from '../domain/compose-result';
+import { CampaignError } from '../domain/campaign.errors';
+import { CampaignRunLedgerRepository } from './campaign-run-ledger.repository';
+import { CampaignRunRepository } from './campaign-run.repository';
+import type { LedgerStatus } from './campaign-run.schema';
+
+/** "Why didn't this user get it?": everything a run knows about one user, in the order it happened. */
+export interface RunUserExplanation {
+  runId: string;
+  campaignId: string;
+  userId: string;
+  /** Whether the run's audience query selected the user. */
+  inAudience: boolean;
+  /** For a user the run did not select: what the campaign's rules say about them now (a dry run). */
+  audienceCheck?: { eligibleNow: boolean; skip?: SkipReason };
+  ledger?: { status: LedgerStatus; shard: number; sendAt?: Date; error?: string; settledAt?: Date };
+  experiment?: { experimentId: string; armId: string; receives: boolean };
+  notification?: {
+    notificationId: string;
+    state: Notification['state'];
+    /** The rule that suppressed the user, or the last failure. */
+    reason?: NotificationReason;
+    variant?: { id: string; copy: string };
+    subject?: { kind: string; id: string; name: string };
+    copySource?: string;
+    render?: Record<string, unknown>;
+    notBefore?: Date;
+    sentAt?: Date;
+    targets: TargetDelivery[];
+    attempts: AttemptRecord[];
+  };
+  tracking: TrackingEventView[];
+  /** One sentence answering the question. */
+  summary: string;
+}
+
+/**
+ * Reads one user's path through a run: audience membership (the ledger), arm, the notification record
+ * (suppression rule, variant, copy source, render, attempts and provider answers) and tracking events.
+ */
+@Injectable()
+export class RunExplainService {
+  constructor(
+    private readonly runs: CampaignRunRepository,
+    private readonly ledger: CampaignRunLedgerRepository,
+    private readonly notifications: NotificationRepository,
+    private readonly tracking: NotificationTracking,
+    private readonly composer: CampaignMessageComposer,
+  ) {}
+
+  async explain(runId: string, userId: string, now = new Date()): Promise<RunUserExplanation> {
+    const run = await this.runs.findById(runId);
+    if (!run) throw new CampaignError('campaign.run-not-found', `run ${runId} not found`);
+    const base = { runId, campaignId: run.campaignId, userId };
+    const entry = await this.ledger.findEntry(runId, userId);
+    if (!entry) {
+      const result = await this.composer.compose({ definition: run.definition }, userId, { now, dryRun: true });
+      const skip = result.status === 'skip' ? result.skip : undefined;
+      const why = skip ? `${skip.code}: ${skip.message}` : 'they are eligible now (they joined or changed since)';
+      return {
+        ...base,
+        inAudience: false,
+        audienceCheck: { eligibleNow: !skip, ...(skip && { skip }) },
+        tracking: [],
+        summary: `not selected: the run's audience did not include ${userId}; checked now, ${why}`,
+      };
+    }
+    const notification = await this.notifications.findByRunAndUser(runId, userId);
+    const tracking = notification ? await this.tracking.eventsFor(notification.notificationId) : [];
+    const armOf = entry.arm ?? notification?.experiment;
+    return {
+      ...base,
+      inAudience: true,
+      ledger: {
+        status: entry.status,
+        shard: entry.shard,
+        ...(entry.sendAt && { sendAt: entry.sendAt }),
+        ...(entry.error && { error: entry.error }),
+        ...(entry.settledAt && { settledAt: entry.settledAt }),
+      },
+      ...(armOf && { experiment: { ...armOf, receives: entry.status !== 'held-out' } }),
+      ...(notification && { notification: notificationPart(notification) }),
+      tracking,
+      summary: summaryOf(entry.status, notification, entry.error),
+    };
+  }
+}
+
+function notificationPart(n: Notification): NonNullable<RunUserExplanation['notification']> {
+  const rendered = n.message?.rendered as unknown as Record<string, unknown> | undefined;
+  return {
+    notificationId: n.notificationId,
+    state: n.state,
+    ...(n.reason && { reason: n.reason }),
+    ...(n.message && {
+      variant: n.message.variant,
+      subject: { kind: n.message.subject.kind, id: n.message.subject.id, name: n.message.subject.name },
+      copySource: n.message.copy.source,
+    }),
+    ...(rendered && { render: rendered }),
+    ...(n.notBefore && { notBefore: n.notBefore }),
+    ...(n.sentAt && { sentAt: n.sentAt }),
+    targets: n.targets,
+    attempts: n.attempts,
+  };
+}
+
+/** The one-sentence answer, from the ledger status and the notification's state. */
+function summaryOf(status: LedgerStatus, n: Notification | undefined, error?: string): string {
+  if (status === 'held-out') return 'held out: the experiment assigned an arm that receives nothing';
+  if (status === 'pending') return 'selected, not processed yet';
+  if (status === 'failed') return `processing failed: ${error ?? 'see the logs'}`;
+  if (!n) return 'processed, but no notification record exists (erased?)';
+  switch (n.state) {
+    case 'sent':
+      return `sent (${n.targets.filter((t) => t.state === 'accepted').length} of ${n.targets.length} targets accepted)`;
+    case 'suppressed':
+      return `suppressed by ${n.reason?.rule ?? n.reason?.code ?? 'a rule'}: ${n.reason?.message ?? ''}`.trim();
+    case 'failed':
+      return `failed after ${n.attempts.length} attempt(s): ${n.reason?.code ?? 'the provider did not accept it'}`;
+    case 'queued':
+      return n.notBefore ? `queued, not before ${n.notBefore.toISOString()}` : 'queued for delivery';
+    case 'sending':
+      return 'being sent now';
+  }
+}

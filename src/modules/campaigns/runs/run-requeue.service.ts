@@ -1,0 +1,58 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Settings } from '../../../config/settings';
+import { DeliveryProducer } from '../../delivery/jobs/delivery.queue';
+import { NotificationRepository } from '../../delivery/notification.repository';
+import { CampaignRunLedgerRepository } from './campaign-run-ledger.repository';
+import { CampaignRunRepository } from './campaign-run.repository';
+import { CampaignRunsProducer } from './jobs/campaign-runs.queue';
+
+const PAGE = 1000;
+
+/**
+ * What a resume or a cancel sets in motion, under the run's new generation (so every job id is new):
+ * a running run gets its unfinished selection and pending shards back; every queued notification gets
+ * a delivery job, which sends it when the run runs and settles it as cancelled when it was cancelled.
+ */
+@Injectable()
+export class RunRequeue {
+  private readonly logger = new Logger(RunRequeue.name);
+
+  constructor(
+    private readonly runs: CampaignRunRepository,
+    private readonly ledger: CampaignRunLedgerRepository,
+    private readonly notifications: NotificationRepository,
+    private readonly producer: CampaignRunsProducer,
+    private readonly deliveries: DeliveryProducer,
+    private readonly config: ConfigService<Settings, true>,
+  ) {}
+
+  async requeue(runId: string): Promise<void> {
+    const run = await this.runs.findById(runId);
+    if (!run || (run.state !== 'running' && run.state !== 'cancelled')) return;
+    const { generation } = run;
+    if (run.state === 'running') {
+      if (!run.selectionDone) await this.producer.enqueueStart(runId, generation);
+      const { leadMs } = this.config.get('campaigns', { infer: true });
+      const shards = await this.ledger.findPendingShards(runId);
+      await this.producer.enqueueShards(
+        runId,
+        generation,
+        shards.map(({ shard, sendAt }) => ({ shard, at: sendAt && new Date(sendAt.getTime() - leadMs) })),
+      );
+    }
+    let after = '';
+    let notifications = 0;
+    for (;;) {
+      const page = await this.notifications.findQueued(runId, after, PAGE);
+      if (page.length === 0) break;
+      await this.deliveries.enqueueMany(
+        page.map((n) => ({ notificationId: n.notificationId, at: n.notBefore })),
+        generation,
+      );
+      notifications += page.length;
+      after = page[page.length - 1].notificationId;
+    }
+    this.logger.log({ message: `requeued ${notifications} queued notifications (${run.state})`, runId, generation });
+  }
+}

@@ -1,0 +1,155 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import Redis from 'ioredis';
+import { REDIS_CLIENT } from '../../../common/redis/redis.module';
+import { Settings } from '../../../config/settings';
+import { Semaphore } from '../../../lib/concurrency/semaphore';
+import { isKnownTimeZone } from '../../../lib/time/zoned-time';
+import { DeliveryMetrics } from '../../delivery/delivery.metrics';
+import type { Notification } from '../../delivery/domain/notification';
+import { DeliveryProducer } from '../../delivery/jobs/delivery.queue';
+import { NotificationRepository } from '../../delivery/notification.repository';
+import { UserProfile } from '../../ingest/domain/user-profile';
+import { UserRepository } from '../../ingest/user.repository';
+import { CampaignRunLedgerRepository, LedgerSettlement } from './campaign-run-ledger.repository';
+import { CampaignRunLedgerRecord, CampaignRunRecord } from './campaign-run.schema';
+import { CampaignRunRepository } from './campaign-run.repository';
+import { FanOutContext, RecipientFanOut, RecipientOutcome } from './recipient-fan-out';
+import { RunCompletion } from './run-completion';
+import { RunCopyBudget } from './run-copy-budget';
+
+/**
+ * One shard of a run: its pending users in chunks. Per chunk, users who already have a notification
+ * (a shard processed again after a crash) are only re-enqueued; the others go through RecipientFanOut.
+ * Then, in this order: notifications are created, their delivery jobs enqueued, the ledger settled, so
+ * a crash between any two steps is repaired by processing the shard again.
+ */
+@Injectable()
+export class ShardFanOut {
+  private readonly logger = new Logger(ShardFanOut.name);
+
+  constructor(
+    private readonly runs: CampaignRunRepository,
+    private readonly ledger: CampaignRunLedgerRepository,
+    private readonly notifications: NotificationRepository,
+    private readonly users: UserRepository,
+    private readonly recipients: RecipientFanOut,
+    private readonly deliveries: DeliveryProducer,
+    private readonly completion: RunCompletion,
+    private readonly metrics: DeliveryMetrics,
+    private readonly config: ConfigService<Settings, true>,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+  ) {}
+
+  /** Processes the shard's pending users; `finalAttempt` records a user whose processing throws as failed. */
+  async process(runId: string, shard: number, finalAttempt: boolean): Promise<void> {
+    const entries = await this.ledger.findPendingInShard(runId, shard);
+    const { userConcurrency } = this.config.get('campaigns', { infer: true });
+    const chunk = Math.max(userConcurrency * 4, 50);
+    let firstError: Error | undefined;
+    for (let start = 0; start < entries.length; start += chunk) {
+      // Checked per chunk: a pause or cancel stops the fan-out within one chunk.
+      const run = await this.runs.findById(runId);
+      if (!run || run.state !== 'running') return;
+      firstError ??= await this.processChunk(run, entries.slice(start, start + chunk), finalAttempt);
+    }
+    if (firstError) throw firstError;
+    await this.completion.completeIfDone(runId);
+  }
+
+  private async processChunk(
+    run: CampaignRunRecord,
+    entries: readonly CampaignRunLedgerRecord[],
+    finalAttempt: boolean,
+  ): Promise<Error | undefined> {
+    const { runId } = run;
+    const existing = await this.notifications.findStates(
+      runId,
+      entries.map((e) => e.userId),
+    );
+    const todo = entries.filter((e) => !existing.has(e.userId));
+    const profiles = new Map((await this.users.findByUserIds(todo.map((e) => e.userId))).map((u) => [u.userId, u]));
+    const context: FanOutContext = {
+      runId,
+      definition: run.definition,
+      contentHash: run.contentHash,
+      budget: new RunCopyBudget(this.redis, this.budgetKey(runId), run.copyBudget),
+      now: new Date(),
+    };
+    const gate = new Semaphore(this.config.get('campaigns', { infer: true }).userConcurrency);
+    const settlements: LedgerSettlement[] = [];
+    const created: Notification[] = [];
+    let firstError: Error | undefined;
+    await Promise.all(
+      todo.map((entry) =>
+        gate.run(async () => {
+          try {
+            const outcome = await this.recipients.process(
+              context,
+              recipientOf(entry.userId, profiles.get(entry.userId)),
+              entry.sendAt,
+            );
+            settlements.push(settlementOf(entry.userId, outcome));
+            if (outcome.kind === 'notification') created.push(outcome.notification);
+          } catch (error) {
+            this.logger.error({
+              message: `user not processed: ${(error as Error).message}`,
+              runId,
+              userId: entry.userId,
+            });
+            if (finalAttempt) {
+              settlements.push({
+                userId: entry.userId,
+                status: 'failed',
+                error: (error as Error).message.slice(0, 500),
+              });
+            } else firstError ??= error as Error;
+          }
+        }),
+      ),
+    );
+    await this.notifications.insertNew(created);
+    const queued = [
+      ...created
+        .filter((n) => n.state === 'queued')
+        .map((n) => ({ notificationId: n.notificationId, at: n.notBefore })),
+      ...[...existing.values()]
+        .filter((n) => n.state === 'queued')
+        .map((n) => ({ notificationId: n.notificationId, at: n.notBefore })),
+    ];
+    await this.deliveries.enqueueMany(queued, run.generation);
+    for (const [userId, { notificationId }] of existing) settlements.push({ userId, status: 'done', notificationId });
+    await this.ledger.settle(runId, settlements, new Date());
+    for (const n of created) {
+      if (n.state === 'suppressed') {
+        this.metrics.count('suppressed', { campaignId: n.campaignId, channel: n.channel, reason: n.reason?.code });
+      }
+    }
+    return firstError;
+  }
+
+  /** The Redis hash of the run's shared LLM copy budget. */
+  budgetKey(runId: string): string {
+    return `${this.config.get('redis', { infer: true }).prefix}:copy-budget:{${runId}}`;
+  }
+}
+
+function recipientOf(userId: string, profile: UserProfile | undefined) {
+  return {
+    userId,
+    email: profile?.email,
+    pushTokens: profile?.pushTokens ?? [],
+    // Quiet hours and local send times need a zone the runtime knows; an unknown one counts as UTC.
+    timeZone: profile?.timeZone && isKnownTimeZone(profile.timeZone) ? profile.timeZone : 'UTC',
+  };
+}
+
+function settlementOf(userId: string, outcome: RecipientOutcome): LedgerSettlement {
+  if (outcome.kind === 'held-out') return { userId, status: 'held-out', arm: outcome.arm };
+  return {
+    userId,
+    status: 'done',
+    notificationId: outcome.notification.notificationId,
+    ...(outcome.arm && { arm: outcome.arm }),
+  };
+}

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { ExperimentAssignments } from '../experiments/experiment-ports';
+import { RankingExampleRepository } from '../ranking/ranking-example.repository';
+import { NotificationTracking } from '../tracking/notification-tracking';
+import type { Notification } from './domain/notification';
+
+/**
+ * What a sent notification records elsewhere once the provider accepted it: tracking may attribute
+ * opens and clicks to it, the experiment counts the arm as delivered, and the ranker gets the example
+ * it will learn from. Each call is idempotent, so a job re-run after a crash simply makes them again.
+ */
+@Injectable()
+export class AfterSend {
+  constructor(
+    private readonly tracking: NotificationTracking,
+    private readonly assignments: ExperimentAssignments,
+    private readonly examples: RankingExampleRepository,
+  ) {}
+
+  async record(notification: Notification, sentAt: Date): Promise<void> {
+    const { notificationId, userId } = notification;
+    await this.tracking.recordSent(notificationId, sentAt);
+    if (notification.experiment) {
+      await this.assignments.recordDelivered({ ...notification.experiment, userId, notificationId, at: sentAt });
+    }
+    if (notification.ranking) {
+      const { journeyId, journeyName, features } = notification.ranking;
+      await this.examples.logSent({ notificationId, userId, journeyId, journeyName, sentAt, features });
+    }
+  }
+}

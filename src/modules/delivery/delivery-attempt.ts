@@ -1,0 +1,166 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import { Settings } from '../../config/settings';
+import { ChannelRegistry } from './channel-registry';
+import { DeliveryError } from './domain/delivery-error';
+import { firstAccepted, Notification, pendingTargets, TargetDelivery } from './domain/notification';
+import type { OutboundMessage } from './domain/outbound-message';
+import { decideRetry, RetryPolicy } from './domain/retry-policy';
+import { DELIVERY_RETRY_POLICY } from './delivery.module';
+import { NotificationRepository } from './notification.repository';
+import { RecipientChecks } from './recipient-checks';
+import { SendRateLimiter } from './send-rate-limiter';
+
+/** How an attempt ended: settled for good, to be tried again at `retryAt`, or lost to another attempt. */
+export type AttemptResult =
+  | { kind: 'final'; state: 'sent' | 'failed'; at: Date; reason?: string }
+  | { kind: 'retry'; retryAt: Date; reason: string }
+  | { kind: 'wait'; until: Date; why: 'rate-limit' }
+  | { kind: 'lost' };
+
+interface TargetOutcome {
+  index: number;
+  result: TargetDelivery;
+  error?: DeliveryError;
+}
+
+/**
+ * One attempt at a queued notification: take a send slot for each pending target, move the
+ * notification to sending under a fresh attempt id (a conditional write only one attempt can win),
+ * send, record each provider's answer the moment it arrives, then settle or schedule the retry.
+ * Only the provider requests happen between "sending" and the per-target records: that is the
+ * window a crash can leave open (see the delivery README).
+ */
+@Injectable()
+export class DeliveryAttempt {
+  private readonly logger = new Logger(DeliveryAttempt.name);
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly notifications: NotificationRepository,
+    private readonly channels: ChannelRegistry,
+    private readonly limiter: SendRateLimiter,
+    private readonly checks: RecipientChecks,
+    @Inject(DELIVERY_RETRY_POLICY) private readonly policy: RetryPolicy,
+    config: ConfigService<Settings, true>,
+  ) {
+    this.leaseMs = config.get('delivery', { infer: true }).leaseMs;
+  }
+
+  async run(notification: Notification, messages: Map<number, OutboundMessage>): Promise<AttemptResult> {
+    // Slots first: waiting for one is not an attempt, and nothing is held while waiting.
+    for (const message of messages.values()) {
+      const slot = await this.limiter.tryAcquire(message);
+      if (!slot.granted) return { kind: 'wait', until: new Date(Date.now() + slot.waitMs), why: 'rate-limit' };
+    }
+    const attemptId = randomUUID();
+    const startedAt = new Date();
+    const started = await this.notifications.startAttempt(
+      notification.notificationId,
+      attemptId,
+      startedAt,
+      new Date(startedAt.getTime() + this.leaseMs),
+    );
+    if (!started) return { kind: 'lost' };
+    const outcomes = await this.sendAll(started, messages, attemptId);
+    return this.finish(started, attemptId, startedAt, outcomes);
+  }
+
+  private async sendAll(
+    notification: Notification,
+    messages: Map<number, OutboundMessage>,
+    attemptId: string,
+  ): Promise<TargetOutcome[]> {
+    const { notificationId } = notification;
+    const heartbeat = setInterval(() => {
+      this.notifications
+        .extendLease(notificationId, attemptId, new Date(Date.now() + this.leaseMs))
+        .catch((error: Error) => this.logger.warn({ message: `lease not extended: ${error.message}`, notificationId }));
+    }, this.leaseMs / 3);
+    try {
+      return await Promise.all(
+        [...messages].map(async ([index, message]): Promise<TargetOutcome> => {
+          const to = notification.targets[index].to;
+          try {
+            const receipt = await this.channels.send(message);
+            const result: TargetDelivery = { to, state: 'accepted', ...receipt };
+            // Recorded the moment the provider accepted: from here on no attempt sends this target again.
+            await this.notifications.recordTarget(notificationId, index, result);
+            return { index, result };
+          } catch (error) {
+            if (!(error instanceof DeliveryError)) throw error;
+            return {
+              index,
+              result: { to, state: error.retryable ? 'pending' : 'failed', error: error.toJSON() },
+              error,
+            };
+          }
+        }),
+      );
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async finish(
+    notification: Notification,
+    attemptId: string,
+    startedAt: Date,
+    outcomes: TargetOutcome[],
+  ): Promise<AttemptResult> {
+    const at = new Date();
+    const targets = [...notification.targets];
+    for (const { index, result, error } of outcomes) {
+      targets[index] = result;
+      if (error && !error.retryable) {
+        await this.notifications.recordTarget(notification.notificationId, index, result);
+        await this.checks.act(notification, result.to, error, at);
+      }
+    }
+    const retryable = outcomes.flatMap((o) => (o.error?.retryable ? [o.error] : []));
+    const errors = outcomes.flatMap((o) => (o.error ? [o.error.toJSON()] : []));
+    const attemptsMade = notification.attempts.length + 1;
+    const accepted = firstAccepted(targets) !== undefined;
+    let end: { state: 'sent' | 'failed' | 'queued'; reason?: string; notBefore?: Date };
+    if (pendingTargets(targets).length === 0 || retryable.length === 0) {
+      end = accepted ? { state: 'sent' } : { state: 'failed', reason: errors[0]?.code as string | undefined };
+    } else {
+      // The slowest Retry-After among the targets decides when all of them are tried again.
+      const worst = retryable.reduce((a, b) => ((b.retryAfterMs ?? 0) > (a.retryAfterMs ?? 0) ? b : a));
+      const decision = decideRetry(worst, attemptsMade, this.policy, Math.random);
+      end = decision.retry
+        ? { state: 'queued', reason: worst.code, notBefore: new Date(at.getTime() + decision.delayMs) }
+        : {
+            state: accepted ? 'sent' : 'failed',
+            reason: decision.reason === 'permanent' ? worst.code : 'attempts-exhausted',
+          };
+    }
+    const finished = await this.notifications.finishAttempt(notification.notificationId, attemptId, {
+      state: end.state,
+      at,
+      notBefore: end.notBefore,
+      ...(end.state === 'failed' && {
+        reason: { code: end.reason ?? 'delivery.failed', message: 'the provider did not accept the message' },
+      }),
+      attempt: {
+        attemptId,
+        startedAt,
+        endedAt: at,
+        outcome: end.state === 'queued' ? 'retry' : accepted ? 'accepted' : 'failed',
+        ...(errors.length > 0 && { errors }),
+      },
+    });
+    if (!finished) {
+      // Another worker took the notification over after our lease lapsed; it carries on from our records.
+      this.logger.warn({
+        message: 'attempt lost its lease before finishing',
+        notificationId: notification.notificationId,
+        attemptId,
+      });
+      return { kind: 'lost' };
+    }
+    if (end.state === 'queued') return { kind: 'retry', retryAt: end.notBefore!, reason: end.reason ?? 'retry' };
+    return { kind: 'final', state: end.state, at, reason: end.reason };
+  }
+}

@@ -1,0 +1,70 @@
+import { quietVerdict } from '../../../lib/time/quiet-hours';
+import { firstAccepted, isTerminal, Notification, NotificationReason } from './notification';
+
+/** What the notification's run allows: sending, waiting for a resume, or nothing ever again. */
+export type RunGate = 'open' | 'paused' | 'cancelled';
+
+export type DeliveryStep =
+  /** Nothing left to do (a duplicate or late job). */
+  | { kind: 'done' }
+  /** Sent, but the after-send records are not all written yet. */
+  | { kind: 'effects' }
+  /** The run is paused: leave the notification queued; resuming the run enqueues it again. */
+  | { kind: 'park' }
+  /** An attempt holds the notification but its lease lapsed: its worker died or hung. */
+  | { kind: 'recover'; attemptId: string }
+  /** Not before `until`: a later send time, the end of quiet hours, a live attempt's lease. */
+  | { kind: 'wait'; until: Date; why: 'not-before' | 'quiet-hours' | 'lease' }
+  /** Settle without sending (or as sent, with the targets already accepted). */
+  | { kind: 'settle'; reason: NotificationReason }
+  | { kind: 'send' };
+
+/**
+ * The delivery job's decision for a notification at `now`; the job then performs it with a
+ * conditional write, so two jobs deciding at once cannot both send. Pure: no I/O, time passed in.
+ */
+export function nextStep(
+  notification: Pick<
+    Notification,
+    'state' | 'effectsAt' | 'sending' | 'notBefore' | 'quietHours' | 'timeZone' | 'targets'
+  >,
+  gate: RunGate,
+  now: Date,
+): DeliveryStep {
+  const { state } = notification;
+  if (state === 'sent') return notification.effectsAt ? { kind: 'done' } : { kind: 'effects' };
+  if (isTerminal(state)) return { kind: 'done' };
+  if (state === 'sending') {
+    const lease = notification.sending;
+    if (lease && lease.leaseUntil.getTime() > now.getTime()) {
+      return { kind: 'wait', until: lease.leaseUntil, why: 'lease' };
+    }
+    return { kind: 'recover', attemptId: lease?.attemptId ?? '' };
+  }
+  if (gate === 'cancelled') {
+    return {
+      kind: 'settle',
+      reason: { code: 'run-cancelled', message: 'the campaign run was cancelled before this was sent' },
+    };
+  }
+  if (gate === 'paused') return { kind: 'park' };
+  if (notification.notBefore && notification.notBefore.getTime() > now.getTime()) {
+    return { kind: 'wait', until: notification.notBefore, why: 'not-before' };
+  }
+  if (notification.quietHours) {
+    const verdict = quietVerdict(now, notification.timeZone, notification.quietHours);
+    if (verdict.quiet && notification.quietHours.whenQuiet === 'drop' && !firstAccepted(notification.targets)) {
+      return {
+        kind: 'settle',
+        reason: {
+          code: 'quiet-hours',
+          rule: 'quietHours',
+          value: `${notification.quietHours.start}-${notification.quietHours.end} ${notification.timeZone}`,
+          message: 'due inside the quiet hours of a campaign that drops such messages',
+        },
+      };
+    }
+    if (verdict.quiet) return { kind: 'wait', until: verdict.endsAt, why: 'quiet-hours' };
+  }
+  return { kind: 'send' };
+}

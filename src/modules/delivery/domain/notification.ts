@@ -1,0 +1,105 @@
+import type { CopyProvenance } from '../../personalization/domain/copy-types';
+import type { PushPlatform } from '../../ingest/domain/user-profile';
+import type { RenderedMessage, TemplateUsed } from '../../templates/template.types';
+import type { ProviderName } from './outbound-message';
+
+/**
+ * The notification record: one per (campaign run, user), created before anything is sent. Its state
+ * only moves forward: queued -> sending(attemptId) -> sent | queued (retry) | failed, or suppressed
+ * with the reason it was not sent. The delivery job is the only writer after creation.
+ */
+export const NOTIFICATION_STATES = ['queued', 'sending', 'sent', 'failed', 'suppressed'] as const;
+export type NotificationState = (typeof NOTIFICATION_STATES)[number];
+
+/** One address a notification goes to: the user's email, or one of their devices. */
+export type NotificationTarget =
+  { channel: 'email'; address: string } | { channel: 'push'; platform: PushPlatform; token: string };
+
+/** How far one target got: a push to three devices has three, each accepted (or refused) on its own. */
+export interface TargetDelivery {
+  to: NotificationTarget;
+  state: 'pending' | 'accepted' | 'failed';
+  provider?: ProviderName;
+  providerMessageId?: string;
+  acceptedAt?: Date;
+  response?: string;
+  /** The provider's refusal (`DeliveryError.toJSON()`), for a failed target. */
+  error?: Record<string, unknown>;
+}
+
+/** One try at sending: who held it and how it ended (`interrupted`: its worker died or lost the lease). */
+export interface AttemptRecord {
+  attemptId: string;
+  startedAt: Date;
+  endedAt: Date;
+  outcome: 'accepted' | 'retry' | 'failed' | 'interrupted';
+  errors?: Array<Record<string, unknown>>;
+}
+
+/** Why a notification was not (or will never be) sent: a rule of eligibility, or the last failure. */
+export interface NotificationReason {
+  code: string;
+  message: string;
+  rule?: string;
+  value?: unknown;
+  guard?: string;
+}
+
+/** What was composed for the user, kept so "why" can show it and every retry sends the same content. */
+export interface NotificationMessage {
+  variant: { id: string; copy: string };
+  subject: { kind: 'journey' | 'interest'; id: string; name: string; signature?: string };
+  subjects: Array<{ kind: 'journey' | 'interest'; id: string; name: string }>;
+  copy: CopyProvenance;
+  template: TemplateUsed;
+  rendered: RenderedMessage;
+}
+
+export interface QuietHoursRule {
+  start: string;
+  end: string;
+  whenQuiet: 'delay' | 'drop';
+}
+
+export interface Notification {
+  notificationId: string;
+  runId: string;
+  campaignId: string;
+  userId: string;
+  /** The campaign's unsubscribe category. */
+  category: string;
+  channel: 'push' | 'email';
+  state: NotificationState;
+  reason?: NotificationReason;
+  /** Not sent before this instant (a local send time, the end of quiet hours, a retry's backoff). */
+  notBefore?: Date;
+  quietHours?: QuietHoursRule;
+  timeZone: string;
+  targets: TargetDelivery[];
+  sending?: { attemptId: string; startedAt: Date; leaseUntil: Date };
+  attempts: AttemptRecord[];
+  message?: NotificationMessage;
+  experiment?: { experimentId: string; armId: string };
+  /** The journey the message is about and its ranking features when it was composed (the ranker's example). */
+  ranking?: { journeyId: string; journeyName: string; features: Record<string, number> };
+  createdAt: Date;
+  sentAt?: Date;
+  finishedAt?: Date;
+  /** When the after-send records (tracking, experiment, ranking) were all written. */
+  effectsAt?: Date;
+}
+
+/** Terminal states never change again. */
+export function isTerminal(state: NotificationState): boolean {
+  return state === 'sent' || state === 'failed' || state === 'suppressed';
+}
+
+/** Targets still to be sent (neither accepted nor refused for good). */
+export function pendingTargets(targets: readonly TargetDelivery[]): number[] {
+  return targets.flatMap((t, i) => (t.state === 'pending' ? [i] : []));
+}
+
+/** The receipt a notification is known by: its first accepted target. */
+export function firstAccepted(targets: readonly TargetDelivery[]): TargetDelivery | undefined {
+  return targets.find((t) => t.state === 'accepted');
+}

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { ExperimentsModule } from '../../experiments/experiments.module';
+import { IngestModule } from '../../ingest/ingest.module';
+import { RankingModule } from '../../ranking/ranking.module';
+import { TemplatesModule } from '../../templates/templates.module';
+import { TrackingModule } from '../../tracking/tracking.module';
+import { AfterSend } from '../after-send';
+import { DeliveryAttempt } from '../delivery-attempt';
+import { DeliveryModule } from '../delivery.module';
+import { NotificationDeliveryService } from '../notification-delivery.service';
+import { NotificationsModule } from '../notifications.module';
+import { OutboundMessages } from '../outbound-messages';
+import { RecipientChecks } from '../recipient-checks';
+import { DeliveryProcessor } from './delivery.processor';
+
+/** The worker role's part of delivery: the delivery job and everything it calls. */
+@Module({
+  imports: [
+    NotificationsModule,
+    DeliveryModule,
+    TemplatesModule,
+    IngestModule,
+    RankingModule,
+    TrackingModule,
+    ExperimentsModule,
+  ],
+  providers: [
+    RecipientChecks,
+    OutboundMessages,
+    AfterSend,
+    DeliveryAttempt,
+    NotificationDeliveryService,
+    DeliveryProcessor,
+  ],
+  exports: [NotificationDeliveryService],
+})
+export class DeliveryJobsModule {}

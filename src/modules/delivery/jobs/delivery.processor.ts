@@ -1,0 +1,64 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Job, Queue } from 'bull';
+import { Settings } from '../../../config/settings';
+import { NotificationDeliveryService } from '../notification-delivery.service';
+import { DELIVERY_JOBS, DELIVERY_QUEUE, DeliveryProducer, nextStepId } from './delivery.queue';
+
+function parse(job: Job): { notificationId: string; step: string } {
+  const data = job.data as Record<string, unknown>;
+  if (typeof data.notificationId !== 'string' || data.notificationId.length === 0) {
+    throw new Error('job payload: notificationId must be a non-empty string');
+  }
+  if (typeof data.step !== 'string' || !/^\d+\.\d+$/.test(data.step)) {
+    throw new Error('job payload: step must be <generation>.<n>');
+  }
+  return { notificationId: data.notificationId, step: data.step };
+}
+
+/**
+ * The delivery worker: parses the job, lets the service take the notification one step, and enqueues
+ * the next step when the service asks to run again later (a retry, a slot, the end of quiet hours).
+ */
+@Injectable()
+export class DeliveryProcessor implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DeliveryProcessor.name);
+
+  constructor(
+    @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
+    private readonly delivery: NotificationDeliveryService,
+    private readonly producer: DeliveryProducer,
+    private readonly config: ConfigService<Settings, true>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const { concurrency } = this.config.get('delivery', { infer: true });
+    this.queue.on('failed', (job: Job, error: Error) => {
+      if (job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      const data = job.data as { notificationId?: string };
+      // The notification stays queued: resuming its run (`runs resume`) enqueues it again.
+      this.logger.error({
+        message: `delivery job gave up: ${error.message}`,
+        jobId: job.id,
+        notificationId: data.notificationId,
+      });
+    });
+    this.queue
+      .process(DELIVERY_JOBS.deliver, concurrency, (job: Job) => this.deliver(job))
+      .catch((error: unknown) => this.logger.error(`delivery worker stopped: ${(error as Error).message}`));
+  }
+
+  private async deliver(job: Job): Promise<void> {
+    const { notificationId, step } = parse(job);
+    const outcome = await this.delivery.deliver(notificationId);
+    if (outcome.kind === 'again') {
+      this.logger.debug({
+        message: `again at ${outcome.at.toISOString()} (${outcome.why})`,
+        notificationId,
+        jobId: job.id,
+      });
+      await this.producer.enqueue(notificationId, nextStepId(step), outcome.at);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AfterSend } from './after-send';
+import { DeliveryAttempt } from './delivery-attempt';
+import { DeliveryMetrics } from './delivery.metrics';
+import { nextStep } from './domain/delivery-step';
+import { firstAccepted, Notification, NotificationReason, pendingTargets } from './domain/notification';
+import { FrequencyCaps } from './frequency-caps';
+import { NotificationLifecycle } from './notification-lifecycle';
+import { NotificationRepository } from './notification.repository';
+import { OutboundMessages } from './outbound-messages';
+import { RecipientChecks } from './recipient-checks';
+
+/** What the job does next: nothing, or run again at `at`. */
+export type DeliveryOutcome = { kind: 'done' } | { kind: 'again'; at: Date; why: string };
+
+const DONE: DeliveryOutcome = { kind: 'done' };
+/** A lapsed lease is re-read this long after it lapses, so a renewal in flight can land first. */
+const LEASE_GRACE_MS = 250;
+
+/**
+ * The delivery job's logic for one notification: read it, decide the step (`nextStep`), and carry the
+ * step out with a conditional write. A duplicated, retried or stalled job re-reads the record and
+ * finds the work done, held by a live attempt (it waits out the lease) or abandoned by a dead one
+ * (it takes over, sending only the targets no provider accepted).
+ */
+@Injectable()
+export class NotificationDeliveryService {
+  private readonly logger = new Logger(NotificationDeliveryService.name);
+
+  constructor(
+    private readonly notifications: NotificationRepository,
+    private readonly lifecycle: NotificationLifecycle,
+    private readonly attempt: DeliveryAttempt,
+    private readonly outbound: OutboundMessages,
+    private readonly checks: RecipientChecks,
+    private readonly afterSend: AfterSend,
+    private readonly caps: FrequencyCaps,
+    private readonly metrics: DeliveryMetrics,
+  ) {}
+
+  async deliver(notificationId: string): Promise<DeliveryOutcome> {
+    // A recovery puts the notification back to queued; the loop then decides again on fresh state.
+    for (let round = 0; round < 3; round++) {
+      const notification = await this.notifications.findById(notificationId);
+      if (!notification) return DONE;
+      const gate = notification.state === 'queued' ? await this.lifecycle.gate(notification.runId) : 'open';
+      const step = nextStep(notification, gate, new Date());
+      switch (step.kind) {
+        case 'done':
+          // A re-run after a crash between the final write and the run's bookkeeping finishes the latter.
+          await this.lifecycle.settled(notification);
+          return DONE;
+        case 'park':
+          this.logger.debug({ message: 'run paused: notification parked', notificationId, runId: notification.runId });
+          return DONE;
+        case 'effects':
+          await this.recordSent(notification, notification.sentAt ?? new Date());
+          await this.lifecycle.settled(notification);
+          return DONE;
+        case 'wait':
+          if (step.why === 'quiet-hours') await this.notifications.postpone(notificationId, step.until);
+          return {
+            kind: 'again',
+            at: new Date(step.until.getTime() + (step.why === 'lease' ? LEASE_GRACE_MS : 0)),
+            why: step.why,
+          };
+        case 'recover':
+          if (await this.notifications.recover(notificationId, step.attemptId, new Date())) {
+            this.logger.warn({
+              message: 'took over an attempt whose lease lapsed',
+              notificationId,
+              attemptId: step.attemptId,
+            });
+            this.count('recovered', notification);
+          }
+          continue;
+        case 'settle':
+          await this.settle(notification, step.reason);
+          return DONE;
+        case 'send':
+          return this.send(notification);
+      }
+    }
+    throw new Error(`notification ${notificationId} did not settle after a recovery`);
+  }
+
+  private async send(notification: Notification): Promise<DeliveryOutcome> {
+    const refusal = await this.checks.refusal(notification);
+    if (refusal) {
+      await this.settle(notification, refusal);
+      return DONE;
+    }
+    const pending = pendingTargets(notification.targets);
+    if (pending.length === 0) {
+      await this.settle(notification, { code: 'no-target', message: 'no address or device is left to send to' });
+      return DONE;
+    }
+    const messages = await this.outbound.build(notification, pending);
+    const result = await this.attempt.run(notification, messages);
+    switch (result.kind) {
+      case 'lost':
+        return DONE;
+      case 'wait':
+        return { kind: 'again', at: result.until, why: result.why };
+      case 'retry':
+        this.count('retried', notification, result.reason);
+        return { kind: 'again', at: result.retryAt, why: result.reason };
+      case 'final':
+        if (result.state === 'sent') {
+          this.count('sent', notification);
+          await this.recordSent(notification, result.at);
+        } else {
+          this.count('failed', notification, result.reason);
+          await this.release(notification);
+        }
+        await this.lifecycle.settled({ ...notification, state: result.state });
+        return DONE;
+    }
+  }
+
+  /** Ends a notification without an attempt: as sent when some target already accepted it, else suppressed. */
+  private async settle(notification: Notification, reason: NotificationReason): Promise<void> {
+    const state = firstAccepted(notification.targets) ? 'sent' : 'suppressed';
+    if (!(await this.notifications.settle(notification.notificationId, state, reason, new Date()))) return;
+    this.count(state, notification, state === 'suppressed' ? reason.code : undefined);
+    if (state === 'sent') await this.recordSent(notification, new Date());
+    else await this.release(notification);
+    await this.lifecycle.settled({ ...notification, state });
+  }
+
+  private async recordSent(notification: Notification, at: Date): Promise<void> {
+    await this.afterSend.record(notification, at);
+    await this.notifications.markEffects(notification.notificationId, new Date());
+  }
+
+  /** A notification that will never be sent gives its frequency-cap slot back. */
+  private release(notification: Notification): Promise<void> {
+    return this.caps.release(notification, notification.notificationId);
+  }
+
+  private count(event: 'sent' | 'failed' | 'suppressed' | 'retried' | 'recovered', n: Notification, reason?: string) {
+    this.metrics.count(event, { campaignId: n.campaignId, channel: n.channel, reason });
+  }
+}

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import type { RunGate } from './domain/delivery-step';
+import type { Notification } from './domain/notification';
+
+/** What the owner of a notification's run tells delivery, and hears back from it. */
+export interface NotificationRunHooks {
+  /** Whether the run may send now (it may have been paused or cancelled since the notification was queued). */
+  gate(runId: string): Promise<RunGate>;
+  /** A notification of the run reached a terminal state (sent, failed, suppressed). */
+  settled(notification: Pick<Notification, 'runId' | 'notificationId' | 'state'>): Promise<void>;
+}
+
+/**
+ * The seam between delivery and whoever creates notifications (campaign runs): campaigns registers
+ * its hooks in onModuleInit, so delivery never imports campaigns. Without hooks every run is open.
+ */
+@Injectable()
+export class NotificationLifecycle {
+  private hooks?: NotificationRunHooks;
+
+  register(hooks: NotificationRunHooks): void {
+    if (this.hooks) throw new Error('notification run hooks are already registered');
+    this.hooks = hooks;
+  }
+
+  gate(runId: string): Promise<RunGate> {
+    return this.hooks ? this.hooks.gate(runId) : Promise.resolve('open');
+  }
+
+  async settled(notification: Pick<Notification, 'runId' | 'notificationId' | 'state'>): Promise<void> {
+    await this.hooks?.settled(notification);
+  }
+}

@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { insertNew } from '../../common/mongo/insert-new';
+import {
+  AttemptRecord,
+  Notification,
+  NotificationReason,
+  NotificationState,
+  TargetDelivery,
+} from './domain/notification';
+import { NotificationRecord } from './notification.schema';
+
+/** Attempts kept on a notification: enough to explain it, bounded so a flapping provider cannot grow it. */
+const MAX_ATTEMPT_LOG = 20;
+
+const lean = (doc: NotificationRecord | null): Notification | undefined => (doc ? (doc as Notification) : undefined);
+
+/**
+ * The only writer of notification records. Every state change is one conditional update on the
+ * record's current state (and attempt id), so of two jobs acting on the same notification only one
+ * write takes effect; the other sees `undefined` or `false` and stops.
+ */
+@Injectable()
+export class NotificationRepository {
+  constructor(@InjectModel(NotificationRecord.name) private readonly model: Model<NotificationRecord>) {}
+
+  /** Creates notifications; one that already exists for its (run, user) is kept as it is. */
+  insertNew(notifications: readonly Notification[]): Promise<number> {
+    return insertNew(this.model, notifications);
+  }
+
+  async findById(notificationId: string): Promise<Notification | undefined> {
+    return lean(await this.model.findOne({ notificationId }, { _id: 0 }).lean<NotificationRecord>());
+  }
+
+  async findByRunAndUser(runId: string, userId: string): Promise<Notification | undefined> {
+    return lean(await this.model.findOne({ runId, userId }, { _id: 0 }).lean<NotificationRecord>());
+  }
+
+  /** The notification id and state of each of these users in the run that has one. */
+  async findStates(
+    runId: string,
+    userIds: readonly string[],
+  ): Promise<Map<string, { notificationId: string; state: NotificationState; notBefore?: Date }>> {
+    const docs = await this.model
+      .find({ runId, userId: { $in: userIds } }, { _id: 0, userId: 1, notificationId: 1, state: 1, notBefore: 1 })
+      .lean<Array<Pick<NotificationRecord, 'userId' | 'notificationId' | 'state' | 'notBefore'>>>();
+    return new Map(docs.map((d) => [d.userId, d]));
+  }
+
+  /** queued -> sending under a new attempt holding a lease; undefined when the notification was not queued. */
+  async startAttempt(notificationId: string, attemptId: string, now: Date, leaseUntil: Date) {
+    const doc = await this.model
+      .findOneAndUpdate(
+        { notificationId, state: 'queued' },
+        { $set: { state: 'sending', sending: { attemptId, startedAt: now, leaseUntil } } },
+        { returnDocument: 'after', projection: { _id: 0 } },
+      )
+      .lean<NotificationRecord>();
+    return lean(doc);
+  }
+
+  /** Keeps a live attempt's lease from lapsing while its provider request is slow. */
+  async extendLease(notificationId: string, attemptId: string, leaseUntil: Date): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { notificationId, state: 'sending', 'sending.attemptId': attemptId },
+      { $set: { 'sending.leaseUntil': leaseUntil } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /**
+   * Puts a notification whose attempt lapsed back to queued, logging the attempt as interrupted. Targets
+   * that attempt recorded as accepted stay accepted and are not sent again.
+   */
+  async recover(notificationId: string, staleAttemptId: string, now: Date): Promise<boolean> {
+    const stale = await this.findById(notificationId);
+    if (stale?.state !== 'sending' || (stale.sending?.attemptId ?? '') !== staleAttemptId) return false;
+    const interrupted: AttemptRecord = {
+      attemptId: staleAttemptId,
+      startedAt: stale.sending?.startedAt ?? now,
+      endedAt: now,
+      outcome: 'interrupted',
+    };
+    const result = await this.model.updateOne(
+      { notificationId, state: 'sending', 'sending.attemptId': stale.sending?.attemptId },
+      {
+        $set: { state: 'queued' },
+        $unset: { sending: 1 },
+        $push: { attempts: { $each: [interrupted], $slice: -MAX_ATTEMPT_LOG } },
+      },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /**
+   * Records what the provider said for one target, whatever attempt is current: an acceptance is a fact
+   * about the world and must never be lost, or a later attempt would send that target again.
+   */
+  async recordTarget(notificationId: string, index: number, result: TargetDelivery): Promise<void> {
+    const path = `targets.${index}`;
+    await this.model.updateOne(
+      { notificationId, [`${path}.state`]: { $ne: 'accepted' } },
+      {
+        $set: {
+          [`${path}.state`]: result.state,
+          ...(result.provider && { [`${path}.provider`]: result.provider }),
+          ...(result.providerMessageId && { [`${path}.providerMessageId`]: result.providerMessageId }),
+          ...(result.acceptedAt && { [`${path}.acceptedAt`]: result.acceptedAt }),
+          ...(result.response && { [`${path}.response`]: result.response }),
+          ...(result.error && { [`${path}.error`]: result.error }),
+        },
+      },
+    );
+  }
+
+  /**
+   * Ends the attempt `attemptId` if it still holds the notification: sent, failed, or queued again
+   * (with `notBefore` for the retry). False when the attempt lost the notification meanwhile.
+   */
+  async finishAttempt(
+    notificationId: string,
+    attemptId: string,
+    end: {
+      state: 'sent' | 'failed' | 'queued';
+      attempt: AttemptRecord;
+      at: Date;
+      notBefore?: Date;
+      reason?: NotificationReason;
+    },
+  ): Promise<boolean> {
+    const final = end.state !== 'queued';
+    const result = await this.model.updateOne(
+      { notificationId, state: 'sending', 'sending.attemptId': attemptId },
+      {
+        $set: {
+          state: end.state,
+          ...(end.state === 'sent' && { sentAt: end.at }),
+          ...(final && { finishedAt: end.at }),
+          ...(end.notBefore && { notBefore: end.notBefore }),
+          ...(end.reason && { reason: end.reason }),
+        },
+        $unset: { sending: 1 },
+        $push: { attempts: { $each: [end.attempt], $slice: -MAX_ATTEMPT_LOG } },
+      },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** Settles a queued notification without an attempt: suppressed with a reason, or sent with what was accepted. */
+  async settle(notificationId: string, state: 'suppressed' | 'sent', reason: NotificationReason, at: Date) {
+    const result = await this.model.updateOne(
+      { notificationId, state: 'queued' },
+      { $set: { state, reason, finishedAt: at, ...(state === 'sent' && { sentAt: at }) } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** Moves a queued notification's earliest send time (quiet hours, a lease to wait out). */
+  async postpone(notificationId: string, notBefore: Date): Promise<void> {
+    await this.model.updateOne({ notificationId, state: 'queued' }, { $set: { notBefore } });
+  }
+
+  async markEffects(notificationId: string, at: Date): Promise<void> {
+    await this.model.updateOne({ notificationId, state: 'sent' }, { $set: { effectsAt: at } });
+  }
+
+  /** Whether any notification of the run may still be sent (queued or being sent). */
+  async hasUnsettled(runId: string): Promise<boolean> {
+    return (await this.model.exists({ runId, state: { $in: ['queued', 'sending'] } })) !== null;
+  }
+
+  /** Notifications of a run per state and reason code. */
+  async countByState(runId: string): Promise<Array<{ state: NotificationState; reason?: string; n: number }>> {
+    const rows = await this.model.aggregate<{ _id: { state: NotificationState; reason?: string }; n: number }>([
+      { $match: { runId } },
+      { $group: { _id: { state: '$state', reason: '$reason.code' }, n: { $sum: 1 } } },
+    ]);
+    return rows.map((r) => ({ state: r._id.state, ...(r._id.reason && { reason: r._id.reason }), n: r.n }));
+  }
+
+  /** Queued notifications of a run after `afterId`, in id order (resume and cancel walk them in pages). */
+  async findQueued(
+    runId: string,
+    afterId: string,
+    limit: number,
+  ): Promise<Array<Pick<Notification, 'notificationId' | 'notBefore'>>> {
+    return this.model
+      .find({ runId, state: 'queued', notificationId: { $gt: afterId } }, { _id: 0, notificationId: 1, notBefore: 1 })
+      .sort({ notificationId: 1 })
+      .limit(limit)
+      .lean<Array<Pick<Notification, 'notificationId' | 'notBefore'>>>();
+  }
+
+  async deleteByUserId(userId: string): Promise<number> {
+    return (await this.model.deleteMany({ userId })).deletedCount;
+  }
+}

@@ -1,0 +1,48 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { SchemaTypes } from 'mongoose';
+import {
+  AttemptRecord,
+  NOTIFICATION_STATES,
+  NotificationMessage,
+  NotificationReason,
+  NotificationState,
+  QuietHoursRule,
+  TargetDelivery,
+} from './domain/notification';
+
+/** One notification per (campaign run, user); see `domain/notification.ts` for the state machine. */
+@Schema({ collection: 'notifications', versionKey: false })
+export class NotificationRecord {
+  @Prop({ required: true, unique: true }) notificationId!: string;
+  @Prop({ required: true }) runId!: string;
+  @Prop({ required: true }) campaignId!: string;
+  @Prop({ required: true }) userId!: string;
+  @Prop({ required: true }) category!: string;
+  @Prop({ type: String, required: true }) channel!: 'push' | 'email';
+  @Prop({ type: String, required: true, enum: NOTIFICATION_STATES }) state!: NotificationState;
+  @Prop({ type: SchemaTypes.Mixed }) reason?: NotificationReason;
+  @Prop() notBefore?: Date;
+  @Prop({ type: SchemaTypes.Mixed }) quietHours?: QuietHoursRule;
+  @Prop({ required: true }) timeZone!: string;
+  @Prop({ type: [SchemaTypes.Mixed], default: [] }) targets!: TargetDelivery[];
+  @Prop({ type: SchemaTypes.Mixed }) sending?: { attemptId: string; startedAt: Date; leaseUntil: Date };
+  @Prop({ type: [SchemaTypes.Mixed], default: [] }) attempts!: AttemptRecord[];
+  @Prop({ type: SchemaTypes.Mixed }) message?: NotificationMessage;
+  @Prop({ type: SchemaTypes.Mixed }) experiment?: { experimentId: string; armId: string };
+  @Prop({ type: SchemaTypes.Mixed }) ranking?: {
+    journeyId: string;
+    journeyName: string;
+    features: Record<string, number>;
+  };
+  @Prop({ required: true }) createdAt!: Date;
+  @Prop() sentAt?: Date;
+  @Prop() finishedAt?: Date;
+  @Prop() effectsAt?: Date;
+}
+
+export const NotificationSchema = SchemaFactory.createForClass(NotificationRecord);
+// The invariant: one notification per (run, user), whatever retries, crashes and duplicate jobs do.
+NotificationSchema.index({ runId: 1, userId: 1 }, { unique: true });
+// Run counters and "is anything of this run still unsettled?".
+NotificationSchema.index({ runId: 1, state: 1, notificationId: 1 });
+NotificationSchema.index({ userId: 1, createdAt: -1 });

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { TemplatesService } from '../templates/templates.service';
+import { NotificationTracking } from '../tracking/notification-tracking';
+import type { Notification, NotificationTarget } from './domain/notification';
+import type { OutboundMessage } from './domain/outbound-message';
+
+/**
+ * Turns a queued notification into the messages its targets receive: tracking issues the signed URLs
+ * (idempotently, so a retry sends the same ones) and the stored render's link placeholders are replaced
+ * with them. Everything here happens before the attempt starts, outside the window between "sending"
+ * and "sent".
+ */
+@Injectable()
+export class OutboundMessages {
+  constructor(
+    private readonly tracking: NotificationTracking,
+    private readonly templates: TemplatesService,
+  ) {}
+
+  /** One message per target index, for the targets in `indexes`. */
+  async build(notification: Notification, indexes: readonly number[]): Promise<Map<number, OutboundMessage>> {
+    const composed = notification.message;
+    if (!composed) throw new Error(`notification ${notification.notificationId} has no message to send`);
+    const issued = await this.tracking.issue({
+      notificationId: notification.notificationId,
+      runId: notification.runId,
+      campaignId: notification.campaignId,
+      userId: notification.userId,
+      channel: notification.channel,
+      category: notification.category,
+      ...(notification.experiment && { experiment: notification.experiment }),
+      ...(composed.subject.kind === 'journey' && { journeyId: composed.subject.id }),
+      links: composed.rendered.links,
+    });
+    const rendered = this.templates.resolveLinks(composed.rendered, (link) => issued.resolveLink(link));
+    const base = {
+      notificationId: notification.notificationId,
+      campaignId: notification.campaignId,
+      category: notification.category,
+      userId: notification.userId,
+    };
+    const messages = new Map<number, OutboundMessage>();
+    for (const index of indexes) {
+      const to: NotificationTarget = notification.targets[index].to;
+      if (to.channel === 'email' && rendered.channel === 'email') {
+        messages.set(index, {
+          ...base,
+          channel: 'email',
+          to: { address: to.address },
+          content: {
+            subject: rendered.subject,
+            preheader: rendered.preheader,
+            html: rendered.html,
+            text: rendered.text,
+          },
+          unsubscribeUrl: issued.unsubscribeUrl,
+          ...(issued.openPixelUrl && { openPixelUrl: issued.openPixelUrl }),
+        });
+      } else if (to.channel === 'push' && rendered.channel === 'push') {
+        messages.set(index, {
+          ...base,
+          channel: 'push',
+          to: { platform: to.platform, token: to.token },
+          content: { title: rendered.title, body: rendered.body, deepLink: rendered.deepLink, data: rendered.data },
+          ...(issued.pushOpenToken && { pushOpenToken: issued.pushOpenToken }),
+        });
+      } else {
+        throw new Error(
+          `notification ${notification.notificationId}: a ${to.channel} target for a ${rendered.channel} render`,
+        );
+      }
+    }
+    return messages;
+  }
+}

@@ -1,0 +1,13 @@
+/** Coded errors of the journey judge; the CLI prints the message, the API maps codes to statuses. */
+export type JudgeErrorCode =
+  'judge.no-llm' | 'judge.no-run' | 'judge.run-not-completed' | 'judge.no-users' | 'judge.invalid-labels';
+
+export class JudgeError extends Error {
+  constructor(
+    readonly code: JudgeErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'JudgeError';
+  }
+}

@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { insertOnce } from '../../common/mongo/insert-once';
+import { ConversionRecord } from './conversion.schema';
+
+@Injectable()
+export class ConversionRepository {
+  constructor(@InjectModel(ConversionRecord.name) private readonly model: Model<ConversionRecord>) {}
+
+  /** Stores the conversion unless its id is known; true when it was stored. */
+  add(record: ConversionRecord): Promise<boolean> {
+    return insertOnce(this.model, { conversionId: record.conversionId }, record);
+  }
+
+  async find(conversionId: string): Promise<ConversionRecord | null> {
+    return this.model.findOne({ conversionId }).lean<ConversionRecord>();
+  }
+
+  async deleteByUser(userId: string): Promise<number> {
+    return (await this.model.deleteMany({ userId })).deletedCount;
+  }
+}

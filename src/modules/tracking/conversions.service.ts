@@ -1,0 +1,92 @@
+import { ConflictException, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { FieldValidationException } from '../../common/http/field-errors';
+import { Settings } from '../../config/settings';
+import { attributionStart, Conversion, validateConversion } from './domain/conversion';
+import { ConversionRecord } from './conversion.schema';
+import { ConversionRepository } from './conversion.repository';
+import { EngagementOutcomes } from './engagement-outcomes.service';
+import { TrackedNotificationRepository } from './tracked-notification.repository';
+import { TrackingEventRepository } from './tracking-event.repository';
+
+export interface ConversionResult {
+  record: ConversionRecord;
+  /** The id was reported before (with the same fields): nothing changed. */
+  duplicate: boolean;
+}
+
+/** Whether a replay reports the same conversion (same user, time and value) as the one stored. */
+function sameConversion(stored: ConversionRecord, reported: Conversion): boolean {
+  return (
+    stored.userId === reported.userId &&
+    stored.occurredAt.getTime() === reported.occurredAt.getTime() &&
+    stored.value === reported.value &&
+    stored.reportedCampaignId === reported.campaignId
+  );
+}
+
+/**
+ * Conversions reported by the product's backend, idempotent on their id and attributed to the user's
+ * last notification sent within TRACKING_CONVERSION_WINDOW_HOURS before the conversion (of the named
+ * campaign, when one is named). Unattributed conversions are kept too, for later analysis.
+ */
+@Injectable()
+export class ConversionsService {
+  private readonly windowHours: number;
+
+  constructor(
+    private readonly conversions: ConversionRepository,
+    private readonly notifications: TrackedNotificationRepository,
+    private readonly events: TrackingEventRepository,
+    private readonly outcomes: EngagementOutcomes,
+    config: ConfigService<Settings, true>,
+  ) {
+    this.windowHours = config.get('tracking', { infer: true }).conversionWindowHours;
+  }
+
+  /** Validates (400 naming each bad field, nothing stored), then stores and attributes once. */
+  async report(body: unknown, now = new Date()): Promise<ConversionResult> {
+    const validation = validateConversion(body, now);
+    if (!validation.ok) throw new FieldValidationException(validation.errors);
+    const conversion = validation.conversion;
+    const known = await this.conversions.find(conversion.id);
+    if (known) return this.replay(known, conversion);
+    const { userId, occurredAt, value } = conversion;
+    const from = attributionStart(occurredAt, this.windowHours);
+    const notification = await this.notifications.findLastSent(userId, from, occurredAt, conversion.campaignId);
+    const record: ConversionRecord = {
+      conversionId: conversion.id,
+      userId,
+      occurredAt,
+      ...(value !== undefined && { value }),
+      ...(conversion.campaignId !== undefined && { reportedCampaignId: conversion.campaignId }),
+      ...(notification && { notificationId: notification.notificationId, campaignId: notification.campaignId }),
+      receivedAt: now,
+    };
+    // Two reports of one id at once: the unique index keeps one, the other is a replay.
+    if (!(await this.conversions.add(record))) {
+      return this.replay((await this.conversions.find(record.conversionId))!, conversion);
+    }
+    if (notification) {
+      await this.events.append({
+        notificationId: notification.notificationId,
+        userId,
+        campaignId: notification.campaignId,
+        kind: 'conversion',
+        at: occurredAt,
+        repeat: false,
+        conversionId: conversion.id,
+        ...(value !== undefined && { value }),
+      });
+      await this.outcomes.converted(notification, occurredAt, value);
+    }
+    return { record, duplicate: false };
+  }
+
+  private replay(stored: ConversionRecord, reported: Conversion): ConversionResult {
+    if (!sameConversion(stored, reported)) {
+      throw new ConflictException(`conversion ${reported.id} was already reported with other fields; nothing changed`);
+    }
+    return { record: stored, duplicate: true };
+  }
+}

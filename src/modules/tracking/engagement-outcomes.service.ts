@@ -1,0 +1,73 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ExperimentOutcomes } from '../experiments/experiment-ports';
+import { RankingExampleRepository } from '../ranking/ranking-example.repository';
+import { TrackedNotificationRecord } from './tracked-notification.schema';
+
+type Notification = Pick<TrackedNotificationRecord, 'notificationId' | 'userId' | 'campaignId'>;
+
+/**
+ * Passes first engagements on to the modules that learn from them: experiment outcomes (opens with
+ * their machine flag, human clicks, conversions, unsubscribes) and the ranker's training labels (first
+ * human open or click). The raw event is already in the tracking log when this runs, so a failure here
+ * is logged with its ids and never fails the recipient's request.
+ */
+@Injectable()
+export class EngagementOutcomes {
+  private readonly logger = new Logger(EngagementOutcomes.name);
+
+  constructor(
+    private readonly experiments: ExperimentOutcomes,
+    private readonly ranking: RankingExampleRepository,
+  ) {}
+
+  /** The first open of its class (human or machine) of a notification; push opens are human. */
+  async opened(notification: Notification, at: Date, machine: boolean): Promise<void> {
+    await this.forward(notification, 'open', () =>
+      Promise.all([
+        this.experiments.record({ kind: 'open', machine, ...this.facts(notification), at }),
+        machine ? undefined : this.ranking.recordOutcome(notification.notificationId, 'open', at),
+      ]),
+    );
+  }
+
+  /** The first human click of a notification. */
+  async clicked(notification: Notification, at: Date): Promise<void> {
+    await this.forward(notification, 'click', () =>
+      Promise.all([
+        this.experiments.record({ kind: 'click', ...this.facts(notification), at }),
+        this.ranking.recordOutcome(notification.notificationId, 'click', at),
+      ]),
+    );
+  }
+
+  async unsubscribed(notification: Notification, at: Date): Promise<void> {
+    await this.forward(notification, 'unsubscribe', () =>
+      this.experiments.record({ kind: 'unsubscribe', ...this.facts(notification), at }),
+    );
+  }
+
+  async converted(notification: Notification, at: Date, value: number | undefined): Promise<void> {
+    await this.forward(notification, 'conversion', () =>
+      this.experiments.record({
+        kind: 'conversion',
+        ...this.facts(notification),
+        at,
+        ...(value !== undefined && { value }),
+      }),
+    );
+  }
+
+  private facts(n: Notification) {
+    return { userId: n.userId, campaignId: n.campaignId, notificationId: n.notificationId };
+  }
+
+  private async forward(n: Notification, kind: string, work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.logger.error(
+        `could not record the ${kind} of notification ${n.notificationId} (user ${n.userId}): ${(error as Error).message}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Settings } from '../../config/settings';
+import { networkOf } from './domain/client-address';
+import { classifyFetch, FetchClass } from './domain/machine-fetches';
+import { EngagementOutcomes } from './engagement-outcomes.service';
+import { TrackedNotificationRepository } from './tracked-notification.repository';
+import { TrackedNotificationRecord } from './tracked-notification.schema';
+import { TrackingEventRecord } from './tracking-event.schema';
+import { TrackingEventRepository } from './tracking-event.repository';
+import { TrackingTokens } from './tracking-tokens.service';
+
+/** What a pixel or link request says about who made it. */
+export interface RequestFacts {
+  method: string;
+  userAgent?: string;
+  address?: string;
+  purpose?: string;
+}
+
+const MAX_USER_AGENT = 256;
+
+/**
+ * Opens, clicks and push opens. A token that does not verify, or names a notification or link that is
+ * not stored, changes nothing. A valid token used again is logged as a repeat and counts nowhere: the
+ * counters on the notification, moved in one atomic write per event, decide which event is first.
+ */
+@Injectable()
+export class EngagementService {
+  private readonly windowMs: number;
+
+  constructor(
+    private readonly tokens: TrackingTokens,
+    private readonly notifications: TrackedNotificationRepository,
+    private readonly events: TrackingEventRepository,
+    private readonly outcomes: EngagementOutcomes,
+    config: ConfigService<Settings, true>,
+  ) {
+    this.windowMs = config.get('tracking', { infer: true }).machineWindowSeconds * 1000;
+  }
+
+  /** An open-pixel fetch. */
+  async recordOpen(token: string, request: RequestFacts, at = new Date()): Promise<void> {
+    const verified = this.tokens.verify(token, 'open', at);
+    if (!verified.valid || verified.claims.kind !== 'open') return;
+    const notification = await this.notifications.findByNotificationId(verified.claims.notificationId);
+    if (!notification) return;
+    const fetch = this.classify(notification, request, at);
+    const human = !fetch.machine;
+    const before = await this.notifications.count(
+      notification.notificationId,
+      { open: 1, ...(human && { humanOpen: 1 }) },
+      { firstOpenAt: at, ...(human && { firstHumanOpenAt: at }) },
+    );
+    if (!before) return;
+    const first = human ? !before.humanOpen : (before.open ?? 0) - (before.humanOpen ?? 0) === 0;
+    await this.events.append(this.event(notification, 'open', at, first, request, fetch));
+    if (first) await this.outcomes.opened(notification, at, fetch.machine);
+  }
+
+  /** A click: the link's stored target, or undefined when the token leads nowhere. */
+  async recordClick(token: string, request: RequestFacts, at = new Date()): Promise<string | undefined> {
+    const verified = this.tokens.verify(token, 'click', at);
+    if (!verified.valid || verified.claims.kind !== 'click') return undefined;
+    const notification = await this.notifications.findByNotificationId(verified.claims.notificationId);
+    const linkId = verified.claims.linkId;
+    const link = notification?.links.find((l) => l.key === linkId);
+    if (!notification || !link) return undefined;
+    const fetch = this.classify(notification, request, at);
+    const human = !fetch.machine;
+    const before = await this.notifications.count(
+      notification.notificationId,
+      { click: 1, ...(human && { humanClick: 1 }) },
+      human ? { firstClickAt: at } : {},
+    );
+    if (!before) return link.url;
+    const first = human ? !before.humanClick : (before.click ?? 0) - (before.humanClick ?? 0) === 0;
+    await this.events.append({
+      ...this.event(notification, 'click', at, first, request, fetch),
+      linkId: link.id,
+      url: link.url,
+    });
+    if (human && first) {
+      await this.outcomes.clicked(notification, at);
+      await this.inferOpen(notification, at);
+    }
+    return link.url;
+  }
+
+  /** The app reports that the user opened a push notification; false when the token leads nowhere. */
+  async recordPushOpen(token: string, openedAt?: Date, now = new Date()): Promise<boolean> {
+    const verified = this.tokens.verify(token, 'push-open', now);
+    if (!verified.valid || verified.claims.kind !== 'push-open') return false;
+    const notification = await this.notifications.findByNotificationId(verified.claims.notificationId);
+    if (!notification) return false;
+    // The app may report late (offline); never before the message existed.
+    const earliest = notification.sentAt ?? notification.issuedAt;
+    const at = openedAt ? new Date(Math.max(openedAt.getTime(), earliest.getTime())) : now;
+    const before = await this.notifications.count(
+      notification.notificationId,
+      { pushOpen: 1 },
+      { firstOpenAt: at, firstHumanOpenAt: at },
+    );
+    if (!before) return false;
+    const first = !before.pushOpen;
+    await this.events.append({ ...this.event(notification, 'push-open', at, first), machine: false, source: 'app' });
+    if (first) await this.outcomes.opened(notification, at, false);
+    return true;
+  }
+
+  private classify(notification: TrackedNotificationRecord, request: RequestFacts, at: Date): FetchClass {
+    const { sentAt, channel } = notification;
+    return classifyFetch({ ...request, at, channel, ...(sentAt && { sentAt }) }, this.windowMs);
+  }
+
+  /**
+   * A person who clicked opened the message, even when images were blocked or the app did not report
+   * the open: the first human click counts as the first open when there was none.
+   */
+  private async inferOpen(notification: TrackedNotificationRecord, at: Date): Promise<void> {
+    const push = notification.channel === 'push';
+    const inferred = push
+      ? await this.notifications.countIfNone(notification.notificationId, 'pushOpen', { pushOpen: 1 }, {})
+      : await this.notifications.countIfNone(
+          notification.notificationId,
+          'humanOpen',
+          { open: 1, humanOpen: 1 },
+          { firstOpenAt: at, firstHumanOpenAt: at },
+        );
+    if (!inferred) return;
+    const kind = push ? 'push-open' : 'open';
+    await this.events.append({ ...this.event(notification, kind, at, true), machine: false, source: 'click' });
+    await this.outcomes.opened(notification, at, false);
+  }
+
+  private event(
+    n: TrackedNotificationRecord,
+    kind: TrackingEventRecord['kind'],
+    at: Date,
+    first: boolean,
+    request?: RequestFacts,
+    fetch?: FetchClass,
+  ): TrackingEventRecord {
+    return {
+      notificationId: n.notificationId,
+      userId: n.userId,
+      campaignId: n.campaignId,
+      kind,
+      at,
+      repeat: !first,
+      ...(fetch && { machine: fetch.machine }),
+      ...(fetch?.reason && { machineReason: fetch.reason }),
+      ...(fetch?.proxy && { proxy: fetch.proxy }),
+      ...(request?.userAgent && { userAgent: request.userAgent.slice(0, MAX_USER_AGENT) }),
+      ...(request?.address && { network: networkOf(request.address) }),
+    };
+  }
+}

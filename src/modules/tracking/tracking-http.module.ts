@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ExperimentsModule } from '../experiments/experiments.module';
+import { RankingModule } from '../ranking/ranking.module';
+import { ConversionsService } from './conversions.service';
+import { EngagementOutcomes } from './engagement-outcomes.service';
+import { EngagementService } from './engagement.service';
+import { TrackingApiController } from './tracking-api.controller';
+import { TrackingLinksController } from './tracking-links.controller';
+import { TrackingModule } from './tracking.module';
+import { UnsubscribesService } from './unsubscribes.service';
+
+/**
+ * The public side of tracking, in the api role: the links inside messages (open pixel, click redirect,
+ * unsubscribe page and one-click POST), the app's push-open callback and the backend's conversions.
+ * First engagements are passed on to experiment outcomes and the ranker's training labels.
+ */
+@Module({
+  imports: [TrackingModule, ExperimentsModule, RankingModule],
+  controllers: [TrackingLinksController, TrackingApiController],
+  providers: [EngagementOutcomes, EngagementService, UnsubscribesService, ConversionsService],
+})
+export class TrackingHttpModule {}

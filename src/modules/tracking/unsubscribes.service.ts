@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { UnsubscribePage } from './domain/unsubscribe-page';
+import { ALL_CATEGORIES } from './domain/tracking-urls';
+import { EngagementOutcomes } from './engagement-outcomes.service';
+import { RecipientPreferencesService } from './recipient-preferences.service';
+import { TrackedNotificationRepository } from './tracked-notification.repository';
+import { TrackingEventRepository } from './tracking-event.repository';
+import { TrackingTokens } from './tracking-tokens.service';
+
+export type UnsubscribeScope = 'category' | 'all';
+export type UnsubscribeSource = 'page' | 'one-click';
+
+/**
+ * Unsubscribe links. Opening one (GET) only shows where the user stands: mail scanners follow links,
+ * so nothing changes until the form or the RFC 8058 one-click POST. The token's signature is the
+ * authority (user, category), and the preference is written before anything else, so it holds for
+ * the very next send even if recording the event afterwards fails.
+ */
+@Injectable()
+export class UnsubscribesService {
+  constructor(
+    private readonly tokens: TrackingTokens,
+    private readonly preferences: RecipientPreferencesService,
+    private readonly notifications: TrackedNotificationRepository,
+    private readonly events: TrackingEventRepository,
+    private readonly outcomes: EngagementOutcomes,
+  ) {}
+
+  /** What the link's page shows: the confirm form, the user's current state, or an invalid link. */
+  async pageFor(token: string): Promise<UnsubscribePage> {
+    const verified = this.tokens.verify(token, 'unsubscribe');
+    if (!verified.valid || verified.claims.kind !== 'unsubscribe') return { state: 'invalid' };
+    const { userId, category } = verified.claims;
+    if (await this.preferences.isUnsubscribed(userId, ALL_CATEGORIES)) return { state: 'unsubscribed-all' };
+    if (await this.preferences.isUnsubscribed(userId, category)) return { state: 'unsubscribed', category };
+    return { state: 'confirm', category };
+  }
+
+  /** Unsubscribes the token's user from its category or from everything; an invalid token changes nothing. */
+  async unsubscribe(
+    token: string,
+    scope: UnsubscribeScope,
+    source: UnsubscribeSource,
+    at = new Date(),
+  ): Promise<UnsubscribePage> {
+    const verified = this.tokens.verify(token, 'unsubscribe', at);
+    if (!verified.valid || verified.claims.kind !== 'unsubscribe') return { state: 'invalid' };
+    const { userId, notificationId } = verified.claims;
+    const category = scope === 'all' ? ALL_CATEGORIES : verified.claims.category;
+    const notification = notificationId ? await this.notifications.findByNotificationId(notificationId) : null;
+    await this.preferences.unsubscribe({
+      userId,
+      category,
+      at,
+      source,
+      ...(notification && { notificationId: notification.notificationId, campaignId: notification.campaignId }),
+    });
+    if (notification) {
+      const before = await this.notifications.count(notification.notificationId, { unsubscribe: 1 }, {});
+      const first = before !== undefined && !before.unsubscribe;
+      await this.events.append({
+        notificationId: notification.notificationId,
+        userId: notification.userId,
+        campaignId: notification.campaignId,
+        kind: 'unsubscribe',
+        at,
+        repeat: !first,
+        category,
+        source,
+      });
+      if (first) await this.outcomes.unsubscribed(notification, at);
+    }
+    return category === ALL_CATEGORIES ? { state: 'unsubscribed-all' } : { state: 'unsubscribed', category };
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * End-to-end sending: a campaign run from its start to its completion (selection, fan-out, assignment,
+ * compose, eligibility, caps, notification records, delivery jobs, the channel, after-send records), in
+ * notifications per second, to the outbox and to a loopback SMTP server, next to the raw Bull rate of
+ * empty jobs on the same Redis in the same run (target: at least half of it for the outbox). Peak RSS
+ * is sampled during the largest run; the embedded MongoDB-compatible server shares the process.
+ * `BENCH_DELIVERY_SIZES` (default "10000,100000") sets the recipient counts.
+ */
+import Bull from 'bull';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CampaignRunsService } from '../../src/modules/campaigns/runs/campaign-runs.service';
+import { campaignsDir, seedUser } from '../integration/campaigns/campaigns-harness';
+import {
+  activate,
+  cloneSeededUser,
+  db,
+  sendingSettings,
+  startSendingContext,
+  startServers,
+  waitForRun,
+} from '../integration/sending/sending-harness';
+import { SmtpSink } from '../setup/smtp-sink';
+
+const SIZES = (process.env.BENCH_DELIVERY_SIZES ?? '10000,100000').split(',').map(Number);
+const JOB_CONCURRENCY = 20;
+
+const campaign = {
+  id: 'bench',
+  name: 'Bench',
+  owner: 'growth',
+  channel: 'email',
+  schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'UTC' },
+  template: 'email/weekly-digest',
+  copy: { variant: 'journey-template' },
+};
+
+/** Empty jobs through one Bull queue: added in bulk, processed with the delivery job's concurrency. */
+async function rawBull(redisUrl: string, count: number): Promise<number> {
+  const queue = new Bull(`raw-${count}`, redisUrl, { prefix: 'bench-raw' });
+  let done = 0;
+  const finished = new Promise<void>((resolve) => {
+    void queue.process(JOB_CONCURRENCY, async () => {
+      if (++done === count) resolve();
+    });
+  });
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < count; i += 1000) {
+    const size = Math.min(1000, count - i);
+    await queue.addBulk(Array.from({ length: size }, () => ({ data: {}, opts: { removeOnComplete: true } })));
+  }
+  await finished;
+  const rate = count / (Number(process.hrtime.bigint() - started) / 1e9);
+  await queue.close();
+  return rate;
+}
+
+/** One run of `count` recipients through the real modules in this process; notifications per second. */
+async function endToEnd(target: 'outbox' | 'smtp', count: number, peak: { rss: number }): Promise<number> {
+  const servers = await startServers();
+  const sink = target === 'smtp' ? await SmtpSink.start() : undefined;
+  const outbox = mkdtempSync(join(tmpdir(), 'jc-bench-outbox-'));
+  const app = await startSendingContext(
+    sendingSettings(servers.mongo.uri, servers.redis, 'bench', {
+      CAMPAIGNS_DIR: campaignsDir([campaign]),
+      DELIVERY_OUTBOX_DIR: outbox,
+      ...(sink && { SMTP_URL: sink.url }),
+      CAMPAIGN_RUNS_CONCURRENCY: '4',
+    }),
+  );
+  try {
+    await activate(app, campaign.id);
+    const journeys = [{ name: 'Kitchen Remodel', keywords: ['kitchen remodel', 'backsplash tile'] }];
+    await seedUser(app, 'u0', { now: new Date(), profile: { email: 'u0@example.com' }, journeys });
+    const ids = Array.from({ length: count - 1 }, (_, i) => `u${i + 1}`);
+    await cloneSeededUser(db(app), 'u0', ids, (id) => `${id}@example.com`);
+    const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage().rss)), 200);
+    const started = process.hrtime.bigint();
+    const run = await app.get(CampaignRunsService).startManual(campaign.id, 'bench');
+    const finished = await waitForRun(app, run.runId, 24 * 3_600_000);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    clearInterval(sampler);
+    if (finished.counts.sent !== count) throw new Error(`sent ${finished.counts.sent} of ${count}`);
+    if (sink && sink.messages.length !== count) throw new Error(`the SMTP server got ${sink.messages.length}`);
+    return count / seconds;
+  } finally {
+    await app.close();
+    await Promise.all([servers.stop(), sink?.stop()]);
+    rmSync(outbox, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<void> {
+  for (const count of SIZES) {
+    const servers = await startServers();
+    const raw = await rawBull(servers.redis.url, count).finally(() => servers.stop());
+    console.log(`${count} recipients: raw Bull, empty jobs, concurrency ${JOB_CONCURRENCY}: ${Math.round(raw)} jobs/s`);
+    for (const target of ['outbox', 'smtp'] as const) {
+      const peak = { rss: 0 };
+      const rate = await endToEnd(target, count, peak);
+      console.log(
+        `${count} recipients: end to end to the ${target.padEnd(6)} ${Math.round(rate).toString().padStart(6)} notifications/s` +
+          `   ratio to raw Bull ${(rate / raw).toFixed(3)}   peak RSS ${Math.round(peak.rss / 1048576)} MB`,
+      );
+    }
+  }
+}

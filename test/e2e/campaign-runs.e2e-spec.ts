@@ -1,0 +1,180 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CampaignRunsService } from '../../src/modules/campaigns/runs/campaign-runs.service';
+import { CampaignsService } from '../../src/modules/campaigns/campaigns.service';
+import { RecipientPreferencesService } from '../../src/modules/tracking/recipient-preferences.service';
+import { campaignsDir, seedUser } from '../integration/campaigns/campaigns-harness';
+import { TEST_SIGNING_KEYS } from '../integration/sending/sending-harness';
+import { SmtpSink } from '../setup/smtp-sink';
+import { journeycast } from './support/cli';
+import { createTestApp, TestApp, TestServers, startTestServers } from './support/test-app';
+
+const DB = 'campaign_runs_e2e';
+
+interface RunBody {
+  runId: string;
+  state: string;
+  counts: { sent: number; suppressed: Record<string, number> };
+}
+const kitchen = { name: 'Kitchen Remodel', keywords: ['kitchen remodel', 'backsplash tile'] };
+
+const email = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  name: id,
+  owner: 'growth',
+  channel: 'email',
+  category: 'tips',
+  schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'Europe/Paris' },
+  template: 'email/weekly-digest',
+  copy: { variant: 'journey-template' },
+  ...extra,
+});
+const morning = email('morning', { schedule: { type: 'local-hour', hour: 9 } });
+
+describe('campaign runs over HTTP and the CLI', () => {
+  let servers: TestServers;
+  let sink: SmtpSink;
+  let t: TestApp;
+  let admin: string;
+  let env: Record<string, string>;
+  let outbox: string;
+  const auth = () => ({ Authorization: `Bearer ${admin}` });
+  const now = new Date();
+
+  /** Polls GET /v1/campaign-runs/:id until the run is finished. */
+  async function finished(runId: string): Promise<RunBody> {
+    for (let i = 0; i < 300; i++) {
+      const res = await t.http().get(`/v1/campaign-runs/${runId}`).set(auth()).expect(200);
+      if (['completed', 'cancelled', 'failed'].includes(res.body.state)) return res.body;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`run ${runId} did not finish`);
+  }
+
+  beforeAll(async () => {
+    [servers, sink] = await Promise.all([startTestServers(), SmtpSink.start()]);
+    outbox = mkdtempSync(join(tmpdir(), 'jc-e2e-outbox-'));
+    const common = {
+      CAMPAIGNS_DIR: campaignsDir([email('tips'), email('news', { category: 'news' }), morning]),
+      SMTP_URL: sink.url,
+      DELIVERY_OUTBOX_DIR: outbox,
+      DELIVERY_RATE_SMTP: '0',
+      TRACKING_SIGNING_KEYS: TEST_SIGNING_KEYS,
+      PUBLIC_BASE_URL: 'https://t.example.com',
+      CAMPAIGN_SCHEDULES_ENABLED: 'false',
+      JOURNEYS_SCHEDULE_ENABLED: 'false',
+      RANKER_SCHEDULE_ENABLED: 'false',
+    };
+    env = { ...common, MONGODB_URI: `${servers.mongoUri}${DB}`, REDIS_URL: servers.redis.url, REDIS_PREFIX: DB };
+    t = await createTestApp(servers, { database: DB, env: common });
+    admin = await t.createKey('admin');
+    for (const userId of ['ana', 'ben', 'cy']) {
+      await seedUser(t.app, userId, { now, profile: { email: `${userId}@example.com` }, journeys: [kitchen] });
+    }
+    await seedUser(t.app, 'dot', {
+      now,
+      profile: { email: 'dot@example.com', consent: { email: false, push: true } },
+      journeys: [kitchen],
+    });
+    const campaigns = t.app.get(CampaignsService);
+    await campaigns.sync('test');
+    for (const id of ['tips', 'news', 'morning']) await campaigns.activate(id, 'test');
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await Promise.all([servers?.stop(), sink?.stop()]);
+    rmSync(outbox, { recursive: true, force: true });
+  }, 30_000);
+
+  it('refuses a bad start by field and stores nothing', async () => {
+    const missing = await t.http().post('/v1/campaign-runs').set(auth()).send({}).expect(400);
+    expect(JSON.stringify(missing.body)).toContain('campaignId');
+    const unknown = await t.http().post('/v1/campaign-runs').set(auth()).send({ campaignId: 'tips', x: 1 }).expect(400);
+    expect(JSON.stringify(unknown.body)).toContain('x');
+    await t.http().post('/v1/campaign-runs').set(auth()).send({ campaignId: 'nope' }).expect(404);
+    await t.http().get('/v1/campaign-runs?limit=0').set(auth()).expect(400);
+    await t.http().get('/v1/campaign-runs/nope').set(auth()).expect(404);
+    expect(await t.db().collection('campaign_runs').countDocuments()).toBe(0);
+  });
+
+  it('runs a campaign from the API: one email per eligible user, counters, and the why of each user', async () => {
+    const started = await t.http().post('/v1/campaign-runs').set(auth()).send({ campaignId: 'tips' }).expect(201);
+    expect(started.body).toMatchObject({ campaignId: 'tips', trigger: 'manual' });
+    const run = await finished(started.body.runId);
+    // The audience query itself leaves out users without consent for the channel.
+    expect(run).toMatchObject({ state: 'completed', counts: { audience: 3, sent: 3, queued: 0, failed: 0 } });
+    expect(run.counts.suppressed).toEqual({});
+    for (const u of ['ana', 'ben', 'cy']) expect(sink.to(`${u}@example.com`)).toHaveLength(1);
+
+    const list = await t.http().get('/v1/campaign-runs?campaignId=tips').set(auth()).expect(200);
+    expect(list.body.map((r: { runId: string }) => r.runId)).toEqual([run.runId]);
+
+    const sent = await t.http().get(`/v1/campaign-runs/${run.runId}/users/ana`).set(auth()).expect(200);
+    expect(sent.body).toMatchObject({
+      inAudience: true,
+      summary: expect.stringMatching(/^sent/),
+      notification: {
+        state: 'sent',
+        variant: { copy: 'journey-template' },
+        copySource: 'template',
+        targets: [{ state: 'accepted', provider: 'smtp', providerMessageId: expect.any(String) }],
+        attempts: [{ outcome: 'accepted' }],
+      },
+    });
+    expect(sent.body.notification.render).toBeDefined();
+    const refused = await t.http().get(`/v1/campaign-runs/${run.runId}/users/dot`).set(auth()).expect(200);
+    expect(refused.body).toMatchObject({ inAudience: false, audienceCheck: { skip: { code: 'no-consent' } } });
+    const stranger = await t.http().get(`/v1/campaign-runs/${run.runId}/users/zed`).set(auth()).expect(200);
+    expect(stranger.body).toMatchObject({ inAudience: false, audienceCheck: { skip: { code: 'no-profile' } } });
+  });
+
+  it('does not send again to a user who unsubscribed between two runs', async () => {
+    const first = await finished(
+      (await t.http().post('/v1/campaign-runs').set(auth()).send({ campaignId: 'news' }).expect(201)).body.runId,
+    );
+    expect(first.counts.sent).toBe(3);
+    await t.app
+      .get(RecipientPreferencesService)
+      .unsubscribe({ userId: 'ben', category: 'news', at: new Date(), source: 'one-click' });
+    const second = await finished(
+      (await t.http().post('/v1/campaign-runs').set(auth()).send({ campaignId: 'news' }).expect(201)).body.runId,
+    );
+    expect(second.counts).toMatchObject({ sent: 2, suppressed: { unsubscribed: 1 } });
+    expect(sink.to('ben@example.com')).toHaveLength(2); // one from 'tips', one from the first 'news' run
+    const why = await t.http().get(`/v1/campaign-runs/${second.runId}/users/ben`).set(auth()).expect(200);
+    expect(why.body.summary).toMatch(/unsubscribed|category/);
+  });
+
+  it('pauses, resumes and cancels a run whose users wait for their local hour', async () => {
+    // A scheduler firing of the local-hour campaign: tomorrow's 09:00 in each user's zone is hours away.
+    const run = await t.app.get(CampaignRunsService).startScheduled('morning', new Date());
+    const runId = run!.runId;
+    for (let i = 0; i < 100 && (await t.app.get(CampaignRunsService).get(runId)).state !== 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const paused = await t.http().post(`/v1/campaign-runs/${runId}:pause`).set(auth()).expect(200);
+    expect(paused.body.state).toBe('paused');
+    await t.http().post(`/v1/campaign-runs/${runId}:resume`).set(auth()).expect(200);
+    const cancelled = await t.http().post(`/v1/campaign-runs/${runId}:cancel`).set(auth()).expect(200);
+    expect(cancelled.body.state).toBe('cancelled');
+    const again = await t.http().post(`/v1/campaign-runs/${runId}:resume`).set(auth()).expect(409);
+    expect(again.body.code).toBe('campaign.run-conflict');
+    expect(sink.messages.filter((m) => m.raw.includes('morning')).length).toBe(0);
+  });
+
+  it('runs a campaign from the CLI with --wait and explains a user', async () => {
+    const result = await journeycast(['campaigns', 'run', 'news', '--wait', '--timeout', '120'], env);
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.code).toBe(0);
+    const runId = result.stdout.split('\n')[0].trim();
+    expect(result.stdout).toMatch(/state\s+completed/);
+    expect(result.stdout).toMatch(/eligible\s+2: sent 2/);
+    expect(sink.to('ben@example.com')).toHaveLength(2);
+
+    const explain = await journeycast(['runs', 'explain', runId, 'ben'], env);
+    expect(explain.code).toBe(0);
+    expect(explain.stdout).toMatch(/ben in .*: suppressed by category: the user unsubscribed from news/);
+  }, 240_000);
+});

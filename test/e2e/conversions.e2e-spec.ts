@@ -1,0 +1,117 @@
+import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
+import { buildCampaign } from '../factories/campaign.factory';
+import { useTestApp } from './support/test-app';
+import { LINKS_BASE, pathOf, sendTracked } from './support/tracking';
+
+const HOUR = 3_600_000;
+const hoursAgo = (h: number) => new Date(Date.now() - h * HOUR);
+
+describe('POST /v1/conversions', () => {
+  const app = useTestApp({
+    database: 'tracking_conversions',
+    env: { PUBLIC_BASE_URL: LINKS_BASE, TRACKING_CONVERSION_WINDOW_HOURS: '24' },
+  });
+  const post = (body: unknown, key = app.ingest) =>
+    app.t
+      .http()
+      .post('/v1/conversions')
+      .set('Authorization', `Bearer ${key}`)
+      .send(body as object);
+  const stored = () => app.t.db().collection('conversions').countDocuments();
+
+  it('needs an ingest key', async () => {
+    await app.t
+      .http()
+      .post('/v1/conversions')
+      .send({ id: 'x', userId: 'u', occurredAt: hoursAgo(0).toISOString() })
+      .expect(401);
+    expect(await stored()).toBe(0);
+  });
+
+  it("attributes to the user's last notification sent within the window, once per id", async () => {
+    const campaign = buildCampaign({ id: 'digest' });
+    await app.t.app.get(ExperimentAssignments).assign({ campaign, runId: 'r1', userId: 'ana', now: hoursAgo(12) });
+    await sendTracked(app.t.app, { notificationId: 'old-1', userId: 'ana', campaignId: 'promo' }, hoursAgo(10));
+    await sendTracked(app.t.app, { notificationId: 'last-1', userId: 'ana' }, hoursAgo(5));
+    const body = { id: 'order-1', userId: 'ana', occurredAt: hoursAgo(1).toISOString(), value: 42.5 };
+    const res = await post(body).expect(201);
+    expect(res.body).toEqual({
+      id: 'order-1',
+      attributed: true,
+      notificationId: 'last-1',
+      campaignId: 'digest',
+      duplicate: false,
+    });
+    expect((await post(body).expect(200)).body).toMatchObject({ duplicate: true, notificationId: 'last-1' });
+    const changed = await post({ ...body, value: 99 }).expect(409);
+    expect(changed.body.message).toContain('order-1');
+    const events = await app.t.db().collection('tracking_events').find({ kind: 'conversion' }).toArray();
+    expect(events).toMatchObject([{ notificationId: 'last-1', conversionId: 'order-1', value: 42.5, repeat: false }]);
+
+    const outcomes = await app.t.db().collection('experiment_outcomes').find({ userId: 'ana' }).toArray();
+    expect(outcomes).toMatchObject([
+      { kind: 'conversion', campaignId: 'digest', notificationId: 'last-1', value: 42.5 },
+    ]);
+
+    const named = await post({
+      id: 'order-2',
+      userId: 'ana',
+      occurredAt: hoursAgo(1).toISOString(),
+      campaignId: 'promo',
+    });
+    expect(named.body).toMatchObject({ attributed: true, notificationId: 'old-1', campaignId: 'promo' });
+  });
+
+  it('stores a conversion reported several times at once exactly once', async () => {
+    await sendTracked(app.t.app, { notificationId: 'race-1', userId: 'dan' }, hoursAgo(2));
+    const body = { id: 'order-race', userId: 'dan', occurredAt: hoursAgo(1).toISOString() };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => post(body)));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    const db = app.t.db();
+    expect(await db.collection('conversions').countDocuments({ conversionId: 'order-race' })).toBe(1);
+    expect(await db.collection('tracking_events').countDocuments({ conversionId: 'order-race' })).toBe(1);
+  });
+
+  it('keeps a conversion outside the window unattributed', async () => {
+    await sendTracked(app.t.app, { notificationId: 'stale-1', userId: 'ben' }, hoursAgo(30));
+    const late = await post({ id: 'order-3', userId: 'ben', occurredAt: hoursAgo(1).toISOString() }).expect(201);
+    expect(late.body).toEqual({ id: 'order-3', attributed: false, duplicate: false });
+    // Before the send is not after it either.
+    const early = await post({ id: 'order-4', userId: 'ben', occurredAt: hoursAgo(31).toISOString() }).expect(201);
+    expect(early.body.attributed).toBe(false);
+  });
+
+  it.each([
+    ['id', { userId: 'u', occurredAt: '2026-01-01T00:00:00Z' }],
+    ['userId', { id: 'c', userId: '', occurredAt: '2026-01-01T00:00:00Z' }],
+    ['occurredAt', { id: 'c', userId: 'u', occurredAt: '2026-01-01' }],
+    ['occurredAt', { id: 'c', userId: 'u', occurredAt: new Date(Date.now() + 3_600_000).toISOString() }],
+    ['value', { id: 'c', userId: 'u', occurredAt: '2026-01-01T00:00:00Z', value: '12' }],
+    ['campaignId', { id: 'c', userId: 'u', occurredAt: '2026-01-01T00:00:00Z', campaignId: 'Bad Id' }],
+    ['amount', { id: 'c', userId: 'u', occurredAt: '2026-01-01T00:00:00Z', amount: 3 }],
+  ])('400 naming %s, nothing stored', async (field, body) => {
+    const before = await stored();
+    const res = await post(body).expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(await stored()).toBe(before);
+  });
+
+  it("erases the user's tracking data with the user, and keeps the link inert afterwards", async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'erase-1', userId: 'cleo' }, hoursAgo(2));
+    await app.t
+      .http()
+      .get(pathOf(issued.openPixelUrl!))
+      .set('User-Agent', 'Mozilla/5.0 (X11; Linux x86_64)')
+      .expect(200);
+    await post({ id: 'order-9', userId: 'cleo', occurredAt: hoursAgo(1).toISOString() }).expect(201);
+    const res = await app.t.http().delete('/v1/users/cleo').set('Authorization', `Bearer ${app.admin}`).expect(200);
+    // The notification, its open and conversion events, and the conversion.
+    expect(res.body.erased.tracking).toBe(4);
+    const db = app.t.db();
+    for (const name of ['tracked_notifications', 'tracking_events', 'conversions']) {
+      expect(await db.collection(name).countDocuments({ userId: 'cleo' })).toBe(0);
+    }
+    await app.t.http().get(pathOf(issued.openPixelUrl!)).expect(200);
+    expect(await db.collection('tracking_events').countDocuments({ userId: 'cleo' })).toBe(0);
+  });
+});

@@ -1,0 +1,37 @@
+import { INestApplication } from '@nestjs/common';
+import {
+  IssuedTracking,
+  NotificationTracking,
+  TrackedNotification,
+} from '../../../src/modules/tracking/notification-tracking';
+import { buildTrackedNotification } from '../../factories/tracked-notification.factory';
+
+/** PUBLIC_BASE_URL of the tracking e2e apps; URLs are requested by their path. */
+export const LINKS_BASE = 'https://links.example.com';
+
+/** The path of a tracking URL (`/t/o/<token>`), to request it from the test app. */
+export const pathOf = (url: string): string => url.slice(LINKS_BASE.length);
+
+/** The token at the end of a tracking URL. */
+export const tokenOf = (url: string): string => url.slice(url.lastIndexOf('/') + 1);
+
+/** A token whose payload was changed after signing: one character of the payload segment swapped. */
+export function tampered(token: string): string {
+  const parts = token.split('.');
+  const payload = parts[2];
+  const swapped = payload.slice(0, -2) + (payload.at(-2) === 'A' ? 'B' : 'A') + payload.at(-1);
+  return [parts[0], parts[1], swapped, parts[3]].join('.');
+}
+
+/** Issues a notification's tracking as delivery does, and records it sent at `sentAt`. */
+export async function sendTracked(
+  app: INestApplication,
+  overrides: Partial<TrackedNotification>,
+  sentAt: Date,
+): Promise<{ notification: TrackedNotification; issued: IssuedTracking }> {
+  const tracking = app.get(NotificationTracking);
+  const notification = buildTrackedNotification(overrides);
+  const issued = await tracking.issue(notification);
+  await tracking.recordSent(notification.notificationId, sentAt);
+  return { notification, issued };
+}

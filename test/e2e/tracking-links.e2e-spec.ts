@@ -1,0 +1,158 @@
+import { buildCampaign } from '../factories/campaign.factory';
+import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
+import { NotificationTracking } from '../../src/modules/tracking/notification-tracking';
+import { RankingExampleRepository } from '../../src/modules/ranking/ranking-example.repository';
+import { useTestApp } from './support/test-app';
+import { LINKS_BASE, pathOf, sendTracked, tampered, tokenOf } from './support/tracking';
+
+const HOUR = 3_600_000;
+const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko)';
+
+describe('tracking links: open pixel, click redirect, push open', () => {
+  const app = useTestApp({
+    database: 'tracking_links',
+    env: { PUBLIC_BASE_URL: LINKS_BASE, TRACKING_MACHINE_WINDOW_SECONDS: '600' },
+  });
+  const http = () => app.t.http();
+  const events = (notificationId: string) =>
+    app.t.db().collection('tracking_events').find({ notificationId }).sort({ _id: 1 }).toArray();
+  const tracked = (notificationId: string) =>
+    app.t.db().collection('tracked_notifications').findOne({ notificationId });
+  const hoursAgo = (h: number) => new Date(Date.now() - h * HOUR);
+  const pixel = (path: string, agent = BROWSER) => http().get(path).set('User-Agent', agent).buffer(true);
+
+  it('answers every pixel fetch with the same uncached GIF and records the first open once', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'open-1' }, hoursAgo(2));
+    const first = await pixel(pathOf(issued.openPixelUrl!)).expect(200);
+    const again = await pixel(pathOf(issued.openPixelUrl!)).expect(200);
+    const forged = await pixel(`/t/o/${tampered(tokenOf(issued.openPixelUrl!))}`).expect(200);
+    const garbage = await pixel('/t/o/not-a-token').expect(200);
+    for (const res of [first, again, forged, garbage]) {
+      expect(res.headers['content-type']).toBe('image/gif');
+      expect(res.headers['cache-control']).toContain('no-store');
+      expect(res.body).toEqual(first.body);
+    }
+    expect((first.body as Buffer).subarray(0, 6).toString()).toBe('GIF89a');
+    expect((await events('open-1')).map((e) => [e.kind, e.repeat, e.machine])).toEqual([
+      ['open', false, false],
+      ['open', true, false],
+    ]);
+    // The counters total every fetch; the first decides the outcome, and its time is kept.
+    const record = await tracked('open-1');
+    expect(record).toMatchObject({ counts: { open: 2, humanOpen: 2 } });
+    expect(record!.firstHumanOpenAt).toEqual((await events('open-1'))[0].at);
+  });
+
+  it('counts one first open when the pixel is fetched many times at once', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'race-1' }, hoursAgo(2));
+    await Promise.all(Array.from({ length: 8 }, () => pixel(pathOf(issued.openPixelUrl!)).expect(200)));
+    const logged = await events('race-1');
+    expect(logged).toHaveLength(8);
+    expect(logged.filter((e) => !e.repeat)).toHaveLength(1);
+  });
+
+  it('keeps the network and user agent, never the full address, and ignores X-Forwarded-For with no proxy hops', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'privacy-1' }, hoursAgo(2));
+    await pixel(pathOf(issued.openPixelUrl!)).set('X-Forwarded-For', '17.1.2.3').expect(200);
+    const [event] = await events('privacy-1');
+    expect(event).toMatchObject({ network: '127.0.0.0/24', userAgent: BROWSER, machine: false });
+    expect(JSON.stringify(event)).not.toContain('127.0.0.1');
+  });
+
+  it('redirects a click to the stored target only, and refuses tampered or unknown links with a 404 page', async () => {
+    const { issued, notification } = await sendTracked(app.t.app, { notificationId: 'click-1' }, hoursAgo(2));
+    const url = issued.resolveLink(notification.links[0]);
+    const res = await http().get(pathOf(url)).set('User-Agent', BROWSER).expect(302);
+    expect(res.headers.location).toBe('https://shop.example.com/kitchen');
+    await http().get(pathOf(url)).set('User-Agent', BROWSER).expect(302);
+
+    const tokens = [tampered(tokenOf(url)), 'v1.test.e30.AAAA', tokenOf(issued.openPixelUrl!)];
+    for (const token of tokens) {
+      const refused = await http().get(`/t/c/${token}`).expect(404);
+      expect(refused.headers.location).toBeUndefined();
+      expect(refused.headers['content-type']).toContain('text/html');
+    }
+    // A link of another message cannot lead to its target through this message's token.
+    const other = await sendTracked(app.t.app, { notificationId: 'click-2' }, hoursAgo(2));
+    const otherToken = tokenOf(other.issued.resolveLink(other.notification.links[0]));
+    expect(otherToken).not.toBe(tokenOf(url));
+    expect((await events('click-1')).map((e) => [e.kind, e.repeat, e.url ?? null])).toEqual([
+      ['click', false, 'https://shop.example.com/kitchen'],
+      ['open', false, null],
+      ['click', true, 'https://shop.example.com/kitchen'],
+    ]);
+  });
+
+  it('flags machine fetches: Apple Mail privacy prefetch, scanners, HEAD, and fetches right after sending', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'machine-1' }, hoursAgo(2));
+    await pixel(pathOf(issued.openPixelUrl!), 'Mozilla/5.0').expect(200);
+    await pixel(pathOf(issued.openPixelUrl!), 'Mozilla/5.0 (compatible; Barracuda Sentinel)').expect(200);
+    await http().head(pathOf(issued.openPixelUrl!)).set('User-Agent', BROWSER).expect(200);
+    const soon = await sendTracked(app.t.app, { notificationId: 'machine-2' }, hoursAgo(0.01));
+    await pixel(pathOf(soon.issued.openPixelUrl!)).expect(200);
+    const google = await sendTracked(app.t.app, { notificationId: 'machine-3' }, hoursAgo(2));
+    await pixel(pathOf(google.issued.openPixelUrl!), 'Mozilla/5.0 (via ggpht.com GoogleImageProxy)').expect(200);
+
+    expect((await events('machine-1')).map((e) => [e.machine, e.machineReason, e.repeat])).toEqual([
+      [true, 'apple-mpp', false],
+      [true, 'scanner', true],
+      [true, 'head-request', true],
+    ]);
+    expect(await tracked('machine-1')).toMatchObject({ counts: { open: 3 } });
+    expect((await tracked('machine-1'))!.firstHumanOpenAt).toBeUndefined();
+    expect((await events('machine-2'))[0]).toMatchObject({ machine: true, machineReason: 'too-soon' });
+    expect((await events('machine-3'))[0]).toMatchObject({ machine: false, proxy: 'google' });
+    const view = await app.t.app.get(NotificationTracking).eventsFor('machine-1');
+    expect(view[0]).toMatchObject({ kind: 'open', machine: true, detail: 'apple-mpp' });
+  });
+
+  it('records a push open posted by the app once, with no API key; a forged token is a 404 that changes nothing', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'push-1', channel: 'push' }, hoursAgo(2));
+    const token = issued.pushOpenToken!;
+    await http().post('/v1/track/push-open').send({ token }).expect(204);
+    await http()
+      .post('/v1/track/push-open')
+      .send({ token, openedAt: hoursAgo(1).toISOString() })
+      .expect(204);
+    await http()
+      .post('/v1/track/push-open')
+      .send({ token: tampered(token) })
+      .expect(404);
+    await http().post('/v1/track/push-open').send({ token: 'nope' }).expect(404);
+    const bad = await http().post('/v1/track/push-open').send({ token, openedAt: 'yesterday' }).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['openedAt']);
+    expect((await events('push-1')).map((e) => [e.kind, e.repeat])).toEqual([
+      ['push-open', false],
+      ['push-open', true],
+    ]);
+    expect(await tracked('push-1')).toMatchObject({ counts: { pushOpen: 2 } });
+  });
+
+  it('passes the first human open and click to ranking examples and experiment outcomes', async () => {
+    const campaign = buildCampaign({ id: 'outcomes', channel: 'email', template: 'email/weekly-digest' });
+    await app.t.app.get(ExperimentAssignments).assign({ campaign, runId: 'r1', userId: 'eve', now: hoursAgo(3) });
+    const sentAt = hoursAgo(2);
+    const ranking = app.t.app.get(RankingExampleRepository);
+    const example = { userId: 'eve', journeyId: 'j1', journeyName: 'Kitchen', sentAt, features: { score: 1 } };
+    await ranking.logSent({ notificationId: 'outcome-1', ...example });
+    const notification = { notificationId: 'outcome-1', userId: 'eve', campaignId: 'outcomes', journeyId: 'j1' };
+    const { issued, notification: sent } = await sendTracked(app.t.app, notification, sentAt);
+    await pixel(pathOf(issued.openPixelUrl!), 'Mozilla/5.0').expect(200);
+    await pixel(pathOf(issued.openPixelUrl!)).expect(200);
+    await pixel(pathOf(issued.openPixelUrl!)).expect(200);
+    await http()
+      .get(pathOf(issued.resolveLink(sent.links[0])))
+      .set('User-Agent', BROWSER)
+      .expect(302);
+
+    const stored = await app.t.db().collection('ranking_examples').findOne({ notificationId: 'outcome-1' });
+    expect(stored!.openedAt).toBeInstanceOf(Date);
+    expect(stored!.clickedAt).toBeInstanceOf(Date);
+    const outcomes = await app.t.db().collection('experiment_outcomes').find({ userId: 'eve' }).toArray();
+    expect(outcomes.map((o) => [o.kind, o.machine ?? null]).sort()).toEqual([
+      ['click', null],
+      ['open', false],
+      ['open', true],
+    ]);
+  });
+});

@@ -1,0 +1,106 @@
+import { RecipientGuardRegistry } from '../../src/modules/campaigns/recipient-guards';
+import { UserProfile } from '../../src/modules/ingest/domain/user-profile';
+import { buildCampaign } from '../factories/campaign.factory';
+import { rawRequest } from './support/raw-http';
+import { useTestApp } from './support/test-app';
+import { LINKS_BASE, pathOf, sendTracked, tampered, tokenOf } from './support/tracking';
+
+const SENT = new Date(Date.now() - 3_600_000);
+
+/** A profile that passes every other rule, so only preferences can skip it. */
+function profile(userId: string): UserProfile {
+  return {
+    userId,
+    email: `${userId}@example.com`,
+    pushTokens: [],
+    attributes: {},
+    consent: { email: true, push: true },
+    createdAt: SENT,
+    updatedAt: SENT,
+  };
+}
+
+describe('unsubscribe links: the page, its form and the RFC 8058 one-click POST', () => {
+  const app = useTestApp({ database: 'tracking_unsubscribe', env: { PUBLIC_BASE_URL: LINKS_BASE } });
+  const http = () => app.t.http();
+  const digest = buildCampaign({ id: 'digest', channel: 'email', template: 'email/weekly-digest' }, null);
+  const tips = buildCampaign({ id: 'tips', channel: 'email', template: 'email/weekly-digest' }, null);
+  /** What the next compose of `campaign` says about the user: the guard's skip reason, or undefined. */
+  const nextCompose = (campaign: typeof digest, userId: string) =>
+    app.t.app
+      .get(RecipientGuardRegistry)
+      .firstFailure({ campaign, user: profile(userId), now: new Date(), dryRun: false });
+  const unsubscribes = (userId: string) => app.t.db().collection('unsubscribes').find({ userId }).toArray();
+
+  it('shows a confirm form on GET and changes nothing (mail scanners follow links)', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'page-1', userId: 'ana' }, SENT);
+    const res = await http().get(pathOf(issued.unsubscribeUrl)).set('Accept-Language', 'fr-CA,fr;q=0.9').expect(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(res.text).toContain('<html lang="fr">');
+    expect(res.text).toContain('name="scope" value="category"');
+    expect(res.text).toContain('name="scope" value="all"');
+    expect(res.text).not.toContain('<script');
+    expect(await unsubscribes('ana')).toHaveLength(0);
+    expect(await nextCompose(digest, 'ana')).toBeUndefined();
+  });
+
+  it('unsubscribes from the category with the form; the very next compose skips the user, other categories do not', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'form-1', userId: 'ben' }, SENT);
+    const res = await http()
+      .post(pathOf(issued.unsubscribeUrl))
+      .type('form')
+      .send('scope=category&lang=en')
+      .expect(200);
+    expect(res.text).toContain('You are unsubscribed from “digest”');
+    expect(await nextCompose(digest, 'ben')).toMatchObject({ guard: 'unsubscribed', value: 'digest' });
+    expect(await nextCompose(tips, 'ben')).toBeUndefined();
+    expect(await unsubscribes('ben')).toMatchObject([{ category: 'digest', source: 'page', notificationId: 'form-1' }]);
+
+    await http().post(pathOf(issued.unsubscribeUrl)).type('form').send('scope=all').expect(200);
+    expect(await nextCompose(tips, 'ben')).toMatchObject({ guard: 'unsubscribed', value: 'tips' });
+    const page = await http().get(pathOf(issued.unsubscribeUrl)).expect(200);
+    expect(page.text).toContain('You are unsubscribed from all messages.');
+  });
+
+  it('accepts the one-click POST a mailbox provider sends, urlencoded or multipart', async () => {
+    const one = await sendTracked(app.t.app, { notificationId: 'oneclick-1', userId: 'cleo' }, SENT);
+    await http().post(pathOf(one.issued.unsubscribeUrl)).type('form').send('List-Unsubscribe=One-Click').expect(200);
+    expect(await nextCompose(digest, 'cleo')).toMatchObject({ guard: 'unsubscribed' });
+    expect(await unsubscribes('cleo')).toMatchObject([{ category: 'digest', source: 'one-click' }]);
+
+    const two = await sendTracked(app.t.app, { notificationId: 'oneclick-2', userId: 'dan' }, SENT);
+    const boundary = 'x-boundary-42';
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`;
+    const res = await rawRequest(app.t.app, {
+      method: 'POST',
+      path: pathOf(two.issued.unsubscribeUrl),
+      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(await nextCompose(digest, 'dan')).toMatchObject({ guard: 'unsubscribed' });
+    const logged = await app.t.db().collection('tracking_events').find({ kind: 'unsubscribe' }).toArray();
+    expect(logged.filter((e) => e.userId === 'dan')).toMatchObject([{ source: 'one-click', repeat: false }]);
+  });
+
+  it('changes nothing for forged, tampered or other-kind tokens, or a body it cannot read', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'forged-1', userId: 'eve' }, SENT);
+    const token = tokenOf(issued.unsubscribeUrl);
+    for (const bad of [tampered(token), 'v1.test.e30.AAAA', tokenOf(issued.openPixelUrl!)]) {
+      await http().get(`/t/u/${bad}`).expect(404);
+      const res = await http().post(`/t/u/${bad}`).type('form').send('List-Unsubscribe=One-Click').expect(404);
+      expect(res.text).toContain('This link is not valid');
+    }
+    const missing = await http().post(pathOf(issued.unsubscribeUrl)).type('form').send('lang=en').expect(400);
+    expect(missing.text).toContain('“scope”');
+    await http().post(pathOf(issued.unsubscribeUrl)).send({ scope: 'all' }).expect(415);
+    await http()
+      .post(pathOf(issued.unsubscribeUrl))
+      .type('form')
+      .send(`scope=all&pad=${'x'.repeat(2000)}`)
+      .expect(413);
+    expect(await unsubscribes('eve')).toHaveLength(0);
+    expect(await nextCompose(digest, 'eve')).toBeUndefined();
+  });
+});

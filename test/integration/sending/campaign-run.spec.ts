@@ -1,0 +1,198 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
+import { DeliveryProducer } from '../../../src/modules/delivery/jobs/delivery.queue';
+import { CampaignRunsProducer } from '../../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
+import { RecipientPreferences } from '../../../src/modules/tracking/notification-tracking';
+import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
+import { SmtpSink } from '../../setup/smtp-sink';
+import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
+import {
+  activate,
+  db,
+  notificationsOf,
+  sendingSettings,
+  startSendingContext,
+  startServers,
+  waitForRun,
+} from './sending-harness';
+
+const NOW = new Date();
+const kitchen = { name: 'Kitchen Remodel', keywords: ['kitchen remodel', 'backsplash tile'] };
+const garden = { name: 'Garden Design', keywords: ['garden design', 'raised beds'] };
+
+const digest = {
+  id: 'digest',
+  name: 'Digest',
+  owner: 'growth',
+  channel: 'email',
+  category: 'weekly-digest',
+  schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'Europe/Paris' },
+  content: { topK: 2 },
+  template: 'email/weekly-digest',
+  copy: { variant: 'journey-template' },
+  frequencyCaps: [{ max: 1, withinHours: 144, scope: 'campaign' }],
+};
+const nudge = {
+  id: 'nudge',
+  name: 'Nudge',
+  owner: 'growth',
+  channel: 'push',
+  schedule: { type: 'once', at: '2030-01-01T10:00:00Z' },
+  template: 'push/journey-nudge',
+  copy: { variant: 'journey-template' },
+  experiment: {
+    variants: [
+      { id: 'interest', weight: 1, copy: 'interest' },
+      { id: 'journey', weight: 1, copy: 'journey-template' },
+    ],
+    holdout: 0.4,
+    metrics: { primary: 'push-open-rate' },
+  },
+};
+
+describe('a campaign run, from audience to provider', () => {
+  let servers: Awaited<ReturnType<typeof startServers>>;
+  let sink: SmtpSink;
+  let app: INestApplicationContext;
+  let outbox: string;
+  const emailUsers = ['ana', 'ben', 'cy', 'dee', 'eve'];
+  const pushUsers = Array.from({ length: 20 }, (_, i) => `p${String(i).padStart(2, '0')}`);
+
+  beforeAll(async () => {
+    [servers, sink] = await Promise.all([startServers(), SmtpSink.start()]);
+    outbox = mkdtempSync(join(tmpdir(), 'jc-outbox-'));
+    app = await startSendingContext(
+      sendingSettings(servers.mongo.uri, servers.redis, 'campaign-run', {
+        CAMPAIGNS_DIR: campaignsDir([digest, nudge]),
+        SMTP_URL: sink.url,
+        DELIVERY_OUTBOX_DIR: outbox,
+      }),
+    );
+    await activate(app, 'digest', 'nudge');
+    for (const userId of [...emailUsers, 'quitter']) {
+      await seedUser(app, userId, {
+        now: NOW,
+        profile: { email: `${userId}@example.com`, consent: { email: true, push: false } },
+        journeys: [kitchen, garden],
+      });
+    }
+    for (const userId of pushUsers) {
+      await seedUser(app, userId, {
+        now: NOW,
+        profile: { email: undefined, consent: { email: false, push: true } },
+        journeys: [kitchen],
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([servers?.stop(), sink?.stop()]);
+    rmSync(outbox, { recursive: true, force: true });
+  });
+
+  it('sends every eligible user one email and records the rest with their reason', async () => {
+    await app.get(RecipientPreferencesService).unsubscribe({
+      userId: 'quitter',
+      category: 'weekly-digest',
+      at: new Date(),
+      source: 'page',
+    });
+    expect(await app.get(RecipientPreferences).isUnsubscribed('quitter', 'weekly-digest')).toBe(true);
+
+    const started = await app.get(CampaignRunsService).startManual('digest', 'test');
+    const run = await waitForRun(app, started.runId);
+
+    expect(run.state).toBe('completed');
+    expect(run.counts).toMatchObject({
+      audience: 6,
+      eligible: 5,
+      sent: 5,
+      failed: 0,
+      queued: 0,
+      pending: 0,
+      suppressed: { unsubscribed: 1 },
+    });
+    for (const userId of emailUsers) expect(sink.to(`${userId}@example.com`)).toHaveLength(1);
+    expect(sink.to('quitter@example.com')).toHaveLength(0);
+    const mail = sink.to('ana@example.com')[0];
+    expect(mail.headers.get('list-unsubscribe')).toContain('https://t.example.com/');
+    expect(mail.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+
+    const notifications = await notificationsOf(app, run.runId);
+    const ana = notifications.get('ana')!;
+    expect(ana).toMatchObject({
+      state: 'sent',
+      targets: [{ state: 'accepted', provider: 'smtp', providerMessageId: mail.headers.get('message-id') }],
+      message: { variant: { copy: 'journey-template' }, subject: { kind: 'journey' }, copy: { source: 'template' } },
+      effectsAt: expect.any(Date),
+    });
+    expect(ana.attempts).toEqual([expect.objectContaining({ outcome: 'accepted' })]);
+    expect(notifications.get('quitter')).toMatchObject({ state: 'suppressed', reason: { code: 'unsubscribed' } });
+
+    // The ranker's examples: one per sent notification about a journey, with its features.
+    const examples = await db(app)
+      .collection('ranking_examples')
+      .find({ notificationId: ana.notificationId })
+      .toArray();
+    expect(examples).toEqual([
+      expect.objectContaining({ userId: 'ana', journeyId: ana.message!.subject.id, features: expect.any(Object) }),
+    ]);
+    expect(Object.keys(examples[0].features as object).length).toBeGreaterThan(20);
+  });
+
+  it('sends nothing twice when its jobs are delivered again', async () => {
+    const [run] = await app.get(CampaignRunsService).list({ campaignId: 'digest', limit: 1 });
+    const before = sink.messages.length;
+    await app.get(CampaignRunsProducer).enqueueShards(run.runId, 7, [{ shard: 0 }]);
+    const ids = [...(await notificationsOf(app, run.runId)).values()].map((n) => ({
+      notificationId: n.notificationId,
+    }));
+    await app.get(DeliveryProducer).enqueueMany(ids, 7);
+    await app.get(DeliveryProducer).enqueueMany(ids, 8);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sink.messages.length).toBe(before);
+  });
+
+  it("holds the next run to the campaign's frequency cap", async () => {
+    const started = await app.get(CampaignRunsService).startManual('digest', 'test');
+    const run = await waitForRun(app, started.runId);
+    expect(run.counts).toMatchObject({ sent: 0, suppressed: { 'frequency-cap': 5, unsubscribed: 1 } });
+    const ana = (await notificationsOf(app, run.runId)).get('ana')!;
+    expect(ana.reason).toMatchObject({ code: 'frequency-cap', rule: 'frequencyCaps[0]', value: 1 });
+    const why = await app.get(RunExplainService).explain(run.runId, 'ana');
+    expect(why).toMatchObject({
+      inAudience: true,
+      notification: { state: 'suppressed', reason: { code: 'frequency-cap' } },
+    });
+    expect(why.summary).toMatch(/^suppressed by frequencyCaps\[0\]: already 1 email message/);
+  });
+
+  it('assigns arms first: held-out users get a ledger entry and nothing else', async () => {
+    const started = await app.get(CampaignRunsService).startManual('nudge', 'test');
+    const run = await waitForRun(app, started.runId);
+    const ledger = await db(app).collection('campaign_run_ledger').find({ runId: run.runId }).toArray();
+    const heldOut = ledger.filter((e) => e.status === 'held-out');
+    expect(run.counts.audience).toBe(pushUsers.length);
+    expect(heldOut.length).toBe(run.counts.heldOut);
+    expect(heldOut.length).toBeGreaterThan(0);
+    expect(run.counts.sent + heldOut.length).toBe(pushUsers.length);
+    const notifications = await notificationsOf(app, run.runId);
+    for (const entry of heldOut) expect(notifications.has(entry.userId as string)).toBe(false);
+    const why = await app.get(RunExplainService).explain(run.runId, heldOut[0].userId as string);
+    expect(why).toMatchObject({ inAudience: true, experiment: { receives: false }, ledger: { status: 'held-out' } });
+    expect(why.notification).toBeUndefined();
+    expect(why.summary).toMatch(/^held out/);
+    for (const n of notifications.values()) {
+      expect(n.experiment).toMatchObject({ armId: expect.stringMatching(/^(interest|journey)$/) });
+      expect(n.message!.variant.id).toBe(n.experiment!.armId);
+    }
+    // Every sent push is a file in the outbox, one per device.
+    const files = readdirSync(outbox, { recursive: true }).filter((f) => String(f).endsWith('.json'));
+    expect(files).toHaveLength(run.counts.sent);
+  });
+});

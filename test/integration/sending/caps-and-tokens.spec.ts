@@ -1,0 +1,141 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import { UserRepository } from '../../../src/modules/ingest/user.repository';
+import { FakeFcm } from '../../setup/providers/fcm-fake';
+import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
+import {
+  activate,
+  notificationsOf,
+  sendingSettings,
+  startSendingContext,
+  startServers,
+  waitForRun,
+} from './sending-harness';
+
+const kitchen = { name: 'Kitchen Remodel', keywords: ['kitchen remodel', 'backsplash tile'] };
+const WORKERS = 4;
+const USERS = Array.from({ length: 24 }, (_, i) => `u${String(i).padStart(2, '0')}`);
+
+/** Three email campaigns whose channel cap allows two emails a day, whichever campaigns they come from. */
+const capped = ['a', 'b', 'c'].map((id) => ({
+  id: `capped-${id}`,
+  name: `Capped ${id}`,
+  owner: 'growth',
+  channel: 'email',
+  schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'UTC' },
+  template: 'email/weekly-digest',
+  copy: { variant: 'journey-template' },
+  frequencyCaps: [{ max: 2, withinHours: 24, scope: 'channel' }],
+}));
+const nudge = {
+  id: 'nudge',
+  name: 'Nudge',
+  owner: 'growth',
+  channel: 'push',
+  schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'UTC' },
+  template: 'push/journey-nudge',
+  copy: { variant: 'journey-template' },
+};
+
+describe('sending with several workers: frequency caps and dead push tokens', () => {
+  let servers: Awaited<ReturnType<typeof startServers>>;
+  let fcm: FakeFcm;
+  const workers: INestApplicationContext[] = [];
+  const scratch = mkdtempSync(join(tmpdir(), 'jc-caps-'));
+
+  beforeAll(async () => {
+    [servers, fcm] = await Promise.all([startServers(), FakeFcm.start('demo-app')]);
+    const serviceAccount = join(scratch, 'service-account.json');
+    writeFileSync(serviceAccount, fcm.serviceAccountJson());
+    const settings = sendingSettings(servers.mongo.uri, servers.redis, 'caps', {
+      CAMPAIGNS_DIR: campaignsDir([...capped, nudge]),
+      DELIVERY_OUTBOX_DIR: join(scratch, 'outbox'),
+      DELIVERY_PUSH_CHANNEL: 'providers',
+      FCM_SERVICE_ACCOUNT_FILE: serviceAccount,
+      FCM_API_URL: fcm.baseUrl,
+      DELIVERY_RATE_FCM: '0',
+      CAMPAIGN_RUNS_SHARD_SIZE: '3',
+    });
+    // Four worker processes' worth of modules on one MongoDB and one Redis, all taking jobs from the same queues.
+    for (let i = 0; i < WORKERS; i++) workers.push(await startSendingContext(settings));
+    await activate(workers[0], ...capped.map((c) => c.id), 'nudge');
+    const now = new Date();
+    for (const userId of USERS) {
+      await seedUser(workers[0], userId, {
+        now,
+        profile: { email: `${userId}@example.com`, consent: { email: true, push: false } },
+        journeys: [kitchen],
+      });
+    }
+    await seedUser(workers[0], 'two-devices', {
+      now,
+      profile: {
+        email: undefined,
+        consent: { email: false, push: true },
+        pushTokens: [
+          { platform: 'fcm', token: 'live-token' },
+          { platform: 'fcm', token: 'dead-token' },
+        ],
+      },
+      journeys: [kitchen],
+    });
+    await seedUser(workers[0], 'gone', {
+      now,
+      profile: {
+        email: undefined,
+        consent: { email: false, push: true },
+        pushTokens: [{ platform: 'fcm', token: 'gone-token' }],
+      },
+      journeys: [kitchen],
+    });
+    fcm.failToken('dead-token', 'UNREGISTERED');
+    fcm.failToken('gone-token', 'UNREGISTERED');
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const app of workers) await app.close();
+    await Promise.all([servers?.stop(), fcm?.stop()]);
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('holds every user to two emails a day across three concurrent runs on four workers', async () => {
+    // Each run is started from another worker, at the same time.
+    const started = await Promise.all(
+      capped.map((c, i) => workers[i % WORKERS].get(CampaignRunsService).startManual(c.id, 'test')),
+    );
+    const runs = await Promise.all(started.map((r, i) => waitForRun(workers[i % WORKERS], r.runId, 90_000)));
+    for (const run of runs) expect(run.state).toBe('completed');
+    const perUser = new Map<string, { sent: number; capped: number }>(USERS.map((u) => [u, { sent: 0, capped: 0 }]));
+    for (const run of runs) {
+      for (const [userId, n] of await notificationsOf(workers[0], run.runId)) {
+        const tally = perUser.get(userId)!;
+        if (n.state === 'sent') tally.sent++;
+        else if (n.state === 'suppressed' && n.reason?.code === 'frequency-cap') tally.capped++;
+      }
+    }
+    for (const [userId, tally] of perUser) expect({ userId, ...tally }).toEqual({ userId, sent: 2, capped: 1 });
+    const total = runs.reduce((sum, r) => sum + r.counts.sent, 0);
+    expect(total).toBe(USERS.length * 2);
+  }, 120_000);
+
+  it('removes a push token the provider calls dead, and still reaches the live device', async () => {
+    const started = await workers[1].get(CampaignRunsService).startManual('nudge', 'test');
+    const run = await waitForRun(workers[1], started.runId, 60_000);
+    const notifications = await notificationsOf(workers[0], run.runId);
+    expect(notifications.get('two-devices')).toMatchObject({
+      state: 'sent',
+      targets: expect.arrayContaining([
+        expect.objectContaining({ state: 'accepted', provider: 'fcm' }),
+        expect.objectContaining({ state: 'failed', error: expect.objectContaining({ action: 'remove-token' }) }),
+      ]),
+    });
+    expect(notifications.get('gone')).toMatchObject({ state: 'failed' });
+    const users = workers[0].get(UserRepository);
+    expect((await users.findByUserId('two-devices'))!.pushTokens.map((t) => t.token)).toEqual(['live-token']);
+    expect((await users.findByUserId('gone'))!.pushTokens).toEqual([]);
+    expect(fcm.sent.map((s) => s.message.token)).toEqual(['live-token']);
+  }, 90_000);
+});

@@ -1,0 +1,174 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getQueueToken } from '@nestjs/bull';
+import { Queue } from 'bull';
+import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
+import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import {
+  CampaignRunsProducer,
+  CAMPAIGN_RUNS_QUEUE,
+} from '../../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
+import { ShardFanOut } from '../../../src/modules/campaigns/runs/shard-fan-out.service';
+import { CampaignSchedules } from '../../../src/modules/scheduling/campaign-schedules.service';
+import { SchedulingModule } from '../../../src/modules/scheduling/scheduling.module';
+import { startNestContext } from '../../setup/nest-context';
+import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
+import { activate, db, notificationsOf, sendingSettings, startSendingContext, startServers } from './sending-harness';
+
+const kitchen = { name: 'Kitchen Remodel', keywords: ['kitchen remodel', 'backsplash tile'] };
+const base = {
+  owner: 'growth',
+  channel: 'email',
+  template: 'email/weekly-digest',
+  copy: { variant: 'journey-template' },
+};
+const weekly = {
+  ...base,
+  id: 'weekly',
+  name: 'Weekly',
+  schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'America/New_York' },
+};
+const launch = { ...base, id: 'launch', name: 'Launch', schedule: { type: 'once', at: '2031-06-01T10:00:00Z' } };
+const late = {
+  ...base,
+  id: 'late',
+  name: 'Late',
+  schedule: { type: 'local-hour', hour: 22 },
+  quietHours: { start: '21:00', end: '08:00', whenQuiet: 'delay' },
+};
+const lateDrop = { ...late, id: 'late-drop', name: 'Late drop', quietHours: { ...late.quietHours, whenQuiet: 'drop' } };
+
+describe('campaign schedules, local send hours and quiet hours', () => {
+  let servers: Awaited<ReturnType<typeof startServers>>;
+  let worker: INestApplicationContext;
+  const schedulers: INestApplicationContext[] = [];
+
+  const outbox = mkdtempSync(join(tmpdir(), 'jc-schedules-'));
+
+  beforeAll(async () => {
+    servers = await startServers();
+    const settings = (env: Record<string, string> = {}) =>
+      sendingSettings(servers.mongo.uri, servers.redis, 'schedules', {
+        CAMPAIGNS_DIR: campaignsDir([weekly, launch, late, lateDrop]),
+        DELIVERY_OUTBOX_DIR: outbox,
+        ...env,
+      });
+    worker = await startSendingContext(settings());
+    await activate(worker, 'weekly', 'launch', 'late', 'late-drop');
+    const now = new Date();
+    await seedUser(worker, 'ny', {
+      now,
+      profile: { email: 'ny@example.com', timeZone: 'America/New_York' },
+      journeys: [kitchen],
+    });
+    await seedUser(worker, 'paris', {
+      now,
+      profile: { email: 'paris@example.com', timeZone: 'Europe/Paris' },
+      journeys: [kitchen],
+    });
+    // Two scheduler replicas on the same Redis.
+    for (let i = 0; i < 2; i++) {
+      const env = { CAMPAIGN_SCHEDULES_ENABLED: 'true', CAMPAIGN_SCHEDULES_SYNC_MS: '3600000' };
+      schedulers.push(await startNestContext(settings(env), [SchedulingModule]));
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const app of [worker, ...schedulers]) await app?.close();
+    await servers?.stop();
+    rmSync(outbox, { recursive: true, force: true });
+  });
+
+  it('registers each active campaign once however many schedulers run, and drops a paused one', async () => {
+    await Promise.all(schedulers.map((s) => s.get(CampaignSchedules).sync()));
+    const producer = worker.get(CampaignRunsProducer);
+    const scheduled = await producer.scheduledCampaigns();
+    expect(
+      scheduled
+        .map(({ campaignId, cron, tz }) => ({ campaignId, cron, tz }))
+        .sort((a, b) => a.campaignId.localeCompare(b.campaignId)),
+    ).toEqual([
+      { campaignId: 'late', cron: '0 0 * * *', tz: 'UTC' },
+      { campaignId: 'late-drop', cron: '0 0 * * *', tz: 'UTC' },
+      { campaignId: 'weekly', cron: '0 9 * * 1', tz: 'America/New_York' },
+    ]);
+    const queue = worker.get<Queue>(getQueueToken(CAMPAIGN_RUNS_QUEUE));
+    const once = (await queue.getDelayed()).filter((j) => String(j.id).includes(':once:'));
+    expect(once.map((j) => j.id)).toEqual([`campaign-runs.fire:launch:once:${Date.parse(launch.schedule.at)}`]);
+
+    await worker.get(CampaignsService).pause('weekly', 'test');
+    await schedulers[0].get(CampaignSchedules).sync();
+    expect((await producer.scheduledCampaigns()).map((s) => s.campaignId).sort()).toEqual(['late', 'late-drop']);
+  });
+
+  it('starts one run per firing, however often the firing is delivered', async () => {
+    const runs = worker.get(CampaignRunsService);
+    const at = new Date(launch.schedule.at);
+    const [a, b] = await Promise.all([runs.startScheduled('launch', at), runs.startScheduled('launch', at)]);
+    expect(a!.runId).toBe(b!.runId);
+    expect(await db(worker).collection('campaign_runs').countDocuments({ campaignId: 'launch' })).toBe(1);
+    // A firing far from the one-off instant belongs to an older definition: nothing starts.
+    expect(await runs.startScheduled('launch', new Date('2031-05-01T10:00:00Z'))).toBeUndefined();
+  });
+
+  /** Fires the local-hour campaign for the local date after `firedAt` and fans its shards out now. */
+  async function fire(campaignId: string, firedAt: string) {
+    const run = (await worker.get(CampaignRunsService).startScheduled(campaignId, new Date(firedAt)))!;
+    for (let i = 0; i < 100 && (await worker.get(CampaignRunsService).get(run.runId)).counts.audience < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const ledger = await db(worker).collection('campaign_run_ledger').find({ runId: run.runId }).toArray();
+    expect(ledger).toHaveLength(2);
+    // The shard jobs wait for 2030; run their work now, as the worker will then.
+    for (const shard of new Set(ledger.map((e) => e.shard as number))) {
+      await worker.get(ShardFanOut).process(run.runId, shard, true);
+    }
+    const sendAt = Object.fromEntries(ledger.map((e) => [e.userId, (e.sendAt as Date).toISOString()]));
+    const notifications = await notificationsOf(worker, run.runId);
+    return { run, sendAt, notifications };
+  }
+
+  it.each([
+    // US clocks spring forward on 2030-03-10: New York's quiet night ends at 08:00 EDT (12:00Z, not 13:00Z).
+    [
+      '2030-03-08T00:00:00Z',
+      { ny: '2030-03-10T03:00:00.000Z', paris: '2030-03-09T21:00:00.000Z' },
+      { ny: '2030-03-10T12:00:00.000Z', paris: '2030-03-10T07:00:00.000Z' },
+    ],
+    // EU clocks spring forward on 2030-03-31: Paris's ends at 08:00 CEST (06:00Z).
+    [
+      '2030-03-29T00:00:00Z',
+      { ny: '2030-03-31T02:00:00.000Z', paris: '2030-03-30T21:00:00.000Z' },
+      { ny: '2030-03-31T12:00:00.000Z', paris: '2030-03-31T06:00:00.000Z' },
+    ],
+    // EU clocks fall back on 2030-10-27: Paris's ends at 08:00 CET (07:00Z).
+    [
+      '2030-10-25T00:00:00Z',
+      { ny: '2030-10-27T02:00:00.000Z', paris: '2030-10-26T20:00:00.000Z' },
+      { ny: '2030-10-27T12:00:00.000Z', paris: '2030-10-27T07:00:00.000Z' },
+    ],
+    // US clocks fall back on 2030-11-03: New York's ends at 08:00 EST (13:00Z).
+    [
+      '2030-11-01T00:00:00Z',
+      { ny: '2030-11-03T02:00:00.000Z', paris: '2030-11-02T21:00:00.000Z' },
+      { ny: '2030-11-03T13:00:00.000Z', paris: '2030-11-03T07:00:00.000Z' },
+    ],
+  ])(
+    'fired at %s: each user at 22:00 in their zone, held to the end of their quiet night across the clock change',
+    async (firedAt, sendAt, notBefore) => {
+      const delayed = await fire('late', firedAt);
+      expect(delayed.sendAt).toEqual(sendAt);
+      for (const user of ['ny', 'paris'] as const) {
+        const n = delayed.notifications.get(user)!;
+        expect(n).toMatchObject({ state: 'queued', timeZone: user === 'ny' ? 'America/New_York' : 'Europe/Paris' });
+        expect(n.notBefore!.toISOString()).toBe(notBefore[user]);
+      }
+      const dropped = await fire('late-drop', firedAt);
+      for (const user of ['ny', 'paris']) {
+        expect(dropped.notifications.get(user)).toMatchObject({ state: 'suppressed', reason: { code: 'quiet-hours' } });
+      }
+    },
+  );
+});

@@ -1,0 +1,106 @@
+import { INestApplicationContext, Type } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Connection } from 'mongoose';
+import { RedisProcess } from '../../../src/common/redis/redis-process';
+import { loadConfig, Settings } from '../../../src/config';
+import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
+import { CampaignRunsService, RunView } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import { CampaignRunsJobsModule } from '../../../src/modules/campaigns/runs/jobs/campaign-runs-jobs.module';
+import { Notification } from '../../../src/modules/delivery/domain/notification';
+import { PreferenceGuardsModule } from '../../../src/modules/tracking/preference-guards.module';
+import { EmbeddedMongo } from '../../../src/embedded-mongo';
+import { startTestMongo } from '../../setup/mongo';
+import { startNestContext } from '../../setup/nest-context';
+import { startTestRedis } from '../../setup/redis';
+
+export const TEST_SIGNING_KEYS = 'k1:0123456789abcdef0123456789abcdef';
+
+/** Settings of a sending test on these servers; `env` adds or overrides variables. */
+export function sendingSettings(
+  mongoUri: string,
+  redis: RedisProcess,
+  database: string,
+  env: Record<string, string> = {},
+): Settings {
+  return loadConfig({
+    NODE_ENV: 'test',
+    MONGODB_URI: `${mongoUri}${database}`,
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: database,
+    JOURNEYS_SCHEDULE_ENABLED: 'false',
+    RANKER_SCHEDULE_ENABLED: 'false',
+    CAMPAIGN_SCHEDULES_ENABLED: 'false',
+    TRACKING_SIGNING_KEYS: TEST_SIGNING_KEYS,
+    PUBLIC_BASE_URL: 'https://t.example.com',
+    DELIVERY_RATE_SMTP: '0',
+    CAMPAIGN_RUNS_JOB_BACKOFF_MS: '100',
+    ...env,
+  });
+}
+
+/** The worker's sending modules (fan-out, delivery, preference guards) on real MongoDB and Redis, without HTTP. */
+export async function startSendingContext(settings: Settings, extra: Type[] = []): Promise<INestApplicationContext> {
+  return startNestContext(settings, [CampaignRunsJobsModule, PreferenceGuardsModule, ...extra]);
+}
+
+/** A test file's MongoDB and Redis. */
+export async function startServers(): Promise<{ mongo: EmbeddedMongo; redis: RedisProcess; stop(): Promise<void> }> {
+  const [mongo, redis] = await Promise.all([startTestMongo(), startTestRedis()]);
+  return { mongo, redis, stop: async () => void (await Promise.all([mongo.stop(), redis.stop()])) };
+}
+
+/** Syncs the campaigns folder and activates `campaignIds`. */
+export async function activate(app: INestApplicationContext, ...campaignIds: string[]): Promise<void> {
+  const campaigns = app.get(CampaignsService);
+  await campaigns.sync('test');
+  for (const id of campaignIds) await campaigns.activate(id, 'test');
+}
+
+/** Polls a run until it is finished (completed, cancelled, failed), failing after `timeoutMs`. */
+export async function waitForRun(app: INestApplicationContext, runId: string, timeoutMs = 30_000): Promise<RunView> {
+  const runs = app.get(CampaignRunsService);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await runs.get(runId);
+    if (run.state === 'completed' || run.state === 'cancelled' || run.state === 'failed') return run;
+    if (Date.now() > deadline) {
+      throw new Error(`run ${runId} did not finish: ${JSON.stringify(run.counts)} ${run.state}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function db(app: INestApplicationContext): Connection {
+  return app.get<Connection>(getConnectionToken());
+}
+
+/** The run's notifications by user id. */
+export async function notificationsOf(app: INestApplicationContext, runId: string): Promise<Map<string, Notification>> {
+  const docs = await db(app).collection<Notification>('notifications').find({ runId }).toArray();
+  return new Map(docs.map((d) => [d.userId, d]));
+}
+
+/**
+ * Copies one seeded user's profile, journeys and audience facts to `userIds` in bulk (a crash test or a
+ * benchmark needs thousands of users; seeding each through the services would take minutes).
+ */
+export async function cloneSeededUser(
+  connection: Connection,
+  templateUserId: string,
+  userIds: readonly string[],
+  email: (userId: string) => string,
+): Promise<void> {
+  const copies: Array<[string, (doc: Record<string, unknown>, userId: string) => Record<string, unknown>]> = [
+    ['users', (doc, userId) => ({ ...doc, userId, email: email(userId) })],
+    ['user_journeys', (doc, userId) => ({ ...doc, userId })],
+    ['audience_facts', (doc, userId) => ({ ...doc, userId })],
+  ];
+  for (const [name, copy] of copies) {
+    const collection = connection.collection(name);
+    const template = await collection.findOne({ userId: templateUserId }, { projection: { _id: 0 } });
+    if (!template) throw new Error(`${templateUserId} has no document in ${name}`);
+    for (let i = 0; i < userIds.length; i += 1000) {
+      await collection.insertMany(userIds.slice(i, i + 1000).map((userId) => copy(template, userId)));
+    }
+  }
+}
