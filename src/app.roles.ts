@@ -11,6 +11,7 @@ import { ExperimentsJobsModule } from './modules/experiments/jobs/experiments-jo
 import { ExperimentsHttpModule } from './modules/experiments/experiments-http.module';
 import { CampaignRunsHttpModule } from './modules/campaigns/runs/campaign-runs-http.module';
 import { CampaignRunsJobsModule } from './modules/campaigns/runs/jobs/campaign-runs-jobs.module';
+import { ConsoleModule } from './modules/console/console.module';
 import { IngestApiModule } from './modules/ingest/ingest-api.module';
 import { JourneysJobsModule } from './modules/journeys/jobs/journeys-jobs.module';
 import { JourneysHttpModule } from './modules/journeys/journeys-http.module';
@@ -40,6 +41,7 @@ export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
     PreferenceGuardsModule,
     TrackingHttpModule,
     ExperimentsHttpModule,
+    ConsoleModule,
   ],
   worker: [
     JourneysJobsModule,

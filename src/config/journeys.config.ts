@@ -1,4 +1,4 @@
-import { boolean, cron, integer, Parser, text } from './parsers';
+import { boolean, ConfigError, cron, decimal, integer, Parser, text } from './parsers';
 import { withDefault } from './llm.config';
 import { defineNamespace, setting } from './setting';
 
@@ -13,6 +13,18 @@ function termList(): Parser<string[]> {
   };
 }
 
+/** A growth factor: 0 (off) or at least 1 (a factor below 1 would retrain on every check). */
+function growthFactor(): Parser<number> {
+  const base = decimal(0, 1000);
+  return (raw, variable) => {
+    const value = base(raw, variable);
+    if (value > 0 && value < 1) {
+      throw new ConfigError(`Invalid configuration: ${variable} must be 0 or at least 1 (got ${JSON.stringify(raw)})`);
+    }
+    return value;
+  };
+}
+
 export const journeysNamespace = defineNamespace('journeys', {
   incrementalCron: setting(
     'JOURNEYS_INCREMENTAL_CRON',
@@ -23,6 +35,11 @@ export const journeysNamespace = defineNamespace('journeys', {
     'JOURNEYS_RETRAIN_CRON',
     withDefault(cron(), '0 2 * * *'),
     'When the platform embedder is retrained; a changed model starts a full rebuild.',
+  ),
+  retrainGrowth: setting(
+    'JOURNEYS_RETRAIN_GROWTH',
+    withDefault(growthFactor(), 2),
+    'The platform embedder is also retrained once the stored events reach this multiple of those it was trained on (0: only on schedule and on demand).',
   ),
   scheduleEnabled: setting(
     'JOURNEYS_SCHEDULE_ENABLED',

@@ -1,6 +1,7 @@
 import { accessNamespace } from './access.config';
 import { appNamespace } from './app.config';
 import { campaignsNamespace } from './campaigns.config';
+import { consoleNamespace } from './console.config';
 import { deliveryNamespace } from './delivery.config';
 import { experimentsNamespace } from './experiments.config';
 import { journeysNamespace } from './journeys.config';
@@ -30,6 +31,7 @@ export const NAMESPACES = [
   deliveryNamespace,
   trackingNamespace,
   experimentsNamespace,
+  consoleNamespace,
 ] as const;
 
 /** The validated, typed configuration of one process. */
@@ -48,4 +50,5 @@ export interface Settings {
   delivery: NamespaceValues<typeof deliveryNamespace.specs>;
   tracking: NamespaceValues<typeof trackingNamespace.specs>;
   experiments: NamespaceValues<typeof experimentsNamespace.specs>;
+  console: NamespaceValues<typeof consoleNamespace.specs>;
 }

@@ -4,7 +4,7 @@ import { ConfigError, integer, optional, Parser, text, url } from './parsers';
 import { defineNamespace, NamespaceValues, setting } from './setting';
 
 /** `kid:secret,kid:secret`; the error names the variable and the key id, never a secret. */
-function signingKeys(): Parser<SigningKey[]> {
+export function signingKeys(): Parser<SigningKey[]> {
   return (raw, variable) => {
     try {
       return parseSigningKeys(text()(raw, variable));

@@ -1,6 +1,7 @@
 /**
  * Journey inference throughput: the offline build for users with 200 events (embedder training excluded),
- * against a plain keyword-frequency profile of the same users, and platform embedder training on 1M events.
+ * against a plain keyword-frequency profile of the same users; the `journeys build` command on 1 and 2 worker
+ * threads; and platform embedder training on 1M events.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -118,24 +119,45 @@ async function commandThroughput(): Promise<void> {
     const quiet = console.error;
     console.error = () => undefined;
     await runJourneysBuild({ events, now: NOW.toISOString(), out: join(dir, 'warm.jsonl'), saveModel: model });
-    const started = process.hrtime.bigint();
-    const summary = await runJourneysBuild({ events, now: NOW.toISOString(), out: join(dir, 'out.jsonl'), model });
-    const single = { summary, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+    const timed = async (threads: number) => {
+      const started = process.hrtime.bigint();
+      const cpu = process.cpuUsage();
+      const out = join(dir, `out-${threads}.jsonl`);
+      const summary = await runJourneysBuild({ events, now: NOW.toISOString(), out, model, threads });
+      const used = process.cpuUsage(cpu);
+      return {
+        summary,
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        cpu: (used.user + used.system) / 1e6,
+      };
+    };
+    const single = await timed(1);
+    const threads = Math.min(2, cpus().length);
+    const parallel = await timed(threads);
     console.error = quiet;
     const line = (label: string, r: typeof single) =>
       `  ${label}   build ${(r.summary.users / r.summary.buildSeconds).toFixed(0)} users/s (${r.summary.buildSeconds.toFixed(1)} s, ranking and output included)` +
-      `; reading ${(r.summary.events / r.summary.readSeconds / 1000).toFixed(0)}k events/s (${r.summary.readSeconds.toFixed(1)} s); whole command ${(r.summary.users / r.seconds).toFixed(0)} users/s`;
+      `; reading ${(r.summary.events / r.summary.readSeconds / 1000).toFixed(0)}k events/s (${r.summary.readSeconds.toFixed(1)} s); whole command ${(r.summary.users / r.seconds).toFixed(0)} users/s, CPU ${r.cpu.toFixed(1)} s`;
     console.log(
       `command: ${single.summary.users} users, ${single.summary.events} events, saved embedder (training excluded)`,
     );
-    console.log(line('journeys build', single) + '   target >= 500 users/s (build)');
+    console.log(line('journeys build, 1 thread ', single) + '   target >= 500 users/s (build)');
+    console.log(line(`journeys build, ${threads} threads`, parallel));
+    const same = readFileSync(join(dir, 'out-1.jsonl')).equals(readFileSync(join(dir, `out-${threads}.jsonl`)));
+    console.log(
+      `  ${threads} threads / 1 thread: whole command ${(single.seconds / parallel.seconds).toFixed(2)}x, build ${(single.summary.buildSeconds / parallel.summary.buildSeconds).toFixed(2)}x, ` +
+        `reading ${(single.summary.readSeconds / parallel.summary.readSeconds).toFixed(2)}x   target >= 1.7x; output ${same ? 'identical' : 'DIFFERENT'}` +
+        `   (1-minute load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 export async function run(): Promise<void> {
-  await buildThroughput();
-  await commandThroughput();
-  await trainingTime();
+  // BENCH_PARTS (default build,command,training) picks the parts to run.
+  const parts = (process.env.BENCH_PARTS ?? 'build,command,training').split(',');
+  if (parts.includes('build')) await buildThroughput();
+  if (parts.includes('command')) await commandThroughput();
+  if (parts.includes('training')) await trainingTime();
 }

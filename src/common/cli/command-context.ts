@@ -24,7 +24,7 @@ export async function withCommandContext<T>(
   options: { redis?: boolean } = {},
 ): Promise<T> {
   const settings = loadConfig(processEnvironment());
-  const logger = new AppLogger({ json: settings.app.logFormat === 'json', level: 'warn' });
+  const logger = new AppLogger({ json: settings.app.logFormat === 'json', level: 'warn', stderr: true });
   Logger.overrideLogger(logger);
   const servers = await provisionServers(settings, { redis: options.redis === true });
   try {

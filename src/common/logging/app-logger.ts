@@ -8,6 +8,8 @@ export interface AppLoggerOptions {
   json: boolean;
   /** The most verbose level printed. */
   level: Exclude<LogLevel, 'fatal'>;
+  /** Every level to stderr, so a CLI command's stdout carries only its output. */
+  stderr?: boolean;
 }
 
 function safeStack(stack: unknown): unknown {
@@ -19,8 +21,11 @@ function safeStack(stack: unknown): unknown {
  * characters escaped in every message, context and stack: one record never spans forged lines.
  */
 export class AppLogger extends ConsoleLogger {
+  private readonly toStderr: boolean;
+
   constructor(options: AppLoggerOptions) {
     super({ json: options.json, colors: !options.json, logLevels: LEVELS.slice(0, LEVELS.indexOf(options.level) + 1) });
+    this.toStderr = options.stderr === true;
   }
 
   protected override printMessages(
@@ -34,7 +39,7 @@ export class AppLogger extends ConsoleLogger {
       messages.map((message) => redact(message)),
       context && escapeControl(context),
       logLevel,
-      writeStreamType,
+      this.toStderr ? 'stderr' : writeStreamType,
       safeStack(errorStack),
     );
   }

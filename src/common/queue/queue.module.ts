@@ -1,7 +1,9 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
+import { QueueMetrics } from './queue-metrics';
 
 /**
  * Bull's shared Redis connection; each feature module then calls BullModule.registerQueue for the
@@ -9,6 +11,7 @@ import { Settings } from '../../config/settings';
  */
 @Module({
   imports: [
+    DiscoveryModule,
     BullModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<Settings, true>) => {
@@ -24,6 +27,7 @@ import { Settings } from '../../config/settings';
       },
     }),
   ],
+  providers: [QueueMetrics],
   exports: [BullModule],
 })
 export class QueueModule {}

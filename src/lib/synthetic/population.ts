@@ -1,6 +1,7 @@
 import { EventType } from '../events/activity-event';
 import { Prng } from './prng';
 import { varyQuery } from './query-variants';
+import { applyHabit, coarsen, drawHabits, Realism, UserHabits } from './realism';
 import { NOISE_QUERIES, NOISE_TITLES, THEMES, Theme } from './themes';
 
 /** The JSON form of an activity event, exactly what POST /v1/events and the JSONL import accept. */
@@ -37,6 +38,8 @@ export interface PopulationOptions {
   now: Date;
   /** Average events per user (default 60); about 12% of them are noise. */
   eventsPerUser?: number;
+  /** Real activity's hardships (heavy-tailed counts, one-habit users, coarse clocks, interleaving, shelves). */
+  realism?: Realism;
 }
 
 const DAY = 86_400_000;
@@ -46,6 +49,7 @@ const NOISE_SHARE = 0.12;
 interface Draft {
   at: number;
   journey: number;
+  session: number;
   body: Omit<RawEvent, 'id' | 'userId' | 'occurredAt'>;
 }
 
@@ -82,13 +86,16 @@ function spanOf(type: Theme['type'], stage: PlantedJourney['stage'], now: number
   return [end - prng.float(10, 40) * DAY, end];
 }
 
+type Body = Draft['body'];
+
 function plantJourney(
   theme: Theme,
   journey: number,
   budget: number,
   now: number,
   prng: Prng,
-): { drafts: Draft[]; stage: PlantedJourney['stage'] } {
+  shape: (body: Body) => Body = (body) => body,
+): { drafts: Draft[]; stage: PlantedJourney['stage']; span: [number, number] } {
   const stage = theme.type === 'evergreen' || prng.chance(0.5) ? 'ongoing' : 'ended';
   const [start, end] = spanOf(theme.type, stage, now, prng);
   // Hobbies come back in short, regular sessions; projects come in bursts of longer sessions.
@@ -107,11 +114,31 @@ function plantJourney(
         : prng.float(start, end);
     let t = Math.min(at, end - 45 * MINUTE);
     for (let i = 0; i < size; i++) {
-      drafts.push({ at: t, journey, body: sessionEvent(theme, prng, i === 0) });
+      drafts.push({ at: t, journey, session: journey * 1000 + k, body: shape(sessionEvent(theme, prng, i === 0)) });
       t += prng.float(0.5, 8) * MINUTE;
     }
   });
-  return { drafts, stage };
+  return { drafts, stage, span: [start, end] };
+}
+
+/**
+ * Moves some sessions into the middle of another journey's session within the moved journey's span, one or
+ * two minutes between events, so two tasks interleave in one sitting.
+ */
+function interleave(drafts: Draft[], spans: ReadonlyArray<[number, number]>, chance: number, prng: Prng): void {
+  const sessions = [...new Set(drafts.map((d) => d.session))];
+  for (const session of sessions) {
+    if (!prng.chance(chance)) continue;
+    const moved = drafts.filter((d) => d.session === session);
+    const [start, end] = spans[moved[0].journey];
+    const anchors = drafts.filter((d) => d.journey !== moved[0].journey && d.at >= start && d.at <= end);
+    if (anchors.length === 0) continue;
+    let t = prng.pick(anchors).at + prng.float(-2, 2) * MINUTE;
+    for (const d of moved) {
+      d.at = Math.min(t, end);
+      t += prng.float(1, 3) * MINUTE;
+    }
+  }
 }
 
 function noiseEvent(prng: Prng, own: ReadonlySet<string>): Draft['body'] {
@@ -131,23 +158,41 @@ function userSeed(seed: number, index: number): number {
   return (h ^ (h >>> 13)) >>> 0;
 }
 
-/** One user's events (ascending time) and planted journeys; deterministic for (seed, index). */
-export function generateUser(seed: number, index: number, now: Date, eventsPerUser = 60): SyntheticPopulation {
+/**
+ * One user's events (ascending time) and planted journeys; deterministic for (seed, index). With `realism`,
+ * the user's event count, habits and clock are drawn from it and `eventsPerUser` is ignored.
+ */
+export function generateUser(
+  seed: number,
+  index: number,
+  now: Date,
+  eventsPerUser = 60,
+  realism?: Realism,
+): SyntheticPopulation {
   const prng = new Prng(userSeed(seed, index));
   const userId = `user-${String(index).padStart(6, '0')}`;
   const nowMs = now.getTime() - 10 * MINUTE;
-  const themes = prng.sample(THEMES, prng.int(2, 5));
-  const total = Math.max(1, Math.round(eventsPerUser * prng.float(0.7, 1.3)));
+  const habits: UserHabits | undefined = realism && drawHabits(prng, realism);
+  // A user with a dozen events pursues one or two things, not five. (Without realism the draws keep their
+  // original order, so seeded populations stay what tests and evals were written against.)
+  const themes = habits
+    ? prng.sample(THEMES, prng.int(1, Math.max(1, Math.min(5, Math.round(habits.total / 8)))))
+    : prng.sample(THEMES, prng.int(2, 5));
+  const total = habits?.total ?? Math.max(1, Math.round(eventsPerUser * prng.float(0.7, 1.3)));
   const noiseCount = Math.round(total * NOISE_SHARE);
   const shares = themes.map(() => prng.float(0.6, 1.4));
   const shareSum = shares.reduce((a, b) => a + b, 0);
   const drafts: Draft[] = [];
+  const spans: Array<[number, number]> = [];
   const stages = themes.map((theme, j) => {
-    const budget = Math.max(6, Math.round(((total - noiseCount) * shares[j]) / shareSum));
-    const planted = plantJourney(theme, j, budget, nowMs, prng);
+    const budget = Math.max(habits ? 2 : 6, Math.round(((total - noiseCount) * shares[j]) / shareSum));
+    const shape = habits && ((body: Body) => applyHabit(body, habits.habit, theme, prng));
+    const planted = plantJourney(theme, j, budget, nowMs, prng, shape);
     drafts.push(...planted.drafts);
+    spans.push(planted.span);
     return planted.stage;
   });
+  if (realism && themes.length > 1) interleave(drafts, spans, realism.interleaveChance, prng);
   const own = new Set(themes.map((t) => t.id));
   const journeyDrafts = drafts.length;
   for (let i = 0; i < noiseCount; i++) {
@@ -155,8 +200,14 @@ export function generateUser(seed: number, index: number, now: Date, eventsPerUs
     const at = prng.chance(0.15)
       ? drafts[prng.int(0, journeyDrafts - 1)].at + prng.float(1, 6) * MINUTE
       : nowMs - prng.float(0, 240) * DAY;
-    drafts.push({ at: Math.min(at, nowMs), journey: -1, body: noiseEvent(prng, own) });
+    const body = noiseEvent(prng, own);
+    const shaped =
+      habits && habits.habit !== 'mixed'
+        ? applyHabit(body, habits.habit, prng.pick(THEMES.filter((t) => !own.has(t.id))), prng)
+        : body;
+    drafts.push({ at: Math.min(at, nowMs), journey: -1, session: -1, body: shaped });
   }
+  if (habits) for (const d of drafts) d.at = coarsen(d.at, habits.coarse);
   drafts.sort((a, b) => a.at - b.at || a.journey - b.journey);
   const truth: PlantedJourney[] = themes.map((theme, j) => ({
     id: `${userId}:${theme.id}`,
@@ -181,7 +232,7 @@ export function generateUser(seed: number, index: number, now: Date, eventsPerUs
 export function generatePopulation(options: PopulationOptions): SyntheticPopulation {
   const population: SyntheticPopulation = { events: [], truth: [], noiseEventIds: [] };
   for (let i = 0; i < options.users; i++) {
-    const user = generateUser(options.seed, i, options.now, options.eventsPerUser);
+    const user = generateUser(options.seed, i, options.now, options.eventsPerUser, options.realism);
     for (const e of user.events) population.events.push(e);
     population.truth.push(...user.truth);
     population.noiseEventIds.push(...user.noiseEventIds);

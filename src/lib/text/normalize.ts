@@ -1,13 +1,15 @@
 /** Text normalisation shared by keyword extraction and the embedders. */
 
-// Function words plus the generic modifiers people add to any search ("ideas", "best", "diy"): they say
-// nothing about what the user is working towards and would glue unrelated journeys together.
+// Function words, the generic modifiers people add to any search ("ideas", "best", "diy"), and the parts of
+// web addresses people type into search boxes ("www", "com"): they say nothing about what the user is
+// working towards and would glue unrelated journeys together ("ebay com" and "weather com").
 const STOPWORDS = new Set(
   (
     'a an and are as at be but by can do does for from get how i in into is it its my of on or our so than ' +
     'that the their them these this those to too up vs was we what when where which who why will with you your ' +
     'ideas idea inspiration inspo tips tip best cheap easy guide simple diy beginner beginners things worth ' +
-    'choose explained love us everyone everything make ways way new near me really very more most'
+    'choose explained love us everyone everything make ways way new near me really very more most ' +
+    'http https www com net org html htm php'
   ).split(' '),
 );
 

@@ -14,6 +14,7 @@ describe('contentTokens', () => {
   it('drops stopwords, generic modifiers, numbers and single letters', () => {
     expect(contentTokens('Best ideas for a small kitchen 2026 x')).toEqual(['small', 'kitchen']);
     expect(contentTokens('   ')).toEqual([]);
+    expect(contentTokens('www.homedepot.com')).toEqual(['homedepot']);
   });
 });
 

@@ -37,6 +37,11 @@ export class AccessService {
     return key;
   }
 
+  /** The key with this id while it is active (not revoked, not expired): sessions made from a key end with it. */
+  findActiveKey(keyId: string, now = new Date()): Promise<ApiKey | undefined> {
+    return this.keys.findActiveById(keyId, now);
+  }
+
   listKeys(): Promise<ApiKey[]> {
     return this.keys.findAll();
   }

@@ -43,6 +43,14 @@ export class ApiKeyRepository {
     return doc ? toApiKey(doc) : undefined;
   }
 
+  /** The key with this id, unless it is revoked or expired at `now`. */
+  async findActiveById(keyId: string, now: Date): Promise<ApiKey | undefined> {
+    const doc = await this.model
+      .findOne({ keyId, revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] })
+      .lean<Lean>();
+    return doc ? toApiKey(doc) : undefined;
+  }
+
   /** Records a use at `now` unless one at or after `staleBefore` is recorded (by any replica). */
   async touch(keyId: string, now: Date, staleBefore: Date): Promise<void> {
     await this.model.updateOne(

@@ -89,14 +89,26 @@ export class AudienceFactsRepository {
     facts: { journeys: JourneyFact[]; journeyTags: string[] },
     builtAt: Date,
   ): Promise<void> {
-    await this.model.updateOne(
-      { userId },
-      {
-        $set: { journeys: facts.journeys, journeyTags: facts.journeyTags, journeysBuiltAt: builtAt },
-        $setOnInsert: { sampleKey: Math.random() },
+    await this.recordJourneysMany([{ userId, facts }], builtAt);
+  }
+
+  /** {@link recordJourneys} for many users in one round trip. */
+  async recordJourneysMany(
+    users: ReadonlyArray<{ userId: string; facts: { journeys: JourneyFact[]; journeyTags: string[] } }>,
+    builtAt: Date,
+  ): Promise<void> {
+    if (users.length === 0) return;
+    const ops: AnyBulkWriteOperation<AudienceFactsRecord>[] = users.map(({ userId, facts }) => ({
+      updateOne: {
+        filter: { userId },
+        update: {
+          $set: { journeys: facts.journeys, journeyTags: facts.journeyTags, journeysBuiltAt: builtAt },
+          $setOnInsert: { sampleKey: Math.random() },
+        },
+        upsert: true,
       },
-      { upsert: true },
-    );
+    }));
+    await this.model.bulkWrite(ops, { ordered: false });
   }
 
   async findByUserId(userId: string): Promise<AudienceFactsRecord | undefined> {

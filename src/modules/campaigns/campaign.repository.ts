@@ -20,6 +20,12 @@ export class CampaignRepository {
     return this.campaigns.find().sort({ campaignId: 1 }).lean<CampaignRecord[]>();
   }
 
+  /** Up to `limit` campaigns with ids after `after`, in id order: a keyset page read from the unique id index. */
+  async findPage(after: string | undefined, limit: number): Promise<CampaignRecord[]> {
+    const filter = after === undefined ? {} : { campaignId: { $gt: after } };
+    return this.campaigns.find(filter).sort({ campaignId: 1 }).limit(limit).lean<CampaignRecord[]>();
+  }
+
   async findActive(): Promise<CampaignRecord[]> {
     return this.campaigns.find({ state: 'active' }).sort({ campaignId: 1 }).lean<CampaignRecord[]>();
   }

@@ -57,6 +57,11 @@ export class ExperimentReportsService {
     );
   }
 
+  /** One keyset page of experiments in id order, without statistics (a report reads those). */
+  page(after: string | undefined, limit: number): Promise<ExperimentRecord[]> {
+    return this.experiments.findPage(after, limit);
+  }
+
   /** The report of one experiment as of `asOf`; `experiments.not-found` for an unknown id. */
   async report(experimentId: string, asOf = new Date()): Promise<ExperimentReport> {
     const experiment = await this.experiments.findById(experimentId);

@@ -18,6 +18,12 @@ export class ExperimentRepository {
     return this.model.find({}, { _id: 0 }).sort({ experimentId: 1 }).lean<ExperimentRecord[]>();
   }
 
+  /** Up to `limit` experiments with ids after `after`, in id order (a keyset page on the unique id index). */
+  async findPage(after: string | undefined, limit: number): Promise<ExperimentRecord[]> {
+    const filter = after === undefined ? {} : { experimentId: { $gt: after } };
+    return this.model.find(filter, { _id: 0 }).sort({ experimentId: 1 }).limit(limit).lean<ExperimentRecord[]>();
+  }
+
   /** Registers a new experiment; false when another writer registered it first. */
   async insert(record: ExperimentRecord): Promise<boolean> {
     return insertOnce(this.model, { experimentId: record.experimentId }, record);

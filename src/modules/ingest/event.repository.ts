@@ -5,6 +5,15 @@ import { ActivityEvent } from '../../lib/events/activity-event';
 import { EventRecord } from './event.schema';
 
 const DUPLICATE_KEY = 11000;
+const HISTORY_FIELDS = { _id: 0, userId: 1, type: 1, occurredAt: 1, query: 1, item: 1, board: 1, receivedAt: 1 };
+
+/** The parts of a stored event that journey inference reads. */
+export type HistoryEvent = Pick<ActivityEvent, 'type' | 'occurredAt' | 'query' | 'item' | 'board'>;
+
+export interface UserHistory {
+  events: HistoryEvent[];
+  receivedThrough?: Date;
+}
 
 export interface InsertResult {
   accepted: number;
@@ -77,6 +86,25 @@ export class EventRepository {
     return { events: docs.map(toEvent), receivedThrough };
   }
 
+  /**
+   * Several users' histories in one indexed read, with only the fields inference needs (no ids, no
+   * properties): per user, events in time order and the latest receipt time among them.
+   */
+  async findHistories(userIds: readonly string[]): Promise<Map<string, UserHistory>> {
+    const docs = await this.model.collection
+      .find({ userId: { $in: [...userIds] } }, { projection: HISTORY_FIELDS })
+      .sort({ userId: 1, occurredAt: 1 })
+      .toArray();
+    const out = new Map<string, UserHistory>();
+    for (const doc of docs as unknown as Array<HistoryEvent & { userId: string; receivedAt: Date }>) {
+      let history = out.get(doc.userId);
+      if (!history) out.set(doc.userId, (history = { events: [], receivedThrough: doc.receivedAt }));
+      history.events.push(doc);
+      if (doc.receivedAt > history.receivedThrough!) history.receivedThrough = doc.receivedAt;
+    }
+    return out;
+  }
+
   /** Every event, grouped by user (users in id order, events in time order), read through a cursor. */
   async *streamByUser(batchSize = 1000): AsyncGenerator<ActivityEvent[]> {
     let current: ActivityEvent[] = [];
@@ -89,6 +117,11 @@ export class EventRepository {
       current.push(toEvent(doc));
     }
     if (current.length > 0) yield current;
+  }
+
+  /** Events stored, from collection metadata: cheap enough to ask before every build run. */
+  async countAll(): Promise<number> {
+    return this.model.estimatedDocumentCount();
   }
 
   async countByType(): Promise<Record<string, number>> {

@@ -1,5 +1,6 @@
 import { normalizeInPlace } from './domain/embedder';
 import { DEFAULT_SAFETY_POLICY } from './domain/journey-safety';
+import { handLexicon } from './domain/testing/keywords.fixture';
 import { neighbourhoodExpansions, VocabularyEmbedder } from './expansion-neighbourhood';
 
 /** A tiny vocabulary with hand-placed vectors: kitchen phrases near [1,0,0], running near [0,1,0]. */
@@ -63,5 +64,35 @@ describe('neighbourhoodExpansions', () => {
     });
     expect(related).toContain('Pantry Shelving');
     expect(related).not.toContain('Pantry Shelvng');
+  });
+
+  it('with the platform lexicon, suggests only phrases written whole, never a variant, as most users write them', () => {
+    const vectors = {
+      'tile backsplash': [0.9, 0.1, 0.1],
+      'backsplash tile': [0.88, 0.12, 0.1],
+      'cabinet tile': [0.85, 0.1, 0.2],
+      'pantry shelvng': [0.62, 0, 0.78],
+      'open shelving': [0.6, 0.1, 0.8],
+    };
+    const lexicon = handLexicon(
+      [
+        ['tile backsplash', 400, 90, 380, 'tile back-splash'],
+        // The same words in a rarer order: a reordering, not a relative.
+        ['backsplash tile', 20, 5, 15],
+        // Only ever the end of one text and the start of the next ("kitchen cabinet" + "tile ..."): a straddling pair.
+        ['cabinet tile', 60, 30, 0],
+        ['pantry shelvng', 8, 3, 8],
+        ['pantry shelving', 300, 70, 280],
+        ['open shelving', 200, 60, 150],
+      ],
+      1000,
+    );
+    const withLexicon = { ...embedderOf(vectors), lexicon };
+    const options = { maxRelated: 10, minSimilarity: 0.25, duplicateSimilarity: 2 };
+    const related = neighbourhoodExpansions(journey, withLexicon, DEFAULT_SAFETY_POLICY, options);
+    expect(related).toEqual(['Tile Back-splash', 'Open Shelving']);
+    // Without the lexicon nothing tells the straddling pair or the reordering apart.
+    const blind = neighbourhoodExpansions(journey, embedderOf(vectors), DEFAULT_SAFETY_POLICY, options);
+    expect(blind).toEqual(expect.arrayContaining(['Cabinet Tile', 'Backsplash Tile']));
   });
 });

@@ -2,10 +2,12 @@ import { contentTokens, keywordKey, singularize, titleCase } from '../../lib/tex
 import { ngramSimilarity } from '../../lib/text/ngrams';
 import { dot } from './domain/embedder';
 import { assessJourneySafety, SafetyPolicy } from './domain/journey-safety';
+import { Lexicon } from './domain/lexicon';
 
-/** The part of the platform embedder a neighbourhood needs: its vocabulary and vectors. */
+/** The part of the platform embedder a neighbourhood needs: its vocabulary and vectors, and its lexicon if any. */
 export interface VocabularyEmbedder {
   readonly vocab: readonly string[];
+  readonly lexicon?: Lexicon;
   embed(key: string): ArrayLike<number>;
 }
 
@@ -30,7 +32,9 @@ export const DEFAULT_NEIGHBOURHOOD: NeighbourhoodOptions = {
  * Related journeys without an LLM: the platform vocabulary's phrases nearest to the journey embedding
  * (keyword clusters of other users), excluding the journey's own keywords and phrases made mostly of their words, de-duplicated
  * by mutual similarity and filtered by the safety policy. Phrases of two or more words only: single words
- * are shelves ("kitchen"), not journeys.
+ * are shelves ("kitchen"), not journeys. With the platform lexicon, only phrases someone wrote whole (a query,
+ * title or board name, never a pair straddling two phrases) that are not a misspelling or reordering of a
+ * commoner phrase, shown the way most users write them.
  */
 export function neighbourhoodExpansions(
   journey: { embedding: ArrayLike<number>; keywords: ReadonlyArray<{ text: string }> },
@@ -47,6 +51,7 @@ export function neighbourhoodExpansions(
     if (tokens.length < 2 || ownKeys.has(key) || tokens.filter((t) => ownTokens.has(t)).length * 2 > tokens.length) {
       continue;
     }
+    if (!fitToSuggest(key, embedder.lexicon)) continue;
     const similarity = dot(embedder.embed(key), journey.embedding);
     if (similarity >= options.minSimilarity) scored.push({ key, similarity, rank });
   }
@@ -61,7 +66,13 @@ export function neighbourhoodExpansions(
     if (verdict.blocked || verdict.sensitiveCategories.length > 0) continue;
     kept.push(key);
   }
-  return kept.map(titleCase);
+  return kept.map((key) => titleCase(embedder.lexicon?.surface(key) ?? key));
+}
+
+/** A phrase the lexicon knows only as part of longer texts, or as a variant of a commoner one, is no suggestion. */
+function fitToSuggest(key: string, lexicon: Lexicon | undefined): boolean {
+  if (!lexicon || lexicon.userShare(key) === undefined) return true;
+  return lexicon.wholeCount(key) > 0 && lexicon.canonical(key) === undefined;
 }
 
 function isSpellingVariant(a: string, b: string): boolean {

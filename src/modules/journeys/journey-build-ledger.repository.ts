@@ -6,6 +6,14 @@ import { JourneyBuildLedgerRecord, LedgerStatus, RunCounts } from './journey-bui
 
 const INSERT_BATCH = 5000;
 
+/** How one user of a run ended: built (with its journey count), skipped, or failed (with the error). */
+export interface LedgerSettlement {
+  userId: string;
+  status: Exclude<LedgerStatus, 'pending'>;
+  journeys?: number;
+  error?: string;
+}
+
 @Injectable()
 export class JourneyBuildLedgerRepository {
   constructor(@InjectModel(JourneyBuildLedgerRecord.name) private readonly model: Model<JourneyBuildLedgerRecord>) {}
@@ -33,14 +41,19 @@ export class JourneyBuildLedgerRepository {
     return (await this.model.findOne({ runId, userId }).lean<JourneyBuildLedgerRecord>()) ?? undefined;
   }
 
-  /** Settles a user's entry; the (runId, userId) key makes a repeated settlement overwrite, never duplicate. */
-  async settle(
-    runId: string,
-    userId: string,
-    status: Exclude<LedgerStatus, 'pending'>,
-    details: { journeys?: number; error?: string },
-  ): Promise<void> {
-    await this.model.updateOne({ runId, userId }, { $set: { status, ...details, settledAt: new Date() } });
+  /**
+   * Settles users' entries in one bulk write; the (runId, userId) key makes a repeated settlement
+   * overwrite, never duplicate.
+   */
+  async settleMany(runId: string, settlements: readonly LedgerSettlement[]): Promise<void> {
+    if (settlements.length === 0) return;
+    const settledAt = new Date();
+    await this.model.collection.bulkWrite(
+      settlements.map(({ userId, ...details }) => ({
+        updateOne: { filter: { runId, userId }, update: { $set: { ...details, settledAt } } },
+      })),
+      { ordered: false },
+    );
   }
 
   async countByStatus(runId: string): Promise<RunCounts & { pending: number }> {

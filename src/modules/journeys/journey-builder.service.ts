@@ -5,7 +5,8 @@ import { EventRepository } from '../ingest/event.repository';
 import { UserRepository } from '../ingest/user.repository';
 import { rankJourneys } from '../ranking/domain/rank-journeys';
 import { RankerModelService } from '../ranking/ranker-model.service';
-import { buildUserJourneys } from './domain/build-journeys';
+import { buildJourneysFromExtracted } from './domain/build-journeys';
+import { ExtractedEvent, extractEventKeywords } from './domain/keywords';
 import { assessJourneySafety } from './domain/journey-safety';
 import { BuildStats } from './build-stats';
 import { JourneyExpansionService } from './journey-expansion.service';
@@ -14,6 +15,7 @@ import { JOURNEY_POLICY, JourneyPolicy } from './journey-policy';
 import { VersionedEmbedder } from './platform-embedder.service';
 import { StoredJourney, toStoredJourney } from './stored-journey';
 import { UserJourneysRepository } from './user-journeys.repository';
+import { UserJourneysRecord } from './user-journeys.schema';
 
 export interface BuildRequest {
   userId: string;
@@ -26,6 +28,16 @@ export interface BuildResult {
   /** `skipped`: this run had already committed the user (a shard re-processed after a crash). */
   outcome: 'built' | 'skipped';
   journeys: StoredJourney[];
+}
+
+/** One user's inputs to {@link JourneyBuilderService.compose}. */
+export interface ComposeInput {
+  userId: string;
+  events: readonly ExtractedEvent[];
+  base: UserJourneysRecord | undefined;
+  locale: string;
+  embedder: VersionedEmbedder;
+  now: Date;
 }
 
 const COMMIT_ATTEMPTS = 3;
@@ -49,6 +61,47 @@ export class JourneyBuilderService {
     @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
   ) {}
 
+  /** Inference, ranking, naming and safety for one user's events; stores nothing. */
+  async compose(input: ComposeInput, stats: BuildStats): Promise<StoredJourney[]> {
+    const { userId, events, base, locale, embedder, now } = input;
+    const inferred = buildJourneysFromExtracted(userId, events, {
+      now,
+      embedder: embedder.embedder,
+      previous: base?.journeys ?? [],
+    });
+    const ranked = rankJourneys(inferred, { now, model: await this.ranker.current() });
+    const names = await this.naming.nameAll(ranked, locale, stats);
+    const journeys: StoredJourney[] = [];
+    ranked.forEach((journey, i) => {
+      const verdict = assessJourneySafety({ name: names[i].name, keywords: journey.keywords }, this.policy.safety);
+      if (verdict.blocked) return;
+      journeys.push(toStoredJourney({ ...journey, rank: journeys.length + 1 }, names[i], verdict.sensitiveCategories));
+    });
+    return journeys;
+  }
+
+  /** After a commit: the user's audience facts, then any missing expansions (left for a later build on failure). */
+  async afterCommit(
+    users: ReadonlyArray<{ userId: string; journeys: StoredJourney[]; locale: string }>,
+    embedder: VersionedEmbedder,
+    now: Date,
+    stats: BuildStats,
+  ): Promise<void> {
+    if (users.length === 0) return;
+    await this.audienceFacts.recordJourneysMany(
+      users.map((u) => ({ userId: u.userId, facts: journeyFactsOf(u.journeys) })),
+      now,
+    );
+    const byLocale = new Map<string, StoredJourney[]>();
+    for (const u of users) byLocale.set(u.locale, [...(byLocale.get(u.locale) ?? []), ...u.journeys]);
+    for (const [locale, journeys] of byLocale) {
+      await this.expansions.ensure(journeys, locale, embedder, stats).catch((error: unknown) => {
+        const who = users.length === 1 ? `user ${users[0].userId}` : `${users.length} users`;
+        this.logger.warn(`expansions of ${who} not stored: ${(error as Error).message}`);
+      });
+    }
+  }
+
   async build(request: BuildRequest, stats: BuildStats): Promise<BuildResult> {
     const { userId, runId, embedder, now } = request;
     for (let attempt = 1; ; attempt++) {
@@ -61,22 +114,8 @@ export class JourneyBuilderService {
       // Nothing to build from (never active, or erased since selection): store nothing rather than an empty record.
       if (!base && events.length === 0) return { outcome: 'skipped', journeys: [] };
       const locale = profile?.locale ?? this.policy.defaultLocale;
-      const inferred = buildUserJourneys(events, {
-        now,
-        embedder: embedder.embedder,
-        previous: base?.journeys ?? [],
-        userId,
-      });
-      const ranked = rankJourneys(inferred, { now, model: await this.ranker.current() });
-      const names = await this.naming.nameAll(ranked, locale, stats);
-      const journeys: StoredJourney[] = [];
-      ranked.forEach((journey, i) => {
-        const verdict = assessJourneySafety({ name: names[i].name, keywords: journey.keywords }, this.policy.safety);
-        if (verdict.blocked) return;
-        journeys.push(
-          toStoredJourney({ ...journey, rank: journeys.length + 1 }, names[i], verdict.sensitiveCategories),
-        );
-      });
+      const extracted = events.map(extractEventKeywords);
+      const journeys = await this.compose({ userId, events: extracted, base, locale, embedder, now }, stats);
       const outcome = await this.userJourneys.commitBuild(
         {
           userId,
@@ -90,11 +129,7 @@ export class JourneyBuilderService {
       );
       if (outcome === 'already-built') return { outcome: 'skipped', journeys };
       if (outcome === 'committed') {
-        await this.audienceFacts.recordJourneys(userId, journeyFactsOf(journeys), now);
-        // The build is committed; a missing expansion is generated by a later build rather than failing this one.
-        await this.expansions.ensure(journeys, locale, embedder, stats).catch((error: unknown) => {
-          this.logger.warn(`expansions of user ${userId} (run ${runId}) not stored: ${(error as Error).message}`);
-        });
+        await this.afterCommit([{ userId, journeys, locale }], embedder, now, stats);
         return { outcome: 'built', journeys };
       }
       // Another run committed this user meanwhile: rebuild on top of its result.

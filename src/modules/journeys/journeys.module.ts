@@ -18,6 +18,7 @@ import {
   JourneyBuildRunSchema,
 } from './journey-build-run.schema';
 import { JourneyBuildRunRepository } from './journey-build-run.repository';
+import { JourneyBatchBuilderService } from './journey-batch-builder.service';
 import { JourneyBuilderService } from './journey-builder.service';
 import { JourneyExpansionRecord, JourneyExpansionSchema } from './journey-expansion.schema';
 import { JourneyExpansionRepository } from './journey-expansion.repository';
@@ -83,6 +84,7 @@ const journeysQueue = BullModule.registerQueueAsync({
     JourneyNamingService,
     JourneyExpansionService,
     JourneyBuilderService,
+    JourneyBatchBuilderService,
     JourneyRunsService,
     JourneysService,
     JourneysProducer,

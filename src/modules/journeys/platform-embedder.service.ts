@@ -1,7 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { createHash } from 'node:crypto';
-import { ModelRepository } from '../../common/model-store/model.repository';
+import { ModelRepository, StoredModelInfo } from '../../common/model-store/model.repository';
+import { Settings } from '../../config/settings';
 import { EventRepository } from '../ingest/event.repository';
+import { chooseEmbedder, EmbedderChoice } from './domain/embedder-choice';
 import { ExtractedEvent, extractEventKeywords, sortEvents } from './domain/keywords';
 import { PlatformEmbedder } from './domain/platform-embedder';
 import { trainPlatformEmbedder } from './domain/platform-training';
@@ -9,25 +12,45 @@ import { trainPlatformEmbedder } from './domain/platform-training';
 export const PLATFORM_EMBEDDER_KIND = 'platform-embedder';
 const CACHED_VERSIONS = 3;
 
-export interface VersionedEmbedder {
+/** A stored platform model and the embedder builds cluster with (the model, or the lexical fallback). */
+export interface VersionedEmbedder extends EmbedderChoice {
   version: string;
-  embedder: PlatformEmbedder;
+  model: PlatformEmbedder;
+}
+
+/** What GET /v1/journey-models/current reports. */
+export interface EmbedderStatus {
+  version: string;
+  trainedAt: Date;
+  users: number;
+  events: number;
+  vocabulary: number;
+  clustering: EmbedderChoice['kind'];
+  reason?: string;
+  /** Stored events now, and the count at which the model is retrained for growth (absent when disabled). */
+  eventsNow: number;
+  retrainAtEvents?: number;
 }
 
 /**
  * The trained platform embedder: stored in the model store under a content-hash version (so retraining on
- * unchanged data yields the same version), loaded once per version and kept in memory.
+ * unchanged data yields the same version), loaded once per version and kept in memory. A model trained on
+ * too little is stored but not clustered with; it is retrained once the events have grown enough.
  */
 @Injectable()
 export class PlatformEmbedderService {
   private readonly logger = new Logger(PlatformEmbedderService.name);
   private readonly cache = new Map<string, Promise<VersionedEmbedder>>();
+  private readonly growth: number;
   private training?: Promise<{ version: string; changed: boolean }>;
 
   constructor(
+    config: ConfigService<Settings, true>,
     private readonly models: ModelRepository,
     private readonly events: EventRepository,
-  ) {}
+  ) {
+    this.growth = config.get('journeys', { infer: true }).retrainGrowth;
+  }
 
   /** The latest stored embedder, training one from all events first when none is stored yet. */
   async current(): Promise<VersionedEmbedder> {
@@ -42,10 +65,38 @@ export class PlatformEmbedderService {
     if (!loaded) {
       loaded = this.load(version);
       loaded.catch(() => this.cache.delete(version));
-      if (this.cache.size >= CACHED_VERSIONS) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(version, loaded);
+      this.remember(version, loaded);
     }
     return loaded;
+  }
+
+  /** Whether the events have grown past the retrain threshold since the latest model (false with none stored). */
+  async hasGrown(): Promise<boolean> {
+    const [latest] = await this.models.listVersions(PLATFORM_EMBEDDER_KIND, 1);
+    const threshold = latest && this.retrainAt(latest);
+    return threshold !== undefined && (await this.events.countAll()) >= threshold;
+  }
+
+  /** The latest model as the API reports it, or undefined when none was trained yet. */
+  async status(): Promise<EmbedderStatus | undefined> {
+    const [latest] = await this.models.listVersions(PLATFORM_EMBEDDER_KIND, 1);
+    if (!latest) return undefined;
+    const [{ model, kind, reason }, eventsNow] = await Promise.all([
+      this.forVersion(latest.version),
+      this.events.countAll(),
+    ]);
+    const retrainAt = this.retrainAt(latest);
+    return {
+      version: latest.version,
+      trainedAt: latest.createdAt,
+      users: model.training?.users ?? numberMeta(latest, 'users'),
+      events: model.training?.events ?? numberMeta(latest, 'events'),
+      vocabulary: model.vocab.length,
+      clustering: kind,
+      ...(reason && { reason }),
+      eventsNow,
+      ...(retrainAt !== undefined && { retrainAtEvents: retrainAt }),
+    };
   }
 
   /** Trains on every stored event and saves the model; `changed` says whether it differs from the latest one. */
@@ -54,10 +105,30 @@ export class PlatformEmbedderService {
     return this.training;
   }
 
+  private retrainAt(latest: StoredModelInfo): number | undefined {
+    if (this.growth <= 0) return undefined;
+    return Math.max(1, Math.ceil(this.growth * numberMeta(latest, 'events')));
+  }
+
+  private remember(version: string, loaded: Promise<VersionedEmbedder>): void {
+    if (this.cache.size >= CACHED_VERSIONS) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(version, loaded);
+  }
+
   private async load(version: string): Promise<VersionedEmbedder> {
     const stored = await this.models.findVersion(PLATFORM_EMBEDDER_KIND, version);
     if (!stored) throw new Error(`platform embedder ${version} is not stored`);
-    return { version, embedder: PlatformEmbedder.fromJSON(JSON.parse(stored.payload.toString('utf8'))) };
+    return this.choose(version, PlatformEmbedder.fromJSON(JSON.parse(stored.payload.toString('utf8'))));
+  }
+
+  private choose(version: string, model: PlatformEmbedder): VersionedEmbedder {
+    const choice = chooseEmbedder(model);
+    if (choice.reason) {
+      this.logger.warn(
+        `platform embedder ${version} ${choice.reason}: clustering uses character n-grams and word overlap until a retrain on more data`,
+      );
+    }
+    return { version, model, ...choice };
   }
 
   private async trainAndSave(): Promise<{ version: string; changed: boolean }> {
@@ -69,8 +140,8 @@ export class PlatformEmbedderService {
       users.push(sortEvents(events.map(extractEventKeywords)));
       eventCount += events.length;
     }
-    const embedder = trainPlatformEmbedder(() => users);
-    const payload = Buffer.from(JSON.stringify(embedder.toJSON()), 'utf8');
+    const model = trainPlatformEmbedder(() => users);
+    const payload = Buffer.from(JSON.stringify(model.toJSON()), 'utf8');
     const version = createHash('sha256').update(payload).digest('hex').slice(0, 16);
     const [latest] = await this.models.listVersions(PLATFORM_EMBEDDER_KIND, 1);
     const changed = latest?.version !== version;
@@ -78,13 +149,18 @@ export class PlatformEmbedderService {
       await this.models.save(PLATFORM_EMBEDDER_KIND, version, payload, {
         users: users.length,
         events: eventCount,
-        vocabulary: embedder.vocab.length,
+        vocabulary: model.vocab.length,
       });
     }
-    this.cache.set(version, Promise.resolve({ version, embedder }));
+    this.remember(version, Promise.resolve(this.choose(version, model)));
     this.logger.log(
-      `platform embedder ${version}: ${users.length} users, ${eventCount} events, vocabulary ${embedder.vocab.length}, ${Date.now() - started} ms${changed ? '' : ' (unchanged)'}`,
+      `platform embedder ${version}: ${users.length} users, ${eventCount} events, vocabulary ${model.vocab.length}, ${Date.now() - started} ms${changed ? '' : ' (unchanged)'}`,
     );
     return { version, changed };
   }
+}
+
+function numberMeta(info: StoredModelInfo, key: string): number {
+  const value = info.meta[key];
+  return typeof value === 'number' ? value : 0;
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { randomBytes } from 'node:crypto';
 import { Model, mongo } from 'mongoose';
+import { insertManyReportingDuplicates } from '../../common/mongo/insert-many';
 import { StoredJourney } from './stored-journey';
 import { UserJourneysRecord } from './user-journeys.schema';
 
@@ -18,6 +20,23 @@ export interface UserJourneysBuild {
 /** What a commit did: wrote the build, found the run already committed, or lost a race to another run. */
 export type CommitOutcome = 'committed' | 'already-built' | 'conflict';
 
+/** A build to commit and the stored document it started from (none for a user's first build). */
+export interface BuildCommit {
+  build: UserJourneysBuild;
+  base: UserJourneysRecord | undefined;
+}
+
+/** The conditional update of a rebuild: applies only on top of the document the build started from. */
+function updateOf({ build, base }: BuildCommit, commitId: string): mongo.AnyBulkWriteOperation {
+  const previous = { journeys: base!.journeys, generatedAt: base!.generatedAt, buildRunId: base!.buildRunId };
+  return {
+    updateOne: {
+      filter: { userId: build.userId, buildRunId: { $ne: build.buildRunId }, buildCount: base!.buildCount },
+      update: { $set: { ...build, previous, commitId }, $inc: { buildCount: 1 } },
+    },
+  };
+}
+
 @Injectable()
 export class UserJourneysRepository {
   constructor(@InjectModel(UserJourneysRecord.name) private readonly model: Model<UserJourneysRecord>) {}
@@ -25,6 +44,11 @@ export class UserJourneysRepository {
   /** The current build without the previous one (only diffs need that, and it doubles the document). */
   async findByUserId(userId: string): Promise<UserJourneysRecord | undefined> {
     return (await this.model.findOne({ userId }, { previous: 0 }).lean<UserJourneysRecord>()) ?? undefined;
+  }
+
+  /** The current and previous builds of the given users (unique userId index), for population summaries. */
+  async findManyWithPrevious(userIds: readonly string[]): Promise<UserJourneysRecord[]> {
+    return this.model.find({ userId: { $in: userIds } }).lean<UserJourneysRecord[]>();
   }
 
   /** Users whose current journeys come from this build run and are not empty, read through a cursor. */
@@ -68,6 +92,54 @@ export class UserJourneysRepository {
       .findOne({ userId: build.userId }, { buildRunId: 1 })
       .lean<Pick<UserJourneysRecord, 'buildRunId'>>();
     return now?.buildRunId === build.buildRunId ? 'already-built' : 'conflict';
+  }
+
+  /** Several users' current builds in one read, without their previous ones. */
+  async findByUserIds(userIds: readonly string[]): Promise<Map<string, UserJourneysRecord>> {
+    const docs = await this.model.collection
+      .find({ userId: { $in: [...userIds] } }, { projection: { _id: 0, previous: 0 } })
+      .toArray();
+    return new Map((docs as unknown as UserJourneysRecord[]).map((d) => [d.userId, d]));
+  }
+
+  /**
+   * Commits many builds with the conditions of {@link commitBuild}, in one insert of first builds and one
+   * bulk update of the rest; only users whose write did not apply are read back to classify them.
+   */
+  async commitBuilds(items: readonly BuildCommit[]): Promise<Map<string, CommitOutcome>> {
+    const outcomes = new Map<string, CommitOutcome>();
+    // Marks this call's updates, so a read-back tells them from an earlier commit of the same run.
+    const commitId = randomBytes(8).toString('hex');
+    const firsts = items.filter((i) => !i.base);
+    const refused = await insertManyReportingDuplicates(
+      this.model,
+      firsts.map((i) => ({ ...i.build, buildCount: 1 })),
+    );
+    firsts.forEach((i, n) => outcomes.set(i.build.userId, refused.has(n) ? 'conflict' : 'committed'));
+    const rebuilds = items.filter((i) => i.base);
+    if (rebuilds.length > 0) {
+      const result = await this.model.collection.bulkWrite(
+        rebuilds.map((i) => updateOf(i, commitId)),
+        { ordered: false },
+      );
+      // Every filter matched: every rebuild applied. Otherwise the read-back below tells which did.
+      const all = result.matchedCount === rebuilds.length;
+      for (const i of rebuilds) outcomes.set(i.build.userId, all ? 'committed' : 'conflict');
+    }
+    const unsure = [...outcomes].filter(([, o]) => o === 'conflict').map(([userId]) => userId);
+    if (unsure.length === 0) return outcomes;
+    const stored = await this.model.collection
+      .find({ userId: { $in: unsure } }, { projection: { _id: 0, userId: 1, buildRunId: 1, commitId: 1 } })
+      .toArray();
+    const byUser = new Map(stored.map((d) => [d.userId as string, d]));
+    for (const item of items.filter((i) => outcomes.get(i.build.userId) === 'conflict')) {
+      const doc = byUser.get(item.build.userId);
+      if (doc?.buildRunId !== item.build.buildRunId) continue;
+      // A refused first insert, or another call's update, is an earlier commit of the same run.
+      const applied = item.base !== undefined && doc.commitId === commitId;
+      outcomes.set(item.build.userId, applied ? 'committed' : 'already-built');
+    }
+    return outcomes;
   }
 
   async deleteByUserId(userId: string): Promise<number> {

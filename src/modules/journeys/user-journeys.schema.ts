@@ -15,6 +15,8 @@ export class UserJourneysRecord {
   @Prop({ required: true, default: 0 }) buildCount!: number;
   /** Latest receipt time of the events this build read; later events make the user a candidate again. */
   @Prop() eventsReceivedThrough?: Date;
+  /** Which bulk commit wrote this build, so that commit can tell its own writes from earlier ones. */
+  @Prop() commitId?: string;
 }
 
 export const UserJourneysSchema = SchemaFactory.createForClass(UserJourneysRecord);

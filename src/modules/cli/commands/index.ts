@@ -12,6 +12,7 @@ import { registerListKeysCommand } from './keys-list.command';
 import { registerRevokeKeyCommand } from './keys-revoke.command';
 import { registerTrainRankerCommand } from './ranker-train.command';
 import { registerRebuildJourneysCommand } from './journeys-rebuild.command';
+import { registerRetrainJourneysCommand } from './journeys-retrain.command';
 
 /** Every CLI command registers itself here; one line per command file. */
 export const COMMANDS: Array<(program: Command) => void> = [
@@ -22,6 +23,7 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerRevokeKeyCommand,
   registerBuildJourneysCommand,
   registerRebuildJourneysCommand,
+  registerRetrainJourneysCommand,
   registerJudgeJourneysCommand,
   registerCampaignDefinitionCommands,
   registerCampaignStateCommands,

@@ -3,15 +3,18 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
-import { validateEvent } from '../../../lib/events/validate-event';
 import { UserEventStore } from '../../journeys/domain/event-store';
-import { resolveJourneysConfig } from '../../journeys/domain/journeys-config';
+import { JourneysConfig, resolveJourneysConfig } from '../../journeys/domain/journeys-config';
 import { PlatformEmbedder } from '../../journeys/domain/platform-embedder';
 import { trainPlatformEmbedder } from '../../journeys/domain/platform-training';
+import { chooseEmbedder } from '../../journeys/domain/embedder-choice';
 import { ExtractedEvent } from '../../journeys/domain/keywords';
 import { parseRankingModel, RankingModel } from '../../ranking/domain';
-import { buildUserLines, UserLines } from '../journeys-build/user-lines';
+import { BuildThreads } from '../journeys-build/build-threads';
+import { parseEventLine } from '../journeys-build/event-line';
+import { buildUserLines } from '../journeys-build/user-lines';
 import { group } from '../program';
 
 export interface JourneysBuildOptions {
@@ -23,6 +26,8 @@ export interface JourneysBuildOptions {
   saveModel?: string;
   config?: string;
   ranker?: string;
+  /** Worker threads for reading and building; 1 builds on the main thread. */
+  threads?: number;
 }
 
 export interface JourneysBuildSummary {
@@ -39,6 +44,9 @@ export interface JourneysBuildSummary {
 
 const DETAILED_INVALID_LINES = 50;
 const USERS_PER_BATCH = 100;
+/** Smaller inputs build faster than worker threads start. */
+const AUTO_THREADS_BYTES = 8 << 20;
+const MAX_AUTO_THREADS = 8;
 
 /** Users in id order, in batches of output lines. */
 function* batchesOf(store: UserEventStore): IterableIterator<Array<[string, ExtractedEvent[]]>> {
@@ -71,34 +79,47 @@ export function progressBar(label: string, total: number): SingleBar | undefined
 }
 
 /** Reads and validates the JSONL input into the compact store; invalid lines go to stderr by line number. */
-async function readEvents(file: string, now: Date, summary: JourneysBuildSummary): Promise<UserEventStore> {
+async function readEvents(
+  file: string,
+  now: Date,
+  summary: JourneysBuildSummary,
+  threads: BuildThreads | undefined,
+): Promise<UserEventStore> {
   const store = new UserEventStore();
-  const input = createReadStream(file, 'utf8');
   const bar = progressBar('reading', statSync(file).size);
   const report = (line: number, reason: string) => {
     summary.invalid++;
     if (summary.invalid <= DETAILED_INVALID_LINES) console.error(`${file} line ${line}: ${reason}`);
   };
-  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-    summary.lines++;
-    if (summary.lines % 10_000 === 0) bar?.update(input.bytesRead);
-    if (text.trim().length === 0) continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      report(summary.lines, 'not valid JSON');
-      continue;
-    }
-    const result = validateEvent(raw, now);
-    if (!result.ok) {
-      report(summary.lines, result.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; '));
-    } else if (!store.add(result.event)) summary.duplicates++;
+  if (threads) {
+    const read = await threads.readEvents(file, store, report, (bytes) => bar?.update(bytes));
+    Object.assign(summary, { lines: read.lines, duplicates: read.duplicates });
+  } else {
+    await readLines(file, now, store, summary, report, bar);
   }
   bar?.stop();
   summary.events = store.events;
   summary.users = store.users;
   return store;
+}
+
+/** The single-threaded reader: one line at a time into the store. */
+async function readLines(
+  file: string,
+  now: Date,
+  store: UserEventStore,
+  summary: JourneysBuildSummary,
+  report: (line: number, reason: string) => void,
+  bar: SingleBar | undefined,
+): Promise<void> {
+  const input = createReadStream(file, 'utf8');
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    summary.lines++;
+    if (summary.lines % 10_000 === 0) bar?.update(input.bytesRead);
+    const parsed = parseEventLine(text, now);
+    if ('invalid' in parsed) report(summary.lines, parsed.invalid);
+    else if ('event' in parsed && !store.add(parsed.event)) summary.duplicates++;
+  }
 }
 
 /** The offline build: no database, no Redis, the same inference code as the service. */
@@ -116,16 +137,42 @@ export async function runJourneysBuild(options: JourneysBuildOptions): Promise<J
     readSeconds: 0,
     buildSeconds: 0,
   };
+  const threadCount = threadsFor(options.threads, statSync(options.events).size);
+  const threads = threadCount > 1 ? new BuildThreads(threadCount, now) : undefined;
+  try {
+    return await buildWith(options, now, config, summary, threads);
+  } finally {
+    await threads?.close();
+  }
+}
+
+/** `--threads`, or by default one per core for inputs large enough to repay starting the threads. */
+function threadsFor(requested: number | undefined, bytes: number): number {
+  if (requested !== undefined) return requested;
+  return bytes >= AUTO_THREADS_BYTES ? Math.min(availableParallelism(), MAX_AUTO_THREADS) : 1;
+}
+
+async function buildWith(
+  options: JourneysBuildOptions,
+  now: Date,
+  config: JourneysConfig,
+  summary: JourneysBuildSummary,
+  threads: BuildThreads | undefined,
+): Promise<JourneysBuildSummary> {
   const readStarted = Date.now();
-  const store = await readEvents(options.events, now, summary);
+  const store = await readEvents(options.events, now, summary, threads);
   summary.readSeconds = (Date.now() - readStarted) / 1000;
   if (summary.invalid > DETAILED_INVALID_LINES) {
     console.error(`... and ${summary.invalid - DETAILED_INVALID_LINES} more invalid lines`);
   }
-  const embedder = options.model
+  const model = options.model
     ? PlatformEmbedder.fromJSON(JSON.parse(await readFile(options.model, 'utf8')))
     : trainPlatformEmbedder(() => store.eventLists(), config.training);
-  if (options.saveModel) await writeFile(options.saveModel, JSON.stringify(embedder));
+  if (options.saveModel) await writeFile(options.saveModel, JSON.stringify(model));
+  const { embedder, reason } = chooseEmbedder(model, config.training);
+  if (reason) {
+    console.error(`platform embedder ${reason}: clustering uses character n-grams and word overlap instead`);
+  }
   const ranker: RankingModel | undefined = options.ranker
     ? parseRankingModel(JSON.parse(await readFile(options.ranker, 'utf8')))
     : undefined;
@@ -133,13 +180,26 @@ export async function runJourneysBuild(options: JourneysBuildOptions): Promise<J
   const out = createWriteStream(options.out, 'utf8');
   const bar = progressBar('building', store.users);
   let done = 0;
-  const write = async ({ lines, journeys }: UserLines) => {
+  const write = async (text: string, journeys: number, users: number) => {
     summary.journeys += journeys;
-    if (!out.write(lines.map((line) => `${line}\n`).join(''))) await once(out, 'drain');
-    bar?.update((done += lines.length));
+    if (!out.write(text)) await once(out, 'drain');
+    bar?.update((done += users));
   };
   const context = { now, embedder, params: config.params, ranker, top: options.top };
-  for (const batch of batchesOf(store)) await write(buildUserLines(batch, context));
+  if (threads) {
+    const minimums = {
+      minTrainingEvents: config.training.minTrainingEvents,
+      minVocabulary: config.training.minVocabulary,
+      minSharedVocabulary: config.training.minSharedVocabulary,
+    };
+    const setup = { model, training: minimums, params: config.params, ranker, top: options.top };
+    await threads.build(batchesOf(store), setup, write);
+  } else {
+    for (const batch of batchesOf(store)) {
+      const { lines, journeys } = buildUserLines(batch, context);
+      await write(lines.map((line) => `${line}\n`).join(''), journeys, lines.length);
+    }
+  }
   bar?.stop();
   out.end();
   await once(out, 'finish');
@@ -164,6 +224,11 @@ export function registerBuildJourneysCommand(program: Command): void {
     .option('--save-model <model.json>', 'write the platform embedder used for this build')
     .option('--config <params.json>', 'parameter overrides, shaped like config/journeys.json')
     .option('--ranker <model.json>', 'a trained journey ranker (from `ranker train`); default: the documented prior')
+    .option(
+      '--threads <n>',
+      'worker threads reading and building (same output for any number); default: one per core for inputs over 8 MB',
+      positiveInteger,
+    )
     .action(async (options: JourneysBuildOptions) => {
       const started = Date.now();
       const s = await runJourneysBuild(options);

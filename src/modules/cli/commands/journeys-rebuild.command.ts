@@ -57,7 +57,7 @@ export function registerRebuildJourneysCommand(program: Command): void {
     .option('--local', 'build in this process too (no running worker needed); implies --wait')
     .action(async (options: RebuildOptions) => {
       const settings = loadConfig(processEnvironment());
-      const logger = new AppLogger({ json: settings.app.logFormat === 'json', level: 'warn' });
+      const logger = new AppLogger({ json: settings.app.logFormat === 'json', level: 'warn', stderr: true });
       Logger.overrideLogger(logger);
       // Queuing for the deployment's workers needs the Redis they use (REDIS_URL, or the one a running
       // app published); a private Redis would queue the run where no worker looks.

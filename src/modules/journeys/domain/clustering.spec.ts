@@ -35,6 +35,15 @@ describe('clusterPoints', () => {
     expect(clusterPoints(blob(0, 1, new Prng(1)), PARAMS)).toEqual([[0]]);
   });
 
+  it('clusters the points beyond the strongest ones among themselves when they join no cluster', () => {
+    const prng = new Prng(9);
+    // The strongest 6 shape one cluster; the next 12 are two other groups, far from it.
+    const points = [...blob(0, 6, prng), ...blob(3, 6, prng), ...blob(5, 6, prng)];
+    const clusters = clusterPoints(points, { ...PARAMS, maxClusterPoints: 6 });
+    expect(clusters).toHaveLength(3);
+    clusters.forEach((c) => expect(new Set(c.map((i) => Math.floor(i / 6))).size).toBe(1));
+  });
+
   it('stops at the split budget', () => {
     const points = blob(0, 40, new Prng(3), 2);
     expect(clusterPoints(points, { ...PARAMS, maxSplits: 2, mergeSimilarity: 2 }).length).toBeLessThanOrEqual(3);

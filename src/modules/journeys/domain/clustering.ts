@@ -98,11 +98,28 @@ function mergeClose(points: readonly Float32Array[], clusters: number[][], thres
  * Divisive hierarchical clustering of unit vectors: bisecting k-means splits the loosest cluster until every
  * cluster is cohesive, then an average-linkage pass merges clusters that k-means cut apart needlessly.
  * Only the first `maxClusterPoints` points (callers pass the strongest first) shape the clusters; the rest
- * join the cluster whose centroid is closest when at least `attachSimilarity` close, and are noise otherwise.
+ * join the cluster whose centroid is closest when at least `attachSimilarity` close, and those that join none
+ * are clustered the same way among themselves, so a heavy user's weaker interests still form clusters.
  * Returns clusters as ascending member indices, in order of their first member.
  */
 export function clusterPoints(points: readonly Float32Array[], params: ClusteringParams): number[][] {
-  if (points.length === 0) return [];
+  const clusters: number[][] = [];
+  let rest = points.map((_, i) => i);
+  while (rest.length > 0) {
+    const { clusters: found, unattached } = clusterCore(
+      rest.map((i) => points[i]),
+      params,
+    );
+    for (const c of found) clusters.push(c.map((j) => rest[j]));
+    rest = unattached.map((j) => rest[j]);
+  }
+  return clusters.map((c) => c.sort((a, b) => a - b)).sort((a, b) => a[0] - b[0]);
+}
+
+function clusterCore(
+  points: readonly Float32Array[],
+  params: ClusteringParams,
+): { clusters: number[][]; unattached: number[] } {
   const core = points.slice(0, Math.max(1, params.maxClusterPoints));
   let clusters: number[][] = [core.map((_, i) => i)];
   const rows = core.map(toArray);
@@ -121,6 +138,7 @@ export function clusterPoints(points: readonly Float32Array[], params: Clusterin
   }
   clusters = mergeClose(core, clusters, params.mergeSimilarity);
   const centroids = clusters.map((c) => centroid(core, c));
+  const unattached: number[] = [];
   for (let p = core.length; p < points.length; p++) {
     let best = -1;
     let bestSimilarity = params.attachSimilarity;
@@ -129,6 +147,7 @@ export function clusterPoints(points: readonly Float32Array[], params: Clusterin
       if (s >= bestSimilarity) [best, bestSimilarity] = [j, s];
     });
     if (best >= 0) clusters[best].push(p);
+    else unattached.push(p);
   }
-  return clusters.sort((a, b) => a[0] - b[0]);
+  return { clusters, unattached };
 }

@@ -15,17 +15,23 @@ export class UserEventStore {
   /** Adds an event; returns false for a repeated id (ids are idempotency keys). */
   add(event: ActivityEvent): boolean {
     if (this.ids.has(event.id)) return false;
-    this.ids.add(event.id);
     const extracted = extractEventKeywords(event);
     extracted.mentions = extracted.mentions.map((m) => {
-      const id = `${m.source}\u0000${m.key}\u0000${m.surface}`;
+      const id = `${m.source}\u0000${m.key}\u0000${m.surface}\u0000${m.whole ? 1 : 0}`;
       const shared = this.mentions.get(id);
       if (shared) return shared;
       this.mentions.set(id, m);
       return m;
     });
-    let list = this.byUser.get(event.userId);
-    if (!list) this.byUser.set(event.userId, (list = []));
+    return this.addExtracted(event.id, event.userId, extracted);
+  }
+
+  /** Adds an event extracted elsewhere (a worker thread), its mentions kept as given; false for a repeated id. */
+  addExtracted(id: string, userId: string, extracted: ExtractedEvent): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    let list = this.byUser.get(userId);
+    if (!list) this.byUser.set(userId, (list = []));
     list.push(extracted);
     this.count++;
     this.sorted = false;

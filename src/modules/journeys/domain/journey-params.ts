@@ -4,10 +4,19 @@ export interface JourneyParams {
   keywordHalfLifeDays: number;
   /** Weight of one event by action; saving says more than glancing. */
   actionWeights: Record<string, number>;
+  /** Share of its weight an event keeps when the same content (query, item) already occurred in its session. */
+  sessionRepeatWeight: number;
   /** Weight of a mention by where it came from; categories are broad and shared across journeys. */
   sourceWeights: Record<string, number>;
   /** A keyword enters clustering only when it appears in at least this many of the user's events. */
   minKeywordEvents: number;
+  /**
+   * A keyword used by more than this share of the platform's users is generic (an item category, "home"): its
+   * weight is scaled by genericShare / share, so it neither names nor glues journeys.
+   */
+  genericShare: number;
+  /** Shares count only on a platform with at least this many users (with a few events each). */
+  genericMinUsers: number;
   /** Two keywords of the same user whose character trigrams are at least this similar are one keyword. */
   variantSimilarity: number;
   /** Events closer than this belong to one session; searches minutes apart usually serve one need. */
@@ -32,6 +41,13 @@ export interface JourneyParams {
   minJourneyEvents: number;
   minJourneyKeywords: number;
   maxJourneys: number;
+  /**
+   * A user with at least this many events whose activity forms no cluster gets one thin journey of their
+   * strongest keywords (at most sparseMaxKeywords), with its confidence capped at sparseMaxConfidence.
+   */
+  sparseMinEvents: number;
+  sparseMaxKeywords: number;
+  sparseMaxConfidence: number;
   /** Keywords listed per journey; a keyword needs this share of the journey's top weight to be listed. */
   maxKeywords: number;
   minKeywordShare: number;
@@ -60,7 +76,10 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   keywordHalfLifeDays: 180,
   actionWeights: { search: 1.5, view: 1, click: 2, save: 3, purchase: 4, board: 2.5, custom: 0.5 },
   sourceWeights: { search: 1, title: 0.6, annotation: 0.8, category: 0.3, board: 1 },
+  sessionRepeatWeight: 1,
   minKeywordEvents: 2,
+  genericShare: 0.15,
+  genericMinUsers: 50,
   variantSimilarity: 0.72,
   sessionGapMinutes: 30,
   sessionWeight: 0.35,
@@ -71,8 +90,11 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   maxClusterPoints: 64,
   attachSimilarity: 0.5,
   minJourneyEvents: 3,
-  minJourneyKeywords: 2,
+  minJourneyKeywords: 1,
   maxJourneys: 8,
+  sparseMinEvents: 3,
+  sparseMaxKeywords: 3,
+  sparseMaxConfidence: 0.3,
   maxKeywords: 8,
   minKeywordShare: 0.15,
   subsumedShare: 0.8,

@@ -7,6 +7,12 @@ export type JourneyStage = 'ongoing' | 'ended';
 
 export type KeywordSource = 'search' | 'title' | 'annotation' | 'category' | 'board';
 
+/**
+ * What a journey stands on: a cluster of related keywords, or, for a user whose few events form no cluster,
+ * their strongest keywords (a thin journey with a low confidence, so campaigns can tell it apart).
+ */
+export type JourneyBasis = 'cluster' | 'strongest-keywords';
+
 export interface JourneyKeyword {
   text: string;
   weight: number;
@@ -39,6 +45,8 @@ export interface Journey {
   /** Mean of the keyword vectors, L2-normalised: used for diversification and matching. */
   embedding: number[];
   engagement: JourneyEngagement;
+  /** Absent on journeys stored before it was recorded, which are all clusters. */
+  basis?: JourneyBasis;
 }
 
 /** One line of the offline build output, exactly as DESIGN.md specifies it. */

@@ -1,11 +1,13 @@
-import { tightKeywords } from './keyword-list';
+import { isItemShelf, tightKeywords } from './keyword-list';
+import { ExtractedEvent, extractEventKeywords } from './keywords';
 import { KeywordSource } from './journey';
+import { userKeyword } from './testing/keywords.fixture';
 import { UserKeyword } from './user-keywords';
 
 const PARAMS = { minKeywordShare: 0.15, maxKeywords: 8, subsumedShare: 0.8 };
 
 function kw(key: string, weight: number, events: number[], sources: KeywordSource[] = ['search']): UserKeyword {
-  return { key, text: key, weight, sources, actions: {}, events, firstSeen: 0, lastSeen: 0, variants: [] };
+  return userKeyword(key, { weight, events, sources });
 }
 
 const keys = (list: UserKeyword[]) => list.map((k) => k.key);
@@ -45,6 +47,29 @@ describe('tightKeywords', () => {
     expect(keys(list)).toEqual(['kitchen', 'kitchen cabinet']);
   });
 
+  it("lists the words someone chose, not the catalogue's shelves and titles, even when those are heavier", () => {
+    const list = tightKeywords(
+      [
+        kw('drama', 30, [1, 2, 3, 4, 5, 6], ['category']),
+        kw('strangelove', 20, [1, 2], ['title']),
+        kw('dark comedy', 4, [3, 4], ['board']),
+      ],
+      PARAMS,
+    );
+    expect(keys(list)).toEqual(['dark comedy']);
+  });
+
+  it('never lists a pair nobody wrote whole', () => {
+    const list = tightKeywords(
+      [kw('organization clear', 9, [1, 2]), kw('closet organization', 8, [1, 2])].map((k, i) => ({
+        ...k,
+        standalone: i === 1,
+      })),
+      PARAMS,
+    );
+    expect(keys(list)).toEqual(['closet organization']);
+  });
+
   it('falls back to title words when titles are all the journey has', () => {
     const list = tightKeywords(
       [kw('sneaker', 9, [1, 2, 3], ['title']), kw('white sneaker', 8, [1, 2], ['title'])],
@@ -57,5 +82,33 @@ describe('tightKeywords', () => {
     const many = Array.from({ length: 20 }, (_, i) => kw(`word${i}`, 10 - i * 0.1, [i]));
     expect(tightKeywords(many, PARAMS)).toHaveLength(8);
     expect(tightKeywords([], PARAMS)).toEqual([]);
+  });
+});
+
+describe('isItemShelf', () => {
+  const at = '2026-01-05T10:00:00Z';
+  const saved = (board: string): ExtractedEvent =>
+    extractEventKeywords({
+      type: 'save',
+      occurredAt: new Date(at),
+      item: { id: 'm1', title: 'The Long Voyage' },
+      board: { name: board },
+    });
+  const viewed = (): ExtractedEvent =>
+    extractEventKeywords({ type: 'view', occurredAt: new Date(at), item: { id: 'm1', title: 'The Long Voyage' } });
+  const title = [kw('long voyage', 6, [0, 1, 2], ['title'])];
+
+  it('is a title repeated across events the user described in their own words', () => {
+    expect(isItemShelf(title, [saved('sailing'), saved('sea stories'), saved('to watch')])).toBe(true);
+  });
+
+  it('is not a journey of catalogue text when that is all the user gave (views alone)', () => {
+    expect(isItemShelf(title, [viewed(), viewed(), saved('sailing')])).toBe(false);
+  });
+
+  it('is never a journey that lists a word someone chose', () => {
+    expect(isItemShelf([...title, kw('sailing', 3, [0], ['board'])], [saved('sailing'), saved('a'), saved('b')])).toBe(
+      false,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { JourneyParams } from './journey-params';
+import { ExtractedEvent } from './keywords';
 import { UserKeyword } from './user-keywords';
 
 type ListParams = Pick<JourneyParams, 'minKeywordShare' | 'maxKeywords' | 'subsumedShare'>;
@@ -14,19 +15,43 @@ function coveredShare(phrase: readonly number[], word: readonly number[]): numbe
   return word.length === 0 ? 0 : shared / word.length;
 }
 
+/** Seen only in item titles or categories: text the catalogue wrote, not words anyone chose for the journey. */
+export function isCatalogueOnly(k: Pick<UserKeyword, 'sources'>): boolean {
+  return k.sources.every((s) => s === 'title' || s === 'category');
+}
+
+/** Whether an event carries words someone chose: a query, an annotation or a board name. */
+export function hasChosenWords(event: ExtractedEvent): boolean {
+  return event.mentions.some((m) => m.source !== 'title' && m.source !== 'category');
+}
+
+/**
+ * Whether a cluster that lists only catalogue text (titles, categories) stands for items met, not a journey:
+ * when most of its events carry words the user chose, those words say what the user was after (and belong
+ * to other clusters); a title repeated across those events names an item seen again, not a goal. Only
+ * activity without any chosen words (an install that sends views alone) makes journeys of catalogue text.
+ */
+export function isItemShelf(listed: readonly UserKeyword[], events: readonly ExtractedEvent[]): boolean {
+  if (events.length === 0 || !listed.every(isCatalogueOnly)) return false;
+  return 2 * events.filter(hasChosenWords).length > events.length;
+}
+
 /**
  * The keywords a journey lists, strongest first: only those with a fair share of the top keyword's weight;
  * no word or phrase that (almost) only ever occurs inside a longer listed phrase, since it adds nothing the
- * longer one does not say; and nothing seen only in item titles, whose words ("tutorial", "minute", two
- * adjacent words) nobody chose as a keyword - unless titles are all the journey has (an install that sends
- * no annotations, queries or board names).
+ * longer one does not say; no pair cut out of a longer text that nobody ever wrote whole (it may straddle
+ * two phrases: "organization clear"); and nothing seen only in the catalogue's text - item titles, whose
+ * words ("tutorial", "minute") nobody chose as a keyword, and categories, broad shelves shared by many
+ * journeys - unless that is all the journey has (an install that sends no annotations, queries or board names).
  */
 export function tightKeywords(members: readonly UserKeyword[], params: ListParams): UserKeyword[] {
-  const sorted = [...members].sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
-  const top = sorted[0]?.weight ?? 0;
-  const supported = sorted.filter((k) => k.weight >= params.minKeywordShare * top);
-  const chosen = supported.filter((k) => !(k.sources.length === 1 && k.sources[0] === 'title'));
-  const strong = chosen.length >= 2 ? chosen : supported;
+  const sorted = [...members]
+    .filter((k) => k.standalone)
+    .sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
+  const chosen = sorted.filter((k) => !isCatalogueOnly(k));
+  const pool = chosen.length > 0 ? chosen : sorted;
+  const top = pool[0]?.weight ?? 0;
+  const strong = pool.filter((k) => k.weight >= params.minKeywordShare * top);
   const phrases = strong.filter((k) => k.key.includes(' ')).map((k) => ({ k, padded: ` ${k.key} ` }));
   return strong
     .filter((k) => {

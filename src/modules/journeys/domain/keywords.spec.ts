@@ -5,7 +5,7 @@ const at = new Date('2026-01-10T10:00:00Z');
 describe('phraseCandidates', () => {
   it('yields the whole short phrase, its word pairs and its words, singularised in the key', () => {
     expect(phraseCandidates('White Kitchen Cabinets!')).toEqual([
-      { key: 'white kitchen cabinet', surface: 'white kitchen cabinets' },
+      { key: 'white kitchen cabinet', surface: 'white kitchen cabinets', whole: true },
       { key: 'white kitchen', surface: 'white kitchen' },
       { key: 'kitchen cabinet', surface: 'kitchen cabinets' },
       { key: 'white', surface: 'white' },
@@ -19,6 +19,11 @@ describe('phraseCandidates', () => {
     expect(keys).toContain('subway tile');
     expect(keys).not.toContain('best');
     expect(keys).not.toContain('subway tile backsplash small kitchen');
+  });
+
+  it('marks a one-word text whole, and no part of a long text', () => {
+    expect(phraseCandidates('Kitchens')).toEqual([{ key: 'kitchen', surface: 'kitchens', whole: true }]);
+    expect(phraseCandidates('closet organization clear bins').filter((c) => c.whole)).toEqual([]);
   });
 
   it('returns nothing for text without content words', () => {
@@ -56,6 +61,7 @@ describe('extractEventKeywords', () => {
       key: 'marathon training plan',
       surface: 'marathon training plan',
       source: 'search',
+      whole: true,
     });
   });
 });

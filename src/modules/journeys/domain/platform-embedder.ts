@@ -1,8 +1,17 @@
 import { charNgrams, fnv1a } from '../../../lib/text/ngrams';
 import { dot, Embedder, normalizeInPlace } from './embedder';
+import { LexiconJson, PlatformLexicon } from './lexicon';
 
 export const PLATFORM_MODEL_FORMAT = 'journeycast/platform-embedder';
-export const PLATFORM_MODEL_VERSION = 1;
+/** Version 2 adds the training size and the lexicon; version 1 models still load, without them. */
+export const PLATFORM_MODEL_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
+
+/** How much data a model was trained on. */
+export interface TrainingSize {
+  users: number;
+  events: number;
+}
 
 /** The serialized model: vocabulary, term vectors and sub-word bucket vectors (little-endian float32, base64). */
 export interface PlatformModelJson {
@@ -12,6 +21,8 @@ export interface PlatformModelJson {
   vocab: string[];
   vectors: string;
   ngram: { min: number; max: number; buckets: number; ids: number[]; vectors: string };
+  training?: TrainingSize;
+  lexicon?: LexiconJson;
 }
 
 const UNSEEN_CACHE_LIMIT = 50_000;
@@ -31,6 +42,9 @@ function decode(text: string, length: number): Float32Array {
 /** The default embedder: co-occurrence vectors learnt from the install's events, sub-word vectors for the rest. */
 export class PlatformEmbedder implements Embedder {
   readonly id = `platform-v${PLATFORM_MODEL_VERSION}`;
+  /** Training size and keyword statistics; absent in models of version 1. */
+  readonly training?: TrainingSize;
+  readonly lexicon?: PlatformLexicon;
   private readonly index = new Map<string, number>();
   private readonly unseen = new Map<string, Float32Array>();
 
@@ -39,8 +53,11 @@ export class PlatformEmbedder implements Embedder {
     readonly vocab: readonly string[],
     private readonly vectors: Float32Array,
     private readonly ngram: { min: number; max: number; buckets: number; vectors: Map<number, Float32Array> },
+    extras: { training?: TrainingSize; lexicon?: LexiconJson } = {},
   ) {
     vocab.forEach((key, i) => this.index.set(key, i));
+    this.training = extras.training;
+    if (extras.lexicon) this.lexicon = new PlatformLexicon(vocab, extras.lexicon);
   }
 
   /** Whether the key has its own trained vector (otherwise it is embedded from sub-words). */
@@ -91,6 +108,8 @@ export class PlatformEmbedder implements Embedder {
       vocab: [...this.vocab],
       vectors: encode(this.vectors),
       ngram: { min: this.ngram.min, max: this.ngram.max, buckets: this.ngram.buckets, ids, vectors: encode(buckets) },
+      ...(this.training && { training: this.training }),
+      ...(this.lexicon && { lexicon: this.lexicon.toJSON() }),
     };
   }
 
@@ -100,19 +119,25 @@ export class PlatformEmbedder implements Embedder {
     if (m?.format !== PLATFORM_MODEL_FORMAT) {
       throw new Error(`not a platform embedder model (format ${String(m?.format)})`);
     }
-    if (m.version !== PLATFORM_MODEL_VERSION) {
+    if (!READABLE_VERSIONS.includes(m.version as number)) {
       throw new Error(
-        `platform model version ${String(m.version)} is not supported (expected ${PLATFORM_MODEL_VERSION})`,
+        `platform model version ${String(m.version)} is not supported (expected ${READABLE_VERSIONS.join(' or ')})`,
       );
     }
-    const { dimension, vocab, vectors, ngram } = m as PlatformModelJson;
+    const { dimension, vocab, vectors, ngram, training, lexicon } = m as PlatformModelJson;
+    if (lexicon && lexicon.counts.length !== vocab.length) {
+      throw new Error('platform model: lexicon has the wrong length');
+    }
     const bucketData = decode(ngram.vectors, ngram.ids.length * dimension);
     const buckets = new Map<number, Float32Array>();
     ngram.ids.forEach((id, j) => buckets.set(id, bucketData.slice(j * dimension, (j + 1) * dimension)));
-    return new PlatformEmbedder(dimension, vocab, decode(vectors, vocab.length * dimension), {
-      ...ngram,
-      vectors: buckets,
-    });
+    return new PlatformEmbedder(
+      dimension,
+      vocab,
+      decode(vectors, vocab.length * dimension),
+      { ...ngram, vectors: buckets },
+      { training, lexicon },
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { charNgrams, fnv1a } from '../../../lib/text/ngrams';
 import { normalizeInPlace } from './embedder';
 import { ExtractedEvent } from './keywords';
+import { LexiconJson } from './lexicon';
 import { PlatformEmbedder } from './platform-embedder';
 import { SparseSymmetric, truncatedSvd } from './svd';
 
@@ -16,6 +17,15 @@ export interface PlatformTrainingOptions {
   ngramMax: number;
   ngramBuckets: number;
   seed: number;
+  /**
+   * A model trained on fewer events, with a smaller vocabulary, or whose vocabulary is mostly used by fewer
+   * than three users (less than minSharedVocabulary of it used by three or more) is too thin to cluster
+   * with: its vectors would encode a few users' habits. Clustering then uses character n-grams and word
+   * overlap (the lexical embedder) until a retrain on more data.
+   */
+  minTrainingEvents: number;
+  minVocabulary: number;
+  minSharedVocabulary: number;
 }
 
 export const DEFAULT_TRAINING_OPTIONS: PlatformTrainingOptions = {
@@ -27,23 +37,77 @@ export const DEFAULT_TRAINING_OPTIONS: PlatformTrainingOptions = {
   ngramMax: 4,
   ngramBuckets: 1 << 15,
   seed: 1,
+  minTrainingEvents: 500,
+  minVocabulary: 100,
+  minSharedVocabulary: 0.5,
 };
 
 /** Every user's events in time order; called once per pass, so the source can be streamed or re-read. */
 export type UserEventSource = () => Iterable<readonly ExtractedEvent[]>;
 
-function vocabularyOf(source: UserEventSource, options: PlatformTrainingOptions): string[] {
+/** Users with at least this many events count in the lexicon's user shares: passers-by say little about words. */
+export const LEXICON_MIN_USER_EVENTS = 3;
+
+interface Vocabulary {
+  keys: string[];
+  counts: number[];
+  users: number;
+  events: number;
+}
+
+function vocabularyOf(source: UserEventSource, options: PlatformTrainingOptions): Vocabulary {
   const counts = new Map<string, number>();
-  for (const events of source()) {
-    for (const e of events) {
+  let users = 0;
+  let events = 0;
+  for (const list of source()) {
+    users++;
+    events += list.length;
+    for (const e of list) {
       for (const key of new Set(e.mentions.map((m) => m.key))) counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
-  return [...counts]
+  const kept = [...counts]
     .filter(([, n]) => n >= options.minCount)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, options.maxVocab)
-    .map(([key]) => key);
+    .slice(0, options.maxVocab);
+  return { keys: kept.map(([key]) => key), counts: kept.map(([, n]) => n), users, events };
+}
+
+/** Per vocabulary key: users who mention it, events where it was a whole text, and the surface most written. */
+function lexiconOf(source: UserEventSource, index: Map<string, number>, counts: number[]): LexiconJson {
+  const size = index.size;
+  const userCounts = new Array<number>(size).fill(0);
+  const wholeCounts = new Array<number>(size).fill(0);
+  const surfaces = new Map<number, Map<string, number>>();
+  let users = 0;
+  const seen = new Set<number>();
+  for (const events of source()) {
+    seen.clear();
+    for (const e of events) {
+      for (const m of e.mentions) {
+        const i = index.get(m.key);
+        if (i === undefined) continue;
+        seen.add(i);
+        if (m.whole) wholeCounts[i]++;
+        let forms = surfaces.get(i);
+        if (!forms) surfaces.set(i, (forms = new Map()));
+        forms.set(m.surface, (forms.get(m.surface) ?? 0) + 1);
+      }
+    }
+    if (events.length < LEXICON_MIN_USER_EVENTS) continue;
+    users++;
+    for (const i of seen) userCounts[i]++;
+  }
+  const keys = [...index.keys()];
+  const surfaceOf = (i: number) => {
+    let best = keys[i];
+    let bestCount = -1;
+    for (const [form, n] of surfaces.get(i) ?? []) {
+      if (n > bestCount || (n === bestCount && form < best)) [best, bestCount] = [form, n];
+    }
+    return best === keys[i] ? '' : best;
+  };
+  return { users, counts, userCounts, wholeCounts, surfaces: keys.map((_, i) => surfaceOf(i)) };
 }
 
 /** Counts co-occurrences within an event (same query, item or board) and between a user's events minutes apart. */
@@ -104,7 +168,8 @@ export function trainPlatformEmbedder(
   overrides: Partial<PlatformTrainingOptions> = {},
 ): PlatformEmbedder {
   const options = { ...DEFAULT_TRAINING_OPTIONS, ...overrides };
-  const vocab = vocabularyOf(source, options);
+  const vocabulary = vocabularyOf(source, options);
+  const vocab = vocabulary.keys;
   const index = new Map(vocab.map((key, i) => [key, i]));
   const dimension = options.dimension;
   const vectors = new Float32Array(vocab.length * dimension);
@@ -129,10 +194,14 @@ export function trainPlatformEmbedder(
     }
   });
   for (const b of buckets.values()) normalizeInPlace(b);
-  return new PlatformEmbedder(dimension, vocab, vectors, {
-    min: options.ngramMin,
-    max: options.ngramMax,
-    buckets: options.ngramBuckets,
-    vectors: buckets,
-  });
+  return new PlatformEmbedder(
+    dimension,
+    vocab,
+    vectors,
+    { min: options.ngramMin, max: options.ngramMax, buckets: options.ngramBuckets, vectors: buckets },
+    {
+      training: { users: vocabulary.users, events: vocabulary.events },
+      lexicon: lexiconOf(source, index, vocabulary.counts),
+    },
+  );
 }

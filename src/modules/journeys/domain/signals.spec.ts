@@ -1,6 +1,7 @@
 import { dot } from './embedder';
 import { extractEventKeywords } from './keywords';
 import { keywordFeatures, sessionsOf } from './signals';
+import { userKeyword } from './testing/keywords.fixture';
 import { UserKeyword } from './user-keywords';
 
 const MINUTE = 60_000;
@@ -8,17 +9,7 @@ const at = (minutes: number) =>
   extractEventKeywords({ type: 'search', occurredAt: new Date(minutes * MINUTE), query: 'x' });
 
 function keyword(key: string, events: number[]): UserKeyword {
-  return {
-    key,
-    text: key,
-    weight: 1,
-    sources: ['search'],
-    actions: {},
-    events,
-    firstSeen: 0,
-    lastSeen: 0,
-    variants: [],
-  };
+  return userKeyword(key, { events });
 }
 
 describe('sessionsOf', () => {

@@ -2,6 +2,7 @@ import { ngramSimilarity } from '../../../lib/text/ngrams';
 import { KeywordSource } from './journey';
 import { JourneyParams } from './journey-params';
 import { ExtractedEvent } from './keywords';
+import { Lexicon, specificityOf } from './lexicon';
 
 const DAY = 86_400_000;
 
@@ -20,6 +21,10 @@ export interface UserKeyword {
   lastSeen: number;
   /** Keys merged into this one as spelling variants. */
   variants: string[];
+  /** 1 for a specific keyword, down to near 0 for one most users use (a category such as "home"). */
+  specificity: number;
+  /** A word, or a phrase someone wrote whole; false for a pair cut out of a longer text, which may straddle two. */
+  standalone: boolean;
 }
 
 const SOURCES: readonly KeywordSource[] = ['annotation', 'board', 'category', 'search', 'title'];
@@ -33,6 +38,7 @@ interface Draft extends UserKeyword {
   /** Index of the last event that mentioned the keyword, and the strongest source weight in it. */
   lastEvent: number;
   eventSourceWeight: number;
+  whole: boolean;
 }
 
 function draftOf(key: string, surface: string, at: number): Draft {
@@ -46,6 +52,9 @@ function draftOf(key: string, surface: string, at: number): Draft {
     firstSeen: at,
     lastSeen: at,
     variants: [],
+    specificity: 1,
+    standalone: !key.includes(' '),
+    whole: false,
     textCount: 0,
     sourceBits: 0,
     lastEvent: -1,
@@ -53,23 +62,51 @@ function draftOf(key: string, surface: string, at: number): Draft {
   };
 }
 
-/** Aggregates a user's sorted events into keywords, folding misspelled rare keywords into supported ones. */
+// Misspellings come from what users type (queries, board names); item text is curated.
+const TYPED: ReadonlySet<KeywordSource> = new Set(['search', 'board']);
+
+/**
+ * Aggregates a user's sorted events into keywords, folding misspelled rare keywords into supported ones: the
+ * user's own rare variants, and with a lexicon, typed keywords that the platform knows as a misspelling or a
+ * reordering of a common one. With a lexicon, keywords most users use lose weight and are shown the way most
+ * users write them.
+ */
 export function aggregateKeywords(
   events: readonly ExtractedEvent[],
   now: number,
   params: JourneyParams,
+  lexicon?: Lexicon,
 ): UserKeyword[] {
   const byKey = new Map<string, Draft>();
   const lambda = Math.LN2 / (params.keywordHalfLifeDays * DAY);
   const touched: Draft[] = [];
+  const canonical = new Map<string, string>();
+  const keyOf = (key: string, source: KeywordSource) => {
+    if (!lexicon || !TYPED.has(source)) return key;
+    let c = canonical.get(key);
+    if (c === undefined) canonical.set(key, (c = lexicon.canonical(key) ?? key));
+    return c;
+  };
+  const gapMs = params.sessionGapMinutes * 60_000;
+  const seenInSession = new Set<string>();
   events.forEach((event, index) => {
     touched.length = 0;
+    if (index > 0 && event.at - events[index - 1].at > gapMs) seenInSession.clear();
+    // The same content again within one visit (a reload, several results of one search clicked) is one
+    // expression of interest, not several; the same keyword on another item or query still counts in full.
+    const content = mentionSignature(event);
+    const repeat = seenInSession.has(content) ? params.sessionRepeatWeight : 1;
+    seenInSession.add(content);
     for (const m of event.mentions) {
-      let k = byKey.get(m.key);
-      if (!k) byKey.set(m.key, (k = draftOf(m.key, m.surface, event.at)));
+      const key = keyOf(m.key, m.source);
+      const surface = key === m.key ? m.surface : (lexicon?.surface(key) ?? key);
+      let k = byKey.get(key);
+      if (!k) byKey.set(key, (k = draftOf(key, surface, event.at)));
+      if (key !== m.key && !k.variants.includes(m.key)) k.variants.push(m.key);
       k.sourceBits |= SOURCE_BIT.get(m.source) ?? 0;
-      if (m.surface === k.text) k.textCount++;
-      else (k.surfaces ??= new Map()).set(m.surface, (k.surfaces.get(m.surface) ?? 0) + 1);
+      if (m.whole && key === m.key) k.whole = true;
+      if (surface === k.text) k.textCount++;
+      else (k.surfaces ??= new Map()).set(surface, (k.surfaces.get(surface) ?? 0) + 1);
       const sourceWeight = params.sourceWeights[m.source] ?? 1;
       if (k.lastEvent !== index) {
         k.lastEvent = index;
@@ -80,7 +117,7 @@ export function aggregateKeywords(
     // One event supports a keyword once, at the weight of its strongest source.
     const base = (params.actionWeights[event.type] ?? 1) * Math.exp(-lambda * Math.max(0, now - event.at));
     for (const k of touched) {
-      k.weight += base * k.eventSourceWeight;
+      k.weight += base * k.eventSourceWeight * repeat;
       k.actions[event.type] = (k.actions[event.type] ?? 0) + 1;
       k.events.push(index);
       k.lastSeen = event.at;
@@ -93,7 +130,6 @@ export function aggregateKeywords(
     const bucket = variantBucket(k.key);
     buckets.set(bucket, [...(buckets.get(bucket) ?? []), k]);
   }
-  // Misspellings come from what users type (queries, board names); item text is curated.
   const typed = SOURCE_BIT.get('search')! | SOURCE_BIT.get('board')!;
   for (const rare of all) {
     if (rare.events.length >= params.minKeywordEvents || rare.key.length < 5 || (rare.sourceBits & ~typed) !== 0) {
@@ -104,7 +140,11 @@ export function aggregateKeywords(
       ?.find((k) => isVariant(rare.key, k.key, params.variantSimilarity));
     if (target) absorb(target, rare);
   }
-  return kept.map(finish).sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
+  return kept.map((d) => finish(d, params, lexicon)).sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
+}
+
+function mentionSignature(event: ExtractedEvent): string {
+  return event.mentions.map((m) => `${m.source}:${m.key}`).join(',');
 }
 
 /** Spelling variants share their first letter and number of words. */
@@ -125,19 +165,23 @@ function absorb(target: Draft, rare: Draft): void {
   target.events = [...new Set([...target.events, ...rare.events])].sort((x, y) => x - y);
   target.firstSeen = Math.min(target.firstSeen, rare.firstSeen);
   target.lastSeen = Math.max(target.lastSeen, rare.lastSeen);
-  target.variants.push(rare.key);
+  target.whole ||= rare.whole;
+  target.variants.push(rare.key, ...rare.variants);
 }
 
-function finish(d: Draft): UserKeyword {
+function finish(d: Draft, params: JourneyParams, lexicon: Lexicon | undefined): UserKeyword {
   let text = d.text;
   let best = d.textCount;
   for (const [surface, n] of d.surfaces ?? []) {
     if (n > best || (n === best && surface < text)) [text, best] = [surface, n];
   }
+  const specificity = specificityOf(d.key, lexicon, params);
   return {
     key: d.key,
-    text,
-    weight: d.weight,
+    text: lexicon?.surface(d.key) ?? text,
+    weight: d.weight * specificity,
+    specificity,
+    standalone: d.standalone || d.whole || (lexicon?.wholeCount(d.key) ?? 0) > 0,
     sources: SOURCES.filter((_, i) => d.sourceBits & (1 << i)),
     actions: d.actions,
     events: d.events,

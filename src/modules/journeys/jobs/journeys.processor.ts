@@ -83,6 +83,9 @@ export class JourneysProcessor implements OnApplicationBootstrap {
   /** Each firing of the cron is its own job id (`repeat:<key>:<time>`); the run id is derived from it. */
   private async scheduledIncremental(job: Job): Promise<void> {
     const firedAt = String(job.id).split(':').pop();
+    // A model trained on a much smaller corpus is replaced first; its full run covers every user anyway.
+    const retrained = await this.runs.retrainIfGrown();
+    if (retrained?.changed) return;
     await this.runs.startRun(`incremental-${firedAt}`, 'incremental', 'schedule');
   }
 

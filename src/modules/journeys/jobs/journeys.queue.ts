@@ -43,6 +43,11 @@ export class JourneysProducer extends TypedProducer<JourneyJobs> {
     }
   }
 
+  /** Queues an on-demand retrain; the id is the minute, so repeated requests within a minute collapse into one. */
+  enqueueRetrain(now: Date): Promise<string> {
+    return this.add(JOURNEY_JOBS.retrain, {}, `retrain:${now.toISOString().slice(0, 16)}`, this.retry);
+  }
+
   /** Registers a cron as a repeatable job with a fixed id: one schedule however many schedulers register it. */
   schedule(name: typeof JOURNEY_JOBS.scheduledIncremental | typeof JOURNEY_JOBS.retrain, cron: string): Promise<void> {
     return this.scheduleRepeatable(name, {}, cron);

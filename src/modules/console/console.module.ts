@@ -1,0 +1,49 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { CampaignMessagesModule } from '../campaigns/campaign-messages.module';
+import { ModelStoreModule } from '../../common/model-store/model-store.module';
+import { AudienceModule } from '../audience/audience.module';
+import { ExperimentsModule } from '../experiments/experiments.module';
+import { JourneysModule } from '../journeys/journeys.module';
+import { ConsoleAuthController } from './pages/console-auth.controller';
+import { ConsoleExperimentsController } from './pages/console-experiments.controller';
+import { ConsoleJourneysController } from './pages/console-journeys.controller';
+import { ConsoleJourneysService } from './pages/console-journeys.service';
+import { ConsoleCampaignsController } from './pages/console-campaigns.controller';
+import { ConsoleCampaignsService } from './pages/console-campaigns.service';
+import { ConsoleExceptionFilter } from './pages/console-exception.filter';
+import { QueueBoardRegistrar, queueBoardModule } from './queues/queue-board';
+import { ConsoleSessionModule } from './session/console-session.module';
+import { ConsoleViews } from './views/console-views';
+
+/**
+ * The web console under /console: server-rendered pages over the campaigns, experiments and journeys
+ * services, signed in with an admin API key exchanged for a session cookie. It only reads and calls
+ * those services; nothing imports it.
+ */
+@Module({
+  imports: [
+    CampaignMessagesModule,
+    ExperimentsModule,
+    JourneysModule,
+    AudienceModule,
+    ModelStoreModule,
+    ConsoleSessionModule,
+    DiscoveryModule,
+    queueBoardModule,
+  ],
+  controllers: [
+    ConsoleAuthController,
+    ConsoleCampaignsController,
+    ConsoleExperimentsController,
+    ConsoleJourneysController,
+  ],
+  providers: [
+    ConsoleViews,
+    ConsoleExceptionFilter,
+    ConsoleCampaignsService,
+    ConsoleJourneysService,
+    QueueBoardRegistrar,
+  ],
+})
+export class ConsoleModule {}

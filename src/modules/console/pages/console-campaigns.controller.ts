@@ -1,0 +1,81 @@
+import {
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { ServerResponse } from 'node:http';
+import { FormBody } from '../../../common/http/form-body';
+import { ConsoleAuthGuard, Session } from '../session/console-auth.guard';
+import { ConsoleSession } from '../session/console-sessions.service';
+import { CsrfInterceptor } from '../session/csrf.interceptor';
+import { ConsoleViews } from '../views/console-views';
+import { ConsoleCampaignsService } from './console-campaigns.service';
+import { ConsoleExceptionFilter } from './console-exception.filter';
+import { ConsolePageInterceptor } from './console-page.interceptor';
+import { CONSOLE_FORM, redirect } from './respond';
+
+const NOTICES: Record<string, string> = { activated: 'The campaign is active.', paused: 'The campaign is paused.' };
+
+/** Campaign pages: the list, one campaign with estimate and preview, and activate / pause forms. */
+@ApiExcludeController()
+@Controller('console/campaigns')
+@UseGuards(ConsoleAuthGuard)
+@UseFilters(ConsoleExceptionFilter)
+@UseInterceptors(ConsolePageInterceptor)
+export class ConsoleCampaignsController {
+  constructor(
+    private readonly campaigns: ConsoleCampaignsService,
+    private readonly views: ConsoleViews,
+  ) {}
+
+  @Get()
+  async list(@Session() session: ConsoleSession, @Query('after') after?: string): Promise<string> {
+    const page = await this.campaigns.page(after);
+    return this.views.render(
+      'campaigns',
+      { title: 'Campaigns', section: 'campaigns', session },
+      { ...page, first: !after },
+    );
+  }
+
+  @Get(':campaignId')
+  async detail(
+    @Session() session: ConsoleSession,
+    @Param('campaignId') campaignId: string,
+    @Query() query: Record<string, string | undefined>,
+  ): Promise<string> {
+    const view = await this.campaigns.detail(campaignId, { userId: query.user, variant: query.variant });
+    const notice = query.done ? NOTICES[query.done] : undefined;
+    return this.views.render(
+      'campaign',
+      { title: `Campaign ${view.campaign.campaignId}`, section: 'campaigns', session },
+      { ...view, notice },
+    );
+  }
+
+  /** `activate` or `pause`; each form posts here with its session's form token. */
+  @Post(':campaignId/:action')
+  @FormBody(CONSOLE_FORM)
+  @UseInterceptors(CsrfInterceptor)
+  async changeState(
+    @Session() session: ConsoleSession,
+    @Param('campaignId') campaignId: string,
+    @Param('action') action: string,
+    @Res() res: ServerResponse,
+  ): Promise<void> {
+    if (action !== 'activate' && action !== 'pause') throw new NotFoundException(`no campaign action ${action}`);
+    await this.campaigns[action](campaignId, session);
+    redirect(
+      res,
+      `/console/campaigns/${encodeURIComponent(campaignId)}?done=${action === 'pause' ? 'paused' : 'activated'}`,
+    );
+  }
+}

@@ -1,0 +1,36 @@
+import { Controller, Get, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { ConsoleAuthGuard, Session } from '../session/console-auth.guard';
+import { ConsoleSession } from '../session/console-sessions.service';
+import { ConsoleViews } from '../views/console-views';
+import { ConsoleExceptionFilter } from './console-exception.filter';
+import { ConsoleJourneysService, POPULATION_SAMPLE } from './console-journeys.service';
+import { ConsolePageInterceptor } from './console-page.interceptor';
+
+/** Journeys: look up a user; the population's common journeys; the embedder and ranker versions. */
+@ApiExcludeController()
+@Controller('console/journeys')
+@UseGuards(ConsoleAuthGuard)
+@UseFilters(ConsoleExceptionFilter)
+@UseInterceptors(ConsolePageInterceptor)
+export class ConsoleJourneysController {
+  constructor(
+    private readonly journeys: ConsoleJourneysService,
+    private readonly views: ConsoleViews,
+  ) {}
+
+  @Get()
+  async page(@Session() session: ConsoleSession, @Query('user') user?: string): Promise<string> {
+    const userId = user?.trim().slice(0, 256) || undefined;
+    const [lookup, population, versions] = await Promise.all([
+      userId ? this.journeys.lookup(userId) : Promise.resolve(undefined),
+      this.journeys.population(),
+      this.journeys.versions(),
+    ]);
+    return this.views.render(
+      'journeys',
+      { title: 'Journeys', section: 'journeys', session },
+      { lookup, population, versions, sampleSize: POPULATION_SAMPLE },
+    );
+  }
+}

@@ -1,0 +1,125 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Settings } from '../../config/settings';
+import { Semaphore } from '../../lib/concurrency/semaphore';
+import { EventRepository } from '../ingest/event.repository';
+import { UserRepository } from '../ingest/user.repository';
+import { extractEventKeywords } from './domain/keywords';
+import { BuildStats } from './build-stats';
+import { LedgerSettlement } from './journey-build-ledger.repository';
+import { JourneyBuilderService } from './journey-builder.service';
+import { JOURNEY_POLICY, JourneyPolicy } from './journey-policy';
+import { VersionedEmbedder } from './platform-embedder.service';
+import { StoredJourney } from './stored-journey';
+import { BuildCommit, UserJourneysRepository } from './user-journeys.repository';
+
+export interface BatchRequest {
+  runId: string;
+  embedder: VersionedEmbedder;
+  now: Date;
+}
+
+interface Composed extends BuildCommit {
+  locale: string;
+  journeys: StoredJourney[];
+}
+
+/**
+ * Builds a batch of users with a constant number of round trips: one read each of their stored builds,
+ * histories (only the fields inference uses) and profiles; inference per user; one bulk commit with the
+ * per-user conditions; one bulk write of audience facts. A user whose commit lost a race to another run
+ * is rebuilt alone on top of that run's result.
+ */
+@Injectable()
+export class JourneyBatchBuilderService {
+  private readonly logger = new Logger(JourneyBatchBuilderService.name);
+  private readonly userConcurrency: number;
+
+  constructor(
+    config: ConfigService<Settings, true>,
+    private readonly events: EventRepository,
+    private readonly users: UserRepository,
+    private readonly userJourneys: UserJourneysRepository,
+    private readonly builder: JourneyBuilderService,
+    @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
+  ) {
+    this.userConcurrency = config.get('journeys', { infer: true }).userConcurrency;
+  }
+
+  /** Builds these users for a run and says how each one ended, in the ledger's terms. */
+  async buildMany(userIds: readonly string[], request: BatchRequest, stats: BuildStats): Promise<LedgerSettlement[]> {
+    const { runId, embedder, now } = request;
+    const [bases, histories, profiles] = await Promise.all([
+      this.userJourneys.findByUserIds(userIds),
+      this.events.findHistories(userIds),
+      this.users.findByUserIds([...userIds]),
+    ]);
+    const locales = new Map(profiles.map((p) => [p.userId, p.locale]));
+    const settled = new Map<string, LedgerSettlement>();
+    const composed: Composed[] = [];
+    // Inference is synchronous; the gate only lets LLM naming calls of several users overlap.
+    const gate = new Semaphore(this.userConcurrency);
+    await Promise.all(
+      userIds.map((userId) =>
+        gate.run(async () => {
+          const base = bases.get(userId);
+          const history = histories.get(userId);
+          if (base?.buildRunId === runId) return settled.set(userId, skipped(userId, base.journeys));
+          // Nothing to build from (never active, or erased since selection): store nothing rather than an empty record.
+          if (!base && !history) return settled.set(userId, skipped(userId, []));
+          try {
+            const locale = locales.get(userId) ?? this.policy.defaultLocale;
+            const events = (history?.events ?? []).map(extractEventKeywords);
+            const journeys = await this.builder.compose({ userId, events, base, locale, embedder, now }, stats);
+            const build = {
+              userId,
+              journeys,
+              generatedAt: now,
+              modelVersion: embedder.version,
+              buildRunId: runId,
+              eventsReceivedThrough: history?.receivedThrough,
+            };
+            composed.push({ build, base, locale, journeys });
+          } catch (error) {
+            settled.set(userId, this.failed(runId, userId, error));
+          }
+        }),
+      ),
+    );
+    const outcomes = await this.userJourneys.commitBuilds(composed);
+    const committed = composed.filter((c) => outcomes.get(c.build.userId) === 'committed');
+    await this.builder.afterCommit(
+      committed.map((c) => ({ userId: c.build.userId, journeys: c.journeys, locale: c.locale })),
+      embedder,
+      now,
+      stats,
+    );
+    for (const c of composed) {
+      const { userId } = c.build;
+      const outcome = outcomes.get(userId);
+      if (outcome === 'committed') settled.set(userId, { userId, status: 'built', journeys: c.journeys.length });
+      else if (outcome === 'already-built') settled.set(userId, skipped(userId, c.journeys));
+      else settled.set(userId, await this.rebuildAlone(userId, request, stats));
+    }
+    return userIds.map((userId) => settled.get(userId)!);
+  }
+
+  private async rebuildAlone(userId: string, request: BatchRequest, stats: BuildStats): Promise<LedgerSettlement> {
+    try {
+      const result = await this.builder.build({ userId, ...request }, stats);
+      return { userId, status: result.outcome, journeys: result.journeys.length };
+    } catch (error) {
+      return this.failed(request.runId, userId, error);
+    }
+  }
+
+  private failed(runId: string, userId: string, error: unknown): LedgerSettlement {
+    const message = (error as Error).message;
+    this.logger.error(`run ${runId}: user ${userId} failed: ${message}`);
+    return { userId, status: 'failed', error: message.slice(0, 500) };
+  }
+}
+
+function skipped(userId: string, journeys: readonly StoredJourney[]): LedgerSettlement {
+  return { userId, status: 'skipped', journeys: journeys.length };
+}

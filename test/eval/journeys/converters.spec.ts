@@ -1,0 +1,92 @@
+import { alignTaskLabels, convertAolLog } from './aol';
+import { convertHetrec } from './hetrec';
+import { decodeLines } from './text-files';
+
+// Tiny hand-made inputs in the datasets' shapes; none of their rows come from the real files.
+describe('decodeLines', () => {
+  it('reads UTF-8 lines as UTF-8 and the others as Latin-1, without a trailing empty line', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('id\tvalue\r\n1\tcafé\n', 'utf8'),
+      Buffer.from('2\tna\xefve\n', 'latin1'),
+    ]);
+    expect(decodeLines(bytes)).toEqual(['id\tvalue', '1\tcafé', '2\tnaïve']);
+  });
+});
+
+describe('convertHetrec', () => {
+  const files = {
+    taggings: [
+      'userID\tmovieID\ttagID\tunixTimeStamp',
+      '7\t10\t1\t1160000000000',
+      '7\t10\t2\t1160000000000',
+      '8\t11\t1\t1170000000000',
+    ],
+    tags: ['id\tvalue', '1\tspace opera', '2\tslow burn'],
+    movies: ['id\ttitle\timdbID', '10\tA Made Up Film\t1', '11\tAnother Invented Title\t2'],
+    genres: ['movieID\tgenre', '10\tSci-Fi', '10\tDrama'],
+  };
+
+  it('turns each tag assignment into a save of the movie to a board named after the tag', () => {
+    const events = convertHetrec(files);
+    expect(events).toHaveLength(3);
+    expect(events[0]).toEqual({
+      id: 'ml-7-10-1',
+      userId: 'ml-7',
+      type: 'save',
+      occurredAt: '2006-10-04T22:13:20.000Z',
+      item: { id: 'movie-10', title: 'A Made Up Film', categories: ['Sci-Fi', 'Drama'] },
+      board: { name: 'space opera' },
+    });
+    // Two tags in the same second stay two events at one instant; a movie without genres has no categories.
+    expect(events[1]).toMatchObject({ occurredAt: events[0].occurredAt, board: { name: 'slow burn' } });
+    expect(events[2].item).toEqual({ id: 'movie-11', title: 'Another Invented Title' });
+  });
+
+  it('skips assignments of unknown tags and keeps ids unique', () => {
+    const events = convertHetrec({
+      ...files,
+      taggings: [files.taggings[0], '7\t10\t9\t1160000000000', '7\t10\t1\t1160000000000', '7\t10\t1\t1160000001000'],
+    });
+    expect(events.map((e) => e.id)).toEqual(['ml-7-10-1', 'ml-7-10-1-2']);
+  });
+});
+
+describe('convertAolLog', () => {
+  const row = (query: string, time: string, url = '') =>
+    `user-ct-test-collection-01.txt:42\t${query}\t${time}\t${url ? '1' : ''}\t${url}`;
+  const lines = [
+    row('garden gnomes', '2006-03-01 10:00:00'),
+    row('garden gnomes', '2006-03-01 10:00:05', 'http://gnomes.example'),
+    row('garden gnomes', '2006-03-01 10:00:05', 'http://gnomes.example'),
+    row('-', '2006-03-01 10:01:00'),
+    row('x', '2006-03-01 10:01:10'),
+    row('garden gnomes', '2006-03-01 10:02:00', 'http://gnomes.example'),
+    row('tide tables', '2006-03-02 08:00:00'),
+  ];
+  const events = convertAolLog('42', lines);
+
+  it("follows the dataset's cleaning: drops '-' and one-letter queries, collapses adjacent repeats", () => {
+    expect(events.map((e) => [e.id, e.type, e.query, e.item?.id])).toEqual([
+      ['aol-42-0', 'search', 'garden gnomes', undefined],
+      ['aol-42-1', 'click', 'garden gnomes', 'http://gnomes.example'],
+      ['aol-42-2', 'search', 'tide tables', undefined],
+    ]);
+    expect(events[0]).toMatchObject({ userId: 'aol-42', occurredAt: '2006-03-01T10:00:00Z' });
+  });
+
+  it('aligns each labelled query to the nearest event with the same text, one label per event', () => {
+    const tasks = [
+      '42\t1\t1\t1\tGarden Gnomes',
+      '42\t1\t1\t2\tgarden gnomes',
+      '42\t2\t1\t3\ttide tables',
+      '42\t2\t2\t9\tnot there',
+    ];
+    const { labels, unaligned } = alignTaskLabels(tasks, new Map([['42', events]]));
+    expect([...labels]).toEqual([
+      ['aol-42-0', { userId: 'aol-42', session: '1', task: '1' }],
+      ['aol-42-1', { userId: 'aol-42', session: '1', task: '1' }],
+      ['aol-42-2', { userId: 'aol-42', session: '2', task: '1' }],
+    ]);
+    expect(unaligned).toBe(1);
+  });
+});

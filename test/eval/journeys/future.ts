@@ -1,0 +1,119 @@
+import { buildRankedJourneys } from '../../../src/modules/cli/journeys-build/user-lines';
+import { JourneyParams } from '../../../src/modules/journeys/domain/journey-params';
+import { chooseEmbedder } from '../../../src/modules/journeys/domain/embedder-choice';
+import {
+  DEFAULT_TRAINING_OPTIONS,
+  PlatformTrainingOptions,
+  trainPlatformEmbedder,
+} from '../../../src/modules/journeys/domain/platform-training';
+import { hit, ndcg, setScores } from './metrics';
+import { nextSessions, splitHistory } from './split';
+import { interestTokens, journeyTokens } from './tokens';
+import { EvalUser } from './users';
+
+export const FUTURE_METRICS = ['hit', 'ndcg', 'precision', 'recall', 'f1'] as const;
+export type FutureMetric = (typeof FUTURE_METRICS)[number];
+
+/** Per-user values of every metric at one k, for journeys and for the interest baseline (same order of users). */
+export interface FutureAtK {
+  k: number;
+  journeys: Record<FutureMetric, number[]>;
+  interests: Record<FutureMetric, number[]>;
+  /** Tokens per user (the shared budget). */
+  budget: number[];
+}
+
+export interface FutureResult {
+  users: number;
+  /** Builds (user x cut) scored, and those whose early part gave no journey (both methods score 0 there). */
+  builds: number;
+  withoutJourneys: number;
+  /** Vocabulary of the embedder trained at each cut, marked when too thin to cluster with. */
+  vocabularies: string[];
+  atK: FutureAtK[];
+}
+
+export interface FutureOptions {
+  /** Where each user's history is cut (shares of their events); each cut is one build, averaged per user. */
+  cuts: readonly number[];
+  /** The truth is the later activity of this many sessions after the cut; 0 for all later activity. */
+  horizonSessions: number;
+  ks: readonly number[];
+  /** Users with fewer events in their whole history are left out. */
+  minEvents: number;
+  params: JourneyParams;
+  training?: Partial<PlatformTrainingOptions>;
+}
+
+type Sums = Record<FutureMetric, number>;
+const zero = (): Sums => ({ hit: 0, ndcg: 0, precision: 0, recall: 0, f1: 0 });
+
+function score(predicted: readonly string[], truth: ReadonlySet<string>): Sums {
+  return { hit: hit(predicted, truth), ndcg: ndcg(predicted, truth), ...setScores(predicted, truth) };
+}
+
+function addInto(into: Sums, values: Sums): void {
+  for (const m of FUTURE_METRICS) into[m] += values[m];
+}
+
+/**
+ * Later engagement. Each user's history is cut in time, at every cut in `cuts`; at each cut an embedder is
+ * trained on every user's early part only, the user's journeys are built from their early part and ranked by
+ * the same code as `journeys build`, and the top-k journeys' keyword tokens are scored against the tokens of
+ * the next sessions, next to the user's most frequent tokens at exactly the same budget. A user's value is
+ * the mean over their cuts, so users weigh equally in the bootstrap whatever their history length.
+ */
+export function evaluateFuture(users: readonly EvalUser[], options: FutureOptions): FutureResult {
+  const eligible = users.filter((u) => u.events.length >= options.minEvents);
+  const gapMs = options.params.sessionGapMinutes * 60_000;
+  const perUser = eligible.map(() => ({
+    cuts: 0,
+    journeys: options.ks.map(zero),
+    interests: options.ks.map(zero),
+    budget: options.ks.map(() => 0),
+  }));
+  const vocabularies: string[] = [];
+  let builds = 0;
+  let withoutJourneys = 0;
+  for (const fraction of options.cuts) {
+    const splits = eligible.map((user) => {
+      const { early, later } = splitHistory(user.events, fraction);
+      const window = options.horizonSessions > 0 ? nextSessions(later, options.horizonSessions, gapMs) : later;
+      return { user, early, truth: new Set(window.flatMap((e) => e.tokens)) };
+    });
+    const model = trainPlatformEmbedder(() => splits.map((s) => s.early.map((e) => e.extracted)), options.training);
+    const { embedder, kind } = chooseEmbedder(model, { ...DEFAULT_TRAINING_OPTIONS, ...options.training });
+    vocabularies.push(`${model.vocab.length}${kind === 'lexical' ? ' (lexical)' : ''}`);
+    splits.forEach(({ user, early, truth }, u) => {
+      if (early.length === 0 || truth.size === 0) return;
+      const now = new Date(early[early.length - 1].at);
+      const events = early.map((e) => e.extracted);
+      const ranked = buildRankedJourneys(user.userId, events, { now, embedder, params: options.params });
+      builds++;
+      if (ranked.length === 0) withoutJourneys++;
+      const acc = perUser[u];
+      acc.cuts++;
+      options.ks.forEach((k, i) => {
+        const predicted = journeyTokens(ranked.slice(0, k));
+        acc.budget[i] += predicted.length;
+        addInto(acc.journeys[i], score(predicted, truth));
+        addInto(acc.interests[i], score(interestTokens(early, predicted.length), truth));
+      });
+    });
+  }
+  const scored = perUser.filter((p) => p.cuts > 0);
+  const atK = options.ks.map((k, i): FutureAtK => {
+    const column = (pick: (p: (typeof scored)[number]) => Sums) =>
+      Object.fromEntries(FUTURE_METRICS.map((m) => [m, scored.map((p) => pick(p)[m] / p.cuts)])) as Record<
+        FutureMetric,
+        number[]
+      >;
+    return {
+      k,
+      journeys: column((p) => p.journeys[i]),
+      interests: column((p) => p.interests[i]),
+      budget: scored.map((p) => p.budget[i] / p.cuts),
+    };
+  });
+  return { users: scored.length, builds, withoutJourneys, vocabularies, atK };
+}

@@ -1,0 +1,136 @@
+import { pairedBootstrap, quantile } from './bootstrap';
+import { hit, ndcg, setScores } from './metrics';
+import { nextSessions, splitHistory } from './split';
+import { groupBySharedWords } from './tasks';
+import { authoredTokens, interestTokens, journeyTokens } from './tokens';
+
+const at = (...times: number[]) => times.map((t) => ({ at: t }));
+
+describe('splitHistory', () => {
+  it('cuts at the share of events', () => {
+    const { early, later } = splitHistory(at(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), 0.7);
+    expect(early.map((e) => e.at)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(later.map((e) => e.at)).toEqual([8, 9, 10]);
+  });
+
+  it('never splits events of one instant and moves to the nearest boundary', () => {
+    expect(splitHistory(at(1, 2, 5, 5, 5, 9), 0.5)).toEqual({ early: at(1, 2), later: at(5, 5, 5, 9) });
+    expect(splitHistory(at(1, 5, 5, 5, 5, 9), 0.7)).toEqual({ early: at(1, 5, 5, 5, 5), later: at(9) });
+  });
+
+  it('keeps a history of one instant, or of one event, in the early part', () => {
+    expect(splitHistory(at(3, 3, 3), 0.5)).toEqual({ early: at(3, 3, 3), later: [] });
+    expect(splitHistory(at(3), 0.5)).toEqual({ early: at(3), later: [] });
+  });
+});
+
+describe('nextSessions', () => {
+  it('keeps the first sessions of the later part', () => {
+    const events = at(0, 10, 100, 105, 300, 301);
+    expect(nextSessions(events, 1, 20)).toEqual(at(0, 10));
+    expect(nextSessions(events, 2, 20)).toEqual(at(0, 10, 100, 105));
+    expect(nextSessions(events, 9, 20)).toEqual(events);
+  });
+});
+
+describe('metrics (hand-computed)', () => {
+  const truth = new Set(['a', 'b', 'c', 'd']);
+
+  it('precision, recall and F1 of distinct tokens', () => {
+    // 2 of 3 predicted are true; 2 of 4 true are predicted: P 2/3, R 1/2, F1 = 2PR/(P+R) = 4/7.
+    const s = setScores(['a', 'x', 'b', 'a'], truth);
+    expect(s.precision).toBeCloseTo(2 / 3);
+    expect(s.recall).toBeCloseTo(0.5);
+    expect(s.f1).toBeCloseTo(4 / 7);
+    expect(setScores([], truth)).toEqual({ precision: 0, recall: 0, f1: 0 });
+  });
+
+  it('hit rate', () => {
+    expect(hit(['x', 'c'], truth)).toBe(1);
+    expect(hit(['x', 'y'], truth)).toBe(0);
+  });
+
+  it('nDCG against the best list of the same length', () => {
+    // Relevant at ranks 2 and 3: DCG = 1/log2(3) + 1/log2(4); ideal for 3 slots = 1 + 1/log2(3) + 1/2.
+    const expected = (1 / Math.log2(3) + 0.5) / (1 + 1 / Math.log2(3) + 0.5);
+    expect(ndcg(['x', 'a', 'b'], truth)).toBeCloseTo(expected);
+    expect(ndcg(['a', 'b'], truth)).toBeCloseTo(1);
+    // Only two truths: the ideal of a 3-long list holds two.
+    expect(ndcg(['x', 'a', 'b'], new Set(['a', 'b']))).toBeCloseTo((1 / Math.log2(3) + 0.5) / (1 + 1 / Math.log2(3)));
+    expect(ndcg([], truth)).toBe(0);
+  });
+});
+
+describe('pairedBootstrap', () => {
+  it('gives an exact interval for a constant per-user difference', () => {
+    const a = [0.5, 0.2, 0.9, 0.4];
+    const c = pairedBootstrap(
+      a,
+      a.map((x) => x - 0.1),
+      { samples: 200, seed: 1, alpha: 0.05 },
+    );
+    expect(c.diff).toBeCloseTo(0.1);
+    expect(c.diffLow).toBeCloseTo(0.1);
+    expect(c.diffHigh).toBeCloseTo(0.1);
+    expect(c.lift).toBeCloseTo(2 / 1.6 - 1);
+  });
+
+  it('covers zero when neither method is better, and is reproducible for a seed', () => {
+    const a = [1, 0, 1, 0, 1, 0, 1, 0];
+    const b = [0, 1, 0, 1, 0, 1, 0, 1];
+    const c = pairedBootstrap(a, b, { samples: 500, seed: 3, alpha: 0.05 });
+    expect(c.diff).toBe(0);
+    expect(c.diffLow).toBeLessThan(0);
+    expect(c.diffHigh).toBeGreaterThan(0);
+    expect(pairedBootstrap(a, b, { samples: 500, seed: 3, alpha: 0.05 })).toEqual(c);
+  });
+
+  it('interpolates quantiles', () => {
+    expect(quantile([0, 10], 0.25)).toBe(2.5);
+    expect(quantile([1, 2, 3], 0.5)).toBe(2);
+  });
+});
+
+describe('tokens', () => {
+  it("takes the user's own words (query, board, annotations), not titles or categories", () => {
+    expect(
+      authoredTokens({
+        query: 'Kitchen Cabinets',
+        board: { name: 'dream kitchen' },
+        item: { id: 'i', title: 'Brass Hardware', annotations: ['open shelving'], categories: ['home'] },
+      }).sort(),
+    ).toEqual(['cabinet', 'dream', 'kitchen', 'open', 'shelving']);
+  });
+
+  it('journey tokens follow rank and keyword order, once each', () => {
+    const journeys = [
+      { keywords: [{ text: 'kitchen cabinets' }, { text: 'kitchen' }] },
+      { keywords: [{ text: 'tide' }] },
+    ];
+    expect(journeyTokens(journeys)).toEqual(['kitchen', 'cabinet', 'tide']);
+  });
+
+  it('the interest baseline takes the most frequent tokens, ties to the more recent', () => {
+    const early = [
+      { at: 1, tokens: ['a', 'b'] },
+      { at: 2, tokens: ['a', 'c'] },
+      { at: 3, tokens: ['c', 'd'] },
+    ];
+    expect(interestTokens(early, 3)).toEqual(['c', 'a', 'd']);
+    expect(interestTokens(early, 0)).toEqual([]);
+  });
+});
+
+describe('groupBySharedWords', () => {
+  it('joins items that share a token, transitively', () => {
+    const groups = groupBySharedWords([
+      { tokens: ['a', 'b'] },
+      { tokens: ['c'] },
+      { tokens: ['b', 'd'] },
+      { tokens: ['d'] },
+    ]);
+    expect(groups[0]).toBe(groups[2]);
+    expect(groups[2]).toBe(groups[3]);
+    expect(groups[1]).not.toBe(groups[0]);
+  });
+});

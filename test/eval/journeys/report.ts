@@ -1,0 +1,66 @@
+import { BootstrapOptions, pairedBootstrap } from './bootstrap';
+import { CoverageBucket } from './coverage';
+import { FUTURE_METRICS, FutureResult } from './future';
+import { GroupingScore } from './tasks';
+
+const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  n/a');
+const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(3)}` : 'n/a');
+const percent = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%` : 'n/a');
+const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+/** Targets of the later-engagement comparison, checked at k = 3. */
+export const FUTURE_TARGETS = { k: 3, minF1Lift: 0.02, minHitGain: 0.05 };
+
+/** Prints the journeys-vs-interests table with paired bootstrap intervals; returns whether the targets hold. */
+export function printFuture(result: FutureResult, bootstrap: BootstrapOptions): boolean {
+  console.log(
+    `later engagement: ${result.users} users, ${result.builds} builds (user x cut), ${result.withoutJourneys} of them ` +
+      `without a journey; embedder vocabulary ${result.vocabularies.join(', ')}`,
+  );
+  console.log('  k  metric     journeys  interests  difference [95% CI]          lift [95% CI]');
+  let pass = true;
+  for (const at of result.atK) {
+    console.log(`  ${at.k}  budget     ${mean(at.budget).toFixed(1)} tokens per user`);
+    for (const metric of FUTURE_METRICS) {
+      const c = pairedBootstrap(at.journeys[metric], at.interests[metric], bootstrap);
+      console.log(
+        `  ${at.k}  ${metric.padEnd(9)}  ${fmt(c.meanA)}     ${fmt(c.meanB)}      ` +
+          `${signed(c.diff)} [${signed(c.diffLow)}, ${signed(c.diffHigh)}]`.padEnd(30) +
+          `${percent(c.lift)} [${percent(c.liftLow)}, ${percent(c.liftHigh)}]`,
+      );
+      if (at.k !== FUTURE_TARGETS.k) continue;
+      if (metric === 'f1') pass &&= c.lift >= FUTURE_TARGETS.minF1Lift && c.diffLow > 0;
+      if (metric === 'hit') pass &&= c.diff >= FUTURE_TARGETS.minHitGain;
+    }
+  }
+  console.log(
+    `  targets at k=${FUTURE_TARGETS.k} (F1 lift >= +${100 * FUTURE_TARGETS.minF1Lift}% with its lower bound > 0, ` +
+      `hit rate >= interests + ${FUTURE_TARGETS.minHitGain}): ${pass ? 'met' : 'NOT met'}`,
+  );
+  return pass;
+}
+
+/** Prints B-cubed scores of each grouping of the labelled queries; returns whether journeys beat both baselines. */
+export function printTasks(scores: readonly GroupingScore[], labelled: number, unaligned: number): boolean {
+  console.log(`labelled tasks: ${labelled} queries aligned to events, ${unaligned} unaligned`);
+  console.log('  grouping                   B3 precision  recall  F1     groups');
+  for (const s of scores) {
+    console.log(`  ${s.method.padEnd(25)}  ${fmt(s.precision)}         ${fmt(s.recall)}   ${fmt(s.f1)}  ${s.groups}`);
+  }
+  const f1 = (method: string) => scores.find((s) => s.method === method)?.f1 ?? 0;
+  const baseline = Math.max(f1('one group per session'), f1('groups by shared words'));
+  const pass = f1('journeys') > baseline;
+  console.log(`  target (journeys' B3 F1 above both baselines): ${pass ? 'met' : 'NOT met'}`);
+  return pass;
+}
+
+/** Prints coverage by history length; returns whether every user with at least 5 events has a journey. */
+export function printCoverage(buckets: readonly CoverageBucket[]): boolean {
+  console.log('coverage (whole history): events  users  with a journey');
+  for (const b of buckets) {
+    console.log(`  ${b.label.padEnd(6)}  ${String(b.users).padStart(5)}  ${fmt(b.users ? b.covered / b.users : NaN)}`);
+  }
+  const pass = buckets.filter((b) => b.min >= 5).every((b) => b.covered === b.users);
+  console.log(`  target (every user with >= 5 events has a journey): ${pass ? 'met' : 'NOT met'}`);
+  return pass;
+}

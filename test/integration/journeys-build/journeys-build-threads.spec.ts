@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generatePopulation } from '../../../src/lib/synthetic/population';
+import { runJourneysBuild } from '../../../src/modules/cli/commands/journeys-build.command';
+import { BuildThreads } from '../../../src/modules/cli/journeys-build/build-threads';
+import { UserEventStore } from '../../../src/modules/journeys/domain/event-store';
+
+const NOW = '2026-03-01T12:00:00.000Z';
+
+describe('journeys build on worker threads', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'journeys-threads-'));
+  const events = join(dir, 'events.jsonl');
+  const population = generatePopulation({ seed: 9, users: 60, now: new Date(NOW), eventsPerUser: 50 });
+  const lines = population.events.map((e) => JSON.stringify(e));
+  // Invalid, blank and repeated lines spread over the input, and mixed line endings.
+  lines.splice(7, 0, '{"id": "broken"');
+  lines.splice(400, 0, '', '   ');
+  lines.splice(1200, 0, JSON.stringify({ id: 'x1', type: 'search', occurredAt: NOW, query: 'yoga' }));
+  lines.push(lines[30], lines[2000]);
+  writeFileSync(events, lines.map((line, i) => line + (i % 97 === 0 ? '\r\n' : '\n')).join(''));
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function build(threads: number, out: string) {
+    const stderr = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const summary = await runJourneysBuild({ events, now: NOW, out, threads });
+      return { summary, messages: stderr.mock.calls.map(([m]) => String(m)), output: readFileSync(out) };
+    } finally {
+      stderr.mockRestore();
+    }
+  }
+
+  it('writes the same bytes, counts and messages on two threads as on one', async () => {
+    const one = await build(1, join(dir, 'one.jsonl'));
+    const two = await build(2, join(dir, 'two.jsonl'));
+    expect(one.summary).toMatchObject({ invalid: 2, duplicates: 2, users: 60, lines: lines.length });
+    expect(one.messages).toEqual([
+      `${events} line 8: not valid JSON`,
+      `${events} line 1201: userId: userId is required`,
+    ]);
+    expect(two.messages).toEqual(one.messages);
+    const { readSeconds: _r1, buildSeconds: _b1, ...counts } = one.summary;
+    const { readSeconds: _r2, buildSeconds: _b2, ...threadedCounts } = two.summary;
+    expect(threadedCounts).toEqual(counts);
+    expect(two.output.length).toBeGreaterThan(1000);
+    expect(two.output.equals(one.output)).toBe(true);
+  }, 120_000);
+
+  it('reads input cut into many small blocks as one reader would', async () => {
+    const single = new UserEventStore();
+    const threads = new BuildThreads(2, new Date(NOW), 4096);
+    const store = new UserEventStore();
+    const invalid: number[] = [];
+    try {
+      const read = await threads.readEvents(events, store, (line) => invalid.push(line));
+      expect(read).toEqual({ lines: lines.length, duplicates: 2 });
+    } finally {
+      await threads.close();
+    }
+    expect(invalid).toEqual([8, 1201]);
+    for (const line of readFileSync(events, 'utf8').split(/\r\n|\n/)) {
+      if (line.trim() === '') continue;
+      try {
+        const raw = JSON.parse(line) as { id: string; userId: string; occurredAt: string; type: string };
+        if (raw.userId) single.add({ ...raw, occurredAt: new Date(raw.occurredAt) } as never);
+      } catch {
+        // the broken line
+      }
+    }
+    expect(store.events).toBe(single.events);
+    expect([...store.entries()]).toEqual([...single.entries()]);
+  }, 120_000);
+});
