@@ -3,6 +3,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { Queue } from 'bull';
 import { ErasureModule } from '../../../src/common/erasure/erasure.module';
 import { UserErasureRegistry } from '../../../src/common/erasure/user-erasure.registry';
+import { MetricsModule } from '../../../src/common/metrics/metrics.module';
 import { ModelRepository } from '../../../src/common/model-store/model.repository';
 import { DatabaseModule } from '../../../src/common/mongo/database.module';
 import { QueueModule } from '../../../src/common/queue/queue.module';
@@ -72,6 +73,7 @@ describe('journey ranker retraining', () => {
     moduleRef = await Test.createTestingModule({
       imports: [
         await settingsModule(settings),
+        MetricsModule,
         DatabaseModule,
         QueueModule,
         ErasureModule,
