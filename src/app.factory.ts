@@ -15,11 +15,7 @@ export function createLogger(settings: Settings): LoggerService {
  * JsonBodyInterceptor after authentication, so Nest's body parser stays off.
  */
 export async function createApp(settings: Settings, logger: LoggerService | false = createLogger(settings)) {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings), {
-    bodyParser: false,
-    logger,
-  });
-  app.disable('x-powered-by');
+  const app = await createOpsApp(settings, logger);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -30,7 +26,7 @@ export async function createApp(settings: Settings, logger: LoggerService | fals
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
-  return app as INestApplication;
+  return app;
 }
 
 /** A process without HTTP (worker or scheduler role). */
@@ -38,4 +34,17 @@ export function createContext(settings: Settings, logger: LoggerService | false 
   return NestFactory.createApplicationContext(AppModule.forRoot(settings), {
     logger,
   }) as Promise<INestApplicationContext>;
+}
+
+/** An HTTP app without docs: for a worker or scheduler process it serves only /health and /metrics (OPS_PORT). */
+export async function createOpsApp(
+  settings: Settings,
+  logger: LoggerService | false = createLogger(settings),
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings), {
+    bodyParser: false,
+    logger,
+  });
+  app.disable('x-powered-by');
+  return app;
 }

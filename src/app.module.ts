@@ -5,7 +5,7 @@ import { JsonBodyInterceptor } from './common/http/json-body.interceptor';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { settingsModule } from './config/config.module';
 import { Settings } from './config/settings';
-import { modulesForRole } from './app.roles';
+import { modulesForRole, servesOps } from './app.roles';
 
 /** The composed application for one role, built from explicit settings (never from the process environment). */
 @Module({})
@@ -13,7 +13,7 @@ export class AppModule {
   static forRoot(settings: Settings): DynamicModule {
     return {
       module: AppModule,
-      imports: [settingsModule(settings), ...modulesForRole(settings.app.role)],
+      imports: [settingsModule(settings), ...modulesForRole(settings.app.role, servesOps(settings.app))],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },

@@ -54,12 +54,19 @@ export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
   scheduler: [SchedulingModule],
 };
 
-export function modulesForRole(role: AppRole): Type[] {
+/** The modules of a role; `opsEndpoints` adds /health and /metrics to a role without an API. */
+export function modulesForRole(role: AppRole, opsEndpoints = false): Type[] {
   const roles = role === 'all' ? (['api', 'worker', 'scheduler'] as const) : [role];
-  return [...new Set([...CORE, ...roles.flatMap((r) => ROLE_MODULES[r])])];
+  const ops = opsEndpoints ? [OperationsModule] : [];
+  return [...new Set([...CORE, ...roles.flatMap((r) => ROLE_MODULES[r]), ...ops])];
 }
 
 /** Only roles that serve HTTP listen on a port. */
 export function servesHttp(role: AppRole): boolean {
   return role === 'api' || role === 'all';
+}
+
+/** Worker and scheduler processes serve only /health and /metrics, and only when OPS_PORT is set. */
+export function servesOps(app: { role: AppRole; opsPort: number }): boolean {
+  return !servesHttp(app.role) && app.opsPort > 0;
 }

@@ -6,7 +6,9 @@ import { COMMANDS } from './commands';
 /** The `journeycast` command tree; each command file registers itself under its noun. */
 export function buildProgram(): Command {
   const program = new Command('journeycast')
-    .description('Journey-aware notification campaigns: build journeys, import events, manage keys.')
+    .description(
+      'Journey-aware notification campaigns: import events, build journeys, manage keys, campaigns and runs.',
+    )
     .version(packageVersion(), '-V, --version', 'print the version of Journeycast')
     .showHelpAfterError();
   for (const register of COMMANDS) register(program);

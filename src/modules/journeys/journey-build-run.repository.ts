@@ -30,6 +30,14 @@ export class JourneyBuildRunRepository {
     return run ?? undefined;
   }
 
+  /** How many runs are in each status (statuses without runs are absent). */
+  async countByStatus(): Promise<Partial<Record<RunStatus, number>>> {
+    const groups = await this.model.aggregate<{ _id: RunStatus; n: number }>([
+      { $group: { _id: '$status', n: { $sum: 1 } } },
+    ]);
+    return Object.fromEntries(groups.map((g) => [g._id, g.n]));
+  }
+
   /** The selection time of the latest run of these kinds that finished selecting. */
   async findLastSelectedAt(kinds: readonly RunKind[]): Promise<Date | undefined> {
     const run = await this.model

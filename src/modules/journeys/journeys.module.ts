@@ -20,6 +20,7 @@ import {
 import { JourneyBuildRunRepository } from './journey-build-run.repository';
 import { JourneyBatchBuilderService } from './journey-batch-builder.service';
 import { JourneyBuilderService } from './journey-builder.service';
+import { JourneyBuildMetrics } from './journey-build.metrics';
 import { JourneyExpansionRecord, JourneyExpansionSchema } from './journey-expansion.schema';
 import { JourneyExpansionRepository } from './journey-expansion.repository';
 import { JourneyExpansionService } from './journey-expansion.service';
@@ -88,6 +89,7 @@ const journeysQueue = BullModule.registerQueueAsync({
     JourneyRunsService,
     JourneysService,
     JourneysProducer,
+    JourneyBuildMetrics,
   ],
   exports: [
     journeysQueue,

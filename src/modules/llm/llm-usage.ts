@@ -1,12 +1,24 @@
 import { LlmUsageTotals } from './llm.types';
 
+/** Called once per LLM call with its purpose, outcome and tokens. */
+export type LlmUsageObserver = (
+  purpose: string,
+  outcome: 'ok' | 'failed',
+  promptTokens: number,
+  completionTokens: number,
+) => void;
+
 const empty = (): LlmUsageTotals => ({ calls: 0, failures: 0, promptTokens: 0, completionTokens: 0 });
 
 /** Token and call accounting per purpose, so build runs and reports can show what the LLM cost. */
 export class LlmUsageMeter {
   private readonly byPurpose = new Map<string, LlmUsageTotals>();
 
+  /** `observer` sees every call as it is recorded (the process's /metrics counters). */
+  constructor(private readonly observer?: LlmUsageObserver) {}
+
   recordSuccess(purpose: string, promptTokens: number, completionTokens: number): void {
+    this.observer?.(purpose, 'ok', promptTokens, completionTokens);
     const totals = this.totalsOf(purpose);
     totals.calls += 1;
     totals.promptTokens += promptTokens;
@@ -14,6 +26,7 @@ export class LlmUsageMeter {
   }
 
   recordFailure(purpose: string): void {
+    this.observer?.(purpose, 'failed', 0, 0);
     const totals = this.totalsOf(purpose);
     totals.calls += 1;
     totals.failures += 1;

@@ -1,17 +1,21 @@
 import OpenAI from 'openai';
 import { Semaphore } from '../../lib/concurrency/semaphore';
 import { LlmClient } from './llm.client';
-import { LlmUsageMeter } from './llm-usage';
+import { LlmUsageMeter, LlmUsageObserver } from './llm-usage';
 import { LlmCompletion, LlmCompletionRequest, LlmSettings, LlmUnavailableError } from './llm.types';
 
 /** The only file that imports the openai SDK: any OpenAI-compatible endpoint (OpenAI, Azure, Ollama, vLLM). */
 export class OpenAiLlmClient extends LlmClient {
-  readonly usage = new LlmUsageMeter();
+  readonly usage: LlmUsageMeter;
   private readonly sdk?: OpenAI;
   private readonly gate: Semaphore;
 
-  constructor(private readonly settings: LlmSettings) {
+  constructor(
+    private readonly settings: LlmSettings,
+    observer?: LlmUsageObserver,
+  ) {
     super();
+    this.usage = new LlmUsageMeter(observer);
     this.gate = new Semaphore(settings.concurrency);
     if (settings.apiKey) {
       this.sdk = new OpenAI({

@@ -4,14 +4,9 @@ import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
 import { startTestMongo } from '../../setup/mongo';
+import { sample } from '../../setup/prometheus';
 import { startTestRedis } from '../../setup/redis';
 import { ingest, journeySettings, population, startJourneysContext, waitForRun } from './journeys-harness';
-
-/** The value of one sample line of a Prometheus text page, or undefined when absent. */
-function sample(page: string, series: string): number | undefined {
-  const line = page.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('queue metrics', () => {
   let mongo: EmbeddedMongo;

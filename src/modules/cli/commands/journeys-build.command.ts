@@ -213,7 +213,7 @@ async function buildWith(
  * and skipped; the exit code is then 2.
  */
 export function registerBuildJourneysCommand(program: Command): void {
-  group(program, 'journeys', 'Infer and inspect user journeys.')
+  group(program, 'journeys', 'Build journeys offline, queue build runs, retrain the embedder, judge journey quality.')
     .command('build')
     .description("Build every user's journeys from a JSONL file of events, offline (no database, no Redis).")
     .requiredOption('--events <events.jsonl>', 'input: one event per line, as accepted by POST /v1/events')
