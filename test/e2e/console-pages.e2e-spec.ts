@@ -11,6 +11,8 @@ import { CampaignsService } from '../../src/modules/campaigns/campaigns.service'
 import { CampaignRunsService } from '../../src/modules/campaigns/runs/campaign-runs.service';
 import { CAMPAIGN_RUNS_QUEUE } from '../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
 import { RunExplainService } from '../../src/modules/campaigns/runs/run-explain.service';
+import { JourneyJudgeService } from '../../src/modules/journey-judge/journey-judge.service';
+import { JudgementRepository } from '../../src/modules/journey-judge/judgement.repository';
 import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
 import { seedUser } from '../integration/campaigns/campaigns-harness';
 import { CONSOLE_ARTIFACTS, checkPage, seriousViolations, signIn, useConsoleBrowser } from './support/console-browser';
@@ -187,10 +189,62 @@ describe('web console pages in Chromium', () => {
       expect.arrayContaining(['Kitchen Remodel', 'Trail Running', 'Pain Au Levain']),
     );
     await expect(page.locator('table').nth(2).textContent()).resolves.toContain('the documented prior');
+    await expect(page.locator('#judge + p').textContent()).resolves.toBe('No build run has been judged yet.');
     await checkPage(page, 'journeys');
     await page.getByLabel('User id').fill('nobody');
     await page.getByRole('button', { name: 'Look up' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('nobody has no journeys yet');
+  });
+
+  it('shows the latest judge results on the journeys page', async () => {
+    const judgements = f.t.app.get(JudgementRepository);
+    const started = new Date();
+    await judgements.createOnce({
+      judgementId: 'j1',
+      buildRunId: 'build-1',
+      trigger: 'manual',
+      model: 'judge-model',
+      promptVersion: 'judge-v1',
+      topK: 3,
+      seed: 's',
+      sample: ['ana', 'ben'],
+      tokenBudget: 10_000,
+      createdAt: started,
+    });
+    const worst = { userId: 'ben', journeyName: 'Pain Au Levain', rank: 1, grade: 2 as const, explanation: 'Thin.' };
+    await judgements.complete(
+      'j1',
+      {
+        counts: { sampled: 2, judged: 2, cached: 0, failed: 0, skippedForBudget: 0 },
+        tokensSpent: 900,
+        budgetExhausted: false,
+        summary: {
+          users: 2,
+          journeys: 3,
+          distribution: { '2': 1, '4': 1, '5': 1 },
+          mean: 11 / 3,
+          shareGood: 2 / 3,
+          byRank: [{ rank: 1, journeys: 2, mean: 3.5 }],
+          perUser: { meanGrade: { n: 2, sum: 7, sumSquares: 25 }, shareGood: { n: 2, sum: 1, sumSquares: 1 } },
+        },
+        worst: [worst],
+        changes: [],
+        alert: { minMeanGrade: 3.5, triggered: false },
+        failures: [],
+      },
+      new Date(),
+    );
+    const report = (await f.t.app.get(JourneyJudgeService).latestCompleted())!;
+    await page.goto(`${base}/console/journeys`);
+    const facts = page.getByLabel('Judge results');
+    await expect(facts.textContent()).resolves.toMatch(/Mean grade\s*3\.67 of 5/);
+    await expect(facts.textContent()).resolves.toMatch(/Graded 4 or 5\s*66\.7%/);
+    await expect(facts.textContent()).resolves.toContain(`${report.counts.judged} of ${report.counts.sampled} users`);
+    const grades = page.getByRole('table', { name: 'Journeys per grade' }).locator('tbody tr');
+    await expect(grades.allTextContents()).resolves.toEqual(['5133.3%', '4133.3%', '300.0%', '2133.3%', '100.0%']);
+    const lowest = page.getByRole('table', { name: 'Lowest-graded journeys' });
+    await expect(lowest.textContent()).resolves.toMatch(/ben\s*Pain Au Levain\s*1\s*2\s*Thin\./);
+    await checkPage(page, 'journeys-judge');
   });
 
   it('shows every Bull queue in Bull Board behind the same sign-in', async () => {

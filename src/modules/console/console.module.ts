@@ -5,6 +5,7 @@ import { CampaignRunsModule } from '../campaigns/runs/campaign-runs.module';
 import { ModelStoreModule } from '../../common/model-store/model-store.module';
 import { AudienceModule } from '../audience/audience.module';
 import { ExperimentsModule } from '../experiments/experiments.module';
+import { JourneyJudgeModule } from '../journey-judge/journey-judge.module';
 import { JourneysModule } from '../journeys/journeys.module';
 import { ConsoleAuthController } from './pages/console-auth.controller';
 import { ConsoleExperimentsController } from './pages/console-experiments.controller';
@@ -30,6 +31,7 @@ import { ConsoleViews } from './views/console-views';
     CampaignRunsModule,
     ExperimentsModule,
     JourneysModule,
+    JourneyJudgeModule,
     AudienceModule,
     ModelStoreModule,
     ConsoleSessionModule,
