@@ -7,6 +7,8 @@ import { QueueModule } from './common/queue/queue.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AccessModule } from './modules/access/access.module';
 import { CampaignsHttpModule } from './modules/campaigns/campaigns-http.module';
+import { ExperimentsJobsModule } from './modules/experiments/jobs/experiments-jobs.module';
+import { ExperimentsHttpModule } from './modules/experiments/experiments-http.module';
 import { CampaignRunsHttpModule } from './modules/campaigns/runs/campaign-runs-http.module';
 import { CampaignRunsJobsModule } from './modules/campaigns/runs/jobs/campaign-runs-jobs.module';
 import { ConsoleModule } from './modules/console/console.module';
@@ -38,6 +40,7 @@ export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
     CampaignRunsHttpModule,
     PreferenceGuardsModule,
     TrackingHttpModule,
+    ExperimentsHttpModule,
     ConsoleModule,
   ],
   worker: [
@@ -46,6 +49,7 @@ export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
     JourneyJudgeJobsModule,
     CampaignRunsJobsModule,
     PreferenceGuardsModule,
+    ExperimentsJobsModule,
   ],
   scheduler: [SchedulingModule],
 };

@@ -17,7 +17,7 @@ export const experimentsNamespace = defineNamespace('experiments', {
   reportCron: setting(
     'EXPERIMENTS_REPORT_CRON',
     withDefault(cron(), '0 6 * * *'),
-    'When the reports of experiments with recent activity are written to `EXPERIMENTS_REPORTS_DIR`.',
+    'When the reports of experiments with users assigned in the last 30 days are written to `EXPERIMENTS_REPORTS_DIR`.',
   ),
   reportScheduleEnabled: setting(
     'EXPERIMENTS_REPORT_SCHEDULE_ENABLED',

@@ -1,65 +1,86 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { rmSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createApp, createLogger } from '../app.factory';
 import { provisionServers } from '../common/infrastructure/provision';
 import { loadConfig, processEnvironment } from '../config';
 import { generatePopulation } from '../lib/synthetic/population';
 import { AccessService } from '../modules/access/access.service';
-import { DemoContext, DemoStep } from './demo-context';
+import { DemoContext, DemoStep, DemoStopped } from './demo-context';
+import { startDemoEnvironment } from './infrastructure/demo-environment';
 import { buildJourneysStep } from './steps/build-journeys.step';
+import { engageStep } from './steps/engage.step';
+import { experimentReportsStep } from './steps/experiment-reports.step';
+import { previewMessagesStep } from './steps/preview-messages.step';
 import { reportIngestStep } from './steps/report-ingest.step';
 import { replayBatchStep, sendEventsStep } from './steps/send-events.step';
+import { sendCampaignsStep } from './steps/send-campaigns.step';
 import { sendUsersStep } from './steps/send-users.step';
+import { setUpCampaignsStep } from './steps/set-up-campaigns.step';
+import { verifyEffectStep } from './steps/verify-effect.step';
 
-/** The demo, in order; later capabilities (journeys, campaigns, reports) append their steps here. */
+/** The demo, in order. */
 export const DEMO_STEPS: DemoStep[] = [
   sendUsersStep,
   sendEventsStep,
   replayBatchStep,
   reportIngestStep,
   buildJourneysStep,
+  setUpCampaignsStep,
+  previewMessagesStep,
+  sendCampaignsStep,
+  engageStep,
+  experimentReportsStep,
+  verifyEffectStep,
 ];
 
-const DATA_DIR = join(process.cwd(), 'data', 'demo');
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
 
 function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  const raw = option(name);
+  const value = raw === undefined ? fallback : Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
   return value;
+}
+
+const MARKER = '.journeycast-demo';
+
+/** Empties the demo's folder; a `--data` folder the demo did not create is refused rather than wiped. */
+function freshDataDir(dir: string, chosen: boolean): void {
+  if (chosen && existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, MARKER))) {
+    throw new Error(`${dir} is not empty and was not made by the demo: choose another --data folder`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, MARKER), 'Made by npm run demo, emptied on every run.\n');
 }
 
 async function main(): Promise<void> {
   const users = argument('users', 300);
   const seed = argument('seed', 7);
+  // Emptied first: everything the demo writes lives here.
+  const dataDir = resolve(option('data') ?? join('data', 'demo'));
   // Always the embedded defaults on a fresh directory: the demo must never write into a real database.
   const { MONGODB_URI: _ignored, ...env } = processEnvironment();
-  const mongoDir = join(DATA_DIR, 'mongo');
-  rmSync(mongoDir, { recursive: true, force: true });
-  const settings = loadConfig({
-    LOG_LEVEL: 'warn',
-    ...env,
-    MONGO_DATA_DIR: mongoDir,
-    MONGO_EMBEDDED_PORT: '0',
-    HOST: '127.0.0.1',
-    PORT: '0',
-  });
+  freshDataDir(dataDir, option('data') !== undefined);
+  const environment = await startDemoEnvironment(dataDir, env);
+  const settings = loadConfig({ LOG_LEVEL: 'warn', ...env, ...environment.settings });
   const logger = createLogger(settings);
   Logger.overrideLogger(logger);
   const servers = await provisionServers(settings);
   const app = await createApp(servers.settings, logger);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(settings.app.port, settings.app.host);
   try {
-    const { port } = app.getHttpServer().address() as AddressInfo;
     const access = app.get(AccessService);
     const now = new Date();
     const population = generatePopulation({ seed, users, now });
     const context: DemoContext = {
       app,
-      baseUrl: `http://127.0.0.1:${port}`,
+      baseUrl: environment.settings.PUBLIC_BASE_URL,
       now,
       seed,
       tokens: {
@@ -69,20 +90,35 @@ async function main(): Promise<void> {
       events: population.events,
       truth: population.truth,
       userIds: [...new Set(population.events.map((e) => e.userId))],
+      environment,
+      minimumSample: Math.max(20, Math.floor(users / 12)),
+      campaignIds: [],
+      engagements: [],
+      experiments: [],
       report: {},
       log: (line) => console.log(`   ${line}`),
     };
-    console.log(
-      `Journeycast demo: ${users} synthetic users (seed ${seed}), API at ${context.baseUrl}, data in ${mongoDir}`,
-    );
+    const llm = environment.llm
+      ? `the development LLM at ${environment.llm.baseUrl}`
+      : `the LLM at ${settings.llm.baseUrl}`;
+    console.log(`Journeycast demo: ${users} synthetic users (seed ${seed}), API at ${context.baseUrl}, ${llm}`);
+    console.log(`Data, outbox and reports in ${dataDir}`);
     for (const [index, step] of DEMO_STEPS.entries()) {
       console.log(`\n${index + 1}. ${step.title}`);
-      await step.run(context);
+      try {
+        await step.run(context);
+      } catch (error) {
+        if (!(error instanceof DemoStopped)) throw error;
+        console.log(`   Stopped at step ${index + 1}: ${error.message}.`);
+        break;
+      }
     }
     console.log(`\nSummary\n${JSON.stringify(context.report, null, 2)}`);
+    for (const experiment of context.experiments) console.log(`Open the report: ${experiment.htmlFile}`);
   } finally {
     await app.close();
     await servers.stop();
+    await environment.stop();
   }
 }
 

@@ -78,8 +78,10 @@ describe('journey judge: journeycast journeys judge and GET /v1/journey-runs/:ru
 
   it('judges a sample from the CLI, as JSON, and serves the same judgement over HTTP and in /metrics', async () => {
     const { code, stdout, stderr } = await cli(['--sample', '5', '--format', 'json']);
-    expect({ code, stderr }).toMatchObject({ code: 0 });
     const report = JSON.parse(stdout) as JudgementReport;
+    // Exit 3 says the alert fired (the mean grade is below the threshold), 0 that it did not.
+    expect({ code, stderr }).toMatchObject({ code: report.alert.triggered ? 3 : 0 });
+    expect(report.alert.triggered).toBe(report.summary.mean! < report.alert.minMeanGrade);
     expect(report).toMatchObject({
       buildRunId: runId,
       status: 'completed',

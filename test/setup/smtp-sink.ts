@@ -1,6 +1,9 @@
 import { AddressInfo } from 'node:net';
 import { SMTPServer, SMTPServerAddress, SMTPServerSession } from 'smtp-server';
+import { parseHeaders } from '../../src/lib/mail/mime';
 import { testCertificate } from './tls';
+
+export { decodeQuotedPrintable, parseHeaders } from '../../src/lib/mail/mime';
 
 /** One message as the sink received it: envelope, raw MIME and its top-level headers. */
 export interface ReceivedMail {
@@ -25,25 +28,6 @@ type Reply = { code: number; message: string };
 /** An SMTP error smtp-server turns into the given reply line. */
 function smtpError({ code, message }: Reply): Error {
   return Object.assign(new Error(message), { responseCode: code });
-}
-
-/** Top-level headers of a raw message: unfolded, names lower-cased. */
-export function parseHeaders(raw: string): Map<string, string> {
-  const head = raw.split(/\r?\n\r?\n/, 1)[0].replace(/\r?\n[ \t]+/g, ' ');
-  const headers = new Map<string, string>();
-  for (const line of head.split(/\r?\n/)) {
-    const colon = line.indexOf(':');
-    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return headers;
-}
-
-/** Decodes quoted-printable text (soft line breaks and =XX escapes) as nodemailer writes HTML parts. */
-export function decodeQuotedPrintable(text: string): string {
-  const bytes = text
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
+import { sendCodedError } from '../../common/http/coded-error-response';
 import { CampaignError, CampaignErrorCode } from './domain/campaign.errors';
 
 const STATUS: Record<CampaignErrorCode, HttpStatus> = {
@@ -15,20 +16,10 @@ const STATUS: Record<CampaignErrorCode, HttpStatus> = {
 @Catch(CampaignError)
 export class CampaignErrorFilter implements ExceptionFilter {
   catch(error: CampaignError, host: ArgumentsHost): void {
-    const status = STATUS[error.code];
-    host
-      .switchToHttp()
-      .getResponse<{ status(code: number): { json(body: unknown): void } }>()
-      .status(status)
-      .json({
-        statusCode: status,
-        error: HttpStatus[status]
-          .replace(/_/g, ' ')
-          .toLowerCase()
-          .replace(/\b\w/g, (c) => c.toUpperCase()),
-        code: error.code,
-        message: error.message,
-        ...(error.details && { problems: error.details }),
-      });
+    sendCodedError(host, STATUS[error.code], {
+      code: error.code,
+      message: error.message,
+      ...(error.details && { problems: error.details }),
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
-import { insertUnlessDuplicate } from '../../common/mongo/duplicate-key';
+import { Model, mongo } from 'mongoose';
+import { isDuplicateKey } from '../../common/mongo/insert-once';
 import type { MetricId } from './domain';
 import { ExperimentAssignmentRecord } from './experiment-assignment.schema';
 
@@ -17,30 +17,42 @@ export class ExperimentAssignmentRepository {
     @InjectModel(ExperimentAssignmentRecord.name) private readonly model: Model<ExperimentAssignmentRecord>,
   ) {}
 
-  /** The user's assignment with `at` added to its exposures, or undefined when the user has none yet. */
-  async addExposure(experimentId: string, userId: string, at: Date): Promise<StoredAssignment | undefined> {
-    const doc = await this.model
-      .findOneAndUpdate(
-        { experimentId, userId },
-        { $push: { exposures: { $each: [at], $slice: -KEPT_EXPOSURES } } },
-        { returnDocument: 'after' },
-      )
-      .lean<StoredAssignment>();
-    return doc ?? undefined;
-  }
-
-  /** Records a new assignment; false when the user was assigned concurrently (that record stands). */
-  async insert(record: ExperimentAssignmentRecord): Promise<boolean> {
-    return insertUnlessDuplicate(this.model, record);
-  }
-
-  async findOne(experimentId: string, userId: string): Promise<StoredAssignment | undefined> {
-    return (await this.model.findOne({ experimentId, userId }).lean<StoredAssignment>()) ?? undefined;
+  /**
+   * Records a decision in one round trip: the user's existing record wins (a sticky arm) and gains the
+   * exposure; without one, `record` is inserted. `inserted` says which, so exactly one of concurrent first
+   * decisions counts the user; the others lose on the unique index and are retried as updates.
+   */
+  async recordDecision(
+    record: Omit<ExperimentAssignmentRecord, 'exposures'>,
+    at: Date,
+  ): Promise<{ assignment: StoredAssignment; inserted: boolean }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await this.model
+          .findOneAndUpdate(
+            { experimentId: record.experimentId, userId: record.userId },
+            { $setOnInsert: record, $push: { exposures: { $each: [at], $slice: -KEPT_EXPOSURES } } },
+            { upsert: true, returnDocument: 'after', includeResultMetadata: true },
+          )
+          .lean<mongo.ModifyResult<StoredAssignment>>();
+        return { assignment: result.value!, inserted: result.lastErrorObject?.updatedExisting === false };
+      } catch (error) {
+        if (!isDuplicateKey(error) || attempt > 0) throw error;
+      }
+    }
   }
 
   /** Every assignment of a user in the experiments of one campaign (one per version that reached them). */
   async findByCampaignAndUser(campaignId: string, userId: string): Promise<StoredAssignment[]> {
     return this.model.find({ campaignId, userId }).lean<StoredAssignment[]>();
+  }
+
+  /** Each user's arm in one experiment (for analyses beside the report, at the size of one experiment). */
+  async armsByUser(experimentId: string): Promise<Map<string, string>> {
+    const rows = await this.model
+      .find({ experimentId }, { _id: 0, userId: 1, arm: 1 })
+      .lean<{ userId: string; arm: string }[]>();
+    return new Map(rows.map((r) => [r.userId, r.arm]));
   }
 
   /**

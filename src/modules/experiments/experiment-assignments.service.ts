@@ -45,9 +45,7 @@ export class ExperimentAssignmentsService extends ExperimentAssignments {
     }
     const experiment = this.registry.prepare(campaign as ExperimentCampaign);
     await this.registry.ensureRegistered(experiment, campaign.channel, now);
-    const stored =
-      (await this.assignments.addExposure(experiment.definition.id, userId, now)) ??
-      (await this.decide(campaign as ExperimentCampaign, experiment, input.runId, userId, now, group));
+    const stored = await this.record(campaign as ExperimentCampaign, experiment, input.runId, userId, now, group);
     return stored ? this.decision(campaign as ExperimentCampaign, stored.arm) : { receives: true };
   }
 
@@ -75,8 +73,12 @@ export class ExperimentAssignmentsService extends ExperimentAssignments {
     if (!before.deliveredAt) await this.statistics.addDelivered(experimentId, before.arm, before.day);
   }
 
-  /** The first decision: hashed, written, counted; a concurrent first decision's record stands. */
-  private async decide(
+  /**
+   * The user's record: the stored one (sticky, whatever the hash says now), or the hash's decision
+   * written and counted in its arm. The hash is computed either way: it costs microseconds, a second
+   * round trip would cost milliseconds.
+   */
+  private async record(
     campaign: ExperimentCampaign,
     experiment: PreparedExperiment,
     runId: string,
@@ -87,26 +89,25 @@ export class ExperimentAssignmentsService extends ExperimentAssignments {
     const { definition } = experiment;
     const assignment = experiment.assign(userId, { globalControl });
     if (assignment.status === 'excluded') return undefined;
-    const record = {
-      experimentId: definition.id,
-      userId,
-      campaignId: campaign.id,
-      channel: campaign.channel,
-      seed: definition.seed ?? definition.id,
-      arm: assignment.status === 'global-control' ? GLOBAL_CONTROL_ARM : assignment.arm,
-      day: utcDay(now),
-      assignedAt: now,
-      runId,
-      exposures: [now],
-      values: {},
-      countedOutcomes: [],
-      notificationIds: [],
-    };
-    if (await this.assignments.insert(record)) {
-      await this.statistics.addAssigned(record.experimentId, record.arm, record.day);
-      return { ...record, _id: undefined };
-    }
-    return this.assignments.findOne(definition.id, userId);
+    const { assignment: stored, inserted } = await this.assignments.recordDecision(
+      {
+        experimentId: definition.id,
+        userId,
+        campaignId: campaign.id,
+        channel: campaign.channel,
+        seed: definition.seed ?? definition.id,
+        arm: assignment.status === 'global-control' ? GLOBAL_CONTROL_ARM : assignment.arm,
+        day: utcDay(now),
+        assignedAt: now,
+        runId,
+        values: {},
+        countedOutcomes: [],
+        notificationIds: [],
+      },
+      now,
+    );
+    if (inserted) await this.statistics.addAssigned(stored.experimentId, stored.arm, stored.day);
+    return stored;
   }
 
   /** What the arm receives: nothing for holdout and global control, the variant's copy otherwise. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { insertUnlessDuplicate } from '../../common/mongo/duplicate-key';
+import { insertOnce } from '../../common/mongo/insert-once';
 import { ExperimentOutcomeRecord } from './experiment-outcome.schema';
 
 /** The raw outcome log of assigned users. */
@@ -15,7 +15,7 @@ export class ExperimentOutcomeRepository {
 
   /** Logs an outcome once; a second record with the same key changes nothing. */
   async insert(record: ExperimentOutcomeRecord): Promise<void> {
-    await insertUnlessDuplicate(this.model, record);
+    await insertOnce(this.model, { key: record.key }, record);
   }
 
   async findByUser(userId: string): Promise<ExperimentOutcomeRecord[]> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { insertUnlessDuplicate } from '../../common/mongo/duplicate-key';
+import { insertOnce } from '../../common/mongo/insert-once';
 import type { AllocationPeriod } from './domain';
 import { ExperimentRecord } from './experiment.schema';
 
@@ -26,7 +26,7 @@ export class ExperimentRepository {
 
   /** Registers a new experiment; false when another writer registered it first. */
   async insert(record: ExperimentRecord): Promise<boolean> {
-    return insertUnlessDuplicate(this.model, record);
+    return insertOnce(this.model, { experimentId: record.experimentId }, record);
   }
 
   /**

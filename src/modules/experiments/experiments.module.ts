@@ -9,6 +9,7 @@ import { ExperimentOutcomeRecord, ExperimentOutcomeSchema } from './experiment-o
 import { ExperimentOutcomesService } from './experiment-outcomes.service';
 import { ExperimentAssignments, ExperimentOutcomes } from './experiment-ports';
 import { ExperimentRegistry } from './experiment-registry.service';
+import { ExperimentReportWriter } from './experiment-report-writer.service';
 import { ExperimentReportsService } from './experiment-reports.service';
 import { ExperimentStatisticsRepository } from './experiment-statistics.repository';
 import { ExperimentStatisticsRecord, ExperimentStatisticsSchema } from './experiment-statistics.schema';
@@ -36,10 +37,11 @@ import { ExperimentRecord, ExperimentSchema } from './experiment.schema';
     ExperimentOutcomeRepository,
     ExperimentRegistry,
     ExperimentReportsService,
+    ExperimentReportWriter,
     { provide: ExperimentAssignments, useClass: ExperimentAssignmentsService },
     { provide: ExperimentOutcomes, useClass: ExperimentOutcomesService },
   ],
-  exports: [ExperimentAssignments, ExperimentOutcomes, ExperimentReportsService],
+  exports: [ExperimentAssignments, ExperimentOutcomes, ExperimentReportsService, ExperimentReportWriter],
 })
 export class ExperimentsModule implements OnModuleInit {
   constructor(

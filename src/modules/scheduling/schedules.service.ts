@@ -1,13 +1,15 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
+import { ExperimentsProducer } from '../experiments/jobs/experiments.queue';
 import { JourneyJudgeProducer } from '../journey-judge/jobs/journey-judge.queue';
 import { JOURNEY_JOBS, JourneysProducer } from '../journeys/jobs/journeys.queue';
 import { RankingProducer } from '../ranking/jobs/ranking.queue';
 
 /**
  * Registers every configured cron as a Bull repeatable job with a fixed id: any number of scheduler
- * replicas end up with one schedule each, and the workers do the actual selection, building and training.
+ * replicas end up with one schedule each, and the workers do the actual selection, building, training
+ * and report writing.
  */
 @Injectable()
 export class SchedulesService implements OnApplicationBootstrap {
@@ -16,6 +18,7 @@ export class SchedulesService implements OnApplicationBootstrap {
   constructor(
     private readonly journeysProducer: JourneysProducer,
     private readonly rankingProducer: RankingProducer,
+    private readonly experimentsProducer: ExperimentsProducer,
     private readonly judgeProducer: JourneyJudgeProducer,
     private readonly config: ConfigService<Settings, true>,
   ) {}
@@ -33,6 +36,11 @@ export class SchedulesService implements OnApplicationBootstrap {
     if (ranking.scheduleEnabled) {
       await this.rankingProducer.scheduleRetrain(ranking.retrainCron);
       this.logger.log(`ranker retrain schedule: "${ranking.retrainCron}"`);
+    }
+    const experiments = this.config.get('experiments', { infer: true });
+    if (experiments.reportScheduleEnabled) {
+      await this.experimentsProducer.scheduleReports(experiments.reportCron);
+      this.logger.log(`experiment reports schedule: "${experiments.reportCron}"`);
     }
     const judge = this.config.get('judge', { infer: true });
     if (judge.scheduleEnabled) {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ExperimentsQueueModule } from '../experiments/jobs/experiments-queue.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { CampaignRunsQueueModule } from '../campaigns/runs/jobs/campaign-runs-queue.module';
 import { JourneyJudgeQueueModule } from '../journey-judge/jobs/journey-judge-queue.module';
@@ -12,7 +13,14 @@ import { SchedulesService } from './schedules.service';
  * delayed jobs, and does nothing else.
  */
 @Module({
-  imports: [JourneysModule, RankingQueueModule, JourneyJudgeQueueModule, CampaignsModule, CampaignRunsQueueModule],
+  imports: [
+    JourneysModule,
+    RankingQueueModule,
+    JourneyJudgeQueueModule,
+    CampaignsModule,
+    CampaignRunsQueueModule,
+    ExperimentsQueueModule,
+  ],
   providers: [SchedulesService, CampaignSchedules],
   exports: [CampaignSchedules],
 })

@@ -4,6 +4,7 @@ import { registerCampaignDefinitionCommands } from './campaigns-definitions.comm
 import { registerCampaignPreviewCommands } from './campaigns-preview.command';
 import { registerCampaignStateCommands } from './campaigns-state.command';
 import { registerImportEventsCommand } from './events-import.command';
+import { registerExperimentsCommands } from './experiments.command';
 import { registerBuildJourneysCommand } from './journeys-build.command';
 import { registerJudgeJourneysCommand } from './journeys-judge.command';
 import { registerCreateKeyCommand } from './keys-create.command';
@@ -27,5 +28,6 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerCampaignDefinitionCommands,
   registerCampaignStateCommands,
   registerCampaignPreviewCommands,
+  registerExperimentsCommands,
   registerCampaignRunCommands,
 ];

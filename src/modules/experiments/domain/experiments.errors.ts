@@ -1,9 +1,6 @@
 /** Coded errors of the experiments module; the HTTP filter maps them to 404, or 400 naming the field. */
 export type ExperimentErrorCode =
-  | 'experiments.invalid-definition'
-  | 'experiments.invalid-statistics'
-  | 'experiments.not-found'
-  | 'experiments.bad-request';
+  'experiments.invalid-definition' | 'experiments.invalid-statistics' | 'experiments.not-found';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `variants[1].weight` or `metrics[3].sum`. */

@@ -1,0 +1,67 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { developmentReply } from '../../lib/llm-server/development-replies';
+import { OpenAiCompatibleServer } from '../../lib/llm-server/openai-compatible-server';
+import { SmtpInbox } from './smtp-inbox';
+
+/** What the demo runs beside the app: the LLM it writes with, the mail server it sends to, and where it keeps data. */
+export interface DemoEnvironment {
+  /** Settings the app is booted with (on top of the process environment). */
+  settings: Record<string, string>;
+  inbox: SmtpInbox;
+  /** The development LLM, or undefined when `OPENAI_API_KEY` points the app at a real one. */
+  llm?: OpenAiCompatibleServer;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on loopback: the API's address must be known before boot, for its tracking links. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/**
+ * Starts the demo's companions and the settings that point the app at them: the development LLM
+ * (unless `OPENAI_API_KEY` is set), an SMTP server for email, the outbox for push, and every file under
+ * `dataDir`. Simulated readers answer within seconds of sending, which the machine-open timing rule
+ * would take for mail-privacy prefetches, so the demo turns that rule off.
+ */
+export async function startDemoEnvironment(dataDir: string, env: NodeJS.ProcessEnv): Promise<DemoEnvironment> {
+  const llm = env.OPENAI_API_KEY ? undefined : await OpenAiCompatibleServer.listen(developmentReply);
+  const inbox = await SmtpInbox.start();
+  const port = await freePort();
+  const settings: Record<string, string> = {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    MONGO_DATA_DIR: join(dataDir, 'mongo'),
+    MONGO_EMBEDDED_PORT: '0',
+    CAMPAIGNS_DIR: join(dataDir, 'campaigns'),
+    DELIVERY_OUTBOX_DIR: join(dataDir, 'outbox'),
+    DELIVERY_PUSH_CHANNEL: 'outbox',
+    DELIVERY_EMAIL_CHANNEL: 'smtp',
+    SMTP_URL: inbox.url,
+    EXPERIMENTS_REPORTS_DIR: join(dataDir, 'reports'),
+    TRACKING_DEV_KEY_FILE: join(dataDir, 'tracking-signing-key'),
+    TRACKING_MACHINE_WINDOW_SECONDS: '0',
+    ...(llm && {
+      OPENAI_API_KEY: 'development',
+      OPENAI_BASE_URL: llm.baseUrl,
+      OPENAI_MODEL: 'journeycast-development',
+    }),
+  };
+  return {
+    settings,
+    inbox,
+    llm,
+    dataDir,
+    async stop() {
+      await inbox.stop();
+      await llm?.stop();
+    },
+  };
+}
