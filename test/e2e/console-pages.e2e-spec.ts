@@ -1,11 +1,18 @@
 /// <reference lib="dom" />
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getQueueToken } from '@nestjs/bull';
+import { Queue } from 'bull';
 import { Page } from 'playwright-core';
 import { CampaignRepository } from '../../src/modules/campaigns/campaign.repository';
 import { CampaignsService } from '../../src/modules/campaigns/campaigns.service';
+import { CampaignRunsService } from '../../src/modules/campaigns/runs/campaign-runs.service';
+import { CAMPAIGN_RUNS_QUEUE } from '../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
+import { RunExplainService } from '../../src/modules/campaigns/runs/run-explain.service';
+import { JourneyJudgeService } from '../../src/modules/journey-judge/journey-judge.service';
+import { JudgementRepository } from '../../src/modules/journey-judge/judgement.repository';
 import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
 import { seedUser } from '../integration/campaigns/campaigns-harness';
 import { CONSOLE_ARTIFACTS, checkPage, seriousViolations, signIn, useConsoleBrowser } from './support/console-browser';
@@ -22,7 +29,11 @@ function campaignsFolder(): string {
 }
 
 describe('web console pages in Chromium', () => {
-  const f = useTestApp({ database: 'console_pages', env: { CAMPAIGNS_DIR: campaignsFolder() } });
+  const outbox = mkdtempSync(join(tmpdir(), 'jc-console-outbox-'));
+  const f = useTestApp({
+    database: 'console_pages',
+    env: { CAMPAIGNS_DIR: campaignsFolder(), DELIVERY_OUTBOX_DIR: outbox, CAMPAIGN_SCHEDULES_ENABLED: 'false' },
+  });
   const browser = useConsoleBrowser();
   const now = new Date();
   let base: string;
@@ -45,6 +56,8 @@ describe('web console pages in Chromium', () => {
   });
 
   // Bull Board's page links a font on a public CDN, which the console's policy blocks (and Chromium reports).
+  afterAll(() => rmSync(outbox, { recursive: true, force: true }));
+
   afterAll(() => expect(browser.errors.filter((e) => !e.includes('https://fonts.googleapis.com/'))).toEqual([]));
 
   it('lists campaigns with status, channel, schedule and next run', async () => {
@@ -102,6 +115,67 @@ describe('web console pages in Chromium', () => {
     browser.errors.splice(0); // Chromium logs the 404 as a failed load.
   });
 
+  it('follows a campaign to its run, pauses and resumes it from the browser, and shows its counters', async () => {
+    // The run's jobs wait while this process's worker is paused, so the run is still scheduled when the page opens.
+    const queue = f.t.app.get<Queue>(getQueueToken(CAMPAIGN_RUNS_QUEUE));
+    await queue.pause(true);
+    const runs = f.t.app.get(CampaignRunsService);
+    const { runId } = await runs.startManual(PUSH, 'test:console');
+    await page.goto(`${base}/console/campaigns/${PUSH}`);
+    await expect(page.locator('body').textContent()).resolves.not.toContain('does not show runs');
+    await page.getByRole('link', { name: runId }).click();
+    expect(new URL(page.url()).pathname).toBe(`/console/runs/${runId}`);
+    await expect(page.locator('dl.facts').first().textContent()).resolves.toMatch(/State\s*scheduled/);
+    await checkPage(page, 'run-scheduled');
+    await page.getByRole('button', { name: 'Pause run' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toBe('The run is paused.');
+    await expect(runs.get(runId)).resolves.toMatchObject({
+      state: 'paused',
+      stateChangedBy: expect.stringMatching(/^console:key:/),
+    });
+    await expect(page.getByRole('button', { name: 'Pause run' }).count()).resolves.toBe(0);
+    await queue.resume(true);
+    await page.getByRole('button', { name: 'Resume run' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toBe('The run is resumed.');
+    let run = await runs.get(runId);
+    for (let i = 0; i < 300 && !['completed', 'failed', 'cancelled'].includes(run.state); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      run = await runs.get(runId);
+    }
+    expect(run.state).toBe('completed');
+    await page.reload();
+    await expect(page.locator('dl.facts').first().textContent()).resolves.toMatch(/State\s*completed/);
+    const counters = page.getByRole('table', { name: 'What became of each user of the audience' });
+    await expect(counters.locator('tr', { hasText: 'Audience' }).textContent()).resolves.toContain(
+      String(run.counts.audience),
+    );
+    await expect(counters.locator('tr', { hasText: 'Sent' }).textContent()).resolves.toContain(String(run.counts.sent));
+    await expect(page.getByRole('button', { name: 'Cancel run' }).count()).resolves.toBe(0);
+    await checkPage(page, 'run-completed');
+
+    await page.goto(`${base}/console/runs`);
+    await expect(page.locator('[aria-current="page"]').textContent()).resolves.toBe('Runs');
+    await expect(page.locator('tbody th[scope="row"]').first().textContent()).resolves.toBe(runId);
+    await checkPage(page, 'runs');
+  });
+
+  it('explains why a user did or did not get a run', async () => {
+    const [run] = await f.t.app.get(CampaignRunsService).list({ campaignId: PUSH, limit: 1 });
+    await page.goto(`${base}/console/runs/${run.runId}`);
+    await page.getByLabel('User id').fill('ana');
+    await page.getByRole('button', { name: 'Explain' }).click();
+    const explained = await f.t.app.get(RunExplainService).explain(run.runId, 'ana');
+    await expect(page.getByRole('status').textContent()).resolves.toBe(`ana: ${explained.summary}`);
+    await expect(page.getByLabel('Explanation').textContent()).resolves.toMatch(/In the audience\s*yes/);
+    await checkPage(page, 'run-explain');
+    await page.getByLabel('User id').fill('nobody');
+    await page.getByRole('button', { name: 'Explain' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toMatch(/^nobody: not selected.*no-profile/);
+    const missing = await page.goto(`${base}/console/runs/nope`);
+    expect(missing?.status()).toBe(404);
+    browser.errors.splice(0); // Chromium logs the 404 as a failed load.
+  });
+
   it('looks up a user: ranked journeys with keywords, stage, confidence and rebuild history', async () => {
     await page.getByRole('link', { name: 'Journeys' }).click();
     await page.getByLabel('User id').fill('ana');
@@ -115,10 +189,62 @@ describe('web console pages in Chromium', () => {
       expect.arrayContaining(['Kitchen Remodel', 'Trail Running', 'Pain Au Levain']),
     );
     await expect(page.locator('table').nth(2).textContent()).resolves.toContain('the documented prior');
+    await expect(page.locator('#judge + p').textContent()).resolves.toBe('No build run has been judged yet.');
     await checkPage(page, 'journeys');
     await page.getByLabel('User id').fill('nobody');
     await page.getByRole('button', { name: 'Look up' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('nobody has no journeys yet');
+  });
+
+  it('shows the latest judge results on the journeys page', async () => {
+    const judgements = f.t.app.get(JudgementRepository);
+    const started = new Date();
+    await judgements.createOnce({
+      judgementId: 'j1',
+      buildRunId: 'build-1',
+      trigger: 'manual',
+      model: 'judge-model',
+      promptVersion: 'judge-v1',
+      topK: 3,
+      seed: 's',
+      sample: ['ana', 'ben'],
+      tokenBudget: 10_000,
+      createdAt: started,
+    });
+    const worst = { userId: 'ben', journeyName: 'Pain Au Levain', rank: 1, grade: 2 as const, explanation: 'Thin.' };
+    await judgements.complete(
+      'j1',
+      {
+        counts: { sampled: 2, judged: 2, cached: 0, failed: 0, skippedForBudget: 0 },
+        tokensSpent: 900,
+        budgetExhausted: false,
+        summary: {
+          users: 2,
+          journeys: 3,
+          distribution: { '2': 1, '4': 1, '5': 1 },
+          mean: 11 / 3,
+          shareGood: 2 / 3,
+          byRank: [{ rank: 1, journeys: 2, mean: 3.5 }],
+          perUser: { meanGrade: { n: 2, sum: 7, sumSquares: 25 }, shareGood: { n: 2, sum: 1, sumSquares: 1 } },
+        },
+        worst: [worst],
+        changes: [],
+        alert: { minMeanGrade: 3.5, triggered: false },
+        failures: [],
+      },
+      new Date(),
+    );
+    const report = (await f.t.app.get(JourneyJudgeService).latestCompleted())!;
+    await page.goto(`${base}/console/journeys`);
+    const facts = page.getByLabel('Judge results');
+    await expect(facts.textContent()).resolves.toMatch(/Mean grade\s*3\.67 of 5/);
+    await expect(facts.textContent()).resolves.toMatch(/Graded 4 or 5\s*66\.7%/);
+    await expect(facts.textContent()).resolves.toContain(`${report.counts.judged} of ${report.counts.sampled} users`);
+    const grades = page.getByRole('table', { name: 'Journeys per grade' }).locator('tbody tr');
+    await expect(grades.allTextContents()).resolves.toEqual(['5133.3%', '4133.3%', '300.0%', '2133.3%', '100.0%']);
+    const lowest = page.getByRole('table', { name: 'Lowest-graded journeys' });
+    await expect(lowest.textContent()).resolves.toMatch(/ben\s*Pain Au Levain\s*1\s*2\s*Thin\./);
+    await checkPage(page, 'journeys-judge');
   });
 
   it('shows every Bull queue in Bull Board behind the same sign-in', async () => {

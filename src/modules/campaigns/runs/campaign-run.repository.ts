@@ -38,6 +38,25 @@ export class CampaignRunRepository {
       .lean<CampaignRunRecord[]>();
   }
 
+  /**
+   * One newest-first page after a position (`createdAt`, then `runId` to break ties), read from the
+   * `createdAt` indexes so a deep page costs what the first one costs. Without frozen definitions.
+   */
+  async findPage(
+    filter: { campaignId?: string },
+    after: { createdAt: Date; runId: string } | undefined,
+    limit: number,
+  ): Promise<CampaignRunRecord[]> {
+    const position = after && {
+      $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, runId: { $lt: after.runId } }],
+    };
+    return this.model
+      .find({ ...(filter.campaignId && { campaignId: filter.campaignId }), ...position }, { _id: 0, definition: 0 })
+      .sort({ createdAt: -1, runId: -1 })
+      .limit(limit)
+      .lean<CampaignRunRecord[]>();
+  }
+
   async findRunning(): Promise<CampaignRunRecord[]> {
     return this.model.find({ state: 'running' }, { _id: 0, definition: 0 }).lean<CampaignRunRecord[]>();
   }

@@ -20,8 +20,11 @@ import { ConsoleViews } from '../views/console-views';
 import { ConsoleCampaignsService } from './console-campaigns.service';
 import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsolePageInterceptor } from './console-page.interceptor';
+import { ConsoleRunsService } from './console-runs.service';
 import { CONSOLE_FORM, redirect } from './respond';
 
+/** The campaign page shows its newest runs; the runs page pages through the rest. */
+const RUNS_ON_CAMPAIGN = 10;
 const NOTICES: Record<string, string> = { activated: 'The campaign is active.', paused: 'The campaign is paused.' };
 
 /** Campaign pages: the list, one campaign with estimate and preview, and activate / pause forms. */
@@ -33,6 +36,7 @@ const NOTICES: Record<string, string> = { activated: 'The campaign is active.', 
 export class ConsoleCampaignsController {
   constructor(
     private readonly campaigns: ConsoleCampaignsService,
+    private readonly runs: ConsoleRunsService,
     private readonly views: ConsoleViews,
   ) {}
 
@@ -53,11 +57,12 @@ export class ConsoleCampaignsController {
     @Query() query: Record<string, string | undefined>,
   ): Promise<string> {
     const view = await this.campaigns.detail(campaignId, { userId: query.user, variant: query.variant });
+    const runs = await this.runs.page(undefined, view.campaign.campaignId, RUNS_ON_CAMPAIGN);
     const notice = query.done ? NOTICES[query.done] : undefined;
     return this.views.render(
       'campaign',
       { title: `Campaign ${view.campaign.campaignId}`, section: 'campaigns', session },
-      { ...view, notice },
+      { ...view, runs, notice },
     );
   }
 

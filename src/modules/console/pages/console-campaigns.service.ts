@@ -102,7 +102,7 @@ export class ConsoleCampaignsService {
 }
 
 /** Console actions are audited like API calls, under the key that signed in. */
-const actorOf = (session: ConsoleSession) => `console:key:${session.keyId}`;
+export const actorOf = (session: ConsoleSession) => `console:key:${session.keyId}`;
 
 function checkedId(campaignId: string): string {
   if (!CAMPAIGN_ID.test(campaignId)) throw new CampaignError('campaign.not-found', `campaign ${campaignId} not found`);

@@ -7,7 +7,7 @@ import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsoleJourneysService, POPULATION_SAMPLE } from './console-journeys.service';
 import { ConsolePageInterceptor } from './console-page.interceptor';
 
-/** Journeys: look up a user; the population's common journeys; the embedder and ranker versions. */
+/** Journeys: look up a user; the population's common journeys; the embedder and ranker versions; the latest judge results. */
 @ApiExcludeController()
 @Controller('console/journeys')
 @UseGuards(ConsoleAuthGuard)
@@ -22,15 +22,16 @@ export class ConsoleJourneysController {
   @Get()
   async page(@Session() session: ConsoleSession, @Query('user') user?: string): Promise<string> {
     const userId = user?.trim().slice(0, 256) || undefined;
-    const [lookup, population, versions] = await Promise.all([
+    const [lookup, population, versions, judgement] = await Promise.all([
       userId ? this.journeys.lookup(userId) : Promise.resolve(undefined),
       this.journeys.population(),
       this.journeys.versions(),
+      this.journeys.judgement(),
     ]);
     return this.views.render(
       'journeys',
       { title: 'Journeys', section: 'journeys', session },
-      { lookup, population, versions, sampleSize: POPULATION_SAMPLE },
+      { lookup, population, versions, judgement, sampleSize: POPULATION_SAMPLE },
     );
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { ModelRepository, StoredModelInfo } from '../../../common/model-store/model.repository';
 import { AudienceFactsRepository } from '../../audience/audience-facts.repository';
+import { JourneyJudgeService } from '../../journey-judge/journey-judge.service';
 import { JourneysService, UserJourneysView } from '../../journeys/journeys.service';
 import { PLATFORM_EMBEDDER_KIND } from '../../journeys/platform-embedder.service';
 import { UserJourneysRepository } from '../../journeys/user-journeys.repository';
@@ -20,6 +21,7 @@ export class ConsoleJourneysService {
     private readonly builds: UserJourneysRepository,
     private readonly facts: AudienceFactsRepository,
     private readonly models: ModelRepository,
+    private readonly judge: JourneyJudgeService,
   ) {}
 
   /** A user's ranked journeys, or `found: false` when the user has not been built yet. */
@@ -69,5 +71,20 @@ export class ConsoleJourneysService {
     ]);
     const row = (m: StoredModelInfo) => ({ ...m, kib: Math.ceil(m.byteLength / 1024), meta: JSON.stringify(m.meta) });
     return { embedders: embedders.map(row), rankers: rankers.map(row), candidates: candidates.map(row) };
+  }
+
+  /** The latest completed judge run with its grades per grade value, or undefined when no build run was judged. */
+  async judgement() {
+    const report = await this.judge.latestCompleted();
+    if (!report) return undefined;
+    const { distribution, journeys } = report.summary;
+    return {
+      ...report,
+      grades: ['5', '4', '3', '2', '1'].map((grade) => ({
+        grade,
+        journeys: distribution[grade] ?? 0,
+        share: journeys === 0 ? 0 : (distribution[grade] ?? 0) / journeys,
+      })),
+    };
   }
 }

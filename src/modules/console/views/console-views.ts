@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 /** The console's sections, in navigation order. */
-export const SECTIONS = ['campaigns', 'experiments', 'journeys', 'queues'] as const;
+export const SECTIONS = ['campaigns', 'runs', 'experiments', 'journeys', 'queues'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface PageChrome {
