@@ -1,6 +1,5 @@
-import { Model, mongo } from 'mongoose';
-
-const DUPLICATE_KEY = 11000;
+import { Model } from 'mongoose';
+import { insertManyReportingDuplicates } from './insert-many';
 
 /**
  * Inserts documents in one unordered batch; those whose unique key is already taken (a repeated
@@ -8,16 +7,5 @@ const DUPLICATE_KEY = 11000;
  * error is thrown.
  */
 export async function insertNew<T>(model: Model<T>, docs: readonly object[]): Promise<number> {
-  if (docs.length === 0) return 0;
-  try {
-    const result = await model.collection.insertMany(docs as mongo.OptionalId<mongo.BSON.Document>[], {
-      ordered: false,
-    });
-    return result.insertedCount;
-  } catch (error) {
-    if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    if (writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
-    return error.result.insertedCount;
-  }
+  return docs.length - (await insertManyReportingDuplicates(model, docs)).size;
 }

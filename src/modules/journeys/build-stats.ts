@@ -50,9 +50,3 @@ export async function completeStructured(
   stats.completionTokens += reply.completionTokens;
   return reply;
 }
-
-/** Adds `more` into `into` (in place) and returns it. */
-export function addBuildStats(into: BuildStats, more: BuildStats): BuildStats {
-  for (const key of Object.keys(into) as Array<keyof BuildStats>) into[key] += more[key];
-  return into;
-}
