@@ -180,7 +180,8 @@ describe(`a ${RECIPIENTS}-recipient email run while workers are SIGKILLed`, () =
     );
     console.log(
       `crash test: ${RECIPIENTS} recipients, ${kills} SIGKILLs, ${sink.messages.length} messages received, ` +
-        `${interrupted.size} attempts interrupted, ${twice.length} recipient(s) with a second copy (the window)`,
+        `${interrupted.size} attempts interrupted, ${sink.connectionErrors.length} SMTP session(s) cut, ` +
+        `${twice.length} recipient(s) with a second copy (the window)`,
     );
     for (const address of twice) expect(interrupted.has(address)).toBe(true);
   }, 900_000);

@@ -40,6 +40,11 @@ export class SmtpSink {
   url = '';
   peakConnections = 0;
   connections = 0;
+  /**
+   * Connection errors the server reported, e.g. ECONNRESET when a sending process is killed mid-session.
+   * smtp-server emits them on the server; without a listener they would be thrown in the test process.
+   */
+  readonly connectionErrors: Error[] = [];
   private readonly recipientReplies = new Map<string, Reply>();
   private dataReplies: Reply[] = [];
   private readonly server: SMTPServer;
@@ -100,6 +105,7 @@ export class SmtpSink {
   static async start(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
     const { credentials, tls } = options;
     const sink = new SmtpSink(options);
+    sink.server.on('error', (error: Error) => sink.connectionErrors.push(error));
     await new Promise<void>((resolve) => sink.server.listen(0, '127.0.0.1', resolve));
     const { port } = sink.server.server.address() as AddressInfo;
     const auth = credentials ? `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.pass)}@` : '';
