@@ -86,6 +86,22 @@ describe('buildUserJourneys', () => {
     expect(journey.keywords.map((k) => k.text)).toContain('sneakers');
   });
 
+  it('calls a hobby visited on two days four months apart a returning (evergreen) interest, still ongoing', () => {
+    const visit = (daysAgo: number, minute: number) =>
+      extractEventKeywords({
+        type: 'search',
+        occurredAt: new Date(FIXTURE_NOW.getTime() - daysAgo * 86_400_000 + minute * 60_000),
+        query: minute % 2 ? 'sourdough starter' : 'sourdough bread recipe',
+      });
+    const [journey] = buildJourneysFromExtracted(
+      'u',
+      [visit(120, 0), visit(120, 3), visit(2, 0), visit(2, 5)],
+      options,
+    );
+    expect(journey.keywords.map((k) => k.text)).toContain('sourdough');
+    expect({ type: journey.type, stage: journey.stage }).toEqual({ type: 'evergreen', stage: 'ongoing' });
+  });
+
   it('handles a user with thousands of events within the journey cap', () => {
     const heavy = fixtureUser(2, 2500);
     const result = build(heavy.events);

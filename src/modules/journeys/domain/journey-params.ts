@@ -53,7 +53,10 @@ export interface JourneyParams {
   minKeywordShare: number;
   /** A word is not listed when this share of its events also mention one of the journey's listed phrases. */
   subsumedShare: number;
-  /** Evergreen: active over at least this span, in this many distinct weeks, without long silences. */
+  /**
+   * Evergreen: active over at least this span, in this many distinct weeks (or on as many days as it has,
+   * when fewer), without a silence longer than this share of the span or than chance leaves with so few visits.
+   */
   evergreenMinSpanDays: number;
   evergreenMinWeeks: number;
   evergreenMaxGapShare: number;

@@ -1,5 +1,5 @@
 import { DEFAULT_JOURNEY_PARAMS } from './journey-params';
-import { cadenceDays, classifyStage } from './stage';
+import { cadenceDays, classifyStage, expectedLongestGapShare } from './stage';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-03-01T12:00:00Z');
@@ -22,6 +22,20 @@ describe('classifyStage', () => {
     ['monthly for a year, quiet for five months', daysAgo(...every(500, 150, 30)), 'evergreen', 'ended'],
     ['a single day today', daysAgo(0, 0), 'situational', 'ongoing'],
     ['a slow project (every 17 days) silent for six weeks', daysAgo(80, 62, 45), 'situational', 'ended'],
+    [
+      'two visits four months apart, the last this week (a returning interest)',
+      daysAgo(125, 3),
+      'evergreen',
+      'ongoing',
+    ],
+    ['three visits over five months, unevenly spaced', daysAgo(150, 40, 2), 'evergreen', 'ongoing'],
+    ['two visits a month apart (too short a span to recur)', daysAgo(35, 3), 'situational', 'ongoing'],
+    [
+      'a two-week burst long ago and one visit now (silence that chance would not leave)',
+      daysAgo(200, 198, 196, 194, 192, 190, 188, 1),
+      'situational',
+      'ongoing',
+    ],
   ])('%s', (_case, timestamps, type, stage) => {
     expect(classifyStage(timestamps, NOW, DEFAULT_JOURNEY_PARAMS)).toEqual({ type, stage });
   });
@@ -35,6 +49,16 @@ describe('classifyStage', () => {
 
   it('treats no engagement as ended', () => {
     expect(classifyStage([], NOW, DEFAULT_JOURNEY_PARAMS)).toEqual({ type: 'situational', stage: 'ended' });
+  });
+});
+
+describe('expectedLongestGapShare', () => {
+  it('is the mean longest of the gaps that visits at random times leave (H(m)/m)', () => {
+    expect(expectedLongestGapShare(1)).toBe(1);
+    expect(expectedLongestGapShare(2)).toBe(1);
+    expect(expectedLongestGapShare(3)).toBeCloseTo(0.75, 10);
+    expect(expectedLongestGapShare(4)).toBeCloseTo(11 / 18, 10);
+    expect(expectedLongestGapShare(9)).toBeLessThan(0.6);
   });
 });
 

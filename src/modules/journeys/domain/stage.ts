@@ -28,8 +28,22 @@ export function cadenceDays(timestamps: readonly number[]): number {
 }
 
 /**
- * Type from the engagement pattern (evergreen: a long span, many distinct weeks, no silence taking most of
- * the span), stage from the time since the last engagement relative to the journey's own cadence,
+ * The longest silence, as a share of the span, that `visits` active days at random times across the span
+ * would leave on average: H(m)/m over the m = visits - 1 gaps (1 for two visits, 0.75 for three, 0.61 for
+ * four). With few visits a long silence is what chance gives, not evidence that the interest stopped.
+ */
+export function expectedLongestGapShare(visits: number): number {
+  const gaps = visits - 1;
+  if (gaps <= 1) return 1;
+  let harmonic = 0;
+  for (let i = 1; i <= gaps; i++) harmonic += 1 / i;
+  return harmonic / gaps;
+}
+
+/**
+ * Type from the engagement pattern (evergreen: a long span, visits in several distinct weeks, no silence
+ * taking more of the span than evergreenMaxGapShare or than chance leaves with so few visits: two visits
+ * months apart are a returning interest, a long burst and one late visit are not), stage from the time since the last engagement relative to the journey's own cadence,
  * bounded for situational journeys by endedMinDays and endedMaxDays.
  */
 export function classifyStage(
@@ -42,12 +56,14 @@ export function classifyStage(
   const last = timestamps[timestamps.length - 1];
   const spanDays = (last - first) / DAY;
   const weeks = new Set(timestamps.map((t) => Math.floor(t / WEEK))).size;
+  const visits = new Set(timestamps.map((t) => Math.floor(t / DAY))).size;
   let maxGap = 0;
   for (let i = 1; i < timestamps.length; i++) maxGap = Math.max(maxGap, timestamps[i] - timestamps[i - 1]);
+  const gapShare = Math.max(params.evergreenMaxGapShare, expectedLongestGapShare(visits));
   const evergreen =
     spanDays >= params.evergreenMinSpanDays &&
-    weeks >= params.evergreenMinWeeks &&
-    maxGap <= params.evergreenMaxGapShare * (last - first);
+    weeks >= Math.min(params.evergreenMinWeeks, visits) &&
+    maxGap <= gapShare * (last - first);
   const sinceDays = Math.max(0, now - last) / DAY;
   const patience = params.endedCadenceFactor * cadenceDays(timestamps);
   const ended = evergreen
