@@ -15,6 +15,7 @@ import { parseRankingModel, RankingModel } from '../../ranking/domain';
 import { BuildThreads } from '../journeys-build/build-threads';
 import { parseEventLine } from '../journeys-build/event-line';
 import { buildUserLines } from '../journeys-build/user-lines';
+import { requireReadableFile, requireWritableFile } from '../command-files';
 import { group } from '../program';
 
 export interface JourneysBuildOptions {
@@ -230,6 +231,12 @@ export function registerBuildJourneysCommand(program: Command): void {
       positiveInteger,
     )
     .action(async (options: JourneysBuildOptions) => {
+      requireReadableFile(options.events, '--events');
+      requireReadableFile(options.config, '--config');
+      requireReadableFile(options.model, '--model');
+      requireReadableFile(options.ranker, '--ranker');
+      requireWritableFile(options.out, '--out');
+      requireWritableFile(options.saveModel, '--save-model');
       const started = Date.now();
       const s = await runJourneysBuild(options);
       console.error(
