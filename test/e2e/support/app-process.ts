@@ -51,11 +51,14 @@ export function startApp(env: Record<string, string>): AppProcess {
   return startProcess('src/main.ts', [], env, /listening on (http:\/\/[\d.]+:\d+)/);
 }
 
-/** Starts the standalone embedded MongoDB-compatible server (`npm run mongo:embedded`) on a free port. */
-export function startEmbeddedMongoProcess(dir: string): AppProcess {
+/**
+ * Starts the standalone embedded MongoDB-compatible server (`npm run mongo:embedded`) on a free port, its
+ * data in `dir` (in memory without one).
+ */
+export function startEmbeddedMongoProcess(dir?: string): AppProcess {
   return startProcess(
     'src/embedded-mongo/main.ts',
-    ['--port', '0', '--dir', dir],
+    ['--port', '0', ...(dir ? ['--dir', dir] : [])],
     {},
     /listening on (mongodb:\/\/[\d.]+:\d+)/,
   );
