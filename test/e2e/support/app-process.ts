@@ -14,6 +14,12 @@ export interface AppProcess {
   stop(): Promise<number | null>;
 }
 
+// A test run or benchmark that exits early (an error, process.exit) must not leave its processes behind.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /**
  * Starts a TypeScript entry point (relative to the repository) through ts-node with `args` and only the
  * given environment (plus PATH); `ready` captures the URL the process prints once it serves.
@@ -24,7 +30,13 @@ export function startProcess(entry: string, args: string[], env: Record<string, 
     env: { PATH: process.env.PATH ?? '', ...env },
   });
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   const url = new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
