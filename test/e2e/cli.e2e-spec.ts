@@ -5,8 +5,9 @@ import { buildEvents } from '../factories/event.factory';
 import { journeycast } from './support/cli';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
 
-// Each run starts a fresh Node process that compiles the CLI with ts-node: a few seconds.
-jest.setTimeout(60_000);
+// Each run starts a fresh Node process that compiles the CLI with ts-node: a few seconds alone, up to a minute
+// each when the machine's cores are shared, and some tests run two.
+jest.setTimeout(180_000);
 
 describe('journeycast CLI: keys create, list, revoke; events import', () => {
   let servers: TestServers;
