@@ -1,15 +1,16 @@
 /**
- * Journeys as a service: incremental build throughput through Bull (in-process embedded MongoDB, a real
- * redis-server, an in-process worker), against the bare inference loop over the same users in memory;
+ * Journeys as a service: incremental build throughput through Bull (the standalone embedded MongoDB in its
+ * own process, as a database runs in production; a real redis-server; an in-process worker), against the bare
+ * inference loop over the same users in memory, with the CPU of the service process and of the database apart;
  * and LLM naming calls per 1,000 users (a local OpenAI-compatible server) against one call per journey.
  * BENCH_USERS (default 10000) and BENCH_LLM_USERS (default 1000) scale the two parts (0 skips one).
  */
+import { readFileSync } from 'node:fs';
 import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { startRedisProcess } from '../../src/common/redis/redis-process';
 import { loadConfig } from '../../src/config';
-import { EmbeddedMongo } from '../../src/embedded-mongo';
 import { validateEvent } from '../../src/lib/events/validate-event';
 import { ActivityEvent } from '../../src/lib/events/activity-event';
 import { generateUser } from '../../src/lib/synthetic/population';
@@ -21,6 +22,7 @@ import { JourneyBuildRunRecord } from '../../src/modules/journeys/journey-build-
 import { JourneyRunsService } from '../../src/modules/journeys/journey-runs.service';
 import { PlatformEmbedderService } from '../../src/modules/journeys/platform-embedder.service';
 import { startJourneysContext } from '../integration/journeys/journeys-harness';
+import { startEmbeddedMongoProcess } from '../e2e/support/app-process';
 import { FakeOpenAiServer } from '../setup/openai-server';
 
 const EVENTS_PER_USER = 40;
@@ -54,15 +56,32 @@ async function startContext(
   return startJourneysContext(settings);
 }
 
+/** CPU seconds a child process has used so far (Linux /proc; clock ticks of 1/100 s). */
+function childCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 const db = (app: INestApplicationContext) => app.get<Connection>(getConnectionToken());
+
+interface TimedRun {
+  run: JourneyBuildRunRecord;
+  seconds: number;
+  /** This process: the service and its worker. */
+  cpuSeconds: number;
+  /** The database process. */
+  dbCpuSeconds: number;
+}
 
 async function runToCompletion(
   app: INestApplicationContext,
   kind: 'incremental' | 'full',
-): Promise<{ run: JourneyBuildRunRecord; seconds: number; cpuSeconds: number }> {
+  dbPid: number,
+): Promise<TimedRun> {
   const runs = app.get(JourneyRunsService);
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
+  const dbCpu = childCpuSeconds(dbPid);
   const { runId } = await runs.requestRun(kind, 'manual');
   for (;;) {
     const run = await runs.findRun(runId);
@@ -72,6 +91,7 @@ async function runToCompletion(
         run,
         seconds: Number(process.hrtime.bigint() - started) / 1e9,
         cpuSeconds: (used.user + used.system) / 1e6,
+        dbCpuSeconds: childCpuSeconds(dbPid) - dbCpu,
       };
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -85,10 +105,17 @@ async function ingestUsers(app: INestApplicationContext, users: ActivityEvent[][
   }
 }
 
-async function throughput(mongo: EmbeddedMongo, redisUrl: string): Promise<void> {
+/** The database process: its URI (databases are appended) and pid. */
+interface Database {
+  uri: string;
+  pid: number;
+}
+
+async function throughput(database: Database, redisUrl: string): Promise<void> {
   const count = Number(process.env.BENCH_USERS ?? 10_000);
   const users = usersOf(count, 31);
-  const app = await startContext(mongo.uri, redisUrl, 'bench_throughput');
+  const dbPid = database.pid;
+  const app = await startContext(database.uri, redisUrl, 'bench_throughput');
   try {
     await ingestUsers(app, users);
     const trainStarted = Date.now();
@@ -96,25 +123,26 @@ async function throughput(mongo: EmbeddedMongo, redisUrl: string): Promise<void>
     console.log(
       `service: ${count} users, ${users.reduce((s, u) => s + u.length, 0)} events; embedder ${version} trained in ${Date.now() - trainStarted} ms`,
     );
-    const { run, seconds, cpuSeconds } = await runToCompletion(app, 'incremental');
+    const firstRun = await runToCompletion(app, 'incremental', dbPid);
+    const { run, seconds } = firstRun;
     const first = run.counts.built / seconds;
     console.log(
       `first run through Bull (every user's first build; shards of 200, concurrency 2): ${run.counts.built} built, ${run.counts.failed} failed ` +
-        `in ${seconds.toFixed(1)} s = ${first.toFixed(0)} users/s (process CPU ${cpuSeconds.toFixed(1)} s incl. the embedded MongoDB)`,
+        `in ${seconds.toFixed(1)} s = ${first.toFixed(0)} users/s (${cpuOf(firstRun)})`,
     );
     // A full run rebuilds every user on top of the stored build (conditional updates, previous journeys kept).
-    const full = await runToCompletion(app, 'full');
+    const full = await runToCompletion(app, 'full', dbPid);
     const rebuilt = full.run.counts.built / full.seconds;
     console.log(
       `full run (every user rebuilt): ${full.run.counts.built} built, ${full.run.counts.failed} failed in ${full.seconds.toFixed(1)} s = ` +
-        `${rebuilt.toFixed(0)} users/s (process CPU ${full.cpuSeconds.toFixed(1)} s)`,
+        `${rebuilt.toFixed(0)} users/s (${cpuOf(full)})`,
     );
     // A day later: a tenth of the users send new events; the next incremental run selects only them.
     const active = users
       .filter((_, i) => i % 10 === 0)
       .map((events) => events.slice(-4).map((e) => ({ ...e, id: `${e.id}-next` })));
     await ingestUsers(app, active);
-    const next = await runToCompletion(app, 'incremental');
+    const next = await runToCompletion(app, 'incremental', dbPid);
     console.log(
       `incremental run after ${active.length} users sent new events: selected ${next.run.counts.selected}, built ${next.run.counts.built} ` +
         `in ${next.seconds.toFixed(1)} s = ${(next.run.counts.built / next.seconds).toFixed(0)} users/s (selection included)`,
@@ -128,22 +156,28 @@ async function throughput(mongo: EmbeddedMongo, redisUrl: string): Promise<void>
     const bareCpu = process.cpuUsage(cpu);
     const baseline = count / bare;
     const baselinePerCpu = count / ((bareCpu.user + bareCpu.system) / 1e6);
-    const perCpu = (r: { run: JourneyBuildRunRecord; cpuSeconds: number }) =>
-      `${((r.run.counts.built / r.cpuSeconds / baselinePerCpu) * 100).toFixed(0)}%`;
+    const perCpu = (r: TimedRun, cpu: number) => `${((r.run.counts.built / cpu / baselinePerCpu) * 100).toFixed(0)}%`;
     console.log(
       `baseline: inference only, in memory: ${baseline.toFixed(0)} users/s (CPU ${((bareCpu.user + bareCpu.system) / 1e6).toFixed(1)} s); ` +
         `wall-clock ratio: first run ${((first / baseline) * 100).toFixed(0)}%, full run ${((rebuilt / baseline) * 100).toFixed(0)}%; ` +
-        `per CPU second: first run ${perCpu({ run, cpuSeconds })}, full run ${perCpu(full)}`,
+        `per CPU second of the service process: first run ${perCpu(firstRun, firstRun.cpuSeconds)}, full run ${perCpu(full, full.cpuSeconds)}; ` +
+        `service and database together: first run ${perCpu(firstRun, firstRun.cpuSeconds + firstRun.dbCpuSeconds)}, ` +
+        `full run ${perCpu(full, full.cpuSeconds + full.dbCpuSeconds)}`,
     );
+    const dbRss = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${dbPid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
     console.log(
-      `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (this process: bench, service and embedded MongoDB)`,
+      `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (this process: bench and service), ` +
+        `database process ${dbRss.toFixed(0)} MB`,
     );
   } finally {
     await app.close();
   }
 }
 
-async function namingCalls(mongo: EmbeddedMongo, redisUrl: string): Promise<void> {
+const cpuOf = (r: TimedRun) =>
+  `CPU: service process ${r.cpuSeconds.toFixed(1)} s, database process ${r.dbCpuSeconds.toFixed(1)} s`;
+
+async function namingCalls(database: Database, redisUrl: string): Promise<void> {
   const count = Number(process.env.BENCH_LLM_USERS ?? 1000);
   const server = await FakeOpenAiServer.start();
   server.onChat((request) => {
@@ -159,7 +193,7 @@ async function namingCalls(mongo: EmbeddedMongo, redisUrl: string): Promise<void
     const first = JSON.parse(/<keywords>\n(.*)\n/.exec(user)?.[1] ?? '""') as string;
     return { content: JSON.stringify({ name: first.replace(/(^|\s)(\p{L})/gu, (m) => m.toUpperCase()) }), delayMs: 20 };
   });
-  const app = await startContext(mongo.uri, redisUrl, 'bench_naming', {
+  const app = await startContext(database.uri, redisUrl, 'bench_naming', {
     OPENAI_API_KEY: 'bench',
     OPENAI_BASE_URL: server.baseUrl,
     OPENAI_MAX_RETRIES: '0',
@@ -167,7 +201,7 @@ async function namingCalls(mongo: EmbeddedMongo, redisUrl: string): Promise<void
   try {
     await ingestUsers(app, usersOf(count, 77));
     await app.get(PlatformEmbedderService).current();
-    const { run, seconds } = await runToCompletion(app, 'full');
+    const { run, seconds } = await runToCompletion(app, 'full', database.pid);
     const u = run.llmUsage;
     const named = u.namingCalls + u.namingCacheHits;
     console.log(`naming: ${count} users, ${named} journeys named in ${seconds.toFixed(1)} s`);
@@ -198,10 +232,11 @@ async function namingCalls(mongo: EmbeddedMongo, redisUrl: string): Promise<void
 }
 
 export async function run(): Promise<void> {
-  const [mongo, redis] = await Promise.all([EmbeddedMongo.start(), startRedisProcess()]);
+  const [mongo, redis] = [startEmbeddedMongoProcess(), await startRedisProcess()];
   try {
-    if (Number(process.env.BENCH_USERS ?? 1) > 0) await throughput(mongo, redis.url);
-    if (Number(process.env.BENCH_LLM_USERS ?? 1) > 0) await namingCalls(mongo, redis.url);
+    const database = { uri: `${await mongo.url}/`, pid: mongo.child.pid! };
+    if (Number(process.env.BENCH_USERS ?? 1) > 0) await throughput(database, redis.url);
+    if (Number(process.env.BENCH_LLM_USERS ?? 1) > 0) await namingCalls(database, redis.url);
   } finally {
     await mongo.stop();
     await redis.stop();

@@ -5,8 +5,9 @@ import { buildEvents } from '../factories/event.factory';
 import { journeycast } from './support/cli';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
 
-// Each run starts a fresh Node process that compiles the CLI with ts-node: a few seconds.
-jest.setTimeout(60_000);
+// Each run starts a fresh Node process that compiles the CLI with ts-node: a few seconds alone, up to a minute
+// each when the machine's cores are shared, and some tests run two.
+jest.setTimeout(180_000);
 
 describe('journeycast CLI: keys create, list, revoke; events import', () => {
   let servers: TestServers;
@@ -107,17 +108,38 @@ describe('journeycast CLI: keys create, list, revoke; events import', () => {
     const events = buildEvents(50, { userId: 'cli-user' });
     const lines = events.map((e) => JSON.stringify(e));
     lines.splice(2, 0, JSON.stringify({ ...events[0], id: 'bad-1', type: 'like' }));
+    lines.splice(10, 0, '', '   ');
     const file = join(mkdtempSync(join(tmpdir(), 'jc-cli-')), 'events.jsonl');
-    writeFileSync(file, lines.join('\n'));
+    writeFileSync(file, `${lines.join('\n')}\n`);
 
     const first = await journeycast(['events', 'import', file], env);
     expect(first.code).toBe(2);
-    expect(first.stdout).toContain('51 lines, 50 accepted, 0 duplicates, 1 rejected');
+    expect(first.stdout).toContain('53 lines, 50 accepted, 0 duplicates, 1 rejected, 2 blank (skipped)');
     expect(first.stdout).toContain('line 3: type: type must be one of');
     expect(await t.db().collection('events').countDocuments({ userId: 'cli-user' })).toBe(50);
 
     const again = await journeycast(['events', 'import', file], env);
     expect(again.stdout).toContain('0 accepted, 50 duplicates, 1 rejected');
     expect(await t.db().collection('events').countDocuments({ userId: 'cli-user' })).toBe(50);
+  });
+
+  it('says in one sentence that a file to read or write is missing, with no errno code or stack', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jc-cli-'));
+    const missing = join(dir, 'missing.jsonl');
+    const imported = await journeycast(['events', 'import', missing], env);
+    expect(imported).toMatchObject({ code: 1, stdout: '' });
+    expect(imported.stderr).toBe(`Cannot read ${missing}: no such file or directory.\n`);
+
+    const events = join(dir, 'events.jsonl');
+    writeFileSync(events, `${JSON.stringify(buildEvents(1)[0])}\n`);
+    const out = join(dir, 'no-such-dir', 'journeys.jsonl');
+    const built = await journeycast(
+      ['journeys', 'build', '--events', events, '--now', new Date().toISOString(), '--out', out],
+      {},
+    );
+    expect(built.code).toBe(1);
+    expect(built.stderr).toBe(
+      `Cannot write ${out} (--out): the directory ${join(dir, 'no-such-dir')} does not exist.\n`,
+    );
   });
 });

@@ -34,12 +34,32 @@ export function guardGeneratedText(raw: unknown, options: OutputGuardOptions): G
 
 /** Returns the first blocked term found as a whole word or phrase (case-insensitive), if any. */
 export function findBlockedTerm(text: string, blockedTerms: readonly string[]): string | undefined {
-  const padded = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-  return blockedTerms.find((term) => {
-    const words = term
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}]+/gu, ' ')
-      .trim();
-    return words.length > 0 && padded.includes(` ${words} `);
-  });
+  return findTermInWords(paddedWords(text), blockedTerms);
+}
+
+/** Lower-case words of a text, space-separated and space-padded, as {@link findTermInWords} expects them. */
+export function paddedWords(text: string): string {
+  return ` ${wordsOf(text)} `;
+}
+
+/** {@link findBlockedTerm} on a text already turned into {@link paddedWords}, to check one text against many lists. */
+export function findTermInWords(padded: string, terms: readonly string[]): string | undefined {
+  const normalized = normalizedTerms(terms);
+  const i = normalized.findIndex((words) => words.length > 0 && padded.includes(` ${words} `));
+  return i < 0 ? undefined : terms[i];
+}
+
+const wordsOf = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+// Term lists come from configuration and are checked against every journey of every build: normalized once.
+const normalizedLists = new WeakMap<readonly string[], string[]>();
+
+function normalizedTerms(terms: readonly string[]): string[] {
+  let normalized = normalizedLists.get(terms);
+  if (!normalized) normalizedLists.set(terms, (normalized = terms.map(wordsOf)));
+  return normalized;
 }

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CommandFileError, describeFileError } from './command-files';
 import { buildProgram } from './program';
 
 describe('journeycast program', () => {
@@ -12,5 +14,58 @@ describe('journeycast program', () => {
     program.configureOutput({ writeOut: (text) => (printed += text) });
     expect(() => program.parse(['node', 'journeycast', '--version'])).toThrow(version);
     expect(printed.trim()).toBe(version);
+  });
+});
+
+describe('journeycast commands that read or write files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jc-program-'));
+  const missing = join(dir, 'missing.jsonl');
+  const present = join(dir, 'present.jsonl');
+  writeFileSync(present, '\n');
+  const nowhere = join(dir, 'no-such-dir', 'out.json');
+  const now = '2026-01-01T00:00:00Z';
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const named = (args: string[]) => args.map((a) => a.replace(dir, '<dir>')).join(' ');
+
+  // Every check runs before a command opens a database or reads its input, so none of these needs a server.
+  it.each(
+    (
+      [
+        [['events', 'import', missing], `Cannot read ${missing}: no such file or directory.`],
+        [['events', 'import', dir], `Cannot read ${dir}: it is a directory, not a file.`],
+        [
+          ['journeys', 'build', '--events', missing, '--now', now, '--out', present],
+          `Cannot read ${missing} (--events)`,
+        ],
+        [['journeys', 'build', '--events', present, '--now', now, '--out', present, '--model', missing], '(--model)'],
+        [['journeys', 'build', '--events', present, '--now', now, '--out', present, '--config', missing], '(--config)'],
+        [['journeys', 'build', '--events', present, '--now', now, '--out', present, '--ranker', missing], '(--ranker)'],
+        [['journeys', 'build', '--events', present, '--now', now, '--out', nowhere], `Cannot write ${nowhere} (--out)`],
+        [['journeys', 'judge', '--users', missing], `Cannot read ${missing} (--users)`],
+        [['journeys', 'judge', '--labels', missing], `Cannot read ${missing} (--labels)`],
+        [['ranker', 'train', '--examples', missing, '--out', present], `Cannot read ${missing} (--examples)`],
+        [['ranker', 'train', '--examples', present, '--out', present, '--annotations', missing], '(--annotations)'],
+        [['ranker', 'train', '--examples', present, '--out', nowhere], `Cannot write ${nowhere} (--out)`],
+        [['campaigns', 'validate', missing], `Cannot read ${missing}: no such file or directory.`],
+        [['campaigns', 'schema', '--out', nowhere], 'the directory'],
+        [['experiments', 'report', 'exp-1', '--out', nowhere], `Cannot write ${nowhere} (--out)`],
+      ] as Array<[string[], string]>
+    ).map(([args, message]) => [named(args), args, message] as const),
+  )('%s fails with one sentence', async (_name, args, message) => {
+    const run = buildProgram()
+      .exitOverride()
+      .parseAsync(['node', 'journeycast', ...args]);
+    await expect(run).rejects.toThrow(CommandFileError);
+    await expect(run).rejects.toThrow(message);
+  });
+
+  it('turns a file-system error that escaped a command into one sentence, and leaves other errors alone', () => {
+    const error = Object.assign(new Error(`ENOENT: no such file or directory, open '${missing}'`), {
+      code: 'ENOENT',
+      path: missing,
+    });
+    expect(describeFileError(error)).toBe(`Cannot open ${missing}: no such file or directory.`);
+    expect(describeFileError(new Error('--now must be an ISO-8601 date'))).toBeUndefined();
   });
 });

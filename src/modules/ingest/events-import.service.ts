@@ -12,6 +12,8 @@ export interface RejectedLine {
 
 export interface ImportSummary {
   lines: number;
+  /** Empty or whitespace-only lines: skipped, neither accepted nor rejected. */
+  blank: number;
   accepted: number;
   duplicates: number;
   rejected: number;
@@ -38,7 +40,7 @@ export class EventsImportService {
 
   async importFile(path: string, options: ImportOptions = {}): Promise<ImportSummary> {
     const { batchSize = 1000, maxRejectionsListed = 100, onProgress } = options;
-    const summary: ImportSummary = { lines: 0, accepted: 0, duplicates: 0, rejected: 0, rejections: [] };
+    const summary: ImportSummary = { lines: 0, blank: 0, accepted: 0, duplicates: 0, rejected: 0, rejections: [] };
     const stream = createReadStream(path, { encoding: 'utf8' });
     let batch: ActivityEvent[] = [];
     const flush = async () => {
@@ -51,7 +53,10 @@ export class EventsImportService {
     };
     for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
       summary.lines += 1;
-      if (line.trim() === '') continue;
+      if (line.trim() === '') {
+        summary.blank += 1;
+        continue;
+      }
       const parsed = parseEventLine(line, new Date());
       if (parsed.ok) batch.push(parsed.event);
       else {
@@ -64,7 +69,7 @@ export class EventsImportService {
     }
     await flush();
     this.logger.log(
-      `imported ${path}: ${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected`,
+      `imported ${path}: ${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected, ${summary.blank} blank`,
     );
     return summary;
   }

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-/** The app (`src/main.ts`) in its own process, as an operator runs it. */
+/** One of the product's entry points in its own process, as an operator runs it. */
 export interface AppProcess {
   child: ChildProcess;
-  /** Resolves with the HTTP URL once the app listens; rejects if it exits first. */
+  /** Resolves with the URL the process printed once it is ready; rejects if it exits first. */
   url: Promise<string>;
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
@@ -14,22 +14,37 @@ export interface AppProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `src/main.ts` through ts-node with only the given environment (plus PATH). */
-export function startApp(env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+// A test run or benchmark that exits early (an error, process.exit) must not leave its processes behind.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
+ * Starts a TypeScript entry point (relative to the repository) through ts-node with `args` and only the
+ * given environment (plus PATH); `ready` captures the URL the process prints once it serves.
+ */
+export function startProcess(entry: string, args: string[], env: Record<string, string>, ready: RegExp): AppProcess {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
   });
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   const url = new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      const match = ready.exec(output);
       if (match) resolve(match[1]);
     });
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`main exited with ${code}: ${output}`)));
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}: ${output}`)));
   });
   url.catch(() => undefined);
   return {
@@ -41,4 +56,22 @@ export function startApp(env: Record<string, string>): AppProcess {
       return exited;
     },
   };
+}
+
+/** Starts `src/main.ts` (the app, in the role APP_ROLE names); its URL is the API's or the ops port's. */
+export function startApp(env: Record<string, string>): AppProcess {
+  return startProcess('src/main.ts', [], env, /listening on (http:\/\/[\d.]+:\d+)/);
+}
+
+/**
+ * Starts the standalone embedded MongoDB-compatible server (`npm run mongo:embedded`) on a free port, its
+ * data in `dir` (in memory without one).
+ */
+export function startEmbeddedMongoProcess(dir?: string): AppProcess {
+  return startProcess(
+    'src/embedded-mongo/main.ts',
+    ['--port', '0', ...(dir ? ['--dir', dir] : [])],
+    {},
+    /listening on (mongodb:\/\/[\d.]+:\d+)/,
+  );
 }

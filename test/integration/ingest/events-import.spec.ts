@@ -65,6 +65,7 @@ describe(EventsImportService.name, () => {
     });
     expect(summary).toEqual({
       lines: 2503,
+      blank: 1,
       accepted: 2500,
       duplicates: 0,
       rejected: 2,

@@ -35,7 +35,7 @@ describe('journeys build on worker threads', () => {
   it('writes the same bytes, counts and messages on two threads as on one', async () => {
     const one = await build(1, join(dir, 'one.jsonl'));
     const two = await build(2, join(dir, 'two.jsonl'));
-    expect(one.summary).toMatchObject({ invalid: 2, duplicates: 2, users: 60, lines: lines.length });
+    expect(one.summary).toMatchObject({ invalid: 2, blank: 2, duplicates: 2, users: 60, lines: lines.length });
     expect(one.messages).toEqual([
       `${events} line 8: not valid JSON`,
       `${events} line 1201: userId: userId is required`,
@@ -55,7 +55,7 @@ describe('journeys build on worker threads', () => {
     const invalid: number[] = [];
     try {
       const read = await threads.readEvents(events, store, (line) => invalid.push(line));
-      expect(read).toEqual({ lines: lines.length, duplicates: 2 });
+      expect(read).toEqual({ lines: lines.length, blank: 2, duplicates: 2 });
     } finally {
       await threads.close();
     }

@@ -22,7 +22,7 @@ describe('journeys build (offline command)', () => {
   const events = join(dir, 'events.jsonl');
   const population = generatePopulation({ seed: 5, users: 40, now: new Date(NOW), eventsPerUser: 60 });
   const lines = population.events.map((e) => JSON.stringify(e));
-  // Line 3: not JSON; line 6: missing userId; line 9: in the future; the last line repeats an id.
+  // Line 3: not JSON; line 6: missing userId; line 9: in the future; then a line repeating an id and two blank lines.
   lines.splice(2, 0, '{"id": "broken"');
   lines.splice(5, 0, JSON.stringify({ id: 'x1', type: 'search', occurredAt: NOW, query: 'yoga' }));
   lines.splice(
@@ -30,7 +30,7 @@ describe('journeys build (offline command)', () => {
     0,
     JSON.stringify({ id: 'x2', userId: 'u', type: 'search', occurredAt: '2027-01-01T00:00:00Z', query: 'yoga' }),
   );
-  lines.push(lines[0], '');
+  lines.push(lines[0], '', '  ', '');
   writeFileSync(events, lines.join('\n'));
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,7 +45,13 @@ describe('journeys build (offline command)', () => {
       `${events} line 9: occurredAt: occurredAt must not be more than 5 minutes in the future`,
     ]);
     stderr.mockRestore();
-    expect(summary).toMatchObject({ invalid: 3, duplicates: 1, events: population.events.length, users: 40 });
+    expect(summary).toMatchObject({
+      invalid: 3,
+      blank: 2,
+      duplicates: 1,
+      events: population.events.length,
+      users: 40,
+    });
     const records = readRecords(out);
     expect(records.map((r) => r.userId)).toEqual([...new Set(population.events.map((e) => e.userId))].sort());
     for (const record of records) {
@@ -120,7 +126,7 @@ describe('journeys build (offline command)', () => {
     expect(run.stderr).toContain('events.jsonl line 3: not valid JSON');
     expect(run.stderr).toContain('line 6: userId: userId is required');
     expect(run.stderr).toMatch(/line 9: occurredAt: .*future/);
-    expect(run.stderr).toMatch(/3 invalid, 1 duplicate ids; 40 users/);
+    expect(run.stderr).toMatch(/3 invalid, 2 blank \(skipped\), 1 duplicate ids; 40 users/);
     expect(run.status).toBe(2);
     expect(readRecords(out)).toHaveLength(40);
   });

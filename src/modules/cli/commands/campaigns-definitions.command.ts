@@ -11,6 +11,7 @@ import { CampaignDefinitionsModule } from '../../campaigns/campaign-definitions.
 import { CampaignDefinitionsService } from '../../campaigns/campaign-definitions.service';
 import { campaignJsonSchema } from '../../campaigns/domain/campaign-definition';
 import { formatProblem } from '../../campaigns/domain/load-definition';
+import { requireReadableFile, requireWritableFile } from '../command-files';
 import { group } from '../program';
 
 @Module({})
@@ -46,6 +47,7 @@ export function registerCampaignDefinitionCommands(program: Command): void {
     .command('validate [files...]')
     .description('Validate campaign files (YAML, schema, rules, template variables); exit 2 on any problem')
     .action(async (files: string[]) => {
+      for (const file of files) requireReadableFile(file);
       const checked = await withDefinitions(async (context) => {
         const definitions = context.get(CampaignDefinitionsService);
         return definitions.checkFiles(files.length > 0 ? files : await definitions.listFiles());
@@ -63,6 +65,7 @@ export function registerCampaignDefinitionCommands(program: Command): void {
     .description('Print the JSON Schema of campaign files (or write it with --out)')
     .option('--out <file>', 'write it to this file, e.g. campaigns/campaign.schema.json')
     .action((options: { out?: string }) => {
+      requireWritableFile(options.out, '--out');
       const text = `${JSON.stringify(campaignJsonSchema(), null, 2)}\n`;
       if (options.out) writeFileSync(options.out, text);
       else process.stdout.write(text);

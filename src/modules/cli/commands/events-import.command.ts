@@ -4,11 +4,12 @@ import { statSync } from 'node:fs';
 import { withCommandContext } from '../../../common/cli/command-context';
 import { EventsImportService, ImportSummary } from '../../ingest/events-import.service';
 import { IngestModule } from '../../ingest/ingest.module';
+import { requireReadableFile } from '../command-files';
 import { group } from '../program';
 
 function printSummary(file: string, summary: ImportSummary): void {
   console.log(
-    `${file}: ${summary.lines} lines, ${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected`,
+    `${file}: ${summary.lines} lines, ${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected, ${summary.blank} blank (skipped)`,
   );
   for (const { line, reason } of summary.rejections) console.log(`  line ${line}: ${reason}`);
   const unlisted = summary.rejected - summary.rejections.length;
@@ -25,6 +26,7 @@ export function registerImportEventsCommand(program: Command): void {
     .description('Import a JSONL file of events (one event per line); replays are counted as duplicates')
     .option('--batch-size <n>', 'events per bulk insert', (v) => Math.min(10_000, Math.max(1, Number(v) || 1000)), 1000)
     .action(async (file: string, options: { batchSize: number }) => {
+      requireReadableFile(file);
       const size = statSync(file).size;
       const bar = process.stderr.isTTY
         ? new SingleBar({

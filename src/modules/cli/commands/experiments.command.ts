@@ -6,6 +6,7 @@ import { ExperimentError, REPORT_FORMATS, ReportFormatName } from '../../experim
 import { ExperimentReportWriter } from '../../experiments/experiment-report-writer.service';
 import { ExperimentReportsService, ExperimentSummary } from '../../experiments/experiment-reports.service';
 import { ExperimentsModule } from '../../experiments/experiments.module';
+import { requireWritableFile } from '../command-files';
 import { group } from '../program';
 
 /** One line per experiment: arms with assigned/delivered users side by side, then the assignment days. */
@@ -64,6 +65,7 @@ export function registerExperimentsCommands(program: Command): void {
     .option('--out <file>', 'write the report to this file instead of printing it')
     .option('--as-of <instant>', 'read the statistics as of this ISO-8601 instant (now by default)')
     .action(async (experimentId: string, options: { format: ReportFormatName; out?: string; asOf?: string }) => {
+      requireWritableFile(options.out, '--out');
       const asOf = options.asOf ? new Date(options.asOf) : new Date();
       if (Number.isNaN(asOf.getTime())) {
         console.error('--as-of must be an ISO-8601 instant');

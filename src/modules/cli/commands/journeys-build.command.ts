@@ -15,6 +15,7 @@ import { parseRankingModel, RankingModel } from '../../ranking/domain';
 import { BuildThreads } from '../journeys-build/build-threads';
 import { parseEventLine } from '../journeys-build/event-line';
 import { buildUserLines } from '../journeys-build/user-lines';
+import { requireReadableFile, requireWritableFile } from '../command-files';
 import { group } from '../program';
 
 export interface JourneysBuildOptions {
@@ -32,6 +33,8 @@ export interface JourneysBuildOptions {
 
 export interface JourneysBuildSummary {
   lines: number;
+  /** Empty or whitespace-only lines: skipped, neither events nor invalid. */
+  blank: number;
   events: number;
   invalid: number;
   duplicates: number;
@@ -93,7 +96,7 @@ async function readEvents(
   };
   if (threads) {
     const read = await threads.readEvents(file, store, report, (bytes) => bar?.update(bytes));
-    Object.assign(summary, { lines: read.lines, duplicates: read.duplicates });
+    Object.assign(summary, { lines: read.lines, blank: read.blank, duplicates: read.duplicates });
   } else {
     await readLines(file, now, store, summary, report, bar);
   }
@@ -117,7 +120,8 @@ async function readLines(
     summary.lines++;
     if (summary.lines % 10_000 === 0) bar?.update(input.bytesRead);
     const parsed = parseEventLine(text, now);
-    if ('invalid' in parsed) report(summary.lines, parsed.invalid);
+    if ('blank' in parsed) summary.blank++;
+    else if ('invalid' in parsed) report(summary.lines, parsed.invalid);
     else if ('event' in parsed && !store.add(parsed.event)) summary.duplicates++;
   }
 }
@@ -129,6 +133,7 @@ export async function runJourneysBuild(options: JourneysBuildOptions): Promise<J
   const config = resolveJourneysConfig(options.config ? JSON.parse(await readFile(options.config, 'utf8')) : {});
   const summary: JourneysBuildSummary = {
     lines: 0,
+    blank: 0,
     events: 0,
     invalid: 0,
     duplicates: 0,
@@ -230,10 +235,16 @@ export function registerBuildJourneysCommand(program: Command): void {
       positiveInteger,
     )
     .action(async (options: JourneysBuildOptions) => {
+      requireReadableFile(options.events, '--events');
+      requireReadableFile(options.config, '--config');
+      requireReadableFile(options.model, '--model');
+      requireReadableFile(options.ranker, '--ranker');
+      requireWritableFile(options.out, '--out');
+      requireWritableFile(options.saveModel, '--save-model');
       const started = Date.now();
       const s = await runJourneysBuild(options);
       console.error(
-        `${options.events}: ${s.lines} lines, ${s.events} events, ${s.invalid} invalid, ${s.duplicates} duplicate ids; ` +
+        `${options.events}: ${s.lines} lines, ${s.events} events, ${s.invalid} invalid, ${s.blank} blank (skipped), ${s.duplicates} duplicate ids; ` +
           `${s.users} users, ${s.journeys} journeys written to ${options.out} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
       if (s.invalid > 0) process.exitCode = 2;

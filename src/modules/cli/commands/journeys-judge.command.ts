@@ -8,6 +8,7 @@ import { renderJudgementMarkdown, renderJudgementText } from '../../journey-judg
 import { JourneyJudgeModule } from '../../journey-judge/journey-judge.module';
 import { JourneyJudgeService } from '../../journey-judge/journey-judge.service';
 import { JudgeAgreementService } from '../../journey-judge/judge-agreement.service';
+import { requireReadableFile, requireWritableFile } from '../command-files';
 import { group } from '../program';
 import { positiveInteger, progressBar } from './journeys-build.command';
 
@@ -108,6 +109,9 @@ export function registerJudgeJourneysCommand(program: Command): void {
       if (modes > 1 || (modes === 1 && (options.sample !== undefined || options.users !== undefined))) {
         throw new Error('give one of --sample/--users, --labels or --export-sample');
       }
+      requireReadableFile(options.users, '--users');
+      requireReadableFile(options.labels, '--labels');
+      requireWritableFile(options.out, '--out');
       try {
         // Input files are read before connecting, so a bad file fails at once.
         const labels = options.labels ? parseHumanLabels(await readFile(options.labels, 'utf8')) : undefined;

@@ -9,6 +9,7 @@ import { formatTrainingReport } from '../../ranking/domain/training-report';
 import { withCommandContext } from '../../../common/cli/command-context';
 import { RankerTrainingService } from '../../ranking/ranker-training.service';
 import { RankingModule } from '../../ranking/ranking.module';
+import { requireReadableFile, requireWritableFile } from '../command-files';
 import { group } from '../program';
 
 interface TrainOptions {
@@ -79,6 +80,9 @@ export function registerTrainRankerCommand(program: Command): void {
       0.005,
     )
     .action(async (options: TrainOptions) => {
+      requireReadableFile(options.examples, '--examples');
+      requireReadableFile(options.annotations, '--annotations');
+      requireWritableFile(options.out, '--out');
       const now = options.now ? new Date(options.now) : new Date();
       if (Number.isNaN(now.getTime())) throw new Error('--now must be an ISO-8601 date');
       const examples = await readExamples(options.examples, options.attributionHours);

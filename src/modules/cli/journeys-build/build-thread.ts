@@ -13,6 +13,8 @@ import { buildUserLines, LineContext } from './user-lines';
 export interface ParsedBlock {
   thread: number;
   lines: number;
+  /** Empty or whitespace-only lines: skipped, neither events nor invalid. */
+  blank: number;
   invalid: Array<{ line: number; reason: string }>;
   ids: string[];
   userIds: string[];
@@ -46,6 +48,7 @@ function parseBlock(text: string): { result: ParsedBlock; transfer: ArrayBuffer[
   const block: Omit<ParsedBlock, 'events'> = {
     thread: threadId,
     lines: lines.length,
+    blank: 0,
     invalid: [],
     ids: [],
     userIds: [],
@@ -53,6 +56,7 @@ function parseBlock(text: string): { result: ParsedBlock; transfer: ArrayBuffer[
   const packer = new EventPacker(true);
   lines.forEach((line, i) => {
     const parsed = parseEventLine(line, now);
+    if ('blank' in parsed) block.blank++;
     if ('invalid' in parsed) block.invalid.push({ line: i + 1, reason: parsed.invalid });
     if (!('event' in parsed)) return;
     block.ids.push(parsed.event.id);

@@ -32,17 +32,18 @@ export class BuildThreads {
     this.inFlight = threads * 2;
   }
 
-  /** Reads and validates the file into `store`; invalid lines are reported in input order. Returns the line count. */
+  /** Reads and validates the file into `store`; invalid lines are reported in input order. Returns the line, blank line and duplicate counts. */
   async readEvents(
     file: string,
     store: UserEventStore,
     report: (line: number, reason: string) => void,
     progress?: (bytes: number) => void,
-  ): Promise<{ lines: number; duplicates: number }> {
+  ): Promise<{ lines: number; blank: number; duplicates: number }> {
     const input = createReadStream(file, { encoding: 'utf8', highWaterMark: this.blockChars });
     const pending: Array<Promise<ParsedBlock>> = [];
     const shared = new Map<string, KeywordMention>();
     let lines = 0;
+    let blank = 0;
     let duplicates = 0;
     const take = async () => {
       const block = await pending.shift()!;
@@ -58,6 +59,7 @@ export class BuildThreads {
       for (const { line, reason } of block.invalid) report(lines + line, reason);
       events.forEach((e, i) => store.addExtracted(block.ids[i], block.userIds[i], e) || duplicates++);
       lines += block.lines;
+      blank += block.blank;
     };
     const send = (text: string) =>
       pending.push(quiet(this.pool.run<ParsedBlock>({ kind: 'parse', text } as ThreadMessage)));
@@ -73,7 +75,7 @@ export class BuildThreads {
     }
     if (carry.length > 0) send(carry);
     while (pending.length > 0) await take();
-    return { lines, duplicates };
+    return { lines, blank, duplicates };
   }
 
   /** Builds every user of the store in id order, handing each batch's lines to `write` in that order. */

@@ -1,4 +1,4 @@
-import { findBlockedTerm } from '../../../lib/prompt/output-guard';
+import { findTermInWords, paddedWords } from '../../../lib/prompt/output-guard';
 
 /**
  * What may not be a journey at all (blocked) and what is too personal to notify about (sensitive).
@@ -48,13 +48,14 @@ export function assessJourneySafety(
   journey: { name: string; keywords: ReadonlyArray<{ text: string }> },
   policy: SafetyPolicy = DEFAULT_SAFETY_POLICY,
 ): SafetyVerdict {
-  const texts = [journey.name, ...journey.keywords.map((k) => k.text)];
+  // Each text is normalized once and checked against every list.
+  const texts = [journey.name, ...journey.keywords.map((k) => k.text)].map(paddedWords);
   for (const text of texts) {
-    const term = findBlockedTerm(text, policy.blockedTerms);
+    const term = findTermInWords(text, policy.blockedTerms);
     if (term) return { blocked: true, blockedBy: term, sensitiveCategories: [] };
   }
   const sensitiveCategories = Object.entries(policy.sensitiveCategories)
-    .filter(([, terms]) => texts.some((text) => findBlockedTerm(text, terms) !== undefined))
+    .filter(([, terms]) => texts.some((text) => findTermInWords(text, terms) !== undefined))
     .map(([category]) => category)
     .sort();
   return { blocked: false, sensitiveCategories };

@@ -1,0 +1,58 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** A file a command cannot read or write, explained in one sentence (no errno code, no stack). */
+export class CommandFileError extends Error {}
+
+const REASONS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'it is a directory, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
+
+const label = (path: string, flag?: string) => (flag ? `${path} (${flag})` : path);
+
+/**
+ * Checks, before any work starts, that an input file exists, is a file and is readable; `flag` names the
+ * option that gave it. An unset option passes.
+ */
+export function requireReadableFile(path: string | undefined, flag?: string): void {
+  if (path === undefined) return;
+  try {
+    if (statSync(path).isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    throw new CommandFileError(`Cannot read ${label(path, flag)}: ${reasonOf(error)}.`);
+  }
+}
+
+/** Checks that an output file can be created: its directory exists and is writable. An unset option passes. */
+export function requireWritableFile(path: string | undefined, flag?: string): void {
+  if (path === undefined) return;
+  const directory = dirname(path);
+  try {
+    if (!statSync(directory).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    accessSync(directory, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? `the directory ${directory} does not exist` : reasonOf(error);
+    throw new CommandFileError(`Cannot write ${label(path, flag)}: ${reason}.`);
+  }
+}
+
+/**
+ * The one-sentence message of a file-system error that escaped a command (`Cannot open <path>: <reason>.`),
+ * or undefined for any other error.
+ */
+export function describeFileError(error: unknown): string | undefined {
+  const { code, path } = (error ?? {}) as NodeJS.ErrnoException;
+  if (!code || !path || !(code in REASONS)) return undefined;
+  return `Cannot open ${path}: ${REASONS[code]}.`;
+}
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code && REASONS[code]) ?? (error as Error).message;
+}
