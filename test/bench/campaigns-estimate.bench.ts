@@ -24,7 +24,7 @@ const DAY_MS = 86_400_000;
 const LOCALES = ['en-US', 'en-GB', 'fr-FR', 'fr-CA', 'de-DE', 'es-ES', undefined];
 const WORDS = Array.from({ length: 400 }, (_, i) => `topic${i}`);
 
-function userFacts(i: number, random: () => number, now: number): Record<string, unknown> {
+function userFacts(i: number, random: () => number, now: number, keys = random): Record<string, unknown> {
   const locale = LOCALES[Math.floor(random() * LOCALES.length)];
   const journeys = Array.from({ length: Math.floor(random() * 4) }, (_, j) => {
     const word = WORDS[Math.floor(random() * WORDS.length)];
@@ -47,7 +47,8 @@ function userFacts(i: number, random: () => number, now: number): Record<string,
     attributes: { plan: random() < 0.2 ? 'pro' : 'free' },
     lastActiveAt: new Date(now - random() * 120 * DAY_MS),
     ...journeyFactsOf(journeys),
-    sampleKey: random(),
+    // Stored keys are Math.random() drawn apart from every other fact: a stream of their own, as here.
+    sampleKey: keys(),
   };
 }
 
@@ -69,10 +70,13 @@ export async function run(): Promise<void> {
     const model = connection.model(AudienceFactsRecord.name, AudienceFactsSchema);
     await model.syncIndexes();
     const random = seededRandom(7);
+    const keys = seededRandom(1007);
     const now = Date.now();
     const started = performance.now();
     for (let from = 0; from < USERS; from += BATCH) {
-      const docs = Array.from({ length: Math.min(BATCH, USERS - from) }, (_, k) => userFacts(from + k, random, now));
+      const docs = Array.from({ length: Math.min(BATCH, USERS - from) }, (_, k) =>
+        userFacts(from + k, random, now, keys),
+      );
       await model.collection.insertMany(docs, { ordered: false });
     }
     const insertMs = performance.now() - started;
