@@ -2,6 +2,7 @@ import { INestApplication, INestApplicationContext, LoggerService } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { withSharedResponses } from './common/http/api-docs';
 import { AppLogger } from './common/logging/app-logger';
 import { Settings } from './config/settings';
 import { AppModule } from './app.module';
@@ -16,14 +17,16 @@ export function createLogger(settings: Settings): LoggerService {
  */
 export async function createApp(settings: Settings, logger: LoggerService | false = createLogger(settings)) {
   const app = await createOpsApp(settings, logger);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Journeycast')
-      .setDescription('Journey-aware notification campaigns: ingest users and activity events.')
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: jc_...' })
-      .build(),
+  const document = withSharedResponses(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Journeycast')
+        .setDescription('Journey-aware notification campaigns: ingest users and activity events.')
+        .setVersion('0.1.0')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: jc_...' })
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document);
   return app;

@@ -2,7 +2,7 @@ import { boolean, integer, text } from './parsers';
 import { withDefault } from './llm.config';
 import { defineNamespace, setting } from './setting';
 
-/** Campaign definitions on disk, the limits of previews, and how campaign runs are scheduled and fanned out. */
+/** Campaign definitions on disk, the limits of previews and estimates, and how campaign runs are scheduled and fanned out. */
 export const campaignsNamespace = defineNamespace('campaigns', {
   dir: setting(
     'CAMPAIGNS_DIR',
@@ -13,6 +13,16 @@ export const campaignsNamespace = defineNamespace('campaigns', {
     'CAMPAIGNS_PREVIEW_SAMPLE_MAX',
     withDefault(integer(1, 1000), 100),
     'Most users one sample preview renders.',
+  ),
+  estimateExactUpTo: setting(
+    'CAMPAIGN_ESTIMATE_EXACT_UP_TO',
+    withDefault(integer(0, 1_000_000_000), 200_000),
+    'Stored users up to which audience estimates count every user; above, they count a random sample (exact on request).',
+  ),
+  estimateSampleSize: setting(
+    'CAMPAIGN_ESTIMATE_SAMPLE_SIZE',
+    withDefault(integer(1, 10_000_000), 20_000),
+    'Users a sampled audience estimate counts (its 95% intervals narrow as this grows).',
   ),
   scheduleEnabled: setting(
     'CAMPAIGN_SCHEDULES_ENABLED',

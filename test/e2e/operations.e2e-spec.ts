@@ -43,6 +43,12 @@ describe('operations: /health, /metrics, /docs, graceful shutdown', () => {
     expect(Object.keys(doc.body.paths)).toEqual(
       expect.arrayContaining(['/v1/events', '/v1/users/{userId}', '/v1/keys', '/health', '/metrics']),
     );
+    // Documented once for every route of their kind: 415 where a body is read, 503 where a key is rate limited.
+    const events = doc.body.paths['/v1/events'].post.responses;
+    expect(events['415'].description).toMatch(/not JSON/);
+    expect(events['503'].description).toMatch(/rate-limit store/);
+    expect(doc.body.paths['/v1/campaigns/{campaignId}/estimate'].get.responses['503']).toBeDefined();
+    expect(doc.body.paths['/v1/campaigns/{campaignId}/estimate'].get.responses['415']).toBeUndefined();
     await t.http().get('/docs').expect(200);
   });
 

@@ -1,8 +1,8 @@
 import { Collation, parseCollation } from './collation';
 import { Collection } from './collection';
 import { Doc } from './documents';
-import { Matcher, compileFilter } from './filter/compile-filter';
-import { compileSimpleFilter } from './simple-filter';
+import { Matcher } from './filter/compile-filter';
+import { compileMatcher } from './simple-filter';
 import { CandidateSource, indexOrderSource, sourceFor } from './plan-reader';
 import { Projector, compileProjection } from './projection/apply-projection';
 import { hintedIndex, planQuery } from './query-planner';
@@ -34,17 +34,12 @@ interface PreparedFind {
   hint: unknown;
 }
 
-/** The direct matcher for simple filters, the full matcher for everything else. */
-function matcherFor(filter: Doc, collation: Collation | null = null): Matcher {
-  return (!collation && compileSimpleFilter(filter)) || compileFilter(filter, { collation });
-}
-
 function prepare(options: FindOptions): PreparedFind {
   const filter = options.filter ?? {};
   const collation = parseCollation(options.collation);
   return {
     filter,
-    matcher: matcherFor(filter, collation),
+    matcher: compileMatcher(filter, collation),
     sort: parseSort(options.sort),
     projector: compileProjection(options.projection, filter, { collation }),
     collation,

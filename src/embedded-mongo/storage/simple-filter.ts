@@ -1,4 +1,6 @@
+import { Collation } from './collation';
 import { Doc, valuesAtPath } from './documents';
+import { Matcher, compileFilter } from './filter/compile-filter';
 import { encodeValue, isPlainObject } from './key-encoding';
 
 type Test = (keys: string[]) => boolean;
@@ -83,4 +85,9 @@ export function compileSimpleFilter(filter: Doc): ((doc: unknown) => boolean) | 
       const keys = valuesAtPath(doc as Doc, field).map((v) => encodeValue(v));
       return tests.every((test) => test(keys));
     });
+}
+
+/** The direct matcher for simple filters, the full matcher for everything else (finds and `$match` alike). */
+export function compileMatcher(filter: Doc, collation: Collation | null = null): Matcher {
+  return (!collation && compileSimpleFilter(filter)) || compileFilter(filter, { collation });
 }

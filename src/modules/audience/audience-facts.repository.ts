@@ -4,6 +4,7 @@ import { AnyBulkWriteOperation, QueryFilter, Model } from 'mongoose';
 import { AudienceFactsRecord } from './audience-facts.schema';
 import { JourneyFact, localeTags } from './domain/audience-facts';
 import { AudienceQuery } from './domain/audience-query';
+import { BreakdownRow } from './domain/audience-breakdown';
 
 /** The profile fields audience facts keep. */
 export interface ProfileFacts {
@@ -48,6 +49,16 @@ function toFilter(query: AudienceQuery): QueryFilter<AudienceFactsRecord> {
   }
   return filter as QueryFilter<AudienceFactsRecord>;
 }
+
+/** Restricts a read to the users whose random `sampleKey` is below a bound: a uniform sample of that share. */
+export interface SampleScope {
+  sampleKeyBelow?: number;
+}
+
+const SAMPLE_INDEX = { sampleKey: 1 } as const;
+
+const sampleRange = (scope: SampleScope) =>
+  scope.sampleKeyBelow === undefined ? {} : { sampleKey: { $lt: scope.sampleKeyBelow } };
 
 /** The only reader and writer of audience facts. */
 @Injectable()
@@ -115,19 +126,46 @@ export class AudienceFactsRepository {
     return (await this.model.findOne({ userId }).lean<AudienceFactsRecord>()) ?? undefined;
   }
 
-  async count(query: AudienceQuery): Promise<number> {
-    return this.model.countDocuments(toFilter(query));
+  /** Users meeting the query; within `scope`, only those of the sample below `sampleKeyBelow`. */
+  async count(query: AudienceQuery, scope: SampleScope = {}): Promise<number> {
+    const counted = this.model.countDocuments({ ...toFilter(query), ...sampleRange(scope) });
+    return scope.sampleKeyBelow === undefined ? counted : counted.hint(SAMPLE_INDEX);
   }
 
-  /** Audience size per stored locale (null for users without one). */
-  async countByLocale(query: AudienceQuery): Promise<Array<{ locale: string | null; users: number }>> {
-    const rows = await this.model.aggregate<{ _id: string | null; n: number }>([
-      { $match: toFilter(query) },
-      { $group: { _id: '$locale', n: { $sum: 1 } } },
+  /** Every stored user, from the collection's metadata (no read): what decides whether an estimate samples. */
+  async population(): Promise<number> {
+    return this.model.estimatedDocumentCount();
+  }
+
+  /** The sample below `sampleKeyBelow`: how many users it holds, whatever they match. */
+  async sampleSize(sampleKeyBelow: number): Promise<number> {
+    return this.model.countDocuments({ sampleKey: { $lt: sampleKeyBelow } }).hint(SAMPLE_INDEX);
+  }
+
+  /**
+   * Users meeting the query (which should leave consent out), grouped in one pass by consent and
+   * address on the channel and by stored locale (null for users without one).
+   */
+  async breakdown(query: AudienceQuery, channel: 'push' | 'email', scope: SampleScope = {}): Promise<BreakdownRow[]> {
+    const pipeline = this.model.aggregate<{
+      _id: { consent?: unknown; reachable?: unknown; locale?: string };
+      n: number;
+    }>([
+      { $match: { ...toFilter(query), ...sampleRange(scope) } },
+      {
+        $group: {
+          _id: { consent: `$consent.${channel}`, reachable: `$reachable.${channel}`, locale: '$locale' },
+          n: { $sum: 1 },
+        },
+      },
     ]);
-    return rows
-      .map((r) => ({ locale: r._id ?? null, users: r.n }))
-      .sort((a, b) => b.users - a.users || String(a.locale).localeCompare(String(b.locale)));
+    if (scope.sampleKeyBelow !== undefined) pipeline.hint(SAMPLE_INDEX);
+    const rows = await pipeline;
+    return rows.map((r) => ({
+      consented: r._id.consent === true && r._id.reachable === true,
+      locale: r._id.locale ?? null,
+      users: r.n,
+    }));
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseFilters } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedRequest } from '../access/api-key.guard';
 import { Auth } from '../access/auth.decorator';
@@ -14,7 +14,7 @@ import {
   toCampaignResponse,
   toCampaignSummary,
 } from './dto/campaign-response.dto';
-import { EstimateResponse, toEstimateResponse } from './dto/estimate-response.dto';
+import { EstimateQueryDto, EstimateResponse, toEstimateResponse } from './dto/estimate-response.dto';
 import { PreviewRequestDto, PreviewResponse, toPreviewResponse } from './dto/preview.dto';
 
 const actorOf = (request: AuthenticatedRequest) => `key:${request.apiKey?.keyId ?? 'unknown'}`;
@@ -82,9 +82,16 @@ export class CampaignsController {
 
   @Get(':campaignId/estimate')
   @Auth('admin')
-  @ApiOkResponse({ type: EstimateResponse, description: 'Audience size by stage, locale and channel consent' })
-  async estimate(@Param() { campaignId }: CampaignIdParams): Promise<EstimateResponse> {
+  @ApiOkResponse({
+    type: EstimateResponse,
+    description: 'Audience size by stage, locale and channel consent; sampled with 95% intervals on large populations',
+  })
+  async estimate(
+    @Param() { campaignId }: CampaignIdParams,
+    @Query() query: EstimateQueryDto,
+  ): Promise<EstimateResponse> {
     const campaign = await this.campaigns.getUsable(campaignId);
-    return toEstimateResponse(await this.estimates.estimate(campaign.definition));
+    const estimate = await this.estimates.estimate(campaign.definition, new Date(), { exact: query.exact === 'true' });
+    return toEstimateResponse(estimate);
   }
 }

@@ -41,6 +41,30 @@ describe('embedded mongo aggregation', () => {
     expect(counted).toEqual({ n: 600 });
   });
 
+  it('groups by a document of dotted paths: missing members left out, paths through arrays fanned out', async () => {
+    await db.collection('facts').insertMany([
+      { _id: 1 as never, c: { push: true }, locale: 'fr' },
+      { _id: 2 as never, c: { push: true }, locale: 'fr' },
+      { _id: 3 as never, c: { push: false } },
+      { _id: 4 as never, c: 'scalar', locale: 'de' },
+      { _id: 5 as never, c: [{ push: true }, { push: false }], locale: 'de' },
+    ]);
+    const groups = await db
+      .collection('facts')
+      .aggregate([
+        { $match: { _id: { $gte: 1 } } },
+        { $group: { _id: { push: '$c.push', locale: '$locale' }, n: { $sum: 1 } } },
+        { $sort: { n: -1, '_id.locale': 1 } },
+      ])
+      .toArray();
+    expect(groups).toEqual([
+      { _id: { push: true, locale: 'fr' }, n: 2 },
+      { _id: { push: false }, n: 1 },
+      { _id: { locale: 'de' }, n: 1 },
+      { _id: { push: [true, false], locale: 'de' }, n: 1 },
+    ]);
+  });
+
   it('joins across collections with $lookup and shapes results with $facet', async () => {
     const [facets] = await db
       .collection('users')

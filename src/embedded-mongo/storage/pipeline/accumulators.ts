@@ -1,4 +1,4 @@
-import { isPlainObject, numericValue, own } from '../bson-values';
+import { isPlainObject, numericValue, own, setOwn } from '../bson-values';
 import { StringCompare, compareBson } from '../compare';
 import { Doc, cloneValue } from '../documents';
 import { StringKey, encodeValue } from '../key-encoding';
@@ -13,11 +13,49 @@ export interface Accumulator {
 
 export type AccumulatorFactory = () => Accumulator;
 
-/** `$field` (no dots) reads the field directly; any other expression goes through the evaluator. */
+const NOT_EVALUATED = Symbol('not evaluated');
+
+/** A `$a.b.c` path read directly while it crosses only sub-documents; NOT_EVALUATED when it must fan out over an array. */
+function pathReader(path: string): (doc: Doc) => unknown {
+  const parts = path.split('.');
+  return (doc) => {
+    let current: unknown = doc;
+    for (const part of parts) {
+      if (Array.isArray(current)) return NOT_EVALUATED;
+      if (!isPlainObject(current)) return undefined;
+      current = own(current, part);
+    }
+    return current;
+  };
+}
+
+/**
+ * Field paths (`$a`, `$a.b`) and documents of field paths (a compound `$group` key such as
+ * `{ locale: '$locale', consent: '$consent.push' }`) are read directly; a path that meets an array,
+ * and any other expression, goes through the evaluator. A missing member is left out, as in MongoDB.
+ */
 export function compileExpression(expr: unknown): (doc: Doc) => unknown {
-  if (typeof expr === 'string' && /^\$[^$.]+$/.test(expr)) {
-    const field = expr.slice(1);
-    return (doc) => own(doc, field);
+  if (typeof expr === 'string' && /^\$[^$]+$/.test(expr) && !expr.includes('..') && !expr.endsWith('.')) {
+    const read = pathReader(expr.slice(1));
+    return (doc) => {
+      const value = read(doc);
+      return value === NOT_EVALUATED ? evaluate(doc, expr) : value;
+    };
+  }
+  const members = isPlainObject(expr) ? Object.entries(expr) : [];
+  if (
+    members.length > 0 &&
+    members.every(([k, v]) => !k.startsWith('$') && typeof v === 'string' && v.startsWith('$'))
+  ) {
+    const readers = members.map(([k, v]) => [k, compileExpression(v)] as const);
+    return (doc) => {
+      const out: Doc = {};
+      for (const [key, read] of readers) {
+        const value = read(doc);
+        if (value !== undefined) setOwn(out, key, value);
+      }
+      return out;
+    };
   }
   if (typeof expr !== 'string' && !isPlainObject(expr) && !Array.isArray(expr)) return () => expr;
   if (typeof expr === 'string' && !expr.startsWith('$')) return () => expr;

@@ -1,8 +1,8 @@
 import { ErrorCode, ServerError, badValue } from '../../errors';
 import { isPlainObject, setOwn } from '../bson-values';
 import { Doc, cloneValue } from '../documents';
-import { compileFilter } from '../filter/compile-filter';
 import { runStages } from '../mingo';
+import { compileMatcher } from '../simple-filter';
 import { parseSort, sortDocumentSteps } from '../sort';
 import { Steps } from '../steps';
 import { PipelineContext, chunkedStage, count, groupStage, lookupStage } from './stage-helpers';
@@ -82,7 +82,7 @@ export function* pipelineSteps(input: Doc[], stages: Doc[], ctx: PipelineContext
     const [name, arg] = Object.entries(stage)[0];
     if (name === '$match') {
       if (!isPlainObject(arg)) throw badValue('the match filter must be an expression in an object');
-      const test = compileFilter(arg, { collation: ctx.collation });
+      const test = compileMatcher(arg, ctx.collation);
       const kept: Doc[] = [];
       for (let i = 0; i < docs.length; i++) {
         if (test(docs[i])) kept.push(docs[i]);

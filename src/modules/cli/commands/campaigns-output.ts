@@ -1,4 +1,5 @@
 import { AudienceEstimate } from '../../campaigns/audience-estimate.service';
+import { figureText } from '../../campaigns/domain/estimate-sample';
 import { SamplePreview } from '../../campaigns/campaign-preview.service';
 import { ComposedMessage } from '../../campaigns/domain/compose-result';
 
@@ -49,14 +50,19 @@ export function formatSample(sample: SamplePreview): string {
   ].join('\n');
 }
 
-/** The estimate as a short report. */
+/** The estimate as a short report; sampled figures read "about N (± M)". */
 export function formatEstimate(e: AudienceEstimate): string {
-  const locales = e.byLocale.map((l) => `${l.locale ?? '(none)'} ${l.users}`).join(', ');
+  const f = (value: number, figure: keyof NonNullable<AudienceEstimate['intervals']>) =>
+    figureText(value, e.intervals?.[figure]);
+  const locales = e.byLocale.map((l) => `${l.locale ?? '(none)'} ${figureText(l.users, l.interval)}`).join(', ');
+  const how = e.sample
+    ? `sampled ${e.sample.size} of ${e.sample.population} users (95% intervals; --exact counts everyone)`
+    : 'counted';
   return [
-    `campaign ${e.campaignId} (${e.channel}): ${e.total} users`,
-    `  consent:  ${e.byConsent.consented} with ${e.channel} consent and an address, ${e.byConsent.withoutConsent} without`,
-    `  stage:    ${e.byStage.ongoing} with an ongoing journey, ${e.byStage.other} other`,
+    `campaign ${e.campaignId} (${e.channel}): ${f(e.total, 'total')} users`,
+    `  consent:  ${f(e.byConsent.consented, 'consented')} with ${e.channel} consent and an address, ${f(e.byConsent.withoutConsent, 'withoutConsent')} without`,
+    `  stage:    ${f(e.byStage.ongoing, 'ongoing')} with an ongoing journey, ${f(e.byStage.other, 'other')} other`,
     `  locales:  ${locales || '-'}`,
-    `  counted in ${e.durationMs} ms`,
+    `  ${how} in ${e.durationMs} ms`,
   ].join('\n');
 }

@@ -75,13 +75,18 @@ export function registerCampaignPreviewCommands(program: Command): void {
     });
   campaigns
     .command('estimate <campaignId>')
-    .description('Audience size before launch, by stage, locale and channel consent (index-backed counts)')
+    .description(
+      'Audience size before launch, by stage, locale and channel consent (index-backed; sampled on large populations)',
+    )
+    .option('--exact', 'count every user even on a large population (no sample)')
     .option('--json', 'print JSON (the API response)')
-    .action(async (campaignId: string, options: { json?: boolean }) => {
+    .action(async (campaignId: string, options: { exact?: boolean; json?: boolean }) => {
       try {
         const estimate = await withCommandContext([CampaignsModule], async (context) => {
           const campaign = await context.get(CampaignsService).getUsable(campaignId);
-          return context.get(AudienceEstimateService).estimate(campaign.definition);
+          return context
+            .get(AudienceEstimateService)
+            .estimate(campaign.definition, new Date(), { exact: options.exact });
         });
         console.log(options.json ? JSON.stringify(toEstimateResponse(estimate), null, 2) : formatEstimate(estimate));
       } catch (error) {

@@ -1,7 +1,5 @@
-import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
-import { FormBody } from '../../../common/http/form-body';
 import { safeReturnPath } from '../domain/return-path';
 import {
   ConsoleAuthGuard,
@@ -11,21 +9,17 @@ import {
   SignInRequired,
 } from '../session/console-auth.guard';
 import { ConsoleSession, ConsoleSessionsService } from '../session/console-sessions.service';
-import { checkSameOrigin, CsrfInterceptor } from '../session/csrf.interceptor';
+import { checkSameOrigin } from '../session/csrf.interceptor';
 import { SESSION_COOKIE, SIGN_IN_COOKIE, SessionCookies } from '../session/session-cookies';
 import { ConsoleViews } from '../views/console-views';
-import { ConsoleExceptionFilter } from './console-exception.filter';
-import { ConsolePageInterceptor } from './console-page.interceptor';
-import { CONSOLE_FORM, redirect, sendPage } from './respond';
+import { redirect, sendPage } from './respond';
+import { ConsoleForm, ConsolePages } from './console-routes';
 
 /** A sign-in form stays usable this long; then the page must be reloaded. */
 const SIGN_IN_FORM_SECONDS = 30 * 60;
 
 /** Sign-in with an admin API key, sign-out, the home page and the stylesheet. */
-@ApiExcludeController()
-@Controller('console')
-@UseFilters(ConsoleExceptionFilter)
-@UseInterceptors(ConsolePageInterceptor)
+@ConsolePages('console', { signedIn: false })
 export class ConsoleAuthController {
   constructor(
     private readonly sessions: ConsoleSessionsService,
@@ -52,8 +46,7 @@ export class ConsoleAuthController {
     sendPage(res, 200, this.signInForm(req, res, safeReturnPath(next)));
   }
 
-  @Post('sign-in')
-  @FormBody(CONSOLE_FORM)
+  @ConsoleForm('sign-in', { csrf: false })
   async signIn(
     @Req() req: ConsoleRequest,
     @Res() res: ServerResponse,
@@ -71,10 +64,8 @@ export class ConsoleAuthController {
     return redirect(res, next);
   }
 
-  @Post('sign-out')
-  @FormBody(CONSOLE_FORM)
+  @ConsoleForm('sign-out')
   @UseGuards(ConsoleAuthGuard)
-  @UseInterceptors(CsrfInterceptor)
   async signOut(
     @Req() req: ConsoleRequest,
     @Res() res: ServerResponse,

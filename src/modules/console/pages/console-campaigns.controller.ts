@@ -1,38 +1,19 @@
-import {
-  Controller,
-  Get,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  Res,
-  UseFilters,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
-import { FormBody } from '../../../common/http/form-body';
-import { ConsoleAuthGuard, Session } from '../session/console-auth.guard';
+import { Session } from '../session/console-auth.guard';
 import { ConsoleSession } from '../session/console-sessions.service';
-import { CsrfInterceptor } from '../session/csrf.interceptor';
 import { ConsoleViews } from '../views/console-views';
 import { ConsoleCampaignsService } from './console-campaigns.service';
-import { ConsoleExceptionFilter } from './console-exception.filter';
-import { ConsolePageInterceptor } from './console-page.interceptor';
 import { ConsoleRunsService } from './console-runs.service';
-import { CONSOLE_FORM, redirect } from './respond';
+import { redirect } from './respond';
+import { ConsoleForm, ConsolePages } from './console-routes';
 
 /** The campaign page shows its newest runs; the runs page pages through the rest. */
 const RUNS_ON_CAMPAIGN = 10;
 const NOTICES: Record<string, string> = { activated: 'The campaign is active.', paused: 'The campaign is paused.' };
 
 /** Campaign pages: the list, one campaign with estimate and preview, and activate / pause forms. */
-@ApiExcludeController()
-@Controller('console/campaigns')
-@UseGuards(ConsoleAuthGuard)
-@UseFilters(ConsoleExceptionFilter)
-@UseInterceptors(ConsolePageInterceptor)
+@ConsolePages('console/campaigns')
 export class ConsoleCampaignsController {
   constructor(
     private readonly campaigns: ConsoleCampaignsService,
@@ -67,9 +48,7 @@ export class ConsoleCampaignsController {
   }
 
   /** `activate` or `pause`; each form posts here with its session's form token. */
-  @Post(':campaignId/:action')
-  @FormBody(CONSOLE_FORM)
-  @UseInterceptors(CsrfInterceptor)
+  @ConsoleForm(':campaignId/:action')
   async changeState(
     @Session() session: ConsoleSession,
     @Param('campaignId') campaignId: string,

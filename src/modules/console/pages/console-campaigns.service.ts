@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AudienceEstimate, AudienceEstimateService } from '../../campaigns/audience-estimate.service';
+import { figureText } from '../../campaigns/domain/estimate-sample';
 import { CampaignPreviewService } from '../../campaigns/campaign-preview.service';
 import { CampaignRepository } from '../../campaigns/campaign.repository';
 import { CampaignRecord } from '../../campaigns/campaign.schema';
@@ -109,8 +110,20 @@ function checkedId(campaignId: string): string {
   return campaignId;
 }
 
+/** Every figure as it reads: the count, or "about N (± M)" when the estimate sampled. */
 function estimateView(e: AudienceEstimate) {
-  return { ...e, byLocale: e.byLocale.map((l) => ({ locale: l.locale ?? '(none)', users: l.users })) };
+  const i = e.intervals;
+  return {
+    ...e,
+    text: {
+      total: figureText(e.total, i?.total),
+      consented: figureText(e.byConsent.consented, i?.consented),
+      withoutConsent: figureText(e.byConsent.withoutConsent, i?.withoutConsent),
+      ongoing: figureText(e.byStage.ongoing, i?.ongoing),
+      other: figureText(e.byStage.other, i?.other),
+    },
+    byLocale: e.byLocale.map((l) => ({ locale: l.locale ?? '(none)', users: figureText(l.users, l.interval) })),
+  };
 }
 
 /** What the CLI's preview prints, as fields of a page: the message's parts and facts, or why the user is skipped. */

@@ -1,15 +1,14 @@
-import { Controller, Get, Param, Query, Res, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Get, Param, Query, Res } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
 import { ExperimentError } from '../../experiments/domain/experiments.errors';
 import { ExperimentReportsService } from '../../experiments/experiment-reports.service';
 import { decodeCursor, pageOf } from '../domain/keyset';
-import { ConsoleAuthGuard, Session } from '../session/console-auth.guard';
+import { Session } from '../session/console-auth.guard';
 import { ConsoleSession } from '../session/console-sessions.service';
 import { ConsoleViews } from '../views/console-views';
 import { PAGE_SIZE } from './console-campaigns.service';
-import { ConsoleExceptionFilter } from './console-exception.filter';
-import { ConsolePageInterceptor, setPageHeaders } from './console-page.interceptor';
+import { setPageHeaders } from './console-page.interceptor';
+import { ConsolePages } from './console-routes';
 
 const EXPERIMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -27,11 +26,7 @@ function checkedId(experimentId: string): string {
 }
 
 /** Experiments: a keyset-paged list and each experiment's HTML report (the one the API and CLI render), framed. */
-@ApiExcludeController()
-@Controller('console/experiments')
-@UseGuards(ConsoleAuthGuard)
-@UseFilters(ConsoleExceptionFilter)
-@UseInterceptors(ConsolePageInterceptor)
+@ConsolePages('console/experiments')
 export class ConsoleExperimentsController {
   constructor(
     private readonly reports: ExperimentReportsService,

@@ -1,18 +1,12 @@
-import { Controller, Get, Query, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
-import { ConsoleAuthGuard, Session } from '../session/console-auth.guard';
+import { Get, Query } from '@nestjs/common';
+import { Session } from '../session/console-auth.guard';
 import { ConsoleSession } from '../session/console-sessions.service';
 import { ConsoleViews } from '../views/console-views';
-import { ConsoleExceptionFilter } from './console-exception.filter';
 import { ConsoleJourneysService, POPULATION_SAMPLE } from './console-journeys.service';
-import { ConsolePageInterceptor } from './console-page.interceptor';
+import { ConsolePages } from './console-routes';
 
 /** Journeys: look up a user; the population's common journeys; the embedder and ranker versions; the latest judge results. */
-@ApiExcludeController()
-@Controller('console/journeys')
-@UseGuards(ConsoleAuthGuard)
-@UseFilters(ConsoleExceptionFilter)
-@UseInterceptors(ConsolePageInterceptor)
+@ConsolePages('console/journeys')
 export class ConsoleJourneysController {
   constructor(
     private readonly journeys: ConsoleJourneysService,

@@ -1,37 +1,18 @@
-import {
-  Controller,
-  Get,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  Res,
-  UseFilters,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
-import { FormBody } from '../../../common/http/form-body';
 import { RunAction } from '../../campaigns/runs/domain/run-state';
-import { ConsoleAuthGuard, Session } from '../session/console-auth.guard';
+import { Session } from '../session/console-auth.guard';
 import { ConsoleSession } from '../session/console-sessions.service';
-import { CsrfInterceptor } from '../session/csrf.interceptor';
 import { ConsoleViews } from '../views/console-views';
-import { ConsoleExceptionFilter } from './console-exception.filter';
-import { ConsolePageInterceptor } from './console-page.interceptor';
 import { ConsoleRunsService } from './console-runs.service';
-import { CONSOLE_FORM, redirect } from './respond';
+import { redirect } from './respond';
+import { ConsoleForm, ConsolePages } from './console-routes';
 
 const ACTIONS: readonly RunAction[] = ['pause', 'resume', 'cancel'];
 const DONE: Record<RunAction, string> = { pause: 'paused', resume: 'resumed', cancel: 'cancelled' };
 
 /** Campaign runs: newest first, one run's progress and counters, pause / resume / cancel, and "why didn't this user get it". */
-@ApiExcludeController()
-@Controller('console/runs')
-@UseGuards(ConsoleAuthGuard)
-@UseFilters(ConsoleExceptionFilter)
-@UseInterceptors(ConsolePageInterceptor)
+@ConsolePages('console/runs')
 export class ConsoleRunsController {
   constructor(
     private readonly runs: ConsoleRunsService,
@@ -64,9 +45,7 @@ export class ConsoleRunsController {
     return this.views.render('run', { title: `Run ${view.run.runId}`, section: 'runs', session }, { ...view, notice });
   }
 
-  @Post(':runId/:action')
-  @FormBody(CONSOLE_FORM)
-  @UseInterceptors(CsrfInterceptor)
+  @ConsoleForm(':runId/:action')
   async control(
     @Session() session: ConsoleSession,
     @Param('runId') runId: string,
