@@ -65,8 +65,12 @@ export interface TrackingEventView {
 export abstract class RecipientPreferences {
   /** Whether the user unsubscribed from `category` or from everything. */
   abstract isUnsubscribed(userId: string, category: string): Promise<boolean>;
+  /** The users among `userIds` who unsubscribed from `category` or from everything, in one read. */
+  abstract unsubscribedAmong(userIds: readonly string[], category: string): Promise<Set<string>>;
   /** The reason an email address is suppressed, or undefined. */
   abstract suppressionOf(address: string): Promise<string | undefined>;
+  /** The suppressed addresses among `addresses` (as given) with their reasons, in one read. */
+  abstract suppressionsOf(addresses: readonly string[]): Promise<Map<string, string>>;
   /** Adds an address to the suppression list (idempotent). */
   abstract suppress(address: string, reason: 'hard-bounce' | 'complaint' | 'manual', at: Date): Promise<void>;
 }

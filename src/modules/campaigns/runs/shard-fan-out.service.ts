@@ -10,7 +10,7 @@ import type { Notification } from '../../delivery/domain/notification';
 import { DeliveryProducer } from '../../delivery/jobs/delivery.queue';
 import { NotificationRepository } from '../../delivery/notification.repository';
 import { UserProfile } from '../../ingest/domain/user-profile';
-import { UserRepository } from '../../ingest/user.repository';
+import { RecipientSnapshots } from '../recipient-snapshots';
 import { CampaignRunLedgerRepository, LedgerSettlement } from './campaign-run-ledger.repository';
 import { CampaignRunLedgerRecord, CampaignRunRecord } from './campaign-run.schema';
 import { CampaignRunRepository } from './campaign-run.repository';
@@ -32,7 +32,7 @@ export class ShardFanOut {
     private readonly runs: CampaignRunRepository,
     private readonly ledger: CampaignRunLedgerRepository,
     private readonly notifications: NotificationRepository,
-    private readonly users: UserRepository,
+    private readonly snapshots: RecipientSnapshots,
     private readonly recipients: RecipientFanOut,
     private readonly deliveries: DeliveryProducer,
     private readonly completion: RunCompletion,
@@ -68,13 +68,18 @@ export class ShardFanOut {
       entries.map((e) => e.userId),
     );
     const todo = entries.filter((e) => !existing.has(e.userId));
-    const profiles = new Map((await this.users.findByUserIds(todo.map((e) => e.userId))).map((u) => [u.userId, u]));
+    const now = new Date();
+    const snapshots = await this.snapshots.load(
+      run.definition,
+      todo.map((e) => e.userId),
+      now,
+    );
     const context: FanOutContext = {
       runId,
       definition: run.definition,
       contentHash: run.contentHash,
       budget: new RunCopyBudget(this.redis, this.budgetKey(runId), run.copyBudget),
-      now: new Date(),
+      now,
     };
     const gate = new Semaphore(this.config.get('campaigns', { infer: true }).userConcurrency);
     const settlements: LedgerSettlement[] = [];
@@ -84,10 +89,12 @@ export class ShardFanOut {
       todo.map((entry) =>
         gate.run(async () => {
           try {
+            const snapshot = snapshots.get(entry.userId)!;
             const outcome = await this.recipients.process(
               context,
-              recipientOf(entry.userId, profiles.get(entry.userId)),
+              recipientOf(entry.userId, snapshot.user),
               entry.sendAt,
+              snapshot,
             );
             settlements.push(settlementOf(entry.userId, outcome));
             if (outcome.kind === 'notification') created.push(outcome.notification);
