@@ -19,7 +19,8 @@ export type AttemptResult =
   | { kind: 'wait'; until: Date; why: 'rate-limit' }
   | { kind: 'lost' };
 
-interface TargetOutcome {
+/** What one target's provider request came to within an attempt. */
+export interface TargetOutcome {
   index: number;
   result: TargetDelivery;
   error?: DeliveryError;
@@ -103,7 +104,8 @@ export class DeliveryAttempt {
     }
   }
 
-  private async finish(
+  /** Records the attempt's outcomes and ends it: sent, failed, or queued again for a retry. */
+  async finish(
     notification: Notification,
     attemptId: string,
     startedAt: Date,

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AfterSend } from './after-send';
-import { DeliveryAttempt } from './delivery-attempt';
+import { AttemptResult, DeliveryAttempt } from './delivery-attempt';
 import { DeliveryMetrics } from './delivery.metrics';
 import { nextStep } from './domain/delivery-step';
 import { firstAccepted, Notification, NotificationReason, pendingTargets } from './domain/notification';
@@ -96,7 +96,11 @@ export class NotificationDeliveryService {
       return DONE;
     }
     const messages = await this.outbound.build(notification, pending);
-    const result = await this.attempt.run(notification, messages);
+    return this.conclude(notification, await this.attempt.run(notification, messages));
+  }
+
+  /** Acts on how an attempt ended: counts it, writes the after-send records or gives the cap slot back. */
+  async conclude(notification: Notification, result: AttemptResult): Promise<DeliveryOutcome> {
     switch (result.kind) {
       case 'lost':
         return DONE;

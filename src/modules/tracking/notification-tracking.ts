@@ -12,8 +12,12 @@ export abstract class NotificationTracking {
    * a retried delivery gets the same URLs.
    */
   abstract issue(notification: TrackedNotification): Promise<IssuedTracking>;
+  /** {@link issue} for many notifications in one round of writes; keyed by notification id. */
+  abstract issueMany(notifications: readonly TrackedNotification[]): Promise<Map<string, IssuedTracking>>;
   /** The provider accepted the message at `at`: opens, clicks and conversions may now be attributed to it. */
   abstract recordSent(notificationId: string, at: Date): Promise<void>;
+  /** {@link recordSent} for many notifications accepted by `at`. */
+  abstract recordSentMany(notificationIds: readonly string[], at: Date): Promise<void>;
   /** What recipients did with a notification, oldest first (for "why didn't this user get it" and the console). */
   abstract eventsFor(notificationId: string): Promise<TrackingEventView[]>;
 }
