@@ -10,6 +10,7 @@ import { decideRetry, RetryPolicy } from './domain/retry-policy';
 import { DELIVERY_RETRY_POLICY } from './delivery.module';
 import { NotificationRepository } from './notification.repository';
 import { RecipientChecks } from './recipient-checks';
+import { RunTally } from './run-tally';
 import { SendRateLimiter } from './send-rate-limiter';
 
 /** How an attempt ended: settled for good, to be tried again at `retryAt`, or lost to another attempt. */
@@ -43,6 +44,7 @@ export class DeliveryAttempt {
     private readonly channels: ChannelRegistry,
     private readonly limiter: SendRateLimiter,
     private readonly checks: RecipientChecks,
+    private readonly tally: RunTally,
     @Inject(DELIVERY_RETRY_POLICY) private readonly policy: RetryPolicy,
     config: ConfigService<Settings, true>,
   ) {
@@ -64,6 +66,7 @@ export class DeliveryAttempt {
       new Date(startedAt.getTime() + this.leaseMs),
     );
     if (!started) return { kind: 'lost' };
+    await this.tally.notifications(started.runId, 'queued', 'sending', undefined);
     const outcomes = await this.sendAll(started, messages, attemptId);
     return this.finish(started, attemptId, startedAt, outcomes);
   }
@@ -153,6 +156,7 @@ export class DeliveryAttempt {
         ...(errors.length > 0 && { errors }),
       },
     });
+    if (finished) await this.tally.notifications(notification.runId, 'sending', end.state, undefined);
     if (!finished) {
       // Another worker took the notification over after our lease lapsed; it carries on from our records.
       this.logger.warn({

@@ -17,6 +17,7 @@ import { NotificationLifecycle } from './notification-lifecycle';
 import { NotificationRepository } from './notification.repository';
 import { OutboundMessages } from './outbound-messages';
 import { RecipientChecks } from './recipient-checks';
+import { RunTally } from './run-tally';
 import { SendRateLimiter } from './send-rate-limiter';
 
 const DONE: DeliveryOutcome = { kind: 'done' };
@@ -29,6 +30,7 @@ interface Claimed {
 }
 
 interface Accepted {
+  notification: Notification;
   notificationId: string;
   index: number;
   target: TargetDelivery;
@@ -65,6 +67,7 @@ export class NotificationBatchDelivery {
     private readonly limiter: SendRateLimiter,
     private readonly channels: ChannelRegistry,
     private readonly metrics: DeliveryMetrics,
+    private readonly tally: RunTally,
     config: ConfigService<Settings, true>,
   ) {
     const delivery = config.get('delivery', { infer: true });
@@ -126,6 +129,7 @@ export class NotificationBatchDelivery {
       new Date(startedAt.getTime() + this.leaseMs),
     );
     const byId = new Map(held.map((n) => [n.notificationId, n]));
+    for (const [runId, n] of countByRun(held)) await this.tally.notifications(runId, 'queued', 'sending', undefined, n);
     // Not held: another job started an attempt first; it carries the notification on.
     return ready.flatMap((c) =>
       byId.has(c.notification.notificationId) ? [{ ...c, notification: byId.get(c.notification.notificationId)! }] : [],
@@ -169,7 +173,9 @@ export class NotificationBatchDelivery {
       const target: TargetDelivery = { to, state: 'accepted', ...receipt };
       const attempt: AttemptRecord = { attemptId, startedAt, endedAt: new Date(), outcome: 'accepted' };
       const written = await new Promise<boolean>((done, fail) => {
-        this.accepted.add({ notificationId: notification.notificationId, index, target, attempt, done }).catch(fail);
+        this.accepted
+          .add({ notification, notificationId: notification.notificationId, index, target, attempt, done })
+          .catch(fail);
       });
       // The attempt lost its lease meanwhile: the acceptance is recorded all the same, and the attempt
       // that took over finds it and sends nothing again.
@@ -185,6 +191,8 @@ export class NotificationBatchDelivery {
 
   private async writeAccepted(items: Array<Accepted & { done: (written: boolean) => void }>): Promise<void> {
     const written = await this.notifications.finishAccepted(items, new Date());
+    const runs = countByRun(items.filter((i) => written.has(i.notificationId)).map((i) => i.notification));
+    for (const [runId, n] of runs) await this.tally.notifications(runId, 'sending', 'sent', undefined, n);
     for (const item of items) item.done(written.has(item.notificationId));
   }
 
@@ -200,4 +208,11 @@ export class NotificationBatchDelivery {
     );
     for (const n of sent) await this.lifecycle.settled({ ...n, state: 'sent' });
   }
+}
+
+/** How many of these notifications each run has. */
+function countByRun(notifications: ReadonlyArray<Pick<Notification, 'runId'>>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { runId } of notifications) counts.set(runId, (counts.get(runId) ?? 0) + 1);
+  return counts;
 }

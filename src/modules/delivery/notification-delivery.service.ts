@@ -9,6 +9,7 @@ import { NotificationLifecycle } from './notification-lifecycle';
 import { NotificationRepository } from './notification.repository';
 import { OutboundMessages } from './outbound-messages';
 import { RecipientChecks } from './recipient-checks';
+import { RunTally } from './run-tally';
 
 /** What the job does next: nothing, or run again at `at`. */
 export type DeliveryOutcome = { kind: 'done' } | { kind: 'again'; at: Date; why: string };
@@ -36,6 +37,7 @@ export class NotificationDeliveryService {
     private readonly afterSend: AfterSend,
     private readonly caps: FrequencyCaps,
     private readonly metrics: DeliveryMetrics,
+    private readonly tally: RunTally,
   ) {}
 
   async deliver(notificationId: string): Promise<DeliveryOutcome> {
@@ -66,6 +68,7 @@ export class NotificationDeliveryService {
           };
         case 'recover':
           if (await this.notifications.recover(notificationId, step.attemptId, new Date())) {
+            await this.tally.notifications(notification.runId, 'sending', 'queued', undefined);
             this.logger.warn({
               message: 'took over an attempt whose lease lapsed',
               notificationId,
@@ -126,6 +129,7 @@ export class NotificationDeliveryService {
   private async settle(notification: Notification, reason: NotificationReason): Promise<void> {
     const state = firstAccepted(notification.targets) ? 'sent' : 'suppressed';
     if (!(await this.notifications.settle(notification.notificationId, state, reason, new Date()))) return;
+    await this.tally.notifications(notification.runId, 'queued', state, reason.code);
     this.count(state, notification, state === 'suppressed' ? reason.code : undefined);
     if (state === 'sent') await this.recordSent(notification, new Date());
     else await this.release(notification);

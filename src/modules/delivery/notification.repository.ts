@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { insertNew } from '../../common/mongo/insert-new';
+import { insertManyReportingDuplicates } from '../../common/mongo/insert-many';
 import {
   AttemptRecord,
   Notification,
@@ -25,9 +25,10 @@ const lean = (doc: NotificationRecord | null): Notification | undefined => (doc 
 export class NotificationRepository {
   constructor(@InjectModel(NotificationRecord.name) private readonly model: Model<NotificationRecord>) {}
 
-  /** Creates notifications; one that already exists for its (run, user) is kept as it is. */
-  insertNew(notifications: readonly Notification[]): Promise<number> {
-    return insertNew(this.model, notifications);
+  /** Creates notifications; one that already exists for its (run, user) is kept as it is. The ones created. */
+  async insertNew(notifications: readonly Notification[]): Promise<Notification[]> {
+    const taken = await insertManyReportingDuplicates(this.model, notifications);
+    return notifications.filter((_, i) => !taken.has(i));
   }
 
   async findById(notificationId: string): Promise<Notification | undefined> {

@@ -9,6 +9,7 @@ import { DeliveryMetrics } from '../../delivery/delivery.metrics';
 import type { Notification } from '../../delivery/domain/notification';
 import { DeliveryProducer } from '../../delivery/jobs/delivery.queue';
 import { NotificationRepository } from '../../delivery/notification.repository';
+import { RunTally } from '../../delivery/run-tally';
 import { UserProfile } from '../../ingest/domain/user-profile';
 import { RecipientSnapshots } from '../recipient-snapshots';
 import { CampaignRunLedgerRepository, LedgerSettlement } from './campaign-run-ledger.repository';
@@ -37,6 +38,7 @@ export class ShardFanOut {
     private readonly deliveries: DeliveryProducer,
     private readonly completion: RunCompletion,
     private readonly metrics: DeliveryMetrics,
+    private readonly tally: RunTally,
     private readonly config: ConfigService<Settings, true>,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
@@ -115,7 +117,9 @@ export class ShardFanOut {
         }),
       ),
     );
-    await this.notifications.insertNew(created);
+    for (const n of await this.notifications.insertNew(created)) {
+      await this.tally.notifications(runId, undefined, n.state, n.reason?.code);
+    }
     const queued = [
       ...created
         .filter((n) => n.state === 'queued')
@@ -126,13 +130,23 @@ export class ShardFanOut {
     ];
     await this.deliveries.enqueueMany(queued, run.generation);
     for (const [userId, { notificationId }] of existing) settlements.push({ userId, status: 'done', notificationId });
-    await this.ledger.settle(runId, settlements, new Date());
+    await this.settle(runId, settlements);
     for (const n of created) {
       if (n.state === 'suppressed') {
         this.metrics.count('suppressed', { campaignId: n.campaignId, channel: n.channel, reason: n.reason?.code });
       }
     }
     return firstError;
+  }
+
+  /** Settles the chunk's ledger entries and moves the run's counters when every one of them was pending. */
+  private async settle(runId: string, settlements: LedgerSettlement[]): Promise<void> {
+    const settled = await this.ledger.settle(runId, settlements, new Date());
+    // Some were settled before (a shard processed again): which ones is unknown, so the tally stops being trusted.
+    if (settled !== settlements.length) return this.tally.markStale(runId);
+    const byStatus = new Map<string, number>();
+    for (const { status } of settlements) byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+    for (const [status, n] of byStatus) await this.tally.ledger(runId, 'pending', status, n);
   }
 
   /** The Redis hash of the run's shared LLM copy budget. */
