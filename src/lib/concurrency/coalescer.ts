@@ -1,20 +1,24 @@
 /**
- * Gathers the items added within one turn of the event loop and hands them to `flush` together, so
- * many concurrent writes become one bulk write; each `add` resolves once its flush has ended (and
- * rejects with it). Items added while a flush runs go to the next one.
+ * Gathers the items added within `delayMs` of the first one (one turn of the event loop when 0) and
+ * hands them to `flush` together, so many concurrent writes become one bulk write; each `add` resolves
+ * once its flush has ended (and rejects with it). Items added while a flush runs go to the next one.
  */
 export class Coalescer<T> {
   private pending: Array<{ item: T; done: (error?: unknown) => void }> = [];
   private scheduled = false;
 
-  constructor(private readonly flush: (items: T[]) => Promise<void>) {}
+  constructor(
+    private readonly flush: (items: T[]) => Promise<void>,
+    private readonly delayMs = 0,
+  ) {}
 
   add(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ item, done: (error) => (error === undefined ? resolve() : reject(error as Error)) });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => void this.run());
+        if (this.delayMs > 0) setTimeout(() => void this.run(), this.delayMs);
+        else setImmediate(() => void this.run());
       }
     });
   }

@@ -21,6 +21,11 @@ import { RunTally } from './run-tally';
 import { SendRateLimiter } from './send-rate-limiter';
 
 const DONE: DeliveryOutcome = { kind: 'done' };
+/**
+ * Acceptances arriving within this long share one bulk write: a few milliseconds added to the window
+ * between a provider's acceptance and its record, against one write per message.
+ */
+const ACCEPTED_WRITE_DELAY_MS = 5;
 
 interface Claimed {
   notification: Notification;
@@ -52,8 +57,9 @@ export class NotificationBatchDelivery {
   private readonly logger = new Logger(NotificationBatchDelivery.name);
   private readonly leaseMs: number;
   private readonly sendConcurrency: number;
-  private readonly accepted = new Coalescer<Accepted & { done: (written: boolean) => void }>((items) =>
-    this.writeAccepted(items),
+  private readonly accepted = new Coalescer<Accepted & { done: (written: boolean) => void }>(
+    (items) => this.writeAccepted(items),
+    ACCEPTED_WRITE_DELAY_MS,
   );
 
   constructor(
@@ -123,17 +129,27 @@ export class NotificationBatchDelivery {
       } else ready.push({ notification, index, message, attemptId: randomUUID() });
     }
     const startedAt = new Date();
+    const leaseUntil = new Date(startedAt.getTime() + this.leaseMs);
     const held = await this.notifications.startAttempts(
       ready.map((c) => ({ notificationId: c.notification.notificationId, attemptId: c.attemptId })),
       startedAt,
-      new Date(startedAt.getTime() + this.leaseMs),
+      leaseUntil,
     );
-    const byId = new Map(held.map((n) => [n.notificationId, n]));
-    for (const [runId, n] of countByRun(held)) await this.tally.notifications(runId, 'queued', 'sending', undefined, n);
     // Not held: another job started an attempt first; it carries the notification on.
-    return ready.flatMap((c) =>
-      byId.has(c.notification.notificationId) ? [{ ...c, notification: byId.get(c.notification.notificationId)! }] : [],
-    );
+    const mine = ready
+      .filter((c) => held.has(c.notification.notificationId))
+      .map((c) => ({
+        ...c,
+        notification: {
+          ...c.notification,
+          state: 'sending' as const,
+          sending: { attemptId: c.attemptId, startedAt, leaseUntil },
+        },
+      }));
+    for (const [runId, n] of countByRun(mine.map((c) => c.notification))) {
+      await this.tally.notifications(runId, 'queued', 'sending', undefined, n);
+    }
+    return mine;
   }
 
   private async sendClaimed(claimed: Claimed[], outcomes: Map<string, DeliveryOutcome>): Promise<void> {

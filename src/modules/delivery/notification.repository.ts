@@ -147,14 +147,14 @@ export class NotificationRepository {
 
   /**
    * {@link startAttempt} for many notifications, each under its own attempt id, in one bulk write; the
-   * notifications this call moved to sending (the others were not queued any more).
+   * ids of the notifications this call moved to sending (the others were not queued any more).
    */
   async startAttempts(
     claims: ReadonlyArray<{ notificationId: string; attemptId: string }>,
     now: Date,
     leaseUntil: Date,
-  ): Promise<Notification[]> {
-    if (claims.length === 0) return [];
+  ): Promise<Set<string>> {
+    if (claims.length === 0) return new Set();
     await this.model.bulkWrite(
       claims.map(({ notificationId, attemptId }) => ({
         updateOne: {
@@ -164,16 +164,17 @@ export class NotificationRepository {
       })),
       { ordered: false },
     );
-    return this.model
+    const held = await this.model
       .find(
         {
           notificationId: { $in: claims.map((c) => c.notificationId) },
           state: 'sending',
           'sending.attemptId': { $in: claims.map((c) => c.attemptId) },
         },
-        { _id: 0 },
+        { _id: 0, notificationId: 1 },
       )
-      .lean<NotificationRecord[]>() as Promise<Notification[]>;
+      .lean<Array<Pick<NotificationRecord, 'notificationId'>>>();
+    return new Set(held.map((d) => d.notificationId));
   }
 
   /** {@link extendLease} for every attempt of a batch still holding its notification. */

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { Settings } from '../../config/settings';
-import type { NotificationState } from './domain/notification';
+import type { Notification, NotificationState } from './domain/notification';
 
 /** A run's counters kept for 30 days: long after any run completes and stores its exact counts. */
 const TALLY_TTL_SECONDS = 30 * 24 * 3600;
@@ -49,6 +49,16 @@ export class RunTally {
   ): Promise<void> {
     const toField = to === 'suppressed' ? `s:${reason ?? 'unknown'}` : `n:${to}`;
     return this.add(runId, { ...(from && { [`n:${from}`]: -n }), [toField]: n });
+  }
+
+  /** Notifications just created, counted by state (and suppression reason) in one round trip. */
+  created(runId: string, notifications: ReadonlyArray<Pick<Notification, 'state' | 'reason'>>): Promise<void> {
+    const changes: Record<string, number> = {};
+    for (const { state, reason } of notifications) {
+      const field = state === 'suppressed' ? `s:${reason?.code ?? 'unknown'}` : `n:${state}`;
+      changes[field] = (changes[field] ?? 0) + 1;
+    }
+    return notifications.length === 0 ? Promise.resolve() : this.add(runId, changes);
   }
 
   /** Says the tally cannot be trusted for this run (a write whose effect is unknown); reads then group. */

@@ -117,9 +117,7 @@ export class ShardFanOut {
         }),
       ),
     );
-    for (const n of await this.notifications.insertNew(created)) {
-      await this.tally.notifications(runId, undefined, n.state, n.reason?.code);
-    }
+    await this.tally.created(runId, await this.notifications.insertNew(created));
     const queued = [
       ...created
         .filter((n) => n.state === 'queued')
