@@ -93,7 +93,7 @@ export class NotificationBatchDelivery {
     const now = new Date();
     const plain: Notification[] = [];
     const others: string[] = [];
-    for (const notification of await this.notifications.findByIds(notificationIds)) {
+    for (const notification of await this.notifications.findByIds([...new Set(notificationIds)])) {
       const gate = notification.state === 'queued' ? await this.lifecycle.gate(notification.runId) : 'open';
       const plainSend =
         nextStep(notification, gate, now).kind === 'send' && pendingTargets(notification.targets).length === 1;
@@ -143,7 +143,7 @@ export class NotificationBatchDelivery {
     );
     // Not held: another job started an attempt first; it carries the notification on.
     const mine = ready
-      .filter((c) => held.has(c.notification.notificationId))
+      .filter((c) => held.get(c.notification.notificationId) === c.attemptId)
       .map((c) => ({
         ...c,
         notification: {

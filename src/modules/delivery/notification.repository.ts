@@ -147,14 +147,14 @@ export class NotificationRepository {
 
   /**
    * {@link startAttempt} for many notifications, each under its own attempt id, in one bulk write; the
-   * ids of the notifications this call moved to sending (the others were not queued any more).
+   * attempt id now holding each notification this call moved to sending (the others were not queued).
    */
   async startAttempts(
     claims: ReadonlyArray<{ notificationId: string; attemptId: string }>,
     now: Date,
     leaseUntil: Date,
-  ): Promise<Set<string>> {
-    if (claims.length === 0) return new Set();
+  ): Promise<Map<string, string>> {
+    if (claims.length === 0) return new Map();
     await this.model.bulkWrite(
       claims.map(({ notificationId, attemptId }) => ({
         updateOne: {
@@ -171,10 +171,10 @@ export class NotificationRepository {
           state: 'sending',
           'sending.attemptId': { $in: claims.map((c) => c.attemptId) },
         },
-        { _id: 0, notificationId: 1 },
+        { _id: 0, notificationId: 1, 'sending.attemptId': 1 },
       )
-      .lean<Array<Pick<NotificationRecord, 'notificationId'>>>();
-    return new Set(held.map((d) => d.notificationId));
+      .lean<Array<Pick<NotificationRecord, 'notificationId' | 'sending'>>>();
+    return new Map(held.map((d) => [d.notificationId, d.sending?.attemptId ?? '']));
   }
 
   /** {@link extendLease} for every attempt of a batch still holding its notification. */

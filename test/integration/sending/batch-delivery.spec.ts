@@ -106,8 +106,8 @@ describe('batch delivery of a run', () => {
       .countDocuments({ userId: { $in: senders } });
     expect(examples).toBe(senders.length);
 
-    // The same batch again (a duplicated or re-run job): every notification is settled, nothing goes out.
-    await batch.deliverMany(ids);
+    // The same batch again, twice over (a duplicated or re-run job): everything is settled, nothing goes out.
+    await batch.deliverMany([...ids, ...ids]);
     expect(sink.messages).toHaveLength(senders.length);
 
     await deliveries.resume(true);

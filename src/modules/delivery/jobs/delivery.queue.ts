@@ -66,9 +66,14 @@ export class DeliveryProducer extends TypedProducer<DeliveryJobs> {
   async enqueueMany(items: ReadonlyArray<{ notificationId: string; at?: Date }>, generation = 0): Promise<void> {
     const step = `${generation}.0`;
     const byTime = new Map<number, string[]>();
+    const seen = new Set<string>();
     for (const { notificationId, at } of items) {
+      if (seen.has(notificationId)) continue;
+      seen.add(notificationId);
       const key = at?.getTime() ?? 0;
-      byTime.set(key, [...(byTime.get(key) ?? []), notificationId]);
+      const due = byTime.get(key) ?? [];
+      due.push(notificationId);
+      byTime.set(key, due);
     }
     const singles: Array<{ payload: { notificationId: string; step: string }; jobId: string; options: JobOptions }> =
       [];
