@@ -66,9 +66,16 @@ export class RunTally {
     await this.add(runId, { [STALE]: 1 });
   }
 
-  /** The run's counters, or undefined when there is no tally to trust (none yet, stale, or Redis lost it). */
+  /** The run's counters, or undefined when there is no tally to trust (none yet, stale, Redis lost or slow). */
   async read(runId: string): Promise<RunTallyCounts | undefined> {
-    const hash = await this.redis.hgetall(this.key(runId));
+    let hash: Record<string, string>;
+    try {
+      hash = await this.redis.hgetall(this.key(runId));
+    } catch (error) {
+      // Redis is slow or away: the caller groups the counts from the records instead.
+      this.logger.warn({ message: `run counters not read: ${(error as Error).message}`, runId });
+      return undefined;
+    }
     if (Object.keys(hash).length === 0 || hash[STALE]) return undefined;
     const ledger: Record<string, number> = {};
     const notifications: RunTallyCounts['notifications'] = [];
