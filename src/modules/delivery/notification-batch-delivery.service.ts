@@ -57,11 +57,6 @@ export class NotificationBatchDelivery {
   private readonly logger = new Logger(NotificationBatchDelivery.name);
   private readonly leaseMs: number;
   private readonly sendConcurrency: number;
-  /**
-   * Provider requests in flight across every batch job of this process: DELIVERY_CONCURRENCY, as with
-   * one job per message, so a killed worker leaves no more messages inside the window than before.
-   */
-  private readonly sends: Semaphore;
   private readonly accepted = new Coalescer<Accepted & { done: (written: boolean) => void }>(
     (items) => this.writeAccepted(items),
     ACCEPTED_WRITE_DELAY_MS,
@@ -84,7 +79,6 @@ export class NotificationBatchDelivery {
     const delivery = config.get('delivery', { infer: true });
     this.leaseMs = delivery.leaseMs;
     this.sendConcurrency = delivery.concurrency;
-    this.sends = new Semaphore(delivery.concurrency);
   }
 
   /** Takes each notification one step; the outcome of each (run again later, or done). */
@@ -166,11 +160,12 @@ export class NotificationBatchDelivery {
         .extendLeases(attemptIds, new Date(Date.now() + this.leaseMs))
         .catch((error: Error) => this.logger.warn(`leases not extended: ${error.message}`));
     }, this.leaseMs / 3);
+    const gate = new Semaphore(this.sendConcurrency);
     const sent: Notification[] = [];
     try {
       const results = await Promise.allSettled(
         claimed.map((c) =>
-          this.sends.run(async () => {
+          gate.run(async () => {
             const outcome = await this.sendOne(c);
             if (outcome === 'sent') sent.push(c.notification);
             else outcomes.set(c.notification.notificationId, outcome);
