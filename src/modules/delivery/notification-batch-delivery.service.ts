@@ -154,10 +154,10 @@ export class NotificationBatchDelivery {
 
   private async sendClaimed(claimed: Claimed[], outcomes: Map<string, DeliveryOutcome>): Promise<void> {
     if (claimed.length === 0) return;
-    const attemptIds = claimed.map((c) => c.attemptId);
+    const claims = claimed.map((c) => ({ notificationId: c.notification.notificationId, attemptId: c.attemptId }));
     const heartbeat = setInterval(() => {
       this.notifications
-        .extendLeases(attemptIds, new Date(Date.now() + this.leaseMs))
+        .extendLeases(claims, new Date(Date.now() + this.leaseMs))
         .catch((error: Error) => this.logger.warn(`leases not extended: ${error.message}`));
     }, this.leaseMs / 3);
     const gate = new Semaphore(this.sendConcurrency);

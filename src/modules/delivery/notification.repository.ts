@@ -178,9 +178,17 @@ export class NotificationRepository {
   }
 
   /** {@link extendLease} for every attempt of a batch still holding its notification. */
-  async extendLeases(attemptIds: readonly string[], leaseUntil: Date): Promise<void> {
+  async extendLeases(
+    claims: ReadonlyArray<{ notificationId: string; attemptId: string }>,
+    leaseUntil: Date,
+  ): Promise<void> {
+    // Found by notification id (unique index): the attempt ids alone would scan every notification being sent.
     await this.model.updateMany(
-      { state: 'sending', 'sending.attemptId': { $in: attemptIds } },
+      {
+        notificationId: { $in: claims.map((c) => c.notificationId) },
+        state: 'sending',
+        'sending.attemptId': { $in: claims.map((c) => c.attemptId) },
+      },
       { $set: { 'sending.leaseUntil': leaseUntil } },
     );
   }
