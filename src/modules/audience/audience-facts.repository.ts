@@ -126,6 +126,14 @@ export class AudienceFactsRepository {
     return (await this.model.findOne({ userId }).lean<AudienceFactsRecord>()) ?? undefined;
   }
 
+  /** When each of these users was last active (users without facts or activity are absent). */
+  async findLastActive(userIds: readonly string[]): Promise<Map<string, Date>> {
+    const docs = await this.model
+      .find({ userId: { $in: userIds } }, { _id: 0, userId: 1, lastActiveAt: 1 })
+      .lean<Array<Pick<AudienceFactsRecord, 'userId' | 'lastActiveAt'>>>();
+    return new Map(docs.flatMap((d) => (d.lastActiveAt ? [[d.userId, d.lastActiveAt]] : [])));
+  }
+
   /** Users meeting the query; within `scope`, only those of the sample below `sampleKeyBelow`. */
   async count(query: AudienceQuery, scope: SampleScope = {}): Promise<number> {
     const counted = this.model.countDocuments({ ...toFilter(query), ...sampleRange(scope) });

@@ -13,6 +13,7 @@ import { TemplateError, TemplateErrorCode } from '../templates/domain/templates.
 import type { RenderedMessage } from '../templates/template.types';
 import { TemplatesService } from '../templates/templates.service';
 import { RecipientGuardRegistry } from './recipient-guards';
+import type { RecipientSnapshot } from './recipient-snapshots';
 
 /** Render errors caused by one recipient's values rather than by the campaign's template. */
 const USER_RENDER_FAILURES: ReadonlySet<TemplateErrorCode> = new Set([
@@ -36,6 +37,8 @@ export interface ComposeOptions {
   budget?: CopyBudget;
   /** Previews: guards only look, nothing is reserved. */
   dryRun?: boolean;
+  /** The recipient as the send fan-out read them ahead with their chunk; read here when absent. */
+  snapshot?: RecipientSnapshot;
 }
 
 /**
@@ -79,7 +82,8 @@ export class CampaignMessageComposer {
       variant: { id: variant.id, copy: variant.copy },
       skip: reason,
     });
-    const user = await this.users.findByUserId(userId);
+    const { snapshot } = options;
+    const user = snapshot ? snapshot.user : await this.users.findByUserId(userId);
     if (!user) return skip({ code: 'no-profile', message: `user ${userId} has no profile` });
     const refusal = await this.eligibility(definition, user, options);
     if (refusal) return skip(refusal);
@@ -94,6 +98,7 @@ export class CampaignMessageComposer {
       copy: { ...definition.copy, promptVersion: variant.promptVersion ?? definition.copy.promptVersion },
       now: options.now,
       budget: options.budget ?? this.budgetFor(definition),
+      ...(snapshot && { journeys: { record: snapshot.journeys } }),
     });
     if (!personalized.ok) return skip(personalized.skip);
     const { context, subjects, copy } = personalized;
@@ -154,14 +159,16 @@ export class CampaignMessageComposer {
     if (channel === 'email' ? !user.email : user.pushTokens.length === 0) {
       return { code: 'no-address', message: channel === 'email' ? 'no email address' : 'no push token' };
     }
-    const guarded = await this.guards.firstFailure({
+    const guarded = await (options.snapshot?.guards ?? this.guards).firstFailure({
       campaign: definition,
       user,
       now: options.now,
       dryRun: options.dryRun === true,
     });
     if (guarded) return guarded;
-    const lastActiveAt = (await this.facts.findByUserId(user.userId))?.lastActiveAt;
+    const lastActiveAt = options.snapshot
+      ? options.snapshot.lastActiveAt
+      : (await this.facts.findByUserId(user.userId))?.lastActiveAt;
     const failure = userRuleFailure({ ...user, lastActiveAt }, definition, options.now);
     if (failure) {
       return {

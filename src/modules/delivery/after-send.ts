@@ -17,6 +17,22 @@ export class AfterSend {
     private readonly examples: RankingExampleRepository,
   ) {}
 
+  /** {@link record} for many notifications accepted by `sentAt`: one write per collection. */
+  async recordMany(notifications: readonly Notification[], sentAt: Date): Promise<void> {
+    await this.tracking.recordSentMany(
+      notifications.map((n) => n.notificationId),
+      sentAt,
+    );
+    for (const { notificationId, userId, experiment } of notifications) {
+      if (experiment) await this.assignments.recordDelivered({ ...experiment, userId, notificationId, at: sentAt });
+    }
+    await this.examples.logSentMany(
+      notifications.flatMap(({ notificationId, userId, ranking }) =>
+        ranking ? [{ notificationId, userId, ...pickExample(ranking), sentAt }] : [],
+      ),
+    );
+  }
+
   async record(notification: Notification, sentAt: Date): Promise<void> {
     const { notificationId, userId } = notification;
     await this.tracking.recordSent(notificationId, sentAt);
@@ -24,8 +40,11 @@ export class AfterSend {
       await this.assignments.recordDelivered({ ...notification.experiment, userId, notificationId, at: sentAt });
     }
     if (notification.ranking) {
-      const { journeyId, journeyName, features } = notification.ranking;
-      await this.examples.logSent({ notificationId, userId, journeyId, journeyName, sentAt, features });
+      await this.examples.logSent({ notificationId, userId, ...pickExample(notification.ranking), sentAt });
     }
   }
+}
+
+function pickExample({ journeyId, journeyName, features }: NonNullable<Notification['ranking']>) {
+  return { journeyId, journeyName, features };
 }

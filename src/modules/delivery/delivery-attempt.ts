@@ -10,6 +10,7 @@ import { decideRetry, RetryPolicy } from './domain/retry-policy';
 import { DELIVERY_RETRY_POLICY } from './delivery.module';
 import { NotificationRepository } from './notification.repository';
 import { RecipientChecks } from './recipient-checks';
+import { RunTally } from './run-tally';
 import { SendRateLimiter } from './send-rate-limiter';
 
 /** How an attempt ended: settled for good, to be tried again at `retryAt`, or lost to another attempt. */
@@ -19,7 +20,8 @@ export type AttemptResult =
   | { kind: 'wait'; until: Date; why: 'rate-limit' }
   | { kind: 'lost' };
 
-interface TargetOutcome {
+/** What one target's provider request came to within an attempt. */
+export interface TargetOutcome {
   index: number;
   result: TargetDelivery;
   error?: DeliveryError;
@@ -42,6 +44,7 @@ export class DeliveryAttempt {
     private readonly channels: ChannelRegistry,
     private readonly limiter: SendRateLimiter,
     private readonly checks: RecipientChecks,
+    private readonly tally: RunTally,
     @Inject(DELIVERY_RETRY_POLICY) private readonly policy: RetryPolicy,
     config: ConfigService<Settings, true>,
   ) {
@@ -63,6 +66,7 @@ export class DeliveryAttempt {
       new Date(startedAt.getTime() + this.leaseMs),
     );
     if (!started) return { kind: 'lost' };
+    await this.tally.notifications(started.runId, 'queued', 'sending', undefined);
     const outcomes = await this.sendAll(started, messages, attemptId);
     return this.finish(started, attemptId, startedAt, outcomes);
   }
@@ -103,7 +107,8 @@ export class DeliveryAttempt {
     }
   }
 
-  private async finish(
+  /** Records the attempt's outcomes and ends it: sent, failed, or queued again for a retry. */
+  async finish(
     notification: Notification,
     attemptId: string,
     startedAt: Date,
@@ -151,6 +156,7 @@ export class DeliveryAttempt {
         ...(errors.length > 0 && { errors }),
       },
     });
+    if (finished) await this.tally.notifications(notification.runId, 'sending', end.state, undefined);
     if (!finished) {
       // Another worker took the notification over after our lease lapsed; it carries on from our records.
       this.logger.warn({

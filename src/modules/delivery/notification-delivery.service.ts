@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AfterSend } from './after-send';
-import { DeliveryAttempt } from './delivery-attempt';
+import { AttemptResult, DeliveryAttempt } from './delivery-attempt';
 import { DeliveryMetrics } from './delivery.metrics';
 import { nextStep } from './domain/delivery-step';
 import { firstAccepted, Notification, NotificationReason, pendingTargets } from './domain/notification';
@@ -9,6 +9,7 @@ import { NotificationLifecycle } from './notification-lifecycle';
 import { NotificationRepository } from './notification.repository';
 import { OutboundMessages } from './outbound-messages';
 import { RecipientChecks } from './recipient-checks';
+import { RunTally } from './run-tally';
 
 /** What the job does next: nothing, or run again at `at`. */
 export type DeliveryOutcome = { kind: 'done' } | { kind: 'again'; at: Date; why: string };
@@ -36,6 +37,7 @@ export class NotificationDeliveryService {
     private readonly afterSend: AfterSend,
     private readonly caps: FrequencyCaps,
     private readonly metrics: DeliveryMetrics,
+    private readonly tally: RunTally,
   ) {}
 
   async deliver(notificationId: string): Promise<DeliveryOutcome> {
@@ -66,6 +68,7 @@ export class NotificationDeliveryService {
           };
         case 'recover':
           if (await this.notifications.recover(notificationId, step.attemptId, new Date())) {
+            await this.tally.notifications(notification.runId, 'sending', 'queued', undefined);
             this.logger.warn({
               message: 'took over an attempt whose lease lapsed',
               notificationId,
@@ -96,7 +99,11 @@ export class NotificationDeliveryService {
       return DONE;
     }
     const messages = await this.outbound.build(notification, pending);
-    const result = await this.attempt.run(notification, messages);
+    return this.conclude(notification, await this.attempt.run(notification, messages));
+  }
+
+  /** Acts on how an attempt ended: counts it, writes the after-send records or gives the cap slot back. */
+  async conclude(notification: Notification, result: AttemptResult): Promise<DeliveryOutcome> {
     switch (result.kind) {
       case 'lost':
         return DONE;
@@ -122,6 +129,7 @@ export class NotificationDeliveryService {
   private async settle(notification: Notification, reason: NotificationReason): Promise<void> {
     const state = firstAccepted(notification.targets) ? 'sent' : 'suppressed';
     if (!(await this.notifications.settle(notification.notificationId, state, reason, new Date()))) return;
+    await this.tally.notifications(notification.runId, 'queued', state, reason.code);
     this.count(state, notification, state === 'suppressed' ? reason.code : undefined);
     if (state === 'sent') await this.recordSent(notification, new Date());
     else await this.release(notification);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { insertNew } from '../../common/mongo/insert-new';
+import { insertManyReportingDuplicates } from '../../common/mongo/insert-many';
 import {
   AttemptRecord,
   Notification,
@@ -25,9 +25,10 @@ const lean = (doc: NotificationRecord | null): Notification | undefined => (doc 
 export class NotificationRepository {
   constructor(@InjectModel(NotificationRecord.name) private readonly model: Model<NotificationRecord>) {}
 
-  /** Creates notifications; one that already exists for its (run, user) is kept as it is. */
-  insertNew(notifications: readonly Notification[]): Promise<number> {
-    return insertNew(this.model, notifications);
+  /** Creates notifications; one that already exists for its (run, user) is kept as it is. The ones created. */
+  async insertNew(notifications: readonly Notification[]): Promise<Notification[]> {
+    const taken = await insertManyReportingDuplicates(this.model, notifications);
+    return notifications.filter((_, i) => !taken.has(i));
   }
 
   async findById(notificationId: string): Promise<Notification | undefined> {
@@ -99,19 +100,9 @@ export class NotificationRepository {
    * about the world and must never be lost, or a later attempt would send that target again.
    */
   async recordTarget(notificationId: string, index: number, result: TargetDelivery): Promise<void> {
-    const path = `targets.${index}`;
     await this.model.updateOne(
-      { notificationId, [`${path}.state`]: { $ne: 'accepted' } },
-      {
-        $set: {
-          [`${path}.state`]: result.state,
-          ...(result.provider && { [`${path}.provider`]: result.provider }),
-          ...(result.providerMessageId && { [`${path}.providerMessageId`]: result.providerMessageId }),
-          ...(result.acceptedAt && { [`${path}.acceptedAt`]: result.acceptedAt }),
-          ...(result.response && { [`${path}.response`]: result.response }),
-          ...(result.error && { [`${path}.error`]: result.error }),
-        },
-      },
+      { notificationId, [`targets.${index}.state`]: { $ne: 'accepted' } },
+      { $set: targetFields(index, result) },
     );
   }
 
@@ -148,6 +139,95 @@ export class NotificationRepository {
     return result.modifiedCount === 1;
   }
 
+  async findByIds(notificationIds: readonly string[]): Promise<Notification[]> {
+    return this.model
+      .find({ notificationId: { $in: notificationIds } }, { _id: 0 })
+      .lean<NotificationRecord[]>() as Promise<Notification[]>;
+  }
+
+  /**
+   * {@link startAttempt} for many notifications, each under its own attempt id, in one bulk write; the
+   * attempt id now holding each notification this call moved to sending (the others were not queued).
+   */
+  async startAttempts(
+    claims: ReadonlyArray<{ notificationId: string; attemptId: string }>,
+    now: Date,
+    leaseUntil: Date,
+  ): Promise<Map<string, string>> {
+    if (claims.length === 0) return new Map();
+    await this.model.bulkWrite(
+      claims.map(({ notificationId, attemptId }) => ({
+        updateOne: {
+          filter: { notificationId, state: 'queued' },
+          update: { $set: { state: 'sending', sending: { attemptId, startedAt: now, leaseUntil } } },
+        },
+      })),
+      { ordered: false },
+    );
+    const held = await this.model
+      .find(
+        {
+          notificationId: { $in: claims.map((c) => c.notificationId) },
+          state: 'sending',
+          'sending.attemptId': { $in: claims.map((c) => c.attemptId) },
+        },
+        { _id: 0, notificationId: 1, 'sending.attemptId': 1 },
+      )
+      .lean<Array<Pick<NotificationRecord, 'notificationId' | 'sending'>>>();
+    return new Map(held.map((d) => [d.notificationId, d.sending?.attemptId ?? '']));
+  }
+
+  /** {@link extendLease} for every attempt of a batch still holding its notification. */
+  async extendLeases(
+    claims: ReadonlyArray<{ notificationId: string; attemptId: string }>,
+    leaseUntil: Date,
+  ): Promise<void> {
+    // Found by notification id (unique index): the attempt ids alone would scan every notification being sent.
+    await this.model.updateMany(
+      {
+        notificationId: { $in: claims.map((c) => c.notificationId) },
+        state: 'sending',
+        'sending.attemptId': { $in: claims.map((c) => c.attemptId) },
+      },
+      { $set: { 'sending.leaseUntil': leaseUntil } },
+    );
+  }
+
+  /**
+   * Ends attempts whose one target the provider accepted, one write per notification (the acceptance
+   * and the end together), in one bulk write; only attempts still holding their notification are
+   * written. Returns the ids written, so the caller can record the others' acceptances otherwise.
+   */
+  async finishAccepted(
+    items: ReadonlyArray<{ notificationId: string; index: number; target: TargetDelivery; attempt: AttemptRecord }>,
+    at: Date,
+  ): Promise<Set<string>> {
+    if (items.length === 0) return new Set();
+    await this.model.bulkWrite(
+      items.map(({ notificationId, index, target, attempt }) => ({
+        updateOne: {
+          filter: { notificationId, state: 'sending', 'sending.attemptId': attempt.attemptId },
+          update: {
+            $set: { ...targetFields(index, target), state: 'sent', sentAt: at, finishedAt: at },
+            $unset: { sending: 1 },
+            $push: { attempts: { $each: [attempt], $slice: -MAX_ATTEMPT_LOG } },
+          },
+        },
+      })),
+      { ordered: false },
+    );
+    const written = await this.model
+      .find(
+        {
+          notificationId: { $in: items.map((i) => i.notificationId) },
+          'attempts.attemptId': { $in: items.map((i) => i.attempt.attemptId) },
+        },
+        { _id: 0, notificationId: 1 },
+      )
+      .lean<Array<Pick<NotificationRecord, 'notificationId'>>>();
+    return new Set(written.map((d) => d.notificationId));
+  }
+
   /** Settles a queued notification without an attempt: suppressed with a reason, or sent with what was accepted. */
   async settle(notificationId: string, state: 'suppressed' | 'sent', reason: NotificationReason, at: Date) {
     const result = await this.model.updateOne(
@@ -164,6 +244,13 @@ export class NotificationRepository {
 
   async markEffects(notificationId: string, at: Date): Promise<void> {
     await this.model.updateOne({ notificationId, state: 'sent' }, { $set: { effectsAt: at } });
+  }
+
+  async markEffectsMany(notificationIds: readonly string[], at: Date): Promise<void> {
+    await this.model.updateMany(
+      { notificationId: { $in: notificationIds }, state: 'sent' },
+      { $set: { effectsAt: at } },
+    );
   }
 
   /** Whether any notification of the run may still be sent (queued or being sent). */
@@ -196,4 +283,17 @@ export class NotificationRepository {
   async deleteByUserId(userId: string): Promise<number> {
     return (await this.model.deleteMany({ userId })).deletedCount;
   }
+}
+
+/** The `$set` of one target's delivery record. */
+function targetFields(index: number, result: TargetDelivery): Record<string, unknown> {
+  const path = `targets.${index}`;
+  return {
+    [`${path}.state`]: result.state,
+    ...(result.provider && { [`${path}.provider`]: result.provider }),
+    ...(result.providerMessageId && { [`${path}.providerMessageId`]: result.providerMessageId }),
+    ...(result.acceptedAt && { [`${path}.acceptedAt`]: result.acceptedAt }),
+    ...(result.response && { [`${path}.response`]: result.response }),
+    ...(result.error && { [`${path}.error`]: result.error }),
+  };
 }

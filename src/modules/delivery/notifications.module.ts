@@ -9,6 +9,7 @@ import { FrequencyCaps } from './frequency-caps';
 import { DELIVERY_QUEUE, DeliveryProducer } from './jobs/delivery.queue';
 import { NotificationLifecycle } from './notification-lifecycle';
 import { NotificationRecord, NotificationSchema } from './notification.schema';
+import { RunTally } from './run-tally';
 import { NotificationRepository } from './notification.repository';
 
 /** The delivery queue, with lock and stall timings from configuration (short ones in crash tests). */
@@ -35,9 +36,17 @@ const deliveryQueue = BullModule.registerQueueAsync({
  */
 @Module({
   imports: [MongooseModule.forFeature([{ name: NotificationRecord.name, schema: NotificationSchema }]), deliveryQueue],
-  providers: [NotificationRepository, NotificationLifecycle, FrequencyCaps, DeliveryMetrics, DeliveryProducer],
+  providers: [
+    NotificationRepository,
+    NotificationLifecycle,
+    FrequencyCaps,
+    DeliveryMetrics,
+    DeliveryProducer,
+    RunTally,
+  ],
   exports: [
     NotificationRepository,
+    RunTally,
     NotificationLifecycle,
     FrequencyCaps,
     DeliveryMetrics,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TemplatesService } from '../templates/templates.service';
-import { NotificationTracking } from '../tracking/notification-tracking';
+import { IssuedTracking, NotificationTracking, TrackedNotification } from '../tracking/notification-tracking';
 import type { Notification, NotificationTarget } from './domain/notification';
 import type { OutboundMessage } from './domain/outbound-message';
 
@@ -19,19 +19,28 @@ export class OutboundMessages {
 
   /** One message per target index, for the targets in `indexes`. */
   async build(notification: Notification, indexes: readonly number[]): Promise<Map<number, OutboundMessage>> {
-    const composed = notification.message;
-    if (!composed) throw new Error(`notification ${notification.notificationId} has no message to send`);
-    const issued = await this.tracking.issue({
-      notificationId: notification.notificationId,
-      runId: notification.runId,
-      campaignId: notification.campaignId,
-      userId: notification.userId,
-      channel: notification.channel,
-      category: notification.category,
-      ...(notification.experiment && { experiment: notification.experiment }),
-      ...(composed.subject.kind === 'journey' && { journeyId: composed.subject.id }),
-      links: composed.rendered.links,
-    });
+    return this.messagesOf(notification, await this.tracking.issue(trackedOf(notification)), indexes);
+  }
+
+  /** {@link build} for many notifications (every pending target of each), with their tracking issued at once. */
+  async buildMany(
+    items: ReadonlyArray<{ notification: Notification; indexes: readonly number[] }>,
+  ): Promise<Map<string, Map<number, OutboundMessage>>> {
+    const issued = await this.tracking.issueMany(items.map(({ notification }) => trackedOf(notification)));
+    return new Map(
+      items.map(({ notification, indexes }) => [
+        notification.notificationId,
+        this.messagesOf(notification, issued.get(notification.notificationId)!, indexes),
+      ]),
+    );
+  }
+
+  private messagesOf(
+    notification: Notification,
+    issued: IssuedTracking,
+    indexes: readonly number[],
+  ): Map<number, OutboundMessage> {
+    const composed = notification.message!;
     const rendered = this.templates.resolveLinks(composed.rendered, (link) => issued.resolveLink(link));
     const base = {
       notificationId: notification.notificationId,
@@ -72,4 +81,21 @@ export class OutboundMessages {
     }
     return messages;
   }
+}
+
+/** What tracking needs of a notification; it must carry its composed message. */
+function trackedOf(notification: Notification): TrackedNotification {
+  const composed = notification.message;
+  if (!composed) throw new Error(`notification ${notification.notificationId} has no message to send`);
+  return {
+    notificationId: notification.notificationId,
+    runId: notification.runId,
+    campaignId: notification.campaignId,
+    userId: notification.userId,
+    channel: notification.channel,
+    category: notification.category,
+    ...(notification.experiment && { experiment: notification.experiment }),
+    ...(composed.subject.kind === 'journey' && { journeyId: composed.subject.id }),
+    links: composed.rendered.links,
+  };
 }

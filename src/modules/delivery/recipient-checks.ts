@@ -21,21 +21,43 @@ export class RecipientChecks {
   /** Why the notification must not go out now (an unsubscribe or a suppressed address since it was queued). */
   async refusal(notification: Notification): Promise<NotificationReason | undefined> {
     if (await this.preferences.isUnsubscribed(notification.userId, notification.category)) {
-      return {
-        code: 'unsubscribed',
-        rule: 'category',
-        value: notification.category,
-        message: `the user unsubscribed from ${notification.category} (or from everything)`,
-      };
+      return unsubscribedReason(notification.category);
     }
     for (const { to } of notification.targets) {
       if (to.channel !== 'email') continue;
       const suppressed = await this.preferences.suppressionOf(to.address);
-      if (suppressed) {
-        return { code: 'address-suppressed', value: suppressed, message: `the address is suppressed (${suppressed})` };
-      }
+      if (suppressed) return suppressedReason(suppressed);
     }
     return undefined;
+  }
+
+  /** {@link refusal} for many notifications, in one read per category and one of the suppression list. */
+  async refusals(notifications: readonly Notification[]): Promise<Map<string, NotificationReason>> {
+    const byCategory = new Map<string, string[]>();
+    for (const n of notifications) byCategory.set(n.category, [...(byCategory.get(n.category) ?? []), n.userId]);
+    const [left, suppressed] = await Promise.all([
+      Promise.all(
+        [...byCategory].map(
+          async ([category, userIds]) =>
+            [category, await this.preferences.unsubscribedAmong(userIds, category)] as const,
+        ),
+      ).then((entries) => new Map(entries)),
+      this.preferences.suppressionsOf(
+        notifications.flatMap((n) => n.targets.flatMap(({ to }) => (to.channel === 'email' ? [to.address] : []))),
+      ),
+    ]);
+    const refusals = new Map<string, NotificationReason>();
+    for (const n of notifications) {
+      const reason = left.get(n.category)?.has(n.userId)
+        ? unsubscribedReason(n.category)
+        : n.targets
+            .flatMap(({ to }) =>
+              to.channel === 'email' && suppressed.has(to.address) ? [suppressed.get(to.address)!] : [],
+            )
+            .map(suppressedReason)[0];
+      if (reason) refusals.set(n.notificationId, reason);
+    }
+    return refusals;
   }
 
   /** Applies what a permanent failure says about the recipient: drop a dead token, suppress a dead address. */
@@ -58,4 +80,17 @@ export class RecipientChecks {
       });
     }
   }
+}
+
+function unsubscribedReason(category: string): NotificationReason {
+  return {
+    code: 'unsubscribed',
+    rule: 'category',
+    value: category,
+    message: `the user unsubscribed from ${category} (or from everything)`,
+  };
+}
+
+function suppressedReason(reason: string): NotificationReason {
+  return { code: 'address-suppressed', value: reason, message: `the address is suppressed (${reason})` };
 }

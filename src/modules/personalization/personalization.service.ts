@@ -5,6 +5,7 @@ import { JourneyExpansionService } from '../journeys/journey-expansion.service';
 import { isNotifiable, JOURNEY_POLICY, JourneyPolicy } from '../journeys/journey-policy';
 import { StoredJourney } from '../journeys/stored-journey';
 import { UserJourneysRepository } from '../journeys/user-journeys.repository';
+import type { UserJourneysRecord } from '../journeys/user-journeys.schema';
 import { DEFAULT_RANKING_PARAMS, NotificationOutcome, rankJourneys } from '../ranking/domain';
 import { RankerModelService } from '../ranking/ranker-model.service';
 import { CopyBudget } from './domain/copy-budget';
@@ -34,6 +35,8 @@ export interface PersonalizeRequest {
   budget: CopyBudget;
   /** Past notifications to the user, for the ranker's fatigue features (from delivery, when it exists). */
   history?: readonly NotificationOutcome[];
+  /** The user's stored journeys when the caller read them already (a send fan-out reads a chunk at once). */
+  journeys?: { record: UserJourneysRecord | undefined };
 }
 
 export type PersonalizeResult =
@@ -106,7 +109,9 @@ export class PersonalizationService {
   }
 
   private async pickJourneys(request: PersonalizeRequest) {
-    const record = await this.userJourneys.findByUserId(request.user.userId);
+    const record = request.journeys
+      ? request.journeys.record
+      : await this.userJourneys.findByUserId(request.user.userId);
     const ranked = rankJourneys(record?.journeys ?? [], {
       now: request.now,
       model: await this.ranker.current(),

@@ -30,6 +30,21 @@ export class RankingExampleRepository {
     );
   }
 
+  /** {@link logSent} for many notifications, in one bulk of upserts. */
+  async logSentMany(examples: readonly LoggedExample[]): Promise<void> {
+    if (examples.length === 0) return;
+    await this.examples.bulkWrite(
+      examples.map((example) => ({
+        updateOne: {
+          filter: { notificationId: example.notificationId },
+          update: { $setOnInsert: example },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
   /** Records the first open or click of a notification; later ones keep the first time. */
   async recordOutcome(notificationId: string, kind: 'open' | 'click', at: Date): Promise<void> {
     const field = kind === 'open' ? 'openedAt' : 'clickedAt';

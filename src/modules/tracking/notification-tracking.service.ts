@@ -5,7 +5,8 @@ import { buildIssuedTracking } from './domain/issued-tracking';
 import { TrackingError } from './domain/tracking.errors';
 import { linkKey } from './domain/tracking-urls';
 import { IssuedTracking, NotificationTracking, TrackedNotification, TrackingEventView } from './notification-tracking';
-import { TrackedNotificationRepository } from './tracked-notification.repository';
+import { NotificationFacts, TrackedNotificationRepository } from './tracked-notification.repository';
+import { StoredLink, TrackedNotificationRecord } from './tracked-notification.schema';
 import { TrackingEventRecord } from './tracking-event.schema';
 import { TrackingEventRepository } from './tracking-event.repository';
 import { TrackingTokens } from './tracking-tokens.service';
@@ -44,10 +45,27 @@ export class NotificationTrackingService extends NotificationTracking {
   }
 
   async issue(notification: TrackedNotification): Promise<IssuedTracking> {
+    const { facts, links } = this.factsOf(notification);
+    return this.issued(notification, await this.notifications.issue(facts, links));
+  }
+
+  async issueMany(notifications: readonly TrackedNotification[]): Promise<Map<string, IssuedTracking>> {
+    if (notifications.length === 0) return new Map();
+    const stored = await this.notifications.issueMany(notifications.map((n) => this.factsOf(n)));
+    return new Map(
+      notifications.map((n) => {
+        const record = stored.get(n.notificationId);
+        if (!record) throw new Error(`notification ${n.notificationId}: tracking was not stored`);
+        return [n.notificationId, this.issued(n, record)];
+      }),
+    );
+  }
+
+  private factsOf(notification: TrackedNotification): { facts: NotificationFacts; links: StoredLink[] } {
     const { notificationId, experiment, journeyId } = notification;
     const clicks = notification.links.filter((link) => link.kind === 'click');
-    const stored = await this.notifications.issue(
-      {
+    return {
+      facts: {
         notificationId,
         runId: notification.runId,
         campaignId: notification.campaignId,
@@ -58,11 +76,18 @@ export class NotificationTrackingService extends NotificationTracking {
         ...(experiment && { experimentId: experiment.experimentId, armId: experiment.armId }),
         ...(journeyId !== undefined && { journeyId }),
       },
-      clicks.map((link) => ({ key: linkKey(link), id: link.id, url: link.url })),
-    );
+      links: clicks.map((link) => ({ key: linkKey(link), id: link.id, url: link.url })),
+    };
+  }
+
+  /** The signed URLs of a stored record, refused when the record was issued with other facts. */
+  private issued(notification: TrackedNotification, stored: TrackedNotificationRecord): IssuedTracking {
     const changed = FIXED_FACTS.find((fact) => stored[fact] !== notification[fact]);
     if (changed) {
-      throw new TrackingError('tracking.conflict', `notification ${notificationId} was issued with another ${changed}`);
+      throw new TrackingError(
+        'tracking.conflict',
+        `notification ${notification.notificationId} was issued with another ${changed}`,
+      );
     }
     return buildIssuedTracking(
       { ...stored, linkKeys: new Set(stored.links.map((link) => link.key)) },
@@ -77,6 +102,10 @@ export class NotificationTrackingService extends NotificationTracking {
         `notification ${notificationId} was sent without issued tracking; its engagement is not tracked`,
       );
     }
+  }
+
+  async recordSentMany(notificationIds: readonly string[], at: Date): Promise<void> {
+    if (notificationIds.length > 0) await this.notifications.markSentMany(notificationIds, at);
   }
 
   async eventsFor(notificationId: string): Promise<TrackingEventView[]> {

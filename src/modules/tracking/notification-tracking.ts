@@ -12,8 +12,12 @@ export abstract class NotificationTracking {
    * a retried delivery gets the same URLs.
    */
   abstract issue(notification: TrackedNotification): Promise<IssuedTracking>;
+  /** {@link issue} for many notifications in one round of writes; keyed by notification id. */
+  abstract issueMany(notifications: readonly TrackedNotification[]): Promise<Map<string, IssuedTracking>>;
   /** The provider accepted the message at `at`: opens, clicks and conversions may now be attributed to it. */
   abstract recordSent(notificationId: string, at: Date): Promise<void>;
+  /** {@link recordSent} for many notifications accepted by `at`. */
+  abstract recordSentMany(notificationIds: readonly string[], at: Date): Promise<void>;
   /** What recipients did with a notification, oldest first (for "why didn't this user get it" and the console). */
   abstract eventsFor(notificationId: string): Promise<TrackingEventView[]>;
 }
@@ -65,8 +69,12 @@ export interface TrackingEventView {
 export abstract class RecipientPreferences {
   /** Whether the user unsubscribed from `category` or from everything. */
   abstract isUnsubscribed(userId: string, category: string): Promise<boolean>;
+  /** The users among `userIds` who unsubscribed from `category` or from everything, in one read. */
+  abstract unsubscribedAmong(userIds: readonly string[], category: string): Promise<Set<string>>;
   /** The reason an email address is suppressed, or undefined. */
   abstract suppressionOf(address: string): Promise<string | undefined>;
+  /** The suppressed addresses among `addresses` (as given) with their reasons, in one read. */
+  abstract suppressionsOf(addresses: readonly string[]): Promise<Map<string, string>>;
   /** Adds an address to the suppression list (idempotent). */
   abstract suppress(address: string, reason: 'hard-bounce' | 'complaint' | 'manual', at: Date): Promise<void>;
 }

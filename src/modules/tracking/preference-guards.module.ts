@@ -24,6 +24,14 @@ export class PreferenceGuardsModule implements OnModuleInit {
         const category = campaignCategory(campaign);
         return (await this.preferences.isUnsubscribed(user.userId, category)) ? unsubscribedSkip(category) : undefined;
       },
+      checkMany: async ({ campaign, users }) => {
+        const category = campaignCategory(campaign);
+        const left = await this.preferences.unsubscribedAmong(
+          users.map((u) => u.userId),
+          category,
+        );
+        return new Map([...left].map((userId) => [userId, unsubscribedSkip(category)]));
+      },
     });
     this.guards.register({
       name: 'suppressed',
@@ -31,6 +39,13 @@ export class PreferenceGuardsModule implements OnModuleInit {
         if (campaign.channel !== 'email' || !user.email) return undefined;
         const reason = await this.preferences.suppressionOf(user.email);
         return reason ? suppressedSkip(reason) : undefined;
+      },
+      checkMany: async ({ campaign, users }) => {
+        const emailed = campaign.channel === 'email' ? users.filter((u) => u.email) : [];
+        const reasons = await this.preferences.suppressionsOf(emailed.map((u) => u.email!));
+        return new Map(
+          emailed.flatMap((u) => (reasons.has(u.email!) ? [[u.userId, suppressedSkip(reasons.get(u.email!)!)]] : [])),
+        );
       },
     });
   }

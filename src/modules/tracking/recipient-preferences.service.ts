@@ -26,8 +26,19 @@ export class RecipientPreferencesService extends RecipientPreferences {
     return this.unsubscribes.isUnsubscribed(userId, category);
   }
 
+  unsubscribedAmong(userIds: readonly string[], category: string): Promise<Set<string>> {
+    return userIds.length === 0 ? Promise.resolve(new Set()) : this.unsubscribes.findUnsubscribed(userIds, category);
+  }
+
   async suppressionOf(address: string): Promise<string | undefined> {
     return (await this.suppressions.find(addressKey(address)))?.reason;
+  }
+
+  async suppressionsOf(addresses: readonly string[]): Promise<Map<string, string>> {
+    if (addresses.length === 0) return new Map();
+    const keys = new Map(addresses.map((address) => [addressKey(address), address]));
+    const reasons = await this.suppressions.findReasons([...keys.keys()]);
+    return new Map([...reasons].map(([key, reason]) => [keys.get(key)!, reason]));
   }
 
   async suppress(address: string, reason: SuppressionReason, at: Date): Promise<void> {

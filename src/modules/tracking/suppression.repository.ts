@@ -18,6 +18,14 @@ export class SuppressionRepository {
     return this.model.findOne({ addressKey }).lean<SuppressionRecord>();
   }
 
+  /** The listed ones among these address keys, with their reasons, in one read. */
+  async findReasons(addressKeys: readonly string[]): Promise<Map<string, string>> {
+    const docs = await this.model
+      .find({ addressKey: { $in: addressKeys } }, { _id: 0, addressKey: 1, reason: 1 })
+      .lean<Array<Pick<SuppressionRecord, 'addressKey' | 'reason'>>>();
+    return new Map(docs.map((d) => [d.addressKey, d.reason]));
+  }
+
   async remove(addressKey: string): Promise<boolean> {
     return (await this.model.deleteOne({ addressKey })).deletedCount > 0;
   }

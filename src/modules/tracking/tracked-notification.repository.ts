@@ -46,6 +46,31 @@ export class TrackedNotificationRepository {
     }
   }
 
+  /**
+   * {@link issue} for many notifications: one bulk of upserts (a lost race on the unique index is
+   * written again once), then one read of the stored records.
+   */
+  async issueMany(
+    items: ReadonlyArray<{ facts: NotificationFacts; links: StoredLink[] }>,
+  ): Promise<Map<string, TrackedNotificationRecord>> {
+    const ops = items.map(({ facts, links }) => ({
+      updateOne: {
+        filter: { notificationId: facts.notificationId },
+        update: { $setOnInsert: { ...facts, counts: {} }, $addToSet: { links: { $each: links } } },
+        upsert: true,
+      },
+    }));
+    try {
+      await this.model.bulkWrite(ops, { ordered: false });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      await this.model.bulkWrite(ops, { ordered: false });
+    }
+    const ids = items.map((i) => i.facts.notificationId);
+    const docs = await this.model.find({ notificationId: { $in: ids } }).lean<TrackedNotificationRecord[]>();
+    return new Map(docs.map((d) => [d.notificationId, d]));
+  }
+
   async findByNotificationId(notificationId: string): Promise<TrackedNotificationRecord | null> {
     return this.model.findOne({ notificationId }).lean<TrackedNotificationRecord>();
   }
@@ -55,6 +80,14 @@ export class TrackedNotificationRepository {
     const result = await this.model.updateOne({ notificationId, sentAt: { $exists: false } }, { $set: { sentAt: at } });
     if (result.matchedCount > 0) return true;
     return (await this.model.exists({ notificationId })) !== null;
+  }
+
+  /** {@link markSent} for many notifications sent at the same moment, in one write. */
+  async markSentMany(notificationIds: readonly string[], at: Date): Promise<void> {
+    await this.model.updateMany(
+      { notificationId: { $in: notificationIds }, sentAt: { $exists: false } },
+      { $set: { sentAt: at } },
+    );
   }
 
   /**

@@ -19,6 +19,14 @@ export class UnsubscribeRepository {
     return (await this.model.exists({ userId, category: { $in: [category, ALL_CATEGORIES] } })) !== null;
   }
 
+  /** Which of these users left `category` or everything, in one read. */
+  async findUnsubscribed(userIds: readonly string[], category: string): Promise<Set<string>> {
+    const docs = await this.model
+      .find({ userId: { $in: userIds }, category: { $in: [category, ALL_CATEGORIES] } }, { _id: 0, userId: 1 })
+      .lean<Array<Pick<UnsubscribeRecord, 'userId'>>>();
+    return new Set(docs.map((d) => d.userId));
+  }
+
   async findByUser(userId: string): Promise<UnsubscribeRecord[]> {
     return this.model.find({ userId }).sort({ at: 1 }).lean<UnsubscribeRecord[]>();
   }

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
 import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
 import { DeliveryProducer } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { CampaignRunsProducer } from '../../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
@@ -117,6 +118,8 @@ describe('a campaign run, from audience to provider', () => {
       pending: 0,
       suppressed: { unsubscribed: 1 },
     });
+    // The live counters, kept as the records change, agree with the counts grouped from the records.
+    expect(await app.get(RunCompletion).counts(run.runId)).toEqual(run.counts);
     for (const userId of emailUsers) expect(sink.to(`${userId}@example.com`)).toHaveLength(1);
     expect(sink.to('quitter@example.com')).toHaveLength(0);
     const mail = sink.to('ana@example.com')[0];
@@ -162,6 +165,7 @@ describe('a campaign run, from audience to provider', () => {
     const started = await app.get(CampaignRunsService).startManual('digest', 'test');
     const run = await waitForRun(app, started.runId);
     expect(run.counts).toMatchObject({ sent: 0, suppressed: { 'frequency-cap': 5, unsubscribed: 1 } });
+    expect(await app.get(RunCompletion).counts(run.runId)).toEqual(run.counts);
     const ana = (await notificationsOf(app, run.runId)).get('ana')!;
     expect(ana.reason).toMatchObject({ code: 'frequency-cap', rule: 'frequencyCaps[0]', value: 1 });
     const why = await app.get(RunExplainService).explain(run.runId, 'ana');
@@ -180,6 +184,7 @@ describe('a campaign run, from audience to provider', () => {
     expect(run.counts.audience).toBe(pushUsers.length);
     expect(heldOut.length).toBe(run.counts.heldOut);
     expect(heldOut.length).toBeGreaterThan(0);
+    expect(await app.get(RunCompletion).counts(run.runId)).toEqual(run.counts);
     expect(run.counts.sent + heldOut.length).toBe(pushUsers.length);
     const notifications = await notificationsOf(app, run.runId);
     for (const entry of heldOut) expect(notifications.has(entry.userId as string)).toBe(false);

@@ -44,13 +44,16 @@ export class CampaignRunLedgerRepository {
     return (await this.model.findOne({ runId, userId }, { _id: 0 }).lean<CampaignRunLedgerRecord>()) ?? undefined;
   }
 
-  /** Settles pending entries; an entry settled already (a re-processed user) keeps its first settlement. */
-  async settle(runId: string, settlements: readonly LedgerSettlement[], at: Date): Promise<void> {
-    if (settlements.length === 0) return;
+  /**
+   * Settles pending entries; an entry settled already (a re-processed user) keeps its first settlement.
+   * Returns how many entries this call settled.
+   */
+  async settle(runId: string, settlements: readonly LedgerSettlement[], at: Date): Promise<number> {
+    if (settlements.length === 0) return 0;
     const ops: AnyBulkWriteOperation<CampaignRunLedgerRecord>[] = settlements.map(({ userId, ...fields }) => ({
       updateOne: { filter: { runId, userId, status: 'pending' }, update: { $set: { ...fields, settledAt: at } } },
     }));
-    await this.model.bulkWrite(ops, { ordered: false });
+    return (await this.model.bulkWrite(ops, { ordered: false })).modifiedCount;
   }
 
   /** Shards with pending users and the earliest send time among them (for resuming a paused run). */

@@ -9,6 +9,7 @@ import type { CopyBudget } from '../../personalization/domain/copy-budget';
 import { CampaignMessageComposer } from '../campaign-message-composer.service';
 import type { CampaignDefinition } from '../domain/campaign-definition';
 import type { ComposedMessage } from '../domain/compose-result';
+import type { RecipientSnapshot } from '../recipient-snapshots';
 import { queuedNotification, reasonOfSkip, Recipient, suppressedNotification } from './domain/notification-drafts';
 import { rankingExampleOf } from './domain/ranking-example';
 
@@ -40,7 +41,13 @@ export class RecipientFanOut {
     private readonly journeys: UserJourneysRepository,
   ) {}
 
-  async process(context: FanOutContext, recipient: Recipient, plannedAt?: Date): Promise<RecipientOutcome> {
+  /** `snapshot` is the recipient as their chunk read them; without it everything is read here. */
+  async process(
+    context: FanOutContext,
+    recipient: Recipient,
+    plannedAt?: Date,
+    snapshot?: RecipientSnapshot,
+  ): Promise<RecipientOutcome> {
     const { runId, definition, now } = context;
     const { userId } = recipient;
     const decision = await this.assignments.assign({ campaign: definition, runId, userId, now });
@@ -68,6 +75,7 @@ export class RecipientFanOut {
       now,
       variant: decision.variant,
       budget: context.budget,
+      ...(snapshot && { snapshot }),
     });
     if (composed.status === 'skip') return suppressed(reasonOfSkip(composed.skip));
     const { message } = composed;
@@ -105,7 +113,12 @@ export class RecipientFanOut {
         message,
       );
     }
-    const stored = message.subject.kind === 'journey' ? await this.journeys.findByUserId(userId) : undefined;
+    const stored =
+      message.subject.kind !== 'journey'
+        ? undefined
+        : snapshot
+          ? snapshot.journeys
+          : await this.journeys.findByUserId(userId);
     const ranking = rankingExampleOf(stored?.journeys ?? [], message.subject, now);
     return {
       kind: 'notification',

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NotificationRepository } from '../../delivery/notification.repository';
+import { RunTally } from '../../delivery/run-tally';
 import { CampaignRunLedgerRepository } from './campaign-run-ledger.repository';
 import { CampaignRunRepository } from './campaign-run.repository';
 import { countsOf, RunCounts } from './domain/run-state';
@@ -17,10 +18,17 @@ export class RunCompletion {
     private readonly runs: CampaignRunRepository,
     private readonly ledger: CampaignRunLedgerRepository,
     private readonly notifications: NotificationRepository,
+    private readonly tally: RunTally,
   ) {}
 
-  /** Live counters from the ledger and the notifications (one grouped count each). */
+  /** Live counters: the run's tally (one read), or grouped from its records when there is no tally to trust. */
   async counts(runId: string): Promise<RunCounts> {
+    const tally = await this.tally.read(runId);
+    return tally ? countsOf(tally.ledger, tally.notifications) : this.recount(runId);
+  }
+
+  /** Counters grouped from the ledger and the notifications (one grouped count each): exact, O(run size). */
+  async recount(runId: string): Promise<RunCounts> {
     const [ledger, notifications] = await Promise.all([
       this.ledger.countByStatus(runId),
       this.notifications.countByState(runId),
@@ -33,7 +41,7 @@ export class RunCompletion {
     if (!run || run.state !== 'running' || !run.selectionDone) return false;
     if (await this.ledger.hasPending(runId)) return false;
     if (await this.notifications.hasUnsettled(runId)) return false;
-    const counts = await this.counts(runId);
+    const counts = await this.recount(runId);
     if (!(await this.runs.complete(runId, counts, new Date()))) return false;
     this.logger.log({ message: `run completed: ${JSON.stringify(counts)}`, runId, campaignId: run.campaignId });
     return true;

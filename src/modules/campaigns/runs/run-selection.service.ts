@@ -4,6 +4,7 @@ import { Settings } from '../../../config/settings';
 import { AudienceFactsRepository } from '../../audience/audience-facts.repository';
 import { UserRepository } from '../../ingest/user.repository';
 import { audienceQueryOf } from '../domain/audience-rules';
+import { RunTally } from '../../delivery/run-tally';
 import { CampaignRunLedgerRepository } from './campaign-run-ledger.repository';
 import { CampaignRunRecord } from './campaign-run.schema';
 import { CampaignRunRepository } from './campaign-run.repository';
@@ -29,6 +30,7 @@ export class RunSelection {
     private readonly users: UserRepository,
     private readonly producer: CampaignRunsProducer,
     private readonly completion: RunCompletion,
+    private readonly tally: RunTally,
     private readonly config: ConfigService<Settings, true>,
   ) {}
 
@@ -53,6 +55,7 @@ export class RunSelection {
       const sendTimes = await this.sendTimes(run, userIds);
       const plan = planShards(userIds, sendTimes, { firstShard: run.shardCount, shardSize });
       const inserted = await this.ledger.insertSelection(plan.entries.map((e) => ({ runId, ...e })));
+      await this.tally.ledger(runId, undefined, 'pending', inserted);
       // A batch seen before (a crash after its entries were written) keeps the shards it was given then.
       const shards =
         inserted === plan.entries.length ? plan.shards : await this.recordedShards(runId, userIds, sendTimes);

@@ -9,8 +9,9 @@ import { DeliveryMetrics } from '../../delivery/delivery.metrics';
 import type { Notification } from '../../delivery/domain/notification';
 import { DeliveryProducer } from '../../delivery/jobs/delivery.queue';
 import { NotificationRepository } from '../../delivery/notification.repository';
+import { RunTally } from '../../delivery/run-tally';
 import { UserProfile } from '../../ingest/domain/user-profile';
-import { UserRepository } from '../../ingest/user.repository';
+import { RecipientSnapshots } from '../recipient-snapshots';
 import { CampaignRunLedgerRepository, LedgerSettlement } from './campaign-run-ledger.repository';
 import { CampaignRunLedgerRecord, CampaignRunRecord } from './campaign-run.schema';
 import { CampaignRunRepository } from './campaign-run.repository';
@@ -32,11 +33,12 @@ export class ShardFanOut {
     private readonly runs: CampaignRunRepository,
     private readonly ledger: CampaignRunLedgerRepository,
     private readonly notifications: NotificationRepository,
-    private readonly users: UserRepository,
+    private readonly snapshots: RecipientSnapshots,
     private readonly recipients: RecipientFanOut,
     private readonly deliveries: DeliveryProducer,
     private readonly completion: RunCompletion,
     private readonly metrics: DeliveryMetrics,
+    private readonly tally: RunTally,
     private readonly config: ConfigService<Settings, true>,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
@@ -68,13 +70,18 @@ export class ShardFanOut {
       entries.map((e) => e.userId),
     );
     const todo = entries.filter((e) => !existing.has(e.userId));
-    const profiles = new Map((await this.users.findByUserIds(todo.map((e) => e.userId))).map((u) => [u.userId, u]));
+    const now = new Date();
+    const snapshots = await this.snapshots.load(
+      run.definition,
+      todo.map((e) => e.userId),
+      now,
+    );
     const context: FanOutContext = {
       runId,
       definition: run.definition,
       contentHash: run.contentHash,
       budget: new RunCopyBudget(this.redis, this.budgetKey(runId), run.copyBudget),
-      now: new Date(),
+      now,
     };
     const gate = new Semaphore(this.config.get('campaigns', { infer: true }).userConcurrency);
     const settlements: LedgerSettlement[] = [];
@@ -84,10 +91,12 @@ export class ShardFanOut {
       todo.map((entry) =>
         gate.run(async () => {
           try {
+            const snapshot = snapshots.get(entry.userId)!;
             const outcome = await this.recipients.process(
               context,
-              recipientOf(entry.userId, profiles.get(entry.userId)),
+              recipientOf(entry.userId, snapshot.user),
               entry.sendAt,
+              snapshot,
             );
             settlements.push(settlementOf(entry.userId, outcome));
             if (outcome.kind === 'notification') created.push(outcome.notification);
@@ -108,7 +117,7 @@ export class ShardFanOut {
         }),
       ),
     );
-    await this.notifications.insertNew(created);
+    await this.tally.created(runId, await this.notifications.insertNew(created));
     const queued = [
       ...created
         .filter((n) => n.state === 'queued')
@@ -119,13 +128,23 @@ export class ShardFanOut {
     ];
     await this.deliveries.enqueueMany(queued, run.generation);
     for (const [userId, { notificationId }] of existing) settlements.push({ userId, status: 'done', notificationId });
-    await this.ledger.settle(runId, settlements, new Date());
+    await this.settle(runId, settlements);
     for (const n of created) {
       if (n.state === 'suppressed') {
         this.metrics.count('suppressed', { campaignId: n.campaignId, channel: n.channel, reason: n.reason?.code });
       }
     }
     return firstError;
+  }
+
+  /** Settles the chunk's ledger entries and moves the run's counters when every one of them was pending. */
+  private async settle(runId: string, settlements: LedgerSettlement[]): Promise<void> {
+    const settled = await this.ledger.settle(runId, settlements, new Date());
+    // Some were settled before (a shard processed again): which ones is unknown, so the tally stops being trusted.
+    if (settled !== settlements.length) return this.tally.markStale(runId);
+    const byStatus = new Map<string, number>();
+    for (const { status } of settlements) byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+    for (const [status, n] of byStatus) await this.tally.ledger(runId, 'pending', status, n);
   }
 
   /** The Redis hash of the run's shared LLM copy budget. */

@@ -7,6 +7,7 @@ import { TrackingModule } from '../../tracking/tracking.module';
 import { AfterSend } from '../after-send';
 import { DeliveryAttempt } from '../delivery-attempt';
 import { DeliveryModule } from '../delivery.module';
+import { NotificationBatchDelivery } from '../notification-batch-delivery.service';
 import { NotificationDeliveryService } from '../notification-delivery.service';
 import { NotificationsModule } from '../notifications.module';
 import { OutboundMessages } from '../outbound-messages';
@@ -30,6 +31,7 @@ import { DeliveryProcessor } from './delivery.processor';
     AfterSend,
     DeliveryAttempt,
     NotificationDeliveryService,
+    NotificationBatchDelivery,
     DeliveryProcessor,
   ],
   exports: [NotificationDeliveryService],

@@ -3,18 +3,32 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Job, Queue } from 'bull';
 import { Settings } from '../../../config/settings';
+import { NotificationBatchDelivery } from '../notification-batch-delivery.service';
 import { NotificationDeliveryService } from '../notification-delivery.service';
 import { DELIVERY_JOBS, DELIVERY_QUEUE, DeliveryProducer, nextStepId } from './delivery.queue';
+
+function parseStep(data: Record<string, unknown>): string {
+  if (typeof data.step !== 'string' || !/^\d+\.\d+$/.test(data.step)) {
+    throw new Error('job payload: step must be <generation>.<n>');
+  }
+  return data.step;
+}
 
 function parse(job: Job): { notificationId: string; step: string } {
   const data = job.data as Record<string, unknown>;
   if (typeof data.notificationId !== 'string' || data.notificationId.length === 0) {
     throw new Error('job payload: notificationId must be a non-empty string');
   }
-  if (typeof data.step !== 'string' || !/^\d+\.\d+$/.test(data.step)) {
-    throw new Error('job payload: step must be <generation>.<n>');
+  return { notificationId: data.notificationId, step: parseStep(data) };
+}
+
+function parseBatch(job: Job): { notificationIds: string[]; step: string } {
+  const data = job.data as Record<string, unknown>;
+  const ids = data.notificationIds;
+  if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string' && id.length > 0)) {
+    throw new Error('job payload: notificationIds must be a non-empty array of non-empty strings');
   }
-  return { notificationId: data.notificationId, step: data.step };
+  return { notificationIds: ids as string[], step: parseStep(data) };
 }
 
 /**
@@ -28,6 +42,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap {
   constructor(
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
     private readonly delivery: NotificationDeliveryService,
+    private readonly batch: NotificationBatchDelivery,
     private readonly producer: DeliveryProducer,
     private readonly config: ConfigService<Settings, true>,
   ) {}
@@ -36,17 +51,31 @@ export class DeliveryProcessor implements OnApplicationBootstrap {
     const { concurrency } = this.config.get('delivery', { infer: true });
     this.queue.on('failed', (job: Job, error: Error) => {
       if (job.attemptsMade < (job.opts.attempts ?? 1)) return;
-      const data = job.data as { notificationId?: string };
+      const data = job.data as { notificationId?: string; notificationIds?: string[] };
       // The notification stays queued: resuming its run (`runs resume`) enqueues it again.
       this.logger.error({
         message: `delivery job gave up: ${error.message}`,
         jobId: job.id,
-        notificationId: data.notificationId,
+        notificationId: data.notificationId ?? data.notificationIds?.join(','),
       });
     });
     this.queue
       .process(DELIVERY_JOBS.deliver, concurrency, (job: Job) => this.deliver(job))
       .catch((error: unknown) => this.logger.error(`delivery worker stopped: ${(error as Error).message}`));
+    // A batch job sends up to `concurrency` messages at once itself; a few of them keep the worker busy.
+    this.queue
+      .process(DELIVERY_JOBS.deliverBatch, Math.max(2, Math.ceil(concurrency / 4)), (job: Job) =>
+        this.deliverBatch(job),
+      )
+      .catch((error: unknown) => this.logger.error(`delivery worker stopped: ${(error as Error).message}`));
+  }
+
+  private async deliverBatch(job: Job): Promise<void> {
+    const { notificationIds, step } = parseBatch(job);
+    const outcomes = await this.batch.deliverMany(notificationIds);
+    for (const [notificationId, outcome] of outcomes) {
+      if (outcome.kind === 'again') await this.producer.enqueue(notificationId, nextStepId(step), outcome.at);
+    }
   }
 
   private async deliver(job: Job): Promise<void> {

@@ -2,12 +2,16 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JobOptions, Queue } from 'bull';
+import { createHash } from 'node:crypto';
 import { TypedProducer } from '../../../common/queue/typed-producer';
 import { Settings } from '../../../config/settings';
 
 export const DELIVERY_QUEUE = 'deliveries';
 
-export const DELIVERY_JOBS = { deliver: 'delivery.deliver' } as const;
+export const DELIVERY_JOBS = { deliver: 'delivery.deliver', deliverBatch: 'delivery.deliver-batch' } as const;
+
+/** Notifications a batch job carries at most (due at the same moment, from one fan-out chunk or requeue page). */
+export const DELIVERY_BATCH_SIZE = 50;
 
 /**
  * `step` is `<generation>.<n>`: the job of a notification's n-th wait (a retry, a rate-limit slot, the
@@ -16,6 +20,8 @@ export const DELIVERY_JOBS = { deliver: 'delivery.deliver' } as const;
  */
 export interface DeliveryJobs extends Record<string, object> {
   [DELIVERY_JOBS.deliver]: { notificationId: string; step: string };
+  /** The same first step for several notifications; each one's later steps are jobs of their own. */
+  [DELIVERY_JOBS.deliverBatch]: { notificationIds: string[]; step: string };
 }
 
 /** The step after `step` in the same generation. */
@@ -51,16 +57,44 @@ export class DeliveryProducer extends TypedProducer<DeliveryJobs> {
     });
   }
 
-  /** Enqueues many notifications' first step of `generation` in one round trip. */
+  /**
+   * Enqueues many notifications' first step of `generation` in one round trip: those due at the same
+   * moment in batch jobs of up to DELIVERY_BATCH_SIZE, whose ids come from their notifications (the
+   * same batch enqueued again is a no-op; an overlapping one is harmless, since every send is claimed
+   * by a conditional write).
+   */
   async enqueueMany(items: ReadonlyArray<{ notificationId: string; at?: Date }>, generation = 0): Promise<void> {
     const step = `${generation}.0`;
-    await this.addBulk(
-      DELIVERY_JOBS.deliver,
-      items.map(({ notificationId, at }) => ({
-        payload: { notificationId, step },
-        jobId: `${notificationId}:${step}`,
-        options: { ...this.options, ...delayUntil(at) },
-      })),
-    );
+    const byTime = new Map<number, string[]>();
+    const seen = new Set<string>();
+    for (const { notificationId, at } of items) {
+      if (seen.has(notificationId)) continue;
+      seen.add(notificationId);
+      const key = at?.getTime() ?? 0;
+      const due = byTime.get(key) ?? [];
+      due.push(notificationId);
+      byTime.set(key, due);
+    }
+    const singles: Array<{ payload: { notificationId: string; step: string }; jobId: string; options: JobOptions }> =
+      [];
+    const batches: Array<{ payload: { notificationIds: string[]; step: string }; jobId: string; options: JobOptions }> =
+      [];
+    for (const [time, ids] of byTime) {
+      const options = { ...this.options, ...delayUntil(time === 0 ? undefined : new Date(time)) };
+      for (const batch of chunks(ids.sort(), DELIVERY_BATCH_SIZE)) {
+        if (batch.length === 1) {
+          singles.push({ payload: { notificationId: batch[0], step }, jobId: `${batch[0]}:${step}`, options });
+        } else {
+          const digest = createHash('sha1').update(batch.join('\n')).digest('hex');
+          batches.push({ payload: { notificationIds: batch, step }, jobId: `batch:${digest}:${step}`, options });
+        }
+      }
+    }
+    await this.addBulk(DELIVERY_JOBS.deliver, singles);
+    await this.addBulk(DELIVERY_JOBS.deliverBatch, batches);
   }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }

@@ -5,6 +5,7 @@ import { ExperimentsModule } from '../../../experiments/experiments.module';
 import { IngestModule } from '../../../ingest/ingest.module';
 import { JourneysModule } from '../../../journeys/journeys.module';
 import { CampaignRunsModule } from '../campaign-runs.module';
+import { RecipientSnapshots } from '../../recipient-snapshots';
 import { RecipientFanOut } from '../recipient-fan-out';
 import { RunHooks } from '../run-hooks';
 import { RunRequeue } from '../run-requeue.service';
@@ -18,6 +19,14 @@ import { CampaignRunsProcessor } from './campaign-runs.processor';
  */
 @Module({
   imports: [CampaignRunsModule, DeliveryJobsModule, ExperimentsModule, AudienceModule, IngestModule, JourneysModule],
-  providers: [RecipientFanOut, ShardFanOut, RunSelection, RunRequeue, RunHooks, CampaignRunsProcessor],
+  providers: [
+    RecipientSnapshots,
+    RecipientFanOut,
+    ShardFanOut,
+    RunSelection,
+    RunRequeue,
+    RunHooks,
+    CampaignRunsProcessor,
+  ],
 })
 export class CampaignRunsJobsModule {}

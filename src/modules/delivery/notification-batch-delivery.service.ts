@@ -1,0 +1,234 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import { Settings } from '../../config/settings';
+import { Coalescer } from '../../lib/concurrency/coalescer';
+import { Semaphore } from '../../lib/concurrency/semaphore';
+import { AfterSend } from './after-send';
+import { ChannelRegistry } from './channel-registry';
+import { DeliveryAttempt } from './delivery-attempt';
+import { DeliveryMetrics } from './delivery.metrics';
+import { DeliveryError } from './domain/delivery-error';
+import { nextStep } from './domain/delivery-step';
+import { AttemptRecord, Notification, pendingTargets, TargetDelivery } from './domain/notification';
+import type { OutboundMessage } from './domain/outbound-message';
+import { DeliveryOutcome, NotificationDeliveryService } from './notification-delivery.service';
+import { NotificationLifecycle } from './notification-lifecycle';
+import { NotificationRepository } from './notification.repository';
+import { OutboundMessages } from './outbound-messages';
+import { RecipientChecks } from './recipient-checks';
+import { RunTally } from './run-tally';
+import { SendRateLimiter } from './send-rate-limiter';
+
+const DONE: DeliveryOutcome = { kind: 'done' };
+/**
+ * Acceptances arriving within this long share one bulk write: a few milliseconds added to the window
+ * between a provider's acceptance and its record, against one write per message.
+ */
+const ACCEPTED_WRITE_DELAY_MS = 5;
+
+interface Claimed {
+  notification: Notification;
+  index: number;
+  message: OutboundMessage;
+  attemptId: string;
+}
+
+interface Accepted {
+  notification: Notification;
+  notificationId: string;
+  index: number;
+  target: TargetDelivery;
+  attempt: AttemptRecord;
+}
+
+/**
+ * Many notifications' first step in one job, with the same records and conditional writes as one by
+ * one, read and written in bulk: the notifications in one read, unsubscribes and suppressions in one
+ * read each, tracking issued at once, every attempt started by one conditional bulk write (each under
+ * its own attempt id, so only one attempt ever holds a notification), and each provider's acceptance
+ * written together with the attempt's end the moment it arrives (acceptances arriving together share
+ * one bulk write), so the window between "accepted" and "recorded" stays one provider request wide.
+ * What is not a plain first send to one target (a retry, a lease, a refusal, a failure) goes through
+ * NotificationDeliveryService, which knows every step.
+ */
+@Injectable()
+export class NotificationBatchDelivery {
+  private readonly logger = new Logger(NotificationBatchDelivery.name);
+  private readonly leaseMs: number;
+  private readonly sendConcurrency: number;
+  private readonly accepted = new Coalescer<Accepted & { done: (written: boolean) => void }>(
+    (items) => this.writeAccepted(items),
+    ACCEPTED_WRITE_DELAY_MS,
+  );
+
+  constructor(
+    private readonly notifications: NotificationRepository,
+    private readonly lifecycle: NotificationLifecycle,
+    private readonly single: NotificationDeliveryService,
+    private readonly attempt: DeliveryAttempt,
+    private readonly outbound: OutboundMessages,
+    private readonly checks: RecipientChecks,
+    private readonly afterSend: AfterSend,
+    private readonly limiter: SendRateLimiter,
+    private readonly channels: ChannelRegistry,
+    private readonly metrics: DeliveryMetrics,
+    private readonly tally: RunTally,
+    config: ConfigService<Settings, true>,
+  ) {
+    const delivery = config.get('delivery', { infer: true });
+    this.leaseMs = delivery.leaseMs;
+    this.sendConcurrency = delivery.concurrency;
+  }
+
+  /** Takes each notification one step; the outcome of each (run again later, or done). */
+  async deliverMany(notificationIds: readonly string[]): Promise<Map<string, DeliveryOutcome>> {
+    const outcomes = new Map<string, DeliveryOutcome>(notificationIds.map((id) => [id, DONE]));
+    const now = new Date();
+    const plain: Notification[] = [];
+    const others: string[] = [];
+    for (const notification of await this.notifications.findByIds([...new Set(notificationIds)])) {
+      const gate = notification.state === 'queued' ? await this.lifecycle.gate(notification.runId) : 'open';
+      const plainSend =
+        nextStep(notification, gate, now).kind === 'send' && pendingTargets(notification.targets).length === 1;
+      if (plainSend) plain.push(notification);
+      else others.push(notification.notificationId);
+    }
+    const refusals = await this.checks.refusals(plain);
+    // A refused notification is settled by the one-by-one path, which asks again and records why.
+    others.push(...refusals.keys());
+    const claimed = await this.claim(
+      plain.filter((n) => !refusals.has(n.notificationId)),
+      outcomes,
+    );
+    const gate = new Semaphore(this.sendConcurrency);
+    const results = await Promise.allSettled([
+      this.sendClaimed(claimed, outcomes),
+      ...others.map((id) => gate.run(async () => outcomes.set(id, await this.single.deliver(id)))),
+    ]);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    return outcomes;
+  }
+
+  /** Builds the messages, takes send slots and starts one attempt per notification; the ones this job holds. */
+  private async claim(notifications: Notification[], outcomes: Map<string, DeliveryOutcome>): Promise<Claimed[]> {
+    const messages = await this.outbound.buildMany(
+      notifications.map((notification) => ({ notification, indexes: pendingTargets(notification.targets) })),
+    );
+    const ready: Claimed[] = [];
+    for (const notification of notifications) {
+      const [[index, message]] = [...messages.get(notification.notificationId)!];
+      const slot = await this.limiter.tryAcquire(message);
+      if (!slot.granted) {
+        outcomes.set(notification.notificationId, {
+          kind: 'again',
+          at: new Date(Date.now() + slot.waitMs),
+          why: 'rate-limit',
+        });
+      } else ready.push({ notification, index, message, attemptId: randomUUID() });
+    }
+    const startedAt = new Date();
+    const leaseUntil = new Date(startedAt.getTime() + this.leaseMs);
+    const held = await this.notifications.startAttempts(
+      ready.map((c) => ({ notificationId: c.notification.notificationId, attemptId: c.attemptId })),
+      startedAt,
+      leaseUntil,
+    );
+    // Not held: another job started an attempt first; it carries the notification on.
+    const mine = ready
+      .filter((c) => held.get(c.notification.notificationId) === c.attemptId)
+      .map((c) => ({
+        ...c,
+        notification: {
+          ...c.notification,
+          state: 'sending' as const,
+          sending: { attemptId: c.attemptId, startedAt, leaseUntil },
+        },
+      }));
+    for (const [runId, n] of countByRun(mine.map((c) => c.notification))) {
+      await this.tally.notifications(runId, 'queued', 'sending', undefined, n);
+    }
+    return mine;
+  }
+
+  private async sendClaimed(claimed: Claimed[], outcomes: Map<string, DeliveryOutcome>): Promise<void> {
+    if (claimed.length === 0) return;
+    const claims = claimed.map((c) => ({ notificationId: c.notification.notificationId, attemptId: c.attemptId }));
+    const heartbeat = setInterval(() => {
+      this.notifications
+        .extendLeases(claims, new Date(Date.now() + this.leaseMs))
+        .catch((error: Error) => this.logger.warn(`leases not extended: ${error.message}`));
+    }, this.leaseMs / 3);
+    const gate = new Semaphore(this.sendConcurrency);
+    const sent: Notification[] = [];
+    try {
+      const results = await Promise.allSettled(
+        claimed.map((c) =>
+          gate.run(async () => {
+            const outcome = await this.sendOne(c);
+            if (outcome === 'sent') sent.push(c.notification);
+            else outcomes.set(c.notification.notificationId, outcome);
+          }),
+        ),
+      );
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
+    } finally {
+      clearInterval(heartbeat);
+      await this.recordSent(sent);
+    }
+  }
+
+  /** One provider request; an acceptance is written with the attempt's end, anything else the attempt's way. */
+  private async sendOne({ notification, index, message, attemptId }: Claimed): Promise<'sent' | DeliveryOutcome> {
+    const startedAt = notification.sending?.startedAt ?? new Date();
+    const to = notification.targets[index].to;
+    try {
+      const receipt = await this.channels.send(message);
+      const target: TargetDelivery = { to, state: 'accepted', ...receipt };
+      const attempt: AttemptRecord = { attemptId, startedAt, endedAt: new Date(), outcome: 'accepted' };
+      const written = await new Promise<boolean>((done, fail) => {
+        this.accepted
+          .add({ notification, notificationId: notification.notificationId, index, target, attempt, done })
+          .catch(fail);
+      });
+      // The attempt lost its lease meanwhile: the acceptance is recorded all the same, and the attempt
+      // that took over finds it and sends nothing again.
+      if (!written) await this.notifications.recordTarget(notification.notificationId, index, target);
+      return written ? 'sent' : DONE;
+    } catch (error) {
+      if (!(error instanceof DeliveryError)) throw error;
+      const result = { to, state: error.retryable ? ('pending' as const) : ('failed' as const), error: error.toJSON() };
+      const ended = await this.attempt.finish(notification, attemptId, startedAt, [{ index, result, error }]);
+      return this.single.conclude(notification, ended);
+    }
+  }
+
+  private async writeAccepted(items: Array<Accepted & { done: (written: boolean) => void }>): Promise<void> {
+    const written = await this.notifications.finishAccepted(items, new Date());
+    const runs = countByRun(items.filter((i) => written.has(i.notificationId)).map((i) => i.notification));
+    for (const [runId, n] of runs) await this.tally.notifications(runId, 'sending', 'sent', undefined, n);
+    for (const item of items) item.done(written.has(item.notificationId));
+  }
+
+  /** The after-send records of the notifications this job sent, in bulk, then the run's bookkeeping. */
+  private async recordSent(sent: Notification[]): Promise<void> {
+    if (sent.length === 0) return;
+    const at = new Date();
+    for (const n of sent) this.metrics.count('sent', { campaignId: n.campaignId, channel: n.channel });
+    await this.afterSend.recordMany(sent, at);
+    await this.notifications.markEffectsMany(
+      sent.map((n) => n.notificationId),
+      new Date(),
+    );
+    for (const n of sent) await this.lifecycle.settled({ ...n, state: 'sent' });
+  }
+}
+
+/** How many of these notifications each run has. */
+function countByRun(notifications: ReadonlyArray<Pick<Notification, 'runId'>>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { runId } of notifications) counts.set(runId, (counts.get(runId) ?? 0) + 1);
+  return counts;
+}

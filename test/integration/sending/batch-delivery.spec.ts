@@ -1,0 +1,125 @@
+import { getQueueToken } from '@nestjs/bull';
+import { INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bull';
+import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
+import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
+import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
+import { RecipientPreferences } from '../../../src/modules/tracking/notification-tracking';
+import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
+import { SmtpSink } from '../../setup/smtp-sink';
+import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
+import {
+  activate,
+  db,
+  notificationsOf,
+  sendingSettings,
+  startSendingContext,
+  startServers,
+  waitForRun,
+} from './sending-harness';
+
+const digest = {
+  id: 'digest',
+  name: 'Digest',
+  owner: 'growth',
+  channel: 'email',
+  category: 'weekly-digest',
+  schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'UTC' },
+  template: 'email/weekly-digest',
+  copy: { variant: 'journey-template' },
+};
+const kitchen = { name: 'Kitchen Remodel', keywords: ['kitchen remodel', 'backsplash tile'] };
+const senders = ['ana', 'ben', 'cy', 'dee'];
+
+/**
+ * Delivery in batches: a run's notifications are queued while this worker takes no delivery job, the
+ * recipients change their minds after the fan-out, then one batch delivers them all. What was decided
+ * at fan-out is asked again at send time, a provider's refusal is acted on, and a second delivery of the
+ * same batch sends nothing.
+ */
+describe('batch delivery of a run', () => {
+  let servers: Awaited<ReturnType<typeof startServers>>;
+  let sink: SmtpSink;
+  let app: INestApplicationContext;
+
+  beforeAll(async () => {
+    [servers, sink] = await Promise.all([startServers(), SmtpSink.start()]);
+    app = await startSendingContext(
+      sendingSettings(servers.mongo.uri, servers.redis, 'batch-delivery', {
+        CAMPAIGNS_DIR: campaignsDir([digest]),
+        SMTP_URL: sink.url,
+      }),
+    );
+    await activate(app, 'digest');
+    for (const userId of [...senders, 'leaver', 'bounced', 'unknown']) {
+      await seedUser(app, userId, {
+        now: new Date(),
+        profile: { email: `${userId}@example.com` },
+        journeys: [kitchen],
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([servers?.stop(), sink?.stop()]);
+  });
+
+  it('asks consent again at send time, acts on a hard bounce, and sends each message once', async () => {
+    const deliveries = app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
+    await deliveries.pause(true);
+    const runs = app.get(CampaignRunsService);
+    const { runId } = await runs.startManual('digest', 'test');
+    // The fan-out queues all seven; with this worker's delivery paused, nothing is sent yet.
+    for (let run = await runs.get(runId); run.counts.queued < 7; run = await runs.get(runId)) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(sink.messages).toHaveLength(0);
+
+    const preferences = app.get(RecipientPreferencesService);
+    await preferences.unsubscribe({ userId: 'leaver', category: '*', at: new Date(), source: 'page' });
+    await app.get(RecipientPreferences).suppress('Bounced@Example.com', 'complaint', new Date());
+    sink.replyToRecipient('unknown@example.com', 550, '5.1.1 user unknown');
+
+    const ids = [...(await notificationsOf(app, runId)).values()].map((n) => n.notificationId);
+    const batch = app.get(NotificationBatchDelivery);
+    const outcomes = await batch.deliverMany(ids);
+    expect([...outcomes.values()].every((o) => o.kind === 'done')).toBe(true);
+
+    const byUser = await notificationsOf(app, runId);
+    for (const userId of senders) {
+      expect(sink.to(`${userId}@example.com`)).toHaveLength(1);
+      expect(byUser.get(userId)).toMatchObject({
+        state: 'sent',
+        targets: [{ state: 'accepted', provider: 'smtp' }],
+        effectsAt: expect.any(Date),
+      });
+      expect(byUser.get(userId)!.attempts).toEqual([expect.objectContaining({ outcome: 'accepted' })]);
+    }
+    expect(byUser.get('leaver')).toMatchObject({ state: 'suppressed', reason: { code: 'unsubscribed' } });
+    expect(byUser.get('bounced')).toMatchObject({ state: 'suppressed', reason: { code: 'address-suppressed' } });
+    expect(byUser.get('unknown')).toMatchObject({ state: 'failed', targets: [{ state: 'failed' }] });
+    expect(await app.get(RecipientPreferences).suppressionOf('unknown@example.com')).toBe('hard-bounce');
+    const examples = await db(app)
+      .collection('ranking_examples')
+      .countDocuments({ userId: { $in: senders } });
+    expect(examples).toBe(senders.length);
+
+    // The same batch again, twice over (a duplicated or re-run job): everything is settled, nothing goes out.
+    await batch.deliverMany([...ids, ...ids]);
+    expect(sink.messages).toHaveLength(senders.length);
+
+    await deliveries.resume(true);
+    const run = await waitForRun(app, runId);
+    expect(run.counts).toMatchObject({
+      sent: 4,
+      failed: 1,
+      queued: 0,
+      sending: 0,
+      suppressed: { unsubscribed: 1, 'address-suppressed': 1 },
+    });
+    expect(await app.get(RunCompletion).counts(runId)).toEqual(run.counts);
+    expect(sink.messages).toHaveLength(senders.length);
+  });
+});
