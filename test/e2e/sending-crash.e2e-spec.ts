@@ -1,6 +1,4 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import request from 'supertest';
 import { loadConfig } from '../../src/config';
 import { AccessModule } from '../../src/modules/access/access.module';
@@ -11,9 +9,9 @@ import { campaignsDir, seedUser } from '../integration/campaigns/campaigns-harne
 import { cloneSeededUser, db, TEST_SIGNING_KEYS } from '../integration/sending/sending-harness';
 import { startNestContext } from '../setup/nest-context';
 import { SmtpSink } from '../setup/smtp-sink';
+import { AppProcess, startProcess } from './support/app-process';
 import { startTestServers, TestServers } from './support/test-app';
 
-const ROOT = join(__dirname, '..', '..');
 const DB = 'sending_crash';
 /**
  * Recipients of the run. The default keeps `npm test` short on two shared cores; the documented run uses
@@ -32,44 +30,12 @@ const digest = {
   copy: { variant: 'journey-template' },
 };
 
-/** One app process (`src/main.ts` through ts-node) with its recent output, ready once it logged `ready`. */
-class AppProcess {
-  readonly child: ChildProcess;
-  readonly ready: Promise<string>;
-  isReady = false;
-  private output = '';
-
-  constructor(role: 'api' | 'worker', env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env, APP_ROLE: role },
-    });
-    const ready = role === 'api' ? /listening on (http:\/\/[\d.]+:\d+)/ : /\((worker)\) started/;
-    this.ready = new Promise((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        this.output = (this.output + chunk.toString()).slice(-20_000);
-        const match = ready.exec(this.output);
-        if (match) resolve(match[1]);
-      };
-      this.child.stdout?.on('data', onData);
-      this.child.stderr?.on('data', onData);
-      this.child.once('exit', (code, signal) =>
-        reject(new Error(`${role} exited (${code ?? signal}): ${this.output}`)),
-      );
-    });
-    this.ready.then(() => (this.isReady = true)).catch(() => undefined);
-  }
-
-  get tail(): string {
-    return this.output.slice(-3000);
-  }
-
-  kill(signal: NodeJS.Signals): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill(signal);
-    return exited;
-  }
+/** An app process in `role`, ready once it listens (API) or has started taking jobs (worker). */
+function startRole(role: 'api' | 'worker', env: Record<string, string>, ready: Set<AppProcess>): AppProcess {
+  const pattern = role === 'api' ? /listening on (http:\/\/[\d.]+:\d+)/ : /\((worker)\) started/;
+  const app = startProcess('src/main.ts', [], { ...env, APP_ROLE: role }, pattern);
+  app.url.then(() => ready.add(app)).catch(() => undefined);
+  return app;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -80,6 +46,7 @@ describe(`a ${RECIPIENTS}-recipient email run while workers are SIGKILLed`, () =
   let seed: INestApplicationContext;
   let api: AppProcess;
   const workers: AppProcess[] = [];
+  const ready = new Set<AppProcess>();
   let env: Record<string, string>;
 
   beforeAll(async () => {
@@ -120,20 +87,20 @@ describe(`a ${RECIPIENTS}-recipient email run while workers are SIGKILLed`, () =
     await cloneSeededUser(db(seed), 'template', ids, (id) => `${id}@example.com`);
     await seed.get(CampaignsService).sync('test');
     await seed.get(CampaignsService).activate(digest.id, 'test');
-    api = new AppProcess('api', env);
-    workers.push(new AppProcess('worker', env), new AppProcess('worker', env));
-    await Promise.all([api.ready, ...workers.map((w) => w.ready)]);
+    api = startRole('api', env, ready);
+    workers.push(startRole('worker', env, ready), startRole('worker', env, ready));
+    await Promise.all([api.url, ...workers.map((w) => w.url)]);
   }, 240_000);
 
   afterAll(async () => {
-    await Promise.all([api, ...workers].map((p) => p?.kill('SIGTERM')));
+    await Promise.all([api, ...workers].map((p) => p?.stop()));
     await seed?.close();
     await Promise.all([servers?.stop(), sink?.stop()]);
   }, 60_000);
 
   it('sends every eligible recipient exactly once, any second copy only inside the stated window', async () => {
     const admin = (await seed.get(AccessService).createKey({ name: 'crash', scopes: ['admin'] })).token;
-    const http = request(await api.ready);
+    const http = request(await api.url);
     const started = await http
       .post('/v1/campaign-runs')
       .set('Authorization', `Bearer ${admin}`)
@@ -149,11 +116,11 @@ describe(`a ${RECIPIENTS}-recipient email run while workers are SIGKILLed`, () =
       await sleep(kills < KILLS ? 300 + Math.random() * 1500 : 500);
       run = (await http.get(`/v1/campaign-runs/${runId}`).set('Authorization', `Bearer ${admin}`).expect(200)).body;
       // Only a worker that is up and taking jobs is killed, never one still starting.
-      const up = workers.flatMap((w, i) => (w.isReady ? [i] : []));
+      const up = workers.flatMap((w, i) => (ready.has(w) ? [i] : []));
       if (kills < KILLS && run.state === 'running' && up.length > 0) {
         const index = up[Math.floor(Math.random() * up.length)];
-        await workers[index].kill('SIGKILL');
-        workers[index] = new AppProcess('worker', env);
+        await workers[index].stop('SIGKILL');
+        workers[index] = startRole('worker', env, ready);
         kills++;
       }
     }

@@ -10,8 +10,8 @@ export interface AppProcess {
   url: Promise<string>;
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
-  /** Sends SIGTERM and resolves with the exit code. */
-  stop(): Promise<number | null>;
+  /** Sends `signal` (SIGTERM by default) and resolves with the exit code (null when a signal ended it). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 // A test run or benchmark that exits early (an error, process.exit) must not leave its processes behind.
@@ -51,8 +51,8 @@ export function startProcess(entry: string, args: string[], env: Record<string, 
     child,
     url,
     output: () => output,
-    stop: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    stop: (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
   };
