@@ -10,7 +10,6 @@ import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { startRedisProcess } from '../../src/common/redis/redis-process';
-import { loadConfig } from '../../src/config';
 import { validateEvent } from '../../src/lib/events/validate-event';
 import { ActivityEvent } from '../../src/lib/events/activity-event';
 import { generateUser } from '../../src/lib/synthetic/population';
@@ -24,6 +23,7 @@ import { PlatformEmbedderService } from '../../src/modules/journeys/platform-emb
 import { startJourneysContext } from '../integration/journeys/journeys-harness';
 import { startEmbeddedMongoProcess } from '../e2e/support/app-process';
 import { FakeOpenAiServer } from '../setup/openai-server';
+import { testSettings } from '../setup/settings';
 
 const EVENTS_PER_USER = 40;
 
@@ -43,11 +43,7 @@ async function startContext(
   database: string,
   env: Record<string, string> = {},
 ): Promise<INestApplicationContext> {
-  const settings = loadConfig({
-    NODE_ENV: 'test',
-    MONGODB_URI: `${mongoUri}${database}`,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: database,
+  const settings = testSettings(mongoUri, redisUrl, database, {
     JOURNEYS_SCHEDULE_ENABLED: 'false',
     LOG_LEVEL: 'error',
     ...env,

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
-import { loadConfig } from '../../../src/config';
 import { ActivityEvent } from '../../../src/lib/events/activity-event';
 import { AudienceFactsRepository } from '../../../src/modules/audience/audience-facts.repository';
 import { journeyFactsOf } from '../../../src/modules/audience/domain/audience-facts';
@@ -16,6 +15,7 @@ import { UserJourneysRepository } from '../../../src/modules/journeys/user-journ
 import { buildStoredJourney, StoredJourneySpec } from '../../factories/journey.factory';
 import { buildUserProfile } from '../../factories/user.factory';
 import { startNestContext } from '../../setup/nest-context';
+import { testSettings } from '../../setup/settings';
 
 /** A folder of campaign files written from plain objects (YAML), for CAMPAIGNS_DIR. */
 export function campaignsDir(campaigns: Array<Record<string, unknown>>): string {
@@ -32,13 +32,7 @@ export async function startCampaignsContext(
   env: Record<string, string>,
   extra: Type[] = [],
 ): Promise<INestApplicationContext> {
-  const settings = loadConfig({
-    NODE_ENV: 'test',
-    MONGODB_URI: `${mongoUri}${database}`,
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: database,
-    ...env,
-  });
+  const settings = testSettings(mongoUri, redis.url, database, env);
   return startNestContext(settings, [CampaignMessagesModule, ...extra]);
 }
 

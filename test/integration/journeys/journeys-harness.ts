@@ -2,7 +2,7 @@ import { INestApplicationContext, Type } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
-import { loadConfig, Settings } from '../../../src/config';
+import { Settings } from '../../../src/config';
 import { validateEvent } from '../../../src/lib/events/validate-event';
 import { generatePopulation, RawEvent } from '../../../src/lib/synthetic/population';
 import { EventRepository } from '../../../src/modules/ingest/event.repository';
@@ -11,6 +11,7 @@ import { JourneysModule } from '../../../src/modules/journeys/journeys.module';
 import { JourneyBuildRunRecord } from '../../../src/modules/journeys/journey-build-run.schema';
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
 import { startNestContext } from '../../setup/nest-context';
+import { testSettings } from '../../setup/settings';
 
 /** Test settings on the given servers; `env` adds or overrides configuration variables. */
 export function journeySettings(
@@ -19,11 +20,7 @@ export function journeySettings(
   database: string,
   env: Record<string, string> = {},
 ): Settings {
-  return loadConfig({
-    NODE_ENV: 'test',
-    MONGODB_URI: `${mongoUri}${database}`,
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: database,
+  return testSettings(mongoUri, redis.url, database, {
     JOURNEYS_SCHEDULE_ENABLED: 'false',
     JOURNEYS_SHARD_SIZE: '10',
     JOURNEYS_BACKOFF_MS: '100',

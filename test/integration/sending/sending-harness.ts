@@ -2,7 +2,7 @@ import { INestApplicationContext, Type } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
-import { loadConfig, Settings } from '../../../src/config';
+import { Settings } from '../../../src/config';
 import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
 import { CampaignRunsService, RunView } from '../../../src/modules/campaigns/runs/campaign-runs.service';
 import { CampaignRunsJobsModule } from '../../../src/modules/campaigns/runs/jobs/campaign-runs-jobs.module';
@@ -11,6 +11,7 @@ import { PreferenceGuardsModule } from '../../../src/modules/tracking/preference
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { startTestMongo } from '../../setup/mongo';
 import { startNestContext } from '../../setup/nest-context';
+import { testSettings } from '../../setup/settings';
 import { startTestRedis } from '../../setup/redis';
 
 export const TEST_SIGNING_KEYS = 'k1:0123456789abcdef0123456789abcdef';
@@ -22,11 +23,7 @@ export function sendingSettings(
   database: string,
   env: Record<string, string> = {},
 ): Settings {
-  return loadConfig({
-    NODE_ENV: 'test',
-    MONGODB_URI: `${mongoUri}${database}`,
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: database,
+  return testSettings(mongoUri, redis.url, database, {
     JOURNEYS_SCHEDULE_ENABLED: 'false',
     RANKER_SCHEDULE_ENABLED: 'false',
     CAMPAIGN_SCHEDULES_ENABLED: 'false',
