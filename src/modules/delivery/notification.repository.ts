@@ -280,6 +280,22 @@ export class NotificationRepository {
       .lean<Array<Pick<Notification, 'notificationId' | 'notBefore'>>>();
   }
 
+  /** The renders the user's notifications refer to. */
+  async renderIdsOfUser(userId: string): Promise<string[]> {
+    const docs = await this.model
+      .find({ userId, 'message.renderId': { $exists: true } }, { _id: 0, 'message.renderId': 1 })
+      .lean<Array<Pick<Notification, 'message'>>>();
+    return [...new Set(docs.map((d) => d.message?.renderId ?? ''))].filter(Boolean);
+  }
+
+  /** The renders among `renderIds` that no notification refers to any more. */
+  async unreferencedRenders(renderIds: readonly string[]): Promise<string[]> {
+    if (renderIds.length === 0) return [];
+    const used = await this.model.distinct('message.renderId', { 'message.renderId': { $in: renderIds } });
+    const referenced = new Set(used as string[]);
+    return renderIds.filter((id) => !referenced.has(id));
+  }
+
   async deleteByUserId(userId: string): Promise<number> {
     return (await this.model.deleteMany({ userId })).deletedCount;
   }
