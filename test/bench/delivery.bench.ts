@@ -3,8 +3,9 @@
  * compose, eligibility, caps, notification records, delivery jobs, the channel, after-send records), in
  * notifications per second, to the outbox and to a loopback SMTP server, next to the raw Bull rate of
  * empty jobs on the same Redis in the same run (target: at least half of it for the outbox). Peak RSS
- * is sampled during the largest run; the embedded MongoDB-compatible server shares the process.
- * `BENCH_DELIVERY_SIZES` (default "10000,100000") sets the recipient counts.
+ * is sampled during the largest run; the embedded MongoDB-compatible server shares the process, unless
+ * `BENCH_DELIVERY_MONGO=process` starts it in its own process (as MongoDB is in production; the RSS
+ * is then this process's only). `BENCH_DELIVERY_SIZES` (default "10000,100000") sets the recipient counts.
  */
 import Bull from 'bull';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,9 +22,13 @@ import {
   startServers,
   waitForRun,
 } from '../integration/sending/sending-harness';
+import { RedisProcess } from '../../src/common/redis/redis-process';
+import { startEmbeddedMongoProcess } from '../e2e/support/app-process';
+import { startTestRedis } from '../setup/redis';
 import { SmtpSink } from '../setup/smtp-sink';
 
 const SIZES = (process.env.BENCH_DELIVERY_SIZES ?? '10000,100000').split(',').map(Number);
+const MONGO_IN_PROCESS = process.env.BENCH_DELIVERY_MONGO !== 'process';
 const JOB_CONCURRENCY = 20;
 
 const campaign = {
@@ -56,13 +61,25 @@ async function rawBull(redisUrl: string, count: number): Promise<number> {
   return rate;
 }
 
+/** Redis and the embedded database, in this process or in its own (BENCH_DELIVERY_MONGO). */
+async function databases(): Promise<{ mongoUri: string; redis: RedisProcess; stop(): Promise<void> }> {
+  if (MONGO_IN_PROCESS) {
+    const servers = await startServers();
+    return { mongoUri: servers.mongo.uri, redis: servers.redis, stop: () => servers.stop() };
+  }
+  const mongo = startEmbeddedMongoProcess();
+  const [url, redis] = await Promise.all([mongo.url, startTestRedis()]);
+  const mongoUri = `${url}/`;
+  return { mongoUri, redis, stop: async () => void (await Promise.all([mongo.stop(), redis.stop()])) };
+}
+
 /** One run of `count` recipients through the real modules in this process; notifications per second. */
 async function endToEnd(target: 'outbox' | 'smtp', count: number, peak: { rss: number }): Promise<number> {
-  const servers = await startServers();
+  const servers = await databases();
   const sink = target === 'smtp' ? await SmtpSink.start() : undefined;
   const outbox = mkdtempSync(join(tmpdir(), 'jc-bench-outbox-'));
   const app = await startSendingContext(
-    sendingSettings(servers.mongo.uri, servers.redis, 'bench', {
+    sendingSettings(servers.mongoUri, servers.redis, 'bench', {
       CAMPAIGNS_DIR: campaignsDir([campaign]),
       DELIVERY_OUTBOX_DIR: outbox,
       ...(sink && { SMTP_URL: sink.url }),
@@ -92,6 +109,7 @@ async function endToEnd(target: 'outbox' | 'smtp', count: number, peak: { rss: n
 }
 
 export async function run(): Promise<void> {
+  console.log(`database: the embedded server ${MONGO_IN_PROCESS ? 'in this process' : 'in its own process'}`);
   for (const count of SIZES) {
     const servers = await startServers();
     const raw = await rawBull(servers.redis.url, count).finally(() => servers.stop());

@@ -39,6 +39,8 @@ export interface ComposeOptions {
   dryRun?: boolean;
   /** The recipient as the send fan-out read them ahead with their chunk; read here when absent. */
   snapshot?: RecipientSnapshot;
+  /** The link nonce of the render (see RenderOptions); the fan-out shares one per chunk of users. */
+  linkNonce?: string;
 }
 
 /**
@@ -110,6 +112,7 @@ export class CampaignMessageComposer {
         locale: context.user.locale,
         timeZone: context.user.timeZone,
         now: options.now,
+        ...(options.linkNonce && { linkNonce: options.linkNonce }),
         ...(definition.channel === 'push' && {
           pushLimits: {
             ...(limits?.titleMaxChars && { titleMaxChars: limits.titleMaxChars }),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, mongo } from 'mongoose';
 import { insertManyReportingDuplicates } from '../../common/mongo/insert-many';
 import {
   AttemptRecord,
@@ -13,6 +13,10 @@ import { NotificationRecord } from './notification.schema';
 
 /** Attempts kept on a notification: enough to explain it, bounded so a flapping provider cannot grow it. */
 const MAX_ATTEMPT_LOG = 20;
+
+/** `$push` of one attempt, keeping the latest MAX_ATTEMPT_LOG (typed for the driver's collection). */
+const logAttempt = (attempt: AttemptRecord) =>
+  ({ attempts: { $each: [attempt], $slice: -MAX_ATTEMPT_LOG } }) as unknown as mongo.PushOperator<mongo.BSON.Document>;
 
 const lean = (doc: NotificationRecord | null): Notification | undefined => (doc ? (doc as Notification) : undefined);
 
@@ -140,9 +144,11 @@ export class NotificationRepository {
   }
 
   async findByIds(notificationIds: readonly string[]): Promise<Notification[]> {
-    return this.model
-      .find({ notificationId: { $in: notificationIds } }, { _id: 0 })
-      .lean<NotificationRecord[]>() as Promise<Notification[]>;
+    // The driver's collection: a batch's hot path, whose documents need no casting or hydration.
+    const docs = await this.model.collection
+      .find({ notificationId: { $in: [...notificationIds] } }, { projection: { _id: 0 } })
+      .toArray();
+    return docs as unknown as Notification[];
   }
 
   /**
@@ -155,7 +161,7 @@ export class NotificationRepository {
     leaseUntil: Date,
   ): Promise<Map<string, string>> {
     if (claims.length === 0) return new Map();
-    await this.model.bulkWrite(
+    await this.model.collection.bulkWrite(
       claims.map(({ notificationId, attemptId }) => ({
         updateOne: {
           filter: { notificationId, state: 'queued' },
@@ -183,7 +189,7 @@ export class NotificationRepository {
     leaseUntil: Date,
   ): Promise<void> {
     // Found by notification id (unique index): the attempt ids alone would scan every notification being sent.
-    await this.model.updateMany(
+    await this.model.collection.updateMany(
       {
         notificationId: { $in: claims.map((c) => c.notificationId) },
         state: 'sending',
@@ -203,14 +209,14 @@ export class NotificationRepository {
     at: Date,
   ): Promise<Set<string>> {
     if (items.length === 0) return new Set();
-    await this.model.bulkWrite(
+    await this.model.collection.bulkWrite(
       items.map(({ notificationId, index, target, attempt }) => ({
         updateOne: {
           filter: { notificationId, state: 'sending', 'sending.attemptId': attempt.attemptId },
           update: {
             $set: { ...targetFields(index, target), state: 'sent', sentAt: at, finishedAt: at },
             $unset: { sending: 1 },
-            $push: { attempts: { $each: [attempt], $slice: -MAX_ATTEMPT_LOG } },
+            $push: logAttempt(attempt),
           },
         },
       })),
@@ -247,7 +253,7 @@ export class NotificationRepository {
   }
 
   async markEffectsMany(notificationIds: readonly string[], at: Date): Promise<void> {
-    await this.model.updateMany(
+    await this.model.collection.updateMany(
       { notificationId: { $in: notificationIds }, state: 'sent' },
       { $set: { effectsAt: at } },
     );
@@ -278,6 +284,22 @@ export class NotificationRepository {
       .sort({ notificationId: 1 })
       .limit(limit)
       .lean<Array<Pick<Notification, 'notificationId' | 'notBefore'>>>();
+  }
+
+  /** The renders the user's notifications refer to. */
+  async renderIdsOfUser(userId: string): Promise<string[]> {
+    const docs = await this.model
+      .find({ userId, 'message.renderId': { $exists: true } }, { _id: 0, 'message.renderId': 1 })
+      .lean<Array<Pick<Notification, 'message'>>>();
+    return [...new Set(docs.map((d) => d.message?.renderId ?? ''))].filter(Boolean);
+  }
+
+  /** The renders among `renderIds` that no notification refers to any more. */
+  async unreferencedRenders(renderIds: readonly string[]): Promise<string[]> {
+    if (renderIds.length === 0) return [];
+    const used = await this.model.distinct('message.renderId', { 'message.renderId': { $in: renderIds } });
+    const referenced = new Set(used as string[]);
+    return renderIds.filter((id) => !referenced.has(id));
   }
 
   async deleteByUserId(userId: string): Promise<number> {

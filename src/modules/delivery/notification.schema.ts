@@ -46,3 +46,5 @@ NotificationSchema.index({ runId: 1, userId: 1 }, { unique: true });
 // Run counters and "is anything of this run still unsettled?".
 NotificationSchema.index({ runId: 1, state: 1, notificationId: 1 });
 NotificationSchema.index({ userId: 1, createdAt: -1 });
+// Erasure removes a render once no notification refers to it.
+NotificationSchema.index({ 'message.renderId': 1 }, { sparse: true });

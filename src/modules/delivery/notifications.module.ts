@@ -8,6 +8,8 @@ import { DeliveryMetrics } from './delivery.metrics';
 import { FrequencyCaps } from './frequency-caps';
 import { DELIVERY_QUEUE, DeliveryProducer } from './jobs/delivery.queue';
 import { NotificationLifecycle } from './notification-lifecycle';
+import { MessageRenderRepository } from './message-render.repository';
+import { MessageRenderRecord, MessageRenderSchema } from './message-render.schema';
 import { NotificationRecord, NotificationSchema } from './notification.schema';
 import { RunTally } from './run-tally';
 import { NotificationRepository } from './notification.repository';
@@ -35,9 +37,16 @@ const deliveryQueue = BullModule.registerQueueAsync({
  * The delivery job itself is in DeliveryJobsModule (worker role).
  */
 @Module({
-  imports: [MongooseModule.forFeature([{ name: NotificationRecord.name, schema: NotificationSchema }]), deliveryQueue],
+  imports: [
+    MongooseModule.forFeature([
+      { name: NotificationRecord.name, schema: NotificationSchema },
+      { name: MessageRenderRecord.name, schema: MessageRenderSchema },
+    ]),
+    deliveryQueue,
+  ],
   providers: [
     NotificationRepository,
+    MessageRenderRepository,
     NotificationLifecycle,
     FrequencyCaps,
     DeliveryMetrics,
@@ -46,6 +55,7 @@ const deliveryQueue = BullModule.registerQueueAsync({
   ],
   exports: [
     NotificationRepository,
+    MessageRenderRepository,
     RunTally,
     NotificationLifecycle,
     FrequencyCaps,
@@ -58,9 +68,17 @@ export class NotificationsModule implements OnModuleInit {
   constructor(
     private readonly erasure: UserErasureRegistry,
     private readonly notifications: NotificationRepository,
+    private readonly renders: MessageRenderRepository,
   ) {}
 
   onModuleInit(): void {
-    this.erasure.register({ name: 'notifications', erase: (userId) => this.notifications.deleteByUserId(userId) });
+    this.erasure.register({ name: 'notifications', erase: (userId) => this.erase(userId) });
+  }
+
+  /** The user's notifications, then the renders only they referred to (a render other users got stays). */
+  private async erase(userId: string): Promise<number> {
+    const renderIds = await this.notifications.renderIdsOfUser(userId);
+    const erased = await this.notifications.deleteByUserId(userId);
+    return erased + (await this.renders.deleteMany(await this.notifications.unreferencedRenders(renderIds)));
   }
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { TemplatesService } from '../templates/templates.service';
 import { IssuedTracking, NotificationTracking, TrackedNotification } from '../tracking/notification-tracking';
+import type { RenderedMessage } from '../templates/template.types';
 import type { Notification, NotificationTarget } from './domain/notification';
+import { MessageRenderRepository } from './message-render.repository';
 import type { OutboundMessage } from './domain/outbound-message';
 
 /**
@@ -15,33 +17,50 @@ export class OutboundMessages {
   constructor(
     private readonly tracking: NotificationTracking,
     private readonly templates: TemplatesService,
+    private readonly renders: MessageRenderRepository,
   ) {}
 
   /** One message per target index, for the targets in `indexes`. */
   async build(notification: Notification, indexes: readonly number[]): Promise<Map<number, OutboundMessage>> {
-    return this.messagesOf(notification, await this.tracking.issue(trackedOf(notification)), indexes);
+    const [rendered] = await this.rendersOf([notification]);
+    const issued = await this.tracking.issue(trackedOf(notification, rendered));
+    return this.messagesOf(notification, rendered, issued, indexes);
   }
 
   /** {@link build} for many notifications (every pending target of each), with their tracking issued at once. */
   async buildMany(
     items: ReadonlyArray<{ notification: Notification; indexes: readonly number[] }>,
   ): Promise<Map<string, Map<number, OutboundMessage>>> {
-    const issued = await this.tracking.issueMany(items.map(({ notification }) => trackedOf(notification)));
+    const renders = await this.rendersOf(items.map((i) => i.notification));
+    const issued = await this.tracking.issueMany(
+      items.map(({ notification }, i) => trackedOf(notification, renders[i])),
+    );
     return new Map(
-      items.map(({ notification, indexes }) => [
+      items.map(({ notification, indexes }, i) => [
         notification.notificationId,
-        this.messagesOf(notification, issued.get(notification.notificationId)!, indexes),
+        this.messagesOf(notification, renders[i], issued.get(notification.notificationId)!, indexes),
       ]),
     );
   }
 
+  /** The render of each notification, in order: from the render store, or inline on an older record. */
+  private async rendersOf(notifications: readonly Notification[]): Promise<RenderedMessage[]> {
+    const ids = notifications.flatMap((n) => (n.message?.rendered || !n.message?.renderId ? [] : [n.message.renderId]));
+    const stored = await this.renders.findMany(ids);
+    return notifications.map((n) => {
+      const rendered = n.message?.rendered ?? stored.get(n.message?.renderId ?? '');
+      if (!rendered) throw new Error(`notification ${n.notificationId} has no stored render to send`);
+      return rendered;
+    });
+  }
+
   private messagesOf(
     notification: Notification,
+    render: RenderedMessage,
     issued: IssuedTracking,
     indexes: readonly number[],
   ): Map<number, OutboundMessage> {
-    const composed = notification.message!;
-    const rendered = this.templates.resolveLinks(composed.rendered, (link) => issued.resolveLink(link));
+    const rendered = this.templates.resolveLinks(render, (link) => issued.resolveLink(link));
     const base = {
       notificationId: notification.notificationId,
       campaignId: notification.campaignId,
@@ -84,7 +103,7 @@ export class OutboundMessages {
 }
 
 /** What tracking needs of a notification; it must carry its composed message. */
-function trackedOf(notification: Notification): TrackedNotification {
+function trackedOf(notification: Notification, rendered: RenderedMessage): TrackedNotification {
   const composed = notification.message;
   if (!composed) throw new Error(`notification ${notification.notificationId} has no message to send`);
   return {
@@ -96,6 +115,6 @@ function trackedOf(notification: Notification): TrackedNotification {
     category: notification.category,
     ...(notification.experiment && { experiment: notification.experiment }),
     ...(composed.subject.kind === 'journey' && { journeyId: composed.subject.id }),
-    links: composed.rendered.links,
+    links: rendered.links,
   };
 }

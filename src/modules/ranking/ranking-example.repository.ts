@@ -33,7 +33,8 @@ export class RankingExampleRepository {
   /** {@link logSent} for many notifications, in one bulk of upserts. */
   async logSentMany(examples: readonly LoggedExample[]): Promise<void> {
     if (examples.length === 0) return;
-    await this.examples.bulkWrite(
+    // The driver's collection: written for every delivery batch, from values that need no casting.
+    await this.examples.collection.bulkWrite(
       examples.map((example) => ({
         updateOne: {
           filter: { notificationId: example.notificationId },

@@ -27,6 +27,12 @@ export interface RenderOptions {
   pushLimits?: Partial<PushLimits>;
   /** The instant relative times are measured from (`{{relativeTime}}`); defaults to the current time. */
   now?: Date;
+  /**
+   * The link placeholders' nonce (8 to 64 lower-case letters or digits); a new random one when absent.
+   * Renders that share a random nonce come out identical for equal content, so they can be stored once;
+   * it stays unguessable to recipients, whose messages only ever carry the resolved URLs.
+   */
+  linkNonce?: string;
 }
 
 /**

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { CompiledTemplate } from './compiled-template';
 import { checkTemplate, CheckResult } from './domain/check-template';
 import { isTimeZone } from './domain/intl';
-import { LinkRecorder, resolveMessageLinks } from './domain/links';
+import { LinkRecorder, randomLinkNonce, resolveMessageLinks } from './domain/links';
 import { canonicalLocale } from './domain/locale-chain';
 import { formatProblems, TemplateError } from './domain/templates.errors';
 import { HandlebarsEngine } from './handlebars-engine';
@@ -38,8 +37,6 @@ interface Loaded {
   compiled: Map<string, CompiledTemplate>;
 }
 
-const randomNonce = () => randomUUID().replace(/-/g, '').slice(0, 16);
-
 /**
  * Renders the Handlebars templates of the templates folder for one recipient, checks templates
  * against a render context's shape, and resolves link placeholders. Templates are read, checked and
@@ -55,7 +52,7 @@ export class TemplatesService {
 
   constructor(@Inject(TEMPLATES_OPTIONS) private readonly options: TemplatesOptions) {
     this.catalog = new TemplateCatalog(options.dir, this.engine);
-    this.nonce = options.nonce ?? randomNonce;
+    this.nonce = options.nonce ?? randomLinkNonce;
   }
 
   /** The templates folder this service reads. */
@@ -85,7 +82,7 @@ export class TemplatesService {
       locale: template.formatLocale,
       timeZone: options.timeZone,
       now: options.now ?? new Date(),
-      links: new LinkRecorder(this.nonce()),
+      links: new LinkRecorder(options.linkNonce ?? this.nonce()),
     };
     if (channel === 'email') return template.renderEmail(context, state);
     return template.renderPush(context, state, this.pushLimits(options.pushLimits));

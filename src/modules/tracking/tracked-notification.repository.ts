@@ -60,14 +60,17 @@ export class TrackedNotificationRepository {
         upsert: true,
       },
     }));
+    // The driver's collection: a delivery batch's hot path, whose values need no casting.
     try {
-      await this.model.bulkWrite(ops, { ordered: false });
+      await this.model.collection.bulkWrite(ops, { ordered: false });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      await this.model.bulkWrite(ops, { ordered: false });
+      await this.model.collection.bulkWrite(ops, { ordered: false });
     }
     const ids = items.map((i) => i.facts.notificationId);
-    const docs = await this.model.find({ notificationId: { $in: ids } }).lean<TrackedNotificationRecord[]>();
+    const docs = (await this.model.collection
+      .find({ notificationId: { $in: ids } })
+      .toArray()) as unknown as TrackedNotificationRecord[];
     return new Map(docs.map((d) => [d.notificationId, d]));
   }
 
@@ -84,7 +87,7 @@ export class TrackedNotificationRepository {
 
   /** {@link markSent} for many notifications sent at the same moment, in one write. */
   async markSentMany(notificationIds: readonly string[], at: Date): Promise<void> {
-    await this.model.updateMany(
+    await this.model.collection.updateMany(
       { notificationId: { $in: notificationIds }, sentAt: { $exists: false } },
       { $set: { sentAt: at } },
     );

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
 import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
+import { UserErasureRegistry } from '../../../src/common/erasure/user-erasure.registry';
 import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
 import { DeliveryProducer } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { CampaignRunsProducer } from '../../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
@@ -199,5 +200,29 @@ describe('a campaign run, from audience to provider', () => {
     // Every sent push is a file in the outbox, one per device.
     const files = readdirSync(outbox, { recursive: true }).filter((f) => String(f).endsWith('.json'));
     expect(files).toHaveLength(run.counts.sent);
+  });
+
+  it('stores each distinct render once, explains with it, and erases it with the last notification using it', async () => {
+    const [run] = await app.get(CampaignRunsService).list({ campaignId: 'nudge', limit: 1 });
+    const sent = [...(await notificationsOf(app, run.runId)).values()].filter((n) => n.state === 'sent');
+    expect(sent.length).toBeGreaterThan(1);
+    for (const n of sent) expect(n.message).toMatchObject({ renderId: expect.any(String) });
+    expect(sent.some((n) => n.message?.rendered)).toBe(false);
+    const renders = db(app).collection('message_renders');
+    const byRender = new Map<string, string[]>();
+    for (const n of sent) byRender.set(n.message!.renderId!, [...(byRender.get(n.message!.renderId!) ?? []), n.userId]);
+    expect(await renders.countDocuments({ renderId: { $in: [...byRender.keys()] } })).toBe(byRender.size);
+    // The arms' copies differ, but users of one arm got the same message: fewer renders than messages.
+    expect(byRender.size).toBeLessThan(sent.length);
+
+    const [renderId, users] = [...byRender].find(([, u]) => u.length > 1)!;
+    const why = await app.get(RunExplainService).explain(run.runId, users[0]);
+    expect(why.notification?.render).toMatchObject({ channel: 'push', title: expect.any(String) });
+
+    const erasure = app.get(UserErasureRegistry);
+    await erasure.eraseAll(users[0]);
+    expect(await renders.countDocuments({ renderId })).toBe(1);
+    for (const userId of users.slice(1)) await erasure.eraseAll(userId);
+    expect(await renders.countDocuments({ renderId })).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import { quietVerdict } from '../../../lib/time/quiet-hours';
 import type { Notification, NotificationReason } from '../../delivery/domain/notification';
 import { notificationIdOf } from '../../delivery/domain/notification-id';
 import { FrequencyCaps } from '../../delivery/frequency-caps';
+import type { StoredRender } from '../../delivery/message-render.repository';
 import { ExperimentAssignments } from '../../experiments/experiment-ports';
 import { UserJourneysRepository } from '../../journeys/user-journeys.repository';
 import type { CopyBudget } from '../../personalization/domain/copy-budget';
@@ -13,10 +14,26 @@ import type { RecipientSnapshot } from '../recipient-snapshots';
 import { queuedNotification, reasonOfSkip, Recipient, suppressedNotification } from './domain/notification-drafts';
 import { rankingExampleOf } from './domain/ranking-example';
 
-/** What became of one user of a run. */
+/** What became of one user of a run; `render` is the message's render, to store before the notification. */
 export type RecipientOutcome =
   | { kind: 'held-out'; arm: { experimentId: string; armId: string } }
-  | { kind: 'notification'; notification: Notification; arm?: { experimentId: string; armId: string } };
+  | {
+      kind: 'notification';
+      notification: Notification;
+      arm?: { experimentId: string; armId: string };
+      render?: StoredRender;
+    };
+
+/** The outcome of a notification created, with the render its message refers to. */
+function created(notification: Notification, message: ComposedMessage | undefined, arm?: RecipientOutcome['arm']) {
+  const renderId = notification.message?.renderId;
+  return {
+    kind: 'notification' as const,
+    notification,
+    arm,
+    ...(message && renderId && { render: { renderId, rendered: message.rendered } }),
+  };
+}
 
 export interface FanOutContext {
   runId: string;
@@ -24,6 +41,8 @@ export interface FanOutContext {
   contentHash: string;
   budget: CopyBudget;
   now: Date;
+  /** The link nonce the context's renders share, so equal messages are stored once. */
+  linkNonce?: string;
 }
 
 /**
@@ -66,15 +85,13 @@ export class RecipientFanOut {
       experiment: arm,
       now,
     };
-    const suppressed = (reason: NotificationReason, message?: ComposedMessage): RecipientOutcome => ({
-      kind: 'notification',
-      notification: suppressedNotification({ ...draft, reason, message }),
-      arm,
-    });
+    const suppressed = (reason: NotificationReason, message?: ComposedMessage): RecipientOutcome =>
+      created(suppressedNotification({ ...draft, reason, message }), message, arm);
     const composed = await this.composer.compose({ definition, contentHash: context.contentHash }, userId, {
       now,
       variant: decision.variant,
       budget: context.budget,
+      ...(context.linkNonce && { linkNonce: context.linkNonce }),
       ...(snapshot && { snapshot }),
     });
     if (composed.status === 'skip') return suppressed(reasonOfSkip(composed.skip));
@@ -120,10 +137,6 @@ export class RecipientFanOut {
           ? snapshot.journeys
           : await this.journeys.findByUserId(userId);
     const ranking = rankingExampleOf(stored?.journeys ?? [], message.subject, now);
-    return {
-      kind: 'notification',
-      notification: queuedNotification({ ...draft, message, notBefore: sendAt, ranking }),
-      arm,
-    };
+    return created(queuedNotification({ ...draft, message, notBefore: sendAt, ranking }), message, arm);
   }
 }

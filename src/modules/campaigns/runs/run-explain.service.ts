@@ -5,7 +5,9 @@ import type {
   NotificationReason,
   TargetDelivery,
 } from '../../delivery/domain/notification';
+import { MessageRenderRepository } from '../../delivery/message-render.repository';
 import { NotificationRepository } from '../../delivery/notification.repository';
+import type { RenderedMessage } from '../../templates/template.types';
 import { NotificationTracking, TrackingEventView } from '../../tracking/notification-tracking';
 import { CampaignMessageComposer } from '../campaign-message-composer.service';
 import type { SkipReason } from '../domain/compose-result';
@@ -54,6 +56,7 @@ export class RunExplainService {
     private readonly runs: CampaignRunRepository,
     private readonly ledger: CampaignRunLedgerRepository,
     private readonly notifications: NotificationRepository,
+    private readonly renders: MessageRenderRepository,
     private readonly tracking: NotificationTracking,
     private readonly composer: CampaignMessageComposer,
   ) {}
@@ -76,6 +79,9 @@ export class RunExplainService {
       };
     }
     const notification = await this.notifications.findByRunAndUser(runId, userId);
+    const renderId = notification?.message?.renderId;
+    const render =
+      notification?.message?.rendered ?? (renderId && (await this.renders.findMany([renderId])).get(renderId));
     const tracking = notification ? await this.tracking.eventsFor(notification.notificationId) : [];
     const armOf = entry.arm ?? notification?.experiment;
     return {
@@ -89,15 +95,15 @@ export class RunExplainService {
         ...(entry.settledAt && { settledAt: entry.settledAt }),
       },
       ...(armOf && { experiment: { ...armOf, receives: entry.status !== 'held-out' } }),
-      ...(notification && { notification: notificationPart(notification) }),
+      ...(notification && { notification: notificationPart(notification, render || undefined) }),
       tracking,
       summary: summaryOf(entry.status, notification, entry.error),
     };
   }
 }
 
-function notificationPart(n: Notification): NonNullable<RunUserExplanation['notification']> {
-  const rendered = n.message?.rendered as unknown as Record<string, unknown> | undefined;
+function notificationPart(n: Notification, render?: RenderedMessage): NonNullable<RunUserExplanation['notification']> {
+  const rendered = render as unknown as Record<string, unknown> | undefined;
   return {
     notificationId: n.notificationId,
     state: n.state,

@@ -8,9 +8,11 @@ import { isKnownTimeZone } from '../../../lib/time/zoned-time';
 import { DeliveryMetrics } from '../../delivery/delivery.metrics';
 import type { Notification } from '../../delivery/domain/notification';
 import { DeliveryProducer } from '../../delivery/jobs/delivery.queue';
+import { MessageRenderRepository, StoredRender } from '../../delivery/message-render.repository';
 import { NotificationRepository } from '../../delivery/notification.repository';
 import { RunTally } from '../../delivery/run-tally';
 import { UserProfile } from '../../ingest/domain/user-profile';
+import { randomLinkNonce } from '../../templates/domain/links';
 import { RecipientSnapshots } from '../recipient-snapshots';
 import { CampaignRunLedgerRepository, LedgerSettlement } from './campaign-run-ledger.repository';
 import { CampaignRunLedgerRecord, CampaignRunRecord } from './campaign-run.schema';
@@ -33,6 +35,7 @@ export class ShardFanOut {
     private readonly runs: CampaignRunRepository,
     private readonly ledger: CampaignRunLedgerRepository,
     private readonly notifications: NotificationRepository,
+    private readonly renders: MessageRenderRepository,
     private readonly snapshots: RecipientSnapshots,
     private readonly recipients: RecipientFanOut,
     private readonly deliveries: DeliveryProducer,
@@ -82,10 +85,13 @@ export class ShardFanOut {
       contentHash: run.contentHash,
       budget: new RunCopyBudget(this.redis, this.budgetKey(runId), run.copyBudget),
       now,
+      // Random per chunk, as unguessable as one per render: the chunk's equal messages share one stored render.
+      linkNonce: randomLinkNonce(),
     };
     const gate = new Semaphore(this.config.get('campaigns', { infer: true }).userConcurrency);
     const settlements: LedgerSettlement[] = [];
     const created: Notification[] = [];
+    const renders: StoredRender[] = [];
     let firstError: Error | undefined;
     await Promise.all(
       todo.map((entry) =>
@@ -100,6 +106,7 @@ export class ShardFanOut {
             );
             settlements.push(settlementOf(entry.userId, outcome));
             if (outcome.kind === 'notification') created.push(outcome.notification);
+            if (outcome.kind === 'notification' && outcome.render) renders.push(outcome.render);
           } catch (error) {
             this.logger.error({
               message: `user not processed: ${(error as Error).message}`,
@@ -117,6 +124,8 @@ export class ShardFanOut {
         }),
       ),
     );
+    // Renders first: a notification never refers to a render that is not stored.
+    await this.renders.storeMany(renders, now);
     await this.tally.created(runId, await this.notifications.insertNew(created));
     const queued = [
       ...created

@@ -1,4 +1,4 @@
-import { composeEmail, withOpenPixel } from './email-envelope';
+import { composeEmail, textEncodingOf, withOpenPixel } from './email-envelope';
 import { emailMessage } from './testing/messages.fixture';
 
 const SENDER = { fromAddress: 'news@mail.example.com', fromName: 'Example', replyTo: 'help@example.com' };
@@ -52,5 +52,13 @@ describe('withOpenPixel', () => {
     const once = withOpenPixel('<p>x</p>', pixel);
     expect(withOpenPixel(once, pixel)).toBe(once);
     expect(withOpenPixel('<p>x</p>', undefined)).toBe('<p>x</p>');
+  });
+});
+
+describe('textEncodingOf', () => {
+  it('picks quoted-printable for mostly Latin text and base64 otherwise, as nodemailer would', () => {
+    expect(textEncodingOf('Your kitchen remodel: 3 new ideas', 'Café crème')).toBe('quoted-printable');
+    expect(textEncodingOf('台所のリフォーム', 'ok')).toBe('base64');
+    expect(textEncodingOf('')).toBe('base64');
   });
 });

@@ -20,6 +20,30 @@ export interface ComposedEmail {
   text: string;
   messageId: string;
   headers: Record<string, string>;
+  /** How non-ASCII text is encoded: quoted-printable for mostly Latin text, base64 for the rest. */
+  textEncoding: 'quoted-printable' | 'base64';
+}
+
+/**
+ * The MIME text encoding for these texts, by the rule nodemailer applies when it is not told: more
+ * Latin letters than control or non-Latin characters means quoted-printable, otherwise base64.
+ * Counted here in one pass, because nodemailer's own detection builds an array of every matching
+ * character of each part and header.
+ */
+export function textEncodingOf(...texts: string[]): 'quoted-printable' | 'base64' {
+  let latin = 0;
+  let other = 0;
+  for (const text of texts) {
+    for (let i = 0; i < text.length; i += 1) {
+      const c = text.charCodeAt(i) | 0x20;
+      if (c >= 0x61 && c <= 0x7a) latin += 1;
+      else {
+        const code = text.charCodeAt(i);
+        if (code >= 0x80 || (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d)) other += 1;
+      }
+    }
+  }
+  return other < latin ? 'quoted-printable' : 'base64';
 }
 
 const escapeAttribute = (value: string) =>
@@ -57,6 +81,7 @@ export function composeEmail(message: OutboundEmail, sender: EmailSender): Compo
     subject: message.content.subject,
     html: withOpenPixel(message.content.html, message.openPixelUrl),
     text: message.content.text,
+    textEncoding: textEncodingOf(message.content.subject, message.content.text),
     messageId: emailMessageId(message.notificationId, sender.fromAddress),
     headers: {
       ...unsubscribeHeaders(message, sender),

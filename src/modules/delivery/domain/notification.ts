@@ -45,14 +45,19 @@ export interface NotificationReason {
   guard?: string;
 }
 
-/** What was composed for the user, kept so "why" can show it and every retry sends the same content. */
+/**
+ * What was composed for the user, kept so "why" can show it and every retry sends the same content.
+ * The render itself is in the render store under `renderId` (its content address); records written
+ * before the store existed carry it inline as `rendered`.
+ */
 export interface NotificationMessage {
   variant: { id: string; copy: string };
   subject: { kind: 'journey' | 'interest'; id: string; name: string; signature?: string };
   subjects: Array<{ kind: 'journey' | 'interest'; id: string; name: string }>;
   copy: CopyProvenance;
   template: TemplateUsed;
-  rendered: RenderedMessage;
+  renderId?: string;
+  rendered?: RenderedMessage;
 }
 
 export interface QuietHoursRule {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { LinkResolver, RenderedMessage, TrackedLink } from '../template.types';
 import { TemplateError } from './templates.errors';
 
@@ -7,6 +8,11 @@ import { TemplateError } from './templates.errors';
  * unbreakable word. The nonce is random per render, so text from user data cannot forge one.
  */
 export const PLACEHOLDER = /__jc_[a-z0-9]+_[a-z0-9]+__/g;
+
+/** A fresh link nonce: 16 random lower-case hex digits. */
+export function randomLinkNonce(): string {
+  return randomUUID().replace(/-/g, '').slice(0, 16);
+}
 
 const SAFE_NONCE = /^[a-z0-9]{8,64}$/;
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;

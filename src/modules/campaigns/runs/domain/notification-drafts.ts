@@ -1,4 +1,5 @@
 import type { Notification, NotificationReason, TargetDelivery } from '../../../delivery/domain/notification';
+import { renderIdOf } from '../../../delivery/domain/render-id';
 import type { PushToken } from '../../../ingest/domain/user-profile';
 import type { CampaignDefinition } from '../../domain/campaign-definition';
 import type { ComposedMessage, SkipReason } from '../../domain/compose-result';
@@ -36,10 +37,13 @@ function base(input: DraftBase) {
   };
 }
 
-/** What a notification keeps of the composed message (the render context is rebuilt, never stored). */
+/**
+ * What a notification keeps of the composed message: the render by its content address (the fan-out
+ * stores the render itself, once per distinct content); the render context is rebuilt, never stored.
+ */
 function storedMessage(message: ComposedMessage): NonNullable<Notification['message']> {
   const { variant, subject, subjects, copy, template, rendered } = message;
-  return { variant, subject, subjects, copy, template, rendered };
+  return { variant, subject, subjects, copy, template, renderId: renderIdOf(rendered) };
 }
 
 /** The addresses a message goes to: the email, or every device of the user. */

@@ -59,6 +59,7 @@ export class Mailer {
       text: email.text,
       messageId: email.messageId,
       headers: email.headers,
+      textEncoding: email.textEncoding,
     })) as { messageId: string; response?: string; message?: unknown };
     const raw = Buffer.isBuffer(info.message) ? info.message : undefined;
     return { messageId: info.messageId, response: info.response ?? '', raw };
