@@ -7,6 +7,17 @@ export interface InputBlock {
 }
 
 const LINE_FEED = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+/**
+ * Where to cut: after the last line feed, or, in text with carriage returns alone, after the last one
+ * whose next byte is already read (and so cannot be the line feed of a CRLF pair); 0 when neither.
+ */
+function cutAfterLastBreak(bytes: Buffer): number {
+  const feed = bytes.lastIndexOf(LINE_FEED);
+  if (feed >= 0) return feed + 1;
+  return bytes.length < 2 ? 0 : bytes.lastIndexOf(CARRIAGE_RETURN, bytes.length - 2) + 1;
+}
 
 /**
  * Reads a file in blocks of about `size` bytes, each cut after its last line feed so that no line (nor a
@@ -33,7 +44,7 @@ export async function* inputBlocks(
         if (filled > 0) yield { bytes: buffer.buffer, length: filled };
         return;
       }
-      const cut = filled === 0 ? 0 : Buffer.from(buffer.buffer, 0, filled).lastIndexOf(LINE_FEED) + 1;
+      const cut = cutAfterLastBreak(Buffer.from(buffer.buffer, 0, filled));
       // A line longer than a block waits for the next read.
       carry = buffer.slice(cut, filled);
       if (cut > 0) yield { bytes: buffer.buffer, length: cut };
