@@ -54,15 +54,20 @@ export class WorkerPool {
     return Promise.all(this.slots.map((slot) => this.runOn(slot, message)));
   }
 
+  /** Runs a task on one given thread, in order with the other tasks and broadcasts bound to it. */
+  runOnThread<T>(index: number, message: unknown, transfer: readonly Transferable[] = []): Promise<T> {
+    return this.runOn(this.slots[index], message, transfer) as Promise<T>;
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
-  private runOn(slot: Slot, message: unknown): Promise<unknown> {
+  private runOn(slot: Slot, message: unknown, transfer: readonly Transferable[] = []): Promise<unknown> {
     // A broadcast must reach each thread in order with its tasks: it waits its turn like a task bound to it.
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      slot.bound.push({ message, transfer: [], resolve, reject });
+      slot.bound.push({ message, transfer, resolve, reject });
       this.dispatch();
     });
   }

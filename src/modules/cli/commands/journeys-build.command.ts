@@ -81,28 +81,27 @@ export function progressBar(label: string, total: number): SingleBar | undefined
   return bar;
 }
 
-/** Reads and validates the JSONL input into the compact store; invalid lines go to stderr by line number. */
+/** Reads and validates the JSONL input into the compact store (or the threads' shards); invalid lines go to stderr by line number. */
 async function readEvents(
   file: string,
   now: Date,
   summary: JourneysBuildSummary,
   threads: BuildThreads | undefined,
-): Promise<UserEventStore> {
-  const store = new UserEventStore();
+): Promise<UserEventStore | undefined> {
   const bar = progressBar('reading', statSync(file).size);
   const report = (line: number, reason: string) => {
     summary.invalid++;
     if (summary.invalid <= DETAILED_INVALID_LINES) console.error(`${file} line ${line}: ${reason}`);
   };
+  let store: UserEventStore | undefined;
   if (threads) {
-    const read = await threads.readEvents(file, store, report, (bytes) => bar?.update(bytes));
-    Object.assign(summary, { lines: read.lines, blank: read.blank, duplicates: read.duplicates });
+    Object.assign(summary, await threads.readEvents(file, report, (bytes) => bar?.update(bytes)));
   } else {
+    store = new UserEventStore();
     await readLines(file, now, store, summary, report, bar);
+    Object.assign(summary, { events: store.events, users: store.users });
   }
   bar?.stop();
-  summary.events = store.events;
-  summary.users = store.users;
   return store;
 }
 
@@ -170,9 +169,10 @@ async function buildWith(
   if (summary.invalid > DETAILED_INVALID_LINES) {
     console.error(`... and ${summary.invalid - DETAILED_INVALID_LINES} more invalid lines`);
   }
+  const lists = store ? store.eventLists() : options.model ? [] : await threads!.trainingLists();
   const model = options.model
     ? PlatformEmbedder.fromJSON(JSON.parse(await readFile(options.model, 'utf8')))
-    : trainPlatformEmbedder(() => store.eventLists(), config.training);
+    : trainPlatformEmbedder(() => lists, config.training);
   if (options.saveModel) await writeFile(options.saveModel, JSON.stringify(model));
   const { embedder, reason } = chooseEmbedder(model, config.training);
   if (reason) {
@@ -183,7 +183,7 @@ async function buildWith(
     : undefined;
   const buildStarted = Date.now();
   const out = createWriteStream(options.out, 'utf8');
-  const bar = progressBar('building', store.users);
+  const bar = progressBar('building', summary.users);
   let done = 0;
   const write = async (text: string, journeys: number, users: number) => {
     summary.journeys += journeys;
@@ -191,14 +191,15 @@ async function buildWith(
     bar?.update((done += users));
   };
   const context = { now, embedder, params: config.params, ranker, top: options.top };
-  if (threads) {
+  if (!store) {
     const minimums = {
       minTrainingEvents: config.training.minTrainingEvents,
       minVocabulary: config.training.minVocabulary,
       minSharedVocabulary: config.training.minSharedVocabulary,
     };
-    const setup = { model, training: minimums, params: config.params, ranker, top: options.top };
-    await threads.build(batchesOf(store), setup, write);
+    // Each thread makes the same embedder choice from the same model as a single-threaded build.
+    const setup = { model: JSON.stringify(model), training: minimums, params: config.params, ranker, top: options.top };
+    await threads!.build(setup, write);
   } else {
     for (const batch of batchesOf(store)) {
       const { lines, journeys } = buildUserLines(batch, context);

@@ -1,22 +1,29 @@
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { WorkerPool } from '../../../lib/concurrency/worker-pool';
-import { UserEventStore } from '../../journeys/domain/event-store';
-import { ExtractedEvent, KeywordMention } from '../../journeys/domain/keywords';
-import { EmbedderMinimums } from '../../journeys/domain/embedder-choice';
-import { PlatformEmbedder } from '../../journeys/domain/platform-embedder';
-import { JourneyParams } from '../../journeys/domain/journey-params';
-import { RankingModel } from '../../ranking/domain';
-import { ParsedBlock, ThreadMessage, UserBatch } from './build-thread';
-import { EventPacker, transferablesOf, unpackEvents } from './packed-events';
+import { ExtractedEvent } from '../../journeys/domain/keywords';
+import type { BuildSetup, BuiltUsers, PackedUsers, ParsedBlock, ThreadMessage } from './build-thread';
+import { inputBlocks } from './input-blocks';
+import { batchTransferables } from './shard-batch';
+import { mergeBuiltUsers, mergeTrainingLists } from './shard-merge';
+import { RepeatedIds } from './repeated-ids';
 
-/** Input text per parse task: large enough that messaging is noise, small enough to keep every thread busy. */
-const BLOCK_CHARS = 1 << 20;
+/** Input bytes per parse task: large enough that messaging is noise, small enough to keep every thread busy. */
+const BLOCK_BYTES = 1 << 20;
+const USERS_PER_BATCH = 100;
+
+export interface ReadCounts {
+  lines: number;
+  blank: number;
+  duplicates: number;
+  events: number;
+  users: number;
+}
 
 /**
- * `journeys build` on worker threads. Threads receive raw text blocks and return the valid events packed
- * into typed arrays; this thread keeps the store (ids, users, training) in input order. Threads then receive
- * batches of users, packed the same way, and return finished output lines, written here in user order.
+ * `journeys build` on worker threads. Each thread owns the users whose id hashes to it (its shard). Threads
+ * parse raw byte blocks of the input and return each shard's events packed into typed arrays; this thread
+ * only forwards them, in input order, to their owners, reports invalid lines, and at the end merges the
+ * shards' output lines into user id order. No event is unpacked here.
  */
 export class BuildThreads {
   private readonly pool: WorkerPool;
@@ -25,97 +32,73 @@ export class BuildThreads {
   constructor(
     threads: number,
     now: Date,
-    private readonly blockChars = BLOCK_CHARS,
+    private readonly blockBytes = BLOCK_BYTES,
   ) {
     const script = join(__dirname, `build-thread${__filename.slice(__filename.lastIndexOf('.'))}`);
-    this.pool = new WorkerPool(script, threads, { now: now.toISOString() });
+    this.pool = new WorkerPool(script, threads, { now: now.toISOString(), shards: threads });
     this.inFlight = threads * 2;
   }
 
-  /** Reads and validates the file into `store`; invalid lines are reported in input order. Returns the line, blank line and duplicate counts. */
-  async readEvents(
-    file: string,
-    store: UserEventStore,
-    report: (line: number, reason: string) => void,
-    progress?: (bytes: number) => void,
-  ): Promise<{ lines: number; blank: number; duplicates: number }> {
-    const input = createReadStream(file, { encoding: 'utf8', highWaterMark: this.blockChars });
-    const pending: Array<Promise<ParsedBlock>> = [];
-    const shared = new Map<string, KeywordMention>();
-    let lines = 0;
-    let blank = 0;
-    let duplicates = 0;
-    const take = async () => {
-      const block = await pending.shift()!;
-      // One shared object per distinct mention, as the single-threaded store keeps them.
-      const mentions = block.events.mentions.map((m) => {
-        const key = JSON.stringify(m);
-        const known = shared.get(key);
-        if (known) return known;
-        shared.set(key, m);
-        return m;
-      });
-      const events = unpackEvents(block.events, mentions);
-      for (const { line, reason } of block.invalid) report(lines + line, reason);
-      events.forEach((e, i) => store.addExtracted(block.ids[i], block.userIds[i], e) || duplicates++);
-      lines += block.lines;
-      blank += block.blank;
-    };
-    const send = (text: string) =>
-      pending.push(quiet(this.pool.run<ParsedBlock>({ kind: 'parse', text } as ThreadMessage)));
-    let carry = '';
-    for await (const chunk of input as AsyncIterable<string>) {
-      carry += chunk;
-      const cut = carry.lastIndexOf('\n') + 1;
-      if (cut === 0) continue;
-      send(carry.slice(0, cut));
-      carry = carry.slice(cut);
-      progress?.(input.bytesRead);
-      while (pending.length >= this.inFlight) await take();
-    }
-    if (carry.length > 0) send(carry);
-    while (pending.length > 0) await take();
-    return { lines, blank, duplicates };
+  private get shards(): number[] {
+    return Array.from({ length: this.pool.size }, (_, i) => i);
   }
 
-  /** Builds every user of the store in id order, handing each batch's lines to `write` in that order. */
-  async build(
-    users: Iterable<Array<[string, ExtractedEvent[]]>>,
-    setup: {
-      model: PlatformEmbedder;
-      training: EmbedderMinimums;
-      params: JourneyParams;
-      ranker?: RankingModel;
-      top?: number;
-    },
-    write: (text: string, journeys: number, users: number) => Promise<void>,
-  ): Promise<void> {
-    // Each thread makes the same embedder choice from the same model as a single-threaded build.
-    const { model, ...rest } = setup;
-    await this.pool.broadcast({ kind: 'setup', model: JSON.stringify(model), ...rest } as ThreadMessage);
-    const pending: Array<Promise<{ text: string; journeys: number; users: number }>> = [];
+  private on<T>(shard: number, message: ThreadMessage, transfer: ArrayBuffer[] = []): Promise<T> {
+    return quiet(this.pool.runOnThread<T>(shard, message, transfer));
+  }
+
+  /** Reads and validates the file into the shards; invalid lines are reported in input order. */
+  async readEvents(
+    file: string,
+    report: (line: number, reason: string) => void,
+    progress?: (bytes: number) => void,
+  ): Promise<ReadCounts> {
+    const pending: Array<Promise<ParsedBlock>> = [];
+    const added: Array<Promise<number>> = [];
+    let lines = 0;
+    let blank = 0;
+    let block = 0;
     const take = async () => {
-      const done = await pending.shift()!;
-      await write(done.text, done.journeys, done.users);
-    };
-    for (const batch of users) {
-      const packer = new EventPacker();
-      for (const [, events] of batch) for (const e of events) packer.add(e);
-      const events = packer.pack();
-      const message: UserBatch = {
-        userIds: batch.map(([userId]) => userId),
-        eventCounts: Uint32Array.from(batch.map(([, list]) => list.length)),
-        events,
-      };
-      const transfer = [...transferablesOf(events), message.eventCounts.buffer as ArrayBuffer];
-      const built = this.pool.run<{ text: string; journeys: number }>(
-        { kind: 'build', batch: message } as ThreadMessage,
-        transfer,
+      const parsed = await pending.shift()!;
+      for (const { line, reason } of parsed.invalid) report(lines + line, reason);
+      lines += parsed.lines;
+      blank += parsed.blank;
+      parsed.shards.forEach((batch, shard) =>
+        added.push(this.on<number>(shard, { kind: 'add', block, batch }, batchTransferables(batch))),
       );
-      pending.push(quiet(built.then((r) => ({ ...r, users: batch.length }))));
+      block++;
+    };
+    for await (const { bytes, length } of inputBlocks(file, this.blockBytes, progress)) {
+      pending.push(quiet(this.pool.run<ParsedBlock>({ kind: 'parse', bytes, length } as ThreadMessage, [bytes])));
       while (pending.length >= this.inFlight) await take();
     }
     while (pending.length > 0) await take();
+    const repeated = new RepeatedIds(this.shards.length, (shard, message) => this.on(shard, message));
+    let duplicates = (await Promise.all(added)).reduce((a, b) => a + b, 0);
+    const drops = await repeated.acrossShards();
+    duplicates += drops.reduce((a, ids) => a + ids.length, 0);
+    const counts = await Promise.all(
+      drops.map((ids, shard) => this.on<{ events: number; users: number }>(shard, { kind: 'drop', ids })),
+    );
+    const events = counts.reduce((a, c) => a + c.events, 0);
+    return { lines, blank, duplicates, events, users: counts.reduce((a, c) => a + c.users, 0) };
+  }
+
+  /** Every user's time-ordered events in user id order, for embedder training. */
+  async trainingLists(): Promise<Array<readonly ExtractedEvent[]>> {
+    return mergeTrainingLists(
+      await Promise.all(this.shards.map((shard) => this.on<PackedUsers>(shard, { kind: 'export' }))),
+    );
+  }
+
+  /** Builds every user in id order, handing the output lines to `write` in that order. */
+  async build(
+    setup: BuildSetup,
+    write: (text: string, journeys: number, users: number) => Promise<void>,
+  ): Promise<void> {
+    await this.pool.broadcast({ kind: 'setup', ...setup } as ThreadMessage);
+    const next = (shard: number) => this.on<BuiltUsers>(shard, { kind: 'build', users: USERS_PER_BATCH });
+    await mergeBuiltUsers(this.shards.length, next, USERS_PER_BATCH, write);
   }
 
   close(): Promise<void> {

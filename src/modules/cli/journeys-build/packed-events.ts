@@ -52,7 +52,7 @@ export class EventPacker {
   private ref(m: KeywordMention): number {
     // Fresh mention objects (a thread's own extraction) are numbered by their content, shared ones by identity.
     const map: Map<unknown, number> = this.byContent ? this.byText : this.byObject;
-    const key = this.byContent ? JSON.stringify(m) : m;
+    const key = this.byContent ? mentionKey(m) : m;
     let id = map.get(key);
     if (id === undefined) {
       id = this.mentions.length;
@@ -60,6 +60,24 @@ export class EventPacker {
       map.set(key, id);
     }
     return id;
+  }
+}
+
+/** A mention's content as one string: equal keys, equal mentions. */
+export function mentionKey(m: KeywordMention): string {
+  return `${m.source}\u0000${m.key}\u0000${m.surface}\u0000${m.whole ? 1 : 0}`;
+}
+
+/** One object per distinct mention content, as the single-threaded store keeps them: events share them. */
+export class SharedMentions {
+  private readonly byKey = new Map<string, KeywordMention>();
+
+  share(m: KeywordMention): KeywordMention {
+    const key = mentionKey(m);
+    const known = this.byKey.get(key);
+    if (known) return known;
+    this.byKey.set(key, m);
+    return m;
   }
 }
 
