@@ -20,8 +20,9 @@ export class MessageRenderRepository {
   constructor(@InjectModel(MessageRenderRecord.name) private readonly model: Model<MessageRenderRecord>) {}
 
   /**
-   * Stores each distinct render that is not stored yet, in one bulk write. Always asked of the
-   * database, never of the cache: an erasure may have removed a render since this process saw it.
+   * Stores each distinct render that is not stored yet and marks each as used `at`, in one bulk write.
+   * Always asked of the database, never of the cache: an erasure may have removed a render since this
+   * process saw it.
    */
   async storeMany(renders: readonly StoredRender[], at: Date): Promise<void> {
     const distinct = new Map(renders.map((r) => [r.renderId, r.rendered]));
@@ -33,7 +34,7 @@ export class MessageRenderRepository {
         [...distinct].map(([renderId, rendered]) => ({
           updateOne: {
             filter: { renderId },
-            update: { $setOnInsert: { renderId, rendered, createdAt: at } },
+            update: { $setOnInsert: { renderId, rendered, createdAt: at }, $set: { usedAt: at } },
             upsert: true,
           },
         })),
@@ -65,11 +66,16 @@ export class MessageRenderRepository {
     return found;
   }
 
-  /** Removes these renders; the caller has checked that no notification refers to them any more. */
-  async deleteMany(renderIds: readonly string[]): Promise<number> {
+  /**
+   * Removes these renders unless one was used (`storeMany`) since `notUsedSince`: the caller checked,
+   * after that instant, that no notification refers to them, and a run storing one again after creating
+   * its notifications keeps it.
+   */
+  async deleteMany(renderIds: readonly string[], notUsedSince: Date): Promise<number> {
     if (renderIds.length === 0) return 0;
     for (const id of renderIds) this.cache.delete(id);
-    return (await this.model.deleteMany({ renderId: { $in: renderIds } })).deletedCount;
+    const filter = { renderId: { $in: renderIds }, usedAt: { $not: { $gte: notUsedSince } } };
+    return (await this.model.deleteMany(filter)).deletedCount;
   }
 
   private remember(renderId: string, rendered: RenderedMessage): void {

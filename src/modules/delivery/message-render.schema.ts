@@ -12,6 +12,8 @@ export class MessageRenderRecord {
   @Prop({ required: true, unique: true }) renderId!: string;
   @Prop({ type: SchemaTypes.Mixed, required: true }) rendered!: RenderedMessage;
   @Prop({ required: true }) createdAt!: Date;
+  /** When a run last stored it (before and again after creating its notifications): erasure keeps it then. */
+  @Prop() usedAt?: Date;
 }
 
 export const MessageRenderSchema = SchemaFactory.createForClass(MessageRenderRecord);

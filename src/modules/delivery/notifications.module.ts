@@ -75,10 +75,16 @@ export class NotificationsModule implements OnModuleInit {
     this.erasure.register({ name: 'notifications', erase: (userId) => this.erase(userId) });
   }
 
-  /** The user's notifications, then the renders only they referred to (a render other users got stays). */
+  /**
+   * The user's notifications, then the renders only they referred to (a render other users got stays).
+   * A run creating another user's notification with one of those renders at this moment stores the
+   * render again after creating it, which either restores it or marks it used since `started`.
+   */
   private async erase(userId: string): Promise<number> {
+    const started = new Date();
     const renderIds = await this.notifications.renderIdsOfUser(userId);
     const erased = await this.notifications.deleteByUserId(userId);
-    return erased + (await this.renders.deleteMany(await this.notifications.unreferencedRenders(renderIds)));
+    const unreferenced = await this.notifications.unreferencedRenders(renderIds);
+    return erased + (await this.renders.deleteMany(unreferenced, started));
   }
 }

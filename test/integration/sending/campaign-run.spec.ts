@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
 import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
 import { UserErasureRegistry } from '../../../src/common/erasure/user-erasure.registry';
+import { MessageRenderRepository } from '../../../src/modules/delivery/message-render.repository';
+import type { RenderedMessage } from '../../../src/modules/templates/template.types';
 import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
 import { DeliveryProducer } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { CampaignRunsProducer } from '../../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
@@ -224,5 +226,27 @@ describe('a campaign run, from audience to provider', () => {
     expect(await renders.countDocuments({ renderId })).toBe(1);
     for (const userId of users.slice(1)) await erasure.eraseAll(userId);
     expect(await renders.countDocuments({ renderId })).toBe(0);
+  });
+
+  it('keeps a render that a run stored again after an erasure began (the run created a notification with it)', async () => {
+    const renders = app.get(MessageRenderRepository);
+    const rendered = {
+      channel: 'push',
+      title: 'Erasure race',
+      body: 'kept',
+      data: {},
+      links: [],
+      truncated: [],
+    } as unknown as RenderedMessage;
+    const started = new Date(Date.now() - 1000);
+    await renders.storeMany([{ renderId: 'race-stored-again', rendered }], new Date(started.getTime() - 60_000));
+    await renders.storeMany([{ renderId: 'race-stale', rendered }], new Date(started.getTime() - 60_000));
+    // The run's second store lands after the erasure began and before its delete.
+    await renders.storeMany([{ renderId: 'race-stored-again', rendered }], new Date());
+    expect(await renders.deleteMany(['race-stored-again', 'race-stale'], started)).toBe(1);
+    const left = await db(app)
+      .collection('message_renders')
+      .distinct('renderId', { renderId: /^race-/ });
+    expect(left).toEqual(['race-stored-again']);
   });
 });

@@ -124,9 +124,12 @@ export class ShardFanOut {
         }),
       ),
     );
-    // Renders first: a notification never refers to a render that is not stored.
+    // Renders first: a notification never refers to a render that is not stored. Stored again once the
+    // notifications exist, before any delivery job: an erasure of another user that removed a shared
+    // render in between finds it used since the erasure began, or has it restored.
     await this.renders.storeMany(renders, now);
     await this.tally.created(runId, await this.notifications.insertNew(created));
+    await this.renders.storeMany(renders, new Date());
     const queued = [
       ...created
         .filter((n) => n.state === 'queued')
