@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import type { RenderedMessage } from '../templates/template.types';
+import type { NotificationMessage } from './domain/notification';
 import { MessageRenderRecord } from './message-render.schema';
 
 /** Renders kept in memory for reading: they never change under their id, so a cached copy is never stale. */
@@ -44,6 +45,17 @@ export class MessageRenderRepository {
         const errors = error.writeErrors ?? [error];
         if (!errors.every((e) => e.code === 11000)) throw error;
       });
+  }
+
+  /**
+   * The render of each message, in order: inline on a record written before the store existed, else
+   * from the store; undefined for a message without one.
+   */
+  async rendersOf(
+    messages: ReadonlyArray<NotificationMessage | undefined>,
+  ): Promise<Array<RenderedMessage | undefined>> {
+    const stored = await this.findMany(messages.flatMap((m) => (m?.rendered || !m?.renderId ? [] : [m.renderId])));
+    return messages.map((m) => m?.rendered ?? stored.get(m?.renderId ?? ''));
   }
 
   /** The stored renders among `renderIds`, by id. */

@@ -45,12 +45,10 @@ export class OutboundMessages {
 
   /** The render of each notification, in order: from the render store, or inline on an older record. */
   private async rendersOf(notifications: readonly Notification[]): Promise<RenderedMessage[]> {
-    const ids = notifications.flatMap((n) => (n.message?.rendered || !n.message?.renderId ? [] : [n.message.renderId]));
-    const stored = await this.renders.findMany(ids);
-    return notifications.map((n) => {
-      const rendered = n.message?.rendered ?? stored.get(n.message?.renderId ?? '');
-      if (!rendered) throw new Error(`notification ${n.notificationId} has no stored render to send`);
-      return rendered;
+    const renders = await this.renders.rendersOf(notifications.map((n) => n.message));
+    return notifications.map((n, i) => {
+      if (!renders[i]) throw new Error(`notification ${n.notificationId} has no stored render to send`);
+      return renders[i];
     });
   }
 

@@ -79,9 +79,7 @@ export class RunExplainService {
       };
     }
     const notification = await this.notifications.findByRunAndUser(runId, userId);
-    const renderId = notification?.message?.renderId;
-    const render =
-      notification?.message?.rendered ?? (renderId && (await this.renders.findMany([renderId])).get(renderId));
+    const [render] = await this.renders.rendersOf([notification?.message]);
     const tracking = notification ? await this.tracking.eventsFor(notification.notificationId) : [];
     const armOf = entry.arm ?? notification?.experiment;
     return {
@@ -95,7 +93,7 @@ export class RunExplainService {
         ...(entry.settledAt && { settledAt: entry.settledAt }),
       },
       ...(armOf && { experiment: { ...armOf, receives: entry.status !== 'held-out' } }),
-      ...(notification && { notification: notificationPart(notification, render || undefined) }),
+      ...(notification && { notification: notificationPart(notification, render) }),
       tracking,
       summary: summaryOf(entry.status, notification, entry.error),
     };
