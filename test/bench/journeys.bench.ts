@@ -94,6 +94,9 @@ async function trainingTime(): Promise<void> {
   );
 }
 
+const phases = ({ read, build }: { read: number[]; build: number[] }) =>
+  `reading ${read.map((s) => s.toFixed(1)).join(' / ')}; building ${build.map((s) => s.toFixed(1)).join(' / ')}`;
+
 /** The `journeys build` command end to end (reading, validation, build, ranking, output) with a saved embedder. */
 async function commandThroughput(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-'));
@@ -127,7 +130,8 @@ async function commandThroughput(): Promise<void> {
     const line = (label: string, r: typeof single) =>
       `  ${label}   build ${(r.summary.users / r.summary.buildSeconds).toFixed(0)} users/s (${r.summary.buildSeconds.toFixed(1)} s, ranking and output included)` +
       `; reading ${(r.summary.events / r.summary.readSeconds / 1000).toFixed(0)}k events/s (${r.summary.readSeconds.toFixed(1)} s); whole command ${(r.summary.users / r.seconds).toFixed(0)} users/s, CPU ${r.cpu.toFixed(1)} s` +
-      (r.busiest.length > 0 ? ` (busiest threads ${r.busiest.map((s) => s.toFixed(1)).join(', ')} s)` : '');
+      (r.busiest.length > 0 ? ` (busiest threads ${r.busiest.map((s) => s.toFixed(1)).join(', ')} s)` : '') +
+      (r.summary.threadCpu ? `\n    CPU s by phase, main thread then workers: ${phases(r.summary.threadCpu)}` : '');
     console.log(
       `command: ${single.summary.users} users, ${single.summary.events} events, saved embedder (training excluded)`,
     );
