@@ -12,6 +12,7 @@ import { trainPlatformEmbedder } from '../../journeys/domain/platform-training';
 import { chooseEmbedder } from '../../journeys/domain/embedder-choice';
 import { ExtractedEvent } from '../../journeys/domain/keywords';
 import { parseRankingModel, RankingModel } from '../../ranking/domain';
+import { ownThreadCpuSeconds } from '../../../lib/concurrency/thread-cpu';
 import { BuildThreads, PhaseCpu } from '../journeys-build/build-threads';
 import { parseEventLine } from '../journeys-build/event-line';
 import { buildUserLines } from '../journeys-build/user-lines';
@@ -43,7 +44,7 @@ export interface JourneysBuildSummary {
   /** Wall time reading and validating the input, and building (embedder training excluded). */
   readSeconds: number;
   buildSeconds: number;
-  /** On worker threads (Linux): CPU seconds per phase, the main thread first, then each worker thread. */
+  /** CPU seconds per phase (Linux): the main thread first, then each worker thread. */
   threadCpu?: PhaseCpu;
 }
 
@@ -169,8 +170,10 @@ async function buildWith(
   threads: BuildThreads | undefined,
 ): Promise<JourneysBuildSummary> {
   const readStarted = Date.now();
+  const cpuStarted = ownThreadCpuSeconds();
   const store = await readEvents(options.events, now, summary, threads);
   summary.readSeconds = (Date.now() - readStarted) / 1000;
+  const cpuRead = ownThreadCpuSeconds();
   if (summary.invalid > DETAILED_INVALID_LINES) {
     console.error(`... and ${summary.invalid - DETAILED_INVALID_LINES} more invalid lines`);
   }
@@ -215,6 +218,10 @@ async function buildWith(
   out.end();
   await once(out, 'finish');
   summary.buildSeconds = (Date.now() - buildStarted) / 1000;
+  const cpuBuilt = ownThreadCpuSeconds();
+  if (cpuStarted !== undefined && cpuRead !== undefined && cpuBuilt !== undefined) {
+    summary.threadCpu = { read: [cpuRead - cpuStarted], build: [cpuBuilt - cpuRead] };
+  }
   return summary;
 }
 
