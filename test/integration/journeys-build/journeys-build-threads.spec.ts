@@ -53,10 +53,11 @@ describe('journeys build on worker threads', () => {
       `${events} line 1203: userId: userId is required`,
     ]);
     expect(two.messages).toEqual(one.messages);
-    const { readSeconds: _r1, buildSeconds: _b1, ...counts } = one.summary;
+    const { readSeconds: _r1, buildSeconds: _b1, threadCpu: mainCpu, ...counts } = one.summary;
     const { readSeconds: _r2, buildSeconds: _b2, threadCpu, ...threadedCounts } = two.summary;
     expect(threadedCounts).toEqual(counts);
     // CPU per phase: the main thread, then each worker thread.
+    expect(mainCpu?.read).toHaveLength(1);
     expect(threadCpu?.read).toHaveLength(3);
     expect(threadCpu?.build).toHaveLength(3);
     expect(two.output.length).toBeGreaterThan(1000);
