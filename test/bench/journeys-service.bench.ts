@@ -6,6 +6,7 @@
  * BENCH_USERS (default 10000) and BENCH_LLM_USERS (default 1000) scale the two parts (0 skips one).
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
@@ -27,14 +28,23 @@ import { testSettings } from '../setup/settings';
 
 const EVENTS_PER_USER = 40;
 
-function usersOf(count: number, seed: number): ActivityEvent[][] {
+/** One synthetic user's valid events: regenerated on demand, so 100k users need not sit in memory at once. */
+function userEvents(seed: number, index: number, now: Date): ActivityEvent[] {
+  return generateUser(seed, index, now, EVENTS_PER_USER).events.flatMap((raw) => {
+    const v = validateEvent(raw, new Date());
+    return v.ok ? [v.event] : [];
+  });
+}
+
+/** A population of `count` users; `events(i)` gives user i's events (the same ones each time). */
+interface Population {
+  count: number;
+  events(index: number): ActivityEvent[];
+}
+
+function populationOf(count: number, seed: number): Population {
   const now = new Date(Date.now() - 60_000);
-  return Array.from({ length: count }, (_, i) =>
-    generateUser(seed, i, now, EVENTS_PER_USER).events.flatMap((raw) => {
-      const v = validateEvent(raw, new Date());
-      return v.ok ? [v.event] : [];
-    }),
-  );
+  return { count, events: (index) => userEvents(seed, index, now) };
 }
 
 async function startContext(
@@ -94,11 +104,23 @@ async function runToCompletion(
   }
 }
 
-async function ingestUsers(app: INestApplicationContext, users: ActivityEvent[][]): Promise<void> {
-  const events = users.flat();
-  for (let i = 0; i < events.length; i += 5000) {
-    await app.get(EventRepository).insertMany(events.slice(i, i + 5000), new Date());
+/** Stores the events of `count` users (`eventsOf(i)` each) in batches of about 5,000; returns how many. */
+async function ingestUsers(
+  app: INestApplicationContext,
+  count: number,
+  eventsOf: (index: number) => ActivityEvent[],
+): Promise<number> {
+  let batch: ActivityEvent[] = [];
+  let stored = 0;
+  for (let i = 0; i <= count; i++) {
+    if (i < count) batch.push(...eventsOf(i));
+    if (batch.length >= 5000 || (i === count && batch.length > 0)) {
+      await app.get(EventRepository).insertMany(batch, new Date());
+      stored += batch.length;
+      batch = [];
+    }
   }
+  return stored;
 }
 
 /** The database process: its URI (databases are appended) and pid. */
@@ -109,15 +131,18 @@ interface Database {
 
 async function throughput(database: Database, redisUrl: string): Promise<void> {
   const count = Number(process.env.BENCH_USERS ?? 10_000);
-  const users = usersOf(count, 31);
+  const users = populationOf(count, 31);
   const dbPid = database.pid;
   const app = await startContext(database.uri, redisUrl, 'bench_throughput');
   try {
-    await ingestUsers(app, users);
+    const ingestStarted = Date.now();
+    const stored = await ingestUsers(app, count, users.events);
+    const ingestSeconds = (Date.now() - ingestStarted) / 1000;
     const trainStarted = Date.now();
     const { version, embedder } = await app.get(PlatformEmbedderService).current();
     console.log(
-      `service: ${count} users, ${users.reduce((s, u) => s + u.length, 0)} events; embedder ${version} trained in ${Date.now() - trainStarted} ms`,
+      `service: ${count} users, ${stored} events stored in ${ingestSeconds.toFixed(0)} s; embedder ${version} trained in ${Date.now() - trainStarted} ms` +
+        `   (1-minute load average ${loadavg()[0].toFixed(1)})`,
     );
     const firstRun = await runToCompletion(app, 'incremental', dbPid);
     const { run, seconds } = firstRun;
@@ -134,22 +159,33 @@ async function throughput(database: Database, redisUrl: string): Promise<void> {
         `${rebuilt.toFixed(0)} users/s (${cpuOf(full)})`,
     );
     // A day later: a tenth of the users send new events; the next incremental run selects only them.
-    const active = users
-      .filter((_, i) => i % 10 === 0)
-      .map((events) => events.slice(-4).map((e) => ({ ...e, id: `${e.id}-next` })));
-    await ingestUsers(app, active);
+    const activeCount = Math.ceil(count / 10);
+    await ingestUsers(app, activeCount, (i) =>
+      users
+        .events(i * 10)
+        .slice(-4)
+        .map((e) => ({ ...e, id: `${e.id}-next` })),
+    );
     const next = await runToCompletion(app, 'incremental', dbPid);
     console.log(
-      `incremental run after ${active.length} users sent new events: selected ${next.run.counts.selected}, built ${next.run.counts.built} ` +
+      `incremental run after ${activeCount} users sent new events: selected ${next.run.counts.selected}, built ${next.run.counts.built} ` +
         `in ${next.seconds.toFixed(1)} s = ${(next.run.counts.built / next.seconds).toFixed(0)} users/s (selection included)`,
     );
     // Baseline: the same users' inference alone, events already in memory, no storage or queue.
+    // Users are regenerated 1,000 at a time outside the timed part.
     const now = new Date();
-    const started = process.hrtime.bigint();
-    const cpu = process.cpuUsage();
-    for (const events of users) buildUserJourneys(events, { now, embedder });
-    const bare = Number(process.hrtime.bigint() - started) / 1e9;
-    const bareCpu = process.cpuUsage(cpu);
+    let bare = 0;
+    const bareCpu = { user: 0, system: 0 };
+    for (let from = 0; from < count; from += 1000) {
+      const chunk = Array.from({ length: Math.min(1000, count - from) }, (_, i) => users.events(from + i));
+      const started = process.hrtime.bigint();
+      const cpu = process.cpuUsage();
+      for (const events of chunk) buildUserJourneys(events, { now, embedder });
+      bare += Number(process.hrtime.bigint() - started) / 1e9;
+      const used = process.cpuUsage(cpu);
+      bareCpu.user += used.user;
+      bareCpu.system += used.system;
+    }
     const baseline = count / bare;
     const baselinePerCpu = count / ((bareCpu.user + bareCpu.system) / 1e6);
     const perCpu = (r: TimedRun, cpu: number) => `${((r.run.counts.built / cpu / baselinePerCpu) * 100).toFixed(0)}%`;
@@ -195,7 +231,8 @@ async function namingCalls(database: Database, redisUrl: string): Promise<void> 
     OPENAI_MAX_RETRIES: '0',
   });
   try {
-    await ingestUsers(app, usersOf(count, 77));
+    const population = populationOf(count, 77);
+    await ingestUsers(app, count, population.events);
     await app.get(PlatformEmbedderService).current();
     const { run, seconds } = await runToCompletion(app, 'full', database.pid);
     const u = run.llmUsage;
@@ -228,12 +265,20 @@ async function namingCalls(database: Database, redisUrl: string): Promise<void> 
 }
 
 export async function run(): Promise<void> {
-  const [mongo, redis] = [startEmbeddedMongoProcess(), await startRedisProcess()];
+  // The in-memory database holds every event: 100k users need a heap above Node's default (BENCH_DB_HEAP_MB).
+  const heap = process.env.BENCH_DB_HEAP_MB;
+  const mongo = startEmbeddedMongoProcess(undefined, heap ? { NODE_OPTIONS: `--max-old-space-size=${heap}` } : {});
+  let stopping = false;
+  mongo.child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`database process exited (${code ?? signal}): ${mongo.output().slice(-1500)}`);
+  });
+  const redis = await startRedisProcess();
   try {
     const database = { uri: `${await mongo.url}/`, pid: mongo.child.pid! };
     if (Number(process.env.BENCH_USERS ?? 1) > 0) await throughput(database, redis.url);
     if (Number(process.env.BENCH_LLM_USERS ?? 1) > 0) await namingCalls(database, redis.url);
   } finally {
+    stopping = true;
     await mongo.stop();
     await redis.stop();
   }

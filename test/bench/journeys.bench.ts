@@ -3,7 +3,7 @@
  * against a plain keyword-frequency profile of the same users; the `journeys build` command on 1 and 2 worker
  * threads; and platform embedder training on 1M events.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runJourneysBuild } from '../../src/modules/cli/commands/journeys-build.command';
@@ -94,8 +94,29 @@ async function trainingTime(): Promise<void> {
   );
 }
 
+const phases = ({ read, build }: { read: number[]; build: number[] }) =>
+  `reading ${read.map((s) => s.toFixed(1)).join(' / ')}; building ${build.map((s) => s.toFixed(1)).join(' / ')}`;
+
+type BuildCommand = typeof runJourneysBuild;
+
+/** The compiled command users run (`node dist/cli.js`), whose threads load JavaScript, not ts-node. */
+async function compiledCommand(): Promise<BuildCommand> {
+  const root = join(__dirname, '..', '..');
+  const entry = join(root, 'dist', 'modules', 'cli', 'commands', 'journeys-build.command.js');
+  const newest = (dir: string): number =>
+    Math.max(
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+      ),
+    );
+  if (!existsSync(entry) || statSync(entry).mtimeMs < newest(join(root, 'src'))) {
+    throw new Error('dist/ is missing or older than src/: run `npm run build` first');
+  }
+  return ((await import(entry)) as { runJourneysBuild: BuildCommand }).runJourneysBuild;
+}
+
 /** The `journeys build` command end to end (reading, validation, build, ranking, output) with a saved embedder. */
-async function commandThroughput(): Promise<void> {
+async function commandThroughput(runJourneysBuild: BuildCommand, label: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-'));
   try {
     const events = join(dir, 'events.jsonl');
@@ -127,9 +148,10 @@ async function commandThroughput(): Promise<void> {
     const line = (label: string, r: typeof single) =>
       `  ${label}   build ${(r.summary.users / r.summary.buildSeconds).toFixed(0)} users/s (${r.summary.buildSeconds.toFixed(1)} s, ranking and output included)` +
       `; reading ${(r.summary.events / r.summary.readSeconds / 1000).toFixed(0)}k events/s (${r.summary.readSeconds.toFixed(1)} s); whole command ${(r.summary.users / r.seconds).toFixed(0)} users/s, CPU ${r.cpu.toFixed(1)} s` +
-      (r.busiest.length > 0 ? ` (busiest threads ${r.busiest.map((s) => s.toFixed(1)).join(', ')} s)` : '');
+      (r.busiest.length > 0 ? ` (busiest threads ${r.busiest.map((s) => s.toFixed(1)).join(', ')} s)` : '') +
+      (r.summary.threadCpu ? `\n    CPU s by phase, main thread then workers: ${phases(r.summary.threadCpu)}` : '');
     console.log(
-      `command: ${single.summary.users} users, ${single.summary.events} events, saved embedder (training excluded)`,
+      `command (${label}): ${single.summary.users} users, ${single.summary.events} events, saved embedder (training excluded)`,
     );
     console.log(line('journeys build, 1 thread ', single) + '   target >= 500 users/s (build)');
     console.log(line(`journeys build, ${threads} threads`, parallel));
@@ -148,9 +170,11 @@ async function commandThroughput(): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  // BENCH_PARTS (default build,command,training) picks the parts to run.
+  // BENCH_PARTS (default build,command,training; also compiled) picks the parts to run.
   const parts = (process.env.BENCH_PARTS ?? 'build,command,training').split(',');
   if (parts.includes('build')) await buildThroughput();
-  if (parts.includes('command')) await commandThroughput();
+  if (parts.includes('command')) await commandThroughput(runJourneysBuild, 'TypeScript through ts-node, as in tests');
+  // `npm run build` first: what `node dist/cli.js journeys build` runs.
+  if (parts.includes('compiled')) await commandThroughput(await compiledCommand(), 'compiled JavaScript, as installed');
   if (parts.includes('training')) await trainingTime();
 }

@@ -65,13 +65,13 @@ export function startApp(env: Record<string, string>): AppProcess {
 
 /**
  * Starts the standalone embedded MongoDB-compatible server (`npm run mongo:embedded`) on a free port, its
- * data in `dir` (in memory without one).
+ * data in `dir` (in memory without one); `env` adds to its environment (NODE_OPTIONS, say).
  */
-export function startEmbeddedMongoProcess(dir?: string): AppProcess {
+export function startEmbeddedMongoProcess(dir?: string, env: Record<string, string> = {}): AppProcess {
   return startProcess(
     'src/embedded-mongo/main.ts',
     ['--port', '0', ...(dir ? ['--dir', dir] : [])],
-    {},
+    env,
     /listening on (mongodb:\/\/[\d.]+:\d+)/,
   );
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generatePopulation } from '../../../src/lib/synthetic/population';
 import { runJourneysBuild } from '../../../src/modules/cli/commands/journeys-build.command';
 import { BuildThreads } from '../../../src/modules/cli/journeys-build/build-threads';
-import { shardOf } from '../../../src/modules/cli/journeys-build/shard-batch';
+import { shardOf } from '../../../src/modules/cli/journeys-build/line-owners';
 import { UserEventStore } from '../../../src/modules/journeys/domain/event-store';
 
 const NOW = '2026-03-01T12:00:00.000Z';
@@ -24,6 +24,12 @@ describe('journeys build on worker threads', () => {
   const otherShard = population.events.find((e) => shardOf(e.userId, 2) !== shardOf(original.userId, 2))!.userId;
   lines.splice(1300, 0, JSON.stringify({ ...original, userId: otherShard }));
   lines.push(JSON.stringify({ ...(JSON.parse(lines[40]) as object), userId: 'repeats-only' }));
+  // Lines the quick user id scan cannot place (an escaped key, a non-ASCII id): every thread parses them.
+  const spelled = JSON.stringify({ ...(JSON.parse(lines[900]) as object), id: 'spelled' }).replace(
+    '"userId"',
+    '"user\\u0049d"',
+  );
+  lines.splice(900, 0, spelled, JSON.stringify({ ...(JSON.parse(lines[950]) as object), id: 'accent', userId: 'zoë' }));
   writeFileSync(events, lines.map((line, i) => line + (i % 97 === 0 ? '\r\n' : '\n')).join(''));
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,15 +47,19 @@ describe('journeys build on worker threads', () => {
   it('writes the same bytes, counts and messages on two threads as on one', async () => {
     const one = await build(1, join(dir, 'one.jsonl'));
     const two = await build(2, join(dir, 'two.jsonl'));
-    expect(one.summary).toMatchObject({ invalid: 2, blank: 2, duplicates: 4, users: 60, lines: lines.length });
+    expect(one.summary).toMatchObject({ invalid: 2, blank: 2, duplicates: 4, users: 61, lines: lines.length });
     expect(one.messages).toEqual([
       `${events} line 8: not valid JSON`,
-      `${events} line 1201: userId: userId is required`,
+      `${events} line 1203: userId: userId is required`,
     ]);
     expect(two.messages).toEqual(one.messages);
-    const { readSeconds: _r1, buildSeconds: _b1, ...counts } = one.summary;
-    const { readSeconds: _r2, buildSeconds: _b2, ...threadedCounts } = two.summary;
+    const { readSeconds: _r1, buildSeconds: _b1, threadCpu: mainCpu, ...counts } = one.summary;
+    const { readSeconds: _r2, buildSeconds: _b2, threadCpu, ...threadedCounts } = two.summary;
     expect(threadedCounts).toEqual(counts);
+    // CPU per phase: the main thread, then each worker thread.
+    expect(mainCpu?.read).toHaveLength(1);
+    expect(threadCpu?.read).toHaveLength(3);
+    expect(threadCpu?.build).toHaveLength(3);
     expect(two.output.length).toBeGreaterThan(1000);
     expect(two.output.equals(one.output)).toBe(true);
   }, 120_000);
@@ -59,8 +69,8 @@ describe('journeys build on worker threads', () => {
     const threads = new BuildThreads(2, new Date(NOW), 4096);
     const invalid: number[] = [];
     try {
-      const read = await threads.readEvents(events, (line) => invalid.push(line));
-      expect(invalid).toEqual([8, 1201]);
+      const read = await threads.readEvents(events, 50, (line) => invalid.push(line));
+      expect(invalid).toEqual([8, 1203]);
       for (const line of readFileSync(events, 'utf8').split(/\r\n|\n/)) {
         if (line.trim() === '') continue;
         try {
@@ -70,7 +80,14 @@ describe('journeys build on worker threads', () => {
           // the broken line
         }
       }
-      expect(read).toEqual({ lines: lines.length, blank: 2, duplicates: 4, events: single.events, users: 60 });
+      expect(read).toEqual({
+        lines: lines.length,
+        blank: 2,
+        invalid: 2,
+        duplicates: 4,
+        events: single.events,
+        users: 61,
+      });
       expect(await threads.trainingLists()).toEqual([...single.eventLists()]);
     } finally {
       await threads.close();

@@ -12,7 +12,8 @@ import { trainPlatformEmbedder } from '../../journeys/domain/platform-training';
 import { chooseEmbedder } from '../../journeys/domain/embedder-choice';
 import { ExtractedEvent } from '../../journeys/domain/keywords';
 import { parseRankingModel, RankingModel } from '../../ranking/domain';
-import { BuildThreads } from '../journeys-build/build-threads';
+import { ownThreadCpuSeconds } from '../../../lib/concurrency/thread-cpu';
+import { BuildThreads, PhaseCpu } from '../journeys-build/build-threads';
 import { parseEventLine } from '../journeys-build/event-line';
 import { buildUserLines } from '../journeys-build/user-lines';
 import { requireReadableFile, requireWritableFile } from '../command-files';
@@ -43,6 +44,8 @@ export interface JourneysBuildSummary {
   /** Wall time reading and validating the input, and building (embedder training excluded). */
   readSeconds: number;
   buildSeconds: number;
+  /** CPU seconds per phase (Linux): the main thread first, then each worker thread. */
+  threadCpu?: PhaseCpu;
 }
 
 const DETAILED_INVALID_LINES = 50;
@@ -89,13 +92,14 @@ async function readEvents(
   threads: BuildThreads | undefined,
 ): Promise<UserEventStore | undefined> {
   const bar = progressBar('reading', statSync(file).size);
+  const detail = (line: number, reason: string) => console.error(`${file} line ${line}: ${reason}`);
   const report = (line: number, reason: string) => {
-    summary.invalid++;
-    if (summary.invalid <= DETAILED_INVALID_LINES) console.error(`${file} line ${line}: ${reason}`);
+    if (++summary.invalid <= DETAILED_INVALID_LINES) detail(line, reason);
   };
   let store: UserEventStore | undefined;
   if (threads) {
-    Object.assign(summary, await threads.readEvents(file, report, (bytes) => bar?.update(bytes)));
+    const progress = (bytes: number) => bar?.update(bytes);
+    Object.assign(summary, await threads.readEvents(file, DETAILED_INVALID_LINES, detail, progress));
   } else {
     store = new UserEventStore();
     await readLines(file, now, store, summary, report, bar);
@@ -144,7 +148,9 @@ export async function runJourneysBuild(options: JourneysBuildOptions): Promise<J
   const threadCount = threadsFor(options.threads, statSync(options.events).size);
   const threads = threadCount > 1 ? new BuildThreads(threadCount, now) : undefined;
   try {
-    return await buildWith(options, now, config, summary, threads);
+    await buildWith(options, now, config, summary, threads);
+    if (threads) summary.threadCpu = threads.phaseCpu;
+    return summary;
   } finally {
     await threads?.close();
   }
@@ -164,8 +170,10 @@ async function buildWith(
   threads: BuildThreads | undefined,
 ): Promise<JourneysBuildSummary> {
   const readStarted = Date.now();
+  const cpuStarted = ownThreadCpuSeconds();
   const store = await readEvents(options.events, now, summary, threads);
   summary.readSeconds = (Date.now() - readStarted) / 1000;
+  const cpuRead = ownThreadCpuSeconds();
   if (summary.invalid > DETAILED_INVALID_LINES) {
     console.error(`... and ${summary.invalid - DETAILED_INVALID_LINES} more invalid lines`);
   }
@@ -210,6 +218,10 @@ async function buildWith(
   out.end();
   await once(out, 'finish');
   summary.buildSeconds = (Date.now() - buildStarted) / 1000;
+  const cpuBuilt = ownThreadCpuSeconds();
+  if (cpuStarted !== undefined && cpuRead !== undefined && cpuBuilt !== undefined) {
+    summary.threadCpu = { read: [cpuRead - cpuStarted], build: [cpuBuilt - cpuRead] };
+  }
   return summary;
 }
 

@@ -1,24 +1,15 @@
 import { workerData } from 'node:worker_threads';
 import { serveTasks } from '../../../lib/concurrency/worker-pool';
-import { extractEventKeywords } from '../../journeys/domain/keywords';
 import { JourneyParams } from '../../journeys/domain/journey-params';
 import { chooseEmbedder, EmbedderMinimums } from '../../journeys/domain/embedder-choice';
 import { PlatformEmbedder } from '../../journeys/domain/platform-embedder';
 import { RankingModel } from '../../ranking/domain';
-import { parseEventLine, splitLines } from './event-line';
+import { ownThreadCpuSeconds } from '../../../lib/concurrency/thread-cpu';
 import { EventPacker, PackedEvents, transferablesOf } from './packed-events';
-import { packStrings, PackedStrings, ShardBatch, ShardBatchBuilder, shardOf } from './shard-batch';
+import { OwnLines } from './own-lines';
+import { packStrings, PackedStrings } from './packed-strings';
 import { buildUserLines, LineContext } from './user-lines';
 import { UserShard } from './user-shard';
-
-/** A block of input lines parsed by a thread: counts, invalid lines by block-relative number, one batch per shard. */
-export interface ParsedBlock {
-  lines: number;
-  /** Empty or whitespace-only lines: skipped, neither events nor invalid. */
-  blank: number;
-  invalid: Array<{ line: number; reason: string }>;
-  shards: ShardBatch[];
-}
 
 /** Users in id order with how many events each has and the events in that order. */
 export interface PackedUsers {
@@ -43,8 +34,10 @@ export interface BuildSetup {
 }
 
 export type ThreadMessage =
-  | { kind: 'parse'; bytes: ArrayBuffer; length: number }
-  | { kind: 'add'; block: number; batch: ShardBatch }
+  | { kind: 'open'; file: string; shard: number; detailLimit: number; blockBytes?: number }
+  | { kind: 'read'; blocks: number }
+  | { kind: 'tally' }
+  | { kind: 'cpu' }
   | { kind: 'hashes' }
   | { kind: 'kept'; hashes: Uint32Array }
   | { kind: 'drop'; ids: string[] }
@@ -57,25 +50,8 @@ type Reply = { result: unknown; transfer?: ArrayBuffer[] };
 const { now: nowText, shards } = workerData as { now: string; shards: number };
 const now = new Date(nowText);
 const shard = new UserShard();
+let input: OwnLines | undefined;
 let context: LineContext | undefined;
-
-/** Parses raw UTF-8 lines (cut at a line break) and sorts the valid events into their owners' batches. */
-function parseBlock(bytes: ArrayBuffer, length: number): Reply {
-  const lines = splitLines(Buffer.from(bytes, 0, length).toString('utf8'));
-  const batches = Array.from({ length: shards }, () => new ShardBatchBuilder());
-  const block: ParsedBlock = { lines: lines.length, blank: 0, invalid: [], shards: [] };
-  lines.forEach((line, i) => {
-    const parsed = parseEventLine(line, now);
-    if ('blank' in parsed) block.blank++;
-    if ('invalid' in parsed) block.invalid.push({ line: i + 1, reason: parsed.invalid });
-    if (!('event' in parsed)) return;
-    const { id, userId } = parsed.event;
-    batches[shardOf(userId, shards)].add(id, userId, i, extractEventKeywords(parsed.event));
-  });
-  const packed = batches.map((b) => b.pack());
-  block.shards = packed.map((p) => p.batch);
-  return { result: block, transfer: packed.flatMap((p) => p.transfer) };
-}
 
 function exportUsers(): Reply {
   const users = shard.allUsers();
@@ -98,12 +74,17 @@ function buildNext(count: number): Reply {
   return { result };
 }
 
-function handle(m: ThreadMessage): Reply {
+async function handle(m: ThreadMessage): Promise<Reply> {
   switch (m.kind) {
-    case 'parse':
-      return parseBlock(m.bytes, m.length);
-    case 'add':
-      return { result: shard.add(m.block, m.batch) };
+    case 'open':
+      input = new OwnLines(m.file, m.shard, shards, now, shard, m.detailLimit, m.blockBytes);
+      return { result: true };
+    case 'read':
+      return { result: await input!.read(m.blocks) };
+    case 'tally':
+      return { result: input!.tally };
+    case 'cpu':
+      return { result: ownThreadCpuSeconds() };
     case 'hashes': {
       const hashes = shard.idHashes();
       return { result: hashes, transfer: [hashes.buffer as ArrayBuffer] };

@@ -1,42 +1,50 @@
 import { join } from 'node:path';
+import { ownThreadCpuSeconds } from '../../../lib/concurrency/thread-cpu';
 import { WorkerPool } from '../../../lib/concurrency/worker-pool';
 import { ExtractedEvent } from '../../journeys/domain/keywords';
-import type { BuildSetup, BuiltUsers, PackedUsers, ParsedBlock, ThreadMessage } from './build-thread';
-import { inputBlocks } from './input-blocks';
-import { batchTransferables } from './shard-batch';
+import type { BuildSetup, BuiltUsers, PackedUsers, ThreadMessage } from './build-thread';
+import type { ReadTally } from './own-lines';
 import { mergeBuiltUsers, mergeTrainingLists } from './shard-merge';
 import { RepeatedIds } from './repeated-ids';
 
-/** Input bytes per parse task: large enough that messaging is noise, small enough to keep every thread busy. */
-const BLOCK_BYTES = 1 << 20;
+/** Blocks each thread reads between progress reports (of 1 MB). */
+const BLOCKS_PER_STEP = 16;
 const USERS_PER_BATCH = 100;
+
+/** CPU seconds per phase: this (the main) thread first, then each worker thread. */
+export interface PhaseCpu {
+  read: number[];
+  build: number[];
+}
 
 export interface ReadCounts {
   lines: number;
   blank: number;
   duplicates: number;
+  invalid: number;
   events: number;
   users: number;
 }
 
 /**
- * `journeys build` on worker threads. Each thread owns the users whose id hashes to it (its shard). Threads
- * parse raw byte blocks of the input and return each shard's events packed into typed arrays; this thread
- * only forwards them, in input order, to their owners, reports invalid lines, and at the end merges the
- * shards' output lines into user id order. No event is unpacked here.
+ * `journeys build` on worker threads. Each thread owns the users whose id hashes to it (its shard), reads
+ * the whole input itself, and parses only its own users' lines (see `OwnLines`): no event crosses between
+ * threads. This thread gathers counts and invalid lines, settles ids repeated across shards, and at the
+ * end merges the shards' output lines into user id order.
  */
 export class BuildThreads {
   private readonly pool: WorkerPool;
-  private readonly inFlight: number;
+  /** Each thread's CPU seconds at the start (worker threads start at 0), the end of reading, of building. */
+  private readonly cpu: number[][];
 
   constructor(
     threads: number,
     now: Date,
-    private readonly blockBytes = BLOCK_BYTES,
+    private readonly blockBytes?: number,
   ) {
     const script = join(__dirname, `build-thread${__filename.slice(__filename.lastIndexOf('.'))}`);
     this.pool = new WorkerPool(script, threads, { now: now.toISOString(), shards: threads });
-    this.inFlight = threads * 2;
+    this.cpu = [[ownThreadCpuSeconds() ?? 0]];
   }
 
   private get shards(): number[] {
@@ -47,41 +55,64 @@ export class BuildThreads {
     return quiet(this.pool.runOnThread<T>(shard, message, transfer));
   }
 
-  /** Reads and validates the file into the shards; invalid lines are reported in input order. */
+  /**
+   * Reads and validates the file into the shards; `report` gets the first `detailLimit` invalid lines in
+   * input order (the count has them all).
+   */
   async readEvents(
     file: string,
+    detailLimit: number,
     report: (line: number, reason: string) => void,
     progress?: (bytes: number) => void,
   ): Promise<ReadCounts> {
-    const pending: Array<Promise<ParsedBlock>> = [];
-    const added: Array<Promise<number>> = [];
-    let lines = 0;
-    let blank = 0;
-    let block = 0;
-    const take = async () => {
-      const parsed = await pending.shift()!;
-      for (const { line, reason } of parsed.invalid) report(lines + line, reason);
-      lines += parsed.lines;
-      blank += parsed.blank;
-      parsed.shards.forEach((batch, shard) =>
-        added.push(this.on<number>(shard, { kind: 'add', block, batch }, batchTransferables(batch))),
-      );
-      block++;
-    };
-    for await (const { bytes, length } of inputBlocks(file, this.blockBytes, progress)) {
-      pending.push(quiet(this.pool.run<ParsedBlock>({ kind: 'parse', bytes, length } as ThreadMessage, [bytes])));
-      while (pending.length >= this.inFlight) await take();
-    }
-    while (pending.length > 0) await take();
-    const repeated = new RepeatedIds(this.shards.length, (shard, message) => this.on(shard, message));
-    let duplicates = (await Promise.all(added)).reduce((a, b) => a + b, 0);
-    const drops = await repeated.acrossShards();
-    duplicates += drops.reduce((a, ids) => a + ids.length, 0);
+    const open = { kind: 'open', file, detailLimit, blockBytes: this.blockBytes } as const;
+    await Promise.all(this.shards.map((shard) => this.on(shard, { ...open, shard })));
+    const position = this.shards.map(() => 0);
+    await Promise.all(
+      this.shards.map(async (shard) => {
+        for (;;) {
+          const read = await this.on<{ bytes: number; done: boolean }>(shard, {
+            kind: 'read',
+            blocks: BLOCKS_PER_STEP,
+          });
+          position[shard] = read.bytes;
+          progress?.(Math.min(...position));
+          if (read.done) return;
+        }
+      }),
+    );
+    const tallies = await Promise.all(this.shards.map((shard) => this.on<ReadTally>(shard, { kind: 'tally' })));
+    const details = tallies.flatMap((t) => t.details).sort((a, b) => a.line - b.line);
+    for (const { line, reason } of details.slice(0, detailLimit)) report(line, reason);
+    const drops = await new RepeatedIds(this.shards.length, (shard, message) => this.on(shard, message)).acrossShards();
     const counts = await Promise.all(
       drops.map((ids, shard) => this.on<{ events: number; users: number }>(shard, { kind: 'drop', ids })),
     );
-    const events = counts.reduce((a, c) => a + c.events, 0);
-    return { lines, blank, duplicates, events, users: counts.reduce((a, c) => a + c.users, 0) };
+    await this.markCpu();
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    return {
+      // Every thread counts every line and blank line alike.
+      lines: tallies[0].lines,
+      blank: tallies[0].blank,
+      invalid: sum(tallies.map((t) => t.invalid)),
+      duplicates: sum(tallies.map((t) => t.duplicates)) + sum(drops.map((ids) => ids.length)),
+      events: sum(counts.map((c) => c.events)),
+      users: sum(counts.map((c) => c.users)),
+    };
+  }
+
+  /** CPU seconds each phase took on this thread, then on each worker thread (empty off Linux). */
+  get phaseCpu(): PhaseCpu {
+    const used = (from: number[], to: number[]) => to.map((seconds, i) => seconds - (from[i] ?? 0));
+    const [start, read, built] = this.cpu;
+    return { read: used(start, read ?? []), build: used(read ?? [], built ?? []) };
+  }
+
+  /** Marks the end of a phase: every thread's CPU seconds so far. */
+  private async markCpu(): Promise<void> {
+    const threads = await Promise.all(this.shards.map((shard) => this.on<number | undefined>(shard, { kind: 'cpu' })));
+    const all = [ownThreadCpuSeconds(), ...threads];
+    this.cpu.push(all.every((s) => s !== undefined) ? (all as number[]) : []);
   }
 
   /** Every user's time-ordered events in user id order, for embedder training. */
@@ -99,6 +130,7 @@ export class BuildThreads {
     await this.pool.broadcast({ kind: 'setup', ...setup } as ThreadMessage);
     const next = (shard: number) => this.on<BuiltUsers>(shard, { kind: 'build', users: USERS_PER_BATCH });
     await mergeBuiltUsers(this.shards.length, next, USERS_PER_BATCH, write);
+    await this.markCpu();
   }
 
   close(): Promise<void> {

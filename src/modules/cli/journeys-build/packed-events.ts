@@ -16,7 +16,7 @@ export interface PackedEvents {
 
 const TYPE_INDEX = new Map<EventType, number>(EVENT_TYPES.map((t, i) => [t, i]));
 
-/** Collects events into a {@link PackedEvents}; mentions are numbered by identity, or by content with `byContent`. */
+/** Collects events into a {@link PackedEvents}; mentions are numbered by identity (events share them). */
 export class EventPacker {
   private readonly at: number[] = [];
   private readonly types: number[] = [];
@@ -24,9 +24,6 @@ export class EventPacker {
   private readonly refs: number[] = [];
   private readonly mentions: KeywordMention[] = [];
   private readonly byObject = new Map<KeywordMention, number>();
-  private readonly byText = new Map<string, number>();
-
-  constructor(private readonly byContent = false) {}
 
   get length(): number {
     return this.at.length;
@@ -50,14 +47,11 @@ export class EventPacker {
   }
 
   private ref(m: KeywordMention): number {
-    // Fresh mention objects (a thread's own extraction) are numbered by their content, shared ones by identity.
-    const map: Map<unknown, number> = this.byContent ? this.byText : this.byObject;
-    const key = this.byContent ? mentionKey(m) : m;
-    let id = map.get(key);
+    let id = this.byObject.get(m);
     if (id === undefined) {
       id = this.mentions.length;
       this.mentions.push(m);
-      map.set(key, id);
+      this.byObject.set(m, id);
     }
     return id;
   }

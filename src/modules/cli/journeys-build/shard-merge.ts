@@ -1,7 +1,7 @@
 import { ExtractedEvent } from '../../journeys/domain/keywords';
 import type { BuiltUsers, PackedUsers } from './build-thread';
 import { SharedMentions, unpackEvents } from './packed-events';
-import { unpackStrings } from './shard-batch';
+import { unpackStrings } from './packed-strings';
 
 /**
  * Merges the shards' built users, each shard in user id order, into one output in user id order (the order

@@ -1,12 +1,7 @@
 import { fnv1a } from '../../../lib/text/ngrams';
-import { ExtractedEvent, sortEvents } from '../../journeys/domain/keywords';
-import { SharedMentions, unpackEvents } from './packed-events';
-import { ShardBatch, unpackStrings } from './shard-batch';
-
-/** An event's place in the input (its block, then its line in the block) as one comparable number. */
-export function inputOrder(block: number, line: number): number {
-  return block * 2 ** 32 + line;
-}
+import { ActivityEvent } from '../../../lib/events/activity-event';
+import { ExtractedEvent, extractEventKeywords, sortEvents } from '../../journeys/domain/keywords';
+import { SharedMentions } from './packed-events';
 
 interface ShardUser {
   events: ExtractedEvent[];
@@ -27,28 +22,18 @@ export class UserShard {
   private sortedIds?: string[];
   private next = 0;
 
-  /** Adds one block's batch (blocks arrive in input order); returns how many of its ids repeat a kept one. */
-  add(block: number, batch: ShardBatch): number {
-    const ids = unpackStrings(batch.ids);
-    const userIds = unpackStrings(batch.userIds);
-    const events = unpackEvents(
-      batch.events,
-      batch.events.mentions.map((m) => this.mentions.share(m)),
-    );
-    let duplicates = 0;
-    for (let i = 0; i < ids.length; i++) {
-      if (this.kept.has(ids[i])) {
-        duplicates++;
-        continue;
-      }
-      this.kept.set(ids[i], inputOrder(block, batch.lines[i]));
-      let user = this.users.get(userIds[i]);
-      if (!user) this.users.set(userIds[i], (user = { events: [], ids: [] }));
-      user.events.push(events[i]);
-      user.ids.push(ids[i]);
-      this.count++;
-    }
-    return duplicates;
+  /** Adds an event from line `line` of the input (lines arrive in input order); false for an id kept already. */
+  add(event: ActivityEvent, line: number): boolean {
+    if (this.kept.has(event.id)) return false;
+    this.kept.set(event.id, line);
+    const extracted = extractEventKeywords(event);
+    extracted.mentions = extracted.mentions.map((m) => this.mentions.share(m));
+    let user = this.users.get(event.userId);
+    if (!user) this.users.set(event.userId, (user = { events: [], ids: [] }));
+    user.events.push(extracted);
+    user.ids.push(event.id);
+    this.count++;
+    return true;
   }
 
   /** The 32-bit hash of every kept id: an id kept by two shards has the same hash in both. */
