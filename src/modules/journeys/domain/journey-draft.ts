@@ -2,6 +2,7 @@ import { interimScore, journeyConfidence } from './confidence';
 import { dot, meanVector } from './embedder';
 import { Journey, JourneyBasis, JourneyEngagement, JourneyKeyword, KeywordSource } from './journey';
 import { JourneyParams } from './journey-params';
+import { listingWeight } from './keyword-list';
 import { ExtractedEvent } from './keywords';
 import { JourneyNamer } from './naming';
 import { classifyStage } from './stage';
@@ -104,11 +105,7 @@ export function draftJourney(
 ): JourneyDraft {
   const { listed, listedVectors } = input;
   const { now, params } = context;
-  const embedding = meanVector(
-    listedVectors,
-    listed.map((k) => k.weight),
-    context.dimension,
-  );
+  const embedding = meanVector(listedVectors, listed.map(listingWeight), context.dimension);
   const engagement = engagementOf(events, input.indices, input.members);
   const { type, stage } = classifyStage(engagement.timestamps, now, params);
   const confidence = Math.min(
@@ -120,16 +117,16 @@ export function draftJourney(
       sources: engagement.sources.length,
     }),
   );
-  const top = listed[0].weight;
+  const top = listingWeight(listed[0]);
   const keywords: JourneyKeyword[] = listed.map((k) => ({
     text: k.text,
-    weight: Math.round((k.weight / top) * 1000) / 1000,
+    weight: Math.round((listingWeight(k) / top) * 1000) / 1000,
   }));
   const name = context.namer.name(
     listed.map((k, j) => ({
       key: k.key,
       text: k.text,
-      weight: k.weight / top,
+      weight: listingWeight(k) / top,
       centrality: dot(listedVectors[j], embedding),
       sources: k.sources,
     })),

@@ -4,7 +4,7 @@ import { KeywordSource } from './journey';
 import { userKeyword } from './testing/keywords.fixture';
 import { UserKeyword } from './user-keywords';
 
-const PARAMS = { minKeywordShare: 0.15, maxKeywords: 8, subsumedShare: 0.8 };
+const PARAMS = { minKeywordShare: 0.15, maxKeywords: 8, subsumedShare: 0.8, minKeywordEvents: 1 };
 
 function kw(key: string, weight: number, events: number[], sources: KeywordSource[] = ['search']): UserKeyword {
   return userKeyword(key, { weight, events, sources });
@@ -57,6 +57,20 @@ describe('tightKeywords', () => {
       PARAMS,
     );
     expect(keys(list)).toEqual(['dark comedy']);
+  });
+
+  it('lists and orders by what the user chose, not by how often the catalogue repeated a word they also chose', () => {
+    const comedy = { ...kw('comedy', 12, [1, 2, 3, 4, 5, 6, 7, 8], ['board', 'title']), chosenWeight: 3 };
+    const satire = { ...kw('satire', 6, [1, 2], ['board']), chosenWeight: 6 };
+    expect(keys(tightKeywords([comedy, satire], PARAMS))).toEqual(['satire', 'comedy']);
+  });
+
+  it('lists words the user chose more than once before a word they chose once', () => {
+    const once = { ...kw('heist', 9, [1, 4, 5], ['board', 'title']), chosenEvents: 1 };
+    const twice = kw('noir', 3, [2, 3], ['board']);
+    const params = { ...PARAMS, minKeywordEvents: 2 };
+    expect(keys(tightKeywords([once, twice], params))).toEqual(['noir']);
+    expect(keys(tightKeywords([once], params))).toEqual(['heist']);
   });
 
   it('never lists a pair nobody wrote whole', () => {

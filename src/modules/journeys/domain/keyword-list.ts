@@ -2,7 +2,7 @@ import { JourneyParams } from './journey-params';
 import { ExtractedEvent } from './keywords';
 import { UserKeyword } from './user-keywords';
 
-type ListParams = Pick<JourneyParams, 'minKeywordShare' | 'maxKeywords' | 'subsumedShare'>;
+type ListParams = Pick<JourneyParams, 'minKeywordShare' | 'maxKeywords' | 'subsumedShare' | 'minKeywordEvents'>;
 
 /** Share of `word`'s events that also mention `phrase` (both ascending event indices). */
 function coveredShare(phrase: readonly number[], word: readonly number[]): number {
@@ -37,6 +37,15 @@ export function isItemShelf(listed: readonly UserKeyword[], events: readonly Ext
 }
 
 /**
+ * What a keyword is listed by: the support of the events where the user chose it, so words of item titles and
+ * categories met on many items do not outrank the words the user wrote; all its support when only the
+ * catalogue ever said it.
+ */
+export function listingWeight(k: Pick<UserKeyword, 'weight' | 'chosenWeight'>): number {
+  return k.chosenWeight > 0 ? k.chosenWeight : k.weight;
+}
+
+/**
  * The keywords a journey lists, strongest first: only those with a fair share of the top keyword's weight;
  * no word or phrase that (almost) only ever occurs inside a longer listed phrase, since it adds nothing the
  * longer one does not say; no pair cut out of a longer text that nobody ever wrote whole (it may straddle
@@ -47,11 +56,12 @@ export function isItemShelf(listed: readonly UserKeyword[], events: readonly Ext
 export function tightKeywords(members: readonly UserKeyword[], params: ListParams): UserKeyword[] {
   const sorted = [...members]
     .filter((k) => k.standalone)
-    .sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
+    .sort((a, b) => listingWeight(b) - listingWeight(a) || (a.key < b.key ? -1 : 1));
   const chosen = sorted.filter((k) => !isCatalogueOnly(k));
-  const pool = chosen.length > 0 ? chosen : sorted;
-  const top = pool[0]?.weight ?? 0;
-  const strong = pool.filter((k) => k.weight >= params.minKeywordShare * top);
+  const recurring = chosen.filter((k) => k.chosenEvents >= params.minKeywordEvents);
+  const pool = recurring.length > 0 ? recurring : chosen.length > 0 ? chosen : sorted;
+  const top = pool[0] ? listingWeight(pool[0]) : 0;
+  const strong = pool.filter((k) => listingWeight(k) >= params.minKeywordShare * top);
   const phrases = strong.filter((k) => k.key.includes(' ')).map((k) => ({ k, padded: ` ${k.key} ` }));
   return strong
     .filter((k) => {

@@ -34,6 +34,25 @@ describe('aggregateKeywords', () => {
     ]);
   });
 
+  it('keeps apart the support of events where the user chose a keyword from where only an item title said it', () => {
+    const saved = (board: string, title: string, daysAgo: number): ExtractedEvent =>
+      extractEventKeywords({
+        type: 'save',
+        occurredAt: new Date(NOW - daysAgo * DAY),
+        item: { id: title, title },
+        board: { name: board },
+      });
+    const events = [saved('heist', 'Heist Night', 3), saved('noir', 'The Heist', 2), saved('noir', 'Heist Again', 1)];
+    const byKey = new Map(aggregateKeywords(events, NOW, DEFAULT_JOURNEY_PARAMS).map((k) => [k.key, k]));
+    const heist = byKey.get('heist')!;
+    const noir = byKey.get('noir')!;
+    expect(heist.events).toHaveLength(3);
+    expect(heist.chosenEvents).toBe(1);
+    expect(heist.chosenWeight).toBeLessThan(heist.weight);
+    expect(noir.chosenEvents).toBe(2);
+    expect(noir.chosenWeight).toBeCloseTo(noir.weight, 9);
+  });
+
   it('decays weight with a long half-life', () => {
     const [k] = aggregateKeywords([search('yoga', 180), search('yoga', 180)], NOW, DEFAULT_JOURNEY_PARAMS);
     expect(k.weight).toBeCloseTo(2 * DEFAULT_JOURNEY_PARAMS.actionWeights.search * 0.5, 6);

@@ -13,6 +13,13 @@ export interface UserKeyword {
   text: string;
   /** Recency-decayed, action- and source-weighted support. */
   weight: number;
+  /**
+   * The part of `weight` from events where the user chose the keyword (a query, board name or annotation),
+   * not only met it in an item's title or categories; what a journey lists by. 0 for catalogue-only keywords.
+   */
+  chosenWeight: number;
+  /** Events where the user chose the keyword. */
+  chosenEvents: number;
   sources: KeywordSource[];
   actions: Record<string, number>;
   /** Indices into the user's (sorted) events that mention the keyword, ascending. */
@@ -38,6 +45,7 @@ interface Draft extends UserKeyword {
   /** Index of the last event that mentioned the keyword, and the strongest source weight in it. */
   lastEvent: number;
   eventSourceWeight: number;
+  eventChosenWeight: number;
   whole: boolean;
 }
 
@@ -46,6 +54,8 @@ function draftOf(key: string, surface: string, at: number): Draft {
     key,
     text: surface,
     weight: 0,
+    chosenWeight: 0,
+    chosenEvents: 0,
     sources: [],
     actions: {},
     events: [],
@@ -59,9 +69,12 @@ function draftOf(key: string, surface: string, at: number): Draft {
     sourceBits: 0,
     lastEvent: -1,
     eventSourceWeight: 0,
+    eventChosenWeight: 0,
   };
 }
 
+// Words the user chose; item titles and categories are the catalogue's words for what the user met.
+const CHOSEN: ReadonlySet<KeywordSource> = new Set(['search', 'board', 'annotation']);
 // Misspellings come from what users type (queries, board names); item text is curated.
 const TYPED: ReadonlySet<KeywordSource> = new Set(['search', 'board']);
 
@@ -108,16 +121,23 @@ export function aggregateKeywords(
       if (surface === k.text) k.textCount++;
       else (k.surfaces ??= new Map()).set(surface, (k.surfaces.get(surface) ?? 0) + 1);
       const sourceWeight = params.sourceWeights[m.source] ?? 1;
+      const chosenWeight = CHOSEN.has(m.source) ? sourceWeight : 0;
       if (k.lastEvent !== index) {
         k.lastEvent = index;
         k.eventSourceWeight = sourceWeight;
+        k.eventChosenWeight = chosenWeight;
         touched.push(k);
-      } else if (sourceWeight > k.eventSourceWeight) k.eventSourceWeight = sourceWeight;
+      } else {
+        k.eventSourceWeight = Math.max(k.eventSourceWeight, sourceWeight);
+        k.eventChosenWeight = Math.max(k.eventChosenWeight, chosenWeight);
+      }
     }
     // One event supports a keyword once, at the weight of its strongest source.
     const base = (params.actionWeights[event.type] ?? 1) * Math.exp(-lambda * Math.max(0, now - event.at));
     for (const k of touched) {
       k.weight += base * k.eventSourceWeight * repeat;
+      k.chosenWeight += base * k.eventChosenWeight * repeat;
+      if (k.eventChosenWeight > 0) k.chosenEvents++;
       k.actions[event.type] = (k.actions[event.type] ?? 0) + 1;
       k.events.push(index);
       k.lastSeen = event.at;
@@ -160,6 +180,8 @@ function isVariant(a: string, b: string, threshold: number): boolean {
 
 function absorb(target: Draft, rare: Draft): void {
   target.weight += rare.weight;
+  target.chosenWeight += rare.chosenWeight;
+  target.chosenEvents += rare.chosenEvents;
   target.sourceBits |= rare.sourceBits;
   for (const [a, n] of Object.entries(rare.actions)) target.actions[a] = (target.actions[a] ?? 0) + n;
   target.events = [...new Set([...target.events, ...rare.events])].sort((x, y) => x - y);
@@ -180,6 +202,8 @@ function finish(d: Draft, params: JourneyParams, lexicon: Lexicon | undefined): 
     key: d.key,
     text: lexicon?.surface(d.key) ?? text,
     weight: d.weight * specificity,
+    chosenWeight: d.chosenWeight * specificity,
+    chosenEvents: d.chosenEvents,
     specificity,
     standalone: d.standalone || d.whole || (lexicon?.wholeCount(d.key) ?? 0) > 0,
     sources: SOURCES.filter((_, i) => d.sourceBits & (1 << i)),

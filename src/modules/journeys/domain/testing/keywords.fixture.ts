@@ -3,11 +3,16 @@ import { UserKeyword } from '../user-keywords';
 
 /** A user keyword with defaults for everything a test does not care about. */
 export function userKeyword(key: string, overrides: Partial<UserKeyword> = {}): UserKeyword {
+  const sources = overrides.sources ?? ['search'];
+  const chosen = sources.some((s) => s !== 'title' && s !== 'category');
+  const weight = overrides.weight ?? 1;
   return {
     key,
     text: key,
-    weight: 1,
-    sources: ['search'],
+    weight,
+    chosenWeight: chosen ? weight : 0,
+    chosenEvents: chosen ? (overrides.events?.length ?? 1) : 0,
+    sources,
     actions: {},
     events: [],
     firstSeen: 0,
