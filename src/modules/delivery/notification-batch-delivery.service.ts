@@ -21,11 +21,6 @@ import { RunTally } from './run-tally';
 import { SendRateLimiter } from './send-rate-limiter';
 
 const DONE: DeliveryOutcome = { kind: 'done' };
-/**
- * Acceptances arriving within this long share one bulk write: a few milliseconds added to the window
- * between a provider's acceptance and its record, against one write per message.
- */
-const ACCEPTED_WRITE_DELAY_MS = 5;
 
 interface Claimed {
   notification: Notification;
@@ -57,10 +52,11 @@ export class NotificationBatchDelivery {
   private readonly logger = new Logger(NotificationBatchDelivery.name);
   private readonly leaseMs: number;
   private readonly sendConcurrency: number;
-  private readonly accepted = new Coalescer<Accepted & { done: (written: boolean) => void }>(
-    (items) => this.writeAccepted(items),
-    ACCEPTED_WRITE_DELAY_MS,
-  );
+  /**
+   * Acceptances arriving within DELIVERY_ACCEPTED_WRITE_DELAY_MS share one bulk write: a few milliseconds
+   * added to the window between a provider's acceptance and its record, against one write per message.
+   */
+  private readonly accepted: Coalescer<Accepted & { done: (written: boolean) => void }>;
 
   constructor(
     private readonly notifications: NotificationRepository,
@@ -79,6 +75,7 @@ export class NotificationBatchDelivery {
     const delivery = config.get('delivery', { infer: true });
     this.leaseMs = delivery.leaseMs;
     this.sendConcurrency = delivery.concurrency;
+    this.accepted = new Coalescer((items) => this.writeAccepted(items), delivery.acceptedWriteDelayMs);
   }
 
   /** Takes each notification one step; the outcome of each (run again later, or done). */

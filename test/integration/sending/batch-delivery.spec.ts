@@ -49,6 +49,7 @@ describe('batch delivery of a run', () => {
       sendingSettings(servers.mongo.uri, servers.redis, 'batch-delivery', {
         CAMPAIGNS_DIR: campaignsDir([digest]),
         SMTP_URL: sink.url,
+        DELIVERY_BATCH_SIZE: '3',
       }),
     );
     await activate(app, 'digest');
@@ -76,6 +77,17 @@ describe('batch delivery of a run', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(sink.messages).toHaveLength(0);
+    // DELIVERY_BATCH_SIZE caps every batch job; together the jobs carry each notification once.
+    const waiting = await deliveries.getWaiting();
+    const carried = waiting.flatMap((job) => {
+      const data = job.data as { notificationId?: string; notificationIds?: string[] };
+      return data.notificationIds ?? [data.notificationId!];
+    });
+    expect(
+      Math.max(...waiting.map((job) => (job.data as { notificationIds?: string[] }).notificationIds?.length ?? 1)),
+    ).toBe(3);
+    expect(new Set(carried).size).toBe(7);
+    expect(carried).toHaveLength(7);
 
     const preferences = app.get(RecipientPreferencesService);
     await preferences.unsubscribe({ userId: 'leaver', category: '*', at: new Date(), source: 'page' });
