@@ -12,7 +12,7 @@ import { DeliveryError } from './domain/delivery-error';
 import { nextStep } from './domain/delivery-step';
 import { AttemptRecord, Notification, pendingTargets, TargetDelivery } from './domain/notification';
 import type { OutboundMessage } from './domain/outbound-message';
-import { DeliveryOutcome, NotificationDeliveryService } from './notification-delivery.service';
+import { DeliveryOutcome, MISSING_RENDER, NotificationDeliveryService } from './notification-delivery.service';
 import { NotificationLifecycle } from './notification-lifecycle';
 import { NotificationRepository } from './notification.repository';
 import { OutboundMessages } from './outbound-messages';
@@ -115,7 +115,13 @@ export class NotificationBatchDelivery {
     );
     const ready: Claimed[] = [];
     for (const notification of notifications) {
-      const [[index, message]] = [...messages.get(notification.notificationId)!];
+      const built = messages.get(notification.notificationId);
+      if (!built) {
+        // Its render is gone: it fails alone, and the rest of the batch goes out.
+        await this.single.fail(notification, MISSING_RENDER);
+        continue;
+      }
+      const [[index, message]] = [...built];
       const slot = await this.limiter.tryAcquire(message);
       if (!slot.granted) {
         outcomes.set(notification.notificationId, {

@@ -234,8 +234,11 @@ export class NotificationRepository {
     return new Set(written.map((d) => d.notificationId));
   }
 
-  /** Settles a queued notification without an attempt: suppressed with a reason, or sent with what was accepted. */
-  async settle(notificationId: string, state: 'suppressed' | 'sent', reason: NotificationReason, at: Date) {
+  /**
+   * Settles a queued notification without an attempt: suppressed with a reason, sent with what was
+   * accepted, or failed when it cannot be sent at all.
+   */
+  async settle(notificationId: string, state: 'suppressed' | 'sent' | 'failed', reason: NotificationReason, at: Date) {
     const result = await this.model.updateOne(
       { notificationId, state: 'queued' },
       { $set: { state, reason, finishedAt: at, ...(state === 'sent' && { sentAt: at }) } },

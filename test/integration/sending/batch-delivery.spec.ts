@@ -3,6 +3,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bull';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
 import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
+import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
 import { RecipientPreferences } from '../../../src/modules/tracking/notification-tracking';
@@ -133,5 +134,39 @@ describe('batch delivery of a run', () => {
     });
     expect(await app.get(RunCompletion).counts(runId)).toEqual(run.counts);
     expect(sink.messages).toHaveLength(senders.length);
+  });
+
+  it("fails only the notification whose render is gone, with the reason explain shows, and sends the batch's others", async () => {
+    const deliveries = app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
+    await deliveries.pause(true);
+    const runs = app.get(CampaignRunsService);
+    const { runId } = await runs.startManual('digest', 'test');
+    for (let run = await runs.get(runId); run.counts.queued < senders.length; run = await runs.get(runId)) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const byUser = await notificationsOf(app, runId);
+    // The render store lost ana's render (renders are shared by content, so hers points at one that is not there).
+    await db(app)
+      .collection('notifications')
+      .updateOne({ runId, userId: 'ana' }, { $set: { 'message.renderId': 'render-that-is-gone' } });
+    const before = sink.messages.length;
+
+    const ids = senders.map((userId) => byUser.get(userId)!.notificationId);
+    const outcomes = await app.get(NotificationBatchDelivery).deliverMany(ids);
+    expect([...outcomes.values()].every((o) => o.kind === 'done')).toBe(true);
+
+    const after = await notificationsOf(app, runId);
+    expect(after.get('ana')).toMatchObject({ state: 'failed', reason: { code: 'render-missing' }, attempts: [] });
+    for (const userId of senders.filter((u) => u !== 'ana')) expect(after.get(userId)!.state).toBe('sent');
+    expect(sink.messages.length - before).toBe(senders.length - 1);
+    expect(sink.messages.slice(before).some((m) => m.to.includes('ana@example.com'))).toBe(false);
+    const why = await app.get(RunExplainService).explain(runId, 'ana');
+    expect(why.notification).toMatchObject({ state: 'failed', reason: { code: 'render-missing' } });
+    expect(why.summary).toBe("failed before any attempt: the message's render is not in the render store");
+
+    await deliveries.resume(true);
+    const run = await waitForRun(app, runId);
+    expect(run.counts).toMatchObject({ sent: senders.length - 1, failed: 1, queued: 0, sending: 0 });
+    expect(await app.get(RunCompletion).counts(runId)).toEqual(run.counts);
   });
 });
