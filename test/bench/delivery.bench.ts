@@ -5,7 +5,8 @@
  * empty jobs on the same Redis in the same run (target: at least half of it for the outbox). Peak RSS
  * is sampled during the largest run; the embedded MongoDB-compatible server shares the process, unless
  * `BENCH_DELIVERY_MONGO=process` starts it in its own process (as MongoDB is in production; the RSS
- * is then this process's only). `BENCH_DELIVERY_SIZES` (default "10000,100000") sets the recipient counts;
+ * is then this process's only). `BENCH_DELIVERY_SIZES` (default "10000,100000") sets the recipient counts,
+ * `BENCH_DELIVERY_TARGETS` (default "outbox,smtp") the channels;
  * `BENCH_DELIVERY_BATCH_SIZE` and `BENCH_DELIVERY_ACCEPTED_WRITE_DELAY_MS` set the delivery settings of the same
  * names. Next to the rate, this process's CPU per notification, which other processes on the machine disturb less.
  */
@@ -30,6 +31,7 @@ import { startTestRedis } from '../setup/redis';
 import { SmtpSink } from '../setup/smtp-sink';
 
 const SIZES = (process.env.BENCH_DELIVERY_SIZES ?? '10000,100000').split(',').map(Number);
+const TARGETS = (process.env.BENCH_DELIVERY_TARGETS ?? 'outbox,smtp').split(',') as Array<'outbox' | 'smtp'>;
 const MONGO_IN_PROCESS = process.env.BENCH_DELIVERY_MONGO !== 'process';
 const JOB_CONCURRENCY = 20;
 const DELIVERY_ENV = {
@@ -133,7 +135,7 @@ export async function run(): Promise<void> {
       `${count} recipients: raw Bull, empty jobs, concurrency ${JOB_CONCURRENCY}: ${Math.round(raw)} jobs/s` +
         `   load ${loadavg()[0].toFixed(2)}`,
     );
-    for (const target of ['outbox', 'smtp'] as const) {
+    for (const target of TARGETS) {
       const peak = { rss: 0 };
       const { rate, cpuMs } = await endToEnd(target, count, peak);
       console.log(
