@@ -220,11 +220,8 @@ export class NotificationBatchDelivery {
     if (sent.length === 0) return;
     const at = new Date();
     for (const n of sent) this.metrics.count('sent', { campaignId: n.campaignId, channel: n.channel });
+    // No marker follows: a job that finds these sent writes the (idempotent) records again.
     await this.afterSend.recordMany(sent, at);
-    await this.notifications.markEffectsMany(
-      sent.map((n) => n.notificationId),
-      new Date(),
-    );
     for (const n of sent) await this.lifecycle.settled({ ...n, state: 'sent' });
   }
 }

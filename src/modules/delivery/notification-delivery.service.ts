@@ -157,7 +157,6 @@ export class NotificationDeliveryService {
 
   private async recordSent(notification: Notification, at: Date): Promise<void> {
     await this.afterSend.record(notification, at);
-    await this.notifications.markEffects(notification.notificationId, new Date());
   }
 
   /** A notification that will never be sent gives its frequency-cap slot back. */

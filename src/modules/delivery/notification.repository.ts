@@ -251,17 +251,6 @@ export class NotificationRepository {
     await this.model.updateOne({ notificationId, state: 'queued' }, { $set: { notBefore } });
   }
 
-  async markEffects(notificationId: string, at: Date): Promise<void> {
-    await this.model.updateOne({ notificationId, state: 'sent' }, { $set: { effectsAt: at } });
-  }
-
-  async markEffectsMany(notificationIds: readonly string[], at: Date): Promise<void> {
-    await this.model.collection.updateMany(
-      { notificationId: { $in: notificationIds }, state: 'sent' },
-      { $set: { effectsAt: at } },
-    );
-  }
-
   /** Whether any notification of the run may still be sent (queued or being sent). */
   async hasUnsettled(runId: string): Promise<boolean> {
     return (await this.model.exists({ runId, state: { $in: ['queued', 'sending'] } })) !== null;

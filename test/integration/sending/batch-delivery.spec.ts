@@ -106,7 +106,6 @@ describe('batch delivery of a run', () => {
       expect(byUser.get(userId)).toMatchObject({
         state: 'sent',
         targets: [{ state: 'accepted', provider: 'smtp' }],
-        effectsAt: expect.any(Date),
       });
       expect(byUser.get(userId)!.attempts).toEqual([expect.objectContaining({ outcome: 'accepted' })]);
     }
@@ -119,9 +118,19 @@ describe('batch delivery of a run', () => {
       .countDocuments({ userId: { $in: senders } });
     expect(examples).toBe(senders.length);
 
-    // The same batch again, twice over (a duplicated or re-run job): everything is settled, nothing goes out.
+    // A crash after ana's acceptance was written and before her after-send records: the re-run job finds her
+    // sent, writes them again and sends nothing. The same batch again, twice over (a duplicated job), likewise.
+    const anaId = byUser.get('ana')!.notificationId;
+    await db(app).collection('ranking_examples').deleteOne({ notificationId: anaId });
+    await db(app)
+      .collection('tracked_notifications')
+      .updateOne({ notificationId: anaId }, { $unset: { sentAt: 1 } });
     await batch.deliverMany([...ids, ...ids]);
     expect(sink.messages).toHaveLength(senders.length);
+    expect(await db(app).collection('ranking_examples').countDocuments({ notificationId: anaId })).toBe(1);
+    expect(await db(app).collection('tracked_notifications').findOne({ notificationId: anaId })).toMatchObject({
+      sentAt: expect.any(Date),
+    });
 
     await deliveries.resume(true);
     const run = await waitForRun(app, runId);
