@@ -161,7 +161,7 @@ export class NotificationRepository {
     leaseUntil: Date,
   ): Promise<Map<string, string>> {
     if (claims.length === 0) return new Map();
-    await this.model.collection.bulkWrite(
+    const result = await this.model.collection.bulkWrite(
       claims.map(({ notificationId, attemptId }) => ({
         updateOne: {
           filter: { notificationId, state: 'queued' },
@@ -170,6 +170,10 @@ export class NotificationRepository {
       })),
       { ordered: false },
     );
+    // Every claim moved its own notification (the ids are distinct): no read needed to know which are held.
+    if (result.modifiedCount === claims.length && distinct(claims.map((c) => c.notificationId))) {
+      return new Map(claims.map((c) => [c.notificationId, c.attemptId]));
+    }
     const held = await this.model
       .find(
         {
@@ -209,7 +213,7 @@ export class NotificationRepository {
     at: Date,
   ): Promise<Set<string>> {
     if (items.length === 0) return new Set();
-    await this.model.collection.bulkWrite(
+    const result = await this.model.collection.bulkWrite(
       items.map(({ notificationId, index, target, attempt }) => ({
         updateOne: {
           filter: { notificationId, state: 'sending', 'sending.attemptId': attempt.attemptId },
@@ -222,6 +226,9 @@ export class NotificationRepository {
       })),
       { ordered: false },
     );
+    const ids = items.map((i) => i.notificationId);
+    // Every attempt still held its notification: all were written, as the count says without a read.
+    if (result.modifiedCount === items.length && distinct(ids)) return new Set(ids);
     const written = await this.model
       .find(
         {
@@ -310,4 +317,8 @@ function targetFields(index: number, result: TargetDelivery): Record<string, unk
     ...(result.response && { [`${path}.response`]: result.response }),
     ...(result.error && { [`${path}.error`]: result.error }),
   };
+}
+
+function distinct(ids: readonly string[]): boolean {
+  return new Set(ids).size === ids.length;
 }

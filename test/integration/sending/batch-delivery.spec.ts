@@ -6,6 +6,7 @@ import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completio
 import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
+import { NotificationRepository } from '../../../src/modules/delivery/notification.repository';
 import { RecipientPreferences } from '../../../src/modules/tracking/notification-tracking';
 import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
 import { SmtpSink } from '../../setup/smtp-sink';
@@ -177,5 +178,25 @@ describe('batch delivery of a run', () => {
     const run = await waitForRun(app, runId);
     expect(run.counts).toMatchObject({ sent: senders.length - 1, failed: 1, queued: 0, sending: 0 });
     expect(await app.get(RunCompletion).counts(runId)).toEqual(run.counts);
+  });
+
+  it('tells which claims and acceptances took effect when some did not', async () => {
+    const notifications = app.get(NotificationRepository);
+    const { runId } = await app.get(CampaignRunsService).startManual('digest', 'test');
+    await waitForRun(app, runId);
+    const [sent] = [...(await notificationsOf(app, runId)).values()].filter((n) => n.state === 'sent');
+    const at = new Date();
+    // A settled notification cannot be claimed, and an attempt that holds nothing cannot be recorded.
+    expect(
+      await notifications.startAttempts([{ notificationId: sent.notificationId, attemptId: 'a1' }], at, at),
+    ).toEqual(new Map());
+    const attempt = { attemptId: 'a1', startedAt: at, endedAt: at, outcome: 'accepted' as const };
+    const target = { ...sent.targets[0], state: 'accepted' as const };
+    const written = await notifications.finishAccepted(
+      [{ notificationId: sent.notificationId, index: 0, target, attempt }],
+      at,
+    );
+    expect(written).toEqual(new Set());
+    expect((await notifications.findById(sent.notificationId))!.attempts).toHaveLength(sent.attempts.length);
   });
 });
