@@ -64,6 +64,16 @@ export const deliveryNamespace = defineNamespace('delivery', {
     withDefault(integer(1, 500), 20),
     'Delivery jobs one worker process runs at once.',
   ),
+  batchSize: setting(
+    'DELIVERY_BATCH_SIZE',
+    withDefault(integer(1, 1000), 50),
+    'Notifications one delivery job carries at most, claimed and recorded in bulk.',
+  ),
+  acceptedWriteDelayMs: setting(
+    'DELIVERY_ACCEPTED_WRITE_DELAY_MS',
+    withDefault(integer(0, 1000), 5),
+    "How long a provider's acceptance waits for others to share its write; it widens the crash window by as much.",
+  ),
   leaseMs: setting(
     'DELIVERY_LEASE_MS',
     withDefault(integer(1000, 600_000), 15_000),

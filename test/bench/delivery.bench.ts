@@ -5,11 +5,14 @@
  * empty jobs on the same Redis in the same run (target: at least half of it for the outbox). Peak RSS
  * is sampled during the largest run; the embedded MongoDB-compatible server shares the process, unless
  * `BENCH_DELIVERY_MONGO=process` starts it in its own process (as MongoDB is in production; the RSS
- * is then this process's only). `BENCH_DELIVERY_SIZES` (default "10000,100000") sets the recipient counts.
+ * is then this process's only). `BENCH_DELIVERY_SIZES` (default "10000,100000") sets the recipient counts,
+ * `BENCH_DELIVERY_TARGETS` (default "outbox,smtp") the channels;
+ * `BENCH_DELIVERY_BATCH_SIZE` and `BENCH_DELIVERY_ACCEPTED_WRITE_DELAY_MS` set the delivery settings of the same
+ * names. Next to the rate, this process's CPU per notification, which other processes on the machine disturb less.
  */
 import Bull from 'bull';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CampaignRunsService } from '../../src/modules/campaigns/runs/campaign-runs.service';
 import { campaignsDir, seedUser } from '../integration/campaigns/campaigns-harness';
@@ -28,8 +31,15 @@ import { startTestRedis } from '../setup/redis';
 import { SmtpSink } from '../setup/smtp-sink';
 
 const SIZES = (process.env.BENCH_DELIVERY_SIZES ?? '10000,100000').split(',').map(Number);
+const TARGETS = (process.env.BENCH_DELIVERY_TARGETS ?? 'outbox,smtp').split(',') as Array<'outbox' | 'smtp'>;
 const MONGO_IN_PROCESS = process.env.BENCH_DELIVERY_MONGO !== 'process';
 const JOB_CONCURRENCY = 20;
+const DELIVERY_ENV = {
+  ...(process.env.BENCH_DELIVERY_BATCH_SIZE && { DELIVERY_BATCH_SIZE: process.env.BENCH_DELIVERY_BATCH_SIZE }),
+  ...(process.env.BENCH_DELIVERY_ACCEPTED_WRITE_DELAY_MS && {
+    DELIVERY_ACCEPTED_WRITE_DELAY_MS: process.env.BENCH_DELIVERY_ACCEPTED_WRITE_DELAY_MS,
+  }),
+};
 
 const campaign = {
   id: 'bench',
@@ -74,7 +84,11 @@ async function databases(): Promise<{ mongoUri: string; redis: RedisProcess; sto
 }
 
 /** One run of `count` recipients through the real modules in this process; notifications per second. */
-async function endToEnd(target: 'outbox' | 'smtp', count: number, peak: { rss: number }): Promise<number> {
+async function endToEnd(
+  target: 'outbox' | 'smtp',
+  count: number,
+  peak: { rss: number },
+): Promise<{ rate: number; cpuMs: number }> {
   const servers = await databases();
   const sink = target === 'smtp' ? await SmtpSink.start() : undefined;
   const outbox = mkdtempSync(join(tmpdir(), 'jc-bench-outbox-'));
@@ -84,6 +98,7 @@ async function endToEnd(target: 'outbox' | 'smtp', count: number, peak: { rss: n
       DELIVERY_OUTBOX_DIR: outbox,
       ...(sink && { SMTP_URL: sink.url }),
       CAMPAIGN_RUNS_CONCURRENCY: '4',
+      ...DELIVERY_ENV,
     }),
   );
   try {
@@ -94,13 +109,15 @@ async function endToEnd(target: 'outbox' | 'smtp', count: number, peak: { rss: n
     await cloneSeededUser(db(app), 'u0', ids, (id) => `${id}@example.com`);
     const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage().rss)), 200);
     const started = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     const run = await app.get(CampaignRunsService).startManual(campaign.id, 'bench');
     const finished = await waitForRun(app, run.runId, 24 * 3_600_000);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const used = process.cpuUsage(cpu);
     clearInterval(sampler);
     if (finished.counts.sent !== count) throw new Error(`sent ${finished.counts.sent} of ${count}`);
     if (sink && sink.messages.length !== count) throw new Error(`the SMTP server got ${sink.messages.length}`);
-    return count / seconds;
+    return { rate: count / seconds, cpuMs: (used.user + used.system) / 1000 / count };
   } finally {
     await app.close();
     await Promise.all([servers.stop(), sink?.stop()]);
@@ -110,16 +127,21 @@ async function endToEnd(target: 'outbox' | 'smtp', count: number, peak: { rss: n
 
 export async function run(): Promise<void> {
   console.log(`database: the embedded server ${MONGO_IN_PROCESS ? 'in this process' : 'in its own process'}`);
+  if (Object.keys(DELIVERY_ENV).length > 0) console.log(`settings: ${JSON.stringify(DELIVERY_ENV)}`);
   for (const count of SIZES) {
     const servers = await startServers();
     const raw = await rawBull(servers.redis.url, count).finally(() => servers.stop());
-    console.log(`${count} recipients: raw Bull, empty jobs, concurrency ${JOB_CONCURRENCY}: ${Math.round(raw)} jobs/s`);
-    for (const target of ['outbox', 'smtp'] as const) {
+    console.log(
+      `${count} recipients: raw Bull, empty jobs, concurrency ${JOB_CONCURRENCY}: ${Math.round(raw)} jobs/s` +
+        `   load ${loadavg()[0].toFixed(2)}`,
+    );
+    for (const target of TARGETS) {
       const peak = { rss: 0 };
-      const rate = await endToEnd(target, count, peak);
+      const { rate, cpuMs } = await endToEnd(target, count, peak);
       console.log(
         `${count} recipients: end to end to the ${target.padEnd(6)} ${Math.round(rate).toString().padStart(6)} notifications/s` +
-          `   ratio to raw Bull ${(rate / raw).toFixed(3)}   peak RSS ${Math.round(peak.rss / 1048576)} MB`,
+          `   ratio to raw Bull ${(rate / raw).toFixed(3)}   ${cpuMs.toFixed(2)} ms CPU each` +
+          `   peak RSS ${Math.round(peak.rss / 1048576)} MB   load ${loadavg()[0].toFixed(2)}`,
       );
     }
   }

@@ -12,7 +12,7 @@ import { DeliveryError } from './domain/delivery-error';
 import { nextStep } from './domain/delivery-step';
 import { AttemptRecord, Notification, pendingTargets, TargetDelivery } from './domain/notification';
 import type { OutboundMessage } from './domain/outbound-message';
-import { DeliveryOutcome, NotificationDeliveryService } from './notification-delivery.service';
+import { DeliveryOutcome, MISSING_RENDER, NotificationDeliveryService } from './notification-delivery.service';
 import { NotificationLifecycle } from './notification-lifecycle';
 import { NotificationRepository } from './notification.repository';
 import { OutboundMessages } from './outbound-messages';
@@ -21,11 +21,6 @@ import { RunTally } from './run-tally';
 import { SendRateLimiter } from './send-rate-limiter';
 
 const DONE: DeliveryOutcome = { kind: 'done' };
-/**
- * Acceptances arriving within this long share one bulk write: a few milliseconds added to the window
- * between a provider's acceptance and its record, against one write per message.
- */
-const ACCEPTED_WRITE_DELAY_MS = 5;
 
 interface Claimed {
   notification: Notification;
@@ -57,10 +52,11 @@ export class NotificationBatchDelivery {
   private readonly logger = new Logger(NotificationBatchDelivery.name);
   private readonly leaseMs: number;
   private readonly sendConcurrency: number;
-  private readonly accepted = new Coalescer<Accepted & { done: (written: boolean) => void }>(
-    (items) => this.writeAccepted(items),
-    ACCEPTED_WRITE_DELAY_MS,
-  );
+  /**
+   * Acceptances arriving within DELIVERY_ACCEPTED_WRITE_DELAY_MS share one bulk write: a few milliseconds
+   * added to the window between a provider's acceptance and its record, against one write per message.
+   */
+  private readonly accepted: Coalescer<Accepted & { done: (written: boolean) => void }>;
 
   constructor(
     private readonly notifications: NotificationRepository,
@@ -79,6 +75,7 @@ export class NotificationBatchDelivery {
     const delivery = config.get('delivery', { infer: true });
     this.leaseMs = delivery.leaseMs;
     this.sendConcurrency = delivery.concurrency;
+    this.accepted = new Coalescer((items) => this.writeAccepted(items), delivery.acceptedWriteDelayMs);
   }
 
   /** Takes each notification one step; the outcome of each (run again later, or done). */
@@ -118,7 +115,13 @@ export class NotificationBatchDelivery {
     );
     const ready: Claimed[] = [];
     for (const notification of notifications) {
-      const [[index, message]] = [...messages.get(notification.notificationId)!];
+      const built = messages.get(notification.notificationId);
+      if (!built) {
+        // Its render is gone: it fails alone, and the rest of the batch goes out.
+        await this.single.fail(notification, MISSING_RENDER);
+        continue;
+      }
+      const [[index, message]] = [...built];
       const slot = await this.limiter.tryAcquire(message);
       if (!slot.granted) {
         outcomes.set(notification.notificationId, {
@@ -217,11 +220,8 @@ export class NotificationBatchDelivery {
     if (sent.length === 0) return;
     const at = new Date();
     for (const n of sent) this.metrics.count('sent', { campaignId: n.campaignId, channel: n.channel });
+    // No marker follows: a job that finds these sent writes the (idempotent) records again.
     await this.afterSend.recordMany(sent, at);
-    await this.notifications.markEffectsMany(
-      sent.map((n) => n.notificationId),
-      new Date(),
-    );
     for (const n of sent) await this.lifecycle.settled({ ...n, state: 'sent' });
   }
 }

@@ -15,6 +15,11 @@ import { RunTally } from './run-tally';
 export type DeliveryOutcome = { kind: 'done' } | { kind: 'again'; at: Date; why: string };
 
 const DONE: DeliveryOutcome = { kind: 'done' };
+/** A notification whose render the render store no longer has: nothing can be sent, now or later. */
+export const MISSING_RENDER: NotificationReason = {
+  code: 'render-missing',
+  message: "the message's render is not in the render store",
+};
 /** A lapsed lease is re-read this long after it lapses, so a renewal in flight can land first. */
 const LEASE_GRACE_MS = 250;
 
@@ -99,7 +104,21 @@ export class NotificationDeliveryService {
       return DONE;
     }
     const messages = await this.outbound.build(notification, pending);
+    if (!messages) {
+      await this.fail(notification, MISSING_RENDER);
+      return DONE;
+    }
     return this.conclude(notification, await this.attempt.run(notification, messages));
+  }
+
+  /** Ends a queued notification that cannot be sent at all (its render is gone) as failed, without an attempt. */
+  async fail(notification: Notification, reason: NotificationReason): Promise<void> {
+    if (!(await this.notifications.settle(notification.notificationId, 'failed', reason, new Date()))) return;
+    this.logger.warn({ message: `not sent: ${reason.message}`, notificationId: notification.notificationId });
+    await this.tally.notifications(notification.runId, 'queued', 'failed', reason.code);
+    this.count('failed', notification, reason.code);
+    await this.release(notification);
+    await this.lifecycle.settled({ ...notification, state: 'failed' });
   }
 
   /** Acts on how an attempt ended: counts it, writes the after-send records or gives the cap slot back. */
@@ -138,7 +157,6 @@ export class NotificationDeliveryService {
 
   private async recordSent(notification: Notification, at: Date): Promise<void> {
     await this.afterSend.record(notification, at);
-    await this.notifications.markEffects(notification.notificationId, new Date());
   }
 
   /** A notification that will never be sent gives its frequency-cap slot back. */

@@ -161,7 +161,7 @@ export class NotificationRepository {
     leaseUntil: Date,
   ): Promise<Map<string, string>> {
     if (claims.length === 0) return new Map();
-    await this.model.collection.bulkWrite(
+    const result = await this.model.collection.bulkWrite(
       claims.map(({ notificationId, attemptId }) => ({
         updateOne: {
           filter: { notificationId, state: 'queued' },
@@ -170,6 +170,10 @@ export class NotificationRepository {
       })),
       { ordered: false },
     );
+    // Every claim moved its own notification (the ids are distinct): no read needed to know which are held.
+    if (result.modifiedCount === claims.length && distinct(claims.map((c) => c.notificationId))) {
+      return new Map(claims.map((c) => [c.notificationId, c.attemptId]));
+    }
     const held = await this.model
       .find(
         {
@@ -209,7 +213,7 @@ export class NotificationRepository {
     at: Date,
   ): Promise<Set<string>> {
     if (items.length === 0) return new Set();
-    await this.model.collection.bulkWrite(
+    const result = await this.model.collection.bulkWrite(
       items.map(({ notificationId, index, target, attempt }) => ({
         updateOne: {
           filter: { notificationId, state: 'sending', 'sending.attemptId': attempt.attemptId },
@@ -222,6 +226,9 @@ export class NotificationRepository {
       })),
       { ordered: false },
     );
+    const ids = items.map((i) => i.notificationId);
+    // Every attempt still held its notification: all were written, as the count says without a read.
+    if (result.modifiedCount === items.length && distinct(ids)) return new Set(ids);
     const written = await this.model
       .find(
         {
@@ -234,8 +241,11 @@ export class NotificationRepository {
     return new Set(written.map((d) => d.notificationId));
   }
 
-  /** Settles a queued notification without an attempt: suppressed with a reason, or sent with what was accepted. */
-  async settle(notificationId: string, state: 'suppressed' | 'sent', reason: NotificationReason, at: Date) {
+  /**
+   * Settles a queued notification without an attempt: suppressed with a reason, sent with what was
+   * accepted, or failed when it cannot be sent at all.
+   */
+  async settle(notificationId: string, state: 'suppressed' | 'sent' | 'failed', reason: NotificationReason, at: Date) {
     const result = await this.model.updateOne(
       { notificationId, state: 'queued' },
       { $set: { state, reason, finishedAt: at, ...(state === 'sent' && { sentAt: at }) } },
@@ -246,17 +256,6 @@ export class NotificationRepository {
   /** Moves a queued notification's earliest send time (quiet hours, a lease to wait out). */
   async postpone(notificationId: string, notBefore: Date): Promise<void> {
     await this.model.updateOne({ notificationId, state: 'queued' }, { $set: { notBefore } });
-  }
-
-  async markEffects(notificationId: string, at: Date): Promise<void> {
-    await this.model.updateOne({ notificationId, state: 'sent' }, { $set: { effectsAt: at } });
-  }
-
-  async markEffectsMany(notificationIds: readonly string[], at: Date): Promise<void> {
-    await this.model.collection.updateMany(
-      { notificationId: { $in: notificationIds }, state: 'sent' },
-      { $set: { effectsAt: at } },
-    );
   }
 
   /** Whether any notification of the run may still be sent (queued or being sent). */
@@ -318,4 +317,8 @@ function targetFields(index: number, result: TargetDelivery): Record<string, unk
     ...(result.response && { [`${path}.response`]: result.response }),
     ...(result.error && { [`${path}.error`]: result.error }),
   };
+}
+
+function distinct(ids: readonly string[]): boolean {
+  return new Set(ids).size === ids.length;
 }

@@ -37,7 +37,6 @@ export class NotificationRecord {
   @Prop({ required: true }) createdAt!: Date;
   @Prop() sentAt?: Date;
   @Prop() finishedAt?: Date;
-  @Prop() effectsAt?: Date;
 }
 
 export const NotificationSchema = SchemaFactory.createForClass(NotificationRecord);

@@ -20,36 +20,37 @@ export class OutboundMessages {
     private readonly renders: MessageRenderRepository,
   ) {}
 
-  /** One message per target index, for the targets in `indexes`. */
-  async build(notification: Notification, indexes: readonly number[]): Promise<Map<number, OutboundMessage>> {
-    const [rendered] = await this.rendersOf([notification]);
-    const issued = await this.tracking.issue(trackedOf(notification, rendered));
-    return this.messagesOf(notification, rendered, issued, indexes);
+  /**
+   * One message per target index, for the targets in `indexes`; undefined when the notification's render
+   * is gone (a render store that lost it): there is nothing to send, and nothing is issued for it.
+   */
+  async build(
+    notification: Notification,
+    indexes: readonly number[],
+  ): Promise<Map<number, OutboundMessage> | undefined> {
+    return (await this.buildMany([{ notification, indexes }])).get(notification.notificationId);
   }
 
-  /** {@link build} for many notifications (every pending target of each), with their tracking issued at once. */
+  /**
+   * {@link build} for many notifications (every pending target of each), with their tracking issued at
+   * once; a notification without its render maps to undefined and leaves the others unaffected.
+   */
   async buildMany(
     items: ReadonlyArray<{ notification: Notification; indexes: readonly number[] }>,
-  ): Promise<Map<string, Map<number, OutboundMessage>>> {
-    const renders = await this.rendersOf(items.map((i) => i.notification));
+  ): Promise<Map<string, Map<number, OutboundMessage> | undefined>> {
+    const renders = await this.renders.rendersOf(items.map((i) => i.notification.message));
+    const renderable = items.flatMap((item, i) => (renders[i] ? [{ ...item, rendered: renders[i] }] : []));
     const issued = await this.tracking.issueMany(
-      items.map(({ notification }, i) => trackedOf(notification, renders[i])),
+      renderable.map(({ notification, rendered }) => trackedOf(notification, rendered)),
     );
-    return new Map(
-      items.map(({ notification, indexes }, i) => [
-        notification.notificationId,
-        this.messagesOf(notification, renders[i], issued.get(notification.notificationId)!, indexes),
-      ]),
+    const built = new Map<string, Map<number, OutboundMessage> | undefined>(
+      items.map((i) => [i.notification.notificationId, undefined]),
     );
-  }
-
-  /** The render of each notification, in order: from the render store, or inline on an older record. */
-  private async rendersOf(notifications: readonly Notification[]): Promise<RenderedMessage[]> {
-    const renders = await this.renders.rendersOf(notifications.map((n) => n.message));
-    return notifications.map((n, i) => {
-      if (!renders[i]) throw new Error(`notification ${n.notificationId} has no stored render to send`);
-      return renders[i];
-    });
+    for (const { notification, indexes, rendered } of renderable) {
+      const tracking = issued.get(notification.notificationId)!;
+      built.set(notification.notificationId, this.messagesOf(notification, rendered, tracking, indexes));
+    }
+    return built;
   }
 
   private messagesOf(

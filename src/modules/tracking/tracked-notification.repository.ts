@@ -61,13 +61,18 @@ export class TrackedNotificationRepository {
       },
     }));
     // The driver's collection: a delivery batch's hot path, whose values need no casting.
+    let inserted = 0;
     try {
-      await this.model.collection.bulkWrite(ops, { ordered: false });
+      inserted = (await this.model.collection.bulkWrite(ops, { ordered: false })).upsertedCount;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       await this.model.collection.bulkWrite(ops, { ordered: false });
     }
     const ids = items.map((i) => i.facts.notificationId);
+    // A first issue of every notification (the usual case): the stored records are exactly what was written.
+    if (inserted === items.length && new Set(ids).size === ids.length) {
+      return new Map(items.map(({ facts, links }) => [facts.notificationId, { ...facts, counts: {}, links }]));
+    }
     const docs = (await this.model.collection
       .find({ notificationId: { $in: ids } })
       .toArray()) as unknown as TrackedNotificationRecord[];

@@ -3,8 +3,10 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bull';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
 import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
+import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
+import { NotificationRepository } from '../../../src/modules/delivery/notification.repository';
 import { RecipientPreferences } from '../../../src/modules/tracking/notification-tracking';
 import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
 import { SmtpSink } from '../../setup/smtp-sink';
@@ -49,6 +51,7 @@ describe('batch delivery of a run', () => {
       sendingSettings(servers.mongo.uri, servers.redis, 'batch-delivery', {
         CAMPAIGNS_DIR: campaignsDir([digest]),
         SMTP_URL: sink.url,
+        DELIVERY_BATCH_SIZE: '3',
       }),
     );
     await activate(app, 'digest');
@@ -76,6 +79,17 @@ describe('batch delivery of a run', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(sink.messages).toHaveLength(0);
+    // DELIVERY_BATCH_SIZE caps every batch job; together the jobs carry each notification once.
+    const waiting = await deliveries.getWaiting();
+    const carried = waiting.flatMap((job) => {
+      const data = job.data as { notificationId?: string; notificationIds?: string[] };
+      return data.notificationIds ?? [data.notificationId!];
+    });
+    expect(
+      Math.max(...waiting.map((job) => (job.data as { notificationIds?: string[] }).notificationIds?.length ?? 1)),
+    ).toBe(3);
+    expect(new Set(carried).size).toBe(7);
+    expect(carried).toHaveLength(7);
 
     const preferences = app.get(RecipientPreferencesService);
     await preferences.unsubscribe({ userId: 'leaver', category: '*', at: new Date(), source: 'page' });
@@ -93,7 +107,6 @@ describe('batch delivery of a run', () => {
       expect(byUser.get(userId)).toMatchObject({
         state: 'sent',
         targets: [{ state: 'accepted', provider: 'smtp' }],
-        effectsAt: expect.any(Date),
       });
       expect(byUser.get(userId)!.attempts).toEqual([expect.objectContaining({ outcome: 'accepted' })]);
     }
@@ -106,9 +119,19 @@ describe('batch delivery of a run', () => {
       .countDocuments({ userId: { $in: senders } });
     expect(examples).toBe(senders.length);
 
-    // The same batch again, twice over (a duplicated or re-run job): everything is settled, nothing goes out.
+    // A crash after ana's acceptance was written and before her after-send records: the re-run job finds her
+    // sent, writes them again and sends nothing. The same batch again, twice over (a duplicated job), likewise.
+    const anaId = byUser.get('ana')!.notificationId;
+    await db(app).collection('ranking_examples').deleteOne({ notificationId: anaId });
+    await db(app)
+      .collection('tracked_notifications')
+      .updateOne({ notificationId: anaId }, { $unset: { sentAt: 1 } });
     await batch.deliverMany([...ids, ...ids]);
     expect(sink.messages).toHaveLength(senders.length);
+    expect(await db(app).collection('ranking_examples').countDocuments({ notificationId: anaId })).toBe(1);
+    expect(await db(app).collection('tracked_notifications').findOne({ notificationId: anaId })).toMatchObject({
+      sentAt: expect.any(Date),
+    });
 
     await deliveries.resume(true);
     const run = await waitForRun(app, runId);
@@ -121,5 +144,59 @@ describe('batch delivery of a run', () => {
     });
     expect(await app.get(RunCompletion).counts(runId)).toEqual(run.counts);
     expect(sink.messages).toHaveLength(senders.length);
+  });
+
+  it("fails only the notification whose render is gone, with the reason explain shows, and sends the batch's others", async () => {
+    const deliveries = app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
+    await deliveries.pause(true);
+    const runs = app.get(CampaignRunsService);
+    const { runId } = await runs.startManual('digest', 'test');
+    for (let run = await runs.get(runId); run.counts.queued < senders.length; run = await runs.get(runId)) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const byUser = await notificationsOf(app, runId);
+    // The render store lost ana's render (renders are shared by content, so hers points at one that is not there).
+    await db(app)
+      .collection('notifications')
+      .updateOne({ runId, userId: 'ana' }, { $set: { 'message.renderId': 'render-that-is-gone' } });
+    const before = sink.messages.length;
+
+    const ids = senders.map((userId) => byUser.get(userId)!.notificationId);
+    const outcomes = await app.get(NotificationBatchDelivery).deliverMany(ids);
+    expect([...outcomes.values()].every((o) => o.kind === 'done')).toBe(true);
+
+    const after = await notificationsOf(app, runId);
+    expect(after.get('ana')).toMatchObject({ state: 'failed', reason: { code: 'render-missing' }, attempts: [] });
+    for (const userId of senders.filter((u) => u !== 'ana')) expect(after.get(userId)!.state).toBe('sent');
+    expect(sink.messages.length - before).toBe(senders.length - 1);
+    expect(sink.messages.slice(before).some((m) => m.to.includes('ana@example.com'))).toBe(false);
+    const why = await app.get(RunExplainService).explain(runId, 'ana');
+    expect(why.notification).toMatchObject({ state: 'failed', reason: { code: 'render-missing' } });
+    expect(why.summary).toBe("failed before any attempt: the message's render is not in the render store");
+
+    await deliveries.resume(true);
+    const run = await waitForRun(app, runId);
+    expect(run.counts).toMatchObject({ sent: senders.length - 1, failed: 1, queued: 0, sending: 0 });
+    expect(await app.get(RunCompletion).counts(runId)).toEqual(run.counts);
+  });
+
+  it('tells which claims and acceptances took effect when some did not', async () => {
+    const notifications = app.get(NotificationRepository);
+    const { runId } = await app.get(CampaignRunsService).startManual('digest', 'test');
+    await waitForRun(app, runId);
+    const [sent] = [...(await notificationsOf(app, runId)).values()].filter((n) => n.state === 'sent');
+    const at = new Date();
+    // A settled notification cannot be claimed, and an attempt that holds nothing cannot be recorded.
+    expect(
+      await notifications.startAttempts([{ notificationId: sent.notificationId, attemptId: 'a1' }], at, at),
+    ).toEqual(new Map());
+    const attempt = { attemptId: 'a1', startedAt: at, endedAt: at, outcome: 'accepted' as const };
+    const target = { ...sent.targets[0], state: 'accepted' as const };
+    const written = await notifications.finishAccepted(
+      [{ notificationId: sent.notificationId, index: 0, target, attempt }],
+      at,
+    );
+    expect(written).toEqual(new Set());
+    expect((await notifications.findById(sent.notificationId))!.attempts).toHaveLength(sent.attempts.length);
   });
 });

@@ -135,7 +135,6 @@ describe('a campaign run, from audience to provider', () => {
       state: 'sent',
       targets: [{ state: 'accepted', provider: 'smtp', providerMessageId: mail.headers.get('message-id') }],
       message: { variant: { copy: 'journey-template' }, subject: { kind: 'journey' }, copy: { source: 'template' } },
-      effectsAt: expect.any(Date),
     });
     expect(ana.attempts).toEqual([expect.objectContaining({ outcome: 'accepted' })]);
     expect(notifications.get('quitter')).toMatchObject({ state: 'suppressed', reason: { code: 'unsubscribed' } });

@@ -131,6 +131,9 @@ function summaryOf(status: LedgerStatus, n: Notification | undefined, error?: st
     case 'suppressed':
       return `suppressed by ${n.reason?.rule ?? n.reason?.code ?? 'a rule'}: ${n.reason?.message ?? ''}`.trim();
     case 'failed':
+      if (n.attempts.length === 0) {
+        return `failed before any attempt: ${n.reason?.message ?? n.reason?.code ?? ''}`.trim();
+      }
       return `failed after ${n.attempts.length} attempt(s): ${n.reason?.code ?? 'the provider did not accept it'}`;
     case 'queued':
       return n.notBefore ? `queued, not before ${n.notBefore.toISOString()}` : 'queued for delivery';

@@ -7,7 +7,10 @@ export type RunGate = 'open' | 'paused' | 'cancelled';
 export type DeliveryStep =
   /** Nothing left to do (a duplicate or late job). */
   | { kind: 'done' }
-  /** Sent, but the after-send records are not all written yet. */
+  /**
+   * Sent: a job finding it so (a re-run after a crash, a duplicate) writes the after-send records again.
+   * They are idempotent, and writing them again is cheaper than a marker written for every notification.
+   */
   | { kind: 'effects' }
   /** The run is paused: leave the notification queued; resuming the run enqueues it again. */
   | { kind: 'park' }
@@ -24,15 +27,12 @@ export type DeliveryStep =
  * conditional write, so two jobs deciding at once cannot both send. Pure: no I/O, time passed in.
  */
 export function nextStep(
-  notification: Pick<
-    Notification,
-    'state' | 'effectsAt' | 'sending' | 'notBefore' | 'quietHours' | 'timeZone' | 'targets'
-  >,
+  notification: Pick<Notification, 'state' | 'sending' | 'notBefore' | 'quietHours' | 'timeZone' | 'targets'>,
   gate: RunGate,
   now: Date,
 ): DeliveryStep {
   const { state } = notification;
-  if (state === 'sent') return notification.effectsAt ? { kind: 'done' } : { kind: 'effects' };
+  if (state === 'sent') return { kind: 'effects' };
   if (isTerminal(state)) return { kind: 'done' };
   if (state === 'sending') {
     const lease = notification.sending;

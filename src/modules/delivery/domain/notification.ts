@@ -90,8 +90,6 @@ export interface Notification {
   createdAt: Date;
   sentAt?: Date;
   finishedAt?: Date;
-  /** When the after-send records (tracking, experiment, ranking) were all written. */
-  effectsAt?: Date;
 }
 
 /** Terminal states never change again. */

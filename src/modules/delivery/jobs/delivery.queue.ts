@@ -10,9 +10,6 @@ export const DELIVERY_QUEUE = 'deliveries';
 
 export const DELIVERY_JOBS = { deliver: 'delivery.deliver', deliverBatch: 'delivery.deliver-batch' } as const;
 
-/** Notifications a batch job carries at most (due at the same moment, from one fan-out chunk or requeue page). */
-export const DELIVERY_BATCH_SIZE = 50;
-
 /**
  * `step` is `<generation>.<n>`: the job of a notification's n-th wait (a retry, a rate-limit slot, the
  * end of quiet hours) in its n-th enqueueing (resuming a paused run starts a new generation). The job id
@@ -36,10 +33,13 @@ const delayUntil = (at: Date | undefined) => (at ? { delay: Math.max(0, at.getTi
 @Injectable()
 export class DeliveryProducer extends TypedProducer<DeliveryJobs> {
   private readonly options: JobOptions;
+  /** Notifications a batch job carries at most (due at the same moment, from one fan-out chunk or requeue page). */
+  private readonly batchSize: number;
 
   constructor(@InjectQueue(DELIVERY_QUEUE) queue: Queue, config: ConfigService<Settings, true>) {
     super(queue);
     const delivery = config.get('delivery', { infer: true });
+    this.batchSize = delivery.batchSize;
     // Bull's retries only cover unexpected errors (a database blip); provider failures are retried as new steps.
     this.options = {
       attempts: delivery.jobAttempts,
@@ -81,7 +81,7 @@ export class DeliveryProducer extends TypedProducer<DeliveryJobs> {
       [];
     for (const [time, ids] of byTime) {
       const options = { ...this.options, ...delayUntil(time === 0 ? undefined : new Date(time)) };
-      for (const batch of chunks(ids.sort(), DELIVERY_BATCH_SIZE)) {
+      for (const batch of chunks(ids.sort(), this.batchSize)) {
         if (batch.length === 1) {
           singles.push({ payload: { notificationId: batch[0], step }, jobId: `${batch[0]}:${step}`, options });
         } else {
