@@ -28,6 +28,15 @@ function campaignsFolder(): string {
   return dir;
 }
 
+/**
+ * A time zone where it is about midday now: the shipped push campaign holds messages in its quiet hours
+ * (21:00–08:00 local), which would keep the run from completing when the suite runs in the evening.
+ */
+function middayZone(now: Date): string {
+  const offset = 12 - now.getUTCHours();
+  return offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
+
 describe('web console pages in Chromium', () => {
   const outbox = mkdtempSync(join(tmpdir(), 'jc-console-outbox-'));
   const f = useTestApp({
@@ -44,8 +53,17 @@ describe('web console pages in Chromium', () => {
     base = `http://127.0.0.1:${(f.t.app.getHttpServer().address() as AddressInfo).port}`;
     await f.t.app.get(CampaignsService).sync('test:console', now);
     const kitchen = { name: 'Kitchen Remodel', keywords: ['kitchen remodel', 'backsplash tile'] };
-    await seedUser(f.t.app, 'ana', { now, journeys: [kitchen, { name: 'Trail Running', axis: 3 }] });
-    await seedUser(f.t.app, 'ben', { now, profile: { locale: 'fr-FR' }, journeys: [{ name: 'Pain Au Levain' }] });
+    const timeZone = middayZone(now);
+    await seedUser(f.t.app, 'ana', {
+      now,
+      profile: { timeZone },
+      journeys: [kitchen, { name: 'Trail Running', axis: 3 }],
+    });
+    await seedUser(f.t.app, 'ben', {
+      now,
+      profile: { locale: 'fr-FR', timeZone },
+      journeys: [{ name: 'Pain Au Levain' }],
+    });
     const assignments = f.t.app.get(ExperimentAssignments, { strict: false });
     const campaign = (await f.t.app.get(CampaignsService).getUsable(PUSH)).definition;
     for (const userId of ['ana', 'ben', 'cleo', 'dan']) {
