@@ -11,7 +11,9 @@ export class WireServer {
     let requestId = 0;
     const full: ConnectionEnvironment = { ...env, nextRequestId: () => (requestId = (requestId + 1) | 0) };
     const { connections } = env.context.server.stats;
-    this.server = createServer((socket) => {
+    // Half-open: a client that writes its requests and then half-closes still gets every reply; the
+    // connection ends its side once the last queued request is answered.
+    this.server = createServer({ allowHalfOpen: true }, (socket) => {
       this.sockets.add(socket);
       connections.current++;
       connections.totalCreated++;

@@ -28,6 +28,8 @@ export class Connection {
   private readonly backlog: Frame[] = [];
   /** The request being served, while it waits for a paused read. */
   private busy = false;
+  /** The client half-closed: no more requests come, so the socket ends once the queue is served. */
+  private ended = false;
 
   constructor(
     private readonly socket: Socket,
@@ -37,6 +39,10 @@ export class Connection {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', () => socket.destroy());
+    socket.on('end', () => {
+      this.ended = true;
+      this.pump();
+    });
   }
 
   private get stats() {
@@ -88,6 +94,7 @@ export class Connection {
         },
       );
     }
+    if (this.ended && !this.busy && this.backlog.length === 0 && !this.socket.destroyed) this.socket.end();
   }
 
   private send(reply: Buffer | null): void {
