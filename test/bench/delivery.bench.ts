@@ -108,7 +108,7 @@ async function endToEnd(
     await seedUser(app, 'u0', { now: new Date(), profile: { email: 'u0@example.com' }, journeys });
     const ids = Array.from({ length: count - 1 }, (_, i) => `u${i + 1}`);
     await cloneSeededUser(db(app), 'u0', ids, (id) => `${id}@example.com`);
-    const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage().rss)), 200);
+    const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage.rss())), 200);
     const started = process.hrtime.bigint();
     const cpu = process.cpuUsage();
     const finished = await profiled(`delivery-${target}-${count}`, async () => {

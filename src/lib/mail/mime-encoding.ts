@@ -3,12 +3,11 @@
 /** Longest body or header line we write, as RFC 2045 requires of encoded bodies (CRLF excluded). */
 const LINE = 76;
 
-/** How each byte looks in quoted-printable: itself when printable, else `=XX`. Space and tab are settled per line. */
-const QP_BYTE: string[] = Array.from({ length: 256 }, (_, b) =>
-  (b >= 33 && b <= 126 && b !== 61) || b === 32 || b === 9
-    ? String.fromCharCode(b)
-    : `=${b.toString(16).toUpperCase().padStart(2, '0')}`,
-);
+/** `=XX` of each byte. */
+const HEX: string[] = Array.from({ length: 256 }, (_, b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`);
+
+/** Whether a byte travels as itself in quoted-printable (space and tab only inside a line). */
+const isLiteral = (b: number) => (b >= 33 && b <= 126 && b !== 61) || b === 32 || b === 9;
 
 /** Text with every line break as CRLF, as bodies travel. */
 export function crlf(text: string): string {
@@ -21,26 +20,43 @@ export function isSevenBit(text: string): boolean {
   return text.split(/\r\n|\r|\n/).every((line) => line.length <= LINE);
 }
 
-/** Quoted-printable (RFC 2045 6.7) of UTF-8 text: CRLF hard breaks, `=` soft breaks within 76 characters. */
+/**
+ * Quoted-printable (RFC 2045 6.7) of UTF-8 text: CRLF hard breaks, `=` soft breaks within 76 characters.
+ * Runs of bytes that travel as themselves are copied in one slice: most of an email's HTML is such a run.
+ */
 export function encodeQuotedPrintable(text: string): string {
-  const out: string[] = [];
-  for (const line of text.split(/\r\n|\r|\n/)) {
-    const bytes = Buffer.from(line, 'utf8');
-    let current = '';
-    for (let i = 0; i < bytes.length; i += 1) {
-      let piece = QP_BYTE[bytes[i]];
-      // A space or tab ending a line would be stripped in transit: it is escaped.
-      if ((piece === ' ' || piece === '\t') && i === bytes.length - 1) piece = piece === ' ' ? '=20' : '=09';
-      // One column is kept for the soft break's `=`, and an escape is never split.
-      if (current.length + piece.length > LINE - 1) {
-        out.push(`${current}=`);
-        current = '';
-      }
-      current += piece;
+  const bytes = Buffer.from(text, 'utf8');
+  const end = bytes.length;
+  let out = '';
+  let run = 0; // start of the pending run of literal bytes
+  let column = 0;
+  for (let i = 0; i < end; i += 1) {
+    const b = bytes[i];
+    if (b === 13 || b === 10) {
+      out += `${bytes.toString('latin1', run, i)}\r\n`;
+      if (b === 13 && bytes[i + 1] === 10) i += 1;
+      run = i + 1;
+      column = 0;
+      continue;
     }
-    out.push(current);
+    const next = i + 1 < end ? bytes[i + 1] : 10;
+    // A space or tab ending a line would be stripped in transit: it is escaped.
+    const literal = isLiteral(b) && !((b === 32 || b === 9) && (next === 13 || next === 10));
+    const width = literal ? 1 : 3;
+    // One column is kept for the soft break's `=`, and an escape is never split.
+    if (column + width > LINE - 1) {
+      out += `${bytes.toString('latin1', run, i)}=\r\n`;
+      run = i;
+      column = 0;
+    }
+    if (literal) column += 1;
+    else {
+      out += bytes.toString('latin1', run, i) + HEX[b];
+      run = i + 1;
+      column += 3;
+    }
   }
-  return out.join('\r\n');
+  return out + bytes.toString('latin1', run, end);
 }
 
 /** Base64 of UTF-8 text in lines of 76 characters. */
