@@ -11,13 +11,12 @@ const isLiteral = (b: number) => (b >= 33 && b <= 126 && b !== 61) || b === 32 |
 
 /** Text with every line break as CRLF, as bodies travel. */
 export function crlf(text: string): string {
-  return text.replace(/\r\n|\r|\n/g, '\r\n');
+  return /\r(?!\n)|(?<!\r)\n/.test(text) ? text.replace(/\r\n|\r|\n/g, '\r\n') : text;
 }
 
 /** Whether a body can travel as it is (7bit): ASCII without control characters, no line over 76 characters. */
 export function isSevenBit(text: string): boolean {
-  if (/[^\t\n\r\x20-\x7e]/.test(text)) return false;
-  return text.split(/\r\n|\r|\n/).every((line) => line.length <= LINE);
+  return !/[^\t\n\r\x20-\x7e]|[^\r\n]{77}/.test(text);
 }
 
 /**
