@@ -8,7 +8,7 @@
  * is then this process's only). `BENCH_DELIVERY_SIZES` (default "10000,100000") sets the recipient counts,
  * `BENCH_DELIVERY_TARGETS` (default "outbox,smtp") the channels;
  * `BENCH_DELIVERY_BATCH_SIZE` and `BENCH_DELIVERY_ACCEPTED_WRITE_DELAY_MS` set the delivery settings of the same
- * names. Next to the rate, this process's CPU per notification, which other processes on the machine disturb less.
+ * names; `BENCH_CPU_PROFILE_DIR` writes a CPU profile of each run (the run only, not the seeding) there. Next to the rate, this process's CPU per notification, which other processes on the machine disturb less.
  */
 import Bull from 'bull';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +29,7 @@ import { RedisProcess } from '../../src/common/redis/redis-process';
 import { startEmbeddedMongoProcess } from '../e2e/support/app-process';
 import { startTestRedis } from '../setup/redis';
 import { SmtpSink } from '../setup/smtp-sink';
+import { profiled } from './support/cpu-profile';
 
 const SIZES = (process.env.BENCH_DELIVERY_SIZES ?? '10000,100000').split(',').map(Number);
 const TARGETS = (process.env.BENCH_DELIVERY_TARGETS ?? 'outbox,smtp').split(',') as Array<'outbox' | 'smtp'>;
@@ -107,11 +108,13 @@ async function endToEnd(
     await seedUser(app, 'u0', { now: new Date(), profile: { email: 'u0@example.com' }, journeys });
     const ids = Array.from({ length: count - 1 }, (_, i) => `u${i + 1}`);
     await cloneSeededUser(db(app), 'u0', ids, (id) => `${id}@example.com`);
-    const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage().rss)), 200);
+    const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage.rss())), 200);
     const started = process.hrtime.bigint();
     const cpu = process.cpuUsage();
-    const run = await app.get(CampaignRunsService).startManual(campaign.id, 'bench');
-    const finished = await waitForRun(app, run.runId, 24 * 3_600_000);
+    const finished = await profiled(`delivery-${target}-${count}`, async () => {
+      const run = await app.get(CampaignRunsService).startManual(campaign.id, 'bench');
+      return waitForRun(app, run.runId, 24 * 3_600_000);
+    });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const used = process.cpuUsage(cpu);
     clearInterval(sampler);

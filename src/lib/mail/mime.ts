@@ -31,3 +31,41 @@ export function decodeHeaderWords(value: string): string {
       return /^utf-?8$/i.test(charset) ? bytes.toString('utf8') : bytes.toString('latin1');
     });
 }
+
+/** One body part of a message: its content type and its text, transfer encoding undone. */
+export interface MimePart {
+  contentType: string;
+  text: string;
+}
+
+/**
+ * The body parts of a single-part or multipart message (one level, as notification emails are), each
+ * decoded from 7bit, quoted-printable or base64 to text with LF line breaks.
+ */
+export function readParts(raw: string): MimePart[] {
+  const split = raw.search(/\r?\n\r?\n/);
+  const headers = parseHeaders(raw);
+  const body = split === -1 ? '' : raw.slice(split).replace(/^\r?\n\r?\n/, '');
+  const contentType = headers.get('content-type') ?? 'text/plain';
+  const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
+  if (!boundary) return [{ contentType: contentType.split(';')[0].trim(), text: decodeBody(headers, body) }];
+  const delimiter = `--${boundary}`;
+  const parts: string[][] = [];
+  for (const line of body.split(/\r?\n/)) {
+    if (line === `${delimiter}--`) break;
+    if (line === delimiter) parts.push([]);
+    else parts[parts.length - 1]?.push(line);
+  }
+  return parts.flatMap((lines) => readParts(lines.join('\r\n')));
+}
+
+function decodeBody(headers: Map<string, string>, body: string): string {
+  const transfer = (headers.get('content-transfer-encoding') ?? '7bit').toLowerCase();
+  const text =
+    transfer === 'base64'
+      ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+      : transfer === 'quoted-printable'
+        ? decodeQuotedPrintable(body)
+        : body;
+  return text.replace(/\r\n/g, '\n');
+}

@@ -23,9 +23,11 @@ export class AfterSend {
       notifications.map((n) => n.notificationId),
       sentAt,
     );
-    for (const { notificationId, userId, experiment } of notifications) {
-      if (experiment) await this.assignments.recordDelivered({ ...experiment, userId, notificationId, at: sentAt });
-    }
+    await this.assignments.recordDeliveredMany(
+      notifications.flatMap(({ notificationId, userId, experiment }) =>
+        experiment ? [{ ...experiment, userId, notificationId, at: sentAt }] : [],
+      ),
+    );
     await this.examples.logSentMany(
       notifications.flatMap(({ notificationId, userId, ranking }) =>
         ranking ? [{ notificationId, userId, ...pickExample(ranking), sentAt }] : [],

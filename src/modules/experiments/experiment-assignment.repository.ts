@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
 import { isDuplicateKey } from '../../common/mongo/insert-once';
@@ -77,6 +78,48 @@ export class ExperimentAssignmentRepository {
       )
       .lean<StoredAssignment>();
     return before ?? undefined;
+  }
+
+  /**
+   * {@link recordDelivery} for many deliveries, in three round trips whatever their number: each record
+   * still without a delivery is marked as first delivered by this call (a conditional write only one
+   * call can win, and a call re-run after a crash wins nothing again), every delivery is added to its
+   * user's exposures, then the records are read back. The records found, and those this call delivered first.
+   */
+  async recordDeliveries(
+    deliveries: ReadonlyArray<{ experimentId: string; userId: string; notificationId: string; at: Date }>,
+  ): Promise<{ found: StoredAssignment[]; first: StoredAssignment[] }> {
+    if (deliveries.length === 0) return { found: [], first: [] };
+    const key = (d: { experimentId: string; userId: string }) => ({ experimentId: d.experimentId, userId: d.userId });
+    const call = randomUUID();
+    await this.model.collection.bulkWrite(
+      deliveries.map((d) => ({
+        updateOne: {
+          filter: { ...key(d), deliveredAt: { $exists: false } },
+          update: { $set: { deliveredAt: d.at, firstDeliveryCall: call } },
+        },
+      })),
+      { ordered: false },
+    );
+    await this.model.collection.bulkWrite(
+      deliveries.map((d) => ({
+        updateOne: {
+          filter: key(d),
+          update: {
+            $push: {
+              exposures: { $each: [d.at], $slice: -KEPT_EXPOSURES },
+            } as unknown as mongo.PushOperator<mongo.BSON.Document>,
+            $min: { deliveredAt: d.at },
+            $addToSet: { notificationIds: d.notificationId },
+          },
+        },
+      })),
+      { ordered: false },
+    );
+    const found = (await this.model.collection
+      .find({ $or: deliveries.map(key) })
+      .toArray()) as unknown as StoredAssignment[];
+    return { found, first: found.filter((a) => a.firstDeliveryCall === call) };
   }
 
   /** Sets a rate metric to 1 for the user; true only for the call that moved it (the user counts once). */

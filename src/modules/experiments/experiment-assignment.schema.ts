@@ -25,6 +25,8 @@ export class ExperimentAssignmentRecord {
   @Prop({ type: [Date], default: [] }) exposures!: Date[];
   /** The first delivery of the experiment's message to the user. */
   @Prop() deliveredAt?: Date;
+  /** The bulk write that gave the first delivery, so only that write counts it (see recordDeliveries). */
+  @Prop() firstDeliveryCall?: string;
   /** The experiment's notifications delivered to the user. */
   @Prop({ type: [String], default: [] }) notificationIds!: string[];
   /** The user's value of each metric so far (1 for a rate once reached; the count for a count). */

@@ -4,7 +4,7 @@ import { Settings } from '../../config/settings';
 import type { CampaignDefinition } from '../campaigns/domain/campaign-definition';
 import { GLOBAL_CONTROL_ARM, GlobalControlGroup, HOLDOUT_ARM, inGlobalControl, utcDay } from './domain';
 import { ExperimentAssignmentRepository, StoredAssignment } from './experiment-assignment.repository';
-import { ArmDecision, ExperimentAssignments } from './experiment-ports';
+import { ArmDecision, ArmDelivery, ExperimentAssignments } from './experiment-ports';
 import { ExperimentRegistry, PreparedExperiment } from './experiment-registry.service';
 import { ExperimentStatisticsRepository } from './experiment-statistics.repository';
 
@@ -71,6 +71,33 @@ export class ExperimentAssignmentsService extends ExperimentAssignments {
     }
     // Delivered counts users, not messages: only the first delivery to a user moves it.
     if (!before.deliveredAt) await this.statistics.addDelivered(experimentId, before.arm, before.day);
+  }
+
+  async recordDeliveredMany(deliveries: readonly ArmDelivery[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    const { found, first } = await this.assignments.recordDeliveries(deliveries);
+    const byUser = new Map(found.map((a) => [`${a.experimentId}\u0000${a.userId}`, a]));
+    for (const d of deliveries) {
+      const stored = byUser.get(`${d.experimentId}\u0000${d.userId}`);
+      if (!stored) {
+        this.logger.warn(
+          `delivery of ${d.notificationId} to user ${d.userId} who has no assignment in ${d.experimentId}`,
+        );
+      } else if (stored.arm !== d.armId) {
+        this.logger.warn(`delivery of ${d.notificationId} says arm ${d.armId}, user ${d.userId} is in ${stored.arm}`);
+      }
+    }
+    // Delivered counts users, not messages: each record this call delivered first moves its (arm, day) once.
+    const counts = new Map<string, { experimentId: string; arm: string; day: string; n: number }>();
+    for (const { experimentId, arm, day } of first) {
+      const group = `${experimentId}\u0000${arm}\u0000${day}`;
+      const count = counts.get(group) ?? { experimentId, arm, day, n: 0 };
+      count.n += 1;
+      counts.set(group, count);
+    }
+    for (const { experimentId, arm, day, n } of counts.values()) {
+      await this.statistics.addDelivered(experimentId, arm, day, n);
+    }
   }
 
   /**

@@ -25,6 +25,17 @@ export abstract class ExperimentAssignments {
     notificationId: string;
     at: Date;
   }): Promise<void>;
+  /** {@link recordDelivered} for many deliveries (a delivery batch), in a few bulk writes. */
+  abstract recordDeliveredMany(deliveries: readonly ArmDelivery[]): Promise<void>;
+}
+
+/** A provider accepted an experiment arm's message for a user. */
+export interface ArmDelivery {
+  experimentId: string;
+  armId: string;
+  userId: string;
+  notificationId: string;
+  at: Date;
 }
 
 export interface ArmDecision {

@@ -29,8 +29,8 @@ export class ExperimentStatisticsRepository {
     await this.increment({ experimentId, arm, day }, { assigned: 1 });
   }
 
-  async addDelivered(experimentId: string, arm: string, day: string): Promise<void> {
-    await this.increment({ experimentId, arm, day }, { delivered: 1 });
+  async addDelivered(experimentId: string, arm: string, day: string, n = 1): Promise<void> {
+    await this.increment({ experimentId, arm, day }, { delivered: n });
   }
 
   async addToMetric(

@@ -161,6 +161,37 @@ describe('experiment outcomes through the service', () => {
     }
   });
 
+  it('counts a batch of deliveries like one by one: each user once, and a batch written again adds nothing', async () => {
+    const campaign = buildCampaign({ id: 'bulk' }, { holdout: 0 });
+    const decisions = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => assignments.assign({ campaign, runId: 'r', userId: `b${i}`, now: NOW })),
+    );
+    const delivery = (i: number, suffix = '') => ({
+      experimentId: 'bulk.v1',
+      armId: decisions[i].armId!,
+      userId: `b${i}`,
+      notificationId: `bn${i}${suffix}`,
+      at: at(1),
+    });
+    // Users 0-9 delivered one by one first; the batch then holds users 0-19, user 12 twice.
+    for (let i = 0; i < 10; i++) await assignments.recordDelivered(delivery(i));
+    const batch = [...Array.from({ length: 20 }, (_, i) => delivery(i)), delivery(12, 'b')];
+    await assignments.recordDeliveredMany(batch);
+    await assignments.recordDeliveredMany(batch);
+    const report = await reports.report('bulk.v1', at(200));
+    for (const arm of report.arms) {
+      const inArm = decisions.map((d, i) => ({ d, i })).filter(({ d }) => d.armId === arm.key);
+      expect(arm.assigned).toBe(inArm.length);
+      expect(arm.delivered).toBe(inArm.filter(({ i }) => i < 20).length);
+    }
+    const twelve = await ctx
+      .db()
+      .collection('experiment_assignments')
+      .findOne({ experimentId: 'bulk.v1', userId: 'b12' });
+    expect(twelve?.notificationIds).toEqual(['bn12', 'bn12b']);
+    expect(twelve?.deliveredAt).toEqual(at(1));
+  });
+
   it('ignores outcomes of users and campaigns outside any experiment', async () => {
     await outcomes.record({ kind: 'click', userId: 'nobody', campaignId: 'no-experiment', at: NOW });
     expect(await ctx.db().collection('experiment_outcomes').countDocuments({ userId: 'nobody' })).toBe(0);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { AnyBulkWriteOperation, Model } from 'mongoose';
+import { Model } from 'mongoose';
 import { insertNew } from '../../../common/mongo/insert-new';
 import { CampaignRunLedgerRecord, LedgerStatus } from './campaign-run.schema';
 
@@ -50,10 +50,14 @@ export class CampaignRunLedgerRepository {
    */
   async settle(runId: string, settlements: readonly LedgerSettlement[], at: Date): Promise<number> {
     if (settlements.length === 0) return 0;
-    const ops: AnyBulkWriteOperation<CampaignRunLedgerRecord>[] = settlements.map(({ userId, ...fields }) => ({
-      updateOne: { filter: { runId, userId, status: 'pending' }, update: { $set: { ...fields, settledAt: at } } },
-    }));
-    return (await this.model.bulkWrite(ops, { ordered: false })).modifiedCount;
+    // The driver's collection: every fan-out chunk settles here, with values of the schema's types already.
+    const result = await this.model.collection.bulkWrite(
+      settlements.map(({ userId, ...fields }) => ({
+        updateOne: { filter: { runId, userId, status: 'pending' }, update: { $set: { ...fields, settledAt: at } } },
+      })),
+      { ordered: false },
+    );
+    return result.modifiedCount;
   }
 
   /** Shards with pending users and the earliest send time among them (for resuming a paused run). */

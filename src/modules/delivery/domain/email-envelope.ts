@@ -1,3 +1,4 @@
+import type { MimeEmail } from '../../../lib/mail/mime-message';
 import type { OutboundEmail } from './outbound-message';
 import { emailMessageId, safeId } from './provider-ids';
 
@@ -10,19 +11,8 @@ export interface EmailSender {
   unsubscribeMailto?: string;
 }
 
-/** An email ready for a MIME composer: addresses, both bodies and every header we set ourselves. */
-export interface ComposedEmail {
-  from: { address: string; name?: string };
-  to: { address: string; name?: string };
-  replyTo?: string;
-  subject: string;
-  html: string;
-  text: string;
-  messageId: string;
-  headers: Record<string, string>;
-  /** How non-ASCII text is encoded: quoted-printable for mostly Latin text, base64 for the rest. */
-  textEncoding: 'quoted-printable' | 'base64';
-}
+/** An email ready for the MIME composer: addresses, both bodies and every header we set ourselves. */
+export type ComposedEmail = MimeEmail;
 
 /**
  * The MIME text encoding for these texts, by the rule nodemailer applies when it is not told: more

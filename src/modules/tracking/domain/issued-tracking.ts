@@ -23,8 +23,16 @@ export function buildIssuedTracking(
   base: string,
 ): IssuedTracking {
   const { notificationId, userId } = facts;
-  const unsubscribe = (category: string) =>
-    trackingUrl(base, 'unsubscribe', sign({ kind: 'unsubscribe', userId, category, notificationId }));
+  // The header's and the body's unsubscribe links are usually the same URL: signed once per category.
+  const unsubscribes = new Map<string, string>();
+  const unsubscribe = (category: string) => {
+    let url = unsubscribes.get(category);
+    if (url === undefined) {
+      url = trackingUrl(base, 'unsubscribe', sign({ kind: 'unsubscribe', userId, category, notificationId }));
+      unsubscribes.set(category, url);
+    }
+    return url;
+  };
   const resolveLink = (link: TrackedLink): string => {
     if (link.kind === 'unsubscribe') return unsubscribe(unsubscribeCategory(link.url, facts.category));
     const key = linkKey(link);

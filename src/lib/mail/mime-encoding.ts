@@ -1,0 +1,143 @@
+/** Writing what mail software reads: quoted-printable and base64 bodies, RFC 2047 encoded words, folding. */
+
+/** Longest body or header line we write, as RFC 2045 requires of encoded bodies (CRLF excluded). */
+const LINE = 76;
+
+/** `=XX` of each byte. */
+const HEX: string[] = Array.from({ length: 256 }, (_, b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`);
+
+/** Whether a byte travels as itself in quoted-printable (space and tab only inside a line). */
+const isLiteral = (b: number) => (b >= 33 && b <= 126 && b !== 61) || b === 32 || b === 9;
+
+/** Text with every line break as CRLF, as bodies travel. */
+export function crlf(text: string): string {
+  return /\r(?!\n)|(?<!\r)\n/.test(text) ? text.replace(/\r\n|\r|\n/g, '\r\n') : text;
+}
+
+/** Whether a body can travel as it is (7bit): ASCII without control characters, no line over 76 characters. */
+export function isSevenBit(text: string): boolean {
+  return !/[^\t\n\r\x20-\x7e]|[^\r\n]{77}/.test(text);
+}
+
+/**
+ * Quoted-printable (RFC 2045 6.7) of UTF-8 text: CRLF hard breaks, `=` soft breaks within 76 characters.
+ * Runs of bytes that travel as themselves are copied in one slice: most of an email's HTML is such a run.
+ */
+export function encodeQuotedPrintable(text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  const end = bytes.length;
+  let out = '';
+  let run = 0; // start of the pending run of literal bytes
+  let column = 0;
+  for (let i = 0; i < end; i += 1) {
+    const b = bytes[i];
+    if (b === 13 || b === 10) {
+      out += `${bytes.toString('latin1', run, i)}\r\n`;
+      if (b === 13 && bytes[i + 1] === 10) i += 1;
+      run = i + 1;
+      column = 0;
+      continue;
+    }
+    const next = i + 1 < end ? bytes[i + 1] : 10;
+    // A space or tab ending a line would be stripped in transit: it is escaped.
+    const literal = isLiteral(b) && !((b === 32 || b === 9) && (next === 13 || next === 10));
+    const width = literal ? 1 : 3;
+    // One column is kept for the soft break's `=`, and an escape is never split.
+    if (column + width > LINE - 1) {
+      out += `${bytes.toString('latin1', run, i)}=\r\n`;
+      run = i;
+      column = 0;
+    }
+    if (literal) column += 1;
+    else {
+      out += bytes.toString('latin1', run, i) + HEX[b];
+      run = i + 1;
+      column += 3;
+    }
+  }
+  return out + bytes.toString('latin1', run, end);
+}
+
+/** Base64 of UTF-8 text in lines of 76 characters. */
+export function encodeBase64Lines(text: string): string {
+  const encoded = Buffer.from(text, 'utf8').toString('base64');
+  const lines: string[] = [];
+  for (let i = 0; i < encoded.length; i += LINE) lines.push(encoded.slice(i, i + LINE));
+  return lines.join('\r\n');
+}
+
+/** Characters an RFC 2047 `Q` word may carry as themselves in a phrase (space becomes `_`). */
+const Q_PLAIN = /[A-Za-z0-9!*+\-/]/;
+
+/**
+ * A header value as RFC 2047 encoded words when it is not plain printable ASCII, `Q` or `B` as the
+ * message's text encoding says, each word within 75 characters and whole characters per word, so
+ * every decoder reads back the same text. Line breaks in the value become spaces: a header cannot
+ * carry one.
+ */
+export function encodeHeaderValue(value: string, encoding: 'quoted-printable' | 'base64'): string {
+  const flat = value.replace(/\r\n|\r|\n/g, ' ');
+  if (!/[^\x20-\x7e]/.test(flat)) return flat;
+  const b = encoding === 'base64';
+  // Words of at most 60 characters (36 bytes are 48 base64 characters), so one fits beside a header's name.
+  const budget = b ? 36 : 48;
+  const words: string[] = [];
+  let chunk = '';
+  let size = 0;
+  const flush = () => {
+    if (chunk === '') return;
+    words.push(b ? `=?UTF-8?B?${Buffer.from(chunk, 'utf8').toString('base64')}?=` : `=?UTF-8?Q?${qWord(chunk)}?=`);
+    chunk = '';
+    size = 0;
+  };
+  for (const char of flat) {
+    const cost = b ? Buffer.byteLength(char, 'utf8') : qWord(char).length;
+    if (size + cost > budget) flush();
+    chunk += char;
+    size += cost;
+  }
+  flush();
+  return words.join(' ');
+}
+
+function qWord(text: string): string {
+  let out = '';
+  for (const char of text) {
+    if (char === ' ') out += '_';
+    else if (Q_PLAIN.test(char)) out += char;
+    else for (const byte of Buffer.from(char, 'utf8')) out += `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** `Name <address>` with the name quoted or encoded as it needs, or the bare address. */
+export function encodeAddress(
+  address: { address: string; name?: string },
+  encoding: 'quoted-printable' | 'base64',
+): string {
+  const name = address.name?.replace(/\r\n|\r|\n/g, ' ').trim();
+  if (!name) return address.address;
+  let phrase: string;
+  if (/[^\x20-\x7e]/.test(name)) phrase = encodeHeaderValue(name, encoding);
+  else if (/[()<>[\]:;@\\,."]/.test(name)) phrase = `"${name.replace(/[\\"]/g, '\\$&')}"`;
+  else phrase = name;
+  return `${phrase} <${address.address}>`;
+}
+
+/** `Name: value` folded at spaces into lines of at most 76 characters where the value allows it. */
+export function foldHeader(name: string, value: string): string {
+  let rest = `${name}: ${value}`;
+  const lines: string[] = [];
+  let earliest = name.length + 2; // never at the space after the colon
+  while (rest.length > LINE) {
+    let cut = rest.lastIndexOf(' ', LINE);
+    // No space within the limit (a long URL): the next one, as RFC 5322 allows lines up to 998 characters.
+    if (cut < earliest) cut = rest.indexOf(' ', LINE);
+    if (cut === -1) break;
+    lines.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+    earliest = 1;
+  }
+  lines.push(rest);
+  return lines.join('\r\n');
+}
