@@ -55,8 +55,9 @@ export function listingWeight(k: Pick<UserKeyword, 'weight' | 'chosenWeight'>): 
  * two phrases: "organization clear"); and nothing seen only in the catalogue's text - item titles, whose
  * words ("tutorial", "minute") nobody chose as a keyword, and categories, broad shelves shared by many
  * journeys - unless that is all the journey has (an install that sends no annotations, queries or board names).
- * With `useOf` (the probability that the user uses the keyword again), keywords are ordered by it, and one
- * far less likely to recur than the journey's likeliest (under minKeywordUse of it) is not listed.
+ * With `useOf` (the probability that the user uses the keyword again), keywords are chosen in its order, and
+ * one far less likely to recur than the journey's likeliest (under minKeywordUse of it) is not listed; the
+ * list is always strongest first.
  */
 export function tightKeywords(
   members: readonly UserKeyword[],
@@ -86,5 +87,6 @@ export function tightKeywords(
           coveredShare(p.k.events, k.events) >= params.subsumedShare,
       );
     })
-    .slice(0, params.maxKeywords);
+    .slice(0, params.maxKeywords)
+    .sort((a, b) => listingWeight(b) - listingWeight(a) || (a.key < b.key ? -1 : 1));
 }

@@ -110,7 +110,7 @@ describe('keyword recurrence', () => {
       ['heist', 0.4],
     ]);
     const listed = tightKeywords(members, params, (k) => use.get(k.key)!);
-    expect(listed.map((k) => k.key)).toEqual(['noir', 'heist']);
+    expect(listed.map((k) => k.key)).toEqual(['heist', 'noir']);
     expect(tightKeywords(members, { ...params, minKeywordUse: 0 }).map((k) => k.key)).toEqual([
       'oscar',
       'heist',
