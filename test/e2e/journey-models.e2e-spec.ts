@@ -41,6 +41,9 @@ describe('journey models over HTTP and the CLI', () => {
     const res = await current().expect(200);
     expect(res.body).toMatchObject({ version: printed.version, users: 3, events: batch.length });
     expect(res.body.vocabulary).toBeGreaterThan(0);
+    // Keyword recurrence is learnt with the model, from the same events (one user-keyword pair at least).
+    expect(res.body.recurrence).toMatchObject({ keywords: expect.any(Number), examples: expect.any(Number) });
+    expect(res.body.recurrence.examples).toBeGreaterThan(0);
     expect(new Date(res.body.trainedAt).getTime()).toBeGreaterThan(Date.now() - 120_000);
     // Ninety events are too few to cluster with: the model says so rather than gluing keywords by noise.
     expect(res.body).toMatchObject({ clustering: 'lexical', reason: expect.stringContaining('events') });

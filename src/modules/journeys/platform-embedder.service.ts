@@ -25,6 +25,8 @@ export interface EmbedderStatus {
   users: number;
   events: number;
   vocabulary: number;
+  /** Keywords with a learnt recurrence rate, and the (user, keyword) pairs it was learnt from (absent before v3). */
+  recurrence?: { keywords: number; examples: number };
   clustering: EmbedderChoice['kind'];
   reason?: string;
   /** Stored events now, and the count at which the model is retrained for growth (absent when disabled). */
@@ -92,6 +94,9 @@ export class PlatformEmbedderService {
       users: model.training?.users ?? numberMeta(latest, 'users'),
       events: model.training?.events ?? numberMeta(latest, 'events'),
       vocabulary: model.vocab.length,
+      ...(model.recurrence && {
+        recurrence: { keywords: model.recurrence.json.keys.length, examples: model.recurrence.json.examples },
+      }),
       clustering: kind,
       ...(reason && { reason }),
       eventsNow,
@@ -154,7 +159,7 @@ export class PlatformEmbedderService {
     }
     this.remember(version, Promise.resolve(this.choose(version, model)));
     this.logger.log(
-      `platform embedder ${version}: ${users.length} users, ${eventCount} events, vocabulary ${model.vocab.length}, ${Date.now() - started} ms${changed ? '' : ' (unchanged)'}`,
+      `platform embedder ${version}: ${users.length} users, ${eventCount} events, vocabulary ${model.vocab.length}, recurrence of ${model.recurrence?.json.keys.length ?? 0} keywords, ${Date.now() - started} ms${changed ? '' : ' (unchanged)'}`,
     );
     return { version, changed };
   }

@@ -8,7 +8,7 @@ import {
 } from '../../../src/modules/journeys/domain/platform-training';
 import { hit, ndcg, setScores } from './metrics';
 import { nextSessions, splitHistory } from './split';
-import { interestTokens, journeyTokens } from './tokens';
+import { hindsightTokens, interestTokens, journeyTokens } from './tokens';
 import { EvalUser } from './users';
 
 export const FUTURE_METRICS = ['hit', 'ndcg', 'precision', 'recall', 'f1'] as const;
@@ -21,6 +21,8 @@ export interface FutureAtK {
   interests: Record<FutureMetric, number[]>;
   /** Tokens per user (the shared budget). */
   budget: number[];
+  /** F1 per user of the best choice of the user's own earlier words at the same budget, known in hindsight. */
+  hindsightF1: number[];
 }
 
 export interface FutureResult {
@@ -71,6 +73,7 @@ export function evaluateFuture(users: readonly EvalUser[], options: FutureOption
     journeys: options.ks.map(zero),
     interests: options.ks.map(zero),
     budget: options.ks.map(() => 0),
+    hindsight: options.ks.map(() => 0),
   }));
   const vocabularies: string[] = [];
   let builds = 0;
@@ -98,6 +101,7 @@ export function evaluateFuture(users: readonly EvalUser[], options: FutureOption
         acc.budget[i] += predicted.length;
         addInto(acc.journeys[i], score(predicted, truth));
         addInto(acc.interests[i], score(interestTokens(early, predicted.length), truth));
+        acc.hindsight[i] += setScores(hindsightTokens(early, truth, predicted.length), truth).f1;
       });
     });
   }
@@ -113,6 +117,7 @@ export function evaluateFuture(users: readonly EvalUser[], options: FutureOption
       journeys: column((p) => p.journeys[i]),
       interests: column((p) => p.interests[i]),
       budget: scored.map((p) => p.budget[i] / p.cuts),
+      hindsightF1: scored.map((p) => p.hindsight[i] / p.cuts),
     };
   });
   return { users: scored.length, builds, withoutJourneys, vocabularies, atK };

@@ -2,7 +2,7 @@ import { pairedBootstrap, quantile } from './bootstrap';
 import { hit, ndcg, setScores } from './metrics';
 import { nextSessions, splitHistory } from './split';
 import { groupBySharedWords } from './tasks';
-import { authoredTokens, interestTokens, journeyTokens } from './tokens';
+import { authoredTokens, hindsightTokens, interestTokens, journeyTokens } from './tokens';
 
 const at = (...times: number[]) => times.map((t) => ({ at: t }));
 
@@ -118,6 +118,16 @@ describe('tokens', () => {
     ];
     expect(interestTokens(early, 3)).toEqual(['c', 'a', 'd']);
     expect(interestTokens(early, 0)).toEqual([]);
+  });
+
+  it('the hindsight bound takes the earlier tokens that recur first, then the baseline order', () => {
+    const early = [
+      { at: 1, tokens: ['a', 'b'] },
+      { at: 2, tokens: ['a', 'c'] },
+      { at: 3, tokens: ['c', 'd'] },
+    ];
+    expect(hindsightTokens(early, new Set(['b', 'd', 'z']), 3)).toEqual(['d', 'b', 'c']);
+    expect(hindsightTokens(early, new Set(['z']), 2)).toEqual(['c', 'a']);
   });
 });
 

@@ -20,7 +20,10 @@ export function printFuture(result: FutureResult, bootstrap: BootstrapOptions): 
   console.log('  k  metric     journeys  interests  difference [95% CI]          lift [95% CI]');
   let pass = true;
   for (const at of result.atK) {
-    console.log(`  ${at.k}  budget     ${mean(at.budget).toFixed(1)} tokens per user`);
+    console.log(
+      `  ${at.k}  budget     ${mean(at.budget).toFixed(1)} tokens per user; F1 of the best choice of the user's own ` +
+        `words at that budget, in hindsight: ${fmt(mean(at.hindsightF1))}`,
+    );
     for (const metric of FUTURE_METRICS) {
       const c = pairedBootstrap(at.journeys[metric], at.interests[metric], bootstrap);
       console.log(

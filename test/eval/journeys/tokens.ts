@@ -45,3 +45,16 @@ export function interestTokens(
     .slice(0, budget)
     .map(([t]) => t);
 }
+
+/**
+ * The hindsight bound of any choice of the user's own words: their earlier authored tokens that do occur in
+ * the truth first (in the interest baseline's order), then the others, cut to `budget`.
+ */
+export function hindsightTokens(
+  early: ReadonlyArray<{ at: number; tokens: readonly string[] }>,
+  truth: ReadonlySet<string>,
+  budget: number,
+): string[] {
+  const all = interestTokens(early, Infinity);
+  return [...all.filter((t) => truth.has(t)), ...all.filter((t) => !truth.has(t))].slice(0, budget);
+}

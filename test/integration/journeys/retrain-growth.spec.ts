@@ -37,6 +37,9 @@ describe('platform embedder retrained on corpus growth', () => {
     const first = await embedders.current();
     const before = await embedders.status();
     expect(before).toMatchObject({ version: first.version, events: a.length, retrainAtEvents: 2 * a.length });
+    // The model carries keyword recurrence learnt from the same events.
+    expect(first.model.recurrence?.json.keys.length).toBe(before!.recurrence!.keywords);
+    expect(before!.recurrence!.examples).toBeGreaterThan(0);
 
     await ingest(app, b);
     expect(a.length + b.length).toBeLessThan(2 * a.length);
@@ -54,6 +57,8 @@ describe('platform embedder retrained on corpus growth', () => {
       events: total,
       retrainAtEvents: 2 * total,
     });
+    const retrained = await embedders.status();
+    expect(retrained!.recurrence!.examples).toBeGreaterThan(before!.recurrence!.examples);
     expect(await waitForRun(app, grown!.runId!)).toMatchObject({
       kind: 'full',
       trigger: 'retrain',

@@ -117,6 +117,18 @@ describe('buildUserJourneys', () => {
     expect(continuing.length).toBeGreaterThanOrEqual(earlier.length - 1);
   });
 
+  it('with keyword recurrence lists fewer, likelier words, strongest first, with the real weights', () => {
+    const params = { ...DEFAULT_JOURNEY_PARAMS, minKeywordUse: 0.5 };
+    const byUse = build(user.events, { params });
+    expect(embedder.recurrence).toBeDefined();
+    for (const j of byUse) expect(j.keywords.map((k) => k.text.toLowerCase())).toContain(j.name.toLowerCase());
+    // Weights stay relative to the strongest listed keyword, whatever the order.
+    for (const j of byUse) expect(Math.max(...j.keywords.map((k) => k.weight))).toBe(1);
+    for (const j of byUse) expect(j.keywords[0].weight).toBe(1);
+    const total = (list: Journey[]) => list.reduce((n, j) => n + j.keywords.length, 0);
+    expect(total(byUse)).toBeLessThan(total(journeys));
+  });
+
   it('writes the offline record in rank order, cut to the top N', () => {
     const record = toUserJourneysRecord(user.events[0].userId, [...journeys].reverse(), FIXTURE_NOW, 2);
     expectRecordShape(record);

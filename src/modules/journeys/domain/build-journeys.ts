@@ -6,6 +6,7 @@ import { Journey, UserJourneysRecord } from './journey';
 import { assignEvents, draftJourney, JourneyDraft } from './journey-draft';
 import { DEFAULT_JOURNEY_PARAMS, JourneyParams } from './journey-params';
 import { isItemShelf, tightKeywords } from './keyword-list';
+import { KeywordRecurrence } from './keyword-recurrence';
 import { ExtractedEvent, extractEventKeywords, sortedOrder } from './keywords';
 import { Lexicon, specificityOf } from './lexicon';
 import { JourneyNamer, KeywordNamer } from './naming';
@@ -23,12 +24,18 @@ export interface BuildOptions {
   namer?: JourneyNamer;
   /** Platform-wide keyword statistics; by default the embedder's own when it has them (the platform embedder). */
   lexicon?: Lexicon;
+  /** How likely users are to use a keyword again; by default the embedder's own when it has it. */
+  recurrence?: KeywordRecurrence;
   /** Needed for ids when the user has no events; otherwise taken from the events. */
   userId?: string;
 }
 
 function lexiconOf(options: BuildOptions): Lexicon | undefined {
   return options.lexicon ?? (options.embedder as { lexicon?: Lexicon }).lexicon;
+}
+
+function recurrenceOf(options: BuildOptions): KeywordRecurrence | undefined {
+  return options.recurrence ?? (options.embedder as { recurrence?: KeywordRecurrence }).recurrence;
 }
 
 /** Builds one user's journeys from their raw events; the entry point the service and the CLI share. */
@@ -84,11 +91,14 @@ export function buildJourneysWithMembership(
   const owned = claimBySession(events, assigned, gapMs, isGeneric);
   owned.forEach((indices, c) => indices.forEach((i) => (clusterOf[order[i]] = c)));
   const context = { now, params, namer, dimension: options.embedder.dimension };
+  const recurrence = recurrenceOf(options);
+  const useOf =
+    recurrence && params.minKeywordUse > 0 ? (k: UserKeyword) => recurrence.useProbability(k, sessions) : undefined;
   const drafts: Array<{ indices: readonly number[]; draft: JourneyDraft }> = clusters.flatMap((members, cluster) => {
     const indices = owned[cluster];
     if (indices.length < params.minJourneyEvents || members.length < params.minJourneyKeywords) return [];
     const memberKeywords = members.map((m) => keywords[m]);
-    const listed = tightKeywords(memberKeywords, params);
+    const listed = tightKeywords(memberKeywords, params, useOf);
     const shelf = isItemShelf(
       listed,
       indices.map((i) => events[i]),

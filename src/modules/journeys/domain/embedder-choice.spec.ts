@@ -1,5 +1,5 @@
 import { dot } from './embedder';
-import { chooseEmbedder } from './embedder-choice';
+import { chooseEmbedder, MIN_RECURRENCE_EXAMPLES } from './embedder-choice';
 import { LexicalEmbedder } from './lexical-embedder';
 import { trainPlatformEmbedder } from './platform-training';
 import { extractAll, FIXTURE_NOW, trainFixtureEmbedder } from './testing/platform.fixture';
@@ -36,6 +36,18 @@ describe('chooseEmbedder', () => {
     const choice = chooseEmbedder(model, { minTrainingEvents: 0, minVocabulary: 0, minSharedVocabulary: 0.9 });
     expect(choice.kind).toBe('lexical');
     expect(choice.reason).toMatch(/^trained on a vocabulary \d+% used by 3\+ users \(minimum 90%\)$/);
+  });
+
+  it('keeps keyword recurrence in the fallback only when it learnt from enough examples', () => {
+    const model = trainFixtureEmbedder();
+    const thin = { minTrainingEvents: 1e9, minVocabulary: 0, minSharedVocabulary: 0 };
+    const examples = model.recurrence!.json.examples;
+    expect(examples).toBeGreaterThanOrEqual(MIN_RECURRENCE_EXAMPLES);
+    const lexical = chooseEmbedder(model, thin).embedder as LexicalEmbedder;
+    expect(lexical.recurrence).toBe(model.recurrence);
+    const few = trainFixtureEmbedder(2);
+    expect(few.recurrence!.json.examples).toBeLessThan(MIN_RECURRENCE_EXAMPLES);
+    expect((chooseEmbedder(few, thin).embedder as LexicalEmbedder).recurrence).toBeUndefined();
   });
 
   it("falls back to n-grams and word overlap for a thin model, keeping the model's lexicon, and says why", () => {

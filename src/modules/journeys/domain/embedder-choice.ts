@@ -6,6 +6,8 @@ import { DEFAULT_TRAINING_OPTIONS, PlatformTrainingOptions } from './platform-tr
 
 /** Words used by this many users are the platform's, not one user's habit. */
 const SHARED_BY_USERS = 3;
+/** The recurrence model has five weights: a few hundred (user, keyword) examples fit it, however thin the vectors. */
+export const MIN_RECURRENCE_EXAMPLES = 200;
 const percent = (x: number) => `${Math.round(100 * x)}%`;
 
 /** What a trained model must have seen to be clustered with. */
@@ -22,11 +24,17 @@ export interface EmbedderChoice {
   reason?: string;
 }
 
+function recurrenceOf(model: PlatformEmbedder) {
+  const examples = model.recurrence?.json.examples ?? 0;
+  return examples >= MIN_RECURRENCE_EXAMPLES ? model.recurrence : undefined;
+}
+
 /**
  * The trained platform model when it saw enough activity of enough users, else the lexical embedder
  * (character n-grams and word overlap) with the model's vocabulary and lexicon: co-occurrence vectors learnt
  * from a few hundred events, or from a handful of users whose words no one else uses, are mostly noise or
- * those users' habits, and they glue unrelated keywords together.
+ * those users' habits, and they glue unrelated keywords together. The fallback keeps the model's keyword
+ * recurrence when it learnt from enough examples.
  */
 export function chooseEmbedder(
   model: PlatformEmbedder,
@@ -48,7 +56,7 @@ export function chooseEmbedder(
   }
   if (short.length === 0) return { embedder: model, kind: 'platform' };
   return {
-    embedder: new LexicalEmbedder(model.vocab, model.lexicon),
+    embedder: new LexicalEmbedder(model.vocab, model.lexicon, undefined, recurrenceOf(model)),
     kind: 'lexical',
     reason: `trained on ${short.join(' and ')}`,
   };

@@ -51,6 +51,11 @@ export interface JourneyParams {
   /** Keywords listed per journey; a keyword needs this share of the journey's top weight to be listed. */
   maxKeywords: number;
   minKeywordShare: number;
+  /**
+   * With the platform's keyword recurrence model, a journey lists its keywords in order of how likely the user
+   * is to use them again, leaving out those under this share of the likeliest one's probability (0: by weight).
+   */
+  minKeywordUse: number;
   /** A word is not listed when this share of its events also mention one of the journey's listed phrases. */
   subsumedShare: number;
   /**
@@ -100,6 +105,7 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   sparseMaxConfidence: 0.3,
   maxKeywords: 8,
   minKeywordShare: 0.15,
+  minKeywordUse: 0,
   subsumedShare: 0.8,
   evergreenMinSpanDays: 60,
   evergreenMinWeeks: 3,

@@ -2,7 +2,10 @@ import { JourneyParams } from './journey-params';
 import { ExtractedEvent } from './keywords';
 import { UserKeyword } from './user-keywords';
 
-type ListParams = Pick<JourneyParams, 'minKeywordShare' | 'maxKeywords' | 'subsumedShare' | 'minKeywordEvents'>;
+type ListParams = Pick<
+  JourneyParams,
+  'minKeywordShare' | 'maxKeywords' | 'subsumedShare' | 'minKeywordEvents' | 'minKeywordUse'
+>;
 
 /** Share of `word`'s events that also mention `phrase` (both ascending event indices). */
 function coveredShare(phrase: readonly number[], word: readonly number[]): number {
@@ -52,16 +55,27 @@ export function listingWeight(k: Pick<UserKeyword, 'weight' | 'chosenWeight'>): 
  * two phrases: "organization clear"); and nothing seen only in the catalogue's text - item titles, whose
  * words ("tutorial", "minute") nobody chose as a keyword, and categories, broad shelves shared by many
  * journeys - unless that is all the journey has (an install that sends no annotations, queries or board names).
+ * With `useOf` (the probability that the user uses the keyword again), keywords are chosen in its order, and
+ * one far less likely to recur than the journey's likeliest (under minKeywordUse of it) is not listed; the
+ * list is always strongest first.
  */
-export function tightKeywords(members: readonly UserKeyword[], params: ListParams): UserKeyword[] {
+export function tightKeywords(
+  members: readonly UserKeyword[],
+  params: ListParams,
+  useOf?: (k: UserKeyword) => number,
+): UserKeyword[] {
+  const use = new Map(members.map((k) => [k, useOf ? useOf(k) : listingWeight(k)]));
   const sorted = [...members]
     .filter((k) => k.standalone)
-    .sort((a, b) => listingWeight(b) - listingWeight(a) || (a.key < b.key ? -1 : 1));
+    .sort((a, b) => use.get(b)! - use.get(a)! || listingWeight(b) - listingWeight(a) || (a.key < b.key ? -1 : 1));
   const chosen = sorted.filter((k) => !isCatalogueOnly(k));
   const recurring = chosen.filter((k) => k.chosenEvents >= params.minKeywordEvents);
   const pool = recurring.length > 0 ? recurring : chosen.length > 0 ? chosen : sorted;
-  const top = pool[0] ? listingWeight(pool[0]) : 0;
-  const strong = pool.filter((k) => listingWeight(k) >= params.minKeywordShare * top);
+  const top = Math.max(0, ...pool.map(listingWeight));
+  const topUse = pool[0] ? use.get(pool[0])! : 0;
+  const strong = pool.filter(
+    (k) => listingWeight(k) >= params.minKeywordShare * top && (!useOf || use.get(k)! >= params.minKeywordUse * topUse),
+  );
   const phrases = strong.filter((k) => k.key.includes(' ')).map((k) => ({ k, padded: ` ${k.key} ` }));
   return strong
     .filter((k) => {
@@ -73,5 +87,6 @@ export function tightKeywords(members: readonly UserKeyword[], params: ListParam
           coveredShare(p.k.events, k.events) >= params.subsumedShare,
       );
     })
-    .slice(0, params.maxKeywords);
+    .slice(0, params.maxKeywords)
+    .sort((a, b) => listingWeight(b) - listingWeight(a) || (a.key < b.key ? -1 : 1));
 }

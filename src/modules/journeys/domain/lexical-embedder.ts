@@ -1,3 +1,4 @@
+import { KeywordRecurrence } from './keyword-recurrence';
 import { charNgrams, fnv1a } from '../../../lib/text/ngrams';
 import { Embedder, normalizeInPlace } from './embedder';
 import { Lexicon } from './lexicon';
@@ -20,6 +21,8 @@ export class LexicalEmbedder implements Embedder {
     readonly vocab: readonly string[] = [],
     readonly lexicon?: Lexicon,
     readonly dimension = LEXICAL_DIMENSION,
+    /** Keyword recurrence of the trained model, when it learnt from enough examples (it needs far fewer than vectors). */
+    readonly recurrence?: KeywordRecurrence,
   ) {}
 
   embed(key: string): Float32Array {

@@ -30,6 +30,8 @@ describe(PlatformEmbedder.name, () => {
     expect(loaded.vocab).toEqual(embedder.vocab);
     expect(Array.from(loaded.embed('yoga'))).toEqual(Array.from(embedder.embed('yoga')));
     expect(Array.from(loaded.embed('kitchen cabnet'))).toEqual(Array.from(embedder.embed('kitchen cabnet')));
+    expect(loaded.recurrence?.toJSON()).toEqual(embedder.recurrence?.toJSON());
+    expect(embedder.recurrence?.json.examples).toBeGreaterThan(0);
   });
 
   it('is deterministic for a seed', () => {
@@ -41,5 +43,7 @@ describe(PlatformEmbedder.name, () => {
     expect(() => PlatformEmbedder.fromJSON({ ...json, version: 99 })).toThrow(/version 99/);
     expect(() => PlatformEmbedder.fromJSON({ format: 'other' })).toThrow(/not a platform embedder/);
     expect(() => PlatformEmbedder.fromJSON({ ...json, vectors: 'AAAA' })).toThrow(/wrong length/);
+    const recurrence = { ...json.recurrence!, rates: [] as number[] };
+    expect(() => PlatformEmbedder.fromJSON({ ...json, recurrence })).toThrow(/recurrence rates/);
   });
 });

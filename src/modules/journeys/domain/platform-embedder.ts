@@ -1,11 +1,15 @@
 import { charNgrams, fnv1a } from '../../../lib/text/ngrams';
 import { dot, Embedder, normalizeInPlace } from './embedder';
+import { KeywordRecurrence, RecurrenceJson } from './keyword-recurrence';
 import { LexiconJson, PlatformLexicon } from './lexicon';
 
 export const PLATFORM_MODEL_FORMAT = 'journeycast/platform-embedder';
-/** Version 2 adds the training size and the lexicon; version 1 models still load, without them. */
-export const PLATFORM_MODEL_VERSION = 2;
-const READABLE_VERSIONS = [1, 2];
+/**
+ * Version 2 adds the training size and the lexicon, version 3 keyword recurrence; older models still load,
+ * without them.
+ */
+export const PLATFORM_MODEL_VERSION = 3;
+const READABLE_VERSIONS = [1, 2, 3];
 
 /** How much data a model was trained on. */
 export interface TrainingSize {
@@ -23,6 +27,7 @@ export interface PlatformModelJson {
   ngram: { min: number; max: number; buckets: number; ids: number[]; vectors: string };
   training?: TrainingSize;
   lexicon?: LexiconJson;
+  recurrence?: RecurrenceJson;
 }
 
 const UNSEEN_CACHE_LIMIT = 50_000;
@@ -45,6 +50,8 @@ export class PlatformEmbedder implements Embedder {
   /** Training size and keyword statistics; absent in models of version 1. */
   readonly training?: TrainingSize;
   readonly lexicon?: PlatformLexicon;
+  /** How likely users are to use a keyword again; absent in models before version 3. */
+  readonly recurrence?: KeywordRecurrence;
   private readonly index = new Map<string, number>();
   private readonly unseen = new Map<string, Float32Array>();
 
@@ -53,11 +60,12 @@ export class PlatformEmbedder implements Embedder {
     readonly vocab: readonly string[],
     private readonly vectors: Float32Array,
     private readonly ngram: { min: number; max: number; buckets: number; vectors: Map<number, Float32Array> },
-    extras: { training?: TrainingSize; lexicon?: LexiconJson } = {},
+    extras: { training?: TrainingSize; lexicon?: LexiconJson; recurrence?: RecurrenceJson } = {},
   ) {
     vocab.forEach((key, i) => this.index.set(key, i));
     this.training = extras.training;
     if (extras.lexicon) this.lexicon = new PlatformLexicon(vocab, extras.lexicon);
+    if (extras.recurrence) this.recurrence = new KeywordRecurrence(extras.recurrence);
   }
 
   /** Whether the key has its own trained vector (otherwise it is embedded from sub-words). */
@@ -110,6 +118,7 @@ export class PlatformEmbedder implements Embedder {
       ngram: { min: this.ngram.min, max: this.ngram.max, buckets: this.ngram.buckets, ids, vectors: encode(buckets) },
       ...(this.training && { training: this.training }),
       ...(this.lexicon && { lexicon: this.lexicon.toJSON() }),
+      ...(this.recurrence && { recurrence: this.recurrence.toJSON() }),
     };
   }
 
@@ -124,7 +133,10 @@ export class PlatformEmbedder implements Embedder {
         `platform model version ${String(m.version)} is not supported (expected ${READABLE_VERSIONS.join(' or ')})`,
       );
     }
-    const { dimension, vocab, vectors, ngram, training, lexicon } = m as PlatformModelJson;
+    const { dimension, vocab, vectors, ngram, training, lexicon, recurrence } = m as PlatformModelJson;
+    if (recurrence && recurrence.rates.length !== recurrence.keys.length) {
+      throw new Error('platform model: recurrence rates have the wrong length');
+    }
     if (lexicon && lexicon.counts.length !== vocab.length) {
       throw new Error('platform model: lexicon has the wrong length');
     }
@@ -136,7 +148,7 @@ export class PlatformEmbedder implements Embedder {
       vocab,
       decode(vectors, vocab.length * dimension),
       { ...ngram, vectors: buckets },
-      { training, lexicon },
+      { training, lexicon, recurrence },
     );
   }
 }

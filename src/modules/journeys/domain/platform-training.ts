@@ -1,6 +1,7 @@
 import { charNgrams, fnv1a } from '../../../lib/text/ngrams';
 import { normalizeInPlace } from './embedder';
 import { ExtractedEvent } from './keywords';
+import { trainKeywordRecurrence } from './keyword-recurrence';
 import { LexiconJson } from './lexicon';
 import { PlatformEmbedder } from './platform-embedder';
 import { SparseSymmetric, truncatedSvd } from './svd';
@@ -162,7 +163,10 @@ function ppmi(counts: Float32Array, size: number): SparseSymmetric {
   return { size, rowStart, cols: Int32Array.from(cols), values: Float32Array.from(values) };
 }
 
-/** Trains the platform embedder: vocabulary, co-occurrence, PPMI, truncated SVD, sub-word bucket vectors. */
+/**
+ * Trains the platform embedder: vocabulary, co-occurrence, PPMI, truncated SVD, sub-word bucket vectors; with
+ * it the lexicon and keyword recurrence learnt from the same histories.
+ */
 export function trainPlatformEmbedder(
   source: UserEventSource,
   overrides: Partial<PlatformTrainingOptions> = {},
@@ -202,6 +206,7 @@ export function trainPlatformEmbedder(
     {
       training: { users: vocabulary.users, events: vocabulary.events },
       lexicon: lexiconOf(source, index, vocabulary.counts),
+      recurrence: trainKeywordRecurrence(source).toJSON(),
     },
   );
 }
