@@ -41,6 +41,11 @@ export const journeysNamespace = defineNamespace('journeys', {
     withDefault(growthFactor(), 2),
     'The platform embedder is also retrained once the stored events reach this multiple of those it was trained on (0: only on schedule and on demand).',
   ),
+  embedderMaxUsers: setting(
+    'JOURNEYS_EMBEDDER_MAX_USERS',
+    withDefault(integer(0, 100_000_000), 20_000),
+    'Users the platform embedder trains on: past this many, a fixed sample chosen by a hash of the user id (0: all users).',
+  ),
   scheduleEnabled: setting(
     'JOURNEYS_SCHEDULE_ENABLED',
     withDefault(boolean(), true),

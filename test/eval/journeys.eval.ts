@@ -8,6 +8,8 @@
  *   --samples N (2000)  bootstrap resamples
  *   --params JSON  inference parameter overrides (the "inference" section of config/journeys.json)
  *   --embedder JSON  embedder training overrides (the "embedder" section)
+ *   --train-users N (0: all)  the embedder used for the planted-journey and coverage scores trains on the
+ *       sample of N users the service picks at JOURNEYS_EMBEDDER_MAX_USERS=N
  * Synthetic only:
  *   --users N (400)  --seed S (2026)  --events-per-user E (80)  --now ISO (2026-03-01T12:00:00Z)
  *   --hard  the harder population (heavy-tailed activity around a dozen events, search-only and tag-only
@@ -26,6 +28,7 @@ import {
   PlatformTrainingOptions,
   trainPlatformEmbedder,
 } from '../../src/modules/journeys/domain/platform-training';
+import { trainingSample } from '../../src/modules/journeys/domain/training-sample';
 import { readAol, TaskLabel } from './journeys/aol';
 import { DEFAULT_BOOTSTRAP } from './journeys/bootstrap';
 import { evaluateCoverage } from './journeys/coverage';
@@ -116,7 +119,17 @@ function main(): void {
   console.log(`dataset ${name}: ${users.length} users, ${dataset.events.length} events`);
   if (Object.keys(overrides).length > 0) console.log(`parameter overrides: ${JSON.stringify(overrides)}`);
   const results: boolean[] = [];
-  const model = trainPlatformEmbedder(() => users.map((u) => u.events.map((e) => e.extracted)), training);
+  // --train-users N: the embedder learns from the sample of N users the service would train on at that bound.
+  const trainUsers = Number(option('train-users', '0'));
+  const sampled = new Set(
+    trainingSample(
+      users.map((u) => u.userId),
+      trainUsers,
+    ),
+  );
+  const trainers = users.filter((u) => sampled.has(u.userId));
+  if (trainers.length < users.length) console.log(`embedder trained on a sample of ${trainers.length} users`);
+  const model = trainPlatformEmbedder(() => trainers.map((u) => u.events.map((e) => e.extracted)), training);
   const { embedder: whole } = chooseEmbedder(model, { ...DEFAULT_TRAINING_OPTIONS, ...training });
   if (dataset.planted) {
     results.push(evaluatePlanted(users, dataset.planted.truth, whole, dataset.planted.now, params));

@@ -105,18 +105,9 @@ export class EventRepository {
     return out;
   }
 
-  /** Every event, grouped by user (users in id order, events in time order), read through a cursor. */
-  async *streamByUser(batchSize = 1000): AsyncGenerator<ActivityEvent[]> {
-    let current: ActivityEvent[] = [];
-    const cursor = this.model.find().sort({ userId: 1, occurredAt: 1 }).lean<EventRecord[]>().cursor({ batchSize });
-    for await (const doc of cursor as AsyncIterable<EventRecord>) {
-      if (current.length > 0 && current[0].userId !== doc.userId) {
-        yield current;
-        current = [];
-      }
-      current.push(toEvent(doc));
-    }
-    if (current.length > 0) yield current;
+  /** Every user with a stored event, in no particular order. */
+  async findUserIds(): Promise<string[]> {
+    return this.model.distinct('userId');
   }
 
   /** Events stored, from collection metadata: cheap enough to ask before every build run. */

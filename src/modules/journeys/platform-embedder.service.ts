@@ -8,9 +8,12 @@ import { chooseEmbedder, EmbedderChoice } from './domain/embedder-choice';
 import { ExtractedEvent, extractEventKeywords, sortEvents } from './domain/keywords';
 import { PlatformEmbedder } from './domain/platform-embedder';
 import { trainPlatformEmbedder } from './domain/platform-training';
+import { trainingSample } from './domain/training-sample';
 
 export const PLATFORM_EMBEDDER_KIND = 'platform-embedder';
 const CACHED_VERSIONS = 3;
+/** Users whose events one read fetches while gathering the training sample. */
+const TRAINING_READ_USERS = 500;
 
 /** A stored platform model and the embedder builds cluster with (the model, or the lexical fallback). */
 export interface VersionedEmbedder extends EmbedderChoice {
@@ -44,6 +47,7 @@ export class PlatformEmbedderService {
   private readonly logger = new Logger(PlatformEmbedderService.name);
   private readonly cache = new Map<string, Promise<VersionedEmbedder>>();
   private readonly growth: number;
+  private readonly maxUsers: number;
   private training?: Promise<{ version: string; changed: boolean }>;
 
   constructor(
@@ -51,7 +55,9 @@ export class PlatformEmbedderService {
     private readonly models: ModelRepository,
     private readonly events: EventRepository,
   ) {
-    this.growth = config.get('journeys', { infer: true }).retrainGrowth;
+    const journeys = config.get('journeys', { infer: true });
+    this.growth = journeys.retrainGrowth;
+    this.maxUsers = journeys.embedderMaxUsers;
   }
 
   /** The latest stored embedder, training one from all events first when none is stored yet. */
@@ -104,7 +110,7 @@ export class PlatformEmbedderService {
     };
   }
 
-  /** Trains on every stored event and saves the model; `changed` says whether it differs from the latest one. */
+  /** Trains on the stored events (a sample of users past JOURNEYS_EMBEDDER_MAX_USERS) and saves the model; `changed` says whether it differs from the latest one. */
   retrain(): Promise<{ version: string; changed: boolean }> {
     this.training ??= this.trainAndSave().finally(() => (this.training = undefined));
     return this.training;
@@ -138,12 +144,22 @@ export class PlatformEmbedderService {
 
   private async trainAndSave(): Promise<{ version: string; changed: boolean }> {
     const started = Date.now();
+    // Past the configured size the model learns from a fixed sample of users: word co-occurrence settles
+    // long before every user is read, and reading and holding every event would bound the platform's size.
+    const [everyone, eventsNow] = await Promise.all([this.events.findUserIds(), this.events.countAll()]);
+    const sample = trainingSample(everyone, this.maxUsers);
     // Training makes two passes over a synchronous source, so the compact extracted form is held in memory.
     const users: ExtractedEvent[][] = [];
     let eventCount = 0;
-    for await (const events of this.events.streamByUser()) {
-      users.push(sortEvents(events.map(extractEventKeywords)));
-      eventCount += events.length;
+    for (let from = 0; from < sample.length; from += TRAINING_READ_USERS) {
+      const chunk = sample.slice(from, from + TRAINING_READ_USERS);
+      const histories = await this.events.findHistories(chunk);
+      for (const userId of chunk) {
+        const events = histories.get(userId)?.events ?? [];
+        if (events.length === 0) continue;
+        users.push(sortEvents(events.map(extractEventKeywords)));
+        eventCount += events.length;
+      }
     }
     const model = trainPlatformEmbedder(() => users);
     const payload = Buffer.from(JSON.stringify(model.toJSON()), 'utf8');
@@ -152,14 +168,17 @@ export class PlatformEmbedderService {
     const changed = latest?.version !== version;
     if (changed || !latest) {
       await this.models.save(PLATFORM_EMBEDDER_KIND, version, payload, {
-        users: users.length,
-        events: eventCount,
+        // The growth threshold compares with every stored event, not only the sample's.
+        users: everyone.length,
+        events: Math.max(eventsNow, eventCount),
+        trainedUsers: users.length,
+        trainedEvents: eventCount,
         vocabulary: model.vocab.length,
       });
     }
     this.remember(version, Promise.resolve(this.choose(version, model)));
     this.logger.log(
-      `platform embedder ${version}: ${users.length} users, ${eventCount} events, vocabulary ${model.vocab.length}, recurrence of ${model.recurrence?.json.keys.length ?? 0} keywords, ${Date.now() - started} ms${changed ? '' : ' (unchanged)'}`,
+      `platform embedder ${version}: ${users.length} users${users.length < everyone.length ? ` (a sample of ${everyone.length})` : ''}, ${eventCount} events, vocabulary ${model.vocab.length}, recurrence of ${model.recurrence?.json.keys.length ?? 0} keywords, ${Date.now() - started} ms${changed ? '' : ' (unchanged)'}`,
     );
     return { version, changed };
   }
