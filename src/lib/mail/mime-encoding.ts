@@ -105,7 +105,7 @@ function qWord(text: string): string {
   for (const char of text) {
     if (char === ' ') out += '_';
     else if (Q_PLAIN.test(char)) out += char;
-    else for (const byte of Buffer.from(char, 'utf8')) out += `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    else for (const byte of Buffer.from(char, 'utf8')) out += HEX[byte];
   }
   return out;
 }
