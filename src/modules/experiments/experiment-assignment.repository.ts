@@ -57,34 +57,11 @@ export class ExperimentAssignmentRepository {
   }
 
   /**
-   * Adds a delivery to the user's exposures and keeps the first delivery time. Returns the record as it
-   * was before, so exactly one of concurrent first deliveries sees no `deliveredAt`.
-   */
-  async recordDelivery(
-    experimentId: string,
-    userId: string,
-    at: Date,
-    notificationId: string,
-  ): Promise<StoredAssignment | undefined> {
-    const before = await this.model
-      .findOneAndUpdate(
-        { experimentId, userId },
-        {
-          $push: { exposures: { $each: [at], $slice: -KEPT_EXPOSURES } },
-          $min: { deliveredAt: at },
-          $addToSet: { notificationIds: notificationId },
-        },
-        { returnDocument: 'before' },
-      )
-      .lean<StoredAssignment>();
-    return before ?? undefined;
-  }
-
-  /**
-   * {@link recordDelivery} for many deliveries, in three round trips whatever their number: each record
-   * still without a delivery is marked as first delivered by this call (a conditional write only one
-   * call can win, and a call re-run after a crash wins nothing again), every delivery is added to its
-   * user's exposures, then the records are read back. The records found, and those this call delivered first.
+   * Adds deliveries to their users' exposures and keeps each first delivery time, in three round trips
+   * whatever their number: each record still without a delivery is marked as first delivered by this call
+   * (a conditional write only one call can win, and a call re-run after a crash wins nothing again), every
+   * delivery is added to its user's exposures, then the records are read back. The records found, and
+   * those this call delivered first.
    */
   async recordDeliveries(
     deliveries: ReadonlyArray<{ experimentId: string; userId: string; notificationId: string; at: Date }>,

@@ -49,28 +49,8 @@ export class ExperimentAssignmentsService extends ExperimentAssignments {
     return stored ? this.decision(campaign as ExperimentCampaign, stored.arm) : { receives: true };
   }
 
-  async recordDelivered(input: {
-    experimentId: string;
-    armId: string;
-    userId: string;
-    notificationId: string;
-    at: Date;
-  }): Promise<void> {
-    const { experimentId, userId, at } = input;
-    const before = await this.assignments.recordDelivery(experimentId, userId, at, input.notificationId);
-    if (!before) {
-      this.logger.warn(
-        `delivery of ${input.notificationId} to user ${userId} who has no assignment in ${experimentId}`,
-      );
-      return;
-    }
-    if (before.arm !== input.armId) {
-      this.logger.warn(
-        `delivery of ${input.notificationId} says arm ${input.armId}, user ${userId} is in ${before.arm}`,
-      );
-    }
-    // Delivered counts users, not messages: only the first delivery to a user moves it.
-    if (!before.deliveredAt) await this.statistics.addDelivered(experimentId, before.arm, before.day);
+  async recordDelivered(input: ArmDelivery): Promise<void> {
+    await this.recordDeliveredMany([input]);
   }
 
   async recordDeliveredMany(deliveries: readonly ArmDelivery[]): Promise<void> {

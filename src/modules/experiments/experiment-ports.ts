@@ -18,13 +18,7 @@ export abstract class ExperimentAssignments {
     now: Date;
   }): Promise<ArmDecision>;
   /** The provider accepted the arm's message for this user (the "delivered" count of the report). */
-  abstract recordDelivered(input: {
-    experimentId: string;
-    armId: string;
-    userId: string;
-    notificationId: string;
-    at: Date;
-  }): Promise<void>;
+  abstract recordDelivered(input: ArmDelivery): Promise<void>;
   /** {@link recordDelivered} for many deliveries (a delivery batch), in a few bulk writes. */
   abstract recordDeliveredMany(deliveries: readonly ArmDelivery[]): Promise<void>;
 }
