@@ -5,8 +5,8 @@ import { buildEvents } from '../factories/event.factory';
 import { journeycast } from './support/cli';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
 
-// Each run starts a fresh Node process that compiles the CLI with ts-node: a few seconds alone, up to a minute
-// each when the machine's cores are shared, and some tests run two.
+// Each run starts a fresh Node process that loads the whole CLI (seconds alone, much more on shared cores;
+// the sources through ts-node when the compiled copy of test/setup/global-build.ts is missing), and some tests run two.
 jest.setTimeout(180_000);
 
 describe('journeycast CLI: keys create, list, revoke; events import', () => {

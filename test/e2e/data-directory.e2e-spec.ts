@@ -11,8 +11,8 @@ import { startTestRedis } from '../setup/redis';
 import { AppProcess, startApp } from './support/app-process';
 import { journeycast } from './support/cli';
 
-// Each app and CLI command compiles itself with ts-node before it runs: seconds each on two free cores,
-// more than a minute each when the machine is shared.
+// Each app and CLI command is a fresh Node process that loads the whole app before it runs: seconds each on two
+// free cores, far more when the machine is shared or the sources go through ts-node.
 jest.setTimeout(600_000);
 
 /** What an operator sets to run the app on the embedded defaults, on private ports. */

@@ -2,8 +2,8 @@ import { buildEvents } from '../factories/event.factory';
 import { startApp } from './support/app-process';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
 
-// The child compiles the whole app (every role's modules) with ts-node before it listens: well over
-// half a minute when two cores are shared.
+// The child loads the whole app (every role's modules) before it listens: far longer when two cores are shared
+// or the sources go through ts-node.
 jest.setTimeout(120_000);
 
 describe('the app process (src/main.ts)', () => {

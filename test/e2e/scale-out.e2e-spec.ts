@@ -13,7 +13,7 @@ import { total } from '../setup/prometheus';
 import { startTestRedis } from '../setup/redis';
 import { AppProcess, startApp, startEmbeddedMongoProcess } from './support/app-process';
 
-// Five processes compile themselves with ts-node at once on two shared cores.
+// Five processes load the whole app at once on two shared cores.
 jest.setTimeout(300_000);
 
 const USERS = 90;

@@ -2,7 +2,7 @@ import { freePort } from '../../src/common/redis/redis-process';
 import { startApp } from './support/app-process';
 import { TestServers, startTestServers } from './support/test-app';
 
-// The child compiles the app with ts-node before it listens: well over half a minute on shared cores.
+// The child loads the whole app before it listens: far longer on shared cores or through ts-node.
 jest.setTimeout(120_000);
 
 describe('a worker process with OPS_PORT', () => {

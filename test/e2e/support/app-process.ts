@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { nodeEntryArgs } from '../../setup/compiled-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -25,7 +26,7 @@ process.once('exit', () => {
  * given environment (plus PATH); `ready` captures the URL the process prints once it serves.
  */
 export function startProcess(entry: string, args: string[], env: Record<string, string>, ready: RegExp): AppProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry, ...args], {
+  const child = spawn(process.execPath, [...nodeEntryArgs(entry), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
   });

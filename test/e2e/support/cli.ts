@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { nodeEntryArgs } from '../../setup/compiled-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -12,7 +13,7 @@ export interface CliResult {
 /** Runs the real `journeycast` CLI (src/cli.ts through ts-node) in a child process with only the given environment. */
 export function journeycast(args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli.ts', ...args], {
+    const child = spawn(process.execPath, [...nodeEntryArgs('src/cli.ts'), ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
     });

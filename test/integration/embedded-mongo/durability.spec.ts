@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
+import { nodeEntryArgs } from '../../setup/compiled-app';
 
-const MAIN = join(__dirname, '../../../src/embedded-mongo/main.ts');
 const children = new Set<ChildProcess>();
 
 jest.setTimeout(60_000);
@@ -14,7 +14,7 @@ jest.setTimeout(60_000);
 function startChild(dir: string): Promise<{ child: ChildProcess; uri: string }> {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', MAIN, '--port', '0', '--dir', dir, '--compact-after', '65536'],
+    [...nodeEntryArgs('src/embedded-mongo/main.ts'), '--port', '0', '--dir', dir, '--compact-after', '65536'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -6,6 +6,7 @@ import { generatePopulation } from '../../../src/lib/synthetic/population';
 import { runJourneysBuild } from '../../../src/modules/cli/commands/journeys-build.command';
 import { UserJourneysRecord } from '../../../src/modules/journeys/domain/journey';
 import { priorModel } from '../../../src/modules/ranking/domain';
+import { nodeEntryArgs } from '../../setup/compiled-app';
 
 const NOW = '2026-03-01T12:00:00.000Z';
 const ROOT = join(__dirname, '../../..');
@@ -107,9 +108,7 @@ describe('journeys build (offline command)', () => {
     const run = spawnSync(
       process.execPath,
       [
-        '-r',
-        'ts-node/register/transpile-only',
-        'src/cli.ts',
+        ...nodeEntryArgs('src/cli.ts'),
         'journeys',
         'build',
         '--events',

@@ -8,6 +8,7 @@ import { PlatformEmbedderService } from '../../../src/modules/journeys/platform-
 import { startTestMongo } from '../../setup/mongo';
 import { startTestRedis } from '../../setup/redis';
 import { db, ingest, journeySettings, population, startJourneysContext, waitForRun } from './journeys-harness';
+import { nodeEntryArgs } from '../../setup/compiled-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DATABASE = 'crash';
@@ -15,7 +16,7 @@ const USERS = 60;
 
 /** A real worker process (`APP_ROLE=worker`) on the test's MongoDB and Redis, with short lock and stall timings. */
 function startWorker(mongo: EmbeddedMongo, redis: RedisProcess, log: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  const child = spawn(process.execPath, nodeEntryArgs('src/main.ts'), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
