@@ -6,10 +6,17 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { mongo } from 'mongoose';
 import { join } from 'node:path';
 import { ServerStats } from '../../src/embedded-mongo/server-state';
 import { CampaignRunsService } from '../../src/modules/campaigns/runs/campaign-runs.service';
-import { sendingSettings, startSendingContext, startServers, waitForRun } from '../integration/sending/sending-harness';
+import {
+  db,
+  sendingSettings,
+  startSendingContext,
+  startServers,
+  waitForRun,
+} from '../integration/sending/sending-harness';
 import { benchCampaign, benchCampaignsDir, seedBenchAudience } from './support/delivery-campaign';
 
 const SIZE = Number(process.env.BENCH_DELIVERY_OPS_SIZE ?? 1000);
@@ -25,6 +32,7 @@ export async function run(): Promise<void> {
       CAMPAIGN_RUNS_CONCURRENCY: '4',
     }),
   );
+  const stored: string[] = [];
   const tally = new Map<string, { calls: number; docs: number }>();
   const original = ServerStats.prototype.countCommand;
   try {
@@ -42,6 +50,11 @@ export async function run(): Promise<void> {
     const finished = await waitForRun(app, started.runId, 3_600_000);
     ServerStats.prototype.countCommand = original;
     if (finished.counts.sent !== SIZE) throw new Error(`sent ${finished.counts.sent} of ${SIZE}`);
+    for (const name of ['notifications', 'tracked_notifications', 'ranking_examples', 'campaign_run_ledger']) {
+      const docs = await db(app).collection(name).find({}).toArray();
+      const bytes = docs.reduce((sum, doc) => sum + mongo.BSON.calculateObjectSize(doc), 0);
+      stored.push(`${name}: ${docs.length} documents, ${Math.round(bytes / Math.max(1, docs.length))} bytes each`);
+    }
   } finally {
     ServerStats.prototype.countCommand = original;
     await app.close();
@@ -61,4 +74,5 @@ export async function run(): Promise<void> {
   console.log(
     `${'total'.padEnd(44)} ${(total.calls / SIZE).toFixed(3).padStart(8)} ${(total.docs / SIZE).toFixed(3).padStart(11)}`,
   );
+  for (const line of stored) console.log(line);
 }
