@@ -1,5 +1,5 @@
 /**
- * The database work of one notification end to end: a campaign run of `BENCH_DELIVERY_OPS_SIZE` (default
+ * The database work of one notification end to end: a campaign run of `BENCH_DATABASE_WORK_SIZE` (default
  * 1000) recipients to the outbox on an embedded server in this process, every command counted by name
  * and collection (round trips) with the documents it carried (statements of a bulk write, documents
  * inserted), each divided by the recipients. Counts, not timings: it needs no quiet machine.
@@ -19,7 +19,7 @@ import {
 } from '../integration/sending/sending-harness';
 import { benchCampaign, benchCampaignsDir, seedBenchAudience } from './support/delivery-campaign';
 
-const SIZE = Number(process.env.BENCH_DELIVERY_OPS_SIZE ?? 1000);
+const SIZE = Number(process.env.BENCH_DATABASE_WORK_SIZE ?? 1000);
 const STATEMENT_FIELDS: Record<string, string> = { insert: 'documents', update: 'updates', delete: 'deletes' };
 
 export async function run(): Promise<void> {
