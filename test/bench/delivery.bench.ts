@@ -15,21 +15,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CampaignRunsService } from '../../src/modules/campaigns/runs/campaign-runs.service';
-import { campaignsDir, seedUser } from '../integration/campaigns/campaigns-harness';
-import {
-  activate,
-  cloneSeededUser,
-  db,
-  sendingSettings,
-  startSendingContext,
-  startServers,
-  waitForRun,
-} from '../integration/sending/sending-harness';
+import { sendingSettings, startSendingContext, startServers, waitForRun } from '../integration/sending/sending-harness';
 import { RedisProcess } from '../../src/common/redis/redis-process';
 import { startEmbeddedMongoProcess } from '../e2e/support/app-process';
 import { startTestRedis } from '../setup/redis';
 import { SmtpSink } from '../setup/smtp-sink';
 import { profiled } from './support/cpu-profile';
+import { benchCampaign, benchCampaignsDir, seedBenchAudience } from './support/delivery-campaign';
 
 const SIZES = (process.env.BENCH_DELIVERY_SIZES ?? '10000,100000').split(',').map(Number);
 const TARGETS = (process.env.BENCH_DELIVERY_TARGETS ?? 'outbox,smtp').split(',') as Array<'outbox' | 'smtp'>;
@@ -40,16 +32,6 @@ const DELIVERY_ENV = {
   ...(process.env.BENCH_DELIVERY_ACCEPTED_WRITE_DELAY_MS && {
     DELIVERY_ACCEPTED_WRITE_DELAY_MS: process.env.BENCH_DELIVERY_ACCEPTED_WRITE_DELAY_MS,
   }),
-};
-
-const campaign = {
-  id: 'bench',
-  name: 'Bench',
-  owner: 'growth',
-  channel: 'email',
-  schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'UTC' },
-  template: 'email/weekly-digest',
-  copy: { variant: 'journey-template' },
 };
 
 /** Empty jobs through one Bull queue: added in bulk, processed with the delivery job's concurrency. */
@@ -95,7 +77,7 @@ async function endToEnd(
   const outbox = mkdtempSync(join(tmpdir(), 'jc-bench-outbox-'));
   const app = await startSendingContext(
     sendingSettings(servers.mongoUri, servers.redis, 'bench', {
-      CAMPAIGNS_DIR: campaignsDir([campaign]),
+      CAMPAIGNS_DIR: benchCampaignsDir(),
       DELIVERY_OUTBOX_DIR: outbox,
       ...(sink && { SMTP_URL: sink.url }),
       CAMPAIGN_RUNS_CONCURRENCY: '4',
@@ -103,16 +85,12 @@ async function endToEnd(
     }),
   );
   try {
-    await activate(app, campaign.id);
-    const journeys = [{ name: 'Kitchen Remodel', keywords: ['kitchen remodel', 'backsplash tile'] }];
-    await seedUser(app, 'u0', { now: new Date(), profile: { email: 'u0@example.com' }, journeys });
-    const ids = Array.from({ length: count - 1 }, (_, i) => `u${i + 1}`);
-    await cloneSeededUser(db(app), 'u0', ids, (id) => `${id}@example.com`);
+    await seedBenchAudience(app, count);
     const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage.rss())), 200);
     const started = process.hrtime.bigint();
     const cpu = process.cpuUsage();
     const finished = await profiled(`delivery-${target}-${count}`, async () => {
-      const run = await app.get(CampaignRunsService).startManual(campaign.id, 'bench');
+      const run = await app.get(CampaignRunsService).startManual(benchCampaign.id, 'bench');
       return waitForRun(app, run.runId, 24 * 3_600_000);
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -49,6 +49,22 @@ export class CollectionIndex {
     return this.spec.name === '_id_';
   }
 
+  /**
+   * Whether `next` surely contributes the same keys as `previous`: every indexed path reaches the same
+   * scalars in both (a document rewritten by an update that did not touch them). Conservative: an
+   * object, an array element that is one, or a partial filter (which may read other fields) says no.
+   */
+  unchangedBy(previous: Doc, next: Doc): boolean {
+    if (this.isIdIndex || this.partial) return false;
+    for (const field of this.fields) {
+      const before = valuesAtPath(previous, field);
+      const after = valuesAtPath(next, field);
+      if (before.length !== after.length) return false;
+      for (let i = 0; i < before.length; i++) if (!sameScalar(before[i], after[i])) return false;
+    }
+    return true;
+  }
+
   /** The distinct keys a document contributes, or an empty list when it is outside the index. */
   keysFor(doc: Doc): string[] {
     if (this.isIdIndex) return [idKeyOf(doc._id)];
@@ -95,4 +111,11 @@ export class CollectionIndex {
     const { key, name, ...options } = this.spec;
     return { v: 2, key, name, ...options };
   }
+}
+
+/** Equal scalars (dates by instant); anything else (sub-documents, BSON classes) counts as different. */
+function sameScalar(a: unknown, b: unknown): boolean {
+  if (a === b) return a === null || typeof a !== 'object';
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return false;
 }

@@ -55,18 +55,24 @@ export class Collection {
     this.docs.set(id, doc);
   }
 
-  /** Swaps in a new version of a stored document (same `_id`), keeping unique indexes intact. */
+  /**
+   * Swaps in a new version of a stored document (same `_id`), keeping unique indexes intact. Indexes
+   * whose fields the new version leaves as they were are not touched (most updates change one or two).
+   */
   replace(previous: Doc, next: Doc): void {
     const id = idKeyOf(previous._id);
-    const nextKeys = this.keysChecked(next, id);
-    let i = 0;
-    for (const index of this.indexes.values()) {
+    const changed = [...this.indexes.values()].filter((index) => !index.unchangedBy(previous, next));
+    const nextKeys = changed.map((index) => {
+      const keys = index.keysFor(next);
+      if (index.conflicts(keys, id)) throw this.duplicate(index, next);
+      return keys;
+    });
+    changed.forEach((index, i) => {
       const oldKeys = new Set(index.keysFor(previous));
-      const newKeys = nextKeys[i++];
-      const added = newKeys.filter((k) => !oldKeys.delete(k));
+      const added = nextKeys[i].filter((k) => !oldKeys.delete(k));
       index.remove([...oldKeys], id);
       index.add(added, id);
-    }
+    });
     this.docs.set(id, next);
   }
 
