@@ -26,13 +26,20 @@ export interface BuildCommit {
   base: UserJourneysRecord | undefined;
 }
 
-/** The conditional update of a rebuild: applies only on top of the document the build started from. */
+/**
+ * The conditional update of a rebuild: applies only on top of the document the build started from. The
+ * stored build becomes `previous` inside the database (a pipeline update), so it is not sent back over the
+ * wire; the new values go in as literals, since journey text may start with `$`.
+ */
 function updateOf({ build, base }: BuildCommit, commitId: string): mongo.AnyBulkWriteOperation {
-  const previous = { journeys: base!.journeys, generatedAt: base!.generatedAt, buildRunId: base!.buildRunId };
+  const values = Object.fromEntries(Object.entries({ ...build, commitId }).map(([k, v]) => [k, { $literal: v }]));
   return {
     updateOne: {
       filter: { userId: build.userId, buildRunId: { $ne: build.buildRunId }, buildCount: base!.buildCount },
-      update: { $set: { ...build, previous, commitId }, $inc: { buildCount: 1 } },
+      update: [
+        { $set: { previous: { journeys: '$journeys', generatedAt: '$generatedAt', buildRunId: '$buildRunId' } } },
+        { $set: { ...values, buildCount: { $add: ['$buildCount', 1] } } },
+      ],
     },
   };
 }

@@ -6,6 +6,7 @@ import { JourneyBatchBuilderService } from '../../../src/modules/journeys/journe
 import { JourneyBuilderService } from '../../../src/modules/journeys/journey-builder.service';
 import { PlatformEmbedderService } from '../../../src/modules/journeys/platform-embedder.service';
 import { UserJourneysBuild, UserJourneysRepository } from '../../../src/modules/journeys/user-journeys.repository';
+import { buildStoredJourney } from '../../factories/journey.factory';
 import { startTestMongo } from '../../setup/mongo';
 import { startTestRedis } from '../../setup/redis';
 import { db, ingest, journeySettings, population, startJourneysContext } from './journeys-harness';
@@ -65,6 +66,22 @@ describe('building users in batches', () => {
       ['d', 'r2', 1],
     ]);
     expect(stored[0].previous).toMatchObject({ buildRunId: 'r1' });
+  });
+
+  it('keeps the stored build as the previous one and stores text that starts with $ verbatim', async () => {
+    const repo = app.get(UserJourneysRepository);
+    const stored = buildStoredJourney(new Date(), { name: 'Kitchen Renovation' });
+    const cheap = buildStoredJourney(new Date(), { name: '$5 Meals', keywords: ['$5 meals', '$concat'] });
+    await repo.commitBuilds([{ build: { ...build('p', 'r1'), journeys: [stored] }, base: undefined }]);
+    const base = (await repo.findByUserIds(['p'])).get('p');
+    const outcome = await repo.commitBuilds([{ build: { ...build('p', 'r2'), journeys: [cheap] }, base }]);
+    expect(outcome.get('p')).toBe('committed');
+    const doc = await db(app).collection('user_journeys').findOne({ userId: 'p' });
+    expect(doc).toMatchObject({ buildRunId: 'r2', buildCount: 2, modelVersion: 'm1' });
+    expect(doc!.journeys[0].name).toBe('$5 Meals');
+    expect(doc!.journeys[0].keywords.map((k: { text: string }) => k.text)).toEqual(['$5 meals', '$concat']);
+    expect(doc!.previous.buildRunId).toBe('r1');
+    expect(doc!.previous.journeys[0].name).toBe('Kitchen Renovation');
   });
 
   it('builds a batch as the per-user path does: same journeys, each user committed once', async () => {
