@@ -31,16 +31,14 @@ export interface BuildCommit {
  * stored build becomes `previous` inside the database (a pipeline update), so it is not sent back over the
  * wire; the new values go in as literals, since journey text may start with `$`.
  */
-function updateOf({ build, base }: BuildCommit, commitId: string): mongo.AnyBulkWriteOperation {
-  const values = Object.fromEntries(Object.entries({ ...build, commitId }).map(([k, v]) => [k, { $literal: v }]));
+function rebuildOf({ build, base }: BuildCommit, marks: { commitId?: string } = {}) {
+  const values = Object.fromEntries(Object.entries({ ...build, ...marks }).map(([k, v]) => [k, { $literal: v }]));
   return {
-    updateOne: {
-      filter: { userId: build.userId, buildRunId: { $ne: build.buildRunId }, buildCount: base!.buildCount },
-      update: [
-        { $set: { previous: { journeys: '$journeys', generatedAt: '$generatedAt', buildRunId: '$buildRunId' } } },
-        { $set: { ...values, buildCount: { $add: ['$buildCount', 1] } } },
-      ],
-    },
+    filter: { userId: build.userId, buildRunId: { $ne: build.buildRunId }, buildCount: base!.buildCount },
+    update: [
+      { $set: { previous: { journeys: '$journeys', generatedAt: '$generatedAt', buildRunId: '$buildRunId' } } },
+      { $set: { ...values, buildCount: { $add: ['$buildCount', 1] } } },
+    ],
   };
 }
 
@@ -86,11 +84,8 @@ export class UserJourneysRepository {
         await this.model.collection.insertOne({ ...build, buildCount: 1 });
         return 'committed';
       }
-      const previous = { journeys: base.journeys, generatedAt: base.generatedAt, buildRunId: base.buildRunId };
-      const result = await this.model.updateOne(
-        { userId: build.userId, buildRunId: { $ne: build.buildRunId }, buildCount: base.buildCount },
-        { $set: { ...build, previous }, $inc: { buildCount: 1 } },
-      );
+      const { filter, update } = rebuildOf({ build, base });
+      const result = await this.model.collection.updateOne(filter, update);
       if (result.modifiedCount === 1) return 'committed';
     } catch (error) {
       if (!(error instanceof mongo.MongoServerError) || error.code !== DUPLICATE_KEY) throw error;
@@ -126,7 +121,7 @@ export class UserJourneysRepository {
     const rebuilds = items.filter((i) => i.base);
     if (rebuilds.length > 0) {
       const result = await this.model.collection.bulkWrite(
-        rebuilds.map((i) => updateOf(i, commitId)),
+        rebuilds.map((i) => ({ updateOne: rebuildOf(i, { commitId }) })),
         { ordered: false },
       );
       // Every filter matched: every rebuild applied. Otherwise the read-back below tells which did.
