@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { randomBytes } from 'node:crypto';
 import { Model, mongo } from 'mongoose';
 import { insertManyReportingDuplicates } from '../../common/mongo/insert-many';
+import { PreviousJourney } from './domain/identity';
 import { StoredJourney } from './stored-journey';
 import { UserJourneysRecord } from './user-journeys.schema';
 
@@ -20,10 +21,21 @@ export interface UserJourneysBuild {
 /** What a commit did: wrote the build, found the run already committed, or lost a race to another run. */
 export type CommitOutcome = 'committed' | 'already-built' | 'conflict';
 
+/**
+ * What a rebuild needs of the stored document: the run and count a commit is conditioned on, and each
+ * journey's id and keywords, by which continuing journeys keep their ids.
+ */
+export interface BuildBase {
+  userId: string;
+  buildRunId: string;
+  buildCount: number;
+  journeys: PreviousJourney[];
+}
+
 /** A build to commit and the stored document it started from (none for a user's first build). */
 export interface BuildCommit {
   build: UserJourneysBuild;
-  base: UserJourneysRecord | undefined;
+  base: Pick<BuildBase, 'buildCount'> | undefined;
 }
 
 /**
@@ -102,6 +114,13 @@ export class UserJourneysRepository {
       .find({ userId: { $in: [...userIds] } }, { projection: { _id: 0, previous: 0 } })
       .toArray();
     return new Map((docs as unknown as UserJourneysRecord[]).map((d) => [d.userId, d]));
+  }
+
+  /** Several users' stored builds as far as rebuilding them needs (a fraction of each document), in one read. */
+  async findBuildBases(userIds: readonly string[]): Promise<Map<string, BuildBase>> {
+    const projection = { _id: 0, userId: 1, buildRunId: 1, buildCount: 1, 'journeys.id': 1, 'journeys.keywords': 1 };
+    const docs = await this.model.collection.find({ userId: { $in: [...userIds] } }, { projection }).toArray();
+    return new Map((docs as unknown as BuildBase[]).map((d) => [d.userId, d]));
   }
 
   /**

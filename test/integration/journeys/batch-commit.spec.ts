@@ -117,4 +117,28 @@ describe('building users in batches', () => {
       .countDocuments({ userId: { $in: userIds } });
     expect(facts).toBe(userIds.length);
   });
+
+  it('rebuilds a batch from the stored ids and keywords: continuing journeys keep their ids', async () => {
+    const embedder = await app.get(PlatformEmbedderService).current();
+    const batch = app.get(JourneyBatchBuilderService);
+    const journeysOf = async () =>
+      (
+        await db(app)
+          .collection('user_journeys')
+          .find({ userId: { $in: userIds } })
+          .toArray()
+      ).map((d) => ({
+        userId: d.userId as string,
+        ids: (d.journeys as Array<{ id: string }>).map((j) => j.id),
+      }));
+    const before = await journeysOf();
+    expect(before.some((u) => u.ids.length > 0)).toBe(true);
+    const settled = await batch.buildMany(userIds, { runId: 'run-d', embedder, now: new Date() }, emptyBuildStats());
+    expect(settled.every((s) => s.status === 'built')).toBe(true);
+    const after = await journeysOf();
+    for (const { userId, ids } of after) {
+      const kept = before.find((u) => u.userId === userId)!.ids;
+      expect(ids.filter((id) => kept.includes(id)).length).toBe(Math.min(ids.length, kept.length));
+    }
+  });
 });
