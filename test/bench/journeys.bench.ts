@@ -139,6 +139,9 @@ async function commandThroughput(runJourneysBuild: BuildCommand, label: string):
         seconds: Number(process.hrtime.bigint() - started) / 1e9,
         cpu: (used.user + used.system) / 1e6,
         busiest: busiest.slice(0, threads + 1),
+        // All but the building threads: V8's compiler and garbage-collector helpers, whose work grows with
+        // each isolate (each worker thread compiles and collects its own heap), and the idle main thread.
+        rest: busiest.slice(threads).reduce((a, s) => a + s, 0),
       };
     };
     const single = await timed(1);
@@ -148,7 +151,9 @@ async function commandThroughput(runJourneysBuild: BuildCommand, label: string):
     const line = (label: string, r: typeof single) =>
       `  ${label}   build ${(r.summary.users / r.summary.buildSeconds).toFixed(0)} users/s (${r.summary.buildSeconds.toFixed(1)} s, ranking and output included)` +
       `; reading ${(r.summary.events / r.summary.readSeconds / 1000).toFixed(0)}k events/s (${r.summary.readSeconds.toFixed(1)} s); whole command ${(r.summary.users / r.seconds).toFixed(0)} users/s, CPU ${r.cpu.toFixed(1)} s` +
-      (r.busiest.length > 0 ? ` (busiest threads ${r.busiest.map((s) => s.toFixed(1)).join(', ')} s)` : '') +
+      (r.busiest.length > 0
+        ? ` (busiest threads ${r.busiest.map((s) => s.toFixed(1)).join(', ')} s; all but the building threads ${r.rest.toFixed(1)} s)`
+        : '') +
       (r.summary.threadCpu ? `\n    CPU s by phase, main thread then workers: ${phases(r.summary.threadCpu)}` : '');
     console.log(
       `command (${label}): ${single.summary.users} users, ${single.summary.events} events, saved embedder (training excluded)`,

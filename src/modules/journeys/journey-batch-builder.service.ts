@@ -50,7 +50,7 @@ export class JourneyBatchBuilderService {
   async buildMany(userIds: readonly string[], request: BatchRequest, stats: BuildStats): Promise<LedgerSettlement[]> {
     const { runId, embedder, now } = request;
     const [bases, histories, profiles] = await Promise.all([
-      this.userJourneys.findByUserIds(userIds),
+      this.userJourneys.findBuildBases(userIds),
       this.events.findHistories(userIds),
       this.users.findByUserIds([...userIds]),
     ]);
@@ -120,6 +120,6 @@ export class JourneyBatchBuilderService {
   }
 }
 
-function skipped(userId: string, journeys: readonly StoredJourney[]): LedgerSettlement {
+function skipped(userId: string, journeys: readonly unknown[]): LedgerSettlement {
   return { userId, status: 'skipped', journeys: journeys.length };
 }

@@ -6,6 +6,7 @@ import { UserRepository } from '../ingest/user.repository';
 import { rankJourneys } from '../ranking/domain/rank-journeys';
 import { RankerModelService } from '../ranking/ranker-model.service';
 import { buildJourneysFromExtracted } from './domain/build-journeys';
+import { PreviousJourney } from './domain/identity';
 import { ExtractedEvent, extractEventKeywords } from './domain/keywords';
 import { assessJourneySafety } from './domain/journey-safety';
 import { BuildStats } from './build-stats';
@@ -15,7 +16,6 @@ import { JOURNEY_POLICY, JourneyPolicy } from './journey-policy';
 import { VersionedEmbedder } from './platform-embedder.service';
 import { StoredJourney, toStoredJourney } from './stored-journey';
 import { UserJourneysRepository } from './user-journeys.repository';
-import { UserJourneysRecord } from './user-journeys.schema';
 
 export interface BuildRequest {
   userId: string;
@@ -34,7 +34,8 @@ export interface BuildResult {
 export interface ComposeInput {
   userId: string;
   events: readonly ExtractedEvent[];
-  base: UserJourneysRecord | undefined;
+  /** The stored build this one replaces, as far as journey identity needs it. */
+  base: { journeys: readonly PreviousJourney[] } | undefined;
   locale: string;
   embedder: VersionedEmbedder;
   now: Date;

@@ -15,6 +15,8 @@ import { JOURNEY_POLICY, JourneyPolicy } from './journey-policy';
 import { StoredJourney } from './stored-journey';
 
 export const NEIGHBOURHOOD_VERSION = 'neighbourhood-v1';
+/** Names remembered as having an empty neighbourhood; past this many the memory starts over. */
+const MAX_REMEMBERED_EMPTY = 100_000;
 
 /**
  * Related journeys per journey name and locale, generated once and stored: by the LLM when one is
@@ -24,6 +26,12 @@ export const NEIGHBOURHOOD_VERSION = 'neighbourhood-v1';
 export class JourneyExpansionService {
   private readonly logger = new Logger(JourneyExpansionService.name);
   private readonly inFlight = new Map<string, Promise<void>>();
+  /**
+   * Names whose neighbourhood came out empty under an embedder version. Empty neighbourhoods are not stored
+   * (a later LLM may still fill them), so without this every build would look each one up and search the
+   * vocabulary again. Like a stored expansion, the first journey of a name decides for the name.
+   */
+  private readonly emptyNeighbourhoods = new Set<string>();
 
   constructor(
     private readonly llm: LlmClient,
@@ -55,7 +63,10 @@ export class JourneyExpansionService {
     stats: BuildStats,
   ): Promise<void> {
     const stored = await this.expansions.findByKeys(journeys.map((j) => expansionKey(j.name, locale)));
-    const missing = journeys.filter((j) => !stored.has(expansionKey(j.name, locale)));
+    const missing = journeys.filter((j) => {
+      const key = expansionKey(j.name, locale);
+      return !stored.has(key) && !(!this.llm.available && this.emptyNeighbourhoods.has(emptyKey(embedder, key)));
+    });
     await Promise.all(
       missing.map((j) => {
         const key = expansionKey(j.name, locale);
@@ -91,7 +102,11 @@ export class JourneyExpansionService {
     const base = { key, name: journey.name, locale, createdAt: new Date() };
     if (!this.llm.available) {
       const related = neighbourhoodExpansions(journey, embedder.embedder, this.policy.safety);
-      if (related.length === 0) return;
+      if (related.length === 0) {
+        if (this.emptyNeighbourhoods.size >= MAX_REMEMBERED_EMPTY) this.emptyNeighbourhoods.clear();
+        this.emptyNeighbourhoods.add(emptyKey(embedder, key));
+        return;
+      }
       await this.expansions.insertOnce({
         ...base,
         related,
@@ -120,3 +135,5 @@ export class JourneyExpansionService {
     }
   }
 }
+
+const emptyKey = (embedder: { version: string }, key: string) => `${embedder.version}\u0000${key}`;

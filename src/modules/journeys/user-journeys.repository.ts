@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { randomBytes } from 'node:crypto';
 import { Model, mongo } from 'mongoose';
 import { insertManyReportingDuplicates } from '../../common/mongo/insert-many';
+import { PreviousJourney } from './domain/identity';
 import { StoredJourney } from './stored-journey';
 import { UserJourneysRecord } from './user-journeys.schema';
 
@@ -20,20 +21,36 @@ export interface UserJourneysBuild {
 /** What a commit did: wrote the build, found the run already committed, or lost a race to another run. */
 export type CommitOutcome = 'committed' | 'already-built' | 'conflict';
 
+/**
+ * What a rebuild needs of the stored document: the run and count a commit is conditioned on, and each
+ * journey's id and keywords, by which continuing journeys keep their ids.
+ */
+export interface BuildBase {
+  userId: string;
+  buildRunId: string;
+  buildCount: number;
+  journeys: PreviousJourney[];
+}
+
 /** A build to commit and the stored document it started from (none for a user's first build). */
 export interface BuildCommit {
   build: UserJourneysBuild;
-  base: UserJourneysRecord | undefined;
+  base: Pick<BuildBase, 'buildCount'> | undefined;
 }
 
-/** The conditional update of a rebuild: applies only on top of the document the build started from. */
-function updateOf({ build, base }: BuildCommit, commitId: string): mongo.AnyBulkWriteOperation {
-  const previous = { journeys: base!.journeys, generatedAt: base!.generatedAt, buildRunId: base!.buildRunId };
+/**
+ * The conditional update of a rebuild: applies only on top of the document the build started from. The
+ * stored build becomes `previous` inside the database (a pipeline update), so it is not sent back over the
+ * wire; the new values go in as literals, since journey text may start with `$`.
+ */
+function rebuildOf({ build, base }: BuildCommit, marks: { commitId?: string } = {}) {
+  const values = Object.fromEntries(Object.entries({ ...build, ...marks }).map(([k, v]) => [k, { $literal: v }]));
   return {
-    updateOne: {
-      filter: { userId: build.userId, buildRunId: { $ne: build.buildRunId }, buildCount: base!.buildCount },
-      update: { $set: { ...build, previous, commitId }, $inc: { buildCount: 1 } },
-    },
+    filter: { userId: build.userId, buildRunId: { $ne: build.buildRunId }, buildCount: base!.buildCount },
+    update: [
+      { $set: { previous: { journeys: '$journeys', generatedAt: '$generatedAt', buildRunId: '$buildRunId' } } },
+      { $set: { ...values, buildCount: { $add: ['$buildCount', 1] } } },
+    ],
   };
 }
 
@@ -79,11 +96,8 @@ export class UserJourneysRepository {
         await this.model.collection.insertOne({ ...build, buildCount: 1 });
         return 'committed';
       }
-      const previous = { journeys: base.journeys, generatedAt: base.generatedAt, buildRunId: base.buildRunId };
-      const result = await this.model.updateOne(
-        { userId: build.userId, buildRunId: { $ne: build.buildRunId }, buildCount: base.buildCount },
-        { $set: { ...build, previous }, $inc: { buildCount: 1 } },
-      );
+      const { filter, update } = rebuildOf({ build, base });
+      const result = await this.model.collection.updateOne(filter, update);
       if (result.modifiedCount === 1) return 'committed';
     } catch (error) {
       if (!(error instanceof mongo.MongoServerError) || error.code !== DUPLICATE_KEY) throw error;
@@ -100,6 +114,13 @@ export class UserJourneysRepository {
       .find({ userId: { $in: [...userIds] } }, { projection: { _id: 0, previous: 0 } })
       .toArray();
     return new Map((docs as unknown as UserJourneysRecord[]).map((d) => [d.userId, d]));
+  }
+
+  /** Several users' stored builds as far as rebuilding them needs (a fraction of each document), in one read. */
+  async findBuildBases(userIds: readonly string[]): Promise<Map<string, BuildBase>> {
+    const projection = { _id: 0, userId: 1, buildRunId: 1, buildCount: 1, 'journeys.id': 1, 'journeys.keywords': 1 };
+    const docs = await this.model.collection.find({ userId: { $in: [...userIds] } }, { projection }).toArray();
+    return new Map((docs as unknown as BuildBase[]).map((d) => [d.userId, d]));
   }
 
   /**
@@ -119,7 +140,7 @@ export class UserJourneysRepository {
     const rebuilds = items.filter((i) => i.base);
     if (rebuilds.length > 0) {
       const result = await this.model.collection.bulkWrite(
-        rebuilds.map((i) => updateOf(i, commitId)),
+        rebuilds.map((i) => ({ updateOne: rebuildOf(i, { commitId }) })),
         { ordered: false },
       );
       // Every filter matched: every rebuild applied. Otherwise the read-back below tells which did.

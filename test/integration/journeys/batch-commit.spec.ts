@@ -6,6 +6,7 @@ import { JourneyBatchBuilderService } from '../../../src/modules/journeys/journe
 import { JourneyBuilderService } from '../../../src/modules/journeys/journey-builder.service';
 import { PlatformEmbedderService } from '../../../src/modules/journeys/platform-embedder.service';
 import { UserJourneysBuild, UserJourneysRepository } from '../../../src/modules/journeys/user-journeys.repository';
+import { buildStoredJourney } from '../../factories/journey.factory';
 import { startTestMongo } from '../../setup/mongo';
 import { startTestRedis } from '../../setup/redis';
 import { db, ingest, journeySettings, population, startJourneysContext } from './journeys-harness';
@@ -67,6 +68,22 @@ describe('building users in batches', () => {
     expect(stored[0].previous).toMatchObject({ buildRunId: 'r1' });
   });
 
+  it('keeps the stored build as the previous one and stores text that starts with $ verbatim', async () => {
+    const repo = app.get(UserJourneysRepository);
+    const stored = buildStoredJourney(new Date(), { name: 'Kitchen Renovation' });
+    const cheap = buildStoredJourney(new Date(), { name: '$5 Meals', keywords: ['$5 meals', '$concat'] });
+    await repo.commitBuilds([{ build: { ...build('p', 'r1'), journeys: [stored] }, base: undefined }]);
+    const base = (await repo.findByUserIds(['p'])).get('p');
+    const outcome = await repo.commitBuilds([{ build: { ...build('p', 'r2'), journeys: [cheap] }, base }]);
+    expect(outcome.get('p')).toBe('committed');
+    const doc = await db(app).collection('user_journeys').findOne({ userId: 'p' });
+    expect(doc).toMatchObject({ buildRunId: 'r2', buildCount: 2, modelVersion: 'm1' });
+    expect(doc!.journeys[0].name).toBe('$5 Meals');
+    expect(doc!.journeys[0].keywords.map((k: { text: string }) => k.text)).toEqual(['$5 meals', '$concat']);
+    expect(doc!.previous.buildRunId).toBe('r1');
+    expect(doc!.previous.journeys[0].name).toBe('Kitchen Renovation');
+  });
+
   it('builds a batch as the per-user path does: same journeys, each user committed once', async () => {
     const embedder = await app.get(PlatformEmbedderService).current();
     const batch = app.get(JourneyBatchBuilderService);
@@ -99,5 +116,29 @@ describe('building users in batches', () => {
       .collection('audience_facts')
       .countDocuments({ userId: { $in: userIds } });
     expect(facts).toBe(userIds.length);
+  });
+
+  it('rebuilds a batch from the stored ids and keywords: continuing journeys keep their ids', async () => {
+    const embedder = await app.get(PlatformEmbedderService).current();
+    const batch = app.get(JourneyBatchBuilderService);
+    const journeysOf = async () =>
+      (
+        await db(app)
+          .collection('user_journeys')
+          .find({ userId: { $in: userIds } })
+          .toArray()
+      ).map((d) => ({
+        userId: d.userId as string,
+        ids: (d.journeys as Array<{ id: string }>).map((j) => j.id),
+      }));
+    const before = await journeysOf();
+    expect(before.some((u) => u.ids.length > 0)).toBe(true);
+    const settled = await batch.buildMany(userIds, { runId: 'run-d', embedder, now: new Date() }, emptyBuildStats());
+    expect(settled.every((s) => s.status === 'built')).toBe(true);
+    const after = await journeysOf();
+    for (const { userId, ids } of after) {
+      const kept = before.find((u) => u.userId === userId)!.ids;
+      expect(ids.filter((id) => kept.includes(id)).length).toBe(Math.min(ids.length, kept.length));
+    }
   });
 });
