@@ -56,6 +56,12 @@ export interface JourneyParams {
    * is to use them again, leaving out those under this share of the likeliest one's probability (0: by weight).
    */
   minKeywordUse: number;
+  /**
+   * A keyword with at least this share of the journey's top weight stays listed whatever the recurrence model
+   * says: the model trims the weak tail, where support cannot tell a habit from a one-off, and a strong list
+   * does not shed half its words when one new keyword joins it.
+   */
+  keepKeywordShare: number;
   /** A word is not listed when this share of its events also mention one of the journey's listed phrases. */
   subsumedShare: number;
   /**
@@ -106,6 +112,7 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   maxKeywords: 8,
   minKeywordShare: 0.15,
   minKeywordUse: 0,
+  keepKeywordShare: 0.5,
   subsumedShare: 0.8,
   evergreenMinSpanDays: 60,
   evergreenMinWeeks: 3,

@@ -4,7 +4,7 @@ import { UserKeyword } from './user-keywords';
 
 type ListParams = Pick<
   JourneyParams,
-  'minKeywordShare' | 'maxKeywords' | 'subsumedShare' | 'minKeywordEvents' | 'minKeywordUse'
+  'minKeywordShare' | 'maxKeywords' | 'subsumedShare' | 'minKeywordEvents' | 'minKeywordUse' | 'keepKeywordShare'
 >;
 
 /** Share of `word`'s events that also mention `phrase` (both ascending event indices). */
@@ -56,28 +56,29 @@ export function listingWeight(k: Pick<UserKeyword, 'weight' | 'chosenWeight'>): 
  * words ("tutorial", "minute") nobody chose as a keyword, and categories, broad shelves shared by many
  * journeys - unless that is all the journey has (an install that sends no annotations, queries or board names).
  * With `useOf` (the probability that the user uses the keyword again), keywords are chosen in its order, and
- * one far less likely to recur than the journey's likeliest (under minKeywordUse of it) is not listed; the
- * list is always strongest first.
+ * one far less likely to recur than the journey's likeliest (under minKeywordUse of it) is not listed unless
+ * its support is strong (keepKeywordShare of the top); the list is always strongest first.
  */
 export function tightKeywords(
   members: readonly UserKeyword[],
   params: ListParams,
   useOf?: (k: UserKeyword) => number,
 ): UserKeyword[] {
-  const use = new Map(members.map((k) => [k, useOf ? useOf(k) : listingWeight(k)]));
-  const sorted = [...members]
+  const byWeight = (a: UserKeyword, b: UserKeyword) => listingWeight(b) - listingWeight(a) || (a.key < b.key ? -1 : 1);
+  const use = useOf ? new Map(members.map((k) => [k, useOf(k)])) : undefined;
+  const sorted = members
     .filter((k) => k.standalone)
-    .sort((a, b) => use.get(b)! - use.get(a)! || listingWeight(b) - listingWeight(a) || (a.key < b.key ? -1 : 1));
+    .sort(use ? (a, b) => use.get(b)! - use.get(a)! || byWeight(a, b) : byWeight);
   const chosen = sorted.filter((k) => !isCatalogueOnly(k));
   const recurring = chosen.filter((k) => k.chosenEvents >= params.minKeywordEvents);
   const pool = recurring.length > 0 ? recurring : chosen.length > 0 ? chosen : sorted;
   const top = Math.max(0, ...pool.map(listingWeight));
-  const topUse = pool[0] ? use.get(pool[0])! : 0;
-  const strong = pool.filter(
-    (k) => listingWeight(k) >= params.minKeywordShare * top && (!useOf || use.get(k)! >= params.minKeywordUse * topUse),
-  );
+  const topUse = use && pool[0] ? use.get(pool[0])! : 0;
+  const likely = (k: UserKeyword) =>
+    !use || listingWeight(k) >= params.keepKeywordShare * top || use.get(k)! >= params.minKeywordUse * topUse;
+  const strong = pool.filter((k) => listingWeight(k) >= params.minKeywordShare * top && likely(k));
   const phrases = strong.filter((k) => k.key.includes(' ')).map((k) => ({ k, padded: ` ${k.key} ` }));
-  return strong
+  const listed = strong
     .filter((k) => {
       const padded = ` ${k.key} `;
       return !phrases.some(
@@ -87,6 +88,7 @@ export function tightKeywords(
           coveredShare(p.k.events, k.events) >= params.subsumedShare,
       );
     })
-    .slice(0, params.maxKeywords)
-    .sort((a, b) => listingWeight(b) - listingWeight(a) || (a.key < b.key ? -1 : 1));
+    .slice(0, params.maxKeywords);
+  // Chosen by use, listed strongest first; without a use model the list is already in that order.
+  return use ? listed.sort(byWeight) : listed;
 }
