@@ -96,7 +96,7 @@ export function buildJourneysWithMembership(
   const useIn = (indices: readonly number[]) => {
     if (!recurrence || params.minKeywordUse <= 0) return undefined;
     const context = { sessionOf: sessions, journeySessions: ascendingDistinct(indices.map((i) => sessions[i])) };
-    return (k: UserKeyword) => recurrence.useProbability(k, context);
+    return { useOf: (k: UserKeyword) => recurrence.useProbability(k, context), sessionOf: sessions };
   };
   const drafts: Array<{ indices: readonly number[]; draft: JourneyDraft }> = clusters.flatMap((members, cluster) => {
     const indices = owned[cluster];

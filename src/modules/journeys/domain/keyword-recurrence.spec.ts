@@ -10,6 +10,7 @@ import {
 import { cutIndex, trainKeywordRecurrence } from './recurrence-training';
 import { ExtractedEvent } from './keywords';
 import { userKeyword } from './testing/keywords.fixture';
+import { UserKeyword } from './user-keywords';
 
 const DAY = 86_400_000;
 
@@ -140,11 +141,16 @@ describe('keyword recurrence', () => {
       ['noir', 0.6],
       ['heist', 0.4],
     ]);
-    const listed = tightKeywords(members, params, (k) => use.get(k.key)!);
+    // Events 0-6: oscar in sessions 0 and 1, noir in 1 and 2, heist in 2 and 3.
+    const choice = { useOf: (k: UserKeyword) => use.get(k.key)!, sessionOf: [0, 0, 1, 1, 2, 2, 3] };
+    const listed = tightKeywords(members, params, choice);
     expect(listed.map((k) => k.key)).toEqual(['heist', 'noir']);
     // A keyword with strong support stays listed however unlikely the model finds it.
-    const kept = tightKeywords(members, { ...params, keepKeywordShare: 1 }, (k) => use.get(k.key)!);
+    const kept = tightKeywords(members, { ...params, keepKeywordShare: 1 }, choice);
     expect(kept.map((k) => k.key)).toEqual(['oscar', 'heist', 'noir']);
+    // A likely keyword never used in a session with the likeliest (noir, sessions 1-2) is not listed.
+    const apart = tightKeywords(members, params, { ...choice, sessionOf: [0, 0, 1, 1, 2, 3, 3] });
+    expect(apart.map((k) => k.key)).toEqual(['noir']);
     expect(tightKeywords(members, { ...params, minKeywordUse: 0 }).map((k) => k.key)).toEqual([
       'oscar',
       'heist',
