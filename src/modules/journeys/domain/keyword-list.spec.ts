@@ -10,7 +10,7 @@ const PARAMS = {
   subsumedShare: 0.8,
   minKeywordEvents: 1,
   minKeywordUse: 0,
-  keepKeywordShare: 0.5,
+  keepKeywordShare: 1,
 };
 
 function kw(key: string, weight: number, events: number[], sources: KeywordSource[] = ['search']): UserKeyword {

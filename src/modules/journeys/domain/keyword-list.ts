@@ -62,7 +62,7 @@ export interface UseChoice {
  * words ("tutorial", "minute") nobody chose as a keyword, and categories, broad shelves shared by many
  * journeys - unless that is all the journey has (an install that sends no annotations, queries or board names).
  * With a use `choice` (the probability that the user uses the keyword again), keywords are chosen in its
- * order. The likeliest and those with strong support (keepKeywordShare of the top) anchor the list; any other
+ * order. The likeliest and those with strong support (above keepKeywordShare of the top) anchor the list; any other
  * is listed only when it is not far less likely (minKeywordUse of the likeliest) and was used in a session
  * with an anchor - a word glued to the journey by meaning alone, never used alongside it, is not its word.
  * The list is always strongest first.
@@ -78,7 +78,7 @@ export function tightKeywords(members: readonly UserKeyword[], params: ListParam
   const pool = recurring.length > 0 ? recurring : chosen.length > 0 ? chosen : sorted;
   const top = Math.max(0, ...pool.map(listingWeight));
   const topUse = use && pool[0] ? use.get(pool[0])! : 0;
-  const anchored = (k: UserKeyword) => listingWeight(k) >= params.keepKeywordShare * top || k === pool[0];
+  const anchored = (k: UserKeyword) => listingWeight(k) > params.keepKeywordShare * top || k === pool[0];
   const sessionsOf = (k: UserKeyword) => k.events.map((e) => choice!.sessionOf[e]);
   const anchorSessions = use ? new Set(pool.filter(anchored).flatMap(sessionsOf)) : undefined;
   const likely = (k: UserKeyword) =>
