@@ -40,6 +40,10 @@ describe('platform embedder retrained on corpus growth', () => {
     // The model carries keyword recurrence learnt from the same events.
     expect(first.model.recurrence?.json.keys.length).toBe(before!.recurrence!.keywords);
     expect(before!.recurrence!.examples).toBeGreaterThan(0);
+    // With how many users used each keyword (generic vs specific), read back from the store.
+    const learnt = first.model.recurrence!.json;
+    expect(learnt.users).toHaveLength(learnt.keys.length);
+    expect(Math.min(...learnt.users!)).toBeGreaterThanOrEqual(1);
 
     await ingest(app, b);
     expect(a.length + b.length).toBeLessThan(2 * a.length);

@@ -6,7 +6,7 @@ import { Journey, UserJourneysRecord } from './journey';
 import { assignEvents, draftJourney, JourneyDraft } from './journey-draft';
 import { DEFAULT_JOURNEY_PARAMS, JourneyParams } from './journey-params';
 import { isItemShelf, tightKeywords } from './keyword-list';
-import { KeywordRecurrence } from './keyword-recurrence';
+import { ascendingDistinct, KeywordRecurrence } from './keyword-recurrence';
 import { ExtractedEvent, extractEventKeywords, sortedOrder } from './keywords';
 import { Lexicon, specificityOf } from './lexicon';
 import { JourneyNamer, KeywordNamer } from './naming';
@@ -92,13 +92,17 @@ export function buildJourneysWithMembership(
   owned.forEach((indices, c) => indices.forEach((i) => (clusterOf[order[i]] = c)));
   const context = { now, params, namer, dimension: options.embedder.dimension };
   const recurrence = recurrenceOf(options);
-  const useOf =
-    recurrence && params.minKeywordUse > 0 ? (k: UserKeyword) => recurrence.useProbability(k, sessions) : undefined;
+  // A keyword's recency counts the sessions of its own journey, so activity elsewhere does not reorder the list.
+  const useIn = (indices: readonly number[]) => {
+    if (!recurrence || params.minKeywordUse <= 0) return undefined;
+    const context = { sessionOf: sessions, journeySessions: ascendingDistinct(indices.map((i) => sessions[i])) };
+    return { useOf: (k: UserKeyword) => recurrence.useProbability(k, context), sessionOf: sessions };
+  };
   const drafts: Array<{ indices: readonly number[]; draft: JourneyDraft }> = clusters.flatMap((members, cluster) => {
     const indices = owned[cluster];
     if (indices.length < params.minJourneyEvents || members.length < params.minJourneyKeywords) return [];
     const memberKeywords = members.map((m) => keywords[m]);
-    const listed = tightKeywords(memberKeywords, params, useOf);
+    const listed = tightKeywords(memberKeywords, params, useIn(indices));
     const shelf = isItemShelf(
       listed,
       indices.map((i) => events[i]),

@@ -52,10 +52,16 @@ export interface JourneyParams {
   maxKeywords: number;
   minKeywordShare: number;
   /**
-   * With the platform's keyword recurrence model, a journey lists its keywords in order of how likely the user
+   * With the platform's keyword recurrence model, a journey chooses its keywords in order of how likely the user
    * is to use them again, leaving out those under this share of the likeliest one's probability (0: by weight).
    */
   minKeywordUse: number;
+  /**
+   * With the recurrence model, the likeliest keyword and those above this share of the journey's top weight
+   * anchor the list and stay listed whatever the model says (1: the likeliest alone); any other keyword is
+   * listed only when used in a session with an anchor, so a word glued on by meaning alone stays out.
+   */
+  keepKeywordShare: number;
   /** A word is not listed when this share of its events also mention one of the journey's listed phrases. */
   subsumedShare: number;
   /**
@@ -105,7 +111,8 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   sparseMaxConfidence: 0.3,
   maxKeywords: 8,
   minKeywordShare: 0.15,
-  minKeywordUse: 0,
+  minKeywordUse: 0.5,
+  keepKeywordShare: 1,
   subsumedShare: 0.8,
   evergreenMinSpanDays: 60,
   evergreenMinWeeks: 3,

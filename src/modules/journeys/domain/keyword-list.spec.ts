@@ -4,7 +4,14 @@ import { KeywordSource } from './journey';
 import { userKeyword } from './testing/keywords.fixture';
 import { UserKeyword } from './user-keywords';
 
-const PARAMS = { minKeywordShare: 0.15, maxKeywords: 8, subsumedShare: 0.8, minKeywordEvents: 1, minKeywordUse: 0 };
+const PARAMS = {
+  minKeywordShare: 0.15,
+  maxKeywords: 8,
+  subsumedShare: 0.8,
+  minKeywordEvents: 1,
+  minKeywordUse: 0,
+  keepKeywordShare: 1,
+};
 
 function kw(key: string, weight: number, events: number[], sources: KeywordSource[] = ['search']): UserKeyword {
   return userKeyword(key, { weight, events, sources });

@@ -4,7 +4,7 @@ import { UserKeyword } from './user-keywords';
 
 type ListParams = Pick<
   JourneyParams,
-  'minKeywordShare' | 'maxKeywords' | 'subsumedShare' | 'minKeywordEvents' | 'minKeywordUse'
+  'minKeywordShare' | 'maxKeywords' | 'subsumedShare' | 'minKeywordEvents' | 'minKeywordUse' | 'keepKeywordShare'
 >;
 
 /** Share of `word`'s events that also mention `phrase` (both ascending event indices). */
@@ -48,6 +48,12 @@ export function listingWeight(k: Pick<UserKeyword, 'weight' | 'chosenWeight'>): 
   return k.chosenWeight > 0 ? k.chosenWeight : k.weight;
 }
 
+/** Choosing keywords by how likely the user is to use them again: that probability and each event's session. */
+export interface UseChoice {
+  useOf: (k: UserKeyword) => number;
+  sessionOf: readonly number[];
+}
+
 /**
  * The keywords a journey lists, strongest first: only those with a fair share of the top keyword's weight;
  * no word or phrase that (almost) only ever occurs inside a longer listed phrase, since it adds nothing the
@@ -55,29 +61,33 @@ export function listingWeight(k: Pick<UserKeyword, 'weight' | 'chosenWeight'>): 
  * two phrases: "organization clear"); and nothing seen only in the catalogue's text - item titles, whose
  * words ("tutorial", "minute") nobody chose as a keyword, and categories, broad shelves shared by many
  * journeys - unless that is all the journey has (an install that sends no annotations, queries or board names).
- * With `useOf` (the probability that the user uses the keyword again), keywords are chosen in its order, and
- * one far less likely to recur than the journey's likeliest (under minKeywordUse of it) is not listed; the
- * list is always strongest first.
+ * With a use `choice` (the probability that the user uses the keyword again), keywords are chosen in its
+ * order. The likeliest and those with strong support (above keepKeywordShare of the top) anchor the list; any other
+ * is listed only when it is not far less likely (minKeywordUse of the likeliest) and was used in a session
+ * with an anchor - a word glued to the journey by meaning alone, never used alongside it, is not its word.
+ * The list is always strongest first.
  */
-export function tightKeywords(
-  members: readonly UserKeyword[],
-  params: ListParams,
-  useOf?: (k: UserKeyword) => number,
-): UserKeyword[] {
-  const use = new Map(members.map((k) => [k, useOf ? useOf(k) : listingWeight(k)]));
-  const sorted = [...members]
+export function tightKeywords(members: readonly UserKeyword[], params: ListParams, choice?: UseChoice): UserKeyword[] {
+  const byWeight = (a: UserKeyword, b: UserKeyword) => listingWeight(b) - listingWeight(a) || (a.key < b.key ? -1 : 1);
+  const use = choice ? new Map(members.map((k) => [k, choice.useOf(k)])) : undefined;
+  const sorted = members
     .filter((k) => k.standalone)
-    .sort((a, b) => use.get(b)! - use.get(a)! || listingWeight(b) - listingWeight(a) || (a.key < b.key ? -1 : 1));
+    .sort(use ? (a, b) => use.get(b)! - use.get(a)! || byWeight(a, b) : byWeight);
   const chosen = sorted.filter((k) => !isCatalogueOnly(k));
   const recurring = chosen.filter((k) => k.chosenEvents >= params.minKeywordEvents);
   const pool = recurring.length > 0 ? recurring : chosen.length > 0 ? chosen : sorted;
   const top = Math.max(0, ...pool.map(listingWeight));
-  const topUse = pool[0] ? use.get(pool[0])! : 0;
-  const strong = pool.filter(
-    (k) => listingWeight(k) >= params.minKeywordShare * top && (!useOf || use.get(k)! >= params.minKeywordUse * topUse),
-  );
+  const topUse = use && pool[0] ? use.get(pool[0])! : 0;
+  const anchored = (k: UserKeyword) => listingWeight(k) > params.keepKeywordShare * top || k === pool[0];
+  const sessionsOf = (k: UserKeyword) => k.events.map((e) => choice!.sessionOf[e]);
+  const anchorSessions = use ? new Set(pool.filter(anchored).flatMap(sessionsOf)) : undefined;
+  const likely = (k: UserKeyword) =>
+    !use ||
+    anchored(k) ||
+    (use.get(k)! >= params.minKeywordUse * topUse && sessionsOf(k).some((s) => anchorSessions!.has(s)));
+  const strong = pool.filter((k) => listingWeight(k) >= params.minKeywordShare * top && likely(k));
   const phrases = strong.filter((k) => k.key.includes(' ')).map((k) => ({ k, padded: ` ${k.key} ` }));
-  return strong
+  const listed = strong
     .filter((k) => {
       const padded = ` ${k.key} `;
       return !phrases.some(
@@ -87,6 +97,7 @@ export function tightKeywords(
           coveredShare(p.k.events, k.events) >= params.subsumedShare,
       );
     })
-    .slice(0, params.maxKeywords)
-    .sort((a, b) => listingWeight(b) - listingWeight(a) || (a.key < b.key ? -1 : 1));
+    .slice(0, params.maxKeywords);
+  // Chosen by use, listed strongest first; without a use model the list is already in that order.
+  return use ? listed.sort(byWeight) : listed;
 }

@@ -134,8 +134,12 @@ export class PlatformEmbedder implements Embedder {
       );
     }
     const { dimension, vocab, vectors, ngram, training, lexicon, recurrence } = m as PlatformModelJson;
-    if (recurrence && recurrence.rates.length !== recurrence.keys.length) {
-      throw new Error('platform model: recurrence rates have the wrong length');
+    if (
+      recurrence &&
+      (recurrence.rates.length !== recurrence.keys.length ||
+        (recurrence.users && recurrence.users.length !== recurrence.keys.length))
+    ) {
+      throw new Error('platform model: recurrence rates or users have the wrong length');
     }
     if (lexicon && lexicon.counts.length !== vocab.length) {
       throw new Error('platform model: lexicon has the wrong length');

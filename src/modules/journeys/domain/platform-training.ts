@@ -1,7 +1,7 @@
 import { charNgrams, fnv1a } from '../../../lib/text/ngrams';
 import { normalizeInPlace } from './embedder';
 import { ExtractedEvent } from './keywords';
-import { trainKeywordRecurrence } from './keyword-recurrence';
+import { trainKeywordRecurrence } from './recurrence-training';
 import { LexiconJson } from './lexicon';
 import { PlatformEmbedder } from './platform-embedder';
 import { SparseSymmetric, truncatedSvd } from './svd';
