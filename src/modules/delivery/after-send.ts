@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ExperimentAssignments } from '../experiments/experiment-ports';
 import { RankingExampleRepository } from '../ranking/ranking-example.repository';
-import { NotificationTracking, TrackedNotification } from '../tracking/notification-tracking';
+import { NotificationTracking } from '../tracking/notification-tracking';
 import type { Notification } from './domain/notification';
 
 /**
@@ -17,16 +17,12 @@ export class AfterSend {
     private readonly examples: RankingExampleRepository,
   ) {}
 
-  /**
-   * {@link record} for many notifications accepted by `sentAt`, one write per collection; their tracking
-   * (`tracked`, handed out by `NotificationTracking.prepareMany`) is stored here, with the send time.
-   */
-  async recordMany(
-    notifications: readonly Notification[],
-    sentAt: Date,
-    tracked: readonly TrackedNotification[],
-  ): Promise<void> {
-    await this.tracking.recordIssuedSentMany(tracked, sentAt);
+  /** {@link record} for many notifications accepted by `sentAt`: one write per collection. */
+  async recordMany(notifications: readonly Notification[], sentAt: Date): Promise<void> {
+    await this.tracking.recordSentMany(
+      notifications.map((n) => n.notificationId),
+      sentAt,
+    );
     await this.assignments.recordDeliveredMany(
       notifications.flatMap(({ notificationId, userId, experiment }) =>
         experiment ? [{ ...experiment, userId, notificationId, at: sentAt }] : [],

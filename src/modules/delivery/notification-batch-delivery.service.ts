@@ -19,7 +19,6 @@ import { OutboundMessages } from './outbound-messages';
 import { RecipientChecks } from './recipient-checks';
 import { RunTally } from './run-tally';
 import { SendRateLimiter } from './send-rate-limiter';
-import type { TrackedNotification } from '../tracking/notification-tracking';
 
 const DONE: DeliveryOutcome = { kind: 'done' };
 
@@ -27,8 +26,6 @@ interface Claimed {
   notification: Notification;
   index: number;
   message: OutboundMessage;
-  /** What tracking stores once the message is accepted (nothing is written for it before). */
-  tracked: TrackedNotification;
   attemptId: string;
 }
 
@@ -113,8 +110,7 @@ export class NotificationBatchDelivery {
 
   /** Builds the messages, takes send slots and starts one attempt per notification; the ones this job holds. */
   private async claim(notifications: Notification[], outcomes: Map<string, DeliveryOutcome>): Promise<Claimed[]> {
-    // Tracking is stored with the send time after the acceptance: no click or open can come before it.
-    const messages = await this.outbound.prepareMany(
+    const messages = await this.outbound.buildMany(
       notifications.map((notification) => ({ notification, indexes: pendingTargets(notification.targets) })),
     );
     const ready: Claimed[] = [];
@@ -125,7 +121,7 @@ export class NotificationBatchDelivery {
         await this.single.fail(notification, MISSING_RENDER);
         continue;
       }
-      const [[index, message]] = [...built.messages];
+      const [[index, message]] = [...built];
       const slot = await this.limiter.tryAcquire(message);
       if (!slot.granted) {
         outcomes.set(notification.notificationId, {
@@ -133,7 +129,7 @@ export class NotificationBatchDelivery {
           at: new Date(Date.now() + slot.waitMs),
           why: 'rate-limit',
         });
-      } else ready.push({ notification, index, message, tracked: built.tracked, attemptId: randomUUID() });
+      } else ready.push({ notification, index, message, attemptId: randomUUID() });
     }
     const startedAt = new Date();
     const leaseUntil = new Date(startedAt.getTime() + this.leaseMs);
@@ -168,13 +164,13 @@ export class NotificationBatchDelivery {
         .catch((error: Error) => this.logger.warn(`leases not extended: ${error.message}`));
     }, this.leaseMs / 3);
     const gate = new Semaphore(this.sendConcurrency);
-    const sent: Claimed[] = [];
+    const sent: Notification[] = [];
     try {
       const results = await Promise.allSettled(
         claimed.map((c) =>
           gate.run(async () => {
             const outcome = await this.sendOne(c);
-            if (outcome === 'sent') sent.push(c);
+            if (outcome === 'sent') sent.push(c.notification);
             else outcomes.set(c.notification.notificationId, outcome);
           }),
         ),
@@ -220,18 +216,13 @@ export class NotificationBatchDelivery {
   }
 
   /** The after-send records of the notifications this job sent, in bulk, then the run's bookkeeping. */
-  private async recordSent(sent: Claimed[]): Promise<void> {
+  private async recordSent(sent: Notification[]): Promise<void> {
     if (sent.length === 0) return;
     const at = new Date();
-    const notifications = sent.map((c) => c.notification);
-    for (const n of notifications) this.metrics.count('sent', { campaignId: n.campaignId, channel: n.channel });
+    for (const n of sent) this.metrics.count('sent', { campaignId: n.campaignId, channel: n.channel });
     // No marker follows: a job that finds these sent writes the (idempotent) records again.
-    await this.afterSend.recordMany(
-      notifications,
-      at,
-      sent.map((c) => c.tracked),
-    );
-    for (const n of notifications) await this.lifecycle.settled({ ...n, state: 'sent' });
+    await this.afterSend.recordMany(sent, at);
+    for (const n of sent) await this.lifecycle.settled({ ...n, state: 'sent' });
   }
 }
 

@@ -61,8 +61,6 @@ export class NotificationDeliveryService {
           this.logger.debug({ message: 'run paused: notification parked', notificationId, runId: notification.runId });
           return DONE;
         case 'effects':
-          // A batch stores tracking only after the send: a crash before that write left none, so it is issued again.
-          await this.outbound.build(notification, []);
           await this.recordSent(notification, notification.sentAt ?? new Date());
           await this.lifecycle.settled(notification);
           return DONE;

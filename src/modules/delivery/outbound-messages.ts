@@ -6,12 +6,6 @@ import type { Notification, NotificationTarget } from './domain/notification';
 import { MessageRenderRepository } from './message-render.repository';
 import type { OutboundMessage } from './domain/outbound-message';
 
-/** A notification's messages per target index, and the tracking facts they were built with. */
-export interface PreparedMessages {
-  messages: Map<number, OutboundMessage>;
-  tracked: TrackedNotification;
-}
-
 /**
  * Turns a queued notification into the messages its targets receive: tracking issues the signed URLs
  * (idempotently, so a retry sends the same ones) and the stored render's link placeholders are replaced
@@ -44,38 +38,17 @@ export class OutboundMessages {
   async buildMany(
     items: ReadonlyArray<{ notification: Notification; indexes: readonly number[] }>,
   ): Promise<Map<string, Map<number, OutboundMessage> | undefined>> {
-    const prepared = await this.compose(items, (tracked) => this.tracking.issueMany(tracked));
-    return new Map([...prepared].map(([id, p]) => [id, p?.messages]));
-  }
-
-  /**
-   * {@link buildMany} without writing the tracking: each message comes with what tracking must store,
-   * which the caller hands to `NotificationTracking.recordIssuedSentMany` once the provider accepted it.
-   */
-  async prepareMany(
-    items: ReadonlyArray<{ notification: Notification; indexes: readonly number[] }>,
-  ): Promise<Map<string, PreparedMessages | undefined>> {
-    return this.compose(items, async (tracked) => this.tracking.prepareMany(tracked));
-  }
-
-  private async compose(
-    items: ReadonlyArray<{ notification: Notification; indexes: readonly number[] }>,
-    issue: (tracked: TrackedNotification[]) => Promise<Map<string, IssuedTracking>>,
-  ): Promise<Map<string, PreparedMessages | undefined>> {
     const renders = await this.renders.rendersOf(items.map((i) => i.notification.message));
-    const renderable = items.flatMap((item, i) =>
-      renders[i] ? [{ ...item, rendered: renders[i], tracked: trackedOf(item.notification, renders[i]) }] : [],
+    const renderable = items.flatMap((item, i) => (renders[i] ? [{ ...item, rendered: renders[i] }] : []));
+    const issued = await this.tracking.issueMany(
+      renderable.map(({ notification, rendered }) => trackedOf(notification, rendered)),
     );
-    const issued = await issue(renderable.map((r) => r.tracked));
-    const built = new Map<string, PreparedMessages | undefined>(
+    const built = new Map<string, Map<number, OutboundMessage> | undefined>(
       items.map((i) => [i.notification.notificationId, undefined]),
     );
-    for (const { notification, indexes, rendered, tracked } of renderable) {
+    for (const { notification, indexes, rendered } of renderable) {
       const tracking = issued.get(notification.notificationId)!;
-      built.set(notification.notificationId, {
-        messages: this.messagesOf(notification, rendered, tracking, indexes),
-        tracked,
-      });
+      built.set(notification.notificationId, this.messagesOf(notification, rendered, tracking, indexes));
     }
     return built;
   }

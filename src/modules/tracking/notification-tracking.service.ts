@@ -61,15 +61,6 @@ export class NotificationTrackingService extends NotificationTracking {
     );
   }
 
-  prepareMany(notifications: readonly TrackedNotification[]): Map<string, IssuedTracking> {
-    return new Map(
-      notifications.map((n) => {
-        const { facts, links } = this.factsOf(n);
-        return [n.notificationId, this.issued(n, { ...facts, counts: {}, links })];
-      }),
-    );
-  }
-
   private factsOf(notification: TrackedNotification): { facts: NotificationFacts; links: StoredLink[] } {
     const { notificationId, experiment, journeyId } = notification;
     const clicks = notification.links.filter((link) => link.kind === 'click');
@@ -113,11 +104,8 @@ export class NotificationTrackingService extends NotificationTracking {
     }
   }
 
-  async recordIssuedSentMany(notifications: readonly TrackedNotification[], at: Date): Promise<void> {
-    await this.notifications.issueSentMany(
-      notifications.map((n) => this.factsOf(n)),
-      at,
-    );
+  async recordSentMany(notificationIds: readonly string[], at: Date): Promise<void> {
+    if (notificationIds.length > 0) await this.notifications.markSentMany(notificationIds, at);
   }
 
   async eventsFor(notificationId: string): Promise<TrackingEventView[]> {

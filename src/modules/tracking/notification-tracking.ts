@@ -16,14 +16,8 @@ export abstract class NotificationTracking {
   abstract issueMany(notifications: readonly TrackedNotification[]): Promise<Map<string, IssuedTracking>>;
   /** The provider accepted the message at `at`: opens, clicks and conversions may now be attributed to it. */
   abstract recordSent(notificationId: string, at: Date): Promise<void>;
-  /**
-   * The URLs {@link issue} would return, without storing anything: the caller must store them with
-   * {@link recordIssuedSentMany} once the provider accepted the message (a click or an open cannot
-   * come before), which makes a sent notification's tracking one write instead of two.
-   */
-  abstract prepareMany(notifications: readonly TrackedNotification[]): Map<string, IssuedTracking>;
-  /** {@link issue} and {@link recordSent} at once for many notifications accepted by `at`; idempotent. */
-  abstract recordIssuedSentMany(notifications: readonly TrackedNotification[], at: Date): Promise<void>;
+  /** {@link recordSent} for many notifications accepted by `at`. */
+  abstract recordSentMany(notificationIds: readonly string[], at: Date): Promise<void>;
   /** What recipients did with a notification, oldest first (for "why didn't this user get it" and the console). */
   abstract eventsFor(notificationId: string): Promise<TrackingEventView[]>;
 }

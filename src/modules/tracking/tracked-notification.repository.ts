@@ -79,37 +79,6 @@ export class TrackedNotificationRepository {
     return new Map(docs.map((d) => [d.notificationId, d]));
   }
 
-  /**
-   * {@link issue} and {@link markSent} at once, for notifications whose URLs were handed out without a
-   * write (delivery's batch path): one bulk of upserts storing the facts, the click links and the send
-   * time, so a sent notification's tracking costs one document write.
-   */
-  async issueSentMany(
-    items: ReadonlyArray<{ facts: NotificationFacts; links: StoredLink[] }>,
-    at: Date,
-  ): Promise<void> {
-    if (items.length === 0) return;
-    const ops = items.map(({ facts, links }) => ({
-      updateOne: {
-        filter: { notificationId: facts.notificationId },
-        update: {
-          $setOnInsert: { ...facts, counts: {} },
-          $addToSet: { links: { $each: links } },
-          // The first send time stays: a job re-run after a crash writes these records again.
-          $min: { sentAt: at },
-        },
-        upsert: true,
-      },
-    }));
-    try {
-      await this.model.collection.bulkWrite(ops, { ordered: false });
-    } catch (error) {
-      // Two concurrent first writes race on the unique index: the loser's upsert becomes an update.
-      if (!isDuplicateKey(error)) throw error;
-      await this.model.collection.bulkWrite(ops, { ordered: false });
-    }
-  }
-
   async findByNotificationId(notificationId: string): Promise<TrackedNotificationRecord | null> {
     return this.model.findOne({ notificationId }).lean<TrackedNotificationRecord>();
   }
@@ -119,6 +88,14 @@ export class TrackedNotificationRepository {
     const result = await this.model.updateOne({ notificationId, sentAt: { $exists: false } }, { $set: { sentAt: at } });
     if (result.matchedCount > 0) return true;
     return (await this.model.exists({ notificationId })) !== null;
+  }
+
+  /** {@link markSent} for many notifications sent at the same moment, in one write. */
+  async markSentMany(notificationIds: readonly string[], at: Date): Promise<void> {
+    await this.model.collection.updateMany(
+      { notificationId: { $in: notificationIds }, sentAt: { $exists: false } },
+      { $set: { sentAt: at } },
+    );
   }
 
   /**
