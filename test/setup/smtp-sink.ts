@@ -37,6 +37,8 @@ function smtpError({ code, message }: Reply): Error {
  */
 export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
+  /** Runs on each message before the sink accepts it (what a recipient could do the moment it lands). */
+  beforeAccept?: (mail: ReceivedMail) => Promise<void>;
   url = '';
   peakConnections = 0;
   connections = 0;
@@ -88,15 +90,19 @@ export class SmtpSink {
           const reply = this.dataReplies.shift();
           if (reply) return callback(smtpError(reply));
           const raw = Buffer.concat(chunks).toString('utf8');
-          this.messages.push({
+          const mail = {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
             raw,
             headers: parseHeaders(raw),
             sessionId: session.id,
             secure: session.secure,
+          };
+          // The acceptance waits for the check, as a recipient's first look at a message can come no sooner.
+          void Promise.resolve(this.beforeAccept?.(mail)).finally(() => {
+            this.messages.push(mail);
+            callback(null);
           });
-          callback(null);
         });
       },
     });

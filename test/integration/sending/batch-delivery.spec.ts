@@ -64,6 +64,18 @@ describe('batch delivery of a run', () => {
     }
   });
 
+  /** A manual run of the digest whose notifications (one per sender) wait queued: this worker's delivery is paused. */
+  async function queuedRun(): Promise<{ deliveries: Queue; runId: string }> {
+    const deliveries = app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
+    await deliveries.pause(true);
+    const runs = app.get(CampaignRunsService);
+    const { runId } = await runs.startManual('digest', 'test');
+    for (let run = await runs.get(runId); run.counts.queued < senders.length; run = await runs.get(runId)) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { deliveries, runId };
+  }
+
   afterAll(async () => {
     await app?.close();
     await Promise.all([servers?.stop(), sink?.stop()]);
@@ -147,13 +159,7 @@ describe('batch delivery of a run', () => {
   });
 
   it("fails only the notification whose render is gone, with the reason explain shows, and sends the batch's others", async () => {
-    const deliveries = app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
-    await deliveries.pause(true);
-    const runs = app.get(CampaignRunsService);
-    const { runId } = await runs.startManual('digest', 'test');
-    for (let run = await runs.get(runId); run.counts.queued < senders.length; run = await runs.get(runId)) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const { deliveries, runId } = await queuedRun();
     const byUser = await notificationsOf(app, runId);
     // The render store lost ana's render (renders are shared by content, so hers points at one that is not there).
     await db(app)
@@ -178,6 +184,25 @@ describe('batch delivery of a run', () => {
     const run = await waitForRun(app, runId);
     expect(run.counts).toMatchObject({ sent: senders.length - 1, failed: 1, queued: 0, sending: 0 });
     expect(await app.get(RunCompletion).counts(runId)).toEqual(run.counts);
+  });
+
+  it("has a message's tracking record, with its click links, before the provider accepts the message", async () => {
+    const { deliveries, runId } = await queuedRun();
+    // An open or a click can come the moment a message lands: its links must already be known.
+    const seen: Array<{ userId: string; links: number }> = [];
+    sink.beforeAccept = async (mail) => {
+      const userId = mail.to[0].split('@')[0];
+      const record = await db(app).collection('tracked_notifications').findOne({ runId, userId });
+      seen.push({ userId, links: (record?.links as unknown[] | undefined)?.length ?? -1 });
+    };
+    try {
+      await deliveries.resume(true);
+      await waitForRun(app, runId);
+    } finally {
+      sink.beforeAccept = undefined;
+    }
+    expect(seen.map((s) => s.userId).sort()).toEqual([...senders].sort());
+    for (const { links } of seen) expect(links).toBeGreaterThan(0);
   });
 
   it('tells which claims and acceptances took effect when some did not', async () => {
