@@ -95,8 +95,8 @@ export function buildJourneysWithMembership(
   // A keyword's recency counts the sessions of its own journey, so activity elsewhere does not reorder the list.
   const useIn = (indices: readonly number[]) => {
     if (!recurrence || params.minKeywordUse <= 0) return undefined;
-    const context = { sessionOf: sessions, journeySessions: ascendingDistinct(indices.map((i) => sessions[i])) };
-    return { useOf: (k: UserKeyword) => recurrence.useProbability(k, context), sessionOf: sessions };
+    const journey = { sessionOf: sessions, journeySessions: ascendingDistinct(indices.map((i) => sessions[i])) };
+    return { useOf: (k: UserKeyword) => recurrence.useProbability(k, journey), sessionOf: sessions };
   };
   const drafts: Array<{ indices: readonly number[]; draft: JourneyDraft }> = clusters.flatMap((members, cluster) => {
     const indices = owned[cluster];
