@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext } from '@nestjs/common';
-import { Queue } from 'bull';
+import { Job, Queue } from 'bull';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
 import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
 import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
@@ -70,10 +70,25 @@ describe('batch delivery of a run', () => {
     await deliveries.pause(true);
     const runs = app.get(CampaignRunsService);
     const { runId } = await runs.startManual('digest', 'test');
-    for (let run = await runs.get(runId); run.counts.queued < senders.length; run = await runs.get(runId)) {
+    await carriedByWaitingJobs(deliveries, senders.length);
+    return { deliveries, runId };
+  }
+
+  /**
+   * The notification ids that the queue's waiting delivery jobs carry, once they are `count`: a run counts a
+   * notification as queued when it is stored, a moment before its delivery job is enqueued.
+   */
+  async function carriedByWaitingJobs(deliveries: Queue, count: number): Promise<{ jobs: Job[]; carried: string[] }> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const jobs = await deliveries.getWaiting();
+      const carried = jobs.flatMap((job) => {
+        const data = job.data as { notificationId?: string; notificationIds?: string[] };
+        return data.notificationIds ?? [data.notificationId!];
+      });
+      if (carried.length >= count || Date.now() > deadline) return { jobs, carried };
       await new Promise((r) => setTimeout(r, 100));
     }
-    return { deliveries, runId };
   }
 
   afterAll(async () => {
@@ -87,16 +102,9 @@ describe('batch delivery of a run', () => {
     const runs = app.get(CampaignRunsService);
     const { runId } = await runs.startManual('digest', 'test');
     // The fan-out queues all seven; with this worker's delivery paused, nothing is sent yet.
-    for (let run = await runs.get(runId); run.counts.queued < 7; run = await runs.get(runId)) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const { jobs: waiting, carried } = await carriedByWaitingJobs(deliveries, 7);
     expect(sink.messages).toHaveLength(0);
     // DELIVERY_BATCH_SIZE caps every batch job; together the jobs carry each notification once.
-    const waiting = await deliveries.getWaiting();
-    const carried = waiting.flatMap((job) => {
-      const data = job.data as { notificationId?: string; notificationIds?: string[] };
-      return data.notificationIds ?? [data.notificationId!];
-    });
     expect(
       Math.max(...waiting.map((job) => (job.data as { notificationIds?: string[] }).notificationIds?.length ?? 1)),
     ).toBe(3);
