@@ -1,4 +1,4 @@
-import { freePort } from '../../src/common/redis/redis-process';
+import { freePort } from '../../src/lib/net/free-port';
 import { startApp } from './support/app-process';
 import { TestServers, startTestServers } from './support/test-app';
 

@@ -2,10 +2,10 @@ import { Logger } from '@nestjs/common';
 import { mongo } from 'mongoose';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config';
+import { freePort } from '../../lib/net/free-port';
 import { ConfigError } from '../../config/parsers';
 import { EmbeddedMongo } from '../../embedded-mongo';
 import { probeRedis } from '../redis/redis-probe';
@@ -13,15 +13,6 @@ import { startRedisProcess } from '../redis/redis-process';
 import { holderUri } from './embedded-mongo-holder';
 import { ENDPOINTS_FILE, readEndpoints } from './endpoints-file';
 import { provisionServers } from './provision';
-
-function freePort(): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** The pid of a process that has exited (its lock or endpoints file is stale). */
 function deadPid(): number {

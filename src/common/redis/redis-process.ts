@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../lib/net/free-port';
 
 export const REDIS_INSTALL_HINT =
   'redis-server was not found on PATH. Install it with: apt-get install -y redis-server';
@@ -9,20 +9,6 @@ export interface RedisProcess {
   url: string;
   port: number;
   stop(): Promise<void>;
-}
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function waitForReady(child: ChildProcess, port: number): Promise<void> {

@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { developmentReply } from '../../lib/llm-server/development-replies';
 import { OpenAiCompatibleServer } from '../../lib/llm-server/openai-compatible-server';
+import { freePort } from '../../lib/net/free-port';
 import { SmtpInbox } from './smtp-inbox';
 
 /** What the demo runs beside the app: the LLM it writes with, the mail server it sends to, and where it keeps data. */
@@ -15,15 +15,6 @@ export interface DemoEnvironment {
   stop(): Promise<void>;
 }
 
-/** A free TCP port on loopback: the API's address must be known before boot, for its tracking links. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 /**
  * Starts the demo's companions and the settings that point the app at them: the development LLM
  * (unless `OPENAI_API_KEY` is set), an SMTP server for email, the outbox for push, and every file under
@@ -33,6 +24,7 @@ async function freePort(): Promise<number> {
 export async function startDemoEnvironment(dataDir: string, env: NodeJS.ProcessEnv): Promise<DemoEnvironment> {
   const llm = env.OPENAI_API_KEY ? undefined : await OpenAiCompatibleServer.listen(developmentReply);
   const inbox = await SmtpInbox.start();
+  // The API's address must be known before boot, for its tracking links.
   const port = await freePort();
   const settings: Record<string, string> = {
     HOST: '127.0.0.1',
