@@ -8,7 +8,6 @@ import { DEFAULT_JOURNEY_PARAMS, JourneyParams } from './journey-params';
 import { isItemShelf, tightKeywords } from './keyword-list';
 import { ascendingDistinct, KeywordRecurrence } from './keyword-recurrence';
 import { ExtractedEvent, extractEventKeywords, sortedOrder } from './keywords';
-import { latestSessionEvents, recentSimilarities } from './recent-similarity';
 import { Lexicon, specificityOf } from './lexicon';
 import { JourneyNamer, KeywordNamer } from './naming';
 import { embedKeywords, keywordFeatures, sessionsOf } from './signals';
@@ -83,7 +82,6 @@ export function buildJourneysWithMembership(
   const titleOnly = (k: UserKeyword) => k.sources.length === 1 && k.sources[0] === 'title';
   const keywords = [...aggregated.filter((k) => !titleOnly(k)), ...aggregated.filter(titleOnly)];
   const embeddings = embedKeywords(keywords, options.embedder);
-  const keyIndex = new Map(keywords.map((k, i) => [k.key, i]));
   const gapMs = params.sessionGapMinutes * 60_000;
   const sessions = sessionsOf(events, gapMs);
   const features = keywordFeatures(keywords, embeddings, sessions, params.sessionWeight);
@@ -95,18 +93,9 @@ export function buildJourneysWithMembership(
   const context = { now, params, namer, dimension: options.embedder.dimension };
   const recurrence = recurrenceOf(options);
   // A keyword's recency counts the sessions of its own journey, so activity elsewhere does not reorder the list.
-  const useIn = (
-    indices: readonly number[],
-    among: readonly UserKeyword[] = keywords,
-    vectorOf = (key: string) => embeddings[keyIndex.get(key)!],
-  ) => {
+  const useIn = (indices: readonly number[]) => {
     if (!recurrence || params.minKeywordUse <= 0) return undefined;
-    const latest = latestSessionEvents(indices, sessions);
-    const journey = {
-      sessionOf: sessions,
-      journeySessions: ascendingDistinct(indices.map((i) => sessions[i])),
-      recentSimilarity: recentSimilarities(among, vectorOf, latest),
-    };
+    const journey = { sessionOf: sessions, journeySessions: ascendingDistinct(indices.map((i) => sessions[i])) };
     return { useOf: (k: UserKeyword) => recurrence.useProbability(k, journey), sessionOf: sessions };
   };
   const drafts: Array<{ indices: readonly number[]; draft: JourneyDraft }> = clusters.flatMap((members, cluster) => {
@@ -124,10 +113,7 @@ export function buildJourneysWithMembership(
     return [{ indices, draft: draftJourney(events, { ...input, cohesion: cohesion(embeddings, members) }, context) }];
   });
   if (drafts.length === 0) {
-    // The sparse journey's keywords (seen once, most of them) are aggregated apart; embed them as they come.
-    const choiceFor = (all: readonly UserKeyword[], indices: readonly number[]) =>
-      useIn(indices, all, (key) => options.embedder.embed(key));
-    const sparse = sparseJourneyInput(events, { now, params, embedder: options.embedder, lexicon, choiceFor });
+    const sparse = sparseJourneyInput(events, { now, params, embedder: options.embedder, lexicon });
     if (sparse) {
       const maxConfidence = params.sparseMaxConfidence;
       drafts.push({ indices: sparse.indices, draft: draftJourney(events, sparse, { ...context, maxConfidence }) });

@@ -4,7 +4,6 @@ import {
   KeywordRecurrence,
   RecurrenceJson,
   shrunkRate,
-  USE_FEATURES,
   useFeatures,
   wholeHistoryContext,
 } from './keyword-recurrence';
@@ -91,31 +90,13 @@ describe('keyword recurrence', () => {
     expect(sampled.weights.every(Number.isFinite)).toBe(true);
   });
 
-  it('describes a keyword by its events, sessions, sessions since last and first use, prior and recent focus', () => {
-    // Sessions 0,0,1,2,3; the keyword is in events 0 and 2, last in session 1 (two sessions before the last),
-    // first in session 0 (three sessions before the last).
+  it('describes a keyword by its events, sessions, sessions since last use, propensity lift and users', () => {
+    // Sessions 0,0,1,2,3; the keyword is in events 0 and 2, last in session 1, two sessions before the last.
     const x = useFeatures(userKeyword('noir', { events: [0, 2] }), wholeHistoryContext([0, 0, 1, 2, 3]), {
       lift: 0.5,
       users: 7,
     });
-    expect(x).toEqual([Math.log(2), Math.log(2), Math.log(3), 0.5, Math.log(7), Math.log(4), 0]);
-    const focused = { ...wholeHistoryContext([0, 0, 1, 2, 3]), recentSimilarity: new Map([['noir', 0.8]]) };
-    expect(useFeatures(userKeyword('noir', { events: [0, 2] }), focused, { lift: 0, users: 1 })[6]).toBe(0.8);
-  });
-
-  it('serves a model stored before the newer features as if their weights were 0', () => {
-    const old = model({ weights: [1, 0, 0, 0, 0] });
-    const context = { ...wholeHistoryContext([0, 1, 2]), recentSimilarity: new Map([['other', 1]]) };
-    expect(old.useProbability(userKeyword('other', { events: [0, 1, 2] }), context)).toBeCloseTo(0.75, 10);
-  });
-
-  it('learns from recent similarity when vectors are given, and keeps its weight 0 without them', () => {
-    const vector = (key: string) => (key === 'noir' ? [1, 0] : key === 'oscar' ? [0, 1] : [0.7, 0.7]);
-    const learnt = trainKeywordRecurrence(() => HISTORIES, { priorStrength: 2 }, undefined, vector).toJSON();
-    expect(learnt.weights).toHaveLength(USE_FEATURES.length);
-    expect(learnt.weights.every(Number.isFinite)).toBe(true);
-    const blind = trainKeywordRecurrence(() => HISTORIES, { priorStrength: 2 }).toJSON();
-    expect(blind.weights[USE_FEATURES.indexOf('recentSimilarity')]).toBe(0);
+    expect(x).toEqual([Math.log(2), Math.log(2), Math.log(3), 0.5, Math.log(7)]);
   });
 
   it("counts sessions since last use on the keyword's own journey only", () => {

@@ -25,15 +25,7 @@ export interface RecurrenceJson {
 }
 
 /** Names of the logistic model's inputs, in order (the intercept first). */
-export const USE_FEATURES = [
-  'logEvents',
-  'logSessions',
-  'logSessionsSince',
-  'propensityLift',
-  'logUsers',
-  'logSessionsSinceFirst',
-  'recentSimilarity',
-] as const;
+export const USE_FEATURES = ['logEvents', 'logSessions', 'logSessionsSince', 'propensityLift', 'logUsers'] as const;
 
 /**
  * Where a keyword's use is judged: the session of each of the user's events, and the sessions (ascending,
@@ -43,8 +35,6 @@ export const USE_FEATURES = [
 export interface UseContext {
   sessionOf: readonly number[];
   journeySessions: readonly number[];
-  /** A keyword's similarity in meaning to the journey's latest session (0 when absent). */
-  recentSimilarity?: ReadonlyMap<string, number>;
 }
 
 /** The distinct values of a list, ascending. */
@@ -83,14 +73,10 @@ export interface KeywordPrior {
 /**
  * The model's inputs for one keyword of one user: own evidence (events, sessions, sessions since on its journey)
  * and the platform's prior (propensity lift; log users, generic vs specific: among words nobody else uses,
- * titles and one-off names recur less than habitual vocabulary, which the shrunk propensity cannot tell apart);
- * then the journey sessions since its first use (with its sessions, how regularly it returned since it
- * appeared: a word used in every session since is a habit, one used twice in a burst long ago is not) and its
- * similarity to the journey's latest session (what the user was last about). Both count only the keyword's own
- * journey, so an unrelated event changes neither.
+ * titles and one-off names recur less than habitual vocabulary, which the shrunk propensity cannot tell apart).
  */
 export function useFeatures(
-  k: Pick<UserKeyword, 'key' | 'events' | 'chosenEvents'>,
+  k: Pick<UserKeyword, 'events' | 'chosenEvents'>,
   context: UseContext,
   prior: KeywordPrior,
 ): number[] {
@@ -98,12 +84,9 @@ export function useFeatures(
   const sessions = new Set(k.events.map((i) => sessionOf[i])).size;
   const lastUse = sessionOf[k.events[k.events.length - 1]];
   const since = lastUse === undefined ? 0 : countAbove(journeySessions, lastUse);
-  const firstUse = sessionOf[k.events[0]];
-  const sinceFirst = firstUse === undefined ? 0 : countAbove(journeySessions, firstUse);
   const events = k.chosenEvents > 0 ? k.chosenEvents : k.events.length;
   const own = [Math.log(Math.max(1, events)), Math.log(Math.max(1, sessions)), Math.log(1 + since)];
-  const recent = context.recentSimilarity?.get(k.key) ?? 0;
-  return [...own, prior.lift, Math.log(Math.max(1, prior.users)), Math.log(1 + sinceFirst), recent];
+  return [...own, prior.lift, Math.log(Math.max(1, prior.users))];
 }
 
 /** Log-odds of a probability, clamped away from 0 and 1. */

@@ -198,12 +198,15 @@ export function trainPlatformEmbedder(
     }
   });
   for (const b of buckets.values()) normalizeInPlace(b);
-  const ngram = { min: options.ngramMin, max: options.ngramMax, buckets: options.ngramBuckets, vectors: buckets };
-  // Recurrence learns how close a word is to the user's latest session with the very vectors it will be served.
-  const vectorsOnly = new PlatformEmbedder(dimension, vocab, vectors, ngram);
-  return new PlatformEmbedder(dimension, vocab, vectors, ngram, {
-    training: { users: vocabulary.users, events: vocabulary.events },
-    lexicon: lexiconOf(source, index, vocabulary.counts),
-    recurrence: trainKeywordRecurrence(source, {}, undefined, (key) => vectorsOnly.embed(key)).toJSON(),
-  });
+  return new PlatformEmbedder(
+    dimension,
+    vocab,
+    vectors,
+    { min: options.ngramMin, max: options.ngramMax, buckets: options.ngramBuckets, vectors: buckets },
+    {
+      training: { users: vocabulary.users, events: vocabulary.events },
+      lexicon: lexiconOf(source, index, vocabulary.counts),
+      recurrence: trainKeywordRecurrence(source).toJSON(),
+    },
+  );
 }

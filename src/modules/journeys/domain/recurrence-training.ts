@@ -6,11 +6,9 @@ import {
   logit,
   shrunkRate,
   USE_FEATURES,
-  UseContext,
   useFeatures,
   wholeHistoryContext,
 } from './keyword-recurrence';
-import { latestSessionEvents, recentSimilarities } from './recent-similarity';
 import { sessionsOf } from './signals';
 import { aggregateKeywords, UserKeyword } from './user-keywords';
 
@@ -68,24 +66,13 @@ function cutHistory(
 
 const NO_PRIOR = { lift: 0, users: 1 };
 
-/** A sampled history's context: the whole cut history is the journey; recent similarity when vectors exist. */
-function sampledContext(h: CutHistory, vectorOf?: (key: string) => ArrayLike<number>): UseContext {
-  const context = wholeHistoryContext(h.sessionOf);
-  if (!vectorOf) return context;
-  const latest = latestSessionEvents(
-    h.sessionOf.map((_, i) => i),
-    h.sessionOf,
-  );
-  return { ...context, recentSimilarity: recentSimilarities(h.keywords, vectorOf, latest) };
-}
-
 const recurs = (k: UserKeyword, later: ReadonlySet<string>) => later.has(k.key) || k.variants.some((v) => later.has(v));
 
 /** A training example before its keyword's propensity is known: the user, the keyword, its evidence, the outcome. */
 interface PendingExample {
   user: number;
   key: string;
-  features: number[];
+  own: number[];
   label: number;
 }
 
@@ -100,7 +87,6 @@ export function trainKeywordRecurrence(
   source: () => Iterable<readonly ExtractedEvent[]>,
   overrides: Partial<RecurrenceOptions> = {},
   params: JourneyParams = DEFAULT_JOURNEY_PARAMS,
-  vectorOf?: (key: string) => ArrayLike<number>,
 ): KeywordRecurrence {
   const options = { ...DEFAULT_RECURRENCE_OPTIONS, ...overrides };
   const counts = new Map<string, { n: number; r: number }>();
@@ -114,7 +100,7 @@ export function trainKeywordRecurrence(
     const h = cutHistory(events, options, params);
     if (!h) continue;
     const sampled = u % stride === 0;
-    const context = sampled ? sampledContext(h, vectorOf) : undefined;
+    const context = sampled ? wholeHistoryContext(h.sessionOf) : undefined;
     for (const k of h.keywords) {
       const label = recurs(k, h.later) ? 1 : 0;
       const c = counts.get(k.key) ?? { n: 0, r: 0 };
@@ -123,7 +109,7 @@ export function trainKeywordRecurrence(
       counts.set(k.key, c);
       examples++;
       recurred += label;
-      if (context) pending.push({ user: u, key: k.key, features: useFeatures(k, context, NO_PRIOR), label });
+      if (context) pending.push({ user: u, key: k.key, own: useFeatures(k, context, NO_PRIOR).slice(0, 3), label });
     }
     if (pending.length > options.maxExamples) {
       stride *= 2;
@@ -135,13 +121,10 @@ export function trainKeywordRecurrence(
   const kept = [...counts].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1)).slice(0, options.maxKeys);
   const keptKeys = new Set(kept.map(([key]) => key));
   // Users as the served model will know them: the count of a kept keyword, 1 for the rest.
-  const x = pending.map(({ key, features, label }) => {
+  const x = pending.map(({ key, own, label }) => {
     const c = counts.get(key)!;
     const lift = logit(shrunkRate(c.r - label, c.n - 1, mean, strength)) - logit(mean);
-    const withPrior = [...features];
-    withPrior[USE_FEATURES.indexOf('propensityLift')] = lift;
-    withPrior[USE_FEATURES.indexOf('logUsers')] = Math.log(keptKeys.has(key) ? c.n : 1);
-    return withPrior;
+    return [...own, lift, Math.log(keptKeys.has(key) ? c.n : 1)];
   });
   const fit =
     x.length > 0

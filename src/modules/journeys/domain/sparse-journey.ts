@@ -2,10 +2,10 @@ import { cohesion } from './clustering';
 import { Embedder } from './embedder';
 import { JourneyParams } from './journey-params';
 import { DraftInput } from './journey-draft';
-import { tightKeywords, UseChoice } from './keyword-list';
+import { tightKeywords } from './keyword-list';
 import { ExtractedEvent } from './keywords';
 import { Lexicon } from './lexicon';
-import { aggregateKeywords, UserKeyword } from './user-keywords';
+import { aggregateKeywords } from './user-keywords';
 
 /**
  * The journey of a user whose few events form no cluster: their strongest keywords, even those seen once,
@@ -14,23 +14,12 @@ import { aggregateKeywords, UserKeyword } from './user-keywords';
  */
 export function sparseJourneyInput(
   events: readonly ExtractedEvent[],
-  context: {
-    now: number;
-    params: JourneyParams;
-    embedder: Embedder;
-    lexicon?: Lexicon;
-    /** How likely the user is to use each keyword again, judged on their whole history (their one journey). */
-    choiceFor?: (keywords: readonly UserKeyword[], indices: readonly number[]) => UseChoice | undefined;
-  },
+  context: { now: number; params: JourneyParams; embedder: Embedder; lexicon?: Lexicon },
 ): DraftInput | undefined {
   const { params } = context;
   if (events.length < params.sparseMinEvents) return undefined;
   const all = aggregateKeywords(events, context.now, { ...params, minKeywordEvents: 1 }, context.lexicon);
-  const choice = context.choiceFor?.(
-    all,
-    events.map((_, i) => i),
-  );
-  const listed = tightKeywords(all, { ...params, maxKeywords: params.sparseMaxKeywords }, choice);
+  const listed = tightKeywords(all, { ...params, maxKeywords: params.sparseMaxKeywords });
   if (listed.length === 0) return undefined;
   const keys = new Set(listed.flatMap((k) => [k.key, ...k.variants]));
   const indices = events.flatMap((e, i) => (e.mentions.some((m) => keys.has(m.key)) ? [i] : []));
