@@ -34,7 +34,7 @@ import { DEFAULT_BOOTSTRAP } from './journeys/bootstrap';
 import { evaluateCoverage } from './journeys/coverage';
 import { convertHetrec, readHetrec } from './journeys/hetrec';
 import { evaluateFuture } from './journeys/future';
-import { printCoverage, printFuture, printTasks } from './journeys/report';
+import { printBudgetUse, printCoverage, printFuture, printTasks } from './journeys/report';
 import { evaluatePlanted } from './journeys/synthetic';
 import { evaluateTasks } from './journeys/tasks';
 import { prepareUsers } from './journeys/users';
@@ -143,6 +143,7 @@ function main(): void {
     training,
   });
   results.push(printFuture(future, bootstrap));
+  printBudgetUse(future);
   if (dataset.labels) {
     const scores = evaluateTasks(users, dataset.labels, params, training);
     results.push(printTasks(scores, dataset.labels.size, dataset.unaligned ?? 0));

@@ -6,6 +6,7 @@ import {
   PlatformTrainingOptions,
   trainPlatformEmbedder,
 } from '../../../src/modules/journeys/domain/platform-training';
+import { addBudgetUse, BudgetUse, emptyBudgetUse } from './budget';
 import { hit, ndcg, setScores } from './metrics';
 import { nextSessions, splitHistory } from './split';
 import { hindsightTokens, interestTokens, journeyTokens } from './tokens';
@@ -33,6 +34,9 @@ export interface FutureResult {
   /** Vocabulary of the embedder trained at each cut, marked when too thin to cluster with. */
   vocabularies: string[];
   atK: FutureAtK[];
+  /** Where the budget at k = `budgetK` went, by journey rank, stage and basis, next to the baseline's own picks. */
+  budgetK: number;
+  budgetUse: BudgetUse;
 }
 
 export interface FutureOptions {
@@ -78,6 +82,8 @@ export function evaluateFuture(users: readonly EvalUser[], options: FutureOption
   const vocabularies: string[] = [];
   let builds = 0;
   let withoutJourneys = 0;
+  const budgetK = options.ks.includes(3) ? 3 : options.ks[options.ks.length - 1];
+  const budgetUse = emptyBudgetUse();
   for (const fraction of options.cuts) {
     const splits = eligible.map((user) => {
       const { early, later } = splitHistory(user.events, fraction);
@@ -102,6 +108,7 @@ export function evaluateFuture(users: readonly EvalUser[], options: FutureOption
         addInto(acc.journeys[i], score(predicted, truth));
         addInto(acc.interests[i], score(interestTokens(early, predicted.length), truth));
         acc.hindsight[i] += setScores(hindsightTokens(early, truth, predicted.length), truth).f1;
+        if (k === budgetK) addBudgetUse(budgetUse, ranked.slice(0, k), interestTokens(early, predicted.length), truth);
       });
     });
   }
@@ -120,5 +127,5 @@ export function evaluateFuture(users: readonly EvalUser[], options: FutureOption
       hindsightF1: scored.map((p) => p.hindsight[i] / p.cuts),
     };
   });
-  return { users: scored.length, builds, withoutJourneys, vocabularies, atK };
+  return { users: scored.length, builds, withoutJourneys, vocabularies, atK, budgetK, budgetUse };
 }

@@ -1,3 +1,4 @@
+import { addBudgetUse, emptyBudgetUse } from './budget';
 import { pairedBootstrap, quantile } from './bootstrap';
 import { hit, ndcg, setScores } from './metrics';
 import { nextSessions, splitHistory } from './split';
@@ -142,5 +143,29 @@ describe('groupBySharedWords', () => {
     expect(groups[0]).toBe(groups[2]);
     expect(groups[2]).toBe(groups[3]);
     expect(groups[1]).not.toBe(groups[0]);
+  });
+});
+
+describe('budget use (hand-computed)', () => {
+  it('counts each journey token once under its journey, and the baseline tokens the journeys left out', () => {
+    const use = emptyBudgetUse();
+    const journeys = [
+      { stage: 'ongoing', basis: 'cluster', keywords: [{ text: 'film noir' }, { text: 'noir' }] },
+      { stage: 'ended', keywords: [{ text: 'heist' }, { text: 'noir' }] },
+    ];
+    addBudgetUse(use, journeys, ['noir', 'pixar', 'oscar'], new Set(['noir', 'heist', 'pixar']));
+    addBudgetUse(
+      use,
+      [{ stage: 'ongoing', basis: 'strongest-keywords', keywords: [{ text: 'anime' }] }],
+      [],
+      new Set(),
+    );
+    expect(use.builds).toBe(2);
+    expect(Object.fromEntries(use.rows)).toEqual({
+      'journeys: rank 1  ongoing': { tokens: 2, found: 1 },
+      'journeys: rank 2+ ended': { tokens: 1, found: 1 },
+      'interests: tokens the journeys did not list': { tokens: 2, found: 1 },
+      'journeys: strongest keywords (sparse user)': { tokens: 1, found: 0 },
+    });
   });
 });

@@ -11,6 +11,16 @@ const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 
 /** Targets of the later-engagement comparison, checked at k = 3. */
 export const FUTURE_TARGETS = { k: 3, minF1Lift: 0.02, minHitGain: 0.05 };
 
+/** Prints where the shared budget went: tokens per build and the share used again, by their source. */
+export function printBudgetUse(result: FutureResult): void {
+  const { builds, rows } = result.budgetUse;
+  console.log(`budget use at k=${result.budgetK}: tokens per build, share used in the next sessions`);
+  for (const [kind, row] of [...rows].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const perBuild = builds > 0 ? row.tokens / builds : 0;
+    console.log(`  ${kind.padEnd(46)} ${perBuild.toFixed(2).padStart(5)}  ${fmt(row.found / row.tokens)}`);
+  }
+}
+
 /** Prints the journeys-vs-interests table with paired bootstrap intervals; returns whether the targets hold. */
 export function printFuture(result: FutureResult, bootstrap: BootstrapOptions): boolean {
   console.log(
