@@ -145,7 +145,12 @@ describe('a campaign run, from audience to provider', () => {
       .find({ notificationId: ana.notificationId })
       .toArray();
     expect(examples).toEqual([
-      expect.objectContaining({ userId: 'ana', journeyId: ana.message!.subject.id, features: expect.any(Object) }),
+      expect.objectContaining({
+        userId: 'ana',
+        journeyId: ana.message!.subject.id,
+        features: expect.any(Object),
+        sentAt: expect.any(Date),
+      }),
     ]);
     expect(Object.keys(examples[0].features as object).length).toBeGreaterThan(20);
   });

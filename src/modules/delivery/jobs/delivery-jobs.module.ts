@@ -34,6 +34,6 @@ import { DeliveryProcessor } from './delivery.processor';
     NotificationBatchDelivery,
     DeliveryProcessor,
   ],
-  exports: [NotificationDeliveryService, OutboundMessages],
+  exports: [NotificationDeliveryService, OutboundMessages, AfterSend],
 })
 export class DeliveryJobsModule {}
