@@ -16,7 +16,7 @@ describe('embedded mongo errors and bulk writes', () => {
   });
 
   it('refuses an update past 16 MiB after updates whose results were not measured', async () => {
-    const users = db.collection('users');
+    const users = db.collection<{ email: string; parts: string[] }>('users');
     await users.insertOne({ email: 'big', parts: [] });
     const part = 'x'.repeat(3 * 1024 * 1024);
     for (let i = 0; i < 5; i++) await users.updateOne({ email: 'big' }, { $push: { parts: part } });
