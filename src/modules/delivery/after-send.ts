@@ -17,20 +17,6 @@ export class AfterSend {
     private readonly examples: RankingExampleRepository,
   ) {}
 
-  /**
-   * Logs ahead, in one write, the ranking examples of queued notifications about to be created, and
-   * takes the example off each notification (its record stays smaller for every later read and write);
-   * {@link recordMany} gives the example its send time.
-   */
-  async recordAhead(notifications: readonly Notification[]): Promise<void> {
-    await this.examples.logAheadMany(
-      notifications.flatMap(({ notificationId, userId, ranking }) =>
-        ranking ? [{ notificationId, userId, ...pickExample(ranking) }] : [],
-      ),
-    );
-    for (const notification of notifications) delete notification.ranking;
-  }
-
   /** {@link record} for many notifications accepted by `sentAt`: one write per collection. */
   async recordMany(notifications: readonly Notification[], sentAt: Date): Promise<void> {
     await this.tracking.recordSentMany(
@@ -42,15 +28,10 @@ export class AfterSend {
         experiment ? [{ ...experiment, userId, notificationId, at: sentAt }] : [],
       ),
     );
-    // A notification still carrying its example was created before examples were logged ahead.
     await this.examples.logSentMany(
       notifications.flatMap(({ notificationId, userId, ranking }) =>
         ranking ? [{ notificationId, userId, ...pickExample(ranking), sentAt }] : [],
       ),
-    );
-    await this.examples.markSentMany(
-      notifications.filter(loggedAhead).map((n) => n.notificationId),
-      sentAt,
     );
   }
 
@@ -62,15 +43,10 @@ export class AfterSend {
     }
     if (notification.ranking) {
       await this.examples.logSent({ notificationId, userId, ...pickExample(notification.ranking), sentAt });
-    } else if (loggedAhead(notification)) await this.examples.markSentMany([notificationId], sentAt);
+    }
   }
 }
 
 function pickExample({ journeyId, journeyName, features }: NonNullable<Notification['ranking']>) {
   return { journeyId, journeyName, features };
-}
-
-/** A notification about a journey whose example, if it has one, was logged at its creation. */
-function loggedAhead(notification: Notification): boolean {
-  return !notification.ranking && notification.message?.subject.kind === 'journey';
 }

@@ -39,23 +39,6 @@ export class RankingExampleRepository {
     await insertManyReportingDuplicates(this.examples, examples);
   }
 
-  /**
-   * Logs the examples of notifications about to be created, without a send time, in one unordered
-   * insert (one logged before keeps its record); {@link markSentMany} completes them once sent.
-   */
-  async logAheadMany(examples: ReadonlyArray<Omit<LoggedExample, 'sentAt'>>): Promise<void> {
-    await insertManyReportingDuplicates(this.examples, examples);
-  }
-
-  /** The send time of examples logged ahead, written once, for notifications accepted by `sentAt`. */
-  async markSentMany(notificationIds: readonly string[], sentAt: Date): Promise<void> {
-    if (notificationIds.length === 0) return;
-    await this.examples.collection.updateMany(
-      { notificationId: { $in: [...notificationIds] }, sentAt: { $exists: false } },
-      { $set: { sentAt } },
-    );
-  }
-
   /** Records the first open or click of a notification; later ones keep the first time. */
   async recordOutcome(notificationId: string, kind: 'open' | 'click', at: Date): Promise<void> {
     const field = kind === 'open' ? 'openedAt' : 'clickedAt';
@@ -68,11 +51,10 @@ export class RankingExampleRepository {
    */
   async findLabelled(since: Date, until: Date, attributionWindowHours: number): Promise<TrainingExample[]> {
     const settled = new Date(until.getTime() - attributionWindowHours * 3_600_000);
-    // The range leaves out examples logged ahead of a notification that was never sent.
     const docs = await this.examples
       .find({ sentAt: { $gte: since, $lt: settled } })
       .sort({ sentAt: 1, notificationId: 1 })
-      .lean<Array<RankingExampleRecord & { sentAt: Date }>>();
+      .lean<RankingExampleRecord[]>();
     return docs.map((d) => ({
       userId: d.userId,
       journeyName: d.journeyName,

@@ -2,9 +2,8 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { SchemaTypes } from 'mongoose';
 
 /**
- * One (user, journey) observation: the ranking features as they were when the notification about the
- * journey was composed, its send time once the provider accepted it (an example without one was never
- * sent and is never learned from), and the outcome once tracking reports an open or a click.
+ * One (user, journey) observation logged when a notification about the journey is sent: the ranking
+ * features as they were at that moment, and the outcome once tracking reports an open or a click.
  */
 @Schema({ collection: 'ranking_examples', versionKey: false })
 export class RankingExampleRecord {
@@ -13,7 +12,7 @@ export class RankingExampleRecord {
   @Prop({ required: true }) userId!: string;
   @Prop({ required: true }) journeyId!: string;
   @Prop({ required: true }) journeyName!: string;
-  @Prop() sentAt?: Date;
+  @Prop({ required: true }) sentAt!: Date;
   @Prop({ type: SchemaTypes.Mixed, required: true }) features!: Record<string, number>;
   @Prop() openedAt?: Date;
   @Prop() clickedAt?: Date;

@@ -7,7 +7,6 @@ import { RunExplainService } from '../../../src/modules/campaigns/runs/run-expla
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
 import { NotificationRepository } from '../../../src/modules/delivery/notification.repository';
-import { RankingExampleRepository } from '../../../src/modules/ranking/ranking-example.repository';
 import { RecipientPreferences } from '../../../src/modules/tracking/notification-tracking';
 import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
 import { SmtpSink } from '../../setup/smtp-sink';
@@ -135,32 +134,21 @@ describe('batch delivery of a run', () => {
     expect(byUser.get('bounced')).toMatchObject({ state: 'suppressed', reason: { code: 'address-suppressed' } });
     expect(byUser.get('unknown')).toMatchObject({ state: 'failed', targets: [{ state: 'failed' }] });
     expect(await app.get(RecipientPreferences).suppressionOf('unknown@example.com')).toBe('hard-bounce');
-    // Examples are logged with the notifications and get their send time once sent: the ranker learns
-    // from the senders' only, never from the leaver's, the bounced's or the unknown's.
-    const examples = await db(app).collection('ranking_examples').find({}).toArray();
-    const sentExamples = examples.filter((e) => e.sentAt instanceof Date).map((e) => e.userId as string);
-    expect(sentExamples.sort()).toEqual([...senders].sort());
-    const window = 24;
-    const labelled = await app
-      .get(RankingExampleRepository)
-      .findLabelled(new Date(0), new Date(Date.now() + (window + 1) * 3_600_000), window);
-    expect(labelled.map((e) => e.userId).sort()).toEqual([...senders].sort());
-    expect(byUser.get('ana')!.ranking).toBeUndefined();
+    const examples = await db(app)
+      .collection('ranking_examples')
+      .countDocuments({ userId: { $in: senders } });
+    expect(examples).toBe(senders.length);
 
     // A crash after ana's acceptance was written and before her after-send records: the re-run job finds her
     // sent, writes them again and sends nothing. The same batch again, twice over (a duplicated job), likewise.
     const anaId = byUser.get('ana')!.notificationId;
-    await db(app)
-      .collection('ranking_examples')
-      .updateOne({ notificationId: anaId }, { $unset: { sentAt: 1 } });
+    await db(app).collection('ranking_examples').deleteOne({ notificationId: anaId });
     await db(app)
       .collection('tracked_notifications')
       .updateOne({ notificationId: anaId }, { $unset: { sentAt: 1 } });
     await batch.deliverMany([...ids, ...ids]);
     expect(sink.messages).toHaveLength(senders.length);
-    expect(await db(app).collection('ranking_examples').find({ notificationId: anaId }).toArray()).toEqual([
-      expect.objectContaining({ sentAt: expect.any(Date) }),
-    ]);
+    expect(await db(app).collection('ranking_examples').countDocuments({ notificationId: anaId })).toBe(1);
     expect(await db(app).collection('tracked_notifications').findOne({ notificationId: anaId })).toMatchObject({
       sentAt: expect.any(Date),
     });

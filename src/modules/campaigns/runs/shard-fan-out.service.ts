@@ -5,7 +5,6 @@ import { REDIS_CLIENT } from '../../../common/redis/redis.module';
 import { Settings } from '../../../config/settings';
 import { Semaphore } from '../../../lib/concurrency/semaphore';
 import { isKnownTimeZone } from '../../../lib/time/zoned-time';
-import { AfterSend } from '../../delivery/after-send';
 import { DeliveryMetrics } from '../../delivery/delivery.metrics';
 import type { Notification } from '../../delivery/domain/notification';
 import { DeliveryProducer } from '../../delivery/jobs/delivery.queue';
@@ -26,8 +25,8 @@ import { RunCopyBudget } from './run-copy-budget';
 /**
  * One shard of a run: its pending users in chunks. Per chunk, users who already have a notification
  * (a shard processed again after a crash) are only re-enqueued; the others go through RecipientFanOut.
- * Then, in this order: renders stored, the tracking and ranking examples of queued notifications
- * recorded, notifications created, their delivery jobs enqueued, the ledger settled, so a crash between any two steps is
+ * Then, in this order: renders stored, the tracking of queued notifications recorded, notifications
+ * created, their delivery jobs enqueued, the ledger settled, so a crash between any two steps is
  * repaired by processing the shard again. A suppressed notification gets no tracking record.
  */
 @Injectable()
@@ -43,7 +42,6 @@ export class ShardFanOut {
     private readonly recipients: RecipientFanOut,
     private readonly deliveries: DeliveryProducer,
     private readonly outbound: OutboundMessages,
-    private readonly afterSend: AfterSend,
     private readonly completion: RunCompletion,
     private readonly metrics: DeliveryMetrics,
     private readonly tally: RunTally,
@@ -134,7 +132,6 @@ export class ShardFanOut {
     // render in between finds it used since the erasure began, or has it restored.
     await this.renders.storeMany(renders, now);
     await this.outbound.issueAhead(toIssue(created, renders));
-    await this.afterSend.recordAhead(created.filter((n) => n.state === 'queued'));
     await this.tally.created(runId, await this.notifications.insertNew(created));
     await this.renders.storeMany(renders, new Date());
     const queued = [
