@@ -5,9 +5,10 @@ import { Doc } from '../storage/documents';
 import { isPlainObject } from '../storage/key-encoding';
 import { runFind } from '../storage/query-executor';
 import { UpdateSpec, applyUpdate, isOperatorUpdate } from '../storage/update/apply-update';
+import { rememberSize, updateGrowthBound } from '../storage/update/size-bound';
 import { buildUpsert } from '../storage/update/upsert';
 import { CommandContext, CommandHandler, collectionName, optionalDoc } from './context';
-import { checkDocumentSize, runStatements, statements, writeReply } from './write-batch';
+import { checkDocumentSize, checkUpdatedSize, runStatements, statements, writeReply } from './write-batch';
 
 export interface UpdateStatement {
   q: Doc;
@@ -54,12 +55,13 @@ export function executeUpdate(ctx: CommandContext, collection: Collection, s: Up
   const options = { arrayFilters: s.arrayFilters, query: s.q, collation };
   if (docs.length === 0 && s.upsert) {
     const doc = buildUpsert(s.q, s.u, options);
-    checkDocumentSize(ctx, doc, 'update');
+    rememberSize(doc, checkDocumentSize(ctx, doc, 'update'));
     ctx.store.insert(collection, doc);
     return { matched: 0, modified: 0, upserted: doc, after: doc };
   }
   let modified = 0;
   let after: Doc | undefined;
+  const growth = docs.length > 0 ? updateGrowthBound(s.u) : undefined;
   for (const doc of docs) {
     const outcome = applyUpdate(doc, s.u, options);
     after = outcome.doc;
@@ -67,7 +69,7 @@ export function executeUpdate(ctx: CommandContext, collection: Collection, s: Up
       after = doc;
       continue;
     }
-    checkDocumentSize(ctx, outcome.doc, 'update');
+    checkUpdatedSize(ctx, doc, outcome.doc, growth);
     ctx.store.replace(collection, doc, outcome.doc);
     modified++;
   }

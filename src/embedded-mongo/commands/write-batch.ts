@@ -1,6 +1,7 @@
 import { calculateObjectSize } from 'bson';
 import { ErrorCode, ServerError, toServerError } from '../errors';
 import { Doc } from '../storage/documents';
+import { knownSize, rememberSize } from '../storage/update/size-bound';
 import { MAX_BSON_OBJECT_SIZE } from '../wire/frame-decoder';
 import { CommandContext, docArray } from './context';
 
@@ -36,9 +37,12 @@ export function runStatements<T>(items: T[], ordered: boolean, run: (item: T, in
   return writeErrors;
 }
 
-/** Rejects documents over 16 MiB; only measured when the request carried such a large document. */
-export function checkDocumentSize(ctx: CommandContext, doc: Doc, what: string): void {
-  if (ctx.largestDocument <= MAX_BSON_OBJECT_SIZE && what === 'insert') return;
+/**
+ * Rejects documents over 16 MiB and returns the size measured; an insert is only measured when the
+ * request carried such a large document (and the request's largest document bounds it).
+ */
+export function checkDocumentSize(ctx: CommandContext, doc: Doc, what: string): number {
+  if (ctx.largestDocument <= MAX_BSON_OBJECT_SIZE && what === 'insert') return ctx.largestDocument;
   const size = calculateObjectSize(doc);
   if (size > MAX_BSON_OBJECT_SIZE) {
     throw new ServerError(
@@ -48,6 +52,18 @@ export function checkDocumentSize(ctx: CommandContext, doc: Doc, what: string): 
         : `Resulting document after update is larger than ${MAX_BSON_OBJECT_SIZE}`,
     );
   }
+  return size;
+}
+
+/**
+ * {@link checkDocumentSize} of an update's result, skipped when the size `before` was known and the
+ * update's bounded growth keeps it under the limit; the result's size bound is remembered either way.
+ */
+export function checkUpdatedSize(ctx: CommandContext, before: Doc, after: Doc, growth: number | undefined): void {
+  const known = knownSize(before);
+  const bound = known !== undefined && growth !== undefined ? known + growth : undefined;
+  const size = bound !== undefined && bound <= MAX_BSON_OBJECT_SIZE ? bound : checkDocumentSize(ctx, after, 'update');
+  rememberSize(after, size);
 }
 
 /** The reply of a write command: counts, plus `writeErrors` only when a statement failed. */

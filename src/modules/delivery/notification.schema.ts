@@ -28,6 +28,7 @@ export class NotificationRecord {
   @Prop({ type: SchemaTypes.Mixed }) sending?: { attemptId: string; startedAt: Date; leaseUntil: Date };
   @Prop({ type: [SchemaTypes.Mixed], default: [] }) attempts!: AttemptRecord[];
   @Prop({ type: SchemaTypes.Mixed }) message?: NotificationMessage;
+  @Prop() trackingIssued?: boolean;
   @Prop({ type: SchemaTypes.Mixed }) experiment?: { experimentId: string; armId: string };
   @Prop({ type: SchemaTypes.Mixed }) ranking?: {
     journeyId: string;

@@ -40,9 +40,17 @@ export class OutboundMessages {
   ): Promise<Map<string, Map<number, OutboundMessage> | undefined>> {
     const renders = await this.renders.rendersOf(items.map((i) => i.notification.message));
     const renderable = items.flatMap((item, i) => (renders[i] ? [{ ...item, rendered: renders[i] }] : []));
+    // Issued at creation: signed here, nothing written. Others (created before that, or by hand) are issued now.
     const issued = await this.tracking.issueMany(
-      renderable.map(({ notification, rendered }) => trackedOf(notification, rendered)),
+      renderable.flatMap(({ notification, rendered }) =>
+        notification.trackingIssued ? [] : [trackedOf(notification, rendered)],
+      ),
     );
+    for (const { notification, rendered } of renderable) {
+      if (notification.trackingIssued) {
+        issued.set(notification.notificationId, this.tracking.issuedAhead(trackedOf(notification, rendered)));
+      }
+    }
     const built = new Map<string, Map<number, OutboundMessage> | undefined>(
       items.map((i) => [i.notification.notificationId, undefined]),
     );
@@ -51,6 +59,16 @@ export class OutboundMessages {
       built.set(notification.notificationId, this.messagesOf(notification, rendered, tracking, indexes));
     }
     return built;
+  }
+
+  /**
+   * Records the tracking of queued notifications about to be created, from the renders they will carry,
+   * and marks them `trackingIssued`: their record and links exist before the notification does, so
+   * before any provider can accept its message.
+   */
+  async issueAhead(items: ReadonlyArray<{ notification: Notification; rendered: RenderedMessage }>): Promise<void> {
+    await this.tracking.issueAhead(items.map(({ notification, rendered }) => trackedOf(notification, rendered)));
+    for (const { notification } of items) notification.trackingIssued = true;
   }
 
   private messagesOf(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { insertManyReportingDuplicates } from '../../common/mongo/insert-many';
 import { Annotation, outcomeLabel, TrainingExample } from './domain';
 import { RankingAnnotationRecord, RankingExampleRecord } from './ranking-example.schema';
 
@@ -30,20 +31,12 @@ export class RankingExampleRepository {
     );
   }
 
-  /** {@link logSent} for many notifications, in one bulk of upserts. */
+  /**
+   * {@link logSent} for many notifications, in one unordered insert: an example logged before keeps its
+   * record (the unique index refuses the copy), as the upsert would.
+   */
   async logSentMany(examples: readonly LoggedExample[]): Promise<void> {
-    if (examples.length === 0) return;
-    // The driver's collection: written for every delivery batch, from values that need no casting.
-    await this.examples.collection.bulkWrite(
-      examples.map((example) => ({
-        updateOne: {
-          filter: { notificationId: example.notificationId },
-          update: { $setOnInsert: example },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
-    );
+    await insertManyReportingDuplicates(this.examples, examples);
   }
 
   /** Records the first open or click of a notification; later ones keep the first time. */

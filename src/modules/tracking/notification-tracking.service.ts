@@ -61,6 +61,23 @@ export class NotificationTrackingService extends NotificationTracking {
     );
   }
 
+  async issueAhead(notifications: readonly TrackedNotification[]): Promise<void> {
+    if (notifications.length === 0) return;
+    const taken = await this.notifications.insertMany(notifications.map((n) => this.factsOf(n)));
+    // Recorded before (a chunk processed again after a crash, with links of a new nonce): the upsert
+    // path adds the links and checks the facts.
+    if (taken.size > 0) await this.issueMany(notifications.filter((_, i) => taken.has(i)));
+  }
+
+  issuedAhead(notification: TrackedNotification): IssuedTracking {
+    const links = notification.links.filter((link) => link.kind === 'click');
+    return buildIssuedTracking(
+      { ...notification, linkKeys: new Set(links.map((link) => linkKey(link))) },
+      (claims) => this.tokens.sign(claims),
+      this.base,
+    );
+  }
+
   private factsOf(notification: TrackedNotification): { facts: NotificationFacts; links: StoredLink[] } {
     const { notificationId, experiment, journeyId } = notification;
     const clicks = notification.links.filter((link) => link.kind === 'click');

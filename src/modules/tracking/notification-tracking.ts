@@ -14,6 +14,14 @@ export abstract class NotificationTracking {
   abstract issue(notification: TrackedNotification): Promise<IssuedTracking>;
   /** {@link issue} for many notifications in one round of writes; keyed by notification id. */
   abstract issueMany(notifications: readonly TrackedNotification[]): Promise<Map<string, IssuedTracking>>;
+  /**
+   * Records the trackable facts of notifications about to be created, in one insert, before they exist
+   * (a notification already recorded gets the links not stored yet). Their URLs then come from
+   * {@link issuedAhead}, with no further read or write.
+   */
+  abstract issueAhead(notifications: readonly TrackedNotification[]): Promise<void>;
+  /** The URLs of a notification whose facts {@link issueAhead} recorded, made without a database. */
+  abstract issuedAhead(notification: TrackedNotification): IssuedTracking;
   /** The provider accepted the message at `at`: opens, clicks and conversions may now be attributed to it. */
   abstract recordSent(notificationId: string, at: Date): Promise<void>;
   /** {@link recordSent} for many notifications accepted by `at`. */

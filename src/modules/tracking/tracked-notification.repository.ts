@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { insertManyReportingDuplicates } from '../../common/mongo/insert-many';
 import { isDuplicateKey } from '../../common/mongo/insert-once';
 import { EngagementCounts, StoredLink, TrackedNotificationRecord } from './tracked-notification.schema';
 
@@ -77,6 +78,17 @@ export class TrackedNotificationRepository {
       .find({ notificationId: { $in: ids } })
       .toArray()) as unknown as TrackedNotificationRecord[];
     return new Map(docs.map((d) => [d.notificationId, d]));
+  }
+
+  /**
+   * Inserts the records of notifications issued for the first time, in one unordered insert; the
+   * positions of those already recorded (left as they are).
+   */
+  async insertMany(items: ReadonlyArray<{ facts: NotificationFacts; links: StoredLink[] }>): Promise<Set<number>> {
+    return insertManyReportingDuplicates(
+      this.model,
+      items.map(({ facts, links }) => ({ ...facts, counts: {}, links })),
+    );
   }
 
   async findByNotificationId(notificationId: string): Promise<TrackedNotificationRecord | null> {

@@ -15,6 +15,16 @@ describe('embedded mongo errors and bulk writes', () => {
     await db.collection('users').deleteMany({});
   });
 
+  it('refuses an update past 16 MiB after updates whose results were not measured', async () => {
+    const users = db.collection<{ email: string; parts: string[] }>('users');
+    await users.insertOne({ email: 'big', parts: [] });
+    const part = 'x'.repeat(3 * 1024 * 1024);
+    for (let i = 0; i < 5; i++) await users.updateOne({ email: 'big' }, { $push: { parts: part } });
+    const error = await users.updateOne({ email: 'big' }, { $push: { parts: part } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 10334 });
+    expect((await users.findOne({ email: 'big' }))!.parts).toHaveLength(5);
+  });
+
   it('reports ordered bulk failures at the first error and stops', async () => {
     const users = db.collection('users');
     const error = await users

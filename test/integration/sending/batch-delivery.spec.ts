@@ -196,6 +196,22 @@ describe('batch delivery of a run', () => {
 
   it("has a message's tracking record, with its click links, before the provider accepts the message", async () => {
     const { deliveries, runId } = await queuedRun();
+    const tracked = db(app).collection('tracked_notifications');
+    // Recorded with the notifications at fan-out, for the queued ones only: the leaver (unsubscribed by
+    // the first test) is suppressed there and no record keeps the links of a message never sent.
+    const created = await notificationsOf(app, runId);
+    expect(created.get('leaver')).toMatchObject({ state: 'suppressed', reason: { code: 'unsubscribed' } });
+    expect(await tracked.countDocuments({ runId, userId: 'leaver' })).toBe(0);
+    for (const userId of senders) {
+      expect(created.get(userId)).toMatchObject({ state: 'queued', trackingIssued: true });
+      expect(await tracked.findOne({ runId, userId })).toMatchObject({ links: expect.any(Array) });
+    }
+    // A notification created without its record (stored before records were written at fan-out) gets it
+    // at delivery, before its provider request.
+    await db(app)
+      .collection('notifications')
+      .updateOne({ runId, userId: 'ana' }, { $unset: { trackingIssued: 1 } });
+    await tracked.deleteOne({ runId, userId: 'ana' });
     // An open or a click can come the moment a message lands: its links must already be known.
     const seen: Array<{ userId: string; links: number }> = [];
     sink.beforeAccept = async (mail) => {

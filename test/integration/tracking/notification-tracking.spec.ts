@@ -110,6 +110,36 @@ describe('NotificationTracking and RecipientPreferences', () => {
     ]);
   });
 
+  it('records notifications ahead of their creation, and signs the same URLs from the facts alone', async () => {
+    const notification = buildTrackedNotification({ notificationId: 'ahead-1' });
+    await tracking.issueAhead([notification, buildTrackedNotification({ notificationId: 'ahead-2' })]);
+    const ahead = tracking.issuedAhead(notification);
+    const [click] = notification.links;
+    const issued = await tracking.issue(notification);
+    expect(ahead.resolveLink(click)).toBe(issued.resolveLink(click));
+    expect(ahead.openPixelUrl).toBe(issued.openPixelUrl);
+    expect(ahead.unsubscribeUrl).toBe(issued.unsubscribeUrl);
+    expect(() => ahead.resolveLink(buildTrackedLink('c1', 'https://evil.example.com/'))).toThrow(TrackingError);
+    const stored = await app.get(TrackedNotificationRepository).findByNotificationId('ahead-2');
+    expect(stored).toMatchObject({ userId: 'u1', links: [expect.objectContaining({ id: 'c1' })], counts: {} });
+    expect(stored!.sentAt).toBeUndefined();
+  });
+
+  it('adds the links of a notification recorded ahead again with another render, and refuses other facts', async () => {
+    await tracking.issueAhead([buildTrackedNotification({ notificationId: 'ahead-again' })]);
+    // A chunk processed again after a crash renders with a new link nonce: both sets of links stay valid.
+    const moved = buildTrackedLink('c1', 'https://shop.example.com/kitchen-v2');
+    await tracking.issueAhead([buildTrackedNotification({ notificationId: 'ahead-again', links: [moved] })]);
+    const stored = await app.get(TrackedNotificationRepository).findByNotificationId('ahead-again');
+    expect(stored!.links.map((l) => l.url)).toEqual([
+      'https://shop.example.com/kitchen',
+      'https://shop.example.com/kitchen-v2',
+    ]);
+    await expect(
+      tracking.issueAhead([buildTrackedNotification({ notificationId: 'ahead-again', userId: 'someone-else' })]),
+    ).rejects.toMatchObject({ code: 'tracking.conflict' });
+  });
+
   it('refuses a second issue of a notification id for another user', async () => {
     await tracking.issue(buildTrackedNotification({ notificationId: 'conflict-1' }));
     await expect(

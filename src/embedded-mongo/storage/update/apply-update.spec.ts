@@ -129,4 +129,23 @@ describe(applyUpdate.name, () => {
     expect(() => applyUpdate({ _id: 1, a: 1 }, { $set: { _id: 2 } })).toThrow(/immutable field '_id'/);
     expect(() => applyUpdate({ _id: 1 }, { $set: { '_id.x': 1 } })).toThrow();
   });
+
+  it('parses an update shape once and applies each statement its own values, conflicts refused every time', () => {
+    const doc = { _id: 1, n: 1, old: 'x', list: [{ v: 1 }, { v: 2 }] };
+    for (const value of [2, 3]) {
+      const u = { $set: { n: value, 'list.1.v': value * 10 }, $rename: { old: 'renamed' }, $push: { more: value } };
+      expect(applyUpdate(doc, u).doc).toEqual({
+        _id: 1,
+        n: value,
+        renamed: 'x',
+        list: [{ v: 1 }, { v: value * 10 }],
+        more: [value],
+      });
+    }
+    for (let i = 0; i < 2; i++) {
+      expect(() => applyUpdate(doc, { $set: { n: i, 'n.deep': i } })).toThrow(/conflict/);
+      expect(applyUpdate(doc, { $set: { 'list.$[].v': i } }).doc.list).toEqual([{ v: i }, { v: i }]);
+    }
+    expect(doc).toEqual({ _id: 1, n: 1, old: 'x', list: [{ v: 1 }, { v: 2 }] });
+  });
 });

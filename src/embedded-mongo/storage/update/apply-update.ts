@@ -8,7 +8,7 @@ import { runStages } from '../mingo';
 import { addToSet, pop, pull, push } from './array-operators';
 import { FieldTarget, typeName } from './field-target';
 import { arithmetic, bitwise, numericKind, zeroLike } from './numeric';
-import { ArrayFilters, UpdateEntry, checkConflicts, resolvePaths, updateEntries } from './update-paths';
+import { ArrayFilters, UpdateEntry, checkConflicts, parsedUpdate, resolvePaths } from './update-paths';
 
 export type UpdateSpec = Doc | Doc[];
 
@@ -153,21 +153,26 @@ function applyOperators(doc: Doc, u: Doc, options: UpdateOptions): Doc {
     }
   }
   const inserting = options.inserting ?? false;
-  const all = updateEntries(u, inserting);
+  const { entries: all, positional } = parsedUpdate(u, inserting);
   const filters = new ArrayFilters(options.arrayFilters, options);
   filters.checkAllUsed(all, u);
   const entries = all.filter((e) => inserting || e.op !== '$setOnInsert');
   const next = cloneValue(doc);
   const ctx = { original: doc, query: options.query ?? {}, filters, options, inserting };
-  const planned = entries.flatMap((entry) =>
-    entry.op === '$rename'
-      ? [{ entry, parts: entry.path }]
-      : resolvePaths(doc, entry.path, ctx).map((parts) => ({ entry, parts })),
-  );
-  checkConflicts(
-    planned.map((p) => p.parts),
-    true,
-  );
+  // Without a positional path every entry writes its own path, whose conflicts parsing already refused.
+  const planned = positional
+    ? entries.flatMap((entry) =>
+        entry.op === '$rename'
+          ? [{ entry, parts: entry.path }]
+          : resolvePaths(doc, entry.path, ctx).map((parts) => ({ entry, parts })),
+      )
+    : entries.map((entry) => ({ entry, parts: entry.path }));
+  if (positional) {
+    checkConflicts(
+      planned.map((p) => p.parts),
+      true,
+    );
+  }
   // MongoDB applies an update field by field in name order, so new fields appear sorted.
   planned.sort((a, b) => (a.parts.join('\u0000') < b.parts.join('\u0000') ? -1 : 1));
   for (const { entry, parts } of planned) {

@@ -94,6 +94,53 @@ export function updateEntries(u: Doc, inserting: boolean): UpdateEntry[] {
   return entries;
 }
 
+/** Parsed operator updates by their operators and paths, so a write repeated with other values parses once. */
+const shapes = new Map<
+  string,
+  { entries: Array<Omit<UpdateEntry, 'value'> & { field: string }>; positional: boolean }
+>();
+const MAX_SHAPES = 1000;
+
+/** The operators, paths and `$rename` targets of an update, or undefined when its form is not the usual one. */
+function shapeKey(u: Doc, inserting: boolean): string | undefined {
+  let key = inserting ? 'i' : 'u';
+  for (const op of Object.keys(u)) {
+    const args = u[op];
+    if (!isPlainObject(args)) return undefined;
+    key += `\u0001${op}`;
+    for (const path of Object.keys(args)) {
+      const to = op === '$rename' ? args[path] : '';
+      if (typeof to !== 'string') return undefined;
+      key += `\u0002${path}\u0003${to}`;
+    }
+  }
+  return key;
+}
+
+/**
+ * {@link updateEntries} through a cache of update shapes, and whether any path is positional (without
+ * one, each entry's path is the path written, already checked for conflicts).
+ */
+export function parsedUpdate(u: Doc, inserting: boolean): { entries: UpdateEntry[]; positional: boolean } {
+  const key = shapeKey(u, inserting);
+  let shape = key === undefined ? undefined : shapes.get(key);
+  if (!shape) {
+    const entries = updateEntries(u, inserting);
+    const fields = Object.values(u).flatMap((args) => Object.keys(args as Doc));
+    shape = {
+      entries: entries.map(({ value: _value, ...entry }, i) => ({ ...entry, field: fields[i] })),
+      positional: entries.some((e) => e.path.some(isPositional)),
+    };
+    if (key === undefined) return { entries, positional: shape.positional };
+    if (shapes.size >= MAX_SHAPES) shapes.clear();
+    shapes.set(key, shape);
+  }
+  return {
+    entries: shape.entries.map(({ field, ...entry }) => ({ ...entry, value: (u[entry.op] as Doc)[field] })),
+    positional: shape.positional,
+  };
+}
+
 /** Compiled `arrayFilters`, one per identifier; each remembers whether an update path used it. */
 export class ArrayFilters {
   private readonly filters = new Map<string, { test: Matcher; used: boolean }>();

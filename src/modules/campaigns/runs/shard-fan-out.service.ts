@@ -8,6 +8,7 @@ import { isKnownTimeZone } from '../../../lib/time/zoned-time';
 import { DeliveryMetrics } from '../../delivery/delivery.metrics';
 import type { Notification } from '../../delivery/domain/notification';
 import { DeliveryProducer } from '../../delivery/jobs/delivery.queue';
+import { OutboundMessages } from '../../delivery/outbound-messages';
 import { MessageRenderRepository, StoredRender } from '../../delivery/message-render.repository';
 import { NotificationRepository } from '../../delivery/notification.repository';
 import { RunTally } from '../../delivery/run-tally';
@@ -24,8 +25,9 @@ import { RunCopyBudget } from './run-copy-budget';
 /**
  * One shard of a run: its pending users in chunks. Per chunk, users who already have a notification
  * (a shard processed again after a crash) are only re-enqueued; the others go through RecipientFanOut.
- * Then, in this order: notifications are created, their delivery jobs enqueued, the ledger settled, so
- * a crash between any two steps is repaired by processing the shard again.
+ * Then, in this order: renders stored, the tracking of queued notifications recorded, notifications
+ * created, their delivery jobs enqueued, the ledger settled, so a crash between any two steps is
+ * repaired by processing the shard again. A suppressed notification gets no tracking record.
  */
 @Injectable()
 export class ShardFanOut {
@@ -39,6 +41,7 @@ export class ShardFanOut {
     private readonly snapshots: RecipientSnapshots,
     private readonly recipients: RecipientFanOut,
     private readonly deliveries: DeliveryProducer,
+    private readonly outbound: OutboundMessages,
     private readonly completion: RunCompletion,
     private readonly metrics: DeliveryMetrics,
     private readonly tally: RunTally,
@@ -128,6 +131,7 @@ export class ShardFanOut {
     // notifications exist, before any delivery job: an erasure of another user that removed a shared
     // render in between finds it used since the erasure began, or has it restored.
     await this.renders.storeMany(renders, now);
+    await this.outbound.issueAhead(toIssue(created, renders));
     await this.tally.created(runId, await this.notifications.insertNew(created));
     await this.renders.storeMany(renders, new Date());
     const queued = [
@@ -173,6 +177,15 @@ function recipientOf(userId: string, profile: UserProfile | undefined) {
     // Quiet hours and local send times need a zone the runtime knows; an unknown one counts as UTC.
     timeZone: profile?.timeZone && isKnownTimeZone(profile.timeZone) ? profile.timeZone : 'UTC',
   };
+}
+
+/** The queued notifications with the renders they refer to: what tracking is recorded for ahead of creation. */
+function toIssue(created: readonly Notification[], renders: readonly StoredRender[]) {
+  const byId = new Map(renders.map((r) => [r.renderId, r.rendered]));
+  return created.flatMap((notification) => {
+    const rendered = notification.state === 'queued' ? byId.get(notification.message?.renderId ?? '') : undefined;
+    return rendered ? [{ notification, rendered }] : [];
+  });
 }
 
 function settlementOf(userId: string, outcome: RecipientOutcome): LedgerSettlement {

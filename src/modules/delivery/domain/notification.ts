@@ -84,6 +84,8 @@ export interface Notification {
   sending?: { attemptId: string; startedAt: Date; leaseUntil: Date };
   attempts: AttemptRecord[];
   message?: NotificationMessage;
+  /** Its tracking record was written with it at creation: delivery signs its URLs without a write. */
+  trackingIssued?: boolean;
   experiment?: { experimentId: string; armId: string };
   /** The journey the message is about and its ranking features when it was composed (the ranker's example). */
   ranking?: { journeyId: string; journeyName: string; features: Record<string, number> };

@@ -34,6 +34,6 @@ import { DeliveryProcessor } from './delivery.processor';
     NotificationBatchDelivery,
     DeliveryProcessor,
   ],
-  exports: [NotificationDeliveryService],
+  exports: [NotificationDeliveryService, OutboundMessages],
 })
 export class DeliveryJobsModule {}

@@ -1,0 +1,52 @@
+import { calculateObjectSize } from 'bson';
+import { Doc } from '../documents';
+import { isPlainObject } from '../key-encoding';
+import type { UpdateSpec } from './apply-update';
+
+/**
+ * An upper bound of stored documents' BSON size, where one is known: from the request that inserted the
+ * document, or from an update that measured it. Most writes of a document can then show that it stays
+ * under the size limit without measuring it again (measuring is a walk over the whole document).
+ */
+const bounds = new WeakMap<Doc, number>();
+
+/** Bytes a changed value may gain over its size in the update: a type widened (int to long or double, true to a date). */
+const PER_PATH_BYTES = 16;
+/** One null element an array is padded with: type, a key of up to seven digits, its terminator. */
+const PADDING_ELEMENT_BYTES = 9;
+
+/** Records that `doc` (as stored) is at most `size` bytes. */
+export function rememberSize(doc: Doc, size: number): void {
+  bounds.set(doc, size);
+}
+
+/** The known bound of a stored document's size, if any. */
+export function knownSize(doc: Doc): number | undefined {
+  return bounds.get(doc);
+}
+
+/**
+ * How many bytes an operator update can add to any document, or undefined when it cannot be bounded
+ * by the update alone (a pipeline, a replacement, a positional path whose value may land in many array
+ * elements). A value the update sets or pushes costs at most its own size plus its key, which in the
+ * document may be a longer array index than in the update (three times the update's size covers it);
+ * a numeric path part past an array's end pads the array with nulls.
+ */
+export function updateGrowthBound(u: UpdateSpec): number | undefined {
+  if (Array.isArray(u)) return undefined;
+  const ops = Object.keys(u);
+  if (ops.length === 0 || !ops.every((op) => op.startsWith('$'))) return undefined;
+  let slack = 0;
+  for (const op of ops) {
+    const fields = u[op];
+    if (!isPlainObject(fields)) return undefined;
+    for (const path of Object.keys(fields)) {
+      slack += PER_PATH_BYTES;
+      for (const part of path.split('.')) {
+        if (part.startsWith('$')) return undefined;
+        if (/^\d+$/.test(part)) slack += (Number(part) + 1) * PADDING_ELEMENT_BYTES;
+      }
+    }
+  }
+  return 3 * calculateObjectSize(u) + slack;
+}
