@@ -11,8 +11,11 @@ import { LineRouter, transferablesOfRouted } from './routed-lines';
 
 /** Input bytes read at a time: large enough that a read is noise, small enough for a lively progress bar. */
 const BLOCK_BYTES = 1 << 20;
-/** Blocks routed to the threads before this thread waits for the oldest to be parsed. */
-const BLOCKS_AHEAD = 4;
+/**
+ * Blocks routed to the threads before this thread waits for the oldest to be parsed: enough (16 MB) that
+ * the threads keep busy while this one waits for a core on a busy machine.
+ */
+const BLOCKS_AHEAD = 16;
 const USERS_PER_BATCH = 100;
 
 /** CPU seconds per phase: this (the main) thread first, then each worker thread. */
