@@ -8,6 +8,7 @@ import { ownThreadCpuSeconds } from '../../../lib/concurrency/thread-cpu';
 import { EventPacker, PackedEvents, transferablesOf } from './packed-events';
 import { OwnLines } from './own-lines';
 import { packStrings, PackedStrings } from './packed-strings';
+import { RoutedLines } from './routed-lines';
 import { buildUserLines, LineContext } from './user-lines';
 import { UserShard } from './user-shard';
 
@@ -34,8 +35,8 @@ export interface BuildSetup {
 }
 
 export type ThreadMessage =
-  | { kind: 'open'; file: string; shard: number; detailLimit: number; blockBytes?: number }
-  | { kind: 'read'; blocks: number }
+  | { kind: 'open'; shard: number; detailLimit: number }
+  | ({ kind: 'read' } & RoutedLines)
   | { kind: 'tally' }
   | { kind: 'cpu' }
   | { kind: 'hashes' }
@@ -74,13 +75,14 @@ function buildNext(count: number): Reply {
   return { result };
 }
 
-async function handle(m: ThreadMessage): Promise<Reply> {
+function handle(m: ThreadMessage): Reply {
   switch (m.kind) {
     case 'open':
-      input = new OwnLines(m.file, m.shard, shards, now, shard, m.detailLimit, m.blockBytes);
+      input = new OwnLines(m.shard, shards, now, shard, m.detailLimit);
       return { result: true };
     case 'read':
-      return { result: await input!.read(m.blocks) };
+      input!.read(m);
+      return { result: true };
     case 'tally':
       return { result: input!.tally };
     case 'cpu':

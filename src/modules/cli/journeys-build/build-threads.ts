@@ -6,9 +6,16 @@ import type { BuildSetup, BuiltUsers, PackedUsers, ThreadMessage } from './build
 import type { ReadTally } from './own-lines';
 import { mergeBuiltUsers, mergeTrainingLists } from './shard-merge';
 import { RepeatedIds } from './repeated-ids';
+import { inputBlocks } from './input-blocks';
+import { LineRouter, transferablesOfRouted } from './routed-lines';
 
-/** Blocks each thread reads between progress reports (of 1 MB). */
-const BLOCKS_PER_STEP = 16;
+/** Input bytes read at a time: large enough that a read is noise, small enough for a lively progress bar. */
+const BLOCK_BYTES = 1 << 20;
+/**
+ * Blocks routed to the threads before this thread waits for the oldest to be parsed: enough (16 MB) that
+ * the threads keep busy while this one waits for a core on a busy machine.
+ */
+const BLOCKS_AHEAD = 16;
 const USERS_PER_BATCH = 100;
 
 /** CPU seconds per phase: this (the main) thread first, then each worker thread. */
@@ -27,10 +34,11 @@ export interface ReadCounts {
 }
 
 /**
- * `journeys build` on worker threads. Each thread owns the users whose id hashes to it (its shard), reads
- * the whole input itself, and parses only its own users' lines (see `OwnLines`): no event crosses between
- * threads. This thread gathers counts and invalid lines, settles ids repeated across shards, and at the
- * end merges the shards' output lines into user id order.
+ * `journeys build` on worker threads. Each thread owns the users whose id hashes to it (its shard). This
+ * thread reads the input once and routes each line to its owner (see `LineRouter`), which alone parses it
+ * (see `OwnLines`): no thread reads or parses another's lines, and no event crosses between threads. This
+ * thread also gathers counts and invalid lines, settles ids repeated across shards, and at the end merges
+ * the shards' output lines into user id order.
  */
 export class BuildThreads {
   private readonly pool: WorkerPool;
@@ -40,7 +48,7 @@ export class BuildThreads {
   constructor(
     threads: number,
     now: Date,
-    private readonly blockBytes?: number,
+    private readonly blockBytes = BLOCK_BYTES,
   ) {
     const script = join(__dirname, `build-thread${__filename.slice(__filename.lastIndexOf('.'))}`);
     this.pool = new WorkerPool(script, threads, { now: now.toISOString(), shards: threads });
@@ -65,22 +73,21 @@ export class BuildThreads {
     report: (line: number, reason: string) => void,
     progress?: (bytes: number) => void,
   ): Promise<ReadCounts> {
-    const open = { kind: 'open', file, detailLimit, blockBytes: this.blockBytes } as const;
-    await Promise.all(this.shards.map((shard) => this.on(shard, { ...open, shard })));
-    const position = this.shards.map(() => 0);
-    await Promise.all(
-      this.shards.map(async (shard) => {
-        for (;;) {
-          const read = await this.on<{ bytes: number; done: boolean }>(shard, {
-            kind: 'read',
-            blocks: BLOCKS_PER_STEP,
-          });
-          position[shard] = read.bytes;
-          progress?.(Math.min(...position));
-          if (read.done) return;
-        }
-      }),
-    );
+    await Promise.all(this.shards.map((shard) => this.on(shard, { kind: 'open', shard, detailLimit })));
+    const router = new LineRouter(this.shards.length);
+    // This thread reads and routes while the threads parse: a few blocks ahead of them, not the whole file.
+    const inFlight: Array<Promise<unknown>> = [];
+    let read = 0;
+    for await (const block of inputBlocks(file, this.blockBytes, (bytes) => (read = bytes), true)) {
+      const at = read;
+      const routed = router.route(block);
+      const parsed = Promise.all(
+        routed.map((lines, shard) => this.on(shard, { kind: 'read', ...lines }, transferablesOfRouted(lines))),
+      );
+      inFlight.push(quiet(parsed.then(() => progress?.(at))));
+      if (inFlight.length >= BLOCKS_AHEAD) await inFlight.shift();
+    }
+    await Promise.all(inFlight);
     const tallies = await Promise.all(this.shards.map((shard) => this.on<ReadTally>(shard, { kind: 'tally' })));
     const details = tallies.flatMap((t) => t.details).sort((a, b) => a.line - b.line);
     for (const { line, reason } of details.slice(0, detailLimit)) report(line, reason);
@@ -91,8 +98,8 @@ export class BuildThreads {
     await this.markCpu();
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
     return {
-      // Every thread counts every line and blank line alike.
-      lines: tallies[0].lines,
+      lines: router.lines,
+      // Blank lines have no user id to route them by: every thread sees and counts each of them.
       blank: tallies[0].blank,
       invalid: sum(tallies.map((t) => t.invalid)),
       duplicates: sum(tallies.map((t) => t.duplicates)) + sum(drops.map((ids) => ids.length)),

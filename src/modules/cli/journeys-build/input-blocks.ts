@@ -1,8 +1,11 @@
 import { open } from 'node:fs/promises';
 
-/** Raw bytes of whole lines: `length` bytes at the start of `bytes`, a buffer of its own that can be moved to a thread. */
+/**
+ * Raw bytes of whole lines: `length` bytes at the start of `bytes`, a buffer of its own that can be moved to
+ * a thread, or shared memory that every thread can read without a copy.
+ */
 export interface InputBlock {
-  bytes: ArrayBuffer;
+  bytes: ArrayBuffer | SharedArrayBuffer;
   length: number;
 }
 
@@ -22,19 +25,23 @@ function cutAfterLastBreak(bytes: Buffer): number {
 /**
  * Reads a file in blocks of about `size` bytes, each cut after its last line feed so that no line (nor a
  * CRLF pair, nor a UTF-8 sequence) is split between blocks; the last block holds whatever follows the
- * last line feed. Nothing is decoded here: the threads do that.
+ * last line feed. Nothing is decoded here: the threads do that. With `shared`, each block is read into a
+ * SharedArrayBuffer.
  */
 export async function* inputBlocks(
   file: string,
   size: number,
   progress?: (bytes: number) => void,
+  shared = false,
 ): AsyncIterableIterator<InputBlock> {
   const handle = await open(file, 'r');
   try {
     let carry = new Uint8Array(0);
     let position = 0;
     for (;;) {
-      const buffer = new Uint8Array(carry.length + size);
+      const buffer = shared
+        ? new Uint8Array(new SharedArrayBuffer(carry.length + size))
+        : new Uint8Array(carry.length + size);
       buffer.set(carry);
       const { bytesRead } = await handle.read(buffer, carry.length, size, position);
       position += bytesRead;
