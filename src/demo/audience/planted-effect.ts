@@ -52,7 +52,7 @@ export interface ReaderResponse {
   converted: boolean;
 }
 
-/** A uniform draw in [0, 1) fixed by the demo seed, the message and the step: the same run responds the same. */
+/** A uniform draw in [0, 1) fixed by the demo seed, the reader and message, and the step. */
 function draw(seed: number, messageKey: string, step: string): number {
   return createHash('sha256').update(`${seed}|${messageKey}|${step}`).digest().readUInt32BE(0) / 2 ** 32;
 }

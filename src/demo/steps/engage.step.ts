@@ -50,6 +50,14 @@ async function act(context: DemoContext, engagement: Engagement): Promise<void> 
  * respond through the real tracking endpoints: push opens, open pixels, tracked clicks, conversions.
  * How they respond is the planted effect (`audience/planted-effect.ts`).
  */
+/**
+ * Who responds to what: the recipient and the campaign, not the message's own key (a new Message-ID or
+ * outbox file name in every run), so that one seed gets the same responses, and the same report, every run.
+ */
+function readerKey(message: ReceivedMessage): string {
+  return `${message.channel}|${message.campaignId ?? ''}|${message.userId}`;
+}
+
 export const engageStep: DemoStep = {
   title: 'Simulated people open, click and convert (POST /v1/track/push-open, GET /t/o, /t/c, POST /v1/conversions)',
   async run(context) {
@@ -71,7 +79,7 @@ export const engageStep: DemoStep = {
       return {
         message,
         aboutOngoingJourney: journeysMentioned(message.headline, own).length > 0,
-        ...respond(context.seed, message.key, message.headline, own),
+        ...respond(context.seed, readerKey(message), message.headline, own),
       };
     });
     const progress = new Progress('responding', engagements.length);
