@@ -70,12 +70,8 @@ export class NotificationTrackingService extends NotificationTracking {
   }
 
   issuedAhead(notification: TrackedNotification): IssuedTracking {
-    const links = notification.links.filter((link) => link.kind === 'click');
-    return buildIssuedTracking(
-      { ...notification, linkKeys: new Set(links.map((link) => linkKey(link))) },
-      (claims) => this.tokens.sign(claims),
-      this.base,
-    );
+    const { facts, links } = this.factsOf(notification);
+    return this.issued(notification, { ...facts, counts: {}, links });
   }
 
   private factsOf(notification: TrackedNotification): { facts: NotificationFacts; links: StoredLink[] } {
