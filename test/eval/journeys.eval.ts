@@ -8,6 +8,8 @@
  *   --samples N (2000)  bootstrap resamples
  *   --params JSON  inference parameter overrides (the "inference" section of config/journeys.json)
  *   --embedder JSON  embedder training overrides (the "embedder" section)
+ *   --stages S,S,... (all)  score only journeys of these stages (ongoing: what a campaign about what the user is
+ *       working towards sends); the interest baseline gets the same budget, empty for a user with none
  *   --train-users N (0: all)  the embedder used for the planted-journey and coverage scores trains on the
  *       sample of N users the service picks at JOURNEYS_EMBEDDER_MAX_USERS=N
  * Synthetic only:
@@ -134,6 +136,8 @@ function main(): void {
   if (dataset.planted) {
     results.push(evaluatePlanted(users, dataset.planted.truth, whole, dataset.planted.now, params));
   }
+  const stages = option('stages', '') ? option('stages', '').split(',') : undefined;
+  if (stages) console.log(`later engagement scores only journeys of stages ${stages.join(', ')}`);
   const future = evaluateFuture(users, {
     cuts: option('cuts', '0.6,0.7,0.8').split(',').map(Number),
     horizonSessions: Number(option('horizon-sessions', '3')),
@@ -141,6 +145,7 @@ function main(): void {
     minEvents: Number(option('min-events', '5')),
     params,
     training,
+    stages,
   });
   results.push(printFuture(future, bootstrap));
   printBudgetUse(future);

@@ -49,6 +49,11 @@ export interface FutureOptions {
   minEvents: number;
   params: JourneyParams;
   training?: Partial<PlatformTrainingOptions>;
+  /**
+   * Score only journeys of these stages, as a campaign whose audience names them sends them (ongoing: what the
+   * user is working towards); a user with none gets no tokens, and the baseline the same empty budget.
+   */
+  stages?: readonly string[];
 }
 
 type Sums = Record<FutureMetric, number>;
@@ -97,7 +102,8 @@ export function evaluateFuture(users: readonly EvalUser[], options: FutureOption
       if (early.length === 0 || truth.size === 0) return;
       const now = new Date(early[early.length - 1].at);
       const events = early.map((e) => e.extracted);
-      const ranked = buildRankedJourneys(user.userId, events, { now, embedder, params: options.params });
+      const built = buildRankedJourneys(user.userId, events, { now, embedder, params: options.params });
+      const ranked = options.stages ? built.filter((j) => options.stages!.includes(j.stage)) : built;
       builds++;
       if (ranked.length === 0) withoutJourneys++;
       const acc = perUser[u];

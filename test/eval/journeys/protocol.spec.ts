@@ -2,7 +2,11 @@ import { addBudgetUse, emptyBudgetUse } from './budget';
 import { pairedBootstrap, quantile } from './bootstrap';
 import { hit, ndcg, setScores } from './metrics';
 import { nextSessions, splitHistory } from './split';
-import { groupBySharedWords } from './tasks';
+import { resolveJourneyParams } from '../../../src/modules/journeys/domain/journey-params';
+import { RawEvent } from '../../../src/lib/synthetic/population';
+import { TaskLabel } from './aol';
+import { evaluateTasks, groupBySharedWords } from './tasks';
+import { prepareUsers } from './users';
 import { authoredTokens, hindsightTokens, interestTokens, journeyTokens } from './tokens';
 
 const at = (...times: number[]) => times.map((t) => ({ at: t }));
@@ -143,6 +147,33 @@ describe('groupBySharedWords', () => {
     expect(groups[0]).toBe(groups[2]);
     expect(groups[2]).toBe(groups[3]);
     expect(groups[1]).not.toBe(groups[0]);
+  });
+});
+
+describe('evaluateTasks', () => {
+  it('scores the journeys kept at the end and those the user had right after each session', () => {
+    // Two labelled sessions two months apart, one task each; a user keeps a single journey, the latest.
+    const search = (id: string, at: string, query: string): RawEvent => ({
+      id,
+      userId: 'u',
+      type: 'search',
+      occurredAt: at,
+      query,
+    });
+    const raw = [
+      ...[0, 5, 10].map((m, i) => search(`a${i}`, `2026-01-05T10:${10 + m}:00Z`, 'sourdough starter')),
+      ...[0, 5, 10].map((m, i) => search(`b${i}`, `2026-03-05T10:${10 + m}:00Z`, 'tide tables')),
+    ];
+    const labels = new Map<string, TaskLabel>(
+      raw.map((e) => [e.id, { userId: 'u', session: e.id[0], task: `${e.id[0]}-task` }]),
+    );
+    const scores = evaluateTasks(prepareUsers(raw), labels, resolveJourneyParams({ maxJourneys: 1 }));
+    const f1 = (method: string) => scores.find((s) => s.method === method)!.f1;
+    // At the end only the recent task is a journey: the early session's queries are three groups of one, so
+    // B-cubed precision is 1 and recall (3 x 1/3 + 3 x 1) / 6 = 2/3, F1 = 2 x 2/3 / (1 + 2/3) = 0.8.
+    expect(f1('journeys')).toBeCloseTo(0.8, 5);
+    expect(f1('journeys after the session')).toBeCloseTo(1, 5);
+    expect(f1('one group per session')).toBeCloseTo(1, 5);
   });
 });
 

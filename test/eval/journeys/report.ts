@@ -56,14 +56,17 @@ export function printFuture(result: FutureResult, bootstrap: BootstrapOptions): 
 /** Prints B-cubed scores of each grouping of the labelled queries; returns whether journeys beat both baselines. */
 export function printTasks(scores: readonly GroupingScore[], labelled: number, unaligned: number): boolean {
   console.log(`labelled tasks: ${labelled} queries aligned to events, ${unaligned} unaligned`);
-  console.log('  grouping                   B3 precision  recall  F1     groups');
+  console.log('  grouping                     B3 precision  recall  F1     groups');
   for (const s of scores) {
-    console.log(`  ${s.method.padEnd(25)}  ${fmt(s.precision)}         ${fmt(s.recall)}   ${fmt(s.f1)}  ${s.groups}`);
+    console.log(`  ${s.method.padEnd(27)}  ${fmt(s.precision)}         ${fmt(s.recall)}   ${fmt(s.f1)}  ${s.groups}`);
   }
   const f1 = (method: string) => scores.find((s) => s.method === method)?.f1 ?? 0;
   const baseline = Math.max(f1('one group per session'), f1('groups by shared words'));
   const pass = f1('journeys') > baseline;
   console.log(`  target (journeys' B3 F1 above both baselines): ${pass ? 'met' : 'NOT met'}`);
+  // Not a target: the journeys kept at the end leave out earlier sessions by design (maxJourneys, latest first).
+  const then = f1('journeys after the session') > baseline;
+  console.log(`  journeys right after each session above both baselines: ${then ? 'yes' : 'no'}`);
   return pass;
 }
 

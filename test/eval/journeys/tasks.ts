@@ -39,7 +39,10 @@ export function groupBySharedWords(items: ReadonlyArray<{ tokens: readonly strin
  * only inside time-gap sessions, so every method is compared within sessions: its groups are cut by session
  * (journeys span sessions by design). Journeys are built from each user's events up to their last labelled
  * query, with an embedder trained on those same windows of every user (what an install had then); queries no
- * group claims are groups of one.
+ * group claims are groups of one. That build keeps a user's `maxJourneys` strongest journeys, which are
+ * their latest: a session months earlier lies mostly in journeys no longer kept. So the journeys are also
+ * built as the user had them right after each labelled session (events up to its last labelled query),
+ * which scores every session by the journeys a notification could have used then.
  */
 export function evaluateTasks(
   users: readonly EvalUser[],
@@ -47,7 +50,13 @@ export function evaluateTasks(
   params: JourneyParams,
   training: Partial<PlatformTrainingOptions> = {},
 ): GroupingScore[] {
-  const methods = ['one group per session', 'groups by shared words', 'journeys', 'journey clusters'];
+  const methods = [
+    'one group per session',
+    'groups by shared words',
+    'journeys',
+    'journey clusters',
+    'journeys after the session',
+  ];
   const items: LabelledItem[][] = methods.map(() => []);
   const windows = users.flatMap((user) => {
     const lastLabelled = user.events.reduce((m, e, i) => (labels.has(e.id) ? i : m), -1);
@@ -72,17 +81,25 @@ export function evaluateTasks(
     for (const l of labelled) sessions.set(l.label.session, [...(sessions.get(l.label.session) ?? []), l]);
     for (const [session, members] of sessions) {
       const prefix = `${user.userId}/${session}`;
+      const last = members[members.length - 1].index;
+      const then = buildJourneysWithMembership(
+        user.userId,
+        window.slice(0, last + 1).map((e) => e.extracted),
+        { now: new Date(window[last].at), embedder, params },
+      );
       const words = groupBySharedWords(members.map((m) => m.event));
       members.forEach((m, i) => {
         const truth = `${prefix}/${m.label.task}`;
         const own = `${prefix}/single:${m.event.id}`;
         const j = built.journeyOf[m.index];
         const c = built.clusterOf[m.index];
+        const t = then.journeyOf[m.index];
         const predicted = [
           prefix,
           `${prefix}/w${words[i]}`,
           j >= 0 ? `${prefix}/j${j}` : own,
           c >= 0 ? `${prefix}/c${c}` : own,
+          t >= 0 ? `${prefix}/t${t}` : own,
         ];
         predicted.forEach((p, k) => items[k].push({ predicted: p, truth }));
       });

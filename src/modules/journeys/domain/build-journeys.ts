@@ -62,6 +62,9 @@ export interface JourneysWithMembership {
   clusterOf: number[];
 }
 
+/** A journey draft and its events (indices into the user's sorted events). */
+type Drafted = { indices: readonly number[]; draft: JourneyDraft };
+
 /** Builds one user's journeys and says which journey and which cluster each input event went to. */
 export function buildJourneysWithMembership(
   userId: string,
@@ -98,7 +101,7 @@ export function buildJourneysWithMembership(
     const journey = { sessionOf: sessions, journeySessions: ascendingDistinct(indices.map((i) => sessions[i])) };
     return { useOf: (k: UserKeyword) => recurrence.useProbability(k, journey), sessionOf: sessions };
   };
-  const drafts: Array<{ indices: readonly number[]; draft: JourneyDraft }> = clusters.flatMap((members, cluster) => {
+  const drafts: Drafted[] = clusters.flatMap((members, cluster) => {
     const indices = owned[cluster];
     if (indices.length < params.minJourneyEvents || members.length < params.minJourneyKeywords) return [];
     const memberKeywords = members.map((m) => keywords[m]);
@@ -112,13 +115,8 @@ export function buildJourneysWithMembership(
     const input = { members: memberKeywords, listed, listedVectors, indices, basis: 'cluster' as const };
     return [{ indices, draft: draftJourney(events, { ...input, cohesion: cohesion(embeddings, members) }, context) }];
   });
-  if (drafts.length === 0) {
-    const sparse = sparseJourneyInput(events, { now, params, embedder: options.embedder, lexicon });
-    if (sparse) {
-      const maxConfidence = params.sparseMaxConfidence;
-      drafts.push({ indices: sparse.indices, draft: draftJourney(events, sparse, { ...context, maxConfidence }) });
-    }
-  }
+  const thin = thinJourney(events, drafts, { ...context, embedder: options.embedder, lexicon });
+  if (thin) drafts.push(thin);
   drafts.sort(
     ({ draft: a }, { draft: b }) =>
       b.score - a.score ||
@@ -134,6 +132,31 @@ export function buildJourneysWithMembership(
     params.identityOverlap,
   );
   return { journeys: kept.map(({ draft }, i) => ({ id: ids[i], rank: i + 1, ...draft })), journeyOf, clusterOf };
+}
+
+/**
+ * The thin journey of strongest keywords, for a user with nothing ongoing: when no cluster is a journey (a
+ * sparse user), or when every journey has ended and the user's other activity - the events no journey
+ * claims - is what they do now. In the second case it is kept only when ongoing itself, since an ended thin
+ * journey says less than the ended journeys already there. Its events index the user's sorted events.
+ */
+function thinJourney(
+  events: readonly ExtractedEvent[],
+  drafts: readonly Drafted[],
+  context: Parameters<typeof draftJourney>[2] & { embedder: Embedder; lexicon?: Lexicon },
+): Drafted | undefined {
+  if (drafts.some(({ draft }) => draft.stage !== 'ended')) return undefined;
+  const claimed = new Set(drafts.flatMap(({ indices }) => indices));
+  const free = events.flatMap((_, i) => (claimed.has(i) ? [] : [i]));
+  const sparse = sparseJourneyInput(
+    free.map((i) => events[i]),
+    context,
+  );
+  if (!sparse) return undefined;
+  const indices = sparse.indices.map((i) => free[i]);
+  const maxConfidence = context.params.sparseMaxConfidence;
+  const draft = draftJourney(events, { ...sparse, indices }, { ...context, maxConfidence });
+  return drafts.length === 0 || draft.stage !== 'ended' ? { indices, draft } : undefined;
 }
 
 /** The offline build's output line for a user, journeys in rank order (optionally the top N). */

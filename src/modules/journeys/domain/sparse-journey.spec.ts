@@ -6,11 +6,28 @@ import { FIXTURE_NOW, trainFixtureEmbedder } from './testing/platform.fixture';
 const DAY = 86_400_000;
 const embedder = trainFixtureEmbedder();
 
-function searches(queries: string[]) {
+function searches(queries: string[], spacingDays = 9, startDays = 0) {
   return queries.map((query, i) =>
-    extractEventKeywords({ type: 'search', occurredAt: new Date(FIXTURE_NOW.getTime() - (i + 1) * 9 * DAY), query }),
+    extractEventKeywords({
+      type: 'search',
+      occurredAt: new Date(FIXTURE_NOW.getTime() - (startDays + (i + 1) * spacingDays) * DAY),
+      query,
+    }),
   );
 }
+
+const finishedProject = () => [
+  ...searches(
+    Array.from({ length: 6 }, () => 'sourdough starter'),
+    1,
+    60,
+  ),
+  ...searches(
+    Array.from({ length: 4 }, () => 'bread scoring'),
+    1,
+    60,
+  ),
+];
 
 describe('a sparse user', () => {
   it('gets one thin journey of their strongest keywords, labelled as such, rather than nothing', () => {
@@ -41,5 +58,24 @@ describe('a sparse user', () => {
     const journeys = buildJourneysFromExtracted('u', events, { now: FIXTURE_NOW, embedder });
     expect(journeys.length).toBeGreaterThan(0);
     expect(journeys.every((j) => j.basis === 'cluster')).toBe(true);
+  });
+
+  it('who is active again after every journey ended gets a thin ongoing journey of the new activity', () => {
+    const events = [...finishedProject(), ...searches(['tide tables', 'kiln', 'tide charts'], 1)];
+    const journeys = buildJourneysFromExtracted('u', events, { now: FIXTURE_NOW, embedder });
+    const thin = journeys.filter((j) => j.basis === 'strongest-keywords');
+    expect(thin).toHaveLength(1);
+    expect(thin[0].stage).toBe('ongoing');
+    expect(thin[0].keywords.map((k) => k.text)).toEqual(['tide']);
+    expect(thin[0].engagement.events).toBe(2);
+    const ended = journeys.filter((j) => j.basis === 'cluster');
+    expect(ended.length).toBeGreaterThan(0);
+    expect(ended.every((j) => j.stage === 'ended')).toBe(true);
+  });
+
+  it('whose journeys all ended, with no activity since, gets no thin journey beside them', () => {
+    const journeys = buildJourneysFromExtracted('u', finishedProject(), { now: FIXTURE_NOW, embedder });
+    expect(journeys.length).toBeGreaterThan(0);
+    expect(journeys.every((j) => j.basis === 'cluster' && j.stage === 'ended')).toBe(true);
   });
 });
