@@ -3,8 +3,10 @@
  * 1000) recipients to the outbox on an embedded server in this process, every command counted by name
  * and collection: round trips, the statements they carried (of a bulk write, or documents inserted), the
  * documents they matched or inserted (the reply's `n`), and the server's time in the command's handler,
- * each divided by the recipients. The counts need no quiet machine; the times do.
+ * each divided by the recipients; then Redis's commands per recipient (`INFO commandstats`: scripts count once
+ * as `evalsha`, whatever they call). The counts need no quiet machine; the times do.
  */
+import Redis from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { mongo } from 'mongoose';
@@ -42,9 +44,11 @@ export async function run(): Promise<void> {
   );
   const stored: string[] = [];
   const tally = new Map<string, Work>();
+  let redisCalls = new Map<string, number>();
   const original = commands.dispatch;
   try {
     await seedBenchAudience(app, SIZE);
+    const redisBefore = await redisCommandCalls(servers.redis.url);
     // The embedded server calls the module's export on every command: wrapping it sees them all.
     (commands as { dispatch: typeof original }).dispatch = (body, ctx) => {
       const started = process.hrtime.bigint();
@@ -57,6 +61,8 @@ export async function run(): Promise<void> {
     const run = await app.get(CampaignRunsService).startManual(benchCampaign.id, 'bench');
     const finished = await waitForRun(app, run.runId, 3_600_000);
     (commands as { dispatch: typeof original }).dispatch = original;
+    const redisAfter = await redisCommandCalls(servers.redis.url);
+    redisCalls = new Map([...redisAfter].map(([name, n]) => [name, n - (redisBefore.get(name) ?? 0)]));
     if (finished.counts.sent !== SIZE) throw new Error(`sent ${finished.counts.sent} of ${SIZE}`);
     for (const name of ['notifications', 'tracked_notifications', 'ranking_examples', 'campaign_run_ledger']) {
       const docs = await db(app).collection(name).find({}).toArray();
@@ -90,6 +96,21 @@ export async function run(): Promise<void> {
     );
   }
   for (const line of stored) console.log(line);
+  const redisRows = [...redisCalls].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  const redisTotal = redisRows.reduce((sum, [, n]) => sum + n, 0);
+  console.log(`Redis commands per notification: ${(redisTotal / SIZE).toFixed(2)}`);
+  for (const [name, n] of redisRows) console.log(`${name.padEnd(40)} ${(n / SIZE).toFixed(3).padStart(7)}`);
+}
+
+/** Calls of each Redis command so far (`INFO commandstats`). */
+async function redisCommandCalls(url: string): Promise<Map<string, number>> {
+  const client = new Redis(url);
+  try {
+    const info = await client.info('commandstats');
+    return new Map([...info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+  } finally {
+    client.disconnect();
+  }
 }
 
 /** Adds one command to its (name, collection) row: statements sent, documents written (the reply's n), time. */

@@ -8,9 +8,12 @@
  * is then this process's only). `BENCH_DELIVERY_SIZES` (default "10000,100000") sets the recipient counts,
  * `BENCH_DELIVERY_TARGETS` (default "outbox,smtp") the channels;
  * `BENCH_DELIVERY_BATCH_SIZE` and `BENCH_DELIVERY_ACCEPTED_WRITE_DELAY_MS` set the delivery settings of the same
- * names; `BENCH_CPU_PROFILE_DIR` writes a CPU profile of each run (the run only, not the seeding) there. Next to the rate, this process's CPU per notification, which other processes on the machine disturb less.
+ * names; `BENCH_CPU_PROFILE_DIR` writes a CPU profile of each run (the run only, not the seeding) there. Next to the rate,
+ * the CPU per notification of this process, of the database process (when it has its own) and of Redis, which other
+ * processes on the machine disturb less.
  */
 import Bull from 'bull';
+import Redis from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +24,7 @@ import { startEmbeddedMongoProcess } from '../e2e/support/app-process';
 import { startTestRedis } from '../setup/redis';
 import { SmtpSink } from '../setup/smtp-sink';
 import { profiled } from './support/cpu-profile';
+import { processCpuSeconds } from './support/thread-cpu';
 import { benchCampaign, benchCampaignsDir, seedBenchAudience } from './support/delivery-campaign';
 
 const SIZES = (process.env.BENCH_DELIVERY_SIZES ?? '10000,100000').split(',').map(Number);
@@ -54,8 +58,13 @@ async function rawBull(redisUrl: string, count: number): Promise<number> {
   return rate;
 }
 
-/** Redis and the embedded database, in this process or in its own (BENCH_DELIVERY_MONGO). */
-async function databases(): Promise<{ mongoUri: string; redis: RedisProcess; stop(): Promise<void> }> {
+/** Redis and the embedded database, in this process or in its own (BENCH_DELIVERY_MONGO, with its pid). */
+async function databases(): Promise<{
+  mongoUri: string;
+  mongoPid?: number;
+  redis: RedisProcess;
+  stop(): Promise<void>;
+}> {
   if (MONGO_IN_PROCESS) {
     const servers = await startServers();
     return { mongoUri: servers.mongo.uri, redis: servers.redis, stop: () => servers.stop() };
@@ -63,7 +72,20 @@ async function databases(): Promise<{ mongoUri: string; redis: RedisProcess; sto
   const mongo = startEmbeddedMongoProcess();
   const [url, redis] = await Promise.all([mongo.url, startTestRedis()]);
   const mongoUri = `${url}/`;
-  return { mongoUri, redis, stop: async () => void (await Promise.all([mongo.stop(), redis.stop()])) };
+  const stop = async () => void (await Promise.all([mongo.stop(), redis.stop()]));
+  return { mongoUri, mongoPid: mongo.child.pid, redis, stop };
+}
+
+/** The CPU seconds Redis reports it has used (`INFO cpu`: user and system, its main thread and the others). */
+async function redisCpuSeconds(url: string): Promise<number> {
+  const client = new Redis(url);
+  try {
+    const info = await client.info('cpu');
+    const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+    return field('used_cpu_user') + field('used_cpu_sys');
+  } finally {
+    client.disconnect();
+  }
 }
 
 /** One run of `count` recipients through the real modules in this process; notifications per second. */
@@ -71,7 +93,7 @@ async function endToEnd(
   target: 'outbox' | 'smtp',
   count: number,
   peak: { rss: number },
-): Promise<{ rate: number; cpuMs: number }> {
+): Promise<{ rate: number; cpuMs: number; databaseCpuMs?: number; redisCpuMs: number }> {
   const servers = await databases();
   const sink = target === 'smtp' ? await SmtpSink.start() : undefined;
   const outbox = mkdtempSync(join(tmpdir(), 'jc-bench-outbox-'));
@@ -89,16 +111,25 @@ async function endToEnd(
     const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage.rss())), 200);
     const started = process.hrtime.bigint();
     const cpu = process.cpuUsage();
+    const databaseCpu = processCpuSeconds(servers.mongoPid);
+    const redisCpu = await redisCpuSeconds(servers.redis.url);
     const finished = await profiled(`delivery-${target}-${count}`, async () => {
       const run = await app.get(CampaignRunsService).startManual(benchCampaign.id, 'bench');
       return waitForRun(app, run.runId, 24 * 3_600_000);
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const used = process.cpuUsage(cpu);
+    const databaseUsed = databaseCpu === undefined ? undefined : processCpuSeconds(servers.mongoPid)! - databaseCpu;
+    const redisUsed = (await redisCpuSeconds(servers.redis.url)) - redisCpu;
     clearInterval(sampler);
     if (finished.counts.sent !== count) throw new Error(`sent ${finished.counts.sent} of ${count}`);
     if (sink && sink.messages.length !== count) throw new Error(`the SMTP server got ${sink.messages.length}`);
-    return { rate: count / seconds, cpuMs: (used.user + used.system) / 1000 / count };
+    return {
+      rate: count / seconds,
+      cpuMs: (used.user + used.system) / 1000 / count,
+      ...(databaseUsed !== undefined && { databaseCpuMs: (databaseUsed * 1000) / count }),
+      redisCpuMs: (redisUsed * 1000) / count,
+    };
   } finally {
     await app.close();
     await Promise.all([servers.stop(), sink?.stop()]);
@@ -118,10 +149,12 @@ export async function run(): Promise<void> {
     );
     for (const target of TARGETS) {
       const peak = { rss: 0 };
-      const { rate, cpuMs } = await endToEnd(target, count, peak);
+      const { rate, cpuMs, databaseCpuMs, redisCpuMs } = await endToEnd(target, count, peak);
+      const database = databaseCpuMs === undefined ? '' : ` + database ${databaseCpuMs.toFixed(2)}`;
       console.log(
         `${count} recipients: end to end to the ${target.padEnd(6)} ${Math.round(rate).toString().padStart(6)} notifications/s` +
           `   ratio to raw Bull ${(rate / raw).toFixed(3)}   ${cpuMs.toFixed(2)} ms CPU each` +
+          `${database} + Redis ${redisCpuMs.toFixed(2)}` +
           `   peak RSS ${Math.round(peak.rss / 1048576)} MB   load ${loadavg()[0].toFixed(2)}`,
       );
     }

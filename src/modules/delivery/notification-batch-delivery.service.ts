@@ -40,8 +40,9 @@ interface Accepted {
 /**
  * Many notifications' first step in one job, with the same records and conditional writes as one by
  * one, read and written in bulk: the notifications in one read, unsubscribes and suppressions in one
- * read each, tracking issued at once, every attempt started by one conditional bulk write (each under
- * its own attempt id, so only one attempt ever holds a notification), and each provider's acceptance
+ * read each, tracking issued at once, every attempt started by one conditional update (under the batch's
+ * attempt id, on notifications still queued, so only one attempt ever holds a notification: a duplicate
+ * or re-run job has another id and finds them taken), and each provider's acceptance
  * written together with the attempt's end the moment it arrives (acceptances arriving together share
  * one bulk write), so the window between "accepted" and "recorded" stays one provider request wide.
  * What is not a plain first send to one target (a retry, a lease, a refusal, a failure) goes through
@@ -108,8 +109,12 @@ export class NotificationBatchDelivery {
     return outcomes;
   }
 
-  /** Builds the messages, takes send slots and starts one attempt per notification; the ones this job holds. */
+  /**
+   * Builds the messages, takes send slots and starts an attempt on each notification, all under the batch's
+   * attempt id in one conditional write; the ones this job holds.
+   */
   private async claim(notifications: Notification[], outcomes: Map<string, DeliveryOutcome>): Promise<Claimed[]> {
+    const attemptId = randomUUID();
     const messages = await this.outbound.buildMany(
       notifications.map((notification) => ({ notification, indexes: pendingTargets(notification.targets) })),
     );
@@ -129,18 +134,19 @@ export class NotificationBatchDelivery {
           at: new Date(Date.now() + slot.waitMs),
           why: 'rate-limit',
         });
-      } else ready.push({ notification, index, message, attemptId: randomUUID() });
+      } else ready.push({ notification, index, message, attemptId });
     }
     const startedAt = new Date();
     const leaseUntil = new Date(startedAt.getTime() + this.leaseMs);
     const held = await this.notifications.startAttempts(
-      ready.map((c) => ({ notificationId: c.notification.notificationId, attemptId: c.attemptId })),
+      ready.map((c) => c.notification.notificationId),
+      attemptId,
       startedAt,
       leaseUntil,
     );
     // Not held: another job started an attempt first; it carries the notification on.
     const mine = ready
-      .filter((c) => held.get(c.notification.notificationId) === c.attemptId)
+      .filter((c) => held.has(c.notification.notificationId))
       .map((c) => ({
         ...c,
         notification: {

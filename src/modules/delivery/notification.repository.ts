@@ -152,39 +152,30 @@ export class NotificationRepository {
   }
 
   /**
-   * {@link startAttempt} for many notifications, each under its own attempt id, in one bulk write; the
-   * attempt id now holding each notification this call moved to sending (the others were not queued).
+   * {@link startAttempt} for many notifications under one attempt id (a batch's), in one conditional
+   * update; the ids of the notifications this call moved to sending (the others were not queued).
    */
   async startAttempts(
-    claims: ReadonlyArray<{ notificationId: string; attemptId: string }>,
+    notificationIds: readonly string[],
+    attemptId: string,
     now: Date,
     leaseUntil: Date,
-  ): Promise<Map<string, string>> {
-    if (claims.length === 0) return new Map();
-    const result = await this.model.collection.bulkWrite(
-      claims.map(({ notificationId, attemptId }) => ({
-        updateOne: {
-          filter: { notificationId, state: 'queued' },
-          update: { $set: { state: 'sending', sending: { attemptId, startedAt: now, leaseUntil } } },
-        },
-      })),
-      { ordered: false },
+  ): Promise<Set<string>> {
+    if (notificationIds.length === 0) return new Set();
+    const ids = [...new Set(notificationIds)];
+    const result = await this.model.collection.updateMany(
+      { notificationId: { $in: ids }, state: 'queued' },
+      { $set: { state: 'sending', sending: { attemptId, startedAt: now, leaseUntil } } },
     );
-    // Every claim moved its own notification (the ids are distinct): no read needed to know which are held.
-    if (result.modifiedCount === claims.length && distinct(claims.map((c) => c.notificationId))) {
-      return new Map(claims.map((c) => [c.notificationId, c.attemptId]));
-    }
+    // Every one of them moved: no read needed to know which are held.
+    if (result.modifiedCount === ids.length) return new Set(ids);
     const held = await this.model
       .find(
-        {
-          notificationId: { $in: claims.map((c) => c.notificationId) },
-          state: 'sending',
-          'sending.attemptId': { $in: claims.map((c) => c.attemptId) },
-        },
-        { _id: 0, notificationId: 1, 'sending.attemptId': 1 },
+        { notificationId: { $in: ids }, state: 'sending', 'sending.attemptId': attemptId },
+        { _id: 0, notificationId: 1 },
       )
-      .lean<Array<Pick<NotificationRecord, 'notificationId' | 'sending'>>>();
-    return new Map(held.map((d) => [d.notificationId, d.sending?.attemptId ?? '']));
+      .lean<Array<Pick<NotificationRecord, 'notificationId'>>>();
+    return new Set(held.map((d) => d.notificationId));
   }
 
   /** {@link extendLease} for every attempt of a batch still holding its notification. */

@@ -43,3 +43,15 @@ export async function perThreadCpu<T>(work: () => Promise<T>, everyMs = 50): Pro
     clearInterval(timer);
   }
 }
+
+/** CPU seconds another process has used so far (Linux, from /proc; clock ticks of 10 ms), or undefined. */
+export function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}

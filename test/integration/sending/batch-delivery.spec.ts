@@ -233,12 +233,21 @@ describe('batch delivery of a run', () => {
     const notifications = app.get(NotificationRepository);
     const { runId } = await app.get(CampaignRunsService).startManual('digest', 'test');
     await waitForRun(app, runId);
-    const [sent] = [...(await notificationsOf(app, runId)).values()].filter((n) => n.state === 'sent');
+    const [sent, other] = [...(await notificationsOf(app, runId)).values()].filter((n) => n.state === 'sent');
     const at = new Date();
     // A settled notification cannot be claimed, and an attempt that holds nothing cannot be recorded.
-    expect(
-      await notifications.startAttempts([{ notificationId: sent.notificationId, attemptId: 'a1' }], at, at),
-    ).toEqual(new Map());
+    expect(await notifications.startAttempts([sent.notificationId], 'a1', at, at)).toEqual(new Set());
+    // Of a batch, only the queued notifications are claimed, and the answer says which.
+    await db(app)
+      .collection('notifications')
+      .updateOne({ notificationId: other.notificationId }, { $set: { state: 'queued' } });
+    expect(await notifications.startAttempts([sent.notificationId, other.notificationId], 'a2', at, at)).toEqual(
+      new Set([other.notificationId]),
+    );
+    expect(await notifications.findById(other.notificationId)).toMatchObject({
+      state: 'sending',
+      sending: { attemptId: 'a2' },
+    });
     const attempt = { attemptId: 'a1', startedAt: at, endedAt: at, outcome: 'accepted' as const };
     const target = { ...sent.targets[0], state: 'accepted' as const };
     const written = await notifications.finishAccepted(

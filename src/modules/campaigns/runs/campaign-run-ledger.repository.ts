@@ -4,10 +4,10 @@ import { Model } from 'mongoose';
 import { insertNew } from '../../../common/mongo/insert-new';
 import { CampaignRunLedgerRecord, LedgerStatus } from './campaign-run.schema';
 
+/** How one user of a run ended; a user who is `done` has the run's notification for them, found by (run, user). */
 export interface LedgerSettlement {
   userId: string;
   status: Exclude<LedgerStatus, 'pending'>;
-  notificationId?: string;
   arm?: { experimentId: string; armId: string };
   error?: string;
 }
@@ -46,14 +46,25 @@ export class CampaignRunLedgerRepository {
 
   /**
    * Settles pending entries; an entry settled already (a re-processed user) keeps its first settlement.
-   * Returns how many entries this call settled.
+   * Users settled alike (most of a chunk: done, in the same arm) share one statement. Returns how many
+   * entries this call settled.
    */
   async settle(runId: string, settlements: readonly LedgerSettlement[], at: Date): Promise<number> {
     if (settlements.length === 0) return 0;
+    const alike = new Map<string, { fields: Omit<LedgerSettlement, 'userId'>; userIds: string[] }>();
+    for (const { userId, ...fields } of settlements) {
+      const key = JSON.stringify([fields.status, fields.arm?.experimentId, fields.arm?.armId, fields.error]);
+      const group = alike.get(key) ?? { fields, userIds: [] };
+      group.userIds.push(userId);
+      alike.set(key, group);
+    }
     // The driver's collection: every fan-out chunk settles here, with values of the schema's types already.
     const result = await this.model.collection.bulkWrite(
-      settlements.map(({ userId, ...fields }) => ({
-        updateOne: { filter: { runId, userId, status: 'pending' }, update: { $set: { ...fields, settledAt: at } } },
+      [...alike.values()].map(({ fields, userIds }) => ({
+        updateMany: {
+          filter: { runId, userId: { $in: userIds }, status: 'pending' },
+          update: { $set: { ...fields, settledAt: at } },
+        },
       })),
       { ordered: false },
     );

@@ -60,7 +60,6 @@ export class CampaignRunLedgerRecord {
   /** Local-hour runs: the user's send time. */
   @Prop() sendAt?: Date;
   @Prop({ type: SchemaTypes.Mixed }) arm?: { experimentId: string; armId: string };
-  @Prop() notificationId?: string;
   @Prop() error?: string;
   @Prop() settledAt?: Date;
 }

@@ -143,7 +143,7 @@ export class ShardFanOut {
         .map((n) => ({ notificationId: n.notificationId, at: n.notBefore })),
     ];
     await this.deliveries.enqueueMany(queued, run.generation);
-    for (const [userId, { notificationId }] of existing) settlements.push({ userId, status: 'done', notificationId });
+    for (const userId of existing.keys()) settlements.push({ userId, status: 'done' });
     await this.settle(runId, settlements);
     for (const n of created) {
       if (n.state === 'suppressed') {
@@ -190,10 +190,5 @@ function toIssue(created: readonly Notification[], renders: readonly StoredRende
 
 function settlementOf(userId: string, outcome: RecipientOutcome): LedgerSettlement {
   if (outcome.kind === 'held-out') return { userId, status: 'held-out', arm: outcome.arm };
-  return {
-    userId,
-    status: 'done',
-    notificationId: outcome.notification.notificationId,
-    ...(outcome.arm && { arm: outcome.arm }),
-  };
+  return { userId, status: 'done', ...(outcome.arm && { arm: outcome.arm }) };
 }
