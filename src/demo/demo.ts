@@ -8,6 +8,7 @@ import { loadConfig, processEnvironment } from '../config';
 import { generatePopulation } from '../lib/synthetic/population';
 import { AccessService } from '../modules/access/access.service';
 import { DemoContext, DemoStep, DemoStopped } from './demo-context';
+import { DEMO_USAGE, DemoUsageError, parseDemoOptions } from './demo-options';
 import { startDemoEnvironment } from './infrastructure/demo-environment';
 import { buildJourneysStep } from './steps/build-journeys.step';
 import { engageStep } from './steps/engage.step';
@@ -35,24 +36,12 @@ export const DEMO_STEPS: DemoStep[] = [
   verifyEffectStep,
 ];
 
-function option(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-}
-
-function argument(name: string, fallback: number): number {
-  const raw = option(name);
-  const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
-
 const MARKER = '.journeycast-demo';
 
 /** Empties the demo's folder; a `--data` folder the demo did not create is refused rather than wiped. */
 function freshDataDir(dir: string, chosen: boolean): void {
   if (chosen && existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, MARKER))) {
-    throw new Error(`${dir} is not empty and was not made by the demo: choose another --data folder`);
+    throw new DemoUsageError(`${dir} is not empty and was not made by the demo: choose another --data folder`);
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -60,13 +49,16 @@ function freshDataDir(dir: string, chosen: boolean): void {
 }
 
 async function main(): Promise<void> {
-  const users = argument('users', 300);
-  const seed = argument('seed', 7);
+  const { help, users, seed, data } = parseDemoOptions(process.argv.slice(2));
+  if (help) {
+    console.log(DEMO_USAGE);
+    return;
+  }
   // Emptied first: everything the demo writes lives here.
-  const dataDir = resolve(option('data') ?? join('data', 'demo'));
+  const dataDir = resolve(data ?? join('data', 'demo'));
   // Always the embedded defaults on a fresh directory: the demo must never write into a real database.
   const { MONGODB_URI: _ignored, ...env } = processEnvironment();
-  freshDataDir(dataDir, option('data') !== undefined);
+  freshDataDir(dataDir, data !== undefined);
   const environment = await startDemoEnvironment(dataDir, env);
   const settings = loadConfig({ LOG_LEVEL: 'warn', ...env, ...environment.settings });
   const logger = createLogger(settings);
@@ -125,7 +117,8 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    if (error instanceof DemoUsageError) console.error(error.message);
+    else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     process.exit(1);
   },
 );

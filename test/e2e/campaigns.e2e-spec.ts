@@ -1,6 +1,7 @@
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RecipientPreferencesService } from '../../src/modules/tracking/recipient-preferences.service';
 import { seedUser } from '../integration/campaigns/campaigns-harness';
 import { journeycast } from './support/cli';
 import { createTestApp, TestApp, TestServers, startTestServers } from './support/test-app';
@@ -181,5 +182,24 @@ describe('campaigns over HTTP and the CLI', () => {
     expect(sample.stdout).toMatch(/^user\s+variant\s+about/);
     expect(sample.stdout).toContain('2 message(s)');
     expect(estimate.stdout).toContain(`campaign ${PUSH} (push): 2 users`);
+  }, 120_000);
+
+  it('skips an unsubscribed user and a suppressed address in CLI previews, as the API does', async () => {
+    const preferences = t.app.get(RecipientPreferencesService);
+    await preferences.unsubscribe({ userId: 'ana', category: 'journey-nudges', at: new Date(), source: 'page' });
+    await preferences.suppress('ana@example.com', 'hard-bounce', new Date());
+    const api = await t.http().post(`/v1/campaigns/${PUSH}/preview`).set(auth()).send({ userId: 'ana' }).expect(200);
+    expect(api.body).toMatchObject({ status: 'skip', skip: { guard: 'unsubscribed' } });
+    const [push, digest] = await Promise.all([
+      journeycast(['campaigns', 'preview', PUSH, '--user', 'ana'], env),
+      journeycast(['campaigns', 'preview', DIGEST, '--user', 'ana'], env),
+    ]);
+    expect(push.code).toBe(0);
+    expect(push.stdout.trim()).toBe(
+      `${PUSH}: user ana would be skipped (guard): the user unsubscribed from journey-nudges`,
+    );
+    expect(digest.stdout.trim()).toBe(
+      `${DIGEST}: user ana would be skipped (guard): the email address is suppressed (hard-bounce)`,
+    );
   }, 120_000);
 });

@@ -75,6 +75,17 @@ describe('npm run demo (src/demo/demo.ts as a child process, small size)', () =>
     expect(output).toContain(`Open the report: ${join(data, 'reports', 'demo-journey-push.v1.html')}`);
   });
 
+  it('prints its usage for --help, and refuses an unknown option, starting nothing', async () => {
+    const data = join(dir, 'never');
+    const help = await runDemo(['--help', '--data', data], { REDIS_URL: redis.url });
+    expect(help.code).toBe(0);
+    expect(help.output).toContain('Usage: npm run demo -- [--users <n>] [--seed <n>] [--data <folder>]');
+    const typo = await runDemo(['--user', '1000', '--data', data], { REDIS_URL: redis.url });
+    expect(typo.code).toBe(1);
+    expect(typo.output).toMatch(/^Unknown option '--user'\n\nUsage: npm run demo/);
+    expect(existsSync(data)).toBe(false);
+  });
+
   it('refuses a --data folder it did not make, and wipes nothing', async () => {
     const foreign = mkdtempSync(join(dir, 'foreign-'));
     const precious = join(foreign, 'precious.txt');

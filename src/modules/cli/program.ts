@@ -7,7 +7,7 @@ import { COMMANDS } from './commands';
 export function buildProgram(): Command {
   const program = new Command('journeycast')
     .description(
-      'Journey-aware notification campaigns: import events, build journeys, manage keys, campaigns and runs.',
+      'Journey-aware notification campaigns: import events, build and judge journeys, train the ranker, manage keys, campaigns and runs, report experiments.',
     )
     .version(packageVersion(), '-V, --version', 'print the version of Journeycast')
     .showHelpAfterError();

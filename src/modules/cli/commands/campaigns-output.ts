@@ -2,6 +2,7 @@ import { AudienceEstimate } from '../../campaigns/audience-estimate.service';
 import { figureText } from '../../campaigns/domain/estimate-sample';
 import { SamplePreview } from '../../campaigns/campaign-preview.service';
 import { ComposedMessage } from '../../campaigns/domain/compose-result';
+import { TrackedLink } from '../../templates/template.types';
 
 const cell = (text: string, width: number) => {
   const flat = text.replace(/\s+/g, ' ');
@@ -14,6 +15,17 @@ function copyLine(m: ComposedMessage): string {
   return c.fallbackReason ? `template (fallback: ${c.fallbackReason})` : 'template';
 }
 
+/**
+ * `text` with each link placeholder shown as what the reader reaches: a click link's destination, or
+ * `[unsubscribe link]`. Delivery replaces the placeholders with signed tracking URLs that lead there.
+ */
+function readableLinks(text: string, links: readonly TrackedLink[]): string {
+  return links.reduce(
+    (shown, link) => shown.split(link.placeholder).join(link.kind === 'click' ? link.url : '[unsubscribe link]'),
+    text,
+  );
+}
+
 /** Every part of one rendered message, with what it is about and where its copy came from. */
 export function formatMessage(m: ComposedMessage): string {
   const lines = [
@@ -23,13 +35,14 @@ export function formatMessage(m: ComposedMessage): string {
     `template ${m.template.ref} [${m.template.locale}] ${m.template.hash}`,
   ];
   const r = m.rendered;
+  const shown = (text: string) => readableLinks(text, r.links);
   if (r.channel === 'push') {
-    lines.push(`title    ${r.title}`, `body     ${r.body}`);
-    if (r.deepLink) lines.push(`link     ${r.deepLink}`);
-    lines.push(`data     ${JSON.stringify(r.data)}`);
+    lines.push(`title    ${shown(r.title)}`, `body     ${shown(r.body)}`);
+    if (r.deepLink) lines.push(`link     ${shown(r.deepLink)}`);
+    lines.push(`data     ${shown(JSON.stringify(r.data))}`);
     if (r.truncated.length > 0) lines.push(`cut      ${r.truncated.join(', ')}`);
   } else {
-    lines.push(`subject  ${r.subject}`, `preview  ${r.preheader}`, '', r.text);
+    lines.push(`subject  ${shown(r.subject)}`, `preview  ${shown(r.preheader)}`, '', shown(r.text));
   }
   return lines.join('\n');
 }

@@ -50,8 +50,10 @@ export function registerCampaignPreviewCommands(program: Command): void {
       }
       const previewOptions = { variantId: options.variant, now: instant(options.now) };
       try {
+        // Unsubscribes and the suppression list skip users here as they do in the API and in sends.
+        const { PreferenceGuardsModule } = await import('../../tracking/preference-guards.module');
         const output = await withCommandContext(
-          [CampaignMessagesModule],
+          [CampaignMessagesModule, PreferenceGuardsModule],
           async (context) => {
             const previews = context.get(CampaignPreviewService);
             if (options.sample !== undefined) {

@@ -21,7 +21,7 @@ function printSummary(file: string, summary: ImportSummary): void {
  * validation and idempotency of POST /v1/events. Exit code 2 when some lines were rejected.
  */
 export function registerImportEventsCommand(program: Command): void {
-  group(program, 'events', 'Activity events')
+  group(program, 'events', 'Activity events: import a JSONL file')
     .command('import <file>')
     .description('Import a JSONL file of events (one event per line); replays are counted as duplicates')
     .option('--batch-size <n>', 'events per bulk insert', (v) => Math.min(10_000, Math.max(1, Number(v) || 1000)), 1000)

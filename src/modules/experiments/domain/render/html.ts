@@ -1,7 +1,7 @@
 import { ExperimentReport, MetricComparison, MetricReport, VerdictStatus } from '../report/report-model';
 import { REPORT_CSS } from './html-style';
 import { LiftRow, escapeXml as esc, liftIntervalChart, timelineChart } from './html-charts';
-import { ROLE_TITLES, pText, powerSentence, settingsLines, srmSentence, testName } from './sentences';
+import { ROLE_TITLES, periodText, pText, powerSentence, settingsLines, srmSentence, testName } from './sentences';
 import { TextTable, armName, armsTable, metricTable, timelineTable } from './tables';
 
 const BADGES: Record<VerdictStatus, string> = {
@@ -62,9 +62,7 @@ function liftOverview(report: ExperimentReport): string {
 /** The report as one self-contained HTML page: inline CSS and SVG, no script, no request to anywhere. */
 export function renderHtml(report: ExperimentReport): string {
   const e = report.experiment;
-  const period = report.period
-    ? `${report.period.firstDay} to ${report.period.lastDay} (${report.period.days} days)`
-    : 'no data yet';
+  const period = periodText(report);
   const banner =
     report.srm.status === 'warning'
       ? `<section class="banner banner-warn" role="alert" aria-labelledby="srm-title"><strong id="srm-title">Sample ratio mismatch.</strong> ${esc(srmSentence(report).replace(/^Sample ratio mismatch: /, ''))}</section>`

@@ -1,5 +1,5 @@
 import { ExperimentReport, MetricReport } from '../report/report-model';
-import { ROLE_TITLES, powerSentence, settingsLines, srmSentence, testName } from './sentences';
+import { ROLE_TITLES, periodText, powerSentence, settingsLines, srmSentence, testName } from './sentences';
 import { TextTable, armName, armsTable, metricTable, timelineTable } from './tables';
 
 /** Markdown table from a header and rows (pipes in cells escaped). */
@@ -33,9 +33,7 @@ function timeline(report: ExperimentReport): string[] {
 /** The report as Markdown: for the terminal, pull requests and chat. */
 export function renderMarkdown(report: ExperimentReport): string {
   const e = report.experiment;
-  const period = report.period
-    ? `${report.period.firstDay} to ${report.period.lastDay} (${report.period.days} days)`
-    : 'no data yet';
+  const period = periodText(report);
   const out = [
     `# Experiment report: ${e.name}`,
     '',

@@ -28,6 +28,18 @@ describe('report renderers', () => {
     expect(md).toContain('Welch t-test (df');
   });
 
+  it('Markdown and HTML: the period in days, one day in the singular', () => {
+    const days = report.period!.days;
+    expect(days).toBeGreaterThan(1);
+    expect(renderMarkdown(report)).toContain(`(${days} days), read at`);
+    const firstDay = { ...report, period: { ...report.period!, lastDay: report.period!.firstDay, days: 1 } };
+    expect(renderMarkdown(firstDay)).toContain(
+      `Data ${firstDay.period.firstDay} to ${firstDay.period.firstDay} (1 day), read at`,
+    );
+    expect(renderHtml(firstDay)).toContain('(1 day)');
+    expect(renderHtml(firstDay)).not.toContain('(1 days)');
+  });
+
   it('Markdown: a warning line when the split is broken', () => {
     const broken = renderMarkdown(buildExperimentReport(simulateReportInput({ lostTreatmentShare: 0.1 })));
     expect(broken).toMatch(/^> \*\*WARNING: Sample ratio mismatch: expected/m);

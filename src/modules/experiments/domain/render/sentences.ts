@@ -11,6 +11,12 @@ export const ROLE_TITLES: Record<MetricReport['role'], string> = {
   holdout: 'Sending vs holdout',
 };
 
+/** The days the report covers, e.g. "2026-03-01 to 2026-03-14 (14 days)", or "no data yet". */
+export function periodText(report: ExperimentReport): string {
+  const p = report.period;
+  return p ? `${p.firstDay} to ${p.lastDay} (${p.days} day${p.days === 1 ? '' : 's'})` : 'no data yet';
+}
+
 /** The SRM status in one sentence. */
 export function srmSentence(report: ExperimentReport): string {
   if (report.srm.status === 'warning') {
