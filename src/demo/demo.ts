@@ -38,9 +38,9 @@ export const DEMO_STEPS: DemoStep[] = [
 
 const MARKER = '.journeycast-demo';
 
-/** Empties the demo's folder; a `--data` folder the demo did not create is refused rather than wiped. */
-function freshDataDir(dir: string, chosen: boolean): void {
-  if (chosen && existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, MARKER))) {
+/** Empties the demo's folder; a folder the demo did not create (the default one too) is refused rather than wiped. */
+function freshDataDir(dir: string): void {
+  if (existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, MARKER))) {
     throw new DemoUsageError(`${dir} is not empty and was not made by the demo: choose another --data folder`);
   }
   rmSync(dir, { recursive: true, force: true });
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const dataDir = resolve(data ?? join('data', 'demo'));
   // Always the embedded defaults on a fresh directory: the demo must never write into a real database.
   const { MONGODB_URI: _ignored, ...env } = processEnvironment();
-  freshDataDir(dataDir, data !== undefined);
+  freshDataDir(dataDir);
   const environment = await startDemoEnvironment(dataDir, env);
   const settings = loadConfig({ LOG_LEVEL: 'warn', ...env, ...environment.settings });
   const logger = createLogger(settings);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { RedisProcess } from '../../src/common/redis/redis-process';
 import { startTestRedis } from '../setup/redis';
 import { nodeEntryArgs } from '../setup/compiled-app';
@@ -10,9 +10,13 @@ const ROOT = join(__dirname, '..', '..');
 // A whole product run in a child process: ingest, journey build, campaigns, sends, tracking, reports.
 jest.setTimeout(15 * 60_000);
 
-function runDemo(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+function runDemo(
+  args: string[],
+  env: Record<string, string>,
+  cwd = ROOT,
+): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [...nodeEntryArgs('src/demo/demo.ts'), ...args], {
-    cwd: ROOT,
+    cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
   });
   let output = '';
@@ -91,6 +95,17 @@ describe('npm run demo (src/demo/demo.ts as a child process, small size)', () =>
     const precious = join(foreign, 'precious.txt');
     writeFileSync(precious, 'keep me');
     const { code, output } = await runDemo(['--users', '5', '--data', foreign], { REDIS_URL: redis.url });
+    expect(code).toBe(1);
+    expect(output).toContain('is not empty and was not made by the demo');
+    expect(readFileSync(precious, 'utf8')).toBe('keep me');
+  });
+
+  it('refuses the default ./data/demo too when it did not make it', async () => {
+    const project = mkdtempSync(join(dir, 'project-'));
+    const precious = join(project, 'data', 'demo', 'precious.txt');
+    mkdirSync(dirname(precious), { recursive: true });
+    writeFileSync(precious, 'keep me');
+    const { code, output } = await runDemo(['--users', '5'], { REDIS_URL: redis.url }, project);
     expect(code).toBe(1);
     expect(output).toContain('is not empty and was not made by the demo');
     expect(readFileSync(precious, 'utf8')).toBe('keep me');
