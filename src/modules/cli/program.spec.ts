@@ -1,7 +1,9 @@
+import { InvalidArgumentError } from 'commander';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandFileError, describeFileError } from './command-files';
+import { batchSize } from './commands/events-import.command';
 import { buildProgram } from './program';
 
 describe('journeycast program', () => {
@@ -67,5 +69,19 @@ describe('journeycast commands that read or write files', () => {
     });
     expect(describeFileError(error)).toBe(`Cannot open ${missing}: no such file or directory.`);
     expect(describeFileError(new Error('--now must be an ISO-8601 date'))).toBeUndefined();
+  });
+});
+
+describe('journeycast events import --batch-size', () => {
+  // Commander prints the refusal with the option's name and exits 1 before the command reads its file.
+  it.each(['0', '-5', '1.5', 'ten', '10001', '', '1e3'])('refuses %j with the accepted range', (value) => {
+    expect(() => batchSize(value)).toThrow(InvalidArgumentError);
+    expect(() => batchSize(value)).toThrow('must be a whole number from 1 to 10000');
+  });
+
+  it('accepts a whole number in range', () => {
+    expect(batchSize('1')).toBe(1);
+    expect(batchSize('250')).toBe(250);
+    expect(batchSize('10000')).toBe(10_000);
   });
 });

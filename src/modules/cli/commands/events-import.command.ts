@@ -1,11 +1,22 @@
 import { SingleBar } from 'cli-progress';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { statSync } from 'node:fs';
 import { withCommandContext } from '../../../common/cli/command-context';
 import { EventsImportService, ImportSummary } from '../../ingest/events-import.service';
 import { IngestModule } from '../../ingest/ingest.module';
 import { requireReadableFile } from '../command-files';
 import { group } from '../program';
+
+const MAX_BATCH_SIZE = 10_000;
+
+/** `--batch-size`: a whole number of events from 1 to {@link MAX_BATCH_SIZE}; anything else is refused. */
+export function batchSize(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isInteger(n) || n < 1 || n > MAX_BATCH_SIZE) {
+    throw new InvalidArgumentError(`must be a whole number from 1 to ${MAX_BATCH_SIZE}`);
+  }
+  return n;
+}
 
 function printSummary(file: string, summary: ImportSummary): void {
   console.log(
@@ -24,21 +35,23 @@ export function registerImportEventsCommand(program: Command): void {
   group(program, 'events', 'Activity events: import a JSONL file')
     .command('import <file>')
     .description('Import a JSONL file of events (one event per line); replays are counted as duplicates')
-    .option('--batch-size <n>', 'events per bulk insert', (v) => Math.min(10_000, Math.max(1, Number(v) || 1000)), 1000)
+    .option('--batch-size <n>', `events per bulk insert (1 to ${MAX_BATCH_SIZE})`, batchSize, 1000)
     .action(async (file: string, options: { batchSize: number }) => {
       requireReadableFile(file);
       const size = statSync(file).size;
       const bar = process.stderr.isTTY
         ? new SingleBar({
-            format: 'importing [{bar}] {percentage}% | {accepted} accepted | {rejected} rejected',
+            format:
+              'importing [{bar}] {percentage}% | {accepted} accepted | {duplicates} duplicates | {rejected} rejected',
             stream: process.stderr,
           })
         : undefined;
-      bar?.start(size, 0, { accepted: 0, rejected: 0 });
+      bar?.start(size, 0, { accepted: 0, duplicates: 0, rejected: 0 });
       const summary = await withCommandContext([IngestModule], (context) =>
         context.get(EventsImportService).importFile(file, {
           batchSize: options.batchSize,
-          onProgress: (bytes, s) => bar?.update(bytes, { accepted: s.accepted, rejected: s.rejected }),
+          onProgress: (bytes, s) =>
+            bar?.update(bytes, { accepted: s.accepted, duplicates: s.duplicates, rejected: s.rejected }),
         }),
       );
       bar?.update(size);
