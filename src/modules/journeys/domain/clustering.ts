@@ -27,7 +27,7 @@ export function cohesion(points: readonly Float32Array[], members: readonly numb
 }
 
 /** The member farthest from the centroid and the member farthest from that one: a deterministic 2-means start. */
-function farthestPair(data: readonly number[][]): number[][] {
+function farthestPair(data: readonly Float32Array[]): number[][] {
   const dimension = data[0].length;
   const c = new Float64Array(dimension);
   for (const p of data) for (let i = 0; i < dimension; i++) c[i] += p[i] / data.length;
@@ -42,19 +42,22 @@ function farthestPair(data: readonly number[][]): number[][] {
     return data[best];
   };
   const a = farthestFrom(c);
-  return [a.slice(), farthestFrom(a).slice()];
+  return [toArray(a), toArray(farthestFrom(a))];
 }
 
-/** ml-kmeans wants plain arrays; pushing builds a packed one, faster to read than Array.from or new Array(n). */
+/** A plain copy of a point (an initial k-means center, which ml-kmeans may keep). */
 function toArray(v: Float32Array): number[] {
   const out: number[] = [];
   for (let i = 0; i < v.length; i++) out.push(v[i]);
   return out;
 }
 
-function bisect(rows: readonly number[][], members: number[]): [number[], number[]] | undefined {
-  const data = members.map((m) => rows[m]);
-  const { clusters } = kmeans(data, 2, { initialization: farthestPair(data), maxIterations: 20 });
+function bisect(points: readonly Float32Array[], members: number[]): [number[], number[]] | undefined {
+  const data = members.map((m) => points[m]);
+  // ml-kmeans only reads the points by index: typed rows give it the same numbers as copies in plain arrays,
+  // without a copy of every point per user (the largest allocation of a build).
+  const rows = data as unknown as number[][];
+  const { clusters } = kmeans(rows, 2, { initialization: farthestPair(data), maxIterations: 20 });
   const left = members.filter((_, i) => clusters[i] === 0);
   const right = members.filter((_, i) => clusters[i] === 1);
   return left.length > 0 && right.length > 0 ? [left, right] : undefined;
@@ -122,7 +125,6 @@ function clusterCore(
 ): { clusters: number[][]; unattached: number[] } {
   const core = points.slice(0, Math.max(1, params.maxClusterPoints));
   let clusters: number[][] = [core.map((_, i) => i)];
-  const rows = core.map(toArray);
   // Cohesion of each open cluster, computed once; clusters k-means cannot split leave the map.
   const open = new Map<number[], number>([[clusters[0], cohesion(core, clusters[0])]]);
   for (let split = 0; split < params.maxSplits; split++) {
@@ -131,7 +133,7 @@ function clusterCore(
     for (const [c, h] of open) if (c.length >= 2 && h < loosest) [loosest, target] = [h, c];
     if (!target) break;
     open.delete(target);
-    const halves = bisect(rows, target);
+    const halves = bisect(core, target);
     if (!halves) continue;
     for (const half of halves) open.set(half, cohesion(core, half));
     clusters = clusters.filter((c) => c !== target).concat(halves);
