@@ -38,14 +38,18 @@ describe('APNs channel (HTTP/2 with a provider JWT against a loopback APNs)', ()
     expect(receipts.map((r) => r.providerMessageId)).toEqual(['n1', 'n2', 'n3'].map(apnsId));
     expect(apns.sessions).toBe(1);
     expect(apns.providerTokens.size).toBe(1);
-    const [first] = apns.deliveries;
-    expect(first.headers).toMatchObject({
+    // The three sends run concurrently, so they may reach the fake in any order.
+    const first = apns.deliveries.find(
+      (d) => (d.payload as { jc_notification_id?: string }).jc_notification_id === 'n1',
+    );
+    expect(first).toBeDefined();
+    expect(first!.headers).toMatchObject({
       'apns-topic': apns.bundleId,
       'apns-push-type': 'alert',
       'apns-priority': '10',
       'apns-collapse-id': collapseTag('n1'),
     });
-    expect(first.payload).toMatchObject({ aps: { alert: { title: 'Kitchen remodel' } }, jc_notification_id: 'n1' });
+    expect(first!.payload).toMatchObject({ aps: { alert: { title: 'Kitchen remodel' } }, jc_notification_id: 'n1' });
   });
 
   it('sends the same apns-id again when the same notification is resent', async () => {
