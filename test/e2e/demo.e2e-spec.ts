@@ -68,8 +68,9 @@ describe('npm run demo (src/demo/demo.ts as a child process, small size)', () =>
     }
     for (const id of ['demo-journey-push.v1', 'demo-journeys-email.v1']) {
       // The report's counts equal what the simulated people did through tracking, and the planted
-      // difference of expected open rates lies inside the primary interval.
-      expect(summary[id]).toMatchObject({ countsMatchTracking: true, recovered: true });
+      // difference of expected open rates lies inside the primary interval (or, for the populations a 95%
+      // interval misses, within it widened to a 1-in-1,000 miss).
+      expect(summary[id]).toMatchObject({ countsMatchTracking: true, consistent: true });
       expect(existsSync(join(data, 'reports', `${id}.html`))).toBe(true);
     }
     expect(output).toMatch(/demo-journey-push: run \S+ completed/);
