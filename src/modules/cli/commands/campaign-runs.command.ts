@@ -3,6 +3,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { withCommandContext } from '../../../common/cli/command-context';
 import type { CampaignRunsService, RunView } from '../../campaigns/runs/campaign-runs.service';
 import { isFinished, RUN_STATES, RunState } from '../../campaigns/runs/domain/run-state';
+import { positiveInteger } from '../option-values';
 import { group } from '../program';
 import { cliActor } from './campaigns-definitions.command';
 import { formatExplanation, formatRunLine, formatRun } from './campaign-runs-output';
@@ -35,12 +36,6 @@ async function withRuns(work: (context: INestApplicationContext, services: RunSe
   } catch (error) {
     reportCampaignError(error);
   }
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
 }
 
 function runState(value: string): RunState {

@@ -1,22 +1,17 @@
 import { SingleBar } from 'cli-progress';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { statSync } from 'node:fs';
 import { withCommandContext } from '../../../common/cli/command-context';
 import { EventsImportService, ImportSummary } from '../../ingest/events-import.service';
 import { IngestModule } from '../../ingest/ingest.module';
 import { requireReadableFile } from '../command-files';
+import { wholeNumberBetween } from '../option-values';
 import { group } from '../program';
 
 const MAX_BATCH_SIZE = 10_000;
 
 /** `--batch-size`: a whole number of events from 1 to {@link MAX_BATCH_SIZE}; anything else is refused. */
-export function batchSize(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isInteger(n) || n < 1 || n > MAX_BATCH_SIZE) {
-    throw new InvalidArgumentError(`must be a whole number from 1 to ${MAX_BATCH_SIZE}`);
-  }
-  return n;
-}
+export const batchSize = wholeNumberBetween(1, MAX_BATCH_SIZE);
 
 function printSummary(file: string, summary: ImportSummary): void {
   console.log(

@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -17,6 +17,7 @@ import { BuildThreads, PhaseCpu } from '../journeys-build/build-threads';
 import { parseEventLine } from '../journeys-build/event-line';
 import { buildUserLines } from '../journeys-build/user-lines';
 import { requireReadableFile, requireWritableFile } from '../command-files';
+import { positiveInteger } from '../option-values';
 import { group } from '../program';
 
 export interface JourneysBuildOptions {
@@ -65,12 +66,6 @@ function* batchesOf(store: UserEventStore): IterableIterator<Array<[string, Extr
     }
   }
   if (batch.length > 0) yield batch;
-}
-
-export function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
 }
 
 export function progressBar(label: string, total: number): SingleBar | undefined {

@@ -10,7 +10,8 @@ import { JourneyJudgeService } from '../../journey-judge/journey-judge.service';
 import { JudgeAgreementService } from '../../journey-judge/judge-agreement.service';
 import { requireReadableFile, requireWritableFile } from '../command-files';
 import { group } from '../program';
-import { positiveInteger, progressBar } from './journeys-build.command';
+import { nonNegativeInteger, positiveInteger } from '../option-values';
+import { progressBar } from './journeys-build.command';
 
 interface JudgeOptions {
   sample?: number;
@@ -32,12 +33,6 @@ function format(value: string): JudgeOptions['format'] {
     throw new InvalidArgumentError('must be text, json or md');
   }
   return value;
-}
-
-function nonNegativeInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
-  return n;
 }
 
 /** User ids, one a line; blank lines and lines starting with # are ignored. */
