@@ -79,6 +79,14 @@ describe('campaigns over HTTP and the CLI', () => {
     expect(first.stdout).toMatch(new RegExp(`created\\s+${PUSH}`));
     const again = await journeycast(['campaigns', 'sync'], env);
     expect(again.stdout).toMatch(new RegExp(`unchanged\\s+${DIGEST}`));
+    const list = await journeycast(['campaigns', 'list'], env);
+    const [header, ...rows] = list.stdout.trim().split('\n');
+    expect(header).toMatch(/^campaign\s+state\s+channel\s+content hash$/);
+    expect(rows).toEqual([
+      expect.stringMatching(/^broken\s+paused\s+-\s+-\s+\(invalid\)$/),
+      expect.stringMatching(new RegExp(`^${PUSH}\\s+paused\\s+push\\s+\\S+$`)),
+      expect.stringMatching(new RegExp(`^${DIGEST}\\s+paused\\s+email\\s+\\S+$`)),
+    ]);
   }, 90_000);
 
   it('lists and reads campaigns over HTTP (admin scope)', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Settings } from '../../config/settings';
 import { RENDER_CONTEXT_SHAPE } from '../personalization/domain/render-context';
 import { CampaignDefinition } from './domain/campaign-definition';
@@ -23,6 +23,16 @@ export interface CheckedFile {
 const YAML_FILE = /\.ya?ml$/;
 
 /** Reads and validates campaign files: YAML, schema, cross-field rules and every template variable. */
+/**
+ * A campaign file as problems name it: relative to the working directory when it lies beneath it, else
+ * absolute (a path climbing out through `../../..` says less than the whole path).
+ */
+export function shownPath(path: string, cwd = process.cwd()): string {
+  const absolute = resolve(cwd, path);
+  const rel = relative(cwd, absolute);
+  return rel && rel.split(sep)[0] !== '..' && !isAbsolute(rel) ? rel : absolute;
+}
+
 @Injectable()
 export class CampaignDefinitionsService {
   readonly dir: string;
@@ -51,7 +61,7 @@ export class CampaignDefinitionsService {
   }
 
   async checkFile(path: string): Promise<CheckedFile> {
-    const file = relative(process.cwd(), resolve(path)) || path;
+    const file = shownPath(path);
     const text = await readFile(path, 'utf8');
     const loaded = loadDefinition(file, text);
     const stem = file.replace(/^.*[\\/]/, '').replace(YAML_FILE, '');

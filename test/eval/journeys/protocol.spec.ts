@@ -5,11 +5,26 @@ import { nextSessions, splitHistory } from './split';
 import { resolveJourneyParams } from '../../../src/modules/journeys/domain/journey-params';
 import { RawEvent } from '../../../src/lib/synthetic/population';
 import { TaskLabel } from './aol';
+import { evaluateFuture, FutureOptions } from './future';
 import { evaluateTasks, groupBySharedWords } from './tasks';
 import { prepareUsers } from './users';
 import { authoredTokens, hindsightTokens, interestTokens, journeyTokens } from './tokens';
 
 const at = (...times: number[]) => times.map((t) => ({ at: t }));
+
+const search = (id: string, at: string, query: string): RawEvent => ({
+  id,
+  userId: 'u',
+  type: 'search',
+  occurredAt: at,
+  query,
+});
+
+/** Two sessions two months apart, one task of three searches each (a January task long finished). */
+const twoTasks = [
+  ...[0, 5, 10].map((m, i) => search(`a${i}`, `2026-01-05T10:${10 + m}:00Z`, 'sourdough starter')),
+  ...[0, 5, 10].map((m, i) => search(`b${i}`, `2026-03-05T10:${10 + m}:00Z`, 'tide tables')),
+];
 
 describe('splitHistory', () => {
   it('cuts at the share of events', () => {
@@ -153,17 +168,7 @@ describe('groupBySharedWords', () => {
 describe('evaluateTasks', () => {
   it('scores the journeys kept at the end and those the user had right after each session', () => {
     // Two labelled sessions two months apart, one task each; a user keeps a single journey, the latest.
-    const search = (id: string, at: string, query: string): RawEvent => ({
-      id,
-      userId: 'u',
-      type: 'search',
-      occurredAt: at,
-      query,
-    });
-    const raw = [
-      ...[0, 5, 10].map((m, i) => search(`a${i}`, `2026-01-05T10:${10 + m}:00Z`, 'sourdough starter')),
-      ...[0, 5, 10].map((m, i) => search(`b${i}`, `2026-03-05T10:${10 + m}:00Z`, 'tide tables')),
-    ];
+    const raw = twoTasks;
     const labels = new Map<string, TaskLabel>(
       raw.map((e) => [e.id, { userId: 'u', session: e.id[0], task: `${e.id[0]}-task` }]),
     );
@@ -198,5 +203,51 @@ describe('budget use (hand-computed)', () => {
       'interests: tokens the journeys did not list': { tokens: 2, found: 1 },
       'journeys: strongest keywords (sparse user)': { tokens: 1, found: 0 },
     });
+  });
+});
+
+const options = (stages?: string[]): FutureOptions => ({
+  cuts: [6 / 9],
+  horizonSessions: 3,
+  ks: [3],
+  minEvents: 5,
+  params: resolveJourneyParams({}),
+  stages,
+});
+
+describe('evaluateFuture', () => {
+  // The next day's session continues the latest task: the first 6 of 9 events build, the rest is the truth.
+  const users = prepareUsers([
+    ...twoTasks,
+    ...[0, 5, 10].map((m, i) => search(`c${i}`, `2026-03-06T10:${10 + m}:00Z`, 'tide tables')),
+  ]);
+
+  it('scores every journey by default, and the baseline at the same budget', () => {
+    const [atK] = evaluateFuture(users, options()).atK;
+    // Both journeys: {sourdough, starter, tide, table} against a truth of {tide, table}: precision 1/2,
+    // recall 1, F1 2/3; the baseline's four most frequent tokens are the same four.
+    expect(atK.budget).toEqual([4]);
+    expect(atK.journeys.f1[0]).toBeCloseTo(2 / 3, 10);
+    expect(atK.interests.f1[0]).toBeCloseTo(2 / 3, 10);
+  });
+
+  it('scores only journeys of the given stages, and gives the baseline the same budget', () => {
+    // The baseline's two most frequent tokens (ties go to the more recent) are the last session's words.
+    const ongoing = evaluateFuture(users, options(['ongoing'])).atK[0];
+    expect(ongoing.budget).toEqual([2]);
+    expect(ongoing.journeys.f1).toEqual([1]);
+    expect(ongoing.interests.f1).toEqual([1]);
+    const ended = evaluateFuture(users, options(['ended'])).atK[0];
+    expect(ended.budget).toEqual([2]);
+    expect(ended.journeys.f1).toEqual([0]);
+    expect(ended.interests.f1).toEqual([1]);
+  });
+
+  it('counts a user with no journey of the given stages as an empty budget for both methods', () => {
+    const result = evaluateFuture(users, options(['no-such-stage']));
+    expect(result.withoutJourneys).toBe(1);
+    expect(result.atK[0].budget).toEqual([0]);
+    expect(result.atK[0].journeys.f1).toEqual([0]);
+    expect(result.atK[0].interests.f1).toEqual([0]);
   });
 });

@@ -34,14 +34,17 @@ export function registerCampaignStateCommands(program: Command): void {
     .description('List synced campaigns with their state')
     .action(async () => {
       const list = await withCommandContext([CampaignsModule], (c) => c.get(CampaignsService).list());
+      if (list.length === 0) {
+        console.error('no campaigns: run `journeycast campaigns sync`');
+        return;
+      }
+      const row = (id: string, state: string, channel: string, hash: string) =>
+        `${id.padEnd(32)} ${state.padEnd(8)} ${channel.padEnd(7)} ${hash}`;
+      console.log(row('campaign', 'state', 'channel', 'content hash'));
       for (const c of list) {
         const valid = c.definition && c.problems.length === 0 ? '' : '  (invalid)';
-        const channel = c.definition?.channel ?? '-';
-        console.log(
-          `${c.campaignId.padEnd(32)} ${c.state.padEnd(8)} ${channel.padEnd(5)} ${c.contentHash ?? '-'}${valid}`,
-        );
+        console.log(row(c.campaignId, c.state, c.definition?.channel ?? '-', `${c.contentHash ?? '-'}${valid}`));
       }
-      if (list.length === 0) console.error('no campaigns: run `journeycast campaigns sync`');
     });
   for (const action of ['activate', 'pause'] as const) {
     campaigns
