@@ -110,6 +110,38 @@ describe('buildUserJourneys', () => {
     expect(result.length).toBeLessThanOrEqual(DEFAULT_JOURNEY_PARAMS.maxJourneys);
   });
 
+  it('keeps the journeys of the latest session beyond the cap, ranked after the strongest ones', () => {
+    const search = (daysAgo: number, minute: number, query: string) =>
+      extractEventKeywords({
+        type: 'search',
+        occurredAt: new Date(FIXTURE_NOW.getTime() - daysAgo * 86_400_000 + minute * 60_000),
+        query,
+      });
+    const steady = (query: string, offset: number) => [3, 4, 5, 6, 7, 8].map((day) => search(day, offset, query));
+    const burst = (daysAgo: number, queries: string[]) => queries.map((q, i) => search(daysAgo, i * 3, q));
+    const events = [
+      ...steady('tomato seedlings', 0),
+      ...steady('marathon training plan', 120),
+      ...burst(10, ['wedding dress lace', 'lace wedding dress', 'wedding dress sleeves']),
+      ...burst(0.01, ['tax return deadline', 'tax return form', 'tax return deductions']),
+    ];
+    const names = (journeys: Journey[]) => journeys.map((j) => j.keywords.map((k) => k.text).join(' '));
+    const all = buildJourneysFromExtracted('u', events, options);
+    const rankOf = (word: string, journeys: Journey[]) => names(journeys).findIndex((n) => n.includes(word)) + 1;
+    // With room for all four, the latest session's journey and the earlier burst rank below the steady ones.
+    expect(all).toHaveLength(4);
+    expect(rankOf('tax', all)).toBeGreaterThan(2);
+    expect(rankOf('wedding', all)).toBeGreaterThan(2);
+    const capped = buildJourneysFromExtracted('u', events, {
+      ...options,
+      params: { ...DEFAULT_JOURNEY_PARAMS, maxJourneys: 2 },
+    });
+    expect(capped).toHaveLength(3);
+    expect(rankOf('tax', capped)).toBe(3);
+    expect(rankOf('wedding', capped)).toBe(0);
+    expect(capped.map((j) => j.rank)).toEqual([1, 2, 3]);
+  });
+
   it('keeps journey ids across a rebuild with more activity', () => {
     const earlier = build(user.events.slice(0, -5));
     const later = build(user.events, { previous: earlier });

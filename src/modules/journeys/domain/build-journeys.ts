@@ -123,7 +123,12 @@ export function buildJourneysWithMembership(
       b.engagement.lastSeen.getTime() - a.engagement.lastSeen.getTime() ||
       (a.name < b.name ? -1 : 1),
   );
-  const kept = drafts.slice(0, params.maxJourneys);
+  // The cap keeps the strongest journeys but never cuts one the user's latest session belongs to: what they do
+  // now is what a notification is most likely about, however few its events so far.
+  const latest = sessions[sessions.length - 1];
+  const kept = drafts.filter(
+    ({ indices }, rank) => rank < params.maxJourneys || indices.some((i) => sessions[i] === latest),
+  );
   kept.forEach(({ indices }, j) => indices.forEach((i) => (journeyOf[order[i]] = j)));
   const ids = assignJourneyIds(
     userId,
