@@ -110,7 +110,7 @@ describe('buildUserJourneys', () => {
     expect(result.length).toBeLessThanOrEqual(DEFAULT_JOURNEY_PARAMS.maxJourneys);
   });
 
-  it('keeps the journeys of the latest session beyond the cap, ranked after the strongest ones', () => {
+  it('keeps the journeys of the latest session within the cap, before any older one', () => {
     const search = (daysAgo: number, minute: number, query: string) =>
       extractEventKeywords({
         type: 'search',
@@ -136,10 +136,12 @@ describe('buildUserJourneys', () => {
       ...options,
       params: { ...DEFAULT_JOURNEY_PARAMS, maxJourneys: 2 },
     });
-    expect(capped).toHaveLength(3);
-    expect(rankOf('tax', capped)).toBe(3);
+    // With room for two, the latest session's journey takes one place and the strongest older one the other.
+    expect(capped).toHaveLength(2);
+    expect(rankOf('tax', capped)).toBe(2);
     expect(rankOf('wedding', capped)).toBe(0);
-    expect(capped.map((j) => j.rank)).toEqual([1, 2, 3]);
+    expect(names([capped[0]])[0]).toBe(names([all[0]])[0]);
+    expect(capped.map((j) => j.rank)).toEqual([1, 2]);
   });
 
   it('keeps journey ids across a rebuild with more activity', () => {

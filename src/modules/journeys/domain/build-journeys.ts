@@ -123,12 +123,7 @@ export function buildJourneysWithMembership(
       b.engagement.lastSeen.getTime() - a.engagement.lastSeen.getTime() ||
       (a.name < b.name ? -1 : 1),
   );
-  // The cap keeps the strongest journeys but never cuts one the user's latest session belongs to: what they do
-  // now is what a notification is most likely about, however few its events so far.
-  const latest = sessions[sessions.length - 1];
-  const kept = drafts.filter(
-    ({ indices }, rank) => rank < params.maxJourneys || indices.some((i) => sessions[i] === latest),
-  );
+  const kept = withinCap(drafts, sessions, params.maxJourneys);
   kept.forEach(({ indices }, j) => indices.forEach((i) => (journeyOf[order[i]] = j)));
   const ids = assignJourneyIds(
     userId,
@@ -137,6 +132,20 @@ export function buildJourneysWithMembership(
     params.identityOverlap,
   );
   return { journeys: kept.map(({ draft }, i) => ({ id: ids[i], rank: i + 1, ...draft })), journeyOf, clusterOf };
+}
+
+/**
+ * At most `cap` journeys, strongest first, but the journeys the user's latest session belongs to take their
+ * places before any older one: what the user does now is what a notification is most likely about, however
+ * few its events so far, and an older journey still fills the room they leave. Score order is kept.
+ */
+function withinCap(drafts: readonly Drafted[], sessions: readonly number[], cap: number): Drafted[] {
+  const latest = sessions[sessions.length - 1];
+  const current = (d: Drafted) => d.indices.some((i) => sessions[i] === latest);
+  const reserved = drafts.filter(current).slice(0, cap);
+  const room = cap - reserved.length;
+  const chosen = new Set([...reserved, ...drafts.filter((d) => !current(d)).slice(0, room)]);
+  return drafts.filter((d) => chosen.has(d));
 }
 
 /**

@@ -40,7 +40,7 @@ export interface JourneyParams {
   /** A journey needs at least this many events and distinct keywords; smaller clusters are noise. */
   minJourneyEvents: number;
   minJourneyKeywords: number;
-  /** Journeys kept per user, strongest first; journeys of the user's latest session are kept beyond it. */
+  /** Journeys kept per user, strongest first; the journeys of the user's latest session always among them. */
   maxJourneys: number;
   /**
    * A user with at least this many events whose activity forms no cluster gets one thin journey of their
