@@ -3,11 +3,7 @@ import { Doc, withIdFirst } from '../storage/documents';
 import { isPlainObject } from '../storage/key-encoding';
 import { runFind } from '../storage/query-executor';
 import { CommandHandler, collectionName, optionalDoc } from './context';
-import { rememberSize } from '../storage/update/size-bound';
 import { checkDocumentSize, runStatements, statements, writeReply } from './write-batch';
-
-/** An ObjectId `_id` field: type, name, terminator and twelve bytes. */
-const ID_BYTES = 17;
 
 function validateForInsert(doc: Doc): Doc {
   if (Array.isArray(doc._id)) throw new ServerError(ErrorCode.BadValue, "can't use an array for _id");
@@ -23,11 +19,8 @@ const insert: CommandHandler = (cmd, ctx) => {
   const collection = ctx.store.ensureCollection(ctx.db, name);
   let n = 0;
   const writeErrors = runStatements(docs, cmd.ordered !== false, (doc) => {
-    const size = checkDocumentSize(ctx, doc, 'insert');
-    const stored = validateForInsert(doc);
-    ctx.store.insert(collection, stored);
-    // An `_id` the server added makes the document at most ID_BYTES larger than the request's.
-    rememberSize(stored, size + ID_BYTES);
+    checkDocumentSize(ctx, doc, 'insert');
+    ctx.store.insert(collection, validateForInsert(doc));
     n++;
   });
   return writeReply({ n }, writeErrors);

@@ -52,7 +52,7 @@ class IndexScan implements CandidateSource {
     private readonly intervals: Array<{ lo: KeyBound | null; hi: KeyBound | null }>,
     private readonly reverse = false,
   ) {
-    this.seen = index.multikey || intervals.length > 1 ? new Set() : null;
+    this.seen = index.multikey || !disjoint(intervals) ? new Set() : null;
   }
 
   get indexName(): string {
@@ -83,6 +83,16 @@ class IndexScan implements CandidateSource {
     }
     return out;
   }
+}
+
+/** Whether each interval ends before the next begins, so that no key (and no id) lies in two of them. */
+function disjoint(intervals: Array<{ lo: KeyBound | null; hi: KeyBound | null }>): boolean {
+  for (let i = 1; i < intervals.length; i++) {
+    const hi = intervals[i - 1].hi;
+    const lo = intervals[i].lo;
+    if (!hi || !lo || hi.key > lo.key || (hi.key === lo.key && hi.inclusive && lo.inclusive)) return false;
+  }
+  return true;
 }
 
 class IdLookup implements CandidateSource {
@@ -116,6 +126,12 @@ export function sourceFor(collection: Collection, filter: Doc, plan: Plan): Cand
     if (eq) return new IdLookup(collection, eq);
   }
   return new IndexScan(collection, plan.index, plan.intervals);
+}
+
+/** A plan's index entries in key order (or reversed), interval after interval: a sort the plan already holds. */
+export function orderedSourceFor(collection: Collection, plan: Plan, reverse: boolean): CandidateSource {
+  const intervals = reverse ? [...plan.intervals].reverse() : plan.intervals;
+  return new IndexScan(collection, plan.index!, intervals, reverse);
 }
 
 /** Every entry of an index in key order (or reversed): a sort the index already holds. */

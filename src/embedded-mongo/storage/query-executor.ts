@@ -3,10 +3,10 @@ import { Collection } from './collection';
 import { Doc } from './documents';
 import { Matcher } from './filter/compile-filter';
 import { compileMatcher } from './simple-filter';
-import { CandidateSource, indexOrderSource, sourceFor } from './plan-reader';
+import { CandidateSource, indexOrderSource, orderedSourceFor, sourceFor } from './plan-reader';
 import { Projector, compileProjection } from './projection/apply-projection';
 import { hintedIndex, planQuery } from './query-planner';
-import { SortSpec, indexForSort, parseSort, sortDocumentSteps } from './sort';
+import { SortSpec, indexForSort, parseSort, planOrder, sortDocumentSteps } from './sort';
 import { Steps, complete, drive } from './steps';
 
 export interface FindOptions {
@@ -51,6 +51,8 @@ function prepare(options: FindOptions): PreparedFind {
 
 function candidateSource(collection: Collection, p: PreparedFind): { source: CandidateSource; ordered: boolean } {
   const plan = planQuery(collection, p.filter, { collation: p.collation, hint: p.hint });
+  const reverse = p.collation ? null : planOrder(plan, p.sort);
+  if (reverse !== null) return { source: orderedSourceFor(collection, plan, reverse), ordered: true };
   const scanForced = hintedIndex(collection, p.hint) === null;
   const ordered = plan.index === null && !scanForced && !p.collation ? indexForSort(collection, p.sort) : null;
   if (ordered) return { source: indexOrderSource(collection, ordered.index, ordered.reverse), ordered: true };

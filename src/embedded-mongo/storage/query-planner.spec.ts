@@ -80,6 +80,53 @@ describe('query planning', () => {
     );
   });
 
+  it('gives the order of a sort the chosen index holds, over several $in intervals, as a scan and sort does', () => {
+    const values = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom('a', 'b', null));
+    const sorts: Doc[] = [{ a: 1 }, { a: -1 }, { a: 1, n: 1 }, { a: -1, n: -1 }, { n: 1 }, { n: -1 }];
+    const keysOf = (doc: Doc, sort: Doc) => Object.keys(sort).map((f) => encodeValue(valuesAtPath(doc, f)[0]));
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ a: values, n: fc.integer({ min: 0, max: 5 }) }, { noNullPrototype: true }), {
+          maxLength: 40,
+        }),
+        fc.array(values, { maxLength: 4 }),
+        fc.constantFrom(...sorts),
+        fc.integer({ min: 0, max: 5 }),
+        (docs, among, sort, limit) => {
+          const collection = new Collection('db', 'c');
+          docs.forEach((doc, i) => collection.insert({ _id: docs.length - i, ...doc } as Doc));
+          collection.addIndex({ name: 'a_n', key: { a: 1, n: 1 } });
+          // One value fixes `a`, so the index also holds the order of `n` alone.
+          const filter = among.length === 1 ? { a: among[0] } : { a: { $in: among } };
+          const viaPlan = runFind(collection, { filter, sort, limit });
+          const viaScan = runFind(collection, { filter, sort, limit, hint: { $natural: 1 } });
+          expect(viaPlan.map((d) => keysOf(d, sort))).toEqual(viaScan.map((d) => keysOf(d, sort)));
+          if (limit === 0) expect(viaPlan.map((d) => d._id).sort()).toEqual(viaScan.map((d) => d._id).sort());
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads each document of a multi-interval plan once, and skips no index order it cannot give', () => {
+    const collection = new Collection('db', 'c');
+    for (let i = 0; i < 100; i++) collection.insert({ _id: i, a: i % 10, n: 100 - i, tags: [i % 3, (i + 1) % 3] });
+    collection.addIndex({ name: 'a_n', key: { a: 1, n: 1 } });
+    collection.addIndex({ name: 'tags_1', key: { tags: 1 } });
+    const inA = runFind(collection, { filter: { a: { $in: [7, 2, 7, 5] } }, sort: { a: 1, n: 1 } });
+    expect(inA.map((d) => [d.a, d.n])).toEqual(
+      [2, 5, 7].flatMap((a) => Array.from({ length: 10 }, (_, k) => [a, 100 - (a + 10 * (9 - k))])),
+    );
+    // Several values of `a`: `n` alone is not in index order across them, so the sort still runs.
+    const byN = runFind(collection, { filter: { a: { $in: [1, 2] } }, sort: { n: 1 } }).map((d) => d.n as number);
+    expect(byN).toEqual([...byN].sort((x, y) => x - y));
+    expect(byN).toHaveLength(20);
+    // A multikey index lists a document under each element: it comes back once, sorted by its smallest.
+    const tagged = runFind(collection, { filter: { tags: { $in: [0, 1, 2] } }, sort: { tags: 1 } });
+    expect(tagged).toHaveLength(100);
+    expect(new Set(tagged.map((d) => d._id)).size).toBe(100);
+  });
+
   it('reads only the matching keys for equality, range and compound-prefix filters', () => {
     const collection = new Collection('db', 'c');
     for (let i = 0; i < 1000; i++) collection.insert({ _id: i, a: i % 50, n: i });

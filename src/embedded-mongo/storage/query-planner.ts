@@ -12,10 +12,15 @@ interface FieldPredicate {
   hi?: { value: unknown; inclusive: boolean };
 }
 
-/** How a query will read its candidates: which index (if any) and which key intervals. */
+/**
+ * How a query will read its candidates: which index (if any) and which key intervals. Intervals come
+ * in ascending key order and do not overlap, so reading them in turn reads the index in its order.
+ */
 export interface Plan {
   index: CollectionIndex | null;
   intervals: Array<{ lo: KeyBound; hi: KeyBound }>;
+  /** How many leading index fields the filter fixes by equality (each interval holds one value of them). */
+  equalityFields: number;
 }
 
 // Bounds the cartesian product of `$in` lists over compound keys; one long `$in` (populate) stays indexed.
@@ -86,7 +91,9 @@ function planFor(index: CollectionIndex, preds: Map<string, FieldPredicate>): { 
   for (const field of index.fields) {
     const eq = preds.get(field)?.eq;
     if (!eq || prefixes.length * eq.length > MAX_INTERVALS) break;
-    const encoded = [...new Set(eq.map((v) => encodeValue(v)))];
+    // Sorted, so the intervals are in key order: encodings are prefix-free, so concatenations of
+    // sorted prefixes and sorted values are sorted too.
+    const encoded = [...new Set(eq.map((v) => encodeValue(v)))].sort();
     prefixes = prefixes.flatMap((prefix) => encoded.map((e) => prefix + e));
     used++;
   }
@@ -99,7 +106,7 @@ function planFor(index: CollectionIndex, preds: Map<string, FieldPredicate>): { 
       : { lo: { key: prefix, inclusive: true }, hi: { key: prefix + KEY_MAX_SUFFIX, inclusive: false } },
   );
   const exact = used === index.fields.length && index.spec.unique ? 1 : 0;
-  return { score: used * 4 + (range ? 2 : 0) + exact, plan: { index, intervals } };
+  return { score: used * 4 + (range ? 2 : 0) + exact, plan: { index, intervals, equalityFields: used } };
 }
 
 /** Counts the keys a plan would read, stopping at `cap`: a cheap trial run, like MongoDB's plan race. */
@@ -113,7 +120,7 @@ function keysWithin(plan: Plan, cap: number): number {
 
 const TRIAL_CAP = 100_000;
 
-const NATURAL: Plan = { index: null, intervals: [] };
+const NATURAL: Plan = { index: null, intervals: [], equalityFields: 0 };
 
 /** The index a `hint` names (by name or key pattern); `$natural` and no hint give undefined. */
 export function hintedIndex(collection: Collection, hint: unknown): CollectionIndex | null | undefined {
@@ -150,6 +157,7 @@ export function planQuery(collection: Collection, filter: Doc, planOptions: Plan
       planFor(hinted, preds)?.plan ?? {
         index: hinted,
         intervals: [{ lo: { key: '', inclusive: true }, hi: { key: KEY_MAX_SUFFIX, inclusive: false } }],
+        equalityFields: 0,
       }
     );
   }

@@ -4,6 +4,7 @@ import { CollectionIndex } from './collection-index';
 import { StringCompare, compareBson } from './compare';
 import { Doc, valuesAtPath } from './documents';
 import { EMPTY_ARRAY_KEY, encodeValue } from './key-encoding';
+import type { Plan } from './query-planner';
 import { Steps, complete, sortSteps } from './steps';
 
 export type SortSpec = Array<[field: string, direction: 1 | -1]>;
@@ -84,6 +85,24 @@ export function* sortDocumentSteps(docs: Doc[], spec: SortSpec, strings?: String
 /** Sorts at once (no pause points). */
 export function sortDocuments(docs: Doc[], spec: SortSpec, strings?: StringCompare): Doc[] {
   return complete(sortDocumentSteps(docs, spec, strings));
+}
+
+/**
+ * Whether a plan reads its documents in the requested order, and backwards (true) or forwards (false);
+ * null when it does not. Its intervals are in key order and disjoint, so the sort fields must follow the
+ * index's fields from the first one, or, when the plan reads one interval, from any field up to the
+ * first one the filter does not fix by equality. A multikey index lists a document under each element
+ * while the sort uses only one of them, so it never provides the order.
+ */
+export function planOrder(plan: Plan, spec: SortSpec): boolean | null {
+  const index = plan.index;
+  if (!index || spec.length === 0 || index.multikey || !index.usableFor(null)) return null;
+  if (!spec.every(([, dir]) => dir === spec[0][1])) return null;
+  const latestStart = plan.intervals.length === 1 ? plan.equalityFields : 0;
+  for (let from = 0; from <= latestStart; from++) {
+    if (spec.every(([field], i) => index.fields[from + i] === field)) return spec[0][1] === -1;
+  }
+  return null;
 }
 
 /**

@@ -54,6 +54,27 @@ describe(SortedEntries.name, () => {
     );
   });
 
+  it('keeps one key with thousands of ids (across chunk splits) in id order through inserts and removes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4999 }), { minLength: 1500, maxLength: 2500 }), (order) => {
+        const entries = new SortedEntries();
+        const ids = [...new Set(order)].map((n) => `i${String(n).padStart(4, '0')}`);
+        // Each key built afresh, as an index builds it from each document.
+        for (const id of ids) entries.insert(['t', 'ick'].join(''), id);
+        entries.insert('a', 'i0000');
+        entries.insert('z', 'i0000');
+        const removed = ids.filter((_, i) => i % 3 === 0);
+        for (const id of removed) expect(entries.remove(`ti${'ck'}`, id)).toBe(true);
+        const kept = ids.filter((_, i) => i % 3 !== 0).sort();
+        expect([...entries.idsWithKey('tick')]).toEqual(kept);
+        expect([...entries.range(null, null)].map(([k]) => k)).toEqual(['a', ...kept.map(() => 'tick'), 'z']);
+        expect(entries.hasOtherId('tick', kept[0])).toBe(kept.length > 1);
+        expect(entries.size).toBe(kept.length + 2);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it('reads the same entries in resumable batches, forwards and backwards, while entries change in between', () => {
     fc.assert(
       fc.property(

@@ -51,6 +51,16 @@ export class SortedEntries {
     return lo;
   }
 
+  /**
+   * An equal key already stored beside position `p`, else `key`: entries under one key (a low-cardinality
+   * field, one batch's receipt time) then hold one string instead of a copy each.
+   */
+  private static sharedKey(c: Chunk, p: number, key: string): string {
+    if (p > 0 && c.keys[p - 1] === key) return c.keys[p - 1];
+    if (p < c.keys.length && c.keys[p] === key) return c.keys[p];
+    return key;
+  }
+
   insert(key: string, id: string): void {
     this.count++;
     if (this.chunks.length === 0) {
@@ -61,11 +71,11 @@ export class SortedEntries {
     const c = this.chunks[ci];
     const last = c.keys.length - 1;
     if (before(c.keys[last], c.ids[last], key, id)) {
-      c.keys.push(key);
+      c.keys.push(c.keys[last] === key ? c.keys[last] : key);
       c.ids.push(id);
     } else {
       const p = SortedEntries.position(c, key, id);
-      c.keys.splice(p, 0, key);
+      c.keys.splice(p, 0, SortedEntries.sharedKey(c, p, key));
       c.ids.splice(p, 0, id);
     }
     if (c.keys.length > CHUNK_MAX) {

@@ -4,9 +4,11 @@ import { isPlainObject } from '../key-encoding';
 import type { UpdateSpec } from './apply-update';
 
 /**
- * An upper bound of stored documents' BSON size, where one is known: from the request that inserted the
- * document, or from an update that measured it. Most writes of a document can then show that it stays
- * under the size limit without measuring it again (measuring is a walk over the whole document).
+ * An upper bound of stored documents' BSON size, where one is known: from the update or upsert that
+ * measured it. Most later writes of a document can then show that it stays under the size limit without
+ * measuring it again (measuring is a walk over the whole document). Inserted documents get no entry: most
+ * are never updated (events, logs), and an entry per stored document costs memory and collector time
+ * (every entry of a WeakMap is revisited by each full collection); the first update measures instead.
  */
 const bounds = new WeakMap<Doc, number>();
 
