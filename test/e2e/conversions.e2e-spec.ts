@@ -31,7 +31,13 @@ describe('POST /v1/conversions', () => {
   it("attributes to the user's last notification sent within the window, once per id", async () => {
     const campaign = buildCampaign({ id: 'digest' });
     await app.t.app.get(ExperimentAssignments).assign({ campaign, runId: 'r1', userId: 'ana', now: hoursAgo(12) });
-    await sendTracked(app.t.app, { notificationId: 'old-1', userId: 'ana', campaignId: 'promo' }, hoursAgo(10));
+    // Issued before notifications carried their tracking: attributed alongside the ones that do.
+    await sendTracked(
+      app.t.app,
+      { notificationId: 'old-1', userId: 'ana', campaignId: 'promo' },
+      hoursAgo(10),
+      'own-record',
+    );
     await sendTracked(app.t.app, { notificationId: 'last-1', userId: 'ana' }, hoursAgo(5));
     const body = { id: 'order-1', userId: 'ana', occurredAt: hoursAgo(1).toISOString(), value: 42.5 };
     const res = await post(body).expect(201);
@@ -105,10 +111,10 @@ describe('POST /v1/conversions', () => {
       .expect(200);
     await post({ id: 'order-9', userId: 'cleo', occurredAt: hoursAgo(1).toISOString() }).expect(201);
     const res = await app.t.http().delete('/v1/users/cleo').set('Authorization', `Bearer ${app.admin}`).expect(200);
-    // The notification, its open and conversion events, and the conversion.
-    expect(res.body.erased.tracking).toBe(4);
+    // The notification (with the tracking it carries), its open and conversion events, and the conversion.
+    expect(res.body.erased).toMatchObject({ notifications: 1, tracking: 3 });
     const db = app.t.db();
-    for (const name of ['tracked_notifications', 'tracking_events', 'conversions']) {
+    for (const name of ['notifications', 'tracked_notifications', 'tracking_events', 'conversions']) {
       expect(await db.collection(name).countDocuments({ userId: 'cleo' })).toBe(0);
     }
     await app.t.http().get(pathOf(issued.openPixelUrl!)).expect(200);

@@ -1,6 +1,7 @@
 import { buildCampaign } from '../factories/campaign.factory';
 import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
 import { NotificationTracking } from '../../src/modules/tracking/notification-tracking';
+import { TrackedNotificationRepository } from '../../src/modules/tracking/tracked-notification.repository';
 import { RankingExampleRepository } from '../../src/modules/ranking/ranking-example.repository';
 import { useTestApp } from './support/test-app';
 import { LINKS_BASE, pathOf, sendTracked, tampered, tokenOf } from './support/tracking';
@@ -17,7 +18,7 @@ describe('tracking links: open pixel, click redirect, push open', () => {
   const events = (notificationId: string) =>
     app.t.db().collection('tracking_events').find({ notificationId }).sort({ _id: 1 }).toArray();
   const tracked = (notificationId: string) =>
-    app.t.db().collection('tracked_notifications').findOne({ notificationId });
+    app.t.app.get(TrackedNotificationRepository).findByNotificationId(notificationId);
   const hoursAgo = (h: number) => new Date(Date.now() - h * HOUR);
   const pixel = (path: string, agent = BROWSER) => http().get(path).set('User-Agent', agent).buffer(true);
 
@@ -80,6 +81,29 @@ describe('tracking links: open pixel, click redirect, push open', () => {
       ['click', false, 'https://shop.example.com/kitchen'],
       ['open', false, null],
       ['click', true, 'https://shop.example.com/kitchen'],
+    ]);
+  });
+
+  it('still verifies, redirects and counts notifications whose tracking is in a record of its own', async () => {
+    const { issued, notification } = await sendTracked(
+      app.t.app,
+      { notificationId: 'own-1' },
+      hoursAgo(2),
+      'own-record',
+    );
+    const url = issued.resolveLink(notification.links[0]);
+    const res = await http().get(pathOf(url)).set('User-Agent', BROWSER).expect(302);
+    expect(res.headers.location).toBe('https://shop.example.com/kitchen');
+    await pixel(pathOf(issued.openPixelUrl!)).expect(200);
+    await http()
+      .get(`/t/c/${tampered(tokenOf(url))}`)
+      .expect(404);
+    expect(await tracked('own-1')).toMatchObject({ counts: { click: 1, humanClick: 1, open: 2, humanOpen: 2 } });
+    expect(await app.t.db().collection('tracked_notifications').countDocuments({ notificationId: 'own-1' })).toBe(1);
+    expect((await events('own-1')).map((e) => [e.kind, e.repeat])).toEqual([
+      ['click', false],
+      ['open', false],
+      ['open', true],
     ]);
   });
 

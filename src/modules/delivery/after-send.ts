@@ -6,7 +6,8 @@ import type { Notification } from './domain/notification';
 
 /**
  * What a sent notification records elsewhere once the provider accepted it: tracking may attribute
- * opens and clicks to it, the experiment counts the arm as delivered, and the ranker gets the example
+ * opens and clicks to it (unless the notification carries its tracking, whose send time is its own
+ * `sentAt`), the experiment counts the arm as delivered, and the ranker gets the example
  * it will learn from. Each call is idempotent, so a job re-run after a crash simply makes them again.
  */
 @Injectable()
@@ -19,8 +20,9 @@ export class AfterSend {
 
   /** {@link record} for many notifications accepted by `sentAt`: one write per collection. */
   async recordMany(notifications: readonly Notification[], sentAt: Date): Promise<void> {
+    // A notification carrying its tracking has its send time already: its acceptance wrote `sentAt`.
     await this.tracking.recordSentMany(
-      notifications.map((n) => n.notificationId),
+      notifications.flatMap((n) => (n.tracking ? [] : [n.notificationId])),
       sentAt,
     );
     await this.assignments.recordDeliveredMany(
@@ -37,7 +39,7 @@ export class AfterSend {
 
   async record(notification: Notification, sentAt: Date): Promise<void> {
     const { notificationId, userId } = notification;
-    await this.tracking.recordSent(notificationId, sentAt);
+    if (!notification.tracking) await this.tracking.recordSent(notificationId, sentAt);
     if (notification.experiment) {
       await this.assignments.recordDelivered({ ...notification.experiment, userId, notificationId, at: sentAt });
     }

@@ -9,6 +9,7 @@ import {
   QuietHoursRule,
   TargetDelivery,
 } from './domain/notification';
+import type { EmbeddedTracking } from '../tracking/domain/embedded-tracking';
 
 /** One notification per (campaign run, user); see `domain/notification.ts` for the state machine. */
 @Schema({ collection: 'notifications', versionKey: false })
@@ -28,6 +29,7 @@ export class NotificationRecord {
   @Prop({ type: SchemaTypes.Mixed }) sending?: { attemptId: string; startedAt: Date; leaseUntil: Date };
   @Prop({ type: [SchemaTypes.Mixed], default: [] }) attempts!: AttemptRecord[];
   @Prop({ type: SchemaTypes.Mixed }) message?: NotificationMessage;
+  @Prop({ type: SchemaTypes.Mixed }) tracking?: EmbeddedTracking;
   @Prop() trackingIssued?: boolean;
   @Prop({ type: SchemaTypes.Mixed }) experiment?: { experimentId: string; armId: string };
   @Prop({ type: SchemaTypes.Mixed }) ranking?: {
@@ -45,6 +47,7 @@ export const NotificationSchema = SchemaFactory.createForClass(NotificationRecor
 NotificationSchema.index({ runId: 1, userId: 1 }, { unique: true });
 // Run counters and "is anything of this run still unsettled?".
 NotificationSchema.index({ runId: 1, state: 1, notificationId: 1 });
-NotificationSchema.index({ userId: 1, createdAt: -1 });
+// A user's notifications: erasure, and conversion attribution (the latest sent within a window).
+NotificationSchema.index({ userId: 1, sentAt: -1 });
 // Erasure removes a render once no notification refers to it.
 NotificationSchema.index({ 'message.renderId': 1 }, { sparse: true });

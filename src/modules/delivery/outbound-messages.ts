@@ -40,14 +40,14 @@ export class OutboundMessages {
   ): Promise<Map<string, Map<number, OutboundMessage> | undefined>> {
     const renders = await this.renders.rendersOf(items.map((i) => i.notification.message));
     const renderable = items.flatMap((item, i) => (renders[i] ? [{ ...item, rendered: renders[i] }] : []));
-    // Issued at creation: signed here, nothing written. Others (created before that, or by hand) are issued now.
+    // Tracked from creation: signed here, nothing written. Others (created without it) are issued now.
     const issued = await this.tracking.issueMany(
       renderable.flatMap(({ notification, rendered }) =>
-        notification.trackingIssued ? [] : [trackedOf(notification, rendered)],
+        trackedFromCreation(notification) ? [] : [trackedOf(notification, rendered)],
       ),
     );
     for (const { notification, rendered } of renderable) {
-      if (notification.trackingIssued) {
+      if (trackedFromCreation(notification)) {
         issued.set(notification.notificationId, this.tracking.issuedAhead(trackedOf(notification, rendered)));
       }
     }
@@ -62,13 +62,14 @@ export class OutboundMessages {
   }
 
   /**
-   * Records the tracking of queued notifications about to be created, from the renders they will carry,
-   * and marks them `trackingIssued`: their record and links exist before the notification does, so
-   * before any provider can accept its message.
+   * Gives queued notifications about to be created their `tracking` field, from the renders they will
+   * carry: their links and attribution facts are stored by the notification's own insert, so they exist
+   * before any provider can accept its message, without a write of their own.
    */
-  async issueAhead(items: ReadonlyArray<{ notification: Notification; rendered: RenderedMessage }>): Promise<void> {
-    await this.tracking.issueAhead(items.map(({ notification, rendered }) => trackedOf(notification, rendered)));
-    for (const { notification } of items) notification.trackingIssued = true;
+  embedTracking(items: ReadonlyArray<{ notification: Notification; rendered: RenderedMessage }>): void {
+    for (const { notification, rendered } of items) {
+      notification.tracking = this.tracking.embeddedFor(trackedOf(notification, rendered));
+    }
   }
 
   private messagesOf(
@@ -117,6 +118,11 @@ export class OutboundMessages {
     }
     return messages;
   }
+}
+
+/** Whether the notification's tracking was stored when it was created (in it, or ahead of it). */
+function trackedFromCreation(notification: Notification): boolean {
+  return notification.tracking !== undefined || notification.trackingIssued === true;
 }
 
 /** What tracking needs of a notification; it must carry its composed message. */

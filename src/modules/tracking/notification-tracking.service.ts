@@ -6,7 +6,7 @@ import { TrackingError } from './domain/tracking.errors';
 import { linkKey } from './domain/tracking-urls';
 import { IssuedTracking, NotificationTracking, TrackedNotification, TrackingEventView } from './notification-tracking';
 import { NotificationFacts, TrackedNotificationRepository } from './tracked-notification.repository';
-import { StoredLink, TrackedNotificationRecord } from './tracked-notification.schema';
+import { EmbeddedTracking, StoredLink, TrackedNotificationRecord } from './tracked-notification.schema';
 import { TrackingEventRecord } from './tracking-event.schema';
 import { TrackingEventRepository } from './tracking-event.repository';
 import { TrackingTokens } from './tracking-tokens.service';
@@ -61,12 +61,13 @@ export class NotificationTrackingService extends NotificationTracking {
     );
   }
 
-  async issueAhead(notifications: readonly TrackedNotification[]): Promise<void> {
-    if (notifications.length === 0) return;
-    const taken = await this.notifications.insertMany(notifications.map((n) => this.factsOf(n)));
-    // Recorded before (a chunk processed again after a crash, with links of a new nonce): the upsert
-    // path adds the links and checks the facts.
-    if (taken.size > 0) await this.issueMany(notifications.filter((_, i) => taken.has(i)));
+  embeddedFor(notification: TrackedNotification): EmbeddedTracking {
+    const { facts, links } = this.factsOf(notification);
+    return {
+      links,
+      ...(facts.experimentId !== undefined && { experimentId: facts.experimentId, armId: facts.armId }),
+      ...(facts.journeyId !== undefined && { journeyId: facts.journeyId }),
+    };
   }
 
   issuedAhead(notification: TrackedNotification): IssuedTracking {

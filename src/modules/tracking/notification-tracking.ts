@@ -1,10 +1,15 @@
 import type { TrackedLink } from '../templates/template.types';
+import type { EmbeddedTracking } from './domain/embedded-tracking';
+
+export type { EmbeddedTracking };
 
 /**
  * The tracking module's promise to delivery: before a message is sent, delivery asks for its
- * tracking (signed link URLs, open pixel, unsubscribe URLs, push-open token); tracking records what
- * it needs to serve those URLs later (link targets, attribution facts), so it never reads delivery's
- * records. Implemented by the tracking module (`TrackingModule` provides it under this class).
+ * tracking (signed link URLs, open pixel, unsubscribe URLs, push-open token), and tracking keeps what
+ * it needs to serve those URLs later (link targets, attribution facts). A notification created with
+ * {@link embeddedFor}'s fields in its `tracking` carries them itself, in the one write that creates it:
+ * tracking reads that field, the notification's identity fields and its `sentAt`, and writes only
+ * inside `tracking`. Implemented by the tracking module (`TrackingModule` provides it under this class).
  */
 export abstract class NotificationTracking {
   /**
@@ -15,14 +20,21 @@ export abstract class NotificationTracking {
   /** {@link issue} for many notifications in one round of writes; keyed by notification id. */
   abstract issueMany(notifications: readonly TrackedNotification[]): Promise<Map<string, IssuedTracking>>;
   /**
-   * Records the trackable facts of notifications about to be created, in one insert, before they exist
-   * (a notification already recorded gets the links not stored yet). Their URLs then come from
-   * {@link issuedAhead}, with no further read or write.
+   * The `tracking` field of a notification about to be created (its click targets and attribution
+   * facts), computed without a database: the notification's own insert records them, so they exist
+   * before any provider can accept its message. Its URLs then come from {@link issuedAhead}; its send
+   * time is the notification's `sentAt`.
    */
-  abstract issueAhead(notifications: readonly TrackedNotification[]): Promise<void>;
-  /** The URLs of a notification whose facts {@link issueAhead} recorded, made without a database. */
+  abstract embeddedFor(notification: TrackedNotification): EmbeddedTracking;
+  /**
+   * The URLs of a notification whose tracking is already stored (in its own document, or recorded
+   * ahead of it), made without a database.
+   */
   abstract issuedAhead(notification: TrackedNotification): IssuedTracking;
-  /** The provider accepted the message at `at`: opens, clicks and conversions may now be attributed to it. */
+  /**
+   * The provider accepted the message at `at`: opens, clicks and conversions may now be attributed to
+   * it. Needed only for notifications whose tracking is not in their own document.
+   */
   abstract recordSent(notificationId: string, at: Date): Promise<void>;
   /** {@link recordSent} for many notifications accepted by `at`. */
   abstract recordSentMany(notificationIds: readonly string[], at: Date): Promise<void>;

@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { insertManyReportingDuplicates } from '../../common/mongo/insert-many';
 import { isDuplicateKey } from '../../common/mongo/insert-once';
-import { EngagementCounts, StoredLink, TrackedNotificationRecord } from './tracked-notification.schema';
+import {
+  EmbeddedTracking,
+  EngagementCounts,
+  NotificationTrackingView,
+  StoredLink,
+  TrackedNotificationRecord,
+} from './tracked-notification.schema';
 
 /** The facts written once, on a notification's first issue. */
 export type NotificationFacts = Pick<
@@ -14,15 +19,70 @@ export type NotificationFacts = Pick<
 
 export type FirstTimes = Partial<Pick<TrackedNotificationRecord, 'firstOpenAt' | 'firstHumanOpenAt' | 'firstClickAt'>>;
 
-/** `$inc` of the counters and `$min` of the first-event times (left out when empty: MongoDB refuses an empty `$min`). */
-function countUpdate(add: EngagementCounts, firsts: FirstTimes) {
-  const inc = Object.fromEntries(Object.entries(add).map(([name, n]) => [`counts.${name}`, n]));
-  return { $inc: inc, ...(Object.keys(firsts).length > 0 && { $min: firsts }) };
+/** The path of the tracking fields: `tracking.` in a notification document, none in a record of their own. */
+type FieldPrefix = '' | 'tracking.';
+
+/**
+ * `$inc` of the counters and `$min` of the first-event times (left out when empty: MongoDB refuses an
+ * empty `$min`), under `prefix`.
+ */
+function countUpdate(add: EngagementCounts, firsts: FirstTimes, prefix: FieldPrefix) {
+  const inc = Object.fromEntries(Object.entries(add).map(([name, n]) => [`${prefix}counts.${name}`, n]));
+  const min = Object.fromEntries(Object.entries(firsts).map(([name, at]) => [`${prefix}${name}`, at]));
+  return { $inc: inc, ...(Object.keys(min).length > 0 && { $min: min }) };
 }
 
+/** A notification document that carries its tracking, as the record tracking works with. */
+function fromView(doc: NotificationTrackingView & { tracking: EmbeddedTracking }): TrackedNotificationRecord {
+  const { tracking } = doc;
+  return {
+    notificationId: doc.notificationId,
+    runId: doc.runId,
+    campaignId: doc.campaignId,
+    userId: doc.userId,
+    channel: doc.channel,
+    category: doc.category,
+    ...(tracking.experimentId !== undefined && { experimentId: tracking.experimentId }),
+    ...(tracking.armId !== undefined && { armId: tracking.armId }),
+    ...(tracking.journeyId !== undefined && { journeyId: tracking.journeyId }),
+    links: tracking.links,
+    issuedAt: doc.createdAt,
+    ...(doc.sentAt && { sentAt: doc.sentAt }),
+    counts: tracking.counts ?? {},
+    ...(tracking.firstOpenAt && { firstOpenAt: tracking.firstOpenAt }),
+    ...(tracking.firstHumanOpenAt && { firstHumanOpenAt: tracking.firstHumanOpenAt }),
+    ...(tracking.firstClickAt && { firstClickAt: tracking.firstClickAt }),
+  };
+}
+
+/** Notification documents that carry their tracking. */
+const CARRIES_TRACKING = { tracking: { $exists: true } } as const;
+
+/** The fields of a notification document that tracking reads. */
+const VIEW_FIELDS = {
+  _id: 0,
+  notificationId: 1,
+  runId: 1,
+  campaignId: 1,
+  userId: 1,
+  channel: 1,
+  category: 1,
+  createdAt: 1,
+  sentAt: 1,
+  tracking: 1,
+} as const;
+
+/**
+ * Tracked notifications wherever their tracking lives: in the notification document (`tracking`, written
+ * with the notification, its send time written by the acceptance), or, for notifications issued before
+ * that or without it, in a record of their own. Reads and counters try the notification first.
+ */
 @Injectable()
 export class TrackedNotificationRepository {
-  constructor(@InjectModel(TrackedNotificationRecord.name) private readonly model: Model<TrackedNotificationRecord>) {}
+  constructor(
+    @InjectModel(TrackedNotificationRecord.name) private readonly model: Model<TrackedNotificationRecord>,
+    @InjectModel(NotificationTrackingView.name) private readonly carried: Model<NotificationTrackingView>,
+  ) {}
 
   /**
    * Writes the facts on first issue (later issues never change them) and adds the click links not yet
@@ -80,22 +140,18 @@ export class TrackedNotificationRepository {
     return new Map(docs.map((d) => [d.notificationId, d]));
   }
 
-  /**
-   * Inserts the records of notifications issued for the first time, in one unordered insert; the
-   * positions of those already recorded (left as they are).
-   */
-  async insertMany(items: ReadonlyArray<{ facts: NotificationFacts; links: StoredLink[] }>): Promise<Set<number>> {
-    return insertManyReportingDuplicates(
-      this.model,
-      items.map(({ facts, links }) => ({ ...facts, counts: {}, links })),
-    );
-  }
-
   async findByNotificationId(notificationId: string): Promise<TrackedNotificationRecord | null> {
+    const doc = await this.carried
+      .findOne({ notificationId, ...CARRIES_TRACKING }, VIEW_FIELDS)
+      .lean<NotificationTrackingView & { tracking: EmbeddedTracking }>();
+    if (doc) return fromView(doc);
     return this.model.findOne({ notificationId }).lean<TrackedNotificationRecord>();
   }
 
-  /** Records the send time once; false when the notification was never issued. */
+  /**
+   * Records the send time once, in a record of its own (a notification carrying its tracking has its
+   * send time written with its acceptance); false when the notification was never issued there.
+   */
   async markSent(notificationId: string, at: Date): Promise<boolean> {
     const result = await this.model.updateOne({ notificationId, sentAt: { $exists: false } }, { $set: { sentAt: at } });
     if (result.matchedCount > 0) return true;
@@ -119,8 +175,15 @@ export class TrackedNotificationRepository {
     add: EngagementCounts,
     firsts: FirstTimes,
   ): Promise<EngagementCounts | undefined> {
+    const carried = await this.carried
+      .findOneAndUpdate({ notificationId, ...CARRIES_TRACKING }, countUpdate(add, firsts, 'tracking.'), {
+        returnDocument: 'before',
+        projection: { 'tracking.counts': 1 },
+      })
+      .lean<Pick<NotificationTrackingView, 'tracking'>>();
+    if (carried) return carried.tracking?.counts ?? {};
     const before = await this.model
-      .findOneAndUpdate({ notificationId }, countUpdate(add, firsts), {
+      .findOneAndUpdate({ notificationId }, countUpdate(add, firsts, ''), {
         returnDocument: 'before',
         projection: { counts: 1 },
       })
@@ -138,9 +201,14 @@ export class TrackedNotificationRepository {
     add: EngagementCounts,
     firsts: FirstTimes,
   ): Promise<boolean> {
+    const carried = await this.carried.updateOne(
+      { notificationId, ...CARRIES_TRACKING, [`tracking.counts.${counter}`]: { $in: [null, 0] } },
+      countUpdate(add, firsts, 'tracking.'),
+    );
+    if (carried.modifiedCount > 0) return true;
     const result = await this.model.updateOne(
       { notificationId, [`counts.${counter}`]: { $in: [null, 0] } },
-      countUpdate(add, firsts),
+      countUpdate(add, firsts, ''),
     );
     return result.modifiedCount > 0;
   }
@@ -152,12 +220,20 @@ export class TrackedNotificationRepository {
     to: Date,
     campaignId?: string,
   ): Promise<TrackedNotificationRecord | null> {
-    return this.model
-      .findOne({ userId, sentAt: { $gte: from, $lte: to }, ...(campaignId !== undefined && { campaignId }) })
-      .sort({ sentAt: -1 })
-      .lean<TrackedNotificationRecord>();
+    const filter = { userId, sentAt: { $gte: from, $lte: to }, ...(campaignId !== undefined && { campaignId }) };
+    const [carried, own] = await Promise.all([
+      this.carried
+        .findOne({ ...filter, ...CARRIES_TRACKING }, VIEW_FIELDS)
+        .sort({ sentAt: -1 })
+        .lean<NotificationTrackingView & { tracking: EmbeddedTracking }>(),
+      this.model.findOne(filter).sort({ sentAt: -1 }).lean<TrackedNotificationRecord>(),
+    ]);
+    const latest = carried ? fromView(carried) : null;
+    if (!latest || !own) return latest ?? own;
+    return own.sentAt! > latest.sentAt! ? own : latest;
   }
 
+  /** The user's records of their own (notifications carrying their tracking are erased with them). */
   async deleteByUser(userId: string): Promise<number> {
     return (await this.model.deleteMany({ userId })).deletedCount;
   }

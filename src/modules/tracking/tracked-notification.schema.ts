@@ -1,29 +1,14 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { SchemaTypes } from 'mongoose';
+import type { EmbeddedTracking, EngagementCounts, StoredLink } from './domain/embedded-tracking';
 
-/** A click link of a sent message: the only targets its click tokens can redirect to. */
-export interface StoredLink {
-  /** `linkKey(link)`: what the click token names. */
-  key: string;
-  /** The template's link id (`c1`), for reports. */
-  id: string;
-  url: string;
-}
-
-/** Engagement counters; incremented atomically so "first open" is decided once under concurrency. */
-export interface EngagementCounts {
-  open?: number;
-  humanOpen?: number;
-  click?: number;
-  humanClick?: number;
-  pushOpen?: number;
-  unsubscribe?: number;
-}
+export type { EmbeddedTracking, EngagementCounts, StoredLink };
 
 /**
- * What tracking keeps about one notification, written when delivery asks for its URLs: attribution
- * facts (user, campaign, run, experiment arm, journey) and the click targets, so tracking never reads
- * delivery's records.
+ * What tracking kept about one notification in a collection of its own, written when delivery asked for
+ * its URLs: attribution facts (user, campaign, run, experiment arm, journey) and the click targets.
+ * Notifications created since carry these in their own document (`NotificationTrackingView`); records
+ * already issued here still verify, redirect and count.
  */
 @Schema({ collection: 'tracked_notifications', versionKey: false })
 export class TrackedNotificationRecord {
@@ -48,3 +33,24 @@ export class TrackedNotificationRecord {
 export const TrackedNotificationSchema = SchemaFactory.createForClass(TrackedNotificationRecord);
 // Conversion attribution: a user's latest sent notification before an instant.
 TrackedNotificationSchema.index({ userId: 1, sentAt: -1 });
+
+/**
+ * Tracking's view of a notification document (the `notifications` collection, whose writer is delivery):
+ * the identity fields every notification has from its creation, the send time its acceptance writes,
+ * and the `tracking` field, which only tracking reads and whose engagement counters only tracking
+ * writes. The index conversions need ({userId, sentAt}) is the collection's own.
+ */
+@Schema({ collection: 'notifications', versionKey: false, autoIndex: false, autoCreate: false })
+export class NotificationTrackingView {
+  @Prop({ required: true }) notificationId!: string;
+  @Prop({ required: true }) runId!: string;
+  @Prop({ required: true }) campaignId!: string;
+  @Prop({ required: true }) userId!: string;
+  @Prop({ type: String, required: true }) channel!: 'push' | 'email';
+  @Prop({ required: true }) category!: string;
+  @Prop({ required: true }) createdAt!: Date;
+  @Prop() sentAt?: Date;
+  @Prop({ type: SchemaTypes.Mixed }) tracking?: EmbeddedTracking;
+}
+
+export const NotificationTrackingViewSchema = SchemaFactory.createForClass(NotificationTrackingView);

@@ -9,7 +9,12 @@ import { SuppressionRecord, SuppressionSchema, UnsubscribeRecord, UnsubscribeSch
 import { RecipientPreferencesService } from './recipient-preferences.service';
 import { SuppressionRepository } from './suppression.repository';
 import { TrackedNotificationRepository } from './tracked-notification.repository';
-import { TrackedNotificationRecord, TrackedNotificationSchema } from './tracked-notification.schema';
+import {
+  NotificationTrackingView,
+  NotificationTrackingViewSchema,
+  TrackedNotificationRecord,
+  TrackedNotificationSchema,
+} from './tracked-notification.schema';
 import { TrackingEventRepository } from './tracking-event.repository';
 import { TrackingEventRecord, TrackingEventSchema } from './tracking-event.schema';
 import { TrackingTokensModule } from './tracking-tokens.module';
@@ -25,6 +30,7 @@ import { UnsubscribeRepository } from './unsubscribe.repository';
     TrackingTokensModule,
     MongooseModule.forFeature([
       { name: TrackedNotificationRecord.name, schema: TrackedNotificationSchema },
+      { name: NotificationTrackingView.name, schema: NotificationTrackingViewSchema },
       { name: TrackingEventRecord.name, schema: TrackingEventSchema },
       { name: UnsubscribeRecord.name, schema: UnsubscribeSchema },
       { name: SuppressionRecord.name, schema: SuppressionSchema },

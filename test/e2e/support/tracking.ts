@@ -4,6 +4,7 @@ import {
   NotificationTracking,
   TrackedNotification,
 } from '../../../src/modules/tracking/notification-tracking';
+import { NotificationRepository } from '../../../src/modules/delivery/notification.repository';
 import { buildTrackedNotification } from '../../factories/tracked-notification.factory';
 
 /** PUBLIC_BASE_URL of the tracking e2e apps; URLs are requested by their path. */
@@ -23,15 +24,40 @@ export function tampered(token: string): string {
   return [parts[0], parts[1], swapped, parts[3]].join('.');
 }
 
-/** Issues a notification's tracking as delivery does, and records it sent at `sentAt`. */
+/**
+ * Issues a notification's tracking as delivery does, and records it sent at `sentAt`: by default in a
+ * notification carrying its tracking (created with it, its acceptance writing `sentAt`); `own-record`
+ * issues it in tracking's own collection, as notifications created before that were.
+ */
 export async function sendTracked(
   app: INestApplication,
   overrides: Partial<TrackedNotification>,
   sentAt: Date,
+  stored: 'in-notification' | 'own-record' = 'in-notification',
 ): Promise<{ notification: TrackedNotification; issued: IssuedTracking }> {
   const tracking = app.get(NotificationTracking);
   const notification = buildTrackedNotification(overrides);
-  const issued = await tracking.issue(notification);
-  await tracking.recordSent(notification.notificationId, sentAt);
-  return { notification, issued };
+  if (stored === 'own-record') {
+    const issued = await tracking.issue(notification);
+    await tracking.recordSent(notification.notificationId, sentAt);
+    return { notification, issued };
+  }
+  const { notificationId, campaignId, userId, channel, category } = notification;
+  // One notification per (run, user): a run of its own unless the test names one.
+  const runId = overrides.runId ?? `run-of-${notificationId}`;
+  const created = await app.get(NotificationRepository).insertNew([
+    {
+      ...{ notificationId, runId, campaignId, userId, channel, category },
+      state: 'sent',
+      timeZone: 'UTC',
+      targets: [],
+      attempts: [],
+      ...(notification.experiment && { experiment: notification.experiment }),
+      tracking: tracking.embeddedFor(notification),
+      createdAt: new Date(sentAt.getTime() - 1000),
+      sentAt,
+    },
+  ]);
+  if (created.length !== 1) throw new Error(`notification ${notificationId} exists already`);
+  return { notification: { ...notification, runId }, issued: tracking.issuedAhead({ ...notification, runId }) };
 }

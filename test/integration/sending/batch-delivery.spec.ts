@@ -143,15 +143,15 @@ describe('batch delivery of a run', () => {
     // sent, writes them again and sends nothing. The same batch again, twice over (a duplicated job), likewise.
     const anaId = byUser.get('ana')!.notificationId;
     await db(app).collection('ranking_examples').deleteOne({ notificationId: anaId });
-    await db(app)
-      .collection('tracked_notifications')
-      .updateOne({ notificationId: anaId }, { $unset: { sentAt: 1 } });
     await batch.deliverMany([...ids, ...ids]);
     expect(sink.messages).toHaveLength(senders.length);
     expect(await db(app).collection('ranking_examples').countDocuments({ notificationId: anaId })).toBe(1);
-    expect(await db(app).collection('tracked_notifications').findOne({ notificationId: anaId })).toMatchObject({
+    // Her tracking is in her notification, whose acceptance wrote the send time opens and conversions go by.
+    expect(await db(app).collection('notifications').findOne({ notificationId: anaId })).toMatchObject({
       sentAt: expect.any(Date),
+      tracking: { links: expect.any(Array) },
     });
+    expect(await db(app).collection('tracked_notifications').countDocuments({ runId })).toBe(0);
 
     await deliveries.resume(true);
     const run = await waitForRun(app, runId);
@@ -194,29 +194,28 @@ describe('batch delivery of a run', () => {
     expect(await app.get(RunCompletion).counts(runId)).toEqual(run.counts);
   });
 
-  it("has a message's tracking record, with its click links, before the provider accepts the message", async () => {
+  it("has a message's tracking, with its click links, before the provider accepts the message", async () => {
     const { deliveries, runId } = await queuedRun();
     const tracked = db(app).collection('tracked_notifications');
-    // Recorded with the notifications at fan-out, for the queued ones only: the leaver (unsubscribed by
-    // the first test) is suppressed there and no record keeps the links of a message never sent.
+    const notifications = db(app).collection('notifications');
+    // Carried by the notifications from their creation at fan-out, by the queued ones only: the leaver
+    // (unsubscribed by the first test) is suppressed there and keeps no links of a message never sent.
     const created = await notificationsOf(app, runId);
     expect(created.get('leaver')).toMatchObject({ state: 'suppressed', reason: { code: 'unsubscribed' } });
-    expect(await tracked.countDocuments({ runId, userId: 'leaver' })).toBe(0);
+    expect(created.get('leaver')!.tracking).toBeUndefined();
     for (const userId of senders) {
-      expect(created.get(userId)).toMatchObject({ state: 'queued', trackingIssued: true });
-      expect(await tracked.findOne({ runId, userId })).toMatchObject({ links: expect.any(Array) });
+      expect(created.get(userId)).toMatchObject({ state: 'queued', tracking: { links: expect.any(Array) } });
     }
-    // A notification created without its record (stored before records were written at fan-out) gets it
-    // at delivery, before its provider request.
-    await db(app)
-      .collection('notifications')
-      .updateOne({ runId, userId: 'ana' }, { $unset: { trackingIssued: 1 } });
-    await tracked.deleteOne({ runId, userId: 'ana' });
+    expect(await tracked.countDocuments({ runId })).toBe(0);
+    // A notification created without its tracking (stored before notifications carried it) gets a record
+    // of its own at delivery, before its provider request.
+    await notifications.updateOne({ runId, userId: 'ana' }, { $unset: { tracking: 1 } });
     // An open or a click can come the moment a message lands: its links must already be known.
     const seen: Array<{ userId: string; links: number }> = [];
     sink.beforeAccept = async (mail) => {
       const userId = mail.to[0].split('@')[0];
-      const record = await db(app).collection('tracked_notifications').findOne({ runId, userId });
+      const carried = await notifications.findOne({ runId, userId });
+      const record = carried?.tracking ?? (await tracked.findOne({ runId, userId }));
       seen.push({ userId, links: (record?.links as unknown[] | undefined)?.length ?? -1 });
     };
     try {
@@ -225,6 +224,7 @@ describe('batch delivery of a run', () => {
     } finally {
       sink.beforeAccept = undefined;
     }
+    expect(await tracked.findOne({ runId, userId: 'ana' })).toMatchObject({ sentAt: expect.any(Date) });
     expect(seen.map((s) => s.userId).sort()).toEqual([...senders].sort());
     for (const { links } of seen) expect(links).toBeGreaterThan(0);
   });

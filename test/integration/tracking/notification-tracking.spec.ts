@@ -1,4 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Connection } from 'mongoose';
 import { UserErasureRegistry } from '../../../src/common/erasure/user-erasure.registry';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
@@ -14,6 +16,8 @@ import { startCampaignsContext } from '../campaigns/campaigns-harness';
 import { TrackingModule } from '../../../src/modules/tracking/tracking.module';
 
 const AT = new Date('2026-03-02T09:00:00Z');
+
+const later = (minutes: number) => new Date(AT.getTime() + minutes * 60_000);
 
 /** The token at the end of a tracking URL. */
 const tokenOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
@@ -35,6 +39,8 @@ describe('NotificationTracking and RecipientPreferences', () => {
     preferences = app.get(RecipientPreferences);
     tokens = app.get(TrackingTokens);
   });
+  const notificationsCollection = () => app.get<Connection>(getConnectionToken()).collection('notifications');
+  const ownRecords = () => app.get<Connection>(getConnectionToken()).collection('tracked_notifications');
   afterAll(async () => {
     await app?.close();
     await Promise.all([mongo?.stop(), redis?.stop()]);
@@ -110,9 +116,18 @@ describe('NotificationTracking and RecipientPreferences', () => {
     ]);
   });
 
-  it('records notifications ahead of their creation, and signs the same URLs from the facts alone', async () => {
-    const notification = buildTrackedNotification({ notificationId: 'ahead-1' });
-    await tracking.issueAhead([notification, buildTrackedNotification({ notificationId: 'ahead-2' })]);
+  it('gives a notification about to be created the tracking it carries, and signs the same URLs from it alone', async () => {
+    const notification = buildTrackedNotification({
+      notificationId: 'ahead-1',
+      experiment: { experimentId: 'digest', armId: 'journey' },
+      journeyId: 'j-kitchen',
+    });
+    expect(tracking.embeddedFor(notification)).toEqual({
+      links: [{ id: 'c1', url: 'https://shop.example.com/kitchen', key: expect.stringMatching(/^c1-/) }],
+      experimentId: 'digest',
+      armId: 'journey',
+      journeyId: 'j-kitchen',
+    });
     const ahead = tracking.issuedAhead(notification);
     const [click] = notification.links;
     const issued = await tracking.issue(notification);
@@ -120,24 +135,52 @@ describe('NotificationTracking and RecipientPreferences', () => {
     expect(ahead.openPixelUrl).toBe(issued.openPixelUrl);
     expect(ahead.unsubscribeUrl).toBe(issued.unsubscribeUrl);
     expect(() => ahead.resolveLink(buildTrackedLink('c1', 'https://evil.example.com/'))).toThrow(TrackingError);
-    const stored = await app.get(TrackedNotificationRepository).findByNotificationId('ahead-2');
-    expect(stored).toMatchObject({ userId: 'u1', links: [expect.objectContaining({ id: 'c1' })], counts: {} });
-    expect(stored!.sentAt).toBeUndefined();
   });
 
-  it('adds the links of a notification recorded ahead again with another render, and refuses other facts', async () => {
-    await tracking.issueAhead([buildTrackedNotification({ notificationId: 'ahead-again' })]);
-    // A chunk processed again after a crash renders with a new link nonce: both sets of links stay valid.
-    const moved = buildTrackedLink('c1', 'https://shop.example.com/kitchen-v2');
-    await tracking.issueAhead([buildTrackedNotification({ notificationId: 'ahead-again', links: [moved] })]);
-    const stored = await app.get(TrackedNotificationRepository).findByNotificationId('ahead-again');
-    expect(stored!.links.map((l) => l.url)).toEqual([
-      'https://shop.example.com/kitchen',
-      'https://shop.example.com/kitchen-v2',
-    ]);
-    await expect(
-      tracking.issueAhead([buildTrackedNotification({ notificationId: 'ahead-again', userId: 'someone-else' })]),
-    ).rejects.toMatchObject({ code: 'tracking.conflict' });
+  it('reads, counts and attributes a notification that carries its tracking, and records of their own as before', async () => {
+    const repository = app.get(TrackedNotificationRepository);
+    const carried = buildTrackedNotification({ notificationId: 'carried-1', userId: 'carrier' });
+    await notificationsCollection().insertOne({
+      notificationId: 'carried-1',
+      runId: 'run-1',
+      campaignId: 'digest',
+      userId: 'carrier',
+      channel: 'email',
+      category: 'digest',
+      state: 'queued',
+      createdAt: AT,
+      tracking: tracking.embeddedFor(carried),
+    });
+    expect(await repository.findByNotificationId('carried-1')).toMatchObject({
+      userId: 'carrier',
+      runId: 'run-1',
+      issuedAt: AT,
+      counts: {},
+      links: [expect.objectContaining({ id: 'c1' })],
+    });
+    expect(await repository.findLastSent('carrier', AT, later(60))).toBeNull();
+
+    // Issued in a record of its own and sent first; the carried one is sent later, by its acceptance.
+    await tracking.issue(buildTrackedNotification({ notificationId: 'own-1', userId: 'carrier' }));
+    await tracking.recordSent('own-1', later(1));
+    await notificationsCollection().updateOne({ notificationId: 'carried-1' }, { $set: { sentAt: later(5) } });
+    expect((await repository.findLastSent('carrier', AT, later(60)))!.notificationId).toBe('carried-1');
+    expect((await repository.findLastSent('carrier', AT, later(2)))!.notificationId).toBe('own-1');
+
+    expect(await repository.count('carried-1', { open: 1 }, { firstOpenAt: later(6) })).toEqual({});
+    expect(await repository.count('carried-1', { open: 1 }, { firstOpenAt: later(7) })).toEqual({ open: 1 });
+    expect(await repository.countIfNone('carried-1', 'humanOpen', { humanOpen: 1 }, {})).toBe(true);
+    expect(await repository.countIfNone('carried-1', 'humanOpen', { humanOpen: 1 }, {})).toBe(false);
+    expect(await repository.count('own-1', { click: 1 }, {})).toEqual({});
+    expect(await repository.count('never-issued', { click: 1 }, {})).toBeUndefined();
+    expect(await repository.findByNotificationId('carried-1')).toMatchObject({
+      sentAt: later(5),
+      counts: { open: 2, humanOpen: 1 },
+      firstOpenAt: later(6),
+    });
+    expect(await repository.findByNotificationId('own-1')).toMatchObject({ counts: { click: 1 } });
+    // Nothing of the carried notification was written to tracking's own collection.
+    expect(await ownRecords().countDocuments({ notificationId: 'carried-1' })).toBe(0);
   });
 
   it('refuses a second issue of a notification id for another user', async () => {

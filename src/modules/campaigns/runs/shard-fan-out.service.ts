@@ -25,9 +25,9 @@ import { RunCopyBudget } from './run-copy-budget';
 /**
  * One shard of a run: its pending users in chunks. Per chunk, users who already have a notification
  * (a shard processed again after a crash) are only re-enqueued; the others go through RecipientFanOut.
- * Then, in this order: renders stored, the tracking of queued notifications recorded, notifications
- * created, their delivery jobs enqueued, the ledger settled, so a crash between any two steps is
- * repaired by processing the shard again. A suppressed notification gets no tracking record.
+ * Then, in this order: renders stored, notifications created (a queued one carrying its tracking),
+ * their delivery jobs enqueued, the ledger settled, so a crash between any two steps is repaired by
+ * processing the shard again. A suppressed notification carries no tracking.
  */
 @Injectable()
 export class ShardFanOut {
@@ -131,7 +131,7 @@ export class ShardFanOut {
     // notifications exist, before any delivery job: an erasure of another user that removed a shared
     // render in between finds it used since the erasure began, or has it restored.
     await this.renders.storeMany(renders, now);
-    await this.outbound.issueAhead(toIssue(created, renders));
+    this.outbound.embedTracking(toIssue(created, renders));
     await this.tally.created(runId, await this.notifications.insertNew(created));
     await this.renders.storeMany(renders, new Date());
     const queued = [
@@ -179,7 +179,7 @@ function recipientOf(userId: string, profile: UserProfile | undefined) {
   };
 }
 
-/** The queued notifications with the renders they refer to: what tracking is recorded for ahead of creation. */
+/** The queued notifications with the renders they refer to: the ones created carrying their tracking. */
 function toIssue(created: readonly Notification[], renders: readonly StoredRender[]) {
   const byId = new Map(renders.map((r) => [r.renderId, r.rendered]));
   return created.flatMap((notification) => {

@@ -1,6 +1,7 @@
 import type { CopyProvenance } from '../../personalization/domain/copy-types';
 import type { PushPlatform } from '../../ingest/domain/user-profile';
 import type { RenderedMessage, TemplateUsed } from '../../templates/template.types';
+import type { EmbeddedTracking } from '../../tracking/domain/embedded-tracking';
 import type { ProviderName } from './outbound-message';
 
 /**
@@ -84,7 +85,13 @@ export interface Notification {
   sending?: { attemptId: string; startedAt: Date; leaseUntil: Date };
   attempts: AttemptRecord[];
   message?: NotificationMessage;
-  /** Its tracking record was written with it at creation: delivery signs its URLs without a write. */
+  /**
+   * What tracking keeps of it (`NotificationTracking.embeddedFor`), written with it at creation and
+   * after that only by tracking: delivery signs its URLs without a write, and its `sentAt` is the send
+   * time tracking attributes engagement by.
+   */
+  tracking?: EmbeddedTracking;
+  /** Created before notifications carried their tracking: its record was written with it in tracking's collection. */
   trackingIssued?: boolean;
   experiment?: { experimentId: string; armId: string };
   /** The journey the message is about and its ranking features when it was composed (the ranker's example). */
