@@ -199,7 +199,7 @@ async function alternatedRuns(entry: string, label: string): Promise<void> {
           list.map((r) => r.events / r.readSeconds / 1000),
           0,
         )}k events/s\n` +
-        `    CPU s: process ${cpu((r) => r.cpu)}; JavaScript threads (main first) ${threadCpu}; other threads ${other} (V8 compiler and collector helpers, start-up, model loading)`
+        `    CPU s: process ${cpu((r) => r.cpu)}; JavaScript threads (main first) ${threadCpu}; other threads ${other} (V8 compiler and collector helpers, and start-up before reading)`
       );
     };
     const ratio = (pick: (r: BuildRun) => number) =>
