@@ -3,9 +3,11 @@
  * against a plain keyword-frequency profile of the same users; the `journeys build` command on 1 and 2 worker
  * threads; and platform embedder training on 1M events.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { runJourneysBuild } from '../../src/modules/cli/commands/journeys-build.command';
 import { validateEvent } from '../../src/lib/events/validate-event';
 import { generatePopulation, generateUser } from '../../src/lib/synthetic/population';
@@ -13,6 +15,7 @@ import { buildJourneysFromExtracted } from '../../src/modules/journeys/domain/bu
 import { UserEventStore } from '../../src/modules/journeys/domain/event-store';
 import { ExtractedEvent } from '../../src/modules/journeys/domain/keywords';
 import { trainPlatformEmbedder } from '../../src/modules/journeys/domain/platform-training';
+import type { BuildRun } from './support/journeys-build-run';
 import { mainThreadCpuSeconds, perThreadCpu } from './support/thread-cpu';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
@@ -101,6 +104,11 @@ type BuildCommand = typeof runJourneysBuild;
 
 /** The compiled command users run (`node dist/cli.js`), whose threads load JavaScript, not ts-node. */
 async function compiledCommand(): Promise<BuildCommand> {
+  return ((await import(compiledEntry())) as { runJourneysBuild: BuildCommand }).runJourneysBuild;
+}
+
+/** The compiled command's module, refused when `src/` changed since it was built. */
+function compiledEntry(): string {
   const root = join(__dirname, '..', '..');
   const entry = join(root, 'dist', 'modules', 'cli', 'commands', 'journeys-build.command.js');
   const newest = (dir: string): number =>
@@ -112,20 +120,127 @@ async function compiledCommand(): Promise<BuildCommand> {
   if (!existsSync(entry) || statSync(entry).mtimeMs < newest(join(root, 'src'))) {
     throw new Error('dist/ is missing or older than src/: run `npm run build` first');
   }
-  return ((await import(entry)) as { runJourneysBuild: BuildCommand }).runJourneysBuild;
+  return entry;
+}
+
+/** The command's input (2,000 users of 200 events) and a saved embedder, so that runs time no training. */
+async function commandInput(dir: string, runJourneysBuild: BuildCommand): Promise<{ events: string; model: string }> {
+  const events = join(dir, 'events.jsonl');
+  const population = generatePopulation({ seed: 3, users: 2000, now: NOW, eventsPerUser: 200 });
+  writeFileSync(events, population.events.map((e) => JSON.stringify(e)).join('\n'));
+  const model = join(dir, 'model.json');
+  const quiet = console.error;
+  console.error = () => undefined;
+  try {
+    await runJourneysBuild({ events, now: NOW.toISOString(), out: join(dir, 'warm.jsonl'), saveModel: model });
+  } finally {
+    console.error = quiet;
+  }
+  return { events, model };
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Median and range of `values`, as "median (min-max)". */
+function spread(values: number[], digits: number): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(middle)] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const f = (x: number) => x.toFixed(digits);
+  return `${f(median)} (${f(sorted[0])}-${f(sorted[sorted.length - 1])})`;
+}
+
+/**
+ * Seconds a run would take on idle cores, from its CPU time: at least its busiest JavaScript thread's, and at
+ * least the whole process's shared over the cores (V8's compiler and collector helpers included). On a busy
+ * machine this is steadier than the wall clock, which counts the time other processes held the cores.
+ */
+const idleSeconds = (r: BuildRun) => Math.max(...r.threadCpu, r.cpu / cpus().length);
+
+/**
+ * The command on 1 and on 2 threads, each run in a fresh process started cold as users start it, in turns
+ * (BENCH_RUNS rounds, default 4) so that the machine's changing load falls on both alike. Ratios are of the
+ * two runs of each round: median and range over the rounds.
+ */
+async function alternatedRuns(entry: string, label: string): Promise<void> {
+  const rounds = Number(process.env.BENCH_RUNS ?? 4);
+  const threads = Math.min(2, cpus().length);
+  const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-'));
+  const loadBefore = loadavg()[0];
+  try {
+    const { events, model } = await commandInput(dir, runJourneysBuild);
+    const child = join(__dirname, 'support', 'journeys-build-run.ts');
+    const once = async (count: number, round: number): Promise<BuildRun> => {
+      const out = join(dir, `out-${count}-${round}.jsonl`);
+      const args = ['-r', 'ts-node/register/transpile-only', child, entry, events, model, out];
+      const { stdout } = await execFileAsync(process.execPath, [...args, String(count), NOW.toISOString()]);
+      return JSON.parse(stdout) as BuildRun;
+    };
+    const runs: Array<[BuildRun, BuildRun]> = [];
+    for (let round = 0; round < rounds; round++) runs.push([await once(1, round), await once(threads, round)]);
+    const reference = readFileSync(join(dir, 'out-1-0.jsonl'));
+    const identical = runs.every((_, round) =>
+      [1, threads].every((count) => readFileSync(join(dir, `out-${count}-${round}.jsonl`)).equals(reference)),
+    );
+    const line = (name: string, list: BuildRun[]) => {
+      const users = list[0].users;
+      const cpu = (pick: (r: BuildRun) => number) => spread(list.map(pick), 1);
+      const threadCpu = list[0].threadCpu.map((_, i) => cpu((r) => r.threadCpu[i])).join(' / ');
+      const other = cpu((r) => r.cpu - r.threadCpu.reduce((a, s) => a + s, 0));
+      return (
+        `  ${name}  whole ${spread(
+          list.map((r) => users / r.seconds),
+          0,
+        )} users/s, build ${spread(
+          list.map((r) => users / r.buildSeconds),
+          0,
+        )} users/s, ` +
+        `reading ${spread(
+          list.map((r) => r.events / r.readSeconds / 1000),
+          0,
+        )}k events/s\n` +
+        `    CPU s: process ${cpu((r) => r.cpu)}; JavaScript threads (main first) ${threadCpu}; other threads ${other} (V8 compiler and collector helpers, and start-up before reading)`
+      );
+    };
+    const ratio = (pick: (r: BuildRun) => number) =>
+      spread(
+        runs.map(([one, many]) => pick(one) / pick(many)),
+        2,
+      );
+    console.log(
+      `command, alternated (${label}): ${rounds} rounds, each run a fresh process, ${runs[0][0].users} users, ${runs[0][0].events} events, saved embedder`,
+    );
+    console.log(
+      line(
+        '1 thread ',
+        runs.map(([one]) => one),
+      ),
+    );
+    console.log(
+      line(
+        `${threads} threads`,
+        runs.map(([, many]) => many),
+      ),
+    );
+    console.log(
+      `  ${threads} threads / 1 thread, median (range) of ${rounds} rounds: whole ${ratio((r) => r.seconds)}x, build ${ratio((r) => r.buildSeconds)}x, reading ${ratio((r) => r.readSeconds)}x; ` +
+        `on idle cores, from CPU time ${ratio(idleSeconds)}x   target >= 1.7x; outputs ${identical ? 'identical' : 'DIFFERENT'}`,
+    );
+    console.log(
+      `  (1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, on ${cpus().length} cores)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The `journeys build` command end to end (reading, validation, build, ranking, output) with a saved embedder. */
 async function commandThroughput(runJourneysBuild: BuildCommand, label: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-'));
   try {
-    const events = join(dir, 'events.jsonl');
-    const population = generatePopulation({ seed: 3, users: 2000, now: NOW, eventsPerUser: 200 });
-    writeFileSync(events, population.events.map((e) => JSON.stringify(e)).join('\n'));
-    const model = join(dir, 'model.json');
+    const { events, model } = await commandInput(dir, runJourneysBuild);
     const quiet = console.error;
     console.error = () => undefined;
-    await runJourneysBuild({ events, now: NOW.toISOString(), out: join(dir, 'warm.jsonl'), saveModel: model });
     const timed = async (threads: number) => {
       const started = process.hrtime.bigint();
       const cpu = process.cpuUsage();
@@ -175,11 +290,13 @@ async function commandThroughput(runJourneysBuild: BuildCommand, label: string):
 }
 
 export async function run(): Promise<void> {
-  // BENCH_PARTS (default build,command,training; also compiled) picks the parts to run.
+  // BENCH_PARTS (default build,command,training; also compiled, alternated) picks the parts to run.
   const parts = (process.env.BENCH_PARTS ?? 'build,command,training').split(',');
   if (parts.includes('build')) await buildThroughput();
   if (parts.includes('command')) await commandThroughput(runJourneysBuild, 'TypeScript through ts-node, as in tests');
   // `npm run build` first: what `node dist/cli.js journeys build` runs.
   if (parts.includes('compiled')) await commandThroughput(await compiledCommand(), 'compiled JavaScript, as installed');
+  // Fresh processes in turns (BENCH_RUNS rounds) on the compiled command: the fair 1 against 2 threads comparison.
+  if (parts.includes('alternated')) await alternatedRuns(compiledEntry(), 'compiled JavaScript, as installed');
   if (parts.includes('training')) await trainingTime();
 }

@@ -12,9 +12,19 @@ export interface ClusteringParams {
 
 function centroid(points: readonly Float32Array[], members: readonly number[]): Float32Array {
   const c = new Float32Array(points[members[0]].length);
-  for (const m of members) for (let i = 0; i < c.length; i++) c[i] += points[m][i];
+  for (let k = 0; k < members.length; k++) addInto(c, points[members[k]]);
   normalizeInPlace(c);
   return c;
+}
+
+// The sums run in small functions of their own: a function that is mostly one long loop gets compiled in the
+// middle of that loop (on-stack replacement), and that code gave up again at the loop's end on every call.
+function addInto(sum: Float32Array, point: Float32Array): void {
+  for (let i = 0; i < sum.length; i++) sum[i] += point[i];
+}
+
+function addDividedInto(sum: Float64Array, point: Float32Array, divisor: number): void {
+  for (let i = 0; i < sum.length; i++) sum[i] += point[i] / divisor;
 }
 
 /** Mean cosine of the members to their centroid: 1 for identical points, lower for a loose cluster. */
@@ -26,29 +36,37 @@ export function cohesion(points: readonly Float32Array[], members: readonly numb
   return s / members.length;
 }
 
-/** The member farthest from the centroid and the member farthest from that one: a deterministic 2-means start. */
+/**
+ * The member farthest from the centroid and the member farthest from that one: a deterministic 2-means start,
+ * as plain arrays of doubles, the kind of array ml-kmeans makes its later centers, so that its distance and
+ * update functions see one kind of center from the first step on.
+ */
 function farthestPair(data: readonly Float32Array[]): number[][] {
   const dimension = data[0].length;
   const c = new Float64Array(dimension);
-  for (const p of data) for (let i = 0; i < dimension; i++) c[i] += p[i] / data.length;
-  const farthestFrom = (q: ArrayLike<number>) => {
-    let best = 0;
-    let bestDistance = -1;
-    data.forEach((p, j) => {
-      let d = 0;
-      for (let i = 0; i < dimension; i++) d += (p[i] - q[i]) ** 2;
-      if (d > bestDistance) [best, bestDistance] = [j, d];
-    });
-    return data[best];
-  };
-  const a = farthestFrom(c);
-  return [toArray(a), toArray(farthestFrom(a))];
+  for (let j = 0; j < data.length; j++) addDividedInto(c, data[j], data.length);
+  // Both searches take a Float64Array (a point's float32 values are exact in it): one kind of array, one compiled loop.
+  const a = Float64Array.from(farthestFrom(data, c));
+  return [doublesOf(a), doublesOf(Float64Array.from(farthestFrom(data, a)))];
 }
 
-/** A plain copy of a point (an initial k-means center, which ml-kmeans may keep). */
-function toArray(v: Float32Array): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < v.length; i++) out.push(v[i]);
+/** The first point at the largest squared distance from `q`. */
+function farthestFrom(data: readonly Float32Array[], q: Float64Array): Float32Array {
+  let best = 0;
+  let bestDistance = -1;
+  for (let j = 0; j < data.length; j++) {
+    const p = data[j];
+    let d = 0;
+    for (let i = 0; i < q.length; i++) d += (p[i] - q[i]) ** 2;
+    if (d > bestDistance) [best, bestDistance] = [j, d];
+  }
+  return data[best];
+}
+
+/** A plain copy of a vector whose elements are doubles from the start, whatever its first values. */
+function doublesOf(v: Float64Array): number[] {
+  const out = new Array<number>(v.length).fill(0.5);
+  for (let i = 0; i < v.length; i++) out[i] = v[i];
   return out;
 }
 
