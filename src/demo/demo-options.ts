@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { positiveInteger as positiveIntegerValue } from '../modules/cli/option-values';
 
 export const DEMO_USAGE = [
   'Usage: npm run demo -- [--users <n>] [--seed <n>] [--data <folder>]',
@@ -24,10 +25,14 @@ export interface DemoOptions {
   data?: string;
 }
 
+/** The CLI's positive-integer parser, its refusal shown as the demo's usage error. */
 function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
-  const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new DemoUsageError(`--${name} must be a positive integer`);
-  return value;
+  if (raw === undefined) return fallback;
+  try {
+    return positiveIntegerValue(raw);
+  } catch (error) {
+    throw new DemoUsageError(`--${name} ${(error as Error).message}`);
+  }
 }
 
 /** The demo's options; an unknown option, a missing value or a bad number is refused, never ignored. */
