@@ -57,24 +57,6 @@ export class EventPacker {
   }
 }
 
-/** A mention's content as one string: equal keys, equal mentions. */
-export function mentionKey(m: KeywordMention): string {
-  return `${m.source}\u0000${m.key}\u0000${m.surface}\u0000${m.whole ? 1 : 0}`;
-}
-
-/** One object per distinct mention content, as the single-threaded store keeps them: events share them. */
-export class SharedMentions {
-  private readonly byKey = new Map<string, KeywordMention>();
-
-  share(m: KeywordMention): KeywordMention {
-    const key = mentionKey(m);
-    const known = this.byKey.get(key);
-    if (known) return known;
-    this.byKey.set(key, m);
-    return m;
-  }
-}
-
 /** The buffers to transfer with a packed set of events. */
 export function transferablesOf(packed: PackedEvents): ArrayBuffer[] {
   return [packed.at, packed.types, packed.mentionCounts, packed.mentionRefs].map((a) => a.buffer as ArrayBuffer);

@@ -1,6 +1,6 @@
-import { ExtractedEvent } from '../../journeys/domain/keywords';
+import { ExtractedEvent, SharedMentions } from '../../journeys/domain/keywords';
 import type { BuiltUsers, PackedUsers } from './build-thread';
-import { SharedMentions, unpackEvents } from './packed-events';
+import { unpackEvents } from './packed-events';
 import { unpackStrings } from './packed-strings';
 
 /**

@@ -1,7 +1,6 @@
 import { fnv1a } from '../../../lib/text/ngrams';
 import { ActivityEvent } from '../../../lib/events/activity-event';
-import { ExtractedEvent, extractEventKeywords, sortEvents } from '../../journeys/domain/keywords';
-import { SharedMentions } from './packed-events';
+import { ExtractedEvent, extractEventKeywords, SharedMentions, sortEvents } from '../../journeys/domain/keywords';
 
 interface ShardUser {
   events: ExtractedEvent[];

@@ -1,5 +1,5 @@
 import { ActivityEvent } from '../../../lib/events/activity-event';
-import { ExtractedEvent, extractEventKeywords, KeywordMention, sortEvents } from './keywords';
+import { ExtractedEvent, extractEventKeywords, SharedMentions, sortEvents } from './keywords';
 
 /**
  * Compact per-user event lists for the offline build: each event keeps only its time, action and keyword
@@ -7,7 +7,7 @@ import { ExtractedEvent, extractEventKeywords, KeywordMention, sortEvents } from
  */
 export class UserEventStore {
   private readonly byUser = new Map<string, ExtractedEvent[]>();
-  private readonly mentions = new Map<string, KeywordMention>();
+  private readonly mentions = new SharedMentions();
   private readonly ids = new Set<string>();
   private count = 0;
   private sorted = true;
@@ -16,13 +16,7 @@ export class UserEventStore {
   add(event: ActivityEvent): boolean {
     if (this.ids.has(event.id)) return false;
     const extracted = extractEventKeywords(event);
-    extracted.mentions = extracted.mentions.map((m) => {
-      const id = `${m.source}\u0000${m.key}\u0000${m.surface}\u0000${m.whole ? 1 : 0}`;
-      const shared = this.mentions.get(id);
-      if (shared) return shared;
-      this.mentions.set(id, m);
-      return m;
-    });
+    extracted.mentions = extracted.mentions.map((m) => this.mentions.share(m));
     return this.addExtracted(event.id, event.userId, extracted);
   }
 

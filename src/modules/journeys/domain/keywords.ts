@@ -18,11 +18,57 @@ export interface ExtractedEvent {
   mentions: KeywordMention[];
 }
 
+/** A mention's content as one string: equal keys, equal mentions. */
+export function mentionKey(m: KeywordMention): string {
+  return `${m.source}\u0000${m.key}\u0000${m.surface}\u0000${m.whole ? 1 : 0}`;
+}
+
+/** One object per distinct mention content: events that hold them share them. */
+export class SharedMentions {
+  private readonly byKey = new Map<string, KeywordMention>();
+  private readonly shared = new Set<KeywordMention>();
+
+  /** The object kept for `m`'s content: `m` itself the first time that content is seen. */
+  share(m: KeywordMention): KeywordMention {
+    if (this.shared.has(m)) return m;
+    const key = mentionKey(m);
+    const known = this.byKey.get(key);
+    if (known) return known;
+    this.byKey.set(key, m);
+    this.shared.add(m);
+    return m;
+  }
+}
+
 type Candidate = Pick<KeywordMention, 'key' | 'surface' | 'whole'>;
 
+/** One text's candidates, and the mentions they make under each source (by `SOURCE_SLOTS`), made once. */
+interface ParsedText {
+  candidates: Candidate[];
+  mentions: Array<readonly KeywordMention[] | undefined>;
+}
+
 const CACHE_LIMIT = 200_000;
-// Titles, annotations and board names repeat across events and users; parsing each text once matters.
-const cache = new Map<string, Candidate[]>();
+const SOURCE_SLOTS = new Map<KeywordSource, number>(
+  (['search', 'title', 'annotation', 'category', 'board'] as const).map((source, i) => [source, i]),
+);
+// Titles, annotations and board names repeat across events and users: each text is parsed once, and its
+// mentions are made once per source, one object per distinct content, shared by every event that has them.
+const cache = new Map<string, ParsedText>();
+let contents = new SharedMentions();
+
+function parsed(text: string): ParsedText {
+  let entry = cache.get(text);
+  if (!entry) {
+    if (cache.size >= CACHE_LIMIT) {
+      cache.clear();
+      contents = new SharedMentions();
+    }
+    entry = { candidates: candidatesOf(text), mentions: [] };
+    cache.set(text, entry);
+  }
+  return entry;
+}
 
 function candidate(tokens: string[], whole: boolean): Candidate {
   return { key: keywordKey(tokens), surface: tokens.join(' '), ...(whole && { whole: true as const }) };
@@ -34,8 +80,10 @@ function candidate(tokens: string[], whole: boolean): Candidate {
  * phrases ("organization clear" out of "closet organization clear bins").
  */
 export function phraseCandidates(text: string): Candidate[] {
-  const cached = cache.get(text);
-  if (cached) return cached;
+  return parsed(text).candidates;
+}
+
+function candidatesOf(text: string): Candidate[] {
   const tokens = contentTokens(text);
   const out: Candidate[] = [];
   if (tokens.length >= 2 && tokens.length <= 3) out.push(candidate(tokens, true));
@@ -43,31 +91,50 @@ export function phraseCandidates(text: string): Candidate[] {
     for (let i = 0; i + 1 < tokens.length; i++) out.push(candidate(tokens.slice(i, i + 2), false));
   }
   for (const t of tokens) if (t.length >= 3) out.push(candidate([t], tokens.length === 1));
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(text, out);
   return out;
 }
 
-/** Extracts the keyword mentions of one event (one mention per key and source). */
+/** A text's mentions under one source, one per key (the first candidate with it). */
+function mentionsOf(text: string, source: KeywordSource): readonly KeywordMention[] {
+  const entry = parsed(text);
+  const slot = SOURCE_SLOTS.get(source)!;
+  let mentions = entry.mentions[slot];
+  if (!mentions) {
+    const made: KeywordMention[] = [];
+    for (const c of entry.candidates) {
+      if (listed(made, 0, c.key)) continue;
+      made.push(contents.share({ key: c.key, surface: c.surface, source, ...(c.whole && { whole: true as const }) }));
+    }
+    entry.mentions[slot] = mentions = made;
+  }
+  return mentions;
+}
+
+/** Whether a mention from `from` on has this key. */
+function listed(mentions: readonly KeywordMention[], from: number, key: string): boolean {
+  for (let i = from; i < mentions.length; i++) if (mentions[i].key === key) return true;
+  return false;
+}
+
+/** Appends a text's mentions under `source`, leaving out keys listed from `from` on (the source's earlier texts). */
+function addMentions(into: KeywordMention[], text: string | undefined, source: KeywordSource, from: number): void {
+  if (!text) return;
+  const first = into.length === from;
+  for (const m of mentionsOf(text, source)) if (first || !listed(into, from, m.key)) into.push(m);
+}
+
+/** Extracts the keyword mentions of one event (one mention per key and source); events share equal mentions. */
 export function extractEventKeywords(
   event: Pick<ActivityEvent, 'type' | 'occurredAt' | 'query' | 'item' | 'board'>,
 ): ExtractedEvent {
   const mentions: KeywordMention[] = [];
-  const seen = new Set<string>();
-  const add = (text: string | undefined, source: KeywordSource) => {
-    if (!text) return;
-    for (const c of phraseCandidates(text)) {
-      const id = `${source}\u0000${c.key}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      mentions.push({ key: c.key, surface: c.surface, source, ...(c.whole && { whole: true as const }) });
-    }
-  };
-  add(event.query, 'search');
-  add(event.item?.title, 'title');
-  for (const a of event.item?.annotations ?? []) add(a, 'annotation');
-  for (const c of event.item?.categories ?? []) add(c, 'category');
-  add(event.board?.name, 'board');
+  addMentions(mentions, event.query, 'search', mentions.length);
+  addMentions(mentions, event.item?.title, 'title', mentions.length);
+  let from = mentions.length;
+  for (const a of event.item?.annotations ?? []) addMentions(mentions, a, 'annotation', from);
+  from = mentions.length;
+  for (const c of event.item?.categories ?? []) addMentions(mentions, c, 'category', from);
+  addMentions(mentions, event.board?.name, 'board', mentions.length);
   return { at: event.occurredAt.getTime(), type: event.type, mentions };
 }
 
