@@ -167,7 +167,7 @@ describe('groupBySharedWords', () => {
 
 describe('evaluateTasks', () => {
   it('scores the journeys kept at the end and those the user had right after each session', () => {
-    // Two labelled sessions two months apart, one task each; a user keeps a single journey, the latest.
+    // Two labelled sessions two months apart, one task each; with room for one journey only the ongoing one stays.
     const raw = twoTasks;
     const labels = new Map<string, TaskLabel>(
       raw.map((e) => [e.id, { userId: 'u', session: e.id[0], task: `${e.id[0]}-task` }]),

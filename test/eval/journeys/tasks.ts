@@ -39,10 +39,10 @@ export function groupBySharedWords(items: ReadonlyArray<{ tokens: readonly strin
  * only inside time-gap sessions, so every method is compared within sessions: its groups are cut by session
  * (journeys span sessions by design). Journeys are built from each user's events up to their last labelled
  * query, with an embedder trained on those same windows of every user (what an install had then); queries no
- * group claims are groups of one. That build keeps a user's `maxJourneys` strongest journeys, which are
- * their latest (and any of their latest session): a session months earlier lies mostly in journeys no longer kept. So the journeys are also
- * built as the user had them right after each labelled session (events up to its last labelled query),
- * which scores every session by the journeys a notification could have used then.
+ * group claims are groups of one. That build keeps a user's ongoing journeys and fills the room left within
+ * `maxJourneys` with ended ones: a session long before lies mostly in journeys no longer kept. So the journeys
+ * are also built as the user had them right after each labelled session (events up to its last labelled
+ * query), which scores every session by the journeys a notification could have used then.
  */
 export function evaluateTasks(
   users: readonly EvalUser[],

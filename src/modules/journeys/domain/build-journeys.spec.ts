@@ -102,15 +102,17 @@ describe('buildUserJourneys', () => {
     expect({ type: journey.type, stage: journey.stage }).toEqual({ type: 'evergreen', stage: 'ongoing' });
   });
 
-  it('handles a user with thousands of events within the journey cap', () => {
+  it('handles a user with thousands of events within the journey caps', () => {
     const heavy = fixtureUser(2, 2500);
     const result = build(heavy.events);
     expect(heavy.events.length).toBeGreaterThan(1500);
     expect(result.length).toBeGreaterThanOrEqual(heavy.truth.length);
-    expect(result.length).toBeLessThanOrEqual(DEFAULT_JOURNEY_PARAMS.maxJourneys);
+    const ongoing = result.filter((j) => j.stage === 'ongoing').length;
+    expect(ongoing).toBeLessThanOrEqual(DEFAULT_JOURNEY_PARAMS.maxOngoingJourneys);
+    expect(result.length - ongoing).toBeLessThanOrEqual(Math.max(0, DEFAULT_JOURNEY_PARAMS.maxJourneys - ongoing));
   });
 
-  it('keeps the journeys of the latest session within the cap, before any older one', () => {
+  it('keeps every ongoing journey, the latest session first, and ended ones only in the room left', () => {
     const search = (daysAgo: number, minute: number, query: string) =>
       extractEventKeywords({
         type: 'search',
@@ -122,26 +124,50 @@ describe('buildUserJourneys', () => {
     const events = [
       ...steady('tomato seedlings', 0),
       ...steady('marathon training plan', 120),
-      ...burst(10, ['wedding dress lace', 'lace wedding dress', 'wedding dress sleeves']),
+      ...burst(45, ['wedding dress lace', 'lace wedding dress', 'wedding dress sleeves']),
       ...burst(0.01, ['tax return deadline', 'tax return form', 'tax return deductions']),
     ];
     const names = (journeys: Journey[]) => journeys.map((j) => j.keywords.map((k) => k.text).join(' '));
-    const all = buildJourneysFromExtracted('u', events, options);
     const rankOf = (word: string, journeys: Journey[]) => names(journeys).findIndex((n) => n.includes(word)) + 1;
-    // With room for all four, the latest session's journey and the earlier burst rank below the steady ones.
+    const withParams = (maxJourneys: number, maxOngoingJourneys: number) =>
+      buildJourneysFromExtracted('u', events, {
+        ...options,
+        params: { ...DEFAULT_JOURNEY_PARAMS, maxJourneys, maxOngoingJourneys },
+      });
+    const all = withParams(8, 64);
     expect(all).toHaveLength(4);
-    expect(rankOf('tax', all)).toBeGreaterThan(2);
-    expect(rankOf('wedding', all)).toBeGreaterThan(2);
-    const capped = buildJourneysFromExtracted('u', events, {
-      ...options,
-      params: { ...DEFAULT_JOURNEY_PARAMS, maxJourneys: 2 },
-    });
-    // With room for two, the latest session's journey takes one place and the strongest older one the other.
-    expect(capped).toHaveLength(2);
-    expect(rankOf('tax', capped)).toBe(2);
+    expect(all.find((j) => names([j])[0].includes('wedding'))?.stage).toBe('ended');
+    // Three ongoing journeys outnumber a cap of two: all three stay, the ended one goes.
+    const capped = withParams(2, 64);
+    expect(capped).toHaveLength(3);
+    expect(capped.every((j) => j.stage === 'ongoing')).toBe(true);
     expect(rankOf('wedding', capped)).toBe(0);
-    expect(names([capped[0]])[0]).toBe(names([all[0]])[0]);
-    expect(capped.map((j) => j.rank)).toEqual([1, 2]);
+    expect(capped.map((j) => j.rank)).toEqual([1, 2, 3]);
+    // Room for one ongoing journey: the latest session's, and the ended one fills the place left, in score order.
+    const one = withParams(2, 1);
+    expect(one).toHaveLength(2);
+    expect(rankOf('tax', one)).toBeGreaterThan(0);
+    expect(rankOf('wedding', one)).toBeGreaterThan(0);
+    expect(one.map((j) => j.score)).toEqual([...one.map((j) => j.score)].sort((a, b) => b - a));
+  });
+
+  it('places an event by a word the user chose once, without listing that word', () => {
+    const search = (minutesAgo: number, query: string) =>
+      extractEventKeywords({
+        type: 'search',
+        occurredAt: new Date(FIXTURE_NOW.getTime() - minutesAgo * 60_000),
+        query,
+      });
+    const events = [
+      search(40, 'sourdough starter'),
+      search(38, 'sourdough starter feeding'),
+      search(36, 'sourdough bread recipe'),
+      search(34, 'banneton'),
+    ];
+    const [journey] = buildJourneysFromExtracted('u', events, options);
+    expect(journey.keywords.map((k) => k.text)).toContain('sourdough');
+    expect(journey.keywords.map((k) => k.text)).not.toContain('banneton');
+    expect(journey.engagement.events).toBe(4);
   });
 
   it('keeps journey ids across a rebuild with more activity', () => {

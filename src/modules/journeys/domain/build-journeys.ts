@@ -79,16 +79,24 @@ export function buildJourneysWithMembership(
   const journeyOf = input.map(() => -1);
   const clusterOf = input.map(() => -1);
   // Keywords someone chose (queries, annotations, categories, boards) shape the clusters; words seen only in
-  // item titles come last, so they join the clusters rather than define them.
+  // item titles come after, so they join the clusters rather than define them. Words the user chose once come
+  // last and only join a cluster close in meaning and session (or cluster among themselves), so the event they
+  // came from finds its journey; no journey lists them, and they never reshape one.
   const lexicon = lexiconOf(options);
-  const aggregated = aggregateKeywords(events, now, params, lexicon);
+  const aggregated = aggregateKeywords(events, now, params, lexicon, { chosenOnce: true });
   const titleOnly = (k: UserKeyword) => k.sources.length === 1 && k.sources[0] === 'title';
-  const keywords = [...aggregated.filter((k) => !titleOnly(k)), ...aggregated.filter(titleOnly)];
+  const supported = (k: UserKeyword) => k.events.length >= params.minKeywordEvents;
+  const shaping = aggregated.filter(supported);
+  const keywords = [
+    ...shaping.filter((k) => !titleOnly(k)),
+    ...shaping.filter(titleOnly),
+    ...aggregated.filter((k) => !supported(k)),
+  ];
   const embeddings = embedKeywords(keywords, options.embedder);
   const gapMs = params.sessionGapMinutes * 60_000;
   const sessions = sessionsOf(events, gapMs);
   const features = keywordFeatures(keywords, embeddings, sessions, params.sessionWeight);
-  const clusters = clusterPoints(features, params);
+  const clusters = clusterPoints(features, params, shaping.length);
   const assigned = assignEvents(events, keywords, clusters, params, sessions);
   const isGeneric = (word: string) => specificityOf(word, lexicon, params) < 1;
   const owned = claimBySession(events, assigned, gapMs, isGeneric);
@@ -105,7 +113,7 @@ export function buildJourneysWithMembership(
     const indices = owned[cluster];
     if (indices.length < params.minJourneyEvents || members.length < params.minJourneyKeywords) return [];
     const memberKeywords = members.map((m) => keywords[m]);
-    const listed = tightKeywords(memberKeywords, params, useIn(indices));
+    const listed = tightKeywords(memberKeywords.filter(supported), params, useIn(indices));
     const shelf = isItemShelf(
       listed,
       indices.map((i) => events[i]),
@@ -123,7 +131,7 @@ export function buildJourneysWithMembership(
       b.engagement.lastSeen.getTime() - a.engagement.lastSeen.getTime() ||
       (a.name < b.name ? -1 : 1),
   );
-  const kept = withinCap(drafts, sessions, params.maxJourneys);
+  const kept = withinCap(drafts, sessions, params);
   kept.forEach(({ indices }, j) => indices.forEach((i) => (journeyOf[order[i]] = j)));
   const ids = assignJourneyIds(
     userId,
@@ -135,16 +143,23 @@ export function buildJourneysWithMembership(
 }
 
 /**
- * At most `cap` journeys, strongest first, but the journeys the user's latest session belongs to take their
- * places before any older one: what the user does now is what a notification is most likely about, however
- * few its events so far, and an older journey still fills the room they leave. Score order is kept.
+ * The journeys a user keeps, in score order: every ongoing journey (at most `maxOngoingJourneys`, those the
+ * latest session belongs to first, then the strongest), and ended ones, strongest first, while there are fewer
+ * than `maxJourneys` in all. What the user is doing now is what a notification is about, however many things
+ * that is this week, and an ongoing journey left out of one build would come back in the next under a new id,
+ * without its history; ended journeys only fill the room ongoing ones leave.
  */
-function withinCap(drafts: readonly Drafted[], sessions: readonly number[], cap: number): Drafted[] {
+function withinCap(
+  drafts: readonly Drafted[],
+  sessions: readonly number[],
+  params: Pick<JourneyParams, 'maxJourneys' | 'maxOngoingJourneys'>,
+): Drafted[] {
   const latest = sessions[sessions.length - 1];
   const current = (d: Drafted) => d.indices.some((i) => sessions[i] === latest);
-  const reserved = drafts.filter(current).slice(0, cap);
-  const room = cap - reserved.length;
-  const chosen = new Set([...reserved, ...drafts.filter((d) => !current(d)).slice(0, room)]);
+  const ongoing = drafts.filter((d) => d.draft.stage !== 'ended');
+  const kept = [...ongoing.filter(current), ...ongoing.filter((d) => !current(d))].slice(0, params.maxOngoingJourneys);
+  const room = Math.max(0, params.maxJourneys - kept.length);
+  const chosen = new Set([...kept, ...drafts.filter((d) => d.draft.stage === 'ended').slice(0, room)]);
   return drafts.filter((d) => chosen.has(d));
 }
 

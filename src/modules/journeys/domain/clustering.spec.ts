@@ -22,6 +22,16 @@ function blob(axis: number, count: number, prng: Prng, spread = 0.15): Float32Ar
 }
 
 describe('clusterPoints', () => {
+  it('lets points past `shaping` only join the clusters the others formed, never reshape them', () => {
+    const prng = new Prng(7);
+    const strong = blob(0, 12, prng, 0.05);
+    const [stray] = blob(4, 1, prng, 0.05);
+    const points = [...strong, stray];
+    // Shaping with the others, one stray point barely loosens a tight cluster, so it stays inside it.
+    expect(clusterPoints(points, PARAMS)).toEqual([[...strong.keys(), 12]]);
+    expect(clusterPoints(points, PARAMS, strong.length)).toEqual([[...strong.keys()], [12]]);
+  });
+
   it.each([1, 2, 3, 5])('recovers %i well separated groups', (groups) => {
     const prng = new Prng(groups);
     const points = Array.from({ length: groups }, (_, g) => blob(g, 6, prng)).flat();

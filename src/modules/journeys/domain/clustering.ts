@@ -121,16 +121,23 @@ function mergeClose(points: readonly Float32Array[], clusters: number[][], thres
  * Only the first `maxClusterPoints` points (callers pass the strongest first) shape the clusters; the rest
  * join the cluster whose centroid is closest when at least `attachSimilarity` close, and those that join none
  * are clustered the same way among themselves, so a heavy user's weaker interests still form clusters.
+ * Points from `shaping` on only join: in the first round they shape no cluster, whatever the room.
  * Returns clusters as ascending member indices, in order of their first member.
  */
-export function clusterPoints(points: readonly Float32Array[], params: ClusteringParams): number[][] {
+export function clusterPoints(
+  points: readonly Float32Array[],
+  params: ClusteringParams,
+  shaping = points.length,
+): number[][] {
   const clusters: number[][] = [];
   let rest = points.map((_, i) => i);
+  let coreSize = Math.min(params.maxClusterPoints, shaping);
   while (rest.length > 0) {
     const { clusters: found, unattached } = clusterCore(
       rest.map((i) => points[i]),
-      params,
+      { ...params, maxClusterPoints: coreSize },
     );
+    coreSize = params.maxClusterPoints;
     for (const c of found) clusters.push(c.map((j) => rest[j]));
     rest = unattached.map((j) => rest[j]);
   }

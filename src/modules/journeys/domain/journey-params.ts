@@ -8,7 +8,10 @@ export interface JourneyParams {
   sessionRepeatWeight: number;
   /** Weight of a mention by where it came from; categories are broad and shared across journeys. */
   sourceWeights: Record<string, number>;
-  /** A keyword enters clustering only when it appears in at least this many of the user's events. */
+  /**
+   * A keyword is listed (and is a journey's word) only when it appears in at least this many of the user's events;
+   * below that it enters clustering only as a word or whole text the user chose (a query, board name, annotation).
+   */
   minKeywordEvents: number;
   /**
    * A keyword used by more than this share of the platform's users is generic (an item category, "home"): its
@@ -40,8 +43,12 @@ export interface JourneyParams {
   /** A journey needs at least this many events and distinct keywords; smaller clusters are noise. */
   minJourneyEvents: number;
   minJourneyKeywords: number;
-  /** Journeys kept per user, strongest first; the journeys of the user's latest session always among them. */
+  /**
+   * A user keeps every ongoing journey, up to maxOngoingJourneys (those of their latest session first, then the
+   * strongest), and their strongest ended journeys while they have fewer than maxJourneys in all.
+   */
   maxJourneys: number;
+  maxOngoingJourneys: number;
   /**
    * A user with at least this many events whose activity forms no cluster gets one thin journey of their
    * strongest keywords (at most sparseMaxKeywords), with its confidence capped at sparseMaxConfidence.
@@ -107,6 +114,7 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   minJourneyEvents: 3,
   minJourneyKeywords: 1,
   maxJourneys: 8,
+  maxOngoingJourneys: 64,
   sparseMinEvents: 3,
   sparseMaxKeywords: 3,
   sparseMaxConfidence: 0.3,

@@ -18,6 +18,26 @@ function act(type: 'view' | 'click' | 'save', annotation: string, daysAgo: numbe
 }
 
 describe('aggregateKeywords', () => {
+  it('with chosenOnce also returns the words and whole queries chosen once, not pairs cut out or titles', () => {
+    const title = extractEventKeywords({
+      type: 'view',
+      occurredAt: new Date(NOW - DAY),
+      item: { id: 'i', title: 'Glazed Stoneware Mugs' },
+    });
+    const events = [
+      search('pottery wheel', 3),
+      search('pottery wheel', 2),
+      search('raku firing kiln temperature', 1),
+      title,
+    ];
+    const keys = (chosenOnce: boolean) =>
+      aggregateKeywords(events, NOW, DEFAULT_JOURNEY_PARAMS, undefined, { chosenOnce }).map((k) => k.key);
+    expect(keys(false).sort()).toEqual(['pottery', 'pottery wheel', 'wheel']);
+    const withOnce = keys(true);
+    expect(withOnce.slice(0, 3).sort()).toEqual(['pottery', 'pottery wheel', 'wheel']);
+    expect(withOnce.slice(3).sort()).toEqual(['firing', 'kiln', 'raku', 'temperature']);
+  });
+
   it('weights saves over clicks over views', () => {
     const events = [
       act('view', 'yoga', 3),

@@ -82,13 +82,15 @@ const TYPED: ReadonlySet<KeywordSource> = new Set(['search', 'board']);
  * Aggregates a user's sorted events into keywords, folding misspelled rare keywords into supported ones: the
  * user's own rare variants, and with a lexicon, typed keywords that the platform knows as a misspelling or a
  * reordering of a common one. With a lexicon, keywords most users use lose weight and are shown the way most
- * users write them.
+ * users write them. Keywords of fewer than minKeywordEvents events are left out, except with `chosenOnce` the
+ * words and whole texts the user chose once (not folded into another keyword).
  */
 export function aggregateKeywords(
   events: readonly ExtractedEvent[],
   now: number,
   params: JourneyParams,
   lexicon?: Lexicon,
+  options: { chosenOnce?: boolean } = {},
 ): UserKeyword[] {
   const byKey = new Map<string, Draft>();
   const lambda = Math.LN2 / (params.keywordHalfLifeDays * DAY);
@@ -151,6 +153,7 @@ export function aggregateKeywords(
     buckets.set(bucket, [...(buckets.get(bucket) ?? []), k]);
   }
   const typed = SOURCE_BIT.get('search')! | SOURCE_BIT.get('board')!;
+  const absorbed = new Set<Draft>();
   for (const rare of all) {
     if (rare.events.length >= params.minKeywordEvents || rare.key.length < 5 || (rare.sourceBits & ~typed) !== 0) {
       continue;
@@ -158,9 +161,24 @@ export function aggregateKeywords(
     const target = buckets
       .get(variantBucket(rare.key))
       ?.find((k) => isVariant(rare.key, k.key, params.variantSimilarity));
-    if (target) absorb(target, rare);
+    if (target) {
+      absorb(target, rare);
+      absorbed.add(rare);
+    }
   }
-  return kept.map((d) => finish(d, params, lexicon)).sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
+  // A word or whole phrase the user chose once still says what its event was about (a search task of a few
+  // queries); it places its event among the journeys, though no journey lists it (it has not recurred).
+  const once = options.chosenOnce
+    ? all.filter((k) => k.events.length < params.minKeywordEvents && isChosenWhole(k) && !absorbed.has(k))
+    : [];
+  return [...kept, ...once]
+    .map((d) => finish(d, params, lexicon))
+    .sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
+}
+
+/** Chosen (a query, board name or annotation) as a word or as a whole text, not a pair cut out of a longer one. */
+function isChosenWhole(k: Draft): boolean {
+  return k.chosenEvents > 0 && (k.standalone || k.whole);
 }
 
 function mentionSignature(event: ExtractedEvent): string {
