@@ -114,7 +114,7 @@ export const DEFAULT_JOURNEY_PARAMS: JourneyParams = {
   minJourneyEvents: 3,
   minJourneyKeywords: 1,
   maxJourneys: 8,
-  maxOngoingJourneys: 64,
+  maxOngoingJourneys: 8,
   sparseMinEvents: 3,
   sparseMaxKeywords: 3,
   sparseMaxConfidence: 0.3,
