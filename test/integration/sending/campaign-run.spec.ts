@@ -10,6 +10,7 @@ import type { RenderedMessage } from '../../../src/modules/templates/template.ty
 import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
 import { DeliveryProducer } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { CampaignRunsProducer } from '../../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
+import { RankingExampleRepository } from '../../../src/modules/ranking/ranking-example.repository';
 import { RecipientPreferences } from '../../../src/modules/tracking/notification-tracking';
 import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
 import { SmtpSink } from '../../setup/smtp-sink';
@@ -139,15 +140,16 @@ describe('a campaign run, from audience to provider', () => {
     expect(ana.attempts).toEqual([expect.objectContaining({ outcome: 'accepted' })]);
     expect(notifications.get('quitter')).toMatchObject({ state: 'suppressed', reason: { code: 'unsubscribed' } });
 
-    // The ranker's examples: one per sent notification about a journey, with its features.
-    const examples = await db(app)
-      .collection('ranking_examples')
-      .find({ notificationId: ana.notificationId })
-      .toArray();
-    expect(examples).toEqual([
-      expect.objectContaining({ userId: 'ana', journeyId: ana.message!.subject.id, features: expect.any(Object) }),
+    // The ranker's example: the sent notification about a journey carries its features.
+    const stored = await db(app).collection('notifications').findOne({ notificationId: ana.notificationId });
+    expect(stored!.ranking).toMatchObject({ journeyId: ana.message!.subject.id, features: expect.any(Object) });
+    expect(Object.keys(stored!.ranking.features as object).length).toBeGreaterThan(20);
+    const examples = await app
+      .get(RankingExampleRepository)
+      .findLabelled(new Date(0), new Date(Date.now() + 73 * 3_600_000), 72);
+    expect(examples.filter((e) => e.userId === 'ana')).toEqual([
+      expect.objectContaining({ journeyName: stored!.ranking.journeyName, label: 0 }),
     ]);
-    expect(Object.keys(examples[0].features as object).length).toBeGreaterThan(20);
   });
 
   it('sends nothing twice when its jobs are delivered again', async () => {
