@@ -64,7 +64,13 @@ export async function run(): Promise<void> {
     const redisAfter = await redisCommandCalls(servers.redis.url);
     redisCalls = new Map([...redisAfter].map(([name, n]) => [name, n - (redisBefore.get(name) ?? 0)]));
     if (finished.counts.sent !== SIZE) throw new Error(`sent ${finished.counts.sent} of ${SIZE}`);
-    for (const name of ['notifications', 'tracked_notifications', 'ranking_examples', 'campaign_run_ledger']) {
+    for (const name of [
+      'notifications',
+      'tracked_notifications',
+      'ranking_examples',
+      'campaign_run_ledger',
+      'campaign_run_shards',
+    ]) {
       const docs = await db(app).collection(name).find({}).toArray();
       const bytes = docs.reduce((sum, doc) => sum + mongo.BSON.calculateObjectSize(doc), 0);
       stored.push(`${name}: ${docs.length} documents, ${Math.round(bytes / Math.max(1, docs.length))} bytes each`);

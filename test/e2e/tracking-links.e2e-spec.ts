@@ -156,23 +156,42 @@ describe('tracking links: open pixel, click redirect, push open', () => {
     const campaign = buildCampaign({ id: 'outcomes', channel: 'email', template: 'email/weekly-digest' });
     await app.t.app.get(ExperimentAssignments).assign({ campaign, runId: 'r1', userId: 'eve', now: hoursAgo(3) });
     const sentAt = hoursAgo(2);
-    const ranking = app.t.app.get(RankingExampleRepository);
-    const example = { userId: 'eve', journeyId: 'j1', journeyName: 'Kitchen', sentAt, features: { score: 1 } };
-    await ranking.logSent({ notificationId: 'outcome-1', ...example });
-    const notification = { notificationId: 'outcome-1', userId: 'eve', campaignId: 'outcomes', journeyId: 'j1' };
-    const { issued, notification: sent } = await sendTracked(app.t.app, notification, sentAt);
-    await pixel(pathOf(issued.openPixelUrl!), 'Mozilla/5.0').expect(200);
-    await pixel(pathOf(issued.openPixelUrl!)).expect(200);
-    await pixel(pathOf(issued.openPixelUrl!)).expect(200);
-    await http()
-      .get(pathOf(issued.resolveLink(sent.links[0])))
-      .set('User-Agent', BROWSER)
-      .expect(302);
+    const ranking = { journeyId: 'j1', journeyName: 'Kitchen', features: { score: 1 } };
+    const notifications = app.t.db().collection('notifications');
+    // One notification carries its example (as a run's fan-out creates it); one had it logged on its own,
+    // as earlier versions did.
+    const engage = async (notificationId: string) => {
+      const notification = { notificationId, userId: 'eve', campaignId: 'outcomes', journeyId: 'j1' };
+      const { issued, notification: sent } = await sendTracked(app.t.app, notification, sentAt);
+      const examples = app.t.db().collection('ranking_examples');
+      await (notificationId === 'outcome-1'
+        ? notifications.updateOne({ notificationId }, { $set: { ranking } })
+        : examples.insertOne({ notificationId, userId: 'eve', ...ranking, sentAt }));
+      await pixel(pathOf(issued.openPixelUrl!), 'Mozilla/5.0').expect(200);
+      await pixel(pathOf(issued.openPixelUrl!)).expect(200);
+      await pixel(pathOf(issued.openPixelUrl!)).expect(200);
+      await http()
+        .get(pathOf(issued.resolveLink(sent.links[0])))
+        .set('User-Agent', BROWSER)
+        .expect(302);
+    };
+    await engage('outcome-1');
+    await engage('outcome-2');
 
-    const stored = await app.t.db().collection('ranking_examples').findOne({ notificationId: 'outcome-1' });
-    expect(stored!.openedAt).toBeInstanceOf(Date);
-    expect(stored!.clickedAt).toBeInstanceOf(Date);
-    const outcomes = await app.t.db().collection('experiment_outcomes').find({ userId: 'eve' }).toArray();
+    const carried = await notifications.findOne({ notificationId: 'outcome-1' });
+    expect(carried!.ranking).toMatchObject({ ...ranking, openedAt: expect.any(Date), clickedAt: expect.any(Date) });
+    const logged = await app.t.db().collection('ranking_examples').findOne({ notificationId: 'outcome-2' });
+    expect(logged!.openedAt).toBeInstanceOf(Date);
+    expect(logged!.clickedAt).toBeInstanceOf(Date);
+    // Both labelled as the retrain would once their 72-hour attribution window has passed.
+    const settled = hoursAgo(-72);
+    const examples = await app.t.app.get(RankingExampleRepository).findLabelled(hoursAgo(3), settled, 72);
+    expect(examples.filter((e) => e.userId === 'eve').map((e) => e.label)).toEqual([1, 1]);
+    const outcomes = await app.t
+      .db()
+      .collection('experiment_outcomes')
+      .find({ userId: 'eve', notificationId: 'outcome-1' })
+      .toArray();
     expect(outcomes.map((o) => [o.kind, o.machine ?? null]).sort()).toEqual([
       ['click', null],
       ['open', false],

@@ -102,6 +102,7 @@ describe('/v1/users', () => {
       erased: {
         audienceFacts: 1,
         campaignRunLedger: 0,
+        campaignRunShards: 0,
         events: 7,
         experimentAssignments: 0,
         experimentOutcomes: 0,
@@ -122,6 +123,7 @@ describe('/v1/users', () => {
     expect(again.body.erased).toEqual({
       audienceFacts: 0,
       campaignRunLedger: 0,
+      campaignRunShards: 0,
       events: 0,
       experimentAssignments: 0,
       experimentOutcomes: 0,

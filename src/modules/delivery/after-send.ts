@@ -1,21 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { ExperimentAssignments } from '../experiments/experiment-ports';
-import { RankingExampleRepository } from '../ranking/ranking-example.repository';
 import { NotificationTracking } from '../tracking/notification-tracking';
 import type { Notification } from './domain/notification';
 
 /**
  * What a sent notification records elsewhere once the provider accepted it: tracking may attribute
  * opens and clicks to it (unless the notification carries its tracking, whose send time is its own
- * `sentAt`), the experiment counts the arm as delivered, and the ranker gets the example
- * it will learn from. Each call is idempotent, so a job re-run after a crash simply makes them again.
+ * `sentAt`), and the experiment counts the arm as delivered. The ranker needs nothing more: a sent
+ * notification about a journey carries the features it was ranked with, and its `sentAt` makes it an
+ * example. Each call is idempotent, so a job re-run after a crash simply makes them again.
  */
 @Injectable()
 export class AfterSend {
   constructor(
     private readonly tracking: NotificationTracking,
     private readonly assignments: ExperimentAssignments,
-    private readonly examples: RankingExampleRepository,
   ) {}
 
   /** {@link record} for many notifications accepted by `sentAt`: one write per collection. */
@@ -30,11 +29,6 @@ export class AfterSend {
         experiment ? [{ ...experiment, userId, notificationId, at: sentAt }] : [],
       ),
     );
-    await this.examples.logSentMany(
-      notifications.flatMap(({ notificationId, userId, ranking }) =>
-        ranking ? [{ notificationId, userId, ...pickExample(ranking), sentAt }] : [],
-      ),
-    );
   }
 
   async record(notification: Notification, sentAt: Date): Promise<void> {
@@ -43,12 +37,5 @@ export class AfterSend {
     if (notification.experiment) {
       await this.assignments.recordDelivered({ ...notification.experiment, userId, notificationId, at: sentAt });
     }
-    if (notification.ranking) {
-      await this.examples.logSent({ notificationId, userId, ...pickExample(notification.ranking), sentAt });
-    }
   }
-}
-
-function pickExample({ journeyId, journeyName, features }: NonNullable<Notification['ranking']>) {
-  return { journeyId, journeyName, features };
 }

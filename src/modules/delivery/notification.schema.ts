@@ -49,5 +49,7 @@ NotificationSchema.index({ runId: 1, userId: 1 }, { unique: true });
 NotificationSchema.index({ runId: 1, state: 1, notificationId: 1 });
 // A user's notifications: erasure, and conversion attribution (the latest sent within a window).
 NotificationSchema.index({ userId: 1, sentAt: -1 });
+// Sent notifications by send time: a notification about a journey is the ranker's example once sent.
+NotificationSchema.index({ sentAt: 1 }, { sparse: true });
 // Erasure removes a render once no notification refers to it.
 NotificationSchema.index({ 'message.renderId': 1 }, { sparse: true });

@@ -1,67 +1,91 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { insertManyReportingDuplicates } from '../../common/mongo/insert-many';
 import { Annotation, outcomeLabel, TrainingExample } from './domain';
-import { RankingAnnotationRecord, RankingExampleRecord } from './ranking-example.schema';
+import { NotificationRankingView, RankingAnnotationRecord, RankingExampleRecord } from './ranking-example.schema';
 
-export interface LoggedExample {
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** An example as the ranker learns from it: features when sent, and the first open and click. */
+interface SentExample {
   notificationId: string;
   userId: string;
-  journeyId: string;
   journeyName: string;
   sentAt: Date;
   features: Record<string, number>;
+  openedAt?: Date;
+  clickedAt?: Date;
 }
 
-/** Examples logged at send time, outcomes attached by tracking, and human annotations. */
+/** The earlier of two optional times. */
+const earlier = (a?: Date, b?: Date) => (a && b ? (a <= b ? a : b) : (a ?? b));
+
+/**
+ * The ranker's examples: every sent notification about a journey is one (it carries the features it was
+ * ranked with, see {@link NotificationRankingView}); examples logged in a collection of their own by
+ * earlier versions are still read. Outcomes attached by tracking, and human annotations.
+ */
 @Injectable()
 export class RankingExampleRepository {
   constructor(
+    @InjectModel(NotificationRankingView.name) private readonly carried: Model<NotificationRankingView>,
     @InjectModel(RankingExampleRecord.name) private readonly examples: Model<RankingExampleRecord>,
     @InjectModel(RankingAnnotationRecord.name) private readonly annotations: Model<RankingAnnotationRecord>,
   ) {}
 
-  /** Logs the features of a sent notification; logging the same notification again changes nothing. */
-  async logSent(example: LoggedExample): Promise<void> {
-    await this.examples.updateOne(
-      { notificationId: example.notificationId },
-      { $setOnInsert: example },
-      { upsert: true },
-    );
-  }
-
   /**
-   * {@link logSent} for many notifications, in one unordered insert: an example logged before keeps its
-   * record (the unique index refuses the copy), as the upsert would.
+   * Records the first open or click of a notification (the earliest time is kept), in the notification
+   * when it carries its example, else in the example logged for it.
    */
-  async logSentMany(examples: readonly LoggedExample[]): Promise<void> {
-    await insertManyReportingDuplicates(this.examples, examples);
-  }
-
-  /** Records the first open or click of a notification; later ones keep the first time. */
   async recordOutcome(notificationId: string, kind: 'open' | 'click', at: Date): Promise<void> {
     const field = kind === 'open' ? 'openedAt' : 'clickedAt';
+    const carried = await this.carried.collection.updateOne(
+      { notificationId, ranking: { $exists: true } },
+      { $min: { [`ranking.${field}`]: at } },
+    );
+    if (carried.matchedCount > 0) return;
     await this.examples.updateOne({ notificationId, [field]: { $exists: false } }, { $set: { [field]: at } });
   }
 
   /**
    * Labelled examples sent in [since, until): notifications younger than the attribution window are
-   * left out, since their outcome is not known yet.
+   * left out, since their outcome is not known yet. A notification with an example logged before it
+   * carried its own is one example, with the earliest outcomes of both.
    */
   async findLabelled(since: Date, until: Date, attributionWindowHours: number): Promise<TrainingExample[]> {
-    const settled = new Date(until.getTime() - attributionWindowHours * 3_600_000);
-    const docs = await this.examples
-      .find({ sentAt: { $gte: since, $lt: settled } })
-      .sort({ sentAt: 1, notificationId: 1 })
-      .lean<RankingExampleRecord[]>();
-    return docs.map((d) => ({
-      userId: d.userId,
-      journeyName: d.journeyName,
-      at: d.sentAt,
-      features: d.features,
-      label: outcomeLabel({ ...d, sentAt: d.sentAt }, attributionWindowHours),
-    }));
+    const sentAt = { $gte: since, $lt: new Date(until.getTime() - attributionWindowHours * 3_600_000) };
+    const [carried, logged] = await Promise.all([
+      this.carried
+        .find({ sentAt, ranking: { $exists: true } }, { _id: 0, notificationId: 1, userId: 1, sentAt: 1, ranking: 1 })
+        .lean<Array<Required<NotificationRankingView>>>(),
+      this.examples.find({ sentAt }, { _id: 0 }).lean<RankingExampleRecord[]>(),
+    ]);
+    const byId = new Map<string, SentExample>();
+    for (const { notificationId, userId, sentAt: at, ranking } of carried) {
+      byId.set(notificationId, { notificationId, userId, ...ranking, sentAt: at });
+    }
+    for (const example of logged) {
+      const known = byId.get(example.notificationId);
+      byId.set(
+        example.notificationId,
+        known
+          ? {
+              ...example,
+              openedAt: earlier(example.openedAt, known.openedAt),
+              clickedAt: earlier(example.clickedAt, known.clickedAt),
+            }
+          : example,
+      );
+    }
+    return [...byId.values()]
+      .sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || compare(a.notificationId, b.notificationId))
+      .map((d) => ({
+        userId: d.userId,
+        journeyName: d.journeyName,
+        at: d.sentAt,
+        features: d.features,
+        label: outcomeLabel(d, attributionWindowHours),
+      }));
   }
 
   async upsertAnnotations(annotations: readonly Annotation[]): Promise<number> {

@@ -6,6 +6,8 @@ import { RankerModelService } from './ranker-model.service';
 import { RankerTrainingService } from './ranker-training.service';
 import { RankingExampleRepository } from './ranking-example.repository';
 import {
+  NotificationRankingView,
+  NotificationRankingViewSchema,
   RankingAnnotationRecord,
   RankingAnnotationSchema,
   RankingExampleRecord,
@@ -18,6 +20,7 @@ import {
     ModelStoreModule,
     MongooseModule.forFeature([
       { name: RankingExampleRecord.name, schema: RankingExampleSchema },
+      { name: NotificationRankingView.name, schema: NotificationRankingViewSchema },
       { name: RankingAnnotationRecord.name, schema: RankingAnnotationSchema },
     ]),
   ],

@@ -1,6 +1,8 @@
 import { getQueueToken } from '@nestjs/bull';
+import { getConnectionToken } from '@nestjs/mongoose';
 import { Test, TestingModule } from '@nestjs/testing';
 import { Queue } from 'bull';
+import type { Connection, mongo } from 'mongoose';
 import { ErasureModule } from '../../../src/common/erasure/erasure.module';
 import { UserErasureRegistry } from '../../../src/common/erasure/user-erasure.registry';
 import { MetricsModule } from '../../../src/common/metrics/metrics.module';
@@ -23,16 +25,50 @@ import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { startTestMongo } from '../../setup/mongo';
 import { startTestRedis } from '../../setup/redis';
 
+type Db = mongo.Db;
+
 const HOUR = 3_600_000;
 // The retrain job uses the wall clock, so the logged history ends now.
 const NOW = new Date(Math.floor(Date.now() / HOUR) * HOUR);
 const POLICY = { lookbackDays: 90, minExamples: 200, attributionWindowHours: 72, aucTolerance: 0.005 };
 
+interface SentExample {
+  notificationId: string;
+  userId: string;
+  journeyId: string;
+  journeyName: string;
+  sentAt: Date;
+  features: Record<string, number>;
+}
+
 /**
- * Logs `count` sent notifications over the 60 days before NOW. With `signal`, two features the prior model
- * ignores (span and search share) decide whether the user opens, so a trained model must beat the prior.
+ * Stores a sent notification about a journey as delivery does (the features it was ranked with in its
+ * `ranking`, its acceptance's `sentAt`), or, `logged`, the example an earlier version logged on its own.
+ */
+async function storeSent(db: Db, example: SentExample, stored: 'in-notification' | 'logged' = 'in-notification') {
+  const { notificationId, userId, journeyId, journeyName, sentAt, features } = example;
+  if (stored === 'logged') {
+    await db.collection('ranking_examples').insertOne({ ...example });
+    return;
+  }
+  await db.collection('notifications').insertOne({
+    notificationId,
+    runId: `run-${notificationId}`,
+    userId,
+    state: 'sent',
+    ranking: { journeyId, journeyName, features },
+    createdAt: sentAt,
+    sentAt,
+  });
+}
+
+/**
+ * Stores `count` sent notifications over the 60 days before NOW, every third as an example logged by an
+ * earlier version. With `signal`, two features the prior model ignores (span and search share) decide
+ * whether the user opens, so a trained model must beat the prior.
  */
 async function logNotifications(
+  db: Db,
   repo: RankingExampleRepository,
   prefix: string,
   count: number,
@@ -44,14 +80,15 @@ async function logNotifications(
     const features = Object.fromEntries(FEATURE_NAMES.map((name) => [name, rng.float(0, 1)]));
     const sentAt = new Date(NOW.getTime() - 60 * 24 * HOUR + (i / count) * 55 * 24 * HOUR);
     const notificationId = `${prefix}-${i}`;
-    await repo.logSent({
+    const example = {
       notificationId,
       userId: `u${i % 50}`,
       journeyId: `j${i % 7}`,
       journeyName: `Journey ${i % 7}`,
       sentAt,
       features,
-    });
+    };
+    await storeSent(db, example, i % 3 === 0 ? 'logged' : 'in-notification');
     const logit = signal ? 5 * (features.span_days_log - 0.5) + 4 * (features.from_search - 0.5) : 0;
     if (rng.next() < 1 / (1 + Math.exp(-logit))) {
       await repo.recordOutcome(notificationId, 'open', new Date(sentAt.getTime() + 2 * HOUR));
@@ -64,6 +101,7 @@ describe('journey ranker retraining', () => {
   let redis: RedisProcess;
   let moduleRef: TestingModule;
   let repo: RankingExampleRepository;
+  let db: Db;
   let models: RankerModelService;
   let training: RankerTrainingService;
 
@@ -83,6 +121,7 @@ describe('journey ranker retraining', () => {
     }).compile();
     await moduleRef.init();
     repo = moduleRef.get(RankingExampleRepository);
+    db = moduleRef.get<Connection>(getConnectionToken()).db!;
     models = moduleRef.get(RankerModelService);
     training = moduleRef.get(RankerTrainingService);
   });
@@ -93,38 +132,52 @@ describe('journey ranker retraining', () => {
   });
 
   it('keeps the prior when there are too few labelled examples', async () => {
-    await logNotifications(repo, 'few', 30, true, 1);
+    await logNotifications(db, repo, 'few', 30, true, 1);
     const outcome = await training.retrain(NOW, POLICY);
     expect(outcome).toMatchObject({ status: 'skipped', examples: 30 });
     expect((await models.current(NOW.getTime())).version).toBe(priorModel().version);
   });
 
   it('labels outcomes by the attribution window and leaves out unsettled notifications', async () => {
-    await repo.logSent({
-      notificationId: 'late',
-      userId: 'x',
-      journeyId: 'j',
-      journeyName: 'J',
-      sentAt: new Date(NOW.getTime() - 10 * 24 * HOUR),
-      features: { a: 1 },
-    });
+    const example = { userId: 'x', journeyId: 'j', journeyName: 'J', features: { a: 1 } };
+    const tenDaysAgo = new Date(NOW.getTime() - 10 * 24 * HOUR);
+    await storeSent(db, { ...example, notificationId: 'late', sentAt: tenDaysAgo });
     await repo.recordOutcome('late', 'open', new Date(NOW.getTime() - 5 * 24 * HOUR));
+    await storeSent(db, { ...example, notificationId: 'fresh', sentAt: new Date(NOW.getTime() - HOUR) });
+    const labelled = () => repo.findLabelled(new Date(NOW.getTime() - 11 * 24 * HOUR), NOW, 72);
+    // Opened five days after the send: outside the 72-hour window.
+    expect((await labelled()).filter((e) => e.userId === 'x')).toEqual([
+      expect.objectContaining({ journeyName: 'J', label: 0 }),
+    ]);
+    // An earlier open of the same notification keeps the earliest time, inside the window.
     await repo.recordOutcome('late', 'open', new Date(NOW.getTime() - 9.9 * 24 * HOUR));
-    await repo.logSent({
-      notificationId: 'fresh',
-      userId: 'x',
-      journeyId: 'j',
-      journeyName: 'J',
-      sentAt: new Date(NOW.getTime() - HOUR),
-      features: { a: 1 },
-    });
+    expect((await labelled()).filter((e) => e.userId === 'x')).toEqual([
+      expect.objectContaining({ journeyName: 'J', label: 1 }),
+    ]);
+    await db.collection('notifications').deleteMany({ userId: 'x' });
+  });
+
+  it('learns from examples logged before notifications carried them, one example per notification', async () => {
+    const example = { userId: 'y', journeyId: 'j', journeyName: 'J', features: { a: 1 } };
+    const sentAt = new Date(NOW.getTime() - 10 * 24 * HOUR);
+    // Logged on its own by an earlier version, and opened then.
+    await storeSent(db, { ...example, notificationId: 'old', sentAt }, 'logged');
+    await repo.recordOutcome('old', 'open', new Date(sentAt.getTime() + HOUR));
+    // Sent by an earlier version whose notification also kept its features: clicked after the upgrade.
+    await storeSent(db, { ...example, notificationId: 'both', sentAt }, 'logged');
+    await storeSent(db, { ...example, notificationId: 'both', sentAt });
+    await repo.recordOutcome('both', 'click', new Date(sentAt.getTime() + HOUR));
     const labelled = await repo.findLabelled(new Date(NOW.getTime() - 11 * 24 * HOUR), NOW, 72);
-    expect(labelled.filter((e) => e.userId === 'x')).toEqual([expect.objectContaining({ journeyName: 'J', label: 0 })]);
-    await repo.deleteByUser('x');
+    expect(labelled.filter((e) => e.userId === 'y').map((e) => e.label)).toEqual([1, 1]);
+    expect(await db.collection('ranking_examples').findOne({ notificationId: 'old' })).toMatchObject({
+      openedAt: expect.any(Date),
+    });
+    await repo.deleteByUser('y');
+    await db.collection('notifications').deleteMany({ userId: 'y' });
   });
 
   it('retrains through the ranking queue, promotes a better model and serves it to builds', async () => {
-    await logNotifications(repo, 'signal', 600, true, 2);
+    await logNotifications(db, repo, 'signal', 600, true, 2);
     const job = await moduleRef.get(RankingProducer).enqueueRetrain(NOW);
     const queue = moduleRef.get<Queue>(getQueueToken(RANKING_QUEUE));
     const summary = (await (await queue.getJob(job))!.finished()) as RetrainSummary;
@@ -149,9 +202,9 @@ describe('journey ranker retraining', () => {
     expect((await models.current(Date.now() + 360_000)).version).toBe(inUse.version);
   });
 
-  it('erases a user’s examples with the user', async () => {
+  it('erases a user’s logged examples with the user (their notifications go with delivery’s erasure)', async () => {
     const counts = await moduleRef.get(UserErasureRegistry).eraseAll('u1');
     expect(counts.rankingExamples).toBeGreaterThan(0);
-    expect((await repo.findLabelled(new Date(0), NOW, 72)).some((e) => e.userId === 'u1')).toBe(false);
+    expect(await db.collection('ranking_examples').countDocuments({ userId: 'u1' })).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import { RunExplainService } from '../../../src/modules/campaigns/runs/run-expla
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
 import { NotificationRepository } from '../../../src/modules/delivery/notification.repository';
+import { RankingExampleRepository } from '../../../src/modules/ranking/ranking-example.repository';
 import { RecipientPreferences } from '../../../src/modules/tracking/notification-tracking';
 import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
 import { SmtpSink } from '../../setup/smtp-sink';
@@ -134,18 +135,18 @@ describe('batch delivery of a run', () => {
     expect(byUser.get('bounced')).toMatchObject({ state: 'suppressed', reason: { code: 'address-suppressed' } });
     expect(byUser.get('unknown')).toMatchObject({ state: 'failed', targets: [{ state: 'failed' }] });
     expect(await app.get(RecipientPreferences).suppressionOf('unknown@example.com')).toBe('hard-bounce');
-    const examples = await db(app)
-      .collection('ranking_examples')
-      .countDocuments({ userId: { $in: senders } });
-    expect(examples).toBe(senders.length);
+    // Each sent notification is the ranker's example: its features from its creation, its acceptance's send time.
+    const examples = await app
+      .get(RankingExampleRepository)
+      .findLabelled(new Date(0), new Date(Date.now() + 73 * 3_600_000), 72);
+    expect(examples.filter((e) => senders.includes(e.userId))).toHaveLength(senders.length);
+    expect(await db(app).collection('ranking_examples').countDocuments({})).toBe(0);
 
     // A crash after ana's acceptance was written and before her after-send records: the re-run job finds her
     // sent, writes them again and sends nothing. The same batch again, twice over (a duplicated job), likewise.
     const anaId = byUser.get('ana')!.notificationId;
-    await db(app).collection('ranking_examples').deleteOne({ notificationId: anaId });
     await batch.deliverMany([...ids, ...ids]);
     expect(sink.messages).toHaveLength(senders.length);
-    expect(await db(app).collection('ranking_examples').countDocuments({ notificationId: anaId })).toBe(1);
     // Her tracking is in her notification, whose acceptance wrote the send time opens and conversions go by.
     expect(await db(app).collection('notifications').findOne({ notificationId: anaId })).toMatchObject({
       sentAt: expect.any(Date),

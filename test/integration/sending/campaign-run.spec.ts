@@ -4,12 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
 import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
+import { CampaignRunRepository } from '../../../src/modules/campaigns/runs/campaign-run.repository';
+import { CampaignRunShardRepository } from '../../../src/modules/campaigns/runs/campaign-run-shard.repository';
+import { ShardFanOut } from '../../../src/modules/campaigns/runs/shard-fan-out.service';
+import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
 import { UserErasureRegistry } from '../../../src/common/erasure/user-erasure.registry';
 import { MessageRenderRepository } from '../../../src/modules/delivery/message-render.repository';
 import type { RenderedMessage } from '../../../src/modules/templates/template.types';
 import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
 import { DeliveryProducer } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { CampaignRunsProducer } from '../../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
+import { RankingExampleRepository } from '../../../src/modules/ranking/ranking-example.repository';
 import { RecipientPreferences } from '../../../src/modules/tracking/notification-tracking';
 import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
 import { SmtpSink } from '../../setup/smtp-sink';
@@ -123,6 +128,16 @@ describe('a campaign run, from audience to provider', () => {
     });
     // The live counters, kept as the records change, agree with the counts grouped from the records.
     expect(await app.get(RunCompletion).counts(run.runId)).toEqual(run.counts);
+    // A notified user is recorded by the notification alone: the shard lists them, the ledger has no entry.
+    expect(await db(app).collection('campaign_run_ledger').countDocuments({ runId: run.runId })).toBe(0);
+    const shards = await db(app).collection('campaign_run_shards').find({ runId: run.runId }).toArray();
+    expect(shards.flatMap((s) => s.userIds as string[]).sort()).toEqual([...emailUsers, 'quitter'].sort());
+    expect(shards.every((s) => s.finishedAt instanceof Date)).toBe(true);
+    expect(await app.get(RunExplainService).explain(run.runId, 'quitter')).toMatchObject({
+      inAudience: true,
+      ledger: { status: 'done', shard: shards[0].shard, settledAt: expect.any(Date) },
+      notification: { state: 'suppressed' },
+    });
     for (const userId of emailUsers) expect(sink.to(`${userId}@example.com`)).toHaveLength(1);
     expect(sink.to('quitter@example.com')).toHaveLength(0);
     const mail = sink.to('ana@example.com')[0];
@@ -139,15 +154,16 @@ describe('a campaign run, from audience to provider', () => {
     expect(ana.attempts).toEqual([expect.objectContaining({ outcome: 'accepted' })]);
     expect(notifications.get('quitter')).toMatchObject({ state: 'suppressed', reason: { code: 'unsubscribed' } });
 
-    // The ranker's examples: one per sent notification about a journey, with its features.
-    const examples = await db(app)
-      .collection('ranking_examples')
-      .find({ notificationId: ana.notificationId })
-      .toArray();
-    expect(examples).toEqual([
-      expect.objectContaining({ userId: 'ana', journeyId: ana.message!.subject.id, features: expect.any(Object) }),
+    // The ranker's example: the sent notification about a journey carries its features.
+    const stored = await db(app).collection('notifications').findOne({ notificationId: ana.notificationId });
+    expect(stored!.ranking).toMatchObject({ journeyId: ana.message!.subject.id, features: expect.any(Object) });
+    expect(Object.keys(stored!.ranking.features as object).length).toBeGreaterThan(20);
+    const examples = await app
+      .get(RankingExampleRepository)
+      .findLabelled(new Date(0), new Date(Date.now() + 73 * 3_600_000), 72);
+    expect(examples.filter((e) => e.userId === 'ana')).toEqual([
+      expect.objectContaining({ journeyName: stored!.ranking.journeyName, label: 0 }),
     ]);
-    expect(Object.keys(examples[0].features as object).length).toBeGreaterThan(20);
   });
 
   it('sends nothing twice when its jobs are delivered again', async () => {
@@ -225,6 +241,51 @@ describe('a campaign run, from audience to provider', () => {
     expect(await renders.countDocuments({ renderId })).toBe(1);
     for (const userId of users.slice(1)) await erasure.eraseAll(userId);
     expect(await renders.countDocuments({ renderId })).toBe(0);
+    // No shard lists an erased user any more.
+    expect(
+      await db(app)
+        .collection('campaign_run_shards')
+        .countDocuments({ userIds: { $in: users } }),
+    ).toBe(0);
+  });
+
+  it('finishes a run selected when every selected user got a pending ledger entry', async () => {
+    const campaign = await app.get(CampaignsService).getUsable('digest');
+    const runId = 'digest-selected-with-pending-entries';
+    const at = new Date();
+    await app.get(CampaignRunRepository).createOnce({
+      runId,
+      campaignId: 'digest',
+      contentHash: campaign.contentHash ?? '',
+      definition: campaign.definition,
+      trigger: 'manual',
+      state: 'running',
+      scheduledFor: at,
+      selectionDone: true,
+      shardCount: 1,
+      generation: 0,
+      copyBudget: { calls: 0, tokens: 0 },
+      createdAt: at,
+      stateChangedAt: at,
+      stateChangedBy: 'test',
+    });
+    const selected = [...emailUsers, 'quitter'];
+    const ledger = db(app).collection('campaign_run_ledger');
+    await ledger.insertMany(selected.map((userId) => ({ runId, userId, shard: 0, status: 'pending' })));
+    expect((await app.get(RunCompletion).recount(runId)).pending).toBe(selected.length);
+    // Resuming finds the shard by its pending entries.
+    expect(await app.get(CampaignRunShardRepository).findUnfinished(runId)).toEqual([]);
+
+    await app.get(ShardFanOut).process(runId, 0, true);
+    const run = await waitForRun(app, runId);
+    expect(run.state).toBe('completed');
+    // The digest's cap holds every user this week; each entry is settled as done, with its notification.
+    expect(run.counts).toMatchObject({ audience: 6, pending: 0, eligible: 0 });
+    expect(await ledger.countDocuments({ runId, status: 'done' })).toBe(selected.length);
+    expect(await app.get(RunExplainService).explain(runId, 'ana')).toMatchObject({
+      ledger: { status: 'done', shard: 0 },
+      notification: { state: 'suppressed' },
+    });
   });
 
   it('keeps a render that a run stored again after an erasure began (the run created a notification with it)', async () => {

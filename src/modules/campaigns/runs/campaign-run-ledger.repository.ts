@@ -4,7 +4,10 @@ import { Model } from 'mongoose';
 import { insertNew } from '../../../common/mongo/insert-new';
 import { CampaignRunLedgerRecord, LedgerStatus } from './campaign-run.schema';
 
-/** How one user of a run ended; a user who is `done` has the run's notification for them, found by (run, user). */
+/**
+ * How one user of a run ended; a user who is `done` has the run's notification for them, found by (run,
+ * user), and gets an entry only in a run whose selection wrote pending entries.
+ */
 export interface LedgerSettlement {
   userId: string;
   status: Exclude<LedgerStatus, 'pending'>;
@@ -12,27 +15,29 @@ export interface LedgerSettlement {
   error?: string;
 }
 
-/** The per-user ledger of a run: unique on (run, user), written at selection and settled once per user. */
+/**
+ * The per-user ledger of a run, unique on (run, user): an entry for each user who gets no notification
+ * (held out, failed). Runs selected before shards listed their users have a pending entry per selected
+ * user, settled once processed; those are still read and settled.
+ */
 @Injectable()
 export class CampaignRunLedgerRepository {
   constructor(@InjectModel(CampaignRunLedgerRecord.name) private readonly model: Model<CampaignRunLedgerRecord>) {}
 
-  /** Records selected users as pending; users already there (a repeated batch) keep their entry. */
-  insertSelection(entries: ReadonlyArray<Omit<CampaignRunLedgerRecord, 'status'>>): Promise<number> {
-    return insertNew(
-      this.model,
-      entries.map((e) => ({ ...e, status: 'pending' })),
-    );
+  /** Records users who got no notification; a user recorded already (a re-processed shard) keeps their entry. */
+  insertSettled(entries: ReadonlyArray<Omit<CampaignRunLedgerRecord, 'status'> & LedgerSettlement>): Promise<number> {
+    return insertNew(this.model, entries);
   }
 
-  /** The shard each of these users was recorded in. */
-  async findShards(runId: string, userIds: readonly string[]): Promise<Map<string, number>> {
+  /** Which of these users have a settled entry. */
+  async findSettled(runId: string, userIds: readonly string[]): Promise<Set<string>> {
     const docs = await this.model
-      .find({ runId, userId: { $in: userIds } }, { _id: 0, userId: 1, shard: 1 })
-      .lean<Array<Pick<CampaignRunLedgerRecord, 'userId' | 'shard'>>>();
-    return new Map(docs.map((d) => [d.userId, d.shard]));
+      .find({ runId, userId: { $in: userIds }, status: { $ne: 'pending' } }, { _id: 0, userId: 1 })
+      .lean<Array<Pick<CampaignRunLedgerRecord, 'userId'>>>();
+    return new Set(docs.map((d) => d.userId));
   }
 
+  /** The pending entries of a shard of a run selected before shards listed their users. */
   async findPendingInShard(runId: string, shard: number): Promise<CampaignRunLedgerRecord[]> {
     return this.model
       .find({ runId, shard, status: 'pending' }, { _id: 0 })
@@ -71,7 +76,7 @@ export class CampaignRunLedgerRepository {
     return result.modifiedCount;
   }
 
-  /** Shards with pending users and the earliest send time among them (for resuming a paused run). */
+  /** Shards with pending entries and the earliest send time among them (for resuming a paused run). */
   async findPendingShards(runId: string): Promise<Array<{ shard: number; sendAt?: Date }>> {
     const rows = await this.model.aggregate<{ _id: number; sendAt: Date | null }>([
       { $match: { runId, status: 'pending' } },
@@ -84,12 +89,13 @@ export class CampaignRunLedgerRepository {
     return (await this.model.exists({ runId, status: 'pending' })) !== null;
   }
 
-  async countByStatus(runId: string): Promise<Record<string, number>> {
-    const rows = await this.model.aggregate<{ _id: string; n: number }>([
+  /** Entries per shard and status. */
+  async countByShard(runId: string): Promise<Array<{ shard: number; status: LedgerStatus; n: number }>> {
+    const rows = await this.model.aggregate<{ _id: { shard: number; status: LedgerStatus }; n: number }>([
       { $match: { runId } },
-      { $group: { _id: '$status', n: { $sum: 1 } } },
+      { $group: { _id: { shard: '$shard', status: '$status' }, n: { $sum: 1 } } },
     ]);
-    return Object.fromEntries(rows.map((r) => [r._id, r.n]));
+    return rows.map((r) => ({ ...r._id, n: r.n }));
   }
 
   async deleteByUserId(userId: string): Promise<number> {

@@ -6,7 +6,7 @@ import { RUN_STATES, RUN_TRIGGERS, RunCounts, RunState, RunTrigger } from './dom
 /**
  * One campaign run. The definition is frozen when the run is created, so a sync in the middle of a
  * run changes nothing about it. The audience is read in batches after `cursor` (user id order); the
- * run completes when the selection is done, no ledger entry is pending and no notification unsettled.
+ * run completes when the selection is done, every shard is finished and no notification is unsettled.
  */
 @Schema({ collection: 'campaign_runs', versionKey: false })
 export class CampaignRunRecord {
@@ -43,13 +43,35 @@ CampaignRunSchema.index({ campaignId: 1, createdAt: -1 });
 CampaignRunSchema.index({ state: 1, createdAt: -1 });
 CampaignRunSchema.index({ createdAt: -1 });
 
+/**
+ * One shard of a run, written once by the selection: the users it put in the shard (in user id order),
+ * which the shard job processes. A user of it is done when the run has a notification or a ledger entry
+ * for them, so nothing else is written for a user who gets a notification. `finishedAt` is set when the
+ * shard job has processed every user of it.
+ */
+@Schema({ collection: 'campaign_run_shards', versionKey: false })
+export class CampaignRunShardRecord {
+  @Prop({ required: true }) runId!: string;
+  @Prop({ required: true }) shard!: number;
+  @Prop({ type: [String], required: true }) userIds!: string[];
+  /** Local-hour runs: the send time every user of the shard shares. */
+  @Prop() sendAt?: Date;
+  @Prop() finishedAt?: Date;
+}
+
+export const CampaignRunShardSchema = SchemaFactory.createForClass(CampaignRunShardRecord);
+CampaignRunShardSchema.index({ runId: 1, shard: 1 }, { unique: true });
+// Explain and erasure find a user's shards.
+CampaignRunShardSchema.index({ userIds: 1 });
+
 export const LEDGER_STATUSES = ['pending', 'held-out', 'done', 'failed'] as const;
 export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
 
 /**
- * The run's ledger: one entry per (run, selected user), written at selection, settled when the user is
- * processed: held out by the experiment, done (a notification record exists, sent or suppressed), or
- * failed with an error.
+ * The run's ledger: an entry per (run, user) who gets no notification: held out by the experiment, or
+ * failed with an error. A user who gets one (sent or suppressed) has the notification, unique on (run,
+ * user) as well, and no entry. Runs selected before shards listed their users have an entry per selected
+ * user, written `pending` at selection and settled (`done` for a notified user) when processed.
  */
 @Schema({ collection: 'campaign_run_ledger', versionKey: false })
 export class CampaignRunLedgerRecord {

@@ -4,11 +4,14 @@ import { UserErasureRegistry } from '../../../common/erasure/user-erasure.regist
 import { NotificationsModule } from '../../delivery/notifications.module';
 import { CampaignMessagesModule } from '../campaign-messages.module';
 import { CampaignRunLedgerRepository } from './campaign-run-ledger.repository';
+import { CampaignRunShardRepository } from './campaign-run-shard.repository';
 import {
   CampaignRunLedgerRecord,
   CampaignRunLedgerSchema,
   CampaignRunRecord,
   CampaignRunSchema,
+  CampaignRunShardRecord,
+  CampaignRunShardSchema,
 } from './campaign-run.schema';
 import { CampaignRunRepository } from './campaign-run.repository';
 import { CampaignRunsService } from './campaign-runs.service';
@@ -29,6 +32,7 @@ import { RunExplainService } from './run-explain.service';
     MongooseModule.forFeature([
       { name: CampaignRunRecord.name, schema: CampaignRunSchema },
       { name: CampaignRunLedgerRecord.name, schema: CampaignRunLedgerSchema },
+      { name: CampaignRunShardRecord.name, schema: CampaignRunShardSchema },
     ]),
     CampaignRunsQueueModule,
     TrackingModule,
@@ -36,6 +40,7 @@ import { RunExplainService } from './run-explain.service';
   providers: [
     CampaignRunRepository,
     CampaignRunLedgerRepository,
+    CampaignRunShardRepository,
     RunCompletion,
     CampaignRunsService,
     RunExplainService,
@@ -43,6 +48,7 @@ import { RunExplainService } from './run-explain.service';
   exports: [
     CampaignRunRepository,
     CampaignRunLedgerRepository,
+    CampaignRunShardRepository,
     RunCompletion,
     CampaignRunsService,
     RunExplainService,
@@ -55,9 +61,11 @@ export class CampaignRunsModule implements OnModuleInit {
   constructor(
     private readonly erasure: UserErasureRegistry,
     private readonly ledger: CampaignRunLedgerRepository,
+    private readonly shards: CampaignRunShardRepository,
   ) {}
 
   onModuleInit(): void {
     this.erasure.register({ name: 'campaignRunLedger', erase: (userId) => this.ledger.deleteByUserId(userId) });
+    this.erasure.register({ name: 'campaignRunShards', erase: (userId) => this.shards.removeUser(userId) });
   }
 }

@@ -2,12 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { NotificationRepository } from '../../delivery/notification.repository';
 import { RunTally } from '../../delivery/run-tally';
 import { CampaignRunLedgerRepository } from './campaign-run-ledger.repository';
+import { CampaignRunShardRepository } from './campaign-run-shard.repository';
 import { CampaignRunRepository } from './campaign-run.repository';
-import { countsOf, RunCounts } from './domain/run-state';
+import { countsOf, ledgerCountsOf, RunCounts } from './domain/run-state';
 
 /**
- * Counters and completion of runs. A run completes when its selection is done, no ledger entry is
- * pending and no notification is unsettled; whoever observes that last (the selection, a shard, a
+ * Counters and completion of runs. A run completes when its selection is done, every shard is finished
+ * (and no ledger entry of an older selection is pending) and no notification is unsettled; whoever observes that last (the selection, a shard, a
  * delivery, the scheduler's periodic check) makes the one conditional write that completes it.
  */
 @Injectable()
@@ -17,6 +18,7 @@ export class RunCompletion {
   constructor(
     private readonly runs: CampaignRunRepository,
     private readonly ledger: CampaignRunLedgerRepository,
+    private readonly shards: CampaignRunShardRepository,
     private readonly notifications: NotificationRepository,
     private readonly tally: RunTally,
   ) {}
@@ -27,18 +29,21 @@ export class RunCompletion {
     return tally ? countsOf(tally.ledger, tally.notifications) : this.recount(runId);
   }
 
-  /** Counters grouped from the ledger and the notifications (one grouped count each): exact, O(run size). */
+  /** Counters grouped from the shards, the ledger and the notifications (one grouped read each): exact, O(run size). */
   async recount(runId: string): Promise<RunCounts> {
-    const [ledger, notifications] = await Promise.all([
-      this.ledger.countByStatus(runId),
+    const [listed, entries, notifications] = await Promise.all([
+      this.shards.countUsers(runId),
+      this.ledger.countByShard(runId),
       this.notifications.countByState(runId),
     ]);
-    return countsOf(ledger, notifications);
+    const notified = notifications.reduce((sum, { n }) => sum + n, 0);
+    return countsOf(ledgerCountsOf(listed, entries, notified), notifications);
   }
 
   async completeIfDone(runId: string): Promise<boolean> {
     const run = await this.runs.findById(runId);
     if (!run || run.state !== 'running' || !run.selectionDone) return false;
+    if (await this.shards.hasUnfinished(runId)) return false;
     if (await this.ledger.hasPending(runId)) return false;
     if (await this.notifications.hasUnsettled(runId)) return false;
     const counts = await this.recount(runId);

@@ -13,6 +13,7 @@ import { CampaignMessageComposer } from '../campaign-message-composer.service';
 import type { SkipReason } from '../domain/compose-result';
 import { CampaignError } from '../domain/campaign.errors';
 import { CampaignRunLedgerRepository } from './campaign-run-ledger.repository';
+import { CampaignRunShardRepository } from './campaign-run-shard.repository';
 import { CampaignRunRepository } from './campaign-run.repository';
 import type { LedgerStatus } from './campaign-run.schema';
 
@@ -25,7 +26,7 @@ export interface RunUserExplanation {
   inAudience: boolean;
   /** For a user the run did not select: what the campaign's rules say about them now (a dry run). */
   audienceCheck?: { eligibleNow: boolean; skip?: SkipReason };
-  ledger?: { status: LedgerStatus; shard: number; sendAt?: Date; error?: string; settledAt?: Date };
+  ledger?: { status: LedgerStatus; shard?: number; sendAt?: Date; error?: string; settledAt?: Date };
   experiment?: { experimentId: string; armId: string; receives: boolean };
   notification?: {
     notificationId: string;
@@ -47,7 +48,8 @@ export interface RunUserExplanation {
 }
 
 /**
- * Reads one user's path through a run: audience membership (the ledger), arm, the notification record
+ * Reads one user's path through a run: audience membership (the shard that lists them, or their ledger
+ * entry), what became of them (their notification, or the entry of a user held out or failed), arm, the notification record
  * (suppression rule, variant, copy source, render, attempts and provider answers) and tracking events.
  */
 @Injectable()
@@ -55,6 +57,7 @@ export class RunExplainService {
   constructor(
     private readonly runs: CampaignRunRepository,
     private readonly ledger: CampaignRunLedgerRepository,
+    private readonly shards: CampaignRunShardRepository,
     private readonly notifications: NotificationRepository,
     private readonly renders: MessageRenderRepository,
     private readonly tracking: NotificationTracking,
@@ -65,8 +68,12 @@ export class RunExplainService {
     const run = await this.runs.findById(runId);
     if (!run) throw new CampaignError('campaign.run-not-found', `run ${runId} not found`);
     const base = { runId, campaignId: run.campaignId, userId };
-    const entry = await this.ledger.findEntry(runId, userId);
-    if (!entry) {
+    const [entry, listed, notification] = await Promise.all([
+      this.ledger.findEntry(runId, userId),
+      this.shards.findShardOf(runId, userId),
+      this.notifications.findByRunAndUser(runId, userId),
+    ]);
+    if (!entry && !listed && !notification) {
       const result = await this.composer.compose({ definition: run.definition }, userId, { now, dryRun: true });
       const skip = result.status === 'skip' ? result.skip : undefined;
       const why = skip ? `${skip.code}: ${skip.message}` : 'they are eligible now (they joined or changed since)';
@@ -78,24 +85,29 @@ export class RunExplainService {
         summary: `not selected: the run's audience did not include ${userId}; checked now, ${why}`,
       };
     }
-    const notification = await this.notifications.findByRunAndUser(runId, userId);
+    // A notified user has no entry (or, selected before shards listed users, one that may still say pending).
+    const status: LedgerStatus =
+      entry && entry.status !== 'pending' ? entry.status : notification ? 'done' : (entry?.status ?? 'pending');
+    const shard = entry?.shard ?? listed?.shard;
+    const sendAt = entry?.sendAt ?? listed?.sendAt;
+    const settledAt = entry?.settledAt ?? notification?.createdAt;
     const [render] = await this.renders.rendersOf([notification?.message]);
     const tracking = notification ? await this.tracking.eventsFor(notification.notificationId) : [];
-    const armOf = entry.arm ?? notification?.experiment;
+    const armOf = entry?.arm ?? notification?.experiment;
     return {
       ...base,
       inAudience: true,
       ledger: {
-        status: entry.status,
-        shard: entry.shard,
-        ...(entry.sendAt && { sendAt: entry.sendAt }),
-        ...(entry.error && { error: entry.error }),
-        ...(entry.settledAt && { settledAt: entry.settledAt }),
+        status,
+        ...(shard !== undefined && { shard }),
+        ...(sendAt && { sendAt }),
+        ...(entry?.error && { error: entry.error }),
+        ...(status !== 'pending' && settledAt && { settledAt }),
       },
-      ...(armOf && { experiment: { ...armOf, receives: entry.status !== 'held-out' } }),
+      ...(armOf && { experiment: { ...armOf, receives: status !== 'held-out' } }),
       ...(notification && { notification: notificationPart(notification, render) }),
       tracking,
-      summary: summaryOf(entry.status, notification, entry.error),
+      summary: summaryOf(status, notification, entry?.error),
     };
   }
 }

@@ -4,6 +4,7 @@ import { Settings } from '../../../config/settings';
 import { DeliveryProducer } from '../../delivery/jobs/delivery.queue';
 import { NotificationRepository } from '../../delivery/notification.repository';
 import { CampaignRunLedgerRepository } from './campaign-run-ledger.repository';
+import { CampaignRunShardRepository } from './campaign-run-shard.repository';
 import { CampaignRunRepository } from './campaign-run.repository';
 import { CampaignRunsProducer } from './jobs/campaign-runs.queue';
 
@@ -11,7 +12,8 @@ const PAGE = 1000;
 
 /**
  * What a resume or a cancel sets in motion, under the run's new generation (so every job id is new):
- * a running run gets its unfinished selection and pending shards back; every queued notification gets
+ * a running run gets its unfinished selection and unfinished shards back (and the shards with pending
+ * ledger entries of an older selection); every queued notification gets
  * a delivery job, which sends it when the run runs and settles it as cancelled when it was cancelled.
  */
 @Injectable()
@@ -21,6 +23,7 @@ export class RunRequeue {
   constructor(
     private readonly runs: CampaignRunRepository,
     private readonly ledger: CampaignRunLedgerRepository,
+    private readonly shards: CampaignRunShardRepository,
     private readonly notifications: NotificationRepository,
     private readonly producer: CampaignRunsProducer,
     private readonly deliveries: DeliveryProducer,
@@ -34,7 +37,7 @@ export class RunRequeue {
     if (run.state === 'running') {
       if (!run.selectionDone) await this.producer.enqueueStart(runId, generation);
       const { leadMs } = this.config.get('campaigns', { infer: true });
-      const shards = await this.ledger.findPendingShards(runId);
+      const shards = [...(await this.shards.findUnfinished(runId)), ...(await this.ledger.findPendingShards(runId))];
       await this.producer.enqueueShards(
         runId,
         generation,

@@ -5,7 +5,7 @@ import { AudienceFactsRepository } from '../../audience/audience-facts.repositor
 import { UserRepository } from '../../ingest/user.repository';
 import { audienceQueryOf } from '../domain/audience-rules';
 import { RunTally } from '../../delivery/run-tally';
-import { CampaignRunLedgerRepository } from './campaign-run-ledger.repository';
+import { CampaignRunShardRepository, ShardTime } from './campaign-run-shard.repository';
 import { CampaignRunRecord } from './campaign-run.schema';
 import { CampaignRunRepository } from './campaign-run.repository';
 import { localSendInstant } from './domain/run-schedule';
@@ -15,9 +15,10 @@ import { RunCompletion } from './run-completion';
 
 /**
  * A run's selection: the audience read in user id order, one batch at a time, each batch recorded as
- * pending ledger entries in shards and its shard jobs enqueued, then the cursor moved past it. A
- * restarted selection continues after the cursor; a repeated batch finds its entries and job ids taken.
- * Local-hour runs put users with the same local send time in the same shards and delay those jobs.
+ * shards listing their users (one document per shard, not per user) and its shard jobs enqueued, then
+ * the cursor moved past it. A restarted selection continues after the cursor; a repeated batch finds
+ * its shards and job ids taken. Local-hour runs put users with the same local send time in the same
+ * shards and delay those jobs.
  */
 @Injectable()
 export class RunSelection {
@@ -25,7 +26,7 @@ export class RunSelection {
 
   constructor(
     private readonly runs: CampaignRunRepository,
-    private readonly ledger: CampaignRunLedgerRepository,
+    private readonly shards: CampaignRunShardRepository,
     private readonly facts: AudienceFactsRepository,
     private readonly users: UserRepository,
     private readonly producer: CampaignRunsProducer,
@@ -53,12 +54,7 @@ export class RunSelection {
         break;
       }
       const sendTimes = await this.sendTimes(run, userIds);
-      const plan = planShards(userIds, sendTimes, { firstShard: run.shardCount, shardSize });
-      const inserted = await this.ledger.insertSelection(plan.entries.map((e) => ({ runId, ...e })));
-      await this.tally.ledger(runId, undefined, 'pending', inserted);
-      // A batch seen before (a crash after its entries were written) keeps the shards it was given then.
-      const shards =
-        inserted === plan.entries.length ? plan.shards : await this.recordedShards(runId, userIds, sendTimes);
+      const shards = await this.recordShards(run, userIds, sendTimes, shardSize);
       await this.producer.enqueueShards(
         runId,
         run.generation,
@@ -84,14 +80,33 @@ export class RunSelection {
     return new Map(userIds.map((id) => [id, localSendInstant(schedule, localDate, zones.get(id))]));
   }
 
-  private async recordedShards(runId: string, userIds: readonly string[], sendTimes: Map<string, Date>) {
-    const recorded = await this.ledger.findShards(runId, userIds);
-    const earliest = new Map<number, Date | undefined>();
-    for (const [userId, shard] of recorded) {
-      const at = sendTimes.get(userId);
-      const known = earliest.get(shard);
-      earliest.set(shard, known && at && known < at ? known : (at ?? known));
+  /**
+   * Records the batch's shards and returns them. A batch seen before (a crash after its shards were
+   * written, or a concurrent selection) keeps the shards written then; users of it that none of them
+   * lists (the audience changed in between) get shards of their own after them.
+   */
+  private async recordShards(
+    run: CampaignRunRecord,
+    userIds: readonly string[],
+    sendTimes: Map<string, Date>,
+    shardSize: number,
+  ): Promise<ShardTime[]> {
+    const { runId } = run;
+    const plan = planShards(userIds, sendTimes, { firstShard: run.shardCount, shardSize });
+    if ((await this.shards.insertNew(runId, plan)) === plan.length) {
+      await this.tally.ledger(runId, undefined, 'pending', userIds.length);
+      return plan;
     }
-    return [...earliest].map(([shard, sendAt]) => ({ shard, sendAt }));
+    // Which of this batch's users the tally counted is unknown: reads group the counts from the records.
+    await this.tally.markStale(runId);
+    const recorded = await this.shards.findFrom(runId, run.shardCount);
+    const listed = new Set(recorded.flatMap((s) => s.userIds));
+    const unlisted = userIds.filter((id) => !listed.has(id));
+    const firstShard = Math.max(run.shardCount, ...recorded.map((s) => s.shard + 1));
+    const added = planShards(unlisted, sendTimes, { firstShard, shardSize });
+    if ((await this.shards.insertNew(runId, added)) !== added.length) {
+      throw new Error(`run ${runId}: shards from ${firstShard} were written concurrently; the selection is retried`);
+    }
+    return [...recorded, ...added];
   }
 }

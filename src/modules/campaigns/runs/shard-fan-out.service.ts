@@ -16,18 +16,30 @@ import { UserProfile } from '../../ingest/domain/user-profile';
 import { randomLinkNonce } from '../../templates/domain/links';
 import { RecipientSnapshots } from '../recipient-snapshots';
 import { CampaignRunLedgerRepository, LedgerSettlement } from './campaign-run-ledger.repository';
-import { CampaignRunLedgerRecord, CampaignRunRecord } from './campaign-run.schema';
+import { CampaignRunShardRepository } from './campaign-run-shard.repository';
+import { CampaignRunRecord } from './campaign-run.schema';
 import { CampaignRunRepository } from './campaign-run.repository';
 import { FanOutContext, RecipientFanOut, RecipientOutcome } from './recipient-fan-out';
 import { RunCompletion } from './run-completion';
 import { RunCopyBudget } from './run-copy-budget';
 
+/** A user of a shard and their send time (local-hour runs). */
+interface ShardMember {
+  userId: string;
+  sendAt?: Date;
+}
+
 /**
- * One shard of a run: its pending users in chunks. Per chunk, users who already have a notification
- * (a shard processed again after a crash) are only re-enqueued; the others go through RecipientFanOut.
- * Then, in this order: renders stored, notifications created (a queued one carrying its tracking),
- * their delivery jobs enqueued, the ledger settled, so a crash between any two steps is repaired by
- * processing the shard again. A suppressed notification carries no tracking.
+ * One shard of a run: the users its record lists, in chunks. Per chunk, users who already have a
+ * notification (a shard processed again after a crash) are only re-enqueued, users with a ledger entry
+ * are skipped, and the others go through RecipientFanOut. Then, in this order: renders stored,
+ * notifications created (a queued one carrying its tracking), their delivery jobs enqueued, ledger
+ * entries written for the users who got no notification (held out, failed), so a crash between any two
+ * steps is repaired by processing the shard again: a user is done once the run has their notification
+ * or their entry, and nothing else is written per notified user. The shard is marked finished when
+ * every user of it is done. A suppressed notification carries no tracking. A shard of a run selected
+ * before shards listed their users has no record: its pending ledger entries are its users, settled as
+ * they were then.
  */
 @Injectable()
 export class ShardFanOut {
@@ -36,6 +48,7 @@ export class ShardFanOut {
   constructor(
     private readonly runs: CampaignRunRepository,
     private readonly ledger: CampaignRunLedgerRepository,
+    private readonly shards: CampaignRunShardRepository,
     private readonly notifications: NotificationRepository,
     private readonly renders: MessageRenderRepository,
     private readonly snapshots: RecipientSnapshots,
@@ -49,33 +62,42 @@ export class ShardFanOut {
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
-  /** Processes the shard's pending users; `finalAttempt` records a user whose processing throws as failed. */
+  /** Processes the shard's users; `finalAttempt` records a user whose processing throws as failed. */
   async process(runId: string, shard: number, finalAttempt: boolean): Promise<void> {
-    const entries = await this.ledger.findPendingInShard(runId, shard);
+    const listed = await this.shards.findShard(runId, shard);
+    const members: ShardMember[] = listed
+      ? listed.userIds.map((userId) => ({ userId, ...(listed.sendAt && { sendAt: listed.sendAt }) }))
+      : await this.ledger.findPendingInShard(runId, shard);
     const { userConcurrency } = this.config.get('campaigns', { infer: true });
     const chunk = Math.max(userConcurrency * 4, 50);
     let firstError: Error | undefined;
-    for (let start = 0; start < entries.length; start += chunk) {
+    for (let start = 0; start < members.length; start += chunk) {
       // Checked per chunk: a pause or cancel stops the fan-out within one chunk.
       const run = await this.runs.findById(runId);
       if (!run || run.state !== 'running') return;
-      firstError ??= await this.processChunk(run, entries.slice(start, start + chunk), finalAttempt);
+      const part = members.slice(start, start + chunk);
+      firstError ??= await this.processChunk(run, shard, part, finalAttempt, listed === undefined);
     }
     if (firstError) throw firstError;
+    if (listed) await this.shards.markFinished(runId, shard, new Date());
     await this.completion.completeIfDone(runId);
   }
 
+  /** `pendingEntries`: the members are pending ledger entries, settled here (a run selected before shards listed users). */
   private async processChunk(
     run: CampaignRunRecord,
-    entries: readonly CampaignRunLedgerRecord[],
+    shard: number,
+    members: readonly ShardMember[],
     finalAttempt: boolean,
+    pendingEntries: boolean,
   ): Promise<Error | undefined> {
     const { runId } = run;
-    const existing = await this.notifications.findStates(
-      runId,
-      entries.map((e) => e.userId),
-    );
-    const todo = entries.filter((e) => !existing.has(e.userId));
+    const userIds = members.map((e) => e.userId);
+    const [existing, settled] = await Promise.all([
+      this.notifications.findStates(runId, userIds),
+      pendingEntries ? new Set<string>() : this.ledger.findSettled(runId, userIds),
+    ]);
+    const todo = members.filter((e) => !existing.has(e.userId) && !settled.has(e.userId));
     const now = new Date();
     const snapshots = await this.snapshots.load(
       run.definition,
@@ -132,7 +154,8 @@ export class ShardFanOut {
     // render in between finds it used since the erasure began, or has it restored.
     await this.renders.storeMany(renders, now);
     this.outbound.embedTracking(toIssue(created, renders));
-    await this.tally.created(runId, await this.notifications.insertNew(created));
+    const inserted = await this.notifications.insertNew(created);
+    await this.tally.created(runId, inserted);
     await this.renders.storeMany(renders, new Date());
     const queued = [
       ...created
@@ -143,8 +166,13 @@ export class ShardFanOut {
         .map((n) => ({ notificationId: n.notificationId, at: n.notBefore })),
     ];
     await this.deliveries.enqueueMany(queued, run.generation);
-    for (const userId of existing.keys()) settlements.push({ userId, status: 'done' });
-    await this.settle(runId, settlements);
+    if (pendingEntries) {
+      for (const userId of existing.keys()) settlements.push({ userId, status: 'done' });
+      await this.settle(runId, settlements);
+    } else {
+      const sendAt = members[0]?.sendAt;
+      await this.record(runId, shard, sendAt, settlements, inserted.length);
+    }
     for (const n of created) {
       if (n.state === 'suppressed') {
         this.metrics.count('suppressed', { campaignId: n.campaignId, channel: n.channel, reason: n.reason?.code });
@@ -153,11 +181,38 @@ export class ShardFanOut {
     return firstError;
   }
 
+  /**
+   * Writes the entries of the chunk's users who got no notification, and moves the run's counters: the
+   * users whose notification this chunk created, and those entries when every one of them is new.
+   */
+  private async record(
+    runId: string,
+    shard: number,
+    sendAt: Date | undefined,
+    settlements: readonly LedgerSettlement[],
+    notified: number,
+  ): Promise<void> {
+    const at = new Date();
+    const entries = settlements
+      .filter((s) => s.status !== 'done')
+      .map((s) => ({ runId, shard, ...(sendAt && { sendAt }), ...s, settledAt: at }));
+    const inserted = await this.ledger.insertSettled(entries);
+    if (notified > 0) await this.tally.ledger(runId, 'pending', 'done', notified);
+    // Some were written before (a shard processed again): which ones is unknown, so the tally stops being trusted.
+    if (inserted !== entries.length) return this.tally.markStale(runId);
+    await this.moveTally(runId, entries);
+  }
+
   /** Settles the chunk's ledger entries and moves the run's counters when every one of them was pending. */
   private async settle(runId: string, settlements: LedgerSettlement[]): Promise<void> {
     const settled = await this.ledger.settle(runId, settlements, new Date());
     // Some were settled before (a shard processed again): which ones is unknown, so the tally stops being trusted.
     if (settled !== settlements.length) return this.tally.markStale(runId);
+    await this.moveTally(runId, settlements);
+  }
+
+  /** Moves each settled user from pending to their status in the run's counters. */
+  private async moveTally(runId: string, settlements: readonly Pick<LedgerSettlement, 'status'>[]): Promise<void> {
     const byStatus = new Map<string, number>();
     for (const { status } of settlements) byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
     for (const [status, n] of byStatus) await this.tally.ledger(runId, 'pending', status, n);

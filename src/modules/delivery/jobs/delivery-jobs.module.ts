@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ExperimentsModule } from '../../experiments/experiments.module';
 import { IngestModule } from '../../ingest/ingest.module';
-import { RankingModule } from '../../ranking/ranking.module';
 import { TemplatesModule } from '../../templates/templates.module';
 import { TrackingModule } from '../../tracking/tracking.module';
 import { AfterSend } from '../after-send';
@@ -16,15 +15,7 @@ import { DeliveryProcessor } from './delivery.processor';
 
 /** The worker role's part of delivery: the delivery job and everything it calls. */
 @Module({
-  imports: [
-    NotificationsModule,
-    DeliveryModule,
-    TemplatesModule,
-    IngestModule,
-    RankingModule,
-    TrackingModule,
-    ExperimentsModule,
-  ],
+  imports: [NotificationsModule, DeliveryModule, TemplatesModule, IngestModule, TrackingModule, ExperimentsModule],
   providers: [
     RecipientChecks,
     OutboundMessages,

@@ -46,6 +46,28 @@ export interface RunCounts {
   errors: number;
 }
 
+/**
+ * A run's users per ledger status, from its records: the audience is every user its shards list, plus
+ * the entries of shards that list none (selected when every user got a pending entry); entries count
+ * the users held out or failed, notifications (`notified`) the users done, and the rest is pending.
+ */
+export function ledgerCountsOf(
+  listed: ReadonlyMap<number, number>,
+  entries: ReadonlyArray<{ shard: number; status: string; n: number }>,
+  notified: number,
+): Record<string, number> {
+  let audience = 0;
+  for (const n of listed.values()) audience += n;
+  const settled = { 'held-out': 0, failed: 0 };
+  for (const { shard, status, n } of entries) {
+    if (!listed.has(shard)) audience += n;
+    if (status === 'held-out' || status === 'failed') settled[status] += n;
+  }
+  const rest = Math.max(0, audience - settled['held-out'] - settled.failed);
+  const done = Math.min(notified, rest);
+  return { ...settled, done, pending: rest - done };
+}
+
 /** Counters from the ledger's statuses and the run's notifications per state and reason. */
 export function countsOf(
   ledger: Record<string, number>,
