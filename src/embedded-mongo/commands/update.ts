@@ -1,11 +1,11 @@
 import { ErrorCode, ServerError } from '../errors';
 import { parseCollation } from '../storage/collation';
 import { Collection } from '../storage/collection';
-import { Doc } from '../storage/documents';
+import { Doc, idKeyOf } from '../storage/documents';
 import { isPlainObject } from '../storage/key-encoding';
 import { runFind } from '../storage/query-executor';
 import { UpdateSpec, applyUpdate, isOperatorUpdate } from '../storage/update/apply-update';
-import { rememberSize, updateGrowthBound } from '../storage/update/size-bound';
+import { updateGrowthBound } from '../storage/update/size-bound';
 import { buildUpsert } from '../storage/update/upsert';
 import { CommandContext, CommandHandler, collectionName, optionalDoc } from './context';
 import { checkDocumentSize, checkUpdatedSize, runStatements, statements, writeReply } from './write-batch';
@@ -55,7 +55,7 @@ export function executeUpdate(ctx: CommandContext, collection: Collection, s: Up
   const options = { arrayFilters: s.arrayFilters, query: s.q, collation };
   if (docs.length === 0 && s.upsert) {
     const doc = buildUpsert(s.q, s.u, options);
-    rememberSize(doc, checkDocumentSize(ctx, doc, 'update'));
+    checkDocumentSize(ctx, doc, 'update');
     ctx.store.insert(collection, doc);
     return { matched: 0, modified: 0, upserted: doc, after: doc };
   }
@@ -69,7 +69,7 @@ export function executeUpdate(ctx: CommandContext, collection: Collection, s: Up
       after = doc;
       continue;
     }
-    checkUpdatedSize(ctx, doc, outcome.doc, growth);
+    checkUpdatedSize(ctx, collection.docs.byteLength(idKeyOf(doc._id)), outcome.doc, growth);
     ctx.store.replace(collection, doc, outcome.doc);
     modified++;
   }

@@ -1,7 +1,6 @@
 import { calculateObjectSize } from 'bson';
 import { ErrorCode, ServerError, toServerError } from '../errors';
 import { Doc } from '../storage/documents';
-import { knownSize, rememberSize } from '../storage/update/size-bound';
 import { MAX_BSON_OBJECT_SIZE } from '../wire/frame-decoder';
 import { CommandContext, docArray } from './context';
 
@@ -56,14 +55,17 @@ export function checkDocumentSize(ctx: CommandContext, doc: Doc, what: string): 
 }
 
 /**
- * {@link checkDocumentSize} of an update's result, skipped when the size `before` was known and the
- * update's bounded growth keeps it under the limit; the result's size bound is remembered either way.
+ * {@link checkDocumentSize} of an update's result, skipped when the stored size `before` (the document's
+ * BSON bytes) plus the update's bounded growth keeps it under the limit: most updates need no measuring.
  */
-export function checkUpdatedSize(ctx: CommandContext, before: Doc, after: Doc, growth: number | undefined): void {
-  const known = knownSize(before);
-  const bound = known !== undefined && growth !== undefined ? known + growth : undefined;
-  const size = bound !== undefined && bound <= MAX_BSON_OBJECT_SIZE ? bound : checkDocumentSize(ctx, after, 'update');
-  rememberSize(after, size);
+export function checkUpdatedSize(
+  ctx: CommandContext,
+  before: number | undefined,
+  after: Doc,
+  growth: number | undefined,
+): void {
+  if (before !== undefined && growth !== undefined && before + growth <= MAX_BSON_OBJECT_SIZE) return;
+  checkDocumentSize(ctx, after, 'update');
 }
 
 /** The reply of a write command: counts, plus `writeErrors` only when a statement failed. */

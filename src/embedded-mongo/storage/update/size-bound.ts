@@ -1,31 +1,11 @@
 import { calculateObjectSize } from 'bson';
-import { Doc } from '../documents';
 import { isPlainObject } from '../key-encoding';
 import type { UpdateSpec } from './apply-update';
-
-/**
- * An upper bound of stored documents' BSON size, where one is known: from the update or upsert that
- * measured it. Most later writes of a document can then show that it stays under the size limit without
- * measuring it again (measuring is a walk over the whole document). Inserted documents get no entry: most
- * are never updated (events, logs), and an entry per stored document costs memory and collector time
- * (every entry of a WeakMap is revisited by each full collection); the first update measures instead.
- */
-const bounds = new WeakMap<Doc, number>();
 
 /** Bytes a changed value may gain over its size in the update: a type widened (int to long or double, true to a date). */
 const PER_PATH_BYTES = 16;
 /** One null element an array is padded with: type, a key of up to seven digits, its terminator. */
 const PADDING_ELEMENT_BYTES = 9;
-
-/** Records that `doc` (as stored) is at most `size` bytes. */
-export function rememberSize(doc: Doc, size: number): void {
-  bounds.set(doc, size);
-}
-
-/** The known bound of a stored document's size, if any. */
-export function knownSize(doc: Doc): number | undefined {
-  return bounds.get(doc);
-}
 
 /**
  * How many bytes an operator update can add to any document, or undefined when it cannot be bounded
