@@ -67,16 +67,16 @@ export class Store {
     this.commit(this.sink?.encode({ op: 'dropDatabase', db }));
   }
 
-  insert(collection: Collection, doc: Doc): void {
-    const bytes = encodeDocument(doc);
+  /** Stores a new document; `bytes`, when given, are its BSON encoding (made here otherwise). */
+  insert(collection: Collection, doc: Doc, bytes = encodeDocument(doc)): void {
     const encoded = this.sink?.encodePut(collection.db, collection.name, bytes);
     this.capture?.beforeChange(collection, idKeyOf(doc._id));
     collection.insert(doc, bytes);
     this.commit(encoded);
   }
 
-  replace(collection: Collection, previous: Doc, next: Doc): void {
-    const bytes = encodeDocument(next);
+  /** Stores a new version of a document; `bytes`, when given, are its BSON encoding. */
+  replace(collection: Collection, previous: Doc, next: Doc, bytes = encodeDocument(next)): void {
     const encoded = this.sink?.encodePut(collection.db, collection.name, bytes);
     this.capture?.beforeChange(collection, idKeyOf(previous._id));
     collection.replace(previous, next, bytes);
