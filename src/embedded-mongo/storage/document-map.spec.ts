@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DataDirectory } from '../persistence/data-directory';
 import { encodePutRecord, encodeRecord } from '../persistence/record-format';
 import { Collection } from './collection';
-import { DocumentMap, encodeDocument } from './document-map';
+import { DocumentMap, encodeDocument, fieldNames } from './document-map';
 import { Doc, idKeyOf } from './documents';
 import { runFind } from './query-executor';
 import { Store } from './store';
@@ -43,6 +43,22 @@ describe(DocumentMap.name, () => {
     expect(Object.getPrototypeOf(read)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(read, '__proto__')?.value).toEqual({ data: true });
     expect(map.byteLength('1')).toBe(calculateObjectSize(doc));
+  });
+
+  it('decodes only the fields asked for, each as a whole decode gives it, in document order', () => {
+    const map = new DocumentMap();
+    const doc = { ...everyKind(1), ünï: { deep: [new Binary(Buffer.from([4]), 0)] } };
+    map.set('1', doc);
+    const whole = map.get('1')!;
+    const keys = Object.keys(whole);
+    for (let mask = 1; mask < 1 << keys.length; mask += 97) {
+      const chosen = keys.filter((_, i) => mask & (1 << i));
+      const expected = Object.fromEntries(keys.filter((k) => chosen.includes(k)).map((k) => [k, whole[k]]));
+      const partial = map.get('1', fieldNames([...chosen, 'absent']))!;
+      expect(Object.keys(partial)).toEqual(Object.keys(expected));
+      expect(Buffer.from(serialize(partial))).toEqual(Buffer.from(serialize(expected)));
+    }
+    expect([...map.values(fieldNames(['int']))]).toEqual([{ int: 7 }]);
   });
 
   it('gives each reader its own copy, so changing one changes neither the store nor other readers', () => {
