@@ -46,16 +46,16 @@ export class TtlSweeper {
         for (const index of collection.indexes.values()) {
           if (index.spec.expireAfterSeconds === undefined) continue;
           const cutoff = new Date(now.getTime() - index.spec.expireAfterSeconds * 1000);
-          const expired = new Set<Doc>();
+          const expired = new Map<string, Doc>();
           const range = index.entries.range(
             { key: TypeTag.date, inclusive: true },
             { key: encodeValue(cutoff), inclusive: false },
           );
           for (const [, id] of range) {
-            const doc = collection.docs.get(id);
-            if (doc) expired.add(doc);
+            const doc = expired.has(id) ? undefined : collection.docs.get(id);
+            if (doc) expired.set(id, doc);
           }
-          for (const doc of expired) this.store.remove(collection, doc);
+          for (const doc of expired.values()) this.store.remove(collection, doc);
           removed += expired.size;
         }
       }

@@ -12,6 +12,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { startRedisProcess } from '../../src/common/redis/redis-process';
+import { databaseHeapMegabytes } from '../../src/embedded-mongo/heap-size';
 import { validateEvent } from '../../src/lib/events/validate-event';
 import { ActivityEvent } from '../../src/lib/events/activity-event';
 import { generateUser } from '../../src/lib/synthetic/population';
@@ -271,13 +272,13 @@ async function namingCalls(database: Database, redisUrl: string): Promise<void> 
 }
 
 export async function run(): Promise<void> {
-  // The database runs as `npm run mongo:embedded` runs it, with a 64 MB young generation. It holds every
-  // event in memory: 100k users need a heap above Node's default (BENCH_DB_HEAP_MB). BENCH_DB_NODE_OPTIONS
-  // adds options (a profiler preload, other heap sizes; a later option wins).
-  const heap = process.env.BENCH_DB_HEAP_MB;
+  // The database runs as `npm run mongo:embedded` runs it, with a 64 MB young generation and an old generation
+  // of half the machine's memory (it holds every event in memory); BENCH_DB_HEAP_MB sets another size in MB.
+  // BENCH_DB_NODE_OPTIONS adds options (a profiler preload, say; a later option wins).
+  const heap = process.env.BENCH_DB_HEAP_MB ?? String(databaseHeapMegabytes());
   const nodeOptions = [
     '--max-semi-space-size=64',
-    heap ? `--max-old-space-size=${heap}` : '',
+    `--max-old-space-size=${heap}`,
     process.env.BENCH_DB_NODE_OPTIONS ?? '',
   ];
   const mongo = startEmbeddedMongoProcess(undefined, { NODE_OPTIONS: nodeOptions.join(' ').trim() });

@@ -1,10 +1,12 @@
 import { ErrorCode, ServerError, badValue } from '../errors';
 import { Doc, cloneValue, withIdFirst } from '../storage/documents';
+import { fieldNames } from '../storage/document-map';
 import { isPlainObject } from '../storage/key-encoding';
 import { parseCollation } from '../storage/collation';
 import { PipelineContext, pipelineSteps, validateStages } from '../storage/pipeline/run-pipeline';
 import { readAll, sourceFor } from '../storage/plan-reader';
 import { FindOptions, findSteps } from '../storage/query-executor';
+import { pipelineFields } from '../storage/needed-fields';
 import { planQuery } from '../storage/query-planner';
 import { Steps, drive, whenReady } from '../storage/steps';
 import { CommandContext, CommandHandler, optionalDoc, optionalNumber } from './context';
@@ -73,7 +75,10 @@ function* aggregateSteps(ctx: CommandContext, name: unknown, pipeline: Doc[], cm
     // A leading $match picks its candidates through an index; the $match stage itself still filters them.
     const first = rest[0]?.$match;
     const filter = isPlainObject(first) ? first : {};
-    input = yield* readAll(sourceFor(collection, filter, planQuery(collection, filter, { collation, hint: cmd.hint })));
+    // A pipeline that groups or counts before passing documents on decodes only the fields it reads.
+    const needed = pipelineFields(rest);
+    const plan = planQuery(collection, filter, { collation, hint: cmd.hint });
+    input = yield* readAll(sourceFor(collection, filter, plan, needed && fieldNames(needed)));
   }
   const context: PipelineContext = {
     collation,

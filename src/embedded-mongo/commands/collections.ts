@@ -1,4 +1,3 @@
-import { calculateObjectSize } from 'bson';
 import { ErrorCode, ServerError } from '../errors';
 import { Collection } from '../storage/collection';
 import { Doc } from '../storage/documents';
@@ -68,8 +67,8 @@ async function dataSize(collections: Iterable<Collection>): Promise<number> {
       let size = 0;
       for (const collection of collections) {
         let n = 0;
-        for (const doc of collection.docs.values()) {
-          size += calculateObjectSize(doc);
+        for (const bytes of collection.docs.byteLengths()) {
+          size += bytes;
           if ((++n & 1023) === 0) yield;
         }
       }

@@ -5,10 +5,9 @@ import { Doc } from '../storage/documents';
 import { isPlainObject } from '../storage/key-encoding';
 import { runFind } from '../storage/query-executor';
 import { UpdateSpec, applyUpdate, isOperatorUpdate } from '../storage/update/apply-update';
-import { rememberSize, updateGrowthBound } from '../storage/update/size-bound';
 import { buildUpsert } from '../storage/update/upsert';
 import { CommandContext, CommandHandler, collectionName, optionalDoc } from './context';
-import { checkDocumentSize, checkUpdatedSize, runStatements, statements, writeReply } from './write-batch';
+import { encodeUpdated, runStatements, statements, writeReply } from './write-batch';
 
 export interface UpdateStatement {
   q: Doc;
@@ -55,13 +54,11 @@ export function executeUpdate(ctx: CommandContext, collection: Collection, s: Up
   const options = { arrayFilters: s.arrayFilters, query: s.q, collation };
   if (docs.length === 0 && s.upsert) {
     const doc = buildUpsert(s.q, s.u, options);
-    rememberSize(doc, checkDocumentSize(ctx, doc, 'update'));
-    ctx.store.insert(collection, doc);
+    ctx.store.insert(collection, doc, encodeUpdated(ctx, doc));
     return { matched: 0, modified: 0, upserted: doc, after: doc };
   }
   let modified = 0;
   let after: Doc | undefined;
-  const growth = docs.length > 0 ? updateGrowthBound(s.u) : undefined;
   for (const doc of docs) {
     const outcome = applyUpdate(doc, s.u, options);
     after = outcome.doc;
@@ -69,8 +66,7 @@ export function executeUpdate(ctx: CommandContext, collection: Collection, s: Up
       after = doc;
       continue;
     }
-    checkUpdatedSize(ctx, doc, outcome.doc, growth);
-    ctx.store.replace(collection, doc, outcome.doc);
+    ctx.store.replace(collection, doc, outcome.doc, encodeUpdated(ctx, outcome.doc));
     modified++;
   }
   return { matched: docs.length, modified, upserted: undefined, after };

@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { Doc } from '../storage/documents';
 import { ChangeSink, Store } from '../storage/store';
 import { acquireLock, publishAddress, releaseLock } from './lock-file';
-import { encodeRecord } from './record-format';
+import { encodePutRecord, encodeRecord } from './record-format';
 import { readRecordFile } from './record-reader';
 import { applyRecord } from './replay';
 import {
@@ -125,6 +125,10 @@ export class DataDirectory implements ChangeSink {
 
   encode(change: Doc): Buffer {
     return encodeRecord(change);
+  }
+
+  encodePut(db: string, coll: string, doc: Buffer): Buffer {
+    return encodePutRecord(db, coll, doc);
   }
 
   append(encoded: Buffer): void {

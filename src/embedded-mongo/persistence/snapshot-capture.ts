@@ -3,8 +3,8 @@ import { IndexSpec } from '../storage/collection-index';
 import { Doc, cloneValue } from '../storage/documents';
 
 interface Preimage {
-  /** The document as it was when the snapshot began; null when it did not exist then. */
-  doc: Doc | null;
+  /** The document's BSON bytes as they were when the snapshot began; null when it did not exist then. */
+  doc: Buffer | null;
   written: boolean;
 }
 
@@ -20,7 +20,7 @@ export interface CatalogEntry {
  * Copy-on-write view of the store as it was at one instant. The catalog (collections, options,
  * index specs) is copied at once; documents are not: the store reports each document's previous
  * version before changing it, and the snapshot writes that version instead of the current one.
- * Documents are never modified in place (updates swap in a new object), so unchanged ones are
+ * Stored documents are never modified in place (a change stores new bytes), so unchanged ones are
  * read directly.
  */
 export class SnapshotCapture {
@@ -46,11 +46,11 @@ export class SnapshotCapture {
   beforeChange(collection: Collection, id: string): void {
     const changed = this.preimages.get(collection);
     if (!changed || changed.has(id)) return;
-    changed.set(id, { doc: collection.docs.get(id) ?? null, written: false });
+    changed.set(id, { doc: collection.docs.bytes(id) ?? null, written: false });
   }
 
   /** The version of a document to write when the walk over the live collection reaches it (null: skip). */
-  versionToWrite(collection: Collection, id: string, current: Doc): Doc | null {
+  versionToWrite(collection: Collection, id: string, current: Buffer): Buffer | null {
     const pre = this.preimages.get(collection)?.get(id);
     if (!pre) return current;
     if (!pre.doc || pre.written) return null;
@@ -59,7 +59,7 @@ export class SnapshotCapture {
   }
 
   /** Documents deleted (or moved) before the walk reached them: their original versions still belong in the snapshot. */
-  *unwritten(collection: Collection): Generator<Doc> {
+  *unwritten(collection: Collection): Generator<Buffer> {
     for (const pre of this.preimages.get(collection)?.values() ?? []) {
       if (pre.doc && !pre.written) {
         pre.written = true;

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Doc } from '../storage/documents';
 import { Store } from '../storage/store';
-import { encodeRecord } from './record-format';
+import { encodePutRecord, encodeRecord } from './record-format';
 import { readRecordFile } from './record-reader';
 import { SnapshotCapture } from './snapshot-capture';
 
@@ -19,12 +19,12 @@ function* chunks(capture: SnapshotCapture, generation: number, chunkBytes: numbe
   let bytes = 0;
   let count = 0;
   let started = performance.now();
-  const add = (record: Doc) => {
-    const encoded = encodeRecord(record);
+  const addEncoded = (encoded: Buffer) => {
     parts.push(encoded);
     bytes += encoded.length;
     count++;
   };
+  const add = (record: Doc) => addEncoded(encodeRecord(record));
   const due = () => bytes >= chunkBytes || ((count & 63) === 0 && performance.now() - started >= CHUNK_MS);
   function* flush(): Generator<Buffer, void, void> {
     const chunk = Buffer.concat(parts);
@@ -37,12 +37,12 @@ function* chunks(capture: SnapshotCapture, generation: number, chunkBytes: numbe
     add({ op: 'createCollection', db, coll, options });
     for (const spec of indexes) add({ op: 'createIndex', db, coll, spec });
     // A live Map iterator: documents changed meanwhile are written as they were (copy-on-write).
-    for (const [id, current] of collection.docs) {
+    for (const [id, current] of collection.docs.encodedEntries()) {
       const doc = capture.versionToWrite(collection, id, current);
-      if (doc) add({ op: 'put', db, coll, doc });
+      if (doc) addEncoded(encodePutRecord(db, coll, doc));
       if (due()) yield* flush();
     }
-    for (const doc of capture.unwritten(collection)) add({ op: 'put', db, coll, doc });
+    for (const doc of capture.unwritten(collection)) addEncoded(encodePutRecord(db, coll, doc));
   }
   add({ op: 'end', count });
   yield* flush();

@@ -1,5 +1,6 @@
 import { ErrorCode, ServerError } from '../errors';
 import { CollectionIndex, IndexSpec } from './collection-index';
+import { DocumentMap } from './document-map';
 import { Doc, getPath, idKeyOf } from './documents';
 import { formatValue } from './format-value';
 
@@ -7,7 +8,7 @@ export const ID_INDEX: IndexSpec = { name: '_id_', key: { _id: 1 } };
 
 /** Documents of one collection by `_id` (insertion order is natural order) plus their indexes. */
 export class Collection {
-  readonly docs = new Map<string, Doc>();
+  readonly docs = new DocumentMap();
   readonly indexes = new Map<string, CollectionIndex>();
 
   constructor(
@@ -46,20 +47,22 @@ export class Collection {
     return all;
   }
 
-  insert(doc: Doc): void {
+  /** Stores a new document; `bytes`, when given, are its BSON encoding. */
+  insert(doc: Doc, bytes?: Buffer): void {
     const id = idKeyOf(doc._id);
     if (this.docs.has(id)) throw this.duplicate(this.indexes.get(ID_INDEX.name)!, doc);
     const keys = this.keysChecked(doc, id);
     let i = 0;
     for (const index of this.indexes.values()) index.add(keys[i++], id);
-    this.docs.set(id, doc);
+    this.docs.set(id, doc, bytes);
   }
 
   /**
    * Swaps in a new version of a stored document (same `_id`), keeping unique indexes intact. Indexes
    * whose fields the new version leaves as they were are not touched (most updates change one or two).
+   * `bytes`, when given, are the new version's BSON encoding.
    */
-  replace(previous: Doc, next: Doc): void {
+  replace(previous: Doc, next: Doc, bytes?: Buffer): void {
     const id = idKeyOf(previous._id);
     const changed = [...this.indexes.values()].filter((index) => !index.unchangedBy(previous, next));
     const nextKeys = changed.map((index) => {
@@ -73,7 +76,7 @@ export class Collection {
       index.remove([...oldKeys], id);
       index.add(added, id);
     });
-    this.docs.set(id, next);
+    this.docs.set(id, next, bytes);
   }
 
   remove(doc: Doc): void {

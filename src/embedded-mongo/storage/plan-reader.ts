@@ -1,5 +1,6 @@
 import { Collection } from './collection';
 import { CollectionIndex } from './collection-index';
+import { FieldNames } from './document-map';
 import { Doc } from './documents';
 import { encodeValue } from './key-encoding';
 import { Plan, PlanOptions, extractPredicates, planQuery } from './query-planner';
@@ -23,9 +24,9 @@ class CollectionScan implements CandidateSource {
   keysExamined = 0;
   private readonly iterator: Iterator<Doc>;
 
-  constructor(collection: Collection) {
+  constructor(collection: Collection, fields?: FieldNames) {
     // A Map iterator stays valid across inserts and deletes.
-    this.iterator = collection.docs.values();
+    this.iterator = collection.docs.values(fields);
   }
 
   next(max: number): Doc[] | null {
@@ -51,6 +52,7 @@ class IndexScan implements CandidateSource {
     private readonly index: CollectionIndex,
     private readonly intervals: Array<{ lo: KeyBound | null; hi: KeyBound | null }>,
     private readonly reverse = false,
+    private readonly fields?: FieldNames,
   ) {
     this.seen = index.multikey || !disjoint(intervals) ? new Set() : null;
   }
@@ -71,7 +73,7 @@ class IndexScan implements CandidateSource {
           if (this.seen.has(id)) continue;
           this.seen.add(id);
         }
-        const doc = this.collection.docs.get(id);
+        const doc = this.collection.docs.get(id, this.fields);
         if (doc) out.push(doc);
       }
       if (entries.length < max) {
@@ -102,6 +104,7 @@ class IdLookup implements CandidateSource {
   constructor(
     private readonly collection: Collection,
     private readonly ids: unknown[],
+    private readonly fields?: FieldNames,
   ) {}
 
   get indexName(): string {
@@ -112,31 +115,44 @@ class IdLookup implements CandidateSource {
     if (this.done) return null;
     this.done = true;
     const keys = [...new Set(this.ids.map((id) => encodeValue(id)))];
-    const docs = keys.map((k) => this.collection.docs.get(k)).filter((d): d is Doc => d !== undefined);
+    const docs = keys.map((k) => this.collection.docs.get(k, this.fields)).filter((d): d is Doc => d !== undefined);
     this.keysExamined = docs.length;
     return docs;
   }
 }
 
-/** The source that reads what a plan points at (every document for a collection scan). */
-export function sourceFor(collection: Collection, filter: Doc, plan: Plan): CandidateSource {
-  if (!plan.index) return new CollectionScan(collection);
+/**
+ * The source that reads what a plan points at (every document for a collection scan). Sources decode only
+ * `fields` (from `fieldNames`) of each document when given, whole documents otherwise.
+ */
+export function sourceFor(collection: Collection, filter: Doc, plan: Plan, fields?: FieldNames): CandidateSource {
+  if (!plan.index) return new CollectionScan(collection, fields);
   if (plan.index.isIdIndex) {
     const eq = extractPredicates(filter).get('_id')?.eq;
-    if (eq) return new IdLookup(collection, eq);
+    if (eq) return new IdLookup(collection, eq, fields);
   }
-  return new IndexScan(collection, plan.index, plan.intervals);
+  return new IndexScan(collection, plan.index, plan.intervals, false, fields);
 }
 
 /** A plan's index entries in key order (or reversed), interval after interval: a sort the plan already holds. */
-export function orderedSourceFor(collection: Collection, plan: Plan, reverse: boolean): CandidateSource {
+export function orderedSourceFor(
+  collection: Collection,
+  plan: Plan,
+  reverse: boolean,
+  fields?: FieldNames,
+): CandidateSource {
   const intervals = reverse ? [...plan.intervals].reverse() : plan.intervals;
-  return new IndexScan(collection, plan.index!, intervals, reverse);
+  return new IndexScan(collection, plan.index!, intervals, reverse, fields);
 }
 
 /** Every entry of an index in key order (or reversed): a sort the index already holds. */
-export function indexOrderSource(collection: Collection, index: CollectionIndex, reverse: boolean): CandidateSource {
-  return new IndexScan(collection, index, [{ lo: null, hi: null }], reverse);
+export function indexOrderSource(
+  collection: Collection,
+  index: CollectionIndex,
+  reverse: boolean,
+  fields?: FieldNames,
+): CandidateSource {
+  return new IndexScan(collection, index, [{ lo: null, hi: null }], reverse, fields);
 }
 
 /** What a scan read: the candidate documents and how it found them (reported by explain). */

@@ -1,10 +1,12 @@
 import { Collation, parseCollation } from './collation';
 import { Collection } from './collection';
+import { FieldNames, fieldNames } from './document-map';
 import { Doc } from './documents';
 import { Matcher } from './filter/compile-filter';
 import { compileMatcher } from './simple-filter';
 import { CandidateSource, indexOrderSource, orderedSourceFor, sourceFor } from './plan-reader';
 import { Projector, compileProjection } from './projection/apply-projection';
+import { findFields } from './needed-fields';
 import { hintedIndex, planQuery } from './query-planner';
 import { SortSpec, indexForSort, parseSort, planOrder, sortDocumentSteps } from './sort';
 import { Steps, complete, drive } from './steps';
@@ -32,6 +34,8 @@ interface PreparedFind {
   skip: number;
   limit: number;
   hint: unknown;
+  /** The fields read from each document (decoded), or undefined for whole documents. */
+  fields: FieldNames | undefined;
 }
 
 function prepare(options: FindOptions): PreparedFind {
@@ -46,17 +50,25 @@ function prepare(options: FindOptions): PreparedFind {
     skip: options.skip ?? 0,
     limit: Math.abs(options.limit ?? 0),
     hint: options.hint,
+    fields: readFields(options),
   };
+}
+
+function readFields(options: FindOptions): FieldNames | undefined {
+  const fields = findFields(options.filter, options.sort, options.projection);
+  return fields && fieldNames(fields);
 }
 
 function candidateSource(collection: Collection, p: PreparedFind): { source: CandidateSource; ordered: boolean } {
   const plan = planQuery(collection, p.filter, { collation: p.collation, hint: p.hint });
   const reverse = p.collation ? null : planOrder(plan, p.sort);
-  if (reverse !== null) return { source: orderedSourceFor(collection, plan, reverse), ordered: true };
+  if (reverse !== null) return { source: orderedSourceFor(collection, plan, reverse, p.fields), ordered: true };
   const scanForced = hintedIndex(collection, p.hint) === null;
   const ordered = plan.index === null && !scanForced && !p.collation ? indexForSort(collection, p.sort) : null;
-  if (ordered) return { source: indexOrderSource(collection, ordered.index, ordered.reverse), ordered: true };
-  return { source: sourceFor(collection, p.filter, plan), ordered: false };
+  if (ordered) {
+    return { source: indexOrderSource(collection, ordered.index, ordered.reverse, p.fields), ordered: true };
+  }
+  return { source: sourceFor(collection, p.filter, plan, p.fields), ordered: false };
 }
 
 /**

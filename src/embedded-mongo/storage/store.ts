@@ -1,6 +1,7 @@
 import { ErrorCode, ServerError } from '../errors';
 import { Collection } from './collection';
 import { IndexSpec } from './collection-index';
+import { encodeDocument } from './document-map';
 import { Doc, idKeyOf } from './documents';
 
 /** Learns of each document about to change, so a snapshot in progress can keep its earlier version. */
@@ -12,6 +13,8 @@ export interface ChangeObserver {
 export interface ChangeSink {
   /** Encodes a change; called before the change is applied, so an unencodable change never happens. */
   encode(change: Doc): Buffer;
+  /** Encodes the change that stores a document, from the document's BSON bytes (the store's own copy). */
+  encodePut(db: string, coll: string, doc: Buffer): Buffer;
   /** Queues an encoded change once it has been applied. */
   append(encoded: Buffer): void;
 }
@@ -64,17 +67,19 @@ export class Store {
     this.commit(this.sink?.encode({ op: 'dropDatabase', db }));
   }
 
-  insert(collection: Collection, doc: Doc): void {
-    const encoded = this.sink?.encode({ op: 'put', db: collection.db, coll: collection.name, doc });
+  /** Stores a new document; `bytes`, when given, are its BSON encoding (made here otherwise). */
+  insert(collection: Collection, doc: Doc, bytes = encodeDocument(doc)): void {
+    const encoded = this.sink?.encodePut(collection.db, collection.name, bytes);
     this.capture?.beforeChange(collection, idKeyOf(doc._id));
-    collection.insert(doc);
+    collection.insert(doc, bytes);
     this.commit(encoded);
   }
 
-  replace(collection: Collection, previous: Doc, next: Doc): void {
-    const encoded = this.sink?.encode({ op: 'put', db: collection.db, coll: collection.name, doc: next });
+  /** Stores a new version of a document; `bytes`, when given, are its BSON encoding. */
+  replace(collection: Collection, previous: Doc, next: Doc, bytes = encodeDocument(next)): void {
+    const encoded = this.sink?.encodePut(collection.db, collection.name, bytes);
     this.capture?.beforeChange(collection, idKeyOf(previous._id));
-    collection.replace(previous, next);
+    collection.replace(previous, next, bytes);
     this.commit(encoded);
   }
 
