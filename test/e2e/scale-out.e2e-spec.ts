@@ -30,7 +30,11 @@ interface RunBody {
 
 /** Shard jobs a worker process ran to completion, from its own /metrics. */
 async function shardJobsOf(worker: AppProcess): Promise<number> {
-  const page = await (await fetch(`${await worker.url}/metrics`)).text();
+  const url = `${await worker.url}/metrics`;
+  const response = await fetch(url).catch((error: unknown) => {
+    throw new Error(`GET ${url} failed: ${String((error as { cause?: unknown }).cause ?? error)}`);
+  });
+  const page = await response.text();
   return total(page, 'journeycast_queue_job_duration_seconds_count', SHARD_JOB);
 }
 
