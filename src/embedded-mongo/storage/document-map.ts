@@ -161,7 +161,7 @@ export class DocumentMap {
   }
 
   *entries(): IterableIterator<[string, Doc]> {
-    for (const [id, bytes] of this.stored) yield [id, decodeDocument(Buffer.from(bytes, 'latin1'))];
+    for (const [id, bytes] of this.stored) yield [id, decode(bytes, undefined)];
   }
 
   /** Every document's id and BSON bytes, without decoding (snapshots write these as they are). */
