@@ -79,17 +79,20 @@ interface TimedRun {
   cpuSeconds: number;
   /** The database process. */
   dbCpuSeconds: number;
+  /** The redis-server process. */
+  redisCpuSeconds: number;
 }
 
 async function runToCompletion(
   app: INestApplicationContext,
   kind: 'incremental' | 'full',
-  dbPid: number,
+  { pid: dbPid, redisPid }: Database,
 ): Promise<TimedRun> {
   const runs = app.get(JourneyRunsService);
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
   const dbCpu = childCpuSeconds(dbPid);
+  const redisCpu = childCpuSeconds(redisPid);
   const { runId } = await runs.requestRun(kind, 'manual');
   for (;;) {
     const run = await runs.findRun(runId);
@@ -100,6 +103,7 @@ async function runToCompletion(
         seconds: Number(process.hrtime.bigint() - started) / 1e9,
         cpuSeconds: (used.user + used.system) / 1e6,
         dbCpuSeconds: childCpuSeconds(dbPid) - dbCpu,
+        redisCpuSeconds: childCpuSeconds(redisPid) - redisCpu,
       };
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -125,16 +129,16 @@ async function ingestUsers(
   return stored;
 }
 
-/** The database process: its URI (databases are appended) and pid. */
+/** The database process: its URI (databases are appended) and pid; and the redis-server's pid. */
 interface Database {
   uri: string;
   pid: number;
+  redisPid: number;
 }
 
 async function throughput(database: Database, redisUrl: string): Promise<void> {
   const count = Number(process.env.BENCH_USERS ?? 10_000);
   const users = populationOf(count, 31);
-  const dbPid = database.pid;
   const app = await startContext(database.uri, redisUrl, 'bench_throughput');
   try {
     const ingestStarted = Date.now();
@@ -146,7 +150,7 @@ async function throughput(database: Database, redisUrl: string): Promise<void> {
       `service: ${count} users, ${stored} events stored in ${ingestSeconds.toFixed(0)} s; embedder ${version} trained in ${Date.now() - trainStarted} ms` +
         `   (1-minute load average ${loadavg()[0].toFixed(1)})`,
     );
-    const firstRun = await runToCompletion(app, 'incremental', dbPid);
+    const firstRun = await runToCompletion(app, 'incremental', database);
     const { run, seconds } = firstRun;
     const first = run.counts.built / seconds;
     console.log(
@@ -154,7 +158,7 @@ async function throughput(database: Database, redisUrl: string): Promise<void> {
         `in ${seconds.toFixed(1)} s = ${first.toFixed(0)} users/s (${cpuOf(firstRun)})`,
     );
     // A full run rebuilds every user on top of the stored build (conditional updates, previous journeys kept).
-    const full = await runToCompletion(app, 'full', dbPid);
+    const full = await runToCompletion(app, 'full', database);
     const rebuilt = full.run.counts.built / full.seconds;
     console.log(
       `full run (every user rebuilt): ${full.run.counts.built} built, ${full.run.counts.failed} failed in ${full.seconds.toFixed(1)} s = ` +
@@ -168,7 +172,7 @@ async function throughput(database: Database, redisUrl: string): Promise<void> {
         .slice(-4)
         .map((e) => ({ ...e, id: `${e.id}-next` })),
     );
-    const next = await runToCompletion(app, 'incremental', dbPid);
+    const next = await runToCompletion(app, 'incremental', database);
     console.log(
       `incremental run after ${activeCount} users sent new events: selected ${next.run.counts.selected}, built ${next.run.counts.built} ` +
         `in ${next.seconds.toFixed(1)} s = ${(next.run.counts.built / next.seconds).toFixed(0)} users/s (selection included)`,
@@ -203,7 +207,8 @@ async function throughput(database: Database, redisUrl: string): Promise<void> {
         `service and database together: first run ${perCpu(firstRun, firstRun.cpuSeconds + firstRun.dbCpuSeconds)}, ` +
         `full run ${perCpu(full, full.cpuSeconds + full.dbCpuSeconds)}`,
     );
-    const dbRss = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${dbPid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    const dbRss =
+      Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${database.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
     console.log(
       `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (this process: bench and service), ` +
         `database process ${dbRss.toFixed(0)} MB`,
@@ -214,7 +219,8 @@ async function throughput(database: Database, redisUrl: string): Promise<void> {
 }
 
 const cpuOf = (r: TimedRun) =>
-  `CPU: service process ${r.cpuSeconds.toFixed(1)} s, database process ${r.dbCpuSeconds.toFixed(1)} s; 1-minute load average ${loadavg()[0].toFixed(1)}`;
+  `CPU: service process ${r.cpuSeconds.toFixed(1)} s, database process ${r.dbCpuSeconds.toFixed(1)} s, ` +
+  `redis-server ${r.redisCpuSeconds.toFixed(1)} s; 1-minute load average ${loadavg()[0].toFixed(1)}`;
 
 async function namingCalls(database: Database, redisUrl: string): Promise<void> {
   const count = Number(process.env.BENCH_LLM_USERS ?? 1000);
@@ -241,7 +247,7 @@ async function namingCalls(database: Database, redisUrl: string): Promise<void> 
     const population = populationOf(count, 77);
     await ingestUsers(app, count, population.events);
     await app.get(PlatformEmbedderService).current();
-    const { run, seconds } = await runToCompletion(app, 'full', database.pid);
+    const { run, seconds } = await runToCompletion(app, 'full', database);
     const u = run.llmUsage;
     const named = u.namingCalls + u.namingCacheHits;
     console.log(`naming: ${count} users, ${named} journeys named in ${seconds.toFixed(1)} s`);
@@ -288,7 +294,7 @@ export async function run(): Promise<void> {
   });
   const redis = await startRedisProcess();
   try {
-    const database = { uri: `${await mongo.url}/`, pid: mongo.child.pid! };
+    const database = { uri: `${await mongo.url}/`, pid: mongo.child.pid!, redisPid: redis.pid };
     if (Number(process.env.BENCH_USERS ?? 1) > 0) await throughput(database, redis.url);
     if (Number(process.env.BENCH_LLM_USERS ?? 1) > 0) await namingCalls(database, redis.url);
   } finally {

@@ -8,6 +8,7 @@ export const REDIS_INSTALL_HINT =
 export interface RedisProcess {
   url: string;
   port: number;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -50,6 +51,7 @@ export async function startRedisProcess(binary = 'redis-server', port?: number):
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         process.off('exit', killOnExit);

@@ -88,6 +88,36 @@ describe(DocumentMap.name, () => {
     expect(map.has('1')).toBe(false);
     expect(map.get('1')).toBeUndefined();
   });
+
+  it('keeps every document current through rewrites and deletes that move and release slabs', () => {
+    const map = new DocumentMap();
+    const expected = new Map<string, Doc>();
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let i = 0; i < 30_000; i++) {
+      const id = String(Math.floor(random() * 3000));
+      if (random() < 0.1) {
+        expect(map.delete(id)).toBe(expected.delete(id));
+        continue;
+      }
+      const doc = { _id: id, version: i, pad: 'x'.repeat(Math.floor(random() * 3000)) };
+      map.set(id, doc);
+      expected.set(id, doc);
+      // Walks meanwhile see the current versions (a rewrite may have moved any document).
+      if (i % 5000 === 0) expect(new Map(map.entries())).toEqual(expected);
+    }
+    // Larger than any slab, rewritten and then deleted.
+    map.set('big', { _id: 'big', pad: 'y'.repeat(5 << 20) });
+    map.set('big', { _id: 'big', pad: 'z'.repeat(6 << 20) });
+    expect((map.get('big')!.pad as string).length).toBe(6 << 20);
+    map.delete('big');
+    expect([...map.keys()]).toEqual([...expected.keys()]);
+    for (const [id, doc] of expected) {
+      expect(map.get(id)).toEqual(doc);
+      expect(map.byteLength(id)).toBe(calculateObjectSize(doc));
+    }
+    expect(map.size).toBe(expected.size);
+  });
 });
 
 describe('Collection storing BSON bytes', () => {

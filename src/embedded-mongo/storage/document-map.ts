@@ -96,80 +96,198 @@ function decodeFields(bytes: Buffer, names: FieldNames): Doc {
   return decodeDocument(out);
 }
 
-function decode(stored: string, fields: FieldNames | undefined): Doc {
-  const bytes = Buffer.from(stored, 'latin1');
-  return fields ? decodeFields(bytes, fields) : decodeDocument(bytes);
-}
+/**
+ * Slab sizes: a collection's first slab is small and each next one twice the last, up to the largest,
+ * so a small collection holds little memory and a large one few slabs; a larger document gets its own.
+ */
+const FIRST_SLAB_BYTES = 64 * 1024;
+const SLAB_BYTES = 4 * 1024 * 1024;
+/** Each stored version is its slot number (int32) then its BSON bytes. */
+const SLOT_HEADER = 4;
 
 /**
  * The documents of one collection by `_id` key, in insertion order (natural order), each kept as its
- * BSON bytes in a one-byte string. A string is one heap object without references, which the garbage
- * collector marks without walking into, where a decoded document is a dozen or more objects (fields,
- * arrays, dates, sub-documents) that every full collection traces: on a large store most of the
- * collector's work. Reads decode a fresh copy, so a caller may change what it gets without changing
- * the store; iteration is live, as a Map's is (inserts and deletes during a walk are safe).
+ * BSON bytes in large off-heap slabs (Buffers). The collector then neither copies a document's bytes out
+ * of the young generation nor marks an object per document: the heap holds one small number per
+ * document (its slot) and one Buffer per few MB, however large the store, where a decoded document is a
+ * dozen or more objects and even one string per document is millions of objects to promote and mark.
+ *
+ * Slabs are appended to; a changed document's new version goes at the end of the newest slab and its
+ * old bytes become garbage. A slab at least half garbage has its live documents moved to the newest slab
+ * and is released, so the slabs hold at most about twice the live bytes, and moving costs no more than
+ * the writes that made the garbage. Reads decode a fresh copy, so a caller may change what it gets
+ * without changing the store; iteration is live, as a Map's is (inserts and deletes during a walk are safe).
  */
 export class DocumentMap {
-  private readonly stored = new Map<string, string>();
+  /** `_id` key to slot; a slot's version lives at `offsets[slot]` in `slabs[slabOf[slot]]`. */
+  private readonly slots = new Map<string, number>();
+  private slabOf = new Int32Array(1024);
+  private offsets = new Int32Array(1024);
+  private readonly freeSlots: number[] = [];
+  private nextSlot = 0;
+  private readonly slabs: Array<Buffer | null> = [];
+  /** Per slab: bytes written, and bytes of versions no longer current. */
+  private readonly filled: number[] = [];
+  private readonly garbage: number[] = [];
+  private readonly freeSlabs: number[] = [];
+  /** The slab written to, or -1 before the first write. */
+  private current = -1;
+  private slabBytes = FIRST_SLAB_BYTES;
 
   get size(): number {
-    return this.stored.size;
+    return this.slots.size;
   }
 
   has(id: string): boolean {
-    return this.stored.has(id);
+    return this.slots.has(id);
   }
 
   /** A stored document, or only its `fields` (from {@link fieldNames}) when given. */
   get(id: string, fields?: FieldNames): Doc | undefined {
-    const bytes = this.stored.get(id);
-    return bytes === undefined ? undefined : decode(bytes, fields);
+    const slot = this.slots.get(id);
+    return slot === undefined ? undefined : this.decode(slot, fields);
   }
 
-  /** The stored BSON bytes of a document. */
+  /** A copy of the stored BSON bytes of a document. */
   bytes(id: string): Buffer | undefined {
-    const bytes = this.stored.get(id);
-    return bytes === undefined ? undefined : Buffer.from(bytes, 'latin1');
+    const slot = this.slots.get(id);
+    return slot === undefined ? undefined : Buffer.from(this.view(slot));
   }
 
   /** The size of a stored document's BSON bytes. */
   byteLength(id: string): number | undefined {
-    return this.stored.get(id)?.length;
+    const slot = this.slots.get(id);
+    return slot === undefined ? undefined : this.lengthOf(slot);
   }
 
   /** The BSON size of every stored document. */
   *byteLengths(): IterableIterator<number> {
-    for (const bytes of this.stored.values()) yield bytes.length;
+    for (const slot of this.slots.values()) yield this.lengthOf(slot);
   }
 
   /** Stores `doc` under `id`; `bytes`, when given, are its BSON encoding (computed otherwise). */
   set(id: string, doc: Doc, bytes: Buffer = encodeDocument(doc)): void {
-    this.stored.set(id, bytes.toString('latin1'));
+    let slot = this.slots.get(id);
+    if (slot === undefined) {
+      slot = this.newSlot();
+      this.slots.set(id, slot);
+    } else {
+      this.release(slot);
+    }
+    this.write(slot, bytes);
   }
 
   delete(id: string): boolean {
-    return this.stored.delete(id);
+    const slot = this.slots.get(id);
+    if (slot === undefined) return false;
+    this.slots.delete(id);
+    this.release(slot);
+    this.freeSlots.push(slot);
+    return true;
   }
 
   keys(): IterableIterator<string> {
-    return this.stored.keys();
+    return this.slots.keys();
   }
 
   /** Every stored document, or only its `fields` (from {@link fieldNames}) when given. */
   *values(fields?: FieldNames): IterableIterator<Doc> {
-    for (const bytes of this.stored.values()) yield decode(bytes, fields);
+    for (const slot of this.slots.values()) yield this.decode(slot, fields);
   }
 
   *entries(): IterableIterator<[string, Doc]> {
-    for (const [id, bytes] of this.stored) yield [id, decode(bytes, undefined)];
+    for (const [id, slot] of this.slots) yield [id, this.decode(slot, undefined)];
   }
 
-  /** Every document's id and BSON bytes, without decoding (snapshots write these as they are). */
+  /** Every document's id and a copy of its BSON bytes, without decoding (snapshots write these as they are). */
   *encodedEntries(): IterableIterator<[string, Buffer]> {
-    for (const [id, bytes] of this.stored) yield [id, Buffer.from(bytes, 'latin1')];
+    for (const [id, slot] of this.slots) yield [id, Buffer.from(this.view(slot))];
   }
 
   [Symbol.iterator](): IterableIterator<[string, Doc]> {
     return this.entries();
+  }
+
+  /** The stored bytes in place: valid only until the next write (a slab may be moved and released). */
+  private view(slot: number): Buffer {
+    const slab = this.slabs[this.slabOf[slot]]!;
+    const at = this.offsets[slot];
+    return slab.subarray(at, at + slab.readInt32LE(at));
+  }
+
+  private lengthOf(slot: number): number {
+    return this.slabs[this.slabOf[slot]]!.readInt32LE(this.offsets[slot]);
+  }
+
+  private decode(slot: number, fields: FieldNames | undefined): Doc {
+    // decodeFields copies what it decodes; a whole document is copied first (binary values are views).
+    return fields ? decodeFields(this.view(slot), fields) : decodeDocument(Buffer.from(this.view(slot)));
+  }
+
+  private newSlot(): number {
+    const reused = this.freeSlots.pop();
+    if (reused !== undefined) return reused;
+    if (this.nextSlot === this.offsets.length) {
+      const grow = (from: Int32Array) => {
+        const to = new Int32Array(from.length * 2);
+        to.set(from);
+        return to;
+      };
+      this.slabOf = grow(this.slabOf);
+      this.offsets = grow(this.offsets);
+    }
+    return this.nextSlot++;
+  }
+
+  /** Appends `bytes` as the current version of `slot`. */
+  private write(slot: number, bytes: Buffer): void {
+    const need = SLOT_HEADER + bytes.length;
+    // Opening a slab may move another one's documents into it first, so the room is checked again.
+    while (this.current < 0 || this.filled[this.current] + need > this.slabs[this.current]!.length) this.openSlab(need);
+    const slab = this.slabs[this.current]!;
+    const at = this.filled[this.current];
+    slab.writeInt32LE(slot, at);
+    bytes.copy(slab, at + SLOT_HEADER);
+    this.slabOf[slot] = this.current;
+    this.offsets[slot] = at + SLOT_HEADER;
+    this.filled[this.current] = at + need;
+  }
+
+  /**
+   * Marks the current version of `slot` as garbage and leaves the slot without one (until it is written);
+   * a slab that is mostly garbage is compacted away.
+   */
+  private release(slot: number): void {
+    const s = this.slabOf[slot];
+    this.garbage[s] += SLOT_HEADER + this.lengthOf(slot);
+    this.slabOf[slot] = -1;
+    if (s !== this.current && this.garbage[s] * 2 >= this.filled[s]) this.compact(s);
+  }
+
+  private openSlab(need: number): void {
+    const closed = this.current;
+    const s = this.freeSlabs.pop() ?? this.slabs.length;
+    this.slabs[s] = Buffer.allocUnsafeSlow(Math.max(this.slabBytes, need));
+    this.slabBytes = Math.min(SLAB_BYTES, this.slabBytes * 2);
+    this.filled[s] = 0;
+    this.garbage[s] = 0;
+    this.current = s;
+    if (closed >= 0 && this.garbage[closed] * 2 >= this.filled[closed]) this.compact(closed);
+  }
+
+  /** Moves the live versions of slab `s` to the current slab and releases `s`. */
+  private compact(s: number): void {
+    const slab = this.slabs[s]!;
+    const end = this.filled[s];
+    for (let at = 0; at < end;) {
+      const slot = slab.readInt32LE(at);
+      const start = at + SLOT_HEADER;
+      const length = slab.readInt32LE(start);
+      const live = this.slabOf[slot] === s && this.offsets[slot] === start;
+      if (live) this.write(slot, slab.subarray(start, start + length));
+      at = start + length;
+    }
+    this.slabs[s] = null;
+    this.freeSlabs.push(s);
   }
 }

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { JourneyBuildRunRecord, RunCounts, RunKind, RunStatus, RunTrigger } from './journey-build-run.schema';
+import {
+  JourneyBuildRunRecord,
+  RunCounts,
+  RunKind,
+  RunStatus,
+  RunTrigger,
+  ShardCounts,
+} from './journey-build-run.schema';
 
 @Injectable()
 export class JourneyBuildRunRepository {
@@ -61,10 +68,23 @@ export class JourneyBuildRunRepository {
     );
   }
 
-  /** Records a finished shard; $addToSet makes a re-processed shard count once. */
-  async addDoneShard(runId: string, shard: number, timings: Record<string, number>): Promise<void> {
+  /** Replaces a shard's tally of settled users: a re-processed shard overwrites its own, never adds to it. */
+  async setShardCounts(runId: string, shard: number, counts: ShardCounts): Promise<void> {
+    await this.model.updateOne({ runId }, { $set: { [`shardCounts.${shard}`]: counts } });
+  }
+
+  /** Records a finished shard and its final tally; $addToSet makes a re-processed shard count once. */
+  async addDoneShard(
+    runId: string,
+    shard: number,
+    counts: ShardCounts,
+    timings: Record<string, number>,
+  ): Promise<void> {
     const inc = Object.fromEntries(Object.entries(timings).map(([k, v]) => [`timings.${k}`, v]));
-    await this.model.updateOne({ runId }, { $addToSet: { doneShards: shard }, $inc: inc });
+    await this.model.updateOne(
+      { runId },
+      { $addToSet: { doneShards: shard }, $set: { [`shardCounts.${shard}`]: counts }, $inc: inc },
+    );
   }
 
   /** Moves a running run whose shards are all done to `completed`; true for the one caller that did it. */

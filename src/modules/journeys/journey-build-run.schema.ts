@@ -17,6 +17,8 @@ export interface RunCounts {
   skipped: number;
 }
 
+export type ShardCounts = Omit<RunCounts, 'selected'>;
+
 /** One build run: what it selected, how far its shards got, and what it cost. */
 @Schema({ collection: 'journey_build_runs', versionKey: false })
 export class JourneyBuildRunRecord {
@@ -32,6 +34,11 @@ export class JourneyBuildRunRecord {
   /** Shards finished, added with $addToSet so a re-processed shard counts once. */
   @Prop({ type: [Number], default: [] }) doneShards!: number[];
   @Prop({ type: SchemaTypes.Mixed, default: { selected: 0, built: 0, failed: 0, skipped: 0 } }) counts!: RunCounts;
+  /**
+   * Each shard's settled users by status so far (key: shard number), rewritten whole after every batch it
+   * settles: the live progress of an unfinished run, read without counting its ledger.
+   */
+  @Prop({ type: SchemaTypes.Mixed, default: {} }) shardCounts!: Record<string, ShardCounts>;
   @Prop({ type: SchemaTypes.Mixed, default: {} }) llmUsage!: Record<string, number>;
   /** Sum over shards of the time spent building, per step. */
   @Prop({ type: SchemaTypes.Mixed, default: {} }) timings!: Record<string, number>;

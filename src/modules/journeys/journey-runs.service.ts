@@ -5,7 +5,14 @@ import { Settings } from '../../config/settings';
 import { EventRepository } from '../ingest/event.repository';
 import { emptyBuildStats } from './build-stats';
 import { JourneyBuildLedgerRepository } from './journey-build-ledger.repository';
-import { JourneyBuildRunRecord, RUN_KINDS, RunKind, RunTrigger } from './journey-build-run.schema';
+import {
+  JourneyBuildRunRecord,
+  LedgerStatus,
+  RUN_KINDS,
+  RunKind,
+  RunTrigger,
+  ShardCounts,
+} from './journey-build-run.schema';
 import { JourneyBuildRunRepository } from './journey-build-run.repository';
 import { JourneyBatchBuilderService } from './journey-batch-builder.service';
 import { JourneysProducer } from './jobs/journeys.queue';
@@ -53,9 +60,14 @@ export class JourneyRunsService {
   async findRun(runId: string): Promise<JourneyBuildRunRecord | undefined> {
     const run = await this.runs.findByRunId(runId);
     if (!run || run.status === 'completed' || run.status === 'pending') return run;
-    // Live progress of an unfinished run comes from its ledger.
-    const { pending: _pending, ...counts } = await this.ledger.countByStatus(runId);
-    return { ...run, counts };
+    if (run.status === 'selecting') {
+      // The selection is being recorded: the ledger entries written so far are the users selected so far.
+      const { pending: _pending, ...counts } = await this.ledger.countByStatus(runId);
+      return { ...run, counts };
+    }
+    // Live progress comes from the shards' tallies, so following a run costs the same at any size; the
+    // ledger is counted once, when the run completes.
+    return { ...run, counts: { selected: run.counts.selected, ...sumShardCounts(run.shardCounts ?? {}) } };
   }
 
   /** The latest completed run of these kinds (both by default), for tools that inspect a finished build. */
@@ -93,9 +105,10 @@ export class JourneyRunsService {
     const run = await this.runs.findByRunId(runId);
     if (!run || run.status !== 'running' || !run.modelVersion) return;
     const embedder = await this.embedders.forVersion(run.modelVersion);
-    const entries = (await this.ledger.findShard(runId, shard)).filter(
-      (e) => e.status === 'pending' || e.status === 'failed',
-    );
+    const shardEntries = await this.ledger.findShard(runId, shard);
+    // Each user's status in the ledger, kept current as batches settle: the shard's tally is counted from it.
+    const statuses = new Map(shardEntries.map((e) => [e.userId, e.status]));
+    const entries = shardEntries.filter((e) => e.status === 'pending' || e.status === 'failed');
     const stats = emptyBuildStats();
     const started = Date.now();
     const batch = Math.max(1, Math.min(BATCH_USERS, Math.ceil(this.settings.shardSize / 4)));
@@ -103,10 +116,13 @@ export class JourneyRunsService {
       const userIds = entries.slice(i, i + batch).map((e) => e.userId);
       const settled = await this.batchBuilder.buildMany(userIds, { runId, embedder, now: new Date() }, stats);
       await this.ledger.settleMany(runId, settled);
+      for (const s of settled) statuses.set(s.userId, s.status);
+      // The last batch's tally goes with the shard's completion below.
+      if (i + batch < entries.length) await this.runs.setShardCounts(runId, shard, tally(statuses.values()));
       await progress(Math.round((100 * (i + userIds.length)) / entries.length));
     }
     await this.runs.addLlmUsage(runId, { ...stats });
-    await this.runs.addDoneShard(runId, shard, { buildMs: Date.now() - started });
+    await this.runs.addDoneShard(runId, shard, tally(statuses.values()), { buildMs: Date.now() - started });
     await progress(100);
     await this.completeIfDone(runId);
   }
@@ -159,6 +175,23 @@ export class JourneyRunsService {
     }
     return selected;
   }
+}
+
+/** How many of a shard's users are built, skipped and failed (pending ones are not counted). */
+function tally(statuses: Iterable<LedgerStatus>): ShardCounts {
+  const counts = { built: 0, skipped: 0, failed: 0 };
+  for (const status of statuses) if (status !== 'pending') counts[status]++;
+  return counts;
+}
+
+function sumShardCounts(shards: Record<string, ShardCounts>): ShardCounts {
+  const sum = { built: 0, skipped: 0, failed: 0 };
+  for (const counts of Object.values(shards)) {
+    sum.built += counts.built;
+    sum.skipped += counts.skipped;
+    sum.failed += counts.failed;
+  }
+  return sum;
 }
 
 function newRunId(kind: RunKind): string {
