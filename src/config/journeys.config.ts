@@ -92,6 +92,11 @@ export const journeysNamespace = defineNamespace('journeys', {
     withDefault(integer(1, 256), 4),
     'Users one build job builds at once, so LLM waits overlap with inference.',
   ),
+  inferenceThreads: setting(
+    'JOURNEYS_INFERENCE_THREADS',
+    withDefault(integer(0, 64), 1),
+    "Worker threads of a worker process that decode histories and infer journeys, so builds use a core besides the process's main thread (0: infer on the main thread).",
+  ),
   namingSignatureKeywords: setting(
     'JOURNEYS_NAMING_SIGNATURE_KEYWORDS',
     withDefault(integer(1, 12), 3),

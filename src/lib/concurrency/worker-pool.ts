@@ -40,6 +40,11 @@ export class WorkerPool {
     return this.slots.length;
   }
 
+  /** Why the pool stopped (a thread threw outside a task or exited); every task is refused from then on. */
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
   /** Runs one task on the next idle thread; `transfer` lists buffers moved to it rather than copied. */
   run<T>(message: unknown, transfer: readonly Transferable[] = []): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);

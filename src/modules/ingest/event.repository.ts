@@ -105,6 +105,24 @@ export class EventRepository {
     return out;
   }
 
+  /**
+   * The same events as {@link findHistories}, undecoded: their BSON documents back to back in one buffer of
+   * its own (user then time order), for inference threads to decode (see `historiesOf`).
+   */
+  async findRawHistories(userIds: readonly string[]): Promise<Uint8Array> {
+    const docs = (await this.model.collection
+      .find({ userId: { $in: [...userIds] } }, { projection: HISTORY_FIELDS, raw: true })
+      .sort({ userId: 1, occurredAt: 1 })
+      .toArray()) as unknown as Uint8Array[];
+    const out = new Uint8Array(docs.reduce((n, d) => n + d.byteLength, 0));
+    let at = 0;
+    for (const doc of docs) {
+      out.set(doc, at);
+      at += doc.byteLength;
+    }
+    return out;
+  }
+
   /** Every user with a stored event, in no particular order. */
   async findUserIds(): Promise<string[]> {
     return this.model.distinct('userId');

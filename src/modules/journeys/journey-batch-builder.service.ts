@@ -4,8 +4,9 @@ import { Settings } from '../../config/settings';
 import { Semaphore } from '../../lib/concurrency/semaphore';
 import { EventRepository } from '../ingest/event.repository';
 import { UserRepository } from '../ingest/user.repository';
-import { extractEventKeywords } from './domain/keywords';
 import { BuildStats } from './build-stats';
+import { JourneyInferenceService } from './inference/journey-inference.service';
+import { InferenceUser } from './inference/raw-histories';
 import { LedgerSettlement } from './journey-build-ledger.repository';
 import { JourneyBuilderService } from './journey-builder.service';
 import { JOURNEY_POLICY, JourneyPolicy } from './journey-policy';
@@ -26,7 +27,8 @@ interface Composed extends BuildCommit {
 
 /**
  * Builds a batch of users with a constant number of round trips: one read each of their stored builds,
- * histories (only the fields inference uses) and profiles; inference per user; one bulk commit with the
+ * histories (only the fields inference uses, left as BSON for an inference thread) and profiles; inference
+ * of the batch on an inference thread; ranking and naming per user; one bulk commit with the
  * per-user conditions; one bulk write of audience facts. A user whose commit lost a race to another run
  * is rebuilt alone on top of that run's result.
  */
@@ -41,6 +43,7 @@ export class JourneyBatchBuilderService {
     private readonly users: UserRepository,
     private readonly userJourneys: UserJourneysRepository,
     private readonly builder: JourneyBuilderService,
+    private readonly inference: JourneyInferenceService,
     @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
   ) {
     this.userConcurrency = config.get('journeys', { infer: true }).userConcurrency;
@@ -49,35 +52,42 @@ export class JourneyBatchBuilderService {
   /** Builds these users for a run and says how each one ended, in the ledger's terms. */
   async buildMany(userIds: readonly string[], request: BatchRequest, stats: BuildStats): Promise<LedgerSettlement[]> {
     const { runId, embedder, now } = request;
-    const [bases, histories, profiles] = await Promise.all([
+    const [bases, raw, profiles] = await Promise.all([
       this.userJourneys.findBuildBases(userIds),
-      this.events.findHistories(userIds),
+      this.events.findRawHistories(userIds),
       this.users.findByUserIds([...userIds]),
     ]);
     const locales = new Map(profiles.map((p) => [p.userId, p.locale]));
     const settled = new Map<string, LedgerSettlement>();
+    const toInfer: InferenceUser[] = [];
+    for (const userId of userIds) {
+      const base = bases.get(userId);
+      if (base?.buildRunId === runId) settled.set(userId, skipped(userId, base.journeys));
+      else toInfer.push({ userId, hasBase: base !== undefined, previous: base?.journeys ?? [] });
+    }
+    // Decoding and inference run on an inference thread while this one serves other jobs' reads and writes.
+    const inferred = await this.inference.infer(raw, toInfer, embedder, now);
     const composed: Composed[] = [];
-    // Inference is synchronous; the gate only lets LLM naming calls of several users overlap.
+    // Ranking and naming; the gate lets LLM naming calls of several users overlap.
     const gate = new Semaphore(this.userConcurrency);
     await Promise.all(
-      userIds.map((userId) =>
+      inferred.map((user) =>
         gate.run(async () => {
+          const { userId } = user;
           const base = bases.get(userId);
-          const history = histories.get(userId);
-          if (base?.buildRunId === runId) return settled.set(userId, skipped(userId, base.journeys));
           // Nothing to build from (never active, or erased since selection): store nothing rather than an empty record.
-          if (!base && !history) return settled.set(userId, skipped(userId, []));
+          if (!base && user.events === 0) return settled.set(userId, skipped(userId, []));
+          if (user.error !== undefined) return settled.set(userId, this.failed(runId, userId, new Error(user.error)));
           try {
             const locale = locales.get(userId) ?? this.policy.defaultLocale;
-            const events = (history?.events ?? []).map(extractEventKeywords);
-            const journeys = await this.builder.compose({ userId, events, base, locale, embedder, now }, stats);
+            const journeys = await this.builder.finish(user.journeys, locale, now, stats);
             const build = {
               userId,
               journeys,
               generatedAt: now,
               modelVersion: embedder.version,
               buildRunId: runId,
-              eventsReceivedThrough: history?.receivedThrough,
+              eventsReceivedThrough: user.receivedThrough,
             };
             composed.push({ build, base, locale, journeys });
           } catch (error) {

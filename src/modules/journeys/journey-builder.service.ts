@@ -7,6 +7,7 @@ import { rankJourneys } from '../ranking/domain/rank-journeys';
 import { RankerModelService } from '../ranking/ranker-model.service';
 import { buildJourneysFromExtracted } from './domain/build-journeys';
 import { PreviousJourney } from './domain/identity';
+import { Journey } from './domain/journey';
 import { ExtractedEvent, extractEventKeywords } from './domain/keywords';
 import { assessJourneySafety } from './domain/journey-safety';
 import { BuildStats } from './build-stats';
@@ -70,6 +71,11 @@ export class JourneyBuilderService {
       embedder: embedder.embedder,
       previous: base?.journeys ?? [],
     });
+    return this.finish(inferred, locale, now, stats);
+  }
+
+  /** Ranking, naming and safety of one user's inferred journeys; stores nothing. */
+  async finish(inferred: Journey[], locale: string, now: Date, stats: BuildStats): Promise<StoredJourney[]> {
     const ranked = rankJourneys(inferred, { now, model: await this.ranker.current() });
     const names = await this.naming.nameAll(ranked, locale, stats);
     const journeys: StoredJourney[] = [];

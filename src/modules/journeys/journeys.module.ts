@@ -19,6 +19,7 @@ import {
 } from './journey-build-run.schema';
 import { JourneyBuildRunRepository } from './journey-build-run.repository';
 import { JourneyBatchBuilderService } from './journey-batch-builder.service';
+import { JourneyInferenceService } from './inference/journey-inference.service';
 import { JourneyBuilderService } from './journey-builder.service';
 import { JourneyBuildMetrics } from './journey-build.metrics';
 import { JourneyExpansionRecord, JourneyExpansionSchema } from './journey-expansion.schema';
@@ -86,6 +87,7 @@ const journeysQueue = BullModule.registerQueueAsync({
     JourneyExpansionService,
     JourneyBuilderService,
     JourneyBatchBuilderService,
+    JourneyInferenceService,
     JourneyRunsService,
     JourneysService,
     JourneysProducer,

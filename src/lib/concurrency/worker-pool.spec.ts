@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import { WorkerPool } from './worker-pool';
+
+const script = join(__dirname, 'testing', 'echo-thread.ts');
+
+describe('WorkerPool', () => {
+  let pool: WorkerPool;
+  afterEach(() => pool?.close());
+
+  it('answers each task with its own result and rejects a task whose handler throws', async () => {
+    pool = new WorkerPool(script, 2);
+    const answers = await Promise.allSettled([
+      pool.run({ kind: 'echo', value: 1 }),
+      pool.run({ kind: 'throw', value: 2 }),
+      pool.run({ kind: 'echo', value: 3 }),
+    ]);
+    expect(answers).toEqual([
+      { status: 'fulfilled', value: 1 },
+      { status: 'rejected', reason: new Error('refused 2') },
+      { status: 'fulfilled', value: 3 },
+    ]);
+    expect(pool.failed).toBeUndefined();
+    expect(await pool.broadcast({ kind: 'echo', value: 'all' })).toEqual(['all', 'all']);
+  });
+
+  it('moves a transferred buffer to the thread', async () => {
+    pool = new WorkerPool(script, 1);
+    const bytes = new Uint8Array([1, 2, 3]);
+    const echoed = await pool.run<Uint8Array>({ kind: 'echo', value: bytes }, [bytes.buffer]);
+    expect(bytes.byteLength).toBe(0);
+    expect([...echoed]).toEqual([1, 2, 3]);
+  });
+
+  it('rejects the tasks in flight and every later one once a thread ends, and says why', async () => {
+    pool = new WorkerPool(script, 2);
+    const waiting = pool.runOnThread(1, { kind: 'wait', ms: 10_000 });
+    const ending = pool.runOnThread(0, { kind: 'exit' });
+    await expect(ending).rejects.toThrow('worker thread exited with code 3');
+    await expect(waiting).rejects.toThrow('worker thread exited with code 3');
+    expect(pool.failed?.message).toBe('worker thread exited with code 3');
+    await expect(pool.run({ kind: 'echo', value: 1 })).rejects.toBe(pool.failed);
+  });
+});

@@ -1,0 +1,79 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { RedisProcess } from '../../../src/common/redis/redis-process';
+import { EmbeddedMongo } from '../../../src/embedded-mongo';
+import { WorkerPool } from '../../../src/lib/concurrency/worker-pool';
+import { EventRepository } from '../../../src/modules/ingest/event.repository';
+import { JourneyInferenceService } from '../../../src/modules/journeys/inference/journey-inference.service';
+import { InferenceUser } from '../../../src/modules/journeys/inference/raw-histories';
+import { PlatformEmbedderService } from '../../../src/modules/journeys/platform-embedder.service';
+import { startTestMongo } from '../../setup/mongo';
+import { startTestRedis } from '../../setup/redis';
+import { ingest, journeySettings, population, startJourneysContext } from './journeys-harness';
+
+/** The service's current thread pool: the test ends a thread as a crash would. */
+function poolOf(app: INestApplicationContext): WorkerPool | undefined {
+  return (app.get(JourneyInferenceService) as unknown as { pool?: WorkerPool }).pool;
+}
+
+describe('journey inference on worker threads', () => {
+  let mongo: EmbeddedMongo;
+  let redis: RedisProcess;
+  let threaded: INestApplicationContext;
+  let inline: INestApplicationContext;
+  const { events, userIds } = population(16, 9);
+  const users: InferenceUser[] = [...userIds, 'never-active'].map((userId) => ({
+    userId,
+    hasBase: false,
+    previous: [],
+  }));
+  const now = new Date();
+
+  beforeAll(async () => {
+    [mongo, redis] = await Promise.all([startTestMongo(), startTestRedis()]);
+    const settings = (threads: string) =>
+      journeySettings(mongo.uri, redis, 'inference-threads', { JOURNEYS_INFERENCE_THREADS: threads });
+    threaded = await startJourneysContext(settings('2'), []);
+    inline = await startJourneysContext(settings('0'), []);
+    await ingest(threaded, events);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([threaded?.close(), inline?.close()]);
+    await Promise.all([mongo?.stop(), redis?.stop()]);
+  }, 30_000);
+
+  async function infer(app: INestApplicationContext, who = users) {
+    const raw = await app.get(EventRepository).findRawHistories(who.map((u) => u.userId));
+    const embedder = await app.get(PlatformEmbedderService).current();
+    return app.get(JourneyInferenceService).infer(raw, who, embedder, now);
+  }
+
+  it('infers on threads exactly what the calling thread infers from the same stored events', async () => {
+    const [onThreads, onCaller] = await Promise.all([infer(threaded), infer(inline)]);
+    expect(poolOf(threaded)?.size).toBe(2);
+    expect(poolOf(inline)).toBeUndefined();
+    expect(onThreads.map((u) => u.userId)).toEqual(users.map((u) => u.userId));
+    expect(onThreads.filter((u) => u.journeys.length > 0)).toHaveLength(userIds.length);
+    expect(onThreads.at(-1)).toMatchObject({ userId: 'never-active', events: 0, journeys: [] });
+    expect(onThreads).toEqual(onCaller);
+  });
+
+  it('spreads concurrent batches over the threads, each answered with its own users', async () => {
+    const halves = [users.slice(0, 8), users.slice(8)];
+    const results = await Promise.all(halves.map((half) => infer(threaded, half)));
+    expect(results.map((r) => r.map((u) => u.userId))).toEqual(halves.map((h) => h.map((u) => u.userId)));
+    expect(results.flat()).toEqual(await infer(inline));
+  });
+
+  it('starts new threads for the next batch once a thread has died', async () => {
+    const dying = poolOf(threaded)!;
+    // A thread ends as in a crash (the pool's own tests show the task it held is rejected).
+    const { slots } = dying as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } }> };
+    await slots[0].worker.terminate();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(dying.failed?.message).toBe('worker thread exited with code 1');
+    const again = await infer(threaded);
+    expect(poolOf(threaded)).not.toBe(dying);
+    expect(poolOf(threaded)?.failed).toBeUndefined();
+    expect(again).toEqual(await infer(inline));
+  });
+});
