@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { WorkerPool } from './worker-pool';
 
@@ -21,6 +22,20 @@ describe('WorkerPool', () => {
     ]);
     expect(pool.failed).toBeUndefined();
     expect(await pool.broadcast({ kind: 'echo', value: 'all' })).toEqual(['all', 'all']);
+  });
+
+  it('keeps the process alive only while a thread has a task', () => {
+    const probe = `
+      const { WorkerPool } = require(${JSON.stringify(join(__dirname, 'worker-pool.ts'))});
+      const pool = new WorkerPool(${JSON.stringify(script)}, 2);
+      pool.run({ kind: 'wait', ms: 300, value: 'done' }).then((value) => console.log(value));
+    `;
+    const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', probe], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    // The task finished (it held the process open), then the idle pool, never closed, let it exit (else the call times out).
+    expect(out.trim()).toBe('done');
   });
 
   it('moves a transferred buffer to the thread', async () => {

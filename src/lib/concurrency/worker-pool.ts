@@ -18,7 +18,8 @@ interface Slot {
 /**
  * A fixed set of worker threads running one script; each task goes to the next idle thread. The script
  * answers every message with one `{ result }` or `{ error }` message (see `serveTasks`). A `.ts` script
- * (tests, `ts-node`) is loaded through ts-node; built `.js` scripts load directly.
+ * (tests, `ts-node`) is loaded through ts-node; built `.js` scripts load directly. Idle threads do not keep
+ * the process alive, so a pool left open never holds up its exit.
  */
 export class WorkerPool {
   private readonly slots: Slot[];
@@ -32,6 +33,9 @@ export class WorkerPool {
       slot.worker.on('message', (reply: { result?: unknown; error?: string }) => this.settle(slot, reply));
       slot.worker.on('error', (error) => this.fail(error));
       slot.worker.on('exit', (code) => code !== 0 && this.fail(new Error(`worker thread exited with code ${code}`)));
+      // An idle thread does not keep the process alive, one with a task does (see dispatch and settle). After
+      // the listeners: adding a message listener refs the thread again.
+      slot.worker.unref();
       return slot;
     });
   }
@@ -83,6 +87,7 @@ export class WorkerPool {
       const task = slot.bound.shift() ?? this.queue.shift();
       if (!task) continue;
       slot.busy = task;
+      slot.worker.ref();
       slot.worker.postMessage(task.message, [...task.transfer]);
     }
   }
@@ -95,6 +100,7 @@ export class WorkerPool {
       else task.resolve(reply.result);
     }
     this.dispatch();
+    if (!slot.busy) slot.worker.unref();
   }
 
   private fail(error: Error): void {
