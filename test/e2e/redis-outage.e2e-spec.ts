@@ -101,6 +101,14 @@ describe('Redis outage', () => {
     }
     expect(run.status).toBe(202);
     expect(await open.db().collection('journey_build_runs').countDocuments()).toBe(1);
+    // ...and the run they carry is built to the end.
+    let status = run.body as { runId: string; status: string };
+    for (let i = 0; i < 300 && status.status !== 'completed' && status.status !== 'failed'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await open.http().get(`/v1/journey-runs/${run.body.runId}`).set('Authorization', `Bearer ${admin}`))
+        .body as typeof status;
+    }
+    expect(status).toMatchObject({ status: 'completed', counts: { failed: 0 } });
     const fresh = await open.createKey('ingest', 2);
     const shared = [await post(open, fresh), await post(closed, fresh), await post(open, fresh)];
     expect(shared.map((r) => r.status)).toEqual([200, 200, 429]);
