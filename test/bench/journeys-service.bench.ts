@@ -4,14 +4,17 @@
  * inference loop over the same users in memory, with the CPU of the service process and of the database apart;
  * and LLM naming calls per 1,000 users (a local OpenAI-compatible server) against one call per journey.
  * BENCH_USERS (default 10000) and BENCH_LLM_USERS (default 1000) scale the two parts (0 skips one);
- * BENCH_BASELINE_USERS (default 10000) bounds the in-memory baseline to an evenly spaced sample of the users.
+ * BENCH_BASELINE_USERS (default 10000) bounds the in-memory baseline to an evenly spaced sample of the users;
+ * JOURNEYS_INFERENCE_THREADS sets the service's inference threads (0: on its main thread).
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { INestApplicationContext } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { startRedisProcess } from '../../src/common/redis/redis-process';
+import { Settings } from '../../src/config';
 import { databaseHeapMegabytes } from '../../src/embedded-mongo/heap-size';
 import { validateEvent } from '../../src/lib/events/validate-event';
 import { ActivityEvent } from '../../src/lib/events/activity-event';
@@ -139,7 +142,16 @@ interface Database {
 async function throughput(database: Database, redisUrl: string): Promise<void> {
   const count = Number(process.env.BENCH_USERS ?? 10_000);
   const users = populationOf(count, 31);
-  const app = await startContext(database.uri, redisUrl, 'bench_throughput');
+  // JOURNEYS_INFERENCE_THREADS (0 infers on the service's main thread) passes through, to compare layouts.
+  const threads = process.env.JOURNEYS_INFERENCE_THREADS;
+  const app = await startContext(database.uri, redisUrl, 'bench_throughput', {
+    ...(threads !== undefined && { JOURNEYS_INFERENCE_THREADS: threads }),
+  });
+  const { shardSize, concurrency, inferenceThreads } = app
+    .get<ConfigService<Settings, true>>(ConfigService)
+    .get('journeys', {
+      infer: true,
+    });
   try {
     const ingestStarted = Date.now();
     const stored = await ingestUsers(app, count, users.events);
@@ -154,7 +166,7 @@ async function throughput(database: Database, redisUrl: string): Promise<void> {
     const { run, seconds } = firstRun;
     const first = run.counts.built / seconds;
     console.log(
-      `first run through Bull (every user's first build; shards of 200, concurrency 2): ${run.counts.built} built, ${run.counts.failed} failed ` +
+      `first run through Bull (every user's first build; shards of ${shardSize}, concurrency ${concurrency}, inference threads ${inferenceThreads}): ${run.counts.built} built, ${run.counts.failed} failed ` +
         `in ${seconds.toFixed(1)} s = ${first.toFixed(0)} users/s (${cpuOf(firstRun)})`,
     );
     // A full run rebuilds every user on top of the stored build (conditional updates, previous journeys kept).
