@@ -27,7 +27,10 @@ export class ModelRepository {
     @InjectModel(ModelChunkRecord.name) private readonly chunks: Model<ModelChunkRecord>,
   ) {}
 
-  /** Saves a version; saving the same kind and version again replaces an incomplete earlier attempt. */
+  /**
+   * Saves a version; saving the same kind and version again replaces an incomplete earlier attempt, and
+   * concurrent saves of the same contents all succeed.
+   */
   async save(kind: string, version: string, payload: Buffer, meta: Record<string, unknown> = {}): Promise<void> {
     const chunkCount = Math.max(1, Math.ceil(payload.length / MODEL_CHUNK_BYTES));
     const sha256 = createHash('sha256').update(payload).digest('hex');
@@ -41,10 +44,12 @@ export class ModelRepository {
       { $set: { byteLength: payload.length, chunkCount, sha256, meta, complete: false } },
       { upsert: true },
     );
-    await this.chunks.deleteMany({ kind, version });
+    // Chunks are written in place (upserts, not delete then insert), so processes saving the same version at
+    // once (the version names its contents) write the same bytes and each finds every chunk present.
+    await this.chunks.deleteMany({ kind, version, n: { $gte: chunkCount } });
     for (let n = 0; n < chunkCount; n += 1) {
       const data = payload.subarray(n * MODEL_CHUNK_BYTES, (n + 1) * MODEL_CHUNK_BYTES);
-      await this.chunks.create({ kind, version, n, data });
+      await this.chunks.updateOne({ kind, version, n }, { $set: { data } }, { upsert: true });
     }
     await this.models.updateOne({ kind, version }, { $set: { complete: true } });
   }

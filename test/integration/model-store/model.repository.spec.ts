@@ -45,6 +45,21 @@ describe(ModelRepository.name, () => {
     await expect(sut.save('ranker', 'r1', Buffer.from('other'))).rejects.toThrow(/already exists/);
   });
 
+  it('lets processes save the same version at once, and replaces a larger incomplete attempt', async () => {
+    const big = randomBytes(MODEL_CHUNK_BYTES * 2 + 5);
+    await Promise.all([1, 2, 3].map(() => sut.save('embedder', 'same', big)));
+    expect((await sut.findVersion('embedder', 'same'))?.payload.equals(big)).toBe(true);
+
+    // An attempt that stopped after writing three chunks, then a smaller save of the same version.
+    const chunks = moduleRef.get<Model<ModelChunkRecord>>(getModelToken(ModelChunkRecord.name));
+    await chunks.insertMany(
+      [0, 1, 2].map((n) => ({ kind: 'embedder', version: 'retry', n, data: Buffer.from('old') })),
+    );
+    await sut.save('embedder', 'retry', Buffer.from('new model'));
+    expect((await sut.findVersion('embedder', 'retry'))?.payload.toString()).toBe('new model');
+    expect(await chunks.countDocuments({ kind: 'embedder', version: 'retry' })).toBe(1);
+  });
+
   it('detects a corrupted chunk instead of returning a wrong model', async () => {
     await sut.save('embedder', 'bad', Buffer.from('some model bytes'));
     const chunks = moduleRef.get<Model<ModelChunkRecord>>(getModelToken(ModelChunkRecord.name));
