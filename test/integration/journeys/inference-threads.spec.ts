@@ -64,6 +64,17 @@ describe('journey inference on worker threads', () => {
     expect(results.flat()).toEqual(await infer(inline));
   });
 
+  it('keeps a model version loaded while batches of it wait, however many newer versions arrive', async () => {
+    // Five versions at once (a run's, a retrained one's, stragglers'): more than the threads keep loaded.
+    const raw = await threaded.get(EventRepository).findRawHistories(userIds);
+    const current = await threaded.get(PlatformEmbedderService).current();
+    const versions = ['v1', 'v2', 'v3', 'v4', 'v5'].map((version) => ({ ...current, version }));
+    const service = threaded.get(JourneyInferenceService);
+    const results = await Promise.all(versions.map((embedder) => service.infer(raw.slice(), users, embedder, now)));
+    const expected = await infer(inline);
+    for (const result of results) expect(result).toEqual(expected);
+  });
+
   it('starts new threads for the next batch once a thread has died', async () => {
     const dying = poolOf(threaded)!;
     // A thread ends as in a crash (the pool's own tests show the task it held is rejected).

@@ -7,7 +7,10 @@ import { VersionedEmbedder } from '../platform-embedder.service';
 import type { InferenceMessage } from './inference-thread';
 import { inferUsers, InferenceUser, InferredUser } from './raw-histories';
 
-/** Model versions kept loaded in each thread: a run's and the next one's, with room for a straggler. */
+/**
+ * Model versions kept loaded in each thread while no batch needs more: a run's and the next one's, with room
+ * for a straggler.
+ */
 const LOADED_VERSIONS = 3;
 
 /**
@@ -27,6 +30,8 @@ export class JourneyInferenceService implements OnModuleDestroy {
   private loaded = new Map<string, Promise<unknown>>();
   /** Each version's model as JSON, made once per process. */
   private readonly modelJson = new Map<string, string>();
+  /** Batches sent or about to be sent per version: such a version stays loaded. */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(config: ConfigService<Settings, true>) {
     this.threads = config.get('journeys', { infer: true }).inferenceThreads;
@@ -44,19 +49,21 @@ export class JourneyInferenceService implements OnModuleDestroy {
   ): Promise<InferredUser[]> {
     if (users.length === 0) return [];
     if (this.threads === 0) return inferUsers(raw, users, embedder.embedder, now);
-    const pool = this.currentPool();
-    await this.ensureLoaded(pool, embedder);
-    // A buffer of its own, so that moving it to the thread detaches nothing else.
-    const owned = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength ? raw : raw.slice();
-    const buffer = owned.buffer as ArrayBuffer;
-    const message: InferenceMessage = {
-      kind: 'infer',
-      version: embedder.version,
-      now: now.getTime(),
-      raw: buffer,
-      users: [...users],
-    };
-    return pool.run<InferredUser[]>(message, [buffer]);
+    const { version } = embedder;
+    this.inFlight.set(version, (this.inFlight.get(version) ?? 0) + 1);
+    try {
+      const pool = this.currentPool();
+      await this.ensureLoaded(pool, embedder);
+      // A buffer of its own, so that moving it to the thread detaches nothing else.
+      const owned = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength ? raw : raw.slice();
+      const buffer = owned.buffer as ArrayBuffer;
+      const message: InferenceMessage = { kind: 'infer', version, now: now.getTime(), raw: buffer, users: [...users] };
+      return await pool.run<InferredUser[]>(message, [buffer]);
+    } finally {
+      const left = this.inFlight.get(version)! - 1;
+      if (left === 0) this.inFlight.delete(version);
+      else this.inFlight.set(version, left);
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -89,10 +96,12 @@ export class JourneyInferenceService implements OnModuleDestroy {
         this.modelJson.set(version, json);
         if (this.modelJson.size > LOADED_VERSIONS) this.modelJson.delete(this.modelJson.keys().next().value!);
       }
-      if (this.loaded.size >= LOADED_VERSIONS) {
-        const oldest = this.loaded.keys().next().value!;
-        this.loaded.delete(oldest);
-        void pool.broadcast({ kind: 'forget', version: oldest } satisfies InferenceMessage).catch(() => undefined);
+      // The oldest version no batch is waiting for is forgotten: a forget reaches a thread ahead of queued
+      // batches, so one of a version still in use would fail them. With every version in use, none is.
+      const idle = [...this.loaded.keys()].find((v) => !this.inFlight.has(v));
+      if (this.loaded.size >= LOADED_VERSIONS && idle !== undefined) {
+        this.loaded.delete(idle);
+        void pool.broadcast({ kind: 'forget', version: idle } satisfies InferenceMessage).catch(() => undefined);
       }
       sent = pool.broadcast({ kind: 'model', version, json } satisfies InferenceMessage);
       // A failed send is retried by the next batch (with new threads if these died).
