@@ -3,17 +3,10 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
 import { ActivityEvent } from '../../lib/events/activity-event';
 import { EventRecord } from './event.schema';
+import { groupHistories, StoredHistoryEvent, UserHistory } from './user-histories';
 
 const DUPLICATE_KEY = 11000;
 const HISTORY_FIELDS = { _id: 0, userId: 1, type: 1, occurredAt: 1, query: 1, item: 1, board: 1, receivedAt: 1 };
-
-/** The parts of a stored event that journey inference reads. */
-export type HistoryEvent = Pick<ActivityEvent, 'type' | 'occurredAt' | 'query' | 'item' | 'board'>;
-
-export interface UserHistory {
-  events: HistoryEvent[];
-  receivedThrough?: Date;
-}
 
 export interface InsertResult {
   accepted: number;
@@ -95,14 +88,7 @@ export class EventRepository {
       .find({ userId: { $in: [...userIds] } }, { projection: HISTORY_FIELDS })
       .sort({ userId: 1, occurredAt: 1 })
       .toArray();
-    const out = new Map<string, UserHistory>();
-    for (const doc of docs as unknown as Array<HistoryEvent & { userId: string; receivedAt: Date }>) {
-      let history = out.get(doc.userId);
-      if (!history) out.set(doc.userId, (history = { events: [], receivedThrough: doc.receivedAt }));
-      history.events.push(doc);
-      if (doc.receivedAt > history.receivedThrough!) history.receivedThrough = doc.receivedAt;
-    }
-    return out;
+    return groupHistories(docs as unknown as StoredHistoryEvent[]);
   }
 
   /**

@@ -5,7 +5,7 @@ import { buildJourneysFromExtracted } from '../domain/build-journeys';
 import { Embedder } from '../domain/embedder';
 import { extractEventKeywords } from '../domain/keywords';
 import { FIXTURE_NOW, fixtureUser, trainFixtureEmbedder } from '../domain/testing/platform.fixture';
-import { historiesOf, inferUsers } from './raw-histories';
+import { historiesOf, InferenceUser, inferUsers } from './raw-histories';
 
 /** Stored events as the history read returns them: the projected fields, user then time order, as BSON. */
 function stored(events: readonly RawEvent[], receivedAt: (i: number) => Date) {
@@ -24,6 +24,10 @@ function stored(events: readonly RawEvent[], receivedAt: (i: number) => Date) {
   parts.reduce((at, p) => (raw.set(p, at), at + p.byteLength), 0);
   return { docs, raw };
 }
+
+/** Users to infer who have no stored build yet. */
+const firstBuilds = (...userIds: string[]): InferenceUser[] =>
+  userIds.map((userId) => ({ userId, hasBase: false, previous: [] }));
 
 describe('inference from raw stored histories', () => {
   let embedder: Embedder;
@@ -55,15 +59,7 @@ describe('inference from raw stored histories', () => {
   });
 
   it('infers the same journeys as inference on decoded events, in the order asked', () => {
-    const inferred = inferUsers(
-      raw,
-      [
-        { userId: 'bob', hasBase: false, previous: [] },
-        { userId: 'alice', hasBase: false, previous: [] },
-      ],
-      embedder,
-      FIXTURE_NOW,
-    );
+    const inferred = inferUsers(raw, firstBuilds('bob', 'alice'), embedder, FIXTURE_NOW);
     expect(inferred.map((u) => [u.userId, u.events, u.error])).toEqual([
       ['bob', bob.length, undefined],
       ['alice', alice.length, undefined],
@@ -77,7 +73,7 @@ describe('inference from raw stored histories', () => {
   });
 
   it('keeps journey identity from the previous build', () => {
-    const [first] = inferUsers(raw, [{ userId: 'alice', hasBase: false, previous: [] }], embedder, FIXTURE_NOW);
+    const [first] = inferUsers(raw, firstBuilds('alice'), embedder, FIXTURE_NOW);
     const previous = first.journeys.map((j) => ({ ...j, id: `kept-${j.id}` }));
     const [again] = inferUsers(raw, [{ userId: 'alice', hasBase: true, previous }], embedder, FIXTURE_NOW);
     expect(again.journeys.map((j) => j.id)).toEqual(previous.map((j) => j.id));
@@ -86,10 +82,7 @@ describe('inference from raw stored histories', () => {
   it('infers nothing for a user with no events and no stored build, and an empty build for one with a build', () => {
     const inferred = inferUsers(
       raw,
-      [
-        { userId: 'carol', hasBase: false, previous: [] },
-        { userId: 'dave', hasBase: true, previous: [] },
-      ],
+      [...firstBuilds('carol'), { userId: 'dave', hasBase: true, previous: [] }],
       embedder,
       FIXTURE_NOW,
     );
@@ -116,17 +109,9 @@ describe('inference from raw stored histories', () => {
       }) as Embedder & { calls: number };
     };
     const aliceOnly = limited(Infinity);
-    inferUsers(raw, [{ userId: 'alice', hasBase: false, previous: [] }], aliceOnly, FIXTURE_NOW);
+    inferUsers(raw, firstBuilds('alice'), aliceOnly, FIXTURE_NOW);
     // Enough calls for alice, none left for bob.
-    const [a, b] = inferUsers(
-      raw,
-      [
-        { userId: 'alice', hasBase: false, previous: [] },
-        { userId: 'bob', hasBase: false, previous: [] },
-      ],
-      limited(aliceOnly.calls),
-      FIXTURE_NOW,
-    );
+    const [a, b] = inferUsers(raw, firstBuilds('alice', 'bob'), limited(aliceOnly.calls), FIXTURE_NOW);
     expect(a.error).toBeUndefined();
     expect(a.journeys.length).toBeGreaterThan(0);
     expect(b).toMatchObject({ userId: 'bob', events: bob.length, journeys: [], error: 'embedding failed' });

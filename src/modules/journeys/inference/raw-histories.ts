@@ -1,5 +1,5 @@
 import { deserialize } from 'bson';
-import type { HistoryEvent, UserHistory } from '../../ingest/event.repository';
+import { groupHistories, StoredHistoryEvent, UserHistory } from '../../ingest/user-histories';
 import { buildJourneysFromExtracted } from '../domain/build-journeys';
 import { Embedder } from '../domain/embedder';
 import { PreviousJourney } from '../domain/identity';
@@ -29,18 +29,16 @@ export interface InferredUser {
  * length), in user then time order, as the history read returns them.
  */
 export function historiesOf(raw: Uint8Array): Map<string, UserHistory> {
+  return groupHistories(decodeAll(raw));
+}
+
+function* decodeAll(raw: Uint8Array): Generator<StoredHistoryEvent> {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const out = new Map<string, UserHistory>();
   for (let at = 0; at < raw.byteLength;) {
     const length = view.getInt32(at, true);
-    const doc = deserialize(raw.subarray(at, at + length)) as HistoryEvent & { userId: string; receivedAt: Date };
+    yield deserialize(raw.subarray(at, at + length)) as StoredHistoryEvent;
     at += length;
-    let history = out.get(doc.userId);
-    if (!history) out.set(doc.userId, (history = { events: [], receivedThrough: doc.receivedAt }));
-    history.events.push(doc);
-    if (doc.receivedAt > history.receivedThrough!) history.receivedThrough = doc.receivedAt;
   }
-  return out;
 }
 
 /**
