@@ -20,14 +20,19 @@ function weights(keywords: readonly JourneyKeyword[]): Map<string, number> {
 
 /** Weighted Jaccard overlap of two keyword lists (by merge key), in [0, 1]. */
 export function keywordOverlap(a: readonly JourneyKeyword[], b: readonly JourneyKeyword[]): number {
-  const wa = weights(a);
-  const wb = weights(b);
+  return weightedOverlap(weights(a), weights(b));
+}
+
+/** Weighted Jaccard overlap of two keyword weightings: the sum of minima over the sum of maxima. */
+function weightedOverlap(wa: ReadonlyMap<string, number>, wb: ReadonlyMap<string, number>): number {
   let min = 0;
   let max = 0;
-  for (const key of new Set([...wa.keys(), ...wb.keys()])) {
-    min += Math.min(wa.get(key) ?? 0, wb.get(key) ?? 0);
-    max += Math.max(wa.get(key) ?? 0, wb.get(key) ?? 0);
+  for (const [key, a] of wa) {
+    const b = wb.get(key) ?? 0;
+    min += Math.min(a, b);
+    max += Math.max(a, b);
   }
+  for (const [key, b] of wb) if (!wa.has(key)) max += b;
   return max === 0 ? 0 : min / max;
 }
 
@@ -51,12 +56,15 @@ export function assignJourneyIds(
   minOverlap: number,
 ): string[] {
   const pairs: Array<{ c: number; p: number; overlap: number }> = [];
-  current.forEach((j, c) =>
-    previous.forEach((prev, p) => {
-      const overlap = keywordOverlap(j.keywords, prev.keywords);
+  // Each list's weighting once (its keys are normalized text), not once per pair.
+  const previousWeights = previous.map((prev) => weights(prev.keywords));
+  current.forEach((j, c) => {
+    const currentWeights = weights(j.keywords);
+    previousWeights.forEach((prev, p) => {
+      const overlap = weightedOverlap(currentWeights, prev);
       if (overlap >= minOverlap) pairs.push({ c, p, overlap });
-    }),
-  );
+    });
+  });
   pairs.sort((a, b) => b.overlap - a.overlap || a.c - b.c || a.p - b.p);
   const ids: Array<string | undefined> = current.map(() => undefined);
   const used = new Set<number>();
