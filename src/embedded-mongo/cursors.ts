@@ -1,5 +1,6 @@
 import { Long, calculateObjectSize } from 'bson';
 import { ErrorCode, ServerError } from './errors';
+import { RawDocument } from './storage/document-map';
 import { Doc } from './storage/documents';
 import { MAX_BSON_OBJECT_SIZE } from './wire/frame-decoder';
 
@@ -25,7 +26,7 @@ export class CursorRegistry {
     let bytes = 0;
     while (cursor.position < cursor.docs.length && batch.length < limit) {
       const doc = cursor.docs[cursor.position];
-      bytes += calculateObjectSize(doc);
+      bytes += doc instanceof RawDocument ? doc.bytes.length : calculateObjectSize(doc);
       if (batch.length > 0 && bytes > BATCH_BYTES) break;
       batch.push(doc);
       cursor.position++;

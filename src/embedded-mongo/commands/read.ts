@@ -28,6 +28,7 @@ const find: CommandHandler = (cmd, ctx) => {
     projection: optionalDoc(cmd, 'projection'),
     skip,
     limit,
+    forReply: true,
   });
   const singleBatch = cmd.singleBatch === true || (limit ?? 0) < 0;
   return whenReady(docs, (found) => ctx.cursors.open(`${ctx.db}.${name}`, found, batchSize, singleBatch));

@@ -1,7 +1,10 @@
 import { ErrorCode, ServerError } from '../errors';
 import { parseCollation } from '../storage/collation';
 import { Collection } from '../storage/collection';
-import { Doc } from '../storage/documents';
+import { mergeUpdated } from '../storage/document-map';
+import { Doc, idKeyOf } from '../storage/documents';
+import { UpdateFields, updateFields } from '../storage/needed-fields';
+import { MAX_BSON_OBJECT_SIZE } from '../wire/frame-decoder';
 import { isPlainObject } from '../storage/key-encoding';
 import { runFind } from '../storage/query-executor';
 import { UpdateSpec, applyUpdate, isOperatorUpdate } from '../storage/update/apply-update';
@@ -72,6 +75,57 @@ export function executeUpdate(ctx: CommandContext, collection: Collection, s: Up
   return { matched: docs.length, modified, upserted: undefined, after };
 }
 
+/** The fields an update of this collection must decode and may write, or undefined to decode whole documents. */
+function fieldsToDecode(collection: Collection, s: UpdateStatement): UpdateFields | undefined {
+  const fields = updateFields(s.q, s.u);
+  if (!fields) return undefined;
+  const decode = new Set(fields.decode);
+  // Index keys are computed from the documents the update sees, so every indexed field is among them.
+  for (const index of collection.indexes.values()) {
+    if (index.spec.partialFilterExpression) return undefined;
+    for (const field of index.fields) {
+      if (field.startsWith('$')) return undefined;
+      decode.add(field.split('.')[0]);
+    }
+  }
+  return { decode, written: fields.written };
+}
+
+/**
+ * {@link executeUpdate} for a statement that reads and changes only some top-level fields of the documents it
+ * matches: only those are decoded and encoded, the others are copied as stored. Undefined when nothing
+ * matched and the statement upserts (the caller inserts).
+ */
+function updateFieldsInPlace(ctx: CommandContext, collection: Collection, s: UpdateStatement, fields: UpdateFields) {
+  const docs = runFind(collection, {
+    filter: s.q,
+    limit: s.multi ? 0 : 1,
+    collation: s.collation,
+    hint: s.hint,
+    decode: fields.decode,
+  });
+  if (docs.length === 0 && s.upsert) return undefined;
+  const options = { arrayFilters: s.arrayFilters, query: s.q, collation: parseCollation(s.collation) };
+  const touched = new Set([...fields.decode, ...fields.written]);
+  let modified = 0;
+  for (const doc of docs) {
+    const stored = collection.docs.bytes(idKeyOf(doc._id))!;
+    const next = applyUpdate(doc, s.u, options).doc;
+    const bytes = mergeUpdated(stored, next, touched);
+    // Byte for byte the stored document: nothing changed (as MongoDB, no write and not counted as modified).
+    if (bytes.equals(stored)) continue;
+    if (bytes.length > MAX_BSON_OBJECT_SIZE) {
+      throw new ServerError(
+        ErrorCode.BSONObjectTooLarge,
+        `Resulting document after update is larger than ${MAX_BSON_OBJECT_SIZE}`,
+      );
+    }
+    ctx.store.replace(collection, doc, next, bytes);
+    modified++;
+  }
+  return { matched: docs.length, modified, upserted: undefined };
+}
+
 const update: CommandHandler = (cmd, ctx) => {
   const name = collectionName(cmd, 'update');
   const updates = statements(cmd, 'updates');
@@ -86,7 +140,8 @@ const update: CommandHandler = (cmd, ctx) => {
       runFind(undefined, { filter: s.q, collation: s.collation });
       return;
     }
-    const result = executeUpdate(ctx, collection, s);
+    const fields = fieldsToDecode(collection, s);
+    const result = (fields && updateFieldsInPlace(ctx, collection, s, fields)) ?? executeUpdate(ctx, collection, s);
     n += result.matched + (result.upserted ? 1 : 0);
     nModified += result.modified;
     if (result.upserted) upserted.push({ index, _id: result.upserted._id });

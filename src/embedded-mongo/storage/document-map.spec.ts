@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DataDirectory } from '../persistence/data-directory';
 import { encodePutRecord, encodeRecord } from '../persistence/record-format';
 import { Collection } from './collection';
-import { DocumentMap, encodeDocument, fieldNames } from './document-map';
+import { DocumentMap, encodeDocument, fieldNames, replyBytesOf } from './document-map';
 import { Doc, idKeyOf } from './documents';
 import { runFind } from './query-executor';
 import { Store } from './store';
@@ -59,6 +59,23 @@ describe(DocumentMap.name, () => {
       expect(Buffer.from(serialize(partial))).toEqual(Buffer.from(serialize(expected)));
     }
     expect([...map.values(fieldNames(['int']))]).toEqual([{ int: 7 }]);
+  });
+
+  it('attaches the stored elements of reply fields undecoded: _id first, then document order, undefined as null', () => {
+    const map = new DocumentMap();
+    const stored = Buffer.concat([
+      // { a: 'x', _id: 1, u: undefined, b: { c: 2 } } as a client could have written it, undefined and all.
+      Buffer.from(serialize({ a: 'x', _id: 1 })).subarray(0, -1),
+      Buffer.from([0x06, 0x75, 0x00]),
+      Buffer.from(serialize({ b: { c: 2 } })).subarray(4),
+    ]);
+    stored.writeInt32LE(stored.length, 0);
+    map.set('1', {}, stored);
+    const doc = map.get('1', fieldNames(['a'], ['b', 'u', '_id']))!;
+    expect(doc).toEqual({ a: 'x' });
+    expect(Object.keys(doc)).toEqual(['a']);
+    expect(replyBytesOf(doc)).toEqual(Buffer.from(serialize({ _id: 1, u: null, b: { c: 2 } })));
+    expect(replyBytesOf(map.get('1', fieldNames(['a']))!)).toBeUndefined();
   });
 
   it('gives each reader its own copy, so changing one changes neither the store nor other readers', () => {

@@ -54,15 +54,39 @@ function valueEnd(bytes: Buffer, type: number, at: number): number {
   }
 }
 
-/** Top-level field names as the bytes of BSON element names (UTF-8), compared without decoding anything. */
-export type FieldNames = readonly Buffer[];
+/**
+ * The top-level fields a read decodes, as the bytes of BSON element names (UTF-8, compared without decoding
+ * anything); and, for a reply sent as stored, the fields whose elements it copies undecoded.
+ */
+export interface FieldNames {
+  readonly decode: readonly Buffer[];
+  readonly reply?: readonly Buffer[];
+}
 
-export function fieldNames(names: Iterable<string>): FieldNames {
-  return [...new Set(names)].map((name) => Buffer.from(name, 'utf8'));
+/**
+ * Field names for {@link DocumentMap.get}: `names` are decoded; with `reply`, a read document also carries
+ * the BSON of just those fields (`_id` first, then document order) under {@link REPLY_BYTES}.
+ */
+export function fieldNames(names: Iterable<string>, reply?: Iterable<string>): FieldNames {
+  const bytes = (list: Iterable<string>) => [...new Set(list)].map((name) => Buffer.from(name, 'utf8'));
+  return reply === undefined ? { decode: bytes(names) } : { decode: bytes(names), reply: bytes(reply) };
+}
+
+/** On a document read with reply fields: the BSON document of those fields, as stored. */
+export const REPLY_BYTES = Symbol('replyBytes');
+
+/** A document sent in a reply as BSON bytes already encoded (see `wire/messages.ts`). */
+export class RawDocument {
+  constructor(readonly bytes: Buffer) {}
+}
+
+/** The reply bytes a read attached to a document, if any. */
+export function replyBytesOf(doc: Doc): Buffer | undefined {
+  return (doc as { [REPLY_BYTES]?: Buffer })[REPLY_BYTES];
 }
 
 /** Whether the element name in `bytes[start, end)` is one of `names`. */
-function named(bytes: Buffer, start: number, end: number, names: FieldNames): boolean {
+function named(bytes: Buffer, start: number, end: number, names: readonly Buffer[]): boolean {
   const length = end - start;
   next: for (const name of names) {
     if (name.length !== length) continue;
@@ -72,28 +96,103 @@ function named(bytes: Buffer, start: number, end: number, names: FieldNames): bo
   return false;
 }
 
-/**
- * Decodes only the top-level fields named of a BSON document, in document order: their elements are
- * copied into a smaller document, which is decoded (a copy, so binary values own their bytes).
- */
-function decodeFields(bytes: Buffer, names: FieldNames): Doc {
-  const kept: number[] = [];
-  let size = 5;
-  for (let at = 4; at < bytes.length - 1;) {
-    const nameEnd = cstringEnd(bytes, at + 1);
-    const end = valueEnd(bytes, bytes[at], nameEnd + 1);
-    if (named(bytes, at + 1, nameEnd, names)) {
-      kept.push(at, end);
-      size += end - at;
-    }
-    at = end;
-  }
+const ID_NAME = Buffer.from('_id');
+const BSON_UNDEFINED = 0x06;
+const BSON_NULL = 0x0a;
+
+/** A BSON document of the elements at `ranges` (start, end pairs) of `bytes`, in the order given. */
+function pack(bytes: Buffer, ranges: readonly number[], size: number): Buffer {
   const out = Buffer.allocUnsafe(size);
   out.writeInt32LE(size, 0);
   let offset = 4;
-  for (let i = 0; i < kept.length; i += 2) offset += bytes.copy(out, offset, kept[i], kept[i + 1]);
+  for (let i = 0; i < ranges.length; i += 2) {
+    // The deprecated undefined type is sent as null, as a decoded and re-encoded document would be.
+    if (bytes[ranges[i]] === BSON_UNDEFINED) {
+      out[offset] = BSON_NULL;
+      offset += 1 + bytes.copy(out, offset + 1, ranges[i] + 1, ranges[i + 1]);
+    } else {
+      offset += bytes.copy(out, offset, ranges[i], ranges[i + 1]);
+    }
+  }
   out[offset] = 0;
-  return decodeDocument(out);
+  return out;
+}
+
+/**
+ * Decodes only the top-level fields named of a BSON document, in document order: their elements are
+ * copied into a smaller document, which is decoded (a copy, so binary values own their bytes). With reply
+ * names, the reply fields' elements are copied as they are into a document of their own, attached to the
+ * decoded one, so a reply need neither decode nor encode them.
+ */
+function decodeFields(bytes: Buffer, fields: FieldNames): Doc {
+  const { decode, reply } = fields;
+  const kept: number[] = [];
+  let size = 5;
+  const replied: number[] = [];
+  let replySize = 5;
+  for (let at = 4; at < bytes.length - 1;) {
+    const nameEnd = cstringEnd(bytes, at + 1);
+    const end = valueEnd(bytes, bytes[at], nameEnd + 1);
+    if (named(bytes, at + 1, nameEnd, decode)) {
+      kept.push(at, end);
+      size += end - at;
+    }
+    if (reply && named(bytes, at + 1, nameEnd, reply)) {
+      // `_id` leads a reply, as projections put it.
+      if (named(bytes, at + 1, nameEnd, [ID_NAME])) replied.unshift(at, end);
+      else replied.push(at, end);
+      replySize += end - at;
+    }
+    at = end;
+  }
+  const doc = decodeDocument(pack(bytes, kept, size));
+  if (reply) Object.defineProperty(doc, REPLY_BYTES, { value: pack(bytes, replied, replySize) });
+  return doc;
+}
+
+/** Each top-level element of a BSON document: its name and where it starts and ends. */
+function* elementsOf(bytes: Buffer): Generator<[name: string, start: number, end: number]> {
+  for (let at = 4; at < bytes.length - 1;) {
+    const nameEnd = cstringEnd(bytes, at + 1);
+    const end = valueEnd(bytes, bytes[at], nameEnd + 1);
+    yield [bytes.toString('utf8', at + 1, nameEnd), at, end];
+    at = end;
+  }
+}
+
+/**
+ * The BSON of a stored document after an update that could change only the `touched` fields, of which
+ * `next` holds the new values (and no others): `_id` first, then the stored elements in their order, a
+ * touched one as `next` has it (dropped when `next` lacks it) and any other copied as it is, then the
+ * fields `next` adds, in its order: what encoding the whole updated document gives, without decoding
+ * the fields the update left alone.
+ */
+export function mergeUpdated(stored: Buffer, next: Doc, touched: ReadonlySet<string>): Buffer {
+  const encoded = encodeDocument(next);
+  const nextElements = new Map<string, [number, number]>();
+  for (const [name, start, end] of elementsOf(encoded)) nextElements.set(name, [start, end]);
+  const parts: Array<[Buffer, number, number]> = [];
+  const placed = new Set<string>(['_id']);
+  const id = nextElements.get('_id');
+  if (id) parts.push([encoded, ...id]);
+  for (const [name, start, end] of elementsOf(stored)) {
+    if (name === '_id') continue;
+    if (!touched.has(name)) {
+      parts.push([stored, start, end]);
+      continue;
+    }
+    const element = nextElements.get(name);
+    if (element) parts.push([encoded, ...element]);
+    placed.add(name);
+  }
+  for (const [name, element] of nextElements) if (!placed.has(name)) parts.push([encoded, ...element]);
+  const size = 5 + parts.reduce((n, [, start, end]) => n + end - start, 0);
+  const out = Buffer.allocUnsafe(size);
+  out.writeInt32LE(size, 0);
+  let at = 4;
+  for (const [bytes, start, end] of parts) at += bytes.copy(out, at, start, end);
+  out[at] = 0;
+  return out;
 }
 
 /**

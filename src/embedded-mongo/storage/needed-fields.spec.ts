@@ -1,4 +1,4 @@
-import { findFields, pipelineFields } from './needed-fields';
+import { findFields, pipelineFields, updateFields } from './needed-fields';
 
 const sorted = (fields: ReadonlySet<string> | undefined) => fields && [...fields].sort();
 
@@ -36,5 +36,32 @@ describe('fields a read needs', () => {
     expect(pipelineFields([{ $match: { a: 1 } }])).toBeUndefined();
     expect(pipelineFields([{ $project: { a: 1 } }, { $group: { _id: '$a' } }])).toBeUndefined();
     expect(pipelineFields([{ $group: { _id: null, all: { $push: '$$ROOT' } } }])).toBeUndefined();
+  });
+
+  it('tells what an update reads from what it writes whole without reading', () => {
+    const fields = (filter: Record<string, unknown>, update: Record<string, unknown> | Record<string, unknown>[]) => {
+      const f = updateFields(filter, update);
+      return f && { decode: sorted(f.decode), written: sorted(f.written) };
+    };
+    expect(
+      fields({ k: 1 }, { $set: { a: 1, 'b.c': 2 }, $inc: { n: 1 }, $unset: { u: '' }, $setOnInsert: { s: 1 } }),
+    ).toEqual({
+      decode: ['_id', 'b', 'k', 'n'],
+      written: ['a', 'u'],
+    });
+    expect(fields({}, { $rename: { from: 'to.x' } })).toEqual({ decode: ['_id', 'from', 'to'], written: [] });
+    // A stage sees the document as it entered: `b` is read before its own stage writes it; `p` is unset, then
+    // rebuilt from a sub-document spec (which would otherwise merge into its current value, so read it).
+    expect(
+      fields({ id: 1 }, [
+        { $set: { b: { $literal: [1] }, c: '$b', m: { x: '$y' } } },
+        { $unset: ['p', 'q.r'] },
+        { $set: { p: { j: '$b' }, d: { $add: ['$c', 1] } } },
+      ]),
+    ).toEqual({ decode: ['_id', 'b', 'id', 'm', 'q', 'y'], written: ['b', 'c', 'd', 'p'] });
+    expect(fields({}, { a: 1 })).toBeUndefined();
+    expect(fields({}, [{ $replaceWith: { a: 1 } }])).toBeUndefined();
+    expect(fields({}, [{ $set: { a: '$$ROOT' } }])).toBeUndefined();
+    expect(fields({ $where: 'x' }, { $set: { a: 1 } })).toBeUndefined();
   });
 });

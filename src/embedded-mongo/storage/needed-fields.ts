@@ -1,5 +1,6 @@
 import { isPlainObject } from './bson-values';
 import { Doc } from './documents';
+import { parseProjection } from './projection/parse-projection';
 
 /**
  * The top-level fields a read needs from each stored document, so that only those are decoded; undefined
@@ -70,6 +71,101 @@ export function findFields(
   if (included === 0) return undefined;
   if (filter && !filterFields(filter, out)) return undefined;
   return sortFields(sort, out) ? out : undefined;
+}
+
+/** The fields a filter and a sort read (with `_id`), or undefined when they may read any. */
+export function matchFields(filter: Doc | undefined, sort: unknown): NeededFields | undefined {
+  const out = new Set<string>(['_id']);
+  if (filter && !filterFields(filter, out)) return undefined;
+  return sortFields(sort, out) ? out : undefined;
+}
+
+/**
+ * The fields of a projection that keeps whole top-level fields and nothing else (`_id` unless excluded), or
+ * undefined for any other projection: its reply holds each kept field's stored value as it is.
+ */
+export function wholeFieldProjection(projection: Doc | undefined): NeededFields | undefined {
+  const spec = parseProjection(projection);
+  if (!spec || spec.mode !== 'inclusion' || spec.positional !== null) return undefined;
+  if (spec.slices.length + spec.elemMatches.length + spec.computed.length > 0) return undefined;
+  if (spec.paths.some((path) => path.includes('.'))) return undefined;
+  return new Set(spec.excludeId ? spec.paths : ['_id', ...spec.paths]);
+}
+
+/**
+ * What an update of stored documents reads and writes, by top-level field: `decode` holds the fields whose
+ * current values the filter or the update may read (or change in part), `written` those the update replaces
+ * or removes whole without reading them. Every other field passes through untouched. Undefined when the
+ * update may read the whole document (a replacement, `$replaceWith`, `$$ROOT`, an unknown stage).
+ */
+export interface UpdateFields {
+  decode: NeededFields;
+  written: NeededFields;
+}
+
+const isOperatorObject = (value: unknown) => isPlainObject(value) && Object.keys(value)[0]?.startsWith('$') === true;
+
+function pipelineUpdateFields(pipeline: Doc[], decode: Set<string>, written: Set<string>): boolean {
+  for (const stage of pipeline) {
+    const [name, spec] = Object.entries(stage)[0] ?? [];
+    // A stage's expressions see the document as it entered the stage.
+    const writes: string[] = [];
+    if (name === '$set' || name === '$addFields') {
+      if (!isPlainObject(spec)) return false;
+      for (const [path, value] of Object.entries(spec)) {
+        const reads = new Set<string>();
+        if (!expressionFields(value, reads)) return false;
+        for (const field of reads) if (!written.has(field)) decode.add(field);
+        // A sub-document spec (not an operator) merges into the field's current value, as a dotted path does.
+        if (path.includes('.') || (isPlainObject(value) && !isOperatorObject(value))) {
+          if (!written.has(topField(path))) decode.add(topField(path));
+        } else {
+          writes.push(path);
+        }
+      }
+    } else if (name === '$unset') {
+      const paths = typeof spec === 'string' ? [spec] : spec;
+      if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) return false;
+      for (const path of paths as string[]) {
+        if (!path.includes('.')) writes.push(path);
+        else if (!written.has(topField(path))) decode.add(topField(path));
+      }
+    } else {
+      return false;
+    }
+    for (const field of writes) written.add(field);
+  }
+  return true;
+}
+
+function operatorUpdateFields(update: Doc, decode: Set<string>, written: Set<string>): boolean {
+  for (const [op, spec] of Object.entries(update)) {
+    if (!isPlainObject(spec)) return false;
+    if (op === '$setOnInsert') continue; // applies only to an inserted document
+    for (const [path, value] of Object.entries(spec)) {
+      if ((op === '$set' || op === '$unset') && !path.includes('.')) written.add(path);
+      else decode.add(topField(path));
+      if (op === '$rename') {
+        if (typeof value !== 'string') return false;
+        decode.add(topField(value));
+      }
+    }
+  }
+  return true;
+}
+
+export function updateFields(filter: Doc, update: Doc | Doc[]): UpdateFields | undefined {
+  const decode = new Set<string>(['_id']);
+  const written = new Set<string>();
+  if (!filterFields(filter, decode)) return undefined;
+  if (Array.isArray(update)) {
+    if (!pipelineUpdateFields(update, decode, written)) return undefined;
+  } else if (isOperatorObject(update)) {
+    if (!operatorUpdateFields(update, decode, written)) return undefined;
+  } else {
+    return undefined;
+  }
+  return { decode, written };
 }
 
 /**

@@ -1,12 +1,12 @@
 import { Collation, parseCollation } from './collation';
 import { Collection } from './collection';
-import { FieldNames, fieldNames } from './document-map';
+import { FieldNames, RawDocument, fieldNames, replyBytesOf } from './document-map';
 import { Doc } from './documents';
 import { Matcher } from './filter/compile-filter';
 import { compileMatcher } from './simple-filter';
 import { CandidateSource, indexOrderSource, orderedSourceFor, sourceFor } from './plan-reader';
 import { Projector, compileProjection } from './projection/apply-projection';
-import { findFields } from './needed-fields';
+import { NeededFields, findFields, matchFields, wholeFieldProjection } from './needed-fields';
 import { hintedIndex, planQuery } from './query-planner';
 import { SortSpec, indexForSort, parseSort, planOrder, sortDocumentSteps } from './sort';
 import { Steps, complete, drive } from './steps';
@@ -20,6 +20,13 @@ export interface FindOptions {
   collation?: Doc;
   /** `{ $natural: 1 }` forces a collection scan; an index name or key must name an existing index. */
   hint?: unknown;
+  /**
+   * The results only go into a reply: with a projection of whole top-level fields, each result is then a
+   * {@link RawDocument} of those fields' stored bytes, and only what the filter and sort read is decoded.
+   */
+  forReply?: boolean;
+  /** Decode only these top-level fields of each document (a superset of what the filter and sort read). */
+  decode?: NeededFields;
 }
 
 const BATCH = 256;
@@ -36,11 +43,14 @@ interface PreparedFind {
   hint: unknown;
   /** The fields read from each document (decoded), or undefined for whole documents. */
   fields: FieldNames | undefined;
+  /** Results are the stored bytes of the projected fields (see {@link FindOptions.forReply}). */
+  raw: boolean;
 }
 
 function prepare(options: FindOptions): PreparedFind {
   const filter = options.filter ?? {};
   const collation = parseCollation(options.collation);
+  const raw = rawFields(options);
   return {
     filter,
     matcher: compileMatcher(filter, collation),
@@ -50,13 +60,22 @@ function prepare(options: FindOptions): PreparedFind {
     skip: options.skip ?? 0,
     limit: Math.abs(options.limit ?? 0),
     hint: options.hint,
-    fields: readFields(options),
+    fields: raw ?? (options.decode ? fieldNames(options.decode) : readFields(options)),
+    raw: raw !== undefined,
   };
 }
 
 function readFields(options: FindOptions): FieldNames | undefined {
   const fields = findFields(options.filter, options.sort, options.projection);
   return fields && fieldNames(fields);
+}
+
+/** What a reply of stored bytes reads: the filter's and sort's fields decoded, the projected ones copied. */
+function rawFields(options: FindOptions): FieldNames | undefined {
+  if (!options.forReply) return undefined;
+  const reply = wholeFieldProjection(options.projection);
+  const match = reply && matchFields(options.filter, options.sort);
+  return match && fieldNames(match, reply);
 }
 
 function candidateSource(collection: Collection, p: PreparedFind): { source: CandidateSource; ordered: boolean } {
@@ -92,6 +111,7 @@ export function* findSteps(collection: Collection | undefined, options: FindOpti
   }
   if (p.sort.length > 0 && !ordered) docs = yield* sortDocumentSteps(docs, p.sort, p.collation?.compare);
   if (p.skip > 0 || p.limit > 0) docs = docs.slice(p.skip, p.limit > 0 ? p.skip + p.limit : undefined);
+  if (p.raw) return docs.map((doc) => new RawDocument(replyBytesOf(doc)!) as unknown as Doc);
   if (!p.projector) return docs;
   const projected: Doc[] = [];
   for (let i = 0; i < docs.length; i++) {

@@ -1,6 +1,7 @@
 import { deserialize, serialize } from 'bson';
 import { Doc } from '../storage/documents';
-import { BSON_READ_OPTIONS } from '../storage/bson-values';
+import { BSON_READ_OPTIONS, isPlainObject } from '../storage/bson-values';
+import { RawDocument } from '../storage/document-map';
 import { crc32c } from './crc32c';
 import { HEADER_SIZE, ProtocolError } from './frame-decoder';
 
@@ -105,9 +106,52 @@ function header(length: number, requestId: number, responseTo: number, opCode: n
   return head;
 }
 
+/** A BSON element's type byte and name, ahead of its value. */
+function elementHead(type: number, name: string): Buffer {
+  const head = Buffer.allocUnsafe(2 + Buffer.byteLength(name));
+  head[0] = type;
+  head.write(name, 1, 'utf8');
+  head[head.length - 1] = 0;
+  return head;
+}
+
+/**
+ * Whether a value holds documents already encoded within `levels` levels (a reply holds them three levels
+ * down: `cursor.firstBatch[i]`).
+ */
+function holdsRaw(value: unknown, levels = 3): boolean {
+  if (value instanceof RawDocument) return true;
+  if (levels === 0) return false;
+  if (Array.isArray(value)) return value.some((v) => holdsRaw(v, levels - 1));
+  if (isPlainObject(value)) return Object.values(value).some((v) => holdsRaw(v, levels - 1));
+  return false;
+}
+
+/** Encodes a document whose values may be (or hold) {@link RawDocument}s, whose bytes are copied as they are. */
+function encodeWithRaw(doc: Doc | unknown[]): Buffer {
+  const parts: Buffer[] = [];
+  const entries = Array.isArray(doc) ? doc.map((v, i) => [String(i), v] as const) : Object.entries(doc);
+  for (const [name, value] of entries) {
+    if (value instanceof RawDocument) parts.push(elementHead(0x03, name), value.bytes);
+    else if (Array.isArray(value) && holdsRaw(value)) parts.push(elementHead(0x04, name), encodeWithRaw(value));
+    else if (isPlainObject(value) && holdsRaw(value)) parts.push(elementHead(0x03, name), encodeWithRaw(value));
+    else {
+      const one = serialize({ [name]: value });
+      parts.push(Buffer.from(one.buffer, one.byteOffset + 4, one.byteLength - 5));
+    }
+  }
+  const size = 5 + parts.reduce((n, part) => n + part.length, 0);
+  const out = Buffer.allocUnsafe(size);
+  out.writeInt32LE(size, 0);
+  let at = 4;
+  for (const part of parts) at += part.copy(out, at);
+  out[at] = 0;
+  return out;
+}
+
 /** An OP_MSG reply: flags 0 and a single kind-0 section. */
 export function encodeOpMsg(requestId: number, responseTo: number, body: Doc): Buffer {
-  const bson = serialize(body);
+  const bson = holdsRaw(body) ? encodeWithRaw(body) : serialize(body);
   const prefix = Buffer.alloc(5);
   const length = HEADER_SIZE + prefix.length + bson.length;
   return Buffer.concat([header(length, requestId, responseTo, OpCode.msg), prefix, bson]);

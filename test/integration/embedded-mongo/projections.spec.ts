@@ -1,4 +1,4 @@
-import { Db } from 'mongodb';
+import { Db, Double, Long } from 'mongodb';
 import { useDriverClient } from '../../setup/mongo';
 
 describe('embedded mongo projections, as MongoDB shapes them', () => {
@@ -77,5 +77,47 @@ describe('embedded mongo projections, as MongoDB shapes them', () => {
       other: 'o',
       tags: [{ tag: 'a' }, { tag: 'b' }, { tag: 'b' }],
     });
+  });
+
+  it('answers a projection of whole fields with their stored values: order, types, unprojected filters and sorts, every batch', async () => {
+    const rows = db.collection('stored');
+    await rows.insertMany(
+      Array.from({ length: 250 }, (_, i) => ({
+        _id: i as never,
+        score: (i % 7) + 0.5,
+        text: `t${i}`,
+        group: i % 3,
+        count: Long.fromNumber(i),
+        gone: undefined,
+        nested: { a: i, b: [i, `${i}`] },
+      })),
+      { ignoreUndefined: false },
+    );
+    // The filter and the sort read fields the projection leaves out; batches of 100 come through getMore.
+    const cursor = rows.find(
+      { group: { $in: [0, 2] } },
+      { projection: { nested: 1, score: 1, count: 1, gone: 1 }, sort: { group: 1, text: -1 }, batchSize: 100 },
+    );
+    const docs = await cursor.toArray();
+    const expected = Array.from({ length: 250 }, (_, i) => i)
+      .filter((i) => i % 3 !== 1)
+      .sort((a, b) => (a % 3) - (b % 3) || (`t${b}` < `t${a}` ? -1 : 1));
+    expect(docs.map((d) => d._id)).toEqual(expected);
+    expect(Object.keys(docs[0])).toEqual(['_id', 'score', 'count', 'gone', 'nested']);
+    expect(docs[1]).toEqual({
+      _id: expected[1],
+      score: (expected[1] % 7) + 0.5,
+      count: expected[1],
+      gone: null,
+      nested: { a: expected[1], b: [expected[1], `${expected[1]}`] },
+    });
+    // Stored types are kept: an int64 stays an int64, as MongoDB returns it.
+    const typed = await rows.findOne(
+      { _id: 14 as never },
+      { projection: { _id: 0, score: 1, count: 1 }, promoteValues: false },
+    );
+    expect(typed!.score).toEqual(new Double(0.5));
+    expect(typed!.count).toBeInstanceOf(Long);
+    expect(await rows.findOne({ text: 't5' }, { projection: { _id: 0, text: 1 } })).toEqual({ text: 't5' });
   });
 });

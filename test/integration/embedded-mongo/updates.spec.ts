@@ -1,4 +1,4 @@
-import { Binary, Db } from 'mongodb';
+import { Binary, Db, Long } from 'mongodb';
 import { useDriverClient } from '../../setup/mongo';
 
 describe('embedded mongo updates, as MongoDB applies them', () => {
@@ -142,5 +142,39 @@ describe('embedded mongo updates, as MongoDB applies them', () => {
       .findOne({ _id: 1 as never }))!;
     expect(Object.keys(stored)).toEqual(['_id', 'n', 'a', 'm', 'z']);
     expect(stored.n).toBe(2147483648n);
+  });
+
+  it('rewrites only the fields an update touches: the others keep their bytes, order and types', async () => {
+    const c = db.collection('untouched');
+    await c.createIndex({ owner: 1 });
+    const big = Long.fromString('9007199254740993');
+    await c.insertOne({ _id: 1 as never, owner: 'o1', big, journeys: [{ k: 'a' }], previous: { journeys: [] }, n: 1 });
+    // A pipeline that moves the current value aside and writes a new one, as a rebuild does.
+    const moved = await c.updateOne({ owner: 'o1', n: 1 }, [
+      { $set: { previous: { journeys: '$journeys' } } },
+      { $set: { journeys: { $literal: [{ k: '$b' }] }, n: { $add: ['$n', 1] }, added: true } },
+    ]);
+    expect(moved).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    const raw = await c.findOne({ _id: 1 as never }, { useBigInt64: true });
+    expect(Object.keys(raw!)).toEqual(['_id', 'owner', 'big', 'journeys', 'previous', 'n', 'added']);
+    expect(raw).toEqual({
+      _id: 1,
+      owner: 'o1',
+      big: 9007199254740993n,
+      journeys: [{ k: '$b' }],
+      previous: { journeys: [{ k: 'a' }] },
+      n: 2,
+      added: true,
+    });
+    // Setting what is already there is no modification; the index on a field left alone still finds it.
+    expect(await c.updateOne({ _id: 1 as never }, { $set: { added: true, n: 2 } })).toMatchObject({
+      matchedCount: 1,
+      modifiedCount: 0,
+    });
+    await c.updateOne({ owner: 'o1' }, { $set: { owner: 'o2' }, $unset: { previous: '' } });
+    expect(await c.countDocuments({ owner: 'o1' })).toBe(0);
+    expect(await c.findOne({ owner: 'o2' }, { projection: { _id: 0, owner: 1, previous: 1 } })).toEqual({
+      owner: 'o2',
+    });
   });
 });
