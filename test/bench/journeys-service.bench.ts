@@ -5,7 +5,8 @@
  * and LLM naming calls per 1,000 users (a local OpenAI-compatible server) against one call per journey.
  * BENCH_USERS (default 10000) and BENCH_LLM_USERS (default 1000) scale the two parts (0 skips one);
  * BENCH_BASELINE_USERS (default 10000) bounds the in-memory baseline to an evenly spaced sample of the users;
- * JOURNEYS_INFERENCE_THREADS sets the service's inference threads (0: on its main thread).
+ * JOURNEYS_INFERENCE_THREADS sets the service's inference threads (0: on its main thread), JOURNEYS_CONCURRENCY
+ * its shard jobs at once and JOURNEYS_SHARD_SIZE their size.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -142,11 +143,11 @@ interface Database {
 async function throughput(database: Database, redisUrl: string): Promise<void> {
   const count = Number(process.env.BENCH_USERS ?? 10_000);
   const users = populationOf(count, 31);
-  // JOURNEYS_INFERENCE_THREADS (0 infers on the service's main thread) passes through, to compare layouts.
-  const threads = process.env.JOURNEYS_INFERENCE_THREADS;
-  const app = await startContext(database.uri, redisUrl, 'bench_throughput', {
-    ...(threads !== undefined && { JOURNEYS_INFERENCE_THREADS: threads }),
-  });
+  // The layout settings pass through, to compare layouts (inference threads 0 infer on the main thread).
+  const layout = ['JOURNEYS_INFERENCE_THREADS', 'JOURNEYS_CONCURRENCY', 'JOURNEYS_SHARD_SIZE'].flatMap((name) =>
+    process.env[name] === undefined ? [] : [[name, process.env[name]!]],
+  );
+  const app = await startContext(database.uri, redisUrl, 'bench_throughput', Object.fromEntries(layout));
   const { shardSize, concurrency, inferenceThreads } = app
     .get<ConfigService<Settings, true>>(ConfigService)
     .get('journeys', {
