@@ -39,9 +39,12 @@ export function startProcess(entry: string, args: string[], env: Record<string, 
     }),
   );
   const url = new Promise<string>((resolve, reject) => {
+    let stdout = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = ready.exec(output);
+      stdout += chunk.toString();
+      // Only whole lines: a chunk may end inside the URL, and a port cut short is another port.
+      const match = ready.exec(stdout.slice(0, stdout.lastIndexOf('\n') + 1));
       if (match) resolve(match[1]);
     });
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -23,9 +23,12 @@ function startChild(dir: string): Promise<{ child: ChildProcess; uri: string }> 
   child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
     let output = '';
+    let stdout = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /(mongodb:\/\/\S+)/.exec(output);
+      stdout += chunk.toString();
+      // Only whole lines: a chunk may end inside the URI.
+      const match = /(mongodb:\/\/\S+)/.exec(stdout.slice(0, stdout.lastIndexOf('\n') + 1));
       if (match) resolve({ child, uri: match[1] });
     });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
