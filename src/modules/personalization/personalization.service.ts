@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventRepository } from '../ingest/event.repository';
 import { assessJourneySafety } from '../journeys/domain/journey-safety';
+import { EndedJourneyMode } from '../journeys/domain/notification-journeys';
 import { JourneyExpansionService } from '../journeys/journey-expansion.service';
 import { isNotifiable, JOURNEY_POLICY, JourneyPolicy } from '../journeys/journey-policy';
 import { StoredJourney } from '../journeys/stored-journey';
@@ -25,7 +26,13 @@ export interface PersonalizeRequest {
   channel: 'push' | 'email';
   campaign: RenderContext['campaign'];
   variant: { id: string; copy: CopyVariantName };
-  content: { topK: number; diversificationPenalty: number; includeRelated: boolean };
+  content: {
+    topK: number;
+    diversificationPenalty: number;
+    includeRelated: boolean;
+    /** Absent in definitions stored before it existed: `when-none-ongoing`. */
+    endedJourneys?: EndedJourneyMode;
+  };
   /** The campaign's journey rules for one journey: a failure, or undefined when it qualifies. */
   journeyRule: (journey: StoredJourney) => { rule: string; value: unknown; expected: string } | undefined;
   /** Whether a qualifying journey is required even for `interest` copy (so experiment arms share one audience). */
@@ -122,7 +129,8 @@ export class PersonalizationService {
         limit: 0,
       },
     });
-    return pickJourneySubjects(ranked, (j) => this.verdict(j, request), request.content.topK);
+    const { topK, endedJourneys } = request.content;
+    return pickJourneySubjects(ranked, (j) => this.verdict(j, request), topK, endedJourneys);
   }
 
   private verdict(journey: StoredJourney, request: PersonalizeRequest): JourneyVerdict {

@@ -1,5 +1,6 @@
 import { buildRankedJourneys } from '../../../src/modules/cli/journeys-build/user-lines';
 import { JourneyParams } from '../../../src/modules/journeys/domain/journey-params';
+import { journeysToNotify } from '../../../src/modules/journeys/domain/notification-journeys';
 import { chooseEmbedder } from '../../../src/modules/journeys/domain/embedder-choice';
 import {
   DEFAULT_TRAINING_OPTIONS,
@@ -70,7 +71,8 @@ function addInto(into: Sums, values: Sums): void {
 /**
  * Later engagement. Each user's history is cut in time, at every cut in `cuts`; at each cut an embedder is
  * trained on every user's early part only, the user's journeys are built from their early part and ranked by
- * the same code as `journeys build`, and the top-k journeys' keyword tokens are scored against the tokens of
+ * the same code as `journeys build`, and the keyword tokens of the top-k journeys a notification may be about
+ * (`journeysToNotify`, as campaigns pick their subjects) are scored against the tokens of
  * the next sessions, next to the user's most frequent tokens at exactly the same budget. A user's value is
  * the mean over their cuts, so users weigh equally in the bootstrap whatever their history length.
  */
@@ -103,7 +105,8 @@ export function evaluateFuture(users: readonly EvalUser[], options: FutureOption
       const now = new Date(early[early.length - 1].at);
       const events = early.map((e) => e.extracted);
       const built = buildRankedJourneys(user.userId, events, { now, embedder, params: options.params });
-      const ranked = options.stages ? built.filter((j) => options.stages!.includes(j.stage)) : built;
+      // What a notification would be about: the ongoing journeys in rank order, ended ones when none is ongoing.
+      const ranked = journeysToNotify(options.stages ? built.filter((j) => options.stages!.includes(j.stage)) : built);
       builds++;
       if (ranked.length === 0) withoutJourneys++;
       const acc = perUser[u];

@@ -41,6 +41,7 @@ const digest = {
   template: 'email/weekly-digest',
   copy: { variant: 'journey-template' },
 };
+const lookBack = { ...digest, id: 'look-back', content: { topK: 3, endedJourneys: 'alongside' } };
 const tight = { ...nudge, id: 'tight', experiment: undefined, copy: { variant: 'journey-llm', budget: { calls: 1 } } };
 
 /** The journey name the copy prompt delimited. */
@@ -97,7 +98,7 @@ describe(CampaignMessageComposer.name, () => {
     [mongo, redis, server] = await Promise.all([startTestMongo(), startTestRedis(), FakeOpenAiServer.start()]);
     server.onChat(model);
     app = await startCampaignsContext(mongo.uri, redis, 'composer', {
-      CAMPAIGNS_DIR: campaignsDir([nudge, digest, tight]),
+      CAMPAIGNS_DIR: campaignsDir([nudge, digest, lookBack, tight]),
       OPENAI_API_KEY: 'test-key',
       OPENAI_BASE_URL: server.baseUrl,
       OPENAI_MODEL: 'test-model',
@@ -234,10 +235,21 @@ describe(CampaignMessageComposer.name, () => {
   });
 
   it('renders the digest with the top journeys in the user locale', async () => {
-    const m = message(await compose('digest', 'ana'));
+    const m = message(await compose('digest', 'twin-1'));
     const email = m.rendered as RenderedEmail;
-    expect(email.subject).toBe('Your week: Kitchen Remodel and Trail Running');
-    expect(email.preheader).toBe('2 ideas to pick up again');
-    expect(m.subjects.map((s) => s.name)).toEqual(['Kitchen Remodel', 'Trail Running']);
+    expect(email.subject).toBe('Your week: Kitchen Remodel');
+    expect(email.preheader).toBe('1 idea to pick up again');
+    expect(m.subjects.map((s) => s.name)).toEqual(['Kitchen Remodel']);
+  });
+
+  it('leaves an ended journey out while one is ongoing, unless the campaign keeps it alongside', async () => {
+    const names = (m: ComposedMessage) => m.subjects.map((s) => s.name);
+    // Ana's ended Trail Running has room in the digest's top three, but her Kitchen Remodel is ongoing.
+    expect(names(message(await compose('digest', 'ana')))).toEqual(['Kitchen Remodel']);
+    const both = message(await compose('look-back', 'ana'));
+    expect(names(both)).toEqual(['Kitchen Remodel', 'Trail Running']);
+    expect((both.rendered as RenderedEmail).subject).toBe('Your week: Kitchen Remodel and Trail Running');
+    // A user whose every journey has ended still hears about them.
+    expect(names(message(await compose('digest', 'ended')))).toEqual(['Trail Running']);
   });
 });

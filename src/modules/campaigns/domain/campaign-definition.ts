@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENDED_JOURNEY_MODES } from '../../journeys/domain/notification-journeys';
 
 /**
  * The one schema of a campaign definition (YAML in `campaigns/`). The code validates with it and
@@ -97,6 +98,12 @@ const content = z
     topK: z.number().int().min(1).max(20).default(1).describe('Journeys the message may show (1 for a nudge)'),
     diversificationPenalty: z.number().gt(0).max(1).default(0.95),
     includeRelated: z.boolean().default(false).describe('Whether related journeys may appear beside each journey'),
+    endedJourneys: z
+      .enum(ENDED_JOURNEY_MODES)
+      .default('when-none-ongoing')
+      .describe(
+        'Ended journeys as subjects: only for a user with no ongoing journey (when-none-ongoing), or alongside the ongoing ones in rank order (alongside)',
+      ),
   })
   .strict();
 
@@ -231,7 +238,12 @@ export const campaignDefinitionSchema = z
     category: id('a category').optional().describe('Unsubscribe category (defaults to the campaign id)'),
     schedule,
     audience: audience.default({}),
-    content: content.default({ topK: 1, diversificationPenalty: 0.95, includeRelated: false }),
+    content: content.default({
+      topK: 1,
+      diversificationPenalty: 0.95,
+      includeRelated: false,
+      endedJourneys: 'when-none-ongoing',
+    }),
     template: templateRef,
     copy,
     frequencyCaps: z.array(frequencyCap).max(10).default([]),

@@ -34,7 +34,12 @@ describe('loadDefinition', () => {
   it('fills defaults', () => {
     const loaded = loadDefinition('nudge.yaml', MINIMAL);
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
-    expect(loaded.definition.content).toEqual({ topK: 1, diversificationPenalty: 0.95, includeRelated: false });
+    expect(loaded.definition.content).toEqual({
+      topK: 1,
+      diversificationPenalty: 0.95,
+      includeRelated: false,
+      endedJourneys: 'when-none-ongoing',
+    });
     expect(loaded.definition.copy).toMatchObject({ tone: 'friendly', allowUrls: false, allowHtml: false });
     expect(loaded.definition.frequencyCaps).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import { EndedJourneyMode, journeysToNotify } from '../../journeys/domain/notification-journeys';
 import { StoredJourney } from '../../journeys/stored-journey';
 import { ContextSubject } from './render-context';
 import { Interest } from './interests';
@@ -16,18 +17,24 @@ export type SubjectSkip =
   | { code: 'no-interest'; message: string };
 
 /**
- * Picks up to `topK` subjects from journeys already in rank order: only those the verdict accepts. When
- * none qualifies, says why as precisely as the facts allow (none at all, none notifiable, or the rule).
+ * Picks up to `topK` subjects from journeys already in rank order: only those the verdict accepts, and of
+ * those the ongoing ones, ended ones only when none is ongoing unless `ended` says alongside (see
+ * `journeysToNotify`). When none qualifies, says why as precisely as the facts allow (none at all, none
+ * notifiable, or the rule).
  */
 export function pickJourneySubjects<T extends StoredJourney>(
   ranked: readonly T[],
   verdict: (journey: T) => JourneyVerdict,
   topK: number,
+  ended: EndedJourneyMode = 'when-none-ongoing',
 ): { ok: true; journeys: T[] } | { ok: false; skip: SubjectSkip } {
   if (ranked.length === 0) return { ok: false, skip: { code: 'no-journeys', message: 'the user has no journeys yet' } };
   const verdicts = ranked.map((journey) => ({ journey, verdict: verdict(journey) }));
-  const chosen = verdicts.filter((v) => v.verdict.ok).slice(0, topK);
-  if (chosen.length > 0) return { ok: true, journeys: chosen.map((v) => v.journey) };
+  const chosen = journeysToNotify(
+    verdicts.filter((v) => v.verdict.ok).map((v) => v.journey),
+    ended,
+  ).slice(0, topK);
+  if (chosen.length > 0) return { ok: true, journeys: chosen };
   const blocked: string[] = [];
   let best: { name: string; rule: string; value: unknown; expected: string } | undefined;
   let ruled = 0;
