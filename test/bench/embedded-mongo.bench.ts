@@ -1,7 +1,8 @@
 /**
  * Embedded MongoDB-compatible server through the official driver (client and server share one
  * process and event loop): single inserts/s, insertMany docs/s, indexed findOne latency, a $group
- * over 100k documents, and the same indexed find at 10k and 1M documents.
+ * over 100k documents, distinct over 1M next to the same $group, and the same indexed find at 10k and 1M
+ * documents.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -108,6 +109,18 @@ export async function run(): Promise<void> {
     const bigTime = await fill(big, 1_000_000);
     console.log(
       `loaded 1M docs with insertMany in ${(bigTime.wall / 1000).toFixed(1)} s (${Math.round((1_000_000 / bigTime.wall) * 1000)} docs/s wall)`,
+    );
+
+    // distinct reads only the key's field and the query's; a $group of the same key is its baseline.
+    const distinctCpu0 = cpuMs();
+    const distinctValues = await big.distinct('group', { n: { $gte: 0 } });
+    const distinctCpu = cpuMs() - distinctCpu0;
+    const groupCpu0 = cpuMs();
+    await big.aggregate([{ $match: { n: { $gte: 0 } } }, { $group: { _id: '$group' } }]).toArray();
+    const groupCpu = cpuMs() - groupCpu0;
+    console.log(
+      `distinct over 1M docs (${distinctValues.length} values): ${distinctCpu.toFixed(0)} ms CPU; ` +
+        `the same $match and $group: ${groupCpu.toFixed(0)} ms CPU (ratio ${(distinctCpu / groupCpu).toFixed(2)})`,
     );
 
     const at100k = await findLatency(many, 100_000);

@@ -3,6 +3,7 @@ import { badValue } from '../errors';
 import { parseCollation } from '../storage/collation';
 import { valuesAtPath } from '../storage/documents';
 import { encodeValue } from '../storage/key-encoding';
+import { matchFields } from '../storage/needed-fields';
 import { FindOptions, runFindYielding } from '../storage/query-executor';
 import { whenReady } from '../storage/steps';
 import { CommandContext, CommandHandler, collectionName, optionalDoc, optionalNumber } from './context';
@@ -80,7 +81,10 @@ const distinct: CommandHandler = (cmd, ctx) => {
   const key = cmd.key;
   const options = findOptions(cmd, 'query');
   const strings = parseCollation(options.collation)?.key;
-  return whenReady(runFindYielding(ctx.store.collection(ctx.db, name), options), (docs) => {
+  // Only the key's top-level field and what the query reads are decoded, not whole documents.
+  const read = matchFields(options.filter, undefined);
+  const decode = read && new Set([...read, key.split('.')[0]]);
+  return whenReady(runFindYielding(ctx.store.collection(ctx.db, name), { ...options, decode }), (docs) => {
     const seen = new Map<string, unknown>();
     for (const doc of docs) {
       for (const value of valuesAtPath(doc, key)) {

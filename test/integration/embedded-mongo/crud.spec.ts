@@ -42,6 +42,26 @@ describe('embedded mongo CRUD through the official driver', () => {
     });
   });
 
+  it('answers distinct from the key and the fields its query reads, dotted keys, arrays and operators alike', async () => {
+    const orders = db.collection('orders');
+    await orders.insertMany([
+      { _id: 1 as never, user: 'b', at: 3, ship: { city: 'Oslo', tags: ['x', 'y'] }, note: 'large' },
+      { _id: 2 as never, user: 'a', at: 1, ship: { city: 'Lima', tags: ['y'] } },
+      { _id: 3 as never, user: 'b', at: 2, ship: { city: 'Oslo' }, lines: [{ sku: 's1' }, { sku: 's2' }] },
+      { _id: 4 as never, user: 'c', at: 5 },
+    ]);
+    expect(await orders.distinct('user')).toEqual(['a', 'b', 'c']);
+    expect(await orders.distinct('user', { at: { $gte: 2 } })).toEqual(['b', 'c']);
+    expect(await orders.distinct('ship.city', { user: 'b' })).toEqual(['Oslo']);
+    expect(await orders.distinct('ship.tags')).toEqual(['x', 'y']);
+    expect(await orders.distinct('lines.sku')).toEqual(['s1', 's2']);
+    expect(await orders.distinct('user', { $or: [{ note: 'large' }, { 'ship.city': 'Lima' }] })).toEqual(['a', 'b']);
+    expect(await orders.distinct('at', { $expr: { $gt: ['$at', 2] } })).toEqual([3, 5]);
+    expect(await orders.distinct('user', { _id: { $in: [2, 4] as never[] } })).toEqual(['a', 'c']);
+    // A query operator the field analysis does not know decodes whole documents, and still matches.
+    expect(await orders.distinct('user', { $alwaysTrue: 1, at: { $lt: 3 } })).toEqual(['a', 'b']);
+  });
+
   it('streams cursors over more than 101 documents with getMore and kills them early', async () => {
     const many = db.collection('many');
     await many.insertMany(Array.from({ length: 450 }, (_, i) => ({ i })));
