@@ -19,6 +19,18 @@ describe('journeycast program', () => {
   });
 });
 
+describe('journeycast --help', () => {
+  // A group's line in `journeycast --help` names its commands: it may promise no command that does not exist
+  // and leave out none that does.
+  it.each(buildProgram().commands.map((c) => [c.name(), c] as const))('the %s group names its commands', (_, group) => {
+    const named = group
+      .description()
+      .replace(/^[^:]*: /, '')
+      .split(', ');
+    expect(named.sort()).toEqual(group.commands.map((c) => c.name()).sort());
+  });
+});
+
 describe('journeycast commands that read or write files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jc-program-'));
   const missing = join(dir, 'missing.jsonl');

@@ -15,9 +15,25 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * The noun groups and their commands, as `journeycast --help` lists them (each command's own help says what it
+ * does). One place, whichever command file registers a group first.
+ */
+const GROUPS = {
+  events: 'Activity events: import',
+  journeys: 'Journeys: build, rebuild, retrain, judge',
+  ranker: 'The journey ranker: train',
+  keys: 'API keys for the HTTP API: create, list, revoke',
+  campaigns: 'Campaigns as code: validate, schema, sync, list, activate, pause, preview, estimate, run',
+  runs: 'Campaign runs: list, show, pause, resume, cancel, explain',
+  experiments: 'Experiment reports: list, report, write-reports',
+} as const;
+
+export type CommandGroup = keyof typeof GROUPS;
+
 /** Finds or creates a noun group such as `journeys` or `events`. */
-export function group(program: Command, name: string, description: string): Command {
-  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
+export function group(program: Command, name: CommandGroup): Command {
+  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(GROUPS[name]);
 }
 
 /** The installed package's version (src/ and dist/ sit at the same depth below package.json). */

@@ -65,7 +65,7 @@ async function waitFor(runs: CampaignRunsService, runId: string, timeoutMs: numb
  * campaign runs through the same services as the API. Workers (APP_ROLE=worker) do the sending.
  */
 export function registerCampaignRunCommands(program: Command): void {
-  group(program, 'campaigns', 'Campaigns as code: validate, sync, preview, estimate')
+  group(program, 'campaigns')
     .command('run <campaignId>')
     .description('Start a run of the campaign now (workers select, compose and send it)')
     .option('--wait', 'wait until the run finishes and print its counters; exit code 1 unless it completed')
@@ -82,7 +82,7 @@ export function registerCampaignRunCommands(program: Command): void {
       });
     });
 
-  const runs = group(program, 'runs', 'Campaign runs: list, show, pause, resume, cancel, explain');
+  const runs = group(program, 'runs');
   runs
     .command('list')
     .description('List campaign runs, newest first')

@@ -42,7 +42,7 @@ async function withDefinitions<T>(run: (context: INestApplicationContext) => Pro
  * per problem, `file:line:column path: message`, exit code 2 on any; and `campaigns schema`.
  */
 export function registerCampaignDefinitionCommands(program: Command): void {
-  const campaigns = group(program, 'campaigns', 'Campaigns as code: validate, sync, preview, estimate');
+  const campaigns = group(program, 'campaigns');
   campaigns
     .command('validate [files...]')
     .description('Validate campaign files (YAML, schema, rules, template variables); exit 2 on any problem')

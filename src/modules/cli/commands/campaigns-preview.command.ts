@@ -35,7 +35,7 @@ function instant(value: string | undefined): Date | undefined {
 
 /** `journeycast campaigns preview <id> --user <id> | --sample <n>` and `campaigns estimate <id>`. */
 export function registerCampaignPreviewCommands(program: Command): void {
-  const campaigns = group(program, 'campaigns', 'Campaigns as code: validate, sync, preview, estimate');
+  const campaigns = group(program, 'campaigns');
   campaigns
     .command('preview <campaignId>')
     .description('Render what a user would receive (or why they are skipped), or a table for a random sample')

@@ -17,7 +17,7 @@ export function reportCampaignError(error: unknown): void {
 
 /** `journeycast campaigns sync|list|activate|pause`: campaign state in MongoDB, recorded with who and when. */
 export function registerCampaignStateCommands(program: Command): void {
-  const campaigns = group(program, 'campaigns', 'Campaigns as code: validate, sync, preview, estimate');
+  const campaigns = group(program, 'campaigns');
   campaigns
     .command('sync')
     .description('Load the campaigns folder into MongoDB: new, changed, unchanged, invalid, removed (archived)')

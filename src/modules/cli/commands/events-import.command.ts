@@ -27,7 +27,7 @@ function printSummary(file: string, summary: ImportSummary): void {
  * validation and idempotency of POST /v1/events. Exit code 2 when some lines were rejected.
  */
 export function registerImportEventsCommand(program: Command): void {
-  group(program, 'events', 'Activity events: import a JSONL file')
+  group(program, 'events')
     .command('import <file>')
     .description('Import a JSONL file of events (one event per line); replays are counted as duplicates')
     .option('--batch-size <n>', `events per bulk insert (1 to ${MAX_BATCH_SIZE})`, batchSize, 1000)

@@ -48,7 +48,7 @@ function reportError(error: unknown): void {
 
 /** `journeycast experiments list | report <id> | write-reports`: reports from the stored statistics. */
 export function registerExperimentsCommands(program: Command): void {
-  const experiments = group(program, 'experiments', 'Experiment reports: assigned and delivered users, verdicts');
+  const experiments = group(program, 'experiments');
   experiments
     .command('list')
     .description('List experiments (<campaign>.v<version>) with assigned and delivered users per arm')

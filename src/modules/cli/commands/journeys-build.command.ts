@@ -226,9 +226,9 @@ async function buildWith(
  * and skipped; the exit code is then 2.
  */
 export function registerBuildJourneysCommand(program: Command): void {
-  group(program, 'journeys', 'Build journeys offline, queue build runs, retrain the embedder, judge journey quality.')
+  group(program, 'journeys')
     .command('build')
-    .description("Build every user's journeys from a JSONL file of events, offline (no database, no Redis).")
+    .description("Build every user's journeys from a JSONL file of events, offline (no database, no Redis)")
     .requiredOption('--events <events.jsonl>', 'input: one event per line, as accepted by POST /v1/events')
     .requiredOption('--now <ISO-8601>', 'the build time: recency, stage and the future-timestamp check use it')
     .requiredOption('--out <journeys.jsonl>', 'output: one line per user, journeys in rank order')

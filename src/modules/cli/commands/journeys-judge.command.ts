@@ -87,7 +87,7 @@ async function agreement(options: JudgeOptions, labels: HumanLabel[], service: J
  * people to grade (`--export-sample`).
  */
 export function registerJudgeJourneysCommand(program: Command): void {
-  group(program, 'journeys', 'Build journeys offline, queue build runs, retrain the embedder, judge journey quality.')
+  group(program, 'journeys')
     .command('judge')
     .description("Grade journeys with the LLM judge, check it against people's grades, or export a sheet to grade")
     .option('--sample <n>', 'judge the top journeys of n sampled users (default JUDGE_SAMPLE_SIZE)', positiveInteger)

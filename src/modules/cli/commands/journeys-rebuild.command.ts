@@ -49,7 +49,7 @@ async function waitForRun(context: INestApplicationContext, runId: string): Prom
  * default, every user with `--all`); `--wait` follows it to the end, `--local` also builds in this process.
  */
 export function registerRebuildJourneysCommand(program: Command): void {
-  group(program, 'journeys', 'Build journeys offline, queue build runs, retrain the embedder, judge journey quality.')
+  group(program, 'journeys')
     .command('rebuild')
     .description('Queue a journey build run: users with new events, or everyone with --all')
     .option('--all', 'rebuild every user with events (a full run)')

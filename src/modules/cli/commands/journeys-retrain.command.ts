@@ -12,7 +12,7 @@ import { group } from '../program';
  * full build run, whose id is printed too).
  */
 export function registerRetrainJourneysCommand(program: Command): void {
-  group(program, 'journeys', 'Build journeys offline, queue build runs, retrain the embedder, judge journey quality.')
+  group(program, 'journeys')
     .command('retrain')
     .description('Retrain the platform embedder journeys are clustered with; a changed model starts a full run')
     .option('--wait', 'train in this process and print the resulting model')

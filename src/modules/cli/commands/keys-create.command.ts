@@ -16,7 +16,7 @@ interface CreateOptions {
 
 /** `journeycast keys create --scope ingest|admin`: prints the new key once; only its hash is stored. */
 export function registerCreateKeyCommand(program: Command): void {
-  group(program, 'keys', 'API keys for the HTTP API')
+  group(program, 'keys')
     .command('create')
     .description('Create an API key and print it (it cannot be shown again)')
     .addOption(new Option('--scope <scope>', 'what the key may do').choices(SCOPES).makeOptionMandatory())

@@ -33,7 +33,7 @@ function table(keys: KeyResponse[]): string {
 
 /** `journeycast keys list`: every key with its status, expiry and last use; never a secret. */
 export function registerListKeysCommand(program: Command): void {
-  group(program, 'keys', 'API keys for the HTTP API')
+  group(program, 'keys')
     .command('list')
     .description('List API keys: status (active, revoked, expired), expiry and last use')
     .option('--json', 'one JSON object per line instead of a table')

@@ -6,7 +6,7 @@ import { group } from '../program';
 
 /** `journeycast keys revoke <keyId>`: the key stops authenticating at once, on every replica. */
 export function registerRevokeKeyCommand(program: Command): void {
-  group(program, 'keys', 'API keys for the HTTP API')
+  group(program, 'keys')
     .command('revoke')
     .description('Revoke an API key by its id (see keys list)')
     .argument('<keyId>', 'the key id, the part after jc_ in the key')

@@ -50,9 +50,9 @@ async function readExamples(path: string, attributionHours: number): Promise<Tra
 
 /** `journeycast ranker train`: fits the journey ranker from labelled examples and prints its report. */
 export function registerTrainRankerCommand(program: Command): void {
-  group(program, 'ranker', 'Train the journey ranking model.')
+  group(program, 'ranker')
     .command('train')
-    .description('Train the journey ranker from labelled examples (JSONL) and write the model as JSON.')
+    .description('Train the journey ranker from labelled examples (JSONL) and write the model as JSON')
     .requiredOption(
       '--examples <file.jsonl>',
       'one example per line: {userId, journeyName, at, features, label | openedAt/clickedAt}',
