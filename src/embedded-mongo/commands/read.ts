@@ -1,11 +1,12 @@
-import { Long } from 'bson';
-import { badValue } from '../errors';
+import { calculateObjectSize, Long } from 'bson';
+import { badValue, ErrorCode, ServerError } from '../errors';
 import { parseCollation } from '../storage/collation';
 import { valuesAtPath } from '../storage/documents';
 import { encodeValue } from '../storage/key-encoding';
 import { matchFields } from '../storage/needed-fields';
 import { FindOptions, runFindYielding } from '../storage/query-executor';
 import { whenReady } from '../storage/steps';
+import { MAX_BSON_OBJECT_SIZE } from '../wire/frame-decoder';
 import { CommandContext, CommandHandler, collectionName, optionalDoc, optionalNumber } from './context';
 
 function findOptions(cmd: Record<string, unknown>, filterField: string): FindOptions {
@@ -94,6 +95,10 @@ const distinct: CommandHandler = (cmd, ctx) => {
       }
     }
     const values = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+    // The reply is one document, so its values fit in one as on MongoDB; more takes an aggregation's cursor.
+    if (calculateObjectSize({ values }) > MAX_BSON_OBJECT_SIZE) {
+      throw new ServerError(ErrorCode.DistinctTooBig, 'distinct too big, 16mb cap');
+    }
     return { values, ok: 1 };
   });
 };

@@ -54,11 +54,6 @@ export class EventRepository {
     return docs.map(toEvent);
   }
 
-  /** Users with at least one event at or after `since` (the incremental journey build's audience). */
-  async findUserIdsActiveSince(since: Date): Promise<string[]> {
-    return this.model.distinct('userId', { occurredAt: { $gte: since } });
-  }
-
   /**
    * Users with events received (not occurred) after `since`, each with the latest receipt time: the
    * candidates of an incremental journey build, compared with what their last build read.
@@ -109,9 +104,13 @@ export class EventRepository {
     return out;
   }
 
-  /** Every user with a stored event, in no particular order. */
+  /**
+   * Every user with a stored event, in no particular order. Read through an aggregation's cursor: a
+   * `distinct` answers in one document of at most 16 MB, which a few hundred thousand user ids outgrow.
+   */
   async findUserIds(): Promise<string[]> {
-    return this.model.distinct('userId');
+    const rows = await this.model.aggregate<{ _id: string }>([{ $group: { _id: '$userId' } }]).allowDiskUse(true);
+    return rows.map((r) => r._id);
   }
 
   /** Events stored, from collection metadata: cheap enough to ask before every build run. */

@@ -62,6 +62,15 @@ describe('embedded mongo CRUD through the official driver', () => {
     expect(await orders.distinct('user', { $alwaysTrue: 1, at: { $lt: 3 } })).toEqual(['a', 'b']);
   });
 
+  it('refuses a distinct whose values do not fit in one reply document, as MongoDB does', async () => {
+    const big = db.collection('big_values');
+    await big.insertMany(Array.from({ length: 17 }, (_, i) => ({ v: `${i}-`.padEnd(1024 * 1024, 'x') })));
+    await expect(big.distinct('v')).rejects.toMatchObject({ code: 17217, codeName: 'Location17217' });
+    expect(await big.distinct('v', { v: /^1[0-5]-/ })).toHaveLength(6);
+    // An aggregation's cursor has no such cap.
+    expect(await big.aggregate([{ $group: { _id: '$v' } }]).toArray()).toHaveLength(17);
+  });
+
   it('streams cursors over more than 101 documents with getMore and kills them early', async () => {
     const many = db.collection('many');
     await many.insertMany(Array.from({ length: 450 }, (_, i) => ({ i })));
