@@ -56,13 +56,16 @@ export class EventRepository {
 
   /**
    * Users with events received (not occurred) after `since`, each with the latest receipt time: the
-   * candidates of an incremental journey build, compared with what their last build read.
+   * candidates of an incremental journey build, compared with what their last build read. A full run groups
+   * every user, past the 100 MB a `$group` may hold in memory on MongoDB before 6.0 unless it may spill.
    */
   async findUserIdsReceivedSince(since: Date): Promise<Array<{ userId: string; receivedThrough: Date }>> {
-    const rows = await this.model.aggregate<{ _id: string; last: Date }>([
-      { $match: { receivedAt: { $gt: since } } },
-      { $group: { _id: '$userId', last: { $max: '$receivedAt' } } },
-    ]);
+    const rows = await this.model
+      .aggregate<{ _id: string; last: Date }>([
+        { $match: { receivedAt: { $gt: since } } },
+        { $group: { _id: '$userId', last: { $max: '$receivedAt' } } },
+      ])
+      .allowDiskUse(true);
     return rows.map((r) => ({ userId: r._id, receivedThrough: r.last })).sort((a, b) => (a.userId < b.userId ? -1 : 1));
   }
 
