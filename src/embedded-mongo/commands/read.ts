@@ -73,7 +73,11 @@ const count: CommandHandler = (cmd, ctx: CommandContext) => {
     return { n: limit > 0 ? Math.min(n, limit) : n, ok: 1 };
   };
   if (!filtered) return reply(collection?.docs.size ?? 0);
-  return whenReady(runFindYielding(collection, options), (docs) => reply(docs.length));
+  // Only what the query reads is decoded.
+  return whenReady(
+    runFindYielding(collection, { ...options, decode: matchFields(options.filter, undefined) }),
+    (docs) => reply(docs.length),
+  );
 };
 
 const distinct: CommandHandler = (cmd, ctx) => {

@@ -36,6 +36,11 @@ describe('embedded mongo CRUD through the official driver', () => {
       ok: 1,
     });
     expect(await db.command({ count: 'nobody' })).toEqual({ n: 0, ok: 1 });
+    expect(await db.command({ count: 'people', query: { $or: [{ age: 6 }, { tags: 'odd', age: 0 }] } })).toEqual({
+      n: 3,
+      ok: 1,
+    });
+    expect(await db.command({ count: 'people', query: { $expr: { $eq: ['$age', 6] } } })).toEqual({ n: 2, ok: 1 });
     expect(await db.command({ distinct: 'people', key: 'age', query: { tags: 'odd' } })).toEqual({
       values: [0, 1, 2, 3, 4, 5, 6],
       ok: 1,
