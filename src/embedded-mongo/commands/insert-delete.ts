@@ -1,6 +1,7 @@
 import { ErrorCode, ServerError } from '../errors';
 import { Doc, withIdFirst } from '../storage/documents';
 import { isPlainObject } from '../storage/key-encoding';
+import { matchFields, withIndexedFields } from '../storage/needed-fields';
 import { runFind } from '../storage/query-executor';
 import { CommandHandler, collectionName, optionalDoc } from './context';
 import { checkDocumentSize, runStatements, statements, writeReply } from './write-batch';
@@ -39,11 +40,14 @@ const deleteCommand: CommandHandler = (cmd, ctx) => {
     if (limit !== 0 && limit !== 1) {
       throw new ServerError(ErrorCode.BadValue, 'The limit field in delete objects must be 0 or 1');
     }
+    const read = matchFields(statement.q, undefined);
     const options = {
       filter: statement.q,
       limit,
       collation: optionalDoc(statement, 'collation'),
       hint: statement.hint,
+      // Only what the filter and the indexes read is decoded: removing a document takes its index keys.
+      decode: read && collection && withIndexedFields(collection, read),
     };
     for (const doc of runFind(collection, options)) {
       ctx.store.remove(collection!, doc);

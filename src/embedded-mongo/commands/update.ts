@@ -3,7 +3,7 @@ import { parseCollation } from '../storage/collation';
 import { Collection } from '../storage/collection';
 import { mergeUpdated } from '../storage/document-map';
 import { Doc, idKeyOf } from '../storage/documents';
-import { UpdateFields, updateFields } from '../storage/needed-fields';
+import { UpdateFields, updateFields, withIndexedFields } from '../storage/needed-fields';
 import { MAX_BSON_OBJECT_SIZE } from '../wire/frame-decoder';
 import { isPlainObject } from '../storage/key-encoding';
 import { runFind } from '../storage/query-executor';
@@ -78,17 +78,8 @@ export function executeUpdate(ctx: CommandContext, collection: Collection, s: Up
 /** The fields an update of this collection must decode and may write, or undefined to decode whole documents. */
 function fieldsToDecode(collection: Collection, s: UpdateStatement): UpdateFields | undefined {
   const fields = updateFields(s.q, s.u);
-  if (!fields) return undefined;
-  const decode = new Set(fields.decode);
-  // Index keys are computed from the documents the update sees, so every indexed field is among them.
-  for (const index of collection.indexes.values()) {
-    if (index.spec.partialFilterExpression) return undefined;
-    for (const field of index.fields) {
-      if (field.startsWith('$')) return undefined;
-      decode.add(field.split('.')[0]);
-    }
-  }
-  return { decode, written: fields.written };
+  const decode = fields && withIndexedFields(collection, fields.decode);
+  return decode && { decode, written: fields.written };
 }
 
 /**

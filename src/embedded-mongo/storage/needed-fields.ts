@@ -1,4 +1,5 @@
 import { isPlainObject } from './bson-values';
+import type { Collection } from './collection';
 import { Doc } from './documents';
 import { parseProjection } from './projection/parse-projection';
 
@@ -71,6 +72,22 @@ export function findFields(
   if (included === 0) return undefined;
   if (filter && !filterFields(filter, out)) return undefined;
   return sortFields(sort, out) ? out : undefined;
+}
+
+/**
+ * `fields` and every top-level field the collection's indexes read: a write computes index keys from the
+ * documents it sees. Undefined when an index may read any field (a partial filter, a `$**` or text key).
+ */
+export function withIndexedFields(collection: Collection, fields: Iterable<string>): Set<string> | undefined {
+  const out = new Set(fields);
+  for (const index of collection.indexes.values()) {
+    if (index.spec.partialFilterExpression) return undefined;
+    for (const field of index.fields) {
+      if (field.startsWith('$')) return undefined;
+      out.add(topField(field));
+    }
+  }
+  return out;
 }
 
 /** The fields a filter and a sort read (with `_id`), or undefined when they may read any. */

@@ -149,6 +149,30 @@ describe('embedded mongo CRUD through the official driver', () => {
     expect(await trash.countDocuments()).toBe(1);
   });
 
+  it('removes a deleted document from every index, whichever fields the filter reads', async () => {
+    const items = db.collection('indexed_trash');
+    await items.createIndex({ sku: 1 }, { unique: true });
+    await items.createIndex({ 'ship.city': 1, at: -1 });
+    await items.createIndex({ tags: 1 });
+    await items.createIndex({ code: 1 }, { unique: true, partialFilterExpression: { live: true } });
+    const docs = [
+      { _id: 1, sku: 'a', owner: 'x', ship: { city: 'Oslo' }, at: 1, tags: ['t1', 't2'], code: 'c1', live: true },
+      { _id: 2, sku: 'b', owner: 'x', ship: { city: 'Lima' }, at: 2, tags: ['t2'], code: 'c2', live: true },
+      { _id: 3, sku: 'c', owner: 'y', ship: { city: 'Oslo' }, at: 3, tags: ['t3'], code: 'c3', live: true },
+    ];
+    await items.insertMany(docs as never[]);
+    // The filter reads only `owner`; the index keys come from the other fields.
+    expect((await items.deleteMany({ owner: 'x' })).deletedCount).toBe(2);
+    expect(await items.find({ 'ship.city': 'Oslo' }).toArray()).toEqual([docs[2]]);
+    expect(await items.countDocuments({ tags: 't2' })).toBe(0);
+    expect(await items.countDocuments({ sku: { $in: ['a', 'b'] } })).toBe(0);
+    // Unique keys of the deleted documents are free again, in the plain and the partial index.
+    await items.insertMany(docs.slice(0, 2).map((d) => ({ ...d, _id: d._id + 10 })) as never[]);
+    expect(await items.countDocuments({ code: { $in: ['c1', 'c2'] } })).toBe(2);
+    expect((await items.deleteOne({ _id: 3 as never })).deletedCount).toBe(1);
+    await expect(items.insertOne({ sku: 'a' })).rejects.toMatchObject({ code: 11000 });
+  });
+
   it('supports every findAndModify variant', async () => {
     const jobs = db.collection<{ _id?: ObjectId; name: string; state: string; n?: number }>('jobs');
     await jobs.insertMany([
