@@ -1,8 +1,8 @@
 /**
  * Embedded MongoDB-compatible server through the official driver (client and server share one
  * process and event loop): single inserts/s, insertMany docs/s, indexed findOne latency, a $group
- * over 100k documents, distinct over 1M next to the same $group, and the same indexed find at 10k and 1M
- * documents.
+ * over 100k documents, distinct over 1M next to the same $group, the same indexed find at 10k and 1M
+ * documents, and a deleteMany of 200k next to counting them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -136,6 +136,18 @@ export async function run(): Promise<void> {
     await findLatency(big, 1_000_000, 2000);
     console.log(
       `indexed findOne at 1M docs: ${(((cpuMs() - lookupCpu0) / 2000) * 1000).toFixed(0)} µs CPU per lookup (client + server)`,
+    );
+    // A delete reads what its filter and the indexes read; counting the same documents is its baseline.
+    const countCpu0 = cpuMs();
+    const toDelete = await big.countDocuments({ n: { $lt: 200_000 } });
+    const countCpu = cpuMs() - countCpu0;
+    const deleteCpu0 = cpuMs();
+    const { deletedCount } = await big.deleteMany({ n: { $lt: 200_000 } });
+    const deleteCpu = cpuMs() - deleteCpu0;
+    if (deletedCount !== toDelete) throw new Error(`deleted ${deletedCount} of ${toDelete}`);
+    console.log(
+      `deleteMany of ${deletedCount} docs (one secondary index): ${deleteCpu.toFixed(0)} ms CPU; ` +
+        `counting them: ${countCpu.toFixed(0)} ms CPU (ratio ${(deleteCpu / countCpu).toFixed(2)})`,
     );
     console.log(
       `process RSS: ${Math.round(process.memoryUsage().rss / 1024 / 1024)} MB; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
