@@ -69,12 +69,17 @@ export function startApp(env: Record<string, string>): AppProcess {
 
 /**
  * Starts the standalone embedded MongoDB-compatible server (`npm run mongo:embedded`) on a free port, its
- * data in `dir` (in memory without one); `env` adds to its environment (NODE_OPTIONS, say).
+ * data in `dir` (in memory without one); `env` adds to its environment (NODE_OPTIONS, say), `args` to its
+ * options.
  */
-export function startEmbeddedMongoProcess(dir?: string, env: Record<string, string> = {}): AppProcess {
+export function startEmbeddedMongoProcess(
+  dir?: string,
+  env: Record<string, string> = {},
+  args: string[] = [],
+): AppProcess {
   return startProcess(
     'src/embedded-mongo/main.ts',
-    ['--port', '0', ...(dir ? ['--dir', dir] : [])],
+    ['--port', '0', ...(dir ? ['--dir', dir] : []), ...args],
     env,
     /listening on (mongodb:\/\/[\d.]+:\d+)/,
   );

@@ -1,39 +1,21 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
-import { nodeEntryArgs } from '../../setup/compiled-app';
+import { startEmbeddedMongoProcess } from '../../e2e/support/app-process';
 
 const children = new Set<ChildProcess>();
 
 jest.setTimeout(60_000);
 
 /** Starts the standalone server in a child process and resolves with its URI. */
-function startChild(dir: string): Promise<{ child: ChildProcess; uri: string }> {
-  const child = spawn(
-    process.execPath,
-    [...nodeEntryArgs('src/embedded-mongo/main.ts'), '--port', '0', '--dir', dir, '--compact-after', '65536'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    let stdout = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      stdout += chunk.toString();
-      // Only whole lines: a chunk may end inside the URI.
-      const match = /(mongodb:\/\/\S+)/.exec(stdout.slice(0, stdout.lastIndexOf('\n') + 1));
-      if (match) resolve({ child, uri: match[1] });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
+async function startChild(dir: string): Promise<{ child: ChildProcess; uri: string }> {
+  const server = startEmbeddedMongoProcess(dir, {}, ['--compact-after', '65536']);
+  children.add(server.child);
+  server.child.once('exit', () => children.delete(server.child));
+  return { child: server.child, uri: await server.url };
 }
 
 interface Acked {
