@@ -4,16 +4,25 @@ import { unpackEvents } from './packed-events';
 import { unpackStrings } from './packed-strings';
 
 /**
+ * Batches each shard builds ahead of the output. Users' ids interleave across shards, so the output takes
+ * from every shard at about the same pace; a shard whose next batches are quicker to build than another's
+ * (users' costs vary a lot) runs this far ahead instead of waiting, and the other catches up later.
+ */
+export const BATCHES_AHEAD = 8;
+
+/**
  * Merges the shards' built users, each shard in user id order, into one output in user id order (the order
- * a single thread writes). Two batches per shard are in flight so no thread waits for this one.
+ * a single thread writes), with `ahead` batches per shard in flight so no thread waits for this one or for
+ * a slower shard's current batch.
  */
 export async function mergeBuiltUsers(
   shards: number,
   next: (shard: number) => Promise<BuiltUsers>,
   usersPerWrite: number,
   write: (text: string, journeys: number, users: number) => Promise<void>,
+  ahead = BATCHES_AHEAD,
 ): Promise<void> {
-  const requested = Array.from({ length: shards }, (_, shard) => [next(shard), next(shard)]);
+  const requested = Array.from({ length: shards }, (_, shard) => Array.from({ length: ahead }, () => next(shard)));
   const current: Array<BuiltUsers | undefined> = [];
   const at: number[] = [];
   let journeys = 0;
