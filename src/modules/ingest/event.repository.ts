@@ -56,8 +56,9 @@ export class EventRepository {
 
   /**
    * Users with events received (not occurred) after `since`, each with the latest receipt time: the
-   * candidates of an incremental journey build, compared with what their last build read. A full run groups
-   * every user, past the 100 MB a `$group` may hold in memory on MongoDB before 6.0 unless it may spill.
+   * candidates of an incremental journey build, compared with what their last build read. After a long pause
+   * that groups most users, past the 100 MB a `$group` may hold in memory on MongoDB before 6.0 unless it may
+   * spill.
    */
   async findUserIdsReceivedSince(since: Date): Promise<Array<{ userId: string; receivedThrough: Date }>> {
     const rows = await this.model

@@ -158,7 +158,8 @@ export class JourneyRunsService {
   }
 
   private async select(kind: RunKind): Promise<string[]> {
-    if (kind === 'full') return (await this.events.findUserIdsReceivedSince(new Date(0))).map((c) => c.userId);
+    // Every user, in id order as incremental candidates come: one group by user, no receipt times to compare.
+    if (kind === 'full') return (await this.events.findUserIds()).sort();
     // Candidates since the last selection (with slack for clock skew between processes), then per user:
     // only those whose newest event arrived after what their last build read.
     const last = await this.runs.findLastSelectedAt(['incremental', 'full']);
