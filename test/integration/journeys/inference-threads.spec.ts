@@ -75,6 +75,24 @@ describe('journey inference on worker threads', () => {
     for (const result of results) expect(result).toEqual(expected);
   });
 
+  it('infers a batch that arrives after the process began to stop on the calling thread, starting no threads', async () => {
+    const stopping = await startJourneysContext(
+      journeySettings(mongo.uri, redis, 'inference-threads', { JOURNEYS_INFERENCE_THREADS: '1' }),
+      [],
+    );
+    const service = stopping.get(JourneyInferenceService);
+    const raw = await stopping.get(EventRepository).findRawHistories(userIds.slice(0, 2));
+    const embedder = await stopping.get(PlatformEmbedderService).current();
+    await stopping.close();
+    const late = await service.infer(raw, users.slice(0, 2), embedder, now);
+    expect(poolOf(stopping)).toBeUndefined();
+    const rawAgain = await inline.get(EventRepository).findRawHistories(userIds.slice(0, 2));
+    const onCaller = await inline.get(JourneyInferenceService).infer(rawAgain, users.slice(0, 2), embedder, now);
+    expect(late.map((u) => u.userId)).toEqual(userIds.slice(0, 2));
+    expect(late.every((u) => u.journeys.length > 0)).toBe(true);
+    expect(late).toEqual(onCaller);
+  });
+
   it('starts new threads for the next batch once a thread has died', async () => {
     const dying = poolOf(threaded)!;
     // A thread ends as in a crash (the pool's own tests show the task it held is rejected).

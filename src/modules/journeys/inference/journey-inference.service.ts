@@ -20,6 +20,7 @@ const LOADED_VERSIONS = 3;
  * raw BSON the database returned, moved (not copied) to the thread; only the journeys come back.
  * `JOURNEYS_INFERENCE_THREADS=0` infers on the calling thread. Threads start at the first build, so
  * processes that never build (the API role) start none; a thread that dies is replaced at the next batch.
+ * Once the process stops (module destroyed), a batch still arriving is inferred on the calling thread.
  */
 @Injectable()
 export class JourneyInferenceService implements OnModuleDestroy {
@@ -32,6 +33,8 @@ export class JourneyInferenceService implements OnModuleDestroy {
   private readonly modelJson = new Map<string, string>();
   /** Batches sent or about to be sent per version: such a version stays loaded. */
   private readonly inFlight = new Map<string, number>();
+  /** Set when the module is destroyed: threads started after it would outlive the process's shutdown. */
+  private closed = false;
 
   constructor(config: ConfigService<Settings, true>) {
     this.threads = config.get('journeys', { infer: true }).inferenceThreads;
@@ -48,7 +51,8 @@ export class JourneyInferenceService implements OnModuleDestroy {
     now: Date,
   ): Promise<InferredUser[]> {
     if (users.length === 0) return [];
-    if (this.threads === 0) return inferUsers(raw, users, embedder.embedder, now);
+    // After shutdown began, a late batch (a job finishing its shard) is inferred here: no new threads start.
+    if (this.threads === 0 || this.closed) return inferUsers(raw, users, embedder.embedder, now);
     const { version } = embedder;
     this.inFlight.set(version, (this.inFlight.get(version) ?? 0) + 1);
     try {
@@ -67,6 +71,7 @@ export class JourneyInferenceService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closed = true;
     await this.pool?.close();
     this.pool = undefined;
   }
