@@ -3,7 +3,7 @@ import { badValue, ErrorCode, ServerError } from '../errors';
 import { parseCollation } from '../storage/collation';
 import { valuesAtPath } from '../storage/documents';
 import { encodeValue } from '../storage/key-encoding';
-import { matchFields } from '../storage/needed-fields';
+import { distinctFields, matchFields } from '../storage/needed-fields';
 import { FindOptions, runFindYielding } from '../storage/query-executor';
 import { whenReady } from '../storage/steps';
 import { MAX_BSON_OBJECT_SIZE } from '../wire/frame-decoder';
@@ -87,8 +87,7 @@ const distinct: CommandHandler = (cmd, ctx) => {
   const options = findOptions(cmd, 'query');
   const strings = parseCollation(options.collation)?.key;
   // Only the key's top-level field and what the query reads are decoded, not whole documents.
-  const read = matchFields(options.filter, undefined);
-  const decode = read && new Set([...read, key.split('.')[0]]);
+  const decode = distinctFields(options.filter, key);
   return whenReady(runFindYielding(ctx.store.collection(ctx.db, name), { ...options, decode }), (docs) => {
     const seen = new Map<string, unknown>();
     for (const doc of docs) {

@@ -97,6 +97,12 @@ export function matchFields(filter: Doc | undefined, sort: unknown): NeededField
   return sortFields(sort, out) ? out : undefined;
 }
 
+/** The fields a `distinct` over `key` reads: its query's and the key's top-level field, or undefined for any. */
+export function distinctFields(filter: Doc | undefined, key: string): NeededFields | undefined {
+  const read = matchFields(filter, undefined);
+  return read && new Set([...read, topField(key)]);
+}
+
 /**
  * The fields of a projection that keeps whole top-level fields and nothing else (`_id` unless excluded), or
  * undefined for any other projection: its reply holds each kept field's stored value as it is.

@@ -4,12 +4,12 @@ import { mergeBuiltUsers } from './shard-merge';
 /** A shard that builds its users (ids in order) in batches of `size`, each batch settled when `release` says. */
 function shard(ids: string[], size: number) {
   const batches: BuiltUsers[] = [];
-  for (let i = 0; i <= ids.length; i += size) {
+  for (let i = 0; i < ids.length; i += size) {
     const userIds = ids.slice(i, i + size);
     batches.push({ userIds, lines: userIds.map((id) => `{"userId":"${id}"}`), journeys: userIds.length });
-    if (userIds.length === 0) break;
   }
-  if (batches[batches.length - 1].userIds.length > 0) batches.push({ userIds: [], lines: [], journeys: 0 });
+  // An empty batch says the shard is done, as a build thread answers once its users run out.
+  batches.push({ userIds: [], lines: [], journeys: 0 });
   const pending: Array<() => void> = [];
   let requested = 0;
   return {

@@ -8,7 +8,7 @@ import { unpackStrings } from './packed-strings';
  * from every shard at about the same pace; a shard whose next batches are quicker to build than another's
  * (users' costs vary a lot) runs this far ahead instead of waiting, and the other catches up later.
  */
-export const BATCHES_AHEAD = 8;
+const BATCHES_AHEAD = 8;
 
 /**
  * Merges the shards' built users, each shard in user id order, into one output in user id order (the order
