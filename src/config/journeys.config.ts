@@ -95,7 +95,7 @@ export const journeysNamespace = defineNamespace('journeys', {
   inferenceThreads: setting(
     'JOURNEYS_INFERENCE_THREADS',
     withDefault(integer(0, 64), 1),
-    "Worker threads of a worker process that decode histories and infer journeys, so builds use a core besides the process's main thread (0: infer on the main thread).",
+    "Worker threads that decode histories and infer journeys (a worker's builds, and a single user's rebuild in any role), so builds use a core besides the process's main thread and a heavy user does not stall the API (0: infer on the main thread).",
   ),
   namingSignatureKeywords: setting(
     'JOURNEYS_NAMING_SIGNATURE_KEYWORDS',

@@ -70,14 +70,6 @@ export class EventRepository {
     return rows.map((r) => ({ userId: r._id, receivedThrough: r.last })).sort((a, b) => (a.userId < b.userId ? -1 : 1));
   }
 
-  /** One user's history in time order and the latest receipt time among the events read. */
-  async findHistory(userId: string): Promise<{ events: ActivityEvent[]; receivedThrough?: Date }> {
-    const docs = await this.model.find({ userId }).sort({ occurredAt: 1 }).lean<EventRecord[]>();
-    let receivedThrough: Date | undefined;
-    for (const d of docs) if (!receivedThrough || d.receivedAt > receivedThrough) receivedThrough = d.receivedAt;
-    return { events: docs.map(toEvent), receivedThrough };
-  }
-
   /**
    * Several users' histories in one indexed read, with only the fields inference needs (no ids, no
    * properties): per user, events in time order and the latest receipt time among them.

@@ -5,12 +5,10 @@ import { EventRepository } from '../ingest/event.repository';
 import { UserRepository } from '../ingest/user.repository';
 import { rankJourneys } from '../ranking/domain/rank-journeys';
 import { RankerModelService } from '../ranking/ranker-model.service';
-import { buildJourneysFromExtracted } from './domain/build-journeys';
-import { PreviousJourney } from './domain/identity';
 import { Journey } from './domain/journey';
-import { ExtractedEvent, extractEventKeywords } from './domain/keywords';
 import { assessJourneySafety } from './domain/journey-safety';
 import { BuildStats } from './build-stats';
+import { JourneyInferenceService } from './inference/journey-inference.service';
 import { JourneyExpansionService } from './journey-expansion.service';
 import { JourneyNamingService } from './journey-naming.service';
 import { JOURNEY_POLICY, JourneyPolicy } from './journey-policy';
@@ -31,17 +29,6 @@ export interface BuildResult {
   journeys: StoredJourney[];
 }
 
-/** One user's inputs to {@link JourneyBuilderService.compose}. */
-export interface ComposeInput {
-  userId: string;
-  events: readonly ExtractedEvent[];
-  /** The stored build this one replaces, as far as journey identity needs it. */
-  base: { journeys: readonly PreviousJourney[] } | undefined;
-  locale: string;
-  embedder: VersionedEmbedder;
-  now: Date;
-}
-
 const COMMIT_ATTEMPTS = 3;
 
 /**
@@ -60,19 +47,9 @@ export class JourneyBuilderService {
     private readonly expansions: JourneyExpansionService,
     private readonly ranker: RankerModelService,
     private readonly audienceFacts: AudienceFactsRepository,
+    private readonly inference: JourneyInferenceService,
     @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
   ) {}
-
-  /** Inference, ranking, naming and safety for one user's events; stores nothing. */
-  async compose(input: ComposeInput, stats: BuildStats): Promise<StoredJourney[]> {
-    const { userId, events, base, locale, embedder, now } = input;
-    const inferred = buildJourneysFromExtracted(userId, events, {
-      now,
-      embedder: embedder.embedder,
-      previous: base?.journeys ?? [],
-    });
-    return this.finish(inferred, locale, now, stats);
-  }
 
   /** Ranking, naming and safety of one user's inferred journeys; stores nothing. */
   async finish(inferred: Journey[], locale: string, now: Date, stats: BuildStats): Promise<StoredJourney[]> {
@@ -109,20 +86,33 @@ export class JourneyBuilderService {
     }
   }
 
+  /**
+   * Builds one user outside a batch (a rebuild asked through the API, or a user whose batch commit lost a
+   * race). Decoding and inference run on an inference thread, as a batch's do: a user with thousands of
+   * events can take a second of CPU, which would otherwise stall every request the process serves meanwhile.
+   */
   async build(request: BuildRequest, stats: BuildStats): Promise<BuildResult> {
     const { userId, runId, embedder, now } = request;
     for (let attempt = 1; ; attempt++) {
-      const [base, { events, receivedThrough }, profile] = await Promise.all([
+      const [base, raw, profile] = await Promise.all([
         this.userJourneys.findByUserId(userId),
-        this.events.findHistory(userId),
+        this.events.findRawHistories([userId]),
         this.users.findByUserId(userId),
       ]);
       if (base?.buildRunId === runId) return { outcome: 'skipped', journeys: base.journeys };
+      // Identity needs only each stored journey's id and keywords: the rest would be copied to the thread for nothing.
+      const previous = (base?.journeys ?? []).map(({ id, keywords }) => ({ id, keywords }));
+      const [inferred] = await this.inference.infer(
+        raw,
+        [{ userId, hasBase: base !== undefined, previous }],
+        embedder,
+        now,
+      );
       // Nothing to build from (never active, or erased since selection): store nothing rather than an empty record.
-      if (!base && events.length === 0) return { outcome: 'skipped', journeys: [] };
+      if (!base && inferred.events === 0) return { outcome: 'skipped', journeys: [] };
+      if (inferred.error !== undefined) throw new Error(inferred.error);
       const locale = profile?.locale ?? this.policy.defaultLocale;
-      const extracted = events.map(extractEventKeywords);
-      const journeys = await this.compose({ userId, events: extracted, base, locale, embedder, now }, stats);
+      const journeys = await this.finish(inferred.journeys, locale, now, stats);
       const outcome = await this.userJourneys.commitBuild(
         {
           userId,
@@ -130,7 +120,7 @@ export class JourneyBuilderService {
           generatedAt: now,
           modelVersion: embedder.version,
           buildRunId: runId,
-          eventsReceivedThrough: receivedThrough,
+          eventsReceivedThrough: inferred.receivedThrough,
         },
         base,
       );

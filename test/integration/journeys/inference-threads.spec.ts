@@ -5,6 +5,7 @@ import { WorkerPool } from '../../../src/lib/concurrency/worker-pool';
 import { EventRepository } from '../../../src/modules/ingest/event.repository';
 import { JourneyInferenceService } from '../../../src/modules/journeys/inference/journey-inference.service';
 import { InferenceUser } from '../../../src/modules/journeys/inference/raw-histories';
+import { JourneysService } from '../../../src/modules/journeys/journeys.service';
 import { PlatformEmbedderService } from '../../../src/modules/journeys/platform-embedder.service';
 import { startTestMongo } from '../../setup/mongo';
 import { startTestRedis } from '../../setup/redis';
@@ -91,6 +92,27 @@ describe('journey inference on worker threads', () => {
     expect(late.map((u) => u.userId)).toEqual(userIds.slice(0, 2));
     expect(late.every((u) => u.journeys.length > 0)).toBe(true);
     expect(late).toEqual(onCaller);
+  });
+
+  it("infers a single user's rebuild on a thread too, starting the threads at the first one", async () => {
+    // The API role builds only such rebuilds: its threads start with the first, as a worker's do with a batch.
+    const api = await startJourneysContext(
+      journeySettings(mongo.uri, redis, 'inference-threads', { JOURNEYS_INFERENCE_THREADS: '1' }),
+      [],
+    );
+    try {
+      expect(poolOf(api)).toBeUndefined();
+      const userId = userIds[3];
+      const view = await api.get(JourneysService).rebuildUser(userId);
+      expect(poolOf(api)?.size).toBe(1);
+      const [onCaller] = await infer(inline, [{ userId, hasBase: false, previous: [] }]);
+      const keywordsOf = (journeys: ReadonlyArray<{ keywords: ReadonlyArray<{ text: string }> }>) =>
+        journeys.map((j) => j.keywords.map((k) => k.text).join(', ')).sort();
+      expect(onCaller.journeys.length).toBeGreaterThan(0);
+      expect(keywordsOf(view.journeys.map((j) => j.journey))).toEqual(keywordsOf(onCaller.journeys));
+    } finally {
+      await api.close();
+    }
   });
 
   it('starts new threads for the next batch once a thread has died', async () => {

@@ -18,8 +18,9 @@ const LOADED_VERSIONS = 3;
  * on worker threads, so a worker process's main thread keeps reading, committing and serving Bull while
  * users are inferred: a build uses a second core instead of waiting for the first. Histories travel as the
  * raw BSON the database returned, moved (not copied) to the thread; only the journeys come back.
- * `JOURNEYS_INFERENCE_THREADS=0` infers on the calling thread. Threads start at the first build, so
- * processes that never build (the API role) start none; a thread that dies is replaced at the next batch.
+ * `JOURNEYS_INFERENCE_THREADS=0` infers on the calling thread. Threads start at the first build (in the API
+ * role, the first single-user rebuild), so a process that never builds starts none; a thread that dies is
+ * replaced at the next batch.
  * Once the process stops (module destroyed), a batch still arriving is inferred on the calling thread.
  */
 @Injectable()
