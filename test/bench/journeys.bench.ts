@@ -4,13 +4,23 @@
  * threads; and platform embedder training on 1M events.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runJourneysBuild } from '../../src/modules/cli/commands/journeys-build.command';
 import { validateEvent } from '../../src/lib/events/validate-event';
-import { generatePopulation, generateUser } from '../../src/lib/synthetic/population';
+import { generateUser } from '../../src/lib/synthetic/population';
 import { buildJourneysFromExtracted } from '../../src/modules/journeys/domain/build-journeys';
 import { UserEventStore } from '../../src/modules/journeys/domain/event-store';
 import { ExtractedEvent } from '../../src/modules/journeys/domain/keywords';
@@ -123,11 +133,28 @@ function compiledEntry(): string {
   return entry;
 }
 
-/** The command's input (2,000 users of 200 events) and a saved embedder, so that runs time no training. */
+/**
+ * Users in the command's input (BENCH_COMMAND_USERS, default 2,000). Each thread has fixed costs of its own
+ * (start, compiling the build's code, warming it up), which weigh less on a larger input.
+ */
+const COMMAND_USERS = Number(process.env.BENCH_COMMAND_USERS ?? 2000);
+if (!Number.isInteger(COMMAND_USERS) || COMMAND_USERS < 1) {
+  throw new Error('BENCH_COMMAND_USERS must be a positive integer');
+}
+
+/** The command's input (COMMAND_USERS users of 200 events) and a saved embedder, so that runs time no training. */
 async function commandInput(dir: string, runJourneysBuild: BuildCommand): Promise<{ events: string; model: string }> {
   const events = join(dir, 'events.jsonl');
-  const population = generatePopulation({ seed: 3, users: 2000, now: NOW, eventsPerUser: 200 });
-  writeFileSync(events, population.events.map((e) => JSON.stringify(e)).join('\n'));
+  // User by user: the lines of a large input do not fit in one string.
+  const fd = openSync(events, 'w');
+  try {
+    for (let i = 0; i < COMMAND_USERS; i++) {
+      const lines = generateUser(3, i, NOW, 200).events.map((e) => JSON.stringify(e));
+      writeSync(fd, `${i > 0 ? '\n' : ''}${lines.join('\n')}`);
+    }
+  } finally {
+    closeSync(fd);
+  }
   const model = join(dir, 'model.json');
   const quiet = console.error;
   console.error = () => undefined;
