@@ -137,18 +137,20 @@ function compiledEntry(): string {
  * Users in the command's input (BENCH_COMMAND_USERS, default 2,000). Each thread has fixed costs of its own
  * (start, compiling the build's code, warming it up), which weigh less on a larger input.
  */
-const COMMAND_USERS = Number(process.env.BENCH_COMMAND_USERS ?? 2000);
-if (!Number.isInteger(COMMAND_USERS) || COMMAND_USERS < 1) {
-  throw new Error('BENCH_COMMAND_USERS must be a positive integer');
+function commandUsers(): number {
+  const users = Number(process.env.BENCH_COMMAND_USERS ?? 2000);
+  if (!Number.isInteger(users) || users < 1) throw new Error('BENCH_COMMAND_USERS must be a positive integer');
+  return users;
 }
 
-/** The command's input (COMMAND_USERS users of 200 events) and a saved embedder, so that runs time no training. */
+/** The command's input (`commandUsers()` users of 200 events) and a saved embedder, so that runs time no training. */
 async function commandInput(dir: string, runJourneysBuild: BuildCommand): Promise<{ events: string; model: string }> {
+  const users = commandUsers();
   const events = join(dir, 'events.jsonl');
   // User by user: the lines of a large input do not fit in one string.
   const fd = openSync(events, 'w');
   try {
-    for (let i = 0; i < COMMAND_USERS; i++) {
+    for (let i = 0; i < users; i++) {
       const lines = generateUser(3, i, NOW, 200).events.map((e) => JSON.stringify(e));
       writeSync(fd, `${i > 0 ? '\n' : ''}${lines.join('\n')}`);
     }
