@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { WorkerPool } from './worker-pool';
+import { ResourceLimits } from 'node:worker_threads';
+import { BUILD_THREAD_LIMITS, WorkerPool } from './worker-pool';
 
 const script = join(__dirname, 'testing', 'echo-thread.ts');
 
@@ -44,6 +45,21 @@ describe('WorkerPool', () => {
     const echoed = await pool.run<Uint8Array>({ kind: 'echo', value: bytes }, [bytes.buffer]);
     expect(bytes.byteLength).toBe(0);
     expect([...echoed]).toEqual([1, 2, 3]);
+  });
+
+  it('gives its threads the young generation asked for, and V8 its own default otherwise', async () => {
+    pool = new WorkerPool(script, 1, undefined, BUILD_THREAD_LIMITS);
+    const plain = new WorkerPool(script, 1);
+    try {
+      const [sized, unsized] = await Promise.all([
+        pool.run<ResourceLimits>({ kind: 'limits' }),
+        plain.run<ResourceLimits>({ kind: 'limits' }),
+      ]);
+      expect(sized.maxYoungGenerationSizeMb).toBe(192);
+      expect(unsized.maxYoungGenerationSizeMb).toBeLessThan(192);
+    } finally {
+      await plain.close();
+    }
   });
 
   it('rejects the tasks in flight and every later one once a thread ends, and says why', async () => {

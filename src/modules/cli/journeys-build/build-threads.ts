@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ownThreadCpuSeconds } from '../../../lib/concurrency/thread-cpu';
-import { WorkerPool } from '../../../lib/concurrency/worker-pool';
+import { BUILD_THREAD_LIMITS, WorkerPool } from '../../../lib/concurrency/worker-pool';
 import { ExtractedEvent } from '../../journeys/domain/keywords';
 import type { BuildSetup, BuiltUsers, PackedUsers, ThreadMessage } from './build-thread';
 import type { ReadTally } from './own-lines';
@@ -51,7 +51,7 @@ export class BuildThreads {
     private readonly blockBytes = BLOCK_BYTES,
   ) {
     const script = join(__dirname, `build-thread${__filename.slice(__filename.lastIndexOf('.'))}`);
-    this.pool = new WorkerPool(script, threads, { now: now.toISOString(), shards: threads });
+    this.pool = new WorkerPool(script, threads, { now: now.toISOString(), shards: threads }, BUILD_THREAD_LIMITS);
     this.cpu = [[ownThreadCpuSeconds() ?? 0]];
   }
 

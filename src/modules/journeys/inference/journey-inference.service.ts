@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { join } from 'node:path';
 import { Settings } from '../../../config/settings';
-import { WorkerPool } from '../../../lib/concurrency/worker-pool';
+import { BUILD_THREAD_LIMITS, WorkerPool } from '../../../lib/concurrency/worker-pool';
 import { VersionedEmbedder } from '../platform-embedder.service';
 import type { InferenceMessage } from './inference-thread';
 import { inferUsers, InferenceUser, InferredUser } from './raw-histories';
@@ -85,7 +85,7 @@ export class JourneyInferenceService implements OnModuleDestroy {
     }
     if (!this.pool) {
       const script = join(__dirname, `inference-thread${__filename.slice(__filename.lastIndexOf('.'))}`);
-      this.pool = new WorkerPool(script, this.threads);
+      this.pool = new WorkerPool(script, this.threads, undefined, BUILD_THREAD_LIMITS);
       this.loaded = new Map();
     }
     return this.pool;
