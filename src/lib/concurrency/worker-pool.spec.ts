@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ResourceLimits } from 'node:worker_threads';
-import { BUILD_THREAD_LIMITS, WorkerPool } from './worker-pool';
+import { WorkerPool } from './worker-pool';
 
 const script = join(__dirname, 'testing', 'echo-thread.ts');
 
@@ -48,7 +48,7 @@ describe('WorkerPool', () => {
   });
 
   it('gives its threads the young generation asked for, and V8 its own default otherwise', async () => {
-    pool = new WorkerPool(script, 1, undefined, BUILD_THREAD_LIMITS);
+    pool = new WorkerPool(script, 1, undefined, { maxYoungGenerationSizeMb: 192 });
     const plain = new WorkerPool(script, 1);
     try {
       const [sized, unsized] = await Promise.all([

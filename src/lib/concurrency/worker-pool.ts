@@ -16,15 +16,6 @@ interface Slot {
 }
 
 /**
- * The young generation of threads that build journeys: 192 MB, which V8 splits into a 64 MB semi-space
- * (a third each for the two semi-spaces and new large objects), against 16 MB by default. Builds make many
- * short-lived objects (events parsed, keyword mentions, vectors, clusters): with the larger space most of
- * them die young instead of being copied to the old generation. An explicit `--max-semi-space-size` on the
- * process's command line still wins.
- */
-export const BUILD_THREAD_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 192 };
-
-/**
  * A fixed set of worker threads running one script; each task goes to the next idle thread. The script
  * answers every message with one `{ result }` or `{ error }` message (see `serveTasks`). A `.ts` script
  * (tests, `ts-node`) is loaded through ts-node; built `.js` scripts load directly. Idle threads do not keep
@@ -35,6 +26,7 @@ export class WorkerPool {
   private readonly queue: Task[] = [];
   private failure?: Error;
 
+  /** `resourceLimits` sizes each thread's heap (Node's defaults otherwise). */
   constructor(script: string, size: number, workerData?: unknown, resourceLimits?: ResourceLimits) {
     const execArgv = extname(script) === '.ts' ? ['-r', 'ts-node/register/transpile-only'] : [];
     this.slots = Array.from({ length: size }, () => {

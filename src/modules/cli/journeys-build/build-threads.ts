@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ownThreadCpuSeconds } from '../../../lib/concurrency/thread-cpu';
-import { BUILD_THREAD_LIMITS, WorkerPool } from '../../../lib/concurrency/worker-pool';
+import { WorkerPool } from '../../../lib/concurrency/worker-pool';
+import { BUILD_THREAD_LIMITS } from '../../journeys/inference/build-thread-limits';
 import { ExtractedEvent } from '../../journeys/domain/keywords';
 import type { BuildSetup, BuiltUsers, PackedUsers, ThreadMessage } from './build-thread';
 import type { ReadTally } from './own-lines';
