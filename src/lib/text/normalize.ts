@@ -28,11 +28,30 @@ export function isStopword(token: string): boolean {
   return STOPWORDS.has(token);
 }
 
+const isContent = (t: string) => t.length > 1 && !STOPWORDS.has(t) && !/^\p{N}+$/u.test(t);
+
 /** Content tokens of a text: normalised, without stopwords, numbers or one-letter tokens. */
 export function contentTokens(text: string): string[] {
   const normalized = normalizeText(text);
   if (normalized.length === 0) return [];
-  return normalized.split(' ').filter((t) => t.length > 1 && !STOPWORDS.has(t) && !/^\p{N}+$/u.test(t));
+  return normalized.split(' ').filter(isContent);
+}
+
+/** A text's normalised words, and which of them are content tokens (their positions, ascending). */
+export interface ContentWords {
+  words: string[];
+  content: number[];
+}
+
+/** The normalised words of a text and the positions of its content tokens (the `contentTokens`). */
+export function contentWords(text: string): ContentWords {
+  const normalized = normalizeText(text);
+  const words = normalized.length === 0 ? [] : normalized.split(' ');
+  const content: number[] = [];
+  words.forEach((t, i) => {
+    if (isContent(t)) content.push(i);
+  });
+  return { words, content };
 }
 
 const INVARIANT = /(?:ss|us|is|ous|ics|ness)$/;
@@ -52,7 +71,19 @@ export function keywordKey(tokens: readonly string[]): string {
   return tokens.map(singularize).join(' ');
 }
 
-/** Title Case for display ("kitchen remodel" -> "Kitchen Remodel"). */
+// Short function words that stay lower case inside a title ("Based on a Book", "Jack the Ripper").
+const MINOR_WORDS = new Set('a an and as at but by for from in into nor of on or per the to vs via with'.split(' '));
+
+/**
+ * Title Case for display ("kitchen remodel" -> "Kitchen Remodel", "based on a book" -> "Based on a Book"): every
+ * word capitalised except short function words between the first and the last.
+ */
 export function titleCase(text: string): string {
-  return text.replace(/(^|\s)(\p{L})/gu, (_m, space: string, letter: string) => space + letter.toUpperCase());
+  const parts = text.split(/(\s+)/);
+  const last = parts.length - 1;
+  return parts
+    .map((word, i) =>
+      i > 0 && i < last && MINOR_WORDS.has(word) ? word : word.replace(/^\p{L}/u, (letter) => letter.toUpperCase()),
+    )
+    .join('');
 }

@@ -26,6 +26,20 @@ describe('phraseCandidates', () => {
     expect(phraseCandidates('closet organization clear bins').filter((c) => c.whole)).toEqual([]);
   });
 
+  it('keeps the words between the content words of a phrase in its surface, not in its key', () => {
+    expect(phraseCandidates('Based on a Book')).toEqual([
+      { key: 'based book', surface: 'based on a book', whole: true },
+      { key: 'based', surface: 'based' },
+      { key: 'book', surface: 'book' },
+    ]);
+    const phrases = phraseCandidates('The Lord of the Rings trilogy').filter((c) => c.key.includes(' '));
+    expect(phrases).toEqual([
+      { key: 'lord ring trilogy', surface: 'lord of the rings trilogy', whole: true },
+      { key: 'lord ring', surface: 'lord of the rings' },
+      { key: 'ring trilogy', surface: 'rings trilogy' },
+    ]);
+  });
+
   it('returns nothing for text without content words', () => {
     expect(phraseCandidates('the best ideas')).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { ActivityEvent, EventType } from '../../../lib/events/activity-event';
-import { contentTokens, keywordKey } from '../../../lib/text/normalize';
+import { ContentWords, contentWords, keywordKey } from '../../../lib/text/normalize';
 import { KeywordSource } from './journey';
 
 /** One keyword candidate found in one event. `key` merges variants; `surface` is how the user saw it. */
@@ -70,8 +70,15 @@ function parsed(text: string): ParsedText {
   return entry;
 }
 
-function candidate(tokens: string[], whole: boolean): Candidate {
-  return { key: keywordKey(tokens), surface: tokens.join(' '), ...(whole && { whole: true as const }) };
+/**
+ * The candidate of the content tokens `from` to `to` (inclusive). Its surface is the text from the first of
+ * them to the last, with the words between ("based on a book", "jack the ripper"); its key has content only.
+ */
+function candidate(text: ContentWords, from: number, to: number, whole: boolean): Candidate {
+  const { words, content } = text;
+  const tokens = content.slice(from, to + 1).map((i) => words[i]);
+  const surface = words.slice(content[from], content[to] + 1).join(' ');
+  return { key: keywordKey(tokens), surface, ...(whole && { whole: true as const }) };
 }
 
 /**
@@ -84,13 +91,14 @@ export function phraseCandidates(text: string): Candidate[] {
 }
 
 function candidatesOf(text: string): Candidate[] {
-  const tokens = contentTokens(text);
+  const words = contentWords(text);
+  const n = words.content.length;
   const out: Candidate[] = [];
-  if (tokens.length >= 2 && tokens.length <= 3) out.push(candidate(tokens, true));
-  if (tokens.length >= 3) {
-    for (let i = 0; i + 1 < tokens.length; i++) out.push(candidate(tokens.slice(i, i + 2), false));
+  if (n >= 2 && n <= 3) out.push(candidate(words, 0, n - 1, true));
+  if (n >= 3) {
+    for (let i = 0; i + 1 < n; i++) out.push(candidate(words, i, i + 1, false));
   }
-  for (const t of tokens) if (t.length >= 3) out.push(candidate([t], tokens.length === 1));
+  for (let i = 0; i < n; i++) if (words.words[words.content[i]].length >= 3) out.push(candidate(words, i, i, n === 1));
   return out;
 }
 

@@ -71,6 +71,14 @@ describe('names and keywords fit to send', () => {
     expect(journey.keywords.map((k) => k.text)).toContain('kitchen cabinets');
   });
 
+  it('names and lists a phrase with the words the user wrote between its content words', () => {
+    const events = searches(['bank of america login', 'Bank of America', 'bank of america', 'bank of america']);
+    const [journey] = buildJourneysFromExtracted('u', events, { now: FIXTURE_NOW, embedder });
+    expect(journey.name).toBe('Bank of America');
+    expect(journey.keywords.map((k) => k.text)).toContain('bank of america');
+    expect(texts([journey])).not.toContain('bank america');
+  });
+
   it('never lists a pair cut out of longer texts that nobody wrote whole', () => {
     const events = searches(
       Array.from({ length: 6 }, (_, i) => (i % 2 ? 'closet organization clear bins' : 'closet organization')),
