@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { describeFileError } from './modules/cli/command-files';
 import { buildProgram } from './modules/cli/program';
 
-buildProgram()
+buildProgram(process.argv.slice(2))
   .parseAsync(process.argv)
   .catch((error: unknown) => {
     // A file a command could not open reads as one sentence, not as a raw errno message.

@@ -1,8 +1,9 @@
-import { InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandFileError, describeFileError } from './command-files';
+import { COMMAND_FILES } from './commands';
 import { batchSize } from './commands/events-import.command';
 import { buildProgram } from './program';
 
@@ -16,6 +17,43 @@ describe('journeycast program', () => {
     program.configureOutput({ writeOut: (text) => (printed += text) });
     expect(() => program.parse(['node', 'journeycast', '--version'])).toThrow(version);
     expect(printed.trim()).toBe(version);
+  });
+});
+
+describe('journeycast command files', () => {
+  const registered = (program: Command) =>
+    program.commands.flatMap((group) => group.commands.map((c) => `${group.name()} ${c.name()}`)).sort();
+
+  it('lists every command each file registers, and no other', () => {
+    for (const file of COMMAND_FILES) {
+      const program = new Command('journeycast');
+      file.load()(program);
+      expect(registered(program)).toEqual([...file.commands].sort());
+    }
+    expect(COMMAND_FILES.flatMap((f) => f.commands).sort()).toEqual(registered(buildProgram()));
+  });
+
+  // The files of other commands (and the app they open) are not loaded: the offline build starts in a tenth
+  // of a second where loading every command took a second.
+  it('loads only the files of the command a command line names', () => {
+    expect(registered(buildProgram(['journeys', 'build', '--events', 'e.jsonl']))).toEqual(['journeys build']);
+    expect(registered(buildProgram(['campaigns', 'pause', 'c1']))).toEqual([
+      'campaigns activate',
+      'campaigns list',
+      'campaigns pause',
+      'campaigns sync',
+    ]);
+    expect(registered(buildProgram(['--version']))).toEqual([]);
+    expect(registered(buildProgram([]))).toEqual([]);
+    // A group's help lists all its commands; anything else gets the whole program and commander's own answer.
+    expect(registered(buildProgram(['keys', '--help']))).toEqual(['keys create', 'keys list', 'keys revoke']);
+    expect(registered(buildProgram(['help', 'runs']))).toEqual(registered(buildProgram()));
+    expect(registered(buildProgram(['journey', 'build']))).toEqual(registered(buildProgram()));
+  });
+
+  it('lists every group at the top level whatever it loads', () => {
+    const groups = (program: Command) => program.commands.map((c) => c.name()).sort();
+    expect(groups(buildProgram(['--version']))).toEqual(groups(buildProgram()));
   });
 });
 

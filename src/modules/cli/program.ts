@@ -1,17 +1,23 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMANDS } from './commands';
+import { COMMAND_FILES, commandFilesFor } from './commands';
 
-/** The `journeycast` command tree; each command file registers itself under its noun. */
-export function buildProgram(): Command {
+/**
+ * The `journeycast` command tree; each command file registers itself under its noun. Given the command line
+ * (the arguments after `journeycast`), only the files of the command it names are loaded (see
+ * `commandFilesFor`); without it, every command is.
+ */
+export function buildProgram(args?: readonly string[]): Command {
   const program = new Command('journeycast')
     .description(
       'Journey-aware notification campaigns: import events, build and judge journeys, train the ranker, manage keys, campaigns and runs, report experiments.',
     )
     .version(packageVersion(), '-V, --version', 'print the version of Journeycast')
     .showHelpAfterError();
-  for (const register of COMMANDS) register(program);
+  const groups = Object.keys(GROUPS) as CommandGroup[];
+  for (const name of groups) group(program, name);
+  for (const file of args ? commandFilesFor(args, groups) : COMMAND_FILES) file.load()(program);
   return program;
 }
 
