@@ -36,7 +36,7 @@ import { DEFAULT_BOOTSTRAP } from './journeys/bootstrap';
 import { evaluateCoverage } from './journeys/coverage';
 import { convertHetrec, readHetrec } from './journeys/hetrec';
 import { evaluateFuture } from './journeys/future';
-import { printBudgetUse, printCoverage, printFuture, printTasks } from './journeys/report';
+import { printBudgetUse, printCoverage, printFuture, printNameFit, printTasks } from './journeys/report';
 import { evaluatePlanted } from './journeys/synthetic';
 import { evaluateTasks } from './journeys/tasks';
 import { prepareUsers } from './journeys/users';
@@ -153,7 +153,9 @@ function main(): void {
     const scores = evaluateTasks(users, dataset.labels, params, training);
     results.push(printTasks(scores, dataset.labels.size, dataset.unaligned ?? 0));
   }
-  results.push(printCoverage(evaluateCoverage(users, whole, params)));
+  const coverage = evaluateCoverage(users, whole, params);
+  results.push(printCoverage(coverage.buckets));
+  printNameFit(coverage.names);
   console.log(
     `${results.every(Boolean) ? 'all targets met' : 'some targets NOT met'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );

@@ -1,6 +1,7 @@
 import { Embedder } from '../../../src/modules/journeys/domain/embedder';
 import { JourneyParams } from '../../../src/modules/journeys/domain/journey-params';
 import { buildRankedJourneys } from '../../../src/modules/cli/journeys-build/user-lines';
+import { addNameFit, emptyNameFit, NameFit } from './names';
 import { EvalUser } from './users';
 
 /** Users, and users with at least one journey, among those whose history length is in [min, max]. */
@@ -21,12 +22,16 @@ const BUCKETS: ReadonlyArray<[number, number]> = [
   [50, Infinity],
 ];
 
-/** The share of users with at least one journey built from their whole history, by history length. */
+/**
+ * The share of users with at least one journey built from their whole history, by history length; and how the
+ * names of those journeys read against what their users wrote.
+ */
 export function evaluateCoverage(
   users: readonly EvalUser[],
   embedder: Embedder,
   params: JourneyParams,
-): CoverageBucket[] {
+): { buckets: CoverageBucket[]; names: NameFit } {
+  const names = emptyNameFit();
   const buckets: CoverageBucket[] = BUCKETS.map(([min, max]) => ({
     label: max === Infinity ? `${min}+` : min === max ? `${min}` : `${min}-${max}`,
     min,
@@ -46,6 +51,11 @@ export function evaluateCoverage(
     );
     bucket.users++;
     if (journeys.length > 0) bucket.covered++;
+    addNameFit(
+      names,
+      journeys.map((j) => j.name),
+      user.events.flatMap((e) => e.texts),
+    );
   }
-  return buckets;
+  return { buckets, names };
 }

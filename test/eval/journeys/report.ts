@@ -1,6 +1,7 @@
 import { BootstrapOptions, pairedBootstrap } from './bootstrap';
 import { CoverageBucket } from './coverage';
 import { FUTURE_METRICS, FutureResult } from './future';
+import { NameFit } from './names';
 import { GroupingScore } from './tasks';
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  n/a');
@@ -71,6 +72,15 @@ export function printTasks(scores: readonly GroupingScore[], labelled: number, u
 }
 
 /** Prints coverage by history length; returns whether every user with at least 5 events has a journey. */
+/** How journey names read against what their users wrote (no target: what a notification would say). */
+export function printNameFit(fit: NameFit): void {
+  const share = (n: number) => fmt(fit.journeys ? n / fit.journeys : NaN);
+  console.log(`names (whole history): ${fit.journeys} journeys`);
+  console.log(`  read as the user wrote them (words in order, none left out)   ${share(fit.asWritten)}`);
+  console.log(`  one of the user's whole texts (a query, board name, tag, title) ${share(fit.wholeText)}`);
+  console.log(`  a single word the user only wrote inside longer texts           ${share(fit.fragmentWord)}`);
+}
+
 export function printCoverage(buckets: readonly CoverageBucket[]): boolean {
   console.log('coverage (whole history): events  users  with a journey');
   for (const b of buckets) {

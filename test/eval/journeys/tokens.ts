@@ -1,5 +1,5 @@
 import { RawEvent } from '../../../src/lib/synthetic/population';
-import { contentTokens, singularize } from '../../../src/lib/text/normalize';
+import { contentTokens, normalizeText, singularize } from '../../../src/lib/text/normalize';
 
 /** Content tokens of a text in their merge form (singular), as keyword keys use them. */
 export function tokensOf(text: string): string[] {
@@ -14,6 +14,12 @@ export function tokensOf(text: string): string[] {
 export function authoredTokens(event: Pick<RawEvent, 'query' | 'board' | 'item'>): string[] {
   const texts = [event.query, event.board?.name, ...(event.item?.annotations ?? [])];
   return [...new Set(texts.flatMap((t) => (t ? tokensOf(t) : [])))];
+}
+
+/** Every text of an event as written (normalised, nothing left out): what a journey's name may be held against. */
+export function writtenTexts(event: Pick<RawEvent, 'query' | 'board' | 'item'>): string[] {
+  const texts = [event.query, event.board?.name, event.item?.title, ...(event.item?.annotations ?? [])];
+  return [...texts, ...(event.item?.categories ?? [])].flatMap((t) => (t ? [normalizeText(t)] : [])).filter(Boolean);
 }
 
 /** The distinct tokens of ranked journeys' keywords, in journey rank then keyword order (the budget). */

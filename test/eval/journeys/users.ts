@@ -1,7 +1,7 @@
 import { validateEvent } from '../../../src/lib/events/validate-event';
 import { RawEvent } from '../../../src/lib/synthetic/population';
 import { ExtractedEvent, extractEventKeywords } from '../../../src/modules/journeys/domain/keywords';
-import { authoredTokens } from './tokens';
+import { authoredTokens, writtenTexts } from './tokens';
 
 /** One event as the evaluation holds it: what inference sees, and the user's own tokens for scoring. */
 export interface EvalEvent {
@@ -9,6 +9,8 @@ export interface EvalEvent {
   at: number;
   extracted: ExtractedEvent;
   tokens: string[];
+  /** The event's texts as written (normalised): query, board name, annotations, item title and categories. */
+  texts: string[];
 }
 
 export interface EvalUser {
@@ -31,7 +33,7 @@ export function prepareUsers(raw: readonly RawEvent[]): EvalUser[] {
     const extracted = extractEventKeywords(v.event);
     let list = users.get(e.userId);
     if (!list) users.set(e.userId, (list = []));
-    list.push({ id: e.id, at: extracted.at, extracted, tokens: authoredTokens(e) });
+    list.push({ id: e.id, at: extracted.at, extracted, tokens: authoredTokens(e), texts: writtenTexts(e) });
   }
   return [...users]
     .sort(([a], [b]) => (a < b ? -1 : 1))
