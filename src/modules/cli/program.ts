@@ -22,24 +22,30 @@ export function buildProgram(args?: readonly string[]): Command {
 }
 
 /**
- * The noun groups and their commands, as `journeycast --help` lists them (each command's own help says what it
- * does). One place, whichever command file registers a group first.
+ * The noun groups, as `journeycast --help` lists them with their commands (each command's own help says what
+ * it does). One place, whichever command file registers a group first.
  */
 const GROUPS = {
-  events: 'Activity events: import',
-  journeys: 'Journeys: build, rebuild, retrain, judge',
-  ranker: 'The journey ranker: train',
-  keys: 'API keys for the HTTP API: create, list, revoke',
-  campaigns: 'Campaigns as code: validate, schema, sync, list, activate, pause, preview, estimate, run',
-  runs: 'Campaign runs: list, show, pause, resume, cancel, explain',
-  experiments: 'Experiment reports: list, report, write-reports',
+  events: 'Activity events',
+  journeys: 'Journeys',
+  ranker: 'The journey ranker',
+  keys: 'API keys for the HTTP API',
+  campaigns: 'Campaigns as code',
+  runs: 'Campaign runs',
+  experiments: 'Experiment reports',
 } as const;
 
 export type CommandGroup = keyof typeof GROUPS;
 
+/** A group's line in the top-level help: its label and its commands, from the list of command files. */
+function groupDescription(name: CommandGroup): string {
+  const verbs = COMMAND_FILES.flatMap((f) => f.commands.filter((c) => c.startsWith(`${name} `)));
+  return `${GROUPS[name]}: ${verbs.map((c) => c.slice(name.length + 1)).join(', ')}`;
+}
+
 /** Finds or creates a noun group such as `journeys` or `events`. */
 export function group(program: Command, name: CommandGroup): Command {
-  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(GROUPS[name]);
+  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(groupDescription(name));
 }
 
 /** The installed package's version (src/ and dist/ sit at the same depth below package.json). */

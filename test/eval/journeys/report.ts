@@ -71,7 +71,6 @@ export function printTasks(scores: readonly GroupingScore[], labelled: number, u
   return pass;
 }
 
-/** Prints coverage by history length; returns whether every user with at least 5 events has a journey. */
 /** How journey names read against what their users wrote (no target: what a notification would say). */
 export function printNameFit(fit: NameFit): void {
   const share = (n: number) => fmt(fit.journeys ? n / fit.journeys : NaN);
@@ -81,6 +80,7 @@ export function printNameFit(fit: NameFit): void {
   console.log(`  a single word the user only wrote inside longer texts           ${share(fit.fragmentWord)}`);
 }
 
+/** Prints coverage by history length; returns whether every user with at least 5 events has a journey. */
 export function printCoverage(buckets: readonly CoverageBucket[]): boolean {
   console.log('coverage (whole history): events  users  with a journey');
   for (const b of buckets) {

@@ -18,8 +18,15 @@ export function authoredTokens(event: Pick<RawEvent, 'query' | 'board' | 'item'>
 
 /** Every text of an event as written (normalised, nothing left out): what a journey's name may be held against. */
 export function writtenTexts(event: Pick<RawEvent, 'query' | 'board' | 'item'>): string[] {
-  const texts = [event.query, event.board?.name, event.item?.title, ...(event.item?.annotations ?? [])];
-  return [...texts, ...(event.item?.categories ?? [])].flatMap((t) => (t ? [normalizeText(t)] : [])).filter(Boolean);
+  const item = event.item;
+  const texts = [
+    event.query,
+    event.board?.name,
+    item?.title,
+    ...(item?.annotations ?? []),
+    ...(item?.categories ?? []),
+  ];
+  return texts.map((t) => (t ? normalizeText(t) : '')).filter(Boolean);
 }
 
 /** The distinct tokens of ranked journeys' keywords, in journey rank then keyword order (the budget). */

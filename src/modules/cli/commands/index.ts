@@ -13,7 +13,10 @@ export interface CommandFile {
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand, synchronously, while commander is set up */
-/** Every CLI command file; one entry per file, listing each command it registers. */
+/**
+ * Every CLI command file, one entry per file, with each command it registers: the top-level help names a
+ * group's commands in this order.
+ */
 export const COMMAND_FILES: readonly CommandFile[] = [
   {
     commands: ['ranker train'],
