@@ -1,6 +1,7 @@
 /**
  * `npm run eval:journeys [-- options]`: journey inference quality.
- *   --dataset synthetic|hetrec|aol (synthetic)  --path DIR  the dataset folder (hetrec, aol; see data/dev)
+ *   --dataset synthetic|hetrec|aol (synthetic)  --path DIR  the dataset folder (hetrec, aol; see data/dev); hetrec
+ *       reads any of the three HetRec 2011 tagging sets (MovieLens movies, Last.fm artists, Delicious bookmarks)
  *   --cuts F,F,... (0.6,0.7,0.8)  where each user's history is cut (shares of their events): the early part
  *       builds, the later part is the truth; every cut is one build, averaged per user
  *   --horizon-sessions S (3)  the truth is the activity of the next S sessions after the cut (0: all of it)
@@ -50,6 +51,8 @@ const realism = () => (process.argv.includes('--hard') ? HARD_REALISM : undefine
 
 interface Dataset {
   events: RawEvent[];
+  /** How the output names the set, when more than its --dataset name. */
+  label?: string;
   labels?: Map<string, TaskLabel>;
   unaligned?: number;
   planted?: { truth: PlantedJourney[]; now: Date };
@@ -76,8 +79,10 @@ function loadDataset(name: string): Dataset {
   const path = option('path', '');
   if (name !== 'synthetic' && !path) throw new Error(`--path is required for --dataset ${name}`);
   switch (name) {
-    case 'hetrec':
-      return { events: convertHetrec(readHetrec(path)) };
+    case 'hetrec': {
+      const files = readHetrec(path);
+      return { events: convertHetrec(files), label: `hetrec (${files.kind})` };
+    }
     case 'aol': {
       const { events, labels, unaligned } = readAol(path);
       return { events, labels, unaligned };
@@ -118,7 +123,7 @@ function main(): void {
   const started = Date.now();
   const dataset = loadDataset(name);
   const users = prepareUsers(dataset.events);
-  console.log(`dataset ${name}: ${users.length} users, ${dataset.events.length} events`);
+  console.log(`dataset ${dataset.label ?? name}: ${users.length} users, ${dataset.events.length} events`);
   if (Object.keys(overrides).length > 0) console.log(`parameter overrides: ${JSON.stringify(overrides)}`);
   const results: boolean[] = [];
   // --train-users N: the embedder learns from the sample of N users the service would train on at that bound.

@@ -1,5 +1,8 @@
 import { alignTaskLabels, convertAolLog } from './aol';
-import { convertHetrec } from './hetrec';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { convertHetrec, HetrecFiles, readHetrec } from './hetrec';
 import { decodeLines } from './text-files';
 
 // Tiny hand-made inputs in the datasets' shapes; none of their rows come from the real files.
@@ -14,7 +17,8 @@ describe('decodeLines', () => {
 });
 
 describe('convertHetrec', () => {
-  const files = {
+  const files: HetrecFiles = {
+    kind: 'movies',
     taggings: [
       'userID\tmovieID\ttagID\tunixTimeStamp',
       '7\t10\t1\t1160000000000',
@@ -22,7 +26,7 @@ describe('convertHetrec', () => {
       '8\t11\t1\t1170000000000',
     ],
     tags: ['id\tvalue', '1\tspace opera', '2\tslow burn'],
-    movies: ['id\ttitle\timdbID', '10\tA Made Up Film\t1', '11\tAnother Invented Title\t2'],
+    items: ['id\ttitle\timdbID', '10\tA Made Up Film\t1', '11\tAnother Invented Title\t2'],
     genres: ['movieID\tgenre', '10\tSci-Fi', '10\tDrama'],
   };
 
@@ -48,6 +52,75 @@ describe('convertHetrec', () => {
       taggings: [files.taggings[0], '7\t10\t9\t1160000000000', '7\t10\t1\t1160000000000', '7\t10\t1\t1160000001000'],
     });
     expect(events.map((e) => e.id)).toEqual(['ml-7-10-1', 'ml-7-10-1-2']);
+  });
+
+  it.each([
+    {
+      set: 'Last.fm artists, dated to the day (read as midnight UTC)',
+      files: {
+        kind: 'artists' as const,
+        taggings: ['userID\tartistID\ttagID\tday\tmonth\tyear', '3\t5\t1\t1\t4\t2009', '3\t5\t2\t1\t4\t2009'],
+        tags: ['tagID\ttagValue', '1\tdream pop', '2\tsunday mornings'],
+        items: ['id\tname\turl\tpictureURL', '5\tAn Invented Band\thttp://band.example\t'],
+      },
+      first: ['fm-3-5-1', 'fm-3', '2009-04-01T00:00:00.000Z', 'artist-5', 'An Invented Band', 'dream pop'],
+      events: 2,
+    },
+    {
+      set: 'Delicious bookmarks by their title, dated to the second',
+      files: {
+        kind: 'bookmarks' as const,
+        taggings: [
+          'userID\tbookmarkID\ttagID\tday\tmonth\tyear\thour\tminute\tsecond',
+          '4\t9\t1\t2\t11\t2010\t13\t5\t7',
+        ],
+        tags: ['id\tvalue', '1\tsourdough'],
+        items: [
+          'id\tmd5\ttitle\turl\tmd5Principal\turlPrincipal',
+          '9\tab\tA Starter Guide\thttp://x.example/a\tcd\tx.example',
+        ],
+      },
+      first: ['dl-4-9-1', 'dl-4', '2010-11-02T13:05:07.000Z', 'bookmark-9', 'A Starter Guide', 'sourdough'],
+      events: 1,
+    },
+  ])('reads $set', ({ files: sister, first, events: count }) => {
+    const events = convertHetrec(sister);
+    const [id, userId, occurredAt, itemId, title, board] = first;
+    expect(events).toHaveLength(count);
+    expect(events[0]).toEqual({
+      id,
+      userId,
+      type: 'save',
+      occurredAt,
+      item: { id: itemId, title },
+      board: { name: board },
+    });
+    // Tags of one item on one day share the instant.
+    for (const e of events) expect(e.occurredAt).toBe(occurredAt);
+  });
+});
+
+describe('readHetrec', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'jc-hetrec-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds which set a folder holds by its tag assignments, preferring those with unix times', () => {
+    const write = (file: string, lines: string[]) => writeFileSync(join(dir, file), `${lines.join('\n')}\n`);
+    write('tags.dat', ['tagID\ttagValue', '1\tdream pop']);
+    write('artists.dat', ['id\tname\turl\tpictureURL', '5\tAn Invented Band\t\t']);
+    write('user_taggedartists.dat', ['userID\tartistID\ttagID\tday\tmonth\tyear', '3\t5\t1\t1\t4\t2009']);
+    expect(convertHetrec(readHetrec(dir))[0].occurredAt).toBe('2009-04-01T00:00:00.000Z');
+    write('user_taggedartists-timestamps.dat', ['userID\tartistID\ttagID\ttimestamp', '3\t5\t1\t1238536800000']);
+    const files = readHetrec(dir);
+    expect(files.kind).toBe('artists');
+    expect(convertHetrec(files)[0].occurredAt).toBe('2009-03-31T22:00:00.000Z');
+  });
+
+  it('says which files it looked for when the folder holds none of the sets', () => {
+    expect(() => readHetrec(dir)).toThrow(
+      /no HetRec tag assignments \(user_taggedmovies, user_taggedartists or user_taggedbookmarks\)/,
+    );
   });
 });
 
