@@ -1,7 +1,8 @@
 /**
  * `npm run eval:journeys [-- options]`: journey inference quality.
- *   --dataset synthetic|hetrec|aol (synthetic)  --path DIR  the dataset folder (hetrec, aol; see data/dev); hetrec
- *       reads any of the three HetRec 2011 tagging sets (MovieLens movies, Last.fm artists, Delicious bookmarks)
+ *   --dataset synthetic|hetrec|movielens|aol (synthetic)  --path DIR  the dataset folder (see data/dev); hetrec
+ *       reads any of the three HetRec 2011 tagging sets (MovieLens movies, Last.fm artists, Delicious bookmarks),
+ *       movielens the tags.csv and movies.csv of a current MovieLens release
  *   --cuts F,F,... (0.6,0.7,0.8)  where each user's history is cut (shares of their events): the early part
  *       builds, the later part is the truth; every cut is one build, averaged per user
  *   --horizon-sessions S (3)  the truth is the activity of the next S sessions after the cut (0: all of it)
@@ -37,6 +38,7 @@ import { DEFAULT_BOOTSTRAP } from './journeys/bootstrap';
 import { evaluateCoverage } from './journeys/coverage';
 import { convertHetrec, readHetrec } from './journeys/hetrec';
 import { evaluateFuture } from './journeys/future';
+import { convertMovielens, readMovielens } from './journeys/movielens';
 import { printBudgetUse, printCoverage, printFuture, printNameFit, printTasks } from './journeys/report';
 import { evaluatePlanted } from './journeys/synthetic';
 import { evaluateTasks } from './journeys/tasks';
@@ -83,6 +85,8 @@ function loadDataset(name: string): Dataset {
       const files = readHetrec(path);
       return { events: convertHetrec(files), label: `hetrec (${files.kind})` };
     }
+    case 'movielens':
+      return { events: convertMovielens(readMovielens(path)) };
     case 'aol': {
       const { events, labels, unaligned } = readAol(path);
       return { events, labels, unaligned };
@@ -99,7 +103,7 @@ function loadDataset(name: string): Dataset {
       return { events: population.events, planted: { truth: population.truth, now } };
     }
     default:
-      throw new Error(`unknown dataset "${name}" (synthetic, hetrec or aol)`);
+      throw new Error(`unknown dataset "${name}" (synthetic, hetrec, movielens or aol)`);
   }
 }
 

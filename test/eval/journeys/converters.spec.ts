@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertHetrec, HetrecFiles, readHetrec } from './hetrec';
+import { convertMovielens, csvFields } from './movielens';
 import { decodeLines } from './text-files';
 
 // Tiny hand-made inputs in the datasets' shapes; none of their rows come from the real files.
@@ -121,6 +122,48 @@ describe('readHetrec', () => {
     expect(() => readHetrec(dir)).toThrow(
       /no HetRec tag assignments \(user_taggedmovies, user_taggedartists or user_taggedbookmarks\)/,
     );
+  });
+});
+
+describe('csvFields', () => {
+  it('splits on commas outside quotes and undoes doubled quotes', () => {
+    expect(csvFields('1,plain,x')).toEqual(['1', 'plain', 'x']);
+    expect(csvFields('2,"Made Up, The (1999)",Drama|Comedy')).toEqual(['2', 'Made Up, The (1999)', 'Drama|Comedy']);
+    expect(csvFields('3,"a ""quoted"" word",')).toEqual(['3', 'a "quoted" word', '']);
+    expect(csvFields('"",,')).toEqual(['', '', '']);
+  });
+});
+
+describe('convertMovielens', () => {
+  const files = {
+    tags: [
+      'userId,movieId,tag,timestamp',
+      '5,20,slow burn,1360000000',
+      '5,20,"space, the final frontier",1360000000',
+      '5,21, ,1360000100',
+      '6,99,made up,1370000000',
+    ],
+    movies: [
+      'movieId,title,genres',
+      '20,"Invented Film, An (2001)",Sci-Fi|Drama',
+      '21,Another Invention (2003),(no genres listed)',
+    ],
+  };
+
+  it('turns each tag application into a save of the movie to a board named after the tag, at its second', () => {
+    const events = convertMovielens(files);
+    expect(events.map((e) => [e.id, e.board?.name, e.occurredAt])).toEqual([
+      ['mlc-5-1', 'slow burn', '2013-02-04T17:46:40.000Z'],
+      ['mlc-5-2', 'space, the final frontier', '2013-02-04T17:46:40.000Z'],
+      ['mlc-6-4', 'made up', '2013-05-31T11:33:20.000Z'],
+    ]);
+    expect(events[0]).toMatchObject({
+      userId: 'mlc-5',
+      type: 'save',
+      item: { id: 'movie-20', title: 'Invented Film, An (2001)', categories: ['Sci-Fi', 'Drama'] },
+    });
+    // A movie missing from movies.csv is still the item, without title or genres.
+    expect(events[2].item).toEqual({ id: 'movie-99' });
   });
 });
 
