@@ -42,6 +42,7 @@ import { convertMovielens, readMovielens } from './journeys/movielens';
 import { printBudgetUse, printCoverage, printFuture, printNameFit, printTasks } from './journeys/report';
 import { evaluatePlanted } from './journeys/synthetic';
 import { evaluateTasks } from './journeys/tasks';
+import { DatasetError } from './journeys/text-files';
 import { prepareUsers } from './journeys/users';
 
 function option(name: string, fallback: string): string {
@@ -79,7 +80,7 @@ function writePopulation(seed: number, users: number, now: Date, eventsPerUser: 
 
 function loadDataset(name: string): Dataset {
   const path = option('path', '');
-  if (name !== 'synthetic' && !path) throw new Error(`--path is required for --dataset ${name}`);
+  if (name !== 'synthetic' && !path) throw new DatasetError(`--path is required for --dataset ${name}`);
   switch (name) {
     case 'hetrec': {
       const files = readHetrec(path);
@@ -103,7 +104,20 @@ function loadDataset(name: string): Dataset {
       return { events: population.events, planted: { truth: population.truth, now } };
     }
     default:
-      throw new Error(`unknown dataset "${name}" (synthetic, hetrec, movielens or aol)`);
+      throw new DatasetError(`unknown dataset "${name}" (synthetic, hetrec, movielens or aol)`);
+  }
+}
+
+/** The dataset, or one sentence and exit code 2 when its folder lacks what it needs (no stack trace). */
+function readDataset(name: string): Dataset {
+  try {
+    return loadDataset(name);
+  } catch (error) {
+    const { code, path } = error as NodeJS.ErrnoException;
+    if (!(error instanceof DatasetError) && code !== 'ENOENT') throw error;
+    const sentence = code === 'ENOENT' ? `cannot read ${path} of --dataset ${name}: no such file or folder` : '';
+    console.error(sentence || (error as Error).message);
+    process.exit(2);
   }
 }
 
@@ -125,7 +139,7 @@ function main(): void {
   const training = JSON.parse(option('embedder', '{}')) as Partial<PlatformTrainingOptions>;
   const bootstrap = { ...DEFAULT_BOOTSTRAP, samples: Number(option('samples', String(DEFAULT_BOOTSTRAP.samples))) };
   const started = Date.now();
-  const dataset = loadDataset(name);
+  const dataset = readDataset(name);
   const users = prepareUsers(dataset.events);
   console.log(`dataset ${dataset.label ?? name}: ${users.length} users, ${dataset.events.length} events`);
   if (Object.keys(overrides).length > 0) console.log(`parameter overrides: ${JSON.stringify(overrides)}`);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_LIMITS } from '../../../src/lib/events/activity-event';
 import { RawEvent } from '../../../src/lib/synthetic/population';
-import { readLines, tsvRows } from './text-files';
+import { DatasetError, readLines, tsvRows } from './text-files';
 
 /**
  * The three HetRec 2011 tagging sets share one shape: users tag items (movies on MovieLens, artists on
@@ -52,7 +52,7 @@ export function readHetrec(dir: string): HetrecFiles {
       ...(kind === 'movies' && existsSync(genres) && { genres: readLines(genres) }),
     };
   }
-  throw new Error(
+  throw new DatasetError(
     `${dir} holds no HetRec tag assignments (user_taggedmovies, user_taggedartists or user_taggedbookmarks)`,
   );
 }

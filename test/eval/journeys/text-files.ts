@@ -37,3 +37,6 @@ export function readLines(path: string): string[] {
 export function tsvRows(lines: readonly string[], header: boolean): string[][] {
   return lines.slice(header ? 1 : 0).map((line) => line.split('\t'));
 }
+
+/** A dataset folder that is not what its --dataset says: the evaluation prints the message alone. */
+export class DatasetError extends Error {}
