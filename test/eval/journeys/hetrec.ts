@@ -60,8 +60,8 @@ export function readHetrec(dir: string): HetrecFiles {
 /** The time of an assignment row's remaining columns: a unix time in ms, or day, month, year[, h, m, s] in UTC. */
 function assignedAt(columns: readonly string[]): number {
   if (columns.length === 1) return Number(columns[0]);
-  const [day, month, year, hour = '0', minute = '0', second = '0'] = columns.map(Number);
-  return Date.UTC(year, month - 1, day, Number(hour), Number(minute), Number(second));
+  const [day, month, year, hour = 0, minute = 0, second = 0] = columns.map(Number);
+  return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
 /**
