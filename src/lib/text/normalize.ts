@@ -71,11 +71,11 @@ export function keywordKey(tokens: readonly string[]): string {
   return tokens.map(singularize).join(' ');
 }
 
-// Short function words that stay lower case inside a title ("Based on a Book", "Jack the Ripper").
+// Short function words that stay lower case inside a title ("Garden on a Budget", "Tour of the Lakes").
 const MINOR_WORDS = new Set('a an and as at but by for from in into nor of on or per the to vs via with'.split(' '));
 
 /**
- * Title Case for display ("kitchen remodel" -> "Kitchen Remodel", "based on a book" -> "Based on a Book"): every
+ * Title Case for display ("kitchen remodel" -> "Kitchen Remodel", "garden on a budget" -> "Garden on a Budget"): every
  * word capitalised except short function words between the first and the last.
  */
 export function titleCase(text: string): string {

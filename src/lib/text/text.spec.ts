@@ -55,9 +55,9 @@ describe('ngrams', () => {
 
   it('title-cases for display', () => {
     expect(titleCase('kitchen remodel')).toBe('Kitchen Remodel');
-    expect(titleCase('based on a book')).toBe('Based on a Book');
-    expect(titleCase('the lord of the rings')).toBe('The Lord of the Rings');
-    expect(titleCase('smackdown vs raw')).toBe('Smackdown vs Raw');
+    expect(titleCase('garden on a budget')).toBe('Garden on a Budget');
+    expect(titleCase('the tour of the lakes')).toBe('The Tour of the Lakes');
+    expect(titleCase('cats vs dogs')).toBe('Cats vs Dogs');
     expect(titleCase('what to look for')).toBe('What to Look For');
     expect(titleCase('3d printing')).toBe('3d Printing');
   });

@@ -26,7 +26,7 @@ describe('convertHetrec', () => {
       '7\t10\t2\t1160000000000',
       '8\t11\t1\t1170000000000',
     ],
-    tags: ['id\tvalue', '1\tspace opera', '2\tslow burn'],
+    tags: ['id\tvalue', '1\tmoss gardens', '2\tslow burn'],
     items: ['id\ttitle\timdbID', '10\tA Made Up Film\t1', '11\tAnother Invented Title\t2'],
     genres: ['movieID\tgenre', '10\tSci-Fi', '10\tDrama'],
   };
@@ -40,7 +40,7 @@ describe('convertHetrec', () => {
       type: 'save',
       occurredAt: '2006-10-04T22:13:20.000Z',
       item: { id: 'movie-10', title: 'A Made Up Film', categories: ['Sci-Fi', 'Drama'] },
-      board: { name: 'space opera' },
+      board: { name: 'moss gardens' },
     });
     // Two tags in the same second stay two events at one instant; a movie without genres has no categories.
     expect(events[1]).toMatchObject({ occurredAt: events[0].occurredAt, board: { name: 'slow burn' } });
@@ -61,10 +61,10 @@ describe('convertHetrec', () => {
       files: {
         kind: 'artists' as const,
         taggings: ['userID\tartistID\ttagID\tday\tmonth\tyear', '3\t5\t1\t1\t4\t2009', '3\t5\t2\t1\t4\t2009'],
-        tags: ['tagID\ttagValue', '1\tdream pop', '2\tsunday mornings'],
+        tags: ['tagID\ttagValue', '1\tporch songs', '2\tsunday mornings'],
         items: ['id\tname\turl\tpictureURL', '5\tAn Invented Band\thttp://band.example\t'],
       },
-      first: ['fm-3-5-1', 'fm-3', '2009-04-01T00:00:00.000Z', 'artist-5', 'An Invented Band', 'dream pop'],
+      first: ['fm-3-5-1', 'fm-3', '2009-04-01T00:00:00.000Z', 'artist-5', 'An Invented Band', 'porch songs'],
       events: 2,
     },
     {
@@ -108,7 +108,7 @@ describe('readHetrec', () => {
 
   it('finds which set a folder holds by its tag assignments, preferring those with unix times', () => {
     const write = (file: string, lines: string[]) => writeFileSync(join(dir, file), `${lines.join('\n')}\n`);
-    write('tags.dat', ['tagID\ttagValue', '1\tdream pop']);
+    write('tags.dat', ['tagID\ttagValue', '1\tporch songs']);
     write('artists.dat', ['id\tname\turl\tpictureURL', '5\tAn Invented Band\t\t']);
     write('user_taggedartists.dat', ['userID\tartistID\ttagID\tday\tmonth\tyear', '3\t5\t1\t1\t4\t2009']);
     expect(convertHetrec(readHetrec(dir))[0].occurredAt).toBe('2009-04-01T00:00:00.000Z');

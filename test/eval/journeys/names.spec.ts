@@ -3,24 +3,28 @@ import { writtenTexts } from './tokens';
 
 describe('name fit', () => {
   const texts = [
-    ...writtenTexts({ board: { name: 'Based on a Book' } }),
-    ...writtenTexts({ query: 'philip seymour hoffman films' }),
+    ...writtenTexts({ board: { name: 'Garden on a Budget' } }),
+    ...writtenTexts({ query: 'olive wood cutting board ideas' }),
     ...writtenTexts({
-      query: 'the salem witch trials',
-      item: { id: 'i', title: 'The Crucible', categories: ['Drama'] },
+      query: 'the painted porch swings',
+      item: { id: 'i', title: 'A Porch of Our Own', categories: ['Outdoor'] },
     }),
   ];
 
   it('holds each name against the texts the user wrote', () => {
     const fit = emptyNameFit();
-    addNameFit(fit, ['Based on a Book', 'Based Book', 'Philip', 'Salem Witch Trial', 'Drama', 'Hoffman Films'], texts);
+    addNameFit(
+      fit,
+      ['Garden on a Budget', 'Garden Budget', 'Olive', 'Painted Porch Swing', 'Outdoor', 'Cutting Board'],
+      texts,
+    );
     expect(fit).toEqual({
       journeys: 6,
-      // Written in order with nothing left out: all but "Based Book" and the singular "Salem Witch Trial".
+      // Written in order with nothing left out: all but "Garden Budget" and the singular "Painted Porch Swing".
       asWritten: 4,
-      // A whole text, plurals and stopwords aside: "Based on a Book", "Based Book", "Salem Witch Trial", "Drama".
+      // A whole text, plurals and stopwords aside: "Garden on a Budget", "Garden Budget", "Painted Porch Swing", "Outdoor".
       wholeText: 4,
-      // "Philip" only occurs inside a longer text; "Hoffman Films" is a phrase, not a single word.
+      // "Olive" only occurs inside a longer text; "Cutting Board" is a phrase, not a single word.
       fragmentWord: 1,
     });
   });

@@ -3,8 +3,8 @@ import { contentTokens, keywordKey, normalizeText } from '../../../src/lib/text/
 /**
  * How journey names read against what their users wrote, over the journeys of the whole-history builds. A
  * name goes into notifications: it should read the way the user wrote it (no words left out of the middle:
- * "based on a book", not "based book") and be something the user wrote whole, not a word cut out of a
- * longer text ("philip" of "philip seymour hoffman").
+ * "garden on a budget", not "garden budget") and be something the user wrote whole, not a word cut out of a
+ * longer text ("olive" of "olive wood cutting board").
  */
 export interface NameFit {
   journeys: number;

@@ -9,8 +9,8 @@ describe(LexicalEmbedder.name, () => {
   const similarity = (a: string, b: string) => dot(lexical.embed(a), lexical.embed(b));
 
   it('brings together keywords that share words or spellings, and nothing else', () => {
-    expect(similarity('gwinnette county fair', 'gwinnett county fair')).toBeGreaterThan(0.7);
-    expect(similarity('disney store', 'disney direct')).toBeGreaterThan(0.4);
+    expect(similarity('marlowe county fair', 'marlow county fair')).toBeGreaterThan(0.7);
+    expect(similarity('pottery store', 'pottery direct')).toBeGreaterThan(0.4);
     expect(Math.abs(similarity('kitchen cabinet', 'wedding dress'))).toBeLessThan(0.1);
   });
 

@@ -72,7 +72,7 @@ function parsed(text: string): ParsedText {
 
 /**
  * The candidate of the content tokens `from` to `to` (inclusive). Its surface is the text from the first of
- * them to the last, with the words between ("based on a book", "jack the ripper"); its key has content only.
+ * them to the last, with the words between ("garden on a budget", "tour of the lakes"); its key has content only.
  */
 function candidate(text: ContentWords, from: number, to: number, whole: boolean): Candidate {
   const { words, content } = text;

@@ -26,7 +26,7 @@ describe('claimBySession', () => {
   });
 
   it('moves linked events of one session to the journey most of them were given', () => {
-    const events = [search(0, 'kennedy family'), search(1, 'william kennedy smith'), search(2, 'bobby kennedy')];
+    const events = [search(0, 'lighthouse tours'), search(1, 'maine lighthouse tours'), search(2, 'lighthouse keeper')];
     expect(claimBySession(events, [[0, 1], [2]], gap)).toEqual([[0, 1, 2], []]);
   });
 
