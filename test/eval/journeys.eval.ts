@@ -114,9 +114,13 @@ function readDataset(name: string): Dataset {
     return loadDataset(name);
   } catch (error) {
     const { code, path } = error as NodeJS.ErrnoException;
-    if (!(error instanceof DatasetError) && code !== 'ENOENT') throw error;
-    const sentence = code === 'ENOENT' ? `cannot read ${path} of --dataset ${name}: no such file or folder` : '';
-    console.error(sentence || (error as Error).message);
+    if (error instanceof DatasetError) {
+      console.error(error.message);
+    } else if (code === 'ENOENT') {
+      console.error(`cannot read ${path} of --dataset ${name}: no such file or folder`);
+    } else {
+      throw error;
+    }
     process.exit(2);
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EVENT_LIMITS } from '../../../src/lib/events/activity-event';
 import { RawEvent } from '../../../src/lib/synthetic/population';
+import { tagSave } from './tag-events';
 import { DatasetError, readLines, tsvRows } from './text-files';
 
 /**
@@ -26,10 +26,19 @@ export interface HetrecFiles {
   genres?: readonly string[];
 }
 
-const LAYOUTS: Record<HetrecKind, { tagged: string; items: string; titleColumn: number; prefix: string }> = {
-  movies: { tagged: 'user_taggedmovies', items: 'movies.dat', titleColumn: 1, prefix: 'ml' },
-  artists: { tagged: 'user_taggedartists', items: 'artists.dat', titleColumn: 1, prefix: 'fm' },
-  bookmarks: { tagged: 'user_taggedbookmarks', items: 'bookmarks.dat', titleColumn: 2, prefix: 'dl' },
+interface Layout {
+  tagged: string;
+  items: string;
+  titleColumn: number;
+  /** Prefixes of the user ids and of the item ids. */
+  prefix: string;
+  item: string;
+}
+
+const LAYOUTS: Record<HetrecKind, Layout> = {
+  movies: { tagged: 'user_taggedmovies', items: 'movies.dat', titleColumn: 1, prefix: 'ml', item: 'movie' },
+  artists: { tagged: 'user_taggedartists', items: 'artists.dat', titleColumn: 1, prefix: 'fm', item: 'artist' },
+  bookmarks: { tagged: 'user_taggedbookmarks', items: 'bookmarks.dat', titleColumn: 2, prefix: 'dl', item: 'bookmark' },
 };
 
 /**
@@ -65,9 +74,8 @@ function assignedAt(columns: readonly string[]): number {
 }
 
 /**
- * Tag assignments as activity events. A user's tag is their own name for a set of items, which is what a
- * board is, so each assignment is a `save` of the item (its title or name, a movie's genres as categories) to
- * a board named after the tag. Tags applied at the same instant stay separate events at that instant.
+ * Tag assignments as activity events (see `tagSave`): the item's title or name, a movie's genres as
+ * categories. Tags applied at the same instant stay separate events at that instant.
  */
 export function convertHetrec(files: HetrecFiles): RawEvent[] {
   const layout = LAYOUTS[files.kind];
@@ -79,29 +87,26 @@ export function convertHetrec(files: HetrecFiles): RawEvent[] {
   for (const [item, genre] of tsvRows(files.genres ?? [], true)) {
     if (genre?.trim()) genres.set(item, [...(genres.get(item) ?? []), genre.trim()]);
   }
-  const itemKind = files.kind.slice(0, -1);
   const seen = new Map<string, number>();
   const events: RawEvent[] = [];
   for (const [user, item, tagId, ...time] of tsvRows(files.taggings, true)) {
-    const tag = tags.get(tagId)?.slice(0, EVENT_LIMITS.boardNameLength);
+    const tag = tags.get(tagId);
     const at = assignedAt(time);
     if (!user || !item || !tag || !Number.isFinite(at)) continue;
     const base = `${layout.prefix}-${user}-${item}-${tagId}`;
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
-    const title = titles.get(item)?.slice(0, EVENT_LIMITS.titleLength);
-    events.push({
-      id: n === 1 ? base : `${base}-${n}`,
-      userId: `${layout.prefix}-${user}`,
-      type: 'save',
-      occurredAt: new Date(at).toISOString(),
-      item: {
-        id: `${itemKind}-${item}`,
-        ...(title && { title }),
-        ...(genres.has(item) && { categories: genres.get(item)!.slice(0, EVENT_LIMITS.categories) }),
-      },
-      board: { name: tag },
-    });
+    events.push(
+      tagSave({
+        id: n === 1 ? base : `${base}-${n}`,
+        userId: `${layout.prefix}-${user}`,
+        at,
+        itemId: `${layout.item}-${item}`,
+        title: titles.get(item),
+        categories: genres.get(item),
+        tag,
+      }),
+    );
   }
   return events;
 }

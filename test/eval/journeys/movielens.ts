@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { EVENT_LIMITS } from '../../../src/lib/events/activity-event';
 import { RawEvent } from '../../../src/lib/synthetic/population';
+import { tagSave } from './tag-events';
 import { readLines } from './text-files';
 
 /** The two files of a current MovieLens release (ml-latest, ml-20m, ml-25m, ml-32m) the converter reads. */
@@ -52,8 +52,8 @@ export function csvFields(line: string): string[] {
 const NO_GENRES = '(no genres listed)';
 
 /**
- * Tag applications as activity events, as for the HetRec sets: each is a `save` of the movie (title, genres
- * as categories) to a board named after the tag, at its second. Rows with an unknown time or an empty tag are
+ * Tag applications as activity events (see `tagSave`): the movie's title, its genres as categories, at the
+ * tag's second. Rows with an unknown time or an empty tag are
  * skipped; ids follow the row, so every row stays one event.
  */
 export function convertMovielens(files: MovielensFiles): RawEvent[] {
@@ -61,33 +61,31 @@ export function convertMovielens(files: MovielensFiles): RawEvent[] {
   for (const line of files.movies.slice(1)) {
     const [id, title, genres = ''] = csvFields(line);
     movies.set(id, {
-      ...(title?.trim() && { title: title.trim().slice(0, EVENT_LIMITS.titleLength) }),
+      ...(title?.trim() && { title: title.trim() }),
       genres: genres
         .split('|')
         .map((g) => g.trim())
-        .filter((g) => g && g !== NO_GENRES)
-        .slice(0, EVENT_LIMITS.categories),
+        .filter((g) => g && g !== NO_GENRES),
     });
   }
   const events: RawEvent[] = [];
   files.tags.slice(1).forEach((line, row) => {
     const [user, movie, rawTag, stamp] = csvFields(line);
-    const tag = rawTag?.trim().slice(0, EVENT_LIMITS.boardNameLength);
+    const tag = rawTag?.trim();
     const at = Number(stamp) * 1000;
     if (!user || !movie || !tag || !stamp || !Number.isFinite(at)) return;
     const known = movies.get(movie);
-    events.push({
-      id: `mlc-${user}-${row + 1}`,
-      userId: `mlc-${user}`,
-      type: 'save',
-      occurredAt: new Date(at).toISOString(),
-      item: {
-        id: `movie-${movie}`,
-        ...(known?.title && { title: known.title }),
-        ...(known && known.genres.length > 0 && { categories: known.genres }),
-      },
-      board: { name: tag },
-    });
+    events.push(
+      tagSave({
+        id: `mlc-${user}-${row + 1}`,
+        userId: `mlc-${user}`,
+        at,
+        itemId: `movie-${movie}`,
+        title: known?.title,
+        categories: known?.genres,
+        tag,
+      }),
+    );
   });
   return events;
 }
