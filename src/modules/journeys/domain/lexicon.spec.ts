@@ -1,5 +1,9 @@
-import { oneEditApart, PlatformLexicon, specificityOf } from './lexicon';
+import { generatePopulation } from '../../../lib/synthetic/population';
+import { extractEventKeywords, sortEvents } from './keywords';
+import { oneEditApart, PlatformLexicon, specificityOf, VARIANT_MIN_SIMILARITY } from './lexicon';
+import { trainPlatformEmbedder } from './platform-training';
 import { handLexicon } from './testing/keywords.fixture';
+import { extractAll, FIXTURE_NOW } from './testing/platform.fixture';
 
 describe('oneEditApart', () => {
   it.each([
@@ -52,5 +56,68 @@ describe(PlatformLexicon.name, () => {
     expect(specificityOf('unknown', lex, params)).toBe(1);
     expect(specificityOf('home', lex, { ...params, genericMinUsers: 500 })).toBe(1);
     expect(specificityOf('home', undefined, params)).toBe(1);
+  });
+});
+
+describe('a variant the model learnt a vector for', () => {
+  const entries: Array<[string, number, number, number]> = [
+    ['glaze', 400, 90, 380],
+    ['graze', 40, 12, 35],
+    ['stoneware mug', 300, 80, 290],
+    ['stonware mug', 12, 6, 10],
+  ];
+  const stats = handLexicon(entries).toJSON();
+  const vocab = entries.map((e) => e[0]);
+  const related = new Set(['stonware mug|stoneware mug']);
+  const similarity = (a: string, b: string) => (related.has(`${a}|${b}`) ? 0.8 : 0.05);
+
+  it('folds only into a form that means the same: a misspelling does, a real word one letter away does not', () => {
+    const lex = new PlatformLexicon(vocab, stats, similarity);
+    expect(lex.canonical('stonware mug')).toBe('stoneware mug');
+    expect(lex.canonical('graze')).toBeUndefined();
+    // By spelling and counts alone both would fold.
+    const alone = new PlatformLexicon(vocab, stats);
+    expect(alone.canonical('graze')).toBe('glaze');
+    expect(alone.canonical('stonware mug')).toBe('stoneware mug');
+  });
+
+  it('still folds a rare key the model has no vector for (too rare to tell its meaning)', () => {
+    const lex = new PlatformLexicon(vocab, stats, () => 0);
+    expect(lex.canonical('stoneware mgu')).toBeUndefined();
+    expect(lex.canonical('stonewar mug')).toBe('stoneware mug');
+    expect(lex.canonical('graze')).toBeUndefined();
+  });
+
+  it('learns which is which from where people use the words, through the trained platform model', () => {
+    const day = 86_400_000;
+    const start = Date.UTC(2026, 0, 5);
+    // Potters search the glaze alongside their mugs (a few misspell the mug); farmers search graze with fencing.
+    const potter = (u: number) =>
+      ['glaze', 'stoneware mug', 'glaze recipe', 'wheel throwing', u % 5 === 0 ? 'stonware mug' : 'glaze'].flatMap(
+        (query, i) => [0, 1, 2].map((week) => ({ query, at: start + week * 7 * day + u * 3_600_000 + i * 60_000 })),
+      );
+    const farmer = (u: number) =>
+      ['graze', 'cattle fence', 'hay bale'].flatMap((query, i) =>
+        [0, 1].map((week) => ({ query, at: start + week * 7 * day + u * 3_600_000 + i * 60_000 })),
+      );
+    const users = [
+      ...Array.from({ length: 40 }, (_, u) => potter(u)),
+      ...Array.from({ length: 8 }, (_, u) => farmer(u)),
+    ];
+    const histories = users.map((searches) =>
+      searches
+        .sort((a, b) => a.at - b.at)
+        .map(({ query, at }) => extractEventKeywords({ type: 'search', occurredAt: new Date(at), query })),
+    );
+    const { events } = generatePopulation({ seed: 11, users: 150, now: FIXTURE_NOW, eventsPerUser: 60 });
+    const byUser = new Map<string, typeof events>();
+    for (const e of events) byUser.set(e.userId, [...(byUser.get(e.userId) ?? []), e]);
+    const others = [...byUser.values()].map((list) => sortEvents(extractAll(list)));
+    const model = trainPlatformEmbedder(() => [...others, ...histories], { seed: 3 });
+    expect(model.has('graze')).toBe(true);
+    expect(model.has('stonware mug')).toBe(true);
+    expect(model.similarity('graze', 'glaze')).toBeLessThan(VARIANT_MIN_SIMILARITY);
+    expect(model.lexicon!.canonical('graze')).toBeUndefined();
+    expect(model.lexicon!.canonical('stonware mug')).toBe('stoneware mug');
   });
 });

@@ -64,7 +64,7 @@ export class PlatformEmbedder implements Embedder {
   ) {
     vocab.forEach((key, i) => this.index.set(key, i));
     this.training = extras.training;
-    if (extras.lexicon) this.lexicon = new PlatformLexicon(vocab, extras.lexicon);
+    if (extras.lexicon) this.lexicon = new PlatformLexicon(vocab, extras.lexicon, (a, b) => this.similarity(a, b));
     if (extras.recurrence) this.recurrence = new KeywordRecurrence(extras.recurrence);
   }
 
