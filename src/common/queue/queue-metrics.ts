@@ -1,8 +1,9 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import Bull, { Job, Queue } from 'bull';
+import { Job } from 'bull';
 import { Gauge, Histogram } from 'prom-client';
 import { MetricsRegistry } from '../metrics/metrics.registry';
+import { bullQueues } from './bull-queues';
 
 const STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'paused'] as const;
 /** Commands wait for a reconnecting Redis; a scrape must not. */
@@ -37,7 +38,7 @@ export class QueueMetrics implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    const queues = this.queues();
+    const queues = bullQueues(this.discovery);
     for (const queue of queues) {
       const observe = (outcome: string) => (job: Job) => {
         if (job.processedOn && job.finishedOn) {
@@ -68,13 +69,5 @@ export class QueueMetrics implements OnApplicationBootstrap {
         );
       },
     });
-  }
-
-  private queues(): Queue[] {
-    const found = this.discovery
-      .getProviders()
-      .map((wrapper) => wrapper.instance as unknown)
-      .filter((instance): instance is Queue => instance instanceof Bull);
-    return [...new Set(found)];
   }
 }

@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
 import { QueueMetrics } from './queue-metrics';
+import { QueueShutdown } from './queue-shutdown';
 
 /**
  * Bull's shared Redis connection; each feature module then calls BullModule.registerQueue for the
@@ -27,7 +28,7 @@ import { QueueMetrics } from './queue-metrics';
       },
     }),
   ],
-  providers: [QueueMetrics],
+  providers: [QueueMetrics, QueueShutdown],
   exports: [BullModule],
 })
 export class QueueModule {}

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
 import { CampaignsService } from '../campaigns/campaigns.service';
@@ -16,7 +16,7 @@ const ONCE_GRACE_MS = 60_000;
  * between starts nothing, because the run is only created for an active campaign.
  */
 @Injectable()
-export class CampaignSchedules implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CampaignSchedules implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(CampaignSchedules.name);
   private timer?: NodeJS.Timeout;
   private syncing?: Promise<void>;
@@ -35,7 +35,8 @@ export class CampaignSchedules implements OnApplicationBootstrap, OnApplicationS
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the queues stop (at application shutdown): a sync under way still writes the schedules it read. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.syncing;
   }
