@@ -32,13 +32,19 @@ const CANONICAL_MIN_COUNT = 5;
 /** Typos are looked for in words this long at least: short words differ by one letter and mean other things. */
 const TYPO_MIN_LENGTH = 5;
 /**
- * A key the platform has learnt a vector for folds only into a form at least this similar in meaning. A
- * misspelling is used where its correct form is, so the two vectors agree; a real word one letter from a
- * common one (a place and a music genre, a name and an adjective) is used elsewhere, and its vector says so.
- * Unrelated keys sit below it: 95% of random pairs of keys score under 0.3 on every real tag and search set
- * measured, and the folds it stops scored under 0.26 there, while the misspellings it keeps scored 0.33 or more.
+ * A key used often enough for its vector to say where people use it folds only into a form at least this
+ * similar in meaning. A misspelling is used where its correct form is, so the two vectors agree; a real word
+ * one letter from a common one (a place and a music genre, a name and an adjective) is used elsewhere, and its
+ * vector says so. Unrelated keys sit below it: 95% of random pairs of keys score under 0.3 on the real tag and
+ * search sets measured.
  */
 export const VARIANT_MIN_SIMILARITY = 0.3;
+/**
+ * Uses a key needs before its vector is held against a fold. A vector learnt from a handful of uses reflects
+ * those few sessions: a random misspelling of a word that many journeys share ("recipe") meets a different
+ * context each time, and its vector lands far from the word's own until it has been used many times.
+ */
+export const VARIANT_MEANING_MIN_COUNT = 20;
 const CACHE_LIMIT = 100_000;
 
 /** Whether two words are one edit apart (insert, delete, substitute or swap two adjacent letters). */
@@ -117,8 +123,8 @@ export class PlatformLexicon implements Lexicon {
   }
 
   /**
-   * The most frequent common key that is one typo or one reordering away from `key` and, when the model learnt
-   * a vector for `key` too, means the same: a reordering can change the meaning as much as a letter can.
+   * The most frequent common key that is one typo or one reordering away from `key` and, when the model has
+   * seen `key` used often, means the same: a reordering can change the meaning as much as a letter can.
    */
   private findCanonical(key: string): string | undefined {
     const own = this.index.get(key);
@@ -138,10 +144,16 @@ export class PlatformLexicon implements Lexicon {
       // The common form must be one people write (whole queries, names), not words that recur inside titles.
       if (other === key || this.stats.wholeCounts[c] < need || !isVariantOf(tokens, other.split(' '))) continue;
       if (best !== undefined && this.stats.wholeCounts[c] <= this.stats.wholeCounts[best]) continue;
-      if (own !== undefined && this.similarity && this.similarity(key, other) < VARIANT_MIN_SIMILARITY) continue;
+      if (this.meansOtherThan(key, own, other)) continue;
       best = c;
     }
     return best === undefined ? undefined : this.vocab[best];
+  }
+
+  /** Whether the model has seen `key` used enough to tell, and its vector is far from `other`'s. */
+  private meansOtherThan(key: string, own: number | undefined, other: string): boolean {
+    if (!this.similarity || own === undefined || this.stats.counts[own] < VARIANT_MEANING_MIN_COUNT) return false;
+    return this.similarity(key, other) < VARIANT_MIN_SIMILARITY;
   }
 
   private common(): number[] {
