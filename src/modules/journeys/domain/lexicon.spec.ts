@@ -47,6 +47,16 @@ describe(PlatformLexicon.name, () => {
     expect(lex.canonical('something else')).toBeUndefined();
   });
 
+  it('never folds a word whose first letter differs: misspellings keep it, other words do not', () => {
+    const sewing = handLexicon([
+      ['smocking', 200, 50, 180],
+      ['smockimg', 3, 3, 3],
+      ['pmocking', 3, 3, 3],
+    ]);
+    expect(sewing.canonical('smockimg')).toBe('smocking');
+    expect(sewing.canonical('pmocking')).toBeUndefined();
+  });
+
   it('reports shares, whole counts and the surface most users write', () => {
     expect(lex.userShare('home')).toBeCloseTo(0.6);
     expect(lex.userShare('unknown')).toBeUndefined();

@@ -196,7 +196,11 @@ function maskKey(tokens: readonly string[], position: number, replacement: strin
   return `${position}|${tokens.map((t, i) => (i === position ? replacement : t)).join(' ')}`;
 }
 
-/** Same words in another order, or the same phrase but one long word one edit apart. */
+/**
+ * Same words in another order, or the same phrase but one long word one edit apart that keeps its first
+ * letter. People rarely mistype a word's first letter, and two words that differ there are usually two words
+ * (a name and an adjective, an object and a place), not one written twice.
+ */
 function isVariantOf(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   if (a.length > 1 && [...a].sort().join(' ') === [...b].sort().join(' ')) return true;
@@ -208,7 +212,7 @@ function isVariantOf(a: readonly string[], b: readonly string[]): boolean {
   }
   if (differing < 0) return false;
   const [x, y] = [a[differing], b[differing]];
-  return Math.min(x.length, y.length) >= TYPO_MIN_LENGTH && oneEditApart(x, y);
+  return Math.min(x.length, y.length) >= TYPO_MIN_LENGTH && x[0] === y[0] && oneEditApart(x, y);
 }
 
 /** What decides when a keyword is generic: used by more than `genericShare` of users, on a large enough platform. */
