@@ -1,5 +1,4 @@
-import { generatePopulation } from '../../../lib/synthetic/population';
-import { extractEventKeywords, sortEvents } from './keywords';
+import { extractEventKeywords } from './keywords';
 import {
   oneEditApart,
   PlatformLexicon,
@@ -9,7 +8,7 @@ import {
 } from './lexicon';
 import { trainPlatformEmbedder } from './platform-training';
 import { handLexicon } from './testing/keywords.fixture';
-import { extractAll, FIXTURE_NOW } from './testing/platform.fixture';
+import { fixtureHistories } from './testing/platform.fixture';
 
 describe('oneEditApart', () => {
   it.each([
@@ -129,11 +128,7 @@ describe('a variant the model has seen used often', () => {
         .sort((a, b) => a.at - b.at)
         .map(({ query, at }) => extractEventKeywords({ type: 'search', occurredAt: new Date(at), query })),
     );
-    const { events } = generatePopulation({ seed: 11, users: 150, now: FIXTURE_NOW, eventsPerUser: 60 });
-    const byUser = new Map<string, typeof events>();
-    for (const e of events) byUser.set(e.userId, [...(byUser.get(e.userId) ?? []), e]);
-    const others = [...byUser.values()].map((list) => sortEvents(extractAll(list)));
-    const model = trainPlatformEmbedder(() => [...others, ...histories], { seed: 3 });
+    const model = trainPlatformEmbedder(() => [...fixtureHistories(), ...histories], { seed: 3 });
     const uses = (key: string) => model.lexicon!.toJSON().counts[model.vocab.indexOf(key)];
     expect(uses('graze')).toBeGreaterThanOrEqual(VARIANT_MEANING_MIN_COUNT);
     expect(uses('stonware mug')).toBeGreaterThanOrEqual(VARIANT_MEANING_MIN_COUNT);

@@ -15,12 +15,17 @@ export function extractAll(events: readonly RawEvent[], now = FIXTURE_NOW): Extr
   });
 }
 
-/** A platform embedder trained on a small seeded population (about half a second). */
-export function trainFixtureEmbedder(users = 150, seed = 11): PlatformEmbedder {
+/** Each user's extracted events, in time order, of a small seeded population: what the fixture embedder learns from. */
+export function fixtureHistories(users = 150, seed = 11): ExtractedEvent[][] {
   const { events } = generatePopulation({ seed, users, now: FIXTURE_NOW, eventsPerUser: 60 });
   const byUser = new Map<string, RawEvent[]>();
   for (const e of events) byUser.set(e.userId, [...(byUser.get(e.userId) ?? []), e]);
-  const extracted = [...byUser.values()].map((list) => sortEvents(extractAll(list)));
+  return [...byUser.values()].map((list) => sortEvents(extractAll(list)));
+}
+
+/** A platform embedder trained on a small seeded population (about half a second). */
+export function trainFixtureEmbedder(users = 150, seed = 11): PlatformEmbedder {
+  const extracted = fixtureHistories(users, seed);
   return trainPlatformEmbedder(() => extracted, { seed });
 }
 
