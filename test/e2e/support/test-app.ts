@@ -84,11 +84,9 @@ export function useTestApp(options: { database: string; env?: Record<string, str
     fixture.t = await createTestApp(fixture.servers, options);
     [fixture.ingest, fixture.admin] = await Promise.all([fixture.t.createKey('ingest'), fixture.t.createKey('admin')]);
   });
-  // Closing the app waits for the jobs this process's workers are running, which on a loaded 2-core machine
-  // can take longer than the 30 s a hook gets by default.
   afterAll(async () => {
     await fixture.t?.close();
     await fixture.servers?.stop();
-  }, 120_000);
+  });
   return fixture;
 }
