@@ -33,6 +33,9 @@ class RedisCloser implements OnApplicationShutdown {
           // Connected by the RedisAvailability provider, once its listeners are attached.
           lazyConnect: true,
           commandTimeout: commandTimeoutMs,
+          // Commands issued in the same tick share one write: a fan-out reserves caps and moves counters for
+          // many users at once, and one socket write per command cost about 7% of a send's CPU.
+          enableAutoPipelining: true,
         });
       },
     },
