@@ -37,6 +37,29 @@ describe('/v1/users', () => {
     expect(read.body.createdAt).toBe(created.body.createdAt);
   });
 
+  it('clears a field sent as null like one left out, and keeps each device once', async () => {
+    await put('u-nulls', buildUserProfile()).expect(201);
+    const res = await put('u-nulls', {
+      email: null,
+      locale: null,
+      timeZone: null,
+      attributes: null,
+      consent: null,
+      pushTokens: [
+        { platform: 'fcm', token: 'device-1' },
+        { platform: 'fcm', token: 'device-1' },
+        { platform: 'fcm', token: 'device-2' },
+      ],
+    }).expect(200);
+    expect(res.body.pushTokens).toEqual([
+      { platform: 'fcm', token: 'device-1' },
+      { platform: 'fcm', token: 'device-2' },
+    ]);
+    const stored = await t.db().collection('users').findOne({ userId: 'u-nulls' });
+    for (const field of ['email', 'locale', 'timeZone']) expect(stored).not.toHaveProperty(field);
+    expect(stored).toMatchObject({ attributes: {}, consent: { email: false, push: false } });
+  });
+
   it('answers 404 for an unknown user', async () => {
     const res = await get('nobody').expect(404);
     expect(res.body.message).toContain('nobody');
@@ -61,6 +84,21 @@ describe('/v1/users', () => {
       ['timeZone', { timeZone: 'Mars/Olympus_Mons' }],
       ['attributes.nested', { attributes: { nested: { deep: 1 } } }],
       ['attributes', { attributes: ['plan'] }],
+      ['pushTokens', { pushTokens: [[{ platform: 'fcm', token: 't' }]] }],
+      ['pushTokens[0].token', { pushTokens: [{ platform: 'fcm', token: 'two words' }] }],
+      ['pushTokens[0].token', { pushTokens: [{ platform: 'apns', token: 'zz not hex' }] }],
+      [
+        'pushTokens[1].token',
+        {
+          pushTokens: [
+            { platform: 'fcm', token: 'a' },
+            { platform: 'webpush', token: 'notjson' },
+          ],
+        },
+      ],
+      ['consent', { consent: [] }],
+      ['consent', { consent: [true] }],
+      ['consent', { consent: [{ email: true }] }],
       ['consent.email', { consent: { email: 'yes' } }],
       ['consent.sms', { consent: { sms: true } }],
       ['nickname', { nickname: 'ana' }],
@@ -76,6 +114,26 @@ describe('/v1/users', () => {
       const res = await put('u-array', [buildUserProfile()]).expect(400);
       expect(res.body.statusCode).toBe(400);
       expect(await t.db().collection('users').countDocuments({ userId: 'u-array' })).toBe(0);
+    });
+
+    it.each(['null', '7', '"profile"', 'true'])('a body of %s leaves the profile as it was', async (body) => {
+      await put('u-null', buildUserProfile()).expect((r) => expect([200, 201]).toContain(r.status));
+      const before = (await get('u-null').expect(200)).body;
+      const res = await t
+        .http()
+        .put('/v1/users/u-null')
+        .set('Authorization', `Bearer ${app.ingest}`)
+        .set('Content-Type', 'application/json')
+        .send(body)
+        .expect(400);
+      expect(res.body.errors[0].message).toBe('The request body must be a JSON object');
+      expect((await get('u-null').expect(200)).body).toEqual(before);
+    });
+
+    it.each([' ', 'a\u0000b', 'a\nb', 'tab\there'])('userId %j', async (userId) => {
+      const res = await put(userId, buildUserProfile()).expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('userId');
+      expect(await t.db().collection('users').countDocuments({ userId })).toBe(0);
     });
 
     it('userId longer than 256 characters', async () => {

@@ -10,11 +10,16 @@ const PROFILES = [
   { locale: 'pt-BR', timeZone: 'America/Sao_Paulo' },
 ];
 
+/** An APNs device token is hexadecimal. */
+const hex = (text: string) => Buffer.from(text).toString('hex');
+
 /** A plausible profile per synthetic user; every 7th user declines email, every 3rd has no push token. */
 function profileFor(userId: string, index: number) {
+  const token = `demo-token-${userId}`;
   return {
     email: `${userId}@example.com`,
-    pushTokens: index % 3 === 0 ? [] : [{ platform: index % 2 ? 'fcm' : 'apns', token: `demo-token-${userId}` }],
+    pushTokens:
+      index % 3 === 0 ? [] : [index % 2 ? { platform: 'fcm', token } : { platform: 'apns', token: hex(token) }],
     ...PROFILES[index % PROFILES.length],
     attributes: { plan: index % 4 === 0 ? 'pro' : 'free', cohort: 2024 + (index % 3) },
     consent: { email: index % 7 !== 0, push: true },

@@ -24,6 +24,8 @@ describe('validateEvent', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['missing id', { id: undefined }, 'id'],
     ['empty userId', { userId: '  ' }, 'userId'],
+    ['a NUL in userId', { userId: 'a\u0000b' }, 'userId'],
+    ['a line break in userId', { userId: 'a\nb' }, 'userId'],
     ['unknown type', { type: 'like' }, 'type'],
     ['non-ISO timestamp', { occurredAt: '10/01/2026' }, 'occurredAt'],
     ['timestamp without zone', { occurredAt: '2026-01-10T11:00:00' }, 'occurredAt'],

@@ -70,6 +70,11 @@ export function validateEvent(raw: unknown, now: Date): EventValidation {
   checkKnownFields(errors, raw, KNOWN_FIELDS, 'event');
   const id = checkString(errors, 'id', raw.id, { required: true, max: EVENT_LIMITS.idLength });
   const userId = checkString(errors, 'userId', raw.userId, { required: true, max: EVENT_LIMITS.idLength });
+  // As in profile paths: an id with a NUL or a line break is a client's bug, and no profile could match it.
+  // eslint-disable-next-line no-control-regex
+  if (userId !== undefined && /[\u0000-\u001f\u007f]/.test(userId)) {
+    errors.push({ field: 'userId', message: 'userId must not contain control characters' });
+  }
   let type: EventType | undefined;
   if (typeof raw.type === 'string' && (EVENT_TYPES as readonly string[]).includes(raw.type)) {
     type = raw.type as EventType;

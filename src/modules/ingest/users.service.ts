@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
 import { AudienceFactsRepository } from '../audience/audience-facts.repository';
+import { distinctPushTokens } from './domain/push-token-format';
 import { UserProfile } from './domain/user-profile';
 import { PutUserDto } from './dto/put-user.dto';
 import { EventRepository } from './event.repository';
@@ -20,11 +21,12 @@ export class UsersService implements OnModuleInit {
   }
 
   async putUser(userId: string, dto: PutUserDto): Promise<{ user: UserProfile; created: boolean }> {
+    // A field sent as null is cleared like a field left out; a device listed twice is kept once.
     const result = await this.users.upsert(userId, {
-      email: dto.email,
-      pushTokens: (dto.pushTokens ?? []).map(({ platform, token }) => ({ platform, token })),
-      locale: dto.locale,
-      timeZone: dto.timeZone,
+      email: dto.email ?? undefined,
+      pushTokens: distinctPushTokens(dto.pushTokens ?? []).map(({ platform, token }) => ({ platform, token })),
+      locale: dto.locale ?? undefined,
+      timeZone: dto.timeZone ?? undefined,
       attributes: dto.attributes ?? {},
       consent: { email: dto.consent?.email ?? false, push: dto.consent?.push ?? false },
     });

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -12,11 +12,22 @@ import {
   IsString,
   IsTimeZone,
   Length,
+  Matches,
   MaxLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { FreeForm } from '../../../common/http/free-form.decorator';
+import { isPlainObject } from '../../../lib/validation/field-checks';
+import { pushTokenProblem } from '../domain/push-token-format';
 import { ATTRIBUTE_RULES, AttributeValue, PUSH_PLATFORMS, PushPlatform, USER_LIMITS } from '../domain/user-profile';
+
+/** The token's problem on its platform; none to report while the platform itself is invalid. */
+function tokenProblem(token: unknown, dto: object): string | undefined {
+  const { platform } = dto as Partial<PushTokenDto>;
+  if (typeof token !== 'string' || !PUSH_PLATFORMS.includes(platform as PushPlatform)) return undefined;
+  return pushTokenProblem(platform as PushPlatform, token);
+}
 
 export class PushTokenDto {
   @ApiProperty({ enum: PUSH_PLATFORMS })
@@ -26,6 +37,14 @@ export class PushTokenDto {
   @ApiProperty()
   @IsString()
   @Length(1, 4096)
+  @ValidateBy({
+    name: 'isPushToken',
+    validator: {
+      validate: (token, args) => tokenProblem(token, args!.object) === undefined,
+      defaultMessage: (args) =>
+        `token is not a ${String((args!.object as PushTokenDto).platform)} token: ${tokenProblem(args!.value, args!.object)}`,
+    },
+  })
   token!: string;
 }
 
@@ -54,6 +73,8 @@ export class PutUserDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(USER_LIMITS.pushTokens)
+  // Each entry an object: a nested array would otherwise pass as an entry with no platform and no token.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => PushTokenDto)
   pushTokens?: PushTokenDto[];
@@ -79,12 +100,17 @@ export class PutUserDto {
   @IsOptional()
   @IsObject()
   @ValidateNested()
-  @Type(() => ConsentDto)
+  // Only an object becomes a ConsentDto: class-transformer's @Type would turn an array into an empty consent
+  // (no consent at all) or fail on its entries, where `consent must be an object` is the answer.
+  @Transform(({ value }: { value: unknown }) => (isPlainObject(value) ? plainToInstance(ConsentDto, value) : value))
   consent?: ConsentDto;
 }
 
 export class UserIdParams {
   @IsString()
   @Length(1, 256)
+  @Matches(/\S/, { message: 'userId must not be blank' })
+  // eslint-disable-next-line no-control-regex
+  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'userId must not contain control characters' })
   userId!: string;
 }

@@ -1,6 +1,7 @@
 import type { Notification, NotificationReason, TargetDelivery } from '../../../delivery/domain/notification';
 import { renderIdOf } from '../../../delivery/domain/render-id';
 import type { PushToken } from '../../../ingest/domain/user-profile';
+import { distinctPushTokens } from '../../../ingest/domain/push-token-format';
 import type { CampaignDefinition } from '../../domain/campaign-definition';
 import type { ComposedMessage, SkipReason } from '../../domain/compose-result';
 
@@ -51,7 +52,8 @@ export function targetsOf(channel: 'push' | 'email', recipient: Recipient): Targ
   if (channel === 'email') {
     return recipient.email ? [{ to: { channel: 'email', address: recipient.email }, state: 'pending' }] : [];
   }
-  return recipient.pushTokens.map(({ platform, token }) => ({
+  // Profiles keep each device once; a repeat stored before that rule still gets one message.
+  return distinctPushTokens(recipient.pushTokens).map(({ platform, token }) => ({
     to: { channel: 'push', platform, token },
     state: 'pending',
   }));
