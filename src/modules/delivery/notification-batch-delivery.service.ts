@@ -10,7 +10,7 @@ import { DeliveryAttempt } from './delivery-attempt';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryError } from './domain/delivery-error';
 import { nextStep } from './domain/delivery-step';
-import { AttemptRecord, Notification, pendingTargets, TargetDelivery } from './domain/notification';
+import { AttemptRecord, Notification, NotificationReason, pendingTargets, TargetDelivery } from './domain/notification';
 import type { OutboundMessage } from './domain/outbound-message';
 import { DeliveryOutcome, MISSING_RENDER, NotificationDeliveryService } from './notification-delivery.service';
 import { NotificationLifecycle } from './notification-lifecycle';
@@ -58,6 +58,15 @@ export class NotificationBatchDelivery {
    * added to the window between a provider's acceptance and its record, against one write per message.
    */
   private readonly accepted: Coalescer<Accepted & { done: (written: boolean) => void }>;
+  /**
+   * The recipient's word asked again as each claimed message's turn comes: a batch's sends take provider
+   * round trips, and an unsubscribe or withdrawn consent stored meanwhile stops every send that starts after
+   * it. The checks of sends starting together share one read.
+   */
+  private readonly recipientsNow: Coalescer<{
+    notification: Notification;
+    done: (refusal: NotificationReason | undefined) => void;
+  }>;
 
   constructor(
     private readonly notifications: NotificationRepository,
@@ -77,6 +86,10 @@ export class NotificationBatchDelivery {
     this.leaseMs = delivery.leaseMs;
     this.sendConcurrency = delivery.concurrency;
     this.accepted = new Coalescer((items) => this.writeAccepted(items), delivery.acceptedWriteDelayMs);
+    this.recipientsNow = new Coalescer(async (items) => {
+      const refusals = await this.checks.refusals(items.map((i) => i.notification));
+      for (const item of items) item.done(refusals.get(item.notification.notificationId));
+    });
   }
 
   /** Takes each notification one step; the outcome of each (run again later, or done). */
@@ -175,6 +188,10 @@ export class NotificationBatchDelivery {
       const results = await Promise.allSettled(
         claimed.map((c) =>
           gate.run(async () => {
+            if (await this.refusedNow(c.notification)) {
+              outcomes.set(c.notification.notificationId, await this.withdraw(c));
+              return;
+            }
             const outcome = await this.sendOne(c);
             if (outcome === 'sent') sent.push(c.notification);
             else outcomes.set(c.notification.notificationId, outcome);
@@ -187,6 +204,25 @@ export class NotificationBatchDelivery {
       clearInterval(heartbeat);
       await this.recordSent(sent);
     }
+  }
+
+  /** Whether the recipient's word now refuses the message (consent, unsubscribe, suppressed address). */
+  private async refusedNow(notification: Notification): Promise<boolean> {
+    const refusal = await new Promise<NotificationReason | undefined>((done, fail) => {
+      this.recipientsNow.add({ notification, done }).catch(fail);
+    });
+    return refusal !== undefined;
+  }
+
+  /**
+   * A claim the recipient's word refuses goes back to the queue unsent, and the one-by-one path, which asks
+   * again, settles it with the reason (and gives its cap slot back).
+   */
+  private async withdraw({ notification, attemptId }: Claimed): Promise<DeliveryOutcome> {
+    const { notificationId, runId } = notification;
+    if (!(await this.notifications.releaseClaim(notificationId, attemptId))) return DONE;
+    await this.tally.notifications(runId, 'sending', 'queued', undefined);
+    return this.single.deliver(notificationId);
   }
 
   /** One provider request; an acceptance is written with the attempt's end, anything else the attempt's way. */

@@ -220,16 +220,31 @@ export class NotificationRepository {
     const ids = items.map((i) => i.notificationId);
     // Every attempt still held its notification: all were written, as the count says without a read.
     if (result.modifiedCount === items.length && distinct(ids)) return new Set(ids);
-    const written = await this.model
-      .find(
-        {
-          notificationId: { $in: items.map((i) => i.notificationId) },
-          'attempts.attemptId': { $in: items.map((i) => i.attempt.attemptId) },
-        },
-        { _id: 0, notificationId: 1 },
-      )
-      .lean<Array<Pick<NotificationRecord, 'notificationId'>>>();
-    return new Set(written.map((d) => d.notificationId));
+    // Otherwise the log says which: an attempt written here is logged as accepted. A takeover logs the same
+    // attempt id as interrupted, and that acceptance was not written.
+    const logged = await this.model
+      .find({ notificationId: { $in: ids } }, { _id: 0, notificationId: 1, attempts: 1 })
+      .lean<Array<Pick<NotificationRecord, 'notificationId' | 'attempts'>>>();
+    const accepted = new Set(
+      logged.flatMap((d) =>
+        (d.attempts ?? []).filter((a) => a.outcome === 'accepted').map((a) => `${d.notificationId} ${a.attemptId}`),
+      ),
+    );
+    return new Set(
+      items.filter((i) => accepted.has(`${i.notificationId} ${i.attempt.attemptId}`)).map((i) => i.notificationId),
+    );
+  }
+
+  /**
+   * Gives a claimed notification back to the queue without logging an attempt (nothing was sent): the batch
+   * found the recipient's word changed before its turn. False when the attempt no longer holds it.
+   */
+  async releaseClaim(notificationId: string, attemptId: string): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { notificationId, state: 'sending', 'sending.attemptId': attemptId },
+      { $set: { state: 'queued' }, $unset: { sending: 1 } },
+    );
+    return result.modifiedCount === 1;
   }
 
   /**

@@ -7,7 +7,7 @@ import type { Notification, NotificationReason, NotificationTarget } from './dom
 /**
  * The recipient's word, asked right before sending and acted on after a provider's verdict: every
  * call delivery makes to the recipient preferences (unsubscribes, the suppression list) and to the
- * user's push tokens is here.
+ * user's profile (consent to the channel, push tokens) is here.
  */
 @Injectable()
 export class RecipientChecks {
@@ -18,8 +18,13 @@ export class RecipientChecks {
     private readonly users: UsersService,
   ) {}
 
-  /** Why the notification must not go out now (an unsubscribe or a suppressed address since it was queued). */
+  /**
+   * Why the notification must not go out now: consent to its channel withdrawn, an unsubscribe or a
+   * suppressed address since it was queued.
+   */
   async refusal(notification: Notification): Promise<NotificationReason | undefined> {
+    const consenting = await this.users.consentingAmong([notification.userId], notification.channel);
+    if (!consenting.has(notification.userId)) return noConsentReason(notification.channel);
     if (await this.preferences.isUnsubscribed(notification.userId, notification.category)) {
       return unsubscribedReason(notification.category);
     }
@@ -31,11 +36,21 @@ export class RecipientChecks {
     return undefined;
   }
 
-  /** {@link refusal} for many notifications, in one read per category and one of the suppression list. */
+  /**
+   * {@link refusal} for many notifications, in one read of consent per channel, one of unsubscribes per
+   * category and one of the suppression list.
+   */
   async refusals(notifications: readonly Notification[]): Promise<Map<string, NotificationReason>> {
     const byCategory = new Map<string, string[]>();
     for (const n of notifications) byCategory.set(n.category, [...(byCategory.get(n.category) ?? []), n.userId]);
-    const [left, suppressed] = await Promise.all([
+    const byChannel = new Map<'email' | 'push', string[]>();
+    for (const n of notifications) byChannel.set(n.channel, [...(byChannel.get(n.channel) ?? []), n.userId]);
+    const [consenting, left, suppressed] = await Promise.all([
+      Promise.all(
+        [...byChannel].map(
+          async ([channel, userIds]) => [channel, await this.users.consentingAmong(userIds, channel)] as const,
+        ),
+      ).then((entries) => new Map(entries)),
       Promise.all(
         [...byCategory].map(
           async ([category, userIds]) =>
@@ -48,13 +63,15 @@ export class RecipientChecks {
     ]);
     const refusals = new Map<string, NotificationReason>();
     for (const n of notifications) {
-      const reason = left.get(n.category)?.has(n.userId)
-        ? unsubscribedReason(n.category)
-        : n.targets
-            .flatMap(({ to }) =>
-              to.channel === 'email' && suppressed.has(to.address) ? [suppressed.get(to.address)!] : [],
-            )
-            .map(suppressedReason)[0];
+      const reason = !consenting.get(n.channel)?.has(n.userId)
+        ? noConsentReason(n.channel)
+        : left.get(n.category)?.has(n.userId)
+          ? unsubscribedReason(n.category)
+          : n.targets
+              .flatMap(({ to }) =>
+                to.channel === 'email' && suppressed.has(to.address) ? [suppressed.get(to.address)!] : [],
+              )
+              .map(suppressedReason)[0];
       if (reason) refusals.set(n.notificationId, reason);
     }
     return refusals;
@@ -80,6 +97,15 @@ export class RecipientChecks {
       });
     }
   }
+}
+
+function noConsentReason(channel: string): NotificationReason {
+  return {
+    code: 'no-consent',
+    rule: `consent.${channel}`,
+    value: false,
+    message: `the user no longer consents to ${channel} (or their profile was erased)`,
+  };
 }
 
 function unsubscribedReason(category: string): NotificationReason {

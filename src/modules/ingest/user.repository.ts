@@ -50,6 +50,15 @@ export class UserRepository {
     return docs.map(toUser);
   }
 
+  /** Those of `userIds` whose profile consents to `channel` now; an erased user consents to nothing. */
+  async consentingAmong(userIds: readonly string[], channel: 'email' | 'push'): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const docs = await this.model
+      .find({ userId: { $in: userIds }, [`consent.${channel}`]: true }, { _id: 0, userId: 1 })
+      .lean<Array<Pick<UserRecord, 'userId'>>>();
+    return new Set(docs.map((d) => d.userId));
+  }
+
   /** Removes one push token (a provider called it dead); the updated profile, or undefined when gone. */
   async removePushToken(userId: string, token: string): Promise<UserProfile | undefined> {
     const doc = await this.model

@@ -44,6 +44,11 @@ export class UsersService implements OnModuleInit {
     if (user) await this.audienceFacts.recordProfile(user);
   }
 
+  /** Those of `userIds` who consent to `channel` at this moment. */
+  consentingAmong(userIds: readonly string[], channel: 'email' | 'push'): Promise<Set<string>> {
+    return this.users.consentingAmong([...new Set(userIds)], channel);
+  }
+
   async getUser(userId: string): Promise<UserProfile> {
     const user = await this.users.findByUserId(userId);
     if (!user) throw new NotFoundException(`user ${userId} not found`);

@@ -11,28 +11,8 @@ import { RankingExampleRepository } from '../../../src/modules/ranking/ranking-e
 import { RecipientPreferences } from '../../../src/modules/tracking/notification-tracking';
 import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
 import { SmtpSink } from '../../setup/smtp-sink';
-import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
-import {
-  activate,
-  db,
-  notificationsOf,
-  sendingSettings,
-  startSendingContext,
-  startServers,
-  waitForRun,
-} from './sending-harness';
+import { db, DIGEST_CAMPAIGN, notificationsOf, startDigestSending, waitForRun } from './sending-harness';
 
-const digest = {
-  id: 'digest',
-  name: 'Digest',
-  owner: 'growth',
-  channel: 'email',
-  category: 'weekly-digest',
-  schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'UTC' },
-  template: 'email/weekly-digest',
-  copy: { variant: 'journey-template' },
-};
-const kitchen = { name: 'Kitchen Remodel', keywords: ['kitchen remodel', 'backsplash tile'] };
 const senders = ['ana', 'ben', 'cy', 'dee'];
 
 /**
@@ -42,27 +22,14 @@ const senders = ['ana', 'ben', 'cy', 'dee'];
  * same batch sends nothing.
  */
 describe('batch delivery of a run', () => {
-  let servers: Awaited<ReturnType<typeof startServers>>;
   let sink: SmtpSink;
   let app: INestApplicationContext;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    [servers, sink] = await Promise.all([startServers(), SmtpSink.start()]);
-    app = await startSendingContext(
-      sendingSettings(servers.mongo.uri, servers.redis, 'batch-delivery', {
-        CAMPAIGNS_DIR: campaignsDir([digest]),
-        SMTP_URL: sink.url,
-        DELIVERY_BATCH_SIZE: '3',
-      }),
-    );
-    await activate(app, 'digest');
-    for (const userId of [...senders, 'leaver', 'bounced', 'unknown']) {
-      await seedUser(app, userId, {
-        now: new Date(),
-        profile: { email: `${userId}@example.com` },
-        journeys: [kitchen],
-      });
-    }
+    ({ app, sink, stop } = await startDigestSending('batch-delivery', [...senders, 'leaver', 'bounced', 'unknown'], {
+      DELIVERY_BATCH_SIZE: '3',
+    }));
   });
 
   /** A manual run of the digest whose notifications (one per sender) wait queued: this worker's delivery is paused. */
@@ -70,7 +37,7 @@ describe('batch delivery of a run', () => {
     const deliveries = app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
     await deliveries.pause(true);
     const runs = app.get(CampaignRunsService);
-    const { runId } = await runs.startManual('digest', 'test');
+    const { runId } = await runs.startManual(DIGEST_CAMPAIGN.id, 'test');
     await carriedByWaitingJobs(deliveries, senders.length);
     return { deliveries, runId };
   }
@@ -93,15 +60,14 @@ describe('batch delivery of a run', () => {
   }
 
   afterAll(async () => {
-    await app?.close();
-    await Promise.all([servers?.stop(), sink?.stop()]);
+    await stop?.();
   });
 
   it('asks consent again at send time, acts on a hard bounce, and sends each message once', async () => {
     const deliveries = app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
     await deliveries.pause(true);
     const runs = app.get(CampaignRunsService);
-    const { runId } = await runs.startManual('digest', 'test');
+    const { runId } = await runs.startManual(DIGEST_CAMPAIGN.id, 'test');
     // The fan-out queues all seven; with this worker's delivery paused, nothing is sent yet.
     const { jobs: waiting, carried } = await carriedByWaitingJobs(deliveries, 7);
     expect(sink.messages).toHaveLength(0);
@@ -232,7 +198,7 @@ describe('batch delivery of a run', () => {
 
   it('tells which claims and acceptances took effect when some did not', async () => {
     const notifications = app.get(NotificationRepository);
-    const { runId } = await app.get(CampaignRunsService).startManual('digest', 'test');
+    const { runId } = await app.get(CampaignRunsService).startManual(DIGEST_CAMPAIGN.id, 'test');
     await waitForRun(app, runId);
     const [sent, other] = [...(await notificationsOf(app, runId)).values()].filter((n) => n.state === 'sent');
     const at = new Date();

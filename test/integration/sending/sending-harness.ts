@@ -13,8 +13,55 @@ import { startTestMongo } from '../../setup/mongo';
 import { startNestContext } from '../../setup/nest-context';
 import { testSettings } from '../../setup/settings';
 import { startTestRedis } from '../../setup/redis';
+import { SmtpSink } from '../../setup/smtp-sink';
+import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
 
 export const TEST_SIGNING_KEYS = 'k1:0123456789abcdef0123456789abcdef';
+
+/** The weekly email digest the batch delivery tests send, and the journey its recipients have. */
+export const DIGEST_CAMPAIGN = {
+  id: 'digest',
+  name: 'Digest',
+  owner: 'growth',
+  channel: 'email',
+  category: 'weekly-digest',
+  schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'UTC' },
+  template: 'email/weekly-digest',
+  copy: { variant: 'journey-template' },
+};
+export const KITCHEN_JOURNEY = { name: 'Kitchen Remodel', keywords: ['kitchen remodel', 'backsplash tile'] };
+
+/**
+ * Servers, an SMTP sink and a sending context where the digest is active and each of `users` has a profile
+ * with an email address (`<user>@example.com`) and the kitchen journey; `env` adds settings.
+ */
+export async function startDigestSending(
+  database: string,
+  users: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ app: INestApplicationContext; sink: SmtpSink; stop(): Promise<void> }> {
+  const [servers, sink] = await Promise.all([startServers(), SmtpSink.start()]);
+  const app = await startSendingContext(
+    sendingSettings(servers.mongo.uri, servers.redis, database, {
+      CAMPAIGNS_DIR: campaignsDir([DIGEST_CAMPAIGN]),
+      SMTP_URL: sink.url,
+      ...env,
+    }),
+  );
+  await activate(app, DIGEST_CAMPAIGN.id);
+  for (const userId of users) {
+    await seedUser(app, userId, {
+      now: new Date(),
+      profile: { email: `${userId}@example.com` },
+      journeys: [KITCHEN_JOURNEY],
+    });
+  }
+  const stop = async () => {
+    await app.close();
+    await Promise.all([servers.stop(), sink.stop()]);
+  };
+  return { app, sink, stop };
+}
 
 /** Settings of a sending test on these servers; `env` adds or overrides variables. */
 export function sendingSettings(

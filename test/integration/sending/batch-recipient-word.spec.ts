@@ -1,0 +1,163 @@
+import { getQueueToken } from '@nestjs/bull';
+import { INestApplicationContext } from '@nestjs/common';
+import { Job, Queue } from 'bull';
+import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
+import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
+import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
+import { NotificationDeliveryService } from '../../../src/modules/delivery/notification-delivery.service';
+import { NotificationRepository } from '../../../src/modules/delivery/notification.repository';
+import { RunTally } from '../../../src/modules/delivery/run-tally';
+import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
+import { UsersService } from '../../../src/modules/ingest/users.service';
+import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
+import { SmtpSink } from '../../setup/smtp-sink';
+import { DIGEST_CAMPAIGN, notificationsOf, startDigestSending, waitForRun } from './sending-harness';
+
+const users = ['ana', 'ben', 'cy', 'dee'];
+
+/**
+ * What the recipient says while a batch is under way: a batch claims its notifications together, then sends
+ * them one provider request after another. Withdrawn consent and an unsubscribe stop every send that starts
+ * after them, and an acceptance that arrives after another worker took the notification over is still
+ * recorded, so that worker sends nothing again.
+ */
+describe('a batch and the recipient changing their mind', () => {
+  let sink: SmtpSink;
+  let app: INestApplicationContext;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    // One provider request at a time: the order of a batch's sends is known.
+    ({ app, sink, stop } = await startDigestSending('batch-recipient-word', users, {
+      DELIVERY_BATCH_SIZE: '10',
+      DELIVERY_CONCURRENCY: '1',
+    }));
+  });
+
+  afterAll(async () => {
+    await stop?.();
+  });
+
+  const sentSince = (before: number) => sink.messages.slice(before).map((m) => m.to[0]);
+
+  /** A manual run whose notifications wait queued (this worker's delivery is paused), by user. */
+  async function queuedRun(): Promise<{ runId: string; ids: Map<string, string> }> {
+    const deliveries = app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
+    await deliveries.pause(true);
+    await deliveries.empty();
+    const { runId } = await app.get(CampaignRunsService).startManual(DIGEST_CAMPAIGN.id, 'test');
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const jobs: Job[] = await deliveries.getWaiting();
+      const carried = jobs.flatMap((job) => (job.data as { notificationIds?: string[] }).notificationIds ?? ['one']);
+      if (carried.length >= users.length || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const byUser = await notificationsOf(app, runId);
+    return { runId, ids: new Map([...byUser].map(([u, n]) => [u, n.notificationId])) };
+  }
+
+  /** Lets the run finish through the queue, and checks its live counters against its records. */
+  async function finish(runId: string) {
+    await app.get<Queue>(getQueueToken(DELIVERY_QUEUE)).resume(true);
+    const run = await waitForRun(app, runId);
+    expect(await app.get(RunCompletion).counts(runId)).toEqual(run.counts);
+    return run;
+  }
+
+  const setConsent = (userId: string, email: boolean) =>
+    app
+      .get(UsersService)
+      .putUser(userId, { email: `${userId}@example.com`, consent: { email, push: email } } as PutUserDto);
+
+  it('asks consent again at send time, in a batch and one by one', async () => {
+    const { runId, ids } = await queuedRun();
+    const before = sink.messages.length;
+    // Both withdraw consent to email after their notification was queued.
+    await setConsent('ana', false);
+    await setConsent('ben', false);
+    try {
+      await app.get(NotificationBatchDelivery).deliverMany([ids.get('ana')!, ids.get('cy')!, ids.get('dee')!]);
+      await app.get(NotificationDeliveryService).deliver(ids.get('ben')!);
+      expect(sentSince(before).sort()).toEqual(['cy@example.com', 'dee@example.com']);
+      const after = await notificationsOf(app, runId);
+      for (const userId of ['ana', 'ben']) {
+        expect(after.get(userId)).toMatchObject({
+          state: 'suppressed',
+          reason: { code: 'no-consent', rule: 'consent.email' },
+          attempts: [],
+        });
+      }
+      const run = await finish(runId);
+      expect(run.counts).toMatchObject({ sent: 2, suppressed: { 'no-consent': 2 } });
+    } finally {
+      await setConsent('ana', true);
+      await setConsent('ben', true);
+    }
+  });
+
+  it('records an acceptance that arrives after its lapsed claim was taken over, and sends it once', async () => {
+    const { runId, ids } = await queuedRun();
+    const anaId = ids.get('ana')!;
+    const notifications = app.get(NotificationRepository);
+    const before = sink.messages.length;
+    let tookOver = false;
+    // While ana's message is with the provider, another worker finds the batch's lease lapsed (its heartbeat
+    // stalled) and takes the notification over: the batch's attempt is logged as interrupted.
+    sink.beforeAccept = async (mail) => {
+      if (tookOver || !mail.to.includes('ana@example.com')) return;
+      const held = await notifications.findById(anaId);
+      tookOver = await notifications.recover(anaId, held!.sending!.attemptId, new Date());
+      // As the worker taking over does: its live counters move the notification back to queued.
+      if (tookOver) await app.get(RunTally).notifications(runId, 'sending', 'queued', undefined);
+    };
+    try {
+      await app.get(NotificationBatchDelivery).deliverMany([ids.get('ana')!]);
+    } finally {
+      sink.beforeAccept = undefined;
+    }
+    expect(tookOver).toBe(true);
+    expect((await notificationsOf(app, runId)).get('ana')!.targets[0]).toMatchObject({ state: 'accepted' });
+    // The worker that took over carries on, finds the target accepted and sends nothing again.
+    await app.get(NotificationDeliveryService).deliver(anaId);
+    expect(sentSince(before).filter((to) => to === 'ana@example.com')).toHaveLength(1);
+    expect((await notificationsOf(app, runId)).get('ana')!.state).toBe('sent');
+    await finish(runId);
+  });
+
+  it('stops a later send of the batch for an unsubscribe stored while an earlier one was in flight', async () => {
+    const { runId, ids } = await queuedRun();
+    const before = sink.messages.length;
+    let leaver: string | undefined;
+    let storedAt = 0;
+    const started = new Map<string, number>();
+    // While the batch's first message is with the provider, another recipient of the batch leaves everything.
+    sink.beforeAccept = async (mail) => {
+      const to = mail.to[0].split('@')[0];
+      started.set(to, Date.now());
+      if (leaver) return;
+      leaver = users.find((u) => u !== to)!;
+      await app
+        .get(RecipientPreferencesService)
+        .unsubscribe({ userId: leaver, category: '*', at: new Date(), source: 'page' });
+      storedAt = Date.now();
+    };
+    try {
+      await app.get(NotificationBatchDelivery).deliverMany([...ids.values()]);
+    } finally {
+      sink.beforeAccept = undefined;
+    }
+    expect(leaver).toBeDefined();
+    expect(started.get(leaver!)).toBeUndefined();
+    expect(sentSince(before)).toHaveLength(users.length - 1);
+    expect(sentSince(before)).not.toContain(`${leaver}@example.com`);
+    expect((await notificationsOf(app, runId)).get(leaver!)).toMatchObject({
+      state: 'suppressed',
+      reason: { code: 'unsubscribed' },
+    });
+    expect(storedAt).toBeGreaterThan(0);
+    const run = await finish(runId);
+    expect(run.counts).toMatchObject({ sent: users.length - 1, suppressed: { unsubscribed: 1 } });
+  });
+});
