@@ -10,7 +10,13 @@ describe('request bodies', () => {
     await send('PUT', '/v1/users/u-body', JSON.stringify(buildUserProfile()), 'application/json');
   });
 
-  const send = (method: string, path: string, body?: string, contentType?: string, token: string | null = app.admin) =>
+  const send = (
+    method: string,
+    path: string,
+    body?: string | Buffer,
+    contentType?: string,
+    token: string | null = app.admin,
+  ) =>
     rawRequest(app.t.app, {
       method,
       path,
@@ -68,6 +74,24 @@ describe('request bodies', () => {
       expect(await counts()).toEqual(stored);
     });
 
+    it('answers a body that is not UTF-8 with a 400 naming the body, and changes nothing', async () => {
+      // "café" in Latin-1: the é is the lone byte 0xE9, which no UTF-8 text contains.
+      const body = Buffer.concat([
+        Buffer.from(json.replace(/\}$/, ',"note":"caf')),
+        Buffer.from([0xe9]),
+        Buffer.from('"}'),
+      ]);
+      const [before, stored] = [await profile(), await counts()];
+      const res = await send(method, path, body, 'application/json');
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        message: 'Invalid request: body',
+        errors: [{ field: '', message: 'The request body is not valid UTF-8' }],
+      });
+      expectUnchanged(before, await profile());
+      expect(await counts()).toEqual(stored);
+    });
+
     it('answers 2,500 levels of nesting with a 400 naming the field, not a 500', async () => {
       const deep = `${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}`;
       const body = json.replace(/^\{/, `{"nested":${deep},`);
@@ -97,6 +121,17 @@ describe('request bodies', () => {
       const res = await send('POST', '/v1/events', JSON.stringify(events), type, app.ingest);
       expect(res.status).toBe(200);
     }
+  });
+
+  it('stores no event whose text is not UTF-8, instead of replacing the bad bytes with U+FFFD', async () => {
+    const event = JSON.stringify({ events: [buildEvent({ id: 'utf1', type: 'search', query: 'caf\u00e9 ideas' })] });
+    const latin1 = Buffer.from(event, 'latin1');
+    const res = await send('POST', '/v1/events', latin1, 'application/json', app.ingest);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: '', message: 'The request body is not valid UTF-8' }]);
+    expect(await app.t.db().collection('events').countDocuments({ id: 'utf1' })).toBe(0);
+    const utf8 = await send('POST', '/v1/events', Buffer.from(event, 'utf8'), 'application/json', app.ingest);
+    expect(utf8.status).toBe(200);
   });
 
   it('keeps the JSON 400 for malformed JSON and the JSON 413 above 1 MiB', async () => {

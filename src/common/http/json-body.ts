@@ -82,10 +82,20 @@ export function malformed(reason: string): BadRequestException {
   });
 }
 
+/** The bytes as UTF-8 text, or the 400 naming the body: a lenient decoder would store U+FFFD for each bad byte. */
+function utf8Text(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new FieldValidationException([{ field: '', message: 'The request body is not valid UTF-8' }]);
+  }
+}
+
 /**
  * Reads a request body as UTF-8 text after `checkType` accepted its media type: undefined when there is
- * none, 413 above `limit` bytes (after decompression), 415 for an unknown Content-Encoding. Whatever is
- * refused is drained and discarded, so the client reads the answer on a healthy connection.
+ * none, 413 above `limit` bytes (after decompression), 415 for an unknown Content-Encoding, 400 for bytes
+ * that are not UTF-8. Whatever is refused is drained and discarded, so the client reads the answer on a
+ * healthy connection.
  */
 export async function readBodyText(
   req: IncomingMessage,
@@ -96,9 +106,10 @@ export async function readBodyText(
     options.checkType(req);
     const { stream, identity } = decoded(req);
     const length = identity ? req.headers['content-length'] : undefined;
-    return await getRawBody(stream, { length, limit: options.limit, encoding: 'utf-8' }).catch((error: Error) => {
+    const bytes = await getRawBody(stream, { length, limit: options.limit }).catch((error: Error) => {
       throw readError(error, options.limit);
     });
+    return utf8Text(bytes);
   } catch (error) {
     req.unpipe();
     req.resume();

@@ -13,8 +13,8 @@ export interface RawRequest {
   method: string;
   path: string;
   headers?: Record<string, string>;
-  /** Sent as is, with Content-Length unless a Transfer-Encoding header is given. */
-  body?: string;
+  /** Sent as is (bytes too), with Content-Length unless a Transfer-Encoding header is given. */
+  body?: string | Buffer;
 }
 
 /**
