@@ -133,6 +133,18 @@ describe('API keys, scopes and rate limits', () => {
       expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
     });
 
+    it.each([
+      [{ expiresIn: null }, 'expiresIn', 'expiresIn must be a string'],
+      [{ expiresAt: null }, 'expiresAt', 'expiresAt must be a string'],
+      [{ rateLimit: null }, 'rateLimit', 'rateLimit must be an integer number'],
+      [{ name: '   ' }, 'name', 'name must not be blank'],
+    ])('refuses %j with a 400 naming %s, and stores no key', async (fields, field, message) => {
+      const before = await a.db().collection('api_keys').countDocuments();
+      const res = await create({ name: 'nullish', scope: 'ingest', ...fields }).expect(400);
+      expect(res.body.errors).toEqual([{ field, message }]);
+      expect(await a.db().collection('api_keys').countDocuments()).toBe(before);
+    });
+
     it('stops authenticating an expired key and lists it as expired', async () => {
       const created = await create({ name: 'expiring', scope: 'ingest', expiresIn: '1h' }).expect(201);
       await postEvent(a, `Bearer ${created.body.token}`).expect(200);

@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { IsNotBlank, IsOptionalNotNull } from '../../../common/http/field-rules.decorator';
 import { SCOPES, Scope } from '../domain/api-key';
 
 export class CreateKeyDto {
   @ApiProperty({ example: 'backend ingest' })
   @IsString()
   @Length(1, 100)
+  @IsNotBlank()
   name!: string;
 
   @ApiProperty({ enum: SCOPES })
@@ -13,14 +15,14 @@ export class CreateKeyDto {
   scope!: Scope;
 
   @ApiPropertyOptional({ description: 'Requests per window for this key; defaults to RATE_LIMIT_REQUESTS' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(10_000_000)
   rateLimit?: number;
 
   @ApiPropertyOptional({ example: '30d', description: 'Lifetime: a number and s, m, h, d or w. Not with expiresAt.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   expiresIn?: string;
 
@@ -28,7 +30,7 @@ export class CreateKeyDto {
     example: '2027-01-01T00:00:00Z',
     description: 'Expiry instant (ISO-8601). Not with expiresIn.',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   expiresAt?: string;
 }
