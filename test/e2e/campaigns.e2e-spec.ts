@@ -154,6 +154,30 @@ describe('campaigns over HTTP and the CLI', () => {
       .expect(400);
   });
 
+  it.each(['2026-W02', '2026-010', '2026-01-10T12', '2026-01-10T12:00:00', '2026', null])(
+    'refuses a preview as of now=%j, which is not an instant with a time zone, with a 400 naming now',
+    async (value) => {
+      const res = await t
+        .http()
+        .post(`/v1/campaigns/${PUSH}/preview`)
+        .set(auth())
+        .send({ userId: 'ana', now: value })
+        .expect(400);
+      expect(res.body.errors).toEqual([{ field: 'now', message: expect.stringMatching(/^now must be/) }]);
+    },
+  );
+
+  it('previews as of an instant with a time zone', async () => {
+    const at = new Date(now.getTime() - 60_000).toISOString().replace('Z', '+00:00');
+    const res = await t
+      .http()
+      .post(`/v1/campaigns/${PUSH}/preview`)
+      .set(auth())
+      .send({ userId: 'ana', now: at })
+      .expect(200);
+    expect(res.body.status).toBe('message');
+  });
+
   it('renders a sample of eligible users and estimates the audience by stage, locale and consent', async () => {
     const sample = await t.http().post(`/v1/campaigns/${DIGEST}/preview`).set(auth()).send({ sample: 5 }).expect(200);
     expect(sample.body.messages.map((m: { userId: string }) => m.userId).sort()).toEqual(['ana', 'ben', 'cleo', 'dan']);

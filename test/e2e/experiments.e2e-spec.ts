@@ -122,6 +122,23 @@ describe('experiment reports over HTTP, the CLI and the scheduled job', () => {
     expect(missing.body).toMatchObject({ code: 'experiments.not-found', errors: [{ field: 'experimentId' }] });
   });
 
+  it.each(['2026-W49', '2026-338', '2026-12-04T10', '2026-12-04T10:00:00', '2026', 'yesterday'])(
+    'refuses asOf=%s, which is not an instant with a time zone, with a 400 naming asOf',
+    async (asOf) => {
+      const res = await t.http().get(`/v1/experiments/${ID}/report`).query({ asOf }).set(auth()).expect(400);
+      expect(res.body.errors).toEqual([
+        { field: 'asOf', message: 'asOf must be an ISO-8601 instant with a time zone, such as 2026-03-01T12:00:00Z' },
+      ]);
+    },
+  );
+
+  it('reads the report as of an instant with a time zone', async () => {
+    const asOf = new Date(now.getTime() + 2 * 24 * HOUR);
+    const offset = asOf.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+    const res = await t.http().get(`/v1/experiments/${ID}/report`).query({ asOf: offset }).set(auth()).expect(200);
+    expect(res.body.asOf).toBe(asOf.toISOString().replace(/\.\d{3}Z$/, '.000Z'));
+  });
+
   it('lists and prints reports from the CLI, to a file, and says when an experiment is unknown', async () => {
     const out = join(reportsDir, 'cli.html');
     // Each CLI run boots its own process: run them side by side.

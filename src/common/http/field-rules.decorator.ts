@@ -1,4 +1,6 @@
+import { Transform } from 'class-transformer';
 import { ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
+import { parseIsoInstant } from '../../lib/time/iso-instant';
 
 /**
  * Like @IsOptional(), except that only an absent field skips the other rules: `null` is checked like any
@@ -20,4 +22,27 @@ export function IsNotBlank(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+/**
+ * An ISO-8601 instant with a time zone, read by the parser event times use, and turned into a Date.
+ * Week dates, ordinal dates, bare years and local times (which `new Date()` reads in the server's zone)
+ * are refused, so the property is a valid Date once validation passed.
+ */
+export function IsInstant(): PropertyDecorator {
+  const transform = Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? (parseIsoInstant(value) ?? value) : value,
+  );
+  const validate = ValidateBy({
+    name: 'isInstant',
+    validator: {
+      validate: (value) => value instanceof Date,
+      defaultMessage: (args) =>
+        `${args?.property} must be an ISO-8601 instant with a time zone, such as 2026-03-01T12:00:00Z`,
+    },
+  });
+  return (target, propertyKey) => {
+    transform(target, propertyKey as string);
+    validate(target, propertyKey as string);
+  };
 }

@@ -72,7 +72,7 @@ export class CampaignsController {
     description: 'The rendered message (every part, its subject and copy source), why the user is skipped, or a sample',
   })
   async preview(@Param() { campaignId }: CampaignIdParams, @Body() body: PreviewRequestDto): Promise<PreviewResponse> {
-    const options = { variantId: body.variant, now: body.now ? new Date(body.now) : undefined };
+    const options = { variantId: body.variant, now: body.now };
     const result =
       body.sample !== undefined
         ? await this.previews.previewSample(campaignId, body.sample, options)

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+import { IsInstant, IsOptionalNotNull } from '../../../common/http/field-rules.decorator';
 import { ComposedMessage, ComposeResult } from '../domain/compose-result';
 import { SamplePreview } from '../campaign-preview.service';
 
@@ -23,10 +24,15 @@ export class PreviewRequestDto {
   @Length(1, 63)
   variant?: string;
 
-  @ApiPropertyOptional({ description: 'Compose as of this instant (ISO-8601); now when absent' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  now?: string;
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    example: '2026-03-01T12:00:00Z',
+    description: 'Compose as of this instant (ISO-8601 with a time zone); now when absent',
+  })
+  @IsOptionalNotNull()
+  @IsInstant()
+  now?: Date;
 }
 
 export class PreviewMessageResponse {

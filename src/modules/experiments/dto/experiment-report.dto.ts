@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsInstant } from '../../../common/http/field-rules.decorator';
 import { REPORT_FORMATS, ReportFormatName } from '../domain';
 
 export class ExperimentIdParams {
@@ -16,10 +17,15 @@ export class ReportQueryDto {
   @IsIn(REPORT_FORMATS, { message: `format must be one of ${REPORT_FORMATS.join(', ')}` })
   format?: ReportFormatName;
 
-  @ApiPropertyOptional({ description: 'Read the statistics as of this instant (ISO-8601); now when absent' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    example: '2026-03-01T12:00:00Z',
+    description: 'Read the statistics as of this instant (ISO-8601 with a time zone); now when absent',
+  })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'asOf must be an ISO-8601 instant' })
-  asOf?: string;
+  @IsInstant()
+  asOf?: Date;
 }
 
 export class ArmCountsResponse {
