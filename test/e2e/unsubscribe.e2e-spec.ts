@@ -84,6 +84,16 @@ describe('unsubscribe links: the page, its form and the RFC 8058 one-click POST'
     expect(logged.filter((e) => e.userId === 'dan')).toMatchObject([{ source: 'one-click', repeat: false }]);
   });
 
+  it('answers a repeated lang with the 400 page naming it, whatever the token, and changes nothing', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'lang-1', userId: 'fay' }, SENT);
+    for (const path of [pathOf(issued.unsubscribeUrl), '/t/u/not-a-token']) {
+      const res = await http().get(`${path}?lang=fr&lang=en`).set('Accept-Language', 'fr').expect(400);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.text).toContain('Le champ « lang » manque');
+    }
+    expect(await unsubscribes('fay')).toHaveLength(0);
+  });
+
   it('changes nothing for forged, tampered or other-kind tokens, or a body it cannot read', async () => {
     const { issued } = await sendTracked(app.t.app, { notificationId: 'forged-1', userId: 'eve' }, SENT);
     const token = tokenOf(issued.unsubscribeUrl);

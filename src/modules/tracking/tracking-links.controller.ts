@@ -1,14 +1,16 @@
-import { Body, Controller, Get, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Logger, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { FormBody } from '../../common/http/form-body';
+import { QueryText } from '../../common/http/query-text.decorator';
 import { Settings } from '../../config/settings';
 import { pickLocale } from './domain/page-text';
 import { renderUnsubscribePage, UnsubscribePage } from './domain/unsubscribe-page';
 import { parseUnsubscribeRequest } from './domain/unsubscribe-request';
 import { EngagementService } from './engagement.service';
 import { requestFacts, sendPage, sendPixel, sendRedirect } from './tracking-responses';
+import { UnsubscribePageErrorFilter } from './unsubscribe-page-error.filter';
 import { UnsubscribesService } from './unsubscribes.service';
 
 /**
@@ -50,9 +52,10 @@ export class TrackingLinksController {
 
   /** The unsubscribe page: shows the confirm form (a GET changes nothing: mail scanners follow links). */
   @Get('u/:token')
+  @UseFilters(UnsubscribePageErrorFilter)
   async page(
     @Param('token') token: string,
-    @Query('lang') lang: string | undefined,
+    @QueryText('lang') lang: string | undefined,
     @Req() req: IncomingMessage,
     @Res() res: ServerResponse,
   ): Promise<void> {

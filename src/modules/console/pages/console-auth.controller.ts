@@ -1,4 +1,4 @@
-import { Body, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
 import { safeReturnPath } from '../domain/return-path';
 import {
@@ -14,6 +14,7 @@ import { SESSION_COOKIE, SIGN_IN_COOKIE, SessionCookies } from '../session/sessi
 import { ConsoleViews } from '../views/console-views';
 import { redirect, sendPage } from './respond';
 import { ConsoleForm, ConsolePages } from './console-routes';
+import { QueryText } from '../../../common/http/query-text.decorator';
 
 /** A sign-in form stays usable this long; then the page must be reloaded. */
 const SIGN_IN_FORM_SECONDS = 30 * 60;
@@ -39,7 +40,7 @@ export class ConsoleAuthController {
   async signInPage(
     @Req() req: ConsoleRequest,
     @Res() res: ServerResponse,
-    @Query('next') next?: string,
+    @QueryText('next') next?: string,
   ): Promise<void> {
     const current = await this.reader.read(req);
     if (!(current instanceof SignInRequired)) return redirect(res, safeReturnPath(next));

@@ -1,4 +1,4 @@
-import { Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
 import { Session } from '../session/console-auth.guard';
 import { ConsoleSession } from '../session/console-sessions.service';
@@ -7,6 +7,7 @@ import { ConsoleCampaignsService } from './console-campaigns.service';
 import { ConsoleRunsService } from './console-runs.service';
 import { redirect } from './respond';
 import { ConsoleForm, ConsolePages } from './console-routes';
+import { QueryText } from '../../../common/http/query-text.decorator';
 
 /** The campaign page shows its newest runs; the runs page pages through the rest. */
 const RUNS_ON_CAMPAIGN = 10;
@@ -22,7 +23,7 @@ export class ConsoleCampaignsController {
   ) {}
 
   @Get()
-  async list(@Session() session: ConsoleSession, @Query('after') after?: string): Promise<string> {
+  async list(@Session() session: ConsoleSession, @QueryText('after') after?: string): Promise<string> {
     const page = await this.campaigns.page(after);
     return this.views.render(
       'campaigns',
@@ -35,11 +36,13 @@ export class ConsoleCampaignsController {
   async detail(
     @Session() session: ConsoleSession,
     @Param('campaignId') campaignId: string,
-    @Query() query: Record<string, string | undefined>,
+    @QueryText('user') userId: string | undefined,
+    @QueryText('variant') variant: string | undefined,
+    @QueryText('done') done: string | undefined,
   ): Promise<string> {
-    const view = await this.campaigns.detail(campaignId, { userId: query.user, variant: query.variant });
+    const view = await this.campaigns.detail(campaignId, { userId, variant });
     const runs = await this.runs.page(undefined, view.campaign.campaignId, RUNS_ON_CAMPAIGN);
-    const notice = query.done ? NOTICES[query.done] : undefined;
+    const notice = done ? NOTICES[done] : undefined;
     return this.views.render(
       'campaign',
       { title: `Campaign ${view.campaign.campaignId}`, section: 'campaigns', session },

@@ -1,5 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { FieldValidationException } from '../../../common/http/field-errors';
+import { FieldError } from '../../../lib/validation/field-error';
 import { CampaignError } from '../../campaigns/domain/campaign.errors';
 import { ExperimentError } from '../../experiments/domain/experiments.errors';
 import { SignInRequired } from '../session/console-auth.guard';
@@ -19,6 +21,10 @@ const CAMPAIGN_STATUS: Record<CampaignError['code'], number> = {
 
 /** The status and the message a person should read for an error of a console page. */
 function describe(error: unknown): { status: number; message: string } {
+  if (error instanceof FieldValidationException) {
+    const { errors } = error.getResponse() as { errors: FieldError[] };
+    return { status: 400, message: errors.map((e) => e.message).join('; ') };
+  }
   if (error instanceof HttpException) {
     const body = error.getResponse();
     const message = typeof body === 'object' && body !== null && 'message' in body ? body.message : error.message;

@@ -1,4 +1,4 @@
-import { Get, Param, Query, Res } from '@nestjs/common';
+import { Get, Param, Res } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
 import { ExperimentError } from '../../experiments/domain/experiments.errors';
 import { ExperimentReportsService } from '../../experiments/experiment-reports.service';
@@ -9,6 +9,7 @@ import { ConsoleViews } from '../views/console-views';
 import { PAGE_SIZE } from './console-campaigns.service';
 import { setPageHeaders } from './console-page.interceptor';
 import { ConsolePages } from './console-routes';
+import { QueryText } from '../../../common/http/query-text.decorator';
 
 const EXPERIMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -34,7 +35,7 @@ export class ConsoleExperimentsController {
   ) {}
 
   @Get()
-  async list(@Session() session: ConsoleSession, @Query('after') after?: string): Promise<string> {
+  async list(@Session() session: ConsoleSession, @QueryText('after') after?: string): Promise<string> {
     const rows = await this.reports.page(decodeCursor(after), PAGE_SIZE + 1);
     const page = pageOf(rows, PAGE_SIZE, (e) => e.experimentId);
     return this.views.render(

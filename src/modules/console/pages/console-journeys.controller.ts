@@ -1,9 +1,10 @@
-import { Get, Query } from '@nestjs/common';
+import { Get } from '@nestjs/common';
 import { Session } from '../session/console-auth.guard';
 import { ConsoleSession } from '../session/console-sessions.service';
 import { ConsoleViews } from '../views/console-views';
 import { ConsoleJourneysService, POPULATION_SAMPLE } from './console-journeys.service';
 import { ConsolePages } from './console-routes';
+import { QueryText } from '../../../common/http/query-text.decorator';
 
 /** Journeys: look up a user; the population's common journeys; the embedder and ranker versions; the latest judge results. */
 @ConsolePages('console/journeys')
@@ -14,7 +15,7 @@ export class ConsoleJourneysController {
   ) {}
 
   @Get()
-  async page(@Session() session: ConsoleSession, @Query('user') user?: string): Promise<string> {
+  async page(@Session() session: ConsoleSession, @QueryText('user') user?: string): Promise<string> {
     const userId = user?.trim().slice(0, 256) || undefined;
     const [lookup, population, versions, judgement] = await Promise.all([
       userId ? this.journeys.lookup(userId) : Promise.resolve(undefined),

@@ -1,4 +1,4 @@
-import { Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
 import { RunAction } from '../../campaigns/runs/domain/run-state';
 import { Session } from '../session/console-auth.guard';
@@ -7,6 +7,7 @@ import { ConsoleViews } from '../views/console-views';
 import { ConsoleRunsService } from './console-runs.service';
 import { redirect } from './respond';
 import { ConsoleForm, ConsolePages } from './console-routes';
+import { QueryText } from '../../../common/http/query-text.decorator';
 
 const ACTIONS: readonly RunAction[] = ['pause', 'resume', 'cancel'];
 const DONE: Record<RunAction, string> = { pause: 'paused', resume: 'resumed', cancel: 'cancelled' };
@@ -22,8 +23,8 @@ export class ConsoleRunsController {
   @Get()
   async list(
     @Session() session: ConsoleSession,
-    @Query('after') after?: string,
-    @Query('campaign') campaignId?: string,
+    @QueryText('after') after?: string,
+    @QueryText('campaign') campaignId?: string,
   ): Promise<string> {
     const page = await this.runs.page(after, campaignId);
     return this.views.render(
@@ -37,8 +38,8 @@ export class ConsoleRunsController {
   async detail(
     @Session() session: ConsoleSession,
     @Param('runId') runId: string,
-    @Query('user') user?: string,
-    @Query('done') done?: string,
+    @QueryText('user') user?: string,
+    @QueryText('done') done?: string,
   ): Promise<string> {
     const view = await this.runs.detail(runId, user);
     const notice = done && Object.values(DONE).includes(done) ? `The run is ${done}.` : undefined;
