@@ -94,6 +94,28 @@ describe('unsubscribe links: the page, its form and the RFC 8058 one-click POST'
     expect(await unsubscribes('fay')).toHaveLength(0);
   });
 
+  it('refuses a form that gives a field twice with the 400 page naming it, and unsubscribes no one', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'twice-1', userId: 'gus' }, SENT);
+    const path = pathOf(issued.unsubscribeUrl);
+    for (const body of ['scope=all&scope=category', 'scope=category&scope=all', 'scope=all&lang=fr&scope=all']) {
+      const res = await http().post(path).type('form').send(body).expect(400);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.text).toContain('“scope”');
+    }
+    const boundary = 'x-boundary-43';
+    const part = `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n`;
+    const multipart = await rawRequest(app.t.app, {
+      method: 'POST',
+      path,
+      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+      body: `${part}${part}--${boundary}--\r\n`,
+    });
+    expect(multipart.status).toBe(400);
+    expect(multipart.text).toContain('“List-Unsubscribe”');
+    expect(await unsubscribes('gus')).toHaveLength(0);
+    expect(await nextCompose(digest, 'gus')).toBeUndefined();
+  });
+
   it('changes nothing for forged, tampered or other-kind tokens, or a body it cannot read', async () => {
     const { issued } = await sendTracked(app.t.app, { notificationId: 'forged-1', userId: 'eve' }, SENT);
     const token = tokenOf(issued.unsubscribeUrl);

@@ -1,6 +1,13 @@
 import { SetMetadata } from '@nestjs/common';
 import { IncomingMessage } from 'node:http';
-import { FormFields, multipartBoundary, parseMultipart, parseUrlEncoded } from '../../lib/http/form-fields';
+import {
+  FormFields,
+  multipartBoundary,
+  parseMultipart,
+  parseUrlEncoded,
+  RepeatedField,
+} from '../../lib/http/form-fields';
+import { FieldValidationException } from './field-errors';
 import { malformed, readBodyText, unsupported } from './json-body';
 
 export const FORM_BODY = 'http:form-body';
@@ -30,13 +37,20 @@ function checkFormType(req: IncomingMessage): void {
   );
 }
 
-/** Reads a form body into its text fields (`{}` when there is no body); 415, 413 and 400 as for JSON. */
+/**
+ * Reads a form body into its text fields (`{}` when there is no body); 415, 413 and 400 as for JSON, and
+ * a 400 naming a field the form gives twice.
+ */
 export async function readFormBody(req: IncomingMessage, options: FormBodyOptions): Promise<FormFields> {
   const text = await readBodyText(req, { limit: options.limitBytes, checkType: checkFormType });
   if (text === undefined) return {};
   const header = req.headers['content-type'] ?? '';
-  if (isUrlEncoded(header.split(';')[0].trim().toLowerCase())) return parseUrlEncoded(text);
-  const fields = parseMultipart(text, multipartBoundary(header) ?? '');
+  const fields = isUrlEncoded(header.split(';')[0].trim().toLowerCase())
+    ? parseUrlEncoded(text)
+    : parseMultipart(text, multipartBoundary(header) ?? '');
   if (!fields) throw malformed('not a multipart/form-data body of text fields');
+  if (fields instanceof RepeatedField) {
+    throw new FieldValidationException([{ field: fields.name, message: `${fields.name} must be given once` }]);
+  }
   return fields;
 }

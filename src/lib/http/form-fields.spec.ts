@@ -1,17 +1,26 @@
-import { multipartBoundary, parseMultipart, parseUrlEncoded } from './form-fields';
+import { multipartBoundary, parseMultipart, parseUrlEncoded, RepeatedField } from './form-fields';
 
 const multipart = (boundary: string, parts: string[], newline = '\r\n') =>
   parts.map((p) => `--${boundary}${newline}${p}${newline}`).join('') + `--${boundary}--${newline}`;
 
 describe('form fields', () => {
-  it('reads an urlencoded body, keeping the first value of a repeated name', () => {
+  it('reads an urlencoded body', () => {
     expect(parseUrlEncoded('List-Unsubscribe=One-Click')).toEqual({ 'List-Unsubscribe': 'One-Click' });
-    expect(parseUrlEncoded('scope=all&lang=fr&scope=category&note=two+words%21')).toEqual({
+    expect(parseUrlEncoded('scope=all&lang=fr&note=two+words%21')).toEqual({
       scope: 'all',
       lang: 'fr',
       note: 'two words!',
     });
     expect(parseUrlEncoded('')).toEqual({});
+  });
+
+  it.each([
+    ['scope=all&lang=fr&scope=category', 'scope'],
+    ['scope=all&scope=all', 'scope'],
+    ['scope=all&lang=&lang=fr', 'lang'],
+  ])('names the field %s gives twice, whatever the values', (body, name) => {
+    expect(parseUrlEncoded(body)).toEqual(new RepeatedField(name));
+    expect(parseUrlEncoded(body)).toBeInstanceOf(RepeatedField);
   });
 
   it('keeps a field named like a prototype key as plain data', () => {
@@ -35,6 +44,13 @@ describe('form fields', () => {
       scope: 'all',
       lang: 'fr',
     });
+  });
+
+  it('names a field a multipart body gives twice', () => {
+    const scope = (value: string) => `Content-Disposition: form-data; name="scope"\r\n\r\n${value}`;
+    const fields = parseMultipart(multipart('b', [scope('all'), scope('category')]), 'b');
+    expect(fields).toBeInstanceOf(RepeatedField);
+    expect(fields).toEqual(new RepeatedField('scope'));
   });
 
   it('refuses file parts, parts without a name and unterminated bodies', () => {

@@ -65,6 +65,7 @@ export class TrackingLinksController {
   /** The page's form (`scope=category|all`) and the RFC 8058 one-click POST (`List-Unsubscribe=One-Click`). */
   @Post('u/:token')
   @FormBody()
+  @UseFilters(UnsubscribePageErrorFilter)
   async unsubscribe(
     @Param('token') token: string,
     @Body() fields: Record<string, string>,
