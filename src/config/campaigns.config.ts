@@ -2,17 +2,12 @@ import { boolean, integer, text } from './parsers';
 import { withDefault } from './llm.config';
 import { defineNamespace, setting } from './setting';
 
-/** Campaign definitions on disk, the limits of previews and estimates, and how campaign runs are scheduled and fanned out. */
+/** Campaign definitions on disk, the limits of estimates, and how campaign runs are scheduled and fanned out. */
 export const campaignsNamespace = defineNamespace('campaigns', {
   dir: setting(
     'CAMPAIGNS_DIR',
     withDefault(text(), './campaigns'),
     'Folder of campaign definitions (YAML), resolved from the working directory.',
-  ),
-  previewSampleMax: setting(
-    'CAMPAIGNS_PREVIEW_SAMPLE_MAX',
-    withDefault(integer(1, 1000), 100),
-    'Most users one sample preview renders.',
   ),
   estimateExactUpTo: setting(
     'CAMPAIGN_ESTIMATE_EXACT_UP_TO',

@@ -201,6 +201,16 @@ describe('campaigns over HTTP and the CLI', () => {
     );
   });
 
+  it.each([
+    [{ sample: 101 }, 'sample must not be greater than 100'],
+    [{ sample: 1000 }, 'sample must not be greater than 100'],
+    [{ sample: null }, 'sample must be an integer number'],
+    [{ userId: 'ana', sample: 5 }, 'give userId or sample, not both'],
+  ])('refuses the preview %j with a 400 naming sample', async (body, message) => {
+    const res = await t.http().post(`/v1/campaigns/${DIGEST}/preview`).set(auth()).send(body).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'sample', message }]);
+  });
+
   it('previews and estimates from the CLI', async () => {
     const [user, sample, estimate] = await Promise.all([
       journeycast(['campaigns', 'preview', PUSH, '--user', 'ben'], env),

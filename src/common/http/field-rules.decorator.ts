@@ -46,3 +46,15 @@ export function IsInstant(): PropertyDecorator {
     validate(target, propertyKey as string);
   };
 }
+
+/** Refuses the property when `other` is given too: the two are alternatives. */
+export function IsNotWith(other: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'isNotWith',
+    constraints: [other],
+    validator: {
+      validate: (_value, args) => (args?.object as Record<string, unknown>)[other] === undefined,
+      defaultMessage: (args) => `give ${other} or ${args?.property}, not both`,
+    },
+  });
+}

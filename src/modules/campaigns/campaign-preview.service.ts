@@ -8,6 +8,9 @@ import { audienceQueryOf } from './domain/audience-rules';
 import { CampaignError } from './domain/campaign.errors';
 import { ComposedMessage, ComposeResult, ComposeVariant } from './domain/compose-result';
 
+/** Most users one sample preview renders (the API's `sample`, the CLI's `--sample`). */
+export const PREVIEW_SAMPLE_MAX = 100;
+
 export interface PreviewOptions {
   now?: Date;
   /** An experiment arm's id; the campaign's own copy when absent. */
@@ -44,9 +47,8 @@ export class CampaignPreviewService {
 
   /** Renders messages for up to `size` random users of the audience; one LLM budget covers the sample. */
   async previewSample(campaignId: string, size: number, options: PreviewOptions = {}): Promise<SamplePreview> {
-    const max = this.config.get('campaigns', { infer: true }).previewSampleMax;
-    if (!Number.isInteger(size) || size < 1 || size > max) {
-      throw new CampaignError('campaign.bad-request', `sample must be an integer from 1 to ${max}`);
+    if (!Number.isInteger(size) || size < 1 || size > PREVIEW_SAMPLE_MAX) {
+      throw new CampaignError('campaign.bad-request', `sample must be an integer from 1 to ${PREVIEW_SAMPLE_MAX}`);
     }
     const campaign = await this.campaigns.getUsable(campaignId);
     const now = options.now ?? new Date();

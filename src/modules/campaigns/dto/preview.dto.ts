@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
-import { IsInstant, IsOptionalNotNull } from '../../../common/http/field-rules.decorator';
+import { IsInt, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+import { IsInstant, IsNotWith, IsOptionalNotNull } from '../../../common/http/field-rules.decorator';
 import { ComposedMessage, ComposeResult } from '../domain/compose-result';
-import { SamplePreview } from '../campaign-preview.service';
+import { PREVIEW_SAMPLE_MAX, SamplePreview } from '../campaign-preview.service';
 
 export class PreviewRequestDto {
   @ApiPropertyOptional({ description: 'Preview what this user would receive (or why not)' })
@@ -11,15 +11,20 @@ export class PreviewRequestDto {
   @Length(1, 256)
   userId?: string;
 
-  @ApiPropertyOptional({ description: 'Instead of one user: render for this many random eligible users', minimum: 1 })
-  @IsOptional()
+  @ApiPropertyOptional({
+    description: 'Instead of one user (not with userId): render for this many random eligible users',
+    minimum: 1,
+    maximum: PREVIEW_SAMPLE_MAX,
+  })
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
-  @Max(1000)
+  @Max(PREVIEW_SAMPLE_MAX)
+  @IsNotWith('userId')
   sample?: number;
 
   @ApiPropertyOptional({ description: "An experiment variant's id (the campaign's own copy when absent)" })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 63)
   variant?: string;
