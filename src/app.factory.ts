@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { withSharedResponses } from './common/http/api-docs';
+import { refuseUndecodablePaths } from './common/http/undecodable-path';
 import { AppLogger } from './common/logging/app-logger';
 import { Settings } from './config/settings';
 import { AppModule } from './app.module';
@@ -49,5 +50,12 @@ export async function createOpsApp(
     logger,
   });
   app.disable('x-powered-by');
+  app.use(refuseUndecodablePaths(() => routePaths(app)));
   return app;
+}
+
+/** The paths of the routes Express serves, such as `/v1/users/:userId`. */
+function routePaths(app: NestExpressApplication): string[] {
+  const express = app.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path?: unknown } }> } };
+  return express.router.stack.flatMap(({ route }) => (typeof route?.path === 'string' ? [route.path] : []));
 }

@@ -76,6 +76,37 @@ describe('API keys, scopes and rate limits', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['scope']);
   });
 
+  it.each([
+    ['get', '/v1/users/%FF%FE', 'userId'],
+    ['delete', '/v1/keys/%FF', 'keyId'],
+    ['get', '/v1/campaign-runs/run-1/users/caf%E9', 'userId'],
+    ['get', '/v1/campaign-runs/%C3%28/users/u1', 'runId'],
+    ['post', '/v1/campaigns/%FF:activate', 'campaignId'],
+    ['get', '/v1/nowhere/%FF', 'path'],
+  ] as const)(
+    'answers %s %s, whose %s is not percent-encoded UTF-8, with a 400 naming it',
+    async (method, path, field) => {
+      for (const authorization of [`Bearer ${admin}`, undefined]) {
+        const req = a.http()[method](path);
+        if (authorization) void req.set('Authorization', authorization);
+        const res = await req.expect(400);
+        expect(res.headers['content-type']).toMatch(/application\/json/);
+        expect(res.body).toEqual({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: `Invalid request: ${field}`,
+          errors: [{ field, message: `${field} is not valid percent-encoded UTF-8` }],
+          errorCount: 1,
+        });
+      }
+    },
+  );
+
+  it('still decodes valid percent-escapes in path parameters', async () => {
+    const res = await a.http().get('/v1/users/caf%C3%A9').set('Authorization', `Bearer ${admin}`).expect(404);
+    expect(JSON.stringify(res.body)).not.toContain('percent-encoded');
+  });
+
   it('holds one rate limit per key across two app instances sharing Redis, with Retry-After', async () => {
     const limited = `Bearer ${await a.createKey('ingest', 4)}`;
     const statuses: number[] = [];
