@@ -1,5 +1,6 @@
 import { buildCampaign } from '../factories/campaign.factory';
 import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
+import { EngagementService } from '../../src/modules/tracking/engagement.service';
 import { NotificationTracking } from '../../src/modules/tracking/notification-tracking';
 import { TrackedNotificationRepository } from '../../src/modules/tracking/tracked-notification.repository';
 import { RankingExampleRepository } from '../../src/modules/ranking/ranking-example.repository';
@@ -150,6 +151,73 @@ describe('tracking links: open pixel, click redirect, push open', () => {
       ['push-open', true],
     ]);
     expect(await tracked('push-1')).toMatchObject({ counts: { pushOpen: 2 } });
+  });
+
+  it('keeps the first push open when its token is posted again with an earlier openedAt', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'push-replay', channel: 'push' }, hoursAgo(3));
+    const token = issued.pushOpenToken!;
+    const [firstOpen, earlier] = [hoursAgo(1), hoursAgo(2.9)];
+    await http().post('/v1/track/push-open').send({ token, openedAt: firstOpen.toISOString() }).expect(204);
+    await http().post('/v1/track/push-open').send({ token, openedAt: earlier.toISOString() }).expect(204);
+    expect((await events('push-replay')).map((e) => [e.repeat, e.at])).toEqual([
+      [false, firstOpen],
+      [true, earlier],
+    ]);
+    expect(await tracked('push-replay')).toMatchObject({
+      counts: { pushOpen: 2 },
+      firstOpenAt: firstOpen,
+      firstHumanOpenAt: firstOpen,
+    });
+  });
+
+  it('takes a push tapped through to a link before the app reported its open as opened at the click', async () => {
+    const { issued, notification } = await sendTracked(
+      app.t.app,
+      { notificationId: 'push-click', channel: 'push' },
+      hoursAgo(3),
+    );
+    await http()
+      .get(pathOf(issued.resolveLink(notification.links[0])))
+      .set('User-Agent', BROWSER)
+      .expect(302);
+    const [click] = await events('push-click');
+    await http()
+      .post('/v1/track/push-open')
+      .send({ token: issued.pushOpenToken!, openedAt: hoursAgo(2).toISOString() })
+      .expect(204);
+    expect((await events('push-click')).map((e) => [e.kind, e.repeat])).toEqual([
+      ['click', false],
+      ['push-open', false],
+      ['push-open', true],
+    ]);
+    expect(await tracked('push-click')).toMatchObject({
+      counts: { pushOpen: 2 },
+      firstOpenAt: click.at,
+      firstHumanOpenAt: click.at,
+      firstClickAt: click.at,
+    });
+  });
+
+  it('moves no first open or click time with a repeated pixel or click handled late, at an earlier time', async () => {
+    const { issued, notification } = await sendTracked(app.t.app, { notificationId: 'late-1' }, hoursAgo(3));
+    const engagement = app.t.app.get(EngagementService);
+    const facts = { method: 'GET', userAgent: BROWSER, address: '127.0.0.1' };
+    const openToken = tokenOf(issued.openPixelUrl!);
+    const clickToken = tokenOf(issued.resolveLink(notification.links[0]));
+    const prefetch = { ...facts, userAgent: 'Mozilla/5.0' };
+    const [first, earlier] = [hoursAgo(1), hoursAgo(2)];
+    for (const at of [first, earlier]) {
+      // The second round is repeats handled with an earlier time: a slow request, or another replica's clock.
+      await engagement.recordOpen(openToken, prefetch, at);
+      await engagement.recordOpen(openToken, facts, at);
+      await engagement.recordClick(clickToken, facts, at);
+    }
+    expect(await tracked('late-1')).toMatchObject({
+      counts: { open: 4, humanOpen: 2, click: 2, humanClick: 2 },
+      firstOpenAt: first,
+      firstHumanOpenAt: first,
+      firstClickAt: first,
+    });
   });
 
   it('passes the first human open and click to ranking examples and experiment outcomes', async () => {

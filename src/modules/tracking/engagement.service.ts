@@ -4,8 +4,8 @@ import { Settings } from '../../config/settings';
 import { networkOf } from './domain/client-address';
 import { classifyFetch, FetchClass } from './domain/machine-fetches';
 import { EngagementOutcomes } from './engagement-outcomes.service';
-import { TrackedNotificationRepository } from './tracked-notification.repository';
-import { TrackedNotificationRecord } from './tracked-notification.schema';
+import { FirstTimes, TrackedNotificationRepository } from './tracked-notification.repository';
+import { EngagementCounts, TrackedNotificationRecord } from './tracked-notification.schema';
 import { TrackingEventRecord } from './tracking-event.schema';
 import { TrackingEventRepository } from './tracking-event.repository';
 import { TrackingTokens } from './tracking-tokens.service';
@@ -20,10 +20,14 @@ export interface RequestFacts {
 
 const MAX_USER_AGENT = 256;
 
+/** The first-open times an open seen by a person sets. */
+const firstOpen = (at: Date): FirstTimes => ({ firstOpenAt: at, firstHumanOpenAt: at });
+
 /**
  * Opens, clicks and push opens. A token that does not verify, or names a notification or link that is
  * not stored, changes nothing. A valid token used again is logged as a repeat and counts nowhere: the
- * counters on the notification, moved in one atomic write per event, decide which event is first.
+ * counters on the notification, moved in one atomic write per event, decide which event is first, and
+ * only that event writes the first-event times.
  */
 @Injectable()
 export class EngagementService {
@@ -47,11 +51,9 @@ export class EngagementService {
     if (!notification) return;
     const fetch = this.classify(notification, request, at);
     const human = !fetch.machine;
-    const before = await this.notifications.count(
-      notification.notificationId,
-      { open: 1, ...(human && { humanOpen: 1 }) },
-      { firstOpenAt: at, ...(human && { firstHumanOpenAt: at }) },
-    );
+    const before = human
+      ? await this.countEvent(notification, 'humanOpen', { open: 1, humanOpen: 1 }, firstOpen(at))
+      : await this.countEvent(notification, 'open', { open: 1 }, { firstOpenAt: at });
     if (!before) return;
     const first = human ? !before.humanOpen : (before.open ?? 0) - (before.humanOpen ?? 0) === 0;
     await this.events.append(this.event(notification, 'open', at, first, request, fetch));
@@ -68,11 +70,9 @@ export class EngagementService {
     if (!notification || !link) return undefined;
     const fetch = this.classify(notification, request, at);
     const human = !fetch.machine;
-    const before = await this.notifications.count(
-      notification.notificationId,
-      { click: 1, ...(human && { humanClick: 1 }) },
-      human ? { firstClickAt: at } : {},
-    );
+    const before = human
+      ? await this.countEvent(notification, 'humanClick', { click: 1, humanClick: 1 }, { firstClickAt: at })
+      : await this.notifications.count(notification.notificationId, { click: 1 });
     if (!before) return link.url;
     const first = human ? !before.humanClick : (before.click ?? 0) - (before.humanClick ?? 0) === 0;
     await this.events.append({
@@ -96,16 +96,27 @@ export class EngagementService {
     // The app may report late (offline); never before the message existed.
     const earliest = notification.sentAt ?? notification.issuedAt;
     const at = openedAt ? new Date(Math.max(openedAt.getTime(), earliest.getTime())) : now;
-    const before = await this.notifications.count(
-      notification.notificationId,
-      { pushOpen: 1 },
-      { firstOpenAt: at, firstHumanOpenAt: at },
-    );
+    const before = await this.countEvent(notification, 'pushOpen', { pushOpen: 1 }, firstOpen(at));
     if (!before) return false;
     const first = !before.pushOpen;
     await this.events.append({ ...this.event(notification, 'push-open', at, first), machine: false, source: 'app' });
     if (first) await this.outcomes.opened(notification, at, false);
     return true;
+  }
+
+  /**
+   * Counts an event; only the first of `counter` writes the first-event times, so a repeat (a replayed
+   * token, an app reporting an earlier `openedAt`) moves none. A counter already moved when the
+   * notification was read makes this a repeat: one plain write.
+   */
+  private countEvent(
+    notification: TrackedNotificationRecord,
+    counter: keyof EngagementCounts,
+    add: EngagementCounts,
+    firsts: FirstTimes,
+  ): Promise<EngagementCounts | undefined> {
+    if (notification.counts[counter]) return this.notifications.count(notification.notificationId, add);
+    return this.notifications.countFirst(notification.notificationId, counter, add, firsts);
   }
 
   private classify(notification: TrackedNotificationRecord, request: RequestFacts, at: Date): FetchClass {
@@ -120,12 +131,12 @@ export class EngagementService {
   private async inferOpen(notification: TrackedNotificationRecord, at: Date): Promise<void> {
     const push = notification.channel === 'push';
     const inferred = push
-      ? await this.notifications.countIfNone(notification.notificationId, 'pushOpen', { pushOpen: 1 }, {})
+      ? await this.notifications.countIfNone(notification.notificationId, 'pushOpen', { pushOpen: 1 }, firstOpen(at))
       : await this.notifications.countIfNone(
           notification.notificationId,
           'humanOpen',
           { open: 1, humanOpen: 1 },
-          { firstOpenAt: at, firstHumanOpenAt: at },
+          firstOpen(at),
         );
     if (!inferred) return;
     const kind = push ? 'push-open' : 'open';

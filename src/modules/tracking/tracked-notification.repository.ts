@@ -167,23 +167,47 @@ export class TrackedNotificationRepository {
   }
 
   /**
-   * Adds to the engagement counters and keeps the earliest first-event times, in one atomic write, and
-   * returns the counters as they were before: a zero there means this event is the first of its kind.
+   * Adds to the engagement counters in one atomic write and returns them as they were before (a zero
+   * there means this event is the first of its kind); undefined when the notification is not stored.
    */
-  async count(
+  async count(notificationId: string, add: EngagementCounts): Promise<EngagementCounts | undefined> {
+    return this.countWhere(notificationId, add, {});
+  }
+
+  /**
+   * {@link count}, where only the event that finds `counter` at zero writes the first-event times, in the
+   * same conditional write: a repeat, whatever time it claims, moves none of them.
+   */
+  async countFirst(
     notificationId: string,
+    counter: keyof EngagementCounts,
     add: EngagementCounts,
     firsts: FirstTimes,
   ): Promise<EngagementCounts | undefined> {
+    return (await this.countWhere(notificationId, add, firsts, counter)) ?? this.count(notificationId, add);
+  }
+
+  /**
+   * The counters as they were before `add` and `firsts` went in, or undefined when nothing matched: with
+   * `counter`, only a notification whose `counter` is still zero matches.
+   */
+  private async countWhere(
+    notificationId: string,
+    add: EngagementCounts,
+    firsts: FirstTimes,
+    counter?: keyof EngagementCounts,
+  ): Promise<EngagementCounts | undefined> {
+    const none = (prefix: FieldPrefix) => counter && { [`${prefix}counts.${counter}`]: { $in: [null, 0] } };
     const carried = await this.carried
-      .findOneAndUpdate({ notificationId, ...CARRIES_TRACKING }, countUpdate(add, firsts, 'tracking.'), {
-        returnDocument: 'before',
-        projection: { 'tracking.counts': 1 },
-      })
+      .findOneAndUpdate(
+        { notificationId, ...CARRIES_TRACKING, ...none('tracking.') },
+        countUpdate(add, firsts, 'tracking.'),
+        { returnDocument: 'before', projection: { 'tracking.counts': 1 } },
+      )
       .lean<Pick<NotificationTrackingView, 'tracking'>>();
     if (carried) return carried.tracking?.counts ?? {};
     const before = await this.model
-      .findOneAndUpdate({ notificationId }, countUpdate(add, firsts, ''), {
+      .findOneAndUpdate({ notificationId, ...none('') }, countUpdate(add, firsts, ''), {
         returnDocument: 'before',
         projection: { counts: 1 },
       })
@@ -201,16 +225,7 @@ export class TrackedNotificationRepository {
     add: EngagementCounts,
     firsts: FirstTimes,
   ): Promise<boolean> {
-    const carried = await this.carried.updateOne(
-      { notificationId, ...CARRIES_TRACKING, [`tracking.counts.${counter}`]: { $in: [null, 0] } },
-      countUpdate(add, firsts, 'tracking.'),
-    );
-    if (carried.modifiedCount > 0) return true;
-    const result = await this.model.updateOne(
-      { notificationId, [`counts.${counter}`]: { $in: [null, 0] } },
-      countUpdate(add, firsts, ''),
-    );
-    return result.modifiedCount > 0;
+    return (await this.countWhere(notificationId, add, firsts, counter)) !== undefined;
   }
 
   /** The user's latest notification sent in [from, to], optionally of one campaign. */

@@ -56,7 +56,7 @@ export class UnsubscribesService {
       ...(notification && { notificationId: notification.notificationId, campaignId: notification.campaignId }),
     });
     if (notification) {
-      const before = await this.notifications.count(notification.notificationId, { unsubscribe: 1 }, {});
+      const before = await this.notifications.count(notification.notificationId, { unsubscribe: 1 });
       const first = before !== undefined && !before.unsubscribe;
       await this.events.append({
         notificationId: notification.notificationId,

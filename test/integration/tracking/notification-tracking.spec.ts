@@ -167,12 +167,14 @@ describe('NotificationTracking and RecipientPreferences', () => {
     expect((await repository.findLastSent('carrier', AT, later(60)))!.notificationId).toBe('carried-1');
     expect((await repository.findLastSent('carrier', AT, later(2)))!.notificationId).toBe('own-1');
 
-    expect(await repository.count('carried-1', { open: 1 }, { firstOpenAt: later(6) })).toEqual({});
-    expect(await repository.count('carried-1', { open: 1 }, { firstOpenAt: later(7) })).toEqual({ open: 1 });
+    expect(await repository.countFirst('carried-1', 'open', { open: 1 }, { firstOpenAt: later(6) })).toEqual({});
+    expect(await repository.countFirst('carried-1', 'open', { open: 1 }, { firstOpenAt: later(7) })).toEqual({
+      open: 1,
+    });
     expect(await repository.countIfNone('carried-1', 'humanOpen', { humanOpen: 1 }, {})).toBe(true);
     expect(await repository.countIfNone('carried-1', 'humanOpen', { humanOpen: 1 }, {})).toBe(false);
-    expect(await repository.count('own-1', { click: 1 }, {})).toEqual({});
-    expect(await repository.count('never-issued', { click: 1 }, {})).toBeUndefined();
+    expect(await repository.count('own-1', { click: 1 })).toEqual({});
+    expect(await repository.count('never-issued', { click: 1 })).toBeUndefined();
     expect(await repository.findByNotificationId('carried-1')).toMatchObject({
       sentAt: later(5),
       counts: { open: 2, humanOpen: 1 },
@@ -182,6 +184,43 @@ describe('NotificationTracking and RecipientPreferences', () => {
     // Nothing of the carried notification was written to tracking's own collection.
     expect(await ownRecords().countDocuments({ notificationId: 'carried-1' })).toBe(0);
   });
+
+  it.each(['in-notification', 'own-record'] as const)(
+    'writes the first-event times with the first event only, whatever time a repeat claims (%s)',
+    async (stored) => {
+      const repository = app.get(TrackedNotificationRepository);
+      const notificationId = `firsts-${stored}`;
+      const notification = buildTrackedNotification({
+        notificationId,
+        runId: notificationId,
+        channel: 'push',
+        links: [],
+      });
+      if (stored === 'own-record') {
+        await tracking.issue(notification);
+      } else {
+        const { runId, campaignId, userId, channel, category } = notification;
+        await notificationsCollection().insertOne({
+          ...{ notificationId, runId, campaignId, userId, channel, category },
+          state: 'sent',
+          createdAt: AT,
+          tracking: tracking.embeddedFor(notification),
+        });
+      }
+      const opened = { firstOpenAt: later(30), firstHumanOpenAt: later(30) };
+      const replayed = { firstOpenAt: later(10), firstHumanOpenAt: later(10) };
+
+      expect(await repository.countFirst(notificationId, 'pushOpen', { pushOpen: 1 }, opened)).toEqual({});
+      expect(await repository.countFirst(notificationId, 'pushOpen', { pushOpen: 1 }, replayed)).toEqual({
+        pushOpen: 1,
+      });
+      expect(await repository.countFirst('never-issued', 'pushOpen', { pushOpen: 1 }, opened)).toBeUndefined();
+      expect(await repository.findByNotificationId(notificationId)).toMatchObject({
+        counts: { pushOpen: 2 },
+        ...opened,
+      });
+    },
+  );
 
   it('refuses a second issue of a notification id for another user', async () => {
     await tracking.issue(buildTrackedNotification({ notificationId: 'conflict-1' }));
