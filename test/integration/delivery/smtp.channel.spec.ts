@@ -110,6 +110,22 @@ describe('SMTP channel (nodemailer pool against a loopback SMTP server)', () => 
     await closed.close();
   });
 
+  it('reports a relay host that does not resolve as a retryable network failure, not a rejection', async () => {
+    // `.invalid` never resolves (RFC 6761): NXDOMAIN, or EAI_AGAIN when DNS itself is out.
+    const unresolved = await buildChannel('smtp', { ...ENV, SMTP_URL: 'smtp://relay.journeycast.invalid:2525' });
+    try {
+      const error = await deliveryError(unresolved.send(emailMessage()));
+      expect(error).toMatchObject({
+        code: 'delivery.network',
+        retryable: true,
+        action: 'none',
+        providerCode: expect.stringMatching(/^(ENOTFOUND|EAI_AGAIN)$/),
+      });
+    } finally {
+      await unresolved.close();
+    }
+  });
+
   it.each(['implicit', 'starttls'] as const)('encrypts the session with %s TLS', async (tls) => {
     const secureSink = await SmtpSink.start({ tls, credentials: { user: 'relay', pass: 'secret' } });
     const relay = await buildChannel('smtp', { ...ENV, SMTP_URL: secureSink.url });

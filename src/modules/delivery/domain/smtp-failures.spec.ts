@@ -34,8 +34,41 @@ describe('classifySmtpError', () => {
     [{ code: 'ECONNECTION', message: 'connect ECONNREFUSED 127.0.0.1:1' }, 'delivery.network', 'ECONNECTION'],
     [{ code: 'ETIMEDOUT', message: 'Greeting never received' }, 'delivery.timeout', 'ETIMEDOUT'],
     [{ code: 'EENVELOPE', message: 'No recipients defined' }, 'delivery.rejected', 'EENVELOPE'],
+    [{ code: 'EMESSAGE', message: 'Message size larger than allowed 1000' }, 'delivery.rejected', 'EMESSAGE'],
+    [
+      { code: 'EPROTOCOL', responseCode: 554, response: '554 no SMTP service here', command: 'CONN' },
+      'delivery.rejected',
+      'EPROTOCOL',
+    ],
   ])('%j is %s', (error, code, providerCode) => {
     expect(classifySmtpError(error)).toMatchObject({ code, details: { providerCode } });
+  });
+
+  // Our own socket (mailer.ts) rejects with Node's error codes; nodemailer wraps later ones as ESOCKET.
+  it.each([
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'EPIPE',
+    'ESOCKET',
+    'EDNS',
+    'ETLS',
+    'EMAXLIMIT',
+  ])('calls %s, a failure with no SMTP reply, a retryable network failure', (providerCode) => {
+    const failure = classifySmtpError({ code: providerCode, message: `connect ${providerCode} relay.example.com` });
+    expect(failure).toEqual({
+      code: 'delivery.network',
+      message: `connect ${providerCode} relay.example.com`,
+      details: { providerCode },
+    });
+    expect(new DeliveryError(failure.code, 'smtp', failure.message).retryable).toBe(true);
+  });
+
+  it('calls a failure with neither an SMTP reply nor a code a network failure', () => {
+    expect(classifySmtpError(new Error('socket hang up'))).toMatchObject({ code: 'delivery.network' });
   });
 });
 

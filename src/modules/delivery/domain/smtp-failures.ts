@@ -10,7 +10,12 @@ export interface SmtpErrorLike {
   message?: string;
 }
 
-const NETWORK_CODES = new Set(['ECONNECTION', 'ESOCKET', 'EDNS', 'ETLS', 'ECONNREFUSED', 'ECONNRESET', 'EPROTOCOL']);
+/**
+ * nodemailer's own refusals of this message, made without a server reply, that no retry can fix: an
+ * envelope with no or a malformed address (EENVELOPE), an empty message or one larger than the relay
+ * advertised (EMESSAGE).
+ */
+const MESSAGE_REFUSALS = new Set(['EENVELOPE', 'EMESSAGE']);
 
 /** The RFC 3463 enhanced status code (`5.1.1`) at the start of an SMTP reply text, if any. */
 function enhancedStatus(response: string | undefined): string | undefined {
@@ -21,7 +26,9 @@ function enhancedStatus(response: string | undefined): string | undefined {
  * SMTP replies: 4xx is temporary (greylisting, full queue) and retries; 5xx is permanent. Among 5xx,
  * only a bad or disabled mailbox (5.1.x, 5.2.1, or a bare 550/551/553 at RCPT TO) is a hard bounce
  * that suppresses the address; policy, size and content refusals (5.7.x, 5.3.4, 554) reject this
- * message without blaming the address. 535 and EAUTH are our relay credentials.
+ * message without blaming the address. 535 and EAUTH are our relay credentials. A failure with no
+ * reply at all is the road to the relay (DNS, refused or reset connection, TLS, timeout), whatever code
+ * Node or nodemailer gave it, and retries.
  */
 export function classifySmtpError(error: SmtpErrorLike): FailureClass {
   const status = error.responseCode;
@@ -33,9 +40,9 @@ export function classifySmtpError(error: SmtpErrorLike): FailureClass {
     return { code: 'delivery.auth', message, details };
   }
   if (status === undefined) {
-    if (error.code && NETWORK_CODES.has(error.code)) return { ...classifyTransportError(error), message };
-    if (error.code === 'ETIMEDOUT') return classifyTransportError(error);
-    return { code: 'delivery.rejected', message, details };
+    if (error.code && MESSAGE_REFUSALS.has(error.code)) return { code: 'delivery.rejected', message, details };
+    const failure = classifyTransportError(error);
+    return failure.code === 'delivery.timeout' ? failure : { ...failure, message };
   }
   if (status >= 400 && status < 500) return { code: 'delivery.unavailable', message, details };
   const badMailbox = enhanced

@@ -67,7 +67,12 @@ export class Mailer {
   }
 }
 
-/** A connected TCP socket to the relay, without Nagle; nodemailer upgrades it for smtps:// and STARTTLS. */
+/**
+ * A connected TCP socket to the relay, without Nagle; nodemailer upgrades it for smtps:// and STARTTLS.
+ * A failure rejects with Node's own error (ENOTFOUND, EAI_AGAIN, ECONNREFUSED, EHOSTUNREACH...), not
+ * nodemailer's EDNS or ECONNECTION: `classifySmtpError` takes any failure without an SMTP reply as the
+ * road to the relay.
+ */
 function openSocket(options: SMTPPool.Options, timeoutMs: number): Promise<Socket> {
   const port = Number(options.port) || (options.secure ? 465 : 587);
   return new Promise((resolve, reject) => {
