@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEvents } from '../factories/event.factory';
@@ -141,5 +141,24 @@ describe('journeycast CLI: keys create, list, revoke; events import', () => {
     expect(built.stderr).toBe(
       `Cannot write ${out} (--out): the directory ${join(dir, 'no-such-dir')} does not exist.\n`,
     );
+  });
+
+  it('refuses an output option that names a directory before reading the input, naming the option', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jc-cli-'));
+    const events = join(dir, 'events.jsonl');
+    writeFileSync(events, `${JSON.stringify(buildEvents(1)[0])}\n`);
+    const now = new Date().toISOString();
+    const built = await journeycast(['journeys', 'build', '--events', events, '--now', now, '--out', dir], {});
+    expect(built).toMatchObject({ code: 1, stdout: '' });
+    expect(built.stderr).toBe(`Cannot write ${dir} (--out): it is a directory, not a file.\n`);
+
+    const out = join(dir, 'journeys.jsonl');
+    const saved = await journeycast(
+      ['journeys', 'build', '--events', events, '--now', now, '--out', out, '--save-model', dir],
+      {},
+    );
+    expect(saved).toMatchObject({ code: 1, stdout: '' });
+    expect(saved.stderr).toBe(`Cannot write ${dir} (--save-model): it is a directory, not a file.\n`);
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -28,11 +28,15 @@ export function requireReadableFile(path: string | undefined, flag?: string): vo
   }
 }
 
-/** Checks that an output file can be created: its directory exists and is writable. An unset option passes. */
+/**
+ * Checks, before any work starts, that an output file can be written: it is not an existing directory, and
+ * its directory exists and is writable. An unset option passes.
+ */
 export function requireWritableFile(path: string | undefined, flag?: string): void {
   if (path === undefined) return;
   const directory = dirname(path);
   try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
     if (!statSync(directory).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
     accessSync(directory, constants.W_OK);
   } catch (error) {

@@ -79,6 +79,7 @@ describe('journeycast commands that read or write files', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const named = (args: string[]) => args.map((a) => a.replace(dir, '<dir>')).join(' ');
+  const isDirectory = (flag: string) => `Cannot write ${dir} (${flag}): it is a directory, not a file.`;
 
   // Every check runs before a command opens a database or reads its input, so none of these needs a server.
   it.each(
@@ -102,6 +103,17 @@ describe('journeycast commands that read or write files', () => {
         [['campaigns', 'validate', missing], `Cannot read ${missing}: no such file or directory.`],
         [['campaigns', 'schema', '--out', nowhere], 'the directory'],
         [['experiments', 'report', 'exp-1', '--out', nowhere], `Cannot write ${nowhere} (--out)`],
+        // An output option naming an existing directory is refused up front too, not after the work.
+        [['journeys', 'build', '--events', present, '--now', now, '--out', dir], isDirectory('--out')],
+        [
+          ['journeys', 'build', '--events', present, '--now', now, '--out', present, '--save-model', dir],
+          isDirectory('--save-model'),
+        ],
+        [['journeys', 'judge', '--out', dir], isDirectory('--out')],
+        [['ranker', 'train', '--examples', present, '--out', dir], isDirectory('--out')],
+        [['campaigns', 'schema', '--out', dir], isDirectory('--out')],
+        [['experiments', 'report', 'exp-1', '--out', dir], isDirectory('--out')],
+        [['journeys', 'build', '--events', present, '--now', now, '--out', join(present, 'x')], '(--out): a part of'],
       ] as Array<[string[], string]>
     ).map(([args, message]) => [named(args), args, message] as const),
   )('%s fails with one sentence', async (_name, args, message) => {
