@@ -161,4 +161,12 @@ describe('journeycast CLI: keys create, list, revoke; events import', () => {
     expect(saved.stderr).toBe(`Cannot write ${dir} (--save-model): it is a directory, not a file.\n`);
     expect(existsSync(out)).toBe(false);
   });
+
+  it('refuses a reports folder that is a file before opening the database, naming --dir', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'jc-cli-')), 'reports');
+    writeFileSync(file, 'not a folder\n');
+    const written = await journeycast(['experiments', 'write-reports', '--dir', file], {});
+    expect(written).toMatchObject({ code: 1, stdout: '' });
+    expect(written.stderr).toBe(`Cannot write into ${file} (--dir): it is not a directory.\n`);
+  });
 });

@@ -8,6 +8,7 @@ const REASONS: Record<string, string> = {
   ENOENT: 'no such file or directory',
   ENOTDIR: 'a part of the path is not a directory',
   EISDIR: 'it is a directory, not a file',
+  EEXIST: 'a file of that name already exists',
   EACCES: 'permission denied',
   EPERM: 'permission denied',
 };
@@ -44,6 +45,29 @@ export function requireWritableFile(path: string | undefined, flag?: string): vo
     const reason = code === 'ENOENT' ? `the directory ${directory} does not exist` : reasonOf(error);
     throw new CommandFileError(`Cannot write ${label(path, flag)}: ${reason}.`);
   }
+}
+
+/**
+ * Checks, before any work starts, that a folder a command writes into (creating it when missing) can be
+ * used: it is not an existing file, and it (or, when missing, its nearest existing parent) is writable.
+ * An unset option passes.
+ */
+export function requireWritableDirectory(path: string | undefined, flag?: string): void {
+  if (path === undefined) return;
+  let reason: string | undefined;
+  try {
+    let existing = path;
+    let stats = statSync(existing, { throwIfNoEntry: false });
+    while (!stats && dirname(existing) !== existing) {
+      existing = dirname(existing);
+      stats = statSync(existing, { throwIfNoEntry: false });
+    }
+    if (stats && !stats.isDirectory()) reason = 'it is not a directory';
+    else accessSync(existing, constants.W_OK);
+  } catch (error) {
+    reason = reasonOf(error);
+  }
+  if (reason) throw new CommandFileError(`Cannot write into ${label(path, flag)}: ${reason}.`);
 }
 
 /**

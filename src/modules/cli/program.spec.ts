@@ -1,8 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandFileError, describeFileError } from './command-files';
+import { CommandFileError, describeFileError, requireWritableDirectory } from './command-files';
 import { COMMAND_FILES } from './commands';
 import { batchSize } from './commands/events-import.command';
 import { buildProgram } from './program';
@@ -114,6 +115,11 @@ describe('journeycast commands that read or write files', () => {
         [['campaigns', 'schema', '--out', dir], isDirectory('--out')],
         [['experiments', 'report', 'exp-1', '--out', dir], isDirectory('--out')],
         [['journeys', 'build', '--events', present, '--now', now, '--out', join(present, 'x')], '(--out): a part of'],
+        [
+          ['experiments', 'write-reports', '--dir', present],
+          `Cannot write into ${present} (--dir): it is not a directory.`,
+        ],
+        [['experiments', 'write-reports', '--dir', join(present, 'reports')], '(--dir): a part of the path is not a'],
       ] as Array<[string[], string]>
     ).map(([args, message]) => [named(args), args, message] as const),
   )('%s fails with one sentence', async (_name, args, message) => {
@@ -122,6 +128,21 @@ describe('journeycast commands that read or write files', () => {
       .parseAsync(['node', 'journeycast', ...args]);
     await expect(run).rejects.toThrow(CommandFileError);
     await expect(run).rejects.toThrow(message);
+  });
+
+  it('accepts a folder to write into that exists, or whose nearest existing parent is a writable directory', () => {
+    expect(() => requireWritableDirectory(dir, '--dir')).not.toThrow();
+    expect(() => requireWritableDirectory(join(dir, 'reports', 'daily'), '--dir')).not.toThrow();
+    expect(() => requireWritableDirectory(undefined, '--dir')).not.toThrow();
+  });
+
+  it('says in one sentence that a folder cannot be created where a file is', async () => {
+    const exists = await mkdir(present, { recursive: true }).catch((error: unknown) => error);
+    expect(describeFileError(exists)).toBe(`Cannot open ${present}: a file of that name already exists.`);
+    const under = await mkdir(join(present, 'reports'), { recursive: true }).catch((error: unknown) => error);
+    expect(describeFileError(under)).toBe(
+      `Cannot open ${join(present, 'reports')}: a part of the path is not a directory.`,
+    );
   });
 
   it('turns a file-system error that escaped a command into one sentence, and leaves other errors alone', () => {

@@ -6,7 +6,7 @@ import { ExperimentError, REPORT_FORMATS, ReportFormatName } from '../../experim
 import { ExperimentReportWriter } from '../../experiments/experiment-report-writer.service';
 import { ExperimentReportsService, ExperimentSummary } from '../../experiments/experiment-reports.service';
 import { ExperimentsModule } from '../../experiments/experiments.module';
-import { requireWritableFile } from '../command-files';
+import { requireWritableDirectory, requireWritableFile } from '../command-files';
 import { group } from '../program';
 
 /** One line per experiment: arms with assigned/delivered users side by side, then the assignment days. */
@@ -90,6 +90,7 @@ export function registerExperimentsCommands(program: Command): void {
     .description('Write every recently active report in every format now (what the scheduled job does)')
     .option('--dir <folder>', 'the reports folder (EXPERIMENTS_REPORTS_DIR by default)')
     .action(async (options: { dir?: string }) => {
+      requireWritableDirectory(options.dir, '--dir');
       const written = await withCommandContext([ExperimentsModule], (c) =>
         c.get(ExperimentReportWriter).writeActive(new Date(), options.dir),
       );
