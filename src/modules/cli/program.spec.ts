@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SYNC_ACTIONS } from '../campaigns/domain/campaign-state';
 import { CommandFileError, describeFileError, requireWritableDirectory } from './command-files';
 import { COMMAND_FILES } from './commands';
 import { batchSize } from './commands/events-import.command';
@@ -67,6 +68,16 @@ describe('journeycast --help', () => {
       .replace(/^[^:]*: /, '')
       .split(', ');
     expect(named.sort()).toEqual(group.commands.map((c) => c.name()).sort());
+  });
+});
+
+describe('journeycast campaigns sync --help', () => {
+  // The help names what the command prints for a campaign, in the same words.
+  it('describes each campaign with the words sync prints, and no others', () => {
+    const campaigns = buildProgram(['campaigns', 'sync']).commands.find((c) => c.name() === 'campaigns')!;
+    const description = campaigns.commands.find((c) => c.name() === 'sync')!.description();
+    for (const action of SYNC_ACTIONS) expect(description).toMatch(new RegExp(`\\b${action}\\b`));
+    expect(description).not.toMatch(/\b(new|changed|removed)\b/);
   });
 });
 

@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto';
 export const CAMPAIGN_STATES = ['active', 'paused', 'archived'] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
-/** What sync did to one campaign. */
-export type SyncAction = 'created' | 'updated' | 'unchanged' | 'archived' | 'restored' | 'invalid';
+/** What sync did to one campaign (`campaigns sync` prints these words). */
+export const SYNC_ACTIONS = ['created', 'updated', 'unchanged', 'archived', 'restored', 'invalid'] as const;
+export type SyncAction = (typeof SYNC_ACTIONS)[number];
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);

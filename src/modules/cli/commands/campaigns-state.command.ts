@@ -20,7 +20,9 @@ export function registerCampaignStateCommands(program: Command): void {
   const campaigns = group(program, 'campaigns');
   campaigns
     .command('sync')
-    .description('Load the campaigns folder into MongoDB: new, changed, unchanged, invalid, removed (archived)')
+    .description(
+      'Load the campaigns folder into MongoDB: created, updated, unchanged, invalid, archived (file gone), restored (file back)',
+    )
     .action(async () => {
       const report = await withCommandContext([CampaignsModule], (c) => c.get(CampaignsService).sync(cliActor()));
       for (const entry of report.campaigns) {
