@@ -1,4 +1,5 @@
 import { providerFor } from './channel-selection';
+import { notificationIdOf } from './notification-id';
 import { outboxPath } from './outbox-names';
 import { apnsRequest, fcmMessageBody, jsonBytes, webPushMessage } from './push-payloads';
 import { apnsId, collapseTag } from './provider-ids';
@@ -98,5 +99,21 @@ describe('outboxPath', () => {
     expect(outboxPath(pushMessage({ campaignId: 'a/b c' }), NOW).file).toBe(
       '12-00-00.123_push-fcm_a_b_c_6650c0ffee0000000000beef.json',
     );
+  });
+
+  // The example in outboxPath's comment: a real campaign id and notification id (`notificationIdOf`).
+  it('names a message the way its comment shows', () => {
+    const message = emailMessage({
+      campaignId: 'weekly-journeys-digest',
+      notificationId: 'nc-rTu0zHY84ziH58iTZZ2gFCIj',
+    });
+    const { folder, file } = outboxPath(message, new Date('2026-01-10T16:22:50.328Z'));
+    expect(`${folder}/${file}`).toBe(
+      '2026-01-10/16-22-50.328_email_weekly-journeys-digest_nc-rTu0zHY84ziH58iTZZ2gFCIj.eml',
+    );
+    expect(outboxPath(emailMessage({ notificationId: notificationIdOf('r1', 'u1') }), NOW).file).toMatch(
+      /^12-00-00\.123_email_weekly-digest_n[A-Za-z0-9_-]{26}\.eml$/,
+    );
+    expect(outboxPath(emailMessage({ campaignId: 'x'.repeat(50) }), NOW).file).toContain(`_${'x'.repeat(40)}_`);
   });
 });
