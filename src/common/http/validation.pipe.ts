@@ -1,12 +1,6 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { FieldValidationException, flattenValidationErrors } from './field-errors';
 
-/** A class the pipe validates, as opposed to the built-in types Nest's pipe passes through. */
-function isDtoClass(metatype: ArgumentMetadata['metatype']): boolean {
-  const builtIn: unknown[] = [String, Boolean, Number, Array, Object, Buffer, Date];
-  return typeof metatype === 'function' && !builtIn.includes(metatype);
-}
-
 /** Nest's ValidationPipe, except that a missing body is a 400 rather than an empty DTO. */
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -15,7 +9,7 @@ class ApiValidationPipe extends ValidationPipe {
       throw new FieldValidationException([{ field: '', message: 'A JSON request body is required' }]);
     }
     // `null` (or a bare number or string) would reach a DTO as `{}` too; a DTO's body is a JSON object.
-    if (metadata.type === 'body' && isDtoClass(metadata.metatype) && (value === null || typeof value !== 'object')) {
+    if (metadata.type === 'body' && this.toValidate(metadata) && (value === null || typeof value !== 'object')) {
       throw new FieldValidationException([{ field: '', message: 'The request body must be a JSON object' }]);
     }
     return super.transform(value, metadata) as Promise<unknown>;

@@ -41,22 +41,15 @@ export class RecipientChecks {
    * category and one of the suppression list.
    */
   async refusals(notifications: readonly Notification[]): Promise<Map<string, NotificationReason>> {
-    const byCategory = new Map<string, string[]>();
-    for (const n of notifications) byCategory.set(n.category, [...(byCategory.get(n.category) ?? []), n.userId]);
-    const byChannel = new Map<'email' | 'push', string[]>();
-    for (const n of notifications) byChannel.set(n.channel, [...(byChannel.get(n.channel) ?? []), n.userId]);
     const [consenting, left, suppressed] = await Promise.all([
-      Promise.all(
-        [...byChannel].map(
-          async ([channel, userIds]) => [channel, await this.users.consentingAmong(userIds, channel)] as const,
-        ),
-      ).then((entries) => new Map(entries)),
-      Promise.all(
-        [...byCategory].map(
-          async ([category, userIds]) =>
-            [category, await this.preferences.unsubscribedAmong(userIds, category)] as const,
-        ),
-      ).then((entries) => new Map(entries)),
+      readPerGroup(
+        userIdsBy(notifications, (n) => n.channel),
+        (channel, userIds) => this.users.consentingAmong(userIds, channel),
+      ),
+      readPerGroup(
+        userIdsBy(notifications, (n) => n.category),
+        (category, userIds) => this.preferences.unsubscribedAmong(userIds, category),
+      ),
       this.preferences.suppressionsOf(
         notifications.flatMap((n) => n.targets.flatMap(({ to }) => (to.channel === 'email' ? [to.address] : []))),
       ),
@@ -97,6 +90,25 @@ export class RecipientChecks {
       });
     }
   }
+}
+
+/** The notifications' user ids grouped by `key`. */
+function userIdsBy<K>(notifications: readonly Notification[], key: (n: Notification) => K): Map<K, string[]> {
+  const groups = new Map<K, string[]>();
+  for (const n of notifications) {
+    const ids = groups.get(key(n));
+    if (ids) ids.push(n.userId);
+    else groups.set(key(n), [n.userId]);
+  }
+  return groups;
+}
+
+/** One `read` per group, its answers by group key. */
+async function readPerGroup<K, V>(
+  groups: Map<K, string[]>,
+  read: (key: K, userIds: string[]) => Promise<V>,
+): Promise<Map<K, V>> {
+  return new Map(await Promise.all([...groups].map(async ([key, ids]) => [key, await read(key, ids)] as const)));
 }
 
 function noConsentReason(channel: string): NotificationReason {
