@@ -162,6 +162,27 @@ describe('journeycast CLI: keys create, list, revoke; events import', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  // A campaign, run, experiment, key or build run that does not exist exits 1, as a missing file does.
+  it.each([
+    [['runs', 'show', 'nope'], 'run nope not found'],
+    [['runs', 'pause', 'nope'], 'run nope not found'],
+    [['runs', 'resume', 'nope'], 'run nope not found'],
+    [['runs', 'cancel', 'nope'], 'run nope not found'],
+    [['runs', 'explain', 'nope', 'cli-user'], 'run nope not found'],
+    [['campaigns', 'activate', 'nope'], 'campaign nope not found'],
+    [['campaigns', 'pause', 'nope'], 'campaign nope not found'],
+    [['campaigns', 'run', 'nope'], 'campaign nope not found'],
+    [['campaigns', 'preview', 'nope', '--user', 'cli-user'], 'campaign nope not found'],
+    [['campaigns', 'estimate', 'nope'], 'campaign nope not found'],
+    [['experiments', 'report', 'nope.v1'], 'no experiment "nope.v1"'],
+    [['keys', 'revoke', 'nope'], 'no active API key nope'],
+    [['journeys', 'judge', '--export-sample', '3', '--run', 'nope'], 'journey build run nope not found'],
+  ])('%j exits 1 saying what was not found', async (args, message) => {
+    const result = await journeycast(args, { ...env, REDIS_URL: servers.redis.url, REDIS_PREFIX: 'cli' });
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toContain(message);
+  });
+
   it('refuses a reports folder that is a file before opening the database, naming --dir', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'jc-cli-')), 'reports');
     writeFileSync(file, 'not a folder\n');

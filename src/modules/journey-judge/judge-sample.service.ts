@@ -26,7 +26,7 @@ export class JudgeSampleService {
       return latest;
     }
     const run = await this.runs.findRun(buildRunId);
-    if (!run) throw new JudgeError('judge.no-run', `journey build run ${buildRunId} not found`);
+    if (!run) throw new JudgeError('judge.run-not-found', `journey build run ${buildRunId} not found`);
     if (run.status !== 'completed') {
       throw new JudgeError(
         'judge.run-not-completed',

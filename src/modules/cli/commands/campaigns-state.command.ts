@@ -4,15 +4,16 @@ import { CampaignsModule } from '../../campaigns/campaigns.module';
 import { CampaignsService } from '../../campaigns/campaigns.service';
 import { CampaignError } from '../../campaigns/domain/campaign.errors';
 import { DefinitionProblem, formatProblem } from '../../campaigns/domain/load-definition';
+import { exitCodeOf } from '../exit-codes';
 import { group } from '../program';
 import { cliActor } from './campaigns-definitions.command';
 
-/** Prints a campaign error (with the problems of an invalid one) and sets the exit code: 2 for invalid input. */
+/** Prints a campaign error (with the problems of an invalid one) and sets its exit code (see exit-codes.ts). */
 export function reportCampaignError(error: unknown): void {
   if (!(error instanceof CampaignError)) throw error;
   console.error(error.message);
   for (const problem of (error.details ?? []) as DefinitionProblem[]) console.error(`  ${formatProblem(problem)}`);
-  process.exitCode = error.code === 'campaign.not-found' ? 1 : 2;
+  process.exitCode = exitCodeOf(error);
 }
 
 /** `journeycast campaigns sync|list|activate|pause`: campaign state in MongoDB, recorded with who and when. */

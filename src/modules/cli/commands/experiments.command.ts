@@ -7,6 +7,7 @@ import { ExperimentReportWriter } from '../../experiments/experiment-report-writ
 import { ExperimentReportsService, ExperimentSummary } from '../../experiments/experiment-reports.service';
 import { ExperimentsModule } from '../../experiments/experiments.module';
 import { requireWritableDirectory, requireWritableFile } from '../command-files';
+import { exitCodeOf } from '../exit-codes';
 import { group } from '../program';
 
 /** One line per experiment: arms with assigned/delivered users side by side, then the assignment days. */
@@ -43,7 +44,7 @@ export function formatExperimentList(list: ExperimentSummary[]): string {
 function reportError(error: unknown): void {
   if (!(error instanceof ExperimentError)) throw error;
   console.error(error.problems.map((p) => p.message).join('; '));
-  process.exitCode = error.code === 'experiments.not-found' ? 1 : 2;
+  process.exitCode = exitCodeOf(error);
 }
 
 /** `journeycast experiments list | report <id> | write-reports`: reports from the stored statistics. */

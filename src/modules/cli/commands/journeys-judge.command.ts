@@ -9,6 +9,7 @@ import { JourneyJudgeModule } from '../../journey-judge/journey-judge.module';
 import { JourneyJudgeService } from '../../journey-judge/journey-judge.service';
 import { JudgeAgreementService } from '../../journey-judge/judge-agreement.service';
 import { requireReadableFile, requireWritableFile } from '../command-files';
+import { exitCodeOf } from '../exit-codes';
 import { group } from '../program';
 import { nonNegativeInteger, positiveInteger } from '../option-values';
 import { progressBar } from './journeys-build.command';
@@ -128,7 +129,7 @@ export function registerJudgeJourneysCommand(program: Command): void {
       } catch (error) {
         if (!(error instanceof JudgeError)) throw error;
         console.error(error.message);
-        process.exitCode = 2;
+        process.exitCode = exitCodeOf(error);
       }
     });
 }

@@ -1,6 +1,11 @@
-/** Coded errors of the journey judge; the CLI prints the message, the API maps codes to statuses. */
+/** Coded errors of the journey judge; the CLI prints the message and maps the code to its exit code. */
 export type JudgeErrorCode =
-  'judge.no-llm' | 'judge.no-run' | 'judge.run-not-completed' | 'judge.no-users' | 'judge.invalid-labels';
+  | 'judge.no-llm'
+  | 'judge.no-run'
+  | 'judge.run-not-found'
+  | 'judge.run-not-completed'
+  | 'judge.no-users'
+  | 'judge.invalid-labels';
 
 export class JudgeError extends Error {
   constructor(
