@@ -61,6 +61,11 @@ export function modulesForRole(role: AppRole, opsEndpoints = false): Type[] {
   return [...new Set([...CORE, ...roles.flatMap((r) => ROLE_MODULES[r]), ...ops])];
 }
 
+/** Roles that send messages: their processes build the delivery channels, and so read the push providers' keys. */
+export function sendsMessages(role: AppRole): boolean {
+  return role === 'worker' || role === 'all';
+}
+
 /** Only roles that serve HTTP listen on a port. */
 export function servesHttp(role: AppRole): boolean {
   return role === 'api' || role === 'all';

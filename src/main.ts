@@ -2,13 +2,16 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { AddressInfo } from 'node:net';
 import { createApp, createContext, createLogger, createOpsApp } from './app.factory';
-import { servesHttp, servesOps } from './app.roles';
+import { sendsMessages, servesHttp, servesOps } from './app.roles';
 import { provisionServers } from './common/infrastructure/provision';
 import { installGracefulShutdown } from './common/lifecycle/graceful-shutdown';
 import { loadConfig, processEnvironment } from './config';
+import { readPushCredentials } from './config/push-credentials';
 
 async function main(): Promise<void> {
   const settings = loadConfig(processEnvironment());
+  // Read here, before anything starts, so that a missing or broken key file stops the process with one line.
+  if (sendsMessages(settings.app.role)) readPushCredentials(settings.delivery);
   const logger = createLogger(settings);
   Logger.overrideLogger(logger);
   const servers = await provisionServers(settings);

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildEvents } from '../factories/event.factory';
 import { startApp } from './support/app-process';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
@@ -62,5 +64,21 @@ describe('the app process (src/main.ts)', () => {
       context: 'Shutdown',
       message: 'stopped',
     });
+  });
+
+  it('stops with one line naming the variable and the path when a push key file is missing', async () => {
+    const missing = join(tmpdir(), 'jc-no-such-dir', 'service-account.json');
+    const main = startApp({
+      APP_ROLE: 'worker',
+      MONGODB_URI: `${servers.mongoUri}main`,
+      REDIS_URL: servers.redis.url,
+      DELIVERY_PUSH_CHANNEL: 'providers',
+      FCM_SERVICE_ACCOUNT_FILE: missing,
+    });
+    const closed = new Promise<number | null>((resolve) => main.child.once('close', resolve));
+    expect(await closed).toBe(1);
+    expect(main.output()).toBe(
+      `Invalid configuration: FCM_SERVICE_ACCOUNT_FILE ${missing} cannot be read: no such file or directory\n`,
+    );
   });
 });

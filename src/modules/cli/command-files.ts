@@ -1,17 +1,9 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileErrorReason } from '../../lib/files/file-errors';
 
 /** A file a command cannot read or write, explained in one sentence (no errno code, no stack). */
 export class CommandFileError extends Error {}
-
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  ENOTDIR: 'a part of the path is not a directory',
-  EISDIR: 'it is a directory, not a file',
-  EEXIST: 'a file of that name already exists',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-};
 
 const label = (path: string, flag?: string) => (flag ? `${path} (${flag})` : path);
 
@@ -75,12 +67,11 @@ export function requireWritableDirectory(path: string | undefined, flag?: string
  * or undefined for any other error.
  */
 export function describeFileError(error: unknown): string | undefined {
-  const { code, path } = (error ?? {}) as NodeJS.ErrnoException;
-  if (!code || !path || !(code in REASONS)) return undefined;
-  return `Cannot open ${path}: ${REASONS[code]}.`;
+  const reason = fileErrorReason(error);
+  const path = (error as NodeJS.ErrnoException | undefined)?.path;
+  return reason && path ? `Cannot open ${path}: ${reason}.` : undefined;
 }
 
 function reasonOf(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  return (code && REASONS[code]) ?? (error as Error).message;
+  return fileErrorReason(error) ?? (error as Error).message;
 }

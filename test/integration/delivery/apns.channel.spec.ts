@@ -128,7 +128,7 @@ describe('APNs channel (HTTP/2 with a provider JWT against a loopback APNs)', ()
     );
     const notAKey = scratch.file('not-a-key.p8', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
     await expect(buildChannel('apns', { ...settings, APNS_KEY_FILE: notAKey })).rejects.toThrow(
-      /APNS_KEY_FILE does not hold a PKCS#8 ES256 private key/,
+      /APNS_KEY_FILE .*not-a-key\.p8 does not hold a PKCS#8 ES256 private key/,
     );
   });
 });

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { DeliverySettings } from '../../../config/delivery.config';
+import { readPushCredentials } from '../../../config/push-credentials';
 import type { ChannelSelection } from '../domain/channel-selection';
 import type { EmailSender } from '../domain/email-envelope';
 import type { ProviderName } from '../domain/outbound-message';
@@ -7,7 +7,7 @@ import { ApnsChannel } from './apns.channel';
 import type { ChannelContext, DeliveryChannel } from './delivery-channel';
 import { Mailer } from './email/mailer';
 import { FcmChannel } from './fcm.channel';
-import { FcmCredentials, readServiceAccount } from './fcm-credentials';
+import { FcmCredentials } from './fcm-credentials';
 import { JwtSigner } from './jwt-signer';
 import { OutboxChannel } from './outbox.channel';
 import { SmtpChannel } from './smtp.channel';
@@ -32,18 +32,11 @@ export function emailSender(delivery: DeliverySettings): EmailSender {
   };
 }
 
-function readKeyFile(path: string, setting: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new Error(`${setting} ${path} cannot be read: ${(error as Error).message}`);
-  }
-}
-
 /**
  * Builds one channel per provider the selection uses and the settings have credentials for. Keys
  * are read and parsed here, at startup, so a missing or broken key stops the process with the
- * setting's name instead of failing every send.
+ * setting's name instead of failing every send (main.ts reads them once before the app starts, so
+ * that stop is one line).
  */
 export async function createChannels(
   delivery: DeliverySettings,
@@ -70,8 +63,9 @@ export async function createChannels(
   }
   if (selection.webhook === 'http' && delivery.webhookSecret) add(new WebhookChannel(delivery.webhookSecret, context));
   if (selection.push !== 'providers') return channels;
-  if (delivery.fcmServiceAccountFile) {
-    const account = readServiceAccount(delivery.fcmServiceAccountFile);
+  const keys = readPushCredentials(delivery);
+  if (keys.fcm) {
+    const account = keys.fcm;
     const signer = await JwtSigner.create(
       account.privateKey,
       'RS256',
@@ -82,9 +76,8 @@ export async function createChannels(
     const credentials = new FcmCredentials(account, signer, tokenUrl, context.timeoutMs, context.now);
     add(new FcmChannel(credentials, delivery.fcmApiUrl, account.projectId, context));
   }
-  if (delivery.apnsKeyFile && delivery.apnsKeyId && delivery.apnsTeamId && delivery.apnsBundleId) {
-    const pem = readKeyFile(delivery.apnsKeyFile, 'APNS_KEY_FILE');
-    const signer = await JwtSigner.create(pem, 'ES256', delivery.apnsKeyId, 'APNS_KEY_FILE');
+  if (keys.apnsKey && delivery.apnsKeyId && delivery.apnsTeamId && delivery.apnsBundleId) {
+    const signer = await JwtSigner.create(keys.apnsKey, 'ES256', delivery.apnsKeyId, 'APNS_KEY_FILE');
     add(
       new ApnsChannel(
         { url: delivery.apnsUrl, teamId: delivery.apnsTeamId, bundleId: delivery.apnsBundleId, signer },
@@ -92,13 +85,6 @@ export async function createChannels(
       ),
     );
   }
-  if (delivery.vapidPublicKey && delivery.vapidPrivateKey && delivery.vapidSubject) {
-    const vapid = {
-      subject: delivery.vapidSubject,
-      publicKey: delivery.vapidPublicKey,
-      privateKey: delivery.vapidPrivateKey,
-    };
-    add(new WebPushChannel(vapid, context));
-  }
+  if (keys.vapid) add(new WebPushChannel(keys.vapid, context));
   return channels;
 }

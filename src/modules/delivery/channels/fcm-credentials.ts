@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { DeliveryError } from '../domain/delivery-error';
 import { classifyHttpStatus, classifyTransportError } from '../domain/http-failures';
+import type { ServiceAccount } from '../domain/push-credentials';
 import { parseRetryAfter } from '../domain/retry-after';
 import { JwtSigner } from './jwt-signer';
 
@@ -8,38 +8,6 @@ const SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
 const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Renew this long before expiry, so a token never expires between fetching it and FCM reading it. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
-
-export interface ServiceAccount {
-  projectId: string;
-  clientEmail: string;
-  privateKey: string;
-  privateKeyId?: string;
-  tokenUri: string;
-}
-
-/** Reads a Firebase service-account key file; errors name the file setting, never the key. */
-export function readServiceAccount(path: string): ServiceAccount {
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`FCM_SERVICE_ACCOUNT_FILE ${path} is not a readable JSON file: ${(error as Error).message}`);
-  }
-  const field = (name: string) => (typeof json[name] === 'string' && json[name] ? (json[name] as string) : undefined);
-  const missing = ['project_id', 'client_email', 'private_key'].filter((name) => !field(name));
-  if (json.type !== 'service_account' || missing.length > 0) {
-    throw new Error(
-      `FCM_SERVICE_ACCOUNT_FILE ${path} is not a service-account key (type "service_account" with ${missing.join(', ') || 'all fields'})`,
-    );
-  }
-  return {
-    projectId: field('project_id')!,
-    clientEmail: field('client_email')!,
-    privateKey: field('private_key')!,
-    privateKeyId: field('private_key_id'),
-    tokenUri: field('token_uri') ?? 'https://oauth2.googleapis.com/token',
-  };
-}
 
 /**
  * OAuth2 access tokens for FCM from a service account (the JWT-bearer grant, RFC 7523, that Google's

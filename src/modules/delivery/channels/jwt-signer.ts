@@ -1,6 +1,5 @@
 import { importPKCS8, KeyLike, SignJWT } from 'jose';
-
-export type JwtAlgorithm = 'RS256' | 'ES256';
+import type { SigningAlgorithm } from '../domain/push-credentials';
 
 /**
  * Signs provider JWTs (FCM's OAuth2 assertion, APNs provider tokens) with a PKCS#8 PEM key: the only
@@ -9,12 +8,12 @@ export type JwtAlgorithm = 'RS256' | 'ES256';
 export class JwtSigner {
   private constructor(
     private readonly key: KeyLike,
-    private readonly algorithm: JwtAlgorithm,
+    private readonly algorithm: SigningAlgorithm,
     private readonly keyId?: string,
   ) {}
 
   /** Parses `pem`; throws an Error naming `source` (the setting) when the key is unusable. */
-  static async create(pem: string, algorithm: JwtAlgorithm, keyId: string | undefined, source: string) {
+  static async create(pem: string, algorithm: SigningAlgorithm, keyId: string | undefined, source: string) {
     try {
       return new JwtSigner(await importPKCS8(pem, algorithm), algorithm, keyId);
     } catch (error) {
