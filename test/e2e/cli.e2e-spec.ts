@@ -183,6 +183,20 @@ describe('journeycast CLI: keys create, list, revoke; events import', () => {
     expect(result.stderr).toContain(message);
   });
 
+  it('refuses a --now without a time zone in one sentence and exits 1, as the HTTP API refuses it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jc-cli-'));
+    const events = join(dir, 'events.jsonl');
+    writeFileSync(events, `${JSON.stringify(buildEvents(1)[0])}\n`);
+    const out = join(dir, 'journeys.jsonl');
+    const built = await journeycast(
+      ['journeys', 'build', '--events', events, '--now', '2026-03-01T12:00', '--out', out],
+      {},
+    );
+    expect(built).toMatchObject({ code: 1, stdout: '' });
+    expect(built.stderr).toBe('--now must be an ISO-8601 instant with a time zone, such as 2026-03-01T12:00:00Z.\n');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses a reports folder that is a file before opening the database, naming --dir', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'jc-cli-')), 'reports');
     writeFileSync(file, 'not a folder\n');

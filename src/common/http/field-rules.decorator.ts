@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
-import { parseIsoInstant } from '../../lib/time/iso-instant';
+import { ISO_INSTANT_WITH_ZONE, parseIsoInstant } from '../../lib/time/iso-instant';
 
 /**
  * Like @IsOptional(), except that only an absent field skips the other rules: `null` is checked like any
@@ -37,8 +37,7 @@ export function IsInstant(): PropertyDecorator {
     name: 'isInstant',
     validator: {
       validate: (value) => value instanceof Date,
-      defaultMessage: (args) =>
-        `${args?.property} must be an ISO-8601 instant with a time zone, such as 2026-03-01T12:00:00Z`,
+      defaultMessage: (args) => `${args?.property} must be ${ISO_INSTANT_WITH_ZONE}`,
     },
   });
   return (target, propertyKey) => {

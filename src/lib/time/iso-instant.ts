@@ -28,6 +28,9 @@ function digits(text: string, at: number, count: number): number {
   return n;
 }
 
+/** What parseIsoInstant accepts, as messages name it (the HTTP API's fields and the CLI's options). */
+export const ISO_INSTANT_WITH_ZONE = 'an ISO-8601 instant with a time zone, such as 2026-03-01T12:00:00Z';
+
 /**
  * Parses an ISO-8601 instant with a time zone (`2026-03-01T12:00:00Z`, `...+05:30`), or undefined.
  * Unlike `new Date()`, impossible fields are refused instead of rolled over: February 30th, hour 24,

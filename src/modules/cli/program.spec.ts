@@ -7,6 +7,7 @@ import { SYNC_ACTIONS } from '../campaigns/domain/campaign-state';
 import { CommandFileError, describeFileError, requireWritableDirectory } from './command-files';
 import { COMMAND_FILES } from './commands';
 import { batchSize } from './commands/events-import.command';
+import { instantOption } from './option-values';
 import { buildProgram } from './program';
 
 describe('journeycast program', () => {
@@ -177,5 +178,37 @@ describe('journeycast events import --batch-size', () => {
     expect(batchSize('1')).toBe(1);
     expect(batchSize('250')).toBe(250);
     expect(batchSize('10000')).toBe(10_000);
+  });
+});
+
+describe('journeycast instant options (--now, --as-of)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jc-instants-'));
+  const present = join(dir, 'present.jsonl');
+  writeFileSync(present, '\n');
+  const out = join(dir, 'out.json');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  // The HTTP API refuses an instant without a time zone; `new Date()` would read it in this machine's zone.
+  it.each([
+    [['journeys', 'build', '--events', present, '--now', '2026-03-01T12:00', '--out', out], '--now'],
+    [['ranker', 'train', '--examples', present, '--out', out, '--now', '2026-06-01T00:00:00'], '--now'],
+    [['campaigns', 'preview', 'c1', '--user', 'u1', '--now', '2026-03-01 12:00:00Z'], '--now'],
+    [['experiments', 'report', 'exp-1', '--as-of', '2026-03-01'], '--as-of'],
+    [['journeys', 'build', '--events', present, '--now', 'yesterday', '--out', out], '--now'],
+  ])('%j is refused in one sentence naming the option', async (args, flag) => {
+    const run = buildProgram()
+      .exitOverride()
+      .parseAsync(['node', 'journeycast', ...args]);
+    await expect(run).rejects.toThrow(
+      new Error(`${flag} must be an ISO-8601 instant with a time zone, such as 2026-03-01T12:00:00Z.`),
+    );
+  });
+
+  it('reads an instant with a time zone as the HTTP API does', () => {
+    expect(instantOption('--now')('2026-03-01T12:00:00Z')).toEqual(new Date(Date.UTC(2026, 2, 1, 12)));
+    expect(instantOption('--now')('2026-03-01T12:00:00.250+01:00')).toEqual(
+      new Date(Date.UTC(2026, 2, 1, 11, 0, 0, 250)),
+    );
+    expect(() => instantOption('--now')('2026-02-30T12:00:00Z')).toThrow('--now must be an ISO-8601 instant');
   });
 });

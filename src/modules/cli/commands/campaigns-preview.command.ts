@@ -8,6 +8,7 @@ import { CampaignsService } from '../../campaigns/campaigns.service';
 import { ComposedMessage } from '../../campaigns/domain/compose-result';
 import { toEstimateResponse } from '../../campaigns/dto/estimate-response.dto';
 import { toPreviewResponse } from '../../campaigns/dto/preview.dto';
+import { instantOption } from '../option-values';
 import { group } from '../program';
 import { reportCampaignError } from './campaigns-state.command';
 import { formatEstimate, formatMessage, formatSample } from './campaigns-output';
@@ -16,7 +17,7 @@ interface PreviewOptions {
   user?: string;
   sample?: number;
   variant?: string;
-  now?: string;
+  now?: Date;
   json?: boolean;
 }
 
@@ -24,13 +25,6 @@ function positive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error('--sample must be a positive integer');
   return n;
-}
-
-function instant(value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime())) throw new Error('--now must be an ISO-8601 instant');
-  return at;
 }
 
 /** `journeycast campaigns preview <id> --user <id> | --sample <n>` and `campaigns estimate <id>`. */
@@ -42,13 +36,13 @@ export function registerCampaignPreviewCommands(program: Command): void {
     .option('--user <userId>', 'the user to preview')
     .option('--sample <n>', 'instead: render for n random eligible users', positive)
     .option('--variant <id>', "an experiment variant's id (the campaign's own copy by default)")
-    .option('--now <instant>', 'compose as of this ISO-8601 instant')
+    .option('--now <instant>', 'compose as of this ISO-8601 instant, with its time zone', instantOption('--now'))
     .option('--json', 'print JSON (the API response)')
     .action(async (campaignId: string, options: PreviewOptions) => {
       if ((options.user === undefined) === (options.sample === undefined)) {
         throw new Error('give either --user <userId> or --sample <n>');
       }
-      const previewOptions = { variantId: options.variant, now: instant(options.now) };
+      const previewOptions = { variantId: options.variant, now: options.now };
       try {
         // Unsubscribes and the suppression list skip users here as they do in the API and in sends.
         const { PreferenceGuardsModule } = await import('../../tracking/preference-guards.module');

@@ -8,6 +8,7 @@ import { ExperimentReportsService, ExperimentSummary } from '../../experiments/e
 import { ExperimentsModule } from '../../experiments/experiments.module';
 import { requireWritableDirectory, requireWritableFile } from '../command-files';
 import { exitCodeOf } from '../exit-codes';
+import { instantOption } from '../option-values';
 import { group } from '../program';
 
 /** One line per experiment: arms with assigned/delivered users side by side, then the assignment days. */
@@ -64,15 +65,14 @@ export function registerExperimentsCommands(program: Command): void {
     .description('Print or write one report, read from the sufficient statistics')
     .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('md'))
     .option('--out <file>', 'write the report to this file instead of printing it')
-    .option('--as-of <instant>', 'read the statistics as of this ISO-8601 instant (now by default)')
-    .action(async (experimentId: string, options: { format: ReportFormatName; out?: string; asOf?: string }) => {
+    .option(
+      '--as-of <instant>',
+      'read the statistics as of this ISO-8601 instant, with its time zone (now by default)',
+      instantOption('--as-of'),
+    )
+    .action(async (experimentId: string, options: { format: ReportFormatName; out?: string; asOf?: Date }) => {
       requireWritableFile(options.out, '--out');
-      const asOf = options.asOf ? new Date(options.asOf) : new Date();
-      if (Number.isNaN(asOf.getTime())) {
-        console.error('--as-of must be an ISO-8601 instant');
-        process.exitCode = 2;
-        return;
-      }
+      const asOf = options.asOf ?? new Date();
       try {
         const body = await withCommandContext([ExperimentsModule], async (c) => {
           const reports = c.get(ExperimentReportsService);

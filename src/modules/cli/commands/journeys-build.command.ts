@@ -17,7 +17,7 @@ import { BuildThreads, PhaseCpu } from '../journeys-build/build-threads';
 import { parseEventLine } from '../journeys-build/event-line';
 import { buildUserLines } from '../journeys-build/user-lines';
 import { requireReadableFile, requireWritableFile } from '../command-files';
-import { positiveInteger } from '../option-values';
+import { instantOption, positiveInteger } from '../option-values';
 import { group } from '../program';
 
 export interface JourneysBuildOptions {
@@ -126,8 +126,7 @@ async function readLines(
 
 /** The offline build: no database, no Redis, the same inference code as the service. */
 export async function runJourneysBuild(options: JourneysBuildOptions): Promise<JourneysBuildSummary> {
-  const now = new Date(options.now);
-  if (Number.isNaN(now.getTime())) throw new Error('--now must be an ISO-8601 date');
+  const now = instantOption('--now')(options.now);
   const config = resolveJourneysConfig(options.config ? JSON.parse(await readFile(options.config, 'utf8')) : {});
   const summary: JourneysBuildSummary = {
     lines: 0,
@@ -230,7 +229,10 @@ export function registerBuildJourneysCommand(program: Command): void {
     .command('build')
     .description("Build every user's journeys from a JSONL file of events, offline (no database, no Redis)")
     .requiredOption('--events <events.jsonl>', 'input: one event per line, as accepted by POST /v1/events')
-    .requiredOption('--now <ISO-8601>', 'the build time: recency, stage and the future-timestamp check use it')
+    .requiredOption(
+      '--now <ISO-8601>',
+      'the build time, with its time zone: recency, stage and the future-timestamp check use it',
+    )
     .requiredOption('--out <journeys.jsonl>', 'output: one line per user, journeys in rank order')
     .option('--top <n>', 'keep only the top N journeys per user', positiveInteger)
     .option('--model <model.json>', 'use this platform embedder instead of training one on the input')

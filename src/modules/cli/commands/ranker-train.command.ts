@@ -10,6 +10,7 @@ import { withCommandContext } from '../../../common/cli/command-context';
 import { RankerTrainingService } from '../../ranking/ranker-training.service';
 import { RankingModule } from '../../ranking/ranking.module';
 import { requireReadableFile, requireWritableFile } from '../command-files';
+import { instantOption } from '../option-values';
 import { group } from '../program';
 
 interface TrainOptions {
@@ -18,7 +19,7 @@ interface TrainOptions {
   annotations?: string;
   l2: number;
   attributionHours: number;
-  now?: string;
+  now?: Date;
   modelVersion?: string;
   publish?: boolean;
   force?: boolean;
@@ -66,7 +67,11 @@ export function registerTrainRankerCommand(program: Command): void {
       positiveNumber,
       DEFAULT_ATTRIBUTION_WINDOW_HOURS,
     )
-    .option('--now <ISO-8601>', 'training time recorded in the model (default: the current time)')
+    .option(
+      '--now <ISO-8601>',
+      'training time recorded in the model, with its time zone (default: the current time)',
+      instantOption('--now'),
+    )
     .option('--model-version <version>', 'version string of the model (default: lr-<training time>)')
     .option(
       '--publish',
@@ -83,8 +88,7 @@ export function registerTrainRankerCommand(program: Command): void {
       requireReadableFile(options.examples, '--examples');
       requireReadableFile(options.annotations, '--annotations');
       requireWritableFile(options.out, '--out');
-      const now = options.now ? new Date(options.now) : new Date();
-      if (Number.isNaN(now.getTime())) throw new Error('--now must be an ISO-8601 date');
+      const now = options.now ?? new Date();
       const examples = await readExamples(options.examples, options.attributionHours);
       const annotations = options.annotations ? parseAnnotationsCsv(await readFile(options.annotations, 'utf8')) : [];
       const model = trainRankingModel(examples, { now, l2: options.l2, version: options.modelVersion }, annotations);
