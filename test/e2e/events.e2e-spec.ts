@@ -51,6 +51,60 @@ describe('POST /v1/events', () => {
     expect(res.body).toEqual({ accepted: 2, duplicates: 1 });
   });
 
+  it('answers 409 naming each event that reuses a stored id with other content, and stores nothing of the batch', async () => {
+    const events = buildEvents(3);
+    await post({ events }).expect(200);
+    const fresh = buildEvent();
+    const batch = [
+      fresh,
+      events[0],
+      { ...events[1], userId: 'user-2' },
+      { ...events[2], occurredAt: new Date(Date.now() - 120_000).toISOString(), board: { name: 'Bathroom' } },
+    ];
+    const res = await post({ events: batch }).expect(409);
+    expect(res.body).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'Already used with other content: events[2].id, events[3].id',
+      errors: [
+        { field: 'events[2].id', message: `id ${events[1].id} is already used by a stored event with another userId` },
+        {
+          field: 'events[3].id',
+          message: `id ${events[2].id} is already used by a stored event with another occurredAt, board`,
+        },
+      ],
+      errorCount: 2,
+    });
+    expect(await count()).toBe(3);
+    expect(await t.db().collection('events').findOne({ id: events[1].id })).toMatchObject({ userId: 'user-1' });
+    // The same event again, its instant written another way, is still a replay.
+    const replay = { ...events[0], occurredAt: events[0].occurredAt.replace('Z', '+00:00') };
+    expect((await post({ events: [fresh, replay] }).expect(200)).body).toEqual({ accepted: 1, duplicates: 1 });
+  });
+
+  it('answers 409 for an id used twice in one batch with other content, and stores nothing', async () => {
+    const event = buildEvent();
+    const res = await post({ events: [buildEvent(), event, { ...event, query: 'large kitchen' }] }).expect(409);
+    expect(res.body.errors).toEqual([
+      { field: 'events[2].id', message: `id ${event.id} is already used by events[1] with another query` },
+    ]);
+    expect(await count()).toBe(0);
+  });
+
+  it('stores an id once when batches with other content for it arrive at once: one is refused whole', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const shared = buildEvent();
+      const batches = ['user-a', 'user-b'].map((userId) => [...buildEvents(20, { userId }), { ...shared, userId }]);
+      const answers = await Promise.all(batches.map((events) => post({ events })));
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+      const winner = answers.findIndex((r) => r.status === 200);
+      const stored = await t.db().collection('events').find().toArray();
+      expect(stored.map((e) => e.id).sort()).toEqual(batches[winner].map((e) => e.id).sort());
+      expect(stored.find((e) => e.id === shared.id)).toMatchObject({ userId: ['user-a', 'user-b'][winner] });
+      await t.db().collection('events').deleteMany({});
+    }
+  });
+
   it('rejects the whole batch when one event is bad, naming index and field', async () => {
     const events = buildEvents(6);
     events[3] = { ...events[3], item: { id: 'i', title: 'x'.repeat(513) } };

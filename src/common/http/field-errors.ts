@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError } from '@nestjs/common';
+import { BadRequestException, ConflictException, ValidationError } from '@nestjs/common';
 import { FieldError, childPath } from '../../lib/validation/field-error';
 import { FREE_FORM, expandFreeFormError } from './free-form.decorator';
 
@@ -9,15 +9,32 @@ export type FieldErrorBody = FieldError;
 export const MAX_LISTED_ERRORS = 100;
 const FIELDS_IN_MESSAGE = 5;
 
+function fieldsNamed(errors: readonly FieldErrorBody[]): string {
+  const named = errors.slice(0, FIELDS_IN_MESSAGE).map((e) => e.field || 'body');
+  const more = errors.length > FIELDS_IN_MESSAGE ? ` and ${errors.length - FIELDS_IN_MESSAGE} more` : '';
+  return `${named.join(', ')}${more}`;
+}
+
 /** The one 400 shape of the API: a summary, the first bad fields and how many there are in all. */
 export class FieldValidationException extends BadRequestException {
   constructor(errors: FieldErrorBody[]) {
-    const named = errors.slice(0, FIELDS_IN_MESSAGE).map((e) => e.field || 'body');
-    const more = errors.length > FIELDS_IN_MESSAGE ? ` and ${errors.length - FIELDS_IN_MESSAGE} more` : '';
     super({
       statusCode: 400,
       error: 'Bad Request',
-      message: `Invalid request: ${named.join(', ')}${more}`,
+      message: `Invalid request: ${fieldsNamed(errors)}`,
+      errors: errors.slice(0, MAX_LISTED_ERRORS),
+      errorCount: errors.length,
+    });
+  }
+}
+
+/** The 409 of an id (an idempotency key) sent again with other content, in the shape of the 400: nothing was stored. */
+export class FieldConflictException extends ConflictException {
+  constructor(errors: FieldErrorBody[]) {
+    super({
+      statusCode: 409,
+      error: 'Conflict',
+      message: `Already used with other content: ${fieldsNamed(errors)}`,
       errors: errors.slice(0, MAX_LISTED_ERRORS),
       errorCount: errors.length,
     });

@@ -1,16 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, mongo } from 'mongoose';
+import { Model, Types } from 'mongoose';
+import { insertManyReportingDuplicates } from '../../common/mongo/insert-many';
 import { ActivityEvent } from '../../lib/events/activity-event';
 import { EventRecord } from './event.schema';
 import { groupHistories, StoredHistoryEvent, UserHistory } from './user-histories';
 
-const DUPLICATE_KEY = 11000;
 const HISTORY_FIELDS = { _id: 0, userId: 1, type: 1, occurredAt: 1, query: 1, item: 1, board: 1, receivedAt: 1 };
 
 export interface InsertResult {
   accepted: number;
   duplicates: number;
+}
+
+/** What one unordered insert did: the documents it wrote, the positions it could not, and how to take it back. */
+export interface EventsWritten {
+  accepted: number;
+  refused: ReadonlySet<number>;
+  undo(): Promise<void>;
 }
 
 function toEvent(doc: EventRecord): ActivityEvent {
@@ -31,21 +38,29 @@ export class EventRepository {
   constructor(@InjectModel(EventRecord.name) private readonly model: Model<EventRecord>) {}
 
   /**
-   * Inserts validated events; ids already stored (or repeated in the batch) are counted as
-   * duplicates by the unique index instead of being read first, so a replay costs one round trip.
+   * Inserts validated events in one unordered batch. The positions a unique index refused (an id stored
+   * meanwhile, by a concurrent request) are reported, and `undo` deletes exactly the documents this call wrote.
    */
-  async insertMany(events: ActivityEvent[], receivedAt: Date): Promise<InsertResult> {
-    if (events.length === 0) return { accepted: 0, duplicates: 0 };
-    const docs = events.map((event) => ({ ...event, receivedAt }));
-    try {
-      const result = await this.model.collection.insertMany(docs, { ordered: false });
-      return { accepted: result.insertedCount, duplicates: 0 };
-    } catch (error) {
-      if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      if (writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
-      return { accepted: error.result.insertedCount, duplicates: writeErrors.length };
-    }
+  async insertMany(events: readonly ActivityEvent[], receivedAt: Date): Promise<EventsWritten> {
+    const docs = events.map((event) => ({ _id: new Types.ObjectId(), ...event, receivedAt }));
+    const refused = await insertManyReportingDuplicates<EventRecord>(this.model, docs);
+    const written = docs.filter((_, i) => !refused.has(i)).map((doc) => doc._id);
+    return {
+      accepted: written.length,
+      refused,
+      undo: async () => {
+        if (written.length > 0) await this.model.collection.deleteMany({ _id: { $in: written } });
+      },
+    };
+  }
+
+  /** The stored events with these ids, by id: one indexed read, whatever the number of ids. */
+  async findByIds(ids: readonly string[]): Promise<Map<string, ActivityEvent>> {
+    if (ids.length === 0) return new Map();
+    const docs = await this.model.collection
+      .find({ id: { $in: [...ids] } }, { projection: { _id: 0, receivedAt: 0 } })
+      .toArray();
+    return new Map(docs.map((doc) => [doc.id as string, toEvent(doc as unknown as EventRecord)]));
   }
 
   async findByUser(userId: string, since?: Date): Promise<ActivityEvent[]> {

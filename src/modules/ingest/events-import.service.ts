@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ActivityEvent } from '../../lib/events/activity-event';
 import { parseEventLine } from './domain/event-batch';
+import { describeConflict } from './domain/event-replays';
 import { EventsService } from './events.service';
 
 export interface RejectedLine {
@@ -30,7 +31,9 @@ export interface ImportOptions {
 
 /**
  * Streams a JSONL file of events into the store in constant memory: one batch in flight, the same
- * validation and idempotency as POST /v1/events. Blank lines are skipped.
+ * validation and idempotency as POST /v1/events, line by line: a bad line, or one whose id is already used
+ * (stored, or on an earlier line) with other content, is rejected and the others are imported. Blank lines
+ * are skipped.
  */
 @Injectable()
 export class EventsImportService {
@@ -42,13 +45,29 @@ export class EventsImportService {
     const { batchSize = 1000, maxRejectionsListed = 100, onProgress } = options;
     const summary: ImportSummary = { lines: 0, blank: 0, accepted: 0, duplicates: 0, rejected: 0, rejections: [] };
     const stream = createReadStream(path, { encoding: 'utf8' });
+    // Lines whose id conflicts are known only when their batch is stored, after later invalid lines: keep the
+    // listed rejections in line order.
+    const reject = (line: number, reason: string) => {
+      summary.rejected += 1;
+      const listed = summary.rejections;
+      const last = listed.at(-1);
+      if (listed.length >= maxRejectionsListed && (!last || line > last.line)) return;
+      listed.push({ line, reason });
+      listed.sort((a, b) => a.line - b.line);
+      if (listed.length > maxRejectionsListed) listed.pop();
+    };
     let batch: ActivityEvent[] = [];
+    let batchLines: number[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
       const result = await this.events.store(batch);
       summary.accepted += result.accepted;
       summary.duplicates += result.duplicates;
+      for (const c of result.conflicts) {
+        reject(batchLines[c.index], `id: ${describeConflict(batch[c.index].id, c, (i) => `line ${batchLines[i]}`)}`);
+      }
       batch = [];
+      batchLines = [];
       onProgress?.(stream.bytesRead, summary);
     };
     for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
@@ -58,13 +77,10 @@ export class EventsImportService {
         continue;
       }
       const parsed = parseEventLine(line, new Date());
-      if (parsed.ok) batch.push(parsed.event);
-      else {
-        summary.rejected += 1;
-        if (summary.rejections.length < maxRejectionsListed) {
-          summary.rejections.push({ line: summary.lines, reason: parsed.reason });
-        }
-      }
+      if (parsed.ok) {
+        batch.push(parsed.event);
+        batchLines.push(summary.lines);
+      } else reject(summary.lines, parsed.reason);
       if (batch.length >= batchSize) await flush();
     }
     await flush();

@@ -1,5 +1,12 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Auth } from '../access/auth.decorator';
 import { IngestResultResponse, PostEventsBody } from './dto/post-events.dto';
 import { EventsService } from './events.service';
@@ -16,6 +23,10 @@ export class EventsController {
   @ApiBody({ type: PostEventsBody })
   @ApiOkResponse({ type: IngestResultResponse })
   @ApiBadRequestResponse({ description: 'Lists every bad event index and field; nothing was stored' })
+  @ApiConflictResponse({
+    description:
+      'Names each event whose id is already used (stored, or earlier in the batch) with other content; nothing was stored',
+  })
   @ApiPayloadTooLargeResponse({ description: 'Body over 1 MiB' })
   ingestBatch(@Body() body: unknown): Promise<IngestResultResponse> {
     return this.events.ingestBatch(body);

@@ -1,10 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { FieldValidationException } from '../../common/http/field-errors';
+import { FieldConflictException, FieldValidationException } from '../../common/http/field-errors';
 import { ActivityEvent } from '../../lib/events/activity-event';
 import { validateEventBatch } from './domain/event-batch';
+import {
+  compareWithHolder,
+  conflictsInBatch,
+  conflictsOf,
+  describeConflict,
+  EventConflict,
+  EventOutcome,
+  repeatsInBatch,
+} from './domain/event-replays';
 import { AudienceFactsRepository } from '../audience/audience-facts.repository';
-import { EventRepository, InsertResult } from './event.repository';
+import { EventRepository, EventsWritten, InsertResult } from './event.repository';
 import { IngestMetrics } from './ingest.metrics';
+
+/** Events stored, replays counted as duplicates, and the events left out because their id has other content. */
+export interface StoreResult extends InsertResult {
+  conflicts: EventConflict[];
+}
+
+// An id refused by the unique index but gone when read (erased, or taken back by a refused batch) is written
+// again; a few rounds settle any realistic interleaving.
+const MAX_WRITE_ROUNDS = 4;
 
 /** Each user's latest event time in a batch. */
 function lastActivity(events: readonly ActivityEvent[]): Map<string, Date> {
@@ -16,6 +34,12 @@ function lastActivity(events: readonly ActivityEvent[]): Map<string, Date> {
   return latest;
 }
 
+function countOf(outcomes: ReadonlyMap<number, EventOutcome>, kind: EventOutcome['kind']): number {
+  let n = 0;
+  for (const o of outcomes.values()) if (o.kind === kind) n += 1;
+  return n;
+}
+
 @Injectable()
 export class EventsService {
   constructor(
@@ -24,26 +48,99 @@ export class EventsService {
     private readonly audienceFacts: AudienceFactsRepository,
   ) {}
 
-  /** Validates the whole batch first (nothing is stored when any event is bad), then stores it idempotently. */
+  /**
+   * Validates the whole batch first, then stores it idempotently. Nothing is stored when any event is bad
+   * (400) or reuses an id, stored or earlier in the batch, with other content (409).
+   */
   async ingestBatch(body: unknown): Promise<InsertResult> {
     const validation = validateEventBatch(body, new Date());
     if (!validation.ok) {
       this.metrics.batchRejected();
       throw new FieldValidationException(validation.errors);
     }
-    return this.store(validation.events);
+    const { accepted, duplicates, conflicts } = await this.write(validation.events, true);
+    if (conflicts.length > 0) {
+      this.metrics.batchRejected();
+      throw new FieldConflictException(
+        conflicts.map((c) => ({
+          field: `events[${c.index}].id`,
+          message: describeConflict(validation.events[c.index].id, c, (i) => `events[${i}]`),
+        })),
+      );
+    }
+    return { accepted, duplicates };
   }
 
-  /** Stores already-validated events (the JSONL import validates line by line). */
-  async store(events: ActivityEvent[]): Promise<InsertResult> {
-    const result = await this.events.insertMany(events, new Date());
-    this.metrics.eventsStored(result);
-    // "Last active within" rules count on this; replays are harmless ($max), so duplicates need no filtering.
-    await this.audienceFacts.recordActivity(lastActivity(events));
-    return result;
+  /**
+   * Stores already-validated events each on its own (the JSONL import validates line by line): an event whose
+   * id is already used with other content is left out and reported, the others are stored.
+   */
+  store(events: ActivityEvent[]): Promise<StoreResult> {
+    return this.write(events, false);
   }
 
   countByType(): Promise<Record<string, number>> {
     return this.events.countByType();
+  }
+
+  /**
+   * Writes each new id once and compares the ids already used with what holds them: one read and one unordered
+   * insert for a batch, whatever its size. A concurrent request may store an id between the two; the insert then
+   * refuses it and those ids are read and compared again. With `allOrNothing`, a batch that uses an id twice with
+   * different content is refused before anything is read, and a conflict with what is stored takes back
+   * whatever this call wrote.
+   */
+  private async write(events: ActivityEvent[], allOrNothing: boolean): Promise<StoreResult> {
+    const { firsts, later } = repeatsInBatch(events);
+    if (allOrNothing) {
+      const conflicts = conflictsInBatch(events, later);
+      if (conflicts.length > 0) return { accepted: 0, duplicates: 0, conflicts };
+    }
+    const receivedAt = new Date();
+    const outcomes = new Map<number, EventOutcome>();
+    // For the first use of an id already stored: the stored event, which later uses are compared with.
+    const storedHolders = new Map<number, ActivityEvent>();
+    const written: EventsWritten[] = [];
+    let pending = firsts;
+    for (let round = 1; pending.length > 0; round += 1) {
+      if (round > MAX_WRITE_ROUNDS) {
+        throw new Error(`events ${pending.map((i) => events[i].id).join(', ')} could not be stored`);
+      }
+      const stored = await this.events.findByIds(pending.map((i) => events[i].id));
+      const fresh: number[] = [];
+      for (const i of pending) {
+        const holder = stored.get(events[i].id);
+        if (!holder) fresh.push(i);
+        else {
+          outcomes.set(i, compareWithHolder(events[i], holder, 'stored'));
+          storedHolders.set(i, holder);
+        }
+      }
+      if (allOrNothing && countOf(outcomes, 'conflict') > 0) {
+        for (const w of written) await w.undo();
+        return { accepted: 0, duplicates: 0, conflicts: conflictsOf(outcomes) };
+      }
+      const write = await this.events.insertMany(
+        fresh.map((i) => events[i]),
+        receivedAt,
+      );
+      written.push(write);
+      fresh.forEach((i, k) => {
+        if (!write.refused.has(k)) outcomes.set(i, { kind: 'accepted' });
+      });
+      pending = fresh.filter((_, k) => write.refused.has(k));
+    }
+    for (const [first, indexes] of later) {
+      const holder = storedHolders.get(first);
+      for (const i of indexes) {
+        outcomes.set(i, compareWithHolder(events[i], holder ?? events[first], holder ? 'stored' : first));
+      }
+    }
+    const result = { accepted: countOf(outcomes, 'accepted'), duplicates: countOf(outcomes, 'duplicate') };
+    this.metrics.eventsStored(result);
+    // "Last active within" rules count on this; replays are harmless ($max), so duplicates need no filtering.
+    const kept = events.filter((_, i) => outcomes.get(i)?.kind !== 'conflict');
+    await this.audienceFacts.recordActivity(lastActivity(kept));
+    return { ...result, conflicts: conflictsOf(outcomes) };
   }
 }

@@ -1,56 +1,21 @@
-import { INestApplicationContext, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { getConnectionToken } from '@nestjs/mongoose';
-import { Connection } from 'mongoose';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErasureModule } from '../../../src/common/erasure/erasure.module';
-import { MetricsModule } from '../../../src/common/metrics/metrics.module';
-import { DatabaseModule } from '../../../src/common/mongo/database.module';
-import { settingsModule } from '../../../src/config/config.module';
-import { loadConfig } from '../../../src/config';
-import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { EventsImportService } from '../../../src/modules/ingest/events-import.service';
-import { IngestModule } from '../../../src/modules/ingest/ingest.module';
 import { buildEvent, buildEvents } from '../../factories/event.factory';
-import { startTestMongo } from '../../setup/mongo';
-
-@Module({})
-class ImportTestModule {}
+import { useIngestContext } from './ingest-context';
 
 describe(EventsImportService.name, () => {
-  let mongo: EmbeddedMongo;
-  let context: INestApplicationContext;
-  let sut: EventsImportService;
+  const ingest = useIngestContext('import');
+  const events = () => ingest.events();
+  const sut = () => ingest.context.get(EventsImportService);
   const dir = mkdtempSync(join(tmpdir(), 'jc-import-'));
-  const events = () => context.get<Connection>(getConnectionToken()).collection('events');
 
   const writeJsonl = (name: string, lines: string[]) => {
     const path = join(dir, name);
     writeFileSync(path, lines.join('\n') + '\n');
     return path;
   };
-
-  beforeAll(async () => {
-    mongo = await startTestMongo();
-    const settings = loadConfig({ NODE_ENV: 'test', MONGODB_URI: `${mongo.uri}import` });
-    context = await NestFactory.createApplicationContext(
-      {
-        module: ImportTestModule,
-        imports: [settingsModule(settings), MetricsModule, ErasureModule, DatabaseModule, IngestModule],
-      },
-      { logger: false, abortOnError: false },
-    );
-    sut = context.get(EventsImportService);
-  });
-  afterAll(async () => {
-    await context?.close();
-    await mongo?.stop();
-  });
-  beforeEach(async () => {
-    await events().deleteMany({});
-  });
 
   it('imports valid lines in batches and lists rejected lines by number and reason', async () => {
     const good = buildEvents(2500);
@@ -59,7 +24,7 @@ describe(EventsImportService.name, () => {
     lines.splice(20, 0, ''); // line 21, blank: skipped, not rejected
     lines.splice(30, 0, JSON.stringify(buildEvent({ item: { id: 'i', title: 'x'.repeat(600) }, type: 'view' }))); // line 31
     const progress: number[] = [];
-    const summary = await sut.importFile(writeJsonl('mixed.jsonl', lines), {
+    const summary = await sut().importFile(writeJsonl('mixed.jsonl', lines), {
       batchSize: 1000,
       onProgress: (bytes) => progress.push(bytes),
     });
@@ -83,10 +48,44 @@ describe(EventsImportService.name, () => {
       'replay.jsonl',
       buildEvents(300).map((e) => JSON.stringify(e)),
     );
-    await sut.importFile(path, { batchSize: 128 });
-    const replay = await sut.importFile(path, { batchSize: 128 });
+    await sut().importFile(path, { batchSize: 128 });
+    const replay = await sut().importFile(path, { batchSize: 128 });
     expect(replay).toMatchObject({ accepted: 0, duplicates: 300, rejected: 0 });
     expect(await events().countDocuments()).toBe(300);
+  });
+
+  it('rejects a line whose id is already used with other content, stored or on an earlier line, and imports the rest', async () => {
+    const stored = buildEvent();
+    await sut().importFile(writeJsonl('stored.jsonl', [JSON.stringify(stored)]));
+    const [first, second, third] = buildEvents(3);
+    const lines = [
+      first,
+      { ...stored, userId: 'user-2' }, // line 2: the stored event's id for another user
+      'nope', // line 3
+      stored, // line 4: a replay
+      second,
+      { ...second, query: 'walnut desk' }, // line 6: line 5's id with another query
+      third,
+      { ...third, occurredAt: new Date(Date.now() - 120_000).toISOString() }, // line 8, next batch: stored by line 7
+    ].map((line) => (typeof line === 'string' ? line : JSON.stringify(line)));
+    const summary = await sut().importFile(writeJsonl('reused.jsonl', lines), { batchSize: 6 });
+    expect(summary).toEqual({
+      lines: 8,
+      blank: 0,
+      accepted: 3,
+      duplicates: 1,
+      rejected: 4,
+      rejections: [
+        { line: 2, reason: `id: id ${stored.id} is already used by a stored event with another userId` },
+        { line: 3, reason: 'not valid JSON' },
+        { line: 6, reason: `id: id ${second.id} is already used by line 5 with another query` },
+        { line: 8, reason: `id: id ${third.id} is already used by a stored event with another occurredAt` },
+      ],
+    });
+    expect(await events().countDocuments()).toBe(4);
+    expect(await events().findOne({ id: stored.id })).toMatchObject({ userId: stored.userId });
+    expect(await events().findOne({ id: second.id })).not.toHaveProperty('query');
+    expect(await events().findOne({ id: third.id })).toMatchObject({ occurredAt: new Date(third.occurredAt) });
   });
 
   it('caps the listed rejections but counts them all', async () => {
@@ -94,7 +93,7 @@ describe(EventsImportService.name, () => {
       'bad.jsonl',
       Array.from({ length: 40 }, () => 'nope'),
     );
-    const summary = await sut.importFile(path, { maxRejectionsListed: 5 });
+    const summary = await sut().importFile(path, { maxRejectionsListed: 5 });
     expect(summary.rejected).toBe(40);
     expect(summary.rejections.map((r) => r.line)).toEqual([1, 2, 3, 4, 5]);
   });

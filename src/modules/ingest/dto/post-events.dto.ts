@@ -15,7 +15,8 @@ class EventBoardDoc {
 }
 
 export class EventDoc {
-  @ApiProperty({ description: 'Idempotency key' }) id!: string;
+  @ApiProperty({ description: 'Idempotency key: sent again, the same content is a duplicate, other content a 409' })
+  id!: string;
   @ApiProperty() userId!: string;
   @ApiProperty({ enum: EVENT_TYPES }) type!: string;
   @ApiProperty({ example: '2026-03-01T12:00:00Z', description: 'At most 5 minutes in the future' })
@@ -32,5 +33,8 @@ export class PostEventsBody {
 
 export class IngestResultResponse {
   @ApiProperty({ description: 'Events stored by this request' }) accepted!: number;
-  @ApiProperty({ description: 'Events whose id was already stored (replays)' }) duplicates!: number;
+  @ApiProperty({
+    description: 'Events whose id was already stored, or sent earlier in the batch, with the same content (replays)',
+  })
+  duplicates!: number;
 }
