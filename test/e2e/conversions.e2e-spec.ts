@@ -102,6 +102,20 @@ describe('POST /v1/conversions', () => {
     expect(await stored()).toBe(before);
   });
 
+  it.each([
+    ['campaignId', 'campaignId must be a string'],
+    ['value', 'value must be a number between -1e12 and 1e12'],
+  ])(
+    'refuses %s sent as null with a 400 naming it, as other optional fields of the API are',
+    async (field, message) => {
+      const before = await stored();
+      const body = { id: `order-null-${field}`, userId: 'u', occurredAt: hoursAgo(1).toISOString(), [field]: null };
+      const res = await post(body).expect(400);
+      expect(res.body.errors).toEqual([{ field, message }]);
+      expect(await stored()).toBe(before);
+    },
+  );
+
   it("erases the user's tracking data with the user, and keeps the link inert afterwards", async () => {
     const { issued } = await sendTracked(app.t.app, { notificationId: 'erase-1', userId: 'cleo' }, hoursAgo(2));
     await app.t

@@ -53,6 +53,12 @@ describe('validateEvent', () => {
     expect(fieldsOf({ id: 'e', userId: 'u', type: 'board', occurredAt: valid.occurredAt })).toEqual(['board']);
   });
 
+  it('reads a null query or item title as one left out', () => {
+    const result = validateEvent({ ...valid, query: null, item: { ...valid.item, title: null } }, NOW);
+    expect(result.ok && [result.event.query, result.event.item?.title]).toEqual([undefined, undefined]);
+    expect(fieldsOf({ ...valid, type: 'search', item: undefined, query: null })).toEqual(['query']);
+  });
+
   it('accepts a timestamp within the 5-minute skew', () => {
     expect(fieldsOf({ ...valid, occurredAt: '2026-01-10T12:04:59+00:00' })).toEqual([]);
   });

@@ -36,7 +36,11 @@ function checkItem(errors: FieldError[], value: unknown): EventItem | undefined 
   }
   checkKnownFields(errors, value, KNOWN_ITEM_FIELDS, 'event', 'item.');
   const id = checkString(errors, 'item.id', value.id, { required: true, max: EVENT_LIMITS.idLength });
-  const title = checkString(errors, 'item.title', value.title, { required: false, max: EVENT_LIMITS.titleLength });
+  const title = checkString(errors, 'item.title', value.title, {
+    required: false,
+    max: EVENT_LIMITS.titleLength,
+    nullAsAbsent: true,
+  });
   const annotations = checkStringList(
     errors,
     'item.annotations',
@@ -82,7 +86,12 @@ export function validateEvent(raw: unknown, now: Date): EventValidation {
     errors.push({ field: 'type', message: `type must be one of ${EVENT_TYPES.join(', ')}` });
   }
   const occurredAt = checkInstant(errors, 'occurredAt', raw.occurredAt, now, EVENT_LIMITS.futureSkewMs);
-  const query = checkString(errors, 'query', raw.query, { required: type === 'search', max: EVENT_LIMITS.queryLength });
+  // Events read a null query or item title as one left out, as they always have: batches already sent stay valid.
+  const query = checkString(errors, 'query', raw.query, {
+    required: type === 'search',
+    max: EVENT_LIMITS.queryLength,
+    nullAsAbsent: true,
+  });
   let item: EventItem | undefined;
   if (raw.item !== undefined) item = checkItem(errors, raw.item);
   else if (type && ITEM_TYPES.has(type)) errors.push({ field: 'item', message: `item is required for ${type} events` });

@@ -24,14 +24,17 @@ export function checkKnownFields(
   }
 }
 
-/** A string of at most `max` characters (non-blank when required), or undefined after reporting why not. */
+/**
+ * A string of at most `max` characters (non-blank when required), or undefined after reporting why not. An
+ * optional field may be left out; sent as `null` it is refused like any other non-string, unless `nullAsAbsent`.
+ */
 export function checkString(
   errors: FieldError[],
   field: string,
   value: unknown,
-  opts: { required: boolean; max: number },
+  opts: { required: boolean; max: number; nullAsAbsent?: boolean },
 ): string | undefined {
-  if (value === undefined || value === null) {
+  if (value === undefined || (value === null && (opts.required || opts.nullAsAbsent))) {
     if (opts.required) errors.push({ field, message: `${field} is required` });
     return undefined;
   }

@@ -24,7 +24,9 @@ describe('validateConversion', () => {
     [{ ...VALID, occurredAt: '2026-03-02T12:06:00Z' }, 'occurredAt'],
     [{ ...VALID, value: '19.5' }, 'value'],
     [{ ...VALID, value: 1e13 }, 'value'],
+    [{ ...VALID, value: null }, 'value'],
     [{ ...VALID, campaignId: 'Not A Campaign' }, 'campaignId'],
+    [{ ...VALID, campaignId: null }, 'campaignId'],
     [{ ...VALID, amount: 3 }, 'amount'],
   ])('refuses %j, naming %s', (raw, field) => {
     const result = validateConversion(raw, NOW);
