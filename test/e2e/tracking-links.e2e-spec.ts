@@ -153,6 +153,18 @@ describe('tracking links: open pixel, click redirect, push open', () => {
     expect(await tracked('push-1')).toMatchObject({ counts: { pushOpen: 2 } });
   });
 
+  it('refuses openedAt sent as null with a 400 that says what it must be, and records nothing', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'push-null', channel: 'push' }, hoursAgo(2));
+    const res = await http()
+      .post('/v1/track/push-open')
+      .send({ token: issued.pushOpenToken!, openedAt: null })
+      .expect(400);
+    expect(res.body.errors).toEqual([
+      { field: 'openedAt', message: 'openedAt must be a valid ISO-8601 timestamp with a time zone' },
+    ]);
+    expect(await events('push-null')).toEqual([]);
+  });
+
   it('keeps the first push open when its token is posted again with an earlier openedAt', async () => {
     const { issued } = await sendTracked(app.t.app, { notificationId: 'push-replay', channel: 'push' }, hoursAgo(3));
     const token = issued.pushOpenToken!;

@@ -53,15 +53,20 @@ export function checkString(
   return value;
 }
 
-/** A required ISO-8601 instant with a time zone, at most `futureSkewMs` after `now`. */
+/**
+ * An ISO-8601 instant with a time zone, at most `futureSkewMs` after `now`. Required unless `optional`: then left
+ * out it is undefined, and `null` is refused as no instant.
+ */
 export function checkInstant(
   errors: FieldError[],
   field: string,
   value: unknown,
   now: Date,
   futureSkewMs: number,
+  opts: { optional?: boolean } = {},
 ): Date | undefined {
-  if (value === undefined || value === null) {
+  if (value === undefined && opts.optional) return undefined;
+  if (!opts.optional && (value === undefined || value === null)) {
     errors.push({ field, message: `${field} is required` });
     return undefined;
   }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsString, Length } from 'class-validator';
 import { FieldValidationException } from '../../../common/http/field-errors';
+import { IsOptionalNotNull } from '../../../common/http/field-rules.decorator';
 import { FieldError } from '../../../lib/validation/field-error';
 import { checkInstant } from '../../../lib/validation/field-checks';
 
@@ -14,15 +15,17 @@ export class PushOpenDto {
     example: '2026-03-02T18:04:00Z',
     description: 'When the user opened it, if the app reports later (offline); now when absent',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   openedAt?: unknown;
 }
 
-/** `openedAt` as an instant (ISO-8601 with a time zone, at most 5 minutes ahead), or the 400 naming it. */
+/**
+ * `openedAt` as an instant (ISO-8601 with a time zone, at most 5 minutes ahead), or the 400 naming it; left
+ * out, undefined (now). `null` is no instant, as with other optional fields of the API.
+ */
 export function openedAtOf(dto: PushOpenDto, now: Date): Date | undefined {
-  if (dto.openedAt === undefined) return undefined;
   const errors: FieldError[] = [];
-  const at = checkInstant(errors, 'openedAt', dto.openedAt, now, 5 * 60_000);
-  if (!at) throw new FieldValidationException(errors);
+  const at = checkInstant(errors, 'openedAt', dto.openedAt, now, 5 * 60_000, { optional: true });
+  if (errors.length > 0) throw new FieldValidationException(errors);
   return at;
 }
