@@ -93,7 +93,7 @@ export abstract class RecipientPreferences {
   abstract unsubscribedAmong(userIds: readonly string[], category: string): Promise<Set<string>>;
   /** The reason an email address is suppressed, or undefined. */
   abstract suppressionOf(address: string): Promise<string | undefined>;
-  /** The suppressed addresses among `addresses` (as given) with their reasons, in one read. */
+  /** The suppressed addresses among `addresses` (each spelling as given) with their reasons, in one read. */
   abstract suppressionsOf(addresses: readonly string[]): Promise<Map<string, string>>;
   /** Adds an address to the suppression list (idempotent). */
   abstract suppress(address: string, reason: 'hard-bounce' | 'complaint' | 'manual', at: Date): Promise<void>;

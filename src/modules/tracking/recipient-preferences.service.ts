@@ -36,9 +36,10 @@ export class RecipientPreferencesService extends RecipientPreferences {
 
   async suppressionsOf(addresses: readonly string[]): Promise<Map<string, string>> {
     if (addresses.length === 0) return new Map();
-    const keys = new Map(addresses.map((address) => [addressKey(address), address]));
-    const reasons = await this.suppressions.findReasons([...keys.keys()]);
-    return new Map([...reasons].map(([key, reason]) => [keys.get(key)!, reason]));
+    // Spellings of one address share a key: each is answered, as given, since callers look up what they passed.
+    const keyed = addresses.map((address) => [address, addressKey(address)] as const);
+    const reasons = await this.suppressions.findReasons([...new Set(keyed.map(([, key]) => key))]);
+    return new Map(keyed.flatMap(([address, key]) => (reasons.has(key) ? [[address, reasons.get(key)!]] : [])));
   }
 
   async suppress(address: string, reason: SuppressionReason, at: Date): Promise<void> {

@@ -7,9 +7,12 @@ import { RunExplainService } from '../../../src/modules/campaigns/runs/run-expla
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
 import { NotificationRepository } from '../../../src/modules/delivery/notification.repository';
+import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
+import { UsersService } from '../../../src/modules/ingest/users.service';
 import { RankingExampleRepository } from '../../../src/modules/ranking/ranking-example.repository';
 import { RecipientPreferences } from '../../../src/modules/tracking/notification-tracking';
 import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
+import { buildUserProfile } from '../../factories/user.factory';
 import { SmtpSink } from '../../setup/smtp-sink';
 import { db, DIGEST_CAMPAIGN, notificationsOf, startDigestSending, waitForRun } from './sending-harness';
 
@@ -223,5 +226,48 @@ describe('batch delivery of a run', () => {
     );
     expect(written).toEqual(new Set());
     expect((await notifications.findById(sent.notificationId))!.attempts).toHaveLength(sent.attempts.length);
+  });
+
+  it('finds a suppressed address however each profile spells it, several spellings in one batch', async () => {
+    const spellings = new Map([
+      ['ana', 'Shared@Example.com'],
+      ['ben', 'shared@example.com'],
+      ['cy', 'SHARED@EXAMPLE.COM'],
+    ]);
+    const setEmail = (userId: string, email: string) =>
+      app
+        .get(UsersService)
+        .putUser(userId, buildUserProfile({ consent: { email: true, push: true }, email }) as PutUserDto);
+    const preferences = app.get(RecipientPreferencesService);
+    for (const [userId, email] of spellings) await setEmail(userId, email);
+    try {
+      // A complaint about the shared address arrives after the run queued all three: nothing goes out.
+      const { deliveries, runId } = await queuedRun();
+      const byUser = await notificationsOf(app, runId);
+      await preferences.suppress('shared@example.com', 'complaint', new Date());
+      const before = sink.messages.length;
+      await app
+        .get(NotificationBatchDelivery)
+        .deliverMany([...spellings.keys()].map((u) => byUser.get(u)!.notificationId));
+      expect(sink.messages.slice(before).map((m) => m.to[0])).toEqual([]);
+      const after = await notificationsOf(app, runId);
+      for (const userId of spellings.keys()) {
+        expect(after.get(userId)).toMatchObject({ state: 'suppressed', reason: { code: 'address-suppressed' } });
+      }
+      await deliveries.resume(true);
+      await waitForRun(app, runId);
+
+      // The next run skips all three as it composes their messages.
+      const { runId: next } = await app.get(CampaignRunsService).startManual(DIGEST_CAMPAIGN.id, 'test');
+      await waitForRun(app, next);
+      const skipped = await notificationsOf(app, next);
+      for (const userId of spellings.keys()) {
+        expect(skipped.get(userId)).toMatchObject({ state: 'suppressed', reason: { guard: 'suppressed' } });
+      }
+      expect(sink.messages.slice(before).filter((m) => /^shared@/i.test(m.to[0]))).toEqual([]);
+    } finally {
+      await preferences.lift('shared@example.com');
+      for (const userId of spellings.keys()) await setEmail(userId, `${userId}@example.com`);
+    }
   });
 });

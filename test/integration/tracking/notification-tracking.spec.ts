@@ -276,6 +276,13 @@ describe('NotificationTracking and RecipientPreferences', () => {
     await preferences.suppress('ana@example.com', 'complaint', AT);
     expect(await preferences.suppressionOf('ANA@example.COM')).toBe('hard-bounce');
     expect(await preferences.suppressionOf('bob@example.com')).toBeUndefined();
+    // In one read, every spelling asked about is answered as it was given.
+    expect(await preferences.suppressionsOf(['ANA@example.com', 'bob@example.com', 'ana@example.com'])).toEqual(
+      new Map([
+        ['ANA@example.com', 'hard-bounce'],
+        ['ana@example.com', 'hard-bounce'],
+      ]),
+    );
     expect(await app.get(RecipientPreferencesService).lift('ana@example.com')).toBe(true);
     expect(await preferences.suppressionOf('ana@example.com')).toBeUndefined();
   });
