@@ -21,6 +21,13 @@ const logAttempt = (attempt: AttemptRecord) =>
 const lean = (doc: NotificationRecord | null): Notification | undefined => (doc ? (doc as Notification) : undefined);
 
 /**
+ * A queued notification that may be sent at `now`: its "not before" (a retry's backoff, the end of quiet
+ * hours) has passed. In the claim itself, so a job that read the notification before a retry queued it
+ * again cannot send it early.
+ */
+const due = (now: Date) => ({ state: 'queued' as const, $or: [{ notBefore: null }, { notBefore: { $lte: now } }] });
+
+/**
  * The only writer of notification records. Every state change is one conditional update on the
  * record's current state (and attempt id), so of two jobs acting on the same notification only one
  * write takes effect; the other sees `undefined` or `false` and stops.
@@ -54,11 +61,11 @@ export class NotificationRepository {
     return new Map(docs.map((d) => [d.userId, d]));
   }
 
-  /** queued -> sending under a new attempt holding a lease; undefined when the notification was not queued. */
+  /** queued -> sending under a new attempt holding a lease; undefined when the notification was not queued and due. */
   async startAttempt(notificationId: string, attemptId: string, now: Date, leaseUntil: Date) {
     const doc = await this.model
       .findOneAndUpdate(
-        { notificationId, state: 'queued' },
+        { notificationId, ...due(now) },
         { $set: { state: 'sending', sending: { attemptId, startedAt: now, leaseUntil } } },
         { returnDocument: 'after', projection: { _id: 0 } },
       )
@@ -153,7 +160,7 @@ export class NotificationRepository {
 
   /**
    * {@link startAttempt} for many notifications under one attempt id (a batch's), in one conditional
-   * update; the ids of the notifications this call moved to sending (the others were not queued).
+   * update; the ids of the notifications this call moved to sending (the others were not queued and due).
    */
   async startAttempts(
     notificationIds: readonly string[],
@@ -164,7 +171,7 @@ export class NotificationRepository {
     if (notificationIds.length === 0) return new Set();
     const ids = [...new Set(notificationIds)];
     const result = await this.model.collection.updateMany(
-      { notificationId: { $in: ids }, state: 'queued' },
+      { notificationId: { $in: ids }, ...due(now) },
       { $set: { state: 'sending', sending: { attemptId, startedAt: now, leaseUntil } } },
     );
     // Every one of them moved: no read needed to know which are held.

@@ -1,7 +1,6 @@
 import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext } from '@nestjs/common';
-import { Job, Queue } from 'bull';
-import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import { Queue } from 'bull';
 import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
@@ -12,7 +11,7 @@ import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
 import { UsersService } from '../../../src/modules/ingest/users.service';
 import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
 import { SmtpSink } from '../../setup/smtp-sink';
-import { DIGEST_CAMPAIGN, notificationsOf, startDigestSending, waitForRun } from './sending-harness';
+import { notificationsOf, queuedDigestRun, startDigestSending, waitForRun } from './sending-harness';
 
 const users = ['ana', 'ben', 'cy', 'dee'];
 
@@ -41,22 +40,7 @@ describe('a batch and the recipient changing their mind', () => {
 
   const sentSince = (before: number) => sink.messages.slice(before).map((m) => m.to[0]);
 
-  /** A manual run whose notifications wait queued (this worker's delivery is paused), by user. */
-  async function queuedRun(): Promise<{ runId: string; ids: Map<string, string> }> {
-    const deliveries = app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
-    await deliveries.pause(true);
-    await deliveries.empty();
-    const { runId } = await app.get(CampaignRunsService).startManual(DIGEST_CAMPAIGN.id, 'test');
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const jobs: Job[] = await deliveries.getWaiting();
-      const carried = jobs.flatMap((job) => (job.data as { notificationIds?: string[] }).notificationIds ?? ['one']);
-      if (carried.length >= users.length || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const byUser = await notificationsOf(app, runId);
-    return { runId, ids: new Map([...byUser].map(([u, n]) => [u, n.notificationId])) };
-  }
+  const queuedRun = () => queuedDigestRun(app, users.length);
 
   /** Lets the run finish through the queue, and checks its live counters against its records. */
   async function finish(runId: string) {

@@ -1,4 +1,6 @@
+import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext, Type } from '@nestjs/common';
+import { Job, Queue } from 'bull';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
@@ -6,6 +8,7 @@ import { Settings } from '../../../src/config';
 import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
 import { CampaignRunsService, RunView } from '../../../src/modules/campaigns/runs/campaign-runs.service';
 import { CampaignRunsJobsModule } from '../../../src/modules/campaigns/runs/jobs/campaign-runs-jobs.module';
+import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { Notification } from '../../../src/modules/delivery/domain/notification';
 import { PreferenceGuardsModule } from '../../../src/modules/tracking/preference-guards.module';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
@@ -98,6 +101,30 @@ export async function activate(app: INestApplicationContext, ...campaignIds: str
   const campaigns = app.get(CampaignsService);
   await campaigns.sync('test');
   for (const id of campaignIds) await campaigns.activate(id, 'test');
+}
+
+/**
+ * A manual run of the digest whose notifications wait queued: this worker's delivery is paused, and the
+ * queue emptied first. Returns once waiting delivery jobs carry `count` notifications (or after 20 s), with
+ * the run's notification ids by user.
+ */
+export async function queuedDigestRun(
+  app: INestApplicationContext,
+  count: number,
+): Promise<{ runId: string; ids: Map<string, string> }> {
+  const deliveries = app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
+  await deliveries.pause(true);
+  await deliveries.empty();
+  const { runId } = await app.get(CampaignRunsService).startManual(DIGEST_CAMPAIGN.id, 'test');
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const jobs: Job[] = await deliveries.getWaiting();
+    const carried = jobs.flatMap((job) => (job.data as { notificationIds?: string[] }).notificationIds ?? ['one']);
+    if (carried.length >= count || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const byUser = await notificationsOf(app, runId);
+  return { runId, ids: new Map([...byUser].map(([u, n]) => [u, n.notificationId])) };
 }
 
 /** Polls a run until it is finished (completed, cancelled, failed), failing after `timeoutMs`. */
