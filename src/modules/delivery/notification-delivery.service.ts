@@ -146,11 +146,15 @@ export class NotificationDeliveryService {
 
   /** Ends a notification without an attempt: as sent when some target already accepted it, else suppressed. */
   private async settle(notification: Notification, reason: NotificationReason): Promise<void> {
-    const state = firstAccepted(notification.targets) ? 'sent' : 'suppressed';
-    if (!(await this.notifications.settle(notification.notificationId, state, reason, new Date()))) return;
+    const accepted = firstAccepted(notification.targets);
+    const state = accepted ? 'sent' : 'suppressed';
+    const now = new Date();
+    // An acceptance written after a takeover: the message went out when the provider took it, not now.
+    const sentAt = accepted?.acceptedAt ?? now;
+    if (!(await this.notifications.settle(notification.notificationId, state, reason, now, sentAt))) return;
     await this.tally.notifications(notification.runId, 'queued', state, reason.code);
     this.count(state, notification, state === 'suppressed' ? reason.code : undefined);
-    if (state === 'sent') await this.recordSent(notification, new Date());
+    if (state === 'sent') await this.recordSent(notification, sentAt);
     else await this.release(notification);
     await this.lifecycle.settled({ ...notification, state });
   }

@@ -256,12 +256,18 @@ export class NotificationRepository {
 
   /**
    * Settles a queued notification without an attempt: suppressed with a reason, sent with what was
-   * accepted, or failed when it cannot be sent at all.
+   * accepted (at `sentAt`, when a provider accepted it; `at` if unknown), or failed when it cannot be sent at all.
    */
-  async settle(notificationId: string, state: 'suppressed' | 'sent' | 'failed', reason: NotificationReason, at: Date) {
+  async settle(
+    notificationId: string,
+    state: 'suppressed' | 'sent' | 'failed',
+    reason: NotificationReason,
+    at: Date,
+    sentAt?: Date,
+  ) {
     const result = await this.model.updateOne(
       { notificationId, state: 'queued' },
-      { $set: { state, reason, finishedAt: at, ...(state === 'sent' && { sentAt: at }) } },
+      { $set: { state, reason, finishedAt: at, ...(state === 'sent' && { sentAt: sentAt ?? at }) } },
     );
     return result.modifiedCount === 1;
   }

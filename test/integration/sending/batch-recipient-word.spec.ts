@@ -102,11 +102,14 @@ describe('a batch and the recipient changing their mind', () => {
       sink.beforeAccept = undefined;
     }
     expect(tookOver).toBe(true);
-    expect((await notificationsOf(app, runId)).get('ana')!.targets[0]).toMatchObject({ state: 'accepted' });
-    // The worker that took over carries on, finds the target accepted and sends nothing again.
+    const { acceptedAt } = (await notificationsOf(app, runId)).get('ana')!.targets[0];
+    expect(acceptedAt).toEqual(expect.any(Date));
+    // The worker that took over carries on a while later, finds the target accepted and sends nothing again.
+    await new Promise((r) => setTimeout(r, 50));
     await app.get(NotificationDeliveryService).deliver(anaId);
     expect(sentSince(before).filter((to) => to === 'ana@example.com')).toHaveLength(1);
-    expect((await notificationsOf(app, runId)).get('ana')!.state).toBe('sent');
+    // Sent when the provider accepted it: opens, clicks and the ranker's example go by that time.
+    expect((await notificationsOf(app, runId)).get('ana')).toMatchObject({ state: 'sent', sentAt: acceptedAt });
     await finish(runId);
   });
 
