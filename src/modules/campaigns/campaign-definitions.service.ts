@@ -22,6 +22,11 @@ export interface CheckedFile {
 
 const YAML_FILE = /\.ya?ml$/;
 
+const PUSH_COPY_LIMITS = [
+  { key: 'titleMaxChars', what: 'title', setting: 'PUSH_TITLE_MAX_CHARS' },
+  { key: 'bodyMaxChars', what: 'body', setting: 'PUSH_BODY_MAX_CHARS' },
+] as const;
+
 /** Reads and validates campaign files: YAML, schema, cross-field rules and every template variable. */
 /**
  * A campaign file as problems name it: relative to the working directory when it lies beneath it, else
@@ -80,8 +85,33 @@ export class CampaignDefinitionsService {
   /**
    * Checks every template the campaign can render (its own and each experiment arm's) against the render
    * context: an unknown variable is reported at its template file and line, naming the campaign field.
+   * A push campaign's copy limits must also fit the push limits templates render to.
    */
   templateProblems(
+    definition: CampaignDefinition,
+    locate: (path: Array<string | number>) => { file: string; line: number; column: number },
+  ): DefinitionProblem[] {
+    return [...this.pushLimitProblems(definition, locate), ...this.templateCheckProblems(definition, locate)];
+  }
+
+  /** Copy limits above the configured push limits would fail the render of every recipient. */
+  private pushLimitProblems(
+    definition: CampaignDefinition,
+    locate: (path: Array<string | number>) => { file: string; line: number; column: number },
+  ): DefinitionProblem[] {
+    if (definition.channel !== 'push') return [];
+    const allowed = this.templates.pushLimitsAllowed;
+    const limits = definition.copy.limits ?? {};
+    return PUSH_COPY_LIMITS.flatMap(({ key, what, setting }) => {
+      const value = limits[key];
+      if (value === undefined || value <= allowed[key]) return [];
+      const path = ['copy', 'limits', key];
+      const message = `must be at most ${allowed[key]}, the push ${what} limit (${setting})`;
+      return [{ ...locate(path), path: formatPath(path), message, kind: 'rule' as const }];
+    });
+  }
+
+  private templateCheckProblems(
     definition: CampaignDefinition,
     locate: (path: Array<string | number>) => { file: string; line: number; column: number },
   ): DefinitionProblem[] {

@@ -60,6 +60,11 @@ export class TemplatesService {
     return this.options.dir;
   }
 
+  /** The configured push limits: a render may ask for tighter ones, never looser. */
+  get pushLimitsAllowed(): PushLimits {
+    return { ...this.options.pushLimits };
+  }
+
   render(ref: TemplateRef, channel: 'push', context: unknown, options: RenderOptions): RenderedPush;
   render(ref: TemplateRef, channel: 'email', context: unknown, options: RenderOptions): RenderedEmail;
   render(ref: TemplateRef, channel: TemplateChannel, context: unknown, options: RenderOptions): RenderedMessage;

@@ -37,6 +37,13 @@ const visits = {
   template: 'push/visit-count',
   copy: { variant: 'journey-template' },
 };
+/** A push whose copy limits are looser than this deployment's push limits (65 and 240 characters). */
+const roomy = {
+  ...visits,
+  id: 'roomy',
+  template: 'push/journey-nudge',
+  copy: { variant: 'journey-template', limits: { titleMaxChars: 100, bodyMaxChars: 240 } },
+};
 
 describe('CampaignMessageComposer render failures', () => {
   let mongo: EmbeddedMongo;
@@ -52,7 +59,7 @@ describe('CampaignMessageComposer render failures', () => {
   beforeAll(async () => {
     [mongo, redis] = await Promise.all([startTestMongo(), startTestRedis()]);
     app = await startCampaignsContext(mongo.uri, redis, 'render_failures', {
-      CAMPAIGNS_DIR: campaignsDir([visits]),
+      CAMPAIGNS_DIR: campaignsDir([visits, roomy]),
       TEMPLATES_DIR: templatesDir(),
     });
     await app.get(CampaignsService).sync('test');
@@ -83,5 +90,17 @@ describe('CampaignMessageComposer render failures', () => {
   it('previews the failing user as a skip, not an error', async () => {
     const preview = await app.get(CampaignPreviewService).previewUser('visits', 'garbled', { now: NOW });
     expect(preview.status).toBe('skip');
+  });
+
+  it('refuses push copy limits looser than the push limits at sync, not with a failed render per recipient', async () => {
+    const campaign = await app.get(CampaignsService).get('roomy');
+    expect(campaign.definition).toBeUndefined();
+    expect(campaign.problems).toEqual([
+      expect.objectContaining({
+        path: 'copy.limits.titleMaxChars',
+        message: 'must be at most 65, the push title limit (PUSH_TITLE_MAX_CHARS)',
+        line: expect.any(Number),
+      }),
+    ]);
   });
 });
