@@ -8,7 +8,7 @@ import { formatNumber, plural, PluralForms } from './domain/numbers';
 import { EscapeMode } from './domain/template-layout';
 import { prepareForMode, URL_ENCODE_HELPER } from './domain/prepare-ast';
 import { Program } from './domain/template-ast';
-import { truncateWords } from './domain/truncate';
+import { truncateLimit, truncateWords } from './domain/truncate';
 
 /**
  * The one file that imports handlebars. A private environment (`Handlebars.create()`) with only
@@ -71,7 +71,9 @@ function registerHelpers(env: typeof Handlebars): void {
     ),
     plural: helper(([count], hash, s) => plural(count, hash as PluralForms, s.locale)),
     truncate: helper(([text, limit], _hash, s) =>
-      text === undefined || text === null ? '' : truncateWords(String(text), Number(limit), { locale: s.locale }),
+      text === undefined || text === null
+        ? ''
+        : truncateWords(String(text), truncateLimit(limit), { locale: s.locale }),
     ),
     join: helper(([list], hash, s) =>
       joinList(list, s.locale, { type: str(hash.type), key: str(hash.key), limit: num(hash.limit) }),

@@ -54,6 +54,11 @@ describe('TemplatesService.check', () => {
     ],
     ['@locale and @timeZone', '{{@locale}} {{@timeZone}}'],
     ['else of #each is outside the list', '{{#each journeys}}{{name}}{{else}}{{user.firstName}}{{/each}}'],
+    [
+      'helper options that work',
+      '{{truncate user.firstName "40"}} {{join journeys key="name" limit=3 type="or"}} ' +
+        '{{number count style="currency" currency="EUR" maximumFractionDigits=0}} {{track "https://example.com/a"}}',
+    ],
   ])('accepts %s', (_name, body) => {
     expect(bodyProblems(body)).toEqual([]);
   });
@@ -104,6 +109,37 @@ describe('TemplatesService.check', () => {
       [
         '1:1 date has no style "huge" (one of short, medium, long, full, time, datetime, weekday, day-month, month-year)',
       ],
+    ],
+    [
+      'a limit that is not a whole number',
+      '{{truncate user.firstName "abc"}} {{truncate count 0}}',
+      [
+        '1:27 truncate: the limit must be a whole number of at least 1, got "abc"',
+        '1:52 truncate: the limit must be a whole number of at least 1, got 0',
+      ],
+    ],
+    [
+      'a list option that cannot work',
+      '{{join journeys limit=-1}} {{join journeys type="xor"}} {{join journeys limit="3"}}',
+      [
+        '1:23 join: limit must be a whole number of at least 1, got -1',
+        '1:49 join: type must be one of and, or, unit, got "xor"',
+        '1:79 join: limit must be a whole number of at least 1, got "3"',
+      ],
+    ],
+    [
+      'a number option that cannot work',
+      '{{number count style="currency"}} {{number count style="currency" currency="EURO"}} {{number count maximumFractionDigits=500}}',
+      [
+        '1:1 number style "currency" needs the option currency="..."',
+        '1:76 number: currency must be an ISO 4217 code such as EUR, got "EURO"',
+        '1:122 number: maximumFractionDigits must be a whole number from 0 to 100, got 500',
+      ],
+    ],
+    [
+      'a tracked link that is not an absolute URL, or runs script',
+      '{{track "app.example.com/ideas"}} {{track "javascript:alert(1)"}}',
+      ['1:9 track: "app.example.com/ideas" is not an absolute URL', '1:43 track: javascript: links are not allowed'],
     ],
     ['an unknown partial', '{{> journey-lst}}', ['1:5 unknown partial "journey-lst"']],
     ['a dynamic partial', '{{> (lookup . "x")}}', ['1:1 partial names must be written out: {{> journey-list}}']],

@@ -340,6 +340,23 @@ describe(TemplatesService.name, () => {
       ).toBeLessThanOrEqual(1024);
     });
 
+    it('refuses a truncate limit from the data that is not a whole number, instead of printing nothing', () => {
+      const dir = templateTree({ 'push/t/title.hbs': '{{truncate name limit}}', 'push/t/body.hbs': 'Body' });
+      const render = (limit: unknown) =>
+        templatesService(dir).render(
+          'push/t',
+          'push',
+          { name: 'Kitchen remodel', limit },
+          { locale: 'en', timeZone: 'UTC' },
+        );
+      expect(render(8).title).toBe('Kitchen…');
+      for (const limit of [0, -3, 'abc', 2.5]) {
+        expect(() => render(limit)).toThrow(
+          expect.objectContaining({ code: 'templates.invalid-value', field: 'truncate' }),
+        );
+      }
+    });
+
     it('refuses limits looser than the configured ones', () => {
       const options = { locale: 'en', timeZone: 'UTC', pushLimits: { payloadMaxBytes: 10_000 } };
       expect(() => service.render('push/plain', 'push', { title: 't', body: 'b' }, options)).toThrow(

@@ -66,5 +66,15 @@ export function checkHelperCall(call: Call, kind: CallKind): { helper?: string; 
   if (spec.styles && style !== undefined && !spec.styles.includes(style)) {
     problems.push({ loc: call.loc, message: `${name} has no style "${style}" (one of ${spec.styles.join(', ')})` });
   }
+  const needed = style === undefined ? undefined : spec.styleNeeds?.[style];
+  if (needed && !pairs.some((pair) => pair.key === needed)) {
+    problems.push({ loc: call.loc, message: `${name} style "${style}" needs the option ${needed}="..."` });
+  }
+  for (const { at, problem } of spec.literals ?? []) {
+    const argument = typeof at === 'number' ? call.params[at] : pairs.find((pair) => pair.key === at)?.value;
+    if (argument?.type !== 'StringLiteral' && argument?.type !== 'NumberLiteral') continue;
+    const found = problem(argument.value);
+    if (found) problems.push({ loc: argument.loc, message: `${name}: ${found}` });
+  }
   return { helper: name, problems };
 }

@@ -18,6 +18,9 @@ function property(item: unknown, key: string): unknown {
 
 const TYPES: Record<string, Intl.ListFormatType> = { and: 'conjunction', or: 'disjunction', unit: 'unit' };
 
+/** The list types `join` takes as `type=`. */
+export const LIST_TYPES: readonly string[] = Object.keys(TYPES);
+
 /** "kitchen, backsplash and tiles": a list in the locale's own words (`Intl.ListFormat`); empty items are skipped. */
 export function joinList(value: unknown, locale: string, options: JoinOptions = {}): string {
   if (value === undefined || value === null) return '';

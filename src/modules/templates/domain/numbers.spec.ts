@@ -54,6 +54,11 @@ describe('formatNumber', () => {
     expect(() => formatNumber(1, 'en', { style: 'currency' })).toThrow(/currency/);
     expect(formatNumber(undefined, 'en')).toBe('');
   });
+
+  it('refuses a currency code or fraction digits Intl cannot use as a value error, not a crash', () => {
+    expect(() => formatNumber(1, 'en', { style: 'currency', currency: 'EURO' })).toThrow(TemplateError);
+    expect(() => formatNumber(1, 'en', { maximumFractionDigits: 500 })).toThrow(TemplateError);
+  });
 });
 
 describe('joinList', () => {

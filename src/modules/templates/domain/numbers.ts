@@ -38,9 +38,22 @@ export function formatNumber(value: unknown, locale: string, options: NumberOpti
       style === 'compact' ? { notation: 'compact' } : { style: style as 'decimal' | 'percent' | 'currency' };
     if (style === 'currency') intl.currency = options.currency;
     if (options.maximumFractionDigits !== undefined) intl.maximumFractionDigits = options.maximumFractionDigits;
-    return new Intl.NumberFormat(locale, intl);
+    try {
+      return new Intl.NumberFormat(locale, intl);
+    } catch (error) {
+      // A currency code or digit count from the data: this recipient's value, not a crash of the run.
+      if (!(error instanceof RangeError)) throw error;
+      throw new TemplateError('templates.invalid-value', `number: ${error.message}`, 'number');
+    }
   });
   return formatter.format(toNumber(value, 'number'));
+}
+
+/** Why `code` cannot be the `currency` of a number (not a well-formed ISO 4217 code), or undefined. */
+export function currencyProblem(code: unknown): string | undefined {
+  return typeof code === 'string' && /^[A-Za-z]{3}$/.test(code)
+    ? undefined
+    : `currency must be an ISO 4217 code such as EUR, got ${JSON.stringify(code)}`;
 }
 
 /** Plural forms of `{{plural count one="# idea" other="# ideas"}}`; `zero`, when given, wins for exactly 0. */

@@ -1,4 +1,5 @@
 import { PLACEHOLDER } from './links';
+import { TemplateError } from './templates.errors';
 
 /** How a length limit counts: code points for visible text, UTF-8 bytes of the JSON-escaped text for payloads. */
 export type Measure = (text: string) => number;
@@ -96,4 +97,14 @@ export function truncateWords(
   if (cut.index === 0) cut = lastCut(graphemes.segment(text), budget, measure, spans, () => true);
   const kept = text.slice(0, cut.index).replace(TRAILING_PUNCTUATION, '');
   return kept ? kept + ellipsis : '';
+}
+
+/** The limit of `{{truncate text limit}}`: a whole number of at least 1 (a numeric string counts). */
+export function truncateLimit(raw: unknown): number {
+  const limit = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+    const message = `truncate needs a limit that is a whole number of at least 1, got ${JSON.stringify(raw)}`;
+    throw new TemplateError('templates.invalid-value', message, 'truncate');
+  }
+  return limit;
 }
