@@ -17,6 +17,10 @@ describe('guardGeneratedText', () => {
     ['bidi override', 'Kitchen\u202e', 'control characters'],
     ['blocked word', 'Casino Nights', 'contains the blocked term "casino"'],
     ['blocked phrase', 'Weight-Loss Pills', 'contains the blocked term "weight loss pills"'],
+    ['blocked word split by a zero-width space', 'Casi\u200bno Nights', 'contains the blocked term "casino"'],
+    ['blocked word split by a soft hyphen', 'Ca\u00adsino Nights', 'contains the blocked term "casino"'],
+    ['url split by a word joiner', 'Visit evil\u2060.com', 'contains a URL'],
+    ['html split by a zero-width joiner', '<\u200db>Kitchen</b>', 'contains HTML'],
   ])('%s', (_case, input, reason) => {
     const result = guardGeneratedText(input, options);
     if (reason === null) expect(result).toEqual({ ok: true, text: 'Kitchen Renovation' });
@@ -25,6 +29,13 @@ describe('guardGeneratedText', () => {
 
   it('allows URLs and HTML when the template allows them', () => {
     expect(guardGeneratedText('<b>see x.com</b>', { maxLength: 100, allowHtml: true, allowUrls: true }).ok).toBe(true);
+  });
+
+  it('keeps emoji sequences, which need their invisible joiners', () => {
+    expect(guardGeneratedText('Kitchen \u{1F469}\u200d\u{1F373}\u2764\ufe0f', { maxLength: 40 })).toEqual({
+      ok: true,
+      text: 'Kitchen \u{1F469}\u200d\u{1F373}\u2764\ufe0f',
+    });
   });
 
   it('matches blocked terms on word boundaries only', () => {

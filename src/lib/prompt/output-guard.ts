@@ -14,6 +14,14 @@ const URL_LIKE = /\b(?:https?:\/\/|www\.)\S+|\b[a-z0-9-]+\.(?:com|net|org|io|ly|
 const HTML_LIKE = /<\/?[a-z][^>]*>|&[a-z]+;|&#\d+;/i;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// Zero-width spaces and joiners, soft hyphens, word joiners, tag characters: nothing a reader sees, so
+// one inside a word ("fr\u2060ee") must not hide it from the checks. Emoji sequences keep theirs.
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+/** The text as a reader sees it, without invisible code points: what URL, HTML and word checks read. */
+export function visibleText(text: string): string {
+  return text.replace(INVISIBLE, '');
+}
 
 /** Validates generated text: trims it and rejects empty, over-long, URL, HTML, control-character or blocked output. */
 export function guardGeneratedText(raw: unknown, options: OutputGuardOptions): GuardResult {
@@ -25,8 +33,9 @@ export function guardGeneratedText(raw: unknown, options: OutputGuardOptions): G
     return { ok: false, reason: `more than ${options.maxWords} words` };
   }
   if (CONTROL.test(raw)) return { ok: false, reason: 'control characters' };
-  if (!options.allowUrls && URL_LIKE.test(text)) return { ok: false, reason: 'contains a URL' };
-  if (!options.allowHtml && HTML_LIKE.test(text)) return { ok: false, reason: 'contains HTML' };
+  const visible = visibleText(text);
+  if (!options.allowUrls && URL_LIKE.test(visible)) return { ok: false, reason: 'contains a URL' };
+  if (!options.allowHtml && HTML_LIKE.test(visible)) return { ok: false, reason: 'contains HTML' };
   const blocked = findBlockedTerm(text, options.blockedTerms ?? []);
   if (blocked) return { ok: false, reason: `contains the blocked term "${blocked}"` };
   return { ok: true, text };
@@ -50,7 +59,7 @@ export function findTermInWords(padded: string, terms: readonly string[]): strin
 }
 
 const wordsOf = (text: string) =>
-  text
+  visibleText(text)
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();

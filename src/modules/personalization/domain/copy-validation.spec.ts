@@ -58,6 +58,16 @@ describe('validateCopyReply', () => {
     ['copy about something else', reply('Your garden awaits', 'New planting ideas are ready.'), 'not grounded'],
     ['an invented offer', reply('Kitchen remodel sale', 'Get 20% off backsplash tile today'), 'claim'],
     [
+      'an offer with an invisible character inside its word',
+      reply('Kitchen remodel', 'Get fr\u2060ee backsplash tile today'),
+      'claim the journey does not support ("free")',
+    ],
+    [
+      'a blocked term with an invisible character inside it',
+      reply('Kitchen remodel', 'Beat can\u200bcer while you cook'),
+      'blocked term "cancer"',
+    ],
+    [
       'an invented figure',
       reply('Kitchen remodel', 'Join 5000 others planning a kitchen island'),
       'invents the figure 5000',

@@ -1,5 +1,5 @@
 import { parseJsonObject } from '../../../lib/prompt/json-reply';
-import { guardGeneratedText } from '../../../lib/prompt/output-guard';
+import { guardGeneratedText, visibleText } from '../../../lib/prompt/output-guard';
 import { normalizeText, singularize } from '../../../lib/text/normalize';
 import { COPY_PARTS, CopyRequest, GeneratedCopy, limitOf } from './copy-types';
 import { languageMismatch } from './language';
@@ -74,7 +74,7 @@ export function validateCopyReply(text: string, request: CopyRequest): CopyVerdi
     if (!guarded.ok) return { ok: false, reason: `${part}: ${guarded.reason}` };
     copy[part] = guarded.text;
   }
-  const all = Object.values(copy).join(' ');
+  const all = visibleText(Object.values(copy).join(' '));
   const injected = INJECTION.find((pattern) => pattern.test(all));
   if (injected) return { ok: false, reason: 'reads like injected instructions' };
   const mismatch = languageMismatch(all, request.locale);
