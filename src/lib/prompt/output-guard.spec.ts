@@ -11,6 +11,10 @@ describe('guardGeneratedText', () => {
     ['too many words', 'one two three four five', 'more than 4 words'],
     ['url', 'Visit evil.com now', 'contains a URL'],
     ['http url', 'see https://x.y/z', 'contains a URL'],
+    ['url on another top-level domain', 'Tiles at kitchen-deals.shop', 'contains a URL'],
+    ['url with another scheme', 'ftp://tiles', 'contains a URL'],
+    ['e-mail address', 'Write help@tiles.store', 'contains a URL'],
+    ['ip address', 'Tiles at 203.0.113.9', 'contains a URL'],
     ['html', '<b>Kitchen</b>', 'contains HTML'],
     ['entity', 'Tom &amp; Jerry', 'contains HTML'],
     ['control character', 'Kitchen\u0007', 'control characters'],
@@ -29,6 +33,12 @@ describe('guardGeneratedText', () => {
 
   it('allows URLs and HTML when the template allows them', () => {
     expect(guardGeneratedText('<b>see x.com</b>', { maxLength: 100, allowHtml: true, allowUrls: true }).ok).toBe(true);
+  });
+
+  it('does not take abbreviations or version numbers for URLs', () => {
+    for (const text of ['Tiles, e.g. slate', 'Carrelage, p.ex. ardoise', 'Fliesen z.B. Schiefer', 'Version 2.5.1']) {
+      expect(guardGeneratedText(text, { maxLength: 40 })).toEqual({ ok: true, text });
+    }
   });
 
   it('keeps emoji sequences, which need their invisible joiners', () => {

@@ -10,7 +10,19 @@ export interface OutputGuardOptions {
 
 export type GuardResult = { ok: true; text: string } | { ok: false; reason: string };
 
-const URL_LIKE = /\b(?:https?:\/\/|www\.)\S+|\b[a-z0-9-]+\.(?:com|net|org|io|ly|co|info|biz|xyz|app)\b/i;
+// Mail and push apps turn any name.tld into a link, whatever the top-level domain: a scheme, www., a short
+// name on a common domain (x.com), a name of two or more characters on any domain (e-mail domains too,
+// while e.g. and p.ex. stay text), or an IPv4 address.
+const URL_LIKE = new RegExp(
+  [
+    String.raw`\b[a-z][a-z0-9+.-]*:\/\/\S*`,
+    String.raw`\bwww\.\S+`,
+    String.raw`\b[a-z0-9-]+\.(?:com|net|org|io|ly|co|info|biz|xyz|app)\b`,
+    String.raw`[\p{L}\p{N}-]{2,}[.\u3002]\p{L}{2,}(?![\p{L}\p{N}])`,
+    String.raw`\b\d{1,3}(?:\.\d{1,3}){3}\b`,
+  ].join('|'),
+  'iu',
+);
 const HTML_LIKE = /<\/?[a-z][^>]*>|&[a-z]+;|&#\d+;/i;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;

@@ -43,6 +43,11 @@ describe('validateCopyReply', () => {
       'title: longer than 50',
     ],
     ['a URL', reply('Your kitchen remodel', 'See tiles at www.tiles-shop.com today'), 'body: contains a URL'],
+    [
+      'a bare domain',
+      reply('Your kitchen remodel', 'Backsplash tile ideas at tile-deals.shop'),
+      'body: contains a URL',
+    ],
     ['HTML', reply('Your <b>kitchen</b> remodel', 'Ideas for your kitchen.'), 'title: contains HTML'],
     ['a blocked term', reply('Your kitchen remodel', 'Beat cancer while you cook'), 'blocked term "cancer"'],
     [
