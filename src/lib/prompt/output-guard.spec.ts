@@ -35,6 +35,15 @@ describe('guardGeneratedText', () => {
     expect(guardGeneratedText('<b>see x.com</b>', { maxLength: 100, allowHtml: true, allowUrls: true }).ok).toBe(true);
   });
 
+  it('counts characters as the limits and the push fitting do: an emoji is one', () => {
+    const text = `Kitchen ${'\u{1F3E0}'.repeat(32)}`;
+    expect(guardGeneratedText(text, { maxLength: 40 })).toEqual({ ok: true, text });
+    expect(guardGeneratedText(`${text}!`, { maxLength: 40 })).toEqual({
+      ok: false,
+      reason: 'longer than 40 characters',
+    });
+  });
+
   it('does not take abbreviations or version numbers for URLs', () => {
     for (const text of ['Tiles, e.g. slate', 'Carrelage, p.ex. ardoise', 'Fliesen z.B. Schiefer', 'Version 2.5.1']) {
       expect(guardGeneratedText(text, { maxLength: 40 })).toEqual({ ok: true, text });

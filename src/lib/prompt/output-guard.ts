@@ -40,7 +40,8 @@ export function guardGeneratedText(raw: unknown, options: OutputGuardOptions): G
   if (typeof raw !== 'string') return { ok: false, reason: 'not a string' };
   const text = raw.normalize('NFKC').trim().replace(/\s+/g, ' ');
   if (text.length === 0) return { ok: false, reason: 'empty' };
-  if (text.length > options.maxLength) return { ok: false, reason: `longer than ${options.maxLength} characters` };
+  // Characters are code points, as the prompt's JSON schema and push fitting count them (an emoji is one).
+  if ([...text].length > options.maxLength) return { ok: false, reason: `longer than ${options.maxLength} characters` };
   if (options.maxWords !== undefined && text.split(' ').length > options.maxWords) {
     return { ok: false, reason: `more than ${options.maxWords} words` };
   }
