@@ -17,6 +17,7 @@ describe('guardGeneratedText', () => {
     ['ip address', 'Tiles at 203.0.113.9', 'contains a URL'],
     ['html', '<b>Kitchen</b>', 'contains HTML'],
     ['entity', 'Tom &amp; Jerry', 'contains HTML'],
+    ['template syntax', 'Kitchen {{firstName}}', 'contains template syntax'],
     ['control character', 'Kitchen\u0007', 'control characters'],
     ['bidi override', 'Kitchen\u202e', 'control characters'],
     ['blocked word', 'Casino Nights', 'contains the blocked term "casino"'],

@@ -35,7 +35,7 @@ export function visibleText(text: string): string {
   return text.replace(INVISIBLE, '');
 }
 
-/** Validates generated text: trims it and rejects empty, over-long, URL, HTML, control-character or blocked output. */
+/** Validates generated text: trims it and rejects empty, over-long, URL, HTML, template-syntax, control-character or blocked output. */
 export function guardGeneratedText(raw: unknown, options: OutputGuardOptions): GuardResult {
   if (typeof raw !== 'string') return { ok: false, reason: 'not a string' };
   const text = raw.normalize('NFKC').trim().replace(/\s+/g, ' ');
@@ -49,6 +49,8 @@ export function guardGeneratedText(raw: unknown, options: OutputGuardOptions): G
   const visible = visibleText(text);
   if (!options.allowUrls && URL_LIKE.test(visible)) return { ok: false, reason: 'contains a URL' };
   if (!options.allowHtml && HTML_LIKE.test(visible)) return { ok: false, reason: 'contains HTML' };
+  // Generated text is a template's value, never re-rendered: `{{name}}` would reach the message as it is.
+  if (/\{\{|\}\}/.test(visible)) return { ok: false, reason: 'contains template syntax' };
   const blocked = findBlockedTerm(text, options.blockedTerms ?? []);
   if (blocked) return { ok: false, reason: `contains the blocked term "${blocked}"` };
   return { ok: true, text };

@@ -49,6 +49,11 @@ describe('validateCopyReply', () => {
       'body: contains a URL',
     ],
     ['HTML', reply('Your <b>kitchen</b> remodel', 'Ideas for your kitchen.'), 'title: contains HTML'],
+    [
+      'template syntax, which would reach the message as it is',
+      reply('{{firstName}}, your kitchen remodel', 'Ideas for your kitchen.'),
+      'title: contains template syntax',
+    ],
     ['a blocked term', reply('Your kitchen remodel', 'Beat cancer while you cook'), 'blocked term "cancer"'],
     [
       'the wrong language',
