@@ -3,20 +3,31 @@ import { CopyRequest, CopySubject } from './copy-types';
 
 const sha = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
 
+/** How many of a journey's heaviest keywords its copy signature, prompt and validation read. */
+export const SIGNATURE_KEYWORDS = 3;
+
+/** What copy is written from and checked against: the journey's name, top keywords and related journeys. */
+export function signatureKeywords(subject: CopySubject): string[] {
+  return subject.keywords.slice(0, SIGNATURE_KEYWORDS);
+}
+
 /**
  * A journey's copy signature: its name, stage, type, three heaviest keywords and related journeys. Users
- * whose journeys agree on these get the same prompt, so they share one LLM call.
+ * whose journeys agree on these get the same prompt and validation (nothing else of the journey reaches
+ * either), so they share one LLM call, and one user's other keywords cannot steer what the others get.
  */
 export function copySignature(subject: CopySubject): string {
-  const top = subject.keywords
-    .slice(0, 3)
+  const top = signatureKeywords(subject)
     .map((k) => k.toLowerCase())
     .sort();
   const related = subject.related.map((r) => r.toLowerCase()).sort();
   return sha([subject.name.toLowerCase(), subject.stage, subject.type, top, related]);
 }
 
-/** The cache key of LLM copy: signature × copy variant × locale × prompt version × model (plus the settings that shape the prompt). */
+/**
+ * The cache key of LLM copy: signature × copy variant × locale × prompt version × model, plus the settings
+ * that shape the prompt and its validation (the blocked terms too: a term blocked later keys anew).
+ */
 export function copyCacheKey(request: CopyRequest, model: string): string {
   return sha([
     copySignature(request.subject),
@@ -29,5 +40,6 @@ export function copyCacheKey(request: CopyRequest, model: string): string {
     request.limits,
     request.allowUrls,
     request.allowHtml,
+    [...new Set(request.blockedTerms.map((t) => t.toLowerCase()))].sort(),
   ]);
 }

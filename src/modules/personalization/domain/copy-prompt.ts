@@ -1,9 +1,10 @@
 import { dataOnlyInstruction, delimitUserText } from '../../../lib/prompt/delimit';
+import { signatureKeywords } from './copy-key';
 import { COPY_PARTS, CopyRequest, limitOf } from './copy-types';
 
 /** Prompt versions a campaign may pin; bump when the prompt or its validation changes (old cache entries stay apart). */
-export const COPY_PROMPT_VERSIONS = ['copy-v1'] as const;
-export const CURRENT_COPY_PROMPT_VERSION = 'copy-v1';
+export const COPY_PROMPT_VERSIONS = ['copy-v2'] as const;
+export const CURRENT_COPY_PROMPT_VERSION = 'copy-v2';
 
 export interface CopyPrompt {
   system: string;
@@ -19,8 +20,9 @@ const PARTS_TEXT = {
 };
 
 /**
- * The copy prompt: instructions and limits in the system message; the journey's name, keywords and
- * related journeys (user text) only inside delimited blocks in the user message.
+ * The copy prompt: instructions and limits in the system message; the journey's name, top keywords and
+ * related journeys (user text) only inside delimited blocks in the user message. Only what the copy
+ * signature covers reaches it, since every user with the signature gets the copy it writes.
  */
 export function buildCopyPrompt(request: CopyRequest): CopyPrompt {
   const parts = COPY_PARTS[request.channel];
@@ -44,7 +46,7 @@ export function buildCopyPrompt(request: CopyRequest): CopyPrompt {
     `Journey (${request.subject.type}). ${stage}`,
     delimitUserText('journey', [request.subject.name]),
     'Its keywords, most important first:',
-    delimitUserText('keywords', request.subject.keywords.slice(0, 8)),
+    delimitUserText('keywords', signatureKeywords(request.subject)),
     'Related journeys the person may also like:',
     delimitUserText('related', request.subject.related.slice(0, 5)),
   ].join('\n');

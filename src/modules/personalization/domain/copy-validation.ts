@@ -1,6 +1,7 @@
 import { parseJsonObject } from '../../../lib/prompt/json-reply';
 import { guardGeneratedText, visibleText } from '../../../lib/prompt/output-guard';
 import { normalizeText, singularize } from '../../../lib/text/normalize';
+import { signatureKeywords } from './copy-key';
 import { COPY_PARTS, CopyRequest, GeneratedCopy, limitOf } from './copy-types';
 import { languageMismatch } from './language';
 
@@ -48,9 +49,13 @@ const stems = (text: string) =>
     .filter((w) => w.length > 2)
     .map(singularize);
 
-/** Words and numbers the journey itself supplies: what the copy may mention without inventing it. */
+/**
+ * Words and numbers the journey itself supplies, as the copy signature sees it: what the copy may mention
+ * without inventing it, the same for every user who shares the copy.
+ */
 function groundWords(request: CopyRequest): Set<string> {
-  const { name, keywords, related } = request.subject;
+  const { name, related } = request.subject;
+  const keywords = signatureKeywords(request.subject);
   return new Set([name, ...keywords, ...related].flatMap((text) => normalizeText(text).split(' ').map(singularize)));
 }
 
@@ -80,7 +85,7 @@ export function validateCopyReply(text: string, request: CopyRequest): CopyVerdi
   const mismatch = languageMismatch(all, request.locale);
   if (mismatch) return { ok: false, reason: `wrong language: ${mismatch}` };
   const ground = groundWords(request);
-  const own = stems(`${request.subject.name} ${request.subject.keywords.slice(0, 3).join(' ')}`);
+  const own = stems(`${request.subject.name} ${signatureKeywords(request.subject).join(' ')}`);
   const words = stems(all);
   // Scripts written without spaces (Chinese, Japanese) ground by containing the journey's name.
   const named = words.some((w) => own.includes(w)) || normalizeText(all).includes(normalizeText(request.subject.name));
