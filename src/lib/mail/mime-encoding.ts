@@ -85,6 +85,24 @@ const Q_PLAIN = /[A-Za-z0-9!*+\-/]/;
 export function encodeHeaderValue(value: string, encoding: 'quoted-printable' | 'base64'): string {
   const flat = value.replace(/\r\n|\r|\n/g, ' ');
   if (!/[^\x20-\x7e]/.test(flat)) return flat;
+  return encodeWords(flat, encoding);
+}
+
+/** A run of non-spaces that cannot share a line with `Subject: ` within 76 characters. */
+const UNFOLDABLE_RUN = new RegExp(`\\S{${LINE - 'Subject: '.length + 1},}`);
+
+/**
+ * A free-text header value (Subject) as {@link encodeHeaderValue} writes it, and as encoded words too
+ * when plain ASCII would not arrive as written: text shaped like an encoded word (`=?UTF-8?B?...?=`),
+ * which mail software would decode into other text, or a run without spaces too long to fold.
+ */
+export function encodeTextHeader(value: string, encoding: 'quoted-printable' | 'base64'): string {
+  const flat = value.replace(/\r\n|\r|\n/g, ' ');
+  if (flat.includes('=?') || UNFOLDABLE_RUN.test(flat)) return encodeWords(flat, encoding);
+  return encodeHeaderValue(flat, encoding);
+}
+
+function encodeWords(flat: string, encoding: 'quoted-printable' | 'base64'): string {
   const b = encoding === 'base64';
   // Words of at most 60 characters (36 bytes are 48 base64 characters), so one fits beside a header's name.
   const budget = b ? 36 : 48;

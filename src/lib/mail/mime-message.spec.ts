@@ -24,6 +24,17 @@ describe('composeMimeMessage', () => {
     expect(parseHeaders(raw).has('bcc')).toBe(false);
   });
 
+  it.each([
+    ['text that reads as encoded words', 'Your week =?UTF-8?B?dmlzaXQgZXZpbC5zaG9w?= ideas'],
+    ['a run too long to fold', `Ideas ${'x'.repeat(1200)}`],
+  ])('sends a subject with %s so that mail software reads it as written', (_what, subject) => {
+    for (const textEncoding of ['quoted-printable', 'base64'] as const) {
+      const raw = composeMimeMessage(email({ subject, textEncoding }), DATE).toString('utf8');
+      expect(raw.split('\r\n').filter((line) => line.length > 76)).toEqual([]);
+      expect(decodeHeaderWords(parseHeaders(raw).get('subject')!)).toBe(subject);
+    }
+  });
+
   it('never repeats a boundary and never uses one that is in a body', () => {
     const boundaryOf = (raw: Buffer) => /boundary="([^"]+)"/.exec(raw.toString('utf8'))![1];
     const first = boundaryOf(composeMimeMessage(email(), DATE));

@@ -4,6 +4,7 @@ import {
   encodeAddress,
   encodeBase64Lines,
   encodeHeaderValue,
+  encodeTextHeader,
   encodeQuotedPrintable,
   foldHeader,
   isSevenBit,
@@ -51,7 +52,7 @@ export function composeMimeMessage(email: MimeEmail, date: Date): Buffer {
   );
   if (email.replyTo) headers.push(foldHeader('Reply-To', email.replyTo));
   headers.push(
-    foldHeader('Subject', encodeHeaderValue(email.subject, encoding)),
+    foldHeader('Subject', encodeTextHeader(email.subject, encoding)),
     `Message-ID: ${email.messageId}`,
     `Date: ${rfc5322Date(date)}`,
     'MIME-Version: 1.0',
