@@ -21,7 +21,7 @@ export const templatesNamespace = defineNamespace('templates', {
   ),
   pushPayloadMaxBytes: setting(
     'PUSH_PAYLOAD_MAX_BYTES',
-    withDefault(integer(256, 65_536), 4096),
-    'Largest push payload (title, body, deep link and data as UTF-8 JSON); FCM and APNs allow 4 KB.',
+    withDefault(integer(1024, 65_536), 4096),
+    'Largest push payload a provider receives (title, body, deep link, data and what delivery adds, as UTF-8 JSON); FCM and APNs allow 4 KB.',
   ),
 });

@@ -1,7 +1,17 @@
 import { providerFor } from './channel-selection';
 import { notificationIdOf } from './notification-id';
 import { outboxPath } from './outbox-names';
-import { apnsRequest, fcmMessageBody, jsonBytes, webPushMessage } from './push-payloads';
+import { fitPush } from '../../templates/domain/push-payload';
+import { createKeyRing } from '../../tracking/domain/signing-keys';
+import { signTrackingToken } from '../../tracking/domain/tracking-token';
+import {
+  apnsRequest,
+  fcmMessageBody,
+  jsonBytes,
+  PUSH_PAYLOAD_MAX_BYTES,
+  WEB_PUSH_PLAINTEXT_MAX_BYTES,
+  webPushMessage,
+} from './push-payloads';
 import { apnsId, collapseTag } from './provider-ids';
 import { emailMessage, pushMessage, webhookMessage } from './testing/messages.fixture';
 import { parseWebPushSubscription } from './web-push-subscription';
@@ -10,6 +20,24 @@ const NOW = new Date('2026-03-01T12:00:00.123Z');
 
 describe('push payloads', () => {
   const push = pushMessage();
+
+  it.each([
+    ['a short deep link', 'app://boards/1'],
+    ['a long deep link', `https://app.example.com/ideas?q=${'k'.repeat(1000)}`],
+  ])('stay within every provider limit for a push rendered to fit the payload limit, with %s', (_what, deepLink) => {
+    const limits = { titleMaxChars: 65, bodyMaxChars: 240, payloadMaxBytes: PUSH_PAYLOAD_MAX_BYTES };
+    const rendered = { title: 'Kitchen remodel', body: 'New ideas', deepLink, data: { notes: 'tile '.repeat(2000) } };
+    const { parts } = fitPush(rendered, limits, 'en');
+    // The longest push-open token: a 16-character key id, as TRACKING_SIGNING_KEYS allows.
+    const keys = createKeyRing([{ kid: 'k'.repeat(16), secret: 's'.repeat(32) }]);
+    const notificationId = notificationIdOf('run-1', 'user-1');
+    const pushOpenToken = signTrackingToken({ kind: 'push-open', notificationId }, keys);
+    const sent = pushMessage({ notificationId, content: parts, pushOpenToken });
+    const { notification, data } = fcmMessageBody(sent).message;
+    expect(jsonBytes({ notification, data })).toBeLessThanOrEqual(PUSH_PAYLOAD_MAX_BYTES);
+    expect(jsonBytes(apnsRequest(sent, 'com.example.app', NOW).payload)).toBeLessThanOrEqual(PUSH_PAYLOAD_MAX_BYTES);
+    expect(jsonBytes(webPushMessage(sent).payload)).toBeLessThanOrEqual(WEB_PUSH_PLAINTEXT_MAX_BYTES);
+  });
 
   it('FCM: one token, string data with the tracking keys, a tag that collapses copies', () => {
     const { message } = fcmMessageBody(push);

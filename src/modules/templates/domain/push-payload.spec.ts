@@ -1,21 +1,25 @@
-import { fitPush, LINK_BUDGET_BYTES, pushPayloadBytes } from './push-payload';
+import { DELIVERY_RESERVE_BYTES, fitPush, LINK_BUDGET_BYTES, pushPayloadBytes } from './push-payload';
 import { TemplateError } from './templates.errors';
 
 const LIMITS = { titleMaxChars: 30, bodyMaxChars: 80, payloadMaxBytes: 4096 };
 const words = (word: string, n: number) => Array.from({ length: n }, () => word).join(' ');
 
 describe('pushPayloadBytes', () => {
-  it('counts the UTF-8 JSON of notification and data, deep link included', () => {
+  it('counts the UTF-8 JSON of notification and data, the deep link twice, and what delivery adds', () => {
     const parts = { title: 'é', body: 'b', deepLink: 'app://x', data: { k: 'v' } };
-    const json = JSON.stringify({ notification: { title: 'é', body: 'b' }, data: { k: 'v', deepLink: 'app://x' } });
-    expect(pushPayloadBytes(parts)).toBe(Buffer.byteLength(json));
+    const json = JSON.stringify({
+      notification: { title: 'é', body: 'b' },
+      data: { k: 'v', deepLink: 'app://x' },
+      url: 'app://x',
+    });
+    expect(pushPayloadBytes(parts)).toBe(Buffer.byteLength(json) + DELIVERY_RESERVE_BYTES);
   });
 
   it('counts every link placeholder at the size of a signed URL', () => {
     const placeholder = '__jc_0123456789abcdef_c1__';
     const plain = pushPayloadBytes({ title: 't', body: 'b', data: { k: 'v' } });
     const linked = pushPayloadBytes({ title: 't', body: 'b', deepLink: placeholder, data: { k: 'v' } });
-    expect(linked - plain).toBe(',"deepLink":""'.length + LINK_BUDGET_BYTES);
+    expect(linked - plain).toBe(',"deepLink":""'.length + ',"url":""'.length + 2 * LINK_BUDGET_BYTES);
   });
 });
 
@@ -45,14 +49,14 @@ describe('fitPush', () => {
   });
 
   it('then trims the body, then the title', () => {
-    const limits = { titleMaxChars: 1000, bodyMaxChars: 2000, payloadMaxBytes: 400 };
+    const limits = { titleMaxChars: 1000, bodyMaxChars: 2000, payloadMaxBytes: DELIVERY_RESERVE_BYTES + 400 };
     const parts = { title: words('title', 100), body: words('body', 300), data: { k: words('data', 50) } };
     const { parts: fitted, truncated } = fitPush(parts, limits, 'en');
     expect(truncated).toEqual(['title', 'body', 'data']);
     expect(fitted.data.k).toBe('');
     expect(fitted.body).toBe('');
     expect(fitted.title.endsWith('title…')).toBe(true);
-    expect(pushPayloadBytes(fitted)).toBeLessThanOrEqual(400);
+    expect(pushPayloadBytes(fitted)).toBeLessThanOrEqual(DELIVERY_RESERVE_BYTES + 400);
   });
 
   it('never cuts the deep link: a payload still too large is an error', () => {

@@ -16,13 +16,21 @@ export type PushTruncation = 'title' | 'body' | 'data';
 export const LINK_BUDGET_BYTES = 256;
 
 /**
- * The provider payload's size: UTF-8 JSON of the notification (title, body) and data (with the deep
- * link), each link counted at `LINK_BUDGET_BYTES`. FCM and APNs both cap this envelope at 4 KB.
+ * Bytes kept for what delivery adds to every push: the notification id and push-open token among the
+ * data (about 200 bytes with their keys), the APNs envelope, and Web Push's tag and its limit, 103 bytes
+ * below the 4 KB of FCM and APNs.
+ */
+export const DELIVERY_RESERVE_BYTES = 384;
+
+/**
+ * The largest provider payload the push becomes: UTF-8 JSON of the notification (title, body) and data
+ * (with the deep link), the deep link once more (Web Push sends it as `url` too), each link counted at
+ * `LINK_BUDGET_BYTES`, plus `DELIVERY_RESERVE_BYTES`. FCM and APNs both cap their payload at 4 KB.
  */
 export function pushPayloadBytes(parts: PushParts): number {
   const data = parts.deepLink === undefined ? parts.data : { ...parts.data, deepLink: parts.deepLink };
-  const json = JSON.stringify({ notification: { title: parts.title, body: parts.body }, data });
-  let bytes = Buffer.byteLength(json, 'utf8');
+  const json = JSON.stringify({ notification: { title: parts.title, body: parts.body }, data, url: parts.deepLink });
+  let bytes = Buffer.byteLength(json, 'utf8') + DELIVERY_RESERVE_BYTES;
   for (const match of json.matchAll(PLACEHOLDER)) bytes += LINK_BUDGET_BYTES - match[0].length;
   return bytes;
 }
