@@ -141,6 +141,14 @@ describe('TemplatesService.check', () => {
       '{{track "app.example.com/ideas"}} {{track "javascript:alert(1)"}}',
       ['1:9 track: "app.example.com/ideas" is not an absolute URL', '1:43 track: javascript: links are not allowed'],
     ],
+    [
+      'a deep link whose host a value could change',
+      'Body',
+      [
+        'push/t/deep-link.hbs 1:24 a deep link writes its scheme and host out before any {{ }}: a value there could change where it goes',
+      ],
+      { 'push/t/deep-link.hbs': 'https://app.example.com{{user.firstName}}' },
+    ],
     ['an unknown partial', '{{> journey-lst}}', ['1:5 unknown partial "journey-lst"']],
     ['a dynamic partial', '{{> (lookup . "x")}}', ['1:1 partial names must be written out: {{> journey-list}}']],
     [
@@ -149,8 +157,17 @@ describe('TemplatesService.check', () => {
       ['1:1 partial blocks ({{#> }}) are not supported: use {{> name}}'],
     ],
     ['a decorator', '{{* foo}}', ['1:1 decorators ({{* }}) are not supported']],
-  ])('reports %s', (_name, body, expected) => {
-    expect(bodyProblems(body, { 'partials/footer.hbs': 'f' })).toEqual(expected);
+  ])('reports %s', (_name, body, expected, files: Record<string, string> = {}) => {
+    expect(bodyProblems(body, { 'partials/footer.hbs': 'f', ...files })).toEqual(expected);
+  });
+
+  it.each([
+    ['a value in the path and query', 'app://journeys/{{count}}?q={{user.firstName}}'],
+    ['a scheme without a host', 'mailto:{{user.firstName}}'],
+    ['a tracked link', '{{track "https://app.example.com/ideas"}}'],
+    ['a host written out in each branch', '{{#if count}}https://a.example.com/{{count}}{{else}}app://home{{/if}}'],
+  ])('accepts a deep link with %s', (_name, link) => {
+    expect(bodyProblems('Body', { 'push/t/deep-link.hbs': link })).toEqual([]);
   });
 
   it.each([

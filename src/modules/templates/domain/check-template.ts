@@ -1,4 +1,5 @@
 import { ContextShape, TemplateProblem } from '../template.types';
+import { deepLinkProblems } from './deep-link';
 import { inspectTemplate, ParsedFile, Uses } from './inspect-template';
 import { localeChain } from './locale-chain';
 import { CHANNEL_PARTS, PartName } from './template-layout';
@@ -27,7 +28,8 @@ const LAYOUT_DATA = {
 /**
  * Every problem of a template: reading problems, missing parts per locale, a missing layout, and what
  * the walker finds in each part, data value and layout file, against `shape` when one is given
- * (structure only otherwise). An email must offer an unsubscribe link and a layout must insert `@content`.
+ * (structure only otherwise). An email must offer an unsubscribe link, a layout must insert `@content`,
+ * and a deep link must write its host out before any value.
  */
 export function checkTemplate(
   source: TemplateSource,
@@ -59,6 +61,7 @@ export function checkTemplate(
   const uses = new Map<PartName, Uses[]>();
   for (const [part, byLocale] of source.parts) {
     for (const file of byLocale.values()) {
+      if (part === 'deep-link' && file.ast) problems.push(...deepLinkProblems(ref, file.file, file.ast));
       const fileUses = [inspect(file.file, file.ast), ...(file.entries ?? []).map((e) => inspect(file.file, e.ast))];
       uses.set(part, [...(uses.get(part) ?? []), ...fileUses.filter((u): u is Uses => u !== undefined)]);
     }

@@ -90,6 +90,8 @@ export interface PartialStatement {
 
 export interface ContentStatement {
   type: 'ContentStatement' | 'CommentStatement';
+  /** The literal text (of a content statement). */
+  value?: string;
   loc: SourceLocation;
 }
 
