@@ -20,6 +20,12 @@ export type AttemptResult =
   | { kind: 'wait'; until: Date; why: 'rate-limit' }
   | { kind: 'lost' };
 
+/**
+ * What {@link DeliveryAttempt.run} came to: an attempt's end, or `changed` when the claim found nothing left
+ * to send (a target was accepted since the notification was read) and gave the notification back unsent.
+ */
+export type RunResult = AttemptResult | { kind: 'changed' };
+
 /** What one target's provider request came to within an attempt. */
 export interface TargetOutcome {
   index: number;
@@ -51,7 +57,7 @@ export class DeliveryAttempt {
     this.leaseMs = config.get('delivery', { infer: true }).leaseMs;
   }
 
-  async run(notification: Notification, messages: Map<number, OutboundMessage>): Promise<AttemptResult> {
+  async run(notification: Notification, messages: Map<number, OutboundMessage>): Promise<RunResult> {
     // Slots first: waiting for one is not an attempt, and nothing is held while waiting.
     for (const message of messages.values()) {
       const slot = await this.limiter.tryAcquire(message);
@@ -66,8 +72,16 @@ export class DeliveryAttempt {
       new Date(startedAt.getTime() + this.leaseMs),
     );
     if (!started) return { kind: 'lost' };
+    // The claim reads the targets as they are now: one accepted since the read (the late acceptance of an
+    // attempt taken over) is not sent again.
+    const pending = new Set(pendingTargets(started.targets));
+    const unsent = new Map([...messages].filter(([index]) => pending.has(index)));
+    if (unsent.size === 0) {
+      const released = await this.notifications.releaseClaim(started.notificationId, attemptId);
+      return released ? { kind: 'changed' } : { kind: 'lost' };
+    }
     await this.tally.notifications(started.runId, 'queued', 'sending', undefined);
-    const outcomes = await this.sendAll(started, messages, attemptId);
+    const outcomes = await this.sendAll(started, unsent, attemptId);
     return this.finish(started, attemptId, startedAt, outcomes);
   }
 

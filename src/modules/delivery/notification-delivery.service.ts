@@ -46,7 +46,8 @@ export class NotificationDeliveryService {
   ) {}
 
   async deliver(notificationId: string): Promise<DeliveryOutcome> {
-    // A recovery puts the notification back to queued; the loop then decides again on fresh state.
+    // A recovery puts the notification back to queued, as does a claim that found nothing left to send (a
+    // target accepted since the read); the loop then decides again on fresh state.
     for (let round = 0; round < 3; round++) {
       const notification = await this.notifications.findById(notificationId);
       if (!notification) return DONE;
@@ -85,14 +86,18 @@ export class NotificationDeliveryService {
         case 'settle':
           await this.settle(notification, step.reason);
           return DONE;
-        case 'send':
-          return this.send(notification);
+        case 'send': {
+          const outcome = await this.send(notification);
+          if (outcome) return outcome;
+          continue;
+        }
       }
     }
     throw new Error(`notification ${notificationId} did not settle after a recovery`);
   }
 
-  private async send(notification: Notification): Promise<DeliveryOutcome> {
+  /** Sends what is pending; undefined when the claim found it changed since the read (decide again). */
+  private async send(notification: Notification): Promise<DeliveryOutcome | undefined> {
     const refusal = await this.checks.refusal(notification);
     if (refusal) {
       await this.settle(notification, refusal);
@@ -108,7 +113,8 @@ export class NotificationDeliveryService {
       await this.fail(notification, MISSING_RENDER);
       return DONE;
     }
-    return this.conclude(notification, await this.attempt.run(notification, messages));
+    const result = await this.attempt.run(notification, messages);
+    return result.kind === 'changed' ? undefined : this.conclude(notification, result);
   }
 
   /** Ends a queued notification that cannot be sent at all (its render is gone) as failed, without an attempt. */

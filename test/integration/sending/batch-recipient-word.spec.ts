@@ -5,6 +5,7 @@ import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completio
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
 import { NotificationDeliveryService } from '../../../src/modules/delivery/notification-delivery.service';
+import { NotificationLifecycle } from '../../../src/modules/delivery/notification-lifecycle';
 import { NotificationRepository } from '../../../src/modules/delivery/notification.repository';
 import { RunTally } from '../../../src/modules/delivery/run-tally';
 import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
@@ -14,6 +15,15 @@ import { SmtpSink } from '../../setup/smtp-sink';
 import { notificationsOf, queuedDigestRun, startDigestSending, waitForRun } from './sending-harness';
 
 const users = ['ana', 'ben', 'cy', 'dee'];
+
+/** Polls `holds` every 10 ms, failing after 5 s. */
+async function until(holds: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!(await holds())) {
+    if (Date.now() > deadline) throw new Error('condition not met within 5 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 /**
  * What the recipient says while a batch is under way: a batch claims its notifications together, then sends
@@ -110,6 +120,41 @@ describe('a batch and the recipient changing their mind', () => {
     expect(sentSince(before).filter((to) => to === 'ana@example.com')).toHaveLength(1);
     // Sent when the provider accepted it: opens, clicks and the ranker's example go by that time.
     expect((await notificationsOf(app, runId)).get('ana')).toMatchObject({ state: 'sent', sentAt: acceptedAt });
+    await finish(runId);
+  });
+
+  it('does not send again an acceptance recorded between the taking-over worker reading it and claiming it', async () => {
+    const { runId, ids } = await queuedRun();
+    const anaId = ids.get('ana')!;
+    const notifications = app.get(NotificationRepository);
+    const lifecycle = app.get(NotificationLifecycle);
+    const gate = lifecycle.gate.bind(lifecycle);
+    const before = sink.messages.length;
+    let takeover: Promise<unknown> | undefined;
+    // While ana's message is with the provider, another worker takes the lapsed claim over and reads her
+    // notification at once (target pending); the batch's acceptance is recorded before that worker claims it.
+    sink.beforeAccept = async (mail) => {
+      if (takeover || !mail.to.includes('ana@example.com')) return;
+      const held = await notifications.findById(anaId);
+      if (!(await notifications.recover(anaId, held!.sending!.attemptId, new Date()))) return;
+      await app.get(RunTally).notifications(runId, 'sending', 'queued', undefined);
+      jest.spyOn(lifecycle, 'gate').mockImplementationOnce(async (id) => {
+        await until(async () => (await notifications.findById(anaId))!.targets[0].state === 'accepted');
+        return gate(id);
+      });
+      takeover = app.get(NotificationDeliveryService).deliver(anaId);
+    };
+    try {
+      await app.get(NotificationBatchDelivery).deliverMany([anaId]);
+      await takeover;
+    } finally {
+      sink.beforeAccept = undefined;
+      jest.restoreAllMocks();
+    }
+    expect(takeover).toBeDefined();
+    expect(sentSince(before).filter((to) => to === 'ana@example.com')).toHaveLength(1);
+    const ana = (await notificationsOf(app, runId)).get('ana')!;
+    expect(ana).toMatchObject({ state: 'sent', sentAt: ana.targets[0].acceptedAt });
     await finish(runId);
   });
 
