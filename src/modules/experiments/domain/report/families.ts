@@ -1,6 +1,6 @@
 import { METRICS, MetricId } from '../metrics';
 import { adjustPValues } from '../statistics/multiple-testing';
-import { SrmResult, expectedCounts, sampleRatioMismatch } from '../statistics/srm';
+import { SrmResult, equalRates } from '../statistics/srm';
 import { ComparisonContext, metricComparison, rawComparison } from './compare-metric';
 import { ArmSummary, MetricReport, MetricRole } from './report-model';
 
@@ -57,16 +57,12 @@ export function family(
   });
 }
 
-/** χ² test of equal delivery rates across variants (expected delivered ∝ assigned); null before any delivery. */
+/** χ² test of equal delivery rates across variants (delivered vs not, per arm); null before any delivery. */
 export function balanceOfDelivery(arms: ArmSummary[]): SrmResult | null {
   const delivered = arms.map((a) => a.delivered);
-  const totalDelivered = delivered.reduce((a, b) => a + b, 0);
-  if (totalDelivered === 0) return null;
-  return sampleRatioMismatch(
+  if (delivered.every((d) => d === 0)) return null;
+  return equalRates(
     delivered,
-    expectedCounts(
-      totalDelivered,
-      arms.map((a) => a.assigned),
-    ),
+    arms.map((a) => a.assigned),
   );
 }

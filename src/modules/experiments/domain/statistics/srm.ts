@@ -46,3 +46,32 @@ export function sampleRatioMismatch(
   }
   return { ...base, status: pValue < threshold ? 'warning' : 'ok', chiSquare, pValue };
 }
+
+/**
+ * Pearson's χ² test that k rates are equal: the 2 × k table of successes and failures per arm against
+ * the pooled rate, df = arms with trials − 1 (scipy's chi2_contingency without Yates' correction). A
+ * goodness-of-fit on the successes alone would leave out the failure cells, which at a 95% rate carry
+ * 95% of the χ².
+ */
+export function equalRates(
+  successes: readonly number[],
+  trials: readonly number[],
+  threshold = SRM_THRESHOLD,
+): SrmResult {
+  const totalTrials = trials.reduce((a, b) => a + b, 0);
+  const pooled = totalTrials > 0 ? successes.reduce((a, b) => a + b, 0) / totalTrials : 0;
+  const expected = trials.map((n) => n * pooled);
+  const expectedFailures = trials.map((n) => n * (1 - pooled));
+  let chiSquare = 0;
+  successes.forEach((s, i) => {
+    const failures = Math.max(0, trials[i] - s);
+    if (expected[i] > 0) chiSquare += (s - expected[i]) ** 2 / expected[i];
+    if (expectedFailures[i] > 0) chiSquare += (failures - expectedFailures[i]) ** 2 / expectedFailures[i];
+  });
+  const degreesOfFreedom = Math.max(1, trials.filter((n) => n > 0).length - 1);
+  const pValue = chiSquareSurvival(chiSquare, degreesOfFreedom);
+  const base = { degreesOfFreedom, observed: [...successes], expected, chiSquare, pValue };
+  const cells = [...expected, ...expectedFailures];
+  if (cells.some((e) => e > 0 && e < SRM_MIN_EXPECTED)) return { ...base, status: 'not-enough-data' };
+  return { ...base, status: pValue < threshold ? 'warning' : 'ok' };
+}
