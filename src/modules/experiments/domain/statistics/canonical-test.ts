@@ -1,4 +1,4 @@
-import { normalQuantile, normalTwoSided, studentTCritical, studentTTwoSided } from './distributions';
+import { normalCritical, normalTwoSided, studentTCritical, studentTTwoSided } from './distributions';
 import { deltaMethodLiftSe, fiellerLiftInterval, relativeLift } from './relative-lift';
 import { sequentialCritical, sequentialPValue, sequentialRho } from './sequential';
 import { ArmMoments, MetricKind, SufficientStats, armMoments } from './sufficient-stats';
@@ -108,7 +108,7 @@ export function criticalValue(test: CanonicalTest, p: number): number {
   if (p >= 1) return test.method === 'sequential-z' ? sequentialCritical(1, test.totalN, test.rho!) : 0;
   switch (test.method) {
     case 'z':
-      return normalQuantile(1 - p / 2);
+      return normalCritical(p);
     case 'welch-t':
       return studentTCritical(p, test.degreesOfFreedom!);
     case 'sequential-z':

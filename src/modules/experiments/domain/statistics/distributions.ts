@@ -26,6 +26,8 @@ export function normalQuantile(p: number): number {
   for (let i = 0; i < 3; i++) {
     const e = normalCdf(x) - p;
     const u = e * Math.sqrt(2 * Math.PI) * Math.exp(0.5 * x * x);
+    // Below ~1e-300 the density underflows; Acklam's value is then as good as a double can say.
+    if (!Number.isFinite(u)) break;
     x -= u / (1 + 0.5 * x * u);
   }
   return x;
@@ -63,12 +65,18 @@ export function studentTTwoSided(t: number, df: number): number {
   return betaRegularized(df / (df + t * t), df / 2, 0.5);
 }
 
+/** The |z| whose two-sided normal tail is `p`, from the lower tail so that p < 1e-16 keeps its digits (1 − p/2 would round to 1). */
+export function normalCritical(p: number): number {
+  return -normalQuantile(p / 2);
+}
+
 /** The |t| whose two-sided tail is `p` (so t_{1-α/2} is studentTCritical(α, df)); bisection on the tail. */
 export function studentTCritical(p: number, df: number): number {
-  if (!Number.isFinite(df) || df > 1e7) return normalQuantile(1 - p / 2);
+  if (!Number.isFinite(df) || df > 1e7) return normalCritical(p);
   if (p >= 1) return 0;
+  if (!(p > 0)) return Infinity;
   let lo = 0;
-  let hi = Math.max(1, 2 * normalQuantile(1 - p / 2));
+  let hi = Math.max(1, 2 * normalCritical(p));
   while (studentTTwoSided(hi, df) > p) hi *= 2;
   for (let i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
     const mid = 0.5 * (lo + hi);

@@ -39,10 +39,12 @@ export function adjustPValues(pValues: readonly number[], method: CorrectionMeth
 /**
  * The comparison's intervals widened to agree with an adjusted p-value (GrowthBook's back-computed
  * SE, generalised to every test): c_adj = c_α · |statistic| / c(p_adj), so the adjusted interval
- * excludes 0 exactly when p_adj < α. Unbounded when p_adj = 1.
+ * excludes 0 exactly when p_adj < α. Unbounded when p_adj = 1. A p_adj that underflowed to 0 (|z| > 38)
+ * leaves the interval as it is: there the widening is below 0.1% (1.9606 for 1.9600 at |z| = 48, m = 2).
  */
 export function adjustedComparison(comparison: Comparison, adjustedP: number, alpha: number): Comparison {
   if (adjustedP >= 1) return withCritical(comparison, Infinity);
-  const scale = Math.abs(comparison.test.statistic) / criticalValue(comparison.test, adjustedP);
+  const atAdjusted = criticalValue(comparison.test, adjustedP);
+  const scale = Number.isFinite(atAdjusted) ? Math.abs(comparison.test.statistic) / atAdjusted : 1;
   return withCritical(comparison, criticalValue(comparison.test, alpha) * scale);
 }

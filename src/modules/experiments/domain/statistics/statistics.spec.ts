@@ -54,6 +54,28 @@ describe('statistics building blocks', () => {
     expect(adjustPValues([0.2, 0.01], 'none')).toEqual([0.2, 0.01]);
   });
 
+  // Push audiences reach |z| > 8, where 1 − p/2 rounds to 1. References: mpmath at 80 digits (z-test) and
+  // scipy's t.isf (Welch), c_adj = c_α · |z| / c(p_adj); for |z| = 47.9 the exact p (1e−501) is not a double.
+  it.each([
+    ['z, p = 1e-29', rate(20_000, 200_000), rate(22_200, 200_000), 'rate', 2, 0.011, 0.00191397606100619],
+    ['z, p below double range', rate(20_000, 200_000), rate(30_000, 200_000), 'rate', 2, 0.05, 0.002044530786051262],
+    [
+      'Welch t, p = 3e-39',
+      { n: 100_000, sum: 10_000, sumSquares: 25_000 },
+      { n: 100_000, sum: 13_000, sumSquares: 30_000 },
+      'mean',
+      3,
+      0.03,
+      0.004511516438023013,
+    ],
+  ] as const)('widens, never collapses, an adjusted interval of a tiny p-value (%s)', (_n, a, b, kind, m, d, half) => {
+    const c = compareArms(a, b, kind, fixed)!;
+    const adjusted = adjustedComparison(c, Math.min(1, m * c.test.pValue), 0.05);
+    expect(adjusted.absolute.estimate).toBeCloseTo(d, 12);
+    expect((adjusted.absolute.upper! - adjusted.absolute.lower!) / 2 / half).toBeCloseTo(1, 3);
+    expect(adjusted.relative!.upper! - adjusted.relative!.lower!).toBeGreaterThan(0);
+  });
+
   it('gates verdicts on users per arm and on events', () => {
     const settings = { minimumSample: 100, minimumEvents: 25 };
     expect(dataGate(rate(5, 80), rate(9, 120), 'rate', settings)).toEqual({
