@@ -58,7 +58,11 @@ export function totalStats(series: Daily<SufficientStats> | undefined, arm: stri
   return sum;
 }
 
-/** Expected share of each arm on a day, from the allocation in force (the definition's when none is given). */
+/**
+ * Expected share of each arm on a day, from the allocation in force (the definition's when none is
+ * given). Variants the definition no longer has keep their weight in that day's split, so the shares
+ * of the remaining arms may sum to less than 1: callers compare them among themselves.
+ */
 export function sharesOn(
   definition: ExperimentDefinition,
   allocations: AllocationPeriod[],
@@ -69,8 +73,11 @@ export function sharesOn(
     .filter((p) => p.from <= day)
     .pop();
   const holdout = period?.holdoutShare ?? definition.holdoutShare;
-  const weights = definition.variants.map((v) => Math.max(0, period ? (period.weights[v.key] ?? 0) : v.weight));
-  const sum = weights.reduce((a, b) => a + b, 0);
+  const weightOf = (w: number | undefined) => Math.max(0, w ?? 0);
+  const weights = definition.variants.map((v) => weightOf(period ? period.weights[v.key] : v.weight));
+  const sum = period
+    ? Object.values(period.weights).reduce((a, w) => a + weightOf(w), 0)
+    : weights.reduce((a, b) => a + b, 0);
   const shares = new Map<string, number>([[HOLDOUT_ARM, holdout]]);
   definition.variants.forEach((v, i) => shares.set(v.key, sum > 0 ? ((1 - holdout) * weights[i]) / sum : 0));
   return shares;

@@ -96,6 +96,30 @@ describe(buildExperimentReport.name, () => {
     expect(withHistory.notes.join(' ')).toMatch(/Weights changed during the experiment/);
   });
 
+  it('keeps the split quiet when a variant is removed mid-experiment next to a holdout', () => {
+    // Day 1: a, b, c at 1:1:1 with a 10% holdout; c (9,000 users, left out of the report) is removed on day 2.
+    // Without c, day 1's users split holdout 0.1 / 0.7, a and b 0.3 / 0.7 each: exactly what was observed.
+    const day = (d: string, a: number, b: number, holdout: number) => [
+      { arm: 'interest', day: d, count: a },
+      { arm: 'journey-llm', day: d, count: b },
+      { arm: 'holdout', day: d, count: holdout },
+    ];
+    const removed = buildExperimentReport({
+      definition: pushExperiment(),
+      asOf: '2026-03-10T00:00:00Z',
+      assigned: [...day('2026-03-02', 9_000, 9_000, 3_000), ...day('2026-03-03', 4_500, 4_500, 1_000)],
+      delivered: [],
+      metrics: [],
+      allocations: [
+        { from: '2026-03-02', weights: { interest: 1, 'journey-llm': 1, c: 1 }, holdoutShare: 0.1 },
+        { from: '2026-03-03', weights: { interest: 1, 'journey-llm': 1 }, holdoutShare: 0.1 },
+      ],
+    });
+    expect(removed.srm.expected).toEqual([13_500, 13_500, 4_000].map((e) => expect.closeTo(e, 6)));
+    expect(removed.srm.chiSquare).toBeCloseTo(0, 9);
+    expect(removed.srm.status).toBe('ok');
+  });
+
   it('withholds verdicts until the minimum sample and shows days to a decision', () => {
     const early = buildExperimentReport(
       simulateReportInput({ days: 1, usersPerDay: 300, asOf: '2026-03-03T12:00:00Z' }),

@@ -22,11 +22,15 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
   const armKeys = [...definition.variants.map((v) => v.key), ...(hasHoldout ? [HOLDOUT_ARM] : [])];
 
   // Expected counts follow the allocation in force on each day, so a mid-experiment weight change is not an SRM.
+  // A day's users are those of the reported arms, so its shares are taken among those arms only (a removed
+  // variant's users are left out, and with them its share).
   const expected = new Map(armKeys.map((k) => [k, 0]));
   for (const day of aggregates.days) {
     const dayTotal = armKeys.reduce((sum, k) => sum + (aggregates.assigned.get(k)?.get(day) ?? 0), 0);
     const shares = sharesOn(definition, input.allocations ?? [], day);
-    for (const k of armKeys) expected.set(k, expected.get(k)! + dayTotal * shares.get(k)!);
+    const reported = armKeys.reduce((sum, k) => sum + shares.get(k)!, 0);
+    if (reported <= 0) continue;
+    for (const k of armKeys) expected.set(k, expected.get(k)! + (dayTotal * shares.get(k)!) / reported);
   }
   const observed = armKeys.map((k) => total(aggregates.assigned, k));
   const srm = {
