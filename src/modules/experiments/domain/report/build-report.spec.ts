@@ -156,6 +156,21 @@ describe(buildExperimentReport.name, () => {
     ]);
   });
 
+  it('plans the holdout comparisons for the holdout split: 45% of users per variant against 10% held out', () => {
+    const conversion = report.holdout[0];
+    const held = conversion.arms.find((a) => a.arm === 'holdout')!;
+    const p = held.sum / held.n;
+    const q = p * 1.1;
+    // n_holdout = (z_.975 + z_.8)² (p(1 − p) + q(1 − q) / k) / (0.1 p)² with k = 0.45 / 0.1 variant users per held-out user.
+    const k = 4.5;
+    const holdoutUsers =
+      ((1.959963984540054 + 0.8416212335729143) ** 2 * (p * (1 - p) + (q * (1 - q)) / k)) / (0.1 * p) ** 2;
+    for (const c of conversion.comparisons) {
+      expect(c.power.neededPerArm!.control).toBe(Math.ceil(holdoutUsers));
+      expect(c.power.neededPerArm!.treatment).toBe(Math.ceil(holdoutUsers * k));
+    }
+  });
+
   it('is plain JSON: it survives a round trip unchanged', () => {
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });

@@ -65,7 +65,8 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
     definition,
     aggregates,
     names,
-    weights: new Map(definition.variants.map((v) => [v.key, v.weight])),
+    // No allocation history: the current definition's split, the one new users get.
+    shares: sharesOn(definition, [], ''),
     srmWarning: srm.status === 'warning',
     test: { alpha: definition.analysis.alpha, sequential: definition.analysis.sequential },
   };

@@ -15,7 +15,8 @@ export interface ComparisonContext {
   definition: ExperimentDefinition;
   aggregates: Aggregates;
   names: ReadonlyMap<string, string>;
-  weights: ReadonlyMap<string, number>;
+  /** Each arm's share of new users under the current definition, holdout included (what power plans with). */
+  shares: ReadonlyMap<string, number>;
   srmWarning: boolean;
   test: TestSettings;
 }
@@ -36,6 +37,16 @@ function recentPace(ctx: ComparisonContext, metric: MetricSpec, arm: string): nu
   const recent = ctx.aggregates.days.slice(-7);
   const byDay = ctx.aggregates.metrics.get(metric.id)?.get(arm);
   return recent.reduce((sum, day) => sum + (byDay?.get(day)?.n ?? 0), 0) / Math.max(1, recent.length);
+}
+
+/**
+ * Treatment users per control user to come: the ratio of the arms' shares (a variant of a 50/50 split
+ * against a 10% holdout is 4.5), or the ratio so far when an arm gets no new users.
+ */
+function allocationRatio(ctx: ComparisonContext, control: string, treatment: string, nA: number, nB: number): number {
+  const [shareA, shareB] = [ctx.shares.get(control) ?? 0, ctx.shares.get(treatment) ?? 0];
+  if (shareA > 0 && shareB > 0) return shareB / shareA;
+  return nA > 0 && nB > 0 ? nB / nA : 1;
 }
 
 /** Everything the report says about one treatment-vs-control comparison of one metric. */
@@ -70,7 +81,7 @@ export function metricComparison(
     controlVariance: controlMoments.variance,
     alpha: analysis.alpha,
     power: analysis.power,
-    allocationRatio: (ctx.weights.get(treatment) ?? 1) / (ctx.weights.get(control) ?? 1),
+    allocationRatio: allocationRatio(ctx, control, treatment, a.n, b.n),
     sequential: analysis.sequential,
   };
   const target = metric.higherIsBetter ? analysis.targetLift : -analysis.targetLift;
