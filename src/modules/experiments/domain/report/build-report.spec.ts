@@ -135,6 +135,27 @@ describe(buildExperimentReport.name, () => {
     expect(early.notes[0]).toMatch(/^Outcomes are still arriving/);
   });
 
+  it('counts days to a decision at the pace of the last seven calendar days, and not at all once assignment stopped', () => {
+    // A weekly campaign: 500 users per arm on each Monday, 2,000 per arm after four weeks.
+    const mondays = ['2026-03-02', '2026-03-09', '2026-03-16', '2026-03-23'];
+    const arms = ['interest', 'journey-llm'];
+    const weekly = (asOf: string) =>
+      buildExperimentReport({
+        definition: pushExperiment({ holdoutShare: 0, metrics: { primary: 'click-rate' } }),
+        asOf,
+        assigned: mondays.flatMap((day) => arms.map((arm) => ({ arm, day, count: 500 }))),
+        delivered: [],
+        metrics: mondays.flatMap((day) =>
+          arms.map((arm) => ({ metric: 'click-rate' as const, arm, day, n: 500, sum: 25, sumSquares: 25 })),
+        ),
+      }).metrics[0].comparisons[0].power;
+    const running = weekly('2026-03-24T12:00:00Z');
+    const missing = running.neededPerArm!.control - 2_000;
+    expect(missing).toBeGreaterThan(0);
+    expect(running.daysToDecision).toBe(Math.ceil(missing / (500 / 7)));
+    expect(weekly('2026-05-01T12:00:00Z').daysToDecision).toBeNull();
+  });
+
   it('reports a breached guardrail and uneven delivery', () => {
     const harmful = buildExperimentReport(
       simulateReportInput({ unsubscribeFactor: 4, undeliveredTreatmentShare: 0.1, usersPerDay: 2000 }),

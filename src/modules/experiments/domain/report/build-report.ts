@@ -1,5 +1,6 @@
 import { HOLDOUT_ARM } from '../assignment/assign';
 import { METRICS, MetricId } from '../metrics';
+import { utcDay } from '../outcomes';
 import { SRM_THRESHOLD, sampleRatioMismatch } from '../statistics/srm';
 import { aggregate, sharesOn, total } from './aggregate';
 import { ComparisonContext } from './compare-metric';
@@ -69,6 +70,7 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
     shares: sharesOn(definition, [], ''),
     srmWarning: srm.status === 'warning',
     test: { alpha: definition.analysis.alpha, sequential: definition.analysis.sequential },
+    asOfDay: utcDay(new Date(input.asOf)),
   };
   const { primary, secondary, guardrails } = definition.metrics;
   const metrics = [

@@ -19,6 +19,8 @@ export interface ComparisonContext {
   shares: ReadonlyMap<string, number>;
   srmWarning: boolean;
   test: TestSettings;
+  /** The UTC day of the report's `asOf`. */
+  asOfDay: string;
 }
 
 /** The unadjusted canonical comparison of two arms on a metric (null when nothing can be tested yet). */
@@ -32,11 +34,23 @@ export function rawComparison(
   return compareArms(totalStats(series, control), totalStats(series, treatment), metric.kind, ctx.test);
 }
 
-/** Users per day per arm over the last week of data, the pace "days to a decision" extrapolates. */
+const DAY = 86_400_000;
+const dayTime = (day: string) => Date.parse(`${day}T00:00:00Z`);
+
+/**
+ * Users per calendar day per arm over the week up to the report's day (or since the first day, when
+ * younger): the pace "days to a decision" extrapolates. A weekly campaign adds a week's users once a
+ * week, and an experiment that stopped assigning adds none.
+ */
 function recentPace(ctx: ComparisonContext, metric: MetricSpec, arm: string): number {
-  const recent = ctx.aggregates.days.slice(-7);
-  const byDay = ctx.aggregates.metrics.get(metric.id)?.get(arm);
-  return recent.reduce((sum, day) => sum + (byDay?.get(day)?.n ?? 0), 0) / Math.max(1, recent.length);
+  const last = dayTime(ctx.asOfDay);
+  const from = Math.max(dayTime(ctx.aggregates.days[0] ?? ctx.asOfDay), last - 6 * DAY);
+  let users = 0;
+  for (const [day, stats] of ctx.aggregates.metrics.get(metric.id)?.get(arm) ?? []) {
+    const t = dayTime(day);
+    if (t >= from && t <= last) users += stats.n;
+  }
+  return users / Math.max(1, Math.round((last - from) / DAY) + 1);
 }
 
 /**
