@@ -1,4 +1,5 @@
 import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
+import { ExperimentReportsService } from '../../src/modules/experiments/experiment-reports.service';
 import { buildCampaign } from '../factories/campaign.factory';
 import { useTestApp } from './support/test-app';
 import { LINKS_BASE, pathOf, sendTracked } from './support/tracking';
@@ -55,9 +56,16 @@ describe('POST /v1/conversions', () => {
     expect(events).toMatchObject([{ notificationId: 'last-1', conversionId: 'order-1', value: 42.5, repeat: false }]);
 
     const outcomes = await app.t.db().collection('experiment_outcomes').find({ userId: 'ana' }).toArray();
+    // Reported for no campaign: it counts in every experiment ana is assigned in, within its window.
     expect(outcomes).toMatchObject([
-      { kind: 'conversion', campaignId: 'digest', notificationId: 'last-1', value: 42.5 },
+      {
+        kind: 'conversion',
+        notificationId: 'last-1',
+        value: 42.5,
+        attributions: [expect.objectContaining({ experimentId: 'digest.v1' })],
+      },
     ]);
+    expect(outcomes[0].campaignId).toBeUndefined();
 
     const named = await post({
       id: 'order-2',
@@ -66,6 +74,36 @@ describe('POST /v1/conversions', () => {
       campaignId: 'promo',
     });
     expect(named.body).toMatchObject({ attributed: true, notificationId: 'old-1', campaignId: 'promo' });
+  });
+
+  it("counts in the experiment every assigned user's conversion, sent anything or not", async () => {
+    const campaign = buildCampaign(
+      { id: 'held' },
+      { holdout: 0.5, metrics: { primary: 'conversion-rate', secondary: [], guardrails: [] } },
+    );
+    const users = Array.from({ length: 8 }, (_, i) => `held-${i}`);
+    const assignments = app.t.app.get(ExperimentAssignments);
+    const arms = await Promise.all(
+      users.map(
+        async (userId) => (await assignments.assign({ campaign, runId: 'r1', userId, now: hoursAgo(12) })).armId!,
+      ),
+    );
+    expect(arms).toContain('holdout');
+    // Held-out users are sent nothing by design, the others nothing yet (suppressed by a cap, say); one of
+    // them was sent another campaign's message since, which takes the conversion's attribution.
+    await sendTracked(app.t.app, { notificationId: 'other-1', userId: users[0], campaignId: 'promo' }, hoursAgo(3));
+    for (const userId of users) {
+      await post({ id: `order-${userId}`, userId, occurredAt: hoursAgo(1).toISOString() }).expect(201);
+    }
+    // A conversion the product reports for another campaign is that campaign's.
+    await post({ id: 'order-named', userId: users[1], occurredAt: hoursAgo(1).toISOString(), campaignId: 'promo' });
+
+    const report = await app.t.app.get(ExperimentReportsService).report('held.v1');
+    const converted = report.holdout.find((m) => m.id === 'conversion-rate')!.arms;
+    for (const { arm, n, sum } of converted) {
+      const assigned = arms.filter((a) => a === arm).length;
+      expect({ arm, n, sum }).toEqual({ arm, n: assigned, sum: assigned });
+    }
   });
 
   it('stores a conversion reported several times at once exactly once', async () => {

@@ -48,6 +48,11 @@ export class ExperimentAssignmentRepository {
     return this.model.find({ campaignId, userId }).lean<StoredAssignment[]>();
   }
 
+  /** Every assignment of a user, in every experiment. */
+  async findByUser(userId: string): Promise<StoredAssignment[]> {
+    return this.model.find({ userId }).lean<StoredAssignment[]>();
+  }
+
   /** Each user's arm in one experiment (for analyses beside the report, at the size of one experiment). */
   async armsByUser(experimentId: string): Promise<Map<string, string>> {
     const rows = await this.model

@@ -21,7 +21,8 @@ export class ExperimentOutcomeRecord {
   @Prop({ type: String, required: true }) kind!: OutcomeKind;
   @Prop() machine?: boolean;
   @Prop({ required: true }) userId!: string;
-  @Prop({ required: true }) campaignId!: string;
+  /** Absent for a conversion reported for no campaign (counted in every experiment of the user). */
+  @Prop() campaignId?: string;
   @Prop() notificationId?: string;
   @Prop({ required: true }) at!: Date;
   @Prop() value?: number;

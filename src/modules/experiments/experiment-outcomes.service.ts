@@ -12,7 +12,14 @@ export type Outcome = Parameters<ExperimentOutcomes['record']>[0];
 
 /** The idempotency key of an outcome: the same report twice (a retry) has the same key. */
 export function outcomeKey(o: Outcome): string {
-  const parts = [o.kind, o.userId, o.campaignId, o.notificationId ?? '', o.at.toISOString(), o.machine ? 'm' : ''];
+  const parts = [
+    o.kind,
+    o.userId,
+    o.campaignId ?? '',
+    o.notificationId ?? '',
+    o.at.toISOString(),
+    o.machine ? 'm' : '',
+  ];
   return createHash('sha256')
     .update(JSON.stringify([...parts, o.value ?? null]))
     .digest('hex')
@@ -21,7 +28,8 @@ export function outcomeKey(o: Outcome): string {
 
 /**
  * Attributes outcomes to (experiment, arm, user). An outcome counts for each experiment of its campaign
- * the user is assigned in, when it falls within the attribution window of one of the user's exposures.
+ * (of any campaign, for a conversion reported for none) the user is assigned in, when it falls within the
+ * attribution window of one of the user's exposures.
  * A rate moves once per user (the user's value goes 0 → 1 in one atomic conditional write, so a second
  * open or a concurrent duplicate finds it at 1); a count moves once per outcome key. Only then are the
  * arm's Σy and Σy² incremented, on the row of the user's assignment day.
@@ -42,7 +50,10 @@ export class ExperimentOutcomesService extends ExperimentOutcomes {
   async record(outcome: Outcome): Promise<void> {
     const key = outcomeKey(outcome);
     if (await this.log.exists(key)) return;
-    const assigned = await this.assignments.findByCampaignAndUser(outcome.campaignId, outcome.userId);
+    const assigned =
+      outcome.campaignId === undefined
+        ? await this.assignments.findByUser(outcome.userId)
+        : await this.assignments.findByCampaignAndUser(outcome.campaignId, outcome.userId);
     if (assigned.length === 0) return;
     const attributions: OutcomeAttribution[] = [];
     for (const assignment of assigned) attributions.push(await this.attribute(assignment, outcome, key));
@@ -51,7 +62,7 @@ export class ExperimentOutcomesService extends ExperimentOutcomes {
       kind: outcome.kind,
       ...(outcome.machine !== undefined && { machine: outcome.machine }),
       userId: outcome.userId,
-      campaignId: outcome.campaignId,
+      ...(outcome.campaignId !== undefined && { campaignId: outcome.campaignId }),
       ...(outcome.notificationId && { notificationId: outcome.notificationId }),
       at: outcome.at,
       ...(outcome.value !== undefined && { value: outcome.value }),

@@ -51,7 +51,12 @@ export abstract class ExperimentOutcomes {
     /** Mail privacy prefetch or a known proxy: counted apart from human opens. */
     machine?: boolean;
     userId: string;
-    campaignId: string;
+    /**
+     * The campaign whose experiments the outcome counts in. Absent for a conversion reported for no
+     * campaign: it counts in every experiment the user is assigned in, each within its own window, so
+     * users sent nothing (holdout, suppressed) convert in their arm like everyone else.
+     */
+    campaignId?: string;
     notificationId?: string;
     at: Date;
     /** Conversion value, when the product reports one. */

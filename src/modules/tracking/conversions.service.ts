@@ -78,8 +78,17 @@ export class ConversionsService {
         conversionId: conversion.id,
         ...(value !== undefined && { value }),
       });
-      await this.outcomes.converted(notification, occurredAt, value);
     }
+    // Experiments count the conversion whatever was sent: held-out and suppressed users convert too.
+    await this.outcomes.converted(
+      {
+        userId,
+        ...(conversion.campaignId !== undefined && { campaignId: conversion.campaignId }),
+        ...(notification && { notificationId: notification.notificationId }),
+      },
+      occurredAt,
+      value,
+    );
     return { record, duplicate: false };
   }
 

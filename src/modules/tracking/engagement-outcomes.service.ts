@@ -7,9 +7,10 @@ type Notification = Pick<TrackedNotificationRecord, 'notificationId' | 'userId' 
 
 /**
  * Passes first engagements on to the modules that learn from them: experiment outcomes (opens with
- * their machine flag, human clicks, conversions, unsubscribes) and the ranker's training labels (first
- * human open or click). The raw event is already in the tracking log when this runs, so a failure here
- * is logged with its ids and never fails the recipient's request.
+ * their machine flag, human clicks, unsubscribes, and every conversion, attributed to a notification
+ * or not) and the ranker's training labels (first human open or click). The raw event is already in
+ * the tracking log when this runs, so a failure here is logged with its ids and never fails the
+ * recipient's request.
  */
 @Injectable()
 export class EngagementOutcomes {
@@ -46,14 +47,18 @@ export class EngagementOutcomes {
     );
   }
 
-  async converted(notification: Notification, at: Date, value: number | undefined): Promise<void> {
-    await this.forward(notification, 'conversion', () =>
-      this.experiments.record({
-        kind: 'conversion',
-        ...this.facts(notification),
-        at,
-        ...(value !== undefined && { value }),
-      }),
+  /**
+   * A conversion, for experiments whatever was sent: every assigned user's conversion counts in their
+   * arm (intent to treat), held out and suppressed users' included. `campaignId` is the campaign the
+   * product reported it for, if any; `notificationId` the notification it is attributed to, if any.
+   */
+  async converted(
+    conversion: { userId: string; campaignId?: string; notificationId?: string },
+    at: Date,
+    value: number | undefined,
+  ): Promise<void> {
+    await this.forward(conversion, 'conversion', () =>
+      this.experiments.record({ kind: 'conversion', ...conversion, at, ...(value !== undefined && { value }) }),
     );
   }
 
@@ -61,13 +66,16 @@ export class EngagementOutcomes {
     return { userId: n.userId, campaignId: n.campaignId, notificationId: n.notificationId };
   }
 
-  private async forward(n: Notification, kind: string, work: () => Promise<unknown>): Promise<void> {
+  private async forward(
+    n: { userId: string; notificationId?: string },
+    kind: string,
+    work: () => Promise<unknown>,
+  ): Promise<void> {
     try {
       await work();
     } catch (error) {
-      this.logger.error(
-        `could not record the ${kind} of notification ${n.notificationId} (user ${n.userId}): ${(error as Error).message}`,
-      );
+      const of = n.notificationId ? `notification ${n.notificationId}` : 'no notification';
+      this.logger.error(`could not record the ${kind} of ${of} (user ${n.userId}): ${(error as Error).message}`);
     }
   }
 }
