@@ -114,7 +114,7 @@ async function reportLatency(service: ExperimentAssignments, reports: Experiment
     `(wrote ${EXPOSURES + 10_000} assignment records in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
   const full = (id: string) => async () => {
-    const report = await reports.report(id, new Date(NOW.getTime() + 20 * 86_400_000));
+    const report = await reports.report(id);
     return REPORT_FORMATS.reduce((n, f) => n + reports.render(report, f).body.length, 0);
   };
   const scan = () =>

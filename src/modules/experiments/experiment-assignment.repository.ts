@@ -3,11 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
 import { isDuplicateKey } from '../../common/mongo/insert-once';
-import type { MetricId } from './domain';
+import type { ArmDayCounts, AssignedUser, MetricId } from './domain';
 import { ExperimentAssignmentRecord } from './experiment-assignment.schema';
 
 /** Exposures kept per user: enough for weekly campaigns over months, bounded for daily ones. */
 const KEPT_EXPOSURES = 30;
+/** Users per `$in` read of `findUsers`. */
+const USERS_PER_READ = 1000;
 
 export type StoredAssignment = ExperimentAssignmentRecord & { _id: unknown };
 
@@ -51,6 +53,33 @@ export class ExperimentAssignmentRepository {
   /** Every assignment of a user, in every experiment. */
   async findByUser(userId: string): Promise<StoredAssignment[]> {
     return this.model.find({ userId }).lean<StoredAssignment[]>();
+  }
+
+  /** Users per (arm, assignment day) of one experiment assigned by `asOf`, and those first delivered to by then. */
+  async countsAsOf(experimentId: string, asOf: Date): Promise<ArmDayCounts[]> {
+    const count = (match: Record<string, unknown>) =>
+      this.model.aggregate<{ _id: { arm: string; day: string }; n: number }>([
+        { $match: { experimentId, assignedAt: { $lte: asOf }, ...match } },
+        { $group: { _id: { arm: '$arm', day: '$day' }, n: { $sum: 1 } } },
+      ]);
+    const [assigned, delivered] = await Promise.all([count({}), count({ deliveredAt: { $lte: asOf } })]);
+    const key = (id: { arm: string; day: string }) => `${id.arm}\u0000${id.day}`;
+    const deliveredBy = new Map(delivered.map((d) => [key(d._id), d.n]));
+    return assigned.map((a) => ({ ...a._id, assigned: a.n, delivered: deliveredBy.get(key(a._id)) ?? 0 }));
+  }
+
+  /** The arm, cohort day and channel of some users of one experiment, read in batches. */
+  async findUsers(experimentId: string, userIds: readonly string[]): Promise<AssignedUser[]> {
+    const found: AssignedUser[] = [];
+    for (let i = 0; i < userIds.length; i += USERS_PER_READ) {
+      const batch = userIds.slice(i, i + USERS_PER_READ);
+      found.push(
+        ...(await this.model
+          .find({ experimentId, userId: { $in: batch } }, { _id: 0, userId: 1, arm: 1, day: 1, channel: 1 })
+          .lean<AssignedUser[]>()),
+      );
+    }
+    return found;
   }
 
   /** Each user's arm in one experiment (for analyses beside the report, at the size of one experiment). */

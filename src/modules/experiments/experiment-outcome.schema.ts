@@ -33,3 +33,4 @@ export class ExperimentOutcomeRecord {
 export const ExperimentOutcomeSchema = SchemaFactory.createForClass(ExperimentOutcomeRecord);
 ExperimentOutcomeSchema.index({ userId: 1 });
 ExperimentOutcomeSchema.index({ campaignId: 1, at: 1 });
+ExperimentOutcomeSchema.index({ 'attributions.experimentId': 1, at: 1 });

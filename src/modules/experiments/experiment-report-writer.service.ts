@@ -39,7 +39,7 @@ export class ExperimentReportWriter {
     const active = (await this.reports.list()).filter((e) => e.lastDay !== null && e.lastDay >= since);
     const files: string[] = [];
     for (const experiment of active) {
-      const report = await this.reports.report(experiment.experimentId, now);
+      const report = await this.reports.report(experiment.experimentId);
       for (const format of REPORT_FORMATS) {
         const file = join(folder, `${experiment.experimentId}.${format}`);
         await writeFile(`${file}.tmp`, this.reports.render(report, format).body);

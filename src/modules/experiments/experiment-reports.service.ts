@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  ArmDayStatistics,
   ExperimentError,
   ExperimentReport,
   ReportFormatName,
@@ -10,7 +11,11 @@ import {
   renderJson,
   renderMarkdown,
   reportInputFromStatistics,
+  statisticsFromRecords,
+  utcDay,
 } from './domain';
+import { ExperimentAssignmentRepository } from './experiment-assignment.repository';
+import { ExperimentOutcomeRepository } from './experiment-outcome.repository';
 import { ExperimentRepository } from './experiment.repository';
 import { ExperimentRecord } from './experiment.schema';
 import { ArmTotals, ExperimentStatisticsRepository } from './experiment-statistics.repository';
@@ -45,6 +50,8 @@ export class ExperimentReportsService {
   constructor(
     private readonly experiments: ExperimentRepository,
     private readonly statistics: ExperimentStatisticsRepository,
+    private readonly assignments: ExperimentAssignmentRepository,
+    private readonly outcomes: ExperimentOutcomeRepository,
   ) {}
 
   async list(): Promise<ExperimentSummary[]> {
@@ -62,22 +69,38 @@ export class ExperimentReportsService {
     return this.experiments.findPage(after, limit);
   }
 
-  /** The report of one experiment as of `asOf`; `experiments.not-found` for an unknown id. */
-  async report(experimentId: string, asOf = new Date()): Promise<ExperimentReport> {
+  /**
+   * The report of one experiment as of `asOf` (now when absent); `experiments.not-found` for an unknown id.
+   * Now or later reads the stored rows; a past instant rebuilds them from what had happened by then, which
+   * reads the experiment's assignment records and logged outcomes.
+   */
+  async report(experimentId: string, asOf?: Date, now = new Date()): Promise<ExperimentReport> {
     const experiment = await this.experiments.findById(experimentId);
     if (!experiment) {
       throw new ExperimentError('experiments.not-found', [
         { field: 'experimentId', message: `no experiment "${experimentId}" (ids are <campaign>.v<version>)` },
       ]);
     }
-    const rows = await this.statistics.findByExperiment(experimentId);
+    const at = asOf ?? now;
+    const past = at.getTime() < now.getTime();
+    const rows = past ? await this.rowsAsOf(experimentId, at) : await this.statistics.findByExperiment(experimentId);
     const { input, leftOut } = reportInputFromStatistics(experiment.definition, rows, {
-      asOf,
-      allocations: experiment.allocations,
+      asOf: at,
+      allocations: past ? experiment.allocations.filter((p) => p.from <= utcDay(at)) : experiment.allocations,
     });
     const report = buildExperimentReport(input);
     report.notes.unshift(...leftOutNotes(leftOut));
     return report;
+  }
+
+  /** The (arm, day) rows as they stood at `asOf`: users assigned and delivered to, and outcomes that happened, by then. */
+  private async rowsAsOf(experimentId: string, asOf: Date): Promise<ArmDayStatistics[]> {
+    const [counts, outcomes] = await Promise.all([
+      this.assignments.countsAsOf(experimentId, asOf),
+      this.outcomes.findCountedIn(experimentId, asOf),
+    ]);
+    const users = await this.assignments.findUsers(experimentId, [...new Set(outcomes.map((o) => o.userId))]);
+    return statisticsFromRecords(counts, users, outcomes);
   }
 
   /** A report rendered in one format, with the HTTP content type of that format. */

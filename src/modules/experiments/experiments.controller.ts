@@ -40,7 +40,7 @@ export class ExperimentsController {
     @Query() query: ReportQueryDto,
     @Res({ passthrough: true }) response: ContentTypeResponse,
   ): Promise<ExperimentReport | string> {
-    const report = await this.reports.report(experimentId, query.asOf ?? new Date());
+    const report = await this.reports.report(experimentId, query.asOf);
     const format = query.format ?? 'json';
     if (format === 'json') return report;
     const { body, contentType } = this.reports.render(report, format);

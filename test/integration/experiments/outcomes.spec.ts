@@ -192,6 +192,77 @@ describe('experiment outcomes through the service', () => {
     expect(twelve?.deliveredAt).toEqual(at(1));
   });
 
+  it('reads a report as of a past instant from what had happened by then', async () => {
+    const campaign = buildCampaign(
+      { id: 'asof' },
+      { holdout: 0, metrics: { primary: 'click-rate', secondary: ['conversions-per-user'], guardrails: [] } },
+    );
+    const assignAt = (userId: string, now: Date) => assignments.assign({ campaign, runId: 'r', userId, now });
+    const decisions = new Map<string, ArmDecision>();
+    const deliver = (userId: string, hours: number) =>
+      assignments.recordDelivered({
+        experimentId: 'asof.v1',
+        armId: decisions.get(userId)!.armId!,
+        userId,
+        notificationId: `asof-${userId}`,
+        at: at(hours),
+      });
+    const outcome = (kind: 'click' | 'conversion', userId: string, hours: number) =>
+      outcomes.record({ kind, userId, campaignId: 'asof', at: at(hours) });
+    // The first day: four users, two delivered to, one click and one conversion.
+    for (const userId of ['q1', 'q2', 'q3', 'q4']) decisions.set(userId, await assignAt(userId, NOW));
+    await deliver('q1', 1);
+    await deliver('q2', 1);
+    await outcome('click', 'q1', 2);
+    await outcome('conversion', 'q2', 3);
+    // Two days later: two more users, a third delivery, a second click and q2's second conversion.
+    for (const userId of ['q5', 'q6']) decisions.set(userId, await assignAt(userId, at(48)));
+    await deliver('q3', 49);
+    await outcome('click', 'q2', 50);
+    await outcome('conversion', 'q2', 51);
+
+    const totals = async (asOf: Date) => {
+      const report = await reports.report('asof.v1', asOf);
+      const sum = (id: string) =>
+        report.metrics
+          .find((m) => m.id === id)!
+          .arms.reduce((s, a) => ({ n: s.n + a.n, sum: s.sum + a.sum }), {
+            n: 0,
+            sum: 0,
+          });
+      return {
+        asOf: report.asOf,
+        assigned: report.arms.reduce((s, a) => s + a.assigned, 0),
+        delivered: report.arms.reduce((s, a) => s + a.delivered, 0),
+        clicks: sum('click-rate'),
+        conversions: sum('conversions-per-user'),
+        lastDay: report.period?.lastDay,
+      };
+    };
+    // As of: hours after the first assignment, users assigned, delivered, clicked, conversions, last cohort day.
+    const expected = [
+      [24, 4, 2, 1, 1, '2026-03-02'],
+      [200, 6, 3, 2, 2, '2026-03-04'],
+    ] as const;
+    for (const [hours, assigned, delivered, clicks, conversions, lastDay] of expected) {
+      expect(await totals(at(hours))).toEqual({
+        asOf: at(hours).toISOString(),
+        assigned,
+        delivered,
+        clicks: { n: assigned, sum: clicks },
+        conversions: { n: assigned, sum: conversions },
+        lastDay,
+      });
+    }
+    // Once everything has happened, the records say what the stored rows say, Σy² of the counts included.
+    const [rebuilt, stored] = await Promise.all([reports.report('asof.v1', at(200)), reports.report('asof.v1')]);
+    const numbers = (r: typeof rebuilt) => ({
+      arms: r.arms,
+      metrics: r.metrics.map((m) => ({ arms: m.arms, tests: m.comparisons.map((c) => [c.test, c.absolute]) })),
+    });
+    expect(numbers(rebuilt)).toEqual(numbers(stored));
+  });
+
   it('ignores outcomes of users and campaigns outside any experiment', async () => {
     await outcomes.record({ kind: 'click', userId: 'nobody', campaignId: 'no-experiment', at: NOW });
     expect(await ctx.db().collection('experiment_outcomes').countDocuments({ userId: 'nobody' })).toBe(0);

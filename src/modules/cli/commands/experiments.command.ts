@@ -72,11 +72,10 @@ export function registerExperimentsCommands(program: Command): void {
     )
     .action(async (experimentId: string, options: { format: ReportFormatName; out?: string; asOf?: Date }) => {
       requireWritableFile(options.out, '--out');
-      const asOf = options.asOf ?? new Date();
       try {
         const body = await withCommandContext([ExperimentsModule], async (c) => {
           const reports = c.get(ExperimentReportsService);
-          return reports.render(await reports.report(experimentId, asOf), options.format).body;
+          return reports.render(await reports.report(experimentId, options.asOf), options.format).body;
         });
         if (options.out) {
           writeFileSync(options.out, body);

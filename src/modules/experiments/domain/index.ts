@@ -47,3 +47,5 @@ export { metricsMovedBy, statsIncrement, utcDay, withinWindow } from './outcomes
 export type { ExperimentChannel, OutcomeKind } from './outcomes';
 export { leftOutNotes, reportInputFromStatistics } from './report/stored-statistics';
 export type { ArmDayStatistics, LeftOutArm } from './report/stored-statistics';
+export { statisticsFromRecords } from './report/statistics-as-of';
+export type { ArmDayCounts, AssignedUser, CountedOutcome } from './report/statistics-as-of';

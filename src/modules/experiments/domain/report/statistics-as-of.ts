@@ -1,0 +1,61 @@
+import { METRICS, MetricId } from '../metrics';
+import { ExperimentChannel, OutcomeKind, metricsMovedBy } from '../outcomes';
+import { ArmDayStatistics } from './stored-statistics';
+
+/** Users of one (arm, assignment day) assigned, and delivered to, by an instant. */
+export interface ArmDayCounts {
+  arm: string;
+  day: string;
+  assigned: number;
+  delivered: number;
+}
+
+/** A user's assignment: their arm, cohort day and the channel their outcomes are read by. */
+export interface AssignedUser {
+  userId: string;
+  arm: string;
+  day: string;
+  channel: ExperimentChannel;
+}
+
+/** A logged outcome the experiment counted (within the window of an exposure), that happened by the instant. */
+export interface CountedOutcome {
+  userId: string;
+  kind: OutcomeKind;
+  machine?: boolean;
+}
+
+/**
+ * The (arm, day) rows of an experiment as they stood at an instant, rebuilt from the records of what had
+ * happened by then: the users assigned and delivered to, and each user's values from the outcomes
+ * counted (a rate reached by any of them, a count moved by each one, as the live rows are moved).
+ */
+export function statisticsFromRecords(
+  counts: readonly ArmDayCounts[],
+  users: readonly AssignedUser[],
+  outcomes: readonly CountedOutcome[],
+): ArmDayStatistics[] {
+  const userById = new Map(users.map((u) => [u.userId, u]));
+  const values = new Map<string, Partial<Record<MetricId, number>>>();
+  for (const outcome of outcomes) {
+    const user = userById.get(outcome.userId);
+    if (!user) continue;
+    const own = values.get(user.userId) ?? {};
+    for (const metric of metricsMovedBy(outcome.kind, user.channel, outcome.machine === true)) {
+      own[metric] = METRICS[metric].kind === 'rate' ? 1 : (own[metric] ?? 0) + 1;
+    }
+    values.set(user.userId, own);
+  }
+  const key = (arm: string, day: string) => `${arm}\u0000${day}`;
+  const rows = new Map(counts.map((c) => [key(c.arm, c.day), { ...c, sums: {} } as ArmDayStatistics]));
+  for (const [userId, own] of values) {
+    const { arm, day } = userById.get(userId)!;
+    const row = rows.get(key(arm, day));
+    if (!row) continue;
+    for (const [metric, y] of Object.entries(own) as Array<[MetricId, number]>) {
+      const sums = row.sums[metric] ?? { sum: 0, sumSquares: 0 };
+      row.sums[metric] = { sum: sums.sum + y, sumSquares: sums.sumSquares + y * y };
+    }
+  }
+  return [...rows.values()];
+}
