@@ -6,6 +6,7 @@ import { aggregate, sharesOn, total } from './aggregate';
 import { ComparisonContext } from './compare-metric';
 import { balanceOfDelivery, family } from './families';
 import { reportNotes } from './notes';
+import { periodsOfDays } from './strata';
 import { ArmSummary, ExperimentReport, REPORT_FORMAT, ReportInput } from './report-model';
 import { validateReportInput } from './validate-input';
 
@@ -71,6 +72,7 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
     srmWarning: srm.status === 'warning',
     test: { alpha: definition.analysis.alpha, sequential: definition.analysis.sequential },
     asOfDay: utcDay(new Date(input.asOf)),
+    periodOf: periodsOfDays(aggregates.days, input.allocations ?? []),
   };
   const { primary, secondary, guardrails } = definition.metrics;
   const metrics = [

@@ -1,12 +1,13 @@
 import { ExperimentDefinition } from '../experiment-definition';
 import { MetricSpec } from '../metrics';
 import { bayesianComparison } from '../statistics/bayesian';
-import { Comparison, TestSettings, compareArms } from '../statistics/canonical-test';
+import { Comparison, Stratum, TestSettings, compareStrata } from '../statistics/canonical-test';
 import { dataGate } from '../statistics/data-gate';
 import { adjustedComparison } from '../statistics/multiple-testing';
 import { PowerSettings, daysToDecision, minimumDetectableLift, requiredSampleSize } from '../statistics/power';
 import { armMoments } from '../statistics/sufficient-stats';
 import { Aggregates, totalStats } from './aggregate';
+import { cumulativeStrata } from './strata';
 import { MetricComparison, MetricRole } from './report-model';
 import { cumulativeTimeline } from './timeline';
 import { verdictFor } from './verdict';
@@ -21,7 +22,17 @@ export interface ComparisonContext {
   test: TestSettings;
   /** The UTC day of the report's `asOf`. */
   asOfDay: string;
+  /** Each day's allocation period: arms are compared within periods (see `compareStrata`). */
+  periodOf: ReadonlyMap<string, number>;
 }
+
+/** The strata of a comparison after each day of the report. */
+function strataAfterEachDay(ctx: ComparisonContext, metric: MetricSpec, control: string, treatment: string) {
+  const series = ctx.aggregates.metrics.get(metric.id);
+  return cumulativeStrata(ctx.aggregates.days, ctx.periodOf, series?.get(control), series?.get(treatment));
+}
+
+const finalStrata = (after: Stratum[][]): Stratum[] => after.at(-1) ?? [];
 
 /** The unadjusted canonical comparison of two arms on a metric (null when nothing can be tested yet). */
 export function rawComparison(
@@ -30,8 +41,7 @@ export function rawComparison(
   control: string,
   treatment: string,
 ): Comparison | null {
-  const series = ctx.aggregates.metrics.get(metric.id);
-  return compareArms(totalStats(series, control), totalStats(series, treatment), metric.kind, ctx.test);
+  return compareStrata(finalStrata(strataAfterEachDay(ctx, metric, control, treatment)), metric.kind, ctx.test);
 }
 
 const DAY = 86_400_000;
@@ -76,7 +86,8 @@ export function metricComparison(
   const series = ctx.aggregates.metrics.get(metric.id);
   const a = totalStats(series, control);
   const b = totalStats(series, treatment);
-  const raw = compareArms(a, b, metric.kind, ctx.test);
+  const strataAfter = strataAfterEachDay(ctx, metric, control, treatment);
+  const raw = compareStrata(finalStrata(strataAfter), metric.kind, ctx.test);
   const shown = raw && adjustedP !== null ? adjustedComparison(raw, adjustedP, analysis.alpha) : raw;
   const scale =
     shown?.relative && (shown.relative.lower !== null || shown.absolute.lower === null) ? 'relative' : 'absolute';
@@ -139,13 +150,6 @@ export function metricComparison(
       daysToDecision: decided ? 0 : needed && daysToDecision(needed, { control: a.n, treatment: b.n }, pace),
     },
     timelineScale: scale,
-    timeline: cumulativeTimeline(
-      ctx.aggregates.days,
-      series?.get(control),
-      series?.get(treatment),
-      metric.kind,
-      ctx.test,
-      scale,
-    ),
+    timeline: cumulativeTimeline(ctx.aggregates.days, strataAfter, metric.kind, ctx.test, scale),
   };
 }

@@ -17,7 +17,7 @@ export function reportNotes(report: ExperimentReport, allocations: AllocationPer
   }
   if (allocations.length > 1) {
     notes.push(
-      'Weights changed during the experiment: the SRM check uses the allocation in force each day, and assigned users kept their arm. Pooled results mix periods; a new phase (seed) gives the cleanest read.',
+      'Weights changed during the experiment: the SRM check uses the allocation in force each day, and assigned users kept their arm. Arms are compared within each allocation period and the differences averaged, so the change is not read as an effect; a new phase (seed) still gives the cleanest read.',
     );
   }
   if (report.deliveryBalance?.status === 'warning') {

@@ -55,23 +55,59 @@ export function compareArms(
   kind: MetricKind,
   settings: TestSettings,
 ): Comparison | null {
-  const a = armMoments(control, kind);
-  const b = armMoments(treatment, kind);
-  if (a.n < 2 || b.n < 2) return null;
-  const varianceA = a.variance / a.n;
-  const varianceB = b.variance / b.n;
+  return compareStrata([{ control, treatment, weight: 1 }], kind, settings);
+}
+
+/** The two arms' statistics within one stratum, and the stratum's weight (its users, in any scale). */
+export interface Stratum {
+  control: SufficientStats;
+  treatment: SufficientStats;
+  weight: number;
+}
+
+/**
+ * {@link compareArms} within strata: each arm's mean is the strata's weighted average of its stratum means,
+ * and its variance Σ w²σ²/n, so the difference is the weighted average of the within-stratum differences
+ * (post-stratification). When the split between the arms changes from one stratum to the next (a variant
+ * added, weights moved), the pooled means would credit an arm with the level of the strata it got more of its
+ * users in; stratified, an A/A stays at 0. Welch's degrees of freedom are Satterthwaite's over every (stratum,
+ * arm) term. Strata where an arm has fewer than 2 users are left out; one stratum is the plain comparison.
+ */
+export function compareStrata(strata: readonly Stratum[], kind: MetricKind, settings: TestSettings): Comparison | null {
+  const parts = strata
+    .map((s) => ({ a: armMoments(s.control, kind), b: armMoments(s.treatment, kind), weight: s.weight }))
+    .filter((p) => p.a.n >= 2 && p.b.n >= 2 && p.weight > 0);
+  if (parts.length === 0) return null;
+  const totalWeight = parts.reduce((sum, p) => sum + p.weight, 0);
+  const pooled = { meanA: 0, meanB: 0, varianceA: 0, varianceB: 0, dfTerms: 0, nA: 0, nB: 0 };
+  for (const { a, b, weight } of parts) {
+    const w = weight / totalWeight;
+    const termA = (w * w * a.variance) / a.n;
+    const termB = (w * w * b.variance) / b.n;
+    pooled.meanA += w * a.mean;
+    pooled.meanB += w * b.mean;
+    pooled.varianceA += termA;
+    pooled.varianceB += termB;
+    pooled.dfTerms += termA ** 2 / (a.n - 1) + termB ** 2 / (b.n - 1);
+    pooled.nA += a.n;
+    pooled.nB += b.n;
+  }
+  const { meanA, meanB, varianceA, varianceB, nA, nB } = pooled;
+  // The arms' moments with the per-user variance that gives the stratified variance of the mean.
+  const a: ArmMoments = parts.length === 1 ? parts[0].a : { n: nA, mean: meanA, variance: varianceA * nA };
+  const b: ArmMoments = parts.length === 1 ? parts[0].b : { n: nB, mean: meanB, variance: varianceB * nB };
   const standardError = Math.sqrt(varianceA + varianceB);
   if (!(standardError > 0)) return null;
-  const difference = b.mean - a.mean;
+  const difference = meanB - meanA;
   const statistic = difference / standardError;
-  const totalN = a.n + b.n;
+  const totalN = nA + nB;
   let test: CanonicalTest;
   if (settings.sequential) {
     const rho = sequentialRho(settings.alpha, settings.sequential.tuning);
     test = { method: 'sequential-z', statistic, degreesOfFreedom: null, totalN, rho, pValue: 0 };
     test.pValue = sequentialPValue(statistic, totalN, rho);
   } else if (kind === 'mean') {
-    const df = (varianceA + varianceB) ** 2 / (varianceA ** 2 / (a.n - 1) + varianceB ** 2 / (b.n - 1));
+    const df = (varianceA + varianceB) ** 2 / pooled.dfTerms;
     test = {
       method: 'welch-t',
       statistic,
@@ -83,7 +119,7 @@ export function compareArms(
   } else {
     test = { method: 'z', statistic, degreesOfFreedom: null, totalN, rho: null, pValue: normalTwoSided(statistic) };
   }
-  const lift = relativeLift(a.mean, b.mean);
+  const lift = relativeLift(meanA, meanB);
   const comparison: Comparison = {
     control: a,
     treatment: b,
@@ -94,7 +130,7 @@ export function compareArms(
         ? null
         : {
             estimate: lift,
-            standardError: deltaMethodLiftSe(a.mean, varianceA, b.mean, varianceB),
+            standardError: deltaMethodLiftSe(meanA, varianceA, meanB, varianceB),
             lower: null,
             upper: null,
           },

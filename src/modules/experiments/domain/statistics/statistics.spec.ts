@@ -1,5 +1,5 @@
 import { bayesianComparison } from './bayesian';
-import { compareArms } from './canonical-test';
+import { compareArms, compareStrata } from './canonical-test';
 import { dataGate } from './data-gate';
 import { adjustPValues, adjustedComparison } from './multiple-testing';
 import { daysToDecision, requiredSampleSize, twoSidedPower } from './power';
@@ -74,6 +74,23 @@ describe('statistics building blocks', () => {
     expect(adjusted.absolute.estimate).toBeCloseTo(d, 12);
     expect((adjusted.absolute.upper! - adjusted.absolute.lower!) / 2 / half).toBeCloseTo(1, 3);
     expect(adjusted.relative!.upper! - adjusted.relative!.lower!).toBeGreaterThan(0);
+  });
+
+  it('compares within strata: the weighted average of the stratum differences, with variance Σ w²σ²/n', () => {
+    // By hand: weights 2,000 / 2,000 → ½ each; means 0.1 and ½(0.12 + 0.1333) = 0.12667;
+    // SE = √(¼(0.09/1000 + 0.09/500) + ¼(0.1056/1000 + 0.11556/1500)) = 0.010638; z = 2.5068; p = 0.01218.
+    const c = compareStrata(
+      [
+        { control: rate(100, 1000), treatment: rate(120, 1000), weight: 2000 },
+        { control: rate(50, 500), treatment: rate(200, 1500), weight: 2000 },
+      ],
+      'rate',
+      fixed,
+    )!;
+    expect(c.absolute.estimate).toBeCloseTo(0.02666666666666665, 12);
+    expect(c.absolute.standardError).toBeCloseTo(0.010637634100647534, 12);
+    expect(c.test.statistic).toBeCloseTo(2.5068230787373476, 10);
+    expect(c.test.pValue).toBeCloseTo(0.012182167033797923, 10);
   });
 
   it('gates verdicts on users per arm and on events', () => {
