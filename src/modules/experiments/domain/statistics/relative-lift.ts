@@ -16,7 +16,7 @@ export function deltaMethodLiftSe(meanA: number, varianceA: number, meanB: numbe
  * every L with |m_B − (1+L)m_A| ≤ c·√(V_B + (1+L)²V_A). Near the estimate its half-width is c times
  * the delta-method SE; unlike the plain delta-method interval it excludes 0 exactly when the test
  * rejects, so the lift interval never contradicts the p-value. Null when unbounded (the control mean
- * itself is not distinguishable from 0 at this level).
+ * itself is not distinguishable from 0 at this level) or degenerate (a treatment rate with no events).
  */
 export function fiellerLiftInterval(
   meanA: number,
@@ -34,5 +34,8 @@ export function fiellerLiftInterval(
   const a = meanA * meanA - c2 * varianceA;
   if (a <= 0) return null;
   const root = Math.sqrt(c2 * (varianceB * a + varianceA * meanB * meanB));
+  // Zero only when the treatment mean is 0 with no variance (a rate with no events): the plug-in variance
+  // then says nothing about the treatment's sampling error, and the "interval" would be the point −100%.
+  if (root === 0) return null;
   return [(meanA * meanB - root) / a - 1, (meanA * meanB + root) / a - 1];
 }

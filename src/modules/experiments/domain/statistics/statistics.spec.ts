@@ -28,6 +28,15 @@ describe('statistics building blocks', () => {
     expect(fiellerLiftInterval(0.01, 0.0001, 0.02, 0.0001, 1.96)).toBeNull();
   });
 
+  it('gives no zero-width lift interval when the treatment has no events, and reads the difference instead', () => {
+    // 25/1000 vs 0/1000: the treatment's p(1 − p) is 0, so inverting the test leaves only −100% (a point).
+    // The difference keeps the control's sampling error: −0.025 ± 1.959964 · √(0.025 · 0.975 / 1000).
+    const c = compareArms(rate(25, 1000), rate(0, 1000), 'rate', fixed)!;
+    expect(c.relative).toMatchObject({ estimate: -1, lower: null, upper: null });
+    expect(c.absolute.lower).toBeCloseTo(-0.0346765, 6);
+    expect(c.absolute.upper).toBeCloseTo(-0.0153235, 6);
+  });
+
   it('mirrors the relative interval when the control mean is negative', () => {
     const [lo, hi] = fiellerLiftInterval(-2, 0.01, -1.5, 0.01, 1.96)!;
     expect(lo).toBeLessThan(0.25);
