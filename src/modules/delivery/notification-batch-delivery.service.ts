@@ -111,6 +111,7 @@ export class NotificationBatchDelivery {
     const claimed = await this.claim(
       plain.filter((n) => !refusals.has(n.notificationId)),
       outcomes,
+      others,
     );
     const gate = new Semaphore(this.sendConcurrency);
     const results = await Promise.allSettled([
@@ -124,9 +125,14 @@ export class NotificationBatchDelivery {
 
   /**
    * Builds the messages, takes send slots and starts an attempt on each notification, all under the batch's
-   * attempt id in one conditional write; the ones this job holds.
+   * attempt id in one conditional write; the ones this job holds. A claim whose target was accepted since the
+   * read goes back unsent, its id into `again` (the one-by-one path settles it).
    */
-  private async claim(notifications: Notification[], outcomes: Map<string, DeliveryOutcome>): Promise<Claimed[]> {
+  private async claim(
+    notifications: Notification[],
+    outcomes: Map<string, DeliveryOutcome>,
+    again: string[],
+  ): Promise<Claimed[]> {
     const attemptId = randomUUID();
     const messages = await this.outbound.buildMany(
       notifications.map((notification) => ({ notification, indexes: pendingTargets(notification.targets) })),
@@ -158,8 +164,14 @@ export class NotificationBatchDelivery {
       leaseUntil,
     );
     // Not held: another job started an attempt first; it carries the notification on.
+    const stale = await this.acceptedSinceRead(ready.filter((c) => held.has(c.notification.notificationId)));
+    for (const c of stale) {
+      if (await this.notifications.releaseClaim(c.notification.notificationId, c.attemptId)) {
+        again.push(c.notification.notificationId);
+      }
+    }
     const mine = ready
-      .filter((c) => held.has(c.notification.notificationId))
+      .filter((c) => held.has(c.notification.notificationId) && !stale.includes(c))
       .map((c) => ({
         ...c,
         notification: {
@@ -172,6 +184,23 @@ export class NotificationBatchDelivery {
       await this.tally.notifications(runId, 'queued', 'sending', undefined, n);
     }
     return mine;
+  }
+
+  /**
+   * The claims whose target is no longer pending: an earlier attempt's acceptance written after this job read
+   * the notification (a lapsed claim taken over while its message was with the provider). Only notifications
+   * with an earlier attempt are read again; a first attempt has nothing to race with.
+   */
+  private async acceptedSinceRead(held: Claimed[]): Promise<Claimed[]> {
+    const retried = held.filter((c) => c.notification.attempts.length > 0);
+    if (retried.length === 0) return [];
+    const now = new Map(
+      (await this.notifications.findByIds(retried.map((c) => c.notification.notificationId))).map((n) => [
+        n.notificationId,
+        n,
+      ]),
+    );
+    return retried.filter((c) => now.get(c.notification.notificationId)?.targets[c.index]?.state !== 'pending');
   }
 
   private async sendClaimed(claimed: Claimed[], outcomes: Map<string, DeliveryOutcome>): Promise<void> {

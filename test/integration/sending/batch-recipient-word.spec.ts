@@ -123,7 +123,12 @@ describe('a batch and the recipient changing their mind', () => {
     await finish(runId);
   });
 
-  it('does not send again an acceptance recorded between the taking-over worker reading it and claiming it', async () => {
+  /**
+   * While ana's message is with the provider, another worker takes the lapsed claim over (`takeOver`) and reads
+   * her notification at once (target pending); the batch's acceptance is recorded before that worker claims it.
+   * She gets one message, and the notification is sent with the acceptance's time.
+   */
+  async function acceptedBetweenReadAndClaim(takeOver: (notificationId: string) => Promise<unknown>): Promise<void> {
     const { runId, ids } = await queuedRun();
     const anaId = ids.get('ana')!;
     const notifications = app.get(NotificationRepository);
@@ -131,8 +136,6 @@ describe('a batch and the recipient changing their mind', () => {
     const gate = lifecycle.gate.bind(lifecycle);
     const before = sink.messages.length;
     let takeover: Promise<unknown> | undefined;
-    // While ana's message is with the provider, another worker takes the lapsed claim over and reads her
-    // notification at once (target pending); the batch's acceptance is recorded before that worker claims it.
     sink.beforeAccept = async (mail) => {
       if (takeover || !mail.to.includes('ana@example.com')) return;
       const held = await notifications.findById(anaId);
@@ -142,7 +145,7 @@ describe('a batch and the recipient changing their mind', () => {
         await until(async () => (await notifications.findById(anaId))!.targets[0].state === 'accepted');
         return gate(id);
       });
-      takeover = app.get(NotificationDeliveryService).deliver(anaId);
+      takeover = takeOver(anaId);
     };
     try {
       await app.get(NotificationBatchDelivery).deliverMany([anaId]);
@@ -156,7 +159,13 @@ describe('a batch and the recipient changing their mind', () => {
     const ana = (await notificationsOf(app, runId)).get('ana')!;
     expect(ana).toMatchObject({ state: 'sent', sentAt: ana.targets[0].acceptedAt });
     await finish(runId);
-  });
+  }
+
+  it('does not send again an acceptance recorded between the taking-over worker reading it and claiming it', () =>
+    acceptedBetweenReadAndClaim((id) => app.get(NotificationDeliveryService).deliver(id)));
+
+  it('does not send again an acceptance recorded between a taking-over batch reading it and claiming it', () =>
+    acceptedBetweenReadAndClaim((id) => app.get(NotificationBatchDelivery).deliverMany([id])));
 
   it('stops a later send of the batch for an unsubscribe stored while an earlier one was in flight', async () => {
     const { runId, ids } = await queuedRun();
