@@ -33,8 +33,10 @@ export const previewMessagesStep: DemoStep = {
         }
         const m = preview.message;
         const text = 'title' in m ? `${show(m.title)} | ${show(m.body)}` : `${show(m.subject)} | ${show(m.preheader)}`;
+        // Why LLM copy gave way to the template's, when it did (a rejected reply, a failed call, a spent budget).
+        const why = preview.copy.fallbackReason ? `, ${show(preview.copy.fallbackReason)}` : '';
         context.log(
-          `${campaignId} [${variant}] ${userId} about "${show(preview.subject.name)}" (${show(preview.copy.source)}): ${text}`,
+          `${campaignId} [${variant}] ${userId} about "${show(preview.subject.name)}" (${show(preview.copy.source)}${why}): ${text}`,
         );
       }
     }
