@@ -106,6 +106,34 @@ describe('POST /v1/conversions', () => {
     }
   });
 
+  it('counts in the experiment a conversion whose first report stopped once it was stored, when it is retried', async () => {
+    const campaign = buildCampaign(
+      { id: 'retried' },
+      { holdout: 0, metrics: { primary: 'conversion-rate', secondary: ['conversions-per-user'], guardrails: [] } },
+    );
+    const { armId } = await app.t.app
+      .get(ExperimentAssignments)
+      .assign({ campaign, runId: 'r1', userId: 'eve', now: hoursAgo(12) });
+    const occurredAt = hoursAgo(1);
+    // What a report leaves behind when its process stops between storing the conversion and counting it.
+    await app.t
+      .db()
+      .collection('conversions')
+      .insertOne({
+        conversionId: 'order-cut',
+        userId: 'eve',
+        occurredAt,
+        value: 30,
+        receivedAt: hoursAgo(0.5),
+      });
+    const body = { id: 'order-cut', userId: 'eve', occurredAt: occurredAt.toISOString(), value: 30 };
+    for (let i = 0; i < 2; i++) expect((await post(body).expect(200)).body).toMatchObject({ duplicate: true });
+    const report = await app.t.app.get(ExperimentReportsService).report('retried.v1');
+    const counted = (metric: string) => report.metrics.find((m) => m.id === metric)!.arms.find((a) => a.arm === armId);
+    expect(counted('conversion-rate')).toMatchObject({ n: 1, sum: 1 });
+    expect(counted('conversions-per-user')).toMatchObject({ n: 1, sum: 1 });
+  });
+
   it('stores a conversion reported several times at once exactly once', async () => {
     await sendTracked(app.t.app, { notificationId: 'race-1', userId: 'dan' }, hoursAgo(2));
     const body = { id: 'order-race', userId: 'dan', occurredAt: hoursAgo(1).toISOString() };

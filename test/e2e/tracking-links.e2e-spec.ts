@@ -234,14 +234,17 @@ describe('tracking links: open pixel, click redirect, push open', () => {
 
   it('passes the first human open and click to ranking examples and experiment outcomes', async () => {
     const campaign = buildCampaign({ id: 'outcomes', channel: 'email', template: 'email/weekly-digest' });
-    await app.t.app.get(ExperimentAssignments).assign({ campaign, runId: 'r1', userId: 'eve', now: hoursAgo(3) });
+    const decision = await app.t.app
+      .get(ExperimentAssignments)
+      .assign({ campaign, runId: 'r1', userId: 'eve', now: hoursAgo(3) });
+    const experiment = { experimentId: decision.experimentId!, armId: decision.armId! };
     const sentAt = hoursAgo(2);
     const ranking = { journeyId: 'j1', journeyName: 'Kitchen', features: { score: 1 } };
     const notifications = app.t.db().collection('notifications');
     // One notification carries its example (as a run's fan-out creates it); one had it logged on its own,
     // as earlier versions did.
     const engage = async (notificationId: string) => {
-      const notification = { notificationId, userId: 'eve', campaignId: 'outcomes', journeyId: 'j1' };
+      const notification = { notificationId, userId: 'eve', campaignId: 'outcomes', journeyId: 'j1', experiment };
       const { issued, notification: sent } = await sendTracked(app.t.app, notification, sentAt);
       const examples = app.t.db().collection('ranking_examples');
       await (notificationId === 'outcome-1'

@@ -20,8 +20,10 @@ export function outcomeKey(o: Outcome): string {
     o.at.toISOString(),
     o.machine ? 'm' : '',
   ];
+  // Keys of outcomes without a conversion id stay as they were, so a retry still finds its outcome.
+  const conversion = o.conversionId === undefined ? [] : [o.conversionId];
   return createHash('sha256')
-    .update(JSON.stringify([...parts, o.value ?? null]))
+    .update(JSON.stringify([...parts, o.value ?? null, ...conversion]))
     .digest('hex')
     .slice(0, 32);
 }
@@ -29,7 +31,8 @@ export function outcomeKey(o: Outcome): string {
 /**
  * Attributes outcomes to (experiment, arm, user). An outcome counts for each experiment of its campaign
  * (of any campaign, for a conversion reported for none) the user is assigned in, when it falls within the
- * attribution window of one of the user's exposures.
+ * attribution window of one of the user's exposures; an engagement with a notification counts only in the
+ * experiment the notification was sent under.
  * A rate moves once per user (the user's value goes 0 → 1 in one atomic conditional write, so a second
  * open or a concurrent duplicate finds it at 1); a count moves once per outcome key. Only then are the
  * arm's Σy and Σy² incremented, on the row of the user's assignment day.
@@ -54,9 +57,11 @@ export class ExperimentOutcomesService extends ExperimentOutcomes {
       outcome.campaignId === undefined
         ? await this.assignments.findByUser(outcome.userId)
         : await this.assignments.findByCampaignAndUser(outcome.campaignId, outcome.userId);
-    if (assigned.length === 0) return;
+    const counted =
+      outcome.experimentId === undefined ? assigned : assigned.filter((a) => a.experimentId === outcome.experimentId);
+    if (counted.length === 0) return;
     const attributions: OutcomeAttribution[] = [];
-    for (const assignment of assigned) attributions.push(await this.attribute(assignment, outcome, key));
+    for (const assignment of counted) attributions.push(await this.attribute(assignment, outcome, key));
     await this.log.insert({
       key,
       kind: outcome.kind,

@@ -58,6 +58,15 @@ export abstract class ExperimentOutcomes {
      */
     campaignId?: string;
     notificationId?: string;
+    /**
+     * For an engagement with a notification (an open, a click, an unsubscribe): the experiment the
+     * notification was sent under, null when none. It counts in that experiment only, so an open of a new
+     * phase's message does not move the phase before it, which the user is still assigned in. Absent for a
+     * conversion, which counts in every experiment of its campaign.
+     */
+    experimentId?: string | null;
+    /** The product's id of a conversion: two conversions at the same instant are two outcomes. */
+    conversionId?: string;
     at: Date;
     /** Conversion value, when the product reports one. */
     value?: number;

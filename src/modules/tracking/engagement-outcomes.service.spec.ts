@@ -28,7 +28,7 @@ describe(EngagementOutcomes.name, () => {
     await service.opened(NOTIFICATION, AT, true);
     await service.opened(NOTIFICATION, AT, false);
     await service.clicked(NOTIFICATION, AT);
-    await service.converted(NOTIFICATION, AT, 12);
+    await service.converted({ ...NOTIFICATION, conversionId: 'c1' }, AT, 12);
     await service.unsubscribed(NOTIFICATION, AT);
     expect(calls).toEqual([
       'experiment open true',
@@ -38,6 +38,25 @@ describe(EngagementOutcomes.name, () => {
       'ranking click n1',
       'experiment conversion',
       'experiment unsubscribe',
+    ]);
+  });
+
+  it('names the experiment each engagement counts in: the one its notification was sent under, or none', async () => {
+    const recorded: Array<{ kind: string; experimentId?: string | null }> = [];
+    const experiments = { record: (o: { kind: string; experimentId?: string | null }) => recorded.push(o) };
+    const ranking = { recordOutcome: () => Promise.resolve() };
+    const service = new EngagementOutcomes(
+      experiments as unknown as ExperimentOutcomes,
+      ranking as unknown as RankingExampleRepository,
+    );
+    await service.opened({ ...NOTIFICATION, experimentId: 'digest.v2' }, AT, false);
+    await service.clicked(NOTIFICATION, AT);
+    await service.converted({ ...NOTIFICATION, conversionId: 'c1' }, AT, undefined);
+    expect(recorded.map(({ kind, experimentId }) => ({ kind, experimentId }))).toEqual([
+      { kind: 'open', experimentId: 'digest.v2' },
+      { kind: 'click', experimentId: null },
+      // A conversion counts in every experiment of its campaign.
+      { kind: 'conversion', experimentId: undefined },
     ]);
   });
 

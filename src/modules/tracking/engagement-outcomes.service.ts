@@ -3,7 +3,7 @@ import { ExperimentOutcomes } from '../experiments/experiment-ports';
 import { RankingExampleRepository } from '../ranking/ranking-example.repository';
 import { TrackedNotificationRecord } from './tracked-notification.schema';
 
-type Notification = Pick<TrackedNotificationRecord, 'notificationId' | 'userId' | 'campaignId'>;
+type Notification = Pick<TrackedNotificationRecord, 'notificationId' | 'userId' | 'campaignId' | 'experimentId'>;
 
 /**
  * Passes first engagements on to the modules that learn from them: experiment outcomes (opens with
@@ -53,7 +53,7 @@ export class EngagementOutcomes {
    * product reported it for, if any; `notificationId` the notification it is attributed to, if any.
    */
   async converted(
-    conversion: { userId: string; campaignId?: string; notificationId?: string },
+    conversion: { conversionId: string; userId: string; campaignId?: string; notificationId?: string },
     at: Date,
     value: number | undefined,
   ): Promise<void> {
@@ -62,8 +62,14 @@ export class EngagementOutcomes {
     );
   }
 
+  /** An engagement counts in the experiment its notification was sent under, and in no other. */
   private facts(n: Notification) {
-    return { userId: n.userId, campaignId: n.campaignId, notificationId: n.notificationId };
+    return {
+      userId: n.userId,
+      campaignId: n.campaignId,
+      notificationId: n.notificationId,
+      experimentId: n.experimentId ?? null,
+    };
   }
 
   private async forward(

@@ -76,6 +76,54 @@ describe('experiment outcomes through the service', () => {
     expect(await metricOf('window.v1', 'click-rate', d.armId!)).toMatchObject({ n: 1, sum: 1 });
   });
 
+  it('counts an engagement with a notification only in the experiment the notification was sent under', async () => {
+    // A new version is a new phase: the user is assigned in both, with exposures in both windows.
+    const metrics = { primary: 'push-open-rate', secondary: ['click-rate', 'conversions-per-user'], guardrails: [] };
+    const phases = [1, 2].map((version) => buildCampaign({ id: 'phases' }, { version, holdout: 0, metrics }));
+    const decisions = [];
+    for (const [i, campaign] of phases.entries()) {
+      const d = await assignments.assign({ campaign, runId: `r${i}`, userId: 'pia', now: NOW });
+      await assignments.recordDelivered({
+        experimentId: d.experimentId!,
+        armId: d.armId!,
+        userId: 'pia',
+        notificationId: `phase-${i + 1}`,
+        at: at(i + 0.1),
+      });
+      decisions.push(d);
+    }
+    const [v1, v2] = decisions;
+    expect([v1.experimentId, v2.experimentId]).toEqual(['phases.v1', 'phases.v2']);
+    const open = { kind: 'open' as const, userId: 'pia', campaignId: 'phases', at: at(2) };
+    await outcomes.record({ ...open, notificationId: 'phase-2', experimentId: 'phases.v2' });
+    await outcomes.record({ ...open, kind: 'click', notificationId: 'phase-2', experimentId: 'phases.v2' });
+    expect(await metricOf('phases.v2', 'push-open-rate', v2.armId!)).toMatchObject({ n: 1, sum: 1 });
+    expect(await metricOf('phases.v2', 'click-rate', v2.armId!)).toMatchObject({ n: 1, sum: 1 });
+    expect(await metricOf('phases.v1', 'push-open-rate', v1.armId!)).toMatchObject({ n: 1, sum: 0 });
+    expect(await metricOf('phases.v1', 'click-rate', v1.armId!)).toMatchObject({ n: 1, sum: 0 });
+    // A message the campaign sent under no experiment moves neither phase; a conversion moves both.
+    await outcomes.record({ ...open, at: at(3), notificationId: 'plain', experimentId: null });
+    expect(await metricOf('phases.v1', 'push-open-rate', v1.armId!)).toMatchObject({ n: 1, sum: 0 });
+    await outcomes.record({ kind: 'conversion', userId: 'pia', campaignId: 'phases', at: at(3), conversionId: 'o1' });
+    for (const experimentId of ['phases.v1', 'phases.v2']) {
+      const arm = experimentId === 'phases.v1' ? v1.armId! : v2.armId!;
+      expect(await metricOf(experimentId, 'conversions-per-user', arm)).toMatchObject({ n: 1, sum: 1 });
+    }
+  });
+
+  it('counts two conversions of a user at the same instant twice, and each retried report once', async () => {
+    const campaign = buildCampaign(
+      { id: 'basket' },
+      { metrics: { primary: 'conversion-rate', secondary: ['conversions-per-user'], guardrails: [] }, holdout: 0 },
+    );
+    const d = await assignments.assign({ campaign, runId: 'r', userId: 'quinn', now: NOW });
+    const conversion = { kind: 'conversion' as const, userId: 'quinn', campaignId: 'basket', at: at(1), value: 10 };
+    for (const conversionId of ['order-a', 'order-b', 'order-a', 'order-b']) {
+      await outcomes.record({ ...conversion, conversionId });
+    }
+    expect(await metricOf('basket.v1', 'conversions-per-user', d.armId!)).toMatchObject({ n: 1, sum: 2 });
+  });
+
   it('keeps Σy and Σy² of conversions per user exact as a user converts again', async () => {
     const campaign = buildCampaign(
       { id: 'convert' },
