@@ -22,11 +22,11 @@ export class ExperimentAssignmentRepository {
 
   /**
    * Records a decision in one round trip: the user's existing record wins (a sticky arm) and gains the
-   * exposure; without one, `record` is inserted. `inserted` says which, so exactly one of concurrent first
+   * exposure and the decision; without one, `record` is inserted. `inserted` says which, so exactly one of concurrent first
    * decisions counts the user; the others lose on the unique index and are retried as updates.
    */
   async recordDecision(
-    record: Omit<ExperimentAssignmentRecord, 'exposures'>,
+    record: Omit<ExperimentAssignmentRecord, 'exposures' | 'decisions'>,
     at: Date,
   ): Promise<{ assignment: StoredAssignment; inserted: boolean }> {
     for (let attempt = 0; ; attempt++) {
@@ -34,7 +34,13 @@ export class ExperimentAssignmentRepository {
         const result = await this.model
           .findOneAndUpdate(
             { experimentId: record.experimentId, userId: record.userId },
-            { $setOnInsert: record, $push: { exposures: { $each: [at], $slice: -KEPT_EXPOSURES } } },
+            {
+              $setOnInsert: record,
+              $push: {
+                exposures: { $each: [at], $slice: -KEPT_EXPOSURES },
+                decisions: { $each: [at], $slice: -KEPT_EXPOSURES },
+              },
+            },
             { upsert: true, returnDocument: 'after', includeResultMetadata: true },
           )
           .lean<mongo.ModifyResult<StoredAssignment>>();

@@ -23,6 +23,8 @@ export class ExperimentAssignmentRecord {
   @Prop({ required: true }) runId!: string;
   /** Decisions and deliveries, the last ones: an outcome counts within the attribution window of one. */
   @Prop({ type: [Date], default: [] }) exposures!: Date[];
+  /** The decisions alone, the last ones: a conversion counts within the window of one, in every arm alike. */
+  @Prop({ type: [Date], default: undefined }) decisions?: Date[];
   /** The first delivery of the experiment's message to the user. */
   @Prop() deliveredAt?: Date;
   /** The bulk write that gave the first delivery, so only that write counts it (see recordDeliveries). */

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { METRICS, MetricId, metricsMovedBy, statsIncrement, withinWindow } from './domain';
+import { METRICS, MetricId, metricsMovedBy, statsIncrement, windowStarts, withinWindow } from './domain';
 import { ExperimentAssignmentRepository, StoredAssignment } from './experiment-assignment.repository';
 import { OutcomeAttribution } from './experiment-outcome.schema';
 import { ExperimentOutcomeRepository } from './experiment-outcome.repository';
@@ -31,8 +31,8 @@ export function outcomeKey(o: Outcome): string {
 /**
  * Attributes outcomes to (experiment, arm, user). An outcome counts for each experiment of its campaign
  * (of any campaign, for a conversion reported for none) the user is assigned in, when it falls within the
- * attribution window of one of the user's exposures; an engagement with a notification counts only in the
- * experiment the notification was sent under.
+ * attribution window of one of the user's exposures (of a decision, for a conversion: `windowStarts`); an
+ * engagement with a notification counts only in the experiment the notification was sent under.
  * A rate moves once per user (the user's value goes 0 → 1 in one atomic conditional write, so a second
  * open or a concurrent duplicate finds it at 1); a count moves once per outcome key. Only then are the
  * arm's Σy and Σy² incremented, on the row of the user's assignment day.
@@ -80,7 +80,7 @@ export class ExperimentOutcomesService extends ExperimentOutcomes {
     const { experimentId, arm, day } = assignment;
     const experiment = await this.experiments.findById(experimentId);
     const windowHours = experiment?.definition.attributionWindowHours ?? 0;
-    if (!withinWindow(assignment.exposures, outcome.at, windowHours)) {
+    if (!withinWindow(windowStarts(outcome.kind, assignment), outcome.at, windowHours)) {
       return { experimentId, arm, moved: [], skipped: 'outside-window' };
     }
     const moved: MetricId[] = [];

@@ -124,6 +124,45 @@ describe('experiment outcomes through the service', () => {
     expect(await metricOf('basket.v1', 'conversions-per-user', d.armId!)).toMatchObject({ n: 1, sum: 2 });
   });
 
+  it('gives a conversion the same window in every arm: from the decision, not from a later delivery', async () => {
+    const campaign = buildCampaign(
+      { id: 'late-send' },
+      { holdout: 0.5, metrics: { primary: 'conversion-rate', secondary: [], guardrails: [] } },
+    );
+    // Users of both kinds: held out, and sent a message 20 hours after the decision (quiet hours).
+    const decisions = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => assignments.assign({ campaign, runId: 'r', userId: `late-${i}`, now: NOW })),
+    );
+    expect(new Set(decisions.map((d) => d.receives))).toEqual(new Set([true, false]));
+    for (const [i, d] of decisions.entries()) {
+      if (!d.receives) continue;
+      const delivery = { experimentId: d.experimentId!, armId: d.armId!, userId: `late-${i}` };
+      await assignments.recordDelivered({ ...delivery, notificationId: `late-n${i}`, at: at(20) });
+    }
+    // Every user converts 80 hours after the decision: past the 72-hour window in every arm alike.
+    for (const i of decisions.keys()) {
+      await outcomes.record({ kind: 'conversion', userId: `late-${i}`, campaignId: 'late-send', at: at(80) });
+    }
+    const report = await reports.report('late-send.v1', at(200));
+    const converted = [...report.metrics, ...report.holdout].filter((m) => m.id === 'conversion-rate');
+    for (const metric of converted) for (const arm of metric.arms) expect(arm.sum).toBe(0);
+    // An open of the message 80 hours after the decision is within 72 hours of its delivery.
+    const sent = decisions.findIndex((d) => d.receives);
+    await outcomes.record({
+      kind: 'open',
+      userId: `late-${sent}`,
+      campaignId: 'late-send',
+      notificationId: `late-n${sent}`,
+      experimentId: 'late-send.v1',
+      at: at(80),
+    });
+    const logged = await ctx
+      .db()
+      .collection('experiment_outcomes')
+      .findOne({ userId: `late-${sent}`, kind: 'open' });
+    expect(logged!.attributions[0]).toMatchObject({ moved: ['push-open-rate'] });
+  });
+
   it('keeps Σy and Σy² of conversions per user exact as a user converts again', async () => {
     const campaign = buildCampaign(
       { id: 'convert' },

@@ -43,7 +43,7 @@ export const REPORT_FORMATS = ['md', 'html', 'csv', 'json'] as const;
 export type ReportFormatName = (typeof REPORT_FORMATS)[number];
 export { definitionFromCampaign, experimentIdOf } from './campaign-experiment';
 export type { CampaignExperimentBlock } from './campaign-experiment';
-export { metricsMovedBy, statsIncrement, utcDay, withinWindow } from './outcomes';
+export { metricsMovedBy, statsIncrement, utcDay, windowStarts, withinWindow } from './outcomes';
 export type { ExperimentChannel, OutcomeKind } from './outcomes';
 export { leftOutNotes, reportInputFromStatistics } from './report/stored-statistics';
 export type { ArmDayStatistics, LeftOutArm } from './report/stored-statistics';

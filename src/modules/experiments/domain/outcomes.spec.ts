@@ -1,4 +1,4 @@
-import { metricsMovedBy, statsIncrement, utcDay, withinWindow } from './outcomes';
+import { metricsMovedBy, statsIncrement, utcDay, windowStarts, withinWindow } from './outcomes';
 import { statsOfValues } from './statistics/sufficient-stats';
 
 describe('outcome attribution rules', () => {
@@ -42,5 +42,15 @@ describe('outcome attribution rules', () => {
       false,
     ]);
     expect(utcDay(h(23.99))).toBe('2026-03-02');
+  });
+
+  it('opens windows for conversions at decisions only, which every arm has, and for engagements at deliveries too', () => {
+    const h = (hours: number) => new Date(Date.UTC(2026, 2, 2) + hours * 3_600_000);
+    // Decided at 0 and 48, delivered at 20 (held until quiet hours ended).
+    const times = { assignedAt: h(0), decisions: [h(0), h(48)], exposures: [h(0), h(20), h(48)] };
+    expect(windowStarts('open', times)).toEqual(times.exposures);
+    expect(windowStarts('conversion', times)).toEqual([h(0), h(0), h(48)]);
+    // A record kept before decisions were kept apart: its exposures, as then.
+    expect(windowStarts('conversion', { assignedAt: h(0), exposures: [h(0), h(20)] })).toEqual([h(0), h(20)]);
   });
 });

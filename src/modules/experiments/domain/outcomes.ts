@@ -50,3 +50,25 @@ export function withinWindow(exposures: readonly Date[], at: Date, windowHours: 
 export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
+
+/** What an assignment keeps of the moments that open attribution windows. */
+export interface ExposureTimes {
+  /** Decisions and deliveries. */
+  exposures: readonly Date[];
+  /** The runs' decisions alone; absent in records written before they were kept apart. */
+  decisions?: readonly Date[];
+  assignedAt: Date;
+}
+
+/**
+ * The moments whose windows an outcome of `kind` may fall in. An engagement needs a message, so a delivery
+ * opens a window for it (a message held until quiet hours end is opened after). A conversion counts in
+ * every arm, held-out users' included, and only decisions happen in every arm alike: were deliveries to
+ * open windows too, a variant whose message went out hours after the decision would have hours more to
+ * convert in than the holdout, and the difference would read as the campaign's effect. A record written
+ * before decisions were kept apart has its first decision (`assignedAt`) and any since.
+ */
+export function windowStarts(kind: OutcomeKind, times: ExposureTimes): readonly Date[] {
+  if (kind !== 'conversion') return times.exposures;
+  return times.decisions ? [times.assignedAt, ...times.decisions] : times.exposures;
+}
