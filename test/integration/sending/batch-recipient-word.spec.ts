@@ -12,18 +12,9 @@ import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
 import { UsersService } from '../../../src/modules/ingest/users.service';
 import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
 import { SmtpSink } from '../../setup/smtp-sink';
-import { notificationsOf, queuedDigestRun, startDigestSending, waitForRun } from './sending-harness';
+import { notificationsOf, queuedDigestRun, startDigestSending, until, waitForRun } from './sending-harness';
 
 const users = ['ana', 'ben', 'cy', 'dee'];
-
-/** Polls `holds` every 10 ms, failing after 5 s. */
-async function until(holds: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!(await holds())) {
-    if (Date.now() > deadline) throw new Error('condition not met within 5 s');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /**
  * What the recipient says while a batch is under way: a batch claims its notifications together, then sends

@@ -66,6 +66,28 @@ export async function startDigestSending(
   return { app, sink, stop };
 }
 
+/**
+ * {@link startDigestSending} before the tests of the enclosing `describe`, stopped after them; the returned
+ * object holds the context and the sink once they are started. Mocks made by a test are restored after it.
+ */
+export function useDigestSending(
+  database: string,
+  users: readonly string[],
+  env: Record<string, string> = {},
+): { app: INestApplicationContext; sink: SmtpSink } {
+  const started = {} as { app: INestApplicationContext; sink: SmtpSink; stop?: () => Promise<void> };
+  beforeAll(async () => {
+    Object.assign(started, await startDigestSending(database, users, env));
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+  afterAll(async () => {
+    await started.stop?.();
+  });
+  return started;
+}
+
 /** Settings of a sending test on these servers; `env` adds or overrides variables. */
 export function sendingSettings(
   mongoUri: string,
@@ -125,6 +147,15 @@ export async function queuedDigestRun(
   }
   const byUser = await notificationsOf(app, runId);
   return { runId, ids: new Map([...byUser].map(([u, n]) => [u, n.notificationId])) };
+}
+
+/** Polls `holds` every 10 ms, failing after `timeoutMs`. */
+export async function until(holds: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await holds())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** Polls a run until it is finished (completed, cancelled, failed), failing after `timeoutMs`. */

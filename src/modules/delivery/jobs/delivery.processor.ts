@@ -5,7 +5,7 @@ import { Job, Queue } from 'bull';
 import { Settings } from '../../../config/settings';
 import { NotificationBatchDelivery } from '../notification-batch-delivery.service';
 import { NotificationDeliveryService } from '../notification-delivery.service';
-import { DELIVERY_JOBS, DELIVERY_QUEUE, DeliveryProducer, nextStepId } from './delivery.queue';
+import { batchKey, DELIVERY_JOBS, DELIVERY_QUEUE, DeliveryProducer, nextStepId } from './delivery.queue';
 
 function parseStep(data: Record<string, unknown>): string {
   if (typeof data.step !== 'string' || !/^\d+\.\d+$/.test(data.step)) {
@@ -14,12 +14,15 @@ function parseStep(data: Record<string, unknown>): string {
   return data.step;
 }
 
-function parse(job: Job): { notificationId: string; step: string } {
+function parse(job: Job): { notificationId: string; step: string; origin?: string } {
   const data = job.data as Record<string, unknown>;
   if (typeof data.notificationId !== 'string' || data.notificationId.length === 0) {
     throw new Error('job payload: notificationId must be a non-empty string');
   }
-  return { notificationId: data.notificationId, step: parseStep(data) };
+  if (data.origin !== undefined && (typeof data.origin !== 'string' || !/^[0-9a-f]+$/.test(data.origin))) {
+    throw new Error('job payload: origin must be a batch key');
+  }
+  return { notificationId: data.notificationId, step: parseStep(data), origin: data.origin };
 }
 
 function parseBatch(job: Job): { notificationIds: string[]; step: string } {
@@ -73,13 +76,15 @@ export class DeliveryProcessor implements OnApplicationBootstrap {
   private async deliverBatch(job: Job): Promise<void> {
     const { notificationIds, step } = parseBatch(job);
     const outcomes = await this.batch.deliverMany(notificationIds);
+    // The later steps carry the batch's key: a one-by-one job of the same notification has steps of its own.
+    const origin = batchKey(notificationIds);
     for (const [notificationId, outcome] of outcomes) {
-      if (outcome.kind === 'again') await this.producer.enqueue(notificationId, nextStepId(step), outcome.at);
+      if (outcome.kind === 'again') await this.producer.enqueue(notificationId, nextStepId(step), outcome.at, origin);
     }
   }
 
   private async deliver(job: Job): Promise<void> {
-    const { notificationId, step } = parse(job);
+    const { notificationId, step, origin } = parse(job);
     const outcome = await this.delivery.deliver(notificationId);
     if (outcome.kind === 'again') {
       this.logger.debug({
@@ -87,7 +92,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap {
         notificationId,
         jobId: job.id,
       });
-      await this.producer.enqueue(notificationId, nextStepId(step), outcome.at);
+      await this.producer.enqueue(notificationId, nextStepId(step), outcome.at, origin);
     }
   }
 }

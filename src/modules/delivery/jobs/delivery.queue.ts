@@ -13,10 +13,14 @@ export const DELIVERY_JOBS = { deliver: 'delivery.deliver', deliverBatch: 'deliv
 /**
  * `step` is `<generation>.<n>`: the job of a notification's n-th wait (a retry, a rate-limit slot, the
  * end of quiet hours) in its n-th enqueueing (resuming a paused run starts a new generation). The job id
- * is the notification id and the step, so re-enqueueing the same step is a no-op.
+ * is the notification id and the step, so re-enqueueing the same step is a no-op. `origin` is the key of
+ * the batch job the steps follow from ({@link batchKey}): a notification can be in a batch job and in a
+ * one-by-one job of the same generation (a fan-out shard run again, grouped otherwise), whose steps are
+ * counted alike, and a step of one must not take the id of the other's (Bull drops an add whose id
+ * another job has, even a finished one, and the notification would be left without a job).
  */
 export interface DeliveryJobs extends Record<string, object> {
-  [DELIVERY_JOBS.deliver]: { notificationId: string; step: string };
+  [DELIVERY_JOBS.deliver]: { notificationId: string; step: string; origin?: string };
   /** The same first step for several notifications; each one's later steps are jobs of their own. */
   [DELIVERY_JOBS.deliverBatch]: { notificationIds: string[]; step: string };
 }
@@ -26,6 +30,15 @@ export function nextStepId(step: string): string {
   const [generation, n] = step.split('.').map(Number);
   return `${generation}.${(Number.isFinite(n) ? n : 0) + 1}`;
 }
+
+/** The key of a batch job's notifications (its job id's digest), which its notifications' later steps carry. */
+export function batchKey(notificationIds: readonly string[]): string {
+  return createHash('sha1').update(notificationIds.join('\n')).digest('hex');
+}
+
+/** The id of a notification's step, within the steps that follow from `origin` (a batch job's key). */
+const stepJobId = (notificationId: string, step: string, origin?: string) =>
+  origin ? `${notificationId}:${origin}:${step}` : `${notificationId}:${step}`;
 
 const delayUntil = (at: Date | undefined) => (at ? { delay: Math.max(0, at.getTime() - Date.now()) } : {});
 
@@ -49,9 +62,10 @@ export class DeliveryProducer extends TypedProducer<DeliveryJobs> {
     };
   }
 
-  /** Enqueues one notification's step, to run at `at` (now when absent). */
-  async enqueue(notificationId: string, step: string, at?: Date): Promise<void> {
-    await this.add(DELIVERY_JOBS.deliver, { notificationId, step }, `${notificationId}:${step}`, {
+  /** Enqueues one notification's step, to run at `at` (now when absent); `origin` as in {@link DeliveryJobs}. */
+  async enqueue(notificationId: string, step: string, at?: Date, origin?: string): Promise<void> {
+    const payload = { notificationId, step, ...(origin && { origin }) };
+    await this.add(DELIVERY_JOBS.deliver, payload, stepJobId(notificationId, step, origin), {
       ...this.options,
       ...delayUntil(at),
     });
@@ -83,10 +97,13 @@ export class DeliveryProducer extends TypedProducer<DeliveryJobs> {
       const options = { ...this.options, ...delayUntil(time === 0 ? undefined : new Date(time)) };
       for (const batch of chunks(ids.sort(), this.batchSize)) {
         if (batch.length === 1) {
-          singles.push({ payload: { notificationId: batch[0], step }, jobId: `${batch[0]}:${step}`, options });
+          singles.push({ payload: { notificationId: batch[0], step }, jobId: stepJobId(batch[0], step), options });
         } else {
-          const digest = createHash('sha1').update(batch.join('\n')).digest('hex');
-          batches.push({ payload: { notificationIds: batch, step }, jobId: `batch:${digest}:${step}`, options });
+          batches.push({
+            payload: { notificationIds: batch, step },
+            jobId: `batch:${batchKey(batch)}:${step}`,
+            options,
+          });
         }
       }
     }
