@@ -119,7 +119,12 @@ export class NotificationDeliveryService {
 
   /** Ends a queued notification that cannot be sent at all (its render is gone) as failed, without an attempt. */
   async fail(notification: Notification, reason: NotificationReason): Promise<void> {
-    if (!(await this.notifications.settle(notification.notificationId, 'failed', reason, new Date()))) return;
+    const settled = await this.notifications.settle(
+      notification.notificationId,
+      { state: 'failed', reason },
+      new Date(),
+    );
+    if (!settled) return;
     this.logger.warn({ message: `not sent: ${reason.message}`, notificationId: notification.notificationId });
     await this.tally.notifications(notification.runId, 'queued', 'failed', reason.code);
     this.count('failed', notification, reason.code);
@@ -150,14 +155,18 @@ export class NotificationDeliveryService {
     }
   }
 
-  /** Ends a notification without an attempt: as sent when some target already accepted it, else suppressed. */
+  /**
+   * Ends a notification without an attempt: as sent when some target already accepted it (with no reason: it
+   * was not held back), else suppressed for `reason`.
+   */
   private async settle(notification: Notification, reason: NotificationReason): Promise<void> {
     const accepted = firstAccepted(notification.targets);
     const state = accepted ? 'sent' : 'suppressed';
     const now = new Date();
     // An acceptance written after a takeover: the message went out when the provider took it, not now.
     const sentAt = accepted?.acceptedAt ?? now;
-    if (!(await this.notifications.settle(notification.notificationId, state, reason, now, sentAt))) return;
+    const end = accepted ? { state: 'sent' as const, sentAt } : { state: 'suppressed' as const, reason };
+    if (!(await this.notifications.settle(notification.notificationId, end, now))) return;
     await this.tally.notifications(notification.runId, 'queued', state, reason.code);
     this.count(state, notification, state === 'suppressed' ? reason.code : undefined);
     if (state === 'sent') await this.recordSent(notification, sentAt);

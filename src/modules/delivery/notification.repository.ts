@@ -255,19 +255,17 @@ export class NotificationRepository {
   }
 
   /**
-   * Settles a queued notification without an attempt: suppressed with a reason, sent with what was
-   * accepted (at `sentAt`, when a provider accepted it; `at` if unknown), or failed when it cannot be sent at all.
+   * Settles a queued notification without an attempt: suppressed with a reason, failed when it cannot be sent
+   * at all, or sent with what was accepted (at `sentAt`, when a provider accepted it), which has no reason.
    */
   async settle(
     notificationId: string,
-    state: 'suppressed' | 'sent' | 'failed',
-    reason: NotificationReason,
+    end: { state: 'suppressed' | 'failed'; reason: NotificationReason } | { state: 'sent'; sentAt: Date },
     at: Date,
-    sentAt?: Date,
   ) {
     const result = await this.model.updateOne(
       { notificationId, state: 'queued' },
-      { $set: { state, reason, finishedAt: at, ...(state === 'sent' && { sentAt: sentAt ?? at }) } },
+      { $set: { ...end, finishedAt: at } },
     );
     return result.modifiedCount === 1;
   }

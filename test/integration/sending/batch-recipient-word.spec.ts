@@ -2,6 +2,7 @@ import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bull';
 import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
+import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
 import { NotificationDeliveryService } from '../../../src/modules/delivery/notification-delivery.service';
@@ -109,8 +110,14 @@ describe('a batch and the recipient changing their mind', () => {
     await new Promise((r) => setTimeout(r, 50));
     await app.get(NotificationDeliveryService).deliver(anaId);
     expect(sentSince(before).filter((to) => to === 'ana@example.com')).toHaveLength(1);
-    // Sent when the provider accepted it: opens, clicks and the ranker's example go by that time.
-    expect((await notificationsOf(app, runId)).get('ana')).toMatchObject({ state: 'sent', sentAt: acceptedAt });
+    // Sent when the provider accepted it: opens, clicks and the ranker's example go by that time. Nothing held
+    // it back, so it has no reason, and explain shows none.
+    const ana = (await notificationsOf(app, runId)).get('ana')!;
+    expect(ana).toMatchObject({ state: 'sent', sentAt: acceptedAt });
+    expect(ana.reason).toBeUndefined();
+    const why = await app.get(RunExplainService).explain(runId, 'ana');
+    expect(why.notification).toMatchObject({ state: 'sent' });
+    expect(why.notification!.reason).toBeUndefined();
     await finish(runId);
   });
 
@@ -149,6 +156,7 @@ describe('a batch and the recipient changing their mind', () => {
     expect(sentSince(before).filter((to) => to === 'ana@example.com')).toHaveLength(1);
     const ana = (await notificationsOf(app, runId)).get('ana')!;
     expect(ana).toMatchObject({ state: 'sent', sentAt: ana.targets[0].acceptedAt });
+    expect(ana.reason).toBeUndefined();
     await finish(runId);
   }
 
