@@ -21,6 +21,7 @@ const USER_RENDER_FAILURES: ReadonlySet<TemplateErrorCode> = new Set([
   'templates.invalid-value',
   'templates.invalid-link',
   'templates.payload-too-large',
+  'templates.empty-push',
 ]);
 
 /** A campaign as the composer needs it: its valid definition and content hash. */

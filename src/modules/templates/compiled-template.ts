@@ -4,7 +4,7 @@ import { languageOf, localeChain } from './domain/locale-chain';
 import { linksPresent } from './domain/links';
 import { multiLine, oneLine } from './domain/plain-text';
 import { partialKey } from './domain/prepare-ast';
-import { fitPush } from './domain/push-payload';
+import { fitPush, requirePushText } from './domain/push-payload';
 import { EscapeMode, PART_ESCAPE, PartName } from './domain/template-layout';
 import { DEFAULT_VARIANT, SourceFile, TemplateSource } from './domain/template-source';
 import { HandlebarsEngine, RenderData, RenderState, RenderStep, TemplateFunction } from './handlebars-engine';
@@ -103,6 +103,7 @@ export class CompiledTemplate {
       deepLink: deepLink && rest.at(-1)!.trim(),
       data: values,
     };
+    requirePushText(raw);
     const { parts, truncated } = fitPush(raw, limits, state.locale);
     const texts = [parts.title, parts.body, parts.deepLink ?? '', ...Object.values(parts.data)];
     const message: RenderedPush = {

@@ -71,7 +71,8 @@ export class TemplatesService {
   /**
    * Renders template `ref` for one recipient. Throws a TemplateError: `templates.not-found`,
    * `templates.invalid` (with every problem), `templates.invalid-option` (locale, time zone, limits),
-   * or a value error from a helper (`templates.invalid-value`, `templates.invalid-link`).
+   * a value error from a helper (`templates.invalid-value`, `templates.invalid-link`), or, for a push,
+   * `templates.payload-too-large` or `templates.empty-push` (its title and body both render empty).
    */
   render(ref: TemplateRef, channel: TemplateChannel, context: unknown, options: RenderOptions): RenderedMessage {
     const locale = this.recipientLocale(options.locale);

@@ -1,5 +1,5 @@
 import { INestApplicationContext, Type } from '@nestjs/common';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -21,6 +21,20 @@ import { testSettings } from '../../setup/settings';
 export function campaignsDir(campaigns: Array<Record<string, unknown>>): string {
   const dir = mkdtempSync(join(tmpdir(), 'jc-campaigns-'));
   for (const campaign of campaigns) writeFileSync(join(dir, `${String(campaign.id)}.yaml`), stringify(campaign));
+  return dir;
+}
+
+/**
+ * A copy of the product's templates folder, for TEMPLATES_DIR, with `extra` templates added: their files'
+ * contents by template ref (`push/visit-count`) and file name (`title.hbs`).
+ */
+export function templatesDirWith(extra: Record<string, Record<string, string>>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'jc-templates-'));
+  cpSync(join(__dirname, '../../../templates'), dir, { recursive: true });
+  for (const [ref, files] of Object.entries(extra)) {
+    mkdirSync(join(dir, ref));
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, ref, name), content);
+  }
   return dir;
 }
 

@@ -1,7 +1,4 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { CampaignMessageComposer } from '../../../src/modules/campaigns/campaign-message-composer.service';
@@ -10,22 +7,20 @@ import { CampaignsService } from '../../../src/modules/campaigns/campaigns.servi
 import { RenderedPush } from '../../../src/modules/templates/template.types';
 import { startTestMongo } from '../../setup/mongo';
 import { startTestRedis } from '../../setup/redis';
-import { campaignsDir, seedUser, startCampaignsContext } from './campaigns-harness';
+import { campaignsDir, seedUser, startCampaignsContext, templatesDirWith } from './campaigns-harness';
 
 const NOW = new Date('2026-03-02T18:00:00Z');
 
 /** The product's templates plus one push whose title formats a profile attribute as a number. */
-function templatesDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'jc-templates-'));
-  cpSync(join(__dirname, '../../../templates'), dir, { recursive: true });
-  const visits = join(dir, 'push', 'visit-count');
-  mkdirSync(visits);
-  writeFileSync(join(visits, 'template.json'), '{ "description": "Visits so far", "locale": "en" }');
-  writeFileSync(join(visits, 'title.hbs'), '{{number user.attributes.visits}} visits to {{subject.name}}');
-  writeFileSync(join(visits, 'body.hbs'), 'Pick up where you left off.');
-  writeFileSync(join(visits, 'deep-link.hbs'), '{{track "https://app.example.com/ideas"}}');
-  return dir;
-}
+const templatesDir = () =>
+  templatesDirWith({
+    'push/visit-count': {
+      'template.json': '{ "description": "Visits so far", "locale": "en" }',
+      'title.hbs': '{{number user.attributes.visits}} visits to {{subject.name}}',
+      'body.hbs': 'Pick up where you left off.',
+      'deep-link.hbs': '{{track "https://app.example.com/ideas"}}',
+    },
+  });
 
 const visits = {
   id: 'visits',

@@ -43,14 +43,13 @@ export async function startDigestSending(
   users: readonly string[],
   env: Record<string, string> = {},
 ): Promise<{ app: INestApplicationContext; sink: SmtpSink; stop(): Promise<void> }> {
-  const [servers, sink] = await Promise.all([startServers(), SmtpSink.start()]);
-  const app = await startSendingContext(
-    sendingSettings(servers.mongo.uri, servers.redis, database, {
-      CAMPAIGNS_DIR: campaignsDir([DIGEST_CAMPAIGN]),
-      SMTP_URL: sink.url,
-      ...env,
-    }),
-  );
+  const sink = await SmtpSink.start();
+  const sending = await startSending(database, {
+    CAMPAIGNS_DIR: campaignsDir([DIGEST_CAMPAIGN]),
+    SMTP_URL: sink.url,
+    ...env,
+  });
+  const { app } = sending;
   await activate(app, DIGEST_CAMPAIGN.id);
   for (const userId of users) {
     await seedUser(app, userId, {
@@ -60,10 +59,24 @@ export async function startDigestSending(
     });
   }
   const stop = async () => {
-    await app.close();
-    await Promise.all([servers.stop(), sink.stop()]);
+    await sending.stop();
+    await sink.stop();
   };
   return { app, sink, stop };
+}
+
+/** A sending context on servers of its own, with the settings of a sending test and `env`. */
+export async function startSending(
+  database: string,
+  env: Record<string, string>,
+): Promise<{ app: INestApplicationContext; stop(): Promise<void> }> {
+  const servers = await startServers();
+  const app = await startSendingContext(sendingSettings(servers.mongo.uri, servers.redis, database, env));
+  const stop = async () => {
+    await app.close();
+    await servers.stop();
+  };
+  return { app, stop };
 }
 
 /**

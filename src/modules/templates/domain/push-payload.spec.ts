@@ -1,4 +1,4 @@
-import { DELIVERY_RESERVE_BYTES, fitPush, LINK_BUDGET_BYTES, pushPayloadBytes } from './push-payload';
+import { DELIVERY_RESERVE_BYTES, fitPush, LINK_BUDGET_BYTES, pushPayloadBytes, requirePushText } from './push-payload';
 import { TemplateError } from './templates.errors';
 
 const LIMITS = { titleMaxChars: 30, bodyMaxChars: 80, payloadMaxBytes: 4096 };
@@ -20,6 +20,25 @@ describe('pushPayloadBytes', () => {
     const plain = pushPayloadBytes({ title: 't', body: 'b', data: { k: 'v' } });
     const linked = pushPayloadBytes({ title: 't', body: 'b', deepLink: placeholder, data: { k: 'v' } });
     expect(linked - plain).toBe(',"deepLink":""'.length + ',"url":""'.length + 2 * LINK_BUDGET_BYTES);
+  });
+});
+
+describe('requirePushText', () => {
+  it.each([
+    ['a title', { title: 'Kitchen', body: '' }],
+    ['a body', { title: '', body: 'Three new ideas' }],
+    ['both', { title: 'Kitchen', body: 'Three new ideas' }],
+  ])('lets a push with %s through', (_, parts) => {
+    expect(() => requirePushText(parts)).not.toThrow();
+  });
+
+  it.each([
+    ['empty', { title: '', body: '' }],
+    ['blank', { title: ' ', body: '\n' }],
+  ])('refuses a push whose title and body are both %s', (_, parts) => {
+    expect(() => requirePushText(parts)).toThrow(
+      expect.objectContaining({ code: 'templates.empty-push', message: "the push's title and body both render empty" }),
+    );
   });
 });
 

@@ -35,6 +35,13 @@ export function pushPayloadBytes(parts: PushParts): number {
   return bytes;
 }
 
+/** Refuses a push with nothing to show: its title and body both rendered empty (a device would show a blank). */
+export function requirePushText(parts: Pick<PushParts, 'title' | 'body'>): void {
+  if (parts.title.trim() === '' && parts.body.trim() === '') {
+    throw new TemplateError('templates.empty-push', "the push's title and body both render empty");
+  }
+}
+
 /** `value` shortened on a word boundary by at least `excess` bytes of its JSON form. */
 function shrink(value: string, excess: number, locale: string): string {
   return truncateWords(value, Math.max(0, jsonBytes(value) - excess), { measure: jsonBytes, locale });

@@ -7,7 +7,8 @@ export type TemplateErrorCode =
   | 'templates.invalid-option'
   | 'templates.invalid-link'
   | 'templates.invalid-value'
-  | 'templates.payload-too-large';
+  | 'templates.payload-too-large'
+  | 'templates.empty-push';
 
 export class TemplateError extends Error {
   constructor(
