@@ -1,4 +1,5 @@
 import { buildCampaign } from '../factories/campaign.factory';
+import { buildTrackedLink } from '../factories/tracked-notification.factory';
 import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
 import { EngagementService } from '../../src/modules/tracking/engagement.service';
 import { NotificationTracking } from '../../src/modules/tracking/notification-tracking';
@@ -83,6 +84,51 @@ describe('tracking links: open pixel, click redirect, push open', () => {
       ['open', false, null],
       ['click', true, 'https://shop.example.com/kitchen'],
     ]);
+  });
+
+  it.each([
+    ['a path in another script', 'https://shop.example.com/p/日本', 'https://shop.example.com/p/%E6%97%A5%E6%9C%AC'],
+    ['an accented path', 'https://shop.example.com/p/café?q=thé', 'https://shop.example.com/p/caf%C3%A9?q=th%C3%A9'],
+    ['a space', 'https://shop.example.com/p/a b', 'https://shop.example.com/p/a%20b'],
+    [
+      'a line break',
+      'https://shop.example.com/p/x\r\nSet-Cookie: a=b',
+      'https://shop.example.com/p/xSet-Cookie:%20a=b',
+    ],
+    ['an internationalized host', 'https://bücher.example/', 'https://xn--bcher-kva.example/'],
+    ['no slashes after the scheme', 'https:evil.example/x', 'https://evil.example/x'],
+    ['a backslash after the scheme', 'https:/\\evil.example', 'https://evil.example/'],
+  ])('redirects a stored target with %s to the URL it names, written out in ASCII', async (what, url, location) => {
+    const notificationId = `odd-${what.replace(/\W+/g, '-')}`;
+    const { issued, notification } = await sendTracked(
+      app.t.app,
+      { notificationId, links: [buildTrackedLink('c1', url)] },
+      hoursAgo(2),
+    );
+    const res = await http()
+      .get(pathOf(issued.resolveLink(notification.links[0])))
+      .set('User-Agent', BROWSER)
+      .expect(302);
+    expect(res.headers.location).toBe(location);
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect((await events(notificationId)).map((e) => [e.kind, e.url ?? null])).toEqual([
+      ['click', location],
+      ['open', null],
+    ]);
+  });
+
+  it('answers a stored target that is no URL with the 404 page and records nothing', async () => {
+    const { issued, notification } = await sendTracked(
+      app.t.app,
+      { notificationId: 'no-url', links: [buildTrackedLink('c1', 'https://exa mple.com/')] },
+      hoursAgo(2),
+    );
+    const res = await http()
+      .get(pathOf(issued.resolveLink(notification.links[0])))
+      .set('User-Agent', BROWSER)
+      .expect(404);
+    expect(res.headers.location).toBeUndefined();
+    expect(await events('no-url')).toEqual([]);
   });
 
   it('still verifies, redirects and counts notifications whose tracking is in a record of its own', async () => {

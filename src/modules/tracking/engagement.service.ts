@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
 import { networkOf } from './domain/client-address';
 import { classifyFetch, FetchClass } from './domain/machine-fetches';
+import { redirectLocation } from './domain/tracking-urls';
 import { EngagementOutcomes } from './engagement-outcomes.service';
 import { FirstTimes, TrackedNotificationRepository } from './tracked-notification.repository';
 import { EngagementCounts, TrackedNotificationRecord } from './tracked-notification.schema';
@@ -60,31 +61,32 @@ export class EngagementService {
     if (first) await this.outcomes.opened(notification, at, fetch.machine);
   }
 
-  /** A click: the link's stored target, or undefined when the token leads nowhere. */
+  /** A click: where the link's stored target leads (see redirectLocation), or undefined when the token leads nowhere. */
   async recordClick(token: string, request: RequestFacts, at = new Date()): Promise<string | undefined> {
     const verified = this.tokens.verify(token, 'click', at);
     if (!verified.valid || verified.claims.kind !== 'click') return undefined;
     const notification = await this.notifications.findByNotificationId(verified.claims.notificationId);
     const linkId = verified.claims.linkId;
     const link = notification?.links.find((l) => l.key === linkId);
-    if (!notification || !link) return undefined;
+    const target = link && redirectLocation(link.url);
+    if (!notification || !link || !target) return undefined;
     const fetch = this.classify(notification, request, at);
     const human = !fetch.machine;
     const before = human
       ? await this.countEvent(notification, 'humanClick', { click: 1, humanClick: 1 }, { firstClickAt: at })
       : await this.notifications.count(notification.notificationId, { click: 1 });
-    if (!before) return link.url;
+    if (!before) return target;
     const first = human ? !before.humanClick : (before.click ?? 0) - (before.humanClick ?? 0) === 0;
     await this.events.append({
       ...this.event(notification, 'click', at, first, request, fetch),
       linkId: link.id,
-      url: link.url,
+      url: target,
     });
     if (human && first) {
       await this.outcomes.clicked(notification, at);
       await this.inferOpen(notification, at);
     }
-    return link.url;
+    return target;
   }
 
   /** The app reports that the user opened a push notification; false when the token leads nowhere. */

@@ -27,6 +27,16 @@ export function linkKey(link: { id: string; url: string }): string {
 }
 
 /**
+ * The Location of a click's redirect: the stored target as a URL parser reads it in a message, written
+ * out in ASCII (percent-encoded path and query, punycode host, tabs and line breaks dropped), so every
+ * target fits in a header and the browser goes where the link in the message pointed. `https:evil.com`
+ * comes out as `https://evil.com/`, not as a path under the tracking host. Undefined when it is no URL.
+ */
+export function redirectLocation(target: string): string | undefined {
+  return URL.canParse(target) ? new URL(target).href : undefined;
+}
+
+/**
  * The category an unsubscribe link applies to: the one the template named (`{{unsubscribeUrl "digest"}}`),
  * or the campaign's own category for a plain `{{unsubscribeUrl}}` (which templates record as `all`).
  */
