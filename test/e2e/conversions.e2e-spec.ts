@@ -106,32 +106,27 @@ describe('POST /v1/conversions', () => {
     }
   });
 
-  it('counts in the experiment a conversion whose first report stopped once it was stored, when it is retried', async () => {
+  it('counts two conversions of one user at the same instant and value as two in the experiment', async () => {
     const campaign = buildCampaign(
-      { id: 'retried' },
+      { id: 'daily' },
       { holdout: 0, metrics: { primary: 'conversion-rate', secondary: ['conversions-per-user'], guardrails: [] } },
     );
-    const { armId } = await app.t.app
-      .get(ExperimentAssignments)
-      .assign({ campaign, runId: 'r1', userId: 'eve', now: hoursAgo(12) });
-    const occurredAt = hoursAgo(1);
-    // What a report leaves behind when its process stops between storing the conversion and counting it.
-    await app.t
-      .db()
-      .collection('conversions')
-      .insertOne({
-        conversionId: 'order-cut',
-        userId: 'eve',
-        occurredAt,
-        value: 30,
-        receivedAt: hoursAgo(0.5),
-      });
-    const body = { id: 'order-cut', userId: 'eve', occurredAt: occurredAt.toISOString(), value: 30 };
-    for (let i = 0; i < 2; i++) expect((await post(body).expect(200)).body).toMatchObject({ duplicate: true });
-    const report = await app.t.app.get(ExperimentReportsService).report('retried.v1');
-    const counted = (metric: string) => report.metrics.find((m) => m.id === metric)!.arms.find((a) => a.arm === armId);
-    expect(counted('conversion-rate')).toMatchObject({ n: 1, sum: 1 });
-    expect(counted('conversions-per-user')).toMatchObject({ n: 1, sum: 1 });
+    const { armId } = await app.t.app.get(ExperimentAssignments).assign({
+      campaign,
+      runId: 'r1',
+      userId: 'dee',
+      now: hoursAgo(12),
+    });
+    // A backend that reports each day's orders at the day's start, without a value: two orders, one instant.
+    const occurredAt = hoursAgo(2).toISOString();
+    await post({ id: 'order-dee-1', userId: 'dee', occurredAt }).expect(201);
+    await post({ id: 'order-dee-2', userId: 'dee', occurredAt }).expect(201);
+    await post({ id: 'order-dee-1', userId: 'dee', occurredAt }).expect(200);
+
+    const report = await app.t.app.get(ExperimentReportsService).report('daily.v1');
+    const perUser = [...report.metrics, ...report.holdout].find((m) => m.id === 'conversions-per-user')!;
+    expect(perUser.arms.find((a) => a.arm === armId)).toMatchObject({ n: 1, sum: 2 });
+    expect(await app.t.db().collection('experiment_outcomes').countDocuments({ userId: 'dee' })).toBe(2);
   });
 
   it('stores a conversion reported several times at once exactly once', async () => {

@@ -79,33 +79,24 @@ export class ConversionsService {
         ...(value !== undefined && { value }),
       });
     }
-    await this.countInExperiments(record);
+    // Experiments count the conversion whatever was sent: held-out and suppressed users convert too.
+    await this.outcomes.converted(
+      {
+        conversionId: conversion.id,
+        userId,
+        ...(conversion.campaignId !== undefined && { campaignId: conversion.campaignId }),
+        ...(notification && { notificationId: notification.notificationId }),
+      },
+      occurredAt,
+      value,
+    );
     return { record, duplicate: false };
   }
 
-  /**
-   * Experiments count the conversion whatever was sent: held-out and suppressed users convert too. They
-   * count each outcome once, so a replay passes it on again: a report whose first delivery stopped after the
-   * conversion was stored (a crash, a lost connection) is counted when the product retries it.
-   */
-  private countInExperiments(record: ConversionRecord): Promise<void> {
-    return this.outcomes.converted(
-      {
-        conversionId: record.conversionId,
-        userId: record.userId,
-        ...(record.reportedCampaignId !== undefined && { campaignId: record.reportedCampaignId }),
-        ...(record.notificationId !== undefined && { notificationId: record.notificationId }),
-      },
-      record.occurredAt,
-      record.value,
-    );
-  }
-
-  private async replay(stored: ConversionRecord, reported: Conversion): Promise<ConversionResult> {
+  private replay(stored: ConversionRecord, reported: Conversion): ConversionResult {
     if (!sameConversion(stored, reported)) {
       throw new ConflictException(`conversion ${reported.id} was already reported with other fields; nothing changed`);
     }
-    await this.countInExperiments(stored);
     return { record: stored, duplicate: true };
   }
 }

@@ -49,8 +49,9 @@ export class EngagementOutcomes {
 
   /**
    * A conversion, for experiments whatever was sent: every assigned user's conversion counts in their
-   * arm (intent to treat), held out and suppressed users' included. `campaignId` is the campaign the
-   * product reported it for, if any; `notificationId` the notification it is attributed to, if any.
+   * arm (intent to treat), held out and suppressed users' included. `conversionId` is the product's id of
+   * it, `campaignId` the campaign the product reported it for, if any, and `notificationId` the
+   * notification it is attributed to, if any.
    */
   async converted(
     conversion: { conversionId: string; userId: string; campaignId?: string; notificationId?: string },
