@@ -1,5 +1,6 @@
 import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
 import { ExperimentReportsService } from '../../src/modules/experiments/experiment-reports.service';
+import { TrackingEventRepository } from '../../src/modules/tracking/tracking-event.repository';
 import { buildCampaign } from '../factories/campaign.factory';
 import { useTestApp } from './support/test-app';
 import { LINKS_BASE, pathOf, sendTracked } from './support/tracking';
@@ -137,6 +138,28 @@ describe('POST /v1/conversions', () => {
     const db = app.t.db();
     expect(await db.collection('conversions').countDocuments({ conversionId: 'order-race' })).toBe(1);
     expect(await db.collection('tracking_events').countDocuments({ conversionId: 'order-race' })).toBe(1);
+  });
+
+  it('finishes on the retry a report that failed after storing the conversion, and counts it once', async () => {
+    const campaign = buildCampaign({ id: 'retried' });
+    await app.t.app.get(ExperimentAssignments).assign({ campaign, runId: 'r1', userId: 'eli', now: hoursAgo(12) });
+    await sendTracked(app.t.app, { notificationId: 'retried-1', userId: 'eli', campaignId: 'retried' }, hoursAgo(5));
+    const body = { id: 'order-retried', userId: 'eli', occurredAt: hoursAgo(1).toISOString(), value: 12 };
+    const lost = jest
+      .spyOn(TrackingEventRepository.prototype, 'append')
+      .mockRejectedValueOnce(new Error('connection lost'));
+    await post(body).expect(500);
+    lost.mockRestore();
+    const db = app.t.db();
+    expect(await db.collection('conversions').countDocuments({ conversionId: 'order-retried' })).toBe(1);
+
+    // The backend retries: the answer is the stored conversion, and what the failure left undone is done.
+    for (let retry = 0; retry < 2; retry++) {
+      const res = await post(body).expect(200);
+      expect(res.body).toMatchObject({ attributed: true, notificationId: 'retried-1', duplicate: true });
+      expect(await db.collection('tracking_events').countDocuments({ conversionId: 'order-retried' })).toBe(1);
+      expect(await db.collection('experiment_outcomes').countDocuments({ userId: 'eli', kind: 'conversion' })).toBe(1);
+    }
   });
 
   it('keeps a conversion outside the window unattributed', async () => {

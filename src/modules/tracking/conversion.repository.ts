@@ -13,6 +13,11 @@ export class ConversionRepository {
     return insertOnce(this.model, { conversionId: record.conversionId }, record);
   }
 
+  /** Marks the conversion's event and outcomes written. */
+  async markSettled(conversionId: string): Promise<void> {
+    await this.model.updateOne({ conversionId }, { $unset: { pending: 1 } });
+  }
+
   async find(conversionId: string): Promise<ConversionRecord | null> {
     return this.model.findOne({ conversionId }).lean<ConversionRecord>();
   }

@@ -14,6 +14,11 @@ export class ConversionRecord {
   @Prop() notificationId?: string;
   @Prop() campaignId?: string;
   @Prop({ required: true }) receivedAt!: Date;
+  /**
+   * Set until the conversion's event and experiment outcomes are written: a report that failed after
+   * storing it is finished by the retry. Absent on conversions stored before it existed, which were.
+   */
+  @Prop() pending?: boolean;
 }
 
 export const ConversionSchema = SchemaFactory.createForClass(ConversionRecord);

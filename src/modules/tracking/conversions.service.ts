@@ -28,7 +28,8 @@ function sameConversion(stored: ConversionRecord, reported: Conversion): boolean
 /**
  * Conversions reported by the product's backend, idempotent on their id and attributed to the user's
  * last notification sent within TRACKING_CONVERSION_WINDOW_HOURS before the conversion (of the named
- * campaign, when one is named). Unattributed conversions are kept too, for later analysis.
+ * campaign, when one is named). Unattributed conversions are kept too, for later analysis. A retry of
+ * a report that failed after the conversion was stored finishes it.
  */
 @Injectable()
 export class ConversionsService {
@@ -62,41 +63,54 @@ export class ConversionsService {
       ...(conversion.campaignId !== undefined && { reportedCampaignId: conversion.campaignId }),
       ...(notification && { notificationId: notification.notificationId, campaignId: notification.campaignId }),
       receivedAt: now,
+      pending: true,
     };
     // Two reports of one id at once: the unique index keeps one, the other is a replay.
     if (!(await this.conversions.add(record))) {
       return this.replay((await this.conversions.find(record.conversionId))!, conversion);
     }
-    if (notification) {
+    await this.settle(record);
+    return { record, duplicate: false };
+  }
+
+  /**
+   * Writes the conversion's event (when attributed) and passes it to experiments, then marks it settled.
+   * Each step counts once however often it runs, so a replay can finish a report that failed midway.
+   */
+  private async settle(record: ConversionRecord): Promise<void> {
+    const { conversionId, userId, occurredAt, value, notificationId, campaignId } = record;
+    if (notificationId !== undefined && campaignId !== undefined) {
       await this.events.append({
-        notificationId: notification.notificationId,
+        notificationId,
         userId,
-        campaignId: notification.campaignId,
+        campaignId,
         kind: 'conversion',
         at: occurredAt,
         repeat: false,
-        conversionId: conversion.id,
+        conversionId,
         ...(value !== undefined && { value }),
       });
     }
     // Experiments count the conversion whatever was sent: held-out and suppressed users convert too.
     await this.outcomes.converted(
       {
-        conversionId: conversion.id,
+        conversionId,
         userId,
-        ...(conversion.campaignId !== undefined && { campaignId: conversion.campaignId }),
-        ...(notification && { notificationId: notification.notificationId }),
+        ...(record.reportedCampaignId !== undefined && { campaignId: record.reportedCampaignId }),
+        ...(notificationId !== undefined && { notificationId }),
       },
       occurredAt,
       value,
     );
-    return { record, duplicate: false };
+    await this.conversions.markSettled(conversionId);
   }
 
-  private replay(stored: ConversionRecord, reported: Conversion): ConversionResult {
+  /** The same conversion again: finishes what a failed report left undone; another one with its id is a 409. */
+  private async replay(stored: ConversionRecord, reported: Conversion): Promise<ConversionResult> {
     if (!sameConversion(stored, reported)) {
       throw new ConflictException(`conversion ${reported.id} was already reported with other fields; nothing changed`);
     }
+    if (stored.pending) await this.settle(stored);
     return { record: stored, duplicate: true };
   }
 }

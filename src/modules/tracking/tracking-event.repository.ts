@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { insertOnce } from '../../common/mongo/insert-once';
 import { TrackingEventRecord } from './tracking-event.schema';
 
 /** The raw engagement log: appended to, read per notification, erased per user. */
@@ -8,8 +9,10 @@ import { TrackingEventRecord } from './tracking-event.schema';
 export class TrackingEventRepository {
   constructor(@InjectModel(TrackingEventRecord.name) private readonly model: Model<TrackingEventRecord>) {}
 
+  /** Appends an event; a conversion's event only once, however often its report is finished. */
   async append(event: TrackingEventRecord): Promise<void> {
-    await this.model.collection.insertOne({ ...event });
+    if (event.conversionId === undefined) await this.model.collection.insertOne({ ...event });
+    else await insertOnce(this.model, { conversionId: event.conversionId }, event);
   }
 
   /** A notification's events, oldest first (insertion order breaks ties). */

@@ -37,3 +37,8 @@ export class TrackingEventRecord {
 export const TrackingEventSchema = SchemaFactory.createForClass(TrackingEventRecord);
 TrackingEventSchema.index({ notificationId: 1, at: 1 });
 TrackingEventSchema.index({ userId: 1 });
+// One event per conversion, however often a retried report finishes it.
+TrackingEventSchema.index(
+  { conversionId: 1 },
+  { unique: true, partialFilterExpression: { conversionId: { $exists: true } } },
+);
