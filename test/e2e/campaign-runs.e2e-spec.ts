@@ -176,5 +176,9 @@ describe('campaign runs over HTTP and the CLI', () => {
     const explain = await journeycast(['runs', 'explain', runId, 'ben'], env);
     expect(explain.code).toBe(0);
     expect(explain.stdout).toMatch(/ben in .*: suppressed by category: the user unsubscribed from news/);
+    // The API answers a no-profile skip for a user never heard of; the CLI says they do not exist.
+    const stranger = await journeycast(['runs', 'explain', runId, 'nobody'], env);
+    expect(stranger).toMatchObject({ code: 1, stdout: '' });
+    expect(stranger.stderr.trim()).toBe('user nobody not found (no profile and no events)');
   }, 240_000);
 });

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventsService } from '../../src/modules/ingest/events.service';
 import { RecipientPreferencesService } from '../../src/modules/tracking/recipient-preferences.service';
 import { seedUser } from '../integration/campaigns/campaigns-harness';
 import { journeycast } from './support/cli';
@@ -224,6 +225,45 @@ describe('campaigns over HTTP and the CLI', () => {
     expect(sample.stdout).toMatch(/^user\s+variant\s+about/);
     expect(sample.stdout).toContain('2 message(s)');
     expect(estimate.stdout).toContain(`campaign ${PUSH} (push): 2 users`);
+  }, 120_000);
+
+  it('previews from the CLI a user with events and no profile yet, and refuses with exit 1 a user never heard of', async () => {
+    const occurredAt = new Date(now.getTime() - 3_600_000);
+    await t.app.get(EventsService).store([{ id: 'eve-e0', userId: 'eve', type: 'search', query: 'tile', occurredAt }]);
+    const [nobody, eventsOnly, ended] = await Promise.all([
+      journeycast(['campaigns', 'preview', PUSH, '--user', 'nobody'], env),
+      journeycast(['campaigns', 'preview', PUSH, '--user', 'eve'], env),
+      journeycast(['campaigns', 'preview', PUSH, '--user', 'dan'], env),
+    ]);
+    expect(nobody).toMatchObject({ code: 1, stdout: '' });
+    expect(nobody.stderr.trim()).toBe('user nobody not found (no profile and no events)');
+    expect(eventsOnly.code).toBe(0);
+    expect(eventsOnly.stdout.trim()).toBe(`${PUSH}: user eve would be skipped (no-profile): user eve has no profile`);
+    expect(ended.code).toBe(0);
+    expect(ended.stdout).toContain(`${PUSH}: user dan would be skipped (audience-rule)`);
+  }, 120_000);
+
+  it('refuses an unknown --variant naming the option, exit 1 as for a bad option value, as the API answers 400', async () => {
+    const variant = 'must name an arm of the campaign\'s experiment (interest, journey), not "nope"';
+    const api = await t
+      .http()
+      .post(`/v1/campaigns/${PUSH}/preview`)
+      .set(auth())
+      .send({ userId: 'ana', variant: 'nope' })
+      .expect(400);
+    expect(api.body).toMatchObject({ code: 'campaign.bad-request', message: `variant ${variant}` });
+    const [user, sample, noRuns] = await Promise.all([
+      journeycast(['campaigns', 'preview', PUSH, '--user', 'ana', '--variant', 'nope'], env),
+      journeycast(['campaigns', 'preview', PUSH, '--sample', '2', '--variant', 'nope'], env),
+      journeycast(['runs', 'list', '--campaign', DIGEST], env),
+    ]);
+    for (const refused of [user, sample]) {
+      expect(refused).toMatchObject({ code: 1, stdout: '' });
+      expect(refused.stderr.trim()).toBe(`--variant ${variant}.`);
+    }
+    // A campaign that exists and has no runs yet is not an error.
+    expect(noRuns).toMatchObject({ code: 0, stdout: '' });
+    expect(noRuns.stderr.trim()).toBe('no runs');
   }, 120_000);
 
   it('skips an unsubscribed user and a suppressed address in CLI previews, as the API does', async () => {

@@ -169,6 +169,7 @@ describe('journeycast CLI: keys create, list, revoke; events import', () => {
     [['runs', 'resume', 'nope'], 'run nope not found'],
     [['runs', 'cancel', 'nope'], 'run nope not found'],
     [['runs', 'explain', 'nope', 'cli-user'], 'run nope not found'],
+    [['runs', 'list', '--campaign', 'nope'], 'campaign nope not found'],
     [['campaigns', 'activate', 'nope'], 'campaign nope not found'],
     [['campaigns', 'pause', 'nope'], 'campaign nope not found'],
     [['campaigns', 'run', 'nope'], 'campaign nope not found'],

@@ -5,7 +5,7 @@ import { AudienceFactsRepository } from '../audience/audience-facts.repository';
 import { CampaignMessageComposer, ComposableCampaign } from './campaign-message-composer.service';
 import { CampaignsService } from './campaigns.service';
 import { audienceQueryOf } from './domain/audience-rules';
-import { CampaignError } from './domain/campaign.errors';
+import { CampaignFieldError } from './domain/campaign.errors';
 import { ComposedMessage, ComposeResult, ComposeVariant } from './domain/compose-result';
 
 /** Most users one sample preview renders (the API's `sample`, the CLI's `--sample`). */
@@ -48,7 +48,7 @@ export class CampaignPreviewService {
   /** Renders messages for up to `size` random users of the audience; one LLM budget covers the sample. */
   async previewSample(campaignId: string, size: number, options: PreviewOptions = {}): Promise<SamplePreview> {
     if (!Number.isInteger(size) || size < 1 || size > PREVIEW_SAMPLE_MAX) {
-      throw new CampaignError('campaign.bad-request', `sample must be an integer from 1 to ${PREVIEW_SAMPLE_MAX}`);
+      throw new CampaignFieldError('sample', `must be an integer from 1 to ${PREVIEW_SAMPLE_MAX}`);
     }
     const campaign = await this.campaigns.getUsable(campaignId);
     const now = options.now ?? new Date();
@@ -75,8 +75,11 @@ export function variantOf(campaign: ComposableCampaign, variantId: string | unde
   if (variantId === undefined) return undefined;
   const arm = campaign.definition.experiment?.variants.find((v) => v.id === variantId);
   if (!arm) {
-    const known = campaign.definition.experiment?.variants.map((v) => v.id).join(', ') || 'none';
-    throw new CampaignError('campaign.bad-request', `unknown variant "${variantId}" (variants: ${known})`);
+    const known = campaign.definition.experiment?.variants.map((v) => v.id).join(', ') || 'it has none';
+    throw new CampaignFieldError(
+      'variant',
+      `must name an arm of the campaign's experiment (${known}), not "${variantId}"`,
+    );
   }
   return arm;
 }

@@ -134,6 +134,11 @@ export class EventRepository {
     return Object.fromEntries(rows.sort((a, b) => a._id.localeCompare(b._id)).map((r) => [r._id, r.n]));
   }
 
+  /** Whether the user has any stored event: one indexed read. */
+  async existsForUser(userId: string): Promise<boolean> {
+    return (await this.model.exists({ userId })) !== null;
+  }
+
   async deleteByUser(userId: string): Promise<number> {
     return (await this.model.deleteMany({ userId })).deletedCount;
   }

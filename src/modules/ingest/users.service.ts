@@ -56,6 +56,14 @@ export class UsersService implements OnModuleInit {
   }
 
   /**
+   * Whether Journeycast has heard of the user: a profile or at least one event. Events may come before the
+   * profile, so a user with events and no profile is known (and skipped as `no-profile` by campaigns).
+   */
+  async isKnown(userId: string): Promise<boolean> {
+    return (await this.users.findByUserId(userId)) !== undefined || this.events.existsForUser(userId);
+  }
+
+  /**
    * Erases everything derived from the user (every registered eraser), then the profile itself,
    * so a failed erasure can simply be retried. Idempotent: erasing twice reports zeros.
    */

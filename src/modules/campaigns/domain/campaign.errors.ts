@@ -19,3 +19,16 @@ export class CampaignError extends Error {
     this.name = 'CampaignError';
   }
 }
+
+/**
+ * A request field with a bad value (`campaign.bad-request`): the message names the field, then says what is wrong,
+ * so the API answers `variant must ...` and the CLI can name its option instead (`--variant must ...`).
+ */
+export class CampaignFieldError extends CampaignError {
+  constructor(
+    readonly field: string,
+    readonly complaint: string,
+  ) {
+    super('campaign.bad-request', `${field} ${complaint}`);
+  }
+}

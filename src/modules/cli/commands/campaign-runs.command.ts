@@ -8,20 +8,29 @@ import { group } from '../program';
 import { cliActor } from './campaigns-definitions.command';
 import { formatExplanation, formatRunLine, formatRun } from './campaign-runs-output';
 import { reportCampaignError } from './campaigns-state.command';
+import { requireKnownUser } from './known-user';
 
 /** The services the run commands use, loaded when one runs (so other commands start without them). */
 async function runServices() {
-  const [{ RedisModule }, { CampaignRunsModule }, { CampaignRunsService }, { RunExplainService }, guards] =
-    await Promise.all([
-      import('../../../common/redis/redis.module'),
-      import('../../campaigns/runs/campaign-runs.module'),
-      import('../../campaigns/runs/campaign-runs.service'),
-      import('../../campaigns/runs/run-explain.service'),
-      import('../../tracking/preference-guards.module'),
-    ]);
+  const [
+    { RedisModule },
+    { CampaignRunsModule },
+    { CampaignRunsService },
+    { RunExplainService },
+    { CampaignsService },
+    guards,
+  ] = await Promise.all([
+    import('../../../common/redis/redis.module'),
+    import('../../campaigns/runs/campaign-runs.module'),
+    import('../../campaigns/runs/campaign-runs.service'),
+    import('../../campaigns/runs/run-explain.service'),
+    import('../../campaigns/campaigns.service'),
+    import('../../tracking/preference-guards.module'),
+  ]);
   return {
     modules: [RedisModule, CampaignRunsModule, guards.PreferenceGuardsModule],
     runs: (context: INestApplicationContext) => context.get(CampaignRunsService),
+    campaigns: (context: INestApplicationContext) => context.get(CampaignsService),
     explains: (context: INestApplicationContext) => context.get(RunExplainService),
   };
 }
@@ -93,6 +102,10 @@ export function registerCampaignRunCommands(program: Command): void {
       await withRuns(async (context, services) => {
         const service = services.runs(context);
         const list = await service.list({ campaignId: options.campaign, state: options.state, limit: options.limit });
+        // The API lists no runs for a campaign that does not exist; the CLI says it does not (exit code 1).
+        if (list.length === 0 && options.campaign !== undefined) {
+          await services.campaigns(context).get(options.campaign);
+        }
         for (const run of list) console.log(formatRunLine(run));
         if (list.length === 0) console.error('no runs');
       });
@@ -121,6 +134,7 @@ export function registerCampaignRunCommands(program: Command): void {
     .action(async (runId: string, userId: string, options: { json?: boolean }) => {
       await withRuns(async (context, services) => {
         const explanation = await services.explains(context).explain(runId, userId);
+        if (explanation.audienceCheck?.skip?.code === 'no-profile') await requireKnownUser(context, userId);
         console.log(options.json ? JSON.stringify(explanation, null, 2) : formatExplanation(explanation));
       });
     });

@@ -12,6 +12,7 @@ import { instantOption } from '../option-values';
 import { group } from '../program';
 import { reportCampaignError } from './campaigns-state.command';
 import { formatEstimate, formatMessage, formatSample } from './campaigns-output';
+import { requireKnownUser } from './known-user';
 
 interface PreviewOptions {
   user?: string;
@@ -57,6 +58,9 @@ export function registerCampaignPreviewCommands(program: Command): void {
                 : formatSample(sample);
             }
             const result = await previews.previewUser(campaignId, options.user!, previewOptions);
+            if (result.status === 'skip' && result.skip.code === 'no-profile') {
+              await requireKnownUser(context, result.userId);
+            }
             if (options.json) return JSON.stringify(toPreviewResponse(campaignId, result), null, 2);
             return result.status === 'message'
               ? formatMessage(result.message as ComposedMessage)
@@ -66,7 +70,7 @@ export function registerCampaignPreviewCommands(program: Command): void {
         );
         console.log(output);
       } catch (error) {
-        reportCampaignError(error);
+        reportCampaignError(error, { variant: '--variant', sample: '--sample' });
       }
     });
   campaigns

@@ -2,16 +2,20 @@ import { Command } from 'commander';
 import { withCommandContext } from '../../../common/cli/command-context';
 import { CampaignsModule } from '../../campaigns/campaigns.module';
 import { CampaignsService } from '../../campaigns/campaigns.service';
-import { CampaignError } from '../../campaigns/domain/campaign.errors';
+import { CampaignError, CampaignFieldError } from '../../campaigns/domain/campaign.errors';
 import { DefinitionProblem, formatProblem } from '../../campaigns/domain/load-definition';
 import { exitCodeOf } from '../exit-codes';
 import { group } from '../program';
 import { cliActor } from './campaigns-definitions.command';
 
-/** Prints a campaign error (with the problems of an invalid one) and sets its exit code (see exit-codes.ts). */
-export function reportCampaignError(error: unknown): void {
+/**
+ * Prints a campaign error (with the problems of an invalid one) and sets its exit code (see exit-codes.ts). A bad
+ * request field is named by its command-line option in `options` (`variant` as `--variant`).
+ */
+export function reportCampaignError(error: unknown, options: Record<string, string> = {}): void {
   if (!(error instanceof CampaignError)) throw error;
-  console.error(error.message);
+  const option = error instanceof CampaignFieldError && options[error.field];
+  console.error(option ? `${option} ${(error as CampaignFieldError).complaint}.` : error.message);
   for (const problem of (error.details ?? []) as DefinitionProblem[]) console.error(`  ${formatProblem(problem)}`);
   process.exitCode = exitCodeOf(error);
 }
