@@ -172,4 +172,38 @@ describe('experiment reports over HTTP, the CLI and the scheduled job', () => {
     const written = JSON.parse(readFileSync(join(reportsDir, `${ID}.json`), 'utf8')) as { arms: unknown[] };
     expect(written.arms).toHaveLength(3);
   });
+
+  // Runs last: it adds a second experiment, which the listing and the scheduled job above would see.
+  it('reports users in an arm expected to be empty as a mismatch with p = 0, a finite χ² and the arm named', async () => {
+    const assignments = t.app.get(ExperimentAssignments);
+    const at = new Date(now.getTime() + 24 * HOUR);
+    // The holdout is dropped later the same day: the day's allocation expects no holdout users.
+    const withHoldout = buildCampaign({ id: 'holdout-dropped' });
+    const decisions = [];
+    for (let i = 0; i < 100; i++) {
+      decisions.push(await assignments.assign({ campaign: withHoldout, runId: 'r1', userId: `hd-${i}`, now: at }));
+    }
+    const heldOut = decisions.filter((d) => d.armId === 'holdout').length;
+    expect(heldOut).toBeGreaterThan(0);
+    const withoutHoldout = buildCampaign({ id: 'holdout-dropped' }, { holdout: 0 });
+    for (let i = 100; i < 150; i++) {
+      await assignments.assign({ campaign: withoutHoldout, runId: 'r2', userId: `hd-${i}`, now: at });
+    }
+
+    const id = 'holdout-dropped.v1';
+    const json = await t.http().get(`/v1/experiments/${id}/report`).set(auth()).expect(200);
+    expect(json.body.srm).toMatchObject({ status: 'warning', pValue: 0, unexpectedArms: ['holdout'] });
+    expect(json.body.srm.chiSquare).toEqual(expect.any(Number));
+    expect(json.body.arms.find((a: { key: string }) => a.key === 'holdout')).toMatchObject({
+      assigned: heldOut,
+      expectedShare: 0,
+    });
+    const named = `Holdout has ${heldOut} user${heldOut === 1 ? '' : 's'} where none were expected`;
+    expect(json.body.headline[0]).toContain(named);
+    const md = await t.http().get(`/v1/experiments/${id}/report?format=md`).set(auth()).expect(200);
+    expect(md.text).toContain(`> **WARNING: Sample ratio mismatch: expected`);
+    expect(md.text).toContain(named);
+    const html = await t.http().get(`/v1/experiments/${id}/report?format=html`).set(auth()).expect(200);
+    expect(html.text).toMatch(new RegExp(`role="alert"[^]*${named}`));
+  });
 });

@@ -35,12 +35,14 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
     for (const k of armKeys) expected.set(k, expected.get(k)! + (dayTotal * shares.get(k)!) / reported);
   }
   const observed = armKeys.map((k) => total(aggregates.assigned, k));
+  const { unexpected, ...split } = sampleRatioMismatch(
+    observed,
+    armKeys.map((k) => expected.get(k)!),
+  );
   const srm = {
-    ...sampleRatioMismatch(
-      observed,
-      armKeys.map((k) => expected.get(k)!),
-    ),
+    ...split,
     threshold: SRM_THRESHOLD,
+    ...(unexpected && { unexpectedArms: unexpected.map((i) => armKeys[i]) }),
   };
   const assignedTotal = observed.reduce((a, b) => a + b, 0);
   const expectedTotal = [...expected.values()].reduce((a, b) => a + b, 0);
@@ -128,9 +130,15 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
   return report;
 }
 
-/** "expected 50.0% / 50.0%, observed 52.1% / 47.9%, p < 0.001"-style summary of the split. */
+/**
+ * "expected 50.0% / 50.0%, observed 52.1% / 47.9%, p < 0.001"-style summary of the split, naming any arm that holds
+ * users where none were expected ("; Holdout has 12 users where none were expected").
+ */
 export function srmSummary(report: Pick<ExperimentReport, 'arms' | 'srm'>): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const p = report.srm.pValue < 0.001 ? 'p < 0.001' : `p = ${report.srm.pValue.toFixed(3)}`;
-  return `expected ${report.arms.map((a) => pct(a.expectedShare)).join(' / ')}, observed ${report.arms.map((a) => pct(a.observedShare)).join(' / ')}, ${p}`;
+  const unexpected = report.arms
+    .filter((a) => report.srm.unexpectedArms?.includes(a.key))
+    .map((a) => `; ${a.name} has ${a.assigned} user${a.assigned === 1 ? '' : 's'} where none were expected`);
+  return `expected ${report.arms.map((a) => pct(a.expectedShare)).join(' / ')}, observed ${report.arms.map((a) => pct(a.observedShare)).join(' / ')}, ${p}${unexpected.join('')}`;
 }

@@ -138,7 +138,11 @@ export interface ExperimentReport {
   period: { firstDay: string; lastDay: string; days: number } | null;
   settings: AnalysisSettings;
   arms: ArmSummary[];
-  srm: SrmResult & { threshold: number };
+  /**
+   * The sample-ratio-mismatch check. `unexpectedArms` names the arms holding users where the allocation expected
+   * none: a mismatch whatever the counts, reported with p = 0 (and the χ² of the other arms).
+   */
+  srm: Omit<SrmResult, 'unexpected'> & { threshold: number; unexpectedArms?: string[] };
   /** Whether delivery rates differ between variants more than chance allows (differential attrition). */
   deliveryBalance: SrmResult | null;
   headline: string[];

@@ -49,7 +49,13 @@ describe('sample ratio mismatch', () => {
   });
 
   it('flags users found in an arm that should be empty, and waits for enough users', () => {
-    expect(sampleRatioMismatch([10, 5], [15, 0]).status).toBe('warning');
+    // p = 0 with the arm named; the χ² is that of the other arms, (10 − 15)² / 15, finite for JSON.
+    expect(sampleRatioMismatch([10, 5], [15, 0])).toMatchObject({
+      status: 'warning',
+      pValue: 0,
+      chiSquare: 25 / 15,
+      unexpected: [1],
+    });
     expect(sampleRatioMismatch([3, 1], [2, 2]).status).toBe('not-enough-data');
   });
 });

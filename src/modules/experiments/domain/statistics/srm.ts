@@ -9,6 +9,8 @@ export interface SrmResult {
   pValue: number;
   observed: number[];
   expected: number[];
+  /** Positions of the arms holding users where none were expected (a share of 0): a mismatch whatever the counts. */
+  unexpected?: number[];
 }
 
 /** GrowthBook's, Eppo's and Statsig's red line: p below 0.001 means the split is broken, not unlucky. */
@@ -24,7 +26,9 @@ export function expectedCounts(total: number, shares: readonly number[]): number
 
 /**
  * Sample-ratio-mismatch check: Pearson's χ² of observed against expected counts, df = arms − 1.
- * Arms expected to be empty are skipped in the sum (a user found in one is a mismatch on its own).
+ * Arms expected to be empty are skipped in the sum. A user found in one is a mismatch on its own, of
+ * probability 0 under the allocation: the result is a warning with p = 0 that lists those arms in
+ * `unexpected`, and its χ² (that of the other arms) stays a finite number, as JSON can carry it.
  */
 export function sampleRatioMismatch(
   observed: readonly number[],
@@ -33,13 +37,12 @@ export function sampleRatioMismatch(
 ): SrmResult {
   const degreesOfFreedom = Math.max(1, observed.length - 1);
   const base = { degreesOfFreedom, observed: [...observed], expected: [...expected] };
-  if (observed.some((o, i) => expected[i] <= 0 && o > 0)) {
-    return { ...base, status: 'warning', chiSquare: Infinity, pValue: 0 };
-  }
   let chiSquare = 0;
   observed.forEach((o, i) => {
     if (expected[i] > 0) chiSquare += (o - expected[i]) ** 2 / expected[i];
   });
+  const unexpected = observed.flatMap((o, i) => (expected[i] <= 0 && o > 0 ? [i] : []));
+  if (unexpected.length > 0) return { ...base, status: 'warning', chiSquare, pValue: 0, unexpected };
   const pValue = chiSquareSurvival(chiSquare, degreesOfFreedom);
   if (expected.some((e) => e > 0 && e < SRM_MIN_EXPECTED)) {
     return { ...base, status: 'not-enough-data', chiSquare, pValue };
