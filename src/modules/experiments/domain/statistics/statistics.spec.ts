@@ -29,12 +29,32 @@ describe('statistics building blocks', () => {
   });
 
   it('gives no zero-width lift interval when the treatment has no events, and reads the difference instead', () => {
-    // 25/1000 vs 0/1000: the treatment's p(1 − p) is 0, so inverting the test leaves only −100% (a point).
-    // The difference keeps the control's sampling error: −0.025 ± 1.959964 · √(0.025 · 0.975 / 1000).
+    // 25/1000 vs 0/1000: the treatment's p(1 − p) is 0, so inverting the test would leave only −100% (a point).
+    // The difference uses the variance under the null, pooled p̄ = 0.0125:
+    // −0.025 ± 1.959964 · √(0.0125 · 0.9875 · (1/1000 + 1/1000)) = −0.025 ± 1.959964 · 0.00496865.
     const c = compareArms(rate(25, 1000), rate(0, 1000), 'rate', fixed)!;
     expect(c.relative).toMatchObject({ estimate: -1, lower: null, upper: null });
-    expect(c.absolute.lower).toBeCloseTo(-0.0346765, 6);
-    expect(c.absolute.upper).toBeCloseTo(-0.0153235, 6);
+    expect(c.absolute.standardError).toBeCloseTo(0.00496865, 8);
+    expect(c.absolute.lower).toBeCloseTo(-0.0347384, 6);
+    expect(c.absolute.upper).toBeCloseTo(-0.0152616, 6);
+    expect(c.test.pValue).toBeCloseTo(4.8654e-7, 10);
+  });
+
+  it.each([
+    ['treatment', rate(50, 1000), rate(0, 30), -1],
+    ['control', rate(0, 30), rate(50, 1000), 1],
+  ])('tests an arm with no events (the %s) with the variance under the null, not a collapsed one', (_, a, b, sign) => {
+    // 50/1000 against 0/30. Unpooled, the empty arm's p(1 − p) is 0: SE = √(0.05 · 0.95 / 1000) = 0.006892,
+    // z = −7.25 and p = 4e−13, though 30 users at 5% have no event with probability 0.95³⁰ = 0.21.
+    // Pooled: p̄ = 50/1030, SE = √(p̄(1 − p̄)(1/1000 + 1/30)) = 0.0398216, z = −1.25560, p = 0.209261.
+    const c = compareArms(a, b, 'rate', fixed)!;
+    expect(c.absolute.standardError).toBeCloseTo(0.0398216, 7);
+    expect(c.test.statistic).toBeCloseTo(sign * 1.2556, 4);
+    expect(c.test.pValue).toBeCloseTo(0.209261, 6);
+    // The interval inverts the same test: −0.05 ± 1.959964 · 0.0398216, which holds 0 as p > 0.05 says.
+    expect(c.absolute.lower).toBeCloseTo(sign < 0 ? -0.1280489 : -0.0280489, 6);
+    expect(c.absolute.upper).toBeCloseTo(sign < 0 ? 0.0280489 : 0.1280489, 6);
+    expect(c.relative?.lower ?? null).toBeNull();
   });
 
   it('mirrors the relative interval when the control mean is negative', () => {
