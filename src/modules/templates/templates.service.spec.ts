@@ -235,6 +235,34 @@ describe(TemplatesService.name, () => {
       expect(push.title).toBe('Line Bcc: evil@example.com: 3 new ideas');
     });
 
+    it('prints values without bidi controls, which could reorder the text around them', () => {
+      const dir = templateTree({
+        'email/e/subject.hbs': '{{user.attributes.firstName}}, your {{subject.name}} ideas',
+        'email/e/preheader.hbs': '{{join subject.keywords}}',
+        'email/e/html.hbs': '<p title="{{user.attributes.firstName}}">Hi {{truncate user.attributes.firstName 20}}</p>',
+        'layouts/default.html.hbs': '{{{@content}}}<a href="{{unsubscribeUrl}}">u</a>',
+        'push/p/title.hbs': '\u200f{{user.attributes.firstName}}: {{subject.name}}',
+        'push/p/body.hbs': '{{default user.attributes.nickname "friend"}}',
+      });
+      // After a right-to-left override, the rest of the subject would read backwards.
+      const spoofs = '\u202e\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069\u200e\u200f\u061c';
+      const context = {
+        user: { attributes: { firstName: `Ana${spoofs}`, nickname: '\u2067Al\u2069' } },
+        subject: { name: 'kitchen\u202e remodel', keywords: ['tiles\u2066', 'paint'] },
+      };
+      const service = templatesService(dir);
+      const email = service.render('email/e', 'email', context, { locale: 'en', timeZone: 'UTC' });
+      expect(email.subject).toBe('Ana, your kitchen remodel ideas');
+      expect(email.preheader).toBe('tiles and paint');
+      expect(email.html).toContain('<p title="Ana">Hi Ana</p>');
+      expect(email.text).toContain('Hi Ana');
+      const push = service.render('push/p', 'push', context, { locale: 'en', timeZone: 'UTC' });
+      // The template's own mark stays: only values lose theirs.
+      expect(push.title).toBe('\u200fAna: kitchen remodel');
+      expect(push.body).toBe('Al');
+      expect(context.user.attributes.firstName).toBe(`Ana${spoofs}`);
+    });
+
     it('does not reach prototype properties of the context', () => {
       const dir = templateTree({
         'push/p/title.hbs': '[{{a.constructor}}{{a.__proto__}}]',

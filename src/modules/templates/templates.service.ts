@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CompiledTemplate } from './compiled-template';
+import { withoutBidiControls } from './domain/bidi-controls';
 import { checkTemplate, CheckResult } from './domain/check-template';
 import { isTimeZone } from './domain/intl';
 import { LinkRecorder, randomLinkNonce, resolveMessageLinks } from './domain/links';
@@ -69,10 +70,11 @@ export class TemplatesService {
   render(ref: TemplateRef, channel: 'email', context: unknown, options: RenderOptions): RenderedEmail;
   render(ref: TemplateRef, channel: TemplateChannel, context: unknown, options: RenderOptions): RenderedMessage;
   /**
-   * Renders template `ref` for one recipient. Throws a TemplateError: `templates.not-found`,
-   * `templates.invalid` (with every problem), `templates.invalid-option` (locale, time zone, limits),
-   * a value error from a helper (`templates.invalid-value`, `templates.invalid-link`), or, for a push,
-   * `templates.payload-too-large` or `templates.empty-push` (its title and body both render empty).
+   * Renders template `ref` for one recipient, its values printed without bidi controls. Throws a
+   * TemplateError: `templates.not-found`, `templates.invalid` (with every problem),
+   * `templates.invalid-option` (locale, time zone, limits), a value error from a helper
+   * (`templates.invalid-value`, `templates.invalid-link`), or, for a push, `templates.payload-too-large`
+   * or `templates.empty-push` (its title and body both render empty).
    */
   render(ref: TemplateRef, channel: TemplateChannel, context: unknown, options: RenderOptions): RenderedMessage {
     const locale = this.recipientLocale(options.locale);
@@ -90,8 +92,10 @@ export class TemplatesService {
       now: options.now ?? new Date(),
       links: new LinkRecorder(options.linkNonce ?? this.nonce()),
     };
-    if (channel === 'email') return template.renderEmail(context, state);
-    return template.renderPush(context, state, this.pushLimits(options.pushLimits));
+    // Every value is printed without bidi controls: one in a profile attribute could reorder the message.
+    const values = withoutBidiControls(context);
+    if (channel === 'email') return template.renderEmail(values, state);
+    return template.renderPush(values, state, this.pushLimits(options.pushLimits));
   }
 
   /**
