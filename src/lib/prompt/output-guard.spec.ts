@@ -58,6 +58,19 @@ describe('guardGeneratedText', () => {
     });
   });
 
+  it('matches blocked terms in scripts whose words carry marks as whole words', () => {
+    // Without its marks, केसर (saffron) read like कैंसर (cancer), and ปูน (cement) like ปืน (gun).
+    expect(findBlockedTerm('केसर की खीर', ['कैंसर'])).toBeUndefined();
+    expect(findBlockedTerm('कैंसर से लड़ाई', ['कैंसर'])).toBe('कैंसर');
+    expect(findBlockedTerm('ปูน สำหรับบ้าน', ['ปืน'])).toBeUndefined();
+    expect(findBlockedTerm('ปืน ของเล่น', ['ปืน'])).toBe('ปืน');
+  });
+
+  it('matches a blocked term written with or without its accents', () => {
+    expect(findBlockedTerm('Cocaína barata', ['cocaina'])).toBe('cocaina');
+    expect(findBlockedTerm('Cocaine', ['cocaïne'])).toBe('cocaïne');
+  });
+
   it('matches blocked terms on word boundaries only', () => {
     expect(findBlockedTerm('Casinovia Resort', ['casino'])).toBeUndefined();
     expect(findBlockedTerm('the CASINO night', ['casino'])).toBe('casino');

@@ -1,3 +1,5 @@
+import { normalizeForMatching } from '../text/normalize';
+
 /** Limits that generated text must satisfy before it may reach a message or a journey name. */
 export interface OutputGuardOptions {
   maxLength: number;
@@ -73,11 +75,9 @@ export function findTermInWords(padded: string, terms: readonly string[]): strin
   return i < 0 ? undefined : terms[i];
 }
 
-const wordsOf = (text: string) =>
-  visibleText(text)
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+// The words as keywords see them: marks stay on their letters (a Devanagari vowel sign is part of the word),
+// accents of Latin, Greek and Cyrillic letters are dropped (a blocked "cocaína" is "cocaina" too).
+const wordsOf = (text: string) => normalizeForMatching(visibleText(text));
 
 // Term lists come from configuration and are checked against every journey of every build: normalized once.
 const normalizedLists = new WeakMap<readonly string[], string[]>();

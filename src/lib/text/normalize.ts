@@ -13,14 +13,43 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
-/** NFKC, lower case, punctuation to spaces, collapsed whitespace. */
+/** NFKC, lower case, punctuation to spaces, collapsed whitespace; marks stay on their letters. */
 export function normalizeText(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/['’]s\b/gu, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/['’]s\b/gu, '')
+      // Marks are part of their word (Devanagari vowel signs, Thai vowels and tone marks, Hebrew points).
+      .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')
+      .trim()
+  );
+}
+
+// Accents on Latin, Greek and Cyrillic letters are optional in what people type ("cafe" for "café");
+// in other scripts marks make the word. The Cyrillic breve stays: й and и are different letters.
+const FOLDED_BASE = /[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]/u;
+const MARKED_LETTER = /(\p{L})(\p{M}+)/gu;
+const CYRILLIC = /\p{Script=Cyrillic}/u;
+const BREVE = '\u0306';
+// eslint-disable-next-line no-control-regex -- the test is for anything beyond ASCII
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+function foldMarks(letter: string, marks: string): string {
+  if (!FOLDED_BASE.test(letter)) return letter + marks;
+  return CYRILLIC.test(letter) && marks.includes(BREVE) ? letter + BREVE : letter;
+}
+
+/**
+ * {@link normalizeText} without the accents of Latin, Greek and Cyrillic letters ("Café" -> "cafe"), for
+ * comparing what people write with and without them (blocked terms, copy grounding). Never for text that
+ * is shown: keyword surfaces and journey names keep their accents.
+ */
+export function normalizeForMatching(text: string): string {
+  if (!NON_ASCII.test(text)) return normalizeText(text);
+  return normalizeText(
+    text.normalize('NFKD').replace(MARKED_LETTER, (_, letter: string, marks: string) => foldMarks(letter, marks)),
+  );
 }
 
 /** Whether a normalised token is a function word or a generic search modifier. */

@@ -1,5 +1,5 @@
 import { charNgrams, fnv1a, ngramSimilarity } from './ngrams';
-import { contentTokens, keywordKey, normalizeText, singularize, titleCase } from './normalize';
+import { contentTokens, keywordKey, normalizeForMatching, normalizeText, singularize, titleCase } from './normalize';
 
 describe('normalizeText', () => {
   it.each([
@@ -7,7 +7,29 @@ describe('normalizeText', () => {
     ['ｆｕｌｌｗｉｄｔｈ Ｔｅｘｔ', 'fullwidth text'],
     ["Mom's kitchen", 'mom kitchen'],
     ['Café  crème', 'café crème'],
+    ['cafe\u0301 decomposed', 'café decomposed'],
+    // Marks are part of the word: a vowel sign, a Thai tone mark or a Hebrew point never splits it.
+    ['नमस्ते दुनिया', 'नमस्ते दुनिया'],
+    ['ร้านกาแฟ, เสื้อผ้า', 'ร้านกาแฟ เสื้อผ้า'],
+    ['שָׁלוֹם!', 'שָׁלוֹם'],
+    ['Việt Nam', 'việt nam'],
   ])('%j -> %j', (input, expected) => expect(normalizeText(input)).toBe(expected));
+});
+
+describe('normalizeForMatching', () => {
+  it.each([
+    ['Café  crème', 'cafe creme'],
+    ['cafe\u0301', 'cafe'],
+    ['Việt Nam', 'viet nam'],
+    ['Ελληνικά', 'ελληνικα'],
+    ['Ёлка мой', 'елка мой'],
+    ['İstanbul', 'istanbul'],
+    ["Mom's kitchen", 'mom kitchen'],
+    // Other scripts keep their marks: दाल (lentils) and दिल (heart) stay two words, as do ปืน (gun) and ปูน (cement).
+    ['दाल दिल', 'दाल दिल'],
+    ['ปืน ปูน', 'ปืน ปูน'],
+    ['שָׁלוֹם', 'שָׁלוֹם'],
+  ])('%j -> %j', (input, expected) => expect(normalizeForMatching(input)).toBe(expected));
 });
 
 describe('contentTokens', () => {

@@ -158,7 +158,7 @@ describe(CampaignMessageComposer.name, () => {
     expect(m).toMatchObject({
       variant: { id: 'default', copy: 'journey-llm' },
       subject: { kind: 'journey', id: 'kitchen-remodel', name: 'Kitchen Remodel', signature: expect.any(String) },
-      copy: { source: 'llm', promptVersion: 'copy-v2', model: 'test-model', cacheHit: false },
+      copy: { source: 'llm', promptVersion: 'copy-v3', model: 'test-model', cacheHit: false },
       template: { ref: 'push/journey-nudge', locale: expect.any(String), hash: expect.any(String) },
     });
     const prompt = server.requests[0].messages[1].content;

@@ -19,7 +19,7 @@ const request = (overrides: Partial<CopyRequest> = {}): CopyRequest => ({
   allowUrls: false,
   allowHtml: false,
   blockedTerms: ['porn', 'cancer'],
-  promptVersion: 'copy-v2',
+  promptVersion: 'copy-v3',
   ...overrides,
 });
 
@@ -103,6 +103,30 @@ describe('validateCopyReply', () => {
       subject: { ...request().subject, name: 'Black Friday Deals', keywords: ['black friday deals'] },
     });
     expect(validateCopyReply(reply('Black Friday deals', 'Your list of deals is growing.'), deals).ok).toBe(true);
+  });
+});
+
+describe('validateCopyReply in scripts whose words carry marks', () => {
+  const subject = (name: string, keywords: string[]) => ({ ...request().subject, name, keywords, related: [] });
+  const hindi = request({ locale: 'hi-IN', subject: subject('दाल', ['दाल', 'दाल मखनी']), blockedTerms: ['कैंसर'] });
+  const thai = request({ locale: 'th-TH', subject: subject('เสื้อ', ['เสื้อ', 'เสื้อยืด']), blockedTerms: ['ปืน'] });
+
+  it.each([
+    ['Hindi copy that names the journey', hindi, reply('आपकी दाल', 'नई दाल मखनी रेसिपी आपका इंतज़ार कर रही है'), null],
+    // दिल (heart) is not दाल (lentils): without their vowel signs both read द ल.
+    ['Hindi copy about another word', hindi, reply('आपका दिल', 'दिल के लिए नए विचार'), 'not grounded'],
+    // केसर (saffron) is not the blocked कैंसर (cancer).
+    ['Hindi copy near a blocked term', hindi, reply('दाल और केसर', 'केसर वाली दाल आज़माएँ'), null],
+    ['Hindi copy with a blocked term', hindi, reply('दाल और कैंसर', 'दाल मखनी'), 'blocked term "कैंसर"'],
+    ['Thai copy that names the journey', thai, reply('เสื้อ ของคุณ', 'ไอเดีย เสื้อยืด ใหม่'), null],
+    // เสือ (tiger) is not เสื้อ (shirt): without the tone mark and vowel both read เส อ.
+    ['Thai copy about another word', thai, reply('เสือ ของคุณ', 'ไอเดีย เสือ ใหม่'), 'not grounded'],
+    ['Thai copy near a blocked term', thai, reply('เสื้อ ของคุณ', 'ปูน และ เสื้อ'), null],
+    ['Thai copy with a blocked term', thai, reply('เสื้อ ของคุณ', 'ปืน และ เสื้อ'), 'blocked term "ปืน"'],
+  ])('%s', (_what, req, text, reason: string | null) => {
+    const verdict = validateCopyReply(text, req);
+    if (reason === null) expect(verdict).toMatchObject({ ok: true });
+    else expect(!verdict.ok && verdict.reason).toContain(reason);
   });
 });
 

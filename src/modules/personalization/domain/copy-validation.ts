@@ -1,6 +1,6 @@
 import { parseJsonObject } from '../../../lib/prompt/json-reply';
 import { guardGeneratedText, visibleText } from '../../../lib/prompt/output-guard';
-import { normalizeText, singularize } from '../../../lib/text/normalize';
+import { normalizeForMatching, singularize } from '../../../lib/text/normalize';
 import { signatureKeywords } from './copy-key';
 import { COPY_PARTS, CopyRequest, GeneratedCopy, limitOf } from './copy-types';
 import { languageMismatch } from './language';
@@ -44,7 +44,7 @@ const CLAIM_WORDS = [
 const MONEY = /[$€£¥₹%]|\b\d+\s?(?:percent|usd|eur|gbp)\b/i;
 
 const stems = (text: string) =>
-  normalizeText(text)
+  normalizeForMatching(text)
     .split(' ')
     .filter((w) => w.length > 2)
     .map(singularize);
@@ -56,7 +56,9 @@ const stems = (text: string) =>
 function groundWords(request: CopyRequest): Set<string> {
   const { name, related } = request.subject;
   const keywords = signatureKeywords(request.subject);
-  return new Set([name, ...keywords, ...related].flatMap((text) => normalizeText(text).split(' ').map(singularize)));
+  return new Set(
+    [name, ...keywords, ...related].flatMap((text) => normalizeForMatching(text).split(' ').map(singularize)),
+  );
 }
 
 /**
@@ -88,7 +90,9 @@ export function validateCopyReply(text: string, request: CopyRequest): CopyVerdi
   const own = stems(`${request.subject.name} ${signatureKeywords(request.subject).join(' ')}`);
   const words = stems(all);
   // Scripts written without spaces (Chinese, Japanese) ground by containing the journey's name.
-  const named = words.some((w) => own.includes(w)) || normalizeText(all).includes(normalizeText(request.subject.name));
+  const named =
+    words.some((w) => own.includes(w)) ||
+    normalizeForMatching(all).includes(normalizeForMatching(request.subject.name));
   if (!named) return { ok: false, reason: 'not grounded: does not mention the journey' };
   const claim = CLAIM_WORDS.find((w) => words.includes(w) && !ground.has(w));
   if (claim) return { ok: false, reason: `makes a claim the journey does not support ("${claim}")` };
