@@ -170,6 +170,70 @@ describe('TemplatesService.check', () => {
     expect(bodyProblems('Body', { 'push/t/deep-link.hbs': link })).toEqual([]);
   });
 
+  /** Problems of an email whose HTML part is `html` (its own layout, subject and preheader fixed). */
+  function htmlProblems(html: string, extra: Record<string, string> = {}): string[] {
+    const dir = templateTree({
+      'email/e/subject.hbs': 'S',
+      'email/e/preheader.hbs': 'P',
+      'email/e/html.hbs': html,
+      'layouts/default.html.hbs': '{{{@content}}}<a href="{{unsubscribeUrl}}">u</a>',
+      ...extra,
+    });
+    return templatesService(dir)
+      .check('email/e', 'email', SHAPE)
+      .map((p) => `${p.file === 'email/e/html.hbs' ? '' : `${p.file} `}${p.line}:${p.column} ${p.message}`);
+  }
+  const HTML_LINK =
+    'a link in HTML writes its scheme and host out before any {{ }}, or starts with {{track ...}}: a value there could change where it goes';
+
+  it.each([
+    ['a host from a value', '<a href="https://{{user.firstName}}/path">x</a>', ['1:18']],
+    ['a value right after the host', '<a href="https://app.example.com{{user.firstName}}">x</a>', ['1:33']],
+    ['a whole URL from a value', '<a title="{{count}}" href="{{user.firstName}}">x</a>', ['1:28']],
+    ['an image source', "<img alt='' src='https://cdn.example.com{{count}}'>", ['1:41']],
+    ['an unquoted attribute', '<img src=https://{{count}}/a.png>', ['1:18']],
+    ['a raw value', '<a href="{{{user.firstName}}}">x</a>', ['1:10']],
+    [
+      'a branch without a host',
+      '<a href="{{#if count}}https://a.example.com/{{count}}{{else}}{{count}}{{/if}}">x</a>',
+      ['1:62'],
+    ],
+    ['a partial in a link', '<a href="{{> footer}}">x</a>', ['1:10']],
+  ])('reports a link in HTML with %s', (_name, html, at) => {
+    expect(htmlProblems(html, { 'partials/footer.hbs': 'f' })).toEqual(at.map((pos) => `${pos} ${HTML_LINK}`));
+  });
+
+  it('reports such a link in the layout and in a partial the HTML calls', () => {
+    expect(
+      htmlProblems('{{> button url=user.firstName}}', {
+        'partials/button.hbs': '<a href="https://{{url}}.example.com/">go</a>',
+        'layouts/default.html.hbs':
+          '{{{@content}}}<a href="{{unsubscribeUrl}}">u</a><img src="https://{{@subject}}/p.gif">',
+      }),
+    ).toEqual([`layouts/default.html.hbs 1:67 ${HTML_LINK}`, `partials/button.hbs 1:18 ${HTML_LINK}`]);
+  });
+
+  it.each([
+    ['a value in the path and query', '<a href="https://app.example.com/j/{{count}}?q={{user.firstName}}">x</a>'],
+    [
+      'a tracked link and more after it',
+      '<a href="{{track "https://app.example.com/"}}?c={{count}}" title="{{count}}">x</a>',
+    ],
+    ['a scheme without a host', '<a href="mailto:{{user.firstName}}">x</a>'],
+    ['a fragment', '<a href="#{{count}}">x</a>'],
+    ['values outside URL attributes', '<p title="{{count}}" data-x={{count}}>{{user.firstName}} href="{{count}}"</p>'],
+    [
+      'a tag closed before the value',
+      '<a href="https://a.example.com/">{{count}}</a><img src="https://b.example.com/{{count}}">',
+    ],
+    [
+      'a host written out in each branch',
+      '<a href="{{#if count}}https://a.example.com/{{count}}{{else}}mailto:{{count}}{{/if}}">x</a>',
+    ],
+  ])('accepts a link in HTML with %s', (_name, html) => {
+    expect(htmlProblems(html)).toEqual([]);
+  });
+
   it.each([
     ['an unclosed mustache', 'Hello {{user.firstName', '1:14 Parse error'],
     ['a mismatched block', '{{#if count}}\n  x\n{{/iff}}', "1:4 if doesn't match iff"],

@@ -1,5 +1,6 @@
 import { ContextShape, TemplateProblem } from '../template.types';
 import { deepLinkProblems } from './deep-link';
+import { htmlLinkProblems } from './html-links';
 import { inspectTemplate, ParsedFile, Uses } from './inspect-template';
 import { localeChain } from './locale-chain';
 import { CHANNEL_PARTS, PartName } from './template-layout';
@@ -29,7 +30,7 @@ const LAYOUT_DATA = {
  * Every problem of a template: reading problems, missing parts per locale, a missing layout, and what
  * the walker finds in each part, data value and layout file, against `shape` when one is given
  * (structure only otherwise). An email must offer an unsubscribe link, a layout must insert `@content`,
- * and a deep link must write its host out before any value.
+ * and a deep link, or a link in an email's HTML, must write its host out before any value.
  */
 export function checkTemplate(
   source: TemplateSource,
@@ -62,11 +63,13 @@ export function checkTemplate(
   for (const [part, byLocale] of source.parts) {
     for (const file of byLocale.values()) {
       if (part === 'deep-link' && file.ast) problems.push(...deepLinkProblems(ref, file.file, file.ast));
+      if (part === 'html' && file.ast) problems.push(...htmlLinkProblems(ref, file.file, file.ast));
       const fileUses = [inspect(file.file, file.ast), ...(file.entries ?? []).map((e) => inspect(file.file, e.ast))];
       uses.set(part, [...(uses.get(part) ?? []), ...fileUses.filter((u): u is Uses => u !== undefined)]);
     }
   }
   if (source.channel === 'email') problems.push(...checkLayout(source, shared, inspect, uses));
+  problems.push(...htmlPartialProblems(source, shared, partials));
   return { problems: sortProblems(dedupe(problems)), partials };
 }
 
@@ -104,6 +107,7 @@ function checkLayout(source: TemplateSource, shared: SharedFiles, inspect: Inspe
     for (const file of layout?.[kind].values() ?? []) {
       problems.push(...rebrand(shared.problemsOf(file.file), ref));
       const fileUses = inspect(file.file, file.ast, kind);
+      if (kind === 'html' && file.ast) problems.push(...htmlLinkProblems(ref, file.file, file.ast));
       if (fileUses && !fileUses.data.has('content')) {
         problems.push(problem(ref, file.file, 'a layout must insert the message with {{{@content}}}'));
       }
@@ -127,6 +131,17 @@ function checkLayout(source: TemplateSource, shared: SharedFiles, inspect: Inspe
     problems.push(problem(ref, first.file, message));
   }
   return problems;
+}
+
+/** Links in the partials that an email's html parts and HTML layout call, checked like theirs. */
+function htmlPartialProblems(source: TemplateSource, shared: SharedFiles, partials: Map<string, Set<string>>) {
+  if (source.channel !== 'email') return [];
+  const layout = source.meta.layout === null ? undefined : shared.layout(source.meta.layout);
+  const htmlFiles = [...(source.parts.get('html')?.values() ?? []), ...(layout?.html.values() ?? [])];
+  const names = new Set(htmlFiles.flatMap((f) => [...(partials.get(f.file) ?? [])]));
+  return [...names].flatMap((name) =>
+    shared.partial(name).flatMap((f) => (f.ast ? htmlLinkProblems(source.ref, f.file, f.ast) : [])),
+  );
 }
 
 function problem(ref: string, file: string, message: string): TemplateProblem {

@@ -3,9 +3,9 @@ import { Program, Statement } from './template-ast';
 
 // A scheme with its host ended by the path, query or fragment (`https://app.example.com/`), or a
 // scheme without one (`mailto:`): what a deep link must write out before any value.
-const ORIGIN_WRITTEN = /^\s*[a-z][a-z0-9+.-]*:(?:\/\/[^/?#\s]+[/?#]|(?!\/\/))/i;
+export const ORIGIN_WRITTEN = /^\s*[a-z][a-z0-9+.-]*:(?:\/\/[^/?#\s]+[/?#]|(?!\/\/))/i;
 // Helpers that print a whole URL of their own.
-const URL_HELPERS = new Set(['track', 'unsubscribeUrl']);
+export const URL_HELPERS = new Set(['track', 'unsubscribeUrl']);
 
 const MESSAGE = 'a deep link writes its scheme and host out before any {{ }}: a value there could change where it goes';
 
@@ -15,14 +15,25 @@ const MESSAGE = 'a deep link writes its scheme and host out before any {{ }}: a 
  * `{{track ...}}` is a whole tracked URL.
  */
 export function deepLinkProblems(ref: string, file: string, ast: Program): TemplateProblem[] {
+  return linkProblems(ref, file, MESSAGE, (report) => walk(ast.body, '', report));
+}
+
+/** Reports where a value could change a link's host, as the file's problems. */
+export type Report = (loc: Statement['loc'] | undefined) => void;
+
+/** The problems a link walker reports in one file, each with `message`. */
+export function linkProblems(
+  ref: string,
+  file: string,
+  message: string,
+  run: (report: Report) => void,
+): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
-  walk(ast.body, '', (loc) => {
-    problems.push({ ref, file, line: loc?.start.line ?? 1, column: (loc?.start.column ?? 0) + 1, message: MESSAGE });
+  run((loc) => {
+    problems.push({ ref, file, line: loc?.start.line ?? 1, column: (loc?.start.column ?? 0) + 1, message });
   });
   return problems;
 }
-
-type Report = (loc: Statement['loc'] | undefined) => void;
 
 /** Follows the literal text before each value; stops once the origin is written, or after a block. */
 function walk(body: readonly Statement[], before: string, report: Report): void {
