@@ -36,6 +36,39 @@ describe('guardGeneratedText', () => {
     expect(guardGeneratedText('<b>see x.com</b>', { maxLength: 100, allowHtml: true, allowUrls: true }).ok).toBe(true);
   });
 
+  it.each([
+    ['<b>Kitchen</b> ideas'],
+    ['<STRONG>Kitchen</STRONG><br>ideas <i>and</i> <em>more</em><br/>soon<br />'],
+    ['Tom &amp; Jerry: 3 < 5'],
+  ])('allows inline emphasis without attributes where HTML is allowed: %s', (text) => {
+    expect(guardGeneratedText(text, { maxLength: 100, allowHtml: true })).toEqual({ ok: true, text });
+  });
+
+  it.each([
+    ['<script>alert(1)</script>', '"<script>"'],
+    ['See <a href="https://x.example">this</a>', '"<a href=\\"https://x.example\\">"'],
+    ['<img src=x onerror=alert(1)>', '"<img src=x onerror=alert(1)>"'],
+    ['<style>body{display:none}</style>', '"<style>"'],
+    ['<b onclick="steal()">Kitchen</b>', '"<b onclick=\\"steal()\\">"'],
+    ['<b style="font-size:40px">Kitchen</b>', '"<b style=\\"font-size:40px\\">"'],
+    ['Kitchen <!-- hidden -->', '"<!-- hidden -->"'],
+    ['Kitchen <svg', '"<svg"'],
+    ['Kitchen <\u200ba href=x>', '"<a href=x>"'],
+  ])('refuses other HTML where HTML is allowed: %s', (text, tag) => {
+    expect(guardGeneratedText(text, { maxLength: 100, allowHtml: true, allowUrls: true })).toEqual({
+      ok: false,
+      reason: `contains HTML other than <b>, <strong>, <i>, <em> and <br> without attributes (${tag})`,
+    });
+  });
+
+  it.each([
+    ['<b>Kitchen ideas', 'leaves <b> open'],
+    ['<b><i>Kitchen</b></i>', 'closes <b> out of order'],
+    ['Kitchen</em>', 'closes <em> out of order'],
+  ])('refuses emphasis left open or closed out of order: %s', (text, reason) => {
+    expect(guardGeneratedText(text, { maxLength: 100, allowHtml: true })).toEqual({ ok: false, reason });
+  });
+
   it('counts characters as the limits and the push fitting do: an emoji is one', () => {
     const text = `Kitchen ${'\u{1F3E0}'.repeat(32)}`;
     expect(guardGeneratedText(text, { maxLength: 40 })).toEqual({ ok: true, text });

@@ -37,7 +37,10 @@ export function visibleText(text: string): string {
   return text.replace(INVISIBLE, '');
 }
 
-/** Validates generated text: trims it and rejects empty, over-long, URL, HTML, template-syntax, control-character or blocked output. */
+/**
+ * Validates generated text: trims it and rejects empty, over-long, URL, HTML (beyond inline emphasis
+ * when `allowHtml`), template-syntax, control-character or blocked output.
+ */
 export function guardGeneratedText(raw: unknown, options: OutputGuardOptions): GuardResult {
   if (typeof raw !== 'string') return { ok: false, reason: 'not a string' };
   const text = raw.normalize('NFKC').trim().replace(/\s+/g, ' ');
@@ -51,11 +54,42 @@ export function guardGeneratedText(raw: unknown, options: OutputGuardOptions): G
   const visible = visibleText(text);
   if (!options.allowUrls && URL_LIKE.test(visible)) return { ok: false, reason: 'contains a URL' };
   if (!options.allowHtml && HTML_LIKE.test(visible)) return { ok: false, reason: 'contains HTML' };
+  const markup = options.allowHtml ? inlineMarkupProblem(visible) : undefined;
+  if (markup) return { ok: false, reason: markup };
   // Generated text is a template's value, never re-rendered: `{{name}}` would reach the message as it is.
   if (/\{\{|\}\}/.test(visible)) return { ok: false, reason: 'contains template syntax' };
   const blocked = findBlockedTerm(text, options.blockedTerms ?? []);
   if (blocked) return { ok: false, reason: `contains the blocked term "${blocked}"` };
   return { ok: true, text };
+}
+
+// Where HTML is allowed, only inline emphasis and line breaks, without attributes: anything else could run
+// script (<script>, onclick=), link or load (<a>, <img>, <style>) or restyle the message around it.
+const INLINE_TAGS = /<\/?(?:b|strong|i|em)\s*>|<br\s*\/?>/gi;
+const INLINE_TAG = new RegExp(`^(?:${INLINE_TAGS.source})$`, 'i');
+const INLINE_TAGS_TEXT = '<b>, <strong>, <i>, <em> and <br> without attributes';
+// What a browser reads as markup: a tag, an end tag, a comment, a doctype or a processing instruction.
+const MARKUP_START = /<[a-z/!?]/gi;
+
+/** The text as a reader sees it (see {@link visibleText}), without the inline emphasis tags allowed HTML may hold. */
+export function readableText(text: string): string {
+  return visibleText(text).replace(INLINE_TAGS, ' ');
+}
+
+/** Why `text` holds HTML beyond inline emphasis, or an emphasis tag left open or closed out of turn. */
+function inlineMarkupProblem(text: string): string | undefined {
+  const open: string[] = [];
+  for (const match of text.matchAll(MARKUP_START)) {
+    const end = text.indexOf('>', match.index);
+    const tag = end === -1 ? text.slice(match.index) : text.slice(match.index, end + 1);
+    const shown = JSON.stringify(tag.slice(0, 40));
+    if (!INLINE_TAG.test(tag)) return `contains HTML other than ${INLINE_TAGS_TEXT} (${shown})`;
+    const name = /^<\/?([a-z]+)/i.exec(tag)![1].toLowerCase();
+    if (name === 'br') continue;
+    if (!tag.startsWith('</')) open.push(name);
+    else if (open.pop() !== name) return `closes <${name}> out of order`;
+  }
+  return open.length > 0 ? `leaves <${open.at(-1)}> open` : undefined;
 }
 
 /** Returns the first blocked term found as a whole word or phrase (case-insensitive), if any. */

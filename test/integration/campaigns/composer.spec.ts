@@ -42,6 +42,12 @@ const digest = {
   copy: { variant: 'journey-template' },
 };
 const lookBack = { ...digest, id: 'look-back', content: { topK: 3, endedJourneys: 'alongside' } };
+const rich = {
+  ...digest,
+  id: 'rich',
+  content: { topK: 1 },
+  copy: { variant: 'journey-llm', allowHtml: true, budget: { calls: 8 } },
+};
 const tight = { ...nudge, id: 'tight', experiment: undefined, copy: { variant: 'journey-llm', budget: { calls: 1 } } };
 
 /** The journey name the copy prompt delimited. */
@@ -52,7 +58,14 @@ const journeyOf = (request: FakeChatRequest) =>
 function model(request: FakeChatRequest): FakeReply {
   const journey = journeyOf(request);
   const copy = (title: string, body: string) => ({ content: JSON.stringify({ title, body }) });
+  const email = (subject: string, preheader: string, intro: string) => ({
+    content: JSON.stringify({ subject, preheader, intro }),
+  });
   switch (journey) {
+    case 'Tile Art':
+      return email('Your tile art', 'Tile art ideas', 'More <a href="#x">tile art</a> ideas are waiting.');
+    case 'Glaze Recipes':
+      return email('Your glaze recipes', 'Glaze recipes to try', 'New <em>glaze recipes</em> are waiting for you.');
     case 'Marathon Training':
       return { content: '{"title": "Marathon' };
     case 'Wedding Planning':
@@ -103,7 +116,7 @@ describe(CampaignMessageComposer.name, () => {
     [mongo, redis, server] = await Promise.all([startTestMongo(), startTestRedis(), FakeOpenAiServer.start()]);
     server.onChat(model);
     app = await startCampaignsContext(mongo.uri, redis, 'composer', {
-      CAMPAIGNS_DIR: campaignsDir([nudge, digest, lookBack, tight]),
+      CAMPAIGNS_DIR: campaignsDir([nudge, digest, lookBack, tight, rich]),
       OPENAI_API_KEY: 'test-key',
       OPENAI_BASE_URL: server.baseUrl,
       OPENAI_MODEL: 'test-model',
@@ -158,7 +171,7 @@ describe(CampaignMessageComposer.name, () => {
     expect(m).toMatchObject({
       variant: { id: 'default', copy: 'journey-llm' },
       subject: { kind: 'journey', id: 'kitchen-remodel', name: 'Kitchen Remodel', signature: expect.any(String) },
-      copy: { source: 'llm', promptVersion: 'copy-v3', model: 'test-model', cacheHit: false },
+      copy: { source: 'llm', promptVersion: 'copy-v4', model: 'test-model', cacheHit: false },
       template: { ref: 'push/journey-nudge', locale: expect.any(String), hash: expect.any(String) },
     });
     const prompt = server.requests[0].messages[1].content;
@@ -199,6 +212,21 @@ describe(CampaignMessageComposer.name, () => {
     const calls = callsFor(journey);
     await compose('nudge', userId);
     expect(callsFor(journey)).toBe(calls);
+  });
+
+  it('keeps LLM copy to inline emphasis where the campaign allows HTML, and falls back to the template otherwise', async () => {
+    await seedUser(app, 'tiler', { now: NOW, journeys: [{ name: 'Tile Art' }] });
+    await seedUser(app, 'glazer', { now: NOW, journeys: [{ name: 'Glaze Recipes' }] });
+    const refused = message(await compose('rich', 'tiler'));
+    expect(refused.copy).toMatchObject({
+      source: 'template',
+      fallbackReason:
+        'LLM copy rejected: intro: contains HTML other than <b>, <strong>, <i>, <em> and <br> without attributes ("<a href=\\"#x\\">")',
+    });
+    const email = refused.rendered as RenderedEmail;
+    expect(email.subject).toBe('Your week: Tile Art');
+    expect(email.html).not.toContain('tile art</a>');
+    expect(message(await compose('rich', 'glazer')).copy).toMatchObject({ source: 'llm' });
   });
 
   it('stops calling the LLM when the run budget is spent', async () => {

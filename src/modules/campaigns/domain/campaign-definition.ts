@@ -124,7 +124,10 @@ const copy = z
     limits: copyLimits.optional(),
     promptVersion: z.string().optional().describe('Pin a copy prompt version (the current one when absent)'),
     allowUrls: z.boolean().default(false).describe('Whether LLM copy may contain URLs'),
-    allowHtml: z.boolean().default(false).describe('Whether LLM copy may contain HTML'),
+    allowHtml: z
+      .boolean()
+      .default(false)
+      .describe('Whether LLM copy may contain inline emphasis: <b>, <strong>, <i>, <em> and <br>, without attributes'),
     budget: z
       .object({
         calls: z.number().int().min(0).optional(),

@@ -3,8 +3,8 @@ import { signatureKeywords } from './copy-key';
 import { COPY_PARTS, CopyRequest, limitOf } from './copy-types';
 
 /** Prompt versions a campaign may pin; bump when the prompt or its validation changes (old cache entries stay apart). */
-export const COPY_PROMPT_VERSIONS = ['copy-v3'] as const;
-export const CURRENT_COPY_PROMPT_VERSION = 'copy-v3';
+export const COPY_PROMPT_VERSIONS = ['copy-v4'] as const;
+export const CURRENT_COPY_PROMPT_VERSION = 'copy-v4';
 
 export interface CopyPrompt {
   system: string;

@@ -19,7 +19,7 @@ const request = (overrides: Partial<CopyRequest> = {}): CopyRequest => ({
   allowUrls: false,
   allowHtml: false,
   blockedTerms: ['porn', 'cancer'],
-  promptVersion: 'copy-v3',
+  promptVersion: 'copy-v4',
   ...overrides,
 });
 
@@ -92,6 +92,20 @@ describe('validateCopyReply', () => {
   it('allows URLs only when the campaign allows them', () => {
     const text = reply('Your kitchen remodel', 'Tiles for your kitchen: https://example.com/tiles');
     expect(validateCopyReply(text, request({ allowUrls: true })).ok).toBe(true);
+  });
+
+  it('allows only inline emphasis when the campaign allows HTML, and says why it refuses the rest', () => {
+    const html = request({ allowHtml: true });
+    expect(validateCopyReply(reply('Your <b>kitchen</b> remodel', 'Fresh <em>backsplash</em> ideas.'), html)).toEqual({
+      ok: true,
+      copy: { title: 'Your <b>kitchen</b> remodel', body: 'Fresh <em>backsplash</em> ideas.' },
+    });
+    expect(validateCopyReply(reply('Your kitchen remodel', 'Tiles <script>x()</script>'), html)).toEqual({
+      ok: false,
+      reason: 'body: contains HTML other than <b>, <strong>, <i>, <em> and <br> without attributes ("<script>")',
+    });
+    const image = validateCopyReply(reply('<img src=x onerror=alert(1)>Kitchen remodel', 'Ideas.'), html);
+    expect(!image.ok && image.reason).toMatch(/^title: contains HTML other than/);
   });
 
   it('accepts copy in the expected language and a claim word the journey itself uses', () => {

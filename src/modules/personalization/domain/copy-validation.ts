@@ -1,5 +1,5 @@
 import { parseJsonObject } from '../../../lib/prompt/json-reply';
-import { guardGeneratedText, visibleText } from '../../../lib/prompt/output-guard';
+import { guardGeneratedText, readableText } from '../../../lib/prompt/output-guard';
 import { normalizeForMatching, singularize } from '../../../lib/text/normalize';
 import { signatureKeywords } from './copy-key';
 import { COPY_PARTS, CopyRequest, GeneratedCopy, limitOf } from './copy-types';
@@ -81,7 +81,8 @@ export function validateCopyReply(text: string, request: CopyRequest): CopyVerdi
     if (!guarded.ok) return { ok: false, reason: `${part}: ${guarded.reason}` };
     copy[part] = guarded.text;
   }
-  const all = visibleText(Object.values(copy).join(' '));
+  // What the reader sees: the language, grounding and claim checks read words, not emphasis tags.
+  const all = readableText(Object.values(copy).join(' '));
   const injected = INJECTION.find((pattern) => pattern.test(all));
   if (injected) return { ok: false, reason: 'reads like injected instructions' };
   const mismatch = languageMismatch(all, request.locale);
