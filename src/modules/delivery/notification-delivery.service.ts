@@ -3,7 +3,7 @@ import { AfterSend } from './after-send';
 import { AttemptResult, DeliveryAttempt } from './delivery-attempt';
 import { DeliveryMetrics } from './delivery.metrics';
 import { nextStep } from './domain/delivery-step';
-import { firstAccepted, Notification, NotificationReason, pendingTargets } from './domain/notification';
+import { firstAccepted, Notification, NotificationReason } from './domain/notification';
 import { FrequencyCaps } from './frequency-caps';
 import { NotificationLifecycle } from './notification-lifecycle';
 import { NotificationRepository } from './notification.repository';
@@ -98,12 +98,13 @@ export class NotificationDeliveryService {
 
   /** Sends what is pending; undefined when the claim found it changed since the read (decide again). */
   private async send(notification: Notification): Promise<DeliveryOutcome | undefined> {
-    const refusal = await this.checks.refusal(notification);
-    if (refusal) {
-      await this.settle(notification, refusal);
+    const verdict = await this.checks.verdict(notification);
+    if ('refusal' in verdict) {
+      await this.settle(notification, verdict.refusal);
       return DONE;
     }
-    const pending = pendingTargets(notification.targets);
+    // Only the targets still the user's: a device removed since the fan-out gets nothing.
+    const { pending } = verdict;
     if (pending.length === 0) {
       await this.settle(notification, { code: 'no-target', message: 'no address or device is left to send to' });
       return DONE;

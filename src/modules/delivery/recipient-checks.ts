@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { UsersService } from '../ingest/users.service';
 import { RecipientPreferences } from '../tracking/notification-tracking';
 import { DeliveryError } from './domain/delivery-error';
-import type { Notification, NotificationReason, NotificationTarget } from './domain/notification';
+import { Notification, NotificationReason, NotificationTarget, pendingTargets } from './domain/notification';
 
 /**
  * The recipient's word, asked right before sending and acted on after a provider's verdict: every
@@ -19,32 +19,40 @@ export class RecipientChecks {
   ) {}
 
   /**
-   * Why the notification must not go out now: consent to its channel withdrawn, an unsubscribe or a
-   * suppressed address since it was queued.
+   * Why the notification must not go out now (consent to its channel withdrawn, an unsubscribe, none of its
+   * addresses still the user's, or a suppressed address since it was queued), or else the pending targets to
+   * send: those whose address or device is still on the user's profile.
    */
-  async refusal(notification: Notification): Promise<NotificationReason | undefined> {
-    const consenting = await this.users.consentingAmong([notification.userId], notification.channel);
-    if (!consenting.has(notification.userId)) return noConsentReason(notification.channel);
+  async verdict(notification: Notification): Promise<{ refusal: NotificationReason } | { pending: number[] }> {
+    const contacts = (await this.users.contactsAmong([notification.userId], notification.channel)).get(
+      notification.userId,
+    );
+    if (!contacts) return { refusal: noConsentReason(notification.channel) };
     if (await this.preferences.isUnsubscribed(notification.userId, notification.category)) {
-      return unsubscribedReason(notification.category);
+      return { refusal: unsubscribedReason(notification.category) };
     }
-    for (const { to } of notification.targets) {
+    const pending = stillTheirs(notification, contacts);
+    if (pending.length === 0 && pendingTargets(notification.targets).length > 0) {
+      return { refusal: noAddressReason(notification.channel) };
+    }
+    for (const index of pending) {
+      const { to } = notification.targets[index];
       if (to.channel !== 'email') continue;
       const suppressed = await this.preferences.suppressionOf(to.address);
-      if (suppressed) return suppressedReason(suppressed);
+      if (suppressed) return { refusal: suppressedReason(suppressed) };
     }
-    return undefined;
+    return { pending };
   }
 
   /**
-   * {@link refusal} for many notifications, in one read of consent per channel, one of unsubscribes per
-   * category and one of the suppression list.
+   * The refusals of {@link verdict} for many notifications, in one read of the profiles per channel, one of
+   * unsubscribes per category and one of the suppression list.
    */
   async refusals(notifications: readonly Notification[]): Promise<Map<string, NotificationReason>> {
-    const [consenting, left, suppressed] = await Promise.all([
+    const [contacts, left, suppressed] = await Promise.all([
       readPerGroup(
         userIdsBy(notifications, (n) => n.channel),
-        (channel, userIds) => this.users.consentingAmong(userIds, channel),
+        (channel, userIds) => this.users.contactsAmong(userIds, channel),
       ),
       readPerGroup(
         userIdsBy(notifications, (n) => n.category),
@@ -56,15 +64,20 @@ export class RecipientChecks {
     ]);
     const refusals = new Map<string, NotificationReason>();
     for (const n of notifications) {
-      const reason = !consenting.get(n.channel)?.has(n.userId)
+      const mine = contacts.get(n.channel)?.get(n.userId);
+      const pending = stillTheirs(n, mine);
+      const reason = !mine
         ? noConsentReason(n.channel)
         : left.get(n.category)?.has(n.userId)
           ? unsubscribedReason(n.category)
-          : n.targets
-              .flatMap(({ to }) =>
-                to.channel === 'email' && suppressed.has(to.address) ? [suppressed.get(to.address)!] : [],
-              )
-              .map(suppressedReason)[0];
+          : pending.length === 0 && pendingTargets(n.targets).length > 0
+            ? noAddressReason(n.channel)
+            : pending
+                .flatMap((i) => {
+                  const { to } = n.targets[i];
+                  return to.channel === 'email' && suppressed.has(to.address) ? [suppressed.get(to.address)!] : [];
+                })
+                .map(suppressedReason)[0];
       if (reason) refusals.set(n.notificationId, reason);
     }
     return refusals;
@@ -92,6 +105,18 @@ export class RecipientChecks {
   }
 }
 
+/**
+ * The notification's pending targets whose address (an email address whatever its case) or device is among
+ * the user's `contacts` now: a replaced address or a removed device is no longer theirs to send to.
+ */
+function stillTheirs(notification: Notification, contacts: ReadonlySet<string> | undefined): number[] {
+  if (!contacts) return [];
+  return pendingTargets(notification.targets).filter((i) => {
+    const { to } = notification.targets[i];
+    return contacts.has(to.channel === 'email' ? to.address.toLowerCase() : to.token);
+  });
+}
+
 /** The notifications' user ids grouped by `key`. */
 function userIdsBy<K>(notifications: readonly Notification[], key: (n: Notification) => K): Map<K, string[]> {
   const groups = new Map<K, string[]>();
@@ -117,6 +142,17 @@ function noConsentReason(channel: string): NotificationReason {
     rule: `consent.${channel}`,
     value: false,
     message: `the user no longer consents to ${channel} (or their profile was erased)`,
+  };
+}
+
+function noAddressReason(channel: 'email' | 'push'): NotificationReason {
+  return {
+    code: 'no-address',
+    rule: channel === 'email' ? 'email' : 'pushTokens',
+    message:
+      channel === 'email'
+        ? "the address it was for is no longer the user's"
+        : "none of the devices it was for is still the user's",
   };
 }
 

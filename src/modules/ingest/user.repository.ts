@@ -50,13 +50,23 @@ export class UserRepository {
     return docs.map(toUser);
   }
 
-  /** Those of `userIds` whose profile consents to `channel` now; an erased user consents to nothing. */
-  async consentingAmong(userIds: readonly string[], channel: 'email' | 'push'): Promise<Set<string>> {
-    if (userIds.length === 0) return new Set();
+  /**
+   * The addresses on `channel` (the email address in lower case, or the push tokens) of those of `userIds`
+   * whose profile consents to it now; an erased user is not among them.
+   */
+  async contactsAmong(userIds: readonly string[], channel: 'email' | 'push'): Promise<Map<string, Set<string>>> {
+    if (userIds.length === 0) return new Map();
     const docs = await this.model
-      .find({ userId: { $in: userIds }, [`consent.${channel}`]: true }, { _id: 0, userId: 1 })
-      .lean<Array<Pick<UserRecord, 'userId'>>>();
-    return new Set(docs.map((d) => d.userId));
+      .find({ userId: { $in: userIds }, [`consent.${channel}`]: true }, { _id: 0, userId: 1, email: 1, pushTokens: 1 })
+      .lean<Array<Pick<UserRecord, 'userId' | 'email' | 'pushTokens'>>>();
+    return new Map(
+      docs.map((d) => [
+        d.userId,
+        new Set(
+          channel === 'email' ? (d.email ? [d.email.toLowerCase()] : []) : (d.pushTokens ?? []).map((t) => t.token),
+        ),
+      ]),
+    );
   }
 
   /** Removes one push token (a provider called it dead); the updated profile, or undefined when gone. */

@@ -44,9 +44,9 @@ export class UsersService implements OnModuleInit {
     if (user) await this.audienceFacts.recordProfile(user);
   }
 
-  /** Those of `userIds` who consent to `channel` at this moment. */
-  consentingAmong(userIds: readonly string[], channel: 'email' | 'push'): Promise<Set<string>> {
-    return this.users.consentingAmong([...new Set(userIds)], channel);
+  /** The current addresses on `channel` of those of `userIds` who consent to it at this moment. */
+  contactsAmong(userIds: readonly string[], channel: 'email' | 'push'): Promise<Map<string, Set<string>>> {
+    return this.users.contactsAmong([...new Set(userIds)], channel);
   }
 
   async getUser(userId: string): Promise<UserProfile> {

@@ -57,30 +57,51 @@ describe('a batch and the recipient changing their mind', () => {
       .get(UsersService)
       .putUser(userId, { email: `${userId}@example.com`, consent: { email, push: email } } as PutUserDto);
 
-  it('asks consent again at send time, in a batch and one by one', async () => {
+  /**
+   * `change` runs after the run's notifications were queued; ana's goes out in a batch with cy's and dee's,
+   * ben's one by one, and ana's and ben's must be suppressed for `reason` with no attempt.
+   */
+  async function refusedAtSendTime(change: () => Promise<void>, reason: { code: string; rule: string }) {
     const { runId, ids } = await queuedRun();
     const before = sink.messages.length;
-    // Both withdraw consent to email after their notification was queued.
-    await setConsent('ana', false);
-    await setConsent('ben', false);
     try {
+      await change();
       await app.get(NotificationBatchDelivery).deliverMany([ids.get('ana')!, ids.get('cy')!, ids.get('dee')!]);
       await app.get(NotificationDeliveryService).deliver(ids.get('ben')!);
       expect(sentSince(before).sort()).toEqual(['cy@example.com', 'dee@example.com']);
       const after = await notificationsOf(app, runId);
       for (const userId of ['ana', 'ben']) {
-        expect(after.get(userId)).toMatchObject({
-          state: 'suppressed',
-          reason: { code: 'no-consent', rule: 'consent.email' },
-          attempts: [],
-        });
+        expect(after.get(userId)).toMatchObject({ state: 'suppressed', reason, attempts: [] });
       }
       const run = await finish(runId);
-      expect(run.counts).toMatchObject({ sent: 2, suppressed: { 'no-consent': 2 } });
+      expect(run.counts).toMatchObject({ sent: 2, suppressed: { [reason.code]: 2 } });
     } finally {
-      await setConsent('ana', true);
-      await setConsent('ben', true);
+      for (const userId of ['ana', 'ben', 'cy']) await setConsent(userId, true);
     }
+  }
+
+  it('asks consent again at send time, in a batch and one by one', () =>
+    // Both withdraw consent to email after their notification was queued.
+    refusedAtSendTime(
+      async () => {
+        await setConsent('ana', false);
+        await setConsent('ben', false);
+      },
+      { code: 'no-consent', rule: 'consent.email' },
+    ));
+
+  it('sends nothing to an address the user replaced after the message was queued, in a batch and one by one', () => {
+    const moveTo = (userId: string, email: string) =>
+      app.get(UsersService).putUser(userId, { email, consent: { email: true, push: true } } as PutUserDto);
+    // Both give a new address after their notification was queued; cy only writes theirs in other case.
+    return refusedAtSendTime(
+      async () => {
+        await moveTo('ana', 'ana@elsewhere.example');
+        await moveTo('ben', 'ben@elsewhere.example');
+        await moveTo('cy', 'Cy@Example.com');
+      },
+      { code: 'no-address', rule: 'email' },
+    );
   });
 
   it('records an acceptance that arrives after its lapsed claim was taken over, and sends it once', async () => {

@@ -2,8 +2,13 @@ import { INestApplicationContext } from '@nestjs/common';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getQueueToken } from '@nestjs/bull';
+import { Queue } from 'bull';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
+import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
 import { UserRepository } from '../../../src/modules/ingest/user.repository';
+import { UsersService } from '../../../src/modules/ingest/users.service';
 import { FakeFcm } from '../../setup/providers/fcm-fake';
 import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
 import {
@@ -12,6 +17,7 @@ import {
   sendingSettings,
   startSendingContext,
   startServers,
+  until,
   waitForRun,
 } from './sending-harness';
 
@@ -91,6 +97,20 @@ describe('sending with several workers: frequency caps and dead push tokens', ()
       },
       journeys: [kitchen],
     });
+    for (const [userId, tokens] of [
+      ['moving', ['kept-token', 'dropped-token']],
+      ['leaving', ['left-token']],
+    ] as const) {
+      await seedUser(workers[0], userId, {
+        now,
+        profile: {
+          email: undefined,
+          consent: { email: false, push: true },
+          pushTokens: tokens.map((token) => ({ platform: 'fcm' as const, token })),
+        },
+        journeys: [kitchen],
+      });
+    }
     fcm.failToken('dead-token', 'UNREGISTERED');
     fcm.failToken('gone-token', 'UNREGISTERED');
   }, 90_000);
@@ -136,6 +156,49 @@ describe('sending with several workers: frequency caps and dead push tokens', ()
     const users = workers[0].get(UserRepository);
     expect((await users.findByUserId('two-devices'))!.pushTokens.map((t) => t.token)).toEqual(['live-token']);
     expect((await users.findByUserId('gone'))!.pushTokens).toEqual([]);
-    expect(fcm.sent.map((s) => s.message.token)).toEqual(['live-token']);
+    expect(fcm.sent.map((s) => s.message.token).sort()).toEqual([
+      'dropped-token',
+      'kept-token',
+      'left-token',
+      'live-token',
+    ]);
+  }, 90_000);
+
+  it('sends nothing to a device the user removed after the message was queued', async () => {
+    const deliveries = workers.map((w) => w.get<Queue>(getQueueToken(DELIVERY_QUEUE)));
+    await Promise.all(deliveries.map((q) => q.pause(true)));
+    const started = await workers[1].get(CampaignRunsService).startManual('nudge', 'test');
+    const users = workers[0].get(UsersService);
+    const before = fcm.sent.length;
+    try {
+      const queued = async () => {
+        const n = await notificationsOf(workers[0], started.runId);
+        return ['moving', 'leaving', 'two-devices'].every((u) => n.get(u)?.state === 'queued');
+      };
+      await until(queued, 30_000);
+      // One of two devices removed, and the only device removed, while the messages wait in the queue.
+      const keepOnly = (userId: string, tokens: string[]) =>
+        users.putUser(userId, {
+          consent: { email: false, push: true },
+          pushTokens: tokens.map((token) => ({ platform: 'fcm', token })),
+        } as PutUserDto);
+      await keepOnly('moving', ['kept-token']);
+      await keepOnly('leaving', []);
+    } finally {
+      await Promise.all(deliveries.map((q) => q.resume(true)));
+    }
+    const run = await waitForRun(workers[1], started.runId, 60_000);
+    expect(
+      fcm.sent
+        .slice(before)
+        .map((s) => s.message.token)
+        .sort(),
+    ).toEqual(['kept-token', 'live-token']);
+    const notifications = await notificationsOf(workers[0], run.runId);
+    expect(notifications.get('moving')).toMatchObject({ state: 'sent' });
+    expect(notifications.get('leaving')).toMatchObject({
+      state: 'suppressed',
+      reason: { code: 'no-address', rule: 'pushTokens' },
+    });
   }, 90_000);
 });
