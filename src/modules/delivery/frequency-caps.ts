@@ -7,10 +7,12 @@ import { CAP_RETENTION_MS, capArguments, CapVerdict, FrequencyCap } from './doma
 
 /**
  * Check-and-reserve over two sorted sets of one user: their sends on the channel (every campaign) and
- * on the campaign, scored by send time. A send is refused when a cap's set already holds `max` sends
- * within its window before or after the send time (future sends count: a delayed message is already
- * promised). Reserving the same member again is granted without adding anything, so a re-processed
- * user never takes two slots. Reply: 0 granted, else {cap index (1-based), count}.
+ * on the campaign, scored by send time. A send is refused when some window of a cap's length that holds
+ * the send time would hold more than `max` sends with it: `max` sends and this one less than a window
+ * apart from first to last (future sends count: a delayed message is already promised). Sends on both
+ * sides of it that no single window reaches together do not add up. Reserving the same member again is
+ * granted without adding anything, so a re-processed user never takes two slots. Reply: 0 granted, else
+ * {cap index (1-based), count of sends in the window it would overfill}.
  * ARGV: member, send time (ms), retention (ms), then (key index, window ms, max) per cap.
  */
 const RESERVE_SCRIPT = `
@@ -23,8 +25,23 @@ for c = 0, caps - 1 do
   local key = KEYS[tonumber(ARGV[4 + 3 * c])]
   local window = tonumber(ARGV[5 + 3 * c])
   local max = tonumber(ARGV[6 + 3 * c])
-  local count = redis.call('ZCOUNT', key, '(' .. (at - window), '(' .. (at + window))
-  if count >= max then return {c + 1, count} end
+  local lo, hi = '(' .. (at - window), '(' .. (at + window)
+  if redis.call('ZCOUNT', key, lo, hi) >= max then
+    -- The sends less than a window away, in time order, with this one placed among them at index self.
+    local near = redis.call('ZRANGEBYSCORE', key, lo, hi, 'WITHSCORES')
+    local times, self = {}, nil
+    for i = 2, #near, 2 do
+      local t = tonumber(near[i])
+      if not self and t > at then times[#times + 1] = at; self = #times end
+      times[#times + 1] = t
+    end
+    if not self then times[#times + 1] = at; self = #times end
+    -- Every run of max + 1 consecutive sends through this one: less than a window from first to last overfills one.
+    for first = math.max(1, self - max), self do
+      local last = first + max
+      if last <= #times and times[last] - times[first] < window then return {c + 1, max} end
+    end
+  end
 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000

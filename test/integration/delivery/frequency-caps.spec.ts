@@ -1,0 +1,96 @@
+import { ConfigService } from '@nestjs/config';
+import Redis from 'ioredis';
+import { RedisProcess } from '../../../src/common/redis/redis-process';
+import { loadConfig, Settings } from '../../../src/config';
+import type { FrequencyCap } from '../../../src/modules/delivery/domain/frequency-cap';
+import { CapSubject, FrequencyCaps } from '../../../src/modules/delivery/frequency-caps';
+import { startTestRedis } from '../../setup/redis';
+
+const HOUR = 3_600_000;
+// Sends are remembered for 90 days from the server's clock: the tests' instants are around now.
+const T0 = Math.floor(Date.now() / HOUR) * HOUR;
+const at = (hours: number) => new Date(T0 + hours * HOUR);
+
+describe(FrequencyCaps.name, () => {
+  let redis: RedisProcess;
+  const clients: Redis[] = [];
+
+  /** One FrequencyCaps per simulated worker process, each with its own Redis connection, on a fresh prefix. */
+  function workers(count: number): FrequencyCaps[] {
+    const settings = loadConfig({ NODE_ENV: 'test', REDIS_URL: redis.url, REDIS_PREFIX: `t${Math.random()}` });
+    const config = new ConfigService<Settings, true>(settings);
+    return Array.from({ length: count }, () => {
+      const client = new Redis(redis.url);
+      clients.push(client);
+      return new FrequencyCaps(client, config);
+    });
+  }
+
+  const ann = (campaignId = 'weekly'): CapSubject => ({ userId: 'ann', channel: 'email', campaignId });
+  const perDay = (max: number, scope: FrequencyCap['scope'] = 'channel'): FrequencyCap => ({
+    max,
+    withinHours: 24,
+    scope,
+  });
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.quit()));
+    await redis.stop();
+  });
+
+  it('grants exactly the cap to concurrent reservations from four workers, and a re-reservation takes nothing', async () => {
+    const caps = workers(4);
+    const verdicts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => caps[i % 4].reserve(ann(), [perDay(2)], at(0), `n${i}`)),
+    );
+    const granted = verdicts.flatMap((v, i) => (v.granted ? [`n${i}`] : []));
+    expect(granted).toHaveLength(2);
+    expect(await caps[0].reserve(ann(), [perDay(2)], at(1), granted[0])).toEqual({ granted: true });
+    expect((await caps[1].reserve(ann(), [perDay(2)], at(1), 'late')).granted).toBe(false);
+  });
+
+  it('counts a send one millisecond inside the window, and not one a whole window away', async () => {
+    const [caps] = workers(1);
+    await caps.reserve(ann(), [perDay(1)], at(0), 'first');
+    expect((await caps.reserve(ann(), [perDay(1)], new Date(T0 + 24 * HOUR - 1), 'inside')).granted).toBe(false);
+    expect((await caps.reserve(ann(), [perDay(1)], at(24), 'next-day')).granted).toBe(true);
+    expect((await caps.reserve(ann(), [perDay(1)], at(-24), 'day-before')).granted).toBe(true);
+  });
+
+  it('gives a released slot back', async () => {
+    const [caps] = workers(1);
+    await caps.reserve(ann(), [perDay(1)], at(0), 'suppressed-later');
+    await caps.release(ann(), 'suppressed-later');
+    expect(await caps.reserve(ann(), [perDay(1)], at(1), 'next')).toEqual({ granted: true });
+  });
+
+  it('holds each of several caps, on the channel and on the campaign', async () => {
+    const [caps] = workers(1);
+    const rules = [perDay(1, 'campaign'), { max: 3, withinHours: 7 * 24, scope: 'channel' as const }];
+    expect((await caps.reserve(ann('daily'), rules, at(0), 'd0')).granted).toBe(true);
+    expect(await caps.reserve(ann('daily'), rules, at(10), 'd0b')).toMatchObject({ granted: false, index: 0 });
+    // Another campaign is not held by this campaign's cap, but counts on the channel.
+    expect((await caps.reserve(ann('other'), rules, at(10), 'o10')).granted).toBe(true);
+    expect((await caps.reserve(ann('daily'), rules, at(24), 'd24')).granted).toBe(true);
+    expect(await caps.reserve(ann('daily'), rules, at(48), 'd48')).toMatchObject({
+      granted: false,
+      index: 1,
+      count: 3,
+    });
+    expect((await caps.reserve(ann('daily'), rules, at(7 * 24), 'd168')).granted).toBe(true);
+  });
+
+  it('grants a send between an earlier and a promised later one when no window of the cap holds more than its max', async () => {
+    const [caps] = workers(1);
+    // Two a day: one sent ten hours ago, one promised for tomorrow's local send time, twenty hours ahead.
+    await caps.reserve(ann('digest'), [perDay(2)], at(-10), 'earlier');
+    await caps.reserve(ann('local-hour'), [perDay(2)], at(20), 'promised');
+    // Any 24 hours holding now hold only one of the two: sending now keeps every window at two.
+    expect(await caps.reserve(ann('weekly'), [perDay(2)], at(0), 'now')).toEqual({ granted: true });
+    // Now every window around 5 hours from now that reaches back to -10 or on to 20 would hold three.
+    expect(await caps.reserve(ann('weekly'), [perDay(2)], at(5), 'then')).toMatchObject({ granted: false, count: 2 });
+  });
+});
