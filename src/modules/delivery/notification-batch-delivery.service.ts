@@ -98,7 +98,8 @@ export class NotificationBatchDelivery {
     const now = new Date();
     const plain: Notification[] = [];
     const others: string[] = [];
-    for (const notification of await this.notifications.findByIds([...new Set(notificationIds)])) {
+    const read = await this.notifications.findByIds([...new Set(notificationIds)]);
+    for (const notification of await this.checks.inZonesNow(read)) {
       const gate = notification.state === 'queued' ? await this.lifecycle.gate(notification.runId) : 'open';
       const plainSend =
         nextStep(notification, gate, now).kind === 'send' && pendingTargets(notification.targets).length === 1;

@@ -49,8 +49,9 @@ export class NotificationDeliveryService {
     // A recovery puts the notification back to queued, as does a claim that found nothing left to send (a
     // target accepted since the read); the loop then decides again on fresh state.
     for (let round = 0; round < 3; round++) {
-      const notification = await this.notifications.findById(notificationId);
-      if (!notification) return DONE;
+      const stored = await this.notifications.findById(notificationId);
+      if (!stored) return DONE;
+      const [notification] = await this.checks.inZonesNow([stored]);
       const gate = notification.state === 'queued' ? await this.lifecycle.gate(notification.runId) : 'open';
       const step = nextStep(notification, gate, new Date());
       switch (step.kind) {
@@ -66,7 +67,9 @@ export class NotificationDeliveryService {
           await this.lifecycle.settled(notification);
           return DONE;
         case 'wait':
-          if (step.why === 'quiet-hours') await this.notifications.postpone(notificationId, step.until);
+          if (step.why === 'quiet-hours') {
+            await this.notifications.postpone(notificationId, step.until, notification.timeZone);
+          }
           return {
             kind: 'again',
             at: new Date(step.until.getTime() + (step.why === 'lease' ? LEASE_GRACE_MS : 0)),

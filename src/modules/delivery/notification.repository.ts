@@ -270,9 +270,9 @@ export class NotificationRepository {
     return result.modifiedCount === 1;
   }
 
-  /** Moves a queued notification's earliest send time (quiet hours, a lease to wait out). */
-  async postpone(notificationId: string, notBefore: Date): Promise<void> {
-    await this.model.updateOne({ notificationId, state: 'queued' }, { $set: { notBefore } });
+  /** Moves a queued notification's earliest send time to the end of its quiet hours in `timeZone`, its user's zone now. */
+  async postpone(notificationId: string, notBefore: Date, timeZone: string): Promise<void> {
+    await this.model.updateOne({ notificationId, state: 'queued' }, { $set: { notBefore, timeZone } });
   }
 
   /** Whether any notification of the run may still be sent (queued or being sent). */

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { isKnownTimeZone } from '../../lib/time/zoned-time';
 import { UsersService } from '../ingest/users.service';
 import { RecipientPreferences } from '../tracking/notification-tracking';
 import { DeliveryError } from './domain/delivery-error';
@@ -81,6 +82,23 @@ export class RecipientChecks {
       if (reason) refusals.set(n.notificationId, reason);
     }
     return refusals;
+  }
+
+  /**
+   * The notifications as quiet hours must judge them now: each queued one under a quiet-hours rule in its
+   * user's time zone as the profile says now, so a user who moved since the fan-out is not woken where they
+   * are. A zone the runtime does not know, or none, is UTC, as at the fan-out; a user with no profile keeps
+   * the zone the notification was queued with.
+   */
+  async inZonesNow(notifications: readonly Notification[]): Promise<Notification[]> {
+    const judged = notifications.filter((n) => n.state === 'queued' && n.quietHours);
+    if (judged.length === 0) return [...notifications];
+    const zones = await this.users.timeZonesOf(judged.map((n) => n.userId));
+    return notifications.map((n) => {
+      if (!judged.includes(n) || !zones.has(n.userId)) return n;
+      const zone = zones.get(n.userId);
+      return { ...n, timeZone: zone && isKnownTimeZone(zone) ? zone : 'UTC' };
+    });
   }
 
   /** Applies what a permanent failure says about the recipient: drop a dead token, suppress a dead address. */

@@ -69,6 +69,15 @@ export class UserRepository {
     );
   }
 
+  /** The time zone on the profile of each of `userIds` that has a profile (undefined: none given). */
+  async timeZonesOf(userIds: readonly string[]): Promise<Map<string, string | undefined>> {
+    if (userIds.length === 0) return new Map();
+    const docs = await this.model
+      .find({ userId: { $in: userIds } }, { _id: 0, userId: 1, timeZone: 1 })
+      .lean<Array<Pick<UserRecord, 'userId' | 'timeZone'>>>();
+    return new Map(docs.map((d) => [d.userId, d.timeZone ?? undefined]));
+  }
+
   /** Removes one push token (a provider called it dead); the updated profile, or undefined when gone. */
   async removePushToken(userId: string, token: string): Promise<UserProfile | undefined> {
     const doc = await this.model

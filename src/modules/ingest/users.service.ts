@@ -49,6 +49,11 @@ export class UsersService implements OnModuleInit {
     return this.users.contactsAmong([...new Set(userIds)], channel);
   }
 
+  /** The time zone on the profile of each of `userIds` that has a profile (undefined: none given). */
+  timeZonesOf(userIds: readonly string[]): Promise<Map<string, string | undefined>> {
+    return this.users.timeZonesOf([...new Set(userIds)]);
+  }
+
   async getUser(userId: string): Promise<UserProfile> {
     const user = await this.users.findByUserId(userId);
     if (!user) throw new NotFoundException(`user ${userId} not found`);

@@ -139,18 +139,19 @@ export async function activate(app: INestApplicationContext, ...campaignIds: str
 }
 
 /**
- * A manual run of the digest whose notifications wait queued: this worker's delivery is paused, and the
+ * A manual run of the digest (or of `campaignId`) whose notifications wait queued: this worker's delivery is paused, and the
  * queue emptied first. Returns once waiting delivery jobs carry `count` notifications (or after 20 s), with
  * the run's notification ids by user.
  */
 export async function queuedDigestRun(
   app: INestApplicationContext,
   count: number,
+  campaignId = DIGEST_CAMPAIGN.id,
 ): Promise<{ runId: string; ids: Map<string, string> }> {
   const deliveries = app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
   await deliveries.pause(true);
   await deliveries.empty();
-  const { runId } = await app.get(CampaignRunsService).startManual(DIGEST_CAMPAIGN.id, 'test');
+  const { runId } = await app.get(CampaignRunsService).startManual(campaignId, 'test');
   const deadline = Date.now() + 20_000;
   for (;;) {
     const jobs: Job[] = await deliveries.getWaiting();

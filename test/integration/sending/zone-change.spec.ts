@@ -1,0 +1,122 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
+import { NotificationDeliveryService } from '../../../src/modules/delivery/notification-delivery.service';
+import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
+import { UsersService } from '../../../src/modules/ingest/users.service';
+import { SmtpSink } from '../../setup/smtp-sink';
+import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
+import {
+  activate,
+  DIGEST_CAMPAIGN,
+  KITCHEN_JOURNEY,
+  notificationsOf,
+  queuedDigestRun,
+  startSending,
+} from './sending-harness';
+
+const quietHours = { start: '21:00', end: '08:00' };
+const nightly = {
+  ...DIGEST_CAMPAIGN,
+  id: 'nightly',
+  name: 'Nightly',
+  quietHours: { ...quietHours, whenQuiet: 'delay' },
+};
+const nightlyDrop = {
+  ...nightly,
+  id: 'nightly-drop',
+  name: 'Nightly drop',
+  quietHours: { ...quietHours, whenQuiet: 'drop' },
+};
+const users = ['ana', 'ben'];
+
+/** A fixed-offset zone where the local hour is now `hour`. */
+function zoneAt(hour: number): string {
+  let offset = (((hour - new Date().getUTCHours()) % 24) + 24) % 24;
+  if (offset > 14) offset -= 24;
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
+
+/**
+ * Quiet hours are the user's night where they are when the message goes out: a user who moves to another zone
+ * after the fan-out queued their message, into the middle of their night there, is not woken by it.
+ */
+describe('quiet hours and a user who changes time zone', () => {
+  let sink: SmtpSink;
+  let app: INestApplicationContext;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    sink = await SmtpSink.start();
+    ({ app, stop } = await startSending('zone-change', {
+      CAMPAIGNS_DIR: campaignsDir([nightly, nightlyDrop]),
+      SMTP_URL: sink.url,
+    }));
+    await activate(app, nightly.id, nightlyDrop.id);
+  });
+
+  afterAll(async () => {
+    await stop?.();
+    await sink?.stop();
+  });
+
+  const placeUsers = async (timeZone: string) => {
+    for (const userId of users) {
+      await seedUser(app, userId, {
+        now: new Date(),
+        profile: { email: `${userId}@example.com`, timeZone },
+        journeys: [KITCHEN_JOURNEY],
+      });
+    }
+  };
+  const moveTo = (timeZone: string) =>
+    Promise.all(
+      users.map((userId) =>
+        app.get(UsersService).putUser(userId, {
+          email: `${userId}@example.com`,
+          timeZone,
+          consent: { email: true, push: true },
+        } as PutUserDto),
+      ),
+    );
+
+  /** Queues a run of `campaignId` in the afternoon of the users' zone, then moves them to where it is 2 a.m. */
+  async function queuedThenMoved(campaignId: string) {
+    await placeUsers(zoneAt(14));
+    const queued = await queuedDigestRun(app, users.length, campaignId);
+    for (const n of (await notificationsOf(app, queued.runId)).values()) expect(n.state).toBe('queued');
+    const night = zoneAt(2);
+    await moveTo(night);
+    return { ...queued, night, before: sink.messages.length };
+  }
+
+  it('waits for the end of the night in the zone the user is in now, one by one and in a batch', async () => {
+    const { runId, ids, night, before } = await queuedThenMoved(nightly.id);
+    const single = await app.get(NotificationDeliveryService).deliver(ids.get('ana')!);
+    const batch = await app.get(NotificationBatchDelivery).deliverMany([ids.get('ben')!]);
+    expect(sink.messages.length).toBe(before);
+    // 08:00 there is six hours after 02:00, give or take the minutes past the hour.
+    const morning = Date.now() + 6 * 3_600_000;
+    for (const outcome of [single, batch.get(ids.get('ben')!)!]) {
+      expect(outcome).toMatchObject({ kind: 'again', why: 'quiet-hours' });
+      const at = (outcome as { at: Date }).at.getTime();
+      expect(Math.abs(at - morning)).toBeLessThanOrEqual(3_600_000);
+    }
+    for (const n of (await notificationsOf(app, runId)).values()) {
+      expect(n).toMatchObject({ state: 'queued', timeZone: night });
+      expect(Math.abs(n.notBefore!.getTime() - morning)).toBeLessThanOrEqual(3_600_000);
+    }
+  });
+
+  it('drops it for a campaign that drops messages due in the quiet hours, one by one and in a batch', async () => {
+    const { runId, ids, night, before } = await queuedThenMoved(nightlyDrop.id);
+    await app.get(NotificationDeliveryService).deliver(ids.get('ana')!);
+    await app.get(NotificationBatchDelivery).deliverMany([ids.get('ben')!]);
+    expect(sink.messages.length).toBe(before);
+    for (const n of (await notificationsOf(app, runId)).values()) {
+      expect(n).toMatchObject({
+        state: 'suppressed',
+        reason: { code: 'quiet-hours', value: `21:00-08:00 ${night}` },
+      });
+    }
+  });
+});
