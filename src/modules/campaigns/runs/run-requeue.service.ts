@@ -14,7 +14,8 @@ const PAGE = 1000;
  * What a resume or a cancel sets in motion, under the run's new generation (so every job id is new):
  * a running run gets its unfinished selection and unfinished shards back (and the shards with pending
  * ledger entries of an older selection); every queued notification gets
- * a delivery job, which sends it when the run runs and settles it as cancelled when it was cancelled.
+ * a delivery job, which sends it when the run runs (when it is due) and settles it as cancelled at once
+ * when it was cancelled.
  */
 @Injectable()
 export class RunRequeue {
@@ -49,8 +50,13 @@ export class RunRequeue {
     for (;;) {
       const page = await this.notifications.findQueued(runId, after, PAGE);
       if (page.length === 0) break;
+      // A cancelled run's notifications are settled now, not when they were due (the end of the quiet hours,
+      // a local send time): each gives its frequency-cap slot back at once.
       await this.deliveries.enqueueMany(
-        page.map((n) => ({ notificationId: n.notificationId, at: n.notBefore })),
+        page.map((n) => ({
+          notificationId: n.notificationId,
+          at: run.state === 'cancelled' ? undefined : n.notBefore,
+        })),
         generation,
       );
       notifications += page.length;

@@ -1,4 +1,9 @@
+import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bull';
+import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
+import { FrequencyCaps } from '../../../src/modules/delivery/frequency-caps';
 import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
 import { NotificationDeliveryService } from '../../../src/modules/delivery/notification-delivery.service';
 import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
@@ -12,6 +17,7 @@ import {
   notificationsOf,
   queuedDigestRun,
   startSending,
+  until,
 } from './sending-harness';
 
 const quietHours = { start: '21:00', end: '08:00' };
@@ -27,6 +33,12 @@ const nightlyDrop = {
   name: 'Nightly drop',
   quietHours: { ...quietHours, whenQuiet: 'drop' },
 };
+const nightlyCapped = {
+  ...nightly,
+  id: 'nightly-capped',
+  name: 'Nightly capped',
+  frequencyCaps: [{ max: 1, withinHours: 24, scope: 'channel' }],
+};
 const users = ['ana', 'ben'];
 
 /** A fixed-offset zone where the local hour is now `hour`. */
@@ -40,18 +52,18 @@ function zoneAt(hour: number): string {
  * Quiet hours are the user's night where they are when the message goes out: a user who moves to another zone
  * after the fan-out queued their message, into the middle of their night there, is not woken by it.
  */
-describe('quiet hours and a user who changes time zone', () => {
+describe('quiet hours: a user who changes time zone, a run cancelled while its messages wait', () => {
   let sink: SmtpSink;
   let app: INestApplicationContext;
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
     sink = await SmtpSink.start();
-    ({ app, stop } = await startSending('zone-change', {
-      CAMPAIGNS_DIR: campaignsDir([nightly, nightlyDrop]),
+    ({ app, stop } = await startSending('quiet-hours', {
+      CAMPAIGNS_DIR: campaignsDir([nightly, nightlyDrop, nightlyCapped]),
       SMTP_URL: sink.url,
     }));
-    await activate(app, nightly.id, nightlyDrop.id);
+    await activate(app, nightly.id, nightlyDrop.id, nightlyCapped.id);
   });
 
   afterAll(async () => {
@@ -118,5 +130,26 @@ describe('quiet hours and a user who changes time zone', () => {
         reason: { code: 'quiet-hours', value: `21:00-08:00 ${night}` },
       });
     }
+  });
+
+  it('gives back the cap slot of a message waiting for the morning as soon as its run is cancelled', async () => {
+    await app.get<Queue>(getQueueToken(DELIVERY_QUEUE)).resume(true);
+    await seedUser(app, 'cy', {
+      now: new Date(),
+      profile: { email: 'cy@example.com', timeZone: zoneAt(2) },
+      journeys: [KITCHEN_JOURNEY],
+    });
+    const runs = app.get(CampaignRunsService);
+    const { runId } = await runs.startManual(nightlyCapped.id, 'test');
+    const cy = async () => (await notificationsOf(app, runId)).get('cy');
+    await until(async () => (await cy())?.state === 'queued', 20_000);
+    expect((await cy())!.notBefore!.getTime()).toBeGreaterThan(Date.now() + 3_600_000);
+    await runs.cancel(runId, 'test');
+    // Settled now, not in the morning, and its slot is free for another campaign's message tonight.
+    await until(async () => (await cy())?.state === 'suppressed', 10_000);
+    expect(await cy()).toMatchObject({ reason: { code: 'run-cancelled' } });
+    const subject = { userId: 'cy', channel: 'email', campaignId: 'other' };
+    const cap = [{ max: 1, withinHours: 24, scope: 'channel' as const }];
+    expect(await app.get(FrequencyCaps).reserve(subject, cap, new Date(), 'other-message')).toEqual({ granted: true });
   });
 });
