@@ -78,6 +78,18 @@ describe('guardGeneratedText', () => {
     });
   });
 
+  it('does not take the full stop between two Japanese or Chinese sentences for a URL', () => {
+    for (const text of [
+      '子犬のしつけを続けましょう。次の一歩はこちら',
+      '继续训练小狗。看看新的想法',
+      'puppyの検索から。次の一歩',
+    ]) {
+      expect(guardGeneratedText(text, { maxLength: 40 })).toEqual({ ok: true, text });
+    }
+    expect(guardGeneratedText('Visit example\u3002com', { maxLength: 40 })).toMatchObject({ reason: 'contains a URL' });
+    expect(guardGeneratedText('Lesen bei bücher.de', { maxLength: 40 })).toMatchObject({ reason: 'contains a URL' });
+  });
+
   it('does not take abbreviations or version numbers for URLs', () => {
     for (const text of ['Tiles, e.g. slate', 'Carrelage, p.ex. ardoise', 'Fliesen z.B. Schiefer', 'Version 2.5.1']) {
       expect(guardGeneratedText(text, { maxLength: 40 })).toEqual({ ok: true, text });

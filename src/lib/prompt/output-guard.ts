@@ -14,13 +14,16 @@ export type GuardResult = { ok: true; text: string } | { ok: false; reason: stri
 
 // Mail and push apps turn any name.tld into a link, whatever the top-level domain: a scheme, www., a short
 // name on a common domain (x.com), a name of two or more characters on any domain (e-mail domains too,
-// while e.g. and p.ex. stay text), or an IPv4 address.
+// while e.g. and p.ex. stay text), or an IPv4 address. An ideographic full stop between two Latin names
+// (example。com) counts too, but not between two sentences of Japanese or Chinese, which it ends without
+// a space after it.
 const URL_LIKE = new RegExp(
   [
     String.raw`\b[a-z][a-z0-9+.-]*:\/\/\S*`,
     String.raw`\bwww\.\S+`,
     String.raw`\b[a-z0-9-]+\.(?:com|net|org|io|ly|co|info|biz|xyz|app)\b`,
-    String.raw`[\p{L}\p{N}-]{2,}[.\u3002]\p{L}{2,}(?![\p{L}\p{N}])`,
+    String.raw`[\p{L}\p{N}-]{2,}\.\p{L}{2,}(?![\p{L}\p{N}])`,
+    String.raw`[a-z0-9-]{2,}[\u3002\uff61][a-z]{2,}(?![\p{L}\p{N}])`,
     String.raw`\b\d{1,3}(?:\.\d{1,3}){3}\b`,
   ].join('|'),
   'iu',
