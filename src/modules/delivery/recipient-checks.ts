@@ -91,11 +91,11 @@ export class RecipientChecks {
    * the zone the notification was queued with.
    */
   async inZonesNow(notifications: readonly Notification[]): Promise<Notification[]> {
-    const judged = notifications.filter((n) => n.state === 'queued' && n.quietHours);
-    if (judged.length === 0) return [...notifications];
-    const zones = await this.users.timeZonesOf(judged.map((n) => n.userId));
+    const judged = new Set(notifications.filter((n) => n.state === 'queued' && n.quietHours));
+    if (judged.size === 0) return [...notifications];
+    const zones = await this.users.timeZonesOf([...judged].map((n) => n.userId));
     return notifications.map((n) => {
-      if (!judged.includes(n) || !zones.has(n.userId)) return n;
+      if (!judged.has(n) || !zones.has(n.userId)) return n;
       const zone = zones.get(n.userId);
       return { ...n, timeZone: zone && isKnownTimeZone(zone) ? zone : 'UTC' };
     });

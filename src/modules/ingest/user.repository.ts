@@ -69,7 +69,10 @@ export class UserRepository {
     );
   }
 
-  /** The time zone on the profile of each of `userIds` that has a profile (undefined: none given). */
+  /**
+   * The time zone on the profile of each of `userIds` that has a profile (undefined: none given): for bucketing
+   * sends by local time, and for quiet hours where the user is when a message is due.
+   */
   async timeZonesOf(userIds: readonly string[]): Promise<Map<string, string | undefined>> {
     if (userIds.length === 0) return new Map();
     const docs = await this.model
@@ -84,14 +87,6 @@ export class UserRepository {
       .findOneAndUpdate({ userId }, { $pull: { pushTokens: { token } } }, { returnDocument: 'after' })
       .lean<UserRecord>();
     return doc ? toUser(doc) : undefined;
-  }
-
-  /** Time zones of these users that have one, for bucketing sends by local time. */
-  async findTimeZones(userIds: readonly string[]): Promise<Map<string, string>> {
-    const docs = await this.model
-      .find({ userId: { $in: userIds }, timeZone: { $exists: true } }, { _id: 0, userId: 1, timeZone: 1 })
-      .lean<Array<Pick<UserRecord, 'userId' | 'timeZone'>>>();
-    return new Map(docs.map((d) => [d.userId, d.timeZone!]));
   }
 
   async count(): Promise<number> {

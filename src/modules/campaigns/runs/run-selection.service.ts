@@ -75,7 +75,7 @@ export class RunSelection {
   private async sendTimes(run: CampaignRunRecord, userIds: readonly string[]): Promise<Map<string, Date>> {
     const schedule = run.definition.schedule;
     if (schedule.type !== 'local-hour' || !run.localDate) return new Map();
-    const zones = await this.users.findTimeZones(userIds);
+    const zones = await this.users.timeZonesOf(userIds);
     const localDate = run.localDate;
     return new Map(userIds.map((id) => [id, localSendInstant(schedule, localDate, zones.get(id))]));
   }
