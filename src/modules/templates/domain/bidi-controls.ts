@@ -22,7 +22,27 @@ export function stripBidiControls(text: string): string {
  * has none is returned as it is, so a clean context (the usual one) is not copied.
  */
 export function withoutBidiControls<T>(value: T): T {
-  return strip(value, new Map()) as T;
+  // Rendered per recipient: a scan that allocates nothing settles the usual clean context.
+  return mayHoldBidiControls(value, 0, { left: SCAN_BUDGET }) ? (strip(value, new Map()) as T) : value;
+}
+
+// Deeper, or more objects and arrays, than any render context holds; past either (a cycle, shared parts
+// reached many times) the scan gives up and the copying walk, which visits each once, decides.
+const SCAN_DEPTH = 32;
+const SCAN_BUDGET = 10_000;
+
+/** Whether a string of `value` holds a bidi control, or the value is too deep or too large to tell without the copying walk. */
+function mayHoldBidiControls(value: unknown, depth: number, budget: { left: number }): boolean {
+  if (typeof value === 'string') return BIDI_CONTROL.test(value);
+  if (value === null || typeof value !== 'object' || !(Array.isArray(value) || isPlain(value))) return false;
+  if (depth >= SCAN_DEPTH || --budget.left < 0) return true;
+  if (Array.isArray(value)) return value.some((item) => mayHoldBidiControls(item, depth + 1, budget));
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && mayHoldBidiControls((value as Record<string, unknown>)[key], depth + 1, budget)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 function strip(value: unknown, seen: Map<object, unknown>): unknown {
