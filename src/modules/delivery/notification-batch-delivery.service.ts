@@ -5,6 +5,7 @@ import { Settings } from '../../config/settings';
 import { Coalescer } from '../../lib/concurrency/coalescer';
 import { Semaphore } from '../../lib/concurrency/semaphore';
 import { AfterSend } from './after-send';
+import { CapSlots } from './cap-slots';
 import { ChannelRegistry } from './channel-registry';
 import { DeliveryAttempt } from './delivery-attempt';
 import { DeliveryMetrics } from './delivery.metrics';
@@ -75,6 +76,7 @@ export class NotificationBatchDelivery {
     private readonly attempt: DeliveryAttempt,
     private readonly outbound: OutboundMessages,
     private readonly checks: RecipientChecks,
+    private readonly capSlots: CapSlots,
     private readonly afterSend: AfterSend,
     private readonly limiter: SendRateLimiter,
     private readonly channels: ChannelRegistry,
@@ -107,10 +109,12 @@ export class NotificationBatchDelivery {
       else others.push(notification.notificationId);
     }
     const refusals = await this.checks.refusals(plain);
+    const welcome = plain.filter((n) => !refusals.has(n.notificationId));
+    const capped = await this.capSlots.refusals(welcome, now);
     // A refused notification is settled by the one-by-one path, which asks again and records why.
-    others.push(...refusals.keys());
+    others.push(...refusals.keys(), ...capped.keys());
     const claimed = await this.claim(
-      plain.filter((n) => !refusals.has(n.notificationId)),
+      welcome.filter((n) => !capped.has(n.notificationId)),
       outcomes,
       others,
     );

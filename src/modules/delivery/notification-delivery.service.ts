@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AfterSend } from './after-send';
+import { CapSlots } from './cap-slots';
 import { AttemptResult, DeliveryAttempt } from './delivery-attempt';
 import { DeliveryMetrics } from './delivery.metrics';
 import { nextStep } from './domain/delivery-step';
@@ -41,6 +42,7 @@ export class NotificationDeliveryService {
     private readonly checks: RecipientChecks,
     private readonly afterSend: AfterSend,
     private readonly caps: FrequencyCaps,
+    private readonly capSlots: CapSlots,
     private readonly metrics: DeliveryMetrics,
     private readonly tally: RunTally,
   ) {}
@@ -110,6 +112,11 @@ export class NotificationDeliveryService {
     const { pending } = verdict;
     if (pending.length === 0) {
       await this.settle(notification, { code: 'no-target', message: 'no address or device is left to send to' });
+      return DONE;
+    }
+    const capped = (await this.capSlots.refusals([notification], new Date())).get(notification.notificationId);
+    if (capped) {
+      await this.settle(notification, capped);
       return DONE;
     }
     const messages = await this.outbound.build(notification, pending);

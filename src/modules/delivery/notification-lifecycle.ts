@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { RunGate } from './domain/delivery-step';
+import type { FrequencyCap } from './domain/frequency-cap';
 import type { Notification } from './domain/notification';
 
 /** What the owner of a notification's run tells delivery, and hears back from it. */
 export interface NotificationRunHooks {
   /** Whether the run may send now (it may have been paused or cancelled since the notification was queued). */
   gate(runId: string): Promise<RunGate>;
+  /** The frequency caps of the run's campaign, as its definition was when the run started. */
+  frequencyCaps(runId: string): Promise<readonly FrequencyCap[]>;
   /** A notification of the run reached a terminal state (sent, failed, suppressed). */
   settled(notification: Pick<Notification, 'runId' | 'notificationId' | 'state'>): Promise<void>;
 }
@@ -25,6 +28,10 @@ export class NotificationLifecycle {
 
   gate(runId: string): Promise<RunGate> {
     return this.hooks ? this.hooks.gate(runId) : Promise.resolve('open');
+  }
+
+  frequencyCaps(runId: string): Promise<readonly FrequencyCap[]> {
+    return this.hooks ? this.hooks.frequencyCaps(runId) : Promise.resolve([]);
   }
 
   async settled(notification: Pick<Notification, 'runId' | 'notificationId' | 'state'>): Promise<void> {

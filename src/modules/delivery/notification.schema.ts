@@ -23,6 +23,7 @@ export class NotificationRecord {
   @Prop({ type: String, required: true, enum: NOTIFICATION_STATES }) state!: NotificationState;
   @Prop({ type: SchemaTypes.Mixed }) reason?: NotificationReason;
   @Prop() notBefore?: Date;
+  @Prop() capSlotAt?: Date;
   @Prop({ type: SchemaTypes.Mixed }) quietHours?: QuietHoursRule;
   @Prop({ required: true }) timeZone!: string;
   @Prop({ type: [SchemaTypes.Mixed], default: [] }) targets!: TargetDelivery[];

@@ -93,4 +93,33 @@ describe(FrequencyCaps.name, () => {
     // Now every window around 5 hours from now that reaches back to -10 or on to 20 would hold three.
     expect(await caps.reserve(ann('weekly'), [perDay(2)], at(5), 'then')).toMatchObject({ granted: false, count: 2 });
   });
+
+  it('moves a late send to its real time, where a cap full there refuses it and keeps no slot for it', async () => {
+    const [caps] = workers(1);
+    // Planned 30 hours ago, still unsent; another campaign sent 2 hours ago, 28 hours after that plan.
+    await caps.reserve(ann('weekly'), [perDay(1)], at(-30), 'late');
+    await caps.reserve(ann('promo'), [perDay(1)], at(-2), 'promo');
+    expect(await caps.retake(ann('weekly'), [perDay(1)], at(0), 'late')).toMatchObject({
+      granted: false,
+      index: 0,
+      count: 1,
+    });
+    // Refused, it holds nothing: a send a day after the promo is granted, as it would be without it.
+    expect(await caps.reserve(ann('other'), [perDay(1)], at(22), 'tomorrow')).toEqual({ granted: true });
+  });
+
+  it('moves a late send that fits to its real time, so the next send counts from then', async () => {
+    const [caps] = workers(1);
+    await caps.reserve(ann('weekly'), [perDay(1)], at(-30), 'late');
+    expect(await caps.retake(ann('weekly'), [perDay(1)], at(0), 'late')).toEqual({ granted: true });
+    // At its planned time it would not hold a send one hour from now; at its real time it does.
+    expect((await caps.reserve(ann('promo'), [perDay(1)], at(1), 'promo')).granted).toBe(false);
+    expect((await caps.reserve(ann('promo'), [perDay(1)], at(-25), 'before')).granted).toBe(true);
+  });
+
+  it('takes a slot anew for a late send whose slot is gone', async () => {
+    const [caps] = workers(1);
+    expect(await caps.retake(ann('weekly'), [perDay(1)], at(0), 'lost')).toEqual({ granted: true });
+    expect((await caps.reserve(ann('promo'), [perDay(1)], at(1), 'promo')).granted).toBe(false);
+  });
 });

@@ -36,21 +36,23 @@ export const KITCHEN_JOURNEY = { name: 'Kitchen Remodel', keywords: ['kitchen re
 
 /**
  * Servers, an SMTP sink and a sending context where the digest is active and each of `users` has a profile
- * with an email address (`<user>@example.com`) and the kitchen journey; `env` adds settings.
+ * with an email address (`<user>@example.com`) and the kitchen journey; `env` adds settings, and `campaign`, when
+ * given, is the digest as the test defines it.
  */
 export async function startDigestSending(
   database: string,
   users: readonly string[],
   env: Record<string, string> = {},
+  campaign: typeof DIGEST_CAMPAIGN & Record<string, unknown> = DIGEST_CAMPAIGN,
 ): Promise<{ app: INestApplicationContext; sink: SmtpSink; stop(): Promise<void> }> {
   const sink = await SmtpSink.start();
   const sending = await startSending(database, {
-    CAMPAIGNS_DIR: campaignsDir([DIGEST_CAMPAIGN]),
+    CAMPAIGNS_DIR: campaignsDir([campaign]),
     SMTP_URL: sink.url,
     ...env,
   });
   const { app } = sending;
-  await activate(app, DIGEST_CAMPAIGN.id);
+  await activate(app, campaign.id);
   for (const userId of users) {
     await seedUser(app, userId, {
       now: new Date(),

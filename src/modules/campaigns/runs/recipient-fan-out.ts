@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { quietVerdict } from '../../../lib/time/quiet-hours';
+import { capRefusal } from '../../delivery/domain/frequency-cap';
 import type { Notification, NotificationReason } from '../../delivery/domain/notification';
 import { notificationIdOf } from '../../delivery/domain/notification-id';
 import { FrequencyCaps } from '../../delivery/frequency-caps';
@@ -118,18 +119,7 @@ export class RecipientFanOut {
       sendAt,
       draft.notificationId,
     );
-    if (!cap.granted) {
-      const { max, withinHours, scope } = cap.cap;
-      return suppressed(
-        {
-          code: 'frequency-cap',
-          rule: `frequencyCaps[${cap.index}]`,
-          value: cap.count,
-          message: `already ${cap.count} ${definition.channel} message(s) within ${withinHours}h on the ${scope} (max ${max})`,
-        },
-        message,
-      );
-    }
+    if (!cap.granted) return suppressed(capRefusal(cap, definition.channel), message);
     const stored =
       message.subject.kind !== 'journey'
         ? undefined

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { RunGate } from '../../delivery/domain/delivery-step';
+import type { FrequencyCap } from '../../delivery/domain/frequency-cap';
 import { NotificationLifecycle } from '../../delivery/notification-lifecycle';
 import { CampaignRunRepository } from './campaign-run.repository';
 import { RunCompletion } from './run-completion';
@@ -17,7 +18,7 @@ const CHECK_SPACING_MS = 200;
 @Injectable()
 export class RunHooks implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RunHooks.name);
-  private readonly gates = new Map<string, { gate: RunGate; at: number }>();
+  private readonly gates = new Map<string, { gate: RunGate; caps: readonly FrequencyCap[]; at: number }>();
   private readonly checks = new Map<string, NodeJS.Timeout>();
 
   constructor(
@@ -29,6 +30,7 @@ export class RunHooks implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     this.lifecycle.register({
       gate: (runId) => this.gate(runId),
+      frequencyCaps: async (runId) => (await this.read(runId)).caps,
       settled: ({ runId }) => Promise.resolve(this.scheduleCheck(runId)),
     });
   }
@@ -39,14 +41,20 @@ export class RunHooks implements OnModuleInit, OnApplicationShutdown {
   }
 
   async gate(runId: string): Promise<RunGate> {
+    return (await this.read(runId)).gate;
+  }
+
+  /** What delivery asks of a run, read at most once per GATE_TTL_MS. */
+  private async read(runId: string): Promise<{ gate: RunGate; caps: readonly FrequencyCap[] }> {
     const cached = this.gates.get(runId);
-    if (cached && Date.now() - cached.at < GATE_TTL_MS) return cached.gate;
+    if (cached && Date.now() - cached.at < GATE_TTL_MS) return cached;
     const run = await this.runs.findById(runId);
     // A run whose fan-out failed still delivers what it queued; only a cancel (or a deleted run) stops it.
     const gate: RunGate = !run || run.state === 'cancelled' ? 'cancelled' : run.state === 'paused' ? 'paused' : 'open';
+    const read = { gate, caps: run?.definition.frequencyCaps ?? [], at: Date.now() };
     if (this.gates.size > 10_000) this.gates.clear();
-    this.gates.set(runId, { gate, at: Date.now() });
-    return gate;
+    this.gates.set(runId, read);
+    return read;
   }
 
   private scheduleCheck(runId: string): void {

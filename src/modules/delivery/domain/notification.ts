@@ -79,6 +79,11 @@ export interface Notification {
   reason?: NotificationReason;
   /** Not sent before this instant (a local send time, the end of quiet hours, a retry's backoff). */
   notBefore?: Date;
+  /**
+   * The send time its frequency-cap slot was reserved for, when later than its creation (a local send time,
+   * the end of quiet hours); see {@link capSlotOf}.
+   */
+  capSlotAt?: Date;
   quietHours?: QuietHoursRule;
   timeZone: string;
   targets: TargetDelivery[];
@@ -99,6 +104,11 @@ export interface Notification {
   createdAt: Date;
   sentAt?: Date;
   finishedAt?: Date;
+}
+
+/** The send time the notification's frequency-cap slot holds, as reserved at the fan-out. */
+export function capSlotOf(notification: Pick<Notification, 'capSlotAt' | 'createdAt'>): Date {
+  return notification.capSlotAt ?? notification.createdAt;
 }
 
 /** Terminal states never change again. */

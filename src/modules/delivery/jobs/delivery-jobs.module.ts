@@ -4,6 +4,7 @@ import { IngestModule } from '../../ingest/ingest.module';
 import { TemplatesModule } from '../../templates/templates.module';
 import { TrackingModule } from '../../tracking/tracking.module';
 import { AfterSend } from '../after-send';
+import { CapSlots } from '../cap-slots';
 import { DeliveryAttempt } from '../delivery-attempt';
 import { DeliveryModule } from '../delivery.module';
 import { NotificationBatchDelivery } from '../notification-batch-delivery.service';
@@ -18,6 +19,7 @@ import { DeliveryProcessor } from './delivery.processor';
   imports: [NotificationsModule, DeliveryModule, TemplatesModule, IngestModule, TrackingModule, ExperimentsModule],
   providers: [
     RecipientChecks,
+    CapSlots,
     OutboundMessages,
     AfterSend,
     DeliveryAttempt,

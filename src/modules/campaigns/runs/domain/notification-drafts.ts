@@ -68,11 +68,13 @@ export function queuedNotification(
   },
 ): Notification {
   const { message, definition } = input;
+  // Its frequency-cap slot was reserved for the same time.
+  const later = input.notBefore && input.notBefore.getTime() > input.now.getTime() ? input.notBefore : undefined;
   return {
     ...base(input),
     state: 'queued',
     targets: targetsOf(definition.channel, input.recipient),
-    ...(input.notBefore && input.notBefore.getTime() > input.now.getTime() && { notBefore: input.notBefore }),
+    ...(later && { notBefore: later, capSlotAt: later }),
     ...(definition.quietHours && { quietHours: definition.quietHours }),
     message: storedMessage(message),
     ...(input.ranking && { ranking: input.ranking }),
