@@ -9,7 +9,7 @@ import { FrequencyCaps } from './frequency-caps';
 import { NotificationLifecycle } from './notification-lifecycle';
 import { NotificationRepository } from './notification.repository';
 import { OutboundMessages } from './outbound-messages';
-import { RecipientChecks } from './recipient-checks';
+import { goneReason, RecipientChecks } from './recipient-checks';
 import { RunTally } from './run-tally';
 
 /** What the job does next: nothing, or run again at `at`. */
@@ -104,11 +104,15 @@ export class NotificationDeliveryService {
   /** Sends what is pending; undefined when the claim found it changed since the read (decide again). */
   private async send(notification: Notification): Promise<DeliveryOutcome | undefined> {
     const verdict = await this.checks.verdict(notification);
+    // A device removed (or an address replaced) since the fan-out gets nothing, and its target says so.
+    await this.notifications.skipTargets(
+      notification.notificationId,
+      verdict.gone.map((index) => ({ index, reason: goneReason(notification.targets[index].to) })),
+    );
     if ('refusal' in verdict) {
       await this.settle(notification, verdict.refusal);
       return DONE;
     }
-    // Only the targets still the user's: a device removed since the fan-out gets nothing.
     const { pending } = verdict;
     if (pending.length === 0) {
       await this.settle(notification, { code: 'no-target', message: 'no address or device is left to send to' });

@@ -124,6 +124,26 @@ export class NotificationRepository {
   }
 
   /**
+   * Settles pending targets of a queued notification as skipped, each with its reason: they will never be sent
+   * (their address or device left the user's profile). A target accepted meanwhile keeps its acceptance.
+   */
+  async skipTargets(
+    notificationId: string,
+    skipped: ReadonlyArray<{ index: number; reason: NotificationReason }>,
+  ): Promise<void> {
+    if (skipped.length === 0) return;
+    await this.model.collection.bulkWrite(
+      skipped.map(({ index, reason }) => ({
+        updateOne: {
+          filter: { notificationId, state: 'queued', [`targets.${index}.state`]: 'pending' },
+          update: { $set: { [`targets.${index}.state`]: 'skipped', [`targets.${index}.reason`]: reason } },
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
+  /**
    * Ends the attempt `attemptId` if it still holds the notification: sent, failed, or queued again
    * (with `notBefore` for the retry). False when the attempt lost the notification meanwhile.
    */

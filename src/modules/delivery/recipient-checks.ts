@@ -22,27 +22,27 @@ export class RecipientChecks {
   /**
    * Why the notification must not go out now (consent to its channel withdrawn, an unsubscribe, none of its
    * addresses still the user's, or a suppressed address since it was queued), or else the pending targets to
-   * send: those whose address or device is still on the user's profile.
+   * send: those whose address or device is still on the user's profile. `gone` are the pending targets whose
+   * address or device is no longer there, never to be sent.
    */
-  async verdict(notification: Notification): Promise<{ refusal: NotificationReason } | { pending: number[] }> {
+  async verdict(notification: Notification): Promise<Verdict> {
     const contacts = (await this.users.contactsAmong([notification.userId], notification.channel)).get(
       notification.userId,
     );
-    if (!contacts) return { refusal: noConsentReason(notification.channel) };
+    if (!contacts) return { refusal: noConsentReason(notification.channel), gone: [] };
     if (await this.preferences.isUnsubscribed(notification.userId, notification.category)) {
-      return { refusal: unsubscribedReason(notification.category) };
+      return { refusal: unsubscribedReason(notification.category), gone: [] };
     }
     const pending = stillTheirs(notification, contacts);
-    if (pending.length === 0 && pendingTargets(notification.targets).length > 0) {
-      return { refusal: noAddressReason(notification.channel) };
-    }
+    const gone = pendingTargets(notification.targets).filter((i) => !pending.includes(i));
+    if (pending.length === 0 && gone.length > 0) return { refusal: noAddressReason(notification.channel), gone };
     for (const index of pending) {
       const { to } = notification.targets[index];
       if (to.channel !== 'email') continue;
       const suppressed = await this.preferences.suppressionOf(to.address);
-      if (suppressed) return { refusal: suppressedReason(suppressed) };
+      if (suppressed) return { refusal: suppressedReason(suppressed), gone };
     }
-    return { pending };
+    return { pending, gone };
   }
 
   /**
@@ -121,6 +121,19 @@ export class RecipientChecks {
       });
     }
   }
+}
+
+/** What {@link RecipientChecks.verdict} says: a refusal, or the targets to send; either way the targets gone. */
+export type Verdict = ({ refusal: NotificationReason } | { pending: number[] }) & { gone: number[] };
+
+/** Why a target was skipped: its address or device left the user's profile before it was sent. */
+export function goneReason(to: NotificationTarget): NotificationReason {
+  return {
+    code: 'no-address',
+    rule: to.channel === 'email' ? 'email' : 'pushTokens',
+    message:
+      to.channel === 'email' ? "the address is no longer the user's" : "the device is no longer on the user's profile",
+  };
 }
 
 /**

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bull';
 import { Queue } from 'bull';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
+import { formatExplanation } from '../../../src/modules/cli/commands/campaign-runs-output';
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
+import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
+import { NotificationDeliveryService } from '../../../src/modules/delivery/notification-delivery.service';
 import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
 import { UserRepository } from '../../../src/modules/ingest/user.repository';
 import { UsersService } from '../../../src/modules/ingest/users.service';
@@ -200,5 +204,65 @@ describe('sending with several workers: frequency caps and dead push tokens', ()
       state: 'suppressed',
       reason: { code: 'no-address', rule: 'pushTokens' },
     });
+  }, 90_000);
+
+  it('settles a device removed after the message was queued as skipped, one by one and in a batch, and explains it', async () => {
+    const users = workers[0].get(UsersService);
+    const pairs = ['pair-one', 'pair-batch'];
+    const tokens = (userId: string) => [`${userId}-kept`, `${userId}-dropped`];
+    const withTokens = (userId: string, kept: string[]) =>
+      users.putUser(userId, {
+        consent: { email: false, push: true },
+        pushTokens: kept.map((token) => ({ platform: 'fcm', token })),
+      } as PutUserDto);
+    for (const userId of pairs) {
+      await seedUser(workers[0], userId, {
+        now: new Date(),
+        profile: {
+          email: undefined,
+          consent: { email: false, push: true },
+          pushTokens: tokens(userId).map((token) => ({ platform: 'fcm' as const, token })),
+        },
+        journeys: [kitchen],
+      });
+    }
+    const deliveries = workers.map((w) => w.get<Queue>(getQueueToken(DELIVERY_QUEUE)));
+    await Promise.all(deliveries.map((q) => q.pause(true)));
+    const started = await workers[1].get(CampaignRunsService).startManual('nudge', 'test');
+    try {
+      await until(async () => {
+        const n = await notificationsOf(workers[0], started.runId);
+        return pairs.every((u) => n.get(u)?.state === 'queued');
+      }, 30_000);
+      // Each user removes one of their two devices while the message waits in the queue.
+      for (const userId of pairs) await withTokens(userId, [tokens(userId)[0]]);
+      const queued = await notificationsOf(workers[0], started.runId);
+      await workers[0].get(NotificationDeliveryService).deliver(queued.get('pair-one')!.notificationId);
+      await workers[0].get(NotificationBatchDelivery).deliverMany([queued.get('pair-batch')!.notificationId]);
+    } finally {
+      await Promise.all(deliveries.map((q) => q.resume(true)));
+    }
+    const run = await waitForRun(workers[1], started.runId, 60_000);
+    const notifications = await notificationsOf(workers[0], run.runId);
+    for (const userId of pairs) {
+      expect(notifications.get(userId)).toMatchObject({
+        state: 'sent',
+        targets: [
+          { to: { token: `${userId}-kept` }, state: 'accepted', provider: 'fcm' },
+          {
+            to: { token: `${userId}-dropped` },
+            state: 'skipped',
+            reason: { code: 'no-address', rule: 'pushTokens' },
+          },
+        ],
+      });
+      const why = await workers[0].get(RunExplainService).explain(run.runId, userId);
+      expect(why.summary).toBe('sent (1 of 2 targets accepted, 1 skipped: no longer on the profile)');
+      expect(formatExplanation(why)).toContain(
+        "target fcm device: skipped (the device is no longer on the user's profile)",
+      );
+    }
+    expect(fcm.sent.map((s) => s.message.token)).not.toContain('pair-one-dropped');
+    expect(fcm.sent.map((s) => s.message.token)).not.toContain('pair-batch-dropped');
   }, 90_000);
 });

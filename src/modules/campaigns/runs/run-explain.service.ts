@@ -138,8 +138,11 @@ function summaryOf(status: LedgerStatus, n: Notification | undefined, error?: st
   if (status === 'failed') return `processing failed: ${error ?? 'see the logs'}`;
   if (!n) return 'processed, but no notification record exists (erased?)';
   switch (n.state) {
-    case 'sent':
-      return `sent (${n.targets.filter((t) => t.state === 'accepted').length} of ${n.targets.length} targets accepted)`;
+    case 'sent': {
+      const count = (state: TargetDelivery['state']) => n.targets.filter((t) => t.state === state).length;
+      const skipped = count('skipped') > 0 ? `, ${count('skipped')} skipped: no longer on the profile` : '';
+      return `sent (${count('accepted')} of ${n.targets.length} targets accepted${skipped})`;
+    }
     case 'suppressed':
       return `suppressed by ${n.reason?.rule ?? n.reason?.code ?? 'a rule'}: ${n.reason?.message ?? ''}`.trim();
     case 'failed':

@@ -48,7 +48,12 @@ export function formatExplanation(e: RunUserExplanation): string {
     }
     for (const t of n.targets) {
       const to = t.to.channel === 'email' ? t.to.address : `${t.to.platform} device`;
-      lines.push(`  target ${to}: ${t.state}${t.providerMessageId ? ` ${t.provider} ${t.providerMessageId}` : ''}`);
+      const detail = t.providerMessageId
+        ? ` ${t.provider} ${t.providerMessageId}`
+        : t.reason
+          ? ` (${t.reason.message})`
+          : '';
+      lines.push(`  target ${to}: ${t.state}${detail}`);
     }
   }
   for (const event of e.tracking) lines.push(`event ${event.kind} at ${new Date(event.at).toISOString()}`);

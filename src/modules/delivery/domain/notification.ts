@@ -16,16 +16,21 @@ export type NotificationState = (typeof NOTIFICATION_STATES)[number];
 export type NotificationTarget =
   { channel: 'email'; address: string } | { channel: 'push'; platform: PushPlatform; token: string };
 
-/** How far one target got: a push to three devices has three, each accepted (or refused) on its own. */
+/**
+ * How far one target got: a push to three devices has three, each accepted (or refused) on its own. A
+ * skipped target was never sent: its address or device left the user's profile before its turn.
+ */
 export interface TargetDelivery {
   to: NotificationTarget;
-  state: 'pending' | 'accepted' | 'failed';
+  state: 'pending' | 'accepted' | 'failed' | 'skipped';
   provider?: ProviderName;
   providerMessageId?: string;
   acceptedAt?: Date;
   response?: string;
   /** The provider's refusal (`DeliveryError.toJSON()`), for a failed target. */
   error?: Record<string, unknown>;
+  /** Why a skipped target was not sent. */
+  reason?: NotificationReason;
 }
 
 /** One try at sending: who held it and how it ended (`interrupted`: its worker died or lost the lease). */
