@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { withSharedResponses } from './common/http/api-docs';
 import { refuseUndecodablePaths } from './common/http/undecodable-path';
+import { TRACKING_ROUTES } from './modules/tracking/domain/tracking-urls';
 import { AppLogger } from './common/logging/app-logger';
 import { Settings } from './config/settings';
 import { AppModule } from './app.module';
@@ -50,9 +51,12 @@ export async function createOpsApp(
     logger,
   });
   app.disable('x-powered-by');
-  app.use(refuseUndecodablePaths(() => routePaths(app)));
+  app.use(refuseUndecodablePaths(() => routePaths(app), TRACKING_LINK_PREFIXES));
   return app;
 }
+
+/** The tracking links in sent messages: their last part is a signed token, answered as such whatever it is. */
+const TRACKING_LINK_PREFIXES = Object.values(TRACKING_ROUTES).map((route) => `/${route}/`);
 
 /** The paths of the routes Express serves, such as `/v1/users/:userId`. */
 function routePaths(app: NestExpressApplication): string[] {

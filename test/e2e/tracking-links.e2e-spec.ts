@@ -117,6 +117,19 @@ describe('tracking links: open pixel, click redirect, push open', () => {
     ]);
   });
 
+  it('answers a link whose path holds a broken percent-escape as it answers a bad token', async () => {
+    const broken = '%E0%A4%A';
+    const image = await pixel(`/t/o/${broken}`).expect(200);
+    expect(image.headers['content-type']).toBe('image/gif');
+    for (const path of [`/t/c/${broken}`, `/t/u/${broken}`, `/t/u/v1.x%ZZ`]) {
+      const page = await http().get(path).set('User-Agent', BROWSER).expect(404);
+      expect(page.headers['content-type']).toContain('text/html');
+    }
+    const posted = await http().post(`/t/u/${broken}`).type('form').send({ 'List-Unsubscribe': 'One-Click' });
+    expect(posted.status).toBe(404);
+    expect(posted.headers['content-type']).toContain('text/html');
+  });
+
   it('answers a stored target that is no URL with the 404 page and records nothing', async () => {
     const { issued, notification } = await sendTracked(
       app.t.app,
