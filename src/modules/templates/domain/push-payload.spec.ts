@@ -78,6 +78,15 @@ describe('fitPush', () => {
     expect(pushPayloadBytes(fitted)).toBeLessThanOrEqual(DELIVERY_RESERVE_BYTES + 400);
   });
 
+  it('refuses a push whose title and body would both be cut to nothing to fit', () => {
+    const deepLink = `app://${'x'.repeat(300)}`;
+    const bare = pushPayloadBytes({ title: '', body: '', deepLink, data: {} });
+    const parts = { title: 'Kitchen', body: 'Three new ideas', deepLink, data: {} };
+    expect(() => fitPush(parts, { ...LIMITS, payloadMaxBytes: bare + 3 }, 'en')).toThrow(
+      expect.objectContaining({ code: 'templates.payload-too-large' }),
+    );
+  });
+
   it('never cuts the deep link: a payload still too large is an error', () => {
     const parts = { title: 't', body: 'b', deepLink: `app://${'x'.repeat(500)}`, data: {} };
     expect(() => fitPush(parts, { ...LIMITS, payloadMaxBytes: 300 }, 'en')).toThrow(TemplateError);

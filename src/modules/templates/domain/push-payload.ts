@@ -50,7 +50,8 @@ function shrink(value: string, excess: number, locale: string): string {
 /**
  * Makes a push fit its limits: title and body to their character limits, then, while the payload is
  * over its byte limit, data values (largest first), then the body, then the title, each cut on a word
- * boundary with an ellipsis. The deep link is never cut; a payload still over the limit is an error.
+ * boundary with an ellipsis. The deep link is never cut; a payload still over the limit, or one that fits
+ * only with both title and body cut to nothing (a blank on the device), is an error.
  */
 export function fitPush(
   parts: PushParts,
@@ -86,6 +87,13 @@ export function fitPush(
     throw new TemplateError(
       'templates.payload-too-large',
       `the push payload is ${pushPayloadBytes(fitted)} bytes with empty text; the deep link and data keys alone exceed ${limits.payloadMaxBytes}`,
+      'payload',
+    );
+  }
+  if (fitted.title.trim() === '' && fitted.body.trim() === '') {
+    throw new TemplateError(
+      'templates.payload-too-large',
+      `the deep link and data keys leave no room for the push's title or body within ${limits.payloadMaxBytes} bytes`,
       'payload',
     );
   }
