@@ -1,4 +1,4 @@
-import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
+import { ExperimentAssignments, ExperimentOutcomes } from '../../src/modules/experiments/experiment-ports';
 import { ExperimentReportsService } from '../../src/modules/experiments/experiment-reports.service';
 import { TrackingEventRepository } from '../../src/modules/tracking/tracking-event.repository';
 import { buildCampaign } from '../factories/campaign.factory';
@@ -160,6 +160,34 @@ describe('POST /v1/conversions', () => {
       expect(await db.collection('tracking_events').countDocuments({ conversionId: 'order-retried' })).toBe(1);
       expect(await db.collection('experiment_outcomes').countDocuments({ userId: 'eli', kind: 'conversion' })).toBe(1);
     }
+  });
+
+  it('keeps a conversion whose experiment count failed to be written pending, and counts it on the retry', async () => {
+    const campaign = buildCampaign({ id: 'uncounted' });
+    await app.t.app.get(ExperimentAssignments).assign({ campaign, runId: 'r1', userId: 'fay', now: hoursAgo(12) });
+    const body = {
+      id: 'order-uncounted',
+      userId: 'fay',
+      occurredAt: hoursAgo(1).toISOString(),
+      campaignId: 'uncounted',
+    };
+    const outcomes = () =>
+      app.t.db().collection('experiment_outcomes').countDocuments({ userId: 'fay', kind: 'conversion' });
+    const lost = jest
+      .spyOn(app.t.app.get(ExperimentOutcomes), 'record')
+      .mockRejectedValueOnce(new Error('connection lost'));
+    await post(body).expect(500);
+    lost.mockRestore();
+    expect(await app.t.db().collection('conversions').findOne({ conversionId: 'order-uncounted' })).toMatchObject({
+      pending: true,
+    });
+    expect(await outcomes()).toBe(0);
+
+    const res = await post(body).expect(200);
+    expect(res.body).toMatchObject({ duplicate: true });
+    expect(await outcomes()).toBe(1);
+    await post(body).expect(200);
+    expect(await outcomes()).toBe(1);
   });
 
   it('keeps a conversion outside the window unattributed', async () => {

@@ -10,7 +10,8 @@ type Notification = Pick<TrackedNotificationRecord, 'notificationId' | 'userId' 
  * their machine flag, human clicks, unsubscribes, and every conversion, attributed to a notification
  * or not) and the ranker's training labels (first human open or click). The raw event is already in
  * the tracking log when this runs, so a failure here is logged with its ids and never fails the
- * recipient's request.
+ * recipient's request; a conversion's fails the report instead, which leaves the conversion pending for
+ * the backend's retry to finish (nothing else would ever count it).
  */
 @Injectable()
 export class EngagementOutcomes {
@@ -58,9 +59,7 @@ export class EngagementOutcomes {
     at: Date,
     value: number | undefined,
   ): Promise<void> {
-    await this.forward(conversion, 'conversion', () =>
-      this.experiments.record({ kind: 'conversion', ...conversion, at, ...(value !== undefined && { value }) }),
-    );
+    await this.experiments.record({ kind: 'conversion', ...conversion, at, ...(value !== undefined && { value }) });
   }
 
   /** An engagement counts in the experiment its notification was sent under, and in no other. */
