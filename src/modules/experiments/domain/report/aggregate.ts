@@ -58,6 +58,16 @@ export function totalStats(series: Daily<SufficientStats> | undefined, arm: stri
   return sum;
 }
 
+/** The days on which a later allocation took over from an earlier one: their users came under both splits. */
+export function changeDays(allocations: readonly AllocationPeriod[]): Set<string> {
+  return new Set(
+    [...allocations]
+      .sort((a, b) => a.from.localeCompare(b.from))
+      .slice(1)
+      .map((p) => p.from),
+  );
+}
+
 /**
  * Expected share of each arm on a day, from the allocation in force (the definition's when none is
  * given). Variants the definition no longer has keep their weight in that day's split, so the shares

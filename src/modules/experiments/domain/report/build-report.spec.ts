@@ -5,6 +5,20 @@ import { ReportInput } from './report-model';
 
 const sum = (rows: Array<{ count: number }>) => rows.reduce((a, r) => a + r.count, 0);
 
+/** A second week of users, from 2026-03-09, split 20/80 (10% holdout). */
+const secondWeekAt2080 = (seed: number) =>
+  simulateReportInput({
+    days: 7,
+    seed,
+    firstDay: '2026-03-09',
+    definition: pushExperiment({
+      variants: [
+        { key: 'interest', weight: 20 },
+        { key: 'journey-llm', weight: 80 },
+      ],
+    }),
+  });
+
 describe(buildExperimentReport.name, () => {
   const input = simulateReportInput({ lift: 0.25 });
   const report = buildExperimentReport(input);
@@ -67,17 +81,7 @@ describe(buildExperimentReport.name, () => {
 
   it('follows weight changes through the allocation history instead of crying SRM', () => {
     const before = simulateReportInput({ days: 7, seed: 1 });
-    const after = simulateReportInput({
-      days: 7,
-      seed: 2,
-      firstDay: '2026-03-09',
-      definition: pushExperiment({
-        variants: [
-          { key: 'interest', weight: 20 },
-          { key: 'journey-llm', weight: 80 },
-        ],
-      }),
-    });
+    const after = secondWeekAt2080(2);
     const merged: ReportInput = {
       ...after,
       assigned: [...before.assigned, ...after.assigned],
@@ -94,6 +98,41 @@ describe(buildExperimentReport.name, () => {
     });
     expect(withHistory.srm.status).toBe('ok');
     expect(withHistory.notes.join(' ')).toMatch(/Weights changed during the experiment/);
+  });
+
+  it('leaves out of the SRM check the day the weights changed, whose users came under both splits', () => {
+    const before = simulateReportInput({ days: 7, seed: 3 });
+    const after = secondWeekAt2080(4);
+    // The change was made at noon: the morning's users of that day were split 50/50, as before it.
+    const morning = [
+      { day: '2026-03-09', arm: 'interest', count: 1_800 },
+      { day: '2026-03-09', arm: 'journey-llm', count: 1_800 },
+      { day: '2026-03-09', arm: 'holdout', count: 400 },
+    ];
+    const allocations = [
+      { from: '2026-03-02', weights: { interest: 50, 'journey-llm': 50 }, holdoutShare: 0.1 },
+      { from: '2026-03-09', weights: { interest: 20, 'journey-llm': 80 }, holdoutShare: 0.1 },
+    ];
+    const report = buildExperimentReport({
+      ...after,
+      assigned: [...before.assigned, ...morning, ...after.assigned],
+      delivered: [...before.delivered, ...after.delivered],
+      metrics: [...before.metrics, ...after.metrics],
+      allocations,
+    });
+    expect(report.srm.status).toBe('ok');
+    expect(report.notes.join(' ')).toMatch(/2026-03-09/);
+    // A real loss on the other days is still caught.
+    const lost = buildExperimentReport({
+      ...after,
+      assigned: [...before.assigned, ...morning, ...after.assigned].map((r) =>
+        r.arm === 'journey-llm' && r.day > '2026-03-09' ? { ...r, count: Math.round(r.count * 0.8) } : r,
+      ),
+      delivered: [...before.delivered, ...after.delivered],
+      metrics: [...before.metrics, ...after.metrics],
+      allocations,
+    });
+    expect(lost.srm.status).toBe('warning');
   });
 
   // No variant makes any difference; only the cohorts differ: 12% of the first week's users clicked, 8% of the
@@ -167,7 +206,8 @@ describe(buildExperimentReport.name, () => {
         { from: '2026-03-03', weights: { interest: 1, 'journey-llm': 1 }, holdoutShare: 0.1 },
       ],
     });
-    expect(removed.srm.expected).toEqual([13_500, 13_500, 4_000].map((e) => expect.closeTo(e, 6)));
+    // Day 2, when c was removed, is left out: its users may have come under either split.
+    expect(removed.srm.expected).toEqual([9_000, 9_000, 3_000].map((e) => expect.closeTo(e, 6)));
     expect(removed.srm.chiSquare).toBeCloseTo(0, 9);
     expect(removed.srm.status).toBe('ok');
   });

@@ -2,7 +2,7 @@ import { HOLDOUT_ARM } from '../assignment/assign';
 import { METRICS, MetricId } from '../metrics';
 import { utcDay } from '../outcomes';
 import { SRM_THRESHOLD, sampleRatioMismatch } from '../statistics/srm';
-import { aggregate, sharesOn, total } from './aggregate';
+import { aggregate, changeDays, sharesOn, total } from './aggregate';
 import { ComparisonContext } from './compare-metric';
 import { balanceOfDelivery, family } from './families';
 import { reportNotes } from './notes';
@@ -25,16 +25,21 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
 
   // Expected counts follow the allocation in force on each day, so a mid-experiment weight change is not an SRM.
   // A day's users are those of the reported arms, so its shares are taken among those arms only (a removed
-  // variant's users are left out, and with them its share).
+  // variant's users are left out, and with them its share). The day of a change is left out: its users came
+  // under the old split until the change and the new one after, in a mix the daily counts do not tell.
+  const changedOn = changeDays(input.allocations ?? []);
+  const checkedDays = aggregates.days.filter((day) => !changedOn.has(day));
   const expected = new Map(armKeys.map((k) => [k, 0]));
-  for (const day of aggregates.days) {
+  for (const day of checkedDays) {
     const dayTotal = armKeys.reduce((sum, k) => sum + (aggregates.assigned.get(k)?.get(day) ?? 0), 0);
     const shares = sharesOn(definition, input.allocations ?? [], day);
     const reported = armKeys.reduce((sum, k) => sum + shares.get(k)!, 0);
     if (reported <= 0) continue;
     for (const k of armKeys) expected.set(k, expected.get(k)! + (dayTotal * shares.get(k)!) / reported);
   }
-  const observed = armKeys.map((k) => total(aggregates.assigned, k));
+  const observed = armKeys.map((k) =>
+    checkedDays.reduce((sum, day) => sum + (aggregates.assigned.get(k)?.get(day) ?? 0), 0),
+  );
   const { unexpected, ...split } = sampleRatioMismatch(
     observed,
     armKeys.map((k) => expected.get(k)!),

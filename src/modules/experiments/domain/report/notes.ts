@@ -1,3 +1,4 @@
+import { changeDays } from './aggregate';
 import { formatP } from './format';
 import { AllocationPeriod, ExperimentReport } from './report-model';
 
@@ -16,8 +17,9 @@ export function reportNotes(report: ExperimentReport, allocations: AllocationPer
     }
   }
   if (allocations.length > 1) {
+    const days = [...changeDays(allocations)].sort().join(', ');
     notes.push(
-      'Weights changed during the experiment: the SRM check uses the allocation in force each day, and assigned users kept their arm. Arms are compared within each allocation period and the differences averaged, so the change is not read as an effect; a new phase (seed) still gives the cleanest read.',
+      `Weights changed during the experiment: the SRM check uses the allocation in force each day and leaves out the day of each change (${days}), whose users came under both splits; assigned users kept their arm. Arms are compared within each allocation period and the differences averaged, so the change is not read as an effect; a new phase (seed) still gives the cleanest read.`,
     );
   }
   if (report.deliveryBalance?.status === 'warning') {

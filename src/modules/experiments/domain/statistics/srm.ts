@@ -44,7 +44,7 @@ export function sampleRatioMismatch(
   const unexpected = observed.flatMap((o, i) => (expected[i] <= 0 && o > 0 ? [i] : []));
   if (unexpected.length > 0) return { ...base, status: 'warning', chiSquare, pValue: 0, unexpected };
   const pValue = chiSquareSurvival(chiSquare, degreesOfFreedom);
-  if (expected.some((e) => e > 0 && e < SRM_MIN_EXPECTED)) {
+  if (expected.every((e) => e <= 0) || expected.some((e) => e > 0 && e < SRM_MIN_EXPECTED)) {
     return { ...base, status: 'not-enough-data', chiSquare, pValue };
   }
   return { ...base, status: pValue < threshold ? 'warning' : 'ok', chiSquare, pValue };
