@@ -199,6 +199,11 @@ describe('TemplatesService.check', () => {
       ['1:62'],
     ],
     ['a partial in a link', '<a href="{{> footer}}">x</a>', ['1:10']],
+    ['an image candidate in srcset', '<img srcset="https://cdn.example.com/a.png 1x, {{count}} 2x">', ['1:48']],
+    ['a host in srcset', '<img srcset="https://{{count}}/a.png 2x">', ['1:22']],
+    ['a CSS url() in a style attribute', '<td style="background: url(\'https://{{count}}/bg.png\')">x</td>', ['1:37']],
+    ['a CSS url() from a value', '<div style="background-image:url({{count}})">x</div>', ['1:34']],
+    ['a CSS url() in a style block', '<style>td { background: url("{{count}}"); }</style>', ['1:30']],
   ])('reports a link in HTML with %s', (_name, html, at) => {
     expect(htmlProblems(html, { 'partials/footer.hbs': 'f' })).toEqual(at.map((pos) => `${pos} ${HTML_LINK}`));
   });
@@ -229,6 +234,14 @@ describe('TemplatesService.check', () => {
     [
       'a host written out in each branch',
       '<a href="{{#if count}}https://a.example.com/{{count}}{{else}}mailto:{{count}}{{/if}}">x</a>',
+    ],
+    [
+      'a srcset with hosts written out and values in paths and descriptors',
+      '<img srcset="https://cdn.example.com/{{count}}.png {{count}}w, https://cdn.example.com/b.png 2x">',
+    ],
+    [
+      'values in CSS outside url()',
+      '<td style="color: {{count}}; background: url(https://cdn.example.com/{{count}}.png)">x</td><style>p { width: {{count}}px }</style>',
     ],
   ])('accepts a link in HTML with %s', (_name, html) => {
     expect(htmlProblems(html)).toEqual([]);

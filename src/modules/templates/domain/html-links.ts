@@ -4,6 +4,8 @@ import { Program, Statement } from './template-ast';
 
 // Attributes that hold one URL a reader follows or a mail client fetches.
 const URL_ATTRIBUTES = new Set(['href', 'src', 'background', 'action', 'formaction', 'poster']);
+// Attributes that hold image candidates: URLs, each maybe followed by a descriptor, separated by commas.
+const CANDIDATE_ATTRIBUTES = new Set(['srcset', 'imagesrcset']);
 // What a value's output stands for in the text followed: any text, or a URL a helper wrote whole.
 const VALUE = 'x';
 const TRACKED = 'https://tracked.invalid/';
@@ -13,8 +15,9 @@ const MESSAGE =
 
 /**
  * Problems of an HTML file (an email's html part, an HTML layout or a partial they call): a value printed
- * in an href or src (or another URL attribute) before its scheme and host are written out could send the
- * link to another host (`href="https://{{x}}/path"`, `src="https://cdn.example.com{{x}}"`).
+ * in an href or src (or another URL attribute, an image candidate of a srcset, a CSS `url()` in a style
+ * attribute or block) before its scheme and host are written out could send the link, or the fetch of an
+ * image, to another host (`href="https://{{x}}/path"`, `src="https://cdn.example.com{{x}}"`).
  */
 export function htmlLinkProblems(ref: string, file: string, ast: Program): TemplateProblem[] {
   return linkProblems(ref, file, MESSAGE, (report) => walk(ast.body, '', report));
@@ -70,11 +73,14 @@ function fromLastTag(text: string): string {
 }
 
 /**
- * When `text` ends inside the value of a URL attribute of an open tag, that value so far (possibly empty);
+ * When `text` ends inside a URL in HTML (the value of a URL attribute of an open tag, an image candidate of
+ * a srcset, a CSS `url()` in a style attribute or a style block), that URL so far (possibly empty);
  * otherwise undefined.
  */
 function openUrlValue(text: string): string | undefined {
   if (!/^<[a-z]/i.test(text)) return undefined;
+  const styleBlock = /^<style\b[^>]*>/i.exec(text);
+  if (styleBlock) return cssUrlSoFar(text.slice(styleBlock[0].length));
   let i = 1;
   while (i < text.length && !/[\s/>]/.test(text[i])) i++;
   for (;;) {
@@ -90,9 +96,27 @@ function openUrlValue(text: string): string | undefined {
     const quote = text[i] === '"' || text[i] === "'" ? text[i] : undefined;
     const start = quote ? i + 1 : i;
     const end = quote ? text.indexOf(quote, start) : firstIndex(text, /[\s>]/, start);
-    if (end === -1) return URL_ATTRIBUTES.has(name) ? text.slice(start) : undefined;
+    if (end === -1) return urlSoFar(name, text.slice(start));
     i = quote ? end + 1 : end;
   }
+}
+
+/** The URL a value would land in, within attribute `name` whose value so far is `value`; undefined for none. */
+function urlSoFar(name: string, value: string): string | undefined {
+  if (URL_ATTRIBUTES.has(name)) return value;
+  if (name === 'style') return cssUrlSoFar(value);
+  if (!CANDIDATE_ATTRIBUTES.has(name)) return undefined;
+  // Candidates are separated by a comma and white space; a URL ends at white space, where its descriptor starts.
+  const candidate = value.endsWith(',') ? '' : value.split(/,\s+/).pop()!.trimStart();
+  return /\s/.test(candidate) ? undefined : candidate;
+}
+
+/** When CSS `css` ends inside a `url(...)`, the URL so far (without its quote); otherwise undefined. */
+function cssUrlSoFar(css: string): string | undefined {
+  const open = [...css.matchAll(/url\(\s*(["']?)/gi)].pop();
+  if (!open) return undefined;
+  const rest = css.slice(open.index + open[0].length);
+  return rest.includes(open[1] || ')') ? undefined : rest;
 }
 
 function firstIndex(text: string, pattern: RegExp, from: number): number {
