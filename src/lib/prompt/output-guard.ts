@@ -70,7 +70,7 @@ export function guardGeneratedText(raw: unknown, options: OutputGuardOptions): G
 // script (<script>, onclick=), link or load (<a>, <img>, <style>) or restyle the message around it.
 const INLINE_TAGS = /<\/?(?:b|strong|i|em)\s*>|<br\s*\/?>/gi;
 const INLINE_TAG = new RegExp(`^(?:${INLINE_TAGS.source})$`, 'i');
-const INLINE_TAGS_TEXT = '<b>, <strong>, <i>, <em> and <br> without attributes';
+export const INLINE_TAGS_TEXT = '<b>, <strong>, <i>, <em> and <br> without attributes';
 // What a browser reads as markup: a tag, an end tag, a comment, a doctype or a processing instruction.
 const MARKUP_START = /<[a-z/!?]/gi;
 

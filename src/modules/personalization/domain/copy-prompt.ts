@@ -1,4 +1,5 @@
 import { dataOnlyInstruction, delimitUserText } from '../../../lib/prompt/delimit';
+import { INLINE_TAGS_TEXT } from '../../../lib/prompt/output-guard';
 import { signatureKeywords } from './copy-key';
 import { COPY_PARTS, CopyRequest, limitOf } from './copy-types';
 
@@ -36,7 +37,8 @@ export function buildCopyPrompt(request: CopyRequest): CopyPrompt {
     `Write in the language of locale ${JSON.stringify(request.locale)}, in a ${JSON.stringify(request.tone)} tone.`,
     `Limits: ${limits}.`,
     'Talk only about the journey and its related ideas. Do not promise discounts, prices, sales, free items,',
-    'results or product features; do not invent facts, numbers or brands; no URLs, no HTML, no emoji spam.',
+    // Where the template shows copy as HTML, the emphasis the output check lets through may be used.
+    `results or product features; do not invent facts, numbers or brands; no URLs, no HTML${request.allowHtml ? ` but ${INLINE_TAGS_TEXT} for emphasis` : ''}, no emoji spam.`,
     'Answer with JSON only.',
     dataOnlyInstruction('journey'),
     dataOnlyInstruction('keywords'),

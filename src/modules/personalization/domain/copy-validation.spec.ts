@@ -173,6 +173,16 @@ describe('buildCopyPrompt', () => {
   });
 });
 
+describe('buildCopyPrompt and HTML', () => {
+  it('names the emphasis tags it may use where the template allows HTML, and forbids HTML elsewhere', () => {
+    expect(buildCopyPrompt(request()).system).toContain('no URLs, no HTML, no emoji spam.');
+    const html = buildCopyPrompt(request({ allowHtml: true })).system;
+    expect(html).toContain(
+      'no URLs, no HTML but <b>, <strong>, <i>, <em> and <br> without attributes for emphasis, no emoji spam.',
+    );
+  });
+});
+
 /** The same journey with more keywords after its top three, as another user's activity may give it. */
 const withTail = (tail: string[]) => {
   const base = request();
