@@ -95,6 +95,6 @@ export abstract class RecipientPreferences {
   abstract suppressionOf(address: string): Promise<string | undefined>;
   /** The suppressed addresses among `addresses` (each spelling as given) with their reasons, in one read. */
   abstract suppressionsOf(addresses: readonly string[]): Promise<Map<string, string>>;
-  /** Adds an address to the suppression list (idempotent). */
-  abstract suppress(address: string, reason: 'hard-bounce' | 'complaint' | 'manual', at: Date): Promise<void>;
+  /** Adds an address to the suppression list (idempotent): true when it was not listed yet. */
+  abstract suppress(address: string, reason: 'hard-bounce' | 'complaint' | 'manual', at: Date): Promise<boolean>;
 }

@@ -42,10 +42,35 @@ export class RecipientPreferencesService extends RecipientPreferences {
     return new Map(keyed.flatMap(([address, key]) => (reasons.has(key) ? [[address, reasons.get(key)!]] : [])));
   }
 
-  async suppress(address: string, reason: SuppressionReason, at: Date): Promise<void> {
+  /** Lists the address; true when it was not listed yet (a listed address keeps its first reason). */
+  async suppress(address: string, reason: SuppressionReason, at: Date): Promise<boolean> {
     const domain = addressDomain(address);
     const added = await this.suppressions.add({ addressKey: addressKey(address), reason, at, domain });
     if (added) this.logger.log(`suppressed an address at ${domain ?? 'an unknown domain'} (${reason})`);
+    return added;
+  }
+
+  /** Lists many addresses at once (an operator's import); how many were not listed yet. */
+  async suppressMany(
+    entries: ReadonlyArray<{ address: string; reason: SuppressionReason }>,
+    at: Date,
+  ): Promise<number> {
+    const added = await this.suppressions.addMany(
+      entries.map(({ address, reason }) => ({
+        addressKey: addressKey(address),
+        reason,
+        at,
+        domain: addressDomain(address),
+      })),
+    );
+    this.logger.log(`imported ${entries.length} addresses to the suppression list, ${added} new`);
+    return added;
+  }
+
+  /** The listing of an address: its reason and since when, or undefined when it is not listed. */
+  async listing(address: string): Promise<{ reason: string; since: Date } | undefined> {
+    const record = await this.suppressions.find(addressKey(address));
+    return record ? { reason: record.reason, since: record.at } : undefined;
   }
 
   /** Lifts a suppression (an operator's decision); true when the address was listed. */

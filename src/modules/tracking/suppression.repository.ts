@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { insertManyReportingDuplicates } from '../../common/mongo/insert-many';
 import { insertOnce } from '../../common/mongo/insert-once';
 import { SuppressionRecord } from './preferences.schema';
 
@@ -12,6 +13,13 @@ export class SuppressionRepository {
   /** Adds the address unless it is listed; true when it is new. */
   add(record: SuppressionRecord): Promise<boolean> {
     return insertOnce(this.model, { addressKey: record.addressKey }, record);
+  }
+
+  /** Adds the addresses not listed yet in one unordered write (a listed one keeps its reason); how many were new. */
+  async addMany(records: readonly SuppressionRecord[]): Promise<number> {
+    // An address given twice keeps its first reason, as a listed one does.
+    const unique = [...new Map([...records].reverse().map((r) => [r.addressKey, r])).values()];
+    return unique.length - (await insertManyReportingDuplicates(this.model, unique)).size;
   }
 
   async find(addressKey: string): Promise<SuppressionRecord | null> {

@@ -4,6 +4,7 @@ import { RankingModule } from '../ranking/ranking.module';
 import { ConversionsService } from './conversions.service';
 import { EngagementOutcomes } from './engagement-outcomes.service';
 import { EngagementService } from './engagement.service';
+import { SuppressionsController } from './suppressions.controller';
 import { TrackingApiController } from './tracking-api.controller';
 import { TrackingLinksController } from './tracking-links.controller';
 import { TrackingModule } from './tracking.module';
@@ -11,12 +12,13 @@ import { UnsubscribesService } from './unsubscribes.service';
 
 /**
  * The public side of tracking, in the api role: the links inside messages (open pixel, click redirect,
- * unsubscribe page and one-click POST), the app's push-open callback and the backend's conversions.
+ * unsubscribe page and one-click POST), the app's push-open callback, the backend's conversions and the
+ * operators' suppression list.
  * First engagements are passed on to experiment outcomes and the ranker's training labels.
  */
 @Module({
   imports: [TrackingModule, ExperimentsModule, RankingModule],
-  controllers: [TrackingLinksController, TrackingApiController],
+  controllers: [TrackingLinksController, TrackingApiController, SuppressionsController],
   providers: [EngagementOutcomes, EngagementService, UnsubscribesService, ConversionsService],
 })
 export class TrackingHttpModule {}
