@@ -83,6 +83,15 @@ export class RecipientPreferencesService extends RecipientPreferences {
     return this.unsubscribes.add(record);
   }
 
+  /**
+   * Takes a user back into a category they left (`*`: ends their unsubscribe from everything, not the
+   * categories they left one by one); true when they had left it. For the product's own preference center,
+   * reflecting the user's own choice.
+   */
+  resubscribe(userId: string, category: string): Promise<boolean> {
+    return this.unsubscribes.remove(userId, category);
+  }
+
   unsubscribesOf(userId: string): Promise<UnsubscribeRecord[]> {
     return this.unsubscribes.findByUser(userId);
   }

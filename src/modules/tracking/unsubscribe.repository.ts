@@ -31,6 +31,11 @@ export class UnsubscribeRepository {
     return this.model.find({ userId }).sort({ at: 1 }).lean<UnsubscribeRecord[]>();
   }
 
+  /** Takes the user back into `category` (`*`: the unsubscribe from everything); true when they had left it. */
+  async remove(userId: string, category: string): Promise<boolean> {
+    return (await this.model.deleteOne({ userId, category })).deletedCount > 0;
+  }
+
   async deleteByUser(userId: string): Promise<number> {
     return (await this.model.deleteMany({ userId })).deletedCount;
   }
