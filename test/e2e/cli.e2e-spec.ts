@@ -205,4 +205,26 @@ describe('journeycast CLI: keys create, list, revoke; events import', () => {
     expect(written).toMatchObject({ code: 1, stdout: '' });
     expect(written.stderr).toBe(`Cannot write into ${file} (--dir): it is not a directory.\n`);
   });
+  it('imports a suppression list, refusing the whole file for a bad line, then shows and lifts an address', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jc-suppressions-'));
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'address,reason\nann@example.com,hard-bounce\nnot an address\n');
+    const refused = await journeycast(['suppressions', 'import', bad], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('line 3: address must be an email address');
+    expect(await t.db().collection('suppressions').countDocuments()).toBe(0);
+
+    const good = join(dir, 'list.csv');
+    writeFileSync(good, 'ann@example.com,hard-bounce\n\nBob@Example.com\nann@example.com,complaint\n');
+    const imported = await journeycast(['suppressions', 'import', good], env);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain(`${good}: 3 addresses, 2 added, 1 already listed, 1 blank (skipped)`);
+    const shown = await journeycast(['suppressions', 'show', 'bob@example.com'], env);
+    expect(shown.stdout).toMatch(/^bob@example\.com: manual since \d{4}-/);
+
+    expect((await journeycast(['suppressions', 'remove', 'BOB@example.com'], env)).code).toBe(0);
+    const gone = await journeycast(['suppressions', 'show', 'bob@example.com'], env);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('bob@example.com is not on the suppression list');
+  });
 });

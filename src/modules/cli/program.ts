@@ -33,6 +33,7 @@ const GROUPS = {
   campaigns: 'Campaigns as code',
   runs: 'Campaign runs',
   experiments: 'Experiment reports',
+  suppressions: 'The email suppression list',
 } as const;
 
 export type CommandGroup = keyof typeof GROUPS;

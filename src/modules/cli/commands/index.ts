@@ -90,6 +90,11 @@ export const COMMAND_FILES: readonly CommandFile[] = [
     load: () =>
       (require('./campaign-runs.command') as typeof import('./campaign-runs.command')).registerCampaignRunCommands,
   },
+  {
+    commands: ['suppressions add', 'suppressions remove', 'suppressions show', 'suppressions import'],
+    load: () =>
+      (require('./suppressions.command') as typeof import('./suppressions.command')).registerSuppressionCommands,
+  },
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 

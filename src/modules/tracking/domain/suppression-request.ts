@@ -88,3 +88,38 @@ export function parseSuppressionImport(body: unknown): Parsed<SuppressionEntry[]
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: entries };
 }
+
+/** What a suppression file holds: the entries, the blank lines skipped, and each bad line by number. */
+export interface SuppressionFile {
+  entries: SuppressionEntry[];
+  blank: number;
+  problems: Array<{ line: number; message: string }>;
+}
+
+/**
+ * A provider's list as a file: one address per line, or `address,reason` (CSV). Blank lines are skipped and
+ * counted; a header line `address` or `address,reason` is skipped too.
+ */
+export function parseSuppressionFile(text: string): SuppressionFile {
+  const file: SuppressionFile = { entries: [], blank: 0, problems: [] };
+  const lines = text.split(/\r?\n/);
+  // A file that ends with a line break has no blank line after it.
+  if (lines.at(-1) === '') lines.pop();
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') {
+      file.blank++;
+      return;
+    }
+    if (i === 0 && /^address(,\s*reason)?$/i.test(line)) return;
+    const [address, reason, ...rest] = line.split(',').map((part) => part.trim());
+    const errors: FieldError[] = [];
+    const checked = checkAddress(errors, 'address', address);
+    const why = checkReason(errors, 'reason', reason === '' ? undefined : reason);
+    if (rest.length > 0) errors.push({ field: 'line', message: 'a line holds an address and at most a reason' });
+    if (errors.length > 0 || !checked || !why) {
+      file.problems.push({ line: i + 1, message: errors.map((e) => e.message).join('; ') });
+    } else file.entries.push({ address: checked, reason: why });
+  });
+  return file;
+}
