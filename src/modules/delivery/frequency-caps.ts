@@ -51,6 +51,12 @@ local function take()
     redis.call('PEXPIRE', key, retention + math.max(0, at - now))
   end
 end
+local function reserve()
+  local refused = refusal()
+  if refused then return refused end
+  take()
+  return 0
+end
 `;
 
 /**
@@ -61,10 +67,7 @@ end
  */
 const RESERVE_SCRIPT = `${CHECK}
 if redis.call('ZSCORE', KEYS[1], member) then return 0 end
-local refused = refusal()
-if refused then return refused end
-take()
-return 0`;
+return reserve()`;
 
 /**
  * A reserved send that goes out later than its slot: the slot is taken out and the send checked again at
@@ -73,10 +76,7 @@ return 0`;
 const RETAKE_SCRIPT = `${CHECK}
 redis.call('ZREM', KEYS[1], member)
 redis.call('ZREM', KEYS[2], member)
-local refused = refusal()
-if refused then return refused end
-take()
-return 0`;
+return reserve()`;
 
 type CapReply = Promise<0 | [number, number]>;
 type WithReserve = Redis & {

@@ -1,13 +1,10 @@
 import { Body, Controller, Delete, Get, Param, Put, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { StatusResponse } from '../../common/http/status-response';
 import { Auth } from '../access/auth.decorator';
 import { ErasureResponse, UserResponse, toUserResponse } from './dto/user-response.dto';
 import { PutUserDto, UserIdParams } from './dto/put-user.dto';
 import { UsersService } from './users.service';
-
-interface StatusResponse {
-  status(code: number): unknown;
-}
 
 @ApiTags('users')
 @Controller('v1/users')

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { addressDomain, addressKey } from './domain/suppression-address';
 import { RecipientPreferences } from './notification-tracking';
-import { UnsubscribeRecord } from './preferences.schema';
+import { SuppressionRecord, UnsubscribeRecord } from './preferences.schema';
 import { SuppressionRepository } from './suppression.repository';
 import { UnsubscribeRepository } from './unsubscribe.repository';
 
@@ -44,9 +44,9 @@ export class RecipientPreferencesService extends RecipientPreferences {
 
   /** Lists the address; true when it was not listed yet (a listed address keeps its first reason). */
   async suppress(address: string, reason: SuppressionReason, at: Date): Promise<boolean> {
-    const domain = addressDomain(address);
-    const added = await this.suppressions.add({ addressKey: addressKey(address), reason, at, domain });
-    if (added) this.logger.log(`suppressed an address at ${domain ?? 'an unknown domain'} (${reason})`);
+    const record = suppressionRecord(address, reason, at);
+    const added = await this.suppressions.add(record);
+    if (added) this.logger.log(`suppressed an address at ${record.domain ?? 'an unknown domain'} (${reason})`);
     return added;
   }
 
@@ -56,12 +56,7 @@ export class RecipientPreferencesService extends RecipientPreferences {
     at: Date,
   ): Promise<number> {
     const added = await this.suppressions.addMany(
-      entries.map(({ address, reason }) => ({
-        addressKey: addressKey(address),
-        reason,
-        at,
-        domain: addressDomain(address),
-      })),
+      entries.map(({ address, reason }) => suppressionRecord(address, reason, at)),
     );
     this.logger.log(`imported ${entries.length} addresses to the suppression list, ${added} new`);
     return added;
@@ -95,4 +90,9 @@ export class RecipientPreferencesService extends RecipientPreferences {
   unsubscribesOf(userId: string): Promise<UnsubscribeRecord[]> {
     return this.unsubscribes.findByUser(userId);
   }
+}
+
+/** How the list keeps an address: its hash and domain, never the address itself. */
+function suppressionRecord(address: string, reason: SuppressionReason, at: Date): SuppressionRecord {
+  return { addressKey: addressKey(address), reason, at, domain: addressDomain(address) };
 }

@@ -18,7 +18,9 @@ export class SuppressionRepository {
   /** Adds the addresses not listed yet in one unordered write (a listed one keeps its reason); how many were new. */
   async addMany(records: readonly SuppressionRecord[]): Promise<number> {
     // An address given twice keeps its first reason, as a listed one does.
-    const unique = [...new Map([...records].reverse().map((r) => [r.addressKey, r])).values()];
+    const first = new Map<string, SuppressionRecord>();
+    for (const record of records) if (!first.has(record.addressKey)) first.set(record.addressKey, record);
+    const unique = [...first.values()];
     return unique.length - (await insertManyReportingDuplicates(this.model, unique)).size;
   }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { StatusResponse } from '../../common/http/status-response';
 import { FieldValidationException } from '../../common/http/field-errors';
 import { Auth } from '../access/auth.decorator';
 import { FieldError } from '../../lib/validation/field-error';
@@ -11,10 +12,6 @@ import {
   parseSuppressionImport,
 } from './domain/suppression-request';
 import { RecipientPreferencesService } from './recipient-preferences.service';
-
-interface StatusResponse {
-  status(code: number): unknown;
-}
 
 /** What the list says of one address. */
 export interface SuppressionResponse {
@@ -37,7 +34,7 @@ export class SuppressionsController {
 
   @Put('suppressions/:address')
   @ApiBody({
-    required: false,
+    description: 'A JSON object; `{}` lists the address as manual',
     schema: { type: 'object', properties: { reason: { type: 'string', enum: [...OPERATOR_SUPPRESSION_REASONS] } } },
   })
   @ApiOkResponse({ description: '201 when listed now, 200 when it was listed already (its first reason stays)' })

@@ -8,15 +8,12 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { StatusResponse } from '../../common/http/status-response';
 import { Auth } from '../access/auth.decorator';
 import { ConversionsService } from './conversions.service';
 import { ConversionBody, ConversionResponse, toConversionResponse } from './dto/conversion.dto';
 import { openedAtOf, PushOpenDto } from './dto/push-open.dto';
 import { EngagementService } from './engagement.service';
-
-interface StatusResponse {
-  status(code: number): unknown;
-}
 
 @ApiTags('tracking')
 @Controller('v1')

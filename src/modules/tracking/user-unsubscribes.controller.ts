@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Put, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
+import { StatusResponse } from '../../common/http/status-response';
 import { FieldValidationException } from '../../common/http/field-errors';
 import { checkKnownFields, isPlainObject } from '../../lib/validation/field-checks';
 import { FieldError } from '../../lib/validation/field-error';
@@ -13,10 +14,6 @@ export class UserCategoryParams extends UserIdParams {
   @Length(1, 128)
   @Matches(/^\S+$/, { message: 'category must be one word (`*` for everything)' })
   category!: string;
-}
-
-interface StatusResponse {
-  status(code: number): unknown;
 }
 
 /** One category a user left (`*`: everything), when, and how (`page`, `one-click` or `api`). */

@@ -35,9 +35,12 @@ export function pushPayloadBytes(parts: PushParts): number {
   return bytes;
 }
 
+/** Whether a push has nothing to show: its title and body are both empty or white space. */
+const isBlank = (parts: Pick<PushParts, 'title' | 'body'>) => parts.title.trim() === '' && parts.body.trim() === '';
+
 /** Refuses a push with nothing to show: its title and body both rendered empty (a device would show a blank). */
 export function requirePushText(parts: Pick<PushParts, 'title' | 'body'>): void {
-  if (parts.title.trim() === '' && parts.body.trim() === '') {
+  if (isBlank(parts)) {
     throw new TemplateError('templates.empty-push', "the push's title and body both render empty");
   }
 }
@@ -90,7 +93,7 @@ export function fitPush(
       'payload',
     );
   }
-  if (fitted.title.trim() === '' && fitted.body.trim() === '') {
+  if (isBlank(fitted)) {
     throw new TemplateError(
       'templates.payload-too-large',
       `the deep link and data keys leave no room for the push's title or body within ${limits.payloadMaxBytes} bytes`,

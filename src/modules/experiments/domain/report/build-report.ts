@@ -29,17 +29,16 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
   // under the old split until the change and the new one after, in a mix the daily counts do not tell.
   const changedOn = changeDays(input.allocations ?? []);
   const checkedDays = aggregates.days.filter((day) => !changedOn.has(day));
+  const assignedOn = (k: string, day: string) => aggregates.assigned.get(k)?.get(day) ?? 0;
   const expected = new Map(armKeys.map((k) => [k, 0]));
   for (const day of checkedDays) {
-    const dayTotal = armKeys.reduce((sum, k) => sum + (aggregates.assigned.get(k)?.get(day) ?? 0), 0);
+    const dayTotal = armKeys.reduce((sum, k) => sum + assignedOn(k, day), 0);
     const shares = sharesOn(definition, input.allocations ?? [], day);
     const reported = armKeys.reduce((sum, k) => sum + shares.get(k)!, 0);
     if (reported <= 0) continue;
     for (const k of armKeys) expected.set(k, expected.get(k)! + (dayTotal * shares.get(k)!) / reported);
   }
-  const observed = armKeys.map((k) =>
-    checkedDays.reduce((sum, day) => sum + (aggregates.assigned.get(k)?.get(day) ?? 0), 0),
-  );
+  const observed = armKeys.map((k) => checkedDays.reduce((sum, day) => sum + assignedOn(k, day), 0));
   const { unexpected, ...split } = sampleRatioMismatch(
     observed,
     armKeys.map((k) => expected.get(k)!),
