@@ -22,6 +22,7 @@ import { RankingJobsModule } from './modules/ranking/ranking-jobs.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { PreferenceGuardsModule } from './modules/tracking/preference-guards.module';
 import { TrackingHttpModule } from './modules/tracking/tracking-http.module';
+import { TrackingJobsModule } from './modules/tracking/jobs/tracking-jobs.module';
 
 /** Modules every role needs: configuration comes separately from AppModule.forRoot. */
 const CORE: Type[] = [MetricsModule, ErasureModule, DatabaseModule, RedisModule, QueueModule, AccessModule];
@@ -50,6 +51,7 @@ export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
     CampaignRunsJobsModule,
     PreferenceGuardsModule,
     ExperimentsJobsModule,
+    TrackingJobsModule,
   ],
   scheduler: [SchedulingModule],
 };

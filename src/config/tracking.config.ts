@@ -1,6 +1,6 @@
 import { parseSigningKeys, SigningKey, SigningKeyError } from '../modules/tracking/domain/signing-keys';
 import { withDefault } from './llm.config';
-import { ConfigError, integer, optional, Parser, text, url } from './parsers';
+import { ConfigError, cron, integer, optional, Parser, text, url } from './parsers';
 import { defineNamespace, NamespaceValues, setting } from './setting';
 
 /** `kid:secret,kid:secret`; the error names the variable and the key id, never a secret. */
@@ -50,6 +50,11 @@ export const trackingNamespace = defineNamespace('tracking', {
     'TRACKING_CONVERSION_WINDOW_HOURS',
     withDefault(integer(1, 24 * 90), 72),
     "A conversion is attributed to the user's last notification sent at most this long before it.",
+  ),
+  pendingConversionsCron: setting(
+    'TRACKING_PENDING_CONVERSIONS_CRON',
+    withDefault(cron(), '*/5 * * * *'),
+    'When the scheduled job finishes conversions whose report failed after they were stored (pending 5 minutes or more).',
   ),
   machineWindowSeconds: setting(
     'TRACKING_MACHINE_WINDOW_SECONDS',

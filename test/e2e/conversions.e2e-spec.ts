@@ -1,5 +1,6 @@
 import { ExperimentAssignments, ExperimentOutcomes } from '../../src/modules/experiments/experiment-ports';
 import { ExperimentReportsService } from '../../src/modules/experiments/experiment-reports.service';
+import { TRACKING_JOBS, TrackingProducer } from '../../src/modules/tracking/jobs/tracking.queue';
 import { TrackingEventRepository } from '../../src/modules/tracking/tracking-event.repository';
 import { buildCampaign } from '../factories/campaign.factory';
 import { useTestApp } from './support/test-app';
@@ -8,10 +9,24 @@ import { LINKS_BASE, pathOf, sendTracked } from './support/tracking';
 const HOUR = 3_600_000;
 const hoursAgo = (h: number) => new Date(Date.now() - h * HOUR);
 
+/** Polls until `read` returns true, failing after `timeoutMs`. */
+async function eventually(read: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await read())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 describe('POST /v1/conversions', () => {
   const app = useTestApp({
     database: 'tracking_conversions',
-    env: { PUBLIC_BASE_URL: LINKS_BASE, TRACKING_CONVERSION_WINDOW_HOURS: '24' },
+    // The pending-conversions sweep fires every second (it takes conversions pending for 5 minutes).
+    env: {
+      PUBLIC_BASE_URL: LINKS_BASE,
+      TRACKING_CONVERSION_WINDOW_HOURS: '24',
+      TRACKING_PENDING_CONVERSIONS_CRON: '* * * * * *',
+    },
   });
   const post = (body: unknown, key = app.ingest) =>
     app.t
@@ -188,6 +203,44 @@ describe('POST /v1/conversions', () => {
     expect(await outcomes()).toBe(1);
     await post(body).expect(200);
     expect(await outcomes()).toBe(1);
+  });
+
+  it('finishes on the scheduled sweep a conversion whose experiment count failed, without a retry, counting it once', async () => {
+    const campaign = buildCampaign(
+      { id: 'swept' },
+      { holdout: 0, metrics: { primary: 'conversion-rate', secondary: ['conversions-per-user'], guardrails: [] } },
+    );
+    const assignedAt = hoursAgo(12);
+    const { armId } = await app.t.app
+      .get(ExperimentAssignments)
+      .assign({ campaign, runId: 'r1', userId: 'gus', now: assignedAt });
+    const db = app.t.db();
+    const row = { experimentId: 'swept.v1', arm: armId, day: assignedAt.toISOString().slice(0, 10) };
+    const statistics = db.collection('experiment_statistics');
+    // The arm's conversions-per-user sums cannot be written (a field of another type): the conversion rate is
+    // counted, then the count's write fails after the user's own count moved.
+    await statistics.updateOne(row, { $set: { 'sums.conversions-per-user': 'unwritable' } });
+    const body = { id: 'order-swept', userId: 'gus', occurredAt: hoursAgo(1).toISOString() };
+    await post(body).expect(500);
+    await statistics.updateOne(row, { $unset: { 'sums.conversions-per-user': 1 } });
+    const conversion = () => db.collection('conversions').findOne({ conversionId: 'order-swept' });
+    expect(await conversion()).toMatchObject({ pending: true });
+
+    // The backend never retries. Pending past the grace period, the conversion is finished by the sweep.
+    expect(await app.t.app.get(TrackingProducer).listSchedules()).toEqual([
+      { name: TRACKING_JOBS.settlePendingConversions, cron: '* * * * * *' },
+    ]);
+    await db
+      .collection('conversions')
+      .updateOne({ conversionId: 'order-swept' }, { $set: { receivedAt: new Date(Date.now() - 6 * 60_000) } });
+    await eventually(async () => (await conversion())?.pending === undefined);
+    // Later sweeps find nothing to do: each metric counts the conversion once.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await statistics.findOne(row))?.sums).toEqual({
+      'conversion-rate': { sum: 1, sumSquares: 1 },
+      'conversions-per-user': { sum: 1, sumSquares: 1 },
+    });
+    expect(await db.collection('experiment_outcomes').countDocuments({ userId: 'gus', kind: 'conversion' })).toBe(1);
   });
 
   it('keeps a conversion outside the window unattributed', async () => {

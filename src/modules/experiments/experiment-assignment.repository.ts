@@ -160,6 +160,19 @@ export class ExperimentAssignmentRepository {
     return after?.values[metric];
   }
 
+  /** Undoes `reachRate` for an outcome whose arm sums could not be written, so that its replay counts it. */
+  async unreachRate(id: unknown, metric: MetricId): Promise<void> {
+    await this.model.updateOne({ _id: id, [`values.${metric}`]: 1 }, { $unset: { [`values.${metric}`]: 1 } });
+  }
+
+  /** Undoes `incrementCount` for an outcome whose arm sums could not be written, so that its replay counts it. */
+  async uncount(id: unknown, metric: MetricId, outcomeKey: string): Promise<void> {
+    await this.model.updateOne(
+      { _id: id, countedOutcomes: outcomeKey },
+      { $inc: { [`values.${metric}`]: -1 }, $pull: { countedOutcomes: outcomeKey } },
+    );
+  }
+
   async deleteByUser(userId: string): Promise<number> {
     return (await this.model.deleteMany({ userId })).deletedCount;
   }

@@ -87,7 +87,14 @@ export class ExperimentOutcomesService extends ExperimentOutcomes {
     for (const metric of metricsMovedBy(outcome.kind, assignment.channel, outcome.machine === true)) {
       const value = await this.moveUserValue(assignment, metric, key);
       if (value === undefined) continue;
-      await this.statistics.addToMetric(experimentId, arm, day, metric, statsIncrement(metric, value));
+      try {
+        await this.statistics.addToMetric(experimentId, arm, day, metric, statsIncrement(metric, value));
+      } catch (error) {
+        // The user's value moved and the arm's sums did not: a replay would find the value moved and count
+        // nothing. Moved back, the outcome is counted by its replay (the report's retry or the pending sweep).
+        await this.moveUserValueBack(assignment, metric, key);
+        throw error;
+      }
       moved.push(metric);
     }
     if (moved.length > 0) {
@@ -106,5 +113,10 @@ export class ExperimentOutcomesService extends ExperimentOutcomes {
   ): Promise<number | undefined> {
     if (METRICS[metric].kind === 'mean') return this.assignments.incrementCount(assignment._id, metric, key);
     return (await this.assignments.reachRate(assignment._id, metric)) ? 1 : undefined;
+  }
+
+  private async moveUserValueBack(assignment: StoredAssignment, metric: MetricId, key: string): Promise<void> {
+    if (METRICS[metric].kind === 'mean') await this.assignments.uncount(assignment._id, metric, key);
+    else await this.assignments.unreachRate(assignment._id, metric);
   }
 }

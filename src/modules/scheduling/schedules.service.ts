@@ -5,6 +5,7 @@ import { ExperimentsProducer } from '../experiments/jobs/experiments.queue';
 import { JourneyJudgeProducer } from '../journey-judge/jobs/journey-judge.queue';
 import { JOURNEY_JOBS, JourneysProducer } from '../journeys/jobs/journeys.queue';
 import { RankingProducer } from '../ranking/jobs/ranking.queue';
+import { TrackingProducer } from '../tracking/jobs/tracking.queue';
 
 /**
  * Registers every configured cron as a Bull repeatable job with a fixed id: any number of scheduler
@@ -20,6 +21,7 @@ export class SchedulesService implements OnApplicationBootstrap {
     private readonly rankingProducer: RankingProducer,
     private readonly experimentsProducer: ExperimentsProducer,
     private readonly judgeProducer: JourneyJudgeProducer,
+    private readonly trackingProducer: TrackingProducer,
     private readonly config: ConfigService<Settings, true>,
   ) {}
 
@@ -47,5 +49,9 @@ export class SchedulesService implements OnApplicationBootstrap {
       await this.judgeProducer.scheduleJudge(judge.cron);
       this.logger.log(`journey judge schedule: "${judge.cron}" (the latest full rebuild not judged yet)`);
     }
+    // Always on: a conversion whose report failed after it was stored is counted by nothing else when its backend does not retry.
+    const { pendingConversionsCron } = this.config.get('tracking', { infer: true });
+    await this.trackingProducer.schedulePendingConversions(pendingConversionsCron);
+    this.logger.log(`pending conversions schedule: "${pendingConversionsCron}"`);
   }
 }

@@ -5,6 +5,7 @@ import { CampaignRunsQueueModule } from '../campaigns/runs/jobs/campaign-runs-qu
 import { JourneyJudgeQueueModule } from '../journey-judge/jobs/journey-judge-queue.module';
 import { JourneysModule } from '../journeys/journeys.module';
 import { RankingQueueModule } from '../ranking/jobs/ranking-queue.module';
+import { TrackingQueueModule } from '../tracking/jobs/tracking-queue.module';
 import { CampaignSchedules } from './campaign-schedules.service';
 import { SchedulesService } from './schedules.service';
 
@@ -20,6 +21,7 @@ import { SchedulesService } from './schedules.service';
     CampaignsModule,
     CampaignRunsQueueModule,
     ExperimentsQueueModule,
+    TrackingQueueModule,
   ],
   providers: [SchedulesService, CampaignSchedules],
   exports: [CampaignSchedules],

@@ -18,6 +18,15 @@ export class ConversionRepository {
     await this.model.updateOne({ conversionId }, { $unset: { pending: 1 } });
   }
 
+  /** Up to `limit` conversions received by `receivedBy` and still pending, oldest first. */
+  async findPending(receivedBy: Date, limit: number): Promise<ConversionRecord[]> {
+    return this.model
+      .find({ pending: true, receivedAt: { $lte: receivedBy } }, { _id: 0 })
+      .sort({ receivedAt: 1 })
+      .limit(limit)
+      .lean<ConversionRecord[]>();
+  }
+
   async find(conversionId: string): Promise<ConversionRecord | null> {
     return this.model.findOne({ conversionId }).lean<ConversionRecord>();
   }

@@ -16,10 +16,12 @@ export class ConversionRecord {
   @Prop({ required: true }) receivedAt!: Date;
   /**
    * Set until the conversion's event and experiment outcomes are written: a report that failed after
-   * storing it is finished by the retry. Absent on conversions stored before it existed, which were.
+   * storing it is finished by the retry or the scheduled sweep. Absent on conversions stored before it
+   * existed, which were.
    */
   @Prop() pending?: boolean;
 }
 
 export const ConversionSchema = SchemaFactory.createForClass(ConversionRecord);
 ConversionSchema.index({ userId: 1 });
+ConversionSchema.index({ receivedAt: 1 }, { partialFilterExpression: { pending: true } });

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { ConflictException, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { FieldValidationException } from '../../common/http/field-errors';
 import { Settings } from '../../config/settings';
@@ -8,6 +8,17 @@ import { ConversionRepository } from './conversion.repository';
 import { EngagementOutcomes } from './engagement-outcomes.service';
 import { TrackedNotificationRepository } from './tracked-notification.repository';
 import { TrackingEventRepository } from './tracking-event.repository';
+
+/** A report in progress is left alone: only conversions pending this long after they were received are swept. */
+const PENDING_GRACE_MS = 5 * 60_000;
+/** Conversions one sweep finishes at most, oldest first; the next sweep takes the rest. */
+const PENDING_PER_SWEEP = 500;
+
+/** What one sweep of pending conversions did. */
+export interface PendingSweep {
+  settled: number;
+  failed: number;
+}
 
 export interface ConversionResult {
   record: ConversionRecord;
@@ -28,11 +39,13 @@ function sameConversion(stored: ConversionRecord, reported: Conversion): boolean
 /**
  * Conversions reported by the product's backend, idempotent on their id and attributed to the user's
  * last notification sent within TRACKING_CONVERSION_WINDOW_HOURS before the conversion (of the named
- * campaign, when one is named). Unattributed conversions are kept too, for later analysis. A retry of
- * a report that failed after the conversion was stored finishes it.
+ * campaign, when one is named). Unattributed conversions are kept too, for later analysis. A report
+ * that failed after the conversion was stored leaves it pending: its retry finishes it, and so does the
+ * scheduled sweep, for a backend that never retries.
  */
 @Injectable()
 export class ConversionsService {
+  private readonly logger = new Logger(ConversionsService.name);
   private readonly windowHours: number;
 
   constructor(
@@ -71,6 +84,30 @@ export class ConversionsService {
     }
     await this.settle(record);
     return { record, duplicate: false };
+  }
+
+  /**
+   * Finishes the conversions still pending PENDING_GRACE_MS after they were received, oldest first. Settling
+   * is idempotent, so a sweep that meets the report's own retry counts the conversion once; one that fails
+   * again is logged and stays pending for the next sweep.
+   */
+  async settlePending(now = new Date()): Promise<PendingSweep> {
+    const due = new Date(now.getTime() - PENDING_GRACE_MS);
+    const sweep: PendingSweep = { settled: 0, failed: 0 };
+    for (const record of await this.conversions.findPending(due, PENDING_PER_SWEEP)) {
+      try {
+        await this.settle(record);
+        sweep.settled += 1;
+      } catch (error) {
+        sweep.failed += 1;
+        this.logger.warn({
+          message: `pending conversion not settled: ${(error as Error).message}`,
+          conversionId: record.conversionId,
+          userId: record.userId,
+        });
+      }
+    }
+    return sweep;
   }
 
   /**

@@ -11,7 +11,7 @@ type Notification = Pick<TrackedNotificationRecord, 'notificationId' | 'userId' 
  * or not) and the ranker's training labels (first human open or click). The raw event is already in
  * the tracking log when this runs, so a failure here is logged with its ids and never fails the
  * recipient's request; a conversion's fails the report instead, which leaves the conversion pending for
- * the backend's retry to finish (nothing else would ever count it).
+ * the backend's retry or the scheduled sweep to finish.
  */
 @Injectable()
 export class EngagementOutcomes {

@@ -1,13 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ExperimentsModule } from '../experiments/experiments.module';
-import { RankingModule } from '../ranking/ranking.module';
-import { ConversionsService } from './conversions.service';
-import { EngagementOutcomes } from './engagement-outcomes.service';
 import { EngagementService } from './engagement.service';
 import { SuppressionsController } from './suppressions.controller';
 import { TrackingApiController } from './tracking-api.controller';
 import { TrackingLinksController } from './tracking-links.controller';
 import { TrackingModule } from './tracking.module';
+import { TrackingOutcomesModule } from './tracking-outcomes.module';
 import { UserUnsubscribesController } from './user-unsubscribes.controller';
 import { UnsubscribesService } from './unsubscribes.service';
 
@@ -18,8 +15,8 @@ import { UnsubscribesService } from './unsubscribes.service';
  * First engagements are passed on to experiment outcomes and the ranker's training labels.
  */
 @Module({
-  imports: [TrackingModule, ExperimentsModule, RankingModule],
+  imports: [TrackingModule, TrackingOutcomesModule],
   controllers: [TrackingLinksController, TrackingApiController, SuppressionsController, UserUnsubscribesController],
-  providers: [EngagementOutcomes, EngagementService, UnsubscribesService, ConversionsService],
+  providers: [EngagementService, UnsubscribesService],
 })
 export class TrackingHttpModule {}
