@@ -45,6 +45,18 @@ describe('report renderers', () => {
     expect(broken).toMatch(/^> \*\*WARNING: Sample ratio mismatch: expected/m);
   });
 
+  it('Markdown: names the exact tests a small experiment is read with', () => {
+    // 200 users with a 1% holdout expect 2 held out; a 0.4% unsubscribe rate gives a few events per arm.
+    const small = buildExperimentReport(
+      simulateReportInput({ definition: pushExperiment({ holdoutShare: 0.01 }), usersPerDay: 100, days: 2 }),
+    );
+    expect(small.srm.test).toBe('exact-multinomial');
+    const md = renderMarkdown(small);
+    expect(md).toMatch(/^Sample ratio OK: expected 49\.5% \/ 49\.5% \/ 1\.0%, .*\(exact multinomial test\)\.$/m);
+    expect(md).toContain("(Fisher's exact test (few events))");
+    expect(renderMarkdown(report)).toMatch(/^Sample ratio OK: .*\(χ² test\)\.$/m);
+  });
+
   it('CSV: one row per metric and arm, numbers at full precision, verdicts quoted', () => {
     const lines = renderCsv(report).trimEnd().split('\n');
     const header = lines[0].split(',');

@@ -33,6 +33,7 @@ export function testName(c: MetricComparison): string {
   if (!c.test) return 'no test yet';
   if (c.test.method === 'welch-t') return `Welch t-test (df ${c.test.degreesOfFreedom!.toFixed(1)})`;
   if (c.test.method === 'sequential-z') return 'sequential z-test (confidence sequence)';
+  if (c.test.method === 'fisher-exact') return "Fisher's exact test (few events)";
   return 'two-proportion z-test';
 }
 
@@ -69,7 +70,7 @@ export function settingsLines(report: ExperimentReport): string[] {
   const s = report.settings;
   const e = report.experiment;
   return [
-    `Significance level α = ${s.alpha} (two-sided); verdicts and intervals come from one test per metric: two-proportion z-test for rates, Welch t-test for means.`,
+    `Significance level α = ${s.alpha} (two-sided); verdicts and intervals come from one test per metric: two-proportion z-test for rates (Fisher's exact test where a count of events or non-events is expected below 5), Welch t-test for means.`,
     s.sequential
       ? `Sequential testing on: asymptotic confidence sequences with tuning N* = ${formatCount(s.sequential.tuning)}.`
       : 'Sequential testing off (fixed horizon).',

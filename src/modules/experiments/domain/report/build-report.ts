@@ -4,6 +4,7 @@ import { utcDay } from '../outcomes';
 import { SRM_THRESHOLD, sampleRatioMismatch } from '../statistics/srm';
 import { aggregate, changeDays, sharesOn, total } from './aggregate';
 import { ComparisonContext } from './compare-metric';
+import { SRM_TEST_NAMES, formatP } from './format';
 import { balanceOfDelivery, family } from './families';
 import { reportNotes } from './notes';
 import { periodsOfDays } from './strata';
@@ -135,14 +136,15 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
 }
 
 /**
- * "expected 50.0% / 50.0%, observed 52.1% / 47.9%, p < 0.001"-style summary of the split, naming any arm that holds
+ * "expected 50.0% / 50.0%, observed 52.1% / 47.9%, p < 0.001 (χ² test)"-style summary of the split, naming any arm that holds
  * users where none were expected ("; Holdout has 12 users where none were expected").
  */
 export function srmSummary(report: Pick<ExperimentReport, 'arms' | 'srm'>): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const p = report.srm.pValue < 0.001 ? 'p < 0.001' : `p = ${report.srm.pValue.toFixed(3)}`;
   const unexpected = report.arms
     .filter((a) => report.srm.unexpectedArms?.includes(a.key))
     .map((a) => `; ${a.name} has ${a.assigned} user${a.assigned === 1 ? '' : 's'} where none were expected`);
+  // p = 0 for users where none were expected comes from no test.
+  const p = `${formatP(report.srm.pValue)}${unexpected.length > 0 ? '' : ` (${SRM_TEST_NAMES[report.srm.test]})`}`;
   return `expected ${report.arms.map((a) => pct(a.expectedShare)).join(' / ')}, observed ${report.arms.map((a) => pct(a.observedShare)).join(' / ')}, ${p}${unexpected.join('')}`;
 }

@@ -1,3 +1,4 @@
+import { SrmTest } from '../statistics/srm';
 import { MetricKind } from '../statistics/sufficient-stats';
 import { Bounds } from './report-model';
 
@@ -37,6 +38,15 @@ export function formatP(p: number | null): string {
   if (p < 0.001) return 'p < 0.001';
   return `p = ${p.toFixed(3)}`;
 }
+
+/** The name of a split or balance check's test, as a reader knows it. */
+export const SRM_TEST_NAMES: Readonly<Record<SrmTest, string>> = {
+  'chi-square': 'χ² test',
+  'exact-binomial': 'exact binomial test',
+  'exact-multinomial': 'exact multinomial test',
+  'fisher-exact': "Fisher's exact test",
+  'freeman-halton': 'Freeman-Halton exact test',
+};
 
 /** A probability as a percentage without sign: 0.9797 → "98.0%". */
 export function formatProbability(p: number | null): string {

@@ -1,5 +1,5 @@
 import { changeDays } from './aggregate';
-import { formatP } from './format';
+import { SRM_TEST_NAMES, formatP } from './format';
 import { AllocationPeriod, ExperimentReport } from './report-model';
 
 const HOUR = 3_600_000;
@@ -24,7 +24,7 @@ export function reportNotes(report: ExperimentReport, allocations: AllocationPer
   }
   if (report.deliveryBalance?.status === 'warning') {
     notes.push(
-      `Delivery rates differ between variants (${formatP(report.deliveryBalance.pValue)}): one variant lost more users to suppression, fallback or failures. They still count in their variant (intent to treat), so the comparison stays fair, but check why.`,
+      `Delivery rates differ between variants (${formatP(report.deliveryBalance.pValue)}, ${SRM_TEST_NAMES[report.deliveryBalance.test]}): one variant lost more users to suppression, fallback or failures. They still count in their variant (intent to treat), so the comparison stays fair, but check why.`,
     );
   }
   notes.push(

@@ -1,5 +1,5 @@
 import { HOLDOUT_ARM, createAssigner } from '../assignment/assign';
-import { expectedCounts, sampleRatioMismatch } from './srm';
+import { equalRates, expectedCounts, sampleRatioMismatch } from './srm';
 
 /** Assigns `users` ids and counts them per arm, in the order [holdout, ...variants]. */
 function countArms(key: string, users: number, drop: (arm: string, i: number) => boolean = () => false): number[] {
@@ -48,7 +48,7 @@ describe('sample ratio mismatch', () => {
     expect(result.pValue).toBeLessThan(0.001);
   });
 
-  it('flags users found in an arm that should be empty, and waits for enough users', () => {
+  it('flags users found in an arm that should be empty', () => {
     // p = 0 with the arm named; the χ² is that of the other arms, (10 − 15)² / 15, finite for JSON.
     expect(sampleRatioMismatch([10, 5], [15, 0])).toMatchObject({
       status: 'warning',
@@ -56,6 +56,37 @@ describe('sample ratio mismatch', () => {
       chiSquare: 25 / 15,
       unexpected: [1],
     });
-    expect(sampleRatioMismatch([3, 1], [2, 2]).status).toBe('not-enough-data');
+  });
+
+  it('tests an arm expecting fewer than 5 users exactly, where χ² is liberal', () => {
+    // A 0.2% holdout of 1,000 users expects 2 and got 7: χ² = 5²/2 + 5²/998 = 12.525 reads p = 0.0004, a
+    // mismatch; 7 or more of Bin(1000, 0.002) has probability 0.0045 (no count below 2 is as unlikely).
+    const seven = sampleRatioMismatch([993, 7], [998, 2]);
+    expect(seven).toMatchObject({ test: 'exact-binomial', status: 'ok', chiSquare: 12.5 + 25 / 998 });
+    expect(seven.pValue).toBeCloseTo(0.00448577875959, 12);
+    // 15 is a mismatch all the same.
+    expect(sampleRatioMismatch([985, 15], [998, 2])).toMatchObject({ test: 'exact-binomial', status: 'warning' });
+    // Three arms: three users split ½, ¼, ¼ that all land in one small arm, p = 2 · (¼)³.
+    expect(sampleRatioMismatch([0, 0, 3], [1.5, 0.75, 0.75])).toMatchObject({
+      test: 'exact-multinomial',
+      pValue: expect.closeTo(2 / 64, 12),
+    });
+    // Bin(4, ½): 3 of 4 has p = 10/16, as a fair split can show with four users.
+    expect(sampleRatioMismatch([3, 1], [2, 2])).toMatchObject({
+      test: 'exact-binomial',
+      status: 'ok',
+      pValue: expect.closeTo(10 / 16, 12),
+    });
+    expect(sampleRatioMismatch([300, 310], [305, 305]).test).toBe('chi-square');
+  });
+
+  it('tests equal rates exactly where a cell expects fewer than 5', () => {
+    // 10 of 10 delivered against 7 of 10: Fisher's p = 4/19 (χ² would read p = 0.06).
+    expect(equalRates([10, 7], [10, 10])).toMatchObject({ test: 'fisher-exact', pValue: expect.closeTo(4 / 19, 12) });
+    expect(equalRates([2, 0, 0], [2, 1, 1])).toMatchObject({
+      test: 'freeman-halton',
+      pValue: expect.closeTo(1 / 3, 12),
+    });
+    expect(equalRates([900, 880], [1000, 1000]).test).toBe('chi-square');
   });
 });

@@ -1,9 +1,14 @@
 import { chiSquareSurvival } from './distributions';
+import { exactEqualRatesTest, exactMultinomialTest } from './exact';
 
 export type SrmStatus = 'ok' | 'warning' | 'not-enough-data';
 
+/** The test the p-value comes from: Pearson's χ², or an exact one where some expected count is small. */
+export type SrmTest = 'chi-square' | 'exact-binomial' | 'exact-multinomial' | 'fisher-exact' | 'freeman-halton';
+
 export interface SrmResult {
   status: SrmStatus;
+  test: SrmTest;
   chiSquare: number;
   degreesOfFreedom: number;
   pValue: number;
@@ -15,7 +20,7 @@ export interface SrmResult {
 
 /** GrowthBook's, Eppo's and Statsig's red line: p below 0.001 means the split is broken, not unlucky. */
 export const SRM_THRESHOLD = 0.001;
-/** Below this expected count in some arm the chi-square approximation is not trusted. */
+/** Below this expected count in some arm (cell) the χ² approximation is not trusted: an exact test is used. */
 export const SRM_MIN_EXPECTED = 5;
 
 /** Expected counts of a total split by shares (any positive scale). */
@@ -29,6 +34,9 @@ export function expectedCounts(total: number, shares: readonly number[]): number
  * Arms expected to be empty are skipped in the sum. A user found in one is a mismatch on its own, of
  * probability 0 under the allocation: the result is a warning with p = 0 that lists those arms in
  * `unexpected`, and its χ² (that of the other arms) stays a finite number, as JSON can carry it.
+ * Where an arm expects fewer than SRM_MIN_EXPECTED users the p-value is the exact binomial (two arms)
+ * or multinomial test's instead: χ² is liberal there (7 users where 2 of 1,000 are expected reads
+ * p = 0.0004, where exactly 7 or more turn up with probability 0.0045).
  */
 export function sampleRatioMismatch(
   observed: readonly number[],
@@ -42,19 +50,28 @@ export function sampleRatioMismatch(
     if (expected[i] > 0) chiSquare += (o - expected[i]) ** 2 / expected[i];
   });
   const unexpected = observed.flatMap((o, i) => (expected[i] <= 0 && o > 0 ? [i] : []));
-  if (unexpected.length > 0) return { ...base, status: 'warning', chiSquare, pValue: 0, unexpected };
-  const pValue = chiSquareSurvival(chiSquare, degreesOfFreedom);
-  if (expected.every((e) => e <= 0) || expected.some((e) => e > 0 && e < SRM_MIN_EXPECTED)) {
-    return { ...base, status: 'not-enough-data', chiSquare, pValue };
+  if (unexpected.length > 0) {
+    return { ...base, status: 'warning', test: 'chi-square', chiSquare, pValue: 0, unexpected };
   }
-  return { ...base, status: pValue < threshold ? 'warning' : 'ok', chiSquare, pValue };
+  const small = expected.some((e) => e > 0 && e < SRM_MIN_EXPECTED);
+  const exact = small ? exactMultinomialTest(observed, expected) : null;
+  if (exact !== null) {
+    const test = expected.filter((e) => e > 0).length > 2 ? 'exact-multinomial' : 'exact-binomial';
+    return { ...base, status: exact < threshold ? 'warning' : 'ok', test, chiSquare, pValue: exact };
+  }
+  const pValue = chiSquareSurvival(chiSquare, degreesOfFreedom);
+  if (expected.every((e) => e <= 0) || small) {
+    return { ...base, status: 'not-enough-data', test: 'chi-square', chiSquare, pValue };
+  }
+  return { ...base, status: pValue < threshold ? 'warning' : 'ok', test: 'chi-square', chiSquare, pValue };
 }
 
 /**
  * Pearson's χ² test that k rates are equal: the 2 × k table of successes and failures per arm against
  * the pooled rate, df = arms with trials − 1 (scipy's chi2_contingency without Yates' correction). A
  * goodness-of-fit on the successes alone would leave out the failure cells, which at a 95% rate carry
- * 95% of the χ².
+ * 95% of the χ². Where a cell expects fewer than SRM_MIN_EXPECTED, the p-value is Fisher's exact test's
+ * (two arms) or Freeman–Halton's (more).
  */
 export function equalRates(
   successes: readonly number[],
@@ -73,8 +90,16 @@ export function equalRates(
   });
   const degreesOfFreedom = Math.max(1, trials.filter((n) => n > 0).length - 1);
   const pValue = chiSquareSurvival(chiSquare, degreesOfFreedom);
-  const base = { degreesOfFreedom, observed: [...successes], expected, chiSquare, pValue };
+  const base = { degreesOfFreedom, observed: [...successes], expected, chiSquare };
   const cells = [...expected, ...expectedFailures];
-  if (cells.some((e) => e > 0 && e < SRM_MIN_EXPECTED)) return { ...base, status: 'not-enough-data' };
-  return { ...base, status: pValue < threshold ? 'warning' : 'ok' };
+  if (cells.some((e) => e > 0 && e < SRM_MIN_EXPECTED)) {
+    const exact = exactEqualRatesTest(
+      successes.map((s, i) => Math.min(s, trials[i])),
+      trials,
+    );
+    if (exact === null) return { ...base, status: 'not-enough-data', test: 'chi-square', pValue };
+    const test = trials.filter((n) => n > 0).length > 2 ? 'freeman-halton' : 'fisher-exact';
+    return { ...base, status: exact < threshold ? 'warning' : 'ok', test, pValue: exact };
+  }
+  return { ...base, status: pValue < threshold ? 'warning' : 'ok', test: 'chi-square', pValue };
 }

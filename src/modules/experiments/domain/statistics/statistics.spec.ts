@@ -41,20 +41,51 @@ describe('statistics building blocks', () => {
   });
 
   it.each([
+    ['treatment', rate(50, 1000), rate(0, 150), -1],
+    ['control', rate(0, 150), rate(50, 1000), 1],
+  ])('tests an arm with no events (the %s) with the variance under the null, not a collapsed one', (_, a, b, sign) => {
+    // 50/1000 against 0/150. Unpooled, the empty arm's p(1 − p) is 0: SE = √(0.05 · 0.95 / 1000) = 0.006892 and
+    // z = −7.25, though 150 users at 5% have no event with probability 0.95¹⁵⁰ = 0.00046, not 4e−13.
+    // Pooled: p̄ = 50/1150, SE = √(p̄(1 − p̄)(1/1000 + 1/150)) = 0.0178561, z = −2.80016, p = 0.00510769.
+    const c = compareArms(a, b, 'rate', fixed)!;
+    expect(c.test.method).toBe('z');
+    expect(c.absolute.standardError).toBeCloseTo(0.0178561, 7);
+    expect(c.test.statistic).toBeCloseTo(sign * 2.80016, 5);
+    expect(c.test.pValue).toBeCloseTo(0.00510769, 8);
+    // The interval inverts the same test: −0.05 ± 1.959964 · 0.0178561, which excludes 0 as p < 0.05 says.
+    expect(c.absolute.lower).toBeCloseTo(sign < 0 ? -0.0849973 : 0.0150027, 6);
+    expect(c.absolute.upper).toBeCloseTo(sign < 0 ? -0.0150027 : 0.0849973, 6);
+    expect(c.relative?.lower ?? null).toBeNull();
+  });
+
+  it.each([
     ['treatment', rate(50, 1000), rate(0, 30), -1],
     ['control', rate(0, 30), rate(50, 1000), 1],
-  ])('tests an arm with no events (the %s) with the variance under the null, not a collapsed one', (_, a, b, sign) => {
-    // 50/1000 against 0/30. Unpooled, the empty arm's p(1 − p) is 0: SE = √(0.05 · 0.95 / 1000) = 0.006892,
-    // z = −7.25 and p = 4e−13, though 30 users at 5% have no event with probability 0.95³⁰ = 0.21.
-    // Pooled: p̄ = 50/1030, SE = √(p̄(1 − p̄)(1/1000 + 1/30)) = 0.0398216, z = −1.25560, p = 0.209261.
+  ])("tests few events (the %s's 30 users expect 1.46) with Fisher's exact test", (_, a, b, sign) => {
+    // 50/1000 against 0/30: the pooled z reads p = 0.209. Fisher's two-sided p is the probability of the tables
+    // (of 50 events among 1,030 users) no more likely than this one, 30 users taking 0 events; Σ = 0.394442.
     const c = compareArms(a, b, 'rate', fixed)!;
-    expect(c.absolute.standardError).toBeCloseTo(0.0398216, 7);
-    expect(c.test.statistic).toBeCloseTo(sign * 1.2556, 4);
-    expect(c.test.pValue).toBeCloseTo(0.209261, 6);
-    // The interval inverts the same test: −0.05 ± 1.959964 · 0.0398216, which holds 0 as p > 0.05 says.
-    expect(c.absolute.lower).toBeCloseTo(sign < 0 ? -0.1280489 : -0.0280489, 6);
-    expect(c.absolute.upper).toBeCloseTo(sign < 0 ? 0.0280489 : 0.1280489, 6);
-    expect(c.relative?.lower ?? null).toBeNull();
+    expect(c.test.method).toBe('fisher-exact');
+    expect(c.test.pValue).toBeCloseTo(0.394442111, 8);
+    // The intervals invert the exact test: z = Φ⁻¹(1 − p/2) = 0.851589, SE = 0.05 / z = 0.0587138.
+    expect(c.test.statistic).toBeCloseTo(sign * 0.851589, 5);
+    expect(c.absolute.standardError).toBeCloseTo(0.0587138, 6);
+    expect(c.absolute.lower).toBeCloseTo(sign < 0 ? -0.1650768 : -0.0650768, 6);
+    expect(c.absolute.upper).toBeCloseTo(sign < 0 ? 0.0650768 : 0.1650768, 6);
+  });
+
+  it("reads a tiny arm's events against a large arm without any with Fisher's exact test, not the liberal pooled z", () => {
+    // 0/1000 against 3/30: the pooled z is 10.01 (p = 1.3e−23). Fisher: the 3 events all falling among the 30
+    // users has probability C(30, 3) / C(1030, 3) = 4,060 / 181,591,060, and every other split is likelier.
+    const c = compareArms(rate(0, 1000), rate(3, 30), 'rate', fixed)!;
+    expect(c.test).toMatchObject({ method: 'fisher-exact', pValue: expect.closeTo(4060 / 181_591_060, 15) });
+    expect(c.test.statistic).toBeCloseTo(4.23994, 5);
+    // Significant, so the interval of the difference (+10 points) excludes 0: 0.1 ± 1.959964 · 0.1 / 4.23994.
+    expect(c.absolute.lower).toBeCloseTo(0.1 - (1.959964 * 0.1) / 4.23994, 5);
+    // Sequential testing keeps its always-valid z.
+    expect(
+      compareArms(rate(0, 1000), rate(3, 30), 'rate', { alpha: 0.05, sequential: { tuning: 5000 } })!.test.method,
+    ).toBe('sequential-z');
   });
 
   it('mirrors the relative interval when the control mean is negative', () => {
