@@ -178,8 +178,8 @@ describe('experiment reports over HTTP, the CLI and the scheduled job', () => {
     const assignments = t.app.get(ExperimentAssignments);
     const at = new Date(now.getTime() + 24 * HOUR);
     // Users land in a holdout their day's only allocation does not have: the assignment is broken. (A holdout
-    // dropped during a day is a change of split, and that day is left out of the check; here the record of
-    // the split with a holdout is then removed, so the day has one allocation, without a holdout.)
+    // dropped during a day is a change of split, and each user of that day is expected by the split drawn under;
+    // here the record of the split with a holdout is then removed, so the day has one allocation, without a holdout.)
     const withHoldout = buildCampaign({ id: 'holdout-dropped' });
     const decisions = [];
     for (let i = 0; i < 100; i++) {

@@ -61,17 +61,31 @@ export class ExperimentAssignmentRepository {
     return this.model.find({ userId }).lean<StoredAssignment[]>();
   }
 
-  /** Users per (arm, assignment day) of one experiment assigned by `asOf`, and those first delivered to by then. */
+  /**
+   * Users per (arm, assignment day) of one experiment assigned by `asOf`, by the split their arm was drawn
+   * under where recorded, and those first delivered to by then.
+   */
   async countsAsOf(experimentId: string, asOf: Date): Promise<ArmDayCounts[]> {
-    const count = (match: Record<string, unknown>) =>
-      this.model.aggregate<{ _id: { arm: string; day: string }; n: number }>([
+    const count = (match: Record<string, unknown>, group: Record<string, string>) =>
+      this.model.aggregate<{ _id: { arm: string; day: string; split?: string | null }; n: number }>([
         { $match: { experimentId, assignedAt: { $lte: asOf }, ...match } },
-        { $group: { _id: { arm: '$arm', day: '$day' }, n: { $sum: 1 } } },
+        { $group: { _id: group, n: { $sum: 1 } } },
       ]);
-    const [assigned, delivered] = await Promise.all([count({}), count({ deliveredAt: { $lte: asOf } })]);
+    const [assigned, delivered] = await Promise.all([
+      count({}, { arm: '$arm', day: '$day', split: '$split' }),
+      count({ deliveredAt: { $lte: asOf } }, { arm: '$arm', day: '$day' }),
+    ]);
     const key = (id: { arm: string; day: string }) => `${id.arm}\u0000${id.day}`;
     const deliveredBy = new Map(delivered.map((d) => [key(d._id), d.n]));
-    return assigned.map((a) => ({ ...a._id, assigned: a.n, delivered: deliveredBy.get(key(a._id)) ?? 0 }));
+    const rows = new Map<string, ArmDayCounts>();
+    for (const { _id, n } of assigned) {
+      const { arm, day, split } = _id;
+      const row = rows.get(key(_id)) ?? { arm, day, assigned: 0, delivered: deliveredBy.get(key(_id)) ?? 0 };
+      row.assigned += n;
+      if (split) row.splits = { ...row.splits, [split]: (row.splits?.[split] ?? 0) + n };
+      rows.set(key(_id), row);
+    }
+    return [...rows.values()];
   }
 
   /** The arm, cohort day and channel of some users of one experiment, read in batches. */

@@ -20,6 +20,8 @@ export class ExperimentAssignmentRecord {
   /** UTC day of the assignment: the user's cohort in the statistics. */
   @Prop({ required: true }) day!: string;
   @Prop({ required: true }) assignedAt!: Date;
+  /** The split (`splitKey` of the weights and holdout share) the arm was drawn under; absent on older records. */
+  @Prop() split?: string;
   @Prop({ required: true }) runId!: string;
   /** Decisions and deliveries, the last ones: an outcome counts within the attribution window of one. */
   @Prop({ type: [Date], default: [] }) exposures!: Date[];

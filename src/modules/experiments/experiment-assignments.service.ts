@@ -106,6 +106,7 @@ export class ExperimentAssignmentsService extends ExperimentAssignments {
         arm: assignment.status === 'global-control' ? GLOBAL_CONTROL_ARM : assignment.arm,
         day: utcDay(now),
         assignedAt: now,
+        split: experiment.split,
         runId,
         values: {},
         countedOutcomes: [],
@@ -113,7 +114,7 @@ export class ExperimentAssignmentsService extends ExperimentAssignments {
       },
       now,
     );
-    if (inserted) await this.statistics.addAssigned(stored.experimentId, stored.arm, stored.day);
+    if (inserted) await this.statistics.addAssigned(stored.experimentId, stored.arm, stored.day, stored.split);
     return stored;
   }
 

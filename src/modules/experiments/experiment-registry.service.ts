@@ -2,23 +2,27 @@ import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { CampaignDefinition } from '../campaigns/domain/campaign-definition';
 import {
-  AllocationPeriod,
   Assignment,
   AssignOptions,
   ExperimentChannel,
   ExperimentDefinition,
+  allocationOf,
   assignmentDesign,
   createAssigner,
   definitionFromCampaign,
+  splitKey,
+  splitOf,
   utcDay,
 } from './domain';
 import { ExperimentRepository } from './experiment.repository';
 import { ExperimentRecord } from './experiment.schema';
 
-/** A campaign's experiment as this process uses it: the definition, its hash and its prepared assigner. */
+/** A campaign's experiment as this process uses it: the definition, its hash, its split and its prepared assigner. */
 export interface PreparedExperiment {
   definition: ExperimentDefinition;
   hash: string;
+  /** The `splitKey` of its weights and holdout share, recorded with each user drawn by them. */
+  split: string;
   assign(userId: string, options?: AssignOptions): Assignment;
 }
 
@@ -45,7 +49,8 @@ export class ExperimentRegistry {
     if (!found) {
       const definition = definitionFromCampaign(campaign);
       const hash = createHash('sha256').update(JSON.stringify(definition)).digest('hex').slice(0, 20);
-      found = { definition, hash, assign: createAssigner(assignmentDesign(definition)) };
+      const split = splitKey(allocationOf(definition, ''));
+      found = { definition, hash, split, assign: createAssigner(assignmentDesign(definition)) };
       if (this.prepared.size >= MAX_PREPARED) this.prepared.delete(this.prepared.keys().next().value!);
       this.prepared.set(key, found);
     }
@@ -85,7 +90,7 @@ export class ExperimentRegistry {
       }
       if (existing.definitionHash === hash) return;
       const last = existing.allocations[existing.allocations.length - 1];
-      const changed = !last || !sameAllocation(last, allocation);
+      const changed = !last || splitOf(last) !== splitOf(allocation);
       const fields = { definition, definitionHash: hash, updatedAt: now };
       if (
         await this.experiments.replaceDefinition(
@@ -101,25 +106,4 @@ export class ExperimentRegistry {
     }
     throw new Error(`experiment ${definition.id}: its definition kept changing under registration`);
   }
-}
-
-/** The weights and holdout share of a definition, in force from `day`. */
-function allocationOf(definition: ExperimentDefinition, day: string): AllocationPeriod {
-  return {
-    from: day,
-    weights: Object.fromEntries(definition.variants.map((v) => [v.key, v.weight])),
-    holdoutShare: definition.holdoutShare,
-  };
-}
-
-/** Whether two allocations split users alike (50/50 and 1/1 are the same split). */
-function sameAllocation(a: AllocationPeriod, b: AllocationPeriod): boolean {
-  const shares = (p: AllocationPeriod) => {
-    const total = Object.values(p.weights).reduce((x, y) => x + y, 0);
-    return Object.entries(p.weights)
-      .map(([key, w]) => `${key}:${(w / total).toFixed(9)}`)
-      .sort()
-      .join(',');
-  };
-  return a.holdoutShare === b.holdoutShare && shares(a) === shares(b);
 }

@@ -25,8 +25,9 @@ export class ExperimentStatisticsRepository {
     return this.model.updateOne(key, { $inc: inc }, { upsert: true });
   }
 
-  async addAssigned(experimentId: string, arm: string, day: string): Promise<void> {
-    await this.increment({ experimentId, arm, day }, { assigned: 1 });
+  /** One more user of the row, counted under the split their arm was drawn under too. */
+  async addAssigned(experimentId: string, arm: string, day: string, split: string | undefined): Promise<void> {
+    await this.increment({ experimentId, arm, day }, { assigned: 1, ...(split && { [`splits.${split}`]: 1 }) });
   }
 
   async addDelivered(experimentId: string, arm: string, day: string, n = 1): Promise<void> {
@@ -55,6 +56,7 @@ export class ExperimentStatisticsRepository {
       assigned: r.assigned ?? 0,
       delivered: r.delivered ?? 0,
       sums: r.sums ?? {},
+      ...(r.splits && { splits: r.splits }),
     }));
   }
 

@@ -15,6 +15,8 @@ export class ExperimentStatisticsRecord {
   @Prop({ default: 0 }) assigned!: number;
   @Prop({ default: 0 }) delivered!: number;
   /** Σy and Σy² per metric over the users assigned that day. */
+  /** The row's assigned users by the split (`splitKey`) their arm was drawn under; absent on older rows. */
+  @Prop({ type: SchemaTypes.Mixed }) splits?: Record<string, number>;
   @Prop({ type: SchemaTypes.Mixed, default: {} }) sums!: Partial<Record<MetricId, { sum: number; sumSquares: number }>>;
 }
 

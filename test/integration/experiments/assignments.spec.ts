@@ -94,6 +94,58 @@ describe('experiment assignment through the service', () => {
     expect(report.notes.join(' ')).toContain('Weights changed');
   });
 
+  it('expects the users of the day of a mid-day holdout change by the split each was drawn under, and still catches a loss that day', async () => {
+    // A 30% holdout until noon, none after: the day's users are 30% held out in the morning and 0% after.
+    const morning = new Date('2026-03-02T09:00:00Z');
+    const afternoon = new Date('2026-03-02T15:00:00Z');
+    const held = buildCampaign({ id: 'midday' }, { holdout: 0.3 });
+    const open = buildCampaign({ id: 'midday' }, { holdout: 0 });
+    for (const userId of users(600, 'am')) {
+      await assignments.assign({ campaign: held, runId: 'r1', userId, now: morning });
+    }
+    for (const userId of users(600, 'pm')) {
+      await assignments.assign({ campaign: open, runId: 'r2', userId, now: afternoon });
+    }
+    const records = collection('experiment_assignments');
+    const [am, pm] = await Promise.all([
+      records.findOne({ experimentId: 'midday.v1', userId: 'am0' }),
+      records.findOne({ experimentId: 'midday.v1', userId: 'pm0' }),
+    ]);
+    expect(am?.split).toMatch(/^s[0-9a-f]{8}$/);
+    expect(pm?.split).not.toBe(am?.split);
+
+    const later = new Date('2026-03-03T12:00:00Z');
+    const live = await reports.report('midday.v1', undefined, later);
+    const past = await reports.report('midday.v1', later);
+    for (const report of [live, past]) {
+      // The day is checked, all 1,200 users, not left out; the allocation of the whole day would expect 0 held out.
+      expect(report.srm.observed.reduce((a, b) => a + b, 0)).toBe(1200);
+      const heldOut = report.arms.find((a) => a.key === 'holdout')!;
+      expect(report.srm.expected[report.arms.indexOf(heldOut)]).toBeCloseTo(180, 6);
+      expect(report.srm.status).toBe('ok');
+    }
+
+    // A bug loses 150 of the afternoon's journey users (their records and counts never written): a mismatch.
+    const lost = (
+      await records
+        .find({ experimentId: 'midday.v1', arm: 'journey', day: '2026-03-02', split: pm!.split })
+        .limit(150)
+        .toArray()
+    ).map((r) => r._id);
+    expect(lost).toHaveLength(150);
+    await records.deleteMany({ _id: { $in: lost } });
+    await collection('experiment_statistics').updateOne(
+      { experimentId: 'midday.v1', arm: 'journey', day: '2026-03-02' },
+      { $inc: { assigned: -150, [`splits.${pm!.split}`]: -150 } },
+    );
+    for (const report of [
+      await reports.report('midday.v1', undefined, later),
+      await reports.report('midday.v1', later),
+    ]) {
+      expect(report.srm.status).toBe('warning');
+    }
+  });
+
   it('starts a new experiment, re-randomized, when the version is bumped', async () => {
     const v1 = buildCampaign({ id: 'phases' });
     const v2 = buildCampaign({ id: 'phases' }, { version: 2 });

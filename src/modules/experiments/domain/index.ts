@@ -48,4 +48,5 @@ export type { ExperimentChannel, OutcomeKind } from './outcomes';
 export { leftOutNotes, reportInputFromStatistics } from './report/stored-statistics';
 export type { ArmDayStatistics, LeftOutArm } from './report/stored-statistics';
 export { statisticsFromRecords } from './report/statistics-as-of';
+export { allocationOf, splitKey, splitOf } from './report/splits';
 export type { ArmDayCounts, AssignedUser, CountedOutcome } from './report/statistics-as-of';

@@ -82,6 +82,11 @@ export function sharesOn(
     .sort((a, b) => a.from.localeCompare(b.from))
     .filter((p) => p.from <= day)
     .pop();
+  return sharesOf(definition, period);
+}
+
+/** {@link sharesOn} under one allocation (the definition's own when none). */
+export function sharesOf(definition: ExperimentDefinition, period: AllocationPeriod | undefined): Map<string, number> {
   const holdout = period?.holdoutShare ?? definition.holdoutShare;
   const weightOf = (w: number | undefined) => Math.max(0, w ?? 0);
   const weights = definition.variants.map((v) => weightOf(period ? period.weights[v.key] : v.weight));

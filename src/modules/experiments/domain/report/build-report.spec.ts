@@ -2,6 +2,7 @@ import { ExperimentError } from '../experiments.errors';
 import { pushExperiment, simulateReportInput } from '../testing/report.fixture';
 import { buildExperimentReport } from './build-report';
 import { ReportInput } from './report-model';
+import { splitKey } from './splits';
 
 const sum = (rows: Array<{ count: number }>) => rows.reduce((a, r) => a + r.count, 0);
 
@@ -100,7 +101,51 @@ describe(buildExperimentReport.name, () => {
     expect(withHistory.notes.join(' ')).toMatch(/Weights changed during the experiment/);
   });
 
-  it('leaves out of the SRM check the day the weights changed, whose users came under both splits', () => {
+  it('expects the users of the day the weights changed by the split each was drawn under', () => {
+    const allocations = [
+      { from: '2026-03-08', weights: { interest: 50, 'journey-llm': 50 }, holdoutShare: 0.1 },
+      { from: '2026-03-09', weights: { interest: 20, 'journey-llm': 80 }, holdoutShare: 0.1 },
+    ];
+    const rows = (day: string, interest: number, journey: number, holdout: number, split?: number) =>
+      (
+        [
+          ['interest', interest],
+          ['journey-llm', journey],
+          ['holdout', holdout],
+        ] as const
+      ).map(([arm, count]) => ({ day, arm, count, split: splitKey(allocations[split ?? 0]) }));
+    // The change was made at noon on 03-09: its morning's users were drawn 50/50, its afternoon's 20/80.
+    const input = (afternoonJourney: number): ReportInput => {
+      const drawn = [
+        ...rows('2026-03-08', 1_800, 1_800, 400),
+        ...rows('2026-03-09', 1_800, 1_800, 400),
+        ...rows('2026-03-09', 810, afternoonJourney, 450, 1),
+      ];
+      return {
+        definition: secondWeekAt2080(1).definition,
+        asOf: '2026-03-20T00:00:00Z',
+        assigned: drawn.map(({ split: _, ...row }) => row),
+        assignedBySplit: drawn,
+        delivered: [],
+        metrics: [],
+        allocations,
+      };
+    };
+    const report = buildExperimentReport(input(3_240));
+    // Each user by their split: 3,600 + 810, 3,600 + 3,240 and 800 + 450. The 20/80 of the whole of 03-09 would
+    // expect 1,530 / 6,120 / 850 that day, and leaving the day out would check 4,000 users of 12,500.
+    expect(report.srm.expected).toEqual([4_410, 6_840, 1_250].map((e) => expect.closeTo(e, 6)));
+    expect(report.srm.observed).toEqual([4_410, 6_840, 1_250]);
+    expect(report.srm.status).toBe('ok');
+    expect(report.notes.join(' ')).not.toMatch(/leaves out/);
+    // 1,000 of the afternoon's journey-llm users lost: the afternoon's 3,500 expect 630 / 2,520 / 350 against 810 /
+    // 2,240 / 450, so χ² = 180²/4,230 + 280²/6,120 + 100²/1,150 = 29.2, p = 5e−7.
+    const lost = buildExperimentReport(input(2_240)).srm;
+    expect(lost.chiSquare).toBeCloseTo(180 ** 2 / 4_230 + 280 ** 2 / 6_120 + 100 ** 2 / 1_150, 9);
+    expect(lost.status).toBe('warning');
+  });
+
+  it("leaves out of the SRM check the day the weights changed when its users' splits were not recorded", () => {
     const before = simulateReportInput({ days: 7, seed: 3 });
     const after = secondWeekAt2080(4);
     // The change was made at noon: the morning's users of that day were split 50/50, as before it.

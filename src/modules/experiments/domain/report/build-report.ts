@@ -2,11 +2,12 @@ import { HOLDOUT_ARM } from '../assignment/assign';
 import { METRICS, MetricId } from '../metrics';
 import { utcDay } from '../outcomes';
 import { SRM_THRESHOLD, sampleRatioMismatch } from '../statistics/srm';
-import { aggregate, changeDays, sharesOn, total } from './aggregate';
+import { aggregate, sharesOn, total } from './aggregate';
 import { ComparisonContext } from './compare-metric';
 import { SRM_TEST_NAMES, formatP } from './format';
 import { balanceOfDelivery, family } from './families';
 import { reportNotes } from './notes';
+import { expectedBySplit } from './splits';
 import { periodsOfDays } from './strata';
 import { ArmSummary, ExperimentReport, REPORT_FORMAT, ReportInput } from './report-model';
 import { validateReportInput } from './validate-input';
@@ -24,21 +25,10 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
   const hasHoldout = definition.holdoutShare > 0 || total(aggregates.assigned, HOLDOUT_ARM) > 0;
   const armKeys = [...definition.variants.map((v) => v.key), ...(hasHoldout ? [HOLDOUT_ARM] : [])];
 
-  // Expected counts follow the allocation in force on each day, so a mid-experiment weight change is not an SRM.
-  // A day's users are those of the reported arms, so its shares are taken among those arms only (a removed
-  // variant's users are left out, and with them its share). The day of a change is left out: its users came
-  // under the old split until the change and the new one after, in a mix the daily counts do not tell.
-  const changedOn = changeDays(input.allocations ?? []);
-  const checkedDays = aggregates.days.filter((day) => !changedOn.has(day));
+  // Expected counts follow the split each user was drawn under (or the allocation in force on each day), so a
+  // mid-experiment change of weights is not an SRM.
+  const { expected, checkedDays, leftOutDays } = expectedBySplit(input, aggregates, armKeys);
   const assignedOn = (k: string, day: string) => aggregates.assigned.get(k)?.get(day) ?? 0;
-  const expected = new Map(armKeys.map((k) => [k, 0]));
-  for (const day of checkedDays) {
-    const dayTotal = armKeys.reduce((sum, k) => sum + assignedOn(k, day), 0);
-    const shares = sharesOn(definition, input.allocations ?? [], day);
-    const reported = armKeys.reduce((sum, k) => sum + shares.get(k)!, 0);
-    if (reported <= 0) continue;
-    for (const k of armKeys) expected.set(k, expected.get(k)! + (dayTotal * shares.get(k)!) / reported);
-  }
   const observed = armKeys.map((k) => checkedDays.reduce((sum, day) => sum + assignedOn(k, day), 0));
   const { unexpected, ...split } = sampleRatioMismatch(
     observed,
@@ -131,7 +121,7 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
       : []),
     ...metrics.filter((m) => m.role === 'primary').flatMap((m) => m.comparisons.map((c) => c.verdict.text)),
   ];
-  report.notes = reportNotes(report, input.allocations ?? []);
+  report.notes = reportNotes(report, input.allocations ?? [], leftOutDays);
   return report;
 }
 

@@ -1,11 +1,14 @@
-import { changeDays } from './aggregate';
 import { SRM_TEST_NAMES, formatP } from './format';
 import { AllocationPeriod, ExperimentReport } from './report-model';
 
 const HOUR = 3_600_000;
 
 /** Caveats a reader needs next to the numbers: open windows, changed weights, uneven delivery, how to read intervals. */
-export function reportNotes(report: ExperimentReport, allocations: AllocationPeriod[]): string[] {
+export function reportNotes(
+  report: ExperimentReport,
+  allocations: AllocationPeriod[],
+  srmLeftOutDays: readonly string[],
+): string[] {
   const notes: string[] = [];
   const { settings, experiment } = report;
   if (report.period) {
@@ -17,9 +20,12 @@ export function reportNotes(report: ExperimentReport, allocations: AllocationPer
     }
   }
   if (allocations.length > 1) {
-    const days = [...changeDays(allocations)].sort().join(', ');
+    const leftOut =
+      srmLeftOutDays.length > 0
+        ? ` It leaves out ${srmLeftOutDays.join(', ')}: the day of a change whose users' splits were not recorded.`
+        : '';
     notes.push(
-      `Weights changed during the experiment: the SRM check uses the allocation in force each day and leaves out the day of each change (${days}), whose users came under both splits; assigned users kept their arm. Arms are compared within each allocation period and the differences averaged, so the change is not read as an effect; a new phase (seed) still gives the cleanest read.`,
+      `Weights changed during the experiment: the SRM check expects each user by the split they were drawn under, so the day of a change is checked too; assigned users kept their arm. Arms are compared within each allocation period and the differences averaged, so the change is not read as an effect; a new phase (seed) still gives the cleanest read.${leftOut}`,
     );
   }
   if (report.deliveryBalance?.status === 'warning') {

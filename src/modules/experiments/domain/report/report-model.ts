@@ -29,12 +29,19 @@ export interface AllocationPeriod {
   holdoutShare: number;
 }
 
+/** Users of one (arm, day) whose arm was drawn under one split: the `splitKey` of the allocation then in force. */
+export interface ArmDaySplitCount extends ArmDayCount {
+  split: string;
+}
+
 /** Everything a report is built from: no raw events, only counts and sufficient statistics. */
 export interface ReportInput {
   definition: ExperimentDefinition;
   /** ISO instant the statistics were read at. */
   asOf: string;
   assigned: ArmDayCount[];
+  /** The same users by the split they were drawn under, where recorded (not for users assigned before it was). */
+  assignedBySplit?: ArmDaySplitCount[];
   delivered: ArmDayCount[];
   metrics: MetricArmDay[];
   allocations?: AllocationPeriod[];

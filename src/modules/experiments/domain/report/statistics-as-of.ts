@@ -8,6 +8,8 @@ export interface ArmDayCounts {
   day: string;
   assigned: number;
   delivered: number;
+  /** The assigned users by the split their arm was drawn under, where recorded. */
+  splits?: Record<string, number>;
 }
 
 /** A user's assignment: their arm, cohort day and the channel their outcomes are read by. */

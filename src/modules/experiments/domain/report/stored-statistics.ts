@@ -1,7 +1,7 @@
 import { GLOBAL_CONTROL_ARM, HOLDOUT_ARM } from '../assignment/assign';
 import { ExperimentDefinition } from '../experiment-definition';
 import { METRIC_IDS, MetricId } from '../metrics';
-import { AllocationPeriod, ArmDayCount, MetricArmDay, ReportInput } from './report-model';
+import { AllocationPeriod, ArmDayCount, ArmDaySplitCount, MetricArmDay, ReportInput } from './report-model';
 
 /**
  * What the experiments service keeps per (experiment, arm, assignment day): users assigned, users
@@ -14,6 +14,8 @@ export interface ArmDayStatistics {
   assigned: number;
   delivered: number;
   sums: Partial<Record<MetricId, { sum: number; sumSquares: number }>>;
+  /** The assigned users by the split their arm was drawn under, where recorded. */
+  splits?: Record<string, number>;
 }
 
 /** Users recorded in arms the comparison does not include (the global control group, a removed variant). */
@@ -35,6 +37,7 @@ export function reportInputFromStatistics(
   const { primary, secondary, guardrails } = definition.metrics;
   const declared = METRIC_IDS.filter((m) => m === primary || secondary.includes(m) || guardrails.includes(m));
   const assigned: ArmDayCount[] = [];
+  const assignedBySplit: ArmDaySplitCount[] = [];
   const delivered: ArmDayCount[] = [];
   const metrics: MetricArmDay[] = [];
   const leftOut = new Map<string, number>();
@@ -44,6 +47,9 @@ export function reportInputFromStatistics(
       continue;
     }
     assigned.push({ arm: row.arm, day: row.day, count: row.assigned });
+    for (const [split, count] of Object.entries(row.splits ?? {})) {
+      assignedBySplit.push({ arm: row.arm, day: row.day, split, count });
+    }
     delivered.push({ arm: row.arm, day: row.day, count: row.delivered });
     for (const metric of declared) {
       const sums = row.sums[metric] ?? { sum: 0, sumSquares: 0 };
@@ -54,6 +60,7 @@ export function reportInputFromStatistics(
     definition,
     asOf: options.asOf.toISOString(),
     assigned,
+    ...(assignedBySplit.length > 0 && { assignedBySplit }),
     delivered,
     metrics,
     ...(options.allocations && options.allocations.length > 0 && { allocations: options.allocations }),
