@@ -131,6 +131,16 @@ export class FrequencyCaps {
     await this.redis.multi().zrem(channel, notificationId).zrem(campaign, notificationId).exec();
   }
 
+  /** Gives back the slots of notifications that will not be sent, in one round trip. */
+  async releaseMany(slots: ReadonlyArray<{ subject: CapSubject; notificationId: string }>): Promise<void> {
+    if (slots.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const { subject, notificationId } of slots) {
+      for (const key of this.keys(subject)) pipeline.zrem(key, notificationId);
+    }
+    await pipeline.exec();
+  }
+
   private async run(
     script: 'jcReserveCap' | 'jcRetakeCap',
     subject: CapSubject,

@@ -6,6 +6,7 @@ import { Settings } from '../../../config/settings';
 import { Semaphore } from '../../../lib/concurrency/semaphore';
 import { isKnownTimeZone } from '../../../lib/time/zoned-time';
 import { DeliveryMetrics } from '../../delivery/delivery.metrics';
+import { FrequencyCaps } from '../../delivery/frequency-caps';
 import type { Notification } from '../../delivery/domain/notification';
 import { DeliveryProducer } from '../../delivery/jobs/delivery.queue';
 import { OutboundMessages } from '../../delivery/outbound-messages';
@@ -37,7 +38,7 @@ interface ShardMember {
  * entries written for the users who got no notification (held out, failed), so a crash between any two
  * steps is repaired by processing the shard again: a user is done once the run has their notification
  * or their entry, and nothing else is written per notified user. The shard is marked finished when
- * every user of it is done. A suppressed notification carries no tracking. A shard of a run selected
+ * every user of it is done. A suppressed notification carries no tracking and holds no frequency-cap slot. A shard of a run selected
  * before shards listed their users has no record: its pending ledger entries are its users, settled as
  * they were then.
  */
@@ -58,6 +59,7 @@ export class ShardFanOut {
     private readonly completion: RunCompletion,
     private readonly metrics: DeliveryMetrics,
     private readonly tally: RunTally,
+    private readonly caps: FrequencyCaps,
     private readonly config: ConfigService<Settings, true>,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
@@ -156,6 +158,18 @@ export class ShardFanOut {
     this.outbound.embedTracking(toIssue(created, renders));
     const inserted = await this.notifications.insertNew(created);
     await this.tally.created(runId, inserted);
+    // A chunk processed again after a crash may suppress a user whose slot the crashed attempt reserved
+    // (they unsubscribed, or lost their address, in between): the slot would count against every campaign's
+    // next message for a whole window. Only the notifications inserted here: one a concurrent attempt
+    // inserted first (queued, maybe) keeps its slot.
+    await this.caps.releaseMany(
+      inserted
+        .filter((n) => n.state === 'suppressed')
+        .map((n) => ({
+          subject: { userId: n.userId, channel: n.channel, campaignId: n.campaignId },
+          notificationId: n.notificationId,
+        })),
+    );
     await this.renders.storeMany(renders, new Date());
     const queued = [
       ...created
