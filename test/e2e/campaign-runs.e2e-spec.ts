@@ -56,7 +56,12 @@ describe('campaign runs over HTTP and the CLI', () => {
     [servers, sink] = await Promise.all([startTestServers(), SmtpSink.start()]);
     outbox = mkdtempSync(join(tmpdir(), 'jc-e2e-outbox-'));
     const common = {
-      CAMPAIGNS_DIR: campaignsDir([email('tips'), email('news', { category: 'news' }), morning]),
+      CAMPAIGNS_DIR: campaignsDir([
+        email('tips'),
+        email('news', { category: 'news' }),
+        email('offers', { category: 'offers' }),
+        morning,
+      ]),
       SMTP_URL: sink.url,
       DELIVERY_OUTBOX_DIR: outbox,
       DELIVERY_RATE_SMTP: '0',
@@ -79,7 +84,7 @@ describe('campaign runs over HTTP and the CLI', () => {
     });
     const campaigns = t.app.get(CampaignsService);
     await campaigns.sync('test');
-    for (const id of ['tips', 'news', 'morning']) await campaigns.activate(id, 'test');
+    for (const id of ['tips', 'news', 'offers', 'morning']) await campaigns.activate(id, 'test');
   }, 60_000);
 
   afterAll(async () => {
@@ -181,4 +186,26 @@ describe('campaign runs over HTTP and the CLI', () => {
     expect(stranger).toMatchObject({ code: 1, stdout: '' });
     expect(stranger.stderr.trim()).toBe('user nobody not found (no profile and no events)');
   }, 240_000);
+
+  it('sends nothing to an address the operator imported into the suppression list, and sends again once it is lifted', async () => {
+    const addresses = [
+      { address: 'Ana@Example.com', reason: 'complaint' },
+      { address: 'cy@example.com', reason: 'hard-bounce' },
+    ];
+    await t.http().post('/v1/suppressions:import').set(auth()).send({ addresses }).expect(200);
+    await t.http().delete('/v1/suppressions/CY@EXAMPLE.COM').set(auth()).expect(204);
+    const before = Object.fromEntries(['ana', 'ben', 'cy'].map((u) => [u, sink.to(`${u}@example.com`).length]));
+
+    const run = await finished(
+      (await t.http().post('/v1/campaign-runs').set(auth()).send({ campaignId: 'offers' }).expect(201)).body.runId,
+    );
+
+    expect(run.counts).toMatchObject({ sent: 2, suppressed: { suppressed: 1 } });
+    expect(sink.to('ana@example.com')).toHaveLength(before.ana);
+    expect(sink.to('ben@example.com')).toHaveLength(before.ben + 1);
+    expect(sink.to('cy@example.com')).toHaveLength(before.cy + 1);
+    const why = await t.http().get(`/v1/campaign-runs/${run.runId}/users/ana`).set(auth()).expect(200);
+    expect(why.body).toMatchObject({ notification: { state: 'suppressed', reason: { code: 'suppressed' } } });
+    expect(why.body.summary).toMatch(/complaint/);
+  });
 });
