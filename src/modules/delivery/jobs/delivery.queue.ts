@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JobOptions, Queue } from 'bull';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { TypedProducer } from '../../../common/queue/typed-producer';
 import { Settings } from '../../../config/settings';
 
@@ -13,7 +13,8 @@ export const DELIVERY_JOBS = { deliver: 'delivery.deliver', deliverBatch: 'deliv
 /**
  * `step` is `<generation>.<n>`: the job of a notification's n-th wait (a retry, a rate-limit slot, the
  * end of quiet hours) in its n-th enqueueing (resuming a paused run starts a new generation). The job id
- * is the notification id and the step, so re-enqueueing the same step is a no-op. `origin` is the key of
+ * is the notification id and the step, so re-enqueueing the same step while its job waits is a no-op (once
+ * that job has finished, the step gets an id of its own: see `enqueue`). `origin` is the key of
  * the batch job the steps follow from ({@link batchKey}): a notification can be in a batch job and in a
  * one-by-one job of the same generation (a fan-out shard run again, grouped otherwise), whose steps are
  * counted alike, and a step of one must not take the id of the other's (Bull drops an add whose id
@@ -62,13 +63,27 @@ export class DeliveryProducer extends TypedProducer<DeliveryJobs> {
     };
   }
 
-  /** Enqueues one notification's step, to run at `at` (now when absent); `origin` as in {@link DeliveryJobs}. */
+  /**
+   * Enqueues one notification's step, to run at `at` (now when absent); `origin` as in {@link DeliveryJobs}.
+   * The same step enqueued again while its job waits is a no-op. Under the id of a step's job that has
+   * already finished, it gets an id of its own: a job run again by Bull (stalled, or retried after an error)
+   * can take over the notification from the step after it, which then ends with nothing to do, and the
+   * re-run's own next step would be dropped under that finished job's id, leaving the notification queued
+   * with no job to send it.
+   */
   async enqueue(notificationId: string, step: string, at?: Date, origin?: string): Promise<void> {
     const payload = { notificationId, step, ...(origin && { origin }) };
-    await this.add(DELIVERY_JOBS.deliver, payload, stepJobId(notificationId, step, origin), {
-      ...this.options,
-      ...delayUntil(at),
-    });
+    const id = stepJobId(notificationId, step, origin);
+    const jobId = (await this.finished(`${DELIVERY_JOBS.deliver}:${id}`)) ? `${id}:after-${randomUUID()}` : id;
+    await this.add(DELIVERY_JOBS.deliver, payload, jobId, { ...this.options, ...delayUntil(at) });
+  }
+
+  /** Whether a job that finished (completed or failed, kept until trimmed) holds `jobId`. */
+  private async finished(jobId: string): Promise<boolean> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) return false;
+    const [completed, failed] = await Promise.all([job.isCompleted(), job.isFailed()]);
+    return completed || failed;
   }
 
   /**
