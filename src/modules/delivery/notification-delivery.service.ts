@@ -70,7 +70,7 @@ export class NotificationDeliveryService {
           return DONE;
         case 'wait':
           if (step.why === 'quiet-hours') {
-            await this.notifications.postpone(notificationId, step.until, notification.timeZone);
+            await this.notifications.postpone(notificationId, step.until, notification.timeZone, new Date());
           }
           return {
             kind: 'again',

@@ -296,9 +296,44 @@ export class NotificationRepository {
     return result.modifiedCount === 1;
   }
 
-  /** Moves a queued notification's earliest send time to the end of its quiet hours in `timeZone`, its user's zone now. */
-  async postpone(notificationId: string, notBefore: Date, timeZone: string): Promise<void> {
-    await this.model.updateOne({ notificationId, state: 'queued' }, { $set: { notBefore, timeZone } });
+  /**
+   * Moves a queued notification's earliest send time to the end of its quiet hours in `timeZone`, its user's
+   * zone now; `dueAt` is when it was found due (its quiet wait keeps the earliest such time).
+   */
+  async postpone(notificationId: string, notBefore: Date, timeZone: string, dueAt: Date): Promise<void> {
+    await this.model.updateOne(
+      { notificationId, state: 'queued' },
+      { $set: { notBefore, timeZone, 'quietWait.until': notBefore }, $min: { 'quietWait.dueAt': dueAt } },
+    );
+  }
+
+  /**
+   * The user's queued notifications that quiet hours hold now: their send time is still the end of the night
+   * a quiet wait set, later than `now` (a retry's backoff since then is not a quiet wait).
+   */
+  async findQuietWaiting(
+    userId: string,
+    now: Date,
+  ): Promise<Array<Pick<Notification, 'notificationId' | 'notBefore' | 'quietHours' | 'quietWait' | 'timeZone'>>> {
+    const docs = await this.model
+      .find(
+        { userId, state: 'queued', 'quietWait.until': { $gt: now } },
+        { _id: 0, notificationId: 1, notBefore: 1, quietHours: 1, quietWait: 1, timeZone: 1 },
+      )
+      .lean<Array<Pick<Notification, 'notificationId' | 'notBefore' | 'quietHours' | 'quietWait' | 'timeZone'>>>();
+    return docs.filter((d) => d.quietHours && d.notBefore?.getTime() === d.quietWait?.until.getTime());
+  }
+
+  /**
+   * Sets a quiet wait's end to `notBefore`, judged in `timeZone`, if the notification is still queued and still
+   * waits until `expected` (a send, a cancel or another judgement since the read wins); whether it did.
+   */
+  async rescheduleQuietWait(notificationId: string, expected: Date, notBefore: Date, timeZone: string) {
+    const result = await this.model.updateOne(
+      { notificationId, state: 'queued', notBefore: expected, 'quietWait.until': expected },
+      { $set: { notBefore, timeZone, 'quietWait.until': notBefore } },
+    );
+    return result.modifiedCount === 1;
   }
 
   /** Whether any notification of the run may still be sent (queued or being sent). */

@@ -25,6 +25,7 @@ export class NotificationRecord {
   @Prop() notBefore?: Date;
   @Prop() capSlotAt?: Date;
   @Prop({ type: SchemaTypes.Mixed }) quietHours?: QuietHoursRule;
+  @Prop({ type: SchemaTypes.Mixed }) quietWait?: { dueAt: Date; until: Date };
   @Prop({ required: true }) timeZone!: string;
   @Prop({ type: [SchemaTypes.Mixed], default: [] }) targets!: TargetDelivery[];
   @Prop({ type: SchemaTypes.Mixed }) sending?: { attemptId: string; startedAt: Date; leaseUntil: Date };

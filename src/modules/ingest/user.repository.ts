@@ -25,19 +25,27 @@ function toUser(doc: UserRecord): UserProfile {
 export class UserRepository {
   constructor(@InjectModel(UserRecord.name) private readonly model: Model<UserRecord>) {}
 
-  /** Replaces the profile (fields left out are cleared); says whether the user is new. */
-  async upsert(userId: string, fields: ProfileFields): Promise<{ user: UserProfile; created: boolean }> {
+  /**
+   * Replaces the profile (fields left out are cleared); says whether the user is new, and the time zone the
+   * profile had before (undefined: none, or no profile).
+   */
+  async upsert(
+    userId: string,
+    fields: ProfileFields,
+  ): Promise<{ user: UserProfile; created: boolean; previousTimeZone?: string }> {
     // Omitted optional fields are unset explicitly: a path may not appear in both $set and $unset.
     const set = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
     const cleared = (['email', 'locale', 'timeZone'] as const).filter((key) => fields[key] === undefined);
-    const result = await this.model.updateOne(
-      { userId },
-      { $set: set, ...(cleared.length > 0 && { $unset: Object.fromEntries(cleared.map((k) => [k, 1])) }) },
-      { upsert: true },
-    );
+    const before = await this.model
+      .findOneAndUpdate(
+        { userId },
+        { $set: set, ...(cleared.length > 0 && { $unset: Object.fromEntries(cleared.map((k) => [k, 1])) }) },
+        { upsert: true, returnDocument: 'before', projection: { _id: 0, timeZone: 1 } },
+      )
+      .lean<Pick<UserRecord, 'timeZone'>>();
     const user = await this.findByUserId(userId);
     if (!user) throw new Error(`user ${userId} vanished after upsert`);
-    return { user, created: result.upsertedCount === 1 };
+    return { user, created: before === null, ...(before?.timeZone != null && { previousTimeZone: before.timeZone }) };
   }
 
   async findByUserId(userId: string): Promise<UserProfile | undefined> {

@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
+import { TimeZoneChanges } from '../../common/users/time-zone-changes';
 import { AudienceFactsRepository } from '../audience/audience-facts.repository';
 import { distinctPushTokens } from './domain/push-token-format';
 import { UserProfile } from './domain/user-profile';
@@ -14,6 +15,7 @@ export class UsersService implements OnModuleInit {
     private readonly events: EventRepository,
     private readonly erasure: UserErasureRegistry,
     private readonly audienceFacts: AudienceFactsRepository,
+    private readonly timeZones: TimeZoneChanges,
   ) {}
 
   onModuleInit(): void {
@@ -22,7 +24,7 @@ export class UsersService implements OnModuleInit {
 
   async putUser(userId: string, dto: PutUserDto): Promise<{ user: UserProfile; created: boolean }> {
     // A field sent as null is cleared like a field left out; a device listed twice is kept once.
-    const result = await this.users.upsert(userId, {
+    const { previousTimeZone, ...result } = await this.users.upsert(userId, {
       email: dto.email ?? undefined,
       pushTokens: distinctPushTokens(dto.pushTokens ?? []).map(({ platform, token }) => ({ platform, token })),
       locale: dto.locale ?? undefined,
@@ -32,6 +34,10 @@ export class UsersService implements OnModuleInit {
     });
     // Campaign audiences count on these facts; a failure here fails the request so a retry restores them.
     await this.audienceFacts.recordProfile(result.user);
+    // Work held for the user's night where they were (a message waiting out quiet hours) is judged again.
+    if (!result.created && previousTimeZone !== result.user.timeZone) {
+      await this.timeZones.changed(userId, result.user.timeZone);
+    }
     return result;
   }
 

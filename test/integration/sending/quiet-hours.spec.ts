@@ -152,4 +152,41 @@ describe('quiet hours: a user who changes time zone, a run cancelled while its m
     const cap = [{ max: 1, withinHours: 24, scope: 'channel' as const }];
     expect(await app.get(FrequencyCaps).reserve(subject, cap, new Date(), 'other-message')).toEqual({ granted: true });
   });
+
+  it('judges a message waiting for the morning again when its user moves: out of the night it goes now', async () => {
+    await app.get<Queue>(getQueueToken(DELIVERY_QUEUE)).resume(true);
+    for (const userId of ['di', 'ed']) {
+      await seedUser(app, userId, {
+        now: new Date(),
+        profile: { email: `${userId}@example.com`, timeZone: zoneAt(2) },
+        journeys: [KITCHEN_JOURNEY],
+      });
+    }
+    const { runId } = await app.get(CampaignRunsService).startManual(nightly.id, 'test');
+    const of = async (userId: string) => (await notificationsOf(app, runId)).get(userId);
+    await until(async () => (await of('di'))?.state === 'queued' && (await of('ed'))?.state === 'queued', 20_000);
+    for (const userId of ['di', 'ed']) {
+      // Held for 08:00 where it is 02:00: about six hours.
+      expect((await of(userId))!.notBefore!.getTime()).toBeGreaterThan(Date.now() + 4 * 3_600_000);
+    }
+    const mailTo = (userId: string) => sink.to(`${userId}@example.com`);
+    expect(mailTo('di')).toHaveLength(0);
+
+    // Di moves to where it is the afternoon: the message goes out now, not at the old zone's morning.
+    const users = app.get(UsersService);
+    const consent = { email: true, push: true };
+    await users.putUser('di', { email: 'di@example.com', timeZone: zoneAt(14), consent } as PutUserDto);
+    await until(async () => (await of('di'))?.state === 'sent', 20_000);
+    expect(mailTo('di')).toHaveLength(1);
+    expect(await of('di')).toMatchObject({ timeZone: zoneAt(14) });
+
+    // Ed moves to where it is 23:00: the message waits for 08:00 there, about nine hours, and is not sent.
+    await users.putUser('ed', { email: 'ed@example.com', timeZone: zoneAt(23), consent } as PutUserDto);
+    const ed = (await of('ed'))!;
+    expect(ed).toMatchObject({ state: 'queued', timeZone: zoneAt(23) });
+    expect(Math.abs(ed.notBefore!.getTime() - (Date.now() + 9 * 3_600_000))).toBeLessThanOrEqual(3_600_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(mailTo('ed')).toHaveLength(0);
+    expect((await of('ed'))!.state).toBe('queued');
+  });
 });

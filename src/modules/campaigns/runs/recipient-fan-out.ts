@@ -97,7 +97,8 @@ export class RecipientFanOut {
     });
     if (composed.status === 'skip') return suppressed(reasonOfSkip(composed.skip));
     const { message } = composed;
-    let sendAt = plannedAt && plannedAt.getTime() > now.getTime() ? plannedAt : now;
+    const dueAt = plannedAt && plannedAt.getTime() > now.getTime() ? plannedAt : now;
+    let sendAt = dueAt;
     if (definition.quietHours) {
       const verdict = quietVerdict(sendAt, recipient.timeZone, definition.quietHours);
       if (verdict.quiet && definition.quietHours.whenQuiet === 'drop') {
@@ -127,6 +128,7 @@ export class RecipientFanOut {
           ? snapshot.journeys
           : await this.journeys.findByUserId(userId);
     const ranking = rankingExampleOf(stored?.journeys ?? [], message.subject, now);
-    return created(queuedNotification({ ...draft, message, notBefore: sendAt, ranking }), message, arm);
+    const quietDueAt = sendAt === dueAt ? undefined : dueAt;
+    return created(queuedNotification({ ...draft, message, notBefore: sendAt, quietDueAt, ranking }), message, arm);
   }
 }

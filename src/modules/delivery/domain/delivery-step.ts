@@ -1,5 +1,5 @@
 import { quietVerdict } from '../../../lib/time/quiet-hours';
-import { firstAccepted, isTerminal, Notification, NotificationReason } from './notification';
+import { firstAccepted, isTerminal, Notification, NotificationReason, QuietHoursRule } from './notification';
 
 /** What the notification's run allows: sending, waiting for a resume, or nothing ever again. */
 export type RunGate = 'open' | 'paused' | 'cancelled';
@@ -67,4 +67,19 @@ export function nextStep(
     if (verdict.quiet) return { kind: 'wait', until: verdict.endsAt, why: 'quiet-hours' };
   }
   return { kind: 'send' };
+}
+
+/**
+ * When a message quiet hours hold should go out once its user is in `timeZone`: the later of when it was
+ * due and `now`, or the end of the night there if that falls in it. Pure.
+ */
+export function quietWaitEnd(
+  rule: Pick<QuietHoursRule, 'start' | 'end'>,
+  timeZone: string,
+  dueAt: Date,
+  now: Date,
+): Date {
+  const due = new Date(Math.max(dueAt.getTime(), now.getTime()));
+  const verdict = quietVerdict(due, timeZone, rule);
+  return verdict.quiet ? verdict.endsAt : due;
 }

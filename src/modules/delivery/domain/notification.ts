@@ -90,6 +90,12 @@ export interface Notification {
    */
   capSlotAt?: Date;
   quietHours?: QuietHoursRule;
+  /**
+   * Quiet hours hold it: it was due at `dueAt` (its planned send time, or when a delivery job found the user's
+   * night), and waits until `until`, the end of the night in `timeZone`. A user who moves while it waits has it
+   * judged again in their new zone (`QuietHoursRejudge`), so it goes out at their new morning, not the old one.
+   */
+  quietWait?: { dueAt: Date; until: Date };
   timeZone: string;
   targets: TargetDelivery[];
   sending?: { attemptId: string; startedAt: Date; leaseUntil: Date };

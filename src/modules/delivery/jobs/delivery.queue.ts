@@ -18,7 +18,8 @@ export const DELIVERY_JOBS = { deliver: 'delivery.deliver', deliverBatch: 'deliv
  * the batch job the steps follow from ({@link batchKey}): a notification can be in a batch job and in a
  * one-by-one job of the same generation (a fan-out shard run again, grouped otherwise), whose steps are
  * counted alike, and a step of one must not take the id of the other's (Bull drops an add whose id
- * another job has, even a finished one, and the notification would be left without a job).
+ * another job has, even a finished one, and the notification would be left without a job). A job enqueued
+ * sooner than the one waiting for its notification has a fresh key of its own as `origin` (`enqueueSooner`).
  */
 export interface DeliveryJobs extends Record<string, object> {
   [DELIVERY_JOBS.deliver]: { notificationId: string; step: string; origin?: string };
@@ -76,6 +77,21 @@ export class DeliveryProducer extends TypedProducer<DeliveryJobs> {
     const id = stepJobId(notificationId, step, origin);
     const jobId = (await this.finished(`${DELIVERY_JOBS.deliver}:${id}`)) ? `${id}:after-${randomUUID()}` : id;
     await this.add(DELIVERY_JOBS.deliver, payload, jobId, { ...this.options, ...delayUntil(at) });
+  }
+
+  /**
+   * Enqueues a job of its own for the notification, to run at `at`, beside the job that waits for it: for a
+   * notification that became due sooner than that job runs. Its steps carry a fresh key, so no id of the
+   * notification's other jobs is taken; two jobs running it are harmless, since every send is claimed.
+   */
+  async enqueueSooner(notificationId: string, at: Date): Promise<void> {
+    const origin = randomUUID().replaceAll('-', '');
+    await this.add(
+      DELIVERY_JOBS.deliver,
+      { notificationId, step: '0.0', origin },
+      stepJobId(notificationId, '0.0', origin),
+      { ...this.options, ...delayUntil(at) },
+    );
   }
 
   /** Whether a job that finished (completed or failed, kept until trimmed) holds `jobId`. */

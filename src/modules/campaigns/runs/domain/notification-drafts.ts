@@ -64,6 +64,8 @@ export function queuedNotification(
   input: DraftBase & {
     message: ComposedMessage;
     notBefore?: Date;
+    /** When quiet hours moved `notBefore` to their end: the time it was due before. */
+    quietDueAt?: Date;
     ranking?: Notification['ranking'];
   },
 ): Notification {
@@ -76,6 +78,7 @@ export function queuedNotification(
     targets: targetsOf(definition.channel, input.recipient),
     ...(later && { notBefore: later, capSlotAt: later }),
     ...(definition.quietHours && { quietHours: definition.quietHours }),
+    ...(later && input.quietDueAt && { quietWait: { dueAt: input.quietDueAt, until: later } }),
     message: storedMessage(message),
     ...(input.ranking && { ranking: input.ranking }),
   };
