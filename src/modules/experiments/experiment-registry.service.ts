@@ -82,6 +82,7 @@ export class ExperimentRegistry {
           definition,
           definitionHash: hash,
           allocations: [allocation],
+          revisions: [{ from: now, definitionHash: hash, definition }],
           createdAt: now,
           updatedAt: now,
         };
@@ -98,6 +99,9 @@ export class ExperimentRegistry {
           existing.definitionHash,
           fields,
           changed ? allocation : undefined,
+          existing.revisions
+            ? undefined
+            : { from: existing.createdAt, definitionHash: existing.definitionHash, definition: existing.definition },
         )
       ) {
         this.logger.log(`experiment ${definition.id} definition changed${changed ? ' (new allocation)' : ''}`);

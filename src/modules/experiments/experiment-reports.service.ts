@@ -5,6 +5,8 @@ import {
   ExperimentReport,
   ReportFormatName,
   buildExperimentReport,
+  definitionAsOf,
+  definitionChangeNotes,
   leftOutNotes,
   renderCsv,
   renderHtml,
@@ -84,12 +86,15 @@ export class ExperimentReportsService {
     const at = asOf ?? now;
     const past = at.getTime() < now.getTime();
     const rows = past ? await this.rowsAsOf(experimentId, at) : await this.statistics.findByExperiment(experimentId);
-    const { input, leftOut } = reportInputFromStatistics(experiment.definition, rows, {
+    // A past instant reads the experiment as it was defined then (its metrics, window and analysis settings).
+    const revisions = experiment.revisions ?? [];
+    const definition = definitionAsOf(experiment.definition, revisions, at);
+    const { input, leftOut } = reportInputFromStatistics(definition, rows, {
       asOf: at,
       allocations: past ? experiment.allocations.filter((p) => p.from <= utcDay(at)) : experiment.allocations,
     });
     const report = buildExperimentReport(input);
-    report.notes.unshift(...leftOutNotes(leftOut));
+    report.notes.unshift(...definitionChangeNotes(revisions, at), ...leftOutNotes(leftOut));
     return report;
   }
 

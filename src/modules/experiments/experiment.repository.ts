@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { insertOnce } from '../../common/mongo/insert-once';
-import type { AllocationPeriod } from './domain';
+import type { AllocationPeriod, DefinitionRevision } from './domain';
 import { ExperimentRecord } from './experiment.schema';
 
 /** Registered experiments: their latest definition and allocation history. */
@@ -31,17 +31,31 @@ export class ExperimentRepository {
 
   /**
    * Replaces the definition only if it is still the one at `expectedHash` (two workers seeing a changed
-   * campaign at once record one allocation change); false when it was not.
+   * campaign at once record one revision and one allocation change), adding it to the revisions as in force
+   * from `updatedAt`, after `earlier` (the replaced definition of an experiment registered before revisions
+   * were kept); false when it was not.
    */
   async replaceDefinition(
     experimentId: string,
     expectedHash: string,
     fields: Pick<ExperimentRecord, 'definition' | 'definitionHash' | 'updatedAt'>,
     allocation?: AllocationPeriod,
+    earlier?: DefinitionRevision,
   ): Promise<boolean> {
+    const revision: DefinitionRevision = {
+      from: fields.updatedAt,
+      definitionHash: fields.definitionHash,
+      definition: fields.definition,
+    };
     const result = await this.model.updateOne(
       { experimentId, definitionHash: expectedHash },
-      { $set: fields, ...(allocation && { $push: { allocations: allocation } }) },
+      {
+        $set: fields,
+        $push: {
+          revisions: { $each: earlier ? [earlier, revision] : [revision] },
+          ...(allocation && { allocations: allocation }),
+        },
+      },
     );
     return result.modifiedCount === 1;
   }

@@ -146,6 +146,60 @@ describe('experiment assignment through the service', () => {
     }
   });
 
+  it('reads a past instant with the definition in force then, and notes what changed since', async () => {
+    const before = buildCampaign({ id: 'redefined' });
+    const after = buildCampaign(
+      { id: 'redefined' },
+      {
+        metrics: { primary: 'click-rate', secondary: ['push-open-rate'], guardrails: ['unsubscribe-rate'] },
+        attributionWindowHours: 24,
+        analysis: { alpha: 0.1 },
+      },
+    );
+    for (const userId of users(40, 'rd')) {
+      await assignments.assign({ campaign: before, runId: 'r1', userId, now: NOW });
+    }
+    const changedAt = new Date(NOW.getTime() + DAY);
+    await assignments.assign({ campaign: after, runId: 'r2', userId: 'rd-late', now: changedAt });
+
+    const primaryOf = (report: { metrics: Array<{ id: string; role: string }> }) =>
+      report.metrics.find((m) => m.role === 'primary')?.id;
+    const then = await reports.report('redefined.v1', new Date(NOW.getTime() + DAY / 2), changedAt);
+    expect(primaryOf(then)).toBe('push-open-rate');
+    expect(then.experiment.attributionWindowHours).toBe(72);
+    expect(then.settings.alpha).toBe(0.05);
+    expect(then.notes.join(' ')).not.toContain('changed');
+
+    const now = await reports.report('redefined.v1', undefined, changedAt);
+    expect(primaryOf(now)).toBe('click-rate');
+    expect(now.settings.alpha).toBe(0.1);
+    const notes = now.notes.join('\n');
+    expect(notes).toContain('The primary metric changed from push-open-rate to click-rate on 2026-03-03 18:00 UTC');
+    expect(notes).toContain('The attribution window changed from 72 h to 24 h');
+    expect(notes).toContain('alpha 0.05 → 0.1');
+    const stored = await collection('experiments').findOne({ experimentId: 'redefined.v1' });
+    expect(stored?.revisions.map((r: { from: Date }) => r.from)).toEqual([NOW, changedAt]);
+  });
+
+  it('keeps the definition it replaces as the first revision of an experiment registered without revisions', async () => {
+    const before = buildCampaign({ id: 'legacy' });
+    await assignments.assign({ campaign: before, runId: 'r1', userId: 'lg0', now: NOW });
+    // As stored before revisions were kept.
+    await collection('experiments').updateOne({ experimentId: 'legacy.v1' }, { $unset: { revisions: 1 } });
+    const after = buildCampaign(
+      { id: 'legacy' },
+      { metrics: { primary: 'click-rate', secondary: [], guardrails: ['unsubscribe-rate'] } },
+    );
+    const changedAt = new Date(NOW.getTime() + DAY);
+    await assignments.assign({ campaign: after, runId: 'r2', userId: 'lg1', now: changedAt });
+    const stored = await collection('experiments').findOne({ experimentId: 'legacy.v1' });
+    expect(
+      stored?.revisions.map((r: { definition: { metrics: { primary: string } } }) => r.definition.metrics.primary),
+    ).toEqual(['push-open-rate', 'click-rate']);
+    const then = await reports.report('legacy.v1', new Date(NOW.getTime() + DAY / 2), changedAt);
+    expect(then.metrics.find((m) => m.role === 'primary')?.id).toBe('push-open-rate');
+  });
+
   it('starts a new experiment, re-randomized, when the version is bumped', async () => {
     const v1 = buildCampaign({ id: 'phases' });
     const v2 = buildCampaign({ id: 'phases' }, { version: 2 });

@@ -49,4 +49,6 @@ export { leftOutNotes, reportInputFromStatistics } from './report/stored-statist
 export type { ArmDayStatistics, LeftOutArm } from './report/stored-statistics';
 export { statisticsFromRecords } from './report/statistics-as-of';
 export { allocationOf, splitKey, splitOf } from './report/splits';
+export { definitionAsOf, definitionChangeNotes } from './report/revisions';
+export type { DefinitionRevision } from './report/revisions';
 export type { ArmDayCounts, AssignedUser, CountedOutcome } from './report/statistics-as-of';
