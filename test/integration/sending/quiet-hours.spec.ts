@@ -9,6 +9,7 @@ import { NotificationDeliveryService } from '../../../src/modules/delivery/notif
 import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
 import { UsersService } from '../../../src/modules/ingest/users.service';
 import { SmtpSink } from '../../setup/smtp-sink';
+import { zoneAt } from '../../setup/zones';
 import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
 import {
   activate,
@@ -40,13 +41,6 @@ const nightlyCapped = {
   frequencyCaps: [{ max: 1, withinHours: 24, scope: 'channel' }],
 };
 const users = ['ana', 'ben'];
-
-/** A fixed-offset zone where the local hour is now `hour`. */
-function zoneAt(hour: number): string {
-  let offset = (((hour - new Date().getUTCHours()) % 24) + 24) % 24;
-  if (offset > 14) offset -= 24;
-  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-}
 
 /**
  * Quiet hours are the user's night where they are when the message goes out: a user who moves to another zone
