@@ -2,6 +2,7 @@ import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bull';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { FrequencyCaps } from '../../../src/modules/delivery/frequency-caps';
 import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
@@ -182,5 +183,12 @@ describe('quiet hours: a user who changes time zone, a run cancelled while its m
     await new Promise((r) => setTimeout(r, 500));
     expect(mailTo('ed')).toHaveLength(0);
     expect((await of('ed'))!.state).toBe('queued');
+    // "Why hasn't Ed got it?" names the wait, the night and the zone it is judged in.
+    const explained = await app.get(RunExplainService).explain(runId, 'ed');
+    expect(explained.summary).toBe(
+      `queued, held by quiet hours (21:00-08:00 in ${zoneAt(23)}, the user's zone) until ${ed.notBefore!.toISOString()}; ` +
+        `due since ${ed.quietWait!.dueAt.toISOString()}`,
+    );
+    expect(explained.notification).toMatchObject({ timeZone: zoneAt(23), quietWait: { until: ed.notBefore } });
   });
 });

@@ -38,6 +38,9 @@ export interface RunUserExplanation {
     copySource?: string;
     render?: Record<string, unknown>;
     notBefore?: Date;
+    /** Quiet hours hold it: when it was due, and the end of the night it waits for in `timeZone`. */
+    quietWait?: { dueAt: Date; until: Date };
+    timeZone?: string;
     sentAt?: Date;
     targets: TargetDelivery[];
     attempts: AttemptRecord[];
@@ -125,6 +128,7 @@ function notificationPart(n: Notification, render?: RenderedMessage): NonNullabl
     }),
     ...(rendered && { render: rendered }),
     ...(n.notBefore && { notBefore: n.notBefore }),
+    ...(n.quietWait && { quietWait: n.quietWait, timeZone: n.timeZone }),
     ...(n.sentAt && { sentAt: n.sentAt }),
     targets: n.targets,
     attempts: n.attempts,
@@ -151,8 +155,23 @@ function summaryOf(status: LedgerStatus, n: Notification | undefined, error?: st
       }
       return `failed after ${n.attempts.length} attempt(s): ${n.reason?.code ?? 'the provider did not accept it'}`;
     case 'queued':
-      return n.notBefore ? `queued, not before ${n.notBefore.toISOString()}` : 'queued for delivery';
+      return queuedSummary(n);
     case 'sending':
       return 'being sent now';
   }
+}
+
+/** Why a queued notification has not gone out yet: what it waits for, when it is not simply next in line. */
+function queuedSummary(n: Notification): string {
+  if (!n.notBefore) return 'queued for delivery';
+  const at = n.notBefore.toISOString();
+  const { quietHours, quietWait } = n;
+  if (quietHours && quietWait && quietWait.until.getTime() === n.notBefore.getTime()) {
+    return (
+      `queued, held by quiet hours (${quietHours.start}-${quietHours.end} in ${n.timeZone}, the user's zone) ` +
+      `until ${at}; due since ${quietWait.dueAt.toISOString()}`
+    );
+  }
+  if (n.attempts.length > 0) return `queued for another attempt, not before ${at}`;
+  return `queued, not before ${at}`;
 }
