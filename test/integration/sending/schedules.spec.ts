@@ -39,6 +39,7 @@ const late = {
   quietHours: { start: '21:00', end: '08:00', whenQuiet: 'delay' },
 };
 const lateDrop = { ...late, id: 'late-drop', name: 'Late drop', quietHours: { ...late.quietHours, whenQuiet: 'drop' } };
+const morning = { ...base, id: 'morning', name: 'Morning', schedule: { type: 'local-hour', hour: 10 } };
 
 describe('campaign schedules, local send hours and quiet hours', () => {
   let servers: Awaited<ReturnType<typeof startServers>>;
@@ -51,12 +52,12 @@ describe('campaign schedules, local send hours and quiet hours', () => {
     servers = await startServers();
     const settings = (env: Record<string, string> = {}) =>
       sendingSettings(servers.mongo.uri, servers.redis, 'schedules', {
-        CAMPAIGNS_DIR: campaignsDir([weekly, launch, late, lateDrop]),
+        CAMPAIGNS_DIR: campaignsDir([weekly, launch, late, lateDrop, morning]),
         DELIVERY_OUTBOX_DIR: outbox,
         ...env,
       });
     worker = await startSendingContext(settings());
-    await activate(worker, 'weekly', 'launch', 'late', 'late-drop');
+    await activate(worker, 'weekly', 'launch', 'late', 'late-drop', 'morning');
     const now = new Date();
     await seedUser(worker, 'ny', {
       now,
@@ -92,6 +93,7 @@ describe('campaign schedules, local send hours and quiet hours', () => {
     ).toEqual([
       { campaignId: 'late', cron: '0 0 * * *', tz: 'UTC' },
       { campaignId: 'late-drop', cron: '0 0 * * *', tz: 'UTC' },
+      { campaignId: 'morning', cron: '0 0 * * *', tz: 'UTC' },
       { campaignId: 'weekly', cron: '0 9 * * 1', tz: 'America/New_York' },
     ]);
     const queue = worker.get<Queue>(getQueueToken(CAMPAIGN_RUNS_QUEUE));
@@ -100,7 +102,11 @@ describe('campaign schedules, local send hours and quiet hours', () => {
 
     await worker.get(CampaignsService).pause('weekly', 'test');
     await schedulers[0].get(CampaignSchedules).sync();
-    expect((await producer.scheduledCampaigns()).map((s) => s.campaignId).sort()).toEqual(['late', 'late-drop']);
+    expect((await producer.scheduledCampaigns()).map((s) => s.campaignId).sort()).toEqual([
+      'late',
+      'late-drop',
+      'morning',
+    ]);
   });
 
   it('starts one run per firing, however often the firing is delivered', async () => {
@@ -113,14 +119,18 @@ describe('campaign schedules, local send hours and quiet hours', () => {
     expect(await runs.startScheduled('launch', new Date('2031-05-01T10:00:00Z'))).toBeUndefined();
   });
 
-  /** Fires the local-hour campaign for the local date after `firedAt` and fans its shards out now. */
-  async function fire(campaignId: string, firedAt: string) {
+  /**
+   * Fires the local-hour campaign for the local date after `firedAt` and fans its shards out now, after
+   * `between` (what happens between the selection and the fan-out).
+   */
+  async function fire(campaignId: string, firedAt: string, between?: () => Promise<void>) {
     const run = (await worker.get(CampaignRunsService).startScheduled(campaignId, new Date(firedAt)))!;
     for (let i = 0; i < 100 && (await worker.get(CampaignRunsService).get(run.runId)).counts.audience < 2; i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
     const shards = await db(worker).collection('campaign_run_shards').find({ runId: run.runId }).toArray();
     expect(shards.flatMap((s) => s.userIds as string[]).sort()).toEqual(['ny', 'paris']);
+    await between?.();
     // The shard jobs wait for 2030; run their work now, as the worker will then.
     for (const { shard } of shards) await worker.get(ShardFanOut).process(run.runId, shard as number, true);
     const sendAt = Object.fromEntries(
@@ -171,4 +181,21 @@ describe('campaign schedules, local send hours and quiet hours', () => {
       }
     },
   );
+
+  it('sends at the hour where the user is when their shard is processed, not where the selection found them', async () => {
+    const zoneOf = (userId: string, timeZone: string) =>
+      db(worker).collection('users').updateOne({ userId }, { $set: { timeZone } });
+    try {
+      // Selected in Paris for 10:00 on 2030-06-15 (08:00Z), then moved to Tokyo: 10:00 there is 01:00Z.
+      const { sendAt, notifications } = await fire('morning', '2030-06-14T00:00:00Z', () =>
+        zoneOf('paris', 'Asia/Tokyo'),
+      );
+      expect(sendAt).toEqual({ ny: '2030-06-15T14:00:00.000Z', paris: '2030-06-15T08:00:00.000Z' });
+      expect(notifications.get('paris')).toMatchObject({ state: 'queued', timeZone: 'Asia/Tokyo' });
+      expect(notifications.get('paris')!.notBefore!.toISOString()).toBe('2030-06-15T01:00:00.000Z');
+      expect(notifications.get('ny')!.notBefore!.toISOString()).toBe('2030-06-15T14:00:00.000Z');
+    } finally {
+      await zoneOf('paris', 'Europe/Paris');
+    }
+  });
 });

@@ -14,6 +14,7 @@ import type { ComposedMessage } from '../domain/compose-result';
 import type { RecipientSnapshot } from '../recipient-snapshots';
 import { queuedNotification, reasonOfSkip, Recipient, suppressedNotification } from './domain/notification-drafts';
 import { rankingExampleOf } from './domain/ranking-example';
+import { localSendInstant } from './domain/run-schedule';
 
 /** What became of one user of a run; `render` is the message's render, to store before the notification. */
 export type RecipientOutcome =
@@ -44,6 +45,8 @@ export interface FanOutContext {
   now: Date;
   /** The link nonce the context's renders share, so equal messages are stored once. */
   linkNonce?: string;
+  /** A local-hour run's local date: each user's send time is that date's hour where the user is now. */
+  localDate?: string;
 }
 
 /**
@@ -97,7 +100,8 @@ export class RecipientFanOut {
     });
     if (composed.status === 'skip') return suppressed(reasonOfSkip(composed.skip));
     const { message } = composed;
-    const dueAt = plannedAt && plannedAt.getTime() > now.getTime() ? plannedAt : now;
+    const planned = localPlan(context, recipient, plannedAt);
+    const dueAt = planned && planned.getTime() > now.getTime() ? planned : now;
     let sendAt = dueAt;
     if (definition.quietHours) {
       const verdict = quietVerdict(sendAt, recipient.timeZone, definition.quietHours);
@@ -131,4 +135,16 @@ export class RecipientFanOut {
     const quietDueAt = sendAt === dueAt ? undefined : dueAt;
     return created(queuedNotification({ ...draft, message, notBefore: sendAt, quietDueAt, ranking }), message, arm);
   }
+}
+
+/**
+ * When a user of a local-hour run is due: the run's hour on its local date in the zone the user has now. The
+ * selection bucketed them by the zone they had then (up to two days before); one who moved, or gave a zone
+ * for the first time, since is sent at the hour where they are, not at the old zone's. Other runs keep
+ * `plannedAt`.
+ */
+function localPlan(context: FanOutContext, recipient: Recipient, plannedAt: Date | undefined): Date | undefined {
+  const { schedule } = context.definition;
+  if (!plannedAt || schedule.type !== 'local-hour' || !context.localDate) return plannedAt;
+  return localSendInstant(schedule, context.localDate, recipient.timeZone);
 }

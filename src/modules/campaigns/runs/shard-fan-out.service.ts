@@ -114,6 +114,7 @@ export class ShardFanOut {
       now,
       // Random per chunk, as unguessable as one per render: the chunk's equal messages share one stored render.
       linkNonce: randomLinkNonce(),
+      ...(run.localDate && { localDate: run.localDate }),
     };
     const gate = new Semaphore(this.config.get('campaigns', { infer: true }).userConcurrency);
     const settlements: LedgerSettlement[] = [];
