@@ -10,6 +10,7 @@ import {
   CampaignRunsProducer,
   CAMPAIGN_RUNS_QUEUE,
 } from '../../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
+import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
 import { ShardFanOut } from '../../../src/modules/campaigns/runs/shard-fan-out.service';
 import { CampaignSchedules } from '../../../src/modules/scheduling/campaign-schedules.service';
 import { SchedulingModule } from '../../../src/modules/scheduling/scheduling.module';
@@ -123,7 +124,7 @@ describe('campaign schedules, local send hours and quiet hours', () => {
    * Fires the local-hour campaign for the local date after `firedAt` and fans its shards out now, after
    * `between` (what happens between the selection and the fan-out).
    */
-  async function fire(campaignId: string, firedAt: string, between?: () => Promise<void>) {
+  async function fire(campaignId: string, firedAt: string, between?: () => Promise<unknown>) {
     const run = (await worker.get(CampaignRunsService).startScheduled(campaignId, new Date(firedAt)))!;
     for (let i = 0; i < 100 && (await worker.get(CampaignRunsService).get(run.runId)).counts.audience < 2; i++) {
       await new Promise((r) => setTimeout(r, 100));
@@ -187,13 +188,16 @@ describe('campaign schedules, local send hours and quiet hours', () => {
       db(worker).collection('users').updateOne({ userId }, { $set: { timeZone } });
     try {
       // Selected in Paris for 10:00 on 2030-06-15 (08:00Z), then moved to Tokyo: 10:00 there is 01:00Z.
-      const { sendAt, notifications } = await fire('morning', '2030-06-14T00:00:00Z', () =>
+      const { run, sendAt, notifications } = await fire('morning', '2030-06-14T00:00:00Z', () =>
         zoneOf('paris', 'Asia/Tokyo'),
       );
       expect(sendAt).toEqual({ ny: '2030-06-15T14:00:00.000Z', paris: '2030-06-15T08:00:00.000Z' });
       expect(notifications.get('paris')).toMatchObject({ state: 'queued', timeZone: 'Asia/Tokyo' });
       expect(notifications.get('paris')!.notBefore!.toISOString()).toBe('2030-06-15T01:00:00.000Z');
       expect(notifications.get('ny')!.notBefore!.toISOString()).toBe('2030-06-15T14:00:00.000Z');
+      expect((await worker.get(RunExplainService).explain(run.runId, 'paris')).summary).toBe(
+        'queued for its local send time, 10:00 in Asia/Tokyo (2030-06-15T01:00:00.000Z)',
+      );
     } finally {
       await zoneOf('paris', 'Europe/Paris');
     }

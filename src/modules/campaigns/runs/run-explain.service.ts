@@ -11,6 +11,7 @@ import type { RenderedMessage } from '../../templates/template.types';
 import { NotificationTracking, TrackingEventView } from '../../tracking/notification-tracking';
 import { CampaignMessageComposer } from '../campaign-message-composer.service';
 import type { SkipReason } from '../domain/compose-result';
+import type { CampaignSchedule } from '../domain/campaign-definition';
 import { CampaignError } from '../domain/campaign.errors';
 import { CampaignRunLedgerRepository } from './campaign-run-ledger.repository';
 import { CampaignRunShardRepository } from './campaign-run-shard.repository';
@@ -110,7 +111,7 @@ export class RunExplainService {
       ...(armOf && { experiment: { ...armOf, receives: status !== 'held-out' } }),
       ...(notification && { notification: notificationPart(notification, render) }),
       tracking,
-      summary: summaryOf(status, notification, entry?.error),
+      summary: summaryOf(status, notification, entry?.error, run.definition.schedule),
     };
   }
 }
@@ -136,7 +137,12 @@ function notificationPart(n: Notification, render?: RenderedMessage): NonNullabl
 }
 
 /** The one-sentence answer, from the ledger status and the notification's state. */
-function summaryOf(status: LedgerStatus, n: Notification | undefined, error?: string): string {
+function summaryOf(
+  status: LedgerStatus,
+  n: Notification | undefined,
+  error?: string,
+  schedule?: CampaignSchedule,
+): string {
   if (status === 'held-out') return 'held out: the experiment assigned an arm that receives nothing';
   if (status === 'pending') return 'selected, not processed yet';
   if (status === 'failed') return `processing failed: ${error ?? 'see the logs'}`;
@@ -155,14 +161,14 @@ function summaryOf(status: LedgerStatus, n: Notification | undefined, error?: st
       }
       return `failed after ${n.attempts.length} attempt(s): ${n.reason?.code ?? 'the provider did not accept it'}`;
     case 'queued':
-      return queuedSummary(n);
+      return queuedSummary(n, schedule);
     case 'sending':
       return 'being sent now';
   }
 }
 
 /** Why a queued notification has not gone out yet: what it waits for, when it is not simply next in line. */
-function queuedSummary(n: Notification): string {
+function queuedSummary(n: Notification, schedule?: CampaignSchedule): string {
   if (!n.notBefore) return 'queued for delivery';
   const at = n.notBefore.toISOString();
   const { quietHours, quietWait } = n;
@@ -173,5 +179,9 @@ function queuedSummary(n: Notification): string {
     );
   }
   if (n.attempts.length > 0) return `queued for another attempt, not before ${at}`;
+  if (schedule?.type === 'local-hour') {
+    const local = `${String(schedule.hour).padStart(2, '0')}:${String(schedule.minute ?? 0).padStart(2, '0')}`;
+    return `queued for its local send time, ${local} in ${n.timeZone} (${at})`;
+  }
   return `queued, not before ${at}`;
 }
