@@ -14,6 +14,8 @@ export interface Aggregates {
   assigned: Daily<number>;
   delivered: Daily<number>;
   metrics: Map<MetricId, Daily<SufficientStats>>;
+  /** The same statistics by the split their users were drawn under, where recorded: arm → day → split. */
+  metricsBySplit: Map<MetricId, Daily<Map<string, SufficientStats>>>;
 }
 
 function addCount(target: Daily<number>, row: ArmDayCount): void {
@@ -41,7 +43,17 @@ export function aggregate(input: ReportInput): Aggregates {
     metrics.set(row.metric, byArm);
     days.add(row.day);
   }
-  return { days: [...days].sort(), assigned, delivered, metrics };
+  const metricsBySplit = new Map<MetricId, Daily<Map<string, SufficientStats>>>();
+  for (const row of input.metricsBySplit ?? []) {
+    const byArm = metricsBySplit.get(row.metric) ?? new Map<string, Map<string, Map<string, SufficientStats>>>();
+    const byDay = byArm.get(row.arm) ?? new Map<string, Map<string, SufficientStats>>();
+    const bySplit = byDay.get(row.day) ?? new Map<string, SufficientStats>();
+    bySplit.set(row.split, addStats(bySplit.get(row.split) ?? EMPTY_STATS, row));
+    byDay.set(row.day, bySplit);
+    byArm.set(row.arm, byDay);
+    metricsBySplit.set(row.metric, byArm);
+  }
+  return { days: [...days].sort(), assigned, delivered, metrics, metricsBySplit };
 }
 
 /** Sum of a daily count series of one arm. */

@@ -1,7 +1,7 @@
 import { ExperimentError } from '../experiments.errors';
 import { pushExperiment, simulateReportInput } from '../testing/report.fixture';
 import { buildExperimentReport } from './build-report';
-import { ReportInput } from './report-model';
+import { MetricArmDaySplit, ReportInput } from './report-model';
 import { splitKey } from './splits';
 
 const sum = (rows: Array<{ count: number }>) => rows.reduce((a, r) => a + r.count, 0);
@@ -232,6 +232,87 @@ describe(buildExperimentReport.name, () => {
     }
   });
 
+  describe('on the day of a change at noon from 50/50 to 90/10', () => {
+    const day = '2026-03-09';
+    const allocations = [
+      { from: '2026-03-02', weights: { interest: 50, 'journey-llm': 50 }, holdoutShare: 0 },
+      { from: day, weights: { interest: 90, 'journey-llm': 10 }, holdoutShare: 0 },
+    ];
+    const [morning, afternoon] = allocations.map(splitKey);
+    // The morning's users click more than the afternoon's, and journey-llm adds 5 points in both halves: 20% vs
+    // 25% of 1,000 and 1,000 drawn 50/50, then 10% vs 15% of 1,800 and 200 drawn 90/10.
+    const halves = [
+      { split: morning, arm: 'interest', n: 1_000, clicks: 200 },
+      { split: morning, arm: 'journey-llm', n: 1_000, clicks: 250 },
+      { split: afternoon, arm: 'interest', n: 1_800, clicks: 180 },
+      { split: afternoon, arm: 'journey-llm', n: 200, clicks: 30 },
+    ];
+    const bySplit: MetricArmDaySplit[] = halves.map(({ split, arm, n, clicks }) => ({
+      metric: 'click-rate',
+      arm,
+      day,
+      split,
+      n,
+      sum: clicks,
+      sumSquares: clicks,
+    }));
+    const input = (metricsBySplit?: MetricArmDaySplit[]): ReportInput => ({
+      definition: pushExperiment({
+        holdoutShare: 0,
+        variants: [
+          { key: 'interest', name: 'Interest', weight: 90, copyVariant: 'interest' },
+          { key: 'journey-llm', name: 'Journey LLM', weight: 10, copyVariant: 'journey-llm' },
+        ],
+        metrics: { primary: 'click-rate' },
+      }),
+      asOf: '2026-03-20T00:00:00Z',
+      assigned: [
+        { arm: 'interest', day, count: 2_800 },
+        { arm: 'journey-llm', day, count: 1_200 },
+      ],
+      assignedBySplit: halves.map(({ split, arm, n }) => ({ arm, day, split, count: n })),
+      delivered: [],
+      metrics: [
+        { metric: 'click-rate', arm: 'interest', day, n: 2_800, sum: 380, sumSquares: 380 },
+        { metric: 'click-rate', arm: 'journey-llm', day, n: 1_200, sum: 280, sumSquares: 280 },
+      ],
+      ...(metricsBySplit && { metricsBySplit }),
+      allocations,
+    });
+    const comparison = (report: ReturnType<typeof buildExperimentReport>) => report.metrics[0].comparisons[0];
+
+    it('compares the users drawn under each split among themselves', () => {
+      const report = buildExperimentReport(input(bySplit));
+      const c = comparison(report);
+      // Each split holds 2,000 of the day's users: (25% − 20%) / 2 + (15% − 10%) / 2 = 5 points, with variance
+      // ¼ (0.2·0.8/1,000 + 0.25·0.75/1,000) + ¼ (0.1·0.9/1,800 + 0.15·0.85/200) = 0.00025875.
+      const se = Math.sqrt(0.00025875);
+      expect(c.test!.method).toBe('z');
+      expect(c.absolute!.estimate).toBeCloseTo(0.05, 12);
+      expect(c.absolute!.standardError).toBeCloseTo(se, 12);
+      expect(c.test!.statistic).toBeCloseTo(0.05 / se, 9);
+      expect(c.timeline.at(-1)!.estimate).toBeCloseTo(c.relative!.estimate, 12);
+      expect(report.srm.status).toBe('ok');
+      expect(report.notes.join(' ')).toMatch(/compared among the users drawn under the same split/);
+      expect(report.notes.join(' ')).not.toMatch(/not recorded/);
+    });
+
+    it('puts the whole day in the new period when its outcomes were not recorded by split, and says so', () => {
+      const report = buildExperimentReport(input());
+      const c = comparison(report);
+      // The day's users pooled: 280/1,200 − 380/2,800 = 9.8 points, nearly twice the effect, as journey-llm got
+      // most of its users in the morning, when everyone clicked more.
+      const [p, q] = [380 / 2_800, 280 / 1_200];
+      expect(c.absolute!.estimate).toBeCloseTo(q - p, 12);
+      expect(c.absolute!.standardError).toBeCloseTo(Math.sqrt((p * (1 - p)) / 2_800 + (q * (1 - q)) / 1_200), 12);
+      // The SRM check still reads the day by split, as its users' splits were recorded.
+      expect(report.srm.status).toBe('ok');
+      const note = report.notes.find((n) => n.startsWith('Weights changed'))!;
+      expect(note).toContain(`The users of ${day}, the day of a change whose users' splits (or outcomes by split)`);
+      expect(note).not.toMatch(/leaves out/);
+    });
+  });
+
   it('keeps the split quiet when a variant is removed mid-experiment next to a holdout', () => {
     // Day 1: a, b, c at 1:1:1 with a 10% holdout; c (9,000 users, left out of the report) is removed on day 2.
     // Without c, day 1's users split holdout 0.1 / 0.7, a and b 0.3 / 0.7 each: exactly what was observed.
@@ -341,6 +422,10 @@ describe(buildExperimentReport.name, () => {
         { metric: 'click-rate', arm: 'interest', day: '2026-03-02', n: 10, sum: 12, sumSquares: 12 },
         { metric: 'conversions-per-user', arm: 'interest', day: '2026-03-02', n: 4, sum: 10, sumSquares: 5 },
       ],
+      metricsBySplit: [
+        { metric: 'click-rate', arm: 'interest', day: '2026-03-02', split: '', n: 2, sum: 1, sumSquares: 1 },
+        { metric: 'click-rate', arm: 'interest', day: '2026-03-02', split: 's1', n: 2, sum: 3, sumSquares: 3 },
+      ],
     };
     expect(() => buildExperimentReport(bad)).toThrow(ExperimentError);
     try {
@@ -350,6 +435,8 @@ describe(buildExperimentReport.name, () => {
         'assigned[0].arm',
         'metrics[0].sum',
         'metrics[1].sumSquares',
+        'metricsBySplit[0].split',
+        'metricsBySplit[1].sum',
       ]);
     }
   });

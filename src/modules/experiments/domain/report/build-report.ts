@@ -2,13 +2,13 @@ import { HOLDOUT_ARM } from '../assignment/assign';
 import { METRICS, MetricId } from '../metrics';
 import { utcDay } from '../outcomes';
 import { SRM_THRESHOLD, sampleRatioMismatch } from '../statistics/srm';
-import { aggregate, sharesOn, total } from './aggregate';
+import { aggregate, changeDays, sharesOn, total } from './aggregate';
 import { ComparisonContext } from './compare-metric';
 import { SRM_TEST_NAMES, formatP } from './format';
 import { balanceOfDelivery, family } from './families';
 import { reportNotes } from './notes';
 import { expectedBySplit } from './splits';
-import { periodsOfDays } from './strata';
+import { fallbackSplits, stratifiedSeries } from './strata';
 import { ArmSummary, ExperimentReport, REPORT_FORMAT, ReportInput } from './report-model';
 import { validateReportInput } from './validate-input';
 
@@ -60,6 +60,13 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
     };
   });
 
+  // Arms are compared within the split each user was drawn under; a day whose splits were not recorded goes by
+  // its period, which only matters on the day of a change (the rest of its period's users were drawn by its split).
+  const fallback = fallbackSplits(aggregates.days, input.allocations ?? [], definition);
+  const stratified = [...aggregates.metrics.keys()].map((m) => [m, stratifiedSeries(aggregates, m, fallback)] as const);
+  const changedOn = changeDays(input.allocations ?? []);
+  const comparedByDay = [...new Set(stratified.flatMap(([, s]) => s.byDay))].filter((day) => changedOn.has(day)).sort();
+
   const ctx: ComparisonContext = {
     definition,
     aggregates,
@@ -69,7 +76,7 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
     srmWarning: srm.status === 'warning',
     test: { alpha: definition.analysis.alpha, sequential: definition.analysis.sequential },
     asOfDay: utcDay(new Date(input.asOf)),
-    periodOf: periodsOfDays(aggregates.days, input.allocations ?? []),
+    strata: new Map(stratified.map(([m, s]) => [m, s.byArm])),
   };
   const { primary, secondary, guardrails } = definition.metrics;
   const metrics = [
@@ -121,7 +128,7 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
       : []),
     ...metrics.filter((m) => m.role === 'primary').flatMap((m) => m.comparisons.map((c) => c.verdict.text)),
   ];
-  report.notes = reportNotes(report, input.allocations ?? [], leftOutDays);
+  report.notes = reportNotes(report, input.allocations ?? [], { srmLeftOut: leftOutDays, comparedByDay });
   return report;
 }
 

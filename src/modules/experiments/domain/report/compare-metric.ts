@@ -1,13 +1,13 @@
 import { ExperimentDefinition } from '../experiment-definition';
-import { MetricSpec } from '../metrics';
+import { MetricId, MetricSpec } from '../metrics';
 import { bayesianComparison } from '../statistics/bayesian';
 import { Comparison, Stratum, TestSettings, compareStrata } from '../statistics/canonical-test';
 import { dataGate } from '../statistics/data-gate';
 import { adjustedComparison } from '../statistics/multiple-testing';
 import { PowerSettings, daysToDecision, minimumDetectableLift, requiredSampleSize } from '../statistics/power';
 import { armMoments } from '../statistics/sufficient-stats';
-import { Aggregates, totalStats } from './aggregate';
-import { cumulativeStrata } from './strata';
+import { Aggregates, Daily, totalStats } from './aggregate';
+import { DayStrata, cumulativeStrata } from './strata';
 import { MetricComparison, MetricRole } from './report-model';
 import { cumulativeTimeline } from './timeline';
 import { verdictFor } from './verdict';
@@ -22,14 +22,14 @@ export interface ComparisonContext {
   test: TestSettings;
   /** The UTC day of the report's `asOf`. */
   asOfDay: string;
-  /** Each day's allocation period: arms are compared within periods (see `compareStrata`). */
-  periodOf: ReadonlyMap<string, number>;
+  /** Each metric's statistics by arm, day and the split users were drawn under: arms are compared within splits. */
+  strata: ReadonlyMap<MetricId, Daily<DayStrata>>;
 }
 
 /** The strata of a comparison after each day of the report. */
 function strataAfterEachDay(ctx: ComparisonContext, metric: MetricSpec, control: string, treatment: string) {
-  const series = ctx.aggregates.metrics.get(metric.id);
-  return cumulativeStrata(ctx.aggregates.days, ctx.periodOf, series?.get(control), series?.get(treatment));
+  const series = ctx.strata.get(metric.id);
+  return cumulativeStrata(ctx.aggregates.days, series?.get(control), series?.get(treatment));
 }
 
 const finalStrata = (after: Stratum[][]): Stratum[] => after.at(-1) ?? [];

@@ -7,7 +7,7 @@ const HOUR = 3_600_000;
 export function reportNotes(
   report: ExperimentReport,
   allocations: AllocationPeriod[],
-  srmLeftOutDays: readonly string[],
+  splitsNotRecorded: { srmLeftOut: readonly string[]; comparedByDay: readonly string[] },
 ): string[] {
   const notes: string[] = [];
   const { settings, experiment } = report;
@@ -20,12 +20,17 @@ export function reportNotes(
     }
   }
   if (allocations.length > 1) {
+    const { srmLeftOut, comparedByDay } = splitsNotRecorded;
     const leftOut =
-      srmLeftOutDays.length > 0
-        ? ` It leaves out ${srmLeftOutDays.join(', ')}: the day of a change whose users' splits were not recorded.`
+      srmLeftOut.length > 0
+        ? ` It leaves out ${srmLeftOut.join(', ')}: the day of a change whose users' splits were not recorded.`
+        : '';
+    const byDay =
+      comparedByDay.length > 0
+        ? ` The users of ${comparedByDay.join(', ')}, the day of a change whose users' splits (or outcomes by split) were not recorded, are compared with those drawn under the new split, though the ones assigned before the change were drawn under the old one.`
         : '';
     notes.push(
-      `Weights changed during the experiment: the SRM check expects each user by the split they were drawn under, so the day of a change is checked too; assigned users kept their arm. Arms are compared within each allocation period and the differences averaged, so the change is not read as an effect; a new phase (seed) still gives the cleanest read.${leftOut}`,
+      `Weights changed during the experiment: the SRM check expects each user by the split they were drawn under, so the day of a change is checked too; assigned users kept their arm. Arms are compared among the users drawn under the same split and the differences averaged, so the change is not read as an effect; a new phase (seed) still gives the cleanest read.${leftOut}${byDay}`,
     );
   }
   if (report.deliveryBalance?.status === 'warning') {

@@ -22,7 +22,7 @@ export interface MetricArmDay extends SufficientStats {
   day: string;
 }
 
-/** The weights in force from a day on, when they changed during the experiment (for the SRM check). */
+/** The weights in force from a day on, when they changed during the experiment (for the SRM check and the strata). */
 export interface AllocationPeriod {
   from: string;
   weights: Record<string, number>;
@@ -31,6 +31,11 @@ export interface AllocationPeriod {
 
 /** Users of one (arm, day) whose arm was drawn under one split: the `splitKey` of the allocation then in force. */
 export interface ArmDaySplitCount extends ArmDayCount {
+  split: string;
+}
+
+/** Sufficient statistics of one metric for the users of one (arm, day) drawn under one split (`splitKey`). */
+export interface MetricArmDaySplit extends MetricArmDay {
   split: string;
 }
 
@@ -44,6 +49,11 @@ export interface ReportInput {
   assignedBySplit?: ArmDaySplitCount[];
   delivered: ArmDayCount[];
   metrics: MetricArmDay[];
+  /**
+   * The same statistics by the split each user was drawn under, where recorded: arms are compared within splits.
+   * A day whose rows they do not add up to (users or outcomes recorded before splits were) is compared by day.
+   */
+  metricsBySplit?: MetricArmDaySplit[];
   allocations?: AllocationPeriod[];
 }
 

@@ -1,7 +1,7 @@
 import { HOLDOUT_ARM } from '../assignment/assign';
 import { ExperimentError, FieldProblem } from '../experiments.errors';
 import { METRICS, isMetricId } from '../metrics';
-import { ReportInput } from './report-model';
+import { MetricArmDay, ReportInput } from './report-model';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -28,8 +28,8 @@ export function validateReportInput(input: ReportInput): void {
       if (!count(row.count)) fail(`${list}[${i}].count`, 'must be a non-negative integer');
     });
   }
-  input.metrics.forEach((row, i) => {
-    const at = `metrics[${i}]`;
+  const checkMetric = (list: 'metrics' | 'metricsBySplit') => (row: MetricArmDay, i: number) => {
+    const at = `${list}[${i}]`;
     if (!isMetricId(row.metric) || !declared.has(row.metric)) {
       return fail(`${at}.metric`, `not a metric of the experiment: "${row.metric}"`);
     }
@@ -48,6 +48,11 @@ export function validateReportInput(input: ReportInput): void {
     } else if (row.n > 0 && row.sumSquares + tolerance < (row.sum * row.sum) / row.n) {
       fail(`${at}.sumSquares`, 'is smaller than sum²/n: no set of values has these sums');
     } else if (row.n === 0 && (row.sum !== 0 || row.sumSquares !== 0)) fail(`${at}.sum`, 'must be 0 when n is 0');
+  };
+  input.metrics.forEach(checkMetric('metrics'));
+  (input.metricsBySplit ?? []).forEach((row, i) => {
+    if (typeof row.split !== 'string' || row.split === '') fail(`metricsBySplit[${i}].split`, 'must be a split key');
+    checkMetric('metricsBySplit')(row, i);
   });
   (input.allocations ?? []).forEach((period, i) => {
     if (!DAY.test(period.from)) fail(`allocations[${i}].from`, 'must be a YYYY-MM-DD day');
