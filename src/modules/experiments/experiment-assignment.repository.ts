@@ -88,14 +88,14 @@ export class ExperimentAssignmentRepository {
     return [...rows.values()];
   }
 
-  /** The arm, cohort day and channel of some users of one experiment, read in batches. */
+  /** The arm, cohort day, channel and split of some users of one experiment, read in batches. */
   async findUsers(experimentId: string, userIds: readonly string[]): Promise<AssignedUser[]> {
     const found: AssignedUser[] = [];
     for (let i = 0; i < userIds.length; i += USERS_PER_READ) {
       const batch = userIds.slice(i, i + USERS_PER_READ);
       found.push(
         ...(await this.model
-          .find({ experimentId, userId: { $in: batch } }, { _id: 0, userId: 1, arm: 1, day: 1, channel: 1 })
+          .find({ experimentId, userId: { $in: batch } }, { _id: 0, userId: 1, arm: 1, day: 1, channel: 1, split: 1 })
           .lean<AssignedUser[]>()),
       );
     }

@@ -77,7 +77,7 @@ export class ExperimentOutcomesService extends ExperimentOutcomes {
   }
 
   private async attribute(assignment: StoredAssignment, outcome: Outcome, key: string): Promise<OutcomeAttribution> {
-    const { experimentId, arm, day } = assignment;
+    const { experimentId, arm, day, split } = assignment;
     const experiment = await this.experiments.findById(experimentId);
     const windowHours = experiment?.definition.attributionWindowHours ?? 0;
     if (!withinWindow(windowStarts(outcome.kind, assignment), outcome.at, windowHours)) {
@@ -88,7 +88,7 @@ export class ExperimentOutcomesService extends ExperimentOutcomes {
       const value = await this.moveUserValue(assignment, metric, key);
       if (value === undefined) continue;
       try {
-        await this.statistics.addToMetric(experimentId, arm, day, metric, statsIncrement(metric, value));
+        await this.statistics.addToMetric(experimentId, arm, day, metric, statsIncrement(metric, value), split);
       } catch (error) {
         // The user's value moved and the arm's sums did not: a replay would find the value moved and count
         // nothing. Moved back, the outcome is counted by its replay (the report's retry or the pending sweep).

@@ -34,16 +34,25 @@ export class ExperimentStatisticsRepository {
     await this.increment({ experimentId, arm, day }, { delivered: n });
   }
 
+  /** Moves a metric's sums of the row, and of the split the user was drawn under in the same write. */
   async addToMetric(
     experimentId: string,
     arm: string,
     day: string,
     metric: MetricId,
     by: Omit<SufficientStats, 'n'>,
+    split: string | undefined,
   ): Promise<void> {
     await this.increment(
       { experimentId, arm, day },
-      { [`sums.${metric}.sum`]: by.sum, [`sums.${metric}.sumSquares`]: by.sumSquares },
+      {
+        [`sums.${metric}.sum`]: by.sum,
+        [`sums.${metric}.sumSquares`]: by.sumSquares,
+        ...(split && {
+          [`splitSums.${split}.${metric}.sum`]: by.sum,
+          [`splitSums.${split}.${metric}.sumSquares`]: by.sumSquares,
+        }),
+      },
     );
   }
 
@@ -57,6 +66,7 @@ export class ExperimentStatisticsRepository {
       delivered: r.delivered ?? 0,
       sums: r.sums ?? {},
       ...(r.splits && { splits: r.splits }),
+      ...(r.splitSums && { splitSums: r.splitSums }),
     }));
   }
 

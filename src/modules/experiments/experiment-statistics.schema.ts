@@ -14,10 +14,15 @@ export class ExperimentStatisticsRecord {
   @Prop({ required: true }) day!: string;
   @Prop({ default: 0 }) assigned!: number;
   @Prop({ default: 0 }) delivered!: number;
-  /** Σy and Σy² per metric over the users assigned that day. */
   /** The row's assigned users by the split (`splitKey`) their arm was drawn under; absent on older rows. */
   @Prop({ type: SchemaTypes.Mixed }) splits?: Record<string, number>;
+  /** Σy and Σy² per metric over the users assigned that day. */
   @Prop({ type: SchemaTypes.Mixed, default: {} }) sums!: Partial<Record<MetricId, { sum: number; sumSquares: number }>>;
+  /** The same sums by the split of each user, moved with them; absent on older rows, short of outcomes before. */
+  @Prop({ type: SchemaTypes.Mixed }) splitSums?: Record<
+    string,
+    Partial<Record<MetricId, { sum: number; sumSquares: number }>>
+  >;
 }
 
 export const ExperimentStatisticsSchema = SchemaFactory.createForClass(ExperimentStatisticsRecord);

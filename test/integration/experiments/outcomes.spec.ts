@@ -4,6 +4,7 @@ import {
   ExperimentAssignments,
   ExperimentOutcomes,
 } from '../../../src/modules/experiments/experiment-ports';
+import { ExperimentReport } from '../../../src/modules/experiments/domain';
 import { ExperimentReportsService } from '../../../src/modules/experiments/experiment-reports.service';
 import { ExperimentsContext, startExperimentsContext } from './experiments-harness';
 
@@ -348,6 +349,69 @@ describe('experiment outcomes through the service', () => {
       metrics: r.metrics.map((m) => ({ arms: m.arms, tests: m.comparisons.map((c) => [c.test, c.absolute]) })),
     });
     expect(numbers(rebuilt)).toEqual(numbers(stored));
+  });
+
+  it('compares the users of the day of a mid-day change within the split each was drawn under', async () => {
+    // 50/50 until noon, 90/10 after, on the same day; the morning's users convert more than the afternoon's.
+    const metrics = { primary: 'conversion-rate', secondary: [], guardrails: [] };
+    const variants = (interest: number, journey: number) => [
+      { id: 'interest', weight: interest, copy: 'interest' },
+      { id: 'journey', weight: journey, copy: 'journey-llm' },
+    ];
+    const halves = [
+      { name: 'am', at: new Date('2026-03-02T09:00:00Z'), weights: [1, 1], every: { interest: 4, journey: 2 } },
+      { name: 'pm', at: new Date('2026-03-02T15:00:00Z'), weights: [9, 1], every: { interest: 10, journey: 4 } },
+    ] as const;
+    // Per half and arm: users, and those who converted (every 4th interest user of the morning, every 2nd journey one…).
+    const table = new Map<string, { n: number; converted: number }>();
+    for (const half of halves) {
+      const campaign = buildCampaign(
+        { id: 'midday-rates' },
+        { variants: variants(half.weights[0], half.weights[1]), holdout: 0, metrics },
+      );
+      for (let i = 0; i < 300; i++) {
+        const userId = `${half.name}${i}`;
+        const { armId } = await assignments.assign({ campaign, runId: half.name, userId, now: half.at });
+        const arm = armId as 'interest' | 'journey';
+        const converts = i % half.every[arm] === 0;
+        if (converts) {
+          await outcomes.record({ kind: 'conversion', userId, campaignId: 'midday-rates', at: at(0), value: 1 });
+        }
+        const cell = table.get(`${half.name}/${arm}`) ?? { n: 0, converted: 0 };
+        table.set(`${half.name}/${arm}`, { n: cell.n + 1, converted: cell.converted + (converts ? 1 : 0) });
+      }
+    }
+    const rate = (cells: Array<{ n: number; converted: number }>) =>
+      cells.reduce((s, c) => s + c.converted, 0) / cells.reduce((s, c) => s + c.n, 0);
+    const cell = (half: string, arm: string) => table.get(`${half}/${arm}`)!;
+    // Each half's difference weighted by its users (300 each): the stratified estimate.
+    const stratified = halves
+      .map((h) => (rate([cell(h.name, 'journey')]) - rate([cell(h.name, 'interest')])) / 2)
+      .reduce((a, b) => a + b, 0);
+    // The whole day as one period (as if every user had been drawn 90/10): journey got most of its users in the
+    // morning, when everyone converted more.
+    const pooled = rate(halves.map((h) => cell(h.name, 'journey'))) - rate(halves.map((h) => cell(h.name, 'interest')));
+    expect(pooled - stratified).toBeGreaterThan(0.05);
+
+    const later = new Date('2026-03-06T00:00:00Z');
+    const estimate = (report: ExperimentReport) => report.metrics[0].comparisons[0].absolute!.estimate;
+    const live = await reports.report('midday-rates.v1', undefined, later);
+    const past = await reports.report('midday-rates.v1', later);
+    for (const report of [live, past]) {
+      expect(estimate(report)).toBeCloseTo(stratified, 12);
+      expect(report.notes.join(' ')).not.toMatch(/splits \(or outcomes by split\) were not recorded/);
+    }
+
+    // Rows whose outcomes were counted before they were kept by split: the live report compares the day as one
+    // period and says so; the one as of the same instant rebuilds the sums by split from the records.
+    await ctx
+      .db()
+      .collection('experiment_statistics')
+      .updateMany({ experimentId: 'midday-rates.v1' }, { $unset: { splitSums: '' } });
+    const unsplit = await reports.report('midday-rates.v1', undefined, later);
+    expect(estimate(unsplit)).toBeCloseTo(pooled, 12);
+    expect(unsplit.notes.join(' ')).toContain("The users of 2026-03-02, the day of a change whose users' splits");
+    expect(estimate(await reports.report('midday-rates.v1', later))).toBeCloseTo(stratified, 12);
   });
 
   it('ignores outcomes of users and campaigns outside any experiment', async () => {

@@ -40,4 +40,20 @@ describe(statisticsFromRecords.name, () => {
       { arm: 'b', day: '2026-03-02', assigned: 2, delivered: 2, sums: { 'click-rate': { sum: 1, sumSquares: 1 } } },
     ]);
   });
+
+  it('sums the values by the split each user was drawn under too, where recorded', () => {
+    const drawn = [{ ...users[0], split: 's1' }, { ...users[1], split: 's2' }, users[2]];
+    const rows = statisticsFromRecords([{ ...counts[0], splits: { s1: 2, s2: 1 } }, counts[1]], drawn, [
+      { userId: 'u1', kind: 'conversion' },
+      { userId: 'u1', kind: 'conversion' },
+      { userId: 'u2', kind: 'conversion' },
+      { userId: 'u3', kind: 'conversion' },
+    ]);
+    expect(rows[0].sums['conversions-per-user']).toEqual({ sum: 3, sumSquares: 5 });
+    expect(rows[0].splitSums).toEqual({
+      s1: { 'conversion-rate': { sum: 1, sumSquares: 1 }, 'conversions-per-user': { sum: 2, sumSquares: 4 } },
+      s2: { 'conversion-rate': { sum: 1, sumSquares: 1 }, 'conversions-per-user': { sum: 1, sumSquares: 1 } },
+    });
+    expect(rows[1].splitSums).toBeUndefined();
+  });
 });

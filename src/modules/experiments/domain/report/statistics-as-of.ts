@@ -18,6 +18,8 @@ export interface AssignedUser {
   arm: string;
   day: string;
   channel: ExperimentChannel;
+  /** The split their arm was drawn under, where recorded. */
+  split?: string;
 }
 
 /** A logged outcome the experiment counted (within the window of an exposure), that happened by the instant. */
@@ -30,7 +32,8 @@ export interface CountedOutcome {
 /**
  * The (arm, day) rows of an experiment as they stood at an instant, rebuilt from the records of what had
  * happened by then: the users assigned and delivered to, and each user's values from the outcomes
- * counted (a rate reached by any of them, a count moved by each one, as the live rows are moved).
+ * counted (a rate reached by any of them, a count moved by each one, as the live rows are moved), summed
+ * by the split each user was drawn under too, where recorded.
  */
 export function statisticsFromRecords(
   counts: readonly ArmDayCounts[],
@@ -51,12 +54,15 @@ export function statisticsFromRecords(
   const key = (arm: string, day: string) => `${arm}\u0000${day}`;
   const rows = new Map(counts.map((c) => [key(c.arm, c.day), { ...c, sums: {} } as ArmDayStatistics]));
   for (const [userId, own] of values) {
-    const { arm, day } = userById.get(userId)!;
+    const { arm, day, split } = userById.get(userId)!;
     const row = rows.get(key(arm, day));
     if (!row) continue;
+    const bySplit = split ? ((row.splitSums ??= {})[split] ??= {}) : undefined;
     for (const [metric, y] of Object.entries(own) as Array<[MetricId, number]>) {
-      const sums = row.sums[metric] ?? { sum: 0, sumSquares: 0 };
-      row.sums[metric] = { sum: sums.sum + y, sumSquares: sums.sumSquares + y * y };
+      for (const sums of [row.sums, ...(bySplit ? [bySplit] : [])]) {
+        const so = sums[metric] ?? { sum: 0, sumSquares: 0 };
+        sums[metric] = { sum: so.sum + y, sumSquares: so.sumSquares + y * y };
+      }
     }
   }
   return [...rows.values()];

@@ -38,6 +38,20 @@ describe(reportInputFromStatistics.name, () => {
     ]);
   });
 
+  it('gives the statistics by split of the rows that record them, with zeros for metrics not yet reached', () => {
+    const bySplit: ArmDayStatistics = {
+      ...row('interest', '2026-03-03', 30, 5),
+      splits: { s1: 10, s2: 20 },
+      splitSums: { s2: { 'click-rate': { sum: 5, sumSquares: 5 } } },
+    };
+    const { input } = reportInputFromStatistics(definition, [...rows, bySplit], { asOf: new Date() });
+    expect(input.metricsBySplit?.filter((m) => m.metric === 'click-rate')).toEqual([
+      { metric: 'click-rate', arm: 'interest', day: '2026-03-03', split: 's1', n: 10, sum: 0, sumSquares: 0 },
+      { metric: 'click-rate', arm: 'interest', day: '2026-03-03', split: 's2', n: 20, sum: 5, sumSquares: 5 },
+    ]);
+    expect(reportInputFromStatistics(definition, rows, { asOf: new Date() }).input.metricsBySplit).toBeUndefined();
+  });
+
   it('sets apart users of arms outside the definition and says who they are', () => {
     const { leftOut } = reportInputFromStatistics(definition, rows, { asOf: new Date() });
     expect(leftOut).toEqual([

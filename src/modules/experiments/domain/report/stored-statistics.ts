@@ -1,7 +1,14 @@
 import { GLOBAL_CONTROL_ARM, HOLDOUT_ARM } from '../assignment/assign';
 import { ExperimentDefinition } from '../experiment-definition';
 import { METRIC_IDS, MetricId } from '../metrics';
-import { AllocationPeriod, ArmDayCount, ArmDaySplitCount, MetricArmDay, ReportInput } from './report-model';
+import {
+  AllocationPeriod,
+  ArmDayCount,
+  ArmDaySplitCount,
+  MetricArmDay,
+  MetricArmDaySplit,
+  ReportInput,
+} from './report-model';
 
 /**
  * What the experiments service keeps per (experiment, arm, assignment day): users assigned, users
@@ -16,6 +23,8 @@ export interface ArmDayStatistics {
   sums: Partial<Record<MetricId, { sum: number; sumSquares: number }>>;
   /** The assigned users by the split their arm was drawn under, where recorded. */
   splits?: Record<string, number>;
+  /** Σy and Σy² of those users by split, recorded along with `sums` (so short of outcomes counted before they were). */
+  splitSums?: Record<string, Partial<Record<MetricId, { sum: number; sumSquares: number }>>>;
 }
 
 /** Users recorded in arms the comparison does not include (the global control group, a removed variant). */
@@ -40,6 +49,7 @@ export function reportInputFromStatistics(
   const assignedBySplit: ArmDaySplitCount[] = [];
   const delivered: ArmDayCount[] = [];
   const metrics: MetricArmDay[] = [];
+  const metricsBySplit: MetricArmDaySplit[] = [];
   const leftOut = new Map<string, number>();
   for (const row of rows) {
     if (!arms.has(row.arm)) {
@@ -54,6 +64,18 @@ export function reportInputFromStatistics(
     for (const metric of declared) {
       const sums = row.sums[metric] ?? { sum: 0, sumSquares: 0 };
       metrics.push({ metric, arm: row.arm, day: row.day, n: row.assigned, sum: sums.sum, sumSquares: sums.sumSquares });
+      for (const [split, n] of Object.entries(row.splits ?? {})) {
+        const part = row.splitSums?.[split]?.[metric] ?? { sum: 0, sumSquares: 0 };
+        metricsBySplit.push({
+          metric,
+          arm: row.arm,
+          day: row.day,
+          split,
+          n,
+          sum: part.sum,
+          sumSquares: part.sumSquares,
+        });
+      }
     }
   }
   const input: ReportInput = {
@@ -63,6 +85,7 @@ export function reportInputFromStatistics(
     ...(assignedBySplit.length > 0 && { assignedBySplit }),
     delivered,
     metrics,
+    ...(metricsBySplit.length > 0 && { metricsBySplit }),
     ...(options.allocations && options.allocations.length > 0 && { allocations: options.allocations }),
   };
   return { input, leftOut: [...leftOut].map(([arm, count]) => ({ arm, assigned: count })) };
