@@ -2,6 +2,8 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { SchemaTypes } from 'mongoose';
 import type { MetricId } from './domain';
 
+type MetricSums = Partial<Record<MetricId, { sum: number; sumSquares: number }>>;
+
 /**
  * Sufficient statistics of one (experiment, arm, assignment day), kept by atomic increments as users
  * are assigned, delivered to and reach outcomes. A report reads these rows only (arms × days of them),
@@ -17,12 +19,9 @@ export class ExperimentStatisticsRecord {
   /** The row's assigned users by the split (`splitKey`) their arm was drawn under; absent on older rows. */
   @Prop({ type: SchemaTypes.Mixed }) splits?: Record<string, number>;
   /** Σy and Σy² per metric over the users assigned that day. */
-  @Prop({ type: SchemaTypes.Mixed, default: {} }) sums!: Partial<Record<MetricId, { sum: number; sumSquares: number }>>;
+  @Prop({ type: SchemaTypes.Mixed, default: {} }) sums!: MetricSums;
   /** The same sums by the split of each user, moved with them; absent on older rows, short of outcomes before. */
-  @Prop({ type: SchemaTypes.Mixed }) splitSums?: Record<
-    string,
-    Partial<Record<MetricId, { sum: number; sumSquares: number }>>
-  >;
+  @Prop({ type: SchemaTypes.Mixed }) splitSums?: Record<string, MetricSums>;
 }
 
 export const ExperimentStatisticsSchema = SchemaFactory.createForClass(ExperimentStatisticsRecord);

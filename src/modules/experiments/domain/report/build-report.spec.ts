@@ -308,7 +308,7 @@ describe(buildExperimentReport.name, () => {
       // The SRM check still reads the day by split, as its users' splits were recorded.
       expect(report.srm.status).toBe('ok');
       const note = report.notes.find((n) => n.startsWith('Weights changed'))!;
-      expect(note).toContain(`The users of ${day}, the day of a change whose users' splits (or outcomes by split)`);
+      expect(note).toContain(`The comparisons take the users of ${day}, the day of a change whose users or outcomes`);
       expect(note).not.toMatch(/leaves out/);
     });
   });

@@ -27,7 +27,7 @@ export function reportNotes(
         : '';
     const byDay =
       comparedByDay.length > 0
-        ? ` The users of ${comparedByDay.join(', ')}, the day of a change whose users' splits (or outcomes by split) were not recorded, are compared with those drawn under the new split, though the ones assigned before the change were drawn under the old one.`
+        ? ` The comparisons take the users of ${comparedByDay.join(', ')}, the day of a change whose users or outcomes were not all recorded by split, as drawn under the new split, though those assigned before the change were drawn under the old one.`
         : '';
     notes.push(
       `Weights changed during the experiment: the SRM check expects each user by the split they were drawn under, so the day of a change is checked too; assigned users kept their arm. Arms are compared among the users drawn under the same split and the differences averaged, so the change is not read as an effect; a new phase (seed) still gives the cleanest read.${leftOut}${byDay}`,
