@@ -247,42 +247,52 @@ describe(buildExperimentReport.name, () => {
       { split: afternoon, arm: 'interest', n: 1_800, clicks: 180 },
       { split: afternoon, arm: 'journey-llm', n: 200, clicks: 30 },
     ];
-    const bySplit: MetricArmDaySplit[] = halves.map(({ split, arm, n, clicks }) => ({
-      metric: 'click-rate',
-      arm,
-      day,
-      split,
-      n,
-      sum: clicks,
-      sumSquares: clicks,
-    }));
-    const input = (metricsBySplit?: MetricArmDaySplit[]): ReportInput => ({
-      definition: pushExperiment({
-        holdoutShare: 0,
-        variants: [
-          { key: 'interest', name: 'Interest', weight: 90, copyVariant: 'interest' },
-          { key: 'journey-llm', name: 'Journey LLM', weight: 10, copyVariant: 'journey-llm' },
-        ],
-        metrics: { primary: 'click-rate' },
-      }),
-      asOf: '2026-03-20T00:00:00Z',
-      assigned: [
-        { arm: 'interest', day, count: 2_800 },
-        { arm: 'journey-llm', day, count: 1_200 },
-      ],
-      assignedBySplit: halves.map(({ split, arm, n }) => ({ arm, day, split, count: n })),
-      delivered: [],
-      metrics: [
-        { metric: 'click-rate', arm: 'interest', day, n: 2_800, sum: 380, sumSquares: 380 },
-        { metric: 'click-rate', arm: 'journey-llm', day, n: 1_200, sum: 280, sumSquares: 280 },
-      ],
-      ...(metricsBySplit && { metricsBySplit }),
-      allocations,
-    });
+    type Cell = (typeof halves)[number];
+    const bySplit = (cells: readonly Cell[]): MetricArmDaySplit[] =>
+      cells.map(({ split, arm, n, clicks }) => ({
+        metric: 'click-rate',
+        arm,
+        day,
+        split,
+        n,
+        sum: clicks,
+        sumSquares: clicks,
+      }));
+    /** The day's rows from its cells, with the click sums by split or (as counted before they were kept) without. */
+    const input = (cells: readonly Cell[], clicksBySplit: boolean): ReportInput => {
+      const arms = ['interest', 'journey-llm'].map((arm) => {
+        const own = cells.filter((c) => c.arm === arm);
+        return { arm, n: own.reduce((s, c) => s + c.n, 0), clicks: own.reduce((s, c) => s + c.clicks, 0) };
+      });
+      return {
+        definition: pushExperiment({
+          holdoutShare: 0,
+          variants: [
+            { key: 'interest', name: 'Interest', weight: 90, copyVariant: 'interest' },
+            { key: 'journey-llm', name: 'Journey LLM', weight: 10, copyVariant: 'journey-llm' },
+          ],
+          metrics: { primary: 'click-rate' },
+        }),
+        asOf: '2026-03-20T00:00:00Z',
+        assigned: arms.map(({ arm, n }) => ({ arm, day, count: n })),
+        assignedBySplit: cells.map(({ split, arm, n }) => ({ arm, day, split, count: n })),
+        delivered: [],
+        metrics: arms.map(({ arm, n, clicks }) => ({
+          metric: 'click-rate',
+          arm,
+          day,
+          n,
+          sum: clicks,
+          sumSquares: clicks,
+        })),
+        ...(clicksBySplit && { metricsBySplit: bySplit(cells) }),
+        allocations,
+      };
+    };
     const comparison = (report: ReturnType<typeof buildExperimentReport>) => report.metrics[0].comparisons[0];
 
     it('compares the users drawn under each split among themselves', () => {
-      const report = buildExperimentReport(input(bySplit));
+      const report = buildExperimentReport(input(halves, true));
       const c = comparison(report);
       // Each split holds 2,000 of the day's users: (25% − 20%) / 2 + (15% − 10%) / 2 = 5 points, with variance
       // ¼ (0.2·0.8/1,000 + 0.25·0.75/1,000) + ¼ (0.1·0.9/1,800 + 0.15·0.85/200) = 0.00025875.
@@ -297,8 +307,27 @@ describe(buildExperimentReport.name, () => {
       expect(report.notes.join(' ')).not.toMatch(/not recorded/);
     });
 
+    it("conditions Fisher's exact test on each split when the clicks are few", () => {
+      // No clicks among the morning's 10 + 10 users; 0 of the afternoon's 90 interest users and 2 of its 10
+      // journey-llm users. Within the afternoon's split, journey-llm holds both of its 2 clicks with probability
+      // C(10, 2)/C(100, 2) = 45/4,950 = 1/110, the least likely outcome, so p = 1/110; the day as one table
+      // (0/100 vs 2/20) gives C(20, 2)/C(120, 2) = 190/7,140 instead.
+      const few = [
+        { split: morning, arm: 'interest', n: 10, clicks: 0 },
+        { split: morning, arm: 'journey-llm', n: 10, clicks: 0 },
+        { split: afternoon, arm: 'interest', n: 90, clicks: 0 },
+        { split: afternoon, arm: 'journey-llm', n: 10, clicks: 2 },
+      ];
+      const bySplit = comparison(buildExperimentReport(input(few, true)));
+      expect(bySplit.test!.method).toBe('fisher-exact');
+      expect(bySplit.pValue).toBeCloseTo(1 / 110, 12);
+      const byDay = comparison(buildExperimentReport(input(few, false)));
+      expect(byDay.test!.method).toBe('fisher-exact');
+      expect(byDay.pValue).toBeCloseTo(190 / 7_140, 12);
+    });
+
     it('puts the whole day in the new period when its outcomes were not recorded by split, and says so', () => {
-      const report = buildExperimentReport(input());
+      const report = buildExperimentReport(input(halves, false));
       const c = comparison(report);
       // The day's users pooled: 280/1,200 − 380/2,800 = 9.8 points, nearly twice the effect, as journey-llm got
       // most of its users in the morning, when everyone clicked more.
