@@ -60,6 +60,14 @@ describe('a profile whose time zone changes while a message waits for the mornin
     return notificationId;
   }
 
+  /** A new user where it is 02:00, with a message held six hours for their morning. */
+  async function heldAtNight(userId: string): Promise<{ id: string; night: string; until: Date }> {
+    const night = zoneAt(2);
+    await putUser(userId, night).expect(201);
+    const until = new Date(Date.now() + 6 * HOUR);
+    return { id: await heldUntil(userId, night, until), night, until };
+  }
+
   const notification = (notificationId: string) => t.db().collection('notifications').findOne({ notificationId });
   const jobsOf = async (notificationId: string) => {
     const jobs: Job[] = await t.app.get<Queue>(getQueueToken(DELIVERY_QUEUE)).getJobs(['waiting', 'delayed']);
@@ -67,9 +75,7 @@ describe('a profile whose time zone changes while a message waits for the mornin
   };
 
   it('moves the message to now for a user who moved to where it is day, with a job to send it', async () => {
-    const night = zoneAt(2);
-    await putUser('ana', night).expect(201);
-    const id = await heldUntil('ana', night, new Date(Date.now() + 6 * HOUR));
+    const { id } = await heldAtNight('ana');
 
     await putUser('ana', zoneAt(14)).expect(200);
     const moved = await notification(id);
@@ -81,9 +87,7 @@ describe('a profile whose time zone changes while a message waits for the mornin
   });
 
   it('moves it to the end of the night where the user is now, with no new job when that is later', async () => {
-    const night = zoneAt(2);
-    await putUser('ben', night).expect(201);
-    const id = await heldUntil('ben', night, new Date(Date.now() + 6 * HOUR));
+    const { id } = await heldAtNight('ben');
 
     await putUser('ben', zoneAt(23)).expect(200);
     const moved = await notification(id);
@@ -95,10 +99,7 @@ describe('a profile whose time zone changes while a message waits for the mornin
   });
 
   it('leaves alone a message waiting out a retry, and the same zone sent again', async () => {
-    const night = zoneAt(2);
-    await putUser('cy', night).expect(201);
-    const until = new Date(Date.now() + 6 * HOUR);
-    const id = await heldUntil('cy', night, until);
+    const { id, night, until } = await heldAtNight('cy');
     await putUser('cy', night).expect(200);
     expect((await notification(id))!.notBefore).toEqual(until);
     // A retry's backoff moved its send time since quiet hours held it: that wait is not quiet hours'.

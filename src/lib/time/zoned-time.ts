@@ -45,6 +45,11 @@ export function isKnownTimeZone(timeZone: string): boolean {
   }
 }
 
+/** The zone to judge local times in for a profile's `timeZone`: itself when the runtime knows it, else UTC. */
+export function zoneOrUtc(timeZone: string | undefined): string {
+  return timeZone && isKnownTimeZone(timeZone) ? timeZone : 'UTC';
+}
+
 /** The wall-clock time of `instant` in `timeZone` (seconds dropped). */
 export function localTimeOf(instant: Date, timeZone: string): LocalTime {
   const parts: Record<string, number> = {};

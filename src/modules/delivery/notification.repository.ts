@@ -38,6 +38,10 @@ const due = (now: Date) => ({ state: 'queued' as const, $or: [{ notBefore: null 
  * record's current state (and attempt id), so of two jobs acting on the same notification only one
  * write takes effect; the other sees `undefined` or `false` and stops.
  */
+/** A queued notification quiet hours hold: its send time is its quiet wait's end, in `timeZone`. */
+export type QuietWaiting = Pick<Notification, 'notificationId' | 'timeZone'> &
+  Required<Pick<Notification, 'notBefore' | 'quietHours' | 'quietWait'>>;
+
 @Injectable()
 export class NotificationRepository {
   constructor(@InjectModel(NotificationRecord.name) private readonly model: Model<NotificationRecord>) {}
@@ -311,17 +315,16 @@ export class NotificationRepository {
    * The user's queued notifications that quiet hours hold now: their send time is still the end of the night
    * a quiet wait set, later than `now` (a retry's backoff since then is not a quiet wait).
    */
-  async findQuietWaiting(
-    userId: string,
-    now: Date,
-  ): Promise<Array<Pick<Notification, 'notificationId' | 'notBefore' | 'quietHours' | 'quietWait' | 'timeZone'>>> {
+  async findQuietWaiting(userId: string, now: Date): Promise<QuietWaiting[]> {
     const docs = await this.model
       .find(
         { userId, state: 'queued', 'quietWait.until': { $gt: now } },
         { _id: 0, notificationId: 1, notBefore: 1, quietHours: 1, quietWait: 1, timeZone: 1 },
       )
       .lean<Array<Pick<Notification, 'notificationId' | 'notBefore' | 'quietHours' | 'quietWait' | 'timeZone'>>>();
-    return docs.filter((d) => d.quietHours && d.notBefore?.getTime() === d.quietWait?.until.getTime());
+    return docs.filter(
+      (d): d is QuietWaiting => d.quietHours !== undefined && d.notBefore?.getTime() === d.quietWait?.until.getTime(),
+    );
   }
 
   /**

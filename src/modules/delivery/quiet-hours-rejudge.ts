@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { TimeZoneChanges } from '../../common/users/time-zone-changes';
-import { isKnownTimeZone } from '../../lib/time/zoned-time';
+import { zoneOrUtc } from '../../lib/time/zoned-time';
 import { quietWaitEnd } from './domain/delivery-step';
 import { DeliveryProducer } from './jobs/delivery.queue';
 import { NotificationRepository } from './notification.repository';
@@ -34,11 +34,11 @@ export class QuietHoursRejudge implements OnModuleInit {
 
   /** Judges the user's held messages in `zone` (none or unknown: UTC, as at the fan-out); how many moved. */
   async rejudge(userId: string, zone: string | undefined, now = new Date()): Promise<number> {
-    const timeZone = zone && isKnownTimeZone(zone) ? zone : 'UTC';
+    const timeZone = zoneOrUtc(zone);
     let moved = 0;
     for (const waiting of await this.notifications.findQuietWaiting(userId, now)) {
       const { notificationId, quietHours, quietWait, notBefore } = waiting;
-      if (!quietHours || !quietWait || !notBefore || waiting.timeZone === timeZone) continue;
+      if (waiting.timeZone === timeZone) continue;
       const at = quietWaitEnd(quietHours, timeZone, quietWait.dueAt, now);
       if (at.getTime() === notBefore.getTime()) continue;
       if (!(await this.notifications.rescheduleQuietWait(notificationId, notBefore, at, timeZone))) continue;

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { isKnownTimeZone } from '../../lib/time/zoned-time';
+import { zoneOrUtc } from '../../lib/time/zoned-time';
 import { UsersService } from '../ingest/users.service';
 import { RecipientPreferences } from '../tracking/notification-tracking';
 import { DeliveryError } from './domain/delivery-error';
@@ -96,8 +96,7 @@ export class RecipientChecks {
     const zones = await this.users.timeZonesOf([...judged].map((n) => n.userId));
     return notifications.map((n) => {
       if (!judged.has(n) || !zones.has(n.userId)) return n;
-      const zone = zones.get(n.userId);
-      return { ...n, timeZone: zone && isKnownTimeZone(zone) ? zone : 'UTC' };
+      return { ...n, timeZone: zoneOrUtc(zones.get(n.userId)) };
     });
   }
 

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { REDIS_CLIENT } from '../../../common/redis/redis.module';
 import { Settings } from '../../../config/settings';
 import { Semaphore } from '../../../lib/concurrency/semaphore';
-import { isKnownTimeZone } from '../../../lib/time/zoned-time';
+import { zoneOrUtc } from '../../../lib/time/zoned-time';
 import { DeliveryMetrics } from '../../delivery/delivery.metrics';
 import { FrequencyCaps } from '../../delivery/frequency-caps';
 import type { Notification } from '../../delivery/domain/notification';
@@ -245,7 +245,7 @@ function recipientOf(userId: string, profile: UserProfile | undefined) {
     email: profile?.email,
     pushTokens: profile?.pushTokens ?? [],
     // Quiet hours and local send times need a zone the runtime knows; an unknown one counts as UTC.
-    timeZone: profile?.timeZone && isKnownTimeZone(profile.timeZone) ? profile.timeZone : 'UTC',
+    timeZone: zoneOrUtc(profile?.timeZone),
   };
 }
 

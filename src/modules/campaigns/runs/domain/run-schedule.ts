@@ -1,4 +1,4 @@
-import { addDays, formatDate, instantOfLocal, isKnownTimeZone, weekdayOf } from '../../../../lib/time/zoned-time';
+import { addDays, formatDate, instantOfLocal, weekdayOf, zoneOrUtc } from '../../../../lib/time/zoned-time';
 import { CampaignSchedule, WEEKDAYS } from '../../domain/campaign-definition';
 
 type LocalHourSchedule = Extract<CampaignSchedule, { type: 'local-hour' }>;
@@ -45,8 +45,7 @@ export function sendsOn(schedule: LocalHourSchedule, localDate: string): boolean
  */
 export function localSendInstant(schedule: LocalHourSchedule, localDate: string, timeZone: string | undefined): Date {
   const [year, month, day] = localDate.split('-').map(Number);
-  const zone = timeZone && isKnownTimeZone(timeZone) ? timeZone : 'UTC';
-  return instantOfLocal({ year, month, day, hour: schedule.hour, minute: schedule.minute }, zone);
+  return instantOfLocal({ year, month, day, hour: schedule.hour, minute: schedule.minute }, zoneOrUtc(timeZone));
 }
 
 /** The cron pattern and zone a schedule is registered with; local-hour runs are started daily at 00:00 UTC. */
