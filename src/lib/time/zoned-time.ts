@@ -92,6 +92,19 @@ export function instantOfLocal(local: LocalTime, timeZone: string): Date {
   return new Date(wall - before * 60_000);
 }
 
+/** A wall-clock time on a calendar date, wherever it is read: a local-hour send's `YYYY-MM-DD` and time. */
+export interface LocalDateTime {
+  date: string;
+  hour: number;
+  minute: number;
+}
+
+/** The instant a wall-clock time on a `YYYY-MM-DD` date happens in `timeZone` (see {@link instantOfLocal}). */
+export function instantOfLocalDate(local: LocalDateTime, timeZone: string): Date {
+  const [year, month, day] = local.date.split('-').map(Number);
+  return instantOfLocal({ year, month, day, hour: local.hour, minute: local.minute }, timeZone);
+}
+
 /** The calendar date `days` after `year-month-day` (days may be negative). */
 export function addDays(date: Pick<LocalTime, 'year' | 'month' | 'day'>, days: number) {
   const shifted = new Date(Date.UTC(date.year, date.month - 1, date.day + days));

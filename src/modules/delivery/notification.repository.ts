@@ -34,13 +34,17 @@ const lean = (doc: NotificationRecord | null): Notification | undefined => (doc 
 const due = (now: Date) => ({ state: 'queued' as const, $or: [{ notBefore: null }, { notBefore: { $lte: now } }] });
 
 /**
+ * A queued notification waiting for a time its user's zone, `timeZone`, decided: a local-hour run's send time
+ * not tried yet, or the end of the night that quiet hours hold it for.
+ */
+export type ZoneWaiting = Pick<Notification, 'notificationId' | 'timeZone' | 'quietHours' | 'quietWait' | 'localSend'> &
+  Required<Pick<Notification, 'notBefore'>>;
+
+/**
  * The only writer of notification records. Every state change is one conditional update on the
  * record's current state (and attempt id), so of two jobs acting on the same notification only one
  * write takes effect; the other sees `undefined` or `false` and stops.
  */
-/** A queued notification quiet hours hold: its send time is its quiet wait's end, in `timeZone`. */
-export type QuietWaiting = Pick<Notification, 'notificationId' | 'timeZone'> &
-  Required<Pick<Notification, 'notBefore' | 'quietHours' | 'quietWait'>>;
 
 @Injectable()
 export class NotificationRepository {
@@ -312,29 +316,63 @@ export class NotificationRepository {
   }
 
   /**
-   * The user's queued notifications that quiet hours hold now: their send time is still the end of the night
-   * a quiet wait set, later than `now` (a retry's backoff since then is not a quiet wait).
+   * The user's queued notifications that wait, past `now`, for a time their zone decided: quiet hours hold them
+   * (their send time is still the end of the night a quiet wait set), or a local-hour run's send time not tried
+   * yet. A retry's backoff is neither.
    */
-  async findQuietWaiting(userId: string, now: Date): Promise<QuietWaiting[]> {
+  async findZoneWaiting(userId: string, now: Date): Promise<ZoneWaiting[]> {
     const docs = await this.model
       .find(
-        { userId, state: 'queued', 'quietWait.until': { $gt: now } },
-        { _id: 0, notificationId: 1, notBefore: 1, quietHours: 1, quietWait: 1, timeZone: 1 },
+        {
+          userId,
+          state: 'queued',
+          notBefore: { $gt: now },
+          $or: [
+            { 'quietWait.until': { $gt: now } },
+            { localSend: { $exists: true }, 'attempts.0': { $exists: false } },
+          ],
+        },
+        {
+          _id: 0,
+          notificationId: 1,
+          notBefore: 1,
+          quietHours: 1,
+          quietWait: 1,
+          localSend: 1,
+          timeZone: 1,
+          attempts: { $slice: 1 },
+        },
       )
-      .lean<Array<Pick<Notification, 'notificationId' | 'notBefore' | 'quietHours' | 'quietWait' | 'timeZone'>>>();
-    return docs.filter(
-      (d): d is QuietWaiting => d.quietHours !== undefined && d.notBefore?.getTime() === d.quietWait?.until.getTime(),
-    );
+      .lean<Array<ZoneWaiting & Pick<Notification, 'attempts'>>>();
+    const waiting: ZoneWaiting[] = [];
+    for (const { attempts, localSend, ...rest } of docs) {
+      // Once tried, its local send time is behind it: only a quiet wait since can be judged again.
+      const read: ZoneWaiting = attempts.length === 0 && localSend ? { ...rest, localSend } : rest;
+      if (read.localSend || (read.quietHours && isQuietHeld(read))) waiting.push(read);
+    }
+    return waiting;
   }
 
   /**
-   * Sets a quiet wait's end to `notBefore`, judged in `timeZone`, if the notification is still queued and still
-   * waits until `expected` (a send, a cancel or another judgement since the read wins); whether it did.
+   * Moves a zone wait read by {@link findZoneWaiting} to `next.notBefore`, judged in `timeZone`, with the quiet
+   * wait it has now (none: removed), if the notification is still queued and still waits as it was read (a
+   * send, a cancel, a retry or another judgement since wins); whether it did.
    */
-  async rescheduleQuietWait(notificationId: string, expected: Date, notBefore: Date, timeZone: string) {
+  async rescheduleZoneWait(
+    read: ZoneWaiting,
+    next: { notBefore: Date; quietWait?: { dueAt: Date; until: Date } },
+    timeZone: string,
+  ): Promise<boolean> {
+    const expected = read.notBefore;
+    const stillWaiting = isQuietHeld(read)
+      ? { 'quietWait.until': expected }
+      : { localSend: { $exists: true }, 'attempts.0': { $exists: false } };
+    const { notBefore, quietWait } = next;
     const result = await this.model.updateOne(
-      { notificationId, state: 'queued', notBefore: expected, 'quietWait.until': expected },
-      { $set: { notBefore, timeZone, 'quietWait.until': notBefore } },
+      { notificationId: read.notificationId, state: 'queued', notBefore: expected, ...stillWaiting },
+      quietWait
+        ? { $set: { notBefore, timeZone, quietWait } }
+        : { $set: { notBefore, timeZone }, $unset: { quietWait: 1 } },
     );
     return result.modifiedCount === 1;
   }
@@ -402,4 +440,9 @@ function targetFields(index: number, result: TargetDelivery): Record<string, unk
 
 function distinct(ids: readonly string[]): boolean {
   return new Set(ids).size === ids.length;
+}
+
+/** Whether quiet hours hold it: its send time is the end of the night its quiet wait set. */
+function isQuietHeld(n: Pick<Notification, 'notBefore' | 'quietWait'>): boolean {
+  return n.quietWait !== undefined && n.notBefore?.getTime() === n.quietWait.until.getTime();
 }

@@ -9,6 +9,7 @@ import {
   QuietHoursRule,
   TargetDelivery,
 } from './domain/notification';
+import type { LocalDateTime } from '../../lib/time/zoned-time';
 import type { EmbeddedTracking } from '../tracking/domain/embedded-tracking';
 
 /** One notification per (campaign run, user); see `domain/notification.ts` for the state machine. */
@@ -26,6 +27,7 @@ export class NotificationRecord {
   @Prop() capSlotAt?: Date;
   @Prop({ type: SchemaTypes.Mixed }) quietHours?: QuietHoursRule;
   @Prop({ type: SchemaTypes.Mixed }) quietWait?: { dueAt: Date; until: Date };
+  @Prop({ type: SchemaTypes.Mixed }) localSend?: LocalDateTime;
   @Prop({ required: true }) timeZone!: string;
   @Prop({ type: [SchemaTypes.Mixed], default: [] }) targets!: TargetDelivery[];
   @Prop({ type: SchemaTypes.Mixed }) sending?: { attemptId: string; startedAt: Date; leaseUntil: Date };

@@ -11,7 +11,7 @@ import { NotificationLifecycle } from './notification-lifecycle';
 import { MessageRenderRepository } from './message-render.repository';
 import { MessageRenderRecord, MessageRenderSchema } from './message-render.schema';
 import { NotificationRecord, NotificationSchema } from './notification.schema';
-import { QuietHoursRejudge } from './quiet-hours-rejudge';
+import { TimeZoneRejudge } from './time-zone-rejudge';
 import { RunTally } from './run-tally';
 import { NotificationRepository } from './notification.repository';
 
@@ -53,7 +53,7 @@ const deliveryQueue = BullModule.registerQueueAsync({
     DeliveryMetrics,
     DeliveryProducer,
     RunTally,
-    QuietHoursRejudge,
+    TimeZoneRejudge,
   ],
   exports: [
     NotificationRepository,

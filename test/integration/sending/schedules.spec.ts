@@ -11,6 +11,9 @@ import {
   CAMPAIGN_RUNS_QUEUE,
 } from '../../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
 import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
+import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
+import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
+import { UsersService } from '../../../src/modules/ingest/users.service';
 import { ShardFanOut } from '../../../src/modules/campaigns/runs/shard-fan-out.service';
 import { CampaignSchedules } from '../../../src/modules/scheduling/campaign-schedules.service';
 import { SchedulingModule } from '../../../src/modules/scheduling/scheduling.module';
@@ -183,9 +186,11 @@ describe('campaign schedules, local send hours and quiet hours', () => {
     },
   );
 
+  /** Sets a profile's zone in the database, as the selection and the fan-out read it, without telling anyone. */
+  const zoneOf = (userId: string, timeZone: string) =>
+    db(worker).collection('users').updateOne({ userId }, { $set: { timeZone } });
+
   it('sends at the hour where the user is when their shard is processed, not where the selection found them', async () => {
-    const zoneOf = (userId: string, timeZone: string) =>
-      db(worker).collection('users').updateOne({ userId }, { $set: { timeZone } });
     try {
       // Selected in Paris for 10:00 on 2030-06-15 (08:00Z), then moved to Tokyo: 10:00 there is 01:00Z.
       const { run, sendAt, notifications } = await fire('morning', '2030-06-14T00:00:00Z', () =>
@@ -198,6 +203,76 @@ describe('campaign schedules, local send hours and quiet hours', () => {
       expect((await worker.get(RunExplainService).explain(run.runId, 'paris')).summary).toBe(
         'queued for its local send time, 10:00 in Asia/Tokyo (2030-06-15T01:00:00.000Z)',
       );
+    } finally {
+      await zoneOf('paris', 'Europe/Paris');
+    }
+  });
+
+  it("takes a waiting message's local send time again where its user moves after the fan-out", async () => {
+    const move = (userId: string, timeZone: string) =>
+      worker.get(UsersService).putUser(userId, {
+        email: `${userId}@example.com`,
+        timeZone,
+        consent: { email: true, push: true },
+      } as PutUserDto);
+    const queue = worker.get<Queue>(getQueueToken(DELIVERY_QUEUE));
+    const jobsOf = async (notificationId: string) =>
+      (await queue.getDelayed()).filter(
+        (j) => (j.data as { notificationId?: string }).notificationId === notificationId,
+      );
+    try {
+      // Queued for 10:00 on 2030-06-21 where each user is: 08:00Z in Paris, 14:00Z in New York.
+      const { run, notifications } = await fire('morning', '2030-06-20T00:00:00Z');
+      const paris = notifications.get('paris')!;
+      expect(paris).toMatchObject({ localSend: { date: '2030-06-21', hour: 10, minute: 0 } });
+      expect(paris.notBefore!.toISOString()).toBe('2030-06-21T08:00:00.000Z');
+      const parisJobs = (await jobsOf(paris.notificationId)).length;
+
+      // Paris moves to Tokyo, where 10:00 is seven hours sooner: a delivery job of its own for 01:00Z.
+      await move('paris', 'Asia/Tokyo');
+      // New York moves to Los Angeles, three hours later: its waiting job finds the new time.
+      const nyJobs = (await jobsOf(notifications.get('ny')!.notificationId)).length;
+      await move('ny', 'America/Los_Angeles');
+      const after = await notificationsOf(worker, run.runId);
+      expect(after.get('paris')).toMatchObject({ state: 'queued', timeZone: 'Asia/Tokyo' });
+      expect(after.get('paris')!.notBefore!.toISOString()).toBe('2030-06-21T01:00:00.000Z');
+      expect(after.get('ny')).toMatchObject({ state: 'queued', timeZone: 'America/Los_Angeles' });
+      expect(after.get('ny')!.notBefore!.toISOString()).toBe('2030-06-21T17:00:00.000Z');
+      const sooner = await jobsOf(paris.notificationId);
+      expect(sooner).toHaveLength(parisJobs + 1);
+      expect(Math.max(...sooner.map((j) => j.timestamp + (j.opts.delay ?? 0)))).toBeLessThanOrEqual(
+        Date.parse('2030-06-21T08:00:00Z'),
+      );
+      expect(Math.min(...sooner.map((j) => j.timestamp + (j.opts.delay ?? 0)))).toBe(
+        Date.parse('2030-06-21T01:00:00Z'),
+      );
+      expect(await jobsOf(notifications.get('ny')!.notificationId)).toHaveLength(nyJobs);
+      expect((await worker.get(RunExplainService).explain(run.runId, 'paris')).summary).toBe(
+        'queued for its local send time, 10:00 in Asia/Tokyo (2030-06-21T01:00:00.000Z)',
+      );
+    } finally {
+      await zoneOf('paris', 'Europe/Paris');
+      await zoneOf('ny', 'America/New_York');
+    }
+  });
+
+  it('holds a local send time that falls in the night of the zone its user moves to, due from that time there', async () => {
+    try {
+      // 22:00 in Paris is in the night: held until 08:00 (06:00Z), due since 20:00Z.
+      const { run, notifications } = await fire('late', '2030-06-20T00:00:00Z');
+      expect(notifications.get('paris')!.notBefore!.toISOString()).toBe('2030-06-22T06:00:00.000Z');
+      await worker.get(UsersService).putUser('paris', {
+        email: 'paris@example.com',
+        timeZone: 'Asia/Tokyo',
+        consent: { email: true, push: true },
+      } as PutUserDto);
+      // In Tokyo 22:00 is 13:00Z, and the night ends at 08:00 there, 23:00Z.
+      const paris = (await notificationsOf(worker, run.runId)).get('paris')!;
+      expect(paris).toMatchObject({
+        timeZone: 'Asia/Tokyo',
+        quietWait: { dueAt: new Date('2030-06-21T13:00:00Z'), until: new Date('2030-06-21T23:00:00Z') },
+      });
+      expect(paris.notBefore!.toISOString()).toBe('2030-06-21T23:00:00.000Z');
     } finally {
       await zoneOf('paris', 'Europe/Paris');
     }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { quietVerdict } from '../../../lib/time/quiet-hours';
+import { instantOfLocalDate, LocalDateTime, zoneOrUtc } from '../../../lib/time/zoned-time';
 import { capRefusal } from '../../delivery/domain/frequency-cap';
 import type { Notification, NotificationReason } from '../../delivery/domain/notification';
 import { notificationIdOf } from '../../delivery/domain/notification-id';
@@ -14,7 +15,7 @@ import type { ComposedMessage } from '../domain/compose-result';
 import type { RecipientSnapshot } from '../recipient-snapshots';
 import { queuedNotification, reasonOfSkip, Recipient, suppressedNotification } from './domain/notification-drafts';
 import { rankingExampleOf } from './domain/ranking-example';
-import { localSendInstant } from './domain/run-schedule';
+import { localSendOf } from './domain/run-schedule';
 
 /** What became of one user of a run; `render` is the message's render, to store before the notification. */
 export type RecipientOutcome =
@@ -100,7 +101,8 @@ export class RecipientFanOut {
     });
     if (composed.status === 'skip') return suppressed(reasonOfSkip(composed.skip));
     const { message } = composed;
-    const planned = localPlan(context, recipient, plannedAt);
+    const local = localPlan(context, recipient);
+    const planned = local?.at ?? plannedAt;
     const dueAt = planned && planned.getTime() > now.getTime() ? planned : now;
     let sendAt = dueAt;
     if (definition.quietHours) {
@@ -133,18 +135,24 @@ export class RecipientFanOut {
           : await this.journeys.findByUserId(userId);
     const ranking = rankingExampleOf(stored?.journeys ?? [], message.subject, now);
     const quietDueAt = sendAt === dueAt ? undefined : dueAt;
-    return created(queuedNotification({ ...draft, message, notBefore: sendAt, quietDueAt, ranking }), message, arm);
+    const localSend = local?.send;
+    return created(
+      queuedNotification({ ...draft, message, notBefore: sendAt, quietDueAt, localSend, ranking }),
+      message,
+      arm,
+    );
   }
 }
 
 /**
  * When a user of a local-hour run is due: the run's hour on its local date in the zone the user has now. The
  * selection bucketed them by the zone they had then (up to two days before); one who moved, or gave a zone
- * for the first time, since is sent at the hour where they are, not at the old zone's. Other runs keep
- * `plannedAt`.
+ * for the first time, since is sent at the hour where they are, not at the old zone's. Other runs keep the
+ * time they were planned for.
  */
-function localPlan(context: FanOutContext, recipient: Recipient, plannedAt: Date | undefined): Date | undefined {
+function localPlan(context: FanOutContext, recipient: Recipient): { send: LocalDateTime; at: Date } | undefined {
   const { schedule } = context.definition;
-  if (!plannedAt || schedule.type !== 'local-hour' || !context.localDate) return plannedAt;
-  return localSendInstant(schedule, context.localDate, recipient.timeZone);
+  if (schedule.type !== 'local-hour' || !context.localDate) return undefined;
+  const send = localSendOf(schedule, context.localDate);
+  return { send, at: instantOfLocalDate(send, zoneOrUtc(recipient.timeZone)) };
 }

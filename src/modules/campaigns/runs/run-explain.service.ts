@@ -1,3 +1,4 @@
+import type { LocalDateTime } from '../../../lib/time/zoned-time';
 import { Injectable } from '@nestjs/common';
 import type {
   AttemptRecord,
@@ -41,6 +42,8 @@ export interface RunUserExplanation {
     notBefore?: Date;
     /** Quiet hours hold it: when it was due, and the end of the night it waits for in `timeZone`. */
     quietWait?: { dueAt: Date; until: Date };
+    /** A local-hour run's send time on the wall clock (its date, hour and minute), read in `timeZone`. */
+    localSend?: LocalDateTime;
     timeZone?: string;
     sentAt?: Date;
     targets: TargetDelivery[];
@@ -129,7 +132,9 @@ function notificationPart(n: Notification, render?: RenderedMessage): NonNullabl
     }),
     ...(rendered && { render: rendered }),
     ...(n.notBefore && { notBefore: n.notBefore }),
-    ...(n.quietWait && { quietWait: n.quietWait, timeZone: n.timeZone }),
+    ...(n.quietWait && { quietWait: n.quietWait }),
+    ...(n.localSend && { localSend: n.localSend }),
+    ...((n.quietWait || n.localSend) && { timeZone: n.timeZone }),
     ...(n.sentAt && { sentAt: n.sentAt }),
     targets: n.targets,
     attempts: n.attempts,
@@ -179,9 +184,10 @@ function queuedSummary(n: Notification, schedule?: CampaignSchedule): string {
     );
   }
   if (n.attempts.length > 0) return `queued for another attempt, not before ${at}`;
-  if (schedule?.type === 'local-hour') {
-    const local = `${String(schedule.hour).padStart(2, '0')}:${String(schedule.minute ?? 0).padStart(2, '0')}`;
-    return `queued for its local send time, ${local} in ${n.timeZone} (${at})`;
+  const local = n.localSend ?? (schedule?.type === 'local-hour' ? schedule : undefined);
+  if (local) {
+    const time = `${String(local.hour).padStart(2, '0')}:${String(local.minute ?? 0).padStart(2, '0')}`;
+    return `queued for its local send time, ${time} in ${n.timeZone} (${at})`;
   }
   return `queued, not before ${at}`;
 }

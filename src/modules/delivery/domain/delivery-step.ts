@@ -1,5 +1,6 @@
 import { quietVerdict } from '../../../lib/time/quiet-hours';
-import { firstAccepted, isTerminal, Notification, NotificationReason, QuietHoursRule } from './notification';
+import { instantOfLocalDate } from '../../../lib/time/zoned-time';
+import { firstAccepted, isTerminal, Notification, NotificationReason } from './notification';
 
 /** What the notification's run allows: sending, waiting for a resume, or nothing ever again. */
 export type RunGate = 'open' | 'paused' | 'cancelled';
@@ -69,17 +70,29 @@ export function nextStep(
   return { kind: 'send' };
 }
 
+/** What a queued message waiting for its user's local time keeps of the wait: a local send time, a night's end. */
+export type ZoneWait = Pick<Notification, 'quietHours' | 'quietWait' | 'localSend'>;
+
 /**
- * When a message quiet hours hold should go out once its user is in `timeZone`: the later of when it was
- * due and `now`, or the end of the night there if that falls in it. Pure.
+ * When a message waiting for its user's local time should go out once the user is in `timeZone`: at its local
+ * send time read there (a local-hour run's) or when it was due (a quiet wait's), not before `now`; at the end of
+ * the night there when that falls in it and its campaign delays such messages (one that drops them is dropped
+ * by the send-time check). Its quiet wait, when it has or gets one, says from when to when. Undefined for a
+ * message with neither kind of wait. Pure.
  */
-export function quietWaitEnd(
-  rule: Pick<QuietHoursRule, 'start' | 'end'>,
+export function waitInZone(
+  wait: ZoneWait,
   timeZone: string,
-  dueAt: Date,
   now: Date,
-): Date {
+): { notBefore: Date; quietWait?: { dueAt: Date; until: Date } } | undefined {
+  const dueAt = wait.localSend ? instantOfLocalDate(wait.localSend, timeZone) : wait.quietWait?.dueAt;
+  if (!dueAt) return undefined;
   const due = new Date(Math.max(dueAt.getTime(), now.getTime()));
-  const verdict = quietVerdict(due, timeZone, rule);
-  return verdict.quiet ? verdict.endsAt : due;
+  const rule = wait.quietHours;
+  if (rule && rule.whenQuiet !== 'drop') {
+    const verdict = quietVerdict(due, timeZone, rule);
+    if (verdict.quiet) return { notBefore: verdict.endsAt, quietWait: { dueAt, until: verdict.endsAt } };
+  }
+  // A quiet wait of another run keeps its record (due since when), though the night no longer holds it.
+  return { notBefore: due, ...(!wait.localSend && wait.quietWait && { quietWait: { dueAt, until: due } }) };
 }

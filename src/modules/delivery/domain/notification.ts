@@ -1,3 +1,4 @@
+import type { LocalDateTime } from '../../../lib/time/zoned-time';
 import type { CopyProvenance } from '../../personalization/domain/copy-types';
 import type { PushPlatform } from '../../ingest/domain/user-profile';
 import type { RenderedMessage, TemplateUsed } from '../../templates/template.types';
@@ -93,9 +94,15 @@ export interface Notification {
   /**
    * Quiet hours hold it: it was due at `dueAt` (its planned send time, or when a delivery job found the user's
    * night), and waits until `until`, the end of the night in `timeZone`. A user who moves while it waits has it
-   * judged again in their new zone (`QuietHoursRejudge`), so it goes out at their new morning, not the old one.
+   * judged again in their new zone (`TimeZoneRejudge`), so it goes out at their new morning, not the old one.
    */
   quietWait?: { dueAt: Date; until: Date };
+  /**
+   * A local-hour run's send time as the wall clock reads it (its local date, hour and minute), kept while the
+   * message waits for it: a user who moves before then has it taken again where they are now
+   * (`TimeZoneRejudge`), so an 18:00 message reaches them at 18:00 in their new zone.
+   */
+  localSend?: LocalDateTime;
   timeZone: string;
   targets: TargetDelivery[];
   sending?: { attemptId: string; startedAt: Date; leaseUntil: Date };

@@ -1,3 +1,4 @@
+import type { LocalDateTime } from '../../../../lib/time/zoned-time';
 import type { Notification, NotificationReason, TargetDelivery } from '../../../delivery/domain/notification';
 import { renderIdOf } from '../../../delivery/domain/render-id';
 import type { PushToken } from '../../../ingest/domain/user-profile';
@@ -66,6 +67,8 @@ export function queuedNotification(
     notBefore?: Date;
     /** When quiet hours moved `notBefore` to their end: the time it was due before. */
     quietDueAt?: Date;
+    /** A local-hour run's wall-clock send time, kept while the message waits for it. */
+    localSend?: LocalDateTime;
     ranking?: Notification['ranking'];
   },
 ): Notification {
@@ -79,6 +82,7 @@ export function queuedNotification(
     ...(later && { notBefore: later, capSlotAt: later }),
     ...(definition.quietHours && { quietHours: definition.quietHours }),
     ...(later && input.quietDueAt && { quietWait: { dueAt: input.quietDueAt, until: later } }),
+    ...(later && input.localSend && { localSend: input.localSend }),
     message: storedMessage(message),
     ...(input.ranking && { ranking: input.ranking }),
   };

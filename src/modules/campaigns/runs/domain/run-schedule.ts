@@ -1,4 +1,11 @@
-import { addDays, formatDate, instantOfLocal, weekdayOf, zoneOrUtc } from '../../../../lib/time/zoned-time';
+import {
+  addDays,
+  formatDate,
+  instantOfLocalDate,
+  LocalDateTime,
+  weekdayOf,
+  zoneOrUtc,
+} from '../../../../lib/time/zoned-time';
 import { CampaignSchedule, WEEKDAYS } from '../../domain/campaign-definition';
 
 type LocalHourSchedule = Extract<CampaignSchedule, { type: 'local-hour' }>;
@@ -38,14 +45,18 @@ export function sendsOn(schedule: LocalHourSchedule, localDate: string): boolean
   return schedule.days.includes(WEEKDAYS[weekdayOf({ year, month, day })]);
 }
 
+/** The wall-clock send time of a local-hour schedule on `localDate`, the same in every zone. */
+export function localSendOf(schedule: LocalHourSchedule, localDate: string): LocalDateTime {
+  return { date: localDate, hour: schedule.hour, minute: schedule.minute ?? 0 };
+}
+
 /**
  * When a user in `timeZone` gets the local-hour send of `localDate`: the wall-clock hour there, resolved
  * through clock changes (a skipped time moves forward, a repeated one is taken the first time). An
  * unknown zone falls back to UTC.
  */
 export function localSendInstant(schedule: LocalHourSchedule, localDate: string, timeZone: string | undefined): Date {
-  const [year, month, day] = localDate.split('-').map(Number);
-  return instantOfLocal({ year, month, day, hour: schedule.hour, minute: schedule.minute }, zoneOrUtc(timeZone));
+  return instantOfLocalDate(localSendOf(schedule, localDate), zoneOrUtc(timeZone));
 }
 
 /** The cron pattern and zone a schedule is registered with; local-hour runs are started daily at 00:00 UTC. */
