@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 
 /** Acts on a user's new time zone (undefined: the profile gives none now). */
 export interface TimeZoneListener {
-  /** Named in the log when it fails, e.g. `quiet-hours`. */
+  /** Named in the log when it fails, e.g. `waiting-messages`. */
   name: string;
   changed(userId: string, timeZone: string | undefined): Promise<void>;
 }
@@ -10,8 +10,8 @@ export interface TimeZoneListener {
 /**
  * Modules whose stored work depends on a user's time zone register here (in their onModuleInit), so a
  * profile's new zone reaches them without ingest importing those modules. A listener's failure is logged and
- * does not fail the profile's write: listeners only bring work forward (what is judged by the zone is judged
- * again by its owner when it is due), so a missed call costs timeliness, never a rule.
+ * does not fail the profile's write: listeners only re-time work to the new zone (what a rule judges by the zone,
+ * such as quiet hours, is judged again by its owner when it is due), so a missed call costs timeliness, never a rule.
  */
 @Injectable()
 export class TimeZoneChanges {

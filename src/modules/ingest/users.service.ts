@@ -34,7 +34,8 @@ export class UsersService implements OnModuleInit {
     });
     // Campaign audiences count on these facts; a failure here fails the request so a retry restores them.
     await this.audienceFacts.recordProfile(result.user);
-    // Work held for the user's night where they were (a message waiting out quiet hours) is judged again.
+    // Work timed by the zone the user was in (a message waiting for its local send time, or out their night)
+    // is judged again where they are now.
     if (!result.created && previousTimeZone !== result.user.timeZone) {
       await this.timeZones.changed(userId, result.user.timeZone);
     }
