@@ -101,6 +101,11 @@ export class UserRepository {
     return this.model.countDocuments();
   }
 
+  /** Takes back the profile's consent to every channel (nothing when there is no profile). */
+  async withdrawConsent(userId: string): Promise<void> {
+    await this.model.updateOne({ userId }, { $set: { 'consent.email': false, 'consent.push': false } });
+  }
+
   async deleteByUserId(userId: string): Promise<number> {
     return (await this.model.deleteOne({ userId })).deletedCount;
   }

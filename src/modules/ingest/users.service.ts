@@ -77,9 +77,12 @@ export class UsersService implements OnModuleInit {
 
   /**
    * Erases everything derived from the user (every registered eraser), then the profile itself,
-   * so a failed erasure can simply be retried. Idempotent: erasing twice reports zeros.
+   * so a failed erasure can simply be retried. Idempotent: erasing twice reports zeros. The profile's
+   * consent goes first: a message whose record is erased after a batch claimed it is asked about at its
+   * turn, and finds the user no longer consenting while the other erasers run, not a profile still saying yes.
    */
   async eraseUser(userId: string): Promise<Record<string, number>> {
+    await this.users.withdrawConsent(userId);
     const derived = await this.erasure.eraseAll(userId);
     return { ...derived, users: await this.users.deleteByUserId(userId) };
   }

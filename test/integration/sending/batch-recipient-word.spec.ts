@@ -10,18 +10,27 @@ import { NotificationLifecycle } from '../../../src/modules/delivery/notificatio
 import { NotificationRepository } from '../../../src/modules/delivery/notification.repository';
 import { RunTally } from '../../../src/modules/delivery/run-tally';
 import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
+import { UserRepository } from '../../../src/modules/ingest/user.repository';
 import { UsersService } from '../../../src/modules/ingest/users.service';
 import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
 import { SmtpSink } from '../../setup/smtp-sink';
-import { notificationsOf, queuedDigestRun, startDigestSending, until, waitForRun } from './sending-harness';
+import { seedUser } from '../campaigns/campaigns-harness';
+import {
+  KITCHEN_JOURNEY,
+  notificationsOf,
+  queuedDigestRun,
+  startDigestSending,
+  until,
+  waitForRun,
+} from './sending-harness';
 
 const users = ['ana', 'ben', 'cy', 'dee'];
 
 /**
  * What the recipient says while a batch is under way: a batch claims its notifications together, then sends
- * them one provider request after another. Withdrawn consent and an unsubscribe stop every send that starts
- * after them, and an acceptance that arrives after another worker took the notification over is still
- * recorded, so that worker sends nothing again.
+ * them one provider request after another. Withdrawn consent, an unsubscribe and an erasure stop every send
+ * that starts after them, and an acceptance that arrives after another worker took the notification over is
+ * still recorded, so that worker sends nothing again.
  */
 describe('a batch and the recipient changing their mind', () => {
   let sink: SmtpSink;
@@ -186,6 +195,58 @@ describe('a batch and the recipient changing their mind', () => {
 
   it('does not send again an acceptance recorded between a taking-over batch reading it and claiming it', () =>
     acceptedBetweenReadAndClaim((id) => app.get(NotificationBatchDelivery).deliverMany([id])));
+
+  it('sends nothing more to a user whose erasure began while an earlier message of the batch was in flight', async () => {
+    const { runId, ids } = await queuedRun();
+    const queued = [...(await notificationsOf(app, runId)).values()].filter((n) => n.state === 'queued');
+    expect(queued.map((n) => n.userId).sort()).toEqual([...users].sort());
+    const before = sink.messages.length;
+    const profiles = app.get(UserRepository);
+    const deleteProfile = profiles.deleteByUserId.bind(profiles);
+    let batchDone!: () => void;
+    const batchEnded = new Promise<void>((resolve) => (batchDone = resolve));
+    let erased: string | undefined;
+    let erasure: Promise<unknown> | undefined;
+    let erasersRan = false;
+    // The profile goes last, once every eraser has run; here the others take the whole batch to finish.
+    jest.spyOn(profiles, 'deleteByUserId').mockImplementationOnce(async (userId) => {
+      erasersRan = true;
+      await batchEnded;
+      return deleteProfile(userId);
+    });
+    const started = new Set<string>();
+    // While the batch's first message is with the provider, another recipient of the batch asks to be erased:
+    // their notification (claimed by the batch, waiting for its turn) is erased before their profile.
+    sink.beforeAccept = async (mail) => {
+      const to = mail.to[0].split('@')[0];
+      started.add(to);
+      if (erased) return;
+      erased = users.find((u) => u !== to)!;
+      erasure = app.get(UsersService).eraseUser(erased);
+      await until(async () => erasersRan);
+    };
+    try {
+      await app.get(NotificationBatchDelivery).deliverMany([...ids.values()]);
+    } finally {
+      sink.beforeAccept = undefined;
+      batchDone();
+      await erasure;
+      jest.restoreAllMocks();
+    }
+    try {
+      expect(erased).toBeDefined();
+      expect(started.has(erased!)).toBe(false);
+      expect(sentSince(before)).toHaveLength(users.length - 1);
+      expect(sentSince(before)).not.toContain(`${erased}@example.com`);
+      expect((await notificationsOf(app, runId)).has(erased!)).toBe(false);
+    } finally {
+      await seedUser(app, erased!, {
+        now: new Date(),
+        profile: { email: `${erased}@example.com` },
+        journeys: [KITCHEN_JOURNEY],
+      });
+    }
+  });
 
   it('stops a later send of the batch for an unsubscribe stored while an earlier one was in flight', async () => {
     const { runId, ids } = await queuedRun();
