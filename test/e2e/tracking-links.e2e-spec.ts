@@ -4,6 +4,7 @@ import { ExperimentAssignments } from '../../src/modules/experiments/experiment-
 import { EngagementService } from '../../src/modules/tracking/engagement.service';
 import { NotificationTracking } from '../../src/modules/tracking/notification-tracking';
 import { TrackedNotificationRepository } from '../../src/modules/tracking/tracked-notification.repository';
+import { TrackingEventRepository } from '../../src/modules/tracking/tracking-event.repository';
 import { RankingExampleRepository } from '../../src/modules/ranking/ranking-example.repository';
 import { useTestApp } from './support/test-app';
 import { LINKS_BASE, pathOf, sendTracked, tampered, tokenOf } from './support/tracking';
@@ -288,6 +289,68 @@ describe('tracking links: open pixel, click redirect, push open', () => {
       firstOpenAt: first,
       firstHumanOpenAt: first,
       firstClickAt: first,
+    });
+  });
+
+  describe('a user erased while their open, click or push open is handled', () => {
+    const erase = (userId: string) =>
+      http().delete(`/v1/users/${userId}`).set('Authorization', `Bearer ${app.admin}`).expect(200);
+    const userEvents = (userId: string) => app.t.db().collection('tracking_events').countDocuments({ userId });
+    /** Sends `userId` a message, and gives the request that opens it, clicks its link or reports its push open. */
+    const engage = async (
+      kind: 'open' | 'click' | 'push-open',
+      userId: string,
+      stored: 'in-notification' | 'own-record',
+    ) => {
+      const channel = kind === 'push-open' ? 'push' : 'email';
+      const { issued, notification } = await sendTracked(
+        app.t.app,
+        { notificationId: `erased-${kind}-${stored}`, userId, channel },
+        hoursAgo(2),
+        stored,
+      );
+      return () => {
+        if (kind === 'open') return pixel(pathOf(issued.openPixelUrl!)).expect(200);
+        if (kind === 'push-open') return http().post('/v1/track/push-open').send({ token: issued.pushOpenToken! });
+        return http()
+          .get(pathOf(issued.resolveLink(notification.links[0])))
+          .set('User-Agent', BROWSER);
+      };
+    };
+    afterEach(() => jest.restoreAllMocks());
+
+    it.each([
+      ['open', 'in-notification'],
+      ['click', 'in-notification'],
+      ['push-open', 'in-notification'],
+      ['open', 'own-record'],
+      ['click', 'own-record'],
+    ] as const)('leaves no event of a %s (tracking %s) counted just before the erasure', async (kind, stored) => {
+      const userId = `gone-${kind}-${stored}`;
+      const request = await engage(kind, userId, stored);
+      const events = app.t.app.get(TrackingEventRepository);
+      const append = events.append.bind(events);
+      // The event was counted against a notification that existed; the whole erasure runs before it is logged.
+      jest.spyOn(events, 'append').mockImplementationOnce(async (event) => {
+        await erase(userId);
+        return append(event);
+      });
+      await request();
+      expect(await userEvents(userId)).toBe(0);
+    });
+
+    it('leaves no event of an open counted as the erasure reaches the records of their own', async () => {
+      const userId = 'gone-own-record-late';
+      const request = await engage('open', userId, 'own-record');
+      const records = app.t.app.get(TrackedNotificationRepository);
+      const deleteByUser = records.deleteByUser.bind(records);
+      // The pixel is fetched, counted and logged while the notification's record is still there.
+      jest.spyOn(records, 'deleteByUser').mockImplementationOnce(async (id) => {
+        await request();
+        return deleteByUser(id);
+      });
+      await erase(userId);
+      expect(await userEvents(userId)).toBe(0);
     });
   });
 

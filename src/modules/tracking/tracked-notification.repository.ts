@@ -148,6 +148,12 @@ export class TrackedNotificationRepository {
     return this.model.findOne({ notificationId }).lean<TrackedNotificationRecord>();
   }
 
+  /** Whether the notification is still stored (erasing its user removes it), wherever its tracking lives. */
+  async exists(notificationId: string): Promise<boolean> {
+    if ((await this.carried.exists({ notificationId, ...CARRIES_TRACKING })) !== null) return true;
+    return (await this.model.exists({ notificationId })) !== null;
+  }
+
   /**
    * Records the send time once, in a record of its own (a notification carrying its tracking has its
    * send time written with its acceptance); false when the notification was never issued there.

@@ -20,6 +20,10 @@ export class TrackingEventRepository {
     return this.model.find({ notificationId }).sort({ at: 1, _id: 1 }).lean<TrackingEventRecord[]>();
   }
 
+  async deleteByNotification(notificationId: string): Promise<number> {
+    return (await this.model.deleteMany({ notificationId })).deletedCount;
+  }
+
   async deleteByUser(userId: string): Promise<number> {
     return (await this.model.deleteMany({ userId })).deletedCount;
   }

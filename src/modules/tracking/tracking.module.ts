@@ -71,9 +71,11 @@ export class TrackingModule implements OnModuleInit {
   onModuleInit(): void {
     this.erasure.register({
       name: 'tracking',
+      // Records of their own first, as delivery's eraser goes before this one: an event logged after its
+      // notification was found is then either erased below or taken back by the request that logged it.
       erase: async (userId) =>
-        (await this.events.deleteByUser(userId)) +
         (await this.notifications.deleteByUser(userId)) +
+        (await this.events.deleteByUser(userId)) +
         (await this.conversions.deleteByUser(userId)),
     });
     this.erasure.register({ name: 'unsubscribes', erase: (userId) => this.unsubscribes.deleteByUser(userId) });
