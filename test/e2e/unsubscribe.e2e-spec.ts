@@ -31,6 +31,17 @@ describe('unsubscribe links: the page, its form and the RFC 8058 one-click POST'
       .get(RecipientGuardRegistry)
       .firstFailure({ campaign, user: profile(userId), now: new Date(), dryRun: false });
   const unsubscribes = (userId: string) => app.t.db().collection('unsubscribes').find({ userId }).toArray();
+  /** Posts a multipart form that gives the field `name` twice. */
+  const postFieldTwice = (path: string, name: string, value: string) => {
+    const boundary = 'x-boundary-43';
+    const part = `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    return rawRequest(app.t.app, {
+      method: 'POST',
+      path,
+      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+      body: `${part}${part}--${boundary}--\r\n`,
+    });
+  };
 
   it('shows a confirm form on GET and changes nothing (mail scanners follow links)', async () => {
     const { issued } = await sendTracked(app.t.app, { notificationId: 'page-1', userId: 'ana' }, SENT);
@@ -102,18 +113,31 @@ describe('unsubscribe links: the page, its form and the RFC 8058 one-click POST'
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(res.text).toContain('“scope”');
     }
-    const boundary = 'x-boundary-43';
-    const part = `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n`;
-    const multipart = await rawRequest(app.t.app, {
-      method: 'POST',
-      path,
-      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
-      body: `${part}${part}--${boundary}--\r\n`,
-    });
+    const multipart = await postFieldTwice(path, 'List-Unsubscribe', 'One-Click');
     expect(multipart.status).toBe(400);
     expect(multipart.text).toContain('“List-Unsubscribe”');
     expect(await unsubscribes('gus')).toHaveLength(0);
     expect(await nextCompose(digest, 'gus')).toBeUndefined();
+  });
+
+  it('never writes back a field name another site posts twice, whatever the token, and unsubscribes no one', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'echo-1', userId: 'hal' }, SENT);
+    // Any page can post this form to the tracking host: the answer must not carry the poster's words.
+    const words = 'Your account was locked. Call 555-0100 to restore it';
+    for (const path of [pathOf(issued.unsubscribeUrl), '/t/u/not-a-token']) {
+      const urlencoded = await http()
+        .post(path)
+        .type('form')
+        .send(`${encodeURIComponent(words)}=1&${encodeURIComponent(words)}=2`)
+        .expect(400);
+      const multipart = await postFieldTwice(path, words, '1');
+      expect(multipart.status).toBe(400);
+      for (const res of [urlencoded, multipart]) {
+        expect(res.text).not.toContain('555-0100');
+        expect(res.text).toContain('“body”');
+      }
+    }
+    expect(await unsubscribes('hal')).toHaveLength(0);
   });
 
   it('changes nothing for forged, tampered or other-kind tokens, or a body it cannot read', async () => {

@@ -28,6 +28,9 @@ describe('renderUnsubscribePage', () => {
     const bad = renderUnsubscribePage({ state: 'bad-request', field: 'scope' }, 'en');
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('The field “scope” is missing or invalid.');
+    const foreign = renderUnsubscribePage({ state: 'bad-request', field: 'Call 555-0100' }, 'en');
+    expect(foreign.html).toContain('The field “body” is missing or invalid.');
+    expect(foreign.html).not.toContain('555-0100');
   });
 
   it('escapes a category once', () => {

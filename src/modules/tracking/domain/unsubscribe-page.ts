@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { escapeHtml } from '../../templates/domain/links';
 import { PAGE_TEXT, PageLocale } from './page-text';
+import { UNSUBSCRIBE_FIELDS } from './unsubscribe-request';
 
 /** What the unsubscribe page shows. */
 export type UnsubscribePage =
@@ -43,6 +44,12 @@ function displayName(category: string): string {
 
 const paragraph = (text: string) => `<p>${escapeHtml(text)}</p>`;
 
+/**
+ * The field a 400 page names: one of the form's own, else the body. Any site can post a form here, so a
+ * name taken from the request would put that site's words on a page of the sender's domain.
+ */
+const shownField = (field: string) => (UNSUBSCRIBE_FIELDS.has(field) ? field : 'body');
+
 function form(locale: PageLocale, buttons: Array<{ scope: 'category' | 'all'; label: string; secondary?: boolean }>) {
   const items = buttons.map(
     (b) =>
@@ -73,7 +80,7 @@ function body(page: UnsubscribePage, locale: PageLocale): { heading: string; con
     case 'dead-link':
       return { heading: t.invalidTitle, content: paragraph(t.deadLinkBody) };
     case 'bad-request':
-      return { heading: t.badRequestTitle, content: paragraph(t.badRequestBody(page.field)) };
+      return { heading: t.badRequestTitle, content: paragraph(t.badRequestBody(shownField(page.field))) };
   }
 }
 

@@ -1,3 +1,6 @@
+/** The fields of the page's form and of the one-click POST: the only names an unsubscribe page writes back. */
+export const UNSUBSCRIBE_FIELDS: ReadonlySet<string> = new Set(['scope', 'List-Unsubscribe', 'lang']);
+
 /** What an unsubscribe POST asks for: the page's form names a scope; RFC 8058 one-click names none. */
 export type UnsubscribeRequest =
   { ok: true; scope: 'category' | 'all'; source: 'page' | 'one-click' } | { ok: false; field: string };
