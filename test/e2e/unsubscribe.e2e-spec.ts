@@ -1,5 +1,6 @@
 import { RecipientGuardRegistry } from '../../src/modules/campaigns/recipient-guards';
 import { UserProfile } from '../../src/modules/ingest/domain/user-profile';
+import { TrackingEventRepository } from '../../src/modules/tracking/tracking-event.repository';
 import { buildCampaign } from '../factories/campaign.factory';
 import { rawRequest } from './support/raw-http';
 import { useTestApp } from './support/test-app';
@@ -93,6 +94,23 @@ describe('unsubscribe links: the page, its form and the RFC 8058 one-click POST'
     expect(await nextCompose(digest, 'dan')).toMatchObject({ guard: 'unsubscribed' });
     const logged = await app.t.db().collection('tracking_events').find({ kind: 'unsubscribe' }).toArray();
     expect(logged.filter((e) => e.userId === 'dan')).toMatchObject([{ source: 'one-click', repeat: false }]);
+  });
+
+  it('leaves no unsubscribe event of a one-click POST handled while its user is erased', async () => {
+    const { issued } = await sendTracked(app.t.app, { notificationId: 'erased-1', userId: 'ida' }, SENT);
+    const events = app.t.app.get(TrackingEventRepository);
+    const append = events.append.bind(events);
+    // The unsubscribe was counted against a notification that existed; the whole erasure runs before it is logged.
+    const spy = jest.spyOn(events, 'append').mockImplementationOnce(async (event) => {
+      await http().delete('/v1/users/ida').set('Authorization', `Bearer ${app.admin}`).expect(200);
+      return append(event);
+    });
+    try {
+      await http().post(pathOf(issued.unsubscribeUrl)).type('form').send('List-Unsubscribe=One-Click').expect(200);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await app.t.db().collection('tracking_events').countDocuments({ userId: 'ida' })).toBe(0);
   });
 
   it('answers a repeated lang with the 400 page naming it, whatever the token, and changes nothing', async () => {

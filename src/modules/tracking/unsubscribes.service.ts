@@ -69,6 +69,10 @@ export class UnsubscribesService {
         source,
       });
       if (first) await this.outcomes.unsubscribed(notification, at);
+      // The user erased meanwhile: the event may have reached the log after its erasure (as with opens).
+      if (!(await this.notifications.exists(notification.notificationId))) {
+        await this.events.deleteByNotification(notification.notificationId);
+      }
     }
     return category === ALL_CATEGORIES ? { state: 'unsubscribed-all' } : { state: 'unsubscribed', category };
   }
