@@ -45,7 +45,6 @@ export type ZoneWaiting = Pick<Notification, 'notificationId' | 'timeZone' | 'qu
  * record's current state (and attempt id), so of two jobs acting on the same notification only one
  * write takes effect; the other sees `undefined` or `false` and stops.
  */
-
 @Injectable()
 export class NotificationRepository {
   constructor(@InjectModel(NotificationRecord.name) private readonly model: Model<NotificationRecord>) {}

@@ -5,6 +5,7 @@ import { networkOf } from './domain/client-address';
 import { classifyFetch, FetchClass } from './domain/machine-fetches';
 import { redirectLocation } from './domain/tracking-urls';
 import { EngagementOutcomes } from './engagement-outcomes.service';
+import { forgetEventsIfErased } from './erased-meanwhile';
 import { FirstTimes, TrackedNotificationRepository } from './tracked-notification.repository';
 import { EngagementCounts, TrackedNotificationRecord } from './tracked-notification.schema';
 import { TrackingEventRecord } from './tracking-event.schema';
@@ -59,7 +60,7 @@ export class EngagementService {
     const first = human ? !before.humanOpen : (before.open ?? 0) - (before.humanOpen ?? 0) === 0;
     await this.events.append(this.event(notification, 'open', at, first, request, fetch));
     if (first) await this.outcomes.opened(notification, at, fetch.machine);
-    await this.forgetIfErased(notification);
+    await forgetEventsIfErased(this.notifications, this.events, notification.notificationId);
   }
 
   /** A click: where the link's stored target leads (see redirectLocation), or undefined when the token leads nowhere. */
@@ -87,7 +88,7 @@ export class EngagementService {
       await this.outcomes.clicked(notification, at);
       await this.inferOpen(notification, at);
     }
-    await this.forgetIfErased(notification);
+    await forgetEventsIfErased(this.notifications, this.events, notification.notificationId);
     return target;
   }
 
@@ -105,7 +106,7 @@ export class EngagementService {
     const first = !before.pushOpen;
     await this.events.append({ ...this.event(notification, 'push-open', at, first), machine: false, source: 'app' });
     if (first) await this.outcomes.opened(notification, at, false);
-    await this.forgetIfErased(notification);
+    await forgetEventsIfErased(this.notifications, this.events, notification.notificationId);
     return true;
   }
 
@@ -122,17 +123,6 @@ export class EngagementService {
   ): Promise<EngagementCounts | undefined> {
     if (notification.counts[counter]) return this.notifications.count(notification.notificationId, add);
     return this.notifications.countFirst(notification.notificationId, counter, add, firsts);
-  }
-
-  /**
-   * Takes back the events this request logged when the notification's user was erased meanwhile: counted
-   * while the notification was stored, an event can reach the log after the erasure emptied it. The
-   * notification goes before the log in an erasure, so either it is gone by now or the log's erasure is
-   * still to come.
-   */
-  private async forgetIfErased(notification: TrackedNotificationRecord): Promise<void> {
-    if (await this.notifications.exists(notification.notificationId)) return;
-    await this.events.deleteByNotification(notification.notificationId);
   }
 
   private classify(notification: TrackedNotificationRecord, request: RequestFacts, at: Date): FetchClass {

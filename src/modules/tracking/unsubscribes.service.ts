@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UnsubscribePage } from './domain/unsubscribe-page';
 import { ALL_CATEGORIES } from './domain/tracking-urls';
 import { EngagementOutcomes } from './engagement-outcomes.service';
+import { forgetEventsIfErased } from './erased-meanwhile';
 import { RecipientPreferencesService } from './recipient-preferences.service';
 import { TrackedNotificationRepository } from './tracked-notification.repository';
 import { TrackingEventRepository } from './tracking-event.repository';
@@ -69,10 +70,7 @@ export class UnsubscribesService {
         source,
       });
       if (first) await this.outcomes.unsubscribed(notification, at);
-      // The user erased meanwhile: the event may have reached the log after its erasure (as with opens).
-      if (!(await this.notifications.exists(notification.notificationId))) {
-        await this.events.deleteByNotification(notification.notificationId);
-      }
+      await forgetEventsIfErased(this.notifications, this.events, notification.notificationId);
     }
     return category === ALL_CATEGORIES ? { state: 'unsubscribed-all' } : { state: 'unsubscribed', category };
   }

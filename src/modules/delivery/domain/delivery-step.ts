@@ -93,6 +93,6 @@ export function waitInZone(
     const verdict = quietVerdict(due, timeZone, rule);
     if (verdict.quiet) return { notBefore: verdict.endsAt, quietWait: { dueAt, until: verdict.endsAt } };
   }
-  // A quiet wait of another run keeps its record (due since when), though the night no longer holds it.
+  // A quiet wait without a local send time keeps its record (due since when), though no night holds it now.
   return { notBefore: due, ...(!wait.localSend && wait.quietWait && { quietWait: { dueAt, until: due } }) };
 }
