@@ -354,8 +354,8 @@ export class NotificationRepository {
 
   /**
    * Moves a zone wait read by {@link findZoneWaiting} to `next.notBefore`, judged in `timeZone`, with the quiet
-   * wait it has now (none: removed), if the notification is still queued and still waits as it was read (a
-   * send, a cancel, a retry or another judgement since wins); whether it did.
+   * wait it has now (none: removed), if the notification is still queued and still waits as it was read, at
+   * the same time in the same zone (a send, a cancel, a retry or another judgement since wins); whether it did.
    */
   async rescheduleZoneWait(
     read: ZoneWaiting,
@@ -368,7 +368,13 @@ export class NotificationRepository {
       : { localSend: { $exists: true }, 'attempts.0': { $exists: false } };
     const { notBefore, quietWait } = next;
     const result = await this.model.updateOne(
-      { notificationId: read.notificationId, state: 'queued', notBefore: expected, ...stillWaiting },
+      {
+        notificationId: read.notificationId,
+        state: 'queued',
+        notBefore: expected,
+        timeZone: read.timeZone ?? null,
+        ...stillWaiting,
+      },
       quietWait
         ? { $set: { notBefore, timeZone, quietWait } }
         : { $set: { notBefore, timeZone }, $unset: { quietWait: 1 } },

@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
 import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
 import { Settings } from '../../config/settings';
+import { IngestModule } from '../ingest/ingest.module';
 import { DeliveryMetrics } from './delivery.metrics';
 import { FrequencyCaps } from './frequency-caps';
 import { DELIVERY_QUEUE, DeliveryProducer } from './jobs/delivery.queue';
@@ -44,6 +45,8 @@ const deliveryQueue = BullModule.registerQueueAsync({
       { name: MessageRenderRecord.name, schema: MessageRenderSchema },
     ]),
     deliveryQueue,
+    // The profile's time zone, read when waiting messages are judged again in it.
+    IngestModule,
   ],
   providers: [
     NotificationRepository,

@@ -12,6 +12,8 @@ import {
 } from '../../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
 import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
+import { NotificationRepository } from '../../../src/modules/delivery/notification.repository';
+import { TimeZoneRejudge } from '../../../src/modules/delivery/time-zone-rejudge';
 import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
 import { UsersService } from '../../../src/modules/ingest/users.service';
 import { ShardFanOut } from '../../../src/modules/campaigns/runs/shard-fan-out.service';
@@ -252,6 +254,38 @@ describe('campaign schedules, local send hours and quiet hours', () => {
     } finally {
       await zoneOf('paris', 'Europe/Paris');
       await zoneOf('ny', 'America/New_York');
+    }
+  });
+
+  it('leaves a waiting message judged where its user is after two quick moves, whichever listener writes last', async () => {
+    const rejudge = worker.get(TimeZoneRejudge);
+    const repository = worker.get(NotificationRepository);
+    const write = repository.rescheduleZoneWait.bind(repository);
+    const spy = jest.spyOn(repository, 'rescheduleZoneWait');
+    try {
+      const { run, notifications } = await fire('morning', '2030-06-24T00:00:00Z');
+      expect(notifications.get('paris')!.notBefore!.toISOString()).toBe('2030-06-25T08:00:00.000Z');
+      // Paris moves to Tokyo and straight back. The Tokyo listener has read the waiting message and is about
+      // to write it when the move back lands and its own listener runs to its end: it finds the message still
+      // in Paris time and has nothing to do. The Tokyo write lands last.
+      let movedBack = false;
+      spy.mockImplementation(async (...args) => {
+        if (!movedBack) {
+          movedBack = true;
+          await zoneOf('paris', 'Europe/Paris');
+          await rejudge.rejudge('paris');
+        }
+        return write(...args);
+      });
+      await zoneOf('paris', 'Asia/Tokyo');
+      await rejudge.rejudge('paris');
+      expect(movedBack).toBe(true);
+      const paris = (await notificationsOf(worker, run.runId)).get('paris')!;
+      expect(paris).toMatchObject({ state: 'queued', timeZone: 'Europe/Paris' });
+      expect(paris.notBefore!.toISOString()).toBe('2030-06-25T08:00:00.000Z');
+    } finally {
+      spy.mockRestore();
+      await zoneOf('paris', 'Europe/Paris');
     }
   });
 
