@@ -2,7 +2,7 @@ import { HOLDOUT_ARM } from '../assignment/assign';
 import { METRICS, MetricId } from '../metrics';
 import { utcDay } from '../outcomes';
 import { SRM_THRESHOLD, sampleRatioMismatch } from '../statistics/srm';
-import { aggregate, changeDays, sharesOn, total } from './aggregate';
+import { Daily, aggregate, changeDays, sharesOn, total } from './aggregate';
 import { ComparisonContext } from './compare-metric';
 import { SRM_TEST_NAMES, formatP } from './format';
 import { balanceOfDelivery, family } from './families';
@@ -91,7 +91,15 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
     hasHoldout && total(aggregates.assigned, HOLDOUT_ARM) > 0
       ? family(ctx, holdoutMetrics, 'holdout', HOLDOUT_ARM, [control, ...treatments])
       : [];
-  const deliveryBalance = balanceOfDelivery(arms.filter((a) => a.role !== 'holdout'));
+  const sending = arms.filter((a) => a.role !== 'holdout');
+  const countsOn = (series: Daily<number>, day: string) => sending.map((a) => series.get(a.key)?.get(day) ?? 0);
+  const deliveryBalance = balanceOfDelivery(
+    sending,
+    aggregates.days.map((day) => ({
+      delivered: countsOn(aggregates.delivered, day),
+      assigned: countsOn(aggregates.assigned, day),
+    })),
+  );
 
   const report: ExperimentReport = {
     format: REPORT_FORMAT,

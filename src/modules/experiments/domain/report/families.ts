@@ -1,6 +1,6 @@
 import { METRICS, MetricId } from '../metrics';
 import { adjustPValues } from '../statistics/multiple-testing';
-import { SrmResult, equalRates } from '../statistics/srm';
+import { SrmResult, equalRates, equalRatesWithin } from '../statistics/srm';
 import { ComparisonContext, metricComparison, rawComparison } from './compare-metric';
 import { ArmSummary, MetricReport, MetricRole } from './report-model';
 
@@ -57,12 +57,23 @@ export function family(
   });
 }
 
-/** χ² test of equal delivery rates across variants (delivered vs not, per arm); null before any delivery. */
-export function balanceOfDelivery(arms: ArmSummary[]): SrmResult | null {
+/**
+ * The test of equal delivery rates across variants (delivered vs not, per arm), compared within each assignment
+ * day (`byDay`: per day, each arm's delivered and assigned users, arms in the order of `arms`), so a day that
+ * delivered less and assigned more to one variant does not pass for that variant delivering less; the pooled
+ * table without days. Null before any delivery.
+ */
+export function balanceOfDelivery(
+  arms: ArmSummary[],
+  byDay: ReadonlyArray<{ delivered: readonly number[]; assigned: readonly number[] }> = [],
+): SrmResult | null {
   const delivered = arms.map((a) => a.delivered);
   if (delivered.every((d) => d === 0)) return null;
-  return equalRates(
-    delivered,
-    arms.map((a) => a.assigned),
-  );
+  if (byDay.length === 0) {
+    return equalRates(
+      delivered,
+      arms.map((a) => a.assigned),
+    );
+  }
+  return equalRatesWithin(byDay.map((d) => ({ successes: d.delivered, trials: d.assigned })));
 }

@@ -46,6 +46,7 @@ export const SRM_TEST_NAMES: Readonly<Record<SrmTest, string>> = {
   'exact-multinomial': 'exact multinomial test',
   'fisher-exact': "Fisher's exact test",
   'freeman-halton': 'Freeman-Halton exact test',
+  'cochran-mantel-haenszel': 'Cochran-Mantel-Haenszel test within assignment days',
 };
 
 /** A probability as a percentage without sign: 0.9797 → "98.0%". */

@@ -4,7 +4,8 @@ import { exactEqualRatesTest, exactMultinomialTest } from './exact';
 export type SrmStatus = 'ok' | 'warning' | 'not-enough-data';
 
 /** The test the p-value comes from: Pearson's χ², or an exact one where some expected count is small. */
-export type SrmTest = 'chi-square' | 'exact-binomial' | 'exact-multinomial' | 'fisher-exact' | 'freeman-halton';
+export type SrmTest =
+  'chi-square' | 'exact-binomial' | 'exact-multinomial' | 'fisher-exact' | 'freeman-halton' | 'cochran-mantel-haenszel';
 
 export interface SrmResult {
   status: SrmStatus;
@@ -102,4 +103,94 @@ export function equalRates(
     return { ...base, status: exact < threshold ? 'warning' : 'ok', test, pValue: exact };
   }
   return { ...base, status: pValue < threshold ? 'warning' : 'ok', test: 'chi-square', pValue };
+}
+
+/** One stratum's table of a rates test: successes and trials per arm, arms in the same order in every stratum. */
+export interface RateStratum {
+  successes: readonly number[];
+  trials: readonly number[];
+}
+
+/**
+ * The test that k rates are equal within every stratum (assignment days): the generalized Cochran–Mantel–Haenszel
+ * statistic, Q = (O − E)ᵀ V⁻¹ (O − E) over the successes of the first k − 1 arms, with each stratum's expectation
+ * and hypergeometric covariance given its margins, df = k − 1. Pooling the strata instead lets a change over time
+ * pass for a difference between arms: when the share of an arm rises on a day that also delivers less (a provider
+ * outage, a day of quiet hours), the pooled table shows that arm delivering less though on every day both did
+ * the same. Strata whose rate is 0 or 1, or with one trial, say nothing and are left out. With one informative
+ * stratum, or where some arm's summed expected successes or failures fall under SRM_MIN_EXPECTED (where Q's χ²
+ * approximation is not trusted), it is the pooled test ({@link equalRates}, with its exact tests).
+ */
+export function equalRatesWithin(strata: readonly RateStratum[], threshold = SRM_THRESHOLD): SrmResult {
+  const arms = strata[0]?.trials.length ?? 0;
+  const successes = Array.from({ length: arms }, (_, i) => strata.reduce((sum, s) => sum + s.successes[i], 0));
+  const trials = Array.from({ length: arms }, (_, i) => strata.reduce((sum, s) => sum + s.trials[i], 0));
+  const pooled = () => equalRates(successes, trials, threshold);
+  // Arms with trials only: an empty arm has no rate to compare.
+  const present = trials.flatMap((n, i) => (n > 0 ? [i] : []));
+  if (present.length < 2) return pooled();
+  const informative = strata.filter((s) => {
+    const n = present.reduce((sum, i) => sum + s.trials[i], 0);
+    const d = present.reduce((sum, i) => sum + Math.min(s.successes[i], s.trials[i]), 0);
+    return n > 1 && d > 0 && d < n;
+  });
+  if (informative.length < 2) return pooled();
+  const m = present.length - 1;
+  const observed = new Array<number>(present.length).fill(0);
+  const expected = new Array<number>(present.length).fill(0);
+  const expectedFailures = new Array<number>(present.length).fill(0);
+  const covariance = Array.from({ length: m }, () => new Array<number>(m).fill(0));
+  for (const s of informative) {
+    const n = present.map((i) => s.trials[i]);
+    const o = present.map((i) => Math.min(s.successes[i], s.trials[i]));
+    const total = n.reduce((a, b) => a + b, 0);
+    const delivered = o.reduce((a, b) => a + b, 0);
+    const scale = (delivered * (total - delivered)) / (total * total * (total - 1));
+    n.forEach((ni, i) => {
+      observed[i] += o[i];
+      expected[i] += (ni * delivered) / total;
+      expectedFailures[i] += (ni * (total - delivered)) / total;
+    });
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < m; j++) covariance[i][j] += scale * ((i === j ? total * n[i] : 0) - n[i] * n[j]);
+    }
+  }
+  if ([...expected, ...expectedFailures].some((e) => e < SRM_MIN_EXPECTED)) return pooled();
+  const difference = observed.slice(0, m).map((o, i) => o - expected[i]);
+  const solved = solveSymmetric(covariance, difference);
+  if (!solved) return pooled();
+  const chiSquare = difference.reduce((sum, d, i) => sum + d * solved[i], 0);
+  const pValue = chiSquareSurvival(chiSquare, m);
+  const full = (values: number[]) => {
+    const out = new Array<number>(arms).fill(0);
+    present.forEach((arm, i) => (out[arm] = values[i]));
+    return out;
+  };
+  return {
+    status: pValue < threshold ? 'warning' : 'ok',
+    test: 'cochran-mantel-haenszel',
+    chiSquare,
+    degreesOfFreedom: m,
+    pValue,
+    observed: full(observed),
+    expected: full(expected),
+  };
+}
+
+/** x with A x = b for a symmetric positive definite A (Gaussian elimination with partial pivoting); null if singular. */
+function solveSymmetric(a: readonly number[][], b: readonly number[]): number[] | null {
+  const n = b.length;
+  const rows = a.map((row, i) => [...row, b[i]]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(rows[r][col]) > Math.abs(rows[pivot][col])) pivot = r;
+    if (Math.abs(rows[pivot][col]) < 1e-12) return null;
+    [rows[col], rows[pivot]] = [rows[pivot], rows[col]];
+    for (let r = 0; r < n; r++) {
+      if (r === col) continue;
+      const factor = rows[r][col] / rows[col][col];
+      for (let c = col; c <= n; c++) rows[r][c] -= factor * rows[col][c];
+    }
+  }
+  return rows.map((row, i) => row[n] / row[i]);
 }
