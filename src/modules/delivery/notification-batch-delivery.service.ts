@@ -210,11 +210,9 @@ export class NotificationBatchDelivery {
 
   private async sendClaimed(claimed: Claimed[], outcomes: Map<string, DeliveryOutcome>): Promise<void> {
     if (claimed.length === 0) return;
-    const claims = claimed.map((c) => ({ notificationId: c.notification.notificationId, attemptId: c.attemptId }));
+    const leases = new BatchLeases(this.notifications, claimed[0].attemptId, claimed, this.leaseMs);
     const heartbeat = setInterval(() => {
-      this.notifications
-        .extendLeases(claims, new Date(Date.now() + this.leaseMs))
-        .catch((error: Error) => this.logger.warn(`leases not extended: ${error.message}`));
+      leases.renew().catch((error: Error) => this.logger.warn(`leases not extended: ${error.message}`));
     }, this.leaseMs / 3);
     const gate = new Semaphore(this.sendConcurrency);
     const sent: Notification[] = [];
@@ -222,13 +220,27 @@ export class NotificationBatchDelivery {
       const results = await Promise.allSettled(
         claimed.map((c) =>
           gate.run(async () => {
-            if (await this.refusedNow(c.notification)) {
-              outcomes.set(c.notification.notificationId, await this.withdraw(c));
-              return;
+            const id = c.notification.notificationId;
+            try {
+              // A run paused or cancelled since the batch read it, or a recipient's word since: back unsent.
+              if (
+                (await this.lifecycle.gate(c.notification.runId)) !== 'open' ||
+                (await this.refusedNow(c.notification))
+              ) {
+                outcomes.set(id, await this.withdraw(c));
+                return;
+              }
+              if (!(await leases.holds(id))) {
+                // Another worker took the claim over once its lease lapsed (this job stalled): it carries it on.
+                this.logger.warn({ message: 'batch lost its claim before sending', notificationId: id });
+                return;
+              }
+              const outcome = await this.sendOne(c);
+              if (outcome === 'sent') sent.push(c.notification);
+              else outcomes.set(id, outcome);
+            } finally {
+              leases.done(id);
             }
-            const outcome = await this.sendOne(c);
-            if (outcome === 'sent') sent.push(c.notification);
-            else outcomes.set(c.notification.notificationId, outcome);
           }),
         ),
       );
@@ -249,8 +261,8 @@ export class NotificationBatchDelivery {
   }
 
   /**
-   * A claim the recipient's word refuses goes back to the queue unsent, and the one-by-one path, which asks
-   * again, settles it with the reason (and gives its cap slot back).
+   * A claim the recipient's word or its run (paused, cancelled) refuses goes back to the queue unsent, and the
+   * one-by-one path, which asks again, settles it with the reason (and gives its cap slot back) or parks it.
    */
   private async withdraw({ notification, attemptId }: Claimed): Promise<DeliveryOutcome> {
     const { notificationId, runId } = notification;
@@ -307,4 +319,54 @@ function countByRun(notifications: ReadonlyArray<Pick<Notification, 'runId'>>): 
   const counts = new Map<string, number>();
   for (const { runId } of notifications) counts.set(runId, (counts.get(runId) ?? 0) + 1);
   return counts;
+}
+
+/**
+ * What a batch knows of its claims' leases: when each is known to last until (from the claim, then from each
+ * renewal it saw land). A message's turn can come long after the claim, and a job that stalled past its lease
+ * (a blocked event loop, renewals failing) may have lost the claim to a worker that took it over and sent the
+ * message; so a claim whose known lease is short of half its length is renewed by one conditional write before
+ * its send, and a claim no longer held is not sent. Taking over needs the lease lapsed and a renewal needs the
+ * attempt still holding it, so exactly one of the two lands.
+ */
+class BatchLeases {
+  /** Per claim not yet done, when its lease is known to last until (ms; 0: lost). */
+  private readonly until = new Map<string, number>();
+
+  constructor(
+    private readonly notifications: NotificationRepository,
+    /** The batch's attempt id, the same on every claim. */
+    private readonly attemptId: string,
+    claimed: readonly Claimed[],
+    private readonly leaseMs: number,
+  ) {
+    for (const { notification } of claimed) {
+      this.until.set(notification.notificationId, notification.sending?.leaseUntil.getTime() ?? 0);
+    }
+  }
+
+  /** Extends the leases of the claims not yet done, and learns which are still held. */
+  async renew(): Promise<void> {
+    const ids = [...this.until.keys()];
+    if (ids.length === 0) return;
+    const until = Date.now() + this.leaseMs;
+    const held = await this.notifications.extendLeases(ids, this.attemptId, new Date(until));
+    for (const id of ids) {
+      if (this.until.has(id)) this.until.set(id, held.has(id) ? until : 0);
+    }
+  }
+
+  /** Whether the batch still holds the claim, with at least half a lease ahead of it. */
+  async holds(id: string): Promise<boolean> {
+    if ((this.until.get(id) ?? 0) - Date.now() > this.leaseMs / 2) return true;
+    const until = Date.now() + this.leaseMs;
+    if (!(await this.notifications.extendLease(id, this.attemptId, new Date(until)))) return false;
+    this.until.set(id, until);
+    return true;
+  }
+
+  /** The claim's send is over (sent, failed, withdrawn or lost): no more renewals. */
+  done(notificationId: string): void {
+    this.until.delete(notificationId);
+  }
 }

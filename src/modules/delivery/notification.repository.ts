@@ -97,7 +97,9 @@ export class NotificationRepository {
 
   /**
    * Puts a notification whose attempt lapsed back to queued, logging the attempt as interrupted. Targets
-   * that attempt recorded as accepted stay accepted and are not sent again.
+   * that attempt recorded as accepted stay accepted and are not sent again. Only a lease lapsed at `now` is
+   * taken: a renewal that lands first keeps the attempt, and once this lands the attempt's renewals fail, so
+   * of the two exactly one wins.
    */
   async recover(notificationId: string, staleAttemptId: string, now: Date): Promise<boolean> {
     const stale = await this.findById(notificationId);
@@ -109,7 +111,12 @@ export class NotificationRepository {
       outcome: 'interrupted',
     };
     const result = await this.model.updateOne(
-      { notificationId, state: 'sending', 'sending.attemptId': stale.sending?.attemptId },
+      {
+        notificationId,
+        state: 'sending',
+        'sending.attemptId': stale.sending?.attemptId,
+        'sending.leaseUntil': { $lte: now },
+      },
       {
         $set: { state: 'queued' },
         $unset: { sending: 1 },
@@ -207,8 +214,24 @@ export class NotificationRepository {
       { notificationId: { $in: ids }, ...due(now) },
       { $set: { state: 'sending', sending: { attemptId, startedAt: now, leaseUntil } } },
     );
-    // Every one of them moved: no read needed to know which are held.
-    if (result.modifiedCount === ids.length) return new Set(ids);
+    return this.heldBy(ids, attemptId, result.modifiedCount);
+  }
+
+  /** {@link extendLease} for the notifications a batch's attempt still holds; the ids it holds. */
+  async extendLeases(notificationIds: readonly string[], attemptId: string, leaseUntil: Date): Promise<Set<string>> {
+    if (notificationIds.length === 0) return new Set();
+    const ids = [...new Set(notificationIds)];
+    // Found by notification id (unique index): the attempt id alone would scan every notification being sent.
+    const result = await this.model.collection.updateMany(
+      { notificationId: { $in: ids }, state: 'sending', 'sending.attemptId': attemptId },
+      { $set: { 'sending.leaseUntil': leaseUntil } },
+    );
+    return this.heldBy(ids, attemptId, result.matchedCount);
+  }
+
+  /** Which of `ids` the attempt holds, after a write that reached `written` of them: a read only when not all. */
+  private async heldBy(ids: readonly string[], attemptId: string, written: number): Promise<Set<string>> {
+    if (written === ids.length) return new Set(ids);
     const held = await this.model
       .find(
         { notificationId: { $in: ids }, state: 'sending', 'sending.attemptId': attemptId },
@@ -216,22 +239,6 @@ export class NotificationRepository {
       )
       .lean<Array<Pick<NotificationRecord, 'notificationId'>>>();
     return new Set(held.map((d) => d.notificationId));
-  }
-
-  /** {@link extendLease} for every attempt of a batch still holding its notification. */
-  async extendLeases(
-    claims: ReadonlyArray<{ notificationId: string; attemptId: string }>,
-    leaseUntil: Date,
-  ): Promise<void> {
-    // Found by notification id (unique index): the attempt ids alone would scan every notification being sent.
-    await this.model.collection.updateMany(
-      {
-        notificationId: { $in: claims.map((c) => c.notificationId) },
-        state: 'sending',
-        'sending.attemptId': { $in: claims.map((c) => c.attemptId) },
-      },
-      { $set: { 'sending.leaseUntil': leaseUntil } },
-    );
   }
 
   /**

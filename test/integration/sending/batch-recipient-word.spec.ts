@@ -1,12 +1,14 @@
 import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bull';
+import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
 import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
 import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
 import { NotificationDeliveryService } from '../../../src/modules/delivery/notification-delivery.service';
 import { NotificationLifecycle } from '../../../src/modules/delivery/notification-lifecycle';
+import { Notification } from '../../../src/modules/delivery/domain/notification';
 import { NotificationRepository } from '../../../src/modules/delivery/notification.repository';
 import { RunTally } from '../../../src/modules/delivery/run-tally';
 import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
@@ -25,6 +27,9 @@ import {
 } from './sending-harness';
 
 const users = ['ana', 'ben', 'cy', 'dee'];
+
+/** The time, on the clock of a worker that found the batch stalled, just after the claim's lease lapsed. */
+const pastLease = (held: Notification) => new Date(held.sending!.leaseUntil.getTime() + 1);
 
 /**
  * What the recipient says while a batch is under way: a batch claims its notifications together, then sends
@@ -124,7 +129,7 @@ describe('a batch and the recipient changing their mind', () => {
     sink.beforeAccept = async (mail) => {
       if (tookOver || !mail.to.includes('ana@example.com')) return;
       const held = await notifications.findById(anaId);
-      tookOver = await notifications.recover(anaId, held!.sending!.attemptId, new Date());
+      tookOver = await notifications.recover(anaId, held!.sending!.attemptId, pastLease(held!));
       // As the worker taking over does: its live counters move the notification back to queued.
       if (tookOver) await app.get(RunTally).notifications(runId, 'sending', 'queued', undefined);
     };
@@ -167,7 +172,7 @@ describe('a batch and the recipient changing their mind', () => {
     sink.beforeAccept = async (mail) => {
       if (takeover || !mail.to.includes('ana@example.com')) return;
       const held = await notifications.findById(anaId);
-      if (!(await notifications.recover(anaId, held!.sending!.attemptId, new Date()))) return;
+      if (!(await notifications.recover(anaId, held!.sending!.attemptId, pastLease(held!)))) return;
       await app.get(RunTally).notifications(runId, 'sending', 'queued', undefined);
       jest.spyOn(lifecycle, 'gate').mockImplementationOnce(async (id) => {
         await until(async () => (await notifications.findById(anaId))!.targets[0].state === 'accepted');
@@ -281,5 +286,121 @@ describe('a batch and the recipient changing their mind', () => {
     expect(storedAt).toBeGreaterThan(0);
     const run = await finish(runId);
     expect(run.counts).toMatchObject({ sent: users.length - 1, suppressed: { unsubscribed: 1 } });
+  });
+});
+
+/**
+ * What changes under a batch while it is under way on the sender's side: the run is cancelled, or the batch
+ * stalls past its lease and another worker takes its claims over.
+ */
+describe('a batch and its run or its lease changing under it', () => {
+  let sink: SmtpSink;
+  let app: INestApplicationContext;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    // One provider request at a time, and the shortest lease, so a stall can outlast it.
+    ({ app, sink, stop } = await startDigestSending('batch-run-lease', users, {
+      DELIVERY_BATCH_SIZE: '10',
+      DELIVERY_CONCURRENCY: '1',
+      DELIVERY_LEASE_MS: '1000',
+    }));
+  });
+
+  afterAll(async () => {
+    await stop?.();
+  });
+
+  const sentSince = (before: number) => sink.messages.slice(before).map((m) => m.to[0]);
+
+  it('sends nothing more of a batch whose run was cancelled while its first message was in flight', async () => {
+    const { runId, ids } = await queuedDigestRun(app, users.length);
+    const before = sink.messages.length;
+    let first: string | undefined;
+    sink.beforeAccept = async (mail) => {
+      if (first) return;
+      first = mail.to[0];
+      await app.get(CampaignRunsService).cancel(runId, 'test');
+      // A worker learns of a cancel within a second, as the one-by-one path does.
+      await new Promise((r) => setTimeout(r, 1_100));
+    };
+    try {
+      await app.get(NotificationBatchDelivery).deliverMany([...ids.values()]);
+    } finally {
+      sink.beforeAccept = undefined;
+    }
+    expect(sentSince(before)).toEqual([first]);
+    const after = [...(await notificationsOf(app, runId)).values()];
+    expect(after.filter((n) => n.state === 'sent').map((n) => `${n.userId}@example.com`)).toEqual([first]);
+    for (const n of after.filter((x) => x.state !== 'sent')) {
+      expect(n).toMatchObject({ reason: { code: 'run-cancelled' } });
+      expect(n.targets[0].state).not.toBe('accepted');
+    }
+    await app.get<Queue>(getQueueToken(DELIVERY_QUEUE)).resume(true);
+    const run = await waitForRun(app, runId);
+    expect(run).toMatchObject({ state: 'cancelled' });
+    expect(await app.get(RunCompletion).counts(runId)).toEqual(run.counts);
+  });
+
+  it('sends nothing that another worker took over and sent while the batch stalled past its lease', async () => {
+    const { runId, ids } = await queuedDigestRun(app, users.length);
+    const notifications = app.get(NotificationRepository);
+    const single = app.get(NotificationDeliveryService);
+    const before = sink.messages.length;
+    // The batch's lease renewals fail (its database writes time out) while its first message is with the provider.
+    jest.spyOn(notifications, 'extendLeases').mockRejectedValue(new Error('write timed out'));
+    let first: string | undefined;
+    const tookOver: string[] = [];
+    sink.beforeAccept = async (mail) => {
+      if (first) return;
+      first = mail.to[0];
+      await new Promise((r) => setTimeout(r, 1_300));
+      // The delivery jobs of the batch's other messages, on another worker, find the lease lapsed: each takes its
+      // message over and sends it.
+      for (const [userId, id] of ids) {
+        if (`${userId}@example.com` === first) continue;
+        await single.deliver(id);
+        tookOver.push(`${userId}@example.com`);
+      }
+    };
+    try {
+      await app.get(NotificationBatchDelivery).deliverMany([...ids.values()]);
+    } finally {
+      sink.beforeAccept = undefined;
+      jest.restoreAllMocks();
+    }
+    expect(tookOver).toHaveLength(users.length - 1);
+    // Each user has one message: the first from the batch, the others from the worker that took them over.
+    expect(sentSince(before).sort()).toEqual(users.map((u) => `${u}@example.com`).sort());
+    const after = [...(await notificationsOf(app, runId)).values()];
+    expect(after.map((n) => n.state)).toEqual(users.map(() => 'sent'));
+    await app.get<Queue>(getQueueToken(DELIVERY_QUEUE)).resume(true);
+    const run = await waitForRun(app, runId);
+    expect(run.counts).toMatchObject({ sent: users.length });
+    expect(await app.get(RunCompletion).counts(runId)).toEqual(run.counts);
+  });
+
+  it('takes over no attempt whose lease was renewed after another worker read it as lapsed', async () => {
+    const { runId, ids } = await queuedDigestRun(app, users.length);
+    const notifications = app.get(NotificationRepository);
+    const id = ids.get('ana')!;
+    const now = Date.now();
+    expect(await notifications.startAttempt(id, 'stalled', new Date(now), new Date(now + 10))).toBeDefined();
+    await app.get(RunTally).notifications(runId, 'queued', 'sending', undefined);
+    await new Promise((r) => setTimeout(r, 20));
+    // Another worker reads the lease lapsed; the attempt's renewal lands before that worker's takeover.
+    const lapsed = (await notifications.findById(id))!;
+    expect(lapsed.sending!.leaseUntil.getTime()).toBeLessThan(Date.now());
+    expect(await notifications.extendLease(id, 'stalled', new Date(Date.now() + 60_000))).toBe(true);
+    expect(await notifications.recover(id, 'stalled', new Date())).toBe(false);
+    expect(await notifications.findById(id)).toMatchObject({ state: 'sending', sending: { attemptId: 'stalled' } });
+    // Once it lapses for good, the takeover lands and the renewal fails.
+    expect(await notifications.recover(id, 'stalled', new Date(Date.now() + 60_001))).toBe(true);
+    expect(await notifications.extendLease(id, 'stalled', new Date(Date.now() + 60_000))).toBe(false);
+    await app.get(RunTally).notifications(runId, 'sending', 'queued', undefined);
+    await app.get<Queue>(getQueueToken(DELIVERY_QUEUE)).resume(true);
+    const run = await waitForRun(app, runId);
+    expect(run.counts).toMatchObject({ sent: users.length });
+    expect(await app.get(RunCompletion).counts(runId)).toEqual(run.counts);
   });
 });
