@@ -6,12 +6,10 @@
  * each divided by the recipients; then Redis's commands per recipient (`INFO commandstats`: scripts count once
  * as `evalsha`, whatever they call). The counts need no quiet machine; the times do.
  */
-import Redis from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { mongo } from 'mongoose';
 import { join } from 'node:path';
-import * as commands from '../../src/embedded-mongo/commands/dispatch';
 import { CampaignRunsService } from '../../src/modules/campaigns/runs/campaign-runs.service';
 import {
   db,
@@ -20,17 +18,10 @@ import {
   startServers,
   waitForRun,
 } from '../integration/sending/sending-harness';
+import { countCommands, redisCommandCalls, totalWork, Work } from './support/command-tally';
 import { benchCampaign, benchCampaignsDir, seedBenchAudience } from './support/delivery-campaign';
 
 const SIZE = Number(process.env.BENCH_DATABASE_WORK_SIZE ?? 1000);
-interface Work {
-  calls: number;
-  docs: number;
-  written: number;
-  ns: number;
-}
-
-const STATEMENT_FIELDS: Record<string, string> = { insert: 'documents', update: 'updates', delete: 'deletes' };
 
 export async function run(): Promise<void> {
   const servers = await startServers();
@@ -43,24 +34,17 @@ export async function run(): Promise<void> {
     }),
   );
   const stored: string[] = [];
-  const tally = new Map<string, Work>();
+  let tally = new Map<string, Work>();
   let redisCalls = new Map<string, number>();
-  const original = commands.dispatch;
+  let counting: ReturnType<typeof countCommands> | undefined;
   try {
     await seedBenchAudience(app, SIZE);
     const redisBefore = await redisCommandCalls(servers.redis.url);
-    // The embedded server calls the module's export on every command: wrapping it sees them all.
-    (commands as { dispatch: typeof original }).dispatch = (body, ctx) => {
-      const started = process.hrtime.bigint();
-      const reply = original(body, ctx);
-      const add = (r: Record<string, unknown>) => count(tally, body, r, Number(process.hrtime.bigint() - started));
-      if (reply instanceof Promise) void reply.then(add);
-      else add(reply);
-      return reply;
-    };
+    counting = countCommands();
     const run = await app.get(CampaignRunsService).startManual(benchCampaign.id, 'bench');
     const finished = await waitForRun(app, run.runId, 3_600_000);
-    (commands as { dispatch: typeof original }).dispatch = original;
+    tally = counting.take();
+    counting.stop();
     const redisAfter = await redisCommandCalls(servers.redis.url);
     redisCalls = new Map([...redisAfter].map(([name, n]) => [name, n - (redisBefore.get(name) ?? 0)]));
     if (finished.counts.sent !== SIZE) throw new Error(`sent ${finished.counts.sent} of ${SIZE}`);
@@ -76,21 +60,13 @@ export async function run(): Promise<void> {
       stored.push(`${name}: ${docs.length} documents, ${Math.round(bytes / Math.max(1, docs.length))} bytes each`);
     }
   } finally {
-    (commands as { dispatch: typeof original }).dispatch = original;
+    counting?.stop();
     await app.close();
     await servers.stop();
     rmSync(outbox, { recursive: true, force: true });
   }
   const rows = [...tally].sort((a, b) => b[1].ns - a[1].ns);
-  const total = rows.reduce(
-    (sum, [, r]) => ({
-      calls: sum.calls + r.calls,
-      docs: sum.docs + r.docs,
-      written: sum.written + r.written,
-      ns: sum.ns + r.ns,
-    }),
-    { calls: 0, docs: 0, written: 0, ns: 0 },
-  );
+  const total = totalWork(tally.values());
   console.log(`${SIZE} recipients to the outbox; per notification (server time: the command's handler alone):`);
   console.log(
     `${'command collection'.padEnd(40)} ${'calls'.padStart(7)} ${'statements'.padStart(11)} ${'written'.padStart(8)} ${'server µs'.padStart(10)}`,
@@ -106,26 +82,4 @@ export async function run(): Promise<void> {
   const redisTotal = redisRows.reduce((sum, [, n]) => sum + n, 0);
   console.log(`Redis commands per notification: ${(redisTotal / SIZE).toFixed(2)}`);
   for (const [name, n] of redisRows) console.log(`${name.padEnd(40)} ${(n / SIZE).toFixed(3).padStart(7)}`);
-}
-
-/** Calls of each Redis command so far (`INFO commandstats`). */
-async function redisCommandCalls(url: string): Promise<Map<string, number>> {
-  const client = new Redis(url);
-  try {
-    const info = await client.info('commandstats');
-    return new Map([...info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1], Number(m[2])]));
-  } finally {
-    client.disconnect();
-  }
-}
-
-/** Adds one command to its (name, collection) row: statements sent, documents written (the reply's n), time. */
-function count(tally: Map<string, Work>, body: Record<string, unknown>, reply: Record<string, unknown>, ns: number) {
-  const name = Object.keys(body)[0];
-  const field = STATEMENT_FIELDS[name];
-  const docs = field && Array.isArray(body[field]) ? (body[field] as unknown[]).length : 0;
-  const written = field && typeof reply.n === 'number' ? reply.n : 0;
-  const key = `${name} ${typeof body[name] === 'string' ? (body[name] as string) : ''}`;
-  const row = tally.get(key) ?? { calls: 0, docs: 0, written: 0, ns: 0 };
-  tally.set(key, { calls: row.calls + 1, docs: row.docs + docs, written: row.written + written, ns: row.ns + ns });
 }
