@@ -297,15 +297,24 @@ export class NotificationRepository {
   /**
    * Settles a queued notification without an attempt: suppressed with a reason, failed when it cannot be sent
    * at all, or sent with what was accepted (at `sentAt`, when a provider accepted it), which has no reason.
+   * Suppressed or failed, its pending targets are settled with it, as skipped for the same reason: none of
+   * them will be sent, and a target left pending would read as still to go.
    */
   async settle(
     notificationId: string,
     end: { state: 'suppressed' | 'failed'; reason: NotificationReason } | { state: 'sent'; sentAt: Date },
     at: Date,
   ) {
+    const filter = { notificationId, state: 'queued' as const };
+    if (end.state === 'sent') {
+      return (await this.model.updateOne(filter, { $set: { ...end, finishedAt: at } })).modifiedCount === 1;
+    }
     const result = await this.model.updateOne(
-      { notificationId, state: 'queued' },
-      { $set: { ...end, finishedAt: at } },
+      filter,
+      {
+        $set: { ...end, finishedAt: at, 'targets.$[unsent].state': 'skipped', 'targets.$[unsent].reason': end.reason },
+      },
+      { arrayFilters: [{ 'unsent.state': 'pending' }] },
     );
     return result.modifiedCount === 1;
   }

@@ -18,6 +18,7 @@ import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
 import {
   activate,
   notificationsOf,
+  NUDGE_CAMPAIGN,
   sendingSettings,
   startSendingContext,
   startServers,
@@ -40,15 +41,6 @@ const capped = ['a', 'b', 'c'].map((id) => ({
   copy: { variant: 'journey-template' },
   frequencyCaps: [{ max: 2, withinHours: 24, scope: 'channel' }],
 }));
-const nudge = {
-  id: 'nudge',
-  name: 'Nudge',
-  owner: 'growth',
-  channel: 'push',
-  schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'UTC' },
-  template: 'push/journey-nudge',
-  copy: { variant: 'journey-template' },
-};
 
 describe('sending with several workers: frequency caps and dead push tokens', () => {
   let servers: Awaited<ReturnType<typeof startServers>>;
@@ -61,7 +53,7 @@ describe('sending with several workers: frequency caps and dead push tokens', ()
     const serviceAccount = join(scratch, 'service-account.json');
     writeFileSync(serviceAccount, fcm.serviceAccountJson());
     const settings = sendingSettings(servers.mongo.uri, servers.redis, 'caps', {
-      CAMPAIGNS_DIR: campaignsDir([...capped, nudge]),
+      CAMPAIGNS_DIR: campaignsDir([...capped, NUDGE_CAMPAIGN]),
       DELIVERY_OUTBOX_DIR: join(scratch, 'outbox'),
       DELIVERY_PUSH_CHANNEL: 'providers',
       FCM_SERVICE_ACCOUNT_FILE: serviceAccount,

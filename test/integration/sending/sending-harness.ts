@@ -32,6 +32,16 @@ export const DIGEST_CAMPAIGN = {
   template: 'email/weekly-digest',
   copy: { variant: 'journey-template' },
 };
+/** A push nudge about the user's journey, on a weekly schedule the tests never wait for. */
+export const NUDGE_CAMPAIGN = {
+  id: 'nudge',
+  name: 'Nudge',
+  owner: 'growth',
+  channel: 'push',
+  schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'UTC' },
+  template: 'push/journey-nudge',
+  copy: { variant: 'journey-template' },
+};
 export const KITCHEN_JOURNEY = { name: 'Kitchen Remodel', keywords: ['kitchen remodel', 'backsplash tile'] };
 
 /**
