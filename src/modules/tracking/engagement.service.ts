@@ -132,19 +132,16 @@ export class EngagementService {
 
   /**
    * A person who clicked opened the message, even when images were blocked or the app did not report
-   * the open: the first human click counts as the first open when there was none.
+   * the open: the first human click counts as the first open when there was none. An open the read
+   * already showed needs no write: counters only grow, so the conditional write would match nothing.
+   * Otherwise that write decides, and of a racing open and this click exactly one is first.
    */
   private async inferOpen(notification: TrackedNotificationRecord, at: Date): Promise<void> {
     const push = notification.channel === 'push';
-    const inferred = push
-      ? await this.notifications.countIfNone(notification.notificationId, 'pushOpen', { pushOpen: 1 }, firstOpen(at))
-      : await this.notifications.countIfNone(
-          notification.notificationId,
-          'humanOpen',
-          { open: 1, humanOpen: 1 },
-          firstOpen(at),
-        );
-    if (!inferred) return;
+    const counter = push ? 'pushOpen' : 'humanOpen';
+    if (notification.counts[counter]) return;
+    const add = push ? { pushOpen: 1 } : { open: 1, humanOpen: 1 };
+    if (!(await this.notifications.countIfNone(notification.notificationId, counter, add, firstOpen(at)))) return;
     const kind = push ? 'push-open' : 'open';
     await this.events.append({ ...this.event(notification, kind, at, true), machine: false, source: 'click' });
     await this.outcomes.opened(notification, at, false);
