@@ -51,6 +51,8 @@ export class ExperimentOutcomesService extends ExperimentOutcomes {
   }
 
   async record(outcome: Outcome): Promise<void> {
+    // A notification sent under no experiment counts in none: nothing to read.
+    if (outcome.experimentId === null) return;
     const key = outcomeKey(outcome);
     if (await this.log.exists(key)) return;
     const assigned =

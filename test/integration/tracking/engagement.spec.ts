@@ -188,4 +188,31 @@ describe(EngagementService.name, () => {
       });
     });
   });
+
+  describe('experiment outcomes', () => {
+    const experimentReads = (commands: Array<{ key: string }>) =>
+      commands.filter((c) => c.key.includes(' experiment_')).map((c) => c.key);
+
+    it('reads no experiment collection for the first engagements of a notification sent under none', async () => {
+      const email = await send({ notificationId: 'plain-email', userId: 'pat' });
+      const push = await send({ notificationId: 'plain-push', userId: 'pat', channel: 'push' });
+      expect(experimentReads(await commandsOf(() => engagement.recordOpen(email.open!, PERSON)))).toEqual([]);
+      expect(experimentReads(await commandsOf(() => engagement.recordClick(email.click, PERSON)))).toEqual([]);
+      expect(experimentReads(await commandsOf(() => engagement.recordPushOpen(push.pushOpen!)))).toEqual([]);
+      const events = await db().collection('tracking_events').find({ userId: 'pat', repeat: false }).toArray();
+      expect(events.map((e) => e.kind).sort()).toEqual(['click', 'open', 'push-open']);
+    });
+
+    it('counts the first engagements of a notification sent under an experiment in it', async () => {
+      const experiment = await enrol('tested', 'quinn');
+      const email = await send({ notificationId: 'tested-email', userId: 'quinn', campaignId: 'tested', experiment });
+      await engagement.recordOpen(email.open!, PERSON);
+      await engagement.recordClick(email.click, PERSON);
+      const outcomes = await db().collection('experiment_outcomes').find({ notificationId: 'tested-email' }).toArray();
+      expect(outcomes.map((o) => [o.kind, o.attributions[0].experimentId]).sort()).toEqual([
+        ['click', experiment.experimentId],
+        ['open', experiment.experimentId],
+      ]);
+    });
+  });
 });
