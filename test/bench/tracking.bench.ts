@@ -4,7 +4,7 @@
  * concurrent requests over keep-alive connections. On `BENCH_TRACKING_NOTIFICATIONS` (default 4000) sent email
  * notifications and as many push ones: requests/s and p50/p99 latency of first opens (the pixel), repeat opens,
  * first clicks (the redirect, on opened messages), first push opens (`POST /v1/track/push-open`) and forged
- * pixel and click tokens; `GET /health` (a Redis PING; the database check only reads the connection's state).
+ * pixel and click tokens; `GET /health` (a `ping` to the database and a PING to Redis).
  * Each phase is preceded by a slice of the baseline, measured with the same client: a GET that touches neither
  * database nor Redis (the console's stylesheet), so a busy neighbour moves a phase and its baseline alike.
  * Then each phase's work per request: the embedded server's commands by name and collection, how many came
@@ -139,8 +139,8 @@ export async function run(): Promise<void> {
     await measure('forged pixel tokens: GET /t/o', forgedPixels);
     await measure('forged click tokens: GET /t/c', forgedClicks);
     console.log(
-      `baseline: GET ${STYLESHEET}, served from memory, no database or Redis; /health sends Redis a PING and` +
-        " only reads the database connection's state; forged tokens are a pixel (200) and a 404 page." +
+      `baseline: GET ${STYLESHEET}, served from memory, no database or Redis; /health sends the database a ping and` +
+        ' Redis a PING; forged tokens are a pixel (200) and a 404 page.' +
         ` Each row's ratios are to ${BASELINE_SLICE} baseline requests measured just before it (base req/s, base p50)`,
     );
     report(phases);

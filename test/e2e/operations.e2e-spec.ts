@@ -1,5 +1,8 @@
 import { MetricsRegistry } from '../../src/common/metrics/metrics.registry';
+import * as commands from '../../src/embedded-mongo/commands/dispatch';
+import { countCommands } from '../bench/support/command-tally';
 import { buildEvents } from '../factories/event.factory';
+import { startTestMongo } from '../setup/mongo';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
 
 describe('operations: /health, /metrics, /docs, graceful shutdown', () => {
@@ -18,6 +21,48 @@ describe('operations: /health, /metrics, /docs, graceful shutdown', () => {
   it('reports MongoDB and Redis up', async () => {
     const res = await t.http().get('/health').expect(200);
     expect(res.body).toMatchObject({ status: 'ok', info: { mongodb: { status: 'up' }, redis: { status: 'up' } } });
+  });
+
+  it('asks MongoDB itself: one ping per check', async () => {
+    const counting = countCommands();
+    try {
+      await t.http().get('/health').expect(200);
+      // Only the ping: the boot's index builds may still be running.
+      const pings = [...counting.take()].filter(([key]) => key.trim() === 'ping').map(([, work]) => work.calls);
+      expect(pings).toEqual([1]);
+    } finally {
+      counting.stop();
+    }
+  });
+
+  it('reports MongoDB down with 503 when it does not answer a ping within a second, though connected', async () => {
+    const dispatch = commands.dispatch;
+    const stalled: typeof dispatch = (body, ctx) =>
+      'ping' in body
+        ? new Promise((resolve) => setTimeout(() => resolve(dispatch(body, ctx)), 1500))
+        : dispatch(body, ctx);
+    (commands as { dispatch: typeof dispatch }).dispatch = stalled;
+    try {
+      const res = await t.http().get('/health').expect(503);
+      expect(res.body.error).toEqual({ mongodb: { status: 'down', message: 'no answer in 1000 ms' } });
+      expect(res.body.info.redis.status).toBe('up');
+    } finally {
+      (commands as { dispatch: typeof dispatch }).dispatch = dispatch;
+    }
+    await t.http().get('/health').expect(200);
+  });
+
+  it('reports MongoDB down with 503 when its server is gone', async () => {
+    const mongo = await startTestMongo();
+    const app = await createTestApp({ ...servers, mongoUri: mongo.uri }, { database: 'ops-db-down' });
+    try {
+      await mongo.stop();
+      const res = await app.http().get('/health').expect(503);
+      expect(res.body.error.mongodb.status).toBe('down');
+      expect(res.body.info.redis.status).toBe('up');
+    } finally {
+      await app.close();
+    }
   });
 
   it('exposes Prometheus metrics including ingest counters', async () => {

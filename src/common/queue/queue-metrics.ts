@@ -2,20 +2,13 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { Job } from 'bull';
 import { Gauge, Histogram } from 'prom-client';
+import { withinMs } from '../../lib/concurrency/within-ms';
 import { MetricsRegistry } from '../metrics/metrics.registry';
 import { bullQueues } from './bull-queues';
 
 const STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'paused'] as const;
 /** Commands wait for a reconnecting Redis; a scrape must not. */
 const COUNTS_TIMEOUT_MS = 1000;
-
-function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Every Bull queue of the app in /metrics: jobs by state, read from Redis at each scrape (so any role

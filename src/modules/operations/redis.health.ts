@@ -3,6 +3,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { RedisAvailability } from '../../common/redis/redis-availability';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
+import { withinMs } from '../../lib/concurrency/within-ms';
 
 @Injectable()
 export class RedisHealthIndicator {
@@ -15,17 +16,11 @@ export class RedisHealthIndicator {
   async pingCheck(key: 'redis', timeoutMs = 1000) {
     const session = this.health.check(key);
     if (!this.availability.available) return session.down({ message: 'connection lost; reconnecting' });
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
-      });
-      await Promise.race([this.redis.ping(), timeout]);
+      await withinMs(this.redis.ping(), timeoutMs);
       return session.up();
     } catch (error) {
       return session.down({ message: (error as Error).message });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
