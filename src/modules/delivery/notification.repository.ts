@@ -40,6 +40,12 @@ const due = (now: Date) => ({ state: 'queued' as const, $or: [{ notBefore: null 
 export type ZoneWaiting = Pick<Notification, 'notificationId' | 'timeZone' | 'quietHours' | 'quietWait' | 'localSend'> &
   Required<Pick<Notification, 'notBefore'>>;
 
+/** What {@link NotificationRepository.findStates} tells of a notification. */
+export type NotificationStateRow = Pick<
+  NotificationRecord,
+  'notificationId' | 'state' | 'notBefore' | 'capSlotAt' | 'createdAt'
+>;
+
 /**
  * The only writer of notification records. Every state change is one conditional update on the
  * record's current state (and attempt id), so of two jobs acting on the same notification only one
@@ -63,14 +69,14 @@ export class NotificationRepository {
     return lean(await this.model.findOne({ runId, userId }, { _id: 0 }).lean<NotificationRecord>());
   }
 
-  /** The notification id and state of each of these users in the run that has one. */
-  async findStates(
-    runId: string,
-    userIds: readonly string[],
-  ): Promise<Map<string, { notificationId: string; state: NotificationState; notBefore?: Date }>> {
+  /** The notification id, state and times (its earliest send, its cap slot's) of each of these users in the run that has one. */
+  async findStates(runId: string, userIds: readonly string[]): Promise<Map<string, NotificationStateRow>> {
     const docs = await this.model
-      .find({ runId, userId: { $in: userIds } }, { _id: 0, userId: 1, notificationId: 1, state: 1, notBefore: 1 })
-      .lean<Array<Pick<NotificationRecord, 'userId' | 'notificationId' | 'state' | 'notBefore'>>>();
+      .find(
+        { runId, userId: { $in: userIds } },
+        { _id: 0, userId: 1, notificationId: 1, state: 1, notBefore: 1, capSlotAt: 1, createdAt: 1 },
+      )
+      .lean<Array<NotificationStateRow & Pick<NotificationRecord, 'userId'>>>();
     return new Map(docs.map((d) => [d.userId, d]));
   }
 

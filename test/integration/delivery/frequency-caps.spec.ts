@@ -122,4 +122,58 @@ describe(FrequencyCaps.name, () => {
     expect(await caps.retake(ann('weekly'), [perDay(1)], at(0), 'lost')).toEqual({ granted: true });
     expect((await caps.reserve(ann('promo'), [perDay(1)], at(1), 'promo')).granted).toBe(false);
   });
+
+  describe('holds (a slot whose notification is not written yet)', () => {
+    const LONG = 60_000;
+
+    it('grants exactly the cap to concurrent holds and reservations from four workers', async () => {
+      const caps = workers(4);
+      const verdicts = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          i % 2 === 0
+            ? caps[i % 4].hold(ann(`c${i % 3}`), [perDay(2)], at(0), `n${i}`, LONG)
+            : caps[i % 4].reserve(ann(`c${i % 3}`), [perDay(2)], at(0), `n${i}`),
+        ),
+      );
+      expect(verdicts.filter((v) => v.granted)).toHaveLength(2);
+    });
+
+    it('counts a live hold on the channel and on its own campaign only', async () => {
+      const [caps] = workers(1);
+      await caps.hold(ann('weekly'), [perDay(1, 'campaign')], at(0), 'held', LONG);
+      expect(await caps.reserve(ann('weekly'), [perDay(1, 'campaign')], at(1), 'w')).toMatchObject({ granted: false });
+      expect(await caps.reserve(ann('promo'), [perDay(1, 'campaign')], at(1), 'p')).toEqual({ granted: true });
+      expect(await caps.reserve(ann('other'), [perDay(2)], at(1), 'o')).toMatchObject({ granted: false, count: 2 });
+    });
+
+    it('lets a hold nobody confirms lapse, so a worker that died before writing its notification keeps nothing', async () => {
+      const [caps] = workers(1);
+      await caps.hold(ann('weekly'), [perDay(1)], at(0), 'orphan', 50);
+      expect((await caps.reserve(ann('promo'), [perDay(1)], at(1), 'early')).granted).toBe(false);
+      await new Promise((r) => setTimeout(r, 80));
+      expect(await caps.reserve(ann('promo'), [perDay(1)], at(1), 'promo')).toEqual({ granted: true });
+    });
+
+    it('makes a confirmed hold a slot that lapses no more and that giving back holds leaves', async () => {
+      const [caps] = workers(1);
+      await caps.hold(ann('weekly'), [perDay(1)], at(0), 'written', 50);
+      const slot = { subject: ann('weekly'), notificationId: 'written', at: at(0) };
+      expect(await caps.confirmMany([slot], [perDay(1)])).toEqual(new Map());
+      await caps.releaseHolds([slot]);
+      await new Promise((r) => setTimeout(r, 80));
+      expect(await caps.reserve(ann('promo'), [perDay(1)], at(1), 'promo')).toMatchObject({ granted: false });
+    });
+
+    it('gives a hold back at once, and checks again a confirmation whose hold is gone', async () => {
+      const [caps] = workers(1);
+      await caps.hold(ann('weekly'), [perDay(1)], at(0), 'gone', LONG);
+      await caps.releaseHolds([{ subject: ann('weekly'), notificationId: 'gone' }]);
+      expect(await caps.reserve(ann('promo'), [perDay(1)], at(1), 'promo')).toEqual({ granted: true });
+      const refusals = await caps.confirmMany(
+        [{ subject: ann('weekly'), notificationId: 'gone', at: at(0) }],
+        [perDay(1)],
+      );
+      expect(refusals.get('gone')).toMatchObject({ granted: false, count: 1 });
+    });
+  });
 });

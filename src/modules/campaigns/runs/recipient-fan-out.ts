@@ -15,6 +15,7 @@ import type { ComposedMessage } from '../domain/compose-result';
 import type { RecipientSnapshot } from '../recipient-snapshots';
 import { queuedNotification, reasonOfSkip, Recipient, suppressedNotification } from './domain/notification-drafts';
 import { rankingExampleOf } from './domain/ranking-example';
+import { CAP_HOLD_MS } from './fan-out-holds';
 import { localSendOf } from './domain/run-schedule';
 
 /** What became of one user of a run; `render` is the message's render, to store before the notification. */
@@ -54,7 +55,8 @@ export interface FanOutContext {
  * One user of a run, in the order the product promises: the experiment arm first (so every assigned
  * user counts in it, intent to treat), then the message and the composer's eligibility (consent,
  * preferences, audience rules), then send-time rules (quiet hours in the user's zone, frequency caps
- * across campaigns). The result is a notification to create, queued or suppressed with its reason.
+ * across campaigns, held until the notification is written). The result is a notification to create, queued
+ * or suppressed with its reason.
  */
 @Injectable()
 export class RecipientFanOut {
@@ -120,11 +122,13 @@ export class RecipientFanOut {
       }
       if (verdict.quiet) sendAt = verdict.endsAt;
     }
-    const cap = await this.caps.reserve(
+    // A hold, not a slot: the notification is not written yet (FanOutHolds confirms it once it is).
+    const cap = await this.caps.hold(
       { userId, channel: definition.channel, campaignId: definition.id },
       definition.frequencyCaps,
       sendAt,
       draft.notificationId,
+      CAP_HOLD_MS,
     );
     if (!cap.granted) return suppressed(capRefusal(cap, definition.channel), message);
     const stored =

@@ -7,11 +7,11 @@ import { Semaphore } from '../../../lib/concurrency/semaphore';
 import { zoneOrUtc } from '../../../lib/time/zoned-time';
 import { DeliveryMetrics } from '../../delivery/delivery.metrics';
 import { FrequencyCaps } from '../../delivery/frequency-caps';
-import type { Notification } from '../../delivery/domain/notification';
+import { capSlotOf, type Notification } from '../../delivery/domain/notification';
 import { DeliveryProducer } from '../../delivery/jobs/delivery.queue';
 import { OutboundMessages } from '../../delivery/outbound-messages';
 import { MessageRenderRepository, StoredRender } from '../../delivery/message-render.repository';
-import { NotificationRepository } from '../../delivery/notification.repository';
+import { NotificationRepository, NotificationStateRow } from '../../delivery/notification.repository';
 import { RunTally } from '../../delivery/run-tally';
 import { UserProfile } from '../../ingest/domain/user-profile';
 import { randomLinkNonce } from '../../templates/domain/links';
@@ -23,6 +23,7 @@ import { CampaignRunRepository } from './campaign-run.repository';
 import { FanOutContext, RecipientFanOut, RecipientOutcome } from './recipient-fan-out';
 import { RunCompletion } from './run-completion';
 import { RunCopyBudget } from './run-copy-budget';
+import { FanOutHolds } from './fan-out-holds';
 
 /** A user of a shard and their send time (local-hour runs). */
 interface ShardMember {
@@ -38,7 +39,9 @@ interface ShardMember {
  * entries written for the users who got no notification (held out, failed), so a crash between any two
  * steps is repaired by processing the shard again: a user is done once the run has their notification
  * or their entry, and nothing else is written per notified user. The shard is marked finished when
- * every user of it is done. A suppressed notification carries no tracking and holds no frequency-cap slot. A shard of a run selected
+ * every user of it is done. A queued notification's frequency-cap hold becomes its slot once it is written,
+ * and a user left without one gives the hold back (see FanOutHolds), also when the chunk throws. A suppressed
+ * notification carries no tracking and holds no frequency-cap slot. A shard of a run selected
  * before shards listed their users has no record: its pending ledger entries are its users, settled as
  * they were then.
  */
@@ -60,6 +63,7 @@ export class ShardFanOut {
     private readonly metrics: DeliveryMetrics,
     private readonly tally: RunTally,
     private readonly caps: FrequencyCaps,
+    private readonly holds: FanOutHolds,
     private readonly config: ConfigService<Settings, true>,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
@@ -76,9 +80,19 @@ export class ShardFanOut {
     for (let start = 0; start < members.length; start += chunk) {
       // Checked per chunk: a pause or cancel stops the fan-out within one chunk.
       const run = await this.runs.findById(runId);
-      if (!run || run.state !== 'running') return;
+      if (!run) return;
+      // An earlier attempt of this shard may have held slots for users it wrote nothing for (a failed run
+      // does not process its shards again): they are given back, and the records it did write keep theirs.
+      if (run.state !== 'running') return this.holds.settleFromRecords(run, userIdsOf(members));
       const part = members.slice(start, start + chunk);
-      firstError ??= await this.processChunk(run, shard, part, finalAttempt, listed === undefined);
+      try {
+        firstError ??= await this.processChunk(run, shard, part, finalAttempt, listed === undefined);
+      } catch (error) {
+        // The chunk stopped between its users' holds and their records (or after): this attempt gives back
+        // what it held for users left without a record, whether Bull tries the shard again or not.
+        await this.holds.settleFromRecords(run, userIdsOf(part));
+        throw error;
+      }
     }
     if (firstError) throw firstError;
     if (listed) await this.shards.markFinished(runId, shard, new Date());
@@ -157,8 +171,20 @@ export class ShardFanOut {
     // render in between finds it used since the erasure began, or has it restored.
     await this.renders.storeMany(renders, now);
     this.outbound.embedTracking(toIssue(created, renders));
+    const composed = new Set(created.map((n) => n.userId));
     const inserted = await this.notifications.insertNew(created);
     await this.tally.created(runId, inserted);
+    // The holds of the queued records (these, or an earlier attempt's) become slots; users left without a
+    // notification (held out, failed) give theirs back. One a concurrent attempt wrote is that attempt's to settle.
+    const refused = await this.holds.settle(
+      run,
+      [...inserted.filter((n) => n.state === 'queued'), ...existingQueued(existing)].map((n) => ({
+        userId: n.userId,
+        notificationId: n.notificationId,
+        at: capSlotOf(n),
+      })),
+      userIdsOf(todo).filter((userId) => !composed.has(userId)),
+    );
     // A chunk processed again after a crash may suppress a user whose slot the crashed attempt reserved
     // (they unsubscribed, or lost their address, in between): the slot would count against every campaign's
     // next message for a whole window. Only the notifications inserted here: one a concurrent attempt
@@ -172,14 +198,9 @@ export class ShardFanOut {
         })),
     );
     await this.renders.storeMany(renders, new Date());
-    const queued = [
-      ...created
-        .filter((n) => n.state === 'queued')
-        .map((n) => ({ notificationId: n.notificationId, at: n.notBefore })),
-      ...[...existing.values()]
-        .filter((n) => n.state === 'queued')
-        .map((n) => ({ notificationId: n.notificationId, at: n.notBefore })),
-    ];
+    const queued = [...created.filter((n) => n.state === 'queued'), ...existingQueued(existing)]
+      .filter((n) => !refused.has(n.notificationId))
+      .map((n) => ({ notificationId: n.notificationId, at: n.notBefore }));
     await this.deliveries.enqueueMany(queued, run.generation);
     if (pendingEntries) {
       for (const userId of existing.keys()) settlements.push({ userId, status: 'done' });
@@ -237,6 +258,15 @@ export class ShardFanOut {
   budgetKey(runId: string): string {
     return `${this.config.get('redis', { infer: true }).prefix}:copy-budget:{${runId}}`;
   }
+}
+
+function userIdsOf(members: readonly ShardMember[]): string[] {
+  return members.map((m) => m.userId);
+}
+
+/** The queued notifications an earlier attempt wrote, with their users. */
+function existingQueued(existing: Map<string, NotificationStateRow>) {
+  return [...existing].flatMap(([userId, n]) => (n.state === 'queued' ? [{ ...n, userId }] : []));
 }
 
 function recipientOf(userId: string, profile: UserProfile | undefined) {

@@ -6,6 +6,7 @@ import { IngestModule } from '../../../ingest/ingest.module';
 import { JourneysModule } from '../../../journeys/journeys.module';
 import { CampaignRunsModule } from '../campaign-runs.module';
 import { RecipientSnapshots } from '../../recipient-snapshots';
+import { FanOutHolds } from '../fan-out-holds';
 import { RecipientFanOut } from '../recipient-fan-out';
 import { RunHooks } from '../run-hooks';
 import { RunRequeue } from '../run-requeue.service';
@@ -22,6 +23,7 @@ import { CampaignRunsProcessor } from './campaign-runs.processor';
   providers: [
     RecipientSnapshots,
     RecipientFanOut,
+    FanOutHolds,
     ShardFanOut,
     RunSelection,
     RunRequeue,
