@@ -1,8 +1,9 @@
 import { buildCampaign } from '../factories/campaign.factory';
 import { buildTrackedLink } from '../factories/tracked-notification.factory';
+import { ExperimentOutcomeRepository } from '../../src/modules/experiments/experiment-outcome.repository';
 import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
 import { EngagementService } from '../../src/modules/tracking/engagement.service';
-import { NotificationTracking } from '../../src/modules/tracking/notification-tracking';
+import { NotificationTracking, TrackedNotification } from '../../src/modules/tracking/notification-tracking';
 import { TrackedNotificationRepository } from '../../src/modules/tracking/tracked-notification.repository';
 import { TrackingEventRepository } from '../../src/modules/tracking/tracking-event.repository';
 import { RankingExampleRepository } from '../../src/modules/ranking/ranking-example.repository';
@@ -301,11 +302,12 @@ describe('tracking links: open pixel, click redirect, push open', () => {
       kind: 'open' | 'click' | 'push-open',
       userId: string,
       stored: 'in-notification' | 'own-record',
+      experiment?: TrackedNotification['experiment'],
     ) => {
       const channel = kind === 'push-open' ? 'push' : 'email';
       const { issued, notification } = await sendTracked(
         app.t.app,
-        { notificationId: `erased-${kind}-${stored}`, userId, channel },
+        { notificationId: `erased-${kind}-${stored}-${userId}`, userId, channel, ...(experiment && { experiment }) },
         hoursAgo(2),
         stored,
       );
@@ -317,27 +319,58 @@ describe('tracking links: open pixel, click redirect, push open', () => {
           .set('User-Agent', BROWSER);
       };
     };
-    afterEach(() => jest.restoreAllMocks());
-
-    it.each([
+    /** The next call of `method` on `target` runs only after the whole erasure of `userId`. */
+    const eraseBefore = <T extends object>(
+      target: T,
+      method: jest.FunctionPropertyNames<Required<T>>,
+      userId: string,
+    ) => {
+      const original = (target[method] as (...args: unknown[]) => Promise<unknown>).bind(target);
+      jest.spyOn(target, method).mockImplementationOnce((async (...args: unknown[]) => {
+        await erase(userId);
+        return original(...args);
+      }) as never);
+    };
+    /** Each engagement, with its tracking in the notification or in a record of its own. */
+    const ENGAGEMENTS = [
       ['open', 'in-notification'],
       ['click', 'in-notification'],
       ['push-open', 'in-notification'],
       ['open', 'own-record'],
       ['click', 'own-record'],
-    ] as const)('leaves no event of a %s (tracking %s) counted just before the erasure', async (kind, stored) => {
-      const userId = `gone-${kind}-${stored}`;
-      const request = await engage(kind, userId, stored);
-      const events = app.t.app.get(TrackingEventRepository);
-      const append = events.append.bind(events);
-      // The event was counted against a notification that existed; the whole erasure runs before it is logged.
-      jest.spyOn(events, 'append').mockImplementationOnce(async (event) => {
-        await erase(userId);
-        return append(event);
-      });
-      await request();
-      expect(await userEvents(userId)).toBe(0);
-    });
+    ] as const;
+    afterEach(() => jest.restoreAllMocks());
+
+    it.each(ENGAGEMENTS)(
+      'leaves no event of a %s (tracking %s) counted just before the erasure',
+      async (kind, stored) => {
+        const userId = `gone-${kind}-${stored}`;
+        const request = await engage(kind, userId, stored);
+        // The event was counted against a notification that existed; the whole erasure runs before it is logged.
+        eraseBefore(app.t.app.get(TrackingEventRepository), 'append', userId);
+        await request();
+        expect(await userEvents(userId)).toBe(0);
+      },
+    );
+
+    it.each(ENGAGEMENTS)(
+      'leaves no experiment outcome of a %s (tracking %s) attributed just before the erasure',
+      async (kind, stored) => {
+        const userId = `outcome-gone-${kind}-${stored}`;
+        const campaign = buildCampaign({ id: 'digest', channel: kind === 'push-open' ? 'push' : 'email' });
+        const decision = await app.t.app
+          .get(ExperimentAssignments)
+          .assign({ campaign, runId: 'r-erased', userId, now: hoursAgo(3) });
+        const experiment = { experimentId: decision.experimentId!, armId: decision.armId! };
+        const request = await engage(kind, userId, stored, experiment);
+        const log = app.t.app.get(ExperimentOutcomeRepository);
+        // The outcome was attributed to the user's assignment; the whole erasure runs before it is logged.
+        eraseBefore(log, 'insert', userId);
+        await request();
+        expect(log.insert).toHaveBeenCalled();
+        expect(await app.t.db().collection('experiment_outcomes').countDocuments({ userId })).toBe(0);
+      },
+    );
 
     it('leaves no event of an open counted as the erasure reaches the records of their own', async () => {
       const userId = 'gone-own-record-late';

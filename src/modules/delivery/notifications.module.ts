@@ -77,7 +77,8 @@ export class NotificationsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.erasure.register({ name: 'notifications', erase: (userId) => this.erase(userId) });
+    // First: tracking requests find a user by their notifications (see ERASURE_PHASES).
+    this.erasure.register({ name: 'notifications', phase: 'notifications', erase: (userId) => this.erase(userId) });
   }
 
   /**

@@ -33,6 +33,11 @@ export class ExperimentOutcomeRepository {
     return this.model.find({ userId }, { _id: 0 }).sort({ at: 1 }).lean<ExperimentOutcomeRecord[]>();
   }
 
+  /** The user's outcomes of the notification, or of the conversion (by the userId index; a rare write). */
+  async deleteOf(userId: string, of: { notificationId: string } | { conversionId: string }): Promise<number> {
+    return (await this.model.deleteMany({ userId, ...of })).deletedCount;
+  }
+
   async deleteByUser(userId: string): Promise<number> {
     return (await this.model.deleteMany({ userId })).deletedCount;
   }

@@ -24,6 +24,8 @@ export class ExperimentOutcomeRecord {
   /** Absent for a conversion reported for no campaign (counted in every experiment of the user). */
   @Prop() campaignId?: string;
   @Prop() notificationId?: string;
+  /** The product's id of a conversion, so the conversion's outcome can be taken back by it. */
+  @Prop() conversionId?: string;
   @Prop({ required: true }) at!: Date;
   @Prop() value?: number;
   @Prop({ type: [Object], default: [] }) attributions!: OutcomeAttribution[];

@@ -71,11 +71,16 @@ export class ExperimentOutcomesService extends ExperimentOutcomes {
       userId: outcome.userId,
       ...(outcome.campaignId !== undefined && { campaignId: outcome.campaignId }),
       ...(outcome.notificationId && { notificationId: outcome.notificationId }),
+      ...(outcome.conversionId !== undefined && { conversionId: outcome.conversionId }),
       at: outcome.at,
       ...(outcome.value !== undefined && { value: outcome.value }),
       attributions,
       recordedAt: new Date(),
     });
+  }
+
+  async forget(userId: string, of: { notificationId: string } | { conversionId: string }): Promise<void> {
+    await this.log.deleteOf(userId, of);
   }
 
   private async attribute(assignment: StoredAssignment, outcome: Outcome, key: string): Promise<OutcomeAttribution> {

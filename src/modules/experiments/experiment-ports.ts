@@ -71,4 +71,9 @@ export abstract class ExperimentOutcomes {
     /** Conversion value, when the product reports one. */
     value?: number;
   }): Promise<void>;
+  /**
+   * Takes back the logged outcomes of a user erased while they were recorded: those of the notification, or
+   * of the conversion. The arm's sums stay, as an erasure leaves them: they are anonymous.
+   */
+  abstract forget(userId: string, of: { notificationId: string } | { conversionId: string }): Promise<void>;
 }

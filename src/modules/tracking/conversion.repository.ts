@@ -13,9 +13,9 @@ export class ConversionRepository {
     return insertOnce(this.model, { conversionId: record.conversionId }, record);
   }
 
-  /** Marks the conversion's event and outcomes written. */
-  async markSettled(conversionId: string): Promise<void> {
-    await this.model.updateOne({ conversionId }, { $unset: { pending: 1 } });
+  /** Marks the conversion's event and outcomes written; false when it is not stored (its user was erased). */
+  async markSettled(conversionId: string): Promise<boolean> {
+    return (await this.model.updateOne({ conversionId }, { $unset: { pending: 1 } })).matchedCount > 0;
   }
 
   /** Up to `limit` conversions received by `receivedBy` and still pending, oldest first. */
@@ -29,6 +29,11 @@ export class ConversionRepository {
 
   async find(conversionId: string): Promise<ConversionRecord | null> {
     return this.model.findOne({ conversionId }).lean<ConversionRecord>();
+  }
+
+  /** The user's conversions attributed to the notification (by the userId index; a rare write). */
+  async deleteAttributedTo(userId: string, notificationId: string): Promise<number> {
+    return (await this.model.deleteMany({ userId, notificationId })).deletedCount;
   }
 
   async deleteByUser(userId: string): Promise<number> {

@@ -6,6 +6,7 @@ import { attributionStart, Conversion, validateConversion } from './domain/conve
 import { ConversionRecord } from './conversion.schema';
 import { ConversionRepository } from './conversion.repository';
 import { EngagementOutcomes } from './engagement-outcomes.service';
+import { ErasedMeanwhile } from './erased-meanwhile.service';
 import { TrackedNotificationRepository } from './tracked-notification.repository';
 import { TrackingEventRepository } from './tracking-event.repository';
 
@@ -53,6 +54,7 @@ export class ConversionsService {
     private readonly notifications: TrackedNotificationRepository,
     private readonly events: TrackingEventRepository,
     private readonly outcomes: EngagementOutcomes,
+    private readonly erasedMeanwhile: ErasedMeanwhile,
     config: ConfigService<Settings, true>,
   ) {
     this.windowHours = config.get('tracking', { infer: true }).conversionWindowHours;
@@ -112,7 +114,8 @@ export class ConversionsService {
 
   /**
    * Writes the conversion's event (when attributed) and passes it to experiments, then marks it settled.
-   * Each step counts once however often it runs, so a replay can finish a report that failed midway.
+   * Each step counts once however often it runs, so a replay can finish a report that failed midway. What
+   * it wrote for a user erased meanwhile it takes back.
    */
   private async settle(record: ConversionRecord): Promise<void> {
     const { conversionId, userId, occurredAt, value, notificationId, campaignId } = record;
@@ -139,7 +142,9 @@ export class ConversionsService {
       occurredAt,
       value,
     );
-    await this.conversions.markSettled(conversionId);
+    const stillStored = await this.conversions.markSettled(conversionId);
+    // Its user may have been erased since the conversion or its notification was read.
+    await this.erasedMeanwhile.afterConversion(record, stillStored);
   }
 
   /** The same conversion again: finishes what a failed report left undone; another one with its id is a 409. */

@@ -5,7 +5,7 @@ import { networkOf } from './domain/client-address';
 import { classifyFetch, FetchClass } from './domain/machine-fetches';
 import { redirectLocation } from './domain/tracking-urls';
 import { EngagementOutcomes } from './engagement-outcomes.service';
-import { forgetEventsIfErased } from './erased-meanwhile';
+import { ErasedMeanwhile } from './erased-meanwhile.service';
 import { FirstTimes, TrackedNotificationRepository } from './tracked-notification.repository';
 import { EngagementCounts, TrackedNotificationRecord } from './tracked-notification.schema';
 import { TrackingEventRecord } from './tracking-event.schema';
@@ -40,6 +40,7 @@ export class EngagementService {
     private readonly notifications: TrackedNotificationRepository,
     private readonly events: TrackingEventRepository,
     private readonly outcomes: EngagementOutcomes,
+    private readonly erasedMeanwhile: ErasedMeanwhile,
     config: ConfigService<Settings, true>,
   ) {
     this.windowMs = config.get('tracking', { infer: true }).machineWindowSeconds * 1000;
@@ -60,7 +61,7 @@ export class EngagementService {
     const first = human ? !before.humanOpen : (before.open ?? 0) - (before.humanOpen ?? 0) === 0;
     await this.events.append(this.event(notification, 'open', at, first, request, fetch));
     if (first) await this.outcomes.opened(notification, at, fetch.machine);
-    await forgetEventsIfErased(this.notifications, this.events, notification.notificationId);
+    await this.erasedMeanwhile.afterNotification(notification);
   }
 
   /** A click: where the link's stored target leads (see redirectLocation), or undefined when the token leads nowhere. */
@@ -88,7 +89,7 @@ export class EngagementService {
       await this.outcomes.clicked(notification, at);
       await this.inferOpen(notification, at);
     }
-    await forgetEventsIfErased(this.notifications, this.events, notification.notificationId);
+    await this.erasedMeanwhile.afterNotification(notification);
     return target;
   }
 
@@ -106,7 +107,7 @@ export class EngagementService {
     const first = !before.pushOpen;
     await this.events.append({ ...this.event(notification, 'push-open', at, first), machine: false, source: 'app' });
     if (first) await this.outcomes.opened(notification, at, false);
-    await forgetEventsIfErased(this.notifications, this.events, notification.notificationId);
+    await this.erasedMeanwhile.afterNotification(notification);
     return true;
   }
 

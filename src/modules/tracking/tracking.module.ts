@@ -69,15 +69,19 @@ export class TrackingModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // A request that found a notification or a pending conversion and wrote after their erasure takes its
+    // writes back (ErasedMeanwhile), so what requests read goes first (see ERASURE_PHASES).
     this.erasure.register({
       name: 'tracking',
-      // Records of their own first, as delivery's eraser goes before this one: an event logged after its
-      // notification was found is then either erased below or taken back by the request that logged it.
-      erase: async (userId) =>
-        (await this.notifications.deleteByUser(userId)) +
-        (await this.events.deleteByUser(userId)) +
-        (await this.conversions.deleteByUser(userId)),
+      phase: 'notifications',
+      erase: (userId) => this.notifications.deleteByUser(userId),
     });
+    this.erasure.register({
+      name: 'tracking',
+      phase: 'conversions',
+      erase: (userId) => this.conversions.deleteByUser(userId),
+    });
+    this.erasure.register({ name: 'tracking', erase: (userId) => this.events.deleteByUser(userId) });
     this.erasure.register({ name: 'unsubscribes', erase: (userId) => this.unsubscribes.deleteByUser(userId) });
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UnsubscribePage } from './domain/unsubscribe-page';
 import { ALL_CATEGORIES } from './domain/tracking-urls';
 import { EngagementOutcomes } from './engagement-outcomes.service';
-import { forgetEventsIfErased } from './erased-meanwhile';
+import { ErasedMeanwhile } from './erased-meanwhile.service';
 import { RecipientPreferencesService } from './recipient-preferences.service';
 import { TrackedNotificationRepository } from './tracked-notification.repository';
 import { TrackingEventRepository } from './tracking-event.repository';
@@ -25,6 +25,7 @@ export class UnsubscribesService {
     private readonly notifications: TrackedNotificationRepository,
     private readonly events: TrackingEventRepository,
     private readonly outcomes: EngagementOutcomes,
+    private readonly erasedMeanwhile: ErasedMeanwhile,
   ) {}
 
   /** What the link's page shows: the confirm form, the user's current state, or an invalid link. */
@@ -70,7 +71,7 @@ export class UnsubscribesService {
         source,
       });
       if (first) await this.outcomes.unsubscribed(notification, at);
-      await forgetEventsIfErased(this.notifications, this.events, notification.notificationId);
+      await this.erasedMeanwhile.afterNotification(notification);
     }
     return category === ALL_CATEGORIES ? { state: 'unsubscribed-all' } : { state: 'unsubscribed', category };
   }

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { ExperimentOutcomes } from '../experiments/experiment-ports';
+import { ConversionRepository } from './conversion.repository';
+import { TrackedNotificationRepository } from './tracked-notification.repository';
+import { TrackingEventRepository } from './tracking-event.repository';
+
+/**
+ * Takes back what a request wrote for a user erased while it ran. A request finds its user through a record
+ * (the notification of an open, a click or an unsubscribe; a pending conversion), then writes events,
+ * conversions and experiment outcomes, which can land after the erasure removed the user's. An erasure
+ * removes what requests find before what they write (see ERASURE_PHASES), so once its writes are done a
+ * request asks whether what it found is still stored: if so, the erasure of its writes is still to come;
+ * if not, it takes them back. Ranking outcomes need nothing: they only update an example, which an erasure
+ * removes with its notification or on its own, and never create one.
+ */
+@Injectable()
+export class ErasedMeanwhile {
+  constructor(
+    private readonly notifications: TrackedNotificationRepository,
+    private readonly events: TrackingEventRepository,
+    private readonly conversions: ConversionRepository,
+    private readonly outcomes: ExperimentOutcomes,
+  ) {}
+
+  /** After a request's writes for a notification it found: one indexed read while the notification is stored. */
+  async afterNotification(notification: { userId: string; notificationId: string }): Promise<void> {
+    if (await this.notifications.exists(notification.notificationId)) return;
+    await this.forgetNotification(notification);
+  }
+
+  /**
+   * After settling a conversion; `stillStored` says whether its record was there when marked settled. Gone, it
+   * was erased, and so was the notification it is attributed to (their erasure goes first); stored, the
+   * notification it was attributed to when reported may have been erased since it was found.
+   */
+  async afterConversion(
+    conversion: { userId: string; conversionId: string; notificationId?: string },
+    stillStored: boolean,
+  ): Promise<void> {
+    const { userId, conversionId, notificationId } = conversion;
+    if (!stillStored) await this.outcomes.forget(userId, { conversionId });
+    if (notificationId === undefined) return;
+    if (stillStored) await this.afterNotification({ userId, notificationId });
+    else await this.forgetNotification({ userId, notificationId });
+  }
+
+  /** The events, attributed conversions and experiment outcomes of an erased user's notification. */
+  private async forgetNotification({ userId, notificationId }: { userId: string; notificationId: string }) {
+    await this.events.deleteByNotification(notificationId);
+    await this.conversions.deleteAttributedTo(userId, notificationId);
+    await this.outcomes.forget(userId, { notificationId });
+  }
+}
