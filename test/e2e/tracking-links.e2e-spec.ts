@@ -8,7 +8,7 @@ import { TrackedNotificationRepository } from '../../src/modules/tracking/tracke
 import { TrackingEventRepository } from '../../src/modules/tracking/tracking-event.repository';
 import { RankingExampleRepository } from '../../src/modules/ranking/ranking-example.repository';
 import { useTestApp } from './support/test-app';
-import { LINKS_BASE, pathOf, sendTracked, tampered, tokenOf } from './support/tracking';
+import { beforeNextCall, LINKS_BASE, pathOf, sendTracked, tampered, tokenOf } from './support/tracking';
 
 const HOUR = 3_600_000;
 const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko)';
@@ -319,18 +319,6 @@ describe('tracking links: open pixel, click redirect, push open', () => {
           .set('User-Agent', BROWSER);
       };
     };
-    /** The next call of `method` on `target` runs only after the whole erasure of `userId`. */
-    const eraseBefore = <T extends object>(
-      target: T,
-      method: jest.FunctionPropertyNames<Required<T>>,
-      userId: string,
-    ) => {
-      const original = (target[method] as (...args: unknown[]) => Promise<unknown>).bind(target);
-      jest.spyOn(target, method).mockImplementationOnce((async (...args: unknown[]) => {
-        await erase(userId);
-        return original(...args);
-      }) as never);
-    };
     /** Each engagement, with its tracking in the notification or in a record of its own. */
     const ENGAGEMENTS = [
       ['open', 'in-notification'],
@@ -347,7 +335,7 @@ describe('tracking links: open pixel, click redirect, push open', () => {
         const userId = `gone-${kind}-${stored}`;
         const request = await engage(kind, userId, stored);
         // The event was counted against a notification that existed; the whole erasure runs before it is logged.
-        eraseBefore(app.t.app.get(TrackingEventRepository), 'append', userId);
+        beforeNextCall(app.t.app.get(TrackingEventRepository), 'append', () => erase(userId));
         await request();
         expect(await userEvents(userId)).toBe(0);
       },
@@ -365,7 +353,7 @@ describe('tracking links: open pixel, click redirect, push open', () => {
         const request = await engage(kind, userId, stored, experiment);
         const log = app.t.app.get(ExperimentOutcomeRepository);
         // The outcome was attributed to the user's assignment; the whole erasure runs before it is logged.
-        eraseBefore(log, 'insert', userId);
+        beforeNextCall(log, 'insert', () => erase(userId));
         await request();
         expect(log.insert).toHaveBeenCalled();
         expect(await app.t.db().collection('experiment_outcomes').countDocuments({ userId })).toBe(0);

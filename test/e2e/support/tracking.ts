@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplicationContext } from '@nestjs/common';
 import {
   IssuedTracking,
   NotificationTracking,
@@ -30,7 +30,7 @@ export function tampered(token: string): string {
  * issues it in tracking's own collection, as notifications created before that were.
  */
 export async function sendTracked(
-  app: INestApplication,
+  app: INestApplicationContext,
   overrides: Partial<TrackedNotification>,
   sentAt: Date,
   stored: 'in-notification' | 'own-record' = 'in-notification',
@@ -60,4 +60,20 @@ export async function sendTracked(
   ]);
   if (created.length !== 1) throw new Error(`notification ${notificationId} exists already`);
   return { notification: { ...notification, runId }, issued: tracking.issuedAhead({ ...notification, runId }) };
+}
+
+/**
+ * Runs `work` (an erasure, say) when `method` of `target` is next called, before the call itself: a race
+ * staged at one exact write. Returns the spy, to check the write happened.
+ */
+export function beforeNextCall<T extends object>(
+  target: T,
+  method: jest.FunctionPropertyNames<Required<T>>,
+  work: () => Promise<unknown>,
+) {
+  const original = (target[method] as (...args: unknown[]) => Promise<unknown>).bind(target);
+  return jest.spyOn(target, method).mockImplementationOnce((async (...args: unknown[]) => {
+    await work();
+    return original(...args);
+  }) as never);
 }
