@@ -177,4 +177,53 @@ describe('unsubscribe links: the page, its form and the RFC 8058 one-click POST'
     expect(await unsubscribes('eve')).toHaveLength(0);
     expect(await nextCompose(digest, 'eve')).toBeUndefined();
   });
+  describe('a form body it cannot read', () => {
+    const BROWSER = {
+      Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+      'Accept-Language': 'fr-FR,fr;q=0.9',
+      'Sec-Fetch-Dest': 'document',
+    };
+    /** Each way to send a body the page cannot read, the status it gets and what the page says of it. */
+    const UNREADABLE = [
+      [415, 'text/plain', 'scope=all', 'Il a été envoyé dans un format que cette page n’accepte pas.'],
+      [413, 'application/x-www-form-urlencoded', `scope=all&pad=${'x'.repeat(2000)}`, 'Il dépasse la taille'],
+      [400, 'multipart/form-data; boundary=x-boundary-7', 'scope=all', 'Il est arrivé incomplet ou endommagé.'],
+    ] as const;
+    const post = (path: string, type: string, body: string, headers: Record<string, string>) =>
+      http().post(path).set(headers).set('Content-Type', type).send(body);
+
+    it.each(UNREADABLE)(
+      'answers a browser with a %i page in its language, and changes nothing',
+      async (status, type, body, text) => {
+        const { issued } = await sendTracked(app.t.app, { notificationId: `unread-${status}`, userId: 'ivy' }, SENT);
+        const res = await post(pathOf(issued.unsubscribeUrl), type, body, BROWSER).expect(status);
+        expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+        expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+        expect(res.headers['cache-control']).toContain('no-store');
+        expect(res.text).toContain('<h1>Ce formulaire n’a pas pu être lu</h1>');
+        expect(res.text).toContain(text);
+        expect(res.text).not.toContain('x'.repeat(100));
+        expect(await unsubscribes('ivy')).toHaveLength(0);
+        expect(await nextCompose(digest, 'ivy')).toBeUndefined();
+      },
+    );
+
+    it.each(UNREADABLE)(
+      'keeps the JSON %i for a one-click POST and a client asking for JSON, and changes nothing',
+      async (status, type, body) => {
+        const { issued } = await sendTracked(app.t.app, { notificationId: `json-${status}`, userId: 'jo' }, SENT);
+        const oneClick = body.replace('scope=all', 'List-Unsubscribe=One-Click');
+        for (const [sent, headers] of [
+          [oneClick, {}],
+          [oneClick, { Accept: '*/*' }],
+          [body, { Accept: 'application/json', 'Sec-Fetch-Dest': 'document' }],
+        ] as const) {
+          const res = await post(pathOf(issued.unsubscribeUrl), type, sent, headers).expect(status);
+          expect(res.headers['content-type']).toMatch(/^application\/json/);
+          expect(res.body).toMatchObject({ statusCode: status, message: expect.any(String) });
+        }
+        expect(await unsubscribes('jo')).toHaveLength(0);
+      },
+    );
+  });
 });

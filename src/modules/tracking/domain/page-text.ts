@@ -1,3 +1,6 @@
+import { byQuality } from '../../../lib/http/quality-values';
+import type { UnreadableForm } from './unsubscribe-request';
+
 /** The languages of the unsubscribe pages; English is the fallback. */
 export const PAGE_LOCALES = ['en', 'fr'] as const;
 export type PageLocale = (typeof PAGE_LOCALES)[number];
@@ -17,6 +20,9 @@ export interface PageText {
   deadLinkBody: string;
   badRequestTitle: string;
   badRequestBody: (field: string) => string;
+  unreadableTitle: string;
+  unreadableBody: Record<UnreadableForm, string>;
+  sendAgain: string;
 }
 
 export const PAGE_TEXT: Record<PageLocale, PageText> = {
@@ -36,6 +42,13 @@ export const PAGE_TEXT: Record<PageLocale, PageText> = {
     deadLinkBody: 'It may have been copied incompletely, or the message it came from is no longer available.',
     badRequestTitle: 'This request could not be understood',
     badRequestBody: (field) => `The field “${field}” is missing or invalid. Nothing was changed.`,
+    unreadableTitle: 'This form could not be read',
+    unreadableBody: {
+      type: 'It was sent in a format this page does not accept. Nothing was changed.',
+      size: 'It was larger than this page accepts. Nothing was changed.',
+      damaged: 'It arrived incomplete or damaged. Nothing was changed.',
+    },
+    sendAgain: 'Please open the unsubscribe link in the message again.',
   },
   fr: {
     title: 'Désabonnement',
@@ -54,6 +67,13 @@ export const PAGE_TEXT: Record<PageLocale, PageText> = {
     deadLinkBody: 'Il a peut-être été copié de façon incomplète, ou le message d’où il vient n’est plus disponible.',
     badRequestTitle: 'Cette demande est incomplète',
     badRequestBody: (field) => `Le champ « ${field} » manque ou n’est pas valide. Rien n’a été modifié.`,
+    unreadableTitle: 'Ce formulaire n’a pas pu être lu',
+    unreadableBody: {
+      type: 'Il a été envoyé dans un format que cette page n’accepte pas. Rien n’a été modifié.',
+      size: 'Il dépasse la taille que cette page accepte. Rien n’a été modifié.',
+      damaged: 'Il est arrivé incomplet ou endommagé. Rien n’a été modifié.',
+    },
+    sendAgain: 'Ouvrez de nouveau le lien de désabonnement du message.',
   },
 };
 
@@ -65,17 +85,8 @@ export function pickLocale(requested: string | undefined, acceptLanguage: string
   const known = (tag: string) => PAGE_LOCALES.find((l) => tag.toLowerCase().split('-')[0] === l);
   const explicit = requested ? known(requested) : undefined;
   if (explicit) return explicit;
-  const ranked = (acceptLanguage ?? '')
-    .split(',')
-    .map((entry) => {
-      const [tag, ...params] = entry.trim().split(';');
-      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
-      return { tag: tag.trim(), q: q === undefined ? 1 : Number(q) };
-    })
-    .filter((entry) => entry.tag && entry.q > 0)
-    .sort((a, b) => b.q - a.q);
-  for (const { tag } of ranked) {
-    const locale = known(tag);
+  for (const { value } of byQuality(acceptLanguage)) {
+    const locale = known(value);
     if (locale) return locale;
   }
   return 'en';

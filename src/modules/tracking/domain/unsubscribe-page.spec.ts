@@ -33,6 +33,20 @@ describe('renderUnsubscribePage', () => {
     expect(foreign.html).not.toContain('555-0100');
   });
 
+  it.each([
+    ['type', 415, 'It was sent in a format this page does not accept.'],
+    ['size', 413, 'It was larger than this page accepts.'],
+    ['damaged', 400, 'It arrived incomplete or damaged.'],
+  ] as const)('answers a form it could not read (%s) with a %i page saying so', (problem, status, text) => {
+    const page = renderUnsubscribePage({ state: 'unreadable', problem }, 'en');
+    expect(page.status).toBe(status);
+    expect(page.html).toContain('<h1>This form could not be read</h1>');
+    expect(page.html).toContain(`${text} Nothing was changed. Please open the unsubscribe link in the message again.`);
+    expect(renderUnsubscribePage({ state: 'unreadable', problem }, 'fr').html).toContain(
+      'Ce formulaire n’a pas pu être lu',
+    );
+  });
+
   it('escapes a category once', () => {
     const { html } = renderUnsubscribePage({ state: 'confirm', category: 'a<b>&c' }, 'en');
     expect(html).toContain('Unsubscribe from “a&lt;b&gt;&amp;c”?');

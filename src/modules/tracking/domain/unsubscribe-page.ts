@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { escapeHtml } from '../../templates/domain/links';
 import { PAGE_TEXT, PageLocale } from './page-text';
-import { UNSUBSCRIBE_FIELDS } from './unsubscribe-request';
+import { UNSUBSCRIBE_FIELDS, UnreadableForm } from './unsubscribe-request';
 
 /** What the unsubscribe page shows. */
 export type UnsubscribePage =
@@ -10,7 +10,8 @@ export type UnsubscribePage =
   | { state: 'unsubscribed-all' }
   | { state: 'invalid' }
   | { state: 'dead-link' }
-  | { state: 'bad-request'; field: string };
+  | { state: 'bad-request'; field: string }
+  | { state: 'unreadable'; problem: UnreadableForm };
 
 const STYLE =
   'body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#18181b;background:#f4f4f5}' +
@@ -28,7 +29,7 @@ export const PAGE_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ');
 
-const STATUS: Record<UnsubscribePage['state'], number> = {
+const STATUS: Record<Exclude<UnsubscribePage['state'], 'unreadable'>, number> = {
   confirm: 200,
   unsubscribed: 200,
   'unsubscribed-all': 200,
@@ -36,6 +37,7 @@ const STATUS: Record<UnsubscribePage['state'], number> = {
   'dead-link': 404,
   'bad-request': 400,
 };
+const UNREADABLE_STATUS: Record<UnreadableForm, number> = { type: 415, size: 413, damaged: 400 };
 
 /** A category as people read it: `weekly-digest` is "weekly digest". */
 function displayName(category: string): string {
@@ -81,13 +83,15 @@ function body(page: UnsubscribePage, locale: PageLocale): { heading: string; con
       return { heading: t.invalidTitle, content: paragraph(t.deadLinkBody) };
     case 'bad-request':
       return { heading: t.badRequestTitle, content: paragraph(t.badRequestBody(shownField(page.field))) };
+    case 'unreadable':
+      return { heading: t.unreadableTitle, content: paragraph(`${t.unreadableBody[page.problem]} ${t.sendAgain}`) };
   }
 }
 
 /**
  * The small, script-free HTML page behind every unsubscribe link: a confirm form (so a scanner that
- * follows the link changes nothing), the outcome, or why the link does not work (also the 404 of a
- * click link that leads nowhere). Text is escaped.
+ * follows the link changes nothing), the outcome, why the link does not work (also the 404 of a click
+ * link that leads nowhere), or why the form posted to it could not be read. Text is escaped.
  */
 export function renderUnsubscribePage(page: UnsubscribePage, locale: PageLocale): { status: number; html: string } {
   const { heading, content } = body(page, locale);
@@ -97,5 +101,6 @@ export function renderUnsubscribePage(page: UnsubscribePage, locale: PageLocale)
     '<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">' +
     `<title>${title}</title><style>${STYLE}</style></head>` +
     `<body><main><h1>${escapeHtml(heading)}</h1>${content}</main></body></html>`;
-  return { status: STATUS[page.state], html };
+  const status = page.state === 'unreadable' ? UNREADABLE_STATUS[page.problem] : STATUS[page.state];
+  return { status, html };
 }
