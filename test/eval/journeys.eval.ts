@@ -39,7 +39,7 @@ import { evaluateCoverage } from './journeys/coverage';
 import { convertHetrec, readHetrec } from './journeys/hetrec';
 import { evaluateFuture } from './journeys/future';
 import { convertMovielens, readMovielens } from './journeys/movielens';
-import { printBudgetUse, printCoverage, printFuture, printNameFit, printTasks } from './journeys/report';
+import { printBudgetUse, printByShape, printCoverage, printFuture, printNameFit, printTasks } from './journeys/report';
 import { evaluatePlanted } from './journeys/synthetic';
 import { evaluateTasks } from './journeys/tasks';
 import { DatasetError } from './journeys/text-files';
@@ -176,6 +176,7 @@ function main(): void {
   });
   results.push(printFuture(future, bootstrap));
   printBudgetUse(future);
+  printByShape(future);
   if (dataset.labels) {
     const scores = evaluateTasks(users, dataset.labels, params, training);
     results.push(printTasks(scores, dataset.labels.size, dataset.unaligned ?? 0));

@@ -7,7 +7,7 @@ import {
   PlatformTrainingOptions,
   trainPlatformEmbedder,
 } from '../../../src/modules/journeys/domain/platform-training';
-import { addBudgetUse, BudgetUse, emptyBudgetUse } from './budget';
+import { addBudgetUse, BudgetUse, emptyBudgetUse, tokenUses } from './budget';
 import { hit, ndcg, setScores } from './metrics';
 import { nextSessions, splitHistory } from './split';
 import { hindsightTokens, interestTokens, journeyTokens } from './tokens';
@@ -38,6 +38,23 @@ export interface FutureResult {
   /** Where the budget at k = `budgetK` went, by journey rank, stage and basis, next to the baseline's own picks. */
   budgetK: number;
   budgetUse: BudgetUse;
+  /** At k = `budgetK`, builds by their shape (a sparse user's thin journey, or how many journeys the budget took). */
+  byShape: Map<string, ShapeRow>;
+}
+
+/** Builds of one shape at k = `budgetK`: their count, shared budget, and both methods' F1 and hit summed. */
+export interface ShapeRow {
+  builds: number;
+  tokens: number;
+  journeys: { f1: number; hit: number };
+  interests: { f1: number; hit: number };
+}
+
+/** The shape a build's top-k journeys give it: a sparse user's thin journey, none, or how many journeys. */
+export function buildShape(journeys: ReadonlyArray<{ basis?: string }>): string {
+  if (journeys.some((j) => j.basis === 'strongest-keywords')) return 'a sparse user: strongest keywords';
+  if (journeys.length === 0) return 'no journey';
+  return journeys.length === 1 ? '1 journey' : `${journeys.length} journeys`;
 }
 
 export interface FutureOptions {
@@ -91,6 +108,7 @@ export function evaluateFuture(users: readonly EvalUser[], options: FutureOption
   let withoutJourneys = 0;
   const budgetK = options.ks.includes(3) ? 3 : options.ks[options.ks.length - 1];
   const budgetUse = emptyBudgetUse();
+  const byShape = new Map<string, ShapeRow>();
   for (const fraction of options.cuts) {
     const splits = eligible.map((user) => {
       const { early, later } = splitHistory(user.events, fraction);
@@ -117,7 +135,25 @@ export function evaluateFuture(users: readonly EvalUser[], options: FutureOption
         addInto(acc.journeys[i], score(predicted, truth));
         addInto(acc.interests[i], score(interestTokens(early, predicted.length), truth));
         acc.hindsight[i] += setScores(hindsightTokens(early, truth, predicted.length), truth).f1;
-        if (k === budgetK) addBudgetUse(budgetUse, ranked.slice(0, k), interestTokens(early, predicted.length), truth);
+        if (k === budgetK) {
+          const interests = interestTokens(early, predicted.length);
+          const context = { listedByAny: new Set(journeyTokens(built)), earlierUses: tokenUses(early) };
+          addBudgetUse(budgetUse, ranked.slice(0, k), interests, truth, context);
+          const shape = buildShape(ranked.slice(0, k));
+          const row = byShape.get(shape) ?? {
+            builds: 0,
+            tokens: 0,
+            journeys: { f1: 0, hit: 0 },
+            interests: { f1: 0, hit: 0 },
+          };
+          row.builds++;
+          row.tokens += predicted.length;
+          row.journeys.f1 += setScores(predicted, truth).f1;
+          row.journeys.hit += hit(predicted, truth);
+          row.interests.f1 += setScores(interests, truth).f1;
+          row.interests.hit += hit(interests, truth);
+          byShape.set(shape, row);
+        }
       });
     });
   }
@@ -136,5 +172,5 @@ export function evaluateFuture(users: readonly EvalUser[], options: FutureOption
       hindsightF1: scored.map((p) => p.hindsight[i] / p.cuts),
     };
   });
-  return { users: scored.length, builds, withoutJourneys, vocabularies, atK, budgetK, budgetUse };
+  return { users: scored.length, builds, withoutJourneys, vocabularies, atK, budgetK, budgetUse, byShape };
 }

@@ -1,11 +1,17 @@
-import { addBudgetUse, emptyBudgetUse } from './budget';
+import {
+  addBudgetUse,
+  emptyBudgetUse,
+  INTERESTS_LISTED_ELSEWHERE,
+  INTERESTS_LISTED_NOWHERE,
+  tokenUses,
+} from './budget';
 import { pairedBootstrap, quantile } from './bootstrap';
 import { hit, ndcg, setScores } from './metrics';
 import { nextSessions, splitHistory } from './split';
 import { resolveJourneyParams } from '../../../src/modules/journeys/domain/journey-params';
 import { RawEvent } from '../../../src/lib/synthetic/population';
 import { TaskLabel } from './aol';
-import { evaluateFuture, FutureOptions } from './future';
+import { buildShape, evaluateFuture, FutureOptions } from './future';
 import { evaluateTasks, groupBySharedWords } from './tasks';
 import { prepareUsers } from './users';
 import { authoredTokens, hindsightTokens, interestTokens, journeyTokens } from './tokens';
@@ -198,10 +204,23 @@ describe('budget use (hand-computed)', () => {
     );
     expect(use.builds).toBe(2);
     expect(Object.fromEntries(use.rows)).toEqual({
-      'journeys: rank 1  ongoing': { tokens: 2, found: 1 },
-      'journeys: rank 2+ ended': { tokens: 1, found: 1 },
-      'interests: tokens the journeys did not list': { tokens: 2, found: 1 },
-      'journeys: strongest keywords (sparse user)': { tokens: 1, found: 0 },
+      'journeys: rank 1  ongoing': { tokens: 2, found: 1, earlierUses: 0 },
+      'journeys: rank 2+ ended': { tokens: 1, found: 1, earlierUses: 0 },
+      'interests: tokens the journeys did not list': { tokens: 2, found: 1, earlierUses: 0 },
+      'journeys: strongest keywords (sparse user)': { tokens: 1, found: 0, earlierUses: 0 },
+    });
+  });
+
+  it("tells the baseline's tokens that a journey beyond the budget lists from those no journey lists", () => {
+    const use = emptyBudgetUse();
+    const early = [{ tokens: ['rock', 'noir'] }, { tokens: ['rock'] }, { tokens: ['pixar', 'rock'] }];
+    const context = { listedByAny: new Set(['noir', 'pixar']), earlierUses: tokenUses(early) };
+    const top = [{ stage: 'ongoing', keywords: [{ text: 'noir' }] }];
+    addBudgetUse(use, top, ['rock', 'pixar', 'noir'], new Set(['rock', 'noir']), context);
+    expect(Object.fromEntries(use.rows)).toEqual({
+      'journeys: rank 1  ongoing': { tokens: 1, found: 1, earlierUses: 1 },
+      [INTERESTS_LISTED_ELSEWHERE]: { tokens: 1, found: 0, earlierUses: 1 },
+      [INTERESTS_LISTED_NOWHERE]: { tokens: 1, found: 1, earlierUses: 3 },
     });
   });
 });
@@ -231,6 +250,9 @@ describe('evaluateFuture', () => {
     expect(atK.journeys.f1).toEqual([1]);
     expect(atK.interests.f1).toEqual([1]);
     expect([...result.budgetUse.rows.keys()]).toEqual(['journeys: rank 1  ongoing']);
+    expect(Object.fromEntries(result.byShape)).toEqual({
+      '1 journey': { builds: 1, tokens: 2, journeys: { f1: 1, hit: 1 }, interests: { f1: 1, hit: 1 } },
+    });
   });
 
   it('scores only journeys of the given stages, and gives the baseline the same budget', () => {
@@ -252,4 +274,13 @@ describe('evaluateFuture', () => {
     expect(result.atK[0].journeys.f1).toEqual([0]);
     expect(result.atK[0].interests.f1).toEqual([0]);
   });
+});
+
+describe(buildShape.name, () => {
+  it.each([
+    [[], 'no journey'],
+    [[{ basis: 'cluster' }], '1 journey'],
+    [[{ basis: 'cluster' }, {}], '2 journeys'],
+    [[{ basis: 'cluster' }, { basis: 'strongest-keywords' }], 'a sparse user: strongest keywords'],
+  ])('names the shape of %j', (journeys, shape) => expect(buildShape(journeys)).toBe(shape));
 });

@@ -12,13 +12,37 @@ const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 
 /** Targets of the later-engagement comparison, checked at k = 3. */
 export const FUTURE_TARGETS = { k: 3, minF1Lift: 0.02, minHitGain: 0.05 };
 
-/** Prints where the shared budget went: tokens per build and the share used again, by their source. */
+/** Prints where the shared budget went: tokens per build, the share used again and earlier uses, by their source. */
 export function printBudgetUse(result: FutureResult): void {
   const { builds, rows } = result.budgetUse;
-  console.log(`budget use at k=${result.budgetK}: tokens per build, share used in the next sessions`);
+  console.log(
+    `budget use at k=${result.budgetK}: tokens per build, share used in the next sessions, mean earlier uses per token`,
+  );
   for (const [kind, row] of [...rows].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const perBuild = builds > 0 ? row.tokens / builds : 0;
-    console.log(`  ${kind.padEnd(46)} ${perBuild.toFixed(2).padStart(5)}  ${fmt(row.found / row.tokens)}`);
+    const uses = (row.earlierUses / row.tokens).toFixed(1);
+    console.log(
+      `  ${kind.padEnd(50)} ${perBuild.toFixed(2).padStart(5)}  ${fmt(row.found / row.tokens)}  ${uses.padStart(5)}`,
+    );
+  }
+}
+
+/**
+ * Prints both methods by the shape of the build at k = `budgetK` (no interval: a diagnosis of where the
+ * difference comes from, per build rather than per user).
+ */
+export function printByShape(result: FutureResult): void {
+  console.log(
+    `by build at k=${result.budgetK}: builds, tokens per build, F1 journeys / interests, hit journeys / interests`,
+  );
+  const order = (shape: string) =>
+    shape.startsWith('a sparse') ? 0 : shape === 'no journey' ? -1 : parseInt(shape, 10);
+  for (const [shape, row] of [...result.byShape].sort(([a], [b]) => order(a) - order(b))) {
+    const per = (x: number) => fmt(x / row.builds);
+    console.log(
+      `  ${shape.padEnd(34)} ${String(row.builds).padStart(5)}  ${(row.tokens / row.builds).toFixed(1).padStart(5)}  ` +
+        `${per(row.journeys.f1)} / ${per(row.interests.f1)}  ${per(row.journeys.hit)} / ${per(row.interests.hit)}`,
+    );
   }
 }
 
