@@ -28,6 +28,8 @@ interface Claimed {
   index: number;
   message: OutboundMessage;
   attemptId: string;
+  /** The run generation of the batch's job. */
+  generation: number;
 }
 
 interface Accepted {
@@ -94,15 +96,18 @@ export class NotificationBatchDelivery {
     });
   }
 
-  /** Takes each notification one step; the outcome of each (run again later, or done). */
-  async deliverMany(notificationIds: readonly string[]): Promise<Map<string, DeliveryOutcome>> {
+  /**
+   * Takes each notification one step, for a job of the run's `generation` (see `NotificationRunHooks.gate`); the
+   * outcome of each (run again later, or done).
+   */
+  async deliverMany(notificationIds: readonly string[], generation = 0): Promise<Map<string, DeliveryOutcome>> {
     const outcomes = new Map<string, DeliveryOutcome>(notificationIds.map((id) => [id, DONE]));
     const now = new Date();
     const plain: Notification[] = [];
     const others: string[] = [];
     const read = await this.notifications.findByIds([...new Set(notificationIds)]);
     for (const notification of await this.checks.inZonesNow(read)) {
-      const gate = notification.state === 'queued' ? await this.lifecycle.gate(notification.runId) : 'open';
+      const gate = notification.state === 'queued' ? await this.lifecycle.gate(notification.runId, generation) : 'open';
       const plainSend =
         nextStep(notification, gate, now).kind === 'send' && pendingTargets(notification.targets).length === 1;
       if (plainSend) plain.push(notification);
@@ -117,11 +122,12 @@ export class NotificationBatchDelivery {
       welcome.filter((n) => !capped.has(n.notificationId)),
       outcomes,
       others,
+      generation,
     );
     const gate = new Semaphore(this.sendConcurrency);
     const results = await Promise.allSettled([
       this.sendClaimed(claimed, outcomes),
-      ...others.map((id) => gate.run(async () => outcomes.set(id, await this.single.deliver(id)))),
+      ...others.map((id) => gate.run(async () => outcomes.set(id, await this.single.deliver(id, generation)))),
     ]);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
@@ -137,6 +143,7 @@ export class NotificationBatchDelivery {
     notifications: Notification[],
     outcomes: Map<string, DeliveryOutcome>,
     again: string[],
+    generation: number,
   ): Promise<Claimed[]> {
     const attemptId = randomUUID();
     const messages = await this.outbound.buildMany(
@@ -158,7 +165,7 @@ export class NotificationBatchDelivery {
           at: new Date(Date.now() + slot.waitMs),
           why: 'rate-limit',
         });
-      } else ready.push({ notification, index, message, attemptId });
+      } else ready.push({ notification, index, message, attemptId, generation });
     }
     const startedAt = new Date();
     const leaseUntil = new Date(startedAt.getTime() + this.leaseMs);
@@ -224,7 +231,7 @@ export class NotificationBatchDelivery {
             try {
               // A run paused or cancelled since the batch read it, or a recipient's word since: back unsent.
               if (
-                (await this.lifecycle.gate(c.notification.runId)) !== 'open' ||
+                (await this.lifecycle.gate(c.notification.runId, c.generation)) !== 'open' ||
                 (await this.refusedNow(c.notification))
               ) {
                 outcomes.set(id, await this.withdraw(c));
@@ -264,11 +271,11 @@ export class NotificationBatchDelivery {
    * A claim the recipient's word or its run (paused, cancelled) refuses goes back to the queue unsent, and the
    * one-by-one path, which asks again, settles it with the reason (and gives its cap slot back) or parks it.
    */
-  private async withdraw({ notification, attemptId }: Claimed): Promise<DeliveryOutcome> {
+  private async withdraw({ notification, attemptId, generation }: Claimed): Promise<DeliveryOutcome> {
     const { notificationId, runId } = notification;
     if (!(await this.notifications.releaseClaim(notificationId, attemptId))) return DONE;
     await this.tally.notifications(runId, 'sending', 'queued', undefined);
-    return this.single.deliver(notificationId);
+    return this.single.deliver(notificationId, generation);
   }
 
   /** One provider request; an acceptance is written with the attempt's end, anything else the attempt's way. */

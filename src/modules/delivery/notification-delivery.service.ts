@@ -47,14 +47,15 @@ export class NotificationDeliveryService {
     private readonly tally: RunTally,
   ) {}
 
-  async deliver(notificationId: string): Promise<DeliveryOutcome> {
+  /** Takes the notification one step, for a job of the run's `generation` (see `NotificationRunHooks.gate`). */
+  async deliver(notificationId: string, generation = 0): Promise<DeliveryOutcome> {
     // A recovery puts the notification back to queued, as does a claim that found nothing left to send (a
     // target accepted since the read); the loop then decides again on fresh state.
     for (let round = 0; round < 3; round++) {
       const stored = await this.notifications.findById(notificationId);
       if (!stored) return DONE;
       const [notification] = await this.checks.inZonesNow([stored]);
-      const gate = notification.state === 'queued' ? await this.lifecycle.gate(notification.runId) : 'open';
+      const gate = notification.state === 'queued' ? await this.lifecycle.gate(notification.runId, generation) : 'open';
       const step = nextStep(notification, gate, new Date());
       switch (step.kind) {
         case 'done':

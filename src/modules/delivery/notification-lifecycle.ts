@@ -5,8 +5,12 @@ import type { Notification } from './domain/notification';
 
 /** What the owner of a notification's run tells delivery, and hears back from it. */
 export interface NotificationRunHooks {
-  /** Whether the run may send now (it may have been paused or cancelled since the notification was queued). */
-  gate(runId: string): Promise<RunGate>;
+  /**
+   * Whether the run may send now (it may have been paused or cancelled since the notification was queued), as
+   * of the run's `generation` at least: a job enqueued by a resume or cancel carries the generation they
+   * started, and an answer remembered from before it is not good enough for that job.
+   */
+  gate(runId: string, generation?: number): Promise<RunGate>;
   /** The frequency caps of the run's campaign, as its definition was when the run started. */
   frequencyCaps(runId: string): Promise<readonly FrequencyCap[]>;
   /** A notification of the run reached a terminal state (sent, failed, suppressed). */
@@ -26,8 +30,8 @@ export class NotificationLifecycle {
     this.hooks = hooks;
   }
 
-  gate(runId: string): Promise<RunGate> {
-    return this.hooks ? this.hooks.gate(runId) : Promise.resolve('open');
+  gate(runId: string, generation = 0): Promise<RunGate> {
+    return this.hooks ? this.hooks.gate(runId, generation) : Promise.resolve('open');
   }
 
   frequencyCaps(runId: string): Promise<readonly FrequencyCap[]> {

@@ -14,11 +14,26 @@ const CHECK_SPACING_MS = 200;
  * The run side of delivery's lifecycle hooks: whether a notification's run lets it be sent now (paused
  * and cancelled runs do not), and a completion check after notifications settle, throttled per run
  * with a trailing check so the last notification of a run always completes it.
+ *
+ * A run's state is remembered for GATE_TTL_MS with the generation it was read at. A paused job writes
+ * nothing (it leaves its notification queued), and a resume or a cancel bumps the generation in the same
+ * write that changes the state, then its requeue enqueues every queued notification under that generation.
+ * A job of a newer generation than the remembered read reads the run again: the read that made the worker
+ * park was taken before the resume, but the requeued job cannot be answered from it, so the requeue's job
+ * sends (or settles as cancelled) whatever the worker read a moment before. Its job exists only once the
+ * resume's write has landed, so its read (from the primary) sees that write; a job of an older generation
+ * may still park on the old read, and the requeue's job carries its notification on. Nothing is written per
+ * message and nothing waits for the cache to expire, so a crash anywhere leaves what a crash left before: a
+ * requeue job that Bull runs again, or a resume to repeat. A worker reads a run about once a second, and once
+ * more after each resume or cancel, whatever the number of messages.
  */
 @Injectable()
 export class RunHooks implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RunHooks.name);
-  private readonly gates = new Map<string, { gate: RunGate; caps: readonly FrequencyCap[]; at: number }>();
+  private readonly gates = new Map<
+    string,
+    { gate: RunGate; caps: readonly FrequencyCap[]; generation: number; at: number }
+  >();
   private readonly checks = new Map<string, NodeJS.Timeout>();
 
   constructor(
@@ -29,7 +44,7 @@ export class RunHooks implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.lifecycle.register({
-      gate: (runId) => this.gate(runId),
+      gate: (runId, generation) => this.gate(runId, generation),
       frequencyCaps: async (runId) => (await this.read(runId)).caps,
       settled: ({ runId }) => Promise.resolve(this.scheduleCheck(runId)),
     });
@@ -40,20 +55,29 @@ export class RunHooks implements OnModuleInit, OnApplicationShutdown {
     this.checks.clear();
   }
 
-  async gate(runId: string): Promise<RunGate> {
-    return (await this.read(runId)).gate;
+  /** The run's gate as of its `generation` at least. */
+  async gate(runId: string, generation = 0): Promise<RunGate> {
+    return (await this.read(runId, generation)).gate;
   }
 
-  /** What delivery asks of a run, read at most once per GATE_TTL_MS. */
-  private async read(runId: string): Promise<{ gate: RunGate; caps: readonly FrequencyCap[] }> {
+  /** What delivery asks of a run, read at most once per GATE_TTL_MS and again for a newer generation. */
+  private async read(runId: string, generation = 0): Promise<{ gate: RunGate; caps: readonly FrequencyCap[] }> {
     const cached = this.gates.get(runId);
-    if (cached && Date.now() - cached.at < GATE_TTL_MS) return cached;
+    if (cached && cached.generation >= generation && Date.now() - cached.at < GATE_TTL_MS) return cached;
     const run = await this.runs.findById(runId);
     // A run whose fan-out failed still delivers what it queued; only a cancel (or a deleted run) stops it.
     const gate: RunGate = !run || run.state === 'cancelled' ? 'cancelled' : run.state === 'paused' ? 'paused' : 'open';
-    const read = { gate, caps: run?.definition.frequencyCaps ?? [], at: Date.now() };
+    // A deleted run has no generation to come.
+    const read = {
+      gate,
+      caps: run?.definition.frequencyCaps ?? [],
+      generation: run?.generation ?? Number.POSITIVE_INFINITY,
+      at: Date.now(),
+    };
     if (this.gates.size > 10_000) this.gates.clear();
-    this.gates.set(runId, read);
+    // A read answered late (taken before a resume) does not replace one of a newer generation.
+    const now = this.gates.get(runId);
+    if (!now || now.generation <= read.generation) this.gates.set(runId, read);
     return read;
   }
 

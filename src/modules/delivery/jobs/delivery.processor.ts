@@ -5,7 +5,7 @@ import { Job, Queue } from 'bull';
 import { Settings } from '../../../config/settings';
 import { NotificationBatchDelivery } from '../notification-batch-delivery.service';
 import { NotificationDeliveryService } from '../notification-delivery.service';
-import { batchKey, DELIVERY_JOBS, DELIVERY_QUEUE, DeliveryProducer, nextStepId } from './delivery.queue';
+import { batchKey, DELIVERY_JOBS, DELIVERY_QUEUE, DeliveryProducer, generationOf, nextStepId } from './delivery.queue';
 
 function parseStep(data: Record<string, unknown>): string {
   if (typeof data.step !== 'string' || !/^\d+\.\d+$/.test(data.step)) {
@@ -75,7 +75,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap {
 
   private async deliverBatch(job: Job): Promise<void> {
     const { notificationIds, step } = parseBatch(job);
-    const outcomes = await this.batch.deliverMany(notificationIds);
+    const outcomes = await this.batch.deliverMany(notificationIds, generationOf(step));
     // The later steps carry the batch's key: a one-by-one job of the same notification has steps of its own.
     const origin = batchKey(notificationIds);
     for (const [notificationId, outcome] of outcomes) {
@@ -85,7 +85,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap {
 
   private async deliver(job: Job): Promise<void> {
     const { notificationId, step, origin } = parse(job);
-    const outcome = await this.delivery.deliver(notificationId);
+    const outcome = await this.delivery.deliver(notificationId, generationOf(step));
     if (outcome.kind === 'again') {
       this.logger.debug({
         message: `again at ${outcome.at.toISOString()} (${outcome.why})`,

@@ -33,6 +33,11 @@ export function nextStepId(step: string): string {
   return `${generation}.${(Number.isFinite(n) ? n : 0) + 1}`;
 }
 
+/** The run generation a step belongs to (the requeue that enqueued its first step). */
+export function generationOf(step: string): number {
+  return Number(step.split('.')[0]);
+}
+
 /** The key of a batch job's notifications (its job id's digest), which its notifications' later steps carry. */
 export function batchKey(notificationIds: readonly string[]): string {
   return createHash('sha1').update(notificationIds.join('\n')).digest('hex');
