@@ -1,4 +1,4 @@
-import { boolean, integer, text } from './parsers';
+import { boolean, cron, integer, text } from './parsers';
 import { withDefault } from './llm.config';
 import { defineNamespace, setting } from './setting';
 
@@ -64,6 +64,11 @@ export const campaignsNamespace = defineNamespace('campaigns', {
     'CAMPAIGN_RUNS_LOCK_DURATION_MS',
     withDefault(integer(500, 3_600_000), 30_000),
     'How long a worker holds a fan-out job lock between renewals.',
+  ),
+  completionCron: setting(
+    'CAMPAIGN_RUNS_COMPLETION_CRON',
+    withDefault(cron(), '* * * * *'),
+    "When the scheduled job completes running runs with nothing left to do (a completion check lost with a worker, a run's last waiting message erased with its user).",
   ),
   stalledIntervalMs: setting(
     'CAMPAIGN_RUNS_STALLED_INTERVAL_MS',

@@ -4,6 +4,7 @@ import { Settings } from '../../config/settings';
 import { ExperimentsProducer } from '../experiments/jobs/experiments.queue';
 import { JourneyJudgeProducer } from '../journey-judge/jobs/journey-judge.queue';
 import { JOURNEY_JOBS, JourneysProducer } from '../journeys/jobs/journeys.queue';
+import { CampaignRunsProducer } from '../campaigns/runs/jobs/campaign-runs.queue';
 import { RankingProducer } from '../ranking/jobs/ranking.queue';
 import { TrackingProducer } from '../tracking/jobs/tracking.queue';
 
@@ -22,6 +23,7 @@ export class SchedulesService implements OnApplicationBootstrap {
     private readonly experimentsProducer: ExperimentsProducer,
     private readonly judgeProducer: JourneyJudgeProducer,
     private readonly trackingProducer: TrackingProducer,
+    private readonly campaignRunsProducer: CampaignRunsProducer,
     private readonly config: ConfigService<Settings, true>,
   ) {}
 
@@ -53,5 +55,9 @@ export class SchedulesService implements OnApplicationBootstrap {
     const { pendingConversionsCron } = this.config.get('tracking', { infer: true });
     await this.trackingProducer.schedulePendingConversions(pendingConversionsCron);
     this.logger.log(`pending conversions schedule: "${pendingConversionsCron}"`);
+    // Always on: a run whose last completion check was lost (with a worker, or with an erased user's message) stays running otherwise.
+    const { completionCron } = this.config.get('campaigns', { infer: true });
+    await this.campaignRunsProducer.scheduleCompletion(completionCron);
+    this.logger.log(`campaign run completion schedule: "${completionCron}"`);
   }
 }

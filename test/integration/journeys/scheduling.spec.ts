@@ -1,6 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
+import { CAMPAIGN_RUN_JOBS, CampaignRunsProducer } from '../../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
 import { JourneysJobsModule } from '../../../src/modules/journeys/jobs/journeys-jobs.module';
 import { JOURNEY_JOBS, JourneysProducer } from '../../../src/modules/journeys/jobs/journeys.queue';
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
@@ -47,6 +48,10 @@ describe('journey schedules and retraining', () => {
     expect(await schedules()).toHaveLength(2);
     expect(await first.get(RankingProducer).listSchedules()).toEqual([
       { name: RANKING_JOBS.retrain, cron: '30 1 * * *' },
+    ]);
+    // Always on, once: the completion of campaign runs whose last check was lost.
+    expect(await first.get(CampaignRunsProducer).listSchedules()).toEqual([
+      { name: CAMPAIGN_RUN_JOBS.complete, cron: '* * * * *' },
     ]);
   });
 

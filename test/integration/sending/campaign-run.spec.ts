@@ -4,10 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
 import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
-import { CampaignRunRepository } from '../../../src/modules/campaigns/runs/campaign-run.repository';
 import { CampaignRunShardRepository } from '../../../src/modules/campaigns/runs/campaign-run-shard.repository';
 import { ShardFanOut } from '../../../src/modules/campaigns/runs/shard-fan-out.service';
-import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
 import { UserErasureRegistry } from '../../../src/common/erasure/user-erasure.registry';
 import { MessageRenderRepository } from '../../../src/modules/delivery/message-render.repository';
 import type { RenderedMessage } from '../../../src/modules/templates/template.types';
@@ -22,6 +20,7 @@ import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
 import {
   activate,
   db,
+  insertRunningRun,
   notificationsOf,
   sendingSettings,
   startSendingContext,
@@ -250,25 +249,8 @@ describe('a campaign run, from audience to provider', () => {
   });
 
   it('finishes a run selected when every selected user got a pending ledger entry', async () => {
-    const campaign = await app.get(CampaignsService).getUsable('digest');
     const runId = 'digest-selected-with-pending-entries';
-    const at = new Date();
-    await app.get(CampaignRunRepository).createOnce({
-      runId,
-      campaignId: 'digest',
-      contentHash: campaign.contentHash ?? '',
-      definition: campaign.definition,
-      trigger: 'manual',
-      state: 'running',
-      scheduledFor: at,
-      selectionDone: true,
-      shardCount: 1,
-      generation: 0,
-      copyBudget: { calls: 0, tokens: 0 },
-      createdAt: at,
-      stateChangedAt: at,
-      stateChangedBy: 'test',
-    });
+    await insertRunningRun(app, 'digest', runId, { shardCount: 1 });
     const selected = [...emailUsers, 'quitter'];
     const ledger = db(app).collection('campaign_run_ledger');
     await ledger.insertMany(selected.map((userId) => ({ runId, userId, shard: 0, status: 'pending' })));

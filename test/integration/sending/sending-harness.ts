@@ -6,6 +6,8 @@ import { Connection } from 'mongoose';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { Settings } from '../../../src/config';
 import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
+import { CampaignRunRecord } from '../../../src/modules/campaigns/runs/campaign-run.schema';
+import { CampaignRunRepository } from '../../../src/modules/campaigns/runs/campaign-run.repository';
 import { CampaignRunsService, RunView } from '../../../src/modules/campaigns/runs/campaign-runs.service';
 import { CampaignRunsJobsModule } from '../../../src/modules/campaigns/runs/jobs/campaign-runs-jobs.module';
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
@@ -231,4 +233,35 @@ export async function cloneSeededUser(
       await collection.insertMany(userIds.slice(i, i + 1000).map((userId) => copy(template, userId)));
     }
   }
+}
+
+/**
+ * A `running` run of `campaignId` written directly, its selection done (`fields` overrides any of it), for a
+ * test that stages what a run's workers left behind.
+ */
+export async function insertRunningRun(
+  app: INestApplicationContext,
+  campaignId: string,
+  runId: string,
+  fields: Partial<CampaignRunRecord> = {},
+): Promise<void> {
+  const campaign = await app.get(CampaignsService).getUsable(campaignId);
+  const at = new Date();
+  await app.get(CampaignRunRepository).createOnce({
+    runId,
+    campaignId,
+    contentHash: campaign.contentHash ?? '',
+    definition: campaign.definition,
+    trigger: 'manual',
+    state: 'running',
+    scheduledFor: at,
+    selectionDone: true,
+    shardCount: 0,
+    generation: 0,
+    copyBudget: { calls: 0, tokens: 0 },
+    createdAt: at,
+    stateChangedAt: at,
+    stateChangedBy: 'test',
+    ...fields,
+  });
 }

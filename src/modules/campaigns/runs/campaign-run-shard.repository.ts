@@ -66,6 +66,12 @@ export class CampaignRunShardRepository {
     return new Map(rows.map((r) => [r._id, r.n]));
   }
 
+  /** The runs whose shards list the user. */
+  async runIdsOfUser(userId: string): Promise<string[]> {
+    const docs = await this.model.find({ userIds: userId }, { _id: 0, runId: 1 }).lean<Array<{ runId: string }>>();
+    return [...new Set(docs.map((d) => d.runId))];
+  }
+
   /** Takes the user out of every shard that lists them. */
   async removeUser(userId: string): Promise<number> {
     return (await this.model.updateMany({ userIds: userId }, { $pull: { userIds: userId } })).modifiedCount;

@@ -57,6 +57,15 @@ export class CampaignRunRepository {
       .lean<CampaignRunRecord[]>();
   }
 
+  /** Which of these runs are running now. */
+  async runningAmong(runIds: readonly string[]): Promise<string[]> {
+    if (runIds.length === 0) return [];
+    const docs = await this.model
+      .find({ runId: { $in: runIds }, state: 'running' }, { _id: 0, runId: 1 })
+      .lean<Array<Pick<CampaignRunRecord, 'runId'>>>();
+    return docs.map((d) => d.runId);
+  }
+
   async findRunning(): Promise<CampaignRunRecord[]> {
     return this.model.find({ state: 'running' }, { _id: 0, definition: 0 }).lean<CampaignRunRecord[]>();
   }

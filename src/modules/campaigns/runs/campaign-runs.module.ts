@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { UserErasureRegistry } from '../../../common/erasure/user-erasure.registry';
 import { NotificationsModule } from '../../delivery/notifications.module';
+import { RunTally } from '../../delivery/run-tally';
 import { CampaignMessagesModule } from '../campaign-messages.module';
 import { CampaignRunLedgerRepository } from './campaign-run-ledger.repository';
 import { CampaignRunShardRepository } from './campaign-run-shard.repository';
@@ -62,10 +63,31 @@ export class CampaignRunsModule implements OnModuleInit {
     private readonly erasure: UserErasureRegistry,
     private readonly ledger: CampaignRunLedgerRepository,
     private readonly shards: CampaignRunShardRepository,
+    private readonly runs: CampaignRunRepository,
+    private readonly completion: RunCompletion,
+    private readonly tally: RunTally,
   ) {}
 
   onModuleInit(): void {
     this.erasure.register({ name: 'campaignRunLedger', erase: (userId) => this.ledger.deleteByUserId(userId) });
-    this.erasure.register({ name: 'campaignRunShards', erase: (userId) => this.shards.removeUser(userId) });
+    this.erasure.register({ name: 'campaignRunShards', erase: (userId) => this.eraseFromShards(userId) });
+  }
+
+  /**
+   * Takes the user out of their runs' shards. A run completes when its last notification settles, and the
+   * erasure took the user's away (their phase runs first) without settling it: a message waiting for the
+   * user's morning may have been the last, and no delivery will ever settle it. So each of the user's runs
+   * still running has its live counters recounted from the records from now on (they still count the erased
+   * notification), and is completed here once the user is out of its audience if nothing else is left. An
+   * erasure that stops in between leaves that to the scheduled completion (RunCompletion.completeAllDone).
+   */
+  private async eraseFromShards(userId: string): Promise<number> {
+    const running = await this.runs.runningAmong(await this.shards.runIdsOfUser(userId));
+    const removed = await this.shards.removeUser(userId);
+    for (const runId of running) {
+      await this.tally.markStale(runId);
+      await this.completion.completeIfDone(runId);
+    }
+    return removed;
   }
 }

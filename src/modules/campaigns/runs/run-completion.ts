@@ -40,6 +40,20 @@ export class RunCompletion {
     return countsOf(ledgerCountsOf(listed, entries, notified), notifications);
   }
 
+  /**
+   * Completes every running run with nothing left to do; the ids of those it completed. The scheduled safety
+   * net of the checks made as work settles: the trailing check after a run's last delivery is a timer in the
+   * worker that settled it, lost if that worker dies first, and a user erased with the run's last waiting
+   * message leaves nothing that will ever settle. One read of the running runs, then each run's check.
+   */
+  async completeAllDone(): Promise<string[]> {
+    const completed: string[] = [];
+    for (const run of await this.runs.findRunning()) {
+      if (run.selectionDone && (await this.completeIfDone(run.runId))) completed.push(run.runId);
+    }
+    return completed;
+  }
+
   async completeIfDone(runId: string): Promise<boolean> {
     const run = await this.runs.findById(runId);
     if (!run || run.state !== 'running' || !run.selectionDone) return false;

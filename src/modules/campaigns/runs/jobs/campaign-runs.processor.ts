@@ -5,6 +5,7 @@ import { Job, Queue } from 'bull';
 import { Settings } from '../../../../config/settings';
 import { CampaignRunRepository } from '../campaign-run.repository';
 import { CampaignRunsService } from '../campaign-runs.service';
+import { RunCompletion } from '../run-completion';
 import { RunRequeue } from '../run-requeue.service';
 import { RunSelection } from '../run-selection.service';
 import { ShardFanOut } from '../shard-fan-out.service';
@@ -38,6 +39,7 @@ export class CampaignRunsProcessor implements OnApplicationBootstrap {
     private readonly selection: RunSelection,
     private readonly fanOut: ShardFanOut,
     private readonly requeue: RunRequeue,
+    private readonly completion: RunCompletion,
     private readonly config: ConfigService<Settings, true>,
   ) {}
 
@@ -56,6 +58,7 @@ export class CampaignRunsProcessor implements OnApplicationBootstrap {
         1,
         (job) => this.requeue.requeue(text((job.data as { runId?: unknown }).runId, 'runId')),
       ],
+      [CAMPAIGN_RUN_JOBS.complete, 1, () => this.completion.completeAllDone().then(() => undefined)],
     ];
     this.queue.on('failed', (job: Job, error: Error) => {
       const runId = (job.data as { runId?: unknown }).runId;

@@ -19,6 +19,8 @@ export const CAMPAIGN_RUN_JOBS = {
    * and the delivery job of every queued notification, which sends it or settles it as cancelled.
    */
   requeue: 'campaign-runs.requeue',
+  /** Completes every running run with nothing left to do (a repeatable job: the checks' safety net). */
+  complete: 'campaign-runs.complete',
 } as const;
 
 export interface CampaignRunJobs extends Record<string, object> {
@@ -26,6 +28,7 @@ export interface CampaignRunJobs extends Record<string, object> {
   [CAMPAIGN_RUN_JOBS.start]: { runId: string };
   [CAMPAIGN_RUN_JOBS.shard]: { runId: string; shard: number };
   [CAMPAIGN_RUN_JOBS.requeue]: { runId: string };
+  [CAMPAIGN_RUN_JOBS.complete]: Record<string, never>;
 }
 
 const delayUntil = (at: Date | undefined) => (at ? { delay: Math.max(0, at.getTime() - Date.now()) } : {});
@@ -75,6 +78,11 @@ export class CampaignRunsProducer extends TypedProducer<CampaignRunJobs> {
   /** Registers a campaign's recurring schedule (one per campaign however many schedulers register it). */
   scheduleCampaign(campaignId: string, repeat: { cron: string; tz: string }): Promise<void> {
     return this.scheduleKeyedRepeatable(CAMPAIGN_RUN_JOBS.fire, { campaignId }, campaignId, repeat);
+  }
+
+  /** Registers the periodic completion of runs with nothing left to do (one schedule however many register it). */
+  scheduleCompletion(cron: string): Promise<void> {
+    return this.scheduleRepeatable(CAMPAIGN_RUN_JOBS.complete, {}, cron);
   }
 
   /** Campaign ids with a registered schedule, and their patterns. */
