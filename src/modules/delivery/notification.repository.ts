@@ -431,10 +431,10 @@ export class NotificationRepository {
       .lean<Array<Pick<Notification, 'notificationId' | 'notBefore'>>>();
   }
 
-  /** The renders the user's notifications refer to. */
-  async renderIdsOfUser(userId: string): Promise<string[]> {
+  /** The renders the notifications of `whose` refer to. */
+  async renderIdsOf(whose: NotificationOwners): Promise<string[]> {
     const docs = await this.model
-      .find({ userId, 'message.renderId': { $exists: true } }, { _id: 0, 'message.renderId': 1 })
+      .find({ ...ownersFilter(whose), 'message.renderId': { $exists: true } }, { _id: 0, 'message.renderId': 1 })
       .lean<Array<Pick<Notification, 'message'>>>();
     return [...new Set(docs.map((d) => d.message?.renderId ?? ''))].filter(Boolean);
   }
@@ -447,9 +447,16 @@ export class NotificationRepository {
     return renderIds.filter((id) => !referenced.has(id));
   }
 
-  async deleteByUserId(userId: string): Promise<number> {
-    return (await this.model.deleteMany({ userId })).deletedCount;
+  async deleteOf(whose: NotificationOwners): Promise<number> {
+    return (await this.model.deleteMany(ownersFilter(whose))).deletedCount;
   }
+}
+
+/** Whose notifications: every one of a user, or those of some users in one run. */
+export type NotificationOwners = { userId: string } | { runId: string; userIds: readonly string[] };
+
+function ownersFilter(whose: NotificationOwners) {
+  return 'userId' in whose ? { userId: whose.userId } : { runId: whose.runId, userId: { $in: [...whose.userIds] } };
 }
 
 /** The `$set` of one target's delivery record. */

@@ -10,6 +10,7 @@ import { FrequencyCaps } from './frequency-caps';
 import { DELIVERY_QUEUE, DeliveryProducer } from './jobs/delivery.queue';
 import { NotificationLifecycle } from './notification-lifecycle';
 import { MessageRenderRepository } from './message-render.repository';
+import { NotificationErasure } from './notification-erasure';
 import { MessageRenderRecord, MessageRenderSchema } from './message-render.schema';
 import { NotificationRecord, NotificationSchema } from './notification.schema';
 import { TimeZoneRejudge } from './time-zone-rejudge';
@@ -51,6 +52,7 @@ const deliveryQueue = BullModule.registerQueueAsync({
   providers: [
     NotificationRepository,
     MessageRenderRepository,
+    NotificationErasure,
     NotificationLifecycle,
     FrequencyCaps,
     DeliveryMetrics,
@@ -61,6 +63,7 @@ const deliveryQueue = BullModule.registerQueueAsync({
   exports: [
     NotificationRepository,
     MessageRenderRepository,
+    NotificationErasure,
     RunTally,
     NotificationLifecycle,
     FrequencyCaps,
@@ -72,25 +75,15 @@ const deliveryQueue = BullModule.registerQueueAsync({
 export class NotificationsModule implements OnModuleInit {
   constructor(
     private readonly erasure: UserErasureRegistry,
-    private readonly notifications: NotificationRepository,
-    private readonly renders: MessageRenderRepository,
+    private readonly notifications: NotificationErasure,
   ) {}
 
   onModuleInit(): void {
     // First: tracking requests find a user by their notifications (see ERASURE_PHASES).
-    this.erasure.register({ name: 'notifications', phase: 'notifications', erase: (userId) => this.erase(userId) });
-  }
-
-  /**
-   * The user's notifications, then the renders only they referred to (a render other users got stays).
-   * A run creating another user's notification with one of those renders at this moment stores the
-   * render again after creating it, which either restores it or marks it used since `started`.
-   */
-  private async erase(userId: string): Promise<number> {
-    const started = new Date();
-    const renderIds = await this.notifications.renderIdsOfUser(userId);
-    const erased = await this.notifications.deleteByUserId(userId);
-    const unreferenced = await this.notifications.unreferencedRenders(renderIds);
-    return erased + (await this.renders.deleteMany(unreferenced, started));
+    this.erasure.register({
+      name: 'notifications',
+      phase: 'notifications',
+      erase: (userId) => this.notifications.erase({ userId }),
+    });
   }
 }
