@@ -43,7 +43,7 @@ export type ZoneWaiting = Pick<Notification, 'notificationId' | 'timeZone' | 'qu
 /** What {@link NotificationRepository.findStates} tells of a notification. */
 export type NotificationStateRow = Pick<
   NotificationRecord,
-  'notificationId' | 'state' | 'notBefore' | 'capSlotAt' | 'createdAt'
+  'notificationId' | 'state' | 'reason' | 'notBefore' | 'capSlotAt' | 'createdAt'
 >;
 
 /**
@@ -69,12 +69,15 @@ export class NotificationRepository {
     return lean(await this.model.findOne({ runId, userId }, { _id: 0 }).lean<NotificationRecord>());
   }
 
-  /** The notification id, state and times (its earliest send, its cap slot's) of each of these users in the run that has one. */
+  /**
+   * The notification id, state (with a suppression's reason) and times (its earliest send, its cap slot's) of
+   * each of these users in the run that has one.
+   */
   async findStates(runId: string, userIds: readonly string[]): Promise<Map<string, NotificationStateRow>> {
     const docs = await this.model
       .find(
         { runId, userId: { $in: userIds } },
-        { _id: 0, userId: 1, notificationId: 1, state: 1, notBefore: 1, capSlotAt: 1, createdAt: 1 },
+        { _id: 0, userId: 1, notificationId: 1, state: 1, reason: 1, notBefore: 1, capSlotAt: 1, createdAt: 1 },
       )
       .lean<Array<NotificationStateRow & Pick<NotificationRecord, 'userId'>>>();
     return new Map(docs.map((d) => [d.userId, d]));

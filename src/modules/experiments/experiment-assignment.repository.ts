@@ -190,4 +190,8 @@ export class ExperimentAssignmentRepository {
   async deleteByUser(userId: string): Promise<number> {
     return (await this.model.deleteMany({ userId })).deletedCount;
   }
+
+  async deleteByUsers(userIds: readonly string[]): Promise<number> {
+    return (await this.model.deleteMany({ userId: { $in: [...userIds] } })).deletedCount;
+  }
 }

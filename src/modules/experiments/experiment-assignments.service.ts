@@ -49,6 +49,10 @@ export class ExperimentAssignmentsService extends ExperimentAssignments {
     return stored ? this.decision(campaign as ExperimentCampaign, stored.arm) : { receives: true };
   }
 
+  async forgetUsers(userIds: readonly string[]): Promise<void> {
+    if (userIds.length > 0) await this.assignments.deleteByUsers(userIds);
+  }
+
   async recordDelivered(input: ArmDelivery): Promise<void> {
     await this.recordDeliveredMany([input]);
   }

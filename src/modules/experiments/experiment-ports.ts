@@ -21,6 +21,11 @@ export abstract class ExperimentAssignments {
   abstract recordDelivered(input: ArmDelivery): Promise<void>;
   /** {@link recordDelivered} for many deliveries (a delivery batch), in a few bulk writes. */
   abstract recordDeliveredMany(deliveries: readonly ArmDelivery[]): Promise<void>;
+  /**
+   * Takes back the assignments of users erased while a run assigned them, as their erasure does: the arms'
+   * counts stay, as an erasure leaves them (they are anonymous).
+   */
+  abstract forgetUsers(userIds: readonly string[]): Promise<void>;
 }
 
 /** A provider accepted an experiment arm's message for a user. */

@@ -60,12 +60,16 @@ export class UserRepository {
 
   /**
    * The addresses on `channel` (the email address in lower case, or the push tokens) of those of `userIds`
-   * whose profile consents to it now; an erased user is not among them.
+   * whose profile consents to it now; a user erased, or being erased (even if a profile update said yes again
+   * meanwhile), is not among them.
    */
   async contactsAmong(userIds: readonly string[], channel: 'email' | 'push'): Promise<Map<string, Set<string>>> {
     if (userIds.length === 0) return new Map();
     const docs = await this.model
-      .find({ userId: { $in: userIds }, [`consent.${channel}`]: true }, { _id: 0, userId: 1, email: 1, pushTokens: 1 })
+      .find(
+        { userId: { $in: userIds }, [`consent.${channel}`]: true, erasingSince: { $exists: false } },
+        { _id: 0, userId: 1, email: 1, pushTokens: 1 },
+      )
       .lean<Array<Pick<UserRecord, 'userId' | 'email' | 'pushTokens'>>>();
     return new Map(
       docs.map((d) => [
@@ -101,9 +105,30 @@ export class UserRepository {
     return this.model.countDocuments();
   }
 
-  /** Takes back the profile's consent to every channel (nothing when there is no profile). */
-  async withdrawConsent(userId: string): Promise<void> {
-    await this.model.updateOne({ userId }, { $set: { 'consent.email': false, 'consent.push': false } });
+  /**
+   * Takes back the profile's consent to every channel and marks it as being erased since `at`, in one write
+   * (nothing when there is no profile). Marked again (a retried erasure), it keeps the first time.
+   */
+  async markErasing(userId: string, at: Date): Promise<void> {
+    await this.model.updateOne(
+      { userId },
+      { $set: { 'consent.email': false, 'consent.push': false }, $min: { erasingSince: at } },
+    );
+  }
+
+  /** Those of `userIds` whose profile is being erased (`erasing`) or is not stored (`gone`), in one indexed read. */
+  async findErasingOrGone(userIds: readonly string[]): Promise<Map<string, 'erasing' | 'gone'>> {
+    if (userIds.length === 0) return new Map();
+    const docs = await this.model
+      .find({ userId: { $in: userIds } }, { _id: 0, userId: 1, erasingSince: 1 })
+      .lean<Array<Pick<UserRecord, 'userId' | 'erasingSince'>>>();
+    const erasing = new Map(docs.map((d) => [d.userId, d.erasingSince != null]));
+    return new Map(
+      userIds.flatMap((userId): Array<[string, 'erasing' | 'gone']> => {
+        const marked = erasing.get(userId);
+        return marked === false ? [] : [[userId, marked ? 'erasing' : 'gone']];
+      }),
+    );
   }
 
   async deleteByUserId(userId: string): Promise<number> {

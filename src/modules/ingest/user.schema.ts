@@ -25,6 +25,10 @@ export class UserRecord {
   @Prop({ type: { _id: false, email: Boolean, push: Boolean }, default: { email: false, push: false } })
   consent!: ChannelConsent;
 
+  /** Set, with the consent taken back, when an erasure of the user begins; it goes with the profile. */
+  @Prop()
+  erasingSince?: Date;
+
   createdAt!: Date;
   updatedAt!: Date;
 }

@@ -80,9 +80,12 @@ export class UsersService implements OnModuleInit {
    * so a failed erasure can simply be retried. Idempotent: erasing twice reports zeros. The profile's
    * consent goes first: a message whose record is erased after a batch claimed it is asked about at its
    * turn, and finds the user no longer consenting while the other erasers run, not a profile still saying yes.
+   * The same write marks the profile as being erased, which an ordinary withdrawal of consent does not: a
+   * campaign run that wrote for the user after reading them finds the mark (or no profile) and takes its
+   * writes back (see ErasedDuringFanOut).
    */
   async eraseUser(userId: string): Promise<Record<string, number>> {
-    await this.users.withdrawConsent(userId);
+    await this.users.markErasing(userId, new Date());
     const derived = await this.erasure.eraseAll(userId);
     return { ...derived, users: await this.users.deleteByUserId(userId) };
   }

@@ -98,6 +98,12 @@ export class CampaignRunLedgerRepository {
     return rows.map((r) => ({ ...r._id, n: r.n }));
   }
 
+  /** The entries of `userIds` in the run. */
+  async deleteInRun(runId: string, userIds: readonly string[]): Promise<number> {
+    if (userIds.length === 0) return 0;
+    return (await this.model.deleteMany({ runId, userId: { $in: [...userIds] } })).deletedCount;
+  }
+
   async deleteByUserId(userId: string): Promise<number> {
     return (await this.model.deleteMany({ userId })).deletedCount;
   }

@@ -24,6 +24,7 @@ import { FanOutContext, RecipientFanOut, RecipientOutcome } from './recipient-fa
 import { RunCompletion } from './run-completion';
 import { RunCopyBudget } from './run-copy-budget';
 import { FanOutHolds } from './fan-out-holds';
+import { ErasedDuringFanOut } from './fan-out-erasures';
 
 /** A user of a shard and their send time (local-hour runs). */
 interface ShardMember {
@@ -41,7 +42,8 @@ interface ShardMember {
  * or their entry, and nothing else is written per notified user. The shard is marked finished when
  * every user of it is done. A queued notification's frequency-cap hold becomes its slot once it is written,
  * and a user left without one gives the hold back (see FanOutHolds), also when the chunk throws. A suppressed
- * notification carries no tracking and holds no frequency-cap slot. A shard of a run selected
+ * notification carries no tracking and holds no frequency-cap slot. Last, what the chunk wrote for users
+ * erased since it read them is taken back (ErasedDuringFanOut). A shard of a run selected
  * before shards listed their users has no record: its pending ledger entries are its users, settled as
  * they were then.
  */
@@ -64,6 +66,7 @@ export class ShardFanOut {
     private readonly tally: RunTally,
     private readonly caps: FrequencyCaps,
     private readonly holds: FanOutHolds,
+    private readonly erasures: ErasedDuringFanOut,
     private readonly config: ConfigService<Settings, true>,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
@@ -209,6 +212,8 @@ export class ShardFanOut {
       const sendAt = members[0]?.sendAt;
       await this.record(runId, shard, sendAt, settlements, inserted.length);
     }
+    // Last: what the chunk wrote for users erased since it read them is taken back (see ErasedDuringFanOut).
+    await this.erasures.afterChunk(run, userIds, profilesRead(todo, snapshots, existing));
     for (const n of created) {
       if (n.state === 'suppressed') {
         this.metrics.count('suppressed', { campaignId: n.campaignId, channel: n.channel, reason: n.reason?.code });
@@ -267,6 +272,18 @@ function userIdsOf(members: readonly ShardMember[]): string[] {
 /** The queued notifications an earlier attempt wrote, with their users. */
 function existingQueued(existing: Map<string, NotificationStateRow>) {
   return [...existing].flatMap(([userId, n]) => (n.state === 'queued' ? [{ ...n, userId }] : []));
+}
+
+/** The users whose profile this chunk read, or the attempt that wrote their notification did (see ErasedDuringFanOut). */
+function profilesRead(
+  todo: readonly ShardMember[],
+  snapshots: ReadonlyMap<string, { user: UserProfile | undefined }>,
+  existing: ReadonlyMap<string, NotificationStateRow>,
+): Set<string> {
+  return new Set([
+    ...todo.flatMap(({ userId }) => (snapshots.get(userId)?.user ? [userId] : [])),
+    ...[...existing].flatMap(([userId, n]) => (n.reason?.code === 'no-profile' ? [] : [userId])),
+  ]);
 }
 
 function recipientOf(userId: string, profile: UserProfile | undefined) {

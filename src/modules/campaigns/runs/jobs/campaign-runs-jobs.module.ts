@@ -7,6 +7,7 @@ import { JourneysModule } from '../../../journeys/journeys.module';
 import { CampaignRunsModule } from '../campaign-runs.module';
 import { RecipientSnapshots } from '../../recipient-snapshots';
 import { FanOutHolds } from '../fan-out-holds';
+import { ErasedDuringFanOut } from '../fan-out-erasures';
 import { RecipientFanOut } from '../recipient-fan-out';
 import { RunHooks } from '../run-hooks';
 import { RunRequeue } from '../run-requeue.service';
@@ -24,6 +25,7 @@ import { CampaignRunsProcessor } from './campaign-runs.processor';
     RecipientSnapshots,
     RecipientFanOut,
     FanOutHolds,
+    ErasedDuringFanOut,
     ShardFanOut,
     RunSelection,
     RunRequeue,
