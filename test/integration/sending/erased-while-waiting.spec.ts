@@ -7,22 +7,14 @@ import { zoneAt } from '../../setup/zones';
 import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
 import {
   activate,
-  DIGEST_CAMPAIGN,
   insertRunningRun,
   KITCHEN_JOURNEY,
+  NIGHTLY_CAMPAIGN,
   notificationsOf,
   startSending,
   until,
   waitForRun,
 } from './sending-harness';
-
-/** The digest, held back during the user's night. */
-const NIGHTLY = {
-  ...DIGEST_CAMPAIGN,
-  id: 'nightly',
-  name: 'Nightly',
-  quietHours: { start: '21:00', end: '08:00', whenQuiet: 'delay' },
-};
 
 /**
  * A run completes when its last notification settles. A user erased while their message waits (for the end
@@ -37,10 +29,10 @@ describe('a run whose last waiting message is erased with its user', () => {
   beforeAll(async () => {
     sink = await SmtpSink.start();
     ({ app, stop } = await startSending('erased-while-waiting', {
-      CAMPAIGNS_DIR: campaignsDir([NIGHTLY]),
+      CAMPAIGNS_DIR: campaignsDir([NIGHTLY_CAMPAIGN]),
       SMTP_URL: sink.url,
     }));
-    await activate(app, NIGHTLY.id);
+    await activate(app, NIGHTLY_CAMPAIGN.id);
   });
 
   afterAll(async () => {
@@ -61,7 +53,7 @@ describe('a run whose last waiting message is erased with its user', () => {
       journeys: [KITCHEN_JOURNEY],
     });
     const runs = app.get(CampaignRunsService);
-    const { runId } = await runs.startManual(NIGHTLY.id, 'test');
+    const { runId } = await runs.startManual(NIGHTLY_CAMPAIGN.id, 'test');
     await until(async () => sink.to('day@example.com').length === 1, 20_000);
     const waiting = async () => (await notificationsOf(app, runId)).get('night');
     await until(
@@ -92,7 +84,7 @@ describe('a run whose last waiting message is erased with its user', () => {
       });
     }
     const runs = app.get(CampaignRunsService);
-    const { runId } = await runs.startManual(NIGHTLY.id, 'test');
+    const { runId } = await runs.startManual(NIGHTLY_CAMPAIGN.id, 'test');
     const states = async () => [...(await notificationsOf(app, runId)).values()].map((n) => n.state);
     // The first test's daytime user gets this one too; the two night owls wait for the morning.
     await until(async () => sink.to('day@example.com').length === 2, 20_000);
@@ -115,7 +107,7 @@ describe('a run whose last waiting message is erased with its user', () => {
   it('leaves a run with nothing left that no check completed to the scheduled completion', async () => {
     // A run whose last check was lost (its worker died after the last delivery): running, nothing to do.
     const runId = 'nightly-with-nothing-left';
-    await insertRunningRun(app, NIGHTLY.id, runId);
+    await insertRunningRun(app, NIGHTLY_CAMPAIGN.id, runId);
     await new Promise((r) => setTimeout(r, 300));
     expect((await app.get(CampaignRunsService).get(runId)).state).toBe('running');
 

@@ -34,6 +34,13 @@ export const DIGEST_CAMPAIGN = {
   template: 'email/weekly-digest',
   copy: { variant: 'journey-template' },
 };
+/** The digest, held back during the user's night. */
+export const NIGHTLY_CAMPAIGN = {
+  ...DIGEST_CAMPAIGN,
+  id: 'nightly',
+  name: 'Nightly',
+  quietHours: { start: '21:00', end: '08:00', whenQuiet: 'delay' },
+};
 /** A push nudge about the user's journey, on a weekly schedule the tests never wait for. */
 export const NUDGE_CAMPAIGN = {
   id: 'nudge',
