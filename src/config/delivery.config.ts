@@ -1,5 +1,5 @@
 import { withDefault } from './llm.config';
-import { ConfigError, decimal, integer, oneOf, optional, Parser, text, url } from './parsers';
+import { ConfigError, cron, decimal, integer, oneOf, optional, Parser, text, url } from './parsers';
 import { defineNamespace, NamespaceValues, setting } from './setting';
 
 /** A bare email address (display names go in their own setting). */
@@ -93,6 +93,16 @@ export const deliveryNamespace = defineNamespace('delivery', {
     'DELIVERY_STALLED_INTERVAL_MS',
     withDefault(integer(500, 3_600_000), 30_000),
     'How often workers look for delivery jobs whose lock lapsed (stalled by a crash).',
+  ),
+  strandedAfterMs: setting(
+    'DELIVERY_STRANDED_AFTER_MS',
+    withDefault(integer(1000, 86_400_000), 600_000),
+    'How long a queued message may be overdue (or its lapsed attempt untaken) before the sweep gives it a delivery job again.',
+  ),
+  strandedCron: setting(
+    'DELIVERY_STRANDED_CRON',
+    withDefault(cron(), '* * * * *'),
+    'When the scheduled sweep looks for messages whose delivery job was lost (Redis data lost, a job given up on).',
   ),
   rateSmtp: rate('DELIVERY_RATE_SMTP', 50, 'through the SMTP relay'),
   rateFcm: rate('DELIVERY_RATE_FCM', 500, 'to FCM'),

@@ -4,8 +4,11 @@ import Redis from 'ioredis';
 import { REDIS_CLIENT } from '../../common/redis/redis.module';
 import { Settings } from '../../config/settings';
 
-/** What happened to notifications: the outcome, and the reason for suppressions and failures. */
-export type NotificationEvent = 'sent' | 'failed' | 'suppressed' | 'retried' | 'recovered';
+/**
+ * What happened to notifications: the outcome, and the reason for suppressions and failures. `redelivered`: given
+ * a delivery job again by the sweep of stranded messages (its own was lost), with the state it was found in.
+ */
+export type NotificationEvent = 'sent' | 'failed' | 'suppressed' | 'retried' | 'recovered' | 'redelivered';
 
 export interface NotificationCount {
   event: NotificationEvent;

@@ -46,6 +46,9 @@ export type NotificationStateRow = Pick<
   'notificationId' | 'state' | 'reason' | 'notBefore' | 'capSlotAt' | 'createdAt'
 >;
 
+/** What the sweep of stranded messages reads of a notification. */
+export type StrandedNotification = Pick<Notification, 'notificationId' | 'runId' | 'campaignId' | 'channel' | 'state'>;
+
 /**
  * The only writer of notification records. Every state change is one conditional update on the
  * record's current state (and attempt id), so of two jobs acting on the same notification only one
@@ -432,6 +435,43 @@ export class NotificationRepository {
       .sort({ notificationId: 1 })
       .limit(limit)
       .lean<Array<Pick<Notification, 'notificationId' | 'notBefore'>>>();
+  }
+
+  /**
+   * Notifications whose delivery job should have run more than a grace ago, in pages of `pageSize`: queued ones
+   * whose send time (`notBefore`, or creation when none) is before `cut`, and ones being sent whose attempt's
+   * lease lapsed before it, less those the sweep gave a job since `cut`. Three probes of the
+   * { state, notBefore, createdAt } index, the last reading only what is being sent; each finds no document
+   * when nothing is stranded.
+   */
+  async *findStranded(cut: Date, pageSize: number): AsyncGenerator<StrandedNotification[]> {
+    const notRedelivered = { $or: [{ redeliveredAt: null }, { redeliveredAt: { $lte: cut } }] };
+    const probes = [
+      { state: 'queued' as const, notBefore: { $lte: cut } },
+      { state: 'queued' as const, notBefore: null, createdAt: { $lte: cut } },
+      { state: 'sending' as const, 'sending.leaseUntil': { $lte: cut } },
+    ];
+    const fields = { _id: 0, notificationId: 1, runId: 1, campaignId: 1, channel: 1, state: 1 };
+    for (const probe of probes) {
+      let page: StrandedNotification[] = [];
+      const cursor = this.model
+        .find({ ...probe, ...notRedelivered }, fields)
+        .lean<StrandedNotification>()
+        .cursor({ batchSize: pageSize });
+      for await (const doc of cursor) {
+        page.push(doc as StrandedNotification);
+        if (page.length < pageSize) continue;
+        yield page;
+        page = [];
+      }
+      if (page.length > 0) yield page;
+    }
+  }
+
+  /** Notes that the sweep gave these notifications a delivery job at `at`. */
+  async markRedelivered(notificationIds: readonly string[], at: Date): Promise<void> {
+    if (notificationIds.length === 0) return;
+    await this.model.updateMany({ notificationId: { $in: [...notificationIds] } }, { $set: { redeliveredAt: at } });
   }
 
   /** The renders the notifications of `whose` refer to. */

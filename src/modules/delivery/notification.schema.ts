@@ -44,6 +44,8 @@ export class NotificationRecord {
   @Prop({ required: true }) createdAt!: Date;
   @Prop() sentAt?: Date;
   @Prop() finishedAt?: Date;
+  /** When the sweep of stranded messages last gave it a delivery job (its own was lost). */
+  @Prop() redeliveredAt?: Date;
 }
 
 export const NotificationSchema = SchemaFactory.createForClass(NotificationRecord);
@@ -55,5 +57,8 @@ NotificationSchema.index({ runId: 1, state: 1, notificationId: 1 });
 NotificationSchema.index({ userId: 1, sentAt: -1 });
 // Sent notifications by send time: a notification about a journey is the ranker's example once sent.
 NotificationSchema.index({ sentAt: 1 }, { sparse: true });
+// The sweep of stranded messages: queued ones by send time (or creation when none), and those being sent. Without
+// it the sweep would read every unsettled notification; with it, an empty sweep reads no document.
+NotificationSchema.index({ state: 1, notBefore: 1, createdAt: 1 });
 // Erasure removes a render once no notification refers to it.
 NotificationSchema.index({ 'message.renderId': 1 }, { sparse: true });

@@ -5,6 +5,7 @@ import { ExperimentsProducer } from '../experiments/jobs/experiments.queue';
 import { JourneyJudgeProducer } from '../journey-judge/jobs/journey-judge.queue';
 import { JOURNEY_JOBS, JourneysProducer } from '../journeys/jobs/journeys.queue';
 import { CampaignRunsProducer } from '../campaigns/runs/jobs/campaign-runs.queue';
+import { DeliveryProducer } from '../delivery/jobs/delivery.queue';
 import { RankingProducer } from '../ranking/jobs/ranking.queue';
 import { TrackingProducer } from '../tracking/jobs/tracking.queue';
 
@@ -24,6 +25,7 @@ export class SchedulesService implements OnApplicationBootstrap {
     private readonly judgeProducer: JourneyJudgeProducer,
     private readonly trackingProducer: TrackingProducer,
     private readonly campaignRunsProducer: CampaignRunsProducer,
+    private readonly deliveryProducer: DeliveryProducer,
     private readonly config: ConfigService<Settings, true>,
   ) {}
 
@@ -59,5 +61,9 @@ export class SchedulesService implements OnApplicationBootstrap {
     const { completionCron } = this.config.get('campaigns', { infer: true });
     await this.campaignRunsProducer.scheduleCompletion(completionCron);
     this.logger.log(`campaign run completion schedule: "${completionCron}"`);
+    // Always on: a message whose delivery job was lost (with Redis's data, or given up on) is never sent otherwise.
+    const { strandedCron } = this.config.get('delivery', { infer: true });
+    await this.deliveryProducer.scheduleStrandedSweep(strandedCron);
+    this.logger.log(`stranded messages sweep schedule: "${strandedCron}"`);
   }
 }

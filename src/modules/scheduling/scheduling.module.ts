@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ExperimentsQueueModule } from '../experiments/jobs/experiments-queue.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { CampaignRunsQueueModule } from '../campaigns/runs/jobs/campaign-runs-queue.module';
+import { NotificationsModule } from '../delivery/notifications.module';
 import { JourneyJudgeQueueModule } from '../journey-judge/jobs/journey-judge-queue.module';
 import { JourneysModule } from '../journeys/journeys.module';
 import { RankingQueueModule } from '../ranking/jobs/ranking-queue.module';
@@ -22,6 +23,8 @@ import { SchedulesService } from './schedules.service';
     CampaignRunsQueueModule,
     ExperimentsQueueModule,
     TrackingQueueModule,
+    // The delivery queue's producer, for the sweep of stranded messages.
+    NotificationsModule,
   ],
   providers: [SchedulesService, CampaignSchedules],
   exports: [CampaignSchedules],

@@ -2,6 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { CAMPAIGN_RUN_JOBS, CampaignRunsProducer } from '../../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
+import { DELIVERY_JOBS, DeliveryProducer } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { JourneysJobsModule } from '../../../src/modules/journeys/jobs/journeys-jobs.module';
 import { JOURNEY_JOBS, JourneysProducer } from '../../../src/modules/journeys/jobs/journeys.queue';
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
@@ -52,6 +53,10 @@ describe('journey schedules and retraining', () => {
     // Always on, once: the completion of campaign runs whose last check was lost.
     expect(await first.get(CampaignRunsProducer).listSchedules()).toEqual([
       { name: CAMPAIGN_RUN_JOBS.complete, cron: '* * * * *' },
+    ]);
+    // Always on, once: the sweep of messages whose delivery job was lost.
+    expect(await first.get(DeliveryProducer).listSchedules()).toEqual([
+      { name: DELIVERY_JOBS.redeliverStranded, cron: '* * * * *' },
     ]);
   });
 

@@ -19,7 +19,7 @@ export class SendingMetrics implements OnModuleInit {
     const counters = this.counters;
     this.gauge(
       'journeycast_notifications_total',
-      'Notifications by outcome (sent, failed, suppressed, retried, recovered), campaign, channel and reason, all workers',
+      'Notifications by outcome (sent, failed, suppressed, retried, recovered, redelivered), campaign, channel and reason, all workers',
       ['event', 'campaign', 'channel', 'reason'],
       async function () {
         this.reset();

@@ -12,9 +12,10 @@ import { NotificationDeliveryService } from '../notification-delivery.service';
 import { NotificationsModule } from '../notifications.module';
 import { OutboundMessages } from '../outbound-messages';
 import { RecipientChecks } from '../recipient-checks';
+import { StrandedDeliveries } from '../stranded-deliveries';
 import { DeliveryProcessor } from './delivery.processor';
 
-/** The worker role's part of delivery: the delivery job and everything it calls. */
+/** The worker role's part of delivery: the delivery job and everything it calls, and the sweep of stranded messages. */
 @Module({
   imports: [NotificationsModule, DeliveryModule, TemplatesModule, IngestModule, TrackingModule, ExperimentsModule],
   providers: [
@@ -25,6 +26,7 @@ import { DeliveryProcessor } from './delivery.processor';
     DeliveryAttempt,
     NotificationDeliveryService,
     NotificationBatchDelivery,
+    StrandedDeliveries,
     DeliveryProcessor,
   ],
   exports: [NotificationDeliveryService, OutboundMessages],

@@ -5,6 +5,7 @@ import { Job, Queue } from 'bull';
 import { Settings } from '../../../config/settings';
 import { NotificationBatchDelivery } from '../notification-batch-delivery.service';
 import { NotificationDeliveryService } from '../notification-delivery.service';
+import { StrandedDeliveries } from '../stranded-deliveries';
 import { batchKey, DELIVERY_JOBS, DELIVERY_QUEUE, DeliveryProducer, generationOf, nextStepId } from './delivery.queue';
 
 function parseStep(data: Record<string, unknown>): string {
@@ -47,6 +48,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap {
     private readonly delivery: NotificationDeliveryService,
     private readonly batch: NotificationBatchDelivery,
     private readonly producer: DeliveryProducer,
+    private readonly stranded: StrandedDeliveries,
     private readonly config: ConfigService<Settings, true>,
   ) {}
 
@@ -55,7 +57,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap {
     this.queue.on('failed', (job: Job, error: Error) => {
       if (job.attemptsMade < (job.opts.attempts ?? 1)) return;
       const data = job.data as { notificationId?: string; notificationIds?: string[] };
-      // The notification stays queued: resuming its run (`runs resume`) enqueues it again.
+      // The notification stays queued: the sweep of stranded messages gives it a job after DELIVERY_STRANDED_AFTER_MS.
       this.logger.error({
         message: `delivery job gave up: ${error.message}`,
         jobId: job.id,
@@ -70,6 +72,9 @@ export class DeliveryProcessor implements OnApplicationBootstrap {
       .process(DELIVERY_JOBS.deliverBatch, Math.max(2, Math.ceil(concurrency / 4)), (job: Job) =>
         this.deliverBatch(job),
       )
+      .catch((error: unknown) => this.logger.error(`delivery worker stopped: ${(error as Error).message}`));
+    this.queue
+      .process(DELIVERY_JOBS.redeliverStranded, 1, () => this.stranded.redeliver())
       .catch((error: unknown) => this.logger.error(`delivery worker stopped: ${(error as Error).message}`));
   }
 

@@ -1,14 +1,19 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { JobOptions, Queue } from 'bull';
+import { Job, JobOptions, Queue } from 'bull';
 import { createHash, randomUUID } from 'node:crypto';
 import { TypedProducer } from '../../../common/queue/typed-producer';
 import { Settings } from '../../../config/settings';
 
 export const DELIVERY_QUEUE = 'deliveries';
 
-export const DELIVERY_JOBS = { deliver: 'delivery.deliver', deliverBatch: 'delivery.deliver-batch' } as const;
+export const DELIVERY_JOBS = {
+  deliver: 'delivery.deliver',
+  deliverBatch: 'delivery.deliver-batch',
+  /** Gives a delivery job again to messages whose own was lost (a repeatable job: the queue's safety net). */
+  redeliverStranded: 'delivery.redeliver-stranded',
+} as const;
 
 /**
  * `step` is `<generation>.<n>`: the job of a notification's n-th wait (a retry, a rate-limit slot, the
@@ -25,6 +30,7 @@ export interface DeliveryJobs extends Record<string, object> {
   [DELIVERY_JOBS.deliver]: { notificationId: string; step: string; origin?: string };
   /** The same first step for several notifications; each one's later steps are jobs of their own. */
   [DELIVERY_JOBS.deliverBatch]: { notificationIds: string[]; step: string };
+  [DELIVERY_JOBS.redeliverStranded]: Record<string, never>;
 }
 
 /** The step after `step` in the same generation. */
@@ -46,6 +52,9 @@ export function batchKey(notificationIds: readonly string[]): string {
 /** The id of a notification's step, within the steps that follow from `origin` (a batch job's key). */
 const stepJobId = (notificationId: string, step: string, origin?: string) =>
   origin ? `${notificationId}:${origin}:${step}` : `${notificationId}:${step}`;
+
+/** A key no other job's steps carry, for a job of its own beside (or instead of) a notification's other jobs. */
+const freshOrigin = () => randomUUID().replaceAll('-', '');
 
 const delayUntil = (at: Date | undefined) => (at ? { delay: Math.max(0, at.getTime() - Date.now()) } : {});
 
@@ -90,13 +99,43 @@ export class DeliveryProducer extends TypedProducer<DeliveryJobs> {
    * notification's other jobs is taken; two jobs running it are harmless, since every send is claimed.
    */
   async enqueueSooner(notificationId: string, at: Date): Promise<void> {
-    const origin = randomUUID().replaceAll('-', '');
+    const origin = freshOrigin();
     await this.add(
       DELIVERY_JOBS.deliver,
       { notificationId, step: '0.0', origin },
       stepJobId(notificationId, '0.0', origin),
       { ...this.options, ...delayUntil(at) },
     );
+  }
+
+  /**
+   * Enqueues a job of its own, due now, for each of these notifications, whose job was lost: like
+   * {@link enqueueSooner}, with fresh keys, since a lost job's id may still be held by its finished (failed) job
+   * and Bull would drop the add. One round trip.
+   */
+  async enqueueStranded(notificationIds: readonly string[]): Promise<void> {
+    await this.addBulk(
+      DELIVERY_JOBS.deliver,
+      notificationIds.map((notificationId) => {
+        const origin = freshOrigin();
+        return {
+          payload: { notificationId, step: '0.0', origin },
+          jobId: stepJobId(notificationId, '0.0', origin),
+          options: this.options,
+        };
+      }),
+    );
+  }
+
+  /** Registers the periodic sweep of stranded messages (one schedule however many register it). */
+  scheduleStrandedSweep(cron: string): Promise<void> {
+    return this.scheduleRepeatable(DELIVERY_JOBS.redeliverStranded, {}, cron);
+  }
+
+  /** Since when the job that has waited longest for a worker has been ready to run; undefined when none waits. */
+  async waitingSince(): Promise<Date | undefined> {
+    const [oldest] = (await this.queue.getWaiting(0, 0)) as Array<Job | null>;
+    return oldest ? new Date(oldest.timestamp + (oldest.opts.delay ?? 0)) : undefined;
   }
 
   /** Whether a job that finished (completed or failed, kept until trimmed) holds `jobId`. */
