@@ -57,6 +57,11 @@ export class DeliveryProcessor implements OnApplicationBootstrap {
     this.queue.on('failed', (job: Job, error: Error) => {
       if (job.attemptsMade < (job.opts.attempts ?? 1)) return;
       const data = job.data as { notificationId?: string; notificationIds?: string[] };
+      if (job.name === DELIVERY_JOBS.redeliverStranded) {
+        // Nothing is left undone: the next sweep reads the same messages again.
+        this.logger.error({ message: `sweep of stranded messages failed: ${error.message}`, jobId: job.id });
+        return;
+      }
       // The notification stays queued: the sweep of stranded messages gives it a job after DELIVERY_STRANDED_AFTER_MS.
       this.logger.error({
         message: `delivery job gave up: ${error.message}`,
