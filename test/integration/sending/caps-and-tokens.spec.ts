@@ -17,6 +17,7 @@ import { FakeFcm } from '../../setup/providers/fcm-fake';
 import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
 import {
   activate,
+  KITCHEN_JOURNEY,
   notificationsOf,
   NUDGE_CAMPAIGN,
   sendingSettings,
@@ -26,7 +27,6 @@ import {
   waitForRun,
 } from './sending-harness';
 
-const kitchen = { name: 'Kitchen Remodel', keywords: ['kitchen remodel', 'backsplash tile'] };
 const WORKERS = 4;
 const USERS = Array.from({ length: 24 }, (_, i) => `u${String(i).padStart(2, '0')}`);
 
@@ -69,7 +69,7 @@ describe('sending with several workers: frequency caps and dead push tokens', ()
       await seedUser(workers[0], userId, {
         now,
         profile: { email: `${userId}@example.com`, consent: { email: true, push: false } },
-        journeys: [kitchen],
+        journeys: [KITCHEN_JOURNEY],
       });
     }
     await seedUser(workers[0], 'two-devices', {
@@ -82,7 +82,7 @@ describe('sending with several workers: frequency caps and dead push tokens', ()
           { platform: 'fcm', token: 'dead-token' },
         ],
       },
-      journeys: [kitchen],
+      journeys: [KITCHEN_JOURNEY],
     });
     await seedUser(workers[0], 'gone', {
       now,
@@ -91,7 +91,7 @@ describe('sending with several workers: frequency caps and dead push tokens', ()
         consent: { email: false, push: true },
         pushTokens: [{ platform: 'fcm', token: 'gone-token' }],
       },
-      journeys: [kitchen],
+      journeys: [KITCHEN_JOURNEY],
     });
     for (const [userId, tokens] of [
       ['moving', ['kept-token', 'dropped-token']],
@@ -104,7 +104,7 @@ describe('sending with several workers: frequency caps and dead push tokens', ()
           consent: { email: false, push: true },
           pushTokens: tokens.map((token) => ({ platform: 'fcm' as const, token })),
         },
-        journeys: [kitchen],
+        journeys: [KITCHEN_JOURNEY],
       });
     }
     fcm.failToken('dead-token', 'UNREGISTERED');
@@ -215,7 +215,7 @@ describe('sending with several workers: frequency caps and dead push tokens', ()
           consent: { email: false, push: true },
           pushTokens: tokens(userId).map((token) => ({ platform: 'fcm' as const, token })),
         },
-        journeys: [kitchen],
+        journeys: [KITCHEN_JOURNEY],
       });
     }
     const deliveries = workers.map((w) => w.get<Queue>(getQueueToken(DELIVERY_QUEUE)));

@@ -14,21 +14,16 @@ import { zoneAt } from '../../setup/zones';
 import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
 import {
   activate,
-  DIGEST_CAMPAIGN,
   KITCHEN_JOURNEY,
+  NIGHTLY_CAMPAIGN,
   notificationsOf,
   queuedDigestRun,
   startSending,
   until,
 } from './sending-harness';
 
-const quietHours = { start: '21:00', end: '08:00' };
-const nightly = {
-  ...DIGEST_CAMPAIGN,
-  id: 'nightly',
-  name: 'Nightly',
-  quietHours: { ...quietHours, whenQuiet: 'delay' },
-};
+const nightly = NIGHTLY_CAMPAIGN;
+const quietHours = { start: nightly.quietHours.start, end: nightly.quietHours.end };
 const nightlyDrop = {
   ...nightly,
   id: 'nightly-drop',
