@@ -20,6 +20,12 @@ export class CampaignRepository {
     return this.campaigns.find().sort({ campaignId: 1 }).lean<CampaignRecord[]>();
   }
 
+  /** Every campaign's id, read from the unique id index (campaigns are archived, never deleted). */
+  async ids(): Promise<string[]> {
+    const rows = await this.campaigns.find({}, { _id: 0, campaignId: 1 }).lean<Array<{ campaignId: string }>>();
+    return rows.map((row) => row.campaignId);
+  }
+
   /** Up to `limit` campaigns with ids after `after`, in id order: a keyset page read from the unique id index. */
   async findPage(after: string | undefined, limit: number): Promise<CampaignRecord[]> {
     const filter = after === undefined ? {} : { campaignId: { $gt: after } };

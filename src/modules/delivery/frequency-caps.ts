@@ -142,6 +142,9 @@ export interface CapSlotClaim {
  * like a slot, but only for `holdMs` unless confirmed once the record is written. A worker that dies, or a
  * shard that fails for good, between the two leaves nothing that outlives the hold.
  */
+/** Keys deleted by one DEL when a user is erased; all of a user's keys share a cluster slot. */
+const ERASE_KEYS_PER_CALL = 500;
+
 @Injectable()
 export class FrequencyCaps {
   private readonly redis: WithReserve;
@@ -224,6 +227,25 @@ export class FrequencyCaps {
     const pipeline = this.redis.pipeline();
     for (const { subject, notificationId } of slots) pipeline.hdel(this.keys(subject)[2], notificationId);
     await pipeline.exec();
+  }
+
+  /**
+   * Deletes every send and hold counted for the user: on each of `channels`, and on each of `campaignIds`
+   * (a user's campaign sets are named by campaign, so the caller lists them). How many keys went.
+   */
+  async eraseUser(userId: string, channels: readonly string[], campaignIds: readonly string[]): Promise<number> {
+    const keys = [
+      ...channels.flatMap((channel) => {
+        const [channelKey, , holds] = this.keys({ userId, channel, campaignId: '' });
+        return [channelKey, holds];
+      }),
+      ...campaignIds.map((campaignId) => this.keys({ userId, channel: '', campaignId })[1]),
+    ];
+    let erased = 0;
+    for (let i = 0; i < keys.length; i += ERASE_KEYS_PER_CALL) {
+      erased += await this.redis.del(...keys.slice(i, i + ERASE_KEYS_PER_CALL));
+    }
+    return erased;
   }
 
   private async run(

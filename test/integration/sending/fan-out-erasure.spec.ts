@@ -155,8 +155,9 @@ describe('erasing a user while a run fans out', () => {
 
     await app().get(UsersService).eraseUser('late');
 
-    // The slot of a sent message stays until its window ends, as an erasure leaves it; the rest goes.
-    expect(await left('late', { runId, renderId: renders.get('late') })).toEqual({ ...NOTHING, caps: 2 });
+    // Its frequency-cap slots go too: they name the user and their message, and are kept for the longest window.
+    expect(await left('late', { runId, renderId: renders.get('late') })).toEqual(NOTHING);
+    expect(await app().get<Redis>(REDIS_CLIENT).keys(`*caps:{late}*`)).toEqual([]);
   });
 
   it('takes back, when the shard is processed again, what an attempt that failed before its check wrote', async () => {

@@ -2,8 +2,11 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { UserErasureRegistry } from '../../../common/erasure/user-erasure.registry';
 import { NotificationsModule } from '../../delivery/notifications.module';
+import { FrequencyCaps } from '../../delivery/frequency-caps';
 import { RunTally } from '../../delivery/run-tally';
+import { CampaignRepository } from '../campaign.repository';
 import { CampaignMessagesModule } from '../campaign-messages.module';
+import { CHANNELS } from '../domain/campaign-definition';
 import { CampaignRunLedgerRepository } from './campaign-run-ledger.repository';
 import { CampaignRunShardRepository } from './campaign-run-shard.repository';
 import {
@@ -66,11 +69,18 @@ export class CampaignRunsModule implements OnModuleInit {
     private readonly runs: CampaignRunRepository,
     private readonly completion: RunCompletion,
     private readonly tally: RunTally,
+    private readonly caps: FrequencyCaps,
+    private readonly campaigns: CampaignRepository,
   ) {}
 
   onModuleInit(): void {
     this.erasure.register({ name: 'campaignRunLedger', erase: (userId) => this.ledger.deleteByUserId(userId) });
     this.erasure.register({ name: 'campaignRunShards', erase: (userId) => this.eraseFromShards(userId) });
+    // The sends counted against the user's caps name the user and their messages, kept for the longest window.
+    this.erasure.register({
+      name: 'frequencyCaps',
+      erase: async (userId) => this.caps.eraseUser(userId, CHANNELS, await this.campaigns.ids()),
+    });
   }
 
   /**
