@@ -18,7 +18,7 @@ import {
   startServers,
   waitForRun,
 } from '../integration/sending/sending-harness';
-import { countCommands, redisCommandCalls, totalWork, Work } from './support/command-tally';
+import { countCommands, redisCommandCalls, totalWork, Work } from '../setup/command-tally';
 import { benchCampaign, benchCampaignsDir, seedBenchAudience } from './support/delivery-campaign';
 
 const SIZE = Number(process.env.BENCH_DATABASE_WORK_SIZE ?? 1000);

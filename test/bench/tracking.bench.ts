@@ -24,7 +24,7 @@ import { loadConfig } from '../../src/config';
 import { startTestMongo } from '../setup/mongo';
 import { startTestRedis } from '../setup/redis';
 import { LINKS_BASE, pathOf, sendTracked, tampered, tokenOf } from '../e2e/support/tracking';
-import { byNameAndCollection, countCommands, redisCommandCalls, totalWork, Work } from './support/command-tally';
+import { byNameAndCollection, countCommands, redisCommandCalls, totalWork, Work } from '../setup/command-tally';
 import { LoadResult, percentile, runLoad } from './support/latency';
 import { mainThreadCpuSeconds } from './support/thread-cpu';
 

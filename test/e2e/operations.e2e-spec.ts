@@ -1,6 +1,6 @@
 import { MetricsRegistry } from '../../src/common/metrics/metrics.registry';
 import * as commands from '../../src/embedded-mongo/commands/dispatch';
-import { countCommands } from '../bench/support/command-tally';
+import { countCommands } from '../setup/command-tally';
 import { buildEvents } from '../factories/event.factory';
 import { startTestMongo } from '../setup/mongo';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';

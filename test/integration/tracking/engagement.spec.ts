@@ -9,7 +9,7 @@ import { NotificationTracking, TrackedNotification } from '../../../src/modules/
 import { TrackedNotificationRepository } from '../../../src/modules/tracking/tracked-notification.repository';
 import { TrackingModule } from '../../../src/modules/tracking/tracking.module';
 import { TrackingOutcomesModule } from '../../../src/modules/tracking/tracking-outcomes.module';
-import { countCommands } from '../../bench/support/command-tally';
+import { countCommands } from '../../setup/command-tally';
 import { buildCampaign } from '../../factories/campaign.factory';
 import { buildTrackedNotification } from '../../factories/tracked-notification.factory';
 import { startTestMongo } from '../../setup/mongo';

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import * as commands from '../../../src/embedded-mongo/commands/dispatch';
+import * as commands from '../../src/embedded-mongo/commands/dispatch';
 
 /**
  * One (command, collection) row: round trips, statements sent, documents written, the handler's time, and
