@@ -42,6 +42,7 @@ const digest = {
   copy: { variant: 'journey-template' },
 };
 const lookBack = { ...digest, id: 'look-back', content: { topK: 3, endedJourneys: 'alongside' } };
+const interestDigest = { ...digest, id: 'interest-digest', copy: { variant: 'interest' } };
 const rich = {
   ...digest,
   id: 'rich',
@@ -116,7 +117,7 @@ describe(CampaignMessageComposer.name, () => {
     [mongo, redis, server] = await Promise.all([startTestMongo(), startTestRedis(), FakeOpenAiServer.start()]);
     server.onChat(model);
     app = await startCampaignsContext(mongo.uri, redis, 'composer', {
-      CAMPAIGNS_DIR: campaignsDir([nudge, digest, lookBack, tight, rich]),
+      CAMPAIGNS_DIR: campaignsDir([nudge, digest, lookBack, interestDigest, tight, rich]),
       OPENAI_API_KEY: 'test-key',
       OPENAI_BASE_URL: server.baseUrl,
       OPENAI_MODEL: 'test-model',
@@ -273,6 +274,19 @@ describe(CampaignMessageComposer.name, () => {
     expect(email.subject).toBe('Your week: Kitchen Remodel');
     expect(email.preheader).toBe('1 idea to pick up again');
     expect(m.subjects.map((s) => s.name)).toEqual(['Kitchen Remodel']);
+  });
+
+  it("words each of the interest digest's interests once: their keywords are the interest itself", async () => {
+    const m = message(await compose('interest-digest', 'ana'));
+    expect(m.subjects[0]).toMatchObject({ kind: 'interest', name: 'kitchen' });
+    const email = m.rendered as RenderedEmail;
+    for (const { name } of m.subjects) {
+      expect(email.html.split(`>${name}<`)).toHaveLength(2);
+      expect(email.text.split(new RegExp(`^${name}$`, 'm'))).toHaveLength(2);
+    }
+    // A journey's keywords still follow its name.
+    const journey = message(await compose('digest', 'ana')).rendered as RenderedEmail;
+    expect(journey.text).toContain('kitchen remodel, backsplash tile and kitchen island');
   });
 
   it('leaves an ended journey out while one is ongoing, unless the campaign keeps it alongside', async () => {
