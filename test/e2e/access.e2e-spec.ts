@@ -27,13 +27,14 @@ describe('API keys, scopes and rate limits', () => {
   };
 
   it.each([
-    ['no header', undefined],
-    ['a malformed header', 'Token abc'],
-    ['an unknown key', `Bearer jc_000000000000_${'A'.repeat(43)}`],
-  ])('answers %s with a JSON 401', async (_case, authorization) => {
+    ['no header', undefined, 'Send an API key'],
+    ['a malformed header', 'Token abc', 'holds no Journeycast API key'],
+    ['a key cut short', `Bearer jc_000000000000_${'A'.repeat(40)}`, 'holds no Journeycast API key'],
+    ['an unknown key', `Bearer jc_000000000000_${'A'.repeat(43)}`, 'Unknown, revoked or expired API key'],
+  ])('answers %s with a JSON 401 that says what is wrong', async (_case, authorization, message) => {
     const res = await postEvent(a, authorization).expect(401);
     expect(res.headers['content-type']).toMatch(/application\/json/);
-    expect(res.body).toMatchObject({ statusCode: 401 });
+    expect(res.body).toMatchObject({ statusCode: 401, message: expect.stringContaining(message) });
   });
 
   it('lets an ingest key ingest but not manage keys (403)', async () => {
@@ -62,7 +63,8 @@ describe('API keys, scopes and rate limits', () => {
 
     await postEvent(b, `Bearer ${token}`).expect(200);
     await a.http().delete(`/v1/keys/${keyId}`).set('Authorization', `Bearer ${admin}`).expect(204);
-    await postEvent(b, `Bearer ${token}`).expect(401);
+    const revoked = await postEvent(b, `Bearer ${token}`).expect(401);
+    expect(revoked.body.message).toContain('revoked');
     await a.http().delete(`/v1/keys/${keyId}`).set('Authorization', `Bearer ${admin}`).expect(404);
   });
 

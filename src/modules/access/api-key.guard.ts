@@ -34,8 +34,15 @@ export class ApiKeyGuard implements CanActivate {
     if (!required) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
-    const token = parseBearer(request.headers.authorization);
-    if (!token) throw new UnauthorizedException('Send an API key as "Authorization: Bearer jc_..."');
+    const { authorization } = request.headers;
+    const token = parseBearer(authorization);
+    if (!token) {
+      throw new UnauthorizedException(
+        authorization?.trim()
+          ? 'The Authorization header holds no Journeycast API key: send "Authorization: Bearer jc_..." with the whole key as it was created'
+          : 'Send an API key as "Authorization: Bearer jc_..."',
+      );
+    }
     const key = await this.access.authenticate(token);
     if (!key) throw new UnauthorizedException('Unknown, revoked or expired API key');
     if (!scopeAllows(key.scopes, required)) {
