@@ -90,7 +90,8 @@ describe('journeys API', () => {
   });
 
   it('answers 404 to a rebuild of a user without events', async () => {
-    await t.http().post('/v1/users/nobody/journeys:rebuild').set(as(admin)).expect(404);
+    const res = await t.http().post('/v1/users/nobody/journeys:rebuild').set(as(admin)).expect(404);
+    expect(res.body.message).toBe('user nobody has no events to build journeys from');
   });
 
   it('flags a health journey as sensitive and keeps it visible', async () => {

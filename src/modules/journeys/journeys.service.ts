@@ -56,7 +56,11 @@ export class JourneysService {
   async rebuildUser(userId: string): Promise<UserJourneysView> {
     const embedder = await this.embedders.current();
     const runId = `user-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
-    await this.builder.build({ userId, runId, embedder, now: new Date() }, emptyBuildStats());
+    const built = await this.builder.build({ userId, runId, embedder, now: new Date() }, emptyBuildStats());
+    // Nothing stored and nothing to build from: no events (an unknown user, or one never active).
+    if (built.outcome === 'skipped' && !(await this.userJourneys.findByUserId(userId))) {
+      throw new NotFoundException(`user ${userId} has no events to build journeys from`);
+    }
     return this.getUserJourneys(userId);
   }
 }
