@@ -13,6 +13,12 @@ function emailAddress(): Parser<string> {
   };
 }
 
+/**
+ * The most tries DELIVERY_MAX_ATTEMPTS may allow. A notification's attempt log keeps this many, since the log's
+ * length is how many tries were made.
+ */
+export const MAX_DELIVERY_ATTEMPTS = 50;
+
 /** Messages per second; 0 turns the limit off, fractions allow one message every few seconds. */
 const rate = (variable: string, fallback: number, what: string) =>
   setting(
@@ -46,7 +52,7 @@ export const deliveryNamespace = defineNamespace('delivery', {
   ),
   maxAttempts: setting(
     'DELIVERY_MAX_ATTEMPTS',
-    withDefault(integer(1, 50), 8),
+    withDefault(integer(1, MAX_DELIVERY_ATTEMPTS), 8),
     'Tries of a message (the first included) before it fails.',
   ),
   retryBaseMs: setting(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
 import { insertManyReportingDuplicates } from '../../common/mongo/insert-many';
+import { MAX_DELIVERY_ATTEMPTS } from '../../config/delivery.config';
 import {
   AttemptRecord,
   Notification,
@@ -11,8 +12,12 @@ import {
 } from './domain/notification';
 import { NotificationRecord } from './notification.schema';
 
-/** Attempts kept on a notification: enough to explain it, bounded so a flapping provider cannot grow it. */
-const MAX_ATTEMPT_LOG = 20;
+/**
+ * Attempts kept on a notification: bounded so a flapping provider cannot grow it, and never fewer than
+ * DELIVERY_MAX_ATTEMPTS may allow, since the log's length is how many tries were made (a shorter log would
+ * retry a message that keeps failing forever).
+ */
+const MAX_ATTEMPT_LOG = MAX_DELIVERY_ATTEMPTS;
 
 /** `$push` of one attempt, keeping the latest MAX_ATTEMPT_LOG (typed for the driver's collection). */
 const logAttempt = (attempt: AttemptRecord) =>
