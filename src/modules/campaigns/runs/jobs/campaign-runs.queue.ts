@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JobOptions, Queue } from 'bull';
+import { randomUUID } from 'node:crypto';
 import { TypedProducer } from '../../../../common/queue/typed-producer';
 import { Settings } from '../../../../config/settings';
 
@@ -63,8 +64,16 @@ export class CampaignRunsProducer extends TypedProducer<CampaignRunJobs> {
     );
   }
 
-  enqueueRequeue(runId: string, generation: number): Promise<string> {
-    return this.add(CAMPAIGN_RUN_JOBS.requeue, { runId }, `${runId}:g${generation}`, this.retry);
+  /**
+   * Enqueues the requeue of the run's `generation`; a no-op while that requeue waits or runs. Once it has
+   * finished (a requeue that gave up, say), a repeated resume gets a job of its own: Bull drops an add whose
+   * id a finished job still holds, and the resume would requeue nothing.
+   */
+  async enqueueRequeue(runId: string, generation: number): Promise<string> {
+    const id = `${runId}:g${generation}`;
+    const held = await this.queue.getJob(`${CAMPAIGN_RUN_JOBS.requeue}:${id}`);
+    const finished = held && ((await held.isCompleted()) || (await held.isFailed()));
+    return this.add(CAMPAIGN_RUN_JOBS.requeue, { runId }, finished ? `${id}:again-${randomUUID()}` : id, this.retry);
   }
 
   /** A one-off campaign's firing, as a delayed job keyed by the campaign and its instant. */
