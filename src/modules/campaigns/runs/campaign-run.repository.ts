@@ -79,6 +79,14 @@ export class CampaignRunRepository {
   }
 
   /**
+   * Records when a run that was paused before it started (and so went from `paused` to `running` by a resume,
+   * never through {@link markStarted}) started: at its first selection after the resume.
+   */
+  async markStartedOnResume(runId: string, at: Date): Promise<void> {
+    await this.model.updateOne({ runId, state: 'running', startedAt: { $exists: false } }, { $set: { startedAt: at } });
+  }
+
+  /**
    * Moves the selection past one batch: only from the cursor it expects, so of two workers repeating a
    * batch one moves it. `shardCount` only grows: the next batch numbers its shards from it.
    */

@@ -41,6 +41,8 @@ export class RunSelection {
     if (run.state === 'scheduled' && (await this.runs.markStarted(runId, new Date()))) {
       this.logger.log({ message: 'run started', runId, campaignId: run.campaignId });
       run = (await this.runs.findById(runId))!;
+    } else if (run.state === 'running' && !run.startedAt) {
+      await this.runs.markStartedOnResume(runId, new Date());
     }
     const { batchSize, shardSize, leadMs } = this.config.get('campaigns', { infer: true });
     const query = audienceQueryOf(run.definition, {
