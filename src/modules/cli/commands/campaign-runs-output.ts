@@ -1,10 +1,14 @@
 import type { RunView } from '../../campaigns/runs/campaign-runs.service';
 import type { RunUserExplanation } from '../../campaigns/runs/run-explain.service';
 
-const suppressedText = (suppressed: Record<string, number>) =>
-  Object.entries(suppressed)
-    .map(([reason, n]) => `${reason}=${n}`)
-    .join(',') || '0';
+/** The suppressed count with its reasons, largest first: `300 (frequency-cap 298, consent 2)`, or `0`. */
+export function suppressedText(suppressed: Record<string, number>): string {
+  const reasons = Object.entries(suppressed)
+    .filter(([, n]) => n > 0)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+  const total = reasons.reduce((sum, [, n]) => sum + n, 0);
+  return reasons.length === 0 ? '0' : `${total} (${reasons.map(([reason, n]) => `${reason} ${n}`).join(', ')})`;
+}
 
 /** One line per run: id, state and the counters that matter. */
 export function formatRunLine(run: RunView): string {

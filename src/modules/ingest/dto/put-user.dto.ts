@@ -42,7 +42,7 @@ export class PushTokenDto {
     validator: {
       validate: (token, args) => tokenProblem(token, args!.object) === undefined,
       defaultMessage: (args) =>
-        `token is not a ${String((args!.object as PushTokenDto).platform)} token: ${tokenProblem(args!.value, args!.object)}`,
+        `token is not a valid ${String((args!.object as PushTokenDto).platform)} token: ${tokenProblem(args!.value, args!.object)}`,
     },
   })
   token!: string;
