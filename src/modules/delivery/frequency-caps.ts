@@ -102,14 +102,25 @@ return reserve()`;
 
 /**
  * A reserved send that goes out later than its slot: the slot (or hold) is taken out and the send checked
- * again at its real time, then put back there; refused, it stays out (the message will not be sent). The same reply.
+ * again at its real time, then put back there. Refused, it is put back where it was: the caller releases it
+ * once it has settled the message unsent, and a duplicate delivery job refused after another job took the
+ * send (its check a moment later, when a window reaches a send it did not) must not free the slot of a
+ * message that goes out. The same reply.
  */
 const RETAKE_SCRIPT = `${CHECK}
+local onChannel = redis.call('ZSCORE', KEYS[1], member)
+local onCampaign = redis.call('ZSCORE', KEYS[2], member)
+local held = redis.call('HGET', KEYS[3], member)
 redis.call('ZREM', KEYS[1], member)
 redis.call('ZREM', KEYS[2], member)
 redis.call('HDEL', KEYS[3], member)
 holds[member] = nil
-return reserve()`;
+local refused = refusal()
+if not refused then return keep() end
+if onChannel then redis.call('ZADD', KEYS[1], onChannel, member) end
+if onCampaign then redis.call('ZADD', KEYS[2], onCampaign, member) end
+if held then redis.call('HSET', KEYS[3], member, held) end
+return refused`;
 
 type CapRefusal = Extract<CapVerdict, { granted: false }>;
 type CapReply = Promise<0 | [number, number]>;
@@ -196,7 +207,8 @@ export class FrequencyCaps {
    * Moves the slot of a send going out at `at`, later than the slot it reserved (a paused run resumed, a
    * retry, a rate-limit or quiet-hours wait), to `at`, unless one of `caps` is full there: a slot left at
    * the planned time would let a later message of any campaign go out less than a window after this one.
-   * A refused send has no slot any more. A slot that is gone (released, or lost with Redis) is taken anew.
+   * A refused send keeps its slot where it was until {@link release}d, once the caller has settled it unsent.
+   * A slot that is gone (released, or lost with Redis) is taken anew.
    */
   retake(subject: CapSubject, caps: readonly FrequencyCap[], at: Date, notificationId: string): Promise<CapVerdict> {
     return this.run('jcRetakeCap', subject, caps, at, notificationId, 0);

@@ -94,7 +94,7 @@ describe(FrequencyCaps.name, () => {
     expect(await caps.reserve(ann('weekly'), [perDay(2)], at(5), 'then')).toMatchObject({ granted: false, count: 2 });
   });
 
-  it('moves a late send to its real time, where a cap full there refuses it and keeps no slot for it', async () => {
+  it('moves a late send to its real time, where a cap full there refuses it and leaves its slot to be released', async () => {
     const [caps] = workers(1);
     // Planned 30 hours ago, still unsent; another campaign sent 2 hours ago, 28 hours after that plan.
     await caps.reserve(ann('weekly'), [perDay(1)], at(-30), 'late');
@@ -104,8 +104,25 @@ describe(FrequencyCaps.name, () => {
       index: 0,
       count: 1,
     });
-    // Refused, it holds nothing: a send a day after the promo is granted, as it would be without it.
+    // Refused, it keeps its slot where it was, until whoever settles the message unsent releases it.
+    expect(await caps.reserve(ann('other'), [perDay(1)], at(-40), 'earlier')).toMatchObject({ granted: false });
+    await caps.release(ann('weekly'), 'late');
+    expect(await caps.reserve(ann('other'), [perDay(1)], at(-40), 'earlier')).toEqual({ granted: true });
+    // A send a day after the promo is granted, as it would be without the late one.
     expect(await caps.reserve(ann('other'), [perDay(1)], at(22), 'tomorrow')).toEqual({ granted: true });
+  });
+
+  it("keeps the slot of a late send that one delivery job took when a duplicate job's retake is refused", async () => {
+    const [first, duplicate] = workers(2);
+    await first.reserve(ann('weekly'), [perDay(1)], at(-30), 'late');
+    // The first job moves the late send to now, and another campaign promises a send just over a day later.
+    expect(await first.retake(ann('weekly'), [perDay(1)], at(0), 'late')).toEqual({ granted: true });
+    expect(await first.reserve(ann('promo'), [perDay(1)], at(24.1), 'promised')).toEqual({ granted: true });
+    // A duplicate job of the same message checks a few minutes later, when the day ahead reaches the promise.
+    expect(await duplicate.retake(ann('weekly'), [perDay(1)], at(0.2), 'late')).toMatchObject({ granted: false });
+    // The first job sends the message: its slot at now still counts, so no other send within a day of it is
+    // granted (one planned an hour ago, which the promise a day ahead does not reach).
+    expect(await first.reserve(ann('other'), [perDay(1)], at(-1), 'other')).toMatchObject({ granted: false });
   });
 
   it('moves a late send that fits to its real time, so the next send counts from then', async () => {
