@@ -5,6 +5,9 @@ import { TestApp, TestServers, createTestApp, startTestServers } from './support
 describe('journeycast journeys rebuild', () => {
   let servers: TestServers;
   let t: TestApp;
+  let admin: string;
+  let tinyVersion: string;
+  let eventCount: number;
 
   beforeAll(async () => {
     servers = await startTestServers();
@@ -17,14 +20,32 @@ describe('journeycast journeys rebuild', () => {
       eventsPerUser: 40,
     });
     const ingest = await t.createKey('ingest');
-    await t.http().post('/v1/events').set('Authorization', `Bearer ${ingest}`).send({ events }).expect(200);
+    admin = await t.createKey('admin');
+    // A first event and a rebuild of its user: the platform embedder is trained on that one event.
+    const [first, ...rest] = events;
+    await t
+      .http()
+      .post('/v1/events')
+      .set('Authorization', `Bearer ${ingest}`)
+      .send({ events: [first] })
+      .expect(200);
+    await t
+      .http()
+      .post(`/v1/users/${first.userId}/journeys:rebuild`)
+      .set('Authorization', `Bearer ${admin}`)
+      .expect(200);
+    const model = await t.http().get('/v1/journey-models/current').set('Authorization', `Bearer ${admin}`).expect(200);
+    expect(model.body).toMatchObject({ events: 1, clustering: 'lexical' });
+    tinyVersion = model.body.version;
+    await t.http().post('/v1/events').set('Authorization', `Bearer ${ingest}`).send({ events: rest }).expect(200);
+    eventCount = events.length;
   }, 60_000);
   afterAll(async () => {
     await t?.close();
     await servers?.stop();
   }, 30_000);
 
-  it('queues a full run with --all and, with --local, builds it to completion', async () => {
+  it('queues a full run with --all and, with --local, builds it to completion with a model retrained on the events', async () => {
     const env = {
       MONGODB_URI: `${servers.mongoUri}journeys_cli`,
       REDIS_URL: servers.redis.url,
@@ -35,8 +56,17 @@ describe('journeycast journeys rebuild', () => {
     const runId = stdout.trim();
     expect(runId).toMatch(/^full-/);
     expect(stderr).toContain(`run ${runId}: completed, shards 1/1, selected 8, built 8, skipped 0, failed 0`);
-    const admin = await t.createKey('admin');
     const run = await t.http().get(`/v1/journey-runs/${runId}`).set('Authorization', `Bearer ${admin}`).expect(200);
     expect(run.body).toMatchObject({ status: 'completed', trigger: 'manual', counts: { built: 8 } });
+    // The events outgrew the one-event model, so the run retrained it first, and the summary names that model.
+    const model = await t.http().get('/v1/journey-models/current').set('Authorization', `Bearer ${admin}`).expect(200);
+    expect(model.body.version).not.toBe(tinyVersion);
+    expect(run.body.modelVersion).toBe(model.body.version);
+    expect(model.body).toMatchObject({ events: eventCount, users: 8 });
+    const clustering =
+      model.body.clustering === 'platform'
+        ? 'clustering used it'
+        : `clustering fell back to lexical, as it was ${model.body.reason}`;
+    expect(stderr).toContain(`model ${model.body.version}: trained on ${eventCount} events of 8 users, ${clustering}`);
   }, 60_000);
 });

@@ -54,10 +54,11 @@ export class JourneyBuildRunRepository {
     return run?.selectedAt;
   }
 
-  async markSelecting(runId: string, modelVersion: string, startedAt: Date): Promise<void> {
+  /** Records the model the run builds with and what it selects (an incremental run can widen to a full one). */
+  async markSelecting(runId: string, kind: RunKind, modelVersion: string, startedAt: Date): Promise<void> {
     await this.model.updateOne(
       { runId, status: { $in: ['pending', 'selecting'] } },
-      { $set: { status: 'selecting', modelVersion, startedAt } },
+      { $set: { status: 'selecting', kind, modelVersion, startedAt } },
     );
   }
 

@@ -75,22 +75,26 @@ export class JourneyRunsService {
     return this.runs.findLatestCompleted(kinds);
   }
 
-  /** Selects the run's users and enqueues its shards; a re-delivered start job resumes where it stopped. */
+  /**
+   * Selects the run's users and enqueues its shards; a re-delivered start job resumes where it stopped.
+   * Every run, however started (the schedule, the API, the CLI, in a worker or in the CLI's process), first
+   * retrains the embedder when the stored events outgrew it, so its shards build with the retrained model.
+   */
   async startRun(runId: string, kind: RunKind, trigger: RunTrigger): Promise<void> {
     const run = await this.runs.createOnce(runId, kind, trigger, new Date());
     if (run.status === 'completed' || run.status === 'failed') return;
     if (run.status === 'running') return this.producer.enqueueShards(runId, run.shardCount);
-    const { version } = await this.embedders.current();
+    const { version, kind: selection } = await this.modelForRun(runId, run.kind);
     const selectedAt = new Date();
-    await this.runs.markSelecting(runId, version, selectedAt);
+    await this.runs.markSelecting(runId, selection, version, selectedAt);
     // A selection interrupted before `running` enqueued nothing, so it is simply made again.
     await this.ledger.deleteRun(runId);
-    const userIds = await this.select(kind);
+    const userIds = await this.select(selection);
     await this.ledger.insertSelection(runId, userIds, this.settings.shardSize);
     const shardCount = Math.ceil(userIds.length / this.settings.shardSize);
     await this.runs.markRunning(runId, selectedAt, shardCount, userIds.length);
     this.logger.log(
-      `run ${runId} (${kind}, ${trigger}): ${userIds.length} users in ${shardCount} shards, embedder ${version}`,
+      `run ${runId} (${selection}, ${trigger}): ${userIds.length} users in ${shardCount} shards, embedder ${version}`,
     );
     if (shardCount === 0) await this.completeIfDone(runId);
     else await this.producer.enqueueShards(runId, shardCount);
@@ -127,19 +131,27 @@ export class JourneyRunsService {
     await this.completeIfDone(runId);
   }
 
+  /**
+   * The model a starting run builds with: the current one, or, when the stored events outgrew it, the one
+   * retrained from them now. A retrained model that changed makes an incremental run build every user, as
+   * the full run a growth retrain starts elsewhere would: the users without new events were built with the
+   * model it replaces.
+   */
+  private async modelForRun(runId: string, kind: RunKind): Promise<{ version: string; kind: RunKind }> {
+    if (!(await this.embedders.hasGrown())) return { version: (await this.embedders.current()).version, kind };
+    this.logger.log(`run ${runId}: the stored events outgrew the platform embedder: retraining before the build`);
+    const { version, changed } = await this.embedders.retrain();
+    if (!changed || kind === 'full') return { version, kind };
+    this.logger.log(`run ${runId}: embedder ${version} is new, so the run builds every user`);
+    return { version, kind: 'full' };
+  }
+
   /** Retrains the platform embedder and starts a full run when its version changed. */
   async retrain(): Promise<{ version: string; changed: boolean; runId?: string }> {
     const result = await this.embedders.retrain();
     if (!result.changed) return result;
     const run = await this.requestRun('full', 'retrain', `full-${result.version}`);
     return { ...result, runId: run.runId };
-  }
-
-  /** Retrains (starting a full run when the model changed) when the events outgrew the current model; else undefined. */
-  async retrainIfGrown(): Promise<{ version: string; changed: boolean; runId?: string } | undefined> {
-    if (!(await this.embedders.hasGrown())) return undefined;
-    this.logger.log('the stored events outgrew the platform embedder: retraining');
-    return this.retrain();
   }
 
   /** Marks an unfinished run failed (a job ran out of retries); a completed run stays completed. */

@@ -110,6 +110,17 @@ export class PlatformEmbedderService {
     };
   }
 
+  /** One stored version in a sentence: what it was trained on, and whether builds cluster with it or with the lexical fallback. */
+  async describe(version: string): Promise<string> {
+    const { model, kind, reason } = await this.forVersion(version);
+    const trained = model.training
+      ? `trained on ${model.training.events} events of ${model.training.users} users`
+      : 'trained on an unrecorded number of events';
+    const clustering =
+      kind === 'platform' ? 'clustering used it' : `clustering fell back to lexical, as it was ${reason}`;
+    return `model ${version}: ${trained}, ${clustering}`;
+  }
+
   /** Trains on the stored events (a sample of users past JOURNEYS_EMBEDDER_MAX_USERS) and saves the model; `changed` says whether it differs from the latest one. */
   retrain(): Promise<{ version: string; changed: boolean }> {
     this.training ??= this.trainAndSave().finally(() => (this.training = undefined));

@@ -15,6 +15,7 @@ import { JourneysJobsModule } from '../../journeys/jobs/journeys-jobs.module';
 import { JourneyBuildRunRecord, RunKind } from '../../journeys/journey-build-run.schema';
 import { JourneyRunsService } from '../../journeys/journey-runs.service';
 import { JourneysModule } from '../../journeys/journeys.module';
+import { PlatformEmbedderService } from '../../journeys/platform-embedder.service';
 import { group } from '../program';
 
 interface RebuildOptions {
@@ -89,6 +90,10 @@ export function registerRebuildJourneysCommand(program: Command): void {
           console.log(run.runId);
           if (options.wait || options.local) {
             const finished = await waitForRun(context, run.runId);
+            // The run chose its model when it started (retraining it first if the events outgrew it).
+            if (finished.modelVersion) {
+              console.error(await context.get(PlatformEmbedderService).describe(finished.modelVersion));
+            }
             if (finished.status !== 'completed' || finished.counts.failed > 0) process.exitCode = 1;
           }
         } finally {

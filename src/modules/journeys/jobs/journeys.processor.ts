@@ -83,9 +83,7 @@ export class JourneysProcessor implements OnApplicationBootstrap {
   /** Each firing of the cron is its own job id (`repeat:<key>:<time>`); the run id is derived from it. */
   private async scheduledIncremental(job: Job): Promise<void> {
     const firedAt = String(job.id).split(':').pop();
-    // A model trained on a much smaller corpus is replaced first; its full run covers every user anyway.
-    const retrained = await this.runs.retrainIfGrown();
-    if (retrained?.changed) return;
+    // The run retrains an outgrown embedder first, and builds every user when that changed the model.
     await this.runs.startRun(`incremental-${firedAt}`, 'incremental', 'schedule');
   }
 
