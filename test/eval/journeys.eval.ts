@@ -1,27 +1,4 @@
-/**
- * `npm run eval:journeys [-- options]`: journey inference quality.
- *   --dataset synthetic|hetrec|movielens|aol (synthetic)  --path DIR  the dataset folder (see data/dev); hetrec
- *       reads any of the three HetRec 2011 tagging sets (MovieLens movies, Last.fm artists, Delicious bookmarks),
- *       movielens the tags.csv and movies.csv of a current MovieLens release
- *   --cuts F,F,... (0.6,0.7,0.8)  where each user's history is cut (shares of their events): the early part
- *       builds, the later part is the truth; every cut is one build, averaged per user
- *   --horizon-sessions S (3)  the truth is the activity of the next S sessions after the cut (0: all of it)
- *   --min-events N (5)  users with fewer events are left out of the later-engagement comparison
- *   --samples N (2000)  bootstrap resamples
- *   --params JSON  inference parameter overrides (the "inference" section of config/journeys.json)
- *   --embedder JSON  embedder training overrides (the "embedder" section)
- *   --stages S,S,... (all)  score only journeys of these stages (ongoing: what a campaign about what the user is
- *       working towards sends); the interest baseline gets the same budget, empty for a user with none
- *   --train-users N (0: all)  the embedder used for the planted-journey and coverage scores trains on the
- *       sample of N users the service picks at JOURNEYS_EMBEDDER_MAX_USERS=N
- * Synthetic only:
- *   --users N (400)  --seed S (2026)  --events-per-user E (80)  --now ISO (2026-03-01T12:00:00Z)
- *   --hard  the harder population (heavy-tailed activity around a dozen events, search-only and tag-only
- *       users, coarse clocks, interleaved tasks, shared generic categories); --events-per-user is then ignored
- *   --write-events FILE  write the population as JSONL (the `journeys build` input) and stop
- *   --write-truth FILE   also write the planted journeys as JSONL
- * Real datasets are read from the given path and never copied; the output holds aggregates only.
- */
+/** `npm run eval:journeys [-- options]`: journey inference quality; `--help` (journeys/args.ts) lists the options. */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { generatePopulation, generateUser, PlantedJourney, RawEvent } from '../../src/lib/synthetic/population';
 import { HARD_REALISM } from '../../src/lib/synthetic/realism';
@@ -34,6 +11,7 @@ import {
 } from '../../src/modules/journeys/domain/platform-training';
 import { trainingSample } from '../../src/modules/journeys/domain/training-sample';
 import { readAol, TaskLabel } from './journeys/aol';
+import { option as readOption, populationNow, USAGE, wantsHelp } from './journeys/args';
 import { DEFAULT_BOOTSTRAP } from './journeys/bootstrap';
 import { evaluateCoverage } from './journeys/coverage';
 import { convertHetrec, readHetrec } from './journeys/hetrec';
@@ -45,12 +23,10 @@ import { evaluateTasks } from './journeys/tasks';
 import { DatasetError } from './journeys/text-files';
 import { prepareUsers } from './journeys/users';
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: string): string => readOption(argv, name, fallback);
 
-const realism = () => (process.argv.includes('--hard') ? HARD_REALISM : undefined);
+const realism = () => (argv.includes('--hard') ? HARD_REALISM : undefined);
 
 interface Dataset {
   events: RawEvent[];
@@ -75,7 +51,9 @@ function writePopulation(seed: number, users: number, now: Date, eventsPerUser: 
   }
   closeSync(events);
   if (truth !== undefined) closeSync(truth);
-  console.log(`wrote ${count} events of ${users} users to ${file} (now = ${now.toISOString()})`);
+  console.log(
+    `wrote ${count} events of ${users} users to ${file}, histories ending at ${now.toISOString()} (--now ISO to choose)`,
+  );
 }
 
 function loadDataset(name: string): Dataset {
@@ -93,7 +71,7 @@ function loadDataset(name: string): Dataset {
       return { events, labels, unaligned };
     }
     case 'synthetic': {
-      const now = new Date(option('now', '2026-03-01T12:00:00Z'));
+      const now = populationNow(argv);
       const population = generatePopulation({
         seed: Number(option('seed', '2026')),
         users: Number(option('users', '400')),
@@ -126,10 +104,11 @@ function readDataset(name: string): Dataset {
 }
 
 function main(): void {
+  if (wantsHelp(argv)) return console.log(USAGE);
   const name = option('dataset', 'synthetic');
   const eventsFile = option('write-events', '');
   if (eventsFile) {
-    const now = new Date(option('now', '2026-03-01T12:00:00Z'));
+    const now = populationNow(argv);
     return writePopulation(
       Number(option('seed', '2026')),
       Number(option('users', '400')),
