@@ -20,7 +20,7 @@ function toFilter(query: AudienceQuery): QueryFilter<AudienceFactsRecord> {
   const filter: Record<string, unknown> = {};
   if (query.consentFor) {
     filter[`consent.${query.consentFor}`] = true;
-    filter[`reachable.${query.consentFor}`] = true;
+    if (!query.consentOnly) filter[`reachable.${query.consentFor}`] = true;
   }
   if (query.lastActiveSince) filter.lastActiveAt = { $gte: query.lastActiveSince };
   if (query.locales) filter.localeTags = { $in: query.locales };
@@ -189,7 +189,7 @@ export class AudienceFactsRepository {
     if (scope.sampleKeyBelow !== undefined) pipeline.hint(SAMPLE_INDEX);
     const rows = await pipeline;
     return rows.map((r) => ({
-      consented: r._id.consent === true && r._id.reachable === true,
+      consented: r._id.consent === true && (query.consentOnly === true || r._id.reachable === true),
       locale: r._id.locale ?? null,
       users: r.n,
     }));

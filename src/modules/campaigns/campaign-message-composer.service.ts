@@ -150,7 +150,7 @@ export class CampaignMessageComposer {
     };
   }
 
-  /** Consent, an address, registered guards, then the profile rules of the audience. */
+  /** Consent, an address (but for a webhook), registered guards, then the profile rules of the audience. */
   private async eligibility(
     definition: CampaignDefinition,
     user: UserProfile,
@@ -160,7 +160,8 @@ export class CampaignMessageComposer {
     if (!user.consent[channel]) {
       return { code: 'no-consent', rule: `consent.${channel}`, value: false, message: `no consent for ${channel}` };
     }
-    if (channel === 'email' ? !user.email : user.pushTokens.length === 0) {
+    // A webhook's receiver finds the user's contact itself: consent is enough.
+    if (!definition.webhook && (channel === 'email' ? !user.email : user.pushTokens.length === 0)) {
       return { code: 'no-address', message: channel === 'email' ? 'no email address' : 'no push token' };
     }
     const guarded = await (options.snapshot?.guards ?? this.guards).firstFailure({

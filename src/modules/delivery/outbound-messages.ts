@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { TemplatesService } from '../templates/templates.service';
 import { IssuedTracking, NotificationTracking, TrackedNotification } from '../tracking/notification-tracking';
-import type { RenderedMessage } from '../templates/template.types';
+import type { RenderedEmail, RenderedMessage, RenderedPush } from '../templates/template.types';
 import type { Notification, NotificationTarget } from './domain/notification';
 import { MessageRenderRepository } from './message-render.repository';
-import type { OutboundMessage } from './domain/outbound-message';
+import type { EmailContent, OutboundMessage, PushContent } from './domain/outbound-message';
 
 /**
  * Turns a queued notification into the messages its targets receive: tracking issues the signed URLs
@@ -88,17 +88,21 @@ export class OutboundMessages {
     const messages = new Map<number, OutboundMessage>();
     for (const index of indexes) {
       const to: NotificationTarget = notification.targets[index].to;
-      if (to.channel === 'email' && rendered.channel === 'email') {
+      if (to.channel === 'webhook') {
+        messages.set(index, {
+          ...base,
+          channel: 'webhook',
+          to: { url: to.url },
+          // The message as the campaign's channel renders it: the receiver sends it on its own infrastructure.
+          content: rendered.channel === 'email' ? emailContent(rendered) : pushContent(rendered),
+          unsubscribeUrl: issued.unsubscribeUrl,
+        });
+      } else if (to.channel === 'email' && rendered.channel === 'email') {
         messages.set(index, {
           ...base,
           channel: 'email',
           to: { address: to.address },
-          content: {
-            subject: rendered.subject,
-            preheader: rendered.preheader,
-            html: rendered.html,
-            text: rendered.text,
-          },
+          content: emailContent(rendered),
           unsubscribeUrl: issued.unsubscribeUrl,
           ...(issued.openPixelUrl && { openPixelUrl: issued.openPixelUrl }),
         });
@@ -107,7 +111,7 @@ export class OutboundMessages {
           ...base,
           channel: 'push',
           to: { platform: to.platform, token: to.token },
-          content: { title: rendered.title, body: rendered.body, deepLink: rendered.deepLink, data: rendered.data },
+          content: pushContent(rendered),
           ...(issued.pushOpenToken && { pushOpenToken: issued.pushOpenToken }),
         });
       } else {
@@ -118,6 +122,15 @@ export class OutboundMessages {
     }
     return messages;
   }
+}
+
+/** What a provider, or a webhook's receiver, gets of a render whose links are resolved. */
+function emailContent(rendered: RenderedEmail): EmailContent {
+  return { subject: rendered.subject, preheader: rendered.preheader, html: rendered.html, text: rendered.text };
+}
+
+function pushContent(rendered: RenderedPush): PushContent {
+  return { title: rendered.title, body: rendered.body, deepLink: rendered.deepLink, data: rendered.data };
 }
 
 /** Whether the notification's tracking was stored when it was created (in it, or ahead of it). */

@@ -36,10 +36,8 @@ export class RecipientChecks {
     const pending = stillTheirs(notification, contacts);
     const gone = pendingTargets(notification.targets).filter((i) => !pending.includes(i));
     if (pending.length === 0 && gone.length > 0) return { refusal: noAddressReason(notification.channel), gone };
-    for (const index of pending) {
-      const { to } = notification.targets[index];
-      if (to.channel !== 'email') continue;
-      const suppressed = await this.preferences.suppressionOf(to.address);
+    for (const address of mailedAddresses(notification, pending, contacts)) {
+      const suppressed = await this.preferences.suppressionOf(address);
       if (suppressed) return { refusal: suppressedReason(suppressed), gone };
     }
     return { pending, gone };
@@ -63,6 +61,12 @@ export class RecipientChecks {
         notifications.flatMap((n) => n.targets.flatMap(({ to }) => (to.channel === 'email' ? [to.address] : []))),
       ),
     ]);
+    // A webhook's receiver mails the address on file now: known once the profiles are read.
+    const onFile = notifications.flatMap((n) => {
+      const mine = contacts.get(n.channel)?.get(n.userId);
+      return n.targets.some(({ to }) => to.channel === 'webhook') ? mailedAddresses(n, stillTheirs(n, mine), mine) : [];
+    });
+    for (const [address, reason] of await this.preferences.suppressionsOf(onFile)) suppressed.set(address, reason);
     const refusals = new Map<string, NotificationReason>();
     for (const n of notifications) {
       const mine = contacts.get(n.channel)?.get(n.userId);
@@ -73,11 +77,8 @@ export class RecipientChecks {
           ? unsubscribedReason(n.category)
           : pending.length === 0 && pendingTargets(n.targets).length > 0
             ? noAddressReason(n.channel)
-            : pending
-                .flatMap((i) => {
-                  const { to } = n.targets[i];
-                  return to.channel === 'email' && suppressed.has(to.address) ? [suppressed.get(to.address)!] : [];
-                })
+            : mailedAddresses(n, pending, mine)
+                .flatMap((address) => (suppressed.has(address) ? [suppressed.get(address)!] : []))
                 .map(suppressedReason)[0];
       if (reason) refusals.set(n.notificationId, reason);
     }
@@ -137,13 +138,31 @@ export function goneReason(to: NotificationTarget): NotificationReason {
 
 /**
  * The notification's pending targets whose address (an email address whatever its case) or device is among
- * the user's `contacts` now: a replaced address or a removed device is no longer theirs to send to.
+ * the user's `contacts` now: a replaced address or a removed device is no longer theirs to send to. A webhook
+ * has no address of the user's: its receiver finds their contact, so it is theirs while they consent.
  */
 function stillTheirs(notification: Notification, contacts: ReadonlySet<string> | undefined): number[] {
   if (!contacts) return [];
   return pendingTargets(notification.targets).filter((i) => {
     const { to } = notification.targets[i];
+    if (to.channel === 'webhook') return true;
     return contacts.has(to.channel === 'email' ? to.address.toLowerCase() : to.token);
+  });
+}
+
+/**
+ * The email addresses the `pending` targets mail, whose suppression refuses the message: an email target's
+ * own, and for an email campaign's webhook the user's address on file now (`contacts`), which its receiver mails.
+ */
+function mailedAddresses(
+  notification: Notification,
+  pending: readonly number[],
+  contacts: ReadonlySet<string> | undefined,
+): string[] {
+  return pending.flatMap((i) => {
+    const { to } = notification.targets[i];
+    if (to.channel === 'email') return [to.address];
+    return to.channel === 'webhook' && notification.channel === 'email' ? [...(contacts ?? [])] : [];
   });
 }
 

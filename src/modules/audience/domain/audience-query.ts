@@ -20,6 +20,11 @@ export interface JourneyCondition {
 export interface AudienceQuery {
   /** When set, consent for the channel and an address (email, or a push token) are required. */
   consentFor?: 'push' | 'email';
+  /**
+   * Consent alone reaches the user (a webhook campaign, whose receiver finds the contact): `consentFor` then
+   * requires no address, and a breakdown counts users without one as consented.
+   */
+  consentOnly?: boolean;
   lastActiveSince?: Date;
   /** Locale tags (see `localeTags`); any of them. */
   locales?: string[];

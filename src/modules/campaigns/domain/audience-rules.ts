@@ -98,6 +98,7 @@ export function audienceQueryOf(
   const { locales, attributes, lastActiveWithinDays, journeys } = definition.audience;
   const query: AudienceQuery = {};
   if (!options.withoutConsent) query.consentFor = definition.channel;
+  if (definition.webhook) query.consentOnly = true;
   if (lastActiveWithinDays !== undefined) {
     query.lastActiveSince = new Date(options.now.getTime() - lastActiveWithinDays * DAY_MS);
   }

@@ -160,6 +160,33 @@ const quietHours = z
   .strict()
   .describe("A window in each user's time zone when nothing is sent");
 
+const WEBHOOK_URL = 'webhook.url must be an absolute http or https URL, e.g. https://api.example.com/hooks/journeycast';
+
+const webhook = z
+  .object({
+    url: z
+      .string({
+        error: (issue) =>
+          issue.input === undefined ? 'webhook.url is required (an absolute http or https URL)' : WEBHOOK_URL,
+      })
+      .refine((value) => /^https?:$/.test(protocolOf(value)), WEBHOOK_URL)
+      .meta({ format: 'uri' })
+      .describe('Absolute http or https URL the signed POST goes to'),
+  })
+  .strict()
+  .describe(
+    "Deliver through the webhook instead: one signed POST per user to this URL, with the message rendered for the campaign's channel",
+  );
+
+/** The URL's scheme (`https:`), or empty when it is not an absolute URL. */
+function protocolOf(value: string): string {
+  try {
+    return new URL(value).protocol;
+  } catch {
+    return '';
+  }
+}
+
 const experimentVariant = z
   .object({
     id: id('a variant id'),
@@ -252,6 +279,7 @@ export const campaignDefinitionSchema = z
     frequencyCaps: z.array(frequencyCap).max(10).default([]),
     quietHours: quietHours.optional(),
     experiment: experiment.optional(),
+    webhook: webhook.optional(),
   })
   .strict();
 

@@ -125,6 +125,29 @@ describe('loadDefinition', () => {
       expect.objectContaining({ path: 'id', line: 1, column: 5, message: expect.stringContaining('other') }),
     ]);
   });
+
+  it.each([
+    ['a push', base],
+    ['an email', { ...base, channel: 'email', template: 'email/weekly-digest' }],
+  ])('accepts a webhook URL on %s campaign', (_channel, campaign) => {
+    const loaded = loadDefinition(
+      'nudge.yaml',
+      stringify({ ...campaign, webhook: { url: 'https://crm.example.com/hooks/jc' } }),
+    );
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    expect(loaded.definition.webhook).toEqual({ url: 'https://crm.example.com/hooks/jc' });
+  });
+
+  it.each([
+    ['a relative URL', { url: '/hooks/jc' }],
+    ['an ftp URL', { url: 'ftp://crm.example.com/hooks' }],
+    ['no URL', {}],
+    ['a URL that is not text', { url: 42 }],
+  ])('refuses a webhook with %s, naming webhook.url', (_what, webhook) => {
+    expect(problems(stringify({ ...base, webhook }))).toEqual([
+      expect.objectContaining({ path: 'webhook.url', kind: 'schema', message: expect.stringContaining('webhook.url') }),
+    ]);
+  });
 });
 
 describe('campaign.schema.json', () => {

@@ -26,7 +26,10 @@ class SampleResponse {
 export class EstimateResponse {
   @ApiProperty() campaignId!: string;
   @ApiProperty({ enum: ['push', 'email'] }) channel!: string;
-  @ApiProperty({ description: 'Users who pass every rule, with consent and an address on the channel' }) total!: number;
+  @ApiProperty({
+    description: 'Users who pass every rule, with consent and an address on the channel (consent alone for a webhook)',
+  })
+  total!: number;
   @ApiProperty({ example: { consented: 1200, withoutConsent: 300 } }) byConsent!: Record<string, number>;
   @ApiProperty({
     example: { ongoing: 900, other: 300 },

@@ -51,7 +51,12 @@ export function formatExplanation(e: RunUserExplanation): string {
       lines.push(`  attempt ${a.attemptId}: ${a.outcome}${errors ? ` (${errors})` : ''}`);
     }
     for (const t of n.targets) {
-      const to = t.to.channel === 'email' ? t.to.address : `${t.to.platform} device`;
+      const to =
+        t.to.channel === 'email'
+          ? t.to.address
+          : t.to.channel === 'webhook'
+            ? `webhook ${t.to.url}`
+            : `${t.to.platform} device`;
       const detail = t.providerMessageId
         ? ` ${t.provider} ${t.providerMessageId}`
         : t.reason

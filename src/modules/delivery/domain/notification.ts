@@ -13,9 +13,14 @@ import type { ProviderName } from './outbound-message';
 export const NOTIFICATION_STATES = ['queued', 'sending', 'sent', 'failed', 'suppressed'] as const;
 export type NotificationState = (typeof NOTIFICATION_STATES)[number];
 
-/** One address a notification goes to: the user's email, or one of their devices. */
+/**
+ * One address a notification goes to: the user's email, one of their devices, or the campaign's webhook (its
+ * receiver finds the user's contact itself; the notification's `channel` stays the campaign's).
+ */
 export type NotificationTarget =
-  { channel: 'email'; address: string } | { channel: 'push'; platform: PushPlatform; token: string };
+  | { channel: 'email'; address: string }
+  | { channel: 'push'; platform: PushPlatform; token: string }
+  | { channel: 'webhook'; url: string };
 
 /**
  * How far one target got: a push to three devices has three, each accepted (or refused) on its own. A

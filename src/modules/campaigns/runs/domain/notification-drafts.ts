@@ -48,8 +48,13 @@ function storedMessage(message: ComposedMessage): NonNullable<Notification['mess
   return { variant, subject, subjects, copy, template, renderId: renderIdOf(rendered) };
 }
 
-/** The addresses a message goes to: the email, or every device of the user. */
-export function targetsOf(channel: 'push' | 'email', recipient: Recipient): TargetDelivery[] {
+/** The addresses a message goes to: the campaign's webhook, else the email, or every device of the user. */
+export function targetsOf(
+  definition: Pick<CampaignDefinition, 'channel' | 'webhook'>,
+  recipient: Recipient,
+): TargetDelivery[] {
+  const { channel, webhook } = definition;
+  if (webhook) return [{ to: { channel: 'webhook', url: webhook.url }, state: 'pending' }];
   if (channel === 'email') {
     return recipient.email ? [{ to: { channel: 'email', address: recipient.email }, state: 'pending' }] : [];
   }
@@ -78,7 +83,7 @@ export function queuedNotification(
   return {
     ...base(input),
     state: 'queued',
-    targets: targetsOf(definition.channel, input.recipient),
+    targets: targetsOf(definition, input.recipient),
     ...(later && { notBefore: later, capSlotAt: later }),
     ...(definition.quietHours && { quietHours: definition.quietHours }),
     ...(later && input.quietDueAt && { quietWait: { dueAt: input.quietDueAt, until: later } }),
