@@ -1,4 +1,6 @@
+import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bull';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +10,8 @@ import { formatExplanation } from '../../../src/modules/cli/commands/campaign-ru
 import type { Notification } from '../../../src/modules/delivery/domain/notification';
 import { verifyWebhookSignature } from '../../../src/modules/delivery/domain/webhook-signature';
 import { safeId } from '../../../src/modules/delivery/domain/provider-ids';
+import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
+import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
 import { MessageRenderRepository } from '../../../src/modules/delivery/message-render.repository';
 import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
 import type { RenderedEmail, RenderedPush } from '../../../src/modules/templates/template.types';
@@ -20,6 +24,7 @@ import {
   KITCHEN_JOURNEY,
   notificationsOf,
   NUDGE_CAMPAIGN,
+  queuedDigestRun,
   startSending,
   waitForRun,
 } from './sending-harness';
@@ -34,6 +39,7 @@ function campaigns(url: string): Array<Record<string, unknown>> {
   return [
     { ...DIGEST_CAMPAIGN, id: 'crm-digest', category: 'crm-digest', frequencyCaps: DAILY_EMAIL, webhook: { url } },
     { ...NUDGE_CAMPAIGN, id: 'crm-nudge', webhook: { url } },
+    { ...DIGEST_CAMPAIGN, id: 'crm-alerts', category: 'crm-alerts', webhook: { url } },
     { ...DIGEST_CAMPAIGN, frequencyCaps: DAILY_EMAIL },
   ];
 }
@@ -98,7 +104,7 @@ describe('a webhook campaign, posted to its URL', () => {
       DELIVERY_RATE_WEBHOOK: '0',
     });
     app = sending.app;
-    await activate(app, 'crm-digest', 'crm-nudge', 'digest');
+    await activate(app, 'crm-digest', 'crm-nudge', 'crm-alerts', 'digest');
     await seedUsers(app);
   });
 
@@ -184,6 +190,23 @@ describe('a webhook campaign, posted to its URL', () => {
     const again = await runOf(app, 'crm-digest');
     expect(again.counts).toMatchObject({ sent: 0, suppressed: { 'frequency-cap': 2, unsubscribed: 1 } });
     expect(received).toHaveLength(0);
+  });
+
+  it("refuses an email campaign's message when the user's address on file is suppressed before it goes", async () => {
+    const { runId, ids } = await queuedDigestRun(app, 3, 'crm-alerts');
+    await app.get(RecipientPreferencesService).suppress('Ana@Example.com', 'complaint', new Date());
+    await app.get(NotificationBatchDelivery).deliverMany([...ids.values()]);
+    await app.get<Queue>(getQueueToken(DELIVERY_QUEUE)).resume(true);
+    const run = await waitForRun(app, runId);
+    expect(run.counts).toMatchObject({ sent: 2, suppressed: { 'address-suppressed': 1 } });
+    expect(received.map((r) => (JSON.parse(r.body.toString('utf8')) as { userId: string }).userId).sort()).toEqual([
+      'ben',
+      'quitter',
+    ]);
+    expect((await notificationsOf(app, runId)).get('ana')).toMatchObject({
+      state: 'suppressed',
+      reason: { code: 'address-suppressed', value: 'complaint' },
+    });
   });
 
   it('posts a push campaign its rendered push content, for users with or without a device', async () => {
