@@ -167,6 +167,12 @@ describe(buildExperimentReport.name, () => {
     });
     expect(report.srm.status).toBe('ok');
     expect(report.notes.join(' ')).toMatch(/2026-03-09/);
+    // The day left out of the check still counts in its arms, next to its deliveries.
+    const assigned = [...before.assigned, ...morning, ...after.assigned];
+    for (const arm of report.arms) {
+      expect(arm.assigned).toBe(sum(assigned.filter((r) => r.arm === arm.key)));
+      if (arm.deliveryRate !== null) expect(arm.deliveryRate).toBeCloseTo(arm.delivered / arm.assigned, 12);
+    }
     // A real loss on the other days is still caught.
     const lost = buildExperimentReport({
       ...after,

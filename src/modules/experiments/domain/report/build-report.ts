@@ -46,7 +46,10 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
     ...definition.variants.map((v) => [v.key, v.name] as const),
     [HOLDOUT_ARM, 'Holdout'],
   ]);
+  // Shares are those of the SRM check (a day it leaves out is in neither); counts are every user of the arm, as the
+  // metrics' denominators are.
   const arms: ArmSummary[] = armKeys.map((key, i) => {
+    const assigned = total(aggregates.assigned, key);
     const delivered = total(aggregates.delivered, key);
     return {
       key,
@@ -54,9 +57,9 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
       role: key === control ? 'control' : key === HOLDOUT_ARM ? 'holdout' : 'treatment',
       expectedShare: expectedTotal > 0 ? expected.get(key)! / expectedTotal : 0,
       observedShare: assignedTotal > 0 ? observed[i] / assignedTotal : 0,
-      assigned: observed[i],
+      assigned,
       delivered,
-      deliveryRate: key === HOLDOUT_ARM || observed[i] === 0 ? null : delivered / observed[i],
+      deliveryRate: key === HOLDOUT_ARM || assigned === 0 ? null : delivered / assigned,
     };
   });
 
@@ -147,8 +150,9 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
 export function srmSummary(report: Pick<ExperimentReport, 'arms' | 'srm'>): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const unexpected = report.arms
+    .map((a, i) => ({ name: a.name, key: a.key, users: report.srm.observed[i] }))
     .filter((a) => report.srm.unexpectedArms?.includes(a.key))
-    .map((a) => `; ${a.name} has ${a.assigned} user${a.assigned === 1 ? '' : 's'} where none were expected`);
+    .map((a) => `; ${a.name} has ${a.users} user${a.users === 1 ? '' : 's'} where none were expected`);
   // p = 0 for users where none were expected comes from no test.
   const p = `${formatP(report.srm.pValue)}${unexpected.length > 0 ? '' : ` (${SRM_TEST_NAMES[report.srm.test]})`}`;
   return `expected ${report.arms.map((a) => pct(a.expectedShare)).join(' / ')}, observed ${report.arms.map((a) => pct(a.observedShare)).join(' / ')}, ${p}${unexpected.join('')}`;
