@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  AllocationPeriod,
   ArmDayStatistics,
   ExperimentError,
   ExperimentReport,
@@ -11,8 +12,10 @@ import {
   renderCsv,
   renderHtml,
   renderJson,
+  allocationOf,
   renderMarkdown,
   reportInputFromStatistics,
+  splitOf,
   statisticsFromRecords,
   utcDay,
 } from './domain';
@@ -91,7 +94,7 @@ export class ExperimentReportsService {
     const definition = definitionAsOf(experiment.definition, revisions, at);
     const { input, leftOut } = reportInputFromStatistics(definition, rows, {
       asOf: at,
-      allocations: past ? experiment.allocations.filter((p) => p.from <= utcDay(at)) : experiment.allocations,
+      allocations: past ? allocationsAsOf(experiment, at) : experiment.allocations,
     });
     const report = buildExperimentReport(input);
     report.notes.unshift(...definitionChangeNotes(revisions, at), ...leftOutNotes(leftOut));
@@ -113,6 +116,27 @@ export class ExperimentReportsService {
     const renderer = RENDERERS[format];
     return { body: renderer.render(report), contentType: renderer.contentType };
   }
+}
+
+/**
+ * The allocations in force by `at`: those of earlier days, and of `at`'s own day those that a change made by
+ * `at` brought in (each change of the split a revision made that day added one, in order), not one of later that
+ * day. Without revisions, every allocation of the day.
+ */
+function allocationsAsOf(experiment: ExperimentRecord, at: Date): AllocationPeriod[] {
+  const day = utcDay(at);
+  const earlier = experiment.allocations.filter((p) => p.from < day);
+  const ofDay = experiment.allocations.filter((p) => p.from === day);
+  const revisions = experiment.revisions ?? [];
+  if (revisions.length === 0 || ofDay.length === 0) return [...earlier, ...ofDay];
+  let changes = 0;
+  let previous: string | undefined;
+  for (const revision of revisions) {
+    const split = splitOf(allocationOf(revision.definition, day));
+    if (split !== previous && utcDay(revision.from) === day && revision.from.getTime() <= at.getTime()) changes += 1;
+    previous = split;
+  }
+  return [...earlier, ...ofDay.slice(0, changes)];
 }
 
 function summarize(experiment: ExperimentRecord, totals: ArmTotals[]): ExperimentSummary {

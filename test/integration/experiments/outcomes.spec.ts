@@ -351,6 +351,32 @@ describe('experiment outcomes through the service', () => {
     expect(numbers(rebuilt)).toEqual(numbers(stored));
   });
 
+  it('reads a report as of the morning of a day whose weights changed in the afternoon as still under the old ones', async () => {
+    const campaign = (weights: [number, number]) =>
+      buildCampaign(
+        { id: 'asof-weights' },
+        {
+          variants: [
+            { id: 'interest', weight: weights[0], copy: 'interest' },
+            { id: 'journey', weight: weights[1], copy: 'journey-llm' },
+          ],
+          holdout: 0,
+        },
+      );
+    const day = (hour: number) => new Date(`2026-03-02T${String(hour).padStart(2, '0')}:00:00Z`);
+    for (let i = 0; i < 20; i++) {
+      await assignments.assign({ campaign: campaign([1, 1]), runId: 'am', userId: `wa${i}`, now: day(8) });
+    }
+    for (let i = 0; i < 20; i++) {
+      await assignments.assign({ campaign: campaign([9, 1]), runId: 'pm', userId: `wp${i}`, now: day(15) });
+    }
+    const weightsNote = /Weights changed during the experiment/;
+    expect((await reports.report('asof-weights.v1', day(16))).notes.join(' ')).toMatch(weightsNote);
+    const morning = await reports.report('asof-weights.v1', day(10));
+    expect(morning.arms.reduce((s, a) => s + a.assigned, 0)).toBe(20);
+    expect(morning.notes.join(' ')).not.toMatch(weightsNote);
+  });
+
   it('compares the users of the day of a mid-day change within the split each was drawn under', async () => {
     // 50/50 until noon, 90/10 after, on the same day; the morning's users convert more than the afternoon's.
     const metrics = { primary: 'conversion-rate', secondary: [], guardrails: [] };
