@@ -212,4 +212,14 @@ describe('experiment reports over HTTP, the CLI and the scheduled job', () => {
     const html = await t.http().get(`/v1/experiments/${id}/report?format=html`).set(auth()).expect(200);
     expect(html.text).toMatch(new RegExp(`role="alert"[^]*${named}`));
   });
+
+  it('assigns and reports the experiment of a campaign with the longest id and version', async () => {
+    const campaignId = `long-${'c'.repeat(58)}`;
+    const campaign = buildCampaign({ id: campaignId }, { version: 9999 });
+    const id = `${campaignId}.v9999`;
+    const decision = await t.app.get(ExperimentAssignments).assign({ campaign, runId: 'long', userId: 'long-1', now });
+    expect(decision.experimentId).toBe(id);
+    const res = await t.http().get(`/v1/experiments/${id}/report`).set(auth()).expect(200);
+    expect(res.body.experiment.id).toBe(id);
+  });
 });

@@ -58,6 +58,11 @@ export const DEFAULT_ATTRIBUTION_WINDOW_HOURS = 72;
 export const DEFAULT_MINIMUM_SAMPLE = 100;
 
 type Input = Record<string, unknown>;
+/**
+ * An experiment id: up to 69 characters, as long as a campaign's (or its block's) id of 63 and `.v9999`, its
+ * highest version.
+ */
+export const EXPERIMENT_ID = /^[a-z0-9][a-z0-9._-]{0,68}$/;
 const KEY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const CORRECTIONS: CorrectionMethod[] = ['holm', 'benjamini-hochberg', 'none'];
 
@@ -71,7 +76,9 @@ export function parseExperimentDefinition(raw: unknown): ExperimentDefinition {
     if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) fail(field, `must be ${rule}`);
     return value as number;
   };
-  if (typeof input.id !== 'string' || !KEY.test(input.id)) fail('id', 'must be a lowercase key (a-z, 0-9, . _ -)');
+  if (typeof input.id !== 'string' || !EXPERIMENT_ID.test(input.id)) {
+    fail('id', 'must be a lowercase key (a-z, 0-9, . _ -) of at most 69 characters');
+  }
   const variants = Array.isArray(input.variants) ? (input.variants as unknown[]) : [];
   if (variants.length < 2) fail('variants', 'must list at least two variants (the first is the control)');
   const keys = new Set<string>();

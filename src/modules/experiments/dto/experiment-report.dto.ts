@@ -2,10 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { IsInstant } from '../../../common/http/field-rules.decorator';
 import { REPORT_FORMATS, ReportFormatName } from '../domain';
+import { EXPERIMENT_ID } from '../domain/experiment-definition';
 
 export class ExperimentIdParams {
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+  @Matches(EXPERIMENT_ID, {
     message: 'experimentId must be an experiment id such as ongoing-journey-push.v1',
   })
   experimentId!: string;
