@@ -153,6 +153,16 @@ export class ExperimentAssignmentRepository {
     return { found, first: found.filter((a) => a.firstDeliveryCall === call) };
   }
 
+  /** Marks the user as not counted in the arm's row (its write failed), for the next decision to count. */
+  async markUncounted(id: unknown): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { uncounted: true } });
+  }
+
+  /** Takes the mark of a user not counted in the arm's row; true only for the call that took it (it counts them). */
+  async claimUncounted(id: unknown): Promise<boolean> {
+    return (await this.model.updateOne({ _id: id, uncounted: true }, { $unset: { uncounted: 1 } })).modifiedCount === 1;
+  }
+
   /** Sets a rate metric to 1 for the user; true only for the call that moved it (the user counts once). */
   async reachRate(id: unknown, metric: MetricId): Promise<boolean> {
     const result = await this.model.updateOne(

@@ -37,6 +37,8 @@ export class ExperimentAssignmentRecord {
   @Prop({ type: SchemaTypes.Mixed, default: {} }) values!: Partial<Record<MetricId, number>>;
   /** Keys of the outcomes already counted in a count metric, so a retried outcome is not counted twice. */
   @Prop({ type: [String], default: [] }) countedOutcomes!: string[];
+  /** Set when the user's count in the arm's row failed to be written: the next decision about them writes it. */
+  @Prop() uncounted?: boolean;
 }
 
 export const ExperimentAssignmentSchema = SchemaFactory.createForClass(ExperimentAssignmentRecord);

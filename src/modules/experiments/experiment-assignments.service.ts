@@ -118,8 +118,22 @@ export class ExperimentAssignmentsService extends ExperimentAssignments {
       },
       now,
     );
-    if (inserted) await this.statistics.addAssigned(stored.experimentId, stored.arm, stored.day, stored.split);
+    if (inserted) await this.countAssigned(stored);
+    else if (stored.uncounted && (await this.assignments.claimUncounted(stored._id))) await this.countAssigned(stored);
     return stored;
+  }
+
+  /**
+   * Counts the user in their arm's row. A write that fails leaves the user marked as uncounted before the error
+   * goes on, so the decision's retry (which finds the record and inserts nothing) counts them, once.
+   */
+  private async countAssigned(stored: StoredAssignment): Promise<void> {
+    try {
+      await this.statistics.addAssigned(stored.experimentId, stored.arm, stored.day, stored.split);
+    } catch (error) {
+      await this.assignments.markUncounted(stored._id);
+      throw error;
+    }
   }
 
   /** What the arm receives: nothing for holdout and global control, the variant's copy otherwise. */

@@ -1,6 +1,7 @@
 import { buildCampaign } from '../../factories/campaign.factory';
 import { ExperimentAssignments } from '../../../src/modules/experiments/experiment-ports';
 import { ExperimentReportsService } from '../../../src/modules/experiments/experiment-reports.service';
+import { ExperimentStatisticsRepository } from '../../../src/modules/experiments/experiment-statistics.repository';
 import { ExperimentsContext, startExperimentsContext } from './experiments-harness';
 
 const NOW = new Date('2026-03-02T18:00:00Z');
@@ -56,6 +57,24 @@ describe('experiment assignment through the service', () => {
     expect(await collection('experiment_assignments').countDocuments({ experimentId: 'race.v1' })).toBe(1);
     const report = await reports.report('race.v1', NOW);
     expect(report.arms.reduce((s, a) => s + a.assigned, 0)).toBe(1);
+  });
+
+  it('counts a user whose count in the arm failed to be written when the decision is made again', async () => {
+    const campaign = buildCampaign({ id: 'recount' });
+    const lost = jest
+      .spyOn(ctx.app.get(ExperimentStatisticsRepository), 'addAssigned')
+      .mockRejectedValueOnce(new Error('connection lost'));
+    await expect(assignments.assign({ campaign, runId: 'r1', userId: 'kim', now: NOW })).rejects.toThrow(
+      'connection lost',
+    );
+    lost.mockRestore();
+    // The run's retry decides again: the user keeps the arm and is counted in it, once.
+    const decision = await assignments.assign({ campaign, runId: 'r1', userId: 'kim', now: NOW });
+    await assignments.assign({ campaign, runId: 'r2', userId: 'kim', now: NOW });
+    const report = await reports.report('recount.v1', undefined, NOW);
+    expect(report.arms.map((a) => [a.key, a.assigned])).toEqual(
+      report.arms.map((a) => [a.key, a.key === decision.armId ? 1 : 0]),
+    );
   });
 
   it('keeps assigned users in their arm when the weights change, and records the new allocation', async () => {
