@@ -163,6 +163,20 @@ export class ExperimentAssignmentRepository {
     return (await this.model.updateOne({ _id: id, uncounted: true }, { $unset: { uncounted: 1 } })).modifiedCount === 1;
   }
 
+  /** Marks the users' first deliveries as not counted in their rows (the write failed), for the next call to count. */
+  async markDeliveriesUncounted(ids: readonly unknown[]): Promise<void> {
+    if (ids.length > 0) await this.model.updateMany({ _id: { $in: [...ids] } }, { $set: { deliveryUncounted: true } });
+  }
+
+  /** Takes the mark of a first delivery not counted; true only for the call that took it (it counts the delivery). */
+  async claimDeliveryUncounted(id: unknown): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { _id: id, deliveryUncounted: true },
+      { $unset: { deliveryUncounted: 1 } },
+    );
+    return result.modifiedCount === 1;
+  }
+
   /** Sets a rate metric to 1 for the user; true only for the call that moved it (the user counts once). */
   async reachRate(id: unknown, metric: MetricId): Promise<boolean> {
     const result = await this.model.updateOne(

@@ -39,6 +39,8 @@ export class ExperimentAssignmentRecord {
   @Prop({ type: [String], default: [] }) countedOutcomes!: string[];
   /** Set when the user's count in the arm's row failed to be written: the next decision about them writes it. */
   @Prop() uncounted?: boolean;
+  /** Set when the count of the user's first delivery failed to be written: the next delivery recorded writes it. */
+  @Prop() deliveryUncounted?: boolean;
 }
 
 export const ExperimentAssignmentSchema = SchemaFactory.createForClass(ExperimentAssignmentRecord);

@@ -71,16 +71,30 @@ export class ExperimentAssignmentsService extends ExperimentAssignments {
         this.logger.warn(`delivery of ${d.notificationId} says arm ${d.armId}, user ${d.userId} is in ${stored.arm}`);
       }
     }
+    // A first delivery whose count an earlier call failed to write is counted by the call that takes its mark.
+    const recount: StoredAssignment[] = [];
+    for (const a of found) {
+      if (a.deliveryUncounted && !first.includes(a) && (await this.assignments.claimDeliveryUncounted(a._id))) {
+        recount.push(a);
+      }
+    }
     // Delivered counts users, not messages: each record this call delivered first moves its (arm, day) once.
-    const counts = new Map<string, { experimentId: string; arm: string; day: string; n: number }>();
-    for (const { experimentId, arm, day } of first) {
+    const counts = new Map<string, { experimentId: string; arm: string; day: string; ids: unknown[] }>();
+    for (const { _id, experimentId, arm, day } of [...first, ...recount]) {
       const group = `${experimentId}\u0000${arm}\u0000${day}`;
-      const count = counts.get(group) ?? { experimentId, arm, day, n: 0 };
-      count.n += 1;
+      const count = counts.get(group) ?? { experimentId, arm, day, ids: [] };
+      count.ids.push(_id);
       counts.set(group, count);
     }
-    for (const { experimentId, arm, day, n } of counts.values()) {
-      await this.statistics.addDelivered(experimentId, arm, day, n);
+    const groups = [...counts.values()];
+    for (const [i, { experimentId, arm, day, ids }] of groups.entries()) {
+      try {
+        await this.statistics.addDelivered(experimentId, arm, day, ids.length);
+      } catch (error) {
+        // The records stay first delivered: marked, the rows not written are counted when the records are written again.
+        await this.assignments.markDeliveriesUncounted(groups.slice(i).flatMap((g) => g.ids));
+        throw error;
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import {
 } from '../../../src/modules/experiments/experiment-ports';
 import { ExperimentReport } from '../../../src/modules/experiments/domain';
 import { ExperimentReportsService } from '../../../src/modules/experiments/experiment-reports.service';
+import { ExperimentStatisticsRepository } from '../../../src/modules/experiments/experiment-statistics.repository';
 import { ExperimentsContext, startExperimentsContext } from './experiments-harness';
 
 const NOW = new Date('2026-03-02T18:00:00Z');
@@ -278,6 +279,31 @@ describe('experiment outcomes through the service', () => {
       .findOne({ experimentId: 'bulk.v1', userId: 'b12' });
     expect(twelve?.notificationIds).toEqual(['bn12', 'bn12b']);
     expect(twelve?.deliveredAt).toEqual(at(1));
+  });
+
+  it('counts a delivery whose count failed to be written when the after-send records are written again', async () => {
+    const campaign = buildCampaign({ id: 'redeliver' }, { holdout: 0 });
+    const decisions = await Promise.all(
+      ['r0', 'r1', 'r2'].map((userId) => assignments.assign({ campaign, runId: 'r', userId, now: NOW })),
+    );
+    const batch = decisions.map((d, i) => ({
+      experimentId: 'redeliver.v1',
+      armId: d.armId!,
+      userId: `r${i}`,
+      notificationId: `rn${i}`,
+      at: at(1),
+    }));
+    const lost = jest
+      .spyOn(ctx.app.get(ExperimentStatisticsRepository), 'addDelivered')
+      .mockRejectedValueOnce(new Error('connection lost'));
+    await expect(assignments.recordDeliveredMany(batch)).rejects.toThrow('connection lost');
+    lost.mockRestore();
+    // A job that finds the notifications sent writes their after-send records again: each user counts once.
+    await assignments.recordDeliveredMany(batch);
+    await assignments.recordDeliveredMany(batch);
+    const live = await reports.report('redeliver.v1', undefined, at(200));
+    expect(live.arms.reduce((s, a) => s + a.delivered, 0)).toBe(3);
+    for (const arm of live.arms) expect(arm.delivered).toBe(arm.assigned);
   });
 
   it('reads a report as of a past instant from what had happened by then', async () => {
