@@ -8,10 +8,10 @@ type Notification = Pick<TrackedNotificationRecord, 'notificationId' | 'userId' 
 /**
  * Passes first engagements on to the modules that learn from them: experiment outcomes (opens with
  * their machine flag, human clicks, unsubscribes, and every conversion, attributed to a notification
- * or not) and the ranker's training labels (first human open or click). The raw event is already in
- * the tracking log when this runs, so a failure here is logged with its ids and never fails the
- * recipient's request; a conversion's fails the report instead, which leaves the conversion pending for
- * the backend's retry or the scheduled sweep to finish.
+ * or not) and the ranker's training labels (first human open or click). The raw event goes to the
+ * tracking log either way, so a failure here is logged with its ids and never fails the recipient's
+ * request; a conversion's fails the report instead, which leaves the conversion pending for the
+ * backend's retry or the scheduled sweep to finish.
  */
 @Injectable()
 export class EngagementOutcomes {

@@ -29,7 +29,9 @@ const firstOpen = (at: Date): FirstTimes => ({ firstOpenAt: at, firstHumanOpenAt
  * Opens, clicks and push opens. A token that does not verify, or names a notification or link that is
  * not stored, changes nothing. A valid token used again is logged as a repeat and counts nowhere: the
  * counters on the notification, moved in one atomic write per event, decide which event is first, and
- * only that event writes the first-event times.
+ * only that event writes the first-event times. The first event's outcomes are passed on before its
+ * event is logged: once the counter has moved, a retry is a repeat, so a log write that fails must not
+ * keep the outcome from being counted.
  */
 @Injectable()
 export class EngagementService {
@@ -59,8 +61,8 @@ export class EngagementService {
       : await this.countEvent(notification, 'open', { open: 1 }, { firstOpenAt: at });
     if (!before) return;
     const first = human ? !before.humanOpen : (before.open ?? 0) - (before.humanOpen ?? 0) === 0;
-    await this.events.append(this.event(notification, 'open', at, first, request, fetch));
     if (first) await this.outcomes.opened(notification, at, fetch.machine);
+    await this.events.append(this.event(notification, 'open', at, first, request, fetch));
     await this.erasedMeanwhile.afterNotification(notification);
   }
 
@@ -80,15 +82,13 @@ export class EngagementService {
       : await this.notifications.count(notification.notificationId, { click: 1 });
     if (!before) return target;
     const first = human ? !before.humanClick : (before.click ?? 0) - (before.humanClick ?? 0) === 0;
+    const inferred = human && first && (await this.countClick(notification, at));
     await this.events.append({
       ...this.event(notification, 'click', at, first, request, fetch),
       linkId: link.id,
       url: target,
     });
-    if (human && first) {
-      await this.outcomes.clicked(notification, at);
-      await this.inferOpen(notification, at);
-    }
+    if (inferred) await this.events.append(inferred);
     await this.erasedMeanwhile.afterNotification(notification);
     return target;
   }
@@ -105,8 +105,8 @@ export class EngagementService {
     const before = await this.countEvent(notification, 'pushOpen', { pushOpen: 1 }, firstOpen(at));
     if (!before) return false;
     const first = !before.pushOpen;
-    await this.events.append({ ...this.event(notification, 'push-open', at, first), machine: false, source: 'app' });
     if (first) await this.outcomes.opened(notification, at, false);
+    await this.events.append({ ...this.event(notification, 'push-open', at, first), machine: false, source: 'app' });
     await this.erasedMeanwhile.afterNotification(notification);
     return true;
   }
@@ -132,20 +132,21 @@ export class EngagementService {
   }
 
   /**
-   * A person who clicked opened the message, even when images were blocked or the app did not report
-   * the open: the first human click counts as the first open when there was none. An open the read
-   * already showed needs no write: counters only grow, so the conditional write would match nothing.
-   * Otherwise that write decides, and of a racing open and this click exactly one is first.
+   * Passes a first human click on, with the open it implies: a person who clicked opened the message, even
+   * when images were blocked or the app did not report the open, so the first human click counts as the first
+   * open when there was none. An open the read already showed needs no write: counters only grow, so the
+   * conditional write would match nothing. Otherwise that write decides, and of a racing open and this click
+   * exactly one is first. The inferred open's event, for the log, when it is.
    */
-  private async inferOpen(notification: TrackedNotificationRecord, at: Date): Promise<void> {
+  private async countClick(notification: TrackedNotificationRecord, at: Date): Promise<TrackingEventRecord | false> {
+    await this.outcomes.clicked(notification, at);
     const push = notification.channel === 'push';
     const counter = push ? 'pushOpen' : 'humanOpen';
-    if (notification.counts[counter]) return;
+    if (notification.counts[counter]) return false;
     const add = push ? { pushOpen: 1 } : { open: 1, humanOpen: 1 };
-    if (!(await this.notifications.countIfNone(notification.notificationId, counter, add, firstOpen(at)))) return;
-    const kind = push ? 'push-open' : 'open';
-    await this.events.append({ ...this.event(notification, kind, at, true), machine: false, source: 'click' });
+    if (!(await this.notifications.countIfNone(notification.notificationId, counter, add, firstOpen(at)))) return false;
     await this.outcomes.opened(notification, at, false);
+    return { ...this.event(notification, push ? 'push-open' : 'open', at, true), machine: false, source: 'click' };
   }
 
   private event(

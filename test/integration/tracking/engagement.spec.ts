@@ -8,6 +8,7 @@ import { EngagementService, RequestFacts } from '../../../src/modules/tracking/e
 import { NotificationTracking, TrackedNotification } from '../../../src/modules/tracking/notification-tracking';
 import { TrackedNotificationRepository } from '../../../src/modules/tracking/tracked-notification.repository';
 import { TrackingModule } from '../../../src/modules/tracking/tracking.module';
+import { TrackingEventRepository } from '../../../src/modules/tracking/tracking-event.repository';
 import { TrackingOutcomesModule } from '../../../src/modules/tracking/tracking-outcomes.module';
 import { countCommands } from '../../setup/command-tally';
 import { buildCampaign } from '../../factories/campaign.factory';
@@ -201,6 +202,19 @@ describe(EngagementService.name, () => {
       expect(experimentReads(await commandsOf(() => engagement.recordPushOpen(push.pushOpen!)))).toEqual([]);
       const events = await db().collection('tracking_events').find({ userId: 'pat', repeat: false }).toArray();
       expect(events.map((e) => e.kind).sort()).toEqual(['click', 'open', 'push-open']);
+    });
+
+    it('counts the first click in the experiment when logging it failed and the person clicked again', async () => {
+      const experiment = await enrol('retried', 'rex');
+      const email = await send({ notificationId: 'retried-email', userId: 'rex', campaignId: 'retried', experiment });
+      const lost = jest
+        .spyOn(app.get(TrackingEventRepository), 'append')
+        .mockRejectedValueOnce(new Error('connection lost'));
+      await expect(engagement.recordClick(email.click, PERSON)).rejects.toThrow('connection lost');
+      lost.mockRestore();
+      expect(await engagement.recordClick(email.click, PERSON)).toBeDefined();
+      const outcomes = await db().collection('experiment_outcomes').find({ notificationId: 'retried-email' }).toArray();
+      expect(outcomes.map((o) => o.kind).sort()).toEqual(['click', 'open']);
     });
 
     it('counts the first engagements of a notification sent under an experiment in it', async () => {
