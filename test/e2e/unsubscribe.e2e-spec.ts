@@ -1,4 +1,5 @@
 import { RecipientGuardRegistry } from '../../src/modules/campaigns/recipient-guards';
+import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
 import { UserProfile } from '../../src/modules/ingest/domain/user-profile';
 import { TrackingEventRepository } from '../../src/modules/tracking/tracking-event.repository';
 import { buildCampaign } from '../factories/campaign.factory';
@@ -73,6 +74,30 @@ describe('unsubscribe links: the page, its form and the RFC 8058 one-click POST'
     expect(await nextCompose(tips, 'ben')).toMatchObject({ guard: 'unsubscribed', value: 'tips' });
     const page = await http().get(pathOf(issued.unsubscribeUrl)).expect(200);
     expect(page.text).toContain('You are unsubscribed from all messages.');
+  });
+
+  it('counts the unsubscribe in the experiment when logging it failed and the form was sent again', async () => {
+    const campaign = buildCampaign(
+      { id: 'leaving', channel: 'email', template: 'email/weekly-digest' },
+      { holdout: 0 },
+    );
+    const decision = await app.t.app
+      .get(ExperimentAssignments)
+      .assign({ campaign, runId: 'r1', userId: 'uma', now: new Date(SENT.getTime() - 60_000) });
+    const experiment = { experimentId: decision.experimentId!, armId: decision.armId! };
+    const { issued } = await sendTracked(
+      app.t.app,
+      { notificationId: 'leaving-1', userId: 'uma', campaignId: 'leaving', experiment },
+      SENT,
+    );
+    const lost = jest
+      .spyOn(app.t.app.get(TrackingEventRepository), 'append')
+      .mockRejectedValueOnce(new Error('connection lost'));
+    await http().post(pathOf(issued.unsubscribeUrl)).type('form').send('scope=category');
+    lost.mockRestore();
+    await http().post(pathOf(issued.unsubscribeUrl)).type('form').send('scope=category').expect(200);
+    const outcomes = app.t.db().collection('experiment_outcomes');
+    expect(await outcomes.countDocuments({ userId: 'uma', kind: 'unsubscribe' })).toBe(1);
   });
 
   it('accepts the one-click POST a mailbox provider sends, urlencoded or multipart', async () => {

@@ -60,6 +60,8 @@ export class UnsubscribesService {
     if (notification) {
       const before = await this.notifications.count(notification.notificationId, { unsubscribe: 1 });
       const first = before !== undefined && !before.unsubscribe;
+      // Passed on before the event is logged: once the counter has moved, a resent form is a repeat.
+      if (first) await this.outcomes.unsubscribed(notification, at);
       await this.events.append({
         notificationId: notification.notificationId,
         userId: notification.userId,
@@ -70,7 +72,6 @@ export class UnsubscribesService {
         category,
         source,
       });
-      if (first) await this.outcomes.unsubscribed(notification, at);
       await this.erasedMeanwhile.afterNotification(notification);
     }
     return category === ALL_CATEGORIES ? { state: 'unsubscribed-all' } : { state: 'unsubscribed', category };
