@@ -306,6 +306,28 @@ describe('experiment outcomes through the service', () => {
     for (const arm of live.arms) expect(arm.delivered).toBe(arm.assigned);
   });
 
+  it('still reads a report whose row is one user short after a process died between the assignment and its count', async () => {
+    const campaign = buildCampaign({ id: 'short' }, { holdout: 0 });
+    const d = await assignments.assign({ campaign, runId: 'r', userId: 'sol', now: NOW });
+    await assignments.recordDelivered({
+      experimentId: 'short.v1',
+      armId: d.armId!,
+      userId: 'sol',
+      notificationId: 'sn',
+      at: at(1),
+    });
+    await outcomes.record({ kind: 'open', userId: 'sol', campaignId: 'short', notificationId: 'sn', at: at(2) });
+    await outcomes.record({ kind: 'conversion', conversionId: 'c1', userId: 'sol', campaignId: 'short', at: at(3) });
+    await outcomes.record({ kind: 'conversion', conversionId: 'c2', userId: 'sol', campaignId: 'short', at: at(4) });
+    // The user's record was written and the process died before the row counted them.
+    await ctx
+      .db()
+      .collection('experiment_statistics')
+      .updateOne({ experimentId: 'short.v1', arm: d.armId }, { $inc: { assigned: -1 } });
+    const report = await reports.report('short.v1', undefined, at(200));
+    expect(report.metrics[0].arms.find((a) => a.arm === d.armId)).toMatchObject({ sum: 1 });
+  });
+
   it('reads a report as of a past instant from what had happened by then', async () => {
     const campaign = buildCampaign(
       { id: 'asof' },

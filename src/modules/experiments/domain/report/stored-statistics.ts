@@ -1,6 +1,6 @@
 import { GLOBAL_CONTROL_ARM, HOLDOUT_ARM } from '../assignment/assign';
 import { ExperimentDefinition } from '../experiment-definition';
-import { METRIC_IDS, MetricId } from '../metrics';
+import { METRICS, METRIC_IDS, MetricId } from '../metrics';
 import {
   AllocationPeriod,
   ArmDayCount,
@@ -56,15 +56,20 @@ export function reportInputFromStatistics(
       leftOut.set(row.arm, (leftOut.get(row.arm) ?? 0) + row.assigned);
       continue;
     }
-    assigned.push({ arm: row.arm, day: row.day, count: row.assigned });
-    for (const [split, count] of Object.entries(row.splits ?? {})) {
+    // A row is one user short when a process died between a user's record and its count: the user its sums hold counts.
+    const users = Math.max(row.assigned, usersNeeded(row.sums, declared));
+    const splits = Object.entries(row.splits ?? {}).map(
+      ([split, count]) => [split, Math.max(count, usersNeeded(row.splitSums?.[split] ?? {}, declared))] as const,
+    );
+    assigned.push({ arm: row.arm, day: row.day, count: users });
+    for (const [split, count] of splits) {
       assignedBySplit.push({ arm: row.arm, day: row.day, split, count });
     }
     delivered.push({ arm: row.arm, day: row.day, count: row.delivered });
     for (const metric of declared) {
       const sums = row.sums[metric] ?? { sum: 0, sumSquares: 0 };
-      metrics.push({ metric, arm: row.arm, day: row.day, n: row.assigned, sum: sums.sum, sumSquares: sums.sumSquares });
-      for (const [split, n] of Object.entries(row.splits ?? {})) {
+      metrics.push({ metric, arm: row.arm, day: row.day, n: users, sum: sums.sum, sumSquares: sums.sumSquares });
+      for (const [split, n] of splits) {
         const part = row.splitSums?.[split]?.[metric] ?? { sum: 0, sumSquares: 0 };
         metricsBySplit.push({
           metric,
@@ -89,6 +94,21 @@ export function reportInputFromStatistics(
     ...(options.allocations && options.allocations.length > 0 && { allocations: options.allocations }),
   };
   return { input, leftOut: [...leftOut].map(([arm, count]) => ({ arm, assigned: count })) };
+}
+
+/** The fewest users some sums can come from: a rate's events, and for a count (Σy)²/Σy², as Σy² ≥ (Σy)²/n. */
+function usersNeeded(
+  sums: Partial<Record<MetricId, { sum: number; sumSquares: number }>>,
+  metrics: readonly MetricId[],
+): number {
+  let needed = 0;
+  for (const metric of metrics) {
+    const s = sums[metric];
+    if (!s || !(s.sum > 0) || !(s.sumSquares > 0)) continue;
+    const least = METRICS[metric].kind === 'rate' ? s.sum : Math.ceil((s.sum * s.sum) / s.sumSquares - 1e-9);
+    needed = Math.max(needed, least);
+  }
+  return needed;
 }
 
 /** One note per arm left out of the comparison, saying who those users are. */
