@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { experimentIdOf } from '../experiments/domain/campaign-experiment';
 import { CampaignRecord } from './campaign.schema';
 import { CampaignDefinitionsService, CheckedFile } from './campaign-definitions.service';
 import { CampaignRepository } from './campaign.repository';
@@ -65,6 +66,7 @@ export class CampaignsService {
       byId.set(file.campaignId, file);
     }
     const stored = new Map((await this.campaigns.findAll()).map((c) => [c.campaignId, c]));
+    refuseSharedExperiments([...byId.values()], [...stored.values()]);
     for (const id of new Set([...byId.keys(), ...stored.keys()])) {
       const file = byId.get(id);
       const action = await this.syncOne(stored.get(id), id, file, actor, now);
@@ -163,5 +165,40 @@ export class CampaignsService {
     });
     this.logger.log(`campaign ${campaign.campaignId}: ${campaign.state} -> ${to} by ${actor}`);
     return this.get(campaign.campaignId);
+  }
+}
+
+/**
+ * An experiment belongs to one campaign: its id seeds the assignment and keys its counts, so a second campaign
+ * with the same experiment id would be counted into the first one's experiment. The owner is the stored campaign
+ * that ran it (with a file or not: an archived campaign's experiment is kept), else the campaign whose own id
+ * names it, else the first file. Any other file with that experiment id is invalid, with the problem at
+ * `experiment.id`.
+ */
+function refuseSharedExperiments(files: readonly CheckedFile[], stored: readonly CampaignRecord[]): void {
+  const owners = new Map<string, string>();
+  for (const campaign of stored) {
+    const experiment = campaign.definition?.experiment;
+    if (experiment) owners.set(experimentIdOf({ id: campaign.campaignId, experiment }), campaign.campaignId);
+  }
+  const fileOf = new Map(files.map((f) => [f.campaignId, f.file]));
+  const namesOwn = (f: CheckedFile) => (f.definition?.experiment?.id ?? f.campaignId) === f.campaignId;
+  for (const file of [...files].sort((a, b) => Number(namesOwn(b)) - Number(namesOwn(a)))) {
+    const experiment = file.definition?.experiment;
+    if (!experiment) continue;
+    const experimentId = experimentIdOf({ id: file.campaignId, experiment });
+    const owner = owners.get(experimentId) ?? file.campaignId;
+    owners.set(experimentId, owner);
+    if (owner === file.campaignId) continue;
+    const where = fileOf.has(owner) ? fileOf.get(owner)! : 'no file';
+    file.problems.push({
+      file: file.file,
+      line: 1,
+      column: 1,
+      path: 'experiment.id',
+      kind: 'rule',
+      message: `the experiment ${experimentId} is already run by campaign ${owner} (${where}): give this campaign's experiment another id or version`,
+    });
+    file.definition = undefined;
   }
 }

@@ -89,6 +89,13 @@ export class ExperimentRegistry {
         if (await this.experiments.insert(record)) return this.logger.log(`experiment ${definition.id} registered`);
         continue;
       }
+      const campaignId = definition.campaignId ?? definition.id;
+      if (existing.campaignId !== campaignId) {
+        // Its assignments and counts are the other campaign's: counting this one's users there would mix them.
+        throw new Error(
+          `experiment ${definition.id} belongs to campaign ${existing.campaignId}; campaign ${campaignId} must give its experiment another id or version`,
+        );
+      }
       if (existing.definitionHash === hash) return;
       const last = existing.allocations[existing.allocations.length - 1];
       const changed = !last || splitOf(last) !== splitOf(allocation);

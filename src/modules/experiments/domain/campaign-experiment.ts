@@ -21,8 +21,9 @@ export interface CampaignExperimentBlock {
 /**
  * The id of a campaign's experiment: `<block id or campaign id>.v<version>`. It is also the hash seed, so
  * bumping the version starts a new experiment (everyone re-randomized, counts from zero) while weight
- * changes under one version keep every assigned user where they are. Campaign ids have no dots, so two
- * campaigns can never share an experiment id.
+ * changes under one version keep every assigned user where they are. A block id may name another campaign's
+ * experiment: the campaigns sync refuses such a file, and the registry refuses to count a campaign into an
+ * experiment another campaign registered.
  */
 export function experimentIdOf(campaign: { id: string; experiment: Pick<CampaignExperimentBlock, 'id' | 'version'> }) {
   return `${campaign.experiment.id ?? campaign.id}.v${campaign.experiment.version ?? 1}`;
