@@ -55,6 +55,7 @@ describe('hostile fields', () => {
     ['an attribute name with a dot', profileJson('{"a.b":"1"}'), 'attributes["a.b"]'],
     ['1e999 in attributes', profileJson('{"score":1e999}'), 'attributes.score'],
     ['-1e999 in attributes', profileJson('{"score":-1e999}'), 'attributes.score'],
+    ['_bsontype in attributes', profileJson('{"_bsontype":"ObjectId","id":"x"}'), 'attributes._bsontype'],
   ])('refuses %s with 400 naming the field and stores nothing', async (_case, json, field) => {
     const res = await putUser('u-refused', json);
     expect(res.status).toBe(400);
@@ -69,6 +70,7 @@ describe('hostile fields', () => {
     ['__proto__ in properties', '{"__proto__":{"x":1}}', 'events[0].properties.__proto__'],
     ['constructor deep in properties', '{"a":[{"constructor":1}]}', 'events[0].properties.a[0].constructor'],
     ['1e999 in properties', '{"big":1e999}', 'events[0].properties.big'],
+    ['_bsontype deep in properties', '{"a":[{"_bsontype":"Code","code":"1"}]}', 'events[0].properties.a[0]._bsontype'],
     ['nesting deeper than MongoDB allows', `${'{"a":'.repeat(100)}1${'}'.repeat(100)}`, 'events[0].properties'],
   ])('refuses %s in a batch with 400 naming the field; nothing of the batch is stored', async (_c, props, field) => {
     const res = await postEvents(eventsJson(props));

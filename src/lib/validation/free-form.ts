@@ -28,6 +28,8 @@ export function keyProblem(key: string, maxLength = Infinity): string | undefine
   if (key.includes('\u0000')) return 'keys must not contain NUL characters';
   if (key.startsWith('$')) return 'keys must not start with "$"';
   if (key.includes('.')) return 'keys must not contain "."';
+  // The BSON serializer reads an object with this key as one of its own types and refuses to store it.
+  if (key === '_bsontype') return 'the key "_bsontype" is not allowed';
   if (key.length > maxLength) return `keys must be at most ${maxLength} characters`;
   return undefined;
 }
