@@ -81,6 +81,9 @@ describe('/v1/users', () => {
         },
       ],
       ['locale', { locale: 'not a locale!' }],
+      // Tags the message formatting cannot use: a profile with one would never be sent anything.
+      ['locale', { locale: 'x-private' }],
+      ['locale', { locale: 'i-klingon' }],
       ['timeZone', { timeZone: 'Mars/Olympus_Mons' }],
       ['attributes.nested', { attributes: { nested: { deep: 1 } } }],
       ['attributes', { attributes: ['plan'] }],

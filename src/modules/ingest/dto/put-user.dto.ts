@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import { FreeForm } from '../../../common/http/free-form.decorator';
 import { isPlainObject } from '../../../lib/validation/field-checks';
+import { canonicalLocale } from '../../templates/domain/locale-chain';
 import { pushTokenProblem } from '../domain/push-token-format';
 import { ATTRIBUTE_RULES, AttributeValue, PUSH_PLATFORMS, PushPlatform, USER_LIMITS } from '../domain/user-profile';
 
@@ -83,6 +84,14 @@ export class PutUserDto {
   @IsOptional()
   @IsString()
   @IsLocale()
+  // A tag messages cannot be formatted in (`x-private`, `i-klingon`) would fail every render for this user.
+  @ValidateBy({
+    name: 'isFormattableLocale',
+    validator: {
+      validate: (locale) => typeof locale !== 'string' || canonicalLocale(locale) !== undefined,
+      defaultMessage: () => 'locale must be a BCP 47 tag that messages can be formatted in, such as en-GB',
+    },
+  })
   locale?: string;
 
   @ApiPropertyOptional({ example: 'Europe/Paris', description: 'IANA time zone' })
