@@ -39,11 +39,20 @@ export class CampaignRunsService {
     return this.view(await this.create(campaignId, runId, 'manual', actor, now));
   }
 
-  /** Starts the run of a schedule firing, once however often the firing is delivered; undefined when none is due. */
-  async startScheduled(campaignId: string, firedAt: Date): Promise<CampaignRunRecord | undefined> {
+  /**
+   * Starts the run of a schedule firing, once however often the firing is delivered; undefined when none is due.
+   * `kind` says which schedule fired (a one-off's delayed job, or a cron or local-hour repeatable job): a firing
+   * left by a schedule of the other kind (the campaign's file changed it since) starts nothing.
+   */
+  async startScheduled(
+    campaignId: string,
+    firedAt: Date,
+    kind?: 'once' | 'repeat',
+  ): Promise<CampaignRunRecord | undefined> {
     const campaign = await this.campaigns.get(campaignId).catch(() => undefined);
     if (campaign?.state !== 'active' || !campaign.definition) return undefined;
     const schedule = campaign.definition.schedule;
+    if (kind && (kind === 'once') !== (schedule.type === 'once')) return undefined;
     if (schedule.type === 'once' && Math.abs(Date.parse(schedule.at) - firedAt.getTime()) > ONCE_TOLERANCE_MS) {
       return undefined;
     }

@@ -92,7 +92,9 @@ export class CampaignRunsProcessor implements OnApplicationBootstrap {
 
   private async fire(job: Job): Promise<void> {
     const campaignId = text((job.data as { campaignId?: unknown }).campaignId, 'campaignId');
-    const run = await this.runs.startScheduled(campaignId, firedAt(job));
+    // A one-off's job id has `:once:` (see CampaignRunsProducer.enqueueOnce); a repeatable's is Bull's `repeat:...`.
+    const kind = String(job.id).includes(':once:') ? 'once' : 'repeat';
+    const run = await this.runs.startScheduled(campaignId, firedAt(job), kind);
     this.logger.log({ message: run ? `fired: run ${run.runId}` : 'fired: nothing due', campaignId, jobId: job.id });
   }
 }
