@@ -1,4 +1,4 @@
-import { localRunDate, localSendInstant, repeatOf, scheduledRunId, sendsOn } from './run-schedule';
+import { localRunDate, localSendInstant, repeatOf, scheduledRunId, sendsOn, skippedCronFiring } from './run-schedule';
 
 const evening = { type: 'local-hour' as const, hour: 18, minute: 0, days: ['tue' as const, 'thu' as const] };
 
@@ -50,5 +50,25 @@ describe('run schedules', () => {
     });
     expect(repeatOf(evening)).toEqual({ cron: '0 0 * * *', tz: 'UTC' });
     expect(repeatOf({ type: 'once', at: '2026-04-01T10:00:00Z' })).toBeUndefined();
+  });
+
+  it.each([
+    // Chile springs forward at 24:00 on Saturday 2030-09-07: Sunday's 00:00 is 01:00 -03.
+    ['America/Santiago', '0 0 * * *', '2030-09-07T04:00:00Z', '2030-09-08T04:00:00.000Z'],
+    // Lord Howe jumps from 02:00 to 02:30 on 2030-10-06: 02:15 is 02:45 +11.
+    ['Australia/Lord_Howe', '15 2 * * *', '2030-10-04T15:45:00Z', '2030-10-05T15:45:00.000Z'],
+  ])('names the firing the repeatable job skips on a clock change (%s, %s)', (timeZone, cron, firedAt, due) => {
+    expect(skippedCronFiring({ type: 'cron', cron, timeZone }, new Date(firedAt))?.toISOString()).toBe(due);
+  });
+
+  it.each([
+    ['Europe/Paris', '30 2 * * *', '2030-03-30T01:30:00Z'],
+    ['Europe/Paris', '30 2 * * *', '2030-10-26T00:30:00Z'],
+    ['Europe/Paris', '0 * * * *', '2030-10-27T00:00:00Z'],
+    ['Europe/Paris', '0 * * * *', '2030-10-27T01:00:00Z'],
+    ['America/New_York', '0 9 * * 1', '2030-03-04T14:00:00Z'],
+    ['America/Santiago', '0 0 * * *', '2030-09-08T04:00:00Z'],
+  ])('adds nothing where the repeatable job fires when due (%s, %s, after %s)', (timeZone, cron, firedAt) => {
+    expect(skippedCronFiring({ type: 'cron', cron, timeZone }, new Date(firedAt))).toBeUndefined();
   });
 });

@@ -1,14 +1,18 @@
+import { parseExpression } from 'cron-parser';
 import {
   addDays,
   formatDate,
+  instantOfLocal,
   instantOfLocalDate,
   LocalDateTime,
+  localTimeOf,
   weekdayOf,
   zoneOrUtc,
 } from '../../../../lib/time/zoned-time';
 import { CampaignSchedule, WEEKDAYS } from '../../domain/campaign-definition';
 
 type LocalHourSchedule = Extract<CampaignSchedule, { type: 'local-hour' }>;
+type CronSchedule = Extract<CampaignSchedule, { type: 'cron' }>;
 
 const compact = (instant: Date) => instant.toISOString().replace(/[-:]|\.\d{3}/g, '');
 
@@ -64,4 +68,29 @@ export function repeatOf(schedule: CampaignSchedule): { cron: string; tz: string
   if (schedule.type === 'cron') return { cron: schedule.cron, tz: schedule.timeZone };
   if (schedule.type === 'local-hour') return { cron: '0 0 * * *', tz: 'UTC' };
   return undefined;
+}
+
+/**
+ * The firing of a cron schedule after `firedAt` that its repeatable job will not make, or undefined. The cron
+ * library behind Bull skips a day whose due wall-clock time a clock change skips when the gap is not a plain
+ * hour before midnight (00:00 on the night Santiago or Cairo spring forward, 02:15 on Lord Howe's half-hour
+ * jump); the due time is then the wall-clock time as late as the jump makes it, as for local-hour sends.
+ */
+export function skippedCronFiring(schedule: CronSchedule, firedAt: Date): Date | undefined {
+  const wall = localTimeOf(firedAt, schedule.timeZone);
+  // The pattern read on the zone's wall clock (as if it were UTC), then that wall time placed in the zone.
+  const currentDate = new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute));
+  const next = parseExpression(schedule.cron, { currentDate, tz: 'UTC' }).next().toDate();
+  const due = instantOfLocal(
+    {
+      year: next.getUTCFullYear(),
+      month: next.getUTCMonth() + 1,
+      day: next.getUTCDate(),
+      hour: next.getUTCHours(),
+      minute: next.getUTCMinutes(),
+    },
+    schedule.timeZone,
+  );
+  const repeated = parseExpression(schedule.cron, { currentDate: firedAt, tz: schedule.timeZone }).next().toDate();
+  return due.getTime() > firedAt.getTime() && due.getTime() < repeated.getTime() ? due : undefined;
 }

@@ -84,6 +84,14 @@ export class CampaignRunsProducer extends TypedProducer<CampaignRunJobs> {
     });
   }
 
+  /** A cron campaign's firing its repeatable job skips (see skippedCronFiring), as a delayed job keyed by its instant. */
+  enqueueFiring(campaignId: string, at: Date): Promise<string> {
+    return this.add(CAMPAIGN_RUN_JOBS.fire, { campaignId }, `${campaignId}:at:${at.getTime()}`, {
+      ...this.retry,
+      ...delayUntil(at),
+    });
+  }
+
   /** Registers a campaign's recurring schedule (one per campaign however many schedulers register it). */
   scheduleCampaign(campaignId: string, repeat: { cron: string; tz: string }): Promise<void> {
     return this.scheduleKeyedRepeatable(CAMPAIGN_RUN_JOBS.fire, { campaignId }, campaignId, repeat);
