@@ -1,4 +1,5 @@
 import { JobOptions, Queue } from 'bull';
+import { randomUUID } from 'node:crypto';
 import { DependencyUnavailableError } from '../errors/dependency-unavailable.error';
 import { REDIS_RETRY_AFTER_SECONDS, RedisAvailability } from '../redis/redis-availability';
 
@@ -29,6 +30,18 @@ export abstract class TypedProducer<Jobs extends Record<string, object>> {
     if (!this.availability.available) throw new DependencyUnavailableError('redis', REDIS_RETRY_AFTER_SECONDS);
     const job = await this.queue.add(name, payload, { ...options, jobId: `${name}:${jobId}` });
     return String(job.id);
+  }
+
+  /**
+   * `jobId`, or an id of its own beside it (`<jobId>:<tag>-<uuid>`) when a job that finished (completed or
+   * failed, kept until trimmed) holds it: Bull drops an add under the id of a job it still keeps, so work that
+   * must run again after its job ended would otherwise be lost. While the job waits or runs, `jobId` (a no-op add).
+   */
+  protected async idPastFinished<Name extends keyof Jobs & string>(name: Name, jobId: string, tag: string) {
+    const job = await this.queue.getJob(`${name}:${jobId}`);
+    if (!job) return jobId;
+    const [completed, failed] = await Promise.all([job.isCompleted(), job.isFailed()]);
+    return completed || failed ? `${jobId}:${tag}-${randomUUID()}` : jobId;
   }
 
   /** Adds many jobs of one name in one round trip; as with `add`, a job id already queued is a no-op. */

@@ -246,12 +246,10 @@ export class FrequencyCaps {
    * (a user's campaign sets are named by campaign, so the caller lists them). How many keys went.
    */
   async eraseUser(userId: string, channels: readonly string[], campaignIds: readonly string[]): Promise<number> {
+    const user = this.userKey(userId);
     const keys = [
-      ...channels.flatMap((channel) => {
-        const [channelKey, , holds] = this.keys({ userId, channel, campaignId: '' });
-        return [channelKey, holds];
-      }),
-      ...campaignIds.map((campaignId) => this.keys({ userId, channel: '', campaignId })[1]),
+      ...channels.flatMap((channel) => [`${user}:channel:${channel}`, `${user}:held:${channel}`]),
+      ...campaignIds.map((campaignId) => `${user}:campaign:${campaignId}`),
     ];
     let erased = 0;
     for (let i = 0; i < keys.length; i += ERASE_KEYS_PER_CALL) {
@@ -284,11 +282,16 @@ export class FrequencyCaps {
 
   /** The user's sends on the channel, on the campaign, and their holds on the channel. */
   private keys(subject: CapSubject): [string, string, string] {
-    const user = `${this.prefix}:{${subject.userId}}`;
+    const user = this.userKey(subject.userId);
     return [
       `${user}:channel:${subject.channel}`,
       `${user}:campaign:${subject.campaignId}`,
       `${user}:held:${subject.channel}`,
     ];
+  }
+
+  /** The prefix of every key of the user's; its hash tag keeps them in one Redis Cluster slot. */
+  private userKey(userId: string): string {
+    return `${this.prefix}:{${userId}}`;
   }
 }

@@ -89,7 +89,7 @@ export class DeliveryProducer extends TypedProducer<DeliveryJobs> {
   async enqueue(notificationId: string, step: string, at?: Date, origin?: string): Promise<void> {
     const payload = { notificationId, step, ...(origin && { origin }) };
     const id = stepJobId(notificationId, step, origin);
-    const jobId = (await this.finished(`${DELIVERY_JOBS.deliver}:${id}`)) ? `${id}:after-${randomUUID()}` : id;
+    const jobId = await this.idPastFinished(DELIVERY_JOBS.deliver, id, 'after');
     await this.add(DELIVERY_JOBS.deliver, payload, jobId, { ...this.options, ...delayUntil(at) });
   }
 
@@ -136,14 +136,6 @@ export class DeliveryProducer extends TypedProducer<DeliveryJobs> {
   async waitingSince(): Promise<Date | undefined> {
     const [oldest] = (await this.queue.getWaiting(0, 0)) as Array<Job | null>;
     return oldest ? new Date(oldest.timestamp + (oldest.opts.delay ?? 0)) : undefined;
-  }
-
-  /** Whether a job that finished (completed or failed, kept until trimmed) holds `jobId`. */
-  private async finished(jobId: string): Promise<boolean> {
-    const job = await this.queue.getJob(jobId);
-    if (!job) return false;
-    const [completed, failed] = await Promise.all([job.isCompleted(), job.isFailed()]);
-    return completed || failed;
   }
 
   /**

@@ -2,7 +2,6 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JobOptions, Queue } from 'bull';
-import { randomUUID } from 'node:crypto';
 import { TypedProducer } from '../../../../common/queue/typed-producer';
 import { Settings } from '../../../../config/settings';
 
@@ -70,10 +69,8 @@ export class CampaignRunsProducer extends TypedProducer<CampaignRunJobs> {
    * id a finished job still holds, and the resume would requeue nothing.
    */
   async enqueueRequeue(runId: string, generation: number): Promise<string> {
-    const id = `${runId}:g${generation}`;
-    const held = await this.queue.getJob(`${CAMPAIGN_RUN_JOBS.requeue}:${id}`);
-    const finished = held && ((await held.isCompleted()) || (await held.isFailed()));
-    return this.add(CAMPAIGN_RUN_JOBS.requeue, { runId }, finished ? `${id}:again-${randomUUID()}` : id, this.retry);
+    const id = await this.idPastFinished(CAMPAIGN_RUN_JOBS.requeue, `${runId}:g${generation}`, 'again');
+    return this.add(CAMPAIGN_RUN_JOBS.requeue, { runId }, id, this.retry);
   }
 
   /** A one-off campaign's firing, as a delayed job keyed by the campaign and its instant. */
