@@ -11,7 +11,15 @@ import {
 } from '../../src/modules/journeys/domain/platform-training';
 import { trainingSample } from '../../src/modules/journeys/domain/training-sample';
 import { readAol, TaskLabel } from './journeys/aol';
-import { option as readOption, populationNow, USAGE, wantsHelp } from './journeys/args';
+import {
+  jsonOption,
+  numberOption,
+  option as readOption,
+  populationNow,
+  USAGE,
+  UsageError,
+  wantsHelp,
+} from './journeys/args';
 import { DEFAULT_BOOTSTRAP } from './journeys/bootstrap';
 import { evaluateCoverage } from './journeys/coverage';
 import { convertHetrec, readHetrec } from './journeys/hetrec';
@@ -25,6 +33,24 @@ import { prepareUsers } from './journeys/users';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: string): string => readOption(argv, name, fallback);
+const num = (name: string, fallback: number): number => numberOption(argv, name, fallback);
+
+/** What `read` throws, as a usage error about `flag`. */
+function usage<T>(read: () => T, flag: string): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  }
+}
+
+/** The history cuts: shares strictly between 0 and 1. */
+function cuts(): number[] {
+  const given = option('cuts', '0.6,0.7,0.8');
+  const values = given.split(',').map(Number);
+  if (values.some((c) => !(c > 0 && c < 1))) throw new UsageError(`--cuts ${given} must be shares between 0 and 1`);
+  return values;
+}
 
 const realism = () => (argv.includes('--hard') ? HARD_REALISM : undefined);
 
@@ -73,10 +99,10 @@ function loadDataset(name: string): Dataset {
     case 'synthetic': {
       const now = populationNow(argv);
       const population = generatePopulation({
-        seed: Number(option('seed', '2026')),
-        users: Number(option('users', '400')),
+        seed: num('seed', 2026),
+        users: num('users', 400),
         now,
-        eventsPerUser: Number(option('events-per-user', '80')),
+        eventsPerUser: num('events-per-user', 80),
         realism: realism(),
       });
       return { events: population.events, planted: { truth: population.truth, now } };
@@ -109,18 +135,13 @@ function main(): void {
   const eventsFile = option('write-events', '');
   if (eventsFile) {
     const now = populationNow(argv);
-    return writePopulation(
-      Number(option('seed', '2026')),
-      Number(option('users', '400')),
-      now,
-      Number(option('events-per-user', '80')),
-      eventsFile,
-    );
+    return writePopulation(num('seed', 2026), num('users', 400), now, num('events-per-user', 80), eventsFile);
   }
-  const overrides = JSON.parse(option('params', '{}')) as Record<string, unknown>;
-  const params = resolveJourneyParams(overrides);
-  const training = JSON.parse(option('embedder', '{}')) as Partial<PlatformTrainingOptions>;
-  const bootstrap = { ...DEFAULT_BOOTSTRAP, samples: Number(option('samples', String(DEFAULT_BOOTSTRAP.samples))) };
+  const overrides = jsonOption<Record<string, unknown>>(argv, 'params');
+  const params = usage(() => resolveJourneyParams(overrides), '--params');
+  const cutShares = cuts();
+  const training = jsonOption<PlatformTrainingOptions>(argv, 'embedder');
+  const bootstrap = { ...DEFAULT_BOOTSTRAP, samples: num('samples', DEFAULT_BOOTSTRAP.samples) };
   const started = Date.now();
   const dataset = readDataset(name);
   const users = prepareUsers(dataset.events);
@@ -128,7 +149,7 @@ function main(): void {
   if (Object.keys(overrides).length > 0) console.log(`parameter overrides: ${JSON.stringify(overrides)}`);
   const results: boolean[] = [];
   // --train-users N: the embedder learns from the sample of N users the service would train on at that bound.
-  const trainUsers = Number(option('train-users', '0'));
+  const trainUsers = num('train-users', 0);
   const sampled = new Set(
     trainingSample(
       users.map((u) => u.userId),
@@ -145,10 +166,10 @@ function main(): void {
   const stages = option('stages', '') ? option('stages', '').split(',') : undefined;
   if (stages) console.log(`later engagement scores only journeys of stages ${stages.join(', ')}`);
   const future = evaluateFuture(users, {
-    cuts: option('cuts', '0.6,0.7,0.8').split(',').map(Number),
-    horizonSessions: Number(option('horizon-sessions', '3')),
+    cuts: cutShares,
+    horizonSessions: num('horizon-sessions', 3),
     ks: [1, 3, 5],
-    minEvents: Number(option('min-events', '5')),
+    minEvents: num('min-events', 5),
     params,
     training,
     stages,
@@ -168,4 +189,10 @@ function main(): void {
   );
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  console.error(`${error.message}; --help lists the options`);
+  process.exit(2);
+}

@@ -1,4 +1,4 @@
-import { EVALUATION_NOW, option, populationNow, USAGE, wantsHelp } from './args';
+import { EVALUATION_NOW, jsonOption, numberOption, option, populationNow, USAGE, UsageError, wantsHelp } from './args';
 
 describe('eval:journeys arguments', () => {
   const today = new Date('2026-12-05T10:00:00Z');
@@ -17,7 +17,20 @@ describe('eval:journeys arguments', () => {
     const now = '2025-06-01T08:00:00Z';
     expect(populationNow(['--write-events', 'f.jsonl', '--now', now], clock)).toEqual(new Date(now));
     expect(populationNow(['--now', now], clock)).toEqual(new Date(now));
+    expect(() => populationNow(['--now', 'yesterday'], clock)).toThrow(UsageError);
     expect(() => populationNow(['--now', 'yesterday'], clock)).toThrow('--now yesterday is not a date');
+  });
+
+  it('reads numbers and JSON objects, and names the option when a value is neither', () => {
+    expect(numberOption(['--users', '800'], 'users', 400)).toBe(800);
+    expect(numberOption([], 'users', 400)).toBe(400);
+    expect(() => numberOption(['--users', 'many'], 'users', 400)).toThrow(
+      new UsageError('--users many is not a number'),
+    );
+    expect(jsonOption(['--params', '{"minJourneyEvents":3}'], 'params')).toEqual({ minJourneyEvents: 3 });
+    expect(jsonOption([], 'params')).toEqual({});
+    expect(() => jsonOption(['--params', '{x'], 'params')).toThrow(/^--params is not JSON: /);
+    expect(() => jsonOption(['--embedder', '[1]'], 'embedder')).toThrow('--embedder must be a JSON object');
   });
 
   it('reads option values and asks for help with --help or -h', () => {

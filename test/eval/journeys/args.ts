@@ -29,6 +29,9 @@ Synthetic only:
   --help  print this and stop
 Real datasets are read from the given path and never copied; the output holds aggregates only.`;
 
+/** A command line the evaluation cannot run: printed as one sentence, exit code 2, no stack trace. */
+export class UsageError extends Error {}
+
 /** The value after `--name`, or the fallback when it is absent or last. */
 export function option(argv: readonly string[], name: string, fallback: string): string {
   const i = argv.indexOf(`--${name}`);
@@ -47,7 +50,32 @@ export function populationNow(argv: readonly string[], clock: () => Date = () =>
   const given = option(argv, 'now', '');
   const now = given ? new Date(given) : option(argv, 'write-events', '') ? clock() : new Date(EVALUATION_NOW);
   if (Number.isNaN(now.getTime())) {
-    throw new Error(`--now ${given} is not a date (an ISO time such as ${EVALUATION_NOW})`);
+    throw new UsageError(`--now ${given} is not a date (an ISO time such as ${EVALUATION_NOW})`);
   }
   return now;
+}
+
+/** The number after `--name` (or the fallback); a value that is not a finite number is a usage error. */
+export function numberOption(argv: readonly string[], name: string, fallback: number): number {
+  const given = option(argv, name, '');
+  if (!given) return fallback;
+  const value = Number(given);
+  if (!Number.isFinite(value)) throw new UsageError(`--${name} ${given} is not a number`);
+  return value;
+}
+
+/** The JSON object after `--name` (or `{}`); anything else is a usage error. */
+export function jsonOption<T extends object>(argv: readonly string[], name: string): Partial<T> {
+  const given = option(argv, name, '');
+  if (!given) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(given);
+  } catch (error) {
+    throw new UsageError(`--${name} is not JSON: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UsageError(`--${name} must be a JSON object such as '{"minJourneyEvents": 3}'`);
+  }
+  return value as Partial<T>;
 }
