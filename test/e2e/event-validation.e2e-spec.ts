@@ -31,6 +31,8 @@ describe('POST /v1/events validation matrix', () => {
     ['type', { type: 'like' }],
     ['occurredAt', { occurredAt: '2026-13-01T00:00:00Z' }],
     ['occurredAt', { occurredAt: inFuture(10 * 60_000) }],
+    ['occurredAt', { occurredAt: '0001-01-01T00:00:00Z' }],
+    ['occurredAt', { occurredAt: '1800-06-01T12:00:00Z' }],
     ['query', { query: 'q'.repeat(513) }],
     ['query', { query: undefined }],
     ['item', { type: 'save', query: undefined }],

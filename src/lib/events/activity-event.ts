@@ -30,6 +30,11 @@ export const EVENT_LIMITS = {
   categoryLength: 256,
   boardNameLength: 256,
   futureSkewMs: 5 * 60 * 1000,
+  /**
+   * The earliest `occurredAt`: activity dated before it (year 0001, 1800, or a zero Unix time) is a client's bug
+   * that would corrupt journey time windows and recency, so it is refused like a time too far in the future.
+   */
+  earliestOccurredAt: '2000-01-01T00:00:00Z',
   /** Characters of keys and values in `properties`. */
   propertiesSize: 65_536,
 } as const;

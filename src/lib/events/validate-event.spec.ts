@@ -38,6 +38,10 @@ describe('validateEvent', () => {
     ['properties not an object', { properties: [1] }, 'properties'],
     ['February 30th', { occurredAt: '2026-02-30T12:00:00Z' }, 'occurredAt'],
     ['hour 24', { occurredAt: '2026-01-09T24:00:00Z' }, 'occurredAt'],
+    ['year 0001', { occurredAt: '0001-01-01T00:00:00Z' }, 'occurredAt'],
+    ['year 1800', { occurredAt: '1800-06-01T12:00:00Z' }, 'occurredAt'],
+    ['the Unix epoch', { occurredAt: '1970-01-01T00:00:00Z' }, 'occurredAt'],
+    ['a second before 2000', { occurredAt: '2000-01-01T00:59:59+01:00' }, 'occurredAt'],
     ['a "$" property name', { properties: { a: { $where: 'x' } } }, 'properties.a.$where'],
     ['an infinite property', { properties: { n: Infinity } }, 'properties.n'],
     ['unknown field', { colour: 'red' }, 'colour'],
@@ -61,5 +65,13 @@ describe('validateEvent', () => {
 
   it('accepts a timestamp within the 5-minute skew', () => {
     expect(fieldsOf({ ...valid, occurredAt: '2026-01-10T12:04:59+00:00' })).toEqual([]);
+  });
+
+  it('accepts a timestamp from 2000-01-01T00:00:00Z on, and names the floor when refusing one before it', () => {
+    expect(fieldsOf({ ...valid, occurredAt: '2000-01-01T00:00:00Z' })).toEqual([]);
+    expect(validateEvent({ ...valid, occurredAt: '1999-12-31T23:59:59Z' }, NOW)).toEqual({
+      ok: false,
+      errors: [{ field: 'occurredAt', message: 'occurredAt must not be before 2000-01-01T00:00:00Z' }],
+    });
   });
 });

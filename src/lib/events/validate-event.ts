@@ -10,6 +10,7 @@ export type EventValidation = { ok: true; event: ActivityEvent } | { ok: false; 
 const ITEM_TYPES: ReadonlySet<EventType> = new Set(['view', 'save', 'click', 'purchase']);
 // A stored event is a document of its own, so its properties sit at level 2.
 const PROPERTIES_RULES = { level: 2, nested: true, maxSize: EVENT_LIMITS.propertiesSize };
+const EARLIEST_OCCURRED_AT = new Date(EVENT_LIMITS.earliestOccurredAt);
 const KNOWN_FIELDS = new Set(['id', 'userId', 'type', 'occurredAt', 'query', 'item', 'board', 'properties']);
 const KNOWN_ITEM_FIELDS = new Set(['id', 'title', 'annotations', 'categories']);
 const KNOWN_BOARD_FIELDS = new Set(['name']);
@@ -65,7 +66,8 @@ function checkItem(errors: FieldError[], value: unknown): EventItem | undefined 
 }
 
 /**
- * Validates one raw event against the contract; `now` bounds how far in the future `occurredAt` may be.
+ * Validates one raw event against the contract; `now` bounds how far in the future `occurredAt` may be, and
+ * `EVENT_LIMITS.earliestOccurredAt` how far in the past.
  * Every problem is reported, not just the first, so a client can fix a batch in one round trip.
  */
 export function validateEvent(raw: unknown, now: Date): EventValidation {
@@ -85,7 +87,9 @@ export function validateEvent(raw: unknown, now: Date): EventValidation {
   } else {
     errors.push({ field: 'type', message: `type must be one of ${EVENT_TYPES.join(', ')}` });
   }
-  const occurredAt = checkInstant(errors, 'occurredAt', raw.occurredAt, now, EVENT_LIMITS.futureSkewMs);
+  const occurredAt = checkInstant(errors, 'occurredAt', raw.occurredAt, now, EVENT_LIMITS.futureSkewMs, {
+    notBefore: EARLIEST_OCCURRED_AT,
+  });
   // Events read a null query or item title as one left out, as they always have: batches already sent stay valid.
   const query = checkString(errors, 'query', raw.query, {
     required: type === 'search',

@@ -54,8 +54,8 @@ export function checkString(
 }
 
 /**
- * An ISO-8601 instant with a time zone, at most `futureSkewMs` after `now`. Required unless `optional`: then left
- * out it is undefined, and `null` is refused as no instant.
+ * An ISO-8601 instant with a time zone, at most `futureSkewMs` after `now` and, with `notBefore`, not before that
+ * instant. Required unless `optional`: then left out it is undefined, and `null` is refused as no instant.
  */
 export function checkInstant(
   errors: FieldError[],
@@ -63,7 +63,7 @@ export function checkInstant(
   value: unknown,
   now: Date,
   futureSkewMs: number,
-  opts: { optional?: boolean } = {},
+  opts: { optional?: boolean; notBefore?: Date } = {},
 ): Date | undefined {
   if (value === undefined && opts.optional) return undefined;
   if (!opts.optional && (value === undefined || value === null)) {
@@ -77,6 +77,13 @@ export function checkInstant(
   }
   if (date.getTime() > now.getTime() + futureSkewMs) {
     errors.push({ field, message: `${field} must not be more than ${futureSkewMs / 60_000} minutes in the future` });
+    return undefined;
+  }
+  if (opts.notBefore && date.getTime() < opts.notBefore.getTime()) {
+    errors.push({
+      field,
+      message: `${field} must not be before ${opts.notBefore.toISOString().replace('.000Z', 'Z')}`,
+    });
     return undefined;
   }
   return date;

@@ -88,6 +88,18 @@ describe(EventsImportService.name, () => {
     expect(await events().findOne({ id: third.id })).toMatchObject({ occurredAt: new Date(third.occurredAt) });
   });
 
+  it('rejects a line dated before 2000 by the same rule as the HTTP API and stores nothing of it', async () => {
+    const [kept, old] = buildEvents(2);
+    const lines = [kept, { ...old, occurredAt: '1800-06-01T12:00:00Z' }].map((e) => JSON.stringify(e));
+    const summary = await sut().importFile(writeJsonl('old.jsonl', lines));
+    expect(summary).toMatchObject({
+      accepted: 1,
+      rejected: 1,
+      rejections: [{ line: 2, reason: 'occurredAt: occurredAt must not be before 2000-01-01T00:00:00Z' }],
+    });
+    expect(await events().countDocuments({ id: old.id })).toBe(0);
+  });
+
   it('caps the listed rejections but counts them all', async () => {
     const path = writeJsonl(
       'bad.jsonl',
