@@ -57,7 +57,16 @@ export class DeliveryAttempt {
     this.leaseMs = config.get('delivery', { infer: true }).leaseMs;
   }
 
-  async run(notification: Notification, messages: Map<number, OutboundMessage>): Promise<RunResult> {
+  /**
+   * `stillWanted` is asked about the claimed notification before any provider request: false (its run paused
+   * or cancelled, or the recipient's word refusing it since it was read) gives the claim back unsent, as
+   * `changed`, so the caller decides again on fresh state.
+   */
+  async run(
+    notification: Notification,
+    messages: Map<number, OutboundMessage>,
+    stillWanted: (claimed: Notification) => Promise<boolean>,
+  ): Promise<RunResult> {
     // Slots first: waiting for one is not an attempt, and nothing is held while waiting.
     for (const message of messages.values()) {
       const slot = await this.limiter.tryAcquire(message);
@@ -76,7 +85,7 @@ export class DeliveryAttempt {
     // attempt taken over) is not sent again.
     const pending = new Set(pendingTargets(started.targets));
     const unsent = new Map([...messages].filter(([index]) => pending.has(index)));
-    if (unsent.size === 0) {
+    if (unsent.size === 0 || !(await stillWanted(started))) {
       const released = await this.notifications.releaseClaim(started.notificationId, attemptId);
       return released ? { kind: 'changed' } : { kind: 'lost' };
     }

@@ -93,7 +93,7 @@ export class NotificationDeliveryService {
           await this.settle(notification, step.reason);
           return DONE;
         case 'send': {
-          const outcome = await this.send(notification);
+          const outcome = await this.send(notification, generation);
           if (outcome) return outcome;
           continue;
         }
@@ -102,8 +102,12 @@ export class NotificationDeliveryService {
     throw new Error(`notification ${notificationId} did not settle after a recovery`);
   }
 
-  /** Sends what is pending; undefined when the claim found it changed since the read (decide again). */
-  private async send(notification: Notification): Promise<DeliveryOutcome | undefined> {
+  /**
+   * Sends what is pending; undefined when the claim found it changed since the read (decide again): a target
+   * accepted meanwhile, or, asked again once claimed as a batch does, its run paused or cancelled or the
+   * recipient's word (consent, an unsubscribe, a suppression) refusing it since the checks before the claim.
+   */
+  private async send(notification: Notification, generation: number): Promise<DeliveryOutcome | undefined> {
     const verdict = await this.checks.verdict(notification);
     // A device removed (or an address replaced) since the fan-out gets nothing, and its target says so.
     await this.notifications.skipTargets(
@@ -129,7 +133,10 @@ export class NotificationDeliveryService {
       await this.fail(notification, MISSING_RENDER);
       return DONE;
     }
-    const result = await this.attempt.run(notification, messages);
+    const result = await this.attempt.run(notification, messages, async (claimed) => {
+      if ((await this.lifecycle.gate(claimed.runId, generation)) !== 'open') return false;
+      return !(await this.checks.refusals([claimed])).has(claimed.notificationId);
+    });
     return result.kind === 'changed' ? undefined : this.conclude(notification, result);
   }
 

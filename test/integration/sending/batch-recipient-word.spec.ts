@@ -15,6 +15,7 @@ import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
 import { UserRepository } from '../../../src/modules/ingest/user.repository';
 import { UsersService } from '../../../src/modules/ingest/users.service';
 import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
+import { UnsubscribeRepository } from '../../../src/modules/tracking/unsubscribe.repository';
 import { SmtpSink } from '../../setup/smtp-sink';
 import { seedUser } from '../campaigns/campaigns-harness';
 import {
@@ -250,6 +251,37 @@ describe('a batch and the recipient changing their mind', () => {
         profile: { email: `${erased}@example.com` },
         journeys: [KITCHEN_JOURNEY],
       });
+    }
+  });
+
+  it('asks again after the one-by-one claim: an unsubscribe stored between its check and its claim stops the send', async () => {
+    const { runId, ids } = await queuedRun();
+    const benId = ids.get('ben')!;
+    const notifications = app.get(NotificationRepository);
+    const startAttempt = notifications.startAttempt.bind(notifications);
+    const before = sink.messages.length;
+    let unsubscribed = false;
+    // Ben leaves everything after the worker asked for his word, just before its claim lands.
+    jest.spyOn(notifications, 'startAttempt').mockImplementationOnce(async (...args) => {
+      await app
+        .get(RecipientPreferencesService)
+        .unsubscribe({ userId: 'ben', category: '*', at: new Date(), source: 'page' });
+      unsubscribed = true;
+      return startAttempt(...args);
+    });
+    try {
+      await app.get(NotificationDeliveryService).deliver(benId);
+      expect(unsubscribed).toBe(true);
+      expect(sentSince(before)).not.toContain('ben@example.com');
+      expect((await notificationsOf(app, runId)).get('ben')).toMatchObject({
+        state: 'suppressed',
+        reason: { code: 'unsubscribed' },
+      });
+      const run = await finish(runId);
+      expect(run.counts).toMatchObject({ sent: users.length - 1, suppressed: { unsubscribed: 1 } });
+    } finally {
+      jest.restoreAllMocks();
+      await app.get(UnsubscribeRepository).deleteByUser('ben');
     }
   });
 
