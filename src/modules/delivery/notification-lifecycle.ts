@@ -11,6 +11,12 @@ export interface NotificationRunHooks {
    * started, and an answer remembered from before it is not good enough for that job.
    */
   gate(runId: string, generation?: number): Promise<RunGate>;
+  /**
+   * The run's gate and generation as stored now, not as remembered: for a job enqueued outside a resume or
+   * cancel (the sweep of stranded messages), which must carry the run's current generation so that no worker
+   * answers it from a read taken before that resume or cancel.
+   */
+  current(runId: string): Promise<{ gate: RunGate; generation: number }>;
   /** The frequency caps of the run's campaign, as its definition was when the run started. */
   frequencyCaps(runId: string): Promise<readonly FrequencyCap[]>;
   /** A notification of the run reached a terminal state (sent, failed, suppressed). */
@@ -32,6 +38,10 @@ export class NotificationLifecycle {
 
   gate(runId: string, generation = 0): Promise<RunGate> {
     return this.hooks ? this.hooks.gate(runId, generation) : Promise.resolve('open');
+  }
+
+  current(runId: string): Promise<{ gate: RunGate; generation: number }> {
+    return this.hooks ? this.hooks.current(runId) : Promise.resolve({ gate: 'open', generation: 0 });
   }
 
   frequencyCaps(runId: string): Promise<readonly FrequencyCap[]> {

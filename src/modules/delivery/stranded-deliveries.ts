@@ -52,19 +52,23 @@ export class StrandedDeliveries {
     const sweep: StrandedSweep = { redelivered: 0, parked: 0, behind: false };
     const waitingSince = await this.producer.waitingSince();
     if (waitingSince && waitingSince.getTime() < cut.getTime()) return { ...sweep, behind: true };
-    const gates = new Map<string, RunGate>();
+    // Each run read once, from the database: its jobs carry its current generation (see enqueueStranded).
+    const states = new Map<string, { gate: RunGate; generation: number }>();
     const runIds = new Set<string>();
     for await (const page of this.notifications.findStranded(cut, PAGE_SIZE)) {
-      const due: StrandedNotification[] = [];
+      const due: Array<StrandedNotification & { generation: number }> = [];
       for (const notification of page) {
         const { runId } = notification;
-        if (!gates.has(runId)) gates.set(runId, await this.lifecycle.gate(runId));
-        if (gates.get(runId) === 'paused') sweep.parked += 1;
-        else due.push(notification);
+        let run = states.get(runId);
+        if (!run) states.set(runId, (run = await this.lifecycle.current(runId)));
+        if (run.gate === 'paused') sweep.parked += 1;
+        else due.push({ ...notification, generation: run.generation });
       }
-      const ids = due.map((n) => n.notificationId);
-      await this.producer.enqueueStranded(ids);
-      await this.notifications.markRedelivered(ids, now);
+      await this.producer.enqueueStranded(due);
+      await this.notifications.markRedelivered(
+        due.map((n) => n.notificationId),
+        now,
+      );
       for (const n of due) {
         runIds.add(n.runId);
         this.metrics.count('redelivered', { campaignId: n.campaignId, channel: n.channel, reason: n.state });

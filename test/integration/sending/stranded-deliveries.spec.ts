@@ -1,7 +1,9 @@
 import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext } from '@nestjs/common';
 import { Job, Queue } from 'bull';
+import { CampaignRunRepository } from '../../../src/modules/campaigns/runs/campaign-run.repository';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import { RunHooks } from '../../../src/modules/campaigns/runs/run-hooks';
 import { DeliveryMetrics } from '../../../src/modules/delivery/delivery.metrics';
 import { DELIVERY_JOBS, DELIVERY_QUEUE, DeliveryProducer } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { StrandedDeliveries } from '../../../src/modules/delivery/stranded-deliveries';
@@ -165,5 +167,73 @@ describe('the sweep of stranded messages', () => {
     const received = (mails: typeof sink.messages) =>
       audience.map((u) => mails.filter((m) => m.to.includes(`${u}@example.com`)).length);
     expect(received(sink.messages.slice(before))).toEqual([1, 1, 1, 1]);
+  });
+
+  /**
+   * A run resumed or cancelled (its generation bumped) whose requeue's delivery jobs were lost, on a worker still
+   * holding what it read of the run a moment before (`gate`, answered before the action and landing after it):
+   * the sweep gives each message a job of the run's current generation, which the worker answers from a fresh
+   * read, not from the one it holds.
+   */
+  async function strandedAfter(action: 'resume' | 'cancel', gate: 'paused' | 'open') {
+    const runsService = app.get(CampaignRunsService);
+    // The owl too: the digest has no quiet hours.
+    const { runId, ids } = await queuedDigestRun(app, users.length + 1);
+    if (gate === 'paused') await runsService.pause(runId, 'test');
+    const runs = app.get(CampaignRunRepository);
+    const findById = runs.findById.bind(runs);
+    jest.spyOn(runs, 'findById').mockImplementationOnce(async (id) => {
+      const before = await findById(id);
+      await runsService[action](runId, 'test');
+      // The requeue enqueues every queued message under the new generation; Redis then loses those jobs too.
+      await until(async () =>
+        ((await deliveries.getJobs(['waiting', 'delayed'])) as Job[]).some(
+          (job) => (job.data as { step: string }).step === '1.0',
+        ),
+      );
+      await deliveries.empty();
+      return before;
+    });
+    try {
+      expect(await app.get(RunHooks).gate(runId)).toBe(gate);
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect((await app.get(CampaignRunsService).get(runId)).generation).toBe(1);
+
+    const sweep = await app.get(StrandedDeliveries).redeliver(new Date(Date.now() + 60_000));
+
+    expect(sweep).toEqual({ redelivered: ids.size, parked: 0, behind: false });
+    const jobs = (await deliveries.getJobs(['waiting', 'delayed'])) as Job[];
+    const mine = jobs.map((job) => job.data as { notificationId?: string; step: string });
+    expect(
+      [...ids.values()].map((id) => mine.filter((job) => job.notificationId === id).map((job) => job.step)),
+    ).toEqual([...ids.values()].map(() => ['1.0']));
+    return { runId, ids };
+  }
+
+  it("gives a resumed run's messages jobs of its current generation, which send each once", async () => {
+    const before = sink.messages.length;
+    const { runId, ids } = await strandedAfter('resume', 'paused');
+    await deliveries.resume(true);
+    expect(await waitForRun(app, runId, 15_000)).toMatchObject({ state: 'completed', counts: { sent: ids.size } });
+    const received = (mails: typeof sink.messages) =>
+      [...ids.keys()].map((u) => mails.filter((m) => m.to.includes(`${u}@example.com`)).length);
+    expect(received(sink.messages.slice(before))).toEqual([...ids.keys()].map(() => 1));
+  });
+
+  it("gives a cancelled run's messages jobs of its current generation, which send none of them", async () => {
+    const before = sink.messages.length;
+    const { runId } = await strandedAfter('cancel', 'open');
+    await deliveries.resume(true);
+    await until(
+      async () =>
+        [...(await notificationsOf(app, runId)).values()].every((n) => n.state !== 'queued' && n.state !== 'sending'),
+      15_000,
+    );
+    for (const notification of (await notificationsOf(app, runId)).values()) {
+      expect(notification).toMatchObject({ state: 'suppressed', reason: { code: 'run-cancelled' } });
+    }
+    expect(sink.messages.length).toBe(before);
   });
 });

@@ -45,6 +45,7 @@ export class RunHooks implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     this.lifecycle.register({
       gate: (runId, generation) => this.gate(runId, generation),
+      current: (runId) => this.current(runId),
       frequencyCaps: async (runId) => (await this.read(runId)).caps,
       settled: ({ runId }) => Promise.resolve(this.scheduleCheck(runId)),
     });
@@ -60,8 +61,17 @@ export class RunHooks implements OnModuleInit, OnApplicationShutdown {
     return (await this.read(runId, generation)).gate;
   }
 
+  /** The run's gate and generation read from the database now (a deleted run: cancelled, generation 0). */
+  async current(runId: string): Promise<{ gate: RunGate; generation: number }> {
+    const { gate, generation } = await this.read(runId, Number.POSITIVE_INFINITY);
+    return { gate, generation: Number.isFinite(generation) ? generation : 0 };
+  }
+
   /** What delivery asks of a run, read at most once per GATE_TTL_MS and again for a newer generation. */
-  private async read(runId: string, generation = 0): Promise<{ gate: RunGate; caps: readonly FrequencyCap[] }> {
+  private async read(
+    runId: string,
+    generation = 0,
+  ): Promise<{ gate: RunGate; caps: readonly FrequencyCap[]; generation: number }> {
     const cached = this.gates.get(runId);
     if (cached && cached.generation >= generation && Date.now() - cached.at < GATE_TTL_MS) return cached;
     const run = await this.runs.findById(runId);

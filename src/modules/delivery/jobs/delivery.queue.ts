@@ -111,16 +111,19 @@ export class DeliveryProducer extends TypedProducer<DeliveryJobs> {
   /**
    * Enqueues a job of its own, due now, for each of these notifications, whose job was lost: like
    * {@link enqueueSooner}, with fresh keys, since a lost job's id may still be held by its finished (failed) job
-   * and Bull would drop the add. One round trip.
+   * and Bull would drop the add. Each job's step is of the `generation` given with its notification, its run's
+   * current one: a worker answers a job of a newer generation than its remembered read of the run from a fresh
+   * read, so one that read the run before a cancel does not send for it. One round trip.
    */
-  async enqueueStranded(notificationIds: readonly string[]): Promise<void> {
+  async enqueueStranded(items: ReadonlyArray<{ notificationId: string; generation: number }>): Promise<void> {
     await this.addBulk(
       DELIVERY_JOBS.deliver,
-      notificationIds.map((notificationId) => {
+      items.map(({ notificationId, generation }) => {
         const origin = freshOrigin();
+        const step = `${generation}.0`;
         return {
-          payload: { notificationId, step: '0.0', origin },
-          jobId: stepJobId(notificationId, '0.0', origin),
+          payload: { notificationId, step, origin },
+          jobId: stepJobId(notificationId, step, origin),
           options: this.options,
         };
       }),
