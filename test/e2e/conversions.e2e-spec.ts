@@ -45,6 +45,14 @@ describe('POST /v1/conversions', () => {
     expect(await stored()).toBe(0);
   });
 
+  it('refuses a conversion dated before 2000 with a 400 naming occurredAt, and stores nothing', async () => {
+    const res = await post({ id: 'order-ancient', userId: 'ana', occurredAt: '0001-01-01T00:00:00Z' }).expect(400);
+    expect(res.body.errors).toEqual([
+      { field: 'occurredAt', message: 'occurredAt must not be before 2000-01-01T00:00:00Z' },
+    ]);
+    expect(await stored()).toBe(0);
+  });
+
   it("attributes to the user's last notification sent within the window, once per id", async () => {
     const campaign = buildCampaign({ id: 'digest' });
     await app.t.app.get(ExperimentAssignments).assign({ campaign, runId: 'r1', userId: 'ana', now: hoursAgo(12) });

@@ -22,6 +22,8 @@ describe('validateConversion', () => {
     [{ ...VALID, occurredAt: '2026-03-02 11:00' }, 'occurredAt'],
     [{ ...VALID, occurredAt: '2026-02-30T11:00:00Z' }, 'occurredAt'],
     [{ ...VALID, occurredAt: '2026-03-02T12:06:00Z' }, 'occurredAt'],
+    [{ ...VALID, occurredAt: '0001-01-01T00:00:00Z' }, 'occurredAt'],
+    [{ ...VALID, occurredAt: '1999-12-31T23:59:59Z' }, 'occurredAt'],
     [{ ...VALID, value: '19.5' }, 'value'],
     [{ ...VALID, value: 1e13 }, 'value'],
     [{ ...VALID, value: null }, 'value'],

@@ -1,3 +1,4 @@
+import { EVENT_LIMITS } from '../../../lib/events/activity-event';
 import { FieldError } from '../../../lib/validation/field-error';
 import { checkInstant, checkKnownFields, checkString, isPlainObject } from '../../../lib/validation/field-checks';
 
@@ -13,6 +14,8 @@ export interface Conversion {
 
 export const CONVERSION_LIMITS = { idLength: 256, futureSkewMs: 5 * 60 * 1000, maxAbsValue: 1e12 } as const;
 
+/** A conversion is activity too: dated before the events' floor, it is a client's bug (see EVENT_LIMITS). */
+const EARLIEST_OCCURRED_AT = new Date(EVENT_LIMITS.earliestOccurredAt);
 const KNOWN_FIELDS = new Set(['id', 'userId', 'occurredAt', 'value', 'campaignId']);
 const CAMPAIGN_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -34,7 +37,9 @@ export function validateConversion(raw: unknown, now: Date): ConversionValidatio
   checkKnownFields(errors, raw, KNOWN_FIELDS, 'conversion');
   const id = checkString(errors, 'id', raw.id, { required: true, max: CONVERSION_LIMITS.idLength });
   const userId = checkString(errors, 'userId', raw.userId, { required: true, max: CONVERSION_LIMITS.idLength });
-  const occurredAt = checkInstant(errors, 'occurredAt', raw.occurredAt, now, CONVERSION_LIMITS.futureSkewMs);
+  const occurredAt = checkInstant(errors, 'occurredAt', raw.occurredAt, now, CONVERSION_LIMITS.futureSkewMs, {
+    notBefore: EARLIEST_OCCURRED_AT,
+  });
   const value = checkValue(errors, raw.value);
   const campaignId = checkString(errors, 'campaignId', raw.campaignId, { required: false, max: 63 });
   if (campaignId !== undefined && !CAMPAIGN_ID.test(campaignId)) {
