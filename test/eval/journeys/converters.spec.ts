@@ -55,6 +55,16 @@ describe('convertHetrec', () => {
     expect(events.map((e) => e.id)).toEqual(['ml-7-10-1', 'ml-7-10-1-2']);
   });
 
+  it('skips assignments dated before the earliest time ingest accepts (mistyped years)', () => {
+    const events = convertHetrec({
+      kind: 'artists',
+      taggings: ['userID\tartistID\ttagID\tday\tmonth\tyear', '3\t5\t1\t1\t4\t1956', '3\t5\t1\t1\t4\t2009'],
+      tags: ['tagID\ttagValue', '1\tporch songs'],
+      items: ['id\tname\turl\tpictureURL', '5\tAn Invented Band\thttp://band.example\t'],
+    });
+    expect(events.map((e) => e.occurredAt)).toEqual(['2009-04-01T00:00:00.000Z']);
+  });
+
   it.each([
     {
       set: 'Last.fm artists, dated to the day (read as midnight UTC)',

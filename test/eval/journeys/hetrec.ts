@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { EVENT_LIMITS } from '../../../src/lib/events/activity-event';
 import { RawEvent } from '../../../src/lib/synthetic/population';
 import { tagSave } from './tag-events';
 import { DatasetError, readLines, tsvRows } from './text-files';
@@ -73,9 +74,13 @@ function assignedAt(columns: readonly string[]): number {
   return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
+/** Assignments dated before this are mistyped dates (a few Last.fm rows say 1956), which ingest refuses. */
+const EARLIEST = Date.parse(EVENT_LIMITS.earliestOccurredAt);
+
 /**
  * Tag assignments as activity events (see `tagSave`): the item's title or name, a movie's genres as
- * categories. Tags applied at the same instant stay separate events at that instant.
+ * categories. Tags applied at the same instant stay separate events at that instant; an assignment dated
+ * before ingest's earliest time is skipped, as one of an unknown tag is.
  */
 export function convertHetrec(files: HetrecFiles): RawEvent[] {
   const layout = LAYOUTS[files.kind];
@@ -92,7 +97,7 @@ export function convertHetrec(files: HetrecFiles): RawEvent[] {
   for (const [user, item, tagId, ...time] of tsvRows(files.taggings, true)) {
     const tag = tags.get(tagId);
     const at = assignedAt(time);
-    if (!user || !item || !tag || !Number.isFinite(at)) continue;
+    if (!user || !item || !tag || !Number.isFinite(at) || at < EARLIEST) continue;
     const base = `${layout.prefix}-${user}-${item}-${tagId}`;
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
