@@ -78,8 +78,8 @@ export function executeUpdate(ctx: CommandContext, collection: Collection, s: Up
 /** The fields an update of this collection must decode and may write, or undefined to decode whole documents. */
 function fieldsToDecode(collection: Collection, s: UpdateStatement): UpdateFields | undefined {
   const fields = updateFields(s.q, s.u);
-  const decode = fields && withIndexedFields(collection, fields.decode);
-  return decode && { decode, written: fields.written };
+  const decode = fields && withIndexedFields(collection, fields.decode, fields.changed);
+  return decode && { ...fields, decode };
 }
 
 /**

@@ -76,16 +76,23 @@ export function findFields(
 
 /**
  * `fields` and every top-level field the collection's indexes read: a write computes index keys from the
- * documents it sees. Undefined when an index may read any field (a partial filter, a `$**` or text key).
+ * documents it sees. With `changed` (the top-level fields an update may change), only the fields of indexes
+ * that read one of those: the keys of any other index stay as they are, and its fields, absent from both the
+ * old and the new version decoded, leave it untouched. Undefined when an index may read any field (a partial
+ * filter, a `$**` or text key).
  */
-export function withIndexedFields(collection: Collection, fields: Iterable<string>): Set<string> | undefined {
+export function withIndexedFields(
+  collection: Collection,
+  fields: Iterable<string>,
+  changed?: NeededFields,
+): Set<string> | undefined {
   const out = new Set(fields);
   for (const index of collection.indexes.values()) {
     if (index.spec.partialFilterExpression) return undefined;
-    for (const field of index.fields) {
-      if (field.startsWith('$')) return undefined;
-      out.add(topField(field));
-    }
+    if (index.fields.some((field) => field.startsWith('$'))) return undefined;
+    const tops = index.fields.map(topField);
+    if (changed && !tops.some((field) => changed.has(field))) continue;
+    for (const field of tops) out.add(field);
   }
   return out;
 }
@@ -118,12 +125,15 @@ export function wholeFieldProjection(projection: Doc | undefined): NeededFields 
 /**
  * What an update of stored documents reads and writes, by top-level field: `decode` holds the fields whose
  * current values the filter or the update may read (or change in part), `written` those the update replaces
- * or removes whole without reading them. Every other field passes through untouched. Undefined when the
- * update may read the whole document (a replacement, `$replaceWith`, `$$ROOT`, an unknown stage).
+ * or removes whole without reading them, and `changed` every field the update itself names (read, changed in
+ * part or written: a superset of those it may change; the filter's alone are not). Every other field passes
+ * through untouched. Undefined when the update may read the whole document (a replacement, `$replaceWith`,
+ * `$$ROOT`, an unknown stage).
  */
 export interface UpdateFields {
   decode: NeededFields;
   written: NeededFields;
+  changed: NeededFields;
 }
 
 const isOperatorObject = (value: unknown) => isPlainObject(value) && Object.keys(value)[0]?.startsWith('$') === true;
@@ -179,16 +189,18 @@ function operatorUpdateFields(update: Doc, decode: Set<string>, written: Set<str
 
 export function updateFields(filter: Doc, update: Doc | Doc[]): UpdateFields | undefined {
   const decode = new Set<string>(['_id']);
+  const read = new Set<string>();
   const written = new Set<string>();
   if (!filterFields(filter, decode)) return undefined;
   if (Array.isArray(update)) {
-    if (!pipelineUpdateFields(update, decode, written)) return undefined;
+    if (!pipelineUpdateFields(update, read, written)) return undefined;
   } else if (isOperatorObject(update)) {
-    if (!operatorUpdateFields(update, decode, written)) return undefined;
+    if (!operatorUpdateFields(update, read, written)) return undefined;
   } else {
     return undefined;
   }
-  return { decode, written };
+  for (const field of read) decode.add(field);
+  return { decode, written, changed: new Set([...read, ...written]) };
 }
 
 /**
