@@ -31,12 +31,15 @@ export class CollectionIndex {
   /** Strings are indexed by their collation key, so a unique index honours the collation. */
   private readonly strings: StringKey | undefined;
   readonly collation: Collation | null;
+  /** Every indexed field is a top-level one (no dotted path). */
+  private readonly topLevel: boolean;
 
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
     this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : null;
     this.collation = parseCollation(spec.collation);
     this.strings = this.collation?.key;
+    this.topLevel = this.fields.every((field) => !field.includes('.'));
   }
 
   /** Whether the planner may read this index for a query under the given collation (simple when null). */
@@ -69,10 +72,10 @@ export class CollectionIndex {
   keysFor(doc: Doc): string[] {
     if (this.isIdIndex) return [idKeyOf(doc._id)];
     if (this.partial && !this.partial(doc)) return [];
-    if (this.fields.length === 1 && !this.spec.sparse && !this.fields[0].includes('.')) {
-      // Fast path for the common single top-level field holding a scalar.
-      const value = own(doc, this.fields[0]);
-      if (!Array.isArray(value)) return [encodeKeyValue(value, this.strings)];
+    if (this.topLevel) {
+      // Fast path for top-level fields holding no array: one key, each field's value encoded in turn.
+      const key = this.topLevelKey(doc);
+      if (key !== undefined) return key === null ? [] : [key];
     }
     const perField = this.fields.map((field) => valuesAtPath(doc, field));
     if (this.spec.sparse && perField.every((values) => values.every((v) => v === undefined))) return [];
@@ -89,6 +92,22 @@ export class CollectionIndex {
       }
     }
     return keys;
+  }
+
+  /**
+   * The one key of a document whose indexed (top-level) fields hold no array, null when a sparse index
+   * leaves it out (none of them present), or undefined when one holds an array (multikey: see keysFor).
+   */
+  private topLevelKey(doc: Doc): string | null | undefined {
+    let key = '';
+    let present = false;
+    for (const field of this.fields) {
+      const value = own(doc, field);
+      if (Array.isArray(value)) return undefined;
+      if (value !== undefined) present = true;
+      key += encodeKeyValue(value, this.strings);
+    }
+    return this.spec.sparse && !present ? null : key;
   }
 
   /** Whether another document already holds one of these keys in a unique index. */

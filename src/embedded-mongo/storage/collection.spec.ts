@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { Collection } from './collection';
+import { CollectionIndex } from './collection-index';
 import { Doc } from './documents';
 
 const scalar = fc.oneof(
@@ -61,5 +62,28 @@ describe('Collection.replace', () => {
     expect(() =>
       collection.replace(collection.docs.get([...collection.docs.keys()][0])!, { _id: 1, k: 'two' }),
     ).toThrow(/E11000/);
+  });
+});
+
+describe('CollectionIndex.keysFor', () => {
+  it('gives an index of top-level fields the keys the same fields one level down give', () => {
+    const pair = (key: Record<string, 1 | -1>, sparse: boolean) => {
+      const nested = Object.fromEntries(Object.entries(key).map(([field, dir]) => [`w.${field}`, dir]));
+      return [
+        new CollectionIndex({ name: 'top', key, sparse }),
+        new CollectionIndex({ name: 'nested', key: nested, sparse }),
+      ] as const;
+    };
+    fc.assert(
+      fc.property(body, fc.boolean(), (doc, sparse) => {
+        const keys: Array<Record<string, 1 | -1>> = [{ a: 1 }, { a: 1, other: -1 }, { other: -1, a: 1, missing: 1 }];
+        for (const key of keys) {
+          const [top, nested] = pair(key, sparse);
+          expect(top.keysFor({ _id: 1, ...doc })).toEqual(nested.keysFor({ _id: 1, w: doc }));
+          expect(top.multikey).toBe(nested.multikey);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
