@@ -1,7 +1,7 @@
 import { ErrorCode, ServerError } from '../errors';
 import { parseCollation } from '../storage/collation';
 import { Collection } from '../storage/collection';
-import { mergeUpdated } from '../storage/document-map';
+import { fieldNames, mergeUpdated } from '../storage/document-map';
 import { Doc, idKeyOf } from '../storage/documents';
 import { UpdateFields, updateFields, withIndexedFields } from '../storage/needed-fields';
 import { MAX_BSON_OBJECT_SIZE } from '../wire/frame-decoder';
@@ -97,7 +97,7 @@ function updateFieldsInPlace(ctx: CommandContext, collection: Collection, s: Upd
   });
   if (docs.length === 0 && s.upsert) return undefined;
   const options = { arrayFilters: s.arrayFilters, query: s.q, collation: parseCollation(s.collation) };
-  const touched = new Set([...fields.decode, ...fields.written]);
+  const touched = fieldNames([...fields.decode, ...fields.written]).decode;
   let modified = 0;
   for (const doc of docs) {
     const stored = collection.docs.bytes(idKeyOf(doc._id))!;

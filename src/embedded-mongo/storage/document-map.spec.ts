@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Binary, Decimal128, ObjectId, Timestamp, calculateObjectSize, serialize } from 'bson';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { DataDirectory } from '../persistence/data-directory';
 import { encodePutRecord, encodeRecord } from '../persistence/record-format';
 import { Collection } from './collection';
-import { DocumentMap, encodeDocument, fieldNames, replyBytesOf } from './document-map';
+import { DocumentMap, encodeDocument, fieldNames, mergeUpdated, replyBytesOf } from './document-map';
 import { Doc, idKeyOf } from './documents';
 import { runFind } from './query-executor';
 import { Store } from './store';
@@ -134,6 +135,39 @@ describe(DocumentMap.name, () => {
       expect(map.byteLength(id)).toBe(calculateObjectSize(doc));
     }
     expect(map.size).toBe(expected.size);
+  });
+});
+
+describe('mergeUpdated', () => {
+  const names = ['a', 'b', 'long_name', 'é', 'c d', 'z'];
+  const value = fc.oneof(
+    fc.integer(),
+    fc.string({ maxLength: 6 }),
+    fc.constant(null),
+    fc.array(fc.integer(), { maxLength: 3 }),
+    fc.record({ x: fc.integer() }, { noNullPrototype: true }),
+  );
+  const fields = fc.dictionary(fc.constantFrom(...names), value, { maxKeys: names.length, noNullPrototype: true });
+
+  it('encodes as the whole updated document would: _id first, stored order, touched fields replaced or dropped, new ones last', () => {
+    fc.assert(
+      fc.property(fields, fc.subarray(names), fields, (storedFields, touchedList, changes) => {
+        const touched = new Set(touchedList);
+        const stored = encodeDocument({ _id: 7, ...storedFields });
+        // `next` holds only touched fields (and `_id`); a touched field it lacks was removed.
+        const next: Doc = { _id: 7 };
+        for (const [name, v] of Object.entries(changes)) if (touched.has(name)) next[name] = v;
+        const whole: Doc = { _id: 7 };
+        for (const [name, v] of Object.entries(storedFields)) {
+          if (!touched.has(name)) whole[name] = v;
+          else if (name in next) whole[name] = next[name];
+        }
+        for (const [name, v] of Object.entries(next)) if (!(name in whole) && !(name in storedFields)) whole[name] = v;
+        const merged = mergeUpdated(stored, next, fieldNames(touched).decode);
+        expect(merged).toEqual(encodeDocument(whole));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -97,6 +97,7 @@ function named(bytes: Buffer, start: number, end: number, names: readonly Buffer
 }
 
 const ID_NAME = Buffer.from('_id');
+const ID_NAMES = [ID_NAME];
 const BSON_UNDEFINED = 0x06;
 const BSON_NULL = 0x0a;
 
@@ -150,47 +151,78 @@ function decodeFields(bytes: Buffer, fields: FieldNames): Doc {
   return doc;
 }
 
-/** Each top-level element of a BSON document: its name and where it starts and ends. */
-function* elementsOf(bytes: Buffer): Generator<[name: string, start: number, end: number]> {
+/** Where each top-level element of a BSON document starts, where its name ends and where it ends, in triples. */
+function elementBounds(bytes: Buffer): number[] {
+  const bounds: number[] = [];
   for (let at = 4; at < bytes.length - 1;) {
     const nameEnd = cstringEnd(bytes, at + 1);
     const end = valueEnd(bytes, bytes[at], nameEnd + 1);
-    yield [bytes.toString('utf8', at + 1, nameEnd), at, end];
+    bounds.push(at, nameEnd, end);
     at = end;
   }
+  return bounds;
+}
+
+/** The first element of `bounds` (from {@link elementBounds}) named as `bytes[start, end)` is, or -1. */
+function elementNamed(encoded: Buffer, bounds: readonly number[], bytes: Buffer, start: number, end: number): number {
+  const length = end - start;
+  next: for (let i = 0; i < bounds.length; i += 3) {
+    const name = bounds[i] + 1;
+    if (bounds[i + 1] - name !== length) continue;
+    for (let k = 0; k < length; k++) if (encoded[name + k] !== bytes[start + k]) continue next;
+    return i;
+  }
+  return -1;
 }
 
 /**
- * The BSON of a stored document after an update that could change only the `touched` fields, of which
- * `next` holds the new values (and no others): `_id` first, then the stored elements in their order, a
- * touched one as `next` has it (dropped when `next` lacks it) and any other copied as it is, then the
- * fields `next` adds, in its order: what encoding the whole updated document gives, without decoding
- * the fields the update left alone.
+ * The BSON of a stored document after an update that could change only the `touched` fields (their names'
+ * bytes, from {@link fieldNames}), of which `next` holds the new values (and no others): `_id` first, then
+ * the stored elements in their order, a touched one as `next` has it (dropped when `next` lacks it) and any
+ * other copied as it is, then the fields `next` adds, in its order: what encoding the whole updated
+ * document gives, without decoding the fields the update left alone.
  */
-export function mergeUpdated(stored: Buffer, next: Doc, touched: ReadonlySet<string>): Buffer {
+export function mergeUpdated(stored: Buffer, next: Doc, touched: readonly Buffer[]): Buffer {
   const encoded = encodeDocument(next);
-  const nextElements = new Map<string, [number, number]>();
-  for (const [name, start, end] of elementsOf(encoded)) nextElements.set(name, [start, end]);
-  const parts: Array<[Buffer, number, number]> = [];
-  const placed = new Set<string>(['_id']);
-  const id = nextElements.get('_id');
-  if (id) parts.push([encoded, ...id]);
-  for (const [name, start, end] of elementsOf(stored)) {
-    if (name === '_id') continue;
-    if (!touched.has(name)) {
-      parts.push([stored, start, end]);
-      continue;
-    }
-    const element = nextElements.get(name);
-    if (element) parts.push([encoded, ...element]);
-    placed.add(name);
+  const nextBounds = elementBounds(encoded);
+  const placed = new Uint8Array(nextBounds.length / 3);
+  // Ranges to copy, as (from the stored document?, start, end); adjacent stored elements make one range.
+  const parts: number[] = [];
+  const take = (fromStored: number, start: number, end: number) => {
+    const last = parts.length - 3;
+    if (fromStored && last >= 0 && parts[last] === 1 && parts[last + 2] === start) parts[last + 2] = end;
+    else parts.push(fromStored, start, end);
+  };
+  const id = elementNamed(encoded, nextBounds, ID_NAME, 0, ID_NAME.length);
+  if (id >= 0) {
+    take(0, nextBounds[id], nextBounds[id + 2]);
+    placed[id / 3] = 1;
   }
-  for (const [name, element] of nextElements) if (!placed.has(name)) parts.push([encoded, ...element]);
-  const size = 5 + parts.reduce((n, [, start, end]) => n + end - start, 0);
+  for (let at = 4; at < stored.length - 1;) {
+    const nameEnd = cstringEnd(stored, at + 1);
+    const end = valueEnd(stored, stored[at], nameEnd + 1);
+    if (named(stored, at + 1, nameEnd, ID_NAMES)) {
+      // Placed first, from `next`.
+    } else if (!named(stored, at + 1, nameEnd, touched)) {
+      take(1, at, end);
+    } else {
+      const element = elementNamed(encoded, nextBounds, stored, at + 1, nameEnd);
+      if (element >= 0) {
+        take(0, nextBounds[element], nextBounds[element + 2]);
+        placed[element / 3] = 1;
+      }
+    }
+    at = end;
+  }
+  for (let i = 0; i < nextBounds.length; i += 3) if (!placed[i / 3]) take(0, nextBounds[i], nextBounds[i + 2]);
+  let size = 5;
+  for (let i = 0; i < parts.length; i += 3) size += parts[i + 2] - parts[i + 1];
   const out = Buffer.allocUnsafe(size);
   out.writeInt32LE(size, 0);
   let at = 4;
-  for (const [bytes, start, end] of parts) at += bytes.copy(out, at, start, end);
+  for (let i = 0; i < parts.length; i += 3) {
+    at += (parts[i] ? stored : encoded).copy(out, at, parts[i + 1], parts[i + 2]);
+  }
   out[at] = 0;
   return out;
 }
