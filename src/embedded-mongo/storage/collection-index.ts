@@ -60,6 +60,15 @@ export class CollectionIndex {
   unchangedBy(previous: Doc, next: Doc): boolean {
     if (this.isIdIndex || this.partial) return false;
     for (const field of this.fields) {
+      if (this.topLevel) {
+        // A top-level field holding no array in either version reaches one value: its own.
+        const a = own(previous, field);
+        const b = own(next, field);
+        if (!Array.isArray(a) && !Array.isArray(b)) {
+          if (!sameScalar(a, b)) return false;
+          continue;
+        }
+      }
       const before = valuesAtPath(previous, field);
       const after = valuesAtPath(next, field);
       if (before.length !== after.length) return false;

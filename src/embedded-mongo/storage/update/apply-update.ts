@@ -174,8 +174,9 @@ function applyOperators(doc: Doc, u: Doc, options: UpdateOptions): Doc {
     );
   }
   // MongoDB applies an update field by field in name order, so new fields appear sorted.
-  planned.sort((a, b) => (a.parts.join('\u0000') < b.parts.join('\u0000') ? -1 : 1));
-  for (const { entry, parts } of planned) {
+  const ordered = planned.map((p) => ({ ...p, key: p.parts.join('\u0000') }));
+  ordered.sort((a, b) => (a.key < b.key ? -1 : 1));
+  for (const { entry, parts } of ordered) {
     if (entry.op === '$rename') rename(next, entry);
     else applyEntry(next, entry.op, parts, entry, options);
   }

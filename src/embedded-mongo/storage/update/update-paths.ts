@@ -135,10 +135,12 @@ export function parsedUpdate(u: Doc, inserting: boolean): { entries: UpdateEntry
     if (shapes.size >= MAX_SHAPES) shapes.clear();
     shapes.set(key, shape);
   }
-  return {
-    entries: shape.entries.map(({ field, ...entry }) => ({ ...entry, value: (u[entry.op] as Doc)[field] })),
-    positional: shape.positional,
-  };
+  const entries: UpdateEntry[] = [];
+  for (const { op, path, to, field } of shape.entries) {
+    const value = (u[op] as Doc)[field];
+    entries.push(to === undefined ? { op, path, value } : { op, path, value, to });
+  }
+  return { entries, positional: shape.positional };
 }
 
 /** Compiled `arrayFilters`, one per identifier; each remembers whether an update path used it. */
