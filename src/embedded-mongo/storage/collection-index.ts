@@ -54,11 +54,13 @@ export class CollectionIndex {
 
   /**
    * Whether `next` surely contributes the same keys as `previous`: every indexed path reaches the same
-   * scalars in both (a document rewritten by an update that did not touch them). Conservative: an
-   * object, an array element that is one, or a partial filter (which may read other fields) says no.
+   * scalars in both (a document rewritten by an update that did not touch them), or for the `_id` index the
+   * same `_id`. Conservative: an object, an array element that is one, or a partial filter (which may read
+   * other fields) says no.
    */
   unchangedBy(previous: Doc, next: Doc): boolean {
-    if (this.isIdIndex || this.partial) return false;
+    if (this.isIdIndex) return idKeyOf(previous._id) === idKeyOf(next._id);
+    if (this.partial) return false;
     for (const field of this.fields) {
       if (this.topLevel) {
         // A top-level field holding no array in either version reaches one value: its own.

@@ -71,7 +71,15 @@ export class Collection {
       return keys;
     });
     changed.forEach((index, i) => {
-      const oldKeys = new Set(index.keysFor(previous));
+      const previousKeys = index.keysFor(previous);
+      if (previousKeys.length === 1 && nextKeys[i].length === 1) {
+        // One key before and after (no array): moved only when it changed.
+        if (previousKeys[0] === nextKeys[i][0]) return;
+        index.remove(previousKeys, id);
+        index.add(nextKeys[i], id);
+        return;
+      }
+      const oldKeys = new Set(previousKeys);
       const added = nextKeys[i].filter((k) => !oldKeys.delete(k));
       index.remove([...oldKeys], id);
       index.add(added, id);
