@@ -100,7 +100,8 @@ function updateFieldsInPlace(ctx: CommandContext, collection: Collection, s: Upd
   const touched = fieldNames([...fields.decode, ...fields.written]).decode;
   let modified = 0;
   for (const doc of docs) {
-    const stored = collection.docs.bytes(idKeyOf(doc._id))!;
+    // Read before the document is written (below), as storedBytes requires.
+    const stored = collection.docs.storedBytes(idKeyOf(doc._id))!;
     const next = applyUpdate(doc, s.u, options).doc;
     const bytes = mergeUpdated(stored, next, touched);
     // Byte for byte the stored document: nothing changed (as MongoDB, no write and not counted as modified).

@@ -79,6 +79,15 @@ describe(DocumentMap.name, () => {
     expect(replyBytesOf(map.get('1', fieldNames(['a']))!)).toBeUndefined();
   });
 
+  it('gives a document’s stored bytes in place, the same as the copy', () => {
+    const map = new DocumentMap();
+    map.set('1', everyKind(1));
+    map.set('2', { _id: 2, a: 1 });
+    expect(map.storedBytes('1')).toEqual(map.bytes('1'));
+    expect(map.storedBytes('2')).toEqual(encodeDocument({ _id: 2, a: 1 }));
+    expect(map.storedBytes('3')).toBeUndefined();
+  });
+
   it('gives each reader its own copy, so changing one changes neither the store nor other readers', () => {
     const map = new DocumentMap();
     map.set('1', { _id: 1, tags: ['a'], sub: { n: 1 }, bin: new Binary(Buffer.from([9]), 0) });

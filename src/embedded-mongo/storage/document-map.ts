@@ -63,12 +63,26 @@ export interface FieldNames {
   readonly reply?: readonly Buffer[];
 }
 
+/** The UTF-8 bytes of field names, kept once made (never changed: they are only compared). */
+const nameBuffers = new Map<string, Buffer>();
+const MAX_NAME_BUFFERS = 10_000;
+
+function nameBytes(name: string): Buffer {
+  let bytes = nameBuffers.get(name);
+  if (!bytes) {
+    if (nameBuffers.size >= MAX_NAME_BUFFERS) nameBuffers.clear();
+    bytes = Buffer.from(name, 'utf8');
+    nameBuffers.set(name, bytes);
+  }
+  return bytes;
+}
+
 /**
  * Field names for {@link DocumentMap.get}: `names` are decoded; with `reply`, a read document also carries
  * the BSON of just those fields (`_id` first, then document order) under {@link REPLY_BYTES}.
  */
 export function fieldNames(names: Iterable<string>, reply?: Iterable<string>): FieldNames {
-  const bytes = (list: Iterable<string>) => [...new Set(list)].map((name) => Buffer.from(name, 'utf8'));
+  const bytes = (list: Iterable<string>) => [...new Set(list)].map(nameBytes);
   return reply === undefined ? { decode: bytes(names) } : { decode: bytes(names), reply: bytes(reply) };
 }
 
@@ -283,6 +297,15 @@ export class DocumentMap {
   bytes(id: string): Buffer | undefined {
     const slot = this.slots.get(id);
     return slot === undefined ? undefined : Buffer.from(this.view(slot));
+  }
+
+  /**
+   * The stored BSON bytes of a document in place, not a copy: to be read before the map is next written to
+   * (a write may move or release them).
+   */
+  storedBytes(id: string): Buffer | undefined {
+    const slot = this.slots.get(id);
+    return slot === undefined ? undefined : this.view(slot);
   }
 
   /** The size of a stored document's BSON bytes. */

@@ -10,7 +10,10 @@ import { parseProjection } from './projection/parse-projection';
  */
 export type NeededFields = ReadonlySet<string>;
 
-const topField = (path: string) => path.split('.')[0];
+const topField = (path: string) => {
+  const dot = path.indexOf('.');
+  return dot < 0 ? path : path.slice(0, dot);
+};
 
 /** Adds the fields an aggregation expression reads (`'$a.b'` reads `a`); false when it reads the whole document. */
 function expressionFields(value: unknown, out: Set<string>): boolean {

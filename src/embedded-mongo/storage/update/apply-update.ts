@@ -174,7 +174,7 @@ function applyOperators(doc: Doc, u: Doc, options: UpdateOptions): Doc {
     );
   }
   // MongoDB applies an update field by field in name order, so new fields appear sorted.
-  const ordered = planned.map((p) => ({ ...p, key: p.parts.join('\u0000') }));
+  const ordered = planned.map(({ entry, parts }) => ({ entry, parts, key: parts.join('\u0000') }));
   ordered.sort((a, b) => (a.key < b.key ? -1 : 1));
   for (const { entry, parts } of ordered) {
     if (entry.op === '$rename') rename(next, entry);
