@@ -49,6 +49,12 @@ const rich = {
   content: { topK: 1 },
   copy: { variant: 'journey-llm', allowHtml: true, budget: { calls: 8 } },
 };
+const richPush = {
+  ...nudge,
+  id: 'rich-push',
+  experiment: undefined,
+  copy: { variant: 'journey-llm', allowHtml: true },
+};
 const tight = { ...nudge, id: 'tight', experiment: undefined, copy: { variant: 'journey-llm', budget: { calls: 1 } } };
 
 /** The journey name the copy prompt delimited. */
@@ -67,6 +73,10 @@ function model(request: FakeChatRequest): FakeReply {
       return email('Your tile art', 'Tile art ideas', 'More <a href="#x">tile art</a> ideas are waiting.');
     case 'Glaze Recipes':
       return email('Your glaze recipes', 'Glaze recipes to try', 'New <em>glaze recipes</em> are waiting for you.');
+    case 'Quilt Making':
+      return email('Your <b>quilt making</b>', 'Quilt making <i>ideas</i>', 'New <em>quilt making</em> ideas.');
+    case 'Bead Weaving':
+      return copy('<b>Bead weaving</b>', 'Your bead weaving ideas are waiting.');
     case 'Marathon Training':
       return { content: '{"title": "Marathon' };
     case 'Wedding Planning':
@@ -117,7 +127,7 @@ describe(CampaignMessageComposer.name, () => {
     [mongo, redis, server] = await Promise.all([startTestMongo(), startTestRedis(), FakeOpenAiServer.start()]);
     server.onChat(model);
     app = await startCampaignsContext(mongo.uri, redis, 'composer', {
-      CAMPAIGNS_DIR: campaignsDir([nudge, digest, lookBack, interestDigest, tight, rich]),
+      CAMPAIGNS_DIR: campaignsDir([nudge, digest, lookBack, interestDigest, tight, rich, richPush]),
       OPENAI_API_KEY: 'test-key',
       OPENAI_BASE_URL: server.baseUrl,
       OPENAI_MODEL: 'test-model',
@@ -172,7 +182,7 @@ describe(CampaignMessageComposer.name, () => {
     expect(m).toMatchObject({
       variant: { id: 'default', copy: 'journey-llm' },
       subject: { kind: 'journey', id: 'kitchen-remodel', name: 'Kitchen Remodel', signature: expect.any(String) },
-      copy: { source: 'llm', promptVersion: 'copy-v4', model: 'test-model', cacheHit: false },
+      copy: { source: 'llm', promptVersion: 'copy-v5', model: 'test-model', cacheHit: false },
       template: { ref: 'push/journey-nudge', locale: expect.any(String), hash: expect.any(String) },
     });
     const prompt = server.requests[0].messages[1].content;
@@ -229,6 +239,19 @@ describe(CampaignMessageComposer.name, () => {
     expect(email.html).not.toContain('tile art</a>');
     expect(message(await compose('rich', 'glazer')).copy).toMatchObject({ source: 'llm' });
   });
+
+  it.each([
+    ['rich', 'quilter', 'Quilt Making', 'subject', 'Your week: Quilt Making'],
+    ['rich-push', 'weaver', 'Bead Weaving', 'title', 'Still working on Bead Weaving?'],
+  ])(
+    'admits emphasis only in the email intro: %s refuses tags in a plain-text part (%s, %s, %s)',
+    async (campaign, userId, journey, part, shown) => {
+      await seedUser(app, userId, { now: NOW, journeys: [{ name: journey }] });
+      const m = message(await compose(campaign, userId));
+      expect(m.copy).toMatchObject({ source: 'template', fallbackReason: `LLM copy rejected: ${part}: contains HTML` });
+      expect(campaign === 'rich' ? (m.rendered as RenderedEmail).subject : push(m).title).toBe(shown);
+    },
+  );
 
   it('stops calling the LLM when the run budget is spent', async () => {
     const campaign = await app.get(CampaignsService).getUsable('tight');

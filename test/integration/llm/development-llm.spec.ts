@@ -83,7 +83,7 @@ describe('the development LLM (the real openai SDK over HTTP, judged by the prod
               allowUrls: false,
               allowHtml: false,
               blockedTerms: [],
-              promptVersion: 'copy-v4',
+              promptVersion: 'copy-v5',
             };
             const reply = await ask(buildCopyPrompt(request));
             const verdict = validateCopyReply(reply, request);

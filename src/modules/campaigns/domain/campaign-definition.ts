@@ -127,7 +127,9 @@ const copy = z
     allowHtml: z
       .boolean()
       .default(false)
-      .describe('Whether LLM copy may contain inline emphasis: <b>, <strong>, <i>, <em> and <br>, without attributes'),
+      .describe(
+        'Whether the LLM-written email intro may contain inline emphasis: <b>, <strong>, <i>, <em> and <br>, without attributes',
+      ),
     budget: z
       .object({
         calls: z.number().int().min(0).optional(),

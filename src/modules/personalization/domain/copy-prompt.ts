@@ -1,11 +1,11 @@
 import { dataOnlyInstruction, delimitUserText } from '../../../lib/prompt/delimit';
 import { INLINE_TAGS_TEXT } from '../../../lib/prompt/output-guard';
 import { signatureKeywords } from './copy-key';
-import { COPY_PARTS, CopyRequest, limitOf } from './copy-types';
+import { COPY_PARTS, CopyRequest, HTML_PART, limitOf } from './copy-types';
 
 /** Prompt versions a campaign may pin; bump when the prompt or its validation changes (old cache entries stay apart). */
-export const COPY_PROMPT_VERSIONS = ['copy-v4'] as const;
-export const CURRENT_COPY_PROMPT_VERSION = 'copy-v4';
+export const COPY_PROMPT_VERSIONS = ['copy-v5'] as const;
+export const CURRENT_COPY_PROMPT_VERSION = 'copy-v5';
 
 export interface CopyPrompt {
   system: string;
@@ -32,13 +32,14 @@ export function buildCopyPrompt(request: CopyRequest): CopyPrompt {
     request.subject.stage === 'ongoing'
       ? 'The person is in the middle of it right now.'
       : 'The person worked on it a while ago and may come back to it.';
+  const htmlAllowed = request.allowHtml && parts.includes(HTML_PART);
   const system = [
     `You write ${PARTS_TEXT[request.channel]} for a person, about something they are working towards.`,
     `Write in the language of locale ${JSON.stringify(request.locale)}, in a ${JSON.stringify(request.tone)} tone.`,
     `Limits: ${limits}.`,
     'Talk only about the journey and its related ideas. Do not promise discounts, prices, sales, free items,',
-    // Where the template shows copy as HTML, the emphasis the output check lets through may be used.
-    `results or product features; do not invent facts, numbers or brands; no URLs, no HTML${request.allowHtml ? ` but ${INLINE_TAGS_TEXT} for emphasis` : ''}, no emoji spam.`,
+    // Where the template shows copy as HTML (an email's intro), the emphasis the output check lets through may be used.
+    `results or product features; do not invent facts, numbers or brands; no URLs, no HTML${htmlAllowed ? ` but ${INLINE_TAGS_TEXT} for emphasis in "${HTML_PART}"` : ''}, no emoji spam.`,
     'Answer with JSON only.',
     dataOnlyInstruction('journey'),
     dataOnlyInstruction('keywords'),

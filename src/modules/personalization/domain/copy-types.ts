@@ -53,6 +53,12 @@ export const COPY_PARTS: Record<CopyChannel, ReadonlyArray<keyof GeneratedCopy>>
   email: ['subject', 'preheader', 'intro'],
 };
 
+/**
+ * The one part a template shows as HTML (the email's intro paragraph): where `allowHtml` applies. Subjects,
+ * preheaders and push text are plain text, where a tag would show as it is.
+ */
+export const HTML_PART: keyof GeneratedCopy = 'intro';
+
 /** The limit that applies to one part. */
 export function limitOf(part: keyof GeneratedCopy, limits: CopyLimits): number {
   return limits[`${part}MaxChars` as keyof CopyLimits];

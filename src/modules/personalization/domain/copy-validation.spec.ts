@@ -19,7 +19,7 @@ const request = (overrides: Partial<CopyRequest> = {}): CopyRequest => ({
   allowUrls: false,
   allowHtml: false,
   blockedTerms: ['porn', 'cancer'],
-  promptVersion: 'copy-v4',
+  promptVersion: 'copy-v5',
   ...overrides,
 });
 
@@ -94,18 +94,34 @@ describe('validateCopyReply', () => {
     expect(validateCopyReply(text, request({ allowUrls: true })).ok).toBe(true);
   });
 
-  it('allows only inline emphasis when the campaign allows HTML, and says why it refuses the rest', () => {
-    const html = request({ allowHtml: true });
-    expect(validateCopyReply(reply('Your <b>kitchen</b> remodel', 'Fresh <em>backsplash</em> ideas.'), html)).toEqual({
+  it('allows only inline emphasis, in the email intro, when the campaign allows HTML, and says why it refuses the rest', () => {
+    const html = request({ channel: 'email', allowHtml: true });
+    const email = (intro: string, subject = 'Your kitchen remodel') =>
+      JSON.stringify({ subject, preheader: 'Backsplash ideas', intro });
+    expect(validateCopyReply(email('Fresh <em>backsplash</em> ideas.'), html)).toEqual({
       ok: true,
-      copy: { title: 'Your <b>kitchen</b> remodel', body: 'Fresh <em>backsplash</em> ideas.' },
+      copy: {
+        subject: 'Your kitchen remodel',
+        preheader: 'Backsplash ideas',
+        intro: 'Fresh <em>backsplash</em> ideas.',
+      },
     });
-    expect(validateCopyReply(reply('Your kitchen remodel', 'Tiles <script>x()</script>'), html)).toEqual({
+    expect(validateCopyReply(email('Tiles <script>x()</script>'), html)).toEqual({
       ok: false,
-      reason: 'body: contains HTML other than <b>, <strong>, <i>, <em> and <br> without attributes ("<script>")',
+      reason: 'intro: contains HTML other than <b>, <strong>, <i>, <em> and <br> without attributes ("<script>")',
     });
-    const image = validateCopyReply(reply('<img src=x onerror=alert(1)>Kitchen remodel', 'Ideas.'), html);
-    expect(!image.ok && image.reason).toMatch(/^title: contains HTML other than/);
+    const image = validateCopyReply(email('<img src=x onerror=alert(1)>Kitchen remodel'), html);
+    expect(!image.ok && image.reason).toMatch(/^intro: contains HTML other than/);
+    // Subjects, preheaders and push text are plain text: a tag there would show as it is.
+    expect(validateCopyReply(email('Ideas.', 'Your <b>kitchen</b> remodel'), html)).toEqual({
+      ok: false,
+      reason: 'subject: contains HTML',
+    });
+    const push = request({ allowHtml: true });
+    expect(validateCopyReply(reply('Your <b>kitchen</b> remodel', 'Fresh ideas.'), push)).toEqual({
+      ok: false,
+      reason: 'title: contains HTML',
+    });
   });
 
   it('accepts copy in the expected language and a claim word the journey itself uses', () => {
@@ -174,11 +190,12 @@ describe('buildCopyPrompt', () => {
 });
 
 describe('buildCopyPrompt and HTML', () => {
-  it('names the emphasis tags it may use where the template allows HTML, and forbids HTML elsewhere', () => {
+  it('names the emphasis tags it may use in the email intro where the campaign allows HTML, and forbids HTML elsewhere', () => {
     expect(buildCopyPrompt(request()).system).toContain('no URLs, no HTML, no emoji spam.');
-    const html = buildCopyPrompt(request({ allowHtml: true })).system;
+    expect(buildCopyPrompt(request({ allowHtml: true })).system).toContain('no URLs, no HTML, no emoji spam.');
+    const html = buildCopyPrompt(request({ channel: 'email', allowHtml: true })).system;
     expect(html).toContain(
-      'no URLs, no HTML but <b>, <strong>, <i>, <em> and <br> without attributes for emphasis, no emoji spam.',
+      'no URLs, no HTML but <b>, <strong>, <i>, <em> and <br> without attributes for emphasis in "intro", no emoji spam.',
     );
   });
 });

@@ -2,7 +2,7 @@ import { parseJsonObject } from '../../../lib/prompt/json-reply';
 import { guardGeneratedText, readableText } from '../../../lib/prompt/output-guard';
 import { normalizeForMatching, singularize } from '../../../lib/text/normalize';
 import { signatureKeywords } from './copy-key';
-import { COPY_PARTS, CopyRequest, GeneratedCopy, limitOf } from './copy-types';
+import { COPY_PARTS, CopyRequest, GeneratedCopy, HTML_PART, limitOf } from './copy-types';
 import { languageMismatch } from './language';
 
 export type CopyVerdict = { ok: true; copy: GeneratedCopy } | { ok: false; reason: string };
@@ -63,7 +63,7 @@ function groundWords(request: CopyRequest): Set<string> {
 
 /**
  * Validates an LLM copy reply: JSON with exactly the channel's parts, each within its limit and free of
- * URLs, HTML, control characters and blocked terms; in the expected language; free of injected
+ * URLs, HTML (but the emphasis `allowHtml` admits in the email intro), control characters and blocked terms; in the expected language; free of injected
  * instructions; grounded in the journey (it names it) and making no commercial claims the journey lacks.
  */
 export function validateCopyReply(text: string, request: CopyRequest): CopyVerdict {
@@ -75,7 +75,7 @@ export function validateCopyReply(text: string, request: CopyRequest): CopyVerdi
     const guarded = guardGeneratedText(reply[part], {
       maxLength: limitOf(part, request.limits),
       allowUrls: request.allowUrls,
-      allowHtml: request.allowHtml,
+      allowHtml: request.allowHtml && part === HTML_PART,
       blockedTerms: request.blockedTerms,
     });
     if (!guarded.ok) return { ok: false, reason: `${part}: ${guarded.reason}` };
