@@ -68,7 +68,7 @@ export function guardGeneratedText(raw: unknown, options: OutputGuardOptions): G
 
 // Where HTML is allowed, only inline emphasis and line breaks, without attributes: anything else could run
 // script (<script>, onclick=), link or load (<a>, <img>, <style>) or restyle the message around it.
-const INLINE_TAGS = /<\/?(?:b|strong|i|em)\s*>|<br\s*\/?>/gi;
+export const INLINE_TAGS = /<\/?(?:b|strong|i|em)\s*>|<br\s*\/?>/gi;
 const INLINE_TAG = new RegExp(`^(?:${INLINE_TAGS.source})$`, 'i');
 export const INLINE_TAGS_TEXT = '<b>, <strong>, <i>, <em> and <br> without attributes';
 // What a browser reads as markup: a tag, an end tag, a comment, a doctype or a processing instruction.

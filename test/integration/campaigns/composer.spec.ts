@@ -240,6 +240,14 @@ describe(CampaignMessageComposer.name, () => {
     expect(message(await compose('rich', 'glazer')).copy).toMatchObject({ source: 'llm' });
   });
 
+  it('shows the emphasis a campaign allows in the intro as emphasis, not as tags the reader sees', async () => {
+    await seedUser(app, 'glaze-fan', { now: NOW, journeys: [{ name: 'Glaze Recipes' }] });
+    const email = message(await compose('rich', 'glaze-fan')).rendered as RenderedEmail;
+    expect(email.html).toContain('<p>New <em>glaze recipes</em> are waiting for you.</p>');
+    expect(email.html).not.toContain('&lt;em&gt;');
+    expect(email.text).toContain('New glaze recipes are waiting for you.');
+  });
+
   it.each([
     ['rich', 'quilter', 'Quilt Making', 'subject', 'Your week: Quilt Making'],
     ['rich-push', 'weaver', 'Bead Weaving', 'title', 'Still working on Bead Weaving?'],

@@ -1,3 +1,5 @@
+import { INLINE_TAGS } from '../../../lib/prompt/output-guard';
+import { escapeHtml } from '../../templates/domain/links';
 import type { ContextShape } from '../../templates/template.types';
 import { GeneratedCopy } from './copy-types';
 
@@ -36,8 +38,12 @@ export interface RenderContext {
   subject: ContextSubject;
   /** Up to the campaign's top-K subjects, best first. */
   subjects: ContextSubject[];
-  /** LLM-written lines when `source` is `llm`; empty strings otherwise, so templates use their own copy. */
-  copy: Required<GeneratedCopy> & { source: 'llm' | 'template' };
+  /**
+   * LLM-written lines when `source` is `llm`; empty strings otherwise, so templates use their own copy.
+   * Every line is plain text; `introHtml` is the intro as HTML, escaped but for the emphasis the campaign
+   * allows (`{{{copy.introHtml}}}` in an email's HTML).
+   */
+  copy: Required<GeneratedCopy> & { introHtml: string; source: 'llm' | 'template' };
   /** Send (or preview) time, ISO-8601. */
   now: string;
 }
@@ -62,11 +68,45 @@ export const RENDER_CONTEXT_SHAPE: ContextShape = {
   variant: { id: 'value', copy: 'value' },
   subject: SUBJECT_SHAPE,
   subjects: [SUBJECT_SHAPE],
-  copy: { source: 'value', title: 'value', body: 'value', subject: 'value', preheader: 'value', intro: 'value' },
+  copy: {
+    source: 'value',
+    title: 'value',
+    body: 'value',
+    subject: 'value',
+    preheader: 'value',
+    intro: 'value',
+    introHtml: 'value',
+  },
   now: 'value',
 };
 
-const NO_COPY = { title: '', body: '', subject: '', preheader: '', intro: '' };
+const NO_COPY = { title: '', body: '', subject: '', preheader: '', intro: '', introHtml: '' };
+
+/** The intro as HTML: its text escaped, the inline emphasis validation admitted kept as tags. */
+function introAsHtml(intro: string): string {
+  let html = '';
+  let last = 0;
+  for (const tag of intro.matchAll(INLINE_TAGS)) {
+    const [, slash, name] = /^<(\/?)([a-z]+)/i.exec(tag[0])!;
+    const element = name.toLowerCase();
+    html += escapeHtml(intro.slice(last, tag.index)) + (element === 'br' ? '<br>' : `<${slash}${element}>`);
+    last = tag.index + tag[0].length;
+  }
+  return html + escapeHtml(intro.slice(last));
+}
+
+/** The intro as text: emphasis dropped, a line break read as a space. */
+function introAsText(intro: string): string {
+  return intro
+    .replace(INLINE_TAGS, (tag) => (/^<br/i.test(tag) ? ' ' : ''))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function llmCopy(copy: GeneratedCopy): RenderContext['copy'] {
+  const intro = copy.intro ?? '';
+  return { ...NO_COPY, ...copy, intro: introAsText(intro), introHtml: introAsHtml(intro), source: 'llm' };
+}
 
 /** Assembles the render context from plain facts; copy parts the LLM did not write are empty strings. */
 export function buildRenderContext(input: {
@@ -84,7 +124,7 @@ export function buildRenderContext(input: {
     variant: input.variant,
     subject: input.subjects[0],
     subjects: input.subjects,
-    copy: input.copy ? { ...NO_COPY, ...input.copy, source: 'llm' } : { ...NO_COPY, source: 'template' },
+    copy: input.copy ? llmCopy(input.copy) : { ...NO_COPY, source: 'template' },
     now: input.now.toISOString(),
   };
 }
