@@ -47,3 +47,11 @@ export class LlmUnavailableError extends Error {
     this.name = 'LlmUnavailableError';
   }
 }
+
+/** The model declined to answer (the API's `refusal`): a verdict on the prompt, not a transient failure. */
+export class LlmRefusalError extends Error {
+  constructor(readonly refusal: string) {
+    super(`the model refused: ${refusal}`);
+    this.name = 'LlmRefusalError';
+  }
+}

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { Semaphore } from '../../lib/concurrency/semaphore';
 import { LlmClient } from './llm.client';
 import { LlmUsageMeter, LlmUsageObserver } from './llm-usage';
-import { LlmCompletion, LlmCompletionRequest, LlmSettings, LlmUnavailableError } from './llm.types';
+import { LlmCompletion, LlmCompletionRequest, LlmRefusalError, LlmSettings, LlmUnavailableError } from './llm.types';
 
 /** The only file that imports the openai SDK: any OpenAI-compatible endpoint (OpenAI, Azure, Ollama, vLLM). */
 export class OpenAiLlmClient extends LlmClient {
@@ -48,7 +48,9 @@ export class OpenAiLlmClient extends LlmClient {
           }),
         }),
       );
-      const text = response.choices[0]?.message?.content;
+      const message = response.choices[0]?.message;
+      const text = message?.content;
+      if (typeof text !== 'string' && typeof message?.refusal === 'string') throw new LlmRefusalError(message.refusal);
       if (typeof text !== 'string') throw new Error('the model returned no message content');
       const promptTokens = response.usage?.prompt_tokens ?? 0;
       const completionTokens = response.usage?.completion_tokens ?? 0;

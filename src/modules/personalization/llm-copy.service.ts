@@ -3,7 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
 import { completeStructured } from '../journeys/build-stats';
 import { LlmClient } from '../llm/llm.client';
+import { LlmRefusalError } from '../llm/llm.types';
 import { CopyCacheRepository } from './copy-cache.repository';
+import { CopyCacheRecord } from './copy-cache.schema';
 import { CopyBudget } from './domain/copy-budget';
 import { copyCacheKey, copySignature } from './domain/copy-key';
 import { buildCopyPrompt } from './domain/copy-prompt';
@@ -18,6 +20,10 @@ export type LlmCopyOutcome = { promptVersion: string; model: string; signature: 
 type Shared = { copy: GeneratedCopy; cacheHit: boolean } | { fallbackReason: string };
 
 const HOUR_MS = 3_600_000;
+/** How long a process leaves a failed key, or the whole endpoint after failures in a row, without calls. */
+const FAILURE_COOLDOWN_MS = 60_000;
+/** Calls failing in a row (whatever their key) after which the process pauses every copy call. */
+const FAILURES_BEFORE_PAUSE = 3;
 
 /**
  * Writes journey copy with the LLM: cached per key in MongoDB and shared in flight, so users with the
@@ -29,6 +35,10 @@ export class LlmCopyService {
   private readonly inFlight = new Map<string, Promise<Shared>>();
   private readonly model: string;
   private readonly rejectionTtlMs: number;
+  /** Keys whose last call failed (timeout, 429, 5xx), with the failure and when they may be asked again. */
+  private readonly failedKeys = new Map<string, { reason: string; until: number }>();
+  private failuresInARow = 0;
+  private pausedUntil = 0;
 
   constructor(
     private readonly llm: LlmClient,
@@ -60,6 +70,8 @@ export class LlmCopyService {
     const cached = await this.cache.findByKey(key, new Date());
     if (cached?.copy) return { copy: cached.copy, cacheHit: true };
     if (cached?.rejected) return { fallbackReason: `LLM copy rejected: ${cached.rejected}` };
+    const resting = this.resting(key);
+    if (resting) return { fallbackReason: resting };
     if (!(await budget.tryStartCall())) return { fallbackReason: 'LLM budget of this run is spent' };
     const prompt = buildCopyPrompt(request);
     const tokens = { promptTokens: 0, completionTokens: 0 };
@@ -76,23 +88,54 @@ export class LlmCopyService {
     try {
       reply = await completeStructured(this.llm, 'copy', prompt, prompt.maxTokens, tokens);
     } catch (error) {
-      // Transient (timeouts, 5xx): not cached, a later user or run asks again.
-      this.logger.warn(`copy call failed for signature ${record.signature}: ${(error as Error).message}`);
-      return { fallbackReason: `LLM call failed: ${(error as Error).message}` };
+      const message = (error as Error).message;
+      if (error instanceof LlmRefusalError) {
+        // A refusal is the model's answer to this prompt: remembered like a rejected reply.
+        this.logger.warn(`copy refused for signature ${record.signature}: ${error.refusal}`);
+        await this.reject(record, message);
+        return { fallbackReason: `LLM copy rejected: ${message}` };
+      }
+      // Transient (timeouts, 429, 5xx): not cached, but rested, so users after it do not hammer the endpoint.
+      this.logger.warn(`copy call failed for signature ${record.signature}: ${message}`);
+      this.recordFailure(key, message);
+      return { fallbackReason: `LLM call failed: ${message}` };
     } finally {
       await budget.recordTokens(tokens.promptTokens + tokens.completionTokens);
     }
+    this.failuresInARow = 0;
     const verdict = validateCopyReply(reply.text, request);
     if (!verdict.ok) {
       this.logger.warn(`copy rejected for signature ${record.signature}: ${verdict.reason}`);
-      await this.cache.store({
-        ...record,
-        rejected: verdict.reason,
-        expiresAt: new Date(Date.now() + this.rejectionTtlMs),
-      });
+      await this.reject(record, verdict.reason);
       return { fallbackReason: `LLM copy rejected: ${verdict.reason}` };
     }
     await this.cache.store({ ...record, copy: verdict.copy });
     return { copy: verdict.copy, cacheHit: false };
+  }
+
+  private reject(record: Omit<CopyCacheRecord, 'rejected' | 'expiresAt'>, reason: string): Promise<void> {
+    return this.cache.store({ ...record, rejected: reason, expiresAt: new Date(Date.now() + this.rejectionTtlMs) });
+  }
+
+  /** Why no call is made for `key` now: its last call failed moments ago, or the endpoint keeps failing. */
+  private resting(key: string): string | undefined {
+    const now = Date.now();
+    if (this.pausedUntil > now) {
+      return `LLM call failed ${FAILURES_BEFORE_PAUSE} times in a row: copy calls rest until ${new Date(this.pausedUntil).toISOString()}`;
+    }
+    const failed = this.failedKeys.get(key);
+    if (failed && failed.until > now) return `LLM call failed moments ago: ${failed.reason}`;
+    return undefined;
+  }
+
+  private recordFailure(key: string, reason: string): void {
+    const now = Date.now();
+    for (const [k, failed] of this.failedKeys) if (failed.until <= now) this.failedKeys.delete(k);
+    this.failedKeys.set(key, { reason, until: now + FAILURE_COOLDOWN_MS });
+    this.failuresInARow += 1;
+    if (this.failuresInARow >= FAILURES_BEFORE_PAUSE) {
+      this.failuresInARow = 0;
+      this.pausedUntil = now + FAILURE_COOLDOWN_MS;
+    }
   }
 }

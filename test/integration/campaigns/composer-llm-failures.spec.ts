@@ -1,0 +1,101 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { RedisProcess } from '../../../src/common/redis/redis-process';
+import { EmbeddedMongo } from '../../../src/embedded-mongo';
+import { CampaignMessageComposer } from '../../../src/modules/campaigns/campaign-message-composer.service';
+import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
+import { ComposedMessage, ComposeResult } from '../../../src/modules/campaigns/domain/compose-result';
+import { LocalCopyBudget } from '../../../src/modules/personalization/domain/copy-budget';
+import { buildCampaign } from '../../factories/campaign.factory';
+import { startTestMongo } from '../../setup/mongo';
+import { FakeChatRequest, FakeOpenAiServer, FakeReply } from '../../setup/openai-server';
+import { startTestRedis } from '../../setup/redis';
+import { campaignsDir, seedUser, startCampaignsContext } from './campaigns-harness';
+
+const NOW = new Date('2026-03-02T18:00:00Z');
+
+const nudge = buildCampaign({ id: 'nudge', copy: { variant: 'journey-llm', tone: 'warm' } }, null);
+
+const journeyOf = (request: FakeChatRequest) =>
+  JSON.parse(/<journey>\n(.*)\n<\/journey>/.exec(request.messages[1].content)![1]) as string;
+
+/** A model that refuses one journey, is overloaded for others, and writes good copy for the rest. */
+function model(request: FakeChatRequest): FakeReply {
+  const journey = journeyOf(request);
+  if (journey === 'Knife Sharpening') {
+    const refusal = { role: 'assistant', content: null, refusal: "I'm sorry, I can't help with that." };
+    return {
+      status: 200,
+      body: JSON.stringify({
+        id: 'chatcmpl-r',
+        object: 'chat.completion',
+        created: 0,
+        model: 'test-model',
+        choices: [{ index: 0, finish_reason: 'stop', message: refusal }],
+        usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+      }),
+    };
+  }
+  if (journey.startsWith('Busy')) return { status: 503, body: '{"error":{"message":"overloaded"}}' };
+  return { content: JSON.stringify({ title: `Your ${journey}`, body: `More ${journey} ideas are waiting.` }) };
+}
+
+describe('LLM copy when the model fails or refuses', () => {
+  let mongo: EmbeddedMongo;
+  let redis: RedisProcess;
+  let server: FakeOpenAiServer;
+  let app: INestApplicationContext;
+
+  const compose = async (userId: string, budget: LocalCopyBudget): Promise<ComposedMessage> => {
+    const campaign = await app.get(CampaignsService).getUsable('nudge');
+    const result: ComposeResult = await app
+      .get(CampaignMessageComposer)
+      .compose(campaign, userId, { now: NOW, dryRun: true, budget });
+    if (result.status !== 'message') throw new Error(`skipped: ${result.skip.message}`);
+    return result.message;
+  };
+  const callsFor = (prefix: string) => server.requests.filter((r) => journeyOf(r).startsWith(prefix)).length;
+
+  beforeAll(async () => {
+    [mongo, redis, server] = await Promise.all([startTestMongo(), startTestRedis(), FakeOpenAiServer.start()]);
+    server.onChat(model);
+    app = await startCampaignsContext(mongo.uri, redis, 'composer-llm-failures', {
+      CAMPAIGNS_DIR: campaignsDir([{ ...nudge }]),
+      OPENAI_API_KEY: 'test-key',
+      OPENAI_BASE_URL: server.baseUrl,
+      OPENAI_MODEL: 'test-model',
+      OPENAI_MAX_RETRIES: '0',
+    });
+    await app.get(CampaignsService).sync('test');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([mongo?.stop(), redis?.stop(), server?.stop()]);
+  });
+
+  it('remembers a refusal like a rejected reply: template copy, and no new call for the next user', async () => {
+    const budget = new LocalCopyBudget(100, 1_000_000);
+    for (const userId of ['cook-1', 'cook-2']) {
+      await seedUser(app, userId, { now: NOW, journeys: [{ name: 'Knife Sharpening' }] });
+      const m = await compose(userId, budget);
+      expect(m.copy).toMatchObject({
+        source: 'template',
+        fallbackReason: "LLM copy rejected: the model refused: I'm sorry, I can't help with that.",
+      });
+    }
+    expect(callsFor('Knife Sharpening')).toBe(1);
+  });
+
+  it('does not ask an endpoint that keeps failing once per user: users after the failures get template copy without a call', async () => {
+    const budget = new LocalCopyBudget(100, 1_000_000);
+    const journeys = ['Busy Baking', 'Busy Baking', 'Busy Birding', 'Busy Boating', 'Busy Biking', 'Busy Bowling'];
+    for (const [i, name] of journeys.entries()) {
+      await seedUser(app, `busy-${i}`, { now: NOW, journeys: [{ name }] });
+      const m = await compose(`busy-${i}`, budget);
+      expect(m.copy).toMatchObject({ source: 'template', fallbackReason: expect.stringMatching(/^LLM call failed/) });
+      expect(m.rendered).toMatchObject({ title: `Still working on ${name}?` });
+    }
+    // The second user of Busy Baking does not ask again, and the endpoint gets a rest after three failures in a row.
+    expect(callsFor('Busy')).toBe(3);
+  });
+});
