@@ -90,6 +90,7 @@ export class CampaignMessageComposer {
     if (!user) return skip({ code: 'no-profile', message: `user ${userId} has no profile` });
     const refusal = await this.eligibility(definition, user, options);
     if (refusal) return skip(refusal);
+    const ref = variant.template ?? definition.template;
     const personalized = await this.personalization.personalize({
       user,
       channel: definition.channel,
@@ -99,13 +100,13 @@ export class CampaignMessageComposer {
       journeyRule: (journey) => journeyRuleFailure(journey, definition.audience.journeys),
       requireJourney: needsJourney(definition),
       copy: { ...definition.copy, promptVersion: variant.promptVersion ?? definition.copy.promptVersion },
+      copyLocale: (locale) => this.copyLocale(ref, definition.channel, locale),
       now: options.now,
       budget: options.budget ?? this.budgetFor(definition),
       ...(snapshot && { journeys: { record: snapshot.journeys } }),
     });
     if (!personalized.ok) return skip(personalized.skip);
     const { context, subjects, copy } = personalized;
-    const ref = variant.template ?? definition.template;
     const limits = definition.copy.limits;
     let rendered: RenderedMessage;
     try {
@@ -148,6 +149,16 @@ export class CampaignMessageComposer {
         context,
       },
     };
+  }
+
+  /** The language of the template text a recipient of `locale` gets; theirs when the template cannot tell (render says why). */
+  private copyLocale(ref: string, channel: CampaignDefinition['channel'], locale: string): string {
+    try {
+      return this.templates.textLocale(ref, channel, locale);
+    } catch (error) {
+      if (error instanceof TemplateError) return locale;
+      throw error;
+    }
   }
 
   /** Consent, an address (but for a webhook), registered guards, then the profile rules of the audience. */

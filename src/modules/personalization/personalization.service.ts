@@ -38,6 +38,11 @@ export interface PersonalizeRequest {
   /** Whether a qualifying journey is required even for `interest` copy (so experiment arms share one audience). */
   requireJourney: boolean;
   copy: { tone: string; limits?: Partial<CopyLimits>; allowUrls: boolean; allowHtml: boolean; promptVersion?: string };
+  /**
+   * The locale LLM copy is written in for a recipient of `locale`: the language of the template text
+   * around it (the recipient's locale when absent).
+   */
+  copyLocale?: (locale: string) => string;
   now: Date;
   budget: CopyBudget;
   /** Past notifications to the user, for the ranker's fatigue features (from delivery, when it exists). */
@@ -89,7 +94,10 @@ export class PersonalizationService {
       }
       subjects = interests;
     }
-    const llm = request.variant.copy === 'journey-llm' ? await this.writeCopy(request, subjects[0], locale) : undefined;
+    const llm =
+      request.variant.copy === 'journey-llm'
+        ? await this.writeCopy(request, subjects[0], request.copyLocale?.(locale) ?? locale)
+        : undefined;
     const copy: CopyProvenance = llm
       ? {
           source: llm.source,

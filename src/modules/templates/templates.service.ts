@@ -99,6 +99,15 @@ export class TemplatesService {
   }
 
   /**
+   * The locale the text of template `ref` is written in for a recipient of `locale`: theirs when the
+   * template has their language, else the template's own (`locale` in template.json). Copy written for
+   * the message in this locale reads in one language with the rest of it.
+   */
+  textLocale(ref: TemplateRef, channel: TemplateChannel, locale: string): string {
+    return this.compiled(ref, channel, this.recipientLocale(locale)).formatLocale;
+  }
+
+  /**
    * Every problem of template `ref` for a render context of this shape: unknown variables, helpers
    * and partials, syntax errors and missing parts, each with its file, line and column. Empty when
    * the template is sound.

@@ -261,6 +261,19 @@ describe(CampaignMessageComposer.name, () => {
     },
   );
 
+  it('asks for copy in the language of the template the user gets, so a message never mixes two languages', async () => {
+    await seedUser(app, 'berliner', { now: NOW, profile: { locale: 'de-DE' }, journeys: [{ name: 'Bread Baking' }] });
+    const m = message(await compose('nudge', 'berliner'));
+    // The push template has English and French text only: a German reader gets English throughout.
+    expect(m.copy).toMatchObject({ source: 'llm' });
+    expect(push(m)).toMatchObject({
+      title: 'Your bread baking',
+      body: 'Fresh bread baking ideas are waiting for you.',
+    });
+    const prompt = server.requests.find((r) => journeyOf(r) === 'Bread Baking')!;
+    expect(prompt.messages[0].content).toContain('Write in the language of locale "en"');
+  });
+
   it('stops calling the LLM when the run budget is spent', async () => {
     const campaign = await app.get(CampaignsService).getUsable('tight');
     const composer = app.get(CampaignMessageComposer);
