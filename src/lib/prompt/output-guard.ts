@@ -28,6 +28,7 @@ const URL_LIKE = new RegExp(
   ].join('|'),
   'iu',
 );
+const MARKDOWN_LIKE = /\*\*|__|`|\]\(|^#{1,6} /m;
 const HTML_LIKE = /<\/?[a-z][^>]*>|&[a-z]+;|&#\d+;/i;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
@@ -42,7 +43,7 @@ export function visibleText(text: string): string {
 
 /**
  * Validates generated text: trims it and rejects empty, over-long, URL, HTML (beyond inline emphasis
- * when `allowHtml`), template-syntax, control-character or blocked output.
+ * when `allowHtml`), Markdown, template-syntax, control-character or blocked output.
  */
 export function guardGeneratedText(raw: unknown, options: OutputGuardOptions): GuardResult {
   if (typeof raw !== 'string') return { ok: false, reason: 'not a string' };
@@ -57,6 +58,8 @@ export function guardGeneratedText(raw: unknown, options: OutputGuardOptions): G
   const visible = visibleText(text);
   if (!options.allowUrls && URL_LIKE.test(visible)) return { ok: false, reason: 'contains a URL' };
   if (!options.allowHtml && HTML_LIKE.test(visible)) return { ok: false, reason: 'contains HTML' };
+  // Chat models like Markdown; no message renders it, so its asterisks and backticks would show as they are.
+  if (MARKDOWN_LIKE.test(visible)) return { ok: false, reason: 'contains Markdown' };
   const markup = options.allowHtml ? inlineMarkupProblem(visible) : undefined;
   if (markup) return { ok: false, reason: markup };
   // Generated text is a template's value, never re-rendered: `{{name}}` would reach the message as it is.

@@ -77,6 +77,9 @@ function model(request: FakeChatRequest): FakeReply {
       return email('Your <b>quilt making</b>', 'Quilt making <i>ideas</i>', 'New <em>quilt making</em> ideas.');
     case 'Bead Weaving':
       return copy('<b>Bead weaving</b>', 'Your bead weaving ideas are waiting.');
+    case 'Star Gazing':
+      // Chat models like Markdown: a push or an email shows the asterisks as they are.
+      return copy('**Star gazing** tonight', 'Your `star gazing` kit is ready for you.');
     case 'Marathon Training':
       return { content: '{"title": "Marathon' };
     case 'Wedding Planning':
@@ -140,6 +143,7 @@ describe(CampaignMessageComposer.name, () => {
       ['twin-2', { now: NOW, journeys: [kitchen] }],
       ['twin-3', { now: NOW, journeys: [kitchen] }],
       ['runner', { now: NOW, journeys: [{ name: 'Marathon Training' }] }],
+      ['stargazer', { now: NOW, journeys: [{ name: 'Star Gazing' }] }],
       ['bride', { now: NOW, journeys: [{ name: 'Wedding Planning' }] }],
       ['gardener', { now: NOW, journeys: [{ name: 'Garden Design' }] }],
       ['baker', { now: NOW, profile: { locale: 'fr-FR' }, journeys: [{ name: 'Pain Au Levain' }] }],
@@ -215,6 +219,7 @@ describe(CampaignMessageComposer.name, () => {
     ['gardener', 'Garden Design', 'body: contains a URL'],
     ['baker', 'Pain Au Levain', 'wrong language'],
     ['remote', 'Home Office', 'injected'],
+    ['stargazer', 'Star Gazing', 'title: contains Markdown'],
   ])('falls back to template copy for %s (%s): %s', async (userId, journey, reason) => {
     const m = message(await compose('nudge', userId));
     expect(m.copy).toMatchObject({ source: 'template', fallbackReason: expect.stringContaining(reason) });

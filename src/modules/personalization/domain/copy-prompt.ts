@@ -39,7 +39,7 @@ export function buildCopyPrompt(request: CopyRequest): CopyPrompt {
     `Limits: ${limits}.`,
     'Talk only about the journey and its related ideas. Do not promise discounts, prices, sales, free items,',
     // Where the template shows copy as HTML (an email's intro), the emphasis the output check lets through may be used.
-    `results or product features; do not invent facts, numbers or brands; no URLs, no HTML${htmlAllowed ? ` but ${INLINE_TAGS_TEXT} for emphasis in "${HTML_PART}"` : ''}, no emoji spam.`,
+    `results or product features; do not invent facts, numbers or brands; no URLs, no HTML${htmlAllowed ? ` but ${INLINE_TAGS_TEXT} for emphasis in "${HTML_PART}"` : ''}, no Markdown, no emoji spam.`,
     'Answer with JSON only.',
     dataOnlyInstruction('journey'),
     dataOnlyInstruction('keywords'),

@@ -191,11 +191,13 @@ describe('buildCopyPrompt', () => {
 
 describe('buildCopyPrompt and HTML', () => {
   it('names the emphasis tags it may use in the email intro where the campaign allows HTML, and forbids HTML elsewhere', () => {
-    expect(buildCopyPrompt(request()).system).toContain('no URLs, no HTML, no emoji spam.');
-    expect(buildCopyPrompt(request({ allowHtml: true })).system).toContain('no URLs, no HTML, no emoji spam.');
+    expect(buildCopyPrompt(request()).system).toContain('no URLs, no HTML, no Markdown, no emoji spam.');
+    expect(buildCopyPrompt(request({ allowHtml: true })).system).toContain(
+      'no URLs, no HTML, no Markdown, no emoji spam.',
+    );
     const html = buildCopyPrompt(request({ channel: 'email', allowHtml: true })).system;
     expect(html).toContain(
-      'no URLs, no HTML but <b>, <strong>, <i>, <em> and <br> without attributes for emphasis in "intro", no emoji spam.',
+      'no URLs, no HTML but <b>, <strong>, <i>, <em> and <br> without attributes for emphasis in "intro", no Markdown, no emoji spam.',
     );
   });
 });
