@@ -80,6 +80,9 @@ function model(request: FakeChatRequest): FakeReply {
     case 'Star Gazing':
       // Chat models like Markdown: a push or an email shows the asterisks as they are.
       return copy('**Star gazing** tonight', 'Your `star gazing` kit is ready for you.');
+    case 'Lock Picking':
+      // A model without the API's refusal field refuses in the copy itself.
+      return copy("I'm sorry, I can't help with lock picking", 'Writing about lock picking is not something I can do.');
     case 'Marathon Training':
       return { content: '{"title": "Marathon' };
     case 'Wedding Planning':
@@ -144,6 +147,7 @@ describe(CampaignMessageComposer.name, () => {
       ['twin-3', { now: NOW, journeys: [kitchen] }],
       ['runner', { now: NOW, journeys: [{ name: 'Marathon Training' }] }],
       ['stargazer', { now: NOW, journeys: [{ name: 'Star Gazing' }] }],
+      ['locksmith', { now: NOW, journeys: [{ name: 'Lock Picking' }] }],
       ['bride', { now: NOW, journeys: [{ name: 'Wedding Planning' }] }],
       ['gardener', { now: NOW, journeys: [{ name: 'Garden Design' }] }],
       ['baker', { now: NOW, profile: { locale: 'fr-FR' }, journeys: [{ name: 'Pain Au Levain' }] }],
@@ -220,6 +224,7 @@ describe(CampaignMessageComposer.name, () => {
     ['baker', 'Pain Au Levain', 'wrong language'],
     ['remote', 'Home Office', 'injected'],
     ['stargazer', 'Star Gazing', 'title: contains Markdown'],
+    ['locksmith', 'Lock Picking', 'reads like a refusal'],
   ])('falls back to template copy for %s (%s): %s', async (userId, journey, reason) => {
     const m = message(await compose('nudge', userId));
     expect(m.copy).toMatchObject({ source: 'template', fallbackReason: expect.stringContaining(reason) });

@@ -189,6 +189,18 @@ describe('buildCopyPrompt', () => {
   });
 });
 
+describe('validateCopyReply and refusals', () => {
+  it.each([
+    ['en-GB', "I'm sorry, I can't write about kitchen remodel", 'Kitchen remodel ideas are not something I can do.'],
+    ['fr-FR', 'Désolé, je ne peux pas écrire sur kitchen remodel', 'Je suis désolé pour votre kitchen remodel.'],
+  ])('refuses a refusal written as copy (%s)', (locale, title, body) => {
+    expect(validateCopyReply(reply(title, body), request({ locale }))).toEqual({
+      ok: false,
+      reason: 'reads like a refusal',
+    });
+  });
+});
+
 describe('buildCopyPrompt and HTML', () => {
   it('names the emphasis tags it may use in the email intro where the campaign allows HTML, and forbids HTML elsewhere', () => {
     expect(buildCopyPrompt(request()).system).toContain('no URLs, no HTML, no Markdown, no emoji spam.');

@@ -16,6 +16,16 @@ const INJECTION = [
   /<\/?(journey|keywords|related)>/i,
 ];
 
+// A model without the API's refusal field refuses in the copy itself: never send that to a person.
+const REFUSAL = [
+  /\b(?:i['’]?m|i am) (?:sorry|afraid|unable|not able)\b/i,
+  /\bi (?:can['’]?t|cannot|won['’]?t|will not) (?:help|assist|write|create|provide|comply|do)\b/i,
+  /\bnot something i can\b/i,
+  /\b(?:je suis désolée?|je ne peux pas)\b/i,
+  /\b(?:lo siento|no puedo)\b/i,
+  /\b(?:es tut mir leid|ich kann (?:nicht|keine))\b/i,
+];
+
 // Commercial promises we cannot back: a journey never justifies them unless the user's own keywords do.
 const CLAIM_WORDS = [
   'free',
@@ -63,8 +73,9 @@ function groundWords(request: CopyRequest): Set<string> {
 
 /**
  * Validates an LLM copy reply: JSON with exactly the channel's parts, each within its limit and free of
- * URLs, HTML (but the emphasis `allowHtml` admits in the email intro), control characters and blocked terms; in the expected language; free of injected
- * instructions; grounded in the journey (it names it) and making no commercial claims the journey lacks.
+ * URLs, HTML (but the emphasis `allowHtml` admits in the email intro), control characters and blocked
+ * terms; in the expected language; free of injected instructions and refusals; grounded in the journey
+ * (it names it) and making no commercial claims the journey lacks.
  */
 export function validateCopyReply(text: string, request: CopyRequest): CopyVerdict {
   const parsed = parseJsonObject(text);
@@ -85,6 +96,7 @@ export function validateCopyReply(text: string, request: CopyRequest): CopyVerdi
   const all = readableText(Object.values(copy).join(' '));
   const injected = INJECTION.find((pattern) => pattern.test(all));
   if (injected) return { ok: false, reason: 'reads like injected instructions' };
+  if (REFUSAL.some((pattern) => pattern.test(all))) return { ok: false, reason: 'reads like a refusal' };
   const mismatch = languageMismatch(all, request.locale);
   if (mismatch) return { ok: false, reason: `wrong language: ${mismatch}` };
   const ground = groundWords(request);
