@@ -121,7 +121,7 @@ export class LlmCopyService {
   private resting(key: string): string | undefined {
     const now = Date.now();
     if (this.pausedUntil > now) {
-      return `LLM call failed ${FAILURES_BEFORE_PAUSE} times in a row: copy calls rest until ${new Date(this.pausedUntil).toISOString()}`;
+      return `LLM call failed ${FAILURES_BEFORE_PAUSE} times in a row: copy calls rest a minute`;
     }
     const failed = this.failedKeys.get(key);
     if (failed && failed.until > now) return `LLM call failed moments ago: ${failed.reason}`;
