@@ -8,9 +8,10 @@ import { Injectable, Logger } from '@nestjs/common';
  * writes back if not. That check only works if what a request reads is erased before what it writes:
  * - `notifications`: the notifications and the tracking records tracking requests find a user by;
  * - `conversions`: conversions, written by a request that found a notification, read by the pending sweep;
- * - `derived` (the default): everything else, including what those requests write.
+ * - `events`: the activity events a journey build reads, before the journeys and audience facts it writes;
+ * - `derived` (the default): everything else, including what those requests and builds write.
  */
-export const ERASURE_PHASES = ['notifications', 'conversions', 'derived'] as const;
+export const ERASURE_PHASES = ['notifications', 'conversions', 'events', 'derived'] as const;
 export type ErasurePhase = (typeof ERASURE_PHASES)[number];
 
 /** Deletes one kind of data derived from a user and says how many records went. */

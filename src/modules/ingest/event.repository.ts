@@ -139,6 +139,16 @@ export class EventRepository {
     return (await this.model.exists({ userId })) !== null;
   }
 
+  /** Those of `userIds` with at least one stored event. */
+  async findUserIdsAmong(userIds: readonly string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await this.model.aggregate<{ _id: string }>([
+      { $match: { userId: { $in: [...userIds] } } },
+      { $group: { _id: '$userId' } },
+    ]);
+    return new Set(rows.map((r) => r._id));
+  }
+
   async deleteByUser(userId: string): Promise<number> {
     return (await this.model.deleteMany({ userId })).deletedCount;
   }

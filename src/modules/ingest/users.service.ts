@@ -19,7 +19,8 @@ export class UsersService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.erasure.register({ name: 'events', erase: (userId) => this.events.deleteByUser(userId) });
+    // Before the journeys and audience facts a build writes from them (see ErasedDuringBuild).
+    this.erasure.register({ name: 'events', phase: 'events', erase: (userId) => this.events.deleteByUser(userId) });
   }
 
   async putUser(userId: string, dto: PutUserDto): Promise<{ user: UserProfile; created: boolean }> {

@@ -5,6 +5,7 @@ import { Semaphore } from '../../lib/concurrency/semaphore';
 import { EventRepository } from '../ingest/event.repository';
 import { UserRepository } from '../ingest/user.repository';
 import { BuildStats } from './build-stats';
+import { ErasedDuringBuild } from './erased-during-build';
 import { JourneyInferenceService } from './inference/journey-inference.service';
 import { InferenceUser } from './inference/raw-histories';
 import { LedgerSettlement } from './journey-build-ledger.repository';
@@ -44,6 +45,7 @@ export class JourneyBatchBuilderService {
     private readonly userJourneys: UserJourneysRepository,
     private readonly builder: JourneyBuilderService,
     private readonly inference: JourneyInferenceService,
+    private readonly erasures: ErasedDuringBuild,
     @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
   ) {
     this.userConcurrency = config.get('journeys', { infer: true }).userConcurrency;
@@ -104,10 +106,16 @@ export class JourneyBatchBuilderService {
       now,
       stats,
     );
+    // Last: users erased since their events were read keep nothing of this build.
+    const erased = await this.erasures.afterCommit(
+      committed.map((c) => c.build.userId),
+      new Set(locales.keys()),
+    );
     for (const c of composed) {
       const { userId } = c.build;
       const outcome = outcomes.get(userId);
-      if (outcome === 'committed') settled.set(userId, { userId, status: 'built', journeys: c.journeys.length });
+      if (erased.has(userId)) settled.set(userId, skipped(userId, []));
+      else if (outcome === 'committed') settled.set(userId, { userId, status: 'built', journeys: c.journeys.length });
       else if (outcome === 'already-built') settled.set(userId, skipped(userId, c.journeys));
       else settled.set(userId, await this.rebuildAlone(userId, request, stats));
     }

@@ -8,6 +8,7 @@ import { RankerModelService } from '../ranking/ranker-model.service';
 import { Journey } from './domain/journey';
 import { assessJourneySafety } from './domain/journey-safety';
 import { BuildStats } from './build-stats';
+import { ErasedDuringBuild } from './erased-during-build';
 import { JourneyInferenceService } from './inference/journey-inference.service';
 import { JourneyExpansionService } from './journey-expansion.service';
 import { JourneyNamingService } from './journey-naming.service';
@@ -48,6 +49,7 @@ export class JourneyBuilderService {
     private readonly ranker: RankerModelService,
     private readonly audienceFacts: AudienceFactsRepository,
     private readonly inference: JourneyInferenceService,
+    private readonly erasures: ErasedDuringBuild,
     @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
   ) {}
 
@@ -127,7 +129,9 @@ export class JourneyBuilderService {
       if (outcome === 'already-built') return { outcome: 'skipped', journeys };
       if (outcome === 'committed') {
         await this.afterCommit([{ userId, journeys, locale }], embedder, now, stats);
-        return { outcome: 'built', journeys };
+        // Last: a user erased since their events were read keeps nothing of this build.
+        const erased = await this.erasures.afterCommit([userId], new Set(profile ? [userId] : []));
+        return erased.has(userId) ? { outcome: 'skipped', journeys: [] } : { outcome: 'built', journeys };
       }
       // Another run committed this user meanwhile: rebuild on top of its result.
       if (attempt >= COMMIT_ATTEMPTS) throw new Error(`user ${userId}: concurrent builds kept conflicting`);

@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AudienceModule } from '../audience/audience.module';
 import { RankingModule } from '../ranking/ranking.module';
+import { ErasedDuringBuild } from './erased-during-build';
 import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
 import { ModelStoreModule } from '../../common/model-store/model-store.module';
 import { Settings } from '../../config/settings';
@@ -86,6 +87,7 @@ const journeysQueue = BullModule.registerQueueAsync({
     JourneyNamingService,
     JourneyExpansionService,
     JourneyBuilderService,
+    ErasedDuringBuild,
     JourneyBatchBuilderService,
     JourneyInferenceService,
     JourneyRunsService,

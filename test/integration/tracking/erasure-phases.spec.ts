@@ -60,6 +60,10 @@ describe('erasure phases', () => {
         phase: 'conversions',
         left: { ...none, tracking_events: 1, experiment_assignments: 1, experiment_outcomes: 1 },
       },
+      {
+        phase: 'events',
+        left: { ...none, tracking_events: 1, experiment_assignments: 1, experiment_outcomes: 1 },
+      },
       { phase: 'derived', left: { ...none, experiment_assignments: 0, experiment_outcomes: 0 } },
     ]);
     expect(seen.map((s) => s.phase)).toEqual([...ERASURE_PHASES]);
