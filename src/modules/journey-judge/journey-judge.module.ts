@@ -7,6 +7,7 @@ import { LlmModule } from '../llm/llm.module';
 import { JourneyJudgeService } from './journey-judge.service';
 import { JudgeAgreementService } from './judge-agreement.service';
 import { JudgeCacheRepository } from './judge-cache.repository';
+import { JudgeErasure } from './judge-erasure';
 import { JudgeSampleService } from './judge-sample.service';
 import { JudgedUserRepository } from './judged-user.repository';
 import {
@@ -43,24 +44,18 @@ import { UserJudgeService } from './user-judge.service';
     UserJudgeService,
     JourneyJudgeService,
     JudgeAgreementService,
+    JudgeErasure,
   ],
   exports: [JourneyJudgeService, JudgeAgreementService, JudgementRepository],
 })
 export class JourneyJudgeModule implements OnModuleInit {
   constructor(
     private readonly erasure: UserErasureRegistry,
-    private readonly judgements: JudgementRepository,
-    private readonly judgedUsers: JudgedUserRepository,
-    private readonly cache: JudgeCacheRepository,
+    private readonly judge: JudgeErasure,
   ) {}
 
   onModuleInit(): void {
-    this.erasure.register({
-      name: 'journeyJudgements',
-      erase: async (userId) =>
-        (await this.judgedUsers.deleteByUserId(userId)) +
-        (await this.cache.deleteByUserId(userId)) +
-        (await this.judgements.forgetUser(userId)),
-    });
+    // Registered after the journeys eraser (JourneysModule initializes first): see JudgeErasure.
+    this.erasure.register({ name: 'journeyJudgements', erase: (userId) => this.judge.erase(userId) });
   }
 }

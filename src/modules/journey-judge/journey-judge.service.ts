@@ -12,6 +12,7 @@ import { JudgeError } from './domain/judge.errors';
 import { JudgementReport, JudgementTrigger } from './domain/judgement-report';
 import { DEFAULT_SAMPLE_SEED, JudgeSampleService } from './judge-sample.service';
 import { JudgedUserRepository } from './judged-user.repository';
+import { JudgeErasure } from './judge-erasure';
 import { JourneyJudgementRecord, JudgedUserRecord } from './judgement.schema';
 import { JudgementRepository } from './judgement.repository';
 import { buildJudgementOutcome } from './judgement-outcome';
@@ -52,6 +53,7 @@ export class JourneyJudgeService {
     private readonly userJourneys: UserJourneysRepository,
     private readonly judgements: JudgementRepository,
     private readonly judgedUsers: JudgedUserRepository,
+    private readonly erasures: JudgeErasure,
   ) {
     this.settings = config.get('judge', { infer: true });
     this.concurrency = config.get('llm', { infer: true }).concurrency;
@@ -135,6 +137,8 @@ export class JourneyJudgeService {
         .map((userId) =>
           gate.run(async () => {
             await this.judgedUsers.insertOnce(await this.judgeUser(judgement, userId, budget));
+            // A user erased while judged keeps nothing of it.
+            await this.erasures.takeBackErased([userId]);
             onProgress?.(++finished, judgement.sample.length);
           }),
         ),
@@ -164,6 +168,8 @@ export class JourneyJudgeService {
     const previous = await this.judgements.findPreviousCompleted(judgement.buildRunId, judgement.createdAt);
     const outcome = buildJudgementOutcome(judgement, records, previous, this.settings.alertMinMeanGrade);
     await this.judgements.complete(judgement.judgementId, outcome, new Date());
+    // The outcome names users read before it was written: one erased meanwhile is named no more.
+    await this.erasures.takeBackErased([...outcome.worst, ...outcome.failures].map((u) => u.userId));
     const mean = outcome.summary?.mean;
     const what = `journey judgement ${judgement.judgementId} of run ${judgement.buildRunId}: ${
       mean === null || mean === undefined ? 'no grades' : `mean grade ${mean.toFixed(2)}`

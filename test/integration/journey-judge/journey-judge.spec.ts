@@ -4,10 +4,12 @@ import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { RawEvent } from '../../../src/lib/synthetic/population';
 import { UserRepository } from '../../../src/modules/ingest/user.repository';
+import { UsersService } from '../../../src/modules/ingest/users.service';
 import { JUDGE_PROMPT_VERSION } from '../../../src/modules/journey-judge/domain/judge-prompt';
 import { JudgeError } from '../../../src/modules/journey-judge/domain/judge.errors';
 import { JourneyJudgeModule } from '../../../src/modules/journey-judge/journey-judge.module';
 import { JourneyJudgeService } from '../../../src/modules/journey-judge/journey-judge.service';
+import { UserJudgeService } from '../../../src/modules/journey-judge/user-judge.service';
 import { JourneysJobsModule } from '../../../src/modules/journeys/jobs/journeys-jobs.module';
 import { phraseCandidates } from '../../../src/modules/journeys/domain/keywords';
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
@@ -257,5 +259,30 @@ describe('the journey judge over the real openai SDK, on MongoDB', () => {
     expect(await db(app).collection('journey_judged_users').countDocuments({ userId: PRIVATE_USER })).toBe(0);
     expect(await db(app).collection('journey_judge_cache').countDocuments({ userIds: PRIVATE_USER })).toBe(0);
     expect(await db(app).collection('journey_judgements').countDocuments({ sample: PRIVATE_USER })).toBe(0);
+  });
+
+  it('keeps nothing of a user erased while the judge grades them', async () => {
+    const [erased, kept] = await unjudged(2);
+    const userJudge = app.get(UserJudgeService);
+    const grade = userJudge.judge.bind(userJudge);
+    // The erasure runs, start to end, after the judge read the user's journeys and before it stores a grade.
+    const spy = jest.spyOn(userJudge, 'judge').mockImplementation(async (view, budget) => {
+      if (view.userId === erased) await app.get(UsersService).eraseUser(erased);
+      return grade(view, budget);
+    });
+    try {
+      await judge().judgeRun({ sampleSize: 2, userIds: [erased, kept], trigger: 'manual' });
+    } finally {
+      spy.mockRestore();
+    }
+    const left = async (collection: string, query: object) => db(app).collection(collection).countDocuments(query);
+    expect(await left('journey_judged_users', { userId: kept })).toBeGreaterThan(0);
+    expect({
+      judgedUsers: await left('journey_judged_users', { userId: erased }),
+      cache: await left('journey_judge_cache', { userIds: erased }),
+      judgements: await left('journey_judgements', {
+        $or: [{ sample: erased }, { 'worst.userId': erased }, { 'failures.userId': erased }],
+      }),
+    }).toEqual({ judgedUsers: 0, cache: 0, judgements: 0 });
   });
 });
