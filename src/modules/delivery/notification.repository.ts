@@ -487,6 +487,14 @@ export class NotificationRepository {
     return [...new Set(docs.map((d) => d.message?.renderId ?? ''))].filter(Boolean);
   }
 
+  /** Where the outbox channel wrote these notifications' messages (each target's file). */
+  async outboxFilesOf(whose: NotificationOwners): Promise<string[]> {
+    const docs = await this.model
+      .find({ ...ownersFilter(whose), 'targets.provider': 'outbox' }, { _id: 0, targets: 1 })
+      .lean<Array<Pick<Notification, 'targets'>>>();
+    return docs.flatMap((d) => d.targets.filter((t) => t.provider === 'outbox' && t.response).map((t) => t.response!));
+  }
+
   /** The renders among `renderIds` that no notification refers to any more. */
   async unreferencedRenders(renderIds: readonly string[]): Promise<string[]> {
     if (renderIds.length === 0) return [];
