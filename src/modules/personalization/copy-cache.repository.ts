@@ -33,6 +33,11 @@ export class CopyCacheRepository {
     }
   }
 
+  /** Entries written from the user's journeys or interests. */
+  async deleteByUserId(userId: string): Promise<number> {
+    return (await this.model.deleteMany({ userId })).deletedCount;
+  }
+
   async count(): Promise<number> {
     return this.model.countDocuments();
   }

@@ -49,7 +49,8 @@ export class LlmCopyService {
     this.rejectionTtlMs = config.get('personalization', { infer: true }).rejectionTtlHours * HOUR_MS;
   }
 
-  async generate(request: CopyRequest, budget: CopyBudget): Promise<LlmCopyOutcome> {
+  /** `userId`: whose journey or interest the copy is about; an entry this call stores is erased with them. */
+  async generate(request: CopyRequest, budget: CopyBudget, userId: string): Promise<LlmCopyOutcome> {
     const base = { promptVersion: request.promptVersion, model: this.model, signature: copySignature(request.subject) };
     if (!this.llm.available) return { ...base, source: 'template', fallbackReason: 'no LLM is configured' };
     const key = copyCacheKey(request, this.model);
@@ -57,7 +58,7 @@ export class LlmCopyService {
     const joined = pending !== undefined;
     if (!pending) {
       // The in-flight entry covers the cache read too, so a user arriving just after a call finds its result.
-      pending = this.cachedOrAsk(key, request, budget).finally(() => this.inFlight.delete(key));
+      pending = this.cachedOrAsk(key, request, budget, userId).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
     const shared = await pending;
@@ -66,7 +67,7 @@ export class LlmCopyService {
   }
 
   // Cache entries live in wall-clock time (the TTL sweep does), whatever instant a message is composed for.
-  private async cachedOrAsk(key: string, request: CopyRequest, budget: CopyBudget): Promise<Shared> {
+  private async cachedOrAsk(key: string, request: CopyRequest, budget: CopyBudget, userId: string): Promise<Shared> {
     const cached = await this.cache.findByKey(key, new Date());
     if (cached?.copy) return { copy: cached.copy, cacheHit: true };
     if (cached?.rejected) return { fallbackReason: `LLM copy rejected: ${cached.rejected}` };
@@ -82,6 +83,7 @@ export class LlmCopyService {
       locale: request.locale,
       promptVersion: request.promptVersion,
       model: this.model,
+      userId,
       createdAt: new Date(),
     };
     let reply;

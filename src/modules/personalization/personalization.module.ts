@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
 import { IngestModule } from '../ingest/ingest.module';
 import { JourneysModule } from '../journeys/journeys.module';
 import { LlmModule } from '../llm/llm.module';
@@ -21,4 +22,13 @@ import { PersonalizationService } from './personalization.service';
   providers: [CopyCacheRepository, LlmCopyService, PersonalizationService],
   exports: [PersonalizationService, LlmCopyService, CopyCacheRepository],
 })
-export class PersonalizationModule {}
+export class PersonalizationModule implements OnModuleInit {
+  constructor(
+    private readonly erasure: UserErasureRegistry,
+    private readonly copyCache: CopyCacheRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.erasure.register({ name: 'copyCache', erase: (userId) => this.copyCache.deleteByUserId(userId) });
+  }
+}

@@ -184,6 +184,7 @@ export class PersonalizationService {
         promptVersion: request.copy.promptVersion ?? CURRENT_COPY_PROMPT_VERSION,
       },
       request.budget,
+      request.user.userId,
     );
   }
 }

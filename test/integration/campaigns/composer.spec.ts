@@ -1,9 +1,12 @@
 import { INestApplicationContext } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Connection } from 'mongoose';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { CampaignMessageComposer } from '../../../src/modules/campaigns/campaign-message-composer.service';
 import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
 import { ComposedMessage, ComposeResult } from '../../../src/modules/campaigns/domain/compose-result';
+import { UsersService } from '../../../src/modules/ingest/users.service';
 import { LocalCopyBudget } from '../../../src/modules/personalization/domain/copy-budget';
 import { RenderedEmail, RenderedPush } from '../../../src/modules/templates/template.types';
 import { startTestMongo } from '../../setup/mongo';
@@ -365,5 +368,24 @@ describe(CampaignMessageComposer.name, () => {
     const shared = message(await compose('nudge', 'potter'));
     expect(shared.copy).toMatchObject({ source: 'llm', cacheHit: true, signature: first.copy.signature });
     expect(push(shared).body).toBe('Your pottery wheel ideas are waiting.');
+  });
+
+  it("erases the copy written from a user's journey with the user", async () => {
+    const cache = () => app.get<Connection>(getConnectionToken()).collection('copy_cache');
+    const keys = async () =>
+      (
+        await cache()
+          .find({}, { projection: { key: 1 } })
+          .toArray()
+      ).map((d) => d.key as string);
+    await seedUser(app, 'tenant', { now: NOW, journeys: [{ name: 'Landlord Dispute Letter' }] });
+    const before = new Set(await keys());
+    expect(message(await compose('nudge', 'tenant')).copy).toMatchObject({ source: 'llm', cacheHit: false });
+    const written = (await keys()).filter((k) => !before.has(k));
+    expect(written).toHaveLength(1);
+
+    await app.get(UsersService).eraseUser('tenant');
+    expect(await cache().countDocuments({ key: { $in: written } })).toBe(0);
+    expect(await cache().countDocuments({ key: { $in: [...before] } })).toBe(before.size);
   });
 });
