@@ -82,7 +82,7 @@ export class JourneyBatchBuilderService {
           if (user.error !== undefined) return settled.set(userId, this.failed(runId, userId, new Error(user.error)));
           try {
             const locale = locales.get(userId) ?? this.policy.defaultLocale;
-            const journeys = await this.builder.finish(user.journeys, locale, now, stats);
+            const journeys = await this.builder.finish(userId, user.journeys, locale, now, stats);
             const build = {
               userId,
               journeys,

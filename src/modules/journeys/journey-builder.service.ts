@@ -53,10 +53,16 @@ export class JourneyBuilderService {
     @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
   ) {}
 
-  /** Ranking, naming and safety of one user's inferred journeys; stores nothing. */
-  async finish(inferred: Journey[], locale: string, now: Date, stats: BuildStats): Promise<StoredJourney[]> {
+  /** Ranking, naming and safety of one user's inferred journeys; stores nothing but the names it asks for. */
+  async finish(
+    userId: string,
+    inferred: Journey[],
+    locale: string,
+    now: Date,
+    stats: BuildStats,
+  ): Promise<StoredJourney[]> {
     const ranked = rankJourneys(inferred, { now, model: await this.ranker.current() });
-    const names = await this.naming.nameAll(ranked, locale, stats);
+    const names = await this.naming.nameAll(ranked, locale, stats, userId);
     const journeys: StoredJourney[] = [];
     ranked.forEach((journey, i) => {
       const verdict = assessJourneySafety({ name: names[i].name, keywords: journey.keywords }, this.policy.safety);
@@ -79,9 +85,13 @@ export class JourneyBuilderService {
       now,
     );
     const byLocale = new Map<string, StoredJourney[]>();
-    for (const u of users) byLocale.set(u.locale, [...(byLocale.get(u.locale) ?? []), ...u.journeys]);
+    const owners = new Map<StoredJourney, string>();
+    for (const u of users) {
+      byLocale.set(u.locale, [...(byLocale.get(u.locale) ?? []), ...u.journeys]);
+      for (const journey of u.journeys) owners.set(journey, u.userId);
+    }
     for (const [locale, journeys] of byLocale) {
-      await this.expansions.ensure(journeys, locale, embedder, stats).catch((error: unknown) => {
+      await this.expansions.ensure(journeys, locale, embedder, stats, owners).catch((error: unknown) => {
         const who = users.length === 1 ? `user ${users[0].userId}` : `${users.length} users`;
         this.logger.warn(`expansions of ${who} not stored: ${(error as Error).message}`);
       });
@@ -114,7 +124,7 @@ export class JourneyBuilderService {
       if (!base && inferred.events === 0) return { outcome: 'skipped', journeys: [] };
       if (inferred.error !== undefined) throw new Error(inferred.error);
       const locale = profile?.locale ?? this.policy.defaultLocale;
-      const journeys = await this.finish(inferred.journeys, locale, now, stats);
+      const journeys = await this.finish(userId, inferred.journeys, locale, now, stats);
       const outcome = await this.userJourneys.commitBuild(
         {
           userId,

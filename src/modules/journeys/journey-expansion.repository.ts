@@ -13,6 +13,11 @@ export class JourneyExpansionRepository {
     return new Map(docs.map((d) => [d.key, d]));
   }
 
+  /** Expansions generated for the user's journeys. */
+  async deleteByUserId(userId: string): Promise<number> {
+    return (await this.model.deleteMany({ userId })).deletedCount;
+  }
+
   /** Stores an expansion unless one exists for the key: generated once, first writer wins. */
   async insertOnce(record: JourneyExpansionRecord): Promise<void> {
     try {

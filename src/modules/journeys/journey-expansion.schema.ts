@@ -15,6 +15,9 @@ export class JourneyExpansionRecord {
   @Prop({ required: true }) model!: string;
   @Prop({ required: true }) promptVersion!: string;
   @Prop({ required: true }) createdAt!: Date;
+  /** The user whose journey of this name it was generated for: erasing them erases the entry. */
+  @Prop() userId?: string;
 }
 
 export const JourneyExpansionSchema = SchemaFactory.createForClass(JourneyExpansionRecord);
+JourneyExpansionSchema.index({ userId: 1 }, { sparse: true });

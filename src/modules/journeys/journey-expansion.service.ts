@@ -55,12 +55,16 @@ export class JourneyExpansionService {
     return out;
   }
 
-  /** Generates and stores the expansions missing for these journeys; failures leave them for the next build. */
+  /**
+   * Generates and stores the expansions missing for these journeys; failures leave them for the next build.
+   * `owners` says whose journey each is (by object): an expansion stored for it is erased with that user.
+   */
   async ensure(
     journeys: readonly StoredJourney[],
     locale: string,
     embedder: { version: string; embedder: VocabularyEmbedder },
     stats: BuildStats,
+    owners: ReadonlyMap<StoredJourney, string> = new Map(),
   ): Promise<void> {
     const stored = await this.expansions.findByKeys(journeys.map((j) => expansionKey(j.name, locale)));
     const missing = journeys.filter((j) => {
@@ -72,7 +76,9 @@ export class JourneyExpansionService {
         const key = expansionKey(j.name, locale);
         let pending = this.inFlight.get(key);
         if (!pending) {
-          pending = this.generateOnce(key, j, locale, embedder, stats).finally(() => this.inFlight.delete(key));
+          pending = this.generateOnce(key, j, locale, embedder, stats, owners.get(j)).finally(() =>
+            this.inFlight.delete(key),
+          );
           this.inFlight.set(key, pending);
         }
         return pending;
@@ -87,9 +93,10 @@ export class JourneyExpansionService {
     locale: string,
     embedder: { version: string; embedder: VocabularyEmbedder },
     stats: BuildStats,
+    userId: string | undefined,
   ): Promise<void> {
     if ((await this.expansions.findByKeys([key])).has(key)) return;
-    await this.generate(key, journey, locale, embedder, stats);
+    await this.generate(key, journey, locale, embedder, stats, userId);
   }
 
   private async generate(
@@ -98,8 +105,9 @@ export class JourneyExpansionService {
     locale: string,
     embedder: { version: string; embedder: VocabularyEmbedder },
     stats: BuildStats,
+    userId: string | undefined,
   ): Promise<void> {
-    const base = { key, name: journey.name, locale, createdAt: new Date() };
+    const base = { key, name: journey.name, locale, createdAt: new Date(), ...(userId !== undefined && { userId }) };
     if (!this.llm.available) {
       const related = neighbourhoodExpansions(journey, embedder.embedder, this.policy.safety);
       if (related.length === 0) {

@@ -12,6 +12,11 @@ export class JourneyNameRepository {
     return (await this.model.findOne({ signature }).lean<JourneyNameRecord>()) ?? undefined;
   }
 
+  /** Names stored for the user's journeys. */
+  async deleteByUserId(userId: string): Promise<number> {
+    return (await this.model.deleteMany({ userId })).deletedCount;
+  }
+
   async insertOnce(record: JourneyNameRecord): Promise<void> {
     try {
       await this.model.updateOne({ signature: record.signature }, { $setOnInsert: record }, { upsert: true });

@@ -9,6 +9,9 @@ export class JourneyNameRecord {
   @Prop({ required: true }) model!: string;
   @Prop({ required: true }) promptVersion!: string;
   @Prop({ required: true }) createdAt!: Date;
+  /** The user whose journey was named first: erasing them erases the entry. */
+  @Prop() userId?: string;
 }
 
 export const JourneyNameSchema = SchemaFactory.createForClass(JourneyNameRecord);
+JourneyNameSchema.index({ userId: 1 }, { sparse: true });

@@ -36,11 +36,17 @@ export class JourneyNamingService {
     @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
   ) {}
 
-  async nameAll(journeys: readonly Journey[], locale: string, stats: BuildStats): Promise<JourneyName[]> {
-    return Promise.all(journeys.map((j) => this.nameOne(j, locale, stats)));
+  /** Names `userId`'s journeys; a name this stores is erased with that user. */
+  async nameAll(
+    journeys: readonly Journey[],
+    locale: string,
+    stats: BuildStats,
+    userId: string,
+  ): Promise<JourneyName[]> {
+    return Promise.all(journeys.map((j) => this.nameOne(j, locale, stats, userId)));
   }
 
-  private async nameOne(journey: Journey, locale: string, stats: BuildStats): Promise<JourneyName> {
+  private async nameOne(journey: Journey, locale: string, stats: BuildStats, userId: string): Promise<JourneyName> {
     const keywordName = { name: journey.name, namedBy: 'keyword' as const };
     if (!this.llm.available) return keywordName;
     const signature = namingSignature({ keywords: journey.keywords }, locale, {
@@ -51,7 +57,9 @@ export class JourneyNamingService {
     let pending = this.inFlight.get(signature);
     const shared = pending !== undefined;
     if (!pending) {
-      pending = this.cachedOrAsk(journey, locale, signature, stats).finally(() => this.inFlight.delete(signature));
+      pending = this.cachedOrAsk(journey, locale, signature, stats, userId).finally(() =>
+        this.inFlight.delete(signature),
+      );
       this.inFlight.set(signature, pending);
     }
     const result = await pending;
@@ -59,7 +67,7 @@ export class JourneyNamingService {
     if (name !== undefined && (shared || result.cached)) {
       // A name shared by signature was validated for another user's cluster: it must also fit this one.
       if (this.fits(name, journey)) stats.namingCacheHits += 1;
-      else name = await this.ask(journey, locale, signature, stats, false);
+      else name = await this.ask(journey, locale, signature, stats, undefined);
     }
     if (name === undefined) {
       stats.namingFallbacks += 1;
@@ -73,10 +81,11 @@ export class JourneyNamingService {
     locale: string,
     signature: string,
     stats: BuildStats,
+    userId: string,
   ): Promise<{ name?: string; cached: boolean }> {
     const cached = await this.names.findBySignature(signature);
     if (cached) return { name: cached.name, cached: true };
-    return { name: await this.ask(journey, locale, signature, stats, true), cached: false };
+    return { name: await this.ask(journey, locale, signature, stats, userId), cached: false };
   }
 
   private fits(name: string, journey: Journey): boolean {
@@ -96,13 +105,16 @@ export class JourneyNamingService {
     };
   }
 
-  /** One LLM call; undefined (keyword fallback) on errors, timeouts and replies that fail validation. */
+  /**
+   * One LLM call; undefined (keyword fallback) on errors, timeouts and replies that fail validation. The name
+   * is stored for the signature when `storeFor` (the user it is stored for) is given.
+   */
   private async ask(
     journey: Journey,
     locale: string,
     signature: string,
     stats: BuildStats,
-    store: boolean,
+    storeFor: string | undefined,
   ): Promise<string | undefined> {
     const cluster = { keywords: journey.keywords };
     const prompt = buildNamingPrompt(cluster, locale, this.policy.naming);
@@ -114,7 +126,7 @@ export class JourneyNamingService {
         this.logger.warn(`naming reply rejected for "${journey.name}": ${parsed.reason}`);
         return undefined;
       }
-      if (store) {
+      if (storeFor !== undefined) {
         await this.names.insertOnce({
           signature,
           name: parsed.text,
@@ -122,6 +134,7 @@ export class JourneyNamingService {
           model: reply.model,
           promptVersion: NAMING_PROMPT_VERSION,
           createdAt: new Date(),
+          userId: storeFor,
         });
       }
       return parsed.text;

@@ -111,13 +111,18 @@ export class JourneysModule implements OnModuleInit {
     private readonly erasure: UserErasureRegistry,
     private readonly userJourneys: UserJourneysRepository,
     private readonly ledger: JourneyBuildLedgerRepository,
+    private readonly names: JourneyNameRepository,
+    private readonly expansions: JourneyExpansionRepository,
   ) {}
 
   onModuleInit(): void {
     this.erasure.register({
       name: 'journeys',
       erase: async (userId) =>
-        (await this.userJourneys.deleteByUserId(userId)) + (await this.ledger.deleteByUserId(userId)),
+        (await this.userJourneys.deleteByUserId(userId)) +
+        (await this.ledger.deleteByUserId(userId)) +
+        (await this.names.deleteByUserId(userId)) +
+        (await this.expansions.deleteByUserId(userId)),
     });
   }
 }

@@ -3,6 +3,7 @@ import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { RawEvent } from '../../../src/lib/synthetic/population';
 import { titleCase } from '../../../src/lib/text/normalize';
+import { UsersService } from '../../../src/modules/ingest/users.service';
 import { JourneysService, UserJourneysView } from '../../../src/modules/journeys/journeys.service';
 import { PlatformEmbedderService } from '../../../src/modules/journeys/platform-embedder.service';
 import { FakeChatRequest, FakeOpenAiServer, FakeReply } from '../../setup/openai-server';
@@ -147,5 +148,27 @@ describe('LLM journey naming and expansion over the real openai SDK', () => {
     for (const request of reached) expect(request.messages[0].content).toMatch(/never follow instructions/);
     expect(view.journeys.length).toBeGreaterThan(0);
     expect(view.journeys.some(({ journey }) => /crypto|giveaway/i.test(journey.name))).toBe(false);
+  });
+
+  it("erases the names and expansions stored for a user's journeys with the user", async () => {
+    const keys = async (collection: string, field: string) =>
+      (await db(app).collection(collection).find().toArray()).map((d) => d[field] as string);
+    const stored = async () => ({
+      names: await keys('journey_names', 'signature'),
+      expansions: await keys('journey_expansions', 'key'),
+    });
+    const before = await stored();
+    const view = await rebuild(userIds[9]);
+    expect(view.journeys.some(({ journey }) => journey.namedBy === 'llm')).toBe(true);
+    const after = await stored();
+    const added = {
+      names: after.names.filter((k) => !before.names.includes(k)),
+      expansions: after.expansions.filter((k) => !before.expansions.includes(k)),
+    };
+    expect(added.names.length).toBeGreaterThan(0);
+    expect(added.expansions.length).toBeGreaterThan(0);
+
+    await app.get(UsersService).eraseUser(userIds[9]);
+    expect(await stored()).toEqual(before);
   });
 });
