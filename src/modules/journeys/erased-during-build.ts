@@ -2,14 +2,17 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AudienceFactsRepository } from '../audience/audience-facts.repository';
 import { EventRepository } from '../ingest/event.repository';
 import { UserRepository } from '../ingest/user.repository';
+import { JourneyExpansionRepository } from './journey-expansion.repository';
+import { JourneyNameRepository } from './journey-name.repository';
 import { UserJourneysRepository } from './user-journeys.repository';
 
 /**
- * A build reads a user's events and profile, then writes their journeys and audience facts: an erasure in
- * between would otherwise leave those behind. After its writes a build asks whether each user it wrote for
- * was erased since it read them (profile marked as being erased, or gone since read; or, for a user without
- * a profile, no events left) and takes its writes back if so. The erasure removes events (phase `events`)
- * before journeys and audience facts, so a build that still finds the events leaves its writes to it.
+ * A build reads a user's events and profile, then writes their journeys and audience facts (and the names and
+ * expansions it makes for them): an erasure in between would otherwise leave those behind. After its writes a
+ * build asks whether each user it wrote for was erased since it read them (profile marked as being erased, or
+ * gone since read; or, for a user without a profile, no events left) and takes its writes back if so. The
+ * erasure removes events (phase `events`) before what builds write, so a build that still finds the events
+ * leaves its writes to it.
  */
 @Injectable()
 export class ErasedDuringBuild {
@@ -20,6 +23,8 @@ export class ErasedDuringBuild {
     private readonly events: EventRepository,
     private readonly userJourneys: UserJourneysRepository,
     private readonly audienceFacts: AudienceFactsRepository,
+    private readonly names: JourneyNameRepository,
+    private readonly expansions: JourneyExpansionRepository,
   ) {}
 
   /** After the writes for `userIds`; `profileRead`: those of them whose profile the build found. Returns the erased. */
@@ -32,6 +37,8 @@ export class ErasedDuringBuild {
     for (const userId of erased) {
       await this.userJourneys.deleteByUserId(userId);
       await this.audienceFacts.deleteByUserId(userId);
+      await this.names.deleteByUserId(userId);
+      await this.expansions.deleteByUserId(userId);
     }
     if (erased.length > 0) this.logger.log(`took back the journeys of ${erased.length} erased user(s)`);
     return new Set(erased);

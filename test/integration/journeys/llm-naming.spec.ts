@@ -4,6 +4,7 @@ import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { RawEvent } from '../../../src/lib/synthetic/population';
 import { titleCase } from '../../../src/lib/text/normalize';
 import { UsersService } from '../../../src/modules/ingest/users.service';
+import { JourneyBuilderService } from '../../../src/modules/journeys/journey-builder.service';
 import { JourneysService, UserJourneysView } from '../../../src/modules/journeys/journeys.service';
 import { PlatformEmbedderService } from '../../../src/modules/journeys/platform-embedder.service';
 import { FakeChatRequest, FakeOpenAiServer, FakeReply } from '../../setup/openai-server';
@@ -170,5 +171,28 @@ describe('LLM journey naming and expansion over the real openai SDK', () => {
 
     await app.get(UsersService).eraseUser(userIds[9]);
     expect(await stored()).toEqual(before);
+  });
+
+  it('keeps no name or expansion made for a user erased while their journeys were built', async () => {
+    const builder = app.get(JourneyBuilderService);
+    const finish = builder.finish.bind(builder);
+    // The erasure runs, start to end, after the build read the user's events and before it names anything.
+    const spy = jest.spyOn(builder, 'finish').mockImplementation(async (userId, ...rest) => {
+      await app.get(UsersService).eraseUser(userId);
+      return finish(userId, ...rest);
+    });
+    const count = async () => ({
+      names: await db(app).collection('journey_names').countDocuments(),
+      expansions: await db(app).collection('journey_expansions').countDocuments(),
+    });
+    const before = await count();
+    try {
+      // Erased before its build stored anything: there is nothing to show.
+      await expect(rebuild(userIds[10])).rejects.toThrow(/no events/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(server.requests.some((r) => schemaOf(r) === 'journey_name')).toBe(true);
+    expect(await count()).toEqual(before);
   });
 });
