@@ -5,6 +5,7 @@ import { NotificationErasure } from '../../delivery/notification-erasure';
 import { RunTally } from '../../delivery/run-tally';
 import { ExperimentAssignments } from '../../experiments/experiment-ports';
 import { UserRepository } from '../../ingest/user.repository';
+import { CopyCacheRepository } from '../../personalization/copy-cache.repository';
 import { CampaignRunLedgerRepository } from './campaign-run-ledger.repository';
 import type { CampaignRunRecord } from './campaign-run.schema';
 
@@ -31,6 +32,7 @@ export class ErasedDuringFanOut {
     private readonly caps: FrequencyCaps,
     private readonly assignments: ExperimentAssignments,
     private readonly tally: RunTally,
+    private readonly copyCache: CopyCacheRepository,
   ) {}
 
   /**
@@ -61,6 +63,8 @@ export class ErasedDuringFanOut {
     await this.ledger.deleteInRun(runId, userIds);
     await this.assignments.forgetUsers(userIds);
     await this.notifications.erase({ runId, userIds });
+    // LLM copy written for them (their erasure removed what was stored before it).
+    for (const userId of userIds) await this.copyCache.deleteByUserId(userId);
     // The run's counters counted these users: the run's records, which no longer list them, count instead.
     await this.tally.markStale(runId);
     for (const userId of userIds) {

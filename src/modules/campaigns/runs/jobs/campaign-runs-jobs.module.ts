@@ -14,13 +14,22 @@ import { RunRequeue } from '../run-requeue.service';
 import { RunSelection } from '../run-selection.service';
 import { ShardFanOut } from '../shard-fan-out.service';
 import { CampaignRunsProcessor } from './campaign-runs.processor';
+import { PersonalizationModule } from '../../../personalization/personalization.module';
 
 /**
  * The worker role's part of sending: selection, fan-out and requeue jobs of campaign runs, the run
  * hooks delivery asks (paused? cancelled? complete?), and the delivery job itself.
  */
 @Module({
-  imports: [CampaignRunsModule, DeliveryJobsModule, ExperimentsModule, AudienceModule, IngestModule, JourneysModule],
+  imports: [
+    CampaignRunsModule,
+    DeliveryJobsModule,
+    ExperimentsModule,
+    AudienceModule,
+    IngestModule,
+    JourneysModule,
+    PersonalizationModule,
+  ],
   providers: [
     RecipientSnapshots,
     RecipientFanOut,
