@@ -35,6 +35,9 @@ export class UsersService implements OnModuleInit {
     });
     // Campaign audiences count on these facts; a failure here fails the request so a retry restores them.
     await this.audienceFacts.recordProfile(result.user);
+    // A profile being erased (or erased since the write) keeps no facts: the erasure may have removed its own
+    // already, and the profile goes (or went) with it.
+    if ((await this.users.findErasingOrGone([userId])).has(userId)) await this.audienceFacts.deleteByUserId(userId);
     // Work timed by the zone the user was in (a message waiting for its local send time, or out their night)
     // is judged again where they are now.
     if (!result.created && previousTimeZone !== result.user.timeZone) {
