@@ -61,6 +61,8 @@ function valueEnd(bytes: Buffer, type: number, at: number): number {
 export interface FieldNames {
   readonly decode: readonly Buffer[];
   readonly reply?: readonly Buffer[];
+  /** Instead of `reply`: a reply of every stored element but these, in stored order (see {@link fieldNamesExcept}). */
+  readonly replyExcept?: readonly Buffer[];
 }
 
 /** The UTF-8 bytes of field names, kept once made (never changed: they are only compared). */
@@ -84,6 +86,17 @@ function nameBytes(name: string): Buffer {
 export function fieldNames(names: Iterable<string>, reply?: Iterable<string>): FieldNames {
   const bytes = (list: Iterable<string>) => [...new Set(list)].map(nameBytes);
   return reply === undefined ? { decode: bytes(names) } : { decode: bytes(names), reply: bytes(reply) };
+}
+
+/**
+ * Field names for {@link DocumentMap.get}: `names` are decoded, and a read document also carries the BSON of
+ * every stored element not named in `except`, in stored order, under {@link REPLY_BYTES}; a document with a
+ * top-level field name a decoded object might not keep in stored order (one starting with a digit, which
+ * JavaScript may put first) or that may decode as something else (one starting with `$`, as a DBRef's) is
+ * decoded whole and carries none.
+ */
+export function fieldNamesExcept(names: Iterable<string>, except: Iterable<string>): FieldNames {
+  return { decode: [...new Set(names)].map(nameBytes), replyExcept: [...new Set(except)].map(nameBytes) };
 }
 
 /** On a document read with reply fields: the BSON document of those fields, as stored. */
@@ -114,6 +127,9 @@ const ID_NAME = Buffer.from('_id');
 const ID_NAMES = [ID_NAME];
 const BSON_UNDEFINED = 0x06;
 const BSON_NULL = 0x0a;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const DOLLAR = 0x24;
 
 /** A BSON document of the elements at `ranges` (start, end pairs) of `bytes`, in the order given. */
 function pack(bytes: Buffer, ranges: readonly number[], size: number): Buffer {
@@ -136,11 +152,11 @@ function pack(bytes: Buffer, ranges: readonly number[], size: number): Buffer {
 /**
  * Decodes only the top-level fields named of a BSON document, in document order: their elements are
  * copied into a smaller document, which is decoded (a copy, so binary values own their bytes). With reply
- * names, the reply fields' elements are copied as they are into a document of their own, attached to the
- * decoded one, so a reply need neither decode nor encode them.
+ * names (or all but some), the reply fields' elements are copied as they are into a document of their own,
+ * attached to the decoded one, so a reply need neither decode nor encode them.
  */
 function decodeFields(bytes: Buffer, fields: FieldNames): Doc {
-  const { decode, reply } = fields;
+  const { decode, reply, replyExcept } = fields;
   const kept: number[] = [];
   let size = 5;
   const replied: number[] = [];
@@ -157,11 +173,21 @@ function decodeFields(bytes: Buffer, fields: FieldNames): Doc {
       if (named(bytes, at + 1, nameEnd, [ID_NAME])) replied.unshift(at, end);
       else replied.push(at, end);
       replySize += end - at;
+    } else if (replyExcept) {
+      const first = bytes[at + 1];
+      if ((first >= DIGIT_0 && first <= DIGIT_9) || first === DOLLAR) return decodeDocument(Buffer.from(bytes));
+      if (!named(bytes, at + 1, nameEnd, replyExcept)) {
+        // Adjacent elements are copied as one range; an undefined one starts its own (pack makes it null).
+        const last = replied.length - 1;
+        if (last > 0 && replied[last] === at && bytes[at] !== BSON_UNDEFINED) replied[last] = end;
+        else replied.push(at, end);
+        replySize += end - at;
+      }
     }
     at = end;
   }
   const doc = decodeDocument(pack(bytes, kept, size));
-  if (reply) Object.defineProperty(doc, REPLY_BYTES, { value: pack(bytes, replied, replySize) });
+  if (reply || replyExcept) Object.defineProperty(doc, REPLY_BYTES, { value: pack(bytes, replied, replySize) });
   return doc;
 }
 

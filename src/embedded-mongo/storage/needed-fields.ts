@@ -126,6 +126,20 @@ export function wholeFieldProjection(projection: Doc | undefined): NeededFields 
 }
 
 /**
+ * The fields an exclusion projection drops, when it drops whole top-level fields and nothing else (`_id`
+ * when excluded), or none for no projection; undefined for any other projection: its reply holds every other
+ * field's stored value as it is, in stored order.
+ */
+export function droppedFieldProjection(projection: Doc | undefined): NeededFields | undefined {
+  const spec = parseProjection(projection);
+  if (!spec) return new Set();
+  if (spec.mode !== 'exclusion' || spec.positional !== null) return undefined;
+  if (spec.slices.length + spec.elemMatches.length + spec.computed.length > 0) return undefined;
+  if (spec.paths.some((path) => path.includes('.'))) return undefined;
+  return new Set(spec.excludeId ? ['_id', ...spec.paths] : spec.paths);
+}
+
+/**
  * What an update of stored documents reads and writes, by top-level field: `decode` holds the fields whose
  * current values the filter or the update may read (or change in part), `written` those the update replaces
  * or removes whole without reading them, and `changed` every field the update itself names (read, changed in

@@ -1,12 +1,12 @@
 import { Collation, parseCollation } from './collation';
 import { Collection } from './collection';
-import { FieldNames, RawDocument, fieldNames, replyBytesOf } from './document-map';
+import { FieldNames, RawDocument, fieldNames, fieldNamesExcept, replyBytesOf } from './document-map';
 import { Doc } from './documents';
 import { Matcher } from './filter/compile-filter';
 import { compileMatcher } from './simple-filter';
 import { CandidateSource, indexOrderSource, orderedSourceFor, sourceFor } from './plan-reader';
 import { Projector, compileProjection } from './projection/apply-projection';
-import { NeededFields, findFields, matchFields, wholeFieldProjection } from './needed-fields';
+import { NeededFields, droppedFieldProjection, findFields, matchFields, wholeFieldProjection } from './needed-fields';
 import { hintedIndex, planQuery } from './query-planner';
 import { SortSpec, indexForSort, parseSort, planOrder, sortDocumentSteps } from './sort';
 import { Steps, complete, drive } from './steps';
@@ -21,8 +21,9 @@ export interface FindOptions {
   /** `{ $natural: 1 }` forces a collection scan; an index name or key must name an existing index. */
   hint?: unknown;
   /**
-   * The results only go into a reply: with a projection of whole top-level fields, each result is then a
-   * {@link RawDocument} of those fields' stored bytes, and only what the filter and sort read is decoded.
+   * The results only go into a reply: with no projection or one that keeps or drops whole top-level fields,
+   * each result is then a {@link RawDocument} of the kept fields' stored bytes, and only what the filter and
+   * sort read is decoded.
    */
   forReply?: boolean;
   /** Decode only these top-level fields of each document (a superset of what the filter and sort read). */
@@ -74,8 +75,13 @@ function readFields(options: FindOptions): FieldNames | undefined {
 function rawFields(options: FindOptions): FieldNames | undefined {
   if (!options.forReply) return undefined;
   const reply = wholeFieldProjection(options.projection);
-  const match = reply && matchFields(options.filter, options.sort);
-  return match && fieldNames(match, reply);
+  if (reply) {
+    const match = matchFields(options.filter, options.sort);
+    return match && fieldNames(match, reply);
+  }
+  const dropped = droppedFieldProjection(options.projection);
+  const match = dropped && matchFields(options.filter, options.sort);
+  return match && fieldNamesExcept(match, dropped!);
 }
 
 function candidateSource(collection: Collection, p: PreparedFind): { source: CandidateSource; ordered: boolean } {
@@ -111,7 +117,8 @@ export function* findSteps(collection: Collection | undefined, options: FindOpti
   }
   if (p.sort.length > 0 && !ordered) docs = yield* sortDocumentSteps(docs, p.sort, p.collation?.compare);
   if (p.skip > 0 || p.limit > 0) docs = docs.slice(p.skip, p.limit > 0 ? p.skip + p.limit : undefined);
-  if (p.raw) return docs.map((doc) => new RawDocument(replyBytesOf(doc)!) as unknown as Doc);
+  // A document read whole (see fieldNamesExcept) is projected as the general path does.
+  if (p.raw) return docs.map((doc) => rawOrProjected(doc, p.projector));
   if (!p.projector) return docs;
   const projected: Doc[] = [];
   for (let i = 0; i < docs.length; i++) {
@@ -119,6 +126,12 @@ export function* findSteps(collection: Collection | undefined, options: FindOpti
     if ((i & (BATCH - 1)) === BATCH - 1) yield;
   }
   return projected;
+}
+
+function rawOrProjected(doc: Doc, projector: Projector | null): Doc {
+  const bytes = replyBytesOf(doc);
+  if (bytes) return new RawDocument(bytes) as unknown as Doc;
+  return projector ? projector(doc) : doc;
 }
 
 /** Runs a query to the end at once (writes, explain, tests). */
