@@ -7,6 +7,16 @@ const sign = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 describe('encodeValue', () => {
+  it('encodes an ObjectId as the lowercase hex of its bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 12, maxLength: 12 }), (bytes) => {
+        const id = new ObjectId(bytes);
+        expect(encodeValue(id)).toBe(`7${Buffer.from(bytes).toString('hex')}`);
+        expect(encodeValue(new ObjectId(id.toHexString().toUpperCase()))).toBe(encodeValue(id));
+      }),
+    );
+  });
+
   it('orders numbers numerically, including negatives, zeros and infinities', () => {
     fc.assert(
       fc.property(fc.double({ noNaN: true }), fc.double({ noNaN: true }), (a, b) => {

@@ -1,3 +1,4 @@
+import { ObjectId } from 'bson';
 import {
   binaryParts,
   bsonClass,
@@ -80,6 +81,8 @@ function encodeBson(type: string, value: object, strings?: StringKey): string {
   switch (type) {
     case 'ObjectId':
     case 'ObjectID':
+      // The lowercase hex of its 12 bytes; bson's own ObjectId gives it without copying them out first.
+      if (value instanceof ObjectId) return TypeTag.objectId + value.toHexString();
       return TypeTag.objectId + Buffer.from((value as { id: Uint8Array }).id).toString('hex');
     case 'Long':
     case 'Int32':
