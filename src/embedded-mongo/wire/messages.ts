@@ -97,12 +97,16 @@ export function parseOpQuery(payload: Buffer): { namespace: string; query: Doc }
   return { namespace: ns.value, query };
 }
 
+function writeHeader(out: Buffer, length: number, requestId: number, responseTo: number, opCode: number): void {
+  out.writeInt32LE(length, 0);
+  out.writeInt32LE(requestId, 4);
+  out.writeInt32LE(responseTo, 8);
+  out.writeInt32LE(opCode, 12);
+}
+
 function header(length: number, requestId: number, responseTo: number, opCode: number): Buffer {
   const head = Buffer.alloc(HEADER_SIZE);
-  head.writeInt32LE(length, 0);
-  head.writeInt32LE(requestId, 4);
-  head.writeInt32LE(responseTo, 8);
-  head.writeInt32LE(opCode, 12);
+  writeHeader(head, length, requestId, responseTo, opCode);
   return head;
 }
 
@@ -114,6 +118,10 @@ function elementHead(type: number, name: string): Buffer {
   head[head.length - 1] = 0;
   return head;
 }
+
+/** The heads of a batch's first documents (`0`, `1`, ... as embedded documents), made once: only ever copied. */
+const DOCUMENT_HEADS = Array.from({ length: 1024 }, (_, i) => elementHead(0x03, String(i)));
+const TERMINATOR = Buffer.from([0]);
 
 /**
  * Whether a value holds documents already encoded within `levels` levels (a reply holds them three levels
@@ -127,34 +135,62 @@ function holdsRaw(value: unknown, levels = 3): boolean {
   return false;
 }
 
-/** Encodes a document whose values may be (or hold) {@link RawDocument}s, whose bytes are copied as they are. */
-function encodeWithRaw(doc: Doc | unknown[]): Buffer {
-  const parts: Buffer[] = [];
-  const entries = Array.isArray(doc) ? doc.map((v, i) => [String(i), v] as const) : Object.entries(doc);
-  for (const [name, value] of entries) {
-    if (value instanceof RawDocument) parts.push(elementHead(0x03, name), value.bytes);
-    else if (Array.isArray(value) && holdsRaw(value)) parts.push(elementHead(0x04, name), encodeWithRaw(value));
-    else if (isPlainObject(value) && holdsRaw(value)) parts.push(elementHead(0x03, name), encodeWithRaw(value));
-    else {
+/**
+ * Adds the pieces of a document (or array) whose values may be (or hold) {@link RawDocument}s to `parts`:
+ * its length, its elements (a raw document's bytes as they are) and its terminator; returns its size.
+ */
+function addEncoded(doc: Doc | unknown[], parts: Buffer[]): number {
+  const length = Buffer.allocUnsafe(4);
+  parts.push(length);
+  let size = 5;
+  // `index` is the position of an array's element, whose name it is.
+  const add = (name: string, value: unknown, index: number) => {
+    if (value instanceof RawDocument) {
+      const head = (index >= 0 && DOCUMENT_HEADS[index]) || elementHead(0x03, name);
+      parts.push(head, value.bytes);
+      size += head.length + value.bytes.length;
+    } else if ((Array.isArray(value) || isPlainObject(value)) && holdsRaw(value)) {
+      const head = elementHead(Array.isArray(value) ? 0x04 : 0x03, name);
+      parts.push(head);
+      size += head.length + addEncoded(value, parts);
+    } else {
       const one = serialize({ [name]: value });
       parts.push(Buffer.from(one.buffer, one.byteOffset + 4, one.byteLength - 5));
+      size += one.byteLength - 5;
     }
-  }
-  const size = 5 + parts.reduce((n, part) => n + part.length, 0);
-  const out = Buffer.allocUnsafe(size);
-  out.writeInt32LE(size, 0);
-  let at = 4;
+  };
+  if (Array.isArray(doc)) for (let i = 0; i < doc.length; i++) add(String(i), doc[i], i);
+  else for (const [name, value] of Object.entries(doc)) add(name, value, -1);
+  length.writeInt32LE(size, 0);
+  parts.push(TERMINATOR);
+  return size;
+}
+
+/**
+ * Encodes a document whose values may be (or hold) {@link RawDocument}s, whose bytes are copied as they are,
+ * once, after `reserve` bytes left for the caller.
+ */
+function encodeWithRaw(doc: Doc, reserve: number): Buffer {
+  const parts: Buffer[] = [];
+  const size = addEncoded(doc, parts);
+  const out = Buffer.allocUnsafe(reserve + size);
+  let at = reserve;
   for (const part of parts) at += part.copy(out, at);
-  out[at] = 0;
   return out;
 }
 
 /** An OP_MSG reply: flags 0 and a single kind-0 section. */
 export function encodeOpMsg(requestId: number, responseTo: number, body: Doc): Buffer {
-  const bson = holdsRaw(body) ? encodeWithRaw(body) : serialize(body);
-  const prefix = Buffer.alloc(5);
-  const length = HEADER_SIZE + prefix.length + bson.length;
-  return Buffer.concat([header(length, requestId, responseTo, OpCode.msg), prefix, bson]);
+  const prefix = HEADER_SIZE + 5;
+  if (holdsRaw(body)) {
+    const out = encodeWithRaw(body, prefix);
+    writeHeader(out, out.length, requestId, responseTo, OpCode.msg);
+    out.fill(0, HEADER_SIZE, prefix);
+    return out;
+  }
+  const bson = serialize(body);
+  const length = prefix + bson.length;
+  return Buffer.concat([header(length, requestId, responseTo, OpCode.msg), Buffer.alloc(5), bson]);
 }
 
 /** An OP_REPLY carrying one document, the answer to an OP_QUERY handshake. */
