@@ -116,6 +116,14 @@ export class UserRepository {
     );
   }
 
+  /** When the user's erasure began (see markErasing); undefined when no profile is being erased. */
+  async erasingSince(userId: string): Promise<Date | undefined> {
+    const doc = await this.model
+      .findOne({ userId }, { _id: 0, erasingSince: 1 })
+      .lean<Pick<UserRecord, 'erasingSince'> | null>();
+    return doc?.erasingSince ?? undefined;
+  }
+
   /** Those of `userIds` whose profile is being erased (`erasing`) or is not stored (`gone`), in one indexed read. */
   async findErasingOrGone(userIds: readonly string[]): Promise<Map<string, 'erasing' | 'gone'>> {
     if (userIds.length === 0) return new Map();

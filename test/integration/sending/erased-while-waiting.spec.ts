@@ -1,6 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import { UserErasureRegistry } from '../../../src/common/erasure/user-erasure.registry';
 import { CampaignRunsProducer } from '../../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
+import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
 import { UsersService } from '../../../src/modules/ingest/users.service';
 import { SmtpSink } from '../../setup/smtp-sink';
 import { zoneAt } from '../../setup/zones';
@@ -114,5 +116,37 @@ describe('a run whose last waiting message is erased with its user', () => {
     await app.get(CampaignRunsProducer).scheduleCompletion('* * * * * *');
 
     expect(await waitForRun(app, runId, 5_000)).toMatchObject({ state: 'completed' });
+  });
+
+  it('counts the erased user out of a run another check completed while their erasure ran', async () => {
+    await seedUser(app, 'moth', {
+      now: new Date(),
+      profile: { email: 'moth@example.com', timeZone: zoneAt(2) },
+      journeys: [KITCHEN_JOURNEY],
+    });
+    const runs = app.get(CampaignRunsService);
+    const { runId } = await runs.startManual(NIGHTLY_CAMPAIGN.id, 'test');
+    const states = async () => [...(await notificationsOf(app, runId)).values()].map((n) => n.state);
+    await until(async () => sink.to('day@example.com').length === 3, 20_000);
+    await until(async () => (await states()).filter((s) => s === 'queued').length === 1, 10_000);
+    // Another worker's completion check lands between the phase that takes the user's waiting message away
+    // and the one that takes them out of the run's audience (registered last: no test after this one).
+    let checked = false;
+    app.get(UserErasureRegistry).register({
+      name: 'completionCheckMeanwhile',
+      phase: 'events',
+      erase: async () => {
+        checked = await app.get(RunCompletion).completeIfDone(runId);
+        return 0;
+      },
+    });
+
+    await app.get(UsersService).eraseUser('moth');
+
+    expect(checked).toBe(true);
+    expect(await runs.get(runId)).toMatchObject({
+      state: 'completed',
+      counts: { audience: 1, queued: 0, sent: 1 },
+    });
   });
 });

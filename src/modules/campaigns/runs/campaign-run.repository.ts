@@ -66,6 +66,15 @@ export class CampaignRunRepository {
     return docs.map((d) => d.runId);
   }
 
+  /** Those of `runIds` that completed at `since` or later. */
+  async completedSinceAmong(runIds: readonly string[], since: Date): Promise<string[]> {
+    if (runIds.length === 0) return [];
+    const docs = await this.model
+      .find({ runId: { $in: runIds }, state: 'completed', finishedAt: { $gte: since } }, { _id: 0, runId: 1 })
+      .lean<Array<Pick<CampaignRunRecord, 'runId'>>>();
+    return docs.map((d) => d.runId);
+  }
+
   async findRunning(): Promise<CampaignRunRecord[]> {
     return this.model.find({ state: 'running' }, { _id: 0, definition: 0 }).lean<CampaignRunRecord[]>();
   }

@@ -4,6 +4,8 @@ import { UserErasureRegistry } from '../../../common/erasure/user-erasure.regist
 import { NotificationsModule } from '../../delivery/notifications.module';
 import { FrequencyCaps } from '../../delivery/frequency-caps';
 import { RunTally } from '../../delivery/run-tally';
+import { IngestModule } from '../../ingest/ingest.module';
+import { UserRepository } from '../../ingest/user.repository';
 import { CampaignRepository } from '../campaign.repository';
 import { CampaignMessagesModule } from '../campaign-messages.module';
 import { CHANNELS } from '../domain/campaign-definition';
@@ -33,6 +35,7 @@ import { RunExplainService } from './run-explain.service';
   imports: [
     CampaignMessagesModule,
     NotificationsModule,
+    IngestModule,
     MongooseModule.forFeature([
       { name: CampaignRunRecord.name, schema: CampaignRunSchema },
       { name: CampaignRunLedgerRecord.name, schema: CampaignRunLedgerSchema },
@@ -71,6 +74,7 @@ export class CampaignRunsModule implements OnModuleInit {
     private readonly tally: RunTally,
     private readonly caps: FrequencyCaps,
     private readonly campaigns: CampaignRepository,
+    private readonly users: UserRepository,
   ) {}
 
   onModuleInit(): void {
@@ -88,15 +92,24 @@ export class CampaignRunsModule implements OnModuleInit {
    * erasure took the user's away (their phase runs first) without settling it: a message waiting for the
    * user's morning may have been the last, and no delivery will ever settle it. So each of the user's runs
    * still running has its live counters recounted from the records from now on (they still count the erased
-   * notification), and is completed here once the user is out of its audience if nothing else is left. An
-   * erasure that stops in between leaves that to the scheduled completion (RunCompletion.completeAllDone).
+   * notification), and is completed here once the user is out of its audience if nothing else is left; one
+   * completed meanwhile is counted again. An erasure that stops in between leaves that to the scheduled
+   * completion (RunCompletion.completeAllDone).
    */
   private async eraseFromShards(userId: string): Promise<number> {
-    const running = await this.runs.runningAmong(await this.shards.runIdsOfUser(userId));
+    const runIds = await this.shards.runIdsOfUser(userId);
+    const running = await this.runs.runningAmong(runIds);
     const removed = await this.shards.removeUser(userId);
     for (const runId of running) {
       await this.tally.markStale(runId);
       await this.completion.completeIfDone(runId);
+    }
+    // A run that completed since the erasure began, before the user left its shards (its last message was the
+    // user's, taken away by the first phase, and another completion check came in between), counted the user
+    // in its audience: its counts are taken again from the records, which no longer hold the user.
+    const since = await this.users.erasingSince(userId);
+    for (const runId of since ? await this.runs.completedSinceAmong(runIds, since) : []) {
+      await this.runs.saveCounts(runId, await this.completion.recount(runId));
     }
     return removed;
   }
