@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, QueryFilter, Model } from 'mongoose';
 import { AudienceFactsRecord } from './audience-facts.schema';
-import { JourneyFact, localeTags } from './domain/audience-facts';
-import { AudienceQuery } from './domain/audience-query';
+import { JourneyFact, localeTags, Stage } from './domain/audience-facts';
+
+const STAGES: readonly Stage[] = ['ongoing', 'ended'];
+import { AudienceQuery, JourneyCondition } from './domain/audience-query';
 import { BreakdownRow } from './domain/audience-breakdown';
 
 /** The profile fields audience facts keep. */
@@ -30,24 +32,37 @@ function toFilter(query: AudienceQuery): QueryFilter<AudienceFactsRecord> {
   const journey = query.journey;
   if (journey) {
     filter.journeyTags = { $in: journey.tags };
-    if (journey.include || journey.exclude) {
+    const stage = stageCondition(journey);
+    if (journey.include || journey.exclude || stage) {
       // Terms and the other journey rules must hold for the same journey: only $elemMatch says that.
       const terms: Record<string, unknown> = {};
       if (journey.include) terms.$in = journey.include;
       if (journey.exclude) terms.$nin = journey.exclude;
       filter.journeys = {
         $elemMatch: {
-          ...(journey.stages && { stage: { $in: journey.stages } }),
+          ...stage,
           ...(journey.types && { type: { $in: journey.types } }),
           ...(journey.minConfidence !== undefined && { confidence: { $gte: journey.minConfidence } }),
           ...(!journey.allowSensitive && { sensitive: false }),
-          terms,
+          ...(Object.keys(terms).length > 0 && { terms }),
         },
       };
       if (journey.include) filter['journeys.terms'] = { $in: journey.include };
     }
   }
   return filter as QueryFilter<AudienceFactsRecord>;
+}
+
+/**
+ * A journey's stage at the query's instant: an ongoing journey whose `endsAt` has passed has ended (facts
+ * written before `endsAt` existed keep their stored stage). Undefined when the rules leave the stage open.
+ */
+function stageCondition(journey: JourneyCondition): Record<string, unknown> | undefined {
+  const stages = new Set(journey.stages ?? STAGES);
+  if (stages.size === STAGES.length) return undefined;
+  return stages.has('ongoing')
+    ? { stage: 'ongoing', endsAt: { $not: { $lte: journey.at } } }
+    : { $or: [{ stage: 'ended' }, { endsAt: { $lte: journey.at } }] };
 }
 
 /** Restricts a read to the users whose random `sampleKey` is below a bound: a uniform sample of that share. */

@@ -2,6 +2,7 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { UserRepository } from '../ingest/user.repository';
 import { emptyBuildStats } from './build-stats';
+import { stageAt } from './domain/stage';
 import { JourneyBuilderService } from './journey-builder.service';
 import { JourneyExpansionRecord } from './journey-expansion.schema';
 import { JourneyExpansionService } from './journey-expansion.service';
@@ -36,7 +37,9 @@ export class JourneysService {
     const record = await this.userJourneys.findByUserId(userId);
     if (!record) throw new NotFoundException(`user ${userId} has no journeys yet`);
     const locale = (await this.users.findByUserId(userId))?.locale ?? this.policy.defaultLocale;
-    const journeys = [...record.journeys].sort((a, b) => a.rank - b.rank);
+    // The stage as of now: a user silent since their last build has let their ongoing journeys end.
+    const now = Date.now();
+    const journeys = record.journeys.map((j) => ({ ...j, stage: stageAt(j, now) })).sort((a, b) => a.rank - b.rank);
     const expansions = await this.expansions.findFor(journeys, locale);
     return {
       userId,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventRepository } from '../ingest/event.repository';
 import { assessJourneySafety } from '../journeys/domain/journey-safety';
 import { EndedJourneyMode } from '../journeys/domain/notification-journeys';
+import { stageAt } from '../journeys/domain/stage';
 import { JourneyExpansionService } from '../journeys/journey-expansion.service';
 import { isNotifiable, JOURNEY_POLICY, JourneyPolicy } from '../journeys/journey-policy';
 import { StoredJourney } from '../journeys/stored-journey';
@@ -127,7 +128,10 @@ export class PersonalizationService {
     const record = request.journeys
       ? request.journeys.record
       : await this.userJourneys.findByUserId(request.user.userId);
-    const ranked = rankJourneys(record?.journeys ?? [], {
+    // A journey is ongoing or ended as of the message, not as of the user's last build.
+    const now = request.now.getTime();
+    const current = (record?.journeys ?? []).map((j) => ({ ...j, stage: stageAt(j, now) }));
+    const ranked = rankJourneys(current, {
       now: request.now,
       model: await this.ranker.current(),
       history: request.history,

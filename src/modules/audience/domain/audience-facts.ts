@@ -1,4 +1,5 @@
 import { normalizeText } from '../../../lib/text/normalize';
+import { stageEndsAt } from '../../journeys/domain/stage';
 
 /**
  * Per-user facts that audience rules count on, denormalised into one indexed document per user so a
@@ -14,6 +15,11 @@ export interface JourneyFact {
   stage: Stage;
   type: JourneyKind;
   confidence: number;
+  /**
+   * When an ongoing journey has ended if the user does nothing more with it (its last activity, for an
+   * ended one): rules on the stage read it at the campaign's time. Absent on facts written before it was.
+   */
+  endsAt?: Date;
   /** In a sensitive category: only deployments that notify about sensitive journeys count it. */
   sensitive: boolean;
   /** Its name and keywords, and each of their words, normalised: what include/exclude terms match. */
@@ -57,6 +63,8 @@ export function journeyFactsOf(
     type: JourneyKind;
     confidence: number;
     sensitiveCategories: readonly string[];
+    /** What the stage's end is read from; a journey without it keeps its stage (`endsAt` absent). */
+    engagement?: { lastSeen: Date; timestamps: number[] };
   }>,
 ): { journeys: JourneyFact[]; journeyTags: string[] } {
   const facts = journeys.map((j) => ({
@@ -64,6 +72,7 @@ export function journeyFactsOf(
     stage: j.stage,
     type: j.type,
     confidence: j.confidence,
+    ...(j.engagement && { endsAt: new Date(stageEndsAt({ ...j, engagement: j.engagement })) }),
     sensitive: j.sensitiveCategories.length > 0,
     terms: journeyTerms(j.name, j.keywords),
   }));

@@ -4,9 +4,11 @@ export type AttributeScalar = string | number | boolean;
 
 /** Per-journey conditions: at least one of the user's journeys must meet all of them. */
 export interface JourneyCondition {
-  /** Tags of journeys meeting stage, type, confidence and sensitivity (see `tagsMatching`). */
+  /** Tags of journeys meeting type, confidence and sensitivity, whatever their stage (see `tagsMatching`). */
   tags: string[];
   stages?: readonly Stage[];
+  /** The instant `stages` is read at: an ongoing journey whose `endsAt` has passed counts as ended. */
+  at: Date;
   types?: readonly JourneyKind[];
   minConfidence?: number;
   allowSensitive: boolean;

@@ -110,7 +110,9 @@ export function audienceQueryOf(
     const rules = { ...journeys, allowSensitive: options.allowSensitive };
     query.journey = {
       ...rules,
-      tags: tagsMatching(rules),
+      at: options.now,
+      // A stage is read at `now` (a journey ongoing when built may have ended since): tags leave it open.
+      tags: tagsMatching({ ...rules, stages: undefined }),
       include: terms(journeys?.include),
       exclude: terms(journeys?.exclude),
     };

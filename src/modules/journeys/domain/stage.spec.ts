@@ -1,5 +1,5 @@
 import { DEFAULT_JOURNEY_PARAMS } from './journey-params';
-import { cadenceDays, classifyStage, expectedLongestGapShare } from './stage';
+import { cadenceDays, classifyStage, expectedLongestGapShare, stageAt } from './stage';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-03-01T12:00:00Z');
@@ -49,6 +49,23 @@ describe('classifyStage', () => {
 
   it('treats no engagement as ended', () => {
     expect(classifyStage([], NOW, DEFAULT_JOURNEY_PARAMS)).toEqual({ type: 'situational', stage: 'ended' });
+  });
+});
+
+describe('stageAt', () => {
+  it.each<[string, number[]]>([
+    ['a three-week burst ending yesterday', daysAgo(...every(21, 1, 2))],
+    ['weekly for six months, active this week', daysAgo(...every(180, 2, 7))],
+  ])('reads %s as classifyStage would at any later instant', (_, timestamps) => {
+    const built = classifyStage(timestamps, NOW, DEFAULT_JOURNEY_PARAMS);
+    const journey = { ...built, engagement: { lastSeen: new Date(timestamps[timestamps.length - 1]), timestamps } };
+    for (const laterDays of [0, 10, 20, 40, 100, 400]) {
+      const later = NOW + laterDays * DAY;
+      expect([laterDays, stageAt(journey, later)]).toEqual([
+        laterDays,
+        classifyStage(timestamps, later, DEFAULT_JOURNEY_PARAMS).stage,
+      ]);
+    }
   });
 });
 

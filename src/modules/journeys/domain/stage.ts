@@ -1,5 +1,5 @@
-import { JourneyStage, JourneyType } from './journey';
-import { JourneyParams } from './journey-params';
+import { Journey, JourneyStage, JourneyType } from './journey';
+import { DEFAULT_JOURNEY_PARAMS, JourneyParams } from './journey-params';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -64,10 +64,35 @@ export function classifyStage(
     spanDays >= params.evergreenMinSpanDays &&
     weeks >= Math.min(params.evergreenMinWeeks, visits) &&
     maxGap <= gapShare * (last - first);
+  const type = evergreen ? 'evergreen' : 'situational';
   const sinceDays = Math.max(0, now - last) / DAY;
+  return { type, stage: sinceDays > endingSilenceDays(type, timestamps, params) ? 'ended' : 'ongoing' };
+}
+
+/** Days without engagement after which a journey of this type and pace has ended. */
+function endingSilenceDays(type: JourneyType, timestamps: readonly number[], params: StageParams): number {
   const patience = params.endedCadenceFactor * cadenceDays(timestamps);
-  const ended = evergreen
-    ? sinceDays > Math.max(params.evergreenEndedDays, patience)
-    : sinceDays > Math.min(params.endedMaxDays, Math.max(params.endedMinDays, patience));
-  return { type: evergreen ? 'evergreen' : 'situational', stage: ended ? 'ended' : 'ongoing' };
+  return type === 'evergreen'
+    ? Math.max(params.evergreenEndedDays, patience)
+    : Math.min(params.endedMaxDays, Math.max(params.endedMinDays, patience));
+}
+
+type StagedJourney = Pick<Journey, 'stage' | 'type'> & {
+  engagement: Pick<Journey['engagement'], 'lastSeen' | 'timestamps'>;
+};
+
+/** The instant (ms) a built journey has ended if the user does nothing more with it: its last engagement for an ended one. */
+export function stageEndsAt(journey: StagedJourney, params: StageParams = DEFAULT_JOURNEY_PARAMS): number {
+  const last = new Date(journey.engagement.lastSeen).getTime();
+  if (journey.stage === 'ended') return last;
+  return last + endingSilenceDays(journey.type, journey.engagement.timestamps, params) * DAY;
+}
+
+/** A built journey's stage at `now`: an ongoing journey the user has left alone long enough since has ended. */
+export function stageAt(
+  journey: StagedJourney,
+  now: number,
+  params: StageParams = DEFAULT_JOURNEY_PARAMS,
+): JourneyStage {
+  return journey.stage === 'ongoing' && now > stageEndsAt(journey, params) ? 'ended' : journey.stage;
 }
