@@ -24,6 +24,20 @@ export function campaignsDir(campaigns: Array<Record<string, unknown>>): string 
   return dir;
 }
 
+/** A weekly digest email campaign (journey copy) with the given audience, as a plain object for `campaignsDir`. */
+export function digestCampaign(id: string, audience: Record<string, unknown>): Record<string, unknown> {
+  return {
+    id,
+    name: id,
+    owner: 'growth',
+    channel: 'email',
+    schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'Europe/Paris' },
+    audience,
+    template: 'email/weekly-digest',
+    copy: { variant: 'journey-template' },
+  };
+}
+
 /**
  * A copy of the product's templates folder, for TEMPLATES_DIR, with `extra` templates added: their files'
  * contents by template ref (`push/visit-count`) and file name (`title.hbs`).

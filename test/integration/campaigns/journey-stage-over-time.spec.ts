@@ -6,23 +6,14 @@ import { CampaignMessageComposer } from '../../../src/modules/campaigns/campaign
 import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
 import { startTestMongo } from '../../setup/mongo';
 import { startTestRedis } from '../../setup/redis';
-import { campaignsDir, seedUser, startCampaignsContext } from './campaigns-harness';
+import { campaignsDir, digestCampaign, seedUser, startCampaignsContext } from './campaigns-harness';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-03-02T18:00:00Z');
 /** The last build of a user who has been silent since: their journeys were ongoing then. */
 const LONG_AGO = new Date(NOW.getTime() - 60 * DAY);
 
-const campaign = (id: string, stages: string[]) => ({
-  id,
-  name: id,
-  owner: 'growth',
-  channel: 'email',
-  schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'Europe/Paris' },
-  audience: { journeys: { stages } },
-  template: 'email/weekly-digest',
-  copy: { variant: 'journey-template' },
-});
+const campaign = (id: string, stages: string[]) => digestCampaign(id, { journeys: { stages } });
 
 describe('journey stage at the time of a campaign', () => {
   let mongo: EmbeddedMongo;

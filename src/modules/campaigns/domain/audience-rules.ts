@@ -26,6 +26,9 @@ export function needsJourney(definition: CampaignDefinition): boolean {
   return definition.audience.journeys !== undefined || variants.some((v) => v !== 'interest');
 }
 
+/** A rule's locale as `localeTags` writes a user's: lower case, `fr_FR` read as `fr-fr`. */
+const localeTag = (locale: string) => locale.toLowerCase().replace(/_/g, '-');
+
 const terms = (list: readonly string[] | undefined) => list?.map(normalizeTerm).filter(Boolean);
 
 /** The first journey rule a journey fails, or undefined when it qualifies as a subject. */
@@ -66,7 +69,7 @@ function matchesAttribute(value: unknown, wanted: AttributeScalar | AttributeSca
 export function userRuleFailure(user: RuleUser, definition: CampaignDefinition, now: Date): RuleFailure | undefined {
   const { locales, attributes, lastActiveWithinDays } = definition.audience;
   if (locales) {
-    const wanted = locales.map((l) => l.toLowerCase());
+    const wanted = locales.map(localeTag);
     if (!localeTags(user.locale).some((tag) => wanted.includes(tag))) {
       return { rule: 'audience.locales', value: user.locale ?? null, expected: `one of ${locales.join(', ')}` };
     }
@@ -102,7 +105,7 @@ export function audienceQueryOf(
   if (lastActiveWithinDays !== undefined) {
     query.lastActiveSince = new Date(options.now.getTime() - lastActiveWithinDays * DAY_MS);
   }
-  if (locales) query.locales = [...new Set(locales.map((l) => l.toLowerCase()))];
+  if (locales) query.locales = [...new Set(locales.map(localeTag))];
   if (attributes) {
     query.attributes = Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
   }

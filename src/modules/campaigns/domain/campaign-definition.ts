@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENDED_JOURNEY_MODES } from '../../journeys/domain/notification-journeys';
+import { canonicalLocale } from '../../templates/domain/locale-chain';
 
 /**
  * The one schema of a campaign definition (YAML in `campaigns/`). The code validates with it and
@@ -80,7 +81,18 @@ const journeyRules = z
 const audience = z
   .object({
     journeys: journeyRules.optional().describe('Which journeys qualify as the subject (interest copy ignores them)'),
-    locales: z.array(z.string().min(2).max(35)).min(1).optional().describe('e.g. [en, fr-CA]; "fr" covers fr-*'),
+    locales: z
+      .array(
+        z
+          .string()
+          .min(2)
+          .max(35)
+          // Read as a profile's locale is (`fr_FR` is fr-FR); one that is no locale would match nobody.
+          .refine((l) => canonicalLocale(l) !== undefined, 'must be a BCP 47 locale tag such as fr or fr-CA'),
+      )
+      .min(1)
+      .optional()
+      .describe('e.g. [en, fr-CA]; "fr" covers fr-*'),
     attributes: z
       .record(
         z.string().regex(/^[^$.]{1,64}$/, 'an attribute name has 1-64 characters without "$" or "."'),
