@@ -140,12 +140,24 @@ export class DataDirectory implements ChangeSink {
     publishAddress(this.dir, host, port);
   }
 
-  /** Writes the changes of the current command to the journal; called before its reply is sent. */
+  /**
+   * Writes the changes of the current command to the journal; called before its reply is sent. When
+   * the write fails (a full disk, say) whatever part of it reached the file is cut off again, so the
+   * journal stays a run of whole records that later ones can follow, and the changes stay queued to
+   * be written ahead of the next command's; the error is thrown for the command to report.
+   */
   commit(): void {
     if (this.pending.length === 0) return;
     const buffer = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+    if (this.damaged) throw this.damaged;
+    try {
+      this.writeAll(buffer);
+    } catch (error) {
+      this.pending = [buffer];
+      this.cutBackTo(this.journalBytes);
+      throw error;
+    }
     this.pending = [];
-    writeSync(this.fd, buffer);
     this.journalBytes += buffer.length;
     this.dirty = true;
     const threshold = Math.max(this.compactAfterBytes, this.snapshotBytes);
@@ -155,6 +167,34 @@ export class DataDirectory implements ChangeSink {
       });
     }
   }
+
+  /** write(2) may store only part of a buffer (on a disk that fills up); the rest is written after it. */
+  private writeAll(buffer: Buffer): void {
+    for (let written = 0; written < buffer.length;) {
+      const wrote = writeSync(this.fd, buffer, written, buffer.length - written);
+      if (wrote === 0) throw new Error('the journal file accepts no more bytes');
+      written += wrote;
+    }
+  }
+
+  /**
+   * Truncates the journal to its last whole record. Should even that fail, records appended after the
+   * torn one would be dropped on recovery, so every later write is refused instead.
+   */
+  private cutBackTo(bytes: number): void {
+    try {
+      ftruncateSync(this.fd, bytes);
+    } catch (error) {
+      this.damaged = new Error(
+        `the journal ${journalName(this.generation)} ends in a partial record that could not be removed ` +
+          `(${(error as Error).message}); restart the server to recover it`,
+      );
+      this.onError(this.damaged.message);
+    }
+  }
+
+  /** Set when a failed write could not be cut back: the journal takes no more records. */
+  private damaged: Error | null = null;
 
   private syncing: Promise<void> | null = null;
 

@@ -1,4 +1,4 @@
-import { ChildProcess } from 'node:child_process';
+import { ChildProcess, execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,6 +134,41 @@ describe('embedded mongo durability', () => {
       ).toEqual(['after', 'kept-1', 'kept-2']);
     } finally {
       await client.close();
+      await server.stop();
+    }
+  });
+
+  it('fails a write the full disk cut short and loses no write acknowledged after it', async () => {
+    const fullDir = join(dir, 'full');
+    const { child, uri } = await startChild(fullDir);
+    const client = await MongoClient.connect(uri, { retryWrites: false });
+    const full = client.db('durable').collection('full');
+    await full.insertOne({ _id: 'before' as never });
+    const journal = join(
+      fullDir,
+      readdirSync(fullDir).find((f) => f.startsWith('journal-'))!,
+    );
+    // The file size limit of the server process stands in for a full disk: a write past it is cut short.
+    const limitFileSize = (soft: string) => execFileSync('prlimit', ['--pid', String(child.pid), `--fsize=${soft}:`]);
+    limitFileSize(String(statSync(journal).size + 100));
+    await expect(full.insertOne({ _id: 'cut' as never, pad: 'p'.repeat(1000) })).rejects.toThrow(
+      /journal write failed/,
+    );
+    limitFileSize('unlimited');
+    await full.insertOne({ _id: 'after' as never });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    await client.close(true);
+
+    const server = await EmbeddedMongo.start({ dir: fullDir });
+    const reader = await MongoClient.connect(server.uri);
+    try {
+      const ids = (await reader.db('durable').collection('full').find().toArray()).map((d) => d._id);
+      // The failed write stayed in memory and was journaled ahead of the next one.
+      expect(ids).toEqual(['before', 'cut', 'after']);
+    } finally {
+      await reader.close();
       await server.stop();
     }
   });
