@@ -1,6 +1,7 @@
 import { ErrorCode, ServerError, badValue } from '../errors';
 import { Doc, cloneValue, withIdFirst } from '../storage/documents';
-import { fieldNames } from '../storage/document-map';
+import { Collection } from '../storage/collection';
+import { encodeDocument, fieldNames } from '../storage/document-map';
 import { isPlainObject } from '../storage/key-encoding';
 import { parseCollation } from '../storage/collation';
 import { PipelineContext, pipelineSteps, validateStages } from '../storage/pipeline/run-pipeline';
@@ -42,9 +43,20 @@ function writeOut(ctx: CommandContext, target: unknown, docs: Doc[]): void {
   if (isPlainObject(target) && target.db !== undefined && target.db !== ctx.db) {
     throw new ServerError(ErrorCode.NotImplemented, '$out to another database is not supported by the embedded server');
   }
-  const collection = ctx.store.ensureCollection(ctx.db, name);
+  const existing = ctx.store.collection(ctx.db, name);
+  // MongoDB writes the output beside the target and swaps it in, so an output that breaks a unique
+  // index (or cannot be stored) leaves the target as it was: it is checked in a staging copy first.
+  const staged = new Collection(ctx.db, name);
+  for (const index of existing?.indexes.values() ?? []) if (!index.isIdIndex) staged.addIndex(index.spec);
+  const prepared = docs.map((doc) => {
+    const stored = withIdFirst(cloneValue(doc));
+    const bytes = encodeDocument(stored);
+    staged.insert(stored, bytes);
+    return { stored, bytes };
+  });
+  const collection = existing ?? ctx.store.createCollection(ctx.db, name, {});
   for (const doc of [...collection.docs.values()]) ctx.store.remove(collection, doc);
-  for (const doc of docs) ctx.store.insert(collection, withIdFirst(cloneValue(doc)));
+  for (const { stored, bytes } of prepared) ctx.store.insert(collection, stored, bytes);
 }
 
 /**

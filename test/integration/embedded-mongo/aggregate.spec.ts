@@ -165,4 +165,24 @@ describe('embedded mongo aggregation', () => {
         .toArray(),
     ).rejects.toMatchObject({ code: 238 });
   });
+
+  it('leaves the $out collection as it was when the new contents break a unique index', async () => {
+    const target = db.collection('kept');
+    await target.insertMany([{ _id: 'a' as never }, { _id: 'b' as never }]);
+    // Unwinding keeps each order's _id on every item, so the output repeats _ids.
+    await expect(
+      db
+        .collection('orders')
+        .aggregate([{ $match: { amount: { $lt: 2 } } }, { $unwind: '$items' }, { $out: 'kept' }])
+        .toArray(),
+    ).rejects.toMatchObject({ code: 11000 });
+    expect((await target.find().toArray()).map((d) => d._id)).toEqual(['a', 'b']);
+    await expect(
+      db
+        .collection('orders')
+        .aggregate([{ $unwind: '$items' }, { $out: 'never' }])
+        .toArray(),
+    ).rejects.toMatchObject({ code: 11000 });
+    expect(await db.listCollections({ name: 'never' }).toArray()).toEqual([]);
+  });
 });
