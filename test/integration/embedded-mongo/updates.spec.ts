@@ -56,6 +56,24 @@ describe('embedded mongo updates, as MongoDB applies them', () => {
     });
   });
 
+  it("refuses an upserted replacement whose _id differs from the filter's (ImmutableField, 66)", async () => {
+    const c = db.collection('replaced-ids');
+    await expect(c.replaceOne({ _id: 1 as never }, { _id: 2 as never, n: 1 }, { upsert: true })).rejects.toMatchObject({
+      code: 66,
+      codeName: 'ImmutableField',
+    });
+    await expect(
+      c.findOneAndReplace({ _id: 1 as never }, { _id: 2 as never, n: 1 }, { upsert: true }),
+    ).rejects.toMatchObject({ code: 66 });
+    expect(await c.countDocuments()).toBe(0);
+    await c.replaceOne({ _id: 1 as never }, { _id: 1 as never, n: 2 }, { upsert: true });
+    await c.replaceOne({ _id: 3 as never }, { n: 3 }, { upsert: true });
+    expect(await c.find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 1, n: 2 },
+      { _id: 3, n: 3 },
+    ]);
+  });
+
   it('pulls array elements matching a condition with $or', async () => {
     const c = db.collection('teams');
     await c.insertOne({

@@ -1,5 +1,8 @@
+import { ErrorCode, ServerError } from '../../errors';
 import { isPlainObject } from '../bson-values';
+import { bsonIdentical } from '../compare';
 import { Doc, cloneValue, setPath, withIdFirst } from '../documents';
+import { formatValue } from '../format-value';
 import { UpdateOptions, UpdateSpec, applyUpdate, isOperatorUpdate } from './apply-update';
 
 function collectEqualities(filter: Doc, seed: Doc): void {
@@ -21,6 +24,12 @@ export function buildUpsert(query: Doc, u: UpdateSpec, options: UpdateOptions = 
   if (!Array.isArray(u) && !isOperatorUpdate(u)) {
     const doc = cloneValue(u);
     if (doc._id === undefined && seed._id !== undefined) doc._id = seed._id;
+    if (seed._id !== undefined && !bsonIdentical(doc._id, seed._id)) {
+      throw new ServerError(
+        ErrorCode.ImmutableField,
+        `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${formatValue(doc._id)}`,
+      );
+    }
     return withIdFirst(doc);
   }
   const { doc } = applyUpdate(seed, u, { ...options, inserting: true, query: {} });
