@@ -92,7 +92,12 @@ export class SnapshotJob {
     try {
       for (let step = this.steps.next(); !step.done; step = this.steps.next()) {
         if (this.aborted) throw new SnapshotAborted();
-        await file.write(step.value);
+        // A write may store only part of a chunk (on a disk that fills up); a hole would damage the snapshot.
+        for (let at = 0; at < step.value.length;) {
+          const { bytesWritten } = await file.write(step.value, at, step.value.length - at);
+          if (bytesWritten === 0) throw new Error('the snapshot file accepts no more bytes');
+          at += bytesWritten;
+        }
       }
       this.detach();
       await file.sync();
@@ -115,13 +120,24 @@ export class SnapshotJob {
   /** Writes the next chunk synchronously; true once the whole snapshot is in place (tests interleave writes with this). */
   stepSync(fd: { value: number | null }): boolean {
     fd.value ??= openSync(this.tmp, 'w');
-    const step = this.steps.next();
-    if (!step.done) {
-      writeSync(fd.value, step.value);
-      return false;
+    try {
+      const step = this.steps.next();
+      if (!step.done) {
+        for (let at = 0; at < step.value.length;) {
+          const written = writeSync(fd.value, step.value, at, step.value.length - at);
+          if (written === 0) throw new Error('the snapshot file accepts no more bytes');
+          at += written;
+        }
+        return false;
+      }
+      this.detach();
+      fsyncSync(fd.value);
+    } catch (error) {
+      this.detach();
+      closeSync(fd.value);
+      unlinkSync(this.tmp);
+      throw error;
     }
-    this.detach();
-    fsyncSync(fd.value);
     closeSync(fd.value);
     renameSync(this.tmp, join(this.dir, SNAPSHOT_FILE));
     return true;
