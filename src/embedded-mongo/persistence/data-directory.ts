@@ -246,7 +246,14 @@ export class DataDirectory implements ChangeSink {
   /** Writes a snapshot without stopping other work (joins one already running); resolves when it is in place. */
   snapshot(): Promise<void> {
     if (this.running) return this.running.done;
-    const job = this.rotate();
+    let job: SnapshotJob;
+    try {
+      job = this.rotate();
+    } catch (error) {
+      // No new journal (no file can be opened, say): the current one goes on and the command that set
+      // this snapshot off, already journaled, is still acknowledged.
+      return Promise.reject(error);
+    }
     const done = job.run().then(
       () => {
         this.running = null;

@@ -2,7 +2,7 @@ import { ChildProcess, execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
+import { Db, MongoClient } from 'mongodb';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { startEmbeddedMongoProcess } from '../../e2e/support/app-process';
 
@@ -16,6 +16,32 @@ async function startChild(dir: string): Promise<{ child: ChildProcess; uri: stri
   children.add(server.child);
   server.child.once('exit', () => children.delete(server.child));
   return { child: server.child, uri: await server.url };
+}
+
+/** Sets the soft limit of a resource (`fsize`, `nofile`) for the server process. */
+function limit(child: ChildProcess, resource: string, soft: string): void {
+  execFileSync('prlimit', ['--pid', String(child.pid), `--${resource}=${soft}:`]);
+}
+
+/** Kills the server process (SIGKILL), opens its directory in a new server and runs `check` on its data. */
+async function killAndReopen(
+  child: ChildProcess,
+  client: MongoClient,
+  dataDir: string,
+  check: (db: Db) => Promise<void>,
+): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+  await client.close(true);
+  const server = await EmbeddedMongo.start({ dir: dataDir });
+  const reader = await MongoClient.connect(server.uri);
+  try {
+    await check(reader.db('durable'));
+  } finally {
+    await reader.close();
+    await server.stop();
+  }
 }
 
 interface Acked {
@@ -149,28 +175,41 @@ describe('embedded mongo durability', () => {
       readdirSync(fullDir).find((f) => f.startsWith('journal-'))!,
     );
     // The file size limit of the server process stands in for a full disk: a write past it is cut short.
-    const limitFileSize = (soft: string) => execFileSync('prlimit', ['--pid', String(child.pid), `--fsize=${soft}:`]);
+    const limitFileSize = (soft: string) => limit(child, 'fsize', soft);
     limitFileSize(String(statSync(journal).size + 100));
     await expect(full.insertOne({ _id: 'cut' as never, pad: 'p'.repeat(1000) })).rejects.toThrow(
       /journal write failed/,
     );
     limitFileSize('unlimited');
     await full.insertOne({ _id: 'after' as never });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-    await client.close(true);
-
-    const server = await EmbeddedMongo.start({ dir: fullDir });
-    const reader = await MongoClient.connect(server.uri);
-    try {
-      const ids = (await reader.db('durable').collection('full').find().toArray()).map((d) => d._id);
+    await killAndReopen(child, client, fullDir, async (db) => {
+      const ids = (await db.collection('full').find().toArray()).map((d) => d._id);
       // The failed write stayed in memory and was journaled ahead of the next one.
       expect(ids).toEqual(['before', 'cut', 'after']);
+    });
+  });
+
+  it('acknowledges a journaled write even when the snapshot it sets off cannot start', async () => {
+    const noFilesDir = join(dir, 'no-files');
+    const { child, uri } = await startChild(noFilesDir);
+    const client = await MongoClient.connect(uri, { retryWrites: false, maxPoolSize: 1 });
+    const rotated = client.db('durable').collection('rotated');
+    await rotated.insertOne({ _id: -1 as never });
+    // The server can open no more files (its lowest free descriptor is the limit), so no new journal can be created.
+    const open = new Set(readdirSync(`/proc/${child.pid}/fd`).map(Number));
+    let lowestFree = 0;
+    while (open.has(lowestFree)) lowestFree++;
+    const limitOpenFiles = (soft: string) => limit(child, 'nofile', soft);
+    limitOpenFiles(String(lowestFree));
+    try {
+      // 80 KB of writes pass the 64 KiB at which a snapshot starts.
+      for (let i = 0; i < 80; i++) await rotated.insertOne({ _id: i as never, pad: 'p'.repeat(1000) });
     } finally {
-      await reader.close();
-      await server.stop();
+      limitOpenFiles('1024');
     }
+    await killAndReopen(child, client, noFilesDir, async (db) => {
+      expect(await db.collection('rotated').countDocuments()).toBe(81);
+    });
   });
 
   it('stops on SIGTERM without writing a snapshot: the fsynced journal holds everything, the lock is released', async () => {
