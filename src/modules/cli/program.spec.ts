@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { SYNC_ACTIONS } from '../campaigns/domain/campaign-state';
 import { CommandFileError, describeFileError, requireWritableDirectory } from './command-files';
 import { COMMAND_FILES } from './commands';
+import { runsListed } from './commands/campaign-runs.command';
 import { batchSize } from './commands/events-import.command';
 import { instantOption } from './option-values';
 import { buildProgram } from './program';
@@ -210,5 +211,15 @@ describe('journeycast instant options (--now, --as-of)', () => {
       new Date(Date.UTC(2026, 2, 1, 11, 0, 0, 250)),
     );
     expect(() => instantOption('--now')('2026-02-30T12:00:00Z')).toThrow('--now must be an ISO-8601 instant');
+  });
+});
+
+describe('journeycast runs list --limit', () => {
+  it('takes the range the API takes, so the CLI never lists more runs than GET /v1/campaign-runs would', () => {
+    expect(runsListed('1')).toBe(1);
+    expect(runsListed('200')).toBe(200);
+    for (const value of ['0', '201', '100000', 'all', '2.5']) {
+      expect(() => runsListed(value)).toThrow('must be a whole number from 1 to 200');
+    }
   });
 });

@@ -2,13 +2,16 @@ import { Command, InvalidArgumentError } from 'commander';
 import { INestApplicationContext } from '@nestjs/common';
 import { withCommandContext } from '../../../common/cli/command-context';
 import type { CampaignRunsService, RunView } from '../../campaigns/runs/campaign-runs.service';
-import { isFinished, RUN_STATES, RunState } from '../../campaigns/runs/domain/run-state';
-import { positiveInteger } from '../option-values';
+import { isFinished, MAX_RUNS_LISTED, RUN_STATES, RunState } from '../../campaigns/runs/domain/run-state';
+import { positiveInteger, wholeNumberBetween } from '../option-values';
 import { group } from '../program';
 import { cliActor } from './campaigns-definitions.command';
 import { formatExplanation, formatRunLine, formatRun } from './campaign-runs-output';
 import { reportCampaignError } from './campaigns-state.command';
 import { requireKnownUser } from './known-user';
+
+/** `runs list --limit`: the API's range. */
+export const runsListed = wholeNumberBetween(1, MAX_RUNS_LISTED);
 
 /** The services the run commands use, loaded when one runs (so other commands start without them). */
 async function runServices() {
@@ -97,7 +100,7 @@ export function registerCampaignRunCommands(program: Command): void {
     .description('List campaign runs, newest first')
     .option('--campaign <campaignId>', 'only runs of this campaign')
     .option('--state <state>', `only runs in this state (${RUN_STATES.join(', ')})`, runState)
-    .option('--limit <n>', 'at most this many', positiveInteger, 20)
+    .option('--limit <n>', `at most this many (1 to ${MAX_RUNS_LISTED})`, runsListed, 20)
     .action(async (options: { campaign?: string; state?: RunState; limit: number }) => {
       await withRuns(async (context, services) => {
         const service = services.runs(context);

@@ -96,3 +96,6 @@ export function countsOf(
   }
   return counts;
 }
+
+/** The most runs one list answers, by the API and the CLI alike. */
+export const MAX_RUNS_LISTED = 200;

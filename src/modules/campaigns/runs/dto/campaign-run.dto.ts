@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { RunView } from '../campaign-runs.service';
-import { RUN_STATES, RUN_TRIGGERS, RunState } from '../domain/run-state';
+import { MAX_RUNS_LISTED, RUN_STATES, RUN_TRIGGERS, RunState } from '../domain/run-state';
 
 const CAMPAIGN_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -25,12 +25,12 @@ export class ListRunsQuery {
   @IsIn(RUN_STATES)
   state?: RunState;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RUNS_LISTED, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(200)
+  @Max(MAX_RUNS_LISTED)
   limit?: number;
 }
 
