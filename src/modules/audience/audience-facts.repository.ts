@@ -2,9 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, QueryFilter, Model } from 'mongoose';
 import { AudienceFactsRecord } from './audience-facts.schema';
-import { JourneyFact, localeTags, Stage } from './domain/audience-facts';
-
-const STAGES: readonly Stage[] = ['ongoing', 'ended'];
+import { JourneyFact, localeTags, STAGES } from './domain/audience-facts';
 import { AudienceQuery, JourneyCondition } from './domain/audience-query';
 import { BreakdownRow } from './domain/audience-breakdown';
 

@@ -33,7 +33,8 @@ export class ErasedDuringBuild {
     const found = await this.users.findErasingOrGone(userIds);
     const without = [...found].filter(([userId, how]) => how === 'gone' && !profileRead.has(userId)).map(([u]) => u);
     const active = await this.events.findUserIdsAmong(without);
-    const erased = [...found.keys()].filter((userId) => !without.includes(userId) || !active.has(userId));
+    // A user read without a profile is erased only once their events are gone too.
+    const erased = [...found.keys()].filter((userId) => !active.has(userId));
     for (const userId of erased) {
       await this.userJourneys.deleteByUserId(userId);
       await this.audienceFacts.deleteByUserId(userId);

@@ -29,7 +29,8 @@ export interface JourneyFact {
 /** The stored value of a user without a locale, so locale rules can name it. */
 export const NO_LOCALE = '-';
 
-const STAGES: readonly Stage[] = ['ongoing', 'ended'];
+/** Every journey stage a rule may name. */
+export const STAGES: readonly Stage[] = ['ongoing', 'ended'];
 const KINDS: readonly JourneyKind[] = ['situational', 'evergreen'];
 
 /** Whole percent of a confidence (two decimals of a rule compare exactly against it). */
