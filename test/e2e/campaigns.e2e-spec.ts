@@ -185,7 +185,7 @@ describe('campaigns over HTTP and the CLI', () => {
     const estimate = await t.http().get(`/v1/campaigns/${PUSH}/estimate`).set(auth()).expect(200);
     expect(estimate.body).toMatchObject({
       total: 2,
-      byConsent: { consented: 2, withoutConsent: 1 },
+      byConsent: { consented: 2, withoutConsent: 1, unsubscribed: 0 },
       byStage: { ongoing: 2, other: 0 },
       byLocale: [
         { locale: 'en-GB', users: 1 },

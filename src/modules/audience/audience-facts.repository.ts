@@ -23,6 +23,7 @@ function toFilter(query: AudienceQuery): QueryFilter<AudienceFactsRecord> {
     if (!query.consentOnly) filter[`reachable.${query.consentFor}`] = true;
   }
   if (query.lastActiveSince) filter.lastActiveAt = { $gte: query.lastActiveSince };
+  if (query.notUnsubscribedFrom) filter.unsubscribed = { $nin: query.notUnsubscribedFrom };
   if (query.locales) filter.localeTags = { $in: query.locales };
   for (const [name, values] of Object.entries(query.attributes ?? {})) {
     filter[`attributes.${name}`] = values.length === 1 ? values[0] : { $in: values };
@@ -94,6 +95,17 @@ export class AudienceFactsRepository {
         $setOnInsert: { sampleKey: Math.random() },
       },
       { upsert: true },
+    );
+  }
+
+  /**
+   * Keeps a user's unsubscribes beside their other facts: `left` a category (`*`: everything) or came back to it.
+   * A user without facts gets none: their profile, written first, holds every user a campaign may count.
+   */
+  async recordUnsubscribe(userId: string, category: string, left: boolean): Promise<void> {
+    await this.model.updateOne(
+      { userId },
+      left ? { $addToSet: { unsubscribed: category } } : { $pull: { unsubscribed: category } },
     );
   }
 
@@ -183,18 +195,31 @@ export class AudienceFactsRepository {
   }
 
   /**
-   * Users meeting the query (which should leave consent out), grouped in one pass by consent and
-   * address on the channel and by stored locale (null for users without one).
+   * Users meeting the query (which should leave consent and unsubscribes out), grouped in one pass by consent
+   * and address on the channel, by whether they left any of the `categories`, and by stored locale (null for
+   * users without one).
    */
-  async breakdown(query: AudienceQuery, channel: 'push' | 'email', scope: SampleScope = {}): Promise<BreakdownRow[]> {
+  async breakdown(
+    query: AudienceQuery,
+    channel: 'push' | 'email',
+    categories: readonly string[],
+    scope: SampleScope = {},
+  ): Promise<BreakdownRow[]> {
     const pipeline = this.model.aggregate<{
-      _id: { consent?: unknown; reachable?: unknown; locale?: string };
+      _id: { consent?: unknown; reachable?: unknown; locale?: string; unsubscribed?: unknown };
       n: number;
     }>([
       { $match: { ...toFilter(query), ...sampleRange(scope) } },
       {
         $group: {
-          _id: { consent: `$consent.${channel}`, reachable: `$reachable.${channel}`, locale: '$locale' },
+          _id: {
+            consent: `$consent.${channel}`,
+            reachable: `$reachable.${channel}`,
+            locale: '$locale',
+            unsubscribed: {
+              $gt: [{ $size: { $setIntersection: [{ $ifNull: ['$unsubscribed', []] }, categories] } }, 0],
+            },
+          },
           n: { $sum: 1 },
         },
       },
@@ -203,6 +228,7 @@ export class AudienceFactsRepository {
     const rows = await pipeline;
     return rows.map((r) => ({
       consented: r._id.consent === true && (query.consentOnly === true || r._id.reachable === true),
+      unsubscribed: r._id.unsubscribed === true,
       locale: r._id.locale ?? null,
       users: r.n,
     }));

@@ -18,6 +18,8 @@ export class AudienceFactsRecord {
   @Prop({ type: [String], default: ['-'] }) localeTags!: string[];
   @Prop({ type: SchemaTypes.Mixed, default: {} }) attributes!: Record<string, unknown>;
   @Prop() lastActiveAt?: Date;
+  /** The unsubscribe categories the user left (`*`: everything), kept with their unsubscribes. */
+  @Prop({ type: [String], default: [] }) unsubscribed!: string[];
   @Prop({ type: [String], default: [] }) journeyTags!: string[];
   @Prop({ type: [SchemaTypes.Mixed], default: [] }) journeys!: JourneyFact[];
   @Prop() journeysBuiltAt?: Date;

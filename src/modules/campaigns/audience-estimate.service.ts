@@ -3,6 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
 import { SampleScope, AudienceFactsRepository } from '../audience/audience-facts.repository';
 import { AudienceCounts, byUsersThenLocale, tallyBreakdown } from '../audience/domain/audience-breakdown';
+import { campaignCategory } from '../tracking/domain/preference-guards';
+import { ALL_CATEGORIES } from '../tracking/domain/tracking-urls';
 import { audienceQueryOf } from './domain/audience-rules';
 import { CampaignDefinition } from './domain/campaign-definition';
 import { EstimateInterval, scaleFigure } from './domain/estimate-sample';
@@ -11,9 +13,10 @@ import { EstimateInterval, scaleFigure } from './domain/estimate-sample';
 export interface AudienceEstimate {
   campaignId: string;
   channel: 'push' | 'email';
-  /** Users who pass every rule, consent and an address on the channel included. */
+  /** Users who pass every rule, consent and an address on the channel included, and did not unsubscribe. */
   total: number;
-  byConsent: { consented: number; withoutConsent: number };
+  /** `unsubscribed`: users with consent and an address who left the campaign's category or everything. */
+  byConsent: { consented: number; withoutConsent: number; unsubscribed: number };
   /** `ongoing`: at least one qualifying ongoing journey; `other`: the rest (ended journeys, or interest-only). */
   byStage: { ongoing: number; other: number };
   byLocale: Array<{ locale: string | null; users: number; interval?: EstimateInterval }>;
@@ -21,14 +24,14 @@ export interface AudienceEstimate {
   sampled: boolean;
   sample?: { size: number; population: number; confidence: number };
   /** 95% intervals of the sampled figures, in users. */
-  intervals?: Record<'total' | 'consented' | 'withoutConsent' | 'ongoing' | 'other', EstimateInterval>;
+  intervals?: Record<'total' | 'consented' | 'withoutConsent' | 'unsubscribed' | 'ongoing' | 'other', EstimateInterval>;
   computedAt: Date;
   durationMs: number;
 }
 
 /**
- * Counts a campaign's audience on the indexed audience facts: one grouped pass by consent and locale,
- * plus a count of ongoing journeys when the rules leave the stage open. Above a configured number of
+ * Counts a campaign's audience on the indexed audience facts: one grouped pass by consent, unsubscribes and
+ * locale, plus a count of ongoing journeys when the rules leave the stage open. Above a configured number of
  * stored users it counts a uniform random sample (the `sampleKey` order) unless asked to be exact.
  * It counts stored facts; the composer re-checks each user at send time, so a few may still be skipped.
  */
@@ -65,6 +68,7 @@ export class AudienceEstimateService {
 
   private async count(definition: CampaignDefinition, now: Date, scope: SampleScope): Promise<AudienceCounts> {
     const options = { now, allowSensitive: this.config.get('journeys', { infer: true }).notifySensitive };
+    const left = [campaignCategory(definition), ALL_CATEGORIES];
     const stages = definition.audience.journeys?.stages;
     const ongoingDefinition: CampaignDefinition = {
       ...definition,
@@ -72,13 +76,13 @@ export class AudienceEstimateService {
     };
     const everyone = audienceQueryOf(definition, { ...options, withoutConsent: true });
     const [rows, ongoing] = await Promise.all([
-      this.facts.breakdown(everyone, definition.channel, scope),
+      this.facts.breakdown(everyone, definition.channel, left, scope),
       // Rules that name only the ongoing stage make every user ongoing; rules without it, none.
       stages && !stages.includes('ongoing')
         ? 0
         : stages?.every((s) => s === 'ongoing')
           ? ('total' as const)
-          : this.facts.count(audienceQueryOf(ongoingDefinition, options), scope),
+          : this.facts.count({ ...audienceQueryOf(ongoingDefinition, options), notUnsubscribedFrom: left }, scope),
     ]);
     return tallyBreakdown(rows, ongoing);
   }
@@ -92,7 +96,7 @@ type Figures = Pick<
 function exactFigures(c: AudienceCounts): Figures {
   return {
     total: c.total,
-    byConsent: { consented: c.total, withoutConsent: c.withoutConsent },
+    byConsent: { consented: c.total, withoutConsent: c.withoutConsent, unsubscribed: c.unsubscribed },
     byStage: { ongoing: c.ongoing, other: c.total - c.ongoing },
     byLocale: c.byLocale,
     sampled: false,
@@ -101,12 +105,16 @@ function exactFigures(c: AudienceCounts): Figures {
 
 function sampledFigures(c: AudienceCounts, size: number, population: number): Figures {
   const scale = (hits: number) => scaleFigure(hits, size, population);
-  const [total, withoutConsent, ongoing, other] = [c.total, c.withoutConsent, c.ongoing, c.total - c.ongoing].map(
-    scale,
-  );
+  const [total, withoutConsent, unsubscribed, ongoing, other] = [
+    c.total,
+    c.withoutConsent,
+    c.unsubscribed,
+    c.ongoing,
+    c.total - c.ongoing,
+  ].map(scale);
   return {
     total: total.value,
-    byConsent: { consented: total.value, withoutConsent: withoutConsent.value },
+    byConsent: { consented: total.value, withoutConsent: withoutConsent.value, unsubscribed: unsubscribed.value },
     byStage: { ongoing: ongoing.value, other: other.value },
     byLocale: byUsersThenLocale(
       c.byLocale.map((l) => {
@@ -120,6 +128,7 @@ function sampledFigures(c: AudienceCounts, size: number, population: number): Fi
       total: total.interval,
       consented: total.interval,
       withoutConsent: withoutConsent.interval,
+      unsubscribed: unsubscribed.interval,
       ongoing: ongoing.interval,
       other: other.interval,
     },

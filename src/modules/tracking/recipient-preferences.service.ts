@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AudienceFactsRepository } from '../audience/audience-facts.repository';
 import { addressDomain, addressKey } from './domain/suppression-address';
 import { RecipientPreferences } from './notification-tracking';
 import { SuppressionRecord, UnsubscribeRecord } from './preferences.schema';
@@ -18,6 +19,7 @@ export class RecipientPreferencesService extends RecipientPreferences {
   constructor(
     private readonly unsubscribes: UnsubscribeRepository,
     private readonly suppressions: SuppressionRepository,
+    private readonly audienceFacts: AudienceFactsRepository,
   ) {
     super();
   }
@@ -73,9 +75,14 @@ export class RecipientPreferencesService extends RecipientPreferences {
     return this.suppressions.remove(addressKey(address));
   }
 
-  /** Records an unsubscribe (category `*` = everything); true when the user had not left it already. */
-  unsubscribe(record: UnsubscribeRecord): Promise<boolean> {
-    return this.unsubscribes.add(record);
+  /**
+   * Records an unsubscribe (category `*` = everything); true when the user had not left it already. Sends read
+   * the record; the user's audience facts follow it (also when it was there already), so estimates count them out.
+   */
+  async unsubscribe(record: UnsubscribeRecord): Promise<boolean> {
+    const added = await this.unsubscribes.add(record);
+    await this.audienceFacts.recordUnsubscribe(record.userId, record.category, true);
+    return added;
   }
 
   /**
@@ -83,8 +90,10 @@ export class RecipientPreferencesService extends RecipientPreferences {
    * categories they left one by one); true when they had left it. For the product's own preference center,
    * reflecting the user's own choice.
    */
-  resubscribe(userId: string, category: string): Promise<boolean> {
-    return this.unsubscribes.remove(userId, category);
+  async resubscribe(userId: string, category: string): Promise<boolean> {
+    const removed = await this.unsubscribes.remove(userId, category);
+    await this.audienceFacts.recordUnsubscribe(userId, category, false);
+    return removed;
   }
 
   unsubscribesOf(userId: string): Promise<UnsubscribeRecord[]> {

@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { AudienceModule } from '../audience/audience.module';
 import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
 import { ConversionRepository } from './conversion.repository';
 import { ConversionRecord, ConversionSchema } from './conversion.schema';
@@ -27,6 +28,7 @@ import { UnsubscribeRepository } from './unsubscribe.repository';
  */
 @Module({
   imports: [
+    AudienceModule,
     TrackingTokensModule,
     MongooseModule.forFeature([
       { name: TrackedNotificationRecord.name, schema: TrackedNotificationSchema },

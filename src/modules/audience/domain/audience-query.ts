@@ -28,6 +28,8 @@ export interface AudienceQuery {
    */
   consentOnly?: boolean;
   lastActiveSince?: Date;
+  /** Users who left any of these unsubscribe categories are left out. */
+  notUnsubscribedFrom?: string[];
   /** Locale tags (see `localeTags`); any of them. */
   locales?: string[];
   /** Attribute name → accepted values. */

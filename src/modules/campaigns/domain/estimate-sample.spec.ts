@@ -22,16 +22,19 @@ describe('sampled estimates', () => {
     expect(figureText(5000, { low: 4038, high: 5962 })).toBe('about 5000 (± 962)');
   });
 
-  it('adds grouped rows up: consent splits the audience, locales count consented users only', () => {
+  it('adds grouped rows up: consent and unsubscribes split the audience, locales count reachable users only', () => {
     const rows = [
-      { consented: true, locale: 'fr', users: 3 },
-      { consented: true, locale: null, users: 3 },
-      { consented: false, locale: 'fr', users: 4 },
-      { consented: true, locale: 'de', users: 5 },
+      { consented: true, unsubscribed: false, locale: 'fr', users: 3 },
+      { consented: true, unsubscribed: false, locale: null, users: 3 },
+      { consented: false, unsubscribed: false, locale: 'fr', users: 4 },
+      { consented: false, unsubscribed: true, locale: 'fr', users: 1 },
+      { consented: true, unsubscribed: true, locale: 'it', users: 2 },
+      { consented: true, unsubscribed: false, locale: 'de', users: 5 },
     ];
     expect(tallyBreakdown(rows, 'total')).toEqual({
       total: 11,
-      withoutConsent: 4,
+      withoutConsent: 5,
+      unsubscribed: 2,
       ongoing: 11,
       byLocale: [
         { locale: 'de', users: 5 },

@@ -27,10 +27,16 @@ export class EstimateResponse {
   @ApiProperty() campaignId!: string;
   @ApiProperty({ enum: ['push', 'email'] }) channel!: string;
   @ApiProperty({
-    description: 'Users who pass every rule, with consent and an address on the channel (consent alone for a webhook)',
+    description:
+      'Users who pass every rule, with consent and an address on the channel (consent alone for a webhook), who did not unsubscribe from its category or everything',
   })
   total!: number;
-  @ApiProperty({ example: { consented: 1200, withoutConsent: 300 } }) byConsent!: Record<string, number>;
+  @ApiProperty({
+    example: { consented: 1200, withoutConsent: 300, unsubscribed: 40 },
+    description:
+      'consented: the total; withoutConsent: without consent or an address; unsubscribed: with both, but they left the category or everything',
+  })
+  byConsent!: Record<string, number>;
   @ApiProperty({
     example: { ongoing: 900, other: 300 },
     description: 'ongoing: with a qualifying ongoing journey; other: the rest',

@@ -73,7 +73,7 @@ export function formatEstimate(e: AudienceEstimate): string {
     : 'counted';
   return [
     `campaign ${e.campaignId} (${e.channel}): ${f(e.total, 'total')} users`,
-    `  consent:  ${f(e.byConsent.consented, 'consented')} with ${e.channel} consent and an address, ${f(e.byConsent.withoutConsent, 'withoutConsent')} without`,
+    `  consent:  ${f(e.byConsent.consented, 'consented')} with ${e.channel} consent and an address, ${f(e.byConsent.withoutConsent, 'withoutConsent')} without, ${f(e.byConsent.unsubscribed, 'unsubscribed')} unsubscribed`,
     `  stage:    ${f(e.byStage.ongoing, 'ongoing')} with an ongoing journey, ${f(e.byStage.other, 'other')} other`,
     `  locales:  ${locales || '-'}`,
     `  ${how} in ${e.durationMs} ms`,

@@ -119,6 +119,7 @@ function estimateView(e: AudienceEstimate) {
       total: figureText(e.total, i?.total),
       consented: figureText(e.byConsent.consented, i?.consented),
       withoutConsent: figureText(e.byConsent.withoutConsent, i?.withoutConsent),
+      unsubscribed: figureText(e.byConsent.unsubscribed, i?.unsubscribed),
       ongoing: figureText(e.byStage.ongoing, i?.ongoing),
       other: figureText(e.byStage.other, i?.other),
     },
