@@ -51,4 +51,11 @@ describe('audience facts', () => {
     expect(localeTags('en')).toEqual(['en']);
     expect(localeTags(undefined)).toEqual([NO_LOCALE]);
   });
+
+  it('tags a locale with every shorter form, so a rule for a script or region variant matches', () => {
+    expect(localeTags('zh-Hant-TW')).toEqual(['zh-hant-tw', 'zh-hant', 'zh']);
+    expect(localeTags('sr_Latn_RS')).toEqual(['sr-latn-rs', 'sr-latn', 'sr']);
+    // Extensions never stand alone: the locale itself, then its base forms.
+    expect(localeTags('de-DE-u-co-phonebk')).toEqual(['de-de-u-co-phonebk', 'de-de', 'de']);
+  });
 });

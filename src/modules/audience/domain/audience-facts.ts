@@ -102,10 +102,18 @@ export function tagsMatching(rules: {
   return tags;
 }
 
-/** Tags a locale answers to: itself and its language (`fr-CA` → `fr-ca`, `fr`); NO_LOCALE when absent. */
+/**
+ * Tags a locale answers to: itself and each shorter form down to its language (`zh-Hant-TW` → `zh-hant-tw`,
+ * `zh-hant`, `zh`), as template variants fall back; NO_LOCALE when absent.
+ */
 export function localeTags(locale: string | undefined): string[] {
   if (!locale) return [NO_LOCALE];
-  const full = locale.toLowerCase().replace('_', '-');
-  const language = full.split('-')[0];
-  return full === language ? [full] : [full, language];
+  const full = locale.toLowerCase().replace(/_/g, '-');
+  const subtags = full.split('-');
+  // Extensions (`-u-co-phonebk`, `-x-...`) start at the first single-letter subtag; they never stand alone.
+  const singleton = subtags.findIndex((subtag, i) => i > 0 && subtag.length === 1);
+  const base = singleton === -1 ? subtags : subtags.slice(0, singleton);
+  const tags = singleton === -1 ? [] : [full];
+  for (let n = base.length; n >= 1; n--) tags.push(base.slice(0, n).join('-'));
+  return tags;
 }
