@@ -168,6 +168,21 @@ describe('languageMismatch', () => {
     ['Ваши идеи для кухни', 'en', 'Cyrillic'],
     ['Ваши идеи для кухни', 'ru', undefined],
     ['Kitchen', 'de', undefined],
+    ['Your kitchen ideas are ready for you', 'sv-SE', 'reads as en'],
+    ['Dina idéer för köket är redo och väntar på dig', 'sv-SE', undefined],
+    ['Your kitchen ideas are ready for you', 'pl', 'reads as en'],
+    ['Twoje pomysły na kuchnię są gotowe i czekają na ciebie', 'pl-PL', undefined],
+    ['Your kitchen ideas are ready for you', 'da-DK', 'reads as en'],
+    ['Your kitchen ideas are ready for you', 'nb-NO', 'reads as en'],
+    ['Your kitchen ideas are ready for you', 'tr', 'reads as en'],
+    // English sharing a few short words with another language still reads as English.
+    ['Time to do it: I have a plan for you at home', 'en', undefined],
+    ['Dine idéer til køkkenet er klar og venter på dig', 'da', undefined],
+    ['Your kitchen ideas are ready for you', 'fi', 'reads as en'],
+    // A script named by the locale wins over its language's usual one.
+    ['Vaše ideje za kuhinju su spremne', 'sr-Latn-RS', undefined],
+    ['Ваше идеје за кухињу су спремне', 'sr-Latn', 'Cyrillic'],
+    ['Ваше идеје за кухињу су спремне', 'sr', undefined],
   ])('%s in %s', (text, locale, expected) => {
     const found = languageMismatch(text, locale);
     if (expected === undefined) expect(found).toBeUndefined();

@@ -12,6 +12,31 @@ const STOPWORDS: Record<string, ReadonlySet<string>> = {
   it: new Set('il lo la gli le e tuo tua per con è di del della un una che in sul al'.split(' ')),
   pt: new Set('o a os as e seu sua para com é de do da um uma que em no na ao'.split(' ')),
   nl: new Set('de het en je jouw voor met is van een op in dat niet wij ook'.split(' ')),
+  sv: new Set('och att det som en ett är på för med till av den inte har du din ditt dina vi'.split(' ')),
+  da: new Set('og at det som en et er på for med til af den ikke har du din dit dine vi jer'.split(' ')),
+  nb: new Set('og at det som en et er på for med til av den ikke har du din ditt dine vi dere'.split(' ')),
+  pl: new Set('w na z że się nie jest dla twój twoja twoje twoich jak od po są czy już oraz może'.split(' ')),
+  tr: new Set('ve bir bu için ile da de senin sizin çok daha gibi olarak ne hazır'.split(' ')),
+  fi: new Set('ja on ei se että kanssa sinun teidän tämä mutta kun niin myös ovat'.split(' ')),
+};
+
+/** Languages known under another code: Norwegian as Bokmål. */
+const LANGUAGE_ALIASES: Record<string, string> = { no: 'nb' };
+
+/** ISO 15924 script subtags of locales (`sr-Latn`, `zh-Hant`) and the writing system each names. */
+const SCRIPT_SUBTAGS: Record<string, string> = {
+  latn: 'Latin',
+  cyrl: 'Cyrillic',
+  grek: 'Greek',
+  arab: 'Arabic',
+  hebr: 'Hebrew',
+  deva: 'Devanagari',
+  thai: 'Thai',
+  hang: 'Hangul',
+  kore: 'Hangul',
+  hans: 'Han',
+  hant: 'Han',
+  jpan: 'Han',
 };
 
 const SCRIPTS: Array<[string, RegExp]> = [
@@ -54,8 +79,12 @@ export function dominantScript(text: string): string | undefined {
 
 /** Why `text` is not in the language of `locale`, or undefined when it plausibly is (or we cannot tell). */
 export function languageMismatch(text: string, locale: string): string | undefined {
-  const language = locale.toLowerCase().split(/[-_]/)[0];
-  const expectedScript = LANGUAGE_SCRIPT[language] ?? (STOPWORDS[language] ? 'Latin' : undefined);
+  const [first, ...rest] = locale.toLowerCase().split(/[-_]/);
+  const language = LANGUAGE_ALIASES[first] ?? first;
+  // A script the locale names (`sr-Latn`) says how its language is written there.
+  const named = rest.find((subtag) => subtag.length === 4 && SCRIPT_SUBTAGS[subtag]);
+  const expectedScript =
+    (named && SCRIPT_SUBTAGS[named]) ?? LANGUAGE_SCRIPT[language] ?? (STOPWORDS[language] ? 'Latin' : undefined);
   const script = dominantScript(text);
   if (expectedScript && script && script !== expectedScript) return `written in ${script} script, not ${language}`;
   const expected = STOPWORDS[language];
