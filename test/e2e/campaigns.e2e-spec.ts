@@ -155,18 +155,26 @@ describe('campaigns over HTTP and the CLI', () => {
       .expect(400);
   });
 
-  it.each(['2026-W02', '2026-010', '2026-01-10T12', '2026-01-10T12:00:00', '2026', null])(
-    'refuses a preview as of now=%j, which is not an instant with a time zone, with a 400 naming now',
-    async (value) => {
-      const res = await t
-        .http()
-        .post(`/v1/campaigns/${PUSH}/preview`)
-        .set(auth())
-        .send({ userId: 'ana', now: value })
-        .expect(400);
-      expect(res.body.errors).toEqual([{ field: 'now', message: expect.stringMatching(/^now must be/) }]);
-    },
-  );
+  const NOT_AN_INSTANT = /^now must be an ISO-8601 instant with a time zone/;
+  const TOO_EARLY = 'now must be on or after 2000-01-01T00:00:00Z';
+  it.each([
+    ...['2026-W02', '2026-010', '2026-01-10T12', '2026-01-10T12:00:00', '2026', null].map(
+      (v): [string | null, string | RegExp] => [v, NOT_AN_INSTANT],
+    ),
+    // Before any activity the product keeps.
+    ['0001-01-01T00:00:00Z', TOO_EARLY] as const,
+    ['1970-01-01T00:00:00Z', TOO_EARLY] as const,
+  ])('refuses a preview as of now=%j with a 400 naming now', async (value, message) => {
+    const res = await t
+      .http()
+      .post(`/v1/campaigns/${PUSH}/preview`)
+      .set(auth())
+      .send({ userId: 'ana', now: value })
+      .expect(400);
+    expect(res.body.errors).toEqual([
+      { field: 'now', message: typeof message === 'string' ? message : expect.stringMatching(message) },
+    ]);
+  });
 
   it('previews as of an instant with a time zone', async () => {
     const at = new Date(now.getTime() - 60_000).toISOString().replace('Z', '+00:00');

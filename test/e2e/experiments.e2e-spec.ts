@@ -132,6 +132,16 @@ describe('experiment reports over HTTP, the CLI and the scheduled job', () => {
     },
   );
 
+  it('refuses asOf before any activity the product keeps, with a 400 naming asOf', async () => {
+    const res = await t
+      .http()
+      .get(`/v1/experiments/${ID}/report`)
+      .query({ asOf: '1999-12-31T23:59:59Z' })
+      .set(auth())
+      .expect(400);
+    expect(res.body.errors).toEqual([{ field: 'asOf', message: 'asOf must be on or after 2000-01-01T00:00:00Z' }]);
+  });
+
   it('reads the report as of an instant with a time zone', async () => {
     const asOf = new Date(now.getTime() + 2 * 24 * HOUR);
     const offset = asOf.toISOString().replace(/\.\d{3}Z$/, '+00:00');

@@ -1,6 +1,11 @@
 import { Transform } from 'class-transformer';
 import { ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
-import { ISO_INSTANT_WITH_ZONE, parseIsoInstant } from '../../lib/time/iso-instant';
+import {
+  EARLIEST_INSTANT,
+  ISO_INSTANT_WITH_ZONE,
+  isWithinProductTime,
+  parseIsoInstant,
+} from '../../lib/time/iso-instant';
 
 /**
  * Like @IsOptional(), except that only an absent field skips the other rules: `null` is checked like any
@@ -36,8 +41,11 @@ export function IsInstant(): PropertyDecorator {
   const validate = ValidateBy({
     name: 'isInstant',
     validator: {
-      validate: (value) => value instanceof Date,
-      defaultMessage: (args) => `${args?.property} must be ${ISO_INSTANT_WITH_ZONE}`,
+      validate: (value) => value instanceof Date && isWithinProductTime(value),
+      defaultMessage: (args) =>
+        args?.value instanceof Date
+          ? `${args.property} must be on or after ${EARLIEST_INSTANT}`
+          : `${args?.property} must be ${ISO_INSTANT_WITH_ZONE}`,
     },
   });
   return (target, propertyKey) => {

@@ -1,3 +1,5 @@
+import { EARLIEST_INSTANT } from '../time/iso-instant';
+
 /** The activity event contract shared by the HTTP ingest, the JSONL import and the offline build. */
 export const EVENT_TYPES = ['search', 'view', 'save', 'click', 'purchase', 'board', 'custom'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -34,7 +36,7 @@ export const EVENT_LIMITS = {
    * The earliest `occurredAt`: activity dated before it (year 0001, 1800, or a zero Unix time) is a client's bug
    * that would corrupt journey time windows and recency, so it is refused like a time too far in the future.
    */
-  earliestOccurredAt: '2000-01-01T00:00:00Z',
+  earliestOccurredAt: EARLIEST_INSTANT,
   /** Characters of keys and values in `properties`. */
   propertiesSize: 65_536,
 } as const;

@@ -28,6 +28,18 @@ function digits(text: string, at: number, count: number): number {
   return n;
 }
 
+/**
+ * The earliest instant the product works with. Activity dated before it is a client's bug and is refused
+ * (`EVENT_LIMITS.earliestOccurredAt`), so a clock or an as-of instant given before it is refused too.
+ */
+export const EARLIEST_INSTANT = '2000-01-01T00:00:00Z';
+const EARLIEST_MS = Date.parse(EARLIEST_INSTANT);
+
+/** Whether an instant is one the product works with: at or after {@link EARLIEST_INSTANT}. */
+export function isWithinProductTime(at: Date): boolean {
+  return at.getTime() >= EARLIEST_MS;
+}
+
 /** What parseIsoInstant accepts, as messages name it (the HTTP API's fields and the CLI's options). */
 export const ISO_INSTANT_WITH_ZONE = 'an ISO-8601 instant with a time zone, such as 2026-03-01T12:00:00Z';
 

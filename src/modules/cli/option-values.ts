@@ -1,5 +1,10 @@
 import { InvalidArgumentError } from 'commander';
-import { ISO_INSTANT_WITH_ZONE, parseIsoInstant } from '../../lib/time/iso-instant';
+import {
+  EARLIEST_INSTANT,
+  ISO_INSTANT_WITH_ZONE,
+  isWithinProductTime,
+  parseIsoInstant,
+} from '../../lib/time/iso-instant';
 
 /** A command-line option's value parsers: a bad value is refused by commander with the option's name. */
 
@@ -36,6 +41,7 @@ export function instantOption(flag: string): (value: string) => Date {
   return (value) => {
     const at = parseIsoInstant(value);
     if (!at) throw new Error(`${flag} must be ${ISO_INSTANT_WITH_ZONE}.`);
+    if (!isWithinProductTime(at)) throw new Error(`${flag} must be on or after ${EARLIEST_INSTANT}.`);
     return at;
   };
 }

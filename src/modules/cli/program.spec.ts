@@ -212,6 +212,13 @@ describe('journeycast instant options (--now, --as-of)', () => {
     );
     expect(() => instantOption('--now')('2026-02-30T12:00:00Z')).toThrow('--now must be an ISO-8601 instant');
   });
+
+  it('refuses an instant before any activity the product keeps, as the HTTP API does', () => {
+    expect(() => instantOption('--as-of')('0001-01-01T00:00:00Z')).toThrow(
+      '--as-of must be on or after 2000-01-01T00:00:00Z.',
+    );
+    expect(instantOption('--now')('2000-01-01T00:00:00Z')).toEqual(new Date(Date.UTC(2000, 0, 1)));
+  });
 });
 
 describe('journeycast runs list --limit', () => {
