@@ -156,6 +156,25 @@ describe('request bodies', () => {
     expect((await send('DELETE', `/v1/keys/${String(key.body.keyId)}`)).status).toBe(204);
   });
 
+  it('refuses a body on a route that takes none, naming its fields, and changes nothing', async () => {
+    const key = await send('POST', '/v1/keys', JSON.stringify({ name: 'kept', scope: 'ingest' }), 'application/json');
+    const keyId = String(key.body.keyId);
+    const revoke = await send('DELETE', `/v1/keys/${keyId}`, JSON.stringify({ hard: true }), 'application/json');
+    expect(revoke.status).toBe(400);
+    expect(revoke.body.errors).toEqual([{ field: 'hard', message: 'hard: this request takes no body' }]);
+    const listed = await send('GET', '/v1/keys');
+    expect(
+      (listed.body as unknown as Array<{ keyId: string; status: string }>).find((k) => k.keyId === keyId)?.status,
+    ).toBe('active');
+
+    const rebuild = await send('POST', '/v1/users/u-body/journeys:rebuild', '[1]', 'application/json');
+    expect(rebuild.status).toBe(400);
+    expect(rebuild.body.errors).toEqual([{ field: 'body', message: 'this request takes no body' }]);
+
+    // An empty object is no body: clients that always send one still work.
+    expect((await send('DELETE', `/v1/keys/${keyId}`, '{}', 'application/json')).status).toBe(204);
+  });
+
   it('checks the scope before reading the body (403 before 400)', async () => {
     const res = await send('POST', '/v1/keys', '{"name":', 'application/json', app.ingest);
     expect(res.status).toBe(403);
