@@ -1,5 +1,14 @@
 import { ChildProcess, execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Db, MongoClient } from 'mongodb';
@@ -10,13 +19,23 @@ const children = new Set<ChildProcess>();
 
 jest.setTimeout(60_000);
 
-/** Starts the standalone server in a child process and resolves with its URI. */
-async function startChild(dir: string): Promise<{ child: ChildProcess; uri: string }> {
+/** Starts the standalone server in a child process and resolves with its URI and what it printed so far. */
+async function startChild(dir: string): Promise<{ child: ChildProcess; uri: string; output: () => string }> {
   const server = startEmbeddedMongoProcess(dir, {}, ['--compact-after', '65536']);
   children.add(server.child);
   server.child.once('exit', () => children.delete(server.child));
-  return { child: server.child, uri: await server.url };
+  return { child: server.child, uri: await server.url, output: server.output };
 }
+
+/** Waits (generously: the machine may be busy) until `done` holds; fails naming `what` otherwise. */
+async function waitUntil(what: string, done: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 60_000; !done();) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const journalFile = (generation: number) => `journal-${String(generation).padStart(8, '0')}.log`;
 
 /** Sets the soft limit of a resource (`fsize`, `nofile`) for the server process. */
 function limit(child: ChildProcess, resource: string, soft: string): void {
@@ -211,6 +230,45 @@ describe('embedded mongo durability', () => {
       expect(await db.collection('rotated').countDocuments()).toBe(81);
     });
   });
+
+  it('keeps the last snapshot when a full disk cuts the next one short, and restarts with every acknowledged write', async () => {
+    const snapDir = join(dir, 'snapshot-full');
+    const { child, uri, output } = await startChild(snapDir);
+    const client = await MongoClient.connect(uri, { retryWrites: false, maxPoolSize: 1 });
+    const docs = client.db('durable').collection('snapped');
+    const files = () => readdirSync(snapDir);
+    const snapshotFile = join(snapDir, 'snapshot.bson');
+    // Few large documents: the whole snapshot is one chunk, handed to the file in one write.
+    const pad = 'p'.repeat(4000);
+    let acked = 0;
+    const insert = async () => {
+      await docs.insertOne({ _id: acked as never, pad });
+      acked++;
+    };
+    // 80 KB of writes pass the 64 KiB at which a snapshot starts.
+    for (let i = 0; i < 20; i++) await insert();
+    await waitUntil('the first snapshot', () => files().includes('snapshot.bson') && !files().includes(journalFile(1)));
+    const good = readFileSync(snapshotFile);
+    // The file size limit of the server process stands in for a full disk: the journals (each smaller than
+    // the last snapshot's size plus a write) still fit, the next snapshot (larger than both) does not.
+    limit(child, 'fsize', String(good.length + 30_000));
+    while (!files().includes(journalFile(3))) await insert();
+    await waitUntil(
+      'the second snapshot to end',
+      () => /snapshot failed/.test(output()) || !readFileSync(snapshotFile).equals(good),
+    );
+    expect(output()).toMatch(/snapshot failed/);
+    expect(readFileSync(snapshotFile).equals(good)).toBe(true);
+    expect(files().filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    // The server goes on serving, and the journals the snapshot would have replaced stay.
+    for (let i = 0; i < 3; i++) await insert();
+    expect(await docs.countDocuments()).toBe(acked);
+    expect(files()).toEqual(expect.arrayContaining([journalFile(2), journalFile(3)]));
+    await killAndReopen(child, client, snapDir, async (db) => {
+      const ids = (await db.collection('snapped').find().sort({ _id: 1 }).toArray()).map((d) => d._id);
+      expect(ids).toEqual(Array.from({ length: acked }, (_, i) => i));
+    });
+  }, 180_000);
 
   it('stops on SIGTERM without writing a snapshot: the fsynced journal holds everything, the lock is released', async () => {
     const cleanDir = join(dir, 'clean');
