@@ -74,15 +74,18 @@ export class EmbeddedMongo {
     await this.data?.snapshot();
   }
 
-  private stopping: Promise<void> | null = null;
+  private stopping: Promise<boolean> | null = null;
 
-  /** Closes every client socket, makes the journal durable and releases the data directory. Idempotent. */
-  stop(): Promise<void> {
+  /**
+   * Closes every client socket, makes the journal durable and releases the data directory. Idempotent.
+   * Resolves false when some change could not be made durable (a full disk: the reason is logged).
+   */
+  stop(): Promise<boolean> {
     this.stopping ??= (async () => {
       this.sweeper.stop();
       clearInterval(this.cursorTimer);
       await this.server.close();
-      await this.data?.close();
+      return (await this.data?.close()) ?? true;
     })();
     return this.stopping;
   }

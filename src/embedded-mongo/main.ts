@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal} received, stopping`);
     server.stop().then(
-      () => process.exit(0),
+      (durable) => process.exit(durable ? 0 : 1),
       (error: unknown) => {
         console.error(error);
         process.exit(1);

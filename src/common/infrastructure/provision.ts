@@ -26,7 +26,7 @@ const DEFAULT_REDIS = { host: '127.0.0.1', port: 6379 };
 async function startEmbedded(mongo: Settings['mongo'], stops: Stops, logger: Logger): Promise<string | null> {
   try {
     const db = await EmbeddedMongo.start({ dir: mongo.dataDir, port: mongo.embeddedPort });
-    stops.push(() => db.stop());
+    stops.push(async () => void (await db.stop()));
     logger.log(`MONGODB_URI unset: embedded MongoDB-compatible server at ${db.uri} (data in ${mongo.dataDir})`);
     return db.uri;
   } catch (error) {

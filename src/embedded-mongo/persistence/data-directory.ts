@@ -279,23 +279,48 @@ export class DataDirectory implements ChangeSink {
     this.measureSnapshot();
   }
 
+  private closing: Promise<boolean> | null = null;
+
   /**
    * Flushes and fsyncs the journal and releases the directory. A snapshot still being written is
-   * abandoned (the journals it would replace stay), so stopping never waits for one.
+   * abandoned (the journals it would replace stay), so stopping never waits for one. It never throws:
+   * a step that fails (a disk still full) is logged and the others still run, so the journal keeps
+   * every acknowledged write and the directory is released. Resolves false when some change the
+   * server made could not be made durable.
    */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<boolean> {
+    this.closing ??= this.release();
+    return this.closing;
+  }
+
+  private async release(): Promise<boolean> {
     this.closed = true;
     clearInterval(this.fsyncTimer);
     if (this.running) {
       this.running.job.abort();
       await this.running.done.catch(() => undefined);
     }
-    this.commit();
+    // Only changes of commands already answered with `journal write failed` can be left to write here.
+    let durable = this.attempt(
+      'stopping: changes of a command that failed with "journal write failed" could not be journaled',
+      () => this.commit(),
+    );
     await this.syncing;
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    durable = this.attempt('stopping: fsync of the journal failed', () => fsyncSync(this.fd)) && durable;
+    durable = this.attempt('stopping: closing the journal failed', () => closeSync(this.fd)) && durable;
     this.store.sink = null;
-    releaseLock(this.dir);
+    this.attempt('stopping: removing the lock file failed', () => releaseLock(this.dir));
+    return durable;
+  }
+
+  /** Runs one step of closing; a failure is logged and closing goes on. */
+  private attempt(what: string, step: () => void): boolean {
+    try {
+      step();
+      return true;
+    } catch (error) {
+      this.onError(`${what} (${(error as Error).message})`);
+      return false;
+    }
   }
 }

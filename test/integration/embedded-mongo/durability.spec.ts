@@ -270,6 +270,36 @@ describe('embedded mongo durability', () => {
     });
   }, 180_000);
 
+  it('stops on SIGTERM while the disk is still full: reports the change it could not journal, releases the directory', async () => {
+    const stillFullDir = join(dir, 'still-full');
+    const { child, uri, output } = await startChild(stillFullDir);
+    const client = await MongoClient.connect(uri, { retryWrites: false });
+    const full = client.db('durable').collection('full');
+    await full.insertOne({ _id: 'acknowledged' as never });
+    const journal = join(stillFullDir, journalFile(1));
+    limit(child, 'fsize', String(statSync(journal).size + 100));
+    await expect(full.insertOne({ _id: 'refused' as never, pad: 'p'.repeat(1000) })).rejects.toThrow(
+      /journal write failed/,
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    // Stopping could not journal everything the server held: it says so and exits with 1, after releasing the directory.
+    expect(await exited).toBe(1);
+    await client.close(true);
+    expect(output()).toMatch(/\[embedded-mongo\] stopping: changes of a command that failed .* could not be journaled/);
+    expect(readdirSync(stillFullDir).filter((f) => f.includes('.lock') || f.endsWith('.tmp'))).toEqual([]);
+    const server = await EmbeddedMongo.start({ dir: stillFullDir });
+    const reader = await MongoClient.connect(server.uri);
+    try {
+      expect((await reader.db('durable').collection('full').find().toArray()).map((d) => d._id)).toEqual([
+        'acknowledged',
+      ]);
+    } finally {
+      await reader.close();
+      await server.stop();
+    }
+  });
+
   it('stops on SIGTERM without writing a snapshot: the fsynced journal holds everything, the lock is released', async () => {
     const cleanDir = join(dir, 'clean');
     const { child, uri } = await startChild(cleanDir);
