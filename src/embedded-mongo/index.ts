@@ -48,13 +48,15 @@ export class EmbeddedMongo {
     let port: number;
     try {
       port = await server.listen(options.port ?? 0, host);
+      data?.publish(host, port);
     } catch (error) {
+      // Nothing stays behind: no listener, no journal open, no lock on the directory.
+      await server.close();
       await data?.close();
       throw error;
     }
     state.host = host;
     state.port = port;
-    data?.publish(host, port);
     const sweeper = new TtlSweeper(store, commit, log, () => state.parameters.get('ttlMonitorEnabled') === true);
     sweeper.start();
     const cursorTimer = setInterval(

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const LOCK_FILE = 'embedded-mongo.lock';
@@ -57,8 +57,15 @@ export function acquireLock(dir: string): void {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx');
-      writeSync(fd, JSON.stringify({ pid: process.pid }));
-      closeSync(fd);
+      try {
+        // Whole or not at all: a lock a full disk cut short parses as no lock, and another process would take it.
+        writeFileSync(fd, JSON.stringify({ pid: process.pid }));
+      } catch (error) {
+        unlinkSync(path);
+        throw lockNotWritten(dir, error);
+      } finally {
+        closeSync(fd);
+      }
       held.add(resolve(dir));
       return;
     } catch (error) {
@@ -77,8 +84,19 @@ export function acquireLock(dir: string): void {
 export function publishAddress(dir: string, host: string, port: number): void {
   // Written beside the lock and renamed over it, so a reader never sees a half-written lock.
   const tmp = join(dir, `${LOCK_FILE}.${process.pid}`);
-  writeFileSync(tmp, JSON.stringify({ pid: process.pid, host, port }));
-  renameSync(tmp, join(dir, LOCK_FILE));
+  try {
+    writeFileSync(tmp, JSON.stringify({ pid: process.pid, host, port }));
+    renameSync(tmp, join(dir, LOCK_FILE));
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw lockNotWritten(dir, error);
+  }
+}
+
+function lockNotWritten(dir: string, cause: unknown): Error {
+  return new Error(`the lock file of data directory ${dir} could not be written (${(cause as Error).message})`, {
+    cause,
+  });
 }
 
 export function releaseLock(dir: string): void {

@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import {
   appendFileSync,
   mkdirSync,
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { Db, MongoClient } from 'mongodb';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { startEmbeddedMongoProcess } from '../../e2e/support/app-process';
+import { nodeEntryArgs } from '../../setup/compiled-app';
 
 const children = new Set<ChildProcess>();
 
@@ -298,6 +299,33 @@ describe('embedded mongo durability', () => {
       await reader.close();
       await server.stop();
     }
+  });
+
+  it.each([
+    ['its lock', 8],
+    ['the address it listens on', 40],
+  ])('refuses to start when a full disk cuts %s short, and leaves no lock behind', async (_, fileSizeLimit) => {
+    const startDir = join(dir, `start-full-${fileSizeLimit}`);
+    mkdirSync(startDir);
+    // The server runs under a file size limit from its first instruction: the lock (its pid, then its
+    // address as well) is the first file it writes.
+    const server = ['src/embedded-mongo/main.ts', '--port', '0', '--dir', startDir];
+    const child = spawn(
+      'prlimit',
+      [`--fsize=${fileSizeLimit}`, '--', process.execPath, ...nodeEntryArgs(server[0]), ...server.slice(1)],
+      {
+        cwd: join(__dirname, '..', '..', '..'),
+      },
+    );
+    children.add(child);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    children.delete(child);
+    expect(code).toBe(1);
+    expect(output).toMatch(/the lock file of data directory .* could not be written \(EFBIG/);
+    expect(readdirSync(startDir).filter((f) => f.includes('.lock'))).toEqual([]);
   });
 
   it('stops on SIGTERM without writing a snapshot: the fsynced journal holds everything, the lock is released', async () => {
