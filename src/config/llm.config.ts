@@ -35,4 +35,14 @@ export const llmNamespace = defineNamespace('llm', {
     withDefault(integer(1, 256), 8),
     'LLM requests one process sends at once.',
   ),
+  restAfterFailures: setting(
+    'OPENAI_REST_AFTER_FAILURES',
+    withDefault(integer(1, 1000), 3),
+    'Failed LLM calls in a row to one model after which a process stops calling it for OPENAI_REST_MS.',
+  ),
+  restMs: setting(
+    'OPENAI_REST_MS',
+    withDefault(integer(1000, 3_600_000), 60_000),
+    'How long a process makes no call to a model that keeps failing; then one trial call decides.',
+  ),
 });

@@ -20,6 +20,14 @@ describe('loadConfig', () => {
     expect(settings.mongo.uri).toBe('mongodb://db:27017/jc');
   });
 
+  it('rests an LLM model that keeps failing as before unless configured: three failures in a row, a minute', () => {
+    expect(loadConfig({}).llm).toMatchObject({ restAfterFailures: 3, restMs: 60_000 });
+    expect(loadConfig({ OPENAI_REST_AFTER_FAILURES: '5', OPENAI_REST_MS: '120000' }).llm).toMatchObject({
+      restAfterFailures: 5,
+      restMs: 120_000,
+    });
+  });
+
   it('layers config/<NODE_ENV>.json over the defaults', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).app).toMatchObject({ port: 0, host: '127.0.0.1', logLevel: 'warn' });
   });
@@ -33,6 +41,8 @@ describe('loadConfig', () => {
     ['MONGO_AUTO_INDEX', 'yes', /MONGO_AUTO_INDEX must be true or false/],
     ['RATE_LIMIT_REQUESTS', '0', /RATE_LIMIT_REQUESTS must be an integer/],
     ['LOG_FORMAT', 'xml', /LOG_FORMAT must be one of text, json/],
+    ['OPENAI_REST_AFTER_FAILURES', '0', /OPENAI_REST_AFTER_FAILURES must be an integer between 1 and 1000/],
+    ['OPENAI_REST_MS', 'a minute', /OPENAI_REST_MS must be an integer between 1000 and 3600000/],
   ])('rejects %s=%s naming the variable', (variable, value, message) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(message);

@@ -7,6 +7,7 @@ import { completeStructured } from '../journeys/build-stats';
 import { StoredJourney } from '../journeys/stored-journey';
 import { UserJourneysRecord } from '../journeys/user-journeys.schema';
 import { LlmClient } from '../llm/llm.client';
+import { LlmRestingError } from '../llm/llm.types';
 import { journeysForJudge, summarizeActivity } from './domain/activity-summary';
 import { TokenBudget } from './domain/judge-budget';
 import { judgeCacheKey, JudgeCacheKey } from './domain/judge-key';
@@ -95,7 +96,10 @@ export class UserJudgeService {
     try {
       text = (await completeStructured(this.llm, 'journey-judge', prompt, prompt.maxTokens, usage, this.model)).text;
     } catch (error) {
-      this.logger.warn(`judge call for user ${userId} failed: ${(error as Error).message}`);
+      // A resting model logged its rest once; its message is the reason.
+      if (!(error instanceof LlmRestingError)) {
+        this.logger.warn(`judge call for user ${userId} failed: ${(error as Error).message}`);
+      }
       return { status: 'failed', reason: `LLM call failed: ${(error as Error).message}`, tokens: 0 };
     } finally {
       budget.settle(reservation, usage.promptTokens + usage.completionTokens);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LlmClient } from '../llm/llm.client';
+import { LlmRestingError } from '../llm/llm.types';
 import { assessJourneySafety } from './domain/journey-safety';
 import {
   buildExpansionPrompt,
@@ -139,7 +140,13 @@ export class JourneyExpansionService {
       });
     } catch (error) {
       stats.expansionFallbacks += 1;
-      this.logger.warn(`expansion of "${journey.name}" failed, retried on a later build: ${(error as Error).message}`);
+      // A resting model was not called: it logged its rest once, and the call costs nothing.
+      if (error instanceof LlmRestingError) stats.expansionCalls -= 1;
+      else {
+        this.logger.warn(
+          `expansion of "${journey.name}" failed, retried on a later build: ${(error as Error).message}`,
+        );
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LlmClient } from '../llm/llm.client';
+import { LlmRestingError } from '../llm/llm.types';
 import { Journey } from './domain/journey';
 import {
   buildNamingPrompt,
@@ -139,7 +140,9 @@ export class JourneyNamingService {
       }
       return parsed.text;
     } catch (error) {
-      this.logger.warn(`naming call failed for "${journey.name}": ${(error as Error).message}`);
+      // A resting model was not called: it logged its rest once, and the call costs nothing.
+      if (error instanceof LlmRestingError) stats.namingCalls -= 1;
+      else this.logger.warn(`naming call failed for "${journey.name}": ${(error as Error).message}`);
       return undefined;
     }
   }

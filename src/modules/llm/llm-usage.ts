@@ -1,9 +1,9 @@
 import { LlmUsageTotals } from './llm.types';
 
-/** Called once per LLM call with its purpose, outcome and tokens. */
+/** Called once per LLM call with its purpose, outcome and tokens; `rested`: not made, the model rests. */
 export type LlmUsageObserver = (
   purpose: string,
-  outcome: 'ok' | 'failed',
+  outcome: 'ok' | 'failed' | 'rested',
   promptTokens: number,
   completionTokens: number,
 ) => void;
@@ -30,6 +30,11 @@ export class LlmUsageMeter {
     const totals = this.totalsOf(purpose);
     totals.calls += 1;
     totals.failures += 1;
+  }
+
+  /** A call not made because its model rests: seen by the observer, but neither a call nor a cost. */
+  recordRested(purpose: string): void {
+    this.observer?.(purpose, 'rested', 0, 0);
   }
 
   /** A copy of the totals, per purpose and overall. */

@@ -8,6 +8,9 @@ export interface LlmSettings {
   timeoutMs: number;
   maxRetries: number;
   concurrency: number;
+  /** Failed calls in a row to one model after which the client rests that model for `restMs`. */
+  restAfterFailures: number;
+  restMs: number;
 }
 
 export interface LlmMessage {
@@ -53,5 +56,19 @@ export class LlmRefusalError extends Error {
   constructor(readonly refusal: string) {
     super(`the model refused: ${refusal}`);
     this.name = 'LlmRefusalError';
+  }
+}
+
+/**
+ * No call was made: the model failed `failures` calls in a row and rests for a while. A failed call like
+ * any other; its message is the same for every call while the rest lasts.
+ */
+export class LlmRestingError extends Error {
+  constructor(
+    readonly model: string,
+    readonly failures: number,
+  ) {
+    super(`calls to ${model} rest after ${failures} failures in a row`);
+    this.name = 'LlmRestingError';
   }
 }

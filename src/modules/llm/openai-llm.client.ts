@@ -1,21 +1,46 @@
+import { Logger } from '@nestjs/common';
 import OpenAI from 'openai';
+import { BreakerState, CircuitBreaker, CircuitRestingError } from '../../lib/concurrency/circuit-breaker';
 import { Semaphore } from '../../lib/concurrency/semaphore';
 import { LlmClient } from './llm.client';
 import { LlmUsageMeter, LlmUsageObserver } from './llm-usage';
-import { LlmCompletion, LlmCompletionRequest, LlmRefusalError, LlmSettings, LlmUnavailableError } from './llm.types';
+import {
+  LlmCompletion,
+  LlmCompletionRequest,
+  LlmRefusalError,
+  LlmRestingError,
+  LlmSettings,
+  LlmUnavailableError,
+} from './llm.types';
+
+/** Told when a model starts resting (`open`), lets a trial call through (`half-open`) or answers again (`closed`). */
+export type LlmBreakerObserver = (model: string, state: BreakerState) => void;
+
+export interface LlmClientHooks {
+  usage?: LlmUsageObserver;
+  breaker?: LlmBreakerObserver;
+  /** The clock of rests (milliseconds since the epoch). */
+  now?: () => number;
+}
+
+/** A refusal is the model's answer to one prompt: the endpoint works. */
+const countsAsFailure = (error: unknown) => !(error instanceof LlmRefusalError);
 
 /** The only file that imports the openai SDK: any OpenAI-compatible endpoint (OpenAI, Azure, Ollama, vLLM). */
 export class OpenAiLlmClient extends LlmClient {
   readonly usage: LlmUsageMeter;
+  private readonly logger = new Logger(OpenAiLlmClient.name);
   private readonly sdk?: OpenAI;
   private readonly gate: Semaphore;
+  /** One per model of the endpoint, so a judge model that fails does not silence naming, nor the reverse. */
+  private readonly breakers = new Map<string, CircuitBreaker>();
 
   constructor(
     private readonly settings: LlmSettings,
-    observer?: LlmUsageObserver,
+    private readonly hooks: LlmClientHooks = {},
   ) {
     super();
-    this.usage = new LlmUsageMeter(observer);
+    this.usage = new LlmUsageMeter(hooks.usage);
     this.gate = new Semaphore(settings.concurrency);
     if (settings.apiKey) {
       this.sdk = new OpenAI({
@@ -31,12 +56,17 @@ export class OpenAiLlmClient extends LlmClient {
     return this.sdk !== undefined;
   }
 
+  restingReason(model = this.settings.model): string | undefined {
+    return this.breakers.get(model)?.resting ? this.restingError(model).message : undefined;
+  }
+
   async complete(request: LlmCompletionRequest): Promise<LlmCompletion> {
     const sdk = this.requireSdk();
-    try {
-      const response = await this.gate.run(() =>
-        sdk.chat.completions.create({
-          model: request.model ?? this.settings.model,
+    const model = request.model ?? this.settings.model;
+    const response = await this.call(request.purpose, model, () =>
+      sdk.chat.completions
+        .create({
+          model,
           messages: request.messages,
           max_completion_tokens: request.maxTokens,
           temperature: request.temperature ?? 0,
@@ -46,37 +76,86 @@ export class OpenAiLlmClient extends LlmClient {
               json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true },
             },
           }),
+        })
+        .then((response) => {
+          const message = response.choices[0]?.message;
+          if (typeof message?.content !== 'string' && typeof message?.refusal === 'string') {
+            throw new LlmRefusalError(message.refusal);
+          }
+          if (typeof message?.content !== 'string') throw new Error('the model returned no message content');
+          return { response, text: message.content };
         }),
-      );
-      const message = response.choices[0]?.message;
-      const text = message?.content;
-      if (typeof text !== 'string' && typeof message?.refusal === 'string') throw new LlmRefusalError(message.refusal);
-      if (typeof text !== 'string') throw new Error('the model returned no message content');
-      const promptTokens = response.usage?.prompt_tokens ?? 0;
-      const completionTokens = response.usage?.completion_tokens ?? 0;
-      this.usage.recordSuccess(request.purpose, promptTokens, completionTokens);
-      return { text, model: response.model || request.model || this.settings.model, promptTokens, completionTokens };
-    } catch (error) {
-      this.usage.recordFailure(request.purpose);
-      throw error;
-    }
+    );
+    const promptTokens = response.response.usage?.prompt_tokens ?? 0;
+    const completionTokens = response.response.usage?.completion_tokens ?? 0;
+    this.usage.recordSuccess(request.purpose, promptTokens, completionTokens);
+    return { text: response.text, model: response.response.model || model, promptTokens, completionTokens };
   }
 
   async embed(texts: string[]): Promise<number[][]> {
     const sdk = this.requireSdk();
+    const response = await this.call('embedding', this.settings.embeddingModel, () =>
+      sdk.embeddings.create({ model: this.settings.embeddingModel, input: texts }).then((response) => {
+        if (response.data.length !== texts.length) {
+          throw new Error(`expected ${texts.length} embeddings, got ${response.data.length}`);
+        }
+        return response;
+      }),
+    );
+    this.usage.recordSuccess('embedding', response.usage?.prompt_tokens ?? 0, 0);
+    return [...response.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+  }
+
+  /**
+   * Makes one call through the concurrency gate and the model's breaker: a model that rests fails at once
+   * (an `LlmRestingError`) without waiting for a slot, and the breaker is asked again once one is free.
+   */
+  private async call<T>(purpose: string, model: string, request: () => Promise<T>): Promise<T> {
+    const breaker = this.breakerOf(model);
     try {
-      const response = await this.gate.run(() =>
-        sdk.embeddings.create({ model: this.settings.embeddingModel, input: texts }),
-      );
-      if (response.data.length !== texts.length) {
-        throw new Error(`expected ${texts.length} embeddings, got ${response.data.length}`);
-      }
-      this.usage.recordSuccess('embedding', response.usage?.prompt_tokens ?? 0, 0);
-      return [...response.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+      if (breaker.resting) throw new CircuitRestingError(this.settings.restAfterFailures);
+      return await this.gate.run(() => breaker.run(request, countsAsFailure));
     } catch (error) {
-      this.usage.recordFailure('embedding');
+      if (error instanceof CircuitRestingError) {
+        this.usage.recordRested(purpose);
+        throw this.restingError(model);
+      }
+      this.usage.recordFailure(purpose);
       throw error;
     }
+  }
+
+  private breakerOf(model: string): CircuitBreaker {
+    let breaker = this.breakers.get(model);
+    if (!breaker) {
+      breaker = new CircuitBreaker({
+        failuresBeforeRest: this.settings.restAfterFailures,
+        restMs: this.settings.restMs,
+        now: this.hooks.now ?? Date.now,
+        onChange: (state, previous, cause) => this.changed(model, state, previous, cause),
+      });
+      this.breakers.set(model, breaker);
+    }
+    return breaker;
+  }
+
+  /** One log line when a model starts resting and one when it answers again, however many calls rest between. */
+  private changed(model: string, state: BreakerState, previous: BreakerState, cause: unknown): void {
+    this.hooks.breaker?.(model, state);
+    if (state === 'open' && previous === 'closed') {
+      this.logger.warn(
+        `LLM model ${model} failed ${this.settings.restAfterFailures} calls in a row (last: ${(cause as Error).message}): ` +
+          `no calls to it for ${this.settings.restMs / 1000} s, then one trial call`,
+      );
+    } else if (state === 'open') {
+      this.logger.debug(`LLM model ${model} failed its trial call: it rests again`);
+    } else if (state === 'closed') {
+      this.logger.log(`LLM model ${model} answers again: calls to it resume`);
+    }
+  }
+
+  private restingError(model: string): LlmRestingError {
+    return new LlmRestingError(model, this.settings.restAfterFailures);
   }
 
   private requireSdk(): OpenAI {

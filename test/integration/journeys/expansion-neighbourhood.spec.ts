@@ -46,6 +46,8 @@ describe(JourneyExpansionService.name, () => {
       timeoutMs: 100,
       maxRetries: 0,
       concurrency: 1,
+      restAfterFailures: 3,
+      restMs: 60_000,
     });
     const policy = {
       safety: DEFAULT_SAFETY_POLICY,

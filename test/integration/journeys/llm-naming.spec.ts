@@ -73,6 +73,8 @@ describe('LLM journey naming and expansion over the real openai SDK', () => {
         OPENAI_MODEL: 'test-model',
         OPENAI_TIMEOUT_MS: '1500',
         OPENAI_MAX_RETRIES: '0',
+        // Each fallback case below meets a failing model itself: none may start a rest for the cases after it.
+        OPENAI_REST_AFTER_FAILURES: '1000',
       }),
       [],
     );

@@ -25,6 +25,8 @@ describe('the development LLM (the real openai SDK over HTTP, judged by the prod
       timeoutMs: 5000,
       maxRetries: 0,
       concurrency: 4,
+      restAfterFailures: 3,
+      restMs: 60_000,
     });
   });
   afterAll(() => server.stop());

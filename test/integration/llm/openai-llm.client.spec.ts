@@ -1,5 +1,6 @@
+import { Logger } from '@nestjs/common';
 import { OpenAiLlmClient } from '../../../src/modules/llm/openai-llm.client';
-import { LlmSettings, LlmUnavailableError } from '../../../src/modules/llm/llm.types';
+import { LlmRestingError, LlmSettings, LlmUnavailableError } from '../../../src/modules/llm/llm.types';
 import { FakeOpenAiServer } from '../../setup/openai-server';
 
 describe(OpenAiLlmClient.name, () => {
@@ -12,6 +13,8 @@ describe(OpenAiLlmClient.name, () => {
     timeoutMs: 2000,
     maxRetries: 0,
     concurrency: 4,
+    restAfterFailures: 3,
+    restMs: 60_000,
     ...overrides,
   });
 
@@ -85,5 +88,105 @@ describe(OpenAiLlmClient.name, () => {
     const sut = new OpenAiLlmClient(settings({ apiKey: undefined }));
     expect(sut.available).toBe(false);
     await expect(sut.complete({ purpose: 'copy', messages: [] })).rejects.toBeInstanceOf(LlmUnavailableError);
+  });
+  describe('when a model keeps failing', () => {
+    const overloaded = { status: 503, body: '{"error":{"message":"overloaded"}}' };
+    const ask = (sut: OpenAiLlmClient, model?: string) =>
+      sut.complete({ purpose: 'journey-naming', ...(model && { model }), messages: [{ role: 'user', content: 'x' }] });
+    let clock: number;
+    let states: string[];
+    const client = (overrides: Partial<LlmSettings> = {}) =>
+      new OpenAiLlmClient(settings({ restAfterFailures: 2, restMs: 30_000, ...overrides }), {
+        now: () => clock,
+        breaker: (model, state) => states.push(`${model}:${state}`),
+      });
+    beforeEach(() => {
+      clock = 1_000_000;
+      states = [];
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    it('rests it after the configured failures in a row: calls fail at once without reaching the server', async () => {
+      server.onChat(() => overloaded);
+      const sut = client();
+      await expect(ask(sut)).rejects.toThrow(/overloaded/);
+      expect(sut.restingReason()).toBeUndefined();
+      await expect(ask(sut)).rejects.toThrow(/overloaded/);
+      const rested = await Promise.allSettled(Array.from({ length: 5 }, () => ask(sut)));
+      expect(rested.every((r) => r.status === 'rejected' && r.reason instanceof LlmRestingError)).toBe(true);
+      expect(server.requests).toHaveLength(2);
+      expect(sut.restingReason()).toBe('calls to test-model rest after 2 failures in a row');
+      // Rested calls are no calls: they cost nothing and are not failures of the endpoint.
+      expect(sut.usage.snapshot().total).toMatchObject({ calls: 2, failures: 2 });
+      expect(states).toEqual(['test-model:open']);
+    });
+
+    it('lets one trial call through after the rest; its success ends the rest', async () => {
+      server.onChat(() => overloaded);
+      const sut = client();
+      for (let i = 0; i < 2; i++) await expect(ask(sut)).rejects.toThrow(/overloaded/);
+      clock += 29_999;
+      await expect(ask(sut)).rejects.toBeInstanceOf(LlmRestingError);
+      clock += 1;
+      server.onChat(() => ({ content: 'ok' }));
+      const [trial, during] = await Promise.allSettled([ask(sut), ask(sut)]);
+      expect(trial).toMatchObject({ status: 'fulfilled', value: { text: 'ok' } });
+      expect(during).toMatchObject({ status: 'rejected', reason: expect.any(LlmRestingError) });
+      await expect(ask(sut)).resolves.toMatchObject({ text: 'ok' });
+      expect(server.requests).toHaveLength(4);
+      expect(states).toEqual(['test-model:open', 'test-model:half-open', 'test-model:closed']);
+    });
+
+    it('rests again for a whole period when the trial call fails', async () => {
+      server.onChat(() => overloaded);
+      const sut = client();
+      for (let i = 0; i < 2; i++) await expect(ask(sut)).rejects.toThrow(/overloaded/);
+      clock += 30_000;
+      await expect(ask(sut)).rejects.toThrow(/overloaded/);
+      clock += 29_999;
+      await expect(ask(sut)).rejects.toBeInstanceOf(LlmRestingError);
+      expect(server.requests).toHaveLength(3);
+    });
+
+    it('rests only the failing model: another model of the endpoint is still called', async () => {
+      server.onChat((request) => (request.model === 'test-model' ? overloaded : { content: 'graded' }));
+      const sut = client();
+      for (let i = 0; i < 2; i++) await expect(ask(sut)).rejects.toThrow(/overloaded/);
+      await expect(ask(sut, 'judge-model')).resolves.toMatchObject({ text: 'graded' });
+      expect(sut.restingReason('judge-model')).toBeUndefined();
+    });
+
+    it('does not count a refusal as a failure of the endpoint', async () => {
+      const refusal = { role: 'assistant', content: null, refusal: "I'm sorry, I can't help with that." };
+      server.onChat(() => ({
+        status: 200,
+        body: JSON.stringify({
+          id: 'r',
+          object: 'chat.completion',
+          created: 0,
+          model: 'test-model',
+          choices: [{ index: 0, finish_reason: 'stop', message: refusal }],
+        }),
+      }));
+      const sut = client({ restAfterFailures: 1 });
+      for (let i = 0; i < 3; i++) await expect(ask(sut)).rejects.toThrow(/refused/);
+      expect(server.requests).toHaveLength(3);
+      expect(states).toEqual([]);
+    });
+
+    it('logs once when a model starts resting and once when it answers again, not per call', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+      server.onChat(() => overloaded);
+      const sut = client();
+      for (let i = 0; i < 6; i++) await expect(ask(sut)).rejects.toThrow();
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0][0]).toMatch(/test-model failed 2 calls in a row \(last: .*overloaded.*\)/);
+      clock += 30_000;
+      server.onChat(() => ({ content: 'ok' }));
+      for (let i = 0; i < 3; i++) await ask(sut);
+      expect(log).toHaveBeenCalledTimes(1);
+      expect(log.mock.calls[0][0]).toMatch(/test-model answers again/);
+    });
   });
 });
