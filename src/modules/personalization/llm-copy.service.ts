@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
 import { completeStructured } from '../journeys/build-stats';
 import { LlmClient } from '../llm/llm.client';
-import { LlmRefusalError } from '../llm/llm.types';
+import { LlmRefusalError, LlmRestingError } from '../llm/llm.types';
 import { CopyCacheRepository } from './copy-cache.repository';
 import { CopyCacheRecord } from './copy-cache.schema';
 import { CopyBudget } from './domain/copy-budget';
@@ -20,10 +20,6 @@ export type LlmCopyOutcome = { promptVersion: string; model: string; signature: 
 type Shared = { copy: GeneratedCopy; cacheHit: boolean } | { fallbackReason: string };
 
 const HOUR_MS = 3_600_000;
-/** How long a process leaves a failed key, or the whole endpoint after failures in a row, without calls. */
-const FAILURE_COOLDOWN_MS = 60_000;
-/** Calls failing in a row (whatever their key) after which the process pauses every copy call. */
-const FAILURES_BEFORE_PAUSE = 3;
 
 /**
  * Writes journey copy with the LLM: cached per key in MongoDB and shared in flight, so users with the
@@ -35,17 +31,19 @@ export class LlmCopyService {
   private readonly inFlight = new Map<string, Promise<Shared>>();
   private readonly model: string;
   private readonly rejectionTtlMs: number;
+  /** How long a process leaves a key whose call failed without calls (a model failing for every key rests in the client). */
+  private readonly failedKeyRestMs: number;
   /** Keys whose last call failed (timeout, 429, 5xx), with the failure and when they may be asked again. */
   private readonly failedKeys = new Map<string, { reason: string; until: number }>();
-  private failuresInARow = 0;
-  private pausedUntil = 0;
 
   constructor(
     private readonly llm: LlmClient,
     private readonly cache: CopyCacheRepository,
     config: ConfigService<Settings, true>,
   ) {
-    this.model = config.get('llm', { infer: true }).model;
+    const settings = config.get('llm', { infer: true });
+    this.model = settings.model;
+    this.failedKeyRestMs = settings.restMs;
     this.rejectionTtlMs = config.get('personalization', { infer: true }).rejectionTtlHours * HOUR_MS;
   }
 
@@ -97,6 +95,8 @@ export class LlmCopyService {
         await this.reject(record, message);
         return { fallbackReason: `LLM copy rejected: ${message}` };
       }
+      // The model rests after failures of any caller: no call was made, and the key did not fail.
+      if (error instanceof LlmRestingError) return { fallbackReason: `LLM call failed: ${message}` };
       // Transient (timeouts, 429, 5xx): not cached, but rested, so users after it do not hammer the endpoint.
       this.logger.warn(`copy call failed for signature ${record.signature}: ${message}`);
       this.recordFailure(key, message);
@@ -104,7 +104,6 @@ export class LlmCopyService {
     } finally {
       await budget.recordTokens(tokens.promptTokens + tokens.completionTokens);
     }
-    this.failuresInARow = 0;
     const verdict = validateCopyReply(reply.text, request);
     if (!verdict.ok) {
       this.logger.warn(`copy rejected for signature ${record.signature}: ${verdict.reason}`);
@@ -119,25 +118,18 @@ export class LlmCopyService {
     return this.cache.store({ ...record, rejected: reason, expiresAt: new Date(Date.now() + this.rejectionTtlMs) });
   }
 
-  /** Why no call is made for `key` now: its last call failed moments ago, or the endpoint keeps failing. */
+  /** Why no call is made for `key` now: the model rests after failures in a row, or this key's call failed moments ago. */
   private resting(key: string): string | undefined {
-    const now = Date.now();
-    if (this.pausedUntil > now) {
-      return `LLM call failed ${FAILURES_BEFORE_PAUSE} times in a row: copy calls rest a minute`;
-    }
+    const modelRest = this.llm.restingReason();
+    if (modelRest) return `LLM call failed: ${modelRest}`;
     const failed = this.failedKeys.get(key);
-    if (failed && failed.until > now) return `LLM call failed moments ago: ${failed.reason}`;
+    if (failed && failed.until > Date.now()) return `LLM call failed moments ago: ${failed.reason}`;
     return undefined;
   }
 
   private recordFailure(key: string, reason: string): void {
     const now = Date.now();
     for (const [k, failed] of this.failedKeys) if (failed.until <= now) this.failedKeys.delete(k);
-    this.failedKeys.set(key, { reason, until: now + FAILURE_COOLDOWN_MS });
-    this.failuresInARow += 1;
-    if (this.failuresInARow >= FAILURES_BEFORE_PAUSE) {
-      this.failuresInARow = 0;
-      this.pausedUntil = now + FAILURE_COOLDOWN_MS;
-    }
+    this.failedKeys.set(key, { reason, until: now + this.failedKeyRestMs });
   }
 }

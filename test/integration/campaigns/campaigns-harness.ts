@@ -7,11 +7,15 @@ import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { ActivityEvent } from '../../../src/lib/events/activity-event';
 import { AudienceFactsRepository } from '../../../src/modules/audience/audience-facts.repository';
 import { journeyFactsOf } from '../../../src/modules/audience/domain/audience-facts';
+import { CampaignMessageComposer } from '../../../src/modules/campaigns/campaign-message-composer.service';
 import { CampaignMessagesModule } from '../../../src/modules/campaigns/campaign-messages.module';
+import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
+import { ComposedMessage } from '../../../src/modules/campaigns/domain/compose-result';
 import { EventsService } from '../../../src/modules/ingest/events.service';
 import { UsersService } from '../../../src/modules/ingest/users.service';
 import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
 import { UserJourneysRepository } from '../../../src/modules/journeys/user-journeys.repository';
+import { CopyBudget } from '../../../src/modules/personalization/domain/copy-budget';
 import { buildStoredJourney, StoredJourneySpec } from '../../factories/journey.factory';
 import { buildUserProfile } from '../../factories/user.factory';
 import { startNestContext } from '../../setup/nest-context';
@@ -91,4 +95,18 @@ export async function seedUser(
   const build = { userId, journeys, generatedAt: options.now, modelVersion: 'test', buildRunId: `seed-${userId}` };
   await app.get(UserJourneysRepository).commitBuild(build, await app.get(UserJourneysRepository).findByUserId(userId));
   await app.get(AudienceFactsRepository).recordJourneys(userId, journeyFactsOf(journeys), options.now);
+}
+
+/** The message a dry run of the synced campaign `campaignId` composes for a user at `now`; a skip fails the test. */
+export async function composeDryRun(
+  app: INestApplicationContext,
+  campaignId: string,
+  userId: string,
+  now: Date,
+  budget: CopyBudget,
+): Promise<ComposedMessage> {
+  const campaign = await app.get(CampaignsService).getUsable(campaignId);
+  const result = await app.get(CampaignMessageComposer).compose(campaign, userId, { now, dryRun: true, budget });
+  if (result.status !== 'message') throw new Error(`skipped: ${result.skip.message}`);
+  return result.message;
 }

@@ -1,15 +1,14 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
-import { CampaignMessageComposer } from '../../../src/modules/campaigns/campaign-message-composer.service';
 import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
-import { ComposedMessage, ComposeResult } from '../../../src/modules/campaigns/domain/compose-result';
+import { ComposedMessage } from '../../../src/modules/campaigns/domain/compose-result';
 import { LocalCopyBudget } from '../../../src/modules/personalization/domain/copy-budget';
 import { buildCampaign } from '../../factories/campaign.factory';
 import { startTestMongo } from '../../setup/mongo';
 import { FakeChatRequest, FakeOpenAiServer, FakeReply } from '../../setup/openai-server';
 import { startTestRedis } from '../../setup/redis';
-import { campaignsDir, seedUser, startCampaignsContext } from './campaigns-harness';
+import { campaignsDir, composeDryRun, seedUser, startCampaignsContext } from './campaigns-harness';
 
 const NOW = new Date('2026-03-02T18:00:00Z');
 
@@ -45,14 +44,8 @@ describe('LLM copy when the model fails or refuses', () => {
   let server: FakeOpenAiServer;
   let app: INestApplicationContext;
 
-  const compose = async (userId: string, budget: LocalCopyBudget): Promise<ComposedMessage> => {
-    const campaign = await app.get(CampaignsService).getUsable('nudge');
-    const result: ComposeResult = await app
-      .get(CampaignMessageComposer)
-      .compose(campaign, userId, { now: NOW, dryRun: true, budget });
-    if (result.status !== 'message') throw new Error(`skipped: ${result.skip.message}`);
-    return result.message;
-  };
+  const compose = (userId: string, budget: LocalCopyBudget): Promise<ComposedMessage> =>
+    composeDryRun(app, 'nudge', userId, NOW, budget);
   const callsFor = (prefix: string) => server.requests.filter((r) => journeyOf(r).startsWith(prefix)).length;
 
   beforeAll(async () => {

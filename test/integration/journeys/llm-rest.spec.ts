@@ -1,4 +1,4 @@
-import { Global, INestApplicationContext, Module } from '@nestjs/common';
+import { INestApplicationContext } from '@nestjs/common';
 import { MetricsRegistry } from '../../../src/common/metrics/metrics.registry';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
@@ -6,7 +6,7 @@ import { titleCase } from '../../../src/lib/text/normalize';
 import { JourneysJobsModule } from '../../../src/modules/journeys/jobs/journeys-jobs.module';
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
 import { JourneysService } from '../../../src/modules/journeys/journeys.service';
-import { LLM_CLOCK } from '../../../src/modules/llm/llm.module';
+import { llmClock, TestLlmClockModule } from '../../setup/llm-clock';
 import { FakeChatRequest, FakeOpenAiServer, FakeReply } from '../../setup/openai-server';
 import { startTestMongo } from '../../setup/mongo';
 import { sample, total } from '../../setup/prometheus';
@@ -14,12 +14,6 @@ import { startTestRedis } from '../../setup/redis';
 import { ingest, journeySettings, population, startJourneysContext, waitForRun } from './journeys-harness';
 
 const REST_MS = 60_000;
-let clockMs = Date.parse('2026-03-02T18:00:00Z');
-
-/** The LLM client's clock, moved by the test instead of waiting out the rest. */
-@Global()
-@Module({ providers: [{ provide: LLM_CLOCK, useValue: () => clockMs }], exports: [LLM_CLOCK] })
-class TestLlmClockModule {}
 
 const overloaded: FakeReply = { status: 503, body: '{"error":{"message":"overloaded"}}' };
 
@@ -85,7 +79,7 @@ describe('journey builds against a failing LLM endpoint', () => {
   it('calls again after the rest, and a call that succeeds ends it', async () => {
     server.onChat(healthy);
     const before = server.requests.length;
-    clockMs += REST_MS;
+    llmClock.ms += REST_MS;
     const view = await app.get(JourneysService).rebuildUser(userIds[1]);
     expect(server.requests.length).toBeGreaterThan(before);
     expect(view.journeys.some(({ journey }) => journey.namedBy === 'llm')).toBe(true);
