@@ -134,6 +134,52 @@ describe('request bodies', () => {
     expect(utf8.status).toBe(200);
   });
 
+  it('refuses a \\u escape that leaves half a surrogate pair with a 400 naming the field, instead of storing U+FFFD', async () => {
+    // Two ids that differ only in their lone surrogate would both be stored as "lone-\ufffd".
+    const batch = (id: string, query: string) =>
+      JSON.stringify({ events: [buildEvent({ id: 'ID', query: 'QUERY' })] })
+        .replace('"ID"', `"${id}"`)
+        .replace('"QUERY"', `"${query}"`);
+    const cases: Array<[string, string, string]> = [
+      ['/v1/events', batch('lone-1', 'caf\\ud800 ideas'), 'events[0].query'],
+      ['/v1/events', batch('lone-\\udc00', 'caf\\u00e9 ideas'), 'events[0].id'],
+      [
+        '/v1/events',
+        batch('lone-2', 'mug \\ud83d\\ude00').replace('"query"', '"properties":{"x\\udfff":1},"query"'),
+        'events[0].properties["x\\udfff"]',
+      ],
+    ];
+    for (const [path, body, field] of cases) {
+      const res = await send('POST', path, body, 'application/json', app.ingest);
+      expect(res.status).toBe(400);
+      expect((res.body.errors as Array<{ field: string }>).map((e) => e.field)).toEqual([field]);
+    }
+    expect(
+      await app.t
+        .db()
+        .collection('events')
+        .countDocuments({ id: /^lone-/ }),
+    ).toBe(0);
+    const attributes = JSON.stringify(buildUserProfile({ attributes: { plan: 'PLAN' } })).replace(
+      '"PLAN"',
+      '"\\udfff"',
+    );
+    const profile = await send('PUT', '/v1/users/u-lone', attributes, 'application/json', app.ingest);
+    expect(profile.status).toBe(400);
+    expect((profile.body.errors as Array<{ field: string }>).map((e) => e.field)).toEqual(['attributes.plan']);
+    expect(await app.t.db().collection('users').countDocuments({ userId: 'u-lone' })).toBe(0);
+    // A whole pair is one character (an emoji), stored as sent and replayed as a duplicate.
+    const emoji = batch('pair-1', 'mug \\ud83d\\ude00');
+    expect((await send('POST', '/v1/events', emoji, 'application/json', app.ingest)).body).toEqual({
+      accepted: 1,
+      duplicates: 0,
+    });
+    expect((await send('POST', '/v1/events', emoji, 'application/json', app.ingest)).body).toEqual({
+      accepted: 0,
+      duplicates: 1,
+    });
+  });
+
   it('keeps the JSON 400 for malformed JSON and the JSON 413 above 1 MiB', async () => {
     const malformed = await send('POST', '/v1/events', '{"events": [', 'application/json', app.ingest);
     expect(malformed.status).toBe(400);

@@ -21,4 +21,17 @@ describe(findUnsafeShape.name, () => {
   ])('refuses prototype keys anywhere: %s', (json, field) => {
     expect(findUnsafeShape(JSON.parse(json))).toMatchObject({ field });
   });
+
+  it.each([
+    ['{"query":"caf\\ud800"}', 'query'],
+    ['{"list":["ok","\\udc00x"]}', 'list[1]'],
+    ['{"map":{"k\\udfff":1}}', 'map["k\\udfff"]'],
+    ['"\\ud83d"', ''],
+  ])('refuses a string or key with half a surrogate pair: %s', (json, field) => {
+    expect(findUnsafeShape(JSON.parse(json))).toMatchObject({ field });
+  });
+
+  it('accepts whole surrogate pairs', () => {
+    expect(findUnsafeShape(JSON.parse('{"q":"mug \\ud83d\\ude00","\\ud83d\\ude00":1}'))).toBeUndefined();
+  });
 });
