@@ -1,4 +1,5 @@
 import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { isDeepStrictEqual } from 'node:util';
 import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
 import { TimeZoneChanges } from '../../common/users/time-zone-changes';
 import { AudienceFactsRepository } from '../audience/audience-facts.repository';
@@ -34,7 +35,7 @@ export class UsersService implements OnModuleInit {
       consent: { email: dto.consent?.email ?? false, push: dto.consent?.push ?? false },
     });
     // Campaign audiences count on these facts; a failure here fails the request so a retry restores them.
-    await this.audienceFacts.recordProfile(result.user);
+    await this.recordFacts(result.user);
     // A profile being erased (or erased since the write) keeps no facts: the erasure may have removed its own
     // already, and the profile goes (or went) with it.
     if ((await this.users.findErasingOrGone([userId])).has(userId)) await this.audienceFacts.deleteByUserId(userId);
@@ -92,5 +93,18 @@ export class UsersService implements OnModuleInit {
     await this.users.markErasing(userId, new Date());
     const derived = await this.erasure.eraseAll(userId);
     return { ...derived, users: await this.users.deleteByUserId(userId) };
+  }
+
+  /**
+   * Records the audience facts of `user`, then of the stored profile again until it is the one they came from: of
+   * two updates at once, the one whose facts land last may have read its profile before the other stored its own.
+   */
+  private async recordFacts(user: UserProfile): Promise<void> {
+    for (let recorded = user; ;) {
+      await this.audienceFacts.recordProfile(recorded);
+      const stored = await this.users.findByUserId(recorded.userId);
+      if (!stored || isDeepStrictEqual(stored, recorded)) return;
+      recorded = stored;
+    }
   }
 }
