@@ -86,6 +86,17 @@ describe('hostile fields', () => {
     await app.t.db().collection('events').deleteMany({});
   });
 
+  it('counts empty arrays and objects in properties against their size, so 1 MiB of them is a 400', async () => {
+    // Each counts as a value (8); without that, 200,000 of them stored 3 MB under the 65,536-character bound.
+    const empties = JSON.stringify(Array.from({ length: 10_000 }, (_, i) => (i % 2 ? [] : {})));
+    const res = await postEvents(eventsJson(`{"list":${empties}}`, 1));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { field: 'events[0].properties', message: 'properties must hold at most 65536 characters of keys and values' },
+    ]);
+    expect(await eventCount()).toBe(0);
+  });
+
   it.each([
     ['February 30th', '2026-02-30T12:00:00Z'],
     ['hour 24', '2026-01-10T24:00:00Z'],

@@ -43,6 +43,12 @@ describe(freeFormErrors.name, () => {
     expect(fields(['a'], FLAT)).toEqual(['p']);
   });
 
+  it('counts every value that is not a string as 8, empty arrays and objects included', () => {
+    expect(fields({ a: Array.from({ length: 123 }, () => []) })).toEqual([]);
+    expect(fields({ a: Array.from({ length: 125 }, () => ({})) })).toEqual(['p']);
+    expect(fields({ a: Array.from({ length: 125 }, () => 1) })).toEqual(['p']);
+  });
+
   it('says why a key cannot be stored', () => {
     expect(keyProblem('ok')).toBeUndefined();
     expect(keyProblem('$set')).toMatch(/"\$"/);

@@ -9,7 +9,7 @@ export interface FreeFormRules {
   level: number;
   /** Whether values may be objects and arrays (properties) or only scalars (attributes). */
   nested: boolean;
-  /** Largest size, counted as the characters of keys and strings plus 8 per other value. */
+  /** Largest size, counted as the characters of keys and strings plus 8 per other value (arrays and objects too). */
   maxSize: number;
   /** Most keys at the top level. */
   maxKeys?: number;
@@ -74,6 +74,8 @@ export function freeFormErrors(value: unknown, field: string, rules: FreeFormRul
       errors.push({ field, message: `${field} must be nested at most ${maxLevel} levels deep` });
       break;
     }
+    // An array or object inside is a value too: counted as nothing, empty ones would store megabytes within the bound.
+    if (level > 1) size += 8;
     if (path !== field && !rules.nested) {
       errors.push({ field: path, message: `${path} must be a string, number, boolean or null` });
       continue;
