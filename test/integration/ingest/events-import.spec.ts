@@ -54,6 +54,18 @@ describe(EventsImportService.name, () => {
     expect(await events().countDocuments()).toBe(300);
   });
 
+  it('rejects a line whose \\u escapes leave half a surrogate pair, as the HTTP API does, so a re-import is all duplicates', async () => {
+    const [plain, lone] = [buildEvent(), buildEvent()].map((e) => JSON.stringify(e));
+    const path = writeJsonl('lone-surrogate.jsonl', [plain, lone.replace('"query":"', '"query":"\\ud800')]);
+    const first = await sut().importFile(path);
+    expect(first).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(first.rejections).toEqual([
+      { line: 2, reason: 'query: query must be Unicode text: a \\u escape leaves half a surrogate pair' },
+    ]);
+    expect(await sut().importFile(path)).toMatchObject({ accepted: 0, duplicates: 1, rejected: 1 });
+    expect(await events().countDocuments()).toBe(1);
+  });
+
   it('rejects a line whose id is already used with other content, stored or on an earlier line, and imports the rest', async () => {
     const stored = buildEvent();
     await sut().importFile(writeJsonl('stored.jsonl', [JSON.stringify(stored)]));

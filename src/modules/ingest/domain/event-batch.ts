@@ -1,5 +1,6 @@
 import { ActivityEvent } from '../../../lib/events/activity-event';
 import { FieldError, validateEvent } from '../../../lib/events/validate-event';
+import { findUnsafeShape } from '../../../lib/validation/json-shape';
 
 export const MAX_BATCH_EVENTS = 1000;
 
@@ -34,6 +35,9 @@ export function validateEventBatch(body: unknown, now: Date): BatchValidation {
   return errors.length > 0 ? { ok: false, errors } : { ok: true, events };
 }
 
+const reasonOf = (errors: FieldError[]) =>
+  errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ');
+
 /** Parses and validates one JSONL line of an import; the reason names the field like the HTTP API does. */
 export function parseEventLine(
   line: string,
@@ -45,7 +49,10 @@ export function parseEventLine(
   } catch {
     return { ok: false, reason: 'not valid JSON' };
   }
+  // As in HTTP bodies: text that is no Unicode (a lone surrogate) would be stored as U+FFFD, and re-imported as a conflict.
+  const unsafe = findUnsafeShape(raw);
+  if (unsafe) return { ok: false, reason: reasonOf([unsafe]) };
   const result = validateEvent(raw, now);
   if (result.ok) return result;
-  return { ok: false, reason: result.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ') };
+  return { ok: false, reason: reasonOf(result.errors) };
 }
