@@ -1,5 +1,5 @@
 import { FieldError } from '../validation/field-error';
-import { checkInstant, checkKnownFields, checkString, isPlainObject } from '../validation/field-checks';
+import { checkInstant, checkKnownFields, checkString, checkUserId, isPlainObject } from '../validation/field-checks';
 import { freeFormErrors } from '../validation/free-form';
 import { ActivityEvent, EVENT_LIMITS, EVENT_TYPES, EventItem, EventType } from './activity-event';
 
@@ -75,12 +75,7 @@ export function validateEvent(raw: unknown, now: Date): EventValidation {
   const errors: FieldError[] = [];
   checkKnownFields(errors, raw, KNOWN_FIELDS, 'event');
   const id = checkString(errors, 'id', raw.id, { required: true, max: EVENT_LIMITS.idLength });
-  const userId = checkString(errors, 'userId', raw.userId, { required: true, max: EVENT_LIMITS.idLength });
-  // As in profile paths: an id with a NUL or a line break is a client's bug, and no profile could match it.
-  // eslint-disable-next-line no-control-regex
-  if (userId !== undefined && /[\u0000-\u001f\u007f]/.test(userId)) {
-    errors.push({ field: 'userId', message: 'userId must not contain control characters' });
-  }
+  const userId = checkUserId(errors, 'userId', raw.userId, EVENT_LIMITS.idLength);
   let type: EventType | undefined;
   if (typeof raw.type === 'string' && (EVENT_TYPES as readonly string[]).includes(raw.type)) {
     type = raw.type as EventType;

@@ -54,6 +54,18 @@ export function checkString(
 }
 
 /**
+ * A user id, required: a string of at most `max` characters, not blank, without control characters. As in
+ * profile paths: an id with a NUL or a line break is a client's bug, and no profile could match it.
+ */
+export function checkUserId(errors: FieldError[], field: string, value: unknown, max: number): string | undefined {
+  const userId = checkString(errors, field, value, { required: true, max });
+  // eslint-disable-next-line no-control-regex
+  if (userId === undefined || !/[\u0000-\u001f\u007f]/.test(userId)) return userId;
+  errors.push({ field, message: `${field} must not contain control characters` });
+  return undefined;
+}
+
+/**
  * An ISO-8601 instant with a time zone, at most `futureSkewMs` after `now` and, with `notBefore`, not before that
  * instant. Required unless `optional`: then left out it is undefined, and `null` is refused as no instant.
  */

@@ -1,6 +1,12 @@
 import { EVENT_LIMITS } from '../../../lib/events/activity-event';
 import { FieldError } from '../../../lib/validation/field-error';
-import { checkInstant, checkKnownFields, checkString, isPlainObject } from '../../../lib/validation/field-checks';
+import {
+  checkInstant,
+  checkKnownFields,
+  checkString,
+  checkUserId,
+  isPlainObject,
+} from '../../../lib/validation/field-checks';
 
 /** A conversion as the product's backend reports it; `id` is the idempotency key. */
 export interface Conversion {
@@ -36,7 +42,7 @@ export function validateConversion(raw: unknown, now: Date): ConversionValidatio
   const errors: FieldError[] = [];
   checkKnownFields(errors, raw, KNOWN_FIELDS, 'conversion');
   const id = checkString(errors, 'id', raw.id, { required: true, max: CONVERSION_LIMITS.idLength });
-  const userId = checkString(errors, 'userId', raw.userId, { required: true, max: CONVERSION_LIMITS.idLength });
+  const userId = checkUserId(errors, 'userId', raw.userId, CONVERSION_LIMITS.idLength);
   const occurredAt = checkInstant(errors, 'occurredAt', raw.occurredAt, now, CONVERSION_LIMITS.futureSkewMs, {
     notBefore: EARLIEST_OCCURRED_AT,
   });
