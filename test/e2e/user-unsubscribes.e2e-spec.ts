@@ -42,6 +42,12 @@ describe("a user's unsubscribes through the API", () => {
   it('refuses a bad category or body with a 400 naming it, and records nothing', async () => {
     const spaced = await http().put('/v1/users/cara/unsubscribes/two%20words').set(key()).send({}).expect(400);
     expect(spaced.body.errors[0].field).toBe('category');
+    // No category has a control character: the user would be told they left one no message is ever sent in.
+    for (const category of ['news%01', '%7Fnews']) {
+      const control = await http().put(`/v1/users/cara/unsubscribes/${category}`).set(key()).send({}).expect(400);
+      expect(control.body.errors[0].field).toBe('category');
+    }
+    expect((await http().get('/v1/users/cara/unsubscribes').set(key()).expect(200)).body.unsubscribes).toEqual([]);
     const extra = await http().put('/v1/users/cara/unsubscribes/news').set(key()).send({ when: 'now' }).expect(400);
     expect(extra.body.errors[0].field).toBe('when');
     expect(await leftFor('cara', 'news')).toBe(false);

@@ -13,6 +13,8 @@ export class UserCategoryParams extends UserIdParams {
   @IsString()
   @Length(1, 128)
   @Matches(/^\S+$/, { message: 'category must be one word (`*` for everything)' })
+  // eslint-disable-next-line no-control-regex
+  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'category must not contain control characters' })
   category!: string;
 }
 
