@@ -149,6 +149,22 @@ describe('/v1/users', () => {
           .countDocuments({ userId: 'u'.repeat(257) }),
       ).toBe(0);
     });
+
+    it('userId measured as events measure it, so a profile is never stored for an id its events are refused with', async () => {
+      // 129 emoji: 129 code points, 258 UTF-16 characters (what the 256 of events and conversions count).
+      const userId = '\u{1F600}'.repeat(129);
+      const res = await put(userId, buildUserProfile()).expect(400);
+      expect(res.body.errors[0].field).toBe('userId');
+      expect(await t.db().collection('users').countDocuments({ userId })).toBe(0);
+      const events = await t
+        .http()
+        .post('/v1/events')
+        .set('Authorization', `Bearer ${app.ingest}`)
+        .send({ events: buildEvents(1, { userId }) })
+        .expect(400);
+      expect(events.body.errors[0].field).toBe('events[0].userId');
+      await put('\u{1F600}'.repeat(128), buildUserProfile()).expect(201);
+    });
   });
 
   it('erases a user and their events, reports counts, and is idempotent', async () => {

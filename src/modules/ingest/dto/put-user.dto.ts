@@ -117,7 +117,9 @@ export class PutUserDto {
 
 export class UserIdParams {
   @IsString()
-  @Length(1, 256)
+  // In UTF-16 units, as events and conversions count a userId: @Length counts an emoji as one, and let a profile
+  // have an id that all its events were refused with.
+  @Matches(/^[\s\S]{1,256}$/, { message: 'userId must be 1 to 256 characters' })
   @Matches(/\S/, { message: 'userId must not be blank' })
   // eslint-disable-next-line no-control-regex
   @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'userId must not contain control characters' })
