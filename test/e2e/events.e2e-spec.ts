@@ -1,4 +1,6 @@
+import { EventRepository } from '../../src/modules/ingest/event.repository';
 import { buildEvent, buildEvents } from '../factories/event.factory';
+import { beforeNextCall } from './support/tracking';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
 
 describe('POST /v1/events', () => {
@@ -103,6 +105,27 @@ describe('POST /v1/events', () => {
       expect(stored.find((e) => e.id === shared.id)).toMatchObject({ userId: ['user-a', 'user-b'][winner] });
       await t.db().collection('events').deleteMany({});
     }
+  });
+
+  it('keeps an event a replay was told is stored when the batch that wrote it is refused afterwards', async () => {
+    const kept = buildEvent();
+    const contested = buildEvent({ query: 'mine' });
+    const events = t.app.get(EventRepository);
+    let replay: unknown;
+    // Another request takes the contested id just before this batch writes: the batch stores `kept`, finds the
+    // conflict only when it reads the contested id again, and takes back what it wrote. A replay of `kept` is
+    // answered in between.
+    beforeNextCall(events, 'insertMany', async () => {
+      await post({ events: [{ ...contested, query: 'theirs' }] }).expect(200);
+      beforeNextCall(events, 'findByIds', async () => {
+        replay = (await post({ events: [kept] }).expect(200)).body;
+      });
+    });
+    await post({ events: [kept, contested] }).expect(409);
+    expect(replay).toEqual({ accepted: 0, duplicates: 1 });
+    expect(await t.db().collection('events').countDocuments({ id: kept.id })).toBe(1);
+    // Sent again, it is the same event still.
+    expect((await post({ events: [kept] }).expect(200)).body).toEqual({ accepted: 0, duplicates: 1 });
   });
 
   it('rejects the whole batch when one event is bad, naming index and field', async () => {

@@ -39,7 +39,8 @@ export class EventRepository {
 
   /**
    * Inserts validated events in one unordered batch. The positions a unique index refused (an id stored
-   * meanwhile, by a concurrent request) are reported, and `undo` deletes exactly the documents this call wrote.
+   * meanwhile, by a concurrent request) are reported, and `undo` deletes the documents this call wrote, except
+   * those a replay counted on meanwhile (see markReplayed).
    */
   async insertMany(events: readonly ActivityEvent[], receivedAt: Date): Promise<EventsWritten> {
     const docs = events.map((event) => ({ _id: new Types.ObjectId(), ...event, receivedAt }));
@@ -49,9 +50,24 @@ export class EventRepository {
       accepted: written.length,
       refused,
       undo: async () => {
-        if (written.length > 0) await this.model.collection.deleteMany({ _id: { $in: written } });
+        if (written.length === 0) return;
+        await this.model.collection.deleteMany({ _id: { $in: written }, replayedAt: { $exists: false } });
       },
     };
+  }
+
+  /**
+   * Marks the stored events with these (distinct) ids as replayed at `at`: a request that answered them as
+   * duplicates counts on them, so the batch that wrote one no longer takes it back. False when some of them are not
+   * stored any more (taken back or erased since they were read).
+   */
+  async markReplayed(ids: readonly string[], at: Date): Promise<boolean> {
+    if (ids.length === 0) return true;
+    const { matchedCount } = await this.model.collection.updateMany(
+      { id: { $in: [...ids] } },
+      { $max: { replayedAt: at } },
+    );
+    return matchedCount === ids.length;
   }
 
   /** The stored events with these ids, by id: one indexed read, whatever the number of ids. */

@@ -20,8 +20,8 @@ export interface StoreResult extends InsertResult {
   conflicts: EventConflict[];
 }
 
-// An id refused by the unique index but gone when read (erased, or taken back by a refused batch) is written
-// again; a few rounds settle any realistic interleaving.
+// An id refused by the unique index but gone when read, or gone before a replay marked it (erased, or taken back by
+// a refused batch), is written again; a few rounds settle any realistic interleaving.
 const MAX_WRITE_ROUNDS = 4;
 
 /** Each user's latest event time in a batch. */
@@ -108,17 +108,31 @@ export class EventsService {
       }
       const stored = await this.events.findByIds(pending.map((i) => events[i].id));
       const fresh: number[] = [];
+      const replays: number[] = [];
       for (const i of pending) {
         const holder = stored.get(events[i].id);
         if (!holder) fresh.push(i);
         else {
-          outcomes.set(i, compareWithHolder(events[i], holder, 'stored'));
+          const outcome = compareWithHolder(events[i], holder, 'stored');
+          outcomes.set(i, outcome);
           storedHolders.set(i, holder);
+          if (outcome.kind === 'duplicate') replays.push(i);
         }
       }
       if (allOrNothing && countOf(outcomes, 'conflict') > 0) {
         for (const w of written) await w.undo();
         return { accepted: 0, duplicates: 0, conflicts: conflictsOf(outcomes) };
+      }
+      // A duplicate's holder may have been written by a batch still to be refused, which takes back what it wrote
+      // unless marked replayed; holders gone before the mark are read again next round.
+      const marked = await this.events.markReplayed(
+        replays.map((i) => events[i].id),
+        receivedAt,
+      );
+      const unsettled = marked ? [] : replays;
+      for (const i of unsettled) {
+        outcomes.delete(i);
+        storedHolders.delete(i);
       }
       const write = await this.events.insertMany(
         fresh.map((i) => events[i]),
@@ -128,7 +142,7 @@ export class EventsService {
       fresh.forEach((i, k) => {
         if (!write.refused.has(k)) outcomes.set(i, { kind: 'accepted' });
       });
-      pending = fresh.filter((_, k) => write.refused.has(k));
+      pending = [...fresh.filter((_, k) => write.refused.has(k)), ...unsettled];
     }
     for (const [first, indexes] of later) {
       const holder = storedHolders.get(first);
