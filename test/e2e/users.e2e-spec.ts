@@ -60,6 +60,24 @@ describe('/v1/users', () => {
     expect(stored).toMatchObject({ attributes: {}, consent: { email: false, push: false } });
   });
 
+  it('keeps a device once however its token is spelt: a web push endpoint, an APNs token in either case', async () => {
+    const subscription = { endpoint: 'https://push.example.com/send/abc', keys: { p256dh: 'BPk1', auth: 'a2V5' } };
+    const apns = 'a1b2'.repeat(16);
+    const res = await put('u-devices', {
+      pushTokens: [
+        { platform: 'webpush', token: JSON.stringify(subscription) },
+        { platform: 'webpush', token: JSON.stringify({ ...subscription, expirationTime: null }) },
+        { platform: 'webpush', token: JSON.stringify({ keys: subscription.keys, endpoint: subscription.endpoint }) },
+        { platform: 'apns', token: apns },
+        { platform: 'apns', token: apns.toUpperCase() },
+      ],
+    }).expect(201);
+    expect(res.body.pushTokens).toEqual([
+      { platform: 'webpush', token: JSON.stringify(subscription) },
+      { platform: 'apns', token: apns },
+    ]);
+  });
+
   it('answers 404 for an unknown user', async () => {
     const res = await get('nobody').expect(404);
     expect(res.body.message).toContain('nobody');

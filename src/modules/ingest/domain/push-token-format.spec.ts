@@ -39,4 +39,20 @@ describe('distinctPushTokens', () => {
       { platform: 'fcm', token: 'ab' },
     ]);
   });
+
+  it('keeps one token per device: a web push endpoint however its JSON is written, an APNs token in either case', () => {
+    const endpoint = 'https://push.example.com/send/abc';
+    const tokens = [
+      { platform: 'webpush', token: subscription(endpoint) },
+      { platform: 'webpush', token: JSON.stringify({ keys: { p256dh: 'BNcR-key_1', auth: 'tBHI-2' }, endpoint }) },
+      { platform: 'webpush', token: subscription(`${endpoint}-other`) },
+      { platform: 'apns', token: 'ABCD' },
+      { platform: 'apns', token: 'abcd' },
+    ] as const;
+    expect(distinctPushTokens(tokens).map((t) => t.token)).toEqual([
+      subscription(endpoint),
+      subscription(`${endpoint}-other`),
+      'ABCD',
+    ]);
+  });
 });

@@ -23,11 +23,20 @@ export function pushTokenProblem(platform: PushPlatform, token: string): string 
   }
 }
 
-/** The tokens without repeats (same platform and token), first occurrence kept: one device, one target. */
+/**
+ * What names the device behind a token however it is spelt: a web push subscription's endpoint (its JSON may
+ * order keys or add `expirationTime`), an APNs token's bytes (hexadecimal in either case).
+ */
+function deviceOf(platform: PushPlatform, token: string): string {
+  if (platform === 'webpush') return parseWebPushSubscription(token)?.endpoint ?? token;
+  return platform === 'apns' ? token.toLowerCase() : token;
+}
+
+/** The tokens without repeats (same platform and device), first occurrence kept: one device, one target. */
 export function distinctPushTokens<T extends { platform: PushPlatform; token: string }>(tokens: readonly T[]): T[] {
   const seen = new Set<string>();
   return tokens.filter(({ platform, token }) => {
-    const key = `${platform}\u0000${token}`;
+    const key = `${platform}\u0000${deviceOf(platform, token)}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
