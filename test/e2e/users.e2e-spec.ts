@@ -60,6 +60,15 @@ describe('/v1/users', () => {
     expect(stored).toMatchObject({ attributes: {}, consent: { email: false, push: false } });
   });
 
+  it('stores a locale and a time zone in their canonical spelling, so one place reads as one everywhere', async () => {
+    const res = await put('u-spelling', buildUserProfile({ locale: 'fr_fr', timeZone: 'europe/paris' })).expect(201);
+    expect(res.body).toMatchObject({ locale: 'fr-FR', timeZone: 'Europe/Paris' });
+    const stored = await t.db().collection('users').findOne({ userId: 'u-spelling' });
+    expect(stored).toMatchObject({ locale: 'fr-FR', timeZone: 'Europe/Paris' });
+    const facts = await t.db().collection('audience_facts').findOne({ userId: 'u-spelling' });
+    expect(facts).toMatchObject({ locale: 'fr-FR' });
+  });
+
   it('keeps a device once however its token is spelt: a web push endpoint, an APNs token in either case', async () => {
     const subscription = { endpoint: 'https://push.example.com/send/abc', keys: { p256dh: 'BPk1', auth: 'a2V5' } };
     const apns = 'a1b2'.repeat(16);

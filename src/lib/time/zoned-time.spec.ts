@@ -1,4 +1,12 @@
-import { addDays, formatDate, instantOfLocal, localTimeOf, offsetMinutesAt, weekdayOf } from './zoned-time';
+import {
+  addDays,
+  canonicalTimeZone,
+  formatDate,
+  instantOfLocal,
+  localTimeOf,
+  offsetMinutesAt,
+  weekdayOf,
+} from './zoned-time';
 
 const at = (iso: string) => new Date(iso);
 const local = (year: number, month: number, day: number, hour: number, minute = 0) => ({
@@ -10,6 +18,13 @@ const local = (year: number, month: number, day: number, hour: number, minute = 
 });
 
 describe('zoned time', () => {
+  it('spells a time zone as the platform does, or says it names none', () => {
+    expect(canonicalTimeZone('europe/paris')).toBe('Europe/Paris');
+    expect(canonicalTimeZone('AMERICA/NEW_YORK')).toBe('America/New_York');
+    expect(canonicalTimeZone('Asia/Tokyo')).toBe('Asia/Tokyo');
+    expect(canonicalTimeZone('Mars/Olympus')).toBeUndefined();
+  });
+
   it.each([
     ['2026-01-15T12:00:00Z', 'Europe/Paris', 60],
     ['2026-07-15T12:00:00Z', 'Europe/Paris', 120],

@@ -121,3 +121,15 @@ export function formatDate(date: Pick<LocalTime, 'year' | 'month' | 'day'>): str
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
   return `${pad(date.year, 4)}-${pad(date.month)}-${pad(date.day)}`;
 }
+
+/**
+ * The IANA name of a time zone as the platform spells it (`europe/paris` → `Europe/Paris`), or undefined when it
+ * names none: profiles store this, so one zone is one value wherever users are grouped or compared by it.
+ */
+export function canonicalTimeZone(name: string): string | undefined {
+  try {
+    return formatter(name).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}

@@ -2,7 +2,9 @@ import { Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
 import { UserErasureRegistry } from '../../common/erasure/user-erasure.registry';
 import { TimeZoneChanges } from '../../common/users/time-zone-changes';
+import { canonicalTimeZone } from '../../lib/time/zoned-time';
 import { AudienceFactsRepository } from '../audience/audience-facts.repository';
+import { canonicalLocale } from '../templates/domain/locale-chain';
 import { distinctPushTokens } from './domain/push-token-format';
 import { UserProfile } from './domain/user-profile';
 import { PutUserDto } from './dto/put-user.dto';
@@ -29,8 +31,9 @@ export class UsersService implements OnModuleInit {
     const { previousTimeZone, ...result } = await this.users.upsert(userId, {
       email: dto.email ?? undefined,
       pushTokens: distinctPushTokens(dto.pushTokens ?? []).map(({ platform, token }) => ({ platform, token })),
-      locale: dto.locale ?? undefined,
-      timeZone: dto.timeZone ?? undefined,
+      // Stored as spelt canonically (validation has checked both), so `fr_fr` and `fr-FR` are one locale.
+      locale: dto.locale == null ? undefined : (canonicalLocale(dto.locale) ?? dto.locale),
+      timeZone: dto.timeZone == null ? undefined : (canonicalTimeZone(dto.timeZone) ?? dto.timeZone),
       attributes: dto.attributes ?? {},
       consent: { email: dto.consent?.email ?? false, push: dto.consent?.push ?? false },
     });
