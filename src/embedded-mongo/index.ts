@@ -1,5 +1,6 @@
 import { CursorRegistry } from './cursors';
 import { DataDirectory } from './persistence/data-directory';
+import { FileSync } from './persistence/file-sync';
 import { ServerState } from './server-state';
 import { WireServer } from './server';
 import { Store } from './storage/store';
@@ -8,6 +9,8 @@ import { TtlSweeper } from './ttl-sweeper';
 export { DataDirectoryInUseError, processAlive, readLock } from './persistence/lock-file';
 export type { LockHolder } from './persistence/lock-file';
 export { probeEmbeddedServer } from './probe';
+export { systemFileSync } from './persistence/file-sync';
+export type { FileSync } from './persistence/file-sync';
 
 export interface EmbeddedMongoOptions {
   /** Data directory for the journal and snapshots; in memory when omitted. */
@@ -18,6 +21,8 @@ export interface EmbeddedMongoOptions {
   host?: string;
   /** Journal size that triggers compaction into a snapshot (default 64 MiB). */
   compactAfterBytes?: number;
+  /** Test seam, never set by the product: the fsync calls of the journal and snapshots (the system's by default). */
+  fileSync?: FileSync;
 }
 
 /**
@@ -41,7 +46,11 @@ export class EmbeddedMongo {
     const cursors = new CursorRegistry();
     const state = new ServerState(options.dir ?? null);
     const data = options.dir
-      ? DataDirectory.open(options.dir, store, { compactAfterBytes: options.compactAfterBytes, onError: log })
+      ? DataDirectory.open(options.dir, store, {
+          compactAfterBytes: options.compactAfterBytes,
+          onError: log,
+          fileSync: options.fileSync,
+        })
       : null;
     const commit = () => data?.commit();
     const server = new WireServer({ context: { store, cursors, server: state }, commit, log });

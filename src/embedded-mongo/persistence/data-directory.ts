@@ -1,8 +1,6 @@
 import {
   close as closeAsync,
   closeSync,
-  fsync,
-  fsyncSync,
   ftruncateSync,
   mkdirSync,
   openSync,
@@ -13,8 +11,10 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ErrorCode, ServerError } from '../errors';
 import { Doc } from '../storage/documents';
 import { ChangeSink, Store } from '../storage/store';
+import { FileSync, systemFileSync } from './file-sync';
 import { acquireLock, publishAddress, releaseLock } from './lock-file';
 import { encodePutRecord, encodeRecord } from './record-format';
 import { readRecordFile } from './record-reader';
@@ -30,7 +30,9 @@ import {
 
 const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
 const FSYNC_INTERVAL_MS = 200;
-const fsyncAsync = promisify(fsync);
+/** After a snapshot that was to replace an unsynced journal fails, the next one waits this long, doubling up to a minute. */
+const RECOVERY_RETRY_MS = 1000;
+const RECOVERY_RETRY_MAX_MS = 60_000;
 const closeFd = promisify(closeAsync);
 
 const journalName = (generation: number) => `journal-${String(generation).padStart(8, '0')}.log`;
@@ -49,6 +51,11 @@ function journalGenerations(dir: string): number[] {
  * process); fsync follows within FSYNC_INTERVAL_MS. When the journal passes its threshold a new
  * journal generation starts and a snapshot of the state at that instant is written in the
  * background (copy-on-write, a chunk at a time), then older journals are deleted.
+ *
+ * A failed fsync is not retried: the kernel may already have dropped the pages it could not write
+ * and marked them clean, so a later fsync can succeed without them (PostgreSQL's "fsyncgate"). The
+ * journal is then unsynced: writes are refused, and a snapshot of the state in memory (the one copy
+ * known to be whole) replaces it; once that snapshot is in place, writes are accepted again.
  */
 export class DataDirectory implements ChangeSink {
   private pending: Buffer[] = [];
@@ -72,10 +79,13 @@ export class DataDirectory implements ChangeSink {
     private readonly compactAfterBytes: number,
     private readonly onError: (message: string) => void,
     private readonly snapshotChunkBytes: number,
+    private readonly fileSync: FileSync,
+    /** Generation of the snapshot in place (0 when there is none): it holds every journal before it. */
+    private snapshotGeneration: number,
   ) {
     this.fd = openSync(join(dir, journalName(generation)), 'a');
     this.journalBytes = journalBytes;
-    this.fsyncTimer = setInterval(() => void this.sync(), FSYNC_INTERVAL_MS);
+    this.fsyncTimer = setInterval(() => this.tick(), FSYNC_INTERVAL_MS);
     this.fsyncTimer.unref();
     this.measureSnapshot();
   }
@@ -84,7 +94,12 @@ export class DataDirectory implements ChangeSink {
   static open(
     dir: string,
     store: Store,
-    options: { compactAfterBytes?: number; onError: (message: string) => void; snapshotChunkBytes?: number },
+    options: {
+      compactAfterBytes?: number;
+      onError: (message: string) => void;
+      snapshotChunkBytes?: number;
+      fileSync?: FileSync;
+    },
   ): DataDirectory {
     mkdirSync(dir, { recursive: true });
     acquireLock(dir);
@@ -114,6 +129,8 @@ export class DataDirectory implements ChangeSink {
         options.compactAfterBytes ?? COMPACT_AFTER_BYTES,
         options.onError,
         options.snapshotChunkBytes ?? SNAPSHOT_CHUNK_BYTES,
+        options.fileSync ?? systemFileSync,
+        snapshotGeneration,
       );
       store.sink = data;
       return data;
@@ -124,11 +141,84 @@ export class DataDirectory implements ChangeSink {
   }
 
   encode(change: Doc): Buffer {
+    this.refuseIfUnsynced();
     return encodeRecord(change);
   }
 
   encodePut(db: string, coll: string, doc: Buffer): Buffer {
+    this.refuseIfUnsynced();
     return encodePutRecord(db, coll, doc);
+  }
+
+  /** Changes are encoded before they are applied, so a write refused here never happens. */
+  private refuseIfUnsynced(): void {
+    if (this.unsynced) throw this.unsynced.error;
+  }
+
+  /**
+   * Set when the fsync of a journal failed: the newest such journal's generation, and the error
+   * writes get until a snapshot of a later generation is in place.
+   */
+  private unsynced: { generation: number; error: ServerError } | null = null;
+  private recovering = false;
+  private recoveryDelay = RECOVERY_RETRY_MS;
+  private recoveryDue = 0;
+
+  private fsyncFailed(generation: number, error: Error): void {
+    // A snapshot already in place holds that journal's records: it is no longer needed.
+    if (generation < this.snapshotGeneration || (this.unsynced && this.unsynced.generation >= generation)) return;
+    const journal = journalName(generation);
+    this.onError(
+      `fsync of ${journal} failed (${error.message}): writes are refused until a snapshot holds every change`,
+    );
+    this.unsynced = {
+      generation,
+      error: new ServerError(
+        ErrorCode.InternalError,
+        `journal fsync failed: ${journal} (${error.message}); writes are refused until a snapshot holds every change`,
+      ),
+    };
+    this.recover();
+  }
+
+  /** Writes a snapshot of the state in memory to replace the unsynced journals (one at a time). */
+  private recover(): void {
+    if (!this.unsynced || this.recovering || this.closed) return;
+    this.recovering = true;
+    const attempt = async () => {
+      // A snapshot already running holds only the journals before its own generation.
+      if (this.running) await this.running.done.catch(() => undefined);
+      if (this.unsynced && !this.closed) await this.snapshot();
+    };
+    attempt()
+      .then(
+        () => (this.recoveryDelay = RECOVERY_RETRY_MS),
+        (error: unknown) => {
+          this.onError(
+            `snapshot to replace the unsynced journal failed: ${(error as Error).message}; ` +
+              `writes stay refused, next attempt in ${this.recoveryDelay / 1000} s`,
+          );
+          this.recoveryDue = Date.now() + this.recoveryDelay;
+          this.recoveryDelay = Math.min(this.recoveryDelay * 2, RECOVERY_RETRY_MAX_MS);
+        },
+      )
+      .finally(() => (this.recovering = false));
+  }
+
+  private tick(): void {
+    void this.sync();
+    if (this.unsynced && Date.now() >= this.recoveryDue) this.recover();
+  }
+
+  /** A snapshot of `generation` is in place: older journals go, and those it replaced need no fsync. */
+  private snapshotInPlace(generation: number): void {
+    this.snapshotGeneration = generation;
+    this.dropJournalsBefore(generation);
+    this.measureSnapshot();
+    if (this.unsynced && this.unsynced.generation < generation) {
+      this.unsynced = null;
+      this.onError(`a snapshot now holds every change the unsynced journal held: writes are accepted again`);
+    }
   }
 
   append(encoded: Buffer): void {
@@ -214,8 +304,10 @@ export class DataDirectory implements ChangeSink {
   private sync(): Promise<void> {
     if (this.syncing || !this.dirty) return this.syncing ?? Promise.resolve();
     this.dirty = false;
-    this.syncing = fsyncAsync(this.fd)
-      .catch((error: unknown) => this.onError(`fsync failed: ${(error as Error).message}`))
+    const generation = this.generation;
+    this.syncing = this.fileSync
+      .fsync(this.fd)
+      .catch((error: unknown) => this.fsyncFailed(generation, error as Error))
       .finally(() => (this.syncing = null));
     return this.syncing;
   }
@@ -224,6 +316,7 @@ export class DataDirectory implements ChangeSink {
   private rotate(): SnapshotJob {
     this.commit();
     const previous = this.fd;
+    const previousGeneration = this.generation;
     const next = this.generation + 1;
     this.fd = openSync(join(this.dir, journalName(next)), 'a');
     this.generation = next;
@@ -231,10 +324,12 @@ export class DataDirectory implements ChangeSink {
     this.dirty = false;
     // The previous journal stays the recovery source until the snapshot is in place.
     Promise.resolve(this.syncing)
-      .then(() => fsyncAsync(previous))
+      .then(() => this.fileSync.fsync(previous))
+      .catch((error: unknown) => this.fsyncFailed(previousGeneration, error as Error))
+      // Its descriptor is closed whether or not that fsync succeeded.
       .then(() => closeFd(previous))
       .catch((error: unknown) => this.onError(`closing a journal failed: ${(error as Error).message}`));
-    return new SnapshotJob(this.dir, this.store, next, this.snapshotChunkBytes);
+    return new SnapshotJob(this.dir, this.store, next, this.snapshotChunkBytes, this.fileSync);
   }
 
   private dropJournalsBefore(generation: number): void {
@@ -257,8 +352,7 @@ export class DataDirectory implements ChangeSink {
     const done = job.run().then(
       () => {
         this.running = null;
-        this.dropJournalsBefore(job.generation);
-        this.measureSnapshot();
+        this.snapshotInPlace(job.generation);
       },
       (error: unknown) => {
         this.running = null;
@@ -275,8 +369,7 @@ export class DataDirectory implements ChangeSink {
     const job = this.rotate();
     const fd = { value: null as number | null };
     while (!job.stepSync(fd)) between?.();
-    this.dropJournalsBefore(job.generation);
-    this.measureSnapshot();
+    this.snapshotInPlace(job.generation);
   }
 
   private closing: Promise<boolean> | null = null;
@@ -297,8 +390,14 @@ export class DataDirectory implements ChangeSink {
     this.closed = true;
     clearInterval(this.fsyncTimer);
     if (this.running) {
-      this.running.job.abort();
+      // After a failed fsync the snapshot is what makes the journals' records durable: it is finished.
+      if (!this.unsynced) this.running.job.abort();
       await this.running.done.catch(() => undefined);
+    }
+    if (this.unsynced) {
+      await this.snapshot().catch((error: unknown) =>
+        this.onError(`stopping: snapshot to replace the unsynced journal failed (${(error as Error).message})`),
+      );
     }
     // Only changes of commands already answered with `journal write failed` can be left to write here.
     let durable = this.attempt(
@@ -306,8 +405,13 @@ export class DataDirectory implements ChangeSink {
       () => this.commit(),
     );
     await this.syncing;
-    durable = this.attempt('stopping: fsync of the journal failed', () => fsyncSync(this.fd)) && durable;
+    durable = this.attempt('stopping: fsync of the journal failed', () => this.fileSync.fsyncSync(this.fd)) && durable;
     durable = this.attempt('stopping: closing the journal failed', () => closeSync(this.fd)) && durable;
+    if (this.unsynced) {
+      // A later fsync that succeeds proves nothing: the pages the failed one lost may be gone.
+      this.onError(`stopping: ${this.unsynced.error.message}; acknowledged writes may be lost on a power failure`);
+      durable = false;
+    }
     this.store.sink = null;
     this.attempt('stopping: removing the lock file failed', () => releaseLock(this.dir));
     return durable;

@@ -1,8 +1,9 @@
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Doc } from '../storage/documents';
 import { Store } from '../storage/store';
+import { FileSync, systemFileSync } from './file-sync';
 import { encodePutRecord, encodeRecord } from './record-format';
 import { readRecordFile } from './record-reader';
 import { SnapshotCapture } from './snapshot-capture';
@@ -70,6 +71,7 @@ export class SnapshotJob {
     private readonly store: Store,
     readonly generation: number,
     chunkBytes = SNAPSHOT_CHUNK_BYTES,
+    private readonly sync: FileSync = systemFileSync,
   ) {
     this.capture = new SnapshotCapture(store.databases);
     store.capture = this.capture;
@@ -100,7 +102,7 @@ export class SnapshotJob {
         }
       }
       this.detach();
-      await file.sync();
+      await this.sync.fsync(file.fd);
     } catch (error) {
       this.detach();
       await file.close();
@@ -111,7 +113,7 @@ export class SnapshotJob {
     renameSync(this.tmp, join(this.dir, SNAPSHOT_FILE));
     const dirHandle = await open(this.dir, 'r');
     try {
-      await dirHandle.sync();
+      await this.sync.fsync(dirHandle.fd);
     } finally {
       await dirHandle.close();
     }
@@ -131,7 +133,7 @@ export class SnapshotJob {
         return false;
       }
       this.detach();
-      fsyncSync(fd.value);
+      this.sync.fsyncSync(fd.value);
     } catch (error) {
       this.detach();
       closeSync(fd.value);
