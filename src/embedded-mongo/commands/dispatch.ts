@@ -31,6 +31,18 @@ const HANDLERS = new Map<string, CommandHandler>(
 
 const TRANSACTION_FIELDS = ['txnNumber', 'startTransaction', 'autocommit'];
 
+/** Handshake and diagnostic commands: they change nothing and show no stored data. */
+const WITHOUT_DATA = new Set([...Object.keys(handshakeCommands), ...Object.keys(diagnosticCommands)]);
+
+/**
+ * Whether a command's reply shows no stored data, so it may be answered while earlier changes still
+ * wait to be journaled (a full disk): a client can then still connect and ping, and is told of the
+ * disk by its reads and writes instead of timing out on server selection.
+ */
+export function showsNoData(body: Doc): boolean {
+  return WITHOUT_DATA.has(Object.keys(body)[0]);
+}
+
 function failure(error: unknown, ctx: Omit<CommandContext, 'db'>): Doc {
   ctx.server.stats.userAsserts++;
   return { ok: 0, ...toServerError(error).toDocument() };

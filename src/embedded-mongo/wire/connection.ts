@@ -1,5 +1,5 @@
 import { Socket } from 'node:net';
-import { dispatch } from '../commands/dispatch';
+import { dispatch, showsNoData } from '../commands/dispatch';
 import { CommandContext } from '../commands/context';
 import { helloReply } from '../commands/handshake';
 import { ErrorCode, ServerError } from '../errors';
@@ -110,7 +110,10 @@ export class Connection {
     this.socket.destroy();
   }
 
-  /** Makes the command's changes durable, then returns its reply (or the journal failure). */
+  /**
+   * Makes the changes made so far durable, then returns the command's reply (or the journal failure):
+   * no reply shows data that is not in the journal.
+   */
   private committed(reply: Doc): Doc {
     try {
       this.env.commit();
@@ -126,7 +129,7 @@ export class Connection {
       const message = parseOpMsg(frame.payload, frame.message);
       const context = { ...this.env.context, connectionId: this.id, largestDocument: message.largestDocument };
       return whenReady(dispatch(message.body, context), (reply) => {
-        const durable = this.committed(reply);
+        const durable = showsNoData(message.body) ? reply : this.committed(reply);
         return message.moreToCome ? null : this.encode(frame, durable);
       });
     }

@@ -209,6 +209,58 @@ describe('embedded mongo durability', () => {
     });
   });
 
+  it('answers the handshake and ping on a full disk, so a client gets the disk error on a find, not a server-selection timeout', async () => {
+    const fullDir = join(dir, 'full-handshake');
+    const { child, uri } = await startChild(fullDir);
+    const client = await MongoClient.connect(uri, { retryWrites: false });
+    const full = client.db('durable').collection('full');
+    await full.insertOne({ _id: 'before' as never });
+    limit(child, 'fsize', String(statSync(join(fullDir, journalFile(1))).size + 100));
+    try {
+      await expect(full.insertOne({ _id: 'cut' as never, pad: 'p'.repeat(1000) })).rejects.toThrow(
+        /journal write failed/,
+      );
+      // A client that connects now: its handshake and monitoring show no data, so the full disk does not refuse them.
+      const fresh = new MongoClient(uri, {
+        retryWrites: false,
+        retryReads: false,
+        serverSelectionTimeoutMS: 30_000,
+        heartbeatFrequencyMS: 500,
+      });
+      const heartbeats = { succeeded: 0, failed: 0 };
+      fresh.on('serverHeartbeatSucceeded', () => heartbeats.succeeded++);
+      fresh.on('serverHeartbeatFailed', () => heartbeats.failed++);
+      try {
+        await fresh.connect();
+        // The driver's monitor checks the server with hello again and again; none of its checks may fail.
+        await waitUntil('the monitor to check the server twice', () => heartbeats.succeeded + heartbeats.failed >= 2);
+        expect(heartbeats.failed).toBe(0);
+        expect(await fresh.db('admin').command({ ping: 1 })).toMatchObject({ ok: 1 });
+        const docs = fresh.db('durable').collection('full');
+        // Reads and writes still show nothing that is not on disk.
+        await expect(docs.find().toArray()).rejects.toMatchObject({
+          name: 'MongoServerError',
+          message: expect.stringMatching(/journal write failed/),
+        });
+        await expect(docs.insertOne({ _id: 'unacknowledged' as never })).rejects.toThrow(/journal write failed/);
+      } finally {
+        await fresh.close(true);
+      }
+    } finally {
+      limit(child, 'fsize', 'unlimited');
+    }
+    await full.insertOne({ _id: 'after' as never });
+    await killAndReopen(child, client, fullDir, async (db) => {
+      // The writes that failed stayed in memory and were journaled ahead of the next one, as on any full disk.
+      expect((await db.collection('full').find().toArray()).map((d) => d._id)).toEqual([
+        'before',
+        'cut',
+        'unacknowledged',
+        'after',
+      ]);
+    });
+  });
+
   it('acknowledges a journaled write even when the snapshot it sets off cannot start', async () => {
     const noFilesDir = join(dir, 'no-files');
     const { child, uri } = await startChild(noFilesDir);
