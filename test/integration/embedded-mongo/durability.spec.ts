@@ -64,6 +64,20 @@ async function killAndReopen(
   }
 }
 
+/**
+ * Starts the server on `dataDir`, stores `stored`, then fills its disk: the file size limit of the server
+ * process stands in for a full disk (a write past it is cut short), and the write of `failed` fails.
+ */
+async function startOnFullDisk(dataDir: string, stored: string, failed: string) {
+  const { child, uri, output } = await startChild(dataDir);
+  const client = await MongoClient.connect(uri, { retryWrites: false });
+  const full = client.db('durable').collection('full');
+  await full.insertOne({ _id: stored as never });
+  limit(child, 'fsize', String(statSync(join(dataDir, journalFile(1))).size + 100));
+  await expect(full.insertOne({ _id: failed as never, pad: 'p'.repeat(1000) })).rejects.toThrow(/journal write failed/);
+  return { child, uri, output, client, full };
+}
+
 interface Acked {
   inserted: Array<{ w: number; seq: number }>;
   increments: number[];
@@ -186,21 +200,8 @@ describe('embedded mongo durability', () => {
 
   it('fails a write the full disk cut short and loses no write acknowledged after it', async () => {
     const fullDir = join(dir, 'full');
-    const { child, uri } = await startChild(fullDir);
-    const client = await MongoClient.connect(uri, { retryWrites: false });
-    const full = client.db('durable').collection('full');
-    await full.insertOne({ _id: 'before' as never });
-    const journal = join(
-      fullDir,
-      readdirSync(fullDir).find((f) => f.startsWith('journal-'))!,
-    );
-    // The file size limit of the server process stands in for a full disk: a write past it is cut short.
-    const limitFileSize = (soft: string) => limit(child, 'fsize', soft);
-    limitFileSize(String(statSync(journal).size + 100));
-    await expect(full.insertOne({ _id: 'cut' as never, pad: 'p'.repeat(1000) })).rejects.toThrow(
-      /journal write failed/,
-    );
-    limitFileSize('unlimited');
+    const { child, client, full } = await startOnFullDisk(fullDir, 'before', 'cut');
+    limit(child, 'fsize', 'unlimited');
     await full.insertOne({ _id: 'after' as never });
     await killAndReopen(child, client, fullDir, async (db) => {
       const ids = (await db.collection('full').find().toArray()).map((d) => d._id);
@@ -211,15 +212,8 @@ describe('embedded mongo durability', () => {
 
   it('answers the handshake and ping on a full disk, so a client gets the disk error on a find, not a server-selection timeout', async () => {
     const fullDir = join(dir, 'full-handshake');
-    const { child, uri } = await startChild(fullDir);
-    const client = await MongoClient.connect(uri, { retryWrites: false });
-    const full = client.db('durable').collection('full');
-    await full.insertOne({ _id: 'before' as never });
-    limit(child, 'fsize', String(statSync(join(fullDir, journalFile(1))).size + 100));
+    const { child, uri, client, full } = await startOnFullDisk(fullDir, 'before', 'cut');
     try {
-      await expect(full.insertOne({ _id: 'cut' as never, pad: 'p'.repeat(1000) })).rejects.toThrow(
-        /journal write failed/,
-      );
       // A client that connects now: its handshake and monitoring show no data, so the full disk does not refuse them.
       const fresh = new MongoClient(uri, {
         retryWrites: false,
@@ -325,15 +319,7 @@ describe('embedded mongo durability', () => {
 
   it('stops on SIGTERM while the disk is still full: reports the change it could not journal, releases the directory', async () => {
     const stillFullDir = join(dir, 'still-full');
-    const { child, uri, output } = await startChild(stillFullDir);
-    const client = await MongoClient.connect(uri, { retryWrites: false });
-    const full = client.db('durable').collection('full');
-    await full.insertOne({ _id: 'acknowledged' as never });
-    const journal = join(stillFullDir, journalFile(1));
-    limit(child, 'fsize', String(statSync(journal).size + 100));
-    await expect(full.insertOne({ _id: 'refused' as never, pad: 'p'.repeat(1000) })).rejects.toThrow(
-      /journal write failed/,
-    );
+    const { child, output, client } = await startOnFullDisk(stillFullDir, 'acknowledged', 'refused');
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     // Stopping could not journal everything the server held: it says so and exits with 1, after releasing the directory.
