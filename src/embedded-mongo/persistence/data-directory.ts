@@ -159,7 +159,7 @@ export class DataDirectory implements ChangeSink {
    * Set when the fsync of a journal failed: the newest such journal's generation, and the error
    * writes get until a snapshot of a later generation is in place.
    */
-  private unsynced: { generation: number; error: ServerError } | null = null;
+  private unsynced: { generation: number; failure: string; error: ServerError } | null = null;
   private recovering = false;
   private recoveryDelay = RECOVERY_RETRY_MS;
   private recoveryDue = 0;
@@ -173,6 +173,7 @@ export class DataDirectory implements ChangeSink {
     );
     this.unsynced = {
       generation,
+      failure: `the fsync of ${journal} failed (${error.message})`,
       error: new ServerError(
         ErrorCode.InternalError,
         `journal fsync failed: ${journal} (${error.message}); writes are refused until a snapshot holds every change`,
@@ -409,7 +410,9 @@ export class DataDirectory implements ChangeSink {
     durable = this.attempt('stopping: closing the journal failed', () => closeSync(this.fd)) && durable;
     if (this.unsynced) {
       // A later fsync that succeeds proves nothing: the pages the failed one lost may be gone.
-      this.onError(`stopping: ${this.unsynced.error.message}; acknowledged writes may be lost on a power failure`);
+      this.onError(
+        `stopping: ${this.unsynced.failure} and no snapshot replaced it: acknowledged writes may be lost on a power failure`,
+      );
       durable = false;
     }
     this.store.sink = null;

@@ -128,4 +128,21 @@ describe('embedded mongo after a failed fsync', () => {
       await server.stop();
     }
   });
+
+  it('stops reporting that the journal could not be made durable while fsync keeps failing, and releases the directory', async () => {
+    const dir = join(root, 'stop');
+    const disk = new FailingDisk();
+    const server = await EmbeddedMongo.start({ dir, fileSync: disk });
+    const client = await MongoClient.connect(server.uri, { retryWrites: false });
+    disk.failing = true;
+    await client
+      .db('durable')
+      .collection('docs')
+      .insertOne({ _id: 'acknowledged' as never });
+    await waitUntil('the journal fsync to fail', () => disk.failures > 0);
+    await client.close();
+    expect(await server.stop()).toBe(false);
+    const reopened = await EmbeddedMongo.start({ dir });
+    await reopened.stop();
+  });
 });
