@@ -17,6 +17,8 @@ export interface ImportSummary {
   blank: number;
   accepted: number;
   duplicates: number;
+  /** Events of users whose profile was being erased: not kept (see EventsService). */
+  erased: number;
   rejected: number;
   /** The first `maxRejectionsListed` rejected lines; `rejected` counts all of them. */
   rejections: RejectedLine[];
@@ -43,7 +45,15 @@ export class EventsImportService {
 
   async importFile(path: string, options: ImportOptions = {}): Promise<ImportSummary> {
     const { batchSize = 1000, maxRejectionsListed = 100, onProgress } = options;
-    const summary: ImportSummary = { lines: 0, blank: 0, accepted: 0, duplicates: 0, rejected: 0, rejections: [] };
+    const summary: ImportSummary = {
+      lines: 0,
+      blank: 0,
+      accepted: 0,
+      duplicates: 0,
+      erased: 0,
+      rejected: 0,
+      rejections: [],
+    };
     const stream = createReadStream(path, { encoding: 'utf8' });
     // Lines whose id conflicts are known only when their batch is stored, after later invalid lines: keep the
     // listed rejections in line order.
@@ -63,6 +73,7 @@ export class EventsImportService {
       const result = await this.events.store(batch);
       summary.accepted += result.accepted;
       summary.duplicates += result.duplicates;
+      summary.erased += result.erased;
       for (const c of result.conflicts) {
         reject(batchLines[c.index], `id: ${describeConflict(batch[c.index].id, c, (i) => `line ${batchLines[i]}`)}`);
       }
@@ -85,7 +96,7 @@ export class EventsImportService {
     }
     await flush();
     this.logger.log(
-      `imported ${path}: ${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected, ${summary.blank} blank`,
+      `imported ${path}: ${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.erased} erased, ${summary.rejected} rejected, ${summary.blank} blank`,
     );
     return summary;
   }

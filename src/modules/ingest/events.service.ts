@@ -14,11 +14,19 @@ import {
 import { AudienceFactsRepository } from '../audience/audience-facts.repository';
 import { EventRepository, EventsWritten, InsertResult } from './event.repository';
 import { IngestMetrics } from './ingest.metrics';
+import { UserRepository } from './user.repository';
 
-/** Events stored, replays counted as duplicates, and the events left out because their id has other content. */
+/**
+ * Events stored, replays counted as duplicates, events of users being erased (not kept, counted in neither), and
+ * the events left out because their id has other content.
+ */
 export interface StoreResult extends InsertResult {
+  erased: number;
   conflicts: EventConflict[];
 }
+
+/** What POST /v1/events answers: `erased` only when some events went with their user's erasure. */
+export type IngestAnswer = InsertResult & { erased?: number };
 
 // An id refused by the unique index but gone when read, or gone before a replay marked it (erased, or taken back by
 // a refused batch), is written again; a few rounds settle any realistic interleaving.
@@ -46,19 +54,20 @@ export class EventsService {
     private readonly events: EventRepository,
     private readonly metrics: IngestMetrics,
     private readonly audienceFacts: AudienceFactsRepository,
+    private readonly users: UserRepository,
   ) {}
 
   /**
    * Validates the whole batch first, then stores it idempotently. Nothing is stored when any event is bad
    * (400) or reuses an id, stored or earlier in the batch, with other content (409).
    */
-  async ingestBatch(body: unknown): Promise<InsertResult> {
+  async ingestBatch(body: unknown): Promise<IngestAnswer> {
     const validation = validateEventBatch(body, new Date());
     if (!validation.ok) {
       this.metrics.batchRejected();
       throw new FieldValidationException(validation.errors);
     }
-    const { accepted, duplicates, conflicts } = await this.write(validation.events, true);
+    const { accepted, duplicates, erased, conflicts } = await this.write(validation.events, true);
     if (conflicts.length > 0) {
       this.metrics.batchRejected();
       throw new FieldConflictException(
@@ -68,7 +77,7 @@ export class EventsService {
         })),
       );
     }
-    return { accepted, duplicates };
+    return { accepted, duplicates, ...(erased > 0 && { erased }) };
   }
 
   /**
@@ -94,7 +103,7 @@ export class EventsService {
     const { firsts, later } = repeatsInBatch(events);
     if (allOrNothing) {
       const conflicts = conflictsInBatch(events, later);
-      if (conflicts.length > 0) return { accepted: 0, duplicates: 0, conflicts };
+      if (conflicts.length > 0) return { accepted: 0, duplicates: 0, erased: 0, conflicts };
     }
     const receivedAt = new Date();
     const outcomes = new Map<number, EventOutcome>();
@@ -121,7 +130,7 @@ export class EventsService {
       }
       if (allOrNothing && countOf(outcomes, 'conflict') > 0) {
         for (const w of written) await w.undo();
-        return { accepted: 0, duplicates: 0, conflicts: conflictsOf(outcomes) };
+        return { accepted: 0, duplicates: 0, erased: 0, conflicts: conflictsOf(outcomes) };
       }
       // A duplicate's holder may have been written by a batch still to be refused, which takes back what it wrote
       // unless marked replayed; holders gone before the mark are read again next round.
@@ -150,11 +159,35 @@ export class EventsService {
         outcomes.set(i, compareWithHolder(events[i], holder ?? events[first], holder ? 'stored' : first));
       }
     }
-    const result = { accepted: countOf(outcomes, 'accepted'), duplicates: countOf(outcomes, 'duplicate') };
-    this.metrics.eventsStored(result);
     // "Last active within" rules count on this; replays are harmless ($max), so duplicates need no filtering.
     const kept = events.filter((_, i) => outcomes.get(i)?.kind !== 'conflict');
     await this.audienceFacts.recordActivity(lastActivity(kept));
+    const erasing = await this.takeBackErasing(kept);
+    for (const [i, outcome] of outcomes) {
+      if (outcome.kind !== 'conflict' && erasing.has(events[i].userId)) outcomes.set(i, { kind: 'erased' });
+    }
+    const result = {
+      accepted: countOf(outcomes, 'accepted'),
+      duplicates: countOf(outcomes, 'duplicate'),
+      erased: countOf(outcomes, 'erased'),
+    };
+    this.metrics.eventsStored(result);
     return { ...result, conflicts: conflictsOf(outcomes) };
+  }
+
+  /**
+   * Events of a user whose profile is being erased are not kept: written after the erasure's events phase, they
+   * would outlive it and build journeys again. Looked for after the writes (and the activity they record), as
+   * profile writes do: an erasure marked later erases them itself, and one whose profile is gone by now erases
+   * its events once more after the profile (see UsersService.eraseUser). Returns the users taken back.
+   */
+  private async takeBackErasing(events: readonly ActivityEvent[]): Promise<Set<string>> {
+    const found = await this.users.findErasingOrGone([...new Set(events.map((e) => e.userId))]);
+    const erasing = new Set([...found].filter(([, how]) => how === 'erasing').map(([userId]) => userId));
+    for (const userId of erasing) {
+      await this.events.deleteByUser(userId);
+      await this.audienceFacts.deleteByUserId(userId);
+    }
+    return erasing;
   }
 }

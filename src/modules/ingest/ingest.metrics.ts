@@ -14,9 +14,10 @@ export class IngestMetrics {
     this.rejected = registry.counter('journeycast_ingest_batches_rejected_total', 'Event batches rejected as invalid');
   }
 
-  eventsStored(result: InsertResult): void {
+  eventsStored(result: InsertResult & { erased: number }): void {
     this.events.inc({ result: 'accepted' }, result.accepted);
     this.events.inc({ result: 'duplicate' }, result.duplicates);
+    this.events.inc({ result: 'erased' }, result.erased);
   }
 
   batchRejected(): void {

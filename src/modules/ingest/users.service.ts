@@ -95,7 +95,20 @@ export class UsersService implements OnModuleInit {
   async eraseUser(userId: string): Promise<Record<string, number>> {
     await this.users.markErasing(userId, new Date());
     const derived = await this.erasure.eraseAll(userId);
-    return { ...derived, users: await this.users.deleteByUserId(userId) };
+    const users = await this.users.deleteByUserId(userId);
+    // An event stored after the events phase and looked for once the profile was gone found no mark to take it
+    // back by (see EventsService): its events, and the activity they recorded, go now. A profile written since the
+    // profile went is a new user's, whose facts are recorded again.
+    const events = await this.events.deleteByUser(userId);
+    const audienceFacts = await this.audienceFacts.deleteByUserId(userId);
+    const since = await this.users.findByUserId(userId);
+    if (since) await this.recordFacts(since);
+    return {
+      ...derived,
+      events: (derived.events ?? 0) + events,
+      audienceFacts: (derived.audienceFacts ?? 0) + audienceFacts,
+      users,
+    };
   }
 
   /**

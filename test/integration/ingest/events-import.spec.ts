@@ -33,6 +33,7 @@ describe(EventsImportService.name, () => {
       blank: 1,
       accepted: 2500,
       duplicates: 0,
+      erased: 0,
       rejected: 2,
       rejections: [
         { line: 11, reason: 'not valid JSON' },
@@ -86,6 +87,7 @@ describe(EventsImportService.name, () => {
       blank: 0,
       accepted: 3,
       duplicates: 1,
+      erased: 0,
       rejected: 4,
       rejections: [
         { line: 2, reason: `id: id ${stored.id} is already used by a stored event with another userId` },

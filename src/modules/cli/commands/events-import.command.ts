@@ -15,7 +15,7 @@ export const batchSize = wholeNumberBetween(1, MAX_BATCH_SIZE);
 
 function printSummary(file: string, summary: ImportSummary): void {
   console.log(
-    `${file}: ${summary.lines} lines, ${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected, ${summary.blank} blank (skipped)`,
+    `${file}: ${summary.lines} lines, ${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected, ${summary.blank} blank (skipped)${summary.erased > 0 ? `, ${summary.erased} erased with their user` : ''}`,
   );
   for (const { line, reason } of summary.rejections) console.log(`  line ${line}: ${reason}`);
   const unlisted = summary.rejected - summary.rejections.length;

@@ -9,7 +9,11 @@ export type IdHolder = number | 'stored';
 
 /** What became of one event of a batch. */
 export type EventOutcome =
-  { kind: 'accepted' } | { kind: 'duplicate' } | { kind: 'conflict'; with: IdHolder; fields: EventContentField[] };
+  | { kind: 'accepted' }
+  | { kind: 'duplicate' }
+  /** Written or replayed for a user whose profile is being erased, and not kept. */
+  | { kind: 'erased' }
+  | { kind: 'conflict'; with: IdHolder; fields: EventContentField[] };
 
 /** An event that reuses an id with other content, by its batch index. */
 export interface EventConflict {

@@ -37,4 +37,10 @@ export class IngestResultResponse {
     description: 'Events whose id was already stored, or sent earlier in the batch, with the same content (replays)',
   })
   duplicates!: number;
+  @ApiProperty({
+    required: false,
+    description:
+      'Events of users whose profile was being erased: not kept, and counted in neither of the above (present when any)',
+  })
+  erased?: number;
 }
