@@ -194,7 +194,7 @@ export class NotificationDeliveryService {
     this.count(state, notification, state === 'suppressed' ? reason.code : undefined);
     if (state === 'sent') await this.recordSent(notification, sentAt);
     else await this.release(notification);
-    await this.lifecycle.settled({ ...notification, state });
+    await this.lifecycle.settled({ ...notification, state, ...(state === 'suppressed' && { reason }) });
   }
 
   private async recordSent(notification: Notification, at: Date): Promise<void> {

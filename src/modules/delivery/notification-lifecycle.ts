@@ -3,6 +3,9 @@ import type { RunGate } from './domain/delivery-step';
 import type { FrequencyCap } from './domain/frequency-cap';
 import type { Notification } from './domain/notification';
 
+/** A notification as its run hears it settled. */
+export type SettledNotification = Pick<Notification, 'runId' | 'notificationId' | 'userId' | 'state' | 'reason'>;
+
 /** What the owner of a notification's run tells delivery, and hears back from it. */
 export interface NotificationRunHooks {
   /**
@@ -19,8 +22,11 @@ export interface NotificationRunHooks {
   current(runId: string): Promise<{ gate: RunGate; generation: number }>;
   /** The frequency caps of the run's campaign, as its definition was when the run started. */
   frequencyCaps(runId: string): Promise<readonly FrequencyCap[]>;
-  /** A notification of the run reached a terminal state (sent, failed, suppressed). */
-  settled(notification: Pick<Notification, 'runId' | 'notificationId' | 'state'>): Promise<void>;
+  /**
+   * A notification of the run reached a terminal state (sent, failed, suppressed). One suppressed because its
+   * user is being erased (ERASED_REASON) is taken back by the run, with what else the run wrote for the user.
+   */
+  settled(notification: SettledNotification): Promise<void>;
 }
 
 /**
@@ -48,7 +54,7 @@ export class NotificationLifecycle {
     return this.hooks ? this.hooks.frequencyCaps(runId) : Promise.resolve([]);
   }
 
-  async settled(notification: Pick<Notification, 'runId' | 'notificationId' | 'state'>): Promise<void> {
+  async settled(notification: SettledNotification): Promise<void> {
     await this.hooks?.settled(notification);
   }
 }

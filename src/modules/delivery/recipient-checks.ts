@@ -29,7 +29,11 @@ export class RecipientChecks {
     const contacts = (await this.users.contactsAmong([notification.userId], notification.channel)).get(
       notification.userId,
     );
-    if (!contacts) return { refusal: noConsentReason(notification.channel), gone: [] };
+    if (!contacts) {
+      // A queued message was composed for a profile: one marked as being erased, or gone since, is an erasure's.
+      const erased = (await this.users.erasingOrGone([notification.userId])).has(notification.userId);
+      return { refusal: erased ? ERASED_REASON : noConsentReason(notification.channel), gone: [] };
+    }
     if (await this.preferences.isUnsubscribed(notification.userId, notification.category)) {
       return { refusal: unsubscribedReason(notification.category), gone: [] };
     }
@@ -123,6 +127,15 @@ export class RecipientChecks {
   }
 }
 
+/**
+ * Why a message is not sent to a user whose profile is being erased, or was erased, since it was composed: its run
+ * takes it back once settled (see NotificationRunHooks.settled), with everything else written for it.
+ */
+export const ERASED_REASON: NotificationReason = {
+  code: 'erased',
+  message: 'the user is being erased (or was) since the message was composed',
+};
+
 /** What {@link RecipientChecks.verdict} says: a refusal, or the targets to send; either way the targets gone. */
 export type Verdict = ({ refusal: NotificationReason } | { pending: number[] }) & { gone: number[] };
 
@@ -190,7 +203,7 @@ function noConsentReason(channel: string): NotificationReason {
     code: 'no-consent',
     rule: `consent.${channel}`,
     value: false,
-    message: `the user no longer consents to ${channel} (or their profile was erased)`,
+    message: `the user no longer consents to ${channel}`,
   };
 }
 

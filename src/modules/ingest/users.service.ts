@@ -69,6 +69,11 @@ export class UsersService implements OnModuleInit {
     return this.users.timeZonesOf([...new Set(userIds)]);
   }
 
+  /** Those of `userIds` whose profile is being erased or is not stored (see UserRepository.findErasingOrGone). */
+  erasingOrGone(userIds: readonly string[]): Promise<Map<string, 'erasing' | 'gone'>> {
+    return this.users.findErasingOrGone([...new Set(userIds)]);
+  }
+
   async getUser(userId: string): Promise<UserProfile> {
     const user = await this.users.findByUserId(userId);
     if (!user) throw new NotFoundException(`user ${userId} not found`);

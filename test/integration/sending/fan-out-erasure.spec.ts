@@ -18,6 +18,7 @@ const GARDEN = { name: 'Garden Design', keywords: ['garden design', 'raised beds
 const MARATHON = { name: 'Marathon Training', keywords: ['marathon training', 'tempo run'] };
 const SOURDOUGH = { name: 'Sourdough Baking', keywords: ['sourdough starter', 'bread baking'] };
 const ESPRESSO = { name: 'Home Espresso', keywords: ['espresso machine', 'coffee grinder'] };
+const TRAIL = { name: 'Trail Running', keywords: ['trail running', 'trail shoes'] };
 /**
  * The digest with a cap far from full, so every run of these tests holds and confirms a slot per queued
  * message, and an experiment, so every recipient is assigned.
@@ -47,6 +48,7 @@ describe('erasing a user while a run fans out', () => {
       ['late', MARATHON],
       ['crashed', SOURDOUGH],
       ['retried', ESPRESSO],
+      ['stranded', TRAIL],
     ] as const) {
       await seedUser(app(), userId, {
         now: new Date(),
@@ -176,6 +178,24 @@ describe('erasing a user while a run fans out', () => {
     expect(await left('crashed', message)).toMatchObject({ notifications: 0, renders: 0, caps: 0 });
     await app().get(UsersService).eraseUser('crashed');
     expect(await left('crashed', message)).toEqual(NOTHING);
+  });
+
+  it('takes back at its delivery what an attempt that failed before its check wrote for a user whose erasure ended meanwhile', async () => {
+    // The erasure runs whole between the chunk's read and its writes: the shard processed again no longer lists
+    // the user, so its check never asks about them.
+    const renders = betweenReadAndInsert(() => app().get(UsersService).eraseUser('stranded'));
+    const check = jest.spyOn(app().get(ErasedDuringFanOut), 'afterChunk').mockRejectedValueOnce(new Error('lost'));
+
+    const { runId, to } = await run();
+
+    expect(check).toHaveBeenCalledTimes(2);
+    expect(to('stranded')).toBe(0);
+    expect(renders.get('stranded')).toEqual(expect.any(String));
+    expect(await left('stranded', { runId, renderId: renders.get('stranded') })).toEqual(NOTHING);
+    expect(await app().get<Redis>(REDIS_CLIENT).keys(`*caps:{stranded}*`)).toEqual([]);
+    const view = await app().get(CampaignRunsService).get(runId);
+    const states = await db(app()).collection<Notification>('notifications').find({ runId }).toArray();
+    expect(view.counts).toMatchObject({ sent: states.length });
   });
 
   it('keeps the profile of a user whose erasure failed marked, sending nothing and keeping nothing, until a retry ends it', async () => {

@@ -19,7 +19,8 @@ import type { CampaignRunRecord } from './campaign-run.schema';
  * leaves no mark and takes nothing back. A chunk processed again after a crash asks again about the users its
  * shard still lists, what an earlier attempt wrote for them included; a user whose erasure ended before that
  * has been taken out of the shard, so a message an attempt wrote for them after the erasers ran, and then
- * stopped before asking, stays (never sent: the user has no profile to send to).
+ * stopped before asking, is left to its delivery: it finds the user marked or gone, sends nothing, and its run
+ * takes it back then (see RunHooks).
  */
 @Injectable()
 export class ErasedDuringFanOut {
@@ -51,9 +52,10 @@ export class ErasedDuringFanOut {
   /**
    * The notification goes last: until then a chunk processed again after a crash here finds it, and asks
    * about its user again. Its delivery job, already enqueued, finds nothing to send (or, before the
-   * notification goes, a user who no longer consents).
+   * notification goes, a user who no longer consents). Also for a message its delivery refused as erased (see
+   * RunHooks), when a chunk that wrote it stopped before its check and its user's erasure ended before the retry.
    */
-  private async takeBack({ runId, definition }: CampaignRunRecord, userIds: readonly string[]): Promise<void> {
+  async takeBack({ runId, definition }: CampaignRunRecord, userIds: readonly string[]): Promise<void> {
     await this.caps.releaseMany(
       userIds.map((userId) => ({
         subject: { userId, channel: definition.channel, campaignId: definition.id },

@@ -2,6 +2,7 @@ import { NotificationLifecycle } from '../../delivery/notification-lifecycle';
 import type { CampaignRunRepository } from './campaign-run.repository';
 import type { CampaignRunRecord } from './campaign-run.schema';
 import type { RunState } from './domain/run-state';
+import type { ErasedDuringFanOut } from './fan-out-erasures';
 import type { RunCompletion } from './run-completion';
 import { RunHooks } from './run-hooks';
 
@@ -37,6 +38,7 @@ describe(RunHooks.name, () => {
       new NotificationLifecycle(),
       runs as unknown as CampaignRunRepository,
       {} as unknown as RunCompletion,
+      {} as unknown as ErasedDuringFanOut,
     );
   });
 

@@ -1,8 +1,10 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { RunGate } from '../../delivery/domain/delivery-step';
 import type { FrequencyCap } from '../../delivery/domain/frequency-cap';
-import { NotificationLifecycle } from '../../delivery/notification-lifecycle';
+import { NotificationLifecycle, SettledNotification } from '../../delivery/notification-lifecycle';
+import { ERASED_REASON } from '../../delivery/recipient-checks';
 import { CampaignRunRepository } from './campaign-run.repository';
+import { ErasedDuringFanOut } from './fan-out-erasures';
 import { RunCompletion } from './run-completion';
 
 /** How long a run's state is trusted when every delivery asks: a pause takes effect within it. */
@@ -40,6 +42,7 @@ export class RunHooks implements OnModuleInit, OnApplicationShutdown {
     private readonly lifecycle: NotificationLifecycle,
     private readonly runs: CampaignRunRepository,
     private readonly completion: RunCompletion,
+    private readonly erasures: ErasedDuringFanOut,
   ) {}
 
   onModuleInit(): void {
@@ -47,7 +50,7 @@ export class RunHooks implements OnModuleInit, OnApplicationShutdown {
       gate: (runId, generation) => this.gate(runId, generation),
       current: (runId) => this.current(runId),
       frequencyCaps: async (runId) => (await this.read(runId)).caps,
-      settled: ({ runId }) => Promise.resolve(this.scheduleCheck(runId)),
+      settled: (notification) => this.settled(notification),
     });
   }
 
@@ -89,6 +92,19 @@ export class RunHooks implements OnModuleInit, OnApplicationShutdown {
     const now = this.gates.get(runId);
     if (!now || now.generation <= read.generation) this.gates.set(runId, read);
     return read;
+  }
+
+  /**
+   * A message its delivery refused because its user is being erased was written after the erasure removed the
+   * user's messages, by a fan-out that stopped before its own check (ErasedDuringFanOut): it is taken back here,
+   * with what else the run wrote for the user. A delivery run again after a crash here hears it settled again.
+   */
+  private async settled(notification: SettledNotification): Promise<void> {
+    if (notification.state === 'suppressed' && notification.reason?.code === ERASED_REASON.code) {
+      const run = await this.runs.findById(notification.runId);
+      if (run) await this.erasures.takeBack(run, [notification.userId]);
+    }
+    this.scheduleCheck(notification.runId);
   }
 
   private scheduleCheck(runId: string): void {
