@@ -1,5 +1,7 @@
+import { ExtractedEvent, extractEventKeywords, sortEvents } from './keywords';
 import { PlatformEmbedder } from './platform-embedder';
-import { trainFixtureEmbedder } from './testing/platform.fixture';
+import { trainPlatformEmbedder } from './platform-training';
+import { fixtureHistories, FIXTURE_NOW, trainFixtureEmbedder } from './testing/platform.fixture';
 
 describe(PlatformEmbedder.name, () => {
   const embedder = trainFixtureEmbedder();
@@ -32,6 +34,21 @@ describe(PlatformEmbedder.name, () => {
     expect(Array.from(loaded.embed('kitchen cabnet'))).toEqual(Array.from(embedder.embed('kitchen cabnet')));
     expect(loaded.recurrence?.toJSON()).toEqual(embedder.recurrence?.toJSON());
     expect(embedder.recurrence?.json.examples).toBeGreaterThan(0);
+  });
+
+  it('keeps no word that only one user wrote, however often: not in its vocabulary, lexicon or recurrence', () => {
+    const searches = (queries: string[]): ExtractedEvent[] =>
+      sortEvents(
+        queries.map((query, i) =>
+          extractEventKeywords({ type: 'search', occurredAt: new Date(FIXTURE_NOW.getTime() - i * 3_600_000), query }),
+        ),
+      );
+    const own = searches(Array.from({ length: 30 }, (_, i) => (i % 2 ? 'zorblax quilting' : 'quilting patterns')));
+    const other = searches(Array.from({ length: 30 }, () => 'quilting patterns'));
+    const model = trainPlatformEmbedder(() => [...fixtureHistories(), own, other], { seed: 11 });
+    expect(model.vocab).toContain('quilting');
+    expect(model.vocab).not.toContain('zorblax');
+    expect(JSON.stringify(model.toJSON())).not.toContain('zorblax');
   });
 
   it('is deterministic for a seed', () => {

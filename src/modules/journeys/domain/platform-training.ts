@@ -10,6 +10,12 @@ export interface PlatformTrainingOptions {
   dimension: number;
   /** A keyword must appear in this many events to get its own vector; rarer ones use sub-word vectors. */
   minCount: number;
+  /**
+   * ... and be used by this many users. A word only one user wrote says nothing shared about words, and kept it
+   * would stay their personal data in every model trained before their erasure; the recurrence model keeps the
+   * same rule.
+   */
+  minUsers: number;
   /** The co-occurrence matrix is dense over the vocabulary: memory grows with maxVocab squared. */
   maxVocab: number;
   /** Keywords of a user's consecutive events this close in time co-occur (at half weight). */
@@ -32,6 +38,7 @@ export interface PlatformTrainingOptions {
 export const DEFAULT_TRAINING_OPTIONS: PlatformTrainingOptions = {
   dimension: 64,
   minCount: 3,
+  minUsers: 2,
   maxVocab: 6000,
   windowMinutes: 30,
   ngramMin: 3,
@@ -58,17 +65,24 @@ interface Vocabulary {
 
 function vocabularyOf(source: UserEventSource, options: PlatformTrainingOptions): Vocabulary {
   const counts = new Map<string, number>();
+  const userCounts = new Map<string, number>();
+  const seen = new Set<string>();
   let users = 0;
   let events = 0;
   for (const list of source()) {
     users++;
     events += list.length;
+    seen.clear();
     for (const e of list) {
-      for (const key of new Set(e.mentions.map((m) => m.key))) counts.set(key, (counts.get(key) ?? 0) + 1);
+      for (const key of new Set(e.mentions.map((m) => m.key))) {
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        seen.add(key);
+      }
     }
+    for (const key of seen) userCounts.set(key, (userCounts.get(key) ?? 0) + 1);
   }
   const kept = [...counts]
-    .filter(([, n]) => n >= options.minCount)
+    .filter(([key, n]) => n >= options.minCount && userCounts.get(key)! >= options.minUsers)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, options.maxVocab);
   return { keys: kept.map(([key]) => key), counts: kept.map(([, n]) => n), users, events };
@@ -206,7 +220,7 @@ export function trainPlatformEmbedder(
     {
       training: { users: vocabulary.users, events: vocabulary.events },
       lexicon: lexiconOf(source, index, vocabulary.counts),
-      recurrence: trainKeywordRecurrence(source).toJSON(),
+      recurrence: trainKeywordRecurrence(source, { minUsers: options.minUsers }).toJSON(),
     },
   );
 }

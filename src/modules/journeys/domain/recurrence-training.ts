@@ -19,6 +19,8 @@ export interface RecurrenceOptions {
   priorStrength: number;
   /** Keywords kept in the model; the rest get the mean. */
   maxKeys: number;
+  /** A keyword is kept only when this many users used it (see PlatformTrainingOptions.minUsers). */
+  minUsers: number;
   /** Examples the logistic model is fit on (a sample of whole users beyond this). */
   maxExamples: number;
 }
@@ -28,6 +30,7 @@ export const DEFAULT_RECURRENCE_OPTIONS: RecurrenceOptions = {
   horizonSessions: 3,
   priorStrength: 20,
   maxKeys: 5000,
+  minUsers: 2,
   maxExamples: 200_000,
 };
 
@@ -118,7 +121,10 @@ export function trainKeywordRecurrence(
   }
   const mean = examples > 0 ? recurred / examples : 0.5;
   const strength = options.priorStrength;
-  const kept = [...counts].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1)).slice(0, options.maxKeys);
+  const kept = [...counts]
+    .filter(([, c]) => c.n >= options.minUsers)
+    .sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1))
+    .slice(0, options.maxKeys);
   const keptKeys = new Set(kept.map(([key]) => key));
   // Users as the served model will know them: the count of a kept keyword, 1 for the rest.
   const x = pending.map(({ key, own, label }) => {
