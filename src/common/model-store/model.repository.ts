@@ -73,6 +73,13 @@ export class ModelRepository {
     return headers.map((h) => toInfo(h));
   }
 
+  /** Deletes these versions of a kind: headers first, so none is found while its chunks go. */
+  async deleteVersions(kind: string, versions: readonly string[]): Promise<void> {
+    if (versions.length === 0) return;
+    await this.models.deleteMany({ kind, version: { $in: [...versions] } });
+    await this.chunks.deleteMany({ kind, version: { $in: [...versions] } });
+  }
+
   private async load(header: StoredModelRecord): Promise<StoredModel> {
     const parts = await this.chunks.find({ kind: header.kind, version: header.version }).sort({ n: 1 }).lean();
     const payload = Buffer.concat(parts.map((p) => Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength)));

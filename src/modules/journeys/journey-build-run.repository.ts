@@ -97,6 +97,15 @@ export class JourneyBuildRunRepository {
     return result.modifiedCount === 1;
   }
 
+  /** The model versions of the runs not finished yet (a model they build with must stay stored). */
+  async findModelVersionsInProgress(): Promise<Set<string>> {
+    const versions = await this.model.distinct('modelVersion', {
+      status: { $in: ['pending', 'selecting', 'running'] },
+      modelVersion: { $exists: true },
+    });
+    return new Set(versions as string[]);
+  }
+
   async markFailed(runId: string, error: string, finishedAt: Date): Promise<void> {
     await this.model.updateOne(
       { runId, status: { $nin: ['completed'] } },

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { ModelRepository, StoredModelInfo } from '../../common/model-store/model.repository';
 import { Settings } from '../../config/settings';
 import { EventRepository } from '../ingest/event.repository';
+import { JourneyBuildRunRepository } from './journey-build-run.repository';
 import { chooseEmbedder, EmbedderChoice } from './domain/embedder-choice';
 import { ExtractedEvent, extractEventKeywords, sortEvents } from './domain/keywords';
 import { PlatformEmbedder } from './domain/platform-embedder';
@@ -12,6 +13,11 @@ import { trainingSample } from './domain/training-sample';
 
 export const PLATFORM_EMBEDDER_KIND = 'platform-embedder';
 const CACHED_VERSIONS = 3;
+/**
+ * Versions kept in the model store (the console lists as many), besides those a build in progress uses: an older
+ * one would keep the counts of users erased since, and the words of any trained before every word needed two users.
+ */
+const STORED_VERSIONS = 3;
 /** Users whose events one read fetches while gathering the training sample. */
 const TRAINING_READ_USERS = 500;
 
@@ -54,6 +60,7 @@ export class PlatformEmbedderService {
     config: ConfigService<Settings, true>,
     private readonly models: ModelRepository,
     private readonly events: EventRepository,
+    private readonly runs: JourneyBuildRunRepository,
   ) {
     const journeys = config.get('journeys', { infer: true });
     this.growth = journeys.retrainGrowth;
@@ -127,6 +134,22 @@ export class PlatformEmbedderService {
     return this.training;
   }
 
+  /**
+   * Deletes stored versions past the STORED_VERSIONS latest, but `trained` (stored before, it keeps its first date)
+   * and those a build run not finished yet uses.
+   */
+  private async deleteOldVersions(trained: string): Promise<void> {
+    const [stored, inUse] = await Promise.all([
+      this.models.listVersions(PLATFORM_EMBEDDER_KIND, 0),
+      this.runs.findModelVersionsInProgress(),
+    ]);
+    inUse.add(trained);
+    const old = stored.slice(STORED_VERSIONS).flatMap(({ version }) => (inUse.has(version) ? [] : [version]));
+    await this.models.deleteVersions(PLATFORM_EMBEDDER_KIND, old);
+    for (const version of old) this.cache.delete(version);
+    if (old.length > 0) this.logger.log(`deleted ${old.length} older platform embedder version(s)`);
+  }
+
   private retrainAt(latest: StoredModelInfo): number | undefined {
     if (this.growth <= 0) return undefined;
     return Math.max(1, Math.ceil(this.growth * numberMeta(latest, 'events')));
@@ -186,6 +209,7 @@ export class PlatformEmbedderService {
         trainedEvents: eventCount,
         vocabulary: model.vocab.length,
       });
+      await this.deleteOldVersions(version);
     }
     this.remember(version, Promise.resolve(this.choose(version, model)));
     this.logger.log(

@@ -3,6 +3,7 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { Settings } from '../../../src/config';
+import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { validateEvent } from '../../../src/lib/events/validate-event';
 import { generatePopulation, RawEvent } from '../../../src/lib/synthetic/population';
 import { EventRepository } from '../../../src/modules/ingest/event.repository';
@@ -10,7 +11,9 @@ import { JourneysJobsModule } from '../../../src/modules/journeys/jobs/journeys-
 import { JourneysModule } from '../../../src/modules/journeys/journeys.module';
 import { JourneyBuildRunRecord } from '../../../src/modules/journeys/journey-build-run.schema';
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
+import { startTestMongo } from '../../setup/mongo';
 import { startNestContext } from '../../setup/nest-context';
+import { startTestRedis } from '../../setup/redis';
 import { testSettings } from '../../setup/settings';
 
 /** Test settings on the given servers; `env` adds or overrides configuration variables. */
@@ -34,6 +37,25 @@ export async function startJourneysContext(
   extra: Type[] = [JourneysJobsModule],
 ): Promise<INestApplicationContext> {
   return startNestContext(settings, [JourneysModule, ...extra]);
+}
+
+/**
+ * {@link startJourneysContext} on servers of its own for the enclosing describe block: `context()` is the app once
+ * the block's tests run.
+ */
+export function useJourneysContext(database: string): { context(): INestApplicationContext } {
+  let mongo: EmbeddedMongo | undefined;
+  let redis: RedisProcess | undefined;
+  let app: INestApplicationContext | undefined;
+  beforeAll(async () => {
+    [mongo, redis] = await Promise.all([startTestMongo(), startTestRedis()]);
+    app = await startJourneysContext(journeySettings(mongo.uri, redis, database));
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([mongo?.stop(), redis?.stop()]);
+  }, 30_000);
+  return { context: () => app! };
 }
 
 /** Stores raw events as ingest would, all received at `receivedAt`. */

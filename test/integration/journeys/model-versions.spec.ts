@@ -1,0 +1,69 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { UsersService } from '../../../src/modules/ingest/users.service';
+import { JourneyBuildRunRepository } from '../../../src/modules/journeys/journey-build-run.repository';
+import {
+  PLATFORM_EMBEDDER_KIND,
+  PlatformEmbedderService,
+} from '../../../src/modules/journeys/platform-embedder.service';
+import { db, ingest, population, useJourneysContext } from './journeys-harness';
+
+/** What the model store holds of the platform embedder: versions, and chunks of their bytes. */
+async function stored(app: INestApplicationContext): Promise<{ versions: string[]; chunkVersions: string[] }> {
+  const models = await db(app).collection('models').find({ kind: PLATFORM_EMBEDDER_KIND }).toArray();
+  const chunks = await db(app).collection('model_chunks').distinct('version', { kind: PLATFORM_EMBEDDER_KIND });
+  return { versions: models.map((m) => m.version as string).sort(), chunkVersions: (chunks as string[]).sort() };
+}
+
+describe('stored versions of the platform embedder', () => {
+  const journeys = useJourneysContext('model_versions');
+
+  it('keeps the three latest and those a build in progress uses, so no older one keeps words of erased users', async () => {
+    const app = journeys.context();
+    const embedders = app.get(PlatformEmbedderService);
+    const users = population(6, 31).events;
+    // Two users share a word no other uses; one of them is erased later.
+    const shared = ['kept', 'erased'].flatMap((userId) =>
+      Array.from({ length: 4 }, (_, i) => ({
+        id: `${userId}-${i}`,
+        userId,
+        type: 'search' as const,
+        occurredAt: new Date(Date.parse('2026-02-20T10:00:00Z') + i * 3_600_000).toISOString(),
+        query: 'zorblax quilting',
+      })),
+    );
+    await ingest(app, [...users, ...shared]);
+    const first = (await embedders.retrain()).version;
+    expect((await embedders.forVersion(first)).model.vocab).toContain('zorblax');
+    // A build run that started with the first model is still running.
+    const runs = app.get(JourneyBuildRunRepository);
+    await runs.createOnce('pinned', 'full', 'manual', new Date());
+    await runs.markSelecting('pinned', 'full', first, new Date());
+    await runs.markRunning('pinned', new Date(), 1, 1);
+    const second = (await embedders.retrain()).version;
+    expect(second).toBe(first);
+
+    await app.get(UsersService).eraseUser('erased');
+    const versions = [first];
+    for (let n = 0; n < 4; n++) {
+      await ingest(
+        app,
+        population(2, 40 + n).events.map((e) => ({ ...e, id: `more${n}-${e.id}`, userId: `more${n}-${e.userId}` })),
+      );
+      versions.push((await embedders.retrain()).version);
+    }
+    expect(new Set(versions).size).toBe(5);
+    expect((await embedders.forVersion(versions[4])).model.vocab).not.toContain('zorblax');
+    const kept = [first, ...versions.slice(2)].sort();
+    expect(await stored(app)).toEqual({ versions: kept, chunkVersions: kept });
+
+    // Once the run is over, only the three latest stay.
+    await runs.markFailed('pinned', 'stopped', new Date());
+    await ingest(
+      app,
+      population(2, 50).events.map((e) => ({ ...e, id: `last-${e.id}`, userId: `last-${e.userId}` })),
+    );
+    const last = (await embedders.retrain()).version;
+    const latest = [...versions.slice(3), last].sort();
+    expect(await stored(app)).toEqual({ versions: latest, chunkVersions: latest });
+  }, 120_000);
+});
