@@ -36,7 +36,7 @@ describe(PlatformEmbedder.name, () => {
     expect(embedder.recurrence?.json.examples).toBeGreaterThan(0);
   });
 
-  it('keeps no word that only one user wrote, however often: not in its vocabulary, lexicon or recurrence', () => {
+  it('with minUsers 2, keeps no word that only one user wrote, however often: not in its vocabulary, lexicon or recurrence', () => {
     const searches = (queries: string[]): ExtractedEvent[] =>
       sortEvents(
         queries.map((query, i) =>
@@ -45,7 +45,7 @@ describe(PlatformEmbedder.name, () => {
       );
     const own = searches(Array.from({ length: 30 }, (_, i) => (i % 2 ? 'zorblax quilting' : 'quilting patterns')));
     const other = searches(Array.from({ length: 30 }, () => 'quilting patterns'));
-    const model = trainPlatformEmbedder(() => [...fixtureHistories(), own, other], { seed: 11 });
+    const model = trainPlatformEmbedder(() => [...fixtureHistories(), own, other], { seed: 11, minUsers: 2 });
     expect(model.vocab).toContain('quilting');
     expect(model.vocab).not.toContain('zorblax');
     expect(JSON.stringify(model.toJSON())).not.toContain('zorblax');

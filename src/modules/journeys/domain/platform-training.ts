@@ -38,7 +38,7 @@ export interface PlatformTrainingOptions {
 export const DEFAULT_TRAINING_OPTIONS: PlatformTrainingOptions = {
   dimension: 64,
   minCount: 3,
-  minUsers: 2,
+  minUsers: 1,
   maxVocab: 6000,
   windowMinutes: 30,
   ngramMin: 3,

@@ -30,7 +30,7 @@ export const DEFAULT_RECURRENCE_OPTIONS: RecurrenceOptions = {
   horizonSessions: 3,
   priorStrength: 20,
   maxKeys: 5000,
-  minUsers: 2,
+  minUsers: 1,
   maxExamples: 200_000,
 };
 
