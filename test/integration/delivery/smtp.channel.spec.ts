@@ -84,6 +84,20 @@ describe('SMTP channel (nodemailer pool against a loopback SMTP server)', () => 
     expect(sink.messages).toHaveLength(0);
   });
 
+  it('rejects a refusal of our own sender address without suppressing the recipient', async () => {
+    // Postfix delays sender restrictions to RCPT TO, so a bad sender domain is refused there.
+    sink.replyToRecipient(
+      'ana@example.com',
+      553,
+      '5.1.8 <news@mail.example.com>: Sender address rejected: Domain not found',
+    );
+    expect(await deliveryError(channel.send(emailMessage()))).toMatchObject({
+      code: 'delivery.rejected',
+      providerCode: '5.1.8',
+      action: 'none',
+    });
+  });
+
   it('retries a 4xx (greylisting) and rejects a 5.7.1 policy refusal without suppressing', async () => {
     sink.replyToRecipient('grey@example.com', 450, '4.2.0 Greylisted, try again later');
     expect(await deliveryError(channel.send(emailMessage({ to: { address: 'grey@example.com' } })))).toMatchObject({

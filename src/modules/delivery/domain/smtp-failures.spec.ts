@@ -21,6 +21,8 @@ describe('classifySmtpError', () => {
       '5.2.1',
     ],
     [{ responseCode: 552, response: '552 5.2.2 mailbox full', command: 'RCPT TO' }, 'delivery.rejected', '5.2.2'],
+    [{ responseCode: 553, response: '553 5.1.8 sender rejected', command: 'RCPT TO' }, 'delivery.rejected', '5.1.8'],
+    [{ responseCode: 501, response: '501 5.1.7 bad sender', command: 'MAIL FROM' }, 'delivery.rejected', '5.1.7'],
     [
       { responseCode: 550, response: '550 5.7.1 message refused as spam', command: 'DATA' },
       'delivery.rejected',

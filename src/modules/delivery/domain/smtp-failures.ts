@@ -17,6 +17,9 @@ export interface SmtpErrorLike {
  */
 const MESSAGE_REFUSALS = new Set(['EENVELOPE', 'EMESSAGE']);
 
+/** RFC 3463 X.1.7 and X.1.8: our own sender address is refused, which says nothing of the recipient's. */
+const SENDER_ADDRESS = new Set(['5.1.7', '5.1.8']);
+
 /** The RFC 3463 enhanced status code (`5.1.1`) at the start of an SMTP reply text, if any. */
 function enhancedStatus(response: string | undefined): string | undefined {
   return response?.match(/^\d{3}[ -](\d\.\d{1,3}\.\d{1,3})\b/)?.[1];
@@ -25,8 +28,9 @@ function enhancedStatus(response: string | undefined): string | undefined {
 /**
  * SMTP replies: 4xx is temporary (greylisting, full queue) and retries; 5xx is permanent. Among 5xx,
  * only a bad or disabled mailbox (5.1.x, 5.2.1, or a bare 550/551/553 at RCPT TO) is a hard bounce
- * that suppresses the address; policy, size and content refusals (5.7.x, 5.3.4, 554) reject this
- * message without blaming the address. 535 and EAUTH are our relay credentials. A failure with no
+ * that suppresses the address; policy, size and content refusals (5.7.x, 5.3.4, 554) and refusals of
+ * our sender address (5.1.7, 5.1.8, which relays give at RCPT TO too) reject this message without
+ * blaming the address. 535 and EAUTH are our relay credentials. A failure with no
  * reply at all is the road to the relay (DNS, refused or reset connection, TLS, timeout), whatever code
  * Node or nodemailer gave it, and retries.
  */
@@ -46,7 +50,7 @@ export function classifySmtpError(error: SmtpErrorLike): FailureClass {
   }
   if (status >= 400 && status < 500) return { code: 'delivery.unavailable', message, details };
   const badMailbox = enhanced
-    ? enhanced.startsWith('5.1.') || enhanced === '5.2.1'
+    ? (enhanced.startsWith('5.1.') && !SENDER_ADDRESS.has(enhanced)) || enhanced === '5.2.1'
     : [550, 551, 553].includes(status) && /^RCPT/i.test(error.command ?? '');
   return { code: badMailbox ? 'delivery.hard-bounce' : 'delivery.rejected', message, details };
 }
