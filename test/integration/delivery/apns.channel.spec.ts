@@ -116,6 +116,14 @@ describe('APNs channel (HTTP/2 with a provider JWT against a loopback APNs)', ()
     expect(await deliveryError(channel.send(apnsPush()))).toMatchObject({ code: 'delivery.network', retryable: true });
   });
 
+  it('retries a request APNs never answered: a connection dropped under it, or no answer in time', async () => {
+    apns.leaveNextUnanswered('drop');
+    expect(await deliveryError(channel.send(apnsPush()))).toMatchObject({ code: 'delivery.network', retryable: true });
+    apns.leaveNextUnanswered('stall');
+    expect(await deliveryError(channel.send(apnsPush()))).toMatchObject({ code: 'delivery.timeout', retryable: true });
+    await expect(channel.send(apnsPush())).resolves.toMatchObject({ provider: 'apns' });
+  });
+
   it('refuses to start without a readable ES256 key, naming the setting', async () => {
     const settings = {
       DELIVERY_PUSH_CHANNEL: 'providers',

@@ -44,6 +44,7 @@ export class FakeApns {
   private readonly failures = new Map<string, ApnsFailure>();
   private readonly next: Array<{ failure: ApnsFailure; retryAfter?: string }> = [];
   private expiredBefore = 0;
+  private readonly unanswered: Array<'drop' | 'stall'> = [];
   private readonly publicKey: KeyObject;
   readonly privateKeyPem: string;
   readonly keyId = 'ABC123DEFG';
@@ -81,6 +82,14 @@ export class FakeApns {
     this.next.push({ failure, retryAfter });
   }
 
+  /**
+   * The next request gets no answer: `drop` closes its connection, as a server restarting would;
+   * `stall` keeps it open and never answers.
+   */
+  leaveNextUnanswered(how: 'drop' | 'stall'): void {
+    this.unanswered.push(how);
+  }
+
   /** Every provider token issued before now is refused with 403 ExpiredProviderToken. */
   expireProviderTokens(): void {
     this.expiredBefore = Math.floor(Date.now() / 1000) + 1;
@@ -97,6 +106,9 @@ export class FakeApns {
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
+    const unanswered = this.unanswered.shift();
+    if (unanswered === 'drop') return void stream.session?.destroy();
+    if (unanswered === 'stall') return;
     const reply = (status: number, reason?: string, extra: Record<string, string> = {}) => {
       if (stream.closed) return;
       stream.respond({

@@ -118,19 +118,28 @@ export class ApnsChannel implements DeliveryChannel {
       const chunks: Buffer[] = [];
       let status = 0;
       let responseHeaders: ApnsResponse['headers'] = {};
-      stream.setTimeout(this.context.timeoutMs, () =>
-        stream.close(constants.NGHTTP2_CANCEL, () =>
-          reject(Object.assign(new Error('APNs request timed out'), { code: 'ETIMEDOUT' })),
-        ),
-      );
+      let timedOut = false;
+      // A stream closed before any answer (our timeout, or a connection dropped under it) still ends.
+      const unanswered = () =>
+        timedOut
+          ? Object.assign(new Error('APNs request timed out'), { code: 'ETIMEDOUT' })
+          : Object.assign(new Error(`APNs closed the stream without an answer (code ${stream.rstCode})`), {
+              code: 'ECONNRESET',
+            });
+      stream.setTimeout(this.context.timeoutMs, () => {
+        timedOut = true;
+        stream.close(constants.NGHTTP2_CANCEL);
+      });
       stream.on('response', (incoming) => {
         status = Number(incoming[constants.HTTP2_HEADER_STATUS]);
         responseHeaders = incoming;
       });
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () =>
-        resolve({ status, headers: responseHeaders, body: Buffer.concat(chunks).toString('utf8') }),
-      );
+      stream.on('end', () => {
+        if (!status) return reject(unanswered());
+        resolve({ status, headers: responseHeaders, body: Buffer.concat(chunks).toString('utf8') });
+      });
+      stream.on('close', () => reject(unanswered()));
       stream.on('error', reject);
       stream.end(body);
     });
