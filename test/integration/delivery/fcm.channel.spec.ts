@@ -50,6 +50,29 @@ describe('FCM channel (HTTP v1 against a loopback FCM)', () => {
     });
   });
 
+  it('holds the push for the TTL on every platform, iOS (apns-expiration) included', async () => {
+    const at = new Date();
+    const clocked = await buildChannel(
+      'fcm',
+      {
+        DELIVERY_PUSH_CHANNEL: 'providers',
+        FCM_SERVICE_ACCOUNT_FILE: scratch.file('clocked.json', fcm.serviceAccountJson()),
+        FCM_API_URL: fcm.baseUrl,
+      },
+      () => at,
+    );
+    try {
+      await clocked.send(pushMessage({ ttlSeconds: 600 }));
+    } finally {
+      await clocked.close();
+    }
+    expect(fcm.sent[0].message).toMatchObject({
+      android: { ttl: '600s' },
+      webpush: { headers: { TTL: '600' } },
+      apns: { headers: { 'apns-expiration': String(Math.floor(at.getTime() / 1000) + 600) } },
+    });
+  });
+
   it('classifies UNREGISTERED and INVALID_ARGUMENT tokens as invalid: remove them from the user', async () => {
     fcm.failToken('gone', 'UNREGISTERED');
     fcm.failToken('garbage', 'INVALID_ARGUMENT');

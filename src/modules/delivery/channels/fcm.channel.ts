@@ -37,7 +37,7 @@ export class FcmChannel implements DeliveryChannel {
       response = await fetch(this.sendUrl, {
         method: 'POST',
         headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify(fcmMessageBody(message)),
+        body: JSON.stringify(fcmMessageBody(message, this.context.now())),
         signal: AbortSignal.timeout(this.context.timeoutMs),
       });
       text = await response.text();

@@ -11,7 +11,7 @@ const mask = (token: string) => (token.length <= 8 ? '…' : `…${token.slice(-
 function pushRequest(push: OutboundPush, at: Date, apnsTopic: string | undefined): Record<string, unknown> {
   switch (push.to.platform) {
     case 'fcm': {
-      const body = fcmMessageBody(push);
+      const body = fcmMessageBody(push, at);
       return { fcm: { message: { ...body.message, token: mask(push.to.token) } } };
     }
     case 'apns':

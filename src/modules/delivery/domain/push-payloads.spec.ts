@@ -33,14 +33,14 @@ describe('push payloads', () => {
     const notificationId = notificationIdOf('run-1', 'user-1');
     const pushOpenToken = signTrackingToken({ kind: 'push-open', notificationId }, keys);
     const sent = pushMessage({ notificationId, content: parts, pushOpenToken });
-    const { notification, data } = fcmMessageBody(sent).message;
+    const { notification, data } = fcmMessageBody(sent, NOW).message;
     expect(jsonBytes({ notification, data })).toBeLessThanOrEqual(PUSH_PAYLOAD_MAX_BYTES);
     expect(jsonBytes(apnsRequest(sent, 'com.example.app', NOW).payload)).toBeLessThanOrEqual(PUSH_PAYLOAD_MAX_BYTES);
     expect(jsonBytes(webPushMessage(sent).payload)).toBeLessThanOrEqual(WEB_PUSH_PLAINTEXT_MAX_BYTES);
   });
 
   it('FCM: one token, string data with the tracking keys, a tag that collapses copies', () => {
-    const { message } = fcmMessageBody(push);
+    const { message } = fcmMessageBody(push, NOW);
     expect(message).toMatchObject({
       token: 'fcm-token-1',
       notification: { title: 'Kitchen remodel', body: 'New ideas for your backsplash' },
@@ -51,7 +51,13 @@ describe('push payloads', () => {
         jc_deep_link: 'app://boards/1',
       },
       android: { ttl: '86400s', notification: { tag: collapseTag(push.notificationId) } },
-      apns: { headers: { 'apns-collapse-id': collapseTag(push.notificationId) } },
+      apns: {
+        headers: {
+          'apns-collapse-id': collapseTag(push.notificationId),
+          'apns-expiration': String(Math.floor(NOW.getTime() / 1000) + 86_400),
+        },
+      },
+      webpush: { headers: { TTL: '86400' } },
       fcm_options: { analytics_label: 'journey-nudge' },
     });
     expect(Object.values(message.data as object).every((v) => typeof v === 'string')).toBe(true);

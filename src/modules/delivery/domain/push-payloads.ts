@@ -18,8 +18,14 @@ function trackingData(push: OutboundPush): Record<string, string> {
 
 const ttl = (push: OutboundPush) => push.ttlSeconds ?? DEFAULT_PUSH_TTL_SECONDS;
 
-/** The FCM HTTP v1 `messages:send` body for one registration token. */
-export function fcmMessageBody(push: OutboundPush): { message: Record<string, unknown> } {
+/** The `apns-expiration` header: the UNIX second after which APNs stops trying, `now` plus the TTL. */
+const apnsExpiration = (push: OutboundPush, now: Date) => String(Math.floor(now.getTime() / 1000) + ttl(push));
+
+/**
+ * The FCM HTTP v1 `messages:send` body for one registration token, sent at `now`. The TTL is given
+ * per platform: `android.ttl` and the Web Push `TTL` do not reach APNs, which reads `apns-expiration`.
+ */
+export function fcmMessageBody(push: OutboundPush, now: Date): { message: Record<string, unknown> } {
   const tag = collapseTag(push.notificationId);
   return {
     message: {
@@ -28,7 +34,7 @@ export function fcmMessageBody(push: OutboundPush): { message: Record<string, un
       data: trackingData(push),
       // The same tag on a second copy replaces the first in the tray instead of showing twice.
       android: { ttl: `${ttl(push)}s`, notification: { tag } },
-      apns: { headers: { 'apns-collapse-id': tag } },
+      apns: { headers: { 'apns-collapse-id': tag, 'apns-expiration': apnsExpiration(push, now) } },
       webpush: { headers: { Topic: tag, TTL: String(ttl(push)) } },
       fcm_options: { analytics_label: push.campaignId.replace(/[^a-zA-Z0-9\-_.~%]/g, '_').slice(0, 50) },
     },
@@ -49,7 +55,7 @@ export function apnsRequest(push: OutboundPush, topic: string, now: Date): ApnsR
       'apns-topic': topic,
       'apns-push-type': 'alert',
       'apns-priority': '10',
-      'apns-expiration': String(Math.floor(now.getTime() / 1000) + ttl(push)),
+      'apns-expiration': apnsExpiration(push, now),
     },
     payload: {
       aps: { alert: { title: push.content.title, body: push.content.body }, sound: 'default' },
