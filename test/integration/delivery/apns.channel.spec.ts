@@ -98,6 +98,21 @@ describe('APNs channel (HTTP/2 with a provider JWT against a loopback APNs)', ()
     expect(apns.providerTokens.size).toBe(2);
   });
 
+  it('keeps a provider token signed after an expiry when an older request reports the expiry late', async () => {
+    await channel.send(apnsPush());
+    const release = apns.holdNext();
+    const late = deliveryError(channel.send(apnsPush()));
+    apns.expireProviderTokens();
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // JWT iat has one-second resolution
+    expect(await deliveryError(channel.send(apnsPush()))).toMatchObject({ providerCode: 'ExpiredProviderToken' });
+    await channel.send(apnsPush());
+    release();
+    expect(await late).toMatchObject({ providerCode: 'ExpiredProviderToken' });
+    await channel.send(apnsPush());
+    // APNs refuses a team whose token changes more than once every 20 minutes (TooManyProviderTokenUpdates).
+    expect(apns.providerTokens.size).toBe(2);
+  });
+
   it('gets 413 PayloadTooLarge for a payload over 4 KB: rejected, not retried', async () => {
     const big = pushMessage({
       to: { platform: 'apns', token: DEVICE },

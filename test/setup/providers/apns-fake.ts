@@ -45,6 +45,7 @@ export class FakeApns {
   private readonly next: Array<{ failure: ApnsFailure; retryAfter?: string }> = [];
   private expiredBefore = 0;
   private readonly unanswered: Array<'drop' | 'stall'> = [];
+  private readonly held: Array<Promise<void>> = [];
   private readonly publicKey: KeyObject;
   readonly privateKeyPem: string;
   readonly keyId = 'ABC123DEFG';
@@ -90,6 +91,13 @@ export class FakeApns {
     this.unanswered.push(how);
   }
 
+  /** The next request waits, unchecked, until the returned function is called, then is answered as usual. */
+  holdNext(): () => void {
+    let release = () => {};
+    this.held.push(new Promise<void>((resolve) => (release = resolve)));
+    return release;
+  }
+
   /** Every provider token issued before now is refused with 403 ExpiredProviderToken. */
   expireProviderTokens(): void {
     this.expiredBefore = Math.floor(Date.now() / 1000) + 1;
@@ -109,6 +117,8 @@ export class FakeApns {
     const unanswered = this.unanswered.shift();
     if (unanswered === 'drop') return void stream.session?.destroy();
     if (unanswered === 'stall') return;
+    const held = this.held.shift();
+    if (held) await held;
     const reply = (status: number, reason?: string, extra: Record<string, string> = {}) => {
       if (stream.closed) return;
       stream.respond({

@@ -18,6 +18,11 @@ export interface ApnsOptions {
   signer: JwtSigner;
 }
 
+interface ProviderToken {
+  jwt: Promise<string>;
+  issuedAt: number;
+}
+
 interface ApnsResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -33,7 +38,7 @@ interface ApnsResponse {
 export class ApnsChannel implements DeliveryChannel {
   readonly provider = 'apns' as const;
   private session?: ClientHttp2Session;
-  private providerToken?: { jwt: Promise<string>; issuedAt: number };
+  private providerToken?: ProviderToken;
 
   constructor(
     private readonly options: ApnsOptions,
@@ -46,7 +51,8 @@ export class ApnsChannel implements DeliveryChannel {
     }
     const now = this.context.now();
     const { headers, payload } = apnsRequest(message, this.options.bundleId, now);
-    const jwt = await this.currentToken(now);
+    const token = this.currentToken(now);
+    const jwt = await token.jwt;
     let response: ApnsResponse;
     try {
       response = await this.post(
@@ -68,7 +74,9 @@ export class ApnsChannel implements DeliveryChannel {
       };
     }
     const reason = parseReason(response.body);
-    if (reason === 'ExpiredProviderToken' || reason === 'InvalidProviderToken') this.providerToken = undefined;
+    // Only the token this request used: one signed since, after an earlier refusal, is still good.
+    const refused = reason === 'ExpiredProviderToken' || reason === 'InvalidProviderToken';
+    if (refused && this.providerToken === token) this.providerToken = undefined;
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.context.now());
     const failure = classifyApnsError(response.status, reason, retryAfterMs);
     throw new DeliveryError(failure.code, this.provider, failure.message, failure.details);
@@ -81,15 +89,17 @@ export class ApnsChannel implements DeliveryChannel {
     return new Promise((resolve) => session.close(() => resolve()));
   }
 
-  private async currentToken(now: Date): Promise<string> {
+  private currentToken(now: Date): ProviderToken {
     if (this.providerToken && now.getTime() - this.providerToken.issuedAt < PROVIDER_TOKEN_TTL_MS) {
-      return this.providerToken.jwt;
+      return this.providerToken;
     }
     // Shared by concurrent senders: APNs refuses a team that swaps tokens too often.
-    const jwt = this.options.signer.sign({ iss: this.options.teamId }, now);
-    this.providerToken = { jwt, issuedAt: now.getTime() };
-    jwt.catch(() => (this.providerToken = undefined));
-    return jwt;
+    const token = { jwt: this.options.signer.sign({ iss: this.options.teamId }, now), issuedAt: now.getTime() };
+    this.providerToken = token;
+    token.jwt.catch(() => {
+      if (this.providerToken === token) this.providerToken = undefined;
+    });
+    return token;
   }
 
   /** The open session, or a new one; a session that closed or received GOAWAY is replaced. */
