@@ -69,4 +69,13 @@ describe('webhook channel (signed POST to a loopback receiver)', () => {
     }
     expect(received).toHaveLength(0);
   });
+
+  it('rejects a URL with a user name or password, which no request can be made to, instead of retrying it', async () => {
+    const url = `${receiver.baseUrl.replace('//', '//crm:secret@')}/hooks/jc`;
+    expect(await deliveryError(channel.send(webhookMessage(url)))).toMatchObject({
+      code: 'delivery.rejected',
+      retryable: false,
+    });
+    expect(received).toHaveLength(0);
+  });
 });

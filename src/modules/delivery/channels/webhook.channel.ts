@@ -27,8 +27,17 @@ export class WebhookChannel implements DeliveryChannel {
         `a webhook cannot carry a ${message.channel} message`,
       );
     }
-    if (!/^https?:$/.test(safeProtocol(message.to.url))) {
+    const target = parseUrl(message.to.url);
+    if (!target || !/^https?:$/.test(target.protocol)) {
       throw new DeliveryError('delivery.rejected', this.provider, 'the webhook URL must be http: or https:');
+    }
+    // fetch refuses to build such a request at all; retrying it would fail the same way every time.
+    if (target.username || target.password) {
+      throw new DeliveryError(
+        'delivery.rejected',
+        this.provider,
+        'the webhook URL must not carry a user name or password',
+      );
     }
     const sentAt = this.context.now();
     const body = JSON.stringify(webhookBody(message, sentAt));
@@ -71,10 +80,10 @@ export class WebhookChannel implements DeliveryChannel {
   }
 }
 
-function safeProtocol(url: string): string {
+function parseUrl(url: string): URL | undefined {
   try {
-    return new URL(url).protocol;
+    return new URL(url);
   } catch {
-    return '';
+    return undefined;
   }
 }
