@@ -98,6 +98,14 @@ describe('FCM channel (HTTP v1 against a loopback FCM)', () => {
     await expect(channel.send(pushMessage())).resolves.toMatchObject({ provider: 'fcm' });
   });
 
+  it('waits at least a minute after a QUOTA_EXCEEDED that names no Retry-After, as FCM asks', async () => {
+    fcm.failNext('QUOTA_EXCEEDED');
+    expect(await deliveryError(channel.send(pushMessage()))).toMatchObject({
+      code: 'delivery.throttled',
+      retryAfterMs: 60_000,
+    });
+  });
+
   it('fetches a new access token after FCM refuses the cached one', async () => {
     await channel.send(pushMessage());
     fcm.revokeAccessTokens();

@@ -2,6 +2,8 @@ import type { FailureClass } from './delivery-error';
 import { classifyHttpStatus } from './http-failures';
 
 const FCM_ERROR_TYPE = 'type.googleapis.com/google.firebase.fcm.v1.FcmError';
+/** FCM's floor for retrying a message refused for the sending rate, when it sends no Retry-After. */
+const FCM_QUOTA_RETRY_MS = 60_000;
 const BAD_REQUEST_TYPE = 'type.googleapis.com/google.rpc.BadRequest';
 
 interface GoogleErrorBody {
@@ -15,8 +17,9 @@ interface GoogleErrorBody {
 /**
  * FCM HTTP v1 errors (google.rpc.Status with an FcmError detail): UNREGISTERED and SENDER_ID_MISMATCH
  * mean the token is dead for us; INVALID_ARGUMENT blames the token only when the field violation or
- * message says so (otherwise our payload is wrong); QUOTA_EXCEEDED, UNAVAILABLE and INTERNAL retry;
- * THIRD_PARTY_AUTH_ERROR and UNAUTHENTICATED are credentials.
+ * message says so (otherwise our payload is wrong); QUOTA_EXCEEDED (after a minute at least, unless
+ * FCM says when), UNAVAILABLE and INTERNAL retry; THIRD_PARTY_AUTH_ERROR and UNAUTHENTICATED are
+ * credentials.
  */
 export function classifyFcmError(status: number, body: unknown, retryAfterMs?: number): FailureClass {
   const error = (body as GoogleErrorBody | undefined)?.error;
@@ -36,7 +39,11 @@ export function classifyFcmError(status: number, body: unknown, retryAfterMs?: n
       return { code: blamesToken ? 'delivery.invalid-token' : 'delivery.rejected', message, details: base };
     }
     case 'QUOTA_EXCEEDED':
-      return { code: 'delivery.throttled', message, details: base };
+      return {
+        code: 'delivery.throttled',
+        message,
+        details: { ...base, retryAfterMs: retryAfterMs ?? FCM_QUOTA_RETRY_MS },
+      };
     case 'UNAVAILABLE':
     case 'INTERNAL':
       return { code: 'delivery.unavailable', message, details: base };
