@@ -114,6 +114,16 @@ describe('FCM channel (HTTP v1 against a loopback FCM)', () => {
     expect(fcm.tokenRequests).toBe(2);
   });
 
+  it('keeps its access token when FCM reports the APNs or Web Push credentials in Firebase (THIRD_PARTY_AUTH_ERROR)', async () => {
+    fcm.failNext('THIRD_PARTY_AUTH_ERROR');
+    expect(await deliveryError(channel.send(pushMessage()))).toMatchObject({
+      code: 'delivery.auth',
+      providerCode: 'THIRD_PARTY_AUTH_ERROR',
+    });
+    await channel.send(pushMessage());
+    expect(fcm.tokenRequests).toBe(1);
+  });
+
   it('reports a refused assertion as a credentials problem, and a dead token endpoint as retryable', async () => {
     fcm.replyToTokenRequests({
       status: 400,

@@ -49,9 +49,12 @@ export class FcmChannel implements DeliveryChannel {
     if (response.ok && typeof body?.name === 'string') {
       return { provider: this.provider, providerMessageId: body.name, acceptedAt: this.context.now() };
     }
-    if (response.status === 401) this.credentials.invalidate();
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.context.now());
     const failure = classifyFcmError(response.ok ? 502 : response.status, body, retryAfterMs);
+    // THIRD_PARTY_AUTH_ERROR is a 401 about the APNs or Web Push credentials in Firebase, not our token.
+    if (response.status === 401 && failure.details.providerCode !== 'THIRD_PARTY_AUTH_ERROR') {
+      this.credentials.invalidate();
+    }
     throw new DeliveryError(failure.code, this.provider, failure.message, failure.details);
   }
 
