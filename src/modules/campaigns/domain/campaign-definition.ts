@@ -175,6 +175,9 @@ const quietHours = z
   .describe("A window in each user's time zone when nothing is sent");
 
 const WEBHOOK_URL = 'webhook.url must be an absolute http or https URL, e.g. https://api.example.com/hooks/journeycast';
+const WEBHOOK_CREDENTIALS =
+  'webhook.url must not carry a user name or password: no message can be sent to such a URL. ' +
+  'The receiver authenticates each message by its Journeycast-Signature (WEBHOOK_SIGNING_SECRET) instead';
 
 const webhook = z
   .object({
@@ -184,6 +187,8 @@ const webhook = z
           issue.input === undefined ? 'webhook.url is required (an absolute http or https URL)' : WEBHOOK_URL,
       })
       .refine((value) => /^https?:$/.test(protocolOf(value)), WEBHOOK_URL)
+      // fetch refuses to build a request to such a URL, so the webhook channel fails every message.
+      .refine((value) => !hasCredentials(value), WEBHOOK_CREDENTIALS)
       .meta({ format: 'uri' })
       .describe('Absolute http or https URL the signed POST goes to'),
   })
@@ -192,13 +197,21 @@ const webhook = z
     "Deliver through the webhook instead: one signed POST per user to this URL, with the message rendered for the campaign's channel",
   );
 
-/** The URL's scheme (`https:`), or empty when it is not an absolute URL. */
-function protocolOf(value: string): string {
+function parseUrl(value: string): URL | undefined {
   try {
-    return new URL(value).protocol;
+    return new URL(value);
   } catch {
-    return '';
+    return undefined;
   }
+}
+
+/** The URL's scheme (`https:`), or empty when it is not an absolute URL. */
+const protocolOf = (value: string): string => parseUrl(value)?.protocol ?? '';
+
+/** Whether the URL names a user or a password (`https://user:pass@host/`). */
+function hasCredentials(value: string): boolean {
+  const url = parseUrl(value);
+  return Boolean(url && (url.username || url.password));
 }
 
 const experimentVariant = z

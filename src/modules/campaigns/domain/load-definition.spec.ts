@@ -148,6 +148,18 @@ describe('loadDefinition', () => {
       expect.objectContaining({ path: 'webhook.url', kind: 'schema', message: expect.stringContaining('webhook.url') }),
     ]);
   });
+  it.each([
+    ['a user name and password', 'https://crm:s3cret@crm.example.com/hooks/jc'],
+    ['a user name only', 'http://crm@crm.example.com/hooks/jc'],
+  ])('refuses a webhook URL with %s, naming webhook.url', (_what, url) => {
+    expect(problems(stringify({ ...base, webhook: { url } }))).toEqual([
+      expect.objectContaining({
+        path: 'webhook.url',
+        kind: 'schema',
+        message: expect.stringMatching(/must not carry a user name or password.*WEBHOOK_SIGNING_SECRET/),
+      }),
+    ]);
+  });
 });
 
 describe('campaign.schema.json', () => {

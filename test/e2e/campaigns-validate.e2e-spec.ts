@@ -1,0 +1,54 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { journeycast } from './support/cli';
+
+// One fresh Node process loading the whole CLI: seconds alone, much more on shared cores.
+jest.setTimeout(180_000);
+
+const campaign = (id: string, lines: string[]) =>
+  [
+    `id: ${id}`,
+    `name: ${id}`,
+    'owner: growth',
+    'channel: push',
+    'schedule: { type: local-hour, hour: 18 }',
+    'copy: { variant: journey-template }',
+    ...lines,
+    '',
+  ].join('\n');
+
+/** Campaigns that every message of would fail at delivery: a webhook URL with credentials, which fetch refuses to send. */
+describe('journeycast campaigns validate: definitions no message of could be delivered', () => {
+  const root = mkdtempSync(join(tmpdir(), 'jc-e2e-validate-'));
+  const campaigns = join(root, 'campaigns');
+  const templates = join(root, 'templates');
+
+  beforeAll(() => {
+    mkdirSync(campaigns);
+    cpSync('templates', templates, { recursive: true });
+    writeFileSync(
+      join(campaigns, 'crm-hook.yaml'),
+      campaign('crm-hook', [
+        'template: push/journey-nudge',
+        'webhook: { url: "https://crm:s3cret@crm.example.com/hooks/journeycast" }',
+      ]),
+    );
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const validate = (file: string) =>
+    journeycast(['campaigns', 'validate', join(campaigns, file)], {
+      CAMPAIGNS_DIR: campaigns,
+      TEMPLATES_DIR: templates,
+    });
+
+  it('reports a webhook URL with a user name and password at webhook.url, exit 2', async () => {
+    const result = await validate('crm-hook.yaml');
+    expect(result.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/crm-hook\.yaml:8:\d+ webhook\.url: webhook\.url must not carry a user name or password/),
+    ]);
+    expect(result.stderr).toContain('1 file(s), 1 problem(s)');
+    expect(result.code).toBe(2);
+  });
+});
