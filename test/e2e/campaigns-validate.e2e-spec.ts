@@ -18,7 +18,10 @@ const campaign = (id: string, lines: string[]) =>
     '',
   ].join('\n');
 
-/** Campaigns that every message of would fail at delivery: a webhook URL with credentials, which fetch refuses to send. */
+/**
+ * Campaigns that every message of would fail at the provider: a webhook URL with credentials, which
+ * fetch refuses to send, and a push template whose data.json uses a key FCM reserves.
+ */
 describe('journeycast campaigns validate: definitions no message of could be delivered', () => {
   const root = mkdtempSync(join(tmpdir(), 'jc-e2e-validate-'));
   const campaigns = join(root, 'campaigns');
@@ -27,6 +30,10 @@ describe('journeycast campaigns validate: definitions no message of could be del
   beforeAll(() => {
     mkdirSync(campaigns);
     cpSync('templates', templates, { recursive: true });
+    mkdirSync(join(templates, 'push', 'reserved-data'));
+    writeFileSync(join(templates, 'push', 'reserved-data', 'title.hbs'), 'Hi');
+    writeFileSync(join(templates, 'push', 'reserved-data', 'body.hbs'), 'Hello');
+    writeFileSync(join(templates, 'push', 'reserved-data', 'data.json'), '{\n  "from": "{{campaign.id}}"\n}\n');
     writeFileSync(
       join(campaigns, 'crm-hook.yaml'),
       campaign('crm-hook', [
@@ -34,6 +41,7 @@ describe('journeycast campaigns validate: definitions no message of could be del
         'webhook: { url: "https://crm:s3cret@crm.example.com/hooks/journeycast" }',
       ]),
     );
+    writeFileSync(join(campaigns, 'fcm-data.yaml'), campaign('fcm-data', ['template: push/reserved-data']));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -47,6 +55,17 @@ describe('journeycast campaigns validate: definitions no message of could be del
     const result = await validate('crm-hook.yaml');
     expect(result.stdout.trim().split('\n')).toEqual([
       expect.stringMatching(/crm-hook\.yaml:8:\d+ webhook\.url: webhook\.url must not carry a user name or password/),
+    ]);
+    expect(result.stderr).toContain('1 file(s), 1 problem(s)');
+    expect(result.code).toBe(2);
+  });
+
+  it('reports a data key FCM reserves at its line in data.json, naming the campaign template, exit 2', async () => {
+    const result = await validate('fcm-data.yaml');
+    expect(result.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /templates\/push\/reserved-data\/data\.json:2:\d+ template \(push\/reserved-data\): data key "from" is reserved by FCM/,
+      ),
     ]);
     expect(result.stderr).toContain('1 file(s), 1 problem(s)');
     expect(result.code).toBe(2);

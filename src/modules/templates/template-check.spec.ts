@@ -304,6 +304,30 @@ describe('TemplatesService.check', () => {
     expect(problems).toEqual(['push/t/data.json 3:13 unknown variable "nope": the context has no field "nope"']);
   });
 
+  it('refuses data keys FCM reserves, at their line in data.json, and keeps keys that only contain them', () => {
+    const data = [
+      '{',
+      '  "from": "a",',
+      '  "message_type": "b",',
+      '  "notification": "c",',
+      '  "google.sent_time": "d",',
+      '  "gcm_id": "e",',
+      '  "fromage": "f",',
+      '  "my_google_id": "g"',
+      '}',
+    ].join('\n');
+    const reserved = (key: string, line: number, column: number) =>
+      `push/t/data.json ${line}:${column} data key "${key}" is reserved by FCM, which refuses the whole message ` +
+      'with it: rename it (from, message_type, notification and keys starting with google or gcm are reserved)';
+    expect(bodyProblems('B', { 'push/t/data.json': data })).toEqual([
+      reserved('from', 2, 12),
+      reserved('message_type', 3, 20),
+      reserved('notification', 4, 20),
+      reserved('google.sent_time', 5, 24),
+      reserved('gcm_id', 6, 14),
+    ]);
+  });
+
   it('reports a bad template.json', () => {
     const problems = bodyProblems('B', { 'push/t/template.json': '{"layout": 3, "colour": "red"}' });
     expect(problems).toEqual([

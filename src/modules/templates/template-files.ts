@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseDataFile } from './domain/data-file';
+import { parseDataFile, reservedDataKey } from './domain/data-file';
 import { isCanonicalLocale } from './domain/locale-chain';
 import { shiftLocations } from './domain/prepare-ast';
 import { SourceFile, TemplateMeta } from './domain/template-source';
@@ -81,6 +81,8 @@ export function readData(engine: HandlebarsEngine, { path, file }: FileToRead): 
   if ('problem' in data) return { file: { file, hash, entries: [] }, problems: [problemAt(file, data.problem)] };
   const problems: TemplateProblem[] = [];
   const entries = data.entries.map(({ key, value, line, column }) => {
+    const reserved = reservedDataKey(key);
+    if (reserved) problems.push(problemAt(file, { line, column, message: reserved }));
     const parsed = engine.parse(value);
     if ('ast' in parsed) {
       shiftLocations(parsed.ast, { line, column });

@@ -12,6 +12,24 @@ export interface DataEntry {
 
 export type DataFileResult = { entries: DataEntry[] } | { problem: { line: number; column: number; message: string } };
 
+/**
+ * Data keys FCM reserves: it refuses a whole message carrying one (INVALID_ARGUMENT), whatever the
+ * device, so a template using one could never reach an FCM token.
+ */
+const FCM_RESERVED_KEYS = ['from', 'message_type', 'notification'];
+const FCM_RESERVED_PREFIXES = ['google', 'gcm'];
+
+/** Why FCM would refuse a message with this data key, or undefined when it accepts it. */
+export function reservedDataKey(key: string): string | undefined {
+  if (!FCM_RESERVED_KEYS.includes(key) && !FCM_RESERVED_PREFIXES.some((prefix) => key.startsWith(prefix))) {
+    return undefined;
+  }
+  return (
+    `data key "${key}" is reserved by FCM, which refuses the whole message with it: rename it ` +
+    `(${FCM_RESERVED_KEYS.join(', ')} and keys starting with ${FCM_RESERVED_PREFIXES.join(' or ')} are reserved)`
+  );
+}
+
 function position(source: string, offset: number): { line: number; column: number } {
   const before = source.slice(0, offset);
   const line = before.split('\n').length;
