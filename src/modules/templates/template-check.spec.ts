@@ -313,18 +313,21 @@ describe('TemplatesService.check', () => {
       '  "google.sent_time": "d",',
       '  "gcm_id": "e",',
       '  "fromage": "f",',
-      '  "my_google_id": "g"',
+      '  "my_google_id": "g",',
+      '  "aps": "h",',
+      '  "jc_open_token": "i"',
       '}',
     ].join('\n');
     const reserved = (key: string, line: number, column: number) =>
       `push/t/data.json ${line}:${column} data key "${key}" is reserved by FCM, which refuses the whole message ` +
-      'with it: rename it (from, message_type, notification and keys starting with google or gcm are reserved)';
+      'with it: rename it (from, message_type and keys starting with google or gcm are reserved)';
     expect(bodyProblems('B', { 'push/t/data.json': data })).toEqual([
       reserved('from', 2, 12),
       reserved('message_type', 3, 20),
-      reserved('notification', 4, 20),
       reserved('google.sent_time', 5, 24),
       reserved('gcm_id', 6, 14),
+      'push/t/data.json 9:11 data key "aps" would replace the alert of an APNs push: rename it',
+      'push/t/data.json 10:21 data key "jc_open_token" starts with jc_, which delivery keeps for its own keys: rename it',
     ]);
   });
 

@@ -16,18 +16,26 @@ export type DataFileResult = { entries: DataEntry[] } | { problem: { line: numbe
  * Data keys FCM reserves: it refuses a whole message carrying one (INVALID_ARGUMENT), whatever the
  * device, so a template using one could never reach an FCM token.
  */
-const FCM_RESERVED_KEYS = ['from', 'message_type', 'notification'];
+const FCM_RESERVED_KEYS = ['from', 'message_type'];
 const FCM_RESERVED_PREFIXES = ['google', 'gcm'];
+/** Data keys sit beside `aps` at the top of an APNs payload. */
+const APNS_RESERVED_KEY = 'aps';
+/** Delivery's own keys (`jc_notification_id`, `jc_open_token`, `jc_deep_link`) would overwrite a template's. */
+const DELIVERY_PREFIX = 'jc_';
 
-/** Why FCM would refuse a message with this data key, or undefined when it accepts it. */
+/** Why a provider would refuse (or delivery overwrite) a message's data key, or undefined when it is free. */
 export function reservedDataKey(key: string): string | undefined {
-  if (!FCM_RESERVED_KEYS.includes(key) && !FCM_RESERVED_PREFIXES.some((prefix) => key.startsWith(prefix))) {
-    return undefined;
+  if (FCM_RESERVED_KEYS.includes(key) || FCM_RESERVED_PREFIXES.some((prefix) => key.startsWith(prefix))) {
+    return (
+      `data key "${key}" is reserved by FCM, which refuses the whole message with it: rename it ` +
+      `(${FCM_RESERVED_KEYS.join(', ')} and keys starting with ${FCM_RESERVED_PREFIXES.join(' or ')} are reserved)`
+    );
   }
-  return (
-    `data key "${key}" is reserved by FCM, which refuses the whole message with it: rename it ` +
-    `(${FCM_RESERVED_KEYS.join(', ')} and keys starting with ${FCM_RESERVED_PREFIXES.join(' or ')} are reserved)`
-  );
+  if (key === APNS_RESERVED_KEY) return `data key "aps" would replace the alert of an APNs push: rename it`;
+  if (key.startsWith(DELIVERY_PREFIX)) {
+    return `data key "${key}" starts with ${DELIVERY_PREFIX}, which delivery keeps for its own keys: rename it`;
+  }
+  return undefined;
 }
 
 function position(source: string, offset: number): { line: number; column: number } {
