@@ -22,6 +22,8 @@ describe('zoned time', () => {
     expect(canonicalTimeZone('europe/paris')).toBe('Europe/Paris');
     expect(canonicalTimeZone('AMERICA/NEW_YORK')).toBe('America/New_York');
     expect(canonicalTimeZone('Asia/Tokyo')).toBe('Asia/Tokyo');
+    expect(canonicalTimeZone('Etc/GMT')).toBe('Etc/GMT');
+    expect(canonicalTimeZone('Asia/Calcutta')).toBe('Asia/Calcutta');
     expect(canonicalTimeZone('Mars/Olympus')).toBeUndefined();
   });
 

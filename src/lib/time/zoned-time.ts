@@ -123,13 +123,16 @@ export function formatDate(date: Pick<LocalTime, 'year' | 'month' | 'day'>): str
 }
 
 /**
- * The IANA name of a time zone as the platform spells it (`europe/paris` → `Europe/Paris`), or undefined when it
- * names none: profiles store this, so one zone is one value wherever users are grouped or compared by it.
+ * The IANA name of a time zone in its usual letter case (`europe/paris` → `Europe/Paris`), or undefined when it
+ * names none: profiles store this, so one zone is one value wherever users are grouped or compared by it. Another
+ * name of the same zone (`Etc/GMT` for `UTC`, `Asia/Calcutta`) is kept as the user's own.
  */
 export function canonicalTimeZone(name: string): string | undefined {
+  let resolved: string;
   try {
-    return formatter(name).resolvedOptions().timeZone;
+    resolved = formatter(name).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
+  return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
 }
