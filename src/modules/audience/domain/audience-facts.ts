@@ -1,5 +1,6 @@
 import { normalizeText } from '../../../lib/text/normalize';
 import { stageEndsAt } from '../../journeys/domain/stage';
+import { localeChain } from '../../templates/domain/locale-chain';
 
 /**
  * Per-user facts that audience rules count on, denormalised into one indexed document per user so a
@@ -108,12 +109,5 @@ export function tagsMatching(rules: {
  */
 export function localeTags(locale: string | undefined): string[] {
   if (!locale) return [NO_LOCALE];
-  const full = locale.toLowerCase().replace(/_/g, '-');
-  const subtags = full.split('-');
-  // Extensions (`-u-co-phonebk`, `-x-...`) start at the first single-letter subtag; they never stand alone.
-  const singleton = subtags.findIndex((subtag, i) => i > 0 && subtag.length === 1);
-  const base = singleton === -1 ? subtags : subtags.slice(0, singleton);
-  const tags = singleton === -1 ? [] : [full];
-  for (let n = base.length; n >= 1; n--) tags.push(base.slice(0, n).join('-'));
-  return tags;
+  return localeChain(locale.toLowerCase().replace(/_/g, '-'));
 }
