@@ -53,6 +53,12 @@ export class UserRepository {
     return doc ? toUser(doc) : undefined;
   }
 
+  /** The stored profile, and whether it is being erased (see markErasing), in one read. */
+  async findWithErasure(userId: string): Promise<{ user: UserProfile; erasing: boolean } | undefined> {
+    const doc = await this.model.findOne({ userId }).lean<UserRecord>();
+    return doc ? { user: toUser(doc), erasing: doc.erasingSince != null } : undefined;
+  }
+
   async findByUserIds(userIds: string[]): Promise<UserProfile[]> {
     const docs = await this.model.find({ userId: { $in: userIds } }).lean<UserRecord[]>();
     return docs.map(toUser);

@@ -37,11 +37,10 @@ export class UsersService implements OnModuleInit {
       attributes: dto.attributes ?? {},
       consent: { email: dto.consent?.email ?? false, push: dto.consent?.push ?? false },
     });
-    // Campaign audiences count on these facts; a failure here fails the request so a retry restores them.
-    await this.recordFacts(result.user);
-    // A profile being erased (or erased since the write) keeps no facts: the erasure may have removed its own
-    // already, and the profile goes (or went) with it.
-    if ((await this.users.findErasingOrGone([userId])).has(userId)) await this.audienceFacts.deleteByUserId(userId);
+    // Campaign audiences count on these facts; a failure here fails the request so a retry restores them. A profile
+    // being erased (or erased since the write) keeps none: the erasure may have removed its own already, and the
+    // profile goes (or went) with it.
+    if (await this.recordFacts(result.user)) await this.audienceFacts.deleteByUserId(userId);
     // Work timed by the zone the user was in (a message waiting for its local send time, or out their night)
     // is judged again where they are now.
     if (!result.created && previousTimeZone !== result.user.timeZone) {
@@ -119,13 +118,15 @@ export class UsersService implements OnModuleInit {
   /**
    * Records the audience facts of `user`, then of the stored profile again until it is the one they came from: of
    * two updates at once, the one whose facts land last may have read its profile before the other stored its own.
+   * True when the profile, read after the facts were written, is being erased or gone: its facts must not stay.
    */
-  private async recordFacts(user: UserProfile): Promise<void> {
+  private async recordFacts(user: UserProfile): Promise<boolean> {
     for (let recorded = user; ;) {
       await this.audienceFacts.recordProfile(recorded);
-      const stored = await this.users.findByUserId(recorded.userId);
-      if (!stored || isDeepStrictEqual(stored, recorded)) return;
-      recorded = stored;
+      const stored = await this.users.findWithErasure(recorded.userId);
+      if (!stored || stored.erasing) return true;
+      if (isDeepStrictEqual(stored.user, recorded)) return false;
+      recorded = stored.user;
     }
   }
 }
