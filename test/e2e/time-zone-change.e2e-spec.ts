@@ -76,10 +76,11 @@ describe('a profile whose time zone changes while a message waits for the mornin
 
   it('moves the message to now for a user who moved to where it is day, with a job to send it', async () => {
     const { id } = await heldAtNight('ana');
+    const day = zoneAt(14);
 
-    await putUser('ana', zoneAt(14)).expect(200);
+    await putUser('ana', day).expect(200);
     const moved = await notification(id);
-    expect(moved).toMatchObject({ state: 'queued', timeZone: zoneAt(14) });
+    expect(moved).toMatchObject({ state: 'queued', timeZone: day });
     expect(Math.abs(moved!.notBefore.getTime() - Date.now())).toBeLessThan(60_000);
     const jobs = await jobsOf(id);
     expect(jobs).toHaveLength(1);
@@ -88,10 +89,11 @@ describe('a profile whose time zone changes while a message waits for the mornin
 
   it('moves it to the end of the night where the user is now, with no new job when that is later', async () => {
     const { id } = await heldAtNight('ben');
+    const lateEvening = zoneAt(23);
 
-    await putUser('ben', zoneAt(23)).expect(200);
+    await putUser('ben', lateEvening).expect(200);
     const moved = await notification(id);
-    expect(moved).toMatchObject({ state: 'queued', timeZone: zoneAt(23) });
+    expect(moved).toMatchObject({ state: 'queued', timeZone: lateEvening });
     // 08:00 where it is 23:00: about nine hours away.
     expect(Math.abs(moved!.notBefore.getTime() - (Date.now() + 9 * HOUR))).toBeLessThanOrEqual(HOUR);
     expect(moved!.quietWait.until).toEqual(moved!.notBefore);

@@ -165,15 +165,17 @@ describe('quiet hours: a user who changes time zone, a run cancelled while its m
     // Di moves to where it is the afternoon: the message goes out now, not at the old zone's morning.
     const users = app.get(UsersService);
     const consent = { email: true, push: true };
-    await users.putUser('di', { email: 'di@example.com', timeZone: zoneAt(14), consent } as PutUserDto);
+    const day = zoneAt(14);
+    await users.putUser('di', { email: 'di@example.com', timeZone: day, consent } as PutUserDto);
     await until(async () => (await of('di'))?.state === 'sent', 20_000);
     expect(mailTo('di')).toHaveLength(1);
-    expect(await of('di')).toMatchObject({ timeZone: zoneAt(14) });
+    expect(await of('di')).toMatchObject({ timeZone: day });
 
     // Ed moves to where it is 23:00: the message waits for 08:00 there, about nine hours, and is not sent.
-    await users.putUser('ed', { email: 'ed@example.com', timeZone: zoneAt(23), consent } as PutUserDto);
+    const lateEvening = zoneAt(23);
+    await users.putUser('ed', { email: 'ed@example.com', timeZone: lateEvening, consent } as PutUserDto);
     const ed = (await of('ed'))!;
-    expect(ed).toMatchObject({ state: 'queued', timeZone: zoneAt(23) });
+    expect(ed).toMatchObject({ state: 'queued', timeZone: lateEvening });
     expect(Math.abs(ed.notBefore!.getTime() - (Date.now() + 9 * 3_600_000))).toBeLessThanOrEqual(3_600_000);
     await new Promise((r) => setTimeout(r, 500));
     expect(mailTo('ed')).toHaveLength(0);
@@ -181,9 +183,9 @@ describe('quiet hours: a user who changes time zone, a run cancelled while its m
     // "Why hasn't Ed got it?" names the wait, the night and the zone it is judged in.
     const explained = await app.get(RunExplainService).explain(runId, 'ed');
     expect(explained.summary).toBe(
-      `queued, held by quiet hours (21:00-08:00 in ${zoneAt(23)}, the user's zone) until ${ed.notBefore!.toISOString()}; ` +
+      `queued, held by quiet hours (21:00-08:00 in ${lateEvening}, the user's zone) until ${ed.notBefore!.toISOString()}; ` +
         `due since ${ed.quietWait!.dueAt.toISOString()}`,
     );
-    expect(explained.notification).toMatchObject({ timeZone: zoneAt(23), quietWait: { until: ed.notBefore } });
+    expect(explained.notification).toMatchObject({ timeZone: lateEvening, quietWait: { until: ed.notBefore } });
   });
 });
