@@ -1,10 +1,11 @@
 import { serialize } from 'bson';
 import fc from 'fast-check';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../storage/store';
 import { DataDirectory } from './data-directory';
+import { SNAPSHOT_FILE } from './snapshot';
 
 type Op =
   | { kind: 'put'; coll: string; id: number; v: number }
@@ -175,6 +176,32 @@ describe(DataDirectory.name, () => {
       await openQuiet(join(root, 'crashed'), recovered).close();
       expect(state(recovered)).toBe(state(store));
       await data.close();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('stops copying documents for a snapshot whose file cannot be opened', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'embedded-mongo-open-'));
+    try {
+      const store = new Store();
+      const data = openQuiet(join(root, 'live'), store);
+      const c = store.ensureCollection('db', 'a');
+      store.insert(c, { _id: 1, v: 1 });
+      data.commit();
+      // The snapshot's temporary file cannot be created (a directory holds its name).
+      mkdirSync(join(root, 'live', `${SNAPSHOT_FILE}.tmp`));
+      await expect(data.snapshot()).rejects.toThrow();
+      // Nothing keeps copying every changed document for a snapshot that will never be written.
+      expect(store.capture).toBeNull();
+      rmSync(join(root, 'live', `${SNAPSHOT_FILE}.tmp`), { recursive: true });
+      store.insert(c, { _id: 2, v: 2 });
+      data.commit();
+      await data.snapshot();
+      const recovered = new Store();
+      await data.close();
+      await openQuiet(join(root, 'live'), recovered).close();
+      expect(state(recovered)).toBe(state(store));
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -90,7 +90,11 @@ export class SnapshotJob {
 
   /** Writes the snapshot with the event loop free between chunks; resolves once it is renamed into place. */
   async run(): Promise<void> {
-    const file = await open(this.tmp, 'w');
+    const file = await open(this.tmp, 'w').catch((error: unknown) => {
+      // No snapshot will be written: the store stops keeping documents' earlier versions for it.
+      this.detach();
+      throw error;
+    });
     try {
       for (let step = this.steps.next(); !step.done; step = this.steps.next()) {
         if (this.aborted) throw new SnapshotAborted();
@@ -121,7 +125,12 @@ export class SnapshotJob {
 
   /** Writes the next chunk synchronously; true once the whole snapshot is in place (tests interleave writes with this). */
   stepSync(fd: { value: number | null }): boolean {
-    fd.value ??= openSync(this.tmp, 'w');
+    try {
+      fd.value ??= openSync(this.tmp, 'w');
+    } catch (error) {
+      this.detach();
+      throw error;
+    }
     try {
       const step = this.steps.next();
       if (!step.done) {
