@@ -29,13 +29,26 @@ export class TtlSweeper {
     this.timer = null;
   }
 
+  /** Sweeps that failed in a row, and the message last logged for them. */
+  private failures = { count: 0, logged: '' };
+
+  /**
+   * A sweep that fails (writes refused on a full or failing disk) is tried again every second: its failure
+   * is logged when it first happens or changes, and the first sweep that succeeds after it says so.
+   */
   private sweepSafely(): void {
     if (!this.enabled()) return;
     try {
       this.sweep(new Date());
     } catch (error) {
-      this.log(`TTL sweep failed: ${(error as Error).message}`);
+      const message = `TTL sweep failed: ${(error as Error).message}`;
+      this.failures.count++;
+      if (message !== this.failures.logged) this.log(message);
+      this.failures.logged = message;
+      return;
     }
+    if (this.failures.count > 0) this.log(`TTL sweeps succeed again, after ${this.failures.count} that failed`);
+    this.failures = { count: 0, logged: '' };
   }
 
   /** Removes every expired document as of `now`; returns how many were removed. */
