@@ -113,6 +113,37 @@ describe('APNs channel (HTTP/2 with a provider JWT against a loopback APNs)', ()
     expect(apns.providerTokens.size).toBe(2);
   });
 
+  it('signs a new provider token after InvalidProviderToken only once Apple allows a new one, not for every send', async () => {
+    await channel.close();
+    let now = new Date('2026-03-01T10:00:00Z');
+    // A key id APNs does not know: every token signed with it is invalid.
+    channel = await buildChannel(
+      'apns',
+      {
+        DELIVERY_PUSH_CHANNEL: 'providers',
+        APNS_KEY_FILE: scratch.file('AuthKey.p8', apns.privateKeyPem),
+        APNS_KEY_ID: 'ZZZZZZZZZZ',
+        APNS_TEAM_ID: apns.teamId,
+        APNS_BUNDLE_ID: apns.bundleId,
+        APNS_URL: apns.url,
+      },
+      () => now,
+    );
+    for (let i = 0; i < 5; i++) {
+      expect(await deliveryError(channel.send(apnsPush()))).toMatchObject({
+        code: 'delivery.auth',
+        providerCode: 'InvalidProviderToken',
+      });
+      now = new Date(now.getTime() + 60_000);
+    }
+    // APNs refuses a team whose token changes more than once every 20 minutes (TooManyProviderTokenUpdates).
+    expect(apns.presentedTokens.size).toBe(1);
+    now = new Date('2026-03-01T10:20:00Z');
+    await deliveryError(channel.send(apnsPush()));
+    await deliveryError(channel.send(apnsPush()));
+    expect(apns.presentedTokens.size).toBe(2);
+  });
+
   it('gets 413 PayloadTooLarge for a payload over 4 KB: rejected, not retried', async () => {
     const big = pushMessage({
       to: { platform: 'apns', token: DEVICE },

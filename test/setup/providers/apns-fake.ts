@@ -39,7 +39,10 @@ export interface ApnsDelivery {
  */
 export class FakeApns {
   readonly deliveries: ApnsDelivery[] = [];
+  /** Provider tokens APNs accepted. */
   readonly providerTokens = new Set<string>();
+  /** Every provider token presented, accepted or not. */
+  readonly presentedTokens = new Set<string>();
   sessions = 0;
   private readonly failures = new Map<string, ApnsFailure>();
   private readonly next: Array<{ failure: ApnsFailure; retryAfter?: string }> = [];
@@ -167,6 +170,7 @@ export class FakeApns {
   private async checkProviderToken(authorization: string): Promise<string | undefined> {
     const jwt = /^bearer (.+)$/.exec(authorization)?.[1];
     if (!jwt) return 'MissingProviderToken';
+    this.presentedTokens.add(jwt);
     try {
       if (decodeProtectedHeader(jwt).kid !== this.keyId) return 'InvalidProviderToken';
       const { payload } = await jwtVerify(jwt, this.publicKey, {

@@ -10,6 +10,7 @@ import { JwtSigner } from './jwt-signer';
 
 /** Apple refuses provider tokens older than an hour and refreshes more often than every 20 minutes. */
 const PROVIDER_TOKEN_TTL_MS = 40 * 60_000;
+const PROVIDER_TOKEN_MIN_REFRESH_MS = 20 * 60_000;
 
 export interface ApnsOptions {
   url: string;
@@ -21,6 +22,8 @@ export interface ApnsOptions {
 interface ProviderToken {
   jwt: Promise<string>;
   issuedAt: number;
+  /** APNs answered InvalidProviderToken for it. */
+  invalid?: boolean;
 }
 
 interface ApnsResponse {
@@ -74,9 +77,12 @@ export class ApnsChannel implements DeliveryChannel {
       };
     }
     const reason = parseReason(response.body);
-    // Only the token this request used: one signed since, after an earlier refusal, is still good.
-    const refused = reason === 'ExpiredProviderToken' || reason === 'InvalidProviderToken';
-    if (refused && this.providerToken === token) this.providerToken = undefined;
+    // Only the token this request used: one signed since, after an earlier refusal, is still good. A stale
+    // token is replaced at once; an invalid one (a key Apple does not know yet, or any more) only once Apple
+    // allows a new token, since one signed with the same key is no better and swapping tokens faster than
+    // every 20 minutes gets TooManyProviderTokenUpdates.
+    if (reason === 'ExpiredProviderToken' && this.providerToken === token) this.providerToken = undefined;
+    if (reason === 'InvalidProviderToken') token.invalid = true;
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.context.now());
     const failure = classifyApnsError(response.status, reason, retryAfterMs);
     throw new DeliveryError(failure.code, this.provider, failure.message, failure.details);
@@ -90,9 +96,9 @@ export class ApnsChannel implements DeliveryChannel {
   }
 
   private currentToken(now: Date): ProviderToken {
-    if (this.providerToken && now.getTime() - this.providerToken.issuedAt < PROVIDER_TOKEN_TTL_MS) {
-      return this.providerToken;
-    }
+    const current = this.providerToken;
+    const age = current ? now.getTime() - current.issuedAt : Infinity;
+    if (age < (current?.invalid ? PROVIDER_TOKEN_MIN_REFRESH_MS : PROVIDER_TOKEN_TTL_MS)) return current!;
     // Shared by concurrent senders: APNs refuses a team that swaps tokens too often.
     const token = { jwt: this.options.signer.sign({ iss: this.options.teamId }, now), issuedAt: now.getTime() };
     this.providerToken = token;
