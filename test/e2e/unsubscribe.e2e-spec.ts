@@ -1,11 +1,12 @@
 import { RecipientGuardRegistry } from '../../src/modules/campaigns/recipient-guards';
 import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
 import { UserProfile } from '../../src/modules/ingest/domain/user-profile';
+import { RecipientPreferencesService } from '../../src/modules/tracking/recipient-preferences.service';
 import { TrackingEventRepository } from '../../src/modules/tracking/tracking-event.repository';
 import { buildCampaign } from '../factories/campaign.factory';
 import { rawRequest } from './support/raw-http';
 import { useTestApp } from './support/test-app';
-import { LINKS_BASE, pathOf, sendTracked, tampered, tokenOf } from './support/tracking';
+import { beforeNextCall, LINKS_BASE, pathOf, sendTracked, tampered, tokenOf } from './support/tracking';
 
 const SENT = new Date(Date.now() - 3_600_000);
 
@@ -136,6 +137,35 @@ describe('unsubscribe links: the page, its form and the RFC 8058 one-click POST'
       spy.mockRestore();
     }
     expect(await app.t.db().collection('tracking_events').countDocuments({ userId: 'ida' })).toBe(0);
+  });
+
+  describe('the link of a message to a user erased since', () => {
+    const erase = (userId: string) =>
+      http().delete(`/v1/users/${userId}`).set('Authorization', `Bearer ${app.admin}`).expect(200);
+    const stored = async (userId: string) => ({
+      unsubscribes: await unsubscribes(userId),
+      events: await app.t.db().collection('tracking_events').countDocuments({ userId }),
+    });
+
+    it('no longer applies: the page and its form say so, and nothing about the user is stored', async () => {
+      const { issued } = await sendTracked(app.t.app, { notificationId: 'gone-1', userId: 'gus' }, SENT);
+      await erase('gus');
+      const page = await http().get(pathOf(issued.unsubscribeUrl)).expect(404);
+      expect(page.text).toContain('the message it came from is no longer available');
+      expect(page.text).not.toContain('name="scope"');
+      for (const form of ['List-Unsubscribe=One-Click', 'scope=category', 'scope=all']) {
+        const res = await http().post(pathOf(issued.unsubscribeUrl)).type('form').send(form).expect(404);
+        expect(res.text).toContain('the message it came from is no longer available');
+      }
+      expect(await stored('gus')).toEqual({ unsubscribes: [], events: 0 });
+    });
+
+    it('leaves no preference of a one-click POST that found the message just before the erasure', async () => {
+      const { issued } = await sendTracked(app.t.app, { notificationId: 'gone-2', userId: 'hal' }, SENT);
+      beforeNextCall(app.t.app.get(RecipientPreferencesService), 'unsubscribe', () => erase('hal'));
+      await http().post(pathOf(issued.unsubscribeUrl)).type('form').send('List-Unsubscribe=One-Click').expect(200);
+      expect(await stored('hal')).toEqual({ unsubscribes: [], events: 0 });
+    });
   });
 
   it('answers a repeated lang with the 400 page naming it, whatever the token, and changes nothing', async () => {

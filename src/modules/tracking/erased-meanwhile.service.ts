@@ -22,10 +22,14 @@ export class ErasedMeanwhile {
     private readonly outcomes: ExperimentOutcomes,
   ) {}
 
-  /** After a request's writes for a notification it found: one indexed read while the notification is stored. */
-  async afterNotification(notification: { userId: string; notificationId: string }): Promise<void> {
-    if (await this.notifications.exists(notification.notificationId)) return;
+  /**
+   * After a request's writes for a notification it found: one indexed read while the notification is stored.
+   * True when it was erased, so the request takes back what else it wrote.
+   */
+  async afterNotification(notification: { userId: string; notificationId: string }): Promise<boolean> {
+    if (await this.notifications.exists(notification.notificationId)) return false;
     await this.forgetNotification(notification);
+    return true;
   }
 
   /**

@@ -96,6 +96,11 @@ export class RecipientPreferencesService extends RecipientPreferences {
     return removed;
   }
 
+  /** Takes back an unsubscribe a request recorded for a user erased meanwhile (their audience facts went with them). */
+  async forgetUnsubscribe(userId: string, category: string): Promise<void> {
+    await this.unsubscribes.remove(userId, category);
+  }
+
   unsubscribesOf(userId: string): Promise<UnsubscribeRecord[]> {
     return this.unsubscribes.findByUser(userId);
   }

@@ -28,17 +28,24 @@ export class UnsubscribesService {
     private readonly erasedMeanwhile: ErasedMeanwhile,
   ) {}
 
-  /** What the link's page shows: the confirm form, the user's current state, or an invalid link. */
+  /**
+   * What the link's page shows: the confirm form, the user's current state, an invalid link, or a dead link
+   * when its message went with its user's erasure.
+   */
   async pageFor(token: string): Promise<UnsubscribePage> {
     const verified = this.tokens.verify(token, 'unsubscribe');
     if (!verified.valid || verified.claims.kind !== 'unsubscribe') return { state: 'invalid' };
-    const { userId, category } = verified.claims;
+    const { userId, category, notificationId } = verified.claims;
+    if (notificationId && !(await this.notifications.exists(notificationId))) return { state: 'dead-link' };
     if (await this.preferences.isUnsubscribed(userId, ALL_CATEGORIES)) return { state: 'unsubscribed-all' };
     if (await this.preferences.isUnsubscribed(userId, category)) return { state: 'unsubscribed', category };
     return { state: 'confirm', category };
   }
 
-  /** Unsubscribes the token's user from its category or from everything; an invalid token changes nothing. */
+  /**
+   * Unsubscribes the token's user from its category or from everything; an invalid token, or one whose message
+   * went with its user's erasure, changes nothing.
+   */
   async unsubscribe(
     token: string,
     scope: UnsubscribeScope,
@@ -50,7 +57,9 @@ export class UnsubscribesService {
     const { userId, notificationId } = verified.claims;
     const category = scope === 'all' ? ALL_CATEGORIES : verified.claims.category;
     const notification = notificationId ? await this.notifications.findByNotificationId(notificationId) : null;
-    await this.preferences.unsubscribe({
+    // The message is gone with its user's erasure: the link no longer applies, and nothing of them is stored.
+    if (notificationId && !notification) return { state: 'dead-link' };
+    const added = await this.preferences.unsubscribe({
       userId,
       category,
       at,
@@ -72,7 +81,9 @@ export class UnsubscribesService {
         category,
         source,
       });
-      await this.erasedMeanwhile.afterNotification(notification);
+      if ((await this.erasedMeanwhile.afterNotification(notification)) && added) {
+        await this.preferences.forgetUnsubscribe(userId, category);
+      }
     }
     return category === ALL_CATEGORIES ? { state: 'unsubscribed-all' } : { state: 'unsubscribed', category };
   }
