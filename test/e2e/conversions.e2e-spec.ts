@@ -266,6 +266,7 @@ describe('POST /v1/conversions', () => {
     // As in events: no profile could match an id with a line break.
     ['userId', { id: 'c', userId: 'ana\n', occurredAt: '2026-01-01T00:00:00Z' }],
     ['userId', { id: 'c', userId: 'a\u0000b', occurredAt: '2026-01-01T00:00:00Z' }],
+    ['userId', { id: 'c', userId: '\u200b\u200c', occurredAt: '2026-01-01T00:00:00Z' }],
     ['occurredAt', { id: 'c', userId: 'u', occurredAt: '2026-01-01' }],
     ['occurredAt', { id: 'c', userId: 'u', occurredAt: new Date(Date.now() + 3_600_000).toISOString() }],
     ['value', { id: 'c', userId: 'u', occurredAt: '2026-01-01T00:00:00Z', value: '12' }],

@@ -28,6 +28,10 @@ describe('POST /v1/events validation matrix', () => {
     ['id', { id: undefined }],
     ['id', { id: 42 }],
     ['userId', { userId: '' }],
+    // Blank to a reader: zero-width and other invisible format characters, alone or with white space.
+    ['userId', { userId: '\u200b' }],
+    ['userId', { userId: '\ufeff\u200b\u2060' }],
+    ['userId', { userId: ' \u200e\u00ad ' }],
     ['type', { type: 'like' }],
     ['occurredAt', { occurredAt: '2026-13-01T00:00:00Z' }],
     ['occurredAt', { occurredAt: inFuture(10 * 60_000) }],

@@ -160,9 +160,27 @@ describe('/v1/users', () => {
       expect((await get('u-null').expect(200)).body).toEqual(before);
     });
 
-    it.each([' ', 'a\u0000b', 'a\nb', 'tab\there'])('userId %j', async (userId) => {
-      const res = await put(userId, buildUserProfile()).expect(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('userId');
+    it.each([' ', 'a\u0000b', 'a\nb', 'tab\there', '\u200b', '\u2060\ufeff', '\u200e \u200f'])(
+      'userId %j',
+      async (userId) => {
+        const res = await put(userId, buildUserProfile()).expect(400);
+        expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('userId');
+        expect(await t.db().collection('users').countDocuments({ userId })).toBe(0);
+      },
+    );
+
+    it('erases what earlier versions stored under an id that is only invisible characters', async () => {
+      const userId = '\u200b';
+      await t
+        .db()
+        .collection('users')
+        .insertOne({ ...buildUserProfile(), userId });
+      const res = await t
+        .http()
+        .delete(`/v1/users/${encodeURIComponent(userId)}`)
+        .set('Authorization', `Bearer ${app.admin}`)
+        .expect(200);
+      expect(res.body.erased).toMatchObject({ users: 1 });
       expect(await t.db().collection('users').countDocuments({ userId })).toBe(0);
     });
 

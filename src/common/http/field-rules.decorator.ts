@@ -6,6 +6,7 @@ import {
   isWithinProductTime,
   parseIsoInstant,
 } from '../../lib/time/iso-instant';
+import { userIdProblem } from '../../lib/validation/field-checks';
 
 /**
  * Like @IsOptional(), except that only an absent field skips the other rules: `null` is checked like any
@@ -27,6 +28,20 @@ export function IsNotBlank(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+/**
+ * A user id by the rule events and conversions follow (userIdProblem), its problem named in the message;
+ * `stored`: one to find what is stored under it.
+ */
+export function IsUserId(opts: { stored?: boolean } = {}): PropertyDecorator {
+  return ValidateBy({
+    name: 'isUserId',
+    validator: {
+      validate: (value) => userIdProblem(value, opts) === undefined,
+      defaultMessage: (args) => `${args?.property} ${userIdProblem(args?.value, opts)}`,
+    },
+  });
 }
 
 /**

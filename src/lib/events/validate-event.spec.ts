@@ -26,6 +26,8 @@ describe('validateEvent', () => {
     ['empty userId', { userId: '  ' }, 'userId'],
     ['a NUL in userId', { userId: 'a\u0000b' }, 'userId'],
     ['a line break in userId', { userId: 'a\nb' }, 'userId'],
+    ['a zero-width space as userId', { userId: '\u200b' }, 'userId'],
+    ['only format characters and spaces as userId', { userId: '\ufeff \u2060\u200d' }, 'userId'],
     ['unknown type', { type: 'like' }, 'type'],
     ['non-ISO timestamp', { occurredAt: '10/01/2026' }, 'occurredAt'],
     ['timestamp without zone', { occurredAt: '2026-01-10T11:00:00' }, 'occurredAt'],

@@ -75,7 +75,7 @@ export function validateEvent(raw: unknown, now: Date): EventValidation {
   const errors: FieldError[] = [];
   checkKnownFields(errors, raw, KNOWN_FIELDS, 'event');
   const id = checkString(errors, 'id', raw.id, { required: true, max: EVENT_LIMITS.idLength });
-  const userId = checkUserId(errors, 'userId', raw.userId, EVENT_LIMITS.idLength);
+  const userId = checkUserId(errors, 'userId', raw.userId);
   let type: EventType | undefined;
   if (typeof raw.type === 'string' && (EVENT_TYPES as readonly string[]).includes(raw.type)) {
     type = raw.type as EventType;

@@ -53,15 +53,44 @@ export function checkString(
   return value;
 }
 
+/** The longest user id, in UTF-16 code units (an emoji counts as two), wherever one is taken. */
+export const USER_ID_MAX_LENGTH = 256;
+
 /**
- * A user id, required: a string of at most `max` characters, not blank, without control characters. As in
- * profile paths: an id with a NUL or a line break is a client's bug, and no profile could match it.
+ * A character a reader sees: neither white space nor an invisible one (format characters such as U+200B or
+ * U+FEFF, and the other default-ignorable ones, such as U+3164). Inside an id they may belong to its text (the
+ * joiner of 👩‍💻, the non-joiner of Persian words); an id of nothing else shows as blank.
  */
-export function checkUserId(errors: FieldError[], field: string, value: unknown, max: number): string | undefined {
-  const userId = checkString(errors, field, value, { required: true, max });
-  // eslint-disable-next-line no-control-regex
-  if (userId === undefined || !/[\u0000-\u001f\u007f]/.test(userId)) return userId;
-  errors.push({ field, message: `${field} must not contain control characters` });
+const VISIBLE = /[^\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Why `value` is no user id, or undefined: the one rule of events, conversions, profiles and imports. A user id
+ * is a string of 1 to USER_ID_MAX_LENGTH UTF-16 units with a visible character and no control character: an
+ * id a reader sees as blank, or with a NUL or a line break, is a client's bug, and no profile could be told
+ * apart by it. `stored`: an id to find what was stored under it (to read or erase it), which earlier versions
+ * took with only white space refused, so data stored under an invisible id can still be erased.
+ */
+export function userIdProblem(value: unknown, opts: { stored?: boolean } = {}): string | undefined {
+  if (typeof value !== 'string') return 'must be a string';
+  if (opts.stored ? value.trim() === '' : !VISIBLE.test(value)) {
+    return 'must not be blank (white space and invisible characters such as U+200B alone are no id)';
+  }
+  if (value.length > USER_ID_MAX_LENGTH) return `must be at most ${USER_ID_MAX_LENGTH} characters`;
+  if (CONTROL.test(value)) return 'must not contain control characters';
+  return undefined;
+}
+
+/** A user id, required (see {@link userIdProblem}), or undefined after reporting why not. */
+export function checkUserId(errors: FieldError[], field: string, value: unknown): string | undefined {
+  if (value === undefined || value === null) {
+    errors.push({ field, message: `${field} is required` });
+    return undefined;
+  }
+  const problem = userIdProblem(value);
+  if (problem === undefined) return value as string;
+  errors.push({ field, message: `${field} ${problem}` });
   return undefined;
 }
 

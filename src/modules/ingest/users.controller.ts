@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { StatusResponse } from '../../common/http/status-response';
 import { Auth } from '../access/auth.decorator';
 import { ErasureResponse, UserResponse, toUserResponse } from './dto/user-response.dto';
-import { PutUserDto, UserIdParams } from './dto/put-user.dto';
+import { PutUserDto, StoredUserIdParams, UserIdParams } from './dto/put-user.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -27,14 +27,14 @@ export class UsersController {
   @Get(':userId')
   @Auth('admin')
   @ApiOkResponse({ type: UserResponse })
-  async getUser(@Param() { userId }: UserIdParams): Promise<UserResponse> {
+  async getUser(@Param() { userId }: StoredUserIdParams): Promise<UserResponse> {
     return toUserResponse(await this.users.getUser(userId));
   }
 
   @Delete(':userId')
   @Auth('admin')
   @ApiOkResponse({ type: ErasureResponse })
-  async eraseUser(@Param() { userId }: UserIdParams): Promise<ErasureResponse> {
+  async eraseUser(@Param() { userId }: StoredUserIdParams): Promise<ErasureResponse> {
     return { userId, erased: await this.users.eraseUser(userId) };
   }
 }

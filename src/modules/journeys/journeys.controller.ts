@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../access/auth.decorator';
-import { UserIdParams } from '../ingest/dto/put-user.dto';
+import { StoredUserIdParams } from '../ingest/dto/put-user.dto';
 import { CreateJourneyRunDto, JourneyRunResponse, RunIdParams, toJourneyRunResponse } from './dto/journey-run.dto';
 import { toUserJourneysResponse, UserJourneysResponse } from './dto/user-journeys-response.dto';
 import { JourneyRunsService } from './journey-runs.service';
@@ -19,7 +19,7 @@ export class JourneysController {
   @Auth('admin')
   @ApiOkResponse({ type: UserJourneysResponse, description: 'Journeys in rank order, with expansions' })
   @ApiNotFoundResponse({ description: 'The user has not been built yet' })
-  async getJourneys(@Param() { userId }: UserIdParams): Promise<UserJourneysResponse> {
+  async getJourneys(@Param() { userId }: StoredUserIdParams): Promise<UserJourneysResponse> {
     return toUserJourneysResponse(await this.journeys.getUserJourneys(userId));
   }
 
@@ -28,7 +28,7 @@ export class JourneysController {
   @HttpCode(200)
   @Auth('admin')
   @ApiOkResponse({ type: UserJourneysResponse, description: "Rebuilt synchronously from the user's events" })
-  async rebuild(@Param() { userId }: UserIdParams): Promise<UserJourneysResponse> {
+  async rebuild(@Param() { userId }: StoredUserIdParams): Promise<UserJourneysResponse> {
     return toUserJourneysResponse(await this.journeys.rebuildUser(userId));
   }
 

@@ -6,10 +6,10 @@ import { FieldValidationException } from '../../common/http/field-errors';
 import { checkKnownFields, isPlainObject } from '../../lib/validation/field-checks';
 import { FieldError } from '../../lib/validation/field-error';
 import { Auth } from '../access/auth.decorator';
-import { UserIdParams } from '../ingest/dto/put-user.dto';
+import { StoredUserIdParams } from '../ingest/dto/put-user.dto';
 import { RecipientPreferencesService } from './recipient-preferences.service';
 
-export class UserCategoryParams extends UserIdParams {
+export class UserCategoryParams extends StoredUserIdParams {
   @IsString()
   @Length(1, 128)
   @Matches(/^\S+$/, { message: 'category must be one word (`*` for everything)' })
@@ -39,7 +39,7 @@ export class UserUnsubscribesController {
 
   @Get()
   @ApiOkResponse({ description: 'The categories the user left, oldest first (none: an empty list)' })
-  async list(@Param() { userId }: UserIdParams): Promise<{ userId: string; unsubscribes: UnsubscribeView[] }> {
+  async list(@Param() { userId }: StoredUserIdParams): Promise<{ userId: string; unsubscribes: UnsubscribeView[] }> {
     const records = await this.preferences.unsubscribesOf(userId);
     return {
       userId,

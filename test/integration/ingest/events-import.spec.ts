@@ -114,6 +114,15 @@ describe(EventsImportService.name, () => {
     expect(await events().countDocuments({ id: old.id })).toBe(0);
   });
 
+  it('rejects a line whose userId is only invisible characters by the same rule as the HTTP API', async () => {
+    const [kept, blank] = buildEvents(2);
+    const lines = [kept, { ...blank, userId: '\u200b\ufeff' }].map((e) => JSON.stringify(e));
+    const summary = await sut().importFile(writeJsonl('invisible.jsonl', lines));
+    expect(summary).toMatchObject({ accepted: 1, rejected: 1, rejections: [{ line: 2 }] });
+    expect(summary.rejections[0].reason).toMatch(/^userId: userId must not be blank/);
+    expect(await events().countDocuments({ id: blank.id })).toBe(0);
+  });
+
   it('caps the listed rejections but counts them all', async () => {
     const path = writeJsonl(
       'bad.jsonl',

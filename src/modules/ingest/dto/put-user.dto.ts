@@ -12,11 +12,11 @@ import {
   IsString,
   IsTimeZone,
   Length,
-  Matches,
   MaxLength,
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { IsUserId } from '../../../common/http/field-rules.decorator';
 import { FreeForm } from '../../../common/http/free-form.decorator';
 import { isPlainObject } from '../../../lib/validation/field-checks';
 import { canonicalLocale } from '../../templates/domain/locale-chain';
@@ -115,13 +115,14 @@ export class PutUserDto {
   consent?: ConsentDto;
 }
 
+/** The user of a profile write: the rule of events and conversions, so no profile has an id they are refused with. */
 export class UserIdParams {
-  @IsString()
-  // In UTF-16 units, as events and conversions count a userId: @Length counts an emoji as one, and let a profile
-  // have an id that all its events were refused with.
-  @Matches(/^[\s\S]{1,256}$/, { message: 'userId must be 1 to 256 characters' })
-  @Matches(/\S/, { message: 'userId must not be blank' })
-  // eslint-disable-next-line no-control-regex
-  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'userId must not contain control characters' })
+  @IsUserId()
+  userId!: string;
+}
+
+/** A user whose stored data is read, erased or changed: also one stored under an id earlier versions took. */
+export class StoredUserIdParams {
+  @IsUserId({ stored: true })
   userId!: string;
 }

@@ -42,7 +42,7 @@ export function validateConversion(raw: unknown, now: Date): ConversionValidatio
   const errors: FieldError[] = [];
   checkKnownFields(errors, raw, KNOWN_FIELDS, 'conversion');
   const id = checkString(errors, 'id', raw.id, { required: true, max: CONVERSION_LIMITS.idLength });
-  const userId = checkUserId(errors, 'userId', raw.userId, CONVERSION_LIMITS.idLength);
+  const userId = checkUserId(errors, 'userId', raw.userId);
   const occurredAt = checkInstant(errors, 'occurredAt', raw.occurredAt, now, CONVERSION_LIMITS.futureSkewMs, {
     notBefore: EARLIEST_OCCURRED_AT,
   });
