@@ -8,6 +8,30 @@ import { groupHistories, StoredHistoryEvent, UserHistory } from './user-historie
 
 const HISTORY_FIELDS = { _id: 0, userId: 1, type: 1, occurredAt: 1, query: 1, item: 1, board: 1, receivedAt: 1 };
 
+/**
+ * How long after receiving a batch its request may still take back what it wrote (when it is refused with a 409
+ * for a conflict it finds only after writing). Past this, `undo` leaves the documents stored.
+ */
+export const UNDO_WINDOW_MS = 60_000;
+
+/**
+ * How long after an event was received a replay that counts on it marks it (see markReplayed): the undo window,
+ * plus as much again for another app process's clock and the undo's own wait for the database.
+ */
+export const REPLAY_MARK_MS = 2 * UNDO_WINDOW_MS;
+
+/** A stored event with when it was received and, once a replay counted on it in time, when that was. */
+export interface StoredEvent extends ActivityEvent {
+  receivedAt?: Date;
+  replayedAt?: Date;
+}
+
+/** Whether a replay that finds this event at `at` must mark it: the batch that wrote it may still take it back. */
+export function mayBeTakenBack(event: StoredEvent, at: Date): boolean {
+  if (event.replayedAt !== undefined) return false;
+  return event.receivedAt === undefined || at.getTime() - event.receivedAt.getTime() <= REPLAY_MARK_MS;
+}
+
 export interface InsertResult {
   accepted: number;
   duplicates: number;
@@ -40,7 +64,8 @@ export class EventRepository {
   /**
    * Inserts validated events in one unordered batch. The positions a unique index refused (an id stored
    * meanwhile, by a concurrent request) are reported, and `undo` deletes the documents this call wrote, except
-   * those a replay counted on meanwhile (see markReplayed).
+   * those a replay counted on meanwhile (see markReplayed); past UNDO_WINDOW_MS after `receivedAt` it deletes
+   * nothing, as a replay no longer marks what it counts on.
    */
   async insertMany(events: readonly ActivityEvent[], receivedAt: Date): Promise<EventsWritten> {
     const docs = events.map((event) => ({ _id: new Types.ObjectId(), ...event, receivedAt }));
@@ -50,7 +75,7 @@ export class EventRepository {
       accepted: written.length,
       refused,
       undo: async () => {
-        if (written.length === 0) return;
+        if (written.length === 0 || Date.now() - receivedAt.getTime() > UNDO_WINDOW_MS) return;
         await this.model.collection.deleteMany({ _id: { $in: written }, replayedAt: { $exists: false } });
       },
     };
@@ -58,25 +83,32 @@ export class EventRepository {
 
   /**
    * Marks the stored events with these (distinct) ids as replayed at `at`: a request that answered them as
-   * duplicates counts on them, so the batch that wrote one no longer takes it back. False when some of them are not
-   * stored any more (taken back or erased since they were read).
+   * duplicates counts on them, so the batch that wrote one no longer takes it back. Only needed for events that
+   * may still be taken back (mayBeTakenBack); one marked already keeps its first mark, unwritten. False when some
+   * of them are not stored any more (taken back or erased since they were read).
    */
   async markReplayed(ids: readonly string[], at: Date): Promise<boolean> {
     if (ids.length === 0) return true;
     const { matchedCount } = await this.model.collection.updateMany(
       { id: { $in: [...ids] } },
-      { $max: { replayedAt: at } },
+      { $min: { replayedAt: at } },
     );
     return matchedCount === ids.length;
   }
 
-  /** The stored events with these ids, by id: one indexed read, whatever the number of ids. */
-  async findByIds(ids: readonly string[]): Promise<Map<string, ActivityEvent>> {
+  /** The stored events with these ids, by id, with when they were received: one indexed read, whatever their number. */
+  async findByIds(ids: readonly string[]): Promise<Map<string, StoredEvent>> {
     if (ids.length === 0) return new Map();
-    const docs = await this.model.collection
-      .find({ id: { $in: [...ids] } }, { projection: { _id: 0, receivedAt: 0 } })
-      .toArray();
-    return new Map(docs.map((doc) => [doc.id as string, toEvent(doc as unknown as EventRecord)]));
+    const docs = await this.model.collection.find({ id: { $in: [...ids] } }, { projection: { _id: 0 } }).toArray();
+    return new Map(
+      docs.map((doc) => {
+        const { receivedAt, replayedAt } = doc as { receivedAt?: Date; replayedAt?: Date };
+        const event: StoredEvent = toEvent(doc as unknown as EventRecord);
+        if (receivedAt !== undefined) event.receivedAt = receivedAt;
+        if (replayedAt !== undefined) event.replayedAt = replayedAt;
+        return [doc.id as string, event];
+      }),
+    );
   }
 
   async findByUser(userId: string, since?: Date): Promise<ActivityEvent[]> {

@@ -12,7 +12,7 @@ import {
   repeatsInBatch,
 } from './domain/event-replays';
 import { AudienceFactsRepository } from '../audience/audience-facts.repository';
-import { EventRepository, EventsWritten, InsertResult } from './event.repository';
+import { EventRepository, EventsWritten, InsertResult, mayBeTakenBack } from './event.repository';
 import { IngestMetrics } from './ingest.metrics';
 import { UserRepository } from './user.repository';
 
@@ -125,15 +125,16 @@ export class EventsService {
           const outcome = compareWithHolder(events[i], holder, 'stored');
           outcomes.set(i, outcome);
           storedHolders.set(i, holder);
-          if (outcome.kind === 'duplicate') replays.push(i);
+          if (outcome.kind === 'duplicate' && mayBeTakenBack(holder, receivedAt)) replays.push(i);
         }
       }
       if (allOrNothing && countOf(outcomes, 'conflict') > 0) {
         for (const w of written) await w.undo();
         return { accepted: 0, duplicates: 0, erased: 0, conflicts: conflictsOf(outcomes) };
       }
-      // A duplicate's holder may have been written by a batch still to be refused, which takes back what it wrote
-      // unless marked replayed; holders gone before the mark are read again next round.
+      // A duplicate's holder received lately may have been written by a batch still to be refused, which takes back
+      // what it wrote unless marked replayed; holders gone before the mark are read again next round. An older one,
+      // or one marked already, stays: its batch can no longer take it back (UNDO_WINDOW_MS).
       const marked = await this.events.markReplayed(
         replays.map((i) => events[i].id),
         receivedAt,
