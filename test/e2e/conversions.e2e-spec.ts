@@ -1,8 +1,10 @@
+import { UserErasureRegistry } from '../../src/common/erasure/user-erasure.registry';
 import { ExperimentAssignments, ExperimentOutcomes } from '../../src/modules/experiments/experiment-ports';
 import { ExperimentReportsService } from '../../src/modules/experiments/experiment-reports.service';
 import { TRACKING_JOBS, TrackingProducer } from '../../src/modules/tracking/jobs/tracking.queue';
 import { TrackingEventRepository } from '../../src/modules/tracking/tracking-event.repository';
 import { buildCampaign } from '../factories/campaign.factory';
+import { duringErasure } from '../setup/erasure-probe';
 import { useTestApp } from './support/test-app';
 import { LINKS_BASE, pathOf, sendTracked } from './support/tracking';
 
@@ -310,5 +312,23 @@ describe('POST /v1/conversions', () => {
     }
     await app.t.http().get(pathOf(issued.openPixelUrl!)).expect(200);
     expect(await db.collection('tracking_events').countDocuments({ userId: 'cleo' })).toBe(0);
+  });
+
+  it('answers 200 as erased, and keeps nothing of, a conversion reported while its user is being erased', async () => {
+    await app.t.http().put('/v1/users/dora').set('Authorization', `Bearer ${app.ingest}`).send({}).expect(201);
+    let during: { status: number; body: unknown } | undefined;
+    // Reported after the erasure's conversions and the rest it erases, before the profile goes.
+    duringErasure(app.t.app.get(UserErasureRegistry), 'dora', async () => {
+      during = await post({ id: 'order-dora', userId: 'dora', occurredAt: hoursAgo(1).toISOString() });
+    });
+    await app.t.http().delete('/v1/users/dora').set('Authorization', `Bearer ${app.admin}`).expect(200);
+    expect(during).toMatchObject({
+      status: 200,
+      body: { id: 'order-dora', attributed: false, duplicate: false, erased: true },
+    });
+    expect(await app.t.db().collection('conversions').countDocuments({ userId: 'dora' })).toBe(0);
+    // Once the erasure answered, the same report is a new user's, kept unattributed.
+    const after = await post({ id: 'order-dora', userId: 'dora', occurredAt: hoursAgo(1).toISOString() }).expect(201);
+    expect(after.body).toEqual({ id: 'order-dora', attributed: false, duplicate: false });
   });
 });

@@ -23,6 +23,11 @@ export interface UserEraser {
   name: string;
   /** When it runs (see ERASURE_PHASES); `derived` when not given. */
   phase?: ErasurePhase;
+  /**
+   * Runs once more after the profile is gone: a request that stored for the user after this eraser ran looks
+   * for the profile's mark to take its write back, and finds none once the profile is gone.
+   */
+  againAfterProfile?: boolean;
   erase(userId: string): Promise<number>;
 }
 
@@ -52,12 +57,17 @@ export class UserErasureRegistry {
 
   /** Runs every eraser in order; the profile itself should be erased last by the caller so a retry finds it. */
   async eraseAll(userId: string): Promise<Record<string, number>> {
-    const counts: Record<string, number> = {};
-    for (const eraser of this.ordered()) {
-      counts[eraser.name] = (counts[eraser.name] ?? 0) + (await eraser.erase(userId));
-    }
+    const counts = await eraseWith(this.ordered(), userId);
     this.logger.log(`erased derived data of user ${userId}: ${JSON.stringify(counts)}`);
     return counts;
+  }
+
+  /** Runs again, after the profile, the erasers that asked to (see UserEraser.againAfterProfile). */
+  eraseAgainAfterProfile(userId: string): Promise<Record<string, number>> {
+    return eraseWith(
+      this.ordered().filter((e) => e.againAfterProfile),
+      userId,
+    );
   }
 
   /** By phase, then by registration (Array.prototype.sort is stable). */
@@ -65,4 +75,11 @@ export class UserErasureRegistry {
     const rank = (e: PhasedEraser) => ERASURE_PHASES.indexOf(e.phase);
     return [...this.erasers].sort((a, b) => rank(a) - rank(b));
   }
+}
+
+/** Runs `erasers` one after the other; the counts of erasers sharing a name are summed. */
+async function eraseWith(erasers: readonly UserEraser[], userId: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const eraser of erasers) counts[eraser.name] = (counts[eraser.name] ?? 0) + (await eraser.erase(userId));
+  return counts;
 }

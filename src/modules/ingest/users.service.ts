@@ -105,14 +105,15 @@ export class UsersService implements OnModuleInit {
     // profile went is a new user's, whose facts are recorded again.
     const events = await this.events.deleteByUser(userId);
     const audienceFacts = await this.audienceFacts.deleteByUserId(userId);
+    // So do the records of later modules that take theirs back the same way (conversions).
+    const again = await this.erasure.eraseAgainAfterProfile(userId);
     const since = await this.users.findByUserId(userId);
     if (since) await this.recordFacts(since);
-    return {
-      ...derived,
-      events: (derived.events ?? 0) + events,
-      audienceFacts: (derived.audienceFacts ?? 0) + audienceFacts,
-      users,
-    };
+    const counts = { ...derived };
+    for (const [name, count] of Object.entries({ ...again, events, audienceFacts })) {
+      counts[name] = (counts[name] ?? 0) + count;
+    }
+    return { ...counts, users };
   }
 
   /**

@@ -25,6 +25,8 @@ export interface ConversionResult {
   record: ConversionRecord;
   /** The id was reported before (with the same fields): nothing changed. */
   duplicate: boolean;
+  /** Its user's profile was being erased: the conversion was taken back, and nothing of it is kept. */
+  erased: boolean;
 }
 
 /** Whether a replay reports the same conversion (same user, time and value) as the one stored. */
@@ -84,8 +86,7 @@ export class ConversionsService {
     if (!(await this.conversions.add(record))) {
       return this.replay((await this.conversions.find(record.conversionId))!, conversion);
     }
-    await this.settle(record);
-    return { record, duplicate: false };
+    return { record, duplicate: false, erased: await this.settle(record) };
   }
 
   /**
@@ -115,9 +116,9 @@ export class ConversionsService {
   /**
    * Writes the conversion's event (when attributed) and passes it to experiments, then marks it settled.
    * Each step counts once however often it runs, so a replay can finish a report that failed midway. What
-   * it wrote for a user erased meanwhile it takes back.
+   * it wrote for a user erased meanwhile it takes back; true when the user's profile is being erased.
    */
-  private async settle(record: ConversionRecord): Promise<void> {
+  private async settle(record: ConversionRecord): Promise<boolean> {
     const { conversionId, userId, occurredAt, value, notificationId, campaignId } = record;
     if (notificationId !== undefined && campaignId !== undefined) {
       await this.events.append({
@@ -145,6 +146,8 @@ export class ConversionsService {
     const stillStored = await this.conversions.markSettled(conversionId);
     // Its user may have been erased since the conversion or its notification was read.
     await this.erasedMeanwhile.afterConversion(record, stillStored);
+    // Or it may be being erased past its conversions, with no notification to tell.
+    return this.erasedMeanwhile.ofMarkedUser(record);
   }
 
   /** The same conversion again: finishes what a failed report left undone; another one with its id is a 409. */
@@ -152,7 +155,7 @@ export class ConversionsService {
     if (!sameConversion(stored, reported)) {
       throw new ConflictException(`conversion ${reported.id} was already reported with other fields; nothing changed`);
     }
-    if (stored.pending) await this.settle(stored);
-    return { record: stored, duplicate: true };
+    const erased = stored.pending === true && (await this.settle(stored));
+    return { record: stored, duplicate: true, erased };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ExperimentOutcomes } from '../experiments/experiment-ports';
+import { UsersService } from '../ingest/users.service';
 import { ConversionRepository } from './conversion.repository';
 import { TrackedNotificationRepository } from './tracked-notification.repository';
 import { TrackingEventRepository } from './tracking-event.repository';
@@ -20,6 +21,7 @@ export class ErasedMeanwhile {
     private readonly events: TrackingEventRepository,
     private readonly conversions: ConversionRepository,
     private readonly outcomes: ExperimentOutcomes,
+    private readonly users: UsersService,
   ) {}
 
   /**
@@ -46,6 +48,21 @@ export class ErasedMeanwhile {
     if (notificationId === undefined) return;
     if (stillStored) await this.afterNotification({ userId, notificationId });
     else await this.forgetNotification({ userId, notificationId });
+  }
+
+  /**
+   * After settling a conversion, whose user's profile may be marked as being erased with the erasure past its
+   * conversions and nothing found to tell (no notification attributes it, or it went before it was found): a
+   * marked user's conversions and tracking events go, with this conversion's experiment outcome. One whose
+   * profile is gone by then is left to the erasure, which erases conversions once more after the profile; one
+   * without a profile at all converts as usual. True when taken back.
+   */
+  async ofMarkedUser({ userId, conversionId }: { userId: string; conversionId: string }): Promise<boolean> {
+    if ((await this.users.erasingOrGone([userId])).get(userId) !== 'erasing') return false;
+    await this.conversions.deleteByUser(userId);
+    await this.events.deleteByUser(userId);
+    await this.outcomes.forget(userId, { conversionId });
+    return true;
   }
 
   /** The events, attributed conversions and experiment outcomes of an erased user's notification. */

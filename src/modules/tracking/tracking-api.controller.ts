@@ -39,12 +39,15 @@ export class TrackingApiController {
   @Post('conversions')
   @Auth('ingest')
   @ApiBody({ type: ConversionBody })
-  @ApiOkResponse({ type: ConversionResponse, description: '201 when stored, 200 when the id was already reported' })
+  @ApiOkResponse({
+    type: ConversionResponse,
+    description: '201 when stored, 200 when the id was already reported or its user is being erased',
+  })
   @ApiBadRequestResponse({ description: 'Names every bad field; nothing was stored' })
   @ApiConflictResponse({ description: 'The id was already reported with other fields; nothing changed' })
   async convert(@Body() body: unknown, @Res({ passthrough: true }) res: StatusResponse): Promise<ConversionResponse> {
     const result = await this.conversions.report(body);
-    res.status(result.duplicate ? 200 : 201);
+    res.status(result.duplicate || result.erased ? 200 : 201);
     return toConversionResponse(result);
   }
 }

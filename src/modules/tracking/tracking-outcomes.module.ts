@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ExperimentsModule } from '../experiments/experiments.module';
+import { IngestModule } from '../ingest/ingest.module';
 import { RankingModule } from '../ranking/ranking.module';
 import { ConversionsService } from './conversions.service';
 import { EngagementOutcomes } from './engagement-outcomes.service';
@@ -12,7 +13,7 @@ import { TrackingModule } from './tracking.module';
  * request wrote for a user erased meanwhile it takes back (`ErasedMeanwhile`).
  */
 @Module({
-  imports: [TrackingModule, ExperimentsModule, RankingModule],
+  imports: [TrackingModule, ExperimentsModule, RankingModule, IngestModule],
   providers: [EngagementOutcomes, ConversionsService, ErasedMeanwhile],
   exports: [EngagementOutcomes, ConversionsService, ErasedMeanwhile],
 })

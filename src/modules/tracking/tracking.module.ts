@@ -81,6 +81,9 @@ export class TrackingModule implements OnModuleInit {
     this.erasure.register({
       name: 'tracking',
       phase: 'conversions',
+      // A conversion reported after this phase is taken back by its report once it finds the profile marked;
+      // found gone, it is erased here again (see ErasedMeanwhile.ofMarkedUser).
+      againAfterProfile: true,
       erase: (userId) => this.conversions.deleteByUser(userId),
     });
     this.erasure.register({ name: 'tracking', erase: (userId) => this.events.deleteByUser(userId) });

@@ -9,6 +9,7 @@ import { EventsService } from '../../../src/modules/ingest/events.service';
 import { UserRepository } from '../../../src/modules/ingest/user.repository';
 import { UsersService } from '../../../src/modules/ingest/users.service';
 import { buildEvent } from '../../factories/event.factory';
+import { duringErasure as erasing } from '../../setup/erasure-probe';
 import { useIngestContext } from './ingest-context';
 
 /** Events of a user whose profile is being erased are not kept, however they arrive during the erasure. */
@@ -22,21 +23,8 @@ describe('events received during the erasure of their user', () => {
       audienceFacts: await db.collection('audience_facts').countDocuments({ userId }),
     };
   };
-  /** Runs `during` once, for `userId`, after every eraser and before the profile goes. */
-  const duringErasure = (userId: string, during: () => Promise<void>) => {
-    let ran = false;
-    ingest.context.get(UserErasureRegistry).register({
-      name: `probe-${userId}`,
-      erase: async (erased) => {
-        if (erased === userId && !ran) {
-          ran = true;
-          await during();
-        }
-        return 0;
-      },
-    });
-    return () => ran;
-  };
+  const duringErasure = (userId: string, during: () => Promise<unknown>) =>
+    erasing(ingest.context.get(UserErasureRegistry), userId, during);
   afterEach(() => jest.restoreAllMocks());
 
   it('takes back the events of a batch stored after the events were erased, and says so', async () => {

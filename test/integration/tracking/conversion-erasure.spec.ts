@@ -1,8 +1,12 @@
+import { UserErasureRegistry } from '../../../src/common/erasure/user-erasure.registry';
+import { UserRepository } from '../../../src/modules/ingest/user.repository';
+import { UsersService } from '../../../src/modules/ingest/users.service';
 import { ExperimentOutcomeRepository } from '../../../src/modules/experiments/experiment-outcome.repository';
 import { ConversionRepository } from '../../../src/modules/tracking/conversion.repository';
 import { ConversionsService } from '../../../src/modules/tracking/conversions.service';
 import { TrackingEventRepository } from '../../../src/modules/tracking/tracking-event.repository';
 import { beforeNextCall } from '../../e2e/support/tracking';
+import { duringErasure } from '../../setup/erasure-probe';
 import { hoursAgo, useErasureContext } from './erasure-harness';
 
 const NOTHING = {
@@ -77,5 +81,59 @@ describe('a conversion reported while its user is erased', () => {
       .report({ id: 'order-after', userId, occurredAt: hoursAgo(1).toISOString() });
     expect(record.notificationId).toBeUndefined();
     expect(await context.left(userId)).toEqual({ ...NOTHING, conversions: 1 });
+  });
+
+  describe('with a profile marked as being erased, and no notification left to attribute it to', () => {
+    const profile = { email: 'pat@example.com', consent: { email: true, push: false } };
+    const report = (userId: string, id: string) =>
+      context.app.get(ConversionsService).report({ id, userId, occurredAt: hoursAgo(1).toISOString(), value: 5 });
+
+    it.each(['events', 'derived'] as const)(
+      'takes back a conversion reported after the conversions were erased (held in phase %s), and says so',
+      async (phase) => {
+        const userId = `converted-held-${phase}`;
+        const users = context.app.get(UsersService);
+        await users.putUser(userId, profile);
+        await context.assignedAndSent(userId, 'in-notification');
+        let answer: unknown;
+        const registry = context.app.get(UserErasureRegistry);
+        // Held as the last eraser of its phase: after the conversions, before the profile.
+        const ran = duringErasure(
+          registry,
+          userId,
+          async () => (answer = await report(userId, `order-held-${phase}`)),
+          phase,
+        );
+        await users.eraseUser(userId);
+        expect(ran()).toBe(true);
+        expect(await context.left(userId)).toEqual(NOTHING);
+        expect(answer).toMatchObject({ duplicate: false, erased: true, record: { userId } });
+
+        // Reported again once the erasure is done: a new user's conversion, kept unattributed.
+        const { record, erased } = await report(userId, `order-held-${phase}`);
+        expect({ attributed: record.notificationId !== undefined, erased }).toEqual({
+          attributed: false,
+          erased: false,
+        });
+        expect(await context.left(userId)).toEqual({ ...NOTHING, conversions: 1 });
+      },
+    );
+
+    it('erases a conversion stored as the profile goes', async () => {
+      const userId = 'converted-as-profile-goes';
+      await context.app.get(UsersService).putUser(userId, profile);
+      const repository = context.app.get(UserRepository);
+      // Stored while the profile is still marked, looked for once the profile is gone: no mark to take it back by.
+      beforeNextCall(repository, 'deleteByUserId', () =>
+        context.app.get(ConversionRepository).add({
+          conversionId: 'order-as-profile-goes',
+          userId,
+          occurredAt: hoursAgo(1),
+          receivedAt: new Date(),
+        }),
+      );
+      expect(await context.app.get(UsersService).eraseUser(userId)).toMatchObject({ tracking: 1, users: 1 });
+      expect(await context.left(userId)).toEqual(NOTHING);
+    });
   });
 });

@@ -19,14 +19,17 @@ export class ConversionResponse {
   @ApiPropertyOptional() notificationId?: string;
   @ApiPropertyOptional() campaignId?: string;
   @ApiProperty({ description: 'The id was reported before: nothing changed' }) duplicate!: boolean;
+  @ApiPropertyOptional({ description: "Its user's profile was being erased: nothing of it is kept (present when so)" })
+  erased?: true;
 }
 
-export function toConversionResponse({ record, duplicate }: ConversionResult): ConversionResponse {
+export function toConversionResponse({ record, duplicate, erased }: ConversionResult): ConversionResponse {
   return {
     id: record.conversionId,
     attributed: record.notificationId !== undefined,
     ...(record.notificationId !== undefined && { notificationId: record.notificationId }),
     ...(record.campaignId !== undefined && { campaignId: record.campaignId }),
     duplicate,
+    ...(erased && { erased }),
   };
 }
