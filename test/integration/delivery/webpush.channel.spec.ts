@@ -85,6 +85,15 @@ describe('Web Push channel (web-push with VAPID against a loopback push service)
     await expect(channel.send(webPush(token))).resolves.toMatchObject({ provider: 'webpush' });
   });
 
+  it('reports a push service that never answers as a timeout, to retry', async () => {
+    const token = service.subscribe(vapid.publicKey);
+    service.stallNext();
+    expect(await deliveryError(channel.send(webPush(token)))).toMatchObject({
+      code: 'delivery.timeout',
+      retryable: true,
+    });
+  });
+
   it('refuses unusable VAPID keys at startup, naming the settings', async () => {
     await expect(
       buildChannel('webpush', {

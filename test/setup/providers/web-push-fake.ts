@@ -53,6 +53,7 @@ export class FakeWebPush {
   readonly deliveries: WebPushDelivery[] = [];
   private readonly subscribers = new Map<string, Subscriber>();
   private readonly next: FakeResponse[] = [];
+  private stalls = 0;
   private readonly http = new HttpFake((request) => this.handle(request), true);
 
   static async start(): Promise<FakeWebPush> {
@@ -85,11 +86,20 @@ export class FakeWebPush {
     this.next.push(reply);
   }
 
+  /** The next request is read and never answered (a push service that hangs). */
+  stallNext(): void {
+    this.stalls++;
+  }
+
   stop(): Promise<void> {
     return this.http.stop();
   }
 
   private async handle(request: FakeRequest): Promise<FakeResponse> {
+    if (this.stalls > 0) {
+      this.stalls--;
+      return new Promise<FakeResponse>(() => undefined);
+    }
     const id = /^\/push\/([0-9a-f]+)$/.exec(request.path)?.[1];
     const subscriber = id ? this.subscribers.get(id) : undefined;
     if (request.method !== 'POST' || !id || !subscriber) return { status: 404, body: 'no such subscription' };

@@ -85,6 +85,12 @@ export class WebPushChannel implements DeliveryChannel {
     if (!e.code && /subscription|p256dh|auth/i.test(e.message ?? '')) {
       return new DeliveryError('delivery.invalid-token', this.provider, e.message ?? 'invalid subscription');
     }
+    // web-push ends a request that went quiet for the timeout with a plain Error of this message.
+    if (!e.code && e.message === 'Socket timeout') {
+      return new DeliveryError('delivery.timeout', this.provider, `timed out: ${e.message}`, {
+        providerCode: 'timeout',
+      });
+    }
     const failure = classifyTransportError(error);
     return new DeliveryError(failure.code, this.provider, failure.message, failure.details);
   }
