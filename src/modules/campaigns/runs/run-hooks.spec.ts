@@ -71,4 +71,30 @@ describe(RunHooks.name, () => {
     expect(await hooks.gate('r1', 0)).toBe('open');
     expect(runs.reads).toBe(2);
   });
+
+  it('answers the jobs that ask while a read is under way from that read', async () => {
+    const release = runs.hold();
+    const asked = [hooks.gate('r1', 0), hooks.gate('r1', 0), hooks.gate('r1')];
+    release();
+    expect(await Promise.all(asked)).toEqual(['paused', 'paused', 'paused']);
+    expect(runs.reads).toBe(1);
+  });
+
+  it('reads again for a job of a newer generation than the read under way', async () => {
+    expect(await hooks.gate('r1', 0)).toBe('paused');
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 2000);
+    try {
+      const release = runs.hold();
+      const stale = hooks.gate('r1', 0);
+      runs.run = { ...runs.run, state: 'running', generation: 1 };
+      const resumed = hooks.gate('r1', 1);
+      release();
+      expect(await stale).toBe('paused');
+      expect(await resumed).toBe('open');
+      expect(runs.reads).toBe(3);
+    } finally {
+      clock.mockRestore();
+    }
+  });
 });

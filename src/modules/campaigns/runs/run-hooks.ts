@@ -7,6 +7,14 @@ import { CampaignRunRepository } from './campaign-run.repository';
 import { ErasedDuringFanOut } from './fan-out-erasures';
 import { RunCompletion } from './run-completion';
 
+/** A run as delivery asks of it, and when it was read. */
+interface RunRead {
+  gate: RunGate;
+  caps: readonly FrequencyCap[];
+  generation: number;
+  at: number;
+}
+
 /** How long a run's state is trusted when every delivery asks: a pause takes effect within it. */
 const GATE_TTL_MS = 1000;
 /** Completion checks of one run are at least this far apart; the last settle always gets one after it. */
@@ -32,10 +40,9 @@ const CHECK_SPACING_MS = 200;
 @Injectable()
 export class RunHooks implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RunHooks.name);
-  private readonly gates = new Map<
-    string,
-    { gate: RunGate; caps: readonly FrequencyCap[]; generation: number; at: number }
-  >();
+  private readonly gates = new Map<string, RunRead>();
+  /** The read of each run under way, which jobs asking meanwhile share. */
+  private readonly reading = new Map<string, Promise<RunRead>>();
   private readonly checks = new Map<string, NodeJS.Timeout>();
 
   constructor(
@@ -70,13 +77,33 @@ export class RunHooks implements OnModuleInit, OnApplicationShutdown {
     return { gate, generation: Number.isFinite(generation) ? generation : 0 };
   }
 
-  /** What delivery asks of a run, read at most once per GATE_TTL_MS and again for a newer generation. */
-  private async read(
-    runId: string,
-    generation = 0,
-  ): Promise<{ gate: RunGate; caps: readonly FrequencyCap[]; generation: number }> {
+  /**
+   * What delivery asks of a run, read at most once per GATE_TTL_MS and again for a newer generation. The jobs
+   * that ask while a read is under way share it, unless theirs is a newer generation than the one remembered
+   * (that read may have been taken before their resume or cancel): they read for themselves.
+   */
+  private async read(runId: string, generation = 0): Promise<RunRead> {
     const cached = this.gates.get(runId);
     if (cached && cached.generation >= generation && Date.now() - cached.at < GATE_TTL_MS) return cached;
+    const known = cached?.generation ?? 0;
+    const underWay = generation <= known ? this.reading.get(runId) : undefined;
+    if (underWay) {
+      const shared = await underWay;
+      if (shared.generation >= generation) return shared;
+    }
+    const reading = this.readNow(runId);
+    if (generation <= known) {
+      this.reading.set(runId, reading);
+      const landed = () => {
+        if (this.reading.get(runId) === reading) this.reading.delete(runId);
+      };
+      reading.then(landed, landed);
+    }
+    return reading;
+  }
+
+  /** The run as stored now, remembered unless a read of a newer generation landed first. */
+  private async readNow(runId: string): Promise<RunRead> {
     const run = await this.runs.findById(runId);
     // A run whose fan-out failed still delivers what it queued; only a cancel (or a deleted run) stops it.
     const gate: RunGate = !run || run.state === 'cancelled' ? 'cancelled' : run.state === 'paused' ? 'paused' : 'open';
