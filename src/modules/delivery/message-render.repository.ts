@@ -5,7 +5,10 @@ import type { RenderedMessage } from '../templates/template.types';
 import type { NotificationMessage } from './domain/notification';
 import { MessageRenderRecord } from './message-render.schema';
 
-/** Renders kept in memory for reading: they never change under their id, so a cached copy is never stale. */
+/**
+ * Renders kept in memory for reading, those this process stored or read: they never change under their id,
+ * so a cached copy is never stale.
+ */
 const READ_CACHE_SIZE = 500;
 
 export interface StoredRender {
@@ -23,7 +26,8 @@ export class MessageRenderRepository {
   /**
    * Stores each distinct render that is not stored yet and marks each as used `at`, in one bulk write.
    * Always asked of the database, never of the cache: an erasure may have removed a render since this
-   * process saw it.
+   * process saw it. Once stored, each is remembered for reading: the delivery jobs of the notifications
+   * just written for it read it without a round trip.
    */
   async storeMany(renders: readonly StoredRender[], at: Date): Promise<void> {
     const distinct = new Map(renders.map((r) => [r.renderId, r.rendered]));
@@ -45,6 +49,7 @@ export class MessageRenderRepository {
         const errors = error.writeErrors ?? [error];
         if (!errors.every((e) => e.code === 11000)) throw error;
       });
+    for (const [renderId, rendered] of distinct) this.remember(renderId, rendered);
   }
 
   /**
@@ -91,6 +96,8 @@ export class MessageRenderRepository {
   }
 
   private remember(renderId: string, rendered: RenderedMessage): void {
+    // One remembered again becomes the newest, the last to be forgotten.
+    this.cache.delete(renderId);
     if (this.cache.size >= READ_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(renderId, rendered);
   }

@@ -8,6 +8,7 @@ import { CampaignRunShardRepository } from '../../../src/modules/campaigns/runs/
 import { ShardFanOut } from '../../../src/modules/campaigns/runs/shard-fan-out.service';
 import { UserErasureRegistry } from '../../../src/common/erasure/user-erasure.registry';
 import { MessageRenderRepository } from '../../../src/modules/delivery/message-render.repository';
+import type { NotificationMessage } from '../../../src/modules/delivery/domain/notification';
 import type { RenderedMessage } from '../../../src/modules/templates/template.types';
 import { RunExplainService } from '../../../src/modules/campaigns/runs/run-explain.service';
 import { DeliveryProducer } from '../../../src/modules/delivery/jobs/delivery.queue';
@@ -272,14 +273,7 @@ describe('a campaign run, from audience to provider', () => {
 
   it('keeps a render that a run stored again after an erasure began (the run created a notification with it)', async () => {
     const renders = app.get(MessageRenderRepository);
-    const rendered = {
-      channel: 'push',
-      title: 'Erasure race',
-      body: 'kept',
-      data: {},
-      links: [],
-      truncated: [],
-    } as unknown as RenderedMessage;
+    const rendered = pushRender('Erasure race', 'kept');
     const started = new Date(Date.now() - 1000);
     await renders.storeMany([{ renderId: 'race-stored-again', rendered }], new Date(started.getTime() - 60_000));
     await renders.storeMany([{ renderId: 'race-stale', rendered }], new Date(started.getTime() - 60_000));
@@ -291,4 +285,18 @@ describe('a campaign run, from audience to provider', () => {
       .distinct('renderId', { renderId: /^race-/ });
     expect(left).toEqual(['race-stored-again']);
   });
+
+  it('reads a render it stored from memory: its delivery jobs do not ask the database for it again', async () => {
+    const renders = app.get(MessageRenderRepository);
+    const rendered = pushRender('Stored here', 'read back from memory');
+    await renders.storeMany([{ renderId: 'stored-here', rendered }], new Date());
+    // Gone from the collection behind the repository's back: only a read of the database would miss it.
+    await db(app).collection('message_renders').deleteOne({ renderId: 'stored-here' });
+    expect(await renders.rendersOf([{ renderId: 'stored-here' } as NotificationMessage])).toEqual([rendered]);
+  });
 });
+
+/** A push render without links, to store as a run would. */
+function pushRender(title: string, body: string): RenderedMessage {
+  return { channel: 'push', title, body, data: {}, links: [], truncated: [] } as unknown as RenderedMessage;
+}
