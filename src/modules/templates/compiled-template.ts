@@ -11,6 +11,12 @@ import { HandlebarsEngine, RenderData, RenderState, RenderStep, TemplateFunction
 import { contentHash } from './template-files';
 import { PushLimits, RenderedEmail, RenderedPush, TemplateUsed } from './template.types';
 
+/**
+ * Text parts derived from the latest HTML a compiled template rendered, kept by that HTML: the recipients of
+ * one message (the same content, and the same link nonce within a run's chunk) share it, so it is read once.
+ */
+const DERIVED_TEXTS = 16;
+
 /** The file of `byLocale` a recipient with this fallback chain gets: the most specific, else the default. */
 function pick(byLocale: Map<string, SourceFile> | undefined, chain: readonly string[]): SourceFile | undefined {
   if (!byLocale) return undefined;
@@ -35,6 +41,7 @@ export class CompiledTemplate {
   private readonly layout: Partial<Record<'html' | 'text', TemplateFunction>> = {};
   /** Every partial the parts call, compiled in each escape mode used, keyed `mode:name`. */
   private readonly partials: Record<string, TemplateFunction> = {};
+  private readonly derivedTexts = new Map<string, string>();
 
   constructor(
     private readonly engine: HandlebarsEngine,
@@ -137,7 +144,7 @@ export class CompiledTemplate {
     const textPart = this.parts.get('text');
     let text: string;
     if (!textPart) {
-      text = htmlToText(html);
+      text = this.textOf(html);
     } else {
       const textSteps: RenderStep[] = [{ fn: textPart, as: 'content', clean: (t) => t.trim() }];
       if (this.layout.text) textSteps.push({ fn: this.layout.text });
@@ -146,6 +153,17 @@ export class CompiledTemplate {
     }
     const links = linksPresent(state.links.links, [subject, preheader, html, text]);
     return { channel: 'email', subject, preheader, html, text, links, template: this.used };
+  }
+
+  /** The text part {@link htmlToText} derives from `html`, from memory when the HTML was rendered lately. */
+  private textOf(html: string): string {
+    let text = this.derivedTexts.get(html);
+    if (text === undefined) {
+      text = htmlToText(html);
+      if (this.derivedTexts.size >= DERIVED_TEXTS) this.derivedTexts.delete(this.derivedTexts.keys().next().value!);
+      this.derivedTexts.set(html, text);
+    }
+    return text;
   }
 }
 

@@ -329,6 +329,19 @@ describe(TemplatesService.name, () => {
       );
     });
 
+    it('is derived from each HTML as it is, whether recipients share one or not', () => {
+      const pinned = new TemplatesService({ dir: FIXTURES, pushLimits: LIMITS, nonce: () => 'nonce000' });
+      const options = { locale: 'en-US', timeZone: 'UTC' };
+      const names = ['Kitchen remodel', 'Garden', 'Kitchen remodel', 'Attic', 'Garden'];
+      const emails = names.map((name) => pinned.render('email/digest', 'email', digest(name), options));
+      for (const [i, name] of names.entries()) {
+        expect(emails[i].text).toContain(`- ${name} (backsplash and island)`);
+        expect(emails[i].text).not.toContain(names.find((other) => other !== name));
+      }
+      expect(emails[2]).toEqual(emails[0]);
+      expect(emails[4]).toEqual(emails[1]);
+    });
+
     it('comes from text.hbs inside the text layout when there is one', () => {
       const email = service.render(
         'email/with-text',
