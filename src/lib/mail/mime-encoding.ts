@@ -26,43 +26,87 @@ export function isSevenBit(text: string): boolean {
   return true;
 }
 
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/** The UTF-8 bytes of the character {@link utf8Bytes} read last. */
+const BYTES = new Uint8Array(4);
+
+/** Writes the UTF-8 bytes of one character to {@link BYTES}; how many. */
+function utf8Bytes(codePoint: number): number {
+  // A lone surrogate is not a character: it is written as U+FFFD.
+  const c = codePoint >= 0xd800 && codePoint <= 0xdfff ? 0xfffd : codePoint;
+  if (c < 0x80) {
+    BYTES[0] = c;
+    return 1;
+  }
+  if (c < 0x800) {
+    BYTES[0] = 0xc0 | (c >> 6);
+    BYTES[1] = 0x80 | (c & 0x3f);
+    return 2;
+  }
+  if (c < 0x10000) {
+    BYTES[0] = 0xe0 | (c >> 12);
+    BYTES[1] = 0x80 | ((c >> 6) & 0x3f);
+    BYTES[2] = 0x80 | (c & 0x3f);
+    return 3;
+  }
+  BYTES[0] = 0xf0 | (c >> 18);
+  BYTES[1] = 0x80 | ((c >> 12) & 0x3f);
+  BYTES[2] = 0x80 | ((c >> 6) & 0x3f);
+  BYTES[3] = 0x80 | (c & 0x3f);
+  return 4;
+}
+
 /**
  * Quoted-printable (RFC 2045 6.7) of UTF-8 text: CRLF hard breaks, `=` soft breaks within 76 characters.
- * Runs of bytes that travel as themselves are copied in one slice: most of an email's HTML is such a run.
+ * Read from the string itself, without its UTF-8 bytes: runs of ASCII characters that travel as themselves
+ * are copied in one slice (most of an email's HTML is such a run), and any other character is written as
+ * the `=XX` of each of its UTF-8 bytes, a lone surrogate as U+FFFD, as `Buffer.from` encodes it.
  */
 export function encodeQuotedPrintable(text: string): string {
-  const bytes = Buffer.from(text, 'utf8');
-  const end = bytes.length;
+  const end = text.length;
   let out = '';
-  let run = 0; // start of the pending run of literal bytes
+  let run = 0; // start of the pending run of literal characters
   let column = 0;
   for (let i = 0; i < end; i += 1) {
-    const b = bytes[i];
-    if (b === 13 || b === 10) {
-      out += `${bytes.toString('latin1', run, i)}\r\n`;
-      if (b === 13 && bytes[i + 1] === 10) i += 1;
+    const c = text.charCodeAt(i);
+    if (c === 13 || c === 10) {
+      out += `${text.slice(run, i)}\r\n`;
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i += 1;
       run = i + 1;
       column = 0;
       continue;
     }
-    const next = i + 1 < end ? bytes[i + 1] : 10;
-    // A space or tab ending a line would be stripped in transit: it is escaped.
-    const literal = isLiteral(b) && !((b === 32 || b === 9) && (next === 13 || next === 10));
-    const width = literal ? 1 : 3;
-    // One column is kept for the soft break's `=`, and an escape is never split.
-    if (column + width > LINE - 1) {
-      out += `${bytes.toString('latin1', run, i)}=\r\n`;
-      run = i;
-      column = 0;
+    if (c < 128 && isLiteral(c)) {
+      const next = i + 1 < end ? text.charCodeAt(i + 1) : 10;
+      // A space or tab ending a line would be stripped in transit: it is escaped.
+      if (!((c === 32 || c === 9) && (next === 13 || next === 10))) {
+        // One column is kept for the soft break's `=`.
+        if (column + 1 > LINE - 1) {
+          out += `${text.slice(run, i)}=\r\n`;
+          run = i;
+          column = 0;
+        }
+        column += 1;
+        continue;
+      }
     }
-    if (literal) column += 1;
-    else {
-      out += bytes.toString('latin1', run, i) + HEX[b];
-      run = i + 1;
+    out += text.slice(run, i);
+    const units = c >= 0xd800 && c <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1)) ? 2 : 1;
+    const count = utf8Bytes(units === 2 ? ((c - 0xd800) << 10) + (text.charCodeAt(i + 1) - 0xdc00) + 0x10000 : c);
+    // An escape is never split: a soft break comes before it when it would not fit.
+    for (let k = 0; k < count; k += 1) {
+      if (column + 3 > LINE - 1) {
+        out += '=\r\n';
+        column = 0;
+      }
+      out += HEX[BYTES[k]];
       column += 3;
     }
+    i += units - 1;
+    run = i + 1;
   }
-  return out + bytes.toString('latin1', run, end);
+  return out + text.slice(run, end);
 }
 
 /** Base64 of UTF-8 text in lines of 76 characters. */
