@@ -210,7 +210,8 @@ describe('journeycast CLI: keys create, list, revoke; events import', () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'address,reason\nann@example.com,hard-bounce\nnot an address\n');
     const refused = await journeycast(['suppressions', 'import', bad], env);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${bad}: 1 bad lines; nothing was imported`);
     expect(refused.stderr).toContain('line 3: address must be an email address');
     expect(await t.db().collection('suppressions').countDocuments()).toBe(0);
 

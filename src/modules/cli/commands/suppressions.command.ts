@@ -12,6 +12,7 @@ import {
 import { RecipientPreferencesService } from '../../tracking/recipient-preferences.service';
 import { TrackingModule } from '../../tracking/tracking.module';
 import { requireReadableFile } from '../command-files';
+import { EXIT_REFUSED } from '../exit-codes';
 import { group } from '../program';
 
 /** The address as given, or an error naming what is wrong with it (exit code 1). */
@@ -70,7 +71,10 @@ export function registerSuppressionCommands(program: Command): void {
       if (parsed.problems.length > 0) {
         for (const { line, message } of parsed.problems.slice(0, 20)) console.error(`  line ${line}: ${message}`);
         if (parsed.problems.length > 20) console.error(`  ... and ${parsed.problems.length - 20} more bad lines`);
-        throw new Error(`${file}: ${parsed.problems.length} bad lines; nothing was imported`);
+        // A bad input file is refused like rejected event lines or a bad labels file, not as a usage error.
+        console.error(`${file}: ${parsed.problems.length} bad lines; nothing was imported`);
+        process.exitCode = EXIT_REFUSED;
+        return;
       }
       let added = 0;
       await withPreferences(async (p) => {
