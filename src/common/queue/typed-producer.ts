@@ -44,6 +44,24 @@ export abstract class TypedProducer<Jobs extends Record<string, object>> {
     return completed || failed ? `${jobId}:${tag}-${randomUUID()}` : jobId;
   }
 
+  /**
+   * Adds under `jobId` as `add` does, one job however many ask while it waits or runs; a job that finished
+   * (completed or failed, kept until trimmed) under that id is removed first, as Bull would drop the add.
+   */
+  protected async addPastFinished<Name extends keyof Jobs & string>(
+    name: Name,
+    payload: Jobs[Name],
+    jobId: string,
+    options: Omit<JobOptions, 'jobId'> = {},
+  ): Promise<string> {
+    const job = await this.queue.getJob(`${name}:${jobId}`);
+    if (job && ((await job.isCompleted()) || (await job.isFailed()))) {
+      // Refused when another request removed it first, or its replacement already runs: the add settles it.
+      await job.remove().catch(() => undefined);
+    }
+    return this.add(name, payload, jobId, options);
+  }
+
   /** Adds many jobs of one name in one round trip; as with `add`, a job id already queued is a no-op. */
   protected async addBulk<Name extends keyof Jobs & string>(
     name: Name,

@@ -33,6 +33,6 @@ export class JourneyModelsController {
     description: 'Queued for the workers; a changed model starts a full build run',
   })
   async retrain(): Promise<RetrainAcceptedResponse> {
-    return { jobId: await this.producer.enqueueRetrain(new Date()) };
+    return { jobId: await this.producer.enqueueRetrain() };
   }
 }

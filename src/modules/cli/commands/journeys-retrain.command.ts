@@ -21,7 +21,7 @@ export function registerRetrainJourneysCommand(program: Command): void {
         [JourneysModule],
         async (context) => {
           if (!options.wait) {
-            console.log(await context.get(JourneysProducer).enqueueRetrain(new Date()));
+            console.log(await context.get(JourneysProducer).enqueueRetrain());
             return;
           }
           const result = await context.get(JourneyRunsService).retrain();

@@ -43,9 +43,12 @@ export class JourneysProducer extends TypedProducer<JourneyJobs> {
     }
   }
 
-  /** Queues an on-demand retrain; the id is the minute, so repeated requests within a minute collapse into one. */
-  enqueueRetrain(now: Date): Promise<string> {
-    return this.add(JOURNEY_JOBS.retrain, {}, `retrain:${now.toISOString().slice(0, 16)}`, this.retry);
+  /**
+   * Queues an on-demand retrain: requests while one waits or runs collapse into it, and one after it finished
+   * queues another (it trains on the events stored since).
+   */
+  enqueueRetrain(): Promise<string> {
+    return this.addPastFinished(JOURNEY_JOBS.retrain, {}, 'retrain', this.retry);
   }
 
   /** Registers a cron as a repeatable job with a fixed id: one schedule however many schedulers register it. */
