@@ -54,6 +54,25 @@ export class ModelRepository {
     await this.models.updateOne({ kind, version }, { $set: { complete: true } });
   }
 
+  /**
+   * Makes a stored version the latest again (a training that gave the same contents once more), with this
+   * training's `meta`, unless it already was made so after `latestAt` (the latest version's date): concurrent
+   * trainings promote it once. Returns the version's date, or undefined when it is not stored.
+   */
+  async promote(
+    kind: string,
+    version: string,
+    latestAt: Date,
+    meta: Record<string, unknown>,
+  ): Promise<Date | undefined> {
+    await this.models.collection.updateOne(
+      { kind, version, complete: true, createdAt: { $lte: latestAt } },
+      { $set: { createdAt: new Date(), meta } },
+    );
+    const header = await this.models.findOne({ kind, version, complete: true }, { createdAt: 1 }).lean();
+    return header?.createdAt;
+  }
+
   async findLatest(kind: string): Promise<StoredModel | undefined> {
     const header = await this.models.findOne({ kind, complete: true }).sort({ createdAt: -1, _id: -1 }).lean();
     return header ? this.load(header) : undefined;

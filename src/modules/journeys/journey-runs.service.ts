@@ -148,9 +148,11 @@ export class JourneyRunsService {
 
   /** Retrains the platform embedder and starts a full run when its version changed. */
   async retrain(): Promise<{ version: string; changed: boolean; runId?: string }> {
-    const result = await this.embedders.retrain();
+    const { restoredAt, ...result } = await this.embedders.retrain();
     if (!result.changed) return result;
-    const run = await this.requestRun('full', 'retrain', `full-${result.version}`);
+    // A version made the latest again gets a run of its own: the run of its first training is over.
+    const again = restoredAt ? `-${restoredAt.toISOString().replace(/[-:.]/g, '')}` : '';
+    const run = await this.requestRun('full', 'retrain', `full-${result.version}${again}`);
     return { ...result, runId: run.runId };
   }
 

@@ -27,6 +27,13 @@ export interface VersionedEmbedder extends EmbedderChoice {
   model: PlatformEmbedder;
 }
 
+/** A training's model: its version, whether it differs from the latest one, and when an earlier version was made the latest again. */
+export interface RetrainResult {
+  version: string;
+  changed: boolean;
+  restoredAt?: Date;
+}
+
 /** What GET /v1/journey-models/current reports. */
 export interface EmbedderStatus {
   version: string;
@@ -54,7 +61,7 @@ export class PlatformEmbedderService {
   private readonly cache = new Map<string, Promise<VersionedEmbedder>>();
   private readonly growth: number;
   private readonly maxUsers: number;
-  private training?: Promise<{ version: string; changed: boolean }>;
+  private training?: Promise<RetrainResult>;
 
   constructor(
     config: ConfigService<Settings, true>,
@@ -129,14 +136,14 @@ export class PlatformEmbedderService {
   }
 
   /** Trains on the stored events (a sample of users past JOURNEYS_EMBEDDER_MAX_USERS) and saves the model; `changed` says whether it differs from the latest one. */
-  retrain(): Promise<{ version: string; changed: boolean }> {
+  retrain(): Promise<RetrainResult> {
     this.training ??= this.trainAndSave().finally(() => (this.training = undefined));
     return this.training;
   }
 
   /**
-   * Deletes stored versions past the STORED_VERSIONS latest, but `trained` (stored before, it keeps its first date)
-   * and those a build run not finished yet uses.
+   * Deletes stored versions past the STORED_VERSIONS latest, but `trained` and those a build run not finished yet
+   * uses.
    */
   private async deleteOldVersions(trained: string): Promise<void> {
     const [stored, inUse] = await Promise.all([
@@ -176,7 +183,7 @@ export class PlatformEmbedderService {
     return { version, model, ...choice };
   }
 
-  private async trainAndSave(): Promise<{ version: string; changed: boolean }> {
+  private async trainAndSave(): Promise<RetrainResult> {
     const started = Date.now();
     // Past the configured size the model learns from a fixed sample of users: word co-occurrence settles
     // long before every user is read, and reading and holding every event would bound the platform's size.
@@ -200,22 +207,27 @@ export class PlatformEmbedderService {
     const version = createHash('sha256').update(payload).digest('hex').slice(0, 16);
     const [latest] = await this.models.listVersions(PLATFORM_EMBEDDER_KIND, 1);
     const changed = latest?.version !== version;
-    if (changed || !latest) {
-      await this.models.save(PLATFORM_EMBEDDER_KIND, version, payload, {
+    let restoredAt: Date | undefined;
+    if (changed) {
+      const meta = {
         // The growth threshold compares with every stored event, not only the sample's.
         users: everyone.length,
         events: Math.max(eventsNow, eventCount),
         trainedUsers: users.length,
         trainedEvents: eventCount,
         vocabulary: model.vocab.length,
-      });
+      };
+      // An earlier version trained again (the events it learnt from are those stored again, say after an
+      // erasure) becomes the latest once more, instead of staying behind the one it replaces.
+      restoredAt = latest && (await this.models.promote(PLATFORM_EMBEDDER_KIND, version, latest.createdAt, meta));
+      if (!restoredAt) await this.models.save(PLATFORM_EMBEDDER_KIND, version, payload, meta);
       await this.deleteOldVersions(version);
     }
     this.remember(version, Promise.resolve(this.choose(version, model)));
     this.logger.log(
       `platform embedder ${version}: ${users.length} users${users.length < everyone.length ? ` (a sample of ${everyone.length})` : ''}, ${eventCount} events, vocabulary ${model.vocab.length}, recurrence of ${model.recurrence?.json.keys.length ?? 0} keywords, ${Date.now() - started} ms${changed ? '' : ' (unchanged)'}`,
     );
-    return { version, changed };
+    return { version, changed, ...(restoredAt && { restoredAt }) };
   }
 }
 

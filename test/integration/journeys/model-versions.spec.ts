@@ -1,11 +1,12 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { UsersService } from '../../../src/modules/ingest/users.service';
 import { JourneyBuildRunRepository } from '../../../src/modules/journeys/journey-build-run.repository';
+import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
 import {
   PLATFORM_EMBEDDER_KIND,
   PlatformEmbedderService,
 } from '../../../src/modules/journeys/platform-embedder.service';
-import { db, ingest, population, useJourneysContext } from './journeys-harness';
+import { db, ingest, population, useJourneysContext, waitForRun } from './journeys-harness';
 
 /** What the model store holds of the platform embedder: versions, and chunks of their bytes. */
 async function stored(app: INestApplicationContext): Promise<{ versions: string[]; chunkVersions: string[] }> {
@@ -65,5 +66,44 @@ describe('stored versions of the platform embedder', () => {
     const last = (await embedders.retrain()).version;
     const latest = [...versions.slice(3), last].sort();
     expect(await stored(app)).toEqual({ versions: latest, chunkVersions: latest });
+  }, 120_000);
+});
+
+describe('a retrain that gives an earlier version again', () => {
+  const journeys = useJourneysContext('model_versions_again');
+
+  it('makes that version current again and builds every user with it', async () => {
+    const app = journeys.context();
+    const embedders = app.get(PlatformEmbedderService);
+    const runs = app.get(JourneyRunsService);
+    await ingest(app, population(6, 61).events);
+    const first = await runs.retrain();
+    expect(first.changed).toBe(true);
+    await waitForRun(app, first.runId!);
+    // A user who writes a word no one else does, then is erased: the events are those of the first model again.
+    await ingest(
+      app,
+      Array.from({ length: 4 }, (_, i) => ({
+        id: `later-${i}`,
+        userId: 'later',
+        type: 'search' as const,
+        occurredAt: new Date(Date.parse('2026-02-20T10:00:00Z') + i * 3_600_000).toISOString(),
+        query: 'zorblax quilting',
+      })),
+    );
+    const second = await runs.retrain();
+    expect(second.version).not.toBe(first.version);
+    await waitForRun(app, second.runId!);
+    await app.get(UsersService).eraseUser('later');
+
+    const again = await runs.retrain();
+    expect(again).toMatchObject({ version: first.version, changed: true });
+    expect((await embedders.current()).version).toBe(first.version);
+    expect((await embedders.status())?.version).toBe(first.version);
+    expect((await embedders.current()).model.vocab).not.toContain('zorblax');
+    // Every user is built once more, with the model that is current again.
+    expect(again.runId).not.toBe(first.runId);
+    const run = await waitForRun(app, again.runId!);
+    expect(run).toMatchObject({ status: 'completed', modelVersion: first.version, counts: { built: 6 } });
   }, 120_000);
 });
