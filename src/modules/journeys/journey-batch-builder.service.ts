@@ -19,6 +19,8 @@ export interface BatchRequest {
   runId: string;
   embedder: VersionedEmbedder;
   now: Date;
+  /** Models stored after the run's: a user built with one of them since is left as they are. */
+  newerModels?: ReadonlySet<string>;
 }
 
 interface Composed extends BuildCommit {
@@ -64,8 +66,9 @@ export class JourneyBatchBuilderService {
     const toInfer: InferenceUser[] = [];
     for (const userId of userIds) {
       const base = bases.get(userId);
-      if (base?.buildRunId === runId) settled.set(userId, skipped(userId, base.journeys));
-      else toInfer.push({ userId, hasBase: base !== undefined, previous: base?.journeys ?? [] });
+      if (base?.buildRunId === runId || (base && request.newerModels?.has(base.modelVersion))) {
+        settled.set(userId, skipped(userId, base.journeys));
+      } else toInfer.push({ userId, hasBase: base !== undefined, previous: base?.journeys ?? [] });
     }
     // Decoding and inference run on an inference thread while this one serves other jobs' reads and writes.
     const inferred = await this.inference.infer(raw, toInfer, embedder, now);

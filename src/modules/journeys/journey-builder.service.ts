@@ -22,10 +22,15 @@ export interface BuildRequest {
   runId: string;
   embedder: VersionedEmbedder;
   now: Date;
+  /** Models stored after `embedder`: a user built with one of them since is left as they are. */
+  newerModels?: ReadonlySet<string>;
 }
 
 export interface BuildResult {
-  /** `skipped`: this run had already committed the user (a shard re-processed after a crash). */
+  /**
+   * `skipped`: this run had already committed the user (a shard re-processed after a crash), or another one
+   * built them with a newer model since.
+   */
   outcome: 'built' | 'skipped';
   journeys: StoredJourney[];
 }
@@ -104,14 +109,17 @@ export class JourneyBuilderService {
    * events can take a second of CPU, which would otherwise stall every request the process serves meanwhile.
    */
   async build(request: BuildRequest, stats: BuildStats): Promise<BuildResult> {
-    const { userId, runId, embedder, now } = request;
+    const { userId, runId, embedder, now, newerModels } = request;
     for (let attempt = 1; ; attempt++) {
       const [base, raw, profile] = await Promise.all([
         this.userJourneys.findByUserId(userId),
         this.events.findRawHistories([userId]),
         this.users.findByUserId(userId),
       ]);
-      if (base?.buildRunId === runId) return { outcome: 'skipped', journeys: base.journeys };
+      // A run with an older model (started before a retrain) never replaces what the newer one built.
+      if (base && (base.buildRunId === runId || newerModels?.has(base.modelVersion))) {
+        return { outcome: 'skipped', journeys: base.journeys };
+      }
       // Identity needs only each stored journey's id and keywords: the rest would be copied to the thread for nothing.
       const previous = (base?.journeys ?? []).map(({ id, keywords }) => ({ id, keywords }));
       const [inferred] = await this.inference.infer(

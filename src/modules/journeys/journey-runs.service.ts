@@ -118,7 +118,10 @@ export class JourneyRunsService {
     const batch = Math.max(1, Math.min(BATCH_USERS, Math.ceil(this.settings.shardSize / 4)));
     for (let i = 0; i < entries.length; i += batch) {
       const userIds = entries.slice(i, i + batch).map((e) => e.userId);
-      const settled = await this.batchBuilder.buildMany(userIds, { runId, embedder, now: new Date() }, stats);
+      // A retrain since the run started: users its full run built already keep the newer model's journeys.
+      const newerModels = await this.embedders.newerThan(embedder.version);
+      const request = { runId, embedder, now: new Date(), newerModels };
+      const settled = await this.batchBuilder.buildMany(userIds, request, stats);
       await this.ledger.settleMany(runId, settled);
       for (const s of settled) statuses.set(s.userId, s.status);
       // The last batch's tally goes with the shard's completion below.

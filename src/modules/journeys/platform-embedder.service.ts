@@ -99,6 +99,13 @@ export class PlatformEmbedderService {
     return threshold !== undefined && (await this.events.countAll()) >= threshold;
   }
 
+  /** The versions stored after `version` (made the latest since), newest first; none when it is not stored. */
+  async newerThan(version: string): Promise<Set<string>> {
+    const stored = await this.models.listVersions(PLATFORM_EMBEDDER_KIND, 0);
+    const at = stored.findIndex((info) => info.version === version);
+    return new Set(stored.slice(0, Math.max(0, at)).map((info) => info.version));
+  }
+
   /** The latest model as the API reports it, or undefined when none was trained yet. */
   async status(): Promise<EmbedderStatus | undefined> {
     const [latest] = await this.models.listVersions(PLATFORM_EMBEDDER_KIND, 1);

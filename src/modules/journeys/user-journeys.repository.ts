@@ -22,13 +22,14 @@ export interface UserJourneysBuild {
 export type CommitOutcome = 'committed' | 'already-built' | 'conflict';
 
 /**
- * What a rebuild needs of the stored document: the run and count a commit is conditioned on, and each
- * journey's id and keywords, by which continuing journeys keep their ids.
+ * What a rebuild needs of the stored document: the run and count a commit is conditioned on, the model it was
+ * built with, and each journey's id and keywords, by which continuing journeys keep their ids.
  */
 export interface BuildBase {
   userId: string;
   buildRunId: string;
   buildCount: number;
+  modelVersion: string;
   journeys: PreviousJourney[];
 }
 
@@ -118,7 +119,15 @@ export class UserJourneysRepository {
 
   /** Several users' stored builds as far as rebuilding them needs (a fraction of each document), in one read. */
   async findBuildBases(userIds: readonly string[]): Promise<Map<string, BuildBase>> {
-    const projection = { _id: 0, userId: 1, buildRunId: 1, buildCount: 1, 'journeys.id': 1, 'journeys.keywords': 1 };
+    const projection = {
+      _id: 0,
+      userId: 1,
+      buildRunId: 1,
+      buildCount: 1,
+      modelVersion: 1,
+      'journeys.id': 1,
+      'journeys.keywords': 1,
+    };
     const docs = await this.model.collection.find({ userId: { $in: [...userIds] } }, { projection }).toArray();
     return new Map((docs as unknown as BuildBase[]).map((d) => [d.userId, d]));
   }

@@ -1,5 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { UsersService } from '../../../src/modules/ingest/users.service';
+import { JourneyBuildLedgerRepository } from '../../../src/modules/journeys/journey-build-ledger.repository';
 import { JourneyBuildRunRepository } from '../../../src/modules/journeys/journey-build-run.repository';
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
 import {
@@ -105,5 +106,45 @@ describe('a retrain that gives an earlier version again', () => {
     expect(again.runId).not.toBe(first.runId);
     const run = await waitForRun(app, again.runId!);
     expect(run).toMatchObject({ status: 'completed', modelVersion: first.version, counts: { built: 6 } });
+  }, 120_000);
+});
+
+describe('a build run with a model replaced since it started', () => {
+  const journeys = useJourneysContext('model_versions_older_run');
+
+  it('leaves the users a run with the newer model built since as they are', async () => {
+    const app = journeys.context();
+    const embedders = app.get(PlatformEmbedderService);
+    const runs = app.get(JourneyRunsService);
+    const { events, userIds } = population(4, 71);
+    await ingest(app, events);
+    const older = (await embedders.retrain()).version;
+    // A run selected its users with that model, and has not built them yet.
+    const runRepository = app.get(JourneyBuildRunRepository);
+    await runRepository.createOnce('older', 'full', 'manual', new Date());
+    await runRepository.markSelecting('older', 'full', older, new Date());
+    await app.get(JourneyBuildLedgerRepository).insertSelection('older', userIds, 10);
+    await runRepository.markRunning('older', new Date(), 1, userIds.length);
+
+    await ingest(
+      app,
+      population(3, 72).events.map((e) => ({ ...e, id: `new-${e.id}`, userId: `new-${e.userId}` })),
+    );
+    const newer = await runs.retrain();
+    expect(newer.version).not.toBe(older);
+    expect(await waitForRun(app, newer.runId!)).toMatchObject({ status: 'completed', modelVersion: newer.version });
+
+    await runs.processShard('older', 0);
+    const stored = await db(app)
+      .collection('user_journeys')
+      .find({ userId: { $in: userIds } })
+      .toArray();
+    expect(stored.map((d) => [d.userId, d.modelVersion, d.buildRunId])).toEqual(
+      userIds.map((userId) => [userId, newer.version, newer.runId]),
+    );
+    expect(await runs.findRun('older')).toMatchObject({
+      status: 'completed',
+      counts: { built: 0, skipped: userIds.length },
+    });
   }, 120_000);
 });
