@@ -134,6 +134,26 @@ describe('journeys API', () => {
     await t.http().get('/v1/journey-runs/no-such-run').set(as(admin)).expect(404);
   });
 
+  it('answers 404 saying so to a rebuild of a user being erased, and stores nothing for them', async () => {
+    await t.http().put('/v1/users/u-erasing').set(as(ingest)).send({ locale: 'en-US' }).expect(201);
+    await t
+      .http()
+      .post('/v1/events')
+      .set(as(ingest))
+      .send({ events: healthEvents('u-erasing') })
+      .expect(200);
+    // The erasure has begun (its later steps remove the events and the profile).
+    await t
+      .db()
+      .collection('users')
+      .updateOne({ userId: 'u-erasing' }, { $set: { erasingSince: new Date() } });
+    const res = await t.http().post('/v1/users/u-erasing/journeys:rebuild').set(as(admin)).expect(404);
+    expect(res.body.message).toBe('user u-erasing is being erased: no journeys are built for them');
+    expect(await t.db().collection('user_journeys').countDocuments({ userId: 'u-erasing' })).toBe(0);
+    expect(await t.db().collection('journey_names').countDocuments({ userId: 'u-erasing' })).toBe(0);
+    await t.http().get('/v1/users/u-erasing/journeys').set(as(admin)).expect(404);
+  });
+
   it("erases a user's journeys with the user", async () => {
     const res = await t.http().delete(`/v1/users/${userId}`).set(as(admin)).expect(200);
     expect(res.body.erased.journeys).toBeGreaterThanOrEqual(2);

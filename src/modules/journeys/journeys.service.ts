@@ -57,13 +57,23 @@ export class JourneysService {
 
   /** Rebuilds one user now, outside any run, and returns the result as the API shows it. */
   async rebuildUser(userId: string): Promise<UserJourneysView> {
+    // A user being erased gets no build (nor LLM names made for them): the erasure takes their journeys.
+    await this.refuseErasing(userId);
     const embedder = await this.embedders.current();
     const runId = `user-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
     const built = await this.builder.build({ userId, runId, embedder, now: new Date() }, emptyBuildStats());
-    // Nothing stored and nothing to build from: no events (an unknown user, or one never active).
     if (built.outcome === 'skipped' && !(await this.userJourneys.findByUserId(userId))) {
+      // The build took back what it wrote for a user whose erasure began meanwhile.
+      await this.refuseErasing(userId);
+      // Nothing stored and nothing to build from: no events (an unknown user, or one never active).
       throw new NotFoundException(`user ${userId} has no events to build journeys from`);
     }
     return this.getUserJourneys(userId);
+  }
+
+  private async refuseErasing(userId: string): Promise<void> {
+    if (await this.users.erasingSince(userId)) {
+      throw new NotFoundException(`user ${userId} is being erased: no journeys are built for them`);
+    }
   }
 }
