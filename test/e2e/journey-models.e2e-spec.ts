@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { probeRedis } from '../../src/common/redis/redis-probe';
 import { generatePopulation } from '../../src/lib/synthetic/population';
 import { journeycast } from './support/cli';
 import { useTestApp } from './support/test-app';
@@ -94,4 +98,27 @@ describe('journey models over HTTP and the CLI', () => {
     expect(code).toBe(0);
     expect(stdout.trim()).toBe('journeys.retrain:retrain');
   }, 60_000);
+
+  it("`journeys retrain` without the deployment's Redis queues nothing and says so, instead of a job no worker sees", async () => {
+    // Only meaningful where nothing answers on the default port, which the CLI would take for the deployment's.
+    if (await probeRedis('127.0.0.1', 6379)) return;
+    const dataDir = await mkdtemp(join(tmpdir(), 'retrain-no-redis-'));
+    try {
+      for (const args of [
+        ['journeys', 'retrain'],
+        ['journeys', 'retrain', '--wait'],
+      ]) {
+        const { code, stdout, stderr } = await journeycast(args, {
+          MONGODB_URI: `${f.servers.mongoUri}${DATABASE}`,
+          MONGO_DATA_DIR: dataDir,
+          // As in development, where an unset REDIS_URL may start a private redis-server.
+          REDIS_AUTOSTART: 'true',
+        });
+        expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+        expect(stderr).toContain("Set REDIS_URL to the deployment's Redis");
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

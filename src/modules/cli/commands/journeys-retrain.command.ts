@@ -31,7 +31,8 @@ export function registerRetrainJourneysCommand(program: Command): void {
           );
           console.log(JSON.stringify({ ...status, changed: result.changed, runId: result.runId }));
         },
-        { redis: true },
+        // The job, or the full run a changed model starts, is for the deployment's workers: never a private Redis.
+        { redis: 'running' },
       );
     });
 }
