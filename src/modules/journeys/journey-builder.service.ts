@@ -13,7 +13,7 @@ import { JourneyInferenceService } from './inference/journey-inference.service';
 import { JourneyExpansionService } from './journey-expansion.service';
 import { JourneyNamingService } from './journey-naming.service';
 import { JOURNEY_POLICY, JourneyPolicy } from './journey-policy';
-import { VersionedEmbedder } from './platform-embedder.service';
+import { PlatformEmbedderService, VersionedEmbedder } from './platform-embedder.service';
 import { StoredJourney, toStoredJourney } from './stored-journey';
 import { UserJourneysRepository } from './user-journeys.repository';
 
@@ -22,7 +22,7 @@ export interface BuildRequest {
   runId: string;
   embedder: VersionedEmbedder;
   now: Date;
-  /** Models stored after `embedder`: a user built with one of them since is left as they are. */
+  /** Models stored after `embedder` (read when needed if not given): a user built with one of them since is left as they are. */
   newerModels?: ReadonlySet<string>;
 }
 
@@ -55,6 +55,7 @@ export class JourneyBuilderService {
     private readonly audienceFacts: AudienceFactsRepository,
     private readonly inference: JourneyInferenceService,
     private readonly erasures: ErasedDuringBuild,
+    private readonly embedders: PlatformEmbedderService,
     @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
   ) {}
 
@@ -117,7 +118,7 @@ export class JourneyBuilderService {
         this.users.findByUserId(userId),
       ]);
       // A run with an older model (started before a retrain) never replaces what the newer one built.
-      if (base && (base.buildRunId === runId || newerModels?.has(base.modelVersion))) {
+      if (base && (base.buildRunId === runId || (await this.isNewer(base.modelVersion, embedder, newerModels)))) {
         return { outcome: 'skipped', journeys: base.journeys };
       }
       // Identity needs only each stored journey's id and keywords: the rest would be copied to the thread for nothing.
@@ -154,5 +155,15 @@ export class JourneyBuilderService {
       // Another run committed this user meanwhile: rebuild on top of its result.
       if (attempt >= COMMIT_ATTEMPTS) throw new Error(`user ${userId}: concurrent builds kept conflicting`);
     }
+  }
+
+  /** Whether `version` was stored after the build's model (a single rebuild that read the model before a retrain). */
+  private async isNewer(
+    version: string,
+    embedder: VersionedEmbedder,
+    newerModels: ReadonlySet<string> | undefined,
+  ): Promise<boolean> {
+    if (version === embedder.version) return false;
+    return (newerModels ?? (await this.embedders.newerThan(embedder.version))).has(version);
   }
 }

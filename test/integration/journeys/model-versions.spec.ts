@@ -1,5 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { UsersService } from '../../../src/modules/ingest/users.service';
+import { emptyBuildStats } from '../../../src/modules/journeys/build-stats';
+import { JourneyBuilderService } from '../../../src/modules/journeys/journey-builder.service';
 import { JourneyBuildLedgerRepository } from '../../../src/modules/journeys/journey-build-ledger.repository';
 import { JourneyBuildRunRepository } from '../../../src/modules/journeys/journey-build-run.repository';
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
@@ -145,6 +147,19 @@ describe('a build run with a model replaced since it started', () => {
     expect(await runs.findRun('older')).toMatchObject({
       status: 'completed',
       counts: { built: 0, skipped: userIds.length },
+    });
+
+    // A single user's rebuild that read the older model before the retrain commits (or retries) after that run.
+    const alone = await app
+      .get(JourneyBuilderService)
+      .build(
+        { userId: userIds[0], runId: 'user-alone', embedder: await embedders.forVersion(older), now: new Date() },
+        emptyBuildStats(),
+      );
+    expect(alone.outcome).toBe('skipped');
+    expect(await db(app).collection('user_journeys').findOne({ userId: userIds[0] })).toMatchObject({
+      modelVersion: newer.version,
+      buildRunId: newer.runId,
     });
   }, 120_000);
 });
