@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { DependencyUnavailableFilter } from './common/http/dependency-unavailable.filter';
+import { DeclaredQueryInterceptor } from './common/http/declared-query.interceptor';
 import { JsonBodyInterceptor } from './common/http/json-body.interceptor';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { settingsModule } from './config/config.module';
@@ -17,6 +18,7 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: DeclaredQueryInterceptor },
         { provide: APP_FILTER, useClass: DependencyUnavailableFilter },
       ],
     };
