@@ -154,6 +154,24 @@ describe('journeys API', () => {
     await t.http().get('/v1/users/u-erasing/journeys').set(as(admin)).expect(404);
   });
 
+  it('serves no journeys of a user whose erasure has begun, before it reaches them', async () => {
+    await t.http().put('/v1/users/u-leaving').set(as(ingest)).send({ locale: 'en-US' }).expect(201);
+    await t
+      .http()
+      .post('/v1/events')
+      .set(as(ingest))
+      .send({ events: healthEvents('u-leaving') })
+      .expect(200);
+    await t.http().post('/v1/users/u-leaving/journeys:rebuild').set(as(admin)).expect(200);
+    // The erasure has begun; its journeys step has not run yet.
+    await t
+      .db()
+      .collection('users')
+      .updateOne({ userId: 'u-leaving' }, { $set: { erasingSince: new Date() } });
+    const res = await t.http().get('/v1/users/u-leaving/journeys').set(as(admin)).expect(404);
+    expect(res.body.message).toBe('user u-leaving is being erased: their journeys are not served');
+  });
+
   it("erases a user's journeys with the user", async () => {
     const res = await t.http().delete(`/v1/users/${userId}`).set(as(admin)).expect(200);
     expect(res.body.erased.journeys).toBeGreaterThanOrEqual(2);

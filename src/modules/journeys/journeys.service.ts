@@ -33,10 +33,15 @@ export class JourneysService {
     @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
   ) {}
 
+  /** A user's stored journeys as the API shows them; none of a user whose erasure has begun. */
   async getUserJourneys(userId: string): Promise<UserJourneysView> {
-    const record = await this.userJourneys.findByUserId(userId);
+    const [record, profile] = await Promise.all([
+      this.userJourneys.findByUserId(userId),
+      this.users.findWithErasure(userId),
+    ]);
+    if (profile?.erasing) throw new NotFoundException(`user ${userId} is being erased: their journeys are not served`);
     if (!record) throw new NotFoundException(`user ${userId} has no journeys yet`);
-    const locale = (await this.users.findByUserId(userId))?.locale ?? this.policy.defaultLocale;
+    const locale = profile?.user.locale ?? this.policy.defaultLocale;
     // The stage as of now: a user silent since their last build has let their ongoing journeys end.
     const now = Date.now();
     const journeys = record.journeys.map((j) => ({ ...j, stage: stageAt(j, now) })).sort((a, b) => a.rank - b.rank);
