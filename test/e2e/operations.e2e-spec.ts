@@ -94,6 +94,10 @@ describe('operations: /health, /metrics, /docs, graceful shutdown', () => {
     expect(events['503'].description).toMatch(/rate-limit store/);
     expect(doc.body.paths['/v1/campaigns/{campaignId}/estimate'].get.responses['503']).toBeDefined();
     expect(doc.body.paths['/v1/campaigns/{campaignId}/estimate'].get.responses['415']).toBeUndefined();
+    // 400 for a query parameter the route does not take, or one given twice, on every /v1 route.
+    expect(doc.body.paths['/v1/users/{userId}'].get.responses['400'].description).toMatch(/query parameter/);
+    expect(events['400'].description).toMatch(/query parameter/);
+    expect(doc.body.paths['/health'].get.responses['400']).toBeUndefined();
     await t.http().get('/docs').expect(200);
   });
 
