@@ -83,6 +83,21 @@ describe('web console sign-in', () => {
     ).toBe(0);
   });
 
+  it('refuses a form token of non-ASCII characters as out of date, like any other wrong token', async () => {
+    const form = await f.t.http().get('/console/sign-in');
+    const nonce = setCookie(form.headers, 'jc_console_sign_in')!.split(';')[0];
+    const token = /name="_form" value="([^"]+)"/.exec(form.text)![1];
+    const forged = await f.t
+      .http()
+      .post('/console/sign-in')
+      .set('Cookie', nonce)
+      .type('form')
+      .send({ _form: 'é'.repeat(token.length), apiKey: f.admin });
+    expect(forged.status).toBe(403);
+    expect(forged.text).toContain('The sign-in form expired');
+    expect(setCookie(forged.headers, 'jc_console')).toBeUndefined();
+  });
+
   it('refuses forged, tampered and expired session cookies and deletes them', async () => {
     const valid = setCookie((await signInOverHttp(f.admin)).headers, 'jc_console')!
       .split(';')[0]

@@ -38,6 +38,7 @@ describe('session tokens', () => {
     expect(sameToken(csrf, formToken(key, 'session', sessionId))).toBe(true);
     expect(sameToken(csrf, formToken(key, 'sign-in', sessionId))).toBe(false);
     expect(sameToken(undefined, csrf)).toBe(false);
+    expect(sameToken('é'.repeat(csrf.length), csrf)).toBe(false);
   });
 });
 

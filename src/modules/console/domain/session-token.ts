@@ -51,6 +51,9 @@ export function formToken(key: SessionKey, purpose: 'session' | 'sign-in', id: s
 
 /** Constant-time comparison of a submitted form token with the expected one. */
 export function sameToken(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string' || given.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  if (typeof given !== 'string') return false;
+  // Lengths in bytes: a token of as many characters, some of them multi-byte, is simply another token.
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
