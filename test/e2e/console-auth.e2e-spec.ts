@@ -25,16 +25,11 @@ describe('web console sign-in', () => {
   });
 
   /** Signs in over HTTP: fetches the form (its nonce cookie and token), then posts the key. */
-  async function signInOverHttp(apiKey: string) {
+  async function signInOverHttp(apiKey: string, next = '/console/campaigns') {
     const form = await f.t.http().get('/console/sign-in');
     const nonce = setCookie(form.headers, 'jc_console_sign_in')!.split(';')[0];
     const token = /name="_form" value="([^"]+)"/.exec(form.text)![1];
-    return f.t
-      .http()
-      .post('/console/sign-in')
-      .set('Cookie', nonce)
-      .type('form')
-      .send({ _form: token, apiKey, next: '/console/campaigns' });
+    return f.t.http().post('/console/sign-in').set('Cookie', nonce).type('form').send({ _form: token, apiKey, next });
   }
 
   it('redirects a request without a session to sign-in, remembering where it was going', async () => {
@@ -96,6 +91,19 @@ describe('web console sign-in', () => {
     expect(forged.status).toBe(403);
     expect(forged.text).toContain('The sign-in form expired');
     expect(setCookie(forged.headers, 'jc_console')).toBeUndefined();
+  });
+
+  it('sends a return path with characters a Location header cannot carry to the console home', async () => {
+    const res = await signInOverHttp(f.admin, '/console/journeys?user=日本');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/console');
+    const cookie = setCookie(res.headers, 'jc_console')!.split(';')[0];
+    const again = await f.t
+      .http()
+      .get(`/console/sign-in?next=${encodeURIComponent('/console/journeys?user=日本')}`)
+      .set('Cookie', cookie);
+    expect(again.status).toBe(303);
+    expect(again.headers.location).toBe('/console');
   });
 
   it('refuses forged, tampered and expired session cookies and deletes them', async () => {

@@ -78,6 +78,8 @@ describe('return paths', () => {
     ['https://evil.example/console', '/console'],
     ['/consoles', '/console'],
     ['/console/sign-out', '/console'],
+    ['/console/journeys?user=日本', '/console'],
+    ['/console/journeys?user=%E6%97%A5', '/console/journeys?user=%E6%97%A5'],
     [undefined, '/console'],
   ])('%s -> %s', (raw, expected) => {
     expect(safeReturnPath(raw)).toBe(expected);
