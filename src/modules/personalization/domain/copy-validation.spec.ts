@@ -136,6 +136,20 @@ describe('validateCopyReply', () => {
   });
 });
 
+describe('validateCopyReply on words', () => {
+  const subject = (name: string, keywords: string[]) => ({ ...request().subject, name, keywords, related: [] });
+
+  it('does not read a journey named inside another word as named: "Art" is not in "Start"', () => {
+    const art = request({ subject: subject('Art', ['art', 'painting', 'canvas']) });
+    const verdict = validateCopyReply(reply('Start your week right', 'Fresh ideas are ready for you.'), art);
+    expect(verdict).toEqual({ ok: false, reason: 'not grounded: does not mention the journey' });
+    expect(validateCopyReply(reply('Your art', 'Fresh ideas are ready for you.'), art).ok).toBe(true);
+    // Scripts written without spaces still ground by containing the name.
+    const ja = request({ locale: 'ja-JP', subject: subject('料理', ['料理']) });
+    expect(validateCopyReply(reply('今日の料理', '新しい料理のアイデアが届きました'), ja).ok).toBe(true);
+  });
+});
+
 describe('validateCopyReply in scripts whose words carry marks', () => {
   const subject = (name: string, keywords: string[]) => ({ ...request().subject, name, keywords, related: [] });
   const hindi = request({ locale: 'hi-IN', subject: subject('दाल', ['दाल', 'दाल मखनी']), blockedTerms: ['कैंसर'] });

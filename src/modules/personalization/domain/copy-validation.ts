@@ -52,6 +52,16 @@ const CLAIM_WORDS = [
   'prize',
 ];
 const MONEY = /[$€£¥₹%]|\b\d+\s?(?:percent|usd|eur|gbp)\b/i;
+// Scripts written without spaces between words: a name there is found inside the text, not as a word.
+const SPACELESS =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+/** Whether normalized `text` holds the normalized `name` as whole words, or anywhere for a name in a script without spaces. */
+function containsName(text: string, name: string): boolean {
+  if (name === '') return false;
+  if (SPACELESS.test(name)) return text.includes(name);
+  return ` ${text} `.includes(` ${name} `);
+}
 
 const stems = (text: string) =>
   normalizeForMatching(text)
@@ -105,7 +115,7 @@ export function validateCopyReply(text: string, request: CopyRequest): CopyVerdi
   // Scripts written without spaces (Chinese, Japanese) ground by containing the journey's name.
   const named =
     words.some((w) => own.includes(w)) ||
-    normalizeForMatching(all).includes(normalizeForMatching(request.subject.name));
+    containsName(normalizeForMatching(all), normalizeForMatching(request.subject.name));
   if (!named) return { ok: false, reason: 'not grounded: does not mention the journey' };
   const claim = CLAIM_WORDS.find((w) => words.includes(w) && !ground.has(w));
   if (claim) return { ok: false, reason: `makes a claim the journey does not support ("${claim}")` };
