@@ -136,7 +136,7 @@ describe('validateCopyReply', () => {
   });
 });
 
-describe('validateCopyReply on words', () => {
+describe('validateCopyReply on words and figures', () => {
   const subject = (name: string, keywords: string[]) => ({ ...request().subject, name, keywords, related: [] });
 
   it('does not read a journey named inside another word as named: "Art" is not in "Start"', () => {
@@ -147,6 +147,40 @@ describe('validateCopyReply on words', () => {
     // Scripts written without spaces still ground by containing the name.
     const ja = request({ locale: 'ja-JP', subject: subject('料理', ['料理']) });
     expect(validateCopyReply(reply('今日の料理', '新しい料理のアイデアが届きました'), ja).ok).toBe(true);
+  });
+
+  it.each([
+    [
+      'Arabic-Indic digits',
+      'ar',
+      'مطبخ',
+      reply('مطبخ جديد', 'انضم إلى ٥٠٠٠ شخص يخططون لمطبخ'),
+      'invents the figure ٥٠٠٠',
+    ],
+    ['Devanagari digits', 'hi-IN', 'दाल', reply('आपकी दाल', '५००० लोग दाल बना रहे हैं'), 'invents the figure ५०००'],
+    [
+      'an Arabic percent sign',
+      'ar',
+      'مطبخ',
+      reply('مطبخ جديد', 'خصم كبير على مطبخ ٪'),
+      'mentions prices or percentages',
+    ],
+    [
+      'a currency sign',
+      'en',
+      'Kitchen Remodel',
+      reply('Kitchen remodel', 'Backsplash tile for a few ₩ less'),
+      'mentions prices',
+    ],
+  ])('rejects a figure or price written with %s', (_what, locale, name, text, reason) => {
+    const verdict = validateCopyReply(text, request({ locale, subject: subject(name, [name.toLowerCase()]) }));
+    expect(verdict.ok).toBe(false);
+    expect(!verdict.ok && verdict.reason).toContain(reason);
+  });
+
+  it('accepts a figure the journey contains, whatever digits write it', () => {
+    const ar = request({ locale: 'ar', subject: subject('مطبخ ٢٠٢٥', ['مطبخ']) });
+    expect(validateCopyReply(reply('مطبخ ٢٠٢٥', 'أفكار جديدة لمطبخ 2025'), ar).ok).toBe(true);
   });
 });
 

@@ -51,10 +51,27 @@ const CLAIM_WORDS = [
   'winner',
   'prize',
 ];
-const MONEY = /[$€£¥₹%]|\b\d+\s?(?:percent|usd|eur|gbp)\b/i;
+// Any currency sign (\p{Sc}), or a percent or per-mille sign in any script.
+const MONEY = /[\p{Sc}%\u066a\u2030\u2031]|\b\d+\s?(?:percent|usd|eur|gbp)\b/iu;
+// Figures in any script's digits: ٥٠ and ५० are 50 too.
+const FIGURE = /\p{Nd}+/gu;
+const DIGIT = /\p{Nd}/u;
 // Scripts written without spaces between words: a name there is found inside the text, not as a word.
 const SPACELESS =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+/** A run of decimal digits of any script in ASCII digits (`٢٠٢٥` → `2025`). */
+function asciiDigits(figure: string): string {
+  return [...figure]
+    .map((digit) => {
+      const code = digit.codePointAt(0)!;
+      // Unicode writes each script's digits 0 to 9 at consecutive code points.
+      let value = 0;
+      while (value < 9 && DIGIT.test(String.fromCodePoint(code - value - 1))) value++;
+      return String(value);
+    })
+    .join('');
+}
 
 /** Whether normalized `text` holds the normalized `name` as whole words, or anywhere for a name in a script without spaces. */
 function containsName(text: string, name: string): boolean {
@@ -120,7 +137,8 @@ export function validateCopyReply(text: string, request: CopyRequest): CopyVerdi
   const claim = CLAIM_WORDS.find((w) => words.includes(w) && !ground.has(w));
   if (claim) return { ok: false, reason: `makes a claim the journey does not support ("${claim}")` };
   if (MONEY.test(all)) return { ok: false, reason: 'mentions prices or percentages' };
-  const number = all.match(/\d+/g)?.find((n) => !ground.has(n));
+  const groundFigures = new Set([...ground].flatMap((w) => w.match(FIGURE) ?? []).map(asciiDigits));
+  const number = all.match(FIGURE)?.find((n) => !groundFigures.has(asciiDigits(n)));
   if (number) return { ok: false, reason: `invents the figure ${number}` };
   return { ok: true, copy };
 }
