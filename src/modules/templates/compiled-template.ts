@@ -55,6 +55,8 @@ export class CompiledTemplate {
     const variant = chain.find((l) => [...source.parts.values()].some((byLocale) => byLocale.has(l)));
     const modes = new Set<EscapeMode>();
     for (const [part, byLocale] of source.parts) {
+      // A variant's text part is in its own language or derived from its HTML, never the default text.hbs.
+      if (part === 'text' && variant && !chain.some((l) => byLocale.has(l))) continue;
       const file = pick(byLocale, chain)!;
       const mode = PART_ESCAPE[part];
       files.push(file);
@@ -70,7 +72,7 @@ export class CompiledTemplate {
     const layout = source.meta.layout === null ? undefined : shared.layout(source.meta.layout);
     for (const kind of ['html', 'text'] as const) {
       const file = pick(layout?.[kind], chain);
-      if (!file || (kind === 'text' && !source.parts.has('text'))) continue;
+      if (!file || (kind === 'text' && !this.parts.has('text'))) continue;
       files.push(file);
       modes.add(kind);
       this.layout[kind] = engine.compile(file.ast!, kind, file.hash);

@@ -186,6 +186,27 @@ describe(TemplatesService.name, () => {
       expect(render('en-GB').template.hash).toBe(render('de').template.hash);
     });
 
+    it('never gives a locale variant the default text.hbs: its text part is derived from its own HTML', () => {
+      const dir = templateTree({
+        'email/t/subject.hbs': 'Your ideas',
+        'email/t/subject.fr.hbs': 'Vos idées',
+        'email/t/preheader.hbs': 'This week',
+        'email/t/preheader.fr.hbs': 'Cette semaine',
+        'email/t/html.hbs': '<p>Hello {{name}}</p><a href="{{unsubscribeUrl}}">Unsubscribe</a>',
+        'email/t/html.fr.hbs': '<p>Bonjour {{name}}</p><a href="{{unsubscribeUrl}}">Se désabonner</a>',
+        'email/t/text.hbs': 'Hello {{name}}, this is the text part. Unsubscribe: {{unsubscribeUrl}}',
+        'email/t/template.json': '{ "layout": null }',
+      });
+      const t = templatesService(dir);
+      const email = (locale: string) => t.render('email/t', 'email', { name: 'Ana' }, { locale, timeZone: 'UTC' });
+      expect(email('en').text).toMatch(/^Hello Ana, this is the text part\. Unsubscribe: __jc_/);
+      const fr = email('fr-CA');
+      expect(fr.subject).toBe('Vos idées');
+      expect(fr.text).toContain('Bonjour Ana');
+      expect(fr.text).not.toContain('Hello');
+      expect(fr.text).toContain('Se désabonner');
+    });
+
     it('uses the locale variants of partials too', () => {
       const html = (locale: string) =>
         service.render('email/digest', 'email', digest(), { locale, timeZone: 'UTC' }).html;
