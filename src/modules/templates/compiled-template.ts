@@ -1,6 +1,6 @@
 import { CheckResult, SharedFiles } from './domain/check-template';
 import { htmlToText } from './domain/html-to-text';
-import { languageOf, localeChain } from './domain/locale-chain';
+import { languageOf, variantChain } from './domain/locale-chain';
 import { linksPresent } from './domain/links';
 import { multiLine, oneLine } from './domain/plain-text';
 import { partialKey } from './domain/prepare-ast';
@@ -50,7 +50,7 @@ export class CompiledTemplate {
     shared: SharedFiles,
     locale: string,
   ) {
-    const chain = localeChain(locale);
+    const chain = variantChain(locale);
     const files: SourceFile[] = [];
     const variant = chain.find((l) => [...source.parts.values()].some((byLocale) => byLocale.has(l)));
     const modes = new Set<EscapeMode>();

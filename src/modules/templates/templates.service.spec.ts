@@ -207,6 +207,25 @@ describe(TemplatesService.name, () => {
       expect(fr.text).toContain('Se désabonner');
     });
 
+    it('gives a locale without its script the variant of the script it is written in: zh-TW reads zh-Hant', () => {
+      const dir = templateTree({
+        'push/zh/title.hbs': 'Ideas',
+        'push/zh/body.hbs': 'en',
+        'push/zh/title.zh.hbs': '想法',
+        'push/zh/body.zh.hbs': 'zh',
+        'push/zh/title.zh-Hant.hbs': '想法',
+        'push/zh/body.zh-Hant.hbs': 'zh-Hant',
+      });
+      const t = templatesService(dir);
+      const variant = (locale: string) => t.render('push/zh', 'push', {}, { locale, timeZone: 'UTC' }).template.locale;
+      expect(variant('zh-TW')).toBe('zh-Hant');
+      expect(variant('zh-HK')).toBe('zh-Hant');
+      expect(variant('zh-Hant-TW')).toBe('zh-Hant');
+      expect(variant('zh-CN')).toBe('zh');
+      expect(variant('zh')).toBe('zh');
+      expect(variant('en-US')).toBe('default');
+    });
+
     it('uses the locale variants of partials too', () => {
       const html = (locale: string) =>
         service.render('email/digest', 'email', digest(), { locale, timeZone: 'UTC' }).html;

@@ -2,7 +2,7 @@ import { ContextShape, TemplateProblem } from '../template.types';
 import { deepLinkProblems } from './deep-link';
 import { htmlLinkProblems } from './html-links';
 import { inspectTemplate, ParsedFile, Uses } from './inspect-template';
-import { localeChain } from './locale-chain';
+import { variantChain } from './locale-chain';
 import { CHANNEL_PARTS, PartName } from './template-layout';
 import { DEFAULT_VARIANT, LayoutSource, SourceFile, TemplateSource, variantLocales } from './template-source';
 
@@ -83,8 +83,8 @@ function missingParts(source: TemplateSource): TemplateProblem[] {
       problems.push(problem(source.ref, `${dir}/${part}.hbs`, `missing required part ${part}.hbs`));
     }
     for (const locale of variantLocales(source.parts.values())) {
-      if (localeChain(locale).some((l) => files?.has(l))) continue;
-      const language = localeChain(locale).at(-1);
+      if (variantChain(locale).some((l) => files?.has(l))) continue;
+      const language = variantChain(locale).at(-1);
       const alternative = language !== locale ? ` (or ${part}.${language}.hbs)` : '';
       const message = `locale ${locale} has no ${part}: add ${part}.${locale}.hbs${alternative}`;
       problems.push(problem(source.ref, `${dir}/${part}.${locale}.hbs`, message));

@@ -1,4 +1,4 @@
-import { canonicalLocale, isCanonicalLocale, languageOf, localeChain } from './locale-chain';
+import { canonicalLocale, isCanonicalLocale, languageOf, localeChain, variantChain } from './locale-chain';
 
 describe('locale chain', () => {
   it.each([
@@ -11,6 +11,15 @@ describe('locale chain', () => {
     expect(canonicalLocale(raw)).toBe(canonical);
     expect(localeChain(canonical)).toEqual(chain);
     expect(languageOf(canonical)).toBe(chain.at(-1));
+  });
+
+  it.each([
+    ['zh-TW', ['zh-TW', 'zh-Hant-TW', 'zh-Hant', 'zh']],
+    ['zh', ['zh-Hans', 'zh']],
+    ['zh-Hant-TW', ['zh-Hant-TW', 'zh-Hant', 'zh']],
+    ['sr-RS', ['sr-RS', 'sr-Cyrl-RS', 'sr-Cyrl', 'sr']],
+  ])('%s reads the variants of its script', (locale, chain) => {
+    expect(variantChain(locale)).toEqual(chain);
   });
 
   it('rejects what is not a locale', () => {

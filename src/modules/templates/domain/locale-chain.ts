@@ -30,6 +30,27 @@ export function localeChain(locale: string): string[] {
   return chain;
 }
 
+/**
+ * The variants a recipient of a canonical locale reads, most specific first: its {@link localeChain}, with
+ * the script its language is written in there before the bare language when the locale does not name it
+ * (`zh-TW` → `zh-TW`, `zh-Hant-TW`, `zh-Hant`, `zh`), so Traditional Chinese readers get `zh-Hant` files
+ * rather than the `zh` ones, and `zh-CN` readers get `zh-Hans` ones when a template has them.
+ */
+export function variantChain(locale: string): string[] {
+  const chain = localeChain(locale);
+  let given: Intl.Locale;
+  try {
+    given = new Intl.Locale(locale);
+  } catch {
+    return chain;
+  }
+  const { script } = given.maximize();
+  if (given.script || !script) return chain;
+  const language = chain.at(-1)!;
+  const scripted = [given.region && `${language}-${script}-${given.region}`, `${language}-${script}`];
+  return [...new Set([...chain.slice(0, -1), ...scripted.filter((l): l is string => !!l), language])];
+}
+
 /** The language subtag of a canonical locale (`fr-CA` → `fr`). */
 export function languageOf(locale: string): string {
   return locale.split('-')[0];
