@@ -1,6 +1,6 @@
 import { CheckResult, SharedFiles } from './domain/check-template';
 import { htmlToText } from './domain/html-to-text';
-import { languageOf, variantChain } from './domain/locale-chain';
+import { languageOf, textDirection, variantChain } from './domain/locale-chain';
 import { linksPresent } from './domain/links';
 import { multiLine, oneLine } from './domain/plain-text';
 import { partialKey } from './domain/prepare-ast';
@@ -36,6 +36,8 @@ export class CompiledTemplate {
   readonly used: TemplateUsed;
   /** Locale dates and numbers are written in: the recipient's when the text is in their language. */
   readonly formatLocale: string;
+  /** Direction of the text (`@dir`): that of the language it is written in. */
+  readonly direction: 'ltr' | 'rtl';
   private readonly parts = new Map<PartName, TemplateFunction>();
   private readonly data: Array<[string, TemplateFunction]> = [];
   private readonly layout: Partial<Record<'html' | 'text', TemplateFunction>> = {};
@@ -92,10 +94,11 @@ export class CompiledTemplate {
     };
     const written = variant ? locale : source.meta.locale;
     this.formatLocale = languageOf(written) === languageOf(locale) ? locale : written;
+    this.direction = textDirection(written);
   }
 
   private dataFor(state: RenderState): RenderData {
-    return { locale: state.locale, timeZone: state.timeZone, jc: state };
+    return { locale: state.locale, timeZone: state.timeZone, dir: this.direction, jc: state };
   }
 
   /** Renders title, body, deep link and data, then fits them to the push limits. */

@@ -38,7 +38,7 @@ describe('shipped layouts and partials', () => {
     const [cta, unsubscribe] = email.links;
     expect(cta).toMatchObject({ kind: 'click', url: 'https://example.com/journeys' });
     expect(unsubscribe).toMatchObject({ kind: 'unsubscribe', url: 'all' });
-    expect(email.html).toMatch(/^<!DOCTYPE html>\n<html lang="en-US">/);
+    expect(email.html).toMatch(/^<!DOCTYPE html>\n<html lang="en-US" dir="ltr">/);
     expect(email.html).toMatch(/<body[^>]*>\n<div style="display:none;[^"]*">New ideas for Kitchen remodel/);
     expect(email.html).toContain('<title>Your journeys this week</title>');
     expect(email.html).toContain('<strong>Marathon &lt;training&gt;</strong>');

@@ -226,6 +226,26 @@ describe(TemplatesService.name, () => {
       expect(variant('en-US')).toBe('default');
     });
 
+    it('lays out an email right to left when its text is in a right-to-left language', () => {
+      const dir = templateTree(
+        {
+          'email/rtl/subject.hbs': 'Your ideas',
+          'email/rtl/subject.ar.hbs': 'أفكارك',
+          'email/rtl/preheader.hbs': 'This week',
+          'email/rtl/preheader.ar.hbs': 'هذا الأسبوع',
+          'email/rtl/html.hbs': '<p>Hello</p>',
+          'email/rtl/html.ar.hbs': '<p>مرحبا</p>',
+        },
+        { shipped: true },
+      );
+      const t = templatesService(dir);
+      const html = (locale: string) => t.render('email/rtl', 'email', {}, { locale, timeZone: 'UTC' }).html;
+      expect(html('ar-EG')).toContain('<html lang="ar-EG" dir="rtl">');
+      expect(html('en')).toContain('<html lang="en" dir="ltr">');
+      // Text in the template's own language keeps its direction, whoever receives it.
+      expect(html('he')).toContain('<html lang="en" dir="ltr">');
+    });
+
     it('uses the locale variants of partials too', () => {
       const html = (locale: string) =>
         service.render('email/digest', 'email', digest(), { locale, timeZone: 'UTC' }).html;

@@ -33,8 +33,8 @@ export interface Uses {
   data: Set<string>;
 }
 
-/** Data variables every template has: the render's locale and time zone, and the root context. */
-const BUILT_IN_DATA = new Set(['root', 'locale', 'timeZone']);
+/** Data variables every template has: the render's locale, text direction and time zone, and the root context. */
+const BUILT_IN_DATA = new Set(['root', 'locale', 'dir', 'timeZone']);
 const EACH_DATA = new Set(['index', 'first', 'last', 'key']);
 
 /** Where a statement sits: the context stack (`../` climbs it), block parameters and `#each` nesting. */

@@ -60,3 +60,17 @@ export function languageOf(locale: string): string {
 export function isCanonicalLocale(suffix: string): boolean {
   return canonicalLocale(suffix) === suffix;
 }
+
+/** The direction text of a canonical locale runs in: `rtl` for Arabic, Hebrew, Persian and the like, else `ltr`. */
+export function textDirection(locale: string): 'ltr' | 'rtl' {
+  try {
+    const parsed = new Intl.Locale(locale) as Intl.Locale & {
+      getTextInfo?: () => { direction?: string };
+      textInfo?: { direction?: string };
+    };
+    const info = parsed.getTextInfo?.() ?? parsed.textInfo;
+    return info?.direction === 'rtl' ? 'rtl' : 'ltr';
+  } catch {
+    return 'ltr';
+  }
+}
