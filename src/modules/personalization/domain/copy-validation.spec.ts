@@ -139,6 +139,17 @@ describe('validateCopyReply', () => {
 describe('validateCopyReply on words and figures', () => {
   const subject = (name: string, keywords: string[]) => ({ ...request().subject, name, keywords, related: [] });
 
+  it('does not read a function word the journey name holds as naming it', () => {
+    const gym = request({ subject: subject('Back to the Gym', ['gym workouts', 'protein shakes']) });
+    const verdict = validateCopyReply(reply('Make the most of the weekend', 'Fresh ideas are ready for you.'), gym);
+    expect(verdict).toEqual({ ok: false, reason: 'not grounded: does not mention the journey' });
+    expect(validateCopyReply(reply('Back to the gym', 'Fresh ideas are ready for you.'), gym).ok).toBe(true);
+    const fr = request({ locale: 'fr', subject: subject('Recettes pour les fêtes', ['recettes de fêtes']) });
+    const french = validateCopyReply(reply('Pour votre week-end', 'Des idées pour les vacances.'), fr);
+    expect(french).toEqual({ ok: false, reason: 'not grounded: does not mention the journey' });
+    expect(validateCopyReply(reply('Vos recettes', 'Des idées pour les fêtes.'), fr).ok).toBe(true);
+  });
+
   it('does not read a journey named inside another word as named: "Art" is not in "Start"', () => {
     const art = request({ subject: subject('Art', ['art', 'painting', 'canvas']) });
     const verdict = validateCopyReply(reply('Start your week right', 'Fresh ideas are ready for you.'), art);

@@ -1,9 +1,9 @@
 import { parseJsonObject } from '../../../lib/prompt/json-reply';
 import { guardGeneratedText, readableText } from '../../../lib/prompt/output-guard';
-import { normalizeForMatching, singularize } from '../../../lib/text/normalize';
+import { isStopword, normalizeForMatching, singularize } from '../../../lib/text/normalize';
 import { signatureKeywords } from './copy-key';
 import { COPY_PARTS, CopyRequest, GeneratedCopy, HTML_PART, limitOf } from './copy-types';
-import { languageMismatch } from './language';
+import { isFunctionWord, languageMismatch } from './language';
 
 export type CopyVerdict = { ok: true; copy: GeneratedCopy } | { ok: false; reason: string };
 
@@ -127,7 +127,10 @@ export function validateCopyReply(text: string, request: CopyRequest): CopyVerdi
   const mismatch = languageMismatch(all, request.locale);
   if (mismatch) return { ok: false, reason: `wrong language: ${mismatch}` };
   const ground = groundWords(request);
-  const own = stems(`${request.subject.name} ${signatureKeywords(request.subject).join(' ')}`);
+  // A function word ("the", "pour") of the name names nothing: any reply holds one.
+  const own = stems(`${request.subject.name} ${signatureKeywords(request.subject).join(' ')}`).filter(
+    (w) => !isStopword(w) && !isFunctionWord(w),
+  );
   const words = stems(all);
   // Scripts written without spaces (Chinese, Japanese) ground by containing the journey's name.
   const named =

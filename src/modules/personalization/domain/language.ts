@@ -20,6 +20,11 @@ const STOPWORDS: Record<string, ReadonlySet<string>> = {
   fi: new Set('ja on ei se että kanssa sinun teidän tämä mutta kun niin myös ovat'.split(' ')),
 };
 
+/** Whether a lower-case word is a common function word of a language we know ("the", "pour", "und"). */
+export function isFunctionWord(word: string): boolean {
+  return Object.values(STOPWORDS).some((words) => words.has(word));
+}
+
 /** Languages known under another code: Norwegian as Bokmål. */
 const LANGUAGE_ALIASES: Record<string, string> = { no: 'nb' };
 
