@@ -1,4 +1,4 @@
-import { JobOptions, Queue } from 'bull';
+import { Job, JobOptions, Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
 import { DependencyUnavailableError } from '../errors/dependency-unavailable.error';
 import { REDIS_RETRY_AFTER_SECONDS, RedisAvailability } from '../redis/redis-availability';
@@ -38,10 +38,7 @@ export abstract class TypedProducer<Jobs extends Record<string, object>> {
    * must run again after its job ended would otherwise be lost. While the job waits or runs, `jobId` (a no-op add).
    */
   protected async idPastFinished<Name extends keyof Jobs & string>(name: Name, jobId: string, tag: string) {
-    const job = await this.queue.getJob(`${name}:${jobId}`);
-    if (!job) return jobId;
-    const [completed, failed] = await Promise.all([job.isCompleted(), job.isFailed()]);
-    return completed || failed ? `${jobId}:${tag}-${randomUUID()}` : jobId;
+    return (await this.finishedJob(name, jobId)) ? `${jobId}:${tag}-${randomUUID()}` : jobId;
   }
 
   /**
@@ -54,12 +51,17 @@ export abstract class TypedProducer<Jobs extends Record<string, object>> {
     jobId: string,
     options: Omit<JobOptions, 'jobId'> = {},
   ): Promise<string> {
-    const job = await this.queue.getJob(`${name}:${jobId}`);
-    if (job && ((await job.isCompleted()) || (await job.isFailed()))) {
-      // Refused when another request removed it first, or its replacement already runs: the add settles it.
-      await job.remove().catch(() => undefined);
-    }
+    // Refused when another request removed it first, or its replacement already runs: the add settles it.
+    await (await this.finishedJob(name, jobId))?.remove().catch(() => undefined);
     return this.add(name, payload, jobId, options);
+  }
+
+  /** The job Bull keeps under `jobId` when it finished (completed or failed), or undefined. */
+  private async finishedJob(name: string, jobId: string): Promise<Job | undefined> {
+    const job = await this.queue.getJob(`${name}:${jobId}`);
+    if (!job) return undefined;
+    const [completed, failed] = await Promise.all([job.isCompleted(), job.isFailed()]);
+    return completed || failed ? job : undefined;
   }
 
   /** Adds many jobs of one name in one round trip; as with `add`, a job id already queued is a no-op. */
