@@ -55,6 +55,11 @@ describe('trainRankingModel', () => {
     expect(model.version).toBe('lr-20260601T000000Z');
   });
 
+  it('names a model trained within the same second as another by its milliseconds', () => {
+    const later = trainRankingModel(examples, { now: new Date(NOW.getTime() + 250) });
+    expect(later.version).toBe('lr-20260601T000000.250Z');
+  });
+
   it('is deterministic and independent of input order', () => {
     const shuffled = [...examples].reverse();
     expect(trainRankingModel(shuffled, { now: NOW })).toEqual(model);

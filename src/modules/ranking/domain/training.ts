@@ -139,7 +139,9 @@ export function trainRankingModel(
   const iso = (d: Date) => d.toISOString();
   return {
     format: RANKING_MODEL_FORMAT,
-    version: options.version ?? `lr-${iso(o.now).replace(/[-:]|\.\d+/g, '')}`,
+    // Milliseconds only when there are any: two retrains in one second (the nightly one and one asked for, or two
+    // asked for) are two versions, where one name for both would refuse the second one's other contents.
+    version: options.version ?? `lr-${iso(o.now).replace(/[-:]|\.000/g, '')}`,
     featureNames: names,
     standardisation: std,
     weights: fit.weights,
