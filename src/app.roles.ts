@@ -18,6 +18,7 @@ import { JourneysHttpModule } from './modules/journeys/journeys-http.module';
 import { JourneyJudgeJobsModule } from './modules/journey-judge/jobs/journey-judge-jobs.module';
 import { JourneyJudgeHttpModule } from './modules/journey-judge/journey-judge-http.module';
 import { OperationsModule } from './modules/operations/operations.module';
+import { RankingHttpModule } from './modules/ranking/ranking-http.module';
 import { RankingJobsModule } from './modules/ranking/ranking-jobs.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { PreferenceGuardsModule } from './modules/tracking/preference-guards.module';
@@ -36,6 +37,7 @@ export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
     IngestApiModule,
     OperationsModule,
     JourneysHttpModule,
+    RankingHttpModule,
     JourneyJudgeHttpModule,
     CampaignsHttpModule,
     CampaignRunsHttpModule,

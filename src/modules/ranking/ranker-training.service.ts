@@ -18,6 +18,22 @@ export type RetrainOutcome =
   | { status: 'skipped'; reason: string; examples: number }
   | { status: 'promoted' | 'rejected'; model: RankingModel; currentAuc: number; examples: number };
 
+/** What a retrain reports, to Bull and the CLI (the model itself is in MongoDB). */
+export type RetrainSummary =
+  | { status: 'skipped'; reason: string; examples: number }
+  | { status: 'promoted' | 'rejected'; version: string; examples: number; validationAuc?: number; currentAuc: number };
+
+export function retrainSummary(outcome: RetrainOutcome): RetrainSummary {
+  if (outcome.status === 'skipped') return outcome;
+  return {
+    status: outcome.status,
+    version: outcome.model.version,
+    examples: outcome.examples,
+    validationAuc: outcome.model.report?.validation.auc,
+    currentAuc: outcome.currentAuc,
+  };
+}
+
 /**
  * Retrains the journey ranker from logged notification outcomes (plus annotations) and promotes the
  * candidate only when it ranks the held-out latest examples at least as well as the model in use.

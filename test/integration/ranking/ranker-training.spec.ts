@@ -15,9 +15,8 @@ import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { Prng } from '../../../src/lib/synthetic/prng';
 import { FEATURE_NAMES, priorModel } from '../../../src/modules/ranking/domain';
 import { RANKING_QUEUE, RankingProducer } from '../../../src/modules/ranking/jobs/ranking.queue';
-import { RetrainSummary } from '../../../src/modules/ranking/jobs/ranking.processor';
 import { RANKER_MODEL_KIND, RankerModelService } from '../../../src/modules/ranking/ranker-model.service';
-import { RankerTrainingService } from '../../../src/modules/ranking/ranker-training.service';
+import { RankerTrainingService, RetrainSummary } from '../../../src/modules/ranking/ranker-training.service';
 import { RankingExampleRepository } from '../../../src/modules/ranking/ranking-example.repository';
 import { RankingJobsModule } from '../../../src/modules/ranking/ranking-jobs.module';
 import { RankingModule } from '../../../src/modules/ranking/ranking.module';
@@ -178,7 +177,7 @@ describe('journey ranker retraining', () => {
 
   it('retrains through the ranking queue, promotes a better model and serves it to builds', async () => {
     await logNotifications(db, repo, 'signal', 600, true, 2);
-    const job = await moduleRef.get(RankingProducer).enqueueRetrain(NOW);
+    const job = await moduleRef.get(RankingProducer).enqueueRetrain();
     const queue = moduleRef.get<Queue>(getQueueToken(RANKING_QUEUE));
     const summary = (await (await queue.getJob(job))!.finished()) as RetrainSummary;
     expect(summary.status).toBe('promoted');
@@ -188,6 +187,14 @@ describe('journey ranker retraining', () => {
     expect(current.version).toBe(summary.version);
     const stored = await moduleRef.get(ModelRepository).listVersions(RANKER_MODEL_KIND);
     expect(stored[0]).toMatchObject({ version: summary.version, meta: expect.objectContaining({ promoted: true }) });
+
+    // Asked again once that one finished, a retrain is queued and run anew rather than answered with it.
+    const first = (await queue.getJob(job))!;
+    const again = await moduleRef.get(RankingProducer).enqueueRetrain();
+    expect(again).toBe(job);
+    const second = (await queue.getJob(again))!;
+    expect(second.timestamp).toBeGreaterThanOrEqual(first.finishedOn!);
+    expect(((await second.finished()) as RetrainSummary).status).not.toBe('skipped');
   });
 
   it('rejects a retrain that ranks the latest examples worse than the model in use', async () => {

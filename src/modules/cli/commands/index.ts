@@ -24,6 +24,11 @@ export const COMMAND_FILES: readonly CommandFile[] = [
       (require('./ranker-train.command') as typeof import('./ranker-train.command')).registerTrainRankerCommand,
   },
   {
+    commands: ['ranker retrain'],
+    load: () =>
+      (require('./ranker-retrain.command') as typeof import('./ranker-retrain.command')).registerRetrainRankerCommand,
+  },
+  {
     commands: ['events import'],
     load: () =>
       (require('./events-import.command') as typeof import('./events-import.command')).registerImportEventsCommand,

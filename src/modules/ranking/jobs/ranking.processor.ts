@@ -3,13 +3,8 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Job } from 'bull';
 import { Settings } from '../../../config/settings';
-import { RankerTrainingService } from '../ranker-training.service';
+import { RankerTrainingService, retrainSummary, RetrainSummary } from '../ranker-training.service';
 import { RANKING_JOBS, RANKING_QUEUE } from './ranking.queue';
-
-/** What a retrain job returns to Bull (the model itself is in MongoDB). */
-export type RetrainSummary =
-  | { status: 'skipped'; reason: string; examples: number }
-  | { status: 'promoted' | 'rejected'; version: string; examples: number; validationAuc?: number; currentAuc: number };
 
 /** Runs ranker retrains; the work and the promotion gate live in RankerTrainingService. */
 @Processor(RANKING_QUEUE)
@@ -24,14 +19,6 @@ export class RankingProcessor {
   @Process(RANKING_JOBS.retrain)
   async handleRetrain(job: Job): Promise<RetrainSummary> {
     this.logger.log(`ranker retrain started (job ${job.id})`);
-    const outcome = await this.training.retrain(new Date(), this.config.get('ranking', { infer: true }));
-    if (outcome.status === 'skipped') return outcome;
-    return {
-      status: outcome.status,
-      version: outcome.model.version,
-      examples: outcome.examples,
-      validationAuc: outcome.model.report?.validation.auc,
-      currentAuc: outcome.currentAuc,
-    };
+    return retrainSummary(await this.training.retrain(new Date(), this.config.get('ranking', { infer: true })));
   }
 }

@@ -18,9 +18,12 @@ export class RankingProducer extends TypedProducer<RankingJobs> {
     super(queue);
   }
 
-  /** Queues a retrain now; the id is the minute, so repeated requests within a minute collapse into one. */
-  enqueueRetrain(now: Date): Promise<string> {
-    return this.add(RANKING_JOBS.retrain, {}, now.toISOString().slice(0, 16), { attempts: 2, backoff: 60_000 });
+  /**
+   * Queues an on-demand retrain: requests while one waits or runs collapse into it, and one after it finished
+   * queues another (it trains on the outcomes logged since).
+   */
+  enqueueRetrain(): Promise<string> {
+    return this.addPastFinished(RANKING_JOBS.retrain, {}, 'retrain', { attempts: 2, backoff: 60_000 });
   }
 
   scheduleRetrain(cron: string): Promise<void> {
