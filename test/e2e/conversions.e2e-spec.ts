@@ -1,12 +1,13 @@
 import { UserErasureRegistry } from '../../src/common/erasure/user-erasure.registry';
 import { ExperimentAssignments, ExperimentOutcomes } from '../../src/modules/experiments/experiment-ports';
 import { ExperimentReportsService } from '../../src/modules/experiments/experiment-reports.service';
+import { ConversionRepository } from '../../src/modules/tracking/conversion.repository';
 import { TRACKING_JOBS, TrackingProducer } from '../../src/modules/tracking/jobs/tracking.queue';
 import { TrackingEventRepository } from '../../src/modules/tracking/tracking-event.repository';
 import { buildCampaign } from '../factories/campaign.factory';
 import { duringErasure } from '../setup/erasure-probe';
 import { useTestApp } from './support/test-app';
-import { LINKS_BASE, pathOf, sendTracked } from './support/tracking';
+import { beforeNextCall, LINKS_BASE, pathOf, sendTracked } from './support/tracking';
 
 const HOUR = 3_600_000;
 const hoursAgo = (h: number) => new Date(Date.now() - h * HOUR);
@@ -331,4 +332,37 @@ describe('POST /v1/conversions', () => {
     const after = await post({ id: 'order-dora', userId: 'dora', occurredAt: hoursAgo(1).toISOString() }).expect(201);
     expect(after.body).toEqual({ id: 'order-dora', attributed: false, duplicate: false });
   });
+
+  it.each([
+    ['the conversion is stored', () => app.t.app.get(ConversionRepository), 'add'],
+    ['its event is written', () => app.t.app.get(TrackingEventRepository), 'append'],
+  ] as const)(
+    'answers 200 as erased a conversion its report took back, its user erased before %s',
+    async (_write, target, method) => {
+      const userId = `erased-before-${method}`;
+      await app.t.http().put(`/v1/users/${userId}`).set('Authorization', `Bearer ${app.ingest}`).send({}).expect(201);
+      await sendTracked(app.t.app, { notificationId: `sent-${userId}`, userId }, hoursAgo(2));
+      // The report found the notification; the whole erasure answers before this write.
+      const write = beforeNextCall(target(), method as never, () =>
+        app.t.http().delete(`/v1/users/${userId}`).set('Authorization', `Bearer ${app.admin}`).expect(200),
+      );
+      const res = await post({ id: `order-${userId}`, userId, occurredAt: hoursAgo(1).toISOString() });
+      expect(write).toHaveBeenCalled();
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 200,
+        body: {
+          id: `order-${userId}`,
+          attributed: true,
+          notificationId: `sent-${userId}`,
+          campaignId: expect.any(String),
+          duplicate: false,
+          erased: true,
+        },
+      });
+      const db = app.t.db();
+      for (const name of ['conversions', 'tracking_events', 'experiment_outcomes']) {
+        expect({ name, left: await db.collection(name).countDocuments({ userId }) }).toEqual({ name, left: 0 });
+      }
+    },
+  );
 });

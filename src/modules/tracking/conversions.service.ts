@@ -25,7 +25,7 @@ export interface ConversionResult {
   record: ConversionRecord;
   /** The id was reported before (with the same fields): nothing changed. */
   duplicate: boolean;
-  /** Its user's profile was being erased: the conversion was taken back, and nothing of it is kept. */
+  /** Its user was being erased as it was reported: the conversion was taken back, and nothing of it is kept. */
   erased: boolean;
 }
 
@@ -116,7 +116,7 @@ export class ConversionsService {
   /**
    * Writes the conversion's event (when attributed) and passes it to experiments, then marks it settled.
    * Each step counts once however often it runs, so a replay can finish a report that failed midway. What
-   * it wrote for a user erased meanwhile it takes back; true when the user's profile is being erased.
+   * it wrote for a user erased meanwhile it takes back; true when it took the conversion back.
    */
   private async settle(record: ConversionRecord): Promise<boolean> {
     const { conversionId, userId, occurredAt, value, notificationId, campaignId } = record;
@@ -145,9 +145,9 @@ export class ConversionsService {
     );
     const stillStored = await this.conversions.markSettled(conversionId);
     // Its user may have been erased since the conversion or its notification was read.
-    await this.erasedMeanwhile.afterConversion(record, stillStored);
+    const erased = await this.erasedMeanwhile.afterConversion(record, stillStored);
     // Or it may be being erased past its conversions, with no notification to tell.
-    return this.erasedMeanwhile.ofMarkedUser(record);
+    return (await this.erasedMeanwhile.ofMarkedUser(record)) || erased;
   }
 
   /** The same conversion again: finishes what a failed report left undone; another one with its id is a 409. */

@@ -37,17 +37,19 @@ export class ErasedMeanwhile {
   /**
    * After settling a conversion; `stillStored` says whether its record was there when marked settled. Gone, it
    * was erased, and so was the notification it is attributed to (their erasure goes first); stored, the
-   * notification it was attributed to when reported may have been erased since it was found.
+   * notification it was attributed to when reported may have been erased since it was found, which takes the
+   * conversion with it. True when the conversion was taken back.
    */
   async afterConversion(
     conversion: { userId: string; conversionId: string; notificationId?: string },
     stillStored: boolean,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { userId, conversionId, notificationId } = conversion;
     if (!stillStored) await this.outcomes.forget(userId, { conversionId });
-    if (notificationId === undefined) return;
-    if (stillStored) await this.afterNotification({ userId, notificationId });
-    else await this.forgetNotification({ userId, notificationId });
+    if (notificationId === undefined) return !stillStored;
+    if (stillStored) return this.afterNotification({ userId, notificationId });
+    await this.forgetNotification({ userId, notificationId });
+    return true;
   }
 
   /**

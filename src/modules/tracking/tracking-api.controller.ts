@@ -41,7 +41,7 @@ export class TrackingApiController {
   @ApiBody({ type: ConversionBody })
   @ApiOkResponse({
     type: ConversionResponse,
-    description: '201 when stored, 200 when the id was already reported or its user is being erased',
+    description: '201 when stored, 200 when the id was already reported or its user was being erased (nothing kept)',
   })
   @ApiBadRequestResponse({ description: 'Names every bad field; nothing was stored' })
   @ApiConflictResponse({ description: 'The id was already reported with other fields; nothing changed' })

@@ -42,10 +42,13 @@ describe('a conversion reported while its user is erased', () => {
       const notification = await context.assignedAndSent(userId, stored);
       // The report finds the notification before the erasure; the whole erasure runs before this write.
       const write = eraseBefore(target(), method as never, userId);
-      const { record } = await context.app
+      const { record, erased } = await context.app
         .get(ConversionsService)
         .report({ id: `order-${userId}`, userId, occurredAt: hoursAgo(1).toISOString(), value: 12 });
-      expect(record.notificationId).toBe(notification.notificationId);
+      expect({ notificationId: record.notificationId, erased }).toEqual({
+        notificationId: notification.notificationId,
+        erased: true,
+      });
       expect(write).toHaveBeenCalled();
       expect(await context.left(userId)).toEqual(NOTHING);
     },

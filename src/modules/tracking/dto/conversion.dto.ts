@@ -19,7 +19,9 @@ export class ConversionResponse {
   @ApiPropertyOptional() notificationId?: string;
   @ApiPropertyOptional() campaignId?: string;
   @ApiProperty({ description: 'The id was reported before: nothing changed' }) duplicate!: boolean;
-  @ApiPropertyOptional({ description: "Its user's profile was being erased: nothing of it is kept (present when so)" })
+  @ApiPropertyOptional({
+    description: 'Its user was being erased as it was reported: nothing of it is kept (present when so)',
+  })
   erased?: true;
 }
 
