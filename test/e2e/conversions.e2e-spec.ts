@@ -365,4 +365,64 @@ describe('POST /v1/conversions', () => {
       }
     },
   );
+
+  it("keeps counted in the experiment's report a conversion taken back from a user erased meanwhile, as an erasure leaves any", async () => {
+    const campaign = buildCampaign(
+      { id: 'kept' },
+      { holdout: 0, metrics: { primary: 'conversion-rate', secondary: ['conversions-per-user'], guardrails: [] } },
+    );
+    const assignments = app.t.app.get(ExperimentAssignments);
+    const users = ['kept-after', 'kept-meanwhile'];
+    for (const userId of users) {
+      await app.t.http().put(`/v1/users/${userId}`).set('Authorization', `Bearer ${app.ingest}`).send({}).expect(201);
+      await assignments.assign({ campaign, runId: 'r1', userId, now: hoursAgo(12) });
+    }
+    const erase = (userId: string) =>
+      app.t.http().delete(`/v1/users/${userId}`).set('Authorization', `Bearer ${app.admin}`).expect(200);
+    const reports = app.t.app.get(ExperimentReportsService);
+    /** Each arm's users and Σy of a metric, as the report reads them. */
+    const counted = async (metric: string, asOf?: Date) => {
+      const report = await reports.report('kept.v1', asOf);
+      const compared = [...report.metrics, ...report.holdout].filter((m) => m.id === metric);
+      return Object.fromEntries(compared.flatMap((m) => m.arms.map(({ arm, n, sum }) => [arm, { n, sum }])));
+    };
+    const totals = async (metric: string, asOf?: Date) => {
+      const byArm = Object.values(await counted(metric, asOf));
+      return { metric, users: byArm.reduce((t, a) => t + a.n, 0), sum: byArm.reduce((t, a) => t + a.sum, 0) };
+    };
+
+    // One user erased after their conversion was stored and counted: the arms' sums stay (they are anonymous).
+    await post({ id: 'order-kept-after', userId: 'kept-after', occurredAt: hoursAgo(1).toISOString() }).expect(201);
+    await erase('kept-after');
+    // The other erased once their conversion is counted, before its report marks it settled: it is taken back.
+    let before: Record<string, unknown> = {};
+    beforeNextCall(app.t.app.get(ConversionRepository), 'markSettled', async () => {
+      before = { rate: await counted('conversion-rate'), perUser: await counted('conversions-per-user') };
+      await erase('kept-meanwhile');
+    });
+    const res = await post({
+      id: 'order-kept-meanwhile',
+      userId: 'kept-meanwhile',
+      occurredAt: hoursAgo(1).toISOString(),
+    });
+    expect({ status: res.status, erased: res.body.erased }).toEqual({ status: 200, erased: true });
+
+    // The report reads the arms' sums, which the take-back leaves as the erasure of the other user left them.
+    expect({ rate: await counted('conversion-rate'), perUser: await counted('conversions-per-user') }).toEqual(before);
+    // Both users, and both conversions, still count in their arms.
+    expect(await totals('conversion-rate')).toEqual({ metric: 'conversion-rate', users: 2, sum: 2 });
+    expect(await totals('conversions-per-user')).toEqual({ metric: 'conversions-per-user', users: 2, sum: 2 });
+    // A report as of a past instant is rebuilt from the assignment records and outcome log: without them.
+    expect(await totals('conversion-rate', new Date(Date.now() - 1000))).toEqual({
+      metric: 'conversion-rate',
+      users: 0,
+      sum: 0,
+    });
+    // What names the users goes: their conversions, assignments and logged outcomes.
+    const db = app.t.db();
+    const userId = { $in: users };
+    for (const name of ['conversions', 'experiment_assignments', 'experiment_outcomes']) {
+      expect({ name, left: await db.collection(name).countDocuments({ userId }) }).toEqual({ name, left: 0 });
+    }
+  });
 });
