@@ -20,7 +20,10 @@ import { toJudgementReport } from './judgement-report.mapper';
 import { UserJudgeService } from './user-judge.service';
 
 export interface JudgeRunOptions {
-  /** The build run; the latest completed run of `kinds` when absent. */
+  /**
+   * The build run; when absent, the latest completed run of `kinds`, or without them the latest full rebuild
+   * (see {@link JudgeSampleService.resolveRun}).
+   */
   buildRunId?: string;
   kinds?: RunKind[];
   sampleSize: number;

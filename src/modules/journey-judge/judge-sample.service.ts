@@ -16,12 +16,24 @@ export class JudgeSampleService {
     private readonly userJourneys: UserJourneysRepository,
   ) {}
 
-  /** The given run, which must have completed, or the latest completed run of these kinds. */
-  async resolveRun(buildRunId?: string, kinds: readonly RunKind[] = RUN_KINDS): Promise<JourneyBuildRunRecord> {
+  /**
+   * The given run, which must have completed; else the latest completed run of `kinds`; else the default run.
+   * The default is the latest completed full rebuild: the run the scheduled judge grades, so a judgement is
+   * compared with judgements of the same kind of run, and one every user with events was built in. An
+   * incremental run after it holds only the users with new events (often a handful, often none), too few
+   * and too unlike the rest to stand for the journeys, and the rebuild's sample leaves those users out as
+   * they no longer carry its journeys. Before any full rebuild completed (an install whose first run was
+   * incremental), the default is the latest completed run that built at least one user.
+   */
+  async resolveRun(buildRunId?: string, kinds?: readonly RunKind[]): Promise<JourneyBuildRunRecord> {
     if (buildRunId === undefined) {
-      const latest = await this.runs.findLatestCompletedRun(kinds);
+      const latest = kinds
+        ? await this.runs.findLatestCompletedRun(kinds)
+        : ((await this.runs.findLatestCompletedRun(['full'])) ??
+          (await this.runs.findLatestCompletedRun(RUN_KINDS, { built: true })));
       if (!latest) {
-        throw new JudgeError('judge.no-run', `no completed ${kinds.join(' or ')} journey build run to judge`);
+        const what = kinds ? `${kinds.join(' or ')} journey build run` : 'journey build run that built journeys';
+        throw new JudgeError('judge.no-run', `no completed ${what} to judge`);
       }
       return latest;
     }

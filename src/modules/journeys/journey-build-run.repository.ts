@@ -28,10 +28,13 @@ export class JourneyBuildRunRepository {
     return (await this.model.findOne({ runId }).lean<JourneyBuildRunRecord>()) ?? undefined;
   }
 
-  /** The latest completed run of these kinds, by finishing time. */
-  async findLatestCompleted(kinds: readonly RunKind[]): Promise<JourneyBuildRunRecord | undefined> {
+  /** The latest completed run of these kinds, by finishing time; with `built`, only a run that built a user. */
+  async findLatestCompleted(
+    kinds: readonly RunKind[],
+    { built = false }: { built?: boolean } = {},
+  ): Promise<JourneyBuildRunRecord | undefined> {
     const run = await this.model
-      .findOne({ kind: { $in: kinds }, status: 'completed' })
+      .findOne({ kind: { $in: kinds }, status: 'completed', ...(built ? { 'counts.built': { $gt: 0 } } : {}) })
       .sort({ finishedAt: -1 })
       .lean<JourneyBuildRunRecord>();
     return run ?? undefined;

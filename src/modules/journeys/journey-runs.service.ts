@@ -70,9 +70,15 @@ export class JourneyRunsService {
     return { ...run, counts: { selected: run.counts.selected, ...sumShardCounts(run.shardCounts ?? {}) } };
   }
 
-  /** The latest completed run of these kinds (both by default), for tools that inspect a finished build. */
-  findLatestCompletedRun(kinds: readonly RunKind[] = RUN_KINDS): Promise<JourneyBuildRunRecord | undefined> {
-    return this.runs.findLatestCompleted(kinds);
+  /**
+   * The latest completed run of these kinds (both by default), for tools that inspect a finished build; with
+   * `built`, only a run that built at least one user.
+   */
+  findLatestCompletedRun(
+    kinds: readonly RunKind[] = RUN_KINDS,
+    options: { built?: boolean } = {},
+  ): Promise<JourneyBuildRunRecord | undefined> {
+    return this.runs.findLatestCompleted(kinds, options);
   }
 
   /**

@@ -9,9 +9,11 @@ import { JUDGE_PROMPT_VERSION } from '../../../src/modules/journey-judge/domain/
 import { JudgeError } from '../../../src/modules/journey-judge/domain/judge.errors';
 import { JourneyJudgeModule } from '../../../src/modules/journey-judge/journey-judge.module';
 import { JourneyJudgeService } from '../../../src/modules/journey-judge/journey-judge.service';
+import { JudgeAgreementService } from '../../../src/modules/journey-judge/judge-agreement.service';
 import { UserJudgeService } from '../../../src/modules/journey-judge/user-judge.service';
 import { JourneysJobsModule } from '../../../src/modules/journeys/jobs/journeys-jobs.module';
 import { phraseCandidates } from '../../../src/modules/journeys/domain/keywords';
+import { RunKind } from '../../../src/modules/journeys/journey-build-run.schema';
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
 import { FakeOpenAiServer } from '../../setup/openai-server';
 import { startTestMongo } from '../../setup/mongo';
@@ -62,6 +64,20 @@ describe('the journey judge over the real openai SDK, on MongoDB', () => {
       query: ONE_OFF_QUERY,
     },
   ];
+  /** A worker that builds journeys and judges them, on its own database of the shared servers. */
+  const startJudgeContext = (database: string) =>
+    startJourneysContext(
+      journeySettings(mongo.uri, redis, database, {
+        OPENAI_API_KEY: 'test-key',
+        OPENAI_BASE_URL: server.baseUrl,
+        OPENAI_MODEL: 'naming-model',
+        OPENAI_MAX_RETRIES: '0',
+        OPENAI_TIMEOUT_MS: '2000',
+        JUDGE_MODEL: 'judge-model',
+        JUDGE_SCHEDULE_ENABLED: 'false',
+      }),
+      [JourneysJobsModule, JourneyJudgeModule],
+    );
   const judgeCalls = () => server.requests.filter(isJudgeCall);
   const judge = () => app.get(JourneyJudgeService);
   /** Users the judge has no cached grades for yet: judging them calls the model. */
@@ -77,18 +93,7 @@ describe('the journey judge over the real openai SDK, on MongoDB', () => {
   beforeAll(async () => {
     [mongo, redis, server] = await Promise.all([startTestMongo(), startTestRedis(), FakeOpenAiServer.start()]);
     server.onChat(modelWith(evidenceReply));
-    app = await startJourneysContext(
-      journeySettings(mongo.uri, redis, 'judge', {
-        OPENAI_API_KEY: 'test-key',
-        OPENAI_BASE_URL: server.baseUrl,
-        OPENAI_MODEL: 'naming-model',
-        OPENAI_MAX_RETRIES: '0',
-        OPENAI_TIMEOUT_MS: '2000',
-        JUDGE_MODEL: 'judge-model',
-        JUDGE_SCHEDULE_ENABLED: 'false',
-      }),
-      [JourneysJobsModule, JourneyJudgeModule],
-    );
+    app = await startJudgeContext('judge');
     await app.get(UserRepository).upsert(PRIVATE_USER, {
       email: EMAIL,
       attributes: { firstName: 'Wilhelmina' },
@@ -284,5 +289,60 @@ describe('the journey judge over the real openai SDK, on MongoDB', () => {
         $or: [{ sample: erased }, { 'worst.userId': erased }, { 'failures.userId': erased }],
       }),
     }).toEqual({ judgedUsers: 0, cache: 0, judgements: 0 });
+  });
+
+  describe('when no build run is named', () => {
+    let fresh: INestApplicationContext;
+    const own = population(8, 53, 40);
+    const judgeFresh = () => fresh.get(JourneyJudgeService);
+    const build = async (kind: RunKind) => {
+      const requested = await fresh.get(JourneyRunsService).requestRun(kind, 'manual');
+      const run = await waitForRun(fresh, requested.runId, 60_000);
+      expect(run.status).toBe('completed');
+      return run;
+    };
+
+    beforeAll(async () => {
+      fresh = await startJudgeContext('judge_default_run');
+      await ingest(fresh, own.events, new Date(Date.now() - 10_000));
+    }, 60_000);
+    afterAll(async () => {
+      await fresh?.close();
+    }, 30_000);
+
+    it('before any full rebuild, grades the latest run that built journeys, not a later one that built none', async () => {
+      const first = await build('incremental');
+      expect(first).toMatchObject({ kind: 'incremental', counts: { built: own.userIds.length } });
+      const empty = await build('incremental');
+      expect(empty.counts.built ?? 0).toBe(0);
+      const report = await judgeFresh().judgeRun({ sampleSize: 4, trigger: 'manual' });
+      expect(report).toMatchObject({ buildRunId: first.runId, counts: { sampled: 4, judged: 4 } });
+    }, 120_000);
+
+    it('grades the latest full rebuild, not later incremental runs of one user or none', async () => {
+      const full = await build('full');
+      expect(full).toMatchObject({ kind: 'full', counts: { built: own.userIds.length } });
+      const [active] = own.userIds;
+      const again = own.events
+        .filter((e) => e.userId === active)
+        .slice(0, 5)
+        .map((e) => ({ ...e, id: `again-${e.id}` }));
+      await ingest(fresh, again);
+      const one = await build('incremental');
+      expect(one).toMatchObject({ kind: 'incremental', counts: { built: 1 } });
+      const none = await build('incremental');
+      expect(none.counts.built ?? 0).toBe(0);
+
+      const report = await judgeFresh().judgeRun({ sampleSize: 4, trigger: 'manual' });
+      expect(report).toMatchObject({ buildRunId: full.runId, counts: { sampled: 4, judged: 4 } });
+      const sheet = await fresh.get(JudgeAgreementService).exportSample(4);
+      expect(sheet).toMatchObject({ buildRunId: full.runId, users: 4 });
+
+      // A named run is judged as named, however few users it built.
+      const named = await judgeFresh().judgeRun({ buildRunId: one.runId, sampleSize: 4, trigger: 'manual' });
+      expect(named).toMatchObject({ buildRunId: one.runId, counts: { sampled: 1 } });
+      const stored = await db(fresh).collection('journey_judged_users').findOne({ judgementId: named.judgementId });
+      expect(stored?.userId).toBe(active);
+    }, 180_000);
   });
 });

@@ -93,7 +93,7 @@ export function registerJudgeJourneysCommand(program: Command): void {
     .description("Grade journeys with the LLM judge, check it against people's grades, or export a sheet to grade")
     .option('--sample <n>', 'judge the top journeys of n sampled users (default JUDGE_SAMPLE_SIZE)', positiveInteger)
     .option('--users <file>', 'judge these users (one id a line) instead of a sample')
-    .option('--run <buildRunId>', 'the build run to judge (default: the latest completed run)')
+    .option('--run <buildRunId>', 'the build run to judge (default: the latest completed full rebuild)')
     .option('--labels <grades.csv>', "instead: agreement with people's grades (CSV: userId, journeyName, grade)")
     .option('--export-sample <n>', 'instead: write a grading sheet (CSV) of n sampled users', positiveInteger)
     .option('--seed <seed>', 'sampling seed (the same seed samples the same users)')
