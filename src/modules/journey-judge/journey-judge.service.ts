@@ -134,18 +134,21 @@ export class JourneyJudgeService {
     const budget = new TokenBudget(Math.max(0, judgement.tokenBudget - done.reduce((s, d) => s + d.tokens, 0)));
     const gate = new Semaphore(this.concurrency);
     let finished = settled.size;
-    await Promise.all(
+    const results = await Promise.allSettled(
       judgement.sample
         .filter((userId) => !settled.has(userId))
         .map((userId) =>
           gate.run(async () => {
             await this.judgedUsers.insertOnce(await this.judgeUser(judgement, userId, budget));
-            // A user erased while judged keeps nothing of it.
-            await this.erasures.takeBackErased([userId]);
             onProgress?.(++finished, judgement.sample.length);
           }),
         ),
     );
+    // A user erased while judged keeps nothing of it: one look at the whole sample once every write is done
+    // (a failed write too), which also covers what an interrupted attempt wrote before this one resumed it.
+    await this.erasures.takeBackErased(judgement.sample);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async judgeUser(judgement: JourneyJudgementRecord, userId: string, budget: TokenBudget) {

@@ -15,6 +15,7 @@ import { JourneysJobsModule } from '../../../src/modules/journeys/jobs/journeys-
 import { phraseCandidates } from '../../../src/modules/journeys/domain/keywords';
 import { RunKind } from '../../../src/modules/journeys/journey-build-run.schema';
 import { JourneyRunsService } from '../../../src/modules/journeys/journey-runs.service';
+import { UserJourneysRepository } from '../../../src/modules/journeys/user-journeys.repository';
 import { FakeOpenAiServer } from '../../setup/openai-server';
 import { startTestMongo } from '../../setup/mongo';
 import { startTestRedis } from '../../setup/redis';
@@ -289,6 +290,20 @@ describe('the journey judge over the real openai SDK, on MongoDB', () => {
         $or: [{ sample: erased }, { 'worst.userId': erased }, { 'failures.userId': erased }],
       }),
     }).toEqual({ judgedUsers: 0, cache: 0, judgements: 0 });
+  });
+
+  it('looks for users erased meanwhile once for the whole sample, not once per user', async () => {
+    const lookups = jest.spyOn(app.get(UserJourneysRepository), 'findBuildBases');
+    try {
+      const report = await judge().judgeRun({ sampleSize: 5, trigger: 'manual' });
+      expect(report.counts).toMatchObject({ sampled: 5, judged: 5 });
+      // One look at the sample once its grades are stored, one at the users the outcome names.
+      expect(lookups).toHaveBeenCalledTimes(2);
+      const sample = (await judgedUsers(report.judgementId)).map((u) => u.userId as string);
+      expect([...lookups.mock.calls[0][0]].sort()).toEqual(sample);
+    } finally {
+      lookups.mockRestore();
+    }
   });
 
   describe('when no build run is named', () => {
