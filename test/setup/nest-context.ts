@@ -1,5 +1,5 @@
 import { INestApplicationContext, Type } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { ErasureModule } from '../../src/common/erasure/erasure.module';
 import { MetricsModule } from '../../src/common/metrics/metrics.module';
 import { DatabaseModule } from '../../src/common/mongo/database.module';
@@ -10,10 +10,15 @@ import { settingsModule } from '../../src/config/config.module';
 
 /**
  * Feature modules on real MongoDB and Redis without HTTP, as a worker process composes them: the
- * settings, metrics, erasure, database, Redis and queue modules every role has, then `modules`.
+ * settings, metrics, erasure, database, Redis and queue modules every role has, then `modules`; `configure`
+ * may override providers (the transport that trusts the loopback providers' certificate, say).
  */
-export async function startNestContext(settings: Settings, modules: Type[]): Promise<INestApplicationContext> {
-  const moduleRef = await Test.createTestingModule({
+export async function startNestContext(
+  settings: Settings,
+  modules: Type[],
+  configure: (builder: TestingModuleBuilder) => TestingModuleBuilder = (builder) => builder,
+): Promise<INestApplicationContext> {
+  const builder = Test.createTestingModule({
     imports: [
       settingsModule(settings),
       MetricsModule,
@@ -23,7 +28,8 @@ export async function startNestContext(settings: Settings, modules: Type[]): Pro
       QueueModule,
       ...modules,
     ],
-  }).compile();
+  });
+  const moduleRef = await configure(builder).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
   return app;

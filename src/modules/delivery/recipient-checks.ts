@@ -108,9 +108,11 @@ export class RecipientChecks {
   /** Applies what a permanent failure says about the recipient: drop a dead token, suppress a dead address. */
   async act(notification: Notification, to: NotificationTarget, error: DeliveryError, at: Date): Promise<void> {
     if (error.action === 'remove-token' && to.channel === 'push') {
-      await this.users.removePushToken(notification.userId, to.token);
+      const removed = await this.users.removePushToken(notification.userId, to.token, error.tokenInvalidSince);
       this.logger.log({
-        message: 'push token removed',
+        message: removed
+          ? 'push token removed'
+          : 'push token kept: a profile update listed it after the provider found it invalid',
         notificationId: notification.notificationId,
         userId: notification.userId,
         platform: to.platform,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { UserProfile } from './domain/user-profile';
-import { UserRecord } from './user.schema';
+import { StoredPushToken, UserRecord } from './user.schema';
 
 export type ProfileFields = Omit<UserProfile, 'userId' | 'createdAt' | 'updatedAt'>;
 
@@ -35,6 +35,9 @@ export class UserRepository {
   ): Promise<{ user: UserProfile; created: boolean; previousTimeZone?: string }> {
     // Omitted optional fields are unset explicitly: a path may not appear in both $set and $unset.
     const set = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+    // Each token the update lists is registered as of now, one it already had included (see removePushToken).
+    const registeredAt = new Date();
+    set.pushTokens = fields.pushTokens.map((t): StoredPushToken => ({ ...t, registeredAt }));
     const cleared = (['email', 'locale', 'timeZone'] as const).filter((key) => fields[key] === undefined);
     const before = await this.model
       .findOneAndUpdate(
@@ -99,10 +102,22 @@ export class UserRepository {
     return new Map(docs.map((d) => [d.userId, d.timeZone ?? undefined]));
   }
 
-  /** Removes one push token (a provider called it dead); the updated profile, or undefined when gone. */
-  async removePushToken(userId: string, token: string): Promise<UserProfile | undefined> {
+  /**
+   * Removes one push token (a provider called it dead); the updated profile, or undefined when the token was not
+   * removed. With `invalidSince` (when the provider found the token invalid), a token that a profile update listed
+   * after that was registered again, and stays; one stored without that time goes.
+   */
+  async removePushToken(userId: string, token: string, invalidSince?: Date): Promise<UserProfile | undefined> {
+    const match = {
+      token,
+      ...(invalidSince && { $or: [{ registeredAt: { $exists: false } }, { registeredAt: { $lte: invalidSince } }] }),
+    };
     const doc = await this.model
-      .findOneAndUpdate({ userId }, { $pull: { pushTokens: { token } } }, { returnDocument: 'after' })
+      .findOneAndUpdate(
+        { userId, pushTokens: { $elemMatch: match } },
+        { $pull: { pushTokens: match } },
+        { returnDocument: 'after' },
+      )
       .lean<UserRecord>();
     return doc ? toUser(doc) : undefined;
   }

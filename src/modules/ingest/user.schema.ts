@@ -2,6 +2,9 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { SchemaTypes } from 'mongoose';
 import { AttributeValue, ChannelConsent, PushToken } from './domain/user-profile';
 
+/** A push token as stored: with when a profile update last listed it (absent on tokens stored before that was kept). */
+export type StoredPushToken = PushToken & { registeredAt?: Date };
+
 @Schema({ collection: 'users', timestamps: true, versionKey: false })
 export class UserRecord {
   @Prop({ required: true, unique: true })
@@ -10,8 +13,8 @@ export class UserRecord {
   @Prop()
   email?: string;
 
-  @Prop({ type: [{ _id: false, platform: String, token: String }], default: [] })
-  pushTokens!: PushToken[];
+  @Prop({ type: [{ _id: false, platform: String, token: String, registeredAt: Date }], default: [] })
+  pushTokens!: StoredPushToken[];
 
   @Prop()
   locale?: string;

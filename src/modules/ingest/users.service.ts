@@ -51,11 +51,13 @@ export class UsersService implements OnModuleInit {
 
   /**
    * Forgets a push token a provider reported as dead, keeping the audience facts in step (a user whose
-   * last token went is no longer reachable by push). Idempotent.
+   * last token went is no longer reachable by push). With `invalidSince` (when the provider found it
+   * invalid), a token a profile update listed after that stays. Idempotent; says whether it went.
    */
-  async removePushToken(userId: string, token: string): Promise<void> {
-    const user = await this.users.removePushToken(userId, token);
+  async removePushToken(userId: string, token: string, invalidSince?: Date): Promise<boolean> {
+    const user = await this.users.removePushToken(userId, token, invalidSince);
     if (user) await this.audienceFacts.recordProfile(user);
+    return user !== undefined;
   }
 
   /** The current addresses on `channel` of those of `userIds` who consent to it at this moment. */

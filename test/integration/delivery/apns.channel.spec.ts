@@ -59,12 +59,14 @@ describe('APNs channel (HTTP/2 with a provider JWT against a loopback APNs)', ()
   });
 
   it('classifies 410 Unregistered and 400 BadDeviceToken as invalid tokens', async () => {
-    apns.failToken('d'.repeat(64), 'Unregistered');
+    const unregisteredAt = new Date(Date.UTC(2026, 0, 5, 10, 30));
+    apns.failToken('d'.repeat(64), 'Unregistered', unregisteredAt);
     expect(await deliveryError(channel.send(apnsPush('d'.repeat(64))))).toMatchObject({
       code: 'delivery.invalid-token',
       status: 410,
       providerCode: 'Unregistered',
       action: 'remove-token',
+      tokenInvalidSince: unregisteredAt,
     });
     expect(await deliveryError(channel.send(apnsPush('not-a-device-token')))).toMatchObject({
       code: 'delivery.invalid-token',

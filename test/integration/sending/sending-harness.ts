@@ -142,8 +142,12 @@ export function sendingSettings(
 }
 
 /** The worker's sending modules (fan-out, delivery, preference guards) on real MongoDB and Redis, without HTTP. */
-export async function startSendingContext(settings: Settings, extra: Type[] = []): Promise<INestApplicationContext> {
-  return startNestContext(settings, [CampaignRunsJobsModule, PreferenceGuardsModule, ...extra]);
+export async function startSendingContext(
+  settings: Settings,
+  extra: Type[] = [],
+  configure?: Parameters<typeof startNestContext>[2],
+): Promise<INestApplicationContext> {
+  return startNestContext(settings, [CampaignRunsJobsModule, PreferenceGuardsModule, ...extra], configure);
 }
 
 /** A test file's MongoDB and Redis. */

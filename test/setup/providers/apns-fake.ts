@@ -44,7 +44,7 @@ export class FakeApns {
   /** Every provider token presented, accepted or not. */
   readonly presentedTokens = new Set<string>();
   sessions = 0;
-  private readonly failures = new Map<string, ApnsFailure>();
+  private readonly failures = new Map<string, { failure: ApnsFailure; unregisteredAt?: Date }>();
   private readonly next: Array<{ failure: ApnsFailure; retryAfter?: string }> = [];
   private expiredBefore = 0;
   private readonly unanswered: Array<'drop' | 'stall'> = [];
@@ -78,8 +78,12 @@ export class FakeApns {
     return fake;
   }
 
-  failToken(deviceToken: string, failure: ApnsFailure): void {
-    this.failures.set(deviceToken, failure);
+  /**
+   * Every request to `deviceToken` fails with `failure`; a 410 says APNs confirmed the token invalid at
+   * `unregisteredAt` (by default, the time of the answer).
+   */
+  failToken(deviceToken: string, failure: ApnsFailure, unregisteredAt?: Date): void {
+    this.failures.set(deviceToken, { failure, unregisteredAt });
   }
 
   failNext(failure: ApnsFailure, retryAfter?: string): void {
@@ -122,14 +126,15 @@ export class FakeApns {
     if (unanswered === 'stall') return;
     const held = this.held.shift();
     if (held) await held;
-    const reply = (status: number, reason?: string, extra: Record<string, string> = {}) => {
+    const reply = (status: number, reason?: string, extra: Record<string, string> = {}, unregisteredAt?: Date) => {
       if (stream.closed) return;
       stream.respond({
         [constants.HTTP2_HEADER_STATUS]: status,
         'apns-id': String(headers['apns-id'] ?? randomUUID()),
         ...extra,
       });
-      stream.end(reason ? JSON.stringify({ reason, ...(status === 410 ? { timestamp: Date.now() } : {}) }) : undefined);
+      const timestamp = (unregisteredAt ?? new Date()).getTime();
+      stream.end(reason ? JSON.stringify({ reason, ...(status === 410 ? { timestamp } : {}) }) : undefined);
     };
     const path = /^\/3\/device\/([^/]*)$/.exec(String(headers[constants.HTTP2_HEADER_PATH]));
     if (!path) return reply(404, 'BadPath');
@@ -158,9 +163,11 @@ export class FakeApns {
     }
     if (!/^[0-9a-f]{64,200}$/i.test(deviceToken)) return reply(400, 'BadDeviceToken');
     const scripted = this.next.shift();
-    const failure = scripted?.failure ?? this.failures.get(deviceToken);
+    const byToken = this.failures.get(deviceToken);
+    const failure = scripted?.failure ?? byToken?.failure;
     if (failure) {
-      return reply(STATUS[failure], failure, scripted?.retryAfter ? { 'retry-after': scripted.retryAfter } : {});
+      const extra: Record<string, string> = scripted?.retryAfter ? { 'retry-after': scripted.retryAfter } : {};
+      return reply(STATUS[failure], failure, extra, scripted ? undefined : byToken?.unregisteredAt);
     }
     this.deliveries.push({ deviceToken, headers, payload });
     return reply(200);

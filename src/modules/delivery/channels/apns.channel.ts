@@ -76,7 +76,7 @@ export class ApnsChannel implements DeliveryChannel {
         acceptedAt: this.context.now(),
       };
     }
-    const reason = parseReason(response.body);
+    const { reason, timestamp } = parseBody(response.body);
     // Only the token this request used: one signed since, after an earlier refusal, is still good. A stale
     // token is replaced at once; an invalid one (a key Apple does not know yet, or any more) only once Apple
     // allows a new token, since one signed with the same key is no better and swapping tokens faster than
@@ -84,7 +84,7 @@ export class ApnsChannel implements DeliveryChannel {
     if (reason === 'ExpiredProviderToken' && this.providerToken === token) this.providerToken = undefined;
     if (reason === 'InvalidProviderToken') token.invalid = true;
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.context.now());
-    const failure = classifyApnsError(response.status, reason, retryAfterMs);
+    const failure = classifyApnsError(response.status, reason, retryAfterMs, timestamp);
     throw new DeliveryError(failure.code, this.provider, failure.message, failure.details);
   }
 
@@ -162,11 +162,12 @@ export class ApnsChannel implements DeliveryChannel {
   }
 }
 
-function parseReason(body: string): string | undefined {
+/** The `reason` of an APNs error body, and the `timestamp` a 410 gives with it. */
+function parseBody(body: string): { reason?: string; timestamp?: unknown } {
   try {
-    const reason = (JSON.parse(body) as { reason?: unknown }).reason;
-    return typeof reason === 'string' ? reason : undefined;
+    const { reason, timestamp } = JSON.parse(body) as { reason?: unknown; timestamp?: unknown };
+    return { reason: typeof reason === 'string' ? reason : undefined, timestamp };
   } catch {
-    return undefined;
+    return {};
   }
 }

@@ -31,6 +31,11 @@ export interface DeliveryErrorDetails {
   providerCode?: string;
   /** Milliseconds the provider asked us to wait (Retry-After). */
   retryAfterMs?: number;
+  /**
+   * When the provider last found the push token invalid (APNs 410 `timestamp`): a token the profile listed
+   * again after it is kept.
+   */
+  tokenInvalidSince?: Date;
 }
 
 /** The one error type every channel throws; the delivery job reads `retryable`, `action` and `retryAfterMs`. */
@@ -38,6 +43,7 @@ export class DeliveryError extends Error {
   readonly status?: number;
   readonly providerCode?: string;
   readonly retryAfterMs?: number;
+  readonly tokenInvalidSince?: Date;
 
   constructor(
     readonly code: DeliveryErrorCode,
@@ -50,6 +56,7 @@ export class DeliveryError extends Error {
     this.status = details.status;
     this.providerCode = details.providerCode;
     this.retryAfterMs = details.retryAfterMs;
+    this.tokenInvalidSince = details.tokenInvalidSince;
   }
 
   get retryable(): boolean {

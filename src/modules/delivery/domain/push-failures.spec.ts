@@ -76,6 +76,16 @@ describe('classifyApnsError', () => {
   ])('HTTP %i %s is %s', (status, reason, code) => {
     expect(classifyApnsError(status, reason)).toMatchObject({ code, details: { status, providerCode: reason } });
   });
+
+  it('keeps the time a 410 says the token became invalid, and nothing from another status or a timestamp not a number', () => {
+    const at = Date.UTC(2026, 0, 5, 10, 30);
+    expect(classifyApnsError(410, 'Unregistered', undefined, at).details.tokenInvalidSince).toEqual(new Date(at));
+    expect(classifyApnsError(410, 'Unregistered', undefined, String(at)).details).not.toHaveProperty(
+      'tokenInvalidSince',
+    );
+    expect(classifyApnsError(410, 'Unregistered', undefined, 1e300).details).not.toHaveProperty('tokenInvalidSince');
+    expect(classifyApnsError(400, 'BadDeviceToken', undefined, at).details).not.toHaveProperty('tokenInvalidSince');
+  });
 });
 
 describe('classifyWebPushError', () => {

@@ -69,10 +69,22 @@ const APNS_RETRY = new Set(['InternalServerError', 'ServiceUnavailable', 'Shutdo
 /**
  * APNs answers `{reason}`: 410 Unregistered/ExpiredToken and 400 BadDeviceToken/DeviceTokenNotForTopic
  * mean the token is dead; provider-token reasons (403) are our JWT; 429 TooManyRequests throttles;
- * 500/503 retry; every other reason rejects the message.
+ * 500/503 retry; every other reason rejects the message. A 410 also says since when (`timestamp`, ms since
+ * the epoch) the token is invalid: a token registered again after that is alive.
  */
-export function classifyApnsError(status: number, reason: string | undefined, retryAfterMs?: number): FailureClass {
-  const details = { status, providerCode: reason, retryAfterMs };
+export function classifyApnsError(
+  status: number,
+  reason: string | undefined,
+  retryAfterMs?: number,
+  timestamp?: unknown,
+): FailureClass {
+  const invalidSince = status === 410 && typeof timestamp === 'number' ? new Date(timestamp) : undefined;
+  const details = {
+    status,
+    providerCode: reason,
+    retryAfterMs,
+    ...(invalidSince && !Number.isNaN(invalidSince.getTime()) && { tokenInvalidSince: invalidSince }),
+  };
   const message = reason ? `APNs ${status} ${reason}` : `APNs HTTP ${status}`;
   if (reason && APNS_DEAD_TOKEN.has(reason)) return { code: 'delivery.invalid-token', message, details };
   if (reason && APNS_AUTH.has(reason)) return { code: 'delivery.auth', message, details };
