@@ -1,6 +1,6 @@
 import { CheckResult, SharedFiles } from './domain/check-template';
 import { htmlToText } from './domain/html-to-text';
-import { languageOf, textDirection, variantChain } from './domain/locale-chain';
+import { sameWriting, textDirection, variantChain } from './domain/locale-chain';
 import { linksPresent } from './domain/links';
 import { multiLine, oneLine } from './domain/plain-text';
 import { partialKey } from './domain/prepare-ast';
@@ -71,9 +71,15 @@ export class CompiledTemplate {
         this.parts.set(part, engine.compile(file.ast!, mode, file.hash));
       }
     }
+    // The text is in the variant picked, or the default files' language; the reader's own locale when it reads alike.
+    const written = variant ?? source.meta.locale;
+    this.formatLocale = sameWriting(written, locale) ? locale : written;
+    this.direction = textDirection(this.formatLocale);
+    // Layouts and partials follow the text's chain, so they are in its language and script, not merely the reader's.
+    const sharedChain = variantChain(this.formatLocale);
     const layout = source.meta.layout === null ? undefined : shared.layout(source.meta.layout);
     for (const kind of ['html', 'text'] as const) {
-      const file = pick(layout?.[kind], chain);
+      const file = pick(layout?.[kind], sharedChain);
       if (!file || (kind === 'text' && !this.parts.has('text'))) continue;
       files.push(file);
       modes.add(kind);
@@ -81,7 +87,7 @@ export class CompiledTemplate {
     }
     const partialNames = new Set(files.flatMap((f) => [...(check.partials.get(f.file) ?? [])]));
     for (const name of partialNames) {
-      const file = pick(mapByLocale(shared.partial(name)), chain)!;
+      const file = pick(mapByLocale(shared.partial(name)), sharedChain)!;
       files.push(file);
       for (const mode of modes) {
         this.partials[partialKey(mode, name)] = engine.compile(file.ast!, mode, file.hash);
@@ -92,9 +98,6 @@ export class CompiledTemplate {
       locale: variant ?? 'default',
       hash: contentHash(...files.map((f) => `${f.file}:${f.hash}`).sort()),
     };
-    const written = variant ? locale : source.meta.locale;
-    this.formatLocale = languageOf(written) === languageOf(locale) ? locale : written;
-    this.direction = textDirection(written);
   }
 
   private dataFor(state: RenderState): RenderData {

@@ -9,6 +9,13 @@ const EMAIL = {
     '{{> journey-list journeys=journeys}}',
     '{{> button url=cta.url label=cta.label}}',
   ].join('\n'),
+  'email/weekly/subject.fr.hbs': 'Vos projets de la semaine',
+  'email/weekly/preheader.fr.hbs': 'Des idées pour {{journeys.0.name}}',
+  'email/weekly/html.fr.hbs': [
+    '<p>Bonjour {{default user.firstName ""}},</p>',
+    '{{> journey-list journeys=journeys}}',
+    '{{> button url=cta.url label=cta.label}}',
+  ].join('\n'),
 };
 const SHAPE = {
   user: { firstName: 'value' },
@@ -59,8 +66,9 @@ describe('shipped layouts and partials', () => {
     );
   });
 
-  it('localize the footer', () => {
+  it('localize the footer with the text of the email', () => {
     const email = service.render('email/weekly', 'email', CONTEXT, { locale: 'fr-FR', timeZone: 'Europe/Paris' });
+    expect(email.html).toContain('Bonjour Ana');
     expect(email.html).toContain('Se désabonner');
     expect(email.text).toContain('Vous recevez cet e-mail');
   });

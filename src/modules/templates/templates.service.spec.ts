@@ -246,6 +246,63 @@ describe(TemplatesService.name, () => {
       expect(html('he')).toContain('<html lang="en" dir="ltr">');
     });
 
+    it('takes partials and layouts in the language and script of the template text, never another', () => {
+      const dir = templateTree({
+        'layouts/default.html.hbs': '<html lang="{{@locale}}" dir="{{@dir}}">{{{@content}}}Unsubscribe</html>',
+        'layouts/default.html.ar.hbs': '<html lang="{{@locale}}" dir="{{@dir}}">{{{@content}}}إلغاء</html>',
+        'layouts/default.html.fr.hbs': '<html lang="{{@locale}}" dir="{{@dir}}">{{{@content}}}Désabonner</html>',
+        'partials/sign.hbs': 'Thanks',
+        'partials/sign.fr.hbs': 'Merci',
+        'partials/sign.de.hbs': 'Danke',
+        'partials/sign.zh-Hans.hbs': '谢谢',
+        'partials/sign.zh-Hant.hbs': '謝謝',
+        'email/en/subject.hbs': 'Ideas',
+        'email/en/preheader.hbs': 'This week',
+        'email/en/html.hbs': '<p>Hello {{> sign}}</p><a href="{{unsubscribeUrl}}">x</a>',
+        'email/fr/subject.hbs': 'Ideas',
+        'email/fr/subject.fr.hbs': 'Idées',
+        'email/fr/preheader.hbs': 'This week',
+        'email/fr/preheader.fr.hbs': 'Cette semaine',
+        'email/fr/html.hbs': '<p>Hello {{> sign}}</p><a href="{{unsubscribeUrl}}">x</a>',
+        'email/fr/html.fr.hbs': '<p>Bonjour {{> sign}}</p><a href="{{unsubscribeUrl}}">x</a>',
+        'push/zh/title.hbs': 'Ideas',
+        'push/zh/body.hbs': 'Hello {{> sign}}',
+        'push/zh/title.zh.hbs': '想法',
+        'push/zh/body.zh.hbs': '你好 {{> sign}}',
+        'push/hant/title.hbs': '想法',
+        'push/hant/body.hbs': '你好 {{> sign}}',
+        'push/hant/template.json': '{ "locale": "zh-Hant" }',
+      });
+      const t = templatesService(dir);
+      const html = (ref: string, locale: string) => t.render(ref, 'email', {}, { locale, timeZone: 'UTC' }).html;
+      const body = (ref: string, locale: string) => t.render(ref, 'push', {}, { locale, timeZone: 'UTC' }).body;
+      // A fr-CA reader of the fr text gets the fr partial and layout.
+      expect(html('email/fr', 'fr-CA')).toMatch(
+        /^<html lang="fr-CA" dir="ltr"><p>Bonjour Merci<\/p>.*Désabonner<\/html>$/,
+      );
+      // The English text stays English around a partial or layout that has the reader's language.
+      expect(html('email/en', 'de-DE')).toMatch(
+        /^<html lang="en" dir="ltr"><p>Hello Thanks<\/p>.*Unsubscribe<\/html>$/,
+      );
+      expect(html('email/en', 'fr-FR')).toMatch(
+        /^<html lang="en" dir="ltr"><p>Hello Thanks<\/p>.*Unsubscribe<\/html>$/,
+      );
+      expect(html('email/en', 'ar-EG')).toMatch(
+        /^<html lang="en" dir="ltr"><p>Hello Thanks<\/p>.*Unsubscribe<\/html>$/,
+      );
+      // zh files are Simplified: a zh-TW reader of them gets the Simplified partial, not the Traditional one.
+      expect(body('push/zh', 'zh-TW')).toBe('你好 谢谢');
+      expect(body('push/zh', 'zh-CN')).toBe('你好 谢谢');
+      // Traditional text keeps its Traditional partial for a zh-CN reader.
+      expect(body('push/hant', 'zh-CN')).toBe('你好 謝謝');
+      expect(body('push/hant', 'zh-HK')).toBe('你好 謝謝');
+      // Dates, numbers and copy written for the message follow the same text locale.
+      expect(t.textLocale('push/zh', 'push', 'zh-TW')).toBe('zh');
+      expect(t.textLocale('push/hant', 'push', 'zh-CN')).toBe('zh-Hant');
+      expect(t.textLocale('push/hant', 'push', 'zh-HK')).toBe('zh-HK');
+      expect(t.textLocale('email/fr', 'email', 'fr-CA')).toBe('fr-CA');
+    });
+
     it('uses the locale variants of partials too', () => {
       const html = (locale: string) =>
         service.render('email/digest', 'email', digest(), { locale, timeZone: 'UTC' }).html;

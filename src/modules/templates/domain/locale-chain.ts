@@ -51,6 +51,19 @@ export function variantChain(locale: string): string[] {
   return [...new Set([...chain.slice(0, -1), ...scripted.filter((l): l is string => !!l), language])];
 }
 
+/**
+ * Whether text in canonical locale `a` reads as text in `b`: the same language in the same script
+ * (`fr` and `fr-CA` do; `zh` and `zh-TW` do not, as `zh` is written in Simplified characters).
+ */
+export function sameWriting(a: string, b: string): boolean {
+  if (languageOf(a) !== languageOf(b)) return false;
+  try {
+    return new Intl.Locale(a).maximize().script === new Intl.Locale(b).maximize().script;
+  } catch {
+    return true;
+  }
+}
+
 /** The language subtag of a canonical locale (`fr-CA` → `fr`). */
 export function languageOf(locale: string): string {
   return locale.split('-')[0];
