@@ -1,3 +1,4 @@
+import { variantChain } from '../../templates/domain/locale-chain';
 import { journeyFactsOf, journeyTag, journeyTerms, localeTags, NO_LOCALE, tagsMatching } from './audience-facts';
 
 describe('audience facts', () => {
@@ -47,8 +48,8 @@ describe('audience facts', () => {
   });
 
   it('tags a locale with its language, and a missing one with NO_LOCALE', () => {
-    expect(localeTags('fr-CA')).toEqual(['fr-ca', 'fr']);
-    expect(localeTags('en')).toEqual(['en']);
+    expect(localeTags('fr-CA')).toEqual(['fr-ca', 'fr-latn-ca', 'fr-latn', 'fr']);
+    expect(localeTags('en')).toEqual(['en-latn', 'en']);
     expect(localeTags(undefined)).toEqual([NO_LOCALE]);
   });
 
@@ -56,6 +57,16 @@ describe('audience facts', () => {
     expect(localeTags('zh-Hant-TW')).toEqual(['zh-hant-tw', 'zh-hant', 'zh']);
     expect(localeTags('sr_Latn_RS')).toEqual(['sr-latn-rs', 'sr-latn', 'sr']);
     // Extensions never stand alone: the locale itself, then its base forms.
-    expect(localeTags('de-DE-u-co-phonebk')).toEqual(['de-de-u-co-phonebk', 'de-de', 'de']);
+    expect(localeTags('de-DE-u-co-phonebk')).toEqual(['de-de-u-co-phonebk', 'de-de', 'de-latn-de', 'de-latn', 'de']);
+  });
+
+  it('answers to every variant a message to the locale is written in, so a rule for zh-Hant covers zh-TW readers', () => {
+    expect(localeTags('zh-TW')).toEqual(['zh-tw', 'zh-hant-tw', 'zh-hant', 'zh']);
+    expect(localeTags('zh_hk')).toContain('zh-hant');
+    expect(localeTags('zh-CN')).toContain('zh-hans');
+    expect(localeTags('zh-TW')).not.toContain('zh-hans');
+    for (const locale of ['zh-TW', 'zh-Hant-TW', 'zh-CN', 'sr-RS', 'fr-CA', 'en']) {
+      expect(localeTags(locale)).toEqual(variantChain(locale).map((l) => l.toLowerCase()));
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { normalizeText } from '../../../lib/text/normalize';
 import { stageEndsAt } from '../../journeys/domain/stage';
-import { localeChain } from '../../templates/domain/locale-chain';
+import { canonicalLocale, variantChain } from '../../templates/domain/locale-chain';
 
 /**
  * Per-user facts that audience rules count on, denormalised into one indexed document per user so a
@@ -104,10 +104,12 @@ export function tagsMatching(rules: {
 }
 
 /**
- * Tags a locale answers to: itself and each shorter form down to its language (`zh-Hant-TW` → `zh-hant-tw`,
- * `zh-hant`, `zh`), as template variants fall back; NO_LOCALE when absent.
+ * Tags a locale answers to, in lower case: every template variant a message to it is written in, along the
+ * same chain (`zh-TW` → `zh-tw`, `zh-hant-tw`, `zh-hant`, `zh`; `fr-CA` → `fr-ca`, `fr-latn-ca`, `fr-latn`,
+ * `fr`); NO_LOCALE when absent.
  */
 export function localeTags(locale: string | undefined): string[] {
   if (!locale) return [NO_LOCALE];
-  return localeChain(locale.toLowerCase().replace(/_/g, '-'));
+  const canonical = canonicalLocale(locale) ?? locale.replace(/_/g, '-');
+  return [...new Set(variantChain(canonical).map((tag) => tag.toLowerCase()))];
 }
