@@ -6,6 +6,7 @@ import { DatabaseModule } from './common/mongo/database.module';
 import { QueueModule } from './common/queue/queue.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AccessModule } from './modules/access/access.module';
+import { AudienceJobsModule } from './modules/audience/audience-jobs.module';
 import { CampaignsHttpModule } from './modules/campaigns/campaigns-http.module';
 import { ExperimentsJobsModule } from './modules/experiments/jobs/experiments-jobs.module';
 import { ExperimentsHttpModule } from './modules/experiments/experiments-http.module';
@@ -47,6 +48,7 @@ export const ROLE_MODULES: Record<Exclude<AppRole, 'all'>, Type[]> = {
     ConsoleModule,
   ],
   worker: [
+    AudienceJobsModule,
     JourneysJobsModule,
     RankingJobsModule,
     JourneyJudgeJobsModule,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, QueryFilter, Model } from 'mongoose';
 import { AudienceFactsRecord } from './audience-facts.schema';
-import { JourneyFact, localeTags, STAGES } from './domain/audience-facts';
+import { JourneyFact, LOCALE_TAGS_RULE, localeTags, NO_LOCALE, STAGES } from './domain/audience-facts';
 import { AudienceQuery, JourneyCondition } from './domain/audience-query';
 import { BreakdownRow } from './domain/audience-breakdown';
 
@@ -80,6 +80,30 @@ export class AudienceFactsRepository {
   private insertDefaults?: Record<string, unknown>;
 
   constructor(@InjectModel(AudienceFactsRecord.name) private readonly model: Model<AudienceFactsRecord>) {}
+
+  /**
+   * Brings the locale tags of facts stored under an earlier tagging rule up to the current one, so a campaign's
+   * `locales` reach users whose profile was last saved before (a rule for `zh-Hant`, users tagged `zh-tw`, `zh`).
+   * A user's own locale is their first tag: for each stored tag, the users whose first tag it is and whose tags
+   * are not what it answers to now are retagged. Runs once per rule (`audience_meta` records the rule done):
+   * one read of the distinct tags (indexed), then an indexed update per tag. Returns the users retagged.
+   */
+  async refreshLocaleTags(): Promise<number> {
+    const meta = this.model.db.collection<{ _id: string; rule: number }>('audience_meta');
+    if ((await meta.findOne({ _id: 'localeTags' }))?.rule === LOCALE_TAGS_RULE) return 0;
+    let retagged = 0;
+    for (const tag of (await this.model.distinct('localeTags')) as string[]) {
+      if (tag === NO_LOCALE) continue;
+      const now = localeTags(tag);
+      const result = await this.model.updateMany(
+        { $and: [{ localeTags: tag }, { 'localeTags.0': tag }], $nor: [{ localeTags: now }] },
+        { $set: { localeTags: now } },
+      );
+      retagged += result.modifiedCount;
+    }
+    await meta.updateOne({ _id: 'localeTags' }, { $set: { rule: LOCALE_TAGS_RULE } }, { upsert: true });
+    return retagged;
+  }
 
   async recordProfile(profile: ProfileFacts): Promise<void> {
     await this.model.updateOne(

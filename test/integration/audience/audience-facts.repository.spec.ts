@@ -71,4 +71,41 @@ describe('audience facts: journey facts written through the driver', () => {
     expect(doc).toMatchObject({ consent: { email: true, push: false }, attributes: { plan: 'pro' }, sampleKey });
     expect(doc.journeyTags).toEqual(['planning:project:high']);
   });
+  it('retags, once, users whose locale tags were stored under an earlier rule', async () => {
+    const old = (userId: string, locale: string | null, localeTags: string[]) => ({
+      userId,
+      locale,
+      localeTags,
+      sampleKey: 0.5,
+    });
+    await model.collection.insertMany([
+      old('old-zh-tw', 'zh-TW', ['zh-tw', 'zh']),
+      old('old-zh', 'zh', ['zh']),
+      old('old-en', 'en', ['en']),
+      old('old-none', null, ['-']),
+    ]);
+    await repository.recordProfile({
+      userId: 'new-fr',
+      pushTokens: [],
+      locale: 'fr-CA',
+      attributes: {},
+      consent: { email: true, push: false },
+    });
+    const tags = async (userId: string) => (await model.collection.findOne({ userId }))!.localeTags as string[];
+
+    expect(await repository.refreshLocaleTags()).toBe(3);
+    expect(await tags('old-zh-tw')).toEqual(['zh-tw', 'zh-hant-tw', 'zh-hant', 'zh']);
+    expect(await tags('old-zh')).toEqual(['zh-hans', 'zh']);
+    expect(await tags('old-en')).toEqual(['en-latn', 'en']);
+    expect(await tags('old-none')).toEqual(['-']);
+    expect(await tags('new-fr')).toEqual(['fr-ca', 'fr-latn-ca', 'fr-latn', 'fr']);
+    // A campaign for zh-Hant now reaches the zh-TW user saved under the earlier rule, and only them.
+    const hant = await model.collection.find({ localeTags: { $in: ['zh-hant'] } }).toArray();
+    expect(hant.map((d) => d.userId)).toEqual(['old-zh-tw']);
+
+    // Done for this rule: a later start looks no further, even at tags stored the old way since.
+    await model.collection.insertOne(old('late-zh-tw', 'zh-TW', ['zh-tw', 'zh']));
+    expect(await repository.refreshLocaleTags()).toBe(0);
+    expect(await tags('late-zh-tw')).toEqual(['zh-tw', 'zh']);
+  });
 });

@@ -104,6 +104,12 @@ export function tagsMatching(rules: {
 }
 
 /**
+ * The rule `localeTags` follows; raised when it changes, so stored facts are retagged once
+ * (AudienceFactsRepository.refreshLocaleTags). 2: the template variant chain, script forms included.
+ */
+export const LOCALE_TAGS_RULE = 2;
+
+/**
  * Tags a locale answers to, in lower case: every template variant a message to it is written in, along the
  * same chain (`zh-TW` → `zh-tw`, `zh-hant-tw`, `zh-hant`, `zh`; `fr-CA` → `fr-ca`, `fr-latn-ca`, `fr-latn`,
  * `fr`); NO_LOCALE when absent.
