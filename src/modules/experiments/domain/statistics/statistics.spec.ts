@@ -59,6 +59,30 @@ describe('statistics building blocks', () => {
   });
 
   it.each([
+    ['holdout', statsOfValues(new Array(220).fill(0)), rate(30, 1000), 1],
+    ['treatment', rate(30, 1000), statsOfValues(new Array(220).fill(0)), -1],
+  ])(
+    'tests a count arm without variation (the %s) with the variance under the null, not a collapsed one',
+    (_, a, b, sign) => {
+      // 220 users with no conversion against 1,000 of whom 30 converted once. Welch keeps the converting arm's
+      // error alone: SE = √(0.029129 / 1000) = 0.0053971, t = 5.56, p = 3.5e−8, though 220 users at the
+      // pooled 30/1220 convert none of them with probability 0.0042. Under the null both arms take the pooled
+      // sample's variance, (30 − 30²/1220) / 1219 = 0.0240052: SE = √(0.0240052 (1/220 + 1/1000)) = 0.0115377,
+      // t = 2.60016; Satterthwaite's df = 322.537, p = 0.00974672, c = 1.967346.
+      const c = compareArms(a, b, 'mean', fixed)!;
+      expect(c.test.method).toBe('welch-t');
+      expect(c.absolute.standardError).toBeCloseTo(0.0115377, 7);
+      expect(c.test.statistic).toBeCloseTo(sign * 2.60016, 5);
+      expect(c.test.degreesOfFreedom).toBeCloseTo(322.537, 3);
+      expect(c.test.pValue).toBeCloseTo(0.00974672, 7);
+      expect(c.absolute.lower).toBeCloseTo(sign < 0 ? -0.0526987 : 0.0073013, 6);
+      expect(c.absolute.upper).toBeCloseTo(sign < 0 ? -0.0073013 : 0.0526987, 6);
+      // That variance holds at a lift of 0 only: no interval of lifts (a control of 0 has no lift at all).
+      expect(c.relative?.lower ?? null).toBeNull();
+    },
+  );
+
+  it.each([
     ['treatment', rate(50, 1000), rate(0, 30), -1],
     ['control', rate(0, 30), rate(50, 1000), 1],
   ])("tests few events (the %s's 30 users expect 1.46) with Fisher's exact test", (_, a, b, sign) => {
