@@ -23,6 +23,12 @@ export interface MetricSpec {
   holdoutComparable: boolean;
   /** The per-user value y, for the README and the report footer. */
   definition: string;
+  /**
+   * What Σy counts ("events" for a rate, "conversions" for a count): the data gate waits for `minimumEvents` of
+   * them in the two arms, as a comparison of a handful is noise whatever its p-value says. Null for a mean that
+   * counts nothing.
+   */
+  events: string | null;
 }
 
 const rate = (id: MetricId, label: string, definition: string, extra: Partial<MetricSpec> = {}): MetricSpec => ({
@@ -32,6 +38,7 @@ const rate = (id: MetricId, label: string, definition: string, extra: Partial<Me
   higherIsBetter: true,
   holdoutComparable: false,
   definition,
+  events: 'events',
   ...extra,
 });
 
@@ -62,6 +69,7 @@ export const METRICS: Readonly<Record<MetricId, MetricSpec>> = {
     higherIsBetter: true,
     holdoutComparable: true,
     definition: 'number of conversions within the attribution window',
+    events: 'conversions',
   },
 };
 

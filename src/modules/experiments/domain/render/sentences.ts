@@ -76,7 +76,7 @@ export function settingsLines(report: ExperimentReport): string[] {
       : 'Sequential testing off (fixed horizon).',
     `Relative lift intervals: Fieller's interval of the same test (delta-method standard error at the estimate).`,
     `Multiple comparisons: ${s.correction === 'none' ? 'no correction' : s.correction === 'holm' ? 'Holm' : 'Benjamini-Hochberg'} over secondary metrics; guardrails uncorrected.`,
-    `Minimum data: ${formatCount(e.minimumSample)} users per arm and ${formatCount(s.minimumEvents)} events per rate metric.`,
+    `Minimum data: ${formatCount(e.minimumSample)} users per arm and ${formatCount(s.minimumEvents)} events (users with the event of a rate, conversions of conversions per user) per metric.`,
     `Attribution window: ${e.attributionWindowHours} h. Holdout share: ${formatPercent(e.holdoutShare).replace('+', '')}.`,
     `Power planning: ${formatPercent(s.targetLift)} target lift at ${Math.round(s.power * 100)}% power.`,
     `Bayesian read-out: ${s.prior ? `normal prior on the relative lift, sd ${s.prior.relativeSd}` : 'flat prior'}.`,

@@ -388,6 +388,38 @@ describe(buildExperimentReport.name, () => {
     expect(early.notes[0]).toMatch(/^Outcomes are still arriving/);
   });
 
+  it('withholds a verdict on conversions per user until the conversions reach the minimum, as on the conversion rate', () => {
+    // 1,000 users per variant (220 held out); 5 users of Journey LLM converted once, no one else. Welch's t reads
+    // +0.005 per user, p = 0.025; the same users as a conversion rate are 5 of 25 events, and Fisher's exact
+    // p is 0.062.
+    const day = '2026-03-02';
+    const arms: Array<[string, number, number]> = [
+      ['interest', 1000, 0],
+      ['journey-llm', 1000, 5],
+      ['holdout', 220, 0],
+    ];
+    const metrics = ['conversions-per-user', 'conversion-rate'] as const;
+    const few = buildExperimentReport({
+      definition: pushExperiment({ metrics: { primary: 'conversions-per-user', secondary: ['conversion-rate'] } }),
+      asOf: '2026-03-10T00:00:00Z',
+      assigned: arms.map(([arm, n]) => ({ arm, day, count: n })),
+      delivered: [],
+      metrics: arms.flatMap(([arm, n, s]) => metrics.map((metric) => ({ metric, arm, day, n, sum: s, sumSquares: s }))),
+    });
+    const verdicts = [...few.metrics, ...few.holdout].flatMap((m) => m.comparisons.map((c) => [m.id, c.verdict]));
+    expect(verdicts).toContainEqual([
+      'conversions-per-user',
+      {
+        status: 'not-enough-data',
+        text: 'Not enough data yet on conversions per user (Journey LLM vs Interest): 5 of 25 conversions in the two arms',
+      },
+    ]);
+    expect(verdicts.every(([, v]) => typeof v === 'object' && v.status === 'not-enough-data')).toBe(true);
+    expect(few.headline).toEqual([
+      'Not enough data yet on conversions per user (Journey LLM vs Interest): 5 of 25 conversions in the two arms',
+    ]);
+  });
+
   it('counts days to a decision at the pace of the last seven calendar days, and not at all once assignment stopped', () => {
     // A weekly campaign: 500 users per arm on each Monday, 2,000 per arm after four weeks.
     const mondays = ['2026-03-02', '2026-03-09', '2026-03-16', '2026-03-23'];

@@ -92,7 +92,7 @@ export function metricComparison(
   const scale =
     shown?.relative && (shown.relative.lower !== null || shown.absolute.lower === null) ? 'relative' : 'absolute';
   const bounds = shown && (scale === 'relative' ? shown.relative : shown.absolute);
-  const gate = dataGate(a, b, metric.kind, { minimumSample, minimumEvents: analysis.minimumEvents });
+  const gate = dataGate(a, b, metric.events !== null, { minimumSample, minimumEvents: analysis.minimumEvents });
   const controlMoments = armMoments(a, metric.kind);
   const prior =
     analysis.prior && controlMoments.mean !== 0

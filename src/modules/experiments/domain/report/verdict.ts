@@ -1,6 +1,5 @@
 import { MetricSpec } from '../metrics';
 import { DataGate } from '../statistics/data-gate';
-import { MetricKind } from '../statistics/sufficient-stats';
 import { formatCount, formatEstimate } from './format';
 import { Bounds, MetricRole, Verdict } from './report-model';
 
@@ -19,12 +18,12 @@ export interface VerdictInput {
 }
 
 /** Why a verdict is withheld, in words. */
-function gateText(gate: DataGate, kind: MetricKind): string {
+function gateText(gate: DataGate, metric: MetricSpec): string {
   if (gate.ready) return 'no variation in the data yet';
   if (gate.reason === 'sample') {
     return `${formatCount(gate.have)} of ${formatCount(gate.need)} users in the smaller arm`;
   }
-  return `${formatCount(gate.have)} of ${formatCount(gate.need)} ${kind === 'rate' ? 'events' : 'values'} in the two arms`;
+  return `${formatCount(gate.have)} of ${formatCount(gate.need)} ${metric.events ?? 'values'} in the two arms`;
 }
 
 /**
@@ -37,7 +36,7 @@ export function verdictFor(input: VerdictInput): Verdict {
   if (!input.gate.ready || input.pValue === null || bounds === null) {
     return {
       status: 'not-enough-data',
-      text: `Not enough data yet on ${metric.label} (${treatment} vs ${control}): ${gateText(input.gate, metric.kind)}${suffix}`,
+      text: `Not enough data yet on ${metric.label} (${treatment} vs ${control}): ${gateText(input.gate, metric)}${suffix}`,
     };
   }
   const estimate = formatEstimate(bounds, scale, metric.kind);

@@ -1,9 +1,9 @@
-import { MetricKind, SufficientStats } from './sufficient-stats';
+import { SufficientStats } from './sufficient-stats';
 
 export interface DataGateSettings {
   /** Fewest users in each compared arm before a verdict. */
   minimumSample: number;
-  /** Fewest events (users with a 1, for rates) in the two arms together before a verdict. */
+  /** Fewest events (users with a 1 of a rate, outcomes of a count) in the two arms together before a verdict. */
   minimumEvents: number;
 }
 
@@ -13,13 +13,14 @@ export type DataGate =
   | { ready: false; reason: 'events'; have: number; need: number };
 
 /**
- * Whether a comparison has enough data for a verdict. Rates also need events: a normal
- * approximation over a handful of clicks is not a result, whatever its p-value says.
+ * Whether a comparison has enough data for a verdict. A metric whose Σy counts events (a rate, a count of
+ * conversions) also needs events: a normal approximation over a handful of clicks or conversions is not a
+ * result, whatever its p-value says.
  */
 export function dataGate(
   control: SufficientStats,
   treatment: SufficientStats,
-  kind: MetricKind,
+  countsEvents: boolean,
   settings: DataGateSettings,
 ): DataGate {
   const smallest = Math.min(control.n, treatment.n);
@@ -27,7 +28,7 @@ export function dataGate(
     return { ready: false, reason: 'sample', have: smallest, need: settings.minimumSample };
   }
   const events = control.sum + treatment.sum;
-  if (kind === 'rate' && events < settings.minimumEvents) {
+  if (countsEvents && events < settings.minimumEvents) {
     return { ready: false, reason: 'events', have: events, need: settings.minimumEvents };
   }
   return { ready: true };

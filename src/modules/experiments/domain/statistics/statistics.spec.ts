@@ -179,21 +179,21 @@ describe('statistics building blocks', () => {
 
   it('gates verdicts on users per arm and on events', () => {
     const settings = { minimumSample: 100, minimumEvents: 25 };
-    expect(dataGate(rate(5, 80), rate(9, 120), 'rate', settings)).toEqual({
+    expect(dataGate(rate(5, 80), rate(9, 120), true, settings)).toEqual({
       ready: false,
       reason: 'sample',
       have: 80,
       need: 100,
     });
-    expect(dataGate(rate(5, 200), rate(9, 200), 'rate', settings)).toEqual({
+    expect(dataGate(rate(5, 200), rate(9, 200), true, settings)).toEqual({
       ready: false,
       reason: 'events',
       have: 14,
       need: 25,
     });
-    expect(dataGate(rate(15, 200), rate(19, 200), 'rate', settings)).toEqual({ ready: true });
+    expect(dataGate(rate(15, 200), rate(19, 200), true, settings)).toEqual({ ready: true });
     expect(
-      dataGate(statsOfValues(new Array(100).fill(0)), statsOfValues(new Array(100).fill(0)), 'mean', settings),
+      dataGate(statsOfValues(new Array(100).fill(0)), statsOfValues(new Array(100).fill(0)), false, settings),
     ).toEqual({ ready: true });
   });
 
