@@ -373,6 +373,36 @@ describe(buildExperimentReport.name, () => {
     expect(removed.srm.status).toBe('ok');
   });
 
+  it('flags a mismatch of the other arms on the day a variant is added before it has users', () => {
+    // Interest and Journey LLM 1:1 with a 10% holdout; "third" is added on the day of the report, with no users
+    // yet. Expected 999.9 / 999.9 / 222.2 against 1,085 / 915 / 222: χ² = (85.1² + 84.9²) / 999.9 + 0.2² / 222.2
+    // = 14.4516 over three arms, 2 df, p = 0.000727554. Counting the empty arm's degree of freedom, p = 0.0024.
+    const added = buildExperimentReport({
+      definition: pushExperiment({
+        variants: [
+          { key: 'interest', weight: 1 },
+          { key: 'journey-llm', weight: 1 },
+          { key: 'third', weight: 1 },
+        ],
+      }),
+      asOf: '2026-03-20T12:00:00Z',
+      assigned: [
+        { arm: 'interest', day: '2026-03-02', count: 1085 },
+        { arm: 'journey-llm', day: '2026-03-02', count: 915 },
+        { arm: 'holdout', day: '2026-03-02', count: 222 },
+      ],
+      delivered: [],
+      metrics: [],
+      allocations: [
+        { from: '2026-03-02', weights: { interest: 1, 'journey-llm': 1 }, holdoutShare: 0.1 },
+        { from: '2026-03-20', weights: { interest: 1, 'journey-llm': 1, third: 1 }, holdoutShare: 0.1 },
+      ],
+    });
+    expect(added.srm).toMatchObject({ observed: [1085, 915, 0, 222], degreesOfFreedom: 2, status: 'warning' });
+    expect(added.srm.chiSquare).toBeCloseTo(14.4516452, 6);
+    expect(added.srm.pValue).toBeCloseTo(0.000727554, 9);
+  });
+
   it('withholds verdicts until the minimum sample and shows days to a decision', () => {
     const early = buildExperimentReport(
       simulateReportInput({ days: 1, usersPerDay: 300, asOf: '2026-03-03T12:00:00Z' }),

@@ -58,6 +58,16 @@ describe('sample ratio mismatch', () => {
     });
   });
 
+  it('gives an arm that expects no users and has none no degree of freedom', () => {
+    // A variant added after the checked days: its count is 0 under the allocation and no information. The other
+    // two, 1,078 / 922 against 1,000 each: χ² = 2 · 78² / 1000 = 12.168 on 1 df, p = 0.000486164, a mismatch.
+    // On 2 df it would read p = e^(−12.168/2) = 0.00227904 and pass.
+    const withNewArm = sampleRatioMismatch([1078, 922, 0], [1000, 1000, 0]);
+    expect(withNewArm).toMatchObject({ status: 'warning', degreesOfFreedom: 1, chiSquare: expect.closeTo(12.168, 9) });
+    expect(withNewArm.pValue).toBeCloseTo(0.000486164, 9);
+    expect(withNewArm.pValue).toBe(sampleRatioMismatch([1078, 922], [1000, 1000]).pValue);
+  });
+
   it('tests an arm expecting fewer than 5 users exactly, where χ² is liberal', () => {
     // A 0.2% holdout of 1,000 users expects 2 and got 7: χ² = 5²/2 + 5²/998 = 12.525 reads p = 0.0004, a
     // mismatch; 7 or more of Bin(1000, 0.002) has probability 0.0045 (no count below 2 is as unlikely).

@@ -31,8 +31,9 @@ export function expectedCounts(total: number, shares: readonly number[]): number
 }
 
 /**
- * Sample-ratio-mismatch check: Pearson's χ² of observed against expected counts, df = arms − 1.
- * Arms expected to be empty are skipped in the sum. A user found in one is a mismatch on its own, of
+ * Sample-ratio-mismatch check: Pearson's χ² of observed against expected counts, df = arms expecting users − 1.
+ * Arms expected to be empty are skipped in the sum and add no degree of freedom (their count of 0 is fixed by the
+ * allocation: a variant added after the days checked would otherwise make a mismatch of the others pass). A user found in one is a mismatch on its own, of
  * probability 0 under the allocation: the result is a warning with p = 0 that lists those arms in
  * `unexpected`, and its χ² (that of the other arms) stays a finite number, as JSON can carry it.
  * Where an arm expects fewer than SRM_MIN_EXPECTED users the p-value is the exact binomial (two arms)
@@ -44,7 +45,7 @@ export function sampleRatioMismatch(
   expected: readonly number[],
   threshold = SRM_THRESHOLD,
 ): SrmResult {
-  const degreesOfFreedom = Math.max(1, observed.length - 1);
+  const degreesOfFreedom = Math.max(1, expected.filter((e) => e > 0).length - 1);
   const base = { degreesOfFreedom, observed: [...observed], expected: [...expected] };
   let chiSquare = 0;
   observed.forEach((o, i) => {
