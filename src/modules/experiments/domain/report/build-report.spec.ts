@@ -418,6 +418,24 @@ describe(buildExperimentReport.name, () => {
     expect(early.notes[0]).toMatch(/^Outcomes are still arriving/);
   });
 
+  it('says a single user per arm is too few users, even with a minimum sample of 1', () => {
+    const day = '2026-03-02';
+    const one = buildExperimentReport({
+      definition: pushExperiment({ minimumSample: 1, analysis: { minimumEvents: 0 } }),
+      asOf: '2026-03-10T00:00:00Z',
+      assigned: ['interest', 'journey-llm'].map((arm) => ({ arm, day, count: 1 })),
+      delivered: [],
+      metrics: [
+        { metric: 'click-rate', arm: 'interest', day, n: 1, sum: 1, sumSquares: 1 },
+        { metric: 'click-rate', arm: 'journey-llm', day, n: 1, sum: 0, sumSquares: 0 },
+      ],
+    });
+    expect(one.metrics[0].comparisons[0].verdict).toEqual({
+      status: 'not-enough-data',
+      text: 'Not enough data yet on click rate (Journey LLM vs Interest): 1 of 2 users in the smaller arm',
+    });
+  });
+
   it('withholds a verdict on conversions per user until the conversions reach the minimum, as on the conversion rate', () => {
     // 1,000 users per variant (220 held out); 5 users of Journey LLM converted once, no one else. Welch's t reads
     // +0.005 per user, p = 0.025; the same users as a conversion rate are 5 of 25 events, and Fisher's exact

@@ -1,7 +1,7 @@
 import { SufficientStats } from './sufficient-stats';
 
 export interface DataGateSettings {
-  /** Fewest users in each compared arm before a verdict. */
+  /** Fewest users in each compared arm before a verdict (at least 2 are needed whatever it says). */
   minimumSample: number;
   /** Fewest events (users with a 1 of a rate, outcomes of a count) in the two arms together before a verdict. */
   minimumEvents: number;
@@ -24,9 +24,9 @@ export function dataGate(
   settings: DataGateSettings,
 ): DataGate {
   const smallest = Math.min(control.n, treatment.n);
-  if (smallest < settings.minimumSample) {
-    return { ready: false, reason: 'sample', have: smallest, need: settings.minimumSample };
-  }
+  // No arm of one user has a variance to test with, whatever the minimum sample says.
+  const need = Math.max(2, settings.minimumSample);
+  if (smallest < need) return { ready: false, reason: 'sample', have: smallest, need };
   const events = control.sum + treatment.sum;
   if (countsEvents && events < settings.minimumEvents) {
     return { ready: false, reason: 'events', have: events, need: settings.minimumEvents };

@@ -192,6 +192,13 @@ describe('statistics building blocks', () => {
       need: 25,
     });
     expect(dataGate(rate(15, 200), rate(19, 200), true, settings)).toEqual({ ready: true });
+    // No test has a variance from one user: a minimum sample of 1 still waits for a second user in each arm.
+    expect(dataGate(rate(1, 1), statsOfValues([0, 0, 0]), false, { minimumSample: 1, minimumEvents: 0 })).toEqual({
+      ready: false,
+      reason: 'sample',
+      have: 1,
+      need: 2,
+    });
     expect(
       dataGate(statsOfValues(new Array(100).fill(0)), statsOfValues(new Array(100).fill(0)), false, settings),
     ).toEqual({ ready: true });
