@@ -16,30 +16,31 @@ const base = {
   template: 'email/weekly-digest',
   copy: { variant: 'journey-template' },
 };
-const santiago = {
+/** A cron campaign named after its id. */
+const cronCampaign = (id: string, cron: string, timeZone: string) => ({
   ...base,
-  id: 'santiago',
-  name: 'Santiago',
-  schedule: { type: 'cron', cron: '0 0 * * *', timeZone: 'America/Santiago' },
-};
-const lordHowe = {
-  ...base,
-  id: 'lord-howe',
-  name: 'Lord Howe',
-  schedule: { type: 'cron', cron: '15 2 * * *', timeZone: 'Australia/Lord_Howe' },
-};
+  id,
+  name: id,
+  schedule: { type: 'cron', cron, timeZone },
+});
+const santiago = cronCampaign('santiago', '0 0 * * *', 'America/Santiago');
+const lordHowe = cronCampaign('lord-howe', '15 2 * * *', 'Australia/Lord_Howe');
+const lordHoweAutumn = cronCampaign('lord-howe-autumn', '30 1 * * *', 'Australia/Lord_Howe');
+const chatham = cronCampaign('chatham', '45 3 * * *', 'Pacific/Chatham');
+const parisHourly = cronCampaign('paris-hourly', '0 * * * *', 'Europe/Paris');
+const campaigns = [santiago, lordHowe, lordHoweAutumn, chatham, parisHourly];
 
-describe('cron schedules across a clock change that skips their time', () => {
+describe('cron schedules across clock changes', () => {
   let servers: Awaited<ReturnType<typeof startServers>>;
   let worker: INestApplicationContext;
   beforeAll(async () => {
     servers = await startServers();
     worker = await startSendingContext(
       sendingSettings(servers.mongo.uri, servers.redis, 'cron_dst', {
-        CAMPAIGNS_DIR: campaignsDir([santiago, lordHowe]),
+        CAMPAIGNS_DIR: campaignsDir(campaigns),
       }),
     );
-    await activate(worker, 'santiago', 'lord-howe');
+    await activate(worker, ...campaigns.map((c) => c.id));
   }, 60_000);
   afterAll(async () => {
     await worker?.close();
@@ -71,5 +72,23 @@ describe('cron schedules across a clock change that skips their time', () => {
       .sort((a, b) => a - b)
       .map((millis) => new Date(millis).toISOString());
     expect(firings).toEqual(next);
+  });
+
+  it.each([
+    // Lord Howe falls back from 02:00 +11 to 01:30 +10:30 on 2030-04-07: 01:30 happens at 14:30Z and 15:00Z.
+    ['lord-howe-autumn', ['2030-04-06T14:30:00Z', '2030-04-06T15:00:00Z'], ['2030-04-06T14:30:00.000Z']],
+    // Chatham springs from 02:45 +12:45 to 03:45 +13:45 on 2030-09-29: the cron library also fires at 04:45 (15:00Z).
+    ['chatham', ['2030-09-28T14:00:00Z', '2030-09-28T15:00:00Z'], ['2030-09-28T14:00:00.000Z']],
+    // Paris falls back from 03:00 to 02:00 on 2030-10-27: an hourly pattern fires in both hours.
+    [
+      'paris-hourly',
+      ['2030-10-27T00:00:00Z', '2030-10-27T01:00:00Z'],
+      ['2030-10-27T00:00:00.000Z', '2030-10-27T01:00:00.000Z'],
+    ],
+  ])('%s fired at %j starts runs for %j only', async (campaignId, fired, started) => {
+    const runs = worker.get(CampaignRunsService);
+    for (const at of fired) await runs.startScheduled(campaignId, new Date(at), 'repeat');
+    const stored = await runs.list({ campaignId, limit: 10 });
+    expect(stored.map((r) => r.scheduledFor.toISOString()).sort()).toEqual(started);
   });
 });

@@ -5,7 +5,7 @@ import { CampaignsService } from '../campaigns.service';
 import { CampaignError } from '../domain/campaign.errors';
 import { CampaignRunRecord } from './campaign-run.schema';
 import { CampaignRunRepository, RunFilter } from './campaign-run.repository';
-import { localRunDate, scheduledRunId, sendsOn, skippedCronFiring } from './domain/run-schedule';
+import { cronDueAt, localRunDate, scheduledRunId, sendsOn, skippedCronFiring } from './domain/run-schedule';
 import { isFinished, RUN_TRANSITIONS, RunAction, RunCounts, RunTrigger } from './domain/run-state';
 import { CampaignRunsProducer } from './jobs/campaign-runs.queue';
 import { RunCompletion } from './run-completion';
@@ -58,7 +58,12 @@ export class CampaignRunsService {
     }
     const localDate = schedule.type === 'local-hour' ? localRunDate(firedAt) : undefined;
     if (schedule.type === 'local-hour' && !sendsOn(schedule, localDate!)) return undefined;
-    const run = await this.create(
+    // A due time the repeatable job will skip (a clock change at midnight, say) gets a firing of its own.
+    const skipped = schedule.type === 'cron' ? skippedCronFiring(schedule, firedAt) : undefined;
+    if (skipped) await this.producer.enqueueFiring(campaignId, skipped);
+    // A firing the cron library makes where a clock change leaves no due time (a repeated time's second pass).
+    if (schedule.type === 'cron' && !cronDueAt(schedule, firedAt)) return undefined;
+    return this.create(
       campaignId,
       scheduledRunId(campaignId, schedule, firedAt),
       'schedule',
@@ -66,10 +71,6 @@ export class CampaignRunsService {
       firedAt,
       localDate,
     );
-    // A due time the repeatable job will skip (a clock change at midnight, say) gets a firing of its own.
-    const skipped = schedule.type === 'cron' ? skippedCronFiring(schedule, firedAt) : undefined;
-    if (skipped) await this.producer.enqueueFiring(campaignId, skipped);
-    return run;
   }
 
   async get(runId: string): Promise<RunView> {

@@ -1,4 +1,12 @@
-import { localRunDate, localSendInstant, repeatOf, scheduledRunId, sendsOn, skippedCronFiring } from './run-schedule';
+import {
+  cronDueAt,
+  localRunDate,
+  localSendInstant,
+  repeatOf,
+  scheduledRunId,
+  sendsOn,
+  skippedCronFiring,
+} from './run-schedule';
 
 const evening = { type: 'local-hour' as const, hour: 18, minute: 0, days: ['tue' as const, 'thu' as const] };
 
@@ -70,5 +78,18 @@ describe('run schedules', () => {
     ['America/Santiago', '0 0 * * *', '2030-09-08T04:00:00Z'],
   ])('adds nothing where the repeatable job fires when due (%s, %s, after %s)', (timeZone, cron, firedAt) => {
     expect(skippedCronFiring({ type: 'cron', cron, timeZone }, new Date(firedAt))).toBeUndefined();
+  });
+
+  it.each([
+    ['Europe/Paris', '30 2 * * *', '2030-03-31T01:30:00Z', true], // 02:30 skipped: 03:30 CEST
+    ['Europe/Paris', '30 2 * * *', '2030-10-27T00:30:00Z', true], // 02:30 CEST, the first
+    ['Europe/Paris', '30 2 * * *', '2030-10-27T01:30:00Z', false], // 02:30 CET, the second
+    ['Europe/Paris', '0 * * * *', '2030-10-27T01:00:00Z', true], // every hour: both 02:00
+    ['Antarctica/Troll', '30 1 * * *', '2030-10-27T01:30:00Z', false], // +02 to +00: 01:30 again
+    ['Australia/Lord_Howe', '30 1 * * *', '2030-04-06T15:00:00Z', false],
+    ['Pacific/Chatham', '45 3 * * *', '2030-09-28T15:00:00Z', false], // 04:45, not 03:45
+    ['America/New_York', '0 9 * * 1', '2030-03-04T14:00:00Z', true],
+  ])('is due in %s on %s at %s: %s', (timeZone, cron, firedAt, due) => {
+    expect(cronDueAt({ type: 'cron', cron, timeZone }, new Date(firedAt))).toBe(due);
   });
 });

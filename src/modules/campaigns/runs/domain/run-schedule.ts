@@ -71,6 +71,31 @@ export function repeatOf(schedule: CampaignSchedule): { cron: string; tz: string
 }
 
 /**
+ * Whether a cron schedule is due at `firedAt`: the instant the pattern's latest wall-clock time at or before
+ * it resolves to in the zone (a skipped time as late as the jump makes it, a repeated one the first time).
+ * The cron library behind Bull also fires where a clock change of other than a whole hour on the hour leaves
+ * it (the second 01:30 of Lord Howe's half-hour fall back, 04:45 on the night Chatham jumps from 02:45 to
+ * 03:45): those firings are not due. A pattern for every hour fires in both passes of a repeated hour.
+ */
+export function cronDueAt(schedule: CronSchedule, firedAt: Date): boolean {
+  const wall = localTimeOf(firedAt, schedule.timeZone);
+  // The pattern read on the zone's wall clock (as if it were UTC): its latest time at or before the firing's.
+  const currentDate = new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute + 1));
+  const last = parseExpression(schedule.cron, { currentDate, tz: 'UTC' }).prev().toDate();
+  const local = {
+    year: last.getUTCFullYear(),
+    month: last.getUTCMonth() + 1,
+    day: last.getUTCDate(),
+    hour: last.getUTCHours(),
+    minute: last.getUTCMinutes(),
+  };
+  const minute = Math.floor(firedAt.getTime() / 60_000);
+  if (Math.floor(instantOfLocal(local, schedule.timeZone).getTime() / 60_000) === minute) return true;
+  const onTime = last.getTime() === Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
+  return onTime && schedule.cron.trim().split(/\s+/)[1]?.startsWith('*') === true;
+}
+
+/**
  * The firing of a cron schedule after `firedAt` that its repeatable job will not make, or undefined. The cron
  * library behind Bull skips a day whose due wall-clock time a clock change skips when the gap is not a plain
  * hour before midnight (00:00 on the night Santiago or Cairo spring forward, 02:15 on Lord Howe's half-hour
