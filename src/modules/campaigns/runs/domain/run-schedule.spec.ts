@@ -37,6 +37,9 @@ describe('run schedules', () => {
     ['2026-03-03', 'America/New_York', '2026-03-03T23:00:00.000Z'],
     ['2026-03-10', 'America/New_York', '2026-03-10T22:00:00.000Z'],
     ['2026-03-03', 'Pacific/Kiritimati', '2026-03-03T04:00:00.000Z'],
+    ['2026-03-03', 'Asia/Kolkata', '2026-03-03T12:30:00.000Z'],
+    ['2026-03-03', 'Asia/Kathmandu', '2026-03-03T12:15:00.000Z'],
+    ['2026-03-03', 'Australia/Lord_Howe', '2026-03-03T07:00:00.000Z'],
     ['2026-03-03', 'Not/AZone', '2026-03-03T18:00:00.000Z'],
     ['2026-03-03', undefined, '2026-03-03T18:00:00.000Z'],
   ])('sends %s in %s at %s', (date, zone, iso) => {
@@ -91,5 +94,21 @@ describe('run schedules', () => {
     ['America/New_York', '0 9 * * 1', '2030-03-04T14:00:00Z', true],
   ])('is due in %s on %s at %s: %s', (timeZone, cron, firedAt, due) => {
     expect(cronDueAt({ type: 'cron', cron, timeZone }, new Date(firedAt))).toBe(due);
+  });
+
+  it.each([
+    // New York springs from 02:00 to 03:00 on 2030-03-10: 02:30 is 03:30 EDT, 01:30 and 03:30 are themselves.
+    ['America/New_York', '2030-03-10 02:30', '2030-03-10T07:30:00.000Z'],
+    ['America/New_York', '2030-03-10 01:30', '2030-03-10T06:30:00.000Z'],
+    ['America/New_York', '2030-03-10 03:30', '2030-03-10T07:30:00.000Z'],
+    // It falls back from 02:00 to 01:00 on 2030-11-03: 01:30 is taken the first time, in EDT.
+    ['America/New_York', '2030-11-03 01:30', '2030-11-03T05:30:00.000Z'],
+    ['America/New_York', '2030-11-03 02:30', '2030-11-03T07:30:00.000Z'],
+    // Lord Howe falls back half an hour (02:00 to 01:30) on 2030-04-07: 01:45 the first time, at +11.
+    ['Australia/Lord_Howe', '2030-04-07 01:45', '2030-04-06T14:45:00.000Z'],
+  ])('sends in %s at %s local through the clock change: %s', (zone, local, iso) => {
+    const [date, time] = local.split(' ');
+    const [hour, minute] = time.split(':').map(Number);
+    expect(localSendInstant({ ...evening, hour, minute, days: undefined }, date, zone).toISOString()).toBe(iso);
   });
 });
