@@ -59,6 +59,42 @@ describe('unsubscribe links: the page, its form and the RFC 8058 one-click POST'
     expect(await nextCompose(digest, 'ana')).toBeUndefined();
   });
 
+  describe('the page speaks the language of the message its link came in', () => {
+    /** A notification composed from the weekly digest (English, with a French variant) in `variant`. */
+    const sentIn = (notificationId: string, variant: string) =>
+      sendTracked(app.t.app, { notificationId, userId: `reader-${notificationId}` }, SENT, 'in-notification', {
+        variant: { id: 'default', copy: 'journey-template' },
+        subject: { kind: 'journey', id: 'j1', name: 'Bread Baking' },
+        subjects: [{ kind: 'journey', id: 'j1', name: 'Bread Baking' }],
+        copy: { source: 'template' },
+        template: { ref: 'email/weekly-digest', locale: variant, hash: 'h' },
+      });
+
+    it("shows a French message's page in French in an English browser; ?lang= still decides", async () => {
+      const { issued } = await sentIn('lang-fr-1', 'fr');
+      const path = pathOf(issued.unsubscribeUrl);
+      const page = await http().get(path).set('Accept-Language', 'en-US,en;q=0.9').expect(200);
+      expect(page.text).toContain('<html lang="fr">');
+      expect(page.text).toContain('name="lang" value="fr"');
+      const asked = await http().get(`${path}?lang=en`).set('Accept-Language', 'fr').expect(200);
+      expect(asked.text).toContain('<html lang="en">');
+      const done = await http().post(path).type('form').send('List-Unsubscribe=One-Click').expect(200);
+      expect(done.text).toContain('<html lang="fr">');
+    });
+
+    it("shows the page in the template's own language when the message used its default files", async () => {
+      const { issued } = await sentIn('lang-default-1', 'default');
+      const page = await http().get(pathOf(issued.unsubscribeUrl)).set('Accept-Language', 'fr').expect(200);
+      expect(page.text).toContain('<html lang="en">');
+    });
+
+    it("follows the browser when the page is not in the message's language", async () => {
+      const { issued } = await sentIn('lang-de-1', 'de');
+      const page = await http().get(pathOf(issued.unsubscribeUrl)).set('Accept-Language', 'fr').expect(200);
+      expect(page.text).toContain('<html lang="fr">');
+    });
+  });
+
   it('unsubscribes from the category with the form; the very next compose skips the user, other categories do not', async () => {
     const { issued } = await sendTracked(app.t.app, { notificationId: 'form-1', userId: 'ben' }, SENT);
     const res = await http()

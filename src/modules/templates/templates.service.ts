@@ -20,6 +20,7 @@ import {
   TemplateProblem,
   TemplateRef,
   TemplateSummary,
+  TemplateUsed,
 } from './template.types';
 
 export const TEMPLATES_OPTIONS = Symbol('TEMPLATES_OPTIONS');
@@ -105,6 +106,20 @@ export class TemplatesService {
    */
   textLocale(ref: TemplateRef, channel: TemplateChannel, locale: string): string {
     return this.compiled(ref, channel, this.recipientLocale(locale)).formatLocale;
+  }
+
+  /**
+   * The locale a message rendered as `used` is written in: its variant's, or for the default files the
+   * template's own (`locale` in template.json); undefined when the template is no longer in the folder.
+   */
+  writtenIn(used: Pick<TemplateUsed, 'ref' | 'locale'>): string | undefined {
+    if (used.locale !== 'default') return used.locale;
+    try {
+      return this.catalog.template(used.ref).meta.locale;
+    } catch (error) {
+      if (error instanceof TemplateError) return undefined;
+      throw error;
+    }
   }
 
   /**

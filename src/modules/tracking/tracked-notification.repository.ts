@@ -154,6 +154,14 @@ export class TrackedNotificationRepository {
     return (await this.model.exists({ notificationId })) !== null;
   }
 
+  /** The template and variant the notification's message was rendered from, when it is stored with one. */
+  async templateOf(notificationId: string): Promise<{ ref: string; locale: string } | undefined> {
+    const doc = await this.carried
+      .findOne({ notificationId }, { _id: 0, 'message.template.ref': 1, 'message.template.locale': 1 })
+      .lean<Pick<NotificationTrackingView, 'message'>>();
+    return doc?.message?.template;
+  }
+
   /**
    * Records the send time once, in a record of its own (a notification carrying its tracking has its
    * send time written with its acceptance); false when the notification was never issued there.

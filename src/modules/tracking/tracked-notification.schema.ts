@@ -37,7 +37,7 @@ TrackedNotificationSchema.index({ userId: 1, sentAt: -1 });
 /**
  * Tracking's view of a notification document (the `notifications` collection, whose writer is delivery):
  * the identity fields every notification has from its creation, the send time its acceptance writes,
- * and the `tracking` field, which only tracking reads and whose engagement counters only tracking
+ * the template its message was rendered from, and the `tracking` field, which only tracking reads and whose engagement counters only tracking
  * writes. The index conversions need ({userId, sentAt}) is the collection's own.
  */
 @Schema({ collection: 'notifications', versionKey: false, autoIndex: false, autoCreate: false })
@@ -51,6 +51,8 @@ export class NotificationTrackingView {
   @Prop({ required: true }) createdAt!: Date;
   @Prop() sentAt?: Date;
   @Prop({ type: SchemaTypes.Mixed }) tracking?: EmbeddedTracking;
+  /** The template and variant the message was rendered from (absent before it was composed). */
+  @Prop({ type: SchemaTypes.Mixed }) message?: { template?: { ref: string; locale: string } };
 }
 
 export const NotificationTrackingViewSchema = SchemaFactory.createForClass(NotificationTrackingView);

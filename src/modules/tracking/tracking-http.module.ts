@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TemplatesModule } from '../templates/templates.module';
 import { EngagementService } from './engagement.service';
 import { SuppressionsController } from './suppressions.controller';
 import { TrackingApiController } from './tracking-api.controller';
@@ -15,7 +16,7 @@ import { UnsubscribesService } from './unsubscribes.service';
  * First engagements are passed on to experiment outcomes and the ranker's training labels.
  */
 @Module({
-  imports: [TrackingModule, TrackingOutcomesModule],
+  imports: [TrackingModule, TrackingOutcomesModule, TemplatesModule],
   controllers: [TrackingLinksController, TrackingApiController, SuppressionsController, UserUnsubscribesController],
   providers: [EngagementService, UnsubscribesService],
 })

@@ -6,12 +6,12 @@ import { FormBody } from '../../common/http/form-body';
 import { QueryText } from '../../common/http/query-text.decorator';
 import { Settings } from '../../config/settings';
 import { pickLocale } from './domain/page-text';
-import { renderUnsubscribePage, UnsubscribePage } from './domain/unsubscribe-page';
+import { renderUnsubscribePage } from './domain/unsubscribe-page';
 import { parseUnsubscribeRequest } from './domain/unsubscribe-request';
 import { EngagementService } from './engagement.service';
 import { requestFacts, sendPage, sendPixel, sendRedirect } from './tracking-responses';
 import { UnsubscribePageErrorFilter } from './unsubscribe-page-error.filter';
-import { UnsubscribesService } from './unsubscribes.service';
+import { UnsubscribeAnswer, UnsubscribesService } from './unsubscribes.service';
 
 /**
  * The links inside sent messages (`/t/o`, `/t/c`, `/t/u`; see domain/tracking-urls.ts). No API key:
@@ -79,7 +79,8 @@ export class TrackingLinksController {
     this.answer(req, res, page, fields.lang);
   }
 
-  private answer(req: IncomingMessage, res: ServerResponse, page: UnsubscribePage, lang: string | undefined): void {
-    sendPage(res, renderUnsubscribePage(page, pickLocale(lang, req.headers['accept-language'])));
+  private answer(req: IncomingMessage, res: ServerResponse, page: UnsubscribeAnswer, lang: string | undefined): void {
+    const locale = pickLocale(lang, req.headers['accept-language'], page.messageLocale);
+    sendPage(res, renderUnsubscribePage(page, locale));
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TemplatesService } from '../templates/templates.service';
 import { UnsubscribePage } from './domain/unsubscribe-page';
 import { ALL_CATEGORIES } from './domain/tracking-urls';
 import { EngagementOutcomes } from './engagement-outcomes.service';
@@ -10,6 +11,8 @@ import { TrackingTokens } from './tracking-tokens.service';
 
 export type UnsubscribeScope = 'category' | 'all';
 export type UnsubscribeSource = 'page' | 'one-click';
+/** A page, with the locale the message its link came in was written in when it is known. */
+export type UnsubscribeAnswer = UnsubscribePage & { messageLocale?: string };
 
 /**
  * Unsubscribe links. Opening one (GET) only shows where the user stands: mail scanners follow links,
@@ -26,20 +29,25 @@ export class UnsubscribesService {
     private readonly events: TrackingEventRepository,
     private readonly outcomes: EngagementOutcomes,
     private readonly erasedMeanwhile: ErasedMeanwhile,
+    private readonly templates: TemplatesService,
   ) {}
 
   /**
    * What the link's page shows: the confirm form, the user's current state, an invalid link, or a dead link
    * when its message went with its user's erasure.
    */
-  async pageFor(token: string): Promise<UnsubscribePage> {
+  async pageFor(token: string): Promise<UnsubscribeAnswer> {
     const verified = this.tokens.verify(token, 'unsubscribe');
     if (!verified.valid || verified.claims.kind !== 'unsubscribe') return { state: 'invalid' };
     const { userId, category, notificationId } = verified.claims;
-    if (notificationId && !(await this.notifications.exists(notificationId))) return { state: 'dead-link' };
-    if (await this.preferences.isUnsubscribed(userId, ALL_CATEGORIES)) return { state: 'unsubscribed-all' };
-    if (await this.preferences.isUnsubscribed(userId, category)) return { state: 'unsubscribed', category };
-    return { state: 'confirm', category };
+    const [stored, messageLocale] = notificationId
+      ? await Promise.all([this.notifications.exists(notificationId), this.messageLocale(notificationId)])
+      : [true, undefined];
+    if (!stored) return { state: 'dead-link' };
+    const written = messageLocale ? { messageLocale } : {};
+    if (await this.preferences.isUnsubscribed(userId, ALL_CATEGORIES)) return { state: 'unsubscribed-all', ...written };
+    if (await this.preferences.isUnsubscribed(userId, category)) return { state: 'unsubscribed', category, ...written };
+    return { state: 'confirm', category, ...written };
   }
 
   /**
@@ -51,7 +59,7 @@ export class UnsubscribesService {
     scope: UnsubscribeScope,
     source: UnsubscribeSource,
     at = new Date(),
-  ): Promise<UnsubscribePage> {
+  ): Promise<UnsubscribeAnswer> {
     const verified = this.tokens.verify(token, 'unsubscribe', at);
     if (!verified.valid || verified.claims.kind !== 'unsubscribe') return { state: 'invalid' };
     const { userId, notificationId } = verified.claims;
@@ -85,6 +93,16 @@ export class UnsubscribesService {
         await this.preferences.forgetUnsubscribe(userId, category);
       }
     }
-    return category === ALL_CATEGORIES ? { state: 'unsubscribed-all' } : { state: 'unsubscribed', category };
+    const messageLocale = notificationId ? await this.messageLocale(notificationId) : undefined;
+    const written = messageLocale ? { messageLocale } : {};
+    return category === ALL_CATEGORIES
+      ? { state: 'unsubscribed-all', ...written }
+      : { state: 'unsubscribed', category, ...written };
+  }
+
+  /** The locale the notification's message was written in, from the template and variant it was rendered from. */
+  private async messageLocale(notificationId: string): Promise<string | undefined> {
+    const template = await this.notifications.templateOf(notificationId);
+    return template && this.templates.writtenIn(template);
   }
 }

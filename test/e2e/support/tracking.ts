@@ -4,6 +4,7 @@ import {
   NotificationTracking,
   TrackedNotification,
 } from '../../../src/modules/tracking/notification-tracking';
+import { NotificationMessage } from '../../../src/modules/delivery/domain/notification';
 import { NotificationRepository } from '../../../src/modules/delivery/notification.repository';
 import { buildTrackedNotification } from '../../factories/tracked-notification.factory';
 
@@ -27,13 +28,15 @@ export function tampered(token: string): string {
 /**
  * Issues a notification's tracking as delivery does, and records it sent at `sentAt`: by default in a
  * notification carrying its tracking (created with it, its acceptance writing `sentAt`); `own-record`
- * issues it in tracking's own collection, as notifications created before that were.
+ * issues it in tracking's own collection, as notifications created before that were. `message` is what the
+ * notification was composed as (its template and the variant used), when a test needs it.
  */
 export async function sendTracked(
   app: INestApplicationContext,
   overrides: Partial<TrackedNotification>,
   sentAt: Date,
   stored: 'in-notification' | 'own-record' = 'in-notification',
+  message?: NotificationMessage,
 ): Promise<{ notification: TrackedNotification; issued: IssuedTracking }> {
   const tracking = app.get(NotificationTracking);
   const notification = buildTrackedNotification(overrides);
@@ -53,6 +56,7 @@ export async function sendTracked(
       targets: [],
       attempts: [],
       ...(notification.experiment && { experiment: notification.experiment }),
+      ...(message && { message }),
       tracking: tracking.embeddedFor(notification),
       createdAt: new Date(sentAt.getTime() - 1000),
       sentAt,

@@ -78,13 +78,20 @@ export const PAGE_TEXT: Record<PageLocale, PageText> = {
 };
 
 /**
- * The page language: an explicit `lang` (the form carries it through the POST), else the best match
- * of the browser's Accept-Language by quality, else English.
+ * The page language: an explicit `lang` (the form carries it through the POST), else the language of
+ * the message the link came in (`messageLocale`), else the best match of the browser's Accept-Language
+ * by quality, else English; each only when the page is written in it.
  */
-export function pickLocale(requested: string | undefined, acceptLanguage: string | undefined): PageLocale {
+export function pickLocale(
+  requested: string | undefined,
+  acceptLanguage: string | undefined,
+  messageLocale?: string,
+): PageLocale {
   const known = (tag: string) => PAGE_LOCALES.find((l) => tag.toLowerCase().split('-')[0] === l);
-  const explicit = requested ? known(requested) : undefined;
-  if (explicit) return explicit;
+  for (const given of [requested, messageLocale]) {
+    const locale = given ? known(given) : undefined;
+    if (locale) return locale;
+  }
   for (const { value } of byQuality(acceptLanguage)) {
     const locale = known(value);
     if (locale) return locale;

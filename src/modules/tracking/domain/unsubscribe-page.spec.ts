@@ -72,4 +72,14 @@ describe('pickLocale', () => {
   ])('lang %s with Accept-Language %s is %s', (requested, accept, locale) => {
     expect(pickLocale(requested, accept)).toBe(locale);
   });
+
+  it.each([
+    [undefined, 'en-US,en;q=0.9', 'fr-CA', 'fr'],
+    ['en', 'fr', 'fr', 'en'],
+    ['de', 'en', 'fr', 'fr'],
+    [undefined, 'fr', 'de-DE', 'fr'],
+    [undefined, undefined, 'zh-Hant', 'en'],
+  ])('lang %s with Accept-Language %s for a message in %s is %s', (requested, accept, message, locale) => {
+    expect(pickLocale(requested, accept, message)).toBe(locale);
+  });
 });
