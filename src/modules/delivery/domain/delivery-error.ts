@@ -78,6 +78,8 @@ export class DeliveryError extends Error {
       status: this.status,
       providerCode: this.providerCode,
       retryAfterMs: this.retryAfterMs,
+      // An APNs 410's time: why a token listed again since was kept (see `runs explain`).
+      ...(this.tokenInvalidSince && { tokenInvalidSince: this.tokenInvalidSince.toISOString() }),
       retryable: this.retryable,
       action: this.action,
     };

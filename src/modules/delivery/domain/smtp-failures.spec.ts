@@ -131,5 +131,11 @@ describe(DeliveryError.name, () => {
       retryAfterMs: 5,
       retryable: true,
     });
+    const since = new Date('2026-03-01T10:00:00Z');
+    const gone = new DeliveryError('delivery.invalid-token', 'apns', 'APNs 410 Unregistered', {
+      tokenInvalidSince: since,
+    });
+    expect(gone.toJSON()).toMatchObject({ action: 'remove-token', tokenInvalidSince: '2026-03-01T10:00:00.000Z' });
+    expect(new DeliveryError('delivery.invalid-token', 'fcm', 'gone').toJSON()).not.toHaveProperty('tokenInvalidSince');
   });
 });
