@@ -10,6 +10,8 @@ const COLUMNS = [
   'events',
   'value',
   'control_arm',
+  'compared_control_value',
+  'compared_value',
   'difference',
   'difference_lower',
   'difference_upper',
@@ -38,6 +40,8 @@ function rows(metric: MetricReport): string[][] {
       arm.sum,
       arm.value,
       c?.control,
+      c?.comparedValues?.control,
+      c?.comparedValues?.treatment,
       c?.absolute?.estimate,
       c?.absolute?.lower,
       c?.absolute?.upper,
@@ -56,7 +60,11 @@ function rows(metric: MetricReport): string[][] {
   });
 }
 
-/** The report as one CSV table: a row per (metric, arm), comparison columns filled on treatment rows. */
+/**
+ * The report as one CSV table: a row per (metric, arm), comparison columns filled on treatment rows. `value` is the
+ * arm's over all its users (pooled across splits); `compared_control_value` and `compared_value` are the two values
+ * the comparison is of (within splits), and `difference` is the second less the first.
+ */
 export function renderCsv(report: ExperimentReport): string {
   const lines = [COLUMNS.join(','), ...[...report.metrics, ...report.holdout].flatMap(rows).map((r) => r.join(','))];
   return `${lines.join('\n')}\n`;

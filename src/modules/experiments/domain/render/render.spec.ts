@@ -1,5 +1,7 @@
 import { buildExperimentReport } from '../report/build-report';
-import { pushExperiment, simulateReportInput } from '../testing/report.fixture';
+import { formatDifference } from '../report/format';
+import { ExperimentReport } from '../report/report-model';
+import { pushExperiment, simulateReportInput, variantAddedInSecondWeek } from '../testing/report.fixture';
 import { renderCsv } from './csv';
 import { renderHtml } from './html';
 import { renderJson } from './json';
@@ -106,5 +108,102 @@ describe('report renderers', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toMatch(/<(script|link|img|iframe|object|embed|audio|video)\b|@import|url\(|href="http/i);
     expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
+  });
+});
+
+/** A number as displayed ("+1.00 pp", "8.00%", "0.0453", "+1.23e-5") and half a unit of its last digit. */
+function displayed(text: string): { value: number; halfUnit: number } {
+  const m = /([+-]?)(\d[\d,]*)(?:\.(\d+))?(?:e([+-]\d+))?/.exec(text);
+  if (!m) throw new Error(`no number in "${text}"`);
+  const exponent = Number(m[4] ?? 0);
+  const value = Number(`${m[1]}${m[2].replace(/,/g, '')}.${m[3] ?? ''}e${exponent}`);
+  return { value, halfUnit: 10 ** (exponent - (m[3]?.length ?? 0)) / 2 };
+}
+
+/** The metric tables' rows of Markdown or HTML, as cells by header, with the metric each row is of. */
+function tableRows(text: string, format: 'md' | 'html'): Array<Record<string, string>> {
+  const tables =
+    format === 'md'
+      ? text.split(/\n\n/).filter((block) => block.startsWith('| Arm | Users |'))
+      : [...text.matchAll(/<table>.*?<\/table>/g)].map((m) => m[0]).filter((t) => t.includes('>Value (pooled)<'));
+  return tables.flatMap((table) => {
+    const rows =
+      format === 'md'
+        ? table
+            .split('\n')
+            .filter((line, i) => i !== 1)
+            .map((line) => line.slice(2, -2).split(' | '))
+        : [...table.matchAll(/<tr>(.*?)<\/tr>/g)].map((r) =>
+            [...r[1].matchAll(/<t[hd][^>]*>(.*?)<\/t[hd]>/g)].map((c) => c[1].replace(/&gt;/g, '>')),
+          );
+    const [header, ...body] = rows;
+    return body.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]])));
+  });
+}
+
+describe('report renderers: values and differences', () => {
+  const reports: Array<[string, ExperimentReport]> = [
+    ['one split', buildExperimentReport(simulateReportInput())],
+    ['a variant added in the second week', buildExperimentReport(variantAddedInSecondWeek())],
+  ];
+
+  it.each(reports)('every format shows each difference next to the two values it is of: %s', (_name, report) => {
+    const comparisons = [...report.metrics, ...report.holdout].flatMap((m) => m.comparisons);
+    expect(comparisons.length).toBeGreaterThan(1);
+
+    const json = JSON.parse(renderJson(report)) as ExperimentReport;
+    for (const c of [...json.metrics, ...json.holdout].flatMap((m) => m.comparisons)) {
+      expect(c.absolute!.estimate).toBeCloseTo(c.comparedValues!.treatment - c.comparedValues!.control, 12);
+    }
+
+    const [header, ...lines] = renderCsv(report).trimEnd().split('\n');
+    const columns = header.split(',');
+    const csv = lines
+      .map((line) => Object.fromEntries(line.split(',').map((cell, i) => [columns[i], cell])))
+      .filter((row) => row.arm_role === 'treatment');
+    expect(csv).toHaveLength(comparisons.length);
+    for (const row of csv) {
+      const difference = Number(row.compared_value) - Number(row.compared_control_value);
+      expect(Number(row.difference)).toBeCloseTo(difference, 12);
+    }
+
+    for (const format of ['md', 'html'] as const) {
+      const rows = tableRows(format === 'md' ? renderMarkdown(report) : renderHtml(report), format);
+      const treated = rows.filter((r) => r['Lift [interval]'] !== 'baseline');
+      expect(treated).toHaveLength(comparisons.length);
+      for (const row of treated) {
+        const [control, treatment] = row['Compared (control → arm)'].split(' → ').map(displayed);
+        const difference = displayed(row.Difference);
+        const tolerance = control.halfUnit + treatment.halfUnit + difference.halfUnit;
+        expect(Math.abs(difference.value - (treatment.value - control.value))).toBeLessThanOrEqual(
+          tolerance * 1.000001,
+        );
+      }
+    }
+  });
+
+  it('a rate difference that rounds to 0 is shown without a sign, as its two equal values are', () => {
+    expect([-0.00004, -1e-17, 0, 1e-17].map((d) => formatDifference(d, 'rate'))).toEqual(Array(4).fill('0.00 pp'));
+    expect([formatDifference(-0.0001, 'rate'), formatDifference(0.01, 'rate')]).toEqual(['-0.01 pp', '+1.00 pp']);
+  });
+
+  it('Markdown, HTML and CSV: a variant added in the second week shows the values it was compared on', () => {
+    const report = buildExperimentReport(variantAddedInSecondWeek());
+    // Pooled, journey-template's 9.00% is below interest's 10.67%; compared with the second week's interest users
+    // (8.00%), it is +1.00 point, +12.5%.
+    const md = renderMarkdown(report);
+    expect(md).toMatch(
+      /^\| journey-template \| 5,000 \| 450 \| 9\.00% \| 8\.00% → 9\.00% \| \+1\.00 pp \| \+12\.5% \[/m,
+    );
+    expect(md).toMatch(/^\| interest \| 15,000 \| 1,600 \| 10\.67% \| {2}\| {2}\| baseline \|/m);
+    expect(renderHtml(report)).toContain(
+      '<th scope="row">journey-template</th><td>5,000</td><td>450</td><td>9.00%</td><td>8.00% → 9.00%</td><td>+1.00 pp</td><td>+12.5% [',
+    );
+    const [header, ...lines] = renderCsv(report).split('\n');
+    const cells = lines.find((l) => l.startsWith('click-rate,primary,journey-template,'))!.split(',');
+    const cell = (column: string) => Number(cells[header.split(',').indexOf(column)]);
+    expect([cell('value'), cell('compared_control_value'), cell('compared_value'), cell('difference')]).toEqual(
+      [0.09, 0.08, 0.09, 0.01].map((x) => expect.closeTo(x, 12)),
+    );
   });
 });

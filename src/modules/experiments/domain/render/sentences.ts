@@ -1,5 +1,5 @@
 import { srmSummary } from '../report/build-report';
-import { formatCount, formatEstimate, formatP, formatPercent } from '../report/format';
+import { formatCount, formatEstimate, formatP, formatPercent, formatValue } from '../report/format';
 import { ExperimentReport, MetricComparison, MetricReport } from '../report/report-model';
 
 /** Sentences and labels every renderer shares, so Markdown, HTML and CSV never disagree. */
@@ -41,6 +41,12 @@ export function testName(c: MetricComparison): string {
 export function liftText(c: MetricComparison, metric: MetricReport): string {
   const bounds = c.timelineScale === 'relative' ? c.relative : c.absolute;
   return bounds ? formatEstimate(bounds, c.timelineScale, metric.kind) : '-';
+}
+
+/** The control's and the arm's values the comparison is of, "8.00% → 9.00%"; "-" before any test. */
+export function comparedText(c: MetricComparison, metric: MetricReport): string {
+  if (!c.comparedValues) return '-';
+  return `${formatValue(c.comparedValues.control, metric.kind)} → ${formatValue(c.comparedValues.treatment, metric.kind)}`;
 }
 
 /** The p-value as displayed: adjusted when the family is corrected. */

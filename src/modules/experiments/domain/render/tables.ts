@@ -1,6 +1,13 @@
-import { formatCount, formatEstimate, formatPercent, formatProbability, formatValue } from '../report/format';
+import {
+  formatCount,
+  formatDifference,
+  formatEstimate,
+  formatPercent,
+  formatProbability,
+  formatValue,
+} from '../report/format';
 import { ExperimentReport, MetricComparison, MetricReport } from '../report/report-model';
-import { liftText, pText } from './sentences';
+import { comparedText, liftText, pText } from './sentences';
 
 /** The tables every renderer shows, as plain text cells; each renderer only adds its own markup. */
 export interface TextTable {
@@ -31,14 +38,19 @@ export function armsTable(report: ExperimentReport): TextTable {
   };
 }
 
-/** One metric per arm: users, events or total, value, and the comparison with the control. */
+/**
+ * One metric per arm: users, events or total, the value over all of them (pooled across splits), and the comparison
+ * with the control: the two values it compared (within splits), their difference, and the lift.
+ */
 export function metricTable(report: ExperimentReport, metric: MetricReport): TextTable {
   return {
     header: [
       'Arm',
       'Users',
       metric.kind === 'rate' ? 'Users with event' : 'Total',
-      'Value',
+      'Value (pooled)',
+      'Compared (control → arm)',
+      'Difference',
       'Lift [interval]',
       'p-value',
       'Chance to beat',
@@ -50,6 +62,8 @@ export function metricTable(report: ExperimentReport, metric: MetricReport): Tex
         formatCount(arm.n),
         metric.kind === 'rate' ? formatCount(arm.sum) : arm.sum.toPrecision(4),
         formatValue(arm.value, metric.kind),
+        c ? comparedText(c, metric) : '',
+        c ? formatDifference(c.absolute?.estimate ?? null, metric.kind) : '',
         c ? liftText(c, metric) : 'baseline',
         c ? pText(c) : '',
         c ? formatProbability(c.chanceToBeatControl) : '',

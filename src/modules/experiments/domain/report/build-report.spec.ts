@@ -1,5 +1,10 @@
 import { ExperimentError } from '../experiments.errors';
-import { pushExperiment, simulateReportInput } from '../testing/report.fixture';
+import {
+  clickCohortsInput,
+  pushExperiment,
+  simulateReportInput,
+  variantAddedInSecondWeek,
+} from '../testing/report.fixture';
 import { buildExperimentReport } from './build-report';
 import { MetricArmDaySplit, ReportInput } from './report-model';
 import { splitKey } from './splits';
@@ -208,34 +213,86 @@ describe(buildExperimentReport.name, () => {
     const rows = (day: string, users: number[], rate: number) =>
       keys.map((arm, i) => ({ arm, day, n: users[i], clicks: users[i] * rate })).filter((r) => r.n > 0);
     const cohorts = [...rows('2026-03-02', first, 0.12), ...rows('2026-03-09', second, 0.08)];
-    const report = buildExperimentReport({
-      definition: pushExperiment({
-        holdoutShare: 0,
-        variants: keys.map((key) => ({ key, weight: 1 })),
-        metrics: { primary: 'click-rate' },
-      }),
-      asOf: '2026-03-20T00:00:00Z',
-      assigned: cohorts.map(({ arm, day, n }) => ({ arm, day, count: n })),
-      delivered: [],
-      metrics: cohorts.map(({ arm, day, n, clicks }) => ({
-        metric: 'click-rate' as const,
-        arm,
-        day,
-        n,
-        sum: clicks,
-        sumSquares: clicks,
-      })),
-      allocations: [
+    const report = buildExperimentReport(
+      clickCohortsInput(keys, cohorts, [
         { from: '2026-03-02', weights: firstWeights, holdoutShare: 0 },
         { from: '2026-03-09', weights: secondWeights, holdoutShare: 0 },
-      ],
-    });
+      ]),
+    );
     expect(report.srm.status).toBe('ok');
     for (const c of report.metrics[0].comparisons) {
       expect(c.absolute!.estimate).toBeCloseTo(0, 12);
       expect(c.verdict.status).toBe('inconclusive');
       expect(c.timeline.at(-1)!.estimate).toBeCloseTo(0, 12);
     }
+  });
+
+  describe('shows next to each comparison the two values it compared, apart from the pooled value of each arm', () => {
+    const close = (x: number) => expect.closeTo(x, 12);
+    /** Each comparison's difference and lift are those of the values it shows. */
+    const expectConsistent = (report: ReturnType<typeof buildExperimentReport>) => {
+      for (const c of report.metrics[0].comparisons) {
+        const { control, treatment } = c.comparedValues!;
+        expect(c.absolute!.estimate).toBeCloseTo(treatment - control, 12);
+        expect(c.relative!.estimate).toBeCloseTo((treatment - control) / control, 12);
+      }
+    };
+
+    it('a variant added in the second week is compared with the control users of that week only', () => {
+      const report = buildExperimentReport(variantAddedInSecondWeek());
+      const [metric] = report.metrics;
+      // Pooled over both weeks, interest clicked 1,600/15,000 = 10.67% and journey-template 450/5,000 = 9.00%.
+      expect(metric.arms.map((a) => a.value)).toEqual([close(1_600 / 15_000), close(1_600 / 15_000), close(0.09)]);
+      const [llm, template] = metric.comparisons;
+      // Journey-template has no users in the first week, so its comparison is of the second week's users: 8.00%
+      // vs 9.00%, +1.00 point and +12.5%, where the pooled values read 1.67 points the other way.
+      expect(template.comparedValues).toEqual({ control: close(0.08), treatment: close(0.09) });
+      expect(template.absolute!.estimate).toBeCloseTo(0.01, 12);
+      expect(template.relative!.estimate).toBeCloseTo(0.125, 12);
+      // Journey-llm is compared over both weeks, weighted by their 20,000 and 10,000 users: 2/3 · 12% + 1/3 · 8%.
+      expect(llm.comparedValues).toEqual({ control: close(0.32 / 3), treatment: close(0.32 / 3) });
+      expectConsistent(report);
+    });
+
+    it('weights moved from 50/50 to 20/80 weigh each week by its users in the two arms', () => {
+      // Week 1: 5,000 users per arm, 12% vs 13%; week 2: 2,000 vs 8,000 users, 8% vs 9%. Each week holds 10,000 of
+      // the two arms' users, so the compared values are ½ · 12% + ½ · 8% = 10% and ½ · 13% + ½ · 9% = 11%, +1 point;
+      // pooled, interest is 760/7,000 = 10.86% and journey-llm 1,370/13,000 = 10.54%, 0.32 points the other way.
+      const report = buildExperimentReport(
+        clickCohortsInput(
+          ['interest', 'journey-llm'],
+          [
+            { arm: 'interest', day: '2026-03-02', n: 5_000, clicks: 600 },
+            { arm: 'journey-llm', day: '2026-03-02', n: 5_000, clicks: 650 },
+            { arm: 'interest', day: '2026-03-09', n: 2_000, clicks: 160 },
+            { arm: 'journey-llm', day: '2026-03-09', n: 8_000, clicks: 720 },
+          ],
+          [
+            { from: '2026-03-02', weights: { interest: 1, 'journey-llm': 1 }, holdoutShare: 0 },
+            { from: '2026-03-09', weights: { interest: 1, 'journey-llm': 4 }, holdoutShare: 0 },
+          ],
+        ),
+      );
+      const [metric] = report.metrics;
+      expect(metric.arms.map((a) => a.value)).toEqual([close(760 / 7_000), close(1_370 / 13_000)]);
+      expect(metric.comparisons[0].comparedValues).toEqual({ control: close(0.1), treatment: close(0.11) });
+      expect(metric.comparisons[0].absolute!.estimate).toBeCloseTo(0.01, 12);
+      expectConsistent(report);
+      expect(report.notes.join(' ')).toMatch(/pooled/);
+    });
+
+    it('without a change of split, the compared values are the pooled ones', () => {
+      for (const metric of [...report.metrics, ...report.holdout]) {
+        const value = (arm: string) => metric.arms.find((a) => a.arm === arm)!.value;
+        for (const c of metric.comparisons) {
+          expect(c.comparedValues).toEqual({
+            control: close(value(c.control)!),
+            treatment: close(value(c.treatment)!),
+          });
+        }
+      }
+      expect(report.notes.join(' ')).not.toMatch(/pooled/);
+    });
   });
 
   describe('on the day of a change at noon from 50/50 to 90/10', () => {

@@ -134,6 +134,7 @@ export function metricComparison(
       statistic: raw.test.statistic,
       degreesOfFreedom: raw.test.degreesOfFreedom,
     },
+    comparedValues: raw && { control: raw.control.mean, treatment: raw.treatment.mean },
     absolute: shown && shown.absolute,
     relative: shown && shown.relative,
     pValue: raw?.test.pValue ?? null,

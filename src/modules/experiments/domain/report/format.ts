@@ -11,9 +11,13 @@ export function formatPercent(ratio: number, digits = 1): string {
   return `${ratio > 0 ? '+' : ''}${text}%`;
 }
 
-/** A signed difference: percentage points for rates, plain units for means. */
-export function formatDifference(difference: number, kind: MetricKind): string {
-  if (kind === 'rate') return `${difference > 0 ? '+' : ''}${(difference * 100).toFixed(2)} pp`;
+/** A signed difference: percentage points for rates, plain units for means; "-" for none. */
+export function formatDifference(difference: number | null, kind: MetricKind): string {
+  if (difference === null) return '-';
+  if (kind === 'rate') {
+    const text = (difference * 100).toFixed(2);
+    return `${Number(text) === 0 ? (0).toFixed(2) : `${difference > 0 ? '+' : ''}${text}`} pp`;
+  }
   return `${difference > 0 ? '+' : ''}${difference.toPrecision(3)}`;
 }
 

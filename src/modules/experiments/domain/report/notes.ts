@@ -33,6 +33,11 @@ export function reportNotes(
       `Weights changed during the experiment: the SRM check expects each user by the split they were drawn under, so the day of a change is checked too; assigned users kept their arm. Arms are compared among the users drawn under the same split and the differences averaged, so the change is not read as an effect; a new phase (seed) still gives the cleanest read.${leftOut}${byDay}`,
     );
   }
+  if (comparedApartFromPooled(report)) {
+    notes.push(
+      "Value (pooled) is each arm over all its users. A comparison is made within the splits users were drawn under, so the values it compares (control → arm) are each arm per split weighted by the two arms' users in it, leaving out splits where either arm has fewer than 2 users; its difference and lift are of those values, which here differ from the pooled ones.",
+    );
+  }
   if (report.deliveryBalance?.status === 'warning') {
     notes.push(
       `Delivery rates differ between variants (${formatP(report.deliveryBalance.pValue)}, ${SRM_TEST_NAMES[report.deliveryBalance.test]}): one variant lost more users to suppression, fallback or failures. They still count in their variant (intent to treat), so the comparison stays fair, but check why.`,
@@ -52,4 +57,18 @@ export function reportNotes(
     'Chance to beat control is Bayesian (a flat prior unless one is set); with a flat prior it is the complement of the one-sided p-value, not extra evidence.',
   );
   return notes;
+}
+
+/** Whether some comparison is of values other than its arms' pooled ones (a split changed, or a stratum was left out). */
+function comparedApartFromPooled(report: ExperimentReport): boolean {
+  const close = (a: number, b: number | null) => b !== null && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
+  return [...report.metrics, ...report.holdout].some((m) =>
+    m.comparisons.some((c) => {
+      const value = (arm: string) => m.arms.find((a) => a.arm === arm)?.value ?? null;
+      return (
+        c.comparedValues !== null &&
+        !(close(c.comparedValues.control, value(c.control)) && close(c.comparedValues.treatment, value(c.treatment)))
+      );
+    }),
+  );
 }

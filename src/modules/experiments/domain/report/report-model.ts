@@ -100,6 +100,13 @@ export interface MetricComparison {
   treatment: string;
   /** Null when nothing can be tested yet (no variance, fewer than 2 users). */
   test: { method: TestMethod; statistic: number; degreesOfFreedom: number | null } | null;
+  /**
+   * The two arms' values the comparison is of: its difference is treatment − control, its lift that over |control|.
+   * Arms are compared within the splits their users were drawn under, so each is the arm's value per split weighted
+   * by the two arms' users in the split, leaving out splits where an arm has fewer than 2 users; with one split, the
+   * arm's value over all its users (`MetricReport.arms`). Null when nothing can be tested yet.
+   */
+  comparedValues: { control: number; treatment: number } | null;
   absolute: (Bounds & { standardError: number }) | null;
   /** Relative lift with its Fieller interval; `standardError` is the delta-method one. */
   relative: (Bounds & { standardError: number }) | null;
@@ -122,6 +129,7 @@ export interface MetricComparison {
   timeline: TimelinePoint[];
 }
 
+/** An arm's metric over all its users, pooled across splits: Σy / n (a comparison's own values are its `comparedValues`). */
 export interface MetricArmValue {
   arm: string;
   n: number;

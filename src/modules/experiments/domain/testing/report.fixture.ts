@@ -2,7 +2,7 @@ import { Prng } from '../../../../lib/synthetic/prng';
 import { HOLDOUT_ARM, createAssigner } from '../assignment/assign';
 import { ExperimentDefinition, assignmentDesign, parseExperimentDefinition } from '../experiment-definition';
 import { MetricId } from '../metrics';
-import { ArmDayCount, MetricArmDay, ReportInput } from '../report/report-model';
+import { AllocationPeriod, ArmDayCount, MetricArmDay, ReportInput } from '../report/report-model';
 
 /** A push experiment like the one every install runs first: interest-based copy against journey-aware LLM copy. */
 export function pushExperiment(overrides: Record<string, unknown> = {}): ExperimentDefinition {
@@ -117,4 +117,65 @@ export function simulateReportInput(options: SimulationOptions = {}): ReportInpu
     delivered: [...delivered.values()],
     metrics: [...stats.values()],
   };
+}
+
+/** Users of one arm assigned on one day, and how many of them clicked. */
+export interface ClickCohort {
+  arm: string;
+  day: string;
+  n: number;
+  clicks: number;
+}
+
+/**
+ * The report input of a click-rate experiment of equally weighted arms, no holdout, from hand-counted cohorts and
+ * the allocation history they were drawn under (no splits recorded: each day goes by its period).
+ */
+export function clickCohortsInput(
+  arms: readonly string[],
+  cohorts: readonly ClickCohort[],
+  allocations: AllocationPeriod[],
+): ReportInput {
+  return {
+    definition: pushExperiment({
+      holdoutShare: 0,
+      variants: arms.map((key) => ({ key, weight: 1 })),
+      metrics: { primary: 'click-rate' },
+    }),
+    asOf: '2026-03-20T00:00:00Z',
+    assigned: cohorts.map(({ arm, day, n }) => ({ arm, day, count: n })),
+    delivered: [],
+    metrics: cohorts.map(({ arm, day, n, clicks }) => ({
+      metric: 'click-rate' as const,
+      arm,
+      day,
+      n,
+      sum: clicks,
+      sumSquares: clicks,
+    })),
+    allocations,
+  };
+}
+
+/**
+ * A variant added in the second week: interest and journey-llm 1:1 from 2026-03-02, 10,000 users each of whom 12%
+ * clicked; journey-template joins 1:1:1 on 2026-03-09, 5,000 users per arm, 8% clicking in interest and
+ * journey-llm and 9% in journey-template.
+ */
+export function variantAddedInSecondWeek(): ReportInput {
+  const keys = ['interest', 'journey-llm', 'journey-template'];
+  return clickCohortsInput(
+    keys,
+    [
+      { arm: 'interest', day: '2026-03-02', n: 10_000, clicks: 1_200 },
+      { arm: 'journey-llm', day: '2026-03-02', n: 10_000, clicks: 1_200 },
+      { arm: 'interest', day: '2026-03-09', n: 5_000, clicks: 400 },
+      { arm: 'journey-llm', day: '2026-03-09', n: 5_000, clicks: 400 },
+      { arm: 'journey-template', day: '2026-03-09', n: 5_000, clicks: 450 },
+    ],
+    [
+      { from: '2026-03-02', weights: { interest: 1, 'journey-llm': 1 }, holdoutShare: 0 },
+      { from: '2026-03-09', weights: { interest: 1, 'journey-llm': 1, 'journey-template': 1 }, holdoutShare: 0 },
+    ],
+  );
 }
