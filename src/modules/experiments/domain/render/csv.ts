@@ -10,8 +10,6 @@ const COLUMNS = [
   'events',
   'value',
   'control_arm',
-  'compared_control_value',
-  'compared_value',
   'difference',
   'difference_lower',
   'difference_upper',
@@ -25,6 +23,9 @@ const COLUMNS = [
   'expected_loss_keep',
   'verdict',
   'verdict_text',
+  // Added last, so a reader of the earlier columns by position reads them as before.
+  'compared_control_value',
+  'compared_value',
 ] as const;
 
 function rows(metric: MetricReport): string[][] {
@@ -40,8 +41,6 @@ function rows(metric: MetricReport): string[][] {
       arm.sum,
       arm.value,
       c?.control,
-      c?.comparedValues?.control,
-      c?.comparedValues?.treatment,
       c?.absolute?.estimate,
       c?.absolute?.lower,
       c?.absolute?.upper,
@@ -55,6 +54,8 @@ function rows(metric: MetricReport): string[][] {
       c?.expectedLoss?.keepControl,
       c?.verdict.status,
       c?.verdict.text,
+      c?.comparedValues?.control,
+      c?.comparedValues?.treatment,
     ];
     return values.map(csvCell);
   });

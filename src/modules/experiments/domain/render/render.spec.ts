@@ -1,3 +1,4 @@
+import { parseCsv } from '../../../../lib/csv/csv';
 import { buildExperimentReport } from '../report/build-report';
 import { formatDifference } from '../report/format';
 import { ExperimentReport } from '../report/report-model';
@@ -69,7 +70,7 @@ describe('report renderers', () => {
     const treatment = lines.find((l) => l.startsWith('click-rate,primary,journey-llm,'))!;
     const c = report.metrics[0].comparisons[0];
     expect(treatment).toContain(`,${c.relative!.estimate},${c.relative!.lower},${c.relative!.upper},`);
-    expect(treatment.endsWith(`,win,"${verdict}"`)).toBe(true);
+    expect(treatment).toContain(`,win,"${verdict}",`);
   });
 
   it('CSV: guards text cells against spreadsheet formulas', () => {
@@ -156,11 +157,7 @@ describe('report renderers: values and differences', () => {
       expect(c.absolute!.estimate).toBeCloseTo(c.comparedValues!.treatment - c.comparedValues!.control, 12);
     }
 
-    const [header, ...lines] = renderCsv(report).trimEnd().split('\n');
-    const columns = header.split(',');
-    const csv = lines
-      .map((line) => Object.fromEntries(line.split(',').map((cell, i) => [columns[i], cell])))
-      .filter((row) => row.arm_role === 'treatment');
+    const csv = csvRecords(renderCsv(report)).filter((row) => row.arm_role === 'treatment');
     expect(csv).toHaveLength(comparisons.length);
     for (const row of csv) {
       const difference = Number(row.compared_value) - Number(row.compared_control_value);
@@ -199,11 +196,16 @@ describe('report renderers: values and differences', () => {
     expect(renderHtml(report)).toContain(
       '<th scope="row">journey-template</th><td>5,000</td><td>450</td><td>9.00%</td><td>8.00% → 9.00%</td><td>+1.00 pp</td><td>+12.5% [',
     );
-    const [header, ...lines] = renderCsv(report).split('\n');
-    const cells = lines.find((l) => l.startsWith('click-rate,primary,journey-template,'))!.split(',');
-    const cell = (column: string) => Number(cells[header.split(',').indexOf(column)]);
+    const row = csvRecords(renderCsv(report)).find((r) => r.metric === 'click-rate' && r.arm === 'journey-template')!;
+    const cell = (column: string) => Number(row[column]);
     expect([cell('value'), cell('compared_control_value'), cell('compared_value'), cell('difference')]).toEqual(
       [0.09, 0.08, 0.09, 0.01].map((x) => expect.closeTo(x, 12)),
     );
   });
 });
+
+/** The CSV's rows as records by column name, quoted cells (verdict texts with commas) read as one. */
+function csvRecords(text: string): Array<Record<string, string>> {
+  const [header, ...rows] = parseCsv(text).map((r) => r.cells);
+  return rows.map((cells) => Object.fromEntries(header.map((column, i) => [column, cells[i]])));
+}
