@@ -42,6 +42,13 @@ describe('journeycast campaigns validate: definitions no message of could be del
       ]),
     );
     writeFileSync(join(campaigns, 'fcm-data.yaml'), campaign('fcm-data', ['template: push/reserved-data']));
+    writeFileSync(
+      join(campaigns, 'never-late.yaml'),
+      campaign('never-late', ['template: push/journey-nudge']).replace(
+        'schedule: { type: local-hour, hour: 18 }',
+        'schedule: { type: local-hour, hour: 18, maxLateMinutes: 0 }',
+      ),
+    );
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -65,6 +72,17 @@ describe('journeycast campaigns validate: definitions no message of could be del
     expect(result.stdout.trim().split('\n')).toEqual([
       expect.stringMatching(
         /templates\/push\/reserved-data\/data\.json:2:\d+ template \(push\/reserved-data\): data key "from" is reserved by FCM/,
+      ),
+    ]);
+    expect(result.stderr).toContain('1 file(s), 1 problem(s)');
+    expect(result.code).toBe(2);
+  });
+
+  it('reports a lateness limit out of range at schedule.maxLateMinutes, with its line and column, exit 2', async () => {
+    const result = await validate('never-late.yaml');
+    expect(result.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /never-late\.yaml:5:57 schedule\.maxLateMinutes: schedule\.maxLateMinutes must be a whole number of minutes from 1 to 1440 \(a day\)$/,
       ),
     ]);
     expect(result.stderr).toContain('1 file(s), 1 problem(s)');

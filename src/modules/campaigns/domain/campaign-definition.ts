@@ -24,6 +24,12 @@ export const EXPERIMENT_METRICS = [
 export const CORRECTION_METHODS = ['holm', 'benjamini-hochberg', 'none'] as const;
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
+/** How late after its user's local hour a local-hour message may go out when the schedule does not say. */
+export const DEFAULT_MAX_LATE_MINUTES = 120;
+/** The most `schedule.maxLateMinutes` may be: a day, the span of one local date's run. */
+const MAX_LATE_MINUTES_LIMIT = 24 * 60;
+const MAX_LATE_MINUTES = `schedule.maxLateMinutes must be a whole number of minutes from 1 to ${MAX_LATE_MINUTES_LIMIT} (a day)`;
+
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const TEMPLATE_REF = /^(push|email)\/[a-z0-9][a-z0-9-]*$/;
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -50,6 +56,15 @@ const schedule = z.discriminatedUnion('type', [
       hour: z.number().int().min(0).max(23).describe("Hour of the day in each user's own time zone"),
       minute: z.number().int().min(0).max(59).default(0),
       days: z.array(z.enum(WEEKDAYS)).min(1).max(7).optional().describe('Week days to send on (every day when absent)'),
+      maxLateMinutes: z
+        .number({ error: MAX_LATE_MINUTES })
+        .int(MAX_LATE_MINUTES)
+        .min(1, MAX_LATE_MINUTES)
+        .max(MAX_LATE_MINUTES_LIMIT, MAX_LATE_MINUTES)
+        .default(DEFAULT_MAX_LATE_MINUTES)
+        .describe(
+          "How late after the user's hour a message may still go out (a late start, a paused run, quiet hours); later, it is not sent (120 when absent, 1440 at most)",
+        ),
     })
     .strict()
     .describe("Fires at a local hour in each user's own time zone"),

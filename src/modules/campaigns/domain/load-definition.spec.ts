@@ -120,6 +120,34 @@ describe('loadDefinition', () => {
     expect(found.every((p) => p.line > 1 && p.column >= 1)).toBe(true);
   });
 
+  it.each([
+    ['zero', '0'],
+    ['a fraction', '30.5'],
+    ['more than a day', '1441'],
+    ['text', 'soon'],
+  ])('rejects %s as schedule.maxLateMinutes, at the value', (_what, value) => {
+    expect(problems(MINIMAL.replace('  hour: 18\n', `  hour: 18\n  maxLateMinutes: ${value}\n`))).toContainEqual(
+      expect.objectContaining({
+        kind: 'schema',
+        path: 'schedule.maxLateMinutes',
+        line: 8,
+        column: 19,
+        message: expect.stringContaining('schedule.maxLateMinutes must be a whole number of minutes from 1 to 1440'),
+      }),
+    );
+  });
+
+  it('limits how late a local-hour message may go out to 120 minutes unless the schedule says', () => {
+    const loaded = loadDefinition('nudge.yaml', MINIMAL);
+    const longer = loadDefinition(
+      'nudge.yaml',
+      MINIMAL.replace('  hour: 18\n', '  hour: 18\n  maxLateMinutes: 1440\n'),
+    );
+    if (!loaded.ok || !longer.ok) throw new Error('expected definitions');
+    expect(loaded.definition.schedule).toMatchObject({ maxLateMinutes: 120 });
+    expect(longer.definition.schedule).toMatchObject({ maxLateMinutes: 1440 });
+  });
+
   it('requires the id to match the file name', () => {
     expect(problems(MINIMAL, 'campaigns/other.yaml')).toEqual([
       expect.objectContaining({ path: 'id', line: 1, column: 5, message: expect.stringContaining('other') }),

@@ -8,7 +8,13 @@ import {
   skippedCronFiring,
 } from './run-schedule';
 
-const evening = { type: 'local-hour' as const, hour: 18, minute: 0, days: ['tue' as const, 'thu' as const] };
+const evening = {
+  type: 'local-hour' as const,
+  hour: 18,
+  minute: 0,
+  days: ['tue' as const, 'thu' as const],
+  maxLateMinutes: 120,
+};
 
 describe('run schedules', () => {
   it('names runs after the campaign and the firing, so replicas agree', () => {
