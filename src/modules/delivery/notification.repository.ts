@@ -42,7 +42,10 @@ const due = (now: Date) => ({ state: 'queued' as const, $or: [{ notBefore: null 
  * A queued notification waiting for a time its user's zone, `timeZone`, decided: a local-hour run's send time
  * not tried yet, or the end of the night that quiet hours hold it for.
  */
-export type ZoneWaiting = Pick<Notification, 'notificationId' | 'timeZone' | 'quietHours' | 'quietWait' | 'localSend'> &
+export type ZoneWaiting = Pick<
+  Notification,
+  'notificationId' | 'timeZone' | 'quietHours' | 'quietWait' | 'localSend' | 'sendBy'
+> &
   Required<Pick<Notification, 'notBefore'>>;
 
 /** What {@link NotificationRepository.findStates} tells of a notification. */
@@ -371,6 +374,7 @@ export class NotificationRepository {
           quietHours: 1,
           quietWait: 1,
           localSend: 1,
+          sendBy: 1,
           timeZone: 1,
           attempts: { $slice: 1 },
         },
@@ -392,14 +396,15 @@ export class NotificationRepository {
    */
   async rescheduleZoneWait(
     read: ZoneWaiting,
-    next: { notBefore: Date; quietWait?: { dueAt: Date; until: Date } },
+    next: { notBefore: Date; quietWait?: { dueAt: Date; until: Date }; sendBy?: Date },
     timeZone: string,
   ): Promise<boolean> {
     const expected = read.notBefore;
     const stillWaiting = isQuietHeld(read)
       ? { 'quietWait.until': expected }
       : { localSend: { $exists: true }, 'attempts.0': { $exists: false } };
-    const { notBefore, quietWait } = next;
+    const { quietWait } = next;
+    const moved = { notBefore: next.notBefore, timeZone, ...(next.sendBy && { sendBy: next.sendBy }) };
     const result = await this.model.updateOne(
       {
         notificationId: read.notificationId,
@@ -408,9 +413,7 @@ export class NotificationRepository {
         timeZone: read.timeZone ?? null,
         ...stillWaiting,
       },
-      quietWait
-        ? { $set: { notBefore, timeZone, quietWait } }
-        : { $set: { notBefore, timeZone }, $unset: { quietWait: 1 } },
+      quietWait ? { $set: { ...moved, quietWait } } : { $set: moved, $unset: { quietWait: 1 } },
     );
     return result.modifiedCount === 1;
   }

@@ -28,6 +28,7 @@ export class NotificationRecord {
   @Prop({ type: SchemaTypes.Mixed }) quietHours?: QuietHoursRule;
   @Prop({ type: SchemaTypes.Mixed }) quietWait?: { dueAt: Date; until: Date };
   @Prop({ type: SchemaTypes.Mixed }) localSend?: LocalDateTime;
+  @Prop() sendBy?: Date;
   @Prop({ required: true }) timeZone!: string;
   @Prop({ type: [SchemaTypes.Mixed], default: [] }) targets!: TargetDelivery[];
   @Prop({ type: SchemaTypes.Mixed }) sending?: { attemptId: string; startedAt: Date; leaseUntil: Date };

@@ -41,7 +41,8 @@ const late = {
   ...base,
   id: 'late',
   name: 'Late',
-  schedule: { type: 'local-hour', hour: 22 },
+  // Held to the morning: as late as a schedule allows.
+  schedule: { type: 'local-hour', hour: 22, maxLateMinutes: 1440 },
   quietHours: { start: '21:00', end: '08:00', whenQuiet: 'delay' },
 };
 const lateDrop = { ...late, id: 'late-drop', name: 'Late drop', quietHours: { ...late.quietHours, whenQuiet: 'drop' } };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { quietVerdict } from '../../../lib/time/quiet-hours';
 import { instantOfLocalDate, LocalDateTime, zoneOrUtc } from '../../../lib/time/zoned-time';
 import { capRefusal } from '../../delivery/domain/frequency-cap';
-import type { Notification, NotificationReason } from '../../delivery/domain/notification';
+import { type Notification, type NotificationReason, staleReason } from '../../delivery/domain/notification';
 import { notificationIdOf } from '../../delivery/domain/notification-id';
 import { FrequencyCaps } from '../../delivery/frequency-caps';
 import type { StoredRender } from '../../delivery/message-render.repository';
@@ -16,7 +16,7 @@ import type { RecipientSnapshot } from '../recipient-snapshots';
 import { queuedNotification, reasonOfSkip, Recipient, suppressedNotification } from './domain/notification-drafts';
 import { rankingExampleOf } from './domain/ranking-example';
 import { CAP_HOLD_MS } from './fan-out-holds';
-import { localSendOf } from './domain/run-schedule';
+import { latestSend, localSendOf } from './domain/run-schedule';
 
 /** What became of one user of a run; `render` is the message's render, to store before the notification. */
 export type RecipientOutcome =
@@ -107,6 +107,9 @@ export class RecipientFanOut {
     const planned = local?.at ?? plannedAt;
     const dueAt = planned && planned.getTime() > now.getTime() ? planned : now;
     let sendAt = dueAt;
+    // A run started late (its firing missed, a worker down) sends nothing later than its local hour allows.
+    const stale = (at: Date) => local !== undefined && at.getTime() > local.sendBy.getTime();
+    if (local && stale(sendAt)) return suppressed(staleReason(local.sendBy, recipient.timeZone), message);
     if (definition.quietHours) {
       const verdict = quietVerdict(sendAt, recipient.timeZone, definition.quietHours);
       if (verdict.quiet && definition.quietHours.whenQuiet === 'drop') {
@@ -121,6 +124,7 @@ export class RecipientFanOut {
         );
       }
       if (verdict.quiet) sendAt = verdict.endsAt;
+      if (local && stale(sendAt)) return suppressed(staleReason(local.sendBy, recipient.timeZone), message);
     }
     // A hold, not a slot: the notification is not written yet (FanOutHolds confirms it once it is).
     const cap = await this.caps.hold(
@@ -141,7 +145,15 @@ export class RecipientFanOut {
     const quietDueAt = sendAt === dueAt ? undefined : dueAt;
     const localSend = local?.send;
     return created(
-      queuedNotification({ ...draft, message, notBefore: sendAt, quietDueAt, localSend, ranking }),
+      queuedNotification({
+        ...draft,
+        message,
+        notBefore: sendAt,
+        quietDueAt,
+        localSend,
+        sendBy: local?.sendBy,
+        ranking,
+      }),
       message,
       arm,
     );
@@ -152,11 +164,15 @@ export class RecipientFanOut {
  * When a user of a local-hour run is due: the run's hour on its local date in the zone the user has now. The
  * selection bucketed them by the zone they had then (up to two days before); one who moved, or gave a zone
  * for the first time, since is sent at the hour where they are, not at the old zone's. Other runs keep the
- * time they were planned for.
+ * time they were planned for; `sendBy` is the latest it may go out (see `Notification.sendBy`).
  */
-function localPlan(context: FanOutContext, recipient: Recipient): { send: LocalDateTime; at: Date } | undefined {
+function localPlan(
+  context: FanOutContext,
+  recipient: Recipient,
+): { send: LocalDateTime; at: Date; sendBy: Date } | undefined {
   const { schedule } = context.definition;
   if (schedule.type !== 'local-hour' || !context.localDate) return undefined;
   const send = localSendOf(schedule, context.localDate);
-  return { send, at: instantOfLocalDate(send, zoneOrUtc(recipient.timeZone)) };
+  const at = instantOfLocalDate(send, zoneOrUtc(recipient.timeZone));
+  return { send, at, sendBy: latestSend(schedule, at) };
 }

@@ -44,6 +44,8 @@ export interface RunUserExplanation {
     quietWait?: { dueAt: Date; until: Date };
     /** A local-hour run's send time on the wall clock (its date, hour and minute), read in `timeZone`. */
     localSend?: LocalDateTime;
+    /** A local-hour run's latest send time: later, it is suppressed as `stale`. */
+    sendBy?: Date;
     timeZone?: string;
     sentAt?: Date;
     targets: TargetDelivery[];
@@ -134,6 +136,7 @@ function notificationPart(n: Notification, render?: RenderedMessage): NonNullabl
     ...(n.notBefore && { notBefore: n.notBefore }),
     ...(n.quietWait && { quietWait: n.quietWait }),
     ...(n.localSend && { localSend: n.localSend }),
+    ...(n.sendBy && { sendBy: n.sendBy }),
     ...((n.quietWait || n.localSend) && { timeZone: n.timeZone }),
     ...(n.sentAt && { sentAt: n.sentAt }),
     targets: n.targets,

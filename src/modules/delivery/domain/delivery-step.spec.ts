@@ -1,4 +1,5 @@
-import { waitInZone, ZoneWait } from './delivery-step';
+import { nextStep, waitInZone, ZoneWait } from './delivery-step';
+import type { Notification } from './notification';
 
 const night = { start: '21:00', end: '08:00', whenQuiet: 'delay' as const };
 const at = (iso: string) => new Date(iso);
@@ -58,6 +59,15 @@ describe(waitInZone.name, () => {
       });
     });
 
+    it('moves its latest send time with it, as long after the local send time there', () => {
+      // Queued in New York (due 14:00 UTC, latest 16:00 UTC); the user moves to Tokyo (due 01:00 UTC).
+      const wait = { localSend: tenOclock, sendBy: at('2030-06-15T16:00:00Z'), timeZone: 'America/New_York' };
+      expect(waitInZone(wait, 'Asia/Tokyo', at('2030-06-14T12:00:00Z'))).toEqual({
+        notBefore: at('2030-06-15T01:00:00Z'),
+        sendBy: at('2030-06-15T03:00:00Z'),
+      });
+    });
+
     it('goes at once when that time has already passed where the user is now', () => {
       const now = at('2030-06-15T05:00:00Z');
       expect(waitInZone({ localSend: tenOclock }, 'Asia/Tokyo', now)).toEqual({ notBefore: now });
@@ -92,5 +102,53 @@ describe(waitInZone.name, () => {
 
   it("has nothing to judge for a message with no wait of its user's local time", () => {
     expect(waitInZone({ quietHours: night }, 'Asia/Tokyo', at('2030-06-14T12:00:00Z'))).toBeUndefined();
+  });
+});
+
+describe(nextStep.name, () => {
+  const queued = (fields: Partial<Notification>) =>
+    ({
+      state: 'queued',
+      timeZone: 'Europe/Paris',
+      targets: [{ to: { channel: 'email', address: 'a@example.com' }, state: 'pending' }],
+      ...fields,
+    }) as Notification;
+  const sendBy = at('2030-06-15T18:00:00Z');
+
+  it('suppresses a local-hour message found due later than its latest send time', () => {
+    expect(nextStep(queued({ sendBy }), 'open', at('2030-06-15T18:00:01Z'))).toMatchObject({
+      kind: 'settle',
+      reason: { code: 'stale', rule: 'schedule.maxLateMinutes' },
+    });
+    expect(nextStep(queued({ sendBy }), 'open', at('2030-06-15T17:59:00Z'))).toEqual({ kind: 'send' });
+  });
+
+  it('suppresses it when quiet hours would hold it past its latest send time, and waits when they end before', () => {
+    const quietHours = { start: '19:00', end: '22:00', whenQuiet: 'delay' as const };
+    // 19:30 in Paris (17:30 UTC): the night ends at 20:00 UTC, after the latest send time.
+    expect(nextStep(queued({ sendBy, quietHours }), 'open', at('2030-06-15T17:30:00Z'))).toMatchObject({
+      kind: 'settle',
+      reason: { code: 'stale' },
+    });
+    const later = at('2030-06-15T21:00:00Z');
+    expect(nextStep(queued({ sendBy: later, quietHours }), 'open', at('2030-06-15T17:30:00Z'))).toMatchObject({
+      kind: 'wait',
+      why: 'quiet-hours',
+    });
+  });
+
+  it('never stops a message being sent, and parks one of a paused run', () => {
+    const now = at('2030-06-15T19:00:00Z');
+    const sending = { attemptId: 'a1', startedAt: now, leaseUntil: at('2030-06-15T19:01:00Z') };
+    expect(nextStep(queued({ sendBy, state: 'sending', sending }), 'open', now).kind).toBe('wait');
+    expect(nextStep(queued({ sendBy }), 'paused', now)).toEqual({ kind: 'park' });
+  });
+
+  it('goes on to the other targets of a message a provider accepted for some target, as a quiet-hours drop does', () => {
+    const targets = [
+      { to: { channel: 'push' as const, platform: 'apns' as const, token: 't1' }, state: 'accepted' as const },
+      { to: { channel: 'push' as const, platform: 'apns' as const, token: 't2' }, state: 'pending' as const },
+    ];
+    expect(nextStep(queued({ sendBy, targets }), 'open', at('2030-06-15T19:00:00Z'))).toEqual({ kind: 'send' });
   });
 });

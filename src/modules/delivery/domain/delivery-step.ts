@@ -1,6 +1,6 @@
 import { quietVerdict } from '../../../lib/time/quiet-hours';
 import { instantOfLocalDate } from '../../../lib/time/zoned-time';
-import { firstAccepted, isTerminal, Notification, NotificationReason } from './notification';
+import { firstAccepted, isTerminal, Notification, NotificationReason, staleReason } from './notification';
 
 /** What the notification's run allows: sending, waiting for a resume, or nothing ever again. */
 export type RunGate = 'open' | 'paused' | 'cancelled';
@@ -28,7 +28,10 @@ export type DeliveryStep =
  * conditional write, so two jobs deciding at once cannot both send. Pure: no I/O, time passed in.
  */
 export function nextStep(
-  notification: Pick<Notification, 'state' | 'sending' | 'notBefore' | 'quietHours' | 'timeZone' | 'targets'>,
+  notification: Pick<
+    Notification,
+    'state' | 'sending' | 'notBefore' | 'quietHours' | 'timeZone' | 'targets' | 'sendBy'
+  >,
   gate: RunGate,
   now: Date,
 ): DeliveryStep {
@@ -52,6 +55,12 @@ export function nextStep(
   if (notification.notBefore && notification.notBefore.getTime() > now.getTime()) {
     return { kind: 'wait', until: notification.notBefore, why: 'not-before' };
   }
+  // Due now, or at the end of the night: later than its local hour allows, it never goes out.
+  const { sendBy } = notification;
+  const stale = (at: Date) => sendBy !== undefined && at.getTime() > sendBy.getTime();
+  if (stale(now) && !firstAccepted(notification.targets)) {
+    return { kind: 'settle', reason: staleReason(sendBy!, notification.timeZone) };
+  }
   if (notification.quietHours) {
     const verdict = quietVerdict(now, notification.timeZone, notification.quietHours);
     if (verdict.quiet && notification.quietHours.whenQuiet === 'drop' && !firstAccepted(notification.targets)) {
@@ -65,34 +74,44 @@ export function nextStep(
         },
       };
     }
+    if (verdict.quiet && stale(verdict.endsAt) && !firstAccepted(notification.targets)) {
+      return { kind: 'settle', reason: staleReason(sendBy!, notification.timeZone) };
+    }
     if (verdict.quiet) return { kind: 'wait', until: verdict.endsAt, why: 'quiet-hours' };
   }
   return { kind: 'send' };
 }
 
 /** What a queued message waiting for its user's local time keeps of the wait: a local send time, a night's end. */
-export type ZoneWait = Pick<Notification, 'quietHours' | 'quietWait' | 'localSend'>;
+export type ZoneWait = Pick<Notification, 'quietHours' | 'quietWait' | 'localSend'> &
+  Partial<Pick<Notification, 'sendBy' | 'timeZone'>>;
 
 /**
  * When a message waiting for its user's local time should go out once the user is in `timeZone`: at its local
  * send time read there (a local-hour run's) or when it was due (a quiet wait's), not before `now`; at the end of
  * the night there when that falls in it and its campaign delays such messages (one that drops them is dropped
  * by the send-time check). Its quiet wait, when it has or gets one, says from when to when. Undefined for a
- * message with neither kind of wait. Pure.
+ * message with neither kind of wait. A local send time's latest send (`sendBy`, judged in the zone it was read in)
+ * moves with it: as long after the send time where the user is now. Pure.
  */
 export function waitInZone(
   wait: ZoneWait,
   timeZone: string,
   now: Date,
-): { notBefore: Date; quietWait?: { dueAt: Date; until: Date } } | undefined {
+): { notBefore: Date; quietWait?: { dueAt: Date; until: Date }; sendBy?: Date } | undefined {
   const dueAt = wait.localSend ? instantOfLocalDate(wait.localSend, timeZone) : wait.quietWait?.dueAt;
   if (!dueAt) return undefined;
   const due = new Date(Math.max(dueAt.getTime(), now.getTime()));
+  const { localSend, sendBy, timeZone: was } = wait;
+  const latest =
+    localSend && sendBy && was
+      ? { sendBy: new Date(sendBy.getTime() + dueAt.getTime() - instantOfLocalDate(localSend, was).getTime()) }
+      : undefined;
   const rule = wait.quietHours;
   if (rule && rule.whenQuiet !== 'drop') {
     const verdict = quietVerdict(due, timeZone, rule);
-    if (verdict.quiet) return { notBefore: verdict.endsAt, quietWait: { dueAt, until: verdict.endsAt } };
+    if (verdict.quiet) return { notBefore: verdict.endsAt, quietWait: { dueAt, until: verdict.endsAt }, ...latest };
   }
   // A quiet wait without a local send time keeps its record (due since when), though no night holds it now.
-  return { notBefore: due, ...(!wait.localSend && wait.quietWait && { quietWait: { dueAt, until: due } }) };
+  return { notBefore: due, ...(!localSend && wait.quietWait && { quietWait: { dueAt, until: due } }), ...latest };
 }

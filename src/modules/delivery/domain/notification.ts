@@ -108,6 +108,12 @@ export interface Notification {
    * (`TimeZoneRejudge`), so an 18:00 message reaches them at 18:00 in their new zone.
    */
   localSend?: LocalDateTime;
+  /**
+   * A local-hour run's message is not sent after this instant: its local send time where its user is plus the
+   * campaign's `schedule.maxLateMinutes`. Found later (a late start, a paused run, quiet hours, a retry), it is
+   * suppressed as `stale`; one a provider accepted for some target settles as sent.
+   */
+  sendBy?: Date;
   timeZone: string;
   targets: TargetDelivery[];
   sending?: { attemptId: string; startedAt: Date; leaseUntil: Date };
@@ -127,6 +133,16 @@ export interface Notification {
   createdAt: Date;
   sentAt?: Date;
   finishedAt?: Date;
+}
+
+/** Why a local-hour message found later than its `sendBy` is not sent. */
+export function staleReason(sendBy: Date, timeZone: string): NotificationReason {
+  return {
+    code: 'stale',
+    rule: 'schedule.maxLateMinutes',
+    value: `${sendBy.toISOString()} ${timeZone}`,
+    message: `due later than its local hour allows: the latest was ${sendBy.toISOString()}`,
+  };
 }
 
 /** The send time the notification's frequency-cap slot holds, as reserved at the fan-out. */

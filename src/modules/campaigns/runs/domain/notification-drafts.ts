@@ -74,6 +74,8 @@ export function queuedNotification(
     quietDueAt?: Date;
     /** A local-hour run's wall-clock send time, kept while the message waits for it. */
     localSend?: LocalDateTime;
+    /** A local-hour run's latest send time (see `Notification.sendBy`). */
+    sendBy?: Date;
     ranking?: Notification['ranking'];
   },
 ): Notification {
@@ -88,6 +90,7 @@ export function queuedNotification(
     ...(definition.quietHours && { quietHours: definition.quietHours }),
     ...(later && input.quietDueAt && { quietWait: { dueAt: input.quietDueAt, until: later } }),
     ...(later && input.localSend && { localSend: input.localSend }),
+    ...(input.sendBy && { sendBy: input.sendBy }),
     message: storedMessage(message),
     ...(input.ranking && { ranking: input.ranking }),
   };

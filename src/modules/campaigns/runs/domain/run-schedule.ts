@@ -9,7 +9,7 @@ import {
   weekdayOf,
   zoneOrUtc,
 } from '../../../../lib/time/zoned-time';
-import { CampaignSchedule, WEEKDAYS } from '../../domain/campaign-definition';
+import { CampaignSchedule, DEFAULT_MAX_LATE_MINUTES, WEEKDAYS } from '../../domain/campaign-definition';
 
 type LocalHourSchedule = Extract<CampaignSchedule, { type: 'local-hour' }>;
 type CronSchedule = Extract<CampaignSchedule, { type: 'cron' }>;
@@ -61,6 +61,11 @@ export function localSendOf(schedule: LocalHourSchedule, localDate: string): Loc
  */
 export function localSendInstant(schedule: LocalHourSchedule, localDate: string, timeZone: string | undefined): Date {
   return instantOfLocalDate(localSendOf(schedule, localDate), zoneOrUtc(timeZone));
+}
+
+/** The latest a local-hour message due at `dueAt` may go out: its `maxLateMinutes` after (the default when absent). */
+export function latestSend(schedule: LocalHourSchedule, dueAt: Date): Date {
+  return new Date(dueAt.getTime() + (schedule.maxLateMinutes ?? DEFAULT_MAX_LATE_MINUTES) * 60_000);
 }
 
 /** The cron pattern and zone a schedule is registered with; local-hour runs are started daily at 00:00 UTC. */
