@@ -45,7 +45,6 @@ const late = {
   schedule: { type: 'local-hour', hour: 22, maxLateMinutes: 1440 },
   quietHours: { start: '21:00', end: '08:00', whenQuiet: 'delay' },
 };
-const lateDrop = { ...late, id: 'late-drop', name: 'Late drop', quietHours: { ...late.quietHours, whenQuiet: 'drop' } };
 const morning = { ...base, id: 'morning', name: 'Morning', schedule: { type: 'local-hour', hour: 10 } };
 
 describe('campaign schedules, local send hours and quiet hours', () => {
@@ -59,12 +58,12 @@ describe('campaign schedules, local send hours and quiet hours', () => {
     servers = await startServers();
     const settings = (env: Record<string, string> = {}) =>
       sendingSettings(servers.mongo.uri, servers.redis, 'schedules', {
-        CAMPAIGNS_DIR: campaignsDir([weekly, launch, late, lateDrop, morning]),
+        CAMPAIGNS_DIR: campaignsDir([weekly, launch, late, morning]),
         DELIVERY_OUTBOX_DIR: outbox,
         ...env,
       });
     worker = await startSendingContext(settings());
-    await activate(worker, 'weekly', 'launch', 'late', 'late-drop', 'morning');
+    await activate(worker, 'weekly', 'launch', 'late', 'morning');
     const now = new Date();
     await seedUser(worker, 'ny', {
       now,
@@ -99,7 +98,6 @@ describe('campaign schedules, local send hours and quiet hours', () => {
         .sort((a, b) => a.campaignId.localeCompare(b.campaignId)),
     ).toEqual([
       { campaignId: 'late', cron: '0 0 * * *', tz: 'UTC' },
-      { campaignId: 'late-drop', cron: '0 0 * * *', tz: 'UTC' },
       { campaignId: 'morning', cron: '0 0 * * *', tz: 'UTC' },
       { campaignId: 'weekly', cron: '0 9 * * 1', tz: 'America/New_York' },
     ]);
@@ -109,11 +107,7 @@ describe('campaign schedules, local send hours and quiet hours', () => {
 
     await worker.get(CampaignsService).pause('weekly', 'test');
     await schedulers[0].get(CampaignSchedules).sync();
-    expect((await producer.scheduledCampaigns()).map((s) => s.campaignId).sort()).toEqual([
-      'late',
-      'late-drop',
-      'morning',
-    ]);
+    expect((await producer.scheduledCampaigns()).map((s) => s.campaignId).sort()).toEqual(['late', 'morning']);
   });
 
   it('starts one run per firing, however often the firing is delivered', async () => {
@@ -181,10 +175,6 @@ describe('campaign schedules, local send hours and quiet hours', () => {
         const n = delayed.notifications.get(user)!;
         expect(n).toMatchObject({ state: 'queued', timeZone: user === 'ny' ? 'America/New_York' : 'Europe/Paris' });
         expect(n.notBefore!.toISOString()).toBe(notBefore[user]);
-      }
-      const dropped = await fire('late-drop', firedAt);
-      for (const user of ['ny', 'paris']) {
-        expect(dropped.notifications.get(user)).toMatchObject({ state: 'suppressed', reason: { code: 'quiet-hours' } });
       }
     },
   );

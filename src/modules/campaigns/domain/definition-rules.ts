@@ -75,6 +75,40 @@ function experimentProblems(definition: CampaignDefinition, promptVersions: read
   return problems;
 }
 
+const clock = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+const hhmm = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+
+/**
+ * A local-hour campaign whose hour is inside its own quiet hours would send nothing: each message is dropped
+ * (`whenQuiet: drop`), or waits for the window's end longer than `schedule.maxLateMinutes` allows and is
+ * suppressed as stale. Read on the wall clock; a clock change moves it by an hour at most.
+ */
+function neverSentProblems({ schedule, quietHours }: CampaignDefinition): RuleProblem[] {
+  if (schedule.type !== 'local-hour' || !quietHours || quietHours.start === quietHours.end) return [];
+  const at = schedule.hour * 60 + schedule.minute;
+  const [start, end] = [clock(quietHours.start), clock(quietHours.end)];
+  const inside = end < start ? at >= start || at < end : at >= start && at < end;
+  if (!inside) return [];
+  const window = `quietHours ${quietHours.start}-${quietHours.end}`;
+  if (quietHours.whenQuiet === 'drop') {
+    return [
+      {
+        path: ['schedule', 'hour'],
+        message: `${hhmm(at)} is inside ${window} (whenQuiet: drop): no message would be sent`,
+      },
+    ];
+  }
+  const wait = (end - at + 24 * 60) % (24 * 60);
+  if (wait <= schedule.maxLateMinutes) return [];
+  return [
+    {
+      path: ['schedule', 'hour'],
+      message: `${hhmm(at)} is inside ${window}: every message would wait ${wait} minutes, more than schedule.maxLateMinutes (${schedule.maxLateMinutes}), and none would be sent`,
+    },
+  ];
+}
+
 /** Rules across fields that a schema cannot express; each problem names the field to fix. */
 export function definitionRuleProblems(
   definition: CampaignDefinition,
@@ -103,5 +137,6 @@ export function definitionRuleProblems(
   if (definition.quietHours && definition.quietHours.start === definition.quietHours.end) {
     problems.push({ path: ['quietHours', 'end'], message: 'the quiet window must not be empty' });
   }
+  problems.push(...neverSentProblems(definition));
   return [...problems, ...experimentProblems(definition, options.promptVersions)];
 }

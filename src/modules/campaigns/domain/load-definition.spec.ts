@@ -114,10 +114,41 @@ describe('loadDefinition', () => {
       'copy.limits.subjectMaxChars',
     ],
     ['an empty quiet window', { quietHours: { start: '22:00', end: '22:00' } }, 'quietHours.end'],
+    [
+      'a local hour its own quiet hours drop',
+      { quietHours: { start: '17:00', end: '19:00', whenQuiet: 'drop' } },
+      'schedule.hour',
+    ],
+    [
+      'a local hour its own quiet hours hold past maxLateMinutes',
+      { schedule: { type: 'local-hour', hour: 22 }, quietHours: { start: '21:00', end: '08:00' } },
+      'schedule.hour',
+    ],
   ])('rejects %s', (_what, fields, path) => {
     const found = problems(stringify({ ...base, ...fields }));
     expect(found).toContainEqual(expect.objectContaining({ path, kind: 'rule' }));
     expect(found.every((p) => p.line > 1 && p.column >= 1)).toBe(true);
+  });
+
+  it('says why a local hour inside its quiet hours sends nothing, and accepts one whose wait the limit allows', () => {
+    const night = { start: '21:00', end: '08:00' };
+    expect(
+      problems(stringify({ ...base, schedule: { type: 'local-hour', hour: 22, minute: 30 }, quietHours: night })),
+    ).toContainEqual(
+      expect.objectContaining({
+        path: 'schedule.hour',
+        message:
+          '22:30 is inside quietHours 21:00-08:00: every message would wait 570 minutes, more than schedule.maxLateMinutes (120), and none would be sent',
+      }),
+    );
+    // 07:00, an hour before the night ends, is within the default 120 minutes; 22:30 with a day's limit too.
+    for (const schedule of [
+      { type: 'local-hour', hour: 7 },
+      { type: 'local-hour', hour: 22, minute: 30, maxLateMinutes: 1440 },
+      { type: 'local-hour', hour: 8 },
+    ]) {
+      expect(loadDefinition('nudge.yaml', stringify({ ...base, schedule, quietHours: night })).ok).toBe(true);
+    }
   });
 
   it.each([
