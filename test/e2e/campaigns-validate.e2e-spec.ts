@@ -89,3 +89,43 @@ describe('journeycast campaigns validate: definitions no message of could be del
     expect(result.code).toBe(2);
   });
 });
+
+/** A growth engineer's slips in a campaign file: each line names the field and the value written there. */
+describe('journeycast campaigns validate: a value the schema refuses is quoted beside the field', () => {
+  const root = mkdtempSync(join(tmpdir(), 'jc-e2e-validate-values-'));
+  const campaigns = join(root, 'campaigns');
+
+  beforeAll(() => {
+    mkdirSync(campaigns);
+    writeFileSync(
+      join(campaigns, 'slips.yaml'),
+      [
+        'id: slips',
+        'name: Slips',
+        'owner: growth',
+        'channel: emial',
+        'schedule: { type: local-hour, hour: 18, days: [tue, thursday] }',
+        'copy: { variant: journey-template }',
+        'template: email/weekly-digest',
+        'frequencyCaps: [{ max: 1, withinHours: 24, scope: campain }]',
+        'quietHours: { start: "25:00", end: "08:00", whenQuiet: later }',
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('names the value after each message, exit 2', async () => {
+    const result = await journeycast(['campaigns', 'validate', join(campaigns, 'slips.yaml')], {
+      CAMPAIGNS_DIR: campaigns,
+    });
+    expect(result.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/slips\.yaml:4:10 channel: .*expected one of "push"\|"email", not "emial"$/),
+      expect.stringMatching(/slips\.yaml:5:\d+ schedule\.days\[1\]: .*"sun", not "thursday"$/),
+      expect.stringMatching(/slips\.yaml:8:\d+ frequencyCaps\[0\]\.scope: .*"channel", not "campain"$/),
+      expect.stringMatching(/slips\.yaml:9:\d+ quietHours\.start: must be a time as HH:MM, not "25:00"$/),
+      expect.stringMatching(/slips\.yaml:9:\d+ quietHours\.whenQuiet: .*"drop", not "later"$/),
+    ]);
+    expect(result.code).toBe(2);
+  });
+});

@@ -182,8 +182,8 @@ const frequencyCap = z
 
 const quietHours = z
   .object({
-    start: z.string().regex(CLOCK, 'a time as HH:MM'),
-    end: z.string().regex(CLOCK, 'a time as HH:MM'),
+    start: z.string().regex(CLOCK, 'must be a time as HH:MM'),
+    end: z.string().regex(CLOCK, 'must be a time as HH:MM'),
     whenQuiet: z.enum(['delay', 'drop']).default('delay').describe("Wait for the window's end, or drop the message"),
   })
   .strict()

@@ -29,6 +29,21 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   );
 }
 
+/** Issues about one written scalar, whose value is worth quoting (never a URL, which may carry a password). */
+const QUOTED_ISSUES = new Set(['invalid_value', 'invalid_type', 'too_big', 'too_small', 'invalid_format']);
+
+/** `, not "emial"`: the scalar the issue is about, as written in the file, or nothing. */
+function writtenValue(data: unknown, issue: z.core.$ZodIssue): string {
+  if (!QUOTED_ISSUES.has(issue.code) || (issue.code === 'invalid_format' && issue.format !== 'regex')) return '';
+  let value = data;
+  for (const step of issue.path) {
+    if (value === null || typeof value !== 'object') return '';
+    value = (value as Record<PropertyKey, unknown>)[step];
+  }
+  if (typeof value === 'string') return `, not ${JSON.stringify(value.length > 60 ? `${value.slice(0, 59)}…` : value)}`;
+  return typeof value === 'number' || typeof value === 'boolean' ? `, not ${String(value)}` : '';
+}
+
 function schemaProblems(file: string, source: YamlSource, error: z.ZodError): DefinitionProblem[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
@@ -45,7 +60,7 @@ function schemaProblems(file: string, source: YamlSource, error: z.ZodError): De
         file,
         ...source.locate(issue.path),
         path: formatPath(issue.path),
-        message: issue.message,
+        message: issue.message + writtenValue(source.data, issue),
         kind: 'schema' as const,
       },
     ];
