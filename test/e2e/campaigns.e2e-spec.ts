@@ -229,6 +229,9 @@ describe('campaigns over HTTP and the CLI', () => {
     expect(user.code).toBe(0);
     expect(user.stdout).toContain('title    Toujours sur Pain Au Levain ?');
     expect(user.stdout).toMatch(/copy\s+template \(fallback: no LLM is configured\)/);
+    expect(user.stdout).toContain(
+      "arms     not previewed: the campaign's own copy; a run gives ben an arm of its experiment (interest, journey), --variant <id> shows one",
+    );
     expect(sample.code).toBe(0);
     expect(sample.stdout).toMatch(/^user\s+variant\s+about/);
     expect(sample.stdout).toContain('2 message(s)');

@@ -26,10 +26,19 @@ function readableLinks(text: string, links: readonly TrackedLink[]): string {
   );
 }
 
-/** Every part of one rendered message, with what it is about and where its copy came from. */
-export function formatMessage(m: ComposedMessage): string {
+/**
+ * Every part of one rendered message, with what it is about and where its copy came from. `arms` are the
+ * ids of the campaign's experiment when the preview shows the campaign's own copy instead of one of them:
+ * the user's arm is decided by a run, so the message is not what they would get in every arm.
+ */
+export function formatMessage(m: ComposedMessage, arms: readonly string[] = []): string {
   const lines = [
     `campaign ${m.campaignId}  user ${m.userId}  variant ${m.variant.id} (${m.variant.copy})`,
+    ...(arms.length > 0
+      ? [
+          `arms     not previewed: the campaign's own copy; a run gives ${m.userId} an arm of its experiment (${arms.join(', ')}), --variant <id> shows one`,
+        ]
+      : []),
     `about    ${m.subject.kind} "${m.subject.name}" (${m.subject.id})${m.subjects.length > 1 ? ` and ${m.subjects.length - 1} more` : ''}`,
     `copy     ${copyLine(m)}`,
     `template ${m.template.ref} [${m.template.locale}] ${m.template.hash}`,

@@ -62,8 +62,10 @@ export function registerCampaignPreviewCommands(program: Command): void {
               await requireKnownUser(context, result.userId);
             }
             if (options.json) return JSON.stringify(toPreviewResponse(campaignId, result), null, 2);
+            const { experiment } = (await context.get(CampaignsService).getUsable(campaignId)).definition;
+            const arms = options.variant === undefined ? (experiment?.variants.map((v) => v.id) ?? []) : [];
             return result.status === 'message'
-              ? formatMessage(result.message as ComposedMessage)
+              ? formatMessage(result.message as ComposedMessage, arms)
               : `${campaignId}: user ${result.userId} would be skipped (${result.skip.code}): ${result.skip.message}`;
           },
           { redis: true },
