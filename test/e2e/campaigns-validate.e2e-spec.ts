@@ -82,7 +82,7 @@ describe('journeycast campaigns validate: definitions no message of could be del
     const result = await validate('never-late.yaml');
     expect(result.stdout.trim().split('\n')).toEqual([
       expect.stringMatching(
-        /never-late\.yaml:5:57 schedule\.maxLateMinutes: schedule\.maxLateMinutes must be a whole number of minutes from 1 to 1440 \(a day\)$/,
+        /never-late\.yaml:5:57 schedule\.maxLateMinutes: must be a whole number of minutes from 1 to 1440 \(a day\), not 0$/,
       ),
     ]);
     expect(result.stderr).toContain('1 file(s), 1 problem(s)');

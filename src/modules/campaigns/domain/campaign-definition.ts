@@ -28,7 +28,7 @@ export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 export const DEFAULT_MAX_LATE_MINUTES = 120;
 /** The most `schedule.maxLateMinutes` may be: a day, the span of one local date's run. */
 const MAX_LATE_MINUTES_LIMIT = 24 * 60;
-const MAX_LATE_MINUTES = `schedule.maxLateMinutes must be a whole number of minutes from 1 to ${MAX_LATE_MINUTES_LIMIT} (a day)`;
+const MAX_LATE_MINUTES = `must be a whole number of minutes from 1 to ${MAX_LATE_MINUTES_LIMIT} (a day)`;
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const TEMPLATE_REF = /^(push|email)\/[a-z0-9][a-z0-9-]*$/;

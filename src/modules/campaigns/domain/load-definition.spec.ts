@@ -163,7 +163,7 @@ describe('loadDefinition', () => {
         path: 'schedule.maxLateMinutes',
         line: 8,
         column: 19,
-        message: expect.stringContaining('schedule.maxLateMinutes must be a whole number of minutes from 1 to 1440'),
+        message: expect.stringContaining('must be a whole number of minutes from 1 to 1440'),
       }),
     );
   });
