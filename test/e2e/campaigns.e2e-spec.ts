@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventsService } from '../../src/modules/ingest/events.service';
@@ -114,6 +114,52 @@ describe('campaigns over HTTP and the CLI', () => {
     const read = await t.http().get(`/v1/campaigns/${PUSH}`).set(auth()).expect(200);
     expect(read.body.changes.slice(0, 2).map((c: { action: string }) => c.action)).toEqual(['paused', 'activated']);
   });
+
+  it('refuses to activate a one-off campaign whose instant has passed, and says so when a sync gives an active one such an instant', async () => {
+    const file = join(env.CAMPAIGNS_DIR, 'launch.yaml');
+    const launch = (at: string) =>
+      writeFileSync(
+        file,
+        [
+          'id: launch',
+          'name: Launch',
+          'owner: growth',
+          'channel: push',
+          `schedule: { type: once, at: ${at} }`,
+          'template: push/journey-nudge',
+          'copy: { variant: interest }',
+          '',
+        ].join('\n'),
+      );
+    launch('2031-06-01T10:00:00Z');
+    expect((await journeycast(['campaigns', 'sync'], env)).stdout).toMatch(/created\s+launch\n/);
+    await t.http().post('/v1/campaigns/launch:activate').set(auth()).expect(200);
+    launch('2020-06-01T10:00:00Z');
+    // A warning, not a problem: the definition is valid (exit 2 here is for the broken file alone).
+    const synced = await journeycast(['campaigns', 'sync'], env);
+    expect(synced.stdout).not.toMatch(/launch\.yaml:/);
+    expect(synced.stdout).toContain(
+      'updated   launch\n  warning: schedule.at 2020-06-01T10:00:00Z has passed: the campaign stays active but will not start; run it now with `journeycast campaigns run launch`\n',
+    );
+    await t.http().post('/v1/campaigns/launch:pause').set(auth()).expect(200);
+    const refused = await t.http().post('/v1/campaigns/launch:activate').set(auth()).expect(409);
+    expect(refused.body).toMatchObject({
+      code: 'campaign.schedule-passed',
+      problems: [
+        expect.objectContaining({ path: 'schedule.at', line: 5, file: expect.stringMatching(/launch\.yaml$/) }),
+      ],
+    });
+    const cli = await journeycast(['campaigns', 'activate', 'launch'], env);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain(
+      'campaign launch cannot be activated: schedule.at 2020-06-01T10:00:00Z has passed, so it would start nothing; run it now with `journeycast campaigns run launch`, or give it a later schedule.at',
+    );
+    expect(cli.stderr).toMatch(/launch\.yaml:5:\d+ schedule\.at: /);
+    const read = await t.http().get('/v1/campaigns/launch').set(auth()).expect(200);
+    expect(read.body).toMatchObject({ state: 'paused', valid: true });
+    rmSync(file);
+    expect((await journeycast(['campaigns', 'sync'], env)).stdout).toMatch(/archived\s+launch/);
+  }, 120_000);
 
   it('previews exactly what a user would receive, or why not', async () => {
     const res = await t.http().post(`/v1/campaigns/${PUSH}/preview`).set(auth()).send({ userId: 'ana' }).expect(200);

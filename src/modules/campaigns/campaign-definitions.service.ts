@@ -7,6 +7,7 @@ import { RENDER_CONTEXT_SHAPE } from '../personalization/domain/render-context';
 import { CampaignDefinition } from './domain/campaign-definition';
 import { definitionHash } from './domain/campaign-state';
 import { DefinitionProblem, formatPath, loadDefinition, sortProblems } from './domain/load-definition';
+import { parseYamlSource } from './domain/yaml-source';
 import { TemplateError } from '../templates/domain/templates.errors';
 import { TemplatesService } from '../templates/templates.service';
 
@@ -80,6 +81,13 @@ export class CampaignDefinitionsService {
       contentHash: definitionHash(definition),
       problems: sortProblems(problems),
     };
+  }
+
+  /** Where a field is written in a campaign file as it is now; its first line when the file is gone or unreadable. */
+  async locate(file: string, path: Array<string | number>): Promise<{ file: string; line: number; column: number }> {
+    const text = await readFile(resolve(file), 'utf8').catch(() => undefined);
+    const source = text === undefined ? undefined : parseYamlSource(text);
+    return { file, ...(source && source.errors.length === 0 ? source.locate(path) : { line: 1, column: 1 }) };
   }
 
   /**

@@ -7,6 +7,7 @@ const STATUS: Record<CampaignErrorCode, HttpStatus> = {
   'campaign.invalid': HttpStatus.CONFLICT,
   'campaign.archived': HttpStatus.CONFLICT,
   'campaign.conflict': HttpStatus.CONFLICT,
+  'campaign.schedule-passed': HttpStatus.CONFLICT,
   'campaign.bad-request': HttpStatus.BAD_REQUEST,
   'campaign.run-not-found': HttpStatus.NOT_FOUND,
   'campaign.run-conflict': HttpStatus.CONFLICT,

@@ -51,7 +51,10 @@ export class CampaignsController {
   @HttpCode(200)
   @Auth('admin')
   @ApiOkResponse({ type: CampaignSummaryResponse })
-  @ApiConflictResponse({ description: 'The campaign is invalid (its problems are listed) or archived' })
+  @ApiConflictResponse({
+    description:
+      'The campaign is invalid (its problems are listed), archived, or a one-off whose schedule.at has passed (campaign.schedule-passed)',
+  })
   async activate(@Param() { campaignId }: CampaignIdParams, @Req() req: AuthenticatedRequest) {
     return toCampaignSummary(await this.campaigns.activate(campaignId, actorOf(req)));
   }

@@ -6,9 +6,17 @@ import { CampaignRepository } from './campaign.repository';
 import { CampaignState, SyncAction, syncActionOf } from './domain/campaign-state';
 import { CampaignError } from './domain/campaign.errors';
 import { DefinitionProblem } from './domain/load-definition';
+import { oncePassed } from './runs/domain/run-schedule';
 
 export interface SyncReport {
-  campaigns: Array<{ campaignId: string; file?: string; action: SyncAction; problems: DefinitionProblem[] }>;
+  campaigns: Array<{
+    campaignId: string;
+    file?: string;
+    action: SyncAction;
+    problems: DefinitionProblem[];
+    /** What the sync left that will not do what one may expect: an active one-off campaign whose instant has passed. */
+    warnings: string[];
+  }>;
 }
 
 /** Campaign state: sync from the campaigns folder, listing, and activation and pausing with an audit trail. */
@@ -69,8 +77,22 @@ export class CampaignsService {
     refuseSharedExperiments([...byId.values()], [...stored.values()]);
     for (const id of new Set([...byId.keys(), ...stored.keys()])) {
       const file = byId.get(id);
-      const action = await this.syncOne(stored.get(id), id, file, actor, now);
-      report.campaigns.push({ campaignId: id, file: file?.file, action, problems: file?.problems ?? [] });
+      const before = stored.get(id);
+      const action = await this.syncOne(before, id, file, actor, now);
+      const warnings: string[] = [];
+      const schedule = file?.definition?.schedule;
+      // A changed definition of an active campaign is scheduled as it is; an instant already past starts nothing.
+      if (
+        action === 'updated' &&
+        before?.state === 'active' &&
+        schedule?.type === 'once' &&
+        oncePassed(schedule, now)
+      ) {
+        warnings.push(
+          `schedule.at ${schedule.at} has passed: the campaign stays active but will not start; run it now with \`journeycast campaigns run ${id}\``,
+        );
+      }
+      report.campaigns.push({ campaignId: id, file: file?.file, action, problems: file?.problems ?? [], warnings });
     }
     report.campaigns.sort((a, b) => a.campaignId.localeCompare(b.campaignId));
     return report;
@@ -130,6 +152,21 @@ export class CampaignsService {
     }));
     if (problems.length > 0) {
       throw new CampaignError('campaign.invalid', `campaign ${campaignId} uses templates with problems`, problems);
+    }
+    const schedule = campaign.definition.schedule;
+    // The scheduler fires a one-off instant only within its grace: an active campaign past it would start nothing.
+    if (campaign.state !== 'active' && schedule.type === 'once' && oncePassed(schedule, now)) {
+      const problem: DefinitionProblem = {
+        ...(await this.definitions.locate(campaign.file, ['schedule', 'at'])),
+        path: 'schedule.at',
+        kind: 'rule',
+        message: `${schedule.at} has passed: give it a later instant, or run the campaign now`,
+      };
+      throw new CampaignError(
+        'campaign.schedule-passed',
+        `campaign ${campaignId} cannot be activated: schedule.at ${schedule.at} has passed, so it would start nothing; run it now with \`journeycast campaigns run ${campaignId}\`, or give it a later schedule.at`,
+        [problem],
+      );
     }
     return this.move(campaign, 'active', actor, now);
   }

@@ -24,6 +24,7 @@ const EXIT_CODES: Record<CampaignErrorCode | ExperimentErrorCode | JudgeErrorCod
   'campaign.invalid': EXIT_REFUSED,
   'campaign.archived': EXIT_REFUSED,
   'campaign.conflict': EXIT_REFUSED,
+  'campaign.schedule-passed': EXIT_REFUSED,
   'campaign.run-conflict': EXIT_REFUSED,
   'experiments.invalid-definition': EXIT_REFUSED,
   'experiments.invalid-statistics': EXIT_REFUSED,

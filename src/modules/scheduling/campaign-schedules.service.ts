@@ -2,11 +2,8 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
 import { CampaignsService } from '../campaigns/campaigns.service';
-import { repeatOf } from '../campaigns/runs/domain/run-schedule';
+import { oncePassed, repeatOf } from '../campaigns/runs/domain/run-schedule';
 import { CampaignRunsProducer } from '../campaigns/runs/jobs/campaign-runs.queue';
-
-/** A one-off campaign whose instant passed less than this long ago still fires (a scheduler that was down). */
-const ONCE_GRACE_MS = 60_000;
 
 /**
  * Keeps the campaign runs queue's schedules equal to the active campaigns: a repeatable job per cron or
@@ -58,7 +55,7 @@ export class CampaignSchedules implements OnApplicationBootstrap, BeforeApplicat
       if (repeat) {
         repeating.add(campaignId);
         await this.producer.scheduleCampaign(campaignId, repeat);
-      } else if (schedule.type === 'once' && Date.parse(schedule.at) > now.getTime() - ONCE_GRACE_MS) {
+      } else if (schedule.type === 'once' && !oncePassed(schedule, now)) {
         await this.producer.enqueueOnce(campaignId, new Date(schedule.at));
       }
     }

@@ -4,6 +4,7 @@ export type CampaignErrorCode =
   | 'campaign.invalid'
   | 'campaign.archived'
   | 'campaign.conflict'
+  | 'campaign.schedule-passed'
   | 'campaign.bad-request'
   | 'campaign.run-not-found'
   | 'campaign.run-conflict';

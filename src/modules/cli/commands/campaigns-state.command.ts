@@ -33,6 +33,7 @@ export function registerCampaignStateCommands(program: Command): void {
       for (const entry of report.campaigns) {
         console.log(`${entry.action.padEnd(9)} ${entry.campaignId}`);
         for (const problem of entry.problems) console.log(`  ${formatProblem(problem)}`);
+        for (const warning of entry.warnings) console.log(`  warning: ${warning}`);
       }
       if (report.campaigns.some((c) => c.action === 'invalid')) process.exitCode = 2;
     });

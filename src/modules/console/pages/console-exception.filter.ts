@@ -15,6 +15,7 @@ const CAMPAIGN_STATUS: Record<CampaignError['code'], number> = {
   'campaign.invalid': 409,
   'campaign.archived': 409,
   'campaign.conflict': 409,
+  'campaign.schedule-passed': 409,
   'campaign.run-not-found': 404,
   'campaign.run-conflict': 409,
 };

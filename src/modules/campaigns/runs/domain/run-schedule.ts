@@ -68,6 +68,14 @@ export function latestSend(schedule: LocalHourSchedule, dueAt: Date): Date {
   return new Date(dueAt.getTime() + (schedule.maxLateMinutes ?? DEFAULT_MAX_LATE_MINUTES) * 60_000);
 }
 
+/** A one-off firing whose instant passed less than this long ago still starts its run (a scheduler that was down). */
+export const ONCE_GRACE_MS = 60_000;
+
+/** Whether a one-off schedule's instant is too long past for the scheduler to fire: it would start nothing. */
+export function oncePassed(schedule: Extract<CampaignSchedule, { type: 'once' }>, now: Date): boolean {
+  return Date.parse(schedule.at) <= now.getTime() - ONCE_GRACE_MS;
+}
+
 /** The cron pattern and zone a schedule is registered with; local-hour runs are started daily at 00:00 UTC. */
 export function repeatOf(schedule: CampaignSchedule): { cron: string; tz: string } | undefined {
   if (schedule.type === 'cron') return { cron: schedule.cron, tz: schedule.timeZone };
