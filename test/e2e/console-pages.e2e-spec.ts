@@ -83,6 +83,9 @@ describe('web console pages in Chromium', () => {
     const rows = page.locator('tbody tr');
     await expect(rows.count()).resolves.toBe(2);
     await expect(rows.first().textContent()).resolves.toMatch(/ongoing-journey-push.*paused.*push/s);
+    await expect(rows.first().textContent()).resolves.toContain(
+      "18:00 in each user's time zone on tue, thu, sat, at most 120 minutes late",
+    );
     await expect(page.locator('[aria-current="page"]').textContent()).resolves.toBe('Campaigns');
     await checkPage(page, 'campaigns');
     // Keyboard users reach a skip link first, then the navigation.
@@ -95,6 +98,9 @@ describe('web console pages in Chromium', () => {
   it('shows a campaign with its estimate and previews a chosen user', async () => {
     await page.getByRole('link', { name: PUSH }).click();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(PUSH);
+    await expect(page.locator('dl.facts').first().textContent()).resolves.toMatch(
+      /Schedule\s*18:00 .*, at most 120 minutes late/,
+    );
     await expect(page.locator('dl.facts').nth(1).textContent()).resolves.toMatch(/Users\s*2/);
     await page.getByLabel('User id').fill('ana');
     await page.getByRole('button', { name: 'Preview' }).click();

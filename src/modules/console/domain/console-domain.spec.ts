@@ -93,7 +93,10 @@ describe('schedules', () => {
     expect(describeNextRun(cron, 'active', now)).toBe('2026-03-02T08:00:00Z');
     expect(describeNextRun(cron, 'paused', now)).toBe('not scheduled (paused)');
     const local = { type: 'local-hour' as const, hour: 18, minute: 5, days: ['tue'] };
-    expect(describeSchedule(local)).toBe("18:05 in each user's time zone on tue");
+    expect(describeSchedule(local)).toBe("18:05 in each user's time zone on tue, at most 120 minutes late");
+    expect(describeSchedule({ ...local, days: [], maxLateMinutes: 45 })).toBe(
+      "18:05 in each user's time zone every day, at most 45 minutes late",
+    );
     expect(describeNextRun({ type: 'once', at: '2026-01-01T00:00:00Z' }, 'active', now)).toBe('already passed');
   });
 });

@@ -1,21 +1,23 @@
 import { parseExpression } from 'cron-parser';
+import { DEFAULT_MAX_LATE_MINUTES } from '../../campaigns/domain/campaign-definition';
 
 /** A campaign schedule as the definition states it. */
 export type ScheduleLike =
   | { type: 'cron'; cron: string; timeZone: string }
-  | { type: 'local-hour'; hour: number; minute?: number; days?: readonly string[] }
+  | { type: 'local-hour'; hour: number; minute?: number; days?: readonly string[]; maxLateMinutes?: number }
   | { type: 'once'; at: string };
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** One line describing when a campaign fires. */
+/** One line describing when a campaign fires, and for a local hour how late after it a message may still go out. */
 export function describeSchedule(schedule: ScheduleLike): string {
   switch (schedule.type) {
     case 'cron':
       return `cron ${schedule.cron} (${schedule.timeZone})`;
     case 'local-hour': {
       const days = schedule.days?.length ? ` on ${schedule.days.join(', ')}` : ' every day';
-      return `${pad(schedule.hour)}:${pad(schedule.minute ?? 0)} in each user's time zone${days}`;
+      const late = schedule.maxLateMinutes ?? DEFAULT_MAX_LATE_MINUTES;
+      return `${pad(schedule.hour)}:${pad(schedule.minute ?? 0)} in each user's time zone${days}, at most ${late} minutes late`;
     }
     case 'once':
       return `once at ${schedule.at}`;
