@@ -113,11 +113,12 @@ export class CampaignsService {
     if (action === 'archived') toState = 'archived';
     // A restored campaign comes back paused: someone must decide to send it again.
     if (action === 'restored') toState = 'paused';
-    const fields: Partial<CampaignRecord> = { syncedAt: now, state: toState };
+    // The state is written only when the sync moves it: a pause or an activation made since the read stands.
+    const fields: Partial<CampaignRecord> = { syncedAt: now };
     if (file) fields.file = file.file;
     if (action === 'invalid') fields.problems = file!.problems;
     else if (file) Object.assign(fields, { definition: file.definition, contentHash: file.contentHash, problems: [] });
-    if (toState !== fromState) Object.assign(fields, { stateChangedAt: now, stateChangedBy: actor });
+    if (toState !== fromState) Object.assign(fields, { state: toState, stateChangedAt: now, stateChangedBy: actor });
     await this.campaigns.saveSynced(campaignId, fields, { createdAt: now, stateChangedAt: now, stateChangedBy: actor });
     await this.campaigns.recordChange({
       campaignId,
