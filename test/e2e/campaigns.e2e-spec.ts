@@ -135,6 +135,12 @@ describe('campaigns over HTTP and the CLI', () => {
     expect((await journeycast(['campaigns', 'sync'], env)).stdout).toMatch(/created\s+launch\n/);
     await t.http().post('/v1/campaigns/launch:activate').set(auth()).expect(200);
     launch('2020-06-01T10:00:00Z');
+    const validated = await journeycast(['campaigns', 'validate', file], env);
+    expect(validated.code).toBe(0);
+    expect(validated.stdout).toMatch(
+      /launch\.yaml:5:\d+ schedule\.at: warning: 2020-06-01T10:00:00Z has passed, so activating the campaign is refused; run it now with `journeycast campaigns run launch`\n/,
+    );
+    expect(validated.stderr).toContain('1 file(s), 0 problem(s), 1 warning(s)');
     // A warning, not a problem: the definition is valid (exit 2 here is for the broken file alone).
     const synced = await journeycast(['campaigns', 'sync'], env);
     expect(synced.stdout).not.toMatch(/launch\.yaml:/);

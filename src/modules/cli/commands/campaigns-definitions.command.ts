@@ -8,9 +8,10 @@ import { settingsModule } from '../../../config/config.module';
 import { loadConfig } from '../../../config/load-config';
 import { processEnvironment } from '../../../config/process-env';
 import { CampaignDefinitionsModule } from '../../campaigns/campaign-definitions.module';
-import { CampaignDefinitionsService } from '../../campaigns/campaign-definitions.service';
+import { CampaignDefinitionsService, CheckedFile } from '../../campaigns/campaign-definitions.service';
 import { campaignJsonSchema } from '../../campaigns/domain/campaign-definition';
 import { formatProblem } from '../../campaigns/domain/load-definition';
+import { oncePassed } from '../../campaigns/runs/domain/run-schedule';
 import { requireReadableFile, requireWritableFile } from '../command-files';
 import { group } from '../program';
 
@@ -38,6 +39,21 @@ async function withDefinitions<T>(run: (context: INestApplicationContext) => Pro
 }
 
 /**
+ * A valid one-off campaign whose instant has passed: not a problem (a campaign that already ran keeps its
+ * file), but activating it is refused, so validate says so where `schedule.at` is written.
+ */
+async function passedOnceWarning(
+  definitions: CampaignDefinitionsService,
+  file: CheckedFile,
+  now: Date,
+): Promise<string | undefined> {
+  const schedule = file.definition?.schedule;
+  if (file.problems.length > 0 || schedule?.type !== 'once' || !oncePassed(schedule, now)) return undefined;
+  const at = await definitions.locate(file.file, ['schedule', 'at']);
+  return `${at.file}:${at.line}:${at.column} schedule.at: warning: ${schedule.at} has passed, so activating the campaign is refused; run it now with \`journeycast campaigns run ${file.campaignId}\``;
+}
+
+/**
  * `journeycast campaigns validate [files...]` (every file of the campaigns folder by default): one line
  * per problem, `file:line:column path: message`, exit code 2 on any; and `campaigns schema`.
  */
@@ -48,16 +64,21 @@ export function registerCampaignDefinitionCommands(program: Command): void {
     .description('Validate campaign files (YAML, schema, rules, template variables); exit 2 on any problem')
     .action(async (files: string[]) => {
       for (const file of files) requireReadableFile(file);
-      const checked = await withDefinitions(async (context) => {
+      const now = new Date();
+      const { checked, warnings } = await withDefinitions(async (context) => {
         const definitions = context.get(CampaignDefinitionsService);
-        return definitions.checkFiles(files.length > 0 ? files : await definitions.listFiles());
+        const checked = await definitions.checkFiles(files.length > 0 ? files : await definitions.listFiles());
+        const warnings = await Promise.all(checked.map((file) => passedOnceWarning(definitions, file, now)));
+        return { checked, warnings };
       });
       let problems = 0;
-      for (const file of checked) {
+      checked.forEach((file, i) => {
         for (const problem of file.problems) console.log(formatProblem(problem));
+        if (warnings[i]) console.log(warnings[i]);
         problems += file.problems.length;
-      }
-      console.error(`${checked.length} file(s), ${problems} problem(s)`);
+      });
+      const warned = warnings.filter(Boolean).length;
+      console.error(`${checked.length} file(s), ${problems} problem(s)${warned > 0 ? `, ${warned} warning(s)` : ''}`);
       if (problems > 0 || checked.length === 0) process.exitCode = 2;
     });
   campaigns
