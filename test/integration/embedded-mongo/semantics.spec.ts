@@ -1,0 +1,280 @@
+import { Collection, Db, Document, Filter, Sort } from 'mongodb';
+import { useDriverClient } from '../../setup/mongo';
+
+describe('embedded mongo query and update semantics the product relies on, as MongoDB documents them', () => {
+  const mongo = useDriverClient('semantics');
+  let db: Db;
+
+  beforeAll(() => {
+    db = mongo.db;
+  });
+
+  /** The _ids of the documents a filter finds, in _id order. */
+  const found = async (c: Collection, filter: Filter<Document> = {}, sort: Sort = { _id: 1 }) =>
+    (await c.find(filter).sort(sort).toArray()).map((d) => d._id as unknown);
+
+  it('matches a whole array by exact equality (order matters) or an element equal to it, and $nor negates that', async () => {
+    const c = db.collection('array-equality');
+    await c.insertMany([
+      { _id: 1 as never, t: ['fr-CA', 'fr'] },
+      { _id: 2 as never, t: ['fr', 'fr-CA'] },
+      { _id: 3 as never, t: [['fr-CA', 'fr'], 'x'] },
+      { _id: 4 as never, t: ['fr-CA', 'fr', 'en'] },
+      { _id: 5 as never },
+      { _id: 6 as never, t: 'fr-CA' },
+    ]);
+    expect(await found(c, { t: ['fr-CA', 'fr'] })).toEqual([1, 3]);
+    // The value 't.0' reaches is an array, so its elements are compared too (not those of 't' itself).
+    expect(await found(c, { 't.0': 'fr-CA' })).toEqual([1, 3, 4]);
+    expect(await found(c, { t: 'fr' })).toEqual([1, 2, 4]);
+    expect(await found(c, { $and: [{ t: 'fr-CA' }, { 't.0': 'fr-CA' }], $nor: [{ t: ['fr-CA', 'fr'] }] })).toEqual([4]);
+    const r = await c.updateMany(
+      { $and: [{ t: 'fr-CA' }, { 't.0': 'fr-CA' }], $nor: [{ t: ['fr-CA', 'fr'] }] },
+      { $set: { t: ['fr-CA', 'fr'] } },
+    );
+    expect(r).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    expect(await c.findOne({ _id: 6 as never })).toEqual({ _id: 6, t: 'fr-CA' });
+  });
+
+  it("'a.0' with $exists tells non-empty arrays from empty or missing ones", async () => {
+    const c = db.collection('exists-element');
+    await c.insertMany([
+      { _id: 1 as never, a: [] },
+      { _id: 2 as never, a: [{ x: 1 }] },
+      { _id: 3 as never },
+      { _id: 4 as never, a: [null] },
+    ]);
+    expect(await found(c, { 'a.0': { $exists: true } })).toEqual([2, 4]);
+    expect(await found(c, { 'a.0': { $exists: false } })).toEqual([1, 3]);
+    expect(await found(c, { a: { $size: 0 } })).toEqual([1]);
+  });
+
+  it('$in with null and $eq null match missing fields; $ne null excludes them and arrays holding null', async () => {
+    const c = db.collection('nulls');
+    await c.insertMany([
+      { _id: 1 as never, a: null },
+      { _id: 2 as never },
+      { _id: 3 as never, a: 1 },
+      { _id: 4 as never, a: [null, 2] },
+      { _id: 5 as never, a: [] },
+      { _id: 6 as never, a: { b: 1 } },
+    ]);
+    expect(await found(c, { a: { $in: [null, 1] } })).toEqual([1, 2, 3, 4]);
+    expect(await found(c, { a: null })).toEqual([1, 2, 4]);
+    expect(await found(c, { a: { $ne: null } })).toEqual([3, 5, 6]);
+    expect(await found(c, { a: { $nin: [null] } })).toEqual([3, 5, 6]);
+    expect(await found(c, { 'a.b': null })).toEqual([1, 2, 3, 4, 5]);
+    expect(await found(c, { 'a.b': { $exists: false } })).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('$elemMatch holds every condition for one element, with $exists false and $or inside', async () => {
+    const c = db.collection('elem-match');
+    await c.insertMany([
+      { _id: 1 as never, at: [{ e: 'x', skipped: true }, { e: 'y' }] },
+      { _id: 2 as never, at: [{ e: 'x' }] },
+      { _id: 3 as never, at: [{ e: 'x', skipped: null }] },
+      {
+        _id: 4 as never,
+        at: [
+          { e: 'x', n: 1 },
+          { e: 'z', n: 5 },
+        ],
+      },
+    ]);
+    expect(await found(c, { at: { $elemMatch: { e: 'x', skipped: { $exists: false } } } })).toEqual([2, 4]);
+    expect(await found(c, { at: { $elemMatch: { $or: [{ e: 'y' }, { n: { $gte: 5 } }], e: { $ne: 'x' } } } })).toEqual([
+      1, 4,
+    ]);
+    expect(await found(c, { at: { $elemMatch: { e: { $in: ['z'] }, n: { $lt: 5 } } } })).toEqual([]);
+  });
+
+  it('sorts an array field by its smallest element ascending and largest descending, empty arrays first', async () => {
+    const c = db.collection('array-sort');
+    await c.insertMany([
+      { _id: 1 as never, a: [3, 9] },
+      { _id: 2 as never, a: [5] },
+      { _id: 3 as never, a: [] },
+      { _id: 4 as never, a: 4 },
+      { _id: 5 as never },
+      { _id: 6 as never, a: null },
+    ]);
+    expect(await found(c, {}, { a: 1, _id: 1 })).toEqual([3, 5, 6, 1, 4, 2]);
+    expect(await found(c, {}, { a: -1, _id: 1 })).toEqual([1, 2, 4, 5, 6, 3]);
+  });
+
+  it('$inc creates a missing nested path, $min/$max on dates set a missing field and keep the earlier/later one', async () => {
+    const c = db.collection('inc-min-max');
+    const early = new Date('2026-01-01T00:00:00Z');
+    const late = new Date('2026-02-01T00:00:00Z');
+    await c.insertOne({ _id: 1 as never });
+    await c.updateOne(
+      { _id: 1 as never },
+      { $inc: { 'values.clicks': -1 }, $min: { 'r.first': late }, $max: { last: early } },
+    );
+    await c.updateOne({ _id: 1 as never }, { $min: { 'r.first': early }, $max: { last: late } });
+    const noop = await c.updateOne({ _id: 1 as never }, { $min: { 'r.first': late }, $max: { last: early } });
+    expect(noop.modifiedCount).toBe(0);
+    expect(await c.findOne({ _id: 1 as never })).toEqual({
+      _id: 1,
+      last: late,
+      r: { first: early },
+      values: { clicks: -1 },
+    });
+  });
+
+  it('$addToSet with $each adds each missing value once; $push with $each and a negative $slice keeps the last ones', async () => {
+    const c = db.collection('add-push');
+    await c.insertOne({ _id: 1 as never, s: ['a'], p: [1, 2] });
+    await c.updateOne({ _id: 1 as never }, {
+      $addToSet: { s: { $each: ['b', 'a', 'b'] }, n: 'x' },
+      $push: { p: { $each: [3, 4], $slice: -3 }, q: { $each: [1], $slice: -2 } },
+    } as never);
+    expect(await c.findOne({ _id: 1 as never })).toEqual({ _id: 1, s: ['a', 'b'], p: [2, 3, 4], n: ['x'], q: [1] });
+    // Documents are equal only with the same fields in the same order.
+    await c.updateOne({ _id: 1 as never }, { $set: { d: [{ a: 1, b: 2 }] } });
+    await c.updateOne({ _id: 1 as never }, {
+      $addToSet: {
+        d: {
+          $each: [
+            { b: 2, a: 1 },
+            { a: 1, b: 2 },
+          ],
+        },
+      },
+    } as never);
+    expect((await c.findOne({ _id: 1 as never }))!.d).toEqual([
+      { a: 1, b: 2 },
+      { b: 2, a: 1 },
+    ]);
+  });
+
+  it('an upsert builds its document from the equalities of the filter (dotted, $eq, $and), not from $elemMatch or ranges', async () => {
+    const c = db.collection('upserts');
+    const at = new Date('2026-03-01T00:00:00Z');
+    const res = await c.findOneAndUpdate(
+      {
+        userId: 'u',
+        'key.exp': 'e1',
+        n: { $eq: 2 },
+        $and: [{ m: 3 }],
+        r: { $gt: 1 },
+        list: { $elemMatch: { a: 1 } },
+      },
+      {
+        $setOnInsert: { createdAt: at },
+        $push: { exposures: { $each: [at], $slice: -5 } } as never,
+        $min: { first: at },
+      },
+      { upsert: true, returnDocument: 'after', includeResultMetadata: true },
+    );
+    expect(res.lastErrorObject).toMatchObject({ n: 1, updatedExisting: false });
+    const { _id, ...rest } = res.value!;
+    expect(_id).toBeDefined();
+    expect(rest).toEqual({
+      userId: 'u',
+      key: { exp: 'e1' },
+      n: 2,
+      m: 3,
+      createdAt: at,
+      exposures: [at],
+      first: at,
+    });
+    const again = await c.findOneAndUpdate(
+      { userId: 'u' },
+      { $setOnInsert: { createdAt: new Date(0) }, $push: { exposures: { $each: [at], $slice: -1 } } as never },
+      { upsert: true, returnDocument: 'after', includeResultMetadata: true },
+    );
+    expect(again.lastErrorObject).toMatchObject({ n: 1, updatedExisting: true });
+    expect(again.value).toMatchObject({ createdAt: at, exposures: [at] });
+  });
+
+  it('$pull removes elements matching a value or a document condition (extra fields included), no-op on a missing field', async () => {
+    const c = db.collection('pull');
+    await c.insertOne({
+      _id: 1 as never,
+      sample: ['u1', 'u2', 'u1'],
+      worst: [{ userId: 'u1', g: 1 }, { userId: 'u2' }],
+      nested: [['u1'], 'u1'],
+    });
+    await c.updateOne({ _id: 1 as never }, {
+      $pull: {
+        sample: 'u1',
+        worst: { userId: 'u1' },
+        nested: 'u1',
+        gone: 'u1',
+      },
+    } as never);
+    expect(await c.findOne({ _id: 1 as never })).toEqual({
+      _id: 1,
+      sample: ['u2'],
+      worst: [{ userId: 'u2' }],
+      nested: [['u1']],
+    });
+    const missing = await c.updateOne({ _id: 1 as never }, { $pull: { other: 'x' } } as never);
+    expect(missing).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
+  });
+
+  it('positional $ updates the first element the filter matched; $[] every element; $[id] the arrayFilters matches', async () => {
+    const c = db.collection('positional');
+    await c.insertOne({
+      _id: 1 as never,
+      tags: ['a', 'b', 'b'],
+      unsent: [
+        { state: 'pending', n: 1 },
+        { state: 'sent', n: 2 },
+        { state: 'pending', n: 3 },
+      ],
+    });
+    await c.updateOne({ _id: 1 as never, tags: 'b' }, { $set: { 'tags.$': 'B' } });
+    await c.updateOne({ _id: 1 as never, 'unsent.n': { $gt: 1 } }, { $inc: { 'unsent.$.n': 10 } });
+    await c.updateOne(
+      { _id: 1 as never },
+      { $set: { 'unsent.$[u].state': 'cancelled' } },
+      { arrayFilters: [{ 'u.state': 'pending' }] },
+    );
+    await c.updateOne({ _id: 1 as never }, { $set: { 'unsent.$[].seen': true } });
+    expect(await c.findOne({ _id: 1 as never })).toEqual({
+      _id: 1,
+      tags: ['a', 'B', 'b'],
+      unsent: [
+        { state: 'cancelled', n: 1, seen: true },
+        { state: 'sent', n: 12, seen: true },
+        { state: 'cancelled', n: 3, seen: true },
+      ],
+    });
+  });
+
+  it('distinct unwinds arrays and returns each value once; bulkWrite upserts report their ids by index', async () => {
+    const c = db.collection('distinct-bulk');
+    await c.insertMany([
+      { _id: 1 as never, m: { r: ['x', 'y'] } },
+      { _id: 2 as never, m: { r: 'x' } },
+      { _id: 3 as never, m: [{ r: 'z' }] },
+      { _id: 4 as never },
+    ]);
+    expect((await c.distinct('m.r')).sort()).toEqual(['x', 'y', 'z']);
+    expect(await c.distinct('m.r', { 'm.r': { $in: ['y'] } })).toEqual(['x', 'y']);
+    const bulk = await c.bulkWrite(
+      [
+        { updateOne: { filter: { _id: 1 as never }, update: { $set: { k: 1 } }, upsert: true } },
+        { updateOne: { filter: { _id: 9 as never }, update: { $setOnInsert: { k: 2 } }, upsert: true } },
+        { updateOne: { filter: { key: 'new' }, update: { $set: { k: 3 } }, upsert: true } },
+      ],
+      { ordered: false },
+    );
+    expect(bulk.upsertedCount).toBe(2);
+    expect(bulk.matchedCount).toBe(1);
+    expect(Object.keys(bulk.upsertedIds)).toEqual(['1', '2']);
+    expect(bulk.upsertedIds[1]).toBe(9);
+    expect(await c.findOne({ key: 'new' }, { projection: { _id: 0 } })).toEqual({ key: 'new', k: 3 });
+  });
+
+  it('$expr compares an array size with a field', async () => {
+    const c = db.collection('expr-size');
+    await c.insertMany([
+      { _id: 1 as never, done: [1, 2], count: 2 },
+      { _id: 2 as never, done: [1], count: 2 },
+    ]);
+    expect(await found(c, { $expr: { $gte: [{ $size: '$done' }, '$count'] } })).toEqual([1]);
+  });
+});
