@@ -188,6 +188,36 @@ describe('embedded mongo query and update semantics the product relies on, as Mo
     expect(again.value).toMatchObject({ createdAt: at, exposures: [at] });
   });
 
+  it('an upsert takes an $in of one value and an $or of one branch as equalities, as MongoDB simplifies them', async () => {
+    const c = db.collection('upsert-simplified');
+    await c.updateOne(
+      {
+        k: 1,
+        one: { $in: ['only'] },
+        twice: { $in: [2, 2] },
+        $or: [{ branch: 'b', 'x.y': 1 }],
+        none: null,
+        many: { $in: [1, 2] },
+      },
+      { $set: { v: 1 } },
+      { upsert: true },
+    );
+    await c.updateOne(
+      { k: 2, $or: [{ a: 1 }, { a: 2 }], re: { $in: [/x/] }, 'n.0': 'z' },
+      { $set: { v: 2 } },
+      { upsert: true },
+    );
+    expect(
+      await c
+        .find({}, { projection: { _id: 0 } })
+        .sort({ k: 1 })
+        .toArray(),
+    ).toEqual([
+      { k: 1, one: 'only', twice: 2, branch: 'b', x: { y: 1 }, none: null, v: 1 },
+      { k: 2, n: { '0': 'z' }, v: 2 },
+    ]);
+  });
+
   it('$pull removes elements matching a value or a document condition (extra fields included), no-op on a missing field', async () => {
     const c = db.collection('pull');
     await c.insertOne({
