@@ -1,17 +1,17 @@
 import { Collection, Db, Document, Filter, Sort } from 'mongodb';
 import { useDriverClient } from '../../setup/mongo';
 
-describe('embedded mongo query and update semantics the product relies on, as MongoDB documents them', () => {
+/** The _ids of the documents a filter finds, in _id order. */
+const found = async (c: Collection, filter: Filter<Document> = {}, sort: Sort = { _id: 1 }) =>
+  (await c.find(filter).sort(sort).toArray()).map((d) => d._id as unknown);
+
+describe('embedded mongo queries, updates, write results and projections the product relies on, as MongoDB documents them', () => {
   const mongo = useDriverClient('semantics');
   let db: Db;
 
   beforeAll(() => {
     db = mongo.db;
   });
-
-  /** The _ids of the documents a filter finds, in _id order. */
-  const found = async (c: Collection, filter: Filter<Document> = {}, sort: Sort = { _id: 1 }) =>
-    (await c.find(filter).sort(sort).toArray()).map((d) => d._id as unknown);
 
   it('matches a whole array by exact equality (order matters) or an element equal to it, and $nor negates that', async () => {
     const c = db.collection('array-equality');
@@ -306,5 +306,141 @@ describe('embedded mongo query and update semantics the product relies on, as Mo
       { _id: 2 as never, done: [1], count: 2 },
     ]);
     expect(await found(c, { $expr: { $gte: [{ $size: '$done' }, '$count'] } })).toEqual([1]);
+  });
+
+  it('counts an update as modified only when the stored document changes', async () => {
+    const c = db.collection('modified');
+    const at = new Date('2026-04-01T00:00:00Z');
+    await c.insertOne({ _id: 1 as never, s: 'a', d: at, counts: { a: 1, b: 2 }, set: ['x'], log: [1, 2] });
+    const same = async (update: object) => (await c.updateOne({ _id: 1 as never }, update)).modifiedCount;
+    expect(await same({ $set: { s: 'a', d: new Date(at), counts: { a: 1, b: 2 } } })).toBe(0);
+    expect(await same({ $unset: { missing: 1 } })).toBe(0);
+    expect(await same({ $addToSet: { set: 'x' } })).toBe(0);
+    expect(await same({ $pull: { set: 'y' } })).toBe(0);
+    expect(await same({ $min: { d: new Date('2026-05-01T00:00:00Z') } })).toBe(0);
+    expect(await same({ $max: { d: new Date(0) } })).toBe(0);
+    expect(await same({ $push: { log: { $each: [], $slice: -5 } } })).toBe(0);
+    expect(await same({ $set: { counts: { b: 2, a: 1 } } })).toBe(1);
+    expect(await same({ $push: { log: { $each: [3], $slice: -2 } } })).toBe(1);
+    expect((await c.findOne({ _id: 1 as never }))!.log).toEqual([2, 3]);
+  });
+
+  it('updates array elements by index in filter and update, and skips $[id] elements no filter matches', async () => {
+    const c = db.collection('indexed-targets');
+    await c.insertOne({
+      _id: 1 as never,
+      state: 'queued',
+      targets: [{ state: 'pending' }, { state: 'accepted' }, { state: 'pending' }],
+    });
+    const bulk = await c.bulkWrite(
+      [0, 1].map((index) => ({
+        updateOne: {
+          filter: { _id: 1 as never, state: 'queued', [`targets.${index}.state`]: 'pending' },
+          update: { $set: { [`targets.${index}.state`]: 'skipped', [`targets.${index}.reason`]: 'gone' } },
+        },
+      })),
+      { ordered: false },
+    );
+    expect(bulk).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    const end = await c.updateOne(
+      { _id: 1 as never, state: 'queued' },
+      { $set: { state: 'failed', 'targets.$[unsent].state': 'skipped', 'targets.$[unsent].reason': 'failed' } },
+      { arrayFilters: [{ 'unsent.state': 'pending' }] },
+    );
+    expect(end.modifiedCount).toBe(1);
+    expect((await c.findOne({ _id: 1 as never }))!.targets).toEqual([
+      { state: 'skipped', reason: 'gone' },
+      { state: 'accepted' },
+      { state: 'skipped', reason: 'failed' },
+    ]);
+    await c.insertOne({ _id: 2 as never, state: 'queued' });
+    await expect(
+      c.updateOne(
+        { _id: 2 as never },
+        { $set: { state: 'failed', 'targets.$[unsent].state': 'skipped' } },
+        { arrayFilters: [{ 'unsent.state': 'pending' }] },
+      ),
+    ).rejects.toMatchObject({ code: 2 });
+  });
+
+  it('a $slice beside included fields keeps only those fields and the sliced array', async () => {
+    const c = db.collection('slice-projection');
+    await c.insertOne({ _id: 1 as never, n: 'a', when: 1, other: 2, attempts: [{ i: 1 }, { i: 2 }] });
+    await c.insertOne({ _id: 2 as never, n: 'b', other: 2 });
+    expect(
+      await c
+        .find({}, { projection: { _id: 0, n: 1, when: 1, attempts: { $slice: 1 } } })
+        .sort({ n: 1 })
+        .toArray(),
+    ).toEqual([{ n: 'a', when: 1, attempts: [{ i: 1 }] }, { n: 'b' }]);
+  });
+
+  it('findOneAndUpdate applies its sort to choose the document and returns it before or after', async () => {
+    const c = db.collection('fam');
+    await c.insertMany([
+      { _id: 1 as never, q: 'x', p: 2 },
+      { _id: 2 as never, q: 'x', p: 1 },
+      { _id: 3 as never, q: 'y', p: 0 },
+    ]);
+    const before = await c.findOneAndUpdate(
+      { q: 'x' },
+      { $inc: { p: 10 } },
+      { sort: { p: 1 }, returnDocument: 'before' },
+    );
+    expect(before).toEqual({ _id: 2, q: 'x', p: 1 });
+    const after = await c.findOneAndUpdate(
+      { q: 'x' },
+      { $set: { taken: true } },
+      { sort: { p: -1 }, returnDocument: 'after', projection: { _id: 1, taken: 1 } },
+    );
+    expect(after).toEqual({ _id: 2, taken: true });
+    expect(await c.findOneAndUpdate({ q: 'z' }, { $set: { taken: true } })).toBeNull();
+  });
+  it('$not of a range matches missing, null and other types; $nin on an array field holds when no element is listed', async () => {
+    const c = db.collection('not-nin');
+    const cut = new Date('2026-01-10T00:00:00Z');
+    await c.insertMany([
+      { _id: 1 as never, endsAt: new Date('2026-01-01T00:00:00Z'), u: ['a', 'b'] },
+      { _id: 2 as never, endsAt: new Date('2026-02-01T00:00:00Z'), u: [] },
+      { _id: 3 as never, endsAt: null, u: 'c' },
+      { _id: 4 as never },
+      { _id: 5 as never, endsAt: 5, u: ['c', 'd'] },
+      { _id: 6 as never, endsAt: [new Date('2026-02-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z')] },
+    ]);
+    expect(await found(c, { endsAt: { $not: { $lte: cut } } })).toEqual([2, 3, 4, 5]);
+    expect(await found(c, { u: { $nin: ['a', 'c'] } })).toEqual([2, 4, 6]);
+    expect(await found(c, { u: { $in: ['b', 'd'] } })).toEqual([1, 5]);
+    expect(
+      (await c.deleteMany({ _id: { $in: [1, 2, 3] as never[] }, endsAt: { $not: { $gte: cut } } })).deletedCount,
+    ).toBe(2);
+  });
+
+  it('$elemMatch holds an $in and a $nin on an array inside the same element, beside an $or and a negated range', async () => {
+    const c = db.collection('journey-facts');
+    const at = new Date('2026-01-10T00:00:00Z');
+    await c.insertMany([
+      { _id: 1 as never, j: [{ stage: 'ongoing', terms: ['run', 'shoes'], sensitive: false, confidence: 0.9 }] },
+      { _id: 2 as never, j: [{ stage: 'ongoing', terms: ['run', 'debt'], sensitive: false, confidence: 0.9 }] },
+      {
+        _id: 3 as never,
+        j: [
+          { stage: 'ongoing', terms: ['run'], sensitive: true, confidence: 0.9 },
+          { stage: 'ongoing', terms: ['bike'], sensitive: false, confidence: 0.9 },
+        ],
+      },
+      { _id: 4 as never, j: [{ stage: 'ongoing', terms: ['run'], sensitive: false, confidence: 0.2 }] },
+      {
+        _id: 5 as never,
+        j: [{ stage: 'ongoing', endsAt: new Date(0), terms: ['run'], sensitive: false, confidence: 1 }],
+      },
+      { _id: 6 as never, j: [{ stage: 'ended', terms: ['run'], sensitive: false, confidence: 1 }] },
+    ]);
+    const elem = { sensitive: false, confidence: { $gte: 0.5 }, terms: { $in: ['run'], $nin: ['debt'] } };
+    expect(
+      await found(c, { j: { $elemMatch: { stage: 'ongoing', endsAt: { $not: { $lte: at } }, ...elem } } }),
+    ).toEqual([1]);
+    expect(
+      await found(c, { j: { $elemMatch: { $or: [{ stage: 'ended' }, { endsAt: { $lte: at } }], ...elem } } }),
+    ).toEqual([5, 6]);
   });
 });
