@@ -443,4 +443,82 @@ describe('embedded mongo queries, updates, write results and projections the pro
       await found(c, { j: { $elemMatch: { $or: [{ stage: 'ended' }, { endsAt: { $lte: at } }], ...elem } } }),
     ).toEqual([5, 6]);
   });
+  it('an upsert applies $setOnInsert and $inc over the equalities it starts from, and not on an update', async () => {
+    const c = db.collection('upsert-operators');
+    await c.updateOne({ e: 'x', day: 'd' }, { $inc: { assigned: 1, 'splits.s1': 1 } }, { upsert: true });
+    await c.updateOne({ e: 'x', day: 'd' }, { $inc: { assigned: 1, 'splits.s2': 1 } }, { upsert: true });
+    await c.updateOne({ k: 1 }, { $setOnInsert: { k: 2, at: 1 } }, { upsert: true });
+    await c.updateOne({ k: 2 }, { $setOnInsert: { at: 9 }, $set: { seen: true } }, { upsert: true });
+    expect(await c.find({}, { projection: { _id: 0 } }).toArray()).toEqual([
+      { e: 'x', day: 'd', assigned: 2, splits: { s1: 1, s2: 1 } },
+      { k: 2, at: 1, seen: true },
+    ]);
+  });
+
+  it('bulk upserts run in order: a second upsert of a key the batch inserted updates that document', async () => {
+    const c = db.collection('bulk-upserts');
+    await c.createIndex({ userId: 1 }, { unique: true });
+    const early = new Date('2026-01-01T00:00:00Z');
+    const late = new Date('2026-01-02T00:00:00Z');
+    const upsert = (userId: string, at: Date) => ({
+      updateOne: {
+        filter: { userId },
+        update: { $max: { lastActiveAt: at }, $setOnInsert: { sampleKey: userId.length } },
+        upsert: true,
+      },
+    });
+    const result = await c.bulkWrite(
+      [upsert('u1', early), upsert('u1', late), upsert('u1', early), upsert('u22', late)],
+      {
+        ordered: false,
+      },
+    );
+    expect(result).toMatchObject({ upsertedCount: 2, matchedCount: 2, modifiedCount: 1 });
+    expect(
+      await c
+        .find({}, { projection: { _id: 0 } })
+        .sort({ userId: 1 })
+        .toArray(),
+    ).toEqual([
+      { userId: 'u1', lastActiveAt: late, sampleKey: 2 },
+      { userId: 'u22', lastActiveAt: late, sampleKey: 3 },
+    ]);
+  });
+  it('$group leaves a missing field out of a compound _id, and $min/$max skip null and missing values', async () => {
+    const c = db.collection('grouped');
+    const d1 = new Date('2026-01-01T00:00:00Z');
+    const d2 = new Date('2026-01-02T00:00:00Z');
+    await c.insertMany([
+      { state: 'failed', reason: { code: 'bounce' }, shard: 1, sendAt: d2 },
+      { state: 'failed', reason: { code: 'bounce' }, shard: 1, sendAt: null },
+      { state: 'failed', shard: 1, sendAt: d1 },
+      { state: 'failed', reason: { code: null }, shard: 2 },
+      { state: 'sent', reason: {}, shard: 2, sendAt: null },
+    ]);
+    const byKey = await c
+      .aggregate([
+        { $group: { _id: { state: '$state', reason: '$reason.code' }, n: { $sum: 1 } } },
+        { $sort: { n: -1, _id: 1 } },
+      ])
+      .toArray();
+    expect(byKey).toEqual([
+      { _id: { state: 'failed', reason: 'bounce' }, n: 2 },
+      { _id: { state: 'failed' }, n: 1 },
+      { _id: { state: 'failed', reason: null }, n: 1 },
+      { _id: { state: 'sent' }, n: 1 },
+    ]);
+    const byShard = await c
+      .aggregate([
+        { $group: { _id: '$shard', sendAt: { $min: '$sendAt' }, last: { $max: '$sendAt' } } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(byShard).toEqual([
+      { _id: 1, sendAt: d1, last: d2 },
+      { _id: 2, sendAt: null, last: null },
+    ]);
+    expect(await c.aggregate([{ $group: { _id: '$missing', n: { $sum: 1 } } }]).toArray()).toEqual([
+      { _id: null, n: 5 },
+    ]);
+  });
 });
