@@ -521,4 +521,35 @@ describe('embedded mongo queries, updates, write results and projections the pro
       { _id: null, n: 5 },
     ]);
   });
+  // No two documents tie on a: MongoDB leaves the order of ties open.
+  it('a sort read through an index orders arrays, empty arrays and missing values as a sort without one', async () => {
+    const docs = [
+      { _id: 1, a: [3, 9] },
+      { _id: 2, a: [5] },
+      { _id: 3, a: [] },
+      { _id: 4, a: 4 },
+      { _id: 5 },
+      { _id: 7, a: 'x' },
+      { _id: 8, a: new Date(0) },
+      { _id: 9, a: [2, 7] },
+    ];
+    const plain = db.collection('sort-plain');
+    const indexed = db.collection('sort-indexed');
+    await indexed.createIndex({ a: 1 });
+    for (const c of [plain, indexed]) await c.insertMany(docs.map((d) => ({ ...d }) as never));
+    for (const [sort, limit] of [
+      [{ a: 1 }, 0],
+      [{ a: -1 }, 0],
+      [{ a: 1 }, 3],
+      [{ a: -1 }, 3],
+    ] as const) {
+      for (const filter of [{}, { a: { $gte: 4 } }]) {
+        const read = async (c: Collection) =>
+          (await c.find(filter).sort(sort).limit(limit).toArray()).map((d) => d._id);
+        expect(await read(indexed)).toEqual(await read(plain));
+      }
+    }
+    expect(await found(plain, {}, { a: 1 })).toEqual([3, 5, 9, 1, 4, 2, 7, 8]);
+    expect(await found(plain, {}, { a: -1 })).toEqual([8, 7, 1, 9, 2, 4, 5, 3]);
+  });
 });
