@@ -552,4 +552,43 @@ describe('embedded mongo queries, updates, write results and projections the pro
     expect(await found(plain, {}, { a: 1 })).toEqual([3, 5, 9, 1, 4, 2, 7, 8]);
     expect(await found(plain, {}, { a: -1 })).toEqual([8, 7, 1, 9, 2, 4, 5, 3]);
   });
+  it('filters read through a multikey index (hinted) find what a scan finds: whole arrays, nested arrays, null, missing, $ne', async () => {
+    const docs = [
+      { _id: 1, t: ['fr-CA', 'fr'] },
+      { _id: 2, t: ['fr', 'fr-CA'] },
+      { _id: 3, t: [['fr-CA', 'fr'], 'x'] },
+      { _id: 4, t: 'fr-CA' },
+      { _id: 5 },
+      { _id: 6, t: null },
+      { _id: 7, t: [] },
+      { _id: 8, t: [null, 'fr'] },
+      { _id: 9, t: [[]] },
+    ];
+    const plain = db.collection('multikey-plain');
+    const indexed = db.collection('multikey-indexed');
+    await indexed.createIndex({ t: 1 });
+    for (const c of [plain, indexed]) await c.insertMany(docs.map((d) => ({ ...d }) as never));
+    const filters: Filter<Document>[] = [
+      { t: ['fr-CA', 'fr'] },
+      { t: { $in: [['fr-CA', 'fr'], 'x'] } },
+      { t: { $ne: ['fr-CA', 'fr'] } },
+      { t: 'fr-CA' },
+      { t: null },
+      { t: { $in: [null, 'fr'] } },
+      { t: { $ne: null } },
+      { t: { $exists: false } },
+      { t: [] },
+      { t: { $in: [[]] } },
+      { t: { $gte: 'fr' } },
+      { t: { $lt: 'g', $gt: 'e' } },
+      { 't.0': 'fr-CA' },
+      { $and: [{ t: 'fr-CA' }, { 't.0': 'fr-CA' }], $nor: [{ t: ['fr-CA', 'fr'] }] },
+    ];
+    for (const filter of filters) {
+      const viaIndex = (await indexed.find(filter).hint({ t: 1 }).sort({ _id: 1 }).toArray()).map((d) => d._id);
+      expect({ filter, ids: viaIndex }).toEqual({ filter, ids: await found(plain, filter) });
+    }
+    expect(await found(plain, { t: [] })).toEqual([7, 9]);
+    expect(await found(plain, { t: { $ne: null } })).toEqual([1, 2, 3, 4, 7, 9]);
+  });
 });
