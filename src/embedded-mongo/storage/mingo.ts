@@ -4,9 +4,11 @@
  * Matching, projection, updates and sorting are the server's own; mingo evaluates expressions and
  * runs the aggregation stages the server does not implement itself.
  */
-import { Context, aggregate } from 'mingo';
+import { Aggregator as MingoAggregator, Context, aggregate } from 'mingo';
+import { ErrorCode, ServerError } from '../errors';
 import { isPlainObject } from './bson-values';
 import { Doc } from './documents';
+import { typeName } from './update/field-target';
 
 interface MingoCore {
   evalExpr(obj: unknown, expr: unknown, options: object): unknown;
@@ -14,10 +16,28 @@ interface MingoCore {
 
 /* eslint-disable @typescript-eslint/no-require-imports -- these entry points are exported without node10 typings */
 const core = require('mingo/core') as MingoCore;
-const context = Context.init({
-  expression: require('mingo/operators/expression') as never,
-  accumulator: require('mingo/operators/accumulator') as never,
-});
+
+/** `$size` as MongoDB has it: a missing or non-array argument fails the command (mingo answers null). */
+function $size(obj: unknown, expr: unknown, options: object): number {
+  const value = core.evalExpr(obj, expr, options);
+  if (Array.isArray(value)) return value.length;
+  const type = value === undefined ? 'missing' : typeName(value);
+  throw new ServerError(ErrorCode.SizeNotArray, `The argument to $size must be an array. Type of value: ${type}`);
+}
+
+/** Every mingo operator, with the server's own versions first (mingo keeps the first it is given). */
+const context = Context.from(
+  Context.init({ expression: { $size } as never }),
+  Context.init({
+    accumulator: require('mingo/operators/accumulator') as never,
+    expression: require('mingo/operators/expression') as never,
+    pipeline: require('mingo/operators/pipeline') as never,
+    projection: require('mingo/operators/projection') as never,
+    query: require('mingo/operators/query') as never,
+    window: require('mingo/operators/window') as never,
+  }),
+);
+const { Aggregator } = require('mingo/aggregator') as { Aggregator: typeof MingoAggregator };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 type Collation = NonNullable<Parameters<typeof aggregate>[2]>['collation'];
@@ -55,13 +75,14 @@ function hasBigInt(value: unknown): boolean {
 
 /** Runs aggregation stages on documents the caller owns (mingo may modify them). */
 export function runStages(docs: Doc[], stages: Doc[], options: StageOptions = {}): Doc[] {
-  return aggregate(docs.map(withoutBigInts) as Doc[], stages, {
+  return new Aggregator(stages, {
     scriptEnabled: false,
+    context,
     collation: options.collation as unknown as Collation,
     collectionResolver: options.collectionResolver
       ? (name: string) => options.collectionResolver!(name).map(withoutBigInts) as Doc[]
       : undefined,
-  }) as Doc[];
+  }).run(docs.map(withoutBigInts) as Doc[]) as Doc[];
 }
 
 /** Evaluates an aggregation expression against a document (`$$ROOT` is the document). */

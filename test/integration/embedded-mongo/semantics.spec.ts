@@ -308,6 +308,25 @@ describe('embedded mongo queries, updates, write results and projections the pro
     expect(await found(c, { $expr: { $gte: [{ $size: '$done' }, '$count'] } })).toEqual([1]);
   });
 
+  it('$size of a missing or non-array value fails the command (17124) in $expr, updates and $project, instead of matching nothing', async () => {
+    const c = db.collection('size-not-array');
+    await c.insertMany([
+      { _id: 1 as never, done: [1], count: 2 },
+      { _id: 2 as never, count: 2 },
+      { _id: 3 as never, done: 'x', count: 2 },
+    ]);
+    const bySize = { $expr: { $gte: [{ $size: '$done' }, '$count'] } };
+    const failure = { code: 17124, codeName: 'Location17124' };
+    await expect(c.find(bySize).toArray()).rejects.toMatchObject(failure);
+    await expect(c.updateOne({ _id: 2 as never, ...bySize }, { $set: { done: [] } })).rejects.toMatchObject(failure);
+    await expect(
+      c.aggregate([{ $match: { _id: 3 } }, { $project: { n: { $size: '$done' } } }]).toArray(),
+    ).rejects.toMatchObject(failure);
+    expect(await c.aggregate([{ $match: { _id: 1 } }, { $project: { n: { $size: '$done' } } }]).toArray()).toEqual([
+      { _id: 1, n: 1 },
+    ]);
+  });
+
   it('counts an update as modified only when the stored document changes', async () => {
     const c = db.collection('modified');
     const at = new Date('2026-04-01T00:00:00Z');
