@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CampaignRunsService } from '../../src/modules/campaigns/runs/campaign-runs.service';
 import { CampaignsService } from '../../src/modules/campaigns/campaigns.service';
+import { PutUserDto } from '../../src/modules/ingest/dto/put-user.dto';
+import { UsersService } from '../../src/modules/ingest/users.service';
 import { RecipientPreferencesService } from '../../src/modules/tracking/recipient-preferences.service';
 import { campaignsDir, seedUser } from '../integration/campaigns/campaigns-harness';
 import { TEST_SIGNING_KEYS } from '../integration/sending/sending-harness';
 import { SmtpSink } from '../setup/smtp-sink';
+import { zoneAt } from '../setup/zones';
 import { journeycast } from './support/cli';
 import { createTestApp, TestApp, TestServers, startTestServers } from './support/test-app';
 
@@ -31,6 +34,11 @@ const email = (id: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 const morning = email('morning', { schedule: { type: 'local-hour', hour: 9 } });
+const nightly = email('nightly', {
+  category: 'nightly',
+  quietHours: { start: '21:00', end: '08:00', whenQuiet: 'delay' },
+});
+const HOUR = 3_600_000;
 
 describe('campaign runs over HTTP and the CLI', () => {
   let servers: TestServers;
@@ -61,6 +69,7 @@ describe('campaign runs over HTTP and the CLI', () => {
         email('news', { category: 'news' }),
         email('offers', { category: 'offers' }),
         morning,
+        nightly,
       ]),
       SMTP_URL: sink.url,
       DELIVERY_OUTBOX_DIR: outbox,
@@ -84,7 +93,7 @@ describe('campaign runs over HTTP and the CLI', () => {
     });
     const campaigns = t.app.get(CampaignsService);
     await campaigns.sync('test');
-    for (const id of ['tips', 'news', 'offers', 'morning']) await campaigns.activate(id, 'test');
+    for (const id of ['tips', 'news', 'offers', 'morning', 'nightly']) await campaigns.activate(id, 'test');
   }, 60_000);
 
   afterAll(async () => {
@@ -159,11 +168,30 @@ describe('campaign runs over HTTP and the CLI', () => {
     for (let i = 0; i < 100 && (await t.app.get(CampaignRunsService).get(runId)).state !== 'running'; i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
+    // Nobody is composed before their send time: the run says so, with when the first and last of them are due.
+    let shown = (await t.http().get(`/v1/campaign-runs/${runId}`).set(auth()).expect(200)).body;
+    for (let i = 0; i < 100 && shown.counts.pending !== 3; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      shown = (await t.http().get(`/v1/campaign-runs/${runId}`).set(auth()).expect(200)).body;
+    }
+    expect(shown.waiting).toMatchObject({ queued: 0, dueNow: 0, pendingSendTime: { count: 3 } });
+    const { earliest, latest } = shown.waiting.pendingSendTime;
+    expect(Date.parse(earliest)).toBeGreaterThan(Date.now());
+    expect(Date.parse(latest)).toBeGreaterThanOrEqual(Date.parse(earliest));
+    expect(new Date(latest).getUTCHours()).toBe(9); // the users have no zone: 09:00 UTC
+    // Lists leave it out (one read per run shown), as does a finished run.
+    const listed = await t.http().get('/v1/campaign-runs?campaignId=morning').set(auth()).expect(200);
+    expect(listed.body[0]).not.toHaveProperty('waiting');
+
     const paused = await t.http().post(`/v1/campaign-runs/${runId}:pause`).set(auth()).expect(200);
     expect(paused.body.state).toBe('paused');
+    const held = await t.http().get(`/v1/campaign-runs/${runId}`).set(auth()).expect(200);
+    expect(held.body.waiting).toMatchObject({ runPaused: 3, pendingSendTime: { count: 3 } });
     await t.http().post(`/v1/campaign-runs/${runId}:resume`).set(auth()).expect(200);
     const cancelled = await t.http().post(`/v1/campaign-runs/${runId}:cancel`).set(auth()).expect(200);
     expect(cancelled.body.state).toBe('cancelled');
+    const ended = await t.http().get(`/v1/campaign-runs/${runId}`).set(auth()).expect(200);
+    expect(ended.body).not.toHaveProperty('waiting');
     const again = await t.http().post(`/v1/campaign-runs/${runId}:resume`).set(auth()).expect(409);
     expect(again.body.code).toBe('campaign.run-conflict');
     expect(sink.messages.filter((m) => m.raw.includes('morning')).length).toBe(0);
@@ -207,5 +235,59 @@ describe('campaign runs over HTTP and the CLI', () => {
     const why = await t.http().get(`/v1/campaign-runs/${run.runId}/users/ana`).set(auth()).expect(200);
     expect(why.body).toMatchObject({ notification: { state: 'suppressed', reason: { code: 'suppressed' } } });
     expect(why.body.summary).toMatch(/complaint/);
+  });
+
+  describe('a run whose messages wait for the end of quiet hours', () => {
+    let runId: string;
+    const morningOf = (hour: number) => Date.now() + (8 - hour) * HOUR; // 08:00 where it is `hour` now
+
+    beforeAll(async () => {
+      // Where it is 02:00 for ana and 03:00 for ben and cy: their nights end an hour apart.
+      const zones: Record<string, string> = { ana: zoneAt(2), ben: zoneAt(3), cy: zoneAt(3) };
+      for (const [userId, timeZone] of Object.entries(zones)) {
+        const profile = { email: `${userId}@example.com`, timeZone, consent: { email: true, push: true } };
+        await t.app.get(UsersService).putUser(userId, profile as PutUserDto);
+      }
+      // Back on the list of addresses that get mail, whatever an earlier test imported.
+      await t.http().delete('/v1/suppressions/ana@example.com').set(auth());
+    });
+
+    it('says over HTTP how many wait for the morning, and when the first and the last night end', async () => {
+      runId = (await t.http().post('/v1/campaign-runs').set(auth()).send({ campaignId: 'nightly' }).expect(201)).body
+        .runId;
+      let body = (await t.http().get(`/v1/campaign-runs/${runId}`).set(auth()).expect(200)).body;
+      for (let i = 0; i < 300 && body.waiting?.quietHours?.count !== 3; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        body = (await t.http().get(`/v1/campaign-runs/${runId}`).set(auth()).expect(200)).body;
+      }
+      expect(body).toMatchObject({ state: 'running', counts: { queued: 3, sent: 0 } });
+      expect(body.waiting).toMatchObject({ queued: 3, dueNow: 0, quietHours: { count: 3 } });
+      expect(body.waiting).not.toHaveProperty('localSend');
+      const { earliest, latest } = body.waiting.quietHours;
+      // The minutes past the hour make each end up to an hour from the whole hour.
+      expect(Math.abs(Date.parse(earliest) - morningOf(3))).toBeLessThanOrEqual(HOUR);
+      expect(Math.abs(Date.parse(latest) - morningOf(2))).toBeLessThanOrEqual(HOUR);
+      expect(Date.parse(latest) - Date.parse(earliest)).toBe(HOUR);
+    }, 60_000);
+
+    it('shows it in runs show, and campaigns run --wait says it all waits past --timeout and exits 1', async () => {
+      const show = await journeycast(['runs', 'show', runId], env);
+      expect(show.code).toBe(0);
+      expect(show.stdout).toMatch(/^waiting\s+3 queued: quiet hours 3, ends \S+Z to \S+Z$/m);
+
+      const wait = await journeycast(['campaigns', 'run', 'nightly', '--wait', '--timeout', '120'], env);
+      expect(wait.code).toBe(1);
+      expect(wait.stderr).toMatch(/^waiting: 3 queued: quiet hours 3, ends \S+Z to \S+Z$/m);
+      expect(wait.stderr).toMatch(
+        /everything left waits past --timeout 120 s: the first wait ends at \S+Z; not waiting/,
+      );
+      expect(wait.stderr).not.toMatch(/still running after/);
+      // A line when what it waits for changes, not one per poll.
+      const waits = wait.stderr.split('\n').filter((l) => l.startsWith('waiting:'));
+      expect(waits.filter((l) => l.includes('quiet hours'))).toHaveLength(1);
+      expect(waits.every((l, i) => i === 0 || l !== waits[i - 1])).toBe(true);
+      expect(wait.stdout).toMatch(/state\s+running/);
+      expect(wait.stdout).toMatch(/^waiting\s+3 queued: quiet hours 3/m);
+    }, 240_000);
   });
 });

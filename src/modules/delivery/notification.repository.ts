@@ -432,6 +432,47 @@ export class NotificationRepository {
     return rows.map((r) => ({ state: r._id.state, ...(r._id.reason && { reason: r._id.reason }), n: r.n }));
   }
 
+  /**
+   * What a run's queued notifications wait for at `now`, one group each: `dueNow` (no `notBefore`, or one
+   * passed), `quietHours` (held to the end of the user's night), `retry` (a retry's backoff), `localSend` (a
+   * local send time) and `later` (a `notBefore` for no reason the record names), with the earliest and latest
+   * `notBefore` of each. One aggregate over the run's queued notifications, found by the { runId, state } index.
+   */
+  async waitingOf(
+    runId: string,
+    now: Date,
+  ): Promise<Array<{ kind: string; n: number; earliest?: Date; latest?: Date }>> {
+    const rows = await this.model.aggregate<{ _id: string; n: number; earliest?: Date | null; latest?: Date | null }>([
+      { $match: { runId, state: 'queued' } },
+      {
+        $project: {
+          _id: 0,
+          notBefore: 1,
+          kind: {
+            $switch: {
+              branches: [
+                { case: { $not: [{ $gt: ['$notBefore', now] }] }, then: 'dueNow' },
+                {
+                  case: { $eq: ['$quietWait.until', '$notBefore'] },
+                  then: 'quietHours',
+                },
+                { case: { $gt: [{ $size: { $ifNull: ['$attempts', []] } }, 0] }, then: 'retry' },
+                { case: { $eq: [{ $type: '$localSend' }, 'object'] }, then: 'localSend' },
+              ],
+              default: 'later',
+            },
+          },
+        },
+      },
+      { $group: { _id: '$kind', n: { $sum: 1 }, earliest: { $min: '$notBefore' }, latest: { $max: '$notBefore' } } },
+    ]);
+    return rows.map((r) => ({
+      kind: r._id,
+      n: r.n,
+      ...(r._id !== 'dueNow' && r.earliest && { earliest: r.earliest, latest: r.latest ?? r.earliest }),
+    }));
+  }
+
   /** Queued notifications of a run after `afterId`, in id order (resume and cancel walk them in pages). */
   async findQueued(
     runId: string,

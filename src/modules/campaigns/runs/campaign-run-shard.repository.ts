@@ -66,6 +66,26 @@ export class CampaignRunShardRepository {
     return new Map(rows.map((r) => [r._id, r.n]));
   }
 
+  /**
+   * Users of unfinished shards whose send time is after `now` (a local-hour run's shards wait for it before
+   * their users are composed), with the earliest and latest of those send times; undefined when there are none.
+   * One aggregate over the run's shards (by the { runId, shard } index).
+   */
+  async waitingForSendTime(runId: string, now: Date): Promise<{ n: number; earliest: Date; latest: Date } | undefined> {
+    const [row] = await this.model.aggregate<{ n: number; earliest: Date; latest: Date }>([
+      { $match: { runId, finishedAt: { $exists: false }, sendAt: { $gt: now } } },
+      {
+        $group: {
+          _id: null,
+          n: { $sum: { $size: '$userIds' } },
+          earliest: { $min: '$sendAt' },
+          latest: { $max: '$sendAt' },
+        },
+      },
+    ]);
+    return row && row.n > 0 ? { n: row.n, earliest: row.earliest, latest: row.latest } : undefined;
+  }
+
   /** The runs whose shards list the user. */
   async runIdsOfUser(userId: string): Promise<string[]> {
     const docs = await this.model.find({ userIds: userId }, { _id: 0, runId: 1 }).lean<Array<{ runId: string }>>();

@@ -42,10 +42,13 @@ export class CampaignRunsController {
 
   @Get(':runId')
   @Auth('admin')
-  @ApiOkResponse({ type: CampaignRunResponse, description: 'The run with its counters' })
+  @ApiOkResponse({
+    type: CampaignRunResponse,
+    description: 'The run with its counters and, while it is not finished, what its queued notifications wait for',
+  })
   @ApiNotFoundResponse()
   async get(@Param() { runId }: RunIdParams): Promise<CampaignRunResponse> {
-    return toRunResponse(await this.runs.get(runId));
+    return toRunResponse(await this.runs.get(runId, { waiting: true }));
   }
 
   // Express 5 (path-to-regexp 8) reads an unescaped ':' as a parameter; the custom method needs `\\:`.

@@ -3,15 +3,21 @@ import { randomBytes } from 'node:crypto';
 import { CampaignMessageComposer } from '../campaign-message-composer.service';
 import { CampaignsService } from '../campaigns.service';
 import { CampaignError } from '../domain/campaign.errors';
+import { NotificationRepository } from '../../delivery/notification.repository';
 import { CampaignRunRecord } from './campaign-run.schema';
+import { CampaignRunShardRepository } from './campaign-run-shard.repository';
 import { CampaignRunRepository, RunFilter } from './campaign-run.repository';
 import { cronDueAt, localRunDate, scheduledRunId, sendsOn, skippedCronFiring } from './domain/run-schedule';
 import { isFinished, RUN_TRANSITIONS, RunAction, RunCounts, RunTrigger } from './domain/run-state';
+import { RunWaiting, runWaitingOf } from './domain/run-waiting';
 import { CampaignRunsProducer } from './jobs/campaign-runs.queue';
 import { RunCompletion } from './run-completion';
 
-/** A run as shown: its record with live counters while it is not finished. */
-export type RunView = CampaignRunRecord & { counts: RunCounts };
+/**
+ * A run as shown: its record with live counters while it is not finished, and, when asked for one run that is
+ * not finished and has queued notifications, what they wait for.
+ */
+export type RunView = CampaignRunRecord & { counts: RunCounts; waiting?: RunWaiting };
 
 /** Firings of a one-off schedule more than this far from its instant belong to an older definition. */
 const ONCE_TOLERANCE_MS = 60_000;
@@ -31,6 +37,8 @@ export class CampaignRunsService {
     private readonly runs: CampaignRunRepository,
     private readonly producer: CampaignRunsProducer,
     private readonly completion: RunCompletion,
+    private readonly notifications: NotificationRepository,
+    private readonly shards: CampaignRunShardRepository,
   ) {}
 
   /** Starts a run of the campaign now, whatever its schedule (a manual send). */
@@ -73,10 +81,25 @@ export class CampaignRunsService {
     );
   }
 
-  async get(runId: string): Promise<RunView> {
+  /**
+   * One run with its counters; with `waiting`, also what its queued notifications (and a local-hour run's users
+   * not composed yet) wait for: one aggregate over its queued notifications and one over its shards, so only for
+   * one run at a time, only while it is not finished, and only when something is queued or pending.
+   */
+  async get(runId: string, options: { waiting?: boolean; now?: Date } = {}): Promise<RunView> {
     const run = await this.runs.findById(runId);
     if (!run) throw new CampaignError('campaign.run-not-found', `run ${runId} not found`);
-    return this.view(run);
+    const view = await this.view(run);
+    const localHour = run.definition.schedule.type === 'local-hour';
+    const c = view.counts;
+    if (!options.waiting || isFinished(view.state) || c.queued + c.pending === 0) return view;
+    const now = options.now ?? new Date();
+    const [rows, pendingSendTime] = await Promise.all([
+      c.queued > 0 ? this.notifications.waitingOf(runId, now) : [],
+      localHour && c.pending > 0 ? this.shards.waitingForSendTime(runId, now) : undefined,
+    ]);
+    const waiting = runWaitingOf(rows, { state: view.state, localHour, pending: c.pending }, now, pendingSendTime);
+    return { ...view, waiting };
   }
 
   /** Runs newest first, each with its counters (live for unfinished runs). */

@@ -6,7 +6,7 @@ import { isFinished, MAX_RUNS_LISTED, RUN_STATES, RunState } from '../../campaig
 import { positiveInteger, wholeNumberBetween } from '../option-values';
 import { group } from '../program';
 import { cliActor } from './campaigns-definitions.command';
-import { formatExplanation, formatRunLine, formatRun } from './campaign-runs-output';
+import { formatExplanation, formatRunLine, formatRun, waitingLines, waitsPast } from './campaign-runs-output';
 import { reportCampaignError } from './campaigns-state.command';
 import { requireKnownUser } from './known-user';
 
@@ -57,16 +57,42 @@ function runState(value: string): RunState {
   return value as RunState;
 }
 
-/** Polls the run until it finishes, printing its counters to stderr when they change. */
+/** How often `--wait` reads what a run waits for, while its counters stand still. */
+const WAITING_READ_MS = 5_000;
+
+/**
+ * Polls the run until it finishes, printing its counters to stderr when they change; while they stand still,
+ * reads what its queued notifications wait for (every few seconds, not every poll) and prints that when it
+ * changes. A run whose every remaining message waits past the deadline is returned at once (still running).
+ */
 async function waitFor(runs: CampaignRunsService, runId: string, timeoutMs: number): Promise<RunView> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
+  let lastWaiting = '';
+  let stalled = false;
+  let nextWaitingRead = 0;
   for (;;) {
-    const run = await runs.get(runId);
+    const read = stalled && Date.now() >= nextWaitingRead;
+    const run = await runs.get(runId, { waiting: read });
     const line = formatRunLine(run);
-    if (line !== last) console.error(line);
+    stalled = line === last;
+    if (!stalled) console.error(line);
     last = line;
     if (isFinished(run.state)) return run;
+    if (read) {
+      nextWaitingRead = Date.now() + WAITING_READ_MS;
+      const waiting = waitingLines(run.waiting).join('; ');
+      if (waiting && waiting !== lastWaiting) console.error(`waiting: ${waiting}`);
+      lastWaiting = waiting;
+      const until = waitsPast(run, new Date(deadline));
+      if (until) {
+        console.error(
+          `run ${runId}: everything left waits past --timeout ${timeoutMs / 1000} s: ` +
+            `the first wait ends at ${until.toISOString()}; not waiting for it`,
+        );
+        return run;
+      }
+    }
     if (Date.now() > deadline) throw new Error(`run ${runId} is still ${run.state} after ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -80,7 +106,11 @@ export function registerCampaignRunCommands(program: Command): void {
   group(program, 'campaigns')
     .command('run <campaignId>')
     .description('Start a run of the campaign now (workers select, compose and send it)')
-    .option('--wait', 'wait until the run finishes and print its counters; exit code 1 unless it completed')
+    .option(
+      '--wait',
+      'wait until the run finishes and print its counters, and what it waits for while it waits; exit code 1 ' +
+        'unless it completed (at once when everything left waits past --timeout)',
+    )
     .option('--timeout <seconds>', 'with --wait: give up after this many seconds', positiveInteger, 3600)
     .action(async (campaignId: string, options: { wait?: boolean; timeout: number }) => {
       await withRuns(async (context, services) => {
@@ -115,9 +145,11 @@ export function registerCampaignRunCommands(program: Command): void {
     });
   runs
     .command('show <runId>')
-    .description('A run with its counters')
+    .description('A run with its counters and, while it is not finished, what its queued messages wait for')
     .action(async (runId: string) => {
-      await withRuns(async (context, services) => console.log(formatRun(await services.runs(context).get(runId))));
+      await withRuns(async (context, services) =>
+        console.log(formatRun(await services.runs(context).get(runId, { waiting: true }))),
+      );
     });
   for (const action of ['pause', 'resume', 'cancel'] as const) {
     runs

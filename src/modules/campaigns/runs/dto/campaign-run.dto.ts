@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { RunView } from '../campaign-runs.service';
 import { MAX_RUNS_LISTED, RUN_STATES, RUN_TRIGGERS, RunState } from '../domain/run-state';
+import { RunWaiting, WAIT_KINDS } from '../domain/run-waiting';
 
 const CAMPAIGN_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -46,6 +47,34 @@ export class RunUserParams extends RunIdParams {
   userId!: string;
 }
 
+export class WaitGroupResponse {
+  @ApiProperty({ description: 'Queued notifications that wait for this' }) count!: number;
+  @ApiProperty({ description: 'When the first of these waits ends (their earliest notBefore)' }) earliest!: string;
+  @ApiProperty({ description: 'When the last of these waits ends (their latest notBefore)' }) latest!: string;
+}
+
+export class RunWaitingResponse {
+  @ApiProperty({ description: 'When this was read: "due now" and every wait are relative to it' }) at!: string;
+  @ApiProperty({ description: 'Queued notifications read (the sum of the groups below)' }) queued!: number;
+  @ApiProperty({ description: 'Due (no notBefore, or one passed): waiting for a worker, or being picked up' })
+  dueNow!: number;
+  @ApiPropertyOptional({ description: 'The run is paused: every queued notification also waits for a resume' })
+  runPaused?: number;
+  @ApiPropertyOptional({ type: WaitGroupResponse, description: "Held by quiet hours, to the end of the user's night" })
+  quietHours?: WaitGroupResponse;
+  @ApiPropertyOptional({ type: WaitGroupResponse, description: "A local-hour run's send time in the user's zone" })
+  localSend?: WaitGroupResponse;
+  @ApiPropertyOptional({ type: WaitGroupResponse, description: "A retry's backoff, after a failed attempt" })
+  retry?: WaitGroupResponse;
+  @ApiPropertyOptional({ type: WaitGroupResponse, description: 'A later notBefore the record gives no reason for' })
+  later?: WaitGroupResponse;
+  @ApiPropertyOptional({
+    type: WaitGroupResponse,
+    description: "A local-hour run's users not composed yet (in counts.pending): their shard waits for their send time",
+  })
+  pendingSendTime?: WaitGroupResponse;
+}
+
 export class CampaignRunResponse {
   @ApiProperty() runId!: string;
   @ApiProperty() campaignId!: string;
@@ -58,6 +87,11 @@ export class CampaignRunResponse {
     description: 'Audience, pending, held out, eligible, suppressed by reason, queued, sending, sent, failed, errors',
   })
   counts?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: RunWaitingResponse,
+    description: 'GET of one run that is not finished and has queued notifications: what they wait for (not in lists)',
+  })
+  waiting?: RunWaitingResponse;
   @ApiProperty() createdAt!: string;
   @ApiPropertyOptional() startedAt?: string;
   @ApiPropertyOptional() finishedAt?: string;
@@ -78,6 +112,7 @@ export function toRunResponse(run: Omit<RunView, 'counts'> & { counts?: RunView[
     scheduledFor: iso(run.scheduledFor)!,
     ...(run.localDate && { localDate: run.localDate }),
     ...(run.counts && { counts: run.counts as unknown as Record<string, unknown> }),
+    ...(run.waiting && { waiting: toWaitingResponse(run.waiting) }),
     createdAt: iso(run.createdAt)!,
     ...(run.startedAt && { startedAt: iso(run.startedAt) }),
     ...(run.finishedAt && { finishedAt: iso(run.finishedAt) }),
@@ -85,4 +120,18 @@ export function toRunResponse(run: Omit<RunView, 'counts'> & { counts?: RunView[
     stateChangedBy: run.stateChangedBy,
     ...(run.error && { error: run.error }),
   };
+}
+
+function toWaitingResponse(waiting: RunWaiting): RunWaitingResponse {
+  const response: RunWaitingResponse = {
+    at: iso(waiting.at)!,
+    queued: waiting.queued,
+    dueNow: waiting.dueNow,
+    ...(waiting.runPaused !== undefined && { runPaused: waiting.runPaused }),
+  };
+  for (const kind of WAIT_KINDS) {
+    const group = waiting[kind];
+    if (group) response[kind] = { count: group.count, earliest: iso(group.earliest)!, latest: iso(group.latest)! };
+  }
+  return response;
 }
