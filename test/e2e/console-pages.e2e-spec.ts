@@ -14,7 +14,10 @@ import { RunExplainService } from '../../src/modules/campaigns/runs/run-explain.
 import { JourneyJudgeService } from '../../src/modules/journey-judge/journey-judge.service';
 import { JudgementRepository } from '../../src/modules/journey-judge/judgement.repository';
 import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
+import { PutUserDto } from '../../src/modules/ingest/dto/put-user.dto';
+import { UsersService } from '../../src/modules/ingest/users.service';
 import { seedUser } from '../integration/campaigns/campaigns-harness';
+import { zoneAt } from '../setup/zones';
 import { CONSOLE_ARTIFACTS, checkPage, seriousViolations, signIn, useConsoleBrowser } from './support/console-browser';
 import { useTestApp } from './support/test-app';
 
@@ -152,6 +155,34 @@ describe('web console pages in Chromium', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toContain('no experiment "nope.v9"');
     browser.errors.splice(0); // Chromium logs the 404 as a failed load.
   });
+
+  it('shows what a run’s queued messages wait for: the end of the users’ night', async () => {
+    const users = f.t.app.get(UsersService);
+    const place = async (timeZone: string) => {
+      for (const userId of ['ana', 'ben']) {
+        const profile = (await users.getUser(userId)) as unknown as PutUserDto;
+        await users.putUser(userId, { ...profile, timeZone } as PutUserDto);
+      }
+    };
+    await place(zoneAt(2));
+    const runs = f.t.app.get(CampaignRunsService);
+    const { runId } = await runs.startManual(PUSH, 'test:console');
+    let run = await runs.get(runId, { waiting: true });
+    for (let i = 0; i < 300 && run.waiting?.quietHours?.count !== 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      run = await runs.get(runId, { waiting: true });
+    }
+    expect(run.waiting).toMatchObject({ queued: 2, dueNow: 0, quietHours: { count: 2 } });
+    await page.goto(`${base}/console/runs/${runId}`);
+    const table = page.getByRole('table', { name: /by what they wait for/ });
+    await expect(table.locator('tr', { hasText: 'Quiet hours' }).locator('td').first().textContent()).resolves.toBe(
+      '2',
+    );
+    await checkPage(page, 'run-waiting');
+    // Cancelled, it gives back the frequency-cap slots its messages held, for the runs of the tests that follow.
+    await runs.cancel(runId, 'test:console');
+    await place(middayZone(now));
+  }, 60_000);
 
   it('follows a campaign to its run, pauses and resumes it from the browser, and shows its counters', async () => {
     // The run's jobs wait while this process's worker is paused, so the run is still scheduled when the page opens.

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CampaignError } from '../../campaigns/domain/campaign.errors';
 import { CampaignRunRepository } from '../../campaigns/runs/campaign-run.repository';
+import { RunWaiting, WAIT_KINDS, WaitKind } from '../../campaigns/runs/domain/run-waiting';
 import { CampaignRunsService, RunView } from '../../campaigns/runs/campaign-runs.service';
 import { RunAction } from '../../campaigns/runs/domain/run-state';
 import { RunExplainService } from '../../campaigns/runs/run-explain.service';
@@ -44,7 +45,7 @@ export class ConsoleRunsService {
   }
 
   async detail(runId: string, userId: string | undefined) {
-    const run = await this.runs.get(checkedRunId(runId));
+    const run = await this.runs.get(checkedRunId(runId), { waiting: true });
     const user = userId?.trim();
     if (user !== undefined && user.length > 256) {
       throw new CampaignError('campaign.bad-request', 'user must be a user id of 1 to 256 characters');
@@ -55,6 +56,7 @@ export class ConsoleRunsService {
       suppressed: Object.entries(run.counts.suppressed)
         .map(([reason, users]) => ({ reason, users }))
         .sort((a, b) => b.users - a.users),
+      waiting: waitingRows(run.waiting),
       canPause: run.state === 'running' || run.state === 'scheduled',
       canResume: run.state === 'paused',
       canCancel: run.state === 'running' || run.state === 'scheduled' || run.state === 'paused',
@@ -80,4 +82,24 @@ function progressOf(run: RunView): { done: number; total: number; percent: numbe
   const total = run.counts.audience;
   const done = total - run.counts.pending;
   return { done, total, percent: total === 0 ? (run.selectionDone ? 100 : 0) : Math.floor((done / total) * 100) };
+}
+
+const WAIT_LABELS: Record<WaitKind, string> = {
+  quietHours: 'Quiet hours (the end of the user’s night)',
+  localSend: 'Their local send time',
+  retry: 'A retry’s backoff',
+  later: 'A later time',
+  pendingSendTime: 'Not composed yet: their local send time',
+};
+
+/** What the run's queued messages (and pending users) wait for, a row each, for the page's table. */
+function waitingRows(waiting: RunWaiting | undefined) {
+  if (!waiting) return undefined;
+  const rows: Array<{ what: string; count: number; earliest?: Date; latest?: Date }> = [];
+  if (waiting.dueNow > 0) rows.push({ what: 'Due now (being sent)', count: waiting.dueNow });
+  for (const kind of WAIT_KINDS) {
+    const group = waiting[kind];
+    if (group) rows.push({ what: WAIT_LABELS[kind], ...group });
+  }
+  return { rows, runPaused: waiting.runPaused };
 }
