@@ -1,4 +1,5 @@
 import { csvCell } from '../../../../lib/csv/csv';
+import { unboundedText } from '../report/format';
 import { ExperimentReport, MetricComparison, MetricReport } from '../report/report-model';
 
 const COLUMNS = [
@@ -26,6 +27,7 @@ const COLUMNS = [
   // Added last, so a reader of the earlier columns by position reads them as before.
   'compared_control_value',
   'compared_value',
+  'interval_note',
 ] as const;
 
 function rows(metric: MetricReport): string[][] {
@@ -56,6 +58,7 @@ function rows(metric: MetricReport): string[][] {
       c?.verdict.text,
       c?.comparedValues?.control,
       c?.comparedValues?.treatment,
+      c?.unboundedInterval ? unboundedText(c.unboundedInterval) : undefined,
     ];
     return values.map(csvCell);
   });
@@ -64,7 +67,8 @@ function rows(metric: MetricReport): string[][] {
 /**
  * The report as one CSV table: a row per (metric, arm), comparison columns filled on treatment rows. `value` is the
  * arm's over all its users (pooled across splits); `compared_control_value` and `compared_value` are the two values
- * the comparison is of (within splits), and `difference` is the second less the first.
+ * the comparison is of (within splits), and `difference` is the second less the first. Where the correction leaves an
+ * interval unbounded, its bounds are empty and `interval_note` says why.
  */
 export function renderCsv(report: ExperimentReport): string {
   const lines = [COLUMNS.join(','), ...[...report.metrics, ...report.holdout].flatMap(rows).map((r) => r.join(','))];

@@ -2,7 +2,12 @@ import { parseCsv } from '../../../../lib/csv/csv';
 import { buildExperimentReport } from '../report/build-report';
 import { formatDifference } from '../report/format';
 import { ExperimentReport } from '../report/report-model';
-import { pushExperiment, simulateReportInput, variantAddedInSecondWeek } from '../testing/report.fixture';
+import {
+  clickCohortsInput,
+  pushExperiment,
+  simulateReportInput,
+  variantAddedInSecondWeek,
+} from '../testing/report.fixture';
 import { renderCsv } from './csv';
 import { renderHtml } from './html';
 import { renderJson } from './json';
@@ -209,3 +214,61 @@ function csvRecords(text: string): Array<Record<string, string>> {
   const [header, ...rows] = parseCsv(text).map((r) => r.cells);
   return rows.map((cells) => Object.fromEntries(header.map((column, i) => [column, cells[i]])));
 }
+
+describe('report renderers: an interval the correction leaves unbounded', () => {
+  // Three treatments against one control, each 26 of 1,000 clicking against the control's 30 of 1,000: z = −0.542,
+  // p = 0.588, and Holm over 3 comparisons takes every adjusted p-value to min(1, 3 × 0.588) = 1, where the interval
+  // has no bounds. The lift is (2.6% − 3.0%) / 3.0% = −13.3%.
+  const keys = ['interest', 'journey-llm', 'journey-template', 'journey-short'];
+  const report = buildExperimentReport(
+    clickCohortsInput(
+      keys,
+      keys.map((arm, i) => ({ arm, day: '2026-03-02', n: 1_000, clicks: i === 0 ? 30 : 26 })),
+      [{ from: '2026-03-02', weights: Object.fromEntries(keys.map((k) => [k, 1])), holdoutShare: 0 }],
+    ),
+  );
+  const shown = '-13.3% (interval unbounded after the Holm correction for 3 comparisons)';
+
+  it('the model says why the interval is unbounded', () => {
+    for (const c of report.metrics[0].comparisons) {
+      expect(c.adjustedPValue).toBe(1);
+      expect(c.relative).toMatchObject({ lower: null, upper: null });
+      expect(c.unboundedInterval).toEqual({ correction: 'holm', comparisons: 3 });
+      expect(c.verdict.text).toBe(
+        `No significant difference between ${c.treatment} and interest on click rate: ${shown}`,
+      );
+    }
+  });
+
+  it('Markdown and HTML say it in words, with no infinite bound', () => {
+    for (const format of ['md', 'html'] as const) {
+      const text = format === 'md' ? renderMarkdown(report) : renderHtml(report);
+      expect(text).not.toMatch(/inf\b/);
+      const rows = tableRows(text, format).filter((r) => r['Lift [interval]'] !== 'baseline');
+      expect(rows.map((r) => r['Lift [interval]'])).toEqual([shown, shown, shown]);
+    }
+  });
+
+  it('CSV leaves the bounds empty and says why', () => {
+    const rows = csvRecords(renderCsv(report)).filter((r) => r.arm_role === 'treatment');
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      expect([row.lift, row.lift_lower, row.lift_upper]).toEqual([expect.stringMatching(/^-0\.133/), '', '']);
+      expect([row.difference_lower, row.difference_upper]).toEqual(['', '']);
+      expect(row.interval_note).toBe('interval unbounded after the Holm correction for 3 comparisons');
+    }
+  });
+
+  it('JSON: the bounds are null, never Infinity, and the reason is given', () => {
+    const text = renderJson(report);
+    expect(text).not.toMatch(/Infinity|NaN/);
+    const c = (JSON.parse(text) as ExperimentReport).metrics[0].comparisons[0];
+    expect([c.relative!.lower, c.relative!.upper, c.absolute!.lower, c.absolute!.upper]).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect(c.unboundedInterval).toEqual({ correction: 'holm', comparisons: 3 });
+  });
+});

@@ -37,10 +37,10 @@ export function testName(c: MetricComparison): string {
   return 'two-proportion z-test';
 }
 
-/** The lift with its interval, on the comparison's scale; "-" before any test. */
+/** The lift with its interval, on the comparison's scale (an unbounded one said in words, with why); "-" before any test. */
 export function liftText(c: MetricComparison, metric: MetricReport): string {
   const bounds = c.timelineScale === 'relative' ? c.relative : c.absolute;
-  return bounds ? formatEstimate(bounds, c.timelineScale, metric.kind) : '-';
+  return bounds ? formatEstimate(bounds, c.timelineScale, metric.kind, c.unboundedInterval) : '-';
 }
 
 /** The control's and the arm's values the comparison is of, "8.00% → 9.00%"; "-" before any test. */

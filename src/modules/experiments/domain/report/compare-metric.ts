@@ -8,7 +8,7 @@ import { PowerSettings, daysToDecision, minimumDetectableLift, requiredSampleSiz
 import { armMoments } from '../statistics/sufficient-stats';
 import { Aggregates, Daily, totalStats } from './aggregate';
 import { DayStrata, cumulativeStrata } from './strata';
-import { MetricComparison, MetricRole } from './report-model';
+import { MetricComparison, MetricRole, UnboundedInterval } from './report-model';
 import { cumulativeTimeline } from './timeline';
 import { verdictFor } from './verdict';
 
@@ -80,8 +80,9 @@ export function metricComparison(
   role: MetricRole,
   control: string,
   treatment: string,
-  adjustedP: number | null,
+  adjusted: ({ p: number } & UnboundedInterval) | null,
 ): MetricComparison {
+  const adjustedP = adjusted?.p ?? null;
   const { analysis, minimumSample } = ctx.definition;
   const series = ctx.aggregates.metrics.get(metric.id);
   const a = totalStats(series, control);
@@ -92,6 +93,10 @@ export function metricComparison(
   const scale =
     shown?.relative && (shown.relative.lower !== null || shown.absolute.lower === null) ? 'relative' : 'absolute';
   const bounds = shown && (scale === 'relative' ? shown.relative : shown.absolute);
+  const unbounded: UnboundedInterval | null =
+    adjusted && bounds && (bounds.lower === null || bounds.upper === null)
+      ? { correction: adjusted.correction, comparisons: adjusted.comparisons }
+      : null;
   const gate = dataGate(a, b, metric.events !== null, { minimumSample, minimumEvents: analysis.minimumEvents });
   const controlMoments = armMoments(a, metric.kind);
   const prior =
@@ -123,6 +128,7 @@ export function metricComparison(
     alpha: analysis.alpha,
     bounds,
     scale,
+    unbounded,
     srmWarning: ctx.srmWarning,
   });
   const decided = verdict.status === 'win' || verdict.status === 'loss';
@@ -139,6 +145,7 @@ export function metricComparison(
     relative: shown && shown.relative,
     pValue: raw?.test.pValue ?? null,
     adjustedPValue: adjustedP,
+    unboundedInterval: unbounded,
     chanceToBeatControl: bayes?.chanceToBeatControl ?? null,
     expectedLoss: bayes?.expectedLoss ?? null,
     gate,

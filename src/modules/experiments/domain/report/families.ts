@@ -42,7 +42,16 @@ export function family(
     const comparisons = pairs
       .filter((x) => x.id === id)
       .map((x) =>
-        metricComparison(ctx, spec, role, control, x.t, method === 'none' ? null : (adjusted.get(x) ?? null)),
+        metricComparison(
+          ctx,
+          spec,
+          role,
+          control,
+          x.t,
+          method === 'none' || !adjusted.has(x)
+            ? null
+            : { p: adjusted.get(x)!, correction: method, comparisons: tested.length },
+        ),
       );
     return {
       id,

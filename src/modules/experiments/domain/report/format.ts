@@ -1,6 +1,7 @@
+import { CorrectionMethod } from '../statistics/multiple-testing';
 import { SrmTest } from '../statistics/srm';
 import { MetricKind } from '../statistics/sufficient-stats';
-import { Bounds } from './report-model';
+import { Bounds, UnboundedInterval } from './report-model';
 
 /** Shared number formatting of verdicts and renderers, so every output says the same thing. */
 
@@ -21,13 +22,33 @@ export function formatDifference(difference: number | null, kind: MetricKind): s
   return `${difference > 0 ? '+' : ''}${difference.toPrecision(3)}`;
 }
 
-/** An estimate with its interval on the relative or absolute scale: "+12.3% [+0.6%, +30.0%]". */
-export function formatEstimate(bounds: Bounds, scale: 'relative' | 'absolute', kind: MetricKind): string {
-  const one = (x: number | null, side: -1 | 1) => {
-    if (x === null) return side < 0 ? '-inf' : '+inf';
-    return scale === 'relative' ? formatPercent(x) : formatDifference(x, kind);
-  };
-  return `${one(bounds.estimate, 1)} [${one(bounds.lower, -1)}, ${one(bounds.upper, 1)}]`;
+/** The name of a multiple-comparison correction, as a reader knows it. */
+export const CORRECTION_NAMES: Readonly<Record<CorrectionMethod, string>> = {
+  holm: 'Holm',
+  'benjamini-hochberg': 'Benjamini-Hochberg',
+  none: 'no',
+};
+
+/** Why an interval has no bounds, in words: "interval unbounded after the Holm correction for 3 comparisons". */
+export function unboundedText(unbounded: UnboundedInterval | null): string {
+  if (!unbounded) return 'interval unbounded';
+  return `interval unbounded after the ${CORRECTION_NAMES[unbounded.correction]} correction for ${unbounded.comparisons} comparisons`;
+}
+
+/**
+ * An estimate with its interval on the relative or absolute scale: "+12.3% [+0.6%, +30.0%]". An interval without
+ * bounds is said in words, with why when known: "-13.3% (interval unbounded after the Holm correction for 3
+ * comparisons)".
+ */
+export function formatEstimate(
+  bounds: Bounds,
+  scale: 'relative' | 'absolute',
+  kind: MetricKind,
+  unbounded: UnboundedInterval | null = null,
+): string {
+  const one = (x: number) => (scale === 'relative' ? formatPercent(x) : formatDifference(x, kind));
+  if (bounds.lower === null || bounds.upper === null) return `${one(bounds.estimate)} (${unboundedText(unbounded)})`;
+  return `${one(bounds.estimate)} [${one(bounds.lower)}, ${one(bounds.upper)}]`;
 }
 
 /** A metric value: rates as percentages, means with three significant digits. */

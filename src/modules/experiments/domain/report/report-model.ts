@@ -79,6 +79,15 @@ export interface Verdict {
   text: string;
 }
 
+/**
+ * Why a comparison's displayed interval has no bounds: its family's correction (`correction`, over `comparisons`
+ * comparisons) took the adjusted p-value to 1, where no value of the difference is rejected.
+ */
+export interface UnboundedInterval {
+  correction: CorrectionMethod;
+  comparisons: number;
+}
+
 export interface Bounds {
   estimate: number;
   lower: number | null;
@@ -113,6 +122,11 @@ export interface MetricComparison {
   pValue: number | null;
   /** After the family's multiple-comparison correction; the displayed intervals agree with it. */
   adjustedPValue: number | null;
+  /**
+   * Set when the displayed interval (on `timelineScale`) has no bounds because the correction took the adjusted
+   * p-value to 1: its bounds are then null (never ±Infinity, which JSON cannot hold). Null otherwise.
+   */
+  unboundedInterval: UnboundedInterval | null;
   chanceToBeatControl: number | null;
   expectedLoss: { shipTreatment: number; keepControl: number } | null;
   gate: DataGate;

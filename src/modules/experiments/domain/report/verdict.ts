@@ -1,7 +1,7 @@
 import { MetricSpec } from '../metrics';
 import { DataGate } from '../statistics/data-gate';
 import { formatCount, formatEstimate } from './format';
-import { Bounds, MetricRole, Verdict } from './report-model';
+import { Bounds, MetricRole, UnboundedInterval, Verdict } from './report-model';
 
 export interface VerdictInput {
   metric: MetricSpec;
@@ -14,6 +14,8 @@ export interface VerdictInput {
   alpha: number;
   bounds: Bounds | null;
   scale: 'relative' | 'absolute';
+  /** Why `bounds` has none, when the correction took them away. */
+  unbounded: UnboundedInterval | null;
   srmWarning: boolean;
 }
 
@@ -39,7 +41,7 @@ export function verdictFor(input: VerdictInput): Verdict {
       text: `Not enough data yet on ${metric.label} (${treatment} vs ${control}): ${gateText(input.gate, metric)}${suffix}`,
     };
   }
-  const estimate = formatEstimate(bounds, scale, metric.kind);
+  const estimate = formatEstimate(bounds, scale, metric.kind, input.unbounded);
   if (input.pValue >= input.alpha) {
     return {
       status: 'inconclusive',
