@@ -2,7 +2,7 @@ import { ExperimentReport, MetricComparison, MetricReport, VerdictStatus } from 
 import { REPORT_CSS } from './html-style';
 import { LiftRow, escapeXml as esc, liftIntervalChart, timelineChart } from './html-charts';
 import { ROLE_TITLES, periodText, pText, powerSentence, settingsLines, srmSentence, testName } from './sentences';
-import { TextTable, armName, armsTable, metricTable, timelineTable } from './tables';
+import { TextTable, armName, armsNote, armsTable, metricTable, timelineTable } from './tables';
 
 const BADGES: Record<VerdictStatus, string> = {
   win: 'Significant win',
@@ -67,10 +67,11 @@ export function renderHtml(report: ExperimentReport): string {
     report.srm.status === 'warning'
       ? `<section class="banner banner-warn" role="alert" aria-labelledby="srm-title"><strong id="srm-title">Sample ratio mismatch.</strong> ${esc(srmSentence(report).replace(/^Sample ratio mismatch: /, ''))}</section>`
       : `<p class="banner ${report.srm.status === 'ok' ? 'banner-ok' : 'banner-info'}" role="status">${esc(srmSentence(report))}</p>`;
-  const arms = table(
+  const note = armsNote(report);
+  const arms = `${table(
     'Users per arm: every assigned user counts in its arm (intent to treat), delivered or not',
     armsTable(report),
-  );
+  )}${note ? `\n<p>${esc(note)}</p>` : ''}`;
   const verdicts = report.metrics
     .filter((m) => m.role === 'primary')
     .flatMap((m) => m.comparisons.map((c) => `<li>${badge(c.verdict.status)}${esc(c.verdict.text)}</li>`));

@@ -1,6 +1,6 @@
 import { ExperimentReport, MetricReport } from '../report/report-model';
 import { ROLE_TITLES, periodText, powerSentence, settingsLines, srmSentence, testName } from './sentences';
-import { TextTable, armName, armsTable, metricTable, timelineTable } from './tables';
+import { TextTable, armName, armsNote, armsTable, metricTable, timelineTable } from './tables';
 
 /** Markdown table from a header and rows (pipes in cells escaped). */
 function table({ header, rows }: TextTable): string[] {
@@ -49,6 +49,7 @@ export function renderMarkdown(report: ExperimentReport): string {
     '',
     ...table(armsTable(report)),
     '',
+    ...[armsNote(report)].flatMap((note) => (note ? [note, ''] : [])),
   ];
   for (const role of ['primary', 'secondary', 'guardrail'] as const) {
     const metrics = report.metrics.filter((m) => m.role === role);

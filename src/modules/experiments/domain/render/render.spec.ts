@@ -21,7 +21,9 @@ describe('report renderers', () => {
     const md = renderMarkdown(report);
     expect(md).toContain(`- ${verdict}`);
     expect(md).toMatch(/^Sample ratio OK: expected 45\.0% \/ 45\.0% \/ 10\.0%/m);
-    expect(md).toMatch(/^\| Interest \| control \| 45\.0% \| \d+\.\d% \| [\d,]+ \| [\d,]+ \| \d+\.\d% \|$/m);
+    expect(md).toMatch(
+      /^\| Interest \| control \| 45\.0% \| \d+\.\d% \| [\d,]+ \| \d+\.\d% \| [\d,]+ \| \d+\.\d% \|$/m,
+    );
     for (const title of [
       '## Primary metric',
       '## Secondary metrics',
@@ -270,5 +272,43 @@ describe('report renderers: an interval the correction leaves unbounded', () => 
       null,
     ]);
     expect(c.unboundedInterval).toEqual({ correction: 'holm', comparisons: 3 });
+  });
+});
+
+describe('report renderers: the arms table of a variant added mid-experiment', () => {
+  // The SRM check leaves out 2026-03-09, the day of the change whose users' splits were not recorded: it checks
+  // 10,000 / 10,000 / 0 against 50% / 50% / 0%. Over every day, the arms hold 15,000 / 15,000 / 5,000 of 35,000.
+  const report = buildExperimentReport(variantAddedInSecondWeek());
+
+  it("the model keeps the SRM check's shares apart from the shares of all assigned users", () => {
+    expect(report.srm.leftOutDays).toEqual(['2026-03-09']);
+    expect(report.arms.map((a) => [a.expectedShare, a.observedShare, a.assigned, a.assignedShare])).toEqual([
+      [0.5, 0.5, 15_000, expect.closeTo(15 / 35, 12)],
+      [0.5, 0.5, 15_000, expect.closeTo(15 / 35, 12)],
+      [0, 0, 5_000, expect.closeTo(5 / 35, 12)],
+    ]);
+  });
+
+  it('Markdown and HTML label the SRM shares and say which days the check covered', () => {
+    const note =
+      "Expected and observed shares are the SRM check's, over the users assigned on every day but 2026-03-09 (20,000 of 35,000), the day of a change whose users' splits were not recorded: all 5,000 users of journey-template were assigned then. Share of assigned is over every day.";
+    const md = renderMarkdown(report);
+    expect(md).toContain(
+      '| Arm | Role | Expected share (SRM check) | Observed share (SRM check) | Assigned | Share of assigned | Delivered | Delivery rate |',
+    );
+    expect(md).toMatch(/^\| journey-template \| treatment \| 0\.0% \| 0\.0% \| 5,000 \| 14\.3% \| 0 \| 0\.0% \|$/m);
+    expect(md).toMatch(/^\| interest \| control \| 50\.0% \| 50\.0% \| 15,000 \| 42\.9% \| 0 \| 0\.0% \|$/m);
+    expect(md).toContain(`| 0.0% |\n\n${note}\n`);
+    const html = renderHtml(report);
+    expect(html).toContain(
+      '<th scope="row">journey-template</th><td>treatment</td><td>0.0%</td><td>0.0%</td><td>5,000</td><td>14.3%</td>',
+    );
+    expect(html).toContain(`</table>\n<p>${note.replace(/'/g, '&#39;')}</p>`);
+  });
+
+  it('says nothing of left-out days when the check covered every day', () => {
+    const md = renderMarkdown(buildExperimentReport(simulateReportInput()));
+    expect(md).not.toContain("Expected and observed shares are the SRM check's");
+    expect(md).toContain('| Expected share (SRM check) | Observed share (SRM check) | Assigned | Share of assigned |');
   });
 });

@@ -37,6 +37,7 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
   const srm = {
     ...split,
     threshold: SRM_THRESHOLD,
+    leftOutDays,
     ...(unexpected && { unexpectedArms: unexpected.map((i) => armKeys[i]) }),
   };
   const assignedTotal = observed.reduce((a, b) => a + b, 0);
@@ -46,8 +47,9 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
     ...definition.variants.map((v) => [v.key, v.name] as const),
     [HOLDOUT_ARM, 'Holdout'],
   ]);
-  // Shares are those of the SRM check (a day it leaves out is in neither); counts are every user of the arm, as the
-  // metrics' denominators are.
+  // Expected and observed shares are those of the SRM check (a day it leaves out is in neither); counts, and the share
+  // of assigned users, are of every user of the arm, as the metrics' denominators are.
+  const everyAssigned = armKeys.reduce((sum, key) => sum + total(aggregates.assigned, key), 0);
   const arms: ArmSummary[] = armKeys.map((key, i) => {
     const assigned = total(aggregates.assigned, key);
     const delivered = total(aggregates.delivered, key);
@@ -58,6 +60,7 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
       expectedShare: expectedTotal > 0 ? expected.get(key)! / expectedTotal : 0,
       observedShare: assignedTotal > 0 ? observed[i] / assignedTotal : 0,
       assigned,
+      assignedShare: everyAssigned > 0 ? assigned / everyAssigned : 0,
       delivered,
       deliveryRate: key === HOLDOUT_ARM || assigned === 0 ? null : delivered / assigned,
     };

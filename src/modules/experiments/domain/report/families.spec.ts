@@ -9,6 +9,7 @@ const arm = (key: string, assigned: number, delivered: number): ArmSummary => ({
   expectedShare: 0,
   observedShare: 0,
   assigned,
+  assignedShare: 0,
   delivered,
   deliveryRate: delivered / assigned,
 });

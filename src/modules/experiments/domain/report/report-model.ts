@@ -63,9 +63,13 @@ export interface ArmSummary {
   key: string;
   name: string;
   role: ArmRole;
+  /** The arm's share of the users the SRM check expects, over its days (`srm.leftOutDays` are in neither share). */
   expectedShare: number;
+  /** The arm's share of the users the SRM check counts, over the same days. */
   observedShare: number;
   assigned: number;
+  /** The arm's share of every assigned user, every day included: `assigned` over all arms' `assigned`. */
+  assignedShare: number;
   delivered: number;
   /** Delivered / assigned; null for the holdout (sent nothing by design). */
   deliveryRate: number | null;
@@ -181,7 +185,12 @@ export interface ExperimentReport {
    * The sample-ratio-mismatch check. `unexpectedArms` names the arms holding users where the allocation expected
    * none: a mismatch whatever the counts, reported with p = 0 (and the χ² of the other arms).
    */
-  srm: Omit<SrmResult, 'unexpected'> & { threshold: number; unexpectedArms?: string[] };
+  srm: Omit<SrmResult, 'unexpected'> & {
+    threshold: number;
+    unexpectedArms?: string[];
+    /** Days the check leaves out: the day of a change whose users' splits were not recorded. */
+    leftOutDays: string[];
+  };
   /** Whether delivery rates differ between variants more than chance allows (differential attrition). */
   deliveryBalance: SrmResult | null;
   headline: string[];
