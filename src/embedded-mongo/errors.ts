@@ -32,6 +32,7 @@ export const ErrorCode = {
   PositionalProjectionMismatch: 51246,
   DistinctTooBig: 17217,
   SizeNotArray: 17124,
+  ExpressionArgumentCount: 16020,
   ProjectionPathCollision: 31250,
   ProjectionExclusionInInclusion: 31254,
   ProjectionInclusionInExclusion: 31253,
@@ -45,7 +46,7 @@ export const ErrorCode = {
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Codes MongoDB raises at one place in its source carry the name `Location<code>`. */
-const LOCATION_CODES = new Set<number>([17124, 17217, 51246, 31250, 31253, 31254, 28724, 40324, 40414, 40415]);
+const LOCATION_CODES = new Set<number>([16020, 17124, 17217, 51246, 31250, 31253, 31254, 28724, 40324, 40414, 40415]);
 
 const NAMES = new Map<number, string>(
   Object.entries(ErrorCode).map(([name, code]) => [code, LOCATION_CODES.has(code) ? `Location${code}` : name]),

@@ -111,6 +111,15 @@ export function compareBson(a: unknown, b: unknown, strings?: StringCompare): nu
   }
 }
 
+/**
+ * The order aggregation expressions compare in ($eq, $cmp, $gt, $max, ...): BSON order, where a
+ * missing value is a value of its own, below null and equal only to another missing value.
+ */
+export function compareExpressionValues(a: unknown, b: unknown, strings?: StringCompare): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
+  return compareBson(a, b, strings);
+}
+
 /** BSON equality under MongoDB's rules (1, 1n and 1.0 are equal; field order matters). */
 export function bsonEqual(a: unknown, b: unknown, strings?: StringCompare): boolean {
   return compareBson(a, b, strings) === 0;

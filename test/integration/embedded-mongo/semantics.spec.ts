@@ -1,4 +1,4 @@
-import { Collection, Db, Document, Filter, Sort } from 'mongodb';
+import { Collection, Db, Decimal128, Document, Filter, Sort } from 'mongodb';
 import { useDriverClient } from '../../setup/mongo';
 
 /** The _ids of the documents a filter finds, in _id order. */
@@ -325,6 +325,188 @@ describe('embedded mongo queries, updates, write results and projections the pro
     expect(await c.aggregate([{ $match: { _id: 1 } }, { $project: { n: { $size: '$done' } } }]).toArray()).toEqual([
       { _id: 1, n: 1 },
     ]);
+  });
+
+  it('expression comparisons follow BSON order across types, and a missing field is its own value below null', async () => {
+    const c = db.collection('expression-compare');
+    await c.insertMany([
+      { _id: 1 as never, a: 5, d: new Date(0), s: 'x', arr: [1, 2], dec: Decimal128.fromString('5') },
+      { _id: 2 as never, a: null },
+      { _id: 3 as never },
+    ]);
+    const projected = await c
+      .aggregate([
+        {
+          $project: {
+            aGtNull: { $gt: ['$a', null] },
+            dGtNull: { $gt: ['$d', null] },
+            dGt5: { $gt: ['$d', 5] },
+            xGt5: { $gt: ['x', 5] },
+            aGtMissing: { $gt: ['$a', '$nope'] },
+            aEqNull: { $eq: ['$a', null] },
+            aNeNull: { $ne: ['$a', null] },
+            aLteNull: { $lte: ['$a', null] },
+            aGteNull: { $gte: ['$a', null] },
+            aLtNull: { $lt: ['$a', null] },
+            aEqMissing: { $eq: ['$a', '$nope'] },
+            aCmpNull: { $cmp: ['$a', null] },
+            arrEq2: { $eq: ['$arr', 2] },
+            arrLt: { $lt: ['$arr', [1, 3]] },
+            objLtArr: { $lt: [{ z: 1 }, [0]] },
+            decEq5: { $eq: ['$dec', 5] },
+            when: { $cond: [{ $gt: ['$d', 5] }, 'dated', 'undated'] },
+          },
+        },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(projected).toEqual([
+      {
+        _id: 1,
+        aGtNull: true,
+        dGtNull: true,
+        dGt5: true,
+        xGt5: true,
+        aGtMissing: true,
+        aEqNull: false,
+        aNeNull: true,
+        aLteNull: false,
+        aGteNull: true,
+        aLtNull: false,
+        aEqMissing: false,
+        aCmpNull: 1,
+        arrEq2: false,
+        arrLt: true,
+        objLtArr: true,
+        decEq5: true,
+        when: 'dated',
+      },
+      {
+        _id: 2,
+        aGtNull: false,
+        dGtNull: false,
+        dGt5: false,
+        xGt5: true,
+        aGtMissing: true,
+        aEqNull: true,
+        aNeNull: false,
+        aLteNull: true,
+        aGteNull: true,
+        aLtNull: false,
+        aEqMissing: false,
+        aCmpNull: 0,
+        arrEq2: false,
+        arrLt: true,
+        objLtArr: true,
+        decEq5: false,
+        when: 'undated',
+      },
+      {
+        _id: 3,
+        aGtNull: false,
+        dGtNull: false,
+        dGt5: false,
+        xGt5: true,
+        aGtMissing: false,
+        aEqNull: false,
+        aNeNull: true,
+        aLteNull: true,
+        aGteNull: false,
+        aLtNull: true,
+        aEqMissing: true,
+        aCmpNull: -1,
+        arrEq2: false,
+        arrLt: true,
+        objLtArr: true,
+        decEq5: false,
+        when: 'undated',
+      },
+    ]);
+    expect(await found(c, { $expr: { $gt: ['$a', null] } })).toEqual([1]);
+    expect(await found(c, { $expr: { $eq: ['$a', null] } })).toEqual([2]);
+    expect(await found(c, { $expr: { $gt: ['$d', 5] } })).toEqual([1]);
+    expect(await c.aggregate([{ $match: { $expr: { $ne: ['$a', null] } } }, { $count: 'n' }]).toArray()).toEqual([
+      { n: 2 },
+    ]);
+    const r = await c.updateMany({ $expr: { $eq: ['$a', '$nope'] } }, { $set: { flagged: true } });
+    expect(r).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    expect(await found(c, { flagged: true })).toEqual([3]);
+  });
+
+  it('expression comparisons compare strings under the collation of the command', async () => {
+    const c = db.collection('expression-collation');
+    await c.insertMany([
+      { _id: 1 as never, s: 'x' },
+      { _id: 2 as never, s: 'Y' },
+    ]);
+    const collation = { locale: 'en', strength: 2 };
+    expect(await c.find({ $expr: { $eq: ['$s', 'X'] } }, { collation }).toArray()).toEqual([{ _id: 1, s: 'x' }]);
+    expect(await found(c, { $expr: { $eq: ['$s', 'X'] } })).toEqual([]);
+    const projected = await c
+      .aggregate([{ $project: { lt: { $lt: ['$s', 'y'] } } }, { $sort: { _id: 1 } }], { collation })
+      .toArray();
+    expect(projected).toEqual([
+      { _id: 1, lt: true },
+      { _id: 2, lt: false },
+    ]);
+    // Without a collation 'Y' sorts before 'y' by code point.
+    expect(
+      (await c.aggregate([{ $project: { lt: { $lt: ['$s', 'y'] } } }, { $sort: { _id: 1 } }]).toArray())[1],
+    ).toEqual({ _id: 2, lt: true });
+    const computed = await c
+      .find({}, { collation, projection: { isX: { $eq: ['$s', 'X'] } } })
+      .sort({ _id: 1 })
+      .toArray();
+    expect(computed).toEqual([
+      { _id: 1, isX: true },
+      { _id: 2, isX: false },
+    ]);
+    await c.updateMany({}, [{ $set: { isY: { $eq: ['$s', 'y'] } } }], { collation });
+    expect(await found(c, { isY: true })).toEqual([2]);
+    const grouped = await c
+      .aggregate([{ $group: { _id: null, xs: { $sum: { $cond: [{ $eq: ['$s', 'X'] }, 1, 0] } } } }], { collation })
+      .toArray();
+    expect(grouped).toEqual([{ _id: null, xs: 1 }]);
+  });
+
+  it('$max and $min expressions and accumulators skip null and missing values and otherwise follow BSON order', async () => {
+    const c = db.collection('expression-extremes');
+    await c.insertMany([
+      { _id: 1 as never, a: 5, d: new Date(0), arr: [3, 'x', null], m: 5 },
+      { _id: 2 as never, a: null, m: 'x' },
+      { _id: 3 as never, m: true },
+    ]);
+    const projected = await c
+      .aggregate([
+        {
+          $project: {
+            hi: { $max: ['$a', 'x', '$d'] },
+            lo: { $min: ['$a', '$nope'] },
+            hiOfArray: { $max: '$arr' },
+            loOfArray: { $min: '$arr' },
+            hiOfScalar: { $max: '$a' },
+            hiMixed: { $max: [5, 'x', true] },
+            loMixed: { $min: [true, 'x', 5] },
+          },
+        },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(projected).toEqual([
+      { _id: 1, hi: new Date(0), lo: 5, hiOfArray: 'x', loOfArray: 3, hiOfScalar: 5, hiMixed: true, loMixed: 5 },
+      { _id: 2, hi: 'x', lo: null, hiOfArray: null, loOfArray: null, hiOfScalar: null, hiMixed: true, loMixed: 5 },
+      { _id: 3, hi: 'x', lo: null, hiOfArray: null, loOfArray: null, hiOfScalar: null, hiMixed: true, loMixed: 5 },
+    ]);
+    expect(await c.aggregate([{ $group: { _id: null, hi: { $max: '$m' }, lo: { $min: '$m' } } }]).toArray()).toEqual([
+      { _id: null, hi: true, lo: 5 },
+    ]);
+    // $bucket's accumulators run in the expression evaluator rather than in $group.
+    const buckets = await c
+      .aggregate([
+        { $bucket: { groupBy: '$_id', boundaries: [1, 10], output: { hi: { $max: '$m' }, lo: { $min: '$m' } } } },
+      ])
+      .toArray();
+    expect(buckets).toEqual([{ _id: 1, hi: true, lo: 5 }]);
   });
 
   it('counts an update as modified only when the stored document changes', async () => {

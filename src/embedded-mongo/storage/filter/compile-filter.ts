@@ -33,7 +33,7 @@ function topLevel(op: string, value: unknown, options: FilterOptions): Matcher {
       return (doc) => !none.some((m) => m(doc));
     }
     case '$expr':
-      return (doc) => truthy(evaluate(doc, value));
+      return (doc) => truthy(evaluate(doc, value, options.collation));
     case '$comment':
     case '$alwaysTrue':
       return () => true;

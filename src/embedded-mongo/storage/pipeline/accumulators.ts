@@ -1,7 +1,8 @@
 import { isPlainObject, numericValue, own, setOwn } from '../bson-values';
+import { Collation } from '../collation';
 import { StringCompare, compareBson } from '../compare';
 import { Doc, cloneValue } from '../documents';
-import { StringKey, encodeValue } from '../key-encoding';
+import { encodeValue } from '../key-encoding';
 import { evaluate } from '../mingo';
 import { arithmetic } from '../update/numeric';
 
@@ -34,12 +35,12 @@ function pathReader(path: string): (doc: Doc) => unknown {
  * `{ locale: '$locale', consent: '$consent.push' }`) are read directly; a path that meets an array,
  * and any other expression, goes through the evaluator. A missing member is left out, as in MongoDB.
  */
-export function compileExpression(expr: unknown): (doc: Doc) => unknown {
+export function compileExpression(expr: unknown, collation?: Collation | null): (doc: Doc) => unknown {
   if (typeof expr === 'string' && /^\$[^$]+$/.test(expr) && !expr.includes('..') && !expr.endsWith('.')) {
     const read = pathReader(expr.slice(1));
     return (doc) => {
       const value = read(doc);
-      return value === NOT_EVALUATED ? evaluate(doc, expr) : value;
+      return value === NOT_EVALUATED ? evaluate(doc, expr, collation) : value;
     };
   }
   const members = isPlainObject(expr) ? Object.entries(expr) : [];
@@ -47,7 +48,7 @@ export function compileExpression(expr: unknown): (doc: Doc) => unknown {
     members.length > 0 &&
     members.every(([k, v]) => !k.startsWith('$') && typeof v === 'string' && v.startsWith('$'))
   ) {
-    const readers = members.map(([k, v]) => [k, compileExpression(v)] as const);
+    const readers = members.map(([k, v]) => [k, compileExpression(v, collation)] as const);
     return (doc) => {
       const out: Doc = {};
       for (const [key, read] of readers) {
@@ -59,7 +60,7 @@ export function compileExpression(expr: unknown): (doc: Doc) => unknown {
   }
   if (typeof expr !== 'string' && !isPlainObject(expr) && !Array.isArray(expr)) return () => expr;
   if (typeof expr === 'string' && !expr.startsWith('$')) return () => expr;
-  return (doc) => evaluate(doc, expr);
+  return (doc) => evaluate(doc, expr, collation);
 }
 
 function sum(values: (doc: Doc) => unknown): Accumulator & { count: number; total: unknown } {
@@ -95,14 +96,12 @@ function extreme(values: (doc: Doc) => unknown, sign: 1 | -1, strings?: StringCo
  * $min/$max in BSON order, $addToSet by BSON equality). Null when the spec uses one this module
  * does not implement: the caller then hands the group to mingo.
  */
-export function accumulatorFactory(
-  spec: unknown,
-  strings?: StringCompare,
-  keys?: StringKey,
-): AccumulatorFactory | null {
+export function accumulatorFactory(spec: unknown, collation?: Collation | null): AccumulatorFactory | null {
   if (!isPlainObject(spec) || Object.keys(spec).length !== 1) return null;
   const [op, arg] = Object.entries(spec)[0];
-  const values = compileExpression(arg);
+  const values = compileExpression(arg, collation);
+  const strings = collation?.compare;
+  const keys = collation?.key;
   switch (op) {
     case '$sum':
       return () => sum(values);

@@ -76,10 +76,10 @@ function* nativeGroup(
  */
 export function* groupStage(docs: Doc[], spec: unknown, ctx: PipelineContext): Steps<Doc[]> {
   if (!isPlainObject(spec) || !('_id' in spec)) throw badValue('a group specification must include an _id');
-  const id = compileExpression(spec._id);
+  const id = compileExpression(spec._id, ctx.collation);
   const fields = Object.entries(spec)
     .filter(([name]) => name !== '_id')
-    .map(([name, acc]) => [name, accumulatorFactory(acc, ctx.collation?.compare, ctx.collation?.key)] as const);
+    .map(([name, acc]) => [name, accumulatorFactory(acc, ctx.collation)] as const);
   if (fields.every((f): f is [string, AccumulatorFactory] => f[1] !== null)) {
     return yield* nativeGroup(docs, id, fields as Array<[string, AccumulatorFactory]>, ctx);
   }

@@ -133,7 +133,7 @@ export function compileProjection(
       }
     }
     for (const { path, expr } of spec.computed) {
-      const value = evaluate(doc, expr);
+      const value = evaluate(doc, expr, options.collation);
       if (value !== undefined) setPathCreating(out, path.split('.'), value);
     }
     return out;

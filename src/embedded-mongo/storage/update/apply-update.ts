@@ -183,12 +183,12 @@ function applyOperators(doc: Doc, u: Doc, options: UpdateOptions): Doc {
   return next;
 }
 
-function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
+function applyPipeline(doc: Doc, pipeline: Doc[], options: UpdateOptions): Doc {
   for (const stage of pipeline) {
     const name = Object.keys(stage)[0];
     if (!PIPELINE_UPDATE_STAGES.has(name)) throw badValue(`${name} is not allowed to be used within an update`);
   }
-  const [out] = runStages([cloneValue(doc)], pipeline);
+  const [out] = runStages([cloneValue(doc)], pipeline, { collation: options.collation?.spec });
   if (!out) throw badValue('update pipeline produced no document');
   return out;
 }
@@ -207,7 +207,7 @@ function checkReplacement(u: Doc, inserting: boolean): void {
 /** Applies an operator, replacement or pipeline update to a copy of `doc`; `_id` may not change. */
 export function applyUpdate(doc: Doc, u: UpdateSpec, options: UpdateOptions = {}): UpdateOutcome {
   let next: Doc;
-  if (Array.isArray(u)) next = applyPipeline(doc, u);
+  if (Array.isArray(u)) next = applyPipeline(doc, u, options);
   else if (isOperatorUpdate(u)) next = applyOperators(doc, u, options);
   else {
     checkReplacement(u, options.inserting ?? false);
