@@ -36,15 +36,26 @@ export class CampaignRepository {
     return this.campaigns.find({ state: 'active' }).sort({ campaignId: 1 }).lean<CampaignRecord[]>();
   }
 
-  /** Writes the synced fields of a campaign (creating it when new). */
+  /**
+   * Writes the synced fields of a campaign as it was read: one last synced at `readSyncedAt`, or a new one
+   * (created with `insertOnly` too) when that is undefined. False when another sync wrote it meanwhile.
+   */
   async saveSynced(
     campaignId: string,
     fields: Partial<CampaignRecord>,
     insertOnly: Partial<CampaignRecord>,
-  ): Promise<void> {
-    // MongoDB refuses a path in both $set and $setOnInsert: what is set anyway is left out of the insert-only part.
-    const onInsert = Object.fromEntries(Object.entries(insertOnly).filter(([key]) => !(key in fields)));
-    await this.campaigns.updateOne({ campaignId }, { $set: fields, $setOnInsert: onInsert }, { upsert: true });
+    readSyncedAt?: Date,
+  ): Promise<boolean> {
+    if (readSyncedAt === undefined) {
+      const created = await this.campaigns.updateOne(
+        { campaignId },
+        { $setOnInsert: { ...insertOnly, ...fields } },
+        { upsert: true },
+      );
+      return created.upsertedCount === 1;
+    }
+    const result = await this.campaigns.updateOne({ campaignId, syncedAt: readSyncedAt }, { $set: fields });
+    return result.matchedCount === 1;
   }
 
   /**

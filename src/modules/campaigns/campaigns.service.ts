@@ -98,6 +98,11 @@ export class CampaignsService {
     return report;
   }
 
+  /**
+   * Syncs one campaign from what was read of it. Its write expects the campaign as read (absent, or last synced
+   * then); when another sync wrote it meanwhile, the campaign is read again and decided on what that sync left,
+   * so of two syncs at once one reports a change and records it, and the other finds it unchanged.
+   */
   private async syncOne(
     stored: CampaignRecord | undefined,
     campaignId: string,
@@ -105,6 +110,21 @@ export class CampaignsService {
     actor: string,
     now: Date,
   ): Promise<SyncAction> {
+    for (;;) {
+      const action = await this.writeSynced(stored, campaignId, file, actor, now);
+      if (action) return action;
+      stored = await this.campaigns.findById(campaignId);
+    }
+  }
+
+  /** The action, or undefined when another sync wrote the campaign since `stored` was read. */
+  private async writeSynced(
+    stored: CampaignRecord | undefined,
+    campaignId: string,
+    file: CheckedFile | undefined,
+    actor: string,
+    now: Date,
+  ): Promise<SyncAction | undefined> {
     const valid = file !== undefined && file.problems.length === 0 && file.definition !== undefined;
     const action = syncActionOf(stored, file && { valid, contentHash: file.contentHash });
     if (action === 'unchanged') return action;
@@ -119,7 +139,9 @@ export class CampaignsService {
     if (action === 'invalid') fields.problems = file!.problems;
     else if (file) Object.assign(fields, { definition: file.definition, contentHash: file.contentHash, problems: [] });
     if (toState !== fromState) Object.assign(fields, { state: toState, stateChangedAt: now, stateChangedBy: actor });
-    await this.campaigns.saveSynced(campaignId, fields, { createdAt: now, stateChangedAt: now, stateChangedBy: actor });
+    const insertOnly = { createdAt: now, stateChangedAt: now, stateChangedBy: actor };
+    const written = await this.campaigns.saveSynced(campaignId, fields, insertOnly, stored?.syncedAt);
+    if (!written) return undefined;
     await this.campaigns.recordChange({
       campaignId,
       at: now,

@@ -6,7 +6,7 @@ import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { CampaignDefinitionsService } from '../../../src/modules/campaigns/campaign-definitions.service';
 import { CampaignRepository } from '../../../src/modules/campaigns/campaign.repository';
-import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
+import { CampaignsService, SyncReport } from '../../../src/modules/campaigns/campaigns.service';
 import { startTestMongo } from '../../setup/mongo';
 import { startTestRedis } from '../../setup/redis';
 import { buildCampaign } from '../../factories/campaign.factory';
@@ -68,4 +68,26 @@ describe('a sync beside a state change', () => {
     await syncing.sync('test');
     expect(await campaigns.get('nudge')).toMatchObject({ state: 'active', definition: { name: 'Nudge, again' } });
   });
+
+  it.each([
+    ['a new file', 'created', 'fresh'],
+    ['an edited file', 'updated', 'nudge'],
+  ] as const)(
+    'records %s once when two syncs run at once: one reports it %s, the other unchanged',
+    async (_, action, id) => {
+      const campaigns = app.get(CampaignsService);
+      writeFileSync(join(dir, `${id}.yaml`), stringify(buildCampaign({ id, name: `${id}, as of now` }, null)));
+      let other: SyncReport | undefined;
+      meanwhile = async () => (other = await campaigns.sync('ops'));
+      const report = await syncing.sync('test');
+      const actionOf = (r: SyncReport | undefined) => r?.campaigns.find((c) => c.campaignId === id)?.action;
+      expect([actionOf(other), actionOf(report)]).toEqual([action, 'unchanged']);
+      const { contentHash, definition } = await campaigns.get(id);
+      expect(definition).toMatchObject({ name: `${id}, as of now` });
+      const changes = await app.get(CampaignRepository).findChanges(id);
+      expect(changes.filter((c) => c.contentHash === contentHash)).toEqual([
+        expect.objectContaining({ action, actor: 'ops' }),
+      ]);
+    },
+  );
 });
