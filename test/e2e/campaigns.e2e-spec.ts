@@ -1,6 +1,10 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getQueueToken } from '@nestjs/bull';
+import { Queue } from 'bull';
+import { CampaignRunsService } from '../../src/modules/campaigns/runs/campaign-runs.service';
+import { CAMPAIGN_RUNS_QUEUE } from '../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
 import { EventsService } from '../../src/modules/ingest/events.service';
 import { RecipientPreferencesService } from '../../src/modules/tracking/recipient-preferences.service';
 import { seedUser } from '../integration/campaigns/campaigns-harness';
@@ -101,6 +105,49 @@ describe('campaigns over HTTP and the CLI', () => {
     await t.http().get('/v1/campaigns/nope').set(auth()).expect(404);
     await t.http().get('/v1/campaigns/Bad_Id').set(auth()).expect(400);
   });
+
+  it('pausing a campaign lists the runs it already started, which go on sending, and how to stop them', async () => {
+    // The runs' start jobs wait while this process's worker is paused, so they stay scheduled.
+    const queue = t.app.get<Queue>(getQueueToken(CAMPAIGN_RUNS_QUEUE));
+    await queue.pause(true);
+    const runs = t.app.get(CampaignRunsService);
+    try {
+      const finished = await runs.startManual(PUSH, 'test');
+      await runs.cancel(finished.runId, 'test');
+      const going = await runs.startManual(PUSH, 'test');
+      await t.http().post(`/v1/campaigns/${PUSH}:activate`).set(auth()).expect(200);
+      const paused = await t.http().post(`/v1/campaigns/${PUSH}:pause`).set(auth()).expect(200);
+      expect(paused.body).toMatchObject({
+        campaignId: PUSH,
+        state: 'paused',
+        runsInProgress: [{ runId: going.runId, state: 'scheduled', trigger: 'manual' }],
+      });
+      expect(paused.body.notice).toBe(
+        '1 run of this campaign already started and goes on sending: pausing the campaign starts no more runs but does not stop it. Stop one with `journeycast runs pause <runId>` or `journeycast runs cancel <runId>` (POST /v1/campaign-runs/:runId:pause or :cancel).',
+      );
+      const cli = await journeycast(['campaigns', 'pause', PUSH], env);
+      expect(cli).toMatchObject({ code: 0, stderr: '' });
+      expect(cli.stdout).toBe(
+        [
+          `${PUSH}: paused`,
+          '1 run of this campaign already started and goes on sending: pausing the campaign starts no more runs but does not stop it.',
+          `  ${going.runId}  scheduled`,
+          'Stop one with `journeycast runs pause <runId>` or `journeycast runs cancel <runId>`.',
+          '',
+        ].join('\n'),
+      );
+      await runs.cancel(going.runId, 'test');
+      expect(await journeycast(['campaigns', 'pause', PUSH], env)).toMatchObject({
+        code: 0,
+        stdout: `${PUSH}: paused\n`,
+      });
+      const none = await t.http().post(`/v1/campaigns/${PUSH}:pause`).set(auth()).expect(200);
+      expect(none.body.runsInProgress).toEqual([]);
+      expect(none.body).not.toHaveProperty('notice');
+    } finally {
+      await queue.resume(true);
+    }
+  }, 120_000);
 
   it('refuses to activate an invalid campaign, and records who activated and paused a valid one', async () => {
     const refused = await t.http().post('/v1/campaigns/broken:activate').set(auth()).expect(409);

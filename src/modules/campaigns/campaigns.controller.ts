@@ -11,8 +11,10 @@ import {
   CampaignIdParams,
   CampaignResponse,
   CampaignSummaryResponse,
+  PausedCampaignResponse,
   toCampaignResponse,
   toCampaignSummary,
+  toPausedCampaignResponse,
 } from './dto/campaign-response.dto';
 import { EstimateQueryDto, EstimateResponse, toEstimateResponse } from './dto/estimate-response.dto';
 import { PreviewRequestDto, PreviewResponse, toPreviewResponse } from './dto/preview.dto';
@@ -62,9 +64,16 @@ export class CampaignsController {
   @Post(':campaignId\\:pause')
   @HttpCode(200)
   @Auth('admin')
-  @ApiOkResponse({ type: CampaignSummaryResponse })
-  async pause(@Param() { campaignId }: CampaignIdParams, @Req() req: AuthenticatedRequest) {
-    return toCampaignSummary(await this.campaigns.pause(campaignId, actorOf(req)));
+  @ApiOkResponse({
+    type: PausedCampaignResponse,
+    description: 'The paused campaign, with the runs it already started that go on sending and how to stop them',
+  })
+  async pause(
+    @Param() { campaignId }: CampaignIdParams,
+    @Req() req: AuthenticatedRequest,
+  ): Promise<PausedCampaignResponse> {
+    const campaign = await this.campaigns.pause(campaignId, actorOf(req));
+    return toPausedCampaignResponse(campaign, await this.campaigns.runsInProgress(campaignId));
   }
 
   @Post(':campaignId/preview')

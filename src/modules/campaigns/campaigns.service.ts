@@ -6,7 +6,15 @@ import { CampaignRepository } from './campaign.repository';
 import { CampaignState, SyncAction, syncActionOf } from './domain/campaign-state';
 import { CampaignError } from './domain/campaign.errors';
 import { DefinitionProblem } from './domain/load-definition';
+import { CampaignRunRecord } from './runs/campaign-run.schema';
+import { CampaignRunRepository } from './runs/campaign-run.repository';
 import { oncePassed } from './runs/domain/run-schedule';
+import { RunState } from './runs/domain/run-state';
+
+/** Run states in which a run still sends: pausing its campaign does not stop it. */
+const IN_PROGRESS: readonly RunState[] = ['running', 'scheduled'];
+/** At most this many runs of each such state are listed (a campaign has a few at a time). */
+const IN_PROGRESS_LISTED = 50;
 
 export interface SyncReport {
   campaigns: Array<{
@@ -27,6 +35,7 @@ export class CampaignsService {
   constructor(
     private readonly campaigns: CampaignRepository,
     private readonly definitions: CampaignDefinitionsService,
+    private readonly runs: CampaignRunRepository,
   ) {}
 
   list(): Promise<CampaignRecord[]> {
@@ -200,6 +209,14 @@ export class CampaignsService {
       throw new CampaignError('campaign.archived', `campaign ${campaignId} is archived`);
     }
     return this.move(campaign, 'paused', actor, now);
+  }
+
+  /** The campaign's runs that still send (scheduled or running), newest first: pausing the campaign stops none. */
+  async runsInProgress(campaignId: string): Promise<CampaignRunRecord[]> {
+    const lists = await Promise.all(
+      IN_PROGRESS.map((state) => this.runs.list({ campaignId, state, limit: IN_PROGRESS_LISTED })),
+    );
+    return lists.flat().sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.runId.localeCompare(a.runId));
   }
 
   private async move(campaign: CampaignRecord, to: CampaignState, actor: string, now: Date): Promise<CampaignRecord> {

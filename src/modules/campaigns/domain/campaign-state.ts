@@ -39,3 +39,15 @@ export function syncActionOf(
   if (stored.state === 'archived') return 'restored';
   return stored.contentHash === file.contentHash && stored.problems.length === 0 ? 'unchanged' : 'updated';
 }
+
+/**
+ * What pausing a campaign leaves going on: `count` runs it already started, which send until they finish
+ * unless each is paused or cancelled. `stop` names the commands, without a closing full stop.
+ */
+export function runsGoingOnText(count: number): { going: string; stop: string } {
+  const one = count === 1;
+  return {
+    going: `${count} run${one ? '' : 's'} of this campaign already started and go${one ? 'es' : ''} on sending: pausing the campaign starts no more runs but does not stop ${one ? 'it' : 'them'}.`,
+    stop: 'Stop one with `journeycast runs pause <runId>` or `journeycast runs cancel <runId>`',
+  };
+}

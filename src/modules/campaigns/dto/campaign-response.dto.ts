@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import { CampaignChangeRecord, CampaignRecord } from '../campaign.schema';
-import { CAMPAIGN_STATES } from '../domain/campaign-state';
+import { CAMPAIGN_STATES, runsGoingOnText } from '../domain/campaign-state';
+import { CampaignRunRecord } from '../runs/campaign-run.schema';
+import { RUN_TRIGGERS } from '../runs/domain/run-state';
 import { DefinitionProblem } from '../domain/load-definition';
 
 export class CampaignIdParams {
@@ -45,6 +47,23 @@ export class CampaignSummaryResponse {
   @ApiProperty() stateChangedBy!: string;
 }
 
+export class RunInProgressResponse {
+  @ApiProperty() runId!: string;
+  @ApiProperty({ enum: ['scheduled', 'running'] }) state!: string;
+  @ApiProperty({ enum: RUN_TRIGGERS }) trigger!: string;
+  @ApiProperty() createdAt!: string;
+}
+
+export class PausedCampaignResponse extends CampaignSummaryResponse {
+  @ApiProperty({
+    type: [RunInProgressResponse],
+    description: 'Runs the campaign already started that go on sending, newest first: pausing the campaign stops none',
+  })
+  runsInProgress!: RunInProgressResponse[];
+  @ApiPropertyOptional({ description: 'When runs go on: that they do, and how to stop one' })
+  notice?: string;
+}
+
 export class CampaignResponse extends CampaignSummaryResponse {
   @ApiPropertyOptional({ description: 'The last valid definition, with defaults filled in' })
   definition?: Record<string, unknown>;
@@ -73,6 +92,22 @@ export function toCampaignSummary(c: CampaignRecord): CampaignSummaryResponse {
     syncedAt: c.syncedAt.toISOString(),
     stateChangedAt: c.stateChangedAt.toISOString(),
     stateChangedBy: c.stateChangedBy,
+  };
+}
+
+export function toPausedCampaignResponse(c: CampaignRecord, runs: CampaignRunRecord[]): PausedCampaignResponse {
+  const text = runsGoingOnText(runs.length);
+  return {
+    ...toCampaignSummary(c),
+    runsInProgress: runs.map((run) => ({
+      runId: run.runId,
+      state: run.state,
+      trigger: run.trigger,
+      createdAt: run.createdAt.toISOString(),
+    })),
+    ...(runs.length > 0 && {
+      notice: `${text.going} ${text.stop} (POST /v1/campaign-runs/:runId:pause or :cancel).`,
+    }),
   };
 }
 

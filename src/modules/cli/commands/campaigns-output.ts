@@ -2,6 +2,8 @@ import { AudienceEstimate } from '../../campaigns/audience-estimate.service';
 import { figureText } from '../../campaigns/domain/estimate-sample';
 import { SamplePreview } from '../../campaigns/campaign-preview.service';
 import { ComposedMessage } from '../../campaigns/domain/compose-result';
+import { runsGoingOnText } from '../../campaigns/domain/campaign-state';
+import { CampaignRunRecord } from '../../campaigns/runs/campaign-run.schema';
 import { TrackedLink } from '../../templates/template.types';
 
 const cell = (text: string, width: number) => {
@@ -86,5 +88,18 @@ export function formatEstimate(e: AudienceEstimate): string {
     `  stage:    ${f(e.byStage.ongoing, 'ongoing')} with an ongoing journey, ${f(e.byStage.other, 'other')} other`,
     `  locales:  ${locales || '-'}`,
     `  ${how} in ${e.durationMs} ms`,
+  ].join('\n');
+}
+
+/** A paused campaign, then the runs it already started that go on sending, and how to stop one. */
+export function formatPaused(campaignId: string, state: string, runs: readonly CampaignRunRecord[]): string {
+  if (runs.length === 0) return `${campaignId}: ${state}`;
+  const text = runsGoingOnText(runs.length);
+  const width = Math.max(...runs.map((run) => run.runId.length));
+  return [
+    `${campaignId}: ${state}`,
+    text.going,
+    ...runs.map((run) => `  ${run.runId.padEnd(width)}  ${run.state}`),
+    `${text.stop}.`,
   ].join('\n');
 }

@@ -7,6 +7,7 @@ import { DefinitionProblem, formatProblem } from '../../campaigns/domain/load-de
 import { exitCodeOf } from '../exit-codes';
 import { group } from '../program';
 import { cliActor } from './campaigns-definitions.command';
+import { formatPaused } from './campaigns-output';
 
 /**
  * Prints a campaign error (with the problems of an invalid one) and sets its exit code (see exit-codes.ts). A bad
@@ -54,19 +55,32 @@ export function registerCampaignStateCommands(program: Command): void {
         console.log(row(c.campaignId, c.state, c.definition?.channel ?? '-', `${c.contentHash ?? '-'}${valid}`));
       }
     });
-  for (const action of ['activate', 'pause'] as const) {
-    campaigns
-      .command(`${action} <campaignId>`)
-      .description(action === 'activate' ? 'Activate a valid campaign' : 'Pause a campaign')
-      .action(async (campaignId: string) => {
-        try {
-          const campaign = await withCommandContext([CampaignsModule], (c) =>
-            c.get(CampaignsService)[action](campaignId, cliActor()),
-          );
-          console.log(`${campaign.campaignId}: ${campaign.state}`);
-        } catch (error) {
-          reportCampaignError(error);
-        }
-      });
-  }
+  campaigns
+    .command('activate <campaignId>')
+    .description('Activate a valid campaign')
+    .action(async (campaignId: string) => {
+      try {
+        const campaign = await withCommandContext([CampaignsModule], (c) =>
+          c.get(CampaignsService).activate(campaignId, cliActor()),
+        );
+        console.log(`${campaign.campaignId}: ${campaign.state}`);
+      } catch (error) {
+        reportCampaignError(error);
+      }
+    });
+  campaigns
+    .command('pause <campaignId>')
+    .description('Pause a campaign: it starts no more runs; lists the runs it already started, which go on sending')
+    .action(async (campaignId: string) => {
+      try {
+        const [campaign, runs] = await withCommandContext([CampaignsModule], async (c) => {
+          const service = c.get(CampaignsService);
+          const paused = await service.pause(campaignId, cliActor());
+          return [paused, await service.runsInProgress(campaignId)] as const;
+        });
+        console.log(formatPaused(campaign.campaignId, campaign.state, runs));
+      } catch (error) {
+        reportCampaignError(error);
+      }
+    });
 }
