@@ -86,11 +86,11 @@ describe('campaigns over HTTP and the CLI', () => {
     expect(again.stdout).toMatch(new RegExp(`unchanged\\s+${DIGEST}`));
     const list = await journeycast(['campaigns', 'list'], env);
     const [header, ...rows] = list.stdout.trim().split('\n');
-    expect(header).toMatch(/^campaign\s+state\s+channel\s+content hash$/);
+    expect(header).toMatch(/^campaign\s+name\s+state\s+channel\s+content hash$/);
     expect(rows).toEqual([
-      expect.stringMatching(/^broken\s+paused\s+-\s+-\s+\(invalid\)$/),
-      expect.stringMatching(new RegExp(`^${PUSH}\\s+paused\\s+push\\s+\\S+$`)),
-      expect.stringMatching(new RegExp(`^${DIGEST}\\s+paused\\s+email\\s+\\S+$`)),
+      expect.stringMatching(/^broken\s+-\s+paused\s+-\s+-\s+\(invalid\)$/),
+      expect.stringMatching(new RegExp(`^${PUSH}\\s+Ongoing journey nudge\\s+paused\\s+push\\s+\\S+$`)),
+      expect.stringMatching(new RegExp(`^${DIGEST}\\s+Weekly journeys digest\\s+paused\\s+email\\s+\\S+$`)),
     ]);
   }, 90_000);
 
@@ -104,6 +104,13 @@ describe('campaigns over HTTP and the CLI', () => {
     expect(push.body.changes[0]).toMatchObject({ action: 'created', actor: expect.stringMatching(/^cli:/) });
     await t.http().get('/v1/campaigns/nope').set(auth()).expect(404);
     await t.http().get('/v1/campaigns/Bad_Id').set(auth()).expect(400);
+    const json = await journeycast(['campaigns', 'list', '--json'], env);
+    expect(json.code).toBe(0);
+    const lines = json.stdout.trim().split('\n');
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(list.body);
+    expect(lines.map((line) => Object.keys(JSON.parse(line) as object))).toEqual(
+      list.body.map((c: object) => Object.keys(c)),
+    );
   });
 
   it('pausing a campaign lists the runs it already started, which go on sending, and how to stop them', async () => {

@@ -3,8 +3,10 @@ import { figureText } from '../../campaigns/domain/estimate-sample';
 import { SamplePreview } from '../../campaigns/campaign-preview.service';
 import { ComposedMessage } from '../../campaigns/domain/compose-result';
 import { runsGoingOnText } from '../../campaigns/domain/campaign-state';
+import { CampaignSummaryResponse } from '../../campaigns/dto/campaign-response.dto';
 import { CampaignRunRecord } from '../../campaigns/runs/campaign-run.schema';
 import { TrackedLink } from '../../templates/template.types';
+import { alignedTable } from '../aligned-table';
 
 const cell = (text: string, width: number) => {
   const flat = text.replace(/\s+/g, ' ');
@@ -89,6 +91,22 @@ export function formatEstimate(e: AudienceEstimate): string {
     `  locales:  ${locales || '-'}`,
     `  ${how} in ${e.durationMs} ms`,
   ].join('\n');
+}
+
+const LIST_COLUMNS: Array<[string, (c: CampaignSummaryResponse) => string]> = [
+  ['campaign', (c) => c.campaignId],
+  ['name', (c) => c.name ?? '-'],
+  ['state', (c) => c.state],
+  ['channel', (c) => c.channel ?? '-'],
+  ['content hash', (c) => `${c.contentHash ?? '-'}${c.valid ? '' : '  (invalid)'}`],
+];
+
+/** One aligned row per campaign, in the order given; a name is printed with control characters escaped. */
+export function formatCampaignList(campaigns: readonly CampaignSummaryResponse[]): string {
+  return alignedTable([
+    LIST_COLUMNS.map(([title]) => title),
+    ...campaigns.map((c) => LIST_COLUMNS.map(([, cellOf]) => JSON.stringify(cellOf(c)).slice(1, -1))),
+  ]);
 }
 
 /** A paused campaign, then the runs it already started that go on sending, and how to stop one. */

@@ -4,10 +4,11 @@ import { CampaignsModule } from '../../campaigns/campaigns.module';
 import { CampaignsService } from '../../campaigns/campaigns.service';
 import { CampaignError, CampaignFieldError } from '../../campaigns/domain/campaign.errors';
 import { DefinitionProblem, formatProblem } from '../../campaigns/domain/load-definition';
+import { toCampaignSummary } from '../../campaigns/dto/campaign-response.dto';
 import { exitCodeOf } from '../exit-codes';
 import { group } from '../program';
 import { cliActor } from './campaigns-definitions.command';
-import { formatPaused } from './campaigns-output';
+import { formatCampaignList, formatPaused } from './campaigns-output';
 
 /**
  * Prints a campaign error (with the problems of an invalid one) and sets its exit code (see exit-codes.ts). A bad
@@ -40,20 +41,16 @@ export function registerCampaignStateCommands(program: Command): void {
     });
   campaigns
     .command('list')
-    .description('List synced campaigns with their state')
-    .action(async () => {
+    .description('List synced campaigns by id, with their name, state, channel and content hash')
+    .option('--json', 'one JSON object per line (the fields of GET /v1/campaigns) instead of a table')
+    .action(async (options: { json?: boolean }) => {
       const list = await withCommandContext([CampaignsModule], (c) => c.get(CampaignsService).list());
       if (list.length === 0) {
         console.error('no campaigns: run `journeycast campaigns sync`');
         return;
       }
-      const row = (id: string, state: string, channel: string, hash: string) =>
-        `${id.padEnd(32)} ${state.padEnd(8)} ${channel.padEnd(7)} ${hash}`;
-      console.log(row('campaign', 'state', 'channel', 'content hash'));
-      for (const c of list) {
-        const valid = c.definition && c.problems.length === 0 ? '' : '  (invalid)';
-        console.log(row(c.campaignId, c.state, c.definition?.channel ?? '-', `${c.contentHash ?? '-'}${valid}`));
-      }
+      const rows = list.map(toCampaignSummary);
+      console.log(options.json ? rows.map((row) => JSON.stringify(row)).join('\n') : formatCampaignList(rows));
     });
   campaigns
     .command('activate <campaignId>')

@@ -3,6 +3,7 @@ import { withCommandContext } from '../../../common/cli/command-context';
 import { AccessService } from '../../access/access.service';
 import { ApiKeysModule } from '../../access/api-keys.module';
 import { KeyResponse, toKeyResponse } from '../../access/dto/key-response.dto';
+import { alignedTable } from '../aligned-table';
 import { group } from '../program';
 
 const COLUMNS: Array<[string, (key: KeyResponse) => string]> = [
@@ -20,15 +21,7 @@ function table(keys: KeyResponse[]): string {
   const rows = [COLUMNS.map(([title]) => title), ...keys.map((k) => COLUMNS.map(([, cell]) => cell(k)))].map((row) =>
     row.map((cell) => JSON.stringify(cell).slice(1, -1)),
   );
-  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return alignedTable(rows);
 }
 
 /** `journeycast keys list`: every key with its status, expiry and last use; never a secret. */
