@@ -28,7 +28,6 @@ const PUSH_COPY_LIMITS = [
   { key: 'bodyMaxChars', what: 'body', setting: 'PUSH_BODY_MAX_CHARS' },
 ] as const;
 
-/** Reads and validates campaign files: YAML, schema, cross-field rules and every template variable. */
 /**
  * A campaign file as problems name it: relative to the working directory when it lies beneath it, else
  * absolute (a path climbing out through `../../..` says less than the whole path).
@@ -39,6 +38,7 @@ export function shownPath(path: string, cwd = process.cwd()): string {
   return rel && rel.split(sep)[0] !== '..' && !isAbsolute(rel) ? rel : absolute;
 }
 
+/** Reads and validates campaign files: YAML, schema, cross-field rules and every template variable. */
 @Injectable()
 export class CampaignDefinitionsService {
   readonly dir: string;
