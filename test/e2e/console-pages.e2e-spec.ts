@@ -133,10 +133,25 @@ describe('web console pages in Chromium', () => {
     await page.goto(`${base}/console/campaigns/${PUSH}`);
     await page.getByRole('button', { name: 'Activate' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toBe('The campaign is active.');
-    await page.getByRole('button', { name: 'Pause' }).click();
+    // A run it started is still scheduled (this process's worker is paused): pausing the campaign leaves it going.
+    const queue = f.t.app.get<Queue>(getQueueToken(CAMPAIGN_RUNS_QUEUE));
+    await queue.pause(true);
+    const runs = f.t.app.get(CampaignRunsService);
+    const { runId } = await runs.startManual(PUSH, 'test:console');
+    try {
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await expect(page.getByRole('status').textContent()).resolves.toBe(
+        `The campaign is paused. Its run ${runId} goes on sending: pause or cancel it on the run's page.`,
+      );
+      const campaign = await f.t.app.get(CampaignsService).get(PUSH);
+      expect(campaign).toMatchObject({ state: 'paused', stateChangedBy: expect.stringMatching(/^console:key:/) });
+    } finally {
+      await runs.cancel(runId, 'test:console');
+      await queue.resume(true);
+    }
+    // With no run going on, the notice says only what the pause did.
+    await page.reload();
     await expect(page.getByRole('status').textContent()).resolves.toBe('The campaign is paused.');
-    const campaign = await f.t.app.get(CampaignsService).get(PUSH);
-    expect(campaign).toMatchObject({ state: 'paused', stateChangedBy: expect.stringMatching(/^console:key:/) });
   });
 
   it('follows a campaign to its experiment report, framed with its charts', async () => {

@@ -42,12 +42,25 @@ export class ConsoleCampaignsController {
   ): Promise<string> {
     const view = await this.campaigns.detail(campaignId, { userId, variant });
     const runs = await this.runs.page(undefined, view.campaign.campaignId, RUNS_ON_CAMPAIGN);
-    const notice = done ? NOTICES[done] : undefined;
+    const notice = done ? await this.noticeOf(done, view.campaign.campaignId) : undefined;
     return this.views.render(
       'campaign',
       { title: `Campaign ${view.campaign.campaignId}`, section: 'campaigns', session },
       { ...view, runs, notice },
     );
+  }
+
+  /**
+   * What a state change did: pausing starts no more runs, but those already started go on sending until each is
+   * paused or cancelled on its own page, so the notice names them.
+   */
+  private async noticeOf(done: string, campaignId: string): Promise<string | undefined> {
+    const notice = NOTICES[done];
+    if (done !== 'paused' || !notice) return notice;
+    const going = await this.campaigns.runsInProgress(campaignId);
+    if (going.length === 0) return notice;
+    const runs = going.length === 1 ? `Its run ${going[0]} goes` : `Its runs ${going.join(', ')} go`;
+    return `${notice} ${runs} on sending: pause or cancel ${going.length === 1 ? 'it' : 'each'} on the run's page.`;
   }
 
   /** `activate` or `pause`; each form posts here with its session's form token. */

@@ -88,6 +88,11 @@ export class ConsoleCampaignsService {
     return this.campaigns.pause(checkedId(campaignId), actorOf(session));
   }
 
+  /** The ids of the campaign's runs that go on sending (scheduled or running), newest first. */
+  async runsInProgress(campaignId: string): Promise<string[]> {
+    return (await this.campaigns.runsInProgress(checkedId(campaignId))).map((run) => run.runId);
+  }
+
   private async preview(campaignId: string, input: { userId?: string; variant?: string }, now: Date) {
     const userId = input.userId!.trim();
     if (userId.length === 0 || userId.length > 256) {
