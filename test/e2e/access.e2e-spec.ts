@@ -1,5 +1,54 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { DiscoveryService } from '@nestjs/core';
+import { REQUIRED_SCOPE } from '../../src/modules/access/api-key.guard';
+import { SCOPES, Scope } from '../../src/modules/access/domain/api-key';
 import { buildEvent } from '../factories/event.factory';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
+
+/** /v1 routes that take no API key because a signed token in the request authorizes them. */
+const SIGNED_TOKEN_ROUTES = ['POST /v1/track/push-open'];
+
+interface DeclaredRoute {
+  route: string;
+  method: string;
+  /** The path with every parameter filled in. */
+  path: string;
+  scope?: Scope;
+}
+
+/** Every route of the app's controllers, as declared, with the scope its @Auth() requires. */
+function declaredRoutes(t: TestApp): DeclaredRoute[] {
+  const join = (...parts: string[]) =>
+    `/${parts
+      .flatMap((p) => p.split('/'))
+      .filter(Boolean)
+      .join('/')}`;
+  return t.app
+    .get(DiscoveryService)
+    .getControllers()
+    .flatMap(({ metatype }) => {
+      if (!metatype) return [];
+      const base = [Reflect.getMetadata(PATH_METADATA, metatype) as string | string[]].flat();
+      const proto = metatype.prototype as Record<string, unknown>;
+      return Object.getOwnPropertyNames(proto).flatMap((name) => {
+        const handler = proto[name];
+        if (typeof handler !== 'function' || name === 'constructor') return [];
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        if (method === undefined) return [];
+        const paths = [Reflect.getMetadata(PATH_METADATA, handler) as string | string[]].flat();
+        const scope = (Reflect.getMetadata(REQUIRED_SCOPE, handler) ??
+          Reflect.getMetadata(REQUIRED_SCOPE, metatype)) as Scope | undefined;
+        return base.flatMap((b) =>
+          paths.map((p) => {
+            const route = join(b, p);
+            const path = route.replace(/(?<!\\):[A-Za-z]\w*/g, 'p1').replace(/\\:/g, ':');
+            return { route: `${RequestMethod[method]} ${route}`, method: RequestMethod[method], path, scope };
+          }),
+        );
+      });
+    });
+}
 
 describe('API keys, scopes and rate limits', () => {
   let servers: TestServers;
@@ -35,6 +84,178 @@ describe('API keys, scopes and rate limits', () => {
     const res = await postEvent(a, authorization).expect(401);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     expect(res.body).toMatchObject({ statusCode: 401, message: expect.stringContaining(message) });
+  });
+
+  describe('the Authorization header', () => {
+    it.each([
+      ['a lowercase scheme', (key: string) => `bearer ${key}`],
+      ['an uppercase scheme', (key: string) => `BEARER ${key}`],
+      ['spaces around and within', (key: string) => `  Bearer    ${key}  `],
+      ['a tab after the scheme', (key: string) => `Bearer\t${key}`],
+    ])('accepts %s', async (_case, header) => {
+      await postEvent(a, header(admin)).expect(200);
+    });
+
+    it.each([
+      ['the key without a scheme', (key: string) => key],
+      ['another scheme', (key: string) => `Basic ${key}`],
+      ['the key twice', (key: string) => `Bearer ${key} ${key}`],
+      ['the key with more after it', (key: string) => `Bearer ${key}x`],
+      ['the scheme glued to the key', (key: string) => `Bearer${key}`],
+      ['a key of 8,000 characters', (key: string) => `Bearer ${key}${'A'.repeat(8000)}`],
+      ['8,000 spaces before the key', (key: string) => `Bearer ${' '.repeat(8000)}x ${key}`],
+    ])('refuses %s with a 401 that does not repeat it', async (_case, header) => {
+      const res = await postEvent(a, header(admin)).expect(401);
+      expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.any(String) });
+      expect(res.text).not.toContain(admin.slice(16));
+    });
+
+    it('answers a key whose secret is wrong as it answers an unknown key', async () => {
+      const wrongSecret = `${admin.slice(0, 16)}${'A'.repeat(43)}`;
+      const unknown = `jc_000000000000_${'A'.repeat(43)}`;
+      const [wrong, none] = await Promise.all(
+        [wrongSecret, unknown].map((k) => postEvent(b, `Bearer ${k}`).expect(401)),
+      );
+      expect(wrong.body).toEqual(none.body);
+    });
+
+    it.each(['api_key', 'access_token', 'key', 'token'])(
+      'refuses a key in the query string (?%s=), with or without a key in the header, and never repeats it',
+      async (name) => {
+        const query = `/v1/events?${name}=${admin}`;
+        const alone = await a
+          .http()
+          .post(query)
+          .send({ events: [buildEvent()] })
+          .expect(401);
+        expect(alone.body.message).toContain('Send an API key as "Authorization: Bearer jc_..."');
+        expect(alone.text).not.toContain(admin.slice(16));
+        const ingest = await a.createKey('ingest');
+        const withHeader = await a
+          .http()
+          .post(query)
+          .set('Authorization', `Bearer ${ingest}`)
+          .send({ events: [buildEvent()] })
+          .expect(400);
+        expect(withHeader.body.errors).toEqual([
+          { field: name, message: `query parameter ${name} is not accepted here` },
+        ]);
+        expect(withHeader.text).not.toContain(admin.slice(16));
+      },
+    );
+  });
+
+  describe('revoking', () => {
+    const revoke = (t: TestApp, keyId: string) =>
+      t.http().delete(`/v1/keys/${keyId}`).set('Authorization', `Bearer ${admin}`);
+
+    it('stops a key on every process with the next request, whichever process revoked it', async () => {
+      const token = await a.createKey('ingest');
+      const keyId = token.split('_')[1];
+      for (const app of [a, b]) await postEvent(app, `Bearer ${token}`).expect(200);
+      await revoke(b, keyId).expect(204);
+      for (const app of [a, b]) {
+        const res = await postEvent(app, `Bearer ${token}`).expect(401);
+        expect(res.body).toEqual({
+          statusCode: 401,
+          error: 'Unauthorized',
+          message: 'Unknown, revoked or expired API key',
+        });
+      }
+    });
+
+    it('answers a second revocation and an unknown id with a 404 that names the id, and changes nothing', async () => {
+      const token = await a.createKey('ingest');
+      const keyId = token.split('_')[1];
+      await revoke(a, keyId).expect(204);
+      const revokedAt = (await a.db().collection('api_keys').findOne({ keyId }))?.revokedAt as Date;
+      for (const [app, id] of [
+        [b, keyId],
+        [a, 'nosuchkey000'],
+      ] as const) {
+        const res = await revoke(app, id).expect(404);
+        expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', message: `no active API key ${id}` });
+      }
+      expect((await a.db().collection('api_keys').findOne({ keyId }))?.revokedAt).toEqual(revokedAt);
+    });
+  });
+
+  it('never logs a key, nor puts one in an error or in /metrics', async () => {
+    const records: string[] = [];
+    const capture = (message: unknown, ...rest: unknown[]) => records.push([message, ...rest].map(String).join(' '));
+    const logged = await createTestApp(servers, {
+      database: 'access',
+      logger: { log: capture, error: capture, warn: capture, debug: capture, verbose: capture },
+    });
+    try {
+      const created = await logged
+        .http()
+        .post('/v1/keys')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ name: 'logged', scope: 'ingest', rateLimit: 1 })
+        .expect(201);
+      const token = created.body.token as string;
+      const texts: string[] = [];
+      const send = async (authorization: string) => texts.push((await postEvent(logged, authorization)).text);
+      await send(`Bearer ${token}`);
+      await send(`Bearer ${token}`); // over its limit: 429
+      await send(`Bearer ${token.slice(0, -1)}A`);
+      await send(`Bearer ${token}x`);
+      texts.push((await logged.http().get('/v1/keys').set('Authorization', `Bearer ${token}`)).text);
+      await logged.http().delete(`/v1/keys/${created.body.keyId}`).set('Authorization', `Bearer ${admin}`).expect(204);
+      await send(`Bearer ${token}`);
+      texts.push((await logged.http().get('/v1/keys').set('Authorization', `Bearer ${admin}`).expect(200)).text);
+      texts.push((await logged.http().get('/metrics').expect(200)).text);
+      expect(records.join('\n')).toContain(`created API key ${created.body.keyId}`);
+      for (const secret of [token, admin].map((t) => t.split('_')[2])) {
+        expect(records.join('\n')).not.toContain(secret);
+        expect(texts.join('\n')).not.toContain(secret);
+      }
+    } finally {
+      await logged.close();
+    }
+  });
+
+  describe('scopes of the /v1 routes', () => {
+    let routes: DeclaredRoute[];
+    beforeAll(() => {
+      routes = declaredRoutes(a).filter((r) => r.path.startsWith('/v1/'));
+    });
+
+    it('finds the routes of every controller', () => {
+      expect(routes.map((r) => r.route)).toEqual(
+        expect.arrayContaining([
+          'POST /v1/events',
+          'DELETE /v1/keys/:keyId',
+          'POST /v1/campaigns/:campaignId\\:activate',
+        ]),
+      );
+      expect(routes.length).toBeGreaterThan(30);
+    });
+
+    it('declares a scope on every /v1 route but those a signed token authorizes', () => {
+      const undeclared = routes.filter((r) => !r.scope).map((r) => r.route);
+      expect(undeclared.sort()).toEqual(SIGNED_TOKEN_ROUTES);
+      for (const { scope } of routes) if (scope) expect(SCOPES).toContain(scope);
+    });
+
+    it('answers every keyed /v1 route with a 401 without a key, and every admin route with a 403 to an ingest key', async () => {
+      const ingest = await a.createKey('ingest');
+      const keyed = routes.filter((r) => r.scope);
+      const answers: string[] = [];
+      const expected: string[] = [];
+      for (const { route, method, path, scope } of keyed) {
+        const verb = method.toLowerCase() as 'get' | 'post' | 'put' | 'delete' | 'patch';
+        const anonymous = await a.http()[verb](path);
+        const withIngest = await a.http()[verb](path).set('Authorization', `Bearer ${ingest}`);
+        answers.push(`${route}: ${anonymous.status} ${withIngest.status === 403 ? 403 : 'not 403'}`);
+        expected.push(`${route}: 401 ${scope === 'admin' ? 403 : 'not 403'}`);
+      }
+      expect(answers).toEqual(expected);
+      expect(keyed.filter((r) => r.scope === 'ingest').map((r) => r.route)).toEqual(
+        expect.arrayContaining(['POST /v1/events', 'PUT /v1/users/:userId', 'POST /v1/conversions']),
+      );
+    });
   });
 
   it('lets an ingest key ingest but not manage keys (403)', async () => {
