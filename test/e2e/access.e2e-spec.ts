@@ -1,6 +1,8 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService } from '@nestjs/core';
+import { request as httpRequest } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { REQUIRED_SCOPE } from '../../src/modules/access/api-key.guard';
 import { SCOPES, Scope } from '../../src/modules/access/domain/api-key';
 import { buildEvent } from '../factories/event.factory';
@@ -48,6 +50,36 @@ function declaredRoutes(t: TestApp): DeclaredRoute[] {
         );
       });
     });
+}
+
+/** One request with exactly these header lines (a name may repeat), to the app's own listener. */
+async function withHeaderLines(
+  t: TestApp,
+  path: string,
+  headers: Array<[string, string]>,
+): Promise<{ status: number; body: Record<string, unknown>; text: string }> {
+  const server = t.app.getHttpServer() as { address(): AddressInfo | null; listening: boolean };
+  if (!server.listening) await t.app.listen(0, '127.0.0.1');
+  const { port } = server.address() as AddressInfo;
+  const body = JSON.stringify({ events: [buildEvent()] });
+  const lines = [
+    ['Host', `127.0.0.1:${port}`],
+    ...headers,
+    ['Content-Type', 'application/json'],
+    ['Content-Length', String(Buffer.byteLength(body))],
+  ];
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path, headers: lines.flat() }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : {}) as Record<string, unknown>, text }),
+      );
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 describe('API keys, scopes and rate limits', () => {
@@ -117,6 +149,25 @@ describe('API keys, scopes and rate limits', () => {
         [wrongSecret, unknown].map((k) => postEvent(b, `Bearer ${k}`).expect(401)),
       );
       expect(wrong.body).toEqual(none.body);
+    });
+
+    it.each([
+      ['a valid key then an unknown one', () => [admin, `jc_000000000000_${'A'.repeat(43)}`]],
+      ['an unknown key then a valid one', () => [`jc_000000000000_${'A'.repeat(43)}`, admin]],
+      ['the same valid key twice', () => [admin, admin]],
+    ])('refuses two Authorization headers (%s) with a 401', async (_case, keys) => {
+      const res = await withHeaderLines(
+        a,
+        '/v1/events',
+        keys().map((key) => ['Authorization', `Bearer ${key}`]),
+      );
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'Send one Authorization header, not several',
+      });
+      expect(res.text).not.toContain(admin.slice(16));
     });
 
     it.each(['api_key', 'access_token', 'key', 'token'])(

@@ -17,6 +17,13 @@ export const REQUIRED_SCOPE = 'access:required-scope';
 
 export type AuthenticatedRequest = IncomingMessage & { apiKey?: ApiKey };
 
+/** How many times a header is given in a request's raw [name, value, ...] list. */
+function countHeader(rawHeaders: string[], name: string): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === name) count++;
+  return count;
+}
+
 /** Authenticates the Bearer key, checks its scope, then counts the request against the key's limit. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -34,6 +41,10 @@ export class ApiKeyGuard implements CanActivate {
     if (!required) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
+    // Node keeps only the first of several Authorization headers; a proxy may read another, so none is chosen.
+    if (countHeader(request.rawHeaders, 'authorization') > 1) {
+      throw new UnauthorizedException('Send one Authorization header, not several');
+    }
     const { authorization } = request.headers;
     const token = parseBearer(authorization);
     if (!token) {

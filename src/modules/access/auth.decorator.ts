@@ -15,7 +15,9 @@ export function Auth(scope: Scope) {
     SetMetadata(REQUIRED_SCOPE, scope),
     UseGuards(ApiKeyGuard),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked API key' }),
+    ApiUnauthorizedResponse({
+      description: 'Missing, unknown, revoked or expired API key, or several Authorization headers',
+    }),
     ApiForbiddenResponse({ description: `The key lacks the ${scope} scope` }),
     ApiTooManyRequestsResponse({ description: 'Rate limit exceeded; see Retry-After' }),
     ApiServiceUnavailableResponse({
