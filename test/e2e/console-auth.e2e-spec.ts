@@ -1,7 +1,7 @@
 import { AddressInfo } from 'node:net';
 import { signSessionToken } from '../../src/modules/console/domain/session-token';
 import { checkPage, signIn, useConsoleBrowser } from './support/console-browser';
-import { useTestApp } from './support/test-app';
+import { createTestApp, useTestApp } from './support/test-app';
 
 const SESSION_KEY = { kid: 'k1', secret: 'console-test-session-key-not-a-secret-0001' };
 
@@ -53,6 +53,38 @@ describe('web console sign-in', () => {
     expect(home.status).toBe(200);
     expect(home.headers['content-security-policy']).toContain("default-src 'none'");
     expect(home.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('ends a session on every replica with the next page once its key is revoked', async () => {
+    const other = await createTestApp(f.servers, {
+      database: 'console_auth',
+      env: { CONSOLE_SESSION_KEYS: `${SESSION_KEY.kid}:${SESSION_KEY.secret}` },
+    });
+    try {
+      const key = await f.t.createKey('admin');
+      const cookie = setCookie((await signInOverHttp(key)).headers, 'jc_console')!.split(';')[0];
+      for (const app of [f.t, other]) await app.http().get('/console').set('Cookie', cookie).expect(200);
+      await other
+        .http()
+        .delete(`/v1/keys/${key.split('_')[1]}`)
+        .set('Authorization', `Bearer ${f.admin}`)
+        .expect(204);
+      for (const app of [f.t, other]) {
+        const res = await app.http().get('/console').set('Cookie', cookie);
+        expect(res.status).toBe(303);
+        expect(res.headers.location).toBe('/console/sign-in?next=%2Fconsole');
+        expect(setCookie(res.headers, 'jc_console')).toMatch(/^jc_console=;/);
+      }
+      const again = await signInOverHttp(key);
+      expect(again.status).toBe(401);
+      expect(again.text).not.toContain(key.slice(16));
+    } finally {
+      await f.t
+        .db()
+        .collection('console_sessions')
+        .deleteMany({ keyId: { $ne: f.admin.split('_')[1] } });
+      await other.close();
+    }
   });
 
   it('marks the cookie Secure behind an https proxy', async () => {
