@@ -1,56 +1,7 @@
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { DiscoveryService } from '@nestjs/core';
 import { request as httpRequest } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { REQUIRED_SCOPE } from '../../src/modules/access/api-key.guard';
-import { SCOPES, Scope } from '../../src/modules/access/domain/api-key';
 import { buildEvent } from '../factories/event.factory';
 import { TestApp, TestServers, createTestApp, startTestServers } from './support/test-app';
-
-/** /v1 routes that take no API key because a signed token in the request authorizes them. */
-const SIGNED_TOKEN_ROUTES = ['POST /v1/track/push-open'];
-
-interface DeclaredRoute {
-  route: string;
-  method: string;
-  /** The path with every parameter filled in. */
-  path: string;
-  scope?: Scope;
-}
-
-/** Every route of the app's controllers, as declared, with the scope its @Auth() requires. */
-function declaredRoutes(t: TestApp): DeclaredRoute[] {
-  const join = (...parts: string[]) =>
-    `/${parts
-      .flatMap((p) => p.split('/'))
-      .filter(Boolean)
-      .join('/')}`;
-  return t.app
-    .get(DiscoveryService)
-    .getControllers()
-    .flatMap(({ metatype }) => {
-      if (!metatype) return [];
-      const base = [Reflect.getMetadata(PATH_METADATA, metatype) as string | string[]].flat();
-      const proto = metatype.prototype as Record<string, unknown>;
-      return Object.getOwnPropertyNames(proto).flatMap((name) => {
-        const handler = proto[name];
-        if (typeof handler !== 'function' || name === 'constructor') return [];
-        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-        if (method === undefined) return [];
-        const paths = [Reflect.getMetadata(PATH_METADATA, handler) as string | string[]].flat();
-        const scope = (Reflect.getMetadata(REQUIRED_SCOPE, handler) ??
-          Reflect.getMetadata(REQUIRED_SCOPE, metatype)) as Scope | undefined;
-        return base.flatMap((b) =>
-          paths.map((p) => {
-            const route = join(b, p);
-            const path = route.replace(/(?<!\\):[A-Za-z]\w*/g, 'p1').replace(/\\:/g, ':');
-            return { route: `${RequestMethod[method]} ${route}`, method: RequestMethod[method], path, scope };
-          }),
-        );
-      });
-    });
-}
 
 /** One request with exactly these header lines (a name may repeat), to the app's own listener. */
 async function withHeaderLines(
@@ -271,48 +222,6 @@ describe('API keys, scopes and rate limits', () => {
     } finally {
       await logged.close();
     }
-  });
-
-  describe('scopes of the /v1 routes', () => {
-    let routes: DeclaredRoute[];
-    beforeAll(() => {
-      routes = declaredRoutes(a).filter((r) => r.path.startsWith('/v1/'));
-    });
-
-    it('finds the routes of every controller', () => {
-      expect(routes.map((r) => r.route)).toEqual(
-        expect.arrayContaining([
-          'POST /v1/events',
-          'DELETE /v1/keys/:keyId',
-          'POST /v1/campaigns/:campaignId\\:activate',
-        ]),
-      );
-      expect(routes.length).toBeGreaterThan(30);
-    });
-
-    it('declares a scope on every /v1 route but those a signed token authorizes', () => {
-      const undeclared = routes.filter((r) => !r.scope).map((r) => r.route);
-      expect(undeclared.sort()).toEqual(SIGNED_TOKEN_ROUTES);
-      for (const { scope } of routes) if (scope) expect(SCOPES).toContain(scope);
-    });
-
-    it('answers every keyed /v1 route with a 401 without a key, and every admin route with a 403 to an ingest key', async () => {
-      const ingest = await a.createKey('ingest');
-      const keyed = routes.filter((r) => r.scope);
-      const answers: string[] = [];
-      const expected: string[] = [];
-      for (const { route, method, path, scope } of keyed) {
-        const verb = method.toLowerCase() as 'get' | 'post' | 'put' | 'delete' | 'patch';
-        const anonymous = await a.http()[verb](path);
-        const withIngest = await a.http()[verb](path).set('Authorization', `Bearer ${ingest}`);
-        answers.push(`${route}: ${anonymous.status} ${withIngest.status === 403 ? 403 : 'not 403'}`);
-        expected.push(`${route}: 401 ${scope === 'admin' ? 403 : 'not 403'}`);
-      }
-      expect(answers).toEqual(expected);
-      expect(keyed.filter((r) => r.scope === 'ingest').map((r) => r.route)).toEqual(
-        expect.arrayContaining(['POST /v1/events', 'PUT /v1/users/:userId', 'POST /v1/conversions']),
-      );
-    });
   });
 
   it('lets an ingest key ingest but not manage keys (403)', async () => {
