@@ -61,6 +61,21 @@ describe('/health when a dependency hangs', () => {
     });
   });
 
+  it('gives up on Redis after a second even when Redis commands may wait longer', async () => {
+    const patient = await createTestApp(
+      { ...servers, redis: { ...servers.redis, url: `redis://127.0.0.1:${redis.port}` } },
+      { database: 'health_timeouts_patient', env: { REDIS_COMMAND_TIMEOUT_MS: '60000' } },
+    );
+    try {
+      redis.freeze();
+      const res = await patient.http().get('/health').expect(503);
+      expect(res.body.error).toEqual({ redis: { status: 'down', message: 'no answer in 1000 ms' } });
+    } finally {
+      redis.thaw();
+      await patient.close();
+    }
+  });
+
   it('answers 200 again once both answer', async () => {
     for (let i = 0; i < 50; i++) {
       if ((await t.http().get('/health')).status === 200) return;
