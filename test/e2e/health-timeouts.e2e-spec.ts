@@ -4,7 +4,7 @@ import { createTestApp, TestApp, TestServers, startTestServers } from './support
 /** The port of a `mongodb://host:port/` or `redis://host:port` URL. */
 const portOf = (url: string) => Number(new URL(url).port);
 
-describe('/health when a dependency hangs', () => {
+describe('/health and /metrics when a dependency hangs', () => {
   let servers: TestServers;
   let mongo: TcpRelay;
   let redis: TcpRelay;
@@ -74,6 +74,17 @@ describe('/health when a dependency hangs', () => {
       redis.thaw();
       await patient.close();
     }
+  });
+
+  // Values read at scrape time are left out; the rest of the page (HTTP, process, per-process counters) is served.
+  it.each([
+    ['MongoDB', () => mongo],
+    ['Redis', () => redis],
+  ])('serves /metrics when %s never answers', async (_, relay) => {
+    relay().freeze();
+    const res = await t.http().get('/metrics').expect(200);
+    expect(res.text).toContain('journeycast_process_cpu_user_seconds_total');
+    expect(res.text).toMatch(/journeycast_http_requests_total\{method="GET",route="\/health",status="\d{3}"\} \d/);
   });
 
   it('answers 200 again once both answer', async () => {

@@ -1,5 +1,4 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { Counter } from 'prom-client';
 import { MetricsRegistry } from '../../../common/metrics/metrics.registry';
 import { DeliveryMetrics } from '../../delivery/delivery.metrics';
 
@@ -17,23 +16,17 @@ export class SendingMetrics implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const counters = this.counters;
-    this.counter(
+    this.registry.counter(
       'journeycast_notifications_total',
       'Notifications by outcome (sent, failed, suppressed, retried, recovered, redelivered), campaign, channel and reason, all workers',
       ['event', 'campaign', 'channel', 'reason'],
-      async function () {
-        this.reset();
-        for (const c of await counters.read()) {
-          this.inc({ event: c.event, campaign: c.campaignId, channel: c.channel, reason: c.reason }, c.count);
+      async (counter) => {
+        const counts = await this.counters.read();
+        counter.reset();
+        for (const c of counts) {
+          counter.inc({ event: c.event, campaign: c.campaignId, channel: c.channel, reason: c.reason }, c.count);
         }
       },
     );
-  }
-
-  /** A counter read on each scrape; registered once per registry. */
-  private counter(name: string, help: string, labelNames: string[], collect: (this: Counter) => Promise<void>): void {
-    if (this.registry.registry.getSingleMetric(name)) return;
-    new Counter({ name, help, labelNames, registers: [this.registry.registry], collect });
   }
 }
