@@ -7,7 +7,7 @@ import { CampaignChangeRecord, CampaignChangeSchema, CampaignRecord, CampaignSch
 import { CampaignRepository } from './campaign.repository';
 import { CampaignsService } from './campaigns.service';
 import { CampaignRunRecord, CampaignRunSchema } from './runs/campaign-run.schema';
-import { CampaignRunRepository } from './runs/campaign-run.repository';
+import { RunsInProgress } from './runs-in-progress';
 
 /**
  * Campaigns as code: definitions from the campaigns folder, their state in MongoDB and audience
@@ -25,7 +25,7 @@ import { CampaignRunRepository } from './runs/campaign-run.repository';
       { name: CampaignRunRecord.name, schema: CampaignRunSchema },
     ]),
   ],
-  providers: [CampaignRepository, CampaignRunRepository, CampaignsService, AudienceEstimateService],
+  providers: [CampaignRepository, RunsInProgress, CampaignsService, AudienceEstimateService],
   exports: [CampaignRepository, CampaignsService, AudienceEstimateService, CampaignDefinitionsModule],
 })
 export class CampaignsModule {}

@@ -7,14 +7,8 @@ import { CampaignState, SyncAction, syncActionOf } from './domain/campaign-state
 import { CampaignError } from './domain/campaign.errors';
 import { DefinitionProblem } from './domain/load-definition';
 import { CampaignRunRecord } from './runs/campaign-run.schema';
-import { CampaignRunRepository } from './runs/campaign-run.repository';
 import { oncePassed } from './runs/domain/run-schedule';
-import { RunState } from './runs/domain/run-state';
-
-/** Run states in which a run still sends: pausing its campaign does not stop it. */
-const IN_PROGRESS: readonly RunState[] = ['running', 'scheduled'];
-/** At most this many runs of each such state are listed (a campaign has a few at a time). */
-const IN_PROGRESS_LISTED = 50;
+import { RunsInProgress } from './runs-in-progress';
 
 export interface SyncReport {
   campaigns: Array<{
@@ -35,7 +29,7 @@ export class CampaignsService {
   constructor(
     private readonly campaigns: CampaignRepository,
     private readonly definitions: CampaignDefinitionsService,
-    private readonly runs: CampaignRunRepository,
+    private readonly runs: RunsInProgress,
   ) {}
 
   list(): Promise<CampaignRecord[]> {
@@ -213,10 +207,7 @@ export class CampaignsService {
 
   /** The campaign's runs that still send (scheduled or running), newest first: pausing the campaign stops none. */
   async runsInProgress(campaignId: string): Promise<CampaignRunRecord[]> {
-    const lists = await Promise.all(
-      IN_PROGRESS.map((state) => this.runs.list({ campaignId, state, limit: IN_PROGRESS_LISTED })),
-    );
-    return lists.flat().sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.runId.localeCompare(a.runId));
+    return this.runs.of(campaignId);
   }
 
   private async move(campaign: CampaignRecord, to: CampaignState, actor: string, now: Date): Promise<CampaignRecord> {
