@@ -7,7 +7,7 @@ import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { CampaignDefinitionsService } from '../../../src/modules/campaigns/campaign-definitions.service';
 import { CampaignRepository } from '../../../src/modules/campaigns/campaign.repository';
 import { CampaignsService, SyncReport } from '../../../src/modules/campaigns/campaigns.service';
-import { CampaignRunRepository } from '../../../src/modules/campaigns/runs/campaign-run.repository';
+import { RunsInProgress } from '../../../src/modules/campaigns/runs-in-progress';
 import { startTestMongo } from '../../setup/mongo';
 import { startTestRedis } from '../../setup/redis';
 import { buildCampaign } from '../../factories/campaign.factory';
@@ -39,7 +39,7 @@ describe('a sync beside a state change', () => {
       await act?.();
       return all;
     };
-    syncing = new CampaignsService(racing, app.get(CampaignDefinitionsService), app.get(CampaignRunRepository));
+    syncing = new CampaignsService(racing, app.get(CampaignDefinitionsService), app.get(RunsInProgress));
   });
   afterAll(async () => {
     await app?.close();
