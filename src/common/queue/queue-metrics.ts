@@ -1,14 +1,11 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { Job } from 'bull';
-import { Gauge, Histogram } from 'prom-client';
-import { withinMs } from '../../lib/concurrency/within-ms';
+import { Histogram } from 'prom-client';
 import { MetricsRegistry } from '../metrics/metrics.registry';
 import { bullQueues } from './bull-queues';
 
 const STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'paused'] as const;
-/** Commands wait for a reconnecting Redis; a scrape must not. */
-const COUNTS_TIMEOUT_MS = 1000;
 
 /**
  * Every Bull queue of the app in /metrics: jobs by state, read from Redis at each scrape (so any role
@@ -44,23 +41,22 @@ export class QueueMetrics implements OnApplicationBootstrap {
       queue.on('completed', observe('completed'));
       queue.on('failed', observe('failed'));
     }
-    if (this.metrics.registry.getSingleMetric('journeycast_queue_jobs')) return;
-    new Gauge({
-      name: 'journeycast_queue_jobs',
-      help: 'Jobs in each queue by state (waiting is the backlog), as stored in Redis',
-      labelNames: ['queue', 'state'],
-      registers: [this.metrics.registry],
-      async collect() {
-        this.reset();
+    // Read from Redis at each scrape, within the registry's scrape time limit (a hung Redis leaves it out).
+    this.metrics.gauge(
+      'journeycast_queue_jobs',
+      'Jobs in each queue by state (waiting is the backlog), as stored in Redis',
+      ['queue', 'state'],
+      async (gauge) => {
+        gauge.reset();
         await Promise.all(
           queues.map(async (queue) => {
-            // A scrape during a Redis outage reports what it can rather than failing the whole page.
-            const counts = await withinMs(queue.getJobCounts(), COUNTS_TIMEOUT_MS).catch(() => undefined);
-            const byState = (counts ?? {}) as Record<string, number | undefined>;
-            if (counts) for (const state of STATES) this.set({ queue: queue.name, state }, byState[state] ?? 0);
+            // A queue whose counts cannot be read is left out; the others are still reported.
+            const counts = (await queue.getJobCounts().catch(() => undefined)) as
+              Record<string, number | undefined> | undefined;
+            if (counts) for (const state of STATES) gauge.set({ queue: queue.name, state }, counts[state] ?? 0);
           }),
         );
       },
-    });
+    );
   }
 }
