@@ -6,6 +6,7 @@ import { ExperimentError, REPORT_FORMATS, ReportFormatName } from '../../experim
 import { ExperimentReportWriter } from '../../experiments/experiment-report-writer.service';
 import { ExperimentReportsService, ExperimentSummary } from '../../experiments/experiment-reports.service';
 import { ExperimentsModule } from '../../experiments/experiments.module';
+import { alignedTable } from '../aligned-table';
 import { requireWritableDirectory, requireWritableFile } from '../command-files';
 import { exitCodeOf } from '../exit-codes';
 import { instantOption } from '../option-values';
@@ -31,15 +32,7 @@ export function formatExperimentList(list: ExperimentSummary[]): string {
     e.arms.map((a) => `${a.arm} ${a.assigned}/${a.delivered}`).join(', ') || '-',
     e.firstDay ? `${e.firstDay}..${e.lastDay}` : '-',
   ]);
-  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i].length)));
-  return [header, ...rows]
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return alignedTable([header, ...rows]);
 }
 
 function reportError(error: unknown): void {
