@@ -6,8 +6,8 @@ import { RunState } from './runs/domain/run-state';
 
 /** Run states in which a run still sends: pausing its campaign does not stop it. */
 const IN_PROGRESS: readonly RunState[] = ['running', 'scheduled'];
-/** At most this many runs of each such state are listed (a campaign has a few at a time). */
-const IN_PROGRESS_LISTED = 50;
+/** At most this many runs are listed (a campaign has a few at a time). */
+const IN_PROGRESS_LISTED = 100;
 
 /**
  * Reads a campaign's runs that still send, for the campaigns module, which must not depend on the runs module
@@ -17,17 +17,13 @@ const IN_PROGRESS_LISTED = 50;
 export class RunsInProgress {
   constructor(@InjectModel(CampaignRunRecord.name) private readonly runs: Model<CampaignRunRecord>) {}
 
-  /** The campaign's scheduled or running runs, newest first, at most IN_PROGRESS_LISTED of each state. */
-  async of(campaignId: string): Promise<CampaignRunRecord[]> {
-    const lists = await Promise.all(
-      IN_PROGRESS.map((state) =>
-        this.runs
-          .find({ campaignId, state }, { _id: 0, definition: 0 })
-          .sort({ createdAt: -1 })
-          .limit(IN_PROGRESS_LISTED)
-          .lean<CampaignRunRecord[]>(),
-      ),
-    );
-    return lists.flat().sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.runId.localeCompare(a.runId));
+  /** The campaign's scheduled or running runs, newest first. */
+  of(campaignId: string): Promise<CampaignRunRecord[]> {
+    return this.runs
+      .find({ campaignId, state: { $in: IN_PROGRESS } }, { _id: 0, definition: 0 })
+      .sort({ createdAt: -1, runId: -1 })
+      .limit(IN_PROGRESS_LISTED)
+      .lean<CampaignRunRecord[]>()
+      .exec();
   }
 }
