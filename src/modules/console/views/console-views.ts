@@ -31,6 +31,8 @@ export class ConsoleViews {
   constructor() {
     this.env.registerHelper({
       eq: (a: unknown, b: unknown) => a === b,
+      // A value inside a link's path or query: `{{ }}` escapes HTML, not `&`, `#`, `+` or `%` of a URL.
+      uri: (value: unknown) => encodeURIComponent(String(value ?? '')),
       json: (value: unknown) => JSON.stringify(value, null, 2),
       datetime: (value: unknown) => (value instanceof Date ? value.toISOString().replace('.000Z', 'Z') : value),
       percent: (value: unknown) => (typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : ''),
