@@ -38,6 +38,18 @@ describe('web console sign-in', () => {
     expect(res.headers.location).toBe('/console/sign-in?next=%2Fconsole%2Fcampaigns%3Fafter%3Dx');
   });
 
+  it('sends a form posted without a live session back to the page of that form after sign-in', async () => {
+    for (const [action, page] of [
+      ['/console/campaigns/ongoing-journey-push/pause', '/console/campaigns/ongoing-journey-push'],
+      ['/console/runs/some-run/cancel', '/console/runs/some-run'],
+      ['/console/sign-out', '/console'],
+    ]) {
+      const res = await f.t.http().post(action).type('form').send({ _csrf: 'from-an-old-page' });
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe(`/console/sign-in?next=${encodeURIComponent(page)}`);
+    }
+  });
+
   it('exchanges an admin key for an HttpOnly, SameSite=Strict, expiring session cookie', async () => {
     const res = await signInOverHttp(f.admin);
     expect(res.status).toBe(303);

@@ -17,6 +17,17 @@ export class SignInRequired extends Error {
   }
 }
 
+/**
+ * Where sign-in sends the browser back to: the page asked for, or for a form (which posts to
+ * `<page>/<action>`) the page it was on, since only a GET can follow the redirect.
+ */
+function returnPathOf(req: ConsoleRequest): string {
+  const url = req.originalUrl ?? req.url ?? '/console';
+  if (req.method === 'GET' || req.method === 'HEAD') return url;
+  const path = url.split('?')[0];
+  return path.slice(0, path.lastIndexOf('/')) || '/console';
+}
+
 /** Looks up the request's session cookie; shared by the console pages' guard and Bull Board's middleware. */
 @Injectable()
 export class ConsoleSessionReader {
@@ -27,7 +38,7 @@ export class ConsoleSessionReader {
 
   /** The request's session, or a SignInRequired that says why there is none. */
   async read(req: ConsoleRequest): Promise<ConsoleSession | SignInRequired> {
-    const returnTo = req.originalUrl ?? req.url ?? '/console';
+    const returnTo = returnPathOf(req);
     const cookie = this.cookies.read(req, SESSION_COOKIE);
     if (!cookie) return new SignInRequired(returnTo);
     const result = await this.sessions.resolve(cookie);
