@@ -260,6 +260,16 @@ describe('web console pages in Chromium', () => {
     browser.errors.splice(0); // Chromium logs the 404 as a failed load.
   });
 
+  it("lists no runs under a campaign filter that names no campaign, rather than every campaign's runs", async () => {
+    const runIds = (await f.t.app.get(CampaignRunsService).list({ campaignId: PUSH, limit: 10 })).map((r) => r.runId);
+    expect(runIds.length).toBeGreaterThan(0);
+    for (const campaign of [PUSH.toUpperCase(), `${PUSH}&after=x`]) {
+      await page.goto(`${base}/console/runs?campaign=${encodeURIComponent(campaign)}`);
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(`Runs of ${campaign}`);
+      await expect(page.locator('tbody tr').allTextContents()).resolves.toEqual(['No runs yet.']);
+    }
+  });
+
   it('looks up a user: ranked journeys with keywords, stage, confidence and rebuild history', async () => {
     await page.getByRole('link', { name: 'Journeys' }).click();
     await page.getByLabel('User id').fill('ana');
