@@ -115,6 +115,19 @@ describe('web console pages in Chromium', () => {
     await expect(page.getByRole('status').textContent()).resolves.toContain('no-profile');
   });
 
+  it('keeps the campaign page and the typed user id when a preview asks for what cannot be previewed', async () => {
+    for (const [query, complaint] of [
+      ['user=ana&variant=nope', 'variant must name an arm of the campaign'],
+      [`user=${'x'.repeat(300)}`, 'user must be a user id of 1 to 256 characters'],
+    ]) {
+      const res = await page.goto(`${base}/console/campaigns/${PUSH}?${query}`);
+      expect(res?.status()).toBe(200);
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(PUSH);
+      await expect(page.getByRole('alert').textContent()).resolves.toContain(complaint);
+      await expect(page.getByLabel('User id').inputValue()).resolves.toBe(new URLSearchParams(query).get('user'));
+    }
+  });
+
   it.each([
     [`/console/campaigns/${PUSH}?user=ana&user=ben`, 'user'],
     ['/console/campaigns?after=a&after=b', 'after'],

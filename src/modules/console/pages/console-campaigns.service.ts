@@ -93,17 +93,20 @@ export class ConsoleCampaignsService {
     return (await this.campaigns.runsInProgress(checkedId(campaignId))).map((run) => run.runId);
   }
 
+  /** A preview, or what is wrong with the asked one: shown by the preview form, which keeps what was typed. */
   private async preview(campaignId: string, input: { userId?: string; variant?: string }, now: Date) {
     const userId = input.userId!.trim();
-    if (userId.length === 0 || userId.length > 256) {
-      throw new CampaignError('campaign.bad-request', 'user must be a user id of 1 to 256 characters');
-    }
     const variantId = input.variant ? input.variant : undefined;
-    return {
-      userId,
-      variant: variantId,
-      ...previewView(await this.previews.previewUser(campaignId, userId, { variantId, now })),
-    };
+    if (userId.length === 0 || userId.length > 256) {
+      return { userId: input.userId, variant: variantId, error: 'user must be a user id of 1 to 256 characters' };
+    }
+    try {
+      const result = await this.previews.previewUser(campaignId, userId, { variantId, now });
+      return { userId, variant: variantId, ...previewView(result) };
+    } catch (error) {
+      if (!(error instanceof CampaignError) || error.code !== 'campaign.bad-request') throw error;
+      return { userId, variant: variantId, error: error.message };
+    }
   }
 }
 
