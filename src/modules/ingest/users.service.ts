@@ -51,12 +51,13 @@ export class UsersService implements OnModuleInit {
 
   /**
    * Forgets a push token a provider reported as dead, keeping the audience facts in step (a user whose
-   * last token went is no longer reachable by push). With `invalidSince` (when the provider found it
-   * invalid), a token a profile update listed after that stays. Idempotent; says whether it went.
+   * last token went is no longer reachable by push), as a profile update does: of the two at once, the facts
+   * are the stored profile's. With `invalidSince` (when the provider found it invalid), a token a profile update
+   * listed after that stays. Idempotent; says whether it went.
    */
   async removePushToken(userId: string, token: string, invalidSince?: Date): Promise<boolean> {
     const user = await this.users.removePushToken(userId, token, invalidSince);
-    if (user) await this.audienceFacts.recordProfile(user);
+    if (user && (await this.recordFacts(user))) await this.audienceFacts.deleteByUserId(userId);
     return user !== undefined;
   }
 

@@ -25,4 +25,20 @@ describe('profile updates of one user at once', () => {
     // Audiences select on these facts: stale ones would keep the consenting user out of every email campaign.
     expect(await facts('kim')).toMatchObject({ consent: later.consent, attributes: later.attributes });
   });
+
+  it('leaves the facts of a device listed again when a provider reports it dead as the profile update lands', async () => {
+    const users = ingest.context.get(UsersService);
+    const token = { platform: 'fcm' as const, token: 'fcm-device-lee' };
+    await users.putUser('lee', { pushTokens: [token], consent: { email: false, push: true } });
+    const reportedAt = new Date();
+    // The token is removed and the profile read back when an update lists the device again and records its facts.
+    const spy = beforeNextCall(ingest.context.get(AudienceFactsRepository), 'recordProfile', () =>
+      users.putUser('lee', { pushTokens: [token], consent: { email: false, push: true } }),
+    );
+    expect(await users.removePushToken('lee', token.token, reportedAt)).toBe(true);
+    expect(spy).toHaveBeenCalled();
+    expect((await users.getUser('lee')).pushTokens).toEqual([token]);
+    // Push audiences select users reachable by push: stale facts would keep this user out of every push campaign.
+    expect(await facts('lee')).toMatchObject({ reachable: { email: false, push: true } });
+  });
 });
