@@ -181,6 +181,7 @@ describe('unsubscribe links: the page, its form and the RFC 8058 one-click POST'
     const stored = async (userId: string) => ({
       unsubscribes: await unsubscribes(userId),
       events: await app.t.db().collection('tracking_events').countDocuments({ userId }),
+      audienceFacts: await app.t.db().collection('audience_facts').countDocuments({ userId }),
     });
 
     it('no longer applies: the page and its form say so, and nothing about the user is stored', async () => {
@@ -193,14 +194,14 @@ describe('unsubscribe links: the page, its form and the RFC 8058 one-click POST'
         const res = await http().post(pathOf(issued.unsubscribeUrl)).type('form').send(form).expect(404);
         expect(res.text).toContain('the message it came from is no longer available');
       }
-      expect(await stored('gus')).toEqual({ unsubscribes: [], events: 0 });
+      expect(await stored('gus')).toEqual({ unsubscribes: [], events: 0, audienceFacts: 0 });
     });
 
     it('leaves no preference of a one-click POST that found the message just before the erasure', async () => {
       const { issued } = await sendTracked(app.t.app, { notificationId: 'gone-2', userId: 'hal' }, SENT);
       beforeNextCall(app.t.app.get(RecipientPreferencesService), 'unsubscribe', () => erase('hal'));
       await http().post(pathOf(issued.unsubscribeUrl)).type('form').send('List-Unsubscribe=One-Click').expect(200);
-      expect(await stored('hal')).toEqual({ unsubscribes: [], events: 0 });
+      expect(await stored('hal')).toEqual({ unsubscribes: [], events: 0, audienceFacts: 0 });
     });
   });
 

@@ -124,12 +124,18 @@ export class AudienceFactsRepository {
 
   /**
    * Keeps a user's unsubscribes beside their other facts: `left` a category (`*`: everything) or came back to it.
-   * A user without facts gets none: their profile, written first, holds every user a campaign may count.
+   * A user without facts yet who leaves one gets facts holding it (no consent, as events give them), so a profile
+   * written after the unsubscribe keeps it: the profile's facts leave `unsubscribed` as they find it.
    */
   async recordUnsubscribe(userId: string, category: string, left: boolean): Promise<void> {
+    if (!left) {
+      await this.model.updateOne({ userId }, { $pull: { unsubscribed: category } });
+      return;
+    }
     await this.model.updateOne(
       { userId },
-      left ? { $addToSet: { unsubscribed: category } } : { $pull: { unsubscribed: category } },
+      { $addToSet: { unsubscribed: category }, $setOnInsert: { sampleKey: Math.random() } },
+      { upsert: true },
     );
   }
 

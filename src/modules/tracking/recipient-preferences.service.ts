@@ -96,9 +96,13 @@ export class RecipientPreferencesService extends RecipientPreferences {
     return removed;
   }
 
-  /** Takes back an unsubscribe a request recorded for a user erased meanwhile (their audience facts went with them). */
+  /**
+   * Takes back an unsubscribe a request recorded for a user erased meanwhile, with the audience facts it may have
+   * written again for them (see AudienceFactsRepository.recordUnsubscribe).
+   */
   async forgetUnsubscribe(userId: string, category: string): Promise<void> {
     await this.unsubscribes.remove(userId, category);
+    await this.audienceFacts.deleteByUserId(userId);
   }
 
   unsubscribesOf(userId: string): Promise<UnsubscribeRecord[]> {

@@ -71,6 +71,33 @@ describe('audience facts: journey facts written through the driver', () => {
     expect(doc).toMatchObject({ consent: { email: true, push: false }, attributes: { plan: 'pro' }, sampleKey });
     expect(doc.journeyTags).toEqual(['planning:project:high']);
   });
+  it('keeps a category a user left before their profile was written, so estimates count them out', async () => {
+    // The product's preference center may report a choice before the profile is sent (PUT .../unsubscribes/*).
+    await repository.recordUnsubscribe('early', '*', true);
+    await repository.recordUnsubscribe('early', 'weekly', true);
+    await repository.recordUnsubscribe('early', 'weekly', false);
+    await repository.recordUnsubscribe('never-left', 'weekly', false);
+    expect(await model.collection.findOne({ userId: 'never-left' })).toBeNull();
+    // Counted in no campaign audience until a profile gives consent.
+    expect(await stored('early')).toMatchObject({
+      unsubscribed: ['*'],
+      consent: { email: false, push: false },
+      reachable: { email: false, push: false },
+      localeTags: ['-'],
+      journeys: [],
+    });
+    await repository.recordProfile({
+      userId: 'early',
+      email: 'e@example.com',
+      pushTokens: [],
+      attributes: {},
+      consent: { email: true, push: false },
+    });
+    expect(await stored('early')).toMatchObject({ unsubscribed: ['*'], consent: { email: true, push: false } });
+    const consenting = await repository.count({ consentFor: 'email' });
+    expect(await repository.count({ consentFor: 'email', notUnsubscribedFrom: ['*', 'digest'] })).toBe(consenting - 1);
+  });
+
   it('retags, once, users whose locale tags were stored under an earlier rule', async () => {
     const old = (userId: string, locale: string | null, localeTags: string[]) => ({
       userId,
