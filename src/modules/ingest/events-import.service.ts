@@ -31,6 +31,20 @@ export interface ImportOptions {
   onProgress?: (bytesRead: number, summary: ImportSummary) => void;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const BOM = '\ufeff';
+
+/** A line read as latin1, as the UTF-8 text its bytes spell (without the byte order mark a file may begin with). */
+function utf8Line(bytes: string, first: boolean): string | undefined {
+  let text: string;
+  try {
+    text = UTF8.decode(Buffer.from(bytes, 'latin1'));
+  } catch {
+    return undefined;
+  }
+  return first && text.startsWith(BOM) ? text.slice(1) : text;
+}
+
 /**
  * Streams a JSONL file of events into the store in constant memory: one batch in flight, the same
  * validation and idempotency as POST /v1/events, line by line: a bad line, or one whose id is already used
@@ -54,7 +68,10 @@ export class EventsImportService {
       rejected: 0,
       rejections: [],
     };
-    const stream = createReadStream(path, { encoding: 'utf8' });
+    // Read byte for byte (latin1 keeps each byte as one character, and line breaks are the same bytes in UTF-8),
+    // then each line decoded strictly: a lenient decoder would store U+FFFD for bytes that are not UTF-8 (a file
+    // saved in Latin-1), and the same file re-imported once fixed would conflict with it.
+    const stream = createReadStream(path, { encoding: 'latin1' });
     // Lines whose id conflicts are known only when their batch is stored, after later invalid lines: keep the
     // listed rejections in line order.
     const reject = (line: number, reason: string) => {
@@ -81,8 +98,13 @@ export class EventsImportService {
       batchLines = [];
       onProgress?.(stream.bytesRead, summary);
     };
-    for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+    for await (const bytes of createInterface({ input: stream, crlfDelay: Infinity })) {
       summary.lines += 1;
+      const line = utf8Line(bytes, summary.lines === 1);
+      if (line === undefined) {
+        reject(summary.lines, 'not valid UTF-8');
+        continue;
+      }
       if (line.trim() === '') {
         summary.blank += 1;
         continue;

@@ -67,6 +67,29 @@ describe(EventsImportService.name, () => {
     expect(await events().countDocuments()).toBe(1);
   });
 
+  it('rejects a line whose bytes are not UTF-8, as the HTTP API does, instead of storing U+FFFD for them', async () => {
+    const [kept, latin1] = buildEvents(2).map((e) => JSON.stringify({ ...e, query: 'café' }));
+    const path = join(dir, 'latin1.jsonl');
+    // The second line as an editor saving in Latin-1 writes it: é is the single byte E9.
+    writeFileSync(path, Buffer.concat([Buffer.from(`${kept}\n`, 'utf8'), Buffer.from(`${latin1}\n`, 'latin1')]));
+    const summary = await sut().importFile(path);
+    expect(summary).toMatchObject({
+      lines: 2,
+      accepted: 1,
+      rejected: 1,
+      rejections: [{ line: 2, reason: 'not valid UTF-8' }],
+    });
+    expect(await events().countDocuments()).toBe(1);
+    expect(await events().findOne({ id: JSON.parse(kept).id })).toMatchObject({ query: 'café' });
+  });
+
+  it('reads a file that begins with a UTF-8 byte order mark, as editors on Windows save it', async () => {
+    const [first, second] = buildEvents(2).map((e) => JSON.stringify(e));
+    const path = join(dir, 'bom.jsonl');
+    writeFileSync(path, `\ufeff${first}\r\n${second}\r\n`);
+    expect(await sut().importFile(path)).toMatchObject({ lines: 2, accepted: 2, rejected: 0 });
+  });
+
   it('rejects a line whose id is already used with other content, stored or on an earlier line, and imports the rest', async () => {
     const stored = buildEvent();
     await sut().importFile(writeJsonl('stored.jsonl', [JSON.stringify(stored)]));
