@@ -273,6 +273,17 @@ describe('web console pages in Chromium', () => {
     browser.errors.splice(0); // Chromium logs the 404 as a failed load.
   });
 
+  it('keeps the run page and the typed user id when the user id to explain is too long', async () => {
+    const [run] = await f.t.app.get(CampaignRunsService).list({ campaignId: PUSH, limit: 1 });
+    const long = 'x'.repeat(300);
+    const res = await page.goto(`${base}/console/runs/${run.runId}?user=${long}#explain`);
+    expect(res?.status()).toBe(200);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(run.runId);
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('user must be a user id of 1 to 256 characters');
+    await expect(page.getByLabel('User id').inputValue()).resolves.toBe(long);
+    await expect(page.getByLabel('Explanation').count()).resolves.toBe(0);
+  });
+
   it("lists no runs under a campaign filter that names no campaign, rather than every campaign's runs", async () => {
     const runIds = (await f.t.app.get(CampaignRunsService).list({ campaignId: PUSH, limit: 10 })).map((r) => r.runId);
     expect(runIds.length).toBeGreaterThan(0);

@@ -46,9 +46,9 @@ export class ConsoleRunsService {
   async detail(runId: string, userId: string | undefined) {
     const run = await this.runs.get(checkedRunId(runId), { waiting: true });
     const user = userId?.trim();
-    if (user !== undefined && user.length > 256) {
-      throw new CampaignError('campaign.bad-request', 'user must be a user id of 1 to 256 characters');
-    }
+    // Said next to the form, which keeps what was typed, rather than an error page in place of the run's.
+    const explainError =
+      user !== undefined && user.length > 256 ? 'user must be a user id of 1 to 256 characters' : undefined;
     return {
       run,
       progress: progressOf(run),
@@ -59,8 +59,9 @@ export class ConsoleRunsService {
       canPause: run.state === 'running' || run.state === 'scheduled',
       canResume: run.state === 'paused',
       canCancel: run.state === 'running' || run.state === 'scheduled' || run.state === 'paused',
-      explanation: user ? await this.explains.explain(run.runId, user) : undefined,
+      explanation: user && !explainError ? await this.explains.explain(run.runId, user) : undefined,
       explainedUser: user,
+      explainError,
     };
   }
 
