@@ -1,3 +1,4 @@
+import { AudienceFactsRepository } from '../../src/modules/audience/audience-facts.repository';
 import { RecipientGuardRegistry } from '../../src/modules/campaigns/recipient-guards';
 import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
 import { UserProfile } from '../../src/modules/ingest/domain/user-profile';
@@ -202,6 +203,15 @@ describe('unsubscribe links: the page, its form and the RFC 8058 one-click POST'
       beforeNextCall(app.t.app.get(RecipientPreferencesService), 'unsubscribe', () => erase('hal'));
       await http().post(pathOf(issued.unsubscribeUrl)).type('form').send('List-Unsubscribe=One-Click').expect(200);
       expect(await stored('hal')).toEqual({ unsubscribes: [], events: 0, audienceFacts: 0 });
+    });
+
+    it('leaves no audience facts of a repeated unsubscribe whose user is erased while it is recorded', async () => {
+      const { issued } = await sendTracked(app.t.app, { notificationId: 'gone-3', userId: 'ivo' }, SENT);
+      await http().post(pathOf(issued.unsubscribeUrl)).type('form').send('List-Unsubscribe=One-Click').expect(200);
+      // The user had left the category already; the erasure lands between the record and the facts.
+      beforeNextCall(app.t.app.get(AudienceFactsRepository), 'recordUnsubscribe', () => erase('ivo'));
+      await http().post(pathOf(issued.unsubscribeUrl)).type('form').send('List-Unsubscribe=One-Click').expect(200);
+      expect(await stored('ivo')).toEqual({ unsubscribes: [], events: 0, audienceFacts: 0 });
     });
   });
 

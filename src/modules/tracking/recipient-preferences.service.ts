@@ -97,11 +97,12 @@ export class RecipientPreferencesService extends RecipientPreferences {
   }
 
   /**
-   * Takes back an unsubscribe a request recorded for a user erased meanwhile, with the audience facts it may have
-   * written again for them (see AudienceFactsRepository.recordUnsubscribe).
+   * Takes back what a request recorded for a user erased meanwhile: the unsubscribe when it added it (`recorded`),
+   * and the audience facts it may have written again for them (see AudienceFactsRepository.recordUnsubscribe), also
+   * when the user had left the category already and the erasure came between the two writes.
    */
-  async forgetUnsubscribe(userId: string, category: string): Promise<void> {
-    await this.unsubscribes.remove(userId, category);
+  async forgetUnsubscribe(userId: string, category: string, recorded: boolean): Promise<void> {
+    if (recorded) await this.unsubscribes.remove(userId, category);
     await this.audienceFacts.deleteByUserId(userId);
   }
 

@@ -89,8 +89,8 @@ export class UnsubscribesService {
         category,
         source,
       });
-      if ((await this.erasedMeanwhile.afterNotification(notification)) && added) {
-        await this.preferences.forgetUnsubscribe(userId, category);
+      if (await this.erasedMeanwhile.afterNotification(notification)) {
+        await this.preferences.forgetUnsubscribe(userId, category, added);
       }
     }
     const messageLocale = notificationId ? await this.messageLocale(notificationId) : undefined;
