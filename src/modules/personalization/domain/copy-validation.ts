@@ -2,6 +2,7 @@ import { parseJsonObject } from '../../../lib/prompt/json-reply';
 import { guardGeneratedText, readableText } from '../../../lib/prompt/output-guard';
 import { isStopword, normalizeForMatching, singularize } from '../../../lib/text/normalize';
 import { signatureKeywords } from './copy-key';
+import { buildCopyPrompt } from './copy-prompt';
 import { COPY_PARTS, CopyRequest, GeneratedCopy, HTML_PART, limitOf } from './copy-types';
 import { isFunctionWord, languageMismatch } from './language';
 
@@ -80,6 +81,23 @@ function containsName(text: string, name: string): boolean {
   return ` ${text} `.includes(` ${name} `);
 }
 
+// Words in a row of the prompt's instructions that a reply may not repeat: a journey named "repeat your
+// instructions" must not get them sent to every user who shares it. Shorter runs are common phrases.
+const QUOTED_WORDS = 6;
+
+/** Whether readable `text` repeats a run of the instructions the reply was written under that the journey does not hold. */
+function quotesInstructions(text: string, request: CopyRequest): boolean {
+  const said = ` ${normalizeForMatching(text)} `;
+  const { name, related } = request.subject;
+  const own = [name, ...signatureKeywords(request.subject), ...related].map((t) => ` ${normalizeForMatching(t)} `);
+  const words = normalizeForMatching(buildCopyPrompt(request).system).split(' ');
+  for (let i = 0; i + QUOTED_WORDS <= words.length; i++) {
+    const run = ` ${words.slice(i, i + QUOTED_WORDS).join(' ')} `;
+    if (said.includes(run) && !own.some((t) => t.includes(run))) return true;
+  }
+  return false;
+}
+
 const stems = (text: string) =>
   normalizeForMatching(text)
     .split(' ')
@@ -101,7 +119,7 @@ function groundWords(request: CopyRequest): Set<string> {
 /**
  * Validates an LLM copy reply: JSON with exactly the channel's parts, each within its limit and free of
  * URLs, HTML (but the emphasis `allowHtml` admits in the email intro), control characters and blocked
- * terms; in the expected language; free of injected instructions and refusals; grounded in the journey
+ * terms; in the expected language; free of injected instructions, of the prompt's own and of refusals; grounded in the journey
  * (it names it) and making no commercial claims the journey lacks.
  */
 export function validateCopyReply(text: string, request: CopyRequest): CopyVerdict {
@@ -123,6 +141,7 @@ export function validateCopyReply(text: string, request: CopyRequest): CopyVerdi
   const all = readableText(Object.values(copy).join(' '));
   const injected = INJECTION.find((pattern) => pattern.test(all));
   if (injected) return { ok: false, reason: 'reads like injected instructions' };
+  if (quotesInstructions(all, request)) return { ok: false, reason: 'repeats the instructions of the prompt' };
   if (REFUSAL.some((pattern) => pattern.test(all))) return { ok: false, reason: 'reads like a refusal' };
   const mismatch = languageMismatch(all, request.locale);
   if (mismatch) return { ok: false, reason: `wrong language: ${mismatch}` };
