@@ -31,3 +31,25 @@ export class FakeOpenAiServer extends OpenAiCompatibleServer {
     };
   }
 }
+
+/** A 200 answer whose message is the API's `refusal` (no content), with the usage the endpoint charged. */
+export function refusalReply(
+  refusal: string,
+  usage: { promptTokens: number; completionTokens: number } = { promptTokens: 10, completionTokens: 5 },
+): FakeReply {
+  return {
+    status: 200,
+    body: JSON.stringify({
+      id: 'chatcmpl-refusal',
+      object: 'chat.completion',
+      created: 0,
+      model: 'test-model',
+      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: null, refusal } }],
+      usage: {
+        prompt_tokens: usage.promptTokens,
+        completion_tokens: usage.completionTokens,
+        total_tokens: usage.promptTokens + usage.completionTokens,
+      },
+    }),
+  };
+}

@@ -25,11 +25,14 @@ export class LlmUsageMeter {
     totals.completionTokens += completionTokens;
   }
 
-  recordFailure(purpose: string): void {
-    this.observer?.(purpose, 'failed', 0, 0);
+  /** A failed call; an answer that fails (a refusal) still spent the tokens it reports. */
+  recordFailure(purpose: string, promptTokens = 0, completionTokens = 0): void {
+    this.observer?.(purpose, 'failed', promptTokens, completionTokens);
     const totals = this.totalsOf(purpose);
     totals.calls += 1;
     totals.failures += 1;
+    totals.promptTokens += promptTokens;
+    totals.completionTokens += completionTokens;
   }
 
   /** A call not made because its model rests: seen by the observer, but neither a call nor a cost. */

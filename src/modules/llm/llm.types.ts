@@ -51,9 +51,16 @@ export class LlmUnavailableError extends Error {
   }
 }
 
-/** The model declined to answer (the API's `refusal`): a verdict on the prompt, not a transient failure. */
+/**
+ * The model declined to answer (the API's `refusal`): a verdict on the prompt, not a transient failure.
+ * It is an answer the endpoint charges for: its tokens count like a reply's.
+ */
 export class LlmRefusalError extends Error {
-  constructor(readonly refusal: string) {
+  constructor(
+    readonly refusal: string,
+    readonly promptTokens = 0,
+    readonly completionTokens = 0,
+  ) {
     super(`the model refused: ${refusal}`);
     this.name = 'LlmRefusalError';
   }

@@ -80,7 +80,8 @@ export class OpenAiLlmClient extends LlmClient {
         .then((response) => {
           const message = response.choices[0]?.message;
           if (typeof message?.content !== 'string' && typeof message?.refusal === 'string') {
-            throw new LlmRefusalError(message.refusal);
+            const { prompt_tokens = 0, completion_tokens = 0 } = response.usage ?? {};
+            throw new LlmRefusalError(message.refusal, prompt_tokens, completion_tokens);
           }
           if (typeof message?.content !== 'string') throw new Error('the model returned no message content');
           return { response, text: message.content };
@@ -120,7 +121,9 @@ export class OpenAiLlmClient extends LlmClient {
         this.usage.recordRested(purpose);
         throw this.restingError(model);
       }
-      this.usage.recordFailure(purpose);
+      if (error instanceof LlmRefusalError) {
+        this.usage.recordFailure(purpose, error.promptTokens, error.completionTokens);
+      } else this.usage.recordFailure(purpose);
       throw error;
     }
   }

@@ -90,6 +90,8 @@ export class LlmCopyService {
     } catch (error) {
       const message = (error as Error).message;
       if (error instanceof LlmRefusalError) {
+        tokens.promptTokens += error.promptTokens;
+        tokens.completionTokens += error.completionTokens;
         // A refusal is the model's answer to this prompt: remembered like a rejected reply.
         this.logger.warn(`copy refused for signature ${record.signature}: ${error.refusal}`);
         await this.reject(record, message);

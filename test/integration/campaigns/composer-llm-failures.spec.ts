@@ -6,7 +6,7 @@ import { ComposedMessage } from '../../../src/modules/campaigns/domain/compose-r
 import { LocalCopyBudget } from '../../../src/modules/personalization/domain/copy-budget';
 import { buildCampaign } from '../../factories/campaign.factory';
 import { startTestMongo } from '../../setup/mongo';
-import { FakeChatRequest, FakeOpenAiServer, FakeReply } from '../../setup/openai-server';
+import { FakeChatRequest, FakeOpenAiServer, FakeReply, refusalReply } from '../../setup/openai-server';
 import { startTestRedis } from '../../setup/redis';
 import { campaignsDir, composeDryRun, seedUser, startCampaignsContext } from './campaigns-harness';
 
@@ -20,20 +20,7 @@ const journeyOf = (request: FakeChatRequest) =>
 /** A model that refuses one journey, is overloaded for others, and writes good copy for the rest. */
 function model(request: FakeChatRequest): FakeReply {
   const journey = journeyOf(request);
-  if (journey === 'Knife Sharpening') {
-    const refusal = { role: 'assistant', content: null, refusal: "I'm sorry, I can't help with that." };
-    return {
-      status: 200,
-      body: JSON.stringify({
-        id: 'chatcmpl-r',
-        object: 'chat.completion',
-        created: 0,
-        model: 'test-model',
-        choices: [{ index: 0, finish_reason: 'stop', message: refusal }],
-        usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-      }),
-    };
-  }
+  if (journey === 'Knife Sharpening') return refusalReply("I'm sorry, I can't help with that.");
   if (journey.startsWith('Busy')) return { status: 503, body: '{"error":{"message":"overloaded"}}' };
   return { content: JSON.stringify({ title: `Your ${journey}`, body: `More ${journey} ideas are waiting.` }) };
 }
@@ -77,6 +64,8 @@ describe('LLM copy when the model fails or refuses', () => {
       });
     }
     expect(callsFor('Knife Sharpening')).toBe(1);
+    // The refusal was an answer the endpoint charged for: its tokens count against the run's budget.
+    expect(await budget.spent()).toEqual({ calls: 1, tokens: 15 });
   });
 
   it('does not ask an endpoint that keeps failing once per user: users after the failures get template copy without a call', async () => {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { OpenAiLlmClient } from '../../../src/modules/llm/openai-llm.client';
 import { LlmRestingError, LlmSettings, LlmUnavailableError } from '../../../src/modules/llm/llm.types';
-import { FakeOpenAiServer } from '../../setup/openai-server';
+import { FakeOpenAiServer, refusalReply } from '../../setup/openai-server';
 
 describe(OpenAiLlmClient.name, () => {
   let server: FakeOpenAiServer;
@@ -40,6 +40,24 @@ describe(OpenAiLlmClient.name, () => {
       promptTokens: 42,
       completionTokens: 7,
     });
+  });
+
+  it('accounts the tokens of a refusal, which the endpoint charged for like any answer', async () => {
+    server.onChat(() => refusalReply("I'm sorry, I can't help with that.", { promptTokens: 30, completionTokens: 9 }));
+    const seen: unknown[] = [];
+    const sut = new OpenAiLlmClient(settings(), { usage: (...call) => seen.push(call) });
+    await expect(sut.complete({ purpose: 'copy', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+      refusal: "I'm sorry, I can't help with that.",
+      promptTokens: 30,
+      completionTokens: 9,
+    });
+    expect(sut.usage.snapshot().byPurpose.copy).toEqual({
+      calls: 1,
+      failures: 1,
+      promptTokens: 30,
+      completionTokens: 9,
+    });
+    expect(seen).toEqual([['copy', 'failed', 30, 9]]);
   });
 
   it('retries a failing server with the SDK and succeeds', async () => {
@@ -157,17 +175,7 @@ describe(OpenAiLlmClient.name, () => {
     });
 
     it('does not count a refusal as a failure of the endpoint', async () => {
-      const refusal = { role: 'assistant', content: null, refusal: "I'm sorry, I can't help with that." };
-      server.onChat(() => ({
-        status: 200,
-        body: JSON.stringify({
-          id: 'r',
-          object: 'chat.completion',
-          created: 0,
-          model: 'test-model',
-          choices: [{ index: 0, finish_reason: 'stop', message: refusal }],
-        }),
-      }));
+      server.onChat(() => refusalReply("I'm sorry, I can't help with that."));
       const sut = client({ restAfterFailures: 1 });
       for (let i = 0; i < 3; i++) await expect(ask(sut)).rejects.toThrow(/refused/);
       expect(server.requests).toHaveLength(3);
