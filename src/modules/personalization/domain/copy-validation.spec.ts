@@ -294,6 +294,18 @@ describe('validateCopyReply and refusals', () => {
   it.each([
     ['en-GB', "I'm sorry, I can't write about kitchen remodel", 'Kitchen remodel ideas are not something I can do.'],
     ['fr-FR', 'Désolé, je ne peux pas écrire sur kitchen remodel', 'Je suis désolé pour votre kitchen remodel.'],
+    ['it-IT', 'Kitchen remodel', 'Mi dispiace, non posso aiutarti con il tuo kitchen remodel.'],
+    ['pt-BR', 'Kitchen remodel', 'Desculpe, não posso ajudar com o seu kitchen remodel.'],
+    ['nl-NL', 'Kitchen remodel', 'Het spijt me, ik kan je niet helpen met de kitchen remodel.'],
+    ['sv-SE', 'Kitchen remodel', 'Jag är ledsen, men jag kan inte hjälpa dig med din kitchen remodel.'],
+    ['da-DK', 'Kitchen remodel', 'Jeg beklager, men jeg kan ikke hjælpe dig med din kitchen remodel.'],
+    ['nb-NO', 'Kitchen remodel', 'Beklager, men jeg kan ikke hjelpe deg med din kitchen remodel.'],
+    ['pl-PL', 'Kitchen remodel', 'Przepraszam, nie mogę pomóc w sprawie kitchen remodel.'],
+    ['tr-TR', 'Kitchen remodel', 'Üzgünüm, bu kitchen remodel için yardımcı olamam.'],
+    ['fi-FI', 'Kitchen remodel', 'Olen pahoillani, en voi auttaa sinua kitchen remodel kanssa.'],
+    ['ru-RU', 'Kitchen remodel', 'Извините, я не могу помочь с темой kitchen remodel, это не в моих силах.'],
+    ['ja-JP', 'お知らせについて', '申し訳ありませんが、kitchen remodelについての文章は作成できません。'],
+    ['zh-CN', '关于这条通知', '抱歉，我无法为 kitchen remodel 撰写这条通知内容。'],
   ])('refuses a refusal written as copy (%s)', (locale, title, body) => {
     expect(validateCopyReply(reply(title, body), request({ locale }))).toEqual({
       ok: false,

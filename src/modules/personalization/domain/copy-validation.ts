@@ -17,7 +17,8 @@ const INJECTION = [
   /<\/?(journey|keywords|related)>/i,
 ];
 
-// A model without the API's refusal field refuses in the copy itself: never send that to a person.
+// A model without the API's refusal field refuses in the copy itself: never send that to a person, in any
+// language the copy may be written in.
 const REFUSAL = [
   /\b(?:i['’]?m|i am) (?:sorry|afraid|unable|not able)\b/i,
   /\bi (?:can['’]?t|cannot|won['’]?t|will not) (?:help|assist|write|create|provide|comply|do)\b/i,
@@ -25,6 +26,18 @@ const REFUSAL = [
   /\b(?:je suis désolée?|je ne peux pas)\b/i,
   /\b(?:lo siento|no puedo)\b/i,
   /\b(?:es tut mir leid|ich kann (?:nicht|keine))\b/i,
+  /\b(?:mi dispiace|non posso (?:aiutar|scriver|crear|fornir))/i,
+  /\b(?:desculpe|não (?:posso|consigo) (?:ajudar|escrever|criar|fornecer))/i,
+  /\b(?:het spijt me|ik kan (?:je |u )?(?:hier )?niet (?:mee )?(?:helpen|schrijven|maken))/i,
+  /\b(?:jag är ledsen|jag kan inte (?:hjälpa|skriva|skapa))/i,
+  /\b(?:jeg beklager|beklager, men|jeg kan ikke (?:hjælpe|hjelpe|skrive|lave|lage))/i,
+  /\b(?:przepraszam|nie mogę (?:pomóc|napisać|stworzyć))/i,
+  // `\b` knows only ASCII letters: a word that starts with another one is bounded by any letter.
+  /(?<!\p{L})(?:üzgünüm|yardımcı olamam|yazamam)/iu,
+  /\b(?:olen pahoillani|en voi (?:auttaa|kirjoittaa|luoda))/i,
+  /(?<!\p{L})(?:к сожалению, я не|я не могу (?:помочь|написать|создать|выполнить))/iu,
+  /申し訳ありません|お手伝いできません|作成できません/u,
+  /抱歉|我无法/u,
 ];
 
 // Commercial promises we cannot back: a journey never justifies them unless the user's own keywords do.
