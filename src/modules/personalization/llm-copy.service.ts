@@ -20,6 +20,8 @@ export type LlmCopyOutcome = { promptVersion: string; model: string; signature: 
 type Shared = { copy: GeneratedCopy; cacheHit: boolean } | { fallbackReason: string };
 
 const HOUR_MS = 3_600_000;
+/** Cached entries a process remembers as checked; past it, it forgets them all and checks them again. */
+const CHECKED_COPY_KEPT = 10_000;
 
 /**
  * Writes journey copy with the LLM: cached per key in MongoDB and shared in flight, so users with the
@@ -35,6 +37,8 @@ export class LlmCopyService {
   private readonly failedKeyRestMs: number;
   /** Keys whose last call failed (timeout, 429, 5xx), with the failure and when they may be asked again. */
   private readonly failedKeys = new Map<string, { reason: string; until: number }>();
+  /** Cached copy, as JSON by key, that passed today's checks in this process. */
+  private readonly checkedCopy = new Map<string, string>();
 
   constructor(
     private readonly llm: LlmClient,
@@ -67,7 +71,10 @@ export class LlmCopyService {
   // Cache entries live in wall-clock time (the TTL sweep does), whatever instant a message is composed for.
   private async cachedOrAsk(key: string, request: CopyRequest, budget: CopyBudget, userId: string): Promise<Shared> {
     const cached = await this.cache.findByKey(key, new Date());
-    if (cached?.copy) return { copy: cached.copy, cacheHit: true };
+    if (cached?.copy) {
+      const rejected = this.recheck(key, cached.copy, request);
+      return rejected ? { fallbackReason: `LLM copy rejected: ${rejected}` } : { copy: cached.copy, cacheHit: true };
+    }
     if (cached?.rejected) return { fallbackReason: `LLM copy rejected: ${cached.rejected}` };
     const resting = this.resting(key);
     if (resting) return { fallbackReason: resting };
@@ -114,6 +121,21 @@ export class LlmCopyService {
     }
     await this.cache.store({ ...record, copy: verdict.copy });
     return { copy: verdict.copy, cacheHit: false };
+  }
+
+  /**
+   * Why cached copy fails today's checks, or undefined: copy a release stored before one of them existed
+   * stops going out with it. The verdict depends on nothing the key does not cover, so a process checks
+   * each entry once, not once per user.
+   */
+  private recheck(key: string, copy: GeneratedCopy, request: CopyRequest): string | undefined {
+    const text = JSON.stringify(copy);
+    if (this.checkedCopy.get(key) === text) return undefined;
+    const verdict = validateCopyReply(text, request);
+    if (!verdict.ok) return verdict.reason;
+    if (this.checkedCopy.size >= CHECKED_COPY_KEPT) this.checkedCopy.clear();
+    this.checkedCopy.set(key, text);
+    return undefined;
   }
 
   private reject(record: Omit<CopyCacheRecord, 'rejected' | 'expiresAt'>, reason: string): Promise<void> {

@@ -1,4 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Connection } from 'mongoose';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
@@ -66,6 +68,30 @@ describe('LLM copy when the model fails or refuses', () => {
     expect(callsFor('Knife Sharpening')).toBe(1);
     // The refusal was an answer the endpoint charged for: its tokens count against the run's budget.
     expect(await budget.spent()).toEqual({ calls: 1, tokens: 15 });
+  });
+
+  it('checks cached copy again when it is read: copy stored before a check refused it falls back to template copy', async () => {
+    const budget = new LocalCopyBudget(100, 1_000_000);
+    await seedUser(app, 'baker-1', { now: NOW, journeys: [{ name: 'Sourdough Baking' }] });
+    const first = await compose('baker-1', budget);
+    expect(first.copy).toMatchObject({ source: 'llm', cacheHit: false });
+    // As if written by a release whose validation let a refusal through.
+    const stored = await app
+      .get<Connection>(getConnectionToken())
+      .collection('copy_cache')
+      .updateOne(
+        { signature: first.copy.signature },
+        { $set: { 'copy.body': "I'm sorry, I can't write about Sourdough Baking." } },
+      );
+    expect(stored.modifiedCount).toBe(1);
+    await seedUser(app, 'baker-2', { now: NOW, journeys: [{ name: 'Sourdough Baking' }] });
+    const second = await compose('baker-2', budget);
+    expect(second.copy).toMatchObject({
+      source: 'template',
+      fallbackReason: 'LLM copy rejected: reads like a refusal',
+    });
+    expect(second.rendered).toMatchObject({ title: 'Still working on Sourdough Baking?' });
+    expect(callsFor('Sourdough Baking')).toBe(1);
   });
 
   it('does not ask an endpoint that keeps failing once per user: users after the failures get template copy without a call', async () => {
