@@ -33,6 +33,8 @@ export interface LlmCompletionRequest {
 export interface LlmCompletion {
   text: string;
   model: string;
+  /** Why the model stopped, as the endpoint says: `stop`, or `length` when `maxTokens` cut the text off. */
+  finishReason?: string;
   promptTokens: number;
   completionTokens: number;
 }

@@ -84,13 +84,19 @@ export class OpenAiLlmClient extends LlmClient {
             throw new LlmRefusalError(message.refusal, prompt_tokens, completion_tokens);
           }
           if (typeof message?.content !== 'string') throw new Error('the model returned no message content');
-          return { response, text: message.content };
+          return { response, text: message.content, finishReason: response.choices[0].finish_reason };
         }),
     );
     const promptTokens = response.response.usage?.prompt_tokens ?? 0;
     const completionTokens = response.response.usage?.completion_tokens ?? 0;
     this.usage.recordSuccess(request.purpose, promptTokens, completionTokens);
-    return { text: response.text, model: response.response.model || model, promptTokens, completionTokens };
+    return {
+      text: response.text,
+      model: response.response.model || model,
+      finishReason: response.finishReason,
+      promptTokens,
+      completionTokens,
+    };
   }
 
   async embed(texts: string[]): Promise<number[][]> {

@@ -10,7 +10,7 @@ import { CopyBudget } from './domain/copy-budget';
 import { copyCacheKey, copySignature } from './domain/copy-key';
 import { buildCopyPrompt } from './domain/copy-prompt';
 import { CopyRequest, GeneratedCopy } from './domain/copy-types';
-import { validateCopyReply } from './domain/copy-validation';
+import { CopyVerdict, validateCopyReply } from './domain/copy-validation';
 
 /** LLM copy, or why template copy is used instead; either way the prompt version and model are recorded. */
 export type LlmCopyOutcome = { promptVersion: string; model: string; signature: string } & (
@@ -113,7 +113,11 @@ export class LlmCopyService {
     } finally {
       await budget.recordTokens(tokens.promptTokens + tokens.completionTokens);
     }
-    const verdict = validateCopyReply(reply.text, request);
+    // Cut off, the reply is at best part of the copy, and at worst reads as malformed JSON, which it is not.
+    const verdict: CopyVerdict =
+      reply.finishReason === 'length'
+        ? { ok: false, reason: `reply cut off at its limit of ${prompt.maxTokens} tokens` }
+        : validateCopyReply(reply.text, request);
     if (!verdict.ok) {
       this.logger.warn(`copy rejected for signature ${record.signature}: ${verdict.reason}`);
       await this.reject(record, verdict.reason);

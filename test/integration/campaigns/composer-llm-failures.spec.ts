@@ -23,6 +23,21 @@ const journeyOf = (request: FakeChatRequest) =>
 function model(request: FakeChatRequest): FakeReply {
   const journey = journeyOf(request);
   if (journey === 'Knife Sharpening') return refusalReply("I'm sorry, I can't help with that.");
+  if (journey === 'Long Distance Running') {
+    // Cut off at the completion token limit the request set, mid-string.
+    const cut = { role: 'assistant', content: '{"title":"Your Long Distance Running","body":"More long dis' };
+    return {
+      status: 200,
+      body: JSON.stringify({
+        id: 'chatcmpl-l',
+        object: 'chat.completion',
+        created: 0,
+        model: 'test-model',
+        choices: [{ index: 0, finish_reason: 'length', message: cut }],
+        usage: { prompt_tokens: 10, completion_tokens: 140, total_tokens: 150 },
+      }),
+    };
+  }
   if (journey.startsWith('Busy')) return { status: 503, body: '{"error":{"message":"overloaded"}}' };
   return { content: JSON.stringify({ title: `Your ${journey}`, body: `More ${journey} ideas are waiting.` }) };
 }
@@ -68,6 +83,15 @@ describe('LLM copy when the model fails or refuses', () => {
     expect(callsFor('Knife Sharpening')).toBe(1);
     // The refusal was an answer the endpoint charged for: its tokens count against the run's budget.
     expect(await budget.spent()).toEqual({ calls: 1, tokens: 15 });
+  });
+
+  it('says a reply cut off at the token limit was cut off, rather than not JSON', async () => {
+    await seedUser(app, 'runner-1', { now: NOW, journeys: [{ name: 'Long Distance Running' }] });
+    const m = await compose('runner-1', new LocalCopyBudget(100, 1_000_000));
+    expect(m.copy).toMatchObject({
+      source: 'template',
+      fallbackReason: 'LLM copy rejected: reply cut off at its limit of 140 tokens',
+    });
   });
 
   it('checks cached copy again when it is read: copy stored before a check refused it falls back to template copy', async () => {
