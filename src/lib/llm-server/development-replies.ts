@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { describedMaxLength } from '../prompt/strict-schema';
 import type { ChatReply, ChatRequest } from './openai-compatible-server';
 import { COPY_PHRASES, CopyPhrases, RELATED_FACETS } from './development-phrases';
 
@@ -47,12 +48,13 @@ function block(text: string, tag: string): string[] {
     });
 }
 
+/** Each property's longest length, as a strict schema says it in its description. */
 function maxLengths(schema: Record<string, unknown> | undefined): Record<string, number> {
-  const properties = (schema?.properties ?? {}) as Record<string, { maxLength?: number }>;
+  const properties = (schema?.properties ?? {}) as Record<string, unknown>;
   return Object.fromEntries(
     Object.entries(properties)
-      .filter(([, p]) => typeof p.maxLength === 'number')
-      .map(([k, p]) => [k, p.maxLength as number]),
+      .map(([k, p]) => [k, describedMaxLength(p)] as const)
+      .filter((entry): entry is readonly [string, number] => entry[1] !== undefined),
   );
 }
 

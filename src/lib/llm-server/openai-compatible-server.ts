@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { strictSchemaProblems } from '../prompt/strict-schema';
 
 /** What the server answers one chat request with: a reply, a raw HTTP status and body, or a delay first. */
 export type ChatReply =
@@ -10,10 +11,26 @@ export type ChatReply =
 export interface ChatRequest {
   model: string;
   messages: Array<{ role: string; content: string }>;
-  response_format?: { type: string; json_schema?: { name: string; schema?: Record<string, unknown> } };
+  response_format?: {
+    type: string;
+    json_schema?: { name: string; schema?: Record<string, unknown>; strict?: boolean };
+  };
 }
 
 export type ChatHandler = (request: ChatRequest, callIndex: number) => ChatReply;
+
+/**
+ * The 400 body OpenAI answers a strict response schema with a keyword outside the subset it takes, or
+ * undefined: the server holds requests to the same contract, so a prompt it serves is one the API takes.
+ */
+function schemaRefusal(request: ChatRequest): string | undefined {
+  const format = request.response_format?.json_schema;
+  if (!format?.strict || !format.schema) return undefined;
+  const [problem] = strictSchemaProblems(format.schema);
+  if (!problem) return undefined;
+  const message = `Invalid schema for response_format '${format.name}': ${problem}.`;
+  return JSON.stringify({ error: { message, type: 'invalid_request_error', param: 'response_format', code: null } });
+}
 
 // Tokens are estimated, as a real endpoint would count them, so budgets and usage numbers move.
 const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
@@ -68,6 +85,8 @@ export class OpenAiCompatibleServer {
       if (!req.url?.endsWith('/chat/completions')) return this.send(res, 404, '{"error":{"message":"not found"}}');
       const request = body as unknown as ChatRequest;
       this.requests.push(request);
+      const refused = schemaRefusal(request);
+      if (refused) return this.send(res, 400, refused);
       const reply = this.chat(request, this.requests.length - 1);
       // Unreferenced, so a slow reply still pending when the server stops does not keep the process alive.
       if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs).unref());

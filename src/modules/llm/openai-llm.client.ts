@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import OpenAI from 'openai';
 import { BreakerState, CircuitBreaker, CircuitRestingError } from '../../lib/concurrency/circuit-breaker';
 import { Semaphore } from '../../lib/concurrency/semaphore';
+import { toStrictSchema } from '../../lib/prompt/strict-schema';
 import { LlmClient } from './llm.client';
 import { LlmUsageMeter, LlmUsageObserver } from './llm-usage';
 import {
@@ -73,7 +74,12 @@ export class OpenAiLlmClient extends LlmClient {
           ...(request.jsonSchema && {
             response_format: {
               type: 'json_schema' as const,
-              json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true },
+              json_schema: {
+                name: request.jsonSchema.name,
+                // Bounds as words: strict mode refuses the whole request for a keyword outside its subset.
+                schema: toStrictSchema(request.jsonSchema.schema),
+                strict: true,
+              },
             },
           }),
         })
