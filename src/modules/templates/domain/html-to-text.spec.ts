@@ -15,6 +15,16 @@ describe('htmlToText', () => {
     ['numbered lists', '<ol><li>Measure</li><li>Order</li></ol>', '1. Measure\n2. Order'],
     ['nested lists are indented', '<ul><li>A<ul><li>B</li></ul></li></ul>', '- A\n  - B'],
     [
+      'an item whose text is in a paragraph starts on its marker',
+      '<ul>\n<li><p>Tiles</p></li>\n<li><p>Paint</p></li>\n</ul>',
+      '- Tiles\n- Paint',
+    ],
+    [
+      'an item of blocks keeps its later blocks under its text',
+      '<p>Steps:</p><ol><li><div>Measure</div><p>twice</p></li><li><h3>Order</h3></li></ol><p>Done</p>',
+      'Steps:\n\n1. Measure\n\n   twice\n2. Order\n\nDone',
+    ],
+    [
       'entities are decoded',
       '<p>Tom &amp; Jerry &lt;3 &eacute;&#233;&#x263A; &hellip;</p>',
       'Tom & Jerry <3 &eacute;é☺ …',

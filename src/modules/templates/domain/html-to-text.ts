@@ -48,6 +48,8 @@ class TextBuilder {
   /** The output so far ends with a space, or is at the start of a line (nothing written, or a break). */
   private endsWithSpace = false;
   private atLineStart = true;
+  /** Nothing written since a list marker: the item's first block starts on the marker's line. */
+  private afterMarker = false;
   /** Hanging indent of the lines that continue a list item (`<br>` inside `<li>`). */
   indent = '';
 
@@ -72,10 +74,16 @@ class TextBuilder {
     this.flushBreak(false);
     this.push(text);
     this.atLineStart = true;
+    this.afterMarker = true;
   }
 
   block(lines: number): void {
     this.pendingBreak = Math.max(this.pendingBreak, lines);
+  }
+
+  /** Holds the pending break to at most `lines` (the next item of a list follows on the next line). */
+  limitBreak(lines: number): void {
+    this.pendingBreak = Math.min(this.pendingBreak, lines);
   }
 
   /** A position to read the output from later, with `since`. */
@@ -102,9 +110,12 @@ class TextBuilder {
     this.chunks.push(text);
     this.endsWithSpace = text.endsWith(' ');
     this.atLineStart = false;
+    this.afterMarker = false;
   }
 
   private flushBreak(indent: boolean): void {
+    // A paragraph or div opening an item (`<li><p>`) goes on the marker's line, not below it.
+    if (indent && this.afterMarker) this.pendingBreak = 0;
     if (this.pendingBreak > 0 && this.chunks.length > 0) {
       const last = this.chunks.length - 1;
       if (this.endsWithSpace) this.chunks[last] = this.chunks[last].trimEnd();
@@ -148,8 +159,11 @@ export function htmlToText(html: string): string {
       } else if (tag === 'li' && !closing) {
         const list = lists[lists.length - 1];
         out.block(1);
+        // After an item ending in a paragraph (`<li><p>`), the next one still follows on the next line.
+        if (list && list.n > 0) out.limitBreak(1);
+        if (list) list.n++;
         const indent = '  '.repeat(Math.max(0, lists.length - 1));
-        const marker = `${indent}${list?.ordered ? `${++list.n}.` : '-'} `;
+        const marker = `${indent}${list?.ordered ? `${list.n}.` : '-'} `;
         out.marker(marker);
         out.indent = ' '.repeat(marker.length);
         return;
