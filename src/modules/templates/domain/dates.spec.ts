@@ -83,6 +83,14 @@ describe('relativeTime', () => {
     );
   });
 
+  it('never names the current month or year for a date a month or a year away', () => {
+    const now = '2026-03-31T12:00:00Z';
+    expect(relativeTime('2026-03-01T12:00:00Z', 'long', ctx('en', 'UTC', now))).toBe('last month');
+    expect(relativeTime('2026-04-30T12:00:00Z', 'long', ctx('pt-BR', 'UTC', now))).toBe('próximo mês');
+    expect(relativeTime('2025-03-31T12:00:00Z', 'long', ctx('en', 'UTC', now))).toBe('last year');
+    expect(relativeTime('2025-03-31T12:00:00Z', 'long', ctx('fr', 'UTC', now))).toBe('l’année dernière');
+  });
+
   it('supports the short and narrow styles', () => {
     expect(relativeTime('2026-03-07T10:00:00Z', 'short', ctx('en', 'UTC'))).toBe('3 days ago');
     expect(() => relativeTime('2026-03-07T10:00:00Z', 'tiny', ctx('en', 'UTC'))).toThrow(TemplateError);

@@ -69,6 +69,9 @@ function localDay(date: Date, timeZone: string): number {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
+/** Whole units in `amount`, at least one: 30 days are a month and 365 a year, never "this month" or "this year". */
+const wholeUnits = (amount: number) => Math.sign(amount) * Math.max(1, Math.trunc(Math.abs(amount)));
+
 /**
  * "3 days ago", "yesterday", "in 2 hours": the largest fitting unit, with days counted as calendar
  * days in the recipient's time zone (so a DST change or midnight does not skew "yesterday").
@@ -90,6 +93,6 @@ export function relativeTime(value: unknown, style: string, ctx: FormatContext):
   if (days === 0 || Math.abs(elapsed) < 12 * HOUR) return formatter.format(Math.trunc(elapsed / HOUR), 'hour');
   if (Math.abs(days) < 7) return formatter.format(days, 'day');
   if (Math.abs(days) < 30) return formatter.format(Math.trunc(days / 7), 'week');
-  if (Math.abs(days) < 365) return formatter.format(Math.trunc(days / 30.4375), 'month');
-  return formatter.format(Math.trunc(days / 365.25), 'year');
+  if (Math.abs(days) < 365) return formatter.format(wholeUnits(days / 30.4375), 'month');
+  return formatter.format(wholeUnits(days / 365.25), 'year');
 }
