@@ -39,6 +39,13 @@ describe('formatDate', () => {
     expect([plain(before), plain(after)]).toEqual(['1:30 AM', '3:30 AM']);
   });
 
+  it('prints a date without a time as that calendar day in every time zone', () => {
+    for (const timeZone of ['America/Los_Angeles', 'UTC', 'Pacific/Kiritimati']) {
+      expect(formatDate('2026-01-07', 'long', ctx('en-US', timeZone))).toBe('January 7, 2026');
+      expect(formatDate('2026-01-07', 'weekday', ctx('pt-BR', timeZone))).toBe('quarta-feira');
+    }
+  });
+
   it('accepts dates, ISO strings and epoch milliseconds, prints nothing for a missing value', () => {
     const date = new Date('2026-03-08T12:00:00Z');
     for (const value of [date, date.toISOString(), date.getTime()]) {
@@ -81,6 +88,14 @@ describe('relativeTime', () => {
     expect(relativeTime('2026-03-09T13:00:00Z', 'long', ctx('en', 'America/Los_Angeles', morning))).toBe(
       '13 hours ago',
     );
+  });
+
+  it('counts a date without a time in calendar days from today where the recipient is', () => {
+    // 08:00 on March 10 in New York, 21:00 in Tokyo.
+    expect(relativeTime('2026-03-09', 'long', ctx('en', 'America/New_York'))).toBe('yesterday');
+    expect(relativeTime('2026-03-10', 'long', ctx('en', 'America/New_York'))).toBe('today');
+    expect(relativeTime('2026-03-11', 'long', ctx('ar', 'Asia/Tokyo'))).toBe('غدًا');
+    expect(relativeTime('2026-03-03', 'long', ctx('en', 'Asia/Tokyo'))).toBe('last week');
   });
 
   it('never names the current month or year for a date a month or a year away', () => {

@@ -16,6 +16,16 @@ export const DATE_STYLES: Record<string, Intl.DateTimeFormatOptions> = {
 
 export const RELATIVE_STYLES = ['long', 'short', 'narrow'] as const;
 
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Whether `value` is a date without a time (`2026-03-15`, a birthday or an event's day): a calendar day,
+ * the same in every time zone, not the instant of its midnight in UTC (the day before in the Americas).
+ */
+function isCalendarDate(value: unknown): value is string {
+  return typeof value === 'string' && CALENDAR_DATE.test(value);
+}
+
 /** A Date from a Date, an ISO-8601 string or epoch milliseconds; undefined for null/undefined/empty. */
 export function toDate(value: unknown): Date | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -37,11 +47,10 @@ export function formatDate(value: unknown, style: string, ctx: FormatContext): s
   if (!date) return '';
   const options = DATE_STYLES[style];
   if (!options) throw new TemplateError('templates.invalid-value', `unknown date style "${style}"`, 'style');
-  const key = `date|${ctx.locale}|${ctx.timeZone}|${style}`;
-  const formatter = cachedFormatter(
-    key,
-    () => new Intl.DateTimeFormat(ctx.locale, { ...options, timeZone: ctx.timeZone }),
-  );
+  // A calendar date is read as UTC midnight: written in UTC, it is its own day wherever the recipient is.
+  const timeZone = isCalendarDate(value) ? 'UTC' : ctx.timeZone;
+  const key = `date|${ctx.locale}|${timeZone}|${style}`;
+  const formatter = cachedFormatter(key, () => new Intl.DateTimeFormat(ctx.locale, { ...options, timeZone }));
   return formatter.format(date);
 }
 
@@ -74,7 +83,8 @@ const wholeUnits = (amount: number) => Math.sign(amount) * Math.max(1, Math.trun
 
 /**
  * "3 days ago", "yesterday", "in 2 hours": the largest fitting unit, with days counted as calendar
- * days in the recipient's time zone (so a DST change or midnight does not skew "yesterday").
+ * days in the recipient's time zone (so a DST change or midnight does not skew "yesterday"). A date
+ * without a time is counted in days from the recipient's today ("today", "yesterday"), never in hours.
  */
 export function relativeTime(value: unknown, style: string, ctx: FormatContext): string {
   const date = toDate(value);
@@ -86,11 +96,18 @@ export function relativeTime(value: unknown, style: string, ctx: FormatContext):
     `relative|${ctx.locale}|${style}`,
     () => new Intl.RelativeTimeFormat(ctx.locale, { numeric: 'auto', style: style as Intl.RelativeTimeFormatStyle }),
   );
+  const today = localDay(ctx.now, ctx.timeZone);
+  if (isCalendarDate(value)) return inDays(formatter, date.getTime() / 86_400_000 - today);
   const elapsed = date.getTime() - ctx.now.getTime();
-  const days = localDay(date, ctx.timeZone) - localDay(ctx.now, ctx.timeZone);
+  const days = localDay(date, ctx.timeZone) - today;
   if (Math.abs(elapsed) < MINUTE) return formatter.format(Math.trunc(elapsed / 1000), 'second');
   if (Math.abs(elapsed) < HOUR) return formatter.format(Math.trunc(elapsed / MINUTE), 'minute');
   if (days === 0 || Math.abs(elapsed) < 12 * HOUR) return formatter.format(Math.trunc(elapsed / HOUR), 'hour');
+  return inDays(formatter, days);
+}
+
+/** `days` calendar days from today in the largest fitting unit: days, weeks, months or years. */
+function inDays(formatter: Intl.RelativeTimeFormat, days: number): string {
   if (Math.abs(days) < 7) return formatter.format(days, 'day');
   if (Math.abs(days) < 30) return formatter.format(Math.trunc(days / 7), 'week');
   if (Math.abs(days) < 365) return formatter.format(wholeUnits(days / 30.4375), 'month');
