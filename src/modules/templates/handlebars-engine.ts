@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { formatDate, relativeTime } from './domain/dates';
+import { percentEncode } from './domain/deep-link';
 import { HELPER_NAMES } from './domain/helper-specs';
 import { FormatContext } from './domain/intl';
 import { LinkRecorder } from './domain/links';
@@ -82,7 +83,7 @@ function registerHelpers(env: typeof Handlebars): void {
     track: helper(([url], _hash, s) => s.links.click(url)),
     unsubscribeUrl: helper(([category], _hash, s) => s.links.unsubscribe(category)),
     [URL_ENCODE_HELPER]: helper(([value]) =>
-      value === undefined || value === null ? '' : encodeURIComponent(String(value)),
+      value === undefined || value === null ? '' : percentEncode(String(value)),
     ),
   });
 }

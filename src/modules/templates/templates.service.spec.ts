@@ -31,6 +31,9 @@ describe(TemplatesService.name, () => {
   afterAll(removeTemplateTrees);
 
   const service = new TemplatesService({ dir: FIXTURES, pushLimits: LIMITS });
+  /** The fixture push rendered in English for a journey with these fields. */
+  const nudge = (fields: Record<string, unknown>) =>
+    service.render('push/nudge', 'push', { journey: journey(fields) }, { locale: 'en', timeZone: 'UTC', now: NOW });
 
   describe('render', () => {
     it('renders every part of a push in the default locale', () => {
@@ -340,16 +343,17 @@ describe(TemplatesService.name, () => {
     });
 
     it('percent-encodes values in deep links and collapses line breaks in one-line parts', () => {
-      const push = service.render(
-        'push/nudge',
-        'push',
-        { journey: journey({ id: '../admin?x=1#y', name: 'Line\r\nBcc: evil@example.com' }) },
-        { locale: 'en', timeZone: 'UTC', now: NOW },
-      );
+      const push = nudge({ id: '../admin?x=1#y', name: 'Line\r\nBcc: evil@example.com' });
       expect(push.deepLink).toBe(
         'journeycast://journeys/..%2Fadmin%3Fx%3D1%23y?q=Line%0D%0ABcc%3A%20evil%40example.com',
       );
       expect(push.title).toBe('Line Bcc: evil@example.com: 3 new ideas');
+    });
+
+    it('percent-encodes half an emoji (a lone surrogate) in a deep link as the replacement character', () => {
+      // A name cut inside an emoji upstream: encodeURIComponent alone throws on it.
+      const push = nudge({ name: 'Kitchen \ud83d', id: 'j\ude00' });
+      expect(push.deepLink).toBe('journeycast://journeys/j%EF%BF%BD?q=Kitchen%20%EF%BF%BD');
     });
 
     it('prints values without bidi controls, which could reorder the text around them', () => {

@@ -7,6 +7,14 @@ export const ORIGIN_WRITTEN = /^\s*[a-z][a-z0-9+.-]*:(?:\/\/[^/?#\s]+[/?#]|(?!\/
 // Helpers that print a whole URL of their own.
 export const URL_HELPERS = new Set(['track', 'unsubscribeUrl']);
 
+// Half of a surrogate pair: an emoji cut in two, which UTF-8 (and so percent-encoding) cannot write.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** A value as a deep link prints it: percent-encoded, half an emoji written as U+FFFD (encodeURIComponent throws on it). */
+export function percentEncode(value: string): string {
+  return encodeURIComponent(value.replace(LONE_SURROGATE, '\ufffd'));
+}
+
 const MESSAGE = 'a deep link writes its scheme and host out before any {{ }}: a value there could change where it goes';
 
 /**
