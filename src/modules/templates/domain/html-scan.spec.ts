@@ -39,7 +39,7 @@ describe('decodeEntities', () => {
   it.each([
     ['Tom &amp; Jerry', 'Tom & Jerry'],
     ['&lt;b&gt; &quot;q&quot; &#39;s&#x27;', '<b> "q" \'s\''],
-    ['&eacute; stays, &#233; and &#xE9; decode', '&eacute; stays, é and é decode'],
+    ['&eacute;, &Eacute;, &#233; and &#xE9; decode, &bogus; stays', 'é, É, é and é decode, &bogus; stays'],
     ['a&#0;b&#x110000;c', 'abc'],
     ['&#12x; &#xzz; & alone; &;', '&#12x; &#xzz; & alone; &;'],
     ['no references', 'no references'],

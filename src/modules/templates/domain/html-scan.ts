@@ -2,15 +2,31 @@
  * A small, tolerant reader of the HTML email layouts are written in: text runs and tags, attributes
  * and character references. It scans with indexOf: every email's derived text part goes through it.
  */
-const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', hellip: '…', mdash: '—', ndash: '–',
-  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', copy: '©', reg: '®',
-  trade: '™', middot: '·', bull: '•', euro: '€', pound: '£', times: '×', zwnj: '', zwj: '', shy: '',
-}; // prettier-ignore
+// The Latin-1 entities, U+00A0 to U+00FF in order: the accented letters of French, German, Spanish,
+// Portuguese or Icelandic (`&eacute;`, `&Agrave;`, `&szlig;`) and the symbols beside them.
+const LATIN1 = (
+  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 ' +
+  'acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml ' +
+  'Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde ' +
+  'Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ' +
+  'ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide ' +
+  'oslash ugrave uacute ucirc uuml yacute thorn yuml'
+).split(' ');
+const NAMED = new Map<string, string>([
+  ...LATIN1.map((name, i) => [name, String.fromCharCode(0xa0 + i)] as const),
+  ['OElig', 'Œ'], ['oelig', 'œ'], ['Scaron', 'Š'], ['scaron', 'š'], ['Yuml', 'Ÿ'], ['fnof', 'ƒ'], ['circ', 'ˆ'],
+  ['tilde', '˜'], ['ensp', '\u2002'], ['emsp', '\u2003'], ['thinsp', '\u2009'], ['sbquo', '‚'], ['bdquo', '„'], ['dagger', '†'],
+  ['Dagger', '‡'], ['permil', '‰'], ['lsaquo', '‹'], ['rsaquo', '›'], ['prime', '′'], ['Prime', '″'],
+  ['larr', '←'], ['rarr', '→'], ['uarr', '↑'], ['darr', '↓'], ['harr', '↔'], ['hearts', '♥'], ['minus', '−'],
+  ['amp', '&'], ['lt', '<'], ['gt', '>'], ['quot', '"'], ['apos', "'"], ['nbsp', ' '], ['hellip', '…'],
+  ['mdash', '—'], ['ndash', '–'], ['lsquo', '‘'], ['rsquo', '’'], ['ldquo', '“'], ['rdquo', '”'], ['trade', '™'],
+  ['bull', '•'], ['euro', '€'], ['zwnj', ''], ['zwj', ''], ['shy', ''],
+]); // prettier-ignore
 
 /** The character a reference (`amp`, `#233`, `#xE9`) stands for, or undefined when it is not one. */
 function decodeReference(ref: string): string | undefined {
-  if (ref.charCodeAt(0) !== 35) return NAMED[ref.toLowerCase()];
+  // Names are case-sensitive (`&Eacute;` is not `&eacute;`); `&AMP;` and the like are read as lower case.
+  if (ref.charCodeAt(0) !== 35) return NAMED.get(ref) ?? NAMED.get(ref.toLowerCase());
   const hex = ref[1] === 'x' || ref[1] === 'X';
   const digits = ref.slice(hex ? 2 : 1);
   if (!(hex ? /^[0-9a-f]+$/i : /^\d+$/).test(digits)) return undefined;

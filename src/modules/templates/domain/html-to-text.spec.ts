@@ -26,8 +26,18 @@ describe('htmlToText', () => {
     ],
     [
       'entities are decoded',
-      '<p>Tom &amp; Jerry &lt;3 &eacute;&#233;&#x263A; &hellip;</p>',
-      'Tom & Jerry <3 &eacute;é☺ …',
+      '<p>Tom &amp; Jerry &lt;3 &bogus;&#233;&#x263A; &hellip;</p>',
+      'Tom & Jerry <3 &bogus;é☺ …',
+    ],
+    [
+      'the named entities of accented letters and common symbols are decoded, case and all',
+      '<p>Cr&eacute;ez &Agrave; bient&ocirc;t &ndash; Stra&szlig;e &rarr; &OElig;uvre, Se&ntilde;or &iquest;&uuml;? 2&deg; &frac12;</p>',
+      'Créez À bientôt – Straße → Œuvre, Señor ¿ü? 2° ½',
+    ],
+    [
+      'a name that is no entity stays as written',
+      '<p>a &constructor; &hasOwnProperty; b</p>',
+      'a &constructor; &hasOwnProperty; b',
     ],
     ['spaces collapse', '<p>  many\n\n   spaces\there </p>', 'many spaces here'],
     [
