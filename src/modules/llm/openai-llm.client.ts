@@ -35,6 +35,8 @@ export class OpenAiLlmClient extends LlmClient {
   private readonly gate: Semaphore;
   /** One per model of the endpoint, so a judge model that fails does not silence naming, nor the reverse. */
   private readonly breakers = new Map<string, CircuitBreaker>();
+  /** Models that refused a sampling temperature: called with their default. */
+  private readonly noTemperature = new Set<string>();
 
   constructor(
     private readonly settings: LlmSettings,
@@ -65,12 +67,12 @@ export class OpenAiLlmClient extends LlmClient {
     const sdk = this.requireSdk();
     const model = request.model ?? this.settings.model;
     const response = await this.call(request.purpose, model, () =>
-      sdk.chat.completions
-        .create({
+      this.withoutRefusedTemperature(model, (temperature) =>
+        sdk.chat.completions.create({
           model,
           messages: request.messages,
           max_completion_tokens: request.maxTokens,
-          temperature: request.temperature ?? 0,
+          ...(temperature && { temperature: request.temperature ?? 0 }),
           ...(request.jsonSchema && {
             response_format: {
               type: 'json_schema' as const,
@@ -82,16 +84,16 @@ export class OpenAiLlmClient extends LlmClient {
               },
             },
           }),
-        })
-        .then((response) => {
-          const message = response.choices[0]?.message;
-          if (typeof message?.content !== 'string' && typeof message?.refusal === 'string') {
-            const { prompt_tokens = 0, completion_tokens = 0 } = response.usage ?? {};
-            throw new LlmRefusalError(message.refusal, prompt_tokens, completion_tokens);
-          }
-          if (typeof message?.content !== 'string') throw new Error('the model returned no message content');
-          return { response, text: message.content, finishReason: response.choices[0].finish_reason };
         }),
+      ).then((response) => {
+        const message = response.choices[0]?.message;
+        if (typeof message?.content !== 'string' && typeof message?.refusal === 'string') {
+          const { prompt_tokens = 0, completion_tokens = 0 } = response.usage ?? {};
+          throw new LlmRefusalError(message.refusal, prompt_tokens, completion_tokens);
+        }
+        if (typeof message?.content !== 'string') throw new Error('the model returned no message content');
+        return { response, text: message.content, finishReason: response.choices[0].finish_reason };
+      }),
     );
     const promptTokens = response.response.usage?.prompt_tokens ?? 0;
     const completionTokens = response.response.usage?.completion_tokens ?? 0;
@@ -117,6 +119,23 @@ export class OpenAiLlmClient extends LlmClient {
     );
     this.usage.recordSuccess('embedding', response.usage?.prompt_tokens ?? 0, 0);
     return [...response.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+  }
+
+  /**
+   * Sends a chat request with a sampling temperature unless the model refused one: reasoning models (OpenAI's
+   * o-series and gpt-5 family) take only their default and answer any other with a 400 naming `temperature`.
+   * That refusal is said once, and the request sent again at once without it, as every later one to the model.
+   */
+  private async withoutRefusedTemperature<T>(model: string, send: (temperature: boolean) => Promise<T>): Promise<T> {
+    if (this.noTemperature.has(model)) return send(false);
+    try {
+      return await send(true);
+    } catch (error) {
+      if (!(error instanceof OpenAI.BadRequestError) || error.param !== 'temperature') throw error;
+      this.noTemperature.add(model);
+      this.logger.warn(`LLM model ${model} takes no temperature (${error.message}): it is called without one`);
+      return send(false);
+    }
   }
 
   /**

@@ -60,6 +60,37 @@ describe(OpenAiLlmClient.name, () => {
     expect(seen).toEqual([['copy', 'failed', 30, 9]]);
   });
 
+  it('calls a model that takes no sampling temperature (a reasoning model) without one, from its first refusal on', async () => {
+    const refusal = {
+      status: 400,
+      body: JSON.stringify({
+        error: {
+          message:
+            "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported.",
+          type: 'invalid_request_error',
+          param: 'temperature',
+          code: 'unsupported_value',
+        },
+      }),
+    };
+    server.onChat((request) => ('temperature' in request ? refusal : { content: '{"name":"Trail Running"}' }));
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const sut = new OpenAiLlmClient(settings({ model: 'reasoning-model' }));
+      const ask = () => sut.complete({ purpose: 'journey-naming', messages: [{ role: 'user', content: 'name it' }] });
+      await expect(ask()).resolves.toMatchObject({ text: '{"name":"Trail Running"}' });
+      await expect(ask()).resolves.toMatchObject({ text: '{"name":"Trail Running"}' });
+      // One refused request, then every call without a temperature; neither call failed.
+      expect(server.requests.map((r) => 'temperature' in r)).toEqual([true, false, false]);
+      expect(sut.usage.snapshot().byPurpose['journey-naming']).toMatchObject({ calls: 2, failures: 0 });
+      expect(warn.mock.calls.map(([message]) => String(message))).toEqual([
+        expect.stringContaining('reasoning-model takes no temperature'),
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('retries a failing server with the SDK and succeeds', async () => {
     server.onChat((_req, i) =>
       i === 0 ? { status: 500, body: '{"error":{"message":"overloaded"}}' } : { content: 'ok' },
