@@ -13,7 +13,8 @@ import { loadConfig } from '../../../src/config';
 import { settingsModule } from '../../../src/config/config.module';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { Prng } from '../../../src/lib/synthetic/prng';
-import { FEATURE_NAMES, priorModel } from '../../../src/modules/ranking/domain';
+import { FEATURE_NAMES, modelProbability, priorModel } from '../../../src/modules/ranking/domain';
+import { auc } from '../../../src/modules/ranking/domain/metrics';
 import { RANKING_QUEUE, RankingProducer } from '../../../src/modules/ranking/jobs/ranking.queue';
 import { RANKER_MODEL_KIND, RankerModelService } from '../../../src/modules/ranking/ranker-model.service';
 import { RankerTrainingService, RetrainSummary } from '../../../src/modules/ranking/ranker-training.service';
@@ -207,6 +208,36 @@ describe('journey ranker retraining', () => {
     const noise = await training.trainAndGate(scrambled, [], new Date(NOW.getTime() + 1000), POLICY);
     expect(noise.status).toBe('rejected');
     expect((await models.current(Date.now() + 360_000)).version).toBe(inUse.version);
+  });
+
+  it('judges the model in use on exactly the candidate’s validation examples, when a batch shares its send time', async () => {
+    const inUse = await models.current(Date.now() + 480_000);
+    const rng = new Prng(11);
+    // 7 notifications per batch, accepted at one time: the latest 15% starts inside a batch.
+    const examples = Array.from({ length: 703 }, (_, i) => {
+      const features = Object.fromEntries(FEATURE_NAMES.map((name) => [name, rng.float(0, 1)]));
+      const logit = 5 * (features.span_days_log - 0.5) + 4 * (features.decayed_7d_log - 0.5);
+      return {
+        userId: `b${i % 40}`,
+        journeyName: `Journey ${i % 5}`,
+        at: new Date(NOW.getTime() - (100 - Math.floor(i / 7)) * 6 * HOUR),
+        features,
+        label: (rng.next() < 1 / (1 + Math.exp(-logit)) ? 1 : 0) as 0 | 1,
+      };
+    });
+    const outcome = await training.trainAndGate(examples, [], new Date(NOW.getTime() + 2000), POLICY);
+    if (outcome.status === 'skipped') throw new Error('unreachable');
+    const validation = examples.slice(examples.length - outcome.model.report!.validation.examples);
+    const expected = auc(
+      validation.map((e) =>
+        modelProbability(
+          inUse,
+          inUse.featureNames.map((name) => e.features[name]),
+        ),
+      ),
+      validation.map((e) => e.label),
+    );
+    expect(outcome.currentAuc).toBeCloseTo(expected, 12);
   });
 
   it('erases a user’s logged examples with the user (their notifications go with delivery’s erasure)', async () => {

@@ -65,6 +65,20 @@ describe('trainRankingModel', () => {
     expect(trainRankingModel(shuffled, { now: NOW })).toEqual(model);
   });
 
+  it('keeps notifications sent at the same time in one split, so validation is exactly what was sent from splitAt[1]', () => {
+    // A batch of 7 notifications shares its send time; the 85% boundary falls inside a batch.
+    const batched = plantedExamples(5, 3000).map((e, i) => ({
+      ...e,
+      at: new Date(NOW.getTime() - (3000 / 7 - Math.floor(i / 7)) * DAY_MS),
+    }));
+    const report = trainRankingModel(batched, { now: NOW }).report!;
+    const from = (iso: string) => batched.filter((e) => e.at.getTime() >= Date.parse(iso)).length;
+    expect(report.examples.validation).toBe(from(report.splitAt[1]));
+    expect(report.examples.calibration).toBe(from(report.splitAt[0]) - from(report.splitAt[1]));
+    expect(report.validation.examples).toBe(report.examples.validation);
+    expect(trainRankingModel([...batched].reverse(), { now: NOW }).report!.examples).toEqual(report.examples);
+  });
+
   it('trains on a subset of features when asked', () => {
     const small = trainRankingModel(examples, { now: NOW, featureNames: ['decayed_30d_log', 'days_since_last_log'] });
     expect(small.weights).toHaveLength(2);

@@ -77,9 +77,21 @@ function annotationExamples(
 }
 
 /**
- * Trains the point-wise ranker: time-ordered split into train / calibration / validation, L2 logistic
- * regression on standardised features, Platt scaling on the calibration split, and a report measured on
- * the validation split only (the latest examples, as the model will meet the future).
+ * The first index of the time-sorted examples sent at the same time as the one at `index`: a split starts
+ * there, so notifications sent together (one batch) fall in one split, and a split is exactly the examples
+ * sent from its first time on (what the promotion gate judges the model in use on).
+ */
+function timeBoundary(sorted: readonly TrainingExample[], index: number): number {
+  let at = index;
+  while (at > 0 && at < sorted.length && sorted[at - 1].at.getTime() === sorted[at].at.getTime()) at--;
+  return at;
+}
+
+/**
+ * Trains the point-wise ranker: time-ordered split into train / calibration / validation (notifications
+ * sent at one time stay together), L2 logistic regression on standardised features, Platt scaling on the
+ * calibration split, and a report measured on the validation split only (the latest examples, as the
+ * model will meet the future).
  */
 export function trainRankingModel(
   examples: readonly TrainingExample[],
@@ -98,8 +110,8 @@ export function trainRankingModel(
     .map((e, i) => ({ e, i }))
     .sort((a, b) => a.e.at.getTime() - b.e.at.getTime() || a.i - b.i)
     .map((x) => x.e);
-  const trainEnd = Math.floor(sorted.length * (1 - o.calibrationShare - o.validationShare));
-  const calibrationEnd = Math.floor(sorted.length * (1 - o.validationShare));
+  const trainEnd = timeBoundary(sorted, Math.floor(sorted.length * (1 - o.calibrationShare - o.validationShare)));
+  const calibrationEnd = timeBoundary(sorted, Math.floor(sorted.length * (1 - o.validationShare)));
   const outcomeTrain = sorted.slice(0, trainEnd);
   const calibrationSet = sorted.slice(trainEnd, calibrationEnd);
   const validationSet = sorted.slice(calibrationEnd);
