@@ -17,6 +17,13 @@ interface SentExample {
   clickedAt?: Date;
 }
 
+/**
+ * Whether a logged feature value can be learnt from: a journey with a malformed value (say, a NaN confidence)
+ * was ranked last by its builds, and one such example would turn a retrain's weights and probabilities
+ * into NaN, failing every retrain while it is within the lookback.
+ */
+const isFiniteNumber = (value: unknown) => typeof value === 'number' && Number.isFinite(value);
+
 /** The earlier of two optional times. */
 const earlier = (a?: Date, b?: Date) => (a && b ? (a <= b ? a : b) : (a ?? b));
 
@@ -49,8 +56,9 @@ export class RankingExampleRepository {
 
   /**
    * Labelled examples sent in [since, until): notifications younger than the attribution window are
-   * left out, since their outcome is not known yet. A notification with an example logged before it
-   * carried its own is one example, with the earliest outcomes of both.
+   * left out, since their outcome is not known yet, and so are those with a feature that is not a finite
+   * number. A notification with an example logged before it carried its own is one example, with the
+   * earliest outcomes of both.
    */
   async findLabelled(since: Date, until: Date, attributionWindowHours: number): Promise<TrainingExample[]> {
     const sentAt = { $gte: since, $lt: new Date(until.getTime() - attributionWindowHours * 3_600_000) };
@@ -78,6 +86,7 @@ export class RankingExampleRepository {
       );
     }
     return [...byId.values()]
+      .filter((d) => Object.values(d.features).every(isFiniteNumber))
       .sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || compare(a.notificationId, b.notificationId))
       .map((d) => ({
         userId: d.userId,

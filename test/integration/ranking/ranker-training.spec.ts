@@ -176,6 +176,21 @@ describe('journey ranker retraining', () => {
     await db.collection('notifications').deleteMany({ userId: 'y' });
   });
 
+  it('leaves out an example whose logged features are not all finite (a malformed journey), not to poison the model', async () => {
+    const sentAt = new Date(NOW.getTime() - 10 * 24 * HOUR);
+    const example = { userId: 'z', journeyId: 'j', journeyName: 'J', sentAt };
+    await storeSent(db, { ...example, notificationId: 'z-ok', features: { a: 1, confidence: 0.5 } });
+    await storeSent(db, { ...example, notificationId: 'z-nan', features: { a: 1, confidence: Number.NaN } });
+    await storeSent(db, { ...example, notificationId: 'z-inf', features: { a: Infinity, confidence: 0.5 } }, 'logged');
+    try {
+      const labelled = await repo.findLabelled(new Date(NOW.getTime() - 11 * 24 * HOUR), NOW, 72);
+      expect(labelled.filter((e) => e.userId === 'z').map((e) => e.features)).toEqual([{ a: 1, confidence: 0.5 }]);
+    } finally {
+      await repo.deleteByUser('z');
+      await db.collection('notifications').deleteMany({ userId: 'z' });
+    }
+  });
+
   it('retrains through the ranking queue, promotes a better model and serves it to builds', async () => {
     await logNotifications(db, repo, 'signal', 600, true, 2);
     const job = await moduleRef.get(RankingProducer).enqueueRetrain();
