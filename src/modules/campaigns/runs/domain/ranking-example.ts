@@ -1,9 +1,11 @@
 import type { Journey } from '../../../journeys/domain/journey';
+import { stageAt } from '../../../journeys/domain/stage';
 import { extractFeatures, featureRecord, summariseUser } from '../../../ranking/domain';
 
 /**
  * The ranker's example for a message about a journey: the journey's features as the ranker saw them
- * when the message was composed. Interest messages (no journey) have none.
+ * when the message was composed, its stage as of then (an ongoing journey the user has left alone
+ * since its build has ended). Interest messages (no journey) have none.
  */
 export function rankingExampleOf(
   journeys: readonly Journey[],
@@ -13,9 +15,10 @@ export function rankingExampleOf(
   if (subject.kind !== 'journey') return undefined;
   const journey = journeys.find((j) => j.id === subject.id);
   if (!journey) return undefined;
+  const staged = { ...journey, stage: stageAt(journey, now.getTime()) };
   return {
     journeyId: journey.id,
     journeyName: subject.name,
-    features: featureRecord(extractFeatures(journey, summariseUser(journeys), now)),
+    features: featureRecord(extractFeatures(staged, summariseUser(journeys), now)),
   };
 }
