@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Annotation, modelProbability, RankingModel, trainRankingModel, TrainingExample } from './domain';
+import { Annotation, modelProbability, RankingError, RankingModel, trainRankingModel, TrainingExample } from './domain';
 import { auc } from './domain/metrics';
 import { RankerModelService } from './ranker-model.service';
 import { RankingExampleRepository } from './ranking-example.repository';
@@ -57,7 +57,14 @@ export class RankerTrainingService {
       this.logger.log(`ranker retrain skipped: ${reason}`);
       return { status: 'skipped', reason, examples: examples.length };
     }
-    return this.trainAndGate(examples, annotations, now, policy);
+    try {
+      return await this.trainAndGate(examples, annotations, now, policy);
+    } catch (error) {
+      // Both labels overall, but not in every split (say, none of the latest examples opened): keep the model.
+      if (!(error instanceof RankingError) || error.code !== 'ranking.insufficient-data') throw error;
+      this.logger.log(`ranker retrain skipped: ${error.message}`);
+      return { status: 'skipped', reason: error.message, examples: examples.length };
+    }
   }
 
   /** Trains on the given examples and publishes the candidate through the promotion gate. */

@@ -255,6 +255,33 @@ describe('journey ranker retraining', () => {
     expect(outcome.currentAuc).toBeCloseTo(expected, 12);
   });
 
+  it('keeps the model in use when none of the latest examples was opened, as their AUC says nothing', async () => {
+    const stored = async () =>
+      (await moduleRef.get(ModelRepository).listVersions(`${RANKER_MODEL_KIND}.candidate`)).length;
+    const before = await stored();
+    const rng = new Prng(12);
+    for (let i = 0; i < 300; i++) {
+      const features = Object.fromEntries(FEATURE_NAMES.map((name) => [name, rng.float(0, 1)]));
+      // After every other example, and settled: between 4.9 and 3.2 days ago.
+      const sentAt = new Date(NOW.getTime() - 4.9 * 24 * HOUR + i * 8 * 60_000);
+      await storeSent(db, {
+        notificationId: `unopened-${i}`,
+        userId: `n${i % 20}`,
+        journeyId: 'j',
+        journeyName: 'J',
+        sentAt,
+        features,
+      });
+    }
+    try {
+      const outcome = await training.retrain(new Date(NOW.getTime() + 3000), POLICY);
+      expect(outcome).toMatchObject({ status: 'skipped', reason: expect.stringContaining('validation') });
+      expect(await stored()).toBe(before);
+    } finally {
+      await db.collection('notifications').deleteMany({ notificationId: /^unopened-/ });
+    }
+  });
+
   it('erases a user’s logged examples with the user (their notifications go with delivery’s erasure)', async () => {
     const counts = await moduleRef.get(UserErasureRegistry).eraseAll('u1');
     expect(counts.rankingExamples).toBeGreaterThan(0);

@@ -104,6 +104,11 @@ describe('trainRankingModel', () => {
     ['too few examples', plantedExamples(2, 10), 'ranking.insufficient-data'],
     ['a single class', plantedExamples(3, 100).map((e) => ({ ...e, label: 0 as const })), 'ranking.insufficient-data'],
     [
+      'latest examples of a single class',
+      plantedExamples(6, 300).map((e, i) => (i >= 240 ? { ...e, label: 0 as const } : e)),
+      'ranking.insufficient-data',
+    ],
+    [
       'a missing feature',
       plantedExamples(4, 100).map((e) => ({ ...e, features: { events_log: 1 } })),
       'ranking.invalid-example',

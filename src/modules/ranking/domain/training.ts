@@ -125,6 +125,14 @@ export function trainRankingModel(
   if (calibrationSet.length === 0 || validationSet.length === 0) {
     throw new RankingError('ranking.insufficient-data', 'calibration and validation splits must not be empty');
   }
+  // An AUC of one class is undefined: no model could be judged, or compared with another, on such a split.
+  const validationPositives = validationSet.filter((e) => e.label === 1).length;
+  if (validationPositives === 0 || validationPositives === validationSet.length) {
+    throw new RankingError(
+      'ranking.insufficient-data',
+      `the validation split (the latest ${validationSet.length} examples) needs both positive and negative examples`,
+    );
+  }
 
   const rawTrain = train.map((e) => vectorOf(e, names));
   const std = standardisation(rawTrain, names.length);
