@@ -103,7 +103,7 @@ export class CampaignMessageComposer {
       copyLocale: (locale) => this.copyLocale(ref, definition.channel, locale),
       now: options.now,
       budget: options.budget ?? this.budgetFor(definition),
-      ...(snapshot && { journeys: { record: snapshot.journeys } }),
+      ...(snapshot && { journeys: { record: snapshot.journeys }, history: snapshot.history }),
     });
     if (!personalized.ok) return skip(personalized.skip);
     const { context, subjects, copy } = personalized;

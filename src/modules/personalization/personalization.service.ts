@@ -10,6 +10,7 @@ import { UserJourneysRepository } from '../journeys/user-journeys.repository';
 import type { UserJourneysRecord } from '../journeys/user-journeys.schema';
 import { DEFAULT_RANKING_PARAMS, NotificationOutcome, rankJourneys } from '../ranking/domain';
 import { RankerModelService } from '../ranking/ranker-model.service';
+import { RankingExampleRepository } from '../ranking/ranking-example.repository';
 import { CopyBudget } from './domain/copy-budget';
 import { CURRENT_COPY_PROMPT_VERSION } from './domain/copy-prompt';
 import { CopyLimits, CopyProvenance, DEFAULT_COPY_LIMITS } from './domain/copy-types';
@@ -46,7 +47,11 @@ export interface PersonalizeRequest {
   copyLocale?: (locale: string) => string;
   now: Date;
   budget: CopyBudget;
-  /** Past notifications to the user, for the ranker's fatigue features (from delivery, when it exists). */
+  /**
+   * What the user did with the notifications about their journeys sent in the ranker's fatigue horizon, for its
+   * fatigue features, when the caller read them already (a send fan-out reads a chunk at once); read here when
+   * absent.
+   */
   history?: readonly NotificationOutcome[];
   /** The user's stored journeys when the caller read them already (a send fan-out reads a chunk at once). */
   journeys?: { record: UserJourneysRecord | undefined };
@@ -68,6 +73,7 @@ export class PersonalizationService {
     private readonly expansions: JourneyExpansionService,
     private readonly events: EventRepository,
     private readonly ranker: RankerModelService,
+    private readonly outcomes: RankingExampleRepository,
     private readonly llmCopy: LlmCopyService,
     @Inject(JOURNEY_POLICY) private readonly policy: JourneyPolicy,
   ) {}
@@ -134,7 +140,9 @@ export class PersonalizationService {
     const ranked = rankJourneys(current, {
       now: request.now,
       model: await this.ranker.current(),
-      history: request.history,
+      history:
+        request.history ??
+        (await this.outcomes.findHistories([request.user.userId], request.now)).get(request.user.userId),
       params: {
         ...DEFAULT_RANKING_PARAMS,
         diversification: { ...DEFAULT_RANKING_PARAMS.diversification, penalty: request.content.diversificationPenalty },

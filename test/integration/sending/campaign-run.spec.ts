@@ -14,6 +14,7 @@ import { RunExplainService } from '../../../src/modules/campaigns/runs/run-expla
 import { DeliveryProducer } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { CampaignRunsProducer } from '../../../src/modules/campaigns/runs/jobs/campaign-runs.queue';
 import { RankingExampleRepository } from '../../../src/modules/ranking/ranking-example.repository';
+import { RecipientSnapshots } from '../../../src/modules/campaigns/recipient-snapshots';
 import { RecipientPreferences } from '../../../src/modules/tracking/notification-tracking';
 import { RecipientPreferencesService } from '../../../src/modules/tracking/recipient-preferences.service';
 import { SmtpSink } from '../../setup/smtp-sink';
@@ -163,6 +164,12 @@ describe('a campaign run, from audience to provider', () => {
       .findLabelled(new Date(0), new Date(Date.now() + 73 * 3_600_000), 72);
     expect(examples.filter((e) => e.userId === 'ana')).toEqual([
       expect.objectContaining({ journeyName: stored!.ranking.journeyName, label: 0 }),
+    ]);
+    // The next fan-out ranks ana's journeys with it: her history, read with her chunk, holds the message.
+    const later = new Date(Date.now() + 60_000);
+    const [snapshot] = (await app.get(RecipientSnapshots).load(run.definition, ['ana'], later)).values();
+    expect(snapshot.history).toEqual([
+      expect.objectContaining({ userId: 'ana', journeyId: stored!.ranking.journeyId, sentAt: ana.sentAt }),
     ]);
   });
 

@@ -15,6 +15,7 @@ import type { ComposedMessage } from '../domain/compose-result';
 import type { RecipientSnapshot } from '../recipient-snapshots';
 import { queuedNotification, reasonOfSkip, Recipient, suppressedNotification } from './domain/notification-drafts';
 import { rankingExampleOf } from './domain/ranking-example';
+import { RankingExampleRepository } from '../../ranking/ranking-example.repository';
 import { CAP_HOLD_MS } from './fan-out-holds';
 import { latestSend, localSendOf } from './domain/run-schedule';
 
@@ -65,7 +66,19 @@ export class RecipientFanOut {
     private readonly composer: CampaignMessageComposer,
     private readonly caps: FrequencyCaps,
     private readonly journeys: UserJourneysRepository,
+    private readonly outcomes: RankingExampleRepository,
   ) {}
+
+  /** The ranker's example of a message about a journey: its features with what the composer ranked it from. */
+  private async rankingExample(userId: string, message: ComposedMessage, now: Date, snapshot?: RecipientSnapshot) {
+    const [stored, history] = snapshot
+      ? [snapshot.journeys, snapshot.history]
+      : await Promise.all([
+          this.journeys.findByUserId(userId),
+          this.outcomes.findHistories([userId], now).then((histories) => histories.get(userId) ?? []),
+        ]);
+    return rankingExampleOf(stored?.journeys ?? [], message.subject, now, history);
+  }
 
   /** `snapshot` is the recipient as their chunk read them; without it everything is read here. */
   async process(
@@ -135,13 +148,8 @@ export class RecipientFanOut {
       CAP_HOLD_MS,
     );
     if (!cap.granted) return suppressed(capRefusal(cap, definition.channel), message);
-    const stored =
-      message.subject.kind !== 'journey'
-        ? undefined
-        : snapshot
-          ? snapshot.journeys
-          : await this.journeys.findByUserId(userId);
-    const ranking = rankingExampleOf(stored?.journeys ?? [], message.subject, now);
+    const ranking =
+      message.subject.kind === 'journey' ? await this.rankingExample(userId, message, now, snapshot) : undefined;
     const quietDueAt = sendAt === dueAt ? undefined : dueAt;
     const localSend = local?.send;
     return created(

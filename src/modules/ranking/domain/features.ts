@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000;
 const HALF_LIVES_DAYS = [7, 30, 180] as const;
 const ACTIONS = ['search', 'view', 'save', 'click', 'purchase', 'board'] as const;
 /** Notifications older than this no longer tell us about fatigue. */
-const FATIGUE_HORIZON_DAYS = 90;
+export const FATIGUE_HORIZON_DAYS = 90;
 /** Stands in for "never notified" so the feature stays finite and monotone. */
 const NEVER_NOTIFIED_DAYS = 365;
 

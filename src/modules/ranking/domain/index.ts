@@ -12,7 +12,7 @@ export type { TrainingOptions } from './training';
 export { featureRecord, parseAnnotationsCsv, parseTrainingExample } from './training-example';
 export type { Annotation, TrainingExample } from './training-example';
 export { formatTrainingReport } from './training-report';
-export { extractFeatures, FEATURE_NAMES, summariseUser } from './features';
+export { extractFeatures, FATIGUE_HORIZON_DAYS, FEATURE_NAMES, summariseUser } from './features';
 export { outcomeLabel } from './notification-outcome';
 export type { NotificationOutcome } from './notification-outcome';
 export { diversify } from './diversify';

@@ -22,6 +22,22 @@ describe('rankingExampleOf', () => {
     ).toBe(1);
   });
 
+  it('logs the fatigue the ranker scored from the notifications about the journey the user ignored', () => {
+    const ignored = [4, 5].map((days) => ({
+      userId: 'u',
+      journeyId: 'garden',
+      journeyName: 'garden design',
+      sentAt: new Date(NOW.getTime() - days * 86_400_000),
+    }));
+    const subject = { kind: 'journey' as const, id: 'garden', name: 'garden design' };
+    const rested = rankingExampleOf(journeys, subject, NOW)!.features;
+    const tired = rankingExampleOf(journeys, subject, NOW, ignored)!.features;
+    expect([rested.fatigue_sent_7d_log, rested.fatigue_ignored_streak_log]).toEqual([0, 0]);
+    expect(tired.fatigue_sent_7d_log).toBeCloseTo(Math.log1p(2));
+    expect(tired.fatigue_ignored_streak_log).toBeCloseTo(Math.log1p(2));
+    expect(tired.fatigue_engaged_rate).toBeCloseTo(1 / 4);
+  });
+
   it('logs nothing for an interest message or a journey the user no longer has', () => {
     expect(rankingExampleOf(journeys, { kind: 'interest', id: 'kitchen', name: 'kitchen' }, NOW)).toBeUndefined();
     expect(rankingExampleOf(journeys, { kind: 'journey', id: 'gone', name: 'gone' }, NOW)).toBeUndefined();

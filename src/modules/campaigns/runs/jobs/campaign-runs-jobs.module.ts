@@ -15,6 +15,7 @@ import { RunSelection } from '../run-selection.service';
 import { ShardFanOut } from '../shard-fan-out.service';
 import { CampaignRunsProcessor } from './campaign-runs.processor';
 import { PersonalizationModule } from '../../../personalization/personalization.module';
+import { RankingModule } from '../../../ranking/ranking.module';
 
 /**
  * The worker role's part of sending: selection, fan-out and requeue jobs of campaign runs, the run
@@ -29,6 +30,7 @@ import { PersonalizationModule } from '../../../personalization/personalization.
     IngestModule,
     JourneysModule,
     PersonalizationModule,
+    RankingModule,
   ],
   providers: [
     RecipientSnapshots,
