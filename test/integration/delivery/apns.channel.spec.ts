@@ -12,18 +12,19 @@ describe('APNs channel (HTTP/2 with a provider JWT against a loopback APNs)', ()
   let apns: FakeApns;
   let channel: DeliveryChannel;
   let scratch: ReturnType<typeof scratchDir>;
+  const settings = (keyId = apns.keyId) => ({
+    DELIVERY_PUSH_CHANNEL: 'providers',
+    APNS_KEY_FILE: scratch.file('AuthKey.p8', apns.privateKeyPem),
+    APNS_KEY_ID: keyId,
+    APNS_TEAM_ID: apns.teamId,
+    APNS_BUNDLE_ID: apns.bundleId,
+    APNS_URL: apns.url,
+  });
 
   beforeEach(async () => {
     apns = await FakeApns.start();
     scratch = scratchDir('apns');
-    channel = await buildChannel('apns', {
-      DELIVERY_PUSH_CHANNEL: 'providers',
-      APNS_KEY_FILE: scratch.file('AuthKey.p8', apns.privateKeyPem),
-      APNS_KEY_ID: apns.keyId,
-      APNS_TEAM_ID: apns.teamId,
-      APNS_BUNDLE_ID: apns.bundleId,
-      APNS_URL: apns.url,
-    });
+    channel = await buildChannel('apns', settings());
   });
   afterEach(async () => {
     await channel.close();
@@ -88,10 +89,19 @@ describe('APNs channel (HTTP/2 with a provider JWT against a loopback APNs)', ()
     await expect(channel.send(apnsPush())).resolves.toMatchObject({ provider: 'apns' });
   });
 
+  /** A channel whose clock is `now()`, while Apple's clock runs `aheadMinutes` ahead of it. */
+  const skewedChannel = async (aheadMinutes: number) => {
+    await channel.close();
+    const clock = { now: new Date() };
+    apns.clock = () => new Date(clock.now.getTime() + aheadMinutes * 60_000);
+    channel = await buildChannel('apns', settings(), () => clock.now);
+    return (minutes: number) => (clock.now = new Date(clock.now.getTime() + minutes * 60_000));
+  };
+
   it('signs a new provider token after APNs reports the old one expired', async () => {
+    const advance = await skewedChannel(30);
     await channel.send(apnsPush());
-    apns.expireProviderTokens();
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // JWT iat has one-second resolution
+    advance(35); // 35 minutes old by our clock, 65 by Apple's
     expect(await deliveryError(channel.send(apnsPush()))).toMatchObject({
       code: 'delivery.auth',
       providerCode: 'ExpiredProviderToken',
@@ -101,17 +111,33 @@ describe('APNs channel (HTTP/2 with a provider JWT against a loopback APNs)', ()
   });
 
   it('keeps a provider token signed after an expiry when an older request reports the expiry late', async () => {
+    const advance = await skewedChannel(30);
     await channel.send(apnsPush());
     const release = apns.holdNext();
     const late = deliveryError(channel.send(apnsPush()));
-    apns.expireProviderTokens();
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // JWT iat has one-second resolution
+    advance(35);
     expect(await deliveryError(channel.send(apnsPush()))).toMatchObject({ providerCode: 'ExpiredProviderToken' });
     await channel.send(apnsPush());
     release();
     expect(await late).toMatchObject({ providerCode: 'ExpiredProviderToken' });
     await channel.send(apnsPush());
-    // APNs refuses a team whose token changes more than once every 20 minutes (TooManyProviderTokenUpdates).
+    expect(apns.providerTokens.size).toBe(2);
+  });
+
+  it('keeps a token APNs reports expired while it is younger than 20 minutes, instead of updating it too often', async () => {
+    // Our clock is 45 minutes behind Apple's: a token 16 minutes old to us is over an hour old to APNs.
+    const advance = await skewedChannel(45);
+    await channel.send(apnsPush());
+    advance(16);
+    expect(await deliveryError(channel.send(apnsPush()))).toMatchObject({ providerCode: 'ExpiredProviderToken' });
+    // APNs refuses a token replaced again within 20 minutes with 429 TooManyProviderTokenUpdates.
+    expect(await deliveryError(channel.send(apnsPush()))).toMatchObject({
+      code: 'delivery.auth',
+      providerCode: 'ExpiredProviderToken',
+    });
+    expect(apns.presentedTokens.size).toBe(1);
+    advance(4);
+    await expect(channel.send(apnsPush())).resolves.toMatchObject({ provider: 'apns' });
     expect(apns.providerTokens.size).toBe(2);
   });
 
@@ -119,18 +145,7 @@ describe('APNs channel (HTTP/2 with a provider JWT against a loopback APNs)', ()
     await channel.close();
     let now = new Date('2026-03-01T10:00:00Z');
     // A key id APNs does not know: every token signed with it is invalid.
-    channel = await buildChannel(
-      'apns',
-      {
-        DELIVERY_PUSH_CHANNEL: 'providers',
-        APNS_KEY_FILE: scratch.file('AuthKey.p8', apns.privateKeyPem),
-        APNS_KEY_ID: 'ZZZZZZZZZZ',
-        APNS_TEAM_ID: apns.teamId,
-        APNS_BUNDLE_ID: apns.bundleId,
-        APNS_URL: apns.url,
-      },
-      () => now,
-    );
+    channel = await buildChannel('apns', settings('ZZZZZZZZZZ'), () => now);
     for (let i = 0; i < 5; i++) {
       expect(await deliveryError(channel.send(apnsPush()))).toMatchObject({
         code: 'delivery.auth',

@@ -8,7 +8,7 @@ import {
   ServerHttp2Stream,
 } from 'node:http2';
 import { AddressInfo } from 'node:net';
-import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { testCertificate } from '../tls';
 
 export type ApnsFailure =
@@ -23,6 +23,10 @@ const STATUS: Record<ApnsFailure, number> = {
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAYLOAD = 4096;
+/** Apple refuses a provider token whose `iat` is older than an hour (ExpiredProviderToken). */
+const PROVIDER_TOKEN_MAX_AGE_S = 3600;
+/** Apple refuses a new provider token less than 20 minutes after the last (429 TooManyProviderTokenUpdates). */
+const PROVIDER_TOKEN_MIN_UPDATE_S = 20 * 60;
 
 /** An accepted notification as the device would get it. */
 export interface ApnsDelivery {
@@ -33,7 +37,8 @@ export interface ApnsDelivery {
 
 /**
  * APNs over HTTP/2 and TLS on loopback. It checks what Apple checks: a provider JWT (ES256, the
- * key id, the team as issuer, younger than an hour) in `authorization`, the topic, push type,
+ * key id, the team as issuer, younger than an hour by Apple's clock, and no new one within 20 minutes
+ * of the last) in `authorization`, the topic, push type,
  * `apns-id` and collapse id formats, priority, a hex device token, and a JSON body of at most 4 KB;
  * it answers with Apple's status codes and `{reason}` bodies, per device token or once.
  */
@@ -46,7 +51,11 @@ export class FakeApns {
   sessions = 0;
   private readonly failures = new Map<string, { failure: ApnsFailure; unregisteredAt?: Date }>();
   private readonly next: Array<{ failure: ApnsFailure; retryAfter?: string }> = [];
-  private expiredBefore = 0;
+  /** The `iat` (seconds) of the newest provider token APNs took up, and every token it took up. */
+  private lastUpdateIat?: number;
+  private readonly updates = new Set<string>();
+  /** Apple's clock, which reads provider token ages; a test moves it apart from the sender's. */
+  clock: () => Date = () => new Date();
   private readonly unanswered: Array<'drop' | 'stall'> = [];
   private readonly held: Array<Promise<void>> = [];
   private readonly publicKey: KeyObject;
@@ -105,11 +114,6 @@ export class FakeApns {
     return release;
   }
 
-  /** Every provider token issued before now is refused with 403 ExpiredProviderToken. */
-  expireProviderTokens(): void {
-    this.expiredBefore = Math.floor(Date.now() / 1000) + 1;
-  }
-
   /** Stops listening and drops every open connection, as a server going away would. */
   stop(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -140,7 +144,7 @@ export class FakeApns {
     if (!path) return reply(404, 'BadPath');
     if (headers[constants.HTTP2_HEADER_METHOD] !== 'POST') return reply(405, 'MethodNotAllowed');
     const auth = await this.checkProviderToken(String(headers.authorization ?? ''));
-    if (auth) return reply(403, auth);
+    if (auth) return reply(auth.status, auth.reason);
     const deviceToken = decodeURIComponent(path[1]);
     if (!deviceToken) return reply(400, 'MissingDeviceToken');
     if (headers['apns-topic'] === undefined) return reply(400, 'MissingTopic');
@@ -173,21 +177,29 @@ export class FakeApns {
     return reply(200);
   }
 
-  /** The reason Apple would give for this authorization header, or undefined when it is good. */
-  private async checkProviderToken(authorization: string): Promise<string | undefined> {
+  /** The status and reason Apple would give for this authorization header, or undefined when it is good. */
+  private async checkProviderToken(authorization: string): Promise<{ status: number; reason: string } | undefined> {
     const jwt = /^bearer (.+)$/.exec(authorization)?.[1];
-    if (!jwt) return 'MissingProviderToken';
+    if (!jwt) return { status: 403, reason: 'MissingProviderToken' };
     this.presentedTokens.add(jwt);
+    const now = Math.floor(this.clock().getTime() / 1000);
     try {
-      if (decodeProtectedHeader(jwt).kid !== this.keyId) return 'InvalidProviderToken';
-      const { payload } = await jwtVerify(jwt, this.publicKey, {
-        algorithms: ['ES256'],
-        issuer: this.teamId,
-        maxTokenAge: '1h',
-      });
-      if (payload.iat! < this.expiredBefore) return 'ExpiredProviderToken';
+      // A token APNs has not seen is an update of the team's token, counted whether or not it is valid.
+      const { iat } = decodeJwt(jwt);
+      if (typeof iat !== 'number') return { status: 403, reason: 'InvalidProviderToken' };
+      if (!this.updates.has(jwt)) {
+        if (this.lastUpdateIat !== undefined && iat - this.lastUpdateIat < PROVIDER_TOKEN_MIN_UPDATE_S) {
+          return { status: 429, reason: 'TooManyProviderTokenUpdates' };
+        }
+        this.updates.add(jwt);
+        this.lastUpdateIat = iat;
+      }
+      if (decodeProtectedHeader(jwt).kid !== this.keyId) return { status: 403, reason: 'InvalidProviderToken' };
+      await jwtVerify(jwt, this.publicKey, { algorithms: ['ES256'], issuer: this.teamId, currentDate: this.clock() });
+      if (iat > now) return { status: 403, reason: 'InvalidProviderToken' };
+      if (now - iat > PROVIDER_TOKEN_MAX_AGE_S) return { status: 403, reason: 'ExpiredProviderToken' };
     } catch {
-      return 'InvalidProviderToken';
+      return { status: 403, reason: 'InvalidProviderToken' };
     }
     this.providerTokens.add(jwt);
     return undefined;

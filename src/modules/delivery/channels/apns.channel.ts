@@ -22,8 +22,8 @@ export interface ApnsOptions {
 interface ProviderToken {
   jwt: Promise<string>;
   issuedAt: number;
-  /** APNs answered InvalidProviderToken for it. */
-  invalid?: boolean;
+  /** APNs answered ExpiredProviderToken or InvalidProviderToken for it. */
+  refused?: boolean;
 }
 
 interface ApnsResponse {
@@ -77,12 +77,11 @@ export class ApnsChannel implements DeliveryChannel {
       };
     }
     const { reason, timestamp } = parseBody(response.body);
-    // Only the token this request used: one signed since, after an earlier refusal, is still good. A stale
-    // token is replaced at once; an invalid one (a key Apple does not know yet, or any more) only once Apple
-    // allows a new token, since one signed with the same key is no better and swapping tokens faster than
-    // every 20 minutes gets TooManyProviderTokenUpdates.
-    if (reason === 'ExpiredProviderToken' && this.providerToken === token) this.providerToken = undefined;
-    if (reason === 'InvalidProviderToken') token.invalid = true;
+    // Only the token this request used: one signed since, after an earlier refusal, is still good. A refused
+    // token is replaced once Apple allows a new one (20 minutes after it was signed), not at once: a token
+    // signed with the same key, or on the same clock, is no better, and swapping tokens faster than every 20
+    // minutes gets 429 TooManyProviderTokenUpdates, which leaves no token working until then.
+    if (reason === 'ExpiredProviderToken' || reason === 'InvalidProviderToken') token.refused = true;
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.context.now());
     const failure = classifyApnsError(response.status, reason, retryAfterMs, timestamp);
     throw new DeliveryError(failure.code, this.provider, failure.message, failure.details);
@@ -98,7 +97,7 @@ export class ApnsChannel implements DeliveryChannel {
   private currentToken(now: Date): ProviderToken {
     const current = this.providerToken;
     const age = current ? now.getTime() - current.issuedAt : Infinity;
-    if (age < (current?.invalid ? PROVIDER_TOKEN_MIN_REFRESH_MS : PROVIDER_TOKEN_TTL_MS)) return current!;
+    if (age < (current?.refused ? PROVIDER_TOKEN_MIN_REFRESH_MS : PROVIDER_TOKEN_TTL_MS)) return current!;
     // Shared by concurrent senders: APNs refuses a team that swaps tokens too often.
     const token = { jwt: this.options.signer.sign({ iss: this.options.teamId }, now), issuedAt: now.getTime() };
     this.providerToken = token;
