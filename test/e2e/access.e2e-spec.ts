@@ -186,6 +186,23 @@ describe('API keys, scopes and rate limits', () => {
       }
       expect((await a.db().collection('api_keys').findOne({ keyId }))?.revokedAt).toEqual(revokedAt);
     });
+
+    it.each([
+      ['the whole key', (token: string) => token],
+      ['an id in capitals', (token: string) => token.split('_')[1].toUpperCase()],
+      ['an id too long', (token: string) => `${token.split('_')[1]}0`],
+    ])(
+      'answers %s in place of a key id with a 400 naming keyId that does not repeat it, and revokes nothing',
+      async (_case, id) => {
+        const token = await a.createKey('ingest');
+        const res = await revoke(a, id(token)).expect(400);
+        expect(res.body.errors).toEqual([
+          { field: 'keyId', message: 'keyId must be the 12 lower-case letters and digits after jc_ in a key' },
+        ]);
+        expect(res.text).not.toContain(token.slice(16));
+        await postEvent(b, `Bearer ${token}`).expect(200);
+      },
+    );
   });
 
   it('never logs a key, nor puts one in an error or in /metrics', async () => {

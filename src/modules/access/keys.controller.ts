@@ -5,6 +5,7 @@ import { AccessService } from './access.service';
 import { resolveExpiry } from './domain/key-lifetime';
 import { Auth } from './auth.decorator';
 import { CreateKeyDto } from './dto/create-key.dto';
+import { KeyIdParams } from './dto/key-id.params';
 import { CreatedKeyResponse, KeyResponse, toKeyResponse } from './dto/key-response.dto';
 
 @ApiTags('keys')
@@ -33,7 +34,7 @@ export class KeysController {
 
   @Delete(':keyId')
   @HttpCode(204)
-  revokeKey(@Param('keyId') keyId: string): Promise<void> {
+  revokeKey(@Param() { keyId }: KeyIdParams): Promise<void> {
     return this.access.revokeKey(keyId);
   }
 }
