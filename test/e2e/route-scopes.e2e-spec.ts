@@ -30,7 +30,12 @@ function declaredRoutes(t: TestApp): DeclaredRoute[] {
       if (!metatype) return [];
       const base = [Reflect.getMetadata(PATH_METADATA, metatype) as string | string[]].flat();
       const proto = metatype.prototype as Record<string, unknown>;
-      return Object.getOwnPropertyNames(proto).flatMap((name) => {
+      // Handlers a controller inherits are routes of its own too.
+      const names = new Set<string>();
+      for (let p: object | null = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+        for (const name of Object.getOwnPropertyNames(p)) names.add(name);
+      }
+      return [...names].flatMap((name) => {
         const handler = proto[name];
         if (typeof handler !== 'function' || name === 'constructor') return [];
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
@@ -65,6 +70,19 @@ describe('scopes of the /v1 routes', () => {
       ]),
     );
     expect(routes.length).toBeGreaterThan(30);
+  });
+
+  it('knows every /v1 route Express serves, however it was declared', () => {
+    const express = f.t.app.getHttpAdapter().getInstance() as {
+      router: { stack: Array<{ route?: { path?: unknown; methods?: Record<string, boolean> } }> };
+    };
+    const served = express.router.stack.flatMap(({ route }) =>
+      typeof route?.path === 'string' && route.path.startsWith('/v1/')
+        ? Object.keys(route.methods ?? {}).map((m) => `${m.toUpperCase()} ${route.path as string}`)
+        : [],
+    );
+    expect(served.length).toBeGreaterThan(30);
+    expect(served.filter((r) => !routes.some((d) => d.route === r)).sort()).toEqual([]);
   });
 
   it('declares a scope on every /v1 route but those a signed token authorizes', () => {
