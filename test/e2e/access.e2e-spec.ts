@@ -326,6 +326,17 @@ describe('API keys, scopes and rate limits', () => {
     await postEvent(b, `Bearer ${admin}`).expect(200);
   });
 
+  it('counts requests a key lacks the scope for against its limit, with the rate-limit headers on the 403', async () => {
+    const ingest = `Bearer ${await a.createKey('ingest', 2)}`;
+    const refused = await a.http().get('/v1/keys').set('Authorization', ingest).expect(403);
+    expect(refused.headers['ratelimit-limit']).toBe('2');
+    expect(refused.headers['ratelimit-remaining']).toBe('1');
+    await postEvent(b, ingest).expect(200);
+    const over = await a.http().get('/v1/keys').set('Authorization', ingest).expect(429);
+    expect(Number(over.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    await postEvent(b, ingest).expect(429);
+  });
+
   it('starts a new window once the old one expires', async () => {
     const short = await createTestApp(servers, { database: 'access', env: { RATE_LIMIT_WINDOW_MS: '300' } });
     try {

@@ -24,7 +24,7 @@ function countHeader(rawHeaders: string[], name: string): number {
   return count;
 }
 
-/** Authenticates the Bearer key, checks its scope, then counts the request against the key's limit. */
+/** Authenticates the Bearer key, counts the request against the key's limit, then checks its scope. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
@@ -56,9 +56,7 @@ export class ApiKeyGuard implements CanActivate {
     }
     const key = await this.access.authenticate(token);
     if (!key) throw new UnauthorizedException('Unknown, revoked or expired API key');
-    if (!scopeAllows(key.scopes, required)) {
-      throw new ForbiddenException(`This API key lacks the ${required} scope`);
-    }
+    // Counted before the scope check, so requests a key may not make are held to its limit as well.
     const decision = await this.limiter.hit(key.keyId, key.rateLimit);
     const response = http.getResponse<ServerResponse>();
     response.setHeader('RateLimit-Limit', decision.limit);
@@ -70,6 +68,9 @@ export class ApiKeyGuard implements CanActivate {
         { statusCode: 429, error: 'Too Many Requests', message: `Rate limit exceeded; retry in ${retryAfter}s` },
         HttpStatus.TOO_MANY_REQUESTS,
       );
+    }
+    if (!scopeAllows(key.scopes, required)) {
+      throw new ForbiddenException(`This API key lacks the ${required} scope`);
     }
     request.apiKey = key;
     return true;
