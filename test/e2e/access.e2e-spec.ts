@@ -272,6 +272,36 @@ describe('API keys, scopes and rate limits', () => {
     await a.http().delete(`/v1/keys/${keyId}`).set('Authorization', `Bearer ${admin}`).expect(404);
   });
 
+  describe('listing', () => {
+    const list = (query: string) => a.http().get(`/v1/keys${query}`).set('Authorization', `Bearer ${admin}`);
+
+    it('lists keys a page at a time, in the order of the whole list, with limit and after', async () => {
+      for (let i = 0; i < 3; i++) await a.createKey('ingest');
+      const all = ((await list('').expect(200)).body as Array<{ keyId: string }>).map((k) => k.keyId);
+      expect(all.length).toBeGreaterThan(3);
+      const paged: string[] = [];
+      for (let after = ''; ;) {
+        const page = (await list(`?limit=2${after && `&after=${after}`}`).expect(200)).body as Array<{ keyId: string }>;
+        expect(page.length).toBeLessThanOrEqual(2);
+        if (page.length === 0) break;
+        paged.push(...page.map((k) => k.keyId));
+        after = page[page.length - 1].keyId;
+      }
+      expect(paged).toEqual(all);
+    });
+
+    it.each([
+      ['?limit=0', 'limit'],
+      ['?limit=1001', 'limit'],
+      ['?limit=two', 'limit'],
+      ['?after=nosuchkey000', 'after'],
+      ['?after=JC_KEY', 'after'],
+    ])('refuses %s with a 400 naming %s', async (query, field) => {
+      const res = await list(query).expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
+    });
+  });
+
   it('rejects a bad key request by field', async () => {
     const res = await a
       .http()

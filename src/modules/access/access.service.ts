@@ -42,8 +42,14 @@ export class AccessService {
     return this.keys.findActiveById(keyId, now);
   }
 
-  listKeys(): Promise<ApiKey[]> {
-    return this.keys.findAll();
+  /** Every key, oldest first. */
+  async listKeys(): Promise<ApiKey[]> {
+    return (await this.keys.findPage()) ?? [];
+  }
+
+  /** Keys oldest first, all of them or a page; undefined when `after` names no key. */
+  listKeyPage(page: { limit?: number; after?: string }): Promise<ApiKey[] | undefined> {
+    return this.keys.findPage(page);
   }
 
   async revokeKey(keyId: string): Promise<void> {

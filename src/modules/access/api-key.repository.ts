@@ -59,9 +59,22 @@ export class ApiKeyRepository {
     );
   }
 
-  async findAll(): Promise<ApiKey[]> {
-    const docs = await this.model.find().sort({ createdAt: 1 }).lean<Lean[]>();
-    return docs.map(toApiKey);
+  /**
+   * Keys oldest first (ties by id): at most `limit` of them, after the key `after` when given.
+   * Undefined when no key has the id `after`.
+   */
+  async findPage(page: { limit?: number; after?: string } = {}): Promise<ApiKey[] | undefined> {
+    let filter = {};
+    if (page.after !== undefined) {
+      const cursor = await this.model.findOne({ keyId: page.after }, { createdAt: 1 }).lean<Lean>();
+      if (!cursor) return undefined;
+      filter = {
+        $or: [{ createdAt: { $gt: cursor.createdAt } }, { createdAt: cursor.createdAt, keyId: { $gt: page.after } }],
+      };
+    }
+    const query = this.model.find(filter).sort({ createdAt: 1, keyId: 1 });
+    if (page.limit !== undefined) void query.limit(page.limit);
+    return (await query.lean<Lean[]>()).map(toApiKey);
   }
 
   /** Marks a key revoked; returns false when no active key has that id. */

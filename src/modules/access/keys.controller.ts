@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { FieldValidationException } from '../../common/http/field-errors';
 import { AccessService } from './access.service';
@@ -6,6 +6,7 @@ import { resolveExpiry } from './domain/key-lifetime';
 import { Auth } from './auth.decorator';
 import { CreateKeyDto } from './dto/create-key.dto';
 import { KeyIdParams } from './dto/key-id.params';
+import { ListKeysQuery } from './dto/list-keys.query';
 import { CreatedKeyResponse, KeyResponse, toKeyResponse } from './dto/key-response.dto';
 
 @ApiTags('keys')
@@ -28,8 +29,10 @@ export class KeysController {
   }
 
   @Get()
-  async listKeys(): Promise<KeyResponse[]> {
-    return (await this.access.listKeys()).map((key) => toKeyResponse(key));
+  async listKeys(@Query() query: ListKeysQuery): Promise<KeyResponse[]> {
+    const keys = await this.access.listKeyPage(query);
+    if (!keys) throw new FieldValidationException([{ field: 'after', message: `no API key ${query.after}` }]);
+    return keys.map((key) => toKeyResponse(key));
   }
 
   @Delete(':keyId')

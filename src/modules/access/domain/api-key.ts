@@ -25,6 +25,8 @@ export interface IssuedKey {
   hash: string;
 }
 
+/** A key's id: the 12 characters after `jc_` in the key. */
+export const KEY_ID_PATTERN = /^[a-z0-9]{12}$/;
 const TOKEN_PATTERN = /^jc_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
 /** SHA-256 of the whole token; a 256-bit random secret needs no slow hash. */
