@@ -128,7 +128,7 @@ export class JourneyExpansionService {
     const prompt = buildExpansionPrompt(journey.name, locale);
     stats.expansionCalls += 1;
     try {
-      const reply = await completeStructured(this.llm, 'journey-expansion', prompt, 300, stats);
+      const reply = await completeStructured(this.llm, 'journey-expansion', prompt, prompt.maxTokens, stats);
       const parsed = parseExpansionReply(reply.text, journey.name, this.policy.safety);
       if (!parsed.ok) throw new Error(parsed.reason);
       await this.expansions.insertOnce({

@@ -121,7 +121,7 @@ export class JourneyNamingService {
     const prompt = buildNamingPrompt(cluster, locale, this.policy.naming);
     stats.namingCalls += 1;
     try {
-      const reply = await completeStructured(this.llm, 'journey-naming', prompt, 60, stats);
+      const reply = await completeStructured(this.llm, 'journey-naming', prompt, prompt.maxTokens, stats);
       const parsed = parseNamingReply(reply.text, cluster, this.groundingRules(journey));
       if (!parsed.ok) {
         this.logger.warn(`naming reply rejected for "${journey.name}": ${parsed.reason}`);

@@ -15,6 +15,11 @@ describe('buildExpansionPrompt', () => {
     const prompt = buildExpansionPrompt('Kitchen "Renovation"', 'en');
     expect(prompt.user).toContain('<journey>\n"Kitchen \\"Renovation\\""\n</journey>');
   });
+
+  it('lets a reply of the most names at the longest length run to a token or more per character (Japanese, Thai)', () => {
+    const { maxTokens } = buildExpansionPrompt('キッチンリフォーム', 'ja-JP');
+    expect(maxTokens).toBeGreaterThanOrEqual(10 * 40 + 10 * 3);
+  });
 });
 
 describe('parseExpansionReply', () => {

@@ -1,6 +1,7 @@
 import { dataOnlyInstruction, delimitUserText } from '../../../lib/prompt/delimit';
 import { guardGeneratedText } from '../../../lib/prompt/output-guard';
 import { assessJourneySafety, SafetyPolicy } from './journey-safety';
+import { completionTokensFor } from '../../../lib/prompt/completion-tokens';
 
 /** Bump when the expansion prompt or its validation changes; stored expansions keep the version they came from. */
 export const EXPANSION_PROMPT_VERSION = 'expansion-v1';
@@ -46,6 +47,8 @@ export function buildExpansionPrompt(name: string, locale: string, rules = DEFAU
         additionalProperties: false,
       },
     },
+    // The most names of the longest length in any script, each with its quotes and comma.
+    maxTokens: completionTokensFor(rules.maxRelated * rules.maxLength, 20 + 3 * rules.maxRelated),
   };
 }
 

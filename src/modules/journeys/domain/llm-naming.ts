@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { dataOnlyInstruction, delimitUserText } from '../../../lib/prompt/delimit';
 import { guardGeneratedText, GuardResult } from '../../../lib/prompt/output-guard';
 import { JourneyKeyword } from './journey';
+import { completionTokensFor } from '../../../lib/prompt/completion-tokens';
 
 /** Bump when the naming prompt or its validation changes: cached names of another version are not reused. */
 export const NAMING_PROMPT_VERSION = 'naming-v1';
@@ -14,6 +15,8 @@ export interface NamingPrompt {
   system: string;
   user: string;
   schema: { name: string; schema: Record<string, unknown> };
+  /** Upper bound of completion tokens: a name of the longest length in any script, and its JSON. */
+  maxTokens: number;
 }
 
 export interface NamingRules {
@@ -53,6 +56,7 @@ export function buildNamingPrompt(cluster: NamingCluster, locale: string, rules 
         additionalProperties: false,
       },
     },
+    maxTokens: completionTokensFor(rules.maxLength, 20),
   };
 }
 

@@ -1,3 +1,4 @@
+import { completionTokensFor } from '../../../lib/prompt/completion-tokens';
 import { dataOnlyInstruction, delimitUserText } from '../../../lib/prompt/delimit';
 import { INLINE_TAGS_TEXT } from '../../../lib/prompt/output-guard';
 import { signatureKeywords } from './copy-key';
@@ -64,7 +65,6 @@ export function buildCopyPrompt(request: CopyRequest): CopyPrompt {
       name: `${request.channel}_copy`,
       schema: { type: 'object', properties, required: [...parts], additionalProperties: false },
     },
-    // About four characters per token, twice over for non-Latin scripts and JSON punctuation.
-    maxTokens: Math.ceil(chars / 2) + 40,
+    maxTokens: completionTokensFor(chars, 40),
   };
 }
