@@ -36,6 +36,14 @@ describe('journeycast CLI: keys create, list, revoke; events import', () => {
   describe('keys list and revoke', () => {
     let token: string;
     let keyId: string;
+    /** One event sent with the key, answered with `status`. */
+    const postEvent = (status: number) =>
+      t
+        .http()
+        .post('/v1/events')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ events: buildEvents(1) })
+        .expect(status);
 
     it('creates a key with an expiry and lists it with its status, expiry and last use', async () => {
       const created = await journeycast(
@@ -46,12 +54,7 @@ describe('journeycast CLI: keys create, list, revoke; events import', () => {
       expect(created.stderr).toMatch(/expires \d{4}-/);
       token = created.stdout.trim();
       keyId = token.split('_')[1];
-      await t
-        .http()
-        .post('/v1/events')
-        .set('Authorization', `Bearer ${token}`)
-        .send({ events: buildEvents(1) })
-        .expect(200);
+      await postEvent(200);
 
       const table = await journeycast(['keys', 'list'], env);
       expect(table.code).toBe(0);
@@ -61,15 +64,19 @@ describe('journeycast CLI: keys create, list, revoke; events import', () => {
       );
     });
 
+    it('refuses a whole key in place of its id without printing it, and revokes nothing', async () => {
+      const pasted = await journeycast(['keys', 'revoke', token], env);
+      expect(pasted).toMatchObject({ code: 1, stdout: '' });
+      expect(pasted.stderr).toContain('keyId must be the 12 lower-case letters and digits after jc_ in a key');
+      expect(pasted.stderr).not.toContain(token.split('_')[2]);
+      // Still active: the API takes it.
+      await postEvent(200);
+    });
+
     it('revokes it: the API refuses it and the JSON listing shows it revoked, without the secret', async () => {
       const revoked = await journeycast(['keys', 'revoke', keyId], env);
       expect(revoked.code).toBe(0);
-      await t
-        .http()
-        .post('/v1/events')
-        .set('Authorization', `Bearer ${token}`)
-        .send({ events: buildEvents(1) })
-        .expect(401);
+      await postEvent(401);
       const json = await journeycast(['keys', 'list', '--json'], env);
       const row = json.stdout
         .trim()
@@ -176,7 +183,7 @@ describe('journeycast CLI: keys create, list, revoke; events import', () => {
     [['campaigns', 'preview', 'nope', '--user', 'cli-user'], 'campaign nope not found'],
     [['campaigns', 'estimate', 'nope'], 'campaign nope not found'],
     [['experiments', 'report', 'nope.v1'], 'no experiment "nope.v1"'],
-    [['keys', 'revoke', 'nope'], 'no active API key nope'],
+    [['keys', 'revoke', '000000000000'], 'no active API key 000000000000'],
     [['journeys', 'judge', '--export-sample', '3', '--run', 'nope'], 'journey build run nope not found'],
   ])('%j exits 1 saying what was not found', async (args, message) => {
     const result = await journeycast(args, { ...env, REDIS_URL: servers.redis.url, REDIS_PREFIX: 'cli' });
