@@ -5,6 +5,7 @@ import { ChannelSelection, providerFor } from './domain/channel-selection';
 import { DeliveryError } from './domain/delivery-error';
 import { classifyTransportError } from './domain/http-failures';
 import type { DeliveryReceipt, OutboundMessage, ProviderName } from './domain/outbound-message';
+import { TokenRemovalValve } from './token-removal-valve';
 
 /** Injection tokens of the built channels and the selection they were built for. */
 export const DELIVERY_CHANNELS = Symbol('DELIVERY_CHANNELS');
@@ -26,6 +27,7 @@ export class ChannelRegistry implements OnApplicationShutdown {
     @Inject(DELIVERY_CHANNELS) private readonly channels: Map<ProviderName, DeliveryChannel>,
     @Inject(CHANNEL_SELECTION) private readonly selection: ChannelSelection,
     metrics: MetricsRegistry,
+    private readonly valve: TokenRemovalValve,
   ) {
     this.sends = metrics.counter(
       'journeycast_delivery_sends_total',
@@ -62,10 +64,12 @@ export class ChannelRegistry implements OnApplicationShutdown {
     try {
       const receipt = await channel.send(message);
       this.sends.inc({ provider, outcome: 'accepted' });
+      this.valve.record(provider);
       return receipt;
     } catch (error) {
       const failure = error instanceof DeliveryError ? error : this.unexpected(provider, error);
       this.sends.inc({ provider, outcome: failure.code });
+      this.valve.record(provider, failure);
       this.logger.warn({
         message: 'send failed',
         notificationId: message.notificationId,

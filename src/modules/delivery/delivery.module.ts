@@ -6,6 +6,7 @@ import { channelSelection, createChannels } from './channels/channel-factory';
 import type { ChannelContext } from './channels/delivery-channel';
 import { RetryPolicy } from './domain/retry-policy';
 import { SendRateLimiter } from './send-rate-limiter';
+import { TokenRemovalValve } from './token-removal-valve';
 
 /** Extra channel context (trusted CAs of loopback fakes); production leaves it empty. */
 export const CHANNEL_TRANSPORT = Symbol('CHANNEL_TRANSPORT');
@@ -14,7 +15,8 @@ export const DELIVERY_RETRY_POLICY = Symbol('DELIVERY_RETRY_POLICY');
 
 /**
  * Channels behind one port. Import it where messages are sent; it exports ChannelRegistry (send),
- * SendRateLimiter (slots per provider and campaign) and the retry policy. Needs the global config,
+ * SendRateLimiter (slots per provider and campaign), TokenRemovalValve (whether a refused token may be
+ * removed) and the retry policy. Needs the global config,
  * Redis and metrics modules.
  */
 @Module({
@@ -47,7 +49,8 @@ export const DELIVERY_RETRY_POLICY = Symbol('DELIVERY_RETRY_POLICY');
     },
     ChannelRegistry,
     SendRateLimiter,
+    TokenRemovalValve,
   ],
-  exports: [ChannelRegistry, SendRateLimiter, DELIVERY_RETRY_POLICY],
+  exports: [ChannelRegistry, SendRateLimiter, TokenRemovalValve, DELIVERY_RETRY_POLICY],
 })
 export class DeliveryModule {}

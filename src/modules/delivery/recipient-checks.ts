@@ -4,6 +4,7 @@ import { UsersService } from '../ingest/users.service';
 import { RecipientPreferences } from '../tracking/notification-tracking';
 import { DeliveryError } from './domain/delivery-error';
 import { Notification, NotificationReason, NotificationTarget, pendingTargets } from './domain/notification';
+import { TokenRemovalValve } from './token-removal-valve';
 
 /**
  * The recipient's word, asked right before sending and acted on after a provider's verdict: every
@@ -17,6 +18,7 @@ export class RecipientChecks {
   constructor(
     private readonly preferences: RecipientPreferences,
     private readonly users: UsersService,
+    private readonly valve: TokenRemovalValve,
   ) {}
 
   /**
@@ -105,9 +107,19 @@ export class RecipientChecks {
     });
   }
 
-  /** Applies what a permanent failure says about the recipient: drop a dead token, suppress a dead address. */
+  /**
+   * Applies what a permanent failure says about the recipient: drop a dead token (unless the refusal may be our
+   * settings', see TokenRemovalValve), suppress a dead address.
+   */
   async act(notification: Notification, to: NotificationTarget, error: DeliveryError, at: Date): Promise<void> {
-    if (error.action === 'remove-token' && to.channel === 'push') {
+    if (error.action === 'remove-token' && to.channel === 'push' && !this.valve.mayRemove(error)) {
+      this.logger.warn({
+        message: `push token kept: too many ${error.provider} ${error.providerCode} refusals to trust this one`,
+        notificationId: notification.notificationId,
+        userId: notification.userId,
+        platform: to.platform,
+      });
+    } else if (error.action === 'remove-token' && to.channel === 'push') {
       const removed = await this.users.removePushToken(notification.userId, to.token, error.tokenInvalidSince);
       this.logger.log({
         message: removed

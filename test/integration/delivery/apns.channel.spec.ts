@@ -59,7 +59,7 @@ describe('APNs channel (HTTP/2 with a provider JWT against a loopback APNs)', ()
     expect(second.providerMessageId).toBe(first.providerMessageId);
   });
 
-  it('classifies 410 Unregistered and 400 BadDeviceToken as invalid tokens', async () => {
+  it('classifies 410 Unregistered and 400 BadDeviceToken as invalid tokens, BadDeviceToken as ambiguous', async () => {
     const unregisteredAt = new Date(Date.UTC(2026, 0, 5, 10, 30));
     apns.failToken('d'.repeat(64), 'Unregistered', unregisteredAt);
     expect(await deliveryError(channel.send(apnsPush('d'.repeat(64))))).toMatchObject({
@@ -72,6 +72,19 @@ describe('APNs channel (HTTP/2 with a provider JWT against a loopback APNs)', ()
     expect(await deliveryError(channel.send(apnsPush('not-a-device-token')))).toMatchObject({
       code: 'delivery.invalid-token',
       providerCode: 'BadDeviceToken',
+      ambiguousToken: true,
+      setting: 'APNS_URL',
+    });
+  });
+
+  it('classifies DeviceTokenNotForTopic as our APNS_BUNDLE_ID: no retry, and the token stays', async () => {
+    apns.failToken('e'.repeat(64), 'DeviceTokenNotForTopic');
+    expect(await deliveryError(channel.send(apnsPush('e'.repeat(64))))).toMatchObject({
+      code: 'delivery.misconfigured',
+      status: 400,
+      retryable: false,
+      action: 'none',
+      setting: 'APNS_BUNDLE_ID',
     });
   });
 

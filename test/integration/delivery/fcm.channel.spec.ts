@@ -80,10 +80,18 @@ describe('FCM channel (HTTP v1 against a loopback FCM)', () => {
       const error = await deliveryError(channel.send(pushMessage({ to: { platform: 'fcm', token } })));
       expect(error).toMatchObject({ code: 'delivery.invalid-token', retryable: false, action: 'remove-token' });
     }
+  });
+
+  it('classifies SENDER_ID_MISMATCH as our service account, not the token: no retry, and the token stays', async () => {
     fcm.failToken('other-project', 'SENDER_ID_MISMATCH');
     expect(
-      (await deliveryError(channel.send(pushMessage({ to: { platform: 'fcm', token: 'other-project' } })))).action,
-    ).toBe('remove-token');
+      await deliveryError(channel.send(pushMessage({ to: { platform: 'fcm', token: 'other-project' } }))),
+    ).toMatchObject({
+      code: 'delivery.misconfigured',
+      retryable: false,
+      action: 'none',
+      setting: 'FCM_SERVICE_ACCOUNT_FILE',
+    });
   });
 
   it('retries QUOTA_EXCEEDED after the Retry-After FCM sent, and 5xx', async () => {

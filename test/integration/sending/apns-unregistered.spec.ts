@@ -1,21 +1,20 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
-import { CHANNEL_TRANSPORT } from '../../../src/modules/delivery/delivery.module';
 import { UserRepository } from '../../../src/modules/ingest/user.repository';
 import { FakeApns } from '../../setup/providers/apns-fake';
-import { testCertificate } from '../../setup/tls';
-import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
+import { campaignsDir } from '../campaigns/campaigns-harness';
 import {
   activate,
+  apnsEnv,
   db,
-  KITCHEN_JOURNEY,
   notificationsOf,
   NUDGE_CAMPAIGN,
+  seedPushDevice,
   sendingSettings,
-  startSendingContext,
+  startPushSendingContext,
   startServers,
   waitForRun,
 } from './sending-harness';
@@ -31,35 +30,15 @@ describe('sending to APNs: a token APNs calls Unregistered', () => {
   let app: INestApplicationContext;
   const scratch = mkdtempSync(join(tmpdir(), 'jc-apns-'));
 
-  const seedDevice = (userId: string, token: string) =>
-    seedUser(app, userId, {
-      now: new Date(),
-      profile: {
-        email: undefined,
-        consent: { email: false, push: true },
-        pushTokens: [{ platform: 'apns', token }],
-      },
-      journeys: [KITCHEN_JOURNEY],
-    });
+  const seedDevice = (userId: string, token: string) => seedPushDevice(app, userId, 'apns', token);
 
   beforeAll(async () => {
     [servers, apns] = await Promise.all([startServers(), FakeApns.start()]);
-    const key = join(scratch, 'AuthKey.p8');
-    writeFileSync(key, apns.privateKeyPem);
     const settings = sendingSettings(servers.mongo.uri, servers.redis, 'apns', {
+      ...apnsEnv(apns, scratch),
       CAMPAIGNS_DIR: campaignsDir([NUDGE_CAMPAIGN]),
-      DELIVERY_OUTBOX_DIR: join(scratch, 'outbox'),
-      DELIVERY_PUSH_CHANNEL: 'providers',
-      APNS_KEY_FILE: key,
-      APNS_KEY_ID: apns.keyId,
-      APNS_TEAM_ID: apns.teamId,
-      APNS_BUNDLE_ID: apns.bundleId,
-      APNS_URL: apns.url,
-      DELIVERY_RATE_APNS: '0',
     });
-    app = await startSendingContext(settings, [], (builder) =>
-      builder.overrideProvider(CHANNEL_TRANSPORT).useValue({ ca: testCertificate().cert }),
-    );
+    app = await startPushSendingContext(settings);
     await activate(app, 'nudge');
     // APNs found this token invalid, then the app registered it again and the profile listed it after that.
     const invalidBeforeReinstall = new Date(Date.now() - 60_000);

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bull';
 import { INestApplicationContext, Type } from '@nestjs/common';
 import { Job, Queue } from 'bull';
@@ -10,6 +12,7 @@ import { CampaignRunRecord } from '../../../src/modules/campaigns/runs/campaign-
 import { CampaignRunRepository } from '../../../src/modules/campaigns/runs/campaign-run.repository';
 import { CampaignRunsService, RunView } from '../../../src/modules/campaigns/runs/campaign-runs.service';
 import { CampaignRunsJobsModule } from '../../../src/modules/campaigns/runs/jobs/campaign-runs-jobs.module';
+import { CHANNEL_TRANSPORT } from '../../../src/modules/delivery/delivery.module';
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { Notification } from '../../../src/modules/delivery/domain/notification';
 import { PreferenceGuardsModule } from '../../../src/modules/tracking/preference-guards.module';
@@ -19,6 +22,8 @@ import { startNestContext } from '../../setup/nest-context';
 import { testSettings } from '../../setup/settings';
 import { startTestRedis } from '../../setup/redis';
 import { SmtpSink } from '../../setup/smtp-sink';
+import { FakeApns } from '../../setup/providers/apns-fake';
+import { testCertificate } from '../../setup/tls';
 import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
 
 export const TEST_SIGNING_KEYS = 'k1:0123456789abcdef0123456789abcdef';
@@ -148,6 +153,43 @@ export async function startSendingContext(
   configure?: Parameters<typeof startNestContext>[2],
 ): Promise<INestApplicationContext> {
   return startNestContext(settings, [CampaignRunsJobsModule, PreferenceGuardsModule, ...extra], configure);
+}
+
+/** The settings that send push through the APNs fake, its key written into `dir`. */
+export function apnsEnv(apns: FakeApns, dir: string): Record<string, string> {
+  const key = join(dir, 'AuthKey.p8');
+  writeFileSync(key, apns.privateKeyPem);
+  return {
+    DELIVERY_OUTBOX_DIR: join(dir, 'outbox'),
+    DELIVERY_PUSH_CHANNEL: 'providers',
+    APNS_KEY_FILE: key,
+    APNS_KEY_ID: apns.keyId,
+    APNS_TEAM_ID: apns.teamId,
+    APNS_BUNDLE_ID: apns.bundleId,
+    APNS_URL: apns.url,
+    DELIVERY_RATE_APNS: '0',
+  };
+}
+
+/** {@link startSendingContext} trusting the certificate of the loopback push fakes. */
+export function startPushSendingContext(settings: Settings): Promise<INestApplicationContext> {
+  return startSendingContext(settings, [], (builder) =>
+    builder.overrideProvider(CHANNEL_TRANSPORT).useValue({ ca: testCertificate().cert }),
+  );
+}
+
+/** A user who consents to push only, on one device, interested in the kitchen journey. */
+export function seedPushDevice(
+  app: INestApplicationContext,
+  userId: string,
+  platform: 'apns' | 'fcm',
+  token: string,
+): Promise<void> {
+  return seedUser(app, userId, {
+    now: new Date(),
+    profile: { email: undefined, consent: { email: false, push: true }, pushTokens: [{ platform, token }] },
+    journeys: [KITCHEN_JOURNEY],
+  });
 }
 
 /** A test file's MongoDB and Redis. */

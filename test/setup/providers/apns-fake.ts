@@ -12,11 +12,18 @@ import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { testCertificate } from '../tls';
 
 export type ApnsFailure =
-  'Unregistered' | 'BadDeviceToken' | 'TooManyRequests' | 'InternalServerError' | 'ServiceUnavailable';
+  | 'Unregistered'
+  | 'BadDeviceToken'
+  | 'DeviceTokenNotForTopic'
+  | 'TooManyRequests'
+  | 'InternalServerError'
+  | 'ServiceUnavailable';
 
 const STATUS: Record<ApnsFailure, number> = {
   Unregistered: 410,
   BadDeviceToken: 400,
+  // Apple's answer for a token of another app than the apns-topic: what a wrong bundle id gets for every token.
+  DeviceTokenNotForTopic: 400,
   TooManyRequests: 429,
   InternalServerError: 500,
   ServiceUnavailable: 503,

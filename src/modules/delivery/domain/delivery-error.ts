@@ -15,6 +15,7 @@ export const PERMANENT_CODES = [
   'delivery.hard-bounce', // mailbox does not exist: suppress the address
   'delivery.rejected', // the provider refused this message (payload, policy, gone endpoint)
   'delivery.not-configured', // no credentials for this channel in this deployment
+  'delivery.misconfigured', // the provider says one of our settings is wrong for this token: fix `setting`, keep the token
 ] as const;
 
 export type RetryableCode = (typeof RETRYABLE_CODES)[number];
@@ -36,6 +37,13 @@ export interface DeliveryErrorDetails {
    * again after it is kept.
    */
   tokenInvalidSince?: Date;
+  /** The setting the provider's answer points at (`APNS_BUNDLE_ID`, `APNS_URL`...), for the operator to check. */
+  setting?: string;
+  /**
+   * The token was refused for a reason our settings can also cause (APNs BadDeviceToken: a token of the other
+   * APNs environment): it is removed only while such refusals are a small share of the provider's answers.
+   */
+  ambiguousToken?: boolean;
 }
 
 /** The one error type every channel throws; the delivery job reads `retryable`, `action` and `retryAfterMs`. */
@@ -44,6 +52,8 @@ export class DeliveryError extends Error {
   readonly providerCode?: string;
   readonly retryAfterMs?: number;
   readonly tokenInvalidSince?: Date;
+  readonly setting?: string;
+  readonly ambiguousToken: boolean;
 
   constructor(
     readonly code: DeliveryErrorCode,
@@ -57,6 +67,8 @@ export class DeliveryError extends Error {
     this.providerCode = details.providerCode;
     this.retryAfterMs = details.retryAfterMs;
     this.tokenInvalidSince = details.tokenInvalidSince;
+    this.setting = details.setting;
+    this.ambiguousToken = details.ambiguousToken === true;
   }
 
   get retryable(): boolean {
@@ -80,6 +92,8 @@ export class DeliveryError extends Error {
       retryAfterMs: this.retryAfterMs,
       // An APNs 410's time: why a token listed again since was kept (see `runs explain`).
       ...(this.tokenInvalidSince && { tokenInvalidSince: this.tokenInvalidSince.toISOString() }),
+      ...(this.setting && { setting: this.setting }),
+      ...(this.ambiguousToken && { ambiguousToken: true }),
       retryable: this.retryable,
       action: this.action,
     };

@@ -19,7 +19,7 @@ const tokenViolation = {
 describe('classifyFcmError', () => {
   it.each([
     [404, fcmError(404, 'NOT_FOUND', 'UNREGISTERED'), 'delivery.invalid-token', 'UNREGISTERED'],
-    [403, fcmError(403, 'PERMISSION_DENIED', 'SENDER_ID_MISMATCH'), 'delivery.invalid-token', 'SENDER_ID_MISMATCH'],
+    [403, fcmError(403, 'PERMISSION_DENIED', 'SENDER_ID_MISMATCH'), 'delivery.misconfigured', 'SENDER_ID_MISMATCH'],
     [
       400,
       fcmError(400, 'INVALID_ARGUMENT', 'INVALID_ARGUMENT', [tokenViolation]),
@@ -63,7 +63,7 @@ describe('classifyApnsError', () => {
     [410, 'Unregistered', 'delivery.invalid-token'],
     [410, 'ExpiredToken', 'delivery.invalid-token'],
     [400, 'BadDeviceToken', 'delivery.invalid-token'],
-    [400, 'DeviceTokenNotForTopic', 'delivery.invalid-token'],
+    [400, 'DeviceTokenNotForTopic', 'delivery.misconfigured'],
     [403, 'ExpiredProviderToken', 'delivery.auth'],
     [403, 'InvalidProviderToken', 'delivery.auth'],
     [429, 'TooManyRequests', 'delivery.throttled'],
@@ -75,6 +75,18 @@ describe('classifyApnsError', () => {
     [502, undefined, 'delivery.unavailable'],
   ])('HTTP %i %s is %s', (status, reason, code) => {
     expect(classifyApnsError(status, reason)).toMatchObject({ code, details: { status, providerCode: reason } });
+  });
+
+  it('names the setting a refusal may be ours for, and marks BadDeviceToken as ambiguous between token and setting', () => {
+    expect(classifyApnsError(400, 'DeviceTokenNotForTopic').details).toMatchObject({ setting: 'APNS_BUNDLE_ID' });
+    expect(classifyApnsError(400, 'BadDeviceToken').details).toMatchObject({
+      setting: 'APNS_URL',
+      ambiguousToken: true,
+    });
+    expect(classifyApnsError(410, 'Unregistered').details).not.toHaveProperty('ambiguousToken');
+    expect(classifyFcmError(403, fcmError(403, 'PERMISSION_DENIED', 'SENDER_ID_MISMATCH')).details).toMatchObject({
+      setting: 'FCM_SERVICE_ACCOUNT_FILE',
+    });
   });
 
   it('keeps the time a 410 says the token became invalid, and nothing from another status or a timestamp not a number', () => {

@@ -15,8 +15,9 @@ interface GoogleErrorBody {
 }
 
 /**
- * FCM HTTP v1 errors (google.rpc.Status with an FcmError detail): UNREGISTERED and SENDER_ID_MISMATCH
- * mean the token is dead for us; INVALID_ARGUMENT blames the token only when the field violation or
+ * FCM HTTP v1 errors (google.rpc.Status with an FcmError detail): UNREGISTERED means the token is dead;
+ * SENDER_ID_MISMATCH means the service account's project is not the one the app registered the token with, which
+ * one wrong FCM_SERVICE_ACCOUNT_FILE answers for every token, so it is our setting, not the token; INVALID_ARGUMENT blames the token only when the field violation or
  * message says so (otherwise our payload is wrong); QUOTA_EXCEEDED (after a minute at least, unless
  * FCM says when), UNAVAILABLE and INTERNAL retry; THIRD_PARTY_AUTH_ERROR and UNAUTHENTICATED are
  * credentials.
@@ -30,8 +31,9 @@ export function classifyFcmError(status: number, body: unknown, retryAfterMs?: n
   const base = { status, providerCode, retryAfterMs };
   switch (fcmCode) {
     case 'UNREGISTERED':
-    case 'SENDER_ID_MISMATCH':
       return { code: 'delivery.invalid-token', message, details: base };
+    case 'SENDER_ID_MISMATCH':
+      return { code: 'delivery.misconfigured', message, details: { ...base, setting: 'FCM_SERVICE_ACCOUNT_FILE' } };
     case 'INVALID_ARGUMENT': {
       const fields = details.filter((d) => d['@type'] === BAD_REQUEST_TYPE).flatMap((d) => d.fieldViolations ?? []);
       const blamesToken =
@@ -55,7 +57,7 @@ export function classifyFcmError(status: number, body: unknown, retryAfterMs?: n
   }
 }
 
-const APNS_DEAD_TOKEN = new Set(['BadDeviceToken', 'Unregistered', 'ExpiredToken', 'DeviceTokenNotForTopic']);
+const APNS_DEAD_TOKEN = new Set(['Unregistered', 'ExpiredToken']);
 const APNS_AUTH = new Set([
   'ExpiredProviderToken',
   'InvalidProviderToken',
@@ -67,8 +69,11 @@ const APNS_AUTH = new Set([
 const APNS_RETRY = new Set(['InternalServerError', 'ServiceUnavailable', 'Shutdown', 'IdleTimeout']);
 
 /**
- * APNs answers `{reason}`: 410 Unregistered/ExpiredToken and 400 BadDeviceToken/DeviceTokenNotForTopic
- * mean the token is dead; provider-token reasons (403) are our JWT; 429 TooManyRequests throttles;
+ * APNs answers `{reason}`: 410 Unregistered/ExpiredToken mean the token is dead. 400 DeviceTokenNotForTopic is
+ * our APNS_BUNDLE_ID (one wrong topic gets it for every token): the token stays. 400 BadDeviceToken is a dead
+ * token, or one of the other APNs environment (a sandbox token sent to production, or the reverse), which a
+ * wrong APNS_URL gets for every token: it is marked ambiguous, and removed only while such answers are few.
+ * Provider-token reasons (403) are our JWT; 429 TooManyRequests throttles;
  * 500/503 retry; every other reason rejects the message. A 410 also says since when (`timestamp`, ms since
  * the epoch) the token is invalid: a token registered again after that is alive.
  */
@@ -87,6 +92,16 @@ export function classifyApnsError(
   };
   const message = reason ? `APNs ${status} ${reason}` : `APNs HTTP ${status}`;
   if (reason && APNS_DEAD_TOKEN.has(reason)) return { code: 'delivery.invalid-token', message, details };
+  if (reason === 'BadDeviceToken') {
+    return {
+      code: 'delivery.invalid-token',
+      message,
+      details: { ...details, setting: 'APNS_URL', ambiguousToken: true },
+    };
+  }
+  if (reason === 'DeviceTokenNotForTopic') {
+    return { code: 'delivery.misconfigured', message, details: { ...details, setting: 'APNS_BUNDLE_ID' } };
+  }
   if (reason && APNS_AUTH.has(reason)) return { code: 'delivery.auth', message, details };
   if (status === 429) return { code: 'delivery.throttled', message, details };
   if ((reason && APNS_RETRY.has(reason)) || status >= 500) return { code: 'delivery.unavailable', message, details };

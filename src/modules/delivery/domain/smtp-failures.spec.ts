@@ -115,6 +115,7 @@ describe(DeliveryError.name, () => {
       ['delivery.hard-bounce', false, 'suppress-address'],
       ['delivery.rejected', false, 'none'],
       ['delivery.not-configured', false, 'none'],
+      ['delivery.misconfigured', false, 'none'],
       ['delivery.throttled', true, 'none'],
       ['delivery.unavailable', true, 'none'],
       ['delivery.network', true, 'none'],
