@@ -56,6 +56,22 @@ export class JourneyBuildLedgerRepository {
     );
   }
 
+  /**
+   * Users whose latest settlement after `since`, in any run, is a failure: a failed build stores nothing, so
+   * their events alone would not bring them back once older than the next selection's window.
+   */
+  async findFailedSince(since: Date): Promise<string[]> {
+    const rows = await this.model
+      .aggregate<{ _id: string }>([
+        { $match: { settledAt: { $gt: since }, status: { $ne: 'pending' } } },
+        { $sort: { settledAt: 1 } },
+        { $group: { _id: '$userId', status: { $last: '$status' } } },
+        { $match: { status: 'failed' } },
+      ])
+      .allowDiskUse(true);
+    return rows.map((r) => r._id);
+  }
+
   async countByStatus(runId: string): Promise<RunCounts & { pending: number }> {
     const rows = await this.model.aggregate<{ _id: LedgerStatus; n: number }>([
       { $match: { runId } },

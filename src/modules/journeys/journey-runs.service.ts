@@ -184,20 +184,24 @@ export class JourneyRunsService {
     // Every user, in id order as incremental candidates come: one group by user, no receipt times to compare.
     if (kind === 'full') return (await this.events.findUserIds()).sort();
     // Candidates since the last selection (with slack for clock skew between processes), then per user:
-    // only those whose newest event arrived after what their last build read.
+    // only those whose newest event arrived after what their last build read; and those whose build failed.
     const last = await this.runs.findLastSelectedAt(['incremental', 'full']);
     const since = last ? new Date(last.getTime() - 3_600_000) : new Date(0);
-    const candidates = await this.events.findUserIdsReceivedSince(since);
-    const selected: string[] = [];
+    const [candidates, failed] = await Promise.all([
+      this.events.findUserIdsReceivedSince(since),
+      this.ledger.findFailedSince(since),
+    ]);
+    // Users whose last build failed since then are built again, whether or not they have new events.
+    const selected = new Set(failed);
     for (let i = 0; i < candidates.length; i += WATERMARK_CHUNK) {
       const chunk = candidates.slice(i, i + WATERMARK_CHUNK);
       const built = await this.userJourneys.findReceivedThrough(chunk.map((c) => c.userId));
       for (const c of chunk) {
         const through = built.get(c.userId);
-        if (!through || c.receivedThrough > through) selected.push(c.userId);
+        if (!through || c.receivedThrough > through) selected.add(c.userId);
       }
     }
-    return selected;
+    return [...selected].sort();
   }
 }
 
