@@ -192,6 +192,8 @@ export class PlatformEmbedderService {
 
   private async trainAndSave(): Promise<RetrainResult> {
     const started = Date.now();
+    // When this training read the events: of two trainings at once (in two processes), the later reader's model stays the latest.
+    const readAt = new Date();
     // Past the configured size the model learns from a fixed sample of users: word co-occurrence settles
     // long before every user is read, and reading and holding every event would bound the platform's size.
     const [everyone, eventsNow] = await Promise.all([this.events.findUserIds(), this.events.countAll()]);
@@ -213,10 +215,19 @@ export class PlatformEmbedderService {
     const payload = Buffer.from(JSON.stringify(model.toJSON()), 'utf8');
     const version = createHash('sha256').update(payload).digest('hex').slice(0, 16);
     const [latest] = await this.models.listVersions(PLATFORM_EMBEDDER_KIND, 1);
+    if (latest && latest.version !== version && numberMeta(latest, 'eventsReadAt') > readAt.getTime()) {
+      // Another process trained on the events stored since this one read them, and made its model the latest
+      // (starting its full run): storing this one would put the older events' model back in use.
+      this.logger.log(
+        `platform embedder ${version} not stored: ${latest.version} was trained since on events read later`,
+      );
+      return { version: latest.version, changed: false };
+    }
     const changed = latest?.version !== version;
     let restoredAt: Date | undefined;
     if (changed) {
       const meta = {
+        eventsReadAt: readAt.getTime(),
         // The growth threshold compares with every stored event, not only the sample's.
         users: everyone.length,
         events: Math.max(eventsNow, eventCount),

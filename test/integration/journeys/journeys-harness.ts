@@ -44,18 +44,30 @@ export async function startJourneysContext(
  * the block's tests run.
  */
 export function useJourneysContext(database: string): { context(): INestApplicationContext } {
+  const { contexts } = useJourneysContexts(database, 1);
+  return { context: () => contexts()[0] };
+}
+
+/** `count` apps (as processes sharing one database and Redis) on servers of their own for the describe block. */
+export function useJourneysContexts(
+  database: string,
+  count: number,
+  extra?: Type[],
+): { contexts(): INestApplicationContext[] } {
   let mongo: EmbeddedMongo | undefined;
   let redis: RedisProcess | undefined;
-  let app: INestApplicationContext | undefined;
+  const apps: INestApplicationContext[] = [];
   beforeAll(async () => {
     [mongo, redis] = await Promise.all([startTestMongo(), startTestRedis()]);
-    app = await startJourneysContext(journeySettings(mongo.uri, redis, database));
+    for (let i = 0; i < count; i++) {
+      apps.push(await startJourneysContext(journeySettings(mongo.uri, redis, database), extra));
+    }
   }, 60_000);
   afterAll(async () => {
-    await app?.close();
+    for (const app of apps) await app.close();
     await Promise.all([mongo?.stop(), redis?.stop()]);
   }, 30_000);
-  return { context: () => app! };
+  return { contexts: () => apps };
 }
 
 /** Stores raw events as ingest would, all received at `receivedAt`. */
