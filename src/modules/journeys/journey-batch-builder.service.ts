@@ -81,7 +81,7 @@ export class JourneyBatchBuilderService {
           const { userId } = user;
           const base = bases.get(userId);
           // Nothing to build from (never active, or erased since selection): store nothing rather than an empty record.
-          if (!base && user.events === 0) return settled.set(userId, skipped(userId, []));
+          if (!base && user.events === 0) return settled.set(userId, gone(userId));
           if (user.error !== undefined) return settled.set(userId, this.failed(runId, userId, new Error(user.error)));
           try {
             const locale = locales.get(userId) ?? this.policy.defaultLocale;
@@ -117,7 +117,7 @@ export class JourneyBatchBuilderService {
     for (const c of composed) {
       const { userId } = c.build;
       const outcome = outcomes.get(userId);
-      if (erased.has(userId)) settled.set(userId, skipped(userId, []));
+      if (erased.has(userId)) settled.set(userId, gone(userId));
       else if (outcome === 'committed') settled.set(userId, { userId, status: 'built', journeys: c.journeys.length });
       else if (outcome === 'already-built') settled.set(userId, skipped(userId, c.journeys));
       else settled.set(userId, await this.rebuildAlone(userId, request, stats));
@@ -143,4 +143,9 @@ export class JourneyBatchBuilderService {
 
 function skipped(userId: string, journeys: readonly unknown[]): LedgerSettlement {
   return { userId, status: 'skipped', journeys: journeys.length };
+}
+
+/** A user erased since the run selected them: nothing of theirs is kept, their ledger entry included. */
+function gone(userId: string): LedgerSettlement {
+  return { userId, status: 'skipped', journeys: 0, gone: true };
 }

@@ -12,6 +12,8 @@ export interface LedgerSettlement {
   status: Exclude<LedgerStatus, 'pending'>;
   journeys?: number;
   error?: string;
+  /** Erased since selection (no events left, or taken back after the commit): the entry goes instead of settling. */
+  gone?: boolean;
 }
 
 @Injectable()
@@ -43,15 +45,18 @@ export class JourneyBuildLedgerRepository {
 
   /**
    * Settles users' entries in one bulk write; the (runId, userId) key makes a repeated settlement
-   * overwrite, never duplicate.
+   * overwrite, never duplicate. The entry of a user gone since selection is deleted: an erasure that ran
+   * before the selection recorded it would otherwise leave their id behind.
    */
   async settleMany(runId: string, settlements: readonly LedgerSettlement[]): Promise<void> {
     if (settlements.length === 0) return;
     const settledAt = new Date();
     await this.model.collection.bulkWrite(
-      settlements.map(({ userId, ...details }) => ({
-        updateOne: { filter: { runId, userId }, update: { $set: { ...details, settledAt } } },
-      })),
+      settlements.map(({ userId, gone, ...details }) =>
+        gone
+          ? { deleteOne: { filter: { runId, userId } } }
+          : { updateOne: { filter: { runId, userId }, update: { $set: { ...details, settledAt } } } },
+      ),
       { ordered: false },
     );
   }

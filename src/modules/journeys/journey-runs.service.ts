@@ -129,7 +129,10 @@ export class JourneyRunsService {
       const request = { runId, embedder, now: new Date(), newerModels };
       const settled = await this.batchBuilder.buildMany(userIds, request, stats);
       await this.ledger.settleMany(runId, settled);
-      for (const s of settled) statuses.set(s.userId, s.status);
+      for (const s of settled) {
+        if (s.gone) statuses.delete(s.userId);
+        else statuses.set(s.userId, s.status);
+      }
       // The last batch's tally goes with the shard's completion below.
       if (i + batch < entries.length) await this.runs.setShardCounts(runId, shard, tally(statuses.values()));
       await progress(Math.round((100 * (i + userIds.length)) / entries.length));
