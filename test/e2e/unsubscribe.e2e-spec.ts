@@ -5,6 +5,7 @@ import { UserProfile } from '../../src/modules/ingest/domain/user-profile';
 import { RecipientPreferencesService } from '../../src/modules/tracking/recipient-preferences.service';
 import { TrackingEventRepository } from '../../src/modules/tracking/tracking-event.repository';
 import { buildCampaign } from '../factories/campaign.factory';
+import { countCommands } from '../setup/command-tally';
 import { rawRequest } from './support/raw-http';
 import { useTestApp } from './support/test-app';
 import { beforeNextCall, LINKS_BASE, pathOf, sendTracked, tampered, tokenOf } from './support/tracking';
@@ -87,6 +88,23 @@ describe('unsubscribe links: the page, its form and the RFC 8058 one-click POST'
       const { issued } = await sentIn('lang-default-1', 'default');
       const page = await http().get(pathOf(issued.unsubscribeUrl)).set('Accept-Language', 'fr').expect(200);
       expect(page.text).toContain('<html lang="en">');
+    });
+
+    it('reads the message once to show its page', async () => {
+      const { issued } = await sentIn('lang-reads-1', 'fr');
+      const counting = countCommands();
+      try {
+        const page = await http().get(pathOf(issued.unsubscribeUrl)).set('Accept-Language', 'en').expect(200);
+        expect(page.text).toContain('<html lang="fr">');
+        // Only the reads: the boot's index builds may still be running.
+        const reads = [...counting.take()].filter(([key]) => key.trim() === 'find notifications');
+        expect(reads.map(([, work]) => work.calls)).toEqual([1]);
+      } finally {
+        counting.stop();
+      }
+      const older = await sendTracked(app.t.app, { notificationId: 'own-1', userId: 'olga' }, SENT, 'own-record');
+      const page = await http().get(pathOf(older.issued.unsubscribeUrl)).expect(200);
+      expect(page.text).toContain('name="scope" value="category"');
     });
 
     it("follows the browser when the page is not in the message's language", async () => {

@@ -72,6 +72,12 @@ const VIEW_FIELDS = {
   tracking: 1,
 } as const;
 
+/** The template and variant a notification's message was rendered from. */
+type MessageTemplate = { ref: string; locale: string };
+
+/** The fields of a notification document that say which template its message was rendered from. */
+const TEMPLATE_FIELDS = { _id: 0, 'message.template.ref': 1, 'message.template.locale': 1 } as const;
+
 /**
  * Tracked notifications wherever their tracking lives: in the notification document (`tracking`, written
  * with the notification, its send time written by the acceptance), or, for notifications issued before
@@ -155,11 +161,24 @@ export class TrackedNotificationRepository {
   }
 
   /** The template and variant the notification's message was rendered from, when it is stored with one. */
-  async templateOf(notificationId: string): Promise<{ ref: string; locale: string } | undefined> {
+  async templateOf(notificationId: string): Promise<MessageTemplate | undefined> {
     const doc = await this.carried
-      .findOne({ notificationId }, { _id: 0, 'message.template.ref': 1, 'message.template.locale': 1 })
+      .findOne({ notificationId }, TEMPLATE_FIELDS)
       .lean<Pick<NotificationTrackingView, 'message'>>();
     return doc?.message?.template;
+  }
+
+  /**
+   * {@link exists} and {@link templateOf} together, as an unsubscribe page needs both: one read of a notification
+   * carrying its tracking; a record of its own, and the template of its notification, are read apart.
+   */
+  async storedWithTemplate(notificationId: string): Promise<{ stored: boolean; template?: MessageTemplate }> {
+    const doc = await this.carried
+      .findOne({ notificationId, ...CARRIES_TRACKING }, TEMPLATE_FIELDS)
+      .lean<Pick<NotificationTrackingView, 'message'>>();
+    if (doc) return { stored: true, ...(doc.message?.template && { template: doc.message.template }) };
+    const [own, template] = await Promise.all([this.model.exists({ notificationId }), this.templateOf(notificationId)]);
+    return { stored: own !== null, ...(template && { template }) };
   }
 
   /**

@@ -40,10 +40,11 @@ export class UnsubscribesService {
     const verified = this.tokens.verify(token, 'unsubscribe');
     if (!verified.valid || verified.claims.kind !== 'unsubscribe') return { state: 'invalid' };
     const { userId, category, notificationId } = verified.claims;
-    const [stored, messageLocale] = notificationId
-      ? await Promise.all([this.notifications.exists(notificationId), this.messageLocale(notificationId)])
-      : [true, undefined];
+    const { stored, template } = notificationId
+      ? await this.notifications.storedWithTemplate(notificationId)
+      : { stored: true, template: undefined };
     if (!stored) return { state: 'dead-link' };
+    const messageLocale = template && this.templates.writtenIn(template);
     const written = messageLocale ? { messageLocale } : {};
     if (await this.preferences.isUnsubscribed(userId, ALL_CATEGORIES)) return { state: 'unsubscribed-all', ...written };
     if (await this.preferences.isUnsubscribed(userId, category)) return { state: 'unsubscribed', category, ...written };
