@@ -65,11 +65,22 @@ describe('classifyFetch', () => {
     expect(classifyFetch(quick, 0)).toEqual({ machine: false, proxy: 'google' });
   });
 
-  it('does not mistake device names that contain "bot" for bots', () => {
-    expect(
-      classifyFetch(fetchOf({ userAgent: 'Mozilla/5.0 (Linux; Android 10; CUBOT_X19) Chrome/120' }), WINDOW),
-    ).toEqual({
-      machine: false,
-    });
+  it.each([
+    ['Mozilla/5.0 (Linux; Android 10; CUBOT_X19) Chrome/120'],
+    ['Mozilla/5.0 (Linux; Android 11; CUBOT NOTE 20 PRO) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile'],
+    ['Mozilla/5.0 (Linux; Android 12; CUBOT KINGKONG 7 Build/SP1A.210812.016) AppleWebKit/537.36 Chrome/119'],
+  ])('does not mistake a device name that contains "bot" for a bot: %s', (userAgent) => {
+    expect(classifyFetch(fetchOf({ userAgent }), WINDOW)).toEqual({ machine: false });
+  });
+
+  it.each([
+    ['Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'],
+    ['Mozilla/5.0 (compatible; PetalBot;+https://webmaster.petalsearch.com/site/petalbot)'],
+    ['Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)'],
+    ['Mozilla/5.0 (compatible; Exabot)'],
+    ['AdsBot-Google (+http://www.google.com/adsbot.html)'],
+    ['SomeBot'],
+  ])('still flags a crawler naming itself a bot: %s', (userAgent) => {
+    expect(classifyFetch(fetchOf({ userAgent }), WINDOW)).toEqual({ machine: true, reason: 'scanner' });
   });
 });

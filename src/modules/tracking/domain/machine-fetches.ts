@@ -36,10 +36,12 @@ export interface FetchClass {
 
 /**
  * Security gateways and sandboxes that follow links and load images to inspect them, and HTTP
- * libraries no mail client uses. Outlook's own `ms-office` agent is a reader, and is not listed.
+ * libraries no mail client uses. Outlook's own `ms-office` agent is a reader, and is not listed. A
+ * crawler names itself `…bot` as its product (`Googlebot/2.1`, `PetalBot;`, `AdsBot-Google`); a phone whose
+ * model name ends in "bot" (`CUBOT NOTE 20`, `CUBOT_X19`) is a reader.
  */
 const SCANNER_AGENTS =
-  /barracuda|mimecast|proofpoint|ironport|messagelabs|symantec|trend ?micro|sophos|forti(?:net|guard)|forcepoint|zscaler|sonicwall|spamtitan|appriver|mailscanner|cloudmark|bitdefender|kaspersky|avast|safelinks|headlesschrome|phantomjs|python-(?:requests|urllib)|curl\/|wget\/|go-http-client|\bjava\/|okhttp|libwww-perl|httpclient|axios\/|node-fetch|undici|\bbot\b|[a-z]bot\b|crawler|spider/i;
+  /barracuda|mimecast|proofpoint|ironport|messagelabs|symantec|trend ?micro|sophos|forti(?:net|guard)|forcepoint|zscaler|sonicwall|spamtitan|appriver|mailscanner|cloudmark|bitdefender|kaspersky|avast|safelinks|headlesschrome|phantomjs|python-(?:requests|urllib)|curl\/|wget\/|go-http-client|\bjava\/|okhttp|libwww-perl|httpclient|axios\/|node-fetch|undici|\bbot\b|[a-z]bot(?:[/;)-]|$)|crawler|spider/i;
 
 /** Chat and social apps fetching a link to draw its preview, when someone pastes it. */
 const PREVIEW_AGENTS =
