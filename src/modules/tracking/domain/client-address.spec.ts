@@ -12,6 +12,15 @@ describe('clientAddress', () => {
     expect(clientAddress('10.0.0.2', '203.0.113.9', 3)).toBe('203.0.113.9');
     expect(clientAddress('10.0.0.2', 'not-an-address', 1)).toBeUndefined();
   });
+
+  it('reads an entry a proxy wrote with the client port (Azure Application Gateway, IIS)', () => {
+    expect(clientAddress('10.0.0.2', '17.58.101.3:51234', 1)).toBe('17.58.101.3');
+    expect(clientAddress('10.0.0.2', 'spoofed, [2620:149:a:b::1]:443', 1)).toBe('2620:149:a:b::1');
+    expect(clientAddress('10.0.0.2', '[2001:db8::7]', 1)).toBe('2001:db8::7');
+    expect(clientAddress('10.0.0.2', '[::ffff:203.0.113.9]:80', 1)).toBe('203.0.113.9');
+    expect(clientAddress('10.0.0.2', '203.0.113.9:port', 1)).toBeUndefined();
+    expect(clientAddress('10.0.0.2', '[not-an-address]:80', 1)).toBeUndefined();
+  });
 });
 
 describe('networkOf', () => {

@@ -6,6 +6,17 @@ function unmapped(address: string): string {
 }
 
 /**
+ * An X-Forwarded-For entry without the client port some proxies add (`203.0.113.9:51234`,
+ * `[2001:db8::1]:443`, Azure Application Gateway and IIS among them): the address alone.
+ */
+function withoutPort(entry: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed) return bracketed[1];
+  const v4 = /^([\d.]+):\d+$/.exec(entry);
+  return v4 ? v4[1] : entry;
+}
+
+/**
  * The client's address: the socket's peer with no proxy in front, else the entry of X-Forwarded-For
  * that the outermost of `hops` trusted proxies appended. Entries further left are client-supplied and
  * never trusted; when there are fewer than `hops`, the left-most is the best there is.
@@ -16,8 +27,9 @@ export function clientAddress(socketAddress: string | undefined, forwardedFor: s
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean);
-  const entry = entries[Math.max(0, entries.length - hops)];
-  return entry && isIP(unmapped(entry)) ? unmapped(entry) : undefined;
+  const picked = entries[Math.max(0, entries.length - hops)];
+  const entry = picked && unmapped(withoutPort(picked));
+  return entry && isIP(entry) ? entry : undefined;
 }
 
 /** The address cut to its network (/24 for IPv4, /48 for IPv6): enough to recognise a proxy, not a person. */
