@@ -15,6 +15,7 @@ import { SendRateLimiter } from './send-rate-limiter';
 
 /** How an attempt ended: settled for good, to be tried again at `retryAt`, or lost to another attempt. */
 export type AttemptResult =
+  /** `at`: when it ended; for a sent one, when it went out (an earlier attempt's acceptance, if only that one was). */
   | { kind: 'final'; state: 'sent' | 'failed'; at: Date; reason?: string }
   | { kind: 'retry'; retryAt: Date; reason: string }
   | { kind: 'wait'; until: Date; why: 'rate-limit' }
@@ -146,6 +147,14 @@ export class DeliveryAttempt {
         await this.checks.act(notification, result.to, error, at);
       }
     }
+    // A target a provider accepted since the claim read the targets (the late acceptance of an attempt taken
+    // over while this one's request was out) went out, whatever this attempt's copy got: it stays accepted.
+    if (outcomes.some((o) => o.error)) {
+      const stored = await this.notifications.findById(notification.notificationId);
+      for (const [index, target] of (stored?.targets ?? []).entries()) {
+        if (target.state === 'accepted' && targets[index]?.state !== 'accepted') targets[index] = target;
+      }
+    }
     const retryable = outcomes.flatMap((o) => (o.error?.retryable ? [o.error] : []));
     const errors = outcomes.flatMap((o) => (o.error ? [o.error.toJSON()] : []));
     const attemptsMade = notification.attempts.length + 1;
@@ -164,9 +173,13 @@ export class DeliveryAttempt {
             reason: decision.reason === 'permanent' ? worst.code : 'attempts-exhausted',
           };
     }
+    // Sent with none of this attempt's copies accepted: it went out when the provider took the earlier one.
+    const ownAcceptance = outcomes.some((o) => o.result.state === 'accepted');
+    const sentAt = (!ownAcceptance && firstAccepted(targets)?.acceptedAt) || at;
     const finished = await this.notifications.finishAttempt(notification.notificationId, attemptId, {
       state: end.state,
       at,
+      sentAt,
       notBefore: end.notBefore,
       ...(end.state === 'failed' && {
         reason: { code: end.reason ?? 'delivery.failed', message: 'the provider did not accept the message' },
@@ -190,6 +203,6 @@ export class DeliveryAttempt {
       return { kind: 'lost' };
     }
     if (end.state === 'queued') return { kind: 'retry', retryAt: end.notBefore!, reason: end.reason ?? 'retry' };
-    return { kind: 'final', state: end.state, at, reason: end.reason };
+    return { kind: 'final', state: end.state, at: end.state === 'sent' ? sentAt : at, reason: end.reason };
   }
 }

@@ -188,6 +188,8 @@ export class NotificationRepository {
       state: 'sent' | 'failed' | 'queued';
       attempt: AttemptRecord;
       at: Date;
+      /** When a sent notification went out, when not `at` (an earlier attempt's acceptance). */
+      sentAt?: Date;
       notBefore?: Date;
       reason?: NotificationReason;
     },
@@ -198,7 +200,7 @@ export class NotificationRepository {
       {
         $set: {
           state: end.state,
-          ...(end.state === 'sent' && { sentAt: end.at }),
+          ...(end.state === 'sent' && { sentAt: end.sentAt ?? end.at }),
           ...(final && { finishedAt: end.at }),
           ...(end.notBefore && { notBefore: end.notBefore }),
           ...(end.reason && { reason: end.reason }),

@@ -1,0 +1,132 @@
+import { getQueueToken } from '@nestjs/bull';
+import { INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bull';
+import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
+import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
+import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
+import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
+import { NotificationDeliveryService } from '../../../src/modules/delivery/notification-delivery.service';
+import { NotificationRepository } from '../../../src/modules/delivery/notification.repository';
+import { RunTally } from '../../../src/modules/delivery/run-tally';
+import { FakeRequest, HttpFake } from '../../setup/providers/http-fake';
+import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
+import {
+  activate,
+  DIGEST_CAMPAIGN,
+  KITCHEN_JOURNEY,
+  notificationsOf,
+  queuedDigestRun,
+  startSending,
+  waitForRun,
+} from './sending-harness';
+
+/** One email a day, whichever campaign sends it. */
+const DAILY_EMAIL = [{ max: 1, withinHours: 24, scope: 'channel' }];
+
+/**
+ * An attempt taken over while its request was with the provider: its acceptance arrives after the takeover's
+ * claim, while the takeover's own request is out, and the provider refuses that second copy (a webhook
+ * receiver answering 409 to an Idempotency-Key it has seen) or asks for it again later. The message went out:
+ * the notification is sent, with the first acceptance, and keeps its frequency-cap slot.
+ */
+describe('a late acceptance of an attempt taken over, and the takeover refused', () => {
+  let sending: Awaited<ReturnType<typeof startSending>>;
+  let receiver: HttpFake;
+  let app: INestApplicationContext;
+  const received: FakeRequest[] = [];
+  /** Per notification id: what the receiver's first acceptance writes as the second copy arrives. */
+  const lateAcceptances = new Map<string, () => Promise<number>>();
+
+  beforeAll(async () => {
+    receiver = await new HttpFake(async (request) => {
+      received.push(request);
+      const late = lateAcceptances.get(request.headers['idempotency-key'] as string);
+      if (!late) return { status: 202, headers: { 'x-request-id': `req-${received.length}` } };
+      // The receiver refuses the second copy as a duplicate, or (for Cy's) is briefly unavailable.
+      const status = await late();
+      return { status, body: '{"error":"duplicate idempotency key"}' };
+    }).listen();
+    const url = `${receiver.baseUrl}/hooks/journeycast`;
+    sending = await startSending('late-acceptance', {
+      CAMPAIGNS_DIR: campaignsDir([
+        { ...DIGEST_CAMPAIGN, id: 'crm-digest', category: 'crm-digest', frequencyCaps: DAILY_EMAIL, webhook: { url } },
+      ]),
+      DELIVERY_WEBHOOK_CHANNEL: 'http',
+      WEBHOOK_SIGNING_SECRET: 'whsec_0123456789abcdef0123456789abcdef',
+      DELIVERY_RATE_WEBHOOK: '0',
+    });
+    app = sending.app;
+    await activate(app, 'crm-digest');
+    for (const userId of ['ana', 'ben', 'cy']) {
+      await seedUser(app, userId, {
+        now: new Date(),
+        profile: { email: `${userId}@example.com`, consent: { email: true, push: false } },
+        journeys: [KITCHEN_JOURNEY],
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await sending?.stop();
+    await receiver?.stop();
+  });
+
+  it('settles it as sent with the first acceptance, one by one or in a batch, and keeps its cap slot', async () => {
+    const { runId, ids } = await queuedDigestRun(app, 3, 'crm-digest');
+    const notifications = app.get(NotificationRepository);
+    const tally = app.get(RunTally);
+    const acceptedAt = new Date(Date.now() - 5_000);
+    for (const [userId, id] of ids) {
+      const queued = (await notifications.findById(id))!;
+      // Attempt A claimed it, and its lease lapsed while its request was with the receiver.
+      const attemptA = `attempt-a-${userId}`;
+      await notifications.startAttempt(id, attemptA, new Date(), new Date(Date.now() - 1));
+      await tally.notifications(runId, 'queued', 'sending', undefined);
+      // The receiver accepted A's copy; the acceptance is written, as an attempt's always is, whatever holds
+      // the notification then: here while the takeover's copy is with the receiver.
+      lateAcceptances.set(id, async () => {
+        await notifications.recordTarget(id, 0, {
+          to: queued.targets[0].to,
+          state: 'accepted',
+          provider: 'webhook',
+          providerMessageId: `req-a-${userId}`,
+          acceptedAt,
+          response: 'HTTP 202',
+        });
+        return userId === 'cy' ? 503 : 409;
+      });
+      if (userId === 'ben' && (await notifications.recover(id, attemptA, new Date()))) {
+        await tally.notifications(runId, 'sending', 'queued', undefined);
+      }
+    }
+
+    // Ana's and Cy's takeovers are one-by-one jobs (each takes the lapsed claim over itself), Ben's a batch.
+    await app.get(NotificationDeliveryService).deliver(ids.get('ana')!);
+    await app.get(NotificationBatchDelivery).deliverMany([ids.get('ben')!]);
+    // Asked to try Cy's copy again later, it has nothing left to try: it is sent now, not retried.
+    expect(await app.get(NotificationDeliveryService).deliver(ids.get('cy')!)).toEqual({ kind: 'done' });
+    expect(received).toHaveLength(3);
+
+    const byUser = await notificationsOf(app, runId);
+    for (const userId of ['ana', 'ben', 'cy']) {
+      const n = byUser.get(userId)!;
+      expect(n).toMatchObject({
+        state: 'sent',
+        sentAt: acceptedAt,
+        targets: [{ state: 'accepted', provider: 'webhook', providerMessageId: `req-a-${userId}` }],
+      });
+      expect(n.reason).toBeUndefined();
+      expect(n.attempts.map((a) => a.outcome)).toEqual(['interrupted', 'accepted']);
+    }
+    await app.get<Queue>(getQueueToken(DELIVERY_QUEUE)).resume(true);
+    const run = await waitForRun(app, runId);
+    expect(run.counts).toMatchObject({ sent: 3, failed: 0, queued: 0, sending: 0 });
+    expect(await app.get(RunCompletion).counts(runId)).toEqual(run.counts);
+
+    // Each went out today: the next message of the day is refused by the daily cap.
+    lateAcceptances.clear();
+    const { runId: next } = await app.get(CampaignRunsService).startManual('crm-digest', 'test');
+    expect((await waitForRun(app, next)).counts).toMatchObject({ sent: 0, suppressed: { 'frequency-cap': 3 } });
+    expect(received).toHaveLength(3);
+  });
+});
