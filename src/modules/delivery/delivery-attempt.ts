@@ -19,7 +19,8 @@ export type AttemptResult =
   | { kind: 'final'; state: 'sent' | 'failed'; at: Date; reason?: string }
   | { kind: 'retry'; retryAt: Date; reason: string }
   | { kind: 'wait'; until: Date; why: 'rate-limit' }
-  | { kind: 'lost' };
+  /** `accepted`: a provider accepted one of the attempt's copies, and the acceptance was written to its target. */
+  | { kind: 'lost'; accepted?: boolean };
 
 /**
  * What {@link DeliveryAttempt.run} came to: an attempt's end, or `changed` when the claim found nothing left
@@ -200,7 +201,7 @@ export class DeliveryAttempt {
         notificationId: notification.notificationId,
         attemptId,
       });
-      return { kind: 'lost' };
+      return { kind: 'lost', accepted: ownAcceptance };
     }
     if (end.state === 'queued') return { kind: 'retry', retryAt: end.notBefore!, reason: end.reason ?? 'retry' };
     return { kind: 'final', state: end.state, at: end.state === 'sent' ? sentAt : at, reason: end.reason };

@@ -293,9 +293,11 @@ export class NotificationBatchDelivery {
           .catch(fail);
       });
       // The attempt lost its lease meanwhile: the acceptance is recorded all the same, and the attempt
-      // that took over finds it and sends nothing again.
-      if (!written) await this.notifications.recordTarget(notification.notificationId, index, target);
-      return written ? 'sent' : DONE;
+      // that took over finds it and sends nothing again (or, ended failed already, is overruled by it).
+      if (written) return 'sent';
+      await this.notifications.recordTarget(notification.notificationId, index, target);
+      await this.single.acceptedLate(notification);
+      return DONE;
     } catch (error) {
       if (!(error instanceof DeliveryError)) throw error;
       const result = { to, state: error.retryable ? ('pending' as const) : ('failed' as const), error: error.toJSON() };

@@ -159,6 +159,7 @@ export class NotificationDeliveryService {
   async conclude(notification: Notification, result: AttemptResult): Promise<DeliveryOutcome> {
     switch (result.kind) {
       case 'lost':
+        if (result.accepted) await this.acceptedLate(notification);
         return DONE;
       case 'wait':
         return { kind: 'again', at: result.until, why: result.why };
@@ -176,6 +177,29 @@ export class NotificationDeliveryService {
         await this.lifecycle.settled({ ...notification, state: result.state });
         return DONE;
     }
+  }
+
+  /**
+   * After an acceptance written by an attempt that no longer held the notification (taken over while its request
+   * was out): a takeover that ended failed meanwhile (its copy refused as a duplicate, say) did not decide the
+   * message, which went out. It is sent at that acceptance's time, with its after-send records, and takes its
+   * frequency-cap slot back there, whatever the caps say: the send happened.
+   */
+  async acceptedLate(notification: Notification): Promise<void> {
+    const stored = await this.notifications.findById(notification.notificationId);
+    const accepted = stored?.state === 'failed' ? firstAccepted(stored.targets) : undefined;
+    if (!stored || !accepted) return;
+    const sentAt = accepted.acceptedAt ?? new Date();
+    if (!(await this.notifications.sentAfterAll(stored.notificationId, sentAt))) return;
+    this.logger.warn({
+      message: 'an acceptance arrived after the takeover failed: sent after all',
+      notificationId: stored.notificationId,
+    });
+    await this.tally.notifications(stored.runId, 'failed', 'sent', undefined);
+    this.count('sent', stored);
+    await this.caps.reserve(stored, [], sentAt, stored.notificationId);
+    await this.recordSent(stored, sentAt);
+    await this.lifecycle.settled({ ...stored, state: 'sent', reason: undefined });
   }
 
   /**

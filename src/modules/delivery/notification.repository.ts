@@ -158,6 +158,19 @@ export class NotificationRepository {
   }
 
   /**
+   * A failed notification one of whose targets a provider accepted after all (an attempt taken over whose
+   * acceptance was written after the takeover ended): sent at `sentAt`, without the failure's reason. Whether
+   * this call made it so.
+   */
+  async sentAfterAll(notificationId: string, sentAt: Date): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { notificationId, state: 'failed', 'targets.state': 'accepted' },
+      { $set: { state: 'sent', sentAt }, $unset: { reason: 1 } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /**
    * Settles pending targets of a queued notification as skipped, each with its reason: they will never be sent
    * (their address or device left the user's profile). A target accepted meanwhile keeps its acceptance.
    */

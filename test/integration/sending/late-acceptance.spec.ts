@@ -12,11 +12,13 @@ import { FakeRequest, HttpFake } from '../../setup/providers/http-fake';
 import { campaignsDir, seedUser } from '../campaigns/campaigns-harness';
 import {
   activate,
+  db,
   DIGEST_CAMPAIGN,
   KITCHEN_JOURNEY,
   notificationsOf,
   queuedDigestRun,
   startSending,
+  until,
   waitForRun,
 } from './sending-harness';
 
@@ -36,11 +38,24 @@ describe('a late acceptance of an attempt taken over, and the takeover refused',
   const received: FakeRequest[] = [];
   /** Per notification id: what the receiver's first acceptance writes as the second copy arrives. */
   const lateAcceptances = new Map<string, () => Promise<number>>();
+  /** Per notification id: a first copy whose acceptance reaches the sender late; later copies get a 409. */
+  const slowFirstCopies = new Map<string, { answer: Promise<void> }>();
+  const answered = new Set<string>();
 
   beforeAll(async () => {
     receiver = await new HttpFake(async (request) => {
       received.push(request);
-      const late = lateAcceptances.get(request.headers['idempotency-key'] as string);
+      const id = request.headers['idempotency-key'] as string;
+      const slow = slowFirstCopies.get(id);
+      if (slow) {
+        // The first copy is accepted, but its answer reaches the sender only once `slow.answer` settles; the
+        // copies after it are refused as duplicates of it.
+        slowFirstCopies.delete(id);
+        await slow.answer;
+        return { status: 202, headers: { 'x-request-id': `req-a-${id}` } };
+      }
+      if (answered.has(id)) return { status: 409, body: '{"error":"duplicate idempotency key"}' };
+      const late = lateAcceptances.get(id);
       if (!late) return { status: 202, headers: { 'x-request-id': `req-${received.length}` } };
       // The receiver refuses the second copy as a duplicate, or (for Cy's) is briefly unavailable.
       const status = await late();
@@ -54,6 +69,8 @@ describe('a late acceptance of an attempt taken over, and the takeover refused',
       DELIVERY_WEBHOOK_CHANNEL: 'http',
       WEBHOOK_SIGNING_SECRET: 'whsec_0123456789abcdef0123456789abcdef',
       DELIVERY_RATE_WEBHOOK: '0',
+      // Renewed every 200 s: a lease made to lapse by the test stays lapsed while it stages the takeover.
+      DELIVERY_LEASE_MS: '600000',
     });
     app = sending.app;
     await activate(app, 'crm-digest');
@@ -128,5 +145,67 @@ describe('a late acceptance of an attempt taken over, and the takeover refused',
     const { runId: next } = await app.get(CampaignRunsService).startManual('crm-digest', 'test');
     expect((await waitForRun(app, next)).counts).toMatchObject({ sent: 0, suppressed: { 'frequency-cap': 3 } });
     expect(received).toHaveLength(3);
+  });
+
+  it('settles it as sent when the acceptance arrives after the takeover ended failed, and keeps its cap slot', async () => {
+    for (const userId of ['dan', 'eve', 'fay']) {
+      await seedUser(app, userId, {
+        now: new Date(),
+        profile: { email: `${userId}@example.com`, consent: { email: true, push: false } },
+        journeys: [KITCHEN_JOURNEY],
+      });
+    }
+    // Fay's message waits in the queue until the end: the run is not finished while the others are settled.
+    const { runId, ids } = await queuedDigestRun(app, 3, 'crm-digest');
+    const notifications = db(app).collection('notifications');
+    let answer!: () => void;
+    const firstAnswers = new Promise<void>((resolve) => (answer = resolve));
+    const [dan, eve] = [ids.get('dan')!, ids.get('eve')!];
+    for (const id of [dan, eve]) slowFirstCopies.set(id, { answer: firstAnswers });
+    const before = received.length;
+
+    // Attempt A: Dan's a one-by-one job, Eve's a batch. Their copies are with the receiver, which accepts them.
+    const single = app.get(NotificationDeliveryService);
+    const attemptsA = Promise.all([single.deliver(dan), app.get(NotificationBatchDelivery).deliverMany([eve])]);
+    await until(async () => received.length === before + 2);
+    // Their workers stall: the leases lapse, another worker takes both over and sends again, and the receiver
+    // refuses the second copies as duplicates: the takeovers end failed.
+    await notifications.updateMany(
+      { notificationId: { $in: [dan, eve] } },
+      { $set: { 'sending.leaseUntil': new Date(Date.now() - 1) } },
+    );
+    for (const id of [dan, eve]) answered.add(id);
+    for (const id of [dan, eve]) await single.deliver(id);
+    expect(received).toHaveLength(before + 4);
+    expect((await notificationsOf(app, runId)).get('dan')).toMatchObject({ state: 'failed' });
+
+    // Then the first copies' acceptances reach their stalled workers.
+    answer();
+    await attemptsA;
+    const byUser = await notificationsOf(app, runId);
+    for (const [userId, id] of [
+      ['dan', dan],
+      ['eve', eve],
+    ]) {
+      const n = byUser.get(userId)!;
+      expect(n).toMatchObject({
+        state: 'sent',
+        sentAt: n.targets[0].acceptedAt,
+        targets: [{ state: 'accepted', provider: 'webhook', providerMessageId: `req-a-${id}` }],
+      });
+      expect(n.reason).toBeUndefined();
+    }
+    await app.get<Queue>(getQueueToken(DELIVERY_QUEUE)).resume(true);
+    const run = await waitForRun(app, runId);
+    expect(run.counts).toMatchObject({ sent: 3, failed: 0, queued: 0, sending: 0 });
+    expect(await app.get(RunCompletion).counts(runId)).toEqual(run.counts);
+
+    // Each went out today: the next message of the day is refused by the daily cap.
+    const { runId: next } = await app.get(CampaignRunsService).startManual('crm-digest', 'test');
+    await waitForRun(app, next);
+    const capped = await notificationsOf(app, next);
+    for (const userId of ['dan', 'eve']) {
+      expect(capped.get(userId)).toMatchObject({ state: 'suppressed', reason: { code: 'frequency-cap' } });
+    }
   });
 });
