@@ -88,9 +88,12 @@ describe('LLM copy when the model fails or refuses', () => {
   it('says a reply cut off at the token limit was cut off, rather than not JSON', async () => {
     await seedUser(app, 'runner-1', { now: NOW, journeys: [{ name: 'Long Distance Running' }] });
     const m = await compose('runner-1', new LocalCopyBudget(100, 1_000_000));
+    // The limit the request carried, which the model stopped at.
+    const [asked] = server.requests.filter((r) => journeyOf(r) === 'Long Distance Running');
+    const limit = (asked as FakeChatRequest & { max_completion_tokens: number }).max_completion_tokens;
     expect(m.copy).toMatchObject({
       source: 'template',
-      fallbackReason: 'LLM copy rejected: reply cut off at its limit of 140 tokens',
+      fallbackReason: `LLM copy rejected: reply cut off at its limit of ${limit} tokens`,
     });
   });
 
