@@ -9,6 +9,7 @@ import type { OutboundMessage } from './domain/outbound-message';
 import { decideRetry, RetryPolicy } from './domain/retry-policy';
 import { DELIVERY_RETRY_POLICY } from './delivery.module';
 import { NotificationRepository } from './notification.repository';
+import { NotificationLifecycle } from './notification-lifecycle';
 import { RecipientChecks } from './recipient-checks';
 import { RunTally } from './run-tally';
 import { SendRateLimiter } from './send-rate-limiter';
@@ -51,6 +52,7 @@ export class DeliveryAttempt {
     private readonly notifications: NotificationRepository,
     private readonly channels: ChannelRegistry,
     private readonly limiter: SendRateLimiter,
+    private readonly lifecycle: NotificationLifecycle,
     private readonly checks: RecipientChecks,
     private readonly tally: RunTally,
     @Inject(DELIVERY_RETRY_POLICY) private readonly policy: RetryPolicy,
@@ -70,8 +72,9 @@ export class DeliveryAttempt {
     stillWanted: (claimed: Notification) => Promise<boolean>,
   ): Promise<RunResult> {
     // Slots first: waiting for one is not an attempt, and nothing is held while waiting.
+    const campaignRate = await this.lifecycle.sendRate(notification.runId);
     for (const message of messages.values()) {
-      const slot = await this.limiter.tryAcquire(message);
+      const slot = await this.limiter.tryAcquire(message, campaignRate);
       if (!slot.granted) return { kind: 'wait', until: new Date(Date.now() + slot.waitMs), why: 'rate-limit' };
     }
     const attemptId = randomUUID();

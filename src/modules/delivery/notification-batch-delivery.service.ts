@@ -159,7 +159,7 @@ export class NotificationBatchDelivery {
         continue;
       }
       const [[index, message]] = [...built];
-      const slot = await this.limiter.tryAcquire(message);
+      const slot = await this.limiter.tryAcquire(message, await this.lifecycle.sendRate(notification.runId));
       if (!slot.granted) {
         outcomes.set(notification.notificationId, {
           kind: 'again',

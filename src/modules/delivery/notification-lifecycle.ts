@@ -22,6 +22,8 @@ export interface NotificationRunHooks {
   current(runId: string): Promise<{ gate: RunGate; generation: number }>;
   /** The frequency caps of the run's campaign, as its definition was when the run started. */
   frequencyCaps(runId: string): Promise<readonly FrequencyCap[]>;
+  /** The send rate of the run's campaign (messages per second), when its definition sets one. */
+  sendRate(runId: string): Promise<number | undefined>;
   /**
    * A notification of the run reached a terminal state (sent, failed, suppressed). One suppressed because its
    * user is being erased (ERASED_REASON) is taken back by the run, with what else the run wrote for the user.
@@ -52,6 +54,10 @@ export class NotificationLifecycle {
 
   frequencyCaps(runId: string): Promise<readonly FrequencyCap[]> {
     return this.hooks ? this.hooks.frequencyCaps(runId) : Promise.resolve([]);
+  }
+
+  sendRate(runId: string): Promise<number | undefined> {
+    return this.hooks ? this.hooks.sendRate(runId) : Promise.resolve(undefined);
   }
 
   async settled(notification: SettledNotification): Promise<void> {

@@ -113,10 +113,11 @@ export function useDigestSending(
   database: string,
   users: readonly string[],
   env: Record<string, string> = {},
+  campaign: typeof DIGEST_CAMPAIGN & Record<string, unknown> = DIGEST_CAMPAIGN,
 ): { app: INestApplicationContext; sink: SmtpSink } {
   const started = {} as { app: INestApplicationContext; sink: SmtpSink; stop?: () => Promise<void> };
   beforeAll(async () => {
-    Object.assign(started, await startDigestSending(database, users, env));
+    Object.assign(started, await startDigestSending(database, users, env, campaign));
   });
   afterEach(() => {
     jest.restoreAllMocks();

@@ -320,6 +320,14 @@ export const campaignDefinitionSchema = z
     copy,
     frequencyCaps: z.array(frequencyCap).max(10).default([]),
     quietHours: quietHours.optional(),
+    sendRate: z
+      .number()
+      .positive()
+      .max(100_000)
+      .optional()
+      .describe(
+        'Messages per second the campaign sends at most, across all workers (fractions allowed: 0.5 is one every 2 s); absent, DELIVERY_RATE_CAMPAIGN',
+      ),
     experiment: experiment.optional(),
     webhook: webhook.optional(),
   })

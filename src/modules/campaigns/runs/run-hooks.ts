@@ -11,6 +11,8 @@ import { RunCompletion } from './run-completion';
 interface RunRead {
   gate: RunGate;
   caps: readonly FrequencyCap[];
+  /** The campaign's own send rate (messages per second), when it sets one. */
+  sendRate?: number;
   generation: number;
   at: number;
 }
@@ -57,6 +59,7 @@ export class RunHooks implements OnModuleInit, OnApplicationShutdown {
       gate: (runId, generation) => this.gate(runId, generation),
       current: (runId) => this.current(runId),
       frequencyCaps: async (runId) => (await this.read(runId)).caps,
+      sendRate: async (runId) => (await this.read(runId)).sendRate,
       settled: (notification) => this.settled(notification),
     });
   }
@@ -111,6 +114,7 @@ export class RunHooks implements OnModuleInit, OnApplicationShutdown {
     const read = {
       gate,
       caps: run?.definition.frequencyCaps ?? [],
+      sendRate: run?.definition.sendRate,
       generation: run?.generation ?? Number.POSITIVE_INFINITY,
       at: Date.now(),
     };
