@@ -82,6 +82,16 @@ export const journeysNamespace = defineNamespace('journeys', {
     withDefault(integer(0, 100), 3),
     'Crashes a job survives before it fails.',
   ),
+  strandedAfterMs: setting(
+    'JOURNEYS_STRANDED_AFTER_MS',
+    withDefault(integer(60_000, 86_400_000), 900_000),
+    'How long an unfinished build run may go without progress (a shard finished, a status change) before the sweep queues its missing jobs again.',
+  ),
+  strandedCron: setting(
+    'JOURNEYS_STRANDED_CRON',
+    withDefault(cron(), '*/5 * * * *'),
+    'When the scheduled sweep looks for build runs whose start or shard jobs were lost (Redis data lost, a job given up on).',
+  ),
   blockedTerms: setting(
     'JOURNEYS_BLOCKED_TERMS',
     withDefault(termList(), []),

@@ -18,7 +18,18 @@ export class JourneyBuildRunRepository {
   async createOnce(runId: string, kind: RunKind, trigger: RunTrigger, createdAt: Date): Promise<JourneyBuildRunRecord> {
     await this.model.updateOne(
       { runId },
-      { $setOnInsert: { runId, kind, trigger, status: 'pending', createdAt, shardCount: 0, doneShards: [] } },
+      {
+        $setOnInsert: {
+          runId,
+          kind,
+          trigger,
+          status: 'pending',
+          createdAt,
+          progressAt: createdAt,
+          shardCount: 0,
+          doneShards: [],
+        },
+      },
       { upsert: true },
     );
     return (await this.findByRunId(runId))!;
@@ -61,14 +72,14 @@ export class JourneyBuildRunRepository {
   async markSelecting(runId: string, kind: RunKind, modelVersion: string, startedAt: Date): Promise<void> {
     await this.model.updateOne(
       { runId, status: { $in: ['pending', 'selecting'] } },
-      { $set: { status: 'selecting', kind, modelVersion, startedAt } },
+      { $set: { status: 'selecting', kind, modelVersion, startedAt, progressAt: new Date() } },
     );
   }
 
   async markRunning(runId: string, selectedAt: Date, shardCount: number, selected: number): Promise<void> {
     await this.model.updateOne(
       { runId, status: 'selecting' },
-      { $set: { status: 'running', selectedAt, shardCount, 'counts.selected': selected } },
+      { $set: { status: 'running', selectedAt, shardCount, 'counts.selected': selected, progressAt: new Date() } },
     );
   }
 
@@ -87,7 +98,11 @@ export class JourneyBuildRunRepository {
     const inc = Object.fromEntries(Object.entries(timings).map(([k, v]) => [`timings.${k}`, v]));
     await this.model.updateOne(
       { runId },
-      { $addToSet: { doneShards: shard }, $set: { [`shardCounts.${shard}`]: counts }, $inc: inc },
+      {
+        $addToSet: { doneShards: shard },
+        $set: { [`shardCounts.${shard}`]: counts, progressAt: new Date() },
+        $inc: inc,
+      },
     );
   }
 
@@ -98,6 +113,38 @@ export class JourneyBuildRunRepository {
       { $set: { status: 'completed', counts, finishedAt } },
     );
     return result.modifiedCount === 1;
+  }
+
+  /**
+   * The runs not finished (pending, selecting, running) without progress since `cut`, nor jobs queued again by the
+   * sweep since: their jobs may have been lost with Redis's data. Oldest first.
+   */
+  async findStranded(cut: Date): Promise<JourneyBuildRunRecord[]> {
+    const before = (field: keyof JourneyBuildRunRecord) => ({
+      $or: [{ [field]: { $exists: false } }, { [field]: { $lt: cut } }],
+    });
+    return this.model
+      .find({
+        status: { $in: ['pending', 'selecting', 'running'] },
+        createdAt: { $lt: cut },
+        $and: [before('progressAt'), before('requeuedAt')],
+      })
+      .sort({ createdAt: 1 })
+      .lean<JourneyBuildRunRecord[]>();
+  }
+
+  /** Records that the sweep queued `jobs` jobs of the run again at `at`. */
+  async markRequeued(runId: string, jobs: number, at: Date): Promise<void> {
+    await this.model.updateOne({ runId }, { $set: { requeuedAt: at }, $inc: { requeuedJobs: jobs } });
+  }
+
+  /** Jobs of every stored run the sweep of stranded runs queued again. */
+  async countRequeuedJobs(): Promise<number> {
+    const [total] = await this.model.aggregate<{ n: number }>([
+      { $match: { requeuedJobs: { $gt: 0 } } },
+      { $group: { _id: null, n: { $sum: '$requeuedJobs' } } },
+    ]);
+    return total?.n ?? 0;
   }
 
   /** The model versions of the runs not finished yet (a model they build with must stay stored). */

@@ -46,10 +46,16 @@ export class JourneyBuildRunRecord {
   @Prop({ required: true }) createdAt!: Date;
   @Prop() startedAt?: Date;
   @Prop() finishedAt?: Date;
+  /** The run's last progress: its creation, a status change, a shard finished (absent on runs older than it). */
+  @Prop() progressAt?: Date;
+  /** When the sweep of stranded runs last queued jobs of the run again, and how many in all. */
+  @Prop() requeuedAt?: Date;
+  @Prop() requeuedJobs?: number;
 }
 
 export const JourneyBuildRunSchema = SchemaFactory.createForClass(JourneyBuildRunRecord);
 JourneyBuildRunSchema.index({ kind: 1, status: 1, createdAt: -1 });
+JourneyBuildRunSchema.index({ status: 1, progressAt: 1 });
 
 export const LEDGER_STATUSES = ['pending', 'built', 'skipped', 'failed'] as const;
 export type LedgerStatus = (typeof LEDGER_STATUSES)[number];

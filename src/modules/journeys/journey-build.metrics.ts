@@ -17,6 +17,7 @@ interface Snapshot {
   latest: Partial<Record<(typeof RUN_KINDS)[number], JourneyBuildRunRecord>>;
   embedder?: { version: string; createdAt: Date };
   ranker: { version: string; createdAt?: Date };
+  requeued: number;
 }
 
 /**
@@ -92,6 +93,16 @@ export class JourneyBuildMetrics {
         g.set({ version: s.ranker.version }, 1);
       },
     );
+    metrics.counter(
+      'journeycast_journey_build_requeued_jobs_total',
+      'Start and shard jobs the sweep of stranded runs queued again (lost with Redis, or given up on), all workers',
+      [],
+      async (c) => {
+        const n = (await this.read()).requeued;
+        c.reset();
+        c.inc(n);
+      },
+    );
   }
 
   private read(): Promise<Snapshot> {
@@ -105,17 +116,19 @@ export class JourneyBuildMetrics {
   }
 
   private async load(): Promise<Snapshot> {
-    const [runs, latest, [embedder], [ranker]] = await Promise.all([
+    const [runs, latest, [embedder], [ranker], requeued] = await Promise.all([
       this.runs.countByStatus(),
       Promise.all(RUN_KINDS.map(async (kind) => [kind, await this.runs.findLatestCompleted([kind])] as const)),
       this.models.listVersions(PLATFORM_EMBEDDER_KIND, 1),
       this.models.listVersions(RANKER_MODEL_KIND, 1),
+      this.runs.countRequeuedJobs(),
     ]);
     return {
       runs,
       latest: Object.fromEntries(latest.filter(([, run]) => run !== undefined)),
       embedder,
       ranker: ranker ?? { version: priorModel().version },
+      requeued,
     };
   }
 }

@@ -33,6 +33,7 @@ import { JOURNEY_POLICY, journeyPolicyOf } from './journey-policy';
 import { JourneyRunsService } from './journey-runs.service';
 import { JourneysService } from './journeys.service';
 import { PlatformEmbedderService } from './platform-embedder.service';
+import { StrandedRuns } from './stranded-runs';
 import { UserJourneysRecord, UserJourneysSchema } from './user-journeys.schema';
 import { UserJourneysRepository } from './user-journeys.repository';
 
@@ -94,6 +95,7 @@ const journeysQueue = BullModule.registerQueueAsync({
     JourneysService,
     JourneysProducer,
     JourneyBuildMetrics,
+    StrandedRuns,
   ],
   exports: [
     journeysQueue,
@@ -104,6 +106,7 @@ const journeysQueue = BullModule.registerQueueAsync({
     JourneysProducer,
     UserJourneysRepository,
     PlatformEmbedderService,
+    StrandedRuns,
   ],
 })
 export class JourneysModule implements OnModuleInit {

@@ -38,6 +38,9 @@ export class SchedulesService implements OnApplicationBootstrap {
         `journey schedules: incremental "${journeys.incrementalCron}", retrain "${journeys.retrainCron}"`,
       );
     }
+    // Always on: a build run whose start or shard jobs were lost (with Redis's data) stays unfinished otherwise.
+    await this.journeysProducer.scheduleStrandedSweep(journeys.strandedCron);
+    this.logger.log(`stranded build runs sweep schedule: "${journeys.strandedCron}"`);
     const ranking = this.config.get('ranking', { infer: true });
     if (ranking.scheduleEnabled) {
       await this.rankingProducer.scheduleRetrain(ranking.retrainCron);

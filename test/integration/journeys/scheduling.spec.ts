@@ -38,6 +38,8 @@ describe('journey schedules and retraining', () => {
     const [first] = await Promise.all([start(env), start(env)]);
     const schedules = () => first.get(JourneysProducer).listSchedules();
     expect((await schedules()).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      // Always on: the sweep of build runs whose jobs were lost.
+      { name: JOURNEY_JOBS.requeueStranded, cron: '*/5 * * * *' },
       { name: JOURNEY_JOBS.retrain, cron: '0 2 * * *' },
       { name: JOURNEY_JOBS.scheduledIncremental, cron: '0 3 * * *' },
     ]);
@@ -46,7 +48,7 @@ describe('journey schedules and retraining', () => {
       name: JOURNEY_JOBS.scheduledIncremental,
       cron: '30 4 * * *',
     });
-    expect(await schedules()).toHaveLength(2);
+    expect(await schedules()).toHaveLength(3);
     expect(await first.get(RankingProducer).listSchedules()).toEqual([
       { name: RANKING_JOBS.retrain, cron: '30 1 * * *' },
     ]);

@@ -5,6 +5,7 @@ import { Job, Queue } from 'bull';
 import { Settings } from '../../../config/settings';
 import { RUN_KINDS, RUN_TRIGGERS, RunKind, RunTrigger } from '../journey-build-run.schema';
 import { JourneyRunsService } from '../journey-runs.service';
+import { StrandedRuns } from '../stranded-runs';
 import { JOURNEY_JOBS, JOURNEYS_QUEUE } from './journeys.queue';
 
 function text(value: unknown, field: string): string {
@@ -30,6 +31,7 @@ export class JourneysProcessor implements OnApplicationBootstrap {
   constructor(
     @InjectQueue(JOURNEYS_QUEUE) private readonly queue: Queue,
     private readonly runs: JourneyRunsService,
+    private readonly stranded: StrandedRuns,
     private readonly config: ConfigService<Settings, true>,
   ) {}
 
@@ -40,6 +42,7 @@ export class JourneysProcessor implements OnApplicationBootstrap {
       [JOURNEY_JOBS.startRun, 1, (job) => this.startRun(job)],
       [JOURNEY_JOBS.scheduledIncremental, 1, (job) => this.scheduledIncremental(job)],
       [JOURNEY_JOBS.retrain, 1, (job) => this.retrain(job)],
+      [JOURNEY_JOBS.requeueStranded, 1, async () => void (await this.stranded.requeue())],
     ];
     // A start or shard job out of retries leaves its run unable to finish: say so on the run.
     this.queue.on('failed', (job: Job, error: Error) => {
