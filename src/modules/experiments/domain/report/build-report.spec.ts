@@ -68,6 +68,26 @@ describe(buildExperimentReport.name, () => {
     expect(guardrail.comparisons[0].adjustedPValue).toBeNull();
   });
 
+  it('says the secondary metrics were corrected only when they were', () => {
+    // An A/B test with one secondary metric: each family holds one comparison, so nothing is adjusted or widened.
+    const declared = ['click-rate', 'push-open-rate', 'unsubscribe-rate'];
+    const single = buildExperimentReport({
+      ...input,
+      definition: pushExperiment({
+        metrics: { primary: 'click-rate', secondary: ['push-open-rate'], guardrails: ['unsubscribe-rate'] },
+      }),
+      metrics: input.metrics.filter((m) => declared.includes(m.metric)),
+    });
+    expect(single.metrics.flatMap((m) => m.comparisons).map((c) => c.adjustedPValue)).toEqual([null, null, null]);
+    expect(single.notes.join(' ')).not.toMatch(/widened|corrected by/);
+    expect(single.notes).toContain(
+      'No p-value or interval is corrected for multiple comparisons: the primary metric and the secondary metrics each have one comparison tested (Holm corrects a family of several). Guardrails are not corrected.',
+    );
+    expect(report.notes).toContain(
+      'Secondary metrics are corrected by Holm; their intervals are widened to agree with the adjusted p-values. Guardrails are not corrected.',
+    );
+  });
+
   it('draws the cumulative lift per day, ending on the final comparison', () => {
     const c = primary.comparisons[0];
     expect(c.timeline.map((p) => p.day)).toEqual(expect.arrayContaining(['2026-03-02', '2026-03-15']));

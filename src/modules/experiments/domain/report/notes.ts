@@ -1,4 +1,4 @@
-import { SRM_TEST_NAMES, formatP } from './format';
+import { CORRECTION_NAMES, SRM_TEST_NAMES, formatP } from './format';
 import { AllocationPeriod, ExperimentReport } from './report-model';
 
 const HOUR = 3_600_000;
@@ -48,15 +48,33 @@ export function reportNotes(
       ? `Sequential testing is on (N* = ${settings.sequential.tuning}): p-values and intervals stay valid however often this report is read.`
       : 'Fixed-horizon test: decide once, when the planned sample is reached; intervals of earlier days show the trend, not a decision.',
   );
-  if (settings.correction !== 'none') {
-    notes.push(
-      `Secondary metrics (and the primary metric across several treatments) are corrected by ${settings.correction === 'holm' ? 'Holm' : 'Benjamini-Hochberg'}; their intervals are widened to agree with the adjusted p-values. Guardrails are not corrected.`,
-    );
-  }
+  if (settings.correction !== 'none') notes.push(correctionNote(report));
   notes.push(
     'Chance to beat control is Bayesian (a flat prior unless one is set); with a flat prior it is the complement of the one-sided p-value, not extra evidence.',
   );
   return notes;
+}
+
+/**
+ * What the correction did: the families it adjusted (a family of one comparison with a test is left as tested), or that
+ * it adjusted nothing, so a reader does not take an interval as plain as widened.
+ */
+function correctionNote(report: ExperimentReport): string {
+  const name = CORRECTION_NAMES[report.settings.correction];
+  const corrected = (role: 'primary' | 'secondary') =>
+    report.metrics.some((m) => m.role === role && m.correction !== 'none');
+  const families = [
+    ...(corrected('secondary') ? ['Secondary metrics'] : []),
+    ...(corrected('primary') ? ['the primary metric across treatments'] : []),
+  ];
+  if (families.length > 0) {
+    const which = families.join(' and ');
+    return `${which.charAt(0).toUpperCase()}${which.slice(1)} ${families.length === 1 && !corrected('secondary') ? 'is' : 'are'} corrected by ${name}; their intervals are widened to agree with the adjusted p-values. Guardrails are not corrected.`;
+  }
+  const single = report.metrics.some((m) => m.role === 'secondary')
+    ? 'the primary metric and the secondary metrics each have one comparison tested'
+    : 'the primary metric has one comparison tested';
+  return `No p-value or interval is corrected for multiple comparisons: ${single} (${name} corrects a family of several). Guardrails are not corrected.`;
 }
 
 /** Whether some comparison is of values other than its arms' pooled ones (a split changed, or a stratum was left out). */
