@@ -28,6 +28,7 @@ const COLUMNS = [
   'compared_control_value',
   'compared_value',
   'interval_note',
+  'sum_squares',
 ] as const;
 
 function rows(metric: MetricReport): string[][] {
@@ -59,6 +60,7 @@ function rows(metric: MetricReport): string[][] {
       c?.comparedValues?.control,
       c?.comparedValues?.treatment,
       c?.unboundedInterval ? unboundedText(c.unboundedInterval) : undefined,
+      arm.sumSquares,
     ];
     return values.map(csvCell);
   });
@@ -68,7 +70,8 @@ function rows(metric: MetricReport): string[][] {
  * The report as one CSV table: a row per (metric, arm), comparison columns filled on treatment rows. `value` is the
  * arm's over all its users (pooled across splits); `compared_control_value` and `compared_value` are the two values
  * the comparison is of (within splits), and `difference` is the second less the first. Where the correction leaves an
- * interval unbounded, its bounds are empty and `interval_note` says why.
+ * interval unbounded, its bounds are empty and `interval_note` says why. `sum_squares` is the arm's Σy², which with `users`
+ * and `events` (Σy) gives its variance, so a mean's test recomputes from the sheet.
  */
 export function renderCsv(report: ExperimentReport): string {
   const lines = [COLUMNS.join(','), ...[...report.metrics, ...report.holdout].flatMap(rows).map((r) => r.join(','))];

@@ -1,6 +1,7 @@
 import { METRICS, MetricId } from '../metrics';
 import { adjustPValues } from '../statistics/multiple-testing';
 import { SrmResult, equalRates, equalRatesWithin } from '../statistics/srm';
+import { EMPTY_STATS, addStats } from '../statistics/sufficient-stats';
 import { ComparisonContext, metricComparison, rawComparison } from './compare-metric';
 import { ArmSummary, MetricReport, MetricRole } from './report-model';
 
@@ -33,11 +34,8 @@ export function family(
   return ids.map((id) => {
     const spec = METRICS[id];
     const arms = [control, ...treatments].map((arm) => {
-      const s = [...(series(id)?.get(arm)?.values() ?? [])].reduce(
-        (acc, x) => ({ n: acc.n + x.n, sum: acc.sum + x.sum }),
-        { n: 0, sum: 0 },
-      );
-      return { arm, n: s.n, sum: s.sum, value: s.n > 0 ? s.sum / s.n : null };
+      const s = [...(series(id)?.get(arm)?.values() ?? [])].reduce(addStats, EMPTY_STATS);
+      return { arm, n: s.n, sum: s.sum, sumSquares: s.sumSquares, value: s.n > 0 ? s.sum / s.n : null };
     });
     const comparisons = pairs
       .filter((x) => x.id === id)

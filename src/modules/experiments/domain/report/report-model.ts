@@ -152,6 +152,8 @@ export interface MetricArmValue {
   arm: string;
   n: number;
   sum: number;
+  /** Σy²: with n and Σy, the arm's variance, so a mean's test can be recomputed from the report alone. */
+  sumSquares: number;
   value: number | null;
 }
 
