@@ -4,6 +4,7 @@ import { formatDifference } from '../report/format';
 import { ExperimentReport } from '../report/report-model';
 import {
   clickCohortsInput,
+  conversionsInput,
   pushExperiment,
   simulateReportInput,
   variantAddedInSecondWeek,
@@ -317,26 +318,12 @@ describe('report renderers: a mean recomputed from the CSV', () => {
   // 1,000 users per arm: 50 conversions (Σy² = 70) against 80 (Σy² = 120). Variances (70 − 50²/1000)/999 = 0.0675676
   // and (120 − 80²/1000)/999 = 0.1137137, standard error √((0.0675676 + 0.1137137)/1000) = 0.0134641, so Welch's
   // t = 0.03/0.0134641 = 2.22815 on 1,876.4 degrees of freedom.
-  const day = '2026-03-02';
-  const report = buildExperimentReport({
-    definition: pushExperiment({
-      holdoutShare: 0,
-      metrics: { primary: 'conversions-per-user', secondary: [], guardrails: [] },
+  const report = buildExperimentReport(
+    conversionsInput({
+      interest: { n: 1_000, sum: 50, sumSquares: 70 },
+      'journey-llm': { n: 1_000, sum: 80, sumSquares: 120 },
     }),
-    asOf: '2026-03-10T00:00:00Z',
-    assigned: [
-      { arm: 'interest', day, count: 1_000 },
-      { arm: 'journey-llm', day, count: 1_000 },
-    ],
-    delivered: [
-      { arm: 'interest', day, count: 1_000 },
-      { arm: 'journey-llm', day, count: 1_000 },
-    ],
-    metrics: [
-      { metric: 'conversions-per-user', arm: 'interest', day, n: 1_000, sum: 50, sumSquares: 70 },
-      { metric: 'conversions-per-user', arm: 'journey-llm', day, n: 1_000, sum: 80, sumSquares: 120 },
-    ],
-  });
+  );
 
   it("CSV: each arm's Σy² is there, so Welch's t is recomputed from the sheet alone", () => {
     const rows = csvRecords(renderCsv(report));

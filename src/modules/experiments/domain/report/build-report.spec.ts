@@ -1,6 +1,7 @@
 import { ExperimentError } from '../experiments.errors';
 import {
   clickCohortsInput,
+  conversionsInput,
   pushExperiment,
   simulateReportInput,
   variantAddedInSecondWeek,
@@ -86,6 +87,27 @@ describe(buildExperimentReport.name, () => {
     expect(report.notes).toContain(
       'Secondary metrics are corrected by Holm; their intervals are widened to agree with the adjusted p-values. Guardrails are not corrected.',
     );
+  });
+
+  it('writes a lift of a push-sized audience with the digits its interval needs to exclude 0', () => {
+    // 3 billion users per arm, 0.5 against 0.5001 conversions per user (Σy² 2.7e9 each): variances 0.65 and 0.6499,
+    // standard error √(1.2999/3e9) = 2.0816e-5, t = 1e-4/2.0816e-5 = 4.80, lift 1e-4/0.5 = +0.020% with the half-width
+    // 1.96 × 2.0816e-5/0.5 = 0.0082%: [+0.012%, +0.028%], which at one decimal read 0.0% [0.0%, 0.0%].
+    const users = 3_000_000_000;
+    const big = buildExperimentReport(
+      conversionsInput({
+        interest: { n: users, sum: 1_500_000_000, sumSquares: 2.7e9 },
+        'journey-llm': { n: users, sum: 1_500_300_000, sumSquares: 2.7e9 },
+      }),
+    );
+    const c = big.metrics[0].comparisons[0];
+    expect(c.test!.statistic).toBeCloseTo(4.804, 3);
+    expect(c.verdict).toEqual({
+      status: 'win',
+      text: 'Journey LLM beats Interest on conversions per user: +0.02% [+0.01%, +0.03%]',
+    });
+    // One decimal stays where it tells the bounds apart.
+    expect(primary.comparisons[0].verdict.text).toMatch(/: \+\d+\.\d% \[\+\d+\.\d%, \+\d+\.\d%\]$/);
   });
 
   it('draws the cumulative lift per day, ending on the final comparison', () => {

@@ -13,11 +13,11 @@ export function formatPercent(ratio: number, digits = 1): string {
 }
 
 /** A signed difference: percentage points for rates, plain units for means; "-" for none. */
-export function formatDifference(difference: number | null, kind: MetricKind): string {
+export function formatDifference(difference: number | null, kind: MetricKind, digits = 2): string {
   if (difference === null) return '-';
   if (kind === 'rate') {
-    const text = (difference * 100).toFixed(2);
-    return `${Number(text) === 0 ? (0).toFixed(2) : `${difference > 0 ? '+' : ''}${text}`} pp`;
+    const text = (difference * 100).toFixed(digits);
+    return `${Number(text) === 0 ? (0).toFixed(digits) : `${difference > 0 ? '+' : ''}${text}`} pp`;
   }
   return `${difference > 0 ? '+' : ''}${difference.toPrecision(3)}`;
 }
@@ -46,9 +46,22 @@ export function formatEstimate(
   kind: MetricKind,
   unbounded: UnboundedInterval | null = null,
 ): string {
-  const one = (x: number) => (scale === 'relative' ? formatPercent(x) : formatDifference(x, kind));
-  if (bounds.lower === null || bounds.upper === null) return `${one(bounds.estimate)} (${unboundedText(unbounded)})`;
-  return `${one(bounds.estimate)} [${one(bounds.lower)}, ${one(bounds.upper)}]`;
+  const fixed = scale === 'relative' || kind === 'rate';
+  const least = scale === 'relative' ? 1 : 2;
+  const at = (digits: number) => (x: number) =>
+    scale === 'relative' ? formatPercent(x, digits) : formatDifference(x, kind, digits);
+  const { estimate, lower, upper } = bounds;
+  let one = at(least);
+  // A push audience's interval can be narrower than a displayed unit: more digits until no value but 0 reads as 0 and
+  // the bounds read apart, so a lift that excludes 0 never reads "0.0% [0.0%, 0.0%]".
+  for (let digits = least; fixed && digits <= least + 4; digits++) {
+    one = at(digits);
+    const zeroShown = [estimate, lower, upper].some((x) => x !== null && x !== 0 && Number.parseFloat(one(x)) === 0);
+    const boundsTogether = lower !== null && upper !== null && lower !== upper && one(lower) === one(upper);
+    if (!zeroShown && !boundsTogether) break;
+  }
+  if (lower === null || upper === null) return `${one(estimate)} (${unboundedText(unbounded)})`;
+  return `${one(estimate)} [${one(lower)}, ${one(upper)}]`;
 }
 
 /** A metric value: rates as percentages, means with three significant digits. */

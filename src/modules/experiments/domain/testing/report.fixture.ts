@@ -2,6 +2,7 @@ import { Prng } from '../../../../lib/synthetic/prng';
 import { HOLDOUT_ARM, createAssigner } from '../assignment/assign';
 import { ExperimentDefinition, assignmentDesign, parseExperimentDefinition } from '../experiment-definition';
 import { MetricId } from '../metrics';
+import { SufficientStats } from '../statistics/sufficient-stats';
 import { AllocationPeriod, ArmDayCount, MetricArmDay, ReportInput } from '../report/report-model';
 
 /** A push experiment like the one every install runs first: interest-based copy against journey-aware LLM copy. */
@@ -154,6 +155,24 @@ export function clickCohortsInput(
       sumSquares: clicks,
     })),
     allocations,
+  };
+}
+
+/**
+ * An A/B test of conversions per user alone (no holdout), one day: each arm's users, conversions Σy and Σy².
+ */
+export function conversionsInput(arms: { interest: SufficientStats; 'journey-llm': SufficientStats }): ReportInput {
+  const day = '2026-03-02';
+  const rows = Object.entries(arms);
+  return {
+    definition: pushExperiment({
+      holdoutShare: 0,
+      metrics: { primary: 'conversions-per-user', secondary: [], guardrails: [] },
+    }),
+    asOf: '2026-03-10T00:00:00Z',
+    assigned: rows.map(([arm, s]) => ({ arm, day, count: s.n })),
+    delivered: [],
+    metrics: rows.map(([arm, s]) => ({ metric: 'conversions-per-user' as const, arm, day, ...s })),
   };
 }
 
