@@ -33,6 +33,14 @@ export const ErrorCode = {
   DistinctTooBig: 17217,
   SizeNotArray: 17124,
   ExpressionArgumentCount: 16020,
+  SetIsSubsetSecondNotArray: 17042,
+  SetUnionNotArray: 17043,
+  SetEqualsNotArray: 17044,
+  SetIsSubsetFirstNotArray: 17046,
+  SetIntersectionNotArray: 17047,
+  SetDifferenceFirstNotArray: 17048,
+  SetDifferenceSecondNotArray: 17049,
+  InArgumentNotArray: 40081,
   ProjectionPathCollision: 31250,
   ProjectionExclusionInInclusion: 31254,
   ProjectionInclusionInExclusion: 31253,
@@ -46,7 +54,10 @@ export const ErrorCode = {
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Codes MongoDB raises at one place in its source carry the name `Location<code>`. */
-const LOCATION_CODES = new Set<number>([16020, 17124, 17217, 51246, 31250, 31253, 31254, 28724, 40324, 40414, 40415]);
+const LOCATION_CODES = new Set<number>([
+  16020, 17042, 17043, 17044, 17046, 17047, 17048, 17049, 40081, 17124, 17217, 51246, 31250, 31253, 31254, 28724, 40324,
+  40414, 40415,
+]);
 
 const NAMES = new Map<number, string>(
   Object.entries(ErrorCode).map(([name, code]) => [code, LOCATION_CODES.has(code) ? `Location${code}` : name]),

@@ -148,3 +148,45 @@ export function bsonIdentical(a: unknown, b: unknown): boolean {
   if (bsonClass(a) === 'Code') return String((a as { code: unknown }).code) === String((b as { code: unknown }).code);
   return compareBson(a, b) === 0;
 }
+
+/**
+ * Values as a set under BSON equality (1, 1.0 and Decimal128("1") are one value; sub-documents are equal
+ * field by field in order; strings under a collation). Sorted once, so a lookup is a binary search.
+ */
+export class ValueSet {
+  /** The distinct values in BSON order, each the first of its equals in the input. */
+  private readonly sorted: unknown[];
+  /** The distinct values in the order of their first occurrence. */
+  readonly values: unknown[];
+
+  constructor(
+    input: readonly unknown[],
+    private readonly strings?: StringCompare,
+  ) {
+    const order = input.map((_, i) => i);
+    order.sort((i, j) => compareBson(input[i], input[j], strings) || i - j);
+    const firsts: number[] = [];
+    for (const i of order) {
+      if (firsts.length === 0 || compareBson(input[firsts[firsts.length - 1]], input[i], strings) !== 0) firsts.push(i);
+    }
+    this.sorted = firsts.map((i) => input[i]);
+    this.values = firsts.sort((i, j) => i - j).map((i) => input[i]);
+  }
+
+  has(value: unknown): boolean {
+    let lo = 0;
+    let hi = this.sorted.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = compareBson(this.sorted[mid], value, this.strings);
+      if (c === 0) return true;
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
+  get size(): number {
+    return this.sorted.length;
+  }
+}

@@ -3,14 +3,16 @@
  * ($where, $function, $accumulator) is off: any TCP client could otherwise run code in this process.
  * Matching, projection, updates and sorting are the server's own; mingo evaluates expressions and
  * runs the aggregation stages the server does not implement itself. Comparisons in expressions
- * ($eq, $cmp, $gt, ..., $max, $min) are the server's too, in the order its sorts use.
+ * ($eq, $cmp, $gt, ..., $max, $min) are the server's too, in the order its sorts use, and so are the
+ * expressions that test values for equality ($in, $indexOfArray, the set operators) or sort them ($sortArray).
  */
 import { Aggregator as MingoAggregator, Context, aggregate } from 'mingo';
-import { ErrorCode, ServerError } from '../errors';
+import { ErrorCode, ErrorCodeValue, ServerError } from '../errors';
 import { isPlainObject } from './bson-values';
 import { Collation, parseCollation } from './collation';
-import { StringCompare, compareExpressionValues } from './compare';
+import { StringCompare, ValueSet, compareBson, compareExpressionValues } from './compare';
 import { Doc } from './documents';
+import { parseSort, sortDocuments } from './sort';
 import { typeName } from './update/field-target';
 
 interface MingoOptions {
@@ -27,6 +29,8 @@ const core = require('mingo/core') as MingoCore;
 const accumulators = require('mingo/operators/accumulator') as {
   $push(collection: unknown[], expr: unknown, options: MingoOptions): unknown[];
 };
+type Operator = (obj: unknown, expr: unknown, options: MingoOptions) => unknown;
+const mingoExpressions = require('mingo/operators/expression') as Record<string, Operator>;
 
 /** `$size` as MongoDB has it: a missing or non-array argument fails the command (mingo answers null). */
 function $size(obj: unknown, expr: unknown, options: object): number {
@@ -52,17 +56,138 @@ function stringsOf(options: MingoOptions): StringCompare | undefined {
   return collations.get(raw) ?? undefined;
 }
 
-/** Compares the two arguments of `name` in the order of expressions (missing below null). */
-function compareArguments(name: string, obj: unknown, expr: unknown, options: MingoOptions): number {
+/** The values of an expression's arguments; `count` is how many it takes exactly, when it is fixed. */
+function argumentsOf(name: string, obj: unknown, expr: unknown, options: MingoOptions, count?: number): unknown[] {
   const args = Array.isArray(expr) ? expr : [expr];
-  if (args.length !== 2) {
+  if (count !== undefined && args.length !== count) {
     throw new ServerError(
       ErrorCode.ExpressionArgumentCount,
-      `Expression ${name} takes exactly 2 arguments. ${args.length} were passed in.`,
+      `Expression ${name} takes exactly ${count} arguments. ${args.length} were passed in.`,
     );
   }
-  const [a, b] = args.map((arg) => core.evalExpr(obj, arg, options));
+  return args.map((arg) => core.evalExpr(obj, arg, options));
+}
+
+/** Compares the two arguments of `name` in the order of expressions (missing below null). */
+function compareArguments(name: string, obj: unknown, expr: unknown, options: MingoOptions): number {
+  const [a, b] = argumentsOf(name, obj, expr, options, 2);
   return compareExpressionValues(a, b, stringsOf(options));
+}
+
+function typeOf(value: unknown): string {
+  return value === undefined ? 'missing' : typeName(value);
+}
+
+function notArray(code: ErrorCodeValue, message: string, value: unknown): ServerError {
+  return new ServerError(code, `${message}${typeOf(value)}`);
+}
+
+/** `$in`: whether the first argument equals an element of the second (BSON equality; missing equals nothing). */
+function $in(obj: unknown, expr: unknown, options: MingoOptions): boolean {
+  const [value, array] = argumentsOf('$in', obj, expr, options, 2);
+  if (!Array.isArray(array)) {
+    throw notArray(ErrorCode.InArgumentNotArray, '$in requires an array as a second argument, found: ', array);
+  }
+  const strings = stringsOf(options);
+  return value !== undefined && array.some((e) => compareBson(e, value, strings) === 0);
+}
+
+/** `$indexOfArray`: the first index from `start` (below `end`) of an element equal to the value. */
+function $indexOfArray(obj: unknown, expr: unknown, options: MingoOptions): unknown {
+  const [array, value, ...range] = argumentsOf('$indexOfArray', obj, expr, options);
+  if (!Array.isArray(array) || range.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
+    return mingoExpressions.$indexOfArray(obj, expr, options); // its null, argument checks and errors
+  }
+  const [start = 0, end = array.length] = range as number[];
+  const strings = stringsOf(options);
+  for (let i = start; i < Math.min(end, array.length); i++) {
+    if (compareExpressionValues(array[i], value, strings) === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * The arguments of a set expression as sets; null when one is null or missing and `nullable`. Any other
+ * value that is not an array fails with `code`, or with the code of its position when there is one each.
+ */
+function setsOf(
+  name: string,
+  code: ErrorCodeValue | [first: ErrorCodeValue, second: ErrorCodeValue],
+  obj: unknown,
+  expr: unknown,
+  options: MingoOptions,
+  { count, nullable }: { count?: number; nullable: boolean },
+): ValueSet[] | null {
+  const args = argumentsOf(name, obj, expr, options, count);
+  if (nullable && args.some((v) => v === null || v === undefined)) return null;
+  args.forEach((value, i) => {
+    if (Array.isArray(value)) return;
+    if (!Array.isArray(code)) {
+      throw notArray(code, `All operands of ${name} must be arrays. One argument is of type: `, value);
+    }
+    const which = i === 0 ? 'First' : 'Second';
+    throw notArray(code[i], `both operands of ${name} must be arrays. ${which} argument is of type: `, value);
+  });
+  const strings = stringsOf(options);
+  return args.map((value) => new ValueSet(value as unknown[], strings));
+}
+
+function $setUnion(obj: unknown, expr: unknown, options: MingoOptions): unknown[] | null {
+  const sets = setsOf('$setUnion', ErrorCode.SetUnionNotArray, obj, expr, options, { nullable: true });
+  return (
+    sets &&
+    new ValueSet(
+      sets.flatMap((set) => set.values),
+      stringsOf(options),
+    ).values
+  );
+}
+
+function $setIntersection(obj: unknown, expr: unknown, options: MingoOptions): unknown[] | null {
+  const sets = setsOf('$setIntersection', ErrorCode.SetIntersectionNotArray, obj, expr, options, { nullable: true });
+  if (!sets || sets.length === 0) return sets && [];
+  return sets[0].values.filter((v) => sets.every((set) => set.has(v)));
+}
+
+function $setDifference(obj: unknown, expr: unknown, options: MingoOptions): unknown[] | null {
+  const codes: [ErrorCodeValue, ErrorCodeValue] = [
+    ErrorCode.SetDifferenceFirstNotArray,
+    ErrorCode.SetDifferenceSecondNotArray,
+  ];
+  const sets = setsOf('$setDifference', codes, obj, expr, options, { count: 2, nullable: true });
+  return sets && sets[0].values.filter((v) => !sets[1].has(v));
+}
+
+function $setIsSubset(obj: unknown, expr: unknown, options: MingoOptions): boolean {
+  const codes: [ErrorCodeValue, ErrorCodeValue] = [
+    ErrorCode.SetIsSubsetFirstNotArray,
+    ErrorCode.SetIsSubsetSecondNotArray,
+  ];
+  const [first, second] = setsOf('$setIsSubset', codes, obj, expr, options, { count: 2, nullable: false })!;
+  return first.values.every((v) => second.has(v));
+}
+
+function $setEquals(obj: unknown, expr: unknown, options: MingoOptions): boolean {
+  const sets = setsOf('$setEquals', ErrorCode.SetEqualsNotArray, obj, expr, options, { nullable: false })!;
+  return sets.every((set) => set.size === sets[0].size && set.values.every((v) => sets[0].has(v)));
+}
+
+/** `$sortArray` in BSON order: values by 1 / -1, documents by a sort pattern as `$sort` orders them. */
+function $sortArray(obj: unknown, expr: unknown, options: MingoOptions): unknown {
+  const spec = isPlainObject(expr) ? expr : {};
+  const input = core.evalExpr(obj, spec.input, options);
+  const sortBy = spec.sortBy;
+  const strings = stringsOf(options);
+  if (Array.isArray(input) && (sortBy === 1 || sortBy === -1)) {
+    return input
+      .map((v, i) => ({ v, i }))
+      .sort((a, b) => sortBy * compareBson(a.v, b.v, strings) || a.i - b.i)
+      .map((e) => e.v);
+  }
+  if (Array.isArray(input) && isPlainObject(sortBy) && input.every(isPlainObject)) {
+    return sortDocuments(input, parseSort(sortBy), strings);
+  }
+  return mingoExpressions.$sortArray(obj, expr, options); // its null, argument checks and errors
 }
 
 function comparison(name: string, holds: (order: number) => boolean) {
@@ -105,6 +230,14 @@ const serverExpressions = {
   $cmp: (obj: unknown, expr: unknown, options: MingoOptions) => compareArguments('$cmp', obj, expr, options),
   $max: extremeExpression(1),
   $min: extremeExpression(-1),
+  $in,
+  $indexOfArray,
+  $setUnion,
+  $setIntersection,
+  $setDifference,
+  $setIsSubset,
+  $setEquals,
+  $sortArray,
 };
 
 /** Every mingo operator, with the server's own versions first (mingo keeps the first it is given). */

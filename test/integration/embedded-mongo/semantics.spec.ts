@@ -1,4 +1,4 @@
-import { Collection, Db, Decimal128, Document, Filter, Sort } from 'mongodb';
+import { Collection, Db, Decimal128, Document, Filter, Long, MongoServerError, Sort } from 'mongodb';
 import { useDriverClient } from '../../setup/mongo';
 
 /** The _ids of the documents a filter finds, in _id order. */
@@ -791,5 +791,153 @@ describe('embedded mongo queries, updates, write results and projections the pro
     }
     expect(await found(plain, { t: [] })).toEqual([7, 9]);
     expect(await found(plain, { t: { $ne: null } })).toEqual([1, 2, 3, 4, 7, 9]);
+  });
+
+  it('$in, $indexOfArray and the set expressions use BSON equality: numbers across types, documents field by field in order, strings under the collation', async () => {
+    const c = db.collection('expression-sets');
+    const one = Decimal128.fromString('1');
+    await c.insertMany([
+      { _id: 1 as never, d: one, l: Long.fromNumber(2, false), o: { a: 1, b: 2 }, s: 'X' },
+      { _id: 2 as never, d: 3, o: { b: 2, a: 1 } },
+    ]);
+    const rows = await c
+      .aggregate([
+        {
+          $project: {
+            decimalIn: { $in: ['$d', [1, 2]] },
+            longIn: { $in: ['$l', [Decimal128.fromString('2')]] },
+            documentIn: { $in: ['$o', [{ a: 1, b: 2 }]] },
+            missingIn: { $in: ['$missing', [null]] },
+            index: { $indexOfArray: [[0, 2.0, '$d'], 1] },
+            union: {
+              $setUnion: [
+                [1, '$l', 2],
+                ['$d', { a: 1, b: 2 }, { b: 2, a: 1 }],
+              ],
+            },
+            common: {
+              $setIntersection: [
+                [1, 2, '$o'],
+                ['$d', Long.fromNumber(2), { a: 1, b: 2 }],
+              ],
+            },
+            left: {
+              $setDifference: [
+                ['$d', 2, 4],
+                [1, Long.fromNumber(2)],
+              ],
+            },
+            subset: {
+              $setIsSubset: [
+                ['$d', 2.0],
+                [1, 2, 5],
+              ],
+            },
+            same: {
+              $setEquals: [
+                ['$d', 2, 2.0],
+                [Decimal128.fromString('2.0'), 1],
+              ],
+            },
+            anyOfMissing: { $setUnion: [[1], '$missing'] },
+          },
+        },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(rows).toEqual([
+      {
+        _id: 1,
+        decimalIn: true,
+        longIn: true,
+        documentIn: true,
+        missingIn: false,
+        index: 2,
+        union: [1, 2, { a: 1, b: 2 }, { b: 2, a: 1 }],
+        common: [1, 2, { a: 1, b: 2 }],
+        left: [4],
+        subset: true,
+        same: true,
+        anyOfMissing: null,
+      },
+      {
+        _id: 2,
+        decimalIn: false,
+        longIn: false,
+        documentIn: false,
+        missingIn: false,
+        index: -1,
+        union: [1, null, 2, 3, { a: 1, b: 2 }, { b: 2, a: 1 }],
+        common: [2],
+        left: [3, 4],
+        subset: false,
+        same: false,
+        anyOfMissing: null,
+      },
+    ]);
+    const collation = { locale: 'en', strength: 2 };
+    expect(
+      await c
+        .find(
+          { $expr: { $in: ['$s', ['x']] } },
+          {
+            collation,
+            projection: {
+              _id: 1,
+              common: {
+                $setIntersection: [
+                  ['$s', 'y'],
+                  ['x', 'Y'],
+                ],
+              },
+            },
+          },
+        )
+        .toArray(),
+    ).toEqual([{ _id: 1, common: ['X', 'y'] }]);
+    expect(await c.countDocuments({ $expr: { $in: ['$s', ['x']] } })).toBe(0);
+  });
+
+  it('$sortArray orders values and documents in BSON order across number types', async () => {
+    const c = db.collection('sort-array');
+    await c.insertOne({
+      _id: 1 as never,
+      values: [2, Decimal128.fromString('1'), 'x', null, 1.5, { a: 1 }, Long.fromNumber(3)],
+      docs: [{ k: 2 }, { k: Decimal128.fromString('1.5') }, { k: 'a' }, {}, { k: Long.fromNumber(3) }],
+    });
+    const [row] = await c
+      .aggregate([
+        {
+          $project: {
+            _id: 0,
+            up: { $sortArray: { input: '$values', sortBy: 1 } },
+            down: { $sortArray: { input: '$values', sortBy: -1 } },
+            byK: { $sortArray: { input: '$docs', sortBy: { k: 1 } } },
+          },
+        },
+      ])
+      .toArray();
+    expect(row.up).toEqual([null, Decimal128.fromString('1'), 1.5, 2, 3, 'x', { a: 1 }]);
+    expect(row.down).toEqual([{ a: 1 }, 'x', 3, 2, 1.5, Decimal128.fromString('1'), null]);
+    expect(row.byK).toEqual([{}, { k: Decimal128.fromString('1.5') }, { k: 2 }, { k: 3 }, { k: 'a' }]);
+  });
+
+  it("$in without an array and set expressions over non-arrays fail the command with MongoDB's codes", async () => {
+    const c = db.collection('expression-set-errors');
+    await c.insertOne({ _id: 1 as never, s: 'x' });
+    const codeOf = async (expr: Document) =>
+      c
+        .aggregate([{ $project: { v: expr } }])
+        .toArray()
+        .then(
+          () => 0,
+          (e: unknown) => (e instanceof MongoServerError ? e.code : -1),
+        );
+    expect(await codeOf({ $in: [1, '$missing'] })).toBe(40081);
+    expect(await codeOf({ $setUnion: [[1], '$s'] })).toBe(17043);
+    expect(await codeOf({ $setIntersection: ['$s', [1]] })).toBe(17047);
+    expect(await codeOf({ $setDifference: [[1], '$s'] })).toBe(17049);
+    expect(await codeOf({ $setIsSubset: [null, [1]] })).toBe(17046);
+    expect(await codeOf({ $setEquals: [[1], '$missing'] })).toBe(17044);
   });
 });
