@@ -41,6 +41,7 @@ export const ErrorCode = {
   SetDifferenceFirstNotArray: 17048,
   SetDifferenceSecondNotArray: 17049,
   InArgumentNotArray: 40081,
+  SwitchNoMatch: 40066,
   ProjectionPathCollision: 31250,
   ProjectionExclusionInInclusion: 31254,
   ProjectionInclusionInExclusion: 31253,
@@ -55,8 +56,8 @@ export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Codes MongoDB raises at one place in its source carry the name `Location<code>`. */
 const LOCATION_CODES = new Set<number>([
-  16020, 17042, 17043, 17044, 17046, 17047, 17048, 17049, 40081, 17124, 17217, 51246, 31250, 31253, 31254, 28724, 40324,
-  40414, 40415,
+  16020, 17042, 17043, 17044, 17046, 17047, 17048, 17049, 40066, 40081, 17124, 17217, 51246, 31250, 31253, 31254, 28724,
+  40324, 40414, 40415,
 ]);
 
 const NAMES = new Map<number, string>(

@@ -4,7 +4,8 @@
  * Matching, projection, updates and sorting are the server's own; mingo evaluates expressions and
  * runs the aggregation stages the server does not implement itself. Comparisons in expressions
  * ($eq, $cmp, $gt, ..., $max, $min) are the server's too, in the order its sorts use, and so are the
- * expressions that test values for equality ($in, $indexOfArray, the set operators) or sort them ($sortArray).
+ * expressions that test values for equality ($in, $indexOfArray, the set operators) or sort them ($sortArray);
+ * the logical and conditional expressions take values as true or false as $expr does.
  */
 import { Aggregator as MingoAggregator, Context, aggregate } from 'mingo';
 import { ErrorCode, ErrorCodeValue, ServerError } from '../errors';
@@ -12,6 +13,7 @@ import { isPlainObject } from './bson-values';
 import { Collation, parseCollation } from './collation';
 import { StringCompare, ValueSet, compareBson, compareExpressionValues } from './compare';
 import { Doc } from './documents';
+import { truthy } from './filter/values';
 import { parseSort, sortDocuments } from './sort';
 import { typeName } from './update/field-target';
 
@@ -190,6 +192,58 @@ function $sortArray(obj: unknown, expr: unknown, options: MingoOptions): unknown
   return mingoExpressions.$sortArray(obj, expr, options); // its null, argument checks and errors
 }
 
+/** The arguments of a variadic expression (a single expression is one argument). */
+function expressionList(expr: unknown): unknown[] {
+  return Array.isArray(expr) ? expr : [expr];
+}
+
+function $and(obj: unknown, expr: unknown, options: MingoOptions): boolean {
+  return expressionList(expr).every((arg) => truthy(core.evalExpr(obj, arg, options)));
+}
+
+function $or(obj: unknown, expr: unknown, options: MingoOptions): boolean {
+  return expressionList(expr).some((arg) => truthy(core.evalExpr(obj, arg, options)));
+}
+
+function $not(obj: unknown, expr: unknown, options: MingoOptions): boolean {
+  const [value] = argumentsOf('$not', obj, expr, options, 1);
+  return !truthy(value);
+}
+
+function $cond(obj: unknown, expr: unknown, options: MingoOptions): unknown {
+  const spec = isPlainObject(expr) ? expr : {};
+  const [test, then, otherwise] = Array.isArray(expr) ? expr : [spec.if, spec.then, spec.else];
+  if (Array.isArray(expr) ? expr.length !== 3 : !('if' in spec && 'then' in spec && 'else' in spec)) {
+    return mingoExpressions.$cond(obj, expr, options); // its argument errors
+  }
+  return core.evalExpr(obj, truthy(core.evalExpr(obj, test, options)) ? then : otherwise, options);
+}
+
+function $switch(obj: unknown, expr: unknown, options: MingoOptions): unknown {
+  const spec = isPlainObject(expr) ? expr : {};
+  const branches = spec.branches;
+  if (!Array.isArray(branches) || !branches.every((b) => isPlainObject(b) && 'case' in b && 'then' in b)) {
+    return mingoExpressions.$switch(obj, expr, options); // its argument errors
+  }
+  for (const branch of branches as Array<{ case: unknown; then: unknown }>) {
+    if (truthy(core.evalExpr(obj, branch.case, options))) return core.evalExpr(obj, branch.then, options);
+  }
+  if ('default' in spec) return core.evalExpr(obj, spec.default, options);
+  throw new ServerError(
+    ErrorCode.SwitchNoMatch,
+    '$switch could not find a matching branch for an input, and no default was specified.',
+  );
+}
+
+/** `$anyElementTrue` / `$allElementsTrue` over the elements of their one array argument. */
+function elementsTrue(name: '$anyElementTrue' | '$allElementsTrue') {
+  return (obj: unknown, expr: unknown, options: MingoOptions) => {
+    const [array] = argumentsOf(name, obj, expr, options, 1);
+    if (!Array.isArray(array)) return mingoExpressions[name](obj, expr, options); // its argument errors
+    return name === '$anyElementTrue' ? array.some(truthy) : array.every(truthy);
+  };
+}
+
 function comparison(name: string, holds: (order: number) => boolean) {
   return (obj: unknown, expr: unknown, options: MingoOptions) => holds(compareArguments(name, obj, expr, options));
 }
@@ -238,6 +292,13 @@ const serverExpressions = {
   $setIsSubset,
   $setEquals,
   $sortArray,
+  $and,
+  $or,
+  $not,
+  $cond,
+  $switch,
+  $anyElementTrue: elementsTrue('$anyElementTrue'),
+  $allElementsTrue: elementsTrue('$allElementsTrue'),
 };
 
 /** Every mingo operator, with the server's own versions first (mingo keeps the first it is given). */

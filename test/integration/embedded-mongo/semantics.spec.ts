@@ -940,4 +940,63 @@ describe('embedded mongo queries, updates, write results and projections the pro
     expect(await codeOf({ $setIsSubset: [null, [1]] })).toBe(17046);
     expect(await codeOf({ $setEquals: [[1], '$missing'] })).toBe(17044);
   });
+
+  it('$and, $or, $not, $cond, $switch and $anyElementTrue/$allElementsTrue take only false, null, missing and zeros of any number type as false', async () => {
+    const c = db.collection('expression-truth');
+    await c.insertOne({
+      _id: 1 as never,
+      d0: Decimal128.fromString('0'),
+      l0: Long.fromNumber(0),
+      s: '',
+      a: [],
+      nan: NaN,
+    });
+    const [row] = await c
+      .aggregate([
+        {
+          $project: {
+            _id: 0,
+            and: { $and: ['$s', '$a', '$nan'] },
+            andDecimalZero: { $and: [true, '$d0'] },
+            or: { $or: ['$d0', '$l0', '$missing', null, 0] },
+            notEmptyString: { $not: ['$s'] },
+            notDecimalZero: { $not: '$d0' },
+            cond: { $cond: ['$d0', 'yes', 'no'] },
+            condObject: { $cond: { if: '$s', then: 'yes', else: 'no' } },
+            switch: {
+              $switch: {
+                branches: [
+                  { case: '$d0', then: 'zero' },
+                  { case: '$s', then: 'empty' },
+                ],
+                default: 'none',
+              },
+            },
+            any: { $anyElementTrue: [['$d0', '$l0', 0, null]] },
+            all: { $allElementsTrue: [['$s', '$a', 1]] },
+          },
+        },
+      ])
+      .toArray();
+    expect(row).toEqual({
+      and: true,
+      andDecimalZero: false,
+      or: false,
+      notEmptyString: false,
+      notDecimalZero: true,
+      cond: 'no',
+      condObject: 'yes',
+      switch: 'empty',
+      any: false,
+      all: true,
+    });
+    const noBranch = await c
+      .aggregate([{ $project: { v: { $switch: { branches: [{ case: '$d0', then: 1 }] } } } }])
+      .toArray()
+      .then(
+        () => 0,
+        (e: unknown) => (e instanceof MongoServerError ? e.code : -1),
+      );
+    expect(noBranch).toBe(40066);
+  });
 });
