@@ -235,6 +235,21 @@ function $switch(obj: unknown, expr: unknown, options: MingoOptions): unknown {
   );
 }
 
+/** `$filter`: the elements (up to `limit`) whose `cond`, as mingo's `$map` evaluates it with `as` bound, is true. */
+function $filter(obj: unknown, expr: unknown, options: MingoOptions): unknown {
+  const spec = isPlainObject(expr) ? expr : {};
+  const input = core.evalExpr(obj, spec.input, options);
+  const limit = spec.limit === undefined ? undefined : core.evalExpr(obj, spec.limit, options);
+  const limited = limit === undefined || (typeof limit === 'number' && Number.isInteger(limit) && limit >= 1);
+  if (!('cond' in spec) || !Array.isArray(input) || !limited) {
+    return mingoExpressions.$filter(obj, expr, options); // its null, argument checks and errors
+  }
+  const map = { input: { $literal: input }, in: spec.cond, ...('as' in spec && { as: spec.as }) };
+  const conds = core.evalExpr(obj, { $map: map }, options) as unknown[];
+  const kept = input.filter((_, i) => truthy(conds[i]));
+  return limit === undefined ? kept : kept.slice(0, limit as number);
+}
+
 /** `$anyElementTrue` / `$allElementsTrue` over the elements of their one array argument. */
 function elementsTrue(name: '$anyElementTrue' | '$allElementsTrue') {
   return (obj: unknown, expr: unknown, options: MingoOptions) => {
@@ -297,6 +312,7 @@ const serverExpressions = {
   $not,
   $cond,
   $switch,
+  $filter,
   $anyElementTrue: elementsTrue('$anyElementTrue'),
   $allElementsTrue: elementsTrue('$allElementsTrue'),
 };

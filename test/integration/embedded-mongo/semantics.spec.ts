@@ -941,7 +941,7 @@ describe('embedded mongo queries, updates, write results and projections the pro
     expect(await codeOf({ $setEquals: [[1], '$missing'] })).toBe(17044);
   });
 
-  it('$and, $or, $not, $cond, $switch and $anyElementTrue/$allElementsTrue take only false, null, missing and zeros of any number type as false', async () => {
+  it('$and, $or, $not, $cond, $switch, $filter and $anyElementTrue/$allElementsTrue take only false, null, missing and zeros of any number type as false', async () => {
     const c = db.collection('expression-truth');
     await c.insertOne({
       _id: 1 as never,
@@ -974,6 +974,8 @@ describe('embedded mongo queries, updates, write results and projections the pro
             },
             any: { $anyElementTrue: [['$d0', '$l0', 0, null]] },
             all: { $allElementsTrue: [['$s', '$a', 1]] },
+            filtered: { $filter: { input: ['$d0', '$s', 0, '$nan', 'x'], as: 'v', cond: '$$v', limit: 2 } },
+            above: { $filter: { input: [1, 2, 3], cond: { $gt: ['$$this', { $add: ['$l0', 1] }] } } },
           },
         },
       ])
@@ -989,6 +991,8 @@ describe('embedded mongo queries, updates, write results and projections the pro
       switch: 'empty',
       any: false,
       all: true,
+      filtered: ['', NaN],
+      above: [2, 3],
     });
     const noBranch = await c
       .aggregate([{ $project: { v: { $switch: { branches: [{ case: '$d0', then: 1 }] } } } }])
