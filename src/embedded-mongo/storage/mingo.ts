@@ -1,6 +1,7 @@
 /**
  * The one place mingo (aggregation expressions and stages) is reached. Server-side JavaScript
- * ($where, $function, $accumulator) is off: any TCP client could otherwise run code in this process.
+ * ($where, $function, $accumulator) is off: any TCP client could otherwise run code in this process
+ * ($function runs only the JavaScript functions mingo's own stages build).
  * Matching, projection, updates and sorting are the server's own; mingo evaluates expressions and
  * runs the aggregation stages the server does not implement itself. Comparisons in expressions
  * ($eq, $cmp, $gt, ..., $max, $min) are the server's too, in the order its sorts use, and so are the
@@ -250,6 +251,18 @@ function $filter(obj: unknown, expr: unknown, options: MingoOptions): unknown {
   return limit === undefined ? kept : kept.slice(0, limit as number);
 }
 
+/**
+ * `$function` runs only a JavaScript function body, which no client can send (BSON carries code as
+ * text): mingo's `$setWindowFields` computes its outputs through one. Code from a client is refused.
+ */
+function $function(obj: unknown, expr: unknown, options: MingoOptions): unknown {
+  const spec = core.evalExpr(obj, expr, options) as { body?: unknown; args?: unknown } | null;
+  if (typeof spec?.body !== 'function' || !Array.isArray(spec.args)) {
+    throw new ServerError(ErrorCode.BadValue, "$function requires 'scriptEnabled' option to be true");
+  }
+  return (spec.body as (...args: unknown[]) => unknown)(...(spec.args as unknown[]));
+}
+
 /** `$anyElementTrue` / `$allElementsTrue` over the elements of their one array argument. */
 function elementsTrue(name: '$anyElementTrue' | '$allElementsTrue') {
   return (obj: unknown, expr: unknown, options: MingoOptions) => {
@@ -313,6 +326,7 @@ const serverExpressions = {
   $cond,
   $switch,
   $filter,
+  $function,
   $anyElementTrue: elementsTrue('$anyElementTrue'),
   $allElementsTrue: elementsTrue('$allElementsTrue'),
 };

@@ -1003,4 +1003,41 @@ describe('embedded mongo queries, updates, write results and projections the pro
       );
     expect(noBranch).toBe(40066);
   });
+
+  it('$setWindowFields computes accumulators over a partition and over a window, while $function from a client stays refused', async () => {
+    const c = db.collection('window-fields');
+    await c.insertMany([
+      { _id: 1 as never, k: 'a', t: 2, v: 20 },
+      { _id: 2 as never, k: 'a', t: 1, v: 10 },
+      { _id: 3 as never, k: 'b', t: 1, v: 5 },
+      { _id: 4 as never, k: 'a', t: 3, v: 30 },
+    ]);
+    const rows = await c
+      .aggregate([
+        {
+          $setWindowFields: {
+            partitionBy: '$k',
+            sortBy: { t: 1 },
+            output: {
+              total: { $sum: '$v' },
+              running: { $sum: '$v', window: { documents: ['unbounded', 'current'] } },
+            },
+          },
+        },
+        { $project: { k: 0, t: 0, v: 0 } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(rows).toEqual([
+      { _id: 1, total: 60, running: 30 },
+      { _id: 2, total: 60, running: 10 },
+      { _id: 3, total: 5, running: 5 },
+      { _id: 4, total: 60, running: 60 },
+    ]);
+    await expect(
+      c
+        .aggregate([{ $project: { v: { $function: { body: 'function () { return 1; }', args: [], lang: 'js' } } } }])
+        .toArray(),
+    ).rejects.toThrow(/scriptEnabled/);
+  });
 });
