@@ -301,6 +301,11 @@ function extremeAccumulator(sign: 1 | -1) {
     extremeOf(accumulators.$push(collection, expr, options), sign, options);
 }
 
+/** `$addToSet` accumulator of the stages mingo runs: one of each set of values equal in BSON, the first. */
+function $addToSetAccumulator(collection: unknown[], expr: unknown, options: MingoOptions): unknown[] {
+  return new ValueSet(accumulators.$push(collection, expr, options), stringsOf(options)).values;
+}
+
 const serverExpressions = {
   $size,
   $eq: comparison('$eq', (order) => order === 0),
@@ -335,7 +340,11 @@ const serverExpressions = {
 const context = Context.from(
   Context.init({
     expression: serverExpressions as never,
-    accumulator: { $max: extremeAccumulator(1), $min: extremeAccumulator(-1) } as never,
+    accumulator: {
+      $max: extremeAccumulator(1),
+      $min: extremeAccumulator(-1),
+      $addToSet: $addToSetAccumulator,
+    } as never,
   }),
   Context.init({
     accumulator: require('mingo/operators/accumulator') as never,

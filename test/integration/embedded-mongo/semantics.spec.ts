@@ -1040,4 +1040,26 @@ describe('embedded mongo queries, updates, write results and projections the pro
         .toArray(),
     ).rejects.toThrow(/scriptEnabled/);
   });
+
+  it('$addToSet in $bucket and $setWindowFields keeps one of values equal in BSON as $group does', async () => {
+    const c = db.collection('add-to-set-stages');
+    await c.insertMany(
+      [1, Long.fromNumber(1), Decimal128.fromString('1'), { a: 1, b: 2 }, { b: 2, a: 1 }, 'X'].map((v, i) => ({
+        _id: i as never,
+        k: 1,
+        v,
+      })),
+    );
+    const expected = [1, { a: 1, b: 2 }, { b: 2, a: 1 }, 'X'];
+    const [grouped] = await c.aggregate([{ $group: { _id: '$k', s: { $addToSet: '$v' } } }]).toArray();
+    expect(grouped.s).toEqual(expected);
+    const [bucket] = await c
+      .aggregate([{ $bucket: { groupBy: '$k', boundaries: [0, 5], output: { s: { $addToSet: '$v' } } } }])
+      .toArray();
+    expect(bucket.s).toEqual(expected);
+    const [windowed] = await c
+      .aggregate([{ $setWindowFields: { partitionBy: '$k', output: { s: { $addToSet: '$v' } } } }, { $limit: 1 }])
+      .toArray();
+    expect(windowed.s).toEqual(expected);
+  });
 });
