@@ -9,7 +9,7 @@ import { generatePopulation } from '../lib/synthetic/population';
 import { AccessService } from '../modules/access/access.service';
 import { DemoContext, DemoStep, DemoStopped } from './demo-context';
 import { DEMO_USAGE, DemoUsageError, parseDemoOptions } from './demo-options';
-import { startDemoEnvironment } from './infrastructure/demo-environment';
+import { forgetDemoRedisKeys, startDemoEnvironment } from './infrastructure/demo-environment';
 import { buildJourneysStep } from './steps/build-journeys.step';
 import { engageStep } from './steps/engage.step';
 import { experimentReportsStep } from './steps/experiment-reports.step';
@@ -109,6 +109,12 @@ async function main(): Promise<void> {
     for (const experiment of context.experiments) console.log(`Open the report: ${experiment.htmlFile}`);
   } finally {
     await app.close();
+    const redisUrl = servers.settings.redis.url;
+    if (redisUrl) {
+      await forgetDemoRedisKeys(redisUrl, settings.redis.prefix).catch((error: unknown) =>
+        console.warn(`Could not remove the demo's keys (${settings.redis.prefix}:*) from Redis: ${String(error)}`),
+      );
+    }
     await servers.stop();
     await environment.stop();
   }

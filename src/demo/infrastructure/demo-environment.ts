@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { developmentReply } from '../../lib/llm-server/development-replies';
 import { OpenAiCompatibleServer } from '../../lib/llm-server/openai-compatible-server';
 import { freePort } from '../../lib/net/free-port';
@@ -19,7 +21,8 @@ export interface DemoEnvironment {
  * Starts the demo's companions and the settings that point the app at them: the development LLM
  * (unless `OPENAI_API_KEY` is set), an SMTP server for email, the outbox for push, and every file under
  * `dataDir`. Simulated readers answer within seconds of sending, which the machine-open timing rule
- * would take for mail-privacy prefetches, so the demo turns that rule off.
+ * would take for mail-privacy prefetches, so the demo turns that rule off. Its Redis keys take a prefix of
+ * this run's own, so neither an app on the same Redis nor another demo takes its jobs or counts its sends.
  */
 export async function startDemoEnvironment(dataDir: string, env: NodeJS.ProcessEnv): Promise<DemoEnvironment> {
   const llm = env.OPENAI_API_KEY ? undefined : await OpenAiCompatibleServer.listen(developmentReply);
@@ -29,6 +32,8 @@ export async function startDemoEnvironment(dataDir: string, env: NodeJS.ProcessE
   const settings: Record<string, string> = {
     HOST: '127.0.0.1',
     PORT: String(port),
+    // The Redis on 6379 may be the one an app on the defaults uses: the demo's queues and cap slots stay apart.
+    REDIS_PREFIX: `jc-demo-${randomBytes(4).toString('hex')}`,
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     MONGO_DATA_DIR: join(dataDir, 'mongo'),
     MONGO_EMBEDDED_PORT: '0',
@@ -56,4 +61,17 @@ export async function startDemoEnvironment(dataDir: string, env: NodeJS.ProcessE
       await llm?.stop();
     },
   };
+}
+
+/** Deletes the keys a demo run left under its Redis prefix, and only those. */
+export async function forgetDemoRedisKeys(url: string, prefix: string): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    for await (const keys of client.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<string[]>) {
+      if (keys.length > 0) await client.unlink(...keys);
+    }
+  } finally {
+    client.disconnect();
+  }
 }
