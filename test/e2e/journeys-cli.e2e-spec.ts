@@ -45,6 +45,19 @@ describe('journeycast journeys rebuild', () => {
     await servers?.stop();
   }, 30_000);
 
+  it('gives up waiting after --timeout, exit 1, when no worker takes the run', async () => {
+    // A Redis prefix no worker listens on: the run is queued where nobody looks.
+    const env = {
+      MONGODB_URI: `${servers.mongoUri}journeys_cli`,
+      REDIS_URL: servers.redis.url,
+      REDIS_PREFIX: 'journeys_cli_no_workers',
+    };
+    const { code, stdout, stderr } = await journeycast(['journeys', 'rebuild', '--wait', '--timeout', '2'], env);
+    expect(code).toBe(1);
+    const runId = stdout.trim();
+    expect(stderr).toContain(`run ${runId} is still pending after 2 s (no worker has taken it`);
+  }, 60_000);
+
   it('queues a full run with --all and, with --local, builds it to completion with a model retrained on the events', async () => {
     const env = {
       MONGODB_URI: `${servers.mongoUri}journeys_cli`,

@@ -16,12 +16,14 @@ import { JourneyBuildRunRecord, RunKind } from '../../journeys/journey-build-run
 import { JourneyRunsService } from '../../journeys/journey-runs.service';
 import { JourneysModule } from '../../journeys/journeys.module';
 import { PlatformEmbedderService } from '../../journeys/platform-embedder.service';
+import { positiveInteger } from '../option-values';
 import { group } from '../program';
 
 interface RebuildOptions {
   all?: boolean;
   wait?: boolean;
   local?: boolean;
+  timeout: number;
 }
 
 @Module({})
@@ -32,8 +34,13 @@ function describeRun(run: JourneyBuildRunRecord): string {
   return `run ${run.runId}: ${run.status}, shards ${run.doneShards.length}/${run.shardCount}, selected ${selected}, built ${built}, skipped ${skipped}, failed ${failed}`;
 }
 
-async function waitForRun(context: INestApplicationContext, runId: string): Promise<JourneyBuildRunRecord> {
+async function waitForRun(
+  context: INestApplicationContext,
+  runId: string,
+  timeoutMs: number,
+): Promise<JourneyBuildRunRecord> {
   const runs = context.get(JourneyRunsService);
+  const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
     const run = await runs.findRun(runId);
@@ -41,6 +48,11 @@ async function waitForRun(context: INestApplicationContext, runId: string): Prom
     const line = describeRun(run);
     if (line !== last) console.error((last = line));
     if (run.status === 'completed' || run.status === 'failed') return run;
+    if (Date.now() > deadline) {
+      // The run goes on: the deployment's workers build it when they take its jobs.
+      const idle = run.status === 'pending' ? ' (no worker has taken it: are workers running on this Redis?)' : '';
+      throw new Error(`run ${runId} is still ${run.status} after ${timeoutMs / 1000} s${idle}`);
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -56,6 +68,12 @@ export function registerRebuildJourneysCommand(program: Command): void {
     .option('--all', 'rebuild every user with events (a full run)')
     .option('--wait', 'follow the run until it completes')
     .option('--local', 'build in this process too (no running worker needed); implies --wait')
+    .option(
+      '--timeout <seconds>',
+      'with --wait or --local: give up waiting after this many seconds',
+      positiveInteger,
+      3600,
+    )
     .action(async (options: RebuildOptions) => {
       const settings = loadConfig(processEnvironment());
       const logger = new AppLogger({ json: settings.app.logFormat === 'json', level: 'warn', stderr: true });
@@ -89,7 +107,7 @@ export function registerRebuildJourneysCommand(program: Command): void {
           const run = await context.get(JourneyRunsService).requestRun(kind, 'manual');
           console.log(run.runId);
           if (options.wait || options.local) {
-            const finished = await waitForRun(context, run.runId);
+            const finished = await waitForRun(context, run.runId, options.timeout * 1000);
             // The run chose its model when it started (retraining it first if the events outgrew it).
             if (finished.modelVersion) {
               console.error(await context.get(PlatformEmbedderService).describe(finished.modelVersion));
