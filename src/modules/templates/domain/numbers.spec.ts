@@ -31,6 +31,20 @@ describe('plural', () => {
     expect(plural('4', ideas, 'en')).toBe('4 ideas');
   });
 
+  it('writes a form given as a number as its text, and refuses one that is no text as a value of that recipient', () => {
+    // A hash value is whatever the template passed: a literal number, or a variable of the render context.
+    const forms = { one: 1, other: 2 } as unknown as Parameters<typeof plural>[1];
+    expect(plural(1, forms, 'en')).toBe('1');
+    expect(plural(3, forms, 'en')).toBe('2');
+    const odd = { one: { label: 'x' }, other: '# ideas' } as unknown as Parameters<typeof plural>[1];
+    expect(() => plural(1, odd, 'en')).toThrow(TemplateError);
+    expect(() => plural(1, odd, 'en')).toThrow(/plural's one form must be text/);
+    expect(plural(2, odd, 'en')).toBe('2 ideas');
+    // A form whose variable is missing is no form: the next one applies.
+    const missing = { zero: null, other: '# ideas' } as unknown as Parameters<typeof plural>[1];
+    expect(plural(0, missing, 'en')).toBe('0 ideas');
+  });
+
   it('needs other and a number', () => {
     expect(() => plural(1, { one: 'x' }, 'en')).toThrow(/other/);
     expect(() => plural('many', ideas, 'en')).toThrow(TemplateError);

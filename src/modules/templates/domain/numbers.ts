@@ -71,6 +71,23 @@ export function plural(count: unknown, forms: PluralForms, locale: string): stri
     throw new TemplateError('templates.invalid-value', 'plural needs an other="..." form', 'other');
   }
   const rules = cachedFormatter(`plural|${locale}`, () => new Intl.PluralRules(locale));
-  const form = (n === 0 ? forms.zero : undefined) ?? forms[rules.select(n)] ?? forms.other;
+  const category = rules.select(n);
+  const form = (n === 0 ? formText(forms, 'zero') : undefined) ?? formText(forms, category) ?? formText(forms, 'other');
+  if (form === undefined) {
+    throw new TemplateError('templates.invalid-value', 'plural needs an other="..." form', 'other');
+  }
   return form.replace(/#/g, formatNumber(n, locale));
+}
+
+/**
+ * A form as text: a hash value is whatever the template passed, a literal or a variable of the render context.
+ * A number or boolean is written as it reads; a missing value is no form; anything else is a value this
+ * recipient's message cannot be written with.
+ */
+function formText(forms: PluralForms, name: Intl.LDMLPluralRule): string | undefined {
+  const form: unknown = forms[name];
+  if (form === undefined || form === null) return undefined;
+  if (typeof form === 'string') return form;
+  if (typeof form === 'number' || typeof form === 'boolean') return String(form);
+  throw new TemplateError('templates.invalid-value', `plural's ${name} form must be text`, name);
 }
