@@ -6,6 +6,7 @@ import type { UserJourneysRecord } from '../journeys/user-journeys.schema';
 import { UserJourneysRepository } from '../journeys/user-journeys.repository';
 import type { NotificationOutcome } from '../ranking/domain';
 import { RankingExampleRepository } from '../ranking/ranking-example.repository';
+import { needsJourney } from './domain/audience-rules';
 import type { CampaignDefinition } from './domain/campaign-definition';
 import { GuardVerdicts, RecipientGuardRegistry } from './recipient-guards';
 
@@ -40,7 +41,8 @@ export class RecipientSnapshots {
       this.users.findByUserIds(userIds),
       this.facts.findLastActive(userIds),
       this.journeys.findByUserIds(userIds),
-      this.outcomes.findHistories(userIds, now),
+      // The history only ranks journeys, which a campaign all in interest copy and without journey rules never does.
+      needsJourney(campaign) ? this.outcomes.findHistories(userIds, now) : new Map<string, NotificationOutcome[]>(),
     ]);
     const guards = await this.guards.prefetch({ campaign, users: profiles, now });
     const byId = new Map(profiles.map((u) => [u.userId, u]));

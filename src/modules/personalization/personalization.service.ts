@@ -137,12 +137,16 @@ export class PersonalizationService {
     // A journey is ongoing or ended as of the message, not as of the user's last build.
     const now = request.now.getTime();
     const current = (record?.journeys ?? []).map((j) => ({ ...j, stage: stageAt(j, now) }));
+    // Read only when there is something to rank with it.
+    const history =
+      request.history ??
+      (current.length > 0
+        ? (await this.outcomes.findHistories([request.user.userId], request.now)).get(request.user.userId)
+        : undefined);
     const ranked = rankJourneys(current, {
       now: request.now,
       model: await this.ranker.current(),
-      history:
-        request.history ??
-        (await this.outcomes.findHistories([request.user.userId], request.now)).get(request.user.userId),
+      history,
       params: {
         ...DEFAULT_RANKING_PARAMS,
         diversification: { ...DEFAULT_RANKING_PARAMS.diversification, penalty: request.content.diversificationPenalty },
