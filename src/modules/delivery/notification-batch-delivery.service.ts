@@ -41,6 +41,12 @@ interface Accepted {
   attempt: AttemptRecord;
 }
 
+/** An acceptance waiting for its write: `done` says whether the attempt's end was written with it, `fail` why not. */
+interface AcceptedWrite extends Accepted {
+  done: (written: boolean) => void;
+  fail: (error: unknown) => void;
+}
+
 /**
  * Many notifications' first step in one job, with the same records and conditional writes as one by
  * one, read and written in bulk: the notifications in one read, unsubscribes and suppressions in one
@@ -61,7 +67,7 @@ export class NotificationBatchDelivery {
    * Acceptances arriving within DELIVERY_ACCEPTED_WRITE_DELAY_MS share one bulk write: a few milliseconds
    * added to the window between a provider's acceptance and its record, against one write per message.
    */
-  private readonly accepted: Coalescer<Accepted & { done: (written: boolean) => void }>;
+  private readonly accepted: Coalescer<AcceptedWrite>;
   /**
    * The recipient's word asked again as each claimed message's turn comes: a batch's sends take provider
    * round trips, and an unsubscribe or withdrawn consent stored meanwhile stops every send that starts after
@@ -289,7 +295,7 @@ export class NotificationBatchDelivery {
       const attempt: AttemptRecord = { attemptId, startedAt, endedAt: new Date(), outcome: 'accepted' };
       const written = await new Promise<boolean>((done, fail) => {
         this.accepted
-          .add({ notification, notificationId: notification.notificationId, index, target, attempt, done })
+          .add({ notification, notificationId: notification.notificationId, index, target, attempt, done, fail })
           .catch(fail);
       });
       // The attempt lost its lease meanwhile: the acceptance is recorded all the same, and the attempt
@@ -306,11 +312,41 @@ export class NotificationBatchDelivery {
     }
   }
 
-  private async writeAccepted(items: Array<Accepted & { done: (written: boolean) => void }>): Promise<void> {
-    const written = await this.notifications.finishAccepted(items, new Date());
+  private async writeAccepted(items: AcceptedWrite[]): Promise<void> {
+    const { written, failed } = await this.finishAccepted(items);
     const runs = countByRun(items.filter((i) => written.has(i.notificationId)).map((i) => i.notification));
     for (const [runId, n] of runs) await this.tally.notifications(runId, 'sending', 'sent', undefined, n);
-    for (const item of items) item.done(written.has(item.notificationId));
+    for (const item of items) {
+      const error = failed.get(item);
+      if (error === undefined) item.done(written.has(item.notificationId));
+      else item.fail(error);
+    }
+  }
+
+  /**
+   * The acceptances' bulk write. When it fails, which of its writes landed is unknown, and the provider accepted
+   * every one of these messages: each is written again on its own (a write that landed finds its attempt logged
+   * as accepted), so a failed write of many loses no acceptance a write of its own can keep, and no takeover
+   * sends those messages again. Those whose own write fails too are left to the one window.
+   */
+  private async finishAccepted(
+    items: AcceptedWrite[],
+  ): Promise<{ written: Set<string>; failed: Map<AcceptedWrite, unknown> }> {
+    const failed = new Map<AcceptedWrite, unknown>();
+    try {
+      return { written: await this.notifications.finishAccepted(items, new Date()), failed };
+    } catch (error) {
+      this.logger.warn(`acceptances not written together, writing each: ${(error as Error).message}`);
+    }
+    const written = new Set<string>();
+    for (const item of items) {
+      try {
+        for (const id of await this.notifications.finishAccepted([item], new Date())) written.add(id);
+      } catch (error) {
+        failed.set(item, error);
+      }
+    }
+    return { written, failed };
   }
 
   /** The after-send records of the notifications this job sent, in bulk, then the run's bookkeeping. */
