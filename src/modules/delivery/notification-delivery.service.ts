@@ -21,6 +21,11 @@ export const MISSING_RENDER: NotificationReason = {
   code: 'render-missing',
   message: "the message's render is not in the render store",
 };
+/**
+ * The reason a send is counted with when a late acceptance overruled the notification's failure: the failures
+ * still standing are those counted less these.
+ */
+const SENT_AFTER_FAILURE = 'after-failure';
 /** A lapsed lease is re-read this long after it lapses, so a renewal in flight can land first. */
 const LEASE_GRACE_MS = 250;
 
@@ -196,7 +201,8 @@ export class NotificationDeliveryService {
       notificationId: stored.notificationId,
     });
     await this.tally.notifications(stored.runId, 'failed', 'sent', undefined);
-    this.count('sent', stored);
+    // Counters only grow: the failure stays counted, and this send says it overruled one.
+    this.count('sent', stored, SENT_AFTER_FAILURE);
     await this.caps.reserve(stored, [], sentAt, stored.notificationId);
     await this.recordSent(stored, sentAt);
     await this.lifecycle.settled({ ...stored, state: 'sent', reason: undefined });

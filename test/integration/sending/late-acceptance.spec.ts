@@ -3,6 +3,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bull';
 import { CampaignRunsService } from '../../../src/modules/campaigns/runs/campaign-runs.service';
 import { RunCompletion } from '../../../src/modules/campaigns/runs/run-completion';
+import { DeliveryMetrics } from '../../../src/modules/delivery/delivery.metrics';
 import { DELIVERY_QUEUE } from '../../../src/modules/delivery/jobs/delivery.queue';
 import { NotificationBatchDelivery } from '../../../src/modules/delivery/notification-batch-delivery.service';
 import { NotificationDeliveryService } from '../../../src/modules/delivery/notification-delivery.service';
@@ -207,5 +208,20 @@ describe('a late acceptance of an attempt taken over, and the takeover refused',
     for (const userId of ['dan', 'eve']) {
       expect(capped.get(userId)).toMatchObject({ state: 'suppressed', reason: { code: 'frequency-cap' } });
     }
+
+    // The counters agree with the stored states: a failure a late acceptance overruled is counted as sent after
+    // a failure, which the failures' count less those gives.
+    const metrics = app.get(DeliveryMetrics);
+    await metrics.flush();
+    const counted = async (event: string, reason?: string) =>
+      (await metrics.read())
+        .filter(
+          (c) => c.campaignId === 'crm-digest' && c.event === event && (reason === undefined || c.reason === reason),
+        )
+        .reduce((sum, c) => sum + c.count, 0);
+    const stored = (state: string) => notifications.countDocuments({ campaignId: 'crm-digest', state });
+    expect(await counted('sent')).toBe(await stored('sent'));
+    expect((await counted('failed')) - (await counted('sent', 'after-failure'))).toBe(await stored('failed'));
+    expect(await counted('sent', 'after-failure')).toBe(2);
   });
 });
