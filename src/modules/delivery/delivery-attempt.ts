@@ -118,7 +118,7 @@ export class DeliveryAttempt {
             const receipt = await this.channels.send(message);
             const result: TargetDelivery = { to, state: 'accepted', ...receipt };
             // Recorded the moment the provider accepted: from here on no attempt sends this target again.
-            await this.notifications.recordTarget(notificationId, index, result);
+            await this.recordAcceptance(notificationId, index, result);
             return { index, result };
           } catch (error) {
             if (!(error instanceof DeliveryError)) throw error;
@@ -132,6 +132,23 @@ export class DeliveryAttempt {
       );
     } finally {
       clearInterval(heartbeat);
+    }
+  }
+
+  /**
+   * Writes a provider's acceptance to its target, once more when the write fails (the write is idempotent): the
+   * message went out, and an acceptance left unwritten would be sent again by the attempt that takes the
+   * notification over. One whose second write fails too is left to the one window.
+   */
+  private async recordAcceptance(notificationId: string, index: number, result: TargetDelivery): Promise<void> {
+    try {
+      await this.notifications.recordTarget(notificationId, index, result);
+    } catch (error) {
+      this.logger.warn({
+        message: `acceptance not written, writing it again: ${(error as Error).message}`,
+        notificationId,
+      });
+      await this.notifications.recordTarget(notificationId, index, result);
     }
   }
 

@@ -6,14 +6,14 @@ import { db, notificationsOf, queuedDigestRun, useDigestSending } from './sendin
 const users = ['ana', 'ben', 'cy'];
 
 /**
- * A batch's acceptances share one bulk write. When that write fails (a transient database error, after part of
- * it landed), the provider has accepted those messages all the same: a takeover of their lapsed claims must
- * find them accepted and send nothing again.
+ * A provider accepted the message, and the write of its acceptance fails (a transient database error; for a
+ * batch's acceptances, which share one bulk write, after part of it landed): a takeover of the lapsed claim must
+ * find it accepted and send nothing again.
  */
-describe("a batch whose acceptances' bulk write fails", () => {
+describe('an acceptance whose write fails', () => {
   const sending = useDigestSending('batch-acceptance-write', users);
 
-  it('records each acceptance all the same, and no takeover sends a message again', async () => {
+  it('in a batch, records each acceptance all the same when their shared write fails, and no takeover sends a message again', async () => {
     const { app, sink } = sending;
     const { runId, ids } = await queuedDigestRun(app, users.length);
     const notifications = app.get(NotificationRepository);
@@ -41,5 +41,26 @@ describe("a batch whose acceptances' bulk write fails", () => {
     for (const userId of users) {
       expect(byUser.get(userId)).toMatchObject({ state: 'sent', targets: [{ state: 'accepted', provider: 'smtp' }] });
     }
+  });
+
+  it('one by one, records the acceptance all the same when its write fails once', async () => {
+    const { app, sink } = sending;
+    const { runId, ids } = await queuedDigestRun(app, users.length);
+    const before = sink.to('ana@example.com').length;
+    const notifications = app.get(NotificationRepository);
+    jest.spyOn(notifications, 'recordTarget').mockRejectedValueOnce(new Error('connection reset by the database'));
+
+    const single = app.get(NotificationDeliveryService);
+    await single.deliver(ids.get('ana')!).catch(() => undefined);
+    await db(app)
+      .collection('notifications')
+      .updateMany({ runId, state: 'sending' }, { $set: { 'sending.leaseUntil': new Date(Date.now() - 1) } });
+    await single.deliver(ids.get('ana')!);
+
+    expect(sink.to('ana@example.com')).toHaveLength(before + 1);
+    expect((await notificationsOf(app, runId)).get('ana')).toMatchObject({
+      state: 'sent',
+      targets: [{ state: 'accepted', provider: 'smtp' }],
+    });
   });
 });
