@@ -180,6 +180,9 @@ export class NotificationDeliveryService {
           await this.release(notification);
         }
         await this.lifecycle.settled({ ...notification, state: result.state });
+        // A taken-over attempt's acceptance written as this one ended failed may have found it still being sent:
+        // of the two, the one reading after the other's write settles it as sent.
+        if (result.state === 'failed' && notification.attempts.length > 0) await this.acceptedLate(notification);
         return DONE;
     }
   }

@@ -224,4 +224,43 @@ describe('a late acceptance of an attempt taken over, and the takeover refused',
     expect((await counted('failed')) - (await counted('sent', 'after-failure'))).toBe(await stored('failed'));
     expect(await counted('sent', 'after-failure')).toBe(2);
   });
+  it('settles it as sent when the acceptance is written while the takeover ends failed', async () => {
+    await seedUser(app, 'gus', {
+      now: new Date(),
+      profile: { email: 'gus@example.com', consent: { email: true, push: false } },
+      journeys: [KITCHEN_JOURNEY],
+    });
+    const { runId, ids } = await queuedDigestRun(app, 1, 'crm-digest');
+    const gus = ids.get('gus')!;
+    const notifications = app.get(NotificationRepository);
+    const single = app.get(NotificationDeliveryService);
+    const queued = (await notifications.findById(gus))!;
+    // Attempt A claimed it, and its lease lapsed while its copy was with the receiver.
+    await notifications.startAttempt(gus, 'attempt-a-gus', new Date(), new Date(Date.now() - 1));
+    await app.get(RunTally).notifications(runId, 'queued', 'sending', undefined);
+    // The takeover's copy is refused as a duplicate of A's.
+    answered.add(gus);
+    const acceptedAt = new Date(Date.now() - 5_000);
+    const finishAttempt = notifications.finishAttempt.bind(notifications);
+    const ending = jest.spyOn(notifications, 'finishAttempt').mockImplementationOnce(async (...args) => {
+      // A's acceptance reaches its worker as the takeover ends: written, and read back while still being sent.
+      await notifications.recordTarget(gus, 0, {
+        to: queued.targets[0].to,
+        state: 'accepted',
+        provider: 'webhook',
+        providerMessageId: 'req-a-gus',
+        acceptedAt,
+        response: 'HTTP 202',
+      });
+      await single.acceptedLate(queued);
+      return finishAttempt(...args);
+    });
+
+    await single.deliver(gus);
+    ending.mockRestore();
+
+    const n = (await notificationsOf(app, runId)).get('gus')!;
+    expect(n).toMatchObject({ state: 'sent', sentAt: acceptedAt, targets: [{ state: 'accepted' }] });
+    expect(n.reason).toBeUndefined();
+  });
 });
