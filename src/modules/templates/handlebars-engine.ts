@@ -7,9 +7,10 @@ import { LinkRecorder } from './domain/links';
 import { joinList } from './domain/lists';
 import { formatNumber, plural, PluralForms } from './domain/numbers';
 import { EscapeMode } from './domain/template-layout';
-import { prepareForMode, URL_ENCODE_HELPER } from './domain/prepare-ast';
+import { prepareForMode, TRUNCATE_HTML_HELPER, URL_ENCODE_HELPER } from './domain/prepare-ast';
 import { Program } from './domain/template-ast';
 import { truncateLimit, truncateWords } from './domain/truncate';
+import { truncateHtml } from './domain/truncate-html';
 
 /**
  * The one file that imports handlebars. A private environment (`Handlebars.create()`) with only
@@ -59,6 +60,22 @@ function helper(fn: (args: unknown[], hash: Record<string, unknown>, state: Rend
 const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
 const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
 
+/** A SafeString, or any value Handlebars prints as HTML (it has `toHTML`). */
+function isSafeHtml(value: unknown): value is { toHTML(): string } {
+  return typeof (value as { toHTML?: unknown } | null | undefined)?.toHTML === 'function';
+}
+
+/**
+ * `truncate`: text is cut as text; HTML (a SafeString, or a field whose name ends in `Html`) by the
+ * characters it shows, with its open tags closed. A SafeString stays one.
+ */
+function truncate(env: typeof Handlebars, text: unknown, limit: unknown, locale: string, html: boolean): unknown {
+  if (text === undefined || text === null) return '';
+  const options = { locale };
+  if (isSafeHtml(text)) return new env.SafeString(truncateHtml(text.toHTML(), truncateLimit(limit), options));
+  return (html ? truncateHtml : truncateWords)(String(text), truncateLimit(limit), options);
+}
+
 function registerHelpers(env: typeof Handlebars): void {
   env.registerHelper({
     date: helper(([value, style], hash, s) => formatDate(value, str(style) ?? str(hash.style) ?? 'medium', s)),
@@ -71,11 +88,8 @@ function registerHelpers(env: typeof Handlebars): void {
       }),
     ),
     plural: helper(([count], hash, s) => plural(count, hash as PluralForms, s.locale)),
-    truncate: helper(([text, limit], _hash, s) =>
-      text === undefined || text === null
-        ? ''
-        : truncateWords(String(text), truncateLimit(limit), { locale: s.locale }),
-    ),
+    truncate: helper(([text, limit], _hash, s) => truncate(env, text, limit, s.locale, false)),
+    [TRUNCATE_HTML_HELPER]: helper(([text, limit], _hash, s) => truncate(env, text, limit, s.locale, true)),
     join: helper(([list], hash, s) =>
       joinList(list, s.locale, { type: str(hash.type), key: str(hash.key), limit: num(hash.limit) }),
     ),
@@ -89,7 +103,9 @@ function registerHelpers(env: typeof Handlebars): void {
 }
 
 const COMPILE_OPTIONS = {
-  knownHelpers: Object.fromEntries([...HELPER_NAMES, URL_ENCODE_HELPER].map((name) => [name, true])),
+  knownHelpers: Object.fromEntries(
+    [...HELPER_NAMES, URL_ENCODE_HELPER, TRUNCATE_HTML_HELPER].map((name) => [name, true]),
+  ),
   knownHelpersOnly: true,
   strict: false,
 };

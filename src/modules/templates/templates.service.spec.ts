@@ -1,3 +1,4 @@
+import Handlebars from 'handlebars';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TemplateError } from './domain/templates.errors';
@@ -354,6 +355,20 @@ describe(TemplatesService.name, () => {
       // A name cut inside an emoji upstream: encodeURIComponent alone throws on it.
       const push = nudge({ name: 'Kitchen \ud83d', id: 'j\ude00' });
       expect(push.deepLink).toBe('journeycast://journeys/j%EF%BF%BD?q=Kitchen%20%EF%BF%BD');
+    });
+
+    it('truncates HTML copy by the characters it shows, never inside an entity or a tag, closing what it leaves open', () => {
+      const dir = templateTree({
+        'email/e/subject.hbs': 'Ideas',
+        'email/e/preheader.hbs': 'Ideas',
+        'email/e/html.hbs': '<p>{{{truncate copy.introHtml 23}}}</p><p>{{{truncate note 12}}}</p>',
+        'layouts/default.html.hbs': '{{{@content}}}<a href="{{unsubscribeUrl}}">u</a>',
+      });
+      const note = new Handlebars.SafeString('<a href="https://x.test/a-long-path">Read</a> the rest');
+      const context = { copy: { introHtml: 'Tiles &amp; paint for <b>your kitchen</b> remodel' }, note };
+      const email = templatesService(dir).render('email/e', 'email', context, { locale: 'en', timeZone: 'UTC' });
+      expect(email.html).toContain('<p>Tiles &amp; paint for <b>your…</b></p>');
+      expect(email.html).toContain('<p><a href="https://x.test/a-long-path">Read</a> the…</p>');
     });
 
     it('prints values without bidi controls, which could reorder the text around them', () => {

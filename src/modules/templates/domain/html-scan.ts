@@ -65,8 +65,24 @@ export function attribute(attributes: string, name: string): string | undefined 
   return match ? decodeEntities(match[1] ?? match[2] ?? match[3]) : undefined;
 }
 
+/** Elements that have no content and no closing tag. */
+export const VOID_ELEMENTS = new Set([
+  'br',
+  'hr',
+  'img',
+  'meta',
+  'link',
+  'input',
+  'source',
+  'col',
+  'area',
+  'base',
+  'wbr',
+]);
+
 export interface HtmlVisitor {
-  text(text: string): void;
+  /** A text run, which starts at `start` in the HTML. */
+  text(text: string, start: number): void;
   tag(name: string, closing: boolean, attributes: string): void;
 }
 
@@ -85,10 +101,10 @@ export function scanHtml(html: string, visitor: HtmlVisitor): void {
   while (i < html.length) {
     const lt = html.indexOf('<', i);
     if (lt === -1) {
-      visitor.text(html.slice(i));
+      visitor.text(html.slice(i), i);
       return;
     }
-    if (lt > i) visitor.text(html.slice(i, lt));
+    if (lt > i) visitor.text(html.slice(i, lt), i);
     if (html.startsWith('<!--', lt)) {
       const end = html.indexOf('-->', lt + 4);
       i = end === -1 ? html.length : end + 3;
@@ -105,7 +121,7 @@ export function scanHtml(html: string, visitor: HtmlVisitor): void {
     let nameEnd = nameStart;
     while (nameEnd < html.length && isNameChar(html.charCodeAt(nameEnd))) nameEnd++;
     if (gt === -1 || nameEnd === nameStart || !isNameChar(html.charCodeAt(nameStart), true)) {
-      visitor.text('<');
+      visitor.text('<', lt);
       i = lt + 1;
       continue;
     }

@@ -1,4 +1,4 @@
-import { attribute, decodeEntities, scanHtml } from './html-scan';
+import { attribute, decodeEntities, scanHtml, VOID_ELEMENTS as VOID } from './html-scan';
 
 /**
  * The plain-text part of an email derived from its HTML: paragraphs and line breaks kept, lists as
@@ -6,7 +6,6 @@ import { attribute, decodeEntities, scanHtml } from './html-scan';
  * elements (the preheader) dropped. Tolerant of the loose HTML email layouts are written in.
  */
 const SKIPPED = new Set(['head', 'style', 'script', 'title', 'template', 'noscript', 'svg']);
-const VOID = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'source', 'col', 'area', 'base', 'wbr']);
 const PARAGRAPH = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'table', 'blockquote', 'pre', 'hr']);
 const LINE = new Set([
   'div',

@@ -10,6 +10,12 @@ import { Call, Expression, PathExpression, Position, Program, Statement } from '
 /** Name of the helper deep-link parts route `{{ }}` output through; templates cannot call it. */
 export const URL_ENCODE_HELPER = '__jc_url';
 
+/** Name of the helper `truncate` of an HTML field (`copy.introHtml`) is routed to; templates cannot call it. */
+export const TRUNCATE_HTML_HELPER = '__jc_truncate_html';
+
+/** Fields whose names end in `Html` (`copy.introHtml`) hold HTML, not text. */
+const HTML_FIELD = /Html$/;
+
 /** The key a part compiled in `mode` calls partial `name` by (`html:footer`). */
 export function partialKey(mode: EscapeMode, name: string): string {
   return `${mode}:${name}`;
@@ -20,6 +26,7 @@ export function partialKey(mode: EscapeMode, name: string): string {
  * every escaped `{{ }}` goes through the percent-encoding helper.
  */
 export function prepareForMode(program: Program, mode: EscapeMode): Program {
+  truncateHtmlFields(program);
   program.body = program.body.map((statement) => prepareStatement(statement, mode));
   return program;
 }
@@ -52,6 +59,23 @@ function prepareStatement(statement: Statement, mode: EscapeMode): Statement {
     loc,
   };
   return { ...statement, path, params: [value], hash: undefined, escaped: false };
+}
+
+/** Routes every `truncate` of an HTML field, wherever it is called, to the helper that cuts HTML. */
+function truncateHtmlFields(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(truncateHtmlFields);
+  if (node === null || typeof node !== 'object') return;
+  const call = node as Partial<Call>;
+  const [text] = call.params ?? [];
+  if (
+    call.path?.type === 'PathExpression' &&
+    call.path.original === 'truncate' &&
+    text?.type === 'PathExpression' &&
+    HTML_FIELD.test(text.parts[text.parts.length - 1] ?? '')
+  ) {
+    call.path = { ...call.path, parts: [TRUNCATE_HTML_HELPER], original: TRUNCATE_HTML_HELPER };
+  }
+  Object.values(node).forEach(truncateHtmlFields);
 }
 
 /** Moves every location in a parsed tree by `offset` (a template embedded at a line and column of a JSON file). */

@@ -71,21 +71,22 @@ function lastCut(
 
 const isSpace = (s: Intl.SegmentData) => /^\s+$/u.test(s.segment);
 
+/** How `truncate` cuts: the measure of its limit (code points by default), the locale's words, the mark it ends with. */
+export interface TruncateOptions {
+  measure?: Measure;
+  locale?: string;
+  ellipsis?: string;
+}
+
 /**
- * Shortens `text` to at most `limit` (by `measure`) and ends it with an ellipsis: cut after the last
- * whole word that fits; in text without spaces (Japanese, one long word) after the last word segment or
- * grapheme. Never splits a surrogate pair, a grapheme cluster or a link placeholder.
+ * How much of `text` to keep, before an ellipsis, for it to fit `limit`: undefined when the whole text
+ * fits, else the length of the kept start (0 when nothing fits). See `truncateWords`.
  */
-export function truncateWords(
-  text: string,
-  limit: number,
-  options: { measure?: Measure; locale?: string; ellipsis?: string } = {},
-): string {
+export function keptLength(text: string, limit: number, options: TruncateOptions = {}): number | undefined {
   const measure = options.measure ?? codePoints;
-  if (measure(text) <= limit) return text;
-  const ellipsis = options.ellipsis ?? ELLIPSIS;
-  const budget = limit - measure(ellipsis);
-  if (budget <= 0) return '';
+  if (measure(text) <= limit) return undefined;
+  const budget = limit - measure(options.ellipsis ?? ELLIPSIS);
+  if (budget <= 0) return 0;
   const { words, graphemes } = segmentersFor(options.locale);
   const spans = placeholderSpans(text);
   let cut = lastCut(words.segment(text), budget, measure, spans, (before, after) => !isSpace(before) && isSpace(after));
@@ -95,8 +96,18 @@ export function truncateWords(
     if (anyWord.kept > cut.kept) cut = anyWord;
   }
   if (cut.index === 0) cut = lastCut(graphemes.segment(text), budget, measure, spans, () => true);
-  const kept = text.slice(0, cut.index).replace(TRAILING_PUNCTUATION, '');
-  return kept ? kept + ellipsis : '';
+  return text.slice(0, cut.index).replace(TRAILING_PUNCTUATION, '').length;
+}
+
+/**
+ * Shortens `text` to at most `limit` (by `measure`) and ends it with an ellipsis: cut after the last
+ * whole word that fits; in text without spaces (Japanese, one long word) after the last word segment or
+ * grapheme. Never splits a surrogate pair, a grapheme cluster or a link placeholder.
+ */
+export function truncateWords(text: string, limit: number, options: TruncateOptions = {}): string {
+  const kept = keptLength(text, limit, options);
+  if (kept === undefined) return text;
+  return kept ? text.slice(0, kept) + (options.ellipsis ?? ELLIPSIS) : '';
 }
 
 /** The limit of `{{truncate text limit}}`: a whole number of at least 1 (a numeric string counts). */
