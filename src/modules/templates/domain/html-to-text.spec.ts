@@ -13,6 +13,31 @@ describe('htmlToText', () => {
     ['anchors and empty links add nothing', '<a href="#top">Top</a> <a>plain</a>', 'Top plain'],
     ['bullet lists', '<ul><li>Tiles</li><li>Paint</li></ul>', '- Tiles\n- Paint'],
     ['numbered lists', '<ol><li>Measure</li><li>Order</li></ol>', '1. Measure\n2. Order'],
+    [
+      'a numbered list starts where its start says',
+      '<ol start="4"><li>Paint</li><li>Light</li></ol>',
+      '4. Paint\n5. Light',
+    ],
+    [
+      'an item with a value numbers on from it',
+      '<ol><li>A</li><li value="10">B</li><li>C</li></ol>',
+      '1. A\n10. B\n11. C',
+    ],
+    [
+      'an image reads as its alt text',
+      '<p><img src="k.png" alt="Kitchen &amp; bath"> ideas</p>',
+      'Kitchen & bath ideas',
+    ],
+    [
+      'a link of only an image reads as its alt text and URL',
+      '<p><a href="https://x.test/j"><img src="b.png" alt="See your ideas"></a></p>',
+      'See your ideas (https://x.test/j)',
+    ],
+    [
+      'an image without alt text, or hidden, adds nothing',
+      '<p>Hi<img src="p.gif" alt=""><img alt="x" style="display:none"></p>',
+      'Hi',
+    ],
     ['nested lists are indented', '<ul><li>A<ul><li>B</li></ul></li></ul>', '- A\n  - B'],
     [
       'an item whose text is in a paragraph starts on its marker',

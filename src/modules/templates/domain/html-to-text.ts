@@ -2,8 +2,9 @@ import { attribute, decodeEntities, scanHtml, VOID_ELEMENTS as VOID } from './ht
 
 /**
  * The plain-text part of an email derived from its HTML: paragraphs and line breaks kept, lists as
- * `- item` / `1. item`, links as `text (url)`, entities decoded; head, style, script and hidden
- * elements (the preheader) dropped. Tolerant of the loose HTML email layouts are written in.
+ * `- item` / `1. item` (numbered from the list's `start`), links as `text (url)`, images as their alt
+ * text, entities decoded; head, style, script and hidden elements (the preheader) dropped. Tolerant
+ * of the loose HTML email layouts are written in.
  */
 const SKIPPED = new Set(['head', 'style', 'script', 'title', 'template', 'noscript', 'svg']);
 const PARAGRAPH = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'table', 'blockquote', 'pre', 'hr']);
@@ -27,6 +28,11 @@ const HIDDEN = /display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all/i;
 // Zero-width spaces and joiners, the combining grapheme joiner and the BOM, matched one by one.
 const INVISIBLE = /\u200b|\u200c|\u200d|\u034f|\ufeff/g;
 const SPACES = /\s+/g;
+
+/** An `<ol start>` or `<li value>`: a whole number, or undefined when it is none. */
+function ordinal(value: string | undefined): number | undefined {
+  return value !== undefined && /^\s*-?\d{1,9}\s*$/.test(value) ? Number(value) : undefined;
+}
 
 /** Whether `text` is only whitespace (most text between the tags of a layout is a line break). */
 function isBlank(text: string): boolean {
@@ -130,7 +136,8 @@ class TextBuilder {
 export function htmlToText(html: string): string {
   const out = new TextBuilder();
   const skipping: string[] = [];
-  const lists: Array<{ ordered: boolean; n: number }> = [];
+  // `items` counts the items so far; `number` is the next item's number.
+  const lists: Array<{ ordered: boolean; items: number; number: number }> = [];
   const links: Array<{ href?: string; start: number }> = [];
   scanHtml(html, {
     text: (text) => {
@@ -148,9 +155,13 @@ export function htmlToText(html: string): string {
         return;
       }
       if (tag === 'br') out.block(1);
-      else if (tag === 'ul' || tag === 'ol') {
+      else if (tag === 'img') {
+        // An image shows its alt text where it cannot be seen: an image-only link reads as it.
+        const alt = hidden ? undefined : attribute(attributes, 'alt')?.trim();
+        if (alt) out.text(alt);
+      } else if (tag === 'ul' || tag === 'ol') {
         if (closing) lists.pop();
-        else lists.push({ ordered: tag === 'ol', n: 0 });
+        else lists.push({ ordered: tag === 'ol', items: 0, number: ordinal(attribute(attributes, 'start')) ?? 1 });
         out.indent = '';
         // A nested list continues its item's lines; only the outermost list is a paragraph.
         out.block(lists.length === (closing ? 0 : 1) ? 2 : 1);
@@ -159,10 +170,13 @@ export function htmlToText(html: string): string {
         const list = lists[lists.length - 1];
         out.block(1);
         // After an item ending in a paragraph (`<li><p>`), the next one still follows on the next line.
-        if (list && list.n > 0) out.limitBreak(1);
-        if (list) list.n++;
+        if (list && list.items > 0) out.limitBreak(1);
+        if (list) {
+          list.items++;
+          list.number = ordinal(attribute(attributes, 'value')) ?? list.number;
+        }
         const indent = '  '.repeat(Math.max(0, lists.length - 1));
-        const marker = `${indent}${list?.ordered ? `${list.n}.` : '-'} `;
+        const marker = `${indent}${list?.ordered ? `${list.number++}.` : '-'} `;
         out.marker(marker);
         out.indent = ' '.repeat(marker.length);
         return;
