@@ -55,6 +55,26 @@ describe('formatDate', () => {
     expect(formatDate(null, 'medium', ctx('en', 'UTC'))).toBe('');
   });
 
+  it('reads a date and time without an offset as that time where the recipient is, whatever the server zone', () => {
+    const serverZone = process.env.TZ;
+    for (const zone of ['UTC', 'Pacific/Kiritimati', 'America/Los_Angeles']) {
+      process.env.TZ = zone;
+      try {
+        expect(plain(formatDate('2026-03-15T19:00:00', 'datetime', ctx('en', 'Europe/Paris')))).toBe(
+          'Mar 15, 2026, 7:00 PM',
+        );
+        expect(plain(formatDate('2026-03-15T19:00', 'time', ctx('en', 'Asia/Tokyo')))).toBe('7:00 PM');
+        // 11:00 in Tokyo on March 10; 14:00 there is in 3 hours, 09:00 in New York, where it is 22:00 the day before, in 11.
+        const now = '2026-03-10T02:00:00Z';
+        expect(relativeTime('2026-03-10T14:00:00', 'long', ctx('en', 'Asia/Tokyo', now))).toBe('in 3 hours');
+        expect(relativeTime('2026-03-10T09:00:00.000', 'long', ctx('en', 'America/New_York', now))).toBe('in 11 hours');
+      } finally {
+        if (serverZone === undefined) delete process.env.TZ;
+        else process.env.TZ = serverZone;
+      }
+    }
+  });
+
   it('refuses an invalid date or an unknown style', () => {
     expect(() => toDate('next tuesday')).toThrow(TemplateError);
     expect(() => formatDate(Date.now(), 'huge', ctx('en', 'UTC'))).toThrow(/unknown date style "huge"/);

@@ -1,3 +1,4 @@
+import { instantOfLocal } from '../../../lib/time/zoned-time';
 import { cachedFormatter, FormatContext } from './intl';
 import { TemplateError } from './templates.errors';
 
@@ -26,15 +27,30 @@ function isCalendarDate(value: unknown): value is string {
   return typeof value === 'string' && CALENDAR_DATE.test(value);
 }
 
-/** A Date from a Date, an ISO-8601 string or epoch milliseconds; undefined for null/undefined/empty. */
+const WALL_CLOCK = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?$/;
+
+/**
+ * Whether `value` is a date and time without an offset (`2026-03-15T19:00`, an event's local time): that
+ * time on the recipient's clock, not the instant it is where the server runs (JavaScript reads it so).
+ */
+function isWallClock(value: unknown): value is string {
+  return typeof value === 'string' && WALL_CLOCK.test(value);
+}
+
+/**
+ * A Date from a Date, an ISO-8601 string or epoch milliseconds; undefined for null/undefined/empty. A date
+ * and time without an offset is read as that time in UTC, so no server's zone changes what it says.
+ */
 export function toDate(value: unknown): Date | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const date =
     value instanceof Date
       ? value
-      : typeof value === 'string' || typeof value === 'number'
-        ? new Date(value)
-        : undefined;
+      : isWallClock(value)
+        ? new Date(`${value}Z`)
+        : typeof value === 'string' || typeof value === 'number'
+          ? new Date(value)
+          : undefined;
   if (!date || Number.isNaN(date.getTime())) {
     throw new TemplateError('templates.invalid-value', `not a date: ${JSON.stringify(value)?.slice(0, 80)}`, 'date');
   }
@@ -47,8 +63,9 @@ export function formatDate(value: unknown, style: string, ctx: FormatContext): s
   if (!date) return '';
   const options = DATE_STYLES[style];
   if (!options) throw new TemplateError('templates.invalid-value', `unknown date style "${style}"`, 'style');
-  // A calendar date is read as UTC midnight: written in UTC, it is its own day wherever the recipient is.
-  const timeZone = isCalendarDate(value) ? 'UTC' : ctx.timeZone;
+  // A calendar date is read as UTC midnight, a time without an offset as that time in UTC: written in UTC,
+  // each reads as written wherever the recipient is.
+  const timeZone = isCalendarDate(value) || isWallClock(value) ? 'UTC' : ctx.timeZone;
   const key = `date|${ctx.locale}|${timeZone}|${style}`;
   const formatter = cachedFormatter(key, () => new Intl.DateTimeFormat(ctx.locale, { ...options, timeZone }));
   return formatter.format(date);
@@ -75,6 +92,19 @@ function localDay(date: Date, timeZone: string): number {
   return day;
 }
 
+/** The instant whose time in `timeZone` is what `clock` (a time without an offset, read as UTC) shows. */
+function onClockOf(clock: Date, timeZone: string): Date {
+  const local = {
+    year: clock.getUTCFullYear(),
+    month: clock.getUTCMonth() + 1,
+    day: clock.getUTCDate(),
+    hour: clock.getUTCHours(),
+    minute: clock.getUTCMinutes(),
+  };
+  const seconds = clock.getUTCSeconds() * 1000 + clock.getUTCMilliseconds();
+  return new Date(instantOfLocal(local, timeZone).getTime() + seconds);
+}
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -84,11 +114,13 @@ const wholeUnits = (amount: number) => Math.sign(amount) * Math.max(1, Math.trun
 /**
  * "3 days ago", "yesterday", "in 2 hours": the largest fitting unit, with days counted as calendar
  * days in the recipient's time zone (so a DST change or midnight does not skew "yesterday"). A date
- * without a time is counted in days from the recipient's today ("today", "yesterday"), never in hours.
+ * without a time is counted in days from the recipient's today ("today", "yesterday"), never in hours;
+ * a time without an offset is that time on the recipient's clock.
  */
 export function relativeTime(value: unknown, style: string, ctx: FormatContext): string {
-  const date = toDate(value);
-  if (!date) return '';
+  const read = toDate(value);
+  if (!read) return '';
+  const date = isWallClock(value) ? onClockOf(read, ctx.timeZone) : read;
   if (!(RELATIVE_STYLES as readonly string[]).includes(style)) {
     throw new TemplateError('templates.invalid-value', `unknown relative time style "${style}"`, 'style');
   }
