@@ -33,6 +33,7 @@ describe('htmlToText', () => {
       '<p><a href="https://x.test/j"><img src="b.png" alt="See your ideas"></a></p>',
       'See your ideas (https://x.test/j)',
     ],
+    ['alt text is decoded once', '<img alt="Write &amp;amp; for &amp;">', 'Write &amp; for &'],
     [
       'an image without alt text, or hidden, adds nothing',
       '<p>Hi<img src="p.gif" alt=""><img alt="x" style="display:none"></p>',

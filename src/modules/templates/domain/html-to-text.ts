@@ -58,14 +58,15 @@ class TextBuilder {
   /** Hanging indent of the lines that continue a list item (`<br>` inside `<li>`). */
   indent = '';
 
-  text(raw: string): void {
+  /** Writes a text run of the HTML; `decoded` when its entities are already decoded (an attribute's value). */
+  text(raw: string, decoded = false): void {
     if (isBlank(raw)) {
       if (!this.endsWithSpace && !this.atLineStart) this.push(' ');
       return;
     }
     // Zero-width characters and combining joiners pad preheaders; they are invisible noise in text.
-    const decoded = raw.includes('&') ? decodeEntities(raw).replace(INVISIBLE, '') : raw;
-    const text = decoded.replace(SPACES, ' ');
+    const shown = !decoded && raw.includes('&') ? decodeEntities(raw).replace(INVISIBLE, '') : raw;
+    const text = shown.replace(SPACES, ' ');
     if (isBlank(text)) {
       if (text && !this.endsWithSpace && !this.atLineStart) this.push(' ');
       return;
@@ -158,7 +159,7 @@ export function htmlToText(html: string): string {
       else if (tag === 'img') {
         // An image shows its alt text where it cannot be seen: an image-only link reads as it.
         const alt = hidden ? undefined : attribute(attributes, 'alt')?.trim();
-        if (alt) out.text(alt);
+        if (alt) out.text(alt, true);
       } else if (tag === 'ul' || tag === 'ol') {
         if (closing) lists.pop();
         else lists.push({ ordered: tag === 'ol', items: 0, number: ordinal(attribute(attributes, 'start')) ?? 1 });
