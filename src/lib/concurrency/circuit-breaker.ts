@@ -71,6 +71,16 @@ export class CircuitBreaker {
     }
   }
 
+  /**
+   * Rests at once until `ms` from now (or later, when the rest already lasts longer), whatever the failures so
+   * far: the callee asked for it. A call out when it starts changes nothing when it ends, a trial call included.
+   */
+  restFor(ms: number, cause?: unknown): void {
+    this.failures = 0;
+    this.openUntil = Math.max(this.openUntil, this.options.now() + ms);
+    if (this.current !== 'open') this.change('open', cause);
+  }
+
   private admit(): Admission {
     if (this.current === 'half-open') return 'rest';
     if (this.current === 'open') {
@@ -92,7 +102,7 @@ export class CircuitBreaker {
       this.proven = false;
       this.failures += 1;
       if (this.failures >= this.options.failuresBeforeRest) this.rest(cause);
-    } else if (trial) {
+    } else if (trial && this.current === 'half-open') {
       this.rest(cause);
     }
     // A call that began before the breaker opened and fails while it rests changes nothing.

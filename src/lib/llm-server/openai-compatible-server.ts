@@ -2,10 +2,13 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { strictSchemaProblems } from '../prompt/strict-schema';
 
-/** What the server answers one chat request with: a reply, a raw HTTP status and body, or a delay first. */
+/**
+ * What the server answers one chat request with: a reply, or a raw HTTP status and body with any headers
+ * (a 429's `Retry-After`); either after a delay.
+ */
 export type ChatReply =
   | { content: string; delayMs?: number; promptTokens?: number; completionTokens?: number }
-  | { status: number; body: string; delayMs?: number };
+  | { status: number; body: string; headers?: Record<string, string>; delayMs?: number };
 
 /** The part of a chat completion request the server reads. */
 export interface ChatRequest {
@@ -90,7 +93,7 @@ export class OpenAiCompatibleServer {
       const reply = this.chat(request, this.requests.length - 1);
       // Unreferenced, so a slow reply still pending when the server stops does not keep the process alive.
       if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs).unref());
-      if ('status' in reply) return this.send(res, reply.status, reply.body);
+      if ('status' in reply) return this.send(res, reply.status, reply.body, reply.headers);
       const promptTokens = reply.promptTokens ?? estimateTokens(request.messages.map((m) => m.content).join('\n'));
       const completionTokens = reply.completionTokens ?? estimateTokens(reply.content);
       this.send(
@@ -132,9 +135,9 @@ export class OpenAiCompatibleServer {
     );
   }
 
-  private send(res: ServerResponse, status: number, body: string): void {
+  private send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
     if (res.destroyed) return;
-    res.writeHead(status, { 'content-type': 'application/json' });
+    res.writeHead(status, { ...headers, 'content-type': 'application/json' });
     res.end(body);
   }
 }

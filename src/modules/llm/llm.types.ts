@@ -69,15 +69,17 @@ export class LlmRefusalError extends Error {
 }
 
 /**
- * No call was made: the model failed `failures` calls in a row and rests for a while. A failed call like
- * any other; its message is the same for every call while the rest lasts.
+ * No call was made: the model failed `failures` calls in a row, or the endpoint asked for no calls for a
+ * while, and it rests. A failed call like any other; its message is the same for every call while the rest lasts.
  */
 export class LlmRestingError extends Error {
   constructor(
     readonly model: string,
     readonly failures: number,
+    /** Why, when the rest is not one of failures in a row (the endpoint asked for it). */
+    reason = `calls to ${model} rest after ${failures} failures in a row`,
   ) {
-    super(`calls to ${model} rest after ${failures} failures in a row`);
+    super(reason);
     this.name = 'LlmRestingError';
   }
 }

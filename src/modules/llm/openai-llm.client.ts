@@ -27,6 +27,40 @@ export interface LlmClientHooks {
 /** A refusal is the model's answer to one prompt: the endpoint works. */
 const countsAsFailure = (error: unknown) => !(error instanceof LlmRefusalError);
 
+/** The longest wait the endpoint may ask for (`Retry-After`) that a call waits out before its SDK retry. */
+const LONGEST_WAIT_IN_CALL_MS = 60_000;
+
+/** The wait an answer's headers ask for, read as the SDK reads them (`retry-after-ms` first), or undefined. */
+function askedWaitMs(headers: Headers): number | undefined {
+  const ms = parseFloat(headers.get('retry-after-ms') ?? '');
+  if (!Number.isNaN(ms) && ms) return ms;
+  const retryAfter = headers.get('retry-after');
+  if (!retryAfter) return undefined;
+  const seconds = parseFloat(retryAfter);
+  const wait = Number.isNaN(seconds) ? Date.parse(retryAfter) - Date.now() : seconds * 1000;
+  return Number.isNaN(wait) ? undefined : wait;
+}
+
+/** The rest a failed call's answer asked for when it is longer than a call waits, or undefined. */
+function longRestAsked(error: unknown): number | undefined {
+  if (!(error instanceof OpenAI.APIError) || !error.headers) return undefined;
+  const wait = askedWaitMs(error.headers);
+  return wait !== undefined && wait > LONGEST_WAIT_IN_CALL_MS ? wait : undefined;
+}
+
+/**
+ * `fetch` for the SDK, which otherwise sleeps through any `Retry-After` before its retry, an hour included,
+ * holding a call slot: an answer asking for a longer wait than a call makes is marked not to be retried, so
+ * the call fails at once and its model rests instead.
+ */
+async function fetchNoLongRetry(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const response = await fetch(input, init);
+  if (response.ok || (askedWaitMs(response.headers) ?? 0) <= LONGEST_WAIT_IN_CALL_MS) return response;
+  const headers = new Headers(response.headers);
+  headers.set('x-should-retry', 'false');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
 /** The only file that imports the openai SDK: any OpenAI-compatible endpoint (OpenAI, Azure, Ollama, vLLM). */
 export class OpenAiLlmClient extends LlmClient {
   readonly usage: LlmUsageMeter;
@@ -37,6 +71,8 @@ export class OpenAiLlmClient extends LlmClient {
   private readonly breakers = new Map<string, CircuitBreaker>();
   /** Models that refused a sampling temperature: called with their default. */
   private readonly noTemperature = new Set<string>();
+  /** Why a model rests, while it rests because the endpoint asked for it. */
+  private readonly askedRests = new Map<string, string>();
 
   constructor(
     private readonly settings: LlmSettings,
@@ -51,6 +87,7 @@ export class OpenAiLlmClient extends LlmClient {
         baseURL: settings.baseUrl,
         timeout: settings.timeoutMs,
         maxRetries: settings.maxRetries,
+        fetch: fetchNoLongRetry,
       });
     }
   }
@@ -146,7 +183,13 @@ export class OpenAiLlmClient extends LlmClient {
     const breaker = this.breakerOf(model);
     try {
       if (breaker.resting) throw new CircuitRestingError(this.settings.restAfterFailures);
-      return await this.gate.run(() => breaker.run(request, countsAsFailure));
+      const asking = () =>
+        request().catch((error: unknown) => {
+          const wait = longRestAsked(error);
+          if (wait !== undefined) breaker.restFor(wait, error);
+          throw error;
+        });
+      return await this.gate.run(() => breaker.run(asking, countsAsFailure));
     } catch (error) {
       if (error instanceof CircuitRestingError) {
         this.usage.recordRested(purpose);
@@ -176,7 +219,14 @@ export class OpenAiLlmClient extends LlmClient {
   /** One log line when a model starts resting and one when it answers again, however many calls rest between. */
   private changed(model: string, state: BreakerState, previous: BreakerState, cause: unknown): void {
     this.hooks.breaker?.(model, state);
-    if (state === 'open' && previous === 'closed') {
+    const asked = state === 'open' ? longRestAsked(cause) : undefined;
+    if (state !== 'half-open') this.askedRests.delete(model);
+    if (asked !== undefined) {
+      const status = (cause as InstanceType<typeof OpenAI.APIError>).status;
+      const reason = `${model} asked for no calls for ${Math.ceil(asked / 1000)} s (HTTP ${status} with Retry-After)`;
+      this.askedRests.set(model, reason);
+      this.logger.warn(`LLM model ${reason}: no calls to it until then, then one trial call`);
+    } else if (state === 'open' && previous === 'closed') {
       this.logger.warn(
         `LLM model ${model} failed ${this.settings.restAfterFailures} calls in a row (last: ${(cause as Error).message}): ` +
           `no calls to it for ${this.settings.restMs / 1000} s, then one trial call`,
@@ -189,7 +239,12 @@ export class OpenAiLlmClient extends LlmClient {
   }
 
   private restingError(model: string): LlmRestingError {
-    return new LlmRestingError(model, this.settings.restAfterFailures);
+    const asked = this.askedRests.get(model);
+    return new LlmRestingError(
+      model,
+      this.settings.restAfterFailures,
+      asked && `${asked}: calls to it rest until then`,
+    );
   }
 
   private requireSdk(): OpenAI {

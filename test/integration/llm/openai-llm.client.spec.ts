@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { OpenAiLlmClient } from '../../../src/modules/llm/openai-llm.client';
 import { LlmRestingError, LlmSettings, LlmUnavailableError } from '../../../src/modules/llm/llm.types';
-import { FakeOpenAiServer, refusalReply } from '../../setup/openai-server';
+import { FakeOpenAiServer, FakeReply, refusalReply } from '../../setup/openai-server';
 
 describe(OpenAiLlmClient.name, () => {
   let server: FakeOpenAiServer;
@@ -211,6 +211,53 @@ describe(OpenAiLlmClient.name, () => {
       for (let i = 0; i < 3; i++) await expect(ask(sut)).rejects.toThrow(/refused/);
       expect(server.requests).toHaveLength(3);
       expect(states).toEqual([]);
+    });
+
+    describe('when the endpoint asks for a rest (Retry-After)', () => {
+      const limited = (headers: Record<string, string>, status = 429): FakeReply => ({
+        status,
+        body: '{"error":{"message":"rate limited"}}',
+        headers,
+      });
+
+      it.each([
+        ['Retry-After in seconds', () => ({ 'retry-after': '120' }), 429, 120_000],
+        ['Retry-After on a 503', () => ({ 'retry-after': '600' }), 503, 600_000],
+        ['retry-after-ms', () => ({ 'retry-after-ms': '90000' }), 429, 90_000],
+        // To the second, as an HTTP date is written: read against the wall clock, as the SDK reads it.
+        [
+          'Retry-After as a date',
+          () => ({ 'retry-after': new Date(Date.now() + 300_000).toUTCString() }),
+          429,
+          300_000,
+        ],
+      ])(
+        'rests the model for a long %s at once: no retry, no call until then, then one trial call',
+        async (_, headers, status, restMs) => {
+          server.onChat(() => limited(headers(), status));
+          const sut = client({ maxRetries: 2, restAfterFailures: 3, restMs: 30_000 });
+          await expect(ask(sut)).rejects.toThrow(/rate limited/);
+          expect(server.requests).toHaveLength(1);
+          await expect(ask(sut)).rejects.toBeInstanceOf(LlmRestingError);
+          expect(sut.restingReason()).toMatch(/test-model asked for no calls for \d+ s/);
+          clock += restMs - 1_000;
+          await expect(ask(sut)).rejects.toBeInstanceOf(LlmRestingError);
+          expect(server.requests).toHaveLength(1);
+          clock += 1_000;
+          server.onChat(() => ({ content: 'ok' }));
+          await expect(ask(sut)).resolves.toMatchObject({ text: 'ok' });
+          expect(sut.restingReason()).toBeUndefined();
+          expect(states).toEqual(['test-model:open', 'test-model:half-open', 'test-model:closed']);
+        },
+      );
+
+      it('waits out a short Retry-After and retries, as the SDK does', async () => {
+        server.onChat((_req, i) => (i === 0 ? limited({ 'retry-after-ms': '10' }) : { content: 'ok' }));
+        const sut = client({ maxRetries: 2 });
+        await expect(ask(sut)).resolves.toMatchObject({ text: 'ok' });
+        expect(server.requests).toHaveLength(2);
+        expect(states).toEqual([]);
+      });
     });
 
     it('logs once when a model starts resting and once when it answers again, not per call', async () => {
