@@ -17,7 +17,8 @@ export type LlmCopyOutcome = { promptVersion: string; model: string; signature: 
   { source: 'llm'; copy: GeneratedCopy; cacheHit: boolean } | { source: 'template'; fallbackReason: string }
 );
 
-type Shared = { copy: GeneratedCopy; cacheHit: boolean } | { fallbackReason: string };
+/** `budgetSpent`: the budget of the run that asked was spent, which says nothing of another run's. */
+type Shared = { copy: GeneratedCopy; cacheHit: boolean } | { fallbackReason: string; budgetSpent?: true };
 
 const HOUR_MS = 3_600_000;
 /** Cached entries a process remembers as checked; past it, it forgets them all and checks them again. */
@@ -30,7 +31,8 @@ const CHECKED_COPY_KEPT = 10_000;
 @Injectable()
 export class LlmCopyService {
   private readonly logger = new Logger(LlmCopyService.name);
-  private readonly inFlight = new Map<string, Promise<Shared>>();
+  /** Calls in flight by key, with the budget of the run that asked. */
+  private readonly inFlight = new Map<string, { pending: Promise<Shared>; budget: CopyBudget }>();
   private readonly model: string;
   private readonly rejectionTtlMs: number;
   /** How long a process leaves a key whose call failed without calls (a model failing for every key rests in the client). */
@@ -55,17 +57,33 @@ export class LlmCopyService {
   async generate(request: CopyRequest, budget: CopyBudget, userId: string): Promise<LlmCopyOutcome> {
     const base = { promptVersion: request.promptVersion, model: this.model, signature: copySignature(request.subject) };
     if (!this.llm.available) return { ...base, source: 'template', fallbackReason: 'no LLM is configured' };
-    const key = copyCacheKey(request, this.model);
-    let pending = this.inFlight.get(key);
-    const joined = pending !== undefined;
-    if (!pending) {
-      // The in-flight entry covers the cache read too, so a user arriving just after a call finds its result.
-      pending = this.cachedOrAsk(key, request, budget, userId).finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, pending);
-    }
-    const shared = await pending;
+    const { shared, joined } = await this.shared(copyCacheKey(request, this.model), request, budget, userId);
     if ('fallbackReason' in shared) return { ...base, source: 'template', fallbackReason: shared.fallbackReason };
     return { ...base, source: 'llm', copy: shared.copy, cacheHit: joined || shared.cacheHit };
+  }
+
+  /**
+   * The outcome for `key`, shared with a call in flight for it, whichever run asked: a joined call costs this
+   * run nothing, as cached copy does. A run whose budget was spent asks nothing for another run, which asks
+   * again on its own budget.
+   */
+  private async shared(
+    key: string,
+    request: CopyRequest,
+    budget: CopyBudget,
+    userId: string,
+  ): Promise<{ shared: Shared; joined: boolean }> {
+    for (;;) {
+      const running = this.inFlight.get(key);
+      if (!running) {
+        // The in-flight entry covers the cache read too, so a user arriving just after a call finds its result.
+        const pending = this.cachedOrAsk(key, request, budget, userId).finally(() => this.inFlight.delete(key));
+        this.inFlight.set(key, { pending, budget });
+        return { shared: await pending, joined: false };
+      }
+      const shared = await running.pending;
+      if (!('budgetSpent' in shared) || running.budget === budget) return { shared, joined: true };
+    }
   }
 
   // Cache entries live in wall-clock time (the TTL sweep does), whatever instant a message is composed for.
@@ -78,7 +96,7 @@ export class LlmCopyService {
     if (cached?.rejected) return { fallbackReason: `LLM copy rejected: ${cached.rejected}` };
     const resting = this.resting(key);
     if (resting) return { fallbackReason: resting };
-    if (!(await budget.tryStartCall())) return { fallbackReason: 'LLM budget of this run is spent' };
+    if (!(await budget.tryStartCall())) return { fallbackReason: 'LLM budget of this run is spent', budgetSpent: true };
     const prompt = buildCopyPrompt(request);
     const tokens = { promptTokens: 0, completionTokens: 0 };
     const record = {
@@ -104,8 +122,12 @@ export class LlmCopyService {
         await this.reject(record, message);
         return { fallbackReason: `LLM copy rejected: ${message}` };
       }
-      // The model rests after failures of any caller: no call was made, and the key did not fail.
-      if (error instanceof LlmRestingError) return { fallbackReason: `LLM call failed: ${message}` };
+      // The model rests after failures of any caller: no call was made, and the key did not fail. The rest
+      // may have started since the budget was asked: the call it reserved is given back.
+      if (error instanceof LlmRestingError) {
+        await budget.releaseCall();
+        return { fallbackReason: `LLM call failed: ${message}` };
+      }
       // Transient (timeouts, 429, 5xx): not cached, but rested, so users after it do not hammer the endpoint.
       this.logger.warn(`copy call failed for signature ${record.signature}: ${message}`);
       this.recordFailure(key, message);

@@ -56,6 +56,22 @@ export function templatesDirWith(extra: Record<string, Record<string, string>>):
   return dir;
 }
 
+/** Settings of an LLM served at `baseUrl` whose model rests after two failed calls in a row, not retried by the SDK. */
+export const restingLlmEnv = (baseUrl: string): Record<string, string> => ({
+  OPENAI_API_KEY: 'test-key',
+  OPENAI_BASE_URL: baseUrl,
+  OPENAI_MODEL: 'test-model',
+  OPENAI_MAX_RETRIES: '0',
+  OPENAI_REST_AFTER_FAILURES: '2',
+});
+
+/** A journey-naming call, as a caller of the model other than copy makes it. */
+export const namingCall = {
+  purpose: 'journey-naming',
+  messages: [{ role: 'user' as const, content: 'name it' }],
+  jsonSchema: { name: 'journey_name', schema: { type: 'object' } },
+};
+
 /** Campaign messages (composer, previews, estimates) and `extra` modules on real MongoDB and Redis, without HTTP. */
 export async function startCampaignsContext(
   mongoUri: string,

@@ -9,7 +9,14 @@ import { llmClock, TestLlmClockModule } from '../../setup/llm-clock';
 import { startTestMongo } from '../../setup/mongo';
 import { FakeOpenAiServer, FakeReply } from '../../setup/openai-server';
 import { startTestRedis } from '../../setup/redis';
-import { campaignsDir, composeDryRun, seedUser, startCampaignsContext } from './campaigns-harness';
+import {
+  campaignsDir,
+  namingCall,
+  restingLlmEnv,
+  composeDryRun,
+  seedUser,
+  startCampaignsContext,
+} from './campaigns-harness';
 
 const NOW = new Date('2026-03-02T18:00:00Z');
 const nudge = buildCampaign({ id: 'nudge', copy: { variant: 'journey-llm', tone: 'warm' } }, null);
@@ -31,11 +38,7 @@ describe('LLM copy while the model rests after failures of other callers', () =>
       'composer-llm-rest',
       {
         CAMPAIGNS_DIR: campaignsDir([{ ...nudge }]),
-        OPENAI_API_KEY: 'test-key',
-        OPENAI_BASE_URL: server.baseUrl,
-        OPENAI_MODEL: 'test-model',
-        OPENAI_MAX_RETRIES: '0',
-        OPENAI_REST_AFTER_FAILURES: '2',
+        ...restingLlmEnv(server.baseUrl),
       },
       [TestLlmClockModule],
     );
@@ -51,12 +54,7 @@ describe('LLM copy while the model rests after failures of other callers', () =>
   it('gives template copy without a call and without spending the run budget while the model rests', async () => {
     server.onChat(() => overloaded);
     // Journey naming meets the failing model twice: the model rests for every caller.
-    const naming = {
-      purpose: 'journey-naming',
-      messages: [{ role: 'user' as const, content: 'name it' }],
-      jsonSchema: { name: 'journey_name', schema: { type: 'object' } },
-    };
-    for (let i = 0; i < 2; i++) await expect(app.get(LlmClient).complete(naming)).rejects.toThrow(/overloaded/);
+    for (let i = 0; i < 2; i++) await expect(app.get(LlmClient).complete(namingCall)).rejects.toThrow(/overloaded/);
 
     const budget = new LocalCopyBudget(100, 1_000_000);
     const m = await composeDryRun(app, 'nudge', 'cook-1', NOW, budget);

@@ -35,6 +35,10 @@ export class RunCopyBudget implements CopyBudget {
     return (await this.redis.jcTakeCopyCall(this.key, this.limits.calls, this.limits.tokens, TTL_MS)) === 1;
   }
 
+  async releaseCall(): Promise<void> {
+    await this.redis.multi().hincrby(this.key, 'calls', -1).pexpire(this.key, TTL_MS).exec();
+  }
+
   async recordTokens(tokens: number): Promise<void> {
     await this.redis.multi().hincrby(this.key, 'tokens', tokens).pexpire(this.key, TTL_MS).exec();
   }

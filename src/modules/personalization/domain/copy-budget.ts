@@ -5,6 +5,8 @@
 export interface CopyBudget {
   /** Reserves one call; false (and nothing reserved) when calls or tokens are spent. */
   tryStartCall(): Promise<boolean>;
+  /** Gives back a call reserved and not made (the model started resting meanwhile). */
+  releaseCall(): Promise<void>;
   recordTokens(tokens: number): Promise<void>;
   spent(): Promise<{ calls: number; tokens: number }>;
 }
@@ -26,6 +28,11 @@ export class LocalCopyBudget implements CopyBudget {
     if (this.calls >= this.maxCalls || this.tokens >= this.maxTokens) return Promise.resolve(false);
     this.calls += 1;
     return Promise.resolve(true);
+  }
+
+  releaseCall(): Promise<void> {
+    this.calls -= 1;
+    return Promise.resolve();
   }
 
   recordTokens(tokens: number): Promise<void> {
