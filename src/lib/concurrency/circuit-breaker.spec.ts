@@ -29,6 +29,28 @@ describe(CircuitBreaker.name, () => {
     expect(changes).toEqual([['closed', 'open']]);
   });
 
+  it('rests at once for the time a call asks, and keeps that rest when the call was the trial one', async () => {
+    const { sut, clock, changes } = breaker(3);
+    const asking = () => (sut.restFor(300_000), fail());
+    await expect(sut.run(asking)).rejects.toThrow('overloaded');
+    clock.ms = 299_999;
+    await expect(sut.run(succeed)).rejects.toBeInstanceOf(CircuitRestingError);
+    clock.ms = 300_000;
+    // The trial call asks again: its failure does not shorten that rest to the breaker's own.
+    await expect(sut.run(asking)).rejects.toThrow('overloaded');
+    clock.ms = 599_999;
+    await expect(sut.run(succeed)).rejects.toBeInstanceOf(CircuitRestingError);
+    clock.ms = 600_000;
+    await expect(sut.run(succeed)).resolves.toBe('ok');
+    expect(changes).toEqual([
+      ['closed', 'open'],
+      ['open', 'half-open'],
+      ['half-open', 'open'],
+      ['open', 'half-open'],
+      ['half-open', 'closed'],
+    ]);
+  });
+
   it('lets one trial call through after the rest: its success closes the breaker', async () => {
     const { sut, clock, changes } = breaker(1);
     await expect(sut.run(fail)).rejects.toThrow();
