@@ -76,4 +76,28 @@ describe('LLM copy while the model rests after failures of other callers', () =>
     expect(m.copy).toMatchObject({ source: 'llm' });
     expect(copyCalls()).toHaveLength(1);
   });
+
+  it('gives template copy without asking again for as long as the endpoint asked, beyond the rest of failures', async () => {
+    server.onChat(() => ({
+      status: 429,
+      body: '{"error":{"message":"rate limited"}}',
+      headers: { 'retry-after': '300' },
+    }));
+    await seedUser(app, 'cook-2', { now: NOW, journeys: [{ name: 'Cake Decorating' }] });
+    await seedUser(app, 'cook-3', { now: NOW, journeys: [{ name: 'Pasta Making' }] });
+    const before = copyCalls().length;
+    const budget = new LocalCopyBudget(100, 1_000_000);
+    const first = await composeDryRun(app, 'nudge', 'cook-2', NOW, budget);
+    expect(first.copy).toMatchObject({ source: 'template', fallbackReason: expect.stringMatching(/rate limited/) });
+    const second = await composeDryRun(app, 'nudge', 'cook-3', NOW, budget);
+    expect(second.copy).toMatchObject({
+      source: 'template',
+      fallbackReason: expect.stringMatching(/test-model asked for no calls for 300 s/),
+    });
+    // Past the rest of OPENAI_REST_MS, still within the one asked for.
+    llmClock.ms += 120_000;
+    await composeDryRun(app, 'nudge', 'cook-3', NOW, budget);
+    expect(copyCalls()).toHaveLength(before + 1);
+    expect(await budget.spent()).toEqual({ calls: 1, tokens: 0 });
+  });
 });
