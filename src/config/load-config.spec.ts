@@ -104,6 +104,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it.each([
+    ['https://shop.example.com', '"https://shop.example.com"'],
+    ['shop.example.com,', '""'],
+    ['*', '"*"'],
+    ['*.com', '"*.com"'],
+    ['shop.*.example.com', '"shop.*.example.com"'],
+    ['shop.example.com:443', '"shop.example.com:443"'],
+  ])('refuses TRACKING_LINK_HOSTS=%j, naming the setting and the entry', (value, entry) => {
+    expect(() => loadConfig({ TRACKING_LINK_HOSTS: value })).toThrow(
+      `Invalid configuration: TRACKING_LINK_HOSTS has ${entry}, which is not a host name or *. and a domain`,
+    );
+  });
+
+  it('reads TRACKING_LINK_HOSTS as lower-case names and wildcards, internationalized names in punycode', () => {
+    const settings = loadConfig({ TRACKING_LINK_HOSTS: ' Shop.Example.com , *.example.org,bücher.example' });
+    expect(settings.tracking.linkHosts).toEqual(['shop.example.com', '*.example.org', 'xn--bcher-kva.example']);
+    expect(loadConfig({}).tracking.linkHosts).toBeUndefined();
+  });
+
   it('names the file key when a file value is bad', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jc-config-'));
     const defaults = JSON.parse(readFileSync(join(CONFIG_DIR, 'default.json'), 'utf8')) as { app: object };

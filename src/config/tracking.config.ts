@@ -1,3 +1,4 @@
+import { LinkHostsError, parseLinkHosts } from '../modules/tracking/domain/link-hosts';
 import { parseSigningKeys, SigningKey, SigningKeyError } from '../modules/tracking/domain/signing-keys';
 import { withDefault } from './llm.config';
 import { ConfigError, cron, integer, optional, Parser, text, url } from './parsers';
@@ -12,6 +13,18 @@ export function signingKeys(): Parser<SigningKey[]> {
       if (error instanceof SigningKeyError) {
         throw new ConfigError(`Invalid configuration: ${variable} ${error.message}`);
       }
+      throw error;
+    }
+  };
+}
+
+/** `shop.example.com,*.example.com`; the error names the variable and the entry that is no host name. */
+function linkHosts(): Parser<string[]> {
+  return (raw, variable) => {
+    try {
+      return parseLinkHosts(text()(raw, variable));
+    } catch (error) {
+      if (error instanceof LinkHostsError) throw new ConfigError(`Invalid configuration: ${variable} ${error.message}`);
       throw error;
     }
   };
@@ -45,6 +58,11 @@ export const trackingNamespace = defineNamespace('tracking', {
     'PUBLIC_BASE_URL',
     withDefault(baseUrl(), 'http://localhost:3000'),
     'Public https address of the API role that tracking links point at. Required (https) in production.',
+  ),
+  linkHosts: setting(
+    'TRACKING_LINK_HOSTS',
+    optional(linkHosts()),
+    'Comma-separated hosts (and *.domain wildcards) tracked links may lead to; unset, a click redirects to any URL.',
   ),
   conversionWindowHours: setting(
     'TRACKING_CONVERSION_WINDOW_HOURS',

@@ -29,6 +29,8 @@ export interface TemplatesOptions {
   /** Absolute path of the templates folder. */
   dir: string;
   pushLimits: PushLimits;
+  /** Why a tracked link may not lead to `url` (TRACKING_LINK_HOSTS), or undefined; every URL by default. */
+  linkDestinationProblem?: (url: string) => string | undefined;
   /** Source of the per-render link nonce; random by default (tests may pin it). */
   nonce?: () => string;
 }
@@ -74,7 +76,7 @@ export class TemplatesService {
    * Renders template `ref` for one recipient, its values printed without bidi controls. Throws a
    * TemplateError: `templates.not-found`, `templates.invalid` (with every problem),
    * `templates.invalid-option` (locale, time zone, limits), a value error from a helper
-   * (`templates.invalid-value`, `templates.invalid-link`), or, for a push, `templates.payload-too-large`
+   * (`templates.invalid-value`, `templates.invalid-link`, also for a tracked URL whose host is not allowed), or, for a push, `templates.payload-too-large`
    * or `templates.empty-push` (its title and body both render empty).
    */
   render(ref: TemplateRef, channel: TemplateChannel, context: unknown, options: RenderOptions): RenderedMessage {
@@ -91,7 +93,7 @@ export class TemplatesService {
       locale: template.formatLocale,
       timeZone: options.timeZone,
       now: options.now ?? new Date(),
-      links: new LinkRecorder(options.linkNonce ?? this.nonce()),
+      links: new LinkRecorder(options.linkNonce ?? this.nonce(), this.options.linkDestinationProblem),
     };
     // Every value is printed without bidi controls: one in a profile attribute could reorder the message.
     const values = withoutBidiControls(context);

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
 import { networkOf } from './domain/client-address';
 import { classifyFetch, FetchClass } from './domain/machine-fetches';
+import { LinkHosts, linkHostProblem } from './domain/link-hosts';
 import { redirectLocation } from './domain/tracking-urls';
 import { EngagementOutcomes } from './engagement-outcomes.service';
 import { ErasedMeanwhile } from './erased-meanwhile.service';
@@ -36,6 +37,7 @@ const firstOpen = (at: Date): FirstTimes => ({ firstOpenAt: at, firstHumanOpenAt
 @Injectable()
 export class EngagementService {
   private readonly windowMs: number;
+  private readonly linkHosts: LinkHosts | undefined;
 
   constructor(
     private readonly tokens: TrackingTokens,
@@ -45,7 +47,9 @@ export class EngagementService {
     private readonly erasedMeanwhile: ErasedMeanwhile,
     config: ConfigService<Settings, true>,
   ) {
-    this.windowMs = config.get('tracking', { infer: true }).machineWindowSeconds * 1000;
+    const tracking = config.get('tracking', { infer: true });
+    this.windowMs = tracking.machineWindowSeconds * 1000;
+    this.linkHosts = tracking.linkHosts;
   }
 
   /** An open-pixel fetch. */
@@ -66,14 +70,19 @@ export class EngagementService {
     await this.erasedMeanwhile.afterNotification(notification);
   }
 
-  /** A click: where the link's stored target leads (see redirectLocation), or undefined when the token leads nowhere. */
+  /**
+   * A click: where the link's stored target leads (see redirectLocation), or undefined when the token leads
+   * nowhere, or the target is not on a host of TRACKING_LINK_HOSTS as it reads now (a link stored before it
+   * was set or narrowed).
+   */
   async recordClick(token: string, request: RequestFacts, at = new Date()): Promise<string | undefined> {
     const verified = this.tokens.verify(token, 'click', at);
     if (!verified.valid || verified.claims.kind !== 'click') return undefined;
     const notification = await this.notifications.findByNotificationId(verified.claims.notificationId);
     const linkId = verified.claims.linkId;
     const link = notification?.links.find((l) => l.key === linkId);
-    const target = link && redirectLocation(link.url);
+    const location = link && redirectLocation(link.url);
+    const target = location && !linkHostProblem(this.linkHosts, location) ? location : undefined;
     if (!notification || !link || !target) return undefined;
     const fetch = this.classify(notification, request, at);
     const human = !fetch.machine;

@@ -42,6 +42,20 @@ export function digestCampaign(id: string, audience: Record<string, unknown>): R
   };
 }
 
+/** A push campaign (journey copy, 18:00 local) to users with an ongoing journey, as a plain object for `campaignsDir`. */
+export function pushCampaign(id: string, template: string): Record<string, unknown> {
+  return {
+    id,
+    name: id,
+    owner: 'growth',
+    channel: 'push',
+    schedule: { type: 'local-hour', hour: 18 },
+    audience: { journeys: { stages: ['ongoing'] } },
+    template,
+    copy: { variant: 'journey-template' },
+  };
+}
+
 /**
  * A copy of the product's templates folder, for TEMPLATES_DIR, with `extra` templates added: their files'
  * contents by template ref (`push/visit-count`) and file name (`title.hbs`).

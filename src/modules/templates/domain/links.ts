@@ -22,14 +22,18 @@ const FORBIDDEN_SCHEMES = new Set(['javascript', 'data', 'vbscript', 'file', 'bl
 export class LinkRecorder {
   readonly links: TrackedLink[] = [];
 
-  constructor(private readonly nonce: string) {
+  /** `destinationProblem` says why a tracked link may not lead to a URL (a host not allowed), or undefined. */
+  constructor(
+    private readonly nonce: string,
+    private readonly destinationProblem: (url: string) => string | undefined = () => undefined,
+  ) {
     if (!SAFE_NONCE.test(nonce)) throw new Error('a link nonce is 8 to 64 lower-case letters or digits');
   }
 
   /** The placeholder for a click-tracked link to `url`; the same URL twice shares one link. */
   click(url: unknown): string {
     if (typeof url !== 'string') throw new TemplateError('templates.invalid-link', 'track needs a URL string', 'url');
-    const problem = linkProblem(url);
+    const problem = linkProblem(url) ?? this.destinationProblem(url);
     if (problem) throw new TemplateError('templates.invalid-link', `track: ${problem}`, 'url');
     return this.record('click', url.trim());
   }
