@@ -132,10 +132,17 @@ describe('tracking links: open pixel, click redirect, push open', () => {
     expect(posted.headers['content-type']).toContain('text/html');
   });
 
-  it('answers a stored target that is no URL with the 404 page and records nothing', async () => {
+  it.each([
+    ['no URL', 'https://exa mple.com/'],
+    ['a javascript: URL', 'javascript:alert(document.domain)'],
+    ['a javascript: URL with a tab in its scheme', 'java\tscript:alert(1)'],
+    ['a data: URL', 'data:text/html,<script>alert(1)</script>'],
+    ['a vbscript: URL', 'VBScript:msgbox(1)'],
+  ])('answers a stored target that is %s with the 404 page and records nothing', async (what, url) => {
+    const notificationId = `no-url-${what.replace(/\W+/g, '-')}`;
     const { issued, notification } = await sendTracked(
       app.t.app,
-      { notificationId: 'no-url', links: [buildTrackedLink('c1', 'https://exa mple.com/')] },
+      { notificationId, links: [buildTrackedLink('c1', url)] },
       hoursAgo(2),
     );
     const res = await http()
@@ -143,7 +150,7 @@ describe('tracking links: open pixel, click redirect, push open', () => {
       .set('User-Agent', BROWSER)
       .expect(404);
     expect(res.headers.location).toBeUndefined();
-    expect(await events('no-url')).toEqual([]);
+    expect(await events(notificationId)).toEqual([]);
   });
 
   it('still verifies, redirects and counts notifications whose tracking is in a record of its own', async () => {

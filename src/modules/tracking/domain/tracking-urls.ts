@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { linkProblem } from '../../templates/domain/links';
 
 /**
  * The one URL scheme of tracking: `<base>/t/o/<token>` (open pixel), `/t/c/<token>` (click redirect)
@@ -30,10 +31,12 @@ export function linkKey(link: { id: string; url: string }): string {
  * The Location of a click's redirect: the stored target as a URL parser reads it in a message, written
  * out in ASCII (percent-encoded path and query, punycode host, tabs and line breaks dropped), so every
  * target fits in a header and the browser goes where the link in the message pointed. `https:evil.com`
- * comes out as `https://evil.com/`, not as a path under the tracking host. Undefined when it is no URL.
+ * comes out as `https://evil.com/`, not as a path under the tracking host. Undefined when it is no URL, or
+ * when, so read, it is one `track` refuses (`javascript:`, `data:`...: `java\tscript:` reads as `javascript:`).
  */
 export function redirectLocation(target: string): string | undefined {
-  return URL.canParse(target) ? new URL(target).href : undefined;
+  const href = URL.canParse(target) ? new URL(target).href : undefined;
+  return href && !linkProblem(href) ? href : undefined;
 }
 
 /**
