@@ -33,6 +33,24 @@ describe('scanHtml', () => {
     expect(tokens('x <!-- never closed')).toEqual(['text "x "']);
     expect(tokens('x < y')).toEqual(['text "x "', 'text "<"', 'text " y"']);
   });
+
+  it('ends a tag at the first > outside a quoted attribute value', () => {
+    expect(tokens(`<img alt="Next >" src='a>b.png' title=x>after`)).toEqual([
+      `img alt="Next >" src='a>b.png' title=x`,
+      'text "after"',
+    ]);
+    // A quote inside an unquoted value, or outside any value, opens nothing.
+    expect(tokens(`<img alt=it's src=x.png>a<p "x">b<i title = "c>d">e`)).toEqual([
+      `img alt=it's src=x.png`,
+      'text "a"',
+      'p "x"',
+      'text "b"',
+      'i title = "c>d"',
+      'text "e"',
+    ]);
+    // A quote never closed: the tag is not one, its < reads as text.
+    expect(tokens('a <img alt="b> c')).toEqual(['text "a "', 'text "<"', 'text "img alt=\\"b> c"']);
+  });
 });
 
 describe('decodeEntities', () => {
@@ -55,5 +73,10 @@ describe('attribute', () => {
     expect(attribute(' href=https://x.test title="t"', 'href')).toBe('https://x.test');
     expect(attribute(' data-href="x"', 'href')).toBeUndefined();
     expect(attribute(' title="t"', 'href')).toBeUndefined();
+  });
+
+  it("never reads an attribute out of another one's quoted value", () => {
+    expect(attribute(' title="see alt=Boo" alt="Real"', 'alt')).toBe('Real');
+    expect(attribute(` data-x='a href="https://evil.test"'`, 'href')).toBeUndefined();
   });
 });

@@ -53,16 +53,19 @@ export function decodeEntities(text: string): string {
   return out + text.slice(copied);
 }
 
-const ATTRIBUTES = new Map<string, RegExp>();
+// One attribute of a tag: its name, then its value double-quoted, single-quoted or bare, if it has one.
+const ATTRIBUTE = /([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
 
+/** The decoded value of attribute `name` (case-insensitive), read attribute by attribute so a quoted value is never read as one. */
 export function attribute(attributes: string, name: string): string | undefined {
-  let pattern = ATTRIBUTES.get(name);
-  if (!pattern) {
-    pattern = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i');
-    ATTRIBUTES.set(name, pattern);
+  const wanted = name.toLowerCase();
+  for (const match of attributes.matchAll(ATTRIBUTE)) {
+    if (match[1].toLowerCase() === wanted) {
+      const value = match[2] ?? match[3] ?? match[4];
+      return value === undefined ? undefined : decodeEntities(value);
+    }
   }
-  const match = pattern.exec(attributes);
-  return match ? decodeEntities(match[1] ?? match[2] ?? match[3]) : undefined;
+  return undefined;
 }
 
 /** Elements that have no content and no closing tag. */
@@ -92,9 +95,40 @@ function isNameChar(code: number, letterOnly = false): boolean {
   return letter || (!letterOnly && ((code >= 48 && code <= 57) || code === 45));
 }
 
+const isTagSpace = (code: number) => code === 32 || code === 10 || code === 13 || code === 9 || code === 12;
+
 /**
- * Walks HTML as text runs and tags (names lower-cased), skipping comments, CDATA and doctypes. A `<`
- * that opens no tag is text. Scans with indexOf, which matters: every email's text part comes from here.
+ * Where the tag whose attributes start at `from` ends: its first `>` outside a quoted attribute value
+ * (`alt="Next >"`, `title='a > b'`), or -1 when there is none. A quote opens a value only right after
+ * `=` (and spaces); inside an unquoted value (`alt=it's`) or elsewhere it is a character like any other.
+ */
+function tagEnd(html: string, from: number): number {
+  const gt = html.indexOf('>', from);
+  const equals = html.indexOf('=', from);
+  if (gt === -1 || equals === -1 || equals > gt) return gt;
+  let afterEquals = false;
+  let unquoted = false;
+  for (let i = equals; i < html.length; i++) {
+    const code = html.charCodeAt(i);
+    if (code === 62) return i;
+    if (unquoted) unquoted = !isTagSpace(code);
+    else if (code === 61) afterEquals = true;
+    else if (afterEquals && (code === 34 || code === 39)) {
+      const close = html.indexOf(html[i], i + 1);
+      if (close === -1) return -1;
+      i = close;
+      afterEquals = false;
+    } else if (afterEquals && !isTagSpace(code)) {
+      afterEquals = false;
+      unquoted = true;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Walks HTML as text runs and tags (names lower-cased), skipping comments, CDATA and doctypes. A tag
+ * ends at its first `>` outside a quoted attribute value; a `<` that opens no tag is text. Scans with indexOf, which matters: every email's text part comes from here.
  */
 export function scanHtml(html: string, visitor: HtmlVisitor): void {
   let i = 0;
@@ -113,13 +147,14 @@ export function scanHtml(html: string, visitor: HtmlVisitor): void {
     const next = html[lt + 1] ?? '';
     const closing = next === '/';
     const nameStart = closing ? lt + 2 : lt + 1;
-    const gt = html.indexOf('>', lt);
     if (next === '!' || next === '?') {
+      const gt = html.indexOf('>', lt);
       i = gt === -1 ? html.length : gt + 1;
       continue;
     }
     let nameEnd = nameStart;
     while (nameEnd < html.length && isNameChar(html.charCodeAt(nameEnd))) nameEnd++;
+    const gt = nameEnd === nameStart ? -1 : tagEnd(html, nameEnd);
     if (gt === -1 || nameEnd === nameStart || !isNameChar(html.charCodeAt(nameStart), true)) {
       visitor.text('<', lt);
       i = lt + 1;

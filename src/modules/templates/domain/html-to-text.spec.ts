@@ -33,6 +33,11 @@ describe('htmlToText', () => {
       '<p><a href="https://x.test/j"><img src="b.png" alt="See your ideas"></a></p>',
       'See your ideas (https://x.test/j)',
     ],
+    [
+      'a > inside a quoted attribute value does not end its tag',
+      `<p><a href="https://x.test/n" title='a > b'><img alt="Next >" src="n.png"></a> page</p>`,
+      'Next > (https://x.test/n) page',
+    ],
     ['alt text is decoded once', '<img alt="Write &amp;amp; for &amp;">', 'Write &amp; for &'],
     [
       'an image without alt text, or hidden, adds nothing',

@@ -18,6 +18,12 @@ describe('truncateHtml', () => {
       18,
       'See <b>your <i>kitchen…</i></b>',
     ],
+    [
+      'never counts or cuts a tag with a > in a quoted value',
+      `<a title="Read > more" href='https://x.test/a>b'>Read</a> the whole story`,
+      10,
+      `<a title="Read > more" href='https://x.test/a>b'>Read</a> the…`,
+    ],
     ['drops tags that open after the cut', 'Your ideas <em>await</em>', 12, 'Your ideas…'],
     ['reads a line break as a space', 'One<br>two three', 8, 'One<br>two…'],
     ['collapses spaces as they are shown', 'One     two   three', 8, 'One     two…'],
