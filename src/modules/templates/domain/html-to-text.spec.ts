@@ -70,6 +70,26 @@ describe('htmlToText', () => {
       '<p>a &constructor; &hasOwnProperty; b</p>',
       'a &constructor; &hasOwnProperty; b',
     ],
+    [
+      'a preformatted block keeps its spaces and line breaks',
+      '<p>Run:</p><pre>\nnpm  install\n    --save &lt;pkg&gt;\n\tdone</pre><p>Then  restart</p>',
+      'Run:\n\nnpm  install\n    --save <pkg>\n\tdone\n\nThen restart',
+    ],
+    [
+      "a preformatted block in a list item keeps the item's indent",
+      '<ul><li>Type<pre>a\n  b</pre></li></ul>',
+      '- Type\n\n  a\n    b',
+    ],
+    [
+      'zero-width spaces, joiners and the BOM padding text are dropped, with or without entities',
+      '<p>Pre\u200bview\ufeff here\u200c\u034f \u200d</p><p>a\u200b&amp;\u200cb</p>',
+      'Preview here\n\na&b',
+    ],
+    [
+      'joiners inside an emoji or between letters stay',
+      '<p>\u{1F468}\u200d\u{1F469}\u200d\u{1F467} &amp; \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645</p>',
+      '\u{1F468}\u200d\u{1F469}\u200d\u{1F467} & \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645',
+    ],
     ['spaces collapse', '<p>  many\n\n   spaces\there </p>', 'many spaces here'],
     [
       'head, style and script are dropped',

@@ -3,7 +3,7 @@ import { attribute, decodeEntities, scanHtml, VOID_ELEMENTS as VOID } from './ht
 /**
  * The plain-text part of an email derived from its HTML: paragraphs and line breaks kept, lists as
  * `- item` / `1. item` (numbered from the list's `start`), links as `text (url)`, images as their alt
- * text, entities decoded; head, style, script and hidden elements (the preheader) dropped. Tolerant
+ * text, `<pre>` with its spaces, entities decoded, zero-width padding dropped; head, style, script and hidden elements (the preheader) dropped. Tolerant
  * of the loose HTML email layouts are written in.
  */
 const SKIPPED = new Set(['head', 'style', 'script', 'title', 'template', 'noscript', 'svg']);
@@ -25,8 +25,13 @@ const LINE = new Set([
 ]);
 const HIDDEN = /display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all/i;
 
-// Zero-width spaces and joiners, the combining grapheme joiner and the BOM, matched one by one.
-const INVISIBLE = /\u200b|\u200c|\u200d|\u034f|\ufeff/g;
+// Zero-width spaces, the combining grapheme joiner and the BOM pad preheaders: invisible noise in text.
+const PADDING = /(?:\u200b|\u034f|\ufeff)+/g;
+// A zero-width joiner or non-joiner is noise too, unless it joins two characters, as inside an emoji
+// (👨‍👩‍👧) or a Persian or Indic word, where it changes what is shown.
+const JOINED = '[\\p{L}\\p{M}\\p{N}\\p{Extended_Pictographic}\\p{Emoji_Modifier}]';
+const LONE_JOINER = new RegExp(`(?<!${JOINED})[\\u200c\\u200d]|[\\u200c\\u200d](?!${JOINED})`, 'gu');
+const dropInvisible = (text: string) => text.replace(PADDING, '').replace(LONE_JOINER, '');
 const SPACES = /\s+/g;
 
 /** An `<ol start>` or `<li value>`: a whole number, or undefined when it is none. */
@@ -58,14 +63,17 @@ class TextBuilder {
   /** Hanging indent of the lines that continue a list item (`<br>` inside `<li>`). */
   indent = '';
 
+  /** Inside `<pre>`: text keeps its spaces and line breaks. */
+  preformatted = 0;
+
   /** Writes a text run of the HTML; `decoded` when its entities are already decoded (an attribute's value). */
   text(raw: string, decoded = false): void {
+    if (this.preformatted > 0) return this.preformattedText(decoded ? raw : decodeEntities(raw));
     if (isBlank(raw)) {
       if (!this.endsWithSpace && !this.atLineStart) this.push(' ');
       return;
     }
-    // Zero-width characters and combining joiners pad preheaders; they are invisible noise in text.
-    const shown = !decoded && raw.includes('&') ? decodeEntities(raw).replace(INVISIBLE, '') : raw;
+    const shown = dropInvisible(!decoded && raw.includes('&') ? decodeEntities(raw) : raw);
     const text = shown.replace(SPACES, ' ');
     if (isBlank(text)) {
       if (text && !this.endsWithSpace && !this.atLineStart) this.push(' ');
@@ -73,6 +81,16 @@ class TextBuilder {
     }
     this.flushBreak(true);
     this.push((this.atLineStart || this.endsWithSpace) && text.charCodeAt(0) === 32 ? text.slice(1) : text);
+  }
+
+  /** Preformatted text as written: its lines continue at the indent of the list item it is in. */
+  private preformattedText(decoded: string): void {
+    const text = dropInvisible(decoded).replace(/\r\n?/g, '\n');
+    if (!text) return;
+    this.flushBreak(true);
+    this.push(text.replace(/\n/g, `\n${this.indent}`));
+    this.endsWithSpace = false;
+    this.atLineStart = text.endsWith('\n');
   }
 
   /** Starts a list item: its marker is written as is, indentation included. */
@@ -140,9 +158,11 @@ export function htmlToText(html: string): string {
   // `items` counts the items so far; `number` is the next item's number.
   const lists: Array<{ ordered: boolean; items: number; number: number }> = [];
   const links: Array<{ href?: string; start: number }> = [];
+  let leadingBreak = false;
   scanHtml(html, {
     text: (text) => {
-      if (skipping.length === 0) out.text(text);
+      if (skipping.length === 0) out.text(leadingBreak ? text.replace(/^\r?\n/, '') : text);
+      leadingBreak = false;
     },
     tag: (tag, closing, attributes) => {
       if (skipping.length > 0) {
@@ -154,6 +174,11 @@ export function htmlToText(html: string): string {
       if (!closing && hidden && !VOID.has(tag) && !attributes.endsWith('/')) {
         skipping.push(tag);
         return;
+      }
+      if (tag === 'pre') {
+        out.preformatted = Math.max(0, out.preformatted + (closing ? -1 : 1));
+        // A line break right after <pre> is not part of its text.
+        leadingBreak = !closing;
       }
       if (tag === 'br') out.block(1);
       else if (tag === 'img') {
