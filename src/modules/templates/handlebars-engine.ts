@@ -7,7 +7,7 @@ import { LinkRecorder } from './domain/links';
 import { joinList } from './domain/lists';
 import { formatNumber, plural, PluralForms } from './domain/numbers';
 import { EscapeMode } from './domain/template-layout';
-import { prepareForMode, TRUNCATE_HTML_HELPER, URL_ENCODE_HELPER } from './domain/prepare-ast';
+import { HTML_FIELD, HTML_FIELD_HELPER, prepareForMode, URL_ENCODE_HELPER } from './domain/prepare-ast';
 import { Program } from './domain/template-ast';
 import { truncateLimit, truncateWords } from './domain/truncate';
 import { truncateHtml } from './domain/truncate-html';
@@ -65,15 +65,25 @@ function isSafeHtml(value: unknown): value is { toHTML(): string } {
   return typeof (value as { toHTML?: unknown } | null | undefined)?.toHTML === 'function';
 }
 
+/** The text of a field whose name ends in `Html`, on its way to `truncate`: HTML to cut as HTML. */
+class HtmlField {
+  constructor(readonly html: string) {}
+
+  toString(): string {
+    return this.html;
+  }
+}
+
 /**
- * `truncate`: text is cut as text; HTML (a SafeString, or a field whose name ends in `Html`) by the
- * characters it shows, with its open tags closed. A SafeString stays one.
+ * `truncate`: text is cut as text; HTML (a SafeString, or the value of a field whose name ends in `Html`)
+ * by the characters it shows, with its open tags closed. A SafeString stays one.
  */
-function truncate(env: typeof Handlebars, text: unknown, limit: unknown, locale: string, html: boolean): unknown {
+function truncate(env: typeof Handlebars, text: unknown, limit: unknown, locale: string): unknown {
   if (text === undefined || text === null) return '';
   const options = { locale };
+  if (text instanceof HtmlField) return truncateHtml(text.html, truncateLimit(limit), options);
   if (isSafeHtml(text)) return new env.SafeString(truncateHtml(text.toHTML(), truncateLimit(limit), options));
-  return (html ? truncateHtml : truncateWords)(String(text), truncateLimit(limit), options);
+  return truncateWords(String(text), truncateLimit(limit), options);
 }
 
 function registerHelpers(env: typeof Handlebars): void {
@@ -88,8 +98,10 @@ function registerHelpers(env: typeof Handlebars): void {
       }),
     ),
     plural: helper(([count], hash, s) => plural(count, hash as PluralForms, s.locale)),
-    truncate: helper(([text, limit], _hash, s) => truncate(env, text, limit, s.locale, false)),
-    [TRUNCATE_HTML_HELPER]: helper(([text, limit], _hash, s) => truncate(env, text, limit, s.locale, true)),
+    truncate: helper(([text, limit], _hash, s) => truncate(env, text, limit, s.locale)),
+    [HTML_FIELD_HELPER]: helper(([value, name]) =>
+      typeof value === 'string' && value !== '' && HTML_FIELD.test(String(name)) ? new HtmlField(value) : value,
+    ),
     join: helper(([list], hash, s) =>
       joinList(list, s.locale, { type: str(hash.type), key: str(hash.key), limit: num(hash.limit) }),
     ),
@@ -103,9 +115,7 @@ function registerHelpers(env: typeof Handlebars): void {
 }
 
 const COMPILE_OPTIONS = {
-  knownHelpers: Object.fromEntries(
-    [...HELPER_NAMES, URL_ENCODE_HELPER, TRUNCATE_HTML_HELPER].map((name) => [name, true]),
-  ),
+  knownHelpers: Object.fromEntries([...HELPER_NAMES, URL_ENCODE_HELPER, HTML_FIELD_HELPER].map((name) => [name, true])),
   knownHelpersOnly: true,
   strict: false,
 };

@@ -371,6 +371,22 @@ describe(TemplatesService.name, () => {
       expect(email.html).toContain('<p><a href="https://x.test/a-long-path">Read</a> the…</p>');
     });
 
+    it('truncates HTML copy reached through default or lookup as HTML, and the text it falls back to as text', () => {
+      const dir = templateTree({
+        'email/e/subject.hbs': 'Ideas',
+        'email/e/preheader.hbs': 'Ideas',
+        'email/e/html.hbs':
+          '<p>{{{truncate (default copy.introHtml copy.intro) 23}}}</p><p>{{{truncate (lookup copy "introHtml") 23}}}</p>' +
+          '<p>{{{truncate (lookup copy field) 23}}}</p><p>{{truncate (default copy.teaserHtml copy.intro) 12}}</p>',
+        'layouts/default.html.hbs': '{{{@content}}}<a href="{{unsubscribeUrl}}">u</a>',
+      });
+      const introHtml = 'Tiles &amp; paint for <b>your kitchen</b> remodel';
+      const context = { copy: { introHtml, intro: 'Tom & Jerry <3 kitchens' }, field: 'introHtml' };
+      const email = templatesService(dir).render('email/e', 'email', context, { locale: 'en', timeZone: 'UTC' });
+      const cut = '<p>Tiles &amp; paint for <b>your…</b></p>';
+      expect(email.html).toContain(cut + cut + cut + '<p>Tom &amp; Jerry…</p>');
+    });
+
     it('prints values without bidi controls, which could reorder the text around them', () => {
       const dir = templateTree({
         'email/e/subject.hbs': '{{user.attributes.firstName}}, your {{subject.name}} ideas',

@@ -1,6 +1,6 @@
 import { HELPER_NAMES } from './helper-specs';
 import { EscapeMode } from './template-layout';
-import { Call, Expression, PathExpression, Position, Program, Statement } from './template-ast';
+import { Call, Expression, PathExpression, Position, Program, Statement, SubExpression } from './template-ast';
 
 /**
  * Rewrites of a parsed template before it is compiled for one escape mode, and position shifts for
@@ -10,11 +10,14 @@ import { Call, Expression, PathExpression, Position, Program, Statement } from '
 /** Name of the helper deep-link parts route `{{ }}` output through; templates cannot call it. */
 export const URL_ENCODE_HELPER = '__jc_url';
 
-/** Name of the helper `truncate` of an HTML field (`copy.introHtml`) is routed to; templates cannot call it. */
-export const TRUNCATE_HTML_HELPER = '__jc_truncate_html';
+/**
+ * Name of the helper that marks the value of an HTML field (`copy.introHtml`) on its way to `truncate`,
+ * so it is cut as HTML; templates cannot call it.
+ */
+export const HTML_FIELD_HELPER = '__jc_html';
 
 /** Fields whose names end in `Html` (`copy.introHtml`) hold HTML, not text. */
-const HTML_FIELD = /Html$/;
+export const HTML_FIELD = /Html$/;
 
 /** The key a part compiled in `mode` calls partial `name` by (`html:footer`). */
 export function partialKey(mode: EscapeMode, name: string): string {
@@ -61,21 +64,44 @@ function prepareStatement(statement: Statement, mode: EscapeMode): Statement {
   return { ...statement, path, params: [value], hash: undefined, escaped: false };
 }
 
-/** Routes every `truncate` of an HTML field, wherever it is called, to the helper that cuts HTML. */
+/**
+ * Marks, in the text of every `truncate`, the values that come from an HTML field: the field itself
+ * (`copy.introHtml`), and through `default` and `lookup` (`(default copy.introHtml copy.intro)`,
+ * `(lookup copy "introHtml")`, `(lookup copy key)`), whose value is only known at render time.
+ */
 function truncateHtmlFields(node: unknown): void {
   if (Array.isArray(node)) return node.forEach(truncateHtmlFields);
   if (node === null || typeof node !== 'object') return;
   const call = node as Partial<Call>;
-  const [text] = call.params ?? [];
-  if (
-    call.path?.type === 'PathExpression' &&
-    call.path.original === 'truncate' &&
-    text?.type === 'PathExpression' &&
-    HTML_FIELD.test(text.parts[text.parts.length - 1] ?? '')
-  ) {
-    call.path = { ...call.path, parts: [TRUNCATE_HTML_HELPER], original: TRUNCATE_HTML_HELPER };
+  if (call.path?.type === 'PathExpression' && call.path.original === 'truncate' && call.params?.length) {
+    call.params[0] = markHtmlFields(call.params[0]);
   }
   Object.values(node).forEach(truncateHtmlFields);
+}
+
+function markHtmlFields(value: Expression): Expression {
+  if (value.type === 'PathExpression') {
+    const name = value.parts[value.parts.length - 1] ?? '';
+    if (!HTML_FIELD.test(name)) return value;
+    return htmlFieldCall(value, { type: 'StringLiteral', value: name, original: name, loc: value.loc });
+  }
+  if (value.type !== 'SubExpression' || value.path.type !== 'PathExpression') return value;
+  if (value.path.original === 'default') return { ...value, params: value.params.map(markHtmlFields) };
+  if (value.path.original === 'lookup' && value.params.length === 2) return htmlFieldCall(value, value.params[1]);
+  return value;
+}
+
+/** `(__jc_html value name)`: the value, marked as HTML when it is text and `name` ends in `Html`. */
+function htmlFieldCall(value: Expression, name: Expression): SubExpression {
+  const path: PathExpression = {
+    type: 'PathExpression',
+    data: false,
+    depth: 0,
+    parts: [HTML_FIELD_HELPER],
+    original: HTML_FIELD_HELPER,
+    loc: value.loc,
+  };
+  return { type: 'SubExpression', path, params: [value, name], loc: value.loc };
 }
 
 /** Moves every location in a parsed tree by `offset` (a template embedded at a line and column of a JSON file). */
