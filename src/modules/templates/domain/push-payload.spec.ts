@@ -56,6 +56,19 @@ describe('fitPush', () => {
     expect(truncated).toEqual(['title', 'body']);
   });
 
+  it('counts title and body characters as a reader sees them: a flag or a family emoji is one', () => {
+    const parts = {
+      title: 'Trip: \u{1F1EB}\u{1F1F7}\u{1F1E9}\u{1F1EA}\u{1F1EE}\u{1F1F9}\u{1F1EA}\u{1F1F8}',
+      body: 'With 👨‍👩‍👧 and 👨‍👩‍👧‍👦',
+      data: {},
+    };
+    const limits = { ...LIMITS, titleMaxChars: 10, bodyMaxChars: 12 };
+    expect(fitPush(parts, limits, 'en')).toEqual({ parts, truncated: [] });
+    const cut = fitPush(parts, { ...limits, titleMaxChars: 9 }, 'en');
+    expect(cut.parts.title).toBe('Trip…');
+    expect(cut.truncated).toEqual(['title']);
+  });
+
   it('trims data values first, largest first, when the payload is over its byte limit', () => {
     const limits = { ...LIMITS, payloadMaxBytes: 600 };
     const parts = { title: 'Kitchen', body: 'Ideas', data: { small: 'keep me', large: words('tile', 200) } };

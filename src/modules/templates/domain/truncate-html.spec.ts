@@ -24,6 +24,12 @@ describe('truncateHtml', () => {
       10,
       `<a title="Read > more" href='https://x.test/a>b'>Read</a> the…`,
     ],
+    [
+      'counts a flag as one character',
+      '<b>\u{1F1EB}\u{1F1F7}\u{1F1E9}\u{1F1EA}</b> go',
+      5,
+      '<b>\u{1F1EB}\u{1F1F7}\u{1F1E9}\u{1F1EA}</b> go',
+    ],
     ['drops tags that open after the cut', 'Your ideas <em>await</em>', 12, 'Your ideas…'],
     ['reads a line break as a space', 'One<br>two three', 8, 'One<br>two…'],
     ['collapses spaces as they are shown', 'One     two   three', 8, 'One     two…'],

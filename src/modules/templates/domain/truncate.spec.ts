@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { codePoints, ELLIPSIS, jsonBytes, truncateWords } from './truncate';
+import { ELLIPSIS, graphemes, jsonBytes, truncateWords } from './truncate';
 
 const PLACEHOLDER = '__jc_0123456789abcdef_c1__';
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -11,13 +11,27 @@ describe('truncateWords', () => {
     ['drops punctuation left at the cut', 'Tiles, paint, lights and more', 14, 'Tiles, paint…'],
     ['cuts a single long word on a grapheme', 'Supercalifragilisticexpialidocious', 10, 'Supercali…'],
     ['keeps an emoji whole (surrogate pair)', 'ab😀😀😀😀', 5, 'ab😀😀…'],
-    ['keeps a family emoji whole (grapheme cluster)', 'x👨‍👩‍👧y and more text', 5, 'x…'],
+    ['keeps a family emoji whole (grapheme cluster)', 'x👨‍👩‍👧y and more text', 3, 'x👨‍👩‍👧…'],
     ['cuts text without spaces between words', '今日は良い天気ですね。散歩に行きましょう', 12, '今日は良い天気ですね…'],
     ['returns nothing when only the ellipsis would fit', 'Kitchen', 1, ''],
+    [
+      'counts a flag as the one character it shows',
+      '\u{1F1EB}\u{1F1F7}\u{1F1E9}\u{1F1EA}\u{1F1EE}\u{1F1F9}',
+      3,
+      '\u{1F1EB}\u{1F1F7}\u{1F1E9}\u{1F1EA}\u{1F1EE}\u{1F1F9}',
+    ],
+    [
+      'cuts between flags, never inside one',
+      '\u{1F1EB}\u{1F1F7}\u{1F1E9}\u{1F1EA}\u{1F1EE}\u{1F1F9}',
+      2,
+      '\u{1F1EB}\u{1F1F7}…',
+    ],
+    ['counts a family emoji as one', 'Trip 👨‍👩‍👧 to Rome', 14, 'Trip 👨‍👩‍👧 to Rome'],
+    ['counts a letter with a combining accent as one', 'Cafe\u0301 cre\u0300me', 10, 'Cafe\u0301 cre\u0300me'],
   ])('%s', (_name, text, limit, expected) => {
     const result = truncateWords(text, limit, { locale: 'en' });
     expect(result).toBe(expected);
-    expect(codePoints(result)).toBeLessThanOrEqual(limit);
+    expect(graphemes(result)).toBeLessThanOrEqual(limit);
   });
 
   it('never cuts inside a link placeholder: it keeps it whole or drops it', () => {
@@ -25,6 +39,11 @@ describe('truncateWords', () => {
     expect(truncateWords(text, 34)).toBe(`Open ${PLACEHOLDER}…`);
     expect(truncateWords(`Open ${PLACEHOLDER}`, 20)).toBe('Open…');
     expect(truncateWords(`${PLACEHOLDER}xyz`, 20)).toBe('');
+  });
+
+  it('counts what a reader sees: grapheme clusters', () => {
+    expect(graphemes('ab')).toBe(2);
+    expect(graphemes('\u{1F1EB}\u{1F1F7} 👨‍👩‍👧 e\u0301 \r\n')).toBe(7);
   });
 
   it('measures bytes of the JSON form when asked', () => {
@@ -39,7 +58,7 @@ describe('truncateWords', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.integer({ min: 0, max: 40 }), (text, limit) => {
         const result = truncateWords(text, limit);
-        expect(codePoints(result)).toBeLessThanOrEqual(Math.max(limit, codePoints(text) <= limit ? limit : 0));
+        expect(graphemes(result)).toBeLessThanOrEqual(Math.max(limit, graphemes(text) <= limit ? limit : 0));
         if (result !== text && result !== '') {
           expect(result.endsWith(ELLIPSIS)).toBe(true);
           expect(text.startsWith(result.slice(0, -ELLIPSIS.length))).toBe(true);

@@ -1,16 +1,21 @@
 import { PLACEHOLDER } from './links';
 import { TemplateError } from './templates.errors';
 
-/** How a length limit counts: code points for visible text, UTF-8 bytes of the JSON-escaped text for payloads. */
+/** How a length limit counts: characters as a reader sees them for visible text, UTF-8 bytes of the JSON-escaped text for payloads. */
 export type Measure = (text: string) => number;
 
-/** Counts Unicode code points, so an emoji is one character whatever its UTF-16 length. */
-export const codePoints: Measure = (text) => {
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Printable ASCII: one character per code unit (a CR LF pair is one, so line breaks go the long way).
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * Counts grapheme clusters, the characters a reader sees: an emoji is one, be it a flag (two code
+ * points), a family joined by zero-width joiners, or one with a skin tone; so is a letter with its accents.
+ */
+export const graphemes: Measure = (text) => {
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdbff) n++;
-  }
+  for (const _ of GRAPHEMES.segment(text)) n++;
   return n;
 };
 
@@ -71,7 +76,7 @@ function lastCut(
 
 const isSpace = (s: Intl.SegmentData) => /^\s+$/u.test(s.segment);
 
-/** How `truncate` cuts: the measure of its limit (code points by default), the locale's words, the mark it ends with. */
+/** How `truncate` cuts: the measure of its limit (graphemes by default), the locale's words, the mark it ends with. */
 export interface TruncateOptions {
   measure?: Measure;
   locale?: string;
@@ -83,11 +88,11 @@ export interface TruncateOptions {
  * fits, else the length of the kept start (0 when nothing fits). See `truncateWords`.
  */
 export function keptLength(text: string, limit: number, options: TruncateOptions = {}): number | undefined {
-  const measure = options.measure ?? codePoints;
+  const measure = options.measure ?? graphemes;
   if (measure(text) <= limit) return undefined;
   const budget = limit - measure(options.ellipsis ?? ELLIPSIS);
   if (budget <= 0) return 0;
-  const { words, graphemes } = segmentersFor(options.locale);
+  const { words, graphemes: clusters } = segmentersFor(options.locale);
   const spans = placeholderSpans(text);
   let cut = lastCut(words.segment(text), budget, measure, spans, (before, after) => !isSpace(before) && isSpace(after));
   // Text without spaces (Japanese, a long compound) would lose too much: cut between word segments.
@@ -95,7 +100,7 @@ export function keptLength(text: string, limit: number, options: TruncateOptions
     const anyWord = lastCut(words.segment(text), budget, measure, spans, () => true);
     if (anyWord.kept > cut.kept) cut = anyWord;
   }
-  if (cut.index === 0) cut = lastCut(graphemes.segment(text), budget, measure, spans, () => true);
+  if (cut.index === 0) cut = lastCut(clusters.segment(text), budget, measure, spans, () => true);
   return text.slice(0, cut.index).replace(TRAILING_PUNCTUATION, '').length;
 }
 
