@@ -68,6 +68,7 @@ describe('campaign runs over HTTP and the CLI', () => {
         email('tips'),
         email('news', { category: 'news' }),
         email('offers', { category: 'offers' }),
+        email('retried', { category: 'retried' }),
         morning,
         nightly,
       ]),
@@ -93,7 +94,7 @@ describe('campaign runs over HTTP and the CLI', () => {
     });
     const campaigns = t.app.get(CampaignsService);
     await campaigns.sync('test');
-    for (const id of ['tips', 'news', 'offers', 'morning', 'nightly']) await campaigns.activate(id, 'test');
+    for (const id of ['tips', 'news', 'offers', 'retried', 'morning', 'nightly']) await campaigns.activate(id, 'test');
   }, 60_000);
 
   afterAll(async () => {
@@ -235,6 +236,35 @@ describe('campaign runs over HTTP and the CLI', () => {
     const why = await t.http().get(`/v1/campaign-runs/${run.runId}/users/ana`).set(auth()).expect(200);
     expect(why.body).toMatchObject({ notification: { state: 'suppressed', reason: { code: 'suppressed' } } });
     expect(why.body.summary).toMatch(/complaint/);
+  });
+
+  it('answers a start retried with its Idempotency-Key with the same run, back to back and at once, and each user gets one email', async () => {
+    const before = sink.to('cy@example.com').length;
+    const start = (key: string, body: object = { campaignId: 'retried' }) =>
+      t.http().post('/v1/campaign-runs').set(auth()).set('Idempotency-Key', key).send(body);
+    const first = await start('retry-1').expect(201);
+    const again = await start('retry-1').expect(201);
+    expect(again.body.runId).toBe(first.body.runId);
+    const [a, b, c] = await Promise.all([start('retry-2'), start('retry-2'), start('retry-2')]);
+    expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);
+    expect(new Set([a.body.runId, b.body.runId, c.body.runId]).size).toBe(1);
+    expect(a.body.runId).not.toBe(first.body.runId);
+
+    const other = await start('retry-1', { campaignId: 'tips' }).expect(422);
+    expect(other.body.message).toContain('Idempotency-Key');
+    await t
+      .http()
+      .post('/v1/campaign-runs')
+      .set(auth())
+      .set('Idempotency-Key', '')
+      .send({ campaignId: 'retried' })
+      .expect(400);
+
+    for (const runId of [first.body.runId, a.body.runId]) await finished(runId);
+    expect(await t.db().collection('campaign_runs').countDocuments({ campaignId: 'retried' })).toBe(2);
+    expect(sink.to('cy@example.com').length - before).toBe(2);
+    const replay = await start('retry-1').expect(201);
+    expect(replay.body).toMatchObject({ runId: first.body.runId, state: 'completed' });
   });
 
   describe('a run whose messages wait for the end of quiet hours', () => {

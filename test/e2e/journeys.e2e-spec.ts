@@ -178,4 +178,23 @@ describe('journeys API', () => {
     await t.http().get(`/v1/users/${userId}/journeys`).set(as(admin)).expect(404);
     expect(await t.db().collection('journey_build_ledger').countDocuments({ userId })).toBe(0);
   });
+
+  it('answers a run request retried with its Idempotency-Key with the same run, back to back and at once', async () => {
+    const since = new Date();
+    const request = (key: string, kind = 'incremental') =>
+      t.http().post('/v1/journey-runs').set(as(admin)).set('Idempotency-Key', key).send({ kind });
+    const first = await request('build-1').expect(202);
+    expect((await request('build-1').expect(202)).body.runId).toBe(first.body.runId);
+    const answers = await Promise.all([request('build-2'), request('build-2'), request('build-2')]);
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+    expect(new Set(answers.map((a) => a.body.runId)).size).toBe(1);
+    expect(answers[0].body.runId).not.toBe(first.body.runId);
+    const other = await request('build-1', 'full').expect(422);
+    expect(other.body.message).toContain('Idempotency-Key');
+    const runs = await t
+      .db()
+      .collection('journey_build_runs')
+      .countDocuments({ createdAt: { $gte: since } });
+    expect(runs).toBe(2);
+  });
 });

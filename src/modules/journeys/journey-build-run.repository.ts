@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, mongo } from 'mongoose';
 import {
   JourneyBuildRunRecord,
   RunCounts,
@@ -16,22 +16,27 @@ export class JourneyBuildRunRepository {
 
   /** Creates the run once; creating it again (a re-delivered start job) returns the stored one. */
   async createOnce(runId: string, kind: RunKind, trigger: RunTrigger, createdAt: Date): Promise<JourneyBuildRunRecord> {
-    await this.model.updateOne(
-      { runId },
-      {
-        $setOnInsert: {
-          runId,
-          kind,
-          trigger,
-          status: 'pending',
-          createdAt,
-          progressAt: createdAt,
-          shardCount: 0,
-          doneShards: [],
+    await this.model
+      .updateOne(
+        { runId },
+        {
+          $setOnInsert: {
+            runId,
+            kind,
+            trigger,
+            status: 'pending',
+            createdAt,
+            progressAt: createdAt,
+            shardCount: 0,
+            doneShards: [],
+          },
         },
-      },
-      { upsert: true },
-    );
+        { upsert: true },
+      )
+      .catch((error: unknown) => {
+        // The API's request and the worker's start job (or two retries of one request) raced: one created it.
+        if (!(error instanceof mongo.MongoServerError) || error.code !== 11000) throw error;
+      });
     return (await this.findByRunId(runId))!;
   }
 

@@ -50,7 +50,8 @@ export class JourneyRunsService {
 
   /**
    * Enqueues a run's start, then records the run (the worker records it too, idempotently): when the
-   * queue is unreachable nothing is recorded, so no run waits forever for a job that was never queued.
+   * queue is unreachable nothing is recorded, so no run waits forever for a job that was never queued. Asked
+   * again for a run that exists (a retried request's id), that run, started once.
    */
   async requestRun(kind: RunKind, trigger: RunTrigger, runId = newRunId(kind)): Promise<JourneyBuildRunRecord> {
     await this.producer.enqueueStart(runId, kind, trigger);
@@ -225,6 +226,7 @@ function sumShardCounts(shards: Record<string, ShardCounts>): ShardCounts {
   return sum;
 }
 
-function newRunId(kind: RunKind): string {
+/** A new id for a run of this kind. */
+export function newRunId(kind: RunKind): string {
   return `${kind}-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
 }

@@ -1,10 +1,13 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Req } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthenticatedRequest } from '../access/api-key.guard';
 import { Auth } from '../access/auth.decorator';
+import { TakesIdempotencyKey } from '../access/idempotency-key.decorator';
+import { IdempotencyKeysService } from '../access/idempotency-keys.service';
 import { StoredUserIdParams } from '../ingest/dto/put-user.dto';
 import { CreateJourneyRunDto, JourneyRunResponse, RunIdParams, toJourneyRunResponse } from './dto/journey-run.dto';
 import { toUserJourneysResponse, UserJourneysResponse } from './dto/user-journeys-response.dto';
-import { JourneyRunsService } from './journey-runs.service';
+import { JourneyRunsService, newRunId } from './journey-runs.service';
 import { JourneysService } from './journeys.service';
 
 @ApiTags('journeys')
@@ -13,6 +16,7 @@ export class JourneysController {
   constructor(
     private readonly journeys: JourneysService,
     private readonly runs: JourneyRunsService,
+    private readonly idempotency: IdempotencyKeysService,
   ) {}
 
   @Get('users/:userId/journeys')
@@ -39,8 +43,10 @@ export class JourneysController {
     type: JourneyRunResponse,
     description: 'The run is queued; poll GET /v1/journey-runs/{runId}',
   })
-  async createRun(@Body() dto: CreateJourneyRunDto): Promise<JourneyRunResponse> {
-    return toJourneyRunResponse(await this.runs.requestRun(dto.kind, 'manual'));
+  @TakesIdempotencyKey()
+  async createRun(@Body() dto: CreateJourneyRunDto, @Req() req: AuthenticatedRequest): Promise<JourneyRunResponse> {
+    const runId = await this.idempotency.resourceIdFor(req, 'POST /v1/journey-runs', dto, newRunId(dto.kind));
+    return toJourneyRunResponse(await this.runs.requestRun(dto.kind, 'manual', runId));
   }
 
   @Get('journey-runs/:runId')

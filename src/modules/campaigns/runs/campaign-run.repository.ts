@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, mongo } from 'mongoose';
 import { CampaignRunRecord } from './campaign-run.schema';
 import { RunCounts, RunState } from './domain/run-state';
 
@@ -17,7 +17,13 @@ export class CampaignRunRepository {
 
   /** Creates the run unless it exists (a firing delivered twice); returns the stored run and whether it is new. */
   async createOnce(run: CampaignRunRecord): Promise<{ run: CampaignRunRecord; created: boolean }> {
-    const result = await this.model.updateOne({ runId: run.runId }, { $setOnInsert: run }, { upsert: true });
+    const result = await this.model
+      .updateOne({ runId: run.runId }, { $setOnInsert: run }, { upsert: true })
+      .catch((error: unknown) => {
+        // Two requests starting one run raced on its unique id: the other one created it.
+        if (!(error instanceof mongo.MongoServerError) || error.code !== 11000) throw error;
+        return { upsertedCount: 0 };
+      });
     return { run: (await this.findById(run.runId))!, created: result.upsertedCount === 1 };
   }
 

@@ -2,8 +2,10 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseFilters } 
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedRequest } from '../../access/api-key.guard';
 import { Auth } from '../../access/auth.decorator';
+import { TakesIdempotencyKey } from '../../access/idempotency-key.decorator';
+import { IdempotencyKeysService } from '../../access/idempotency-keys.service';
 import { CampaignErrorFilter } from '../campaign-error.filter';
-import { CampaignRunsService } from './campaign-runs.service';
+import { CampaignRunsService, manualRunId } from './campaign-runs.service';
 import {
   CampaignRunResponse,
   ListRunsQuery,
@@ -23,14 +25,18 @@ export class CampaignRunsController {
   constructor(
     private readonly runs: CampaignRunsService,
     private readonly explains: RunExplainService,
+    private readonly idempotency: IdempotencyKeysService,
   ) {}
 
   @Post()
   @Auth('admin')
   @ApiOkResponse({ type: CampaignRunResponse, description: 'The run, scheduled; workers select and send it' })
   @ApiConflictResponse({ description: 'The campaign is invalid or archived' })
+  @TakesIdempotencyKey()
   async start(@Body() body: StartRunDto, @Req() req: AuthenticatedRequest): Promise<CampaignRunResponse> {
-    return toRunResponse(await this.runs.startManual(body.campaignId, actorOf(req)));
+    const route = 'POST /v1/campaign-runs';
+    const runId = await this.idempotency.resourceIdFor(req, route, body, manualRunId(body.campaignId));
+    return toRunResponse(await this.runs.startManual(body.campaignId, actorOf(req), runId));
   }
 
   @Get()

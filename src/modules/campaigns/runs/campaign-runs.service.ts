@@ -19,6 +19,11 @@ import { RunCompletion } from './run-completion';
  */
 export type RunView = CampaignRunRecord & { counts: RunCounts; waiting?: RunWaiting };
 
+/** A new id for a manual run of the campaign started at `now`. */
+export function manualRunId(campaignId: string, now = new Date()): string {
+  return `${campaignId}-manual-${now.toISOString().replace(/[-:]|\.\d{3}/g, '')}-${randomBytes(2).toString('hex')}`;
+}
+
 /** Firings of a one-off schedule more than this far from its instant belong to an older definition. */
 const ONCE_TOLERANCE_MS = 60_000;
 
@@ -41,10 +46,12 @@ export class CampaignRunsService {
     private readonly shards: CampaignRunShardRepository,
   ) {}
 
-  /** Starts a run of the campaign now, whatever its schedule (a manual send). */
-  async startManual(campaignId: string, actor: string, now = new Date()): Promise<RunView> {
-    const runId = `${campaignId}-manual-${now.toISOString().replace(/[-:]|\.\d{3}/g, '')}-${randomBytes(2).toString('hex')}`;
-    return this.view(await this.create(campaignId, runId, 'manual', actor, now));
+  /**
+   * Starts a run of the campaign now, whatever its schedule (a manual send); given the id of a run that exists
+   * (a retried request's), that run, started once.
+   */
+  async startManual(campaignId: string, actor: string, runId = manualRunId(campaignId)): Promise<RunView> {
+    return this.view(await this.create(campaignId, runId, 'manual', actor, new Date()));
   }
 
   /**

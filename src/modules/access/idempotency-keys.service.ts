@@ -1,0 +1,67 @@
+import { BadRequestException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { AuthenticatedRequest } from './api-key.guard';
+import { IdempotencyKeyRepository } from './idempotency-key.repository';
+
+const HEADER = 'idempotency-key';
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * The Idempotency-Key request header of the routes that start work: the first request with a key decides the
+ * id of what it starts, and every retry with the same key and body (concurrent ones too) gets that id again.
+ */
+@Injectable()
+export class IdempotencyKeysService {
+  constructor(private readonly keys: IdempotencyKeyRepository) {}
+
+  /**
+   * The id the request's work goes by: `proposed` for a request without the header or the first with its key,
+   * the first request's id for a retry; a 422 for a key first sent with another body.
+   */
+  async resourceIdFor(request: AuthenticatedRequest, route: string, body: object, proposed: string): Promise<string> {
+    const key = keyOf(request);
+    if (key === undefined) return proposed;
+    const bodyDigest = digestOf(body);
+    const first = await this.keys.claim({
+      route,
+      apiKeyId: request.apiKey?.keyId ?? '',
+      key,
+      bodyDigest,
+      resourceId: proposed,
+      createdAt: new Date(),
+    });
+    if (first.bodyDigest !== bodyDigest) {
+      throw new UnprocessableEntityException(
+        'Idempotency-Key was first sent with another request body: send that body again, or use a new key',
+      );
+    }
+    return first.resourceId;
+  }
+}
+
+function keyOf(request: AuthenticatedRequest): string | undefined {
+  const given = request.rawHeaders.filter((_, i) => i % 2 === 0 && request.rawHeaders[i].toLowerCase() === HEADER);
+  if (given.length === 0) return undefined;
+  const value = request.headers[HEADER];
+  if (given.length > 1 || typeof value !== 'string' || !KEY_FORMAT.test(value)) {
+    throw new BadRequestException('Idempotency-Key must be given once, as 1 to 255 visible ASCII characters');
+  }
+  return value;
+}
+
+/** The body as its fields' values say it, whatever their order. */
+function digestOf(body: object): string {
+  const canonical = (value: unknown): unknown =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+        )
+      : Array.isArray(value)
+        ? value.map(canonical)
+        : value;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('hex');
+}
