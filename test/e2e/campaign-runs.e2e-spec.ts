@@ -250,15 +250,16 @@ describe('campaign runs over HTTP and the CLI', () => {
     expect(new Set([a.body.runId, b.body.runId, c.body.runId]).size).toBe(1);
     expect(a.body.runId).not.toBe(first.body.runId);
 
-    const other = await start('retry-1', { campaignId: 'tips' }).expect(422);
-    expect(other.body.message).toContain('Idempotency-Key');
-    await t
+    const other = await start('retry-1', { campaignId: 'tips' }).expect(409);
+    expect(other.body.errors).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
+    const empty = await t
       .http()
       .post('/v1/campaign-runs')
       .set(auth())
       .set('Idempotency-Key', '')
       .send({ campaignId: 'retried' })
       .expect(400);
+    expect(empty.body.errors).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
 
     for (const runId of [first.body.runId, a.body.runId]) await finished(runId);
     expect(await t.db().collection('campaign_runs').countDocuments({ campaignId: 'retried' })).toBe(2);

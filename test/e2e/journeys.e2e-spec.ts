@@ -189,8 +189,8 @@ describe('journeys API', () => {
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
     expect(new Set(answers.map((a) => a.body.runId)).size).toBe(1);
     expect(answers[0].body.runId).not.toBe(first.body.runId);
-    const other = await request('build-1', 'full').expect(422);
-    expect(other.body.message).toContain('Idempotency-Key');
+    const other = await request('build-1', 'full').expect(409);
+    expect(other.body.errors).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
     const runs = await t
       .db()
       .collection('journey_build_runs')

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiConflictResponse } from '@nestjs/swagger';
 
-/** Documents the optional Idempotency-Key header of a route that starts work, and its 422. */
+/** Documents the optional Idempotency-Key header of a route that starts work, and its 409. */
 export function TakesIdempotencyKey() {
   return applyDecorators(
     ApiHeader({
@@ -9,6 +9,6 @@ export function TakesIdempotencyKey() {
       required: false,
       description: 'Sent again with the same body within 24 hours, the request answers with what the first one started',
     }),
-    ApiUnprocessableEntityResponse({ description: 'The Idempotency-Key was first sent with another body' }),
+    ApiConflictResponse({ description: 'The Idempotency-Key was first sent with another body' }),
   );
 }

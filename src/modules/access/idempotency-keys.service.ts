@@ -1,9 +1,12 @@
-import { BadRequestException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { FieldConflictException, FieldValidationException } from '../../common/http/field-errors';
 import { AuthenticatedRequest } from './api-key.guard';
 import { IdempotencyKeyRepository } from './idempotency-key.repository';
 
 const HEADER = 'idempotency-key';
+/** How the header is named in a 400 or 409, as other errors name their field. */
+const FIELD = 'Idempotency-Key';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
 /**
@@ -16,7 +19,7 @@ export class IdempotencyKeysService {
 
   /**
    * The id the request's work goes by: `proposed` for a request without the header or the first with its key,
-   * the first request's id for a retry; a 422 for a key first sent with another body.
+   * the first request's id for a retry; a 409 for a key first sent with another body, in the shape of the API's other 409s.
    */
   async resourceIdFor(request: AuthenticatedRequest, route: string, body: object, proposed: string): Promise<string> {
     const key = keyOf(request);
@@ -31,9 +34,9 @@ export class IdempotencyKeysService {
       createdAt: new Date(),
     });
     if (first.bodyDigest !== bodyDigest) {
-      throw new UnprocessableEntityException(
-        'Idempotency-Key was first sent with another request body: send that body again, or use a new key',
-      );
+      throw new FieldConflictException([
+        { field: FIELD, message: 'was first sent with another request body: send that body again, or use a new key' },
+      ]);
     }
     return first.resourceId;
   }
@@ -44,7 +47,9 @@ function keyOf(request: AuthenticatedRequest): string | undefined {
   if (given.length === 0) return undefined;
   const value = request.headers[HEADER];
   if (given.length > 1 || typeof value !== 'string' || !KEY_FORMAT.test(value)) {
-    throw new BadRequestException('Idempotency-Key must be given once, as 1 to 255 visible ASCII characters');
+    throw new FieldValidationException([
+      { field: FIELD, message: 'must be given once, as 1 to 255 visible ASCII characters' },
+    ]);
   }
   return value;
 }
