@@ -1,4 +1,5 @@
 import { ExperimentReport, MetricComparison, MetricReport, VerdictStatus } from '../report/report-model';
+import { headlineComparisons } from '../report/families';
 import { REPORT_CSS } from './html-style';
 import { LiftRow, escapeXml as esc, liftIntervalChart, timelineChart } from './html-charts';
 import { ROLE_TITLES, periodText, pText, powerSentence, settingsLines, srmSentence, testName } from './sentences';
@@ -72,9 +73,9 @@ export function renderHtml(report: ExperimentReport): string {
     'Users per arm: every assigned user counts in its arm (intent to treat), delivered or not',
     armsTable(report),
   )}${note ? `\n<p>${esc(note)}</p>` : ''}`;
-  const verdicts = report.metrics
-    .filter((m) => m.role === 'primary')
-    .flatMap((m) => m.comparisons.map((c) => `<li>${badge(c.verdict.status)}${esc(c.verdict.text)}</li>`));
+  const verdicts = headlineComparisons(report.metrics).map(
+    (c) => `<li>${badge(c.verdict.status)}${esc(c.verdict.text)}</li>`,
+  );
   const sections = (['primary', 'secondary', 'guardrail'] as const)
     .map((role) => {
       const metrics = report.metrics.filter((m) => m.role === role);

@@ -56,6 +56,21 @@ describe('report renderers', () => {
     expect(broken).toMatch(/^> \*\*WARNING: Sample ratio mismatch: expected/m);
   });
 
+  it('Markdown and HTML: a breached guardrail is stated under the verdict, next to the primary metric', () => {
+    const harmful = buildExperimentReport(simulateReportInput({ unsubscribeFactor: 4, usersPerDay: 2000 }));
+    const breach = harmful.metrics.find((m) => m.role === 'guardrail')!.comparisons[0].verdict;
+    expect(breach.text).toMatch(/^Guardrail breached: /);
+    const md = renderMarkdown(harmful);
+    const verdictSection = md.slice(md.indexOf('## Verdict'), md.indexOf('## Arms'));
+    expect(verdictSection).toContain(`- ${breach.text}`);
+    const html = renderHtml(harmful);
+    const list = html.slice(
+      html.indexOf('<ul class="verdicts">'),
+      html.indexOf('</ul>', html.indexOf('<ul class="verdicts">')),
+    );
+    expect(list).toContain('Significant loss</span>Guardrail breached: ');
+  });
+
   it('Markdown: names the exact tests a small experiment is read with', () => {
     // 200 users with a 1% holdout expect 2 held out; a 0.4% unsubscribe rate gives a few events per arm.
     const small = buildExperimentReport(

@@ -601,6 +601,94 @@ describe(buildExperimentReport.name, () => {
     expect(harmful.notes.join(' ')).toMatch(/Delivery rates differ between variants/);
   });
 
+  it('reports a guardrail breach already significant before the minimum sample, and puts it in the headline', () => {
+    // 400 users per arm of the 1,000 the minimum asks: unsubscribes 2 against 40, z = 0.095 / √((0.005 · 0.995 +
+    // 0.1 · 0.9) / 400) = 6.1652, p = erfc(6.1652 / √2) = 7.04e−10. Clicks 40 against 44 are not significant.
+    const day = '2026-03-02';
+    const arms: Array<[string, number, number]> = [
+      ['interest', 2, 40],
+      ['journey-llm', 40, 44],
+    ];
+    const input = (unsubscribes: [number, number]): ReportInput => ({
+      definition: pushExperiment({
+        holdoutShare: 0,
+        minimumSample: 1000,
+        metrics: { primary: 'click-rate', secondary: [], guardrails: ['unsubscribe-rate'] },
+      }),
+      asOf: '2026-03-10T00:00:00Z',
+      assigned: arms.map(([arm]) => ({ arm, day, count: 400 })),
+      delivered: [],
+      metrics: arms.flatMap(([arm, , clicked], i) => [
+        { metric: 'unsubscribe-rate' as const, arm, day, n: 400, sum: unsubscribes[i], sumSquares: unsubscribes[i] },
+        { metric: 'click-rate' as const, arm, day, n: 400, sum: clicked, sumSquares: clicked },
+      ]),
+    });
+    const early = buildExperimentReport(input([2, 40]));
+    const guardrail = early.metrics.find((m) => m.role === 'guardrail')!.comparisons[0];
+    expect(guardrail.test!.statistic).toBeCloseTo(6.165225, 5);
+    expect(guardrail.pValue! / 7.0382869e-10).toBeCloseTo(1, 5);
+    expect(guardrail.gate).toEqual({ ready: false, reason: 'sample', have: 400, need: 1000 });
+    expect(guardrail.verdict.status).toBe('loss');
+    // 0.095 ± 1.96 · 0.015409: the absolute difference, as the control's rate cannot be told from 0.
+    expect(guardrail.verdict.text).toBe(
+      'Guardrail breached: Journey LLM is worse than Interest on unsubscribe rate: +9.50 pp [+6.48 pp, +12.52 pp] (early: 400 of 1,000 users in the smaller arm)',
+    );
+    const primary = early.metrics[0].comparisons[0];
+    expect(primary.verdict.status).toBe('not-enough-data');
+    expect(early.headline).toEqual([primary.verdict.text, guardrail.verdict.text]);
+
+    // Before the minimum events as well: 0 against 8 unsubscribes (4 expected per arm) is tested exactly,
+    // p = 2 · C(400, 8) / C(800, 8).
+    const fewEvents = buildExperimentReport(input([0, 8])).metrics.find((m) => m.role === 'guardrail')!.comparisons[0];
+    expect(fewEvents.test!.method).toBe('fisher-exact');
+    expect(fewEvents.pValue! / 7.5412901e-3).toBeCloseTo(1, 5);
+    expect(fewEvents.verdict.status).toBe('loss');
+    expect(fewEvents.verdict.text).toMatch(/\(early: 400 of 1,000 users in the smaller arm\)$/);
+
+    // A guardrail that improves significantly as early is no verdict yet: only harm skips the minimum.
+    const improved = buildExperimentReport(input([40, 2]));
+    expect(improved.metrics.find((m) => m.role === 'guardrail')!.comparisons[0].verdict.status).toBe('not-enough-data');
+    expect(improved.headline).toHaveLength(1);
+  });
+
+  it('does not take a count of a few conversions for a guardrail breach: the minimum events still hold', () => {
+    // Conversions per user as a guardrail: 5 conversions among 1,000 control users and none among 1,000 treated.
+    // The test reads p < 0.05; as a conversion rate the same users are Fisher's 5 of 25 events, p = 0.062.
+    const day = '2026-03-02';
+    const arms: Array<[string, number]> = [
+      ['interest', 5],
+      ['journey-llm', 0],
+    ];
+    const few = buildExperimentReport({
+      definition: pushExperiment({
+        holdoutShare: 0,
+        metrics: { primary: 'click-rate', secondary: [], guardrails: ['conversions-per-user', 'conversion-rate'] },
+      }),
+      asOf: '2026-03-10T00:00:00Z',
+      assigned: arms.map(([arm]) => ({ arm, day, count: 1000 })),
+      delivered: [],
+      metrics: arms.flatMap(([arm, s]) =>
+        (['conversions-per-user', 'conversion-rate', 'click-rate'] as const).map((metric) => ({
+          metric,
+          arm,
+          day,
+          n: 1000,
+          sum: metric === 'click-rate' ? 100 : s,
+          sumSquares: metric === 'click-rate' ? 100 : s,
+        })),
+      ),
+    });
+    const [count, rate] = few.metrics.filter((m) => m.role === 'guardrail').map((m) => m.comparisons[0]);
+    expect(count.pValue!).toBeLessThan(0.05);
+    expect(rate.test!.method).toBe('fisher-exact');
+    expect(rate.pValue!).toBeCloseTo(0.062, 3);
+    expect(count.verdict.text).toBe(
+      'Not enough data yet on conversions per user (Journey LLM vs Interest): 5 of 25 conversions in the two arms',
+    );
+    expect(rate.verdict.status).toBe('not-enough-data');
+    expect(few.headline).toHaveLength(1);
+  });
+
   it('compares sending with the holdout on conversion metrics only', () => {
     expect(report.holdout.map((m) => m.id)).toEqual(['conversion-rate', 'conversions-per-user']);
     expect(report.holdout[0].comparisons.map((c) => [c.control, c.treatment])).toEqual([

@@ -5,7 +5,7 @@ import { SRM_THRESHOLD, sampleRatioMismatch } from '../statistics/srm';
 import { Daily, aggregate, changeDays, sharesOn, total } from './aggregate';
 import { ComparisonContext } from './compare-metric';
 import { SRM_TEST_NAMES, formatP } from './format';
-import { balanceOfDelivery, family } from './families';
+import { balanceOfDelivery, family, headlineComparisons } from './families';
 import { reportNotes } from './notes';
 import { expectedBySplit } from './splits';
 import { fallbackSplits, stratifiedSeries } from './strata';
@@ -140,7 +140,7 @@ export function buildExperimentReport(input: ReportInput): ExperimentReport {
     ...(ctx.srmWarning
       ? [`Sample ratio mismatch (${srmSummary(report)}): fix the assignment before trusting these results.`]
       : []),
-    ...metrics.filter((m) => m.role === 'primary').flatMap((m) => m.comparisons.map((c) => c.verdict.text)),
+    ...headlineComparisons(metrics).map((c) => c.verdict.text),
   ];
   report.notes = reportNotes(report, input.allocations ?? [], { srmLeftOut: leftOutDays, comparedByDay });
   return report;

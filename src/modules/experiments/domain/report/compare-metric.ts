@@ -98,6 +98,10 @@ export function metricComparison(
       ? { correction: adjusted.correction, comparisons: adjusted.comparisons }
       : null;
   const gate = dataGate(a, b, metric.events !== null, { minimumSample, minimumEvents: analysis.minimumEvents });
+  const harmGate = dataGate(a, b, metric.kind === 'mean' && metric.events !== null, {
+    minimumSample: 2,
+    minimumEvents: analysis.minimumEvents,
+  });
   const controlMoments = armMoments(a, metric.kind);
   const prior =
     analysis.prior && controlMoments.mean !== 0
@@ -124,6 +128,7 @@ export function metricComparison(
     control: ctx.names.get(control) ?? control,
     treatment: ctx.names.get(treatment) ?? treatment,
     gate,
+    harmGate,
     pValue,
     alpha: analysis.alpha,
     bounds,

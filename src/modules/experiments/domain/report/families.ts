@@ -3,7 +3,7 @@ import { adjustPValues } from '../statistics/multiple-testing';
 import { SrmResult, equalRates, equalRatesWithin } from '../statistics/srm';
 import { EMPTY_STATS, addStats } from '../statistics/sufficient-stats';
 import { ComparisonContext, metricComparison, rawComparison } from './compare-metric';
-import { ArmSummary, MetricReport, MetricRole } from './report-model';
+import { ArmSummary, MetricComparison, MetricReport, MetricRole } from './report-model';
 
 /**
  * One family of comparisons (metrics × treatments), corrected together: primary and secondary
@@ -83,4 +83,13 @@ export function balanceOfDelivery(
     );
   }
   return equalRatesWithin(byDay.map((d) => ({ successes: d.delivered, trials: d.assigned })));
+}
+
+/**
+ * The comparisons the headline states: every one of the primary metric, then each breached guardrail, so a harm is
+ * read next to the win it comes with.
+ */
+export function headlineComparisons(metrics: readonly MetricReport[]): MetricComparison[] {
+  const ofRole = (role: MetricRole) => metrics.filter((m) => m.role === role).flatMap((m) => m.comparisons);
+  return [...ofRole('primary'), ...ofRole('guardrail').filter((c) => c.verdict.status === 'loss')];
 }

@@ -9,6 +9,11 @@ export interface VerdictInput {
   control: string;
   treatment: string;
   gate: DataGate;
+  /**
+   * The gate a guardrail's harm must pass to be reported before `gate` opens: 2 users per arm, and for a count the
+   * minimum events (a rate with few events is tested exactly, a count by a normal approximation).
+   */
+  harmGate: DataGate;
   /** The displayed (possibly adjusted) p-value; null when nothing could be tested. */
   pValue: number | null;
   alpha: number;
@@ -29,12 +34,32 @@ function gateText(gate: DataGate, metric: MetricSpec): string {
 }
 
 /**
+ * A guardrail already significantly worse before the data gate opens. The gate keeps a noisy early win from being
+ * shipped; holding back a harm the test already sees would keep sending it, so a guardrail's harm is reported at
+ * once, said to be early, when its test holds: a rate's (exact where the events are few), or a count's once it has
+ * the minimum events (Welch's t on a handful of conversions is not one).
+ */
+function earlyBreach(input: VerdictInput, estimate: number): boolean {
+  const worse = input.metric.higherIsBetter ? estimate < 0 : estimate > 0;
+  return (
+    input.role === 'guardrail' && input.harmGate.ready && input.pValue !== null && input.pValue < input.alpha && worse
+  );
+}
+
+/**
  * The plain-language verdict of one comparison. Significance is read from the same (adjusted)
  * p-value the displayed interval inverts, so the sentence and its interval always agree.
  */
 export function verdictFor(input: VerdictInput): Verdict {
   const { metric, control, treatment, bounds, scale } = input;
   const suffix = input.srmWarning ? ' (unreliable: sample ratio mismatch)' : '';
+  if (input.pValue !== null && bounds !== null && !input.gate.ready && earlyBreach(input, bounds.estimate)) {
+    const estimate = formatEstimate(bounds, scale, metric.kind, input.unbounded);
+    return {
+      status: 'loss',
+      text: `Guardrail breached: ${treatment} is worse than ${control} on ${metric.label}: ${estimate} (early: ${gateText(input.gate, metric)})${suffix}`,
+    };
+  }
   if (!input.gate.ready || input.pValue === null || bounds === null) {
     return {
       status: 'not-enough-data',
