@@ -1,6 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { METRICS, MetricId, metricsMovedBy, statsIncrement, windowStarts, withinWindow } from './domain';
+import {
+  METRICS,
+  MetricId,
+  definitionAsOf,
+  metricsMovedBy,
+  statsIncrement,
+  windowStarts,
+  withinWindow,
+} from './domain';
 import { ExperimentAssignmentRepository, StoredAssignment } from './experiment-assignment.repository';
 import { OutcomeAttribution } from './experiment-outcome.schema';
 import { ExperimentOutcomeRepository } from './experiment-outcome.repository';
@@ -86,7 +94,11 @@ export class ExperimentOutcomesService extends ExperimentOutcomes {
   private async attribute(assignment: StoredAssignment, outcome: Outcome, key: string): Promise<OutcomeAttribution> {
     const { experimentId, arm, day, split } = assignment;
     const experiment = await this.experiments.findById(experimentId);
-    const windowHours = experiment?.definition.attributionWindowHours ?? 0;
+    // The window in force when the outcome happened: one reported late (a retried or swept conversion) after the
+    // window changed is judged as it would have been on time.
+    const windowHours = experiment
+      ? definitionAsOf(experiment.definition, experiment.revisions ?? [], outcome.at).attributionWindowHours
+      : 0;
     if (!withinWindow(windowStarts(outcome.kind, assignment), outcome.at, windowHours)) {
       return { experimentId, arm, moved: [], skipped: 'outside-window' };
     }

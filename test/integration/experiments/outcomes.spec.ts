@@ -165,6 +165,51 @@ describe('experiment outcomes through the service', () => {
     expect(logged!.attributions[0]).toMatchObject({ moved: ['push-open-rate'] });
   });
 
+  it('judges an outcome reported after the window changed by the window in force when it happened', async () => {
+    const campaign = (attributionWindowHours: number) =>
+      buildCampaign(
+        { id: 'window-change' },
+        { holdout: 0, attributionWindowHours, metrics: { primary: 'conversion-rate', secondary: [], guardrails: [] } },
+      );
+    const [shrunk, grown] = [0, 1].map((i) => `window-change-${i}`);
+    const first = await assignments.assign({ campaign: campaign(72), runId: 'r1', userId: shrunk, now: NOW });
+    // 50 hours in, the window shrinks to 24 hours; 100 hours in, it grows to 72 hours again.
+    await assignments.assign({ campaign: campaign(24), runId: 'r2', userId: grown, now: at(50) });
+    // Converted 40 hours after the decision, under the 72-hour window, and reported at 60 hours (a late report):
+    // counted, though the window is 24 hours by the time it is reported.
+    await outcomes.record({
+      kind: 'conversion',
+      userId: shrunk,
+      campaignId: 'window-change',
+      at: at(40),
+      conversionId: 'c1',
+    });
+    // Converted 80 hours after the decision (30 after their own), under the 24-hour window, and reported once it
+    // has grown back: not counted.
+    await assignments.assign({ campaign: campaign(72), runId: 'r3', userId: 'window-change-2', now: at(100) });
+    await outcomes.record({
+      kind: 'conversion',
+      userId: grown,
+      campaignId: 'window-change',
+      at: at(80),
+      conversionId: 'c2',
+    });
+    const logged = await ctx
+      .db()
+      .collection('experiment_outcomes')
+      .find({ campaignId: 'window-change' }, { sort: { at: 1 } })
+      .toArray();
+    expect(logged.map((o) => [o.userId, o.attributions[0].skipped ?? null])).toEqual([
+      [shrunk, null],
+      [grown, 'outside-window'],
+    ]);
+    const report = await reports.report('window-change.v1', at(200));
+    const arm = report.metrics[0].arms.find((a) => a.arm === first.armId)!;
+    expect(report.metrics[0].arms.reduce((sum, a) => sum + a.sum, 0)).toBe(1);
+    expect(arm.sum).toBe(1);
+    expect(report.notes.join(' ')).toMatch(/The attribution window changed from 72 h to 24 h on 2026-03-04 20:00 UTC/);
+  });
+
   it('keeps Σy and Σy² of conversions per user exact as a user converts again', async () => {
     const campaign = buildCampaign(
       { id: 'convert' },
