@@ -39,9 +39,9 @@ describe(quietVerdict.name, () => {
   });
 
   it('ends a window whose end is skipped by the clock change at the first existing minute after it', () => {
-    // 01:00-02:30 in New York on the spring-forward night: 02:30 does not exist, 03:30 EDT is 07:30Z.
+    // 01:00-02:30 in New York on the spring-forward night: 02:30 does not exist, and 03:00 EDT (07:00Z) is past it.
     expect(ends('2026-03-08T06:30:00Z', 'America/New_York', { start: '01:00', end: '02:30' })).toBe(
-      '2026-03-08T07:30:00.000Z',
+      '2026-03-08T07:00:00.000Z',
     );
   });
 
@@ -53,5 +53,42 @@ describe(quietVerdict.name, () => {
         if (verdict.quiet) expect(verdict.endsAt.getTime()).toBeGreaterThan(t);
       }
     }
+  });
+});
+
+describe(`${quietVerdict.name} across clock changes`, () => {
+  const minute = 60_000;
+  const windows = ['22:00-02:30', '01:00-02:30', '22:00-01:30', '00:30-01:30', '21:00-08:00'].map((window) => {
+    const [start, end] = window.split('-');
+    return { start, end };
+  });
+  const changes: Array<[string, string]> = [
+    ['America/New_York', '2026-03-08T00:00:00Z'],
+    ['America/New_York', '2026-11-01T00:00:00Z'],
+    ['Europe/London', '2026-03-29T00:00:00Z'],
+    ['Europe/London', '2026-10-24T18:00:00Z'],
+    ['Australia/Lord_Howe', '2026-04-04T10:00:00Z'],
+    ['Australia/Lord_Howe', '2026-10-03T10:00:00Z'],
+  ];
+
+  it.each(changes)('in %s around %s, a window ends at the first minute it is open again', (zone, from) => {
+    const start = Date.parse(from);
+    for (const hours of windows) {
+      for (let t = start; t < start + 18 * 3_600_000; t += 5 * minute) {
+        const verdict = quietVerdict(new Date(t), zone, hours);
+        if (!verdict.quiet) continue;
+        const end = verdict.endsAt.getTime();
+        const label = `${new Date(t).toISOString()} ${hours.start}-${hours.end}`;
+        expect([label, quietVerdict(new Date(end), zone, hours).quiet]).toEqual([label, false]);
+        expect([label, quietVerdict(new Date(end - minute), zone, hours).quiet]).toEqual([label, true]);
+      }
+    }
+  });
+
+  it('holds a message in the second pass of a repeated hour until that pass reaches the end', () => {
+    // London falls back at 02:00 BST to 01:00 GMT: 01:10 GMT (01:10Z) is in 22:00-01:30 until 01:30 GMT.
+    expect(ends('2026-10-25T01:10:00Z', 'Europe/London', { start: '22:00', end: '01:30' })).toBe(
+      '2026-10-25T01:30:00.000Z',
+    );
   });
 });

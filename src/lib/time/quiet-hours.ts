@@ -1,4 +1,4 @@
-import { addDays, instantOfLocal, localTimeOf } from './zoned-time';
+import { addDays, instantReachingLocal, instantsOfLocal, localTimeOf } from './zoned-time';
 
 /** A daily window in the recipient's time zone when nothing is sent; `end` before `start` spans midnight. */
 export interface QuietHours {
@@ -18,8 +18,9 @@ function minutesOf(clock: string): number {
 
 /**
  * Whether `instant` falls in the quiet window in `timeZone`, and if so the instant the window ends
- * there (the next local `end`, resolved through daylight-saving changes). Equal start and end means
- * no window.
+ * there: the first minute after `instant` whose wall-clock time is past it (an `end` a spring-forward
+ * change skips ends the window at the jump, and in the second pass of a fall-back hour the window ends
+ * when that pass reaches `end`). Equal start and end means no window.
  */
 export function quietVerdict(instant: Date, timeZone: string, hours: QuietHours): QuietVerdict {
   const start = minutesOf(hours.start);
@@ -32,7 +33,11 @@ export function quietVerdict(instant: Date, timeZone: string, hours: QuietHours)
   if (!inside) return { quiet: false };
   // A window spanning midnight that started this evening ends tomorrow morning.
   const endDate = wraps && now >= start ? addDays(local, 1) : local;
-  const endsAt = instantOfLocal({ ...endDate, hour: Math.floor(end / 60), minute: end % 60 }, timeZone);
+  const endLocal = { ...endDate, hour: Math.floor(end / 60), minute: end % 60 };
+  // In the second pass of a repeated hour, the window ends at the end's second instant, not its first (past).
+  const endsAt =
+    instantsOfLocal(endLocal, timeZone).find((t) => t.getTime() > instant.getTime()) ??
+    instantReachingLocal(endLocal, timeZone);
   // A clock change inside the window can place the resolved end at or before `instant`; never answer the past.
   return { quiet: true, endsAt: endsAt.getTime() > instant.getTime() ? endsAt : new Date(instant.getTime() + 60_000) };
 }

@@ -70,26 +70,54 @@ export function offsetMinutesAt(instant: Date, timeZone: string): number {
 const sameLocal = (a: LocalTime, b: LocalTime) =>
   a.year === b.year && a.month === b.month && a.day === b.day && a.hour === b.hour && a.minute === b.minute;
 
-/**
- * The instant a wall-clock time happens in `timeZone`. A time skipped by a spring-forward change
- * (02:30 on the night clocks jump from 02:00 to 03:00) happens as late as the jump makes it (03:30);
- * a time that happens twice on a fall-back night resolves to the first of the two.
- */
-export function instantOfLocal(local: LocalTime, timeZone: string): Date {
+/** Every instant a wall-clock time happens in `timeZone`, earliest first: none when a clock change skips it, two when one repeats it. */
+export function instantsOfLocal(local: LocalTime, timeZone: string): Date[] {
   const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
   // The offset can differ by at most a day either side; try the offsets in effect around the wall time.
   const candidates = new Set<number>();
   for (const probe of [wall - 86_400_000, wall, wall + 86_400_000]) {
     candidates.add(offsetMinutesAt(new Date(probe), timeZone));
   }
-  const matches = [...candidates]
+  return [...candidates]
     .map((offset) => wall - offset * 60_000)
     .filter((t) => sameLocal(localTimeOf(new Date(t), timeZone), local))
-    .sort((a, b) => a - b);
-  if (matches.length > 0) return new Date(matches[0]);
+    .sort((a, b) => a - b)
+    .map((t) => new Date(t));
+}
+
+/**
+ * The instant a wall-clock time happens in `timeZone`. A time skipped by a spring-forward change
+ * (02:30 on the night clocks jump from 02:00 to 03:00) happens as late as the jump makes it (03:30);
+ * a time that happens twice on a fall-back night resolves to the first of the two.
+ */
+export function instantOfLocal(local: LocalTime, timeZone: string): Date {
+  const [first] = instantsOfLocal(local, timeZone);
+  if (first) return first;
   // Skipped: shift by the size of the gap, measured with the offset before it.
+  const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
   const before = offsetMinutesAt(new Date(wall - 86_400_000), timeZone);
   return new Date(wall - before * 60_000);
+}
+
+/**
+ * The first instant the wall clock in `timeZone` reads `local` or later: the instant `local` happens (the
+ * first of two on a fall-back night), or, when a spring-forward change skips it, the instant of that jump
+ * (03:00 EDT for 02:30 on the night New York jumps from 02:00 to 03:00).
+ */
+export function instantReachingLocal(local: LocalTime, timeZone: string): Date {
+  const [first] = instantsOfLocal(local, timeZone);
+  if (first) return first;
+  const late = instantOfLocal(local, timeZone).getTime();
+  const after = offsetMinutesAt(new Date(late), timeZone);
+  // The jump lies within the gap's length before the time as late as it makes it: the first minute on the later offset.
+  let low = late - Math.abs(after - offsetMinutesAt(new Date(late - 86_400_000), timeZone)) * 60_000;
+  let high = late;
+  while (high - low > 60_000) {
+    const middle = low + Math.floor((high - low) / 120_000) * 60_000;
+    if (offsetMinutesAt(new Date(middle), timeZone) === after) high = middle;
+    else low = middle;
+  }
+  return new Date(high);
 }
 
 /** A wall-clock time on a calendar date, wherever it is read: a local-hour send's `YYYY-MM-DD` and time. */
