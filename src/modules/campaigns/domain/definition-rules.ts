@@ -23,6 +23,15 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+function hasNextFiring(expression: ReturnType<typeof parseExpression>): boolean {
+  try {
+    expression.next();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function scheduleProblems(schedule: CampaignDefinition['schedule']): RuleProblem[] {
   if (schedule.type !== 'cron') return [];
   const problems: RuleProblem[] = [];
@@ -32,10 +41,15 @@ function scheduleProblems(schedule: CampaignDefinition['schedule']): RuleProblem
   const fields = schedule.cron.trim().split(/\s+/).length;
   if (fields !== 5) problems.push({ path: ['schedule', 'cron'], message: 'a cron pattern has five fields' });
   else {
+    let expression;
     try {
-      parseExpression(schedule.cron);
+      expression = parseExpression(schedule.cron);
     } catch (error) {
       problems.push({ path: ['schedule', 'cron'], message: `invalid cron pattern: ${(error as Error).message}` });
+    }
+    // A pattern whose days never meet (the 31st of February or April) parses, but has no time to fire at.
+    if (expression && !hasNextFiring(expression)) {
+      problems.push({ path: ['schedule', 'cron'], message: 'the pattern never fires: no date matches it' });
     }
   }
   return problems;

@@ -87,6 +87,11 @@ describe('loadDefinition', () => {
       'schedule.cron',
     ],
     [
+      'a cron pattern with no date to fire on (the 31st of February or April)',
+      { schedule: { type: 'cron', cron: '0 9 31 2,4 *', timeZone: 'Europe/Paris' } },
+      'schedule.cron',
+    ],
+    [
       'an unknown time zone',
       { schedule: { type: 'cron', cron: '0 9 * * 1', timeZone: 'Mars/Base' } },
       'schedule.timeZone',
