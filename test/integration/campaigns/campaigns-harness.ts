@@ -18,6 +18,7 @@ import { UserJourneysRepository } from '../../../src/modules/journeys/user-journ
 import { CopyBudget } from '../../../src/modules/personalization/domain/copy-budget';
 import { buildStoredJourney, StoredJourneySpec } from '../../factories/journey.factory';
 import { buildUserProfile } from '../../factories/user.factory';
+import { FakeChatRequest } from '../../setup/openai-server';
 import { startNestContext } from '../../setup/nest-context';
 import { testSettings } from '../../setup/settings';
 
@@ -70,14 +71,23 @@ export function templatesDirWith(extra: Record<string, Record<string, string>>):
   return dir;
 }
 
-/** Settings of an LLM served at `baseUrl` whose model rests after two failed calls in a row, not retried by the SDK. */
-export const restingLlmEnv = (baseUrl: string): Record<string, string> => ({
+/** Settings of an LLM (`test-model`) served at `baseUrl`, not retried by the SDK. */
+export const llmEnv = (baseUrl: string): Record<string, string> => ({
   OPENAI_API_KEY: 'test-key',
   OPENAI_BASE_URL: baseUrl,
   OPENAI_MODEL: 'test-model',
   OPENAI_MAX_RETRIES: '0',
+});
+
+/** Settings of an LLM served at `baseUrl` whose model rests after two failed calls in a row, not retried by the SDK. */
+export const restingLlmEnv = (baseUrl: string): Record<string, string> => ({
+  ...llmEnv(baseUrl),
   OPENAI_REST_AFTER_FAILURES: '2',
 });
+
+/** The journey name a copy prompt delimited. */
+export const journeyOf = (request: FakeChatRequest): string =>
+  JSON.parse(/<journey>\n(.*)\n<\/journey>/.exec(request.messages[1].content)![1]) as string;
 
 /** A journey-naming call, as a caller of the model other than copy makes it. */
 export const namingCall = {

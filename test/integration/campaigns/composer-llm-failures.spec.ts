@@ -10,14 +10,11 @@ import { buildCampaign } from '../../factories/campaign.factory';
 import { startTestMongo } from '../../setup/mongo';
 import { FakeChatRequest, FakeOpenAiServer, FakeReply, refusalReply } from '../../setup/openai-server';
 import { startTestRedis } from '../../setup/redis';
-import { campaignsDir, composeDryRun, seedUser, startCampaignsContext } from './campaigns-harness';
+import { campaignsDir, composeDryRun, journeyOf, seedUser, startCampaignsContext } from './campaigns-harness';
 
 const NOW = new Date('2026-03-02T18:00:00Z');
 
 const nudge = buildCampaign({ id: 'nudge', copy: { variant: 'journey-llm', tone: 'warm' } }, null);
-
-const journeyOf = (request: FakeChatRequest) =>
-  JSON.parse(/<journey>\n(.*)\n<\/journey>/.exec(request.messages[1].content)![1]) as string;
 
 /** A model that refuses one journey, is overloaded for others, and writes good copy for the rest. */
 function model(request: FakeChatRequest): FakeReply {

@@ -111,6 +111,21 @@ function quotesInstructions(text: string, request: CopyRequest): boolean {
   return false;
 }
 
+/**
+ * `text` without the journey's own words (its name, top keywords and related journeys), whole words in any
+ * case: they stay in the language the user searched in (an English "Back to the Gym" in French copy, a
+ * Russian name in English copy), which says nothing of the language the copy is written in.
+ */
+function withoutJourneyWords(text: string, request: CopyRequest): string {
+  const phrases = [request.subject.name, ...signatureKeywords(request.subject), ...request.subject.related]
+    .map((phrase) => phrase.trim())
+    .filter(Boolean)
+    .sort((a, b) => b.length - a.length)
+    .map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'));
+  if (phrases.length === 0) return text;
+  return text.replace(new RegExp(`(?<![\\p{L}\\p{M}])(?:${phrases.join('|')})(?![\\p{L}\\p{M}])`, 'giu'), ' ');
+}
+
 const stems = (text: string) =>
   normalizeForMatching(text)
     .split(' ')
@@ -156,7 +171,7 @@ export function validateCopyReply(text: string, request: CopyRequest): CopyVerdi
   if (injected) return { ok: false, reason: 'reads like injected instructions' };
   if (quotesInstructions(all, request)) return { ok: false, reason: 'repeats the instructions of the prompt' };
   if (REFUSAL.some((pattern) => pattern.test(all))) return { ok: false, reason: 'reads like a refusal' };
-  const mismatch = languageMismatch(all, request.locale);
+  const mismatch = languageMismatch(withoutJourneyWords(all, request), request.locale);
   if (mismatch) return { ok: false, reason: `wrong language: ${mismatch}` };
   const ground = groundWords(request);
   // A function word ("the", "pour") of the name names nothing: any reply holds one.

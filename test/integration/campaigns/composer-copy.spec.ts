@@ -1,0 +1,71 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { RedisProcess } from '../../../src/common/redis/redis-process';
+import { EmbeddedMongo } from '../../../src/embedded-mongo';
+import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
+import { LocalCopyBudget } from '../../../src/modules/personalization/domain/copy-budget';
+import { RenderedPush } from '../../../src/modules/templates/template.types';
+import { buildCampaign } from '../../factories/campaign.factory';
+import { startTestMongo } from '../../setup/mongo';
+import { FakeChatRequest, FakeOpenAiServer, FakeReply } from '../../setup/openai-server';
+import { startTestRedis } from '../../setup/redis';
+import { campaignsDir, composeDryRun, journeyOf, llmEnv, seedUser, startCampaignsContext } from './campaigns-harness';
+
+const NOW = new Date('2026-03-02T18:00:00Z');
+const nudge = buildCampaign({ id: 'nudge', copy: { variant: 'journey-llm', tone: 'warm' } }, null);
+
+/** Copy as a model writes it: in the locale it is asked for, naming the journey as the user wrote it. */
+function model(request: FakeChatRequest): FakeReply {
+  const journey = journeyOf(request);
+  const french = request.messages[0].content.includes('locale "fr');
+  const copy = french
+    ? { title: `${journey} : on s'y remet ?`, body: `Votre projet ${journey} vous attend.` }
+    : { title: `Your ${journey}`, body: `Fresh ${journey} ideas are waiting for you.` };
+  return { content: JSON.stringify(copy) };
+}
+
+describe('LLM copy of the composer', () => {
+  let mongo: EmbeddedMongo;
+  let redis: RedisProcess;
+  let server: FakeOpenAiServer;
+  let app: INestApplicationContext;
+
+  const budget = () => new LocalCopyBudget(100, 1_000_000);
+  const callsFor = (journey: string) => server.requests.filter((r) => journeyOf(r) === journey).length;
+
+  beforeAll(async () => {
+    [mongo, redis, server] = await Promise.all([startTestMongo(), startTestRedis(), FakeOpenAiServer.start()]);
+    server.onChat(model);
+    const env = { CAMPAIGNS_DIR: campaignsDir([{ ...nudge }]), ...llmEnv(server.baseUrl) };
+    app = await startCampaignsContext(mongo.uri, redis, 'composer-copy', env);
+    await app.get(CampaignsService).sync('test');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([mongo?.stop(), redis?.stop(), server?.stop()]);
+  });
+
+  it.each([
+    ['an English name', 'Back to the Gym'],
+    ['a name in another script', 'Подготовка к марафону'],
+  ])('takes French copy naming a journey with %s as French', async (_, journey) => {
+    const userId = `fr-${callsFor(journey)}-${journey.length}`;
+    await seedUser(app, userId, { now: NOW, profile: { locale: 'fr-FR' }, journeys: [{ name: journey }] });
+    const m = await composeDryRun(app, 'nudge', userId, NOW, budget());
+    expect(m.copy).toEqual(expect.objectContaining({ source: 'llm' }));
+    expect((m.rendered as RenderedPush).title).toBe(`${journey} : on s'y remet ?`);
+  });
+
+  it('still refuses copy in another language than the one asked for, around the journey name', async () => {
+    server.onChat((request) => ({
+      content: JSON.stringify({
+        title: `Your ${journeyOf(request)}`,
+        body: 'It is waiting for you, ready when you are.',
+      }),
+    }));
+    await seedUser(app, 'fr-english', { now: NOW, profile: { locale: 'fr-FR' }, journeys: [{ name: 'Yoga Flow' }] });
+    const m = await composeDryRun(app, 'nudge', 'fr-english', NOW, budget());
+    expect(m.copy).toMatchObject({ source: 'template', fallbackReason: expect.stringContaining('wrong language') });
+    server.onChat(model);
+  });
+});
