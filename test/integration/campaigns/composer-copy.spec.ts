@@ -12,6 +12,14 @@ import { campaignsDir, composeDryRun, journeyOf, llmEnv, seedUser, startCampaign
 
 const NOW = new Date('2026-03-02T18:00:00Z');
 const nudge = buildCampaign({ id: 'nudge', copy: { variant: 'journey-llm', tone: 'warm' } }, null);
+// The same push copy, under a setting only an email's intro reads (a house style shared by both channels).
+const houseStyle = buildCampaign(
+  {
+    id: 'house-style',
+    copy: { variant: 'journey-llm', tone: 'warm', allowHtml: true },
+  },
+  null,
+);
 
 /** Copy as a model writes it: in the locale it is asked for, naming the journey as the user wrote it. */
 function model(request: FakeChatRequest): FakeReply {
@@ -35,7 +43,7 @@ describe('LLM copy of the composer', () => {
   beforeAll(async () => {
     [mongo, redis, server] = await Promise.all([startTestMongo(), startTestRedis(), FakeOpenAiServer.start()]);
     server.onChat(model);
-    const env = { CAMPAIGNS_DIR: campaignsDir([{ ...nudge }]), ...llmEnv(server.baseUrl) };
+    const env = { CAMPAIGNS_DIR: campaignsDir([{ ...nudge }, { ...houseStyle }]), ...llmEnv(server.baseUrl) };
     app = await startCampaignsContext(mongo.uri, redis, 'composer-copy', env);
     await app.get(CampaignsService).sync('test');
   });
@@ -67,5 +75,16 @@ describe('LLM copy of the composer', () => {
     const m = await composeDryRun(app, 'nudge', 'fr-english', NOW, budget());
     expect(m.copy).toMatchObject({ source: 'template', fallbackReason: expect.stringContaining('wrong language') });
     server.onChat(model);
+  });
+
+  it('shares push copy between campaigns that differ only in a setting of email copy', async () => {
+    await seedUser(app, 'climber-1', { now: NOW, journeys: [{ name: 'Rock Climbing' }] });
+    await seedUser(app, 'climber-2', { now: NOW, journeys: [{ name: 'Rock Climbing' }] });
+    const first = await composeDryRun(app, 'nudge', 'climber-1', NOW, budget());
+    const shared = await composeDryRun(app, 'house-style', 'climber-2', NOW, budget());
+    expect(first.copy).toMatchObject({ source: 'llm', cacheHit: false });
+    expect(shared.copy).toMatchObject({ source: 'llm', cacheHit: true });
+    expect(shared.rendered).toEqual(expect.objectContaining({ title: 'Your Rock Climbing' }));
+    expect(callsFor('Rock Climbing')).toBe(1);
   });
 });

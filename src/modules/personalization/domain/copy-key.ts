@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CopyRequest, CopySubject } from './copy-types';
+import { COPY_PARTS, CopyRequest, CopySubject, HTML_PART } from './copy-types';
 
 const sha = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
 
@@ -27,6 +27,8 @@ export function copySignature(subject: CopySubject): string {
 /**
  * The cache key of LLM copy: signature × copy variant × locale × prompt version × model, plus the settings
  * that shape the prompt and its validation (the blocked terms too: a term blocked later keys anew).
+ * `allowHtml` only where the channel has the part it applies to: push copy is the same whatever a
+ * campaign says of an email's intro, and keys as it always did.
  */
 export function copyCacheKey(request: CopyRequest, model: string): string {
   return sha([
@@ -39,7 +41,7 @@ export function copyCacheKey(request: CopyRequest, model: string): string {
     request.tone,
     request.limits,
     request.allowUrls,
-    request.allowHtml,
+    request.allowHtml && COPY_PARTS[request.channel].includes(HTML_PART),
     [...new Set(request.blockedTerms.map((t) => t.toLowerCase()))].sort(),
   ]);
 }
