@@ -5,6 +5,7 @@ import { AudienceFactsRepository } from '../audience/audience-facts.repository';
 import { UserProfile } from '../ingest/domain/user-profile';
 import { UserRepository } from '../ingest/user.repository';
 import { CopyBudget, LocalCopyBudget } from '../personalization/domain/copy-budget';
+import { CopyLimits, DEFAULT_COPY_LIMITS } from '../personalization/domain/copy-types';
 import { PersonalizationService } from '../personalization/personalization.service';
 import { journeyRuleFailure, needsJourney, userRuleFailure } from './domain/audience-rules';
 import { CampaignDefinition } from './domain/campaign-definition';
@@ -99,7 +100,11 @@ export class CampaignMessageComposer {
       content: definition.content,
       journeyRule: (journey) => journeyRuleFailure(journey, definition.audience.journeys),
       requireJourney: needsJourney(definition),
-      copy: { ...definition.copy, promptVersion: variant.promptVersion ?? definition.copy.promptVersion },
+      copy: {
+        ...definition.copy,
+        limits: this.copyLimits(definition),
+        promptVersion: variant.promptVersion ?? definition.copy.promptVersion,
+      },
       copyLocale: (locale) => this.copyLocale(ref, definition.channel, locale),
       now: options.now,
       budget: options.budget ?? this.budgetFor(definition),
@@ -148,6 +153,20 @@ export class CampaignMessageComposer {
         rendered,
         context,
       },
+    };
+  }
+
+  /**
+   * The lengths LLM copy is written to: the campaign's, and for a push the deployment's push limits where
+   * they are tighter than copy's defaults, so a line the LLM writes is never cut with an ellipsis.
+   */
+  private copyLimits(definition: CampaignDefinition): Partial<CopyLimits> | undefined {
+    const own = definition.copy.limits;
+    if (definition.channel !== 'push') return own;
+    const allowed = this.templates.pushLimitsAllowed;
+    return {
+      titleMaxChars: own?.titleMaxChars ?? Math.min(DEFAULT_COPY_LIMITS.titleMaxChars, allowed.titleMaxChars),
+      bodyMaxChars: own?.bodyMaxChars ?? Math.min(DEFAULT_COPY_LIMITS.bodyMaxChars, allowed.bodyMaxChars),
     };
   }
 

@@ -43,7 +43,12 @@ describe('LLM copy of the composer', () => {
   beforeAll(async () => {
     [mongo, redis, server] = await Promise.all([startTestMongo(), startTestRedis(), FakeOpenAiServer.start()]);
     server.onChat(model);
-    const env = { CAMPAIGNS_DIR: campaignsDir([{ ...nudge }, { ...houseStyle }]), ...llmEnv(server.baseUrl) };
+    const env = {
+      CAMPAIGNS_DIR: campaignsDir([{ ...nudge }, { ...houseStyle }]),
+      // A deployment whose push titles are shorter than copy's own default limit (50).
+      PUSH_TITLE_MAX_CHARS: '40',
+      ...llmEnv(server.baseUrl),
+    };
     app = await startCampaignsContext(mongo.uri, redis, 'composer-copy', env);
     await app.get(CampaignsService).sync('test');
   });
@@ -86,5 +91,24 @@ describe('LLM copy of the composer', () => {
     expect(shared.copy).toMatchObject({ source: 'llm', cacheHit: true });
     expect(shared.rendered).toEqual(expect.objectContaining({ title: 'Your Rock Climbing' }));
     expect(callsFor('Rock Climbing')).toBe(1);
+  });
+
+  it("asks for push copy within the deployment's push limits, so it is never cut with an ellipsis", async () => {
+    server.onChat((request) => ({
+      content: JSON.stringify({
+        title: `Your ${journeyOf(request)} adventure awaits you`,
+        body: 'Ready when you are.',
+      }),
+    }));
+    await seedUser(app, 'balloonist', { now: NOW, journeys: [{ name: 'Hot Air Ballooning' }] });
+    const m = await composeDryRun(app, 'nudge', 'balloonist', NOW, budget());
+    const [asked] = server.requests.filter((r) => journeyOf(r) === 'Hot Air Ballooning');
+    expect(asked.messages[0].content).toContain('"title" at most 40 characters');
+    expect(m.copy).toMatchObject({
+      source: 'template',
+      fallbackReason: expect.stringContaining('title: longer than 40'),
+    });
+    expect((m.rendered as RenderedPush).title).toBe('Still working on Hot Air Ballooning?');
+    server.onChat(model);
   });
 });
