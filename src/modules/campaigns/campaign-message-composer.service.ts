@@ -7,7 +7,7 @@ import { UserRepository } from '../ingest/user.repository';
 import { CopyBudget, LocalCopyBudget } from '../personalization/domain/copy-budget';
 import { CopyLimits, DEFAULT_COPY_LIMITS } from '../personalization/domain/copy-types';
 import { PersonalizationService } from '../personalization/personalization.service';
-import { journeyRuleFailure, needsJourney, userRuleFailure } from './domain/audience-rules';
+import { excludedBy, journeyRuleFailure, needsJourney, userRuleFailure } from './domain/audience-rules';
 import { CampaignDefinition } from './domain/campaign-definition';
 import { ComposeResult, ComposeVariant, SkipReason } from './domain/compose-result';
 import { TemplateError, TemplateErrorCode } from '../templates/domain/templates.errors';
@@ -99,6 +99,7 @@ export class CampaignMessageComposer {
       variant: { id: variant.id, copy: variant.copy },
       content: definition.content,
       journeyRule: (journey) => journeyRuleFailure(journey, definition.audience.journeys),
+      excluded: (texts) => excludedBy(texts, definition.audience.journeys),
       requireJourney: needsJourney(definition),
       copy: {
         ...definition.copy,

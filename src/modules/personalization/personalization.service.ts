@@ -37,6 +37,11 @@ export interface PersonalizeRequest {
   };
   /** The campaign's journey rules for one journey: a failure, or undefined when it qualifies. */
   journeyRule: (journey: StoredJourney) => { rule: string; value: unknown; expected: string } | undefined;
+  /**
+   * The term of the campaign's journey exclusions these texts hold (an event's keywords), or undefined: interest
+   * copy counts no event that holds one, so no arm is about a topic the campaign excludes.
+   */
+  excluded: (texts: readonly string[]) => string | undefined;
   /** Whether a qualifying journey is required even for `interest` copy (so experiment arms share one audience). */
   requireJourney: boolean;
   copy: { tone: string; limits?: Partial<CopyLimits>; allowUrls: boolean; allowHtml: boolean; promptVersion?: string };
@@ -92,7 +97,7 @@ export class PersonalizationService {
       const related = request.content.includeRelated ? await this.expansions.findFor(journeys, locale) : new Map();
       subjects = journeys.map((j) => journeySubject(j, related.get(j.id)?.related ?? []));
     } else {
-      const interests = await this.interestSubjects(request.user.userId, request.content.topK);
+      const interests = await this.interestSubjects(request);
       if (interests.length === 0) {
         return {
           ok: false,
@@ -168,14 +173,14 @@ export class PersonalizationService {
     return failure ? { ok: false, notifiable: true, ...failure } : { ok: true };
   }
 
-  private async interestSubjects(userId: string, topK: number): Promise<ContextSubject[]> {
-    const events = await this.events.findByUser(userId);
+  private async interestSubjects(request: PersonalizeRequest): Promise<ContextSubject[]> {
+    const events = await this.events.findByUser(request.user.userId);
     const allowed = (text: string) => {
       const verdict = assessJourneySafety({ name: text, keywords: [] }, this.policy.safety);
       return !verdict.blocked && isNotifiable(verdict, this.policy);
     };
-    return rankInterests(events, allowed)
-      .slice(0, topK)
+    return rankInterests(events, allowed, (texts) => request.excluded(texts) === undefined)
+      .slice(0, request.content.topK)
       .map((interest, i) => interestSubject(interest, i + 1, events.length));
   }
 

@@ -49,9 +49,31 @@ export function journeyRuleFailure(journey: RuleJourney, rules: JourneyRules | u
   if (include && !include.some((t) => own.has(t))) {
     return { rule: `${base}.include`, value: journey.name, expected: `one of ${rules.include!.join(', ')}` };
   }
-  const excluded = terms(rules.exclude)?.find((t) => own.has(t));
+  const excluded = excludedTerm(own, rules.exclude);
   if (excluded) return { rule: `${base}.exclude`, value: journey.name, expected: `not "${excluded}"` };
   return undefined;
+}
+
+/** The first of `exclude` that terms of a journey (`journeyTerms`) hold. */
+function excludedTerm(own: ReadonlySet<string>, exclude: readonly string[] | undefined): string | undefined {
+  return terms(exclude)?.find((t) => own.has(t));
+}
+
+/**
+ * The first term of the campaign's `audience.journeys.exclude` that these texts (an event's keywords, an
+ * interest) hold as a journey's name and keywords would, or undefined: what no arm's subject may be about.
+ */
+export function excludedBy(texts: readonly string[], rules: JourneyRules | undefined): string | undefined {
+  if (!rules?.exclude) return undefined;
+  return excludedTerm(
+    new Set(
+      journeyTerms(
+        '',
+        texts.map((text) => ({ text })),
+      ),
+    ),
+    rules.exclude,
+  );
 }
 
 /** The facts of one user the profile rules read. */

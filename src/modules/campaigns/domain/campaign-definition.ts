@@ -95,7 +95,11 @@ const journeyRules = z
 
 const audience = z
   .object({
-    journeys: journeyRules.optional().describe('Which journeys qualify as the subject (interest copy ignores them)'),
+    journeys: journeyRules
+      .optional()
+      .describe(
+        'Which journeys qualify as the subject (of these rules, interest copy keeps to exclude: it counts no event holding an excluded term)',
+      ),
     locales: z
       .array(
         z

@@ -21,4 +21,10 @@ describe('rankInterests', () => {
     expect(ranked[0].key).not.toBe('trail');
     expect(ranked.find((i) => i.key === 'shoe')?.text).toBe('shoes');
   });
+
+  it('counts no keyword of an event that `counted` leaves out', () => {
+    const ranked = rankInterests(events, undefined, (texts) => !texts.includes('running'));
+    expect(ranked.map((i) => i.key)).not.toContain('running');
+    expect(ranked.find((i) => i.key === 'trail')?.events).toBe(1);
+  });
 });

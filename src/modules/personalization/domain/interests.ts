@@ -11,16 +11,21 @@ export interface Interest {
 /**
  * The user's interest keywords by plain frequency, most frequent first: the number of events that
  * mention each keyword, ties broken by key (the baseline the journey evals compare against).
- * `allowed` drops keywords that may not be the subject of a notification.
+ * `allowed` drops keywords that may not be the subject of a notification; `counted` drops whole events, whose
+ * keywords (as the user saw them) are about a topic no keyword of theirs may stand for ("shower" of a
+ * search for "baby shower" where babies are not to be talked about).
  */
 export function rankInterests(
   events: ReadonlyArray<Pick<ActivityEvent, 'type' | 'occurredAt' | 'query' | 'item' | 'board'>>,
   allowed: (text: string) => boolean = () => true,
+  counted: (texts: readonly string[]) => boolean = () => true,
 ): Interest[] {
   const counts = new Map<string, { events: number; surfaces: Map<string, number> }>();
   for (const event of events) {
     const seen = new Set<string>();
-    for (const mention of extractEventKeywords(event).mentions) {
+    const { mentions } = extractEventKeywords(event);
+    if (!counted(mentions.map((m) => m.surface))) continue;
+    for (const mention of mentions) {
       let entry = counts.get(mention.key);
       if (!entry) counts.set(mention.key, (entry = { events: 0, surfaces: new Map() }));
       entry.surfaces.set(mention.surface, (entry.surfaces.get(mention.surface) ?? 0) + 1);

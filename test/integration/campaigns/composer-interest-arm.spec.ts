@@ -1,0 +1,82 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { RedisProcess } from '../../../src/common/redis/redis-process';
+import { EmbeddedMongo } from '../../../src/embedded-mongo';
+import { CampaignMessageComposer } from '../../../src/modules/campaigns/campaign-message-composer.service';
+import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
+import { ComposedMessage } from '../../../src/modules/campaigns/domain/compose-result';
+import { LocalCopyBudget } from '../../../src/modules/personalization/domain/copy-budget';
+import { RenderedPush } from '../../../src/modules/templates/template.types';
+import { buildCampaign } from '../../factories/campaign.factory';
+import { startTestMongo } from '../../setup/mongo';
+import { FakeOpenAiServer } from '../../setup/openai-server';
+import { startTestRedis } from '../../setup/redis';
+import { campaignsDir, journeyOf, llmEnv, seedUser, startCampaignsContext } from './campaigns-harness';
+
+const NOW = new Date('2026-03-02T18:00:00Z');
+// Interest copy against journey copy, for a campaign that never talks about babies.
+const family = buildCampaign(
+  { id: 'family', audience: { journeys: { exclude: ['baby'] } } },
+  {
+    variants: [
+      { id: 'interest', weight: 1, copy: 'interest' },
+      { id: 'journey', weight: 1, copy: 'journey-llm' },
+    ],
+  },
+);
+
+describe('the interest arm of an experiment', () => {
+  let mongo: EmbeddedMongo;
+  let redis: RedisProcess;
+  let server: FakeOpenAiServer;
+  let app: INestApplicationContext;
+
+  const compose = async (userId: string, arm: string): Promise<ComposedMessage> => {
+    const campaign = await app.get(CampaignsService).getUsable('family');
+    const variant = campaign.definition.experiment!.variants.find((v) => v.id === arm);
+    const result = await app.get(CampaignMessageComposer).compose(campaign, userId, {
+      now: NOW,
+      dryRun: true,
+      variant,
+      budget: new LocalCopyBudget(10, 1_000_000),
+    });
+    if (result.status !== 'message') throw new Error(`skipped: ${result.skip.message}`);
+    return result.message;
+  };
+
+  beforeAll(async () => {
+    [mongo, redis, server] = await Promise.all([startTestMongo(), startTestRedis(), FakeOpenAiServer.start()]);
+    server.onChat((request) => {
+      const journey = journeyOf(request);
+      return { content: JSON.stringify({ title: `Your ${journey}`, body: `Fresh ${journey} ideas are waiting.` }) };
+    });
+    app = await startCampaignsContext(mongo.uri, redis, 'composer-interest-arm', {
+      CAMPAIGNS_DIR: campaignsDir([{ ...family }]),
+      ...llmEnv(server.baseUrl),
+    });
+    await app.get(CampaignsService).sync('test');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([mongo?.stop(), redis?.stop(), server?.stop()]);
+  });
+
+  it("keeps to the campaign's excluded journeys, as the journey arm does", async () => {
+    await seedUser(app, 'parent', {
+      now: NOW,
+      events: [
+        { query: 'baby shower' },
+        { query: 'baby shower games' },
+        { query: 'baby shower cake' },
+        { query: 'kitchen remodel' },
+      ],
+      journeys: [{ name: 'Baby Shower', keywords: ['baby shower', 'shower games'] }, { name: 'Kitchen Remodel' }],
+    });
+    const journey = await compose('parent', 'journey');
+    expect(journey.subject).toMatchObject({ kind: 'journey', name: 'Kitchen Remodel' });
+    const interest = await compose('parent', 'interest');
+    // Not "baby", nor "shower" or "cake" from the same searches: they are about the excluded journey.
+    expect(interest.subject).toMatchObject({ kind: 'interest', name: 'kitchen' });
+    expect((interest.rendered as RenderedPush).title).toBe('New ideas for kitchen');
+  });
+});
