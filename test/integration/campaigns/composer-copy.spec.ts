@@ -20,6 +20,8 @@ const houseStyle = buildCampaign(
   },
   null,
 );
+// Copy that may carry a link.
+const linked = buildCampaign({ id: 'linked', copy: { variant: 'journey-llm', tone: 'warm', allowUrls: true } }, null);
 
 /** Copy as a model writes it: in the locale it is asked for, naming the journey as the user wrote it. */
 function model(request: FakeChatRequest): FakeReply {
@@ -44,7 +46,7 @@ describe('LLM copy of the composer', () => {
     [mongo, redis, server] = await Promise.all([startTestMongo(), startTestRedis(), FakeOpenAiServer.start()]);
     server.onChat(model);
     const env = {
-      CAMPAIGNS_DIR: campaignsDir([{ ...nudge }, { ...houseStyle }]),
+      CAMPAIGNS_DIR: campaignsDir([{ ...nudge }, { ...houseStyle }, { ...linked }]),
       // A deployment whose push titles are shorter than copy's own default limit (50).
       PUSH_TITLE_MAX_CHARS: '40',
       ...llmEnv(server.baseUrl),
@@ -109,6 +111,28 @@ describe('LLM copy of the composer', () => {
       fallbackReason: expect.stringContaining('title: longer than 40'),
     });
     expect((m.rendered as RenderedPush).title).toBe('Still working on Hot Air Ballooning?');
+    server.onChat(model);
+  });
+
+  it('asks for copy without URLs only where the campaign refuses them', async () => {
+    server.onChat((request) => ({
+      content: JSON.stringify({
+        title: `Your ${journeyOf(request)}`,
+        body: request.messages[0].content.includes('no URLs')
+          ? 'Fresh ideas are waiting for you.'
+          : `Fresh ${journeyOf(request)} routes at www.example.com`,
+      }),
+    }));
+    await seedUser(app, 'paddler-1', { now: NOW, journeys: [{ name: 'Sea Kayaking' }] });
+    await seedUser(app, 'paddler-2', { now: NOW, journeys: [{ name: 'Sea Kayaking' }] });
+    const plain = await composeDryRun(app, 'nudge', 'paddler-1', NOW, budget());
+    const withLink = await composeDryRun(app, 'linked', 'paddler-2', NOW, budget());
+    const [refusing, allowing] = server.requests.filter((r) => journeyOf(r) === 'Sea Kayaking');
+    expect(refusing.messages[0].content).toContain('no URLs');
+    expect(allowing.messages[0].content).not.toMatch(/\bno URLs\b/);
+    expect(plain.copy).toMatchObject({ source: 'llm' });
+    expect(withLink.copy).toMatchObject({ source: 'llm' });
+    expect((withLink.rendered as RenderedPush).body).toBe('Fresh Sea Kayaking routes at www.example.com');
     server.onChat(model);
   });
 });

@@ -34,13 +34,15 @@ export function buildCopyPrompt(request: CopyRequest): CopyPrompt {
       ? 'The person is in the middle of it right now.'
       : 'The person worked on it a while ago and may come back to it.';
   const htmlAllowed = request.allowHtml && parts.includes(HTML_PART);
+  // What the output check refuses, the prompt rules out; what the campaign admits, it does not.
+  const noUrls = request.allowUrls ? '' : 'no URLs, ';
   const system = [
     `You write ${PARTS_TEXT[request.channel]} for a person, about something they are working towards.`,
     `Write in the language of locale ${JSON.stringify(request.locale)}, in a ${JSON.stringify(request.tone)} tone.`,
     `Limits: ${limits}.`,
     'Talk only about the journey and its related ideas. Do not promise discounts, prices, sales, free items,',
     // Where the template shows copy as HTML (an email's intro), the emphasis the output check lets through may be used.
-    `results or product features; do not invent facts, numbers or brands; no URLs, no HTML${htmlAllowed ? ` but ${INLINE_TAGS_TEXT} for emphasis in "${HTML_PART}"` : ''}, no Markdown, no emoji spam.`,
+    `results or product features; do not invent facts, numbers or brands; ${noUrls}no HTML${htmlAllowed ? ` but ${INLINE_TAGS_TEXT} for emphasis in "${HTML_PART}"` : ''}, no Markdown, no emoji spam.`,
     'Answer with JSON only.',
     dataOnlyInstruction('journey'),
     dataOnlyInstruction('keywords'),

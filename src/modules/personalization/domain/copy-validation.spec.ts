@@ -335,6 +335,14 @@ describe('buildCopyPrompt and HTML', () => {
   });
 });
 
+describe('buildCopyPrompt and URLs', () => {
+  it('forbids URLs only where the campaign does not allow them', () => {
+    expect(buildCopyPrompt(request({ allowUrls: true })).system).toContain(
+      'do not invent facts, numbers or brands; no HTML, no Markdown, no emoji spam.',
+    );
+  });
+});
+
 /** The same journey with more keywords after its top three, as another user's activity may give it. */
 const withTail = (tail: string[]) => {
   const base = request();
