@@ -46,8 +46,8 @@ export interface PersonalizeRequest {
   requireJourney: boolean;
   copy: { tone: string; limits?: Partial<CopyLimits>; allowUrls: boolean; allowHtml: boolean; promptVersion?: string };
   /**
-   * The locale LLM copy is written in for a recipient of `locale`: the language of the template text
-   * around it (the recipient's locale when absent).
+   * The locale LLM copy is written, and related journeys are read, in for a recipient of `locale`: the
+   * language of the template text around them (the recipient's locale when absent).
    */
   copyLocale?: (locale: string) => string;
   now: Date;
@@ -85,6 +85,8 @@ export class PersonalizationService {
 
   async personalize(request: PersonalizeRequest): Promise<PersonalizeResult> {
     const locale = request.user.locale ?? this.policy.defaultLocale;
+    // Related journeys and LLM copy are read inside the template's text: in its language, not the reader's.
+    const textLocale = request.copyLocale?.(locale) ?? locale;
     const journeyVariant = request.variant.copy !== 'interest';
     let journeys: StoredJourney[] = [];
     if (journeyVariant || request.requireJourney) {
@@ -94,7 +96,7 @@ export class PersonalizationService {
     }
     let subjects: ContextSubject[];
     if (journeyVariant) {
-      const related = request.content.includeRelated ? await this.expansions.findFor(journeys, locale) : new Map();
+      const related = request.content.includeRelated ? await this.expansions.findFor(journeys, textLocale) : new Map();
       subjects = journeys.map((j) => journeySubject(j, related.get(j.id)?.related ?? []));
     } else {
       const interests = await this.interestSubjects(request);
@@ -107,9 +109,7 @@ export class PersonalizationService {
       subjects = interests;
     }
     const llm =
-      request.variant.copy === 'journey-llm'
-        ? await this.writeCopy(request, subjects[0], request.copyLocale?.(locale) ?? locale)
-        : undefined;
+      request.variant.copy === 'journey-llm' ? await this.writeCopy(request, subjects[0], textLocale) : undefined;
     const copy: CopyProvenance = llm
       ? {
           source: llm.source,

@@ -3,12 +3,22 @@ import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
 import { LocalCopyBudget } from '../../../src/modules/personalization/domain/copy-budget';
-import { RenderedPush } from '../../../src/modules/templates/template.types';
+import { expansionKey } from '../../../src/modules/journeys/domain/journey-expansion';
+import { JourneyExpansionRepository } from '../../../src/modules/journeys/journey-expansion.repository';
+import { RenderedEmail, RenderedPush } from '../../../src/modules/templates/template.types';
 import { buildCampaign } from '../../factories/campaign.factory';
 import { startTestMongo } from '../../setup/mongo';
 import { FakeChatRequest, FakeOpenAiServer, FakeReply } from '../../setup/openai-server';
 import { startTestRedis } from '../../setup/redis';
-import { campaignsDir, composeDryRun, journeyOf, llmEnv, seedUser, startCampaignsContext } from './campaigns-harness';
+import {
+  campaignsDir,
+  composeDryRun,
+  digestCampaign,
+  journeyOf,
+  llmEnv,
+  seedUser,
+  startCampaignsContext,
+} from './campaigns-harness';
 
 const NOW = new Date('2026-03-02T18:00:00Z');
 const nudge = buildCampaign({ id: 'nudge', copy: { variant: 'journey-llm', tone: 'warm' } }, null);
@@ -20,6 +30,15 @@ const houseStyle = buildCampaign(
   },
   null,
 );
+// Copy beside the journeys a person on it may also like, in an LLM's words or the template's.
+const related = buildCampaign(
+  { id: 'related', content: { includeRelated: true }, copy: { variant: 'journey-llm', tone: 'warm' } },
+  null,
+);
+const relatedDigest = {
+  ...digestCampaign('related-digest', {}),
+  content: { topK: 1, includeRelated: true },
+};
 // Copy that may carry a link.
 const linked = buildCampaign({ id: 'linked', copy: { variant: 'journey-llm', tone: 'warm', allowUrls: true } }, null);
 
@@ -46,7 +65,7 @@ describe('LLM copy of the composer', () => {
     [mongo, redis, server] = await Promise.all([startTestMongo(), startTestRedis(), FakeOpenAiServer.start()]);
     server.onChat(model);
     const env = {
-      CAMPAIGNS_DIR: campaignsDir([{ ...nudge }, { ...houseStyle }, { ...linked }]),
+      CAMPAIGNS_DIR: campaignsDir([{ ...nudge }, { ...houseStyle }, { ...linked }, { ...related }, relatedDigest]),
       // A deployment whose push titles are shorter than copy's own default limit (50).
       PUSH_TITLE_MAX_CHARS: '40',
       ...llmEnv(server.baseUrl),
@@ -134,5 +153,51 @@ describe('LLM copy of the composer', () => {
     expect(withLink.copy).toMatchObject({ source: 'llm' });
     expect((withLink.rendered as RenderedPush).body).toBe('Fresh Sea Kayaking routes at www.example.com');
     server.onChat(model);
+  });
+
+  describe('related journeys', () => {
+    const GERMAN = ['Sauerteig Ansetzen', 'Brotbackautomat Kaufen', 'Dinkelbrot Backen'];
+    const ENGLISH = ['Sourdough Starter', 'Pizza Dough', 'Cinnamon Rolls'];
+    const relatedOf = (request: FakeChatRequest) =>
+      /<related>\n([\s\S]*)\n<\/related>/
+        .exec(request.messages[1].content)![1]
+        .split('\n')
+        .map((line) => JSON.parse(line) as string);
+
+    beforeAll(async () => {
+      const expansions = app.get(JourneyExpansionRepository);
+      for (const [locale, names] of [
+        ['de-DE', GERMAN],
+        ['en', ENGLISH],
+      ] as const) {
+        await expansions.insertOnce({
+          key: expansionKey('Bread Making', locale),
+          name: 'Bread Making',
+          locale,
+          related: [...names],
+          source: 'llm',
+          model: 'test-model',
+          promptVersion: 'expansion-v1',
+          createdAt: NOW,
+        });
+      }
+      await seedUser(app, 'bäcker', { now: NOW, profile: { locale: 'de-DE' }, journeys: [{ name: 'Bread Making' }] });
+    });
+
+    it('gives the LLM the related journeys in the language the copy is written in, not the reader locale', async () => {
+      const m = await composeDryRun(app, 'related', 'bäcker', NOW, budget());
+      const [asked] = server.requests.filter((r) => journeyOf(r) === 'Bread Making');
+      // The push template has English and French text only: the copy is English, and so are its related journeys.
+      expect(asked.messages[0].content).toContain('Write in the language of locale "en"');
+      expect(relatedOf(asked)).toEqual(ENGLISH);
+      expect(m.context.subject.related).toEqual(ENGLISH);
+    });
+
+    it("shows the related journeys in the template's language", async () => {
+      const m = await composeDryRun(app, 'related-digest', 'bäcker', NOW, budget());
+      const email = m.rendered as RenderedEmail;
+      expect(email.text).toContain('You may also like Sourdough Starter, Pizza Dough, and Cinnamon Rolls.');
+      expect(email.text).not.toContain('Sauerteig');
+    });
   });
 });
