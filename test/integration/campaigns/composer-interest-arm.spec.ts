@@ -79,4 +79,22 @@ describe('the interest arm of an experiment', () => {
     expect(interest.subject).toMatchObject({ kind: 'interest', name: 'kitchen' });
     expect((interest.rendered as RenderedPush).title).toBe('New ideas for kitchen');
   });
+
+  it('skips a user with nothing it may name, whom the journey arm still reaches, with the reason', async () => {
+    // Every search holds the excluded term; the journey built from them keeps only its other words.
+    await seedUser(app, 'decorator', {
+      now: NOW,
+      events: [{ query: 'baby nursery paint' }, { query: 'baby nursery paint colors' }],
+      journeys: [{ name: 'Nursery Paint', keywords: ['nursery paint', 'paint colors'] }],
+    });
+    expect((await compose('decorator', 'journey')).subject).toMatchObject({ name: 'Nursery Paint' });
+    const campaign = await app.get(CampaignsService).getUsable('family');
+    const interest = await app.get(CampaignMessageComposer).compose(campaign, 'decorator', {
+      now: NOW,
+      dryRun: true,
+      variant: campaign.definition.experiment!.variants.find((v) => v.id === 'interest'),
+    });
+    // Not the journey's words instead, which would make the baseline journey-aware for exactly these users.
+    expect(interest).toMatchObject({ status: 'skip', skip: { code: 'no-interest' } });
+  });
 });
