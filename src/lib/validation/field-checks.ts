@@ -62,23 +62,38 @@ export const USER_ID_MAX_LENGTH = 256;
  * joiner of 👩‍💻, the non-joiner of Persian words); an id of nothing else shows as blank.
  */
 const VISIBLE = /[^\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+/**
+ * What breaks a line or a record where an id is shown: the C0 and C1 control characters (NUL, BEL, the line
+ * feed, NEL U+0085), DEL, and the line and paragraph separators U+2028 and U+2029, which JavaScript, editors
+ * and log viewers read as line breaks.
+ */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// What earlier versions refused in a user id: one stored with another of CONTROL can still be read and erased.
+// eslint-disable-next-line no-control-regex
+const C0_CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
  * Why `value` is no user id, or undefined: the one rule of events, conversions, profiles and imports. A user id
- * is a string of 1 to USER_ID_MAX_LENGTH UTF-16 units with a visible character and no control character: an
- * id a reader sees as blank, or with a NUL or a line break, is a client's bug, and no profile could be told
- * apart by it. `stored`: an id to find what was stored under it (to read or erase it), which earlier versions
- * took with only white space refused, so data stored under an invisible id can still be erased.
+ * is a string of 1 to USER_ID_MAX_LENGTH UTF-16 units with a visible character and no control character or line
+ * break: an id a reader sees as blank, or with a NUL or a line break, is a client's bug, and no profile could be
+ * told apart by it. `stored`: an id to find what was stored under it (to read or erase it), which earlier versions
+ * took with only white space and C0 controls refused, so data stored under such an id can still be erased.
  */
 export function userIdProblem(value: unknown, opts: { stored?: boolean } = {}): string | undefined {
+  return idProblem(value, USER_ID_MAX_LENGTH, opts);
+}
+
+/** Why `value` is no id of at most `max` UTF-16 units by the rule of user ids (see {@link userIdProblem}). */
+function idProblem(value: unknown, max: number, opts: { stored?: boolean } = {}): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
   if (opts.stored ? value.trim() === '' : !VISIBLE.test(value)) {
     return 'must not be blank (white space and invisible characters such as U+200B alone are no id)';
   }
-  if (value.length > USER_ID_MAX_LENGTH) return `must be at most ${USER_ID_MAX_LENGTH} characters`;
-  if (CONTROL.test(value)) return 'must not contain control characters';
+  if (value.length > max) return `must be at most ${max} characters`;
+  if ((opts.stored ? C0_CONTROL : CONTROL).test(value)) {
+    return 'must not contain control characters or line breaks (U+2028, U+2029)';
+  }
   return undefined;
 }
 
