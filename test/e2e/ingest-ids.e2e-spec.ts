@@ -15,15 +15,23 @@ describe('ids with control characters, line breaks or nothing visible', () => {
     await t.db().collection('users').deleteMany({});
   });
 
+  const CONTROL = 'must not contain control characters';
+  const BLANK = 'must not be blank';
   it.each([
-    ['NEL', 'u\u0085x'],
-    ['a C1 control', 'u\u009bx'],
-    ['the line separator', 'u\u2028x'],
-    ['the paragraph separator', 'u\u2029x'],
-  ])('an event userId with %s is a 400 naming it', async (_name, userId) => {
-    const res = await post([buildEvent(), buildEvent({ userId })]).expect(400);
-    expect(fields(res.body)).toEqual(['events[1].userId']);
-    expect(res.body.errors[0].message).toMatch(/must not contain control characters or line breaks/);
+    ['userId', 'NEL', 'u\u0085x', CONTROL],
+    ['userId', 'a C1 control', 'u\u009bx', CONTROL],
+    ['userId', 'the line separator', 'u\u2028x', CONTROL],
+    ['userId', 'the paragraph separator', 'u\u2029x', CONTROL],
+    ['id', 'NUL', 'e\u0000x', CONTROL],
+    ['id', 'BEL', 'e\u0007x', CONTROL],
+    ['id', 'a line feed', 'e\nx', CONTROL],
+    ['id', 'the line separator', 'e\u2028x', CONTROL],
+    ['id', 'only a zero-width space', '\u200b', BLANK],
+    ['id', 'only white space', ' \t', BLANK],
+  ])('an event %s with %s is a 400 naming it', async (field, _name, value, problem) => {
+    const res = await post([buildEvent(), buildEvent({ [field]: value })]).expect(400);
+    expect(fields(res.body)).toEqual([`events[1].${field}`]);
+    expect(res.body.errors[0].message).toMatch(new RegExp(`^${field} ${problem}`));
     expect(await t.db().collection('events').countDocuments()).toBe(0);
   });
 

@@ -1,5 +1,12 @@
 import { FieldError } from '../validation/field-error';
-import { checkInstant, checkKnownFields, checkString, checkUserId, isPlainObject } from '../validation/field-checks';
+import {
+  checkId,
+  checkInstant,
+  checkKnownFields,
+  checkString,
+  checkUserId,
+  isPlainObject,
+} from '../validation/field-checks';
 import { freeFormErrors } from '../validation/free-form';
 import { ActivityEvent, EVENT_LIMITS, EVENT_TYPES, EventItem, EventType } from './activity-event';
 
@@ -74,7 +81,7 @@ export function validateEvent(raw: unknown, now: Date): EventValidation {
   if (!isPlainObject(raw)) return { ok: false, errors: [{ field: '', message: 'event must be a JSON object' }] };
   const errors: FieldError[] = [];
   checkKnownFields(errors, raw, KNOWN_FIELDS, 'event');
-  const id = checkString(errors, 'id', raw.id, { required: true, max: EVENT_LIMITS.idLength });
+  const id = checkId(errors, 'id', raw.id, EVENT_LIMITS.idLength);
   const userId = checkUserId(errors, 'userId', raw.userId);
   let type: EventType | undefined;
   if (typeof raw.type === 'string' && (EVENT_TYPES as readonly string[]).includes(raw.type)) {

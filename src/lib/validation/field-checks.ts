@@ -99,11 +99,19 @@ function idProblem(value: unknown, max: number, opts: { stored?: boolean } = {})
 
 /** A user id, required (see {@link userIdProblem}), or undefined after reporting why not. */
 export function checkUserId(errors: FieldError[], field: string, value: unknown): string | undefined {
+  return checkId(errors, field, value, USER_ID_MAX_LENGTH);
+}
+
+/**
+ * An id of at most `max` UTF-16 units by the rule of user ids, required: an event's id, which the 409 of a reused one
+ * and the records kept of it show as the user id is shown. Undefined after reporting why not.
+ */
+export function checkId(errors: FieldError[], field: string, value: unknown, max: number): string | undefined {
   if (value === undefined || value === null) {
     errors.push({ field, message: `${field} is required` });
     return undefined;
   }
-  const problem = userIdProblem(value);
+  const problem = idProblem(value, max);
   if (problem === undefined) return value as string;
   errors.push({ field, message: `${field} ${problem}` });
   return undefined;

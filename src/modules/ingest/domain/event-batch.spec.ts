@@ -49,4 +49,14 @@ describe('parseEventLine', () => {
     const bad = parseEventLine(JSON.stringify(event(1, { query: undefined })), now);
     expect(bad).toEqual({ ok: false, reason: 'query: query is required' });
   });
+
+  it('refuses an import line whose id or userId has a line break, as the HTTP API does', () => {
+    const line = parseEventLine(JSON.stringify(event(1, { id: 'e\u2028\n1' })), now);
+    expect(line).toMatchObject({ ok: false, reason: expect.stringMatching(/^id: id must not contain control/) });
+    const user = parseEventLine(JSON.stringify(event(1, { userId: 'u\u0085' })), now);
+    expect(user).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^userId: userId must not contain control/),
+    });
+  });
 });
