@@ -44,7 +44,9 @@ export function isWithinProductTime(at: Date): boolean {
 export const ISO_INSTANT_WITH_ZONE = 'an ISO-8601 instant with a time zone, such as 2026-03-01T12:00:00Z';
 
 /**
- * Parses an ISO-8601 instant with a time zone (`2026-03-01T12:00:00Z`, `...+05:30`), or undefined.
+ * Parses an ISO-8601 instant with a time zone (`2026-03-01T12:00:00Z`, `...+05:30`, `...+0530`, `...+05`), or
+ * undefined: seconds and a fraction of them (1 to 9 digits, read to the millisecond) may be left out; `T` and `Z` are
+ * upper case, as ISO 8601 writes them.
  * Unlike `new Date()`, impossible fields are refused instead of rolled over: February 30th, hour 24,
  * minute or second 60, year 0000, offsets beyond 23:59. Reads the characters in place: event times are
  * parsed once per event, and a regular expression's match and its parts were most of what that allocated.
@@ -80,9 +82,13 @@ export function parseIsoInstant(text: string): Date | undefined {
     const sign = text[at] === '-' ? -1 : 1;
     const hours = digits(text, at + 1, 2);
     at += 3;
-    if (text[at] === ':') at++;
-    const minutes = digits(text, at, 2);
-    at += 2;
+    // ISO 8601's offset of whole hours (`+05`) ends the text; otherwise minutes follow, with or without a colon.
+    let minutes = 0;
+    if (at < text.length) {
+      if (text[at] === ':') at++;
+      minutes = digits(text, at, 2);
+      at += 2;
+    }
     if (hours < 0 || minutes < 0 || hours > 23 || minutes > 59) return undefined;
     offsetMinutes = sign * (hours * 60 + minutes);
   } else return undefined;
