@@ -268,4 +268,29 @@ describe('/v1/users', () => {
     await t.http().delete('/v1/users/u-keep').set('Authorization', `Bearer ${app.ingest}`).expect(403);
     await get('u-keep').expect(200);
   });
+
+  it.each([
+    ['email', { email: 'ana@example.com.' }],
+    ['consent.sms', { consent: { email: true, sms: true } }],
+  ])('refuses %s, storing no profile', async (field, body) => {
+    const res = await put('u-refused', body).expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
+    expect(await t.db().collection('users').countDocuments({ userId: 'u-refused' })).toBe(0);
+  });
+
+  it('keeps one FCM token listed twice once', async () => {
+    const token = { platform: 'fcm', token: 'fcm-token-abc' };
+    const res = await put('u-listed-twice', { pushTokens: [token, token] }).expect(201);
+    expect(res.body.pushTokens).toEqual([token]);
+  });
+
+  it('creates a new user once when two profiles for it arrive together', async () => {
+    for (let i = 0; i < 5; i++) {
+      const userId = `u-together-${i}`;
+      const answers = await Promise.all([put(userId, { locale: 'fr-FR' }), put(userId, { locale: 'de-DE' })]);
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 201]);
+      expect(await t.db().collection('users').countDocuments({ userId })).toBe(1);
+      expect(await t.db().collection('audience_facts').countDocuments({ userId })).toBe(1);
+    }
+  });
 });
