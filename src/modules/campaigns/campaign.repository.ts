@@ -86,6 +86,12 @@ export class CampaignRepository {
     await this.changes.create(change);
   }
 
+  /** Records a firing handled too late once for its due time, however many firings of that due time are handled. */
+  async recordLateFiring(change: CampaignChangeRecord & { firingDueAt: Date }): Promise<void> {
+    const { campaignId, action, firingDueAt } = change;
+    await this.changes.updateOne({ campaignId, action, firingDueAt }, { $setOnInsert: change }, { upsert: true });
+  }
+
   async findChanges(campaignId: string, limit = 50): Promise<CampaignChangeRecord[]> {
     return this.changes.find({ campaignId }, { _id: 0 }).sort({ at: -1 }).limit(limit).lean<CampaignChangeRecord[]>();
   }

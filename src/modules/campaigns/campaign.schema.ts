@@ -27,7 +27,10 @@ export class CampaignRecord {
 export const CampaignSchema = SchemaFactory.createForClass(CampaignRecord);
 CampaignSchema.index({ state: 1 });
 
-/** One change of a campaign: sync (created, updated, archived, restored, invalid) or state (activated, paused). */
+/**
+ * One change of a campaign: sync (created, updated, archived, restored, invalid), state (activated, paused), or a
+ * schedule firing handled too late to start its run (firing-too-late, by the scheduler, with a note).
+ */
 @Schema({ collection: 'campaign_changes', versionKey: false })
 export class CampaignChangeRecord {
   @Prop({ required: true }) campaignId!: string;
@@ -37,6 +40,10 @@ export class CampaignChangeRecord {
   @Prop({ type: String }) fromState?: CampaignState;
   @Prop({ type: String }) toState?: CampaignState;
   @Prop() contentHash?: string;
+  /** What happened, where the action alone does not say (a late firing's due time and lateness). */
+  @Prop() note?: string;
+  /** The due time of a firing handled too late: one change per due time, however many firings stand for it. */
+  @Prop() firingDueAt?: Date;
 }
 
 export const CampaignChangeSchema = SchemaFactory.createForClass(CampaignChangeRecord);

@@ -24,7 +24,10 @@ export const EXPERIMENT_METRICS = [
 export const CORRECTION_METHODS = ['holm', 'benjamini-hochberg', 'none'] as const;
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-/** How late after its user's local hour a local-hour message may go out when the schedule does not say. */
+/**
+ * How late a schedule may be when it does not say: a local-hour message after its user's hour, or a cron or
+ * one-off firing (the start of its run) after its due time.
+ */
 export const DEFAULT_MAX_LATE_MINUTES = 120;
 /** The most `schedule.maxLateMinutes` may be: a day, the span of one local date's run. */
 const MAX_LATE_MINUTES_LIMIT = 24 * 60;
@@ -41,12 +44,25 @@ const templateRef = z
   .describe('Template folder under templates/, e.g. push/journey-nudge');
 const terms = z.array(z.string().trim().min(1).max(80)).max(200);
 
+/** A schedule's `maxLateMinutes`, described by what is late for its type. */
+const maxLateMinutes = (description: string) =>
+  z
+    .number({ error: MAX_LATE_MINUTES })
+    .int(MAX_LATE_MINUTES)
+    .min(1, MAX_LATE_MINUTES)
+    .max(MAX_LATE_MINUTES_LIMIT, MAX_LATE_MINUTES)
+    .default(DEFAULT_MAX_LATE_MINUTES)
+    .describe(`${description} (120 when absent, 1440 at most)`);
+const LATE_FIRING =
+  'How late after its due time a firing may still start its run (workers or the scheduler down over it); later, it starts nothing';
+
 const schedule = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('cron'),
       cron: z.string().describe('Five-field cron pattern, e.g. "0 9 * * 1"'),
       timeZone: z.string().describe('IANA time zone the pattern is read in, e.g. Europe/Paris'),
+      maxLateMinutes: maxLateMinutes(LATE_FIRING),
     })
     .strict()
     .describe('Fires on a cron pattern in one fixed time zone'),
@@ -56,15 +72,9 @@ const schedule = z.discriminatedUnion('type', [
       hour: z.number().int().min(0).max(23).describe("Hour of the day in each user's own time zone"),
       minute: z.number().int().min(0).max(59).default(0),
       days: z.array(z.enum(WEEKDAYS)).min(1).max(7).optional().describe('Week days to send on (every day when absent)'),
-      maxLateMinutes: z
-        .number({ error: MAX_LATE_MINUTES })
-        .int(MAX_LATE_MINUTES)
-        .min(1, MAX_LATE_MINUTES)
-        .max(MAX_LATE_MINUTES_LIMIT, MAX_LATE_MINUTES)
-        .default(DEFAULT_MAX_LATE_MINUTES)
-        .describe(
-          "How late after the user's hour a message may still go out (a late start, a paused run, quiet hours); later, it is not sent (120 when absent, 1440 at most)",
-        ),
+      maxLateMinutes: maxLateMinutes(
+        "How late after the user's hour a message may still go out (a late start, a paused run, quiet hours); later, it is not sent",
+      ),
     })
     .strict()
     .describe("Fires at a local hour in each user's own time zone"),
@@ -72,6 +82,7 @@ const schedule = z.discriminatedUnion('type', [
     .object({
       type: z.literal('once'),
       at: z.iso.datetime({ offset: true }).describe('The instant, ISO-8601 with a time zone'),
+      maxLateMinutes: maxLateMinutes(LATE_FIRING),
     })
     .strict()
     .describe('Fires once at an instant'),

@@ -184,6 +184,25 @@ describe('loadDefinition', () => {
     expect(longer.definition.schedule).toMatchObject({ maxLateMinutes: 1440 });
   });
 
+  it.each([
+    ['cron', '  type: cron\n  cron: "0 9 * * 1"\n  timeZone: Europe/Paris\n'],
+    ['once', '  type: once\n  at: 2031-06-01T09:00:00Z\n'],
+  ])('limits how late a %s firing may start its run to 120 minutes unless the schedule says', (_type, schedule) => {
+    const text = MINIMAL.replace('  type: local-hour\n  hour: 18\n', schedule);
+    const loaded = loadDefinition('nudge.yaml', text);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    expect(loaded.definition.schedule).toMatchObject({ maxLateMinutes: 120 });
+    const fifteen = loadDefinition('nudge.yaml', text.replace(schedule, `${schedule}  maxLateMinutes: 15\n`));
+    expect(fifteen.ok && fifteen.definition.schedule).toMatchObject({ maxLateMinutes: 15 });
+    expect(problems(text.replace(schedule, `${schedule}  maxLateMinutes: 1441\n`))).toContainEqual(
+      expect.objectContaining({
+        kind: 'schema',
+        path: 'schedule.maxLateMinutes',
+        message: expect.stringContaining('must be a whole number of minutes from 1 to 1440'),
+      }),
+    );
+  });
+
   it('requires the id to match the file name', () => {
     expect(problems(MINIMAL, 'campaigns/other.yaml')).toEqual([
       expect.objectContaining({ path: 'id', line: 1, column: 5, message: expect.stringContaining('other') }),

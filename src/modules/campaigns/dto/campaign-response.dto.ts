@@ -25,12 +25,15 @@ export class DefinitionProblemResponse {
 
 export class CampaignChangeResponse {
   @ApiProperty() at!: string;
-  @ApiProperty({ description: 'cli:<user> or key:<keyId>' }) actor!: string;
-  @ApiProperty({ enum: ['created', 'updated', 'archived', 'restored', 'invalid', 'activated', 'paused'] })
+  @ApiProperty({ description: 'cli:<user>, key:<keyId>, or scheduler for a late firing' }) actor!: string;
+  @ApiProperty({
+    enum: ['created', 'updated', 'archived', 'restored', 'invalid', 'activated', 'paused', 'firing-too-late'],
+  })
   action!: string;
   @ApiPropertyOptional({ enum: CAMPAIGN_STATES }) fromState?: string;
   @ApiPropertyOptional({ enum: CAMPAIGN_STATES }) toState?: string;
   @ApiPropertyOptional() contentHash?: string;
+  @ApiPropertyOptional({ description: "A late firing's due time and lateness" }) note?: string;
 }
 
 export class CampaignSummaryResponse {
@@ -123,6 +126,7 @@ export function toCampaignResponse(c: CampaignRecord, changes: CampaignChangeRec
       ...(ch.fromState && { fromState: ch.fromState }),
       ...(ch.toState && { toState: ch.toState }),
       ...(ch.contentHash && { contentHash: ch.contentHash }),
+      ...(ch.note && { note: ch.note }),
     })),
   };
 }

@@ -7,7 +7,17 @@ import { NotificationRepository } from '../../delivery/notification.repository';
 import { CampaignRunRecord } from './campaign-run.schema';
 import { CampaignRunShardRepository } from './campaign-run-shard.repository';
 import { CampaignRunRepository, RunFilter } from './campaign-run.repository';
-import { cronDueAt, localRunDate, scheduledRunId, sendsOn, skippedCronFiring } from './domain/run-schedule';
+import { CampaignRepository } from '../campaign.repository';
+import { DEFAULT_MAX_LATE_MINUTES } from '../domain/campaign-definition';
+import {
+  cronDueAt,
+  FiringDue,
+  firingDue,
+  localRunDate,
+  scheduledRunId,
+  sendsOn,
+  skippedCronFiring,
+} from './domain/run-schedule';
 import { isFinished, RUN_TRANSITIONS, RunAction, RunCounts, RunTrigger } from './domain/run-state';
 import { RunWaiting, runWaitingOf } from './domain/run-waiting';
 import { CampaignRunsProducer } from './jobs/campaign-runs.queue';
@@ -44,6 +54,7 @@ export class CampaignRunsService {
     private readonly completion: RunCompletion,
     private readonly notifications: NotificationRepository,
     private readonly shards: CampaignRunShardRepository,
+    private readonly history: CampaignRepository,
   ) {}
 
   /**
@@ -57,12 +68,16 @@ export class CampaignRunsService {
   /**
    * Starts the run of a schedule firing, once however often the firing is delivered; undefined when none is due.
    * `kind` says which schedule fired (a one-off's delayed job, or a cron or local-hour repeatable job): a firing
-   * left by a schedule of the other kind (the campaign's file changed it since) starts nothing.
+   * left by a schedule of the other kind (the campaign's file changed it since) starts nothing. A cron or
+   * one-off firing handled at `now` later than the schedule's `maxLateMinutes` after its due time (no worker up
+   * then) starts nothing either, and says so in the campaign's history; cron firings handled after a later due
+   * time start that one's run (see firingDue), so missed firings delivered together start one run.
    */
   async startScheduled(
     campaignId: string,
     firedAt: Date,
     kind?: 'once' | 'repeat',
+    now = new Date(),
   ): Promise<CampaignRunRecord | undefined> {
     const campaign = await this.campaigns.get(campaignId).catch(() => undefined);
     if (campaign?.state !== 'active' || !campaign.definition) return undefined;
@@ -71,21 +86,41 @@ export class CampaignRunsService {
     if (schedule.type === 'once' && Math.abs(Date.parse(schedule.at) - firedAt.getTime()) > ONCE_TOLERANCE_MS) {
       return undefined;
     }
-    const localDate = schedule.type === 'local-hour' ? localRunDate(firedAt) : undefined;
-    if (schedule.type === 'local-hour' && !sendsOn(schedule, localDate!)) return undefined;
-    // A due time the repeatable job will skip (a clock change at midnight, say) gets a firing of its own.
-    const skipped = schedule.type === 'cron' ? skippedCronFiring(schedule, firedAt) : undefined;
-    if (skipped) await this.producer.enqueueFiring(campaignId, skipped);
-    // A firing the cron library makes where a clock change leaves no due time (a repeated time's second pass).
-    if (schedule.type === 'cron' && !cronDueAt(schedule, firedAt)) return undefined;
-    return this.create(
+    if (schedule.type === 'local-hour') {
+      const localDate = localRunDate(firedAt);
+      if (!sendsOn(schedule, localDate)) return undefined;
+      const runId = scheduledRunId(campaignId, schedule, firedAt);
+      return this.create(campaignId, runId, 'schedule', 'scheduler', firedAt, localDate);
+    }
+    const due = firingDue(schedule, firedAt, now);
+    if (schedule.type === 'cron') {
+      // A due time the repeatable job will skip (a clock change at midnight, say) gets a firing of its own.
+      const skipped = skippedCronFiring(schedule, due.dueAt);
+      if (skipped) await this.producer.enqueueFiring(campaignId, skipped);
+      // A firing the cron library makes where a clock change leaves no due time (a repeated time's second pass).
+      if (!cronDueAt(schedule, due.dueAt)) return undefined;
+    }
+    if (due.tooLate) {
+      await this.refuseLate(campaignId, schedule.maxLateMinutes ?? DEFAULT_MAX_LATE_MINUTES, due, now);
+      return undefined;
+    }
+    return this.create(campaignId, scheduledRunId(campaignId, schedule, due.dueAt), 'schedule', 'scheduler', due.dueAt);
+  }
+
+  /** A firing handled too late starts nothing: logged, and written in the campaign's history for its operators. */
+  private async refuseLate(campaignId: string, maxLateMinutes: number, due: FiringDue, now: Date): Promise<void> {
+    const note = `firing due ${due.dueAt.toISOString()} handled ${due.lateMinutes} minutes late, past schedule.maxLateMinutes (${maxLateMinutes}): no run started`;
+    this.logger.warn({ message: note, campaignId, dueAt: due.dueAt.toISOString(), lateMinutes: due.lateMinutes });
+    await this.history.recordLateFiring({
       campaignId,
-      scheduledRunId(campaignId, schedule, firedAt),
-      'schedule',
-      'scheduler',
-      firedAt,
-      localDate,
-    );
+      at: now,
+      actor: 'scheduler',
+      action: 'firing-too-late',
+      fromState: 'active',
+      toState: 'active',
+      note,
+      firingDueAt: due.dueAt,
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 import {
   cronDueAt,
+  firingDue,
   localRunDate,
   localSendInstant,
   repeatOf,
@@ -116,5 +117,65 @@ describe('run schedules', () => {
     const [date, time] = local.split(' ');
     const [hour, minute] = time.split(':').map(Number);
     expect(localSendInstant({ ...evening, hour, minute, days: undefined }, date, zone).toISOString()).toBe(iso);
+  });
+  describe('a firing handled late', () => {
+    const at = '2031-06-01T09:00:00Z';
+    const flash = { type: 'once' as const, at, maxLateMinutes: 30 };
+    const minutesAfter = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000);
+
+    it('starts a one-off up to its maxLateMinutes after its instant, and nothing later', () => {
+      expect(firingDue(flash, new Date(at), minutesAfter(at, 30))).toEqual({
+        dueAt: new Date(at),
+        lateMinutes: 30,
+        tooLate: false,
+      });
+      expect(firingDue(flash, new Date(at), minutesAfter(at, 360))).toEqual({
+        dueAt: new Date(at),
+        lateMinutes: 360,
+        tooLate: true,
+      });
+      // A definition stored before the limit existed has the default, 120 minutes.
+      expect(firingDue({ type: 'once', at }, new Date(at), minutesAfter(at, 121)).tooLate).toBe(true);
+      expect(firingDue({ type: 'once', at }, new Date(at), minutesAfter(at, 120)).tooLate).toBe(false);
+    });
+
+    it('is not late when handled on time, or before its instant', () => {
+      expect(firingDue(flash, new Date(at), new Date(at))).toMatchObject({ lateMinutes: 0, tooLate: false });
+      expect(firingDue(flash, new Date(at), minutesAfter(at, -5))).toMatchObject({ lateMinutes: 0, tooLate: false });
+    });
+
+    const hourly = { type: 'cron' as const, cron: '0 * * * *', timeZone: 'Europe/Paris', maxLateMinutes: 150 };
+
+    it('stands a missed cron firing for the latest due time before it is handled, so missed firings start one run', () => {
+      const handled = new Date('2030-06-03T12:20:00Z');
+      for (const fired of ['2030-06-03T09:00:00Z', '2030-06-03T10:00:00Z', '2030-06-03T12:00:00Z']) {
+        expect(firingDue(hourly, new Date(fired), handled)).toEqual({
+          dueAt: new Date('2030-06-03T12:00:00Z'),
+          lateMinutes: 20,
+          tooLate: false,
+        });
+      }
+    });
+
+    it('starts nothing for a cron firing whose latest due time is further past than maxLateMinutes', () => {
+      const weekly = { type: 'cron' as const, cron: '0 9 * * 1', timeZone: 'Europe/Paris', maxLateMinutes: 60 };
+      // Monday 09:00 in Paris is 07:00Z; handled at 13:00Z, six hours late.
+      expect(firingDue(weekly, new Date('2030-06-03T07:00:00Z'), new Date('2030-06-03T13:00:00Z'))).toEqual({
+        dueAt: new Date('2030-06-03T07:00:00Z'),
+        lateMinutes: 360,
+        tooLate: true,
+      });
+      // The default, 120 minutes, for a definition stored without it.
+      const { maxLateMinutes: _, ...stored } = weekly;
+      expect(firingDue(stored, new Date('2030-06-03T07:00:00Z'), new Date('2030-06-03T09:01:00Z')).tooLate).toBe(true);
+    });
+
+    it('keeps a firing of its own ahead of the pattern (a clock change) and one handled before it is due', () => {
+      const future = new Date('2030-06-03T12:00:00Z');
+      expect(firingDue(hourly, future, new Date('2030-06-03T11:59:00Z')).dueAt).toEqual(future);
+      // Paris falls back on 2030-10-27: an hourly pattern is due in both passes of 02:00.
+      const second = new Date('2030-10-27T01:00:00Z');
+      expect(firingDue(hourly, second, new Date('2030-10-27T01:10:00Z')).dueAt).toEqual(second);
+    });
   });
 });

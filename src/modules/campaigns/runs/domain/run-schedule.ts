@@ -11,8 +11,12 @@ import {
 } from '../../../../lib/time/zoned-time';
 import { CampaignSchedule, DEFAULT_MAX_LATE_MINUTES, WEEKDAYS } from '../../domain/campaign-definition';
 
+/** A schedule as a campaign or a run keeps it: one from before cron and one-off schedules had `maxLateMinutes` lacks it. */
+type Stored<T> = T extends unknown ? Omit<T, 'maxLateMinutes'> & { maxLateMinutes?: number } : never;
+type StoredSchedule = Stored<CampaignSchedule>;
 type LocalHourSchedule = Extract<CampaignSchedule, { type: 'local-hour' }>;
-type CronSchedule = Extract<CampaignSchedule, { type: 'cron' }>;
+type CronSchedule = Extract<StoredSchedule, { type: 'cron' }>;
+type OnceSchedule = Extract<StoredSchedule, { type: 'once' }>;
 
 const compact = (instant: Date) => instant.toISOString().replace(/[-:]|\.\d{3}/g, '');
 
@@ -20,7 +24,7 @@ const compact = (instant: Date) => instant.toISOString().replace(/[-:]|\.\d{3}/g
  * The id of the run a schedule firing starts: derived from the campaign and the firing alone, so every
  * scheduler replica, and a firing delivered twice, names the same run.
  */
-export function scheduledRunId(campaignId: string, schedule: CampaignSchedule, firedAt: Date): string {
+export function scheduledRunId(campaignId: string, schedule: StoredSchedule, firedAt: Date): string {
   switch (schedule.type) {
     case 'cron':
       return `${campaignId}-${compact(firedAt)}`;
@@ -63,8 +67,11 @@ export function localSendInstant(schedule: LocalHourSchedule, localDate: string,
   return instantOfLocalDate(localSendOf(schedule, localDate), zoneOrUtc(timeZone));
 }
 
-/** The latest a local-hour message due at `dueAt` may go out: its `maxLateMinutes` after (the default when absent). */
-export function latestSend(schedule: LocalHourSchedule, dueAt: Date): Date {
+/**
+ * The latest a local-hour message due at `dueAt` may go out, or a cron or one-off firing due then may start its
+ * run: the schedule's `maxLateMinutes` after (the default when absent).
+ */
+export function latestSend(schedule: { maxLateMinutes?: number }, dueAt: Date): Date {
   return new Date(dueAt.getTime() + (schedule.maxLateMinutes ?? DEFAULT_MAX_LATE_MINUTES) * 60_000);
 }
 
@@ -72,12 +79,12 @@ export function latestSend(schedule: LocalHourSchedule, dueAt: Date): Date {
 export const ONCE_GRACE_MS = 60_000;
 
 /** Whether a one-off schedule's instant is too long past for the scheduler to fire: it would start nothing. */
-export function oncePassed(schedule: Extract<CampaignSchedule, { type: 'once' }>, now: Date): boolean {
+export function oncePassed(schedule: OnceSchedule, now: Date): boolean {
   return Date.parse(schedule.at) <= now.getTime() - ONCE_GRACE_MS;
 }
 
 /** The cron pattern and zone a schedule is registered with; local-hour runs are started daily at 00:00 UTC. */
-export function repeatOf(schedule: CampaignSchedule): { cron: string; tz: string } | undefined {
+export function repeatOf(schedule: StoredSchedule): { cron: string; tz: string } | undefined {
   if (schedule.type === 'cron') return { cron: schedule.cron, tz: schedule.timeZone };
   if (schedule.type === 'local-hour') return { cron: '0 0 * * *', tz: 'UTC' };
   return undefined;
@@ -131,4 +138,41 @@ export function skippedCronFiring(schedule: CronSchedule, firedAt: Date): Date |
   );
   const repeated = parseExpression(schedule.cron, { currentDate: firedAt, tz: schedule.timeZone }).next().toDate();
   return due.getTime() > firedAt.getTime() && due.getTime() < repeated.getTime() ? due : undefined;
+}
+
+/** What a cron or one-off firing handled at some time stands for: the due time of its run, and how late it is. */
+export interface FiringDue {
+  dueAt: Date;
+  /** Whole minutes between the due time and the handling (0 when handled on time, or before it). */
+  lateMinutes: number;
+  /** Whether it is handled later than the schedule's `maxLateMinutes` after the due time: it starts no run. */
+  tooLate: boolean;
+}
+
+/**
+ * The due time a cron or one-off firing handled at `now` starts its run for, and whether that is too late. A
+ * one-off is due at its instant. A cron firing handled after a later due time of its pattern has passed (workers
+ * down over several firings, which Bull then delivers together or not at all) stands for the latest one, so
+ * the firings of an outage start one run, the latest, or none when even that one is too late.
+ */
+export function firingDue(schedule: CronSchedule | OnceSchedule, firedAt: Date, now: Date): FiringDue {
+  const dueAt = schedule.type === 'once' ? new Date(schedule.at) : latestCronDue(schedule, firedAt, now);
+  const late = Math.max(0, now.getTime() - dueAt.getTime());
+  return {
+    dueAt,
+    lateMinutes: Math.floor(late / 60_000),
+    tooLate: now.getTime() > latestSend(schedule, dueAt).getTime(),
+  };
+}
+
+/** The pattern's latest due time at or before `now` when it is after `firedAt`; else `firedAt` itself. */
+function latestCronDue(schedule: CronSchedule, firedAt: Date, now: Date): Date {
+  if (now.getTime() - firedAt.getTime() < 60_000) return firedAt;
+  let latest: Date;
+  try {
+    latest = parseExpression(schedule.cron, { currentDate: now, tz: schedule.timeZone }).prev().toDate();
+  } catch {
+    return firedAt;
+  }
+  return latest.getTime() > firedAt.getTime() && cronDueAt(schedule, latest) ? latest : firedAt;
 }
