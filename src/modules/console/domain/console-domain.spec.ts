@@ -89,7 +89,13 @@ describe('return paths', () => {
 describe('schedules', () => {
   it('describes each kind of schedule and its next run', () => {
     const cron = { type: 'cron' as const, cron: '0 9 * * 1', timeZone: 'Europe/Paris' };
-    expect(describeSchedule(cron)).toBe('cron 0 9 * * 1 (Europe/Paris)');
+    expect(describeSchedule(cron)).toBe('cron 0 9 * * 1 (Europe/Paris), at most 120 minutes late');
+    expect(describeSchedule({ ...cron, maxLateMinutes: 30 })).toBe(
+      'cron 0 9 * * 1 (Europe/Paris), at most 30 minutes late',
+    );
+    expect(describeSchedule({ type: 'once', at: '2026-12-01T09:00:00Z', maxLateMinutes: 15 })).toBe(
+      'once at 2026-12-01T09:00:00Z, at most 15 minutes late',
+    );
     expect(describeNextRun(cron, 'active', now)).toBe('2026-03-02T08:00:00Z');
     expect(describeNextRun(cron, 'paused', now)).toBe('not scheduled (paused)');
     const local = { type: 'local-hour' as const, hour: 18, minute: 5, days: ['tue'] };

@@ -3,24 +3,27 @@ import { DEFAULT_MAX_LATE_MINUTES } from '../../campaigns/domain/campaign-defini
 
 /** A campaign schedule as the definition states it. */
 export type ScheduleLike =
-  | { type: 'cron'; cron: string; timeZone: string }
+  | { type: 'cron'; cron: string; timeZone: string; maxLateMinutes?: number }
   | { type: 'local-hour'; hour: number; minute?: number; days?: readonly string[]; maxLateMinutes?: number }
-  | { type: 'once'; at: string };
+  | { type: 'once'; at: string; maxLateMinutes?: number };
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** One line describing when a campaign fires, and for a local hour how late after it a message may still go out. */
+/**
+ * One line describing when a campaign fires, and how late it may be: for a local hour, a message after it; for a
+ * cron or one-off schedule, the start of a firing's run after its due time.
+ */
 export function describeSchedule(schedule: ScheduleLike): string {
+  const late = `at most ${schedule.maxLateMinutes ?? DEFAULT_MAX_LATE_MINUTES} minutes late`;
   switch (schedule.type) {
     case 'cron':
-      return `cron ${schedule.cron} (${schedule.timeZone})`;
+      return `cron ${schedule.cron} (${schedule.timeZone}), ${late}`;
     case 'local-hour': {
       const days = schedule.days?.length ? ` on ${schedule.days.join(', ')}` : ' every day';
-      const late = schedule.maxLateMinutes ?? DEFAULT_MAX_LATE_MINUTES;
-      return `${pad(schedule.hour)}:${pad(schedule.minute ?? 0)} in each user's time zone${days}, at most ${late} minutes late`;
+      return `${pad(schedule.hour)}:${pad(schedule.minute ?? 0)} in each user's time zone${days}, ${late}`;
     }
     case 'once':
-      return `once at ${schedule.at}`;
+      return `once at ${schedule.at}, ${late}`;
   }
 }
 

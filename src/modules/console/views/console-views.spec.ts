@@ -49,4 +49,30 @@ describe(ConsoleViews.name, () => {
       expect([...url.searchParams.entries()]).toEqual([['user', userId]]);
     }
   });
+
+  it("shows a late firing's note in the campaign's history", () => {
+    const note =
+      'firing due 2026-12-01T09:00:00.000Z handled 360 minutes late, past schedule.maxLateMinutes (120): no run started';
+    const html = views.render(
+      'campaign',
+      { title: 'flash', section: 'campaigns', session },
+      {
+        campaign: { campaignId: 'flash', state: 'active', problems: [] },
+        row: { campaignId: 'flash', state: 'active' },
+        changes: [
+          {
+            at: new Date('2026-12-01T15:00:00Z'),
+            actor: 'scheduler',
+            action: 'firing-too-late',
+            fromState: 'active',
+            toState: 'active',
+            note,
+          },
+        ],
+        variants: [],
+      },
+    );
+    const history = html.slice(html.indexOf('<h2>History</h2>'));
+    expect(history).toContain(`firing-too-late: ${note}`);
+  });
 });
