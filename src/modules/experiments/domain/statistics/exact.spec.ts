@@ -47,4 +47,18 @@ describe('exact tests', () => {
     // probabilities ¼, ½, ¼; 2 has p = ½.
     expect(stratifiedExactTest([table([0, 1], [1, 1]), table([0, 1], [1, 1])])).toBeCloseTo(0.5, 12);
   });
+  it.each([
+    // 0 against 3 events among 3 billion users each: 2 · C(3e9, 3) / C(6e9, 3) = ¼ · (1 − 1/3e9)(1 − 2/3e9) /
+    // ((1 − 1/6e9)(1 − 2/6e9)), just under ¼; each term's log is some 10¹¹, so a difference of log-gammas is off by 1e−5.
+    [[0, 3e9], [3, 3e9], 0.249999999875],
+    // 1 against 6 among 2 billion each: the tables with 0, 1, 6 and 7 treated events, each computed from the ratios
+    // of consecutive terms in exact arithmetic.
+    [[1, 2e9], [6, 2e9], 0.124999999671875],
+    // 0 of 1 billion against 4 of 3 billion: every table but the most likely, 1 − C(4, 3) · (¾)³ · ¼ nearly.
+    [[0, 1e9], [4, 3e9], 0.5781249997890625],
+  ])("keeps Fisher's p exact among billions of users: %j against %j has p = %d", (control, treatment, p) => {
+    const exact = stratifiedExactTest([table(control as [number, number], treatment as [number, number])])!;
+    expect(exact).toBeLessThanOrEqual(p * (1 + 1e-12));
+    expect(exact / p).toBeCloseTo(1, 12);
+  });
 });
