@@ -355,3 +355,39 @@ describe('report renderers: a mean recomputed from the CSV', () => {
     expect(report.metrics[0].arms.map((x) => x.sumSquares)).toEqual([70, 120]);
   });
 });
+
+describe('report renderers at the first looks of a sequential test', () => {
+  const day = '2026-03-02';
+  const report = buildExperimentReport({
+    definition: pushExperiment({
+      holdoutShare: 0,
+      minimumSample: 2,
+      analysis: { sequential: { tuning: 5000 }, minimumEvents: 1 },
+      metrics: { primary: 'click-rate', secondary: [], guardrails: [] },
+    }),
+    asOf: '2026-03-03T00:00:00Z',
+    assigned: ['interest', 'journey-llm'].map((arm) => ({ arm, day, count: 2 })),
+    delivered: [],
+    metrics: [
+      { metric: 'click-rate', arm: 'interest', day, n: 2, sum: 1, sumSquares: 1 },
+      { metric: 'click-rate', arm: 'journey-llm', day, n: 2, sum: 0, sumSquares: 0 },
+    ],
+  });
+
+  it('shows a rate difference within ±100 points in every format', () => {
+    const comparison = report.metrics[0].comparisons[0];
+    expect(comparison.absolute).toMatchObject({ lower: -1, upper: 1 });
+    expect(comparison.timeline.at(-1)).toMatchObject({ lower: -1, upper: 1 });
+    const shown = '-50.00 pp [-100.00 pp, +100.00 pp]';
+    expect(comparison.verdict.text).toContain(shown);
+    expect(renderMarkdown(report)).toContain(shown);
+    expect(renderHtml(report)).toContain(shown);
+    expect(renderMarkdown(report)).not.toMatch(/1,\d{3}\.\d+ pp/);
+    const [header, ...rows] = parseCsv(renderCsv(report)).map((r) => r.cells);
+    const row = rows.find((r) => r[0] === 'click-rate' && r[2] === 'journey-llm')!;
+    const cell = (name: string) => Number(row[header.indexOf(name)]);
+    expect([cell('difference_lower'), cell('difference_upper')]).toEqual([-1, 1]);
+    const json = JSON.parse(renderJson(report)) as ExperimentReport;
+    expect(json.metrics[0].comparisons[0].absolute).toMatchObject({ lower: -1, upper: 1 });
+  });
+});

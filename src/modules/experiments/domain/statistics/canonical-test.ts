@@ -51,6 +51,8 @@ export interface Comparison {
    * variance holds at a lift of 0 only.
    */
   nullVariance?: true;
+  /** The metric's kind: a difference of rates lies in [−1, 1], and no lift of values ≥ 0 is below −100%. */
+  kind?: MetricKind;
 }
 
 /**
@@ -162,6 +164,7 @@ export function compareStrata(strata: readonly Stratum[], kind: MetricKind, sett
             upper: null,
           },
     critical: criticalValue(test, settings.alpha),
+    kind,
     ...(nullVariance && { nullVariance: true as const }),
   };
   return withCritical(comparison, comparison.critical);
@@ -225,7 +228,13 @@ export function criticalValue(test: CanonicalTest, p: number): number {
   }
 }
 
-/** The comparison's absolute and relative intervals recomputed at critical value c (Infinity: unbounded). */
+/**
+ * The comparison's absolute and relative intervals recomputed at critical value c (Infinity: unbounded), within
+ * the values possible: a difference of rates in [−100 pp, +100 pp] and a lift of values that are never negative
+ * (every metric's) from −100% up. At the first looks of a sequential test, 1 of 2 users against 0 of 2 would
+ * otherwise read −50 pp [−1,385 pp, +1,285 pp]. Clipping keeps 0 where it was, inside or out, so the interval
+ * still agrees with the p-value.
+ */
 export function withCritical(comparison: Comparison, critical: number): Comparison {
   const { control: a, treatment: b, absolute } = comparison;
   const finite = Number.isFinite(critical);
@@ -233,17 +242,20 @@ export function withCritical(comparison: Comparison, critical: number): Comparis
   const fieller = comparison.nullVariance
     ? null
     : fiellerLiftInterval(a.mean, a.variance / a.n, b.mean, b.variance / b.n, critical);
+  const rate = comparison.kind === 'rate';
+  const atLeast = (x: number | null, least: number | null) => (x === null || least === null ? x : Math.max(x, least));
+  const atMost = (x: number | null, most: number | null) => (x === null || most === null ? x : Math.min(x, most));
   return {
     ...comparison,
     critical,
     absolute: {
       ...absolute,
-      lower: finite ? absolute.estimate - half : null,
-      upper: finite ? absolute.estimate + half : null,
+      lower: atLeast(finite ? absolute.estimate - half : null, rate ? -1 : null),
+      upper: atMost(finite ? absolute.estimate + half : null, rate ? 1 : null),
     },
     relative: comparison.relative && {
       ...comparison.relative,
-      lower: fieller?.[0] ?? null,
+      lower: atLeast(fieller?.[0] ?? null, comparison.kind ? -1 : null),
       upper: fieller?.[1] ?? null,
     },
   };

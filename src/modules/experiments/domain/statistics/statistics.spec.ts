@@ -240,4 +240,25 @@ describe('statistics building blocks', () => {
       ),
     ).toBeNull();
   });
+  it('keeps intervals within the values possible: rate differences in ±100 points, lifts from −100%', () => {
+    const rate = (n: number, events: number) => ({ n, sum: events, sumSquares: events });
+    const sequential = { alpha: 0.05, sequential: { tuning: 5000 } };
+    // 1 of 2 against 0 of 2 at the first look: −0.5 ± 30.7 · 0.433 before clipping.
+    const first = compareArms(rate(2, 1), rate(2, 0), 'rate', sequential)!;
+    expect(first.absolute).toMatchObject({ estimate: -0.5, lower: -1, upper: 1 });
+    expect(first.test.pValue).toBeGreaterThan(0.05);
+    // 500 of 1,000 against 1 of 4: Fieller's ratio interval reaches below 0 (a lift under −100%) at the
+    // sequential critical value, and is cut at −100%; its upper bound is kept.
+    const lift = compareArms(rate(1000, 500), rate(4, 1), 'rate', sequential)!;
+    const c = lift.critical;
+    const [a, vA, b, vB] = [0.5, 0.25 / 1000, 0.25, 0.1875 / 4];
+    const k = a * a - c * c * vA;
+    const root = Math.sqrt(c * c * (vB * k + vA * b * b));
+    expect((a * b - root) / k - 1).toBeLessThan(-1);
+    expect(lift.relative!.lower).toBe(-1);
+    expect(lift.relative!.upper).toBeCloseTo((a * b + root) / k - 1, 12);
+    // Conversions per user are never negative either, but their differences are not bounded by 1.
+    const mean = compareArms({ n: 10, sum: 10, sumSquares: 30 }, { n: 10, sum: 2, sumSquares: 4 }, 'mean', sequential)!;
+    expect(mean.absolute.lower!).toBeLessThan(-1);
+  });
 });
