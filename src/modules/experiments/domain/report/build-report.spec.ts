@@ -629,26 +629,75 @@ describe(buildExperimentReport.name, () => {
     expect(guardrail.pValue! / 7.0382869e-10).toBeCloseTo(1, 5);
     expect(guardrail.gate).toEqual({ ready: false, reason: 'sample', have: 400, need: 1000 });
     expect(guardrail.verdict.status).toBe('loss');
-    // 0.095 ± 1.96 · 0.015409: the absolute difference, as the control's rate cannot be told from 0.
+    // 0.095 ± 1.96 · 0.015409: the absolute difference, as the control's rate cannot be told from 0. Read before the
+    // gate, the breach is judged by the always-valid interval tuned to the gate's 2,000 users: ρ² = (5.99146 +
+    // ln 6.99146) / 2,000, r = 800 ρ² = 3.17446, c = √(2 · 4.17446 / 3.17446 · ln(√4.17446 / 0.05)) = 3.12378, so
+    // 0.095 ± 3.12378 · 0.015409 = [+4.69 pp, +14.31 pp], p = √4.17446 · e^(−3.17446 · 6.1652² / 8.34892) = 1.08e−6.
     expect(guardrail.verdict.text).toBe(
-      'Guardrail breached: Journey LLM is worse than Interest on unsubscribe rate: +9.50 pp [+6.48 pp, +12.52 pp] (early: 400 of 1,000 users in the smaller arm)',
+      'Guardrail breached: Journey LLM is worse than Interest on unsubscribe rate: +9.50 pp [+6.48 pp, +12.52 pp] (early: 400 of 1,000 users in the smaller arm; it holds at every look: +9.50 pp [+4.69 pp, +14.31 pp] always valid)',
     );
     const primary = early.metrics[0].comparisons[0];
     expect(primary.verdict.status).toBe('not-enough-data');
     expect(early.headline).toEqual([primary.verdict.text, guardrail.verdict.text]);
 
-    // Before the minimum events as well: 0 against 8 unsubscribes (4 expected per arm) is tested exactly,
-    // p = 2 · C(400, 8) / C(800, 8).
-    const fewEvents = buildExperimentReport(input([0, 8])).metrics.find((m) => m.role === 'guardrail')!.comparisons[0];
-    expect(fewEvents.test!.method).toBe('fisher-exact');
-    expect(fewEvents.pValue! / 7.5412901e-3).toBeCloseTo(1, 5);
+    // Before the minimum events as well: 0 against 40 unsubscribes is far past what a daily read could reach by chance.
+    const fewEvents = buildExperimentReport(input([0, 40])).metrics.find((m) => m.role === 'guardrail')!.comparisons[0];
     expect(fewEvents.verdict.status).toBe('loss');
-    expect(fewEvents.verdict.text).toMatch(/\(early: 400 of 1,000 users in the smaller arm\)$/);
+    expect(fewEvents.verdict.text).toMatch(/\(early: 400 of 1,000 users in the smaller arm; it holds at every look: /);
+
+    // 0 against 8 (4 expected per arm) is significant read once, p = 2 · C(400, 8) / C(800, 8) exactly, but not at
+    // every look: pooled, z = 0.02 / √(0.01 · 0.99 · 2 / 400) = 2.8427, and the always-valid p is
+    // √4.17446 · e^(−3.17446 · 2.8427² / 8.34892) = 0.0946. It waits for the gate.
+    const peek = buildExperimentReport(input([0, 8])).metrics.find((m) => m.role === 'guardrail')!.comparisons[0];
+    expect(peek.test!.method).toBe('fisher-exact');
+    expect(peek.pValue! / 7.5412901e-3).toBeCloseTo(1, 5);
+    expect(peek.verdict.status).toBe('not-enough-data');
 
     // A guardrail that improves significantly as early is no verdict yet: only harm skips the minimum.
     const improved = buildExperimentReport(input([40, 2]));
     expect(improved.metrics.find((m) => m.role === 'guardrail')!.comparisons[0].verdict.status).toBe('not-enough-data');
     expect(improved.headline).toHaveLength(1);
+  });
+
+  it('calls a guardrail breached before the gate only when the always-valid interval holds it, read daily', () => {
+    // 10 against 24 unsubscribes among 400 users per arm: z = 0.035 / √((0.025 · 0.975 + 0.06 · 0.94) / 400) = 2.46297,
+    // p = 0.0138 read once; the always-valid p (N* = 2,000, r = 3.17446) is √4.17446 · e^(−3.17446 · 2.46297² /
+    // 8.34892) = 0.2035, and its interval 0.035 ± 3.12378 · 0.014211 = [−0.94 pp, +7.94 pp] holds 0.
+    const day = '2026-03-02';
+    const counts: Array<[string, number]> = [
+      ['interest', 10],
+      ['journey-llm', 24],
+    ];
+    const read = (sequential: { tuning: number } | undefined) =>
+      buildExperimentReport({
+        definition: pushExperiment({
+          holdoutShare: 0,
+          minimumSample: 1000,
+          metrics: { primary: 'unsubscribe-rate', secondary: [], guardrails: ['unsubscribe-rate'] },
+          ...(sequential && { analysis: { sequential } }),
+        }),
+        asOf: '2026-03-10T00:00:00Z',
+        assigned: counts.map(([arm]) => ({ arm, day, count: 400 })),
+        delivered: [],
+        metrics: counts.map(([arm, s]) => ({
+          metric: 'unsubscribe-rate' as const,
+          arm,
+          day,
+          n: 400,
+          sum: s,
+          sumSquares: s,
+        })),
+      }).metrics.find((m) => m.role === 'guardrail')!.comparisons[0];
+    const fixed = read(undefined);
+    expect(fixed.pValue!).toBeCloseTo(0.013779, 6);
+    expect(fixed.verdict.status).toBe('not-enough-data');
+    expect(fixed.verdict.text).toBe(
+      'Not enough data yet on unsubscribe rate (Journey LLM vs Interest): 400 of 1,000 users in the smaller arm',
+    );
+    // With sequential testing on, the p-value shown is the always-valid one already (here tuned to 2,000 as well).
+    const sequential = read({ tuning: 2000 });
+    expect(sequential.pValue! / 0.203511).toBeCloseTo(1, 5);
+    expect(sequential.verdict.status).toBe('not-enough-data');
   });
 
   it('does not take a count of a few conversions for a guardrail breach: the minimum events still hold', () => {

@@ -73,6 +73,14 @@ function allocationRatio(ctx: ComparisonContext, control: string, treatment: str
   return nA > 0 && nB > 0 ? nB / nA : 1;
 }
 
+/** An always-valid comparison's p-value and interval, on the comparison's scale where its lift has bounds. */
+function alwaysValidRead(c: Comparison, scale: 'relative' | 'absolute') {
+  const relative = scale === 'relative' && c.relative && c.relative.lower !== null ? c.relative : null;
+  return relative
+    ? { pValue: c.test.pValue, bounds: relative, scale: 'relative' as const }
+    : { pValue: c.test.pValue, bounds: c.absolute, scale: 'absolute' as const };
+}
+
 /** Everything the report says about one treatment-vs-control comparison of one metric. */
 export function metricComparison(
   ctx: ComparisonContext,
@@ -98,6 +106,17 @@ export function metricComparison(
       ? { correction: adjusted.correction, comparisons: adjusted.comparisons }
       : null;
   const gate = dataGate(a, b, metric.events !== null, { minimumSample, minimumEvents: analysis.minimumEvents });
+  // A fixed-horizon test read daily before its gate is peeked at: an early breach must hold at every look, so it is
+  // judged by the always-valid test, tuned to the two arms' users at the gate (where the fixed read takes over).
+  const alwaysValid =
+    role === 'guardrail' && !gate.ready && raw
+      ? analysis.sequential
+        ? raw
+        : compareStrata(finalStrata(strataAfter), metric.kind, {
+            alpha: analysis.alpha,
+            sequential: { tuning: 2 * Math.max(2, minimumSample) },
+          })
+      : null;
   const harmGate = dataGate(a, b, metric.kind === 'mean' && metric.events !== null, {
     minimumSample: 2,
     minimumEvents: analysis.minimumEvents,
@@ -129,6 +148,7 @@ export function metricComparison(
     treatment: ctx.names.get(treatment) ?? treatment,
     gate,
     harmGate,
+    alwaysValid: alwaysValid && alwaysValidRead(alwaysValid, scale),
     pValue,
     alpha: analysis.alpha,
     bounds,

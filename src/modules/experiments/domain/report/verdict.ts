@@ -14,6 +14,11 @@ export interface VerdictInput {
    * minimum events (a rate with few events is tested exactly, a count by a normal approximation).
    */
   harmGate: DataGate;
+  /**
+   * A guardrail's always-valid test before `gate` opens (the comparison itself when sequential testing is on): an
+   * early breach is called only when it holds at every look. Null otherwise.
+   */
+  alwaysValid: { pValue: number; bounds: Bounds; scale: 'relative' | 'absolute' } | null;
   /** The displayed (possibly adjusted) p-value; null when nothing could be tested. */
   pValue: number | null;
   alpha: number;
@@ -36,13 +41,20 @@ function gateText(gate: DataGate, metric: MetricSpec): string {
 /**
  * A guardrail already significantly worse before the data gate opens. The gate keeps a noisy early win from being
  * shipped; holding back a harm the test already sees would keep sending it, so a guardrail's harm is reported at
- * once, said to be early, when its test holds: a rate's (exact where the events are few), or a count's once it has
- * the minimum events (Welch's t on a handful of conversions is not one).
+ * once, said to be early, when its test holds: a rate's, or a count's once it has the minimum events (Welch's t on
+ * a handful of conversions is not one). A report read daily before the gate peeks at a fixed-horizon test, so the
+ * harm must also hold at every look: the always-valid test must reject too.
  */
 function earlyBreach(input: VerdictInput, estimate: number): boolean {
   const worse = input.metric.higherIsBetter ? estimate < 0 : estimate > 0;
   return (
-    input.role === 'guardrail' && input.harmGate.ready && input.pValue !== null && input.pValue < input.alpha && worse
+    input.role === 'guardrail' &&
+    input.harmGate.ready &&
+    input.pValue !== null &&
+    input.pValue < input.alpha &&
+    input.alwaysValid !== null &&
+    input.alwaysValid.pValue < input.alpha &&
+    worse
   );
 }
 
@@ -55,9 +67,11 @@ export function verdictFor(input: VerdictInput): Verdict {
   const suffix = input.srmWarning ? ' (unreliable: sample ratio mismatch)' : '';
   if (input.pValue !== null && bounds !== null && !input.gate.ready && earlyBreach(input, bounds.estimate)) {
     const estimate = formatEstimate(bounds, scale, metric.kind, input.unbounded);
+    const { bounds: valid, scale: validScale } = input.alwaysValid!;
+    const everyLook = `it holds at every look: ${formatEstimate(valid, validScale, metric.kind)} always valid`;
     return {
       status: 'loss',
-      text: `Guardrail breached: ${treatment} is worse than ${control} on ${metric.label}: ${estimate} (early: ${gateText(input.gate, metric)})${suffix}`,
+      text: `Guardrail breached: ${treatment} is worse than ${control} on ${metric.label}: ${estimate} (early: ${gateText(input.gate, metric)}; ${everyLook})${suffix}`,
     };
   }
   if (!input.gate.ready || input.pValue === null || bounds === null) {
