@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AudienceFactsRepository } from '../audience/audience-facts.repository';
-import { addressDomain, addressKey } from './domain/suppression-address';
+import { addressDomain, addressKey, addressKeys } from './domain/suppression-address';
 import { RecipientPreferences } from './notification-tracking';
 import { SuppressionRecord, UnsubscribeRecord } from './preferences.schema';
 import { SuppressionRepository } from './suppression.repository';
@@ -33,20 +33,28 @@ export class RecipientPreferencesService extends RecipientPreferences {
   }
 
   async suppressionOf(address: string): Promise<string | undefined> {
-    return (await this.suppressions.find(addressKey(address)))?.reason;
+    return (await this.suppressions.findFirst(addressKeys(address)))?.reason;
   }
 
   async suppressionsOf(addresses: readonly string[]): Promise<Map<string, string>> {
     if (addresses.length === 0) return new Map();
-    // Spellings of one address share a key: each is answered, as given, since callers look up what they passed.
-    const keyed = addresses.map((address) => [address, addressKey(address)] as const);
-    const reasons = await this.suppressions.findReasons([...new Set(keyed.map(([, key]) => key))]);
-    return new Map(keyed.flatMap(([address, key]) => (reasons.has(key) ? [[address, reasons.get(key)!]] : [])));
+    // Spellings of one address share its keys: each is answered, as given, since callers look up what they passed.
+    const keyed = addresses.map((address) => [address, addressKeys(address)] as const);
+    const listed = await this.suppressions.findListed([...new Set(keyed.flatMap(([, keys]) => keys))]);
+    return new Map(
+      keyed.flatMap(([address, keys]) => {
+        const first = earliest(keys.flatMap((key) => listed.get(key) ?? []));
+        return first ? [[address, first.reason]] : [];
+      }),
+    );
   }
 
   /** Lists the address; true when it was not listed yet (a listed address keeps its first reason). */
   async suppress(address: string, reason: SuppressionReason, at: Date): Promise<boolean> {
     const record = suppressionRecord(address, reason, at);
+    // Listed by an earlier version under another key: listed already, its first reason stays.
+    const earlier = addressKeys(address).slice(1);
+    if (earlier.length > 0 && (await this.suppressions.findFirst(earlier))) return false;
     const added = await this.suppressions.add(record);
     if (added) this.logger.log(`suppressed an address at ${record.domain ?? 'an unknown domain'} (${reason})`);
     return added;
@@ -57,8 +65,18 @@ export class RecipientPreferencesService extends RecipientPreferences {
     entries: ReadonlyArray<{ address: string; reason: SuppressionReason }>,
     at: Date,
   ): Promise<number> {
+    const records = entries.map(({ address, reason }) => ({
+      record: suppressionRecord(address, reason, at),
+      earlier: addressKeys(address).slice(1),
+    }));
+    // An address an earlier version listed under another key, in any of the spellings given, is listed already.
+    const earlierKeys = [...new Set(records.flatMap(({ earlier }) => earlier))];
+    const listed = earlierKeys.length > 0 ? await this.suppressions.findListed(earlierKeys) : new Map();
+    const listedBefore = new Set(
+      records.filter(({ earlier }) => earlier.some((key) => listed.has(key))).map(({ record }) => record.addressKey),
+    );
     const added = await this.suppressions.addMany(
-      entries.map(({ address, reason }) => suppressionRecord(address, reason, at)),
+      records.filter(({ record }) => !listedBefore.has(record.addressKey)).map(({ record }) => record),
     );
     this.logger.log(`imported ${entries.length} addresses to the suppression list, ${added} new`);
     return added;
@@ -66,13 +84,13 @@ export class RecipientPreferencesService extends RecipientPreferences {
 
   /** The listing of an address: its reason and since when, or undefined when it is not listed. */
   async listing(address: string): Promise<{ reason: string; since: Date } | undefined> {
-    const record = await this.suppressions.find(addressKey(address));
+    const record = await this.suppressions.findFirst(addressKeys(address));
     return record ? { reason: record.reason, since: record.at } : undefined;
   }
 
   /** Lifts a suppression (an operator's decision); true when the address was listed. */
   lift(address: string): Promise<boolean> {
-    return this.suppressions.remove(addressKey(address));
+    return this.suppressions.remove(addressKeys(address));
   }
 
   /**
@@ -109,6 +127,14 @@ export class RecipientPreferencesService extends RecipientPreferences {
   unsubscribesOf(userId: string): Promise<UnsubscribeRecord[]> {
     return this.unsubscribes.findByUser(userId);
   }
+}
+
+/** The listing recorded first, whose reason stays. */
+function earliest<T extends { at: Date }>(listings: readonly T[]): T | undefined {
+  return listings.reduce<T | undefined>(
+    (first, listing) => (first && first.at <= listing.at ? first : listing),
+    undefined,
+  );
 }
 
 /** How the list keeps an address: its hash and domain, never the address itself. */

@@ -24,19 +24,24 @@ export class SuppressionRepository {
     return unique.length - (await insertManyReportingDuplicates(this.model, unique)).size;
   }
 
-  async find(addressKey: string): Promise<SuppressionRecord | null> {
-    return this.model.findOne({ addressKey }).lean<SuppressionRecord>();
+  /** The earliest listing among these keys (the spellings an address may be listed under), or null. */
+  async findFirst(addressKeys: readonly string[]): Promise<SuppressionRecord | null> {
+    return this.model
+      .findOne({ addressKey: { $in: addressKeys } })
+      .sort({ at: 1 })
+      .lean<SuppressionRecord>();
   }
 
-  /** The listed ones among these address keys, with their reasons, in one read. */
-  async findReasons(addressKeys: readonly string[]): Promise<Map<string, string>> {
+  /** The listed ones among these address keys, with their reasons and times, in one read. */
+  async findListed(addressKeys: readonly string[]): Promise<Map<string, Pick<SuppressionRecord, 'reason' | 'at'>>> {
     const docs = await this.model
-      .find({ addressKey: { $in: addressKeys } }, { _id: 0, addressKey: 1, reason: 1 })
-      .lean<Array<Pick<SuppressionRecord, 'addressKey' | 'reason'>>>();
-    return new Map(docs.map((d) => [d.addressKey, d.reason]));
+      .find({ addressKey: { $in: addressKeys } }, { _id: 0, addressKey: 1, reason: 1, at: 1 })
+      .lean<Array<Pick<SuppressionRecord, 'addressKey' | 'reason' | 'at'>>>();
+    return new Map(docs.map(({ addressKey, reason, at }) => [addressKey, { reason, at }]));
   }
 
-  async remove(addressKey: string): Promise<boolean> {
-    return (await this.model.deleteOne({ addressKey })).deletedCount > 0;
+  /** Removes every listing under these keys; true when there was one. */
+  async remove(addressKeys: readonly string[]): Promise<boolean> {
+    return (await this.model.deleteMany({ addressKey: { $in: addressKeys } })).deletedCount > 0;
   }
 }

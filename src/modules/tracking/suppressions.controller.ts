@@ -24,7 +24,8 @@ export interface SuppressionResponse {
 /**
  * The suppression list for operators (admin keys): list an address (or import a provider's list before the
  * first send), look one up, lift one. Delivery reads the list right before every email, so a change holds
- * for the very next send. Addresses match whatever their case; the list keeps a hash of each, not the address.
+ * for the very next send. Addresses match whatever their case and the form of their
+ * domain (Unicode or `xn--`), see addressKey; the list keeps a hash of each, not the address.
  */
 @ApiTags('suppressions')
 @Auth('admin')

@@ -136,16 +136,21 @@ export function sendingSettings(
   env: Record<string, string> = {},
 ): Settings {
   return testSettings(mongoUri, redis.url, database, {
-    JOURNEYS_SCHEDULE_ENABLED: 'false',
-    RANKER_SCHEDULE_ENABLED: 'false',
-    CAMPAIGN_SCHEDULES_ENABLED: 'false',
-    TRACKING_SIGNING_KEYS: TEST_SIGNING_KEYS,
-    PUBLIC_BASE_URL: 'https://t.example.com',
-    DELIVERY_RATE_SMTP: '0',
+    ...SENDING_ENV,
     CAMPAIGN_RUNS_JOB_BACKOFF_MS: '100',
     ...env,
   });
 }
+
+/** What a sending test sets: no schedules firing on their own, test signing keys, no send-rate limit. */
+export const SENDING_ENV = {
+  JOURNEYS_SCHEDULE_ENABLED: 'false',
+  RANKER_SCHEDULE_ENABLED: 'false',
+  CAMPAIGN_SCHEDULES_ENABLED: 'false',
+  TRACKING_SIGNING_KEYS: TEST_SIGNING_KEYS,
+  PUBLIC_BASE_URL: 'https://t.example.com',
+  DELIVERY_RATE_SMTP: '0',
+};
 
 /** The worker's sending modules (fan-out, delivery, preference guards) on real MongoDB and Redis, without HTTP. */
 export async function startSendingContext(
