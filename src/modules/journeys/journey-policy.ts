@@ -1,5 +1,5 @@
 import { Settings } from '../../config/settings';
-import { DEFAULT_SAFETY_POLICY, SafetyPolicy } from './domain/journey-safety';
+import { assessJourneySafety, DEFAULT_SAFETY_POLICY, SafetyPolicy } from './domain/journey-safety';
 import { DEFAULT_NAMING_RULES, NamingRules } from './domain/llm-naming';
 
 /** Injection token of the journey policies resolved from the `journeys` settings. */
@@ -32,4 +32,21 @@ export function isNotifiable(
   policy: Pick<JourneyPolicy, 'notifySensitive'>,
 ): boolean {
   return policy.notifySensitive || journey.sensitiveCategories.length === 0;
+}
+
+/**
+ * Why campaigns may not notify about a journey, or about an event by its keyword texts, under the policy in force
+ * now, or undefined: a blocked term, or a sensitive category of today's policy or the one its build stored. The
+ * policy may have changed since a journey was built, so a stored verdict alone would protect no one from a new
+ * term until the next rebuild.
+ */
+export function notifyBarrier(
+  journey: { name: string; keywords: ReadonlyArray<{ text: string }>; sensitiveCategories?: readonly string[] },
+  policy: Pick<JourneyPolicy, 'safety' | 'notifySensitive'>,
+): string | undefined {
+  const verdict = assessJourneySafety(journey, policy.safety);
+  if (verdict.blocked) return `blocked term "${verdict.blockedBy}"`;
+  const sensitiveCategories = [...new Set([...(journey.sensitiveCategories ?? []), ...verdict.sensitiveCategories])];
+  if (!isNotifiable({ sensitiveCategories }, policy)) return `sensitive: ${sensitiveCategories.sort().join(', ')}`;
+  return undefined;
 }

@@ -4,7 +4,7 @@ import { assessJourneySafety } from '../journeys/domain/journey-safety';
 import { EndedJourneyMode } from '../journeys/domain/notification-journeys';
 import { stageAt } from '../journeys/domain/stage';
 import { JourneyExpansionService } from '../journeys/journey-expansion.service';
-import { isNotifiable, JOURNEY_POLICY, JourneyPolicy } from '../journeys/journey-policy';
+import { isNotifiable, JOURNEY_POLICY, JourneyPolicy, notifyBarrier } from '../journeys/journey-policy';
 import { StoredJourney } from '../journeys/stored-journey';
 import { UserJourneysRepository } from '../journeys/user-journeys.repository';
 import type { UserJourneysRecord } from '../journeys/user-journeys.schema';
@@ -175,11 +175,12 @@ export class PersonalizationService {
 
   private async interestSubjects(request: PersonalizeRequest): Promise<ContextSubject[]> {
     const events = await this.events.findByUser(request.user.userId);
-    const allowed = (text: string) => {
-      const verdict = assessJourneySafety({ name: text, keywords: [] }, this.policy.safety);
-      return !verdict.blocked && isNotifiable(verdict, this.policy);
-    };
-    return rankInterests(events, allowed, (texts) => request.excluded(texts) === undefined)
+    // An event is judged whole, as a journey of its keywords would be: of a search for "pregnancy test", "test"
+    // would tell of the topic as surely as "pregnancy".
+    const counted = (texts: readonly string[]) =>
+      request.excluded(texts) === undefined &&
+      notifyBarrier({ name: '', keywords: texts.map((text) => ({ text })) }, this.policy) === undefined;
+    return rankInterests(events, counted)
       .slice(0, request.content.topK)
       .map((interest, i) => interestSubject(interest, i + 1, events.length));
   }

@@ -24,6 +24,8 @@ const family = buildCampaign(
   },
 );
 
+const searches = (...queries: string[]) => queries.map((query) => ({ query }));
+
 describe('the interest arm of an experiment', () => {
   let mongo: EmbeddedMongo;
   let redis: RedisProcess;
@@ -64,12 +66,7 @@ describe('the interest arm of an experiment', () => {
   it("keeps to the campaign's excluded journeys, as the journey arm does", async () => {
     await seedUser(app, 'parent', {
       now: NOW,
-      events: [
-        { query: 'baby shower' },
-        { query: 'baby shower games' },
-        { query: 'baby shower cake' },
-        { query: 'kitchen remodel' },
-      ],
+      events: searches('baby shower', 'baby shower games', 'baby shower cake', 'kitchen remodel'),
       journeys: [{ name: 'Baby Shower', keywords: ['baby shower', 'shower games'] }, { name: 'Kitchen Remodel' }],
     });
     const journey = await compose('parent', 'journey');
@@ -96,5 +93,25 @@ describe('the interest arm of an experiment', () => {
     });
     // Not the journey's words instead, which would make the baseline journey-aware for exactly these users.
     expect(interest).toMatchObject({ status: 'skip', skip: { code: 'no-interest' } });
+  });
+
+  it('counts no event about a sensitive topic, as the journey arm withholds its journey', async () => {
+    await seedUser(app, 'expecting', {
+      now: NOW,
+      events: searches('pregnancy test', 'pregnancy test', 'early pregnancy test', 'kitchen remodel'),
+      journeys: [
+        {
+          name: 'Pregnancy Test',
+          keywords: ['pregnancy test', 'early pregnancy test'],
+          sensitiveCategories: ['fertility'],
+        },
+        { name: 'Kitchen Remodel' },
+      ],
+    });
+    const journey = await compose('expecting', 'journey');
+    expect(journey.subject).toMatchObject({ kind: 'journey', name: 'Kitchen Remodel' });
+    const interest = await compose('expecting', 'interest');
+    // Not "test" nor "early" of the searches for a pregnancy test, which the journey arm keeps off.
+    expect(interest.subject).toMatchObject({ kind: 'interest', name: 'kitchen' });
   });
 });

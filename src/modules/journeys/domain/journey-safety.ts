@@ -48,15 +48,42 @@ export function assessJourneySafety(
   journey: { name: string; keywords: ReadonlyArray<{ text: string }> },
   policy: SafetyPolicy = DEFAULT_SAFETY_POLICY,
 ): SafetyVerdict {
-  // Each text is normalized once and checked against every list.
-  const texts = [journey.name, ...journey.keywords.map((k) => k.text)].map(paddedWords);
-  for (const text of texts) {
-    const term = findTermInWords(text, policy.blockedTerms);
-    if (term) return { blocked: true, blockedBy: term, sensitiveCategories: [] };
-  }
-  const sensitiveCategories = Object.entries(policy.sensitiveCategories)
-    .filter(([, terms]) => texts.some((text) => findTermInWords(text, terms) !== undefined))
-    .map(([category]) => category)
-    .sort();
+  const verdicts = [journey.name, ...journey.keywords.map((k) => k.text)].map((text) => textVerdict(text, policy));
+  const blocked = verdicts.find((v) => v.blockedBy !== undefined);
+  if (blocked) return { blocked: true, blockedBy: blocked.blockedBy, sensitiveCategories: [] };
+  const sensitiveCategories = [...new Set(verdicts.flatMap((v) => v.sensitiveCategories))].sort();
   return { blocked: false, sensitiveCategories };
+}
+
+interface TextVerdict {
+  blockedBy?: string;
+  sensitiveCategories: readonly string[];
+}
+
+/** Texts remembered per policy; past this many the memory starts over. */
+const MAX_REMEMBERED_TEXTS = 100_000;
+// Stored journeys are assessed again each time a message reads them, and interest copy assesses each of a
+// user's events: the same names, keywords and event texts come back again and again. A verdict is
+// remembered per policy object, so a changed policy (another deployment's, a test's) never reads an old one.
+const verdictsByPolicy = new WeakMap<SafetyPolicy, Map<string, TextVerdict>>();
+
+function textVerdict(text: string, policy: SafetyPolicy): TextVerdict {
+  let verdicts = verdictsByPolicy.get(policy);
+  if (!verdicts) verdictsByPolicy.set(policy, (verdicts = new Map()));
+  let verdict = verdicts.get(text);
+  if (!verdict) {
+    if (verdicts.size >= MAX_REMEMBERED_TEXTS) verdicts.clear();
+    // The text is normalized once and checked against every list.
+    const words = paddedWords(text);
+    const blockedBy = findTermInWords(words, policy.blockedTerms);
+    verdict = blockedBy
+      ? { blockedBy, sensitiveCategories: [] }
+      : {
+          sensitiveCategories: Object.entries(policy.sensitiveCategories)
+            .filter(([, terms]) => findTermInWords(words, terms) !== undefined)
+            .map(([category]) => category),
+        };
+    verdicts.set(text, verdict);
+  }
+  return verdict;
 }

@@ -11,13 +11,12 @@ export interface Interest {
 /**
  * The user's interest keywords by plain frequency, most frequent first: the number of events that
  * mention each keyword, ties broken by key (the baseline the journey evals compare against).
- * `allowed` drops keywords that may not be the subject of a notification; `counted` drops whole events, whose
- * keywords (as the user saw them) are about a topic no keyword of theirs may stand for ("shower" of a
- * search for "baby shower" where babies are not to be talked about).
+ * `counted` drops whole events, whose keywords (as the user saw them) are about a topic no keyword of theirs
+ * may stand for ("shower" of a search for "baby shower" where babies are not to be talked about, "test" of
+ * one for "pregnancy test"): judging keywords one by one would let such a topic through.
  */
 export function rankInterests(
   events: ReadonlyArray<Pick<ActivityEvent, 'type' | 'occurredAt' | 'query' | 'item' | 'board'>>,
-  allowed: (text: string) => boolean = () => true,
   counted: (texts: readonly string[]) => boolean = () => true,
 ): Interest[] {
   const counts = new Map<string, { events: number; surfaces: Map<string, number> }>();
@@ -33,12 +32,11 @@ export function rankInterests(
       seen.add(mention.key);
     }
   }
-  const ranked = [...counts]
+  return [...counts]
     .map(([key, { events: n, surfaces }]) => ({
       key,
       text: [...surfaces].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0],
       events: n,
     }))
     .sort((a, b) => b.events - a.events || (a.key < b.key ? -1 : 1));
-  return ranked.filter((interest) => allowed(interest.text));
 }
