@@ -1,6 +1,6 @@
 import { loadConfig } from '../../config';
 import { DEFAULT_SAFETY_POLICY } from './domain/journey-safety';
-import { isNotifiable, journeyPolicyOf } from './journey-policy';
+import { isNotifiable, journeyPolicyOf, notifyBarrier } from './journey-policy';
 import { MAX_STORED_TIMESTAMPS, toStoredJourney } from './stored-journey';
 import { Journey } from './domain/journey';
 
@@ -27,6 +27,36 @@ describe('journey policy from configuration', () => {
     expect(isNotifiable(sensitive, { notifySensitive: false })).toBe(false);
     expect(isNotifiable(sensitive, { notifySensitive: true })).toBe(true);
     expect(isNotifiable({ sensitiveCategories: [] }, { notifySensitive: false })).toBe(true);
+  });
+});
+
+describe(notifyBarrier.name, () => {
+  const policy = { safety: { ...DEFAULT_SAFETY_POLICY, blockedTerms: ['casino'] }, notifySensitive: false };
+  const stored = (name: string, sensitiveCategories: string[], ...keywords: string[]) => ({
+    name,
+    keywords: keywords.map((text) => ({ text })),
+    sensitiveCategories,
+  });
+
+  it.each<[string, ReturnType<typeof stored>, boolean, string | undefined]>([
+    ['an ordinary journey', stored('Kitchen Remodel', [], 'backsplash'), false, undefined],
+    [
+      "a term today's policy holds sensitive, stored before it did",
+      stored('Test Results', [], 'pregnancy test'),
+      false,
+      'sensitive: fertility',
+    ],
+    ['a category stored at build time', stored('Chemo Meals', ['health']), false, 'sensitive: health'],
+    ['both, once each', stored('IVF Budget', ['finance', 'fertility'], 'debt'), false, 'sensitive: fertility, finance'],
+    [
+      'a blocked term, even where sensitive journeys are notified',
+      stored('Casino Night', []),
+      true,
+      'blocked term "casino"',
+    ],
+    ['a sensitive journey where the deployment opts in', stored('Test Results', [], 'pregnancy test'), true, undefined],
+  ])('%s', (_case, journey, notifySensitive, expected) => {
+    expect(notifyBarrier(journey, { ...policy, notifySensitive })).toBe(expected);
   });
 });
 

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventRepository } from '../ingest/event.repository';
-import { assessJourneySafety } from '../journeys/domain/journey-safety';
 import { EndedJourneyMode } from '../journeys/domain/notification-journeys';
 import { stageAt } from '../journeys/domain/stage';
 import { JourneyExpansionService } from '../journeys/journey-expansion.service';
-import { isNotifiable, JOURNEY_POLICY, JourneyPolicy, notifyBarrier } from '../journeys/journey-policy';
+import { JOURNEY_POLICY, JourneyPolicy, notifyBarrier } from '../journeys/journey-policy';
 import { StoredJourney } from '../journeys/stored-journey';
 import { UserJourneysRepository } from '../journeys/user-journeys.repository';
 import type { UserJourneysRecord } from '../journeys/user-journeys.schema';
@@ -163,12 +162,9 @@ export class PersonalizationService {
   }
 
   private verdict(journey: StoredJourney, request: PersonalizeRequest): JourneyVerdict {
-    // The blocklist may have grown since the journey was built: apply today's policy.
-    const safety = assessJourneySafety(journey, this.policy.safety);
-    if (safety.blocked) return { ok: false, notifiable: false, why: `blocked term "${safety.blockedBy}"` };
-    if (!isNotifiable(journey, this.policy)) {
-      return { ok: false, notifiable: false, why: `sensitive: ${journey.sensitiveCategories.join(', ')}` };
-    }
+    // The policy may have grown since the journey was built: today's blocked terms and sensitive categories apply.
+    const why = notifyBarrier(journey, this.policy);
+    if (why) return { ok: false, notifiable: false, why };
     const failure = request.journeyRule(journey);
     return failure ? { ok: false, notifiable: true, ...failure } : { ok: true };
   }

@@ -41,4 +41,16 @@ describe('assessJourneySafety', () => {
       sensitiveCategories: [],
     });
   });
+
+  it('judges a text again under another policy', () => {
+    const gains = journey('Crypto Gains', 'bitcoin');
+    expect(assessJourneySafety(gains)).toMatchObject({ blocked: false });
+    expect(assessJourneySafety(gains, { ...DEFAULT_SAFETY_POLICY, blockedTerms: ['crypto'] })).toMatchObject({
+      blocked: true,
+    });
+    const older = { ...DEFAULT_SAFETY_POLICY, sensitiveCategories: {} };
+    const test = journey('Test Results', 'pregnancy test');
+    expect(assessJourneySafety(test, older).sensitiveCategories).toEqual([]);
+    expect(assessJourneySafety(test).sensitiveCategories).toEqual(['fertility']);
+  });
 });

@@ -1,0 +1,83 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { RedisProcess } from '../../../src/common/redis/redis-process';
+import { EmbeddedMongo } from '../../../src/embedded-mongo';
+import { ActivityEvent } from '../../../src/lib/events/activity-event';
+import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
+import { EventsService } from '../../../src/modules/ingest/events.service';
+import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
+import { UsersService } from '../../../src/modules/ingest/users.service';
+import { DEFAULT_SAFETY_POLICY } from '../../../src/modules/journeys/domain/journey-safety';
+import { JOURNEY_POLICY, journeyPolicyOf } from '../../../src/modules/journeys/journey-policy';
+import { JourneysModule } from '../../../src/modules/journeys/journeys.module';
+import { JourneysService } from '../../../src/modules/journeys/journeys.service';
+import { LocalCopyBudget } from '../../../src/modules/personalization/domain/copy-budget';
+import { buildUserProfile } from '../../factories/user.factory';
+import { startTestMongo } from '../../setup/mongo';
+import { startNestContext } from '../../setup/nest-context';
+import { startTestRedis } from '../../setup/redis';
+import { testSettings } from '../../setup/settings';
+import { campaignsDir, composeDryRun, digestCampaign, startCampaignsContext } from './campaigns-harness';
+
+const HOUR_MS = 3_600_000;
+const DATABASE = 'composer-policy-change';
+const SEARCHES = [
+  'pregnancy test',
+  'early pregnancy test',
+  'pregnancy test results',
+  'kitchen remodel',
+  'kitchen island',
+];
+
+describe('journeys built before the safety policy changed', () => {
+  let mongo: EmbeddedMongo;
+  let redis: RedisProcess;
+  // A release whose policy had no fertility category built the journeys; the current one sends.
+  let older: INestApplicationContext;
+  let current: INestApplicationContext;
+
+  beforeAll(async () => {
+    [mongo, redis] = await Promise.all([startTestMongo(), startTestRedis()]);
+    const settings = testSettings(mongo.uri, redis.url, DATABASE, { JOURNEYS_SCHEDULE_ENABLED: 'false' });
+    const { fertility: _, ...sensitiveCategories } = DEFAULT_SAFETY_POLICY.sensitiveCategories;
+    const policy = journeyPolicyOf(settings.journeys);
+    older = await startNestContext(settings, [JourneysModule], (builder) =>
+      builder
+        .overrideProvider(JOURNEY_POLICY)
+        .useValue({ ...policy, safety: { ...policy.safety, sensitiveCategories } }),
+    );
+    current = await startCampaignsContext(mongo.uri, redis, DATABASE, {
+      CAMPAIGNS_DIR: campaignsDir([{ ...digestCampaign('digest', {}), content: { topK: 3 } }]),
+    });
+    await current.get(CampaignsService).sync('test');
+  }, 60_000);
+
+  afterAll(async () => {
+    await older?.close();
+    await current?.close();
+    await Promise.all([mongo?.stop(), redis?.stop()]);
+  });
+
+  it('are judged by the policy in force when a message is composed, not the one they were built under', async () => {
+    const profile = buildUserProfile({ consent: { email: true, push: true } }) as PutUserDto;
+    await current.get(UsersService).putUser('expecting', profile);
+    const now = new Date();
+    const events = Array.from({ length: 20 }, (_, i) => ({
+      id: `expecting-e${i}`,
+      userId: 'expecting',
+      type: 'search',
+      query: SEARCHES[i % SEARCHES.length],
+      occurredAt: new Date(now.getTime() - (i + 1) * 6 * HOUR_MS),
+    })) as ActivityEvent[];
+    await current.get(EventsService).store(events);
+    const built = await older.get(JourneysService).rebuildUser('expecting');
+    const pregnancy = built.journeys.filter(({ journey }) => /pregnancy/i.test(journey.name));
+    // Nothing told the older release that these are sensitive.
+    expect(pregnancy.length).toBeGreaterThan(0);
+    expect(pregnancy.map(({ journey }) => journey.sensitiveCategories)).toEqual(pregnancy.map(() => []));
+
+    const message = await composeDryRun(current, 'digest', 'expecting', now, new LocalCopyBudget(10, 1_000_000));
+    expect(message.subjects.length).toBeGreaterThan(0);
+    expect(message.subjects.map((s) => s.name).filter((name) => /pregnancy/i.test(name))).toEqual([]);
+    expect(message.subjects[0]).toMatchObject({ kind: 'journey', name: expect.stringMatching(/kitchen/i) });
+  });
+});
