@@ -6,7 +6,7 @@ import { stageAt } from './domain/stage';
 import { JourneyBuilderService } from './journey-builder.service';
 import { JourneyExpansionRecord } from './journey-expansion.schema';
 import { JourneyExpansionService } from './journey-expansion.service';
-import { isNotifiable, JOURNEY_POLICY, JourneyPolicy } from './journey-policy';
+import { JOURNEY_POLICY, JourneyPolicy, notifyBarrier } from './journey-policy';
 import { PlatformEmbedderService } from './platform-embedder.service';
 import { StoredJourney } from './stored-journey';
 import { UserJourneysRepository } from './user-journeys.repository';
@@ -54,7 +54,8 @@ export class JourneysService {
       buildCount: record.buildCount,
       journeys: journeys.map((journey) => ({
         journey,
-        notifiable: isNotifiable(journey, this.policy),
+        // As campaigns judge it when they compose a message: by today's policy, not the one it was built under.
+        notifiable: notifyBarrier(journey, this.policy) === undefined,
         expansion: expansions.get(journey.id),
       })),
     };

@@ -57,7 +57,7 @@ describe('journeys built before the safety policy changed', () => {
     await Promise.all([mongo?.stop(), redis?.stop()]);
   });
 
-  it('are judged by the policy in force when a message is composed, not the one they were built under', async () => {
+  it('are judged by the policy in force when read, not the one they were built under', async () => {
     const profile = buildUserProfile({ consent: { email: true, push: true } }) as PutUserDto;
     await current.get(UsersService).putUser('expecting', profile);
     const now = new Date();
@@ -79,5 +79,9 @@ describe('journeys built before the safety policy changed', () => {
     expect(message.subjects.length).toBeGreaterThan(0);
     expect(message.subjects.map((s) => s.name).filter((name) => /pregnancy/i.test(name))).toEqual([]);
     expect(message.subjects[0]).toMatchObject({ kind: 'journey', name: expect.stringMatching(/kitchen/i) });
+    // Where the user's journeys are shown, they are not notifiable either.
+    const shown = await current.get(JourneysService).getUserJourneys('expecting');
+    const notifiable = new Map(shown.journeys.map(({ journey, notifiable }) => [journey.name, notifiable]));
+    expect(pregnancy.map(({ journey }) => notifiable.get(journey.name))).toEqual(pregnancy.map(() => false));
   });
 });
