@@ -197,6 +197,16 @@ export class EventRepository {
     return new Set(rows.map((r) => r._id));
   }
 
+  /** Those of `userIds` with at least one stored event, each with the time of their latest one. */
+  async findLastOccurredAmong(userIds: readonly string[]): Promise<Map<string, Date>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.model.aggregate<{ _id: string; last: Date }>([
+      { $match: { userId: { $in: [...userIds] } } },
+      { $group: { _id: '$userId', last: { $max: '$occurredAt' } } },
+    ]);
+    return new Map(rows.map((r) => [r._id, r.last]));
+  }
+
   async deleteByUser(userId: string): Promise<number> {
     return (await this.model.deleteMany({ userId })).deletedCount;
   }

@@ -15,6 +15,7 @@ import { AudienceFactsRepository } from '../audience/audience-facts.repository';
 import { EventRepository, EventsWritten, InsertResult, mayBeTakenBack } from './event.repository';
 import { IngestMetrics } from './ingest.metrics';
 import { UserRepository } from './user.repository';
+import { UsersService } from './users.service';
 
 /**
  * Events stored, replays counted as duplicates, events of users being erased (not kept, counted in neither), and
@@ -55,6 +56,7 @@ export class EventsService {
     private readonly metrics: IngestMetrics,
     private readonly audienceFacts: AudienceFactsRepository,
     private readonly users: UserRepository,
+    private readonly profiles: UsersService,
   ) {}
 
   /**
@@ -180,7 +182,9 @@ export class EventsService {
    * Events of a user whose profile is being erased are not kept: written after the erasure's events phase, they
    * would outlive it and build journeys again. Looked for after the writes (and the activity they record), as
    * profile writes do: an erasure marked later erases them itself, and one whose profile is gone by now erases
-   * its events once more after the profile (see UsersService.eraseUser). Returns the users taken back.
+   * its events once more after the profile (see UsersService.eraseUser). An erasure that ran wholly between the
+   * writes of the events and of their activity has left the activity alone on a record of its own, which goes
+   * unless the user has events (they may come before any profile) or a profile again. Returns the users taken back.
    */
   private async takeBackErasing(events: readonly ActivityEvent[]): Promise<Set<string>> {
     const found = await this.users.findErasingOrGone([...new Set(events.map((e) => e.userId))]);
@@ -189,6 +193,9 @@ export class EventsService {
       await this.events.deleteByUser(userId);
       await this.audienceFacts.deleteByUserId(userId);
     }
+    await this.profiles.forgetActivityOfErased(
+      [...found].filter(([, how]) => how === 'gone').map(([userId]) => userId),
+    );
     return erasing;
   }
 }

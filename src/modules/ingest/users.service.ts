@@ -76,6 +76,30 @@ export class UsersService implements OnModuleInit {
     return this.users.findErasingOrGone([...new Set(userIds)]);
   }
 
+  /**
+   * Of `userIds`, whose events' activity was recorded and who were then found without a profile: one with no event
+   * left either was erased wholly after its events were stored and before their activity was, which then went on a
+   * record of its own, and goes. A user with events and no profile yet keeps theirs. A new user of the id may store
+   * a profile or events between the look and the delete: their facts are recorded again from what is stored, and
+   * looked at again, as an erasure may as well run wholly meanwhile.
+   */
+  async forgetActivityOfErased(userIds: readonly string[]): Promise<void> {
+    for (let unsure = [...new Set(userIds)]; unsure.length > 0;) {
+      const active = await this.events.findLastOccurredAmong(unsure);
+      const left = unsure.filter((userId) => !active.has(userId));
+      for (const userId of left) await this.audienceFacts.deleteByUserId(userId);
+      const [latest, profiles] = await Promise.all([
+        this.events.findLastOccurredAmong(left),
+        this.users.findByUserIds(left),
+      ]);
+      for (const user of profiles) {
+        if (await this.recordFacts(user)) await this.audienceFacts.deleteByUserId(user.userId);
+      }
+      await this.audienceFacts.recordActivity(latest);
+      unsure = [...latest.keys()];
+    }
+  }
+
   async getUser(userId: string): Promise<UserProfile> {
     const user = await this.users.findByUserId(userId);
     if (!user) throw new NotFoundException(`user ${userId} not found`);

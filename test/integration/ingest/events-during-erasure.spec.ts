@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from 'mongoose';
 import { UserErasureRegistry } from '../../../src/common/erasure/user-erasure.registry';
+import { AudienceFactsRepository } from '../../../src/modules/audience/audience-facts.repository';
 import { EventsImportService } from '../../../src/modules/ingest/events-import.service';
 import { EventsService } from '../../../src/modules/ingest/events.service';
 import { UserRepository } from '../../../src/modules/ingest/user.repository';
@@ -69,6 +70,74 @@ describe('events received during the erasure of their user', () => {
     expect(summary).toMatchObject({ lines: 2, accepted: 1, duplicates: 0, erased: 1, rejected: 0 });
     expect(await stored('kim')).toEqual({ events: 0, audienceFacts: 0 });
     expect(await stored('lou')).toEqual({ events: 1, audienceFacts: 1 });
+  });
+
+  it('keeps no activity of a batch whose user was wholly erased between its events and their activity', async () => {
+    const users = ingest.context.get(UsersService);
+    const events = ingest.context.get(EventsService);
+    await users.putUser('joy', profile);
+    const facts = ingest.context.get(AudienceFactsRepository);
+    const recordActivity = facts.recordActivity.bind(facts);
+    // The events are stored; the whole erasure runs (events, profile, facts) before their activity is recorded.
+    jest.spyOn(facts, 'recordActivity').mockImplementationOnce(async (lastActive) => {
+      await users.eraseUser('joy');
+      return recordActivity(lastActive);
+    });
+    const answer = await events.ingestBatch({ events: [buildEvent({ userId: 'joy' }), buildEvent({ userId: 'max' })] });
+    expect(answer).toEqual({ accepted: 2, duplicates: 0 });
+    expect(await stored('joy')).toEqual({ events: 0, audienceFacts: 0 });
+    // A user with events and no profile yet keeps the activity they recorded.
+    expect(await stored('max')).toEqual({ events: 1, audienceFacts: 1 });
+  });
+
+  /**
+   * Erases `userId` wholly between the writes of a batch's event and of its activity, and runs `meanwhile` (a new
+   * user of the id) right before the erased user's activity is removed, once.
+   */
+  const eraseThenLand = async (userId: string, meanwhile: () => Promise<unknown>) => {
+    const users = ingest.context.get(UsersService);
+    const facts = ingest.context.get(AudienceFactsRepository);
+    await users.putUser(userId, profile);
+    const recordActivity = facts.recordActivity.bind(facts);
+    const deleteByUserId = facts.deleteByUserId.bind(facts);
+    let erased = false;
+    let landed = false;
+    jest
+      .spyOn(facts, 'recordActivity')
+      .mockImplementationOnce(async (lastActive) => {
+        await users.eraseUser(userId);
+        erased = true;
+        return recordActivity(lastActive);
+      })
+      .mockImplementation(recordActivity);
+    jest.spyOn(facts, 'deleteByUserId').mockImplementation(async (id) => {
+      if (erased && !landed) {
+        landed = true;
+        await meanwhile();
+      }
+      return deleteByUserId(id);
+    });
+    await ingest.context.get(EventsService).ingestBatch({ events: [buildEvent({ userId })] });
+    expect(landed).toBe(true);
+    return facts.findByUserId(userId);
+  };
+
+  it("keeps the activity of first events of a new user stored as the erased one's activity goes", async () => {
+    const first = buildEvent({ userId: 'val', occurredAt: '2026-01-02T03:04:05.000Z' });
+    const facts = await eraseThenLand('val', () => ingest.context.get(EventsService).ingestBatch({ events: [first] }));
+    expect(await stored('val')).toEqual({ events: 1, audienceFacts: 1 });
+    expect(facts?.lastActiveAt).toEqual(new Date(first.occurredAt));
+  });
+
+  it("keeps the facts of a new user's profile written as the erased one's activity goes", async () => {
+    const facts = await eraseThenLand('eve', () =>
+      ingest.context
+        .get(UsersService)
+        .putUser('eve', { consent: { email: false, push: true }, attributes: { plan: 'pro' } }),
+    );
+    expect(await stored('eve')).toEqual({ events: 0, audienceFacts: 1 });
+    expect(facts).toMatchObject({ consent: { email: false, push: true }, attributes: { plan: 'pro' } });
+    expect(facts?.lastActiveAt).toBeUndefined();
   });
 
   it('erases the events stored as the profile goes', async () => {
