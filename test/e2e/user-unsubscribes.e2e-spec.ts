@@ -1,4 +1,9 @@
+import { UserErasureRegistry } from '../../src/common/erasure/user-erasure.registry';
+import { UserRepository } from '../../src/modules/ingest/user.repository';
 import { RecipientPreferences } from '../../src/modules/tracking/notification-tracking';
+import { RecipientPreferencesService } from '../../src/modules/tracking/recipient-preferences.service';
+import { duringErasure } from '../setup/erasure-probe';
+import { beforeNextCall } from './support/tracking';
 import { useTestApp } from './support/test-app';
 
 /** A user's unsubscribes as the product's own preference center sets them: what every send reads next. */
@@ -57,5 +62,66 @@ describe("a user's unsubscribes through the API", () => {
     await http().put('/v1/users/dan/unsubscribes/news').send({}).expect(401);
     await http().get('/v1/users/dan/unsubscribes').expect(401);
     expect(await leftFor('dan', 'news')).toBe(false);
+  });
+
+  describe('of a user being erased', () => {
+    afterEach(() => jest.restoreAllMocks());
+    const erase = (userId: string) =>
+      http().delete(`/v1/users/${userId}`).set('Authorization', `Bearer ${app.admin}`).expect(200);
+    const stored = async (userId: string) => ({
+      unsubscribes: await app.t.db().collection('unsubscribes').countDocuments({ userId }),
+      audienceFacts: await app.t.db().collection('audience_facts').countDocuments({ userId }),
+    });
+    const profiled = (userId: string) =>
+      http()
+        .put(`/v1/users/${userId}`)
+        .set(key())
+        .send({ email: `${userId}@example.com`, consent: { email: true, push: false } })
+        .expect(201);
+
+    it('keeps nothing of a category left while the erasure runs, and says so', async () => {
+      await profiled('dee');
+      let answer: { status: number; body: unknown } | undefined;
+      // After the erasure removed the user's unsubscribes, before the profile goes.
+      const ran = duringErasure(app.t.app.get(UserErasureRegistry), 'dee', async () => {
+        answer = await http().put('/v1/users/dee/unsubscribes/news').set(key()).send({});
+      });
+      await erase('dee');
+      expect(ran()).toBe(true);
+      expect(answer).toMatchObject({
+        status: 200,
+        body: { userId: 'dee', category: 'news', unsubscribed: true, erased: true },
+      });
+      expect(await stored('dee')).toEqual({ unsubscribes: 0, audienceFacts: 0 });
+    });
+
+    it('keeps nothing of a category left as the erasure ends, found with the profile gone', async () => {
+      await profiled('eli');
+      let put: Promise<unknown> | undefined;
+      const preferences = app.t.app.get(RecipientPreferencesService);
+      // Stored while the profile is still marked; looked for once the erasure is over.
+      duringErasure(app.t.app.get(UserErasureRegistry), 'eli', async () => {
+        const stored = new Promise<void>((resolve) => {
+          const unsubscribe = preferences.unsubscribe.bind(preferences);
+          jest.spyOn(preferences, 'unsubscribe').mockImplementationOnce(async (record) => {
+            const added = await unsubscribe(record);
+            resolve();
+            return added;
+          });
+        });
+        beforeNextCall(app.t.app.get(UserRepository), 'findErasingOrGone', () => erasure);
+        put = http().put('/v1/users/eli/unsubscribes/news').set(key()).send({}).then();
+        await stored;
+      });
+      const erasure = erase('eli').then();
+      await erasure;
+      await put;
+      expect(await stored('eli')).toEqual({ unsubscribes: 0, audienceFacts: 0 });
+    });
+
+    it('keeps the categories a user without a profile leaves', async () => {
+      await http().put('/v1/users/fox/unsubscribes/news').set(key()).send({}).expect(201);
+      expect(await stored('fox')).toEqual({ unsubscribes: 1, audienceFacts: 1 });
+    });
   });
 });

@@ -60,11 +60,20 @@ export class ErasedMeanwhile {
    * without a profile at all converts as usual. True when taken back.
    */
   async ofMarkedUser({ userId, conversionId }: { userId: string; conversionId: string }): Promise<boolean> {
-    if ((await this.users.erasingOrGone([userId])).get(userId) !== 'erasing') return false;
+    if (!(await this.isMarked(userId))) return false;
     await this.conversions.deleteByUser(userId);
     await this.events.deleteByUser(userId);
     await this.outcomes.forget(userId, { conversionId });
     return true;
+  }
+
+  /**
+   * After a request's writes for a user it was named (not found through a record): whether the user's profile is
+   * marked as being erased, so the request takes its writes back. One whose profile is gone by then is left to the
+   * erasure, which erases what such requests write once more after the profile.
+   */
+  async isMarked(userId: string): Promise<boolean> {
+    return (await this.users.erasingOrGone([userId])).get(userId) === 'erasing';
   }
 
   /** The events, attributed conversions and experiment outcomes of an erased user's notification. */

@@ -87,6 +87,12 @@ export class TrackingModule implements OnModuleInit {
       erase: (userId) => this.conversions.deleteByUser(userId),
     });
     this.erasure.register({ name: 'tracking', erase: (userId) => this.events.deleteByUser(userId) });
-    this.erasure.register({ name: 'unsubscribes', erase: (userId) => this.unsubscribes.deleteByUser(userId) });
+    this.erasure.register({
+      name: 'unsubscribes',
+      // One left through the API after this ran is taken back once the profile is found marked; found gone, it is
+      // erased here again.
+      againAfterProfile: true,
+      erase: (userId) => this.unsubscribes.deleteByUser(userId),
+    });
   }
 }

@@ -101,6 +101,19 @@ export class UnsubscribesService {
       : { state: 'unsubscribed', category, ...written };
   }
 
+  /**
+   * The product's preference center: the user leaves `category` (`*`: everything). A user whose profile is marked as
+   * being erased keeps nothing of it: written after the erasure removed their unsubscribes, it would outlive it.
+   */
+  async leave(userId: string, category: string, at = new Date()): Promise<'added' | 'kept' | 'erased'> {
+    const added = await this.preferences.unsubscribe({ userId, category, at, source: 'api' });
+    if (await this.erasedMeanwhile.isMarked(userId)) {
+      await this.preferences.forgetUnsubscribe(userId, category, added);
+      return 'erased';
+    }
+    return added ? 'added' : 'kept';
+  }
+
   /** The locale the notification's message was written in, from the template and variant it was rendered from. */
   private async messageLocale(notificationId: string): Promise<string | undefined> {
     const template = await this.notifications.templateOf(notificationId);

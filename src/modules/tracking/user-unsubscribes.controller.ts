@@ -8,6 +8,7 @@ import { FieldError } from '../../lib/validation/field-error';
 import { Auth } from '../access/auth.decorator';
 import { StoredUserIdParams } from '../ingest/dto/put-user.dto';
 import { RecipientPreferencesService } from './recipient-preferences.service';
+import { UnsubscribesService } from './unsubscribes.service';
 
 export class UserCategoryParams extends StoredUserIdParams {
   @IsString()
@@ -35,7 +36,10 @@ export interface UnsubscribeView {
 @Auth('ingest')
 @Controller('v1/users/:userId/unsubscribes')
 export class UserUnsubscribesController {
-  constructor(private readonly preferences: RecipientPreferencesService) {}
+  constructor(
+    private readonly preferences: RecipientPreferencesService,
+    private readonly unsubscribes: UnsubscribesService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ description: 'The categories the user left, oldest first (none: an empty list)' })
@@ -53,19 +57,22 @@ export class UserUnsubscribesController {
   }
 
   @Put(':category')
-  @ApiOkResponse({ description: '201 when the user leaves the category now, 200 when they had left it already' })
+  @ApiOkResponse({
+    description:
+      '201 when the user leaves the category now, 200 when they had left it already, or with `erased` when their profile was being erased (nothing is kept)',
+  })
   async leave(
     @Param() { userId, category }: UserCategoryParams,
     @Body() body: unknown,
     @Res({ passthrough: true }) res: StatusResponse,
-  ): Promise<{ userId: string; category: string; unsubscribed: true }> {
+  ): Promise<{ userId: string; category: string; unsubscribed: true; erased?: true }> {
     const errors: FieldError[] = [];
     if (!isPlainObject(body)) errors.push({ field: 'body', message: 'body must be a JSON object ({} will do)' });
     else checkKnownFields(errors, body, new Set(), 'unsubscribe');
     if (errors.length > 0) throw new FieldValidationException(errors);
-    const added = await this.preferences.unsubscribe({ userId, category, at: new Date(), source: 'api' });
-    res.status(added ? 201 : 200);
-    return { userId, category, unsubscribed: true };
+    const outcome = await this.unsubscribes.leave(userId, category);
+    res.status(outcome === 'added' ? 201 : 200);
+    return { userId, category, unsubscribed: true, ...(outcome === 'erased' && { erased: true as const }) };
   }
 
   @Delete(':category')
