@@ -1,4 +1,5 @@
 import { UserErasureRegistry } from '../../src/common/erasure/user-erasure.registry';
+import { AudienceFactsRepository } from '../../src/modules/audience/audience-facts.repository';
 import { UserRepository } from '../../src/modules/ingest/user.repository';
 import { RecipientPreferences } from '../../src/modules/tracking/notification-tracking';
 import { RecipientPreferencesService } from '../../src/modules/tracking/recipient-preferences.service';
@@ -117,6 +118,16 @@ describe("a user's unsubscribes through the API", () => {
       await erasure;
       await put;
       expect(await stored('eli')).toEqual({ unsubscribes: 0, audienceFacts: 0 });
+    });
+
+    it('keeps no audience facts of a category left as the whole erasure runs between its record and its facts', async () => {
+      await profiled('gil');
+      const facts = app.t.app.get(AudienceFactsRepository);
+      const record = beforeNextCall(facts, 'recordUnsubscribe', () => erase('gil'));
+      const answer = await http().put('/v1/users/gil/unsubscribes/news').set(key()).send({}).expect(200);
+      expect(record).toHaveBeenCalled();
+      expect(answer.body).toEqual({ userId: 'gil', category: 'news', unsubscribed: true, erased: true });
+      expect(await stored('gil')).toEqual({ unsubscribes: 0, audienceFacts: 0 });
     });
 
     it('keeps the categories a user without a profile leaves', async () => {

@@ -77,9 +77,9 @@ export class UsersService implements OnModuleInit {
   }
 
   /**
-   * Of `userIds`, whose events' activity was recorded and who were then found without a profile: one with no event
-   * left either was erased wholly after its events were stored and before their activity was, which then went on a
-   * record of its own, and goes. A user with events and no profile yet keeps theirs. A new user of the id may store
+   * Of `userIds`, found without a profile after facts were recorded for them from a write of their own (events, an
+   * unsubscribe): one with no event left either was erased wholly after that write and before its facts, which then
+   * went on a record of their own, and go. A user with events and no profile yet keeps theirs. A new user of the id may store
    * a profile or events between the look and the delete: their facts are recorded again from what is stored, and
    * looked at again, as an erasure may as well run wholly meanwhile.
    */

@@ -3,6 +3,7 @@ import { ExperimentOutcomes } from '../experiments/experiment-ports';
 import { UsersService } from '../ingest/users.service';
 import { ConversionRepository } from './conversion.repository';
 import { TrackedNotificationRepository } from './tracked-notification.repository';
+import { RecipientPreferencesService } from './recipient-preferences.service';
 import { TrackingEventRepository } from './tracking-event.repository';
 
 /**
@@ -22,6 +23,7 @@ export class ErasedMeanwhile {
     private readonly conversions: ConversionRepository,
     private readonly outcomes: ExperimentOutcomes,
     private readonly users: UsersService,
+    private readonly preferences: RecipientPreferencesService,
   ) {}
 
   /**
@@ -60,7 +62,7 @@ export class ErasedMeanwhile {
    * without a profile at all converts as usual. True when taken back.
    */
   async ofMarkedUser({ userId, conversionId }: { userId: string; conversionId: string }): Promise<boolean> {
-    if (!(await this.isMarked(userId))) return false;
+    if ((await this.users.erasingOrGone([userId])).get(userId) !== 'erasing') return false;
     await this.conversions.deleteByUser(userId);
     await this.events.deleteByUser(userId);
     await this.outcomes.forget(userId, { conversionId });
@@ -68,12 +70,22 @@ export class ErasedMeanwhile {
   }
 
   /**
-   * After a request's writes for a user it was named (not found through a record): whether the user's profile is
-   * marked as being erased, so the request takes its writes back. One whose profile is gone by then is left to the
-   * erasure, which erases what such requests write once more after the profile.
+   * After a category left through the API, for a user the request was named (not found through a record); `added`:
+   * whether it stored the unsubscribe. A user whose profile is marked as being erased keeps nothing of it; one whose
+   * profile is gone by then is left to the erasure, which erases unsubscribes once more after the profile. Gone with
+   * the unsubscribe gone too, the whole erasure ran after it was stored and before its audience facts were, which
+   * then hold it for a user erased: it leaves them, and so do the facts unless the user has a profile or events again
+   * (a new user of the id), whose facts are recorded again with the categories stored. True when taken back.
    */
-  async isMarked(userId: string): Promise<boolean> {
-    return (await this.users.erasingOrGone([userId])).get(userId) === 'erasing';
+  async afterLeaving(userId: string, category: string, added: boolean): Promise<boolean> {
+    const how = (await this.users.erasingOrGone([userId])).get(userId);
+    if (how === 'erasing') await this.preferences.forgetUnsubscribe(userId, category, added);
+    if (how !== 'gone') return how === 'erasing';
+    if ((await this.preferences.unsubscribesOf(userId)).some((u) => u.category === category)) return false;
+    await this.preferences.forgetInFacts(userId, category);
+    await this.users.forgetActivityOfErased([userId]);
+    await this.preferences.recordFactsAgain(userId);
+    return true;
   }
 
   /** The events, attributed conversions and experiment outcomes of an erased user's notification. */

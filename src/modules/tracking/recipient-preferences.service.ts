@@ -124,6 +124,21 @@ export class RecipientPreferencesService extends RecipientPreferences {
     await this.audienceFacts.deleteByUserId(userId);
   }
 
+  /**
+   * Brings the user's audience facts in line with their stored unsubscribes after `category` went from the records
+   * and not from the facts (with the user's erasure): out of the facts, then every category still stored back in.
+   */
+  async forgetInFacts(userId: string, category: string): Promise<void> {
+    await this.audienceFacts.recordUnsubscribe(userId, category, false);
+  }
+
+  /** Writes again into the user's audience facts every category they left, as stored. */
+  async recordFactsAgain(userId: string): Promise<void> {
+    for (const { category } of await this.unsubscribes.findByUser(userId)) {
+      await this.audienceFacts.recordUnsubscribe(userId, category, true);
+    }
+  }
+
   unsubscribesOf(userId: string): Promise<UnsubscribeRecord[]> {
     return this.unsubscribes.findByUser(userId);
   }

@@ -102,15 +102,13 @@ export class UnsubscribesService {
   }
 
   /**
-   * The product's preference center: the user leaves `category` (`*`: everything). A user whose profile is marked as
-   * being erased keeps nothing of it: written after the erasure removed their unsubscribes, it would outlive it.
+   * The product's preference center: the user leaves `category` (`*`: everything). A user erased meanwhile keeps
+   * nothing of it (see ErasedMeanwhile.afterLeaving): written after the erasure removed their unsubscribes, it would
+   * outlive it.
    */
   async leave(userId: string, category: string, at = new Date()): Promise<'added' | 'kept' | 'erased'> {
     const added = await this.preferences.unsubscribe({ userId, category, at, source: 'api' });
-    if (await this.erasedMeanwhile.isMarked(userId)) {
-      await this.preferences.forgetUnsubscribe(userId, category, added);
-      return 'erased';
-    }
+    if (await this.erasedMeanwhile.afterLeaving(userId, category, added)) return 'erased';
     return added ? 'added' : 'kept';
   }
 
