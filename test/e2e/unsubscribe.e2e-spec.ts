@@ -2,8 +2,10 @@ import { AudienceFactsRepository } from '../../src/modules/audience/audience-fac
 import { RecipientGuardRegistry } from '../../src/modules/campaigns/recipient-guards';
 import { ExperimentAssignments } from '../../src/modules/experiments/experiment-ports';
 import { UserProfile } from '../../src/modules/ingest/domain/user-profile';
+import { UsersService } from '../../src/modules/ingest/users.service';
 import { RecipientPreferencesService } from '../../src/modules/tracking/recipient-preferences.service';
 import { TrackingEventRepository } from '../../src/modules/tracking/tracking-event.repository';
+import { TrackingTokens } from '../../src/modules/tracking/tracking-tokens.service';
 import { buildCampaign } from '../factories/campaign.factory';
 import { countCommands } from '../setup/command-tally';
 import { rawRequest } from './support/raw-http';
@@ -221,6 +223,18 @@ describe('unsubscribe links: the page, its form and the RFC 8058 one-click POST'
       beforeNextCall(app.t.app.get(RecipientPreferencesService), 'unsubscribe', () => erase('hal'));
       await http().post(pathOf(issued.unsubscribeUrl)).type('form').send('List-Unsubscribe=One-Click').expect(200);
       expect(await stored('hal')).toEqual({ unsubscribes: [], events: 0, audienceFacts: 0 });
+    });
+
+    it('leaves no audience facts of an older link naming no message, its user erased while it is recorded', async () => {
+      await app.t.app
+        .get(UsersService)
+        .putUser('jon', { email: 'jon@example.com', consent: { email: true, push: false } });
+      const token = app.t.app.get(TrackingTokens).sign({ kind: 'unsubscribe', userId: 'jon', category: 'digest' });
+      // The whole erasure lands between the record and the facts.
+      beforeNextCall(app.t.app.get(AudienceFactsRepository), 'recordUnsubscribe', () => erase('jon'));
+      const res = await http().post(`/t/u/${token}`).type('form').send('List-Unsubscribe=One-Click').expect(404);
+      expect(res.text).toContain('the message it came from is no longer available');
+      expect(await stored('jon')).toEqual({ unsubscribes: [], events: 0, audienceFacts: 0 });
     });
 
     it('leaves no audience facts of a repeated unsubscribe whose user is erased while it is recorded', async () => {

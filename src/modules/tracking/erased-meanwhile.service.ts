@@ -70,8 +70,8 @@ export class ErasedMeanwhile {
   }
 
   /**
-   * After a category left through the API, for a user the request was named (not found through a record); `added`:
-   * whether it stored the unsubscribe. A user whose profile is marked as being erased keeps nothing of it; one whose
+   * After a category left for a user the request was named (through the API, or by an older link naming no message),
+   * not found through a record; `added`: whether it stored the unsubscribe. A user whose profile is marked as being erased keeps nothing of it; one whose
    * profile is gone by then is left to the erasure, which erases unsubscribes once more after the profile. Gone with
    * the unsubscribe gone too, the whole erasure ran after it was stored and before its audience facts were, which
    * then hold it for a user erased: it leaves them, and so do the facts unless the user has a profile or events again

@@ -93,6 +93,9 @@ export class UnsubscribesService {
       if (await this.erasedMeanwhile.afterNotification(notification)) {
         await this.preferences.forgetUnsubscribe(userId, category, added);
       }
+    } else if (await this.erasedMeanwhile.afterLeaving(userId, category, added)) {
+      // An older link, naming no message: its user was erased meanwhile, and the link no longer applies.
+      return { state: 'dead-link' };
     }
     const messageLocale = notificationId ? await this.messageLocale(notificationId) : undefined;
     const written = messageLocale ? { messageLocale } : {};
