@@ -64,12 +64,13 @@ export class ChannelRegistry implements OnApplicationShutdown {
     try {
       const receipt = await channel.send(message);
       this.sends.inc({ provider, outcome: 'accepted' });
-      this.valve.record(provider);
+      // Counted without waiting: the acceptance is written at once, and this worker's next answer is counted after it.
+      void this.valve.record(provider);
       return receipt;
     } catch (error) {
       const failure = error instanceof DeliveryError ? error : this.unexpected(provider, error);
       this.sends.inc({ provider, outcome: failure.code });
-      this.valve.record(provider, failure);
+      await this.valve.record(provider, failure);
       this.logger.warn({
         message: 'send failed',
         notificationId: message.notificationId,
