@@ -1,5 +1,5 @@
 import { csvCell } from '../../../../lib/csv/csv';
-import { unboundedText } from '../report/format';
+import { oneSidedText, unboundedText } from '../report/format';
 import { ExperimentReport, MetricComparison, MetricReport } from '../report/report-model';
 
 const COLUMNS = [
@@ -59,7 +59,7 @@ function rows(metric: MetricReport): string[][] {
       c?.verdict.text,
       c?.comparedValues?.control,
       c?.comparedValues?.treatment,
-      c?.unboundedInterval ? unboundedText(c.unboundedInterval) : undefined,
+      c?.unboundedInterval ? unboundedText(c.unboundedInterval) : c?.oneSided ? oneSidedText(c.oneSided) : undefined,
       arm.sumSquares,
     ];
     return values.map(csvCell);
@@ -70,7 +70,9 @@ function rows(metric: MetricReport): string[][] {
  * The report as one CSV table: a row per (metric, arm), comparison columns filled on treatment rows. `value` is the
  * arm's over all its users (pooled across splits); `compared_control_value` and `compared_value` are the two values
  * the comparison is of (within splits), and `difference` is the second less the first. Where the correction leaves an
- * interval unbounded, its bounds are empty and `interval_note` says why. `sum_squares` is the arm's Σy², which with `users`
+ * interval unbounded, its bounds are empty and `interval_note` says why. A guardrail's test is one-sided in its harmful
+ * direction: its open bound is empty and `interval_note` says "one-sided: a lower bound, the upper end open" (or an
+ * upper bound), `p_value` being that tail's. `sum_squares` is the arm's Σy², which with `users`
  * and `events` (Σy) gives its variance, so a mean's test recomputes from the sheet.
  */
 export function renderCsv(report: ExperimentReport): string {

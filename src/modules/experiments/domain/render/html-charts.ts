@@ -1,5 +1,6 @@
 import { formatDifference, formatEstimate, formatPercent } from '../report/format';
 import { TimelinePoint, VerdictStatus } from '../report/report-model';
+import { OneSided } from '../statistics/canonical-test';
 import { MetricKind } from '../statistics/sufficient-stats';
 
 /** Inline SVG charts: no library, no script, each with a title and a description for screen readers. */
@@ -44,7 +45,10 @@ export interface LiftRow {
   status: VerdictStatus;
 }
 
-/** One row per comparison: the relative lift's interval as a bar, its estimate as a dot, 0 as a reference line. */
+/**
+ * One row per comparison: the relative lift's interval as a bar, its estimate as a dot, 0 as a reference line. A
+ * one-sided interval (one bound only) runs to the chart's edge on its open side and ends there in an arrow.
+ */
 export function liftIntervalChart(id: string, title: string, description: string, rows: LiftRow[]): string {
   const width = 760;
   const left = 270;
@@ -75,6 +79,13 @@ export function liftIntervalChart(id: string, title: string, description: string
     parts.push(
       `<text x="${left - 12}" y="${y + 4}" text-anchor="end" font-size="13" fill="#1f2328">${escapeXml(r.label)}</text>`,
       `<line x1="${x(clamp(r.lower, lo))}" x2="${x(clamp(r.upper, hi))}" y1="${y}" y2="${y}" stroke="${colour}" stroke-width="6" stroke-linecap="round"${dash}/>`,
+      ...[r.lower === null && r.upper !== null ? -1 : 0, r.upper === null && r.lower !== null ? 1 : 0]
+        .filter((side) => side !== 0)
+        .map((side) => {
+          const tip = x(side < 0 ? lo : hi);
+          const base = tip - side * 10;
+          return `<polygon class="open-end" points="${tip},${y} ${base},${y - 7} ${base},${y + 7}" fill="${colour}"/>`;
+        }),
       `<circle cx="${x(Math.min(hi, Math.max(lo, r.estimate)))}" cy="${y}" r="6" fill="#ffffff" stroke="${colour}" stroke-width="3"/>`,
       `<text x="${width - right + 10}" y="${y + 4}" font-size="13" fill="#1f2328">${escapeXml(formatPercent(r.estimate))}</text>`,
     );
@@ -83,13 +94,17 @@ export function liftIntervalChart(id: string, title: string, description: string
   return parts.join('');
 }
 
-/** Cumulative lift per day: the estimate as a line over its interval as a band, with 0 as a reference line. */
+/**
+ * Cumulative lift per day: the estimate as a line over its interval as a band, with 0 as a reference line. A
+ * one-sided interval's band runs from its bound to the chart's edge on the open side.
+ */
 export function timelineChart(
   id: string,
   title: string,
   points: TimelinePoint[],
   scale: 'relative' | 'absolute',
   kind: MetricKind,
+  oneSided: OneSided | null = null,
 ): string {
   const width = 760;
   const height = 240;
@@ -102,10 +117,14 @@ export function timelineChart(
   const y = (v: number) =>
     pad.top + ((hi - Math.min(hi, Math.max(lo, v))) / (hi - lo)) * (height - pad.top - pad.bottom);
   const shown = points.map((p, i) => ({ p, i })).filter(({ p }) => p.estimate !== null);
-  const banded = shown.filter(({ p }) => p.lower !== null && p.upper !== null);
+  const open = (p: TimelinePoint) => ({
+    lower: p.lower ?? (oneSided === 'less' && p.upper !== null ? lo : null),
+    upper: p.upper ?? (oneSided === 'greater' && p.lower !== null ? hi : null),
+  });
+  const banded = shown.filter(({ p }) => open(p).lower !== null && open(p).upper !== null);
   const last = shown[shown.length - 1]?.p;
   const description = last
-    ? `On ${last.day}, after ${last.controlN + last.treatmentN} users: ${formatEstimate({ estimate: last.estimate!, lower: last.lower, upper: last.upper }, scale, kind)}. The table below the chart lists every day.`
+    ? `On ${last.day}, after ${last.controlN + last.treatmentN} users: ${formatEstimate({ estimate: last.estimate!, lower: last.lower, upper: last.upper }, scale, kind, null, oneSided)}. The table below the chart lists every day.`
     : 'No comparison is possible yet.';
   const parts = [
     `<svg id="${id}" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`,
@@ -120,8 +139,8 @@ export function timelineChart(
     );
   }
   if (banded.length > 1) {
-    const upper = banded.map(({ p, i }) => `${x(i)},${y(p.upper!)}`);
-    const lower = banded.map(({ p, i }) => `${x(i)},${y(p.lower!)}`).reverse();
+    const upper = banded.map(({ p, i }) => `${x(i)},${y(open(p).upper!)}`);
+    const lower = banded.map(({ p, i }) => `${x(i)},${y(open(p).lower!)}`).reverse();
     parts.push(
       `<polygon points="${[...upper, ...lower].join(' ')}" fill="#0969da" fill-opacity="0.15" stroke="none"/>`,
     );

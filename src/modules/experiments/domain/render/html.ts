@@ -1,4 +1,5 @@
 import { ExperimentReport, MetricComparison, MetricReport, VerdictStatus } from '../report/report-model';
+import { oneSidedText } from '../report/format';
 import { headlineComparisons } from '../report/families';
 import { REPORT_CSS } from './html-style';
 import { LiftRow, escapeXml as esc, liftIntervalChart, timelineChart } from './html-charts';
@@ -29,7 +30,7 @@ function comparisonBlock(report: ExperimentReport, metric: MetricReport, c: Metr
     const id = idOf('timeline', metric.id, c.treatment);
     const title = `Cumulative ${c.timelineScale === 'relative' ? 'lift' : 'difference'} of ${metric.label}, ${armName(report, c.treatment)} vs ${armName(report, c.control)}, by assignment day`;
     parts.push(
-      `<figure>${timelineChart(id, title, c.timeline, c.timelineScale, metric.kind)}<figcaption>${esc(title)}; the band is the interval of each day's cumulative read-out.</figcaption></figure>`,
+      `<figure>${timelineChart(id, title, c.timeline, c.timelineScale, metric.kind, c.oneSided)}<figcaption>${esc(title)}; the band is the interval of each day's cumulative read-out${c.oneSided ? ` (${oneSidedText(c.oneSided)})` : ''}.</figcaption></figure>`,
       `<details><summary>Data behind the chart</summary>${table(title, timelineTable(report, metric, c))}</details>`,
     );
   }

@@ -14,6 +14,85 @@ import { renderHtml } from './html';
 import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 
+/**
+ * Unsubscribes as a guardrail, 2,500 users per arm: `control` against `treated`. 73 against 96 is +0.92 pp,
+ * SE = √(0.0292 · 0.9708 + 0.0384 · 0.9616) / 50 = 0.00510971, z = 1.80049: two-sided p = 0.0718, one-sided
+ * p = 1 − Φ(1.80049) = 0.035891. The lift +31.5% has Fieller's lower bound at 1.644854, +2.4%.
+ */
+const unsubscribeGuardrail = (control: number, treated: number) =>
+  buildExperimentReport({
+    definition: pushExperiment({
+      holdoutShare: 0,
+      minimumSample: 1000,
+      metrics: { primary: 'click-rate', secondary: [], guardrails: ['unsubscribe-rate'] },
+    }),
+    asOf: '2026-03-10T00:00:00Z',
+    assigned: ['interest', 'journey-llm'].map((arm) => ({ arm, day: '2026-03-02', count: 2500 })),
+    delivered: [],
+    metrics: (
+      [
+        ['interest', control],
+        ['journey-llm', treated],
+      ] as const
+    ).flatMap(([arm, sum]) => [
+      { metric: 'unsubscribe-rate' as const, arm, day: '2026-03-02', n: 2500, sum, sumSquares: sum },
+      { metric: 'click-rate' as const, arm, day: '2026-03-02', n: 2500, sum: 250, sumSquares: 250 },
+    ]),
+  });
+
+describe('a guardrail tested one-sided in its harmful direction', () => {
+  const harm = unsubscribeGuardrail(73, 96);
+  const guardrail = harm.metrics.find((m) => m.role === 'guardrail')!.comparisons[0];
+  const text = 'Guardrail breached: Journey LLM is worse than Interest on unsubscribe rate: +31.5%, at least +2.4%';
+
+  it('breaches at z = 1.80 (p = 0.036 one-sided), which two-sided read as no significant difference', () => {
+    expect(guardrail.pValue).toBeCloseTo(0.035891, 5);
+    expect(guardrail.oneSided).toBe('greater');
+    expect(guardrail.verdict).toEqual({ status: 'loss', text });
+    expect(guardrail.absolute).toMatchObject({ lower: expect.closeTo(0.0092 - 1.644854 * 0.00510971, 7), upper: null });
+    expect(guardrail.relative).toMatchObject({ lower: expect.closeTo(0.024191, 5), upper: null });
+    expect(harm.headline).toContain(text);
+    // The primary metric stays two-sided.
+    expect(harm.metrics[0].comparisons[0].oneSided).toBeNull();
+  });
+
+  it('never breaches in the improving direction: 96 against 73 has p = 0.964 and no verdict either way', () => {
+    const better = unsubscribeGuardrail(96, 73).metrics.find((m) => m.role === 'guardrail')!.comparisons[0];
+    expect(better.pValue).toBeCloseTo(1 - 0.035891, 5);
+    // −24.0%, Fieller's lower bound at 1.644854 is −41.3%; the upper end is open.
+    expect(better.verdict).toEqual({
+      status: 'inconclusive',
+      text: 'No significant difference between Journey LLM and Interest on unsubscribe rate: -24.0%, at least -41.3%',
+    });
+    // Far past any two-sided level, still no breach and no win: 200 against 73.
+    const fewer = unsubscribeGuardrail(200, 73).metrics.find((m) => m.role === 'guardrail')!.comparisons[0];
+    expect(fewer.pValue).toBeGreaterThan(0.99);
+    expect(fewer.verdict.status).toBe('inconclusive');
+  });
+
+  it('renders the one bound in Markdown, HTML, CSV and JSON, the open end said as open', () => {
+    expect(renderMarkdown(harm)).toContain(text);
+    expect(renderMarkdown(harm)).toContain('two-proportion z-test, one-sided: a rise only');
+    const html = renderHtml(harm);
+    expect(html).toContain(text);
+    // The lift bar runs from +2.4% to the chart's right edge, where an arrow marks the open end.
+    expect(html).toMatch(/<polygon class="open-end" points="/);
+    expect(html).toContain('(one-sided: a lower bound, the upper end open)');
+    const row = csvRecords(renderCsv(harm)).find((r) => r.metric === 'unsubscribe-rate' && r.arm === 'journey-llm')!;
+    expect(Number(row.difference_lower)).toBeCloseTo(0.0092 - 1.644854 * 0.00510971, 7);
+    expect(row.difference_upper).toBe('');
+    expect(row.lift_upper).toBe('');
+    expect(Number(row.p_value)).toBeCloseTo(0.035891, 5);
+    expect(row.interval_note).toBe('one-sided: a lower bound, the upper end open');
+    const json = JSON.parse(renderJson(harm)) as ExperimentReport;
+    const parsed = json.metrics.find((m) => m.role === 'guardrail')!.comparisons[0];
+    expect(parsed.oneSided).toBe('greater');
+    expect(parsed.absolute!.upper).toBeNull();
+    expect(parsed.relative!.upper).toBeNull();
+    expect(parsed.timeline.at(-1)).toMatchObject({ lower: expect.closeTo(0.024191, 5), upper: null });
+  });
+});
+
 describe('report renderers', () => {
   const report = buildExperimentReport(simulateReportInput());
   const verdict = report.metrics[0].comparisons[0].verdict.text;

@@ -31,6 +31,9 @@ export function srmSentence(report: ExperimentReport): string {
 /** How the comparison was tested, e.g. "two-proportion z-test" or "Welch t-test (df 183.2)". */
 export function testName(c: MetricComparison): string {
   if (!c.test) return 'no test yet';
+  if (c.oneSided) {
+    return `${testName({ ...c, oneSided: null })}, one-sided: ${c.oneSided === 'greater' ? 'a rise' : 'a fall'} only`;
+  }
   if (c.test.method === 'welch-t') return `Welch t-test (df ${c.test.degreesOfFreedom!.toFixed(1)})`;
   if (c.test.method === 'sequential-z') return 'sequential z-test (confidence sequence)';
   if (c.test.method === 'fisher-exact') return "Fisher's exact test (few events)";
@@ -40,7 +43,7 @@ export function testName(c: MetricComparison): string {
 /** The lift with its interval, on the comparison's scale (an unbounded one said in words, with why); "-" before any test. */
 export function liftText(c: MetricComparison, metric: MetricReport): string {
   const bounds = c.timelineScale === 'relative' ? c.relative : c.absolute;
-  return bounds ? formatEstimate(bounds, c.timelineScale, metric.kind, c.unboundedInterval) : '-';
+  return bounds ? formatEstimate(bounds, c.timelineScale, metric.kind, c.unboundedInterval, c.oneSided) : '-';
 }
 
 /** The control's and the arm's values the comparison is of, "8.00% → 9.00%"; "-" before any test. */
@@ -81,7 +84,7 @@ export function settingsLines(report: ExperimentReport): string[] {
       ? `Sequential testing on: asymptotic confidence sequences with tuning N* = ${formatCount(s.sequential.tuning)}.`
       : 'Sequential testing off (fixed horizon).',
     `Relative lift intervals: Fieller's interval of the same test (delta-method standard error at the estimate).`,
-    `Multiple comparisons: ${s.correction === 'none' ? 'no correction' : s.correction === 'holm' ? 'Holm' : 'Benjamini-Hochberg'} over secondary metrics; guardrails uncorrected.`,
+    `Multiple comparisons: ${s.correction === 'none' ? 'no correction' : s.correction === 'holm' ? 'Holm' : 'Benjamini-Hochberg'} over secondary metrics; guardrails uncorrected${s.sequential ? ', tested two-sided as every always-valid test is' : `, tested one-sided in their harmful direction at α = ${s.alpha} (the interval a bound on that side)`}.`,
     `Minimum data: ${formatCount(e.minimumSample)} users per arm and ${formatCount(s.minimumEvents)} events (users with the event of a rate, conversions of conversions per user) per metric.`,
     `Attribution window: ${e.attributionWindowHours} h. Holdout share: ${formatPercent(e.holdoutShare).replace('+', '')}.`,
     `Power planning: ${formatPercent(s.targetLift)} target lift at ${Math.round(s.power * 100)}% power.`,

@@ -119,7 +119,13 @@ export function timelineTable(report: ExperimentReport, metric: MetricReport, c:
       formatCount(p.treatmentN),
       p.estimate === null
         ? '-'
-        : formatEstimate({ estimate: p.estimate, lower: p.lower, upper: p.upper }, c.timelineScale, metric.kind),
+        : formatEstimate(
+            { estimate: p.estimate, lower: p.lower, upper: p.upper },
+            c.timelineScale,
+            metric.kind,
+            null,
+            c.oneSided,
+          ),
     ]),
   };
 }

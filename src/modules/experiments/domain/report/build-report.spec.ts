@@ -603,7 +603,8 @@ describe(buildExperimentReport.name, () => {
 
   it('reports a guardrail breach already significant before the minimum sample, and puts it in the headline', () => {
     // 400 users per arm of the 1,000 the minimum asks: unsubscribes 2 against 40, z = 0.095 / √((0.005 · 0.995 +
-    // 0.1 · 0.9) / 400) = 6.1652, p = erfc(6.1652 / √2) = 7.04e−10. Clicks 40 against 44 are not significant.
+    // 0.1 · 0.9) / 400) = 6.1652, p = erfc(6.1652 / √2) / 2 = 3.52e−10 one-sided. Clicks 40 against 44 are not
+    // significant.
     const day = '2026-03-02';
     const arms: Array<[string, number, number]> = [
       ['interest', 2, 40],
@@ -626,15 +627,17 @@ describe(buildExperimentReport.name, () => {
     const early = buildExperimentReport(input([2, 40]));
     const guardrail = early.metrics.find((m) => m.role === 'guardrail')!.comparisons[0];
     expect(guardrail.test!.statistic).toBeCloseTo(6.165225, 5);
-    expect(guardrail.pValue! / 7.0382869e-10).toBeCloseTo(1, 5);
+    expect(guardrail.pValue! / 3.51914345e-10).toBeCloseTo(1, 5);
+    expect(guardrail.oneSided).toBe('greater');
     expect(guardrail.gate).toEqual({ ready: false, reason: 'sample', have: 400, need: 1000 });
     expect(guardrail.verdict.status).toBe('loss');
-    // 0.095 ± 1.96 · 0.015409: the absolute difference, as the control's rate cannot be told from 0. Read before the
+    // 0.095 − 1.644854 · 0.015409, a lower bound alone: the absolute difference, as the control's rate cannot be told
+    // from 0 (the always-valid interval stays two-sided). Read before the
     // gate, the breach is judged by the always-valid interval tuned to the gate's 2,000 users: ρ² = (5.99146 +
     // ln 6.99146) / 2,000, r = 800 ρ² = 3.17446, c = √(2 · 4.17446 / 3.17446 · ln(√4.17446 / 0.05)) = 3.12378, so
     // 0.095 ± 3.12378 · 0.015409 = [+4.69 pp, +14.31 pp], p = √4.17446 · e^(−3.17446 · 6.1652² / 8.34892) = 1.08e−6.
     expect(guardrail.verdict.text).toBe(
-      'Guardrail breached: Journey LLM is worse than Interest on unsubscribe rate: +9.50 pp [+6.48 pp, +12.52 pp] (early: 400 of 1,000 users in the smaller arm; it holds at every look: +9.50 pp [+4.69 pp, +14.31 pp] always valid)',
+      'Guardrail breached: Journey LLM is worse than Interest on unsubscribe rate: +9.50 pp, at least +6.97 pp (early: 400 of 1,000 users in the smaller arm; it holds at every look: +9.50 pp [+4.69 pp, +14.31 pp] always valid)',
     );
     const primary = early.metrics[0].comparisons[0];
     expect(primary.verdict.status).toBe('not-enough-data');
@@ -645,12 +648,12 @@ describe(buildExperimentReport.name, () => {
     expect(fewEvents.verdict.status).toBe('loss');
     expect(fewEvents.verdict.text).toMatch(/\(early: 400 of 1,000 users in the smaller arm; it holds at every look: /);
 
-    // 0 against 8 (4 expected per arm) is significant read once, p = 2 · C(400, 8) / C(800, 8) exactly, but not at
+    // 0 against 8 (4 expected per arm) is significant read once, p = C(400, 8) / C(800, 8) exactly, but not at
     // every look: pooled, z = 0.02 / √(0.01 · 0.99 · 2 / 400) = 2.8427, and the always-valid p is
     // √4.17446 · e^(−3.17446 · 2.8427² / 8.34892) = 0.0946. It waits for the gate.
     const peek = buildExperimentReport(input([0, 8])).metrics.find((m) => m.role === 'guardrail')!.comparisons[0];
     expect(peek.test!.method).toBe('fisher-exact');
-    expect(peek.pValue! / 7.5412901e-3).toBeCloseTo(1, 5);
+    expect(peek.pValue! / 3.77064505e-3).toBeCloseTo(1, 5);
     expect(peek.verdict.status).toBe('not-enough-data');
 
     // A guardrail that improves significantly as early is no verdict yet: only harm skips the minimum.
@@ -661,7 +664,7 @@ describe(buildExperimentReport.name, () => {
 
   it('calls a guardrail breached before the gate only when the always-valid interval holds it, read daily', () => {
     // 10 against 24 unsubscribes among 400 users per arm: z = 0.035 / √((0.025 · 0.975 + 0.06 · 0.94) / 400) = 2.46297,
-    // p = 0.0138 read once; the always-valid p (N* = 2,000, r = 3.17446) is √4.17446 · e^(−3.17446 · 2.46297² /
+    // p = 0.0069 read once (one-sided); the always-valid p (N* = 2,000, r = 3.17446) is √4.17446 · e^(−3.17446 · 2.46297² /
     // 8.34892) = 0.2035, and its interval 0.035 ± 3.12378 · 0.014211 = [−0.94 pp, +7.94 pp] holds 0.
     const day = '2026-03-02';
     const counts: Array<[string, number]> = [
@@ -689,7 +692,7 @@ describe(buildExperimentReport.name, () => {
         })),
       }).metrics.find((m) => m.role === 'guardrail')!.comparisons[0];
     const fixed = read(undefined);
-    expect(fixed.pValue!).toBeCloseTo(0.013779, 6);
+    expect(fixed.pValue!).toBeCloseTo(0.0068895, 6);
     expect(fixed.verdict.status).toBe('not-enough-data');
     expect(fixed.verdict.text).toBe(
       'Not enough data yet on unsubscribe rate (Journey LLM vs Interest): 400 of 1,000 users in the smaller arm',
@@ -702,7 +705,8 @@ describe(buildExperimentReport.name, () => {
 
   it('does not take a count of a few conversions for a guardrail breach: the minimum events still hold', () => {
     // Conversions per user as a guardrail: 5 conversions among 1,000 control users and none among 1,000 treated.
-    // The test reads p < 0.05; as a conversion rate the same users are Fisher's 5 of 25 events, p = 0.062.
+    // The test reads p < 0.05; as a conversion rate the same users are Fisher's 5 events among 2,000, one-sided
+    // p = C(1000, 5) / C(2000, 5) = 0.0311.
     const day = '2026-03-02';
     const arms: Array<[string, number]> = [
       ['interest', 5],
@@ -730,7 +734,7 @@ describe(buildExperimentReport.name, () => {
     const [count, rate] = few.metrics.filter((m) => m.role === 'guardrail').map((m) => m.comparisons[0]);
     expect(count.pValue!).toBeLessThan(0.05);
     expect(rate.test!.method).toBe('fisher-exact');
-    expect(rate.pValue!).toBeCloseTo(0.062, 3);
+    expect(rate.pValue!).toBeCloseTo(0.0311, 4);
     expect(count.verdict.text).toBe(
       'Not enough data yet on conversions per user (Journey LLM vs Interest): 5 of 25 conversions in the two arms',
     );

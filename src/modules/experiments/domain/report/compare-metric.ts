@@ -1,14 +1,14 @@
 import { ExperimentDefinition } from '../experiment-definition';
 import { MetricId, MetricSpec } from '../metrics';
 import { bayesianComparison } from '../statistics/bayesian';
-import { Comparison, Stratum, TestSettings, compareStrata } from '../statistics/canonical-test';
+import { Comparison, OneSided, Stratum, TestSettings, compareStrata } from '../statistics/canonical-test';
 import { dataGate } from '../statistics/data-gate';
 import { adjustedComparison } from '../statistics/multiple-testing';
 import { PowerSettings, daysToDecision, minimumDetectableLift, requiredSampleSize } from '../statistics/power';
 import { armMoments } from '../statistics/sufficient-stats';
 import { Aggregates, Daily, totalStats } from './aggregate';
 import { DayStrata, cumulativeStrata } from './strata';
-import { MetricComparison, MetricRole, UnboundedInterval } from './report-model';
+import { Bounds, MetricComparison, MetricRole, UnboundedInterval } from './report-model';
 import { cumulativeTimeline } from './timeline';
 import { verdictFor } from './verdict';
 
@@ -81,6 +81,18 @@ function alwaysValidRead(c: Comparison, scale: 'relative' | 'absolute') {
     : { pValue: c.test.pValue, bounds: c.absolute, scale: 'absolute' as const };
 }
 
+/**
+ * A guardrail is tested one-sided in its harmful direction, as a decision framework does: only harm breaches it,
+ * so the level α all goes to that tail (a rise in unsubscribes at z = 1.80 is a breach at α = 0.05, p = 0.036).
+ * Other roles are tested two-sided. The sequential test ignores it and stays two-sided.
+ */
+function harmfulSide(metric: MetricSpec, role: MetricRole): OneSided | undefined {
+  if (role !== 'guardrail') return undefined;
+  return metric.higherIsBetter ? 'less' : 'greater';
+}
+
+const hasBound = (b: Bounds) => b.lower !== null || b.upper !== null;
+
 /** Everything the report says about one treatment-vs-control comparison of one metric. */
 export function metricComparison(
   ctx: ComparisonContext,
@@ -96,10 +108,10 @@ export function metricComparison(
   const a = totalStats(series, control);
   const b = totalStats(series, treatment);
   const strataAfter = strataAfterEachDay(ctx, metric, control, treatment);
-  const raw = compareStrata(finalStrata(strataAfter), metric.kind, ctx.test);
+  const test: TestSettings = { ...ctx.test, oneSided: harmfulSide(metric, role) };
+  const raw = compareStrata(finalStrata(strataAfter), metric.kind, test);
   const shown = raw && adjustedP !== null ? adjustedComparison(raw, adjustedP, analysis.alpha) : raw;
-  const scale =
-    shown?.relative && (shown.relative.lower !== null || shown.absolute.lower === null) ? 'relative' : 'absolute';
+  const scale = shown?.relative && (hasBound(shown.relative) || !hasBound(shown.absolute)) ? 'relative' : 'absolute';
   const bounds = shown && (scale === 'relative' ? shown.relative : shown.absolute);
   const unbounded: UnboundedInterval | null =
     adjusted && bounds && (bounds.lower === null || bounds.upper === null)
@@ -154,6 +166,7 @@ export function metricComparison(
     bounds,
     scale,
     unbounded,
+    oneSided: raw?.oneSided ?? null,
     srmWarning: ctx.srmWarning,
   });
   const decided = verdict.status === 'win' || verdict.status === 'loss';
@@ -170,6 +183,7 @@ export function metricComparison(
     relative: shown && shown.relative,
     pValue: raw?.test.pValue ?? null,
     adjustedPValue: adjustedP,
+    oneSided: raw?.oneSided ?? null,
     unboundedInterval: unbounded,
     chanceToBeatControl: bayes?.chanceToBeatControl ?? null,
     expectedLoss: bayes?.expectedLoss ?? null,
@@ -183,6 +197,6 @@ export function metricComparison(
       daysToDecision: decided ? 0 : needed && daysToDecision(needed, { control: a.n, treatment: b.n }, pace),
     },
     timelineScale: scale,
-    timeline: cumulativeTimeline(ctx.aggregates.days, strataAfter, metric.kind, ctx.test, scale),
+    timeline: cumulativeTimeline(ctx.aggregates.days, strataAfter, metric.kind, test, scale),
   };
 }

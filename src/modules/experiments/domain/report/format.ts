@@ -1,3 +1,4 @@
+import { OneSided } from '../statistics/canonical-test';
 import { CorrectionMethod } from '../statistics/multiple-testing';
 import { SrmTest } from '../statistics/srm';
 import { MetricKind } from '../statistics/sufficient-stats';
@@ -35,16 +36,22 @@ export function unboundedText(unbounded: UnboundedInterval | null): string {
   return `interval unbounded after the ${CORRECTION_NAMES[unbounded.correction]} correction for ${unbounded.comparisons} comparisons`;
 }
 
+/** What a one-sided interval is, in words: "one-sided: a lower bound, the upper end open". */
+export function oneSidedText(oneSided: OneSided): string {
+  return `one-sided: ${oneSided === 'greater' ? 'a lower bound, the upper end open' : 'an upper bound, the lower end open'}`;
+}
+
 /**
  * An estimate with its interval on the relative or absolute scale: "+12.3% [+0.6%, +30.0%]". An interval without
  * bounds is said in words, with why when known: "-13.3% (interval unbounded after the Holm correction for 3
- * comparisons)".
+ * comparisons)". A one-sided test's interval is its one bound: "+0.40 pp, at least +0.02 pp".
  */
 export function formatEstimate(
   bounds: Bounds,
   scale: 'relative' | 'absolute',
   kind: MetricKind,
   unbounded: UnboundedInterval | null = null,
+  oneSided: OneSided | null = null,
 ): string {
   const fixed = scale === 'relative' || kind === 'rate';
   const least = scale === 'relative' ? 1 : 2;
@@ -59,6 +66,10 @@ export function formatEstimate(
     const zeroShown = [estimate, lower, upper].some((x) => x !== null && x !== 0 && Number.parseFloat(one(x)) === 0);
     const boundsTogether = lower !== null && upper !== null && lower !== upper && one(lower) === one(upper);
     if (!zeroShown && !boundsTogether) break;
+  }
+  const bound = oneSided === 'greater' ? lower : upper;
+  if (oneSided && bound !== null) {
+    return `${one(estimate)}, at ${oneSided === 'greater' ? 'least' : 'most'} ${one(bound)}`;
   }
   if (lower === null || upper === null) return `${one(estimate)} (${unboundedText(unbounded)})`;
   return `${one(estimate)} [${one(lower)}, ${one(upper)}]`;

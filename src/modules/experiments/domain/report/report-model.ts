@@ -1,6 +1,6 @@
 import { AnalysisSettings, ExperimentDefinition } from '../experiment-definition';
 import { MetricId } from '../metrics';
-import { TestMethod } from '../statistics/canonical-test';
+import { OneSided, TestMethod } from '../statistics/canonical-test';
 import { DataGate } from '../statistics/data-gate';
 import { CorrectionMethod } from '../statistics/multiple-testing';
 import { SrmResult } from '../statistics/srm';
@@ -126,6 +126,12 @@ export interface MetricComparison {
   pValue: number | null;
   /** After the family's multiple-comparison correction; the displayed intervals agree with it. */
   adjustedPValue: number | null;
+  /**
+   * Set when the test is one-sided, as a guardrail's is in its harmful direction (unless sequential): 'greater' when
+   * only a rise is tested (its intervals, timeline's too, are lower bounds, `upper` null: open), 'less' when only a
+   * fall is (`lower` null). `pValue` is that tail's. Null for a two-sided test.
+   */
+  oneSided: OneSided | null;
   /**
    * Set when the displayed interval (on `timelineScale`) has no bounds because the correction took the adjusted
    * p-value to 1: its bounds are then null (never ±Infinity, which JSON cannot hold). Null otherwise.

@@ -1,4 +1,5 @@
 import { MetricSpec } from '../metrics';
+import { OneSided } from '../statistics/canonical-test';
 import { DataGate } from '../statistics/data-gate';
 import { formatCount, formatEstimate } from './format';
 import { Bounds, MetricRole, UnboundedInterval, Verdict } from './report-model';
@@ -26,6 +27,8 @@ export interface VerdictInput {
   scale: 'relative' | 'absolute';
   /** Why `bounds` has none, when the correction took them away. */
   unbounded: UnboundedInterval | null;
+  /** The direction of a one-sided test (a guardrail's harm): `pValue` is that tail's, `bounds` its one bound. */
+  oneSided: OneSided | null;
   srmWarning: boolean;
 }
 
@@ -66,7 +69,7 @@ export function verdictFor(input: VerdictInput): Verdict {
   const { metric, control, treatment, bounds, scale } = input;
   const suffix = input.srmWarning ? ' (unreliable: sample ratio mismatch)' : '';
   if (input.pValue !== null && bounds !== null && !input.gate.ready && earlyBreach(input, bounds.estimate)) {
-    const estimate = formatEstimate(bounds, scale, metric.kind, input.unbounded);
+    const estimate = formatEstimate(bounds, scale, metric.kind, input.unbounded, input.oneSided);
     const { bounds: valid, scale: validScale } = input.alwaysValid!;
     const everyLook = `it holds at every look: ${formatEstimate(valid, validScale, metric.kind)} always valid`;
     return {
@@ -80,7 +83,7 @@ export function verdictFor(input: VerdictInput): Verdict {
       text: `Not enough data yet on ${metric.label} (${treatment} vs ${control}): ${gateText(input.gate, metric)}${suffix}`,
     };
   }
-  const estimate = formatEstimate(bounds, scale, metric.kind, input.unbounded);
+  const estimate = formatEstimate(bounds, scale, metric.kind, input.unbounded, input.oneSided);
   if (input.pValue >= input.alpha) {
     return {
       status: 'inconclusive',

@@ -1,15 +1,29 @@
-import { normalCritical, normalTwoSided, studentTCritical, studentTTwoSided } from './distributions';
-import { stratifiedExactTest } from './exact';
+import {
+  normalCdf,
+  normalCritical,
+  normalQuantile,
+  normalTwoSided,
+  studentTCritical,
+  studentTTwoSided,
+} from './distributions';
+import { OneSided, stratifiedExactTest } from './exact';
 import { deltaMethodLiftSe, fiellerLiftInterval, relativeLift } from './relative-lift';
 import { sequentialCritical, sequentialPValue, sequentialRho } from './sequential';
 import { ArmMoments, MetricKind, SufficientStats, armMoments } from './sufficient-stats';
 
 export interface TestSettings {
-  /** Two-sided significance level. */
+  /** Significance level: two-sided, or of the one tail `oneSided` names. */
   alpha: number;
   /** Always-valid inference with GrowthBook's tuning parameter N*; null for a fixed-horizon test. */
   sequential: { tuning: number } | null;
+  /**
+   * Test for a difference in this direction only (a guardrail's harm), at level α in that tail, its interval a
+   * bound on that side. A sequential test stays two-sided: its always-valid p is not a tail to halve.
+   */
+  oneSided?: OneSided;
 }
+
+export type { OneSided };
 
 export type TestMethod = 'z' | 'welch-t' | 'sequential-z' | 'fisher-exact';
 
@@ -19,7 +33,10 @@ const EXACT_BELOW_EXPECTED = 5;
 /** The one test a metric's comparison is judged by; every interval of the comparison inverts it. */
 export interface CanonicalTest {
   method: TestMethod;
-  /** (treatment − control) / SE; for an exact test, the z whose two-sided normal tail is its p-value. */
+  /**
+   * (treatment − control) / SE; for an exact test, the z whose two-sided normal tail is its p-value (one-sided:
+   * whose tail in the test's direction is).
+   */
   statistic: number;
   /** Welch–Satterthwaite degrees of freedom (welch-t only). */
   degreesOfFreedom: number | null;
@@ -45,6 +62,11 @@ export interface Comparison {
   relative: (Interval & { standardError: number }) | null;
   /** The critical value the intervals use: the |statistic| at which the test's p-value is α. */
   critical: number;
+  /**
+   * The direction of a one-sided test: its intervals are bounds on that side alone ('greater': a lower bound, the
+   * upper end open and null; 'less': an upper bound), so 0 is outside exactly when the one-sided p is below α.
+   */
+  oneSided?: OneSided;
   /**
    * Whether an arm without variation (a rate arm with no events or only events, a mean arm of one value) made
    * the test use the variance under the null (see `withNullVariance`); the lift then has no interval, since that
@@ -117,12 +139,19 @@ export function compareStrata(strata: readonly Stratum[], kind: MetricKind, sett
   const difference = meanB - meanA;
   const statistic = difference / standardError;
   const totalN = nA + nB;
-  const exact = kind === 'rate' && !settings.sequential ? exactRateTest(parts) : null;
+  const oneSided = settings.sequential ? undefined : settings.oneSided;
+  const toward = oneSided === 'less' ? -1 : 1;
+  const exact = kind === 'rate' && !settings.sequential ? exactRateTest(parts, oneSided) : null;
   let test: CanonicalTest;
   if (exact !== null) {
-    const z =
-      exact < 1 && difference !== 0 ? Math.sign(difference) * normalCritical(Math.max(exact, Number.MIN_VALUE)) : 0;
-    if (z !== 0) {
+    const tiny = Math.max(exact, Number.MIN_VALUE);
+    const z = oneSided
+      ? toward * -normalQuantile(tiny)
+      : exact < 1 && difference !== 0
+        ? Math.sign(difference) * normalCritical(tiny)
+        : 0;
+    // A one-sided tail against the estimate's side (or of a discrete table at its centre) has no scale to give.
+    if (z !== 0 && Math.sign(z) === Math.sign(difference)) {
       // The variances scaled to the standard error at which the z-test would give the exact p-value (as an
       // adjusted p-value's interval is back-computed), so the intervals invert the exact test.
       const scale = (difference / z / standardError) ** 2;
@@ -145,8 +174,10 @@ export function compareStrata(strata: readonly Stratum[], kind: MetricKind, sett
       rho: null,
       pValue: studentTTwoSided(statistic, df),
     };
+    if (oneSided) test.pValue = toward * statistic > 0 ? test.pValue / 2 : 1 - test.pValue / 2;
   } else {
-    test = { method: 'z', statistic, degreesOfFreedom: null, totalN, rho: null, pValue: normalTwoSided(statistic) };
+    const pValue = oneSided ? normalCdf(-toward * statistic) : normalTwoSided(statistic);
+    test = { method: 'z', statistic, degreesOfFreedom: null, totalN, rho: null, pValue };
   }
   const lift = relativeLift(meanA, meanB);
   const comparison: Comparison = {
@@ -163,8 +194,10 @@ export function compareStrata(strata: readonly Stratum[], kind: MetricKind, sett
             lower: null,
             upper: null,
           },
-    critical: criticalValue(test, settings.alpha),
+    // One tail at α is the two-sided test at 2α.
+    critical: criticalValue(test, oneSided ? 2 * settings.alpha : settings.alpha),
     kind,
+    ...(oneSided && { oneSided }),
     ...(nullVariance && { nullVariance: true as const }),
   };
   return withCritical(comparison, comparison.critical);
@@ -202,7 +235,7 @@ function withNullVariance(a: ArmMoments, b: ArmMoments, kind: MetricKind, weight
  * approximation misreads the tails: 3 events among 30 users against none among 1,000 reads z = 10.0 and
  * p = 1e−23 pooled, where the exact p is C(30, 3) / C(1030, 3) = 2.2e−5. Null otherwise (or when too costly).
  */
-function exactRateTest(parts: ReadonlyArray<{ a: ArmMoments; b: ArmMoments }>): number | null {
+function exactRateTest(parts: ReadonlyArray<{ a: ArmMoments; b: ArmMoments }>, oneSided?: OneSided): number | null {
   const tables = parts.map(({ a, b }) => ({
     control: { n: a.n, events: Math.round(a.mean * a.n) },
     treatment: { n: b.n, events: Math.round(b.mean * b.n) },
@@ -211,7 +244,7 @@ function exactRateTest(parts: ReadonlyArray<{ a: ArmMoments; b: ArmMoments }>): 
   const [nA, nB] = [sum((t) => t.control.n), sum((t) => t.treatment.n)];
   const events = sum((t) => t.control.events + t.treatment.events);
   const smallest = (Math.min(nA, nB) * Math.min(events, nA + nB - events)) / (nA + nB);
-  return smallest < EXACT_BELOW_EXPECTED ? stratifiedExactTest(tables) : null;
+  return smallest < EXACT_BELOW_EXPECTED ? stratifiedExactTest(tables, oneSided) : null;
 }
 
 /** The |statistic| at which the test's p-value equals p: the critical value of a level-p test. */
@@ -233,7 +266,7 @@ export function criticalValue(test: CanonicalTest, p: number): number {
  * the values possible: a difference of rates in [−100 pp, +100 pp] and a lift of values that are never negative
  * (every metric's) from −100% up. At the first looks of a sequential test, 1 of 2 users against 0 of 2 would
  * otherwise read −50 pp [−1,385 pp, +1,285 pp]. Clipping keeps 0 where it was, inside or out, so the interval
- * still agrees with the p-value.
+ * still agrees with the p-value. A one-sided comparison keeps the bound on its side only.
  */
 export function withCritical(comparison: Comparison, critical: number): Comparison {
   const { control: a, treatment: b, absolute } = comparison;
@@ -245,18 +278,19 @@ export function withCritical(comparison: Comparison, critical: number): Comparis
   const rate = comparison.kind === 'rate';
   const atLeast = (x: number | null, least: number | null) => (x === null || least === null ? x : Math.max(x, least));
   const atMost = (x: number | null, most: number | null) => (x === null || most === null ? x : Math.min(x, most));
+  const [lowerOpen, upperOpen] = [comparison.oneSided === 'less', comparison.oneSided === 'greater'];
   return {
     ...comparison,
     critical,
     absolute: {
       ...absolute,
-      lower: atLeast(finite ? absolute.estimate - half : null, rate ? -1 : null),
-      upper: atMost(finite ? absolute.estimate + half : null, rate ? 1 : null),
+      lower: lowerOpen ? null : atLeast(finite ? absolute.estimate - half : null, rate ? -1 : null),
+      upper: upperOpen ? null : atMost(finite ? absolute.estimate + half : null, rate ? 1 : null),
     },
     relative: comparison.relative && {
       ...comparison.relative,
-      lower: atLeast(fieller?.[0] ?? null, comparison.kind ? -1 : null),
-      upper: fieller?.[1] ?? null,
+      lower: lowerOpen ? null : atLeast(fieller?.[0] ?? null, comparison.kind ? -1 : null),
+      upper: upperOpen ? null : (fieller?.[1] ?? null),
     },
   };
 }

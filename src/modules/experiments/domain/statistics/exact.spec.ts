@@ -47,6 +47,17 @@ describe('exact tests', () => {
     // probabilities ¼, ½, ¼; 2 has p = ½.
     expect(stratifiedExactTest([table([0, 1], [1, 1]), table([0, 1], [1, 1])])).toBeCloseTo(0.5, 12);
   });
+  it('gives the one-sided tail in the direction asked: the tables at least as far that way', () => {
+    // 1 of 4 against 3 of 4: 4 events among 8 users, the treatment's count x has C(4, x) C(4, 4 − x) / 70, that is
+    // 1, 16, 36, 16, 1 in 70. Three or more is 17/70, three or fewer 69/70.
+    expect(stratifiedExactTest([table([1, 4], [3, 4])], 'greater')).toBeCloseTo(17 / 70, 12);
+    expect(stratifiedExactTest([table([1, 4], [3, 4])], 'less')).toBeCloseTo(69 / 70, 12);
+    // 0 of 1,000 against 3 of 30: only all three among the 30 is as high, C(30, 3) / C(1030, 3), as two-sided.
+    expect(stratifiedExactTest([table([0, 1000], [3, 30])], 'greater')).toBeCloseTo(4060 / 181_591_060, 16);
+    // Two strata of ¼, ½, ¼: two or more is ¼, one or fewer ¾.
+    expect(stratifiedExactTest([table([0, 1], [1, 1]), table([0, 1], [1, 1])], 'greater')).toBeCloseTo(0.25, 12);
+    expect(stratifiedExactTest([table([1, 1], [0, 1]), table([0, 1], [1, 1])], 'less')).toBeCloseTo(0.75, 12);
+  });
   it.each([
     // 0 against 3 events among 3 billion users each: 2 · C(3e9, 3) / C(6e9, 3) = ¼ · (1 − 1/3e9)(1 − 2/3e9) /
     // ((1 − 1/6e9)(1 − 2/6e9)), just under ¼; each term's log is some 10¹¹, so a difference of log-gammas is off by 1e−5.

@@ -225,11 +225,19 @@ export interface EventTable {
 }
 
 /**
+ * The direction a one-sided test looks for a difference in: the treatment's rate above the control's ('greater')
+ * or below it ('less'), as R's `alternative`.
+ */
+export type OneSided = 'greater' | 'less';
+
+/**
  * Exact conditional test of equal rates across strata (R's `mantelhaen.test(exact = TRUE)`; Fisher's exact
  * test for one stratum): the distribution of the treatment's events summed over strata, given each stratum's
- * margins, is the convolution of the strata's hypergeometric distributions. Null when too costly.
+ * margins, is the convolution of the strata's hypergeometric distributions. Two-sided by default; `oneSided`
+ * gives the tail in that direction instead, the observed count and every count beyond it (R's `alternative`).
+ * Null when too costly.
  */
-export function stratifiedExactTest(strata: readonly EventTable[]): number | null {
+export function stratifiedExactTest(strata: readonly EventTable[], oneSided?: OneSided): number | null {
   let pmf = [1];
   let lo = 0;
   let observed = 0;
@@ -242,6 +250,14 @@ export function stratifiedExactTest(strata: readonly EventTable[]): number | nul
     pmf = next;
     lo += d.lo;
     observed += treatment.events;
+  }
+  if (oneSided) {
+    const at = observed - lo;
+    const tail = oneSided === 'greater' ? pmf.slice(at) : pmf.slice(0, at + 1);
+    return Math.min(
+      1,
+      tail.reduce((sum, p) => sum + p, 0),
+    );
   }
   const limit = pmf[observed - lo] * TIES;
   return Math.min(

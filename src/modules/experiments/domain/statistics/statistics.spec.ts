@@ -112,6 +112,60 @@ describe('statistics building blocks', () => {
     ).toBe('sequential-z');
   });
 
+  it('tests one-sided at α when asked: the p-value of that tail, and the one bound on that side', () => {
+    // 73 against 96 of 2,500: +0.92 pp, SE = √(0.0292 · 0.9708 + 0.0384 · 0.9616) / 50 = 0.00510971, z = 1.80049.
+    // Two-sided p = 0.0718; one-sided p = 1 − Φ(1.80049) = 0.035891, and the bound is 0.0092 − 1.644854 · SE.
+    const greater = { ...fixed, oneSided: 'greater' as const };
+    const harm = compareArms(rate(73, 2500), rate(96, 2500), 'rate', greater)!;
+    expect(compareArms(rate(73, 2500), rate(96, 2500), 'rate', fixed)!.test.pValue).toBeCloseTo(0.071782, 5);
+    expect(harm.test).toMatchObject({ method: 'z', statistic: expect.closeTo(1.80049, 4) });
+    expect(harm.test.pValue).toBeCloseTo(0.035891, 5);
+    expect(harm.critical).toBeCloseTo(1.644854, 6);
+    expect(harm.absolute.lower).toBeCloseTo(0.0092 - 1.644854 * 0.00510971, 7);
+    expect(harm.absolute.upper).toBeNull();
+    expect(harm.relative!.lower).toBeGreaterThan(0);
+    expect(harm.relative!.upper).toBeNull();
+    // The other way, the one-sided p is Φ(−1.80049)'s complement: no evidence of a rise at all.
+    const better = compareArms(rate(96, 2500), rate(73, 2500), 'rate', greater)!;
+    expect(better.test.pValue).toBeCloseTo(1 - 0.035891, 5);
+    expect(better.absolute.lower).toBeCloseTo(-0.0092 - 1.644854 * 0.00510971, 7);
+    expect(better.absolute.upper).toBeNull();
+    // Towards a fall, the bound is an upper one.
+    const less = compareArms(rate(96, 2500), rate(73, 2500), 'rate', { ...fixed, oneSided: 'less' })!;
+    expect(less.test.pValue).toBeCloseTo(0.035891, 5);
+    expect(less.absolute).toMatchObject({ lower: null, upper: expect.closeTo(-0.0092 + 1.644854 * 0.00510971, 7) });
+    // Welch's t halves its two-sided tail on the side of the estimate.
+    const values = (ys: number[]) => ({
+      n: ys.length,
+      sum: ys.reduce((a, b) => a + b, 0),
+      sumSquares: ys.reduce((a, b) => a + b * b, 0),
+    });
+    const [a, b] = [values([0, 1, 0, 2, 1, 0]), values([1, 2, 3, 1, 2, 2])];
+    const two = compareArms(a, b, 'mean', fixed)!.test.pValue;
+    expect(compareArms(a, b, 'mean', greater)!.test.pValue).toBeCloseTo(two / 2, 12);
+    expect(compareArms(a, b, 'mean', { ...fixed, oneSided: 'less' })!.test.pValue).toBeCloseTo(1 - two / 2, 12);
+  });
+
+  it("takes Fisher's one-sided tail, and its bound agrees with it", () => {
+    // 1 of 4 against 3 of 4: the treatment's events are 0..4 with 1, 16, 36, 16, 1 in 70; 3 or more is 17/70.
+    const c = compareArms(rate(1, 4), rate(3, 4), 'rate', { ...fixed, oneSided: 'greater' })!;
+    expect(c.test).toMatchObject({ method: 'fisher-exact', pValue: expect.closeTo(17 / 70, 12) });
+    // The z whose upper normal tail is 17/70, 0.69714; the bound 0.5 − 1.644854 · 0.5 / 0.69714 is below 0.
+    expect(c.test.statistic).toBeCloseTo(0.69714, 4);
+    expect(c.absolute.lower).toBeCloseTo(0.5 - (1.644854 * 0.5) / 0.69714, 4);
+    expect(c.absolute.upper).toBeNull();
+    // 0 of 1,000 against 3 of 30 has the same p either way (no table lies beyond it below), and excludes 0.
+    const far = compareArms(rate(0, 1000), rate(3, 30), 'rate', { ...fixed, oneSided: 'greater' })!;
+    expect(far.test.pValue).toBeCloseTo(4060 / 181_591_060, 15);
+    expect(far.absolute.lower).toBeGreaterThan(0);
+    // The always-valid p is not halved: a sequential test stays two-sided.
+    const sequential = { alpha: 0.05, sequential: { tuning: 5000 }, oneSided: 'greater' as const };
+    const seq = compareArms(rate(73, 2500), rate(96, 2500), 'rate', sequential)!;
+    const seqTwo = compareArms(rate(73, 2500), rate(96, 2500), 'rate', { alpha: 0.05, sequential: { tuning: 5000 } })!;
+    expect(seq.test.pValue).toBe(seqTwo.test.pValue);
+    expect(seq.absolute).toEqual(seqTwo.absolute);
+  });
+
   it('mirrors the relative interval when the control mean is negative', () => {
     const [lo, hi] = fiellerLiftInterval(-2, 0.01, -1.5, 0.01, 1.96)!;
     expect(lo).toBeLessThan(0.25);
