@@ -46,7 +46,25 @@ export function notifyBarrier(
 ): string | undefined {
   const verdict = assessJourneySafety(journey, policy.safety);
   if (verdict.blocked) return `blocked term "${verdict.blockedBy}"`;
-  const sensitiveCategories = [...new Set([...(journey.sensitiveCategories ?? []), ...verdict.sensitiveCategories])];
-  if (!isNotifiable({ sensitiveCategories }, policy)) return `sensitive: ${sensitiveCategories.sort().join(', ')}`;
+  const sensitiveCategories = unionOfCategories(journey.sensitiveCategories, verdict.sensitiveCategories);
+  if (!isNotifiable({ sensitiveCategories }, policy)) return `sensitive: ${sensitiveCategories.join(', ')}`;
   return undefined;
+}
+
+/**
+ * A stored journey's sensitive categories as campaigns see them now: those its build stored and those today's
+ * policy finds in its name and keywords, sorted. A category a release adds applies before the next rebuild.
+ */
+export function sensitiveCategoriesNow(
+  journey: { name: string; keywords: ReadonlyArray<{ text: string }>; sensitiveCategories?: readonly string[] },
+  policy: Pick<JourneyPolicy, 'safety'>,
+): string[] {
+  return unionOfCategories(
+    journey.sensitiveCategories,
+    assessJourneySafety(journey, policy.safety).sensitiveCategories,
+  );
+}
+
+function unionOfCategories(stored: readonly string[] = [], today: readonly string[]): string[] {
+  return [...new Set([...stored, ...today])].sort();
 }

@@ -6,7 +6,7 @@ import { stageAt } from './domain/stage';
 import { JourneyBuilderService } from './journey-builder.service';
 import { JourneyExpansionRecord } from './journey-expansion.schema';
 import { JourneyExpansionService } from './journey-expansion.service';
-import { JOURNEY_POLICY, JourneyPolicy, notifyBarrier } from './journey-policy';
+import { JOURNEY_POLICY, JourneyPolicy, notifyBarrier, sensitiveCategoriesNow } from './journey-policy';
 import { PlatformEmbedderService } from './platform-embedder.service';
 import { StoredJourney } from './stored-journey';
 import { UserJourneysRepository } from './user-journeys.repository';
@@ -44,7 +44,10 @@ export class JourneysService {
     const locale = profile?.user.locale ?? this.policy.defaultLocale;
     // The stage as of now: a user silent since their last build has let their ongoing journeys end.
     const now = Date.now();
-    const journeys = record.journeys.map((j) => ({ ...j, stage: stageAt(j, now) })).sort((a, b) => a.rank - b.rank);
+    // Its sensitive categories as campaigns judge them now: those of its build and those today's policy finds.
+    const journeys = record.journeys
+      .map((j) => ({ ...j, stage: stageAt(j, now), sensitiveCategories: sensitiveCategoriesNow(j, this.policy) }))
+      .sort((a, b) => a.rank - b.rank);
     const expansions = await this.expansions.findFor(journeys, locale);
     return {
       userId,

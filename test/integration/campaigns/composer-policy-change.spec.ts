@@ -8,6 +8,7 @@ import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
 import { UsersService } from '../../../src/modules/ingest/users.service';
 import { DEFAULT_SAFETY_POLICY } from '../../../src/modules/journeys/domain/journey-safety';
 import { JOURNEY_POLICY, journeyPolicyOf } from '../../../src/modules/journeys/journey-policy';
+import { toUserJourneysResponse } from '../../../src/modules/journeys/dto/user-journeys-response.dto';
 import { JourneysModule } from '../../../src/modules/journeys/journeys.module';
 import { JourneysService } from '../../../src/modules/journeys/journeys.service';
 import { LocalCopyBudget } from '../../../src/modules/personalization/domain/copy-budget';
@@ -46,7 +47,11 @@ describe('journeys built before the safety policy changed', () => {
         .useValue({ ...policy, safety: { ...policy.safety, sensitiveCategories } }),
     );
     current = await startCampaignsContext(mongo.uri, redis, DATABASE, {
-      CAMPAIGNS_DIR: campaignsDir([{ ...digestCampaign('digest', {}), content: { topK: 3 } }]),
+      CAMPAIGNS_DIR: campaignsDir([
+        { ...digestCampaign('digest', {}), content: { topK: 3 } },
+        digestCampaign('pregnancy-digest', { journeys: { include: ['pregnancy'] } }),
+        digestCampaign('kitchen-digest', { journeys: { include: ['kitchen'] } }),
+      ]),
     });
     await current.get(CampaignsService).sync('test');
   }, 60_000);
@@ -83,5 +88,17 @@ describe('journeys built before the safety policy changed', () => {
     const shown = await current.get(JourneysService).getUserJourneys('expecting');
     const notifiable = new Map(shown.journeys.map(({ journey, notifiable }) => [journey.name, notifiable]));
     expect(pregnancy.map(({ journey }) => notifiable.get(journey.name))).toEqual(pregnancy.map(() => false));
+    // And they are shown as sensitive, in the category today's policy finds, as the API answers.
+    const answered = new Map(toUserJourneysResponse(shown).journeys.map((j) => [j.name, j]));
+    expect(pregnancy.map(({ journey }) => answered.get(journey.name))).toEqual(
+      pregnancy.map(() =>
+        expect.objectContaining({ sensitive: true, sensitiveCategories: ['fertility'], notifiable: false }),
+      ),
+    );
+    const kitchen = [...answered.values()].filter((j) => /kitchen/i.test(j.name));
+    expect(kitchen.length).toBeGreaterThan(0);
+    expect(kitchen).toEqual(
+      kitchen.map(() => expect.objectContaining({ sensitive: false, sensitiveCategories: [], notifiable: true })),
+    );
   });
 });

@@ -24,11 +24,18 @@ export class JourneyResponse {
   @ApiProperty({ enum: ['situational', 'evergreen'] }) type!: string;
   @ApiProperty({ type: [JourneyKeywordResponse] }) keywords!: JourneyKeywordResponse[];
   @ApiProperty({
-    description: 'In a sensitive category (health, finance, ...): shown, but not notified about by default',
+    description:
+      'In a sensitive category (health, finance, ...) by the safety policy in force now or the one it was built ' +
+      'under: shown, but not notified about by default',
   })
   sensitive!: boolean;
-  @ApiProperty({ description: 'Whether campaigns may notify about this journey' }) notifiable!: boolean;
-  @ApiProperty({ type: [String] }) sensitiveCategories!: string[];
+  @ApiProperty({ description: 'Whether campaigns may notify about this journey, by the safety policy in force now' })
+  notifiable!: boolean;
+  @ApiProperty({
+    type: [String],
+    description: 'Its sensitive categories: those its build found and those the policy in force now finds, sorted',
+  })
+  sensitiveCategories!: string[];
   @ApiProperty() lastSeen!: string;
   @ApiPropertyOptional({ type: JourneyExpansionResponse }) expansion?: JourneyExpansionResponse;
 }
