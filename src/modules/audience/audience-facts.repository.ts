@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, QueryFilter, Model } from 'mongoose';
 import { AudienceFactsRecord } from './audience-facts.schema';
-import { JourneyFact, LOCALE_TAGS_RULE, localeTags, NO_LOCALE, STAGES } from './domain/audience-facts';
+import { JourneyFact, LOCALE_TAGS_RULE, localeTags, NO_LOCALE, STAGES, withheldPattern } from './domain/audience-facts';
 import { AudienceQuery, JourneyCondition } from './domain/audience-query';
 import { BreakdownRow } from './domain/audience-breakdown';
 
@@ -32,11 +32,12 @@ function toFilter(query: AudienceQuery): QueryFilter<AudienceFactsRecord> {
   if (journey) {
     filter.journeyTags = { $in: journey.tags };
     const stage = stageCondition(journey);
-    if (journey.include || journey.exclude || stage) {
+    const withheld = withheldPattern(journey.withheld);
+    if (journey.include || journey.exclude || stage || withheld) {
       // Terms and the other journey rules must hold for the same journey: only $elemMatch says that.
       const terms: Record<string, unknown> = {};
       if (journey.include) terms.$in = journey.include;
-      if (journey.exclude) terms.$nin = journey.exclude;
+      if (journey.exclude || withheld) terms.$nin = [...(journey.exclude ?? []), ...(withheld ? [withheld] : [])];
       filter.journeys = {
         $elemMatch: {
           ...stage,

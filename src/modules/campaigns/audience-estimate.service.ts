@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
 import { SampleScope, AudienceFactsRepository } from '../audience/audience-facts.repository';
 import { AudienceCounts, byUsersThenLocale, tallyBreakdown } from '../audience/domain/audience-breakdown';
+import { audiencePolicyOf } from '../journeys/journey-policy';
 import { campaignCategory } from '../tracking/domain/preference-guards';
 import { ALL_CATEGORIES } from '../tracking/domain/tracking-urls';
 import { audienceQueryOf } from './domain/audience-rules';
@@ -67,7 +68,7 @@ export class AudienceEstimateService {
   }
 
   private async count(definition: CampaignDefinition, now: Date, scope: SampleScope): Promise<AudienceCounts> {
-    const options = { now, allowSensitive: this.config.get('journeys', { infer: true }).notifySensitive };
+    const options = { now, ...audiencePolicyOf(this.config.get('journeys', { infer: true })) };
     const left = [campaignCategory(definition), ALL_CATEGORIES];
     const stages = definition.audience.journeys?.stages;
     const ongoingDefinition: CampaignDefinition = {

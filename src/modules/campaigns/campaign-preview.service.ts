@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../config/settings';
 import { AudienceFactsRepository } from '../audience/audience-facts.repository';
+import { audiencePolicyOf } from '../journeys/journey-policy';
 import { CampaignMessageComposer, ComposableCampaign } from './campaign-message-composer.service';
 import { CampaignsService } from './campaigns.service';
 import { audienceQueryOf } from './domain/audience-rules';
@@ -54,7 +55,7 @@ export class CampaignPreviewService {
     const now = options.now ?? new Date();
     const query = audienceQueryOf(campaign.definition, {
       now,
-      allowSensitive: this.config.get('journeys', { infer: true }).notifySensitive,
+      ...audiencePolicyOf(this.config.get('journeys', { infer: true })),
     });
     const candidates = await this.facts.sampleUserIds(query, size * 2);
     const budget = this.composer.budgetFor(campaign.definition);

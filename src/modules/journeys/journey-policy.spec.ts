@@ -1,10 +1,21 @@
 import { loadConfig } from '../../config';
 import { DEFAULT_SAFETY_POLICY } from './domain/journey-safety';
-import { isNotifiable, journeyPolicyOf, notifyBarrier } from './journey-policy';
+import { audiencePolicyOf, isNotifiable, journeyPolicyOf, notifyBarrier } from './journey-policy';
 import { MAX_STORED_TIMESTAMPS, toStoredJourney } from './stored-journey';
 import { Journey } from './domain/journey';
 
 describe('journey policy from configuration', () => {
+  it("withholds from audiences the blocked terms, and the sensitive categories' terms unless notified about", () => {
+    const { journeys } = loadConfig({ NODE_ENV: 'test', JOURNEYS_BLOCKED_TERMS: 'casino' });
+    const withheld = audiencePolicyOf(journeys);
+    expect(withheld.allowSensitive).toBe(false);
+    expect(withheld.withheldTerms).toEqual(expect.arrayContaining(['casino', 'porn', 'pregnancy test', 'debt']));
+    const notifying = audiencePolicyOf({ ...journeys, notifySensitive: true });
+    expect(notifying.allowSensitive).toBe(true);
+    expect(notifying.withheldTerms).toContain('casino');
+    expect(notifying.withheldTerms).not.toContain('debt');
+  });
+
   it('adds configured blocked terms to the defaults for safety and naming', () => {
     const { journeys } = loadConfig({ NODE_ENV: 'test', JOURNEYS_BLOCKED_TERMS: 'Crypto, casino ,' });
     const policy = journeyPolicyOf(journeys);

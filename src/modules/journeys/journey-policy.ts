@@ -68,3 +68,19 @@ export function sensitiveCategoriesNow(
 function unionOfCategories(stored: readonly string[] = [], today: readonly string[]): string[] {
   return [...new Set([...stored, ...today])].sort();
 }
+
+/**
+ * Terms that keep a journey holding one (as a whole word or phrase of its name or a keyword) out of every message
+ * under the policy: its blocked terms, and the terms of its sensitive categories unless the deployment notifies
+ * about sensitive journeys. Audiences leave such journeys out by their stored terms, whatever policy built them.
+ */
+export function withheldTerms(policy: Pick<JourneyPolicy, 'safety' | 'notifySensitive'>): string[] {
+  const sensitive = policy.notifySensitive ? [] : Object.values(policy.safety.sensitiveCategories).flat();
+  return [...new Set([...policy.safety.blockedTerms, ...sensitive])];
+}
+
+/** What the deployment's safety policy asks of a campaign's audience: see `audienceQueryOf`. */
+export function audiencePolicyOf(settings: Settings['journeys']): { allowSensitive: boolean; withheldTerms: string[] } {
+  const policy = journeyPolicyOf(settings);
+  return { allowSensitive: policy.notifySensitive, withheldTerms: withheldTerms(policy) };
+}

@@ -2,6 +2,8 @@ import { Connection, createConnection, Model } from 'mongoose';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { AudienceFactsRepository } from '../../../src/modules/audience/audience-facts.repository';
 import { AudienceFactsRecord, AudienceFactsSchema } from '../../../src/modules/audience/audience-facts.schema';
+import { journeyFactsOf, tagsMatching } from '../../../src/modules/audience/domain/audience-facts';
+import { assessJourneySafety } from '../../../src/modules/journeys/domain/journey-safety';
 import { startTestMongo } from '../../setup/mongo';
 
 const FACTS = {
@@ -96,6 +98,45 @@ describe('audience facts: journey facts written through the driver', () => {
     expect(await stored('early')).toMatchObject({ unsubscribed: ['*'], consent: { email: true, push: false } });
     const consenting = await repository.count({ consentFor: 'email' });
     expect(await repository.count({ consentFor: 'email', notUnsubscribedFrom: ['*', 'digest'] })).toBe(consenting - 1);
+  });
+
+  it('leaves out a journey holding a withheld term as a whole word or phrase of its name or a keyword', async () => {
+    const policy = { blockedTerms: [], sensitiveCategories: { health: ['eating disorder', 'rehab'] } };
+    const journeys = {
+      'eating-disorder': { name: 'Recovery', keywords: [{ text: 'eating disorder recovery' }] },
+      rehab: { name: 'Rehab Centers', keywords: [{ text: 'centers' }] },
+      'rehab-accented': { name: 'Réhab', keywords: [{ text: 'réhab' }] },
+      'eating-out': { name: 'Eating Out', keywords: [{ text: 'eating out' }, { text: 'disorder' }] },
+      rehabilitation: { name: 'Rehabilitation', keywords: [{ text: 'rehabilitation' }] },
+    };
+    for (const [userId, journey] of Object.entries(journeys)) {
+      // Facts stored as a build under a policy without the category wrote them: not sensitive.
+      const stored = { ...journey, id: userId, stage: 'ongoing', type: 'evergreen', confidence: 0.9 } as const;
+      await repository.recordJourneys(
+        `w-${userId}`,
+        journeyFactsOf([{ ...stored, sensitiveCategories: [] }]),
+        new Date(),
+      );
+    }
+    const journey = { tags: tagsMatching({ allowSensitive: false }), at: new Date(), allowSensitive: false };
+    const selected = async (withheld?: string[]) =>
+      (await repository.findUserIdsAfter({ journey: { ...journey, withheld } }, 'w-', 10)).filter((id) =>
+        id.startsWith('w-'),
+      );
+    expect(await selected()).toEqual([
+      'w-eating-disorder',
+      'w-eating-out',
+      'w-rehab',
+      'w-rehab-accented',
+      'w-rehabilitation',
+    ]);
+    // The same journeys as the policy's own assessment keeps notifiable.
+    const notifiable = Object.entries(journeys)
+      .filter(([, j]) => assessJourneySafety(j, policy).sensitiveCategories.length === 0)
+      .map(([userId]) => `w-${userId}`)
+      .sort();
+    expect(notifiable).toEqual(['w-eating-out', 'w-rehabilitation']);
+    expect(await selected(['eating disorder', 'rehab'])).toEqual(notifiable);
   });
 
   it('retags, once, users whose locale tags were stored under an earlier rule', async () => {

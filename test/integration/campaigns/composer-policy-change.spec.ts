@@ -2,6 +2,8 @@ import { INestApplicationContext } from '@nestjs/common';
 import { RedisProcess } from '../../../src/common/redis/redis-process';
 import { EmbeddedMongo } from '../../../src/embedded-mongo';
 import { ActivityEvent } from '../../../src/lib/events/activity-event';
+import { AudienceEstimateService } from '../../../src/modules/campaigns/audience-estimate.service';
+import { CampaignPreviewService } from '../../../src/modules/campaigns/campaign-preview.service';
 import { CampaignsService } from '../../../src/modules/campaigns/campaigns.service';
 import { EventsService } from '../../../src/modules/ingest/events.service';
 import { PutUserDto } from '../../../src/modules/ingest/dto/put-user.dto';
@@ -100,5 +102,21 @@ describe('journeys built before the safety policy changed', () => {
     expect(kitchen).toEqual(
       kitchen.map(() => expect.objectContaining({ sensitive: false, sensitiveCategories: [], notifiable: true })),
     );
+  });
+
+  it('qualify no one for an audience by a journey the policy now withholds', async () => {
+    // The facts audiences are counted on were written by the older release's build, above.
+    const estimate = async (campaignId: string) =>
+      current
+        .get(AudienceEstimateService)
+        .estimate((await current.get(CampaignsService).getUsable(campaignId)).definition, new Date());
+    expect((await estimate('pregnancy-digest')).total).toBe(0);
+    expect((await estimate('kitchen-digest')).total).toBe(1);
+    // Previews and runs select their users by the same rules: none to skip, where the older facts named one.
+    expect(await current.get(CampaignPreviewService).previewSample('pregnancy-digest', 1)).toEqual({
+      campaignId: 'pregnancy-digest',
+      messages: [],
+      skipped: {},
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { normalizeText } from '../../../lib/text/normalize';
+import { normalizeForMatching, normalizeText } from '../../../lib/text/normalize';
 import { stageEndsAt } from '../../journeys/domain/stage';
 import { canonicalLocale, variantChain } from '../../templates/domain/locale-chain';
 
@@ -53,6 +53,48 @@ export function normalizeTerm(text: string): string {
 export function journeyTerms(name: string, keywords: ReadonlyArray<{ text: string }>): string[] {
   const phrases = [name, ...keywords.map((k) => k.text)].map(normalizeTerm).filter(Boolean);
   return [...new Set([...phrases, ...phrases.flatMap((p) => p.split(' '))])].sort();
+}
+
+// Letters as stored terms may write them: by the letter the safety policy folds them to (`é`, `è` under `e`).
+let accentedForms: Map<string, string[]> | undefined;
+
+function formsOf(letter: string): string[] {
+  if (!accentedForms) {
+    accentedForms = new Map();
+    // Latin, Greek and Cyrillic letters with marks, the ones normalizeForMatching folds.
+    for (const [from, to] of [
+      [0xc0, 0x24f],
+      [0x370, 0x4ff],
+      [0x1e00, 0x1fff],
+    ]) {
+      for (let code = from; code <= to; code++) {
+        const stored = normalizeText(String.fromCodePoint(code));
+        const folded = normalizeForMatching(stored);
+        if ([...stored].length !== 1 || [...folded].length !== 1 || folded === stored) continue;
+        const forms = accentedForms.get(folded) ?? [];
+        if (!forms.includes(stored)) accentedForms.set(folded, [...forms, stored]);
+      }
+    }
+  }
+  return [letter, ...(accentedForms.get(letter) ?? [])];
+}
+
+/**
+ * Matches a stored term (a journey's name, a keyword, or one of their words) holding any of `terms` as a whole
+ * word or phrase, accents or not as the safety policy compares them: one pattern for all of a policy's terms.
+ */
+export function withheldPattern(terms: readonly string[] | undefined): RegExp | undefined {
+  const folded = [...new Set((terms ?? []).map(normalizeForMatching).filter(Boolean))];
+  if (folded.length === 0) return undefined;
+  const alternatives = folded.map((term) =>
+    [...term]
+      .map((c) => {
+        const forms = formsOf(c).map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+        return forms.length === 1 ? forms[0] : `[${forms.join('')}]`;
+      })
+      .join(''),
+  );
+  return new RegExp(`(?:^| )(?:${alternatives.join('|')})(?: |$)`, 'u');
 }
 
 /** The facts of a user's journeys, from the stored journeys of their latest build. */

@@ -12,6 +12,11 @@ export interface JourneyCondition {
   types?: readonly JourneyKind[];
   minConfidence?: number;
   allowSensitive: boolean;
+  /**
+   * Normalised terms of the safety policy in force (see `withheldTerms`): a journey holding one as a whole word
+   * or phrase of its name or a keyword qualifies no one, whatever sensitivity its build stored.
+   */
+  withheld?: string[];
   /** Normalised terms: the journey must answer to one of them. */
   include?: string[];
   /** Normalised terms: the journey must answer to none of them. */

@@ -118,7 +118,7 @@ export function userRuleFailure(user: RuleUser, definition: CampaignDefinition, 
 /** The campaign's audience as conditions on audience facts (consent included unless `withoutConsent`). */
 export function audienceQueryOf(
   definition: CampaignDefinition,
-  options: { now: Date; allowSensitive: boolean; withoutConsent?: boolean },
+  options: { now: Date; allowSensitive: boolean; withheldTerms?: readonly string[]; withoutConsent?: boolean },
 ): AudienceQuery {
   const { locales, attributes, lastActiveWithinDays, journeys } = definition.audience;
   const query: AudienceQuery = {};
@@ -140,6 +140,7 @@ export function audienceQueryOf(
       tags: tagsMatching({ ...rules, stages: undefined }),
       include: terms(journeys?.include),
       exclude: terms(journeys?.exclude),
+      withheld: terms(options.withheldTerms),
     };
   }
   return query;

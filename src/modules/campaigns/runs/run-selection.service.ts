@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Settings } from '../../../config/settings';
 import { AudienceFactsRepository } from '../../audience/audience-facts.repository';
 import { UserRepository } from '../../ingest/user.repository';
+import { audiencePolicyOf } from '../../journeys/journey-policy';
 import { audienceQueryOf } from '../domain/audience-rules';
 import { RunTally } from '../../delivery/run-tally';
 import { CampaignRunShardRepository, ShardTime } from './campaign-run-shard.repository';
@@ -47,7 +48,7 @@ export class RunSelection {
     const { batchSize, shardSize, leadMs } = this.config.get('campaigns', { infer: true });
     const query = audienceQueryOf(run.definition, {
       now: run.scheduledFor,
-      allowSensitive: this.config.get('journeys', { infer: true }).notifySensitive,
+      ...audiencePolicyOf(this.config.get('journeys', { infer: true })),
     });
     while (run.state === 'running' && !run.selectionDone) {
       const userIds = await this.facts.findUserIdsAfter(query, run.cursor, batchSize);
