@@ -91,7 +91,7 @@ export async function run(): Promise<void> {
       new AudienceEstimateService(
         repository,
         new ConfigService({
-          journeys: { notifySensitive: false },
+          journeys: { notifySensitive: false, blockedTerms: [] },
           campaigns: { estimateExactUpTo: exactUpTo, estimateSampleSize: SAMPLE_SIZE },
         }) as ConfigService as never,
       );
