@@ -46,6 +46,48 @@ describe('truncateWords', () => {
     expect(graphemes('\u{1F1EB}\u{1F1F7} 👨‍👩‍👧 e\u0301 \r\n')).toBe(7);
   });
 
+  it('counts as the grapheme segmenter does in every script, the quick way or not', () => {
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const clusters = (text: string) => [...segmenter.segment(text)].length;
+    const pieces = [
+      'Été à Noël ',
+      'Ελλάδα ',
+      'Москва ',
+      'שלום ',
+      'مرحبا بك ',
+      '東京タワー ',
+      'ｶﾞｷﾞ ',
+      '한국어 ',
+      '\u1100\u1161\u11A8 ',
+      'ภาษาไทย ',
+      'ກຳ ',
+      'नमस्ते क्षत्रिय ',
+      'தமிழ் ',
+      'e\u0301 ',
+      '\u{1F1EB}\u{1F1F7}',
+      '👍🏽 ',
+      '👨‍👩‍👧 ',
+      '❤️ ',
+      '\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}',
+      '\r\n',
+      '\n',
+      '\t',
+      '\u00AD',
+      '\u0600\u0661',
+      '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ',
+      '😀',
+      'x',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), (parts) => {
+        const text = parts.join('');
+        expect(graphemes(text)).toBe(clusters(text));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const piece of pieces) expect(graphemes(piece)).toBe(clusters(piece));
+  });
+
   it('measures bytes of the JSON form when asked', () => {
     const text = 'é'.repeat(10) + ' ' + 'ü'.repeat(10); // two bytes per letter
     const result = truncateWords(text, 25, { measure: jsonBytes });

@@ -7,6 +7,18 @@ export type Measure = (text: string) => number;
 const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 // Printable ASCII: one character per code unit (a CR LF pair is one, so line breaks go the long way).
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/**
+ * A code point that may join its neighbour in one cluster (Unicode's grapheme rules): CR (of CR LF), marks
+ * (accents, virama, variation selectors), format characters (joiners, tags), regional indicators (flags),
+ * emoji modifiers (skin tones), Hangul jamo and syllables, the Lo spacing marks of Thai and Lao, halfwidth
+ * kana voicing marks, and the Prepend characters. Text without one is one cluster per code point, as is most
+ * text in Latin, Greek, Cyrillic, Hebrew, Arabic or CJK without accents written apart, so it is counted
+ * without segmenting it.
+ */
+// The class lists the emoji modifiers alone, as code points that may join, which is what the rule warns of.
+const MAY_JOIN =
+  // eslint-disable-next-line no-misleading-character-class
+  /[\r\p{M}\p{Cf}\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}\u1100-\u11FF\uA960-\uA97F\uAC00-\uD7FF\u0E33\u0EB3\uFF9E\uFF9F\u0D4E\u{110BD}\u{110CD}\u{111C2}\u{111C3}\u{1193F}\u{11941}\u{11A3A}\u{11A84}-\u{11A89}\u{11D46}\u{11F02}]/u;
 
 /**
  * Counts grapheme clusters, the characters a reader sees: an emoji is one, be it a flag (two code
@@ -15,6 +27,14 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 export const graphemes: Measure = (text) => {
   if (PRINTABLE_ASCII.test(text)) return text.length;
   let n = 0;
+  if (!MAY_JOIN.test(text)) {
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      // A surrogate pair is one code point: count its high half only.
+      if (unit < 0xdc00 || unit > 0xdfff) n++;
+    }
+    return n;
+  }
   for (const _ of GRAPHEMES.segment(text)) n++;
   return n;
 };
