@@ -4,6 +4,7 @@ import {
   activate,
   DIGEST_CAMPAIGN,
   KITCHEN_JOURNEY,
+  notificationsOf,
   SENDING_ENV,
   waitForRun,
 } from '../integration/sending/sending-harness';
@@ -15,7 +16,11 @@ const DB = 'suppression_address_forms_e2e';
 
 /** `exämple.com` as DNS and mailers write it (UTS-46 to ASCII). */
 const ASCII = 'xn--exmple-cua.com';
-/** `exämple.com` with its `ä` as one character (NFC) and as `a` and a combining diaeresis (NFD). */
+/**
+ * `exämple.com` with its `ä` as one character (NFC) and as `a` and a combining diaeresis (NFD). The loopback
+ * server reads a recipient's `xn--` domain back to Unicode, so what it received tells the two apart: the NFD
+ * spelling converted to ASCII as written is `xn--example-hie.com`, another domain, which comes back as NFD.
+ */
 const NFC = 'ex\u00e4mple.com';
 const NFD = 'exa\u0308mple.com';
 
@@ -26,7 +31,8 @@ const legacyKey = (address: string) =>
 /**
  * An address with an internationalized domain is one address however its domain is written: in Unicode or in
  * ASCII (`xn--`, as mailers send it and providers report its bounces), in either Unicode normalization form, in
- * fullwidth letters. The suppression list matches it in every form, in a campaign run and in the API.
+ * fullwidth letters. The suppression list matches it in every form, in a campaign run and in the API; email goes
+ * to that one domain.
  */
 describe('the suppression list and the forms of an internationalized domain', () => {
   let servers: TestServers;
@@ -183,4 +189,28 @@ describe('the suppression list and the forms of an internationalized domain', ()
     ).toBe(0);
     expect(await deliveryReads(`nia@${NFC}`)).toBe('hard-bounce');
   });
+
+  it('sends to the domain in its ASCII form, the local part as stored, and lists the address it bounces', async () => {
+    const now = new Date();
+    const profiles = { hal: `hal@${NFD}`, ida: `Ida@${NFD.toUpperCase()}`, jo: `jo@${NFD}` };
+    for (const [userId, email] of Object.entries(profiles)) {
+      await seedUser(t.app, userId, { now, profile: { email }, journeys: [KITCHEN_JOURNEY] });
+    }
+    // The mailbox does not exist at the domain the address names.
+    sink.replyToRecipient(`jo@${NFC}`, 550, '5.1.1 mailbox jo does not exist');
+    const before = sink.messages.length;
+
+    const started = await t.http().post('/v1/campaign-runs').set(auth()).send({ campaignId: DIGEST_CAMPAIGN.id });
+    await waitForRun(t.app, started.body.runId);
+
+    const received = sink.messages.slice(before).filter((m) => /^(hal|ida|jo)@/i.test(m.to[0]));
+    expect(received.map((m) => m.to[0]).sort()).toEqual([`Ida@${NFC}`, `hal@${NFC}`]);
+    expect(received.map((m) => m.headers.get('to')).sort()).toEqual([`Ida@${ASCII}`, `hal@${ASCII}`]);
+    // The refusal is the notification's own: jo's fails, and jo's address is listed in every form.
+    const jo = (await notificationsOf(t.app, started.body.runId)).get('jo');
+    expect(jo).toMatchObject({ state: 'failed', reason: { code: 'delivery.hard-bounce' } });
+    for (const form of [`jo@${NFD}`, `jo@${ASCII}`]) {
+      expect(await deliveryReads(form)).toBe('hard-bounce');
+    }
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import type { MimeEmail } from '../../../lib/mail/mime-message';
+import { sendingAddress } from '../../tracking/domain/suppression-address';
 import type { OutboundEmail } from './outbound-message';
 import { emailMessageId, safeId } from './provider-ids';
 
@@ -62,11 +63,15 @@ export function unsubscribeHeaders(email: OutboundEmail, sender: EmailSender): R
 
 const feedbackPart = (value: string) => value.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40);
 
-/** The complete email for `message`; the same object feeds the outbox file and the SMTP relay. */
+/**
+ * The complete email for `message`; the same object feeds the outbox file and the SMTP relay. It goes to the
+ * recipient's domain in the ASCII form the suppression list matches it by, so the mail, its bounce and the
+ * list name one domain whatever Unicode form the profile writes it in.
+ */
 export function composeEmail(message: OutboundEmail, sender: EmailSender): ComposedEmail {
   return {
     from: { address: sender.fromAddress, name: sender.fromName },
-    to: message.to,
+    to: { ...message.to, address: sendingAddress(message.to.address) },
     replyTo: sender.replyTo,
     subject: message.content.subject,
     html: withOpenPixel(message.content.html, message.openPixelUrl),

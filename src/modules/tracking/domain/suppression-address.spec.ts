@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { addressDomain, addressKey, addressKeys, normalizeAddress } from './suppression-address';
+import { addressDomain, addressKey, addressKeys, normalizeAddress, sendingAddress } from './suppression-address';
 
 /** The key earlier versions stored: the address trimmed and lower-cased, its domain as written. */
 const legacyKey = (address: string) =>
@@ -23,6 +23,18 @@ describe('suppression addresses', () => {
   ])('matches %j as %j', (address, normalized) => {
     expect(normalizeAddress(address)).toBe(normalized);
     expect(addressKey(address)).toBe(addressKey(normalized));
+  });
+
+  it.each([
+    ['Ana@Example.COM', 'Ana@example.com'],
+    ['Cy@exa\u0308mple.com', 'Cy@xn--exmple-cua.com'],
+    ['J\u00f6rg@EX\u00c4MPLE.com', 'J\u00f6rg@xn--exmple-cua.com'],
+    ['ana@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e\uff43\uff4f\uff4d', 'ana@example.com'],
+    ['ana@[192.0.2.1]', 'ana@[192.0.2.1]'],
+    ['nobody', 'nobody'],
+  ])('sends to %j as %j, the domain the list matches it by', (address, sent) => {
+    expect(sendingAddress(address)).toBe(sent);
+    expect(addressKey(sent)).toBe(addressKey(address));
   });
 
   it.each([

@@ -9,7 +9,17 @@ import { domainToASCII, domainToUnicode } from 'node:url';
  */
 export function normalizeAddress(address: string): string {
   const { local, domain } = parts(address);
-  return domain === undefined ? local : `${local}@${domainToASCII(domain) || domain}`;
+  return domain === undefined ? local : `${local}@${asciiDomain(domain)}`;
+}
+
+/**
+ * The address as email is sent to it: the local part exactly as written, the domain in the form
+ * {@link normalizeAddress} matches (so `cy@exa\u0308mple.com` goes to `cy@xn--exmple-cua.com`, the domain its
+ * NFC spelling names, not to the `xn--example-hie.com` of its letters as written).
+ */
+export function sendingAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at === -1 ? address : `${address.slice(0, at)}@${asciiDomain(address.slice(at + 1).toLowerCase())}`;
 }
 
 /**
@@ -35,6 +45,11 @@ export function addressKeys(address: string): string[] {
 export function addressDomain(address: string): string | undefined {
   const { domain } = parts(normalizeAddress(address));
   return domain || undefined;
+}
+
+/** A lower-cased domain through UTS-46 to ASCII, or as written when UTS-46 refuses it. */
+function asciiDomain(domain: string): string {
+  return domainToASCII(domain) || domain;
 }
 
 function hashed(normalized: string): string {
