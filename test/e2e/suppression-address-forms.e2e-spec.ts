@@ -1,3 +1,5 @@
+import { getQueueToken } from '@nestjs/bull';
+import { Queue } from 'bull';
 import { createHash } from 'node:crypto';
 import { campaignsDir, seedUser } from '../integration/campaigns/campaigns-harness';
 import {
@@ -6,9 +8,12 @@ import {
   KITCHEN_JOURNEY,
   notificationsOf,
   SENDING_ENV,
+  until,
   waitForRun,
 } from '../integration/sending/sending-harness';
 import { SmtpSink } from '../setup/smtp-sink';
+import { CampaignRunsService } from '../../src/modules/campaigns/runs/campaign-runs.service';
+import { DELIVERY_QUEUE } from '../../src/modules/delivery/jobs/delivery.queue';
 import { RecipientPreferences } from '../../src/modules/tracking/notification-tracking';
 import { createTestApp, TestApp, TestServers, startTestServers } from './support/test-app';
 
@@ -32,13 +37,14 @@ const legacyKey = (address: string) =>
  * An address with an internationalized domain is one address however its domain is written: in Unicode or in
  * ASCII (`xn--`, as mailers send it and providers report its bounces), in either Unicode normalization form, in
  * fullwidth letters. The suppression list matches it in every form, in a campaign run and in the API; email goes
- * to that one domain.
+ * to that one domain, and a profile rewriting the form of its domain keeps its mailbox.
  */
 describe('the suppression list and the forms of an internationalized domain', () => {
   let servers: TestServers;
   let sink: SmtpSink;
   let t: TestApp;
   let admin: string;
+  let ingest: string;
   const auth = () => ({ Authorization: `Bearer ${admin}` });
   const deliveryReads = (address: string) => t.app.get(RecipientPreferences).suppressionOf(address);
 
@@ -48,7 +54,7 @@ describe('the suppression list and the forms of an internationalized domain', ()
       database: DB,
       env: { ...SENDING_ENV, CAMPAIGNS_DIR: campaignsDir([DIGEST_CAMPAIGN]), SMTP_URL: sink.url },
     });
-    admin = await t.createKey('admin');
+    [admin, ingest] = await Promise.all([t.createKey('admin'), t.createKey('ingest')]);
     await activate(t.app, DIGEST_CAMPAIGN.id);
   }, 60_000);
 
@@ -212,5 +218,36 @@ describe('the suppression list and the forms of an internationalized domain', ()
     for (const form of [`jo@${NFD}`, `jo@${ASCII}`]) {
       expect(await deliveryReads(form)).toBe('hard-bounce');
     }
+  }, 60_000);
+
+  it('sends a queued message when the profile rewrites only the form of its domain', async () => {
+    const now = new Date();
+    await seedUser(t.app, 'lee', { now, profile: { email: `lee@${NFC}` }, journeys: [KITCHEN_JOURNEY] });
+    await seedUser(t.app, 'mae', { now, profile: { email: `Mae@${NFD}` }, journeys: [KITCHEN_JOURNEY] });
+    const deliveries = t.app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
+    await deliveries.pause(true);
+    const { runId } = await t.app.get(CampaignRunsService).startManual(DIGEST_CAMPAIGN.id, 'test');
+    await until(async () => {
+      const queued = await notificationsOf(t.app, runId);
+      return ['lee', 'mae'].every((userId) => queued.get(userId)?.state === 'queued');
+    }, 20_000);
+    // The same mailboxes, written as another system writes them, before their messages go out.
+    const moveTo = (userId: string, email: string) =>
+      t
+        .http()
+        .put(`/v1/users/${userId}`)
+        .set({ Authorization: `Bearer ${ingest}` })
+        .send({ email, consent: { email: true, push: true } })
+        .expect(200);
+    await moveTo('lee', `lee@${ASCII}`);
+    await moveTo('mae', `mae@${NFC.toUpperCase()}`);
+    const before = sink.messages.length;
+    await deliveries.resume(true);
+
+    await waitForRun(t.app, runId);
+    const sent = await notificationsOf(t.app, runId);
+    expect([sent.get('lee')?.state, sent.get('mae')?.state]).toEqual(['sent', 'sent']);
+    const received = sink.messages.slice(before).flatMap((m) => m.to);
+    expect(received.filter((to) => /^(lee|mae)@/i.test(to)).sort()).toEqual([`Mae@${NFC}`, `lee@${NFC}`]);
   }, 60_000);
 });

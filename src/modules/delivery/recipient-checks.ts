@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { zoneOrUtc } from '../../lib/time/zoned-time';
 import { UsersService } from '../ingest/users.service';
+import { normalizeAddress } from '../tracking/domain/suppression-address';
 import { RecipientPreferences } from '../tracking/notification-tracking';
 import { DeliveryError } from './domain/delivery-error';
 import { Notification, NotificationReason, NotificationTarget, pendingTargets } from './domain/notification';
@@ -164,16 +165,19 @@ export function goneReason(to: NotificationTarget): NotificationReason {
 }
 
 /**
- * The notification's pending targets whose address (an email address whatever its case) or device is among
- * the user's `contacts` now: a replaced address or a removed device is no longer theirs to send to. A webhook
- * has no address of the user's: its receiver finds their contact, so it is theirs while they consent.
+ * The notification's pending targets whose address or device is among the user's `contacts` now: a replaced
+ * address or a removed device is no longer theirs to send to. An email address is the same whatever its case
+ * and whatever form its domain is written in (as the suppression list matches it), so a profile that rewrites
+ * `exämple.com` as `xn--exmple-cua.com` keeps its mailbox. A webhook has no address of the user's: its receiver
+ * finds their contact, so it is theirs while they consent.
  */
 function stillTheirs(notification: Notification, contacts: ReadonlySet<string> | undefined): number[] {
   if (!contacts) return [];
+  const mailboxes = notification.channel === 'email' ? new Set([...contacts].map(normalizeAddress)) : contacts;
   return pendingTargets(notification.targets).filter((i) => {
     const { to } = notification.targets[i];
     if (to.channel === 'webhook') return true;
-    return contacts.has(to.channel === 'email' ? to.address.toLowerCase() : to.token);
+    return to.channel === 'email' ? mailboxes.has(normalizeAddress(to.address)) : contacts.has(to.token);
   });
 }
 
