@@ -116,6 +116,9 @@ export class TokenRemovalValve {
     if (provider !== 'apns' && provider !== 'fcm' && provider !== 'webpush') return;
     if (error && error.status === undefined) return; // no answer from the provider: the road, not the token
     if (error?.code === 'delivery.misconfigured') this.reportMisconfigured(provider, error);
+    // Only APNs refuses a token in a way a wrong setting also gives (BadDeviceToken): the other providers' answers
+    // would be counted for no verdict, a Redis round trip on every send.
+    if (provider !== 'apns') return;
     const ambiguous = error?.ambiguousToken === true ? error : undefined;
     let reply: [number, number, number, number];
     try {
