@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../lib/text/canonical-json';
 import { FieldConflictException, FieldValidationException } from '../../common/http/field-errors';
 import { AuthenticatedRequest } from './api-key.guard';
 import { IdempotencyKeyRepository } from './idempotency-key.repository';
@@ -56,17 +57,5 @@ function keyOf(request: AuthenticatedRequest): string | undefined {
 
 /** The body as its fields' values say it, whatever their order. */
 function digestOf(body: object): string {
-  const canonical = (value: unknown): unknown =>
-    value && typeof value === 'object' && !Array.isArray(value)
-      ? Object.fromEntries(
-          Object.keys(value)
-            .sort()
-            .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-        )
-      : Array.isArray(value)
-        ? value.map(canonical)
-        : value;
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(body)))
-    .digest('hex');
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }

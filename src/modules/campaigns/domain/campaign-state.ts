@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../../lib/text/canonical-json';
 
 /** Runtime states: only `active` campaigns are scheduled; `archived` ones left the campaigns folder. */
 export const CAMPAIGN_STATES = ['active', 'paused', 'archived'] as const;
@@ -8,24 +9,9 @@ export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 export const SYNC_ACTIONS = ['created', 'updated', 'unchanged', 'archived', 'restored', 'invalid'] as const;
 export type SyncAction = (typeof SYNC_ACTIONS)[number];
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
-}
-
 /** Content hash of a validated definition: key order, comments and formatting of the YAML do not change it. */
 export function definitionHash(definition: unknown): string {
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(definition)))
-    .digest('hex')
-    .slice(0, 16);
+  return createHash('sha256').update(canonicalJson(definition)).digest('hex').slice(0, 16);
 }
 
 /** What sync does with a campaign given its stored record and its file (absent when the file is gone). */
